@@ -1,0 +1,50 @@
+# eimza — the two commands a newcomer needs, and a few for developers.
+#   make run    install what is missing, build, create the demo data set, serve the portal
+#   make test   install what is missing, build (also with ASan+UBSan), run every test suite
+# Underneath: CMake builds build/ (RelWithDebInfo) and build-asan/ (sanitizers), ctest runs
+# the tests in build-asan/ beside a throwaway PostgreSQL server (scripts/with-postgres.sh).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CTEST_ARGS ?=
+
+.PHONY: all deps build asan test run demo bench format lint clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DEIMZA_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+
+# Every test suite, under ASan+UBSan, against SQLite and a real PostgreSQL server.
+test: build asan lint
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  scripts/with-postgres.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure \
+	  -j$(JOBS) $(CTEST_ARGS)
+
+# The demo: var/demo/ with its data, then the portal on http://127.0.0.1:8080.
+run: build
+	@scripts/demo.sh serve
+
+demo: build
+	@scripts/demo.sh create
+
+bench: build
+	@bench/run.sh
+
+lint:
+	@scripts/lint.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Checks every tracked C file: clang-format layout (.clang-format) and no banned functions
+# (unbounded string functions: use util/buf.h, snprintf or memcpy with a checked length).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+files=$(git ls-files '*.c' '*.h' 2>/dev/null; git ls-files --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+[ -n "$files" ] || exit 0
+rc=0
+bad=$(clang-format --dry-run $files 2>&1 | grep -o '^[^:]*\.[ch]' | sort -u)
+if [ -n "$bad" ]; then
+  echo "lint: not formatted (run 'make format'):" >&2
+  echo "$bad" | sed 's/^/  /' >&2
+  rc=1
+fi
+banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|asctime|ctime|gmtime|localtime|tmpnam|atoi|atol)\s*\('
+if grep -nE "$banned" $files >&2; then
+  echo "lint: banned function above (use the bounded/thread-safe alternative)" >&2
+  rc=1
+fi
+exit $rc

@@ -1,0 +1,95 @@
+/* eimza — subcommand dispatch and the helpers every subcommand shares. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} cli_commands[] = {
+    {"serve", cli_cmd_serve,
+     "serve    [--config FILE] [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev]"},
+    {"migrate", cli_cmd_migrate, "migrate  [--db URL]"},
+    {"import", cli_cmd_import,
+     "import personnel FILE.csv [--db URL]\n"
+     "       eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)"},
+    {"personnel", cli_cmd_personnel, "personnel show TCKN [--db URL]   (JSON)"},
+};
+
+static void cli_usage(FILE *f)
+{
+    fprintf(f, "usage:\n");
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        fprintf(f, "  eimza %s\n", cli_commands[i].usage);
+    fprintf(f, "\n--db URL: sqlite:PATH (or a bare path) or postgresql://... (default %s)\n"
+               "exit status: 0 success, 1 usage error, 2 runtime failure, 3 partial success\n",
+            CLI_DEFAULT_DB);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("eimza: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_usage(stderr);
+        return CLI_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        cli_usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("eimza %s\n", EIMZA_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        if (!strcmp(argv[1], cli_commands[i].name))
+            return cli_commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'", argv[1]);
+    cli_usage(stderr);
+    return CLI_USAGE;
+}
+
+int cli_open_store(const char *url, int migrate_ok, struct store **out)
+{
+    char err[512];
+    *out = NULL;
+    if (!url || !*url)
+        url = CLI_DEFAULT_DB;
+    enum store_err e = store_open(url, out, err, sizeof err);
+    if (e != STORE_OK) {
+        cli_error("cannot open the database: %s", err);
+        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
+    }
+    if (migrate_ok)
+        return CLI_OK;
+    int cur = 0, latest = 0;
+    e = store_schema_version(*out, &cur, &latest);
+    if (e != STORE_OK || cur != latest) {
+        if (e != STORE_OK)
+            cli_error("cannot read the schema version: %s", store_last_error(*out));
+        else if (cur < latest)
+            cli_error("the database schema is at version %d, this eimza needs %d: run "
+                      "'eimza migrate' first",
+                      cur, latest);
+        else
+            cli_error("the database schema (version %d) is newer than this eimza (%d): "
+                      "upgrade eimza",
+                      cur, latest);
+        store_close(*out);
+        *out = NULL;
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}

@@ -1,0 +1,36 @@
+/* eimza — the command line (cli/). main() calls cli_main(); each subcommand lives in its own
+ * file as `int cli_cmd_NAME(int argc, char **argv)` with argv[0] the subcommand's name, and
+ * returns the process exit status of docs/INTERFACES.md: */
+#ifndef EIMZA_CLI_CLI_H
+#define EIMZA_CLI_CLI_H
+
+#include "store/store.h"
+
+enum cli_exit {
+    CLI_OK = 0,      /* success */
+    CLI_USAGE = 1,   /* usage error */
+    CLI_FAIL = 2,    /* runtime failure */
+    CLI_PARTIAL = 3, /* partial success (an import that rejected some rows) */
+};
+
+#define CLI_DEFAULT_DB "sqlite:var/eimza.db"
+
+int cli_main(int argc, char **argv);
+
+/* Opens the database at url (NULL: the default) and checks that its schema is current;
+ * prints a message to stderr and returns CLI_FAIL (or CLI_USAGE for a malformed URL) on
+ * failure. With migrate_ok the schema check is skipped (for `eimza migrate`). */
+int cli_open_store(const char *url, int migrate_ok, struct store **out);
+
+/* Prints "eimza: " and the message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cli_cmd_serve(int argc, char **argv);
+int cli_cmd_migrate(int argc, char **argv);
+int cli_cmd_import(int argc, char **argv);
+int cli_cmd_personnel(int argc, char **argv);
+/* `eimza import certificates FILE... [--db URL]`, called by cli_cmd_import (cmd_import.c);
+ * argv[0] is "certificates". */
+int cli_import_certificates(int argc, char **argv);
+
+#endif

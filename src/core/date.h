@@ -1,0 +1,37 @@
+/* eimza — calendar dates and UTC time arithmetic (core/: pure, no I/O, no time zone).
+ *
+ * A date is an int32_t count of days since 1970-01-01 (proleptic Gregorian); CORE_DATE_NONE
+ * marks "no date" (an empty optional field). Times are int64_t Unix seconds, UTC. The clock
+ * is never read here: callers pass "now" in.
+ */
+#ifndef EIMZA_CORE_DATE_H
+#define EIMZA_CORE_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CORE_DATE_NONE INT32_MIN
+#define CORE_DATE_STRLEN 10 /* "YYYY-MM-DD" */
+
+/* Builds a date from year (1..9999), month (1..12), day (valid for the month, leap years
+ * included). Returns 0, or -1 for an impossible date. */
+int core_date_from_ymd(int y, int m, int d, int32_t *out);
+void core_date_to_ymd(int32_t days, int *y, int *m, int *d);
+
+/* Parses "YYYY-MM-DD" or "DD.MM.YYYY" (exact widths; no surrounding space). Returns 0, or -1
+ * for any other shape or an impossible date (2023-02-29, 31.04.2024). */
+int core_date_parse(const char *s, size_t n, int32_t *out);
+
+/* Writes "YYYY-MM-DD" / "DD.MM.YYYY" and a NUL (11 bytes). */
+void core_date_format(int32_t days, char out[CORE_DATE_STRLEN + 1]);
+void core_date_format_tr(int32_t days, char out[CORE_DATE_STRLEN + 1]);
+
+/* The UTC day a Unix time falls on (floor, also for negative times), and midnight UTC of a
+ * day as Unix seconds. */
+int32_t core_date_from_unix(int64_t t);
+int64_t core_date_to_unix(int32_t days);
+
+/* Adds whole years keeping month and day (29 Feb -> 28 Feb in a common year). */
+int32_t core_date_add_years(int32_t days, int years);
+
+#endif

@@ -1,0 +1,2 @@
+/* Placeholder so the core layer builds while it is empty; remove when a real file lands. */
+typedef int eimza_core_placeholder;

@@ -1,0 +1,36 @@
+/* eimza — Turkish text (core/: pure, no I/O). All text is UTF-8.
+ *
+ * Turkish has two i's: dotted i/İ and dotless ı/I. Comparison keys are built by upper-casing
+ * with the Turkish rules (i -> İ, ı -> I), so "ali" matches "ALİ" and "ayşe ışık" matches
+ * "AYŞE IŞIK", while "ISIK" and "IŞIK" stay different (ş is not s). Decomposed input is
+ * composed first for the letters Turkish uses (I + U+0307 -> İ, s + U+0327 -> ş, ...), and for
+ * comparison the circumflex vowels fold to their plain letters, â -> A, î -> İ, û -> U (they
+ * are spelling variants: "HAKKÂRİ" = "Hakkari").
+ */
+#ifndef EIMZA_CORE_TRTEXT_H
+#define EIMZA_CORE_TRTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Trims leading/trailing white space and folds every inner run of white space (ASCII space,
+ * tab, CR, LF, NBSP U+00A0) to one ASCII space. Writes at most cap-1 bytes and a NUL to out.
+ * Returns the length written, or -1 if the input is not valid UTF-8 or does not fit. */
+int core_tr_normalize(const char *in, size_t n, char *out, size_t cap);
+
+/* Upper-cases with Turkish rules after normalising as above (for display of names).
+ * Same return convention. */
+int core_tr_upper(const char *in, size_t n, char *out, size_t cap);
+
+/* The comparison key: normalised, Turkish upper-case, circumflexes folded, decomposed forms
+ * composed. Two strings are "the same name" when their keys are byte-equal.
+ * Same return convention. */
+int core_tr_fold(const char *in, size_t n, char *out, size_t cap);
+
+/* Compares two strings by their fold keys; false also when either is not valid UTF-8. */
+bool core_tr_equal(const char *a, size_t an, const char *b, size_t bn);
+
+/* True if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool core_utf8_valid(const char *s, size_t n);
+
+#endif

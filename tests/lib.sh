@@ -1,0 +1,73 @@
+# eimza — shared helpers for tests/cli/*.sh (sourced). ctest sets EIMZA_BIN, EIMZA_SOURCE_DIR,
+# EIMZA_TOOLS and EIMZA_TEST_BACKEND (sqlite | postgresql).
+set -uo pipefail
+
+EIMZA=${EIMZA_BIN:?EIMZA_BIN not set (run through ctest)}
+SRC=${EIMZA_SOURCE_DIR:?}
+T=$(mktemp -d /tmp/eimza-test.XXXXXX)
+_pg_dbs=()
+_fails=0
+_passes=0
+
+cleanup() {
+  for db in "${_pg_dbs[@]}"; do
+    psql -q -X "$EIMZA_TEST_PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+  done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+# new_db: prints the URL of a fresh, empty database of the backend under test. A PostgreSQL
+# test without a server skips (exit 77), or fails when EIMZA_REQUIRE_PG=1.
+new_db() {
+  case "${EIMZA_TEST_BACKEND:-sqlite}" in
+    sqlite) echo "sqlite:$T/db-$RANDOM$RANDOM.sqlite" ;;
+    postgresql)
+      local name="eimza_t_$$_$RANDOM$RANDOM"
+      psql -q -X "$EIMZA_TEST_PG_ADMIN_URL" -c "CREATE DATABASE $name" >/dev/null || return 1
+      _pg_dbs+=("$name")
+      echo "${EIMZA_TEST_PG_ADMIN_URL%/*}/$name" ;;
+  esac
+}
+
+require_backend() {
+  if [ "${EIMZA_TEST_BACKEND:-sqlite}" = postgresql ] && [ -z "${EIMZA_TEST_PG_ADMIN_URL:-}" ]; then
+    if [ "${EIMZA_REQUIRE_PG:-0}" = 1 ]; then echo "FAIL: no PostgreSQL server" >&2; exit 1; fi
+    echo "skipped: no PostgreSQL server (run through scripts/with-postgres.sh)"
+    exit 77
+  fi
+}
+require_backend
+
+# ok NAME: records a pass; fail NAME DETAIL: records a failure (the script goes on).
+ok() { _passes=$((_passes + 1)); echo "ok - $1"; }
+fail() { _fails=$((_fails + 1)); echo "not ok - $1${2:+: $2}"; }
+
+# expect_status WANT NAME CMD...: runs CMD, stdout to $T/out, stderr to $T/err, and checks
+# its exit status.
+expect_status() {
+  local want=$1 name=$2; shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name"; else
+    fail "$name" "exit $got, wanted $want; stderr: $(head -c 600 "$T/err")"; fi
+}
+
+# expect_grep PATTERN FILE NAME: FILE contains the (extended) regular expression.
+expect_grep() {
+  if grep -Eq -- "$1" "$2"; then ok "$3"; else fail "$3" "no /$1/ in $(head -c 600 "$2")"; fi
+}
+expect_no_grep() {
+  if grep -Eq -- "$1" "$2"; then fail "$3" "unexpected /$1/ in $(head -c 600 "$2")"; else ok "$3"; fi
+}
+# expect_eq WANT GOT NAME
+expect_eq() {
+  if [ "$1" = "$2" ]; then ok "$3"; else fail "$3" "wanted '$1', got '$2'"; fi
+}
+
+# finish: prints the closing line and exits non-zero if anything failed.
+finish() {
+  echo "$_passes passed, $_fails failed"
+  [ "$_fails" -eq 0 ]
+  exit $?
+}
