@@ -10,11 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CORE_DATE_NONE INT32_MIN
+#define CORE_DATE_NONE   INT32_MIN
 #define CORE_DATE_STRLEN 10 /* "YYYY-MM-DD" */
 
 /* Builds a date from year (1..9999), month (1..12), day (valid for the month, leap years
- * included). Returns 0, or -1 for an impossible date. */
+ * included). Returns 0, or -1 for an impossible date (*out untouched; out may be NULL to only
+ * check). core_date_to_ymd works for any day number. */
 int core_date_from_ymd(int y, int m, int d, int32_t *out);
 void core_date_to_ymd(int32_t days, int *y, int *m, int *d);
 
@@ -22,16 +23,18 @@ void core_date_to_ymd(int32_t days, int *y, int *m, int *d);
  * for any other shape or an impossible date (2023-02-29, 31.04.2024). */
 int core_date_parse(const char *s, size_t n, int32_t *out);
 
-/* Writes "YYYY-MM-DD" / "DD.MM.YYYY" and a NUL (11 bytes). */
+/* Writes "YYYY-MM-DD" / "DD.MM.YYYY" and a NUL (11 bytes); writes "" for CORE_DATE_NONE and
+ * for a day outside years 1..9999. */
 void core_date_format(int32_t days, char out[CORE_DATE_STRLEN + 1]);
 void core_date_format_tr(int32_t days, char out[CORE_DATE_STRLEN + 1]);
 
-/* The UTC day a Unix time falls on (floor, also for negative times), and midnight UTC of a
- * day as Unix seconds. */
+/* The UTC day a Unix time falls on (floor, also for negative times: -1 is 1969-12-31), and
+ * midnight UTC of a day as Unix seconds. */
 int32_t core_date_from_unix(int64_t t);
 int64_t core_date_to_unix(int32_t days);
 
-/* Adds whole years keeping month and day (29 Feb -> 28 Feb in a common year). */
+/* Adds whole years keeping month and day (29 Feb -> 28 Feb in a common year). Returns
+ * CORE_DATE_NONE for CORE_DATE_NONE and when the result falls outside years 1..9999. */
 int32_t core_date_add_years(int32_t days, int years);
 
 #endif

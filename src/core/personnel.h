@@ -13,9 +13,9 @@
 #include "core/tckn.h"
 #include "core/validate.h"
 
-#define CORE_NAME_MAX 128  /* ad, soyad, dogum_yeri, ilce, unvan (bytes incl. NUL) */
-#define CORE_TEXT_MAX 256  /* kurum_adi, birim */
-#define CORE_CODE_MAX 32   /* kurum_kodu */
+#define CORE_NAME_MAX  128 /* ad, soyad, dogum_yeri, ilce, unvan (bytes incl. NUL) */
+#define CORE_TEXT_MAX  256 /* kurum_adi, birim */
+#define CORE_CODE_MAX  32  /* kurum_kodu */
 #define CORE_EMAIL_MAX 255 /* 254 + NUL */
 
 enum core_duty {
@@ -25,7 +25,8 @@ enum core_duty {
     CORE_DUTY_SUSPENDED,  /* askida */
 };
 const char *core_duty_code(enum core_duty d); /* "aktif", ... */
-/* Accepts the codes case-insensitively (Turkish folding: "AYRILDI", "ayrıldı" too). */
+/* Accepts the codes case-insensitively (Turkish folding: "AYRILDI", "ayrıldı" too). For these
+ * four ASCII-spelt words dotted and dotless i are the same ("AKTIF", "AKTİF", "aktif"). */
 int core_duty_parse(const char *s, size_t n, enum core_duty *out);
 
 struct core_personnel {
@@ -41,10 +42,10 @@ struct core_personnel {
     char unit[CORE_TEXT_MAX];
     char title[CORE_NAME_MAX];
     enum core_duty duty;
-    int32_t assignment_end; /* CORE_DATE_NONE when the column is empty */
-    bool entitled;          /* eimza_hakki */
-    char email[CORE_EMAIL_MAX];                /* "" when none */
-    char mobile_phone[CORE_PHONE_LEN + 1];     /* normalised 5XXXXXXXXX, "" when none */
+    int32_t assignment_end;                /* CORE_DATE_NONE when the column is empty */
+    bool entitled;                         /* eimza_hakki */
+    char email[CORE_EMAIL_MAX];            /* "" when none */
+    char mobile_phone[CORE_PHONE_LEN + 1]; /* normalised 5XXXXXXXXX, "" when none */
 };
 
 /* The columns of the personnel file. */
@@ -82,7 +83,18 @@ void core_personnel_clear(struct core_personnel *p);
 /* Validates the raw text of one column and stores it in p. Returns NULL on success, or the
  * reason code (core/reason.h, e.g. "tckn_checksum", "required", "too_long", "date_format")
  * when the value is refused; p's field is then left unchanged. An empty value is accepted for
- * optional columns and refused with "required" for required ones. */
+ * optional columns and refused with "required" for required ones.
+ * Every value is first normalised with core_tr_normalize ("not_utf8" for invalid UTF-8 or a
+ * NUL byte; empty after trimming counts as empty); then, per column:
+ *   tckn                "tckn_length" | "tckn_not_digits" | "tckn_leading_zero" | "tckn_checksum"
+ *   dogum_tarihi, gorevlendirme_bitis   "date_format" (either form; also impossible dates)
+ *   il_kodu             "province_unknown" (plate "6"/"06" or exact name, Turkish-folded)
+ *   gorev_durumu        "duty_unknown" (core_duty_parse)
+ *   eimza_hakki         "flag_format" (exactly "1" or "0")
+ *   eposta              "email_format" (core_email_valid)
+ *   cep_telefonu        "phone_format" | "phone_not_mobile" (stored as 5XXXXXXXXX)
+ *   text columns        "too_long" when the normalised text does not fit the field
+ * and "unknown_field" for an f outside the enum. */
 const char *core_personnel_set(struct core_personnel *p, enum core_pfield f, const char *s,
                                size_t n);
 

@@ -16,22 +16,30 @@
 #define CORE_MAX_WARNINGS 8
 
 struct core_rules {
-    int validity_years;                 /* 3 */
-    int warn_days[CORE_MAX_WARNINGS];   /* 90, 60, 30: days before expiry, descending */
-    int warn_count;                     /* 3 */
-    int window_open_days;               /* 90: applying opens this many days before expiry */
-    int deadline_days;                  /* 30: applications after this are "late" */
-    int otp_ttl_seconds;                /* 300 */
-    int otp_max_wrong;                  /* 3 */
-    int otp_cooldown_seconds;           /* 60 */
-    int otp_max_per_hour;               /* 5 */
-    int delivery_expected_days;         /* 15 */
+    int validity_years;               /* 3 */
+    int warn_days[CORE_MAX_WARNINGS]; /* 90, 60, 30: days before expiry, descending */
+    int warn_count;                   /* 3 */
+    int window_open_days;             /* 90: applying opens this many days before expiry */
+    int deadline_days;                /* 30: applications after this are "late" */
+    int otp_ttl_seconds;              /* 300 */
+    int otp_max_wrong;                /* 3 */
+    int otp_cooldown_seconds;         /* 60 */
+    int otp_max_per_hour;             /* 5 */
+    int delivery_expected_days;       /* 15 */
 };
 
 /* Fills r with the guide's values (above). */
 void core_rules_default(struct core_rules *r);
 /* Checks a configured set: positive values, warnings descending, deadline < window, ...
- * Returns NULL, or a reason code describing the first inconsistency. */
+ * Returns NULL, or a reason code describing the first inconsistency:
+ *   "rules_validity_years"  validity_years not in 1..10
+ *   "rules_warn_count"      warn_count not in 0..CORE_MAX_WARNINGS
+ *   "rules_warn_days"       a warning day < 1, >= validity_years*365, or not strictly descending
+ *   "rules_window"          window_open_days < 1 or >= validity_years*365
+ *   "rules_deadline"        deadline_days < 0 or >= window_open_days
+ *   "rules_otp"             otp_ttl_seconds not in 1..86400, otp_max_wrong < 1,
+ *                           otp_cooldown_seconds < 0 or otp_max_per_hour < 1
+ *   "rules_delivery_days"   delivery_expected_days < 1 */
 const char *core_rules_check(const struct core_rules *r);
 
 /* Reasons a person is not eligible; 0 means eligible. Bits, so several can hold at once. */
@@ -55,6 +63,8 @@ enum core_phase {
 };
 /* Where "now" stands relative to a certificate's not_after (both Unix seconds). The window
  * opens at not_after - window_open_days*86400, the deadline is not_after - deadline_days*86400.
+ * Each boundary belongs to the later phase: at exactly the opening instant the phase is open,
+ * at exactly the deadline late, at exactly not_after expired.
  */
 enum core_phase core_renewal_phase(const struct core_rules *r, int64_t now, int64_t not_after);
 const char *core_phase_code(enum core_phase p);
@@ -69,7 +79,9 @@ unsigned core_allowed_methods(enum core_phase p);
 
 /* The warning milestone reached on "now" for a certificate: the index into r->warn_days of
  * the latest milestone whose day has come (so a scan that missed days gets only the latest),
- * r->warn_count for "expired", or -1 when no milestone has been reached yet. */
+ * r->warn_count for "expired", or -1 when no milestone has been reached yet. Milestones count
+ * in UTC days: milestone i's day is (UTC day of not_after) - warn_days[i], reached from 00:00
+ * UTC of that day; "expired" is now >= not_after to the second, as in core_renewal_phase. */
 int core_warning_milestone(const struct core_rules *r, int64_t now, int64_t not_after);
 
 #endif

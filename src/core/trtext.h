@@ -15,7 +15,12 @@
 
 /* Trims leading/trailing white space and folds every inner run of white space (ASCII space,
  * tab, CR, LF, NBSP U+00A0) to one ASCII space. Writes at most cap-1 bytes and a NUL to out.
- * Returns the length written, or -1 if the input is not valid UTF-8 or does not fit. */
+ * Returns the length written, or -1 if the input is not valid UTF-8 or does not fit.
+ * It also composes the decomposed spellings of the Turkish letters (c/s + U+0327 cedilla,
+ * g + U+0306 breve, o/u + U+0308 diaeresis, a/i/u + U+0302 circumflex, upper and lower case;
+ * I + U+0307 -> İ, and i + U+0307 -> i), so the same name is stored with the same bytes; case
+ * is kept. Input holding a NUL byte is refused with -1 like invalid UTF-8 (the result is a C
+ * string). On -1, out is "" when cap > 0. */
 int core_tr_normalize(const char *in, size_t n, char *out, size_t cap);
 
 /* Upper-cases with Turkish rules after normalising as above (for display of names).

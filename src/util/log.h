@@ -1,7 +1,7 @@
 /* eimza — structured logging to stderr (util/).
  *
  * One line per event: `ts=… level=… event=… key=value …`. Callers never pass personal data
- * (T.C. Kimlik No, phone, e-mail) in full: use core_mask_*() first. Secrets (security word,
+ * (T.C. Kimlik No, phone, e-mail) in full: use core_tckn_mask(), core_phone_mask(), core_email_mask() first. Secrets (security word,
  * SMS codes, PINs, passwords) are never logged at all.
  */
 #ifndef EIMZA_UTIL_LOG_H

@@ -1,0 +1,232 @@
+/* eimza — the one table of reason codes and their messages (core/: pure). See reason.h.
+ *
+ * Every refusal anywhere in eimza has a row here: a stable snake_case code, a Turkish message
+ * that tells the person what to do next, and an English one. To add a code, add a row
+ * (anywhere; the lookup is a scan and test_reason.c checks that codes are unique,
+ * snake_case and have both messages). Codes never change once released.
+ */
+#include "core/reason.h"
+
+#include <string.h>
+
+/* Helps people whom the personnel records make ineligible: the records are fixed by the
+ * provincial/district personnel unit, not by eimza or Kamu SM. */
+#define OZLUK         "il/ilçe milli eğitim özlük biriminizle görüşünüz"
+#define FIX_CONFIG    "lütfen yapılandırmayı düzeltiniz"
+#define FIX_CONFIG_EN "please correct the configuration"
+
+const struct core_reason core_reasons[] = {
+    /* ---- any field */
+    {"required", "Bu alan zorunludur; lütfen doldurunuz.",
+     "This field is required; please fill it in."},
+    {"too_long", "Değer çok uzun; lütfen kısaltınız.", "The value is too long; please shorten it."},
+    {"not_utf8",
+     "Metin geçerli UTF-8 değil ya da izin verilmeyen bir karakter içeriyor; dosyayı UTF-8 "
+     "olarak kaydedip yeniden deneyiniz.",
+     "The text is not valid UTF-8 or holds a character that is not allowed; save the file as "
+     "UTF-8 and try again."},
+    {"unknown_field", "Bilinmeyen alan; lütfen alan adını kontrol ediniz.",
+     "Unknown field; please check the field name."},
+
+    /* ---- T.C. Kimlik No */
+    {"tckn_length", "T.C. Kimlik No 11 haneli olmalıdır; lütfen numarayı kontrol ediniz.",
+     "The T.C. Kimlik No must have 11 digits; please check the number."},
+    {"tckn_not_digits",
+     "T.C. Kimlik No yalnızca rakamlardan oluşmalıdır; lütfen boşluk ya da harf kullanmadan "
+     "yazınız.",
+     "The T.C. Kimlik No must consist of digits only; please write it without spaces or "
+     "letters."},
+    {"tckn_leading_zero", "T.C. Kimlik No 0 ile başlayamaz; lütfen numarayı kontrol ediniz.",
+     "The T.C. Kimlik No cannot start with 0; please check the number."},
+    {"tckn_checksum",
+     "T.C. Kimlik No geçerli değil (kontrol haneleri tutmuyor); lütfen numarayı nüfus "
+     "cüzdanınızdan kontrol ederek yeniden yazınız.",
+     "The T.C. Kimlik No is not valid (its check digits do not match); please check it against "
+     "the identity card and write it again."},
+
+    /* ---- dates */
+    {"date_format",
+     "Tarih geçerli değil; lütfen GG.AA.YYYY ya da YYYY-AA-GG biçiminde, takvimde var olan bir "
+     "gün yazınız (ör. 15.03.1980).",
+     "The date is not valid; please write a day that exists in the calendar as DD.MM.YYYY or "
+     "YYYY-MM-DD (e.g. 15.03.1980)."},
+
+    /* ---- contact and address */
+    {"phone_format",
+     "Telefon numarası geçerli değil; lütfen alan koduyla birlikte 10 haneli olarak yazınız "
+     "(ör. 0532 123 45 67).",
+     "The phone number is not valid; please write it with its area code, 10 digits (e.g. "
+     "0532 123 45 67)."},
+    {"phone_not_mobile",
+     "Bu bir cep telefonu numarası değil; lütfen 5 ile başlayan cep telefonu numaranızı yazınız "
+     "(ör. 0532 123 45 67).",
+     "This is not a mobile number; please give your mobile number, which starts with 5 (e.g. "
+     "0532 123 45 67)."},
+    {"email_format",
+     "E-posta adresi geçerli değil; lütfen ad.soyad@meb.gov.tr biçiminde tam adresi yazınız.",
+     "The e-mail address is not valid; please write the full address, like "
+     "name.surname@meb.gov.tr."},
+    {"postal_format", "Posta kodu 5 haneli olmalıdır; lütfen yalnızca rakam yazınız.",
+     "The postal code must have 5 digits; please write digits only."},
+    {"postal_province",
+     "Posta kodunun ilk iki hanesi ilin plaka koduyla aynı olmalıdır (ör. Batman için 72xxx); "
+     "lütfen posta kodunu ve ili kontrol ediniz.",
+     "The first two digits of the postal code must be the province's plate code (e.g. 72xxx "
+     "for Batman); please check the postal code and the province."},
+    {"province_unknown",
+     "İl bulunamadı; lütfen ilin plaka kodunu (ör. 06) ya da adını (ör. Ankara) doğru yazınız.",
+     "Unknown province; please give its plate code (e.g. 06) or its name (e.g. Ankara)."},
+
+    /* ---- personnel file columns */
+    {"duty_unknown",
+     "Görev durumu tanınmadı; lütfen aktif, ayrildi, emekli ya da askida değerlerinden birini "
+     "yazınız.",
+     "Unknown duty status; please write one of aktif, ayrildi, emekli or askida."},
+    {"flag_format", "E-imza hakkı 1 (var) ya da 0 (yok) olarak yazılmalıdır.",
+     "The e-signature entitlement must be written as 1 (yes) or 0 (no)."},
+
+    /* ---- eligibility (core/rules.h) */
+    {"no_personnel_record",
+     "MEBBİS'te personel kaydınız bulunamadı; kaydınızın aktarılması için " OZLUK ".",
+     "No personnel record was found for you in MEBBİS; please ask your provincial or district "
+     "personnel unit (özlük birimi) to have your record transferred."},
+    {"not_in_service",
+     "MEBBİS kayıtlarınızda görevde görünmüyorsunuz; kayıtlarınız güncel değilse " OZLUK ".",
+     "Your MEBBİS records do not show you in service; if they are out of date, please contact "
+     "your provincial or district personnel unit (özlük birimi)."},
+    {"assignment_ended",
+     "MEBBİS kayıtlarınızda görevlendirmenizin süresi dolmuş görünüyor; görevlendirmeniz "
+     "uzatıldıysa e-personel modülüne işlenmesi için " OZLUK ".",
+     "Your MEBBİS records show that your assignment (görevlendirme) has ended; if it was "
+     "extended, please ask your provincial or district personnel unit (özlük birimi) to enter "
+     "the extension in the e-personel module."},
+    {"not_entitled",
+     "MEBBİS kayıtlarınız güncel değil; e-imza hakkınız görünmüyor. Kayıtlarınızın "
+     "güncellenmesi için " OZLUK ".",
+     "Your MEBBİS records are not up to date: they do not show an e-signature entitlement. "
+     "Please contact your provincial or district personnel unit (özlük birimi)."},
+    {"late",
+     "Başvuru, son başvuru tarihinden sonra yapıldı; sertifikanın süresi dolmadan sonuçlanması "
+     "için işlemleri geciktirmeyiniz.",
+     "The application came after the renewal deadline; please process it without delay so it "
+     "completes before the certificate expires."},
+    {"not_eligible",
+     "Personel kayıtları e-imza için uygun görünmediğinden başvuru onaylanamaz; kayıtların il/ilçe "
+     "milli eğitim özlük birimince güncellenmesini bekleyiniz ya da başvuruyu gerekçesiyle "
+     "reddediniz.",
+     "The personnel records do not show the applicant as eligible, so the application cannot be "
+     "approved; wait until the personnel unit updates the records, or reject it with a reason."},
+
+    /* ---- signature verification (the codes of docs/INTERFACES.md, answered with 422) */
+    {"malformed", "Gönderilen imza dosyası okunamadı; lütfen imzalama işlemini yeniden yapınız.",
+     "The signature file could not be read; please sign again."},
+    {"signature_invalid", "İmza doğrulanamadı; lütfen imzalama işlemini yeniden yapınız.",
+     "The signature does not verify; please sign again."},
+    {"content_mismatch",
+     "İmza, başvurunuzun imzalanacak içeriğine ait değil; lütfen sayfadaki güncel içeriği "
+     "yeniden imzalayınız.",
+     "The signature is not over this application's content; please sign the current content "
+     "shown on the page."},
+    {"chain_untrusted",
+     "İmzadaki sertifika güvenilen bir elektronik sertifika hizmet sağlayıcısına bağlanamadı; "
+     "lütfen Kamu SM'nin verdiği e-imza kartınızla imzalayınız.",
+     "The signing certificate does not chain to a trusted certification service provider; "
+     "please sign with the e-signature card issued by Kamu SM."},
+    {"certificate_expired",
+     "İmzadaki sertifikanın süresi dolmuş; lütfen \"Yöntem 2: Islak İmzalı Başvuru\" ile devam "
+     "ediniz.",
+     "The signing certificate has expired; please continue with \"Yöntem 2: Islak İmzalı "
+     "Başvuru\" (wet signature)."},
+    {"certificate_not_yet_valid",
+     "İmzadaki sertifikanın geçerlilik süresi henüz başlamamış; lütfen şu anda geçerli olan "
+     "e-imza kartınızla imzalayınız.",
+     "The signing certificate is not valid yet; please sign with the card whose certificate is "
+     "valid now."},
+    {"certificate_revoked",
+     "İmzadaki sertifika iptal edilmiş; lütfen \"Yöntem 2: Islak İmzalı Başvuru\" ile devam "
+     "ediniz ya da Kamu SM çağrı merkezini (444 5 576) arayınız.",
+     "The signing certificate has been revoked; please continue with \"Yöntem 2: Islak İmzalı "
+     "Başvuru\" (wet signature) or call the Kamu SM call centre (444 5 576)."},
+    {"revocation_unknown",
+     "Sertifikanın iptal durumu şu anda sorgulanamadı; lütfen birkaç dakika sonra yeniden "
+     "deneyiniz.",
+     "The revocation status of the certificate could not be checked just now; please try "
+     "again in a few minutes."},
+    {"not_qualified",
+     "İmzadaki sertifika nitelikli elektronik sertifika değil; lütfen nitelikli e-imza "
+     "kartınızla imzalayınız.",
+     "The signing certificate is not a qualified certificate; please sign with your qualified "
+     "e-signature card."},
+    {"key_usage",
+     "İmzadaki sertifika e-imza (inkâr edilemezlik) için kullanılamıyor; lütfen nitelikli "
+     "e-imza sertifikanızla imzalayınız.",
+     "The signing certificate is not for e-signatures (non-repudiation); please sign with your "
+     "qualified e-signature certificate."},
+    {"tckn_mismatch",
+     "İmza, başvurudaki T.C. Kimlik No'ya ait bir sertifikayla atılmamış; lütfen kendi e-imza "
+     "kartınızla imzalayınız.",
+     "The signature was not made with a certificate of the applicant's T.C. Kimlik No; please "
+     "sign with your own e-signature card."},
+
+    /* ---- rule configuration (core_rules_check) */
+    {"rules_validity_years",
+     "Sertifika geçerlilik süresi 1 ile 10 yıl arasında olmalıdır; " FIX_CONFIG ".",
+     "The certificate validity must be 1 to 10 years; " FIX_CONFIG_EN "."},
+    {"rules_warn_count", "Uyarı sayısı 0 ile 8 arasında olmalıdır; " FIX_CONFIG ".",
+     "The number of warnings must be 0 to 8; " FIX_CONFIG_EN "."},
+    {"rules_warn_days",
+     "Uyarı günleri pozitif, büyükten küçüğe sıralı ve sertifika süresinden kısa "
+     "olmalıdır; " FIX_CONFIG ".",
+     "Warning days must be positive, in descending order and shorter than the "
+     "validity; " FIX_CONFIG_EN "."},
+    {"rules_window",
+     "Başvuru penceresi (bitişten önceki gün sayısı) pozitif ve sertifika süresinden kısa "
+     "olmalıdır; " FIX_CONFIG ".",
+     "The application window (days before expiry) must be positive and shorter than the "
+     "validity; " FIX_CONFIG_EN "."},
+    {"rules_deadline",
+     "Son başvuru günü (bitişten önceki gün sayısı) 0 ya da pozitif olmalı ve başvuru "
+     "penceresinden kısa olmalıdır; " FIX_CONFIG ".",
+     "The deadline (days before expiry) must be zero or positive and shorter than the "
+     "application window; " FIX_CONFIG_EN "."},
+    {"rules_otp",
+     "SMS kodu ayarları geçersiz: geçerlilik süresi ve saatlik sınır pozitif, hatalı deneme "
+     "sınırı en az 1, bekleme süresi 0 ya da pozitif olmalıdır; " FIX_CONFIG ".",
+     "The SMS code settings are invalid: lifetime and hourly limit must be positive, the wrong "
+     "entry limit at least 1, the cool-down zero or positive; " FIX_CONFIG_EN "."},
+    {"rules_delivery_days", "Beklenen teslim süresi en az 1 gün olmalıdır; " FIX_CONFIG ".",
+     "The expected delivery time must be at least 1 day; " FIX_CONFIG_EN "."},
+};
+
+const size_t core_reasons_count = sizeof core_reasons / sizeof core_reasons[0];
+
+static const struct core_reason generic = {
+    NULL,
+    "İşlem tamamlanamadı; lütfen bilgileri kontrol edip yeniden deneyiniz. Sorun sürerse "
+    "sistem yöneticinize başvurunuz.",
+    "The request could not be completed; please check the data and try again. If the problem "
+    "persists, contact your system administrator.",
+};
+
+static const struct core_reason *find(const char *code)
+{
+    if (!code)
+        return NULL;
+    for (size_t i = 0; i < core_reasons_count; i++)
+        if (strcmp(core_reasons[i].code, code) == 0)
+            return &core_reasons[i];
+    return NULL;
+}
+
+const char *core_reason_message(const char *code, enum core_lang lang)
+{
+    const struct core_reason *r = find(code);
+    if (!r)
+        r = &generic;
+    return lang == CORE_LANG_EN ? r->en : r->tr;
+}
+
+int core_reason_known(const char *code)
+{
+    return find(code) != NULL;
+}

@@ -1,0 +1,162 @@
+/* Unit tests for core/reason.h: the table is well formed (unique snake_case codes, both
+ * messages, valid UTF-8), and every code the core layer produces has a message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/reason.h"
+#include "core/rules.h"
+#include "core/tckn.h"
+#include "core/trtext.h"
+#include "core/validate.h"
+
+static bool snake_case(const char *s)
+{
+    if (!(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return s[strlen(s) - 1] != '_' && strstr(s, "__") == NULL;
+}
+
+static void test_table_well_formed(void **state)
+{
+    (void)state;
+    assert_true(core_reasons_count > 30);
+    for (size_t i = 0; i < core_reasons_count; i++) {
+        const struct core_reason *r = &core_reasons[i];
+        assert_non_null(r->code);
+        if (!snake_case(r->code))
+            print_error("code \"%s\" is not snake_case\n", r->code);
+        assert_true(snake_case(r->code));
+        assert_non_null(r->tr);
+        assert_non_null(r->en);
+        assert_true(strlen(r->tr) > 10 && strlen(r->en) > 10);
+        assert_true(core_utf8_valid(r->tr, strlen(r->tr)));
+        assert_true(core_utf8_valid(r->en, strlen(r->en)));
+        assert_string_not_equal(r->tr, r->en);
+        /* Messages are sentences: they end with a full stop. */
+        assert_int_equal(r->tr[strlen(r->tr) - 1], '.');
+        assert_int_equal(r->en[strlen(r->en) - 1], '.');
+        for (size_t j = i + 1; j < core_reasons_count; j++)
+            if (strcmp(r->code, core_reasons[j].code) == 0)
+                fail_msg("code \"%s\" appears twice", r->code);
+        assert_true(core_reason_known(r->code));
+        assert_ptr_equal(core_reason_message(r->code, CORE_LANG_TR), r->tr);
+        assert_ptr_equal(core_reason_message(r->code, CORE_LANG_EN), r->en);
+    }
+}
+
+static void test_unknown_codes(void **state)
+{
+    (void)state;
+    assert_false(core_reason_known("no_such_code"));
+    assert_false(core_reason_known(""));
+    assert_false(core_reason_known(NULL));
+    assert_false(core_reason_known("REQUIRED")); /* codes are exact */
+    const char *tr = core_reason_message("no_such_code", CORE_LANG_TR);
+    const char *en = core_reason_message("no_such_code", CORE_LANG_EN);
+    assert_non_null(tr);
+    assert_non_null(en);
+    assert_string_not_equal(tr, en);
+    assert_ptr_equal(core_reason_message(NULL, CORE_LANG_TR), tr);
+    for (size_t i = 0; i < core_reasons_count; i++)
+        assert_string_not_equal(core_reasons[i].tr, tr);
+}
+
+static void expect_known(const char *code)
+{
+    if (!core_reason_known(code))
+        fail_msg("code \"%s\" has no message in core/reason.c", code);
+}
+
+/* Every code core can return: from the error enums' mappings, the eligibility bits, the rule
+ * checks, the personnel columns, and the interface's signature codes. */
+static void test_core_codes_known(void **state)
+{
+    (void)state;
+    for (int e = CORE_TCKN_LENGTH; e <= CORE_TCKN_CHECKSUM; e++)
+        expect_known(core_tckn_err_code((enum core_tckn_err)e));
+    for (int e = CORE_PHONE_EMPTY; e <= CORE_PHONE_NOT_MOBILE; e++)
+        expect_known(core_phone_err_code((enum core_phone_err)e));
+    for (int e = CORE_POSTAL_FORMAT; e <= CORE_POSTAL_PROVINCE; e++)
+        expect_known(core_postal_err_code((enum core_postal_err)e));
+    for (unsigned bit = 1; bit <= CORE_INELIG_NOT_ENTITLED; bit <<= 1)
+        expect_known(core_inelig_code(bit));
+    static const char *const others[] = {
+        "required",
+        "too_long",
+        "not_utf8",
+        "unknown_field",
+        "date_format",
+        "province_unknown",
+        "duty_unknown",
+        "flag_format",
+        "email_format",
+        "phone_format",
+        "phone_not_mobile",
+        "rules_validity_years",
+        "rules_warn_count",
+        "rules_warn_days",
+        "rules_window",
+        "rules_deadline",
+        "rules_otp",
+        "rules_delivery_days",
+        "late",
+        "not_eligible",
+        /* signature rejections, docs/INTERFACES.md */
+        "malformed",
+        "signature_invalid",
+        "content_mismatch",
+        "chain_untrusted",
+        "certificate_expired",
+        "certificate_not_yet_valid",
+        "certificate_revoked",
+        "revocation_unknown",
+        "not_qualified",
+        "key_usage",
+        "tckn_mismatch",
+    };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        expect_known(others[i]);
+}
+
+static void test_turkish_messages(void **state)
+{
+    (void)state;
+    /* The eligibility messages send the person to the personnel unit, in proper Turkish. */
+    const char *const elig[] = {"no_personnel_record", "not_in_service", "assignment_ended",
+                                "not_entitled"};
+    for (size_t i = 0; i < sizeof elig / sizeof elig[0]; i++) {
+        const char *m = core_reason_message(elig[i], CORE_LANG_TR);
+        assert_non_null(strstr(m, "il/ilçe milli eğitim özlük biriminizle görüşünüz"));
+        assert_non_null(strstr(m, "MEBBİS"));
+    }
+    assert_non_null(
+        strstr(core_reason_message("not_entitled", CORE_LANG_TR), "MEBBİS kayıtlarınız güncel"));
+    assert_non_null(strstr(core_reason_message("assignment_ended", CORE_LANG_TR), "e-personel"));
+    assert_non_null(strstr(core_reason_message("postal_province", CORE_LANG_TR), "72"));
+    assert_non_null(strstr(core_reason_message("certificate_expired", CORE_LANG_TR),
+                           "Yöntem 2: Islak İmzalı Başvuru"));
+    assert_non_null(strstr(core_reason_message("tckn_checksum", CORE_LANG_TR), "T.C. Kimlik No"));
+    /* Spot check for letters that careless ASCII would lose. */
+    assert_non_null(strstr(core_reason_message("required", CORE_LANG_TR), "zorunludur"));
+    assert_non_null(strstr(core_reason_message("phone_not_mobile", CORE_LANG_TR), "başlayan"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_well_formed),
+        cmocka_unit_test(test_unknown_codes),
+        cmocka_unit_test(test_core_codes_known),
+        cmocka_unit_test(test_turkish_messages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
