@@ -196,6 +196,26 @@ const struct core_reason core_reasons[] = {
      "entry limit at least 1, the cool-down zero or positive; " FIX_CONFIG_EN "."},
     {"rules_delivery_days", "Beklenen teslim süresi en az 1 gün olmalıdır; " FIX_CONFIG ".",
      "The expected delivery time must be at least 1 day; " FIX_CONFIG_EN "."},
+    /* Certificate import (app/import_certs.c). */
+    {"no_tckn",
+     "Sertifikanın konu alanında (serialNumber) geçerli bir T.C. Kimlik No yok; eimza yalnızca "
+     "kişisel nitelikli sertifikaları izler, doğru sertifikayı yükleyiniz.",
+     "The certificate's subject serialNumber holds no valid T.C. Kimlik No; eimza tracks "
+     "personal certificates only: load the right certificate."},
+    {"not_certificate",
+     "Dosya ya da içindeki bölüm bir sertifika veya SİL değil; PEM ya da DER biçiminde sertifika "
+     "dosyası veriniz.",
+     "Not a certificate or CRL; give a PEM or DER certificate file."},
+    {"certificate_malformed",
+     "Sertifika ya da SİL çözümlenemedi; dosyayı kaynağından yeniden alınız.",
+     "The certificate or CRL cannot be decoded; get the file again from its source."},
+    {"certificate_conflict",
+     "Aynı yayıncı ve seri numarasıyla başka bir sertifika zaten kayıtlı; sertifika "
+     "sağlayıcınıza danışınız.",
+     "Another certificate with the same issuer and serial is already stored; ask the "
+     "certificate provider."},
+    {"file_unreadable", "Dosya okunamadı; dosya yolunu ve okuma iznini kontrol ediniz.",
+     "The file cannot be read; check its path and permissions."},
 };
 
 const size_t core_reasons_count = sizeof core_reasons / sizeof core_reasons[0];
