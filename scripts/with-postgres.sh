@@ -53,7 +53,7 @@ export EIMZA_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/eimza_test"
 export EIMZA_REQUIRE_PG=1
 psql -q -X "$EIMZA_TEST_PG_ADMIN_URL" -c 'CREATE DATABASE eimza_test' >/dev/null
 
-echo "with-postgres: PostgreSQL $("$pgbin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$port"
+echo "with-postgres: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 set +e
 "$@"
 rc=$?

@@ -34,6 +34,13 @@ const char *store_strerror(enum store_err e);
 /* Opens a connection. On failure *out is NULL and err (if given) says why, without secrets
  * (a password in the URL is never echoed). */
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen);
+/* Like store_open, for `eimza migrate`, the command that creates a database: a SQLite
+ * database whose directory is missing gets the directory made first (with its parents, mode
+ * 0750: the database holds personal data). store_open itself makes no directory: a missing
+ * one is an error (STORE_EIO) that names it, so a mistyped --db never quietly starts a
+ * database elsewhere. It does create the database file in an existing directory, as SQLite
+ * does. */
+enum store_err store_open_create(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
@@ -50,6 +57,11 @@ enum store_err store_schema_version(struct store *s, int *current, int *latest);
  * A bulk import is one transaction: begin, any number of rows, then commit (or abort). Rows
  * are upserted by tckn: a re-import updates changed records. Rows are already validated
  * (core_personnel_set). During an import the connection is used for nothing else. */
+/* The counts are per row given, as if the rows were applied one after the other: a row is
+ * inserted when its tckn was not stored yet, updated when it changed the stored record (for a
+ * tckn repeated in the same import, the record its previous row left), unchanged otherwise;
+ * the three add up to the rows given. A tckn repeated in one import: the last row wins.
+ * Inserted and changed records get updated_at = the time the import began. */
 struct store_import_stats {
     long inserted; /* new tckn */
     long updated;  /* existing tckn whose data changed */
@@ -68,8 +80,8 @@ enum store_err store_personnel_count(struct store *s, long *n);
  * (*inserted false). der is kept so evidence can be re-verified later. */
 enum store_err store_certificate_put(struct store *s, const struct core_certificate *c,
                                      const unsigned char *der, size_t derlen, bool *inserted);
-/* Marks the certificate (issuer DN, serial hex) revoked at revoked_at unless it already is;
- * *changed tells whether a row changed. STORE_ENOTFOUND when no such certificate is known. */
+/* Marks the certificate (issuer DN, serial hex) revoked at revoked_at (> 0) unless it already
+ * is; *changed tells whether a row changed. STORE_ENOTFOUND when no such certificate is known. */
 enum store_err store_certificate_revoke(struct store *s, const char *issuer, const char *serial,
                                         int64_t revoked_at, bool *changed);
 /* The holder's current certificate: the one issued last (greatest not_before, then
@@ -90,5 +102,34 @@ struct store_audit_entry {
     const char *detail; /* JSON text with the rest (counts, reasons) */
 };
 enum store_err store_audit_append(struct store *s, const struct store_audit_entry *e);
+
+/* An entry as stored. seq counts 1, 2, 3 ... without gaps; the first entry's prev_hash is
+ * STORE_AUDIT_GENESIS and every other's is the hash of the entry before it. actor and action
+ * are required; a NULL object is stored (and hashed) as "", a NULL detail as "{}". */
+#define STORE_AUDIT_HASH_LEN 64
+#define STORE_AUDIT_GENESIS  "0000000000000000000000000000000000000000000000000000000000000000"
+struct store_audit_record {
+    int64_t seq;
+    struct store_audit_entry e;
+    const char *prev_hash;
+    const char *hash;
+};
+/* Calls fn(ctx, r) for every entry with seq > after_seq, in seq order (for `eimza audit
+ * verify`). fn returns 0 to go on, anything else to stop early (store_audit_each then still
+ * returns STORE_OK). r and its strings live only during the call; fn must not use s. */
+enum store_err store_audit_each(struct store *s, int64_t after_seq,
+                                int (*fn)(void *ctx, const struct store_audit_record *r),
+                                void *ctx);
+
+/* The hash store_audit_append gives an entry: SHA-256, lower-case hex, of this serialisation
+ * (version 1), where each field is written as NAME "=" LENGTH ":" BYTES "\n" with LENGTH the
+ * decimal byte count of BYTES, and numbers as decimal ASCII ("-" for negatives):
+ *
+ *     "eimza-audit-v1\n" seq prev at actor action object detail
+ *
+ * e.g. "seq=1:7\n" ... "actor=3:cli\n"; a NULL string is written as "". The lengths make it
+ * unambiguous whatever bytes the fields hold. Returns 0, or -1 when out of memory. */
+int store_audit_hash(int64_t seq, const char *prev_hash, const struct store_audit_entry *e,
+                     char out[STORE_AUDIT_HASH_LEN + 1]);
 
 #endif

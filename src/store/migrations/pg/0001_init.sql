@@ -1,6 +1,10 @@
 -- eimza schema version 1 (PostgreSQL). Times are Unix seconds (UTC); dates are DATE.
+-- schema_migrations(version, name, applied_at) is created by the migration runner
+-- (store_pg.c), not here: it must exist before the first migration is chosen.
+-- T.C. Kimlik No columns are TEXT (not CHAR(11)) so that joins between tables compare the
+-- same type and use their indexes.
 CREATE TABLE personnel (
-    tckn             CHAR(11) PRIMARY KEY,
+    tckn             TEXT PRIMARY KEY CHECK (char_length(tckn) = 11),
     first_name       TEXT NOT NULL,
     last_name        TEXT NOT NULL,
     birth_place      TEXT NOT NULL,
@@ -18,8 +22,9 @@ CREATE TABLE personnel (
     mobile_phone     TEXT NOT NULL DEFAULT '',
     updated_at       BIGINT NOT NULL
 );
-CREATE INDEX personnel_province ON personnel (province);
 
+-- Keyed by fingerprint (SHA-256 of the DER); (issuer, serial) is unique too, so a CA that
+-- reused a serial for another certificate is a conflict, not a silent second row.
 CREATE TABLE certificates (
     id           BIGSERIAL PRIMARY KEY,
     fingerprint  TEXT NOT NULL UNIQUE,
@@ -43,21 +48,24 @@ CREATE INDEX certificates_not_after ON certificates (not_after);
 CREATE TABLE applications (
     id          BIGSERIAL PRIMARY KEY,
     number      TEXT NOT NULL UNIQUE,
-    tckn        CHAR(11) NOT NULL,
+    tckn        TEXT NOT NULL,
     state       TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL
 );
 CREATE INDEX applications_tckn ON applications (tckn);
 
+-- A hash chain (store_audit_append): seq is given by the appender (last + 1, no gaps, under
+-- an advisory lock), hash covers the entry and prev_hash; the first entry's prev_hash is 64
+-- zeros.
 CREATE TABLE audit_log (
-    seq       BIGSERIAL PRIMARY KEY,
+    seq       BIGINT PRIMARY KEY,
     at        BIGINT NOT NULL,
     actor     TEXT NOT NULL,
     action    TEXT NOT NULL,
     object    TEXT NOT NULL DEFAULT '',
     detail    TEXT NOT NULL DEFAULT '{}',
-    prev_hash TEXT NOT NULL,
+    prev_hash TEXT NOT NULL UNIQUE,
     hash      TEXT NOT NULL UNIQUE
 );
 

@@ -1,0 +1,963 @@
+/* eimza — the PostgreSQL backend of the store (store.h, store_int.h), over libpq.
+ *
+ * One PGconn per struct store. On connect the session is pinned to what the code assumes:
+ * client_encoding UTF8, DateStyle ISO (dates read back as YYYY-MM-DD) and TimeZone UTC.
+ * Frequent statements are prepared once per connection (named eimza_N, on first use); the
+ * rare ones (migrations, the import's set-based steps) go through PQexec/PQexecParams.
+ * Values always travel as parameters, never spliced into SQL.
+ *
+ * Writes that read first take a transaction-scoped advisory lock (pg_advisory_xact_lock, one
+ * key per purpose, local to the database): migrations, so two `eimza migrate` cannot apply the
+ * same step; and audit appends, so the chain cannot fork. The personnel import streams the
+ * rows with COPY into a temporary staging table and applies them in one statement at commit.
+ *
+ * Error texts: a URL's password never appears (it is scrubbed from libpq's messages at
+ * connect, and URLs are never echoed), and server errors are reported by their primary
+ * message and SQLSTATE only: DETAIL lines can quote the values of a row (a T.C. Kimlik No).
+ */
+#include "store/store_int.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/personnel.h"
+#include "util/buf.h"
+
+/* Advisory lock keys: "eimza" in ASCII, then the purpose. */
+#define PG_LOCK_MIGRATE "435459224417"
+#define PG_LOCK_AUDIT   "435459224418"
+
+#define PG_CONNECT_TIMEOUT "10"                /* seconds; the URL may say otherwise */
+#define PG_COPY_CHUNK      (64 * 1024)         /* rows are sent to the server in chunks this big */
+#define PG_COPY_MAX        (PG_COPY_CHUNK * 4) /* cap of the chunk buffer (one row < 8 KiB) */
+#define PG_AUDIT_PAGE      500                 /* audit entries fetched per round trip */
+#define PG_STR_(x)         #x
+#define PG_STR(x)          PG_STR_(x)
+
+#define P_COLS                                                                                     \
+    "tckn, first_name, last_name, birth_place, birth_date, institution_code, institution_name, "   \
+    "province, district, unit, title, duty, assignment_end, entitled, email, mobile_phone"
+/* The record's data, without its key: what "changed" compares. */
+#define P_DATA(t)                                                                                  \
+    t "first_name, " t "last_name, " t "birth_place, " t "birth_date, " t "institution_code, " t   \
+      "institution_name, " t "province, " t "district, " t "unit, " t "title, " t "duty, " t       \
+      "assignment_end, " t "entitled, " t "email, " t "mobile_phone"
+#define C_COLS                                                                                     \
+    "fingerprint, tckn, subject_name, subject, serial, issuer, not_before, not_after, policies, "  \
+    "revoked_at"
+
+enum pg_id {
+    PG_P_GET,
+    PG_P_COUNT,
+    PG_C_PUT,
+    PG_C_REVOKE,
+    PG_C_EXISTS,
+    PG_C_CURRENT,
+    PG_C_COUNT,
+    PG_A_LAST,
+    PG_A_INSERT,
+    PG_A_PAGE,
+    PG__COUNT
+};
+
+static const struct {
+    int nparams;
+    const char *sql;
+} pg_stmt[PG__COUNT] = {
+    [PG_P_GET] = {1, "SELECT " P_COLS " FROM personnel WHERE tckn = $1"},
+    [PG_P_COUNT] = {0, "SELECT count(*) FROM personnel"},
+    [PG_C_PUT] = {12, "INSERT INTO certificates (" C_COLS ", der, imported_at) VALUES "
+                      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                      "ON CONFLICT (fingerprint) DO NOTHING"},
+    [PG_C_REVOKE] = {3, "UPDATE certificates SET revoked_at = $1 "
+                        "WHERE issuer = $2 AND serial = $3 AND revoked_at IS NULL"},
+    [PG_C_EXISTS] = {2, "SELECT count(*) FROM certificates WHERE issuer = $1 AND serial = $2"},
+    [PG_C_CURRENT] = {1, "SELECT " C_COLS " FROM certificates WHERE tckn = $1 "
+                         "ORDER BY not_before DESC, not_after DESC, id DESC LIMIT 1"},
+    [PG_C_COUNT] = {0, "SELECT count(*) FROM certificates"},
+    [PG_A_LAST] = {0, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"},
+    [PG_A_INSERT] = {8, "INSERT INTO audit_log (seq, at, actor, action, object, detail, "
+                        "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    [PG_A_PAGE] = {1, "SELECT seq, at, actor, action, object, detail, prev_hash, hash "
+                      "FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT " PG_STR(PG_AUDIT_PAGE)},
+};
+
+/* The import's staging table: the personnel columns without constraints, and seq (the row's
+ * position in the import) so that the last of repeated rows can win. Dropped at the end of
+ * the transaction, whichever way it ends. */
+static const char pg_stage_sql[] =
+    "CREATE TEMP TABLE eimza_personnel_stage (seq bigint NOT NULL, tckn text, first_name text, "
+    "last_name text, birth_place text, birth_date date, institution_code text, "
+    "institution_name text, province smallint, district text, unit text, title text, "
+    "duty text, assignment_end date, entitled boolean, email text, mobile_phone text) "
+    "ON COMMIT DROP";
+static const char pg_copy_sql[] = "COPY eimza_personnel_stage (seq, " P_COLS ") FROM STDIN";
+
+/* The counts of store.h, per row as if applied one after the other, computed from the staged
+ * rows before they are applied: a tckn's first row is new when no record has it, updated when
+ * it differs from the record; each later row of the same tckn is updated when it differs from
+ * the row before it. (Applied in one statement, a record changed and changed back within one
+ * file is not rewritten; SQLite rewrites it twice. The counts agree.) */
+static const char pg_stats_sql[] = "WITH s AS (SELECT tckn, row_number() OVER w AS rn, ROW(" P_DATA(
+    "") ") AS r, "
+        "lag(ROW(" P_DATA(
+            "") ")) OVER w AS prev FROM eimza_personnel_stage "
+                "WINDOW w AS (PARTITION BY tckn ORDER BY seq)) "
+                "SELECT count(*), count(*) FILTER (WHERE s.rn = 1 AND p.tckn IS NULL), "
+                "count(*) FILTER (WHERE CASE WHEN s.rn = 1 THEN p.tckn IS NOT NULL "
+                "AND ROW(" P_DATA(
+                    "p.") ") IS DISTINCT FROM s.r ELSE s.prev IS DISTINCT FROM s.r END) "
+                          "FROM s LEFT JOIN personnel p ON p.tckn = s.tckn";
+
+/* The last row of each tckn wins; unchanged records are not rewritten (updated_at stays). */
+static const char pg_upsert_sql[] =
+    "INSERT INTO personnel (" P_COLS ", updated_at) "
+    "SELECT DISTINCT ON (tckn) " P_COLS ", $1::bigint FROM eimza_personnel_stage "
+    "ORDER BY tckn, seq DESC "
+    "ON CONFLICT (tckn) DO UPDATE SET first_name = EXCLUDED.first_name, "
+    "last_name = EXCLUDED.last_name, birth_place = EXCLUDED.birth_place, "
+    "birth_date = EXCLUDED.birth_date, institution_code = EXCLUDED.institution_code, "
+    "institution_name = EXCLUDED.institution_name, province = EXCLUDED.province, "
+    "district = EXCLUDED.district, unit = EXCLUDED.unit, title = EXCLUDED.title, "
+    "duty = EXCLUDED.duty, assignment_end = EXCLUDED.assignment_end, "
+    "entitled = EXCLUDED.entitled, email = EXCLUDED.email, mobile_phone = EXCLUDED.mobile_phone, "
+    "updated_at = EXCLUDED.updated_at "
+    "WHERE (" P_DATA("personnel.") ") IS DISTINCT FROM (" P_DATA("EXCLUDED.") ")";
+
+struct pg {
+    struct store base; /* first: a struct store * is a struct pg * */
+    PGconn *conn;
+    bool prepared[PG__COUNT];
+    /* the running personnel import */
+    bool copying;    /* the connection is in COPY IN mode */
+    bool row_failed; /* a row could not be sent: the import may only be aborted */
+    int64_t now;
+    long seq;
+    struct ubuf chunk; /* COPY text not sent yet */
+};
+
+static struct pg *pg_of(struct store *s)
+{
+    return (struct pg *)s;
+}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+/* Copies msg into out[outlen] on one line (newlines and tabs become spaces, trailing space
+ * dropped), with every occurrence of a non-empty secret replaced by "***". */
+static void scrub(char *out, size_t outlen, const char *msg, const char *const *secrets,
+                  size_t nsecrets)
+{
+    size_t o = 0;
+    if (!outlen)
+        return;
+    for (const char *p = msg; *p && o + 1 < outlen;) {
+        size_t hit = 0;
+        for (size_t i = 0; i < nsecrets && !hit; i++) {
+            size_t n = secrets[i] ? strlen(secrets[i]) : 0;
+            if (n && !strncmp(p, secrets[i], n))
+                hit = n;
+        }
+        if (hit) {
+            for (const char *m = "***"; *m && o + 1 < outlen; m++)
+                out[o++] = *m;
+            p += hit;
+            continue;
+        }
+        out[o++] = (*p == '\n' || *p == '\t' || *p == '\r') ? ' ' : *p;
+        p++;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+}
+
+/* Records why a result (or its absence) is a failure and maps it: integrity violations and
+ * serialisation failures -> STORE_ECONFLICT, out of memory -> STORE_ENOMEM, anything else
+ * STORE_EIO. A data exception (class 22) is reported without its message, which quotes the
+ * value. */
+static enum store_err pg_fail(struct pg *g, const PGresult *r, const char *what)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *prim = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    enum store_err e = STORE_EIO;
+    char line[STORE_ERR_MAX];
+    if (state && (!strncmp(state, "23", 2) || !strcmp(state, "40001") || !strcmp(state, "40P01")))
+        e = STORE_ECONFLICT;
+    else if (state && !strcmp(state, "53200"))
+        e = STORE_ENOMEM;
+    if (state && !strncmp(state, "22", 2))
+        prim = "invalid data";
+    scrub(line, sizeof line, prim ? prim : PQerrorMessage(g->conn), NULL, 0);
+    if (!line[0])
+        snprintf(line, sizeof line, "%s", r ? PQresStatus(PQresultStatus(r)) : "no result");
+    return store__fail(&g->base, e, "%s: %s%s%s%s", what, line, state ? " (SQLSTATE " : "",
+                       state ? state : "", state ? ")" : "");
+}
+
+/* Checks that r has status want. On failure r is cleared and the error recorded. */
+static enum store_err pg_want(struct pg *g, PGresult *r, ExecStatusType want, const char *what)
+{
+    if (r && PQresultStatus(r) == want)
+        return STORE_OK;
+    enum store_err e = pg_fail(g, r, what);
+    PQclear(r);
+    return e;
+}
+
+/* Runs prepared statement id (preparing it on first use). Parameters are text unless fmts says
+ * binary; a NULL value is SQL NULL. Returns the result, or NULL with the error recorded. */
+static PGresult *pg_run(struct pg *g, enum pg_id id, const char *const *vals, const int *lens,
+                        const int *fmts, ExecStatusType want, const char *what, enum store_err *err)
+{
+    char name[16];
+    snprintf(name, sizeof name, "eimza_%d", (int)id);
+    if (!g->prepared[id]) {
+        PGresult *r = PQprepare(g->conn, name, pg_stmt[id].sql, pg_stmt[id].nparams, NULL);
+        if ((*err = pg_want(g, r, PGRES_COMMAND_OK, what)) != STORE_OK)
+            return NULL;
+        PQclear(r);
+        g->prepared[id] = true;
+    }
+    PGresult *r = PQexecPrepared(g->conn, name, pg_stmt[id].nparams, vals, lens, fmts, 0);
+    if ((*err = pg_want(g, r, want, what)) != STORE_OK)
+        return NULL;
+    return r;
+}
+
+/* Runs SQL without parameters (may be several statements; the last one's status counts). */
+static enum store_err pg_exec(struct pg *g, const char *sql, ExecStatusType want, const char *what)
+{
+    PGresult *r = PQexec(g->conn, sql);
+    enum store_err e = pg_want(g, r, want, what);
+    if (e == STORE_OK)
+        PQclear(r);
+    return e;
+}
+
+static void pg_rollback(struct pg *g)
+{
+    if (PQtransactionStatus(g->conn) != PQTRANS_IDLE)
+        PQclear(PQexec(g->conn, "ROLLBACK"));
+}
+
+static long long cell_ll(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static int cell_text(const PGresult *r, int row, int col, char *dst, size_t size)
+{
+    return store__copy(dst, size, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+}
+
+static int cell_date(const PGresult *r, int row, int col, int32_t *out)
+{
+    if (PQgetisnull(r, row, col)) {
+        *out = CORE_DATE_NONE;
+        return 0;
+    }
+    return core_date_parse(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col), out);
+}
+
+/* ---- opening and closing ------------------------------------------------------------------ */
+
+static void pg_quiet(void *arg, const char *message)
+{
+    (void)arg; /* NOTICEs ("relation already exists, skipping") are not for the user */
+    (void)message;
+}
+
+/* The password as written in the URL's user info ("postgresql://user:PASSWORD@host") and in
+ * a "password=" query parameter, raw (maybe percent-encoded), for scrubbing. */
+static void raw_passwords(const char *url, char *userinfo_pw, size_t n1, char *query_pw, size_t n2)
+{
+    userinfo_pw[0] = query_pw[0] = '\0';
+    const char *p = strstr(url, "://");
+    if (!p)
+        return;
+    p += 3;
+    const char *q = strchr(p, '?');
+    const char *end = q ? q : p + strlen(p);
+    const char *at = NULL;
+    for (const char *c = p; c < end; c++)
+        if (*c == '@')
+            at = c;
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        if (colon)
+            snprintf(userinfo_pw, n1, "%.*s", (int)(at - colon - 1), colon + 1);
+    }
+    for (const char *k = q; k && (k = strstr(k, "password=")) != NULL; k += 9) {
+        if (k[-1] != '?' && k[-1] != '&')
+            continue;
+        const char *v = k + 9;
+        size_t len = strcspn(v, "&");
+        snprintf(query_pw, n2, "%.*s", (int)len, v);
+        break;
+    }
+}
+
+static const struct store_ops pg_ops;
+
+enum store_err store__pg_open(const char *url, struct store **out, char *err, size_t errlen)
+{
+    char dummy[1];
+    if (!err || !errlen) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    enum store_err e = STORE_OK;
+    struct pg *g = NULL;
+    char pw_user[256], pw_query[256], pw_dec[256] = "";
+    raw_passwords(url, pw_user, sizeof pw_user, pw_query, sizeof pw_query);
+
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(url, &perr);
+    if (!opts) {
+        const char *secrets[] = {pw_user, pw_query};
+        char line[STORE_ERR_MAX];
+        scrub(line, sizeof line, perr ? perr : "out of memory", secrets, 2);
+        snprintf(err, errlen, "invalid PostgreSQL URL: %s", line);
+        PQfreemem(perr);
+        e = perr ? STORE_EINVAL : STORE_ENOMEM;
+        goto out;
+    }
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (!strcmp(o->keyword, "password") && o->val)
+            snprintf(pw_dec, sizeof pw_dec, "%s", o->val);
+    PQconninfoFree(opts);
+
+    g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        e = STORE_ENOMEM;
+        goto out;
+    }
+    g->base.ops = &pg_ops;
+    ubuf_init(&g->chunk, PG_COPY_MAX);
+    /* Defaults first: keywords are processed in order and the URL (expanded from dbname)
+     * overrides what comes before it. */
+    const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", NULL};
+    const char *vals[] = {PG_CONNECT_TIMEOUT, "eimza", url, NULL};
+    g->conn = PQconnectdbParams(keys, vals, 1);
+    if (!g->conn) {
+        snprintf(err, errlen, "out of memory");
+        e = STORE_ENOMEM;
+        goto out;
+    }
+    if (PQstatus(g->conn) != CONNECTION_OK) {
+        const char *secrets[] = {pw_user, pw_query, pw_dec};
+        char line[STORE_ERR_MAX];
+        scrub(line, sizeof line, PQerrorMessage(g->conn), secrets, 3);
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %s", line);
+        e = STORE_EIO;
+        goto out;
+    }
+    PQsetNoticeProcessor(g->conn, pg_quiet, NULL);
+    e = pg_exec(g, "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'",
+                PGRES_COMMAND_OK, "setting up the session");
+    if (e != STORE_OK) {
+        snprintf(err, errlen, "%s", g->base.err);
+        goto out;
+    }
+    g->base.err[0] = '\0';
+    *out = &g->base;
+    g = NULL;
+out:
+    if (g) {
+        PQfinish(g->conn);
+        ubuf_free(&g->chunk);
+        free(g);
+    }
+    explicit_bzero(pw_user, sizeof pw_user);
+    explicit_bzero(pw_query, sizeof pw_query);
+    explicit_bzero(pw_dec, sizeof pw_dec);
+    return e;
+}
+
+static void pg_close(struct store *s)
+{
+    struct pg *g = pg_of(s);
+    PQfinish(g->conn);
+    ubuf_free(&g->chunk);
+    free(g);
+}
+
+static enum store_err pg_ping(struct store *s)
+{
+    return pg_exec(pg_of(s), "SELECT 1", PGRES_TUPLES_OK, "ping");
+}
+
+/* ---- migrations --------------------------------------------------------------------------- */
+
+static enum store_err pg_version(struct pg *g, int *cur)
+{
+    PGresult *r = PQexec(g->conn, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+    enum store_err e = pg_want(g, r, PGRES_TUPLES_OK, "reading the schema version");
+    if (e != STORE_OK)
+        return e;
+    bool has = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    *cur = 0;
+    if (!has)
+        return STORE_OK;
+    r = PQexec(g->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if ((e = pg_want(g, r, PGRES_TUPLES_OK, "reading the schema version")) != STORE_OK)
+        return e;
+    *cur = (int)cell_ll(r, 0, 0);
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_latest_version(void)
+{
+    return store__latest(store_migrations_pg, store_migrations_pg_count);
+}
+
+static enum store_err pg_schema_version(struct store *s, int *current)
+{
+    return pg_version(pg_of(s), current);
+}
+
+/* One migration per transaction, each under the migration advisory lock: a second process
+ * waits for the first, then finds the version already moved on. */
+static enum store_err pg_migrate(struct store *s, int *from, int *to)
+{
+    struct pg *g = pg_of(s);
+    const int latest = pg_latest_version();
+    enum store_err e = STORE_OK;
+    int cur = 0, first = -1;
+    for (;;) {
+        e = pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting a migration");
+        if (e == STORE_OK)
+            e = pg_exec(g, "SELECT pg_advisory_xact_lock(" PG_LOCK_MIGRATE ")", PGRES_TUPLES_OK,
+                        "waiting for other migrations");
+        if (e == STORE_OK)
+            e = pg_exec(g,
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                        "KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                        PGRES_COMMAND_OK, "creating schema_migrations");
+        if (e == STORE_OK)
+            e = pg_version(g, &cur);
+        if (e != STORE_OK)
+            break;
+        if (first < 0)
+            first = cur;
+        if (cur > latest) {
+            e = store__fail(s, STORE_EVERSION,
+                            "the database schema is at version %d, newer than this eimza "
+                            "knows (%d): upgrade eimza",
+                            cur, latest);
+            break;
+        }
+        const struct store_migration *m = NULL;
+        for (size_t i = 0; i < store_migrations_pg_count; i++)
+            if (store_migrations_pg[i].version > cur &&
+                (!m || store_migrations_pg[i].version < m->version))
+                m = &store_migrations_pg[i];
+        if (!m) {
+            e = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "ending the migration check");
+            break;
+        }
+        char what[128];
+        snprintf(what, sizeof what, "migration %s failed", m->name);
+        if ((e = pg_exec(g, m->sql, PGRES_COMMAND_OK, what)) != STORE_OK)
+            break;
+        char ver[16], at[24];
+        snprintf(ver, sizeof ver, "%d", m->version);
+        snprintf(at, sizeof at, "%lld", (long long)time(NULL));
+        const char *vals[] = {ver, m->name, at};
+        PGresult *r = PQexecParams(g->conn,
+                                   "INSERT INTO schema_migrations (version, name, applied_at) "
+                                   "VALUES ($1, $2, $3)",
+                                   3, NULL, vals, NULL, NULL, 0);
+        if ((e = pg_want(g, r, PGRES_COMMAND_OK, "recording a migration")) != STORE_OK)
+            break;
+        PQclear(r);
+        if ((e = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing a migration")) != STORE_OK)
+            break;
+        cur = m->version;
+    }
+    if (e != STORE_OK) {
+        pg_rollback(g);
+        return e;
+    }
+    if (from)
+        *from = first < 0 ? cur : first;
+    if (to)
+        *to = cur;
+    return STORE_OK;
+}
+
+/* ---- personnel ---------------------------------------------------------------------------- */
+
+static enum store_err pg_import_begin(struct store *s, int64_t now)
+{
+    struct pg *g = pg_of(s);
+    g->now = now;
+    g->seq = 0;
+    g->row_failed = false;
+    ubuf_reset(&g->chunk);
+    enum store_err e = pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting the import");
+    if (e == STORE_OK)
+        e = pg_exec(g, pg_stage_sql, PGRES_COMMAND_OK, "creating the staging table");
+    if (e == STORE_OK)
+        e = pg_exec(g, pg_copy_sql, PGRES_COPY_IN, "starting COPY");
+    if (e != STORE_OK) {
+        pg_rollback(g);
+        return e;
+    }
+    g->copying = true;
+    return STORE_OK;
+}
+
+/* COPY text format: backslash, tab, newline and carriage return are escaped; the rest of
+ * UTF-8 goes as it is. A field longer than its array (not NUL-terminated) is refused. */
+static int copy_text(struct ubuf *b, const char *f, size_t size)
+{
+    size_t n = strnlen(f, size);
+    if (n == size)
+        return -1;
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc = NULL;
+        switch (f[i]) {
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        default:
+            continue;
+        }
+        if (ubuf_put(b, f + start, i - start) < 0 || ubuf_puts(b, esc) < 0)
+            return -1;
+        start = i + 1;
+    }
+    return ubuf_put(b, f + start, n - start);
+}
+
+static int copy_date(struct ubuf *b, int32_t days)
+{
+    char d[CORE_DATE_STRLEN + 1];
+    core_date_format(days, d);
+    return ubuf_puts(b, d[0] ? d : "\\N");
+}
+
+#define COPY_FIELD(b, f) copy_text((b), (f), sizeof(f))
+
+static enum store_err pg_flush(struct pg *g)
+{
+    if (g->chunk.len == 0)
+        return STORE_OK;
+    if (PQputCopyData(g->conn, g->chunk.p, (int)g->chunk.len) != 1)
+        return pg_fail(g, NULL, "sending personnel rows");
+    ubuf_reset(&g->chunk);
+    return STORE_OK;
+}
+
+static enum store_err pg_import_row(struct store *s, const struct core_personnel *p)
+{
+    struct pg *g = pg_of(s);
+    struct ubuf *b = &g->chunk;
+    size_t mark = b->len;
+    const char *duty = core_duty_code(p->duty);
+    /* || runs the appends in order and stops at the first that fails. */
+    bool bad = ubuf_printf(b, "%ld\t", g->seq + 1) || COPY_FIELD(b, p->tckn) ||
+               ubuf_putc(b, '\t') || COPY_FIELD(b, p->first_name) || ubuf_putc(b, '\t') ||
+               COPY_FIELD(b, p->last_name) || ubuf_putc(b, '\t') || COPY_FIELD(b, p->birth_place) ||
+               ubuf_putc(b, '\t') || copy_date(b, p->birth_date) || ubuf_putc(b, '\t') ||
+               COPY_FIELD(b, p->institution_code) || ubuf_putc(b, '\t') ||
+               COPY_FIELD(b, p->institution_name) || ubuf_printf(b, "\t%d\t", p->province) ||
+               COPY_FIELD(b, p->district) || ubuf_putc(b, '\t') || COPY_FIELD(b, p->unit) ||
+               ubuf_putc(b, '\t') || COPY_FIELD(b, p->title) || ubuf_putc(b, '\t') ||
+               ubuf_puts(b, duty ? duty : "\\N") || ubuf_putc(b, '\t') ||
+               copy_date(b, p->assignment_end) || ubuf_puts(b, p->entitled ? "\tt\t" : "\tf\t") ||
+               COPY_FIELD(b, p->email) || ubuf_putc(b, '\t') || COPY_FIELD(b, p->mobile_phone) ||
+               ubuf_putc(b, '\n');
+    if (bad) {
+        /* The chunk holds only whole rows: the refused one is taken back out. */
+        b->len = mark;
+        if (b->p)
+            b->p[mark] = '\0';
+        g->row_failed = true;
+        return store__fail(s, STORE_EINVAL,
+                           "a personnel row could not be encoded (a field not NUL-terminated, or "
+                           "out of memory)");
+    }
+    g->seq++;
+    if (b->len >= PG_COPY_CHUNK) {
+        enum store_err e = pg_flush(g);
+        if (e != STORE_OK) {
+            g->row_failed = true;
+            return e;
+        }
+    }
+    return STORE_OK;
+}
+
+/* Ends COPY; with errmsg non-NULL the server discards the data and fails the COPY. */
+static enum store_err pg_copy_end(struct pg *g, const char *errmsg)
+{
+    enum store_err e = STORE_OK;
+    g->copying = false;
+    if (PQputCopyEnd(g->conn, errmsg) != 1)
+        e = pg_fail(g, NULL, "ending COPY");
+    PGresult *r;
+    while ((r = PQgetResult(g->conn)) != NULL) {
+        if (e == STORE_OK && !errmsg && PQresultStatus(r) != PGRES_COMMAND_OK)
+            e = pg_fail(g, r, "storing the personnel rows");
+        PQclear(r);
+    }
+    return e;
+}
+
+static enum store_err pg_import_commit(struct store *s, struct store_import_stats *st)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    PGresult *r = NULL;
+    if (g->row_failed) {
+        pg_copy_end(g, "import aborted");
+        e = store__fail(s, STORE_EINVAL, "a row of the import failed: the import was rolled back");
+        goto fail;
+    }
+    e = pg_flush(g);
+    enum store_err e2 = pg_copy_end(g, e == STORE_OK ? NULL : "import aborted");
+    if (e == STORE_OK)
+        e = e2;
+    if (e != STORE_OK)
+        goto fail;
+
+    r = PQexec(g->conn, pg_stats_sql);
+    if ((e = pg_want(g, r, PGRES_TUPLES_OK, "counting the import's changes")) != STORE_OK)
+        goto fail;
+    long rows = (long)cell_ll(r, 0, 0), ins = (long)cell_ll(r, 0, 1), upd = (long)cell_ll(r, 0, 2);
+    PQclear(r);
+
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)g->now);
+    const char *vals[] = {now};
+    r = PQexecParams(g->conn, pg_upsert_sql, 1, NULL, vals, NULL, NULL, 0);
+    if ((e = pg_want(g, r, PGRES_COMMAND_OK, "applying the personnel rows")) != STORE_OK)
+        goto fail;
+    PQclear(r);
+    if ((e = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing the import")) != STORE_OK)
+        goto fail;
+    st->inserted = ins;
+    st->updated = upd;
+    st->unchanged = rows - ins - upd;
+    ubuf_free(&g->chunk);
+    ubuf_init(&g->chunk, PG_COPY_MAX);
+    return STORE_OK;
+fail:
+    pg_rollback(g);
+    ubuf_reset(&g->chunk);
+    return e;
+}
+
+static void pg_import_abort(struct store *s)
+{
+    struct pg *g = pg_of(s);
+    if (g->copying)
+        pg_copy_end(g, "import aborted");
+    pg_rollback(g);
+    ubuf_reset(&g->chunk);
+}
+
+static enum store_err pg_personnel_get(struct store *s, const char *tckn,
+                                       struct core_personnel *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    const char *vals[] = {tckn};
+    PGresult *r =
+        pg_run(g, PG_P_GET, vals, NULL, NULL, PGRES_TUPLES_OK, "reading a personnel record", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "no personnel record for that T.C. Kimlik No");
+    } else {
+        struct core_personnel p;
+        core_personnel_clear(&p);
+        int bad = cell_text(r, 0, 0, p.tckn, sizeof p.tckn) |
+                  cell_text(r, 0, 1, p.first_name, sizeof p.first_name) |
+                  cell_text(r, 0, 2, p.last_name, sizeof p.last_name) |
+                  cell_text(r, 0, 3, p.birth_place, sizeof p.birth_place) |
+                  cell_date(r, 0, 4, &p.birth_date) |
+                  cell_text(r, 0, 5, p.institution_code, sizeof p.institution_code) |
+                  cell_text(r, 0, 6, p.institution_name, sizeof p.institution_name) |
+                  cell_text(r, 0, 8, p.district, sizeof p.district) |
+                  cell_text(r, 0, 9, p.unit, sizeof p.unit) |
+                  cell_text(r, 0, 10, p.title, sizeof p.title) |
+                  core_duty_parse(PQgetvalue(r, 0, 11), (size_t)PQgetlength(r, 0, 11), &p.duty) |
+                  cell_date(r, 0, 12, &p.assignment_end) |
+                  cell_text(r, 0, 14, p.email, sizeof p.email) |
+                  cell_text(r, 0, 15, p.mobile_phone, sizeof p.mobile_phone);
+        p.province = (int)cell_ll(r, 0, 7);
+        p.entitled = PQgetvalue(r, 0, 13)[0] == 't';
+        if (bad)
+            e = store__fail(s, STORE_EIO,
+                            "a stored personnel record does not fit the record "
+                            "type (edited by hand or by a newer eimza?)");
+        else
+            *out = p;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_count(struct pg *g, enum pg_id id, long *n, const char *what)
+{
+    enum store_err e;
+    PGresult *r = pg_run(g, id, NULL, NULL, NULL, PGRES_TUPLES_OK, what, &e);
+    if (!r)
+        return e;
+    *n = (long)cell_ll(r, 0, 0);
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_personnel_count(struct store *s, long *n)
+{
+    return pg_count(pg_of(s), PG_P_COUNT, n, "counting personnel");
+}
+
+/* ---- certificates ------------------------------------------------------------------------- */
+
+static enum store_err pg_certificate_put(struct store *s, const struct core_certificate *c,
+                                         const unsigned char *der, size_t derlen, int64_t now,
+                                         bool *inserted)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+#define TERMINATED(f) (strnlen((f), sizeof(f)) < sizeof(f))
+    if (!TERMINATED(c->fingerprint) || !TERMINATED(c->tckn) || !TERMINATED(c->subject_name) ||
+        !TERMINATED(c->subject) || !TERMINATED(c->serial) || !TERMINATED(c->issuer) ||
+        !TERMINATED(c->policies))
+        return store__fail(s, STORE_EINVAL, "a certificate field is not NUL-terminated");
+#undef TERMINATED
+    if (derlen > INT32_MAX)
+        return store__fail(s, STORE_EINVAL, "certificate too large");
+    char nb[24], na[24], rv[24], im[24];
+    snprintf(nb, sizeof nb, "%lld", (long long)c->not_before);
+    snprintf(na, sizeof na, "%lld", (long long)c->not_after);
+    snprintf(rv, sizeof rv, "%lld", (long long)c->revoked_at);
+    snprintf(im, sizeof im, "%lld", (long long)now);
+    const char *vals[12] = {c->fingerprint,
+                            c->tckn,
+                            c->subject_name,
+                            c->subject,
+                            c->serial,
+                            c->issuer,
+                            nb,
+                            na,
+                            c->policies,
+                            c->revoked_at ? rv : NULL,
+                            (const char *)der,
+                            im};
+    int lens[12] = {0};
+    int fmts[12] = {0};
+    lens[10] = (int)derlen;
+    fmts[10] = 1; /* the DER goes as binary bytea */
+    PGresult *r =
+        pg_run(g, PG_C_PUT, vals, lens, fmts, PGRES_COMMAND_OK, "storing a certificate", &e);
+    if (!r)
+        return e;
+    *inserted = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_certificate_revoke(struct store *s, const char *issuer, const char *serial,
+                                            int64_t revoked_at, bool *changed)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char at[24];
+    snprintf(at, sizeof at, "%lld", (long long)revoked_at);
+    const char *vals[] = {at, issuer, serial};
+    PGresult *r =
+        pg_run(g, PG_C_REVOKE, vals, NULL, NULL, PGRES_COMMAND_OK, "revoking a certificate", &e);
+    if (!r)
+        return e;
+    bool did = strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    if (did) {
+        *changed = true;
+        return STORE_OK;
+    }
+    /* Nothing changed: already revoked, or unknown. */
+    r = pg_run(g, PG_C_EXISTS, vals + 1, NULL, NULL, PGRES_TUPLES_OK, "looking up a certificate",
+               &e);
+    if (!r)
+        return e;
+    long n = (long)cell_ll(r, 0, 0);
+    PQclear(r);
+    if (n == 0)
+        return store__fail(s, STORE_ENOTFOUND, "no certificate with that issuer and serial");
+    *changed = false;
+    return STORE_OK;
+}
+
+static enum store_err pg_certificate_current(struct store *s, const char *tckn,
+                                             struct core_certificate *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    const char *vals[] = {tckn};
+    PGresult *r =
+        pg_run(g, PG_C_CURRENT, vals, NULL, NULL, PGRES_TUPLES_OK, "reading a certificate", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "no certificate for that T.C. Kimlik No");
+    } else {
+        struct core_certificate c;
+        memset(&c, 0, sizeof c);
+        int bad = cell_text(r, 0, 0, c.fingerprint, sizeof c.fingerprint) |
+                  cell_text(r, 0, 1, c.tckn, sizeof c.tckn) |
+                  cell_text(r, 0, 2, c.subject_name, sizeof c.subject_name) |
+                  cell_text(r, 0, 3, c.subject, sizeof c.subject) |
+                  cell_text(r, 0, 4, c.serial, sizeof c.serial) |
+                  cell_text(r, 0, 5, c.issuer, sizeof c.issuer) |
+                  cell_text(r, 0, 8, c.policies, sizeof c.policies);
+        c.not_before = cell_ll(r, 0, 6);
+        c.not_after = cell_ll(r, 0, 7);
+        c.revoked_at = cell_ll(r, 0, 9); /* NULL reads as 0: not revoked */
+        if (bad)
+            e = store__fail(s, STORE_EIO, "a stored certificate does not fit the record type");
+        else
+            *out = c;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_certificate_count(struct store *s, long *n)
+{
+    return pg_count(pg_of(s), PG_C_COUNT, n, "counting certificates");
+}
+
+/* ---- audit log ---------------------------------------------------------------------------- */
+
+/* The audit advisory lock is taken before the last entry is read and held to the commit: no
+ * other connection can append in between, so the chain cannot fork. */
+static enum store_err pg_audit_append(struct store *s, const struct store_audit_entry *e)
+{
+    struct pg *g = pg_of(s);
+    enum store_err err;
+    PGresult *r = NULL;
+    char prev[STORE_AUDIT_HASH_LEN + 1], hash[STORE_AUDIT_HASH_LEN + 1];
+    memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
+    long long seq = 0;
+
+    err = pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting an audit entry");
+    if (err == STORE_OK)
+        err = pg_exec(g, "SELECT pg_advisory_xact_lock(" PG_LOCK_AUDIT ")", PGRES_TUPLES_OK,
+                      "waiting for other audit entries");
+    if (err != STORE_OK)
+        goto fail;
+    if (!(r = pg_run(g, PG_A_LAST, NULL, NULL, NULL, PGRES_TUPLES_OK,
+                     "reading the last audit entry", &err)))
+        goto fail;
+    if (PQntuples(r) == 1) {
+        seq = cell_ll(r, 0, 0);
+        if (cell_text(r, 0, 1, prev, sizeof prev) != 0 || !store__is_hash(prev)) {
+            PQclear(r);
+            err = store__fail(s, STORE_EIO, "the last audit entry's hash is malformed");
+            goto fail;
+        }
+    }
+    PQclear(r);
+    seq++;
+    if (store_audit_hash(seq, prev, e, hash) != 0) {
+        err = store__fail(s, STORE_ENOMEM, "hashing an audit entry failed");
+        goto fail;
+    }
+    char sq[24], at[24];
+    snprintf(sq, sizeof sq, "%lld", seq);
+    snprintf(at, sizeof at, "%lld", (long long)e->at);
+    const char *vals[] = {sq, at, e->actor, e->action, e->object, e->detail, prev, hash};
+    if (!(r = pg_run(g, PG_A_INSERT, vals, NULL, NULL, PGRES_COMMAND_OK, "appending an audit entry",
+                     &err)))
+        goto fail;
+    PQclear(r);
+    if ((err = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing an audit entry")) != STORE_OK)
+        goto fail;
+    return STORE_OK;
+fail:
+    pg_rollback(g);
+    return err;
+}
+
+/* Pages of PG_AUDIT_PAGE entries, so a long log never sits in memory whole. */
+static enum store_err pg_audit_each(struct store *s, int64_t after_seq, store__audit_fn fn,
+                                    void *ctx)
+{
+    struct pg *g = pg_of(s);
+    for (;;) {
+        enum store_err e;
+        char after[24];
+        snprintf(after, sizeof after, "%lld", (long long)after_seq);
+        const char *vals[] = {after};
+        PGresult *r =
+            pg_run(g, PG_A_PAGE, vals, NULL, NULL, PGRES_TUPLES_OK, "reading the audit log", &e);
+        if (!r)
+            return e;
+        int n = PQntuples(r);
+        for (int i = 0; i < n; i++) {
+            struct store_audit_record rec = {
+                .seq = cell_ll(r, i, 0),
+                .e = {.at = cell_ll(r, i, 1),
+                      .actor = PQgetvalue(r, i, 2),
+                      .action = PQgetvalue(r, i, 3),
+                      .object = PQgetvalue(r, i, 4),
+                      .detail = PQgetvalue(r, i, 5)},
+                .prev_hash = PQgetvalue(r, i, 6),
+                .hash = PQgetvalue(r, i, 7),
+            };
+            after_seq = rec.seq;
+            if (fn(ctx, &rec) != 0) {
+                PQclear(r);
+                return STORE_OK;
+            }
+        }
+        PQclear(r);
+        if (n < PG_AUDIT_PAGE)
+            return STORE_OK;
+    }
+}
+
+static const struct store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .ping = pg_ping,
+    .latest_version = pg_latest_version,
+    .schema_version = pg_schema_version,
+    .migrate = pg_migrate,
+    .import_begin = pg_import_begin,
+    .import_row = pg_import_row,
+    .import_commit = pg_import_commit,
+    .import_abort = pg_import_abort,
+    .personnel_get = pg_personnel_get,
+    .personnel_count = pg_personnel_count,
+    .certificate_put = pg_certificate_put,
+    .certificate_revoke = pg_certificate_revoke,
+    .certificate_current = pg_certificate_current,
+    .certificate_count = pg_certificate_count,
+    .audit_append = pg_audit_append,
+    .audit_each = pg_audit_each,
+};
