@@ -1,0 +1,372 @@
+/* eimza — the server's configuration table and its file reader. See config.h.
+ *
+ * Every setting is one row of web_config_table: adding a setting is adding a row and a
+ * field. Defaults are written as text and go through the same parser as file values, so a
+ * default can never be out of its own bounds (the unit test checks that too).
+ */
+#include "web/config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "util/log.h"
+
+enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
+
+static const struct web_cfg_option {
+    const char *name;
+    enum web_cfg_type type;
+    size_t offset;
+    size_t size;        /* of the field (strings: the room, NUL included) */
+    long long min, max; /* CFG_INT and CFG_SIZE */
+    const char *def;
+    const char *help;
+} web_config_table[] = {
+    {"listen", CFG_LISTEN, offsetof(struct web_config, listen),
+     sizeof(((struct web_config *)0)->listen), 0, 0, "127.0.0.1:8080",
+     "address to listen on; [IPV6]:PORT for IPv6; port 0: any free port"},
+    /* the same default as cli/cli.h's CLI_DEFAULT_DB (web/ cannot include cli/) */
+    {"db", CFG_STRING, offsetof(struct web_config, db), sizeof(((struct web_config *)0)->db), 0, 0,
+     "sqlite:var/eimza.db", "database URL: sqlite:PATH or postgresql://..."},
+    {"trust_dir", CFG_STRING, offsetof(struct web_config, trust_dir),
+     sizeof(((struct web_config *)0)->trust_dir), 0, 0, "",
+     "directory of trust anchors for signature verification"},
+    {"dev", CFG_BOOL, offsetof(struct web_config, dev), sizeof(bool), 0, 0, "false",
+     "development mode: loopback only, development outbox, captcha answers revealed"},
+    {"threads", CFG_INT, offsetof(struct web_config, threads), sizeof(int), 0, 256, "0",
+     "worker threads (0: one per CPU)"},
+    {"max_body_bytes", CFG_SIZE, offsetof(struct web_config, max_body_bytes), sizeof(size_t), 1024,
+     64LL << 20, "1m", "largest request body accepted (routes may set less)"},
+    {"max_connections", CFG_INT, offsetof(struct web_config, max_connections), sizeof(int), 1,
+     65536, "1024", "concurrent connections accepted"},
+    {"connection_timeout", CFG_INT, offsetof(struct web_config, connection_timeout), sizeof(int), 1,
+     3600, "30", "seconds of inactivity before a connection is closed"},
+    /* MHD clears a connection's memory between two requests on it, so more than the
+     * requests need costs time on every request; 32k is MHD's own default. */
+    {"connection_memory_bytes", CFG_SIZE, offsetof(struct web_config, connection_memory),
+     sizeof(size_t), 8LL << 10, 1LL << 20, "32k",
+     "memory per connection for request headers and I/O buffers"},
+    {"shutdown_timeout", CFG_INT, offsetof(struct web_config, shutdown_timeout), sizeof(int), 0,
+     300, "10", "seconds to let requests in flight finish on SIGTERM/SIGINT"},
+    {"access_log", CFG_BOOL, offsetof(struct web_config, access_log), sizeof(bool), 0, 0, "true",
+     "one log line per request on stderr"},
+    {"log_level", CFG_LEVEL, offsetof(struct web_config, log_level), sizeof(int), 0, 0, "info",
+     "least important log level written: debug, info, warn or error"},
+};
+
+#define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
+
+static const struct web_cfg_option *web_cfg_find(const char *key)
+{
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++)
+        if (!strcmp(web_config_table[i].name, key))
+            return &web_config_table[i];
+    return NULL;
+}
+
+static int web_parse_bool(const char *v, bool *out)
+{
+    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i])) {
+            *out = true;
+            return 0;
+        }
+        if (!strcasecmp(v, no[i])) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A decimal integer, optionally followed by k/m/g when sizes is set; no sign for sizes. */
+static int web_parse_number(const char *v, bool sizes, long long *out)
+{
+    char *end;
+    if (!*v || (sizes && *v == '-') || *v == '+' || *v == ' ')
+        return -1;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v)
+        return -1;
+    if (sizes && *end) {
+        int shift = 0;
+        switch (*end) {
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        default:
+            return -1;
+        }
+        end++;
+        if (n > (LLONG_MAX >> shift))
+            return -1;
+        n <<= shift;
+    }
+    if (*end)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int web_parse_level(const char *v, int *out)
+{
+    static const struct {
+        const char *name;
+        enum ulog_level lvl;
+    } levels[] = {
+        {"debug", ULOG_DEBUG}, {"info", ULOG_INFO}, {"warn", ULOG_WARN}, {"error", ULOG_ERROR}};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        if (!strcmp(v, levels[i].name)) {
+            *out = (int)levels[i].lvl;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int web_listen_split(const char *listen, char *host, size_t hostlen, unsigned *port, char *err,
+                     size_t errlen)
+{
+    const char *h = listen, *colon;
+    size_t hlen;
+
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (!close || close[1] != ':') {
+            snprintf(err, errlen, "'%s' is not HOST:PORT or [IPV6]:PORT", listen);
+            return -1;
+        }
+        h = listen + 1;
+        hlen = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (!colon) {
+            snprintf(err, errlen, "'%s' is not HOST:PORT or [IPV6]:PORT", listen);
+            return -1;
+        }
+        hlen = (size_t)(colon - listen);
+        if (memchr(listen, ':', hlen)) {
+            snprintf(err, errlen, "'%s': write an IPv6 address in brackets, [::1]:8080", listen);
+            return -1;
+        }
+    }
+    if (hlen == 0 || hlen >= hostlen) {
+        snprintf(err, errlen, "'%s': the host is empty or too long", listen);
+        return -1;
+    }
+    long long p;
+    if (strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+        web_parse_number(colon + 1, true, &p) < 0 || p > 65535) {
+        snprintf(err, errlen, "'%s': the port must be a number from 0 to 65535", listen);
+        return -1;
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (unsigned)p;
+    return 0;
+}
+
+bool web_addr_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+            return true;
+        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
+    }
+    return false;
+}
+
+/* Parses value for option o into a scratch copy of the field, so c changes only on success. */
+static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, const char *value,
+                         char *err, size_t errlen)
+{
+    char *field = (char *)c + o->offset;
+    long long n;
+
+    if (o->type == CFG_LISTEN) { /* checked here, then stored as text */
+        char host[256];
+        unsigned port;
+        char why[300];
+        if (web_listen_split(value, host, sizeof host, &port, why, sizeof why) < 0) {
+            snprintf(err, errlen, "bad value for '%s': %s", o->name, why);
+            return -1;
+        }
+    }
+    switch (o->type) {
+    case CFG_LISTEN:
+    case CFG_STRING:
+        if (strlen(value) >= o->size) {
+            snprintf(err, errlen, "bad value for '%s': longer than %zu bytes", o->name,
+                     o->size - 1);
+            return -1;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    case CFG_BOOL: {
+        bool b;
+        if (web_parse_bool(value, &b) < 0) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not true or false", o->name, value);
+            return -1;
+        }
+        memcpy(field, &b, sizeof b);
+        return 0;
+    }
+    case CFG_INT:
+    case CFG_SIZE:
+        if (web_parse_number(value, o->type == CFG_SIZE, &n) < 0 || n < o->min || n > o->max) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not %s from %lld to %lld", o->name,
+                     value, o->type == CFG_SIZE ? "a size" : "a whole number", o->min, o->max);
+            return -1;
+        }
+        if (o->type == CFG_INT) {
+            int i = (int)n;
+            memcpy(field, &i, sizeof i);
+        } else {
+            size_t z = (size_t)n;
+            memcpy(field, &z, sizeof z);
+        }
+        return 0;
+    case CFG_LEVEL: {
+        int lvl;
+        if (web_parse_level(value, &lvl) < 0) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not debug, info, warn or error",
+                     o->name, value);
+            return -1;
+        }
+        memcpy(field, &lvl, sizeof lvl);
+        return 0;
+    }
+    }
+    snprintf(err, errlen, "'%s': unknown setting type", o->name);
+    return -1;
+}
+
+int web_config_defaults(struct web_config *c)
+{
+    char err[256];
+    int rc = 0;
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++)
+        if (web_cfg_apply(c, &web_config_table[i], web_config_table[i].def, err, sizeof err) < 0)
+            rc = -1;
+    return rc;
+}
+
+int web_config_set(struct web_config *c, const char *key, const char *value, char *err,
+                   size_t errlen)
+{
+    const struct web_cfg_option *o = web_cfg_find(key);
+    if (!o) {
+        snprintf(err, errlen, "unknown setting '%s'", key);
+        return -1;
+    }
+    return web_cfg_apply(c, o, value, err, errlen);
+}
+
+static char *web_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen)
+{
+    bool seen[WEB_CFG_COUNT] = {false};
+    char line[4096], why[512];
+    struct web_config tmp = *c; /* c changes only when the whole file is good */
+    long lineno = 0;
+    int rc = -1;
+    FILE *f = fopen(path, "r");
+
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
+            snprintf(err, errlen, "%s:%ld: line too long (more than %zu bytes)", path, lineno,
+                     sizeof line - 2);
+            goto out;
+        }
+        char *s = line;
+        if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+            s += 3; /* a UTF-8 byte-order mark some editors write */
+        s = web_trim(s);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%ld: expected 'key = value'", path, lineno);
+            goto out;
+        }
+        *eq = '\0';
+        char *key = web_trim(s), *value = web_trim(eq + 1);
+        const struct web_cfg_option *o = web_cfg_find(key);
+        if (!o) {
+            snprintf(err, errlen, "%s:%ld: unknown setting '%.100s'", path, lineno, key);
+            goto out;
+        }
+        size_t idx = (size_t)(o - web_config_table);
+        if (seen[idx]) {
+            snprintf(err, errlen, "%s:%ld: '%s' is set twice", path, lineno, key);
+            goto out;
+        }
+        seen[idx] = true;
+        if (web_cfg_apply(&tmp, o, value, why, sizeof why) < 0) {
+            snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        goto out;
+    }
+    *c = tmp;
+    rc = 0;
+out:
+    fclose(f);
+    return rc;
+}
+
+void web_config_print_help(FILE *f)
+{
+    static const char *types[] = {"text", "HOST:PORT", "boolean", "number", "size", "level"};
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++) {
+        const struct web_cfg_option *o = &web_config_table[i];
+        fprintf(f, "  %-24s %-9s %s (default: %s", o->name, types[o->type], o->help,
+                *o->def ? o->def : "none");
+        if (o->type == CFG_INT || o->type == CFG_SIZE)
+            fprintf(f, "; %lld-%lld", o->min, o->max);
+        fprintf(f, ")\n");
+    }
+}

@@ -1,0 +1,58 @@
+/* eimza — the server's configuration (web/): one table of settings, each with a type, bounds
+ * and a default, read from a `key = value` file and overridden by command-line options.
+ *
+ * File format: one setting per line, `key = value`; blank lines and lines whose first
+ * non-blank character is '#' are ignored; leading and trailing blanks are trimmed; a key may
+ * appear once. Unknown keys and bad values are errors reported as "FILE:LINE: reason".
+ * Booleans: true/false, yes/no, on/off, 1/0. Sizes: a number of bytes, optionally followed by
+ * k, m or g (powers of 1024).
+ */
+#ifndef EIMZA_WEB_CONFIG_H
+#define EIMZA_WEB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct sockaddr;
+
+struct web_config {
+    char listen[256];         /* HOST:PORT or [IPV6]:PORT */
+    char db[1024];            /* store URL (store/store.h) */
+    char trust_dir[1024];     /* trust anchors for signature checks ("" = none given) */
+    bool dev;                 /* development mode (docs/INTERFACES.md: --dev) */
+    int threads;              /* worker threads; 0 = one per CPU */
+    size_t max_body_bytes;    /* default request body limit for routes */
+    int max_connections;      /* concurrent connections accepted */
+    int connection_timeout;   /* seconds of inactivity before a connection is closed */
+    size_t connection_memory; /* per-connection memory (headers and I/O buffers) */
+    int shutdown_timeout;     /* seconds to let requests finish on SIGTERM */
+    bool access_log;          /* one log line per request */
+    int log_level;            /* enum ulog_level */
+};
+
+/* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not
+ * valid for its own setting (a bug the unit test catches). */
+int web_config_defaults(struct web_config *c);
+
+/* Sets one setting from its text form. Returns 0, or -1 with the reason in err (an unknown
+ * key, or a value of the wrong type or out of bounds) and c unchanged. */
+int web_config_set(struct web_config *c, const char *key, const char *value, char *err,
+                   size_t errlen);
+
+/* Reads a configuration file into c (settings it does not name keep their value). Returns 0,
+ * or -1 with "FILE:LINE: reason" (or "FILE: reason" when it cannot be read) in err. */
+int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen);
+
+/* Splits a listen address, "HOST:PORT" or "[IPV6]:PORT", into host (brackets removed) and
+ * port (0-65535; 0 lets the kernel choose). Returns 0, or -1 with the reason in err. */
+int web_listen_split(const char *listen, char *host, size_t hostlen, unsigned *port, char *err,
+                     size_t errlen);
+
+/* True for an address in 127.0.0.0/8, ::1, or an IPv4-mapped 127.x address. */
+bool web_addr_is_loopback(const struct sockaddr *sa);
+
+/* Writes one line per setting (name, type, bounds, default, meaning) to f, for `--help`. */
+void web_config_print_help(FILE *f);
+
+#endif

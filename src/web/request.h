@@ -1,0 +1,72 @@
+/* eimza — what a handler sees of a request and how it answers (web/).
+ *
+ * A handler is `enum web_err handler(struct web_req *rq)`, named in the route table
+ * (web/routes.c). It runs once per request, after the whole body has arrived (within the
+ * route's limit), on a worker thread. It either answers with one of the web_reply_*()
+ * functions and returns WEB_OK, or returns an error and the server answers with the JSON
+ * error body of that error (web/error.h). Handlers stay thin: validate, call the service
+ * (app/), render.
+ *
+ * Lifetimes: every string a web_req_*() accessor returns belongs to the request and lives
+ * until the request completes; handlers never free them. The server adds the security
+ * headers, Cache-Control: no-store (unless the handler set its own), X-Request-Id, and the
+ * access log line.
+ */
+#ifndef EIMZA_WEB_REQUEST_H
+#define EIMZA_WEB_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/reason.h"
+#include "util/buf.h"
+#include "web/error.h"
+
+struct store;
+struct web_req;
+
+const char *web_req_method(const struct web_req *rq); /* "HEAD" reaches GET handlers */
+const char *web_req_path(const struct web_req *rq);   /* decoded, without the query string */
+/* A path parameter of the route ("id" in /x/{id}), NUL-terminated; NULL if no such name. */
+const char *web_req_param(const struct web_req *rq, const char *name);
+/* A query-string argument (decoded) or a request header (name case-insensitive); NULL if
+ * absent. */
+const char *web_req_query(const struct web_req *rq, const char *name);
+const char *web_req_header(const struct web_req *rq, const char *name);
+/* The request body (NUL-terminated for convenience; may hold NULs); "" and 0 if none. */
+const char *web_req_body(const struct web_req *rq, size_t *len);
+/* This request's id, as in the access log and the X-Request-Id response header. */
+const char *web_req_id(const struct web_req *rq);
+/* The language for messages: English when Accept-Language prefers it, else Turkish. */
+enum core_lang web_req_lang(const struct web_req *rq);
+/* True in development mode (--dev). */
+bool web_req_dev(const struct web_req *rq);
+
+/* The database connection for this request, borrowed from the pool on first use and given
+ * back when the handler returns. NULL when the database cannot be reached: return
+ * WEB_E_DB_UNAVAILABLE. */
+struct store *web_req_store(struct web_req *rq);
+/* Tells the server the connection failed (a store call returned STORE_EIO): it is closed
+ * rather than reused, and the next request opens a new one. */
+void web_req_store_failed(struct web_req *rq);
+
+/* Answers with status, a Content-Type (a string literal or other static text) and body,
+ * whose memory the response takes (body is left empty). Returns WEB_OK, or WEB_E_INTERNAL
+ * when called twice. */
+enum web_err web_reply(struct web_req *rq, unsigned status, const char *content_type,
+                       struct ubuf *body);
+/* The same with a body that is not copied: it must live as long as the server (a string
+ * literal, or data made at start-up). For fixed answers on hot paths. */
+enum web_err web_reply_static(struct web_req *rq, unsigned status, const char *content_type,
+                              const char *body, size_t len);
+/* Answers with doc serialised as compact UTF-8 JSON (application/json). doc stays the
+ * caller's. WEB_E_NOMEM when it cannot be serialised. */
+enum web_err web_reply_json(struct web_req *rq, unsigned status, const json_t *doc);
+/* Answers with the JSON error body of e and its status, in the request's language. */
+enum web_err web_reply_error(struct web_req *rq, enum web_err e);
+/* Adds a response header (before or after the reply). Refuses (-1) names and values with
+ * control characters, and more than 2 KiB of extra headers. */
+int web_reply_header(struct web_req *rq, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,277 @@
+/* Unit tests for web/config.c: defaults, typed values and bounds, the file reader with its
+ * FILE:LINE errors, listen-address splitting and the loopback test used by --dev. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cmocka.h>
+
+#include "util/log.h"
+#include "web/config.h"
+
+static char tmpdir[] = "/tmp/eimza-web-config.XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Writes text to a new file under tmpdir and returns its path (static storage). */
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct web_config c;
+    assert_int_equal(web_config_defaults(&c), 0);
+    assert_string_equal(c.listen, "127.0.0.1:8080");
+    assert_string_equal(c.db, "sqlite:var/eimza.db");
+    assert_string_equal(c.trust_dir, "");
+    assert_false(c.dev);
+    assert_int_equal(c.threads, 0);
+    assert_int_equal(c.max_body_bytes, 1 << 20);
+    assert_int_equal(c.connection_memory, 32 << 10);
+    assert_int_equal(c.connection_timeout, 30);
+    assert_int_equal(c.shutdown_timeout, 10);
+    assert_true(c.access_log);
+    assert_int_equal(c.log_level, ULOG_INFO);
+}
+
+static void test_set_values(void **state)
+{
+    (void)state;
+    struct web_config c;
+    char err[256];
+    web_config_defaults(&c);
+    assert_int_equal(web_config_set(&c, "threads", "8", err, sizeof err), 0);
+    assert_int_equal(c.threads, 8);
+    assert_int_equal(web_config_set(&c, "max_body_bytes", "2M", err, sizeof err), 0);
+    assert_int_equal(c.max_body_bytes, 2 << 20);
+    assert_int_equal(web_config_set(&c, "max_body_bytes", "4096", err, sizeof err), 0);
+    assert_int_equal(c.max_body_bytes, 4096);
+    assert_int_equal(web_config_set(&c, "dev", "yes", err, sizeof err), 0);
+    assert_true(c.dev);
+    assert_int_equal(web_config_set(&c, "dev", "OFF", err, sizeof err), 0);
+    assert_false(c.dev);
+    assert_int_equal(web_config_set(&c, "listen", "[::1]:0", err, sizeof err), 0);
+    assert_string_equal(c.listen, "[::1]:0");
+    assert_int_equal(web_config_set(&c, "log_level", "warn", err, sizeof err), 0);
+    assert_int_equal(c.log_level, ULOG_WARN);
+    assert_int_equal(web_config_set(&c, "db", "postgresql://x/y", err, sizeof err), 0);
+    assert_string_equal(c.db, "postgresql://x/y");
+}
+
+static void reject(const char *key, const char *value, const char *why)
+{
+    struct web_config c, before;
+    char err[256] = "";
+    web_config_defaults(&c);
+    before = c;
+    assert_int_equal(web_config_set(&c, key, value, err, sizeof err), -1);
+    if (!strstr(err, why))
+        fail_msg("'%s = %s': error '%s' lacks '%s'", key, value, err, why);
+    assert_memory_equal(&c, &before, sizeof c); /* unchanged */
+}
+
+static void test_set_rejects(void **state)
+{
+    (void)state;
+    reject("thread", "4", "unknown setting 'thread'");
+    reject("threads", "-1", "from 0 to 256");
+    reject("threads", "257", "from 0 to 256");
+    reject("threads", "4x", "whole number");
+    reject("threads", "", "whole number");
+    reject("threads", "1k", "whole number"); /* suffixes are for sizes only */
+    reject("max_body_bytes", "100", "from 1024");
+    reject("max_body_bytes", "65m", "from 1024");
+    reject("max_body_bytes", "-5", "a size");
+    reject("max_body_bytes", "1t", "a size");
+    reject("max_body_bytes", "99999999999999999999", "a size");
+    reject("dev", "maybe", "not true or false");
+    reject("log_level", "verbose", "debug, info, warn or error");
+    reject("listen", "8080", "HOST:PORT");
+    reject("listen", ":8080", "host is empty");
+    reject("listen", "localhost:65536", "0 to 65535");
+    reject("listen", "localhost:http", "0 to 65535");
+    reject("listen", "::1:8080", "brackets");
+    reject("listen", "[::1]8080", "HOST:PORT");
+    char longval[2000];
+    memset(longval, 'a', sizeof longval - 1);
+    longval[sizeof longval - 1] = '\0';
+    reject("db", longval, "longer than");
+}
+
+static void test_listen_split(void **state)
+{
+    (void)state;
+    char host[64], err[256];
+    unsigned port = 1;
+    assert_int_equal(web_listen_split("127.0.0.1:8080", host, sizeof host, &port, err, sizeof err),
+                     0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 8080);
+    assert_int_equal(web_listen_split("[::1]:0", host, sizeof host, &port, err, sizeof err), 0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 0);
+    assert_int_equal(web_listen_split("localhost:443", host, sizeof host, &port, err, sizeof err),
+                     0);
+    assert_string_equal(host, "localhost");
+    assert_int_equal(web_listen_split("[]:80", host, sizeof host, &port, err, sizeof err), -1);
+    assert_int_equal(web_listen_split("h:", host, sizeof host, &port, err, sizeof err), -1);
+    assert_int_equal(web_listen_split("h:-1", host, sizeof host, &port, err, sizeof err), -1);
+}
+
+static void test_loopback(void **state)
+{
+    (void)state;
+    struct sockaddr_in in4 = {.sin_family = AF_INET};
+    struct sockaddr_in6 in6 = {.sin6_family = AF_INET6};
+    const char *yes4[] = {"127.0.0.1", "127.255.0.9"},
+               *no4[] = {"0.0.0.0", "10.0.0.1", "128.0.0.1", "192.168.1.1"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(inet_pton(AF_INET, yes4[i], &in4.sin_addr), 1);
+        assert_true(web_addr_is_loopback((struct sockaddr *)&in4));
+    }
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(inet_pton(AF_INET, no4[i], &in4.sin_addr), 1);
+        assert_false(web_addr_is_loopback((struct sockaddr *)&in4));
+    }
+    assert_int_equal(inet_pton(AF_INET6, "::1", &in6.sin6_addr), 1);
+    assert_true(web_addr_is_loopback((struct sockaddr *)&in6));
+    assert_int_equal(inet_pton(AF_INET6, "::ffff:127.0.0.1", &in6.sin6_addr), 1);
+    assert_true(web_addr_is_loopback((struct sockaddr *)&in6));
+    assert_int_equal(inet_pton(AF_INET6, "::", &in6.sin6_addr), 1);
+    assert_false(web_addr_is_loopback((struct sockaddr *)&in6));
+    assert_int_equal(inet_pton(AF_INET6, "::ffff:10.0.0.1", &in6.sin6_addr), 1);
+    assert_false(web_addr_is_loopback((struct sockaddr *)&in6));
+}
+
+static void test_file_good(void **state)
+{
+    (void)state;
+    struct web_config c;
+    char err[512] = "";
+    const char *path = write_file("good.conf", "\xEF\xBB\xBF# eimza serve\n"
+                                               "\n"
+                                               "listen = 127.0.0.1:9000\n"
+                                               "  db=sqlite:/tmp/x.db  \r\n"
+                                               "\t# indented comment\n"
+                                               "threads = 3\n"
+                                               "max_body_bytes = 64k\n"
+                                               "access_log = off\n"
+                                               "trust_dir =\n"
+                                               "dev = true"); /* no final newline */
+    web_config_defaults(&c);
+    assert_int_equal(web_config_load_file(&c, path, err, sizeof err), 0);
+    assert_string_equal(c.listen, "127.0.0.1:9000");
+    assert_string_equal(c.db, "sqlite:/tmp/x.db");
+    assert_int_equal(c.threads, 3);
+    assert_int_equal(c.max_body_bytes, 64 << 10);
+    assert_false(c.access_log);
+    assert_true(c.dev);
+    assert_string_equal(c.trust_dir, "");
+    assert_int_equal(c.shutdown_timeout, 10); /* untouched keeps its default */
+}
+
+static void file_rejects(const char *text, const char *want)
+{
+    struct web_config c, before;
+    char err[512] = "", expect[512];
+    const char *path = write_file("bad.conf", text);
+    snprintf(expect, sizeof expect, "%s:%s", path, want);
+    web_config_defaults(&c);
+    before = c;
+    assert_int_equal(web_config_load_file(&c, path, err, sizeof err), -1);
+    if (strncmp(err, expect, strlen(expect)))
+        fail_msg("error '%s' does not start with '%s'", err, expect);
+    assert_memory_equal(&c, &before, sizeof c); /* nothing half-applied */
+}
+
+static void test_file_errors(void **state)
+{
+    (void)state;
+    file_rejects("threads = 2\nlisten = 127.0.0.1:1\nbogus = 1\n", "3: unknown setting 'bogus'");
+    file_rejects("# c\nthreads = many\n", "2: bad value for 'threads'");
+    file_rejects("threads 4\n", "1: expected 'key = value'");
+    file_rejects("\n\nthreads = 1\nthreads = 2\n", "4: 'threads' is set twice");
+    file_rejects("listen = 0.0.0.0\n", "1: bad value for 'listen'");
+    file_rejects("dev = 2\n", "1: bad value for 'dev'");
+
+    char big[6000];
+    memset(big, 'x', sizeof big);
+    memcpy(big, "db = ", 5);
+    big[sizeof big - 2] = '\n';
+    big[sizeof big - 1] = '\0';
+    file_rejects(big, "1: line too long");
+
+    struct web_config c;
+    char err[512];
+    char missing[300];
+    snprintf(missing, sizeof missing, "%s/none.conf", tmpdir);
+    web_config_defaults(&c);
+    assert_int_equal(web_config_load_file(&c, missing, err, sizeof err), -1);
+    assert_non_null(strstr(err, "none.conf: cannot open"));
+}
+
+static void test_help_lists_every_key(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    web_config_print_help(f);
+    fclose(f);
+    const char *keys[] = {"listen",
+                          "db",
+                          "trust_dir",
+                          "dev",
+                          "threads",
+                          "max_body_bytes",
+                          "max_connections",
+                          "connection_timeout",
+                          "connection_memory_bytes",
+                          "shutdown_timeout",
+                          "access_log",
+                          "log_level"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(strstr(text, keys[i]));
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_set_values),
+        cmocka_unit_test(test_set_rejects), cmocka_unit_test(test_listen_split),
+        cmocka_unit_test(test_loopback),    cmocka_unit_test(test_file_good),
+        cmocka_unit_test(test_file_errors), cmocka_unit_test(test_help_lists_every_key),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
