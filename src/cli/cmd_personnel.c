@@ -1,9 +1,91 @@
-/* eimza — `eimza personnel` (placeholder until its implementation lands). */
+/* eimza — `eimza personnel show TCKN [--db URL]`: one person's record, eligibility and
+ * current certificate as JSON on stdout (app/personnel_show.c builds it). The full T.C.
+ * Kimlik No appears only in this command's own output and messages, which go back to the
+ * operator who typed it; it is never logged. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/personnel_show.h"
 #include "cli/cli.h"
+#include "core/reason.h"
+
+static const char personnel_usage[] = "usage: eimza personnel show TCKN [--db URL]\n";
+
+static int personnel_show(int argc, char **argv)
+{
+    const char *arg = NULL, *db = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[++i];
+        } else if (!strncmp(argv[i], "--db=", 5)) {
+            db = argv[i] + 5;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(personnel_usage, stdout);
+            return CLI_OK;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            cli_error("personnel show: unknown option '%s'", argv[i]);
+            fputs(personnel_usage, stderr);
+            return CLI_USAGE;
+        } else if (!arg) {
+            arg = argv[i];
+        } else {
+            cli_error("personnel show: one T.C. Kimlik No at a time");
+            return CLI_USAGE;
+        }
+    }
+    if (!arg) {
+        cli_error("personnel show: the T.C. Kimlik No is missing");
+        fputs(personnel_usage, stderr);
+        return CLI_USAGE;
+    }
+    char tckn[CORE_TCKN_LEN + 1];
+    const char *code = app_tckn_parse(arg, tckn);
+    if (code) {
+        cli_error("personnel show: %s: %s", code, core_reason_message(code, CORE_LANG_TR));
+        return CLI_USAGE;
+    }
+
+    struct store *s = NULL;
+    int rc = cli_open_store(db, 0, &s);
+    if (rc != CLI_OK)
+        return rc;
+    char *json = NULL;
+    switch (app_personnel_show(s, tckn, (int64_t)time(NULL), &json)) {
+    case APP_SHOW_OK:
+        printf("%s\n", json);
+        rc = CLI_OK;
+        break;
+    case APP_SHOW_ENOTFOUND:
+        cli_error("no personnel record for T.C. Kimlik No %s (no_personnel_record: %s)", tckn,
+                  core_reason_message("no_personnel_record", CORE_LANG_TR));
+        rc = CLI_FAIL;
+        break;
+    case APP_SHOW_ESTORE:
+        cli_error("database error: %s", store_last_error(s));
+        rc = CLI_FAIL;
+        break;
+    case APP_SHOW_ENOMEM:
+        cli_error("out of memory");
+        rc = CLI_FAIL;
+        break;
+    }
+    free(json);
+    store_close(s);
+    return rc;
+}
 
 int cli_cmd_personnel(int argc, char **argv)
 {
-    (void)argc;
-    cli_error("'%s' is not implemented yet", argv[0]);
-    return CLI_FAIL;
+    if (argc >= 2 && !strcmp(argv[1], "show"))
+        return personnel_show(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(personnel_usage, stdout);
+        return CLI_OK;
+    }
+    if (argc >= 2)
+        cli_error("personnel: unknown subcommand '%s'", argv[1]);
+    fputs(personnel_usage, stderr);
+    return CLI_USAGE;
 }

@@ -196,6 +196,26 @@ const struct core_reason core_reasons[] = {
      "entry limit at least 1, the cool-down zero or positive; " FIX_CONFIG_EN "."},
     {"rules_delivery_days", "Beklenen teslim süresi en az 1 gün olmalıdır; " FIX_CONFIG ".",
      "The expected delivery time must be at least 1 day; " FIX_CONFIG_EN "."},
+    /* Personnel CSV import (app/csv.c, app/import_personnel.c). */
+    {"column_count",
+     "Satırdaki alan sayısı başlık satırındakinden farklı; lütfen ayırıcıları (; ya da ,) ve "
+     "tırnak işaretlerini kontrol ediniz.",
+     "The row has a different number of fields than the header; check the separators (; or ,) "
+     "and the quotes."},
+    {"line_too_long",
+     "Satır çok uzun (64 KiB üstü); lütfen satırı kontrol ediniz, kapanmamış bir tırnak işareti "
+     "olabilir.",
+     "The line is too long (over 64 KiB); check it: a quote may have been left open."},
+    {"csv_quote",
+     "Tırnak işaretleri hatalı; değeri tırnak içine alıp içindeki tırnakları ikişer (\"\") "
+     "yazınız.",
+     "The quotes are wrong; put the value in quotes and double the quotes inside it (\"\")."},
+    {"missing_column",
+     "Dosyada zorunlu bir sütun eksik; lütfen başlık satırına ekleyip dosyayı yeniden "
+     "yükleyiniz.",
+     "A required column is missing; add it to the header row and import the file again."},
+    {"duplicate_column", "Aynı sütun başlıkta birden fazla kez geçiyor; lütfen fazlasını siliniz.",
+     "The same column appears more than once in the header; remove the extra one."},
     /* Certificate import (app/import_certs.c). */
     {"no_tckn",
      "Sertifikanın konu alanında (serialNumber) geçerli bir T.C. Kimlik No yok; eimza yalnızca "

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# eimza — benchmark: `eimza import personnel` of a 1,000,000-row personnel file, with full
+# validation, against the sqlite3 shell's `.import` of the same file into a bare table (no
+# key, no checks). Target: at most 2x the time of sqlite3, and peak RSS under 64 MiB (the
+# import streams the file, so memory must not grow with it). Each side runs twice, fresh
+# database each time, and the best time counts. Prints one result line.
+#   BUILD=DIR (default build/)  ROWS=N (default 1000000)  BENCH_DIR=DIR (default a temp dir)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+ROWS=${ROWS:-1000000}
+NAME=import_personnel_$([ "$ROWS" = 1000000 ] && echo 1m || echo "$ROWS")
+EIMZA=$BUILD/eimza
+
+if [ ! -x "$EIMZA" ] || ! command -v sqlite3 >/dev/null; then
+  echo "$NAME: skipped (needs $EIMZA — run 'make build' — and sqlite3)"
+  exit 0
+fi
+W=${BENCH_DIR:-$(mktemp -d /tmp/eimza-bench.XXXXXX)}
+mkdir -p "$W"
+trap '[ -z "${BENCH_DIR:-}" ] && rm -rf "$W"' EXIT
+CSV=$W/personnel.csv
+
+# ---- the file -------------------------------------------------------------------------------
+if [ -x "$BUILD/eimza-gen" ]; then
+  "$BUILD/eimza-gen" personnel --count "$ROWS" --seed 1 >"$CSV" || exit 1
+  gen=eimza-gen
+else
+  # Stand-in until eimza-gen is built: valid rows with computed check digits.
+  awk -v n="$ROWS" 'BEGIN {
+    print "tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu"
+    for (r = 0; r < n; r++) {
+      d = sprintf("%09d", 100000000 + r * 7); s1 = 0; s2 = 0; sum = 0
+      for (i = 1; i <= 9; i++) { x = substr(d, i, 1) + 0; sum += x; if (i % 2) s1 += x; else s2 += x }
+      d10 = ((s1 * 7 - s2) % 10 + 10) % 10
+      printf "%s%d%d;Ayşe;Yılmaz;Batman;%02d.%02d.19%02d;7200%02d;Batman Anadolu Lisesi;%d;Merkez;Müdürlük;Öğretmen;aktif;;1;ayse%d@meb.gov.tr;0532 %03d %02d %02d\n",
+        d, d10, (sum + d10) % 10, r % 28 + 1, r % 12 + 1, r % 50 + 50, r % 100, r % 81 + 1, r, r % 1000, r % 100, r % 97
+    } }' >"$CSV"
+  gen=awk
+fi
+SIZE_MB=$(($(stat -c %s "$CSV") / 1048576))
+SEP=$(head -1 "$CSV" | grep -q ';' && echo ';' || echo ',')
+
+now() { date +%s.%N; }
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+
+# run_measured CMD...: runs CMD (stdout and stderr to $W/stdout, $W/stderr) and sets WALL
+# (seconds), CPU (user + system seconds, "" when unknown) and PEAK_KB (peak resident set
+# size). /usr/bin/time gives CPU and peak; without it, /proc/PID/status VmHWM is read while
+# the process runs (the last reading before it exits). Returns CMD's status.
+run_measured() {
+  local t0 t1 rc
+  t0=$(now)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M %U %S' -o "$W/time" "$@" >"$W/stdout" 2>"$W/stderr"
+    rc=$?
+    t1=$(now)
+    read -r PEAK_KB u s < <(tail -1 "$W/time")
+    CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+  else
+    "$@" >"$W/stdout" 2>"$W/stderr" &
+    local pid=$! hwm=0 v
+    while kill -0 $pid 2>/dev/null; do
+      v=$(awk '/^VmHWM:/ { print $2 }' /proc/$pid/status 2>/dev/null)
+      [ -n "$v" ] && hwm=$v
+      sleep 0.05
+    done
+    wait $pid
+    rc=$?
+    t1=$(now)
+    PEAK_KB=$hwm
+    CPU=
+  fi
+  WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  return $rc
+}
+
+# ---- sqlite3 .import into a bare table ----------------------------------------------------
+sq_best= sq_cpu=
+for i in 1 2; do
+  rm -f "$W/sq.db"
+  run_measured sqlite3 "$W/sq.db" '.mode csv' ".separator $SEP" ".import $CSV t" ||
+    { echo "$NAME: sqlite3 .import failed: $(head -c 300 "$W/stderr")"; exit 0; }
+  sq_best=$(best "$WALL" "$sq_best")
+  [ -n "$CPU" ] && sq_cpu=$(best "$CPU" "$sq_cpu")
+done
+sq_rows=$(sqlite3 "$W/sq.db" 'SELECT count(*) FROM t')
+
+# ---- eimza migrate + import personnel ------------------------------------------------------
+ez_best= ez_cpu=
+peak=0
+for i in 1 2; do
+  rm -f "$W/ez.db" "$W/ez.db-wal" "$W/ez.db-shm"
+  run_measured "$EIMZA" migrate --db "sqlite:$W/ez.db" ||
+    { echo "$NAME: eimza migrate failed: $(head -c 300 "$W/stderr")"; exit 0; }
+  mig_wall=$WALL mig_cpu=$CPU
+  run_measured "$EIMZA" import personnel "$CSV" --db "sqlite:$W/ez.db"
+  rc=$?
+  if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
+    echo "$NAME: eimza import failed (exit $rc): $(head -c 300 "$W/stderr")"
+    exit 0
+  fi
+  ez_best=$(best "$(awk -v a="$mig_wall" -v b="$WALL" 'BEGIN { printf "%.2f", a + b }')" "$ez_best")
+  [ -n "$CPU" ] && ez_cpu=$(best "$(awk -v a="$mig_cpu" -v b="$CPU" 'BEGIN { printf "%.2f", a + b }')" "$ez_cpu")
+  [ "${PEAK_KB:-0}" -gt "$peak" ] && peak=$PEAK_KB
+done
+summary=$(tail -1 "$W/stdout")
+
+ratio=$(awk -v a="$ez_best" -v b="$sq_best" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+rss_mib=$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')
+verdict=$(awk -v r="$ratio" -v m="$rss_mib" 'BEGIN { print (r <= 2.0 && m < 64) ? "ok" : "MISSED" }')
+echo "  file: $ROWS rows, $SIZE_MB MiB (generated by $gen); sqlite3 loaded $sq_rows rows"
+echo "  eimza: $summary"
+[ -n "$ez_cpu" ] && echo "  CPU time (user+sys, best of 2): eimza $ez_cpu s (reading and validating run on a second thread beside the store), sqlite3 $sq_cpu s; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$NAME: eimza $ez_best s, sqlite3 .import $sq_best s, ratio $ratio (target <= 2.00); peak RSS $rss_mib MiB (target < 64 MiB) [$verdict]"
+exit 0
