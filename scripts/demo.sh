@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# eimza — the demo data set and the demo server (development only; `make demo`, `make run`).
+#
+#   scripts/demo.sh create [--fresh]   build the demo directory (var/demo/) unless it is there
+#                                      and complete; --fresh rebuilds it anyway
+#   scripts/demo.sh serve              create if needed, then serve the portal on
+#                                      http://127.0.0.1:8080 in development mode
+#
+# The demo: 300 fictional staff in five provinces (eimza-gen, fixed seed), a demo PKI
+# (scripts/demo-pki.sh) whose certificates expire relative to the day the demo is created
+# (in 100, 80, 45 and 20 days, 10 days ago, revoked, far away, none), all imported into a
+# database with the eimza binary itself.
+#
+# Environment (for tests and other set-ups):
+#   EIMZA_DEMO_DIR   the demo directory (default var/demo under the repository)
+#   EIMZA_BIN        the eimza binary (default build/eimza)
+#   EIMZA_TOOLS      the directory holding eimza-gen (default: beside EIMZA_BIN)
+#   EIMZA_DEMO_DB    the database URL (default sqlite:$EIMZA_DEMO_DIR/eimza.db); a PostgreSQL
+#                    database given here must be empty or hold this same demo
+#   EIMZA_DEMO_TODAY the day the certificate stages are counted from (default: today, UTC)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+demo=${EIMZA_DEMO_DIR:-$root/var/demo}
+case $demo in /*) ;; *) demo=$PWD/$demo ;; esac
+eimza=${EIMZA_BIN:-$root/build/eimza}
+tools=${EIMZA_TOOLS:-$(dirname "$eimza")}
+gen=$tools/eimza-gen
+today=${EIMZA_DEMO_TODAY:-$(date -u +%F)}
+
+# The demo's shape: change these and the stamp below makes the next run rebuild.
+seed=20240601
+count=300
+provinces=06,34,72,21,35
+marker=.eimza-demo   # says "this directory is a demo directory eimza may delete"
+stamp=.complete      # written last: the demo is complete
+
+die() { echo "demo: $*" >&2; exit 2; }
+
+demo_db() { echo "${EIMZA_DEMO_DB:-sqlite:$demo/eimza.db}"; }
+
+# The stamp's content: what the directory was built from (the database URL only as a hash,
+# in case it holds a password).
+stamp_text() {
+  printf 'seed=%s count=%s provinces=%s db=%s\n' "$seed" "$count" "$provinces" \
+    "$(demo_db | sha256sum | cut -c1-16)"
+}
+
+is_complete() {
+  [ -f "$demo/$stamp" ] && [ "$(sed -n 2p "$demo/$stamp")" = "$(stamp_text)" ]
+}
+
+write_readme() {
+  cat >"$demo/README.txt" <<EOF
+eimza demo data set — made by scripts/demo.sh on $today (UTC). Fictional people, demo PKI:
+nothing here is real or secret. Rebuild with: scripts/demo.sh create --fresh
+
+eimza.db                 SQLite database (unless EIMZA_DEMO_DB named another): personnel and
+                         certificates imported, schema migrated
+personnel.csv            $count staff (eimza-gen personnel --seed $seed --provinces $provinces)
+certspec.tsv             per person: tckn, certificate stage, days from $today to expiry, CN,
+                         ad, soyad, dogum_yeri, dogum_tarihi, gorev_durumu
+                         stages: applicant (45 days, own key), d100, d80, d45, d20, expired
+                         (10 days ago), revoked, far (400+ days), none (no certificate)
+applicant.txt            the demo applicant's login data (printed by scripts/demo.sh serve)
+pki/openssl.cnf          the OpenSSL configuration of the demo CAs (EIMZA_PKI_DIR=pki)
+pki/root/                root CA "eimza Demo Kök SHS": root.pem, root.key, index.txt ...
+pki/nes/                 sub-CA "eimza Demo NES SHS": nes.pem, nes.key, index.txt (the OCSP
+                         responder's database), serial, crlnumber, newcerts/
+pki/chain.pem            nes.pem + root.pem
+pki/ocsp/                the OCSP responder's certificate and key (for http://127.0.0.1:8081/ocsp)
+pki/keys/holders.key     the key shared by the certificates of everyone but the applicant
+pki/applicant/           the demo applicant's own key.pem and cert.pem (for the SoftHSM token)
+pki/holders/TCKN.pem     each holder's certificate
+pki/holders.pem          all holders' certificates (imported)
+pki/crl/demo-nes.crl     the sub-CA's CRL, DER (also .crl.pem), listing the revoked ones
+pki/crl/demo-root.crl    the root's CRL
+EOF
+}
+
+create() {
+  local fresh=${1:-}
+  if [ "$fresh" != --fresh ] && is_complete; then
+    local made
+    made=$(sed -n 1p "$demo/$stamp")
+    echo "demo: $demo is complete (made $made); reusing it"
+    if [ "$made" != "$today" ]; then
+      echo "demo: note: the certificate stages were counted from $made;" \
+        "'scripts/demo.sh create --fresh' recounts them from today"
+    fi
+    return 0
+  fi
+  [ -x "$eimza" ] || die "no eimza binary at $eimza (run 'make build' or set EIMZA_BIN)"
+  [ -x "$gen" ] || die "no eimza-gen at $gen (run 'make build' or set EIMZA_TOOLS)"
+  command -v openssl >/dev/null || die "the openssl command is missing"
+
+  # Only ever delete a directory this script made.
+  if [ -e "$demo" ]; then
+    if [ -f "$demo/$marker" ] || [ -z "$(ls -A "$demo" 2>/dev/null)" ]; then
+      rm -rf "$demo"
+    else
+      die "$demo exists and is not a demo directory; move it away first"
+    fi
+  fi
+  mkdir -p "$demo"
+  : >"$demo/$marker"
+  local db
+  db=$(demo_db)
+  local t0=$SECONDS
+
+  echo "demo: generating $count staff ($provinces) and their certificate plan"
+  "$gen" personnel --count "$count" --seed "$seed" --provinces "$provinces" --today "$today" \
+    >"$demo/personnel.csv"
+  "$gen" certspec --count "$count" --seed "$seed" --provinces "$provinces" --today "$today" \
+    >"$demo/certspec.tsv"
+  awk -F'\t' '$2 == "applicant" { print; exit }' "$demo/certspec.tsv" >"$demo/applicant.txt"
+  [ -s "$demo/applicant.txt" ] || die "the certificate plan has no applicant"
+
+  echo "demo: making the demo PKI"
+  "$root/scripts/demo-pki.sh" "$demo/pki" "$demo/certspec.tsv" "$today"
+
+  echo "demo: loading the database (${db%%:*})"
+  "$eimza" migrate --db "$db" || die "eimza migrate failed"
+  "$eimza" import personnel "$demo/personnel.csv" --db "$db" ||
+    die "eimza import personnel failed (status $?)"
+  "$eimza" import certificates "$demo/pki/holders.pem" "$demo/pki/crl/demo-nes.crl" --db "$db" ||
+    die "eimza import certificates failed (status $?)"
+
+  write_readme
+  { echo "$today"; stamp_text; } >"$demo/$stamp"
+  echo "demo: ready in $demo ($((SECONDS - t0)) s)"
+}
+
+serve() {
+  create
+  local tckn days ad soyad yer dogum _stage _cn _duty
+  IFS=$'\t' read -r tckn _stage days _cn ad soyad yer dogum _duty <"$demo/applicant.txt"
+  local made expiry
+  made=$(sed -n 1p "$demo/$stamp")
+  expiry=$(date -u -d "$made $days days" +%F)
+  cat <<EOF
+
+  eimza demo — http://127.0.0.1:8080/
+
+  Log in as the demo applicant (certificate expires on $expiry, $days days after $made):
+    Kimlik No     $tckn
+    Ad            $ad
+    Soyad         $soyad
+    Doğum Yeri    $yer
+    Doğum Tarihi  $dogum
+    (in --dev mode the captcha's answer is shown at /dev/captcha/{id})
+  Approver login: not yet — it comes with a later issue (eimza user add).
+  The data set is in $demo (see README.txt there).
+
+EOF
+  exec "$eimza" serve --db "$(demo_db)" --listen 127.0.0.1:8080 --dev
+}
+
+case ${1:-} in
+  create) shift; create "${1:-}" ;;
+  serve) serve ;;
+  *) echo "usage: $0 create [--fresh] | serve" >&2; exit 1 ;;
+esac
