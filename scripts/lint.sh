@@ -3,7 +3,8 @@
 # (unbounded string functions: use util/buf.h, snprintf or memcpy with a checked length).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-files=$(git ls-files '*.c' '*.h' 2>/dev/null; git ls-files --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null |
+        while read -r f; do [ -f "$f" ] && echo "$f"; done)
 [ -n "$files" ] || exit 0
 rc=0
 bad=$(clang-format --dry-run $files 2>&1 | grep -o '^[^:]*\.[ch]' | sort -u)

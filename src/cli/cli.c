@@ -24,8 +24,9 @@ static void cli_usage(FILE *f)
     fprintf(f, "usage:\n");
     for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
         fprintf(f, "  eimza %s\n", cli_commands[i].usage);
-    fprintf(f, "\n--db URL: sqlite:PATH (or a bare path) or postgresql://... (default %s)\n"
-               "exit status: 0 success, 1 usage error, 2 runtime failure, 3 partial success\n",
+    fprintf(f,
+            "\n--db URL: sqlite:PATH (or a bare path) or postgresql://... (default %s)\n"
+            "exit status: 0 success, 1 usage error, 2 runtime failure, 3 partial success\n",
             CLI_DEFAULT_DB);
 }
 

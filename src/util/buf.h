@@ -18,7 +18,10 @@ struct ubuf {
     size_t max; /* the most len may ever be */
 };
 
-#define UBUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+#define UBUF_INIT(maxbytes)                                                                        \
+    {                                                                                              \
+        NULL, 0, 0, (maxbytes)                                                                     \
+    }
 
 void ubuf_init(struct ubuf *b, size_t max);
 /* Appends; returns 0, or -1 when memory runs out or the cap would be passed (b unchanged). */

@@ -1,8 +1,9 @@
 /* eimza — structured logging to stderr (util/).
  *
  * One line per event: `ts=… level=… event=… key=value …`. Callers never pass personal data
- * (T.C. Kimlik No, phone, e-mail) in full: use core_tckn_mask(), core_phone_mask(), core_email_mask() first. Secrets (security word,
- * SMS codes, PINs, passwords) are never logged at all.
+ * (T.C. Kimlik No, phone, e-mail) in full: use core_tckn_mask(), core_phone_mask(),
+ * core_email_mask() first. Secrets (security word, SMS codes, PINs, passwords) are never logged at
+ * all.
  */
 #ifndef EIMZA_UTIL_LOG_H
 #define EIMZA_UTIL_LOG_H
