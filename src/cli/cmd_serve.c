@@ -40,11 +40,11 @@ static void serve_usage(FILE *f)
 
 static void serve_dev_banner(void)
 {
-    fputs("eimza: ******************************************************************\n"
-          "eimza: *  DEVELOPMENT MODE (--dev) - NEVER USE THIS WITH REAL PEOPLE'S DATA  *\n"
-          "eimza: *  listening on loopback only; SMS and e-mail go to the development *\n"
-          "eimza: *  outbox (/dev/outbox); captcha answers are shown at /dev/captcha/ *\n"
-          "eimza: ******************************************************************\n",
+    fputs("eimza: **********************************************************************\n"
+          "eimza: *  DEVELOPMENT MODE (--dev): NEVER USE THIS WITH REAL PEOPLE'S DATA  *\n"
+          "eimza: *  loopback only; SMS and e-mail go to the development outbox        *\n"
+          "eimza: *  (/dev/outbox); captcha answers are shown at /dev/captcha/{id}     *\n"
+          "eimza: **********************************************************************\n",
           stderr);
 }
 
