@@ -15,6 +15,7 @@
 
 /* ---- duty status ------------------------------------------------------------------------ */
 
+/* Lower-case ASCII words (duty_matches relies on it). */
 static const char *const duty_codes[] = {
     [CORE_DUTY_ACTIVE] = "aktif",
     [CORE_DUTY_LEFT] = "ayrildi",
@@ -54,15 +55,35 @@ static int duty_key(const char *s, size_t n, char out[DUTY_KEY_MAX])
     return w;
 }
 
+/* True if s[0..n) is the code, letter for letter (upper: in ASCII upper case). */
+static bool duty_matches(const char *s, size_t n, const char *code, bool upper)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = upper ? (char)(code[i] - ('a' - 'A')) : code[i];
+        if (code[i] == '\0' || s[i] != c)
+            return false;
+    }
+    return code[n] == '\0';
+}
+
 int core_duty_parse(const char *s, size_t n, enum core_duty *out)
 {
-    char key[DUTY_KEY_MAX], code[DUTY_KEY_MAX];
+    char key[DUTY_KEY_MAX];
+
+    /* The code itself, as this program and most exports write it, needs no folding. */
+    for (size_t d = 0; s && d < DUTY_COUNT; d++) {
+        if (duty_matches(s, n, duty_codes[d], false)) {
+            *out = (enum core_duty)d;
+            return 0;
+        }
+    }
     int klen = duty_key(s, n, key);
     if (klen <= 0)
         return -1;
+    /* A code's key is its ASCII upper case: its letters fold to their capitals but for i,
+     * which folds to İ and is then taken as I. So the codes need no folding either. */
     for (size_t d = 0; d < DUTY_COUNT; d++) {
-        int clen = duty_key(duty_codes[d], strlen(duty_codes[d]), code);
-        if (clen == klen && memcmp(key, code, (size_t)klen) == 0) {
+        if (duty_matches(key, (size_t)klen, duty_codes[d], true)) {
             *out = (enum core_duty)d;
             return 0;
         }
@@ -237,11 +258,14 @@ const char *core_personnel_set(struct core_personnel *p, enum core_pfield f, con
 
     if ((unsigned)f >= CORE_PF__COUNT)
         return "unknown_field";
-    if (!core_utf8_valid(s, n) || (n > 0 && memchr(s, '\0', n)))
-        return "not_utf8";
+    /* One pass checks and normalises; only a refused value is looked at again, to tell bad
+     * text from text too long for any column. */
     int r = core_tr_normalize(s, n, v, sizeof v);
-    if (r < 0)
+    if (r < 0) {
+        if (!core_utf8_valid(s, n) || (n > 0 && memchr(s, '\0', n)))
+            return "not_utf8";
         return "too_long"; /* the text is valid, so it did not fit */
+    }
     size_t len = (size_t)r;
     if (len == 0) {
         if (pfields[f].required)
@@ -255,10 +279,12 @@ const char *core_personnel_set(struct core_personnel *p, enum core_pfield f, con
         return store_text(t, cap, v, len);
 
     switch (f) {
-    case CORE_PF_TCKN:
-        if (core_tckn_check(v, len) != CORE_TCKN_OK)
-            return core_tckn_err_code(core_tckn_check(v, len));
+    case CORE_PF_TCKN: {
+        enum core_tckn_err e = core_tckn_check(v, len);
+        if (e != CORE_TCKN_OK)
+            return core_tckn_err_code(e);
         return store_text(p->tckn, sizeof p->tckn, v, len);
+    }
     case CORE_PF_DOGUM_TARIHI:
     case CORE_PF_GOREVLENDIRME_BITIS:
         if (core_date_parse(v, len, &day) != 0)

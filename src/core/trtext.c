@@ -11,6 +11,15 @@
  * ASCII letters are upper-cased the ASCII way and every other code point passes unchanged
  * (full Unicode case mapping is beyond what names in MEBBİS need, and a partial one that
  * differs from the database's would be worse than none).
+ *
+ * Speed matters here: every field of a million-row personnel import passes through
+ * core_tr_normalize. So the iterator checks the UTF-8 as it goes (one pass over the text, not
+ * a checking pass and then a transforming one), and it only looks for combining marks when
+ * the next byte can start one of the marks that compose (see MARK_LEAD): precomposed text,
+ * which is nearly all of it, never reaches the composition rules. On top of it, the
+ * transforms copy in one go each stretch the iterator would yield unchanged (tr_run); the
+ * iterator stays the definition of the result, and tests/unit/core/test_fast_paths.c checks
+ * both against the plain code point walk this file used to be.
  */
 #include "core/trtext.h"
 
@@ -18,84 +27,101 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Keeps the per-code-point step inlined into each caller, where the mode is a constant and
+ * the mapping of the other modes drops out. */
+#if defined(__GNUC__)
+#define TR_INLINE static inline __attribute__((always_inline))
+#else
+#define TR_INLINE static inline
+#endif
+
 /* ---- UTF-8 ------------------------------------------------------------------------------ */
 
-/* Length of the well-formed UTF-8 sequence at p (p < end), or 0 when there is none: bad lead
- * byte, truncated sequence, overlong form, surrogate or a value above U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p, const unsigned char *end)
+static bool is_cont(unsigned char c)
+{
+    return c >= 0x80 && c <= 0xBF;
+}
+
+/* Decodes the well-formed UTF-8 sequence at p (p < end) into *cp and returns its length, or
+ * returns 0 when there is none: bad lead byte, truncated sequence, overlong form, surrogate or
+ * a value above U+10FFFF. */
+TR_INLINE size_t utf8_next(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
     unsigned char c = p[0];
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    size_t len;
+    size_t avail = (size_t)(end - p);
 
-    if (c < 0x80)
+    if (c < 0x80) {
+        *cp = c;
         return 1;
+    }
     if (c < 0xC2) /* a continuation byte, or a lead that could only start an overlong form */
         return 0;
-    if (c < 0xE0) {
-        len = 2;
-    } else if (c < 0xF0) {
-        len = 3;
+    if (c < 0xE0) { /* the Turkish letters: checked first */
+        if (avail < 2 || !is_cont(p[1]))
+            return 0;
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (uint32_t)(p[1] & 0x3F);
+        return 2;
+    }
+    if (c < 0xF0) {
+        unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
         if (c == 0xE0)
             lo = 0xA0; /* below: overlong */
         else if (c == 0xED)
             hi = 0x9F; /* above: UTF-16 surrogates */
-    } else if (c < 0xF5) {
-        len = 4;
+        if (avail < 3 || p[1] < lo || p[1] > hi || !is_cont(p[2]))
+            return 0;
+        *cp =
+            ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (uint32_t)(p[2] & 0x3F);
+        return 3;
+    }
+    if (c < 0xF5) {
+        unsigned char lo = 0x80, hi = 0xBF;
         if (c == 0xF0)
             lo = 0x90; /* below: overlong */
         else if (c == 0xF4)
             hi = 0x8F; /* above: past U+10FFFF */
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < len || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
+        if (avail < 4 || p[1] < lo || p[1] > hi || !is_cont(p[2]) || !is_cont(p[3]))
             return 0;
-    return len;
-}
-
-/* Decodes a sequence already known to be well formed. */
-static uint32_t utf8_decode(const unsigned char *p, size_t len)
-{
-    switch (len) {
-    case 1:
-        return p[0];
-    case 2:
-        return ((uint32_t)(p[0] & 0x1F) << 6) | (uint32_t)(p[1] & 0x3F);
-    case 3:
-        return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-               (uint32_t)(p[2] & 0x3F);
-    default:
-        return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-               ((uint32_t)(p[2] & 0x3F) << 6) | (uint32_t)(p[3] & 0x3F);
+        *cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+              ((uint32_t)(p[2] & 0x3F) << 6) | (uint32_t)(p[3] & 0x3F);
+        return 4;
     }
+    return 0;
 }
 
-static size_t utf8_encode(uint32_t cp, unsigned char out[4])
+/* Bytes UTF-8 needs for cp. */
+static size_t utf8_len(uint32_t cp)
 {
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* Writes cp as the utf8_len(cp) bytes at out. */
+static void utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
     if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
+        o[0] = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        o[0] = (unsigned char)(0xF0 | (cp >> 18));
+        o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[3] = (unsigned char)(0x80 | (cp & 0x3F));
     }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+}
+
+/* True if the 8 bytes at p are all ASCII. */
+static bool ascii8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return (w & UINT64_C(0x8080808080808080)) == 0;
 }
 
 bool core_utf8_valid(const char *s, size_t n)
@@ -104,7 +130,16 @@ bool core_utf8_valid(const char *s, size_t n)
         return n == 0;
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
-        size_t len = utf8_seq_len(p, end);
+        if (p[0] < 0x80) {
+            /* Mostly ASCII text: skip it a word at a time. */
+            while (end - p >= 8 && ascii8(p))
+                p += 8;
+            while (p < end && p[0] < 0x80)
+                p++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = utf8_next(p, end, &cp);
         if (len == 0)
             return false;
         p += len;
@@ -112,131 +147,90 @@ bool core_utf8_valid(const char *s, size_t n)
     return true;
 }
 
-/* What the transforms accept: well-formed UTF-8 without NUL (the results are C strings, and
- * a NUL inside a name would silently cut it short). */
-static bool text_ok(const char *s, size_t n)
-{
-    return core_utf8_valid(s, n) && (n == 0 || memchr(s, '\0', n) == NULL);
-}
+/* ---- composition ------------------------------------------------------------------------ */
 
-/* ---- the normalising iterator ----------------------------------------------------------- */
+/* Every mark that composes below (U+0302, U+0306, U+0307, U+0308, U+0327) lies in
+ * U+0300..U+033F, which UTF-8 writes as this byte and one continuation byte. A letter whose
+ * next byte is anything else cannot take a mark, so the rules below are not consulted. */
+#define MARK_LEAD 0xCC
 
-static bool is_space(uint32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0xA0;
-}
-
-/* A base letter followed by a combining mark, and the precomposed letter they make. */
-struct composition {
-    uint32_t base, mark, composed;
-};
-
-static const struct composition compositions[] = {
-    {'c', 0x0327, 0x00E7},    /* c + cedilla -> ç */
-    {'C', 0x0327, 0x00C7},    /* Ç */
-    {'s', 0x0327, 0x015F},    /* ş */
-    {'S', 0x0327, 0x015E},    /* Ş */
-    {'g', 0x0306, 0x011F},    /* g + breve -> ğ */
-    {'G', 0x0306, 0x011E},    /* Ğ */
-    {'o', 0x0308, 0x00F6},    /* o + diaeresis -> ö */
-    {'O', 0x0308, 0x00D6},    /* Ö */
-    {'u', 0x0308, 0x00FC},    /* ü */
-    {'U', 0x0308, 0x00DC},    /* Ü */
-    {'a', 0x0302, 0x00E2},    /* a + circumflex -> â */
-    {'A', 0x0302, 0x00C2},    /* Â */
-    {'i', 0x0302, 0x00EE},    /* î */
-    {0x0131, 0x0302, 0x00EE}, /* ı + circumflex: also î */
-    {'I', 0x0302, 0x00CE},    /* Î */
-    {'u', 0x0302, 0x00FB},    /* û */
-    {'U', 0x0302, 0x00DB},    /* Û */
-    {'I', 0x0307, 0x0130},    /* I + dot above -> İ */
-    {'i', 0x0307, 'i'},       /* what a non-Turkish lower-casing makes of İ: just i */
-    {0x0131, 0x0307, 'i'},    /* ı + dot above -> i */
-};
-
+/* The precomposed letter that base followed by the combining mark makes, or 0. */
 static uint32_t compose(uint32_t base, uint32_t mark)
 {
-    for (size_t i = 0; i < sizeof compositions / sizeof compositions[0]; i++)
-        if (compositions[i].base == base && compositions[i].mark == mark)
-            return compositions[i].composed;
+    switch (mark) {
+    case 0x0327: /* cedilla */
+        switch (base) {
+        case 'c':
+            return 0x00E7; /* ç */
+        case 'C':
+            return 0x00C7; /* Ç */
+        case 's':
+            return 0x015F; /* ş */
+        case 'S':
+            return 0x015E; /* Ş */
+        }
+        return 0;
+    case 0x0306: /* breve */
+        switch (base) {
+        case 'g':
+            return 0x011F; /* ğ */
+        case 'G':
+            return 0x011E; /* Ğ */
+        }
+        return 0;
+    case 0x0308: /* diaeresis */
+        switch (base) {
+        case 'o':
+            return 0x00F6; /* ö */
+        case 'O':
+            return 0x00D6; /* Ö */
+        case 'u':
+            return 0x00FC; /* ü */
+        case 'U':
+            return 0x00DC; /* Ü */
+        }
+        return 0;
+    case 0x0302: /* circumflex */
+        switch (base) {
+        case 'a':
+            return 0x00E2; /* â */
+        case 'A':
+            return 0x00C2; /* Â */
+        case 'i':
+        case 0x0131:       /* ı + circumflex: also î */
+            return 0x00EE; /* î */
+        case 'I':
+            return 0x00CE; /* Î */
+        case 'u':
+            return 0x00FB; /* û */
+        case 'U':
+            return 0x00DB; /* Û */
+        }
+        return 0;
+    case 0x0307: /* dot above */
+        switch (base) {
+        case 'I':
+            return 0x0130; /* İ */
+        case 'i':          /* what a non-Turkish lower-casing makes of İ: just i */
+        case 0x0131:       /* ı + dot above -> i */
+            return 'i';
+        }
+        return 0;
+    }
     return 0;
-}
-
-enum tr_mode { TR_KEEP, TR_UPPER, TR_FOLD };
-
-static uint32_t tr_map(uint32_t cp, enum tr_mode mode);
-
-/* Walks text already checked by text_ok(), yielding code points mapped by mode. */
-struct tr_iter {
-    const unsigned char *p, *end;
-    enum tr_mode mode;
-    bool started; /* a non-space code point has been yielded */
-};
-
-static void tr_iter_init(struct tr_iter *it, const char *s, size_t n, enum tr_mode mode)
-{
-    it->p = (const unsigned char *)s;
-    it->end = it->p + (s ? n : 0);
-    it->mode = mode;
-    it->started = false;
-}
-
-static uint32_t tr_peek(const struct tr_iter *it, size_t *len)
-{
-    *len = utf8_seq_len(it->p, it->end);
-    return utf8_decode(it->p, *len);
-}
-
-/* Yields the next code point of the normalised, mapped text; false at the end. A run of white
- * space becomes one ' ' only when something follows it and something came before it.
- * A letter takes every mark after it that composes with it, either as it is or as mapped
- * ("i" + dot + dot is still i; with folding "â" + circumflex is Â, so A): the output then
- * never holds a pair that would compose, which makes folding idempotent and folding the
- * normalised or upper-cased text the same as folding the original. */
-static bool tr_next(struct tr_iter *it, uint32_t *out)
-{
-    bool gap = false;
-    size_t len = 0;
-    uint32_t cp = 0;
-
-    while (it->p < it->end) {
-        cp = tr_peek(it, &len);
-        if (!is_space(cp))
-            break;
-        it->p += len;
-        gap = true;
-    }
-    if (it->p == it->end)
-        return false;
-    if (gap && it->started) {
-        *out = ' '; /* the letter after the gap is read on the next call */
-        return true;
-    }
-    it->p += len;
-    while (it->p < it->end) {
-        size_t mlen;
-        uint32_t mark = tr_peek(it, &mlen);
-        uint32_t composed = compose(cp, mark);
-        if (!composed)
-            composed = compose(tr_map(cp, it->mode), mark);
-        if (!composed)
-            break;
-        cp = composed;
-        it->p += mlen;
-    }
-    it->started = true;
-    *out = tr_map(cp, it->mode);
-    return true;
 }
 
 /* ---- case mapping ----------------------------------------------------------------------- */
 
+enum tr_mode { TR_KEEP, TR_UPPER, TR_FOLD };
+
 static uint32_t tr_upper_cp(uint32_t cp)
 {
-    if (cp == 'i')
-        return 0x0130; /* i -> İ: the Turkish rule */
-    if (cp >= 'a' && cp <= 'z')
-        return cp - ('a' - 'A');
+    if (cp < 0x80) {
+        if (cp < 'a' || cp > 'z')
+            return cp;
+        return cp == 'i' ? 0x0130 : cp - ('a' - 'A'); /* i -> İ: the Turkish rule */
+    }
     switch (cp) {
     case 0x0131: /* ı -> I */
         return 'I';
@@ -278,7 +272,7 @@ static uint32_t tr_fold_cp(uint32_t cp)
     }
 }
 
-static uint32_t tr_map(uint32_t cp, enum tr_mode mode)
+TR_INLINE uint32_t tr_map(uint32_t cp, enum tr_mode mode)
 {
     switch (mode) {
     case TR_UPPER:
@@ -290,30 +284,241 @@ static uint32_t tr_map(uint32_t cp, enum tr_mode mode)
     }
 }
 
-static int tr_transform(const char *in, size_t n, char *out, size_t cap, enum tr_mode mode)
+/* ---- the normalising iterator ----------------------------------------------------------- */
+
+/* A letter takes every mark after it that composes with it, either as it is or as mapped
+ * ("i" + dot + dot is still i; with folding "â" + circumflex is Â, so A): the output then
+ * never holds a pair that would compose, which makes folding idempotent and folding the
+ * normalised or upper-cased text the same as folding the original. Returns the composed
+ * letter and moves *pp past the marks taken. A malformed sequence stops it; the iterator
+ * refuses it on its next step. */
+static uint32_t take_marks(const unsigned char **pp, const unsigned char *end, uint32_t cp,
+                           enum tr_mode mode)
+{
+    const unsigned char *p = *pp;
+    while (end - p >= 2 && p[0] == MARK_LEAD && is_cont(p[1])) {
+        uint32_t mark = 0x0300 | (uint32_t)(p[1] & 0x3F);
+        uint32_t composed = compose(cp, mark);
+        if (!composed)
+            composed = compose(tr_map(cp, mode), mark);
+        if (!composed)
+            break;
+        cp = composed;
+        p += 2;
+    }
+    *pp = p;
+    return cp;
+}
+
+/* Walks text, checking it is well-formed UTF-8 without NUL (the results are C strings, and a
+ * NUL inside a name would silently cut it short) while it yields code points. */
+struct tr_iter {
+    const unsigned char *p, *end;
+    bool started; /* a non-space code point has been yielded */
+};
+
+/* Sets up a walk over s[0..n); false when s is NULL with n > 0. */
+static bool tr_iter_init(struct tr_iter *it, const char *s, size_t n)
+{
+    if (!s) {
+        if (n != 0)
+            return false;
+        s = "";
+    }
+    it->p = (const unsigned char *)s;
+    it->end = it->p + n;
+    it->started = false;
+    return true;
+}
+
+/* The next code point of the normalised, mapped text into *out: returns 1, 0 at the end, or
+ * -1 when the text is not well-formed UTF-8 or holds a NUL. A run of white space (ASCII space,
+ * tab, CR, LF, NBSP) becomes one ' ' only when something follows it and something came
+ * before it. */
+TR_INLINE int tr_next(struct tr_iter *it, enum tr_mode mode, uint32_t *out)
+{
+    const unsigned char *p = it->p, *end = it->end;
+    bool gap = false;
+    uint32_t cp;
+    size_t len;
+
+    for (;; p += len) {
+        if (p == end) {
+            it->p = p;
+            return 0;
+        }
+        cp = p[0];
+        len = 1;
+        if (cp >= 0x80) {
+            len = utf8_next(p, end, &cp);
+            if (len == 0)
+                return -1;
+            if (cp != 0xA0) /* NBSP */
+                break;
+        } else if (cp != ' ' && cp != '\t' && cp != '\r' && cp != '\n') {
+            if (cp == '\0')
+                return -1;
+            break;
+        }
+        gap = true;
+    }
+    if (gap && it->started) {
+        it->p = p; /* the code point after the gap is read again on the next call */
+        *out = ' ';
+        return 1;
+    }
+    p += len;
+    if (p < end && p[0] == MARK_LEAD)
+        cp = take_marks(&p, end, cp, mode);
+    it->p = p;
+    it->started = true;
+    *out = tr_map(cp, mode);
+    return 1;
+}
+
+/* Printable ASCII, whose bytes are each one code point that normalising keeps. (The control
+ * characters other than white space and NUL are kept too; the iterator takes them.) */
+static bool is_plain(unsigned char c)
+{
+    return (unsigned)(c - 0x21) <= 0x7F - 0x21;
+}
+
+/* True if the 8 bytes at p are all printable ASCII. A top bit set in w is a non-ASCII byte.
+ * Otherwise every byte is below 0x80, and subtracting 0x21 from each leaves a top bit that ~w
+ * does not clear exactly when some byte is below 0x21 (the lowest such byte borrows; bytes
+ * above it may be marked wrongly, but only the whole word's answer is used). */
+static bool plain8(const unsigned char *p)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), tops = UINT64_C(0x8080808080808080);
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return ((w | ((w - 0x21 * ones) & ~w)) & tops) == 0;
+}
+
+/* True if p (< end) starts a character that is neither white space nor a mark (as far as a
+ * look at one or two bytes tells; a malformed one is refused later anyway). */
+static bool starts_letter(const unsigned char *p, const unsigned char *end)
+{
+    if (is_plain(p[0]))
+        return true;
+    if (p[0] < 0xC2 || p[0] == MARK_LEAD)
+        return false;
+    return p[0] != 0xC2 || end - p < 2 || p[1] != 0xA0; /* not NBSP */
+}
+
+/* The end of the stretch from it->p that the iterator would yield byte for byte (ASCII bytes
+ * mapped by mode): printable ASCII, single spaces between non-space characters, and when the
+ * text keeps its case every other character but NBSP and the marks. The character just before
+ * a byte that can start a mark is left out: it may take the mark. Most fields are one such
+ * stretch, so they are checked and copied without decoding a code point. */
+TR_INLINE const unsigned char *tr_run(const struct tr_iter *it, enum tr_mode mode)
+{
+    const unsigned char *p = it->p, *q = p, *end = it->end;
+    const unsigned char *last = p; /* where the last character taken starts */
+
+    while (q < end) {
+        unsigned char c = q[0];
+        if (is_plain(c)) {
+            q++;
+            while (end - q >= 8 && plain8(q))
+                q += 8;
+            while (q < end && is_plain(q[0]))
+                q++;
+            last = q - 1;
+        } else if (c == ' ') {
+            /* Yielded as it is only with something before it and a non-space after it. */
+            if ((q == p && !it->started) || end - q < 2 || !starts_letter(q + 1, end))
+                break;
+            last = q;
+            q++;
+        } else if (mode == TR_KEEP && c >= 0xC2 && c != MARK_LEAD) {
+            uint32_t cp;
+            size_t len = utf8_next(q, end, &cp);
+            if (len == 0 || cp == 0xA0)
+                break; /* the iterator refuses it, or it is white space */
+            last = q;
+            q += len;
+        } else {
+            break;
+        }
+    }
+    if (q < end && q[0] == MARK_LEAD)
+        q = last;
+    return q;
+}
+
+/* Appends a stretch found by tr_run, p[0..n), to out (where len bytes are written, limit may
+ * be); false when it does not fit. Under upper-casing and folding the stretch is ASCII, and
+ * only 'i' grows (to İ, two bytes). */
+TR_INLINE bool emit_run(char *out, size_t *len, size_t limit, const unsigned char *p, size_t n,
+                        enum tr_mode mode)
+{
+    size_t w = *len;
+    if (n > limit - w) /* even without growing */
+        return false;
+    if (mode == TR_KEEP) {
+        memcpy(out + w, p, n);
+        w += n;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = p[i];
+            if (c == 'i') {
+                if (limit - w < 2)
+                    return false;
+                out[w++] = (char)0xC4; /* U+0130 İ */
+                out[w++] = (char)0xB0;
+                continue;
+            }
+            if (w == limit)
+                return false;
+            if (c >= 'a' && c <= 'z')
+                c = (unsigned char)(c - ('a' - 'A'));
+            out[w++] = (char)c;
+        }
+    }
+    *len = w;
+    return true;
+}
+
+TR_INLINE int tr_transform(const char *in, size_t n, char *out, size_t cap, enum tr_mode mode)
 {
     struct tr_iter it;
     uint32_t cp;
     size_t len = 0;
+    int r;
 
     if (!out || cap == 0)
         return -1;
-    out[0] = '\0';
-    if (!text_ok(in, n))
-        return -1;
-    tr_iter_init(&it, in, n, mode);
-    while (tr_next(&it, &cp)) {
-        unsigned char enc[4];
-        size_t k = utf8_encode(cp, enc);
-        if (k >= cap - len || len + k > INT_MAX) {
-            out[0] = '\0';
-            return -1;
+    /* The result needs its NUL, and its length must fit the int returned. */
+    size_t limit = cap - 1 < (size_t)INT_MAX ? cap - 1 : (size_t)INT_MAX;
+    if (!tr_iter_init(&it, in, n))
+        goto fail;
+    for (;;) {
+        /* The stretch the iterator would yield unchanged in one go; the rest step by step. */
+        const unsigned char *p = it.p, *q = tr_run(&it, mode);
+        if (q > p) {
+            if (!emit_run(out, &len, limit, p, (size_t)(q - p), mode))
+                goto fail;
+            it.p = q;
+            it.started = true;
         }
-        memcpy(out + len, enc, k);
+        if ((r = tr_next(&it, mode, &cp)) <= 0)
+            break;
+        size_t k = utf8_len(cp);
+        if (k > limit - len)
+            goto fail;
+        utf8_encode(cp, out + len);
         len += k;
     }
+    if (r < 0)
+        goto fail;
     out[len] = '\0';
     return (int)len;
+fail:
+    /* Invalid text and text that does not fit get the same answer, so stopping at whichever
+     * shows first is the same as checking all of the text first. */
+    out[0] = '\0';
+    return -1;
 }
 
 int core_tr_normalize(const char *in, size_t n, char *out, size_t cap)
@@ -336,16 +541,20 @@ bool core_tr_equal(const char *a, size_t an, const char *b, size_t bn)
     struct tr_iter ia, ib;
     uint32_t ca, cb;
 
-    if (!text_ok(a, an) || !text_ok(b, bn))
+    if (!tr_iter_init(&ia, a, an) || !tr_iter_init(&ib, b, bn))
         return false;
-    tr_iter_init(&ia, a, an, TR_FOLD);
-    tr_iter_init(&ib, b, bn, TR_FOLD);
+    /* The same bytes have the same key; they only need checking. */
+    if (an == bn && (an == 0 || memcmp(a, b, an) == 0))
+        return core_utf8_valid(a, an) && (an == 0 || memchr(a, '\0', an) == NULL);
     /* Comparing the keys' code points one by one is comparing their bytes (UTF-8 encodes each
-     * code point one way), without building the keys. */
+     * code point one way), without building the keys. Any malformed text makes them unequal,
+     * so a difference found first settles it as well. */
     for (;;) {
-        bool ha = tr_next(&ia, &ca), hb = tr_next(&ib, &cb);
-        if (!ha || !hb)
-            return ha == hb;
+        int ra = tr_next(&ia, TR_FOLD, &ca), rb = tr_next(&ib, TR_FOLD, &cb);
+        if (ra < 0 || rb < 0)
+            return false;
+        if (ra == 0 || rb == 0)
+            return ra == rb;
         if (ca != cb)
             return false;
     }

@@ -172,8 +172,9 @@ bool core_email_valid(const char *s, size_t n)
 {
     if (!s || n < 3 || n > EMAIL_MAX)
         return false;
+    /* A second '@' needs no search of its own: the domain check refuses it. */
     const char *at = memchr(s, '@', n);
-    if (!at || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+    if (!at)
         return false;
     size_t local = (size_t)(at - s);
     return email_local_valid(s, local) && email_domain_valid(at + 1, n - local - 1);
