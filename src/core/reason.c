@@ -236,6 +236,142 @@ const struct core_reason core_reasons[] = {
      "certificate provider."},
     {"file_unreadable", "Dosya okunamadı; dosya yolunu ve okuma iznini kontrol ediniz.",
      "The file cannot be read; check its path and permissions."},
+
+    /* ---- the applicant portal (app/portal.h): login */
+    {"captcha_wrong",
+     "Resimdeki yazı hatalı girildi; lütfen yeni resimdeki yazıyı büyük-küçük harf fark "
+     "etmeksizin giriniz.",
+     "The text from the picture was wrong; please type the text of the new picture (upper or "
+     "lower case does not matter)."},
+    {"captcha_expired",
+     "Doğrulama resminin süresi doldu ya da resim daha önce kullanıldı; lütfen yeni resim alıp "
+     "içindeki yazıyı giriniz.",
+     "The picture has expired or was already used; please get a new picture and type its "
+     "text."},
+    {"captcha_unavailable",
+     "Doğrulama resmi şu anda oluşturulamıyor; lütfen biraz sonra yeniden deneyiniz.",
+     "The picture cannot be made just now; please try again a little later."},
+    {"login_failed",
+     "Girdiğiniz bilgiler kayıtlarla eşleşmedi. T.C. Kimlik No, ad, soyad, doğum yeri ve doğum "
+     "tarihini nüfus cüzdanınızda yazdığı gibi girip yeniden deneyiniz; sorun sürerse " OZLUK ".",
+     "The details you entered do not match the records. Enter your T.C. Kimlik No, first name, "
+     "last name, place and date of birth exactly as on your identity card and try again; if it "
+     "goes on, contact your provincial or district personnel unit (özlük birimi)."},
+    {"too_many_attempts",
+     "Çok sayıda başarısız deneme yapıldı; güvenliğiniz için giriş geçici olarak durduruldu. "
+     "Lütfen belirtilen süre geçtikten sonra yeniden deneyiniz.",
+     "Too many failed attempts; for your security, logging in is paused for a while. Please "
+     "try again after the time given."},
+    {"session_required", "Oturumunuz yok ya da süresi doldu; lütfen yeniden giriş yapınız.",
+     "You are not logged in or your session has expired; please log in again."},
+    {"csrf_invalid",
+     "Güvenlik doğrulaması başarısız oldu; lütfen sayfayı yenileyip işlemi yeniden deneyiniz.",
+     "The security check failed; please reload the page and try again."},
+
+    /* ---- the applicant portal: the form */
+    {"invalid_fields",
+     "Formda düzeltilmesi gereken alanlar var; lütfen her alanın yanındaki açıklamaya göre "
+     "düzeltip yeniden gönderiniz.",
+     "Some fields of the form need correcting; please correct each as its note says and send "
+     "the form again."},
+    {"read_only",
+     "Bu bilgi değiştirilemez; hatalıysa lütfen kurumunuzla (il/ilçe milli eğitim özlük birimi) "
+     "iletişime geçiniz.",
+     "This information cannot be changed here; if it is wrong, please contact your institution "
+     "(the provincial or district personnel unit)."},
+    {"field_type", "Bu alanın değeri metin olarak gönderilmelidir; lütfen değeri kontrol ediniz.",
+     "This field's value must be sent as text; please check the value."},
+    {"reason_unknown",
+     "Başvuru nedeni olarak Yenileme, Kayıp/Çalıntı ya da Diğer seçeneklerinden birini seçiniz.",
+     "Please choose Renewal, Lost/Stolen or Other as the reason."},
+    {"card_reader_unknown",
+     "Kart okuyucu tipi olarak İstenmedi ya da listedeki modellerden birini seçiniz.",
+     "Please choose No reader or one of the listed reader models."},
+    {"validity_years_range", "Sertifika süresi olarak 1, 2 ya da 3 yıl seçiniz.",
+     "Please choose a certificate validity of 1, 2 or 3 years."},
+    {"notify_by_unknown", "Bildirim tercihi olarak E-posta, SMS ya da her ikisini seçiniz.",
+     "Please choose e-mail, SMS or both for notifications."},
+    {"operator_unknown", "Mobil operatör olarak Turkcell, Vodafone ya da Türk Telekom seçiniz.",
+     "Please choose Turkcell, Vodafone or Türk Telekom as the mobile operator."},
+    {"phone_ext_format", "Dahili numara en fazla 6 rakamdan oluşmalıdır; yalnızca rakam yazınız.",
+     "The extension must be at most 6 digits; please write digits only."},
+    {"security_word_length",
+     "Güvenlik sözcüğü 6 ile 32 karakter arasında olmalıdır; lütfen yeni bir sözcük belirleyiniz.",
+     "The security word must be 6 to 32 characters long; please choose another."},
+    {"security_word_digits",
+     "Güvenlik sözcüğü yalnızca rakamlardan oluşamaz; lütfen harf de içeren bir sözcük "
+     "belirleyiniz.",
+     "The security word cannot be digits only; please choose one with letters."},
+    {"security_word_name",
+     "Güvenlik sözcüğü adınız ya da soyadınız olamaz; lütfen tahmin edilmesi zor bir sözcük "
+     "belirleyiniz.",
+     "The security word cannot be your first or last name; please choose one that is hard to "
+     "guess."},
+    {"security_word_mismatch",
+     "Güvenlik sözcüğü ile tekrarı aynı değil; lütfen iki alana aynı sözcüğü yazınız.",
+     "The security word and its repetition differ; please type the same word in both."},
+
+    /* ---- the applicant portal: the application's steps */
+    {"no_application", "Henüz bir başvurunuz yok; lütfen önce başvuru formunu açınız.",
+     "You have no application yet; please open the application form first."},
+    {"wrong_state",
+     "Başvurunuz bu işlem için uygun aşamada değil; lütfen başvuru durumunu kontrol ediniz.",
+     "Your application is not at a step that allows this; please check its status."},
+    {"form_not_confirmed", "SMS kodu istemeden önce başvuru formunu eksiksiz doldurup kaydediniz.",
+     "Please fill in and save the application form before asking for the SMS code."},
+    {"no_mobile_on_file",
+     "Kayıtlarda cep telefonu numaranız bulunmuyor; numaranızın MEBBİS kaydınıza işlenmesi "
+     "için " OZLUK " ya da Kamu SM çağrı merkezini (444 5 576) arayınız.",
+     "There is no mobile number on your record; to have it entered, contact your personnel "
+     "unit (özlük birimi) or call the Kamu SM call centre (444 5 576)."},
+    {"otp_wrong",
+     "SMS doğrulama kodu hatalı; lütfen telefonunuza gelen 6 haneli kodu dikkatle yeniden "
+     "giriniz.",
+     "The SMS code is wrong; please type the 6-digit code sent to your phone again, carefully."},
+    {"otp_expired",
+     "SMS doğrulama kodunun süresi doldu ya da geçerli bir kod yok; lütfen yeni kod isteyiniz.",
+     "The SMS code has expired or there is no valid code; please ask for a new one."},
+    {"otp_locked",
+     "Çok sayıda hatalı kod girildiği için kod geçersiz kılındı; lütfen belirtilen süre geçtikten "
+     "sonra yeni kod isteyiniz.",
+     "The code was voided after too many wrong entries; please ask for a new code after the "
+     "time given."},
+    {"otp_cooldown",
+     "Yeni kod istemeden önce lütfen belirtilen süre kadar bekleyiniz; önceki kod telefonunuza "
+     "ulaşmış olabilir.",
+     "Please wait the time given before asking for a new code; the previous one may have "
+     "arrived already."},
+    {"otp_hourly_limit",
+     "Bir saat içinde istenebilecek kod sayısı doldu; lütfen belirtilen süre geçtikten sonra "
+     "yeniden deneyiniz.",
+     "The number of codes allowed per hour has been reached; please try again after the time "
+     "given."},
+    {"method_unknown",
+     "İmza yöntemi olarak \"Yöntem 1: E-İmzalı Başvuru\" ya da \"Yöntem 2: Islak İmzalı "
+     "Başvuru\" seçiniz.",
+     "Please choose \"Yöntem 1: E-İmzalı Başvuru\" (e-signature) or \"Yöntem 2: Islak İmzalı "
+     "Başvuru\" (wet signature)."},
+    {"signing_method_not_allowed",
+     "Sertifikanızın süresi dolduğu için başvurunuzu yalnızca \"Yöntem 2: Islak İmzalı "
+     "Başvuru\" ile tamamlayabilirsiniz.",
+     "As your certificate has expired, you can only complete the application with \"Yöntem 2: "
+     "Islak İmzalı Başvuru\" (wet signature)."},
+    {"renewal_not_open",
+     "Sertifikanızın yenileme dönemi henüz başlamadı (bitişten 90 gün önce başlar); kayıp, "
+     "çalıntı ya da ek sertifika için başvurabilirsiniz.",
+     "The renewal period of your certificate has not started yet (it starts 90 days before "
+     "expiry); you can still apply for a lost, stolen or additional certificate."},
+    {"renewal_after_expiry",
+     "Sertifikanızın süresi dolmuş; başvurunuzu ilk başvuru gibi, \"Yöntem 2: Islak İmzalı "
+     "Başvuru\" ile tamamlayacaksınız.",
+     "Your certificate has expired; you will complete the application like a first applicant, "
+     "with \"Yöntem 2: Islak İmzalı Başvuru\" (wet signature)."},
+    {"ineligible_warning",
+     "Başvurunuz alınabilir, ancak MEBBİS kayıtlarınız bu hâliyle onaya uygun görünmüyor; "
+     "başvurunuzun onaylanabilmesi için " OZLUK ".",
+     "Your application can be made, but your MEBBİS records do not allow approval as they are; "
+     "for it to be approved, please contact your provincial or district personnel unit (özlük "
+     "birimi)."},
 };
 
 const size_t core_reasons_count = sizeof core_reasons / sizeof core_reasons[0];

@@ -4,7 +4,9 @@
  * hash and small helpers. No global mutable state: a struct store is everything there is. */
 #include "store/store_int.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +219,8 @@ enum store_err store_personnel_import_begin(struct store *s)
     enum store_err e = ready(s);
     if (e)
         return e;
+    if (s->in_tx)
+        return store__fail(s, STORE_EINVAL, "a personnel import cannot run inside a transaction");
     e = s->ops->import_begin(s, (int64_t)time(NULL));
     if (e == STORE_OK)
         s->importing = true;
@@ -401,4 +405,431 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
     if (!fn)
         return store__fail(s, STORE_EINVAL, "audit_each: no callback");
     return s->ops->audit_each(s, after_seq, fn, ctx);
+}
+
+/* ==== the applicant portal ================================================================= */
+
+#define APP_COL(f, t, fixed)                                                                       \
+    {                                                                                              \
+#f, t, offsetof(struct store_application, f), sizeof(((struct store_application *)0)->f),  \
+            fixed                                                                                  \
+    }
+
+const struct store__col store__app_cols[] = {
+    APP_COL(number, STORE__TEXT, true),
+    APP_COL(tckn, STORE__TEXT, true),
+    APP_COL(state, STORE__TEXT, false),
+    APP_COL(confirmed, STORE__BOOL, false),
+    APP_COL(confirmed_at, STORE__I64, false),
+    APP_COL(first_name, STORE__TEXT, false),
+    APP_COL(last_name, STORE__TEXT, false),
+    APP_COL(birth_place, STORE__TEXT, false),
+    APP_COL(birth_date, STORE__TEXT, false),
+    APP_COL(institution_name, STORE__TEXT, false),
+    APP_COL(registry_no, STORE__TEXT, false),
+    APP_COL(reason, STORE__TEXT, false),
+    APP_COL(card_reader, STORE__TEXT, false),
+    APP_COL(validity_years, STORE__INT, false),
+    APP_COL(security_word_hash, STORE__TEXT, false),
+    APP_COL(unit, STORE__TEXT, false),
+    APP_COL(title, STORE__TEXT, false),
+    APP_COL(address, STORE__TEXT, false),
+    APP_COL(province, STORE__INT, false),
+    APP_COL(district, STORE__TEXT, false),
+    APP_COL(postal_code, STORE__TEXT, false),
+    APP_COL(email, STORE__TEXT, false),
+    APP_COL(work_phone, STORE__TEXT, false),
+    APP_COL(work_phone_ext, STORE__TEXT, false),
+    APP_COL(mobile_phone, STORE__TEXT, false),
+    APP_COL(mobile_operator, STORE__TEXT, false),
+    APP_COL(home_phone, STORE__TEXT, false),
+    APP_COL(notify_by, STORE__TEXT, false),
+    APP_COL(method, STORE__TEXT, false),
+    APP_COL(late, STORE__BOOL, false),
+    APP_COL(cert_not_after, STORE__I64, false),
+    APP_COL(created_at, STORE__I64, true),
+    APP_COL(updated_at, STORE__I64, false),
+};
+const size_t store__app_ncols = sizeof store__app_cols / sizeof store__app_cols[0];
+
+int store__field_len(const char *f, size_t size, size_t *len)
+{
+    size_t n = strnlen(f, size);
+    if (n == size)
+        return -1;
+    *len = n;
+    return 0;
+}
+
+static pthread_once_t app_sql_once = PTHREAD_ONCE_INIT;
+static char *app_sql[2][2]; /* [which][pg] */
+
+static char *make_app_sql(enum store__app_sql which, bool pg)
+{
+    struct ubuf b = UBUF_INIT(8192);
+    const char mark = pg ? '$' : '?';
+    size_t n = store__app_ncols;
+    int bad = 0;
+    if (which == STORE__APP_INSERT) {
+        bad |= ubuf_puts(&b, "INSERT INTO applications (" STORE__APP_COLS ") VALUES (");
+        for (size_t i = 0; i < n; i++)
+            bad |= ubuf_printf(&b, "%s%c%zu", i ? ", " : "", mark, i + 1);
+        bad |= ubuf_puts(&b, ") RETURNING id");
+    } else {
+        /* The fixed columns are compared, not written: the row must be the one read. */
+        bad |= ubuf_puts(&b, "UPDATE applications SET ");
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+            if (store__app_cols[i].fixed)
+                continue;
+            bad |= ubuf_printf(&b, "%s%s = %c%zu", first ? "" : ", ", store__app_cols[i].name, mark,
+                               i + 1);
+            first = false;
+        }
+        bad |= ubuf_printf(&b, " WHERE id = %c%zu AND state = %c%zu", mark, n + 1, mark, n + 2);
+        for (size_t i = 0; i < n; i++)
+            if (store__app_cols[i].fixed)
+                bad |= ubuf_printf(&b, " AND %s = %c%zu", store__app_cols[i].name, mark, i + 1);
+    }
+    if (bad) {
+        ubuf_free(&b);
+        return NULL;
+    }
+    return ubuf_steal(&b);
+}
+
+static void make_all_app_sql(void)
+{
+    for (int w = 0; w < 2; w++)
+        for (int pg = 0; pg < 2; pg++)
+            app_sql[w][pg] = make_app_sql((enum store__app_sql)w, pg != 0);
+}
+
+const char *store__app_sql(enum store__app_sql which, bool pg)
+{
+    pthread_once(&app_sql_once, make_all_app_sql);
+    return app_sql[which][pg ? 1 : 0];
+}
+
+/* ---- transactions ------------------------------------------------------------------------- */
+
+enum store_err store_tx_begin(struct store *s)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (s->in_tx)
+        return store__fail(s, STORE_EINVAL, "a transaction is already open on this connection");
+    e = s->ops->tx_begin(s);
+    if (e == STORE_OK)
+        s->in_tx = true;
+    return e;
+}
+
+enum store_err store_tx_commit(struct store *s)
+{
+    if (!s)
+        return STORE_EINVAL;
+    if (!s->in_tx)
+        return store__fail(s, STORE_EINVAL, "no transaction is open on this connection");
+    s->in_tx = false; /* over whatever commit says: a failed commit has rolled back */
+    return s->ops->tx_commit(s);
+}
+
+void store_tx_rollback(struct store *s)
+{
+    if (!s || !s->in_tx)
+        return;
+    s->in_tx = false;
+    s->ops->tx_rollback(s);
+}
+
+bool store_in_tx(const struct store *s)
+{
+    return s && s->in_tx;
+}
+
+/* ---- captchas ----------------------------------------------------------------------------- */
+
+static bool text_ok(const char *f, size_t size, bool nonempty)
+{
+    size_t n;
+    return store__field_len(f, size, &n) == 0 && (!nonempty || n > 0);
+}
+
+#define TEXT_OK(f, nonempty) text_ok((f), sizeof(f), (nonempty))
+
+enum store_err store_captcha_put(struct store *s, const struct store_captcha *c)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!c || !TEXT_OK(c->id, true) || !TEXT_OK(c->answer, true))
+        return store__fail(s, STORE_EINVAL, "captcha_put: id and answer are required");
+    return s->ops->captcha_put(s, c);
+}
+
+static enum store_err captcha_get(struct store *s, const char *id, bool take,
+                                  struct store_captcha *out)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!id || !out)
+        return store__fail(s, STORE_EINVAL, "captcha: missing argument");
+    if (!*id || strlen(id) >= STORE_CAPTCHA_ID_MAX)
+        return store__fail(s, STORE_ENOTFOUND, "no such captcha");
+    return s->ops->captcha_get(s, id, take, out);
+}
+
+enum store_err store_captcha_get(struct store *s, const char *id, struct store_captcha *out)
+{
+    return captcha_get(s, id, false, out);
+}
+
+enum store_err store_captcha_take(struct store *s, const char *id, struct store_captcha *out)
+{
+    return captcha_get(s, id, true, out);
+}
+
+enum store_err store_captcha_purge(struct store *s, int64_t before, long *n)
+{
+    enum store_err e = ready(s);
+    long tmp = 0;
+    if (e)
+        return e;
+    e = s->ops->captcha_purge(s, before, &tmp);
+    if (e == STORE_OK && n)
+        *n = tmp;
+    return e;
+}
+
+/* ---- sessions ----------------------------------------------------------------------------- */
+
+static enum store_err session_key_ok(struct store *s, const char *token_hash)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!token_hash || !store__is_hash(token_hash))
+        return store__fail(s, STORE_EINVAL, "session: the token hash is not SHA-256 hex");
+    return STORE_OK;
+}
+
+enum store_err store_session_put(struct store *s, const struct store_session *ss)
+{
+    enum store_err e = session_key_ok(s, ss ? ss->token_hash : NULL);
+    if (e)
+        return e;
+    if (strcmp(ss->kind, "applicant") && strcmp(ss->kind, "staff"))
+        return store__fail(s, STORE_EINVAL, "session_put: kind is applicant or staff");
+    if (!TEXT_OK(ss->subject, true) || !TEXT_OK(ss->csrf, true))
+        return store__fail(s, STORE_EINVAL, "session_put: subject and csrf are required");
+    return s->ops->session_put(s, ss);
+}
+
+enum store_err store_session_get(struct store *s, const char *token_hash, struct store_session *out)
+{
+    enum store_err e = session_key_ok(s, token_hash);
+    if (e)
+        return e;
+    if (!out)
+        return store__fail(s, STORE_EINVAL, "session_get: missing argument");
+    return s->ops->session_get(s, token_hash, out);
+}
+
+enum store_err store_session_touch(struct store *s, const char *token_hash, int64_t last_seen)
+{
+    enum store_err e = session_key_ok(s, token_hash);
+    return e ? e : s->ops->session_set(s, token_hash, 0, last_seen);
+}
+
+enum store_err store_session_bind(struct store *s, const char *token_hash, int64_t application_id)
+{
+    enum store_err e = session_key_ok(s, token_hash);
+    return e ? e : s->ops->session_set(s, token_hash, 1, application_id);
+}
+
+enum store_err store_session_delete(struct store *s, const char *token_hash)
+{
+    enum store_err e = session_key_ok(s, token_hash);
+    return e ? e : s->ops->session_set(s, token_hash, 2, 0);
+}
+
+enum store_err store_session_purge(struct store *s, int64_t now, int64_t idle, long *n)
+{
+    enum store_err e = ready(s);
+    long tmp = 0;
+    if (e)
+        return e;
+    e = s->ops->session_purge(s, now, idle, &tmp);
+    if (e == STORE_OK && n)
+        *n = tmp;
+    return e;
+}
+
+/* ---- rate limits -------------------------------------------------------------------------- */
+
+static enum store_err rate(struct store *s, const char *key, int64_t window_start, bool add,
+                           long *count)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!key || !*key || strlen(key) >= STORE_RATE_KEY_MAX || !count)
+        return store__fail(s, STORE_EINVAL, "rate limit: a key of 1..127 bytes is required");
+    return s->ops->rate_hit(s, key, window_start, add, count);
+}
+
+enum store_err store_rate_hit(struct store *s, const char *key, int64_t window_start, long *count)
+{
+    return rate(s, key, window_start, true, count);
+}
+
+enum store_err store_rate_get(struct store *s, const char *key, int64_t window_start, long *count)
+{
+    return rate(s, key, window_start, false, count);
+}
+
+enum store_err store_rate_purge(struct store *s, int64_t before, long *n)
+{
+    enum store_err e = ready(s);
+    long tmp = 0;
+    if (e)
+        return e;
+    e = s->ops->rate_purge(s, before, &tmp);
+    if (e == STORE_OK && n)
+        *n = tmp;
+    return e;
+}
+
+/* ---- applications ------------------------------------------------------------------------- */
+
+static bool app_fields_ok(const struct store_application *a)
+{
+    for (size_t i = 0; i < store__app_ncols; i++) {
+        const struct store__col *c = &store__app_cols[i];
+        size_t n;
+        if (c->type == STORE__TEXT && store__field_len((const char *)a + c->off, c->size, &n) < 0)
+            return false;
+    }
+    return true;
+}
+
+static bool event_ok(const struct store_app_event *ev)
+{
+    return ev->from && ev->to && *ev->to && ev->event && *ev->event && ev->actor && *ev->actor;
+}
+
+enum store_err store_app_create(struct store *s, struct store_application *a,
+                                const struct store_app_event *ev)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!a || !ev || !event_ok(ev))
+        return store__fail(s, STORE_EINVAL,
+                           "app_create: the application and its event are "
+                           "required");
+    if (!app_fields_ok(a) || strlen(a->number) != STORE_APP_NUMBER_LEN ||
+        strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0])
+        return store__fail(s, STORE_EINVAL,
+                           "app_create: number, tckn and state are required "
+                           "and every field must be terminated");
+    return s->ops->app_create(s, a, ev);
+}
+
+enum store_err store_app_get(struct store *s, int64_t id, struct store_application *out)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!out)
+        return store__fail(s, STORE_EINVAL, "app_get: missing argument");
+    return s->ops->app_get(s, id, NULL, out);
+}
+
+enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!tckn || !out)
+        return store__fail(s, STORE_EINVAL, "app_latest: missing argument");
+    return s->ops->app_get(s, 0, tckn, out);
+}
+
+enum store_err store_app_update(struct store *s, const struct store_application *a,
+                                const char *expected_state, const struct store_app_event *ev)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!a || !expected_state || (ev && !event_ok(ev)) || !app_fields_ok(a) || !a->state[0])
+        return store__fail(s, STORE_EINVAL, "app_update: bad argument");
+    return s->ops->app_update(s, a, expected_state, ev);
+}
+
+enum store_err store_app_events(struct store *s, int64_t application_id,
+                                int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn)
+        return store__fail(s, STORE_EINVAL, "app_events: no callback");
+    return s->ops->app_events(s, application_id, fn, ctx);
+}
+
+/* ---- SMS codes ---------------------------------------------------------------------------- */
+
+enum store_err store_otp_get(struct store *s, int64_t application_id, struct store_otp *out)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!out)
+        return store__fail(s, STORE_EINVAL, "otp_get: missing argument");
+    return s->ops->otp_get(s, application_id, out);
+}
+
+enum store_err store_otp_put(struct store *s, const struct store_otp *o)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!o || !TEXT_OK(o->code_hash, false) || !TEXT_OK(o->salt, false))
+        return store__fail(s, STORE_EINVAL, "otp_put: bad argument");
+    return s->ops->otp_put(s, o);
+}
+
+/* ---- outbox ------------------------------------------------------------------------------- */
+
+enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
+                                bool *inserted)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!m || !m->channel || (strcmp(m->channel, "sms") && strcmp(m->channel, "email")) ||
+        !m->recipient || !*m->recipient || !m->body)
+        return store__fail(s, STORE_EINVAL,
+                           "outbox_put: channel, recipient and body are "
+                           "required");
+    bool ins = false;
+    e = s->ops->outbox_put(s, m, now, &ins);
+    if (e == STORE_OK && inserted)
+        *inserted = ins;
+    return e;
+}
+
+enum store_err store_outbox_each(struct store *s, long limit,
+                                 int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn || limit <= 0)
+        return store__fail(s, STORE_EINVAL, "outbox_each: a callback and a positive limit");
+    return s->ops->outbox_each(s, limit, fn, ctx);
 }

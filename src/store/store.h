@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/certificate.h"
+#include "core/date.h"
 #include "core/personnel.h"
 
 struct store;
@@ -47,7 +48,9 @@ const char *store_last_error(const struct store *s);
 enum store_err store_ping(struct store *s);
 
 /* Brings the schema to the newest version this binary knows, one transaction per migration.
- * *from / *to (may be NULL) get the versions before and after. A database newer than the
+ * *from / *to (may be NULL) get the versions before and after; to - from is the number of
+ * migrations this call applied (when several processes migrate at once, each step is applied
+ * by one of them, and from counts back from what this one did). A database newer than the
  * binary is STORE_EVERSION. Safe to run concurrently from several processes. */
 enum store_err store_migrate(struct store *s, int *from, int *to);
 /* The current schema version (0 for an empty database) and the newest this binary knows. */
@@ -131,5 +134,179 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
  * unambiguous whatever bytes the fields hold. Returns 0, or -1 when out of memory. */
 int store_audit_hash(int64_t seq, const char *prev_hash, const struct store_audit_entry *e,
                      char out[STORE_AUDIT_HASH_LEN + 1]);
+
+/* ==== the applicant portal (schema version 2) ===============================================
+ * Captchas, sessions, rate-limit counters, applications with their timeline and SMS code
+ * state, and the outbox. Times are Unix seconds (UTC) given by the caller: the store never
+ * reads the clock for these, so the rules above it can be tested with any "now". */
+
+/* ---- transactions -------------------------------------------------------------------------
+ * A use case that writes several tables brackets its calls with store_tx_begin and
+ * store_tx_commit (or store_tx_rollback): every call in between joins that one transaction
+ * instead of committing on its own, so a failure half-way leaves nothing half-written. After
+ * an error inside a transaction the caller must roll back (PostgreSQL refuses anything else
+ * in a failed transaction). The SQLite backend takes the write lock at begin (BEGIN
+ * IMMEDIATE), so read-modify-write use cases serialise; on PostgreSQL, reads that say so lock
+ * the row they read (SELECT ... FOR UPDATE) when called inside a transaction. A transaction
+ * cannot be nested, nor opened during a personnel import. */
+enum store_err store_tx_begin(struct store *s);
+enum store_err store_tx_commit(struct store *s); /* ends the transaction whatever it returns */
+void store_tx_rollback(struct store *s);         /* no-op outside a transaction */
+bool store_in_tx(const struct store *s);
+
+/* ---- captchas ----------------------------------------------------------------------------- */
+#define STORE_CAPTCHA_ID_MAX     64 /* bytes incl. NUL */
+#define STORE_CAPTCHA_ANSWER_MAX 16
+struct store_captcha {
+    char id[STORE_CAPTCHA_ID_MAX];
+    char answer[STORE_CAPTCHA_ANSWER_MAX];
+    int64_t expires_at;
+    bool used;
+};
+/* A new captcha (STORE_ECONFLICT when the id exists). */
+enum store_err store_captcha_put(struct store *s, const struct store_captcha *c);
+/* Reads a captcha without using it up (to draw its image). STORE_ENOTFOUND when unknown. */
+enum store_err store_captcha_get(struct store *s, const char *id, struct store_captcha *out);
+/* Uses a captcha up, atomically: of any number of concurrent takes of one id exactly one gets
+ * STORE_OK (with the row as it was, used false), the others STORE_ENOTFOUND, as for an unknown
+ * or already used id. Expiry is the caller's to check (out->expires_at). */
+enum store_err store_captcha_take(struct store *s, const char *id, struct store_captcha *out);
+/* Deletes captchas that expired before `before`; *n (may be NULL) gets how many. */
+enum store_err store_captcha_purge(struct store *s, int64_t before, long *n);
+
+/* ---- sessions ----------------------------------------------------------------------------- */
+#define STORE_HASH_HEX    64 /* SHA-256, lower-case hex */
+#define STORE_SUBJECT_MAX 64
+#define STORE_TOKEN_MAX   64 /* a CSRF token, base64url */
+struct store_session {
+    char token_hash[STORE_HASH_HEX + 1]; /* SHA-256 of the session token: never the token */
+    char kind[16];                       /* "applicant" | "staff" */
+    char subject[STORE_SUBJECT_MAX];     /* T.C. Kimlik No (applicant) or user name (staff) */
+    char csrf[STORE_TOKEN_MAX];
+    int64_t created_at, last_seen, expires_at; /* expires_at: the absolute end */
+    int64_t application_id;                    /* 0: none bound yet */
+};
+enum store_err store_session_put(struct store *s, const struct store_session *ss);
+enum store_err store_session_get(struct store *s, const char *token_hash,
+                                 struct store_session *out);
+/* Moves last_seen forward (never back). STORE_ENOTFOUND when the session is gone. */
+enum store_err store_session_touch(struct store *s, const char *token_hash, int64_t last_seen);
+enum store_err store_session_bind(struct store *s, const char *token_hash, int64_t application_id);
+/* Deleting a session that does not exist is not an error. */
+enum store_err store_session_delete(struct store *s, const char *token_hash);
+/* Deletes sessions whose expires_at or whose last_seen + idle is before `now`. */
+enum store_err store_session_purge(struct store *s, int64_t now, int64_t idle, long *n);
+
+/* ---- rate limits -------------------------------------------------------------------------
+ * Fixed windows: (key, window_start) -> count. Keys never hold personal data in clear (the
+ * caller hashes a T.C. Kimlik No into the key). */
+#define STORE_RATE_KEY_MAX 128
+/* Adds one, atomically also across processes sharing a PostgreSQL, and gives the new count. */
+enum store_err store_rate_hit(struct store *s, const char *key, int64_t window_start, long *count);
+/* The count without changing it (0 when there is no row). */
+enum store_err store_rate_get(struct store *s, const char *key, int64_t window_start, long *count);
+/* Deletes windows that started before `before`. */
+enum store_err store_rate_purge(struct store *s, int64_t before, long *n);
+
+/* ---- applications ------------------------------------------------------------------------- */
+#define STORE_APP_NUMBER_LEN 10  /* Crockford base32 */
+#define STORE_PWHASH_MAX     128 /* libsodium crypto_pwhash_STRBYTES */
+#define STORE_ADDRESS_MAX    512
+#define STORE_READER_MAX     64
+struct store_application {
+    int64_t id; /* given by store_app_create */
+    char number[STORE_APP_NUMBER_LEN + 1];
+    char tckn[CORE_TCKN_LEN + 1];
+    char state[24]; /* core_app_state_code() */
+    bool confirmed;
+    int64_t confirmed_at;
+    /* read-only: from the personnel record when the draft was made */
+    char first_name[CORE_NAME_MAX];
+    char last_name[CORE_NAME_MAX];
+    char birth_place[CORE_NAME_MAX];
+    char birth_date[CORE_DATE_STRLEN + 1]; /* YYYY-MM-DD, "" when unknown */
+    char institution_name[CORE_TEXT_MAX];
+    char registry_no[CORE_CODE_MAX];
+    /* the form */
+    char reason[16]; /* renewal | lost_stolen | other */
+    char card_reader[STORE_READER_MAX];
+    int validity_years;
+    char security_word_hash[STORE_PWHASH_MAX]; /* "" until set */
+    char unit[CORE_TEXT_MAX];
+    char title[CORE_NAME_MAX];
+    char address[STORE_ADDRESS_MAX];
+    int province; /* 0: not given */
+    char district[CORE_NAME_MAX];
+    char postal_code[8];
+    char email[CORE_EMAIL_MAX];
+    char work_phone[CORE_PHONE_LEN + 1];
+    char work_phone_ext[8];
+    char mobile_phone[CORE_PHONE_LEN + 1];
+    char mobile_operator[16];
+    char home_phone[CORE_PHONE_LEN + 1];
+    char notify_by[8]; /* email | sms | both */
+    char method[8];    /* "" | esign | wet */
+    bool late;
+    int64_t cert_not_after; /* 0: no certificate */
+    int64_t created_at, updated_at;
+};
+/* One row of the timeline. from is "" for the creation. */
+struct store_app_event {
+    int64_t at;
+    const char *from, *to, *event, *actor;
+};
+/* Inserts a with its first timeline row ev (both or neither); a->id gets the new id.
+ * STORE_ECONFLICT when the number is taken or the person already has an application that is
+ * still going (not rejected, completed or cancelled). */
+enum store_err store_app_create(struct store *s, struct store_application *a,
+                                const struct store_app_event *ev);
+enum store_err store_app_get(struct store *s, int64_t id, struct store_application *out);
+/* The person's newest application (by creation). Inside a transaction the row is locked on
+ * PostgreSQL. */
+enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out);
+/* Writes every field of a but id, number, tckn, created_at, when the stored state is still
+ * expected_state (STORE_ECONFLICT otherwise: someone changed it meanwhile; STORE_ENOTFOUND
+ * when there is no such application), and appends ev (may be NULL) to the timeline in the
+ * same transaction. */
+enum store_err store_app_update(struct store *s, const struct store_application *a,
+                                const char *expected_state, const struct store_app_event *ev);
+/* Calls fn for each timeline row of the application, oldest first; the strings live during
+ * the call only. fn returns 0 to go on. */
+enum store_err store_app_events(struct store *s, int64_t application_id,
+                                int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
+
+/* ---- SMS codes ---------------------------------------------------------------------------- */
+struct store_otp {
+    int64_t application_id;
+    char code_hash[STORE_HASH_HEX + 1]; /* "" when no code is valid */
+    char salt[33];                      /* hex */
+    int seq;
+    int64_t sent_at, expires_at;
+    int64_t send_window_start;
+    int sends_in_window;
+    int64_t wrong_window_start;
+    int wrong_count;
+};
+/* The application's code state; a zeroed record (application_id set) when it has none yet.
+ * Inside a transaction the row is locked on PostgreSQL. */
+enum store_err store_otp_get(struct store *s, int64_t application_id, struct store_otp *out);
+enum store_err store_otp_put(struct store *s, const struct store_otp *o);
+
+/* ---- outbox ------------------------------------------------------------------------------- */
+struct store_outbox_msg {
+    int64_t id;
+    const char *channel; /* "sms" | "email" */
+    const char *recipient, *subject, *body;
+    const char *dedupe_key; /* NULL: none */
+    const char *status;     /* when read back */
+    int64_t created_at;
+};
+/* Queues a message (status pending, due now). A dedupe_key already queued leaves the outbox
+ * as it was and *inserted false. */
+enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
+                                bool *inserted);
+/* Calls fn for the newest `limit` messages, oldest of them first (the development outbox). */
+enum store_err store_outbox_each(struct store *s, long limit,
+                                 int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx);
 
 #endif

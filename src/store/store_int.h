@@ -16,6 +16,8 @@
 #define STORE_ERR_MAX 512
 
 typedef int (*store__audit_fn)(void *ctx, const struct store_audit_record *r);
+typedef int (*store__event_fn)(void *ctx, const struct store_app_event *ev);
+typedef int (*store__outbox_fn)(void *ctx, const struct store_outbox_msg *m);
 
 /* Every function gets a connection the backend opened. The wrappers in store.c check the
  * arguments (non-NULL, lengths) and the import state before calling, so backends only see
@@ -49,12 +51,46 @@ struct store_ops {
 
     enum store_err (*audit_append)(struct store *s, const struct store_audit_entry *e);
     enum store_err (*audit_each)(struct store *s, int64_t after_seq, store__audit_fn fn, void *ctx);
+
+    /* The portal (schema 2). A function that writes more than one row runs its own
+     * transaction only when s->in_tx is false; inside the caller's it just joins. */
+    enum store_err (*tx_begin)(struct store *s);
+    enum store_err (*tx_commit)(struct store *s);
+    void (*tx_rollback)(struct store *s);
+    enum store_err (*captcha_put)(struct store *s, const struct store_captcha *c);
+    enum store_err (*captcha_get)(struct store *s, const char *id, bool take,
+                                  struct store_captcha *out);
+    enum store_err (*captcha_purge)(struct store *s, int64_t before, long *n);
+    enum store_err (*session_put)(struct store *s, const struct store_session *ss);
+    enum store_err (*session_get)(struct store *s, const char *token_hash,
+                                  struct store_session *out);
+    /* what: 0 touch (v = last_seen), 1 bind (v = application id), 2 delete */
+    enum store_err (*session_set)(struct store *s, const char *token_hash, int what, int64_t v);
+    enum store_err (*session_purge)(struct store *s, int64_t now, int64_t idle, long *n);
+    enum store_err (*rate_hit)(struct store *s, const char *key, int64_t window_start, bool add,
+                               long *count);
+    enum store_err (*rate_purge)(struct store *s, int64_t before, long *n);
+    enum store_err (*app_create)(struct store *s, struct store_application *a,
+                                 const struct store_app_event *ev);
+    /* by id (tckn NULL) or the newest of tckn */
+    enum store_err (*app_get)(struct store *s, int64_t id, const char *tckn,
+                              struct store_application *out);
+    enum store_err (*app_update)(struct store *s, const struct store_application *a,
+                                 const char *expected_state, const struct store_app_event *ev);
+    enum store_err (*app_events)(struct store *s, int64_t application_id, store__event_fn fn,
+                                 void *ctx);
+    enum store_err (*otp_get)(struct store *s, int64_t application_id, struct store_otp *out);
+    enum store_err (*otp_put)(struct store *s, const struct store_otp *o);
+    enum store_err (*outbox_put)(struct store *s, const struct store_outbox_msg *m, int64_t now,
+                                 bool *inserted);
+    enum store_err (*outbox_each)(struct store *s, long limit, store__outbox_fn fn, void *ctx);
 };
 
 /* The head of every backend's connection struct (which embeds it first). */
 struct store {
     const struct store_ops *ops;
     bool importing;          /* between import_begin and commit/abort */
+    bool in_tx;              /* between store_tx_begin and commit/rollback */
     char err[STORE_ERR_MAX]; /* store_last_error(): no personal data, no secrets */
 };
 
@@ -76,5 +112,35 @@ int store__copy(char *dst, size_t size, const char *src, size_t n);
 
 /* Lower-case hex of a hash as produced by store_audit_hash: exactly 64 of [0-9a-f]. */
 bool store__is_hash(const char *h);
+
+/* The columns of struct store_application, in the order of STORE__APP_COLS (which both
+ * backends' SQL uses), so that binding and reading are one loop over this table. */
+enum store__ctype { STORE__TEXT, STORE__INT, STORE__I64, STORE__BOOL };
+struct store__col {
+    const char *name;
+    enum store__ctype type;
+    size_t off, size; /* of the field in struct store_application */
+    bool fixed;       /* never changed by store_app_update */
+};
+extern const struct store__col store__app_cols[];
+extern const size_t store__app_ncols;
+#define STORE__APP_COLS                                                                            \
+    "number, tckn, state, confirmed, confirmed_at, first_name, last_name, birth_place, "           \
+    "birth_date, institution_name, registry_no, reason, card_reader, validity_years, "             \
+    "security_word_hash, unit, title, address, province, district, postal_code, email, "           \
+    "work_phone, work_phone_ext, mobile_phone, mobile_operator, home_phone, notify_by, method, "   \
+    "late, cert_not_after, created_at, updated_at"
+
+/* The application statements, made from the table once per process: placeholders are "?N"
+ * (SQLite) or "$N" (PostgreSQL).
+ *   INSERT  binds every column 1..ncols, returns id
+ *   UPDATE  binds every column 1..ncols (fixed ones are bound but not written), then id
+ *           (ncols+1) and the expected state (ncols+2)
+ * The SELECT column list is "id, " STORE__APP_COLS. NULL only when out of memory. */
+enum store__app_sql { STORE__APP_INSERT, STORE__APP_UPDATE };
+const char *store__app_sql(enum store__app_sql which, bool pg);
+
+/* A fixed-size text field of a record, bounded by its size (a field without NUL is -1). */
+int store__field_len(const char *f, size_t size, size_t *len);
 
 #endif

@@ -61,6 +61,34 @@ enum pg_id {
     PG_A_LAST,
     PG_A_INSERT,
     PG_A_PAGE,
+    /* the portal (schema 2) */
+    PG_CAP_PUT,
+    PG_CAP_GET,
+    PG_CAP_TAKE,
+    PG_CAP_PURGE,
+    PG_S_PUT,
+    PG_S_GET,
+    PG_S_TOUCH,
+    PG_S_BIND,
+    PG_S_DELETE,
+    PG_S_PURGE,
+    PG_R_HIT,
+    PG_R_GET,
+    PG_R_PURGE,
+    PG_APP_INSERT, /* made from the column table (store__app_sql) */
+    PG_APP_UPDATE, /* likewise */
+    PG_APP_GET,
+    PG_APP_GET_LOCK,
+    PG_APP_LATEST,
+    PG_APP_LATEST_LOCK,
+    PG_APP_EXISTS,
+    PG_EV_INSERT,
+    PG_EV_EACH,
+    PG_OTP_GET,
+    PG_OTP_GET_LOCK,
+    PG_OTP_PUT,
+    PG_OB_PUT,
+    PG_OB_EACH,
     PG__COUNT
 };
 
@@ -84,6 +112,66 @@ static const struct {
                         "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
     [PG_A_PAGE] = {1, "SELECT seq, at, actor, action, object, detail, prev_hash, hash "
                       "FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT " PG_STR(PG_AUDIT_PAGE)},
+    [PG_CAP_PUT] = {3, "INSERT INTO captchas (id, answer, expires_at, used) "
+                       "VALUES ($1, $2, $3, false)"},
+    [PG_CAP_GET] = {1, "SELECT id, answer, expires_at, used FROM captchas WHERE id = $1"},
+    /* One statement: of concurrent takes only one finds used = false (the others wait for
+     * its row lock, then see it used). */
+    [PG_CAP_TAKE] = {1, "UPDATE captchas SET used = true WHERE id = $1 AND NOT used "
+                        "RETURNING id, answer, expires_at, false"},
+    [PG_CAP_PURGE] = {1, "DELETE FROM captchas WHERE expires_at < $1"},
+    [PG_S_PUT] = {8, "INSERT INTO sessions (token_hash, kind, subject, csrf, created_at, "
+                     "last_seen, expires_at, application_id) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    [PG_S_GET] = {1, "SELECT token_hash, kind, subject, csrf, created_at, last_seen, expires_at, "
+                     "application_id FROM sessions WHERE token_hash = $1"},
+    [PG_S_TOUCH] = {2, "UPDATE sessions SET last_seen = greatest(last_seen, $2) "
+                       "WHERE token_hash = $1"},
+    [PG_S_BIND] = {2, "UPDATE sessions SET application_id = $2 WHERE token_hash = $1"},
+    [PG_S_DELETE] = {1, "DELETE FROM sessions WHERE token_hash = $1"},
+    [PG_S_PURGE] = {2, "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen + $2 <= $1"},
+    [PG_R_HIT] = {2, "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1) "
+                     "ON CONFLICT (key, window_start) DO UPDATE "
+                     "SET count = rate_limits.count + 1 RETURNING count"},
+    [PG_R_GET] = {2, "SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2"},
+    [PG_R_PURGE] = {1, "DELETE FROM rate_limits WHERE window_start < $1"},
+    [PG_APP_GET] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE id = $1"},
+    [PG_APP_GET_LOCK] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE id = $1 "
+                            "FOR UPDATE"},
+    [PG_APP_LATEST] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE tckn = $1 "
+                          "ORDER BY created_at DESC, id DESC LIMIT 1"},
+    [PG_APP_LATEST_LOCK] = {1, "SELECT id, " STORE__APP_COLS " FROM applications "
+                               "WHERE tckn = $1 ORDER BY created_at DESC, id DESC LIMIT 1 "
+                               "FOR UPDATE"},
+    [PG_APP_EXISTS] = {1, "SELECT count(*) FROM applications WHERE id = $1"},
+    [PG_EV_INSERT] = {6, "INSERT INTO application_events (application_id, at, from_state, "
+                         "to_state, event, actor) VALUES ($1, $2, $3, $4, $5, $6)"},
+    [PG_EV_EACH] = {1, "SELECT at, from_state, to_state, event, actor FROM application_events "
+                       "WHERE application_id = $1 ORDER BY id"},
+#define PG_OTP_SELECT                                                                              \
+    "SELECT code_hash, salt, seq, sent_at, expires_at, send_window_start, sends_in_window, "       \
+    "wrong_window_start, wrong_count FROM application_otp WHERE application_id = $1"
+    [PG_OTP_GET] = {1, PG_OTP_SELECT},
+    [PG_OTP_GET_LOCK] = {1, PG_OTP_SELECT " FOR UPDATE"},
+    [PG_OTP_PUT] = {10,
+                    "INSERT INTO application_otp (application_id, code_hash, salt, seq, "
+                    "sent_at, expires_at, send_window_start, sends_in_window, "
+                    "wrong_window_start, wrong_count) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                    "ON CONFLICT (application_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, "
+                    "salt = EXCLUDED.salt, seq = EXCLUDED.seq, sent_at = EXCLUDED.sent_at, "
+                    "expires_at = EXCLUDED.expires_at, "
+                    "send_window_start = EXCLUDED.send_window_start, "
+                    "sends_in_window = EXCLUDED.sends_in_window, "
+                    "wrong_window_start = EXCLUDED.wrong_window_start, "
+                    "wrong_count = EXCLUDED.wrong_count"},
+    [PG_OB_PUT] = {6, "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, "
+                      "attempts, next_try_at, created_at) "
+                      "VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) "
+                      "ON CONFLICT (dedupe_key) DO NOTHING"},
+    [PG_OB_EACH] = {1, "SELECT id, channel, recipient, subject, body, dedupe_key, status, "
+                       "created_at FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT $1) AS o "
+                       "ORDER BY id"},
 };
 
 /* The import's staging table: the personnel columns without constraints, and seq (the row's
@@ -216,14 +304,24 @@ static PGresult *pg_run(struct pg *g, enum pg_id id, const char *const *vals, co
 {
     char name[16];
     snprintf(name, sizeof name, "eimza_%d", (int)id);
+    const char *sql = pg_stmt[id].sql;
+    int nparams = pg_stmt[id].nparams;
+    if (id == PG_APP_INSERT || id == PG_APP_UPDATE) {
+        sql = store__app_sql(id == PG_APP_INSERT ? STORE__APP_INSERT : STORE__APP_UPDATE, true);
+        nparams = (int)store__app_ncols + (id == PG_APP_UPDATE ? 2 : 0);
+        if (!sql) {
+            *err = store__fail(&g->base, STORE_ENOMEM, "building a statement");
+            return NULL;
+        }
+    }
     if (!g->prepared[id]) {
-        PGresult *r = PQprepare(g->conn, name, pg_stmt[id].sql, pg_stmt[id].nparams, NULL);
+        PGresult *r = PQprepare(g->conn, name, sql, nparams, NULL);
         if ((*err = pg_want(g, r, PGRES_COMMAND_OK, what)) != STORE_OK)
             return NULL;
         PQclear(r);
         g->prepared[id] = true;
     }
-    PGresult *r = PQexecPrepared(g->conn, name, pg_stmt[id].nparams, vals, lens, fmts, 0);
+    PGresult *r = PQexecPrepared(g->conn, name, nparams, vals, lens, fmts, 0);
     if ((*err = pg_want(g, r, want, what)) != STORE_OK)
         return NULL;
     return r;
@@ -431,7 +529,7 @@ static enum store_err pg_migrate(struct store *s, int *from, int *to)
     struct pg *g = pg_of(s);
     const int latest = pg_latest_version();
     enum store_err e = STORE_OK;
-    int cur = 0, first = -1;
+    int cur = 0, applied = 0;
     for (;;) {
         e = pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting a migration");
         if (e == STORE_OK)
@@ -446,8 +544,6 @@ static enum store_err pg_migrate(struct store *s, int *from, int *to)
             e = pg_version(g, &cur);
         if (e != STORE_OK)
             break;
-        if (first < 0)
-            first = cur;
         if (cur > latest) {
             e = store__fail(s, STORE_EVERSION,
                             "the database schema is at version %d, newer than this eimza "
@@ -482,13 +578,16 @@ static enum store_err pg_migrate(struct store *s, int *from, int *to)
         if ((e = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing a migration")) != STORE_OK)
             break;
         cur = m->version;
+        applied++;
     }
     if (e != STORE_OK) {
         pg_rollback(g);
         return e;
     }
+    /* Another process may have applied some steps between two of ours: "from" is counted
+     * back from what this call applied, so to - from is always its own count. */
     if (from)
-        *from = first < 0 ? cur : first;
+        *from = cur - applied;
     if (to)
         *to = cur;
     return STORE_OK;
@@ -864,7 +963,8 @@ static enum store_err pg_audit_append(struct store *s, const struct store_audit_
     memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
     long long seq = 0;
 
-    err = pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting an audit entry");
+    const bool own = !s->in_tx; /* inside the caller's transaction: join it */
+    err = own ? pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting an audit entry") : STORE_OK;
     if (err == STORE_OK)
         err = pg_exec(g, "SELECT pg_advisory_xact_lock(" PG_LOCK_AUDIT ")", PGRES_TUPLES_OK,
                       "waiting for other audit entries");
@@ -895,11 +995,13 @@ static enum store_err pg_audit_append(struct store *s, const struct store_audit_
                      &err)))
         goto fail;
     PQclear(r);
-    if ((err = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing an audit entry")) != STORE_OK)
+    if (own &&
+        (err = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing an audit entry")) != STORE_OK)
         goto fail;
     return STORE_OK;
 fail:
-    pg_rollback(g);
+    if (own)
+        pg_rollback(g);
     return err;
 }
 
@@ -941,6 +1043,501 @@ static enum store_err pg_audit_each(struct store *s, int64_t after_seq, store__a
     }
 }
 
+/* ==== the applicant portal (schema 2) ====================================================== */
+
+static enum store_err pg_tx_begin(struct store *s)
+{
+    return pg_exec(pg_of(s), "BEGIN", PGRES_COMMAND_OK, "starting a transaction");
+}
+
+/* A COMMIT of a transaction that already failed "succeeds" as a ROLLBACK: that is reported as
+ * the failure it is, so a caller that missed an error never believes its writes were kept. */
+static enum store_err pg_tx_commit(struct store *s)
+{
+    struct pg *g = pg_of(s);
+    PGresult *r = PQexec(g->conn, "COMMIT");
+    enum store_err e = pg_want(g, r, PGRES_COMMAND_OK, "committing a transaction");
+    if (e != STORE_OK) {
+        pg_rollback(g);
+        return e;
+    }
+    if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
+        e = store__fail(s, STORE_EIO, "the transaction had failed and was rolled back");
+    PQclear(r);
+    return e;
+}
+
+static void pg_tx_rollback(struct store *s)
+{
+    pg_rollback(pg_of(s));
+}
+
+static void pg_num(char out[24], int64_t v)
+{
+    snprintf(out, 24, "%lld", (long long)v);
+}
+
+/* Runs a statement whose answer is a command status and gives the rows it touched. */
+static enum store_err pg_command(struct pg *g, enum pg_id id, const char *const *vals, long *n,
+                                 const char *what)
+{
+    enum store_err e;
+    PGresult *r = pg_run(g, id, vals, NULL, NULL, PGRES_COMMAND_OK, what, &e);
+    if (!r)
+        return e;
+    if (n)
+        *n = strtol(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return STORE_OK;
+}
+
+/* ---- captchas */
+
+static enum store_err pg_captcha_put(struct store *s, const struct store_captcha *c)
+{
+    char exp[24];
+    pg_num(exp, c->expires_at);
+    const char *vals[] = {c->id, c->answer, exp};
+    return pg_command(pg_of(s), PG_CAP_PUT, vals, NULL, "storing a captcha");
+}
+
+static enum store_err pg_captcha_get(struct store *s, const char *id, bool take,
+                                     struct store_captcha *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    const char *vals[] = {id};
+    PGresult *r = pg_run(g, take ? PG_CAP_TAKE : PG_CAP_GET, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         take ? "using a captcha" : "reading a captcha", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such captcha (or it was used)");
+    } else {
+        struct store_captcha c;
+        memset(&c, 0, sizeof c);
+        if (cell_text(r, 0, 0, c.id, sizeof c.id) | cell_text(r, 0, 1, c.answer, sizeof c.answer))
+            e = store__fail(s, STORE_EIO, "a stored captcha does not fit the record type");
+        c.expires_at = cell_ll(r, 0, 2);
+        c.used = PQgetvalue(r, 0, 3)[0] == 't';
+        if (e == STORE_OK)
+            *out = c;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_purge(struct store *s, enum pg_id id, int64_t a, int64_t b, long *n,
+                               const char *what)
+{
+    char va[24], vb[24];
+    pg_num(va, a);
+    pg_num(vb, b);
+    const char *vals[] = {va, vb};
+    return pg_command(pg_of(s), id, vals, n, what);
+}
+
+static enum store_err pg_captcha_purge(struct store *s, int64_t before, long *n)
+{
+    return pg_purge(s, PG_CAP_PURGE, before, 0, n, "deleting old captchas");
+}
+
+/* ---- sessions */
+
+static enum store_err pg_session_put(struct store *s, const struct store_session *ss)
+{
+    char c[24], l[24], x[24], a[24];
+    pg_num(c, ss->created_at);
+    pg_num(l, ss->last_seen);
+    pg_num(x, ss->expires_at);
+    pg_num(a, ss->application_id);
+    const char *vals[] = {
+        ss->token_hash, ss->kind, ss->subject, ss->csrf, c, l, x, ss->application_id ? a : NULL};
+    return pg_command(pg_of(s), PG_S_PUT, vals, NULL, "storing a session");
+}
+
+static enum store_err pg_session_get(struct store *s, const char *token_hash,
+                                     struct store_session *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    const char *vals[] = {token_hash};
+    PGresult *r = pg_run(g, PG_S_GET, vals, NULL, NULL, PGRES_TUPLES_OK, "reading a session", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such session");
+    } else {
+        struct store_session ss;
+        memset(&ss, 0, sizeof ss);
+        int bad = cell_text(r, 0, 0, ss.token_hash, sizeof ss.token_hash) |
+                  cell_text(r, 0, 1, ss.kind, sizeof ss.kind) |
+                  cell_text(r, 0, 2, ss.subject, sizeof ss.subject) |
+                  cell_text(r, 0, 3, ss.csrf, sizeof ss.csrf);
+        ss.created_at = cell_ll(r, 0, 4);
+        ss.last_seen = cell_ll(r, 0, 5);
+        ss.expires_at = cell_ll(r, 0, 6);
+        ss.application_id = cell_ll(r, 0, 7); /* NULL reads as 0 */
+        if (bad)
+            e = store__fail(s, STORE_EIO, "a stored session does not fit the record type");
+        else
+            *out = ss;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_session_set(struct store *s, const char *token_hash, int what, int64_t v)
+{
+    static const enum pg_id ids[] = {PG_S_TOUCH, PG_S_BIND, PG_S_DELETE};
+    char num[24];
+    pg_num(num, v);
+    const char *vals[] = {token_hash, num};
+    long n = 0;
+    enum store_err e = pg_command(pg_of(s), ids[what], vals, &n, "updating a session");
+    if (e == STORE_OK && n == 0 && what != 2)
+        e = store__fail(s, STORE_ENOTFOUND, "no such session");
+    return e;
+}
+
+static enum store_err pg_session_purge(struct store *s, int64_t now, int64_t idle, long *n)
+{
+    return pg_purge(s, PG_S_PURGE, now, idle, n, "deleting old sessions");
+}
+
+/* ---- rate limits */
+
+static enum store_err pg_rate_hit(struct store *s, const char *key, int64_t window_start, bool add,
+                                  long *count)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char w[24];
+    pg_num(w, window_start);
+    const char *vals[] = {key, w};
+    PGresult *r = pg_run(g, add ? PG_R_HIT : PG_R_GET, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         add ? "counting an attempt" : "reading a rate limit", &e);
+    if (!r)
+        return e;
+    *count = PQntuples(r) ? (long)cell_ll(r, 0, 0) : 0;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_rate_purge(struct store *s, int64_t before, long *n)
+{
+    return pg_purge(s, PG_R_PURGE, before, 0, n, "deleting old rate-limit windows");
+}
+
+/* ---- applications */
+
+/* The parameters of an application row as text: vals[i] for column i; nums holds the
+ * numbers' text. -1 when a text field holds no NUL. */
+static int pg_app_params(const struct store_application *a, const char **vals, char (*nums)[24])
+{
+    for (size_t i = 0; i < store__app_ncols; i++) {
+        const struct store__col *c = &store__app_cols[i];
+        const char *f = (const char *)a + c->off;
+        size_t n;
+        switch (c->type) {
+        case STORE__TEXT:
+            if (store__field_len(f, c->size, &n) < 0)
+                return -1;
+            vals[i] = f;
+            break;
+        case STORE__INT: {
+            int v;
+            memcpy(&v, f, sizeof v);
+            pg_num(nums[i], v);
+            vals[i] = nums[i];
+            break;
+        }
+        case STORE__I64: {
+            int64_t v;
+            memcpy(&v, f, sizeof v);
+            pg_num(nums[i], v);
+            vals[i] = nums[i];
+            break;
+        }
+        case STORE__BOOL: {
+            bool v;
+            memcpy(&v, f, sizeof v);
+            vals[i] = v ? "t" : "f";
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+static int pg_read_app(const PGresult *r, struct store_application *a)
+{
+    int bad = 0;
+    memset(a, 0, sizeof *a);
+    a->id = cell_ll(r, 0, 0);
+    for (size_t i = 0; i < store__app_ncols; i++) {
+        const struct store__col *c = &store__app_cols[i];
+        char *f = (char *)a + c->off;
+        int col = (int)i + 1;
+        switch (c->type) {
+        case STORE__TEXT:
+            bad |= cell_text(r, 0, col, f, c->size);
+            break;
+        case STORE__INT: {
+            int v = (int)cell_ll(r, 0, col);
+            memcpy(f, &v, sizeof v);
+            break;
+        }
+        case STORE__I64: {
+            int64_t v = cell_ll(r, 0, col);
+            memcpy(f, &v, sizeof v);
+            break;
+        }
+        case STORE__BOOL: {
+            bool v = PQgetvalue(r, 0, col)[0] == 't';
+            memcpy(f, &v, sizeof v);
+            break;
+        }
+        }
+    }
+    return bad;
+}
+
+static enum store_err pg_event_insert(struct pg *g, int64_t app_id,
+                                      const struct store_app_event *ev)
+{
+    char id[24], at[24];
+    pg_num(id, app_id);
+    pg_num(at, ev->at);
+    const char *vals[] = {id, at, ev->from, ev->to, ev->event, ev->actor};
+    return pg_command(g, PG_EV_INSERT, vals, NULL, "recording an application event");
+}
+
+/* The application statements have more parameters than fit a fixed array comfortably. */
+#define PG_APP_MAXPARAMS 40
+
+static enum store_err pg_app_create(struct store *s, struct store_application *a,
+                                    const struct store_app_event *ev)
+{
+    struct pg *g = pg_of(s);
+    const char *vals[PG_APP_MAXPARAMS];
+    char nums[PG_APP_MAXPARAMS][24];
+    PGresult *r = NULL;
+    if (store__app_ncols + 2 > PG_APP_MAXPARAMS || pg_app_params(a, vals, nums) < 0)
+        return store__fail(s, STORE_EINVAL, "an application field is not NUL-terminated");
+    const bool own = !s->in_tx;
+    enum store_err e =
+        own ? pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting an application") : STORE_OK;
+    if (e != STORE_OK)
+        return e;
+    if (!(r = pg_run(g, PG_APP_INSERT, vals, NULL, NULL, PGRES_TUPLES_OK, "storing an application",
+                     &e)))
+        goto fail;
+    int64_t id = cell_ll(r, 0, 0);
+    PQclear(r);
+    if ((e = pg_event_insert(g, id, ev)) != STORE_OK)
+        goto fail;
+    if (own &&
+        (e = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing an application")) != STORE_OK)
+        goto fail;
+    a->id = id;
+    return STORE_OK;
+fail:
+    if (own)
+        pg_rollback(g);
+    return e;
+}
+
+static enum store_err pg_app_get(struct store *s, int64_t id, const char *tckn,
+                                 struct store_application *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char num[24];
+    pg_num(num, id);
+    const char *vals[] = {tckn ? tckn : num};
+    enum pg_id q = tckn ? (s->in_tx ? PG_APP_LATEST_LOCK : PG_APP_LATEST)
+                        : (s->in_tx ? PG_APP_GET_LOCK : PG_APP_GET);
+    PGresult *r = pg_run(g, q, vals, NULL, NULL, PGRES_TUPLES_OK, "reading an application", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such application");
+    } else {
+        struct store_application a;
+        if (pg_read_app(r, &a) != 0)
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+        else
+            *out = a;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_app_update(struct store *s, const struct store_application *a,
+                                    const char *expected_state, const struct store_app_event *ev)
+{
+    struct pg *g = pg_of(s);
+    const char *vals[PG_APP_MAXPARAMS];
+    char nums[PG_APP_MAXPARAMS][24], id[24];
+    if (store__app_ncols + 2 > PG_APP_MAXPARAMS || pg_app_params(a, vals, nums) < 0)
+        return store__fail(s, STORE_EINVAL, "an application field is not NUL-terminated");
+    pg_num(id, a->id);
+    vals[store__app_ncols] = id;
+    vals[store__app_ncols + 1] = expected_state;
+    const bool own = !s->in_tx;
+    enum store_err e =
+        own ? pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting an application update") : STORE_OK;
+    if (e != STORE_OK)
+        return e;
+    long n = 0;
+    if ((e = pg_command(g, PG_APP_UPDATE, vals, &n, "updating an application")) != STORE_OK)
+        goto fail;
+    if (n == 0) {
+        const char *idv[] = {id};
+        PGresult *r = pg_run(g, PG_APP_EXISTS, idv, NULL, NULL, PGRES_TUPLES_OK,
+                             "looking up an application", &e);
+        if (!r)
+            goto fail;
+        bool exists = cell_ll(r, 0, 0) > 0;
+        PQclear(r);
+        e = exists ? store__fail(s, STORE_ECONFLICT, "the application changed meanwhile")
+                   : store__fail(s, STORE_ENOTFOUND, "no such application");
+        goto fail;
+    }
+    if (ev && (e = pg_event_insert(g, a->id, ev)) != STORE_OK)
+        goto fail;
+    if (own && (e = pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing an application update")) !=
+                   STORE_OK)
+        goto fail;
+    return STORE_OK;
+fail:
+    if (own)
+        pg_rollback(g);
+    return e;
+}
+
+static enum store_err pg_app_events(struct store *s, int64_t application_id, store__event_fn fn,
+                                    void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char id[24];
+    pg_num(id, application_id);
+    const char *vals[] = {id};
+    PGresult *r = pg_run(g, PG_EV_EACH, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "reading the application's timeline", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_app_event ev = {
+            .at = cell_ll(r, i, 0),
+            .from = PQgetvalue(r, i, 1),
+            .to = PQgetvalue(r, i, 2),
+            .event = PQgetvalue(r, i, 3),
+            .actor = PQgetvalue(r, i, 4),
+        };
+        if (fn(ctx, &ev) != 0)
+            break;
+    }
+    PQclear(r);
+    return STORE_OK;
+}
+
+/* ---- SMS codes */
+
+static enum store_err pg_otp_get(struct store *s, int64_t application_id, struct store_otp *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char id[24];
+    pg_num(id, application_id);
+    const char *vals[] = {id};
+    PGresult *r = pg_run(g, s->in_tx ? PG_OTP_GET_LOCK : PG_OTP_GET, vals, NULL, NULL,
+                         PGRES_TUPLES_OK, "reading the SMS code state", &e);
+    if (!r)
+        return e;
+    struct store_otp o;
+    memset(&o, 0, sizeof o);
+    o.application_id = application_id;
+    if (PQntuples(r) > 0) {
+        if (cell_text(r, 0, 0, o.code_hash, sizeof o.code_hash) |
+            cell_text(r, 0, 1, o.salt, sizeof o.salt))
+            e = store__fail(s, STORE_EIO, "a stored SMS code state does not fit the record type");
+        o.seq = (int)cell_ll(r, 0, 2);
+        o.sent_at = cell_ll(r, 0, 3);
+        o.expires_at = cell_ll(r, 0, 4);
+        o.send_window_start = cell_ll(r, 0, 5);
+        o.sends_in_window = (int)cell_ll(r, 0, 6);
+        o.wrong_window_start = cell_ll(r, 0, 7);
+        o.wrong_count = (int)cell_ll(r, 0, 8);
+    }
+    PQclear(r);
+    if (e == STORE_OK)
+        *out = o;
+    return e;
+}
+
+static enum store_err pg_otp_put(struct store *s, const struct store_otp *o)
+{
+    char id[24], seq[24], sent[24], exp[24], sws[24], siw[24], wws[24], wc[24];
+    pg_num(id, o->application_id);
+    pg_num(seq, o->seq);
+    pg_num(sent, o->sent_at);
+    pg_num(exp, o->expires_at);
+    pg_num(sws, o->send_window_start);
+    pg_num(siw, o->sends_in_window);
+    pg_num(wws, o->wrong_window_start);
+    pg_num(wc, o->wrong_count);
+    const char *vals[] = {id, o->code_hash, o->salt, seq, sent, exp, sws, siw, wws, wc};
+    return pg_command(pg_of(s), PG_OTP_PUT, vals, NULL, "storing the SMS code state");
+}
+
+/* ---- outbox */
+
+static enum store_err pg_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
+                                    bool *inserted)
+{
+    char at[24];
+    pg_num(at, now);
+    const char *vals[] = {m->dedupe_key, m->channel, m->recipient, m->subject ? m->subject : "",
+                          m->body,       at};
+    long n = 0;
+    enum store_err e = pg_command(pg_of(s), PG_OB_PUT, vals, &n, "queueing a message");
+    if (e == STORE_OK)
+        *inserted = n > 0;
+    return e;
+}
+
+static enum store_err pg_outbox_each(struct store *s, long limit, store__outbox_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char lim[24];
+    pg_num(lim, limit);
+    const char *vals[] = {lim};
+    PGresult *r =
+        pg_run(g, PG_OB_EACH, vals, NULL, NULL, PGRES_TUPLES_OK, "reading the outbox", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_outbox_msg m = {
+            .id = cell_ll(r, i, 0),
+            .channel = PQgetvalue(r, i, 1),
+            .recipient = PQgetvalue(r, i, 2),
+            .subject = PQgetvalue(r, i, 3),
+            .body = PQgetvalue(r, i, 4),
+            .dedupe_key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
+            .status = PQgetvalue(r, i, 6),
+            .created_at = cell_ll(r, i, 7),
+        };
+        if (fn(ctx, &m) != 0)
+            break;
+    }
+    PQclear(r);
+    return STORE_OK;
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -960,4 +1557,24 @@ static const struct store_ops pg_ops = {
     .certificate_count = pg_certificate_count,
     .audit_append = pg_audit_append,
     .audit_each = pg_audit_each,
+    .tx_begin = pg_tx_begin,
+    .tx_commit = pg_tx_commit,
+    .tx_rollback = pg_tx_rollback,
+    .captcha_put = pg_captcha_put,
+    .captcha_get = pg_captcha_get,
+    .captcha_purge = pg_captcha_purge,
+    .session_put = pg_session_put,
+    .session_get = pg_session_get,
+    .session_set = pg_session_set,
+    .session_purge = pg_session_purge,
+    .rate_hit = pg_rate_hit,
+    .rate_purge = pg_rate_purge,
+    .app_create = pg_app_create,
+    .app_get = pg_app_get,
+    .app_update = pg_app_update,
+    .app_events = pg_app_events,
+    .otp_get = pg_otp_get,
+    .otp_put = pg_otp_put,
+    .outbox_put = pg_outbox_put,
+    .outbox_each = pg_outbox_each,
 };

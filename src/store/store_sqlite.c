@@ -64,6 +64,31 @@ enum sq_id {
     SQ_A_LAST,
     SQ_A_INSERT,
     SQ_A_EACH,
+    /* the portal (schema 2) */
+    SQ_CAP_PUT,
+    SQ_CAP_GET,
+    SQ_CAP_TAKE,
+    SQ_CAP_PURGE,
+    SQ_S_PUT,
+    SQ_S_GET,
+    SQ_S_TOUCH,
+    SQ_S_BIND,
+    SQ_S_DELETE,
+    SQ_S_PURGE,
+    SQ_R_HIT,
+    SQ_R_GET,
+    SQ_R_PURGE,
+    SQ_APP_INSERT, /* made from the column table (store__app_sql) */
+    SQ_APP_UPDATE, /* likewise */
+    SQ_APP_GET,
+    SQ_APP_LATEST,
+    SQ_APP_EXISTS,
+    SQ_EV_INSERT,
+    SQ_EV_EACH,
+    SQ_OTP_GET,
+    SQ_OTP_PUT,
+    SQ_OB_PUT,
+    SQ_OB_EACH,
     SQ__COUNT
 };
 
@@ -115,6 +140,51 @@ static const char *const sq_sql[SQ__COUNT] = {
                     "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [SQ_A_EACH] = "SELECT seq, at, actor, action, object, detail, prev_hash, hash "
                   "FROM audit_log WHERE seq > ?1 ORDER BY seq",
+    [SQ_CAP_PUT] = "INSERT INTO captchas (id, answer, expires_at, used) VALUES (?1, ?2, ?3, 0)",
+    [SQ_CAP_GET] = "SELECT id, answer, expires_at, used FROM captchas WHERE id = ?1",
+    /* One statement: of concurrent takes only one finds used = 0. */
+    [SQ_CAP_TAKE] = "UPDATE captchas SET used = 1 WHERE id = ?1 AND used = 0 "
+                    "RETURNING id, answer, expires_at, 0",
+    [SQ_CAP_PURGE] = "DELETE FROM captchas WHERE expires_at < ?1",
+    [SQ_S_PUT] = "INSERT INTO sessions (token_hash, kind, subject, csrf, created_at, last_seen, "
+                 "expires_at, application_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQ_S_GET] = "SELECT token_hash, kind, subject, csrf, created_at, last_seen, expires_at, "
+                 "application_id FROM sessions WHERE token_hash = ?1",
+    [SQ_S_TOUCH] = "UPDATE sessions SET last_seen = max(last_seen, ?2) WHERE token_hash = ?1",
+    [SQ_S_BIND] = "UPDATE sessions SET application_id = ?2 WHERE token_hash = ?1",
+    [SQ_S_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+    [SQ_S_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen + ?2 <= ?1",
+    [SQ_R_HIT] = "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1) "
+                 "ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 "
+                 "RETURNING count",
+    [SQ_R_GET] = "SELECT count FROM rate_limits WHERE key = ?1 AND window_start = ?2",
+    [SQ_R_PURGE] = "DELETE FROM rate_limits WHERE window_start < ?1",
+    [SQ_APP_GET] = "SELECT id, " STORE__APP_COLS " FROM applications WHERE id = ?1",
+    [SQ_APP_LATEST] = "SELECT id, " STORE__APP_COLS " FROM applications WHERE tckn = ?1 "
+                      "ORDER BY created_at DESC, id DESC LIMIT 1",
+    [SQ_APP_EXISTS] = "SELECT count(*) FROM applications WHERE id = ?1",
+    [SQ_EV_INSERT] = "INSERT INTO application_events (application_id, at, from_state, to_state, "
+                     "event, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [SQ_EV_EACH] = "SELECT at, from_state, to_state, event, actor FROM application_events "
+                   "WHERE application_id = ?1 ORDER BY id",
+    [SQ_OTP_GET] = "SELECT code_hash, salt, seq, sent_at, expires_at, send_window_start, "
+                   "sends_in_window, wrong_window_start, wrong_count FROM application_otp "
+                   "WHERE application_id = ?1",
+    [SQ_OTP_PUT] =
+        "INSERT INTO application_otp (application_id, code_hash, salt, seq, sent_at, expires_at, "
+        "send_window_start, sends_in_window, wrong_window_start, wrong_count) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (application_id) DO UPDATE "
+        "SET code_hash = excluded.code_hash, salt = excluded.salt, seq = excluded.seq, "
+        "sent_at = excluded.sent_at, expires_at = excluded.expires_at, "
+        "send_window_start = excluded.send_window_start, "
+        "sends_in_window = excluded.sends_in_window, "
+        "wrong_window_start = excluded.wrong_window_start, wrong_count = excluded.wrong_count",
+    [SQ_OB_PUT] = "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, "
+                  "attempts, next_try_at, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6) "
+                  "ON CONFLICT (dedupe_key) DO NOTHING",
+    [SQ_OB_EACH] = "SELECT id, channel, recipient, subject, body, dedupe_key, status, created_at "
+                   "FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT ?1) ORDER BY id",
 };
 
 struct sq {
@@ -154,8 +224,15 @@ static enum store_err sq_fail(struct sq *q, int rc, const char *what)
 static sqlite3_stmt *sq_get(struct sq *q, enum sq_id id)
 {
     if (!q->st[id]) {
-        int rc =
-            sqlite3_prepare_v3(q->db, sq_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &q->st[id], NULL);
+        const char *sql = sq_sql[id];
+        if (id == SQ_APP_INSERT || id == SQ_APP_UPDATE)
+            sql =
+                store__app_sql(id == SQ_APP_INSERT ? STORE__APP_INSERT : STORE__APP_UPDATE, false);
+        if (!sql) {
+            q->prep_err = store__fail(&q->base, STORE_ENOMEM, "building a statement");
+            return NULL;
+        }
+        int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->st[id], NULL);
         if (rc != SQLITE_OK) {
             q->prep_err = sq_fail(q, rc, "preparing a statement");
             q->st[id] = NULL;
@@ -379,7 +456,7 @@ static enum store_err sq_migrate(struct store *s, int *from, int *to)
     struct sq *q = sq_of(s);
     const int latest = sq_latest_version();
     enum store_err e = STORE_OK;
-    int cur = 0, first = -1;
+    int cur = 0, applied = 0;
 
     sqlite3_busy_timeout(q->db, SQ_MIGRATE_BUSY_MS);
     for (;;) {
@@ -393,8 +470,6 @@ static enum store_err sq_migrate(struct store *s, int *from, int *to)
             e = sq_version(q, &cur);
         if (e != STORE_OK)
             break;
-        if (first < 0)
-            first = cur;
         if (cur > latest) {
             e = store__fail(s, STORE_EVERSION,
                             "the database schema is at version %d, newer than this eimza "
@@ -434,13 +509,16 @@ static enum store_err sq_migrate(struct store *s, int *from, int *to)
         if ((e = sq_run(q, SQ_COMMIT, "committing a migration")) != STORE_OK)
             break;
         cur = m->version;
+        applied++;
     }
     if (e != STORE_OK)
         sq_rollback(q);
     sqlite3_busy_timeout(q->db, SQ_BUSY_MS);
     if (e == STORE_OK) {
+        /* Another process may have applied some steps between two of ours: "from" is counted
+         * back from what this call applied, so to - from is always its own count. */
         if (from)
-            *from = first < 0 ? cur : first;
+            *from = cur - applied;
         if (to)
             *to = cur;
     }
@@ -771,7 +849,8 @@ static enum store_err sq_certificate_count(struct store *s, long *n)
 static enum store_err sq_audit_append(struct store *s, const struct store_audit_entry *e)
 {
     struct sq *q = sq_of(s);
-    enum store_err err = sq_run(q, SQ_BEGIN, "starting an audit entry");
+    const bool own = !s->in_tx; /* inside the caller's transaction the lock is already held */
+    enum store_err err = own ? sq_run(q, SQ_BEGIN, "starting an audit entry") : STORE_OK;
     if (err != STORE_OK)
         return err;
     int64_t seq = 0;
@@ -821,11 +900,12 @@ static enum store_err sq_audit_append(struct store *s, const struct store_audit_
         err = sq_fail(q, rc, "appending an audit entry");
         goto fail;
     }
-    if ((err = sq_run(q, SQ_COMMIT, "committing an audit entry")) != STORE_OK)
+    if (own && (err = sq_run(q, SQ_COMMIT, "committing an audit entry")) != STORE_OK)
         goto fail;
     return STORE_OK;
 fail:
-    sq_rollback(q);
+    if (own)
+        sq_rollback(q);
     return err;
 }
 
@@ -864,6 +944,566 @@ static enum store_err sq_audit_each(struct store *s, int64_t after_seq, store__a
     return rc == SQLITE_DONE ? STORE_OK : sq_fail(q, rc, "reading the audit log");
 }
 
+/* ==== the applicant portal (schema 2) ====================================================== */
+
+static enum store_err sq_tx_begin(struct store *s)
+{
+    return sq_run(sq_of(s), SQ_BEGIN, "starting a transaction");
+}
+
+static enum store_err sq_tx_commit(struct store *s)
+{
+    struct sq *q = sq_of(s);
+    enum store_err e = sq_run(q, SQ_COMMIT, "committing a transaction");
+    if (e != STORE_OK)
+        sq_rollback(q);
+    return e;
+}
+
+static void sq_tx_rollback(struct store *s)
+{
+    sq_rollback(sq_of(s));
+}
+
+/* Runs a prepared statement that returns no rows; *changes (may be NULL) gets the rows it
+ * changed. The statement's parameters are already bound. */
+static enum store_err sq_step_done(struct sq *q, sqlite3_stmt *st, long *changes, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(q, rc, what);
+    if (changes)
+        *changes = (long)sqlite3_changes(q->db);
+    return STORE_OK;
+}
+
+/* Binds a fixed-size text field; SQLITE_TOOBIG when it holds no NUL. */
+static int sq_bind_field(sqlite3_stmt *st, int i, const char *f, size_t size)
+{
+    size_t n;
+    if (store__field_len(f, size, &n) < 0)
+        return SQLITE_TOOBIG;
+    return sqlite3_bind_text(st, i, f, (int)n, SQLITE_STATIC);
+}
+
+/* ---- captchas */
+
+static enum store_err sq_captcha_put(struct store *s, const struct store_captcha *c)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_CAP_PUT);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->answer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->expires_at);
+    return sq_step_done(q, st, NULL, "storing a captcha");
+}
+
+static enum store_err sq_captcha_get(struct store *s, const char *id, bool take,
+                                     struct store_captcha *out)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, take ? SQ_CAP_TAKE : SQ_CAP_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        struct store_captcha c;
+        memset(&c, 0, sizeof c);
+        if (sq_text(st, 0, c.id, sizeof c.id) | sq_text(st, 1, c.answer, sizeof c.answer))
+            e = store__fail(s, STORE_EIO, "a stored captcha does not fit the record type");
+        c.expires_at = sqlite3_column_int64(st, 2);
+        c.used = sqlite3_column_int(st, 3) != 0;
+        if (e == STORE_OK)
+            *out = c;
+        rc = sqlite3_step(st); /* a RETURNING statement finishes its change on the last step */
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_ROW;
+    } else if (rc == SQLITE_DONE) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such captcha (or it was used)");
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, take ? "using a captcha" : "reading a captcha");
+    return e;
+}
+
+/* Runs a DELETE with one or two integer parameters and reports the rows it removed. */
+static enum store_err sq_delete(struct sq *q, enum sq_id id, int64_t a, int64_t b, long *n,
+                                const char *what)
+{
+    sqlite3_stmt *st = sq_get(q, id);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) > 1)
+        sqlite3_bind_int64(st, 2, b);
+    return sq_step_done(q, st, n, what);
+}
+
+static enum store_err sq_captcha_purge(struct store *s, int64_t before, long *n)
+{
+    return sq_delete(sq_of(s), SQ_CAP_PURGE, before, 0, n, "deleting old captchas");
+}
+
+/* ---- sessions */
+
+static enum store_err sq_session_put(struct store *s, const struct store_session *ss)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_S_PUT);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, ss->token_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ss->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ss->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ss->csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, ss->created_at);
+    sqlite3_bind_int64(st, 6, ss->last_seen);
+    sqlite3_bind_int64(st, 7, ss->expires_at);
+    if (ss->application_id)
+        sqlite3_bind_int64(st, 8, ss->application_id);
+    else
+        sqlite3_bind_null(st, 8);
+    return sq_step_done(q, st, NULL, "storing a session");
+}
+
+static enum store_err sq_session_get(struct store *s, const char *token_hash,
+                                     struct store_session *out)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_S_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        struct store_session ss;
+        memset(&ss, 0, sizeof ss);
+        int bad = sq_text(st, 0, ss.token_hash, sizeof ss.token_hash) |
+                  sq_text(st, 1, ss.kind, sizeof ss.kind) |
+                  sq_text(st, 2, ss.subject, sizeof ss.subject) |
+                  sq_text(st, 3, ss.csrf, sizeof ss.csrf);
+        ss.created_at = sqlite3_column_int64(st, 4);
+        ss.last_seen = sqlite3_column_int64(st, 5);
+        ss.expires_at = sqlite3_column_int64(st, 6);
+        ss.application_id = sqlite3_column_int64(st, 7); /* NULL reads as 0 */
+        if (bad)
+            e = store__fail(s, STORE_EIO, "a stored session does not fit the record type");
+        else
+            *out = ss;
+    } else if (rc == SQLITE_DONE) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such session");
+    } else {
+        e = sq_fail(q, rc, "reading a session");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum store_err sq_session_set(struct store *s, const char *token_hash, int what, int64_t v)
+{
+    static const enum sq_id ids[] = {SQ_S_TOUCH, SQ_S_BIND, SQ_S_DELETE};
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, ids[what]);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    if (what != 2)
+        sqlite3_bind_int64(st, 2, v);
+    long n = 0;
+    enum store_err e = sq_step_done(q, st, &n, "updating a session");
+    if (e == STORE_OK && n == 0 && what != 2)
+        e = store__fail(s, STORE_ENOTFOUND, "no such session");
+    return e;
+}
+
+static enum store_err sq_session_purge(struct store *s, int64_t now, int64_t idle, long *n)
+{
+    return sq_delete(sq_of(s), SQ_S_PURGE, now, idle, n, "deleting old sessions");
+}
+
+/* ---- rate limits */
+
+static enum store_err sq_rate_hit(struct store *s, const char *key, int64_t window_start, bool add,
+                                  long *count)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, add ? SQ_R_HIT : SQ_R_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, window_start);
+    int rc = sqlite3_step(st);
+    long c = 0;
+    if (rc == SQLITE_ROW) {
+        c = (long)sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(q, rc, add ? "counting an attempt" : "reading a rate limit");
+    *count = c;
+    return STORE_OK;
+}
+
+static enum store_err sq_rate_purge(struct store *s, int64_t before, long *n)
+{
+    return sq_delete(sq_of(s), SQ_R_PURGE, before, 0, n, "deleting old rate-limit windows");
+}
+
+/* ---- applications */
+
+static int sq_bind_app(sqlite3_stmt *st, const struct store_application *a)
+{
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < store__app_ncols && rc == SQLITE_OK; i++) {
+        const struct store__col *c = &store__app_cols[i];
+        const char *f = (const char *)a + c->off;
+        int idx = (int)i + 1;
+        switch (c->type) {
+        case STORE__TEXT:
+            rc = sq_bind_field(st, idx, f, c->size);
+            break;
+        case STORE__INT: {
+            int v;
+            memcpy(&v, f, sizeof v);
+            rc = sqlite3_bind_int(st, idx, v);
+            break;
+        }
+        case STORE__I64: {
+            int64_t v;
+            memcpy(&v, f, sizeof v);
+            rc = sqlite3_bind_int64(st, idx, v);
+            break;
+        }
+        case STORE__BOOL: {
+            bool v;
+            memcpy(&v, f, sizeof v);
+            rc = sqlite3_bind_int(st, idx, v ? 1 : 0);
+            break;
+        }
+        }
+    }
+    return rc;
+}
+
+/* Reads a row of "id, " STORE__APP_COLS; -1 when a text does not fit its field. */
+static int sq_read_app(sqlite3_stmt *st, struct store_application *a)
+{
+    int bad = 0;
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < store__app_ncols; i++) {
+        const struct store__col *c = &store__app_cols[i];
+        char *f = (char *)a + c->off;
+        int col = (int)i + 1;
+        switch (c->type) {
+        case STORE__TEXT:
+            bad |= sq_text(st, col, f, c->size);
+            break;
+        case STORE__INT: {
+            int v = sqlite3_column_int(st, col);
+            memcpy(f, &v, sizeof v);
+            break;
+        }
+        case STORE__I64: {
+            int64_t v = sqlite3_column_int64(st, col);
+            memcpy(f, &v, sizeof v);
+            break;
+        }
+        case STORE__BOOL: {
+            bool v = sqlite3_column_int(st, col) != 0;
+            memcpy(f, &v, sizeof v);
+            break;
+        }
+        }
+    }
+    return bad;
+}
+
+static enum store_err sq_event_insert(struct sq *q, int64_t app_id,
+                                      const struct store_app_event *ev)
+{
+    sqlite3_stmt *st = sq_get(q, SQ_EV_INSERT);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, app_id);
+    sqlite3_bind_int64(st, 2, ev->at);
+    sqlite3_bind_text(st, 3, ev->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ev->to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, ev->event, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, ev->actor, -1, SQLITE_STATIC);
+    return sq_step_done(q, st, NULL, "recording an application event");
+}
+
+static enum store_err sq_app_create(struct store *s, struct store_application *a,
+                                    const struct store_app_event *ev)
+{
+    struct sq *q = sq_of(s);
+    const bool own = !s->in_tx;
+    enum store_err e = own ? sq_run(q, SQ_BEGIN, "starting an application") : STORE_OK;
+    if (e != STORE_OK)
+        return e;
+    sqlite3_stmt *st = sq_get(q, SQ_APP_INSERT);
+    if (!st) {
+        e = q->prep_err;
+        goto fail;
+    }
+    int rc = sq_bind_app(st, a);
+    int64_t id = 0;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        e = rc == SQLITE_TOOBIG ? store__fail(s, STORE_EINVAL,
+                                              "an application field is not "
+                                              "NUL-terminated")
+                                : sq_fail(q, rc, "storing an application");
+        goto fail;
+    }
+    if ((e = sq_event_insert(q, id, ev)) != STORE_OK)
+        goto fail;
+    if (own && (e = sq_run(q, SQ_COMMIT, "committing an application")) != STORE_OK)
+        goto fail;
+    a->id = id;
+    return STORE_OK;
+fail:
+    if (own)
+        sq_rollback(q);
+    return e;
+}
+
+static enum store_err sq_app_get(struct store *s, int64_t id, const char *tckn,
+                                 struct store_application *out)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, tckn ? SQ_APP_LATEST : SQ_APP_GET);
+    if (!st)
+        return q->prep_err;
+    if (tckn)
+        sqlite3_bind_text(st, 1, tckn, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        struct store_application a;
+        if (sq_read_app(st, &a) != 0)
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+        else
+            *out = a;
+    } else if (rc == SQLITE_DONE) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such application");
+    } else {
+        e = sq_fail(q, rc, "reading an application");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum store_err sq_app_update(struct store *s, const struct store_application *a,
+                                    const char *expected_state, const struct store_app_event *ev)
+{
+    struct sq *q = sq_of(s);
+    const bool own = !s->in_tx;
+    enum store_err e = own ? sq_run(q, SQ_BEGIN, "starting an application update") : STORE_OK;
+    if (e != STORE_OK)
+        return e;
+    sqlite3_stmt *st = sq_get(q, SQ_APP_UPDATE);
+    if (!st) {
+        e = q->prep_err;
+        goto fail;
+    }
+    int rc = sq_bind_app(st, a);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, (int)store__app_ncols + 1, a->id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, (int)store__app_ncols + 2, expected_state, -1, SQLITE_STATIC);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
+        e = rc == SQLITE_TOOBIG ? store__fail(s, STORE_EINVAL,
+                                              "an application field is not "
+                                              "NUL-terminated")
+                                : sq_fail(q, rc, "updating an application");
+        goto fail;
+    }
+    long n = 0;
+    if ((e = sq_step_done(q, st, &n, "updating an application")) != STORE_OK)
+        goto fail;
+    if (n == 0) {
+        long exists = 0;
+        st = sq_get(q, SQ_APP_EXISTS);
+        if (!st) {
+            e = q->prep_err;
+            goto fail;
+        }
+        sqlite3_bind_int64(st, 1, a->id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            exists = (long)sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            e = sq_fail(q, rc, "looking up an application");
+        else if (exists)
+            e = store__fail(s, STORE_ECONFLICT, "the application changed meanwhile");
+        else
+            e = store__fail(s, STORE_ENOTFOUND, "no such application");
+        goto fail;
+    }
+    if (ev && (e = sq_event_insert(q, a->id, ev)) != STORE_OK)
+        goto fail;
+    if (own && (e = sq_run(q, SQ_COMMIT, "committing an application update")) != STORE_OK)
+        goto fail;
+    return STORE_OK;
+fail:
+    if (own)
+        sq_rollback(q);
+    return e;
+}
+
+static enum store_err sq_app_events(struct store *s, int64_t application_id, store__event_fn fn,
+                                    void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_EV_EACH);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, application_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_app_event ev = {
+            .at = sqlite3_column_int64(st, 0),
+            .from = col_str(st, 1),
+            .to = col_str(st, 2),
+            .event = col_str(st, 3),
+            .actor = col_str(st, 4),
+        };
+        if (fn(ctx, &ev) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : sq_fail(q, rc, "reading the application's timeline");
+}
+
+/* ---- SMS codes */
+
+static enum store_err sq_otp_get(struct store *s, int64_t application_id, struct store_otp *out)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OTP_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, application_id);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    struct store_otp o;
+    memset(&o, 0, sizeof o);
+    o.application_id = application_id;
+    if (rc == SQLITE_ROW) {
+        int bad =
+            sq_text(st, 0, o.code_hash, sizeof o.code_hash) | sq_text(st, 1, o.salt, sizeof o.salt);
+        o.seq = sqlite3_column_int(st, 2);
+        o.sent_at = sqlite3_column_int64(st, 3);
+        o.expires_at = sqlite3_column_int64(st, 4);
+        o.send_window_start = sqlite3_column_int64(st, 5);
+        o.sends_in_window = sqlite3_column_int(st, 6);
+        o.wrong_window_start = sqlite3_column_int64(st, 7);
+        o.wrong_count = sqlite3_column_int(st, 8);
+        if (bad)
+            e = store__fail(s, STORE_EIO, "a stored SMS code state does not fit the record type");
+    } else if (rc != SQLITE_DONE) {
+        e = sq_fail(q, rc, "reading the SMS code state");
+    }
+    sqlite3_reset(st);
+    if (e == STORE_OK)
+        *out = o;
+    return e;
+}
+
+static enum store_err sq_otp_put(struct store *s, const struct store_otp *o)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OTP_PUT);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, o->application_id);
+    sqlite3_bind_text(st, 2, o->code_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->salt, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, o->seq);
+    sqlite3_bind_int64(st, 5, o->sent_at);
+    sqlite3_bind_int64(st, 6, o->expires_at);
+    sqlite3_bind_int64(st, 7, o->send_window_start);
+    sqlite3_bind_int(st, 8, o->sends_in_window);
+    sqlite3_bind_int64(st, 9, o->wrong_window_start);
+    sqlite3_bind_int(st, 10, o->wrong_count);
+    return sq_step_done(q, st, NULL, "storing the SMS code state");
+}
+
+/* ---- outbox */
+
+static enum store_err sq_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
+                                    bool *inserted)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OB_PUT);
+    if (!st)
+        return q->prep_err;
+    if (m->dedupe_key)
+        sqlite3_bind_text(st, 1, m->dedupe_key, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 1);
+    sqlite3_bind_text(st, 2, m->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m->subject ? m->subject : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, m->body, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    long n = 0;
+    enum store_err e = sq_step_done(q, st, &n, "queueing a message");
+    if (e == STORE_OK)
+        *inserted = n > 0;
+    return e;
+}
+
+static enum store_err sq_outbox_each(struct store *s, long limit, store__outbox_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OB_EACH);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_outbox_msg m = {
+            .id = sqlite3_column_int64(st, 0),
+            .channel = col_str(st, 1),
+            .recipient = col_str(st, 2),
+            .subject = col_str(st, 3),
+            .body = col_str(st, 4),
+            .dedupe_key = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : col_str(st, 5),
+            .status = col_str(st, 6),
+            .created_at = sqlite3_column_int64(st, 7),
+        };
+        if (fn(ctx, &m) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : sq_fail(q, rc, "reading the outbox");
+}
+
 static const struct store_ops sq_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -883,4 +1523,24 @@ static const struct store_ops sq_ops = {
     .certificate_count = sq_certificate_count,
     .audit_append = sq_audit_append,
     .audit_each = sq_audit_each,
+    .tx_begin = sq_tx_begin,
+    .tx_commit = sq_tx_commit,
+    .tx_rollback = sq_tx_rollback,
+    .captcha_put = sq_captcha_put,
+    .captcha_get = sq_captcha_get,
+    .captcha_purge = sq_captcha_purge,
+    .session_put = sq_session_put,
+    .session_get = sq_session_get,
+    .session_set = sq_session_set,
+    .session_purge = sq_session_purge,
+    .rate_hit = sq_rate_hit,
+    .rate_purge = sq_rate_purge,
+    .app_create = sq_app_create,
+    .app_get = sq_app_get,
+    .app_update = sq_app_update,
+    .app_events = sq_app_events,
+    .otp_get = sq_otp_get,
+    .otp_put = sq_otp_put,
+    .outbox_put = sq_outbox_put,
+    .outbox_each = sq_outbox_each,
 };

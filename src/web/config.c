@@ -57,6 +57,11 @@ static const struct web_cfg_option {
      300, "10", "seconds to let requests in flight finish on SIGTERM/SIGINT"},
     {"access_log", CFG_BOOL, offsetof(struct web_config, access_log), sizeof(bool), 0, 0, "true",
      "one log line per request on stderr"},
+    /* relative to the working directory, like the database's default: `make run` and the
+     * tests start the server in the source tree, whose static/ holds the pages' files */
+    {"static_dir", CFG_STRING, offsetof(struct web_config, static_dir),
+     sizeof(((struct web_config *)0)->static_dir), 0, 0, "static",
+     "folder of the pages' static files (CSS, scripts); node_modules/ is found beside it"},
     {"log_level", CFG_LEVEL, offsetof(struct web_config, log_level), sizeof(int), 0, 0, "info",
      "least important log level written: debug, info, warn or error"},
 };

@@ -29,6 +29,7 @@ struct web_config {
     int shutdown_timeout;     /* seconds to let requests finish on SIGTERM */
     bool access_log;          /* one log line per request */
     int log_level;            /* enum ulog_level */
+    char static_dir[1024];    /* the pages' static files; node_modules/ beside it */
 };
 
 /* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not

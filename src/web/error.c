@@ -2,6 +2,11 @@
 #include "web/error.h"
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "app/portal.h"
+#include "web/escape.h"
+#include "web/request.h"
 
 static const struct {
     unsigned status;
@@ -93,4 +98,40 @@ const char *web_err_message(enum web_err e, enum core_lang lang)
 {
     size_t i = web_err_index(e);
     return lang == CORE_LANG_EN ? web_errors[i].en : web_errors[i].tr;
+}
+
+enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
+{
+    if (e->store_failed)
+        web_req_store_failed(rq);
+    if (!e->code)
+        return e->status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
+    enum core_lang lang = web_req_lang(rq);
+    struct ubuf b = UBUF_INIT(16384);
+    enum web_err rc = WEB_E_NOMEM;
+    int bad = ubuf_puts(&b, "{\"error\":{\"code\":") | web_json_string_str(&b, e->code) |
+              ubuf_puts(&b, ",\"message\":") |
+              web_json_string_str(&b, core_reason_message(e->code, lang));
+    if (e->nfields) {
+        bad |= ubuf_puts(&b, ",\"fields\":{");
+        for (size_t i = 0; i < e->nfields; i++)
+            bad |= ubuf_puts(&b, i ? "," : "") | web_json_string_str(&b, e->fields[i].field) |
+                   ubuf_putc(&b, ':') |
+                   web_json_string_str(&b, core_reason_message(e->fields[i].code, lang));
+        bad |= ubuf_putc(&b, '}');
+    }
+    if (e->retry_after > 0)
+        bad |= ubuf_printf(&b, ",\"retry_after\":%lld", (long long)e->retry_after);
+    if (e->remaining >= 0)
+        bad |= ubuf_printf(&b, ",\"remaining_attempts\":%d", e->remaining);
+    bad |= ubuf_puts(&b, "}}");
+    if (!bad && e->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%lld", (long long)e->retry_after);
+        bad |= web_reply_header(rq, "Retry-After", ra);
+    }
+    if (!bad)
+        rc = web_reply(rq, app_status_http(e->status), "application/json", &b);
+    ubuf_free(&b);
+    return rc;
 }

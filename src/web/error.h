@@ -33,4 +33,17 @@ unsigned web_err_status(enum web_err e);
 const char *web_err_code(enum web_err e);
 const char *web_err_message(enum web_err e, enum core_lang lang);
 
+/* The use cases' errors (app/portal.h), mapped here too so that there is one place: the
+ * status from the error's class; the body
+ *   {"error":{"code":"<code>","message":"<core_reason_message(code)>",
+ *             "fields":{"<field>":"<message>",...},   (when there are per-field errors)
+ *             "retry_after":N,                         (429: seconds; also a Retry-After header)
+ *             "remaining_attempts":N}}                 (otp_wrong)
+ * in the request's language. An error without a code (a database or internal failure) is
+ * answered as WEB_E_DB_UNAVAILABLE / WEB_E_INTERNAL, and a failed database connection is
+ * marked so it is not reused. Returns what the handler should return. */
+struct app_err;
+struct web_req;
+enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e);
+
 #endif

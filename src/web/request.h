@@ -42,6 +42,15 @@ const char *web_req_id(const struct web_req *rq);
 enum core_lang web_req_lang(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
+/* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does
+ * not say. For rate limits; never log it with personal data. Returns buf. */
+const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len);
+/* A cookie of the request by name; NULL if absent. */
+const char *web_req_cookie(const struct web_req *rq, const char *name);
+/* True when the request came over TLS to this server, or through a proxy that says it did
+ * (X-Forwarded-Proto: https): then cookies get the Secure attribute. Trusting the header can
+ * only add that restriction, never remove one. */
+bool web_req_tls(const struct web_req *rq);
 
 /* The database connection for this request, borrowed from the pool on first use and given
  * back when the handler returns. NULL when the database cannot be reached: return

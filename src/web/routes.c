@@ -2,12 +2,39 @@
  * come before parameterised ones that could match the same path. */
 #include "web/routes.h"
 
+#include "web/h_api.h"
 #include "web/web_int.h"
 
 const struct web_route web_routes[] = {
     /* operations */
     {"GET", "/healthz", web_h_healthz, 0},
     {"GET", "/metrics", web_h_metrics, 0},
+
+    /* the applicant JSON API (h_api_portal.c; docs/openapi.yaml describes every /api/ route,
+     * and tests/integration/test_portal_openapi.c keeps the two in step) */
+    {"GET", "/api/v1/openapi.yaml", web_h_api_openapi, 0},
+    {"GET", "/api/v1/captcha", web_h_api_captcha_new, 0},
+    {"GET", "/api/v1/captcha/{file}", web_h_api_captcha_file, 0},
+    {"POST", "/api/v1/login", web_h_api_login, 4096},
+    {"POST", "/api/v1/logout", web_h_api_logout, 1024},
+    {"GET", "/api/v1/application", web_h_api_application_get, 0},
+    {"PUT", "/api/v1/application", web_h_api_application_put, 16384},
+    {"POST", "/api/v1/application/otp", web_h_api_otp_send, 1024},
+    {"POST", "/api/v1/application/otp/verify", web_h_api_otp_verify, 1024},
+    {"GET", "/api/v1/application/content", web_h_api_content, 0},
+    {"POST", "/api/v1/application/method", web_h_api_method, 1024},
+    {"GET", "/api/v1/application/status", web_h_api_status, 0},
+
+    /* development only (--dev; 404 otherwise): h_api_dev.c */
+    {"GET", "/dev/captcha/{id}", web_h_dev_captcha, 0},
+    {"GET", "/dev/outbox", web_h_dev_outbox, 0},
+
+    /* pages (h_pages.c) and their static files (h_static.c): the landing page, the component
+     * sample under --dev, and static/ with the CSS library from node_modules */
+    {"GET", "/", web_h_landing, 0},
+    {"GET", "/ornek-form", web_h_demo_form, 0},
+    {"POST", "/ornek-form", web_h_demo_form, 16384},
+    {"GET", "/static/{dir}/{file}", web_h_static, 0},
 };
 
 const size_t web_routes_count = sizeof web_routes / sizeof web_routes[0];

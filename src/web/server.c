@@ -41,9 +41,11 @@
 
 /* Sent with every response. The pages use no inline script or style, so the policy can
  * forbid them; frame-ancestors and X-Frame-Options together stop click-jacking in old and
- * new browsers alike. */
-static const char web_csp[] =
-    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+ * new browsers alike. Images may also be data: URLs: the CSS library draws its form icons
+ * that way, and an image cannot run script (static/css/eimza.css replaces them with files
+ * anyway, but a page styled before that file arrives must not raise a violation). */
+static const char web_csp[] = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                              "base-uri 'none'; form-action 'self'";
 
 /* A chunked body past its limit is read and dropped, so the client can be told 413 on a
  * connection that stays usable; past this much more it is not worth reading: the connection
@@ -132,6 +134,38 @@ static void web_format_url(int fd, char *out, size_t outlen)
 }
 
 /* ---- requests ----------------------------------------------------------------------------- */
+
+/* The request accessors that need MHD's connection details (request.h). */
+const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const char *ok = NULL;
+    if (sa && sa->sa_family == AF_INET)
+        ok = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                       (socklen_t)len);
+    else if (sa && sa->sa_family == AF_INET6)
+        ok = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                       (socklen_t)len);
+    if (!ok)
+        snprintf(buf, len, "unknown");
+    return buf;
+}
+
+const char *web_req_cookie(const struct web_req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+bool web_req_tls(const struct web_req *rq)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(rq->srv->mhd, MHD_DAEMON_INFO_FLAGS);
+    if (di && (di->flags & MHD_USE_TLS))
+        return true;
+    const char *proto = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    return proto && !strcmp(proto, "https");
+}
 
 static void web_req_free(struct web_req *rq)
 {

@@ -80,6 +80,11 @@ struct web_req {
 enum web_err web_h_healthz(struct web_req *rq);
 enum web_err web_h_metrics(struct web_req *rq);
 
+/* The pages that stand on their own (h_pages.c) and the static files (h_static.c). */
+enum web_err web_h_landing(struct web_req *rq);
+enum web_err web_h_demo_form(struct web_req *rq);
+enum web_err web_h_static(struct web_req *rq);
+
 /* For the handlers in this layer. */
 size_t web_server_db_open(struct web_server *srv);
 

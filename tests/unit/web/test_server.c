@@ -243,8 +243,9 @@ static void test_errors_from_handlers(void **state)
     /* an answer followed by an error is replaced by the error */
     assert_int_equal(request(f, "GET", "/answer-then-fail", NULL, NULL, NULL), 403);
     assert_null(strstr(ubuf_str(&f->body), "secret"));
-    assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; frame-ancestors "
-                              "'none'; base-uri 'none'; form-action 'self'"));
+    assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; img-src 'self' "
+                              "data:; frame-ancestors 'none'; base-uri 'none'; "
+                              "form-action 'self'"));
 }
 
 static void test_routing_errors(void **state)

@@ -1,0 +1,566 @@
+/* eimza — step 2 of the portal: the application form (see portal.h).
+ *
+ * The draft is pre-filled from the personnel record (names, institution, unit, title,
+ * province, district, e-mail, mobile phone) and the current certificate (its expiry: the
+ * renewal phase). Names and birth data are copied into the application, so that the content
+ * to sign can be rendered again later from the application alone. Every field of a submitted
+ * form is validated with the core validators and each failure is reported on its own field;
+ * a valid form is saved and confirmed. The security word is hashed with Argon2id before it
+ * goes anywhere, and the hash is never shown.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/portal_int.h"
+#include "core/date.h"
+#include "core/personnel.h"
+#include "core/tckn.h"
+#include "core/trtext.h"
+#include "core/validate.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+/* ---- fields -------------------------------------------------------------------------------- */
+
+static const char *const field_names[APP_F__COUNT] = {
+    [APP_F_NUMBER] = "number",
+    [APP_F_STATE] = "state",
+    [APP_F_TCKN] = "tckn",
+    [APP_F_FIRST_NAME] = "first_name",
+    [APP_F_LAST_NAME] = "last_name",
+    [APP_F_BIRTH_PLACE] = "birth_place",
+    [APP_F_BIRTH_DATE] = "birth_date",
+    [APP_F_INSTITUTION_NAME] = "institution_name",
+    [APP_F_REGISTRY_NO] = "registry_no",
+    [APP_F_REASON] = "reason",
+    [APP_F_CARD_READER] = "card_reader",
+    [APP_F_VALIDITY_YEARS] = "validity_years",
+    [APP_F_SECURITY_WORD] = "security_word",
+    [APP_F_SECURITY_WORD_REPEAT] = "security_word_repeat",
+    [APP_F_UNIT] = "unit",
+    [APP_F_TITLE] = "title",
+    [APP_F_ADDRESS] = "address",
+    [APP_F_PROVINCE] = "province",
+    [APP_F_DISTRICT] = "district",
+    [APP_F_POSTAL_CODE] = "postal_code",
+    [APP_F_EMAIL] = "email",
+    [APP_F_WORK_PHONE] = "work_phone",
+    [APP_F_WORK_PHONE_EXT] = "work_phone_ext",
+    [APP_F_MOBILE_PHONE] = "mobile_phone",
+    [APP_F_MOBILE_OPERATOR] = "mobile_operator",
+    [APP_F_HOME_PHONE] = "home_phone",
+    [APP_F_NOTIFY_BY] = "notify_by",
+};
+
+const char *app_field_name(enum app_field f)
+{
+    return (unsigned)f < APP_F__COUNT ? field_names[f] : NULL;
+}
+
+int app_field_lookup(const char *name)
+{
+    for (int i = 0; i < APP_F__COUNT; i++)
+        if (!strcmp(field_names[i], name))
+            return i;
+    return -1;
+}
+
+bool app_field_read_only(enum app_field f)
+{
+    return f <= APP_F_REGISTRY_NO;
+}
+
+/* ---- the draft ----------------------------------------------------------------------------- */
+
+/* 10 characters of Crockford's base32 (no I, L, O, U): 50 random bits, easy to read aloud. */
+static int new_number(char out[STORE_APP_NUMBER_LEN + 1])
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    for (size_t i = 0; i < STORE_APP_NUMBER_LEN; i++) {
+        uint32_t k;
+        if (urand_uniform(32, &k) < 0)
+            return -1;
+        out[i] = alphabet[k];
+    }
+    out[STORE_APP_NUMBER_LEN] = '\0';
+    return 0;
+}
+
+/* Copies src into dst[cap], cut at a character boundary when it does not fit (the sources
+ * are validated to fit; this only keeps a bad record from overflowing). */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    while (n > 0 && n < strlen(src) && ((unsigned char)src[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+#define COPY(dst, src) copy_text((dst), sizeof(dst), (src))
+
+static void prefill(struct store_application *a, const struct core_personnel *p, bool has_p,
+                    int64_t cert_not_after, int64_t now)
+{
+    memset(a, 0, sizeof *a);
+    COPY(a->state, core_app_state_code(CORE_APP_DRAFT));
+    COPY(a->reason, "renewal");
+    COPY(a->card_reader, "none");
+    a->validity_years = 3;
+    COPY(a->notify_by, "both");
+    a->cert_not_after = cert_not_after;
+    a->created_at = a->updated_at = now;
+    if (!has_p)
+        return;
+    COPY(a->first_name, p->first_name);
+    COPY(a->last_name, p->last_name);
+    COPY(a->birth_place, p->birth_place);
+    core_date_format(p->birth_date, a->birth_date);
+    COPY(a->institution_name, p->institution_name);
+    /* The personnel file has no kurum sicil no column: registry_no stays empty until it does. */
+    COPY(a->unit, p->unit);
+    COPY(a->title, p->title);
+    a->province = p->province;
+    COPY(a->district, p->district);
+    COPY(a->email, p->email);
+    COPY(a->mobile_phone, p->mobile_phone);
+}
+
+/* The view's extras: eligibility, the phase and the notices. */
+static enum app_status fill_view(struct store *s, const struct app_portal_cfg *cfg,
+                                 const struct store_session *ss, int64_t now, struct app_view *v,
+                                 struct app_err *err)
+{
+    struct core_personnel p;
+    enum store_err e = store_personnel_get(s, v->app.tckn, &p);
+    if (e != STORE_OK && e != STORE_ENOTFOUND)
+        return app__store_err(s, e, "reading a personnel record", NULL, NULL, err);
+    v->has_record = e == STORE_OK;
+    v->inelig = core_eligibility(v->has_record ? &p : NULL, core_date_from_unix(now));
+    if (app__phase(s, cfg, v->app.tckn, now, &v->has_cert, &v->cert_not_after, &v->phase, err) !=
+        APP_OK)
+        return err->status;
+    v->methods = core_allowed_methods(v->phase);
+    v->security_word_set = v->app.security_word_hash[0] != '\0';
+    v->nnotices = 0;
+    if (v->inelig)
+        v->notices[v->nnotices++] = "ineligible_warning";
+    if (v->phase == CORE_PHASE_NOT_OPEN && !strcmp(v->app.reason, "renewal"))
+        v->notices[v->nnotices++] = "renewal_not_open";
+    if (v->phase == CORE_PHASE_LATE)
+        v->notices[v->nnotices++] = "late";
+    if (v->phase == CORE_PHASE_EXPIRED)
+        v->notices[v->nnotices++] = "renewal_after_expiry";
+    COPY(v->csrf, ss->csrf);
+    return APP_OK;
+}
+
+/* Makes a draft for the session's person (one try with one number). */
+static enum store_err create_draft(struct store *s, const struct store_session *ss, int64_t now,
+                                   struct store_application *a)
+{
+    struct core_personnel p;
+    struct core_certificate c;
+    char actor[32];
+    enum store_err e = store_personnel_get(s, ss->subject, &p);
+    if (e != STORE_OK && e != STORE_ENOTFOUND)
+        return e;
+    bool has_p = e == STORE_OK;
+    e = store_certificate_current(s, ss->subject, &c);
+    if (e != STORE_OK && e != STORE_ENOTFOUND)
+        return e;
+    prefill(a, &p, has_p, e == STORE_OK ? c.not_after : 0, now);
+    COPY(a->tckn, ss->subject);
+    if (new_number(a->number) < 0)
+        return STORE_EIO;
+    app__actor(ss->subject, actor);
+    struct store_app_event ev = {now, "", a->state, "created", actor};
+    if ((e = store_tx_begin(s)) != STORE_OK)
+        return e;
+    e = store_app_create(s, a, &ev);
+    if (e == STORE_OK)
+        e = app__audit(s, now, actor, "application.create", a->number, NULL);
+    if (e == STORE_OK)
+        return store_tx_commit(s);
+    store_tx_rollback(s);
+    return e;
+}
+
+enum app_status app_application_current(struct store *s, const struct app_portal_cfg *cfg,
+                                        const struct store_session *ss, int64_t now,
+                                        struct app_view *out, struct app_err *err)
+{
+    enum store_err e = STORE_OK;
+    enum core_app_state st;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+
+    /* A person has at most one application still going (the store makes sure); when two
+     * requests race to make the draft, the loser finds the winner's. A number already taken
+     * (50 bits: practically never) just takes another try. */
+    for (int tries = 0; tries < 5; tries++) {
+        e = store_app_latest(s, ss->subject, &out->app);
+        if (e == STORE_OK && core_app_state_parse(out->app.state, &st) == 0 &&
+            !core_app_is_final(st))
+            break;
+        if (e != STORE_OK && e != STORE_ENOTFOUND)
+            break;
+        e = create_draft(s, ss, now, &out->app);
+        if (e != STORE_ECONFLICT)
+            break;
+    }
+    if (e != STORE_OK)
+        return app__store_err(s, e, "opening the application", NULL, NULL, err);
+    if (ss->application_id != out->app.id) {
+        e = store_session_bind(s, ss->token_hash, out->app.id);
+        if (e != STORE_OK && e != STORE_ENOTFOUND)
+            return app__store_err(s, e, "binding the session", NULL, NULL, err);
+    }
+    return fill_view(s, cfg, ss, now, out, err);
+}
+
+/* ---- validation ---------------------------------------------------------------------------- */
+
+/* A text field: normalised (trimmed, inner space folded), required or not, into dst. */
+static void set_text(struct app_err *err, enum app_field f, const char *v, char *dst, size_t cap,
+                     bool required)
+{
+    char tmp[STORE_ADDRESS_MAX];
+    int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);
+    if (n < 0)
+        app_err_field(err, field_names[f],
+                      core_utf8_valid(v, strlen(v)) && !memchr(v, 0, strlen(v)) ? "too_long"
+                                                                                : "not_utf8");
+    else if (n == 0 && required)
+        app_err_field(err, field_names[f], "required");
+    else
+        memcpy(dst, tmp, (size_t)n + 1);
+}
+
+#define SET_TEXT(err, f, v, dst, req) set_text((err), (f), (v), (dst), sizeof(dst), (req))
+
+static bool one_of(const char *v, const char *const *list)
+{
+    for (; *list; list++)
+        if (!strcmp(v, *list))
+            return true;
+    return false;
+}
+
+/* Code points in a valid UTF-8 string. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* The security word's rules; NULL when it is acceptable. */
+static const char *security_word_problem(const char *w, const struct store_application *a)
+{
+    size_t n = strlen(w);
+    if (!core_utf8_valid(w, n))
+        return "not_utf8";
+    size_t chars = utf8_chars(w);
+    if (chars < 6 || chars > 32)
+        return "security_word_length";
+    if (strspn(w, "0123456789") == n)
+        return "security_word_digits";
+    if ((a->first_name[0] && core_tr_equal(w, n, a->first_name, strlen(a->first_name))) ||
+        (a->last_name[0] && core_tr_equal(w, n, a->last_name, strlen(a->last_name))))
+        return "security_word_name";
+    return NULL;
+}
+
+/* A read-only field sent back: unchanged is fine (names compared as names). */
+static bool read_only_same(enum app_field f, const char *v, const struct store_application *a)
+{
+    char masked[CORE_TCKN_LEN + 1];
+    switch (f) {
+    case APP_F_NUMBER:
+        return !strcmp(v, a->number);
+    case APP_F_STATE:
+        return !strcmp(v, a->state);
+    case APP_F_TCKN:
+        core_tckn_mask(a->tckn, masked);
+        return !strcmp(v, a->tckn) || !strcmp(v, masked);
+    case APP_F_FIRST_NAME:
+        return core_tr_equal(v, strlen(v), a->first_name, strlen(a->first_name));
+    case APP_F_LAST_NAME:
+        return core_tr_equal(v, strlen(v), a->last_name, strlen(a->last_name));
+    case APP_F_BIRTH_PLACE:
+        return core_tr_equal(v, strlen(v), a->birth_place, strlen(a->birth_place));
+    case APP_F_BIRTH_DATE:
+        return !strcmp(v, a->birth_date);
+    case APP_F_INSTITUTION_NAME:
+        return core_tr_equal(v, strlen(v), a->institution_name, strlen(a->institution_name));
+    case APP_F_REGISTRY_NO:
+        return !strcmp(v, a->registry_no);
+    default:
+        return false;
+    }
+}
+
+/* Applies the form to a (a copy of the saved application); every problem goes to err. */
+static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *f,
+                       struct store_application *a, struct app_err *err)
+{
+    static const char *const reasons[] = {"renewal", "lost_stolen", "other", NULL};
+    static const char *const notify[] = {"email", "sms", "both", NULL};
+    static const char *const operators[] = {"turkcell", "vodafone", "turk_telekom", NULL};
+    const char *const *v = f->v;
+
+    for (size_t i = 0; i < f->npre; i++)
+        app_err_field(err, f->pre[i].field, f->pre[i].code);
+    for (int i = 0; i <= APP_F_REGISTRY_NO; i++)
+        if (v[i] && !read_only_same((enum app_field)i, v[i], a))
+            app_err_field(err, field_names[i], "read_only");
+
+    if (v[APP_F_REASON]) {
+        if (one_of(v[APP_F_REASON], reasons))
+            COPY(a->reason, v[APP_F_REASON]);
+        else
+            app_err_field(err, "reason", "reason_unknown");
+    }
+    if (v[APP_F_CARD_READER]) {
+        const char *r = v[APP_F_CARD_READER];
+        const char *found = (!*r || !strcmp(r, "none")) ? "none" : NULL;
+        for (size_t i = 0; !found && i < cfg->ncard_readers; i++)
+            if (core_tr_equal(r, strlen(r), cfg->card_readers[i], strlen(cfg->card_readers[i])))
+                found = cfg->card_readers[i];
+        if (found)
+            COPY(a->card_reader, found);
+        else
+            app_err_field(err, "card_reader", "card_reader_unknown");
+    }
+    if (v[APP_F_VALIDITY_YEARS]) {
+        const char *y = v[APP_F_VALIDITY_YEARS];
+        if (y[0] >= '1' && y[0] <= '3' && y[1] == '\0')
+            a->validity_years = y[0] - '0';
+        else
+            app_err_field(err, "validity_years", "validity_years_range");
+    }
+    if (v[APP_F_UNIT])
+        SET_TEXT(err, APP_F_UNIT, v[APP_F_UNIT], a->unit, true);
+    if (v[APP_F_TITLE])
+        SET_TEXT(err, APP_F_TITLE, v[APP_F_TITLE], a->title, true);
+    if (v[APP_F_ADDRESS])
+        SET_TEXT(err, APP_F_ADDRESS, v[APP_F_ADDRESS], a->address, true);
+    if (v[APP_F_DISTRICT])
+        SET_TEXT(err, APP_F_DISTRICT, v[APP_F_DISTRICT], a->district, true);
+    bool province_ok = true;
+    if (v[APP_F_PROVINCE]) {
+        int plate = core_province_lookup(v[APP_F_PROVINCE], strlen(v[APP_F_PROVINCE]));
+        if (plate) {
+            a->province = plate;
+        } else {
+            app_err_field(err, "province", *v[APP_F_PROVINCE] ? "province_unknown" : "required");
+            province_ok = false;
+        }
+    }
+    if (v[APP_F_POSTAL_CODE]) {
+        char pc[64] = "";
+        SET_TEXT(err, APP_F_POSTAL_CODE, v[APP_F_POSTAL_CODE], pc, false);
+        if (strlen(pc) < sizeof a->postal_code)
+            COPY(a->postal_code, pc);
+        else
+            app_err_field(err, "postal_code", "postal_format");
+    }
+    if (v[APP_F_EMAIL]) {
+        char em[CORE_EMAIL_MAX];
+        em[0] = '\0';
+        SET_TEXT(err, APP_F_EMAIL, v[APP_F_EMAIL], em, false);
+        COPY(a->email, em);
+    }
+    if (v[APP_F_WORK_PHONE]) {
+        char ph[CORE_PHONE_LEN + 1] = "";
+        enum core_phone_err pe = CORE_PHONE_OK;
+        if (*v[APP_F_WORK_PHONE])
+            pe = core_phone_normalize_any(v[APP_F_WORK_PHONE], strlen(v[APP_F_WORK_PHONE]), ph);
+        if (pe == CORE_PHONE_OK)
+            COPY(a->work_phone, ph);
+        else
+            app_err_field(err, "work_phone", core_phone_err_code(pe));
+    }
+    if (v[APP_F_WORK_PHONE_EXT]) {
+        const char *x = v[APP_F_WORK_PHONE_EXT];
+        size_t n = strlen(x);
+        if (n <= 6 && strspn(x, "0123456789") == n)
+            COPY(a->work_phone_ext, x);
+        else
+            app_err_field(err, "work_phone_ext", "phone_ext_format");
+    }
+    if (v[APP_F_MOBILE_PHONE]) {
+        char ph[CORE_PHONE_LEN + 1] = "";
+        enum core_phone_err pe =
+            core_phone_normalize(v[APP_F_MOBILE_PHONE], strlen(v[APP_F_MOBILE_PHONE]), ph);
+        if (pe == CORE_PHONE_OK)
+            COPY(a->mobile_phone, ph);
+        else
+            app_err_field(err, "mobile_phone", core_phone_err_code(pe));
+    }
+    if (v[APP_F_MOBILE_OPERATOR]) {
+        if (one_of(v[APP_F_MOBILE_OPERATOR], operators))
+            COPY(a->mobile_operator, v[APP_F_MOBILE_OPERATOR]);
+        else if (!*v[APP_F_MOBILE_OPERATOR])
+            app_err_field(err, "mobile_operator", "required");
+        else
+            app_err_field(err, "mobile_operator", "operator_unknown");
+    }
+    if (v[APP_F_HOME_PHONE]) {
+        char ph[CORE_PHONE_LEN + 1] = "";
+        enum core_phone_err pe = CORE_PHONE_OK;
+        if (*v[APP_F_HOME_PHONE])
+            pe = core_phone_normalize_any(v[APP_F_HOME_PHONE], strlen(v[APP_F_HOME_PHONE]), ph);
+        if (pe == CORE_PHONE_OK)
+            COPY(a->home_phone, ph);
+        else
+            app_err_field(err, "home_phone", core_phone_err_code(pe));
+    }
+    if (v[APP_F_NOTIFY_BY]) {
+        if (one_of(v[APP_F_NOTIFY_BY], notify))
+            COPY(a->notify_by, v[APP_F_NOTIFY_BY]);
+        else
+            app_err_field(err, "notify_by", "notify_by_unknown");
+    }
+
+    /* The whole form as it would be saved: what is required, and what depends on two
+     * fields (the postal code's first two digits are the province's plate code). */
+    if (!a->unit[0])
+        app_err_field(err, "unit", "required");
+    if (!a->title[0])
+        app_err_field(err, "title", "required");
+    if (!a->address[0])
+        app_err_field(err, "address", "required");
+    if (!a->district[0])
+        app_err_field(err, "district", "required");
+    if (!a->province && province_ok)
+        app_err_field(err, "province", "required");
+    if (!a->postal_code[0]) {
+        app_err_field(err, "postal_code", "required");
+    } else {
+        enum core_postal_err pe = core_postal_check(a->postal_code, strlen(a->postal_code),
+                                                    province_ok ? a->province : 0);
+        if (pe != CORE_POSTAL_OK)
+            app_err_field(err, "postal_code", core_postal_err_code(pe));
+    }
+    if (!a->email[0])
+        app_err_field(err, "email", "required");
+    else if (!core_email_valid(a->email, strlen(a->email)))
+        app_err_field(err, "email", "email_format");
+    if (!a->mobile_phone[0])
+        app_err_field(err, "mobile_phone", "required");
+    if (!a->mobile_operator[0])
+        app_err_field(err, "mobile_operator", "required");
+
+    /* The security word: both copies the same, and the rules; or kept when both are empty
+     * and one is saved. */
+    const char *w = v[APP_F_SECURITY_WORD] ? v[APP_F_SECURITY_WORD] : "";
+    const char *w2 = v[APP_F_SECURITY_WORD_REPEAT] ? v[APP_F_SECURITY_WORD_REPEAT] : "";
+    if (!*w && !*w2) {
+        if (!a->security_word_hash[0])
+            app_err_field(err, "security_word", "required");
+    } else {
+        const char *why = security_word_problem(w, a);
+        if (!*w)
+            app_err_field(err, "security_word", "required");
+        else if (why)
+            app_err_field(err, "security_word", why);
+        if (strcmp(w, w2) != 0)
+            app_err_field(err, "security_word_repeat", *w2 ? "security_word_mismatch" : "required");
+    }
+}
+
+/* Argon2id at OWASP's recommended cost for interactive use (19 MiB, 2 passes): enough to make
+ * guessing from a stolen database slow, cheap enough for a form submit. */
+#define PWHASH_OPS 2
+#define PWHASH_MEM (19u << 20)
+
+static int hash_word(const char *w, char out[STORE_PWHASH_MAX])
+{
+    if (sodium_init() < 0)
+        return -1;
+    return crypto_pwhash_str_alg(out, w, strlen(w), PWHASH_OPS, PWHASH_MEM,
+                                 crypto_pwhash_ALG_ARGON2ID13);
+}
+
+/* True when the editable fields differ (the security word given counts as a change). */
+static bool form_changed(const struct store_application *x, const struct store_application *y,
+                         bool new_word)
+{
+    return new_word || strcmp(x->reason, y->reason) || strcmp(x->card_reader, y->card_reader) ||
+           x->validity_years != y->validity_years || strcmp(x->unit, y->unit) ||
+           strcmp(x->title, y->title) || strcmp(x->address, y->address) ||
+           x->province != y->province || strcmp(x->district, y->district) ||
+           strcmp(x->postal_code, y->postal_code) || strcmp(x->email, y->email) ||
+           strcmp(x->work_phone, y->work_phone) || strcmp(x->work_phone_ext, y->work_phone_ext) ||
+           strcmp(x->mobile_phone, y->mobile_phone) ||
+           strcmp(x->mobile_operator, y->mobile_operator) || strcmp(x->home_phone, y->home_phone) ||
+           strcmp(x->notify_by, y->notify_by);
+}
+
+enum app_status app_application_update(struct store *s, const struct app_portal_cfg *cfg,
+                                       const struct store_session *ss, const struct app_form *f,
+                                       int64_t now, struct app_view *out, struct app_err *err)
+{
+    struct store_application old, a;
+    enum core_app_state st;
+    char actor[32];
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+
+    if (app__load(s, ss, &old, err) != APP_OK)
+        return err->status;
+    if (core_app_state_parse(old.state, &st) != 0 ||
+        (st != CORE_APP_DRAFT && st != CORE_APP_CODE_VERIFIED))
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+
+    a = old;
+    apply_form(cfg, f, &a, err);
+    if (err->nfields)
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+
+    const char *w = f->v[APP_F_SECURITY_WORD];
+    bool new_word = w && *w;
+    if (new_word && hash_word(w, a.security_word_hash) != 0)
+        return app__fail(err, APP_EINTERNAL, NULL);
+
+    /* Confirmed: late is decided now, against the certificate being renewed. */
+    bool has_cert;
+    int64_t not_after;
+    enum core_phase phase;
+    if (app__phase(s, cfg, a.tckn, now, &has_cert, &not_after, &phase, err) != APP_OK)
+        return err->status;
+    a.late = !strcmp(a.reason, "renewal") &&
+             (phase == CORE_PHASE_LATE || (phase == CORE_PHASE_EXPIRED && has_cert));
+    a.confirmed = true;
+    a.confirmed_at = now;
+    a.updated_at = now;
+
+    app__actor(a.tckn, actor);
+    struct store_app_event ev = {now, old.state, core_app_state_code(CORE_APP_DRAFT), "reopen",
+                                 actor};
+    bool reopen = st == CORE_APP_CODE_VERIFIED && form_changed(&old, &a, new_word);
+    if (reopen) {
+        COPY(a.state, core_app_state_code(CORE_APP_DRAFT));
+        a.method[0] = '\0'; /* a new code and a new choice are needed */
+    }
+    enum store_err e = store_tx_begin(s);
+    if (e == STORE_OK)
+        e = store_app_update(s, &a, old.state, reopen ? &ev : NULL);
+    if (e == STORE_OK)
+        e = app__audit(s, now, actor, reopen ? "application.reopen" : "application.confirm",
+                       a.number, NULL);
+    if (e == STORE_OK)
+        e = store_tx_commit(s);
+    else
+        store_tx_rollback(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "saving the application", "no_application", "wrong_state", err);
+    out->app = a;
+    return fill_view(s, cfg, ss, now, out, err);
+}

@@ -1,0 +1,41 @@
+/* eimza — inside the portal's use cases (internal to src/app/portal_*.c): the helpers they
+ * share. Names carry the app__ prefix: not part of the app layer's API. */
+#ifndef EIMZA_APP_PORTAL_INT_H
+#define EIMZA_APP_PORTAL_INT_H
+
+#include "app/portal.h"
+
+/* Fills err for a store failure: ENOTFOUND/ECONFLICT as the caller names them (not_found_code
+ * / conflict_code, with 404 / 409), ENOMEM as a 500, anything else a 503 with store_failed
+ * set. The detail is logged (what + store_last_error, never personal data). */
+enum app_status app__store_err(struct store *s, enum store_err e, const char *what,
+                               const char *not_found_code, const char *conflict_code,
+                               struct app_err *err);
+enum app_status app__fail(struct app_err *err, enum app_status st, const char *code);
+
+/* The actor of audit and timeline rows for an applicant: "applicant:100******46". */
+void app__actor(const char *tckn, char out[32]);
+/* Appends an audit entry (detail may be NULL); returns the store's answer. */
+enum store_err app__audit(struct store *s, int64_t now, const char *actor, const char *action,
+                          const char *object, const char *detail);
+
+/* Random bytes as base64url without padding into out (cap >= 4*n/3+2). -1 on failure. */
+int app__random_b64(size_t nbytes, char *out, size_t cap);
+/* SHA-256 hex of s. -1 on failure. */
+int app__sha256(const char *s, char out[STORE_HASH_HEX + 1]);
+
+/* The session's application: the one it is bound to when that is the person's, else the
+ * person's newest. 404 no_application when there is none. */
+enum app_status app__load(struct store *s, const struct store_session *ss,
+                          struct store_application *out, struct app_err *err);
+
+/* The renewal phase of the person's current certificate now (expired when none is known). */
+enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
+                           int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,
+                           struct app_err *err);
+
+/* Constant-time equality of two NUL-terminated strings of the same length (the length itself
+ * is not secret here: hashes and tokens have fixed lengths). */
+bool app__ct_equal(const char *a, const char *b);
+
+#endif

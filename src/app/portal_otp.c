@@ -1,0 +1,245 @@
+/* eimza — steps 3 and 4 of the portal: the SMS code (see portal.h).
+ *
+ * A code is 6 digits from the CSPRNG. Only SHA-256(salt ":" code) is stored, with a fresh
+ * random salt per code, and the SMS is queued in the outbox (the development outbox in
+ * --dev, the SMS gateway otherwise). The wrong-entry count belongs to the application and
+ * lives for an hour from the first wrong entry: asking for a new code never resets it, so
+ * otp_max_wrong wrong entries void the code and every entry is refused until the hour is over.
+ * Sending is limited by a cool-down between codes and a number of codes per hour.
+ *
+ * Each use case is one transaction that first reads (and on PostgreSQL locks) the application,
+ * so two requests for the same application run one after the other and no wrong entry is
+ * lost to a race.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/portal_int.h"
+#include "core/personnel.h"
+#include "core/tckn.h"
+#include "core/validate.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+#define OTP_DIGITS 6
+#define HOUR       3600
+
+static int otp_hash(const char *salt, const char *code, char out[STORE_HASH_HEX + 1])
+{
+    char in[96];
+    int n = snprintf(in, sizeof in, "%s:%s", salt, code);
+    if (n < 0 || (size_t)n >= sizeof in)
+        return -1;
+    int rc = app__sha256(in, out);
+    sodium_memzero(in, sizeof in);
+    return rc;
+}
+
+/* Windows that have run out start again. */
+static void roll_windows(struct store_otp *o, int64_t now)
+{
+    if (o->wrong_window_start && now >= o->wrong_window_start + HOUR) {
+        o->wrong_window_start = 0;
+        o->wrong_count = 0;
+    }
+    if (o->send_window_start && now >= o->send_window_start + HOUR) {
+        o->send_window_start = 0;
+        o->sends_in_window = 0;
+    }
+}
+
+/* Reads the application (locking it inside the transaction) and checks it may take a code:
+ * a confirmed form, still in draft. */
+static enum app_status load_for_code(struct store *s, const struct store_session *ss,
+                                     struct store_application *a, struct app_err *err)
+{
+    if (app__load(s, ss, a, err) != APP_OK)
+        return err->status;
+    /* read again by id inside the transaction: this read takes the row lock */
+    enum store_err e = store_app_get(s, a->id, a);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "reading the application", "no_application", NULL, err);
+    if (strcmp(a->state, core_app_state_code(CORE_APP_DRAFT)) != 0)
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    if (!a->confirmed)
+        return app__fail(err, APP_ECONFLICT, "form_not_confirmed");
+    return APP_OK;
+}
+
+static enum app_status too_many(struct app_err *err, const char *code, int64_t retry)
+{
+    err->retry_after = retry > 0 ? retry : 1;
+    return app__fail(err, APP_ETOOMANY, code);
+}
+
+enum app_status app_otp_send(struct store *s, const struct app_portal_cfg *cfg,
+                             const struct store_session *ss, int64_t now, struct app_otp_sent *out,
+                             struct app_err *err)
+{
+    const struct core_rules *r = &cfg->rules;
+    struct store_application a;
+    struct store_otp o;
+    struct core_personnel p;
+    char code[OTP_DIGITS + 1], body[512], key[64], actor[32];
+    unsigned char salt[16];
+    enum store_err e;
+
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if ((e = store_tx_begin(s)) != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    if (load_for_code(s, ss, &a, err) != APP_OK)
+        goto fail;
+    /* The number on file, not the one typed into the form: a form cannot redirect the code. */
+    e = store_personnel_get(s, a.tckn, &p);
+    if (e == STORE_ENOTFOUND || (e == STORE_OK && !p.mobile_phone[0])) {
+        app__fail(err, APP_ECONFLICT, "no_mobile_on_file");
+        goto fail;
+    }
+    if (e != STORE_OK || (e = store_otp_get(s, a.id, &o)) != STORE_OK) {
+        app__store_err(s, e, "reading the SMS code state", NULL, NULL, err);
+        goto fail;
+    }
+    roll_windows(&o, now);
+    if (o.wrong_count >= r->otp_max_wrong) {
+        too_many(err, "otp_locked", o.wrong_window_start + HOUR - now);
+        goto fail;
+    }
+    if (o.sent_at && now < o.sent_at + r->otp_cooldown_seconds) {
+        too_many(err, "otp_cooldown", o.sent_at + r->otp_cooldown_seconds - now);
+        goto fail;
+    }
+    if (o.sends_in_window >= r->otp_max_per_hour) {
+        too_many(err, "otp_hourly_limit", o.send_window_start + HOUR - now);
+        goto fail;
+    }
+
+    uint32_t n;
+    if (urand_uniform(1000000, &n) < 0 || urand_bytes(salt, sizeof salt) < 0) {
+        app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
+    }
+    snprintf(code, sizeof code, "%06u", (unsigned)n);
+    sodium_bin2hex(o.salt, sizeof o.salt, salt, sizeof salt);
+    if (otp_hash(o.salt, code, o.code_hash) < 0) {
+        app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
+    }
+    o.seq++;
+    o.sent_at = now;
+    o.expires_at = now + r->otp_ttl_seconds;
+    if (!o.send_window_start)
+        o.send_window_start = now;
+    o.sends_in_window++;
+
+    snprintf(body, sizeof body,
+             "e-imza başvurunuz (%s) için SMS doğrulama kodunuz: %s. Kod %d dakika (%d saniye) "
+             "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
+             a.number, code, (r->otp_ttl_seconds + 59) / 60, r->otp_ttl_seconds);
+    snprintf(key, sizeof key, "otp:%s:%d", a.number, o.seq);
+    struct store_outbox_msg m = {.channel = "sms",
+                                 .recipient = p.mobile_phone,
+                                 .subject = "",
+                                 .body = body,
+                                 .dedupe_key = key};
+    app__actor(a.tckn, actor);
+    bool inserted;
+    if ((e = store_otp_put(s, &o)) != STORE_OK ||
+        (e = store_outbox_put(s, &m, now, &inserted)) != STORE_OK ||
+        (e = app__audit(s, now, actor, "application.otp_sent", a.number, NULL)) != STORE_OK ||
+        (e = store_tx_commit(s)) != STORE_OK) {
+        app__store_err(s, e, "sending an SMS code", NULL, NULL, err);
+        goto fail;
+    }
+    sodium_memzero(code, sizeof code);
+    sodium_memzero(body, sizeof body);
+    core_phone_mask(p.mobile_phone, out->masked_phone);
+    out->expires_in = r->otp_ttl_seconds;
+    out->expires_at = o.expires_at;
+    out->resend_in = r->otp_cooldown_seconds;
+    return APP_OK;
+fail:
+    store_tx_rollback(s);
+    sodium_memzero(code, sizeof code);
+    sodium_memzero(body, sizeof body);
+    return err->status;
+}
+
+enum app_status app_otp_verify(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct store_session *ss, const char *code, int64_t now,
+                               struct app_err *err)
+{
+    const struct core_rules *r = &cfg->rules;
+    struct store_application a;
+    struct store_otp o;
+    char h[STORE_HASH_HEX + 1], actor[32];
+    enum store_err e;
+
+    app_err_clear(err);
+    if ((e = store_tx_begin(s)) != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    if (load_for_code(s, ss, &a, err) != APP_OK)
+        goto fail;
+    if ((e = store_otp_get(s, a.id, &o)) != STORE_OK) {
+        app__store_err(s, e, "reading the SMS code state", NULL, NULL, err);
+        goto fail;
+    }
+    roll_windows(&o, now);
+    if (o.wrong_count >= r->otp_max_wrong) {
+        too_many(err, "otp_locked", o.wrong_window_start + HOUR - now);
+        goto fail;
+    }
+    if (!o.code_hash[0] || now >= o.expires_at) {
+        app__fail(err, APP_EINVAL, "otp_expired");
+        goto fail;
+    }
+
+    /* Anything but the right six digits is a wrong entry (malformed ones too). */
+    bool right = false;
+    size_t len = code ? strlen(code) : 0;
+    if (len == OTP_DIGITS && strspn(code, "0123456789") == OTP_DIGITS) {
+        if (otp_hash(o.salt, code, h) < 0) {
+            app__fail(err, APP_EINTERNAL, NULL);
+            goto fail;
+        }
+        right = app__ct_equal(h, o.code_hash);
+    }
+    app__actor(a.tckn, actor);
+    if (!right) {
+        if (!o.wrong_window_start)
+            o.wrong_window_start = now;
+        o.wrong_count++;
+        if (o.wrong_count >= r->otp_max_wrong)
+            o.code_hash[0] = '\0'; /* void */
+        if ((e = store_otp_put(s, &o)) != STORE_OK || (e = store_tx_commit(s)) != STORE_OK) {
+            app__store_err(s, e, "counting a wrong SMS code", NULL, NULL, err);
+            goto fail;
+        }
+        ulog(ULOG_INFO, "otp.wrong", "application=%s wrong=%d", a.number, o.wrong_count);
+        err->remaining = r->otp_max_wrong - o.wrong_count;
+        if (err->remaining <= 0) {
+            err->remaining = 0;
+            err->retry_after = o.wrong_window_start + HOUR - now;
+        }
+        return app__fail(err, APP_EINVAL, "otp_wrong");
+    }
+
+    /* Right: the code is used up, and the application moves on with its event. */
+    struct store_application next = a;
+    snprintf(next.state, sizeof next.state, "%s", core_app_state_code(CORE_APP_CODE_VERIFIED));
+    next.updated_at = now;
+    o.code_hash[0] = '\0';
+    struct store_app_event ev = {now, a.state, next.state, "code_verified", actor};
+    if ((e = store_otp_put(s, &o)) != STORE_OK ||
+        (e = store_app_update(s, &next, a.state, &ev)) != STORE_OK ||
+        (e = app__audit(s, now, actor, "application.code_verified", a.number, NULL)) != STORE_OK ||
+        (e = store_tx_commit(s)) != STORE_OK) {
+        app__store_err(s, e, "verifying the SMS code", "no_application", "wrong_state", err);
+        goto fail;
+    }
+    return APP_OK;
+fail:
+    store_tx_rollback(s);
+    return err->status;
+}

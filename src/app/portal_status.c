@@ -1,0 +1,209 @@
+/* eimza — after the code: the content to sign, the signing method (step 5) and the status
+ * page's data (see portal.h). The content is rendered by core/content.c from the saved
+ * application only; the status says, in Turkish, where the application is, what happens next
+ * and whom to call. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/portal_int.h"
+#include "core/content.h"
+#include "util/log.h"
+
+enum app_status app_content(struct store *s, const struct store_session *ss, struct ubuf *out,
+                            struct app_err *err)
+{
+    struct store_application a;
+    app_err_clear(err);
+    if (app__load(s, ss, &a, err) != APP_OK)
+        return err->status;
+    if (!strcmp(a.state, core_app_state_code(CORE_APP_DRAFT)))
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    struct core_content c = {
+        .first_name = a.first_name,
+        .last_name = a.last_name,
+        .tckn = a.tckn,
+        .email = a.email,
+        .address = a.address,
+        .postal_code = a.postal_code,
+        .district = a.district,
+        .province = a.province,
+        .institution_name = a.institution_name,
+        .number = a.number,
+        .created_at = a.created_at,
+    };
+    if (core_content_render(&c, out) < 0)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    return APP_OK;
+}
+
+enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *cfg,
+                                  const struct store_session *ss, const char *method, int64_t now,
+                                  struct store_application *out, struct app_err *err)
+{
+    struct store_application a;
+    char actor[32];
+    app_err_clear(err);
+    if (!method || (strcmp(method, "esign") && strcmp(method, "wet"))) {
+        app_err_field(err, "method", method && *method ? "method_unknown" : "required");
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+    }
+    if (app__load(s, ss, &a, err) != APP_OK)
+        return err->status;
+    if (strcmp(a.state, core_app_state_code(CORE_APP_CODE_VERIFIED)) != 0)
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    bool has_cert;
+    int64_t not_after;
+    enum core_phase phase;
+    if (app__phase(s, cfg, a.tckn, now, &has_cert, &not_after, &phase, err) != APP_OK)
+        return err->status;
+    bool wet = !strcmp(method, "wet");
+    if (!(core_allowed_methods(phase) & (wet ? CORE_METHOD_WET : CORE_METHOD_ESIGN)))
+        return app__fail(err, APP_ECONFLICT, "signing_method_not_allowed");
+
+    struct store_application next = a;
+    snprintf(next.method, sizeof next.method, "%s", method);
+    next.updated_at = now;
+    if (wet)
+        snprintf(next.state, sizeof next.state, "%s",
+                 core_app_state_code(CORE_APP_AWAITING_ORIGINAL));
+    app__actor(a.tckn, actor);
+    /* esign does not move the state (the signature will); the choice still goes on the
+     * timeline. */
+    struct store_app_event ev = {now, a.state, next.state, wet ? "wet_chosen" : "esign_chosen",
+                                 actor};
+    enum store_err e = store_tx_begin(s);
+    if (e == STORE_OK)
+        e = store_app_update(s, &next, a.state, &ev);
+    if (e == STORE_OK)
+        e = app__audit(s, now, actor, wet ? "application.wet_chosen" : "application.esign_chosen",
+                       a.number, NULL);
+    if (e == STORE_OK)
+        e = store_tx_commit(s);
+    else
+        store_tx_rollback(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "saving the signing method", "no_application", "wrong_state",
+                              err);
+    if (out)
+        *out = next;
+    return APP_OK;
+}
+
+/* ---- status -------------------------------------------------------------------------------- */
+
+static const struct {
+    const char *event, *label;
+} event_labels[] = {
+    {"created", "Başvuru oluşturuldu"},
+    {"reopen", "Form yeniden düzenlendi"},
+    {"code_verified", "SMS kodu doğrulandı"},
+    {"esign_chosen", "E-imzalı başvuru (Yöntem 1) seçildi"},
+    {"wet_chosen", "Islak imzalı başvuru (Yöntem 2) seçildi"},
+    {"signed", "Başvuru e-imza ile imzalandı"},
+    {"paper_received", "Islak imzalı form teslim alındı"},
+    {"approve", "Başvuru onaylandı"},
+    {"reject", "Başvuru reddedildi"},
+    {"order", "Kart üretimi başladı"},
+    {"ship", "Kart kargoya verildi"},
+    {"deliver", "Kart teslim edildi"},
+    {"cert_in_use", "Yeni sertifika kullanılmaya başlandı"},
+    {"cancel", "Başvuru iptal edildi"},
+};
+
+const char *app_event_label_tr(const char *event)
+{
+    for (size_t i = 0; i < sizeof event_labels / sizeof event_labels[0]; i++)
+        if (!strcmp(event_labels[i].event, event))
+            return event_labels[i].label;
+    return event;
+}
+
+#define CALL_CENTRE "Kamu SM çağrı merkezi: 444 5 576"
+
+static const char *next_step(const struct store_application *a, enum core_app_state st)
+{
+    switch (st) {
+    case CORE_APP_DRAFT:
+        return a->confirmed ? "Cep telefonunuza SMS doğrulama kodu isteyip gelen kodu giriniz."
+                            : "Başvuru formunu kontrol edip eksikleri tamamlayınız ve "
+                              "kaydediniz; ardından SMS doğrulama kodu isteyiniz.";
+    case CORE_APP_CODE_VERIFIED:
+        return !strcmp(a->method, "esign")
+                   ? "İmzalanacak içeriği e-imza kartınızla imzalayınız (Yöntem 1: E-İmzalı "
+                     "Başvuru)."
+                   : "İmza yöntemini seçiniz: Yöntem 1: E-İmzalı Başvuru ya da Yöntem 2: Islak "
+                     "İmzalı Başvuru.";
+    case CORE_APP_AWAITING_ORIGINAL:
+        return "Başvuru formunu yazdırıp ıslak imzayla imzalayınız ve posta ile gönderiniz; form "
+               "ulaştığında başvurunuz onaya sunulacaktır.";
+    case CORE_APP_SUBMITTED:
+        return "Başvurunuz il DYS yöneticisinin onayını bekliyor; sonuç size bildirilecektir.";
+    case CORE_APP_APPROVED:
+        return "Başvurunuz onaylandı; kartınız üretilecek ve onaydan sonra 10-15 gün içinde "
+               "kurye ile formdaki adrese teslim edilecektir.";
+    case CORE_APP_REJECTED:
+        return "Başvurunuz reddedildi; ret gerekçesine göre kayıtlarınızı güncelletip yeniden "
+               "başvurabilirsiniz.";
+    case CORE_APP_IN_PRODUCTION:
+        return "Kartınız üretimde; kargoya verildiğinde size bildirilecektir.";
+    case CORE_APP_SHIPPED:
+        return "Kartınız kargoya verildi; kurye formdaki adrese teslim edecektir.";
+    case CORE_APP_DELIVERED:
+        return "Kartınız teslim edildi; yeni kartınızla e-imzanızı kullanmaya başlayabilirsiniz.";
+    case CORE_APP_COMPLETED:
+        return "Başvurunuz tamamlandı; yeni sertifikanız kullanımda.";
+    case CORE_APP_CANCELLED:
+        return "Başvurunuz iptal edildi; gerekirse yeni bir başvuru yapabilirsiniz.";
+    case CORE_APP__STATE_COUNT:
+        break;
+    }
+    return "";
+}
+
+static int collect(void *ctx, const struct store_app_event *ev)
+{
+    struct app_status_view *v = ctx;
+    if (v->nevents >= APP_STATUS_EVENTS_MAX)
+        return 1;
+    struct app_status_event *e = &v->events[v->nevents++];
+    e->at = ev->at;
+    snprintf(e->from, sizeof e->from, "%.23s", ev->from);
+    snprintf(e->to, sizeof e->to, "%.23s", ev->to);
+    snprintf(e->event, sizeof e->event, "%.23s", ev->event);
+    e->label = app_event_label_tr(e->event); /* static text, or e->event itself */
+    return 0;
+}
+
+enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct store_session *ss, int64_t now,
+                               struct app_status_view *out, struct app_err *err)
+{
+    enum core_app_state st;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if (app__load(s, ss, &out->app, err) != APP_OK)
+        return err->status;
+    if (core_app_state_parse(out->app.state, &st) != 0) {
+        ulog(ULOG_ERROR, "portal.state", "application=%s state=unknown", out->app.number);
+        return app__fail(err, APP_EINTERNAL, NULL);
+    }
+    enum store_err e = store_app_events(s, out->app.id, collect, out);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "reading the timeline", NULL, NULL, err);
+
+    out->label = core_app_state_label_tr(st);
+    out->next = next_step(&out->app, st);
+    out->contact = "Sorularınız için " CALL_CENTRE ".";
+    if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
+        int64_t approved = 0;
+        for (size_t i = 0; i < out->nevents; i++)
+            if (!strcmp(out->events[i].event, "approve"))
+                approved = out->events[i].at;
+        if (approved && now >= approved + (int64_t)cfg->rules.delivery_expected_days * 86400) {
+            out->delivery_overdue = true;
+            out->contact = "Kartınız onaydan sonraki beklenen süre içinde ulaşmadı; lütfen Kamu "
+                           "SM çağrı merkezini (444 5 576) arayınız.";
+        }
+    }
+    return APP_OK;
+}

@@ -1,0 +1,85 @@
+/* eimza — what the applicant API's handlers and the pages share (see h_api.h): the portal's
+ * settings, the clock, the session from a Bearer token or the cookie with the CSRF rule, and
+ * the session cookie. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "web/h_api.h"
+
+static struct app_portal_cfg portal_cfg;
+static pthread_once_t portal_cfg_once = PTHREAD_ONCE_INIT;
+
+static void portal_cfg_init(void)
+{
+    app_portal_cfg_default(&portal_cfg);
+}
+
+const struct app_portal_cfg *web_portal_cfg(void)
+{
+    pthread_once(&portal_cfg_once, portal_cfg_init);
+    return &portal_cfg;
+}
+
+int64_t web_portal_now(const struct web_req *rq)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (web_req_dev(rq)) {
+        const char *off = getenv("EIMZA_TEST_NOW_OFFSET");
+        if (off && *off)
+            now += (int64_t)strtoll(off, NULL, 10);
+    }
+    return now;
+}
+
+/* The token of "Authorization: Bearer <token>", or NULL. */
+static const char *bearer(const struct web_req *rq)
+{
+    const char *h = web_req_header(rq, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return *h ? h : NULL;
+}
+
+enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struct store_session *ss,
+                                const char **token_out, struct app_err *err)
+{
+    const char *token = bearer(rq);
+    bool by_cookie = false;
+    if (!token) {
+        token = web_req_cookie(rq, WEB_SESSION_COOKIE);
+        by_cookie = token != NULL;
+    }
+    if (token_out)
+        *token_out = token;
+    enum app_status st =
+        app_session_auth(web_req_store(rq), web_portal_cfg(), token, web_portal_now(rq), ss, err);
+    if (st != APP_OK)
+        return st;
+    const char *m = web_req_method(rq);
+    if (by_cookie && strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
+        const char *csrf = web_req_header(rq, "X-CSRF-Token");
+        if (!app_csrf_ok(ss, csrf) && !app_csrf_ok(ss, form_csrf)) {
+            err->status = APP_EFORBIDDEN;
+            err->code = "csrf_invalid";
+            return err->status;
+        }
+    }
+    return APP_OK;
+}
+
+int web_portal_set_cookie(struct web_req *rq, const char *token, int max_age)
+{
+    char v[256];
+    snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+             WEB_SESSION_COOKIE, token ? token : "", token ? max_age : 0,
+             web_req_tls(rq) ? "; Secure" : "");
+    return web_reply_header(rq, "Set-Cookie", v);
+}

@@ -1,0 +1,377 @@
+/* eimza — the message catalogue's texts (web/). See i18n.h.
+ *
+ * One row per enum web_msg, written with designated initializers so a row can never land on
+ * the wrong key; test_i18n.c checks that every key has a name and both texts, that names
+ * are unique snake_case, that texts are valid UTF-8 without markup, and that placeholders
+ * agree between the languages. Turkish texts that applicants know from the old portal are
+ * kept word for word (brief.md); do not "improve" them.
+ */
+#include "web/i18n.h"
+
+#include <string.h>
+
+struct web_msg_row {
+    const char *name;
+    const char *tr;
+    const char *en;
+};
+
+#define CALL_CENTRE "444 5 576"
+
+static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
+    [WEB_MSG_NONE] = {"", "", ""},
+
+    /* ---- the layout */
+    [WEB_MSG_SERVICE_NAME] = {"service_name", "Nitelikli Elektronik Sertifika Başvurusu",
+                              "Qualified Electronic Certificate Application"},
+    [WEB_MSG_SKIP_LINK] = {"skip_link", "Ana içeriğe geç", "Skip to main content"},
+    [WEB_MSG_LANG_OTHER] = {"lang_other", "English", "Türkçe"},
+    [WEB_MSG_LANG_OTHER_CODE] = {"lang_other_code", "en", "tr"},
+    [WEB_MSG_FOOTER_CALL_CENTRE] = {"footer_call_centre", "Kamu SM Çağrı Merkezi: " CALL_CENTRE,
+                                    "Kamu SM call centre: " CALL_CENTRE},
+    [WEB_MSG_FOOTER_CARD_LATE] = {"footer_card_late",
+                                  "Kartınız onaydan sonra 15 gün içinde elinize ulaşmazsa çağrı "
+                                  "merkezini arayınız.",
+                                  "If your card has not reached you 15 days after approval, call "
+                                  "the call centre."},
+    [WEB_MSG_FOOTER_PRIVACY] = {"footer_privacy", "Kişisel verilerin korunması",
+                                "Personal data protection"},
+    [WEB_MSG_FOOTER_OPERATOR] = {"footer_operator",
+                                 "Bu portal, Milli Eğitim Bakanlığı personelinin e-imza "
+                                 "sertifikası yenileme başvuruları içindir.",
+                                 "This portal is for the e-signature certificate renewals of "
+                                 "the staff of the Ministry of National Education."},
+    [WEB_MSG_TITLE_ERROR_PREFIX] = {"title_error_prefix", "Hata: ", "Error: "},
+    [WEB_MSG_ERROR_SUMMARY_TITLE] = {"error_summary_title", "Bir sorun var", "There is a problem"},
+    [WEB_MSG_ERROR_PREFIX] = {"error_prefix", "Hata:", "Error:"},
+    [WEB_MSG_OPTIONAL] = {"optional", "(isteğe bağlı)", "(optional)"},
+    [WEB_MSG_SELECT_PLACEHOLDER] = {"select_placeholder", "Seçiniz", "Choose"},
+
+    /* ---- the step indicator */
+    [WEB_MSG_STEPS_LABEL] = {"steps_label", "Başvuru adımları", "Application steps"},
+    [WEB_MSG_STEP_COUNTER] = {"step_counter", "Adım {0} / {1}", "Step {0} of {1}"},
+    [WEB_MSG_STEP_DONE] = {"step_done", "Tamamlandı:", "Done:"},
+    [WEB_MSG_STEPS_OVERVIEW] = {"steps_overview",
+                                "Başvuru beş adımdan oluşur:", "The application has five steps:"},
+    [WEB_MSG_STEPS_ALL_DONE] = {"steps_all_done", "Bütün adımlar tamamlandı", "All steps are done"},
+    [WEB_MSG_STEP_1] = {"step_1", "Giriş", "Log in"},
+    [WEB_MSG_STEP_2] = {"step_2", "Başvuru Formu", "Application form"},
+    [WEB_MSG_STEP_3] = {"step_3", "SMS Onay Kodu", "SMS confirmation code"},
+    [WEB_MSG_STEP_4] = {"step_4", "SMS Doğrulama Kodu", "Enter the SMS code"},
+    [WEB_MSG_STEP_5] = {"step_5", "Başvuruyu İmzalama", "Sign the application"},
+
+    /* ---- words from the old portal (brief.md) */
+    [WEB_MSG_CAPTCHA] = {"captcha", "Resimdeki Yazıyı Giriniz", "Type the text in the image"},
+    [WEB_MSG_TCKN] = {"tckn", "Kimlik No", "Turkish ID number (T.C. Kimlik No)"},
+    [WEB_MSG_FIRST_NAME] = {"first_name", "Ad", "First name"},
+    [WEB_MSG_LAST_NAME] = {"last_name", "Soyad", "Last name"},
+    [WEB_MSG_BIRTH_PLACE] = {"birth_place", "Doğum Yeri", "Place of birth"},
+    [WEB_MSG_BIRTH_DATE] = {"birth_date", "Doğum Tarihi", "Date of birth"},
+    [WEB_MSG_LOGIN] = {"login", "Giriş", "Log in"},
+    [WEB_MSG_FORM_TITLE] = {"form_title", "Başvuru Formu", "Application form"},
+    [WEB_MSG_SECTION_APPLICATION] = {"section_application", "Başvuru Bilgileri",
+                                     "Application details"},
+    [WEB_MSG_SECTION_PERSONAL] = {"section_personal", "Kişisel Bilgiler", "Personal details"},
+    [WEB_MSG_SECTION_INSTITUTION] = {"section_institution", "Kurum Bilgileri",
+                                     "Institution details"},
+    [WEB_MSG_SECTION_CONTACT] = {"section_contact", "İletişim Bilgileri", "Contact details"},
+    [WEB_MSG_SECURITY_WORD] = {"security_word", "Güvenlik sözcüğü", "Security word"},
+    [WEB_MSG_SECURITY_WORD_REPEAT] = {"security_word_repeat", "Güvenlik sözcüğü (Tekrar)",
+                                      "Security word (again)"},
+    [WEB_MSG_PHONE_NUMBER] = {"phone_number", "Telefon Numaranız", "Your phone number"},
+    [WEB_MSG_SEND] = {"send", "Gönder", "Send"},
+    [WEB_MSG_OTP_REMAINING] = {"otp_remaining",
+                               "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre {0} Saniye",
+                               "Time left before your SMS code expires: {0} seconds"},
+    [WEB_MSG_OTP_CODE] = {"otp_code", "SMS Doğrulama Kodu", "SMS verification code"},
+    [WEB_MSG_OK] = {"ok", "Tamam", "OK"},
+    [WEB_MSG_CANCEL] = {"cancel", "İptal", "Cancel"},
+    [WEB_MSG_METHOD_1] = {"method_1", "Yöntem 1: E-İmzalı Başvuru",
+                          "Method 1: apply with your e-signature"},
+    [WEB_MSG_METHOD_2] = {"method_2", "Yöntem 2: Islak İmzalı Başvuru",
+                          "Method 2: apply with a handwritten signature"},
+    [WEB_MSG_SIGNED_CONTENT] = {"signed_content", "İmzalanan İçerik", "Content to be signed"},
+    [WEB_MSG_SIGN] = {"sign", "İmzala", "Sign"},
+    [WEB_MSG_CARD_TYPE] = {"card_type", "Lütfen İşlem Yapılacak Kart Tipini Seçiniz",
+                           "Please choose the type of card to use"},
+    [WEB_MSG_RESULT] = {"result", "Başvuru Sonucu", "Application result"},
+    [WEB_MSG_SIGN_DONE] = {"sign_done", "Başvuru İmzalama İşlemi Başarıyla Bitirildi",
+                           "The application was signed successfully"},
+    [WEB_MSG_DECLARATION] = {"declaration",
+                             "Aşağıda yazılı bütün bilgilerin doğru olduğunu, aksi halde doğacak "
+                             "bütün zararlardan sorumlu olduğumu beyan ederim. Bu formdaki "
+                             "bilgilere göre şahsıma bir nitelikli elektronik sertifika "
+                             "hazırlanmasını talep ederim.",
+                             "I declare that all the information below is true and that I am "
+                             "liable for any damage otherwise. I request that a qualified "
+                             "electronic certificate be prepared for me on the basis of the "
+                             "information in this form."},
+
+    /* ---- the login page */
+    [WEB_MSG_LOGIN_TITLE] = {"login_title", "Kimlik bilgilerinizle giriş yapınız",
+                             "Log in with your identity details"},
+    [WEB_MSG_TCKN_HINT] = {"tckn_hint", "11 haneli T.C. Kimlik Numaranız",
+                           "Your 11-digit T.C. Kimlik No"},
+    [WEB_MSG_BIRTH_DATE_HINT] = {"birth_date_hint", "Nüfus kaydınızdaki doğum tarihiniz",
+                                 "As in the civil registry"},
+    [WEB_MSG_CAPTCHA_IMAGE_ALT] = {"captcha_image_alt",
+                                   "Doğrulama resmi. Okuyamıyorsanız sesli dinleyebilirsiniz.",
+                                   "Verification image. If you cannot read it, listen to it."},
+    [WEB_MSG_CAPTCHA_NEW] = {"captcha_new", "Yeni resim", "New image"},
+    [WEB_MSG_CAPTCHA_AUDIO] = {"captcha_audio", "Sesli dinle", "Listen"},
+    [WEB_MSG_CAPTCHA_HINT] = {"captcha_hint",
+                              "Resmi okuyamıyorsanız yeni bir resim isteyebilir ya da yazıyı "
+                              "sesli dinleyebilirsiniz.",
+                              "If you cannot read the image, ask for a new one or listen to "
+                              "the text."},
+
+    /* ---- the application form */
+    [WEB_MSG_APPLICATION_NUMBER] = {"application_number", "Başvuru No: {0}",
+                                    "Application number: {0}"},
+    [WEB_MSG_REASON] = {"reason", "Başvuru Nedeni", "Reason for applying"},
+    [WEB_MSG_REASON_RENEWAL] = {"reason_renewal", "Yenileme", "Renewal"},
+    [WEB_MSG_REASON_RENEWAL_HINT] = {"reason_renewal_hint",
+                                     "Yeni sertifika, şu ankinin süresi bitince başlar.",
+                                     "The new certificate starts when the current one ends."},
+    [WEB_MSG_REASON_LOST] = {"reason_lost", "Kayıp/Çalıntı", "Lost or stolen"},
+    [WEB_MSG_REASON_LOST_HINT] = {"reason_lost_hint", "Şu anki sertifika önce iptal edilir.",
+                                  "The current certificate is revoked first."},
+    [WEB_MSG_REASON_OTHER] = {"reason_other", "Diğer", "Other"},
+    [WEB_MSG_REASON_OTHER_HINT] = {"reason_other_hint", "Ek bir sertifika hazırlanır.",
+                                   "An additional certificate is prepared."},
+    [WEB_MSG_CARD_READER] = {"card_reader", "Kart Okuyucu Tipi", "Card reader type"},
+    [WEB_MSG_CARD_READER_NONE] = {"card_reader_none", "İstenmedi", "Not needed"},
+    [WEB_MSG_CARD_READER_MINI] = {"card_reader_mini", "Mini Kart Okuyucu", "Mini card reader"},
+    [WEB_MSG_VALIDITY] = {"validity", "Sertifika Süresi", "Certificate validity"},
+    [WEB_MSG_VALIDITY_1] = {"validity_1", "1 Yıl", "1 year"},
+    [WEB_MSG_VALIDITY_2] = {"validity_2", "2 Yıl", "2 years"},
+    [WEB_MSG_VALIDITY_3] = {"validity_3", "3 Yıl", "3 years"},
+    [WEB_MSG_SECURITY_WORD_HINT] = {"security_word_hint",
+                                    "Çağrı merkezi, örneğin sertifikanızı iptal ettirmek "
+                                    "istediğinizde kimliğinizi bu sözcükle doğrular. En az 6 "
+                                    "karakter olmalıdır; kimseyle paylaşmayınız.",
+                                    "The call centre asks for this word to confirm who you are, "
+                                    "for example when you want your certificate revoked. Use at "
+                                    "least 6 characters and share it with nobody."},
+    [WEB_MSG_INSTITUTION_NAME] = {"institution_name", "Kurum Adı", "Institution"},
+    [WEB_MSG_INSTITUTION_HINT] = {"institution_hint",
+                                  "Kurum Adı hatalı ise lütfen kurumunuzla iletişime geçiniz.",
+                                  "If the institution is wrong, please contact your "
+                                  "institution."},
+    [WEB_MSG_REGISTRY_NO] = {"registry_no", "Kurum Sicil No", "Staff registry number"},
+    [WEB_MSG_UNIT] = {"unit", "Çalıştığı Birim", "Unit"},
+    [WEB_MSG_JOB_TITLE] = {"job_title", "Unvan", "Job title"},
+    [WEB_MSG_ADDRESS] = {"address", "Kurum/Birim Adresi", "Address of the institution or unit"},
+    [WEB_MSG_PROVINCE] = {"province", "İl", "Province"},
+    [WEB_MSG_DISTRICT] = {"district", "İlçe", "District"},
+    [WEB_MSG_POSTAL_CODE] = {"postal_code", "Posta Kodu", "Postal code"},
+    [WEB_MSG_POSTAL_CODE_HINT] = {"postal_code_hint",
+                                  "5 haneli; ilk iki hanesi ilin plaka kodudur (Batman için "
+                                  "72xxx).",
+                                  "5 digits; the first two are the province's plate code "
+                                  "(72xxx for Batman)."},
+    [WEB_MSG_EMAIL] = {"email", "E-posta", "E-mail"},
+    [WEB_MSG_WORK_PHONE] = {"work_phone", "İş Telefonu", "Work phone"},
+    [WEB_MSG_WORK_PHONE_NUMBER] = {"work_phone_number", "Numara", "Number"},
+    [WEB_MSG_WORK_PHONE_EXT] = {"work_phone_ext", "Dahili", "Extension"},
+    [WEB_MSG_MOBILE_PHONE] = {"mobile_phone", "Cep Telefonu", "Mobile phone"},
+    [WEB_MSG_MOBILE_PHONE_HINT] = {"mobile_phone_hint",
+                                   "Numaralar taşınabildiği için operatörünüzü ayrıca seçiniz.",
+                                   "Numbers can move between operators, so choose your operator "
+                                   "too."},
+    [WEB_MSG_MOBILE_OPERATOR] = {"mobile_operator", "Mobil Operatör", "Mobile operator"},
+    [WEB_MSG_OPERATOR_TURKCELL] = {"operator_turkcell", "Turkcell", "Turkcell"},
+    [WEB_MSG_OPERATOR_VODAFONE] = {"operator_vodafone", "Vodafone", "Vodafone"},
+    [WEB_MSG_OPERATOR_TURK_TELEKOM] = {"operator_turk_telekom", "Türk Telekom", "Türk Telekom"},
+    [WEB_MSG_HOME_PHONE] = {"home_phone", "Ev Telefonu", "Home phone"},
+    [WEB_MSG_NOTIFY_BY] = {"notify_by", "Bildirim Tercihi", "How to notify you"},
+    [WEB_MSG_NOTIFY_EMAIL] = {"notify_email", "E-posta", "E-mail"},
+    [WEB_MSG_NOTIFY_SMS] = {"notify_sms", "SMS", "SMS"},
+    [WEB_MSG_NOTIFY_BOTH] = {"notify_both", "E-posta ve SMS", "E-mail and SMS"},
+    [WEB_MSG_READONLY_HINT] = {"readonly_hint",
+                               "Bu bilgi personel kaydınızdan gelir ve burada değiştirilemez.",
+                               "This comes from your personnel record and cannot be changed "
+                               "here."},
+    [WEB_MSG_CONFIRM_FORM] = {"confirm_form", "Kaydet ve devam et", "Save and continue"},
+    [WEB_MSG_INELIGIBLE_WARNING] = {"ineligible_warning",
+                                    "Personel kayıtlarınıza göre başvurunuz şu anda "
+                                    "onaylanamaz: {0} Başvurunuzu yine de gönderebilirsiniz; "
+                                    "kayıtlarınız güncellenince değerlendirilir.",
+                                    "According to your personnel record your application cannot "
+                                    "be approved now: {0} You can still send it; it is "
+                                    "considered once your record is updated."},
+
+    /* ---- the SMS code */
+    [WEB_MSG_OTP_SENT] = {"otp_sent", "SMS Doğrulama Kodu {0} numaralı telefonunuza gönderildi.",
+                          "The SMS verification code was sent to your phone {0}."},
+    [WEB_MSG_OTP_WRONG_NUMBER] = {"otp_wrong_number",
+                                  "Telefon numaranız yanlışsa " CALL_CENTRE
+                                  " numaralı Kamu SM çağrı merkezini arayınız.",
+                                  "If this phone number is wrong, call the Kamu SM call centre "
+                                  "on " CALL_CENTRE "."},
+    [WEB_MSG_OTP_EXPIRED] = {"otp_expired", "Kodun süresi doldu. Lütfen yeni bir kod isteyiniz.",
+                             "The code has expired. Please ask for a new one."},
+    [WEB_MSG_OTP_CODE_HINT] = {"otp_code_hint", "SMS ile gelen 6 haneli kodu yazınız.",
+                               "Type the 6-digit code from the SMS."},
+    [WEB_MSG_OTP_NEW_CODE] = {"otp_new_code", "Yeni kod gönder", "Send a new code"},
+
+    /* ---- signing and status */
+    [WEB_MSG_METHOD_TITLE] = {"method_title", "İmzalama yöntemini seçiniz", "Choose how to sign"},
+    [WEB_MSG_METHOD_1_HINT] = {"method_1_hint",
+                               "Şu anki e-imza kartınızla hemen imzalarsınız. Kart PIN'iniz "
+                               "gerekir; üç kez yanlış girilen PIN kartı kilitler.",
+                               "You sign now with your current e-signature card. You need its "
+                               "PIN; three wrong PINs lock the card."},
+    [WEB_MSG_METHOD_2_HINT] = {"method_2_hint",
+                               "Formu yazdırıp elle imzalar ve posta ile gönderirsiniz. "
+                               "Sertifikanızın süresi dolduysa bu yöntemi kullanınız.",
+                               "You print the form, sign it by hand and send it by post. Use "
+                               "this method if your certificate has expired."},
+    [WEB_MSG_STATUS_TITLE] = {"status_title", "Başvurunuzun durumu", "Where your application is"},
+    [WEB_MSG_STATUS_NEXT] = {"status_next", "Sonraki adım", "What happens next"},
+    [WEB_MSG_CONTINUE] = {"continue", "Devam et", "Continue"},
+    [WEB_MSG_BACK] = {"back", "Geri", "Back"},
+
+    /* ---- the landing page */
+    [WEB_MSG_LANDING_TITLE] = {"landing_title", "E-imza sertifikanızı yenileyin",
+                               "Renew your e-signature certificate"},
+    [WEB_MSG_LANDING_LEAD] = {"landing_lead",
+                              "Görevinizde kullandığınız nitelikli elektronik sertifikanın "
+                              "(e-imza) yenilenmesi için Kamu Sertifikasyon Merkezine (Kamu SM) "
+                              "buradan başvurabilirsiniz. İl DYS yöneticiniz başvurunuzu "
+                              "onayladıktan sonra yeni kartınız kargo ile formdaki adrese "
+                              "gönderilir.",
+                              "Apply here to the Public Certification Centre (Kamu SM) to "
+                              "renew the qualified electronic certificate (e-signature) you use "
+                              "in your job. Once your provincial DYS administrator approves "
+                              "the application, your new card is sent by courier to the "
+                              "address on the form."},
+    [WEB_MSG_LANDING_WHO] = {"landing_who",
+                             "Sertifikanız üç yıl geçerlidir; bitişinden üç ay önce size "
+                             "e-posta ve SMS ile haber verilir. Görevine devam eden ve e-imza "
+                             "hakkı süren personel, sertifikası bitmeden en geç bir ay önce "
+                             "başvurmalıdır.",
+                             "Your certificate is valid for three years; you are told by e-mail "
+                             "and SMS three months before it ends. Staff who are still in "
+                             "service and entitled to an e-signature must apply at the latest "
+                             "one month before it ends."},
+    [WEB_MSG_LANDING_DEADLINE] = {"landing_deadline",
+                                  "Sertifikanızın süresi dolduysa yalnızca ıslak imzalı "
+                                  "başvuru yapabilirsiniz.",
+                                  "If your certificate has already expired, you can only apply "
+                                  "with a handwritten signature."},
+    [WEB_MSG_LANDING_BEFORE_TITLE] = {"landing_before_title", "Başlamadan önce",
+                                      "Before you start"},
+    [WEB_MSG_LANDING_NEED_CARD] = {"landing_need_card",
+                                   "E-imzalı başvuru için şu anki e-imza kartınızı kart "
+                                   "okuyucuya takınız ve PIN'inizi hazır bulundurunuz.",
+                                   "To apply with your e-signature, put your current card in "
+                                   "the card reader and have its PIN ready."},
+    [WEB_MSG_LANDING_NEED_PHONE] = {"landing_need_phone",
+                                    "Kayıtlı cep telefonunuzu yanınızda bulundurunuz: "
+                                    "başvurunuzu onaylamanız için SMS ile bir kod gönderilir.",
+                                    "Keep your registered mobile phone with you: a code is sent "
+                                    "to it by SMS to confirm your application."},
+    [WEB_MSG_LANDING_NEED_TIME] = {"landing_need_time",
+                                   "Başvuru yaklaşık 10 dakika sürer. Uzun süre işlem "
+                                   "yapmazsanız güvenliğiniz için oturumunuz kapanır.",
+                                   "Applying takes about 10 minutes. If you do nothing for a "
+                                   "long time, you are logged out for your safety."},
+    [WEB_MSG_LANDING_START] = {"landing_start", "Başvuruya başla", "Start your application"},
+    [WEB_MSG_LANDING_AFTER_TITLE] = {"landing_after_title", "Başvurudan sonra", "After you apply"},
+    [WEB_MSG_LANDING_AFTER] = {"landing_after",
+                               "İl DYS yöneticiniz başvurunuzu MEBBİS personel kayıtlarınıza "
+                               "göre inceler. Onaydan sonra 10–15 gün içinde yeni kartınız "
+                               "kargo ile gelir. Başvurunuzun nerede olduğunu bu portalda "
+                               "görebilirsiniz.",
+                               "Your provincial DYS administrator checks the application "
+                               "against your MEBBİS personnel record. Within 10 to 15 days of "
+                               "approval your new card arrives by courier. You can follow "
+                               "your application on this portal."},
+    [WEB_MSG_LANDING_INELIGIBLE] = {"landing_ineligible",
+                                    "Görevlendirmeniz sona erdiyse ya da uzatıldığı halde "
+                                    "e-personel modülüne girilmediyse başvurunuz onaylanmaz: "
+                                    "önce il/ilçe milli eğitim özlük biriminizle görüşerek "
+                                    "kayıtlarınızı güncelletiniz.",
+                                    "If your assignment has ended, or was extended but the "
+                                    "extension was never entered in the e-personel module, "
+                                    "your application is not approved: first ask your "
+                                    "provincial or district personnel unit to update your "
+                                    "records."},
+    [WEB_MSG_KVKK_TITLE] = {"kvkk_title", "Kişisel verilerinizin korunması (KVKK aydınlatma metni)",
+                            "Your personal data (privacy notice under KVKK)"},
+    [WEB_MSG_KVKK_WHAT] = {"kvkk_what",
+                           "Başvurunuz için T.C. Kimlik Numaranız, adınız, soyadınız, doğum "
+                           "yeriniz ve tarihiniz, kurum bilgileriniz ve iletişim bilgileriniz "
+                           "(adres, e-posta, telefon) işlenir. Güvenlik sözcüğünüz yalnızca "
+                           "geri çevrilemez bir özet olarak saklanır.",
+                           "For your application we process your T.C. Kimlik No, first and last "
+                           "name, place and date of birth, institution details and contact "
+                           "details (address, e-mail, phone). Your security word is kept only "
+                           "as an irreversible hash."},
+    [WEB_MSG_KVKK_WHY] = {"kvkk_why",
+                          "Bu veriler 6698 sayılı Kişisel Verilerin Korunması Kanunu ve 5070 "
+                          "sayılı Elektronik İmza Kanunu uyarınca yalnızca kimliğinizi "
+                          "doğrulamak, başvurunuzu değerlendirmek, sertifikanızı üretmek ve "
+                          "kartınızı size ulaştırmak için kullanılır; yalnızca başvurunuzu "
+                          "onaylayacak yetkili ve Kamu SM ile paylaşılır ve saklama süresi "
+                          "dolunca silinir.",
+                          "Under the Personal Data Protection Law no. 6698 and the Electronic "
+                          "Signature Law no. 5070, these data are used only to confirm who you "
+                          "are, consider your application, produce your certificate and "
+                          "deliver your card; they are shared only with the official who "
+                          "approves your application and with Kamu SM, and are deleted when "
+                          "their retention period ends."},
+    [WEB_MSG_KVKK_RIGHTS] =
+        {"kvkk_rights",
+         "Kanunun 11. maddesindeki haklarınız için (verilerinize erişmek, "
+         "düzeltilmesini ya da silinmesini istemek) kurumunuza ya da " CALL_CENTRE
+         " numaralı çağrı merkezine başvurabilirsiniz.",
+         "For your rights under article 11 of the law (to see your data, "
+         "or to have it corrected or deleted), contact your institution or "
+         "the call centre on " CALL_CENTRE "."},
+
+    /* ---- the component sample page (--dev only) */
+    [WEB_MSG_DEMO_TITLE] = {"demo_title", "Bileşen örnekleri (yalnızca geliştirme)",
+                            "Component samples (development only)"},
+    [WEB_MSG_DEMO_LEAD] = {"demo_lead",
+                           "Bu sayfa yalnızca --dev ile çalışan sunucuda açılır ve portalın "
+                           "form bileşenlerini hatalı değerlerle gösterir.",
+                           "This page exists only on a server running with --dev; it shows "
+                           "the portal's form components with wrong values."},
+    [WEB_MSG_DEMO_SAVED] = {"demo_saved", "Form hatasız gönderildi.",
+                            "The form was sent without errors."},
+    [WEB_MSG_DEMO_COUNTDOWN_TITLE] = {"demo_countdown_title", "Geri sayım", "Countdown"},
+    [WEB_MSG_DEMO_SIGNED_SAMPLE] = {"demo_signed_sample",
+                                    "AD: AYŞE\nSOYAD: YILMAZ\nTC KİMLİK NUMARASI: 10000000146",
+                                    "AD: AYŞE\nSOYAD: YILMAZ\nTC KİMLİK NUMARASI: 10000000146"},
+};
+
+const char *web_msg(enum web_msg key, enum core_lang lang)
+{
+    if ((unsigned)key >= WEB_MSG_COUNT_ || !web_msgs[key].tr)
+        return "";
+    return lang == CORE_LANG_EN ? web_msgs[key].en : web_msgs[key].tr;
+}
+
+const char *web_msg_name(enum web_msg key)
+{
+    if ((unsigned)key >= WEB_MSG_COUNT_ || !web_msgs[key].name)
+        return "";
+    return web_msgs[key].name;
+}
+
+enum web_msg web_msg_find(const char *name)
+{
+    if (!name || !*name)
+        return WEB_MSG_NONE;
+    for (unsigned i = 1; i < WEB_MSG_COUNT_; i++)
+        if (web_msgs[i].name && !strcmp(web_msgs[i].name, name))
+            return (enum web_msg)i;
+    return WEB_MSG_NONE;
+}
+
+const char *web_lang_code(enum core_lang lang)
+{
+    return lang == CORE_LANG_EN ? "en" : "tr";
+}

@@ -1,0 +1,194 @@
+/* eimza — the message catalogue of the portal's pages (web/): every word a page shows comes
+ * from here, in Turkish and in English.
+ *
+ * A message is named by an enum value (so a misspelt key is a compile error, not an empty
+ * page) and has a stable snake_case name for tests and logs. Turkish is the portal's
+ * language; the Turkish texts keep the exact words applicants know from the old portal
+ * (shared/design/brief.md, "Words the users already know"). Texts are plain text: the page
+ * writer (web/page.h) escapes them like any other text, so a message can never carry markup.
+ * A text may hold placeholders {0}, {1}, ... in ascending order (the same ones, in the same
+ * order, in both languages): web_page_msg_args() fills them with escaped values and
+ * web_page_msg_part() writes the text between them, for markup around a value.
+ *
+ * Messages for refusals (why a value is wrong) are not here: they come from core/reason.h
+ * with their stable codes, and the pages show them as they are.
+ */
+#ifndef EIMZA_WEB_I18N_H
+#define EIMZA_WEB_I18N_H
+
+#include <stddef.h>
+
+#include "core/reason.h"
+
+enum web_msg {
+    WEB_MSG_NONE = 0, /* no message (an optional hint left out); writes nothing */
+
+    /* ---- the layout */
+    WEB_MSG_SERVICE_NAME,
+    WEB_MSG_SKIP_LINK,
+    WEB_MSG_LANG_OTHER,      /* the name of the other language, in that language */
+    WEB_MSG_LANG_OTHER_CODE, /* "en" on Turkish pages, "tr" on English ones */
+    WEB_MSG_FOOTER_CALL_CENTRE,
+    WEB_MSG_FOOTER_CARD_LATE,
+    WEB_MSG_FOOTER_PRIVACY,
+    WEB_MSG_FOOTER_OPERATOR,
+    WEB_MSG_TITLE_ERROR_PREFIX,
+    WEB_MSG_ERROR_SUMMARY_TITLE,
+    WEB_MSG_ERROR_PREFIX,
+    WEB_MSG_OPTIONAL,
+    WEB_MSG_SELECT_PLACEHOLDER,
+
+    /* ---- the step indicator */
+    WEB_MSG_STEPS_LABEL,
+    WEB_MSG_STEP_COUNTER, /* {0}: this step, {1}: the number of steps */
+    WEB_MSG_STEP_DONE,    /* read out before a finished step's name */
+    WEB_MSG_STEPS_OVERVIEW,
+    WEB_MSG_STEPS_ALL_DONE,
+    WEB_MSG_STEP_1,
+    WEB_MSG_STEP_2,
+    WEB_MSG_STEP_3,
+    WEB_MSG_STEP_4,
+    WEB_MSG_STEP_5,
+
+    /* ---- words from the old portal (brief.md) */
+    WEB_MSG_CAPTCHA,
+    WEB_MSG_TCKN,
+    WEB_MSG_FIRST_NAME,
+    WEB_MSG_LAST_NAME,
+    WEB_MSG_BIRTH_PLACE,
+    WEB_MSG_BIRTH_DATE,
+    WEB_MSG_LOGIN,
+    WEB_MSG_FORM_TITLE,
+    WEB_MSG_SECTION_APPLICATION,
+    WEB_MSG_SECTION_PERSONAL,
+    WEB_MSG_SECTION_INSTITUTION,
+    WEB_MSG_SECTION_CONTACT,
+    WEB_MSG_SECURITY_WORD,
+    WEB_MSG_SECURITY_WORD_REPEAT,
+    WEB_MSG_PHONE_NUMBER,
+    WEB_MSG_SEND,
+    WEB_MSG_OTP_REMAINING, /* {0}: seconds left */
+    WEB_MSG_OTP_CODE,
+    WEB_MSG_OK,
+    WEB_MSG_CANCEL,
+    WEB_MSG_METHOD_1,
+    WEB_MSG_METHOD_2,
+    WEB_MSG_SIGNED_CONTENT,
+    WEB_MSG_SIGN,
+    WEB_MSG_CARD_TYPE,
+    WEB_MSG_RESULT,
+    WEB_MSG_SIGN_DONE,
+    WEB_MSG_DECLARATION,
+
+    /* ---- the login page */
+    WEB_MSG_LOGIN_TITLE,
+    WEB_MSG_TCKN_HINT,
+    WEB_MSG_BIRTH_DATE_HINT,
+    WEB_MSG_CAPTCHA_IMAGE_ALT,
+    WEB_MSG_CAPTCHA_NEW,
+    WEB_MSG_CAPTCHA_AUDIO,
+    WEB_MSG_CAPTCHA_HINT,
+
+    /* ---- the application form */
+    WEB_MSG_APPLICATION_NUMBER, /* {0}: the number */
+    WEB_MSG_REASON,
+    WEB_MSG_REASON_RENEWAL,
+    WEB_MSG_REASON_RENEWAL_HINT,
+    WEB_MSG_REASON_LOST,
+    WEB_MSG_REASON_LOST_HINT,
+    WEB_MSG_REASON_OTHER,
+    WEB_MSG_REASON_OTHER_HINT,
+    WEB_MSG_CARD_READER,
+    WEB_MSG_CARD_READER_NONE,
+    WEB_MSG_CARD_READER_MINI,
+    WEB_MSG_VALIDITY,
+    WEB_MSG_VALIDITY_1,
+    WEB_MSG_VALIDITY_2,
+    WEB_MSG_VALIDITY_3,
+    WEB_MSG_SECURITY_WORD_HINT,
+    WEB_MSG_INSTITUTION_NAME,
+    WEB_MSG_INSTITUTION_HINT,
+    WEB_MSG_REGISTRY_NO,
+    WEB_MSG_UNIT,
+    WEB_MSG_JOB_TITLE,
+    WEB_MSG_ADDRESS,
+    WEB_MSG_PROVINCE,
+    WEB_MSG_DISTRICT,
+    WEB_MSG_POSTAL_CODE,
+    WEB_MSG_POSTAL_CODE_HINT,
+    WEB_MSG_EMAIL,
+    WEB_MSG_WORK_PHONE,
+    WEB_MSG_WORK_PHONE_NUMBER,
+    WEB_MSG_WORK_PHONE_EXT,
+    WEB_MSG_MOBILE_PHONE,
+    WEB_MSG_MOBILE_PHONE_HINT,
+    WEB_MSG_MOBILE_OPERATOR,
+    WEB_MSG_OPERATOR_TURKCELL,
+    WEB_MSG_OPERATOR_VODAFONE,
+    WEB_MSG_OPERATOR_TURK_TELEKOM,
+    WEB_MSG_HOME_PHONE,
+    WEB_MSG_NOTIFY_BY,
+    WEB_MSG_NOTIFY_EMAIL,
+    WEB_MSG_NOTIFY_SMS,
+    WEB_MSG_NOTIFY_BOTH,
+    WEB_MSG_READONLY_HINT,
+    WEB_MSG_CONFIRM_FORM,
+    WEB_MSG_INELIGIBLE_WARNING,
+
+    /* ---- the SMS code */
+    WEB_MSG_OTP_SENT,
+    WEB_MSG_OTP_WRONG_NUMBER,
+    WEB_MSG_OTP_EXPIRED,
+    WEB_MSG_OTP_CODE_HINT,
+    WEB_MSG_OTP_NEW_CODE,
+
+    /* ---- signing and status */
+    WEB_MSG_METHOD_TITLE,
+    WEB_MSG_METHOD_1_HINT,
+    WEB_MSG_METHOD_2_HINT,
+    WEB_MSG_STATUS_TITLE,
+    WEB_MSG_STATUS_NEXT,
+    WEB_MSG_CONTINUE,
+    WEB_MSG_BACK,
+
+    /* ---- the landing page */
+    WEB_MSG_LANDING_TITLE,
+    WEB_MSG_LANDING_LEAD,
+    WEB_MSG_LANDING_WHO,
+    WEB_MSG_LANDING_DEADLINE,
+    WEB_MSG_LANDING_BEFORE_TITLE,
+    WEB_MSG_LANDING_NEED_CARD,
+    WEB_MSG_LANDING_NEED_PHONE,
+    WEB_MSG_LANDING_NEED_TIME,
+    WEB_MSG_LANDING_START,
+    WEB_MSG_LANDING_AFTER_TITLE,
+    WEB_MSG_LANDING_AFTER,
+    WEB_MSG_LANDING_INELIGIBLE,
+    WEB_MSG_KVKK_TITLE,
+    WEB_MSG_KVKK_WHAT,
+    WEB_MSG_KVKK_WHY,
+    WEB_MSG_KVKK_RIGHTS,
+
+    /* ---- the component sample page (--dev only) */
+    WEB_MSG_DEMO_TITLE,
+    WEB_MSG_DEMO_LEAD,
+    WEB_MSG_DEMO_SAVED,
+    WEB_MSG_DEMO_COUNTDOWN_TITLE,
+    WEB_MSG_DEMO_SIGNED_SAMPLE,
+
+    WEB_MSG_COUNT_ /* not a message: the number of entries */
+};
+
+/* The text of key in lang ("" for WEB_MSG_NONE and for an unknown key). Never NULL. */
+const char *web_msg(enum web_msg key, enum core_lang lang);
+
+/* The stable snake_case name of key ("" for WEB_MSG_NONE), e.g. "service_name". */
+const char *web_msg_name(enum web_msg key);
+
+/* The key named name, or WEB_MSG_NONE. */
+enum web_msg web_msg_find(const char *name);
+
+/* The language code of lang as written in <html lang>: "tr" or "en". */
+const char *web_lang_code(enum core_lang lang);
+
+#endif

@@ -1,0 +1,197 @@
+// eimza — helpers for the end-to-end tests (tests/e2e/*.test.mjs, run by tests/e2e/run.sh):
+// launching Debian's Chromium through playwright-core, watching a page for console errors,
+// Content-Security-Policy violations, script errors and failed loads, a small accessibility
+// check of our own, and screenshots kept as artefacts.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.EIMZA_E2E_URL;
+export const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
+if (!BASE) {
+  throw new Error('EIMZA_E2E_URL is not set: run the tests through tests/e2e/run.sh');
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 667 };
+
+// The machine's network is closed: without the background-networking flags Chromium keeps
+// trying to reach Google's hosts. Playwright gives every launch a new, empty profile
+// directory (--user-data-dir) of its own and removes it afterwards.
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.EIMZA_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+// A new context and page. opts: viewport, locale (sets Accept-Language), js (false turns
+// scripts off), fakeClock (installs Playwright's clock before any page script runs).
+// Returns { context, page, problems }: problems collects, as readable strings, every console
+// error, uncaught script error, CSP violation, dialog (alert) and failed or 4xx/5xx load of
+// anything but the page itself.
+export async function open(browser, opts = {}) {
+  const context = await browser.newContext({
+    viewport: opts.viewport || DESKTOP,
+    locale: opts.locale || 'tr-TR',
+    javaScriptEnabled: opts.js !== false,
+  });
+  const page = await context.newPage();
+  const problems = [];
+  if (opts.fakeClock) {
+    await page.clock.install();
+  }
+  // runs before the page's own scripts, outside the page's CSP (injected by the browser)
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') {
+      problems.push(`console ${msg.type()}: ${msg.text()}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`script error: ${err.message}`));
+  page.on('dialog', async (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    await d.dismiss();
+  });
+  page.on('requestfailed', (req) => problems.push(`load failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    const req = res.request();
+    if (res.status() >= 400 && !req.isNavigationRequest()) {
+      problems.push(`load ${res.status()}: ${res.url()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+// Saves a full-page screenshot as ARTIFACTS/NAME.png.
+export async function screenshot(page, name) {
+  if (!ARTIFACTS) {
+    return;
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// What a basic accessibility review finds wrong with the page, as strings (empty: nothing).
+// Not axe, but the rules the portal's pages must keep: <html lang>, a title, one h1 and no
+// skipped heading level, every form control labelled by text, images with alt, ids unique,
+// every aria-describedby/labelledby and every in-page link pointing at an element that
+// exists, radios grouped in a fieldset with a legend, buttons and links with text, fields
+// marked aria-invalid pointing at their error message, a <main id="main"> for the skip
+// link, and no inline style or script (the CSP would block them anyway).
+export async function a11yProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const text = (el) => (el ? el.textContent.replace(/\s+/g, ' ').trim() : '');
+    const short = (el) => el.outerHTML.slice(0, 100);
+
+    const lang = document.documentElement.getAttribute('lang');
+    if (!lang || !/^(tr|en)$/.test(lang)) problems.push(`<html lang="${lang}">`);
+    if (!document.title.trim()) problems.push('empty <title>');
+    const h1 = document.querySelectorAll('h1');
+    if (h1.length !== 1) problems.push(`${h1.length} <h1> elements, not one`);
+    let last = 0;
+    for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+      const level = Number(h.tagName[1]);
+      if (last && level > last + 1) problems.push(`heading level skipped before ${short(h)}`);
+      if (!text(h)) problems.push(`empty heading ${short(h)}`);
+      last = level;
+    }
+    if (!document.querySelector('main#main')) problems.push('no <main id="main">');
+
+    for (const img of document.querySelectorAll('img')) {
+      if (!img.hasAttribute('alt')) problems.push(`image without alt: ${short(img)}`);
+    }
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
+      const byLabel = [...(el.labels || [])].some((l) => text(l));
+      const byAria =
+        (el.getAttribute('aria-label') || '').trim() ||
+        (el.getAttribute('aria-labelledby') || '')
+          .split(/\s+/)
+          .some((id) => text(document.getElementById(id)));
+      if (!byLabel && !byAria) problems.push(`control without a label: ${short(el)}`);
+      if (el.type === 'radio') {
+        const fs = el.closest('fieldset');
+        if (!fs || !text(fs.querySelector(':scope > legend'))) {
+          problems.push(`radio outside a fieldset with a legend: ${short(el)}`);
+        }
+      }
+    }
+    const ids = new Map();
+    for (const el of document.querySelectorAll('[id]')) {
+      ids.set(el.id, (ids.get(el.id) || 0) + 1);
+    }
+    for (const [id, n] of ids) if (n > 1) problems.push(`id "${id}" used ${n} times`);
+    for (const attr of ['aria-describedby', 'aria-labelledby']) {
+      for (const el of document.querySelectorAll(`[${attr}]`)) {
+        for (const id of el.getAttribute(attr).split(/\s+/).filter(Boolean)) {
+          if (!document.getElementById(id)) problems.push(`${attr} names missing id "${id}"`);
+        }
+      }
+    }
+    for (const el of document.querySelectorAll('[aria-invalid="true"]')) {
+      const named = (el.getAttribute('aria-describedby') || '').split(/\s+/);
+      if (!named.some((id) => document.getElementById(id)?.classList.contains('field-error'))) {
+        problems.push(`aria-invalid without an error message: ${short(el)}`);
+      }
+    }
+    for (const el of document.querySelectorAll('button, a[href]')) {
+      if (!text(el) && !(el.getAttribute('aria-label') || '').trim()) {
+        problems.push(`button or link without text: ${short(el)}`);
+      }
+    }
+    for (const a of document.querySelectorAll('a[href^="#"]')) {
+      const id = decodeURIComponent(a.getAttribute('href').slice(1));
+      if (id && !document.getElementById(id)) problems.push(`link to missing #${id}`);
+    }
+    if (document.querySelector('[style]')) problems.push('an element has a style attribute');
+    for (const s of document.querySelectorAll('script')) {
+      if (!s.src) problems.push('an inline <script>');
+    }
+    for (const s of document.querySelectorAll('style')) problems.push('a <style> element');
+    return problems;
+  });
+}
+
+// Runs action (a click or key press that sends a form) and waits until the page it leads to
+// has loaded. A form posted to its own URL leaves nothing in the URL to wait for, and
+// waitForLoadState() would answer for the old page: the old document is marked and the
+// wait is for a document without the mark.
+export async function submitAndWait(page, action) {
+  await page.evaluate(() => {
+    window.__eimzaOldPage = true;
+  });
+  await action();
+  await page.waitForFunction(() => !window.__eimzaOldPage && document.readyState === 'complete');
+}
+
+// Polls cond() until it is true or ms pass; returns its last value.
+export async function eventually(cond, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await cond();
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// True when the page scrolls sideways (the phone test).
+export async function scrollsSideways(page) {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+  );
+}

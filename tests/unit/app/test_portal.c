@@ -1,0 +1,861 @@
+/* eimza — the portal's use cases (app/portal.h) with "now" passed in, on a temporary SQLite
+ * store: the captcha's single use and expiry, the login's equal answers and lock-outs, session
+ * timeouts, the form's per-field rules, the SMS code's limits (cool-down, hourly limit, wrong
+ * entries never reset by a new code, expiry), the content bytes, the method and the status. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/portal.h"
+#include "core/content.h"
+#include "core/date.h"
+#include "core/personnel.h"
+#include "core/tckn.h"
+
+#define T0    1750000000 /* 2025-06-15 15:06:40 UTC */
+#define DAY   86400
+#define TCKN  "10000000146"
+#define OTHER "10000000078" /* valid, never on record */
+
+struct fx {
+    char dir[64], path[96], url[128];
+    struct store *s;
+    struct app_portal_cfg cfg;
+};
+
+static void add_person(struct store *s, const char *tckn, const char *mobile)
+{
+    struct core_personnel p;
+    core_personnel_clear(&p);
+    snprintf(p.tckn, sizeof p.tckn, "%s", tckn);
+    snprintf(p.first_name, sizeof p.first_name, "Ayşegül");
+    snprintf(p.last_name, sizeof p.last_name, "Işık");
+    snprintf(p.birth_place, sizeof p.birth_place, "Batman");
+    assert_int_equal(core_date_from_ymd(1980, 3, 15, &p.birth_date), 0);
+    snprintf(p.institution_name, sizeof p.institution_name, "Batman İl Milli Eğitim Müdürlüğü");
+    p.province = 72;
+    snprintf(p.district, sizeof p.district, "Merkez");
+    snprintf(p.unit, sizeof p.unit, "Bilgi İşlem");
+    snprintf(p.title, sizeof p.title, "Öğretmen");
+    p.duty = CORE_DUTY_ACTIVE;
+    p.entitled = true;
+    snprintf(p.email, sizeof p.email, "ayse.isik@meb.gov.tr");
+    snprintf(p.mobile_phone, sizeof p.mobile_phone, "%s", mobile);
+    assert_int_equal(store_personnel_import_begin(s), STORE_OK);
+    assert_int_equal(store_personnel_import_row(s, &p), STORE_OK);
+    assert_int_equal(store_personnel_import_commit(s, NULL), STORE_OK);
+}
+
+static void add_cert(struct store *s, const char *tckn, int64_t not_before, int64_t not_after)
+{
+    struct core_certificate c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.fingerprint, sizeof c.fingerprint, "%064lld", (long long)not_after);
+    snprintf(c.tckn, sizeof c.tckn, "%s", tckn);
+    snprintf(c.serial, sizeof c.serial, "%llX", (long long)not_after);
+    snprintf(c.issuer, sizeof c.issuer, "CN=Test CA");
+    c.not_before = not_before;
+    c.not_after = not_after;
+    static const unsigned char der[] = {0x30, 0x00};
+    assert_int_equal(store_certificate_put(s, &c, der, sizeof der, NULL), STORE_OK);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/eimza-portal.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+    char err[256];
+    if (store_open(f->url, &f->s, err, sizeof err) != STORE_OK ||
+        store_migrate(f->s, NULL, NULL) != STORE_OK)
+        return -1;
+    app_portal_cfg_default(&f->cfg);
+    add_person(f->s, TCKN, "5321234567");
+    add_cert(f->s, TCKN, T0 - 1035 * DAY, T0 + 60 * DAY); /* in the renewal window */
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The first column of the first row of sql, as text. */
+static void query(struct fx *f, const char *sql, char *out, size_t n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static long query_long(struct fx *f, const char *sql)
+{
+    char buf[64];
+    query(f, sql, buf, sizeof buf);
+    return strtol(buf, NULL, 10);
+}
+
+static bool has_field(const struct app_err *e, const char *field, const char *code)
+{
+    for (size_t i = 0; i < e->nfields; i++)
+        if (!strcmp(e->fields[i].field, field) && !strcmp(e->fields[i].code, code))
+            return true;
+    return false;
+}
+
+/* ---- captcha ------------------------------------------------------------------------------- */
+
+static void test_captcha(void **state)
+{
+    struct fx *f = *state;
+    struct app_captcha c, p;
+    struct app_err err;
+    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
+    assert_int_equal(strlen(c.id), APP_CAPTCHA_ID_LEN);
+    assert_int_equal(strlen(c.text), APP_CAPTCHA_LEN);
+    for (size_t i = 0; i < APP_CAPTCHA_LEN; i++)
+        assert_non_null(strchr(APP_CAPTCHA_ALPHABET, c.text[i]));
+    assert_int_equal(c.expires_at, T0 + 300);
+
+    assert_int_equal(app_captcha_peek(f->s, c.id, T0 + 10, &p, &err), APP_OK);
+    assert_string_equal(p.text, c.text);
+    assert_true(p.seed == c.seed); /* the same picture every time */
+    assert_int_equal(app_captcha_peek(f->s, c.id, T0 + 300, &p, &err), APP_ENOTFOUND);
+
+    /* right answer in lower case with spaces around: accepted once */
+    char lower[16];
+    snprintf(lower, sizeof lower, " %s ", c.text);
+    for (char *q = lower; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    assert_int_equal(app_captcha_check(f->s, c.id, lower, T0 + 20, &err), APP_OK);
+    assert_int_equal(app_captcha_check(f->s, c.id, c.text, T0 + 21, &err), APP_EINVAL);
+    assert_string_equal(err.code, "captcha_expired"); /* reused */
+    assert_int_equal(app_captcha_peek(f->s, c.id, T0 + 22, &p, &err), APP_ENOTFOUND);
+
+    /* a wrong answer uses it up too */
+    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
+    assert_int_equal(app_captcha_check(f->s, c.id, "XXXXX", T0 + 1, &err), APP_EINVAL);
+    assert_string_equal(err.code, strcmp(c.text, "XXXXX") ? "captcha_wrong" : "captcha_expired");
+    assert_int_equal(app_captcha_check(f->s, c.id, c.text, T0 + 2, &err), APP_EINVAL);
+    assert_string_equal(err.code, "captcha_expired");
+
+    /* expired */
+    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
+    assert_int_equal(app_captcha_check(f->s, c.id, c.text, T0 + 300, &err), APP_EINVAL);
+    assert_string_equal(err.code, "captcha_expired");
+    /* unknown */
+    assert_int_equal(app_captcha_check(f->s, "0123456789abcdef0123456789abcdef", "AAAAA", T0, &err),
+                     APP_EINVAL);
+    assert_string_equal(err.code, "captcha_expired");
+}
+
+/* ---- login --------------------------------------------------------------------------------- */
+
+static enum app_status login_as(struct fx *f, int64_t now, const char *addr, const char *tckn,
+                                const char *first, const char *last, const char *place,
+                                const char *date, struct app_login_ok *ok, struct app_err *err)
+{
+    struct app_captcha c;
+    assert_int_equal(app_captcha_new(f->s, &f->cfg, now, &c, err), APP_OK);
+    struct app_login_req rq = {tckn, first, last, place, date, c.id, c.text};
+    return app_login(f->s, &f->cfg, &rq, addr, now, ok, err);
+}
+
+static enum app_status login_ok(struct fx *f, int64_t now, struct app_login_ok *ok)
+{
+    struct app_err err;
+    return login_as(f, now, "10.0.0.1", TCKN, "Ayşegül", "Işık", "Batman", "1980-03-15", ok, &err);
+}
+
+static void test_login(void **state)
+{
+    struct fx *f = *state;
+    struct app_login_ok ok;
+    struct app_err err;
+
+    /* Turkish case folding: "AYŞEGÜL" / "ışık" / "BATMAN" are the record's names */
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.1", TCKN, "AYŞEGÜL", "ışık", "BATMAN", "1980-03-15", &ok, &err),
+        APP_OK);
+    assert_int_equal(strlen(ok.token), APP_TOKEN_LEN);
+    assert_int_equal(strlen(ok.csrf), APP_CSRF_LEN);
+    assert_int_equal(ok.expires_at, T0 + f->cfg.session_lifetime);
+    /* the token is not in the database; its hash is */
+    char sql[256], buf[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM sessions WHERE token_hash LIKE '%%%s%%'",
+             ok.token);
+    assert_int_equal(query_long(f, sql), 0);
+    assert_int_equal(query_long(f, "SELECT count(*) FROM sessions"), 1);
+    query(f, "SELECT actor FROM audit_log WHERE action = 'login'", buf, sizeof buf);
+    assert_string_equal(buf, "applicant:100******46");
+
+    /* "AYSEGÜL" is not "AYŞEGÜL": ş is not s */
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.1", TCKN, "AYSEGÜL", "Işık", "Batman", "1980-03-15", &ok, &err),
+        APP_EAUTH);
+    assert_string_equal(err.code, "login_failed");
+
+    /* malformed input: invalid_fields, naming each field */
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.1", "10000000147", "", "Işık", "Batman", "1980-02-30", &ok, &err),
+        APP_EINVAL);
+    assert_string_equal(err.code, "invalid_fields");
+    assert_true(has_field(&err, "tckn", "tckn_checksum"));
+    assert_true(has_field(&err, "first_name", "required"));
+    assert_true(has_field(&err, "birth_date", "date_format"));
+    assert_int_equal(err.nfields, 3);
+
+    /* even a malformed request uses the captcha up */
+    struct app_captcha c;
+    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
+    struct app_login_req bad = {"1", "Ayşegül", "Işık", "Batman", "1980-03-15", c.id, c.text};
+    assert_int_equal(app_login(f->s, &f->cfg, &bad, "10.0.0.1", T0, &ok, &err), APP_EINVAL);
+    assert_string_equal(err.code, "invalid_fields");
+    struct app_login_req good = {TCKN, "Ayşegül", "Işık", "Batman", "1980-03-15", c.id, c.text};
+    assert_int_equal(app_login(f->s, &f->cfg, &good, "10.0.0.1", T0, &ok, &err), APP_EINVAL);
+    assert_string_equal(err.code, "captcha_expired");
+}
+
+/* Every identity failure answers alike: wrong name, wrong date, wrong place, no record. */
+static void test_login_same_answer(void **state)
+{
+    struct fx *f = *state;
+    struct app_login_ok ok;
+    struct app_err a, b, c, d;
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.2", TCKN, "Fatma", "Işık", "Batman", "1980-03-15", &ok, &a),
+        APP_EAUTH);
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.2", TCKN, "Ayşegül", "Işık", "Batman", "1980-03-16", &ok, &b),
+        APP_EAUTH);
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.2", TCKN, "Ayşegül", "Işık", "Siirt", "1980-03-15", &ok, &c),
+        APP_EAUTH);
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.2", OTHER, "Ayşegül", "Işık", "Batman", "1980-03-15", &ok, &d),
+        APP_EAUTH);
+    const struct app_err *all[] = {&a, &b, &c, &d};
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(all[i]->code, "login_failed");
+        assert_int_equal(all[i]->nfields, 0);
+        assert_int_equal(all[i]->retry_after, 0);
+    }
+}
+
+static void test_login_lockouts(void **state)
+{
+    struct fx *f = *state;
+    struct app_login_ok ok;
+    struct app_err err;
+    /* five failures for one person lock that person (any address) for the window */
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(login_as(f, T0, i % 2 ? "10.0.0.3" : "10.0.0.4", TCKN, "Yanlış", "Işık",
+                                  "Batman", "1980-03-15", &ok, &err),
+                         APP_EAUTH);
+    assert_int_equal(
+        login_as(f, T0 + 5, "10.0.0.5", TCKN, "Ayşegül", "Işık", "Batman", "1980-03-15", &ok, &err),
+        APP_ETOOMANY);
+    assert_string_equal(err.code, "too_many_attempts");
+    int64_t ws = T0 - T0 % 900;
+    assert_int_equal(err.retry_after, ws + 900 - (T0 + 5));
+    assert_true(err.retry_after > 0);
+    /* the lock-out is audited, with the number masked */
+    char buf[128];
+    query(f, "SELECT object FROM audit_log WHERE action = 'login.lockout'", buf, sizeof buf);
+    assert_string_equal(buf, "100******46");
+    /* another person is not locked; the window's end unlocks */
+    add_person(f->s, OTHER, "5329998877");
+    assert_int_equal(login_as(f, T0 + 5, "10.0.0.5", OTHER, "Ayşegül", "Işık", "Batman",
+                              "1980-03-15", &ok, &err),
+                     APP_OK);
+    assert_int_equal(login_as(f, ws + 900, "10.0.0.5", TCKN, "Ayşegül", "Işık", "Batman",
+                              "1980-03-15", &ok, &err),
+                     APP_OK);
+
+    /* an address: wrong captchas count too */
+    f->cfg.login_max_per_addr = 3;
+    for (int i = 0; i < 3; i++) {
+        struct app_captcha c;
+        assert_int_equal(app_captcha_new(f->s, &f->cfg, ws + 1000, &c, &err), APP_OK);
+        struct app_login_req rq = {TCKN, "Ayşegül", "Işık", "Batman", "1980-03-15", c.id, "22222"};
+        assert_int_equal(app_login(f->s, &f->cfg, &rq, "10.9.9.9", ws + 1000, &ok, &err),
+                         APP_EINVAL);
+    }
+    assert_int_equal(login_as(f, ws + 1000, "10.9.9.9", TCKN, "Ayşegül", "Işık", "Batman",
+                              "1980-03-15", &ok, &err),
+                     APP_ETOOMANY);
+    assert_int_equal(login_as(f, ws + 1000, "10.9.9.8", TCKN, "Ayşegül", "Işık", "Batman",
+                              "1980-03-15", &ok, &err),
+                     APP_OK);
+}
+
+/* ---- sessions ------------------------------------------------------------------------------ */
+
+static void test_sessions(void **state)
+{
+    struct fx *f = *state;
+    struct app_login_ok ok;
+    struct app_err err;
+    struct store_session ss;
+    assert_int_equal(login_ok(f, T0, &ok), APP_OK);
+    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, T0 + 10, &ss, &err), APP_OK);
+    assert_string_equal(ss.subject, TCKN);
+    assert_true(app_csrf_ok(&ss, ok.csrf));
+    assert_false(app_csrf_ok(&ss, "nope"));
+    assert_false(app_csrf_ok(&ss, ""));
+    assert_false(app_csrf_ok(&ss, NULL));
+    /* active: each request within the idle time keeps it alive ... */
+    for (int64_t t = T0 + 1000; t < T0 + 5000; t += 1000)
+        assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, t, &ss, &err), APP_OK);
+    /* ... up to the absolute end */
+    int64_t t = T0 + 5000;
+    for (; t < T0 + f->cfg.session_lifetime; t += 1000)
+        assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, t, &ss, &err), APP_OK);
+    assert_int_equal(
+        app_session_auth(f->s, &f->cfg, ok.token, T0 + f->cfg.session_lifetime, &ss, &err),
+        APP_EAUTH);
+    assert_string_equal(err.code, "session_required");
+
+    /* idle */
+    assert_int_equal(login_ok(f, T0, &ok), APP_OK);
+    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, T0 + f->cfg.session_idle, &ss, &err),
+                     APP_EAUTH);
+    /* logout, and garbage */
+    assert_int_equal(login_ok(f, T0, &ok), APP_OK);
+    assert_int_equal(app_logout(f->s, ok.token, &err), APP_OK);
+    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, T0 + 1, &ss, &err), APP_EAUTH);
+    assert_int_equal(app_session_auth(f->s, &f->cfg, "short", T0, &ss, &err), APP_EAUTH);
+    assert_int_equal(app_session_auth(f->s, &f->cfg, NULL, T0, &ss, &err), APP_EAUTH);
+}
+
+/* ---- the form ------------------------------------------------------------------------------ */
+
+static void session(struct fx *f, int64_t now, struct store_session *ss)
+{
+    struct app_login_ok ok;
+    struct app_err err;
+    assert_int_equal(login_ok(f, now, &ok), APP_OK);
+    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, now, ss, &err), APP_OK);
+}
+
+static void good_form(struct app_form *fm)
+{
+    memset(fm, 0, sizeof *fm);
+    fm->v[APP_F_REASON] = "renewal";
+    fm->v[APP_F_CARD_READER] = "mini kart okuyucu";
+    fm->v[APP_F_VALIDITY_YEARS] = "2";
+    fm->v[APP_F_SECURITY_WORD] = "Mavi Kelebek 7";
+    fm->v[APP_F_SECURITY_WORD_REPEAT] = "Mavi Kelebek 7";
+    fm->v[APP_F_ADDRESS] = "  Cumhuriyet   Cad. No: 5 ";
+    fm->v[APP_F_PROVINCE] = "72";
+    fm->v[APP_F_POSTAL_CODE] = "72100";
+    fm->v[APP_F_WORK_PHONE] = "0 (488) 212 12 12";
+    fm->v[APP_F_WORK_PHONE_EXT] = "123";
+    fm->v[APP_F_MOBILE_PHONE] = "0532 123 45 67";
+    fm->v[APP_F_MOBILE_OPERATOR] = "turkcell";
+    fm->v[APP_F_NOTIFY_BY] = "sms";
+}
+
+static void test_form(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_view v, v2;
+    struct app_err err;
+    session(f, T0, &ss);
+
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(strlen(v.app.number), 10);
+    assert_string_equal(v.app.state, "draft");
+    assert_string_equal(v.app.first_name, "Ayşegül");
+    assert_string_equal(v.app.unit, "Bilgi İşlem");
+    assert_string_equal(v.app.email, "ayse.isik@meb.gov.tr");
+    assert_string_equal(v.app.mobile_phone, "5321234567");
+    assert_int_equal(v.app.province, 72);
+    assert_string_equal(v.app.reason, "renewal");
+    assert_int_equal(v.app.validity_years, 3);
+    assert_false(v.app.confirmed);
+    assert_int_equal(v.inelig, 0);
+    assert_int_equal(v.phase, CORE_PHASE_OPEN);
+    assert_int_equal(v.methods, CORE_METHOD_ESIGN | CORE_METHOD_WET);
+    assert_string_equal(v.csrf, ss.csrf);
+    /* the same application the next time, and the session is bound to it */
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0 + 5, &v2, &err), APP_OK);
+    assert_int_equal(v2.app.id, v.app.id);
+    assert_int_equal(query_long(f, "SELECT count(*) FROM applications"), 1);
+    assert_int_equal(
+        query_long(f, "SELECT count(*) FROM sessions WHERE application_id IS NOT NULL"), 1);
+
+    /* every problem on its own field */
+    struct app_form fm;
+    good_form(&fm);
+    fm.v[APP_F_POSTAL_CODE] = "06100"; /* Ankara's, not Batman's */
+    fm.v[APP_F_EMAIL] = "ayse@";
+    fm.v[APP_F_SECURITY_WORD_REPEAT] = "Mavi Kelebek 8";
+    fm.v[APP_F_REASON] = "whim";
+    fm.v[APP_F_VALIDITY_YEARS] = "4";
+    fm.v[APP_F_MOBILE_PHONE] = "0312 123 45 67";
+    fm.v[APP_F_FIRST_NAME] = "Fatma"; /* read-only, changed */
+    fm.v[APP_F_LAST_NAME] = "IŞIK";   /* read-only, the same name */
+    fm.v[APP_F_TCKN] = "100******46"; /* masked as shown: unchanged */
+    fm.v[APP_F_CARD_READER] = "Laser reader";
+    fm.v[APP_F_NOTIFY_BY] = "pigeon";
+    fm.v[APP_F_MOBILE_OPERATOR] = "";
+    fm.pre[fm.npre++] = (struct app_field_error){"frobnicate", "unknown_field"};
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 10, &v2, &err),
+                     APP_EINVAL);
+    assert_string_equal(err.code, "invalid_fields");
+    assert_true(has_field(&err, "postal_code", "postal_province"));
+    assert_true(has_field(&err, "email", "email_format"));
+    assert_true(has_field(&err, "security_word_repeat", "security_word_mismatch"));
+    assert_true(has_field(&err, "reason", "reason_unknown"));
+    assert_true(has_field(&err, "validity_years", "validity_years_range"));
+    assert_true(has_field(&err, "mobile_phone", "phone_not_mobile"));
+    assert_true(has_field(&err, "first_name", "read_only"));
+    assert_true(has_field(&err, "card_reader", "card_reader_unknown"));
+    assert_true(has_field(&err, "notify_by", "notify_by_unknown"));
+    assert_true(has_field(&err, "mobile_operator", "required"));
+    assert_true(has_field(&err, "frobnicate", "unknown_field"));
+    assert_int_equal(err.nfields, 11);
+    /* nothing was saved */
+    assert_int_equal(query_long(f, "SELECT confirmed FROM applications"), 0);
+
+    /* security word rules */
+    const struct {
+        const char *w, *code;
+    } words[] = {{"kısa", "security_word_length"},
+                 {"123456789", "security_word_digits"},
+                 {"AYŞEGÜL", "security_word_name"},
+                 {"ayşegül", "security_word_name"},
+                 {"abcdefghijklmnopqrstuvwxyz0123456", "security_word_length"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        good_form(&fm);
+        fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = words[i].w;
+        assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 10, &v2, &err),
+                         APP_EINVAL);
+        assert_true(has_field(&err, "security_word", words[i].code));
+    }
+    /* the first save needs a word */
+    good_form(&fm);
+    fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = NULL;
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 10, &v2, &err),
+                     APP_EINVAL);
+    assert_true(has_field(&err, "security_word", "required"));
+
+    /* valid: saved, confirmed, normalised; the word only as an Argon2id hash */
+    good_form(&fm);
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 20, &v2, &err), APP_OK);
+    assert_true(v2.app.confirmed);
+    assert_string_equal(v2.app.address, "Cumhuriyet Cad. No: 5");
+    assert_string_equal(v2.app.work_phone, "4882121212");
+    assert_string_equal(v2.app.card_reader, "Mini Kart Okuyucu");
+    assert_int_equal(v2.app.validity_years, 2);
+    assert_false(v2.app.late); /* 60 days before expiry: before the deadline */
+    assert_true(v2.security_word_set);
+    char hash[256];
+    query(f, "SELECT security_word_hash FROM applications", hash, sizeof hash);
+    assert_memory_equal(hash, "$argon2id$", 10);
+    assert_null(strstr(hash, "Kelebek"));
+    assert_int_equal(query_long(f, "SELECT count(*) FROM applications WHERE "
+                                   "security_word_hash LIKE '%Kelebek%'"),
+                     0);
+    /* a later save without the word keeps it */
+    good_form(&fm);
+    fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = "";
+    fm.v[APP_F_ADDRESS] = "İnönü Cad. 7";
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 30, &v2, &err), APP_OK);
+    char hash2[256];
+    query(f, "SELECT security_word_hash FROM applications", hash2, sizeof hash2);
+    assert_string_equal(hash, hash2);
+}
+
+static void confirm(struct fx *f, const struct store_session *ss, int64_t now)
+{
+    struct app_form fm;
+    struct app_view v;
+    struct app_err err;
+    assert_int_equal(app_application_current(f->s, &f->cfg, ss, now, &v, &err), APP_OK);
+    good_form(&fm);
+    assert_int_equal(app_application_update(f->s, &f->cfg, ss, &fm, now, &v, &err), APP_OK);
+}
+
+/* The code in the newest SMS of the outbox. */
+static void last_code(struct fx *f, char code[7])
+{
+    char body[512];
+    query(f, "SELECT body FROM outbox ORDER BY id DESC LIMIT 1", body, sizeof body);
+    const char *p = strstr(body, "kodunuz: ");
+    assert_non_null(p);
+    memcpy(code, p + 9, 6);
+    code[6] = '\0';
+}
+
+static void wrong_code(const char right[7], char out[7])
+{
+    memcpy(out, right, 7);
+    out[0] = out[0] == '9' ? '0' : (char)(out[0] + 1);
+}
+
+/* ---- the SMS code -------------------------------------------------------------------------- */
+
+static void test_otp(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_otp_sent sent;
+    struct app_err err;
+    char code[7], bad[7];
+    session(f, T0, &ss);
+
+    /* the form must be confirmed first */
+    struct app_view v;
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "form_not_confirmed");
+    confirm(f, &ss, T0);
+
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_OK);
+    assert_string_equal(sent.masked_phone, "5*******67");
+    assert_int_equal(sent.expires_in, 300);
+    /* the SMS: to the number on file, in Turkish, with the code; only a hash is stored */
+    char to[32], body[512];
+    query(f, "SELECT recipient FROM outbox", to, sizeof to);
+    assert_string_equal(to, "5321234567");
+    query(f, "SELECT body FROM outbox", body, sizeof body);
+    assert_non_null(strstr(body, "doğrulama kodunuz"));
+    assert_non_null(strstr(body, v.app.number));
+    last_code(f, code);
+    assert_int_equal(strspn(code, "0123456789"), 6);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM application_otp WHERE code_hash LIKE '%%%s%%'",
+             code);
+    assert_int_equal(query_long(f, sql), 0);
+
+    /* cool-down */
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 10, &sent, &err), APP_ETOOMANY);
+    assert_string_equal(err.code, "otp_cooldown");
+    assert_int_equal(err.retry_after, f->cfg.rules.otp_cooldown_seconds - 10);
+
+    /* two wrong entries, then a new code: the count is not reset */
+    wrong_code(code, bad);
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, bad, T0 + 20, &err), APP_EINVAL);
+    assert_string_equal(err.code, "otp_wrong");
+    assert_int_equal(err.remaining, 2);
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, "abc", T0 + 21, &err), APP_EINVAL);
+    assert_int_equal(err.remaining, 1);
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 100, &sent, &err), APP_OK);
+    last_code(f, code);
+    wrong_code(code, bad);
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, bad, T0 + 110, &err), APP_EINVAL);
+    assert_int_equal(err.remaining, 0);
+    assert_true(err.retry_after > 0);
+    /* the fourth entry is refused, even the right code, even after a new code */
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 120, &err), APP_ETOOMANY);
+    assert_string_equal(err.code, "otp_locked");
+    assert_int_equal(err.retry_after, 3600 + 20 - 120); /* from the first wrong entry */
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 200, &sent, &err), APP_ETOOMANY);
+    assert_string_equal(err.code, "otp_locked");
+    assert_int_equal(query_long(f, "SELECT state = 'draft' FROM applications"), 1);
+
+    /* the hour passes: a new code, and an expired one is refused */
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 3700, &sent, &err), APP_OK);
+    last_code(f, code);
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 3700 + 300, &err), APP_EINVAL);
+    assert_string_equal(err.code, "otp_expired");
+
+    /* the right code in time */
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 4100, &sent, &err), APP_OK);
+    last_code(f, code);
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 4200, &err), APP_OK);
+    assert_int_equal(query_long(f, "SELECT state = 'code_verified' FROM applications"), 1);
+    /* single use: the code step is over */
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 4201, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "wrong_state");
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 4300, &sent, &err), APP_ECONFLICT);
+}
+
+static void test_otp_hourly_limit(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_otp_sent sent;
+    struct app_err err;
+    session(f, T0, &ss);
+    confirm(f, &ss, T0);
+    int64_t t = T0;
+    for (int i = 0; i < f->cfg.rules.otp_max_per_hour; i++, t += f->cfg.rules.otp_cooldown_seconds)
+        assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, t, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, t, &sent, &err), APP_ETOOMANY);
+    assert_string_equal(err.code, "otp_hourly_limit");
+    assert_int_equal(err.retry_after, T0 + 3600 - t);
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 3600, &sent, &err), APP_OK);
+    /* each code its own SMS, deduplicated per code */
+    assert_int_equal(query_long(f, "SELECT count(DISTINCT dedupe_key) FROM outbox"),
+                     f->cfg.rules.otp_max_per_hour + 1);
+}
+
+/* No mobile number on file: no code, and the message says whom to call. */
+static void test_otp_no_mobile(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_otp_sent sent;
+    struct app_err err;
+    add_person(f->s, TCKN, "");
+    session(f, T0, &ss);
+    confirm(f, &ss, T0);
+    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "no_mobile_on_file");
+}
+
+/* ---- content, method, status --------------------------------------------------------------- */
+
+static void verify(struct fx *f, const struct store_session *ss, int64_t now)
+{
+    struct app_otp_sent sent;
+    struct app_err err;
+    char code[7];
+    confirm(f, ss, now);
+    assert_int_equal(app_otp_send(f->s, &f->cfg, ss, now, &sent, &err), APP_OK);
+    last_code(f, code);
+    assert_int_equal(app_otp_verify(f->s, &f->cfg, ss, code, now + 5, &err), APP_OK);
+}
+
+static void test_content(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_err err;
+    struct ubuf a = UBUF_INIT(8192), b = UBUF_INIT(8192);
+    session(f, T0, &ss);
+    struct app_view v;
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(app_content(f->s, &ss, &a, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "wrong_state");
+    assert_int_equal(a.len, 0);
+
+    verify(f, &ss, T0 + 10);
+    assert_int_equal(app_content(f->s, &ss, &a, &err), APP_OK);
+    assert_int_equal(app_content(f->s, &ss, &b, &err), APP_OK);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.p, b.p, a.len);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%s\n\nAD: AYŞEGÜL\nSOYAD: IŞIK\nTC KİMLİK NUMARASI: 10000000146\n"
+             "EPOSTA: ayse.isik@meb.gov.tr\nADRES: Cumhuriyet Cad. No: 5, 72100 Merkez/BATMAN\n"
+             "KURUM ADI: Batman İl Milli Eğitim Müdürlüğü\nBAŞVURU NO: %s\n"
+             "BAŞVURU TARİHİ: 15.06.2025\n",
+             core_content_declaration, v.app.number);
+    assert_string_equal(ubuf_str(&a), want);
+    assert_null(strstr(ubuf_str(&a), "Kelebek")); /* never the security word */
+    ubuf_free(&a);
+    ubuf_free(&b);
+}
+
+static void test_method_and_status(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_err err;
+    struct store_application a;
+    struct app_status_view sv;
+    session(f, T0, &ss);
+
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0, &sv, &err), APP_ENOTFOUND);
+    assert_string_equal(err.code, "no_application");
+
+    struct app_view v;
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "wet", T0, &a, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "wrong_state");
+    verify(f, &ss, T0 + 10);
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "fax", T0 + 20, &a, &err), APP_EINVAL);
+    assert_true(has_field(&err, "method", "method_unknown"));
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "esign", T0 + 20, &a, &err), APP_OK);
+    assert_string_equal(a.state, "code_verified");
+    assert_string_equal(a.method, "esign");
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "wet", T0 + 30, &a, &err), APP_OK);
+    assert_string_equal(a.state, "awaiting_original");
+    assert_string_equal(a.method, "wet");
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "esign", T0 + 40, &a, &err),
+                     APP_ECONFLICT);
+
+    /* editing is over once the paper is awaited */
+    struct app_form fm;
+    good_form(&fm);
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 50, &v, &err),
+                     APP_ECONFLICT);
+    assert_string_equal(err.code, "wrong_state");
+
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 60, &sv, &err), APP_OK);
+    assert_string_equal(sv.app.state, "awaiting_original");
+    assert_string_equal(sv.label, "Islak imzalı form bekleniyor");
+    assert_non_null(strstr(sv.next, "posta"));
+    assert_false(sv.delivery_overdue);
+    assert_int_equal(sv.nevents, 4);
+    assert_string_equal(sv.events[0].event, "created");
+    assert_string_equal(sv.events[0].from, "");
+    assert_string_equal(sv.events[1].event, "code_verified");
+    assert_int_equal(sv.events[1].at, T0 + 15);
+    assert_string_equal(sv.events[2].event, "esign_chosen");
+    assert_string_equal(sv.events[3].event, "wet_chosen");
+    assert_string_equal(sv.events[3].to, "awaiting_original");
+    assert_string_equal(sv.events[3].label, "Islak imzalı başvuru (Yöntem 2) seçildi");
+}
+
+/* Editing after the code was verified moves the application back (reopen). */
+static void test_reopen(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_err err;
+    struct app_view v;
+    struct app_form fm;
+    session(f, T0, &ss);
+    verify(f, &ss, T0);
+    /* the same form again changes nothing: no reopen */
+    good_form(&fm);
+    fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = NULL;
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 20, &v, &err), APP_OK);
+    assert_string_equal(v.app.state, "code_verified");
+    fm.v[APP_F_ADDRESS] = "Yeni Adres 1";
+    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 30, &v, &err), APP_OK);
+    assert_string_equal(v.app.state, "draft");
+    assert_int_equal(query_long(f, "SELECT count(*) FROM application_events WHERE event = "
+                                   "'reopen' AND from_state = 'code_verified'"),
+                     1);
+    struct ubuf b = UBUF_INIT(4096);
+    assert_int_equal(app_content(f->s, &ss, &b, &err), APP_ECONFLICT);
+    ubuf_free(&b);
+}
+
+/* After expiry only the wet signature; a late application is flagged. */
+static void test_expired_and_late(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_err err;
+    struct app_view v;
+    struct store_application a;
+    add_cert(f->s, TCKN, T0 - DAY, T0 + 10 * DAY); /* the newest: 10 days left: late */
+    session(f, T0, &ss);
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(v.phase, CORE_PHASE_LATE);
+    assert_int_equal(v.nnotices, 1);
+    assert_string_equal(v.notices[0], "late");
+    confirm(f, &ss, T0);
+    assert_int_equal(query_long(f, "SELECT late FROM applications"), 1);
+    verify(f, &ss, T0 + 10);
+    /* 11 days later the certificate has expired: esign is refused */
+    struct store_session ss2;
+    session(f, T0 + 11 * DAY, &ss2);
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss2, "esign", T0 + 11 * DAY, &a, &err),
+                     APP_ECONFLICT);
+    assert_string_equal(err.code, "signing_method_not_allowed");
+    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss2, "wet", T0 + 11 * DAY, &a, &err),
+                     APP_OK);
+}
+
+/* An ineligible person can still apply, and is told so. */
+static void test_ineligible(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_err err;
+    struct app_view v;
+    session(f, T0, &ss);
+    struct core_personnel p;
+    assert_int_equal(store_personnel_get(f->s, TCKN, &p), STORE_OK);
+    p.entitled = false;
+    p.duty = CORE_DUTY_LEFT;
+    assert_int_equal(store_personnel_import_begin(f->s), STORE_OK);
+    assert_int_equal(store_personnel_import_row(f->s, &p), STORE_OK);
+    assert_int_equal(store_personnel_import_commit(f->s, NULL), STORE_OK);
+    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(v.inelig, CORE_INELIG_NOT_IN_SERVICE | CORE_INELIG_NOT_ENTITLED);
+    assert_string_equal(v.notices[0], "ineligible_warning");
+}
+
+/* Status: whom to call when the card is late. */
+static void test_delivery_overdue(void **state)
+{
+    struct fx *f = *state;
+    struct store_session ss;
+    struct app_err err;
+    struct app_status_view sv;
+    struct store_application a;
+    session(f, T0, &ss);
+    verify(f, &ss, T0);
+    assert_int_equal(store_app_latest(f->s, TCKN, &a), STORE_OK);
+    /* an approver's decision, as the approval work will record it */
+    struct store_application next = a;
+    snprintf(next.state, sizeof next.state, "submitted");
+    struct store_app_event e1 = {T0 + 100, "code_verified", "submitted", "signed", "applicant"};
+    assert_int_equal(store_app_update(f->s, &next, "code_verified", &e1), STORE_OK);
+    snprintf(next.state, sizeof next.state, "approved");
+    struct store_app_event e2 = {T0 + DAY, "submitted", "approved", "approve", "staff:x"};
+    assert_int_equal(store_app_update(f->s, &next, "submitted", &e2), STORE_OK);
+
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 10 * DAY, &sv, &err), APP_OK);
+    assert_false(sv.delivery_overdue);
+    assert_non_null(strstr(sv.contact, "444 5 576"));
+    struct store_session ss2;
+    session(f, T0 + 16 * DAY, &ss2);
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss2, T0 + 16 * DAY, &sv, &err), APP_OK);
+    assert_true(sv.delivery_overdue);
+    assert_non_null(strstr(sv.contact, "444 5 576"));
+    assert_non_null(strstr(sv.contact, "ulaşmadı"));
+    assert_string_equal(sv.label, "Onaylandı");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_captcha, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_same_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_lockouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_otp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_otp_hourly_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_otp_no_mobile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_method_and_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expired_and_late, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ineligible, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delivery_overdue, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

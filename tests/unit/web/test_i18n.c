@@ -1,0 +1,149 @@
+/* Unit tests for web/i18n.c, the pages' message catalogue: every key has a unique
+ * snake_case name and both texts; texts are valid UTF-8 and hold no markup (the page writer
+ * escapes them, so markup would show as text); placeholders agree between the languages;
+ * the words applicants know from the old portal are there word for word. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "web/escape.h"
+#include "web/i18n.h"
+
+static void test_every_key_complete(void **state)
+{
+    (void)state;
+    for (unsigned k = 1; k < WEB_MSG_COUNT_; k++) {
+        const char *name = web_msg_name((enum web_msg)k);
+        const char *tr = web_msg((enum web_msg)k, CORE_LANG_TR);
+        const char *en = web_msg((enum web_msg)k, CORE_LANG_EN);
+        if (!*name || !*tr || !*en)
+            fail_msg("key %u (%s) lacks a name or a text", k, name);
+        if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name) ||
+            !(name[0] >= 'a' && name[0] <= 'z'))
+            fail_msg("name '%s' is not snake_case", name);
+        for (unsigned j = 1; j < k; j++)
+            if (!strcmp(name, web_msg_name((enum web_msg)j)))
+                fail_msg("name '%s' used twice", name);
+        if (web_msg_find(name) != (enum web_msg)k)
+            fail_msg("web_msg_find('%s') does not find its key", name);
+        for (int l = 0; l < 2; l++) {
+            const char *t = l ? en : tr;
+            if (!web_utf8_valid(t, strlen(t)))
+                fail_msg("%s: text is not valid UTF-8", name);
+            if (strpbrk(t, "<>"))
+                fail_msg("%s: text holds markup: %s", name, t);
+            if (t[strlen(t) - 1] == ' ' && k != WEB_MSG_TITLE_ERROR_PREFIX)
+                fail_msg("%s: trailing space", name);
+        }
+    }
+}
+
+/* The placeholders {N} of a text, in order, as a string of their digits ("01"). */
+static void placeholders(const char *t, char *out, size_t outlen)
+{
+    size_t n = 0;
+    for (const char *q = strchr(t, '{'); q; q = strchr(q + 1, '{'))
+        if (q[1] >= '0' && q[1] <= '9' && q[2] == '}' && n + 1 < outlen)
+            out[n++] = q[1];
+    out[n] = '\0';
+}
+
+static void test_placeholders_agree(void **state)
+{
+    (void)state;
+    for (unsigned k = 1; k < WEB_MSG_COUNT_; k++) {
+        char tr[16], en[16];
+        placeholders(web_msg((enum web_msg)k, CORE_LANG_TR), tr, sizeof tr);
+        placeholders(web_msg((enum web_msg)k, CORE_LANG_EN), en, sizeof en);
+        if (strcmp(tr, en) != 0)
+            fail_msg("%s: placeholders differ (tr '%s', en '%s')", web_msg_name((enum web_msg)k),
+                     tr, en);
+        for (size_t i = 0; tr[i]; i++)
+            if (tr[i] != (char)('0' + i))
+                fail_msg("%s: placeholders are not {0}, {1}, ... in order",
+                         web_msg_name((enum web_msg)k));
+    }
+    /* the ones the pages fill */
+    assert_string_equal(web_msg(WEB_MSG_STEP_COUNTER, CORE_LANG_TR), "Adım {0} / {1}");
+    assert_string_equal(web_msg(WEB_MSG_STEP_COUNTER, CORE_LANG_EN), "Step {0} of {1}");
+}
+
+static void test_words_of_the_old_portal(void **state)
+{
+    (void)state;
+    static const struct {
+        enum web_msg key;
+        const char *tr;
+    } words[] = {
+        {WEB_MSG_CAPTCHA, "Resimdeki Yazıyı Giriniz"},
+        {WEB_MSG_TCKN, "Kimlik No"},
+        {WEB_MSG_FIRST_NAME, "Ad"},
+        {WEB_MSG_LAST_NAME, "Soyad"},
+        {WEB_MSG_BIRTH_PLACE, "Doğum Yeri"},
+        {WEB_MSG_BIRTH_DATE, "Doğum Tarihi"},
+        {WEB_MSG_LOGIN, "Giriş"},
+        {WEB_MSG_FORM_TITLE, "Başvuru Formu"},
+        {WEB_MSG_SECTION_APPLICATION, "Başvuru Bilgileri"},
+        {WEB_MSG_SECTION_PERSONAL, "Kişisel Bilgiler"},
+        {WEB_MSG_SECTION_INSTITUTION, "Kurum Bilgileri"},
+        {WEB_MSG_SECTION_CONTACT, "İletişim Bilgileri"},
+        {WEB_MSG_SECURITY_WORD_REPEAT, "Güvenlik sözcüğü (Tekrar)"},
+        {WEB_MSG_PHONE_NUMBER, "Telefon Numaranız"},
+        {WEB_MSG_SEND, "Gönder"},
+        {WEB_MSG_OTP_REMAINING, "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre {0} Saniye"},
+        {WEB_MSG_OTP_CODE, "SMS Doğrulama Kodu"},
+        {WEB_MSG_OK, "Tamam"},
+        {WEB_MSG_CANCEL, "İptal"},
+        {WEB_MSG_METHOD_1, "Yöntem 1: E-İmzalı Başvuru"},
+        {WEB_MSG_METHOD_2, "Yöntem 2: Islak İmzalı Başvuru"},
+        {WEB_MSG_SIGNED_CONTENT, "İmzalanan İçerik"},
+        {WEB_MSG_SIGN, "İmzala"},
+        {WEB_MSG_CARD_TYPE, "Lütfen İşlem Yapılacak Kart Tipini Seçiniz"},
+        {WEB_MSG_RESULT, "Başvuru Sonucu"},
+        {WEB_MSG_SIGN_DONE, "Başvuru İmzalama İşlemi Başarıyla Bitirildi"},
+        {WEB_MSG_SERVICE_NAME, "Nitelikli Elektronik Sertifika Başvurusu"},
+        {WEB_MSG_ERROR_SUMMARY_TITLE, "Bir sorun var"},
+        {WEB_MSG_DECLARATION,
+         "Aşağıda yazılı bütün bilgilerin doğru olduğunu, aksi halde doğacak bütün zararlardan "
+         "sorumlu olduğumu beyan ederim. Bu formdaki bilgilere göre şahsıma bir nitelikli "
+         "elektronik sertifika hazırlanmasını talep ederim."},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        assert_string_equal(web_msg(words[i].key, CORE_LANG_TR), words[i].tr);
+    assert_string_equal(web_msg(WEB_MSG_SERVICE_NAME, CORE_LANG_EN),
+                        "Qualified Electronic Certificate Application");
+    assert_string_equal(web_msg(WEB_MSG_ERROR_SUMMARY_TITLE, CORE_LANG_EN), "There is a problem");
+    assert_non_null(strstr(web_msg(WEB_MSG_FOOTER_CALL_CENTRE, CORE_LANG_TR), "444 5 576"));
+}
+
+static void test_edges(void **state)
+{
+    (void)state;
+    assert_string_equal(web_msg(WEB_MSG_NONE, CORE_LANG_TR), "");
+    assert_string_equal(web_msg(WEB_MSG_COUNT_, CORE_LANG_TR), "");
+    assert_string_equal(web_msg((enum web_msg)100000, CORE_LANG_EN), "");
+    assert_string_equal(web_msg_name(WEB_MSG_NONE), "");
+    assert_int_equal(web_msg_find(""), WEB_MSG_NONE);
+    assert_int_equal(web_msg_find(NULL), WEB_MSG_NONE);
+    assert_int_equal(web_msg_find("no_such_message"), WEB_MSG_NONE);
+    assert_int_equal(web_msg_find("service_name"), WEB_MSG_SERVICE_NAME);
+    assert_string_equal(web_lang_code(CORE_LANG_TR), "tr");
+    assert_string_equal(web_lang_code(CORE_LANG_EN), "en");
+    assert_string_equal(web_msg(WEB_MSG_LANG_OTHER_CODE, CORE_LANG_TR), "en");
+    assert_string_equal(web_msg(WEB_MSG_LANG_OTHER_CODE, CORE_LANG_EN), "tr");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_key_complete),
+        cmocka_unit_test(test_placeholders_agree),
+        cmocka_unit_test(test_words_of_the_old_portal),
+        cmocka_unit_test(test_edges),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
