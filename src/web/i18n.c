@@ -345,6 +345,93 @@ static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
     [WEB_MSG_DEMO_SIGNED_SAMPLE] = {"demo_signed_sample",
                                     "AD: AYŞE\nSOYAD: YILMAZ\nTC KİMLİK NUMARASI: 10000000146",
                                     "AD: AYŞE\nSOYAD: YILMAZ\nTC KİMLİK NUMARASI: 10000000146"},
+    /* ---- the applicant's step pages (h_pages_portal.c) */
+    [WEB_MSG_PP_CAPTCHA_AUDIO_LINK] = {"pp_captcha_audio_link", "Resmi sesli dinle",
+                                       "Listen to the image"},
+    [WEB_MSG_PP_RETRY_AT] = {"pp_retry_at",
+                             "Saat {0} itibarıyla (yaklaşık {1} dakika sonra) yeniden "
+                             "deneyebilirsiniz.",
+                             "You can try again from {0} (in about {1} minutes)."},
+    [WEB_MSG_PP_LOGIN_LEAD] = {"pp_login_lead",
+                               "Bilgilerinizi nüfus cüzdanınızda yazdığı gibi giriniz.",
+                               "Enter your details exactly as on your identity card."},
+    [WEB_MSG_PP_FORM_LEAD] = {"pp_form_lead",
+                              "Personel kaydınızdan doldurulan bilgileri kontrol ediniz, "
+                              "değişenleri güncelleyip kaydediniz.",
+                              "Check the details filled in from your personnel record, update "
+                              "what has changed and save."},
+    [WEB_MSG_PP_NOTICES_TITLE] = {"pp_notices_title", "Dikkat", "Please note"},
+    [WEB_MSG_PP_SMS_LEAD] = {"pp_sms_lead",
+                             "Başvurunuzu onaylamanız için kayıtlı cep telefonunuza 6 haneli "
+                             "bir SMS doğrulama kodu gönderilecektir.",
+                             "To confirm your application, a 6-digit SMS verification code "
+                             "will be sent to your registered mobile phone."},
+    [WEB_MSG_PP_SMS_CODE_TITLE] = {"pp_sms_code_title", "SMS Doğrulama Kodunu Giriniz",
+                                   "Enter the SMS verification code"},
+    [WEB_MSG_PP_RESEND_WAIT] = {"pp_resend_wait",
+                                "Kod gelmezse {0} saniye sonra yeni kod isteyebilirsiniz.",
+                                "If no code arrives, you can ask for a new one in {0} seconds."},
+    [WEB_MSG_PP_TRIES_LEFT] = {"pp_tries_left", "Kalan deneme hakkınız: {0}.", "Tries left: {0}."},
+    [WEB_MSG_PP_EDIT_FORM] = {"pp_edit_form", "Başvuru formuna dön",
+                              "Back to the application form"},
+    [WEB_MSG_PP_CONTENT_LEAD] = {"pp_content_lead",
+                                 "Başvurunuz aşağıdaki metin olarak, tam bu hâliyle imzalanır.",
+                                 "Your application is signed as the text below, exactly as "
+                                 "shown."},
+    [WEB_MSG_PP_METHOD_ONLY_WET] = {"pp_method_only_wet",
+                                    "Bu nedenle yalnızca Yöntem 2 seçilebilir.",
+                                    "So only method 2 can be chosen."},
+    [WEB_MSG_PP_STATE] = {"pp_state", "Durum", "State"},
+    [WEB_MSG_PP_TIMELINE] = {"pp_timeline", "Başvuru geçmişi", "History of the application"},
+    [WEB_MSG_PP_TIMELINE_ZONE] = {"pp_timeline_zone", "Saatler Türkiye saatidir (UTC+3).",
+                                  "Times are Turkish time (UTC+3)."},
+    [WEB_MSG_PP_CONTACT] = {"pp_contact", "Kimi aramalı", "Whom to call"},
+    [WEB_MSG_PP_ESIGN_NEXT] = {"pp_esign_next",
+                               "Sonraki adım, içeriği şu anki e-imza kartınızla imzalamaktır. "
+                               "Bunun için bilgisayarınızda yerel imza aracının (eimza agent) "
+                               "çalışıyor, kartınızın takılı olması gerekir.",
+                               "The next step is to sign the content with your current "
+                               "e-signature card. For this, the local signing agent (eimza "
+                               "agent) must be running on your computer with your card in the "
+                               "reader."},
+    [WEB_MSG_PP_CHANGE_METHOD] = {"pp_change_method", "İmzalama yöntemini değiştir",
+                                  "Change the signing method"},
+    [WEB_MSG_PP_LOGOUT] = {"pp_logout", "Çıkış", "Log out"},
+    [WEB_MSG_PP_ONLY_TR] = {"pp_only_tr", "Bu bölüm yalnızca Türkçedir.",
+                            "This part is in Turkish only."},
+    [WEB_MSG_PP_ERR_403_TITLE] = {"pp_err_403_title", "İşlem yapılamadı",
+                                  "The request was refused"},
+    [WEB_MSG_PP_ERR_404_TITLE] = {"pp_err_404_title", "Sayfa bulunamadı", "Page not found"},
+    [WEB_MSG_PP_ERR_404_TEXT] = {"pp_err_404_text",
+                                 "Aradığınız sayfa ya da kayıt bulunamadı; adresi kontrol ediniz.",
+                                 "The page or record you asked for was not found; check the "
+                                 "address."},
+    [WEB_MSG_PP_ERR_500_TITLE] = {"pp_err_500_title", "Bir sorun oluştu", "Something went wrong"},
+    [WEB_MSG_PP_ERR_500_TEXT] = {"pp_err_500_text",
+                                 "İşleminiz şu anda tamamlanamadı; lütfen biraz sonra yeniden "
+                                 "deneyiniz. Girdiğiniz bilgiler kaydedilmemiş olabilir.",
+                                 "Your request could not be completed just now; please try "
+                                 "again a little later. What you entered may not have been "
+                                 "saved."},
+    [WEB_MSG_PP_HOME_LINK] = {"pp_home_link", "Ana sayfaya dön", "Go to the home page"},
+    [WEB_MSG_PP_LOGIN_AGAIN] = {"pp_login_again", "Giriş sayfasına dön", "Go to the login page"},
+    [WEB_MSG_PP_STATE_DRAFT] = {"pp_state_draft", "Taslak", "Draft"},
+    [WEB_MSG_PP_STATE_CODE_VERIFIED] = {"pp_state_code_verified",
+                                        "SMS kodu doğrulandı, imza bekleniyor",
+                                        "SMS code verified, waiting for the signature"},
+    [WEB_MSG_PP_STATE_SUBMITTED] = {"pp_state_submitted", "Onay bekliyor", "Waiting for approval"},
+    [WEB_MSG_PP_STATE_AWAITING_ORIGINAL] = {"pp_state_awaiting_original",
+                                            "Islak imzalı form bekleniyor",
+                                            "Waiting for the signed paper form"},
+    [WEB_MSG_PP_STATE_APPROVED] = {"pp_state_approved", "Onaylandı", "Approved"},
+    [WEB_MSG_PP_STATE_REJECTED] = {"pp_state_rejected", "Reddedildi", "Rejected"},
+    [WEB_MSG_PP_STATE_IN_PRODUCTION] = {"pp_state_in_production", "Kart üretimde",
+                                        "Card in production"},
+    [WEB_MSG_PP_STATE_SHIPPED] = {"pp_state_shipped", "Kargoya verildi", "Sent by courier"},
+    [WEB_MSG_PP_STATE_DELIVERED] = {"pp_state_delivered", "Teslim edildi", "Delivered"},
+    [WEB_MSG_PP_STATE_COMPLETED] = {"pp_state_completed", "Tamamlandı", "Completed"},
+    [WEB_MSG_PP_STATE_CANCELLED] = {"pp_state_cancelled", "İptal edildi", "Cancelled"},
+
 };
 
 const char *web_msg(enum web_msg key, enum core_lang lang)

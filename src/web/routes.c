@@ -25,6 +25,22 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/application/method", web_h_api_method, 1024},
     {"GET", "/api/v1/application/status", web_h_api_status, 0},
 
+    /* the applicant's step pages (h_pages_portal.c): plain HTML forms over the same use cases
+     * as the JSON API; a POST that succeeds answers 303 to the next step */
+    {"GET", "/giris", web_h_page_login, 0},
+    {"POST", "/giris", web_h_page_login, 4096},
+    {"GET", "/basvuru", web_h_page_form, 0},
+    {"POST", "/basvuru", web_h_page_form, 16384},
+    {"GET", "/sms", web_h_page_sms, 0},
+    {"GET", "/sms/gonder", web_h_page_sms_get, 0},
+    {"POST", "/sms/gonder", web_h_page_sms_send, 1024},
+    {"GET", "/sms/dogrula", web_h_page_sms_get, 0},
+    {"POST", "/sms/dogrula", web_h_page_sms_verify, 1024},
+    {"GET", "/yontem", web_h_page_method, 0},
+    {"POST", "/yontem", web_h_page_method, 1024},
+    {"GET", "/durum", web_h_page_status, 0},
+    {"POST", "/cikis", web_h_page_logout, 1024},
+
     /* development only (--dev; 404 otherwise): h_api_dev.c */
     {"GET", "/dev/captcha/{id}", web_h_dev_captcha, 0},
     {"GET", "/dev/outbox", web_h_dev_outbox, 0},

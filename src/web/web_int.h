@@ -85,6 +85,18 @@ enum web_err web_h_landing(struct web_req *rq);
 enum web_err web_h_demo_form(struct web_req *rq);
 enum web_err web_h_static(struct web_req *rq);
 
+/* The applicant's step pages (h_pages_portal.c): /giris, /basvuru, /sms, /yontem, /durum,
+ * /cikis. */
+enum web_err web_h_page_login(struct web_req *rq);
+enum web_err web_h_page_form(struct web_req *rq);
+enum web_err web_h_page_sms(struct web_req *rq);
+enum web_err web_h_page_sms_get(struct web_req *rq);
+enum web_err web_h_page_sms_send(struct web_req *rq);
+enum web_err web_h_page_sms_verify(struct web_req *rq);
+enum web_err web_h_page_method(struct web_req *rq);
+enum web_err web_h_page_status(struct web_req *rq);
+enum web_err web_h_page_logout(struct web_req *rq);
+
 /* For the handlers in this layer. */
 size_t web_server_db_open(struct web_server *srv);
 
