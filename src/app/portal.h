@@ -226,6 +226,20 @@ struct app_otp_sent {
 enum app_status app_otp_send(struct store *s, const struct app_portal_cfg *cfg,
                              const struct store_session *ss, int64_t now, struct app_otp_sent *out,
                              struct app_err *err);
+/* What the SMS page shows (for display only; sending and checking are the calls above and
+ * below): the number on file, masked; whether a code can be entered now and for how long;
+ * when another may be asked for; and when entries are locked. */
+struct app_otp_state {
+    bool has_phone;
+    char masked_phone[CORE_PHONE_LEN + 1];
+    bool live;          /* a code was sent, has not expired and entries are not locked */
+    int64_t expires_in; /* seconds left of the live code */
+    int64_t resend_in;  /* seconds until another code may be asked for (0: now) */
+    int64_t locked_for; /* seconds until entries are accepted again (0: not locked) */
+};
+enum app_status app_otp_status(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct store_session *ss, int64_t now,
+                               struct app_otp_state *out, struct app_err *err);
 /* Step 4: the right code moves the application to code_verified; a wrong one is 400 otp_wrong
  * with err->remaining; none valid or expired is 400 otp_expired; after otp_max_wrong wrong
  * entries in the hour every entry is 429 otp_locked, new code or not. */

@@ -73,6 +73,39 @@ static enum app_status too_many(struct app_err *err, const char *code, int64_t r
     return app__fail(err, APP_ETOOMANY, code);
 }
 
+enum app_status app_otp_status(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct store_session *ss, int64_t now,
+                               struct app_otp_state *out, struct app_err *err)
+{
+    const struct core_rules *r = &cfg->rules;
+    struct store_application a;
+    struct store_otp o;
+    struct core_personnel p;
+    enum store_err e;
+
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if (app__load(s, ss, &a, err) != APP_OK)
+        return err->status;
+    e = store_personnel_get(s, a.tckn, &p);
+    if (e == STORE_OK && p.mobile_phone[0]) {
+        out->has_phone = true;
+        core_phone_mask(p.mobile_phone, out->masked_phone);
+    } else if (e != STORE_OK && e != STORE_ENOTFOUND) {
+        return app__store_err(s, e, "reading the personnel record", NULL, NULL, err);
+    }
+    if ((e = store_otp_get(s, a.id, &o)) != STORE_OK)
+        return app__store_err(s, e, "reading the SMS code state", NULL, NULL, err);
+    roll_windows(&o, now);
+    if (o.wrong_count >= r->otp_max_wrong)
+        out->locked_for = o.wrong_window_start + HOUR - now;
+    out->live = o.code_hash[0] && now < o.expires_at && !out->locked_for;
+    out->expires_in = out->live ? o.expires_at - now : 0;
+    if (o.sent_at && now < o.sent_at + r->otp_cooldown_seconds)
+        out->resend_in = o.sent_at + r->otp_cooldown_seconds - now;
+    return APP_OK;
+}
+
 enum app_status app_otp_send(struct store *s, const struct app_portal_cfg *cfg,
                              const struct store_session *ss, int64_t now, struct app_otp_sent *out,
                              struct app_err *err)

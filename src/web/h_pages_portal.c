@@ -833,34 +833,15 @@ out:
 
 /* ---- steps 3 and 4: /sms ------------------------------------------------------------------- */
 
-/* What the SMS page shows: the number on file (masked) and a code that can still be entered.
- * Read for showing only; sending and checking are the use cases'. */
-struct sms_state {
-    bool has_phone;
-    char masked[CORE_PHONE_LEN + 1];
-    bool live;         /* a code was sent and can be entered */
-    int64_t left;      /* its seconds left */
-    int64_t resend_in; /* seconds until another may be asked for */
-};
-
-static enum web_err sms_state(struct pctx *c, const struct app_view *v, struct sms_state *out)
+/* What the SMS page shows, from the use case (app_otp_status). */
+static enum web_err sms_state(struct pctx *c, struct app_otp_state *out)
 {
-    const struct core_rules *r = &web_portal_cfg()->rules;
-    struct core_personnel p;
-    struct store_otp o;
-    memset(out, 0, sizeof *out);
-    enum store_err e = store_personnel_get(c->s, v->app.tckn, &p);
-    if (e == STORE_OK && p.mobile_phone[0]) {
-        out->has_phone = true;
-        core_phone_mask(p.mobile_phone, out->masked);
-    } else if (e != STORE_OK && e != STORE_ENOTFOUND) {
-        return WEB_E_DB_UNAVAILABLE;
+    struct app_err err;
+    if (app_otp_status(c->s, web_portal_cfg(), &c->ss, c->now, out, &err) != APP_OK) {
+        if (err.store_failed)
+            web_req_store_failed(c->rq);
+        return err.status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
     }
-    if (store_otp_get(c->s, v->app.id, &o) != STORE_OK)
-        return WEB_E_DB_UNAVAILABLE;
-    out->live = o.code_hash[0] && c->now < o.expires_at && o.wrong_count < r->otp_max_wrong;
-    out->left = out->live ? o.expires_at - c->now : 0;
-    out->resend_in = o.sent_at ? o.sent_at + r->otp_cooldown_seconds - c->now : 0;
     return WEB_OK;
 }
 
@@ -869,11 +850,11 @@ static enum web_err sms_state(struct pctx *c, const struct app_view *v, struct s
 static enum web_err sms_page(struct pctx *c, const struct app_view *v, const char *msg,
                              const char *code_error, int64_t retry, unsigned status)
 {
-    struct sms_state ss;
+    struct app_otp_state ss;
     struct web_page p;
     struct web_error_item items[2];
     size_t n = 0;
-    enum web_err rc = sms_state(c, v, &ss);
+    enum web_err rc = sms_state(c, &ss);
     if (rc != WEB_OK)
         return rc;
     if (!ss.live)
@@ -898,11 +879,11 @@ static enum web_err sms_page(struct pctx *c, const struct app_view *v, const cha
     web_page_error_summary(&p, items, n);
     if (ss.live) {
         heading(&p, WEB_MSG_PP_SMS_CODE_TITLE);
-        const char *args[] = {ss.masked};
+        const char *args[] = {ss.masked_phone};
         web_page_raw(&p, "<p>");
         web_page_msg_args(&p, WEB_MSG_OTP_SENT, args, 1);
         web_page_raw(&p, "</p>\n");
-        web_page_countdown(&p, (unsigned)ss.left);
+        web_page_countdown(&p, (unsigned)ss.expires_in);
         web_page_form_begin(&p, "/sms/dogrula", c->ss.csrf);
         web_page_field(&p, &code);
         web_page_raw(&p, "<div class=\"buttons\">\n");
@@ -934,7 +915,7 @@ static enum web_err sms_page(struct pctx *c, const struct app_view *v, const cha
             web_page_raw(&p, "<p class=\"phone\">");
             web_page_msg(&p, WEB_MSG_PHONE_NUMBER);
             web_page_raw(&p, ": <strong>");
-            web_page_text(&p, ss.masked);
+            web_page_text(&p, ss.masked_phone);
             web_page_raw(&p, "</strong></p>\n");
             para(&p, WEB_MSG_OTP_WRONG_NUMBER);
             web_page_form_begin(&p, "/sms/gonder", c->ss.csrf);

@@ -544,9 +544,22 @@ static void test_otp(void **state)
     assert_string_equal(err.code, "form_not_confirmed");
     confirm(f, &ss, T0);
 
+    /* what the page shows before any code: the masked number, nothing to enter */
+    struct app_otp_state st;
+    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0, &st, &err), APP_OK);
+    assert_true(st.has_phone);
+    assert_string_equal(st.masked_phone, "5*******67");
+    assert_false(st.live);
+    assert_int_equal(st.resend_in, 0);
+    assert_int_equal(st.locked_for, 0);
+
     assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_OK);
     assert_string_equal(sent.masked_phone, "5*******67");
     assert_int_equal(sent.expires_in, 300);
+    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0 + 10, &st, &err), APP_OK);
+    assert_true(st.live);
+    assert_int_equal(st.expires_in, 290);
+    assert_int_equal(st.resend_in, f->cfg.rules.otp_cooldown_seconds - 10);
     /* the SMS: to the number on file, in Turkish, with the code; only a hash is stored */
     char to[32], body[512];
     query(f, "SELECT recipient FROM outbox", to, sizeof to);
@@ -586,10 +599,17 @@ static void test_otp(void **state)
     assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 200, &sent, &err), APP_ETOOMANY);
     assert_string_equal(err.code, "otp_locked");
     assert_int_equal(query_long(f, "SELECT state = 'draft' FROM applications"), 1);
+    /* the page knows the entries are locked, and until when, though a code is unexpired */
+    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0 + 200, &st, &err), APP_OK);
+    assert_false(st.live);
+    assert_int_equal(st.expires_in, 0);
+    assert_int_equal(st.locked_for, 3600 + 20 - 200);
 
     /* the hour passes: a new code, and an expired one is refused */
     assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 3700, &sent, &err), APP_OK);
     last_code(f, code);
+    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0 + 3700 + 300, &st, &err), APP_OK);
+    assert_false(st.live); /* expired */
     assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 3700 + 300, &err), APP_EINVAL);
     assert_string_equal(err.code, "otp_expired");
 
