@@ -11,10 +11,17 @@
  * shutdown_timeout seconds; a second signal cuts the wait short), then everything closes
  * and the exit status is 0. Signals are taken with sigwait() in this thread, blocked in all
  * others, so no work ever runs in a signal handler.
+ *
+ * Outside --dev one more thread delivers the outbox's SMS messages through the configured
+ * gateway (notify/notify.h): a drain pass every outbox_interval seconds on its own database
+ * connection. It is stopped after the web server (whose handlers queue messages) and before
+ * its connection closes; a send in flight is finished, not cut. In --dev nothing is sent: the
+ * outbox table is the development outbox (/dev/outbox).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,8 +30,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "notify/notify.h"
 #include "util/log.h"
 #include "web/config.h"
+#include "web/escape.h"
 #include "web/routes.h"
 #include "web/server.h"
 
@@ -103,6 +112,168 @@ static bool serve_drain(struct web_server *srv, const sigset_t *sigs, int timeou
     }
 }
 
+/* ---- the outbox sender ------------------------------------------------------------------- */
+
+#define SERVE_OUTBOX_PER_PASS 100 /* messages per pass: the stop flag is seen between them */
+#define SERVE_OUTBOX_LEASE    60  /* seconds a claimed message is held beyond the send timeout */
+
+struct serve_outbox {
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t wake; /* cuts the wait between two passes short at stop */
+    atomic_bool stop;
+    const char *db;   /* the URL, to reconnect after the connection was lost */
+    struct store *st; /* this thread's own connection (NULL while lost) */
+    struct notify_sms *gw;
+    struct notify_drain_cfg dc;
+    int interval;
+};
+
+static void serve_outbox_log_error(struct serve_outbox *o)
+{
+    char detail[300];
+    web_log_text(detail, sizeof detail, store_last_error(o->st));
+    ulog(ULOG_ERROR, "outbox.pass_failed", "detail=\"%s\"", detail);
+    if (store_ping(o->st) != STORE_OK) { /* the connection is gone: a new one next pass */
+        store_close(o->st);
+        o->st = NULL;
+    }
+}
+
+static void *serve_outbox_main(void *arg)
+{
+    struct serve_outbox *o = arg;
+    const struct notify_sender snd = notify_sms_sender(o->gw);
+    while (!atomic_load(&o->stop)) {
+        struct notify_drain_stats ds = {0};
+        if (!o->st) {
+            char err[600], detail[300];
+            if (store_open(o->db, &o->st, err, sizeof err) != STORE_OK) {
+                web_log_text(detail, sizeof detail, err); /* store_open names no secret */
+                ulog(ULOG_ERROR, "outbox.db_unavailable", "detail=\"%s\"", detail);
+            }
+        }
+        if (o->st && notify_drain(o->st, &snd, &o->dc, &o->stop, &ds) != STORE_OK)
+            serve_outbox_log_error(o);
+        if (ds.claimed)
+            ulog(ULOG_DEBUG, "outbox.pass", "sent=%ld retried=%ld failed=%ld lost=%ld", ds.sent,
+                 ds.retried, ds.failed, ds.lost);
+        if (ds.claimed >= o->dc.max_per_pass)
+            continue; /* more may be due: no pause */
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += o->interval;
+        pthread_mutex_lock(&o->mu);
+        while (!atomic_load(&o->stop) &&
+               pthread_cond_timedwait(&o->wake, &o->mu, &until) != ETIMEDOUT)
+            ;
+        pthread_mutex_unlock(&o->mu);
+    }
+    return NULL;
+}
+
+/* Checks the gateway's settings and makes its client, before anything runs: a bad setting is
+ * a usage error. Returns 0 (also when nothing is to be sent: --dev, or no gateway URL, which
+ * is worth a warning), or -1 with the reason printed. */
+static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config *cfg)
+{
+    char err[600];
+    if (cfg->dev) {
+        if (cfg->sms_gateway_url[0])
+            ulog(ULOG_INFO, "outbox.dev", "detail=\"--dev: the SMS gateway is not used\"");
+        return 0;
+    }
+    if (!cfg->sms_gateway_url[0]) {
+        ulog(ULOG_WARN, "outbox.no_gateway",
+             "detail=\"sms_gateway_url is not set: SMS messages wait in the outbox\"");
+        return 0;
+    }
+    const struct notify_sms_cfg gc = {
+        .url = cfg->sms_gateway_url,
+        .user = cfg->sms_gateway_user,
+        .password = cfg->sms_gateway_password,
+        .token = cfg->sms_gateway_token,
+        .body = cfg->sms_gateway_body,
+        .content_type = cfg->sms_gateway_content_type,
+        .timeout_seconds = cfg->sms_gateway_timeout,
+    };
+    if (notify_sms_new(&gc, &o->gw, err, sizeof err) < 0) {
+        cli_error("SMS gateway: %s", err);
+        return -1;
+    }
+    o->dc = (struct notify_drain_cfg){
+        .max_tries = cfg->outbox_max_tries,
+        .retry_base = cfg->outbox_retry_base,
+        .retry_max = cfg->outbox_retry_max,
+        .lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE,
+        .max_per_pass = SERVE_OUTBOX_PER_PASS,
+    };
+    o->interval = cfg->outbox_interval;
+    o->db = cfg->db;
+    return 0;
+}
+
+/* Starts the sender thread with its own connection, when serve_outbox_prepare made a client.
+ * Returns 0, or -1 with the reason printed (everything o held is then freed). */
+static int serve_outbox_start(struct serve_outbox *o)
+{
+    if (!o->gw)
+        return 0;
+    if (cli_open_store(o->db, 0, &o->st) != CLI_OK)
+        goto fail;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&o->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) {
+        cli_error("outbox: cannot make a condition variable");
+        goto fail;
+    }
+    pthread_mutex_init(&o->mu, NULL);
+    atomic_store(&o->stop, false);
+    if ((rc = pthread_create(&o->thread, NULL, serve_outbox_main, o)) != 0) {
+        cli_error("outbox: cannot start the sender thread: %s", strerror(rc));
+        pthread_cond_destroy(&o->wake);
+        pthread_mutex_destroy(&o->mu);
+        goto fail;
+    }
+    o->running = true;
+    ulog(ULOG_INFO, "outbox.start", "channel=sms interval=%d max_tries=%d", o->interval,
+         o->dc.max_tries);
+    return 0;
+fail:
+    if (o->st)
+        store_close(o->st);
+    o->st = NULL;
+    notify_sms_free(o->gw);
+    o->gw = NULL;
+    return -1;
+}
+
+/* Stops the thread (waiting for a send in flight) and frees what it used. Safe to call when
+ * it never started. */
+static void serve_outbox_stop(struct serve_outbox *o)
+{
+    if (o->running) {
+        pthread_mutex_lock(&o->mu);
+        atomic_store(&o->stop, true);
+        pthread_cond_signal(&o->wake);
+        pthread_mutex_unlock(&o->mu);
+        pthread_join(o->thread, NULL);
+        pthread_cond_destroy(&o->wake);
+        pthread_mutex_destroy(&o->mu);
+        o->running = false;
+        ulog(ULOG_INFO, "outbox.stopped", "channel=sms");
+    }
+    if (o->st)
+        store_close(o->st);
+    o->st = NULL;
+    notify_sms_free(o->gw);
+    o->gw = NULL;
+}
+
 int cli_cmd_serve(int argc, char **argv)
 {
     const char *config = NULL, *listen_addr = NULL, *db = NULL, *trust = NULL;
@@ -115,6 +286,7 @@ int cli_cmd_serve(int argc, char **argv)
     sigset_t sigs, oldmask;
     struct sigaction ignore = {.sa_handler = SIG_IGN}, oldpipe;
     bool signals_set = false;
+    struct serve_outbox outbox = {0};
 
     for (int i = 1; i < argc; i++) {
         bool missing = false;
@@ -166,16 +338,20 @@ int cli_cmd_serve(int argc, char **argv)
     ulog_set_level((enum ulog_level)cfg.log_level);
     if (cfg.trust_dir[0] && serve_check_dir(cfg.trust_dir) < 0)
         return CLI_USAGE;
+    if (serve_outbox_prepare(&outbox, &cfg) < 0)
+        return CLI_USAGE;
 
     switch (web_listen_open(cfg.listen, cfg.dev, &fd, err, sizeof err)) {
     case WEB_LISTEN_OK:
         break;
     case WEB_LISTEN_USAGE:
         cli_error("--listen: %s", err);
-        return CLI_USAGE;
+        rc = CLI_USAGE;
+        goto out;
     case WEB_LISTEN_FAILED:
         cli_error("%s", err);
-        return CLI_FAIL;
+        rc = CLI_FAIL;
+        goto out;
     }
 
     rc = cli_open_store(cfg.db, 0, &st);
@@ -195,6 +371,12 @@ int cli_cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, &oldmask);
     sigaction(SIGPIPE, &ignore, &oldpipe);
     signals_set = true;
+
+    /* after the mask, so the sender thread never takes SIGTERM/SIGINT */
+    if (serve_outbox_start(&outbox) < 0) {
+        rc = CLI_FAIL;
+        goto out;
+    }
 
     if (web_server_start(&cfg, fd, st, schema, web_routes, web_routes_count, &srv, err,
                          sizeof err) < 0) {
@@ -225,10 +407,12 @@ int cli_cmd_serve(int argc, char **argv)
     bool drained = serve_drain(srv, &sigs, cfg.shutdown_timeout);
     web_server_free(srv);
     srv = NULL;
+    serve_outbox_stop(&outbox); /* after the handlers that queue, before its store closes */
     ulog(ULOG_INFO, "server.stopped", "drained=%d", drained);
     rc = CLI_OK;
 out:
     web_server_free(srv);
+    serve_outbox_stop(&outbox);
     if (st)
         store_close(st);
     if (fd >= 0)

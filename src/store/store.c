@@ -833,3 +833,68 @@ enum store_err store_outbox_each(struct store *s, long limit,
         return store__fail(s, STORE_EINVAL, "outbox_each: a callback and a positive limit");
     return s->ops->outbox_each(s, limit, fn, ctx);
 }
+
+/* ---- outbox delivery ---------------------------------------------------------------------- */
+
+enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t now,
+                                  int64_t lease_seconds, long max,
+                                  int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
+                                  long *claimed)
+{
+    if (claimed)
+        *claimed = 0;
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!channel || (strcmp(channel, "sms") && strcmp(channel, "email")) || !fn || max < 1 ||
+        lease_seconds < 1 || now < 0 || lease_seconds > INT64_MAX - now)
+        return store__fail(s, STORE_EINVAL,
+                           "outbox_claim: a channel, a callback, max >= 1 and a lease >= 1 s");
+    /* the claim must be seen by other senders before anything is sent */
+    if (s->in_tx)
+        return store__fail(s, STORE_EINVAL, "outbox_claim: not inside a transaction");
+    long n = 0;
+    e = s->ops->outbox_claim(s, channel, now, now + lease_seconds, max, fn, ctx, &n);
+    if (claimed && e == STORE_OK)
+        *claimed = n;
+    return e;
+}
+
+/* The length of error kept: at most STORE__OB_ERR_MAX bytes, not cutting a UTF-8 sequence. */
+static size_t ob_err_len(const char *error)
+{
+    size_t n = strnlen(error, STORE__OB_ERR_MAX + 1);
+    if (n <= STORE__OB_ERR_MAX)
+        return n;
+    n = STORE__OB_ERR_MAX;
+    while (n > 0 && ((unsigned char)error[n] & 0xC0) == 0x80)
+        n--; /* error[n] continues a sequence: cut before the sequence's first byte */
+    return n;
+}
+
+static enum store_err ob_mark(struct store *s, int64_t id, int attempt, const char *to, int64_t at,
+                              const char *error)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (attempt < 1 || (strcmp(to, "sent") && !error))
+        return store__fail(s, STORE_EINVAL, "outbox_mark: an attempt >= 1 and an error text");
+    return s->ops->outbox_mark(s, id, attempt, to, at, error, error ? ob_err_len(error) : 0);
+}
+
+enum store_err store_outbox_mark_sent(struct store *s, int64_t id, int attempt, int64_t now)
+{
+    return ob_mark(s, id, attempt, "sent", now, NULL);
+}
+
+enum store_err store_outbox_mark_retry(struct store *s, int64_t id, int attempt,
+                                       int64_t next_try_at, const char *error)
+{
+    return ob_mark(s, id, attempt, "pending", next_try_at, error);
+}
+
+enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt, const char *error)
+{
+    return ob_mark(s, id, attempt, "failed", 0, error);
+}

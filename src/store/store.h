@@ -300,6 +300,7 @@ struct store_outbox_msg {
     const char *dedupe_key; /* NULL: none */
     const char *status;     /* when read back */
     int64_t created_at;
+    int attempts; /* when read back: sending attempts begun so far (a claim counts one) */
 };
 /* Queues a message (status pending, due now). A dedupe_key already queued leaves the outbox
  * as it was and *inserted false. */
@@ -308,5 +309,38 @@ enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *
 /* Calls fn for the newest `limit` messages, oldest of them first (the development outbox). */
 enum store_err store_outbox_each(struct store *s, long limit,
                                  int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx);
+
+/* ---- outbox delivery ---------------------------------------------------------------------
+ * Senders (notify/) take due messages with a lease, so that any number of drains, in one
+ * process or in several servers sharing a PostgreSQL, never hold the same message at once.
+ * A message is due when it is pending and its next_try_at has come, or when it is being sent
+ * but its lease has run out (the sender died half-way): for a message being sent, next_try_at
+ * is the end of its lease. Each claim counts one attempt, so a message whose sender keeps
+ * dying still reaches the limit of tries. The claim's attempt count is the lease's token: the
+ * marks below change the message only while it is still being sent under that attempt, so a
+ * sender whose lease ran out and whose message another claimed cannot overwrite the newer
+ * outcome (STORE_ECONFLICT; STORE_ENOTFOUND when there is no such message). Error texts are
+ * stored for the operator (at most 500 bytes are kept) and must hold no personal data. */
+
+/* Claims at most max (>= 1) due messages of channel ("sms" | "email"), oldest due first:
+ * each becomes status "sending", attempts + 1, next_try_at = now + lease_seconds (>= 1), in
+ * one transaction (not allowed inside the caller's). fn is then called for each claimed
+ * message, after the claim committed; its strings live during the call only and fn must not
+ * use s. fn returns 0 to go on; otherwise the rest are not handed over and come back when
+ * their lease ends. *claimed (may be NULL) gets how many were claimed. */
+enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t now,
+                                  int64_t lease_seconds, long max,
+                                  int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
+                                  long *claimed);
+/* The gateway accepted the message: status "sent", sent_at = now. attempt: m->attempts of the
+ * claim. */
+enum store_err store_outbox_mark_sent(struct store *s, int64_t id, int attempt, int64_t now);
+/* This attempt failed in a way worth trying again: status "pending" again, due at
+ * next_try_at, error kept as last_error. */
+enum store_err store_outbox_mark_retry(struct store *s, int64_t id, int attempt,
+                                       int64_t next_try_at, const char *error);
+/* Given up: status "failed" for good (the operator's view of failed messages), error kept. */
+enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt,
+                                        const char *error);
 
 #endif

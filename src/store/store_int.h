@@ -13,7 +13,8 @@
 #include "store/migration.h"
 #include "store/store.h"
 
-#define STORE_ERR_MAX 512
+#define STORE_ERR_MAX     512
+#define STORE__OB_ERR_MAX 500 /* bytes of an outbox error text kept */
 
 typedef int (*store__audit_fn)(void *ctx, const struct store_audit_record *r);
 typedef int (*store__event_fn)(void *ctx, const struct store_app_event *ev);
@@ -84,6 +85,14 @@ struct store_ops {
     enum store_err (*outbox_put)(struct store *s, const struct store_outbox_msg *m, int64_t now,
                                  bool *inserted);
     enum store_err (*outbox_each)(struct store *s, long limit, store__outbox_fn fn, void *ctx);
+    /* Outside any transaction (the wrapper checks); fn is called after the claim committed. */
+    enum store_err (*outbox_claim)(struct store *s, const char *channel, int64_t now,
+                                   int64_t lease_until, long max, store__outbox_fn fn, void *ctx,
+                                   long *claimed);
+    /* to: "sent" (at = sent_at), "pending" (at = next_try_at) or "failed" (at unused); error
+     * NULL for "sent", already cut to STORE__OB_ERR_MAX bytes on a UTF-8 boundary. */
+    enum store_err (*outbox_mark)(struct store *s, int64_t id, int attempt, const char *to,
+                                  int64_t at, const char *error, size_t errlen);
 };
 
 /* The head of every backend's connection struct (which embeds it first). */

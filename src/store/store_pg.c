@@ -89,6 +89,11 @@ enum pg_id {
     PG_OTP_PUT,
     PG_OB_PUT,
     PG_OB_EACH,
+    PG_OB_CLAIM,
+    PG_OB_SENT,
+    PG_OB_RETRY,
+    PG_OB_FAILED,
+    PG_OB_EXISTS,
     PG__COUNT
 };
 
@@ -170,8 +175,24 @@ static const struct {
                       "VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) "
                       "ON CONFLICT (dedupe_key) DO NOTHING"},
     [PG_OB_EACH] = {1, "SELECT id, channel, recipient, subject, body, dedupe_key, status, "
-                       "created_at FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT $1) AS o "
-                       "ORDER BY id"},
+                       "created_at, attempts FROM (SELECT * FROM outbox ORDER BY id DESC "
+                       "LIMIT $1) AS o ORDER BY id"},
+    /* One statement: the due rows are locked as they are picked, and rows another claim holds
+     * are skipped rather than waited for; a row another claim took and committed meanwhile is
+     * re-checked against the WHERE (its next_try_at moved past now) and left out. */
+    [PG_OB_CLAIM] = {4, "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
+                        "next_try_at = $3 WHERE id IN (SELECT id FROM outbox WHERE channel = $1 "
+                        "AND status IN ('pending', 'sending') AND next_try_at <= $2 "
+                        "ORDER BY next_try_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
+                        "RETURNING id, channel, recipient, subject, body, dedupe_key, status, "
+                        "created_at, attempts"},
+    [PG_OB_SENT] = {3, "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL "
+                       "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
+    [PG_OB_RETRY] = {4, "UPDATE outbox SET status = 'pending', next_try_at = $3, "
+                        "last_error = $4 WHERE id = $1 AND status = 'sending' AND attempts = $2"},
+    [PG_OB_FAILED] = {3, "UPDATE outbox SET status = 'failed', last_error = $3 "
+                         "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
+    [PG_OB_EXISTS] = {1, "SELECT count(*) FROM outbox WHERE id = $1"},
 };
 
 /* The import's staging table: the personnel columns without constraints, and seq (the row's
@@ -1530,12 +1551,87 @@ static enum store_err pg_outbox_each(struct store *s, long limit, store__outbox_
             .dedupe_key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
             .status = PQgetvalue(r, i, 6),
             .created_at = cell_ll(r, i, 7),
+            .attempts = (int)cell_ll(r, i, 8),
         };
         if (fn(ctx, &m) != 0)
             break;
     }
     PQclear(r);
     return STORE_OK;
+}
+
+/* Outside a transaction the UPDATE commits on its own before fn sees a row. */
+static enum store_err pg_outbox_claim(struct store *s, const char *channel, int64_t now,
+                                      int64_t lease_until, long max, store__outbox_fn fn, void *ctx,
+                                      long *claimed)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char at[24], until[24], lim[24];
+    pg_num(at, now);
+    pg_num(until, lease_until);
+    pg_num(lim, max);
+    const char *vals[] = {channel, at, until, lim};
+    PGresult *r =
+        pg_run(g, PG_OB_CLAIM, vals, NULL, NULL, PGRES_TUPLES_OK, "claiming outbox messages", &e);
+    if (!r)
+        return e;
+    *claimed = PQntuples(r);
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_outbox_msg m = {
+            .id = cell_ll(r, i, 0),
+            .channel = PQgetvalue(r, i, 1),
+            .recipient = PQgetvalue(r, i, 2),
+            .subject = PQgetvalue(r, i, 3),
+            .body = PQgetvalue(r, i, 4),
+            .dedupe_key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
+            .status = PQgetvalue(r, i, 6),
+            .created_at = cell_ll(r, i, 7),
+            .attempts = (int)cell_ll(r, i, 8),
+        };
+        if (fn(ctx, &m) != 0)
+            break;
+    }
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_outbox_mark(struct store *s, int64_t id, int attempt, const char *to,
+                                     int64_t at, const char *error, size_t errlen)
+{
+    struct pg *g = pg_of(s);
+    char sid[24], satt[24], sat[24], err[STORE__OB_ERR_MAX + 1] = "";
+    pg_num(sid, id);
+    pg_num(satt, attempt);
+    pg_num(sat, at);
+    if (error) {
+        memcpy(err, error, errlen); /* errlen <= STORE__OB_ERR_MAX (store.c) */
+        err[errlen] = '\0';
+    }
+    long n = 0;
+    enum store_err e;
+    if (!strcmp(to, "sent")) {
+        const char *vals[] = {sid, satt, sat};
+        e = pg_command(g, PG_OB_SENT, vals, &n, "marking an outbox message");
+    } else if (!strcmp(to, "pending")) {
+        const char *vals[] = {sid, satt, sat, err};
+        e = pg_command(g, PG_OB_RETRY, vals, &n, "marking an outbox message");
+    } else {
+        const char *vals[] = {sid, satt, err};
+        e = pg_command(g, PG_OB_FAILED, vals, &n, "marking an outbox message");
+    }
+    if (e != STORE_OK || n > 0)
+        return e;
+    const char *vals[] = {sid};
+    PGresult *r = pg_run(g, PG_OB_EXISTS, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "looking up an outbox message", &e);
+    if (!r)
+        return e;
+    long long exists = cell_ll(r, 0, 0);
+    PQclear(r);
+    return exists ? store__fail(s, STORE_ECONFLICT,
+                                "the outbox message is no longer held by this attempt")
+                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
 }
 
 static const struct store_ops pg_ops = {
@@ -1577,4 +1673,6 @@ static const struct store_ops pg_ops = {
     .otp_put = pg_otp_put,
     .outbox_put = pg_outbox_put,
     .outbox_each = pg_outbox_each,
+    .outbox_claim = pg_outbox_claim,
+    .outbox_mark = pg_outbox_mark,
 };

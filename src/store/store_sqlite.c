@@ -89,6 +89,11 @@ enum sq_id {
     SQ_OTP_PUT,
     SQ_OB_PUT,
     SQ_OB_EACH,
+    SQ_OB_CLAIM,
+    SQ_OB_SENT,
+    SQ_OB_RETRY,
+    SQ_OB_FAILED,
+    SQ_OB_EXISTS,
     SQ__COUNT
 };
 
@@ -183,8 +188,23 @@ static const char *const sq_sql[SQ__COUNT] = {
                   "attempts, next_try_at, created_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6) "
                   "ON CONFLICT (dedupe_key) DO NOTHING",
-    [SQ_OB_EACH] = "SELECT id, channel, recipient, subject, body, dedupe_key, status, created_at "
-                   "FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT ?1) ORDER BY id",
+    [SQ_OB_EACH] = "SELECT id, channel, recipient, subject, body, dedupe_key, status, created_at, "
+                   "attempts FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT ?1) ORDER BY id",
+    /* Run inside BEGIN IMMEDIATE (sq_outbox_claim): the write lock is held from the read of
+     * what is due to the commit, so two connections never claim the same row. */
+    [SQ_OB_CLAIM] = "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
+                    "next_try_at = ?3 WHERE id IN (SELECT id FROM outbox WHERE channel = ?1 "
+                    "AND (status = 'pending' OR status = 'sending') AND next_try_at <= ?2 "
+                    "ORDER BY next_try_at, id LIMIT ?4) "
+                    "RETURNING id, channel, recipient, subject, body, dedupe_key, status, "
+                    "created_at, attempts",
+    [SQ_OB_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?3, last_error = NULL "
+                   "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
+    [SQ_OB_RETRY] = "UPDATE outbox SET status = 'pending', next_try_at = ?3, last_error = ?4 "
+                    "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
+    [SQ_OB_FAILED] = "UPDATE outbox SET status = 'failed', last_error = ?3 "
+                     "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
+    [SQ_OB_EXISTS] = "SELECT count(*) FROM outbox WHERE id = ?1",
 };
 
 struct sq {
@@ -1494,6 +1514,7 @@ static enum store_err sq_outbox_each(struct store *s, long limit, store__outbox_
             .dedupe_key = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : col_str(st, 5),
             .status = col_str(st, 6),
             .created_at = sqlite3_column_int64(st, 7),
+            .attempts = sqlite3_column_int(st, 8),
         };
         if (fn(ctx, &m) != 0) {
             rc = SQLITE_DONE;
@@ -1502,6 +1523,146 @@ static enum store_err sq_outbox_each(struct store *s, long limit, store__outbox_
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? STORE_OK : sq_fail(q, rc, "reading the outbox");
+}
+
+/* A claimed message kept past its statement: the strings live in one block, strs. */
+struct sq_claimed {
+    struct store_outbox_msg m;
+    char *strs;
+};
+
+/* Copies the current row of the claim statement into c; -1 when out of memory. */
+static int sq_claimed_copy(sqlite3_stmt *st, struct sq_claimed *c)
+{
+    static const int cols[] = {1, 2, 3, 4, 5}; /* channel, recipient, subject, body, key */
+    size_t total = 0;
+    for (size_t i = 0; i < 5; i++)
+        total += (size_t)sqlite3_column_bytes(st, cols[i]) + 1;
+    char *p = malloc(total);
+    if (!p)
+        return -1;
+    const char *out[5];
+    char *w = p;
+    for (size_t i = 0; i < 5; i++) {
+        const unsigned char *t = sqlite3_column_text(st, cols[i]);
+        size_t n = (size_t)sqlite3_column_bytes(st, cols[i]);
+        if (n)
+            memcpy(w, t, n);
+        w[n] = '\0';
+        out[i] = w;
+        w += n + 1;
+    }
+    c->strs = p;
+    c->m = (struct store_outbox_msg){
+        .id = sqlite3_column_int64(st, 0),
+        .channel = out[0],
+        .recipient = out[1],
+        .subject = out[2],
+        .body = out[3],
+        .dedupe_key = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : out[4],
+        .status = "sending",
+        .created_at = sqlite3_column_int64(st, 7),
+        .attempts = sqlite3_column_int(st, 8),
+    };
+    return 0;
+}
+
+/* The claimed rows are copied out while the transaction is open and handed to fn only after
+ * it committed: a sender never sees a message whose claim could still roll back. */
+static enum store_err sq_outbox_claim(struct store *s, const char *channel, int64_t now,
+                                      int64_t lease_until, long max, store__outbox_fn fn, void *ctx,
+                                      long *claimed)
+{
+    struct sq *q = sq_of(s);
+    struct sq_claimed *rows = NULL;
+    size_t n = 0, cap = 0;
+    enum store_err e = sq_run(q, SQ_BEGIN, "starting an outbox claim");
+    if (e != STORE_OK)
+        return e;
+    sqlite3_stmt *st = sq_get(q, SQ_OB_CLAIM);
+    if (!st) {
+        e = q->prep_err;
+        goto fail;
+    }
+    sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, lease_until);
+    sqlite3_bind_int64(st, 4, max);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct sq_claimed *r = realloc(rows, ncap * sizeof *r);
+            if (!r) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            rows = r;
+            cap = ncap;
+        }
+        if (sq_claimed_copy(st, &rows[n]) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        n++;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        e = rc == SQLITE_NOMEM ? store__fail(s, STORE_ENOMEM, "claiming outbox messages")
+                               : sq_fail(q, rc, "claiming outbox messages");
+        goto fail;
+    }
+    if ((e = sq_run(q, SQ_COMMIT, "committing an outbox claim")) != STORE_OK)
+        goto fail;
+    *claimed = (long)n;
+    for (size_t i = 0; i < n; i++)
+        if (fn(ctx, &rows[i].m) != 0)
+            break;
+    goto out;
+fail:
+    sq_rollback(q);
+out:
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].strs);
+    free(rows);
+    return e;
+}
+
+static enum store_err sq_outbox_mark(struct store *s, int64_t id, int attempt, const char *to,
+                                     int64_t at, const char *error, size_t errlen)
+{
+    struct sq *q = sq_of(s);
+    enum sq_id which = !strcmp(to, "sent")      ? SQ_OB_SENT
+                       : !strcmp(to, "pending") ? SQ_OB_RETRY
+                                                : SQ_OB_FAILED;
+    sqlite3_stmt *st = sq_get(q, which);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, attempt);
+    if (which == SQ_OB_SENT || which == SQ_OB_RETRY)
+        sqlite3_bind_int64(st, 3, at);
+    if (which != SQ_OB_SENT)
+        sqlite3_bind_text(st, which == SQ_OB_RETRY ? 4 : 3, error, (int)errlen, SQLITE_STATIC);
+    long changed = 0;
+    enum store_err e = sq_step_done(q, st, &changed, "marking an outbox message");
+    if (e != STORE_OK || changed > 0)
+        return e;
+    long exists = 0;
+    st = sq_get(q, SQ_OB_EXISTS);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        exists = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(q, rc, "looking up an outbox message");
+    return exists ? store__fail(s, STORE_ECONFLICT,
+                                "the outbox message is no longer held by this attempt")
+                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
 }
 
 static const struct store_ops sq_ops = {
@@ -1543,4 +1704,6 @@ static const struct store_ops sq_ops = {
     .otp_put = sq_otp_put,
     .outbox_put = sq_outbox_put,
     .outbox_each = sq_outbox_each,
+    .outbox_claim = sq_outbox_claim,
+    .outbox_mark = sq_outbox_mark,
 };

@@ -64,6 +64,38 @@ static const struct web_cfg_option {
      "folder of the pages' static files (CSS, scripts); node_modules/ is found beside it"},
     {"log_level", CFG_LEVEL, offsetof(struct web_config, log_level), sizeof(int), 0, 0, "info",
      "least important log level written: debug, info, warn or error"},
+    /* The outbox's SMS messages go to this gateway, outside --dev only (in --dev the outbox
+     * table is the development outbox). Without a URL they wait in the outbox. */
+    {"sms_gateway_url", CFG_STRING, offsetof(struct web_config, sms_gateway_url),
+     sizeof(((struct web_config *)0)->sms_gateway_url), 0, 0, "",
+     "SMS gateway URL (http:// or https://), POSTed once per message; none: SMS wait"},
+    {"sms_gateway_user", CFG_STRING, offsetof(struct web_config, sms_gateway_user),
+     sizeof(((struct web_config *)0)->sms_gateway_user), 0, 0, "",
+     "SMS gateway user for HTTP basic authentication"},
+    {"sms_gateway_password", CFG_STRING, offsetof(struct web_config, sms_gateway_password),
+     sizeof(((struct web_config *)0)->sms_gateway_password), 0, 0, "",
+     "SMS gateway password for HTTP basic authentication"},
+    {"sms_gateway_token", CFG_STRING, offsetof(struct web_config, sms_gateway_token),
+     sizeof(((struct web_config *)0)->sms_gateway_token), 0, 0, "",
+     "SMS gateway bearer token (instead of a user and password)"},
+    {"sms_gateway_body", CFG_STRING, offsetof(struct web_config, sms_gateway_body),
+     sizeof(((struct web_config *)0)->sms_gateway_body), 0, 0,
+     "{\"to\":\"{to}\",\"text\":\"{text}\"}",
+     "request body template: {to} is +905XXXXXXXXX, {text} the message, encoded for the "
+     "content type"},
+    {"sms_gateway_content_type", CFG_STRING, offsetof(struct web_config, sms_gateway_content_type),
+     sizeof(((struct web_config *)0)->sms_gateway_content_type), 0, 0, "application/json",
+     "Content-Type of the body: JSON, form (x-www-form-urlencoded), XML or other (as is)"},
+    {"sms_gateway_timeout", CFG_INT, offsetof(struct web_config, sms_gateway_timeout), sizeof(int),
+     1, 300, "10", "seconds one request to the SMS gateway may take"},
+    {"outbox_interval", CFG_INT, offsetof(struct web_config, outbox_interval), sizeof(int), 1, 3600,
+     "5", "seconds between two passes over the outbox"},
+    {"outbox_max_tries", CFG_INT, offsetof(struct web_config, outbox_max_tries), sizeof(int), 1,
+     100, "8", "attempts before a message is marked failed for good"},
+    {"outbox_retry_base", CFG_INT, offsetof(struct web_config, outbox_retry_base), sizeof(int), 1,
+     86400, "30", "seconds before the first retry; doubled after each failed attempt"},
+    {"outbox_retry_max", CFG_INT, offsetof(struct web_config, outbox_retry_max), sizeof(int), 1,
+     604800, "3600", "the longest wait in seconds between two attempts"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])

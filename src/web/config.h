@@ -30,6 +30,18 @@ struct web_config {
     bool access_log;          /* one log line per request */
     int log_level;            /* enum ulog_level */
     char static_dir[1024];    /* the pages' static files; node_modules/ beside it */
+    /* delivering the outbox outside --dev (notify/notify.h); "" = not set */
+    char sms_gateway_url[1024];
+    char sms_gateway_user[256];
+    char sms_gateway_password[256]; /* a secret: never logged */
+    char sms_gateway_token[1024];   /* a secret: never logged */
+    char sms_gateway_body[2048];    /* the body template: {to} and {text} */
+    char sms_gateway_content_type[128];
+    int sms_gateway_timeout; /* seconds for one request */
+    int outbox_interval;     /* seconds between two drain passes */
+    int outbox_max_tries;    /* attempts before a message fails for good */
+    int outbox_retry_base;   /* seconds before the first retry, doubled after each */
+    int outbox_retry_max;    /* the longest wait between two attempts */
 };
 
 /* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not
