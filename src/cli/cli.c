@@ -40,6 +40,35 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,
+             int maxpos, int *npos, const char **db)
+{
+    *npos = 0;
+    *db = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--db") && i + 1 < argc) {
+            *db = argv[++i];
+        } else if (!strncmp(a, "--db=", 5)) {
+            *db = a + 5;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return CLI_OK;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_error("%s: unknown option '%s'", what, a);
+            fputs(usage, stderr);
+            return CLI_USAGE;
+        } else if (*npos < maxpos) {
+            pos[(*npos)++] = a;
+        } else {
+            cli_error("%s: unexpected argument '%s'", what, a);
+            fputs(usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    return -1;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) {

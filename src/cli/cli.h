@@ -22,6 +22,14 @@ int cli_main(int argc, char **argv);
  * failure. With migrate_ok the schema check is skipped (for `eimza migrate`). */
 int cli_open_store(const char *url, int migrate_ok, struct store **out);
 
+/* Parses the arguments of a data command: up to maxpos words (into pos[], count in *npos),
+ * `--db URL` or `--db=URL` (into *db, NULL when absent) and -h/--help. what names the command
+ * in messages ("import personnel"); usage is printed with --help and after a usage error.
+ * Returns -1 when the caller should go on, else the exit status to return (CLI_OK after
+ * --help, CLI_USAGE after an unknown option or an extra word, with a message). */
+int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,
+             int maxpos, int *npos, const char **db);
+
 /* Prints "eimza: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

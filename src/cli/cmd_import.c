@@ -77,25 +77,10 @@ static void ui_progress(void *ctx, uint64_t done, uint64_t total, long rows)
 static int import_personnel(int argc, char **argv)
 {
     const char *file = NULL, *db = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-            db = argv[++i];
-        } else if (!strncmp(argv[i], "--db=", 5)) {
-            db = argv[i] + 5;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(import_usage, stdout);
-            return CLI_OK;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            cli_error("import personnel: unknown option '%s'", argv[i]);
-            fputs(import_usage, stderr);
-            return CLI_USAGE;
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            cli_error("import personnel: one file at a time ('%s' is extra)", argv[i]);
-            return CLI_USAGE;
-        }
-    }
+    int n = 0;
+    int rc0 = cli_args(argc, argv, "import personnel", import_usage, &file, 1, &n, &db);
+    if (rc0 >= 0)
+        return rc0;
     if (!file) {
         cli_error("import personnel: which file? (FILE.csv is missing)");
         fputs(import_usage, stderr);

@@ -13,20 +13,10 @@ static const char migrate_usage[] = "usage: eimza migrate [--db URL]\n";
 int cli_cmd_migrate(int argc, char **argv)
 {
     const char *db = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-            db = argv[++i];
-        } else if (!strncmp(argv[i], "--db=", 5)) {
-            db = argv[i] + 5;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(migrate_usage, stdout);
-            return CLI_OK;
-        } else {
-            cli_error("migrate: unexpected argument '%s'", argv[i]);
-            fputs(migrate_usage, stderr);
-            return CLI_USAGE;
-        }
-    }
+    int n = 0;
+    int rc0 = cli_args(argc, argv, "migrate", migrate_usage, NULL, 0, &n, &db);
+    if (rc0 >= 0)
+        return rc0;
     if (!db || !*db)
         db = CLI_DEFAULT_DB;
 

@@ -16,25 +16,10 @@ static const char personnel_usage[] = "usage: eimza personnel show TCKN [--db UR
 static int personnel_show(int argc, char **argv)
 {
     const char *arg = NULL, *db = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-            db = argv[++i];
-        } else if (!strncmp(argv[i], "--db=", 5)) {
-            db = argv[i] + 5;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(personnel_usage, stdout);
-            return CLI_OK;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            cli_error("personnel show: unknown option '%s'", argv[i]);
-            fputs(personnel_usage, stderr);
-            return CLI_USAGE;
-        } else if (!arg) {
-            arg = argv[i];
-        } else {
-            cli_error("personnel show: one T.C. Kimlik No at a time");
-            return CLI_USAGE;
-        }
-    }
+    int n = 0;
+    int rc0 = cli_args(argc, argv, "personnel show", personnel_usage, &arg, 1, &n, &db);
+    if (rc0 >= 0)
+        return rc0;
     if (!arg) {
         cli_error("personnel show: the T.C. Kimlik No is missing");
         fputs(personnel_usage, stderr);
