@@ -33,6 +33,7 @@
 #include "notify/notify.h"
 #include "util/log.h"
 #include "web/config.h"
+#include "web/h_api.h"
 #include "web/escape.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -338,6 +339,10 @@ int cli_cmd_serve(int argc, char **argv)
     ulog_set_level((enum ulog_level)cfg.log_level);
     if (cfg.trust_dir[0] && serve_check_dir(cfg.trust_dir) < 0)
         return CLI_USAGE;
+    if (web_portal_configure(&cfg, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return CLI_USAGE;
+    }
     if (serve_outbox_prepare(&outbox, &cfg) < 0)
         return CLI_USAGE;
 

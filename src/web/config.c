@@ -11,11 +11,15 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "app/portal.h"
+#include "core/rules.h"
+#include "core/trtext.h"
 #include "util/log.h"
 
 enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
@@ -95,7 +99,38 @@ static const struct web_cfg_option {
     {"outbox_retry_base", CFG_INT, offsetof(struct web_config, outbox_retry_base), sizeof(int), 1,
      86400, "30", "seconds before the first retry; doubled after each failed attempt"},
     {"outbox_retry_max", CFG_INT, offsetof(struct web_config, outbox_retry_max), sizeof(int), 1,
-     604800, "3600", "the longest wait in seconds between two attempts"},
+     604800, "3600",
+     "the longest wait in seconds between two attempts"}, /* The portal's rules: the guide's values
+                                                             by default (core/rules.c,
+                                                             app/portal_core.c). */
+    {"renewal_window_days", CFG_INT, offsetof(struct web_config, renewal_window_days), sizeof(int),
+     1, 3650, "90", "days before expiry from which renewal can be applied for"},
+    {"renewal_deadline_days", CFG_INT, offsetof(struct web_config, renewal_deadline_days),
+     sizeof(int), 0, 3650, "30", "days before expiry after which an application is flagged late"},
+    {"delivery_expected_days", CFG_INT, offsetof(struct web_config, delivery_expected_days),
+     sizeof(int), 1, 365, "15", "days after approval within which the card should arrive"},
+    {"otp_ttl", CFG_INT, offsetof(struct web_config, otp_ttl), sizeof(int), 30, 3600, "300",
+     "seconds an SMS code is valid"},
+    {"otp_max_wrong", CFG_INT, offsetof(struct web_config, otp_max_wrong), sizeof(int), 1, 20, "3",
+     "wrong SMS code entries an hour before entries are locked"},
+    {"otp_cooldown", CFG_INT, offsetof(struct web_config, otp_cooldown), sizeof(int), 0, 3600, "60",
+     "seconds between two SMS codes"},
+    {"otp_max_per_hour", CFG_INT, offsetof(struct web_config, otp_max_per_hour), sizeof(int), 1,
+     100, "5", "SMS codes an application may get in an hour"},
+    {"captcha_ttl", CFG_INT, offsetof(struct web_config, captcha_ttl), sizeof(int), 30, 3600, "300",
+     "seconds a captcha can be answered"},
+    {"session_idle", CFG_INT, offsetof(struct web_config, session_idle), sizeof(int), 60, 86400,
+     "1200", "seconds without a request that end an applicant's session"},
+    {"session_lifetime", CFG_INT, offsetof(struct web_config, session_lifetime), sizeof(int), 300,
+     604800, "28800", "seconds after login that end a session however active"},
+    {"login_max_per_addr", CFG_INT, offsetof(struct web_config, login_max_per_addr), sizeof(int), 1,
+     100000, "30", "failed logins in 15 minutes from one address before it must wait"},
+    {"login_max_per_tckn", CFG_INT, offsetof(struct web_config, login_max_per_tckn), sizeof(int), 1,
+     1000, "5", "failed logins in 15 minutes for one person before they must wait"},
+    {"card_readers", CFG_STRING, offsetof(struct web_config, card_readers),
+     sizeof(((struct web_config *)0)->card_readers), 0, 0,
+     "Mini Kart Okuyucu,Masaüstü Kart Okuyucu",
+     "card reader models offered on the form besides none, comma-separated"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
@@ -406,4 +441,64 @@ void web_config_print_help(FILE *f)
             fprintf(f, "; %lld-%lld", o->min, o->max);
         fprintf(f, ")\n");
     }
+}
+
+int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
+                      size_t namescap, char *err, size_t errlen)
+{
+    app_portal_cfg_default(out);
+    struct core_rules *r = &out->rules;
+    r->window_open_days = c->renewal_window_days;
+    r->deadline_days = c->renewal_deadline_days;
+    r->delivery_expected_days = c->delivery_expected_days;
+    r->otp_ttl_seconds = c->otp_ttl;
+    r->otp_max_wrong = c->otp_max_wrong;
+    r->otp_cooldown_seconds = c->otp_cooldown;
+    r->otp_max_per_hour = c->otp_max_per_hour;
+    out->captcha_ttl = c->captcha_ttl;
+    out->session_idle = c->session_idle;
+    out->session_lifetime = c->session_lifetime;
+    out->login_max_per_addr = c->login_max_per_addr;
+    out->login_max_per_tckn = c->login_max_per_tckn;
+    const char *bad = core_rules_check(r);
+    if (bad) {
+        snprintf(err, errlen, "the portal's rules do not fit together (%s)", bad);
+        return -1;
+    }
+    if (out->session_idle > out->session_lifetime) {
+        snprintf(err, errlen, "session_idle is longer than session_lifetime");
+        return -1;
+    }
+    /* "A, B,C": each name trimmed into names[], NUL-terminated; empty names are skipped */
+    size_t len = strlen(c->card_readers);
+    if (len + 1 > namescap) {
+        snprintf(err, errlen, "card_readers is too long");
+        return -1;
+    }
+    memcpy(names, c->card_readers, len + 1);
+    out->ncard_readers = 0;
+    for (char *p = names; *p;) {
+        char *end = strchr(p, ',');
+        char *next = end ? end + 1 : p + strlen(p);
+        if (end)
+            *end = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strlen(p);
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            p[--n] = '\0';
+        if (n > 0) {
+            if (out->ncard_readers == APP_READERS_MAX) {
+                snprintf(err, errlen, "card_readers names more than %d models", APP_READERS_MAX);
+                return -1;
+            }
+            if (!core_utf8_valid(p, n) || !strcmp(p, "none")) {
+                snprintf(err, errlen, "card_readers: '%s' is not a model name", p);
+                return -1;
+            }
+            out->card_readers[out->ncard_readers++] = p;
+        }
+        p = next;
+    }
+    return 0;
 }

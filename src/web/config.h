@@ -42,6 +42,20 @@ struct web_config {
     int outbox_max_tries;    /* attempts before a message fails for good */
     int outbox_retry_base;   /* seconds before the first retry, doubled after each */
     int outbox_retry_max;    /* the longest wait between two attempts */
+    /* the portal's rules (app/portal.h, core/rules.h); defaults are the guide's values */
+    int renewal_window_days;    /* applying opens this many days before expiry */
+    int renewal_deadline_days;  /* later applications are flagged late */
+    int delivery_expected_days; /* after approval; later, whom to call is shown */
+    int otp_ttl;                /* seconds an SMS code is valid */
+    int otp_max_wrong;          /* wrong entries an hour before entries are locked */
+    int otp_cooldown;           /* seconds between two codes */
+    int otp_max_per_hour;       /* codes an hour */
+    int captcha_ttl;            /* seconds a captcha can be answered */
+    int session_idle;           /* seconds without a request that end a session */
+    int session_lifetime;       /* seconds after login that end it however active */
+    int login_max_per_addr;     /* failed logins per 15 minutes from one address */
+    int login_max_per_tckn;     /* failed logins per 15 minutes for one person */
+    char card_readers[512];     /* reader models offered besides "none", comma-separated */
 };
 
 /* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not
@@ -56,6 +70,14 @@ int web_config_set(struct web_config *c, const char *key, const char *value, cha
 /* Reads a configuration file into c (settings it does not name keep their value). Returns 0,
  * or -1 with "FILE:LINE: reason" (or "FILE: reason" when it cannot be read) in err. */
 int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen);
+
+struct app_portal_cfg;
+/* The portal's settings (app/portal.h) from c: the defaults of app_portal_cfg_default with
+ * the configured values over them. The card reader names are split into names[] (which must
+ * outlive out; sizeof c->card_readers is enough). Returns 0, or -1 with the reason in err
+ * when the rules do not fit together (e.g. the deadline not before the window opens). */
+int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
+                      size_t namescap, char *err, size_t errlen);
 
 /* Splits a listen address, "HOST:PORT" or "[IPV6]:PORT", into host (brackets removed) and
  * port (0-65535; 0 lets the kernel choose). Returns 0, or -1 with the reason in err. */

@@ -16,6 +16,11 @@
 /* The portal's settings: the guide's defaults (app_portal_cfg_default), the same for every
  * request. */
 const struct app_portal_cfg *web_portal_cfg(void);
+struct web_config;
+/* Sets the portal's settings from the server's configuration (web_config_portal); call once
+ * before the server starts. Until then (and in unit tests) the defaults apply. Returns 0, or
+ * -1 with the reason in err. */
+int web_portal_configure(const struct web_config *c, char *err, size_t errlen);
 
 /* "Now" for the use cases: the clock, moved by EIMZA_TEST_NOW_OFFSET seconds in --dev only
  * (so tests can let captchas and codes expire without waiting). */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "web/config.h"
 #include "web/h_api.h"
 
 static struct app_portal_cfg portal_cfg;
@@ -17,6 +18,18 @@ static pthread_once_t portal_cfg_once = PTHREAD_ONCE_INIT;
 static void portal_cfg_init(void)
 {
     app_portal_cfg_default(&portal_cfg);
+}
+
+int web_portal_configure(const struct web_config *c, char *err, size_t errlen)
+{
+    /* called once at start-up, before the server's threads exist */
+    static char names[sizeof c->card_readers];
+    struct app_portal_cfg pc;
+    pthread_once(&portal_cfg_once, portal_cfg_init);
+    if (web_config_portal(c, &pc, names, sizeof names, err, errlen) < 0)
+        return -1;
+    portal_cfg = pc;
+    return 0;
 }
 
 const struct app_portal_cfg *web_portal_cfg(void)

@@ -74,6 +74,13 @@ printf 'threads = many\n' >"$T/bad2.conf"
 expect_status 1 "config with a bad value" timeout 10 "$EIMZA" serve --config "$T/bad2.conf" --db "$db"
 expect_grep "bad2.conf:1: bad value for 'threads'" "$T/err" "bad value names FILE:LINE"
 expect_status 1 "missing config file" timeout 10 "$EIMZA" serve --config "$T/none.conf" --db "$db"
+# the portal's rules are checked together before the server listens
+printf 'renewal_window_days = 60\nrenewal_deadline_days = 60\n' >"$T/rules.conf"
+expect_status 1 "config with rules that do not fit together" timeout 10 "$EIMZA" serve --config "$T/rules.conf" --db "$db"
+expect_grep "rules do not fit together" "$T/err" "the portal's rules are named"
+printf 'otp_ttl = 5\n' >"$T/rules2.conf"
+expect_status 1 "config with an SMS code lifetime out of bounds" timeout 10 "$EIMZA" serve --config "$T/rules2.conf" --db "$db"
+expect_grep "rules2.conf:1: bad value for 'otp_ttl'" "$T/err" "out-of-bounds rule names FILE:LINE"
 
 empty=$(new_db) || fail "new database"
 expect_status 2 "unmigrated database refused" timeout 10 "$EIMZA" serve --listen 127.0.0.1:0 --db "$empty"

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "app/portal.h"
 #include "util/log.h"
 #include "web/config.h"
 
@@ -265,13 +266,66 @@ static void test_help_lists_every_key(void **state)
     free(text);
 }
 
+/* The portal's settings: the defaults are the service's own, configured values reach it,
+ * rules that do not fit together and bad reader lists are refused. */
+static void test_portal_settings(void **state)
+{
+    (void)state;
+    struct web_config c;
+    struct app_portal_cfg pc, def;
+    char names[sizeof c.card_readers], err[256];
+    assert_int_equal(web_config_defaults(&c), 0);
+    app_portal_cfg_default(&def);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
+    assert_int_equal(pc.rules.otp_ttl_seconds, def.rules.otp_ttl_seconds);
+    assert_int_equal(pc.rules.window_open_days, def.rules.window_open_days);
+    assert_int_equal(pc.rules.deadline_days, def.rules.deadline_days);
+    assert_int_equal(pc.session_idle, def.session_idle);
+    assert_int_equal(pc.login_max_per_tckn, def.login_max_per_tckn);
+    assert_int_equal(pc.ncard_readers, def.ncard_readers);
+    for (size_t i = 0; i < pc.ncard_readers; i++)
+        assert_string_equal(pc.card_readers[i], def.card_readers[i]);
+
+    assert_int_equal(web_config_set(&c, "otp_ttl", "120", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "otp_max_wrong", "5", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "session_idle", "600", err, sizeof err), 0);
+    assert_int_equal(
+        web_config_set(&c, "card_readers", " ACS ACR38 ,, Omnikey 3121 ", err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
+    assert_int_equal(pc.rules.otp_ttl_seconds, 120);
+    assert_int_equal(pc.rules.otp_max_wrong, 5);
+    assert_int_equal(pc.session_idle, 600);
+    assert_int_equal(pc.ncard_readers, 2);
+    assert_string_equal(pc.card_readers[0], "ACS ACR38");
+    assert_string_equal(pc.card_readers[1], "Omnikey 3121");
+    assert_int_equal(web_config_set(&c, "otp_ttl", "10", err, sizeof err), -1); /* bounds */
+
+    /* the deadline must come after the window opens */
+    assert_int_equal(web_config_set(&c, "renewal_deadline_days", "90", err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
+    assert_non_null(strstr(err, "rules"));
+    assert_int_equal(web_config_set(&c, "renewal_deadline_days", "30", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "session_lifetime", "300", err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
+    assert_non_null(strstr(err, "session_idle"));
+    assert_int_equal(web_config_set(&c, "session_lifetime", "28800", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "card_readers", "A,none", err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
+    assert_int_equal(web_config_set(&c, "card_readers", "1,2,3,4,5,6,7,8,9", err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
+    assert_int_equal(web_config_set(&c, "card_readers", "", err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
+    assert_int_equal(pc.ncard_readers, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_set_values),
-        cmocka_unit_test(test_set_rejects), cmocka_unit_test(test_listen_split),
-        cmocka_unit_test(test_loopback),    cmocka_unit_test(test_file_good),
-        cmocka_unit_test(test_file_errors), cmocka_unit_test(test_help_lists_every_key),
+        cmocka_unit_test(test_defaults),        cmocka_unit_test(test_set_values),
+        cmocka_unit_test(test_set_rejects),     cmocka_unit_test(test_listen_split),
+        cmocka_unit_test(test_loopback),        cmocka_unit_test(test_file_good),
+        cmocka_unit_test(test_file_errors),     cmocka_unit_test(test_help_lists_every_key),
+        cmocka_unit_test(test_portal_settings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
