@@ -46,6 +46,7 @@ rate() {
 "$EIMZA" migrate --db "sqlite:$W/eimza.db" >/dev/null 2>&1 || { echo "$NAME: migrate failed"; exit 1; }
 printf 'listen = 127.0.0.1:0\ndb = sqlite:%s/eimza.db\naccess_log = off\nthreads = %d\n' \
   "$W" "$CPUS" >"$W/eimza.conf"
+: >"$W/eimza.out" # exists before the loop below reads it
 "$EIMZA" serve --config "$W/eimza.conf" >"$W/eimza.out" 2>"$W/eimza.err" &
 EPID=$!
 for _ in $(seq 1 100); do

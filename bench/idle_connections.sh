@@ -54,6 +54,7 @@ if [ -z "$max" ] || [ "$max" -lt $((CONNECTIONS + 16)) ]; then
   args+=(--config "$W/eimza.conf")
   note="; max_connections raised from ${max:-?} to $((CONNECTIONS + 64))"
 fi
+: >"$W/eimza.out" # before the server starts: the loop below reads it at once
 "$EIMZA" serve "${args[@]}" >"$W/eimza.out" 2>"$W/eimza.err" &
 EPID=$!
 URL=''

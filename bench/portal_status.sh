@@ -67,6 +67,7 @@ DB=sqlite:$W/eimza.db
   echo "access_log = $([ "$ACCESS_LOG" = on ] && echo true || echo false)"
   echo "threads = $CPUS"
 } >"$W/eimza.conf"
+: >"$W/eimza.out" # before the server starts: the loop below reads it at once
 "$EIMZA" serve --config "$W/eimza.conf" >"$W/eimza.out" 2>"$W/eimza.err" &
 EPID=$!
 URL=''
