@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/appstate.h"
+#include "core/reason.h"
 #include "core/rules.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -263,21 +264,25 @@ enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *
 struct app_status_event {
     int64_t at;
     char from[24], to[24], event[24];
-    const char *label; /* Turkish */
+    const char *label; /* in the view's lang */
 };
 struct app_status_view {
+    enum core_lang lang; /* of next, contact and the events' labels */
     struct store_application app;
     const char *label;     /* the state's Turkish label */
-    const char *next;      /* what happens next, in Turkish */
-    const char *contact;   /* whom to call, in Turkish */
+    const char *next;      /* what happens next, in lang */
+    const char *contact;   /* whom to call, in lang */
     bool delivery_overdue; /* approved more than delivery_expected_days ago, no card yet */
     size_t nevents;
     struct app_status_event events[APP_STATUS_EVENTS_MAX]; /* oldest first */
 };
+/* The status in the language asked for (the state's label stays Turkish: label). */
 enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, int64_t now,
+                               const struct store_session *ss, int64_t now, enum core_lang lang,
                                struct app_status_view *out, struct app_err *err);
-/* The Turkish label of a timeline event code ("created", "code_verified", ...). */
+/* The label of a timeline event code ("created", "code_verified", ...) in a language; the
+ * code itself when unknown. */
+const char *app_event_label(const char *event, enum core_lang lang);
 const char *app_event_label_tr(const char *event);
 
 #endif

@@ -91,69 +91,100 @@ enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *
 
 /* ---- status -------------------------------------------------------------------------------- */
 
+/* The texts of the status, in Turkish and English ([CORE_LANG_TR], [CORE_LANG_EN]). */
 static const struct {
-    const char *event, *label;
+    const char *event, *label[2];
 } event_labels[] = {
-    {"created", "Başvuru oluşturuldu"},
-    {"reopen", "Form yeniden düzenlendi"},
-    {"code_verified", "SMS kodu doğrulandı"},
-    {"esign_chosen", "E-imzalı başvuru (Yöntem 1) seçildi"},
-    {"wet_chosen", "Islak imzalı başvuru (Yöntem 2) seçildi"},
-    {"signed", "Başvuru e-imza ile imzalandı"},
-    {"paper_received", "Islak imzalı form teslim alındı"},
-    {"approve", "Başvuru onaylandı"},
-    {"reject", "Başvuru reddedildi"},
-    {"order", "Kart üretimi başladı"},
-    {"ship", "Kart kargoya verildi"},
-    {"deliver", "Kart teslim edildi"},
-    {"cert_in_use", "Yeni sertifika kullanılmaya başlandı"},
-    {"cancel", "Başvuru iptal edildi"},
+    {"created", {"Başvuru oluşturuldu", "Application created"}},
+    {"reopen", {"Form yeniden düzenlendi", "Form edited again"}},
+    {"code_verified", {"SMS kodu doğrulandı", "SMS code verified"}},
+    {"esign_chosen",
+     {"E-imzalı başvuru (Yöntem 1) seçildi", "Application with e-signature (Method 1) chosen"}},
+    {"wet_chosen",
+     {"Islak imzalı başvuru (Yöntem 2) seçildi", "Application signed by hand (Method 2) chosen"}},
+    {"signed", {"Başvuru e-imza ile imzalandı", "Application signed with the e-signature"}},
+    {"paper_received", {"Islak imzalı form teslim alındı", "Hand-signed form received"}},
+    {"approve", {"Başvuru onaylandı", "Application approved"}},
+    {"reject", {"Başvuru reddedildi", "Application rejected"}},
+    {"order", {"Kart üretimi başladı", "Card production started"}},
+    {"ship", {"Kart kargoya verildi", "Card handed to the courier"}},
+    {"deliver", {"Kart teslim edildi", "Card delivered"}},
+    {"cert_in_use", {"Yeni sertifika kullanılmaya başlandı", "New certificate in use"}},
+    {"cancel", {"Başvuru iptal edildi", "Application cancelled"}},
 };
 
-const char *app_event_label_tr(const char *event)
+const char *app_event_label(const char *event, enum core_lang lang)
 {
     for (size_t i = 0; i < sizeof event_labels / sizeof event_labels[0]; i++)
         if (!strcmp(event_labels[i].event, event))
-            return event_labels[i].label;
+            return event_labels[i].label[lang == CORE_LANG_EN];
     return event;
 }
 
-#define CALL_CENTRE "Kamu SM çağrı merkezi: 444 5 576"
+const char *app_event_label_tr(const char *event)
+{
+    return app_event_label(event, CORE_LANG_TR);
+}
 
-static const char *next_step(const struct store_application *a, enum core_app_state st)
+#define T(tr, en) ((lang) == CORE_LANG_EN ? (en) : (tr))
+
+static const char *next_step(const struct store_application *a, enum core_app_state st,
+                             enum core_lang lang)
 {
     switch (st) {
     case CORE_APP_DRAFT:
-        return a->confirmed ? "Cep telefonunuza SMS doğrulama kodu isteyip gelen kodu giriniz."
-                            : "Başvuru formunu kontrol edip eksikleri tamamlayınız ve "
-                              "kaydediniz; ardından SMS doğrulama kodu isteyiniz.";
+        return a->confirmed
+                   ? T("Cep telefonunuza SMS doğrulama kodu isteyip gelen kodu giriniz.",
+                       "Ask for the SMS code to your mobile phone and enter it.")
+                   : T("Başvuru formunu kontrol edip eksikleri tamamlayınız ve kaydediniz; "
+                       "ardından SMS doğrulama kodu isteyiniz.",
+                       "Check the application form, complete what is missing and save it; then "
+                       "ask for the SMS code.");
     case CORE_APP_CODE_VERIFIED:
         return !strcmp(a->method, "esign")
-                   ? "İmzalanacak içeriği e-imza kartınızla imzalayınız (Yöntem 1: E-İmzalı "
-                     "Başvuru)."
-                   : "İmza yöntemini seçiniz: Yöntem 1: E-İmzalı Başvuru ya da Yöntem 2: Islak "
-                     "İmzalı Başvuru.";
+                   ? T("İmzalanacak içeriği e-imza kartınızla imzalayınız (Yöntem 1: E-İmzalı "
+                       "Başvuru).",
+                       "Sign the content with your e-signature card (Method 1: application with "
+                       "e-signature).")
+                   : T("İmza yöntemini seçiniz: Yöntem 1: E-İmzalı Başvuru ya da Yöntem 2: "
+                       "Islak İmzalı Başvuru.",
+                       "Choose how to sign: Method 1, with your e-signature, or Method 2, by "
+                       "hand on paper.");
     case CORE_APP_AWAITING_ORIGINAL:
-        return "Başvuru formunu yazdırıp ıslak imzayla imzalayınız ve posta ile gönderiniz; form "
-               "ulaştığında başvurunuz onaya sunulacaktır.";
+        return T("Başvuru formunu yazdırıp ıslak imzayla imzalayınız ve posta ile gönderiniz; "
+                 "form ulaştığında başvurunuz onaya sunulacaktır.",
+                 "Print the application form, sign it by hand and send it by post; once it "
+                 "arrives, your application goes to approval.");
     case CORE_APP_SUBMITTED:
-        return "Başvurunuz il DYS yöneticisinin onayını bekliyor; sonuç size bildirilecektir.";
+        return T("Başvurunuz il DYS yöneticisinin onayını bekliyor; sonuç size bildirilecektir.",
+                 "Your application waits for the provincial administrator's approval; you will "
+                 "be told the outcome.");
     case CORE_APP_APPROVED:
-        return "Başvurunuz onaylandı; kartınız üretilecek ve onaydan sonra 10-15 gün içinde "
-               "kurye ile formdaki adrese teslim edilecektir.";
+        return T("Başvurunuz onaylandı; kartınız üretilecek ve onaydan sonra 10-15 gün içinde "
+                 "kurye ile formdaki adrese teslim edilecektir.",
+                 "Your application is approved; your card will be made and brought by courier "
+                 "to the address on the form within 10-15 days of the approval.");
     case CORE_APP_REJECTED:
-        return "Başvurunuz reddedildi; ret gerekçesine göre kayıtlarınızı güncelletip yeniden "
-               "başvurabilirsiniz.";
+        return T("Başvurunuz reddedildi; ret gerekçesine göre kayıtlarınızı güncelletip yeniden "
+                 "başvurabilirsiniz.",
+                 "Your application was rejected; have your records updated as the reason says, "
+                 "then apply again.");
     case CORE_APP_IN_PRODUCTION:
-        return "Kartınız üretimde; kargoya verildiğinde size bildirilecektir.";
+        return T("Kartınız üretimde; kargoya verildiğinde size bildirilecektir.",
+                 "Your card is being made; you will be told when it is handed to the courier.");
     case CORE_APP_SHIPPED:
-        return "Kartınız kargoya verildi; kurye formdaki adrese teslim edecektir.";
+        return T("Kartınız kargoya verildi; kurye formdaki adrese teslim edecektir.",
+                 "Your card is with the courier, who will bring it to the address on the form.");
     case CORE_APP_DELIVERED:
-        return "Kartınız teslim edildi; yeni kartınızla e-imzanızı kullanmaya başlayabilirsiniz.";
+        return T("Kartınız teslim edildi; yeni kartınızla e-imzanızı kullanmaya "
+                 "başlayabilirsiniz.",
+                 "Your card was delivered; you can start using your e-signature with it.");
     case CORE_APP_COMPLETED:
-        return "Başvurunuz tamamlandı; yeni sertifikanız kullanımda.";
+        return T("Başvurunuz tamamlandı; yeni sertifikanız kullanımda.",
+                 "Your application is complete; your new certificate is in use.");
     case CORE_APP_CANCELLED:
-        return "Başvurunuz iptal edildi; gerekirse yeni bir başvuru yapabilirsiniz.";
+        return T("Başvurunuz iptal edildi; gerekirse yeni bir başvuru yapabilirsiniz.",
+                 "Your application was cancelled; you can apply again if you need to.");
     case CORE_APP__STATE_COUNT:
         break;
     }
@@ -170,17 +201,18 @@ static int collect(void *ctx, const struct store_app_event *ev)
     snprintf(e->from, sizeof e->from, "%.23s", ev->from);
     snprintf(e->to, sizeof e->to, "%.23s", ev->to);
     snprintf(e->event, sizeof e->event, "%.23s", ev->event);
-    e->label = app_event_label_tr(e->event); /* static text, or e->event itself */
+    e->label = app_event_label(e->event, v->lang); /* static text, or e->event itself */
     return 0;
 }
 
 enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, int64_t now,
+                               const struct store_session *ss, int64_t now, enum core_lang lang,
                                struct app_status_view *out, struct app_err *err)
 {
     enum core_app_state st;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
+    out->lang = lang;
     if (app__load(s, ss, &out->app, err) != APP_OK)
         return err->status;
     if (core_app_state_parse(out->app.state, &st) != 0) {
@@ -192,8 +224,9 @@ enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg
         return app__store_err(s, e, "reading the timeline", NULL, NULL, err);
 
     out->label = core_app_state_label_tr(st);
-    out->next = next_step(&out->app, st);
-    out->contact = "Sorularınız için " CALL_CENTRE ".";
+    out->next = next_step(&out->app, st, lang);
+    out->contact = T("Sorularınız için Kamu SM çağrı merkezi: 444 5 576.",
+                     "For questions: Kamu SM call centre, 444 5 576.");
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
         int64_t approved = 0;
         for (size_t i = 0; i < out->nevents; i++)
@@ -201,8 +234,10 @@ enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg
                 approved = out->events[i].at;
         if (approved && now >= approved + (int64_t)cfg->rules.delivery_expected_days * 86400) {
             out->delivery_overdue = true;
-            out->contact = "Kartınız onaydan sonraki beklenen süre içinde ulaşmadı; lütfen Kamu "
-                           "SM çağrı merkezini (444 5 576) arayınız.";
+            out->contact = T("Kartınız onaydan sonraki beklenen süre içinde ulaşmadı; lütfen "
+                             "Kamu SM çağrı merkezini (444 5 576) arayınız.",
+                             "Your card has not arrived in the expected time after approval; "
+                             "please call the Kamu SM call centre (444 5 576).");
         }
     }
     return APP_OK;

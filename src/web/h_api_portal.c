@@ -470,8 +470,8 @@ enum web_err web_h_api_status(struct web_req *rq)
     struct app_status_view v;
     char t[24];
     NEED_SESSION(rq, &ss, &err);
-    if (app_status_get(web_req_store(rq), web_portal_cfg(), &ss, web_portal_now(rq), &v, &err) !=
-        APP_OK)
+    if (app_status_get(web_req_store(rq), web_portal_cfg(), &ss, web_portal_now(rq),
+                       web_req_lang(rq), &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     json_t *o = json_object(), *tl = json_array();
     int bad = !o || !tl;

@@ -280,20 +280,11 @@ static void app_number(struct web_page *p, const char *number)
     web_page_raw(p, "</p>\n");
 }
 
-/* Text from the use cases that is Turkish only: on an English page it says so and is marked
- * lang="tr", so a screen reader reads it with Turkish rules. */
-static void tr_only_para(struct web_page *p, const char *text)
+/* A paragraph of text from the use cases (already in the page's language). */
+static void text_para(struct web_page *p, const char *text)
 {
-    if (p->lang == CORE_LANG_TR) {
-        web_page_raw(p, "<p>");
-    } else {
-        web_page_raw(p, "<p><span class=\"visually-hidden\">");
-        web_page_msg(p, WEB_MSG_PP_ONLY_TR);
-        web_page_raw(p, " </span><span lang=\"tr\">");
-    }
+    web_page_raw(p, "<p>");
     web_page_text(p, text);
-    if (p->lang != CORE_LANG_TR)
-        web_page_raw(p, "</span>");
     web_page_raw(p, "</p>\n");
 }
 
@@ -1206,7 +1197,7 @@ static enum web_err h_status(struct web_req *rq)
         rc = WEB_E_NOMEM;
         goto out;
     }
-    if (app_status_get(c.s, web_portal_cfg(), &c.ss, c.now, sv, &c.err) != APP_OK) {
+    if (app_status_get(c.s, web_portal_cfg(), &c.ss, c.now, c.lang, sv, &c.err) != APP_OK) {
         rc = app_failure(&c);
         goto out;
     }
@@ -1229,7 +1220,7 @@ static enum web_err h_status(struct web_req *rq)
     web_page_raw(&p, "<h2>");
     web_page_msg(&p, WEB_MSG_STATUS_NEXT);
     web_page_raw(&p, "</h2>\n");
-    tr_only_para(&p, sv->next);
+    text_para(&p, sv->next);
     if (in_state(a, CORE_APP_CODE_VERIFIED) && !strcmp(a->method, "esign")) {
         para(&p, WEB_MSG_PP_ESIGN_NEXT);
         web_page_raw(&p, "<p><a href=\"/yontem\">");
@@ -1263,7 +1254,7 @@ static enum web_err h_status(struct web_req *rq)
     web_page_raw(&p, "</ol>\n<h2>");
     web_page_msg(&p, WEB_MSG_PP_CONTACT);
     web_page_raw(&p, "</h2>\n");
-    tr_only_para(&p, sv->contact);
+    text_para(&p, sv->contact);
     para(&p, WEB_MSG_FOOTER_CARD_LATE);
     web_page_form_begin(&p, "/cikis", c.ss.csrf);
     web_page_raw(&p, "<div class=\"buttons\">\n");

@@ -397,8 +397,6 @@ static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
     [WEB_MSG_PP_CHANGE_METHOD] = {"pp_change_method", "İmzalama yöntemini değiştir",
                                   "Change the signing method"},
     [WEB_MSG_PP_LOGOUT] = {"pp_logout", "Çıkış", "Log out"},
-    [WEB_MSG_PP_ONLY_TR] = {"pp_only_tr", "Bu bölüm yalnızca Türkçedir.",
-                            "This part is in Turkish only."},
     [WEB_MSG_PP_ERR_403_TITLE] = {"pp_err_403_title", "İşlem yapılamadı",
                                   "The request was refused"},
     [WEB_MSG_PP_ERR_404_TITLE] = {"pp_err_404_title", "Sayfa bulunamadı", "Page not found"},

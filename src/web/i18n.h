@@ -196,7 +196,6 @@ enum web_msg {
     WEB_MSG_PP_ESIGN_NEXT,
     WEB_MSG_PP_CHANGE_METHOD,
     WEB_MSG_PP_LOGOUT,
-    WEB_MSG_PP_ONLY_TR, /* said on English pages before Turkish-only text */
     WEB_MSG_PP_ERR_403_TITLE,
     WEB_MSG_PP_ERR_404_TITLE,
     WEB_MSG_PP_ERR_404_TEXT,

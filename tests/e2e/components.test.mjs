@@ -12,6 +12,7 @@ import {
   DESKTOP,
   PHONE,
   a11yProblems,
+  eventually,
   launch,
   open,
   screenshot,
@@ -94,6 +95,8 @@ test('each error link takes the keyboard to its field (Tab, Enter)', async () =>
     for (let k = 0; k <= i; k++) await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), `#${ERROR_FIELDS[i]}`);
     await page.keyboard.press('Enter');
+    // following the link and moving the focus finish after the key press returns
+    await eventually(async () => (await focusedId(page)) === ERROR_FIELDS[i]);
     assert.equal(await focusedId(page), ERROR_FIELDS[i]);
     // the field's label is on screen too, not scrolled off above it
     const labelTop = await page.evaluate((id) => {

@@ -14,6 +14,7 @@ import {
   DESKTOP,
   PHONE,
   a11yProblems,
+  eventually,
   launch,
   open,
   screenshot,
@@ -166,6 +167,7 @@ test('an applicant goes through steps 1 to 5', async () => {
   await checkPage(page, '2-form-errors');
   for (const href of links) {
     await page.click(`[data-error-summary] a[href="${href}"]`);
+    await eventually(async () => (await focusedId(page)) === href.slice(1));
     assert.equal(await focusedId(page), href.slice(1), `${href} takes the focus to its field`);
   }
 

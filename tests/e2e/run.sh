@@ -73,8 +73,16 @@ if [ -z "$URL" ]; then
 fi
 echo "e2e: server at $URL"
 
-EIMZA_E2E_URL=$URL node --test "$SRC"/tests/e2e/*.test.mjs
-status=$?
+# One file at a time. A browser on a shared 2-core machine sometimes loses a race with the
+# clock; a file that fails is run once more, and only a second failure fails the suite. Both
+# runs are in the log, and the retry is announced, so a flake is seen rather than hidden.
+status=0
+for f in "$SRC"/tests/e2e/*.test.mjs; do
+  if ! EIMZA_E2E_URL=$URL node --test "$f"; then
+    echo "e2e: RETRY $(basename "$f") failed once; running it again" >&2
+    EIMZA_E2E_URL=$URL node --test "$f" || status=1
+  fi
+done
 
 kill -TERM "$PID"
 wait "$PID"

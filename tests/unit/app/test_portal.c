@@ -711,7 +711,8 @@ static void test_method_and_status(void **state)
     struct app_status_view sv;
     session(f, T0, &ss);
 
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0, &sv, &err), APP_ENOTFOUND);
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0, CORE_LANG_TR, &sv, &err),
+                     APP_ENOTFOUND);
     assert_string_equal(err.code, "no_application");
 
     struct app_view v;
@@ -737,7 +738,7 @@ static void test_method_and_status(void **state)
                      APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
 
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 60, &sv, &err), APP_OK);
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 60, CORE_LANG_TR, &sv, &err), APP_OK);
     assert_string_equal(sv.app.state, "awaiting_original");
     assert_string_equal(sv.label, "Islak imzalı form bekleniyor");
     assert_non_null(strstr(sv.next, "posta"));
@@ -751,6 +752,12 @@ static void test_method_and_status(void **state)
     assert_string_equal(sv.events[3].event, "wet_chosen");
     assert_string_equal(sv.events[3].to, "awaiting_original");
     assert_string_equal(sv.events[3].label, "Islak imzalı başvuru (Yöntem 2) seçildi");
+    /* the same status in English */
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 61, CORE_LANG_EN, &sv, &err), APP_OK);
+    assert_non_null(strstr(sv.next, "by post"));
+    assert_non_null(strstr(sv.contact, "444 5 576"));
+    assert_string_equal(sv.events[3].label, "Application signed by hand (Method 2) chosen");
+    assert_string_equal(app_event_label("no_such_event", CORE_LANG_EN), "no_such_event");
 }
 
 /* Editing after the code was verified moves the application back (reopen). */
@@ -846,16 +853,21 @@ static void test_delivery_overdue(void **state)
     struct store_app_event e2 = {T0 + DAY, "submitted", "approved", "approve", "staff:x"};
     assert_int_equal(store_app_update(f->s, &next, "submitted", &e2), STORE_OK);
 
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 10 * DAY, &sv, &err), APP_OK);
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 10 * DAY, CORE_LANG_TR, &sv, &err),
+                     APP_OK);
     assert_false(sv.delivery_overdue);
     assert_non_null(strstr(sv.contact, "444 5 576"));
     struct store_session ss2;
     session(f, T0 + 16 * DAY, &ss2);
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss2, T0 + 16 * DAY, &sv, &err), APP_OK);
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss2, T0 + 16 * DAY, CORE_LANG_TR, &sv, &err),
+                     APP_OK);
     assert_true(sv.delivery_overdue);
     assert_non_null(strstr(sv.contact, "444 5 576"));
     assert_non_null(strstr(sv.contact, "ulaşmadı"));
     assert_string_equal(sv.label, "Onaylandı");
+    assert_int_equal(app_status_get(f->s, &f->cfg, &ss2, T0 + 16 * DAY, CORE_LANG_EN, &sv, &err),
+                     APP_OK);
+    assert_non_null(strstr(sv.contact, "has not arrived"));
 }
 
 int main(void)
