@@ -21,38 +21,17 @@
 #include "store/store.h"
 #include "testdb.h"
 
-struct fx {
-    struct testdb db;
-    struct store *s;
-};
+/* The shared fixture of testdb.h: a fresh, migrated database and a connection. */
+#define fx testdb_fx
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    if (!f || testdb_create(&f->db) != 0)
-        return -1;
-    char err[256];
-    if (store_open(f->db.url, &f->s, err, sizeof err) != STORE_OK) {
-        fprintf(stderr, "store_open: %s\n", err);
-        return -1;
-    }
-    if (store_migrate(f->s, NULL, NULL) != STORE_OK) {
-        fprintf(stderr, "store_migrate: %s\n", store_last_error(f->s));
-        return -1;
-    }
-    *state = f;
-    return 0;
+    return testdb_fx_setup(state, true);
 }
 
 static int teardown(void **state)
 {
-    struct fx *f = *state;
-    if (f) {
-        store_close(f->s);
-        testdb_drop(&f->db);
-        free(f);
-    }
-    return 0;
+    return testdb_fx_teardown(state);
 }
 
 static struct store *open_other(struct fx *f)

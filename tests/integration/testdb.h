@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
 struct testdb {
     bool pg;
     char url[1024];
@@ -214,6 +216,44 @@ static inline long long testdb_query_ll(const struct testdb *db, const char *sql
     if (testdb_query(db, sql, buf, sizeof buf) != 0 || !buf[0])
         return LLONG_MIN;
     return strtoll(buf, NULL, 10);
+}
+
+/* ---- a fresh database with a store open on it: the fixture most suites share --------- */
+struct testdb_fx {
+    struct testdb db;
+    struct store *s;
+};
+
+/* cmocka group setup: a fresh database, a connection, and (with migrate) the schema. */
+static inline int testdb_fx_setup(void **state, bool migrate)
+{
+    struct testdb_fx *f = calloc(1, sizeof *f);
+    if (!f || testdb_create(&f->db) != 0) {
+        free(f);
+        return -1;
+    }
+    *state = f; /* the teardown frees what was made, also on a failure below */
+    char err[256];
+    if (store_open(f->db.url, &f->s, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "store_open: %s\n", err);
+        return -1;
+    }
+    if (migrate && store_migrate(f->s, NULL, NULL) != STORE_OK) {
+        fprintf(stderr, "store_migrate: %s\n", store_last_error(f->s));
+        return -1;
+    }
+    return 0;
+}
+
+static inline int testdb_fx_teardown(void **state)
+{
+    struct testdb_fx *f = *state;
+    if (f) {
+        store_close(f->s);
+        testdb_drop(&f->db);
+        free(f);
+    }
+    return 0;
 }
 
 #endif
