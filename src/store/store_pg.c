@@ -1530,17 +1530,10 @@ static enum store_err pg_outbox_put(struct store *s, const struct store_outbox_m
     return e;
 }
 
-static enum store_err pg_outbox_each(struct store *s, long limit, store__outbox_fn fn, void *ctx)
+/* Hands each row of an outbox query (id, channel, recipient, subject, body, dedupe_key,
+ * status, created_at, attempts) to fn until it returns non-zero. */
+static void pg_outbox_rows(PGresult *r, store__outbox_fn fn, void *ctx)
 {
-    struct pg *g = pg_of(s);
-    enum store_err e;
-    char lim[24];
-    pg_num(lim, limit);
-    const char *vals[] = {lim};
-    PGresult *r =
-        pg_run(g, PG_OB_EACH, vals, NULL, NULL, PGRES_TUPLES_OK, "reading the outbox", &e);
-    if (!r)
-        return e;
     for (int i = 0; i < PQntuples(r); i++) {
         struct store_outbox_msg m = {
             .id = cell_ll(r, i, 0),
@@ -1556,6 +1549,20 @@ static enum store_err pg_outbox_each(struct store *s, long limit, store__outbox_
         if (fn(ctx, &m) != 0)
             break;
     }
+}
+
+static enum store_err pg_outbox_each(struct store *s, long limit, store__outbox_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char lim[24];
+    pg_num(lim, limit);
+    const char *vals[] = {lim};
+    PGresult *r =
+        pg_run(g, PG_OB_EACH, vals, NULL, NULL, PGRES_TUPLES_OK, "reading the outbox", &e);
+    if (!r)
+        return e;
+    pg_outbox_rows(r, fn, ctx);
     PQclear(r);
     return STORE_OK;
 }
@@ -1577,21 +1584,7 @@ static enum store_err pg_outbox_claim(struct store *s, const char *channel, int6
     if (!r)
         return e;
     *claimed = PQntuples(r);
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct store_outbox_msg m = {
-            .id = cell_ll(r, i, 0),
-            .channel = PQgetvalue(r, i, 1),
-            .recipient = PQgetvalue(r, i, 2),
-            .subject = PQgetvalue(r, i, 3),
-            .body = PQgetvalue(r, i, 4),
-            .dedupe_key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
-            .status = PQgetvalue(r, i, 6),
-            .created_at = cell_ll(r, i, 7),
-            .attempts = (int)cell_ll(r, i, 8),
-        };
-        if (fn(ctx, &m) != 0)
-            break;
-    }
+    pg_outbox_rows(r, fn, ctx);
     PQclear(r);
     return STORE_OK;
 }
