@@ -343,4 +343,119 @@ enum store_err store_outbox_mark_retry(struct store *s, int64_t id, int attempt,
 enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt,
                                         const char *error);
 
+/* ==== signing, staff and decisions (schema version 3) ======================================
+ * The evidence of an accepted e-signature, staff accounts, the approvers' decisions with the
+ * personnel record they relied on, and the chain of signature-only renewals per holder. */
+
+/* ---- signature evidence -------------------------------------------------------------------
+ * What the server accepted, kept so that anyone can re-verify it later with `openssl cms
+ * -verify`: the CMS exactly as received, the signed content, the validation result (JSON: each
+ * check and its outcome) and the OCSP response relied on (DER; none when a CRL was used). One
+ * per application; the CMS's SHA-256 is unique across applications, so the same signature can
+ * never be stored twice. */
+struct store_signature {
+    int64_t application_id;
+    int64_t at; /* accepted at */
+    const unsigned char *cms;
+    size_t cms_len;
+    const unsigned char *content;
+    size_t content_len;
+    const char *signer_fingerprint; /* SHA-256 hex of the signer certificate's DER */
+    const char *validation;         /* JSON text */
+    const unsigned char *ocsp;      /* NULL/0: none */
+    size_t ocsp_len;
+};
+/* Stores sig (joins the caller's transaction). STORE_ECONFLICT when the application already has
+ * a signature or the same CMS is stored for any application. */
+enum store_err store_signature_put(struct store *s, const struct store_signature *sig);
+/* Calls fn once with the application's signature (the bytes live during the call only).
+ * STORE_ENOTFOUND when it has none. */
+enum store_err store_signature_get(struct store *s, int64_t application_id,
+                                   int (*fn)(void *ctx, const struct store_signature *sig),
+                                   void *ctx);
+
+/* ---- staff accounts -------------------------------------------------------------------- */
+#define STORE_USERNAME_MAX 64
+#define STORE_TOTP_MAX     64 /* base32 secret + NUL */
+struct store_user {
+    char username[STORE_USERNAME_MAX];    /* [a-z0-9._-], 1..63 bytes */
+    char role[16];                        /* approver | operator | admin */
+    int province;                         /* approver: plate code 1..81; 0 for other roles */
+    char password_hash[STORE_PWHASH_MAX]; /* Argon2id (crypto_pwhash_str) */
+    char totp_secret[STORE_TOTP_MAX];     /* base32; "" until enrolment began */
+    bool totp_enabled;                    /* enrolment confirmed with a first good code */
+    int64_t totp_last_step;               /* last accepted TOTP time step (no replay) */
+    int failed_count;                     /* consecutive failed logins */
+    int64_t locked_until;                 /* 0: not locked */
+    int64_t last_login_at;
+    bool disabled;
+    int64_t created_at, updated_at;
+};
+/* A new account (STORE_ECONFLICT when the name is taken). */
+enum store_err store_user_put(struct store *s, const struct store_user *u);
+enum store_err store_user_get(struct store *s, const char *username, struct store_user *out);
+/* Writes every field but username and created_at (STORE_ENOTFOUND when there is no such user).
+ * Joins the caller's transaction; inside one, store_user_get locks the row on PostgreSQL. */
+enum store_err store_user_update(struct store *s, const struct store_user *u);
+/* Every account, by username. */
+enum store_err store_user_each(struct store *s, int (*fn)(void *ctx, const struct store_user *u),
+                               void *ctx);
+
+/* ---- the approvers' queue ---------------------------------------------------------------- */
+struct store_app_filter {
+    int province;            /* the application's personnel province (il_kodu); 0: all */
+    const char *state;       /* NULL: every state but draft */
+    const char *institution; /* institution_name contains it (case as stored); NULL: any */
+    const char *district;    /* the personnel district equals it; NULL: any */
+    int late;                /* -1 any, 0 not late, 1 late */
+    int64_t updated_before;  /* 0: any; else only those whose last change was before it */
+    long limit;              /* 0: no limit */
+    long offset;
+};
+/* Calls fn for each application matching f, oldest change first, with the applicant's
+ * personnel record as it is now (p NULL when there is none: the applicant left the records).
+ * The province filter is on the personnel record's province, or on the application's form
+ * province when there is no record. *total (may be NULL) gets how many match without limit
+ * and offset. The records live during the call only; fn must not use s. */
+enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
+                              int (*fn)(void *ctx, const struct store_application *a,
+                                        const struct core_personnel *p),
+                              void *ctx, long *total);
+/* Per state, how many applications of the province (0: all) there are (states with none are
+ * not reported). */
+enum store_err store_app_state_counts(struct store *s, int province,
+                                      int (*fn)(void *ctx, const char *state, long count),
+                                      void *ctx);
+/* Holders in the province (0: all) whose current certificate (store_certificate_current's
+ * choice) is not revoked and expires in [from, to), and who have no application that is still
+ * going nor one created after that certificate's not_before; soonest expiry first. */
+enum store_err store_expiring_unapplied(struct store *s, int province, int64_t from, int64_t to,
+                                        int (*fn)(void *ctx, const struct core_personnel *p,
+                                                  const struct core_certificate *c),
+                                        void *ctx);
+
+/* ---- decisions --------------------------------------------------------------------------- */
+struct store_decision {
+    int64_t application_id;
+    int64_t at;
+    const char *decision;  /* "approve" | "reject" */
+    const char *reason;    /* the rejection's reason in words; "" for an approval */
+    const char *staff;     /* username */
+    const char *personnel; /* JSON: the personnel record the decision relied on ("null": none) */
+    const char *verdict;   /* JSON: {"eligible":bool,"reasons":[codes]} */
+};
+/* Appends a decision (joins the caller's transaction: the state change, the decision, the
+ * outbox message and the audit entry are one). */
+enum store_err store_decision_put(struct store *s, const struct store_decision *d);
+/* The application's latest decision. STORE_ENOTFOUND when none. Strings live during the call. */
+enum store_err store_decision_get(struct store *s, int64_t application_id,
+                                  int (*fn)(void *ctx, const struct store_decision *d), void *ctx);
+
+/* ---- renewals by signature alone ---------------------------------------------------------
+ * How many renewals in a row the holder made with the previous certificate's signature since
+ * identity was last checked in person (0 when never recorded). */
+enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *count);
+/* Sets it (joins the caller's transaction). */
+enum store_err store_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now);
+
 #endif
