@@ -462,7 +462,41 @@ int store__field_len(const char *f, size_t size, size_t *len)
 }
 
 static pthread_once_t app_sql_once = PTHREAD_ONCE_INIT;
-static char *app_sql[2][2]; /* [which][pg] */
+static char *app_sql[STORE__APP_SQL_KINDS][2]; /* [which][pg] */
+
+/* The approvers' queue filter (store__app_sql, LIST and COUNT) with '@' for the placeholder
+ * mark. Every parameter is cast where it is used, so that PostgreSQL deduces one type for it
+ * whatever it is compared with, and a NULL text still reads as "any". The province is the
+ * personnel record's, or the form's when the applicant has no record. */
+static const char app_filter_sql[] =
+    " FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn"
+    " WHERE (CAST(@1 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST(@1 AS INTEGER))"
+    " AND ((CAST(@2 AS TEXT) IS NULL AND a.state <> 'draft') OR a.state = CAST(@2 AS TEXT))"
+    " AND (CAST(@3 AS TEXT) IS NULL OR %s(a.institution_name, CAST(@3 AS TEXT)) > 0)"
+    " AND (CAST(@4 AS TEXT) IS NULL OR p.district = CAST(@4 AS TEXT))"
+    " AND (CAST(@5 AS INTEGER) < 0 OR a.late = (CAST(@5 AS INTEGER) = 1))"
+    " AND (CAST(@6 AS BIGINT) = 0 OR a.updated_at < CAST(@6 AS BIGINT))";
+
+/* Appends text with each '@' replaced by the backend's placeholder mark and "%s" by the
+ * backend's substring position function: instr() in SQLite, strpos() in PostgreSQL (both
+ * compare case as stored). */
+static int put_marked(struct ubuf *b, const char *text, bool pg)
+{
+    for (const char *p = text; *p; p++) {
+        int rc;
+        if (*p == '@') {
+            rc = ubuf_putc(b, pg ? '$' : '?');
+        } else if (p[0] == '%' && p[1] == 's') {
+            rc = ubuf_puts(b, pg ? "strpos" : "instr");
+            p++;
+        } else {
+            rc = ubuf_putc(b, *p);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
 
 static char *make_app_sql(enum store__app_sql which, bool pg)
 {
@@ -470,7 +504,17 @@ static char *make_app_sql(enum store__app_sql which, bool pg)
     const char mark = pg ? '$' : '?';
     size_t n = store__app_ncols;
     int bad = 0;
-    if (which == STORE__APP_INSERT) {
+    if (which == STORE__APP_LIST) {
+        bad |= ubuf_puts(&b, "SELECT a.id");
+        for (size_t i = 0; i < n; i++)
+            bad |= ubuf_printf(&b, ", a.%s", store__app_cols[i].name);
+        bad |= ubuf_puts(&b, ", " STORE__P_COLS("p."));
+        bad |= put_marked(&b, app_filter_sql, pg);
+        bad |= put_marked(&b, " ORDER BY a.updated_at, a.id LIMIT @7 OFFSET @8", pg);
+    } else if (which == STORE__APP_COUNT) {
+        bad |= ubuf_puts(&b, "SELECT count(*)");
+        bad |= put_marked(&b, app_filter_sql, pg);
+    } else if (which == STORE__APP_INSERT) {
         bad |= ubuf_puts(&b, "INSERT INTO applications (" STORE__APP_COLS ") VALUES (");
         for (size_t i = 0; i < n; i++)
             bad |= ubuf_printf(&b, "%s%c%zu", i ? ", " : "", mark, i + 1);
@@ -500,7 +544,7 @@ static char *make_app_sql(enum store__app_sql which, bool pg)
 
 static void make_all_app_sql(void)
 {
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < STORE__APP_SQL_KINDS; w++)
         for (int pg = 0; pg < 2; pg++)
             app_sql[w][pg] = make_app_sql((enum store__app_sql)w, pg != 0);
 }
@@ -897,4 +941,241 @@ enum store_err store_outbox_mark_retry(struct store *s, int64_t id, int attempt,
 enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt, const char *error)
 {
     return ob_mark(s, id, attempt, "failed", 0, error);
+}
+
+/* ==== signing, staff and decisions (schema 3) ============================================== */
+
+/* Lengths a backend must be able to bind (SQLite takes an int). */
+#define STORE__BLOB_MAX ((size_t)INT32_MAX)
+
+/* ---- signature evidence ------------------------------------------------------------------- */
+
+enum store_err store_signature_put(struct store *s, const struct store_signature *sig)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!sig || sig->application_id <= 0 || !sig->cms || !sig->cms_len ||
+        sig->cms_len > STORE__BLOB_MAX || (!sig->content && sig->content_len) ||
+        sig->content_len > STORE__BLOB_MAX || (!sig->ocsp && sig->ocsp_len) ||
+        sig->ocsp_len > STORE__BLOB_MAX)
+        return store__fail(s, STORE_EINVAL,
+                           "signature_put: an application, the CMS and its content are required");
+    if (!sig->signer_fingerprint || !store__is_hash(sig->signer_fingerprint) || !sig->validation)
+        return store__fail(s, STORE_EINVAL,
+                           "signature_put: the signer's fingerprint (SHA-256 hex) and the "
+                           "validation result are required");
+    char sha[STORE_AUDIT_HASH_LEN + 1];
+    if (crypto_sha256_hex(sig->cms, sig->cms_len, sha) != 0)
+        return store__fail(s, STORE_ENOMEM, "signature_put: hashing the CMS failed");
+    return s->ops->signature_put(s, sig, sha);
+}
+
+enum store_err store_signature_get(struct store *s, int64_t application_id,
+                                   int (*fn)(void *ctx, const struct store_signature *sig),
+                                   void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn)
+        return store__fail(s, STORE_EINVAL, "signature_get: no callback");
+    return s->ops->signature_get(s, application_id, fn, ctx);
+}
+
+/* ---- staff accounts ----------------------------------------------------------------------- */
+
+/* [a-z0-9._-], 1..63 bytes (store.h). */
+static bool username_ok(const char *u)
+{
+    size_t i = 0;
+    for (; u[i] && i < STORE_USERNAME_MAX; i++) {
+        char c = u[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return i > 0 && i < STORE_USERNAME_MAX;
+}
+
+static enum store_err user_ok(struct store *s, const struct store_user *u, const char *what)
+{
+    if (!u || !TEXT_OK(u->username, true) || !username_ok(u->username))
+        return store__fail(s, STORE_EINVAL, "%s: a user name of 1..63 bytes of [a-z0-9._-]", what);
+    bool approver = !strcmp(u->role, "approver");
+    if (!approver && strcmp(u->role, "operator") && strcmp(u->role, "admin"))
+        return store__fail(s, STORE_EINVAL, "%s: the role is approver, operator or admin", what);
+    if (u->province < 0 || u->province > 81 || (approver && u->province < 1))
+        return store__fail(s, STORE_EINVAL,
+                           "%s: an approver's province is a plate code 1..81 (0..81 for the "
+                           "other roles)",
+                           what);
+    if (!TEXT_OK(u->password_hash, false) || !TEXT_OK(u->totp_secret, false) || u->failed_count < 0)
+        return store__fail(s, STORE_EINVAL, "%s: bad password hash, TOTP secret or count", what);
+    return STORE_OK;
+}
+
+enum store_err store_user_put(struct store *s, const struct store_user *u)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if ((e = user_ok(s, u, "user_put")) != STORE_OK)
+        return e;
+    return s->ops->user_put(s, u);
+}
+
+enum store_err store_user_get(struct store *s, const char *username, struct store_user *out)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!username || !out)
+        return store__fail(s, STORE_EINVAL, "user_get: missing argument");
+    /* A name no account can have (typed into a login form) is simply not there. */
+    if (!username_ok(username))
+        return store__fail(s, STORE_ENOTFOUND, "no such user");
+    return s->ops->user_get(s, username, out);
+}
+
+enum store_err store_user_update(struct store *s, const struct store_user *u)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if ((e = user_ok(s, u, "user_update")) != STORE_OK)
+        return e;
+    return s->ops->user_update(s, u);
+}
+
+enum store_err store_user_each(struct store *s, int (*fn)(void *ctx, const struct store_user *u),
+                               void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn)
+        return store__fail(s, STORE_EINVAL, "user_each: no callback");
+    return s->ops->user_each(s, fn, ctx);
+}
+
+/* ---- the approvers' queue ----------------------------------------------------------------- */
+
+static bool province_ok(int province)
+{
+    return province >= 0 && province <= 81;
+}
+
+enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
+                              int (*fn)(void *ctx, const struct store_application *a,
+                                        const struct core_personnel *p),
+                              void *ctx, long *total)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!f || !fn)
+        return store__fail(s, STORE_EINVAL, "app_list: a filter and a callback are required");
+    if (!province_ok(f->province) || f->late < -1 || f->late > 1 || f->limit < 0 || f->offset < 0 ||
+        f->updated_before < 0)
+        return store__fail(s, STORE_EINVAL,
+                           "app_list: province 0..81, late -1..1, limit, offset and "
+                           "updated_before >= 0");
+    long tmp = 0;
+    e = s->ops->app_list(s, f, fn, ctx, &tmp);
+    if (e == STORE_OK && total)
+        *total = tmp;
+    return e;
+}
+
+enum store_err store_app_state_counts(struct store *s, int province,
+                                      int (*fn)(void *ctx, const char *state, long count),
+                                      void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn || !province_ok(province))
+        return store__fail(s, STORE_EINVAL, "app_state_counts: a callback and province 0..81");
+    return s->ops->app_state_counts(s, province, fn, ctx);
+}
+
+enum store_err store_expiring_unapplied(struct store *s, int province, int64_t from, int64_t to,
+                                        int (*fn)(void *ctx, const struct core_personnel *p,
+                                                  const struct core_certificate *c),
+                                        void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn || !province_ok(province) || to < from)
+        return store__fail(s, STORE_EINVAL,
+                           "expiring_unapplied: a callback, province 0..81 and from <= to");
+    return s->ops->expiring_unapplied(s, province, from, to, fn, ctx);
+}
+
+/* ---- decisions ---------------------------------------------------------------------------- */
+
+enum store_err store_decision_put(struct store *s, const struct store_decision *d)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!d || d->application_id <= 0 || !d->decision ||
+        (strcmp(d->decision, "approve") && strcmp(d->decision, "reject")))
+        return store__fail(s, STORE_EINVAL,
+                           "decision_put: an application and approve or reject are required");
+    if (!d->staff || !*d->staff || !d->verdict || !*d->verdict || (d->personnel && !*d->personnel))
+        return store__fail(s, STORE_EINVAL,
+                           "decision_put: the staff member and the verdict are required");
+    /* what is stored for the optional ones, as store.h spells "none" */
+    struct store_decision n = *d;
+    if (!n.reason)
+        n.reason = "";
+    if (!n.personnel)
+        n.personnel = "null";
+    return s->ops->decision_put(s, &n);
+}
+
+enum store_err store_decision_get(struct store *s, int64_t application_id,
+                                  int (*fn)(void *ctx, const struct store_decision *d), void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn)
+        return store__fail(s, STORE_EINVAL, "decision_get: no callback");
+    return s->ops->decision_get(s, application_id, fn, ctx);
+}
+
+/* ---- renewals by signature alone ---------------------------------------------------------- */
+
+static bool tckn_shape_ok(const char *tckn)
+{
+    if (!tckn || strnlen(tckn, CORE_TCKN_LEN + 1) != CORE_TCKN_LEN)
+        return false;
+    for (size_t i = 0; i < CORE_TCKN_LEN; i++)
+        if (tckn[i] < '0' || tckn[i] > '9')
+            return false;
+    return true;
+}
+
+enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *count)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!tckn_shape_ok(tckn) || !count)
+        return store__fail(s, STORE_EINVAL, "remote_chain_get: a T.C. Kimlik No of 11 digits");
+    return s->ops->remote_chain_get(s, tckn, count);
+}
+
+enum store_err store_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!tckn_shape_ok(tckn) || count < 0)
+        return store__fail(s, STORE_EINVAL,
+                           "remote_chain_set: a T.C. Kimlik No of 11 digits and a count >= 0");
+    return s->ops->remote_chain_set(s, tckn, count, now);
 }

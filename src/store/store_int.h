@@ -19,6 +19,14 @@
 typedef int (*store__audit_fn)(void *ctx, const struct store_audit_record *r);
 typedef int (*store__event_fn)(void *ctx, const struct store_app_event *ev);
 typedef int (*store__outbox_fn)(void *ctx, const struct store_outbox_msg *m);
+typedef int (*store__signature_fn)(void *ctx, const struct store_signature *sig);
+typedef int (*store__user_fn)(void *ctx, const struct store_user *u);
+typedef int (*store__app_list_fn)(void *ctx, const struct store_application *a,
+                                  const struct core_personnel *p);
+typedef int (*store__count_fn)(void *ctx, const char *state, long count);
+typedef int (*store__expiring_fn)(void *ctx, const struct core_personnel *p,
+                                  const struct core_certificate *c);
+typedef int (*store__decision_fn)(void *ctx, const struct store_decision *d);
 
 /* Every function gets a connection the backend opened. The wrappers in store.c check the
  * arguments (non-NULL, lengths) and the import state before calling, so backends only see
@@ -93,6 +101,31 @@ struct store_ops {
      * NULL for "sent", already cut to STORE__OB_ERR_MAX bytes on a UTF-8 boundary. */
     enum store_err (*outbox_mark)(struct store *s, int64_t id, int attempt, const char *to,
                                   int64_t at, const char *error, size_t errlen);
+
+    /* Signing, staff and decisions (schema 3). Each write is one statement, so it joins the
+     * caller's transaction when there is one and commits on its own otherwise. */
+    /* cms_sha256: the CMS's SHA-256, lower-case hex (store.c computes it) */
+    enum store_err (*signature_put)(struct store *s, const struct store_signature *sig,
+                                    const char *cms_sha256);
+    enum store_err (*signature_get)(struct store *s, int64_t application_id, store__signature_fn fn,
+                                    void *ctx);
+    enum store_err (*user_put)(struct store *s, const struct store_user *u);
+    enum store_err (*user_get)(struct store *s, const char *username, struct store_user *out);
+    enum store_err (*user_update)(struct store *s, const struct store_user *u);
+    enum store_err (*user_each)(struct store *s, store__user_fn fn, void *ctx);
+    /* f: checked (province 0..81, late -1..1, limit and offset >= 0); total never NULL */
+    enum store_err (*app_list)(struct store *s, const struct store_app_filter *f,
+                               store__app_list_fn fn, void *ctx, long *total);
+    enum store_err (*app_state_counts)(struct store *s, int province, store__count_fn fn,
+                                       void *ctx);
+    enum store_err (*expiring_unapplied)(struct store *s, int province, int64_t from, int64_t to,
+                                         store__expiring_fn fn, void *ctx);
+    /* d: every string set (store.c fills the defaults) */
+    enum store_err (*decision_put)(struct store *s, const struct store_decision *d);
+    enum store_err (*decision_get)(struct store *s, int64_t application_id, store__decision_fn fn,
+                                   void *ctx);
+    enum store_err (*remote_chain_get)(struct store *s, const char *tckn, int *count);
+    enum store_err (*remote_chain_set)(struct store *s, const char *tckn, int count, int64_t now);
 };
 
 /* The head of every backend's connection struct (which embeds it first). */
@@ -140,13 +173,54 @@ extern const size_t store__app_ncols;
     "work_phone, work_phone_ext, mobile_phone, mobile_operator, home_phone, notify_by, method, "   \
     "late, cert_not_after, created_at, updated_at"
 
+/* The personnel columns every backend reads a record from, in this order, each name preceded
+ * by t (a table alias and a dot, or ""). */
+#define STORE__P_COLS(t)                                                                           \
+    t "tckn, " t "first_name, " t "last_name, " t "birth_place, " t "birth_date, " t               \
+      "institution_code, " t "institution_name, " t "province, " t "district, " t "unit, " t       \
+      "title, " t "duty, " t "assignment_end, " t "entitled, " t "email, " t "mobile_phone"
+#define STORE__P_NCOLS 16
+
+/* The columns of struct store_user, in the order both backends bind and read them. */
+#define STORE__USER_COLS                                                                           \
+    "username, role, province, password_hash, totp_secret, totp_enabled, totp_last_step, "         \
+    "failed_count, locked_until, last_login_at, disabled, created_at, updated_at"
+/* store_expiring_unapplied, with M the placeholder mark (1 province, 2 from, 3 to). The
+ * holder's current certificate is the one no other of theirs beats in
+ * store_certificate_current's order (not_before, then not_after, then id); the certificates
+ * come through the not_after index and each check is an index lookup by tckn, so the cost
+ * follows the certificates expiring in the window, not all there are. */
+#define STORE__EXPIRING_SQL(M)                                                                     \
+    "SELECT c.fingerprint, c.tckn, c.subject_name, c.subject, c.serial, c.issuer, c.not_before, "  \
+    "c.not_after, c.policies, c.revoked_at, " STORE__P_COLS(                                       \
+        "p.") " FROM certificates c "                                                              \
+              "JOIN personnel p ON p.tckn = c.tckn "                                               \
+              "WHERE c.not_after >= " M "2 AND c.not_after < " M "3 AND c.revoked_at IS NULL "     \
+              "AND (CAST(" M "1 AS INTEGER) = 0 OR p.province = CAST(" M "1 AS INTEGER)) "         \
+              "AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.tckn = c.tckn "                \
+              "AND n.not_before >= c.not_before AND (n.not_before > c.not_before "                 \
+              "OR n.not_after > c.not_after OR (n.not_after = c.not_after AND n.id > c.id))) "     \
+              "AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.tckn = c.tckn "                \
+              "AND ((a.state <> 'rejected' AND a.state <> 'completed' AND a.state <> "             \
+              "'cancelled') "                                                                      \
+              "OR a.created_at >= c.not_before)) "                                                 \
+              "ORDER BY c.not_after, c.id"
+
 /* The application statements, made from the table once per process: placeholders are "?N"
  * (SQLite) or "$N" (PostgreSQL).
  *   INSERT  binds every column 1..ncols, returns id
  *   UPDATE  binds every column 1..ncols (fixed ones are bound but not written), then id
  *           (ncols+1) and the expected state (ncols+2)
+ *   LIST    the approvers' queue (store_app_list): selects "a.id", the application columns in
+ *           the order of the table, then STORE__P_COLS("p.") of the applicant's personnel
+ *           record (all NULL when there is none), oldest change first. Binds the filter:
+ *           1 province (0: any), 2 state (NULL: all but draft), 3 institution part (NULL:
+ *           any), 4 district (NULL: any), 5 late (-1: any), 6 updated_before (0: any),
+ *           7 limit (SQLite -1 / PostgreSQL NULL: none), 8 offset
+ *   COUNT   count(*) of the rows LIST finds without limit and offset; binds 1..6 alike
  * The SELECT column list is "id, " STORE__APP_COLS. NULL only when out of memory. */
-enum store__app_sql { STORE__APP_INSERT, STORE__APP_UPDATE };
+enum store__app_sql { STORE__APP_INSERT, STORE__APP_UPDATE, STORE__APP_LIST, STORE__APP_COUNT };
+#define STORE__APP_SQL_KINDS 4
 const char *store__app_sql(enum store__app_sql which, bool pg);
 
 /* A fixed-size text field of a record, bounded by its size (a field without NUL is -1). */

@@ -94,6 +94,22 @@ enum pg_id {
     PG_OB_RETRY,
     PG_OB_FAILED,
     PG_OB_EXISTS,
+    /* signing, staff and decisions (schema 3) */
+    PG_SIG_PUT,
+    PG_SIG_GET,
+    PG_U_PUT,
+    PG_U_GET,
+    PG_U_GET_LOCK,
+    PG_U_UPDATE,
+    PG_U_EACH,
+    PG_APP_LIST,  /* made from the column table (store__app_sql) */
+    PG_APP_COUNT, /* likewise */
+    PG_APP_STATES,
+    PG_EXPIRING,
+    PG_D_PUT,
+    PG_D_GET,
+    PG_RC_GET,
+    PG_RC_SET,
     PG__COUNT
 };
 
@@ -193,6 +209,37 @@ static const struct {
     [PG_OB_FAILED] = {3, "UPDATE outbox SET status = 'failed', last_error = $3 "
                          "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
     [PG_OB_EXISTS] = {1, "SELECT count(*) FROM outbox WHERE id = $1"},
+    /* cms, content and ocsp travel as binary parameters (pg_signature_put) */
+    [PG_SIG_PUT] = {8, "INSERT INTO signatures (application_id, at, cms, cms_sha256, content, "
+                       "signer_fingerprint, validation, ocsp) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    [PG_SIG_GET] = {1, "SELECT at, cms, content, signer_fingerprint, validation, ocsp "
+                       "FROM signatures WHERE application_id = $1"},
+    [PG_U_PUT] = {13, "INSERT INTO users (" STORE__USER_COLS ") "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+    [PG_U_GET] = {1, "SELECT " STORE__USER_COLS " FROM users WHERE username = $1"},
+    [PG_U_GET_LOCK] = {1, "SELECT " STORE__USER_COLS " FROM users WHERE username = $1 "
+                          "FOR UPDATE"},
+    /* the parameters of PG_U_PUT without created_at */
+    [PG_U_UPDATE] = {12, "UPDATE users SET role = $2, province = $3, password_hash = $4, "
+                         "totp_secret = $5, totp_enabled = $6, totp_last_step = $7, "
+                         "failed_count = $8, locked_until = $9, last_login_at = $10, "
+                         "disabled = $11, updated_at = $12 WHERE username = $1"},
+    [PG_U_EACH] = {0, "SELECT " STORE__USER_COLS " FROM users ORDER BY username"},
+    [PG_APP_STATES] = {1, "SELECT a.state, count(*) FROM applications a "
+                          "LEFT JOIN personnel p ON p.tckn = a.tckn "
+                          "WHERE CAST($1 AS INTEGER) = 0 "
+                          "OR coalesce(p.province, a.province) = CAST($1 AS INTEGER) "
+                          "GROUP BY a.state ORDER BY a.state"},
+    [PG_EXPIRING] = {3, STORE__EXPIRING_SQL("$")},
+    [PG_D_PUT] = {7, "INSERT INTO decisions (application_id, at, decision, reason, staff, "
+                     "personnel, verdict) VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+    [PG_D_GET] = {1, "SELECT application_id, at, decision, reason, staff, personnel, verdict "
+                     "FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1"},
+    [PG_RC_GET] = {1, "SELECT count FROM remote_chains WHERE tckn = $1"},
+    [PG_RC_SET] = {3, "INSERT INTO remote_chains (tckn, count, updated_at) VALUES ($1, $2, $3) "
+                      "ON CONFLICT (tckn) DO UPDATE SET count = EXCLUDED.count, "
+                      "updated_at = EXCLUDED.updated_at"},
 };
 
 /* The import's staging table: the personnel columns without constraints, and seq (the row's
@@ -327,9 +374,15 @@ static PGresult *pg_run(struct pg *g, enum pg_id id, const char *const *vals, co
     snprintf(name, sizeof name, "eimza_%d", (int)id);
     const char *sql = pg_stmt[id].sql;
     int nparams = pg_stmt[id].nparams;
-    if (id == PG_APP_INSERT || id == PG_APP_UPDATE) {
-        sql = store__app_sql(id == PG_APP_INSERT ? STORE__APP_INSERT : STORE__APP_UPDATE, true);
-        nparams = (int)store__app_ncols + (id == PG_APP_UPDATE ? 2 : 0);
+    if (id == PG_APP_INSERT || id == PG_APP_UPDATE || id == PG_APP_LIST || id == PG_APP_COUNT) {
+        enum store__app_sql k = id == PG_APP_INSERT   ? STORE__APP_INSERT
+                                : id == PG_APP_UPDATE ? STORE__APP_UPDATE
+                                : id == PG_APP_LIST   ? STORE__APP_LIST
+                                                      : STORE__APP_COUNT;
+        sql = store__app_sql(k, true);
+        nparams = id == PG_APP_LIST    ? 8
+                  : id == PG_APP_COUNT ? 6
+                                       : (int)store__app_ncols + (id == PG_APP_UPDATE ? 2 : 0);
         if (!sql) {
             *err = store__fail(&g->base, STORE_ENOMEM, "building a statement");
             return NULL;
@@ -797,6 +850,31 @@ static void pg_import_abort(struct store *s)
     ubuf_reset(&g->chunk);
 }
 
+/* Reads a personnel record from the STORE__P_NCOLS columns of row starting at col (in the
+ * order of P_COLS); -1 when a value does not fit the record type. */
+static int pg_read_personnel(const PGresult *r, int row, int col, struct core_personnel *p)
+{
+    core_personnel_clear(p);
+    int bad = cell_text(r, row, col + 0, p->tckn, sizeof p->tckn) |
+              cell_text(r, row, col + 1, p->first_name, sizeof p->first_name) |
+              cell_text(r, row, col + 2, p->last_name, sizeof p->last_name) |
+              cell_text(r, row, col + 3, p->birth_place, sizeof p->birth_place) |
+              cell_date(r, row, col + 4, &p->birth_date) |
+              cell_text(r, row, col + 5, p->institution_code, sizeof p->institution_code) |
+              cell_text(r, row, col + 6, p->institution_name, sizeof p->institution_name) |
+              cell_text(r, row, col + 8, p->district, sizeof p->district) |
+              cell_text(r, row, col + 9, p->unit, sizeof p->unit) |
+              cell_text(r, row, col + 10, p->title, sizeof p->title) |
+              core_duty_parse(PQgetvalue(r, row, col + 11), (size_t)PQgetlength(r, row, col + 11),
+                              &p->duty) |
+              cell_date(r, row, col + 12, &p->assignment_end) |
+              cell_text(r, row, col + 14, p->email, sizeof p->email) |
+              cell_text(r, row, col + 15, p->mobile_phone, sizeof p->mobile_phone);
+    p->province = (int)cell_ll(r, row, col + 7);
+    p->entitled = PQgetvalue(r, row, col + 13)[0] == 't';
+    return bad;
+}
+
 static enum store_err pg_personnel_get(struct store *s, const char *tckn,
                                        struct core_personnel *out)
 {
@@ -811,24 +889,7 @@ static enum store_err pg_personnel_get(struct store *s, const char *tckn,
         e = store__fail(s, STORE_ENOTFOUND, "no personnel record for that T.C. Kimlik No");
     } else {
         struct core_personnel p;
-        core_personnel_clear(&p);
-        int bad = cell_text(r, 0, 0, p.tckn, sizeof p.tckn) |
-                  cell_text(r, 0, 1, p.first_name, sizeof p.first_name) |
-                  cell_text(r, 0, 2, p.last_name, sizeof p.last_name) |
-                  cell_text(r, 0, 3, p.birth_place, sizeof p.birth_place) |
-                  cell_date(r, 0, 4, &p.birth_date) |
-                  cell_text(r, 0, 5, p.institution_code, sizeof p.institution_code) |
-                  cell_text(r, 0, 6, p.institution_name, sizeof p.institution_name) |
-                  cell_text(r, 0, 8, p.district, sizeof p.district) |
-                  cell_text(r, 0, 9, p.unit, sizeof p.unit) |
-                  cell_text(r, 0, 10, p.title, sizeof p.title) |
-                  core_duty_parse(PQgetvalue(r, 0, 11), (size_t)PQgetlength(r, 0, 11), &p.duty) |
-                  cell_date(r, 0, 12, &p.assignment_end) |
-                  cell_text(r, 0, 14, p.email, sizeof p.email) |
-                  cell_text(r, 0, 15, p.mobile_phone, sizeof p.mobile_phone);
-        p.province = (int)cell_ll(r, 0, 7);
-        p.entitled = PQgetvalue(r, 0, 13)[0] == 't';
-        if (bad)
+        if (pg_read_personnel(r, 0, 0, &p) != 0)
             e = store__fail(s, STORE_EIO,
                             "a stored personnel record does not fit the record "
                             "type (edited by hand or by a newer eimza?)");
@@ -932,6 +993,24 @@ static enum store_err pg_certificate_revoke(struct store *s, const char *issuer,
     return STORE_OK;
 }
 
+/* Reads a certificate from the 10 columns of row starting at col (in the order of C_COLS); -1
+ * when a text does not fit the record type. */
+static int pg_read_cert(const PGresult *r, int row, int col, struct core_certificate *c)
+{
+    memset(c, 0, sizeof *c);
+    int bad = cell_text(r, row, col + 0, c->fingerprint, sizeof c->fingerprint) |
+              cell_text(r, row, col + 1, c->tckn, sizeof c->tckn) |
+              cell_text(r, row, col + 2, c->subject_name, sizeof c->subject_name) |
+              cell_text(r, row, col + 3, c->subject, sizeof c->subject) |
+              cell_text(r, row, col + 4, c->serial, sizeof c->serial) |
+              cell_text(r, row, col + 5, c->issuer, sizeof c->issuer) |
+              cell_text(r, row, col + 8, c->policies, sizeof c->policies);
+    c->not_before = cell_ll(r, row, col + 6);
+    c->not_after = cell_ll(r, row, col + 7);
+    c->revoked_at = cell_ll(r, row, col + 9); /* NULL reads as 0: not revoked */
+    return bad;
+}
+
 static enum store_err pg_certificate_current(struct store *s, const char *tckn,
                                              struct core_certificate *out)
 {
@@ -946,18 +1025,7 @@ static enum store_err pg_certificate_current(struct store *s, const char *tckn,
         e = store__fail(s, STORE_ENOTFOUND, "no certificate for that T.C. Kimlik No");
     } else {
         struct core_certificate c;
-        memset(&c, 0, sizeof c);
-        int bad = cell_text(r, 0, 0, c.fingerprint, sizeof c.fingerprint) |
-                  cell_text(r, 0, 1, c.tckn, sizeof c.tckn) |
-                  cell_text(r, 0, 2, c.subject_name, sizeof c.subject_name) |
-                  cell_text(r, 0, 3, c.subject, sizeof c.subject) |
-                  cell_text(r, 0, 4, c.serial, sizeof c.serial) |
-                  cell_text(r, 0, 5, c.issuer, sizeof c.issuer) |
-                  cell_text(r, 0, 8, c.policies, sizeof c.policies);
-        c.not_before = cell_ll(r, 0, 6);
-        c.not_after = cell_ll(r, 0, 7);
-        c.revoked_at = cell_ll(r, 0, 9); /* NULL reads as 0: not revoked */
-        if (bad)
+        if (pg_read_cert(r, 0, 0, &c) != 0)
             e = store__fail(s, STORE_EIO, "a stored certificate does not fit the record type");
         else
             *out = c;
@@ -1291,31 +1359,31 @@ static int pg_app_params(const struct store_application *a, const char **vals, c
     return 0;
 }
 
-static int pg_read_app(const PGresult *r, struct store_application *a)
+static int pg_read_app(const PGresult *r, int row, struct store_application *a)
 {
     int bad = 0;
     memset(a, 0, sizeof *a);
-    a->id = cell_ll(r, 0, 0);
+    a->id = cell_ll(r, row, 0);
     for (size_t i = 0; i < store__app_ncols; i++) {
         const struct store__col *c = &store__app_cols[i];
         char *f = (char *)a + c->off;
         int col = (int)i + 1;
         switch (c->type) {
         case STORE__TEXT:
-            bad |= cell_text(r, 0, col, f, c->size);
+            bad |= cell_text(r, row, col, f, c->size);
             break;
         case STORE__INT: {
-            int v = (int)cell_ll(r, 0, col);
+            int v = (int)cell_ll(r, row, col);
             memcpy(f, &v, sizeof v);
             break;
         }
         case STORE__I64: {
-            int64_t v = cell_ll(r, 0, col);
+            int64_t v = cell_ll(r, row, col);
             memcpy(f, &v, sizeof v);
             break;
         }
         case STORE__BOOL: {
-            bool v = PQgetvalue(r, 0, col)[0] == 't';
+            bool v = PQgetvalue(r, row, col)[0] == 't';
             memcpy(f, &v, sizeof v);
             break;
         }
@@ -1386,7 +1454,7 @@ static enum store_err pg_app_get(struct store *s, int64_t id, const char *tckn,
         e = store__fail(s, STORE_ENOTFOUND, "no such application");
     } else {
         struct store_application a;
-        if (pg_read_app(r, &a) != 0)
+        if (pg_read_app(r, 0, &a) != 0)
             e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
         else
             *out = a;
@@ -1627,6 +1695,350 @@ static enum store_err pg_outbox_mark(struct store *s, int64_t id, int attempt, c
                   : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
 }
 
+/* ==== signing, staff and decisions (schema 3) ============================================== */
+
+/* ---- signature evidence */
+
+static enum store_err pg_signature_put(struct store *s, const struct store_signature *sig,
+                                       const char *cms_sha256)
+{
+    char id[24], at[24];
+    pg_num(id, sig->application_id);
+    pg_num(at, sig->at);
+    /* bytea as binary parameters: the bytes as they are, no escaping; a binary value must not
+     * be a NULL pointer (that is SQL NULL), hence "" for an empty content */
+    const bool has_ocsp = sig->ocsp && sig->ocsp_len;
+    const char *vals[8] = {id,
+                           at,
+                           (const char *)sig->cms,
+                           cms_sha256,
+                           sig->content_len ? (const char *)sig->content : "",
+                           sig->signer_fingerprint,
+                           sig->validation,
+                           has_ocsp ? (const char *)sig->ocsp : NULL};
+    int lens[8] = {0};
+    int fmts[8] = {0};
+    lens[2] = (int)sig->cms_len;
+    lens[4] = (int)sig->content_len;
+    lens[7] = has_ocsp ? (int)sig->ocsp_len : 0;
+    fmts[2] = fmts[4] = fmts[7] = 1;
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    PGresult *r =
+        pg_run(g, PG_SIG_PUT, vals, lens, fmts, PGRES_COMMAND_OK, "storing a signature", &e);
+    if (!r)
+        return e;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_signature_get(struct store *s, int64_t application_id,
+                                       store__signature_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char id[24];
+    pg_num(id, application_id);
+    const char *vals[] = {id};
+    unsigned char *cms = NULL, *content = NULL, *ocsp = NULL;
+    PGresult *r =
+        pg_run(g, PG_SIG_GET, vals, NULL, NULL, PGRES_TUPLES_OK, "reading a signature", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "the application has no signature");
+        goto out;
+    }
+    /* bytea comes back in text form (hex); PQunescapeBytea gives the bytes */
+    struct store_signature sig = {.application_id = application_id,
+                                  .at = cell_ll(r, 0, 0),
+                                  .signer_fingerprint = PQgetvalue(r, 0, 3),
+                                  .validation = PQgetvalue(r, 0, 4)};
+    cms = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &sig.cms_len);
+    content = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 2), &sig.content_len);
+    if (!PQgetisnull(r, 0, 5))
+        ocsp = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 5), &sig.ocsp_len);
+    if (!cms || !content || (!PQgetisnull(r, 0, 5) && !ocsp)) {
+        e = store__fail(s, STORE_ENOMEM, "decoding a signature");
+        goto out;
+    }
+    sig.cms = cms;
+    sig.content = content;
+    sig.ocsp = ocsp;
+    fn(ctx, &sig);
+out:
+    PQfreemem(cms);
+    PQfreemem(content);
+    PQfreemem(ocsp);
+    PQclear(r);
+    return e;
+}
+
+/* ---- staff accounts */
+
+/* The text of a user's columns in the order of STORE__USER_COLS; nums holds the numbers. */
+static void pg_user_params(const struct store_user *u, const char *vals[13], char nums[13][24])
+{
+    pg_num(nums[2], u->province);
+    pg_num(nums[6], u->totp_last_step);
+    pg_num(nums[7], u->failed_count);
+    pg_num(nums[8], u->locked_until);
+    pg_num(nums[9], u->last_login_at);
+    pg_num(nums[11], u->created_at);
+    pg_num(nums[12], u->updated_at);
+    vals[0] = u->username;
+    vals[1] = u->role;
+    vals[2] = nums[2];
+    vals[3] = u->password_hash;
+    vals[4] = u->totp_secret;
+    vals[5] = u->totp_enabled ? "t" : "f";
+    vals[6] = nums[6];
+    vals[7] = nums[7];
+    vals[8] = nums[8];
+    vals[9] = nums[9];
+    vals[10] = u->disabled ? "t" : "f";
+    vals[11] = nums[11];
+    vals[12] = nums[12];
+}
+
+/* Reads row of a STORE__USER_COLS result; -1 when a text does not fit its field. */
+static int pg_read_user(const PGresult *r, int row, struct store_user *u)
+{
+    memset(u, 0, sizeof *u);
+    int bad = cell_text(r, row, 0, u->username, sizeof u->username) |
+              cell_text(r, row, 1, u->role, sizeof u->role) |
+              cell_text(r, row, 3, u->password_hash, sizeof u->password_hash) |
+              cell_text(r, row, 4, u->totp_secret, sizeof u->totp_secret);
+    u->province = (int)cell_ll(r, row, 2);
+    u->totp_enabled = PQgetvalue(r, row, 5)[0] == 't';
+    u->totp_last_step = cell_ll(r, row, 6);
+    u->failed_count = (int)cell_ll(r, row, 7);
+    u->locked_until = cell_ll(r, row, 8);
+    u->last_login_at = cell_ll(r, row, 9);
+    u->disabled = PQgetvalue(r, row, 10)[0] == 't';
+    u->created_at = cell_ll(r, row, 11);
+    u->updated_at = cell_ll(r, row, 12);
+    return bad;
+}
+
+static enum store_err pg_user_put(struct store *s, const struct store_user *u)
+{
+    const char *vals[13];
+    char nums[13][24];
+    pg_user_params(u, vals, nums);
+    return pg_command(pg_of(s), PG_U_PUT, vals, NULL, "storing a user");
+}
+
+static enum store_err pg_user_get(struct store *s, const char *username, struct store_user *out)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    const char *vals[] = {username};
+    PGresult *r = pg_run(g, s->in_tx ? PG_U_GET_LOCK : PG_U_GET, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "reading a user", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such user");
+    } else {
+        struct store_user u;
+        if (pg_read_user(r, 0, &u) != 0)
+            e = store__fail(s, STORE_EIO, "a stored user does not fit the record type");
+        else
+            *out = u;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_user_update(struct store *s, const struct store_user *u)
+{
+    const char *vals[13];
+    char nums[13][24];
+    pg_user_params(u, vals, nums);
+    vals[11] = vals[12]; /* created_at is not written: updated_at takes its place */
+    long n = 0;
+    enum store_err e = pg_command(pg_of(s), PG_U_UPDATE, vals, &n, "updating a user");
+    if (e == STORE_OK && n == 0)
+        e = store__fail(s, STORE_ENOTFOUND, "no such user");
+    return e;
+}
+
+static enum store_err pg_user_each(struct store *s, store__user_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    PGresult *r = pg_run(g, PG_U_EACH, NULL, NULL, NULL, PGRES_TUPLES_OK, "reading the users", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_user u;
+        if (pg_read_user(r, i, &u) != 0) {
+            e = store__fail(s, STORE_EIO, "a stored user does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &u) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
+/* ---- the approvers' queue */
+
+static enum store_err pg_app_list(struct store *s, const struct store_app_filter *f,
+                                  store__app_list_fn fn, void *ctx, long *total)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char prov[24], late[24], before[24], lim[24], off[24];
+    pg_num(prov, f->province);
+    pg_num(late, f->late);
+    pg_num(before, f->updated_before);
+    pg_num(lim, f->limit);
+    pg_num(off, f->offset);
+    /* a NULL limit is none */
+    const char *vals[8] = {prov, f->state, f->institution,        f->district,
+                           late, before,   f->limit ? lim : NULL, off};
+    PGresult *r =
+        pg_run(g, PG_APP_COUNT, vals, NULL, NULL, PGRES_TUPLES_OK, "counting applications", &e);
+    if (!r)
+        return e;
+    *total = (long)cell_ll(r, 0, 0);
+    PQclear(r);
+    if (!(r = pg_run(g, PG_APP_LIST, vals, NULL, NULL, PGRES_TUPLES_OK, "listing applications",
+                     &e)))
+        return e;
+    const int pcol = 1 + (int)store__app_ncols; /* the personnel columns follow the application's */
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_application a;
+        struct core_personnel p;
+        bool has_p = !PQgetisnull(r, i, pcol);
+        if (pg_read_app(r, i, &a) != 0 || (has_p && pg_read_personnel(r, i, pcol, &p) != 0)) {
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_app_state_counts(struct store *s, int province, store__count_fn fn,
+                                          void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    char prov[24];
+    pg_num(prov, province);
+    const char *vals[] = {prov};
+    PGresult *r =
+        pg_run(g, PG_APP_STATES, vals, NULL, NULL, PGRES_TUPLES_OK, "counting applications", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (fn(ctx, PQgetvalue(r, i, 0), (long)cell_ll(r, i, 1)) != 0)
+            break;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_expiring_unapplied(struct store *s, int province, int64_t from, int64_t to,
+                                            store__expiring_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char prov[24], f[24], t[24];
+    pg_num(prov, province);
+    pg_num(f, from);
+    pg_num(t, to);
+    const char *vals[] = {prov, f, t};
+    PGresult *r = pg_run(g, PG_EXPIRING, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "listing expiring certificates", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct core_certificate c;
+        struct core_personnel p;
+        if (pg_read_cert(r, i, 0, &c) != 0 || pg_read_personnel(r, i, 10, &p) != 0) {
+            e = store__fail(s, STORE_EIO,
+                            "a stored certificate or personnel record does not fit the record "
+                            "type");
+            break;
+        }
+        if (fn(ctx, &p, &c) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
+/* ---- decisions */
+
+static enum store_err pg_decision_put(struct store *s, const struct store_decision *d)
+{
+    char id[24], at[24];
+    pg_num(id, d->application_id);
+    pg_num(at, d->at);
+    const char *vals[] = {id, at, d->decision, d->reason, d->staff, d->personnel, d->verdict};
+    return pg_command(pg_of(s), PG_D_PUT, vals, NULL, "storing a decision");
+}
+
+static enum store_err pg_decision_get(struct store *s, int64_t application_id,
+                                      store__decision_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char id[24];
+    pg_num(id, application_id);
+    const char *vals[] = {id};
+    PGresult *r = pg_run(g, PG_D_GET, vals, NULL, NULL, PGRES_TUPLES_OK, "reading a decision", &e);
+    if (!r)
+        return e;
+    if (PQntuples(r) == 0) {
+        e = store__fail(s, STORE_ENOTFOUND, "the application has no decision");
+    } else {
+        struct store_decision d = {
+            .application_id = cell_ll(r, 0, 0),
+            .at = cell_ll(r, 0, 1),
+            .decision = PQgetvalue(r, 0, 2),
+            .reason = PQgetvalue(r, 0, 3),
+            .staff = PQgetvalue(r, 0, 4),
+            .personnel = PQgetvalue(r, 0, 5),
+            .verdict = PQgetvalue(r, 0, 6),
+        };
+        fn(ctx, &d);
+    }
+    PQclear(r);
+    return e;
+}
+
+/* ---- renewals by signature alone */
+
+static enum store_err pg_remote_chain_get(struct store *s, const char *tckn, int *count)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    const char *vals[] = {tckn};
+    PGresult *r =
+        pg_run(g, PG_RC_GET, vals, NULL, NULL, PGRES_TUPLES_OK, "reading a renewal chain", &e);
+    if (!r)
+        return e;
+    *count = PQntuples(r) ? (int)cell_ll(r, 0, 0) : 0;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now)
+{
+    char c[24], at[24];
+    pg_num(c, count);
+    pg_num(at, now);
+    const char *vals[] = {tckn, c, at};
+    return pg_command(pg_of(s), PG_RC_SET, vals, NULL, "storing a renewal chain");
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -1668,4 +2080,17 @@ static const struct store_ops pg_ops = {
     .outbox_each = pg_outbox_each,
     .outbox_claim = pg_outbox_claim,
     .outbox_mark = pg_outbox_mark,
+    .signature_put = pg_signature_put,
+    .signature_get = pg_signature_get,
+    .user_put = pg_user_put,
+    .user_get = pg_user_get,
+    .user_update = pg_user_update,
+    .user_each = pg_user_each,
+    .app_list = pg_app_list,
+    .app_state_counts = pg_app_state_counts,
+    .expiring_unapplied = pg_expiring_unapplied,
+    .decision_put = pg_decision_put,
+    .decision_get = pg_decision_get,
+    .remote_chain_get = pg_remote_chain_get,
+    .remote_chain_set = pg_remote_chain_set,
 };

@@ -94,6 +94,21 @@ enum sq_id {
     SQ_OB_RETRY,
     SQ_OB_FAILED,
     SQ_OB_EXISTS,
+    /* signing, staff and decisions (schema 3) */
+    SQ_SIG_PUT,
+    SQ_SIG_GET,
+    SQ_U_PUT,
+    SQ_U_GET,
+    SQ_U_UPDATE,
+    SQ_U_EACH,
+    SQ_APP_LIST,  /* made from the column table (store__app_sql) */
+    SQ_APP_COUNT, /* likewise */
+    SQ_APP_STATES,
+    SQ_EXPIRING,
+    SQ_D_PUT,
+    SQ_D_GET,
+    SQ_RC_GET,
+    SQ_RC_SET,
     SQ__COUNT
 };
 
@@ -205,6 +220,34 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_OB_FAILED] = "UPDATE outbox SET status = 'failed', last_error = ?3 "
                      "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
     [SQ_OB_EXISTS] = "SELECT count(*) FROM outbox WHERE id = ?1",
+    [SQ_SIG_PUT] = "INSERT INTO signatures (application_id, at, cms, cms_sha256, content, "
+                   "signer_fingerprint, validation, ocsp) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQ_SIG_GET] = "SELECT at, cms, content, signer_fingerprint, validation, ocsp "
+                   "FROM signatures WHERE application_id = ?1",
+    [SQ_U_PUT] = "INSERT INTO users (" STORE__USER_COLS ") "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [SQ_U_GET] = "SELECT " STORE__USER_COLS " FROM users WHERE username = ?1",
+    /* ?12 (created_at) is bound like the insert's but never written */
+    [SQ_U_UPDATE] = "UPDATE users SET role = ?2, province = ?3, password_hash = ?4, "
+                    "totp_secret = ?5, totp_enabled = ?6, totp_last_step = ?7, "
+                    "failed_count = ?8, locked_until = ?9, last_login_at = ?10, disabled = ?11, "
+                    "updated_at = ?13 WHERE username = ?1",
+    [SQ_U_EACH] = "SELECT " STORE__USER_COLS " FROM users ORDER BY username",
+    [SQ_APP_STATES] = "SELECT a.state, count(*) FROM applications a "
+                      "LEFT JOIN personnel p ON p.tckn = a.tckn "
+                      "WHERE CAST(?1 AS INTEGER) = 0 "
+                      "OR coalesce(p.province, a.province) = CAST(?1 AS INTEGER) "
+                      "GROUP BY a.state ORDER BY a.state",
+    [SQ_EXPIRING] = STORE__EXPIRING_SQL("?"),
+    [SQ_D_PUT] = "INSERT INTO decisions (application_id, at, decision, reason, staff, "
+                 "personnel, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [SQ_D_GET] = "SELECT application_id, at, decision, reason, staff, personnel, verdict "
+                 "FROM decisions WHERE application_id = ?1 ORDER BY id DESC LIMIT 1",
+    [SQ_RC_GET] = "SELECT count FROM remote_chains WHERE tckn = ?1",
+    [SQ_RC_SET] = "INSERT INTO remote_chains (tckn, count, updated_at) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (tckn) DO UPDATE SET count = excluded.count, "
+                  "updated_at = excluded.updated_at",
 };
 
 struct sq {
@@ -245,9 +288,14 @@ static sqlite3_stmt *sq_get(struct sq *q, enum sq_id id)
 {
     if (!q->st[id]) {
         const char *sql = sq_sql[id];
-        if (id == SQ_APP_INSERT || id == SQ_APP_UPDATE)
-            sql =
-                store__app_sql(id == SQ_APP_INSERT ? STORE__APP_INSERT : STORE__APP_UPDATE, false);
+        if (id == SQ_APP_INSERT)
+            sql = store__app_sql(STORE__APP_INSERT, false);
+        else if (id == SQ_APP_UPDATE)
+            sql = store__app_sql(STORE__APP_UPDATE, false);
+        else if (id == SQ_APP_LIST)
+            sql = store__app_sql(STORE__APP_LIST, false);
+        else if (id == SQ_APP_COUNT)
+            sql = store__app_sql(STORE__APP_COUNT, false);
         if (!sql) {
             q->prep_err = store__fail(&q->base, STORE_ENOMEM, "building a statement");
             return NULL;
@@ -690,6 +738,33 @@ static void sq_import_abort(struct store *s)
     sq_import_end(q);
 }
 
+/* Reads a personnel record from the STORE__P_NCOLS columns of st starting at col (in the
+ * order of P_COLS); -1 when a value does not fit the record type. */
+static int sq_read_personnel(sqlite3_stmt *st, int col, struct core_personnel *p)
+{
+    core_personnel_clear(p);
+    const unsigned char *duty = sqlite3_column_text(st, col + 11);
+    int bad = sq_text(st, col + 0, p->tckn, sizeof p->tckn) |
+              sq_text(st, col + 1, p->first_name, sizeof p->first_name) |
+              sq_text(st, col + 2, p->last_name, sizeof p->last_name) |
+              sq_text(st, col + 3, p->birth_place, sizeof p->birth_place) |
+              sq_date(st, col + 4, &p->birth_date) |
+              sq_text(st, col + 5, p->institution_code, sizeof p->institution_code) |
+              sq_text(st, col + 6, p->institution_name, sizeof p->institution_name) |
+              sq_text(st, col + 8, p->district, sizeof p->district) |
+              sq_text(st, col + 9, p->unit, sizeof p->unit) |
+              sq_text(st, col + 10, p->title, sizeof p->title) |
+              sq_date(st, col + 12, &p->assignment_end) |
+              sq_text(st, col + 14, p->email, sizeof p->email) |
+              sq_text(st, col + 15, p->mobile_phone, sizeof p->mobile_phone);
+    p->province = sqlite3_column_int(st, col + 7);
+    p->entitled = sqlite3_column_int(st, col + 13) != 0;
+    if (!duty || core_duty_parse((const char *)duty, (size_t)sqlite3_column_bytes(st, col + 11),
+                                 &p->duty) != 0)
+        bad = -1;
+    return bad;
+}
+
 static enum store_err sq_personnel_get(struct store *s, const char *tckn,
                                        struct core_personnel *out)
 {
@@ -706,25 +781,7 @@ static enum store_err sq_personnel_get(struct store *s, const char *tckn,
         e = sq_fail(q, rc, "reading a personnel record");
     } else {
         struct core_personnel p;
-        core_personnel_clear(&p);
-        const unsigned char *duty = sqlite3_column_text(st, 11);
-        int bad = sq_text(st, 0, p.tckn, sizeof p.tckn) |
-                  sq_text(st, 1, p.first_name, sizeof p.first_name) |
-                  sq_text(st, 2, p.last_name, sizeof p.last_name) |
-                  sq_text(st, 3, p.birth_place, sizeof p.birth_place) |
-                  sq_date(st, 4, &p.birth_date) |
-                  sq_text(st, 5, p.institution_code, sizeof p.institution_code) |
-                  sq_text(st, 6, p.institution_name, sizeof p.institution_name) |
-                  sq_text(st, 8, p.district, sizeof p.district) |
-                  sq_text(st, 9, p.unit, sizeof p.unit) | sq_text(st, 10, p.title, sizeof p.title) |
-                  sq_date(st, 12, &p.assignment_end) | sq_text(st, 14, p.email, sizeof p.email) |
-                  sq_text(st, 15, p.mobile_phone, sizeof p.mobile_phone);
-        p.province = sqlite3_column_int(st, 7);
-        p.entitled = sqlite3_column_int(st, 13) != 0;
-        if (!duty ||
-            core_duty_parse((const char *)duty, (size_t)sqlite3_column_bytes(st, 11), &p.duty) != 0)
-            bad = -1;
-        if (bad)
+        if (sq_read_personnel(st, 0, &p) != 0)
             e = store__fail(s, STORE_EIO,
                             "a stored personnel record does not fit the record "
                             "type (edited by hand or by a newer eimza?)");
@@ -821,6 +878,24 @@ static enum store_err sq_certificate_revoke(struct store *s, const char *issuer,
     return STORE_OK;
 }
 
+/* Reads a certificate from the 10 columns of st starting at col (in the order of C_COLS); -1
+ * when a text does not fit the record type. */
+static int sq_read_cert(sqlite3_stmt *st, int col, struct core_certificate *c)
+{
+    memset(c, 0, sizeof *c);
+    int bad = sq_text(st, col + 0, c->fingerprint, sizeof c->fingerprint) |
+              sq_text(st, col + 1, c->tckn, sizeof c->tckn) |
+              sq_text(st, col + 2, c->subject_name, sizeof c->subject_name) |
+              sq_text(st, col + 3, c->subject, sizeof c->subject) |
+              sq_text(st, col + 4, c->serial, sizeof c->serial) |
+              sq_text(st, col + 5, c->issuer, sizeof c->issuer) |
+              sq_text(st, col + 8, c->policies, sizeof c->policies);
+    c->not_before = sqlite3_column_int64(st, col + 6);
+    c->not_after = sqlite3_column_int64(st, col + 7);
+    c->revoked_at = sqlite3_column_int64(st, col + 9); /* NULL reads as 0: not revoked */
+    return bad;
+}
+
 static enum store_err sq_certificate_current(struct store *s, const char *tckn,
                                              struct core_certificate *out)
 {
@@ -837,18 +912,7 @@ static enum store_err sq_certificate_current(struct store *s, const char *tckn,
         e = sq_fail(q, rc, "reading a certificate");
     } else {
         struct core_certificate c;
-        memset(&c, 0, sizeof c);
-        int bad = sq_text(st, 0, c.fingerprint, sizeof c.fingerprint) |
-                  sq_text(st, 1, c.tckn, sizeof c.tckn) |
-                  sq_text(st, 2, c.subject_name, sizeof c.subject_name) |
-                  sq_text(st, 3, c.subject, sizeof c.subject) |
-                  sq_text(st, 4, c.serial, sizeof c.serial) |
-                  sq_text(st, 5, c.issuer, sizeof c.issuer) |
-                  sq_text(st, 8, c.policies, sizeof c.policies);
-        c.not_before = sqlite3_column_int64(st, 6);
-        c.not_after = sqlite3_column_int64(st, 7);
-        c.revoked_at = sqlite3_column_int64(st, 9); /* NULL reads as 0: not revoked */
-        if (bad)
+        if (sq_read_cert(st, 0, &c) != 0)
             e = store__fail(s, STORE_EIO, "a stored certificate does not fit the record type");
         else
             *out = c;
@@ -1665,6 +1729,375 @@ static enum store_err sq_outbox_mark(struct store *s, int64_t id, int attempt, c
                   : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
 }
 
+/* ==== signing, staff and decisions (schema 3) ============================================== */
+
+/* A blob column's bytes; never NULL (an empty blob reads as "" of length 0). */
+static const unsigned char *sq_blob(sqlite3_stmt *st, int col, size_t *len)
+{
+    const void *b = sqlite3_column_blob(st, col);
+    *len = (size_t)sqlite3_column_bytes(st, col);
+    return b ? b : (const unsigned char *)"";
+}
+
+/* ---- signature evidence */
+
+static enum store_err sq_signature_put(struct store *s, const struct store_signature *sig,
+                                       const char *cms_sha256)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_SIG_PUT);
+    if (!st)
+        return q->prep_err;
+    /* An empty content is bound as an empty blob, not NULL (zeroblob keeps it a blob). */
+    sqlite3_bind_int64(st, 1, sig->application_id);
+    sqlite3_bind_int64(st, 2, sig->at);
+    sqlite3_bind_blob(st, 3, sig->cms, (int)sig->cms_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, cms_sha256, -1, SQLITE_STATIC);
+    if (sig->content_len)
+        sqlite3_bind_blob(st, 5, sig->content, (int)sig->content_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_zeroblob(st, 5, 0);
+    sqlite3_bind_text(st, 6, sig->signer_fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, sig->validation, -1, SQLITE_STATIC);
+    if (sig->ocsp && sig->ocsp_len)
+        sqlite3_bind_blob(st, 8, sig->ocsp, (int)sig->ocsp_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 8);
+    return sq_step_done(q, st, NULL, "storing a signature");
+}
+
+static enum store_err sq_signature_get(struct store *s, int64_t application_id,
+                                       store__signature_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_SIG_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, application_id);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        struct store_signature sig = {.application_id = application_id,
+                                      .at = sqlite3_column_int64(st, 0)};
+        /* the texts first: reading a blob column as text (or back) may convert it */
+        sig.signer_fingerprint = col_str(st, 3);
+        sig.validation = col_str(st, 4);
+        sig.cms = sq_blob(st, 1, &sig.cms_len);
+        sig.content = sq_blob(st, 2, &sig.content_len);
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+            sig.ocsp = sq_blob(st, 5, &sig.ocsp_len);
+        fn(ctx, &sig);
+    } else if (rc == SQLITE_DONE) {
+        e = store__fail(s, STORE_ENOTFOUND, "the application has no signature");
+    } else {
+        e = sq_fail(q, rc, "reading a signature");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+/* ---- staff accounts */
+
+static void sq_bind_user(sqlite3_stmt *st, const struct store_user *u)
+{
+    sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->role, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, u->province);
+    sqlite3_bind_text(st, 4, u->password_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, u->totp_secret, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, u->totp_enabled ? 1 : 0);
+    sqlite3_bind_int64(st, 7, u->totp_last_step);
+    sqlite3_bind_int(st, 8, u->failed_count);
+    sqlite3_bind_int64(st, 9, u->locked_until);
+    sqlite3_bind_int64(st, 10, u->last_login_at);
+    sqlite3_bind_int(st, 11, u->disabled ? 1 : 0);
+    sqlite3_bind_int64(st, 12, u->created_at);
+    sqlite3_bind_int64(st, 13, u->updated_at);
+}
+
+/* Reads a row of U_COLS; -1 when a text does not fit its field. */
+static int sq_read_user(sqlite3_stmt *st, struct store_user *u)
+{
+    memset(u, 0, sizeof *u);
+    int bad = sq_text(st, 0, u->username, sizeof u->username) |
+              sq_text(st, 1, u->role, sizeof u->role) |
+              sq_text(st, 3, u->password_hash, sizeof u->password_hash) |
+              sq_text(st, 4, u->totp_secret, sizeof u->totp_secret);
+    u->province = sqlite3_column_int(st, 2);
+    u->totp_enabled = sqlite3_column_int(st, 5) != 0;
+    u->totp_last_step = sqlite3_column_int64(st, 6);
+    u->failed_count = sqlite3_column_int(st, 7);
+    u->locked_until = sqlite3_column_int64(st, 8);
+    u->last_login_at = sqlite3_column_int64(st, 9);
+    u->disabled = sqlite3_column_int(st, 10) != 0;
+    u->created_at = sqlite3_column_int64(st, 11);
+    u->updated_at = sqlite3_column_int64(st, 12);
+    return bad;
+}
+
+static enum store_err sq_user_put(struct store *s, const struct store_user *u)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_U_PUT);
+    if (!st)
+        return q->prep_err;
+    sq_bind_user(st, u);
+    return sq_step_done(q, st, NULL, "storing a user");
+}
+
+static enum store_err sq_user_get(struct store *s, const char *username, struct store_user *out)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_U_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        struct store_user u;
+        if (sq_read_user(st, &u) != 0)
+            e = store__fail(s, STORE_EIO, "a stored user does not fit the record type");
+        else
+            *out = u;
+    } else if (rc == SQLITE_DONE) {
+        e = store__fail(s, STORE_ENOTFOUND, "no such user");
+    } else {
+        e = sq_fail(q, rc, "reading a user");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum store_err sq_user_update(struct store *s, const struct store_user *u)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_U_UPDATE);
+    if (!st)
+        return q->prep_err;
+    sq_bind_user(st, u);
+    long n = 0;
+    enum store_err e = sq_step_done(q, st, &n, "updating a user");
+    if (e == STORE_OK && n == 0)
+        e = store__fail(s, STORE_ENOTFOUND, "no such user");
+    return e;
+}
+
+static enum store_err sq_user_each(struct store *s, store__user_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_U_EACH);
+    if (!st)
+        return q->prep_err;
+    int rc;
+    enum store_err e = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_user u;
+        if (sq_read_user(st, &u) != 0) {
+            e = store__fail(s, STORE_EIO, "a stored user does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &u) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, "reading the users");
+    return e;
+}
+
+/* ---- the approvers' queue */
+
+/* Binds parameters 1..6 of the queue filter (store__app_sql). */
+static void sq_bind_filter(sqlite3_stmt *st, const struct store_app_filter *f)
+{
+    sqlite3_bind_int(st, 1, f->province);
+    if (f->state)
+        sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 2);
+    if (f->institution)
+        sqlite3_bind_text(st, 3, f->institution, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    if (f->district)
+        sqlite3_bind_text(st, 4, f->district, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_int(st, 5, f->late);
+    sqlite3_bind_int64(st, 6, f->updated_before);
+}
+
+static enum store_err sq_app_list(struct store *s, const struct store_app_filter *f,
+                                  store__app_list_fn fn, void *ctx, long *total)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_APP_COUNT);
+    if (!st)
+        return q->prep_err;
+    sq_bind_filter(st, f);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *total = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(q, rc, "counting applications");
+
+    if (!(st = sq_get(q, SQ_APP_LIST)))
+        return q->prep_err;
+    sq_bind_filter(st, f);
+    sqlite3_bind_int64(st, 7, f->limit ? f->limit : -1); /* SQLite: a negative limit is none */
+    sqlite3_bind_int64(st, 8, f->offset);
+    const int pcol = 1 + (int)store__app_ncols; /* the personnel columns follow the application's */
+    enum store_err e = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_application a;
+        struct core_personnel p;
+        bool has_p = sqlite3_column_type(st, pcol) != SQLITE_NULL;
+        if (sq_read_app(st, &a) != 0 || (has_p && sq_read_personnel(st, pcol, &p) != 0)) {
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, "listing applications");
+    return e;
+}
+
+static enum store_err sq_app_state_counts(struct store *s, int province, store__count_fn fn,
+                                          void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_APP_STATES);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int(st, 1, province);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, col_str(st, 0), (long)sqlite3_column_int64(st, 1)) != 0)
+            break;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
+                                                 : sq_fail(q, rc, "counting applications");
+}
+
+static enum store_err sq_expiring_unapplied(struct store *s, int province, int64_t from, int64_t to,
+                                            store__expiring_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_EXPIRING);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int(st, 1, province);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    int rc;
+    enum store_err e = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct core_certificate c;
+        struct core_personnel p;
+        if (sq_read_cert(st, 0, &c) != 0 || sq_read_personnel(st, 10, &p) != 0) {
+            e = store__fail(s, STORE_EIO,
+                            "a stored certificate or personnel record does not fit the record "
+                            "type");
+            break;
+        }
+        if (fn(ctx, &p, &c) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, "listing expiring certificates");
+    return e;
+}
+
+/* ---- decisions */
+
+static enum store_err sq_decision_put(struct store *s, const struct store_decision *d)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_D_PUT);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, d->application_id);
+    sqlite3_bind_int64(st, 2, d->at);
+    sqlite3_bind_text(st, 3, d->decision, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, d->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, d->staff, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, d->personnel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, d->verdict, -1, SQLITE_STATIC);
+    return sq_step_done(q, st, NULL, "storing a decision");
+}
+
+static enum store_err sq_decision_get(struct store *s, int64_t application_id,
+                                      store__decision_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_D_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, application_id);
+    int rc = sqlite3_step(st);
+    enum store_err e = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        struct store_decision d = {
+            .application_id = sqlite3_column_int64(st, 0),
+            .at = sqlite3_column_int64(st, 1),
+            .decision = col_str(st, 2),
+            .reason = col_str(st, 3),
+            .staff = col_str(st, 4),
+            .personnel = col_str(st, 5),
+            .verdict = col_str(st, 6),
+        };
+        fn(ctx, &d);
+    } else if (rc == SQLITE_DONE) {
+        e = store__fail(s, STORE_ENOTFOUND, "the application has no decision");
+    } else {
+        e = sq_fail(q, rc, "reading a decision");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+/* ---- renewals by signature alone */
+
+static enum store_err sq_remote_chain_get(struct store *s, const char *tckn, int *count)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_RC_GET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, tckn, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int c = 0;
+    if (rc == SQLITE_ROW) {
+        c = sqlite3_column_int(st, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(q, rc, "reading a renewal chain");
+    *count = c;
+    return STORE_OK;
+}
+
+static enum store_err sq_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_RC_SET);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_text(st, 1, tckn, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, count);
+    sqlite3_bind_int64(st, 3, now);
+    return sq_step_done(q, st, NULL, "storing a renewal chain");
+}
+
 static const struct store_ops sq_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1706,4 +2139,17 @@ static const struct store_ops sq_ops = {
     .outbox_each = sq_outbox_each,
     .outbox_claim = sq_outbox_claim,
     .outbox_mark = sq_outbox_mark,
+    .signature_put = sq_signature_put,
+    .signature_get = sq_signature_get,
+    .user_put = sq_user_put,
+    .user_get = sq_user_get,
+    .user_update = sq_user_update,
+    .user_each = sq_user_each,
+    .app_list = sq_app_list,
+    .app_state_counts = sq_app_state_counts,
+    .expiring_unapplied = sq_expiring_unapplied,
+    .decision_put = sq_decision_put,
+    .decision_get = sq_decision_get,
+    .remote_chain_get = sq_remote_chain_get,
+    .remote_chain_set = sq_remote_chain_set,
 };
