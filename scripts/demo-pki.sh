@@ -28,6 +28,9 @@ date -u -d "$today" +%F >/dev/null 2>&1 || { echo "demo-pki: bad date '$today'" 
 mkdir -p "$pki"
 pki=$(cd "$pki" && pwd)
 export EIMZA_PKI_DIR=$pki
+# the address of the demo OCSP responder and CRLs in the certificates (scripts/demo.sh starts
+# the responder there; tests pick a free port)
+export EIMZA_PKI_PORT=${EIMZA_PKI_PORT:-8081}
 cp "$src/demo/openssl.cnf" "$pki/openssl.cnf"
 cnf=$pki/openssl.cnf
 work=$pki/.work

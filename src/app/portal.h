@@ -34,6 +34,7 @@ enum app_status {
     APP_ENOTFOUND,   /* 404 */
     APP_ECONFLICT,   /* 409: the application is not at a step that allows this */
     APP_ETOOMANY,    /* 429: retry_after says when to try again */
+    APP_EREJECTED,   /* 422: the content sent was refused (a signature that does not verify) */
     APP_EINTERNAL,   /* 500 (code NULL: the web layer's generic message) */
     APP_EUNAVAILABLE /* 503 (code NULL and store_failed: the database failed) */
 };
@@ -63,6 +64,7 @@ void app_err_field(struct app_err *e, const char *field, const char *code);
 unsigned app_status_http(enum app_status s);
 
 /* ---- settings ------------------------------------------------------------------------------ */
+struct crypto_verifier; /* crypto/cms_verify.h */
 #define APP_READERS_MAX 8
 
 struct app_portal_cfg {
@@ -75,6 +77,9 @@ struct app_portal_cfg {
     int login_max_per_tckn;                    /* 5 failures per window for one T.C. Kimlik No */
     const char *card_readers[APP_READERS_MAX]; /* models offered besides "none" */
     size_t ncard_readers;
+    int remote_renewal_limit; /* 2: signature-only renewals in a row before the wet path; 0 none */
+    /* checks e-signatures (crypto/cms_verify.h); NULL: none can be accepted (503) */
+    struct crypto_verifier *verifier;
 };
 /* The defaults above; readers "Mini Kart Okuyucu" and "Masaüstü Kart Okuyucu". Many people
  * share one address (a school behind one NAT), hence the generous per-address limit; the
@@ -253,6 +258,31 @@ enum app_status app_otp_verify(struct store *s, const struct app_portal_cfg *cfg
  * before). Appended to out. */
 enum app_status app_content(struct store *s, const struct store_session *ss, struct ubuf *out,
                             struct app_err *err);
+
+/* ---- signing (steps 6-7) ------------------------------------------------------------------
+ * The e-signature: a DER CMS (detached or attached) over exactly app_content's bytes, checked by
+ * cfg->verifier (crypto/cms_verify.h) in its fixed order. Allowed in code_verified when the
+ * method is esign or not chosen yet and the certificate still allows it (409 wrong_state /
+ * signing_method_not_allowed otherwise); a refused signature is a 422 with the verifier's code
+ * (malformed, content_mismatch, signature_invalid, chain_untrusted, certificate_expired,
+ * certificate_not_yet_valid, not_qualified, key_usage, tckn_mismatch, certificate_revoked,
+ * revocation_unknown) and is audited. An accepted one is kept as evidence (the CMS as sent, the
+ * content, each check's outcome, the OCSP response) with the signer's certificate, and moves the
+ * application to submitted, all in one transaction. 503 verification_unavailable without a
+ * verifier. out (may be NULL) gets the saved application. */
+#define APP_SIGNATURE_MAX (256 * 1024) /* bytes of CMS accepted */
+enum app_status app_signature_submit(struct store *s, const struct app_portal_cfg *cfg,
+                                     const struct store_session *ss, const unsigned char *cms,
+                                     size_t len, int64_t now, struct store_application *out,
+                                     struct app_err *err);
+/* The printable form for the wet signature (Yöntem 2, app/wetform.h): in code_verified it
+ * first chooses the wet method (as app_method_choose "wet" does: awaiting_original), in
+ * awaiting_original it prints the form again; other states are 409 wrong_state. *pdf (free())
+ * and *len get the PDF. */
+enum app_status app_wet_form(struct store *s, const struct app_portal_cfg *cfg,
+                             const struct store_session *ss, int64_t now, unsigned char **pdf,
+                             size_t *len, struct app_err *err);
+
 /* Step 5: "esign" keeps code_verified until the signature arrives; "wet" moves to
  * awaiting_original. Once the certificate has expired only "wet" is allowed (409
  * signing_method_not_allowed). out (may be NULL) gets the saved application. */
@@ -269,20 +299,35 @@ struct app_status_event {
 struct app_status_view {
     enum core_lang lang; /* of next, contact and the events' labels */
     struct store_application app;
-    const char *label;     /* the state's Turkish label */
+    const char *label;     /* the state's label, in lang */
     const char *next;      /* what happens next, in lang */
     const char *contact;   /* whom to call, in lang */
     bool delivery_overdue; /* approved more than delivery_expected_days ago, no card yet */
     size_t nevents;
     struct app_status_event events[APP_STATUS_EVENTS_MAX]; /* oldest first */
+    /* set by app_status_by_token, for a cache of the answer (store.h, change generations):
+     * the session's token hash, the generations taken before reading, and the time until
+     * which the session stays valid without a write */
+    char token_hash[STORE_HASH_HEX + 1];
+    uint64_t gen_session, gen_apps;
+    int64_t quiet_until;
 };
-/* The status in the language asked for (the state's label stays Turkish: label). */
+/* The status in the language asked for. */
 enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
                                const struct store_session *ss, int64_t now, enum core_lang lang,
                                struct app_status_view *out, struct app_err *err);
 /* The label of a timeline event code ("created", "code_verified", ...) in a language; the
  * code itself when unknown. */
 const char *app_event_label(const char *event, enum core_lang lang);
+/* The status page's whole read for a session token: app_session_auth and app_status_get in
+ * one read snapshot of the store (one read lock on SQLite instead of one per statement), the
+ * session's last_seen written after it when due. */
+/* The SHA-256 (hex) under which the session of a token is kept: what a cache of its answers
+ * is keyed by. -1 for a token that cannot be one. */
+int app_token_hash(const char *token, char out[STORE_HASH_HEX + 1]);
+enum app_status app_status_by_token(struct store *s, const struct app_portal_cfg *cfg,
+                                    const char *token, int64_t now, enum core_lang lang,
+                                    struct app_status_view *out, struct app_err *err);
 const char *app_event_label_tr(const char *event);
 
 #endif

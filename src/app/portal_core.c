@@ -43,6 +43,8 @@ unsigned app_status_http(enum app_status s)
         return 409;
     case APP_ETOOMANY:
         return 429;
+    case APP_EREJECTED:
+        return 422;
     case APP_EINTERNAL:
         return 500;
     case APP_EUNAVAILABLE:
@@ -61,6 +63,7 @@ void app_portal_cfg_default(struct app_portal_cfg *c)
     c->login_window = 15 * 60;
     c->login_max_per_addr = 30;
     c->login_max_per_tckn = 5;
+    c->remote_renewal_limit = 2;
     c->card_readers[0] = "Mini Kart Okuyucu";
     c->card_readers[1] = "Masaüstü Kart Okuyucu";
     c->ncard_readers = 2;
@@ -142,6 +145,25 @@ enum app_status app__load(struct store *s, const struct store_session *ss,
         e = store_app_latest(s, ss->subject, out);
     if (e != STORE_OK)
         return app__store_err(s, e, "reading the application", "no_application", NULL, err);
+    return APP_OK;
+}
+
+enum app_status app__methods(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
+                             enum core_phase phase, unsigned *methods, bool *limit_reached,
+                             struct app_err *err)
+{
+    int chain = 0;
+    *methods = core_allowed_methods(phase);
+    *limit_reached = false;
+    if (cfg->remote_renewal_limit <= 0)
+        return APP_OK;
+    enum store_err e = store_remote_chain_get(s, tckn, &chain);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "reading the renewal chain", NULL, NULL, err);
+    if (chain >= cfg->remote_renewal_limit) {
+        *methods &= ~(unsigned)CORE_METHOD_ESIGN;
+        *limit_reached = true;
+    }
     return APP_OK;
 }
 

@@ -142,7 +142,9 @@ static enum app_status fill_view(struct store *s, const struct app_portal_cfg *c
     if (app__phase(s, cfg, v->app.tckn, now, &v->has_cert, &v->cert_not_after, &v->phase, err) !=
         APP_OK)
         return err->status;
-    v->methods = core_allowed_methods(v->phase);
+    bool limit;
+    if (app__methods(s, cfg, v->app.tckn, v->phase, &v->methods, &limit, err) != APP_OK)
+        return err->status;
     v->security_word_set = v->app.security_word_hash[0] != '\0';
     v->nnotices = 0;
     if (v->inelig)
@@ -153,6 +155,8 @@ static enum app_status fill_view(struct store *s, const struct app_portal_cfg *c
         v->notices[v->nnotices++] = "late";
     if (v->phase == CORE_PHASE_EXPIRED)
         v->notices[v->nnotices++] = "renewal_after_expiry";
+    if (limit && v->nnotices < sizeof v->notices / sizeof v->notices[0])
+        v->notices[v->nnotices++] = "remote_renewal_limit";
     COPY(v->csrf, ss->csrf);
     return APP_OK;
 }

@@ -1,5 +1,5 @@
-/* eimza — inside the portal's use cases (internal to src/app/portal_*.c): the helpers they
- * share. Names carry the app__ prefix: not part of the app layer's API. */
+/* eimza — inside the app layer's use cases (src/app/portal_*.c, staff_auth.c, admin.c): the helpers
+ * they share. Names carry the app__ prefix: not part of the app layer's API. */
 #ifndef EIMZA_APP_PORTAL_INT_H
 #define EIMZA_APP_PORTAL_INT_H
 
@@ -15,6 +15,14 @@ enum app_status app__fail(struct app_err *err, enum app_status st, const char *c
 
 /* The actor of audit and timeline rows for an applicant: "applicant:100******46". */
 void app__actor(const char *tckn, char out[32]);
+/* The signing methods open to the holder now: core_allowed_methods(phase), without the
+ * e-signature once cfg->remote_renewal_limit signature-only renewals in a row were made
+ * (*limit_reached then true). */
+enum app_status app__methods(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
+                             enum core_phase phase, unsigned *methods, bool *limit_reached,
+                             struct app_err *err);
+/* The content to sign of an application (core/content.c), appended to out. 0 or -1. */
+int app__content_render(const struct store_application *a, struct ubuf *out);
 /* Appends an audit entry (detail may be NULL); returns the store's answer. */
 enum store_err app__audit(struct store *s, int64_t now, const char *actor, const char *action,
                           const char *object, const char *detail);

@@ -324,35 +324,122 @@ enum app_status app_login(struct store *s, const struct app_portal_cfg *cfg,
  * database write. */
 #define TOUCH_EVERY 60
 
-enum app_status app_session_auth(struct store *s, const struct app_portal_cfg *cfg,
-                                 const char *token, int64_t now, struct store_session *out,
-                                 struct app_err *err)
+/* What a session check leaves to be written: nothing, last_seen, or the expired session's
+ * removal. Reading and writing are apart so that a read-only use case can check the session
+ * inside its read snapshot and write after it. */
+enum session_due { SESSION_KEEP, SESSION_TOUCH, SESSION_DROP };
+
+/* The session of a token's hash h (app__sha256 of a well-formed token). */
+static enum app_status session_check(struct store *s, const struct app_portal_cfg *cfg,
+                                     const char *h, int64_t now, struct store_session *out,
+                                     enum session_due *due, struct app_err *err)
 {
-    char h[STORE_HASH_HEX + 1];
-    app_err_clear(err);
-    if (!token || strlen(token) != APP_TOKEN_LEN)
-        return app__fail(err, APP_EAUTH, "session_required");
-    if (app__sha256(token, h) < 0)
-        return app__fail(err, APP_EINTERNAL, NULL);
+    *due = SESSION_KEEP;
     enum store_err e = store_session_get(s, h, out);
     if (e == STORE_ENOTFOUND)
         return app__fail(err, APP_EAUTH, "session_required");
     if (e != STORE_OK)
         return app__store_err(s, e, "reading a session", NULL, NULL, err);
-    if (strcmp(out->kind, "applicant") != 0 || now >= out->expires_at ||
-        now >= out->last_seen + cfg->session_idle) {
-        if (now >= out->expires_at || now >= out->last_seen + cfg->session_idle)
-            (void)store_session_delete(s, h);
+    bool over = now >= out->expires_at || now >= out->last_seen + cfg->session_idle;
+    if (strcmp(out->kind, "applicant") != 0 || over) {
+        if (over)
+            *due = SESSION_DROP;
         memset(out, 0, sizeof *out);
         return app__fail(err, APP_EAUTH, "session_required");
     }
-    if (now - out->last_seen >= TOUCH_EVERY) {
-        e = store_session_touch(s, h, now);
+    if (now - out->last_seen >= TOUCH_EVERY)
+        *due = SESSION_TOUCH;
+    return APP_OK;
+}
+
+/* The hash of a token that has the form of one; 401 session_required otherwise. */
+static enum app_status token_hash(const char *token, char h[STORE_HASH_HEX + 1],
+                                  struct app_err *err)
+{
+    if (!token || strlen(token) != APP_TOKEN_LEN)
+        return app__fail(err, APP_EAUTH, "session_required");
+    if (app__sha256(token, h) < 0)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    return APP_OK;
+}
+
+int app_token_hash(const char *token, char out[STORE_HASH_HEX + 1])
+{
+    struct app_err err;
+    return token_hash(token, out, &err) == APP_OK ? 0 : -1;
+}
+
+/* Writes what session_check left due; a session removed meanwhile is no error. */
+static enum app_status session_settle(struct store *s, const char *h, enum session_due due,
+                                      int64_t now, struct store_session *ss, struct app_err *err)
+{
+    if (due == SESSION_DROP) {
+        (void)store_session_delete(s, h);
+    } else if (due == SESSION_TOUCH) {
+        enum store_err e = store_session_touch(s, h, now);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "touching a session", NULL, NULL, err);
-        out->last_seen = now;
+        ss->last_seen = now;
     }
     return APP_OK;
+}
+
+enum app_status app_session_auth(struct store *s, const struct app_portal_cfg *cfg,
+                                 const char *token, int64_t now, struct store_session *out,
+                                 struct app_err *err)
+{
+    char h[STORE_HASH_HEX + 1];
+    enum session_due due;
+    app_err_clear(err);
+    if (token_hash(token, h, err) != APP_OK)
+        return err->status;
+    enum app_status st = session_check(s, cfg, h, now, out, &due, err);
+    enum app_status st2 = session_settle(s, h, due, now, out, err);
+    return st != APP_OK ? st : st2;
+}
+
+enum app_status app_status_by_token(struct store *s, const struct app_portal_cfg *cfg,
+                                    const char *token, int64_t now, enum core_lang lang,
+                                    struct app_status_view *out, struct app_err *err)
+{
+    char h[STORE_HASH_HEX + 1];
+    struct store_session ss;
+    enum session_due due;
+    app_err_clear(err);
+    if (token_hash(token, h, err) != APP_OK)
+        return err->status;
+    /* taken before reading: a change from here on makes what is read stale for a cache */
+    uint64_t gen_session = store_gen_session(h), gen_apps = store_gen_apps();
+    /* Without a snapshot (a backend that refuses one) the reads simply run one by one. */
+    bool snap = store_read_begin(s) == STORE_OK;
+    enum app_status st = session_check(s, cfg, h, now, &ss, &due, err);
+    if (st == APP_OK)
+        st = app_status_get(s, cfg, &ss, now, lang, out, err);
+    if (snap)
+        store_read_end(s);
+    if (st == APP_OK || due == SESSION_DROP) {
+        struct app_err e2;
+        app_err_clear(&e2);
+        enum app_status st2 = session_settle(s, h, due, now, &ss, &e2);
+        if (st == APP_OK && st2 != APP_OK) {
+            *err = e2;
+            st = st2;
+        }
+    }
+    if (st == APP_OK) {
+        memcpy(out->token_hash, h, sizeof out->token_hash);
+        out->gen_session = gen_session;
+        out->gen_apps = gen_apps;
+        /* until then the session stays valid and needs no write (due now: a touch was just
+         * written, which moved the session's generation on anyway) */
+        int64_t until = ss.expires_at;
+        if (ss.last_seen + cfg->session_idle < until)
+            until = ss.last_seen + cfg->session_idle;
+        if (ss.last_seen + TOUCH_EVERY < until)
+            until = ss.last_seen + TOUCH_EVERY;
+        out->quiet_until = until;
+    }
+    return st;
 }
 
 bool app_csrf_ok(const struct store_session *ss, const char *token)

@@ -9,15 +9,9 @@
 #include "core/content.h"
 #include "util/log.h"
 
-enum app_status app_content(struct store *s, const struct store_session *ss, struct ubuf *out,
-                            struct app_err *err)
+int app__content_render(const struct store_application *a0, struct ubuf *out)
 {
-    struct store_application a;
-    app_err_clear(err);
-    if (app__load(s, ss, &a, err) != APP_OK)
-        return err->status;
-    if (!strcmp(a.state, core_app_state_code(CORE_APP_DRAFT)))
-        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    const struct store_application a = *a0;
     struct core_content c = {
         .first_name = a.first_name,
         .last_name = a.last_name,
@@ -31,7 +25,19 @@ enum app_status app_content(struct store *s, const struct store_session *ss, str
         .number = a.number,
         .created_at = a.created_at,
     };
-    if (core_content_render(&c, out) < 0)
+    return core_content_render(&c, out);
+}
+
+enum app_status app_content(struct store *s, const struct store_session *ss, struct ubuf *out,
+                            struct app_err *err)
+{
+    struct store_application a;
+    app_err_clear(err);
+    if (app__load(s, ss, &a, err) != APP_OK)
+        return err->status;
+    if (!strcmp(a.state, core_app_state_code(CORE_APP_DRAFT)))
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    if (app__content_render(&a, out) < 0)
         return app__fail(err, APP_EINTERNAL, NULL);
     return APP_OK;
 }
@@ -56,9 +62,13 @@ enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *
     enum core_phase phase;
     if (app__phase(s, cfg, a.tckn, now, &has_cert, &not_after, &phase, err) != APP_OK)
         return err->status;
-    bool wet = !strcmp(method, "wet");
-    if (!(core_allowed_methods(phase) & (wet ? CORE_METHOD_WET : CORE_METHOD_ESIGN)))
-        return app__fail(err, APP_ECONFLICT, "signing_method_not_allowed");
+    bool wet = !strcmp(method, "wet"), limit;
+    unsigned methods;
+    if (app__methods(s, cfg, a.tckn, phase, &methods, &limit, err) != APP_OK)
+        return err->status;
+    if (!(methods & (wet ? CORE_METHOD_WET : CORE_METHOD_ESIGN)))
+        return app__fail(err, APP_ECONFLICT,
+                         limit && !wet ? "remote_renewal_limit" : "signing_method_not_allowed");
 
     struct store_application next = a;
     snprintf(next.method, sizeof next.method, "%s", method);
@@ -223,7 +233,7 @@ enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg
     if (e != STORE_OK)
         return app__store_err(s, e, "reading the timeline", NULL, NULL, err);
 
-    out->label = core_app_state_label_tr(st);
+    out->label = core_app_state_label(st, lang);
     out->next = next_step(&out->app, st, lang);
     out->contact = T("Sorularınız için Kamu SM çağrı merkezi: 444 5 576.",
                      "For questions: Kamu SM call centre, 444 5 576.");

@@ -17,6 +17,7 @@ static const struct {
      "import personnel FILE.csv [--db URL]\n"
      "       eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)"},
     {"personnel", cli_cmd_personnel, "personnel show TCKN [--db URL]   (JSON)"},
+    {"audit", cli_cmd_audit, "audit verify [--db URL]"},
 };
 
 static void cli_usage(FILE *f)

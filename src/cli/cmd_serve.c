@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "crypto/cms_verify.h"
 #include "notify/notify.h"
 #include "util/log.h"
 #include "web/config.h"
@@ -37,6 +38,7 @@
 #include "web/escape.h"
 #include "web/routes.h"
 #include "web/server.h"
+#include "web/statuscache.h"
 
 static void serve_usage(FILE *f)
 {
@@ -76,6 +78,56 @@ static const char *serve_optarg(int argc, char **argv, int *i, const char *name,
 }
 
 /* The trust directory must exist and be readable now, not when the first signature arrives. */
+/* The e-signature verifier (crypto/cms_verify.h) from the trust directory and the signature
+ * settings. The trust directory given (--trust-dir or trust_dir) must exist; without one,
+ * trust/ of the working directory (the project's shipped Kamu SM roots) is used when present.
+ * *out stays NULL, with a warning, when there are no anchors at all: signatures are then
+ * refused with 503 verification_unavailable. Returns 0, or -1 with a message printed. */
+static int serve_verifier(const struct web_config *cfg, struct crypto_verifier **out)
+{
+    struct stat st;
+    const char *dir = cfg->trust_dir[0] ? cfg->trust_dir : NULL;
+    char pol[sizeof cfg->signature_policies], err[256];
+    const char *policies[16];
+    size_t npol = 0;
+    *out = NULL;
+    if (!dir && stat("trust", &st) == 0 && S_ISDIR(st.st_mode))
+        dir = "trust";
+    if (!dir) {
+        ulog(ULOG_WARN, "serve.trust",
+             "no trust directory: e-signatures cannot be checked (set trust_dir)");
+        return 0;
+    }
+    snprintf(pol, sizeof pol, "%s", cfg->signature_policies);
+    for (char *p = pol, *end; p && *p && npol < sizeof policies / sizeof policies[0]; p = end) {
+        end = strchr(p, ',');
+        if (end)
+            *end++ = '\0';
+        while (*p == ' ')
+            p++;
+        size_t n = strlen(p);
+        while (n && p[n - 1] == ' ')
+            p[--n] = '\0';
+        if (n)
+            policies[npol++] = p;
+    }
+    const struct crypto_verifier_opts o = {
+        .trust_dirs = &dir,
+        .ntrust_dirs = 1,
+        .policies = npol ? policies : NULL,
+        .npolicies = npol,
+        .allow_unknown_revocation = cfg->accept_unknown_revocation,
+        .revocation_timeout_ms = cfg->revocation_timeout_ms,
+    };
+    if (crypto_verifier_new(&o, out, err, sizeof err) < 0) {
+        cli_error("trust directory '%s': %s", dir, err);
+        return -1;
+    }
+    ulog(ULOG_INFO, "serve.trust", "dir=%s policies=%zu unknown_revocation=%s", dir, npol,
+         cfg->accept_unknown_revocation ? "accept" : "refuse");
+    return 0;
+}
+
 static int serve_check_dir(const char *dir)
 {
     struct stat st;
@@ -288,6 +340,7 @@ int cli_cmd_serve(int argc, char **argv)
     struct sigaction ignore = {.sa_handler = SIG_IGN}, oldpipe;
     bool signals_set = false;
     struct serve_outbox outbox = {0};
+    struct crypto_verifier *verifier = NULL;
 
     for (int i = 1; i < argc; i++) {
         bool missing = false;
@@ -343,8 +396,15 @@ int cli_cmd_serve(int argc, char **argv)
         cli_error("%s", err);
         return CLI_USAGE;
     }
+
     if (serve_outbox_prepare(&outbox, &cfg) < 0)
         return CLI_USAGE;
+    if (serve_verifier(&cfg, &verifier) < 0) {
+        rc = CLI_USAGE;
+        goto out;
+    }
+    web_portal_set_verifier(verifier);
+    web_status_cache_configure(cfg.status_cache_ms);
 
     switch (web_listen_open(cfg.listen, cfg.dev, &fd, err, sizeof err)) {
     case WEB_LISTEN_OK:
@@ -418,6 +478,9 @@ int cli_cmd_serve(int argc, char **argv)
 out:
     web_server_free(srv);
     serve_outbox_stop(&outbox);
+    web_status_cache_clear();
+    web_portal_set_verifier(NULL);
+    crypto_verifier_free(verifier);
     if (st)
         store_close(st);
     if (fd >= 0)

@@ -53,20 +53,23 @@ int core_app_is_final(enum core_app_state s)
 struct state_def {
     const char *code;
     const char *label_tr;
+    const char *label_en;
 };
 
 static const struct state_def states[CORE_APP__STATE_COUNT] = {
-    [CORE_APP_DRAFT] = {"draft", "Taslak"},
-    [CORE_APP_CODE_VERIFIED] = {"code_verified", "SMS kodu doğrulandı, imza bekleniyor"},
-    [CORE_APP_SUBMITTED] = {"submitted", "Onay bekliyor"},
-    [CORE_APP_AWAITING_ORIGINAL] = {"awaiting_original", "Islak imzalı form bekleniyor"},
-    [CORE_APP_APPROVED] = {"approved", "Onaylandı"},
-    [CORE_APP_REJECTED] = {"rejected", "Reddedildi"},
-    [CORE_APP_IN_PRODUCTION] = {"in_production", "Kart üretimde"},
-    [CORE_APP_SHIPPED] = {"shipped", "Kargoya verildi"},
-    [CORE_APP_DELIVERED] = {"delivered", "Teslim edildi"},
-    [CORE_APP_COMPLETED] = {"completed", "Tamamlandı"},
-    [CORE_APP_CANCELLED] = {"cancelled", "İptal edildi"},
+    [CORE_APP_DRAFT] = {"draft", "Taslak", "Draft"},
+    [CORE_APP_CODE_VERIFIED] = {"code_verified", "SMS kodu doğrulandı, imza bekleniyor",
+                                "SMS code verified, waiting for the signature"},
+    [CORE_APP_SUBMITTED] = {"submitted", "Onay bekliyor", "Waiting for approval"},
+    [CORE_APP_AWAITING_ORIGINAL] = {"awaiting_original", "Islak imzalı form bekleniyor",
+                                    "Waiting for the signed paper form"},
+    [CORE_APP_APPROVED] = {"approved", "Onaylandı", "Approved"},
+    [CORE_APP_REJECTED] = {"rejected", "Reddedildi", "Rejected"},
+    [CORE_APP_IN_PRODUCTION] = {"in_production", "Kart üretimde", "Card in production"},
+    [CORE_APP_SHIPPED] = {"shipped", "Kargoya verildi", "Handed to the courier"},
+    [CORE_APP_DELIVERED] = {"delivered", "Teslim edildi", "Delivered"},
+    [CORE_APP_COMPLETED] = {"completed", "Tamamlandı", "Completed"},
+    [CORE_APP_CANCELLED] = {"cancelled", "İptal edildi", "Cancelled"},
 };
 
 static const char *const events[CORE_APP__EVENT_COUNT] = {
@@ -96,6 +99,13 @@ const char *core_app_state_label_tr(enum core_app_state s)
     if ((unsigned)s >= CORE_APP__STATE_COUNT)
         return NULL;
     return states[s].label_tr;
+}
+
+const char *core_app_state_label(enum core_app_state s, enum core_lang lang)
+{
+    if ((unsigned)s >= CORE_APP__STATE_COUNT)
+        return NULL;
+    return lang == CORE_LANG_EN ? states[s].label_en : states[s].label_tr;
 }
 
 int core_app_state_parse(const char *s, enum core_app_state *out)

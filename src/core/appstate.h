@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "core/reason.h"
+
 enum core_app_state {
     CORE_APP_DRAFT = 0,         /* "draft": form being filled in */
     CORE_APP_CODE_VERIFIED,     /* "code_verified": SMS code entered correctly */
@@ -56,5 +58,7 @@ const char *core_app_event_code(enum core_app_event e); /* "code_verified", ... 
 int core_app_event_parse(const char *s, enum core_app_event *out);
 /* Turkish label for the status page ("Taslak", "Onay bekliyor", ...). */
 const char *core_app_state_label_tr(enum core_app_state s);
+/* The label in a language (English for CORE_LANG_EN, Turkish otherwise). */
+const char *core_app_state_label(enum core_app_state s, enum core_lang lang);
 
 #endif

@@ -118,6 +118,11 @@ const struct core_reason core_reasons[] = {
      "approved; wait until the personnel unit updates the records, or reject it with a reason."},
 
     /* ---- signature verification (the codes of docs/INTERFACES.md, answered with 422) */
+    {"verification_unavailable",
+     "E-imzalar şu anda doğrulanamıyor; lütfen daha sonra yeniden deneyiniz ya da ıslak imzalı "
+     "başvuru yöntemini seçiniz.",
+     "E-signatures cannot be checked at the moment; please try again later or choose the "
+     "wet-signature method."},
     {"malformed", "Gönderilen imza dosyası okunamadı; lütfen imzalama işlemini yeniden yapınız.",
      "The signature file could not be read; please sign again."},
     {"signature_invalid", "İmza doğrulanamadı; lütfen imzalama işlemini yeniden yapınız.",
@@ -366,12 +371,87 @@ const struct core_reason core_reasons[] = {
      "Başvuru\" ile tamamlayacaksınız.",
      "Your certificate has expired; you will complete the application like a first applicant, "
      "with \"Yöntem 2: Islak İmzalı Başvuru\" (wet signature)."},
+    {"remote_renewal_limit",
+     "Sertifikanız, kimliğiniz en son yüz yüze doğrulandığından bu yana art arda e-imzayla "
+     "yenilendi; bu yenileme ıslak imzalı formla ve kimliğinizin yüz yüze doğrulanmasıyla "
+     "yapılmalıdır. Lütfen Yöntem 2'yi (ıslak imzalı başvuru) seçiniz.",
+     "Your certificate has been renewed by e-signature several times in a row since your "
+     "identity was last checked in person; this renewal needs the printed form signed by hand "
+     "and an in-person identity check. Please choose method 2 (wet signature)."},
     {"ineligible_warning",
      "Başvurunuz alınabilir, ancak MEBBİS kayıtlarınız bu hâliyle onaya uygun görünmüyor; "
      "başvurunuzun onaylanabilmesi için " OZLUK ".",
      "Your application can be made, but your MEBBİS records do not allow approval as they are; "
      "for it to be approved, please contact your provincial or district personnel unit (özlük "
      "birimi)."},
+
+    /* ---- staff login and accounts (app/staff_auth.h) */
+    {"staff_login_failed",
+     "Kullanıcı adı ya da parola hatalı; lütfen yeniden deneyiniz. Parolanızı unuttuysanız sistem "
+     "yöneticinize başvurunuz.",
+     "The user name or password is wrong; please try again. If you have forgotten your password, "
+     "contact your system administrator."},
+    {"account_disabled",
+     "Hesabınız devre dışı bırakılmış; yeniden açılması için sistem yöneticinize başvurunuz.",
+     "Your account has been disabled; contact your system administrator to have it re-enabled."},
+    {"totp_enrolment_required",
+     "Hesabınız için iki aşamalı doğrulama kurulmalıdır: karekodu telefonunuzdaki doğrulama "
+     "uygulamasıyla (ör. FreeOTP, Google Authenticator) okutunuz, ardından parolanızla birlikte "
+     "uygulamanın gösterdiği 6 haneli kodu giriniz.",
+     "Two-step verification must be set up for your account: scan the QR code with the "
+     "authenticator app on your phone (e.g. FreeOTP, Google Authenticator), then enter the "
+     "6-digit code it shows together with your password."},
+    {"totp_required", "Lütfen doğrulama uygulamanızın gösterdiği 6 haneli kodu giriniz.",
+     "Please enter the 6-digit code shown by your authenticator app."},
+    {"totp_wrong",
+     "Doğrulama kodu hatalı; lütfen uygulamanızda görünen güncel kodu giriniz. Sorun sürerse "
+     "telefonunuzun saatinin doğru olduğunu denetleyiniz.",
+     "The verification code is wrong; please enter the current code shown in your app. If this "
+     "persists, check that your phone's clock is correct."},
+    {"totp_reused",
+     "Bu doğrulama kodu daha önce kullanıldı; lütfen uygulamanızda yeni kod görünene kadar "
+     "bekleyip onu giriniz.",
+     "This verification code has already been used; please wait until your app shows a new code "
+     "and enter that one."},
+    {"totp_format", "Doğrulama kodu 6 rakamdan oluşmalıdır.",
+     "The verification code must be 6 digits."},
+    {"username_format",
+     "Kullanıcı adı 1–63 karakter olmalı ve yalnızca küçük harf (a–z), rakam, nokta, alt çizgi "
+     "ya da tire içermelidir.",
+     "A user name has 1–63 characters: lower-case letters (a–z), digits, dots, underscores or "
+     "hyphens only."},
+    {"username_taken", "Bu kullanıcı adı kullanılıyor; lütfen başka bir ad seçiniz.",
+     "This user name is taken; please choose another."},
+    {"role_unknown",
+     "Rol approver (il DYS yöneticisi), operator (kart üretimi ve teslim) ya da admin "
+     "olmalıdır.",
+     "The role must be approver (provincial DYS administrator), operator (card production and "
+     "delivery) or admin."},
+    {"province_required", "Onaylayıcı (approver) rolü için il plaka kodu (1–81) verilmelidir.",
+     "An approver needs a province plate code (1–81)."},
+    {"province_not_allowed",
+     "İl yalnızca onaylayıcı (approver) rolü için verilir; diğer roller tüm illerde çalışır.",
+     "A province is given only for the approver role; the other roles work across all "
+     "provinces."},
+    {"password_too_short", "Parola en az 12 karakter olmalıdır.",
+     "The password must be at least 12 characters long."},
+    {"password_too_long", "Parola en çok 1024 bayt olabilir; lütfen daha kısa bir parola seçiniz.",
+     "The password may be at most 1024 bytes long; please choose a shorter one."},
+    {"password_one_class",
+     "Parola tek tür karakterden oluşamaz; küçük harf, büyük harf, rakam ve işaretlerden en az "
+     "ikisini kullanınız.",
+     "The password cannot be made of one kind of character only; use at least two of lower-case "
+     "letters, upper-case letters, digits and symbols."},
+    {"password_repetitive",
+     "Parola çok az farklı karakter içeriyor; en az 5 farklı karakter kullanınız.",
+     "The password has too few different characters; use at least 5 different ones."},
+    {"password_has_username", "Parola kullanıcı adını içeremez; lütfen başka bir parola seçiniz.",
+     "The password must not contain the user name; please choose another."},
+    {"staff_cfg",
+     "Personel girişi ayarları geçersiz (deneme sayısı, kilit süresi, oturum süreleri ya da parola "
+     "özetleme maliyeti); " FIX_CONFIG ".",
+     "The staff login settings are invalid (attempts, lock-out time, session times or password "
+     "hashing cost); " FIX_CONFIG_EN "."},
 };
 
 const size_t core_reasons_count = sizeof core_reasons / sizeof core_reasons[0];

@@ -562,7 +562,7 @@ enum store_err store_tx_begin(struct store *s)
     enum store_err e = ready(s);
     if (e)
         return e;
-    if (s->in_tx)
+    if (s->in_tx || s->in_read)
         return store__fail(s, STORE_EINVAL, "a transaction is already open on this connection");
     e = s->ops->tx_begin(s);
     if (e == STORE_OK)
@@ -577,7 +577,9 @@ enum store_err store_tx_commit(struct store *s)
     if (!s->in_tx)
         return store__fail(s, STORE_EINVAL, "no transaction is open on this connection");
     s->in_tx = false; /* over whatever commit says: a failed commit has rolled back */
-    return s->ops->tx_commit(s);
+    enum store_err e = s->ops->tx_commit(s);
+    store__gen_settle(s);
+    return e;
 }
 
 void store_tx_rollback(struct store *s)
@@ -586,11 +588,34 @@ void store_tx_rollback(struct store *s)
         return;
     s->in_tx = false;
     s->ops->tx_rollback(s);
+    store__gen_settle(s);
 }
 
 bool store_in_tx(const struct store *s)
 {
     return s && s->in_tx;
+}
+
+enum store_err store_read_begin(struct store *s)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (s->in_tx || s->in_read)
+        return store__fail(s, STORE_EINVAL, "a transaction or snapshot is already open");
+    if (s->ops->read_begin && (e = s->ops->read_begin(s)) != STORE_OK)
+        return e;
+    s->in_read = true;
+    return STORE_OK;
+}
+
+void store_read_end(struct store *s)
+{
+    if (!s || !s->in_read)
+        return;
+    s->in_read = false;
+    if (s->ops->read_end)
+        s->ops->read_end(s);
 }
 
 /* ---- captchas ----------------------------------------------------------------------------- */
@@ -669,7 +694,9 @@ enum store_err store_session_put(struct store *s, const struct store_session *ss
         return store__fail(s, STORE_EINVAL, "session_put: kind is applicant or staff");
     if (!TEXT_OK(ss->subject, true) || !TEXT_OK(ss->csrf, true))
         return store__fail(s, STORE_EINVAL, "session_put: subject and csrf are required");
-    return s->ops->session_put(s, ss);
+    e = s->ops->session_put(s, ss);
+    store__gen_session(s, ss->token_hash);
+    return e;
 }
 
 enum store_err store_session_get(struct store *s, const char *token_hash, struct store_session *out)
@@ -685,19 +712,31 @@ enum store_err store_session_get(struct store *s, const char *token_hash, struct
 enum store_err store_session_touch(struct store *s, const char *token_hash, int64_t last_seen)
 {
     enum store_err e = session_key_ok(s, token_hash);
-    return e ? e : s->ops->session_set(s, token_hash, 0, last_seen);
+    if (e)
+        return e;
+    e = s->ops->session_set(s, token_hash, 0, last_seen);
+    store__gen_session(s, token_hash);
+    return e;
 }
 
 enum store_err store_session_bind(struct store *s, const char *token_hash, int64_t application_id)
 {
     enum store_err e = session_key_ok(s, token_hash);
-    return e ? e : s->ops->session_set(s, token_hash, 1, application_id);
+    if (e)
+        return e;
+    e = s->ops->session_set(s, token_hash, 1, application_id);
+    store__gen_session(s, token_hash);
+    return e;
 }
 
 enum store_err store_session_delete(struct store *s, const char *token_hash)
 {
     enum store_err e = session_key_ok(s, token_hash);
-    return e ? e : s->ops->session_set(s, token_hash, 2, 0);
+    if (e)
+        return e;
+    e = s->ops->session_set(s, token_hash, 2, 0);
+    store__gen_session(s, token_hash);
+    return e;
 }
 
 enum store_err store_session_purge(struct store *s, int64_t now, int64_t idle, long *n)
@@ -780,7 +819,10 @@ enum store_err store_app_create(struct store *s, struct store_application *a,
         return store__fail(s, STORE_EINVAL,
                            "app_create: number, tckn and state are required "
                            "and every field must be terminated");
-    return s->ops->app_create(s, a, ev);
+    e = s->ops->app_create(s, a, ev);
+    if (e == STORE_OK)
+        store__gen_app(s, a->id);
+    return e;
 }
 
 enum store_err store_app_get(struct store *s, int64_t id, struct store_application *out)
@@ -811,7 +853,9 @@ enum store_err store_app_update(struct store *s, const struct store_application 
         return e;
     if (!a || !expected_state || (ev && !event_ok(ev)) || !app_fields_ok(a) || !a->state[0])
         return store__fail(s, STORE_EINVAL, "app_update: bad argument");
-    return s->ops->app_update(s, a, expected_state, ev);
+    e = s->ops->app_update(s, a, expected_state, ev);
+    store__gen_app(s, a->id);
+    return e;
 }
 
 enum store_err store_app_events(struct store *s, int64_t application_id,

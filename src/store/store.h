@@ -154,6 +154,28 @@ enum store_err store_tx_commit(struct store *s); /* ends the transaction whateve
 void store_tx_rollback(struct store *s);         /* no-op outside a transaction */
 bool store_in_tx(const struct store *s);
 
+/* A read snapshot for a use case that only reads (the status page reads the session, the
+ * application and its timeline): the reads between store_read_begin and store_read_end see one
+ * state of the database, and SQLite takes its read lock once instead of once per statement.
+ * Nothing may be written in between (on SQLite a write would have to upgrade the lock and can
+ * fail under a concurrent writer); a snapshot is not opened inside a transaction or another
+ * snapshot (STORE_EINVAL). store_read_end never fails and is a no-op without a snapshot. On
+ * PostgreSQL every statement already sees a consistent state: the pair costs no round trip. */
+enum store_err store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+
+/* ---- change generations ------------------------------------------------------------------
+ * Process-wide counters for in-process caches (the status page's): every write through any
+ * connection of this process to a session (put, touch, bind, delete) or to an application
+ * (create, update, which also write its timeline) moves the counter of that key on, and, for
+ * a write inside a transaction, once more when the transaction ends. A cache takes the
+ * counters before it reads and keeps what it read only while they are unchanged. Writes by
+ * other processes are not seen: a cache bounds those by its time to live. Keys share counters
+ * (striped), so a change may invalidate a few other keys too, never fewer. */
+uint64_t store_gen_session(const char *token_hash);
+uint64_t store_gen_app(int64_t id);
+uint64_t store_gen_apps(void); /* moved by every application write */
+
 /* ---- captchas ----------------------------------------------------------------------------- */
 #define STORE_CAPTCHA_ID_MAX     64 /* bytes incl. NUL */
 #define STORE_CAPTCHA_ANSWER_MAX 16

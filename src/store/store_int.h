@@ -15,6 +15,7 @@
 
 #define STORE_ERR_MAX     512
 #define STORE__OB_ERR_MAX 500 /* bytes of an outbox error text kept */
+#define STORE__GEN_DIRTY  8   /* keys a transaction remembers for the change generations */
 
 typedef int (*store__audit_fn)(void *ctx, const struct store_audit_record *r);
 typedef int (*store__event_fn)(void *ctx, const struct store_app_event *ev);
@@ -66,6 +67,9 @@ struct store_ops {
     enum store_err (*tx_begin)(struct store *s);
     enum store_err (*tx_commit)(struct store *s);
     void (*tx_rollback)(struct store *s);
+    /* A read snapshot (store_read_begin); NULL when the backend needs none. */
+    enum store_err (*read_begin)(struct store *s);
+    void (*read_end)(struct store *s);
     enum store_err (*captcha_put)(struct store *s, const struct store_captcha *c);
     enum store_err (*captcha_get)(struct store *s, const char *id, bool take,
                                   struct store_captcha *out);
@@ -131,8 +135,14 @@ struct store_ops {
 /* The head of every backend's connection struct (which embeds it first). */
 struct store {
     const struct store_ops *ops;
-    bool importing;          /* between import_begin and commit/abort */
-    bool in_tx;              /* between store_tx_begin and commit/rollback */
+    bool importing; /* between import_begin and commit/abort */
+    bool in_tx;     /* between store_tx_begin and commit/rollback */
+    bool in_read;   /* between store_read_begin and store_read_end */
+    /* keys written in the open transaction, bumped again at its end (store_gen.c) */
+    int gen_nsess, gen_napp;
+    bool gen_overflow;
+    char gen_sess[STORE__GEN_DIRTY][STORE_HASH_HEX + 1];
+    int64_t gen_app[STORE__GEN_DIRTY];
     char err[STORE_ERR_MAX]; /* store_last_error(): no personal data, no secrets */
 };
 
@@ -141,6 +151,12 @@ struct store {
 enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,
                                   size_t errlen);
 enum store_err store__pg_open(const char *url, struct store **out, char *err, size_t errlen);
+
+/* Change generations (store_gen.c): a write to a session or an application moves its counter
+ * on (now, and inside a transaction once more when the transaction ends: settle). */
+void store__gen_session(struct store *s, const char *token_hash);
+void store__gen_app(struct store *s, int64_t id);
+void store__gen_settle(struct store *s);
 
 /* Writes the detail of the last failure (printf-style) into s->err and returns e. */
 enum store_err store__fail(struct store *s, enum store_err e, const char *fmt, ...)

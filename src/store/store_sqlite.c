@@ -49,6 +49,7 @@ enum sq_id {
     SQ_BEGIN,
     SQ_COMMIT,
     SQ_ROLLBACK,
+    SQ_READ_BEGIN,
     SQ_PING,
     SQ_HAS_MIGRATIONS,
     SQ_VERSION,
@@ -116,6 +117,7 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
     [SQ_COMMIT] = "COMMIT",
     [SQ_ROLLBACK] = "ROLLBACK",
+    [SQ_READ_BEGIN] = "BEGIN DEFERRED",
     [SQ_PING] = "SELECT count(*) FROM sqlite_master",
     [SQ_HAS_MIGRATIONS] =
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
@@ -1047,6 +1049,20 @@ static enum store_err sq_tx_commit(struct store *s)
 static void sq_tx_rollback(struct store *s)
 {
     sq_rollback(sq_of(s));
+}
+
+/* BEGIN DEFERRED takes no lock itself: the first read takes the read lock, which the
+ * statements after it share until the end (a COMMIT of a transaction that wrote nothing). */
+static enum store_err sq_read_begin(struct store *s)
+{
+    return sq_run(sq_of(s), SQ_READ_BEGIN, "starting a read");
+}
+
+static void sq_read_end(struct store *s)
+{
+    struct sq *q = sq_of(s);
+    if (sq_run(q, SQ_COMMIT, "ending a read") != STORE_OK)
+        sq_rollback(q);
 }
 
 /* Runs a prepared statement that returns no rows; *changes (may be NULL) gets the rows it
@@ -2118,6 +2134,8 @@ static const struct store_ops sq_ops = {
     .audit_append = sq_audit_append,
     .audit_each = sq_audit_each,
     .tx_begin = sq_tx_begin,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .tx_commit = sq_tx_commit,
     .tx_rollback = sq_tx_rollback,
     .captcha_put = sq_captcha_put,

@@ -22,7 +22,7 @@
 #include "core/trtext.h"
 #include "util/log.h"
 
-enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
+enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_ORIGIN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
 
 static const struct web_cfg_option {
     const char *name;
@@ -41,7 +41,15 @@ static const struct web_cfg_option {
      "sqlite:var/eimza.db", "database URL: sqlite:PATH or postgresql://..."},
     {"trust_dir", CFG_STRING, offsetof(struct web_config, trust_dir),
      sizeof(((struct web_config *)0)->trust_dir), 0, 0, "",
-     "directory of trust anchors for signature verification"},
+     "directory of trust anchors for signature verification (empty: trust/ when it exists)"},
+    {"signature_policies", CFG_STRING, offsetof(struct web_config, signature_policies),
+     sizeof(((struct web_config *)0)->signature_policies), 0, 0, "2.16.792.1.2.1.1.5.7.1.1",
+     "certificate policy OIDs a signer's certificate may carry, comma-separated (Kamu SM NES)"},
+    {"accept_unknown_revocation", CFG_BOOL, offsetof(struct web_config, accept_unknown_revocation),
+     sizeof(bool), 0, 0, "false",
+     "accept a signature when neither OCSP nor the CRL answers (refused by default)"},
+    {"revocation_timeout_ms", CFG_INT, offsetof(struct web_config, revocation_timeout_ms),
+     sizeof(int), 100, 60000, "3000", "milliseconds for one OCSP or CRL exchange"},
     {"dev", CFG_BOOL, offsetof(struct web_config, dev), sizeof(bool), 0, 0, "false",
      "development mode: loopback only, development outbox, captcha answers revealed"},
     {"threads", CFG_INT, offsetof(struct web_config, threads), sizeof(int), 0, 256, "0",
@@ -59,6 +67,12 @@ static const struct web_cfg_option {
      "memory per connection for request headers and I/O buffers"},
     {"shutdown_timeout", CFG_INT, offsetof(struct web_config, shutdown_timeout), sizeof(int), 0,
      300, "10", "seconds to let requests in flight finish on SIGTERM/SIGINT"},
+    /* The status page is what people reload; its answer is kept this long per session and
+     * dropped at once by any change this process makes (store.h, change generations), so
+     * only changes made by other servers sharing a PostgreSQL can show this much later. */
+    {"status_cache_ms", CFG_INT, offsetof(struct web_config, status_cache_ms), sizeof(int), 0,
+     60000, "1000",
+     "milliseconds a status answer is served again unless this server changed it; 0: never"},
     {"access_log", CFG_BOOL, offsetof(struct web_config, access_log), sizeof(bool), 0, 0, "true",
      "one log line per request on stderr"},
     /* relative to the working directory, like the database's default: `make run` and the
@@ -66,6 +80,19 @@ static const struct web_cfg_option {
     {"static_dir", CFG_STRING, offsetof(struct web_config, static_dir),
      sizeof(((struct web_config *)0)->static_dir), 0, 0, "static",
      "folder of the pages' static files (CSS, scripts); node_modules/ is found beside it"},
+    /* the page's script talks to the agent on the applicant's own computer; the origin also
+     * goes into the Content-Security-Policy's connect-src, so it is checked to be a plain
+     * loopback origin (web_config_agent_ok) */
+    /* Behind a reverse proxy every request comes from the proxy's address, and the login
+     * limit per address would lock out everyone at once: from these addresses only, the
+     * client's address is taken from X-Forwarded-For (the nearest address not itself a
+     * trusted proxy). */
+    {"trusted_proxies", CFG_STRING, offsetof(struct web_config, trusted_proxies),
+     sizeof(((struct web_config *)0)->trusted_proxies), 0, 0, "",
+     "comma-separated addresses of reverse proxies whose X-Forwarded-For header is believed"},
+    {"agent_url", CFG_ORIGIN, offsetof(struct web_config, agent_url),
+     sizeof(((struct web_config *)0)->agent_url), 0, 0, "http://127.0.0.1:8089",
+     "the local signing agent's address (eimza agent --listen) as the signing page reaches it"},
     {"log_level", CFG_LEVEL, offsetof(struct web_config, log_level), sizeof(int), 0, 0, "info",
      "least important log level written: debug, info, warn or error"},
     /* The outbox's SMS messages go to this gateway, outside --dev only (in --dev the outbox
@@ -127,6 +154,13 @@ static const struct web_cfg_option {
      100000, "30", "failed logins in 15 minutes from one address before it must wait"},
     {"login_max_per_tckn", CFG_INT, offsetof(struct web_config, login_max_per_tckn), sizeof(int), 1,
      1000, "5", "failed logins in 15 minutes for one person before they must wait"},
+    /* A certificate renewed with the previous one's signature carries forward how identity
+     * was first checked; after this many such renewals in a row the holder must apply on paper
+     * and be seen in person (0: no limit). */
+    {"remote_renewal_limit", CFG_INT, offsetof(struct web_config, remote_renewal_limit),
+     sizeof(int), 0, 100, "2",
+     "signature-only renewals in a row after which the next one needs the wet signature and an "
+     "in-person identity check (0: no limit)"},
     {"card_readers", CFG_STRING, offsetof(struct web_config, card_readers),
      sizeof(((struct web_config *)0)->card_readers), 0, 0,
      "Mini Kart Okuyucu,Masaüstü Kart Okuyucu",
@@ -272,6 +306,23 @@ bool web_addr_is_loopback(const struct sockaddr *sa)
     return false;
 }
 
+/* A loopback origin: "http://127.0.0.1:PORT", "http://localhost:PORT" or "http://[::1]:PORT"
+ * (the agent listens on loopback only), nothing after the port. */
+static bool web_loopback_origin(const char *v)
+{
+    static const char *const hosts[] = {"http://127.0.0.1:", "http://localhost:", "http://[::1]:"};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        size_t n = strlen(hosts[i]);
+        if (strncmp(v, hosts[i], n) != 0)
+            continue;
+        const char *p = v + n;
+        size_t digits = strspn(p, "0123456789");
+        long port = digits && digits <= 5 ? strtol(p, NULL, 10) : 0;
+        return p[digits] == '\0' && port >= 1 && port <= 65535;
+    }
+    return false;
+}
+
 /* Parses value for option o into a scratch copy of the field, so c changes only on success. */
 static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, const char *value,
                          char *err, size_t errlen)
@@ -288,8 +339,16 @@ static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, c
             return -1;
         }
     }
+    if (o->type == CFG_ORIGIN && !web_loopback_origin(value)) {
+        snprintf(err, errlen,
+                 "bad value for '%s': '%s' is not a loopback origin such as "
+                 "http://127.0.0.1:8089",
+                 o->name, value);
+        return -1;
+    }
     switch (o->type) {
     case CFG_LISTEN:
+    case CFG_ORIGIN:
     case CFG_STRING:
         if (strlen(value) >= o->size) {
             snprintf(err, errlen, "bad value for '%s': longer than %zu bytes", o->name,
@@ -432,7 +491,11 @@ out:
 
 void web_config_print_help(FILE *f)
 {
-    static const char *types[] = {"text", "HOST:PORT", "boolean", "number", "size", "level"};
+    static const char *const types[] = {
+        [CFG_STRING] = "text",  [CFG_LISTEN] = "HOST:PORT", [CFG_ORIGIN] = "URL",
+        [CFG_BOOL] = "boolean", [CFG_INT] = "number",       [CFG_SIZE] = "size",
+        [CFG_LEVEL] = "level",
+    };
     for (size_t i = 0; i < WEB_CFG_COUNT; i++) {
         const struct web_cfg_option *o = &web_config_table[i];
         fprintf(f, "  %-24s %-9s %s (default: %s", o->name, types[o->type], o->help,
@@ -460,6 +523,7 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
     out->session_lifetime = c->session_lifetime;
     out->login_max_per_addr = c->login_max_per_addr;
     out->login_max_per_tckn = c->login_max_per_tckn;
+    out->remote_renewal_limit = c->remote_renewal_limit;
     const char *bad = core_rules_check(r);
     if (bad) {
         snprintf(err, errlen, "the portal's rules do not fit together (%s)", bad);

@@ -21,6 +21,9 @@ struct web_config;
  * before the server starts. Until then (and in unit tests) the defaults apply. Returns 0, or
  * -1 with the reason in err. */
 int web_portal_configure(const struct web_config *c, char *err, size_t errlen);
+/* The e-signature verifier the use cases get (app_portal_cfg.verifier); set at start-up, after
+ * web_portal_configure, before the server's threads exist. NULL: none. */
+void web_portal_set_verifier(struct crypto_verifier *v);
 
 /* "Now" for the use cases: the clock, moved by EIMZA_TEST_NOW_OFFSET seconds in --dev only
  * (so tests can let captchas and codes expire without waiting). */
@@ -32,6 +35,10 @@ int64_t web_portal_now(const struct web_req *rq);
  * header or as form_csrf (the pages' hidden form field; may be NULL), else 403 csrf_invalid.
  * A Bearer token needs none: a browser never adds it by itself. token_out (may be NULL) gets
  * the token used. */
+/* The session token of this request (Bearer first, then the cookie; NULL when none), for the
+ * read-only use cases that check the session themselves; *by_cookie (may be NULL) tells where
+ * it came from. */
+const char *web_portal_token(const struct web_req *rq, bool *by_cookie);
 enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struct store_session *ss,
                                 const char **token_out, struct app_err *err);
 
@@ -41,6 +48,9 @@ int web_portal_set_cookie(struct web_req *rq, const char *token, int max_age);
 
 /* The JSON API (h_api_portal.c). */
 enum web_err web_h_api_captcha_new(struct web_req *rq);
+/* The signing steps (h_api_sign.c). */
+enum web_err web_h_api_signature(struct web_req *rq);
+enum web_err web_h_api_wet_signature(struct web_req *rq);
 enum web_err web_h_api_captcha_file(struct web_req *rq);
 enum web_err web_h_api_login(struct web_req *rq);
 enum web_err web_h_api_logout(struct web_req *rq);

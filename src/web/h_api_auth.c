@@ -32,6 +32,12 @@ int web_portal_configure(const struct web_config *c, char *err, size_t errlen)
     return 0;
 }
 
+void web_portal_set_verifier(struct crypto_verifier *v)
+{
+    pthread_once(&portal_cfg_once, portal_cfg_init);
+    portal_cfg.verifier = v;
+}
+
 const struct app_portal_cfg *web_portal_cfg(void)
 {
     pthread_once(&portal_cfg_once, portal_cfg_init);
@@ -61,15 +67,24 @@ static const char *bearer(const struct web_req *rq)
     return *h ? h : NULL;
 }
 
+const char *web_portal_token(const struct web_req *rq, bool *by_cookie)
+{
+    const char *token = bearer(rq);
+    bool cookie = false;
+    if (!token) {
+        token = web_req_cookie(rq, WEB_SESSION_COOKIE);
+        cookie = token != NULL;
+    }
+    if (by_cookie)
+        *by_cookie = cookie;
+    return token;
+}
+
 enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struct store_session *ss,
                                 const char **token_out, struct app_err *err)
 {
-    const char *token = bearer(rq);
-    bool by_cookie = false;
-    if (!token) {
-        token = web_req_cookie(rq, WEB_SESSION_COOKIE);
-        by_cookie = token != NULL;
-    }
+    bool by_cookie;
+    const char *token = web_portal_token(rq, &by_cookie);
     if (token_out)
         *token_out = token;
     enum app_status st =

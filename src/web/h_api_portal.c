@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "web/captcha.h"
 #include "web/h_api.h"
+#include "web/statuscache.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
@@ -465,13 +466,26 @@ enum web_err web_h_api_method(struct web_req *rq)
 
 enum web_err web_h_api_status(struct web_req *rq)
 {
-    struct store_session ss;
     struct app_err err;
     struct app_status_view v;
-    char t[24];
-    NEED_SESSION(rq, &ss, &err);
-    if (app_status_get(web_req_store(rq), web_portal_cfg(), &ss, web_portal_now(rq),
-                       web_req_lang(rq), &v, &err) != APP_OK)
+    char t[24], h[STORE_HASH_HEX + 1];
+    const char *token = web_portal_token(rq, NULL);
+    enum core_lang lang = web_req_lang(rq);
+    if (app_token_hash(token, h) == 0) {
+        struct ubuf b;
+        ubuf_init(&b, 1 << 20);
+        if (web_status_cache_get(h, lang, web_portal_now(rq), &b)) {
+            enum web_err rc = web_reply(rq, 200, "application/json", &b);
+            ubuf_free(&b);
+            return rc;
+        }
+        ubuf_free(&b);
+    }
+    if (!web_req_store(rq))
+        return WEB_E_DB_UNAVAILABLE;
+    /* A read: the session is checked inside the use case's one read snapshot. */
+    if (app_status_by_token(web_req_store(rq), web_portal_cfg(), token, web_portal_now(rq), lang,
+                            &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     json_t *o = json_object(), *tl = json_array();
     int bad = !o || !tl;
@@ -492,9 +506,19 @@ enum web_err web_h_api_status(struct web_req *rq)
                json_object_set_new(o, "delivery_overdue", json_boolean(v.delivery_overdue)) |
                json_object_set(o, "timeline", tl);
     }
-    enum web_err rc = bad ? WEB_E_NOMEM : web_reply_json(rq, 200, o);
+    char *text = bad ? NULL : json_dumps(o, JSON_COMPACT);
     json_decref(tl);
     json_decref(o);
+    if (!text)
+        return WEB_E_NOMEM;
+    size_t len = strlen(text);
+    web_status_cache_put(&v, text, len);
+    struct ubuf b;
+    ubuf_init(&b, len + 1);
+    enum web_err rc =
+        ubuf_put(&b, text, len) == 0 ? web_reply(rq, 200, "application/json", &b) : WEB_E_NOMEM;
+    ubuf_free(&b);
+    free(text);
     return rc;
 }
 

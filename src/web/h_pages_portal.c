@@ -150,7 +150,7 @@ static const char *step_path(const struct store_application *a)
     if (st == CORE_APP_DRAFT)
         return a->confirmed ? "/sms" : "/basvuru";
     if (st == CORE_APP_CODE_VERIFIED)
-        return a->method[0] ? "/durum" : "/yontem";
+        return !strcmp(a->method, "esign") ? "/imza" : "/yontem";
     return "/durum";
 }
 
@@ -1125,8 +1125,9 @@ static enum web_err h_method(struct web_req *rq)
         goto out;
     }
     const char *method = form_get(&c, "method");
-    if (app_method_choose(c.s, web_portal_cfg(), &c.ss, method, c.now, NULL, &c.err) == APP_OK) {
-        rc = see_other(rq, "/durum");
+    struct store_application saved;
+    if (app_method_choose(c.s, web_portal_cfg(), &c.ss, method, c.now, &saved, &c.err) == APP_OK) {
+        rc = see_other(rq, step_path(&saved));
     } else if (c.err.status == APP_EINVAL) {
         const char *code = c.err.nfields ? c.err.fields[0].code : c.err.code;
         rc = method_page(&c, &v, NULL, core_reason_message(code, c.lang), NULL);
@@ -1137,6 +1138,109 @@ static enum web_err h_method(struct web_req *rq)
     }
 out:
     web_formdata_free(&c.form);
+    return rc;
+}
+
+/* ---- the signing step: /imza -------------------------------------------------------------------
+ * The page the signing script (static/js/sign.js) enhances: it asks the local agent for the
+ * cards, has it sign exactly the content shown, and sends the signature. Without an agent it
+ * shows how to start one, or how to upload a .p7s made with `eimza sign`. The PIN is never
+ * typed into the page: the agent asks for it. */
+
+/* The portal's origin as the browser sees it (for the agent's --origin). */
+static void portal_origin(struct web_req *rq, char *out, size_t n)
+{
+    const char *host = web_req_header(rq, "Host");
+    snprintf(out, n, "%s://%s", web_req_tls(rq) ? "https" : "http",
+             host && *host && strlen(host) < 200 ? host : "PORTAL");
+}
+
+static enum web_err h_sign(struct web_req *rq)
+{
+    struct pctx c;
+    struct app_view v;
+    struct web_page p;
+    struct ubuf content = UBUF_INIT(64 * 1024);
+    char origin[256], cmd[512];
+    enum web_err rc;
+    pctx_init(&c, rq);
+    web_page_init(&p, c.lang);
+    if (!enter(&c, false, &v, &rc))
+        goto out;
+    if (!in_state(&v.app, CORE_APP_CODE_VERIFIED) || strcmp(v.app.method, "esign") != 0) {
+        rc = see_other(rq, step_path(&v.app));
+        goto out;
+    }
+    if (app_content(c.s, &c.ss, &content, &c.err) != APP_OK) {
+        rc = app_failure(&c);
+        goto out;
+    }
+    portal_origin(rq, origin, sizeof origin);
+    snprintf(cmd, sizeof cmd, "eimza agent --module /usr/lib/libakisp11.so --origin %s", origin);
+
+    const struct web_layout layout = {.title = WEB_MSG_SG_TITLE, .step = WEB_STEP_SIGN};
+    web_page_begin(&p, &layout);
+    heading(&p, WEB_MSG_SG_TITLE);
+    app_number(&p, v.app.number);
+    para(&p, WEB_MSG_SG_LEAD);
+    web_page_raw(&p, "<h2>");
+    web_page_msg(&p, WEB_MSG_SIGNED_CONTENT);
+    web_page_raw(&p, "</h2>\n<pre class=\"signed-content\" lang=\"tr\" tabindex=\"0\">");
+    web_page_textn(&p, ubuf_str(&content), content.len);
+    web_page_raw(&p, "</pre>\n<noscript>");
+    web_page_notice_begin(&p, WEB_NOTICE_WARNING);
+    para(&p, WEB_MSG_SG_NOSCRIPT);
+    web_page_notice_end(&p);
+    web_page_raw(&p, "</noscript>\n");
+
+    /* the form the script drives (its contract: static/js/sign.js) */
+    web_page_raw(&p, "<form id=\"sign-form\" class=\"sign-form\" hidden");
+    web_page_attr(&p, "data-agent", web_req_agent_url(rq));
+    web_page_raw(&p, " data-content-url=\"/api/v1/application/content\""
+                     " data-submit-url=\"/api/v1/application/signature\""
+                     " data-done-url=\"/durum\"");
+    web_page_attr(&p, "data-csrf", c.ss.csrf);
+    web_page_raw(&p, ">\n<label for=\"sign-token\">");
+    web_page_msg(&p, WEB_MSG_SG_CARD);
+    web_page_raw(&p, "</label>\n<select id=\"sign-token\" name=\"token\" disabled><option "
+                     "value=\"\">");
+    web_page_msg(&p, WEB_MSG_SG_CARD_WAIT);
+    web_page_raw(&p, "</option></select>\n<div class=\"buttons\"><button type=\"button\" "
+                     "id=\"sign-button\" disabled>");
+    web_page_msg(&p, WEB_MSG_SIGN);
+    web_page_raw(&p, "</button></div>\n</form>\n"
+                     "<p id=\"sign-status\" class=\"sign-status\" role=\"status\" "
+                     "aria-live=\"polite\"></p>\n");
+
+    /* shown by the script when no agent answers (and hidden while one does) */
+    web_page_raw(&p, "<section id=\"sign-fallback\" class=\"sign-fallback\" hidden "
+                     "aria-labelledby=\"sign-fallback-title\">\n<h2 id=\"sign-fallback-title\">");
+    web_page_msg(&p, WEB_MSG_SG_NO_AGENT_TITLE);
+    web_page_raw(&p, "</h2>\n");
+    para(&p, WEB_MSG_SG_NO_AGENT);
+    web_page_raw(&p, "<pre class=\"command\"><code>");
+    web_page_text(&p, cmd);
+    web_page_raw(&p, "</code></pre>\n<h3>");
+    web_page_msg(&p, WEB_MSG_SG_UPLOAD_TITLE);
+    web_page_raw(&p, "</h3>\n");
+    para(&p, WEB_MSG_SG_UPLOAD_HOWTO);
+    web_page_raw(&p, "<p><a href=\"/api/v1/application/content\" download=\"icerik.txt\">");
+    web_page_msg(&p, WEB_MSG_SG_DOWNLOAD);
+    web_page_raw(&p, "</a></p>\n<label for=\"sign-file\">");
+    web_page_msg(&p, WEB_MSG_SG_FILE);
+    web_page_raw(&p, "</label>\n<input type=\"file\" id=\"sign-file\" "
+                     "accept=\".p7s,application/pkcs7-signature\">\n<div class=\"buttons\">"
+                     "<button type=\"button\" id=\"sign-upload\">");
+    web_page_msg(&p, WEB_MSG_SG_UPLOAD);
+    web_page_raw(&p, "</button></div>\n</section>\n");
+    web_page_raw(&p, "<p class=\"page-actions\"><a href=\"/yontem\">");
+    web_page_msg(&p, WEB_MSG_PP_CHANGE_METHOD);
+    web_page_raw(&p, "</a></p>\n<script src=\"/static/js/sign.js\" defer></script>\n");
+    web_page_end(&p);
+    rc = web_page_reply(rq, &p, 200);
+out:
+    ubuf_free(&content);
+    web_page_free(&p);
     return rc;
 }
 
@@ -1223,9 +1327,17 @@ static enum web_err h_status(struct web_req *rq)
     text_para(&p, sv->next);
     if (in_state(a, CORE_APP_CODE_VERIFIED) && !strcmp(a->method, "esign")) {
         para(&p, WEB_MSG_PP_ESIGN_NEXT);
+        link_on(&p, "/imza", WEB_MSG_SIGN);
         web_page_raw(&p, "<p><a href=\"/yontem\">");
         web_page_msg(&p, WEB_MSG_PP_CHANGE_METHOD);
         web_page_raw(&p, "</a></p>\n");
+    } else if (in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
+        para(&p, WEB_MSG_WET_PRINT_LEAD);
+        web_page_form_begin(&p, "/api/v1/application/wet-signature", c.ss.csrf);
+        web_page_raw(&p, "<div class=\"buttons\">\n");
+        web_page_button(&p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY, NULL, NULL);
+        web_page_raw(&p, "</div>\n");
+        web_page_form_end(&p);
     } else if (in_state(a, CORE_APP_DRAFT) || in_state(a, CORE_APP_CODE_VERIFIED)) {
         link_on(&p, step_path(a), WEB_MSG_CONTINUE);
     }
@@ -1327,6 +1439,11 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
 enum web_err web_h_page_method(struct web_req *rq)
 {
     return as_html(rq, h_method(rq));
+}
+
+enum web_err web_h_page_sign(struct web_req *rq)
+{
+    return as_html(rq, h_sign(rq));
 }
 
 enum web_err web_h_page_status(struct web_req *rq)

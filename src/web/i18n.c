@@ -429,6 +429,54 @@ static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
     [WEB_MSG_PP_STATE_DELIVERED] = {"pp_state_delivered", "Teslim edildi", "Delivered"},
     [WEB_MSG_PP_STATE_COMPLETED] = {"pp_state_completed", "Tamamlandı", "Completed"},
     [WEB_MSG_PP_STATE_CANCELLED] = {"pp_state_cancelled", "İptal edildi", "Cancelled"},
+    [WEB_MSG_SG_TITLE] = {"sg_title", "Başvuruyu e-imza ile imzalayınız",
+                          "Sign the application with your e-signature"},
+    [WEB_MSG_SG_LEAD] = {"sg_lead",
+                         "Aşağıdaki içerik, şu anki e-imza kartınızla imzalanacaktır. Kartınızı "
+                         "okuyucuya takınız, kartınızı seçip “İmzala” düğmesine basınız. PIN'inizi "
+                         "bu sayfa değil, bilgisayarınızdaki imzalama aracı soracaktır.",
+                         "The content below will be signed with your current e-signature card. Put "
+                         "the card in the reader, choose it and press “Sign”. Your PIN is asked by "
+                         "the signing agent on your computer, never by this page."},
+    [WEB_MSG_SG_CARD] = {"sg_card", "Kart tipi", "Card type"},
+    [WEB_MSG_SG_CARD_WAIT] = {"sg_card_wait", "Kartlar okunuyor…", "Reading the cards…"},
+    [WEB_MSG_SG_NOSCRIPT] = {"sg_noscript",
+                             "Bu adım için tarayıcınızda JavaScript açık olmalıdır. Açamıyorsanız "
+                             "ıslak imzalı başvuru yöntemini seçebilirsiniz.",
+                             "This step needs JavaScript in your browser. If you cannot turn it "
+                             "on, you can choose the wet-signature method."},
+    [WEB_MSG_SG_NO_AGENT_TITLE] = {"sg_no_agent_title", "İmzalama aracı bulunamadı",
+                                   "The signing agent was not found"},
+    [WEB_MSG_SG_NO_AGENT] =
+        {"sg_no_agent",
+         "Bu bilgisayarda imzalama aracı (eimza agent) çalışmıyor ya da bu portala izin vermiyor. "
+         "Kart okuyucunuzun sürücüsüyle gelen PKCS#11 kütüphanesiyle (AKİS kartlar için "
+         "libakisp11.so) bir komut penceresinde şunu çalıştırıp bu sayfayı yenileyiniz:",
+         "The signing agent (eimza agent) is not running on this computer, or does not allow this "
+         "portal. Run this in a terminal with the PKCS#11 library of your card reader's driver "
+         "(libakisp11.so for AKİS cards) and reload this page:"},
+    [WEB_MSG_SG_UPLOAD_TITLE] = {"sg_upload_title", "Ya da imza dosyasını yükleyiniz",
+                                 "Or upload a signature file"},
+    [WEB_MSG_SG_UPLOAD_HOWTO] = {"sg_upload_howto",
+                                 "İmzalanacak içeriği indirip “eimza sign” komutuyla imzalayınız "
+                                 "ve oluşan .p7s dosyasını seçiniz:",
+                                 "Download the content to sign, sign it with the “eimza sign” "
+                                 "command and choose the .p7s file it makes:"},
+    [WEB_MSG_SG_DOWNLOAD] = {"sg_download", "İmzalanacak içeriği indir",
+                             "Download the content to sign"},
+    [WEB_MSG_SG_FILE] = {"sg_file", "İmza dosyası (.p7s)", "Signature file (.p7s)"},
+    [WEB_MSG_SG_UPLOAD] = {"sg_upload", "Yükle ve gönder", "Upload and send"},
+    [WEB_MSG_SG_OTHER_METHOD] = {"sg_other_method", "Islak imzalı yöntemi seç",
+                                 "Choose the wet-signature method"},
+    [WEB_MSG_WET_PRINT] = {"wet_print", "Başvuru formunu yazdır (PDF)",
+                           "Print the application form (PDF)"},
+    [WEB_MSG_WET_PRINT_LEAD] =
+        {"wet_print_lead",
+         "Formu ve taahhütnameyi yazdırıp imzalayınız ve kurumunuz aracılığıyla il millî eğitim "
+         "müdürlüğüne ulaştırınız. Başvurunuz, imzalı kâğıt ulaştığında onaya gönderilir.",
+         "Print the form and the undertaking, sign them and send them through your institution to "
+         "the provincial directorate of national education. Your application goes to approval when "
+         "the signed paper arrives."},
 
 };
 

@@ -51,6 +51,11 @@ const char *web_req_id(const struct web_req *rq)
     return rq->rid;
 }
 
+const char *web_req_agent_url(const struct web_req *rq)
+{
+    return rq->srv->agent_url;
+}
+
 bool web_req_dev(const struct web_req *rq)
 {
     return rq->srv->dev;

@@ -40,10 +40,14 @@ const char *web_req_body(const struct web_req *rq, size_t *len);
 const char *web_req_id(const struct web_req *rq);
 /* The language for messages: English when Accept-Language prefers it, else Turkish. */
 enum core_lang web_req_lang(const struct web_req *rq);
+/* The local signing agent's address (config agent_url), for the signing page. */
+const char *web_req_agent_url(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
 /* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does
- * not say. For rate limits; never log it with personal data. Returns buf. */
+ * not say. A request from a trusted proxy (config trusted_proxies) names its client in
+ * X-Forwarded-For: the nearest entry that is not a trusted proxy, when it is an IP address.
+ * For rate limits; never log it with personal data. Returns buf. */
 const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len);
 /* A cookie of the request by name; NULL if absent. */
 const char *web_req_cookie(const struct web_req *rq, const char *name);

@@ -23,6 +23,8 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/application/otp/verify", web_h_api_otp_verify, 1024},
     {"GET", "/api/v1/application/content", web_h_api_content, 0},
     {"POST", "/api/v1/application/method", web_h_api_method, 1024},
+    {"POST", "/api/v1/application/signature", web_h_api_signature, APP_SIGNATURE_MAX},
+    {"POST", "/api/v1/application/wet-signature", web_h_api_wet_signature, 1024},
     {"GET", "/api/v1/application/status", web_h_api_status, 0},
 
     /* the applicant's step pages (h_pages_portal.c): plain HTML forms over the same use cases
@@ -38,6 +40,7 @@ const struct web_route web_routes[] = {
     {"POST", "/sms/dogrula", web_h_page_sms_verify, 1024},
     {"GET", "/yontem", web_h_page_method, 0},
     {"POST", "/yontem", web_h_page_method, 1024},
+    {"GET", "/imza", web_h_page_sign, 0},
     {"GET", "/durum", web_h_page_status, 0},
     {"POST", "/cikis", web_h_page_logout, 1024},
 

@@ -44,8 +44,9 @@
  * new browsers alike. Images may also be data: URLs: the CSS library draws its form icons
  * that way, and an image cannot run script (static/css/eimza.css replaces them with files
  * anyway, but a page styled before that file arrives must not raise a violation). */
-static const char web_csp[] = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-                              "base-uri 'none'; form-action 'self'";
+static const char web_csp_fmt[] = "default-src 'self'; img-src 'self' data:; frame-ancestors "
+                                  "'none'; base-uri 'none'; form-action 'self'; connect-src "
+                                  "'self' %s";
 
 /* A chunked body past its limit is read and dropped, so the client can be told 413 on a
  * connection that stays usable; past this much more it is not worth reading: the connection
@@ -136,6 +137,54 @@ static void web_format_url(int fd, char *out, size_t outlen)
 /* ---- requests ----------------------------------------------------------------------------- */
 
 /* The request accessors that need MHD's connection details (request.h). */
+/* Whether addr is one of the comma-separated addresses of list (spaces around them allowed). */
+static bool web_addr_listed(const char *list, const char *addr, size_t n)
+{
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t k = strcspn(p, ", ");
+        if (k && k == n && memcmp(p, addr, n) == 0)
+            return true;
+        p += k;
+    }
+    return false;
+}
+
+/* The client behind trusted proxies: X-Forwarded-For read from the right, skipping the
+ * trusted proxies themselves; the first other entry must be an IP address. 0 when found. */
+static int web_forwarded_for(const struct web_req *rq, char *buf, size_t len)
+{
+    const char *xff = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return -1;
+    size_t end = strlen(xff);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        size_t a = start, b = end;
+        while (a < b && xff[a] == ' ')
+            a++;
+        while (b > a && xff[b - 1] == ' ')
+            b--;
+        if (b > a && !web_addr_listed(rq->srv->trusted_proxies, xff + a, b - a)) {
+            char tmp[INET6_ADDRSTRLEN];
+            unsigned char bin[sizeof(struct in6_addr)];
+            if (b - a >= sizeof tmp)
+                return -1;
+            memcpy(tmp, xff + a, b - a);
+            tmp[b - a] = '\0';
+            if (inet_pton(AF_INET, tmp, bin) != 1 && inet_pton(AF_INET6, tmp, bin) != 1)
+                return -1;
+            snprintf(buf, len, "%s", tmp);
+            return 0;
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    return -1;
+}
+
 const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len)
 {
     const union MHD_ConnectionInfo *ci =
@@ -150,6 +199,9 @@ const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len)
                        (socklen_t)len);
     if (!ok)
         snprintf(buf, len, "unknown");
+    else if (rq->srv->trusted_proxies[0] &&
+             web_addr_listed(rq->srv->trusted_proxies, buf, strlen(buf)))
+        (void)web_forwarded_for(rq, buf, len); /* keeps the proxy's address when unusable */
     return buf;
 }
 
@@ -266,7 +318,7 @@ static enum MHD_Result web_queue(struct web_req *rq)
     }
     ok &= MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                   rq->ctype ? rq->ctype : "application/octet-stream") == MHD_YES;
-    ok &= MHD_add_response_header(resp, "Content-Security-Policy", web_csp) == MHD_YES;
+    ok &= MHD_add_response_header(resp, "Content-Security-Policy", rq->srv->csp) == MHD_YES;
     ok &= MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES;
     ok &= MHD_add_response_header(resp, "X-Frame-Options", "DENY") == MHD_YES;
     ok &= MHD_add_response_header(resp, "Referrer-Policy", "no-referrer") == MHD_YES;
@@ -499,6 +551,11 @@ int web_server_start(const struct web_config *cfg, int listen_fd, struct store *
     srv->max_body = cfg->max_body_bytes;
     srv->dev = cfg->dev;
     srv->access_log = cfg->access_log;
+    /* the signing page's script may also talk to the local agent (the origin was checked by
+     * the configuration: no spaces or semicolons can reach the header) */
+    snprintf(srv->agent_url, sizeof srv->agent_url, "%s", cfg->agent_url);
+    snprintf(srv->trusted_proxies, sizeof srv->trusted_proxies, "%s", cfg->trusted_proxies);
+    snprintf(srv->csp, sizeof srv->csp, web_csp_fmt, cfg->agent_url);
     snprintf(srv->backend, sizeof srv->backend, "%s", store_backend(st));
     web_format_url(srv->listen_fd, srv->url, sizeof srv->url);
     if (web_healthz_body(srv) < 0) {

@@ -29,81 +29,7 @@ expect_status 0 "migrate" "$EIMZA" migrate --db "$DB"
 } >"$T/p.csv"
 expect_status 0 "import personnel" "$EIMZA" import personnel "$T/p.csv" --db "$DB"
 
-# sql QUERY: the first column of the answer, for looking into the database.
-sql() {
-  if [ "$backend" = postgresql ]; then psql -X -At "$DB" -c "$1"; else sqlite3 "${DB#sqlite:}" "$1"; fi
-}
-
-# start_server [ENV=VALUE...] -- ARGS: the server in the background; sets PID, URL, SERR.
-SERRS=()
-start_server() {
-  local envs=()
-  while [ "$1" != -- ]; do envs+=("$1"); shift; done
-  shift
-  local sout=$T/serve.$RANDOM.out
-  SERR=$T/serve.$RANDOM.err
-  SERRS+=("$SERR")
-  env "${envs[@]}" "$EIMZA" serve "$@" >"$sout" 2>"$SERR" &
-  PID=$!
-  URL=
-  for _ in $(seq 1 200); do
-    URL=$(sed -n 's/^eimza: serving on \(http[^ ]*\) .*/\1/p' "$sout")
-    [ -n "$URL" ] && return 0
-    kill -0 "$PID" 2>/dev/null || return 1
-    sleep 0.05
-  done
-  return 1
-}
-# stop_server: SIGTERM, and the exit status must be 0 (under ASan a leak would change it).
-stop_server() {
-  kill -TERM "$PID" 2>/dev/null
-  wait "$PID" 2>/dev/null
-  local st=$?
-  expect_eq 0 "$st" "server stops cleanly"
-  [ "$st" -eq 0 ] || tail -n 30 "$SERR"
-}
-trap 'kill -TERM "$PID" 2>/dev/null; cleanup' EXIT
-
-# call METHOD PATH [CURL-ARGS...]: body in $T/b, headers in $T/h, status in $CODE.
-call() {
-  local m=$1 p=$2
-  shift 2
-  CODE=$(curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' -X "$m" "$@" "$URL$p")
-}
-# json METHOD PATH JSON [CURL-ARGS...]: a JSON request.
-json() {
-  local m=$1 p=$2 body=$3
-  shift 3
-  call "$m" "$p" -H 'Content-Type: application/json' --data-binary "$body" "$@"
-}
-jb() { jq -r "$1" "$T/b"; }
-expect_code() { expect_eq "$1" "$CODE" "$2: HTTP $1"; }
-expect_error() { # STATUS CODE NAME
-  expect_eq "$1 $2" "$CODE $(jb .error.code)" "$3: $1 $2"
-}
-
-# new_captcha: sets CID and CANS (the answer, from the development route).
-new_captcha() {
-  call GET /api/v1/captcha
-  CID=$(jb .id)
-  call GET "/dev/captcha/$CID"
-  CANS=$(jb .answer)
-}
-# login_body TCKN FIRST LAST PLACE DATE [CAPTCHA-ANSWER]: sets BODY to a login request with a
-# new captcha (and CID, CANS).
-login_body() {
-  new_captcha
-  BODY=$(jq -nc --arg t "$1" --arg f "$2" --arg l "$3" --arg p "$4" --arg d "$5" --arg i "$CID" \
-    --arg a "${6:-$CANS}" \
-    '{tckn:$t, first_name:$f, last_name:$l, birth_place:$p, birth_date:$d, captcha_id:$i, captcha_answer:$a}')
-}
-# login TCKN FIRST LAST PLACE DATE: logs in; sets TOKEN and CSRF.
-login() {
-  login_body "$@"
-  json POST /api/v1/login "$BODY"
-  TOKEN=$(jb .token)
-  CSRF=$(jb .csrf_token)
-}
+source "$SRC/tests/portal_lib.sh"
 
 if ! start_server -- --dev --listen 127.0.0.1:0 --db "$DB"; then
   fail "server starts" "$(head -c 1000 "$SERR")"
@@ -367,6 +293,10 @@ grep -q $'\r' "$T/b" && fail "content: no CR" || ok "content: no CR"
 [ "$(head -c 3 "$T/b" | od -An -tx1 | tr -d ' ')" != efbbbf ] && ok "content: no BOM" || fail "content: BOM"
 
 # ---- the method and the status --------------------------------------------------------------
+# (the status answer is kept per session for a while: read it before the change, so that the
+# reads after it prove the change is seen at once)
+call GET /api/v1/application/status "${B[@]}"
+expect_eq "code_verified" "$(jb .state)" "status before choosing the method"
 json POST /api/v1/application/method '{"method":"fax"}' "${B[@]}"
 expect_error 400 invalid_fields "method: unknown"
 json POST /api/v1/application/method '{"method":"wet"}' "${B[@]}"
@@ -385,6 +315,9 @@ expect_eq "null draft" "$(jb '(.timeline[0].from|tostring) + " " + .timeline[0].
   fail "status: dates"
 expect_grep '"next":"Başvuru formunu yazdırıp' "$T/b" "status: what happens next"
 expect_grep '444 5 576' "$T/b" "status: whom to call"
+call GET /api/v1/application/status "${B[@]}" -H 'Accept-Language: en'
+expect_eq "awaiting_original|Waiting for the signed paper form" "$(jb '[.state, .state_label] | join("|")')" \
+  "status in English: the state's label in English too"
 
 # ---- the document, logout, and the log -------------------------------------------------------
 call GET /api/v1/openapi.yaml

@@ -85,6 +85,9 @@ static void test_set_values(void **state)
     assert_int_equal(web_config_set(&c, "log_level", "warn", err, sizeof err), 0);
     assert_int_equal(c.log_level, ULOG_WARN);
     assert_int_equal(web_config_set(&c, "db", "postgresql://x/y", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "agent_url", "http://localhost:9000", err, sizeof err), 0);
+    assert_string_equal(c.agent_url, "http://localhost:9000");
+    assert_int_equal(web_config_set(&c, "agent_url", "http://[::1]:8089", err, sizeof err), 0);
     assert_string_equal(c.db, "postgresql://x/y");
 }
 
@@ -122,6 +125,14 @@ static void test_set_rejects(void **state)
     reject("listen", "localhost:http", "0 to 65535");
     reject("listen", "::1:8080", "brackets");
     reject("listen", "[::1]8080", "HOST:PORT");
+    /* the agent's origin goes into the Content-Security-Policy: loopback origins only */
+    reject("agent_url", "http://example.org:8089", "loopback origin");
+    reject("agent_url", "http://127.0.0.1:8089/sign", "loopback origin");
+    reject("agent_url", "http://127.0.0.1:8089; script-src *", "loopback origin");
+    reject("agent_url", "http://127.0.0.1:0", "loopback origin");
+    reject("agent_url", "http://127.0.0.1:70000", "loopback origin");
+    reject("agent_url", "http://127.0.0.1:", "loopback origin");
+    reject("remote_renewal_limit", "-1", "from 0 to 100");
     char longval[2000];
     memset(longval, 'a', sizeof longval - 1);
     longval[sizeof longval - 1] = '\0';

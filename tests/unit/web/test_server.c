@@ -96,12 +96,23 @@ static enum web_err h_db_fail(struct web_req *rq)
     return WEB_E_DB_UNAVAILABLE;
 }
 
+static enum web_err h_addr(struct web_req *rq)
+{
+    char a[64];
+    struct ubuf b = UBUF_INIT(128);
+    web_req_client_addr(rq, a, sizeof a);
+    enum web_err e = ubuf_puts(&b, a) == 0 ? web_reply(rq, 200, "text/plain", &b) : WEB_E_NOMEM;
+    ubuf_free(&b);
+    return e;
+}
+
 static const struct web_route test_routes[] = {
     {"GET", "/healthz", web_h_healthz, 0}, {"GET", "/metrics", web_h_metrics, 0},
     {"GET", "/echo/{a}/{b}", h_echo, 0},   {"POST", "/body", h_body, 16},
     {"PUT", "/body", h_body, 0},           {"GET", "/conflict", h_conflict, 0},
     {"GET", "/silent", h_silent, 0},       {"GET", "/answer-then-fail", h_answer_then_fail, 0},
     {"GET", "/headers", h_headers, 0},     {"GET", "/dbfail", h_db_fail, 0},
+    {"GET", "/addr", h_addr, 0},
 };
 
 struct fixture {
@@ -138,6 +149,7 @@ static int setup(void **state)
     cfg.threads = 2;
     cfg.access_log = false;
     cfg.max_body_bytes = 1024;
+    snprintf(cfg.trusted_proxies, sizeof cfg.trusted_proxies, "10.0.0.1, 127.0.0.1");
     /* New connections go to a path under a plain file, which cannot be opened: only the
      * first, good connection is usable, so a request after it was dropped shows what the
      * pool does when opening fails. */
@@ -245,7 +257,7 @@ static void test_errors_from_handlers(void **state)
     assert_null(strstr(ubuf_str(&f->body), "secret"));
     assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; img-src 'self' "
                               "data:; frame-ancestors 'none'; base-uri 'none'; "
-                              "form-action 'self'"));
+                              "form-action 'self'; connect-src 'self' http://127.0.0.1:8089"));
 }
 
 static void test_routing_errors(void **state)
@@ -310,6 +322,32 @@ static void test_handler_headers(void **state)
     assert_null(strstr(ubuf_str(&f->headers), "Set-Cookie"));
 }
 
+/* The client's address: the peer's, or, from a trusted proxy, the nearest X-Forwarded-For entry
+ * that is not a trusted proxy itself; and the Content-Security-Policy names the agent. */
+static void test_client_addr_and_csp(void **state)
+{
+    struct fixture *f = *state;
+    static const struct {
+        const char *xff, *want;
+    } cases[] = {
+        {NULL, "127.0.0.1"},
+        {"X-Forwarded-For: 203.0.113.9", "203.0.113.9"},
+        {"X-Forwarded-For: 198.51.100.1, 203.0.113.9 , 10.0.0.1", "203.0.113.9"},
+        {"X-Forwarded-For: 2001:db8::7", "2001:db8::7"},
+        {"X-Forwarded-For: not-an-address", "127.0.0.1"},
+        {"X-Forwarded-For: 10.0.0.1, 127.0.0.1", "127.0.0.1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct curl_slist *h = cases[i].xff ? curl_slist_append(NULL, cases[i].xff) : NULL;
+        assert_int_equal(request(f, "GET", "/addr", h, NULL, NULL), 200);
+        assert_string_equal(ubuf_str(&f->body), cases[i].want);
+        curl_slist_free_all(h);
+    }
+    assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+                              "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+                              "connect-src 'self' http://127.0.0.1:8089"));
+}
+
 static void test_healthz_and_pool(void **state)
 {
     struct fixture *f = *state;
@@ -363,15 +401,11 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_listen_open),
-        cmocka_unit_test(test_params_query_lang),
-        cmocka_unit_test(test_errors_from_handlers),
-        cmocka_unit_test(test_routing_errors),
-        cmocka_unit_test(test_body_limits),
-        cmocka_unit_test(test_keep_alive),
-        cmocka_unit_test(test_handler_headers),
-        cmocka_unit_test(test_healthz_and_pool),
-        cmocka_unit_test(test_quiesce),
+        cmocka_unit_test(test_listen_open),          cmocka_unit_test(test_params_query_lang),
+        cmocka_unit_test(test_errors_from_handlers), cmocka_unit_test(test_routing_errors),
+        cmocka_unit_test(test_body_limits),          cmocka_unit_test(test_keep_alive),
+        cmocka_unit_test(test_handler_headers),      cmocka_unit_test(test_client_addr_and_csp),
+        cmocka_unit_test(test_healthz_and_pool),     cmocka_unit_test(test_quiesce),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();

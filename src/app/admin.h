@@ -1,0 +1,141 @@
+/* eimza — the provincial administrator's work (app/): the queue of applications with the
+ * eligibility verdict computed from the personnel records now, decisions (approve / reject),
+ * bulk approval, recording the signed paper of the wet-signature path, the dashboard's
+ * figures and the CSV exports. No HTTP here: the JSON API (web/h_api_admin.c) and the staff
+ * pages call these. Staff are authenticated by app/staff_auth.h first.
+ *
+ * Scope: an approver works in one province (the plate code of their account): every list is
+ * limited to it whatever filter is asked for, and an application of another province is a 403
+ * (forbidden_province) for a decision or a look. Operators and admins see every province;
+ * decisions are for approvers and admins (403 forbidden_role otherwise); recording paper is
+ * for operators and admins. An application's province is its applicant's personnel province,
+ * or the form's when the applicant has no personnel record any more.
+ *
+ * The verdict (core/eligibility.h) is made when asked, from the personnel record as it is now,
+ * so a new personnel import re-evaluates every waiting application by itself. A decision
+ * saves the record and the verdict it relied on (store_decision_put), changes the state, tells
+ * the applicant through the outbox (e-mail and/or SMS as they chose: notify_by) and appends an
+ * audit entry, all in one transaction. Approving an application that is not eligible is a 409
+ * not_eligible; a rejection needs a reason (a ready text's code from core_rejections, or free
+ * text). An approved e-signed renewal lengthens the holder's chain of signature-only renewals
+ * by one; an approved wet-signature application (identity checked in person when the paper
+ * was handed in) ends the chain (store_remote_chain_set 0). Every function takes "now". */
+#ifndef EIMZA_APP_ADMIN_H
+#define EIMZA_APP_ADMIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/portal.h"
+#include "core/eligibility.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/* Who is asking (from app_staff_session_auth's store_user). */
+struct app_staff {
+    char username[STORE_USERNAME_MAX];
+    char role[16]; /* approver | operator | admin */
+    int province;  /* approver: 1..81; others 0 */
+};
+void app_staff_from_user(const struct store_user *u, struct app_staff *out);
+
+/* One application of the queue as the approver sees it. The pointers live during the call. */
+struct app_queue_item {
+    const struct store_application *app;
+    const struct core_personnel *person; /* now; NULL when the applicant has no record */
+    int province;                        /* person's il_kodu, else the form's */
+    struct core_verdict verdict;         /* eligible, reasons (incl. late), wet_required */
+    int remote_chain;                    /* signature-only renewals in a row so far */
+    int64_t waiting_since;               /* the application's last change (updated_at) */
+};
+
+/* The queue's filter (the JSON API's query parameters). Strings NULL or "" for any. */
+struct app_queue_filter {
+    const char *state;       /* a state code; NULL: every state but draft */
+    int province;            /* 0: any (an approver gets theirs whatever is asked) */
+    const char *institution; /* part of the institution name */
+    const char *district;    /* the personnel district */
+    int late;                /* -1 any, 0, 1 */
+    int min_waiting_days;    /* 0: any; else only those unchanged for at least this many days */
+    long limit;              /* 1..500; 0: 100 */
+    long offset;
+};
+
+/* Lists the queue, oldest change first, calling fn for each item (fn returns 0 to go on).
+ * *total (may be NULL) gets how many match without limit/offset. 400 invalid_fields for a bad
+ * filter (an unknown state, a province outside 0..81, limit outside 0..500, negative offset or
+ * days). */
+enum app_status app_admin_list(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct app_staff *who, const struct app_queue_filter *f,
+                               int64_t now, int (*fn)(void *ctx, const struct app_queue_item *it),
+                               void *ctx, long *total, struct app_err *err);
+
+/* One application by id with its verdict (the decision page). 404 not_found; 403
+ * forbidden_province for an approver of another province. fn is called once. */
+enum app_status app_admin_get(struct store *s, const struct app_portal_cfg *cfg,
+                              const struct app_staff *who, int64_t id, int64_t now,
+                              int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
+                              struct app_err *err);
+
+/* Approve ("approve") or reject ("reject", with reason: a core_rejections code, whose Turkish
+ * text is used, or free text of 1..500 characters). In order: 400 invalid_fields (decision
+ * unknown, reason missing for a rejection); 403 forbidden_role / forbidden_province; 404
+ * not_found; 409 wrong_state (only submitted applications are decided); 409 not_eligible
+ * (approve with a blocking reason: the verdict's reasons are in err->fields under "reasons").
+ * out (may be NULL) gets the saved application. */
+enum app_status app_admin_decide(struct store *s, const struct app_portal_cfg *cfg,
+                                 const struct app_staff *who, int64_t id, const char *decision,
+                                 const char *reason, int64_t now, struct store_application *out,
+                                 struct app_err *err);
+
+/* Approves every eligible submitted application the filter selects (at most 500), each in its
+ * own transaction as app_admin_decide would; *approved and *skipped (not eligible, or changed
+ * meanwhile) get the counts. */
+enum app_status app_admin_bulk_approve(struct store *s, const struct app_portal_cfg *cfg,
+                                       const struct app_staff *who,
+                                       const struct app_queue_filter *f, int64_t now,
+                                       long *approved, long *skipped, struct app_err *err);
+
+/* The signed paper of a wet-signature application arrived and the holder's identity was
+ * checked in person: awaiting_original -> submitted (event paper_received). Operators and
+ * admins (403 forbidden_role), 404, 409 wrong_state. */
+enum app_status app_admin_paper_received(struct store *s, const struct app_staff *who, int64_t id,
+                                         int64_t now, struct store_application *out,
+                                         struct app_err *err);
+
+/* ---- the dashboard ------------------------------------------------------------------------ */
+#define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/svg.h's buckets) */
+struct app_dashboard {
+    int province; /* 0: all */
+    long by_state[CORE_APP__STATE_COUNT];
+    long waiting[APP_WAIT_BUCKETS]; /* submitted and awaiting_original, by days waited */
+    long expiring[3];               /* not applied yet, certificate ends within 30 / 60 / 90 days */
+};
+/* The figures of a province (an approver: theirs, whatever is asked; 0: all for others). */
+enum app_status app_admin_dashboard(struct store *s, const struct app_staff *who, int province,
+                                    int64_t now, struct app_dashboard *out, struct app_err *err);
+/* The people of the province whose current certificate ends within `days` (30, 60 or 90) and
+ * who have not applied, soonest first (the list a province needs before the deadline). */
+enum app_status app_admin_expiring(struct store *s, const struct app_staff *who, int province,
+                                   int days, int64_t now,
+                                   int (*fn)(void *ctx, const struct core_personnel *p,
+                                             const struct core_certificate *c),
+                                   void *ctx, struct app_err *err);
+
+/* ---- CSV exports ---------------------------------------------------------------------------
+ * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish
+ * letters right, ';' separated (the Turkish locale's list separator). A cell that would start
+ * with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. The T.C. Kimlik
+ * No is masked in the queue export and in full only in the expiring list (the province
+ * needs to reach those people). Each export is audited ("export.queue", "export.expiring")
+ * with its filter and row count. */
+enum app_status app_admin_queue_csv(struct store *s, const struct app_portal_cfg *cfg,
+                                    const struct app_staff *who,
+                                    const struct app_queue_filter *f, int64_t now,
+                                    struct ubuf *out, struct app_err *err);
+enum app_status app_admin_expiring_csv(struct store *s, const struct app_staff *who, int province,
+                                       int days, int64_t now, struct ubuf *out,
+                                       struct app_err *err);
+
+#endif

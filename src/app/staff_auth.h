@@ -1,0 +1,151 @@
+/* eimza — staff accounts and the staff login (app/): passwords, the TOTP second factor, the
+ * lock-out and `eimza user add`. No HTTP here: the JSON API and the pages call these.
+ *
+ * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str_alg). The cost is libsodium's
+ * INTERACTIVE set (2 passes, 64 MiB): a staff account can approve certificates for a whole
+ * province, so it gets more than OWASP's floor (19 MiB, 2 passes) that the applicants' security
+ * words use; MODERATE (256 MiB, ~0.7 s) would let a handful of simultaneous logins exhaust the
+ * memory of a small server. Staff log in a few times a day, so ~0.1 s per login costs nothing.
+ * Hashes made with other parameters still verify, and are re-hashed at the next good login.
+ *
+ * Every staff account needs a TOTP code (RFC 6238, crypto/totp.h) besides the password, except
+ * under --dev (cfg.dev) for accounts that have not enrolled. Enrolment is part of the login: the
+ * first login with the right password and no confirmed TOTP answers "totp_enrolment_required"
+ * with the otpauth URI and its QR code; the next login with the password and a code from the
+ * app confirms the secret and opens the session. Each accepted code's time step is stored and
+ * no code of the same or an earlier step is accepted again.
+ *
+ * After max_failures consecutive failures (wrong password, wrong or replayed code) the account
+ * is locked for lockout_seconds. The answers do not tell whether a user name exists: an
+ * unknown name gets the same "login_failed" after the same Argon2id work (a verification
+ * against a dummy hash of the same cost), and its failures are counted too (in the rate table,
+ * keyed by a hash of the name) so that it "locks" like a real account. Only after the right
+ * password does the answer say more (code needed, enrolment, disabled account).
+ *
+ * Every outcome is written to the audit log with actor "staff:USERNAME", never with a
+ * password, a code or a secret. A name with no account is written as "staff:?" (reason
+ * "unknown_user"): what was typed may be a password entered into the wrong field.
+ * Each function takes "now" from its caller; randomness comes from util/rand.h.
+ */
+#ifndef EIMZA_APP_STAFF_AUTH_H
+#define EIMZA_APP_STAFF_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/portal.h"
+#include "crypto/totp.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/* ---- settings ------------------------------------------------------------------------------ */
+struct app_staff_cfg {
+    int max_failures;              /* 5 consecutive failures lock the account ... */
+    int lockout_seconds;           /* ... for 900 s (15 minutes) */
+    bool dev;                      /* --dev: TOTP not required for accounts without it */
+    int session_idle;              /* 900 s without a request ends a staff session */
+    int session_lifetime;          /* 28800 s: the absolute end */
+    unsigned long long pwhash_ops; /* Argon2id passes (crypto_pwhash_OPSLIMIT_INTERACTIVE) */
+    size_t pwhash_mem;             /* bytes (crypto_pwhash_MEMLIMIT_INTERACTIVE) */
+    /* A hash of a random password with the same cost, verified for unknown user names so
+     * that they take as long as known ones. Made by app_staff_cfg_default / _rehash_dummy. */
+    char dummy_hash[STORE_PWHASH_MAX];
+};
+/* The defaults above, and a dummy hash at that cost. Returns 0, or -1 when libsodium cannot
+ * start or hashing fails (no memory). */
+int app_staff_cfg_default(struct app_staff_cfg *c);
+/* Makes dummy_hash again after pwhash_ops/pwhash_mem were changed. Returns 0 or -1. */
+int app_staff_cfg_rehash_dummy(struct app_staff_cfg *c);
+/* Checks a configured set: NULL, or a reason code ("staff_cfg": a count or time < 1, or a cost
+ * below libsodium's minimum). */
+const char *app_staff_cfg_check(const struct app_staff_cfg *c);
+
+/* ---- accounts ------------------------------------------------------------------------------ */
+#define APP_PASSWORD_MIN 12   /* characters (UTF-8 code points) */
+#define APP_PASSWORD_MAX 1024 /* bytes: bounds the hashing work one request can ask for */
+
+/* The password rules of `eimza user add`. Returns NULL when pw is acceptable, or the reason:
+ *   "password_too_short"  fewer than APP_PASSWORD_MIN characters
+ *   "password_too_long"   more than APP_PASSWORD_MAX bytes
+ *   "not_utf8"            invalid UTF-8, or a control character
+ *   "password_one_class"  letters only, digits only, ...: at least two of lower-case,
+ *                         upper-case, digits and other characters are needed
+ *   "password_repetitive" one character repeated, or fewer than 5 different characters
+ *   "password_has_username"  contains the user name (ASCII case-insensitive)
+ * username may be NULL (not compared). */
+const char *app_password_check(const char *pw, const char *username);
+
+/* Hashes pw with Argon2id at the configured cost. Returns 0 or -1. */
+int app_password_hash(const struct app_staff_cfg *cfg, const char *pw, char out[STORE_PWHASH_MAX]);
+
+/* `eimza user add`: a new account. Invalid input is a 400 invalid_fields with per-field codes:
+ *   username  "required" | "username_format" (1..63 bytes of a-z 0-9 . _ -)
+ *   role      "required" | "role_unknown" (approver, operator, admin)
+ *   province  "province_required" (an approver needs a plate code 1..81) |
+ *             "province_not_allowed" (other roles have 0: all provinces)
+ *   password  a code of app_password_check
+ * A taken name is a 409 "username_taken". The account starts without TOTP (enrolment happens
+ * at the first login). actor ("cli", "staff:admin") is written to the audit entry. */
+enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, const char *username,
+                             const char *role, int province, const char *password,
+                             const char *actor, int64_t now, struct app_err *err);
+
+/* ---- login --------------------------------------------------------------------------------- */
+struct app_staff_login_req {
+    const char *username;
+    const char *password;
+    const char *totp; /* the code from the app; NULL or "" when not asked for yet */
+};
+
+#define APP_TOTP_URI_MAX 256
+
+struct app_staff_login_out {
+    /* with APP_OK: the new session (kind "staff", subject the user name) */
+    char token[APP_TOKEN_LEN + 1];
+    char csrf[APP_CSRF_LEN + 1];
+    int64_t expires_at;
+    char role[16];
+    int province;
+    /* with "totp_enrolment_required": what the person types into or scans with the app.
+     * The page showing them must not be cached (Cache-Control: no-store). */
+    char totp_secret[CRYPTO_TOTP_SECRET_B32 + 1];
+    char totp_uri[APP_TOTP_URI_MAX];
+};
+
+/* The staff login. Returns APP_OK only when a session was opened. Otherwise, in the order the
+ * checks run:
+ *   400 invalid_fields            username or password missing (per-field "required"), or the
+ *                                 code given is not 6 digits ("totp": "totp_format")
+ *   429 too_many_attempts         the account (or the unknown name) is locked; retry_after
+ *   401 login_failed              wrong password or unknown user (counted)
+ *   403 account_disabled          right password, account disabled (not counted)
+ *   401 totp_enrolment_required   right password, no confirmed TOTP yet and not dev: *out has
+ *                                 the secret and the URI (the secret is made once and kept
+ *                                 until a code confirms it); send the password again with a
+ *                                 code from the app
+ *   401 totp_required             right password, code not given
+ *   401 totp_wrong                right password, wrong code (counted)
+ *   401 totp_reused               right password, a code whose time step was used already
+ *                                 (counted)
+ * The failure that reaches max_failures locks the account and answers 429 at once. */
+enum app_status app_staff_login(struct store *s, const struct app_staff_cfg *cfg,
+                                const struct app_staff_login_req *rq, int64_t now,
+                                struct app_staff_login_out *out, struct app_err *err);
+
+/* The session of a staff token: it must exist, be a staff session, be neither idle too long
+ * nor past its end, and its account must still exist and not be disabled; *user gets the
+ * account (may be NULL). 401 session_required otherwise. last_seen moves on as for
+ * applicants. */
+enum app_status app_staff_session_auth(struct store *s, const struct app_staff_cfg *cfg,
+                                       const char *token, int64_t now, struct store_session *out,
+                                       struct store_user *user, struct app_err *err);
+
+/* ---- QR code --------------------------------------------------------------------------------
+ * Appends text as a QR code (libqrencode, error correction M, 8-bit mode) drawn as an inline
+ * SVG: one path of black modules on a white square with a 4-module quiet zone, `size` units
+ * wide, role="img" with the given aria-label (escaped). No style or script, so the page's
+ * CSP allows it (a data: URI image would need img-src data:). Returns 0, or -1 (b unchanged). */
+int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label);
+
+#endif
