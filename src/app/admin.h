@@ -48,6 +48,9 @@ struct app_queue_item {
     struct core_verdict verdict;         /* eligible, reasons (incl. late), wet_required */
     int remote_chain;                    /* signature-only renewals in a row so far */
     int64_t waiting_since;               /* the application's last change (updated_at) */
+    /* app_admin_get only: the latest decision (store_decision_get), NULL when none (and
+     * always NULL in lists) */
+    const struct store_decision *decision;
 };
 
 /* The queue's filter (the JSON API's query parameters). Strings NULL or "" for any. */
@@ -131,9 +134,8 @@ enum app_status app_admin_expiring(struct store *s, const struct app_staff *who,
  * needs to reach those people). Each export is audited ("export.queue", "export.expiring")
  * with its filter and row count. */
 enum app_status app_admin_queue_csv(struct store *s, const struct app_portal_cfg *cfg,
-                                    const struct app_staff *who,
-                                    const struct app_queue_filter *f, int64_t now,
-                                    struct ubuf *out, struct app_err *err);
+                                    const struct app_staff *who, const struct app_queue_filter *f,
+                                    int64_t now, struct ubuf *out, struct app_err *err);
 enum app_status app_admin_expiring_csv(struct store *s, const struct app_staff *who, int province,
                                        int days, int64_t now, struct ubuf *out,
                                        struct app_err *err);

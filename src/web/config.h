@@ -17,25 +17,25 @@
 struct sockaddr;
 
 struct web_config {
-    char listen[256];         /* HOST:PORT or [IPV6]:PORT */
-    char db[1024];            /* store URL (store/store.h) */
-    char trust_dir[1024];     /* trust anchors for signature checks ("" = trust/ if present) */
-    char signature_policies[512];   /* accepted certificate policy OIDs, comma-separated */
+    char listen[256];             /* HOST:PORT or [IPV6]:PORT */
+    char db[1024];                /* store URL (store/store.h) */
+    char trust_dir[1024];         /* trust anchors for signature checks ("" = trust/ if present) */
+    char signature_policies[512]; /* accepted certificate policy OIDs, comma-separated */
     bool accept_unknown_revocation; /* accept a signature whose revocation cannot be checked */
     int revocation_timeout_ms;      /* per OCSP/CRL exchange */
-    bool dev;                 /* development mode (docs/INTERFACES.md: --dev) */
-    int threads;              /* worker threads; 0 = one per CPU */
-    size_t max_body_bytes;    /* default request body limit for routes */
-    int max_connections;      /* concurrent connections accepted */
-    int connection_timeout;   /* seconds of inactivity before a connection is closed */
-    size_t connection_memory; /* per-connection memory (headers and I/O buffers) */
-    int shutdown_timeout;     /* seconds to let requests finish on SIGTERM */
-    bool access_log;          /* one log line per request */
-    int status_cache_ms;      /* how long a status answer may be served again; 0: never */
-    int log_level;            /* enum ulog_level */
-    char static_dir[1024];    /* the pages' static files; node_modules/ beside it */
-    char agent_url[128];      /* the local signing agent, as the signing page reaches it */
-    char trusted_proxies[512]; /* addresses of reverse proxies whose X-Forwarded-For counts */
+    bool dev;                       /* development mode (docs/INTERFACES.md: --dev) */
+    int threads;                    /* worker threads; 0 = one per CPU */
+    size_t max_body_bytes;          /* default request body limit for routes */
+    int max_connections;            /* concurrent connections accepted */
+    int connection_timeout;         /* seconds of inactivity before a connection is closed */
+    size_t connection_memory;       /* per-connection memory (headers and I/O buffers) */
+    int shutdown_timeout;           /* seconds to let requests finish on SIGTERM */
+    bool access_log;                /* one log line per request */
+    int status_cache_ms;            /* how long a status answer may be served again; 0: never */
+    int log_level;                  /* enum ulog_level */
+    char static_dir[1024];          /* the pages' static files; node_modules/ beside it */
+    char agent_url[128];            /* the local signing agent, as the signing page reaches it */
+    char trusted_proxies[512];      /* addresses of reverse proxies whose X-Forwarded-For counts */
     /* delivering the outbox outside --dev (notify/notify.h); "" = not set */
     char sms_gateway_url[1024];
     char sms_gateway_user[256];

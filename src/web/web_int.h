@@ -40,10 +40,10 @@ struct web_server {
     size_t max_body;
     bool dev, access_log;
     char url[96];
-    char healthz[128];   /* the /healthz body: fixed for the life of the process */
-    char agent_url[128]; /* the local signing agent (config agent_url) */
+    char healthz[128];         /* the /healthz body: fixed for the life of the process */
+    char agent_url[128];       /* the local signing agent (config agent_url) */
     char trusted_proxies[512]; /* config trusted_proxies: "a,b,c" */
-    char csp[384];       /* the Content-Security-Policy, with the agent in connect-src */
+    char csp[384];             /* the Content-Security-Policy, with the agent in connect-src */
     size_t healthz_len;
     uint32_t rid_prefix; /* random per process, so ids differ across processes */
     atomic_uint_fast32_t rid_next;
