@@ -18,6 +18,10 @@ static const struct {
      "       eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)"},
     {"personnel", cli_cmd_personnel, "personnel show TCKN [--db URL]   (JSON)"},
     {"audit", cli_cmd_audit, "audit verify [--db URL]"},
+    {"sign", cli_cmd_sign,
+     "sign  --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]"},
+    {"agent", cli_cmd_agent,
+     "agent --module LIB.so [--listen 127.0.0.1:PORT] --origin URL [--pin-fd N]"},
 };
 
 static void cli_usage(FILE *f)

@@ -1,0 +1,227 @@
+/* eimza — `eimza sign --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]`:
+ * signs a file's exact bytes with the smart card (CAdES-BES, detached, DER) — the same
+ * signature the agent makes for the portal, for scripts, tests and people without a browser.
+ *
+ * The PIN is read from --pin-fd N (one line) or asked through pinentry; it is asked once and
+ * never retried. The output appears only when everything succeeded: it is written to a
+ * temporary file beside it and renamed into place. Exit 1 for a usage error, 2 for anything
+ * that failed at run time (the message names the stable code: pin_incorrect, ...). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "sign/sign.h"
+
+#define CLI_SIGN_MAX_INPUT (64L * 1024 * 1024) /* held in memory for the CMS digest */
+
+static const char cli_sign_usage[] =
+    "usage: eimza sign --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]\n"
+    "\n"
+    "Signs FILE's exact bytes with the smart card's certificate: a CAdES-BES signature\n"
+    "(CMS, detached, SHA-256, DER) written to FILE.p7s. LIB.so is the card's PKCS#11 module\n"
+    "(AKİS: libakisp11.so; OpenSC: opensc-pkcs11.so; SoftHSM2: libsofthsm2.so). Without\n"
+    "--token the only card with a signing certificate is used. The PIN is asked through\n"
+    "pinentry, or read as one line from file descriptor N with --pin-fd.\n";
+
+/* Takes "--name VALUE" or "--name=VALUE" at argv[*i]; NULL when argv[*i] is not --name. */
+static const char *cli_sign_opt(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* Parses --pin-fd's value: an open file descriptor number. -1 when it is not one. */
+static int cli_sign_fd(const char *s)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || !*s || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
+        return -1;
+    return (int)v;
+}
+
+static int cli_sign_read(const char *path, unsigned char **out, size_t *n)
+{
+    int fd = -1, rc = -1;
+    unsigned char *buf = NULL;
+    struct stat sb;
+    size_t have = 0;
+    *out = NULL;
+    *n = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        cli_error("sign: cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode) || sb.st_size > CLI_SIGN_MAX_INPUT) {
+        cli_error("sign: %s is not a regular file of at most %ld bytes", path, CLI_SIGN_MAX_INPUT);
+        goto out;
+    }
+    buf = malloc((size_t)sb.st_size + 1);
+    if (!buf) {
+        cli_error("sign: out of memory");
+        goto out;
+    }
+    while (have < (size_t)sb.st_size) {
+        ssize_t r = read(fd, buf + have, (size_t)sb.st_size - have);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            cli_error("sign: cannot read %s: %s", path, r < 0 ? strerror(errno) : "it shrank");
+            goto out;
+        }
+        have += (size_t)r;
+    }
+    *out = buf;
+    *n = have;
+    buf = NULL;
+    rc = 0;
+out:
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* Writes data to path through a temporary file in the same directory and rename(2), so the
+ * path holds either its old contents or the whole signature, never part of one. */
+static int cli_sign_write(const char *path, const unsigned char *data, size_t n)
+{
+    char tmp[PATH_MAX];
+    int fd = -1, rc = -1;
+    size_t done = 0;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
+        cli_error("sign: output path too long");
+        return -1;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error("sign: cannot create a file beside %s: %s", path, strerror(errno));
+        return -1;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) < 0)
+        goto fail;
+    while (done < n) {
+        ssize_t w = write(fd, data + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            goto fail;
+        done += (size_t)w;
+    }
+    if (fsync(fd) < 0)
+        goto fail;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0)
+        goto fail;
+    return 0;
+fail:
+    cli_error("sign: cannot write %s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return rc;
+}
+
+int cli_cmd_sign(int argc, char **argv)
+{
+    const char *module = NULL, *token = NULL, *in = NULL, *outp = NULL, *pinfd_s = NULL;
+    struct sign_module *m = NULL;
+    struct sign_status st;
+    struct sign_token_info used;
+    unsigned char *content = NULL, *der = NULL;
+    size_t content_len = 0, der_len = 0;
+    int pinfd = -1, rc = CLI_FAIL;
+
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(cli_sign_usage, stdout);
+            return CLI_OK;
+        } else if ((v = cli_sign_opt(argc, argv, &i, "--module", &missing))) {
+            module = v;
+        } else if ((v = cli_sign_opt(argc, argv, &i, "--token", &missing))) {
+            token = v;
+        } else if ((v = cli_sign_opt(argc, argv, &i, "--in", &missing))) {
+            in = v;
+        } else if ((v = cli_sign_opt(argc, argv, &i, "--out", &missing))) {
+            outp = v;
+        } else if ((v = cli_sign_opt(argc, argv, &i, "--pin-fd", &missing))) {
+            pinfd_s = v;
+        } else {
+            if (missing)
+                cli_error("sign: %s needs a value", argv[i]);
+            else
+                cli_error("sign: unexpected argument '%s'", argv[i]);
+            fputs(cli_sign_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!module || !*module || !in || !*in || !outp || !*outp) {
+        cli_error("sign: --module, --in and --out are required");
+        fputs(cli_sign_usage, stderr);
+        return CLI_USAGE;
+    }
+    if (token && strlen(token) > 32) {
+        cli_error("sign: a token label has at most 32 bytes");
+        return CLI_USAGE;
+    }
+    if (pinfd_s && (pinfd = cli_sign_fd(pinfd_s)) < 0) {
+        cli_error("sign: --pin-fd %s is not an open file descriptor", pinfd_s);
+        return CLI_USAGE;
+    }
+
+    if (cli_sign_read(in, &content, &content_len) < 0)
+        goto out;
+    if (sign_module_open(module, &m, &st) != SIGN_OK) {
+        cli_error("sign: %s: %s (%s)", sign_err_code(st.err), st.message, st.detail);
+        goto out;
+    }
+    struct sign_request req = {
+        .token_label = token,
+        .content = content,
+        .content_len = content_len,
+        .ask_pin = pinfd >= 0 ? sign_pin_from_fd : sign_pin_from_pinentry,
+        .ask_arg = pinfd >= 0 ? (void *)&pinfd : NULL,
+        .purpose = NULL,
+    };
+    if (sign_module_sign(m, &req, &der, &der_len, &used, &st) != SIGN_OK) {
+        cli_error("sign: %s: %s%s%s%s", sign_err_code(st.err), st.message, st.detail[0] ? " (" : "",
+                  st.detail, st.detail[0] ? ")" : "");
+        goto out;
+    }
+    if (cli_sign_write(outp, der, der_len) < 0)
+        goto out;
+    printf("signed %zu bytes with token \"%s\" (%s, certificate \"%s\", until %s): %s\n",
+           content_len, used.label, used.model, used.cert_subject_cn, used.cert_not_after, outp);
+    rc = CLI_OK;
+out:
+    free(content);
+    free(der);
+    sign_module_close(m);
+    return rc;
+}

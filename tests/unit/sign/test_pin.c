@@ -1,0 +1,129 @@
+/* Unit tests for the PIN texts drawn from a token's flags, the error table, and reading the
+ * PIN from a file descriptor one line per signature. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sign/sign_int.h"
+
+static void test_warning(void **state)
+{
+    struct sign_pin_state p = {0};
+    (void)state;
+    assert_null(sign_pin_warning(&p));
+    p.count_low = true;
+    assert_string_equal(sign_pin_warning(&p), "PIN'i bir kez yanlış girdiniz; dikkat");
+    p.final_try = true; /* the stronger warning wins */
+    assert_string_equal(sign_pin_warning(&p), "Son deneme: yanlış PIN kartı kilitler");
+    assert_string_equal(sign_pin_locked_message(),
+                        "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın");
+}
+
+static void test_failure_message(void **state)
+{
+    struct sign_pin_state p = {0};
+    (void)state;
+    assert_non_null(strstr(sign_pin_failure_message(&p), "kalan deneme sayısını bildirmiyor"));
+    p.count_low = true;
+    assert_non_null(strstr(sign_pin_failure_message(&p), "deneme hakkınızın azaldığını"));
+    p.final_try = true;
+    assert_non_null(strstr(sign_pin_failure_message(&p), "tek deneme hakkınız kaldı"));
+    p.locked = true;
+    assert_non_null(strstr(sign_pin_failure_message(&p), "PUK"));
+}
+
+static void test_err_table(void **state)
+{
+    (void)state;
+    static const struct {
+        enum sign_err e;
+        const char *code;
+        int status;
+    } want[] = {
+        {SIGN_E_PIN_INCORRECT, "pin_incorrect", 401},
+        {SIGN_E_PIN_LOCKED, "pin_locked", 423},
+        {SIGN_E_TOKEN_NOT_FOUND, "token_not_found", 404},
+        {SIGN_E_CANCELLED, "cancelled", 409},
+        {SIGN_E_MODULE, "module_error", 500},
+        {SIGN_E_PIN_UNAVAILABLE, "pin_unavailable", 503},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_string_equal(sign_err_code(want[i].e), want[i].code);
+        assert_int_equal(sign_err_http_status(want[i].e), want[i].status);
+        assert_true(strlen(sign_err_message(want[i].e)) > 10);
+    }
+    /* every code is distinct */
+    for (int a = SIGN_OK; a <= SIGN_E_NOMEM; a++)
+        for (int b = a + 1; b <= SIGN_E_NOMEM; b++)
+            assert_string_not_equal(sign_err_code((enum sign_err)a),
+                                    sign_err_code((enum sign_err)b));
+}
+
+static void test_status_set(void **state)
+{
+    struct sign_status st;
+    (void)state;
+    st.has_pin = true;
+    sign_status_set(&st, SIGN_E_TOKEN, NULL, "slot %d", 3);
+    assert_int_equal(st.err, SIGN_E_TOKEN);
+    assert_string_equal(st.message, sign_err_message(SIGN_E_TOKEN));
+    assert_string_equal(st.detail, "slot 3");
+    assert_false(st.has_pin);
+    sign_status_set(&st, SIGN_E_TOKEN, "özel", NULL);
+    assert_string_equal(st.message, "özel");
+    assert_string_equal(st.detail, "");
+}
+
+/* A pipe holding data, its write end closed: reads see the data then EOF. */
+static int pipe_with(const char *data)
+{
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(write(p[1], data, strlen(data)), (ssize_t)strlen(data));
+    close(p[1]);
+    return p[0];
+}
+
+static void test_pin_fd(void **state)
+{
+    char pin[SIGN_PIN_MAX + 1];
+    (void)state;
+    int fd = pipe_with("123456\n654321\r\n\nlast");
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_OK);
+    assert_string_equal(pin, "123456");
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_OK);
+    assert_string_equal(pin, "654321"); /* the CR of a CR LF line is dropped */
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_E_PIN_INVALID);
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_OK);
+    assert_string_equal(pin, "last"); /* a last line without newline counts */
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_E_PIN_UNAVAILABLE);
+    close(fd);
+}
+
+static void test_pin_fd_too_long(void **state)
+{
+    char pin[8];
+    (void)state;
+    int fd = pipe_with("123456789\n1234\n");
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_E_PIN_INVALID);
+    assert_int_equal(pin[0], '\0'); /* wiped */
+    /* the rest of the long line was consumed: the next line is whole */
+    assert_int_equal(sign_pin_from_fd(&fd, NULL, pin, sizeof pin), SIGN_OK);
+    assert_string_equal(pin, "1234");
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_warning),   cmocka_unit_test(test_failure_message),
+        cmocka_unit_test(test_err_table), cmocka_unit_test(test_status_set),
+        cmocka_unit_test(test_pin_fd),    cmocka_unit_test(test_pin_fd_too_long),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
