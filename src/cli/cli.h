@@ -43,6 +43,8 @@ int cli_cmd_agent(int argc, char **argv);
 /* Staff and audit: `eimza user add` (cmd_user.c), `eimza audit verify` (cmd_audit.c). */
 int cli_cmd_user(int argc, char **argv);
 int cli_cmd_audit(int argc, char **argv);
+/* `eimza evidence export NUMBER --out DIR` (cmd_evidence.c). */
+int cli_cmd_evidence(int argc, char **argv);
 /* `eimza import certificates FILE... [--db URL]`, called by cli_cmd_import (cmd_import.c);
  * argv[0] is "certificates". */
 int cli_import_certificates(int argc, char **argv);

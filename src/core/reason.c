@@ -118,6 +118,16 @@ const struct core_reason core_reasons[] = {
      "approved; wait until the personnel unit updates the records, or reject it with a reason."},
 
     /* ---- signature verification (the codes of docs/INTERFACES.md, answered with 422) */
+    {"no_signature",
+     "Bu başvurunun kabul edilmiş bir e-imzası yok; ıslak imzalı başvurular için kanıt dosyası "
+     "oluşmaz.",
+     "This application has no accepted e-signature; wet-signature applications have no "
+     "signature evidence."},
+    {"evidence_write",
+     "Kanıt dosyaları yazılamadı; hedef klasörün yazılabilir olduğunu ve diskte yer olduğunu "
+     "denetleyiniz.",
+     "The evidence files could not be written; check that the folder is writable and the disk "
+     "has room."},
     {"verification_unavailable",
      "E-imzalar şu anda doğrulanamıyor; lütfen daha sonra yeniden deneyiniz ya da ıslak imzalı "
      "başvuru yöntemini seçiniz.",
@@ -452,6 +462,42 @@ const struct core_reason core_reasons[] = {
      "özetleme maliyeti); " FIX_CONFIG ".",
      "The staff login settings are invalid (attempts, lock-out time, session times or password "
      "hashing cost); " FIX_CONFIG_EN "."},
+
+    /* ---- the approvers' work (app/admin.h): added by the admin API helper */
+    {"forbidden_role",
+     "Hesabınızın rolü bu işleme izin vermiyor (onay ve ret il DYS yöneticisinin, ıslak imzalı "
+     "formun teslim alınması operatörün işidir); yetki için sistem yöneticinize başvurunuz.",
+     "Your account's role does not allow this (approving and rejecting are for the provincial "
+     "DYS administrator, recording the wet-signed paper is for operators); ask your system "
+     "administrator for access."},
+    {"forbidden_province",
+     "Bu başvuru başka bir ile ait; yalnızca kendi ilinizin başvurularını görebilir ve "
+     "sonuçlandırabilirsiniz.",
+     "This application belongs to another province; you can only see and decide the "
+     "applications of your own province."},
+    {"not_found", "Başvuru bulunamadı; listeyi yenileyip başvuruyu yeniden seçiniz.",
+     "The application was not found; reload the list and choose it again."},
+    {"decision_unknown", "Karar \"approve\" (onay) ya da \"reject\" (ret) olmalıdır.",
+     "The decision must be \"approve\" or \"reject\"."},
+    {"reason_required",
+     "Ret için bir gerekçe seçiniz ya da yazınız (en çok 500 karakter); başvuru sahibine bu "
+     "gerekçe ve yapması gerekenler iletilir.",
+     "Choose or write a reason for the rejection (at most 500 characters); it is sent to the "
+     "applicant together with what to do next."},
+    {"state_unknown",
+     "Bilinmeyen başvuru durumu; lütfen listeden bir durum seçiniz (ör. submitted, approved).",
+     "Unknown application state; please choose one from the list (e.g. submitted, approved)."},
+    {"limit_range", "Sayfa başına kayıt sayısı 1 ile 500 arasında olmalıdır.",
+     "The number of rows per page must be between 1 and 500."},
+    {"offset_range", "Başlangıç sırası 0 ya da daha büyük bir tam sayı olmalıdır.",
+     "The starting row must be a whole number of 0 or more."},
+    {"waiting_days_range", "Bekleme süresi 0 ya da daha büyük bir gün sayısı olmalıdır.",
+     "The waiting time must be a number of days of 0 or more."},
+    {"expiring_days", "Süre 30, 60 ya da 90 gün olarak seçilmelidir.",
+     "The period must be 30, 60 or 90 days."},
+    {"integer_format", "Bu alana bir tam sayı yazılmalıdır.", "This field needs a whole number."},
+    {"boolean_format", "Bu alan 1 (evet), 0 (hayır) ya da true/false olmalıdır.",
+     "This field must be 1 (yes), 0 (no) or true/false."},
 };
 
 const size_t core_reasons_count = sizeof core_reasons / sizeof core_reasons[0];

@@ -835,6 +835,18 @@ enum store_err store_app_get(struct store *s, int64_t id, struct store_applicati
     return s->ops->app_get(s, id, NULL, out);
 }
 
+enum store_err store_app_by_number(struct store *s, const char *number,
+                                   struct store_application *out)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!number || !out || strlen(number) != STORE_APP_NUMBER_LEN)
+        return store__fail(s, STORE_EINVAL, "app_by_number: a number of %d characters is needed",
+                           STORE_APP_NUMBER_LEN);
+    return s->ops->app_by_number(s, number, out);
+}
+
 enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out)
 {
     enum store_err e = ready(s);

@@ -283,6 +283,10 @@ struct store_app_event {
 enum store_err store_app_create(struct store *s, struct store_application *a,
                                 const struct store_app_event *ev);
 enum store_err store_app_get(struct store *s, int64_t id, struct store_application *out);
+/* The application with this number (STORE_APP_NUMBER_LEN characters). STORE_ENOTFOUND when
+ * none. */
+enum store_err store_app_by_number(struct store *s, const char *number,
+                                   struct store_application *out);
 /* The person's newest application (by creation). Inside a transaction the row is locked on
  * PostgreSQL. */
 enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out);

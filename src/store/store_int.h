@@ -85,6 +85,9 @@ struct store_ops {
     enum store_err (*rate_purge)(struct store *s, int64_t before, long *n);
     enum store_err (*app_create)(struct store *s, struct store_application *a,
                                  const struct store_app_event *ev);
+    /* by number */
+    enum store_err (*app_by_number)(struct store *s, const char *number,
+                                    struct store_application *out);
     /* by id (tckn NULL) or the newest of tckn */
     enum store_err (*app_get)(struct store *s, int64_t id, const char *tckn,
                               struct store_application *out);

@@ -78,6 +78,7 @@ enum pg_id {
     PG_APP_INSERT, /* made from the column table (store__app_sql) */
     PG_APP_UPDATE, /* likewise */
     PG_APP_GET,
+    PG_APP_NUMBER,
     PG_APP_GET_LOCK,
     PG_APP_LATEST,
     PG_APP_LATEST_LOCK,
@@ -157,6 +158,7 @@ static const struct {
     [PG_R_GET] = {2, "SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2"},
     [PG_R_PURGE] = {1, "DELETE FROM rate_limits WHERE window_start < $1"},
     [PG_APP_GET] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE id = $1"},
+    [PG_APP_NUMBER] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE number = $1"},
     [PG_APP_GET_LOCK] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE id = $1 "
                             "FOR UPDATE"},
     [PG_APP_LATEST] = {1, "SELECT id, " STORE__APP_COLS " FROM applications WHERE tckn = $1 "
@@ -1437,16 +1439,13 @@ fail:
     return e;
 }
 
-static enum store_err pg_app_get(struct store *s, int64_t id, const char *tckn,
-                                 struct store_application *out)
+/* One application by the statement q, whose one parameter is key. */
+static enum store_err pg_app_fetch(struct store *s, enum pg_id q, const char *key,
+                                   struct store_application *out)
 {
     struct pg *g = pg_of(s);
     enum store_err e;
-    char num[24];
-    pg_num(num, id);
-    const char *vals[] = {tckn ? tckn : num};
-    enum pg_id q = tckn ? (s->in_tx ? PG_APP_LATEST_LOCK : PG_APP_LATEST)
-                        : (s->in_tx ? PG_APP_GET_LOCK : PG_APP_GET);
+    const char *vals[] = {key};
     PGresult *r = pg_run(g, q, vals, NULL, NULL, PGRES_TUPLES_OK, "reading an application", &e);
     if (!r)
         return e;
@@ -1461,6 +1460,22 @@ static enum store_err pg_app_get(struct store *s, int64_t id, const char *tckn,
     }
     PQclear(r);
     return e;
+}
+
+static enum store_err pg_app_get(struct store *s, int64_t id, const char *tckn,
+                                 struct store_application *out)
+{
+    char num[24];
+    pg_num(num, id);
+    enum pg_id q = tckn ? (s->in_tx ? PG_APP_LATEST_LOCK : PG_APP_LATEST)
+                        : (s->in_tx ? PG_APP_GET_LOCK : PG_APP_GET);
+    return pg_app_fetch(s, q, tckn ? tckn : num, out);
+}
+
+static enum store_err pg_app_by_number(struct store *s, const char *number,
+                                       struct store_application *out)
+{
+    return pg_app_fetch(s, PG_APP_NUMBER, number, out);
 }
 
 static enum store_err pg_app_update(struct store *s, const struct store_application *a,
@@ -2072,6 +2087,7 @@ static const struct store_ops pg_ops = {
     .rate_purge = pg_rate_purge,
     .app_create = pg_app_create,
     .app_get = pg_app_get,
+    .app_by_number = pg_app_by_number,
     .app_update = pg_app_update,
     .app_events = pg_app_events,
     .otp_get = pg_otp_get,

@@ -82,6 +82,7 @@ enum sq_id {
     SQ_APP_INSERT, /* made from the column table (store__app_sql) */
     SQ_APP_UPDATE, /* likewise */
     SQ_APP_GET,
+    SQ_APP_NUMBER,
     SQ_APP_LATEST,
     SQ_APP_EXISTS,
     SQ_EV_INSERT,
@@ -182,6 +183,7 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_R_GET] = "SELECT count FROM rate_limits WHERE key = ?1 AND window_start = ?2",
     [SQ_R_PURGE] = "DELETE FROM rate_limits WHERE window_start < ?1",
     [SQ_APP_GET] = "SELECT id, " STORE__APP_COLS " FROM applications WHERE id = ?1",
+    [SQ_APP_NUMBER] = "SELECT id, " STORE__APP_COLS " FROM applications WHERE number = ?1",
     [SQ_APP_LATEST] = "SELECT id, " STORE__APP_COLS " FROM applications WHERE tckn = ?1 "
                       "ORDER BY created_at DESC, id DESC LIMIT 1",
     [SQ_APP_EXISTS] = "SELECT count(*) FROM applications WHERE id = ?1",
@@ -1383,15 +1385,16 @@ fail:
     return e;
 }
 
-static enum store_err sq_app_get(struct store *s, int64_t id, const char *tckn,
-                                 struct store_application *out)
+/* One application by the statement which (SQ_APP_GET: id; SQ_APP_LATEST, SQ_APP_NUMBER: text). */
+static enum store_err sq_app_fetch(struct store *s, enum sq_id which, int64_t id, const char *text,
+                                   struct store_application *out)
 {
     struct sq *q = sq_of(s);
-    sqlite3_stmt *st = sq_get(q, tckn ? SQ_APP_LATEST : SQ_APP_GET);
+    sqlite3_stmt *st = sq_get(q, which);
     if (!st)
         return q->prep_err;
-    if (tckn)
-        sqlite3_bind_text(st, 1, tckn, -1, SQLITE_STATIC);
+    if (text)
+        sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
     else
         sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -1409,6 +1412,18 @@ static enum store_err sq_app_get(struct store *s, int64_t id, const char *tckn,
     }
     sqlite3_reset(st);
     return e;
+}
+
+static enum store_err sq_app_get(struct store *s, int64_t id, const char *tckn,
+                                 struct store_application *out)
+{
+    return sq_app_fetch(s, tckn ? SQ_APP_LATEST : SQ_APP_GET, id, tckn, out);
+}
+
+static enum store_err sq_app_by_number(struct store *s, const char *number,
+                                       struct store_application *out)
+{
+    return sq_app_fetch(s, SQ_APP_NUMBER, 0, number, out);
 }
 
 static enum store_err sq_app_update(struct store *s, const struct store_application *a,
@@ -2149,6 +2164,7 @@ static const struct store_ops sq_ops = {
     .rate_purge = sq_rate_purge,
     .app_create = sq_app_create,
     .app_get = sq_app_get,
+    .app_by_number = sq_app_by_number,
     .app_update = sq_app_update,
     .app_events = sq_app_events,
     .otp_get = sq_otp_get,

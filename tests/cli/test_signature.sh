@@ -138,6 +138,23 @@ openssl cms -verify -binary -inform DER -in "$T/ev.p7s" -content "$T/ev.txt" -CA
   fail "evidence: openssl cms -verify" "$(cat "$T/verify.err")"
 expect_grep '"check"' <(sql "SELECT validation FROM signatures") "evidence: each check recorded"
 
+# exported as files, for anyone to verify with openssl alone
+expect_status 0 "evidence export" "$EIMZA" evidence export "$NA" --out "$T/export" --db "$DB"
+for f in signature.p7s content.txt validation.json ocsp.der README.txt; do
+  [ -s "$T/export/$f" ] && ok "export: $f" || fail "export: $f missing"
+done
+expect_eq 640 "$(stat -c %a "$T/export/content.txt")" "export: personal data readable by owner and group only"
+cmp -s "$T/export/signature.p7s" "$T/s-good.der" && ok "export: the CMS as sent" || fail "export: CMS"
+openssl cms -verify -binary -inform DER -in "$T/export/signature.p7s" -content "$T/export/content.txt" \
+  -CAfile "$P/chain.pem" -purpose any -out /dev/null 2>"$T/verify2.err" &&
+  ok "export: openssl cms -verify accepts the exported files" || fail "export: verify" "$(cat "$T/verify2.err")"
+openssl ocsp -respin "$T/export/ocsp.der" -resp_text -noverify >"$T/ocsp.txt" 2>&1
+expect_grep 'Cert Status: good' "$T/ocsp.txt" "export: the OCSP response said good"
+expect_grep '"result":"accepted"' "$T/export/validation.json" "export: the validation result"
+expect_status 2 "evidence export: unknown number" "$EIMZA" evidence export ZZZZZZZZZZ --out "$T/x" --db "$DB"
+expect_grep 'no_application' "$T/err" "unknown number: no_application"
+expect_status 1 "evidence export: --out missing" "$EIMZA" evidence export "$NA" --db "$DB"
+
 # ---- a replay into another application, a revoked certificate -------------------------------------
 to_signing $R Ömer Çelik Siirt 1975-01-02 "$(form 56)" || finish
 BR=("${B[@]}")
@@ -148,6 +165,10 @@ cp "$T/b" "$T/content-r"
 sign "$P/holders/$R.pem" "$P/keys/holders.key" "$T/content-r" "$T/s-r.der"
 post_sig "$T/s-r.der" "${BR[@]}"
 expect_error 422 certificate_revoked "a revoked certificate (OCSP)"
+call GET /api/v1/application "${BR[@]}"
+expect_status 2 "evidence export: an application without a signature" \
+  "$EIMZA" evidence export "$(jb .number)" --out "$T/none" --db "$DB"
+expect_grep 'no_signature' "$T/err" "no signature: no_signature"
 
 # ---- no revocation answer ----------------------------------------------------------------------------
 kill "$OPID" 2>/dev/null

@@ -377,6 +377,12 @@ static void test_application_round_trip(void **state)
     assert_int_equal(got.id, a.id);
     assert_int_equal(store_app_latest(f->s, "10000000070", &got), STORE_ENOTFOUND);
     assert_int_equal(store_app_get(f->s, a.id + 100, &got), STORE_ENOTFOUND);
+    memset(&got, 0, sizeof got);
+    assert_int_equal(store_app_by_number(f->s, "ABCDEFGH12", &got), STORE_OK);
+    assert_app_equal(&got, &a);
+    assert_int_equal(store_app_by_number(f->s, "ABCDEFGH13", &got), STORE_ENOTFOUND);
+    assert_int_equal(store_app_by_number(f->s, "SHORT", &got), STORE_EINVAL);
+    assert_int_equal(store_app_by_number(f->s, NULL, &got), STORE_EINVAL);
 
     struct evlist l = {0};
     assert_int_equal(store_app_events(f->s, a.id, collect_event, &l), STORE_OK);

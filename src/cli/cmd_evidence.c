@@ -1,0 +1,71 @@
+/* eimza — `eimza evidence export NUMBER --out DIR [--db URL]`: writes the evidence of an
+ * application's accepted e-signature as files (app/evidence.h) for anyone to verify again with
+ * openssl. Exit 0; 1 usage; 2 no such application, no signature, or a write failure. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/evidence.h"
+#include "cli/cli.h"
+#include "core/reason.h"
+
+static const char evidence_usage[] = "usage: eimza evidence export NUMBER --out DIR [--db URL]\n";
+
+static int evidence_export(int argc, char **argv)
+{
+    const char *pos[2] = {NULL, NULL}, *db = NULL, *out = NULL;
+    int n = 0;
+    /* --out DIR is taken out first; cli_args handles the rest */
+    char *rest[16];
+    int nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strncmp(argv[i], "--out=", 6)) {
+            out = argv[i] + 6;
+        } else if (nrest < (int)(sizeof rest / sizeof rest[0])) {
+            rest[nrest++] = argv[i];
+        } else {
+            cli_error("evidence export: too many arguments");
+            return CLI_USAGE;
+        }
+    }
+    int rc = cli_args(nrest, rest, "evidence export", evidence_usage, pos, 1, &n, &db);
+    if (rc >= 0)
+        return rc;
+    if (!pos[0] || !out || !*out) {
+        cli_error("evidence export: the application number and --out DIR are needed");
+        fputs(evidence_usage, stderr);
+        return CLI_USAGE;
+    }
+    struct store *s = NULL;
+    if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
+        return rc;
+    struct app_err err;
+    if (app_evidence_export(s, pos[0], out, "cli", (int64_t)time(NULL), &err) == APP_OK) {
+        printf("evidence of %s written to %s (signature.p7s, content.txt, validation.json, "
+               "ocsp.der when OCSP answered, README.txt)\n",
+               pos[0], out);
+        rc = CLI_OK;
+    } else {
+        cli_error("evidence export: %s: %s", err.code ? err.code : "internal_error",
+                  err.code ? core_reason_message(err.code, CORE_LANG_TR) : store_last_error(s));
+        rc = CLI_FAIL;
+    }
+    store_close(s);
+    return rc;
+}
+
+int cli_cmd_evidence(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "export"))
+        return evidence_export(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(evidence_usage, stdout);
+        return CLI_OK;
+    }
+    if (argc >= 2)
+        cli_error("evidence: unknown subcommand '%s'", argv[1]);
+    fputs(evidence_usage, stderr);
+    return CLI_USAGE;
+}
