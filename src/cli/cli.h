@@ -4,6 +4,8 @@
 #ifndef EIMZA_CLI_CLI_H
 #define EIMZA_CLI_CLI_H
 
+#include <stdbool.h>
+
 #include "store/store.h"
 
 enum cli_exit {
@@ -29,6 +31,12 @@ int cli_open_store(const char *url, int migrate_ok, struct store **out);
  * --help, CLI_USAGE after an unknown option or an extra word, with a message). */
 int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,
              int maxpos, int *npos, const char **db);
+
+/* Takes "--name VALUE" or "--name=VALUE" at argv[*i] (moving *i past the value); NULL when
+ * argv[*i] is not --name, or when the value is missing (then *missing is set true). */
+const char *cli_optarg(int argc, char **argv, int *i, const char *name, bool *missing);
+/* An open file descriptor's number given as text (--pin-fd N); -1 when it is not one. */
+int cli_fd_arg(const char *s);
 
 /* Prints "eimza: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -33,32 +33,6 @@ static const char cli_agent_usage[] =
     "given portal origins (scheme://host[:port]). The PIN is asked through pinentry for each\n"
     "signature, or read as one line per signature from file descriptor N with --pin-fd.\n";
 
-static const char *cli_agent_opt(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static int cli_agent_fd(const char *s)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || !*s || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
-        return -1;
-    return (int)v;
-}
-
 int cli_cmd_agent(int argc, char **argv)
 {
     const char *module = NULL, *listen = SIGN_AGENT_DEFAULT_LISTEN, *pinfd_s = NULL;
@@ -80,13 +54,13 @@ int cli_cmd_agent(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(cli_agent_usage, stdout);
             return CLI_OK;
-        } else if ((v = cli_agent_opt(argc, argv, &i, "--module", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--module", &missing))) {
             module = v;
-        } else if ((v = cli_agent_opt(argc, argv, &i, "--listen", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing))) {
             listen = v;
-        } else if ((v = cli_agent_opt(argc, argv, &i, "--pin-fd", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--pin-fd", &missing))) {
             pinfd_s = v;
-        } else if ((v = cli_agent_opt(argc, argv, &i, "--origin", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--origin", &missing))) {
             if (norigins == CLI_AGENT_MAX_ORIGINS) {
                 cli_error("agent: at most %d --origin values", CLI_AGENT_MAX_ORIGINS);
                 return CLI_USAGE;
@@ -123,7 +97,7 @@ int cli_cmd_agent(int argc, char **argv)
         cli_error("agent: --listen '%s' is not HOST:PORT", listen);
         return CLI_USAGE;
     }
-    if (pinfd_s && (pinfd = cli_agent_fd(pinfd_s)) < 0) {
+    if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0) {
         cli_error("agent: --pin-fd %s is not an open file descriptor", pinfd_s);
         return CLI_USAGE;
     }

@@ -29,34 +29,6 @@ static const char cli_sign_usage[] =
     "--token the only card with a signing certificate is used. The PIN is asked through\n"
     "pinentry, or read as one line from file descriptor N with --pin-fd.\n";
 
-/* Takes "--name VALUE" or "--name=VALUE" at argv[*i]; NULL when argv[*i] is not --name. */
-static const char *cli_sign_opt(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-/* Parses --pin-fd's value: an open file descriptor number. -1 when it is not one. */
-static int cli_sign_fd(const char *s)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || !*s || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
-        return -1;
-    return (int)v;
-}
-
 static int cli_sign_read(const char *path, unsigned char **out, size_t *n)
 {
     int fd = -1, rc = -1;
@@ -162,15 +134,15 @@ int cli_cmd_sign(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(cli_sign_usage, stdout);
             return CLI_OK;
-        } else if ((v = cli_sign_opt(argc, argv, &i, "--module", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--module", &missing))) {
             module = v;
-        } else if ((v = cli_sign_opt(argc, argv, &i, "--token", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--token", &missing))) {
             token = v;
-        } else if ((v = cli_sign_opt(argc, argv, &i, "--in", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--in", &missing))) {
             in = v;
-        } else if ((v = cli_sign_opt(argc, argv, &i, "--out", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--out", &missing))) {
             outp = v;
-        } else if ((v = cli_sign_opt(argc, argv, &i, "--pin-fd", &missing))) {
+        } else if ((v = cli_optarg(argc, argv, &i, "--pin-fd", &missing))) {
             pinfd_s = v;
         } else {
             if (missing)
@@ -190,7 +162,7 @@ int cli_cmd_sign(int argc, char **argv)
         cli_error("sign: a token label has at most 32 bytes");
         return CLI_USAGE;
     }
-    if (pinfd_s && (pinfd = cli_sign_fd(pinfd_s)) < 0) {
+    if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0) {
         cli_error("sign: --pin-fd %s is not an open file descriptor", pinfd_s);
         return CLI_USAGE;
     }

@@ -65,19 +65,23 @@ expect_grep '^audit: chain broken at entry 3: removed' "$T/out" "removed entry: 
 # public: store.h); entry 3 still names the old hash as its predecessor.
 DB=$(chain_db) || { fail "set-up" "could not make the database"; finish; }
 field() { printf '%s=%s:%s\n' "$1" "${#2}" "$2"; }
+# entry_hash SEQ PREV AT ACTOR ACTION OBJECT DETAIL: the entry's hash as store.h defines it.
+entry_hash() {
+  {
+    printf 'eimza-audit-v1\n'
+    field seq "$1"
+    field prev "$2"
+    field at "$3"
+    field actor "$4"
+    field action "$5"
+    field object "$6"
+    field detail "$7"
+  } | sha256sum | cut -d' ' -f1
+}
 IFS='|' read -r at actor action object prev < <(sql "$DB" \
   "SELECT at || '|' || actor || '|' || action || '|' || object || '|' || prev_hash FROM audit_log WHERE seq = 2")
 detail='{"rows":99}'
-newhash=$( {
-  printf 'eimza-audit-v1\n'
-  field seq 2
-  field prev "$prev"
-  field at "$at"
-  field actor "$actor"
-  field action "$action"
-  field object "$object"
-  field detail "$detail"
-} | sha256sum | cut -d' ' -f1)
+newhash=$(entry_hash 2 "$prev" "$at" "$actor" "$action" "$object" "$detail")
 sql "$DB" "UPDATE audit_log SET detail = '$detail', hash = '$newhash' WHERE seq = 2" >/dev/null
 expect_status 2 "rewritten entry: exit 2" "$EIMZA" audit verify --db "$DB"
 expect_grep '^audit: chain broken at entry 3: reordered' "$T/out" \
@@ -87,16 +91,7 @@ expect_grep '^audit: chain broken at entry 3: reordered' "$T/out" \
 DB2=$(chain_db)
 IFS='|' read -r at actor action object prev detail hash < <(sql "$DB2" \
   "SELECT at || '|' || actor || '|' || action || '|' || object || '|' || prev_hash || '|' || detail || '|' || hash FROM audit_log WHERE seq = 2")
-same=$( {
-  printf 'eimza-audit-v1\n'
-  field seq 2
-  field prev "$prev"
-  field at "$at"
-  field actor "$actor"
-  field action "$action"
-  field object "$object"
-  field detail "$detail"
-} | sha256sum | cut -d' ' -f1)
-expect_eq "$hash" "$same" "the shell's hash of an entry equals eimza's"
+expect_eq "$hash" "$(entry_hash 2 "$prev" "$at" "$actor" "$action" "$object" "$detail")" \
+  "the shell's hash of an entry equals eimza's"
 
 finish
