@@ -275,8 +275,10 @@
     }).then(function (r) {
       if (r.status === 200) {
         say('Başvuru İmzalama İşlemi Başarıyla Bitirildi. Başvuru durumu sayfasına geçiliyor…');
-        window.location.assign(doneUrl);
-        return;
+        // the answer is read to its end before leaving, so the request is not cut short
+        return r.text().then(function () {
+          window.location.assign(doneUrl);
+        });
       }
       return errorMessage(r, 'İmza başvuru sistemince kabul edilmedi (durum ' + r.status + ').').then(
         function (m) {
