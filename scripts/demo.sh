@@ -4,12 +4,15 @@
 #   scripts/demo.sh create [--fresh]   build the demo directory (var/demo/) unless it is there
 #                                      and complete; --fresh rebuilds it anyway
 #   scripts/demo.sh serve              create if needed, then serve the portal on
-#                                      http://127.0.0.1:8080 in development mode
+#                                      http://127.0.0.1:8080 in development mode, with the
+#                                      demo OCSP responder (127.0.0.1:8081) and the local
+#                                      signing agent holding the demo card (127.0.0.1:8089)
 #
 # The demo: 300 fictional staff in five provinces (eimza-gen, fixed seed), a demo PKI
 # (scripts/demo-pki.sh) whose certificates expire relative to the day the demo is created
 # (in 100, 80, 45 and 20 days, 10 days ago, revoked, far away, none), all imported into a
-# database with the eimza binary itself.
+# database with the eimza binary itself; a SoftHSM2 token standing in for the demo applicant's
+# card (scripts/demo-token.sh); staff accounts for the approval pages (eimza user add).
 #
 # Environment (for tests and other set-ups):
 #   EIMZA_DEMO_DIR   the demo directory (default var/demo under the repository)
@@ -33,6 +36,9 @@ seed=20240601
 count=300
 provinces=06,34,72,21,35
 marker=.eimza-demo   # says "this directory is a demo directory eimza may delete"
+staff_password='Demo-Parola-2026' # the demo staff accounts' password (development only)
+ocsp_port=8081
+agent_port=8089
 stamp=.complete      # written last: the demo is complete
 
 die() { echo "demo: $*" >&2; exit 2; }
@@ -63,6 +69,11 @@ certspec.tsv             per person: tckn, certificate stage, days from $today t
                          stages: applicant (45 days, own key), d100, d80, d45, d20, expired
                          (10 days ago), revoked, far (400+ days), none (no certificate)
 applicant.txt            the demo applicant's login data (printed by scripts/demo.sh serve)
+trust/                   the trust anchors of the demo server: the demo CAs and Kamu SM's roots
+softhsm/                 the demo card: a SoftHSM2 token "eimza-demo" (user PIN 123456) with the
+                         applicant's key and certificate; SOFTHSM2_CONF=softhsm/softhsm2.conf
+staff accounts           onay35 (approver, İzmir), onay06 (approver, Ankara), operator, admin;
+                         password $staff_password (TOTP is not asked in --dev)
 pki/openssl.cnf          the OpenSSL configuration of the demo CAs (EIMZA_PKI_DIR=pki)
 pki/root/                root CA "eimza Demo Kök SHS": root.pem, root.key, index.txt ...
 pki/nes/                 sub-CA "eimza Demo NES SHS": nes.pem, nes.key, index.txt (the OCSP
@@ -126,18 +137,67 @@ create() {
   "$eimza" import certificates "$demo/pki/holders.pem" "$demo/pki/crl/demo-nes.crl" --db "$db" ||
     die "eimza import certificates failed (status $?)"
 
+  # The trust anchors the demo server checks signatures against: the demo CAs and the shipped
+  # Kamu SM roots.
+  mkdir -p "$demo/trust"
+  cp "$demo/pki/root/root.pem" "$demo/pki/nes/nes.pem" "$root"/trust/*.pem "$demo/trust/"
+
+  echo "demo: making the demo card (SoftHSM2 token)"
+  "$root/scripts/demo-token.sh" "$demo/softhsm" "$demo/pki" >/dev/null ||
+    die "scripts/demo-token.sh failed"
+
+  echo "demo: staff accounts"
+  local name role prov
+  while read -r name role prov; do
+    printf '%s\n' "$staff_password" |
+      "$eimza" user add "$name" --role "$role" ${prov:+--province "$prov"} --db "$db" \
+        >/dev/null 2>>"$demo/.staff.log" ||
+      { cat "$demo/.staff.log" >&2; die "eimza user add $name failed"; }
+  done <<STAFF
+onay35 approver 35
+onay06 approver 06
+operator operator
+admin admin
+STAFF
+
   write_readme
   { echo "$today"; stamp_text; } >"$demo/$stamp"
   echo "demo: ready in $demo ($((SECONDS - t0)) s)"
+}
+
+# softhsm_module: the path of SoftHSM2's PKCS#11 module.
+softhsm_module() {
+  local m
+  for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+    /usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so; do
+    [ -r "$m" ] && { echo "$m"; return 0; }
+  done
+  return 1
 }
 
 serve() {
   create
   local tckn days ad soyad yer dogum _stage _cn _duty
   IFS=$'\t' read -r tckn _stage days _cn ad soyad yer dogum _duty <"$demo/applicant.txt"
-  local made expiry
+  local made expiry module
   made=$(sed -n 1p "$demo/$stamp")
   expiry=$(date -u -d "$made $days days" +%F)
+  module=$(softhsm_module) || die "libsofthsm2.so not found (package softhsm2)"
+
+  # Beside the server: the demo OCSP responder the certificates name (AIA), and the signing
+  # agent with the demo card. The demo agent reads the card's PIN from a pipe instead of
+  # asking it with pinentry, so the demo runs in one terminal; a real agent asks the person.
+  local pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
+  trap 'exit 130' INT TERM
+  openssl ocsp -index "$demo/pki/nes/index.txt" -port "$ocsp_port" -rsigner "$demo/pki/ocsp/ocsp.pem" \
+    -rkey "$demo/pki/ocsp/ocsp.key" -CA "$demo/pki/nes/nes.pem" -nmin 60 \
+    >"$demo/ocsp.log" 2>&1 &
+  pids+=($!)
+  SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf "$eimza" agent --module "$module" \
+    --listen "127.0.0.1:$agent_port" --origin http://127.0.0.1:8080 --pin-fd 3 \
+    3< <(yes 123456) >"$demo/agent.log" 2>&1 &
+  pids+=($!)
   cat <<EOF
 
   eimza demo — http://127.0.0.1:8080/
@@ -149,11 +209,17 @@ serve() {
     Doğum Yeri    $yer
     Doğum Tarihi  $dogum
     (in --dev mode the captcha's answer is shown at /dev/captcha/{id})
-  Approver login: not yet — it comes with a later issue (eimza user add).
+  The demo card (SoftHSM2 token "eimza-demo", PIN 123456) is served by the signing agent
+    eimza agent --module $module --listen 127.0.0.1:$agent_port --origin http://127.0.0.1:8080
+  (log: $demo/agent.log); the demo OCSP responder answers on http://127.0.0.1:$ocsp_port.
+
+  Staff (http://127.0.0.1:8080/yonetim/giris), password $staff_password:
+    onay35   approver, İzmir      onay06   approver, Ankara
+    operator operator             admin    admin
   The data set is in $demo (see README.txt there).
 
 EOF
-  exec "$eimza" serve --db "$(demo_db)" --listen 127.0.0.1:8080 --dev
+  "$eimza" serve --db "$(demo_db)" --listen 127.0.0.1:8080 --trust-dir "$demo/trust" --dev
 }
 
 case ${1:-} in

@@ -82,11 +82,18 @@ enum app_status app_admin_get(struct store *s, const struct app_portal_cfg *cfg,
                               struct app_err *err);
 
 /* Approve ("approve") or reject ("reject", with reason: a core_rejections code, whose Turkish
- * text is used, or free text of 1..500 characters). In order: 400 invalid_fields (decision
- * unknown, reason missing for a rejection); 403 forbidden_role / forbidden_province; 404
- * not_found; 409 wrong_state (only submitted applications are decided); 409 not_eligible
- * (approve with a blocking reason: the verdict's reasons are in err->fields under "reasons").
- * out (may be NULL) gets the saved application. */
+ * text is used, or free text of 1..500 characters). In order: 400 invalid_fields (decision:
+ * "required" / "decision_unknown"; reason: "reason_required" when missing, blank, or the code
+ * "other" alone, whose text points at words of the approver's own; "too_long"; "not_utf8" for
+ * control characters); 403 forbidden_role; 404 not_found; 403 forbidden_province (the
+ * province is known only once the application is read); 409 wrong_state (only submitted
+ * applications are decided); 409 not_eligible (approve with a blocking reason: the verdict's
+ * blocking reasons are in err->fields, one entry each with field "reasons" and the reason's
+ * code). out (may be NULL) gets the saved application.
+ * The applicant's messages carry the application number, never the T.C. Kimlik No, with
+ * dedupe keys "decision:<id>:email" and "decision:<id>:sms"; the audit entry
+ * (application.approve / application.reject) holds the ready reason's code or "free_text",
+ * never the approver's own words. */
 enum app_status app_admin_decide(struct store *s, const struct app_portal_cfg *cfg,
                                  const struct app_staff *who, int64_t id, const char *decision,
                                  const char *reason, int64_t now, struct store_application *out,
@@ -94,7 +101,9 @@ enum app_status app_admin_decide(struct store *s, const struct app_portal_cfg *c
 
 /* Approves every eligible submitted application the filter selects (at most 500), each in its
  * own transaction as app_admin_decide would; *approved and *skipped (not eligible, or changed
- * meanwhile) get the counts. */
+ * meanwhile) get the counts. The filter's state, limit and offset are ignored (only submitted
+ * applications can be approved); the rest is checked as for a list. Approvers and admins (403
+ * forbidden_role). Audited as "application.bulk_approve" with the counts. */
 enum app_status app_admin_bulk_approve(struct store *s, const struct app_portal_cfg *cfg,
                                        const struct app_staff *who,
                                        const struct app_queue_filter *f, int64_t now,
@@ -132,7 +141,10 @@ enum app_status app_admin_expiring(struct store *s, const struct app_staff *who,
  * with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. The T.C. Kimlik
  * No is masked in the queue export and in full only in the expiring list (the province
  * needs to reach those people). Each export is audited ("export.queue", "export.expiring")
- * with its filter and row count. */
+ * with its filter and row count. The queue export holds every row the filter matches (its
+ * limit and offset do not apply). On any error nothing is appended to out, and an export that
+ * could not be audited is not given. Tab and carriage return at the start of a cell are
+ * escaped like = + - @ (some spreadsheet programs skip them before looking). */
 enum app_status app_admin_queue_csv(struct store *s, const struct app_portal_cfg *cfg,
                                     const struct app_staff *who, const struct app_queue_filter *f,
                                     int64_t now, struct ubuf *out, struct app_err *err);

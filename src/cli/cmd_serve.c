@@ -38,6 +38,7 @@
 #include "web/escape.h"
 #include "web/routes.h"
 #include "web/server.h"
+#include "web/h_admin.h" /* staff (h_api_admin.c) */
 #include "web/statuscache.h"
 
 static void serve_usage(FILE *f)
@@ -58,23 +59,6 @@ static void serve_dev_banner(void)
           "eimza: *  (/dev/outbox); captcha answers are shown at /dev/captcha/{id}     *\n"
           "eimza: **********************************************************************\n",
           stderr);
-}
-
-/* Takes "--name VALUE" or "--name=VALUE" at argv[*i]; NULL when argv[*i] is not --name. */
-static const char *serve_optarg(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
 }
 
 /* The trust directory must exist and be readable now, not when the first signature arrives. */
@@ -345,13 +329,13 @@ int cli_cmd_serve(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         bool missing = false;
         const char *v;
-        if ((v = serve_optarg(argc, argv, &i, "--config", &missing)))
+        if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
             config = v;
-        else if ((v = serve_optarg(argc, argv, &i, "--listen", &missing)))
+        else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing)))
             listen_addr = v;
-        else if ((v = serve_optarg(argc, argv, &i, "--db", &missing)))
+        else if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
             db = v;
-        else if ((v = serve_optarg(argc, argv, &i, "--trust-dir", &missing)))
+        else if ((v = cli_optarg(argc, argv, &i, "--trust-dir", &missing)))
             trust = v;
         else if (!missing && !strcmp(argv[i], "--dev"))
             dev = true;
@@ -404,6 +388,12 @@ int cli_cmd_serve(int argc, char **argv)
         goto out;
     }
     web_portal_set_verifier(verifier);
+    /* staff (h_api_admin.c): the staff login's settings, --dev from the configuration */
+    if (web_staff_configure(&cfg, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        rc = CLI_USAGE;
+        goto out;
+    }
     web_status_cache_configure(cfg.status_cache_ms);
 
     switch (web_listen_open(cfg.listen, cfg.dev, &fd, err, sizeof err)) {

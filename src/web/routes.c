@@ -2,6 +2,7 @@
  * come before parameterised ones that could match the same path. */
 #include "web/routes.h"
 
+#include "web/h_admin.h"
 #include "web/h_api.h"
 #include "web/web_int.h"
 
@@ -27,6 +28,21 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/application/wet-signature", web_h_api_wet_signature, 1024},
     {"GET", "/api/v1/application/status", web_h_api_status, 0},
 
+    /* staff (h_api_admin.c): the staff JSON API under /api/v1/admin (docs/openapi.yaml).
+     * Literal paths before the {id} ones they could be taken for. */
+    {"POST", "/api/v1/admin/login", web_h_admin_login, 4096},
+    {"POST", "/api/v1/admin/logout", web_h_admin_logout, 1024},
+    {"GET", "/api/v1/admin/applications", web_h_admin_list, 0},
+    {"GET", "/api/v1/admin/applications.csv", web_h_admin_queue_csv, 0},
+    {"POST", "/api/v1/admin/applications/bulk-approve", web_h_admin_bulk_approve, 4096},
+    {"GET", "/api/v1/admin/applications/{id}", web_h_admin_get, 0},
+    {"POST", "/api/v1/admin/applications/{id}/decision", web_h_admin_decision, 8192},
+    {"POST", "/api/v1/admin/applications/{id}/paper-received", web_h_admin_paper_received, 1024},
+    {"GET", "/api/v1/admin/dashboard", web_h_admin_dashboard, 0},
+    {"GET", "/api/v1/admin/expiring.csv", web_h_admin_expiring_csv, 0},
+    {"GET", "/api/v1/admin/rejection-reasons", web_h_admin_rejection_reasons, 0},
+    /* end of the staff block (h_api_admin.c) */
+
     /* the applicant's step pages (h_pages_portal.c): plain HTML forms over the same use cases
      * as the JSON API; a POST that succeeds answers 303 to the next step */
     {"GET", "/giris", web_h_page_login, 0},
@@ -43,6 +59,19 @@ const struct web_route web_routes[] = {
     {"GET", "/imza", web_h_page_sign, 0},
     {"GET", "/durum", web_h_page_status, 0},
     {"POST", "/cikis", web_h_page_logout, 1024},
+
+    /* staff pages (h_pages_admin.c): the staff's HTML pages over the same use cases as the
+     * staff JSON API; a POST that succeeds answers 303 */
+    {"GET", "/yonetim/giris", web_h_staff_login, 0},
+    {"POST", "/yonetim/giris", web_h_staff_login, 4096},
+    {"POST", "/yonetim/cikis", web_h_staff_logout, 1024},
+    {"GET", "/yonetim", web_h_staff_queue, 0},
+    {"POST", "/yonetim/toplu-onay", web_h_staff_bulk, 4096},
+    {"GET", "/yonetim/basvuru/{id}", web_h_staff_detail, 0},
+    {"POST", "/yonetim/basvuru/{id}", web_h_staff_detail, 8192},
+    {"GET", "/yonetim/pano", web_h_staff_dashboard, 0},
+    {"GET", "/yonetim/bitecekler", web_h_staff_expiring, 0},
+    /* end of the staff pages block */
 
     /* development only (--dev; 404 otherwise): h_api_dev.c */
     {"GET", "/dev/captcha/{id}", web_h_dev_captcha, 0},

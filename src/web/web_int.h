@@ -101,6 +101,16 @@ enum web_err web_h_page_sign(struct web_req *rq);
 enum web_err web_h_page_status(struct web_req *rq);
 enum web_err web_h_page_logout(struct web_req *rq);
 
+/* staff pages (h_pages_admin.c): /yonetim/giris, /yonetim, /yonetim/toplu-onay,
+ * /yonetim/basvuru/{id}, /yonetim/pano, /yonetim/bitecekler, /yonetim/cikis. */
+enum web_err web_h_staff_login(struct web_req *rq);
+enum web_err web_h_staff_logout(struct web_req *rq);
+enum web_err web_h_staff_queue(struct web_req *rq);
+enum web_err web_h_staff_bulk(struct web_req *rq);
+enum web_err web_h_staff_detail(struct web_req *rq);
+enum web_err web_h_staff_dashboard(struct web_req *rq);
+enum web_err web_h_staff_expiring(struct web_req *rq);
+
 /* For the handlers in this layer. */
 size_t web_server_db_open(struct web_server *srv);
 

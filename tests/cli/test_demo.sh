@@ -32,7 +32,8 @@ took=$((SECONDS - start))
 now=$(date +%s)
 for f in README.txt personnel.csv certspec.tsv applicant.txt pki/root/root.pem pki/nes/nes.pem \
   pki/nes/index.txt pki/chain.pem pki/holders.pem pki/crl/demo-nes.crl pki/applicant/key.pem \
-  pki/applicant/cert.pem pki/ocsp/ocsp.pem; do
+  pki/applicant/cert.pem pki/ocsp/ocsp.pem trust/root.pem trust/nes.pem \
+  trust/root_kamusm_kok_shs_surum7_ecc.pem softhsm/softhsm2.conf; do
   [ -s "$D/$f" ] && ok "$f exists" || fail "$f missing"
 done
 [ "${EIMZA_TEST_BACKEND:-sqlite}" = postgresql ] && [ -e "$D/eimza.db" ] &&
@@ -127,6 +128,13 @@ else
     "the applicant is in service and entitled"
 fi
 
+# ---- the demo card and the staff ---------------------------------------------------------------------------
+SOFTHSM2_CONF=$D/softhsm/softhsm2.conf softhsm2-util --show-slots >"$T/slots" 2>&1
+expect_grep 'Label: +eimza-demo' "$T/slots" "the demo card (SoftHSM2 token eimza-demo)"
+expect_eq "admin admin 0|onay06 approver 6|onay35 approver 35|operator operator 0" \
+  "$(sql 'SELECT username, role, province FROM users ORDER BY username' | paste -sd'|')" \
+  "staff accounts: two approvers, an operator, an admin"
+
 # ---- a second create reuses the directory ---------------------------------------------------------------
 before=$(stat -c %Y "$D/pki/holders.pem")
 expect_status 0 "create again" "$SRC/scripts/demo.sh" create
@@ -137,7 +145,7 @@ expect_eq "$planned" "$(sql 'SELECT count(*) FROM certificates')" "the database 
 # ---- serve prints the demo login, then starts the server (a stub here) -----------------------------------
 cat >"$T/eimza-stub" <<EOF
 #!/usr/bin/env bash
-if [ "\$1" = serve ]; then echo "STUB serve \$*"; exit 0; fi
+if [ "\$1" = serve ] || [ "\$1" = agent ]; then echo "STUB \$*"; exit 0; fi
 exec "$EIMZA" "\$@"
 EOF
 chmod +x "$T/eimza-stub"
@@ -145,7 +153,10 @@ EIMZA_BIN=$T/eimza-stub expect_status 0 "serve" "$SRC/scripts/demo.sh" serve
 expect_grep "Kimlik No +$applicant_tckn" "$T/out" "prints the applicant's T.C. Kimlik No"
 expect_grep "Doğum Yeri +$(cut -f7 "$D/applicant.txt")" "$T/out" "and birth place"
 expect_grep "Doğum Tarihi +$(cut -f8 "$D/applicant.txt")" "$T/out" "and birth date"
-expect_grep 'Approver login: not yet' "$T/out" "says the approver login comes later"
-expect_grep 'STUB serve serve --db .* --listen 127\.0\.0\.1:8080 --dev' "$T/out" "then serves in --dev mode"
+expect_grep 'onay35 +approver, İzmir' "$T/out" "prints the approvers' logins"
+expect_grep 'eimza agent --module .*softhsm2\.so --listen 127\.0\.0\.1:8089 --origin http://127\.0\.0\.1:8080' \
+  "$T/out" "starts the signing agent with the demo card"
+expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev' "$T/out" \
+  "then serves in --dev mode with the demo trust anchors"
 
 finish

@@ -77,7 +77,13 @@ echo "e2e: server at $URL"
 # clock; a file that fails is run once more, and only a second failure fails the suite. Both
 # runs are in the log, and the retry is announced, so a flake is seen rather than hidden.
 status=0
-for f in "$SRC"/tests/e2e/*.test.mjs; do
+# for tests that prepare data of their own (admin.test.mjs: staff accounts, personnel,
+# certificates) with the eimza commands on the server's database
+export EIMZA_E2E_DB=$db EIMZA_E2E_BIN=$EIMZA
+# EIMZA_E2E_ONLY=NAME.test.mjs runs that file alone (while working on it)
+files=("$SRC"/tests/e2e/*.test.mjs)
+[ -n "${EIMZA_E2E_ONLY:-}" ] && files=("$SRC/tests/e2e/$EIMZA_E2E_ONLY")
+for f in "${files[@]}"; do
   if ! EIMZA_E2E_URL=$URL node --test "$f"; then
     echo "e2e: RETRY $(basename "$f") failed once; running it again" >&2
     EIMZA_E2E_URL=$URL node --test "$f" || status=1

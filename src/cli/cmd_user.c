@@ -1,0 +1,160 @@
+/* eimza — `eimza user add USERNAME --role ROLE [--province NN] [--db URL]`: a staff account
+ * (app/staff_auth.h, app_user_add). The password is read from standard input, one line (a
+ * trailing CR/LF is dropped), so it never shows in the process list or the shell history;
+ * nothing is echoed because nothing is prompted for on a pipe.
+ *
+ * Exit status: 0 added; 1 usage error or invalid input (each refused field is printed with its
+ * code and Turkish message: a bad name, an unknown role, a missing or unexpected province, a
+ * password that breaks the rules, an empty one); 2 runtime failure, including a name that is
+ * already taken (username_taken: the input is well-formed, the database's state refuses it,
+ * and a script can tell the two apart). TOTP is not set up here: the account enrols at its
+ * first login. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/staff_auth.h"
+#include "cli/cli.h"
+#include "core/reason.h"
+#include "core/validate.h"
+
+static const char user_usage[] =
+    "usage: eimza user add USERNAME --role ROLE [--province NN] [--db URL]\n"
+    "  ROLE: approver (needs --province, the plate code 1-81 or the name), operator, admin\n"
+    "  The password is read from standard input (one line).\n";
+
+/* Reads one line of at most APP_PASSWORD_MAX bytes into buf (cap > APP_PASSWORD_MAX + 2).
+ * Returns 0, 1 when the line is longer than allowed, -1 on a read error. */
+static int read_password(char *buf, size_t cap)
+{
+    if (isatty(STDIN_FILENO))
+        fputs("Parola (password): ", stderr);
+    if (!fgets(buf, (int)cap, stdin)) {
+        buf[0] = '\0';
+        return ferror(stdin) ? -1 : 0;
+    }
+    size_t n = strlen(buf);
+    bool whole = n > 0 && buf[n - 1] == '\n';
+    if (!whole && !feof(stdin))
+        return 1; /* longer than the buffer */
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    return n > APP_PASSWORD_MAX ? 1 : 0;
+}
+
+static void print_field(const char *field, const char *code)
+{
+    cli_error("user add: %s: %s: %s", field, code, core_reason_message(code, CORE_LANG_TR));
+}
+
+static int user_add(int argc, char **argv)
+{
+    const char *name = NULL, *role = NULL, *province_arg = NULL, *db = NULL;
+    char pw[APP_PASSWORD_MAX + 4];
+    struct app_staff_cfg cfg;
+    struct app_err err;
+    struct store *s = NULL;
+    int province = 0, rc;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--role")       ? &role
+                            : !strcmp(a, "--province") ? &province_arg
+                            : !strcmp(a, "--db")       ? &db
+                                                       : NULL;
+        if (slot && i + 1 < argc) {
+            *slot = argv[++i];
+        } else if (!strncmp(a, "--role=", 7)) {
+            role = a + 7;
+        } else if (!strncmp(a, "--province=", 11)) {
+            province_arg = a + 11;
+        } else if (!strncmp(a, "--db=", 5)) {
+            db = a + 5;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(user_usage, stdout);
+            return CLI_OK;
+        } else if (slot) {
+            cli_error("user add: %s needs a value", a);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("user add: unknown option '%s'", a);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        } else if (!name) {
+            name = a;
+        } else {
+            cli_error("user add: unexpected argument '%s'", a);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!name || !role) {
+        cli_error("user add: %s is required", !name ? "USERNAME" : "--role");
+        fputs(user_usage, stderr);
+        return CLI_USAGE;
+    }
+    if (province_arg) {
+        province = core_province_lookup(province_arg, strlen(province_arg));
+        if (province == 0) {
+            print_field("province", "province_unknown");
+            return CLI_USAGE;
+        }
+    }
+
+    rc = read_password(pw, sizeof pw);
+    if (rc < 0) {
+        cli_error("user add: cannot read the password from standard input");
+        return CLI_FAIL;
+    }
+    if (rc > 0 || pw[0] == '\0') {
+        print_field("password", rc > 0 ? "password_too_long" : "required");
+        rc = CLI_USAGE;
+        goto out;
+    }
+    if (app_staff_cfg_default(&cfg) < 0) {
+        cli_error("user add: libsodium could not start (out of memory?)");
+        rc = CLI_FAIL;
+        goto out;
+    }
+    if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
+        goto out;
+    if (app_user_add(s, &cfg, name, role, province, pw, "cli", (int64_t)time(NULL), &err) !=
+        APP_OK) {
+        for (size_t i = 0; i < err.nfields; i++)
+            print_field(err.fields[i].field, err.fields[i].code);
+        if (err.code && !err.nfields)
+            cli_error("user add: %s: %s", err.code, core_reason_message(err.code, CORE_LANG_TR));
+        else if (!err.code)
+            cli_error("user add: the database failed: %s", store_last_error(s));
+        rc = err.status == APP_EINVAL ? CLI_USAGE : CLI_FAIL;
+        goto out;
+    }
+    printf("eimza: user %s added (role %s", name, role);
+    if (province)
+        printf(", province %02d", province);
+    printf("); two-step verification (TOTP) is set up at the first login\n");
+    rc = CLI_OK;
+out:
+    sodium_memzero(pw, sizeof pw);
+    if (s)
+        store_close(s);
+    return rc;
+}
+
+int cli_cmd_user(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "add"))
+        return user_add(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(user_usage, stdout);
+        return CLI_OK;
+    }
+    if (argc >= 2)
+        cli_error("user: unknown subcommand '%s'", argv[1]);
+    fputs(user_usage, stderr);
+    return CLI_USAGE;
+}

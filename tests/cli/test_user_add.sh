@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# eimza — `eimza user add USERNAME --role ROLE [--province NN] [--db URL]`, the password on
+# standard input: the good paths (an approver with a plate code or a province name, an
+# operator, an admin), each invalid input refused with exit 1 naming its code and a Turkish
+# message (name, role, province needed or not allowed or unknown, each password rule, an empty
+# or missing password, usage errors), a taken name (exit 2: username_taken), a database that
+# is not migrated (exit 2), the stored Argon2id hash and the audit entry without the password,
+# and the password read from stdin really being the one that logs in (over HTTP, --dev).
+# Runs on both backends.
+source "$EIMZA_SOURCE_DIR/tests/lib.sh"
+command -v jq >/dev/null || { echo "FAIL: jq is needed (scripts/deps.txt)"; exit 1; }
+
+PW='Doğru-Parola-2025'
+DB=$(new_db) || exit 1
+source "$SRC/tests/portal_lib.sh"
+expect_status 0 "migrate" "$EIMZA" migrate --db "$DB"
+
+# add EXIT NAME PASSWORD ARGS...: `eimza user add` with the password on stdin.
+add() {
+  local want=$1 name=$2 pw=$3
+  shift 3
+  printf '%s\n' "$pw" | "$EIMZA" user add "$@" --db "$DB" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name"; else
+    fail "$name" "exit $got, wanted $want; stderr: $(head -c 600 "$T/err")"; fi
+}
+
+# ---- good paths ---------------------------------------------------------------------------------
+add 0 "an approver with a plate code" "$PW" ayse.onay --role approver --province 72
+expect_grep 'ayse.onay' "$T/out" "success is reported"
+expect_eq "approver|72|0" "$(sql "SELECT role || '|' || province || '|' || CASE WHEN totp_enabled THEN 1 ELSE 0 END FROM users WHERE username = 'ayse.onay'")" \
+  "stored: role, province, no TOTP yet"
+add 0 "an approver with a province name" "$PW" ali.onay --role approver --province Ankara
+expect_eq 6 "$(sql "SELECT province FROM users WHERE username = 'ali.onay'")" "the name is the plate code"
+add 0 "an operator (no province)" "$PW" osman --role operator
+add 0 "an admin, --db=URL and --role=ROLE spelt with '='" "$PW" yonetici --role=admin
+expect_eq "admin|0" "$(sql "SELECT role || '|' || province FROM users WHERE username = 'yonetici'")" "admin stored"
+hash=$(sql "SELECT password_hash FROM users WHERE username = 'ayse.onay'")
+case "$hash" in '$argon2id$'*) ok "the password is an Argon2id hash" ;; *) fail "Argon2id hash" "$hash" ;; esac
+expect_eq 4 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'staff.user.add' AND actor = 'cli'")" \
+  "each addition is audited"
+expect_eq 0 "$(sql "SELECT count(*) FROM audit_log WHERE detail LIKE '%Parola%' OR object LIKE '%Parola%'")" \
+  "the audit log never holds the password"
+# a password with a CR before the newline (typed on Windows) is the same password
+printf '%s\r\n' "$PW" | "$EIMZA" user add crlf.user --role operator --db "$DB" >"$T/out" 2>"$T/err" &&
+  ok "CRLF line accepted" || fail "CRLF line" "$(cat "$T/err")"
+# the last line needs no newline
+printf '%s' "$PW" | "$EIMZA" user add nonl.user --role operator --db "$DB" >"$T/out" 2>"$T/err" &&
+  ok "a password without a newline" || fail "no newline" "$(cat "$T/err")"
+
+# ---- invalid input: exit 1 with the code and its Turkish message ----------------------------------
+# bad NAME CODE FIELD PASSWORD ARGS...
+bad() {
+  local name=$1 code=$2 field=$3 pw=$4
+  shift 4
+  add 1 "$name" "$pw" "$@"
+  expect_grep "$field: $code: .*[ıİşŞğĞüÜöÖçÇ]" "$T/err" "$name: '$code' named with a Turkish message"
+}
+bad "a name with capitals and Turkish letters" username_format username "$PW" Ayşe --role operator
+bad "a name of 64 characters" username_format username "$PW" "$(printf 'a%.0s' $(seq 64))" --role operator
+bad "an unknown role" role_unknown role "$PW" kim --role boss
+bad "an approver without a province" province_required province "$PW" kim --role approver
+bad "an operator with a province" province_not_allowed province "$PW" kim --role operator --province 6
+bad "an unknown province" province_unknown province "$PW" kim --role approver --province 99
+bad "a province name nobody knows" province_unknown province "$PW" kim --role approver --province Atlantis
+bad "a short password" password_too_short password "Kisa-1" kim --role operator
+bad "a password of one class" password_one_class password "abcdefghijklmnop" kim --role operator
+bad "a repetitive password" password_repetitive password "aAaAaAaAaAaAaA11" kim --role operator
+bad "a password holding the name" password_has_username password "xx-Kimlik-Kim-2025" kim --role operator
+bad "an empty password" required password "" kim --role operator
+bad "a password longer than 1024 bytes" password_too_long password "$(head -c 1500 /dev/zero | tr '\0' 'x')Aa1" kim --role operator
+"$EIMZA" user add kim --role operator --db "$DB" </dev/null >"$T/out" 2>"$T/err"
+expect_eq 1 $? "no password at all (stdin closed)"
+expect_grep "password: required" "$T/err" "no password: 'required'"
+expect_eq 0 "$(sql "SELECT count(*) FROM users WHERE username = 'kim'")" "nothing refused was stored"
+# several problems at once: each is named
+add 1 "several problems at once" "short" "Bad Name" --role boss
+expect_grep "username: username_format" "$T/err" "several: username named"
+expect_grep "role: role_unknown" "$T/err" "several: role named"
+expect_grep "password: password_too_short" "$T/err" "several: password named"
+
+# usage errors
+expect_status 1 "user without a subcommand" "$EIMZA" user
+expect_status 1 "user: unknown subcommand" "$EIMZA" user remove x
+expect_status 1 "user add without a name" "$EIMZA" user add --role admin --db "$DB"
+expect_status 1 "user add without --role" "$EIMZA" user add kim --db "$DB"
+expect_status 1 "user add --role without a value" "$EIMZA" user add kim --role
+expect_status 1 "user add: unknown option" "$EIMZA" user add kim --role admin --colour --db "$DB"
+expect_status 1 "user add: two names" "$EIMZA" user add kim kam --role admin --db "$DB"
+expect_status 0 "user add --help" "$EIMZA" user add --help
+expect_grep 'standard input' "$T/out" "--help says where the password comes from"
+expect_status 1 "a malformed --db URL" bash -c "printf '%s\n' '$PW' | '$EIMZA' user add kim --role admin --db 'nosuch://x'"
+
+# ---- runtime failures: exit 2 ---------------------------------------------------------------------
+add 2 "a taken name" "$PW" ayse.onay --role operator
+expect_grep "username_taken: Bu kullanıcı adı kullanılıyor" "$T/err" "taken: code and Turkish message"
+expect_eq approver "$(sql "SELECT role FROM users WHERE username = 'ayse.onay'")" "the account is unchanged"
+EMPTY=$(new_db) || exit 1
+printf '%s\n' "$PW" | "$EIMZA" user add kim --role admin --db "$EMPTY" >"$T/out" 2>"$T/err"
+expect_eq 2 $? "a database that is not migrated"
+expect_grep "migrate" "$T/err" "not migrated: says to run eimza migrate"
+expect_no_grep "Parola" "$T/out" "the password is never echoed"
+expect_no_grep "Parola" "$T/err" "the password is never in a message"
+
+# ---- the password from stdin is the one that logs in ----------------------------------------------
+if ! start_server -- --dev --listen 127.0.0.1:0 --db "$DB"; then
+  fail "server starts" "$(head -c 1000 "$SERR")"
+  finish
+fi
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", password:$p}')"
+expect_eq "200 approver 6" "$CODE $(jb '.role + " " + (.province|tostring)')" "login with the password given on stdin"
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"crlf.user", password:$p}')"
+expect_code 200 "the CRLF password logs in without its CR"
+json POST /api/v1/admin/login '{"username":"ali.onay","password":"Doğru-Parola-2024"}'
+expect_error 401 staff_login_failed "another password does not"
+stop_server
+finish
