@@ -25,6 +25,7 @@
 #include "web/config.h"
 #include "web/h_admin.h"
 #include "web/h_api.h"
+#include "web/h_json.h"
 
 #define CSV_MAX (32u << 20) /* bytes of one export */
 
@@ -121,67 +122,13 @@ int web_staff_set_cookie(struct web_req *rq, const char *token, int max_age)
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static void iso8601(int64_t t, char out[24])
-{
-    struct tm tm;
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        out[0] = '\0';
-}
-
 static json_t *iso_or_null(int64_t t)
 {
     char b[24];
     if (!t)
         return json_null();
-    iso8601(t, b);
+    web_iso8601(t, b);
     return json_string(b);
-}
-
-/* The request body as a JSON object: 415 unless sent as application/json (a cross-site form
- * cannot send that without the browser asking first), 400 when it is not an object. An empty
- * body with allow_empty is an empty object. */
-static enum web_err body_object(struct web_req *rq, bool allow_empty, json_t **out)
-{
-    size_t len;
-    const char *body = web_req_body(rq, &len);
-    const char *ct = web_req_header(rq, "Content-Type");
-    *out = NULL;
-    if (allow_empty && len == 0) {
-        *out = json_object();
-        return *out ? WEB_OK : WEB_E_NOMEM;
-    }
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
-        (ct[16] && ct[16] != ';' && ct[16] != ' '))
-        return WEB_E_MEDIA_TYPE;
-    json_error_t je;
-    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-    if (!doc || !json_is_object(doc)) {
-        json_decref(doc);
-        return WEB_E_BAD_REQUEST;
-    }
-    *out = doc;
-    return WEB_OK;
-}
-
-/* A string member: its value, NULL when absent or null; another type is a field_type error. */
-static const char *member(json_t *doc, const char *key, struct app_err *err)
-{
-    json_t *v = json_object_get(doc, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v)) {
-        app_err_field(err, key, "field_type");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-static enum web_err reply_invalid(struct web_req *rq, struct app_err *err)
-{
-    err->status = APP_EINVAL;
-    err->code = "invalid_fields";
-    return web_reply_app_error(rq, err);
 }
 
 static enum web_err reply_json(struct web_req *rq, json_t *o)
@@ -350,17 +297,17 @@ enum web_err web_h_admin_login(struct web_req *rq)
     char exp[24];
     if (!s)
         return WEB_E_DB_UNAVAILABLE;
-    enum web_err rc = body_object(rq, false, &doc);
+    enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
     struct app_staff_login_req lr = {
-        .username = member(doc, "username", &err),
-        .password = member(doc, "password", &err),
-        .totp = member(doc, "totp", &err),
+        .username = web_json_member(doc, "username", &err),
+        .password = web_json_member(doc, "password", &err),
+        .totp = web_json_member(doc, "totp", &err),
     };
     if (err.nfields) {
-        rc = reply_invalid(rq, &err);
+        rc = web_reply_invalid(rq, &err);
         goto out;
     }
     if (app_staff_login(s, web_staff_cfg(), &lr, web_portal_now(rq), &out, &err) != APP_OK) {
@@ -370,7 +317,7 @@ enum web_err web_h_admin_login(struct web_req *rq)
             rc = web_reply_app_error(rq, &err);
         goto out;
     }
-    iso8601(out.expires_at, exp);
+    web_iso8601(out.expires_at, exp);
     json_t *o = json_pack(
         "{s:s, s:s, s:s, s:o, s:s}", "token", out.token, "csrf_token", out.csrf, "role", out.role,
         "province", out.province ? json_integer(out.province) : json_null(), "expires_at", exp);
@@ -419,7 +366,7 @@ static json_t *item_json(const struct app_queue_item *it, enum core_lang lang)
     char masked[CORE_TCKN_LEN + 1], since[24], cert[CORE_DATE_STRLEN + 1];
     enum core_app_state st;
     core_tckn_mask(a->tckn, masked);
-    iso8601(it->waiting_since, since);
+    web_iso8601(it->waiting_since, since);
     if (a->cert_not_after)
         core_date_format(core_date_from_unix(a->cert_not_after), cert);
     json_t *o = json_pack(
@@ -465,7 +412,7 @@ enum web_err web_h_admin_list(struct web_req *rq)
     app_err_clear(&err);
     read_filter(rq, NULL, &f, &err);
     if (err.nfields)
-        return reply_invalid(rq, &err);
+        return web_reply_invalid(rq, &err);
     struct list_ctx c = {json_array(), web_req_lang(rq), false};
     if (!c.arr)
         return WEB_E_NOMEM;
@@ -573,14 +520,14 @@ enum web_err web_h_admin_decision(struct web_req *rq)
     NEED_STAFF(rq, NULL, &ss, &who, &err);
     if (!path_id(rq, &id))
         return reply_not_found(rq);
-    enum web_err rc = body_object(rq, false, &doc);
+    enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
-    const char *decision = member(doc, "decision", &err);
-    const char *reason = member(doc, "reason", &err);
+    const char *decision = web_json_member(doc, "decision", &err);
+    const char *reason = web_json_member(doc, "reason", &err);
     if (err.nfields)
-        rc = reply_invalid(rq, &err);
+        rc = web_reply_invalid(rq, &err);
     else if (app_admin_decide(web_req_store(rq), web_portal_cfg(), &who, id, decision, reason,
                               web_portal_now(rq), &a, &err) != APP_OK)
         rc = err.code && !strcmp(err.code, "not_eligible") ? reply_not_eligible(rq, &err)
@@ -601,13 +548,13 @@ enum web_err web_h_admin_bulk_approve(struct web_req *rq)
     long approved = 0, skipped = 0;
     json_t *doc = NULL;
     NEED_STAFF(rq, NULL, &ss, &who, &err);
-    enum web_err rc = body_object(rq, true, &doc);
+    enum web_err rc = web_json_body(rq, true, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
     read_filter(rq, doc, &f, &err);
     if (err.nfields)
-        rc = reply_invalid(rq, &err);
+        rc = web_reply_invalid(rq, &err);
     else if (app_admin_bulk_approve(web_req_store(rq), web_portal_cfg(), &who, &f,
                                     web_portal_now(rq), &approved, &skipped, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
@@ -661,7 +608,7 @@ enum web_err web_h_admin_dashboard(struct web_req *rq)
     NEED_STAFF(rq, NULL, &ss, &who, &err);
     app_err_clear(&err);
     if (!query_long(rq, "province", &province, &err))
-        return reply_invalid(rq, &err);
+        return web_reply_invalid(rq, &err);
     if (app_admin_dashboard(web_req_store(rq), &who, clamp_int(province), web_portal_now(rq), &d,
                             &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -703,7 +650,7 @@ enum web_err web_h_admin_queue_csv(struct web_req *rq)
     app_err_clear(&err);
     read_filter(rq, NULL, &f, &err);
     if (err.nfields)
-        return reply_invalid(rq, &err);
+        return web_reply_invalid(rq, &err);
     struct ubuf b = UBUF_INIT(CSV_MAX);
     enum web_err rc;
     int64_t now = web_portal_now(rq);
@@ -731,7 +678,7 @@ enum web_err web_h_admin_expiring_csv(struct web_req *rq)
     query_long(rq, "province", &province, &err);
     query_long(rq, "days", &days, &err);
     if (err.nfields)
-        return reply_invalid(rq, &err);
+        return web_reply_invalid(rq, &err);
     struct ubuf b = UBUF_INIT(CSV_MAX);
     enum web_err rc;
     if (app_admin_expiring_csv(web_req_store(rq), &who, clamp_int(province), clamp_int(days),

@@ -19,60 +19,10 @@
 #include "store/store.h"
 #include "web/captcha.h"
 #include "web/h_api.h"
+#include "web/h_json.h"
 #include "web/statuscache.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
-
-static void iso8601(int64_t t, char out[24])
-{
-    struct tm tm;
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        out[0] = '\0';
-}
-
-/* The request body as a JSON object: WEB_E_MEDIA_TYPE unless it is sent as application/json
- * (a cross-site form cannot send that without the browser asking first), WEB_E_BAD_REQUEST
- * when it does not parse or is not an object. */
-static enum web_err body_object(struct web_req *rq, json_t **out)
-{
-    size_t len;
-    const char *body = web_req_body(rq, &len);
-    const char *ct = web_req_header(rq, "Content-Type");
-    *out = NULL;
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
-        (ct[16] && ct[16] != ';' && ct[16] != ' '))
-        return WEB_E_MEDIA_TYPE;
-    json_error_t je;
-    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-    if (!doc || !json_is_object(doc)) {
-        json_decref(doc);
-        return WEB_E_BAD_REQUEST;
-    }
-    *out = doc;
-    return WEB_OK;
-}
-
-/* A string member: its value, NULL when absent or null; a member of another type is noted as
- * a field_type error. */
-static const char *member(json_t *doc, const char *key, struct app_err *err)
-{
-    json_t *v = json_object_get(doc, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v)) {
-        app_err_field(err, key, "field_type");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-static enum web_err reply_invalid(struct web_req *rq, struct app_err *err)
-{
-    err->status = APP_EINVAL;
-    err->code = "invalid_fields";
-    return web_reply_app_error(rq, err);
-}
 
 /* The session for a handler; the reply when there is none. */
 #define NEED_SESSION(rq, ss, err)                                                                  \
@@ -156,21 +106,21 @@ enum web_err web_h_api_login(struct web_req *rq)
     json_t *doc = NULL;
     if (!s)
         return WEB_E_DB_UNAVAILABLE;
-    enum web_err rc = body_object(rq, &doc);
+    enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
     struct app_login_req lr = {
-        .tckn = member(doc, "tckn", &err),
-        .first_name = member(doc, "first_name", &err),
-        .last_name = member(doc, "last_name", &err),
-        .birth_place = member(doc, "birth_place", &err),
-        .birth_date = member(doc, "birth_date", &err),
-        .captcha_id = member(doc, "captcha_id", &err),
-        .captcha_answer = member(doc, "captcha_answer", &err),
+        .tckn = web_json_member(doc, "tckn", &err),
+        .first_name = web_json_member(doc, "first_name", &err),
+        .last_name = web_json_member(doc, "last_name", &err),
+        .birth_place = web_json_member(doc, "birth_place", &err),
+        .birth_date = web_json_member(doc, "birth_date", &err),
+        .captcha_id = web_json_member(doc, "captcha_id", &err),
+        .captcha_answer = web_json_member(doc, "captcha_answer", &err),
     };
     if (err.nfields) {
-        rc = reply_invalid(rq, &err);
+        rc = web_reply_invalid(rq, &err);
         goto out;
     }
     web_req_client_addr(rq, addr, sizeof addr);
@@ -241,8 +191,8 @@ static json_t *view_json(const struct app_view *v, enum core_lang lang)
         json_object_set_new(o, "confirmed", json_boolean(a->confirmed)) |
         json_object_set_new(o, "method", a->method[0] ? json_string(a->method) : json_null()) |
         json_object_set_new(o, "late", json_boolean(a->late));
-    iso8601(a->created_at, t1);
-    iso8601(a->updated_at, t2);
+    web_iso8601(a->created_at, t1);
+    web_iso8601(a->updated_at, t2);
     bad |= set_str(o, "created_at", t1) | set_str(o, "updated_at", t2);
 
     /* eligibility: an ineligible person may apply; the form says why in words */
@@ -277,7 +227,7 @@ static json_t *view_json(const struct app_view *v, enum core_lang lang)
 
     json_t *cert = json_null();
     if (v->has_cert) {
-        iso8601(v->cert_not_after, t1);
+        web_iso8601(v->cert_not_after, t1);
         cert = json_pack("{s:s, s:s}", "not_after", t1, "phase", core_phase_code(v->phase));
     }
     bad |= json_object_set_new(o, "certificate", cert);
@@ -342,7 +292,7 @@ enum web_err web_h_api_application_put(struct web_req *rq)
     char nums[APP_F__COUNT][24];
     json_t *doc = NULL;
     NEED_SESSION(rq, &ss, &err);
-    enum web_err rc = body_object(rq, &doc);
+    enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     memset(&f, 0, sizeof f);
@@ -402,15 +352,15 @@ enum web_err web_h_api_otp_verify(struct web_req *rq)
     struct app_err err;
     json_t *doc = NULL;
     NEED_SESSION(rq, &ss, &err);
-    enum web_err rc = body_object(rq, &doc);
+    enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
-    const char *code = member(doc, "code", &err);
+    const char *code = web_json_member(doc, "code", &err);
     if (err.nfields || !code) {
         if (!code && !err.nfields)
             app_err_field(&err, "code", "required");
-        rc = reply_invalid(rq, &err);
+        rc = web_reply_invalid(rq, &err);
     } else if (app_otp_verify(web_req_store(rq), web_portal_cfg(), &ss, code, web_portal_now(rq),
                               &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
@@ -445,13 +395,13 @@ enum web_err web_h_api_method(struct web_req *rq)
     struct store_application a;
     json_t *doc = NULL;
     NEED_SESSION(rq, &ss, &err);
-    enum web_err rc = body_object(rq, &doc);
+    enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
-    const char *method = member(doc, "method", &err);
+    const char *method = web_json_member(doc, "method", &err);
     if (err.nfields) {
-        rc = reply_invalid(rq, &err);
+        rc = web_reply_invalid(rq, &err);
     } else if (app_method_choose(web_req_store(rq), web_portal_cfg(), &ss, method,
                                  web_portal_now(rq), &a, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
@@ -490,7 +440,7 @@ enum web_err web_h_api_status(struct web_req *rq)
     json_t *o = json_object(), *tl = json_array();
     int bad = !o || !tl;
     for (size_t i = 0; tl && i < v.nevents; i++) {
-        iso8601(v.events[i].at, t);
+        web_iso8601(v.events[i].at, t);
         bad |= json_array_append_new(tl, json_pack("{s:s, s:s?, s:s, s:s, s:s}", "at", t, "from",
                                                    v.events[i].from[0] ? v.events[i].from : NULL,
                                                    "to", v.events[i].to, "event", v.events[i].event,

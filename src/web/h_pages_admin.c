@@ -36,15 +36,15 @@
 #include "web/h_admin.h"
 #include "web/h_api.h"
 #include "web/page.h"
+#include "web/page_csrf.h"
 #include "web/page_formdata.h"
 #include "web/svg.h"
 #include "web/web_int.h"
 
-#define TR_OFFSET        (3 * 3600) /* Europe/Istanbul: UTC+3 all year since 2016 */
-#define LOGIN_CSRF       "eimza_staff_login_csrf"
-#define LOGIN_CSRF_BYTES 16
-#define QUEUE_PAGE       50 /* rows of the queue per page */
-#define REASON_TEXT_MAX  500
+#define TR_OFFSET       (3 * 3600) /* Europe/Istanbul: UTC+3 all year since 2016 */
+#define LOGIN_CSRF      "eimza_staff_login_csrf"
+#define QUEUE_PAGE      50 /* rows of the queue per page */
+#define REASON_TEXT_MAX 500
 
 /* What every handler works with. */
 struct actx {
@@ -485,40 +485,6 @@ static const struct web_field login_fields[L_COUNT] = {
                 .autocomplete = "one-time-code", .maxlength = 6},
 };
 
-/* The login form's token: the cookie's when it has a good one, else a new one (set). */
-static int login_csrf(struct web_req *rq, char out[2 * LOGIN_CSRF_BYTES + 1])
-{
-    const char *have = web_req_cookie(rq, LOGIN_CSRF);
-    if (have && strlen(have) == 2 * LOGIN_CSRF_BYTES &&
-        strspn(have, "0123456789abcdef") == 2 * LOGIN_CSRF_BYTES) {
-        memcpy(out, have, 2 * LOGIN_CSRF_BYTES + 1);
-        return 0;
-    }
-    unsigned char r[LOGIN_CSRF_BYTES];
-    if (urand_bytes(r, sizeof r) < 0)
-        return -1;
-    for (size_t i = 0; i < sizeof r; i++)
-        snprintf(out + 2 * i, 3, "%02x", r[i]);
-    char v[160];
-    snprintf(v, sizeof v, "%s=%s; Path=/yonetim/giris; HttpOnly; SameSite=Strict; Max-Age=3600%s",
-             LOGIN_CSRF, out, web_req_tls(rq) ? "; Secure" : "");
-    return web_reply_header(rq, "Set-Cookie", v);
-}
-
-/* Equal, in time that does not depend on where they differ. */
-static bool same_token(const char *a, const char *b)
-{
-    if (!a || !b)
-        return false;
-    size_t n = strlen(a);
-    if (n == 0 || n != strlen(b))
-        return false;
-    unsigned char d = 0;
-    for (size_t i = 0; i < n; i++)
-        d |= (unsigned char)(a[i] ^ b[i]);
-    return d == 0;
-}
-
 /* The secret in groups of four for typing: "ABCD EFGH ...". */
 static void secret_groups(const char *secret, char *out, size_t cap)
 {
@@ -539,10 +505,10 @@ static enum web_err login_page(struct actx *c, struct web_field *f, const char *
 {
     struct web_page p;
     struct web_error_item items[L_COUNT + 1];
-    char csrf[2 * LOGIN_CSRF_BYTES + 1];
+    char csrf[WEB_LOGIN_CSRF_HEX + 1];
     size_t n = 0;
 
-    if (login_csrf(c->rq, csrf) < 0)
+    if (web_login_csrf(c->rq, LOGIN_CSRF, "/yonetim/giris", csrf) < 0)
         return WEB_E_INTERNAL;
     for (int i = 0; i < L_COUNT; i++)
         if (f[i].error)
@@ -625,7 +591,7 @@ static enum web_err h_login(struct web_req *rq)
     }
     if ((rc = read_form(&c)) != WEB_OK)
         goto out;
-    if (!same_token(form_get(&c, "csrf_token"), web_req_cookie(rq, LOGIN_CSRF))) {
+    if (!web_same_token(form_get(&c, "csrf_token"), web_req_cookie(rq, LOGIN_CSRF))) {
         rc = error_page(&c, 403, WEB_MSG_PP_ERR_403_TITLE,
                         core_reason_message("csrf_invalid", c.lang), WEB_MSG_NONE);
         goto out;

@@ -28,12 +28,12 @@
 #include "web/captcha.h"
 #include "web/h_api.h"
 #include "web/page.h"
+#include "web/page_csrf.h"
 #include "web/page_formdata.h"
 #include "web/web_int.h"
 
-#define TR_OFFSET        (3 * 3600) /* Europe/Istanbul: UTC+3 all year since 2016 */
-#define LOGIN_CSRF       "eimza_login_csrf"
-#define LOGIN_CSRF_BYTES 16
+#define TR_OFFSET  (3 * 3600) /* Europe/Istanbul: UTC+3 all year since 2016 */
+#define LOGIN_CSRF "eimza_login_csrf"
 
 /* What every handler works with. */
 struct pctx {
@@ -351,40 +351,6 @@ static const char *iso_date(const char *v, char out[11])
     return v;
 }
 
-/* The login form's token: the cookie's when it has a good one, else a new one (set). */
-static int login_csrf(struct web_req *rq, char out[2 * LOGIN_CSRF_BYTES + 1])
-{
-    const char *have = web_req_cookie(rq, LOGIN_CSRF);
-    if (have && strlen(have) == 2 * LOGIN_CSRF_BYTES &&
-        strspn(have, "0123456789abcdef") == 2 * LOGIN_CSRF_BYTES) {
-        memcpy(out, have, 2 * LOGIN_CSRF_BYTES + 1);
-        return 0;
-    }
-    unsigned char r[LOGIN_CSRF_BYTES];
-    if (urand_bytes(r, sizeof r) < 0)
-        return -1;
-    for (size_t i = 0; i < sizeof r; i++)
-        snprintf(out + 2 * i, 3, "%02x", r[i]);
-    char v[160];
-    snprintf(v, sizeof v, "%s=%s; Path=/giris; HttpOnly; SameSite=Strict; Max-Age=3600%s",
-             LOGIN_CSRF, out, web_req_tls(rq) ? "; Secure" : "");
-    return web_reply_header(rq, "Set-Cookie", v);
-}
-
-/* Equal, in time that does not depend on where they differ. */
-static bool same_token(const char *a, const char *b)
-{
-    if (!a || !b)
-        return false;
-    size_t n = strlen(a);
-    if (n == 0 || n != strlen(b))
-        return false;
-    unsigned char d = 0;
-    for (size_t i = 0; i < n; i++)
-        d |= (unsigned char)(a[i] ^ b[i]);
-    return d == 0;
-}
-
 /* The login page with a new captcha; extra: messages without a field; retry: a lock-out. */
 static enum web_err login_page(struct pctx *c, struct web_field *f,
                                const struct web_error_item *extra, size_t nextra, int64_t retry,
@@ -394,10 +360,10 @@ static enum web_err login_page(struct pctx *c, struct web_field *f,
     struct app_err err;
     struct web_page p;
     struct web_error_item items[L_COUNT + 4];
-    char csrf[2 * LOGIN_CSRF_BYTES + 1], url[96];
+    char csrf[WEB_LOGIN_CSRF_HEX + 1], url[96];
     enum web_err rc;
 
-    if (login_csrf(c->rq, csrf) < 0)
+    if (web_login_csrf(c->rq, LOGIN_CSRF, "/giris", csrf) < 0)
         return WEB_E_INTERNAL;
     if (app_captcha_new(c->s, web_portal_cfg(), c->now, &cap, &err) != APP_OK) {
         c->err = err;
@@ -461,7 +427,7 @@ static enum web_err h_login(struct web_req *rq)
 
     if ((rc = read_form(&c)) != WEB_OK)
         goto out;
-    if (!same_token(form_get(&c, "csrf_token"), web_req_cookie(rq, LOGIN_CSRF))) {
+    if (!web_same_token(form_get(&c, "csrf_token"), web_req_cookie(rq, LOGIN_CSRF))) {
         rc = error_page(&c, 403, WEB_MSG_PP_ERR_403_TITLE,
                         core_reason_message("csrf_invalid", c.lang), WEB_MSG_NONE, true);
         goto out;

@@ -91,7 +91,7 @@ static void person(struct core_personnel *p, int n, int province)
     assert_int_equal(core_date_from_ymd(2030, 6, 30, &p->assignment_end), 0);
     p->entitled = true;
     snprintf(p->email, sizeof p->email, "kisi%d@meb.gov.tr", n);
-    snprintf(p->mobile_phone, sizeof p->mobile_phone, "532%07d", n);
+    snprintf(p->mobile_phone, sizeof p->mobile_phone, "532%07u", (unsigned)n % 10000000u);
 }
 
 static void import(struct afx *f, const struct core_personnel *p)
@@ -109,7 +109,7 @@ static int64_t app_make(struct afx *f, const char *tckn, const char *state, cons
     struct store_application a;
     memset(&a, 0, sizeof a);
     int n = ++f->seq;
-    snprintf(a.number, sizeof a.number, "ADM%07d", n);
+    snprintf(a.number, sizeof a.number, "ADM%07u", (unsigned)n % 10000000u);
     snprintf(a.tckn, sizeof a.tckn, "%s", tckn);
     snprintf(a.state, sizeof a.state, "%s", state);
     a.confirmed = true;
