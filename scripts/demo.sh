@@ -29,6 +29,7 @@ case $demo in /*) ;; *) demo=$PWD/$demo ;; esac
 eimza=${EIMZA_BIN:-$root/build/eimza}
 tools=${EIMZA_TOOLS:-$(dirname "$eimza")}
 gen=$tools/eimza-gen
+demo_apps=$tools/demo-apps
 today=${EIMZA_DEMO_TODAY:-$(date -u +%F)}
 
 # The demo's shape: change these and the stamp below makes the next run rebuild.
@@ -72,6 +73,7 @@ applicant.txt            the demo applicant's login data (printed by scripts/dem
 trust/                   the trust anchors of the demo server: the demo CAs and Kamu SM's roots
 softhsm/                 the demo card: a SoftHSM2 token "eimza-demo" (user PIN 123456) with the
                          applicant's key and certificate; SOFTHSM2_CONF=softhsm/softhsm2.conf
+applications.txt         the applications waiting in İzmir and Ankara (number, tckn, state)
 staff accounts           onay35 (approver, İzmir), onay06 (approver, Ankara), operator, admin;
                          password $staff_password (TOTP is not asked in --dev)
 pki/openssl.cnf          the OpenSSL configuration of the demo CAs (EIMZA_PKI_DIR=pki)
@@ -103,6 +105,7 @@ create() {
   fi
   [ -x "$eimza" ] || die "no eimza binary at $eimza (run 'make build' or set EIMZA_BIN)"
   [ -x "$gen" ] || die "no eimza-gen at $gen (run 'make build' or set EIMZA_TOOLS)"
+  [ -x "$demo_apps" ] || die "no demo-apps at $demo_apps (run 'make build' or set EIMZA_TOOLS)"
   command -v openssl >/dev/null || die "the openssl command is missing"
 
   # Only ever delete a directory this script made.
@@ -160,6 +163,28 @@ operator operator
 admin admin
 STAFF
 
+  # Applications waiting in the two approvers' provinces (İzmir 35, Ankara 06): people whose
+  # certificate is in its renewal window, and people whose record makes them ineligible, so
+  # the queue shows verdicts of both kinds; a few still wait for their signed paper.
+  echo "demo: applications waiting for approval"
+  local picks
+  picks=$(awk -F'\t' 'NR == FNR { stage[$1] = $2; duty[$1] = $9; next }
+    FNR > 1 {
+      split($0, f, ";"); t = f[1]; p = f[8] + 0
+      if (p != 35 && p != 6) next
+      s = stage[t]
+      if (s == "applicant" || s == "none" || s == "") next
+      if (duty[t] == "aktif" && (s == "d20" || s == "d45" || s == "d80") && ok[p] < 5) ok[p]++
+      else if (duty[t] != "aktif" && bad[p] < 2) bad[p]++
+      else next
+      i++
+      st = (i % 4 == 0) ? "awaiting_original:wet" : (i % 4 == 1) ? "submitted:esign" : "submitted:wet"
+      print t ":" st
+    }' "$demo/certspec.tsv" "$demo/personnel.csv")
+  # shellcheck disable=SC2086 # one word per application
+  "$demo_apps" --db "$db" --today "$today" $picks >"$demo/applications.txt" ||
+    die "demo-apps failed"
+
   write_readme
   { echo "$today"; stamp_text; } >"$demo/$stamp"
   echo "demo: ready in $demo ($((SECONDS - t0)) s)"
@@ -175,6 +200,15 @@ softhsm_module() {
   return 1
 }
 
+# The processes started beside the server, stopped when the script ends however it ends.
+children=()
+stop_children() {
+  local st=$?
+  [ ${#children[@]} -eq 0 ] || kill "${children[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  return $st
+}
+
 serve() {
   create
   local tckn days ad soyad yer dogum _stage _cn _duty
@@ -187,17 +221,16 @@ serve() {
   # Beside the server: the demo OCSP responder the certificates name (AIA), and the signing
   # agent with the demo card. The demo agent reads the card's PIN from a pipe instead of
   # asking it with pinentry, so the demo runs in one terminal; a real agent asks the person.
-  local pids=()
-  trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
+  trap stop_children EXIT
   trap 'exit 130' INT TERM
   openssl ocsp -index "$demo/pki/nes/index.txt" -port "$ocsp_port" -rsigner "$demo/pki/ocsp/ocsp.pem" \
     -rkey "$demo/pki/ocsp/ocsp.key" -CA "$demo/pki/nes/nes.pem" -nmin 60 \
     >"$demo/ocsp.log" 2>&1 &
-  pids+=($!)
+  children+=($!)
   SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf "$eimza" agent --module "$module" \
     --listen "127.0.0.1:$agent_port" --origin http://127.0.0.1:8080 --pin-fd 3 \
     3< <(yes 123456) >"$demo/agent.log" 2>&1 &
-  pids+=($!)
+  children+=($!)
   cat <<EOF
 
   eimza demo — http://127.0.0.1:8080/

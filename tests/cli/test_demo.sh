@@ -134,6 +134,12 @@ expect_grep 'Label: +eimza-demo' "$T/slots" "the demo card (SoftHSM2 token eimza
 expect_eq "admin admin 0|onay06 approver 6|onay35 approver 35|operator operator 0" \
   "$(sql 'SELECT username, role, province FROM users ORDER BY username' | paste -sd'|')" \
   "staff accounts: two approvers, an operator, an admin"
+napps=$(wc -l <"$D/applications.txt")
+[ "$napps" -ge 4 ] && ok "$napps applications waiting" || fail "applications" "$(cat "$D/applications.txt")"
+expect_eq "$napps" "$(sql "SELECT count(*) FROM applications a JOIN personnel p ON p.tckn = a.tckn WHERE p.province IN (6, 35) AND a.state IN ('submitted', 'awaiting_original')")" \
+  "they wait in Ankara and İzmir, submitted or waiting for their paper"
+expect_eq 0 "$(sql "SELECT count(*) FROM applications a WHERE NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id AND e.event = 'created')")" \
+  "each with its timeline"
 
 # ---- a second create reuses the directory ---------------------------------------------------------------
 before=$(stat -c %Y "$D/pki/holders.pem")
