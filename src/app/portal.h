@@ -299,10 +299,11 @@ struct app_status_event {
 struct app_status_view {
     enum core_lang lang; /* of next, contact and the events' labels */
     struct store_application app;
-    const char *label;     /* the state's label, in lang */
-    const char *next;      /* what happens next, in lang */
-    const char *contact;   /* whom to call, in lang */
-    bool delivery_overdue; /* approved more than delivery_expected_days ago, no card yet */
+    const char *label;          /* the state's label, in lang */
+    const char *next;           /* what happens next, in lang */
+    const char *contact;        /* whom to call, in lang */
+    bool delivery_overdue;      /* approved more than delivery_expected_days ago, no card yet */
+    char rejection_reason[512]; /* rejected: the approver's reason as written; "" otherwise */
     size_t nevents;
     struct app_status_event events[APP_STATUS_EVENTS_MAX]; /* oldest first */
     /* set by app_status_by_token, for a cache of the answer (store.h, change generations):

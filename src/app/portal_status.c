@@ -215,6 +215,16 @@ static int collect(void *ctx, const struct store_app_event *ev)
     return 0;
 }
 
+/* Keeps the rejection's reason for the applicant (the decision's text, as the approver wrote
+ * or chose it). */
+static int keep_reason(void *ctx, const struct store_decision *d)
+{
+    struct app_status_view *v = ctx;
+    if (d->decision && !strcmp(d->decision, "reject") && d->reason)
+        snprintf(v->rejection_reason, sizeof v->rejection_reason, "%s", d->reason);
+    return 0;
+}
+
 enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
                                const struct store_session *ss, int64_t now, enum core_lang lang,
                                struct app_status_view *out, struct app_err *err)
@@ -233,6 +243,11 @@ enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg
     if (e != STORE_OK)
         return app__store_err(s, e, "reading the timeline", NULL, NULL, err);
 
+    if (st == CORE_APP_REJECTED) {
+        e = store_decision_get(s, out->app.id, keep_reason, out);
+        if (e != STORE_OK && e != STORE_ENOTFOUND)
+            return app__store_err(s, e, "reading the decision", NULL, NULL, err);
+    }
     out->label = core_app_state_label(st, lang);
     out->next = next_step(&out->app, st, lang);
     out->contact = T("Sorularınız için Kamu SM çağrı merkezi: 444 5 576.",

@@ -454,6 +454,9 @@ enum web_err web_h_api_status(struct web_req *rq)
                json_object_set_new(o, "late", json_boolean(v.app.late)) |
                set_str(o, "next", v.next) | set_str(o, "contact", v.contact) |
                json_object_set_new(o, "delivery_overdue", json_boolean(v.delivery_overdue)) |
+               json_object_set_new(o, "rejection_reason",
+                                   v.rejection_reason[0] ? json_string(v.rejection_reason)
+                                                         : json_null()) |
                json_object_set(o, "timeline", tl);
     }
     char *text = bad ? NULL : json_dumps(o, JSON_COMPACT);

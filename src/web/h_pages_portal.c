@@ -1291,6 +1291,15 @@ static enum web_err h_status(struct web_req *rq)
     web_page_msg(&p, WEB_MSG_STATUS_NEXT);
     web_page_raw(&p, "</h2>\n");
     text_para(&p, sv->next);
+    if (sv->rejection_reason[0]) {
+        web_page_notice_begin(&p, WEB_NOTICE_WARNING);
+        web_page_raw(&p, "<p><strong>");
+        web_page_msg(&p, WEB_MSG_PP_REJECTION_REASON);
+        web_page_raw(&p, ":</strong> <span lang=\"tr\">");
+        web_page_text(&p, sv->rejection_reason);
+        web_page_raw(&p, "</span></p>\n");
+        web_page_notice_end(&p);
+    }
     if (in_state(a, CORE_APP_CODE_VERIFIED) && !strcmp(a->method, "esign")) {
         para(&p, WEB_MSG_PP_ESIGN_NEXT);
         link_on(&p, "/imza", WEB_MSG_SIGN);

@@ -429,6 +429,8 @@ static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
     [WEB_MSG_PP_STATE_DELIVERED] = {"pp_state_delivered", "Teslim edildi", "Delivered"},
     [WEB_MSG_PP_STATE_COMPLETED] = {"pp_state_completed", "Tamamlandı", "Completed"},
     [WEB_MSG_PP_STATE_CANCELLED] = {"pp_state_cancelled", "İptal edildi", "Cancelled"},
+    [WEB_MSG_PP_REJECTION_REASON] = {"pp_rejection_reason", "Ret gerekçesi",
+                                     "Reason for rejection"},
     [WEB_MSG_SG_TITLE] = {"sg_title", "Başvuruyu e-imza ile imzalayınız",
                           "Sign the application with your e-signature"},
     [WEB_MSG_SG_LEAD] = {"sg_lead",

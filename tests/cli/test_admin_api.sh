@@ -261,6 +261,8 @@ jq -e --arg n "$NR" '[.[] | select(.channel == "email" and .to == "hasan@meb.gov
   ok "R's e-mail: rejected, the reason and what to do" || fail "R's e-mail" "$(tail -c 800 "$T/outbox.json")"
 call GET /api/v1/application/status "${BR[@]}"
 expect_eq rejected "$(jb .state)" "the applicant sees the outcome"
+[ -n "$(jb '.rejection_reason // empty')" ] && ok "and the reason for the rejection" ||
+  fail "status: rejection_reason" "$(head -c 600 "$T/b")"
 call GET /api/v1/admin/applications "${BR[@]}"
 expect_error 401 session_required "an applicant's token does not open the staff API"
 
