@@ -74,6 +74,9 @@ trust/                   the trust anchors of the demo server: the demo CAs and 
 softhsm/                 the demo card: a SoftHSM2 token "eimza-demo" (user PIN 123456) with the
                          applicant's key and certificate; SOFTHSM2_CONF=softhsm/softhsm2.conf
 applications.txt         the applications waiting in İzmir and Ankara (number, tckn, state)
+notify-scan.json         what the expiry scan queued (eimza notify run --dev)
+notify-send.json         the delivery pass through the demo SMS gateway, which refused the first
+                         SMS: see it with  eimza notify failed --db <the database>
 staff accounts           onay35 (approver, İzmir), onay06 (approver, Ankara), operator, admin;
                          password $staff_password (TOTP is not asked in --dev)
 pki/openssl.cnf          the OpenSSL configuration of the demo CAs (EIMZA_PKI_DIR=pki)
@@ -185,6 +188,31 @@ STAFF
   "$demo_apps" --db "$db" --today "$today" $picks >"$demo/applications.txt" ||
     die "demo-apps failed"
 
+  # The expiry warnings of the people in their warning windows, queued by one scan; then one
+  # delivery pass through a demo SMS gateway (the test stand-in) that refuses the first message
+  # and accepts the rest, so the operator's view of failed messages has something to show.
+  # E-mail waits in the outbox (no SMTP server in the demo).
+  echo "demo: expiry warnings and a delivery pass through a demo SMS gateway"
+  "$eimza" notify run --db "$db" --now "$today" --dev >"$demo/notify-scan.json" 2>>"$demo/.notify.log" ||
+    { cat "$demo/.notify.log" >&2; die "eimza notify run failed"; }
+  command -v node >/dev/null || die "node is needed for the demo SMS gateway (make deps)"
+  SMS_MOCK_MODES=400,200 node "$root/tests/mocks/sms-gateway.mjs" "$demo/.sms-gateway.jsonl" \
+    >"$demo/.sms-gateway.out" 2>&1 &
+  local gw=$! gport=''
+  for _ in $(seq 1 100); do
+    gport=$(sed -n 's/^port=//p' "$demo/.sms-gateway.out")
+    [ -n "$gport" ] && break
+    sleep 0.05
+  done
+  [ -n "$gport" ] || { kill "$gw" 2>/dev/null; die "the demo SMS gateway did not start"; }
+  printf 'sms_gateway_url = http://127.0.0.1:%s/send\n' "$gport" >"$demo/.sms-gateway.conf"
+  local nst=0
+  "$eimza" notify run --db "$db" --now "$today" --config "$demo/.sms-gateway.conf" \
+    >"$demo/notify-send.json" 2>>"$demo/.notify.log" || nst=$?
+  kill "$gw" 2>/dev/null
+  wait "$gw" 2>/dev/null || true
+  [ "$nst" -eq 0 ] || { cat "$demo/.notify.log" >&2; die "eimza notify run (delivery) failed"; }
+
   write_readme
   { echo "$today"; stamp_text; } >"$demo/$stamp"
   echo "demo: ready in $demo ($((SECONDS - t0)) s)"
@@ -249,6 +277,8 @@ serve() {
   Staff (http://127.0.0.1:8080/yonetim/giris), password $staff_password:
     onay35   approver, İzmir      onay06   approver, Ankara
     operator operator             admin    admin
+  Messages: the development outbox is at http://127.0.0.1:8080/dev/outbox; the one the demo
+  SMS gateway refused:  $eimza notify failed --db $(demo_db)
   The data set is in $demo (see README.txt there).
 
 EOF

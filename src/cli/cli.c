@@ -22,6 +22,9 @@ static const struct {
      "       eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)"},
     {"personnel", cli_cmd_personnel, "personnel show TCKN [--db URL]   (JSON)"},
     {"audit", cli_cmd_audit, "audit verify [--db URL]"},
+    {"notify", cli_cmd_notify,
+     "notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]   (JSON summary)\n"
+     "       eimza notify failed [--db URL]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
     {"user", cli_cmd_user,
      "user add USERNAME --role ROLE [--province NN] [--db URL]   (password on stdin)"},

@@ -17,6 +17,13 @@
  * connection. It is stopped after the web server (whose handlers queue messages) and before
  * its connection closes; a send in flight is finished, not cut. In --dev nothing is sent: the
  * outbox table is the development outbox (/dev/outbox).
+ *
+ * Notifications (cmd_notify.h): the same thread also drains the e-mail through the SMTP server
+ * (outside --dev, when smtp_url is set) and runs the expiry scan every scan_interval seconds,
+ * in --dev too (its messages then wait in the development outbox). The first scan runs before
+ * the server listens, so what it queues is in the outbox before any request can add to it.
+ * Both senders record the hand-over of each message (notify/smtp.h), so a server killed
+ * half-way never sends a message twice once the gateway may have accepted it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,15 +37,18 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_notify.h" /* notifications: the scan and the e-mail sender */
+#include "notify/smtp.h"    /* notifications: the hand-over mark */
 #include "crypto/cms_verify.h"
 #include "notify/notify.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "web/config.h"
+#include "web/h_admin.h" /* staff (h_api_admin.c) */
 #include "web/h_api.h"
 #include "web/escape.h"
 #include "web/routes.h"
 #include "web/server.h"
-#include "web/h_admin.h" /* staff (h_api_admin.c) */
 #include "web/statuscache.h"
 
 static void serve_usage(FILE *f)
@@ -112,6 +122,34 @@ static int serve_verifier(const struct web_config *cfg, struct crypto_verifier *
     return 0;
 }
 
+/* Every start is on the audit log with the settings that differ from the defaults (secrets
+ * only as "(set)"), so a change of configuration is on record with the time it took effect.
+ * 0, or -1 with a message. */
+static int serve_audit_config(struct store *st, const struct web_config *cfg, const char *file)
+{
+    struct ubuf b = UBUF_INIT(64 * 1024);
+    int rc = -1;
+    if (web_config_changes(cfg, &b) < 0) {
+        cli_error("the settings do not fit the audit entry");
+        goto out;
+    }
+    const struct store_audit_entry e = {
+        .at = (int64_t)time(NULL),
+        .actor = "serve",
+        .action = "config.start",
+        .object = file ? file : "",
+        .detail = ubuf_str(&b),
+    };
+    if (store_audit_append(st, &e) != STORE_OK) {
+        cli_error("cannot write the audit log: %s", store_last_error(st));
+        goto out;
+    }
+    rc = 0;
+out:
+    ubuf_free(&b);
+    return rc;
+}
+
 static int serve_check_dir(const char *dir)
 {
     struct stat st;
@@ -165,6 +203,10 @@ struct serve_outbox {
     struct notify_sms *gw;
     struct notify_drain_cfg dc;
     int interval;
+    /* notifications (cmd_notify.h): the scan, and e-mail outside --dev */
+    struct cli_notify *nt;
+    struct notify_handover sms_ho; /* the SMS gateway's sender, recording the hand-over */
+    int64_t next_scan;             /* when the next scan is due (Unix seconds); 0: never */
 };
 
 static void serve_outbox_log_error(struct serve_outbox *o)
@@ -178,12 +220,22 @@ static void serve_outbox_log_error(struct serve_outbox *o)
     }
 }
 
+/* notifications: the scan when it is due (errors are logged by the scan itself) */
+static void serve_notify_scan(struct serve_outbox *o)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (!o->nt || !o->next_scan || now < o->next_scan || !o->st)
+        return;
+    if (cli_notify_scan(o->nt, o->st, now, NULL) != STORE_OK)
+        serve_outbox_log_error(o);
+    o->next_scan = now + cli_notify_scan_interval(o->nt);
+}
+
 static void *serve_outbox_main(void *arg)
 {
     struct serve_outbox *o = arg;
-    const struct notify_sender snd = notify_sms_sender(o->gw);
     while (!atomic_load(&o->stop)) {
-        struct notify_drain_stats ds = {0};
+        struct notify_drain_stats ds = {0}, es = {0};
         if (!o->st) {
             char err[600], detail[300];
             if (store_open(o->db, &o->st, err, sizeof err) != STORE_OK) {
@@ -191,12 +243,23 @@ static void *serve_outbox_main(void *arg)
                 ulog(ULOG_ERROR, "outbox.db_unavailable", "detail=\"%s\"", detail);
             }
         }
-        if (o->st && notify_drain(o->st, &snd, &o->dc, &o->stop, &ds) != STORE_OK)
+        serve_notify_scan(o);
+        if (o->gw && o->st) {
+            o->sms_ho =
+                (struct notify_handover){.inner = notify_sms_sender(o->gw), .ho = {.s = o->st}};
+            const struct notify_sender snd = notify_handover_sender(&o->sms_ho);
+            if (notify_drain(o->st, &snd, &o->dc, &o->stop, &ds) != STORE_OK)
+                serve_outbox_log_error(o);
+        }
+        if (o->nt && o->st &&
+            cli_notify_drain(o->nt, "email", o->st, NULL, SERVE_OUTBOX_PER_PASS, &o->stop, &es) !=
+                STORE_OK)
             serve_outbox_log_error(o);
-        if (ds.claimed)
-            ulog(ULOG_DEBUG, "outbox.pass", "sent=%ld retried=%ld failed=%ld lost=%ld", ds.sent,
-                 ds.retried, ds.failed, ds.lost);
-        if (ds.claimed >= o->dc.max_per_pass)
+        if (ds.claimed || es.claimed)
+            ulog(ULOG_DEBUG, "outbox.pass", "sent=%ld retried=%ld failed=%ld lost=%ld",
+                 ds.sent + es.sent, ds.retried + es.retried, ds.failed + es.failed,
+                 ds.lost + es.lost);
+        if (ds.claimed >= SERVE_OUTBOX_PER_PASS || es.claimed >= SERVE_OUTBOX_PER_PASS)
             continue; /* more may be due: no pause */
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
@@ -216,6 +279,23 @@ static void *serve_outbox_main(void *arg)
 static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config *cfg)
 {
     char err[600];
+    /* notifications: the scan's settings and templates, and the SMTP sender outside --dev */
+    if (cli_notify_new(cfg, false, &o->nt, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return -1;
+    }
+    o->db = cfg->db;
+    o->interval = cfg->outbox_interval;
+    o->dc = (struct notify_drain_cfg){
+        .max_tries = cfg->outbox_max_tries,
+        .retry_base = cfg->outbox_retry_base,
+        .retry_max = cfg->outbox_retry_max,
+        .lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE,
+        .max_per_pass = SERVE_OUTBOX_PER_PASS,
+    };
+    if (!cfg->dev && !cfg->smtp_url[0])
+        ulog(ULOG_WARN, "outbox.no_smtp",
+             "detail=\"smtp_url is not set: e-mail messages wait in the outbox\"");
     if (cfg->dev) {
         if (cfg->sms_gateway_url[0])
             ulog(ULOG_INFO, "outbox.dev", "detail=\"--dev: the SMS gateway is not used\"");
@@ -237,6 +317,8 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
     };
     if (notify_sms_new(&gc, &o->gw, err, sizeof err) < 0) {
         cli_error("SMS gateway: %s", err);
+        cli_notify_free(o->nt); /* notifications */
+        o->nt = NULL;
         return -1;
     }
     o->dc = (struct notify_drain_cfg){
@@ -255,10 +337,16 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
  * Returns 0, or -1 with the reason printed (everything o held is then freed). */
 static int serve_outbox_start(struct serve_outbox *o)
 {
-    if (!o->gw)
+    bool email = o->nt && cli_notify_sends(o->nt, "email");
+    int scan = o->nt ? cli_notify_scan_interval(o->nt) : 0;
+    if (!o->gw && !email && !scan)
         return 0;
     if (cli_open_store(o->db, 0, &o->st) != CLI_OK)
         goto fail;
+    if (scan) { /* the first scan now, before anything else can queue */
+        o->next_scan = (int64_t)time(NULL);
+        serve_notify_scan(o);
+    }
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -277,8 +365,14 @@ static int serve_outbox_start(struct serve_outbox *o)
         goto fail;
     }
     o->running = true;
-    ulog(ULOG_INFO, "outbox.start", "channel=sms interval=%d max_tries=%d", o->interval,
-         o->dc.max_tries);
+    if (o->gw)
+        ulog(ULOG_INFO, "outbox.start", "channel=sms interval=%d max_tries=%d", o->interval,
+             o->dc.max_tries);
+    if (email)
+        ulog(ULOG_INFO, "outbox.start", "channel=email interval=%d max_tries=%d", o->interval,
+             o->dc.max_tries);
+    if (scan)
+        ulog(ULOG_INFO, "notify.start", "scan_interval=%d", scan);
     return 0;
 fail:
     if (o->st)
@@ -286,6 +380,8 @@ fail:
     o->st = NULL;
     notify_sms_free(o->gw);
     o->gw = NULL;
+    cli_notify_free(o->nt);
+    o->nt = NULL;
     return -1;
 }
 
@@ -309,6 +405,8 @@ static void serve_outbox_stop(struct serve_outbox *o)
     o->st = NULL;
     notify_sms_free(o->gw);
     o->gw = NULL;
+    cli_notify_free(o->nt);
+    o->nt = NULL;
 }
 
 int cli_cmd_serve(int argc, char **argv)
@@ -414,6 +512,10 @@ int cli_cmd_serve(int argc, char **argv)
         goto out;
     if (store_schema_version(st, &schema, &latest) != STORE_OK) {
         cli_error("cannot read the schema version: %s", store_last_error(st));
+        rc = CLI_FAIL;
+        goto out;
+    }
+    if (serve_audit_config(st, &cfg, config) < 0) {
         rc = CLI_FAIL;
         goto out;
     }

@@ -1235,3 +1235,100 @@ enum store_err store_remote_chain_set(struct store *s, const char *tckn, int cou
                            "remote_chain_set: a T.C. Kimlik No of 11 digits and a count >= 0");
     return s->ops->remote_chain_set(s, tckn, count, now);
 }
+
+/* ==== expiry warnings (schema 4) ============================================================ */
+
+enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int days,
+                              int64_t *after_not_after, int64_t *after_id, long limit,
+                              int (*fn)(void *ctx, const struct store_warn_row *r), void *ctx,
+                              bool *more)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn || !after_not_after || !after_id || !more || to < from || days < 0 || limit < 1 ||
+        (size_t)limit > SIZE_MAX / (2 * sizeof(int64_t)))
+        return store__fail(s, STORE_EINVAL,
+                           "warn_due: a callback, a position, from <= to, days >= 0 and a limit "
+                           ">= 1");
+    *more = false;
+    /* rows before the keyset's not_after are never wanted: the range starts there, so the
+     * backend's condition only has to settle ties on not_after by id */
+    if (*after_not_after > from)
+        from = *after_not_after;
+    if (from >= to)
+        return STORE_OK;
+    int64_t(*keys)[2] = malloc((size_t)limit * sizeof *keys);
+    if (!keys)
+        return store__fail(s, STORE_ENOMEM, "warn_due: out of memory");
+    long n = 0;
+    e = s->ops->warn_keys(s, from, to, days, *after_not_after, *after_id, limit, keys, &n);
+    if (e == STORE_OK && n > 0) {
+        e = s->ops->warn_due(s, from, to, days, *after_not_after, *after_id, keys[n - 1][0],
+                             keys[n - 1][1], fn, ctx);
+        if (e == STORE_OK) {
+            *after_not_after = keys[n - 1][0];
+            *after_id = keys[n - 1][1];
+            *more = n == limit;
+        }
+    }
+    free(keys);
+    return e;
+}
+
+enum store_err store_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (cert_id <= 0 || days < 0)
+        return store__fail(s, STORE_EINVAL, "warn_mark: a certificate id and days >= 0");
+    return s->ops->warn_mark(s, cert_id, days, now);
+}
+
+enum store_err store_remind_due(struct store *s, int64_t before, int64_t after_id, long limit,
+                                int (*fn)(void *ctx, const struct store_application *a,
+                                          const struct core_personnel *p),
+                                void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn || limit < 1)
+        return store__fail(s, STORE_EINVAL, "remind_due: a callback and a limit >= 1");
+    return s->ops->remind_due(s, before, after_id, limit, fn, ctx);
+}
+
+enum store_err store_remind_mark(struct store *s, int64_t application_id, const char *state,
+                                 int64_t now, bool *inserted)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    bool dummy;
+    if (application_id <= 0 || !state || !*state || strlen(state) > 24)
+        return store__fail(s, STORE_EINVAL, "remind_mark: an application and its state");
+    return s->ops->remind_mark(s, application_id, state, now, inserted ? inserted : &dummy);
+}
+
+enum store_err store_outbox_mark_handover(struct store *s, int64_t id, int attempt, int64_t now)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (attempt < 1)
+        return store__fail(s, STORE_EINVAL, "outbox_mark_handover: an attempt >= 1");
+    return s->ops->outbox_handover(s, id, attempt, now);
+}
+
+enum store_err store_outbox_problems(struct store *s, int64_t now,
+                                     int (*fn)(void *ctx, const struct store_outbox_problem *m),
+                                     void *ctx)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (!fn)
+        return store__fail(s, STORE_EINVAL, "outbox_problems: no callback");
+    return s->ops->outbox_problems(s, now, fn, ctx);
+}

@@ -484,4 +484,86 @@ enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *co
 /* Sets it (joins the caller's transaction). */
 enum store_err store_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now);
 
+/* ==== expiry warnings (schema version 4) ===================================================
+ * What the notification scan (notify/scan.h) reads and records: the holders whose current
+ * certificate reached a warning milestone, the applications stuck half-way, and the mark a
+ * sender leaves just before it hands a message over for good. The outbox's dedupe_key makes
+ * queueing exactly-once however many scans run at once; the marks below only make the next
+ * scan cheap (it skips what was already queued without touching the outbox). */
+
+/* ---- warnings ---------------------------------------------------------------------------- */
+/* A certificate that reached a milestone, as store_warn_due hands it over. */
+struct store_warn_row {
+    int64_t cert_id;
+    int warned_days; /* the milestone last queued for it (store_warn_mark); -1: none */
+    const struct core_certificate *c;
+    const struct core_personnel *p; /* the holder's record (a row has one) */
+};
+/* Looks at the next limit (>= 1) certificates whose not_after is in [from, to), in (not_after,
+ * id) order strictly after (*after_not_after, *after_id), and whose milestone days was not
+ * queued yet (warned_days unset or greater than days); moves the position past the last one
+ * looked at and sets *more when limit of them were looked at (more may follow). Of those it
+ * calls fn for the ones that are due: not revoked;
+ * their holder's current one (store_certificate_current's choice: a renewed holder's old
+ * certificate never comes); held by someone with a personnel record; whose holder has no
+ * application still going nor one created since the certificate's not_before (as
+ * store_expiring_unapplied); and whose warned_days is unset or greater than days. Inside a
+ * transaction on PostgreSQL the certificates handed over are locked and those another
+ * transaction holds are skipped (FOR UPDATE SKIP LOCKED), so concurrent scans share the work
+ * instead of waiting. The records live during the call only; fn must not use s. Looking first
+ * and checking after keeps a scan that finds everything already queued to the not_after index
+ * and the marks, never reading a certificate or a personnel row. */
+enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int days,
+                              int64_t *after_not_after, int64_t *after_id, long limit,
+                              int (*fn)(void *ctx, const struct store_warn_row *r), void *ctx,
+                              bool *more);
+/* Records at now that milestone days (>= 0; 0 is the expiry) was queued for the certificate:
+ * its warned_days becomes days unless it is already smaller (a milestone never moves back).
+ * STORE_ENOTFOUND when there is no such certificate. Joins the caller's transaction. */
+enum store_err store_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now);
+
+/* ---- reminders --------------------------------------------------------------------------- */
+/* Calls fn for at most limit (>= 1) applications, by id after after_id, that are in a state
+ * where they wait for the applicant (draft: the SMS code not verified; code_verified: not
+ * signed; awaiting_original: the signed paper not arrived), unchanged since before `before`,
+ * and not yet reminded of that state; p is the applicant's personnel record (NULL: none). The
+ * records live during the call only; fn must not use s. */
+enum store_err store_remind_due(struct store *s, int64_t before, int64_t after_id, long limit,
+                                int (*fn)(void *ctx, const struct store_application *a,
+                                          const struct core_personnel *p),
+                                void *ctx);
+/* Records the reminder of the application's state (once: *inserted false when it was already
+ * recorded). Joins the caller's transaction. */
+enum store_err store_remind_mark(struct store *s, int64_t application_id, const char *state,
+                                 int64_t now, bool *inserted);
+
+/* ---- hand-over and the operator's view --------------------------------------------------- */
+/* The sender of attempt `attempt` is about to hand the message over for good (SMTP: just
+ * before the end of DATA; HTTP: just before the request). From then on a claim never takes
+ * the message again by itself, even after its lease ran out: it may have been accepted, and
+ * a second copy is worse than asking the operator. The marks of store_outbox_mark_sent /
+ * _retry / _failed still apply under the same attempt (a retry clears the hand-over: the
+ * gateway refused it). STORE_ECONFLICT when the attempt no longer holds the message (its
+ * lease ran out and another sender took it: the caller must not send), STORE_ENOTFOUND when
+ * there is no such message. */
+enum store_err store_outbox_mark_handover(struct store *s, int64_t id, int attempt, int64_t now);
+
+/* A message the operator must look at. */
+struct store_outbox_problem {
+    int64_t id;
+    const char *channel, *recipient, *subject;
+    const char *dedupe_key; /* NULL: none */
+    const char *status;     /* "failed" | "unconfirmed" (handed over, then its sender stopped) */
+    const char *last_error; /* "" when none */
+    int attempts;
+    int64_t created_at;
+    int64_t handed_over_at; /* 0: never handed over */
+};
+/* Calls fn for every failed message and every unconfirmed one (handed over, still "sending",
+ * its lease over at now), oldest first. The strings live during the call only; fn must not
+ * use s. */
+enum store_err store_outbox_problems(struct store *s, int64_t now,
+                                     int (*fn)(void *ctx, const struct store_outbox_problem *m),
+                                     void *ctx);
+
 #endif

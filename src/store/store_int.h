@@ -28,6 +28,8 @@ typedef int (*store__count_fn)(void *ctx, const char *state, long count);
 typedef int (*store__expiring_fn)(void *ctx, const struct core_personnel *p,
                                   const struct core_certificate *c);
 typedef int (*store__decision_fn)(void *ctx, const struct store_decision *d);
+typedef int (*store__warn_fn)(void *ctx, const struct store_warn_row *r);
+typedef int (*store__problem_fn)(void *ctx, const struct store_outbox_problem *m);
 
 /* Every function gets a connection the backend opened. The wrappers in store.c check the
  * arguments (non-NULL, lengths) and the import state before calling, so backends only see
@@ -133,6 +135,29 @@ struct store_ops {
                                    void *ctx);
     enum store_err (*remote_chain_get)(struct store *s, const char *tckn, int *count);
     enum store_err (*remote_chain_set)(struct store *s, const char *tckn, int count, int64_t now);
+
+    /* Expiry warnings (schema 4). Each write is one statement (joins the caller's
+     * transaction). warn_keys: up to limit (not_after, id) of the certificates in [from, to)
+     * after the position (from already raised to after_not_after by store.c, so the keyset
+     * condition left is "not_after > after_not_after OR id > after_id") whose milestone days
+     * is not queued, in order; *n gets how many (keys has room for limit). warn_due: the
+     * rows of STORE__WARN_SQL over [from, to) after the position, up to (end_not_after,
+     * end_id) included. */
+    enum store_err (*warn_keys)(struct store *s, int64_t from, int64_t to, int days,
+                                int64_t after_not_after, int64_t after_id, long limit,
+                                int64_t (*keys)[2], long *n);
+    enum store_err (*warn_due)(struct store *s, int64_t from, int64_t to, int days,
+                               int64_t after_not_after, int64_t after_id, int64_t end_not_after,
+                               int64_t end_id, store__warn_fn fn, void *ctx);
+    /* an unknown certificate is STORE_ENOTFOUND (the foreign key refused it) */
+    enum store_err (*warn_mark)(struct store *s, int64_t cert_id, int days, int64_t now);
+    enum store_err (*remind_due)(struct store *s, int64_t before, int64_t after_id, long limit,
+                                 store__app_list_fn fn, void *ctx);
+    enum store_err (*remind_mark)(struct store *s, int64_t application_id, const char *state,
+                                  int64_t now, bool *inserted);
+    enum store_err (*outbox_handover)(struct store *s, int64_t id, int attempt, int64_t now);
+    enum store_err (*outbox_problems)(struct store *s, int64_t now, store__problem_fn fn,
+                                      void *ctx);
 };
 
 /* The head of every backend's connection struct (which embeds it first). */
@@ -224,6 +249,62 @@ extern const size_t store__app_ncols;
               "'cancelled') "                                                                      \
               "OR a.created_at >= c.not_before)) "                                                 \
               "ORDER BY c.not_after, c.id"
+
+/* store_warn_due, with M the placeholder mark: 1 from, 2 to, 3 days, 4 after_not_after,
+ * 5 after_id, 6 limit. Selects c.id, warned_days (-1 for none), the certificate columns (as
+ * store_expiring_unapplied) and STORE__P_COLS("p."). The milestone test comes first: on a
+ * second scan it is the one that fails, and it needs only the row the index led to, not the
+ * lookups of the two NOT EXISTS. The holder's current certificate and the applications test
+ * are those of STORE__EXPIRING_SQL. */
+#define STORE__WARN_KEYS_SQL(M)                                                                    \
+    "SELECT c.not_after, c.id FROM certificates c WHERE c.not_after >= " M "1 "                    \
+    "AND c.not_after < " M "2 AND (c.not_after > " M "4 OR c.id > " M "5) "                        \
+    "AND NOT EXISTS (SELECT 1 FROM certificate_warnings w WHERE w.certificate_id = c.id "          \
+    "AND w.days <= " M "3) ORDER BY c.not_after, c.id LIMIT " M "6"
+/* store_warn_keys (the same numbering, 6 the limit): only the not_after index (whose entries
+ * carry the id) and the marks are read. STORE__WARN_SQL gives the page's rows: 6
+ * end_not_after and 7 end_id instead of the limit. */
+#define STORE__WARN_SQL(M)                                                                         \
+    "SELECT c.id, coalesce(w.days, -1), c.fingerprint, c.tckn, c.subject_name, "                   \
+    "c.subject, c.serial, c.issuer, c.not_before, c.not_after, c.policies, "                       \
+    "c.revoked_at, " STORE__P_COLS("p.") " FROM certificates c "                                   \
+                                         "LEFT JOIN certificate_warnings w "                       \
+                                         "ON w.certificate_id = c.id "                             \
+                                         "JOIN personnel p ON p.tckn = c.tckn "                    \
+                                         "WHERE c.not_after >= " M "1 AND c.not_after < " M        \
+                                         "2 AND (c.not_after > " M "4 OR c.id > " M "5) "          \
+                                         "AND (w.days IS NULL OR w.days > " M                      \
+                                         "3) AND c.revoked_at IS NULL "                            \
+                                         "AND NOT EXISTS (SELECT 1 FROM certificates n "           \
+                                         "WHERE n.tckn = c.tckn AND n.not_before >= "              \
+                                         "c.not_before AND (n.not_before > c.not_before "          \
+                                         "OR n.not_after > c.not_after OR (n.not_after = "         \
+                                         "c.not_after AND n.id > c.id))) "                         \
+                                         "AND NOT EXISTS (SELECT 1 FROM applications a "           \
+                                         "WHERE a.tckn = c.tckn AND ((a.state <> 'rejected' "      \
+                                         "AND a.state <> 'completed' AND a.state <> "              \
+                                         "'cancelled') OR a.created_at >= c.not_before)) "         \
+                                         "AND (c.not_after < " M "6 OR (c.not_after = " M "6 "     \
+                                         "AND c.id <= " M "7)) ORDER BY c.not_after, c.id"
+/* store_remind_due (1 before, 2 after_id, 3 limit): "id", the application columns, then
+ * STORE__P_COLS("p.") of the applicant's record (NULL when none). */
+#define STORE__REMIND_SQL(M)                                                                       \
+    "SELECT x.*, " STORE__P_COLS("p.") " FROM (SELECT id, " STORE__APP_COLS                        \
+                                       " FROM applications WHERE state IN ('draft', "              \
+                                       "'code_verified', 'awaiting_original') "                    \
+                                       "AND updated_at < " M "1 AND id > " M "2 "                  \
+                                       "AND NOT EXISTS (SELECT 1 FROM application_reminders r "    \
+                                       "WHERE r.application_id = applications.id "                 \
+                                       "AND r.state = applications.state) "                        \
+                                       "ORDER BY id LIMIT " M "3) x "                              \
+                                       "LEFT JOIN personnel p ON p.tckn = x.tckn ORDER BY x.id"
+/* store_outbox_problems (1 now) */
+#define STORE__PROBLEMS_SQL(M)                                                                     \
+    "SELECT id, channel, recipient, subject, dedupe_key, "                                         \
+    "CASE WHEN status = 'failed' THEN 'failed' ELSE 'unconfirmed' END, "                           \
+    "coalesce(last_error, ''), attempts, created_at, coalesce(handed_over_at, 0) FROM outbox "     \
+    "WHERE status = 'failed' OR (status = 'sending' AND handed_over_at IS NOT NULL "               \
+    "AND next_try_at <= " M "1) ORDER BY id"
 
 /* The application statements, made from the table once per process: placeholders are "?N"
  * (SQLite) or "$N" (PostgreSQL).

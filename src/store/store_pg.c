@@ -111,6 +111,14 @@ enum pg_id {
     PG_D_GET,
     PG_RC_GET,
     PG_RC_SET,
+    /* expiry warnings (schema 4) */
+    PG_WARN_KEYS,
+    PG_WARN_DUE,
+    PG_WARN_MARK,
+    PG_REMIND_DUE,
+    PG_REMIND_MARK,
+    PG_OB_HANDOVER,
+    PG_OB_PROBLEMS,
     PG__COUNT
 };
 
@@ -200,14 +208,16 @@ static const struct {
      * re-checked against the WHERE (its next_try_at moved past now) and left out. */
     [PG_OB_CLAIM] = {4, "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
                         "next_try_at = $3 WHERE id IN (SELECT id FROM outbox WHERE channel = $1 "
-                        "AND status IN ('pending', 'sending') AND next_try_at <= $2 "
+                        "AND (status = 'pending' OR (status = 'sending' "
+                        "AND handed_over_at IS NULL)) AND next_try_at <= $2 "
                         "ORDER BY next_try_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
                         "RETURNING id, channel, recipient, subject, body, dedupe_key, status, "
                         "created_at, attempts"},
     [PG_OB_SENT] = {3, "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL "
                        "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
     [PG_OB_RETRY] = {4, "UPDATE outbox SET status = 'pending', next_try_at = $3, "
-                        "last_error = $4 WHERE id = $1 AND status = 'sending' AND attempts = $2"},
+                        "last_error = $4, handed_over_at = NULL WHERE id = $1 AND status = "
+                        "'sending' AND attempts = $2"},
     [PG_OB_FAILED] = {3, "UPDATE outbox SET status = 'failed', last_error = $3 "
                          "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
     [PG_OB_EXISTS] = {1, "SELECT count(*) FROM outbox WHERE id = $1"},
@@ -242,6 +252,20 @@ static const struct {
     [PG_RC_SET] = {3, "INSERT INTO remote_chains (tckn, count, updated_at) VALUES ($1, $2, $3) "
                       "ON CONFLICT (tckn) DO UPDATE SET count = EXCLUDED.count, "
                       "updated_at = EXCLUDED.updated_at"},
+    /* concurrent scans (several servers on one database) skip each other's rows */
+    [PG_WARN_KEYS] = {6, STORE__WARN_KEYS_SQL("$")},
+    [PG_WARN_DUE] = {7, STORE__WARN_SQL("$") " FOR UPDATE OF c SKIP LOCKED"},
+    /* an unknown certificate is refused by the foreign key (SQLSTATE 23503) */
+    [PG_WARN_MARK] = {3, "INSERT INTO certificate_warnings (certificate_id, days, at) "
+                         "VALUES ($1, $2, $3) ON CONFLICT (certificate_id) DO UPDATE "
+                         "SET days = EXCLUDED.days, at = EXCLUDED.at "
+                         "WHERE EXCLUDED.days < certificate_warnings.days"},
+    [PG_REMIND_DUE] = {3, STORE__REMIND_SQL("$")},
+    [PG_REMIND_MARK] = {3, "INSERT INTO application_reminders (application_id, state, at) "
+                           "VALUES ($1, $2, $3) ON CONFLICT (application_id, state) DO NOTHING"},
+    [PG_OB_HANDOVER] = {3, "UPDATE outbox SET handed_over_at = $3 "
+                           "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
+    [PG_OB_PROBLEMS] = {1, STORE__PROBLEMS_SQL("$")},
 };
 
 /* The import's staging table: the personnel columns without constraints, and seq (the row's
@@ -2054,6 +2078,199 @@ static enum store_err pg_remote_chain_set(struct store *s, const char *tckn, int
     return pg_command(pg_of(s), PG_RC_SET, vals, NULL, "storing a renewal chain");
 }
 
+/* ==== expiry warnings (schema 4) ============================================================ */
+
+static enum store_err pg_warn_keys(struct store *s, int64_t from, int64_t to, int days,
+                                   int64_t after_not_after, int64_t after_id, long limit,
+                                   int64_t (*keys)[2], long *n)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char f[24], t[24], d[24], ana[24], aid[24], lim[24];
+    pg_num(f, from);
+    pg_num(t, to);
+    pg_num(d, days);
+    pg_num(ana, after_not_after);
+    pg_num(aid, after_id);
+    pg_num(lim, limit);
+    const char *vals[] = {f, t, d, ana, aid, lim};
+    PGresult *r = pg_run(g, PG_WARN_KEYS, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "listing certificates due for a warning", &e);
+    if (!r)
+        return e;
+    *n = 0;
+    for (int i = 0; i < PQntuples(r) && *n < limit; i++) {
+        keys[*n][0] = cell_ll(r, i, 0);
+        keys[*n][1] = cell_ll(r, i, 1);
+        (*n)++;
+    }
+    PQclear(r);
+    return STORE_OK;
+}
+
+static enum store_err pg_warn_due(struct store *s, int64_t from, int64_t to, int days,
+                                  int64_t after_not_after, int64_t after_id, int64_t end_not_after,
+                                  int64_t end_id, store__warn_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char f[24], t[24], d[24], ana[24], aid[24], ena[24], eid[24];
+    pg_num(f, from);
+    pg_num(t, to);
+    pg_num(d, days);
+    pg_num(ana, after_not_after);
+    pg_num(aid, after_id);
+    pg_num(ena, end_not_after);
+    pg_num(eid, end_id);
+    const char *vals[] = {f, t, d, ana, aid, ena, eid};
+    PGresult *r = pg_run(g, PG_WARN_DUE, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "listing certificates due for a warning", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct core_certificate c;
+        struct core_personnel p;
+        if (pg_read_cert(r, i, 2, &c) != 0 || pg_read_personnel(r, i, 12, &p) != 0) {
+            e = store__fail(s, STORE_EIO,
+                            "a stored certificate or personnel record does not fit the record "
+                            "type");
+            break;
+        }
+        const struct store_warn_row w = {
+            .cert_id = cell_ll(r, i, 0),
+            .warned_days = (int)cell_ll(r, i, 1),
+            .c = &c,
+            .p = &p,
+        };
+        if (fn(ctx, &w) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now)
+{
+    struct pg *g = pg_of(s);
+    char id[24], d[24], at[24];
+    pg_num(id, cert_id);
+    pg_num(d, days);
+    pg_num(at, now);
+    const char *vals[] = {id, d, at};
+    enum store_err e;
+    PGresult *r =
+        pg_run(g, PG_WARN_MARK, vals, NULL, NULL, PGRES_COMMAND_OK, "recording a warning", &e);
+    if (r) {
+        PQclear(r);
+        return STORE_OK;
+    }
+    /* pg_run cleared the result; the SQLSTATE is in the recorded error text */
+    if (strstr(store_last_error(s), "SQLSTATE 23503"))
+        return store__fail(s, STORE_ENOTFOUND, "no such certificate");
+    return e;
+}
+
+static enum store_err pg_remind_due(struct store *s, int64_t before, int64_t after_id, long limit,
+                                    store__app_list_fn fn, void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char b[24], aid[24], lim[24];
+    pg_num(b, before);
+    pg_num(aid, after_id);
+    pg_num(lim, limit);
+    const char *vals[] = {b, aid, lim};
+    PGresult *r = pg_run(g, PG_REMIND_DUE, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "listing applications due for a reminder", &e);
+    if (!r)
+        return e;
+    const int pcol = 1 + (int)store__app_ncols;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_application a;
+        struct core_personnel p;
+        bool has_p = !PQgetisnull(r, i, pcol);
+        if (pg_read_app(r, i, &a) != 0 || (has_p && pg_read_personnel(r, i, pcol, &p) != 0)) {
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
+static enum store_err pg_remind_mark(struct store *s, int64_t application_id, const char *state,
+                                     int64_t now, bool *inserted)
+{
+    char id[24], at[24];
+    pg_num(id, application_id);
+    pg_num(at, now);
+    const char *vals[] = {id, state, at};
+    long n = 0;
+    enum store_err e = pg_command(pg_of(s), PG_REMIND_MARK, vals, &n, "recording a reminder");
+    if (e == STORE_OK)
+        *inserted = n > 0;
+    return e;
+}
+
+static enum store_err pg_outbox_handover(struct store *s, int64_t id, int attempt, int64_t now)
+{
+    struct pg *g = pg_of(s);
+    char sid[24], satt[24], sat[24];
+    pg_num(sid, id);
+    pg_num(satt, attempt);
+    pg_num(sat, now);
+    const char *vals[] = {sid, satt, sat};
+    long n = 0;
+    enum store_err e =
+        pg_command(g, PG_OB_HANDOVER, vals, &n, "marking an outbox message handed over");
+    if (e != STORE_OK || n > 0)
+        return e;
+    const char *v1[] = {sid};
+    PGresult *r = pg_run(g, PG_OB_EXISTS, v1, NULL, NULL, PGRES_TUPLES_OK,
+                         "looking up an outbox message", &e);
+    if (!r)
+        return e;
+    long long exists = cell_ll(r, 0, 0);
+    PQclear(r);
+    return exists ? store__fail(s, STORE_ECONFLICT,
+                                "the outbox message is no longer held by this attempt")
+                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+}
+
+static enum store_err pg_outbox_problems(struct store *s, int64_t now, store__problem_fn fn,
+                                         void *ctx)
+{
+    struct pg *g = pg_of(s);
+    enum store_err e = STORE_OK;
+    char n[24];
+    pg_num(n, now);
+    const char *vals[] = {n};
+    PGresult *r =
+        pg_run(g, PG_OB_PROBLEMS, vals, NULL, NULL, PGRES_TUPLES_OK, "listing failed messages", &e);
+    if (!r)
+        return e;
+    for (int i = 0; i < PQntuples(r); i++) {
+        const struct store_outbox_problem m = {
+            .id = cell_ll(r, i, 0),
+            .channel = PQgetvalue(r, i, 1),
+            .recipient = PQgetvalue(r, i, 2),
+            .subject = PQgetvalue(r, i, 3),
+            .dedupe_key = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4),
+            .status = PQgetvalue(r, i, 5),
+            .last_error = PQgetvalue(r, i, 6),
+            .attempts = (int)cell_ll(r, i, 7),
+            .created_at = cell_ll(r, i, 8),
+            .handed_over_at = cell_ll(r, i, 9),
+        };
+        if (fn(ctx, &m) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -2109,4 +2326,11 @@ static const struct store_ops pg_ops = {
     .decision_get = pg_decision_get,
     .remote_chain_get = pg_remote_chain_get,
     .remote_chain_set = pg_remote_chain_set,
+    .warn_keys = pg_warn_keys,
+    .warn_due = pg_warn_due,
+    .warn_mark = pg_warn_mark,
+    .remind_due = pg_remind_due,
+    .remind_mark = pg_remind_mark,
+    .outbox_handover = pg_outbox_handover,
+    .outbox_problems = pg_outbox_problems,
 };

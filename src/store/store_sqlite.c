@@ -36,7 +36,9 @@
  * 18% slower; with 32 MiB a whole `eimza import personnel` of 1M rows peaks at 48 MiB RSS. The
  * connection's own cache size comes back when the import ends. */
 #define SQ_IMPORT_CACHE_KIB 32768
-#define SQ_WAL_LIMIT        "67108864" /* truncate the WAL back to 64 MiB after a checkpoint */
+#define SQ_WAL_LIMIT        "67108864"   /* truncate the WAL back to 64 MiB after a checkpoint */
+#define SQ_SCAN_MMAP        "4294967296" /* bytes of the file the notification scan maps */
+#define SQ_SCAN_CACHE_KIB   "65536"      /* page cache of a connection that scans (KiB) */
 
 #define P_COLS                                                                                     \
     "tckn, first_name, last_name, birth_place, birth_date, institution_code, institution_name, "   \
@@ -111,6 +113,14 @@ enum sq_id {
     SQ_D_GET,
     SQ_RC_GET,
     SQ_RC_SET,
+    /* expiry warnings (schema 4) */
+    SQ_WARN_KEYS,
+    SQ_WARN_DUE,
+    SQ_WARN_MARK,
+    SQ_REMIND_DUE,
+    SQ_REMIND_MARK,
+    SQ_OB_HANDOVER,
+    SQ_OB_PROBLEMS,
     SQ__COUNT
 };
 
@@ -213,14 +223,15 @@ static const char *const sq_sql[SQ__COUNT] = {
      * what is due to the commit, so two connections never claim the same row. */
     [SQ_OB_CLAIM] = "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
                     "next_try_at = ?3 WHERE id IN (SELECT id FROM outbox WHERE channel = ?1 "
-                    "AND (status = 'pending' OR status = 'sending') AND next_try_at <= ?2 "
+                    "AND (status = 'pending' OR (status = 'sending' AND handed_over_at IS NULL)) "
+                    "AND next_try_at <= ?2 "
                     "ORDER BY next_try_at, id LIMIT ?4) "
                     "RETURNING id, channel, recipient, subject, body, dedupe_key, status, "
                     "created_at, attempts",
     [SQ_OB_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?3, last_error = NULL "
                    "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
-    [SQ_OB_RETRY] = "UPDATE outbox SET status = 'pending', next_try_at = ?3, last_error = ?4 "
-                    "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
+    [SQ_OB_RETRY] = "UPDATE outbox SET status = 'pending', next_try_at = ?3, last_error = ?4, "
+                    "handed_over_at = NULL WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
     [SQ_OB_FAILED] = "UPDATE outbox SET status = 'failed', last_error = ?3 "
                      "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
     [SQ_OB_EXISTS] = "SELECT count(*) FROM outbox WHERE id = ?1",
@@ -252,6 +263,19 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_RC_SET] = "INSERT INTO remote_chains (tckn, count, updated_at) VALUES (?1, ?2, ?3) "
                   "ON CONFLICT (tckn) DO UPDATE SET count = excluded.count, "
                   "updated_at = excluded.updated_at",
+    [SQ_WARN_KEYS] = STORE__WARN_KEYS_SQL("?"),
+    [SQ_WARN_DUE] = STORE__WARN_SQL("?"),
+    /* an unknown certificate is refused by the foreign key */
+    [SQ_WARN_MARK] = "INSERT INTO certificate_warnings (certificate_id, days, at) "
+                     "VALUES (?1, ?2, ?3) ON CONFLICT (certificate_id) DO UPDATE "
+                     "SET days = excluded.days, at = excluded.at "
+                     "WHERE excluded.days < certificate_warnings.days",
+    [SQ_REMIND_DUE] = STORE__REMIND_SQL("?"),
+    [SQ_REMIND_MARK] = "INSERT INTO application_reminders (application_id, state, at) "
+                       "VALUES (?1, ?2, ?3) ON CONFLICT (application_id, state) DO NOTHING",
+    [SQ_OB_HANDOVER] = "UPDATE outbox SET handed_over_at = ?3 "
+                       "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
+    [SQ_OB_PROBLEMS] = STORE__PROBLEMS_SQL("?"),
 };
 
 struct sq {
@@ -266,6 +290,7 @@ struct sq {
     int old_cache;           /* cache_size to restore afterwards */
     bool row_failed;         /* a row was refused: the import may only be aborted */
     enum store_err prep_err; /* why sq_get() last returned NULL */
+    bool mapped;             /* the file is memory-mapped for reading (sq_warn_due) */
 };
 
 static struct sq *sq_of(struct store *s)
@@ -2129,6 +2154,217 @@ static enum store_err sq_remote_chain_set(struct store *s, const char *tckn, int
     return sq_step_done(q, st, NULL, "storing a renewal chain");
 }
 
+/* ==== expiry warnings (schema 4) ============================================================ */
+
+static enum store_err sq_warn_keys(struct store *s, int64_t from, int64_t to, int days,
+                                   int64_t after_not_after, int64_t after_id, long limit,
+                                   int64_t (*keys)[2], long *n)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_WARN_KEYS);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    sqlite3_bind_int(st, 3, days);
+    sqlite3_bind_int64(st, 4, after_not_after);
+    sqlite3_bind_int64(st, 5, after_id);
+    sqlite3_bind_int64(st, 6, limit);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+        keys[*n][0] = sqlite3_column_int64(st, 0);
+        keys[*n][1] = sqlite3_column_int64(st, 1);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? STORE_OK
+               : sq_fail(q, rc, "listing certificates due for a warning");
+}
+
+static enum store_err sq_warn_due(struct store *s, int64_t from, int64_t to, int days,
+                                  int64_t after_not_after, int64_t after_id, int64_t end_not_after,
+                                  int64_t end_id, store__warn_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    /* The scan reads certificate and personnel rows scattered over the whole file, each once:
+     * through pread every one is a system call and a copy, a third of a 1M-row scan's time
+     * (bench/notify_scan.sh); mapped, a row read is a memory access. And a batch dirties
+     * thousands of pages (the outbox, its dedupe index, the marks): with the default 2 MiB
+     * cache they spilled into the WAL and were read back, again and again (2.5x the writes).
+     * Only this connection, from its first scan on, so the import's memory budget is not
+     * touched; the cache fills only as far as the scans need. */
+    if (!q->mapped) {
+        q->mapped = true;
+        sqlite3_exec(q->db,
+                     "PRAGMA mmap_size = " SQ_SCAN_MMAP "; PRAGMA cache_size = -" SQ_SCAN_CACHE_KIB,
+                     NULL, NULL, NULL);
+    }
+    sqlite3_stmt *st = sq_get(q, SQ_WARN_DUE);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    sqlite3_bind_int(st, 3, days);
+    sqlite3_bind_int64(st, 4, after_not_after);
+    sqlite3_bind_int64(st, 5, after_id);
+    sqlite3_bind_int64(st, 6, end_not_after);
+    sqlite3_bind_int64(st, 7, end_id);
+    int rc;
+    enum store_err e = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct core_certificate c;
+        struct core_personnel p;
+        if (sq_read_cert(st, 2, &c) != 0 || sq_read_personnel(st, 12, &p) != 0) {
+            e = store__fail(s, STORE_EIO,
+                            "a stored certificate or personnel record does not fit the record "
+                            "type");
+            break;
+        }
+        const struct store_warn_row r = {
+            .cert_id = sqlite3_column_int64(st, 0),
+            .warned_days = sqlite3_column_int(st, 1),
+            .c = &c,
+            .p = &p,
+        };
+        if (fn(ctx, &r) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, "listing certificates due for a warning");
+    return e;
+}
+
+static enum store_err sq_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_WARN_MARK);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, cert_id);
+    sqlite3_bind_int(st, 2, days);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc == SQLITE_DONE)
+        return STORE_OK;
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return store__fail(s, STORE_ENOTFOUND, "no such certificate");
+    return sq_fail(q, rc, "recording a warning");
+}
+
+static enum store_err sq_remind_due(struct store *s, int64_t before, int64_t after_id, long limit,
+                                    store__app_list_fn fn, void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_REMIND_DUE);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int64(st, 2, after_id);
+    sqlite3_bind_int64(st, 3, limit);
+    const int pcol = 1 + (int)store__app_ncols;
+    int rc;
+    enum store_err e = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_application a;
+        struct core_personnel p;
+        bool has_p = sqlite3_column_type(st, pcol) != SQLITE_NULL;
+        if (sq_read_app(st, &a) != 0 || (has_p && sq_read_personnel(st, pcol, &p) != 0)) {
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, "listing applications due for a reminder");
+    return e;
+}
+
+static enum store_err sq_remind_mark(struct store *s, int64_t application_id, const char *state,
+                                     int64_t now, bool *inserted)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_REMIND_MARK);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, application_id);
+    sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    long n = 0;
+    enum store_err e = sq_step_done(q, st, &n, "recording a reminder");
+    if (e == STORE_OK)
+        *inserted = n > 0;
+    return e;
+}
+
+static enum store_err sq_outbox_handover(struct store *s, int64_t id, int attempt, int64_t now)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OB_HANDOVER);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, attempt);
+    sqlite3_bind_int64(st, 3, now);
+    long changed = 0;
+    enum store_err e = sq_step_done(q, st, &changed, "marking an outbox message handed over");
+    if (e != STORE_OK || changed > 0)
+        return e;
+    long exists = 0;
+    if (!(st = sq_get(q, SQ_OB_EXISTS)))
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        exists = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(q, rc, "looking up an outbox message");
+    return exists ? store__fail(s, STORE_ECONFLICT,
+                                "the outbox message is no longer held by this attempt")
+                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+}
+
+static enum store_err sq_outbox_problems(struct store *s, int64_t now, store__problem_fn fn,
+                                         void *ctx)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OB_PROBLEMS);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, now);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const struct store_outbox_problem m = {
+            .id = sqlite3_column_int64(st, 0),
+            .channel = col_str(st, 1),
+            .recipient = col_str(st, 2),
+            .subject = col_str(st, 3),
+            .dedupe_key = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : col_str(st, 4),
+            .status = col_str(st, 5),
+            .last_error = col_str(st, 6),
+            .attempts = sqlite3_column_int(st, 7),
+            .created_at = sqlite3_column_int64(st, 8),
+            .handed_over_at = sqlite3_column_int64(st, 9),
+        };
+        if (fn(ctx, &m) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
+                                                 : sq_fail(q, rc, "listing failed messages");
+}
+
 static const struct store_ops sq_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2186,4 +2422,11 @@ static const struct store_ops sq_ops = {
     .decision_get = sq_decision_get,
     .remote_chain_get = sq_remote_chain_get,
     .remote_chain_set = sq_remote_chain_set,
+    .warn_keys = sq_warn_keys,
+    .warn_due = sq_warn_due,
+    .warn_mark = sq_warn_mark,
+    .remind_due = sq_remind_due,
+    .remind_mark = sq_remind_mark,
+    .outbox_handover = sq_outbox_handover,
+    .outbox_problems = sq_outbox_problems,
 };

@@ -20,7 +20,9 @@
 #include "app/portal.h"
 #include "core/rules.h"
 #include "core/trtext.h"
+#include "util/buf.h"
 #include "util/log.h"
+#include "web/escape.h"
 
 enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_ORIGIN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
 
@@ -165,6 +167,47 @@ static const struct web_cfg_option {
      sizeof(((struct web_config *)0)->card_readers), 0, 0,
      "Mini Kart Okuyucu,Masaüstü Kart Okuyucu",
      "card reader models offered on the form besides none, comma-separated"},
+    /* ---- notifications (cli/cmd_notify.c): e-mail over SMTP outside --dev, the expiry scan,
+     * reminders and the approvers' digest (docs/CONFIGURATION.md, "Notifications") */
+    {"smtp_url", CFG_STRING, offsetof(struct web_config, smtp_url),
+     sizeof(((struct web_config *)0)->smtp_url), 0, 0, "",
+     "SMTP server for e-mail: smtp://HOST[:PORT] or smtps://HOST[:PORT]; none: e-mail waits"},
+    {"smtp_user", CFG_STRING, offsetof(struct web_config, smtp_user),
+     sizeof(((struct web_config *)0)->smtp_user), 0, 0, "", "SMTP user (AUTH when set)"},
+    {"smtp_password", CFG_STRING, offsetof(struct web_config, smtp_password),
+     sizeof(((struct web_config *)0)->smtp_password), 0, 0, "", "SMTP password"},
+    {"smtp_from", CFG_STRING, offsetof(struct web_config, smtp_from),
+     sizeof(((struct web_config *)0)->smtp_from), 0, 0, "eimza@localhost",
+     "the sender's e-mail address (envelope and From:)"},
+    {"smtp_starttls", CFG_BOOL, offsetof(struct web_config, smtp_starttls), sizeof(bool), 0, 0,
+     "false", "require STARTTLS on smtp:// (the message never travels in clear)"},
+    {"smtp_ca_file", CFG_STRING, offsetof(struct web_config, smtp_ca_file),
+     sizeof(((struct web_config *)0)->smtp_ca_file), 0, 0, "",
+     "PEM file of CAs the SMTP server's certificate is checked with (none: the system's)"},
+    {"smtp_timeout", CFG_INT, offsetof(struct web_config, smtp_timeout), sizeof(int), 1, 300, "30",
+     "seconds one SMTP exchange may take"},
+    {"scan_interval", CFG_INT, offsetof(struct web_config, scan_interval), sizeof(int), 0, 86400,
+     "3600", "seconds between two expiry scans in serve (one at start-up); 0: no scan in serve"},
+    {"warn_days", CFG_STRING, offsetof(struct web_config, warn_days),
+     sizeof(((struct web_config *)0)->warn_days), 0, 0, "90,60,30",
+     "warning milestones: days before expiry, descending, comma-separated (empty: none)"},
+    {"notify_expired_days", CFG_INT, offsetof(struct web_config, notify_expired_days), sizeof(int),
+     0, 3650, "30",
+     "days after expiry the expiry message may still go (a later scan stays silent); 0: never"},
+    {"reminder_days", CFG_INT, offsetof(struct web_config, reminder_days), sizeof(int), 0, 365, "3",
+     "days an application waits for its applicant before it gets a reminder; 0: never"},
+    {"portal_url", CFG_STRING, offsetof(struct web_config, portal_url),
+     sizeof(((struct web_config *)0)->portal_url), 0, 0, "http://127.0.0.1:8080/",
+     "the portal's address as people reach it: the link in every message"},
+    {"templates_dir", CFG_STRING, offsetof(struct web_config, templates_dir),
+     sizeof(((struct web_config *)0)->templates_dir), 0, 0, "",
+     "folder with tr/ and en/ message templates over the built-in ones (none: built-in)"},
+    {"notify_language", CFG_STRING, offsetof(struct web_config, notify_language),
+     sizeof(((struct web_config *)0)->notify_language), 0, 0, "tr",
+     "language of the messages: tr or en"},
+    {"digest_to", CFG_STRING, offsetof(struct web_config, digest_to),
+     sizeof(((struct web_config *)0)->digest_to), 0, 0, "",
+     "where each province's daily digest for approvers goes: NN=address, comma-separated"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
@@ -565,4 +608,54 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
         p = next;
     }
     return 0;
+}
+
+/* Whether a setting holds a secret (never written anywhere, not even to the audit log). */
+static bool web_cfg_secret(const char *name)
+{
+    return strstr(name, "password") || strstr(name, "token");
+}
+
+int web_config_changes(const struct web_config *c, struct ubuf *out)
+{
+    static const char *const levels[] = {"debug", "info", "warn", "error"};
+    struct web_config d;
+    if (web_config_defaults(&d) < 0)
+        return -1;
+    int bad = ubuf_putc(out, '{');
+    bool first = true;
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++) {
+        const struct web_cfg_option *o = &web_config_table[i];
+        const char *now = (const char *)c + o->offset, *def = (const char *)&d + o->offset;
+        bool text = o->type == CFG_STRING || o->type == CFG_LISTEN || o->type == CFG_ORIGIN;
+        if (text ? strcmp(now, def) == 0 : memcmp(now, def, o->size) == 0)
+            continue;
+        char v[64];
+        const char *value = v;
+        if (web_cfg_secret(o->name)) {
+            value = "(set)";
+        } else if (text) {
+            value = now;
+        } else if (o->type == CFG_BOOL) {
+            bool b;
+            memcpy(&b, now, sizeof b);
+            value = b ? "true" : "false";
+        } else if (o->type == CFG_SIZE) {
+            size_t z;
+            memcpy(&z, now, sizeof z);
+            snprintf(v, sizeof v, "%zu", z);
+        } else {
+            int n;
+            memcpy(&n, now, sizeof n);
+            if (o->type == CFG_LEVEL && n >= 0 && n < 4)
+                value = levels[n];
+            else
+                snprintf(v, sizeof v, "%d", n);
+        }
+        bad |= (first ? 0 : ubuf_putc(out, ',')) | web_json_string_str(out, o->name) |
+               ubuf_putc(out, ':') | web_json_string_str(out, value);
+        first = false;
+    }
+    bad |= ubuf_putc(out, '}');
+    return bad ? -1 : 0;
 }

@@ -63,6 +63,22 @@ struct web_config {
     int login_max_per_tckn;     /* failed logins per 15 minutes for one person */
     int remote_renewal_limit;   /* signature-only renewals in a row before an in-person check */
     char card_readers[512];     /* reader models offered besides "none", comma-separated */
+    /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
+    char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
+    char smtp_user[256];      /* AUTH when set */
+    char smtp_password[256];  /* a secret: never logged */
+    char smtp_from[256];      /* the sender's address */
+    bool smtp_starttls;       /* require STARTTLS on smtp:// */
+    char smtp_ca_file[1024];  /* CAs to verify the SMTP server with; "" = the system's */
+    int smtp_timeout;         /* seconds for one SMTP exchange */
+    int scan_interval;        /* seconds between two expiry scans in serve; 0 = none */
+    char warn_days[64];       /* warning milestones, days before expiry, descending */
+    int notify_expired_days;  /* the expiry message goes at most this long after expiry */
+    int reminder_days;        /* days a stuck application waits before its reminder; 0: none */
+    char portal_url[512];     /* the link in messages */
+    char templates_dir[1024]; /* message templates over the built-in ones; "" = built-in */
+    char notify_language[8];  /* tr | en */
+    char digest_to[2048];     /* NN=address,...: where each province's daily digest goes */
 };
 
 /* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not
@@ -96,5 +112,12 @@ bool web_addr_is_loopback(const struct sockaddr *sa);
 
 /* Writes one line per setting (name, type, bounds, default, meaning) to f, for `--help`. */
 void web_config_print_help(FILE *f);
+
+struct ubuf;
+/* The settings of c that differ from their defaults, as a JSON object {"key":"value",...} in
+ * the table's order, appended to out; secrets (passwords, tokens) appear as "(set)". For the
+ * audit entry a server writes when it starts, so that every change of configuration is on
+ * record. Returns 0, or -1 when out is full. */
+int web_config_changes(const struct web_config *c, struct ubuf *out);
 
 #endif

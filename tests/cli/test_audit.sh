@@ -94,4 +94,22 @@ IFS='|' read -r at actor action object prev detail hash < <(sql "$DB2" \
 expect_eq "$hash" "$(entry_hash 2 "$prev" "$at" "$actor" "$action" "$object" "$detail")" \
   "the shell's hash of an entry equals eimza's"
 
+# ---- a server's start is on the log with its settings (a secret only as "(set)") ------------
+DB=$(chain_db) || { fail "set-up" "could not make the database"; finish; }
+printf 'status_cache_ms = 500\nsms_gateway_url = http://127.0.0.1:9/sms\nsms_gateway_user = eimza\nsms_gateway_password = Gizli-Parola-77\n' \
+  >"$T/c.conf"
+"$EIMZA" serve --config "$T/c.conf" --listen 127.0.0.1:0 --db "$DB" >"$T/s.out" 2>"$T/s.err" &
+spid=$!
+for _ in $(seq 1 200); do grep -q '^eimza: serving on' "$T/s.out" && break; sleep 0.05; done
+kill -TERM "$spid"
+wait "$spid"
+expect_eq 0 $? "the server started and stopped"
+sql "$DB" "SELECT actor || ' ' || object || ' ' || detail FROM audit_log WHERE action = 'config.start'" >"$T/cfg"
+expect_grep "^serve $T/c.conf \\{.*\"status_cache_ms\":\"500\"" "$T/cfg" "config.start: the file and a changed setting"
+expect_grep '"sms_gateway_password":"\(set\)"' "$T/cfg" "config.start: a secret only as (set)"
+expect_no_grep 'Gizli-Parola' "$T/cfg" "config.start: never the secret itself"
+expect_no_grep '"threads"' "$T/cfg" "config.start: settings left at their defaults are not listed"
+expect_status 0 "the chain with the start entry is intact" "$EIMZA" audit verify --db "$DB"
+expect_grep '^audit: 5 entries' "$T/out" "five entries: four imports and the start"
+
 finish

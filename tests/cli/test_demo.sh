@@ -140,6 +140,13 @@ expect_eq "$napps" "$(sql "SELECT count(*) FROM applications a JOIN personnel p 
   "they wait in Ankara and İzmir, submitted or waiting for their paper"
 expect_eq 0 "$(sql "SELECT count(*) FROM applications a WHERE NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id AND e.event = 'created')")" \
   "each with its timeline"
+expect_grep '"queued":\{"expiry_90":[0-9]+' "$D/notify-scan.json" "the expiry scan queued the warnings"
+[ "$(sql "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'warn:%'")" -ge 10 ] &&
+  ok "warnings wait in the development outbox" || fail "warnings in the outbox"
+"$EIMZA" notify failed --db "$DB" >"$T/failed.json" 2>"$T/failed.err"
+[ "$(jq '[.[] | select(.status == "failed")] | length' "$T/failed.json" 2>/dev/null)" = 1 ] &&
+  ok "one SMS the demo gateway refused, in the operator's view of failed messages" ||
+  fail "notify failed" "$(head -c 600 "$T/failed.json" "$T/failed.err")"
 
 # ---- a second create reuses the directory ---------------------------------------------------------------
 before=$(stat -c %Y "$D/pki/holders.pem")

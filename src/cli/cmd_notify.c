@@ -1,0 +1,444 @@
+/* eimza — `eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]` and
+ * `eimza notify failed [--db URL]`, and the notification service serve shares (cmd_notify.h).
+ *
+ * `notify run` is one scan pass (notify/scan.h) and one drain pass of each channel that has a
+ * sender, then one line of JSON on stdout:
+ *   {"now":"2025-03-01T00:00:00Z","queued":{"expiry_90":N,"expiry_60":N,"expiry_30":N,
+ *    "expired":N,"reminders":N,"digests":N},"sent":{"sms":N,"email":N},"retried":N,"failed":N}
+ * (one "expiry_D" per configured milestone; counts are messages: an e-mail and an SMS are
+ * two). --now fixes the scan's clock at 00:00 UTC of that day, so a run is reproducible; the
+ * drain's clock then starts there too and runs on in real time (leases and back-off need a
+ * moving clock). With --dev nothing is sent: the outbox is the development outbox, as in
+ * `serve --dev`. Settings come from the defaults and the --config file (serve's format and
+ * keys), --db and --dev over them.
+ *
+ * `notify failed` lists the messages the operator must look at (store_outbox_problems): failed
+ * for good, or unconfirmed (handed over, then the sender stopped before the answer was
+ * recorded). Recipients are masked.
+ */
+#include "cli/cmd_notify.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/date.h"
+#include "core/personnel.h"
+#include "core/validate.h"
+#include "notify/smtp.h"
+#include "notify/templates.h"
+#include "util/log.h"
+#include "web/config.h"
+
+#define NOTIFY_LEASE_EXTRA 60      /* seconds a claim is held beyond the sender's timeout */
+#define NOTIFY_BATCH       10000   /* certificates or applications per scan transaction */
+#define NOTIFY_RUN_MAX     1000000 /* messages one `notify run` drain pass handles at most */
+
+struct cli_notify {
+    struct notify_scan_cfg scan;
+    struct notify_templates *tpl;
+    struct notify_digest_to digest[NOTIFY_DIGEST_MAX];
+    char portal_url[512];
+    char lang[8];
+    int scan_interval;
+    struct notify_drain_cfg dc; /* without lease and clock: set per channel */
+    struct notify_smtp *smtp;   /* NULL: e-mail is not sent */
+    int smtp_timeout;
+    struct notify_handover_ctx smtp_ho;
+    struct notify_sms *sms; /* NULL: SMS is not sent (here) */
+    int sms_timeout;
+    struct notify_handover sms_ho;
+};
+
+/* "90,60,30" into the rules' milestones. */
+static int parse_warn_days(const char *spec, struct core_rules *r, char *err, size_t errlen)
+{
+    r->warn_count = 0;
+    for (const char *p = spec; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 3650 || r->warn_count >= CORE_MAX_WARNINGS) {
+            snprintf(err, errlen, "warn_days: '%s' is not a list of at most %d day counts", spec,
+                     CORE_MAX_WARNINGS);
+            return -1;
+        }
+        r->warn_days[r->warn_count++] = (int)v;
+        p = end;
+        while (*p == ' ')
+            p++;
+        if (*p && *p != ',') {
+            snprintf(err, errlen, "warn_days: '%s' is not a comma-separated list", spec);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void cli_notify_free(struct cli_notify *n)
+{
+    if (!n)
+        return;
+    notify_templates_free(n->tpl);
+    notify_smtp_free(n->smtp);
+    notify_sms_free(n->sms);
+    free(n);
+}
+
+int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out, char *err,
+                   size_t errlen)
+{
+    struct cli_notify *n = calloc(1, sizeof *n);
+    *out = NULL;
+    if (!n) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    struct core_rules *r = &n->scan.rules;
+    core_rules_default(r);
+    r->window_open_days = cfg->renewal_window_days;
+    r->deadline_days = cfg->renewal_deadline_days;
+    if (parse_warn_days(cfg->warn_days, r, err, errlen) < 0)
+        goto fail;
+    const char *why = core_rules_check(r);
+    if (why) {
+        snprintf(err, errlen, "warn_days / renewal_*_days do not fit together (%s)", why);
+        goto fail;
+    }
+    if (strncmp(cfg->portal_url, "http://", 7) && strncmp(cfg->portal_url, "https://", 8)) {
+        snprintf(err, errlen, "portal_url must start with http:// or https://");
+        goto fail;
+    }
+    snprintf(n->portal_url, sizeof n->portal_url, "%s", cfg->portal_url);
+    snprintf(n->lang, sizeof n->lang, "%s", cfg->notify_language);
+    if (notify_templates_load(cfg->templates_dir, n->lang, &n->tpl, err, errlen) < 0)
+        goto fail;
+    if (notify_digest_parse(cfg->digest_to, n->digest, &n->scan.ndigest, err, errlen) < 0)
+        goto fail;
+    n->scan.digest_to = n->digest;
+    n->scan.expired_days = cfg->notify_expired_days;
+    n->scan.reminder_days = cfg->reminder_days;
+    n->scan.portal_url = n->portal_url;
+    n->scan.lang = n->lang;
+    n->scan.tpl = n->tpl;
+    n->scan.batch = NOTIFY_BATCH;
+    n->scan_interval = cfg->scan_interval;
+    n->dc = (struct notify_drain_cfg){
+        .max_tries = cfg->outbox_max_tries,
+        .retry_base = cfg->outbox_retry_base,
+        .retry_max = cfg->outbox_retry_max,
+    };
+    if (!cfg->dev && cfg->smtp_url[0]) {
+        const struct notify_smtp_cfg sc = {
+            .url = cfg->smtp_url,
+            .user = cfg->smtp_user,
+            .password = cfg->smtp_password,
+            .from = cfg->smtp_from,
+            .starttls = cfg->smtp_starttls,
+            .ca_file = cfg->smtp_ca_file,
+            .timeout_seconds = cfg->smtp_timeout,
+        };
+        char e2[400];
+        if (notify_smtp_new(&sc, &n->smtp, e2, sizeof e2) < 0) {
+            snprintf(err, errlen, "SMTP: %s", e2);
+            goto fail;
+        }
+        n->smtp_timeout = cfg->smtp_timeout;
+    }
+    if (sms && !cfg->dev && cfg->sms_gateway_url[0]) {
+        const struct notify_sms_cfg gc = {
+            .url = cfg->sms_gateway_url,
+            .user = cfg->sms_gateway_user,
+            .password = cfg->sms_gateway_password,
+            .token = cfg->sms_gateway_token,
+            .body = cfg->sms_gateway_body,
+            .content_type = cfg->sms_gateway_content_type,
+            .timeout_seconds = cfg->sms_gateway_timeout,
+        };
+        char e2[400];
+        if (notify_sms_new(&gc, &n->sms, e2, sizeof e2) < 0) {
+            snprintf(err, errlen, "SMS gateway: %s", e2);
+            goto fail;
+        }
+        n->sms_timeout = cfg->sms_gateway_timeout;
+    }
+    *out = n;
+    return 0;
+fail:
+    cli_notify_free(n);
+    return -1;
+}
+
+int cli_notify_scan_interval(const struct cli_notify *n)
+{
+    return n->scan_interval;
+}
+
+enum store_err cli_notify_scan(struct cli_notify *n, struct store *s, int64_t now,
+                               struct notify_scan_stats *st)
+{
+    return notify_scan(s, &n->scan, now, st);
+}
+
+bool cli_notify_sends(const struct cli_notify *n, const char *channel)
+{
+    return !strcmp(channel, "email") ? n->smtp != NULL : !strcmp(channel, "sms") && n->sms;
+}
+
+enum store_err cli_notify_drain(struct cli_notify *n, const char *channel, struct store *s,
+                                int64_t (*clock)(void), long max_per_pass, const atomic_bool *stop,
+                                struct notify_drain_stats *ds)
+{
+    struct notify_drain_cfg dc = n->dc;
+    struct notify_sender snd;
+    memset(ds, 0, sizeof *ds);
+    dc.now = clock;
+    dc.max_per_pass = max_per_pass;
+    if (!strcmp(channel, "email") && n->smtp) {
+        n->smtp_ho = (struct notify_handover_ctx){.s = s, .now = clock};
+        snd = notify_smtp_sender(n->smtp, &n->smtp_ho);
+        dc.lease_seconds = n->smtp_timeout + NOTIFY_LEASE_EXTRA;
+    } else if (!strcmp(channel, "sms") && n->sms) {
+        n->sms_ho = (struct notify_handover){.inner = notify_sms_sender(n->sms),
+                                             .ho = {.s = s, .now = clock}};
+        snd = notify_handover_sender(&n->sms_ho);
+        dc.lease_seconds = n->sms_timeout + NOTIFY_LEASE_EXTRA;
+    } else {
+        return STORE_OK;
+    }
+    return notify_drain(s, &snd, &dc, stop, ds);
+}
+
+/* ---- `eimza notify run` ------------------------------------------------------------------ */
+
+static const char notify_usage[] =
+    "usage: eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]\n"
+    "       eimza notify failed [--db URL]\n"
+    "\n"
+    "run: one pass of the expiry scan and of the outbox; prints a JSON summary of what it\n"
+    "queued and sent. failed: the messages that failed for good or are unconfirmed (JSON).\n";
+
+/* The drain's clock under --now: the given day's start, moving on with real time. */
+static int64_t run_base, run_started;
+
+static int64_t run_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return run_base + ((int64_t)ts.tv_sec - run_started);
+}
+
+static void iso_time(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm))
+        memset(&tm, 0, sizeof tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void print_summary(int64_t now, const struct cli_notify *n,
+                          const struct notify_scan_stats *ss, const struct notify_drain_stats *sms,
+                          const struct notify_drain_stats *email)
+{
+    char t[32];
+    iso_time(now, t);
+    printf("{\"now\":\"%s\",\"queued\":{", t);
+    for (int i = 0; i < n->scan.rules.warn_count; i++)
+        printf("\"expiry_%d\":%ld,", n->scan.rules.warn_days[i], ss->warned[i]);
+    printf("\"expired\":%ld,\"reminders\":%ld,\"digests\":%ld},", ss->expired, ss->reminders,
+           ss->digests);
+    printf("\"sent\":{\"sms\":%ld,\"email\":%ld},\"retried\":%ld,\"failed\":%ld}\n", sms->sent,
+           email->sent, sms->retried + email->retried, sms->failed + email->failed);
+    fflush(stdout);
+}
+
+static int notify_run(int argc, char **argv)
+{
+    const char *db = NULL, *now_arg = NULL, *config = NULL;
+    bool dev = false;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+            db = v;
+        else if ((v = cli_optarg(argc, argv, &i, "--now", &missing)))
+            now_arg = v;
+        else if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
+            config = v;
+        else if (!missing && !strcmp(argv[i], "--dev"))
+            dev = true;
+        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+            fputs(notify_usage, stdout);
+            return CLI_OK;
+        } else {
+            if (missing)
+                cli_error("notify run: %s needs a value", argv[i]);
+            else
+                cli_error("notify run: unknown argument '%s'", argv[i]);
+            fputs(notify_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    int64_t now = (int64_t)time(NULL);
+    if (now_arg) {
+        int32_t day;
+        if (strlen(now_arg) != 10 || core_date_parse(now_arg, 10, &day) < 0 || now_arg[4] != '-') {
+            cli_error("notify run: --now wants a date as YYYY-MM-DD, not '%s'", now_arg);
+            return CLI_USAGE;
+        }
+        now = core_date_to_unix(day);
+    }
+    struct web_config cfg;
+    char err[1600];
+    if (web_config_defaults(&cfg) < 0) {
+        cli_error("notify run: the built-in defaults are invalid (a bug)");
+        return CLI_FAIL;
+    }
+    if (config && web_config_load_file(&cfg, config, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return CLI_USAGE;
+    }
+    if ((db && web_config_set(&cfg, "db", db, err, sizeof err) < 0) ||
+        (dev && web_config_set(&cfg, "dev", "true", err, sizeof err) < 0)) {
+        cli_error("notify run: %s", err);
+        return CLI_USAGE;
+    }
+    ulog_set_level((enum ulog_level)cfg.log_level);
+
+    struct cli_notify *n = NULL;
+    struct store *s = NULL;
+    int rc;
+    if (cli_notify_new(&cfg, true, &n, err, sizeof err) < 0) {
+        cli_error("notify run: %s", err);
+        return CLI_USAGE;
+    }
+    if ((rc = cli_open_store(cfg.db, 0, &s)) != CLI_OK)
+        goto out;
+    struct notify_scan_stats ss = {0};
+    struct notify_drain_stats sms = {0}, email = {0};
+    enum store_err e = cli_notify_scan(n, s, now, &ss);
+    if (e != STORE_OK) {
+        cli_error("notify run: the scan failed: %s", store_last_error(s));
+        rc = CLI_FAIL;
+        goto out;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    run_base = now_arg ? now : (int64_t)time(NULL);
+    run_started = (int64_t)ts.tv_sec;
+    if (!cfg.dev) {
+        e = cli_notify_drain(n, "sms", s, run_clock, NOTIFY_RUN_MAX, NULL, &sms);
+        if (e == STORE_OK)
+            e = cli_notify_drain(n, "email", s, run_clock, NOTIFY_RUN_MAX, NULL, &email);
+    }
+    print_summary(now, n, &ss, &sms, &email);
+    if (e != STORE_OK) {
+        cli_error("notify run: delivering the outbox failed: %s", store_last_error(s));
+        rc = CLI_FAIL;
+        goto out;
+    }
+    rc = CLI_OK;
+out:
+    if (s)
+        store_close(s);
+    cli_notify_free(n);
+    return rc;
+}
+
+/* ---- `eimza notify failed` --------------------------------------------------------------- */
+
+struct problems {
+    json_t *list;
+    bool nomem;
+};
+
+static json_t *time_or_null(int64_t t)
+{
+    char s[32];
+    if (t <= 0)
+        return json_null();
+    iso_time(t, s);
+    return json_string(s);
+}
+
+static int add_problem(void *ctx, const struct store_outbox_problem *m)
+{
+    struct problems *p = ctx;
+    char to[CORE_EMAIL_MAX + 4];
+    if (!strcmp(m->channel, "sms")) {
+        char ph[CORE_PHONE_LEN + 1];
+        core_phone_mask(m->recipient, ph);
+        snprintf(to, sizeof to, "%s", ph);
+    } else {
+        core_email_mask(m->recipient, to, sizeof to);
+    }
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s, s:s, s:i, s:o, s:o}", "id",
+                          (json_int_t)m->id, "channel", m->channel, "to", to, "subject", m->subject,
+                          "dedupe_key", m->dedupe_key, "status", m->status, "error", m->last_error,
+                          "attempts", m->attempts, "created_at", time_or_null(m->created_at),
+                          "handed_over_at", time_or_null(m->handed_over_at));
+    if (!o || json_array_append_new(p->list, o) < 0) {
+        p->nomem = true;
+        return 1;
+    }
+    return 0;
+}
+
+static int notify_failed(int argc, char **argv)
+{
+    static const char usage[] = "usage: eimza notify failed [--db URL]\n";
+    const char *db = NULL;
+    int npos = 0;
+    int rc = cli_args(argc, argv, "notify failed", usage, NULL, 0, &npos, &db);
+    if (rc >= 0)
+        return rc;
+    struct store *s = NULL;
+    if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
+        return rc;
+    struct problems p = {.list = json_array()};
+    char *text = NULL;
+    rc = CLI_FAIL;
+    if (!p.list) {
+        cli_error("out of memory");
+        goto out;
+    }
+    if (store_outbox_problems(s, (int64_t)time(NULL), add_problem, &p) != STORE_OK) {
+        cli_error("notify failed: database error: %s", store_last_error(s));
+        goto out;
+    }
+    if (p.nomem || !(text = json_dumps(p.list, JSON_COMPACT))) {
+        cli_error("out of memory");
+        goto out;
+    }
+    printf("%s\n", text);
+    rc = CLI_OK;
+out:
+    free(text);
+    json_decref(p.list);
+    store_close(s);
+    return rc;
+}
+
+int cli_cmd_notify(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "run"))
+        return notify_run(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "failed"))
+        return notify_failed(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(notify_usage, stdout);
+        return CLI_OK;
+    }
+    if (argc >= 2)
+        cli_error("notify: unknown subcommand '%s'", argv[1]);
+    fputs(notify_usage, stderr);
+    return CLI_USAGE;
+}

@@ -1,0 +1,490 @@
+/* eimza — the notification scan (scan.h): expiry warnings, reminders and digests queued in the
+ * outbox, each exactly once.
+ *
+ * The milestones are bands of not_after: milestone i (warn_days[i] days before expiry, by UTC
+ * days as core_warning_milestone counts them) is the latest one reached by a certificate whose
+ * expiry day is at most today + warn_days[i] but later than today + warn_days[i+1], and the
+ * expiry itself is not_after <= now. So each band is one range scan of the certificates'
+ * not_after index, and a certificate is found in the band of the latest milestone it reached
+ * only: a scan that missed days never sends an older milestone. Each row the store hands over
+ * is checked again with core_warning_milestone, the rule's own definition.
+ *
+ * Each batch is one transaction: the rows due, their messages queued, their marks recorded.
+ * The messages and marks of a batch commit together or not at all, and the dedupe keys make a
+ * message that another scan queued meanwhile a no-op here. Logs never name a person: counts.
+ */
+#include "notify/scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/personnel.h"
+#include "core/validate.h"
+#include "util/log.h"
+
+#define SCAN_BODY_MAX   (64 * 1024) /* a rendered message */
+#define SCAN_SUBJ_MAX   1024
+#define SCAN_KEY_MAX    96
+#define SCAN_DAY        86400
+#define SCAN_STATES_MAX 16
+
+int notify_digest_parse(const char *spec, struct notify_digest_to *out, size_t *n, char *err,
+                        size_t errlen)
+{
+    *n = 0;
+    const char *p = spec ? spec : "";
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        size_t len = strcspn(p, ",");
+        char item[320];
+        if (len >= sizeof item) {
+            snprintf(err, errlen, "digest_to: an entry is too long");
+            return -1;
+        }
+        memcpy(item, p, len);
+        item[len] = '\0';
+        p += len;
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            snprintf(err, errlen, "digest_to: '%s' is not NN=address", item);
+            return -1;
+        }
+        *eq = '\0';
+        char *end;
+        long plate = strtol(item, &end, 10);
+        while (*end == ' ')
+            end++;
+        if (end == item || *end || plate < 1 || plate > 81) {
+            snprintf(err, errlen, "digest_to: '%s' is not a plate code 1..81", item);
+            return -1;
+        }
+        char *addr = eq + 1;
+        while (*addr == ' ')
+            addr++;
+        size_t alen = strlen(addr);
+        while (alen && addr[alen - 1] == ' ')
+            addr[--alen] = '\0';
+        if (!core_email_valid(addr, alen) || alen >= sizeof out[0].address) {
+            snprintf(err, errlen, "digest_to: province %ld: not an e-mail address", plate);
+            return -1;
+        }
+        for (size_t i = 0; i < *n; i++) {
+            if (out[i].province == (int)plate) {
+                snprintf(err, errlen, "digest_to: province %ld is given twice", plate);
+                return -1;
+            }
+        }
+        if (*n >= NOTIFY_DIGEST_MAX) {
+            snprintf(err, errlen, "digest_to: too many entries");
+            return -1;
+        }
+        out[*n].province = (int)plate;
+        memcpy(out[*n].address, addr, alen + 1);
+        (*n)++;
+    }
+    return 0;
+}
+
+/* ---- shared ------------------------------------------------------------------------------ */
+
+/* The scan's working state for one pass. */
+struct scan {
+    struct store *s;
+    const struct notify_scan_cfg *cfg;
+    int64_t now;
+    struct notify_scan_stats *st;
+    struct ubuf subj, body;
+    bool nomem;
+};
+
+static void scan_date(const struct scan *sc, int32_t day, char out[CORE_DATE_STRLEN + 1])
+{
+    if (!strcmp(sc->cfg->lang, "en"))
+        core_date_format(day, out);
+    else
+        core_date_format_tr(day, out);
+}
+
+/* Renders and queues one message; *queued counts it when it was new. */
+static enum store_err scan_put(struct scan *sc, enum notify_tpl t, bool sms, const char *to,
+                               const char *key, const struct notify_var *vars, size_t nvars,
+                               long *queued)
+{
+    ubuf_reset(&sc->subj);
+    ubuf_reset(&sc->body);
+    if (notify_render(sc->cfg->tpl, t, sms, vars, nvars, sms ? NULL : &sc->subj, &sc->body) < 0)
+        return STORE_ENOMEM; /* a message past SCAN_BODY_MAX, or memory ran out */
+    const struct store_outbox_msg m = {
+        .channel = sms ? "sms" : "email",
+        .recipient = to,
+        .subject = sms ? "" : ubuf_str(&sc->subj),
+        .body = ubuf_str(&sc->body),
+        .dedupe_key = key,
+    };
+    bool ins = false;
+    enum store_err e = store_outbox_put(sc->s, &m, sc->now, &ins);
+    if (e == STORE_OK && ins)
+        (*queued)++;
+    return e;
+}
+
+/* ---- expiry warnings --------------------------------------------------------------------- */
+
+/* A due certificate, copied out of the store's callback. */
+struct due {
+    int64_t cert_id, not_after;
+    int milestone; /* core_warning_milestone now */
+    bool send;     /* entitled, and neither left nor retired */
+    char serial[CORE_SERIAL_MAX];
+    char name[2 * CORE_NAME_MAX];
+    char email[CORE_EMAIL_MAX];
+    char mobile[CORE_PHONE_LEN + 1];
+};
+
+struct due_batch {
+    struct due *rows;
+    long n, cap;
+    const struct core_rules *rules;
+    int64_t now;
+    int64_t last_not_after, last_id; /* the keyset for the next batch */
+    bool nomem;
+};
+
+static int collect_due(void *ctx, const struct store_warn_row *w)
+{
+    struct due_batch *b = ctx;
+    if (b->n == b->cap) {
+        b->nomem = true; /* cannot happen: the store hands over at most cap rows */
+        return 1;
+    }
+    struct due *d = &b->rows[b->n++];
+    d->cert_id = w->cert_id;
+    d->not_after = w->c->not_after;
+    d->milestone = core_warning_milestone(b->rules, b->now, w->c->not_after);
+    d->send = w->p->entitled && w->p->duty != CORE_DUTY_LEFT && w->p->duty != CORE_DUTY_RETIRED;
+    snprintf(d->serial, sizeof d->serial, "%s", w->c->serial);
+    snprintf(d->name, sizeof d->name, "%s %s", w->p->first_name, w->p->last_name);
+    snprintf(d->email, sizeof d->email, "%s", w->p->email);
+    snprintf(d->mobile, sizeof d->mobile, "%s", w->p->mobile_phone);
+    return 0;
+}
+
+/* Queues the messages of one certificate (inside the batch's transaction). */
+static enum store_err warn_one(struct scan *sc, const struct due *d, int idx, int days,
+                               long *queued)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    const bool expired = idx == cfg->rules.warn_count;
+    const enum notify_tpl t = expired ? NOTIFY_TPL_EXPIRED : NOTIFY_TPL_EXPIRY_WARNING;
+    int32_t expiry_day = core_date_from_unix(d->not_after);
+    char expiry[CORE_DATE_STRLEN + 1], deadline[CORE_DATE_STRLEN + 1], left[16];
+    scan_date(sc, expiry_day, expiry);
+    scan_date(sc, expiry_day - cfg->rules.deadline_days, deadline);
+    snprintf(left, sizeof left, "%ld", (long)(expiry_day - core_date_from_unix(sc->now)));
+    const struct notify_var vars[] = {
+        {"name", d->name},      {"serial", d->serial}, {"expiry_date", expiry},
+        {"deadline", deadline}, {"days", left},        {"portal_url", cfg->portal_url},
+    };
+    const size_t nv = sizeof vars / sizeof vars[0];
+    char key[SCAN_KEY_MAX];
+    enum store_err e = STORE_OK;
+    if (d->email[0]) {
+        snprintf(key, sizeof key, "warn:%lld:%d:email", (long long)d->cert_id, days);
+        e = scan_put(sc, t, false, d->email, key, vars, nv, queued);
+    }
+    if (e == STORE_OK && d->mobile[0]) {
+        snprintf(key, sizeof key, "warn:%lld:%d:sms", (long long)d->cert_id, days);
+        e = scan_put(sc, t, true, d->mobile, key, vars, nv, queued);
+    }
+    return e;
+}
+
+/* Every certificate of one band: milestone idx (warn_count: the expiry), not_after in
+ * [from, to). */
+static enum store_err warn_band(struct scan *sc, int idx, int64_t from, int64_t to,
+                                struct due_batch *b)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    const int days = idx < cfg->rules.warn_count ? cfg->rules.warn_days[idx] : 0;
+    long *count = idx < cfg->rules.warn_count ? &sc->st->warned[idx] : &sc->st->expired;
+    enum store_err e = STORE_OK;
+    b->last_not_after = INT64_MIN;
+    b->last_id = 0;
+    for (;;) {
+        long queued = 0, holders = 0, unreachable = 0, skipped = 0;
+        int64_t pos_na = b->last_not_after, pos_id = b->last_id;
+        bool more = false;
+        b->n = 0;
+        if ((e = store_tx_begin(sc->s)) != STORE_OK)
+            return e;
+        e = store_warn_due(sc->s, from, to, days, &pos_na, &pos_id, b->cap, collect_due, b, &more);
+        if (e == STORE_OK && b->nomem)
+            e = STORE_ENOMEM;
+        for (long i = 0; e == STORE_OK && i < b->n; i++) {
+            const struct due *d = &b->rows[i];
+            if (d->milestone != idx)
+                continue; /* the band and the rule disagree: leave it to the rule's band */
+            holders++;
+            if (!d->send)
+                skipped++;
+            else if (!d->email[0] && !d->mobile[0])
+                unreachable++;
+            else
+                e = warn_one(sc, d, idx, days, &queued);
+            if (e == STORE_OK)
+                e = store_warn_mark(sc->s, d->cert_id, days, sc->now);
+        }
+        if (e != STORE_OK) {
+            store_tx_rollback(sc->s);
+            return e;
+        }
+        if ((e = store_tx_commit(sc->s)) != STORE_OK)
+            return e;
+        *count += queued;
+        sc->st->holders += holders;
+        sc->st->unreachable += unreachable;
+        sc->st->skipped += skipped;
+        b->last_not_after = pos_na; /* the position moves only with a committed batch */
+        b->last_id = pos_id;
+        if (!more)
+            return STORE_OK;
+    }
+}
+
+static enum store_err scan_warnings(struct scan *sc)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    const struct core_rules *r = &cfg->rules;
+    struct due_batch b = {.cap = cfg->batch, .rules = r, .now = sc->now};
+    enum store_err e = STORE_OK;
+    if (!(b.rows = calloc((size_t)cfg->batch, sizeof *b.rows)))
+        return STORE_ENOMEM;
+    const int32_t today = core_date_from_unix(sc->now);
+    /* milestone i: the expiry day is at most today + warn_days[i] (not_after before the next
+     * day starts) and later than today + warn_days[i+1]; the last one: not yet expired */
+    for (int i = 0; e == STORE_OK && i < r->warn_count; i++) {
+        int64_t to = core_date_to_unix(today + r->warn_days[i] + 1);
+        int64_t from = i + 1 < r->warn_count ? core_date_to_unix(today + r->warn_days[i + 1] + 1)
+                                             : sc->now + 1;
+        if (from < to)
+            e = warn_band(sc, i, from, to, &b);
+    }
+    if (e == STORE_OK && cfg->expired_days > 0)
+        e = warn_band(sc, r->warn_count, sc->now - (int64_t)cfg->expired_days * SCAN_DAY,
+                      sc->now + 1, &b);
+    free(b.rows);
+    return e;
+}
+
+/* ---- reminders --------------------------------------------------------------------------- */
+
+struct stuck {
+    int64_t id;
+    char state[24];
+    char number[STORE_APP_NUMBER_LEN + 1];
+    char name[2 * CORE_NAME_MAX];
+    char email[CORE_EMAIL_MAX];
+    char mobile[CORE_PHONE_LEN + 1];
+    char notify_by[8];
+};
+
+struct stuck_batch {
+    struct stuck *rows;
+    long n, cap;
+    int64_t last_id;
+    bool nomem;
+};
+
+static int collect_stuck(void *ctx, const struct store_application *a,
+                         const struct core_personnel *p)
+{
+    struct stuck_batch *b = ctx;
+    if (b->n == b->cap) {
+        b->nomem = true;
+        return 1;
+    }
+    struct stuck *x = &b->rows[b->n++];
+    x->id = a->id;
+    snprintf(x->state, sizeof x->state, "%s", a->state);
+    snprintf(x->number, sizeof x->number, "%s", a->number);
+    /* the form's name and addresses; the personnel record's where the form has none yet */
+    const char *first = a->first_name[0] || !p ? a->first_name : p->first_name;
+    const char *last = a->last_name[0] || !p ? a->last_name : p->last_name;
+    snprintf(x->name, sizeof x->name, "%s %s", first, last);
+    snprintf(x->email, sizeof x->email, "%s", a->email[0] || !p ? a->email : p->email);
+    snprintf(x->mobile, sizeof x->mobile, "%s",
+             a->mobile_phone[0] || !p ? a->mobile_phone : p->mobile_phone);
+    snprintf(x->notify_by, sizeof x->notify_by, "%s", a->notify_by);
+    b->last_id = a->id;
+    return 0;
+}
+
+static enum store_err remind_one(struct scan *sc, const struct stuck *x, long *queued)
+{
+    enum notify_tpl t = !strcmp(x->state, "draft")           ? NOTIFY_TPL_REMIND_CODE
+                        : !strcmp(x->state, "code_verified") ? NOTIFY_TPL_REMIND_SIGN
+                                                             : NOTIFY_TPL_REMIND_PAPER;
+    const struct notify_var vars[] = {
+        {"name", x->name}, {"number", x->number}, {"portal_url", sc->cfg->portal_url}};
+    const size_t nv = sizeof vars / sizeof vars[0];
+    /* the channels the form asked for; both when it has not said yet */
+    bool by_email = strcmp(x->notify_by, "sms") != 0;
+    bool by_sms = strcmp(x->notify_by, "email") != 0;
+    char key[SCAN_KEY_MAX];
+    enum store_err e = STORE_OK;
+    if (by_email && x->email[0]) {
+        snprintf(key, sizeof key, "remind:%lld:%s:email", (long long)x->id, x->state);
+        e = scan_put(sc, t, false, x->email, key, vars, nv, queued);
+    }
+    if (e == STORE_OK && by_sms && x->mobile[0]) {
+        snprintf(key, sizeof key, "remind:%lld:%s:sms", (long long)x->id, x->state);
+        e = scan_put(sc, t, true, x->mobile, key, vars, nv, queued);
+    }
+    return e;
+}
+
+static enum store_err scan_reminders(struct scan *sc)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    struct stuck_batch b = {.cap = cfg->batch};
+    enum store_err e = STORE_OK;
+    if (cfg->reminder_days <= 0)
+        return STORE_OK;
+    if (!(b.rows = calloc((size_t)cfg->batch, sizeof *b.rows)))
+        return STORE_ENOMEM;
+    const int64_t before = sc->now - (int64_t)cfg->reminder_days * SCAN_DAY;
+    for (;;) {
+        long queued = 0;
+        b.n = 0;
+        if ((e = store_tx_begin(sc->s)) != STORE_OK)
+            break;
+        e = store_remind_due(sc->s, before, b.last_id, b.cap, collect_stuck, &b);
+        if (e == STORE_OK && b.nomem)
+            e = STORE_ENOMEM;
+        for (long i = 0; e == STORE_OK && i < b.n; i++) {
+            e = remind_one(sc, &b.rows[i], &queued);
+            if (e == STORE_OK)
+                e = store_remind_mark(sc->s, b.rows[i].id, b.rows[i].state, sc->now, NULL);
+        }
+        if (e != STORE_OK) {
+            store_tx_rollback(sc->s);
+            break;
+        }
+        if ((e = store_tx_commit(sc->s)) != STORE_OK)
+            break;
+        sc->st->reminders += queued;
+        if (b.n < b.cap)
+            break;
+    }
+    free(b.rows);
+    return e;
+}
+
+/* ---- the approvers' digest --------------------------------------------------------------- */
+
+struct approvers {
+    bool province[82];
+};
+
+static int note_approver(void *ctx, const struct store_user *u)
+{
+    struct approvers *a = ctx;
+    if (!strcmp(u->role, "approver") && !u->disabled && u->province >= 1 && u->province <= 81)
+        a->province[u->province] = true;
+    return 0;
+}
+
+struct waiting {
+    long submitted, awaiting_original;
+};
+
+static int count_waiting(void *ctx, const char *state, long count)
+{
+    struct waiting *w = ctx;
+    if (!strcmp(state, "submitted"))
+        w->submitted += count;
+    else if (!strcmp(state, "awaiting_original"))
+        w->awaiting_original += count;
+    return 0;
+}
+
+static enum store_err scan_digests(struct scan *sc)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    struct approvers ap = {0};
+    if (cfg->ndigest == 0)
+        return STORE_OK;
+    enum store_err e = store_user_each(sc->s, note_approver, &ap);
+    char date[CORE_DATE_STRLEN + 1], iso[CORE_DATE_STRLEN + 1];
+    scan_date(sc, core_date_from_unix(sc->now), date);
+    core_date_format(core_date_from_unix(sc->now), iso);
+    for (size_t i = 0; e == STORE_OK && i < cfg->ndigest; i++) {
+        const struct notify_digest_to *d = &cfg->digest_to[i];
+        if (!ap.province[d->province])
+            continue; /* nobody approves there: nobody to tell */
+        struct waiting w = {0};
+        if ((e = store_app_state_counts(sc->s, d->province, count_waiting, &w)) != STORE_OK)
+            break;
+        long total = w.submitted + w.awaiting_original;
+        if (total == 0)
+            continue;
+        char sub[24], paper[24], tot[24], key[SCAN_KEY_MAX];
+        snprintf(sub, sizeof sub, "%ld", w.submitted);
+        snprintf(paper, sizeof paper, "%ld", w.awaiting_original);
+        snprintf(tot, sizeof tot, "%ld", total);
+        const char *pname = core_province_name(d->province);
+        const struct notify_var vars[] = {
+            {"province", pname ? pname : ""},
+            {"date", date},
+            {"total", tot},
+            {"submitted", sub},
+            {"awaiting_original", paper},
+            {"portal_url", cfg->portal_url},
+        };
+        snprintf(key, sizeof key, "digest:%02d:%s", d->province, iso);
+        e = scan_put(sc, NOTIFY_TPL_DIGEST, false, d->address, key, vars,
+                     sizeof vars / sizeof vars[0], &sc->st->digests);
+    }
+    return e;
+}
+
+/* ---- the pass ---------------------------------------------------------------------------- */
+
+enum store_err notify_scan(struct store *s, const struct notify_scan_cfg *cfg, int64_t now,
+                           struct notify_scan_stats *stats)
+{
+    struct notify_scan_stats st = {0};
+    enum store_err e = STORE_EINVAL;
+    struct scan sc = {.s = s, .cfg = cfg, .now = now, .st = &st};
+    ubuf_init(&sc.subj, SCAN_SUBJ_MAX);
+    ubuf_init(&sc.body, SCAN_BODY_MAX);
+    if (!s || !cfg || !cfg->tpl || !cfg->portal_url || !cfg->lang || cfg->batch < 1 ||
+        cfg->expired_days < 0 || core_rules_check(&cfg->rules) != NULL ||
+        (cfg->ndigest && !cfg->digest_to))
+        goto out;
+    if ((e = scan_warnings(&sc)) != STORE_OK)
+        goto out;
+    if ((e = scan_reminders(&sc)) != STORE_OK)
+        goto out;
+    e = scan_digests(&sc);
+out:
+    ubuf_free(&sc.subj);
+    ubuf_free(&sc.body);
+    if (s && e != STORE_OK && e != STORE_EINVAL)
+        ulog(ULOG_ERROR, "notify.scan_failed", "error=%s", store_strerror(e));
+    long warned = st.expired;
+    for (int i = 0; i < CORE_MAX_WARNINGS; i++)
+        warned += st.warned[i];
+    if (e == STORE_OK)
+        ulog(ULOG_INFO, "notify.scan",
+             "warnings=%ld reminders=%ld digests=%ld holders=%ld unreachable=%ld skipped=%ld",
+             warned, st.reminders, st.digests, st.holders, st.unreachable, st.skipped);
+    if (stats)
+        *stats = st;
+    return e;
+}

@@ -1,0 +1,66 @@
+/* eimza — the texts of the notification messages (notify/): Turkish and English templates
+ * with {placeholders}, kept as files under templates/<lang>/ at the top of the repository and
+ * compiled in as well.
+ *
+ * Each message has an e-mail form, "<name>.email.txt" (a first line "Subject: ...", an empty
+ * line, then the body), and most have an SMS form, "<name>.sms.txt" (the text alone). A
+ * configured directory (templates_dir) is read at start-up: a file found there replaces the
+ * compiled-in text of the same name, a missing one leaves the compiled-in text in place, so an
+ * operator can change one message without copying them all. The compiled-in texts are the
+ * files of the repository (tests/unit/notify/test_templates.c checks they have not drifted).
+ *
+ * A placeholder is '{', a name of [a-z_], '}'; each template accepts a fixed set of names and
+ * any other name is refused when the template is loaded, so a typo is found at start-up and
+ * not by the recipient. Any other '{' is an ordinary character.
+ */
+#ifndef EIMZA_NOTIFY_TEMPLATES_H
+#define EIMZA_NOTIFY_TEMPLATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+enum notify_tpl {
+    NOTIFY_TPL_EXPIRY_WARNING, /* expiry_warning: a milestone before expiry (90, 60, 30 days) */
+    NOTIFY_TPL_EXPIRED,        /* expired: on expiry */
+    NOTIFY_TPL_REMIND_CODE,    /* reminder_code: a draft whose SMS code was never verified */
+    NOTIFY_TPL_REMIND_SIGN,    /* reminder_sign: code verified, not signed */
+    NOTIFY_TPL_REMIND_PAPER,   /* reminder_paper: wet-signed, the paper has not arrived */
+    NOTIFY_TPL_DIGEST,         /* digest: the approvers' daily summary (e-mail only) */
+    NOTIFY_TPL__COUNT
+};
+
+/* The file name stem of a template ("expiry_warning"). */
+const char *notify_tpl_name(enum notify_tpl t);
+/* Whether the template has an SMS form. */
+bool notify_tpl_has_sms(enum notify_tpl t);
+
+/* One value for a placeholder. */
+struct notify_var {
+    const char *name;  /* without braces */
+    const char *value; /* inserted as it is */
+};
+
+struct notify_templates; /* one language's set, loaded */
+
+/* Loads the set for lang ("tr" or "en"): the compiled-in texts, each replaced by
+ * dir/<lang>/<name>.<email|sms>.txt when dir is not NULL or "" and the file exists. Returns 0,
+ * or -1 with the reason in err ("FILE: unknown placeholder {x}", a missing Subject line, a file
+ * that is not UTF-8 or larger than 16 KiB, an unknown language). */
+int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
+                          char *err, size_t errlen);
+void notify_templates_free(struct notify_templates *t);
+
+/* Renders template t in its e-mail form (subject and body) or its SMS form (body only; subject
+ * may be NULL then): every placeholder becomes the value of the var of that name (a name
+ * without a var becomes ""). Output is appended to the buffers. Returns 0, or -1 when a
+ * buffer's cap would be passed, memory runs out, or t has no SMS form. */
+int notify_render(const struct notify_templates *set, enum notify_tpl t, bool sms,
+                  const struct notify_var *vars, size_t nvars, struct ubuf *subject,
+                  struct ubuf *body);
+
+/* The compiled-in text of a template file (for the drift test), or NULL. */
+const char *notify_tpl_builtin(const char *lang, enum notify_tpl t, bool sms);
+
+#endif

@@ -1,0 +1,230 @@
+/* eimza — the message templates (notify/templates.h) and the e-mail's form (notify/smtp.h):
+ * the compiled-in texts are exactly the repository's templates/ files (no drift), every
+ * template renders with its placeholders filled, a directory overrides one file and keeps the
+ * rest, bad files are refused with the file named (unknown placeholder, no Subject line, not
+ * UTF-8), and the e-mail is well-formed: RFC 2047 subject in words of whole characters,
+ * quoted-printable lines of at most 76 characters, no lone ".", CRLF line ends, no header
+ * injection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "notify/smtp.h"
+#include "notify/templates.h"
+
+static const char *src_dir(void)
+{
+    const char *d = getenv("EIMZA_SOURCE_DIR");
+    return d ? d : ".";
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void test_builtin_is_the_files(void **state)
+{
+    (void)state;
+    const char *langs[] = {"tr", "en"};
+    int checked = 0;
+    for (size_t l = 0; l < 2; l++) {
+        for (int t = 0; t < NOTIFY_TPL__COUNT; t++) {
+            for (int sms = 0; sms <= 1; sms++) {
+                if (sms && !notify_tpl_has_sms((enum notify_tpl)t))
+                    continue;
+                char path[1024];
+                snprintf(path, sizeof path, "%s/templates/%s/%s.%s.txt", src_dir(), langs[l],
+                         notify_tpl_name((enum notify_tpl)t), sms ? "sms" : "email");
+                const char *file = slurp(path);
+                const char *b = notify_tpl_builtin(langs[l], (enum notify_tpl)t, sms);
+                if (!file || !b || strcmp(file, b) != 0)
+                    fail_msg("%s differs from the built-in text in src/notify/templates.c", path);
+                checked++;
+            }
+        }
+    }
+    assert_int_equal(checked, 22);
+}
+
+static void test_render(void **state)
+{
+    (void)state;
+    struct notify_templates *t = NULL;
+    char err[256];
+    assert_int_equal(notify_templates_load(NULL, "tr", &t, err, sizeof err), 0);
+    const struct notify_var v[] = {
+        {"name", "Ayşe Işık"},      {"serial", "0A1B"}, {"expiry_date", "01.06.2025"},
+        {"deadline", "02.05.2025"}, {"days", "90"},     {"portal_url", "https://x/"}};
+    struct ubuf subj = UBUF_INIT(1024), body = UBUF_INIT(8192);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_EXPIRY_WARNING, false, v, 6, &subj, &body), 0);
+    assert_string_equal(ubuf_str(&subj),
+                        "e-İmza sertifikanızın süresi 01.06.2025 tarihinde doluyor");
+    assert_non_null(strstr(ubuf_str(&body), "Sayın Ayşe Işık,\n"));
+    assert_non_null(strstr(ubuf_str(&body), "0A1B seri numaralı"));
+    assert_null(strchr(ubuf_str(&body), '{'));
+    ubuf_reset(&body);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_EXPIRY_WARNING, true, v, 6, NULL, &body), 0);
+    assert_null(strchr(ubuf_str(&body), '\n')); /* one line */
+    assert_non_null(strstr(ubuf_str(&body), "https://x/"));
+    /* no SMS form for the digest; a cap too small */
+    assert_int_equal(notify_render(t, NOTIFY_TPL_DIGEST, true, v, 6, NULL, &body), -1);
+    struct ubuf tiny = UBUF_INIT(10);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_EXPIRED, true, v, 6, NULL, &tiny), -1);
+    ubuf_free(&tiny);
+    ubuf_free(&subj);
+    ubuf_free(&body);
+    notify_templates_free(t);
+    assert_int_equal(notify_templates_load(NULL, "de", &t, err, sizeof err), -1);
+    assert_null(t);
+}
+
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_directory(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[128], err[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/en", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/expired.sms.txt", sub);
+    put_file(path, "Expired: {serial} {{not a placeholder}} {portal_url}\n\n");
+    struct notify_templates *t = NULL;
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), 0);
+    const struct notify_var v[] = {{"serial", "S1"}, {"portal_url", "https://p/"}};
+    struct ubuf b = UBUF_INIT(4096);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_EXPIRED, true, v, 2, NULL, &b), 0);
+    assert_string_equal(ubuf_str(&b), "Expired: S1 {{not a placeholder}} https://p/");
+    ubuf_free(&b);
+    notify_templates_free(t);
+
+    put_file(path, "Expired: {serail}\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "expired.sms.txt: unknown placeholder {serail}"));
+    put_file(path, "ok {serial}\n");
+    snprintf(path, sizeof path, "%s/digest.email.txt", sub);
+    put_file(path, "Konu: x\n\nbody\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "Subject"));
+    put_file(path, "Subject: x\nbody\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "empty line"));
+    put_file(path, "Subject: \xff\n\nbody\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not UTF-8"));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/expired.sms.txt", sub);
+    unlink(path);
+    rmdir(sub);
+    rmdir(dir);
+}
+
+static void test_email_form(void **state)
+{
+    (void)state;
+    struct ubuf m = UBUF_INIT(65536);
+    char body[2048];
+    snprintf(body, sizeof body, "Sayın Ayşe,\n.\n.nokta\nsatır sonunda boşluk \n%s\n= eşittir",
+             "çok uzun bir satır çok uzun bir satır çok uzun bir satır çok uzun bir satır çok "
+             "uzun bir satır");
+    assert_int_equal(notify_smtp_message("eimza@meb.gov.tr", "a@b.org",
+                                         "e-İmza sertifikanızın süresi 01.06.2025 tarihinde "
+                                         "doluyor ve bu konu satırı oldukça uzun",
+                                         body, 42, 1700000000, 1700000000, &m),
+                     0);
+    const char *s = ubuf_str(&m);
+    assert_non_null(strstr(s, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"));
+    assert_non_null(strstr(s, "Message-ID: <eimza.42.1700000000@meb.gov.tr>\r\n"));
+    assert_non_null(strstr(s, "Subject: =?UTF-8?B?"));
+    assert_non_null(strstr(s, "?=\r\n =?UTF-8?B?")); /* folded into several words */
+    assert_non_null(strstr(s, "Content-Transfer-Encoding: quoted-printable\r\n"));
+    const char *b = strstr(s, "\r\n\r\n");
+    assert_non_null(b);
+    /* every line <= 76, CRLF only, no lone dot, no line starting with a dot */
+    for (const char *l = b + 4; *l;) {
+        const char *e = strstr(l, "\r\n");
+        assert_non_null(e);
+        assert_true(e - l <= 76);
+        assert_false(e - l == 1 && *l == '.');
+        assert_true(*l != '.');
+        assert_null(memchr(l, '\n', (size_t)(e - l)));
+        l = e + 2;
+    }
+    assert_non_null(strstr(b, "=2E\r\n=2Enokta"));
+    assert_non_null(strstr(b, "bo=C5=9Fluk=20\r\n")); /* a blank before the line end */
+    assert_non_null(strstr(b, "=3D e=C5=9Fittir"));
+    /* each encoded word holds whole characters: decoding them one by one gives valid text */
+    ubuf_reset(&m);
+    assert_int_equal(
+        notify_smtp_message("eimza@meb.gov.tr", "a@b.org", "x\r\nBcc: c@d.org", "b", 1, 1, 1, &m),
+        -1);
+    assert_int_equal(
+        notify_smtp_message("eimza@meb.gov.tr", "a@b.org\r\nX: y", "x", "b", 1, 1, 1, &m), -1);
+    assert_int_equal(notify_smtp_message("not an address", "a@b.org", "x", "b", 1, 1, 1, &m), -1);
+    ubuf_free(&m);
+}
+
+static void test_smtp_settings(void **state)
+{
+    (void)state;
+    struct notify_smtp *c = NULL;
+    char err[256];
+    struct notify_smtp_cfg cfg = {.url = "http://x/", .from = "a@b.org", .timeout_seconds = 5};
+    assert_int_equal(notify_smtp_new(&cfg, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "smtp://"));
+    cfg.url = "smtp://127.0.0.1:25";
+    cfg.from = "nobody";
+    assert_int_equal(notify_smtp_new(&cfg, &c, err, sizeof err), -1);
+    cfg.from = "a@b.org";
+    cfg.password = "secret-pw";
+    assert_int_equal(notify_smtp_new(&cfg, &c, err, sizeof err), -1);
+    assert_null(strstr(err, "secret-pw"));
+    cfg.password = NULL;
+    cfg.url = "smtps://127.0.0.1:465";
+    cfg.starttls = true;
+    assert_int_equal(notify_smtp_new(&cfg, &c, err, sizeof err), -1);
+    cfg.starttls = false;
+    assert_int_equal(notify_smtp_new(&cfg, &c, err, sizeof err), 0);
+    /* a recipient that is not an address fails without a connection */
+    struct store_outbox_msg m = {
+        .id = 1, .channel = "email", .recipient = "5321234567", .subject = "s", .body = "b"};
+    char why[NOTIFY_WHY_MAX];
+    assert_int_equal(notify_smtp_send(c, NULL, &m, why), NOTIFY_FAILED);
+    assert_string_equal(why, "bad_recipient");
+    notify_smtp_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_builtin_is_the_files),
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_directory),
+        cmocka_unit_test(test_email_form),
+        cmocka_unit_test(test_smtp_settings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
