@@ -96,7 +96,7 @@ to_signing() {
   [ "$CODE" = 200 ] || { fail "to_signing: form" "$CODE $(head -c 600 "$T/b")"; return 1; }
   call POST /api/v1/application/otp "${B[@]}"
   [ "$CODE" = 200 ] || { fail "to_signing: code sent" "$CODE $(head -c 300 "$T/b")"; return 1; }
-  code=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -o '[0-9]\{6\}' | head -1)
+  code=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}' | head -1)
   json POST /api/v1/application/otp/verify "{\"code\":\"$code\"}" "${B[@]}"
   [ "$CODE" = 200 ] || { fail "to_signing: code verified" "$CODE $(head -c 300 "$T/b")"; return 1; }
   return 0

@@ -826,6 +826,52 @@ enum app_status app_admin_expiring(struct store *s, const struct app_staff *who,
     return APP_OK;
 }
 
+/* ---- messages that need the operator ---------------------------------------------------- */
+
+struct problems {
+    int (*fn)(void *ctx, const struct app_message_problem *m);
+    void *ctx;
+};
+
+static int one_problem(void *ctx, const struct store_outbox_problem *m)
+{
+    struct problems *p = ctx;
+    struct app_message_problem v = {
+        .id = m->id,
+        .channel = m->channel,
+        .subject = m->subject ? m->subject : "",
+        .status = m->status,
+        .error = m->last_error ? m->last_error : "",
+        .dedupe_key = m->dedupe_key ? m->dedupe_key : "",
+        .attempts = m->attempts,
+        .created_at = m->created_at,
+        .handed_over_at = m->handed_over_at,
+    };
+    if (!strcmp(m->channel, "sms") && strlen(m->recipient) == CORE_PHONE_LEN)
+        core_phone_mask(m->recipient, v.to);
+    else if (!strcmp(m->channel, "email"))
+        core_email_mask(m->recipient, v.to, sizeof v.to);
+    else
+        snprintf(v.to, sizeof v.to, "***");
+    return p->fn(p->ctx, &v);
+}
+
+enum app_status app_admin_messages(struct store *s, const struct app_staff *who, int64_t now,
+                                   int (*fn)(void *ctx, const struct app_message_problem *m),
+                                   void *ctx, struct app_err *err)
+{
+    app_err_clear(err);
+    if (check_staff(who, err) != APP_OK)
+        return err->status;
+    if (!role_is(who, "operator") && !role_is(who, "admin"))
+        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
+    struct problems p = {fn, ctx};
+    enum store_err e = store_outbox_problems(s, now, one_problem, &p);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "listing the messages that failed", NULL, NULL, err);
+    return APP_OK;
+}
+
 /* ---- CSV exports ----------------------------------------------------------------------------- */
 
 #define CSV_BOM "\xEF\xBB\xBF"

@@ -135,6 +135,23 @@ enum app_status app_admin_expiring(struct store *s, const struct app_staff *who,
                                              const struct core_certificate *c),
                                    void *ctx, struct app_err *err);
 
+/* ---- messages that need the operator -------------------------------------------------------
+ * The outbox's failed messages and the unconfirmed ones (handed over to the gateway, whose
+ * sender stopped before it could record the answer): store_outbox_problems, with the
+ * recipient masked (core_phone_mask / core_email_mask). Operators and admins only (403
+ * forbidden_role). */
+struct app_message_problem {
+    int64_t id;
+    const char *channel; /* "sms" | "email" */
+    char to[CORE_EMAIL_MAX];
+    const char *subject, *status, *error, *dedupe_key;
+    int attempts;
+    int64_t created_at, handed_over_at;
+};
+enum app_status app_admin_messages(struct store *s, const struct app_staff *who, int64_t now,
+                                   int (*fn)(void *ctx, const struct app_message_problem *m),
+                                   void *ctx, struct app_err *err);
+
 /* ---- CSV exports ---------------------------------------------------------------------------
  * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish
  * letters right, ';' separated (the Turkish locale's list separator). A cell that would start

@@ -51,5 +51,6 @@ enum web_err web_h_admin_dashboard(struct web_req *rq);
 enum web_err web_h_admin_queue_csv(struct web_req *rq);
 enum web_err web_h_admin_expiring_csv(struct web_req *rq);
 enum web_err web_h_admin_rejection_reasons(struct web_req *rq);
+enum web_err web_h_admin_messages(struct web_req *rq);
 
 #endif

@@ -713,3 +713,38 @@ enum web_err web_h_admin_rejection_reasons(struct web_req *rq)
     json_decref(arr);
     return reply_json(rq, o);
 }
+
+/* ---- messages that need the operator --------------------------------------------------------- */
+
+static int add_message(void *ctx, const struct app_message_problem *m)
+{
+    json_t *arr = ctx;
+    char created[24], handed[24];
+    web_iso8601(m->created_at, created);
+    if (m->handed_over_at)
+        web_iso8601(m->handed_over_at, handed);
+    return json_array_append_new(
+        arr,
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s?}", "id", (json_int_t)m->id,
+                  "channel", m->channel, "to", m->to, "subject", m->subject, "status", m->status,
+                  "error", m->error, "dedupe_key", m->dedupe_key, "attempts", m->attempts,
+                  "created_at", created, "handed_over_at", m->handed_over_at ? handed : NULL));
+}
+
+enum web_err web_h_admin_messages(struct web_req *rq)
+{
+    struct store_session ss;
+    struct app_staff who;
+    struct app_err err;
+    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    json_t *arr = json_array();
+    if (!arr)
+        return WEB_E_NOMEM;
+    if (app_admin_messages(web_req_store(rq), &who, web_portal_now(rq), add_message, arr, &err) !=
+        APP_OK) {
+        json_decref(arr);
+        return web_reply_app_error(rq, &err);
+    }
+    json_t *o = json_pack("{s:o}", "messages", arr);
+    return reply_json(rq, o);
+}

@@ -223,7 +223,7 @@ static enum web_msg role_label(const struct app_staff *w)
     return WEB_MSG_AP_ROLE_ADMIN;
 }
 
-enum nav_item { NAV_NONE, NAV_QUEUE, NAV_DASHBOARD };
+enum nav_item { NAV_NONE, NAV_QUEUE, NAV_DASHBOARD, NAV_MESSAGES };
 
 /* The layout's opening and the staff navigation: the queue, the dashboard, who is signed in
  * and the logout button. */
@@ -243,7 +243,16 @@ static void staff_begin(struct actx *c, struct web_page *p, const struct web_lay
         web_page_raw(p, " aria-current=\"page\"");
     web_page_raw(p, ">");
     web_page_msg(p, WEB_MSG_AP_NAV_DASHBOARD);
-    web_page_raw(p, "</a></li>\n</ul>\n<p class=\"staff-who\">");
+    web_page_raw(p, "</a></li>\n");
+    if (role_is(&c->who, "operator") || role_is(&c->who, "admin")) {
+        web_page_raw(p, "<li><a href=\"/yonetim/iletiler\"");
+        if (current == NAV_MESSAGES)
+            web_page_raw(p, " aria-current=\"page\"");
+        web_page_raw(p, ">");
+        web_page_msg(p, WEB_MSG_AP_NAV_MESSAGES);
+        web_page_raw(p, "</a></li>\n");
+    }
+    web_page_raw(p, "</ul>\n<p class=\"staff-who\">");
     char role[96];
     const char *rl = web_msg(role_label(&c->who), c->lang);
     if (c->who.province > 0)
@@ -1814,6 +1823,89 @@ out:
     return rc;
 }
 
+/* ---- /yonetim/iletiler: messages that need the operator ------------------------------------ */
+
+struct messages_ctx {
+    struct web_page *p;
+    size_t n;
+};
+
+static int message_row(void *ctx, const struct app_message_problem *m)
+{
+    struct messages_ctx *e = ctx;
+    struct web_page *p = e->p;
+    static const enum web_msg cols[] = {WEB_MSG_AP_COL_CREATED, WEB_MSG_AP_COL_CHANNEL,
+                                        WEB_MSG_AP_COL_TO,      WEB_MSG_AP_COL_MSG_STATUS,
+                                        WEB_MSG_AP_COL_ERROR,   WEB_MSG_AP_COL_ATTEMPTS};
+    if (e->n++ == 0) {
+        web_page_raw(p, "<div class=\"table-wrap\">\n<table class=\"messages cards\">\n"
+                        "<thead>\n<tr>");
+        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+            web_page_raw(p, "<th scope=\"col\">");
+            web_page_msg(p, cols[i]);
+            web_page_raw(p, "</th>");
+        }
+        web_page_raw(p, "</tr>\n</thead>\n<tbody>\n");
+    }
+    char when[32], attempts[16];
+    tr_time(m->created_at, true, when);
+    snprintf(attempts, sizeof attempts, "%d", m->attempts);
+    const char *cells[] = {when, m->channel, m->to, NULL, m->error, attempts};
+    web_page_raw(p, "<tr>\n");
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        if (i == 0)
+            web_page_raw(p, "<th scope=\"row\"");
+        else
+            web_page_raw(p, "<td");
+        web_page_attr_msg(p, "data-label", cols[i]);
+        web_page_raw(p, ">");
+        if (cells[i])
+            web_page_text(p, cells[i]);
+        else
+            web_page_msg(p, !strcmp(m->status, "failed") ? WEB_MSG_AP_MSG_FAILED
+                                                         : WEB_MSG_AP_MSG_UNCONFIRMED);
+        if (i == 0)
+            web_page_raw(p, "</th>\n");
+        else
+            web_page_raw(p, "</td>\n");
+    }
+    web_page_raw(p, "</tr>\n");
+    return 0;
+}
+
+static enum web_err h_messages(struct web_req *rq)
+{
+    struct actx c;
+    struct web_page p;
+    enum web_err rc;
+    actx_init(&c, rq);
+    web_page_init(&p, c.lang);
+    if (!enter(&c, false, &rc))
+        goto out;
+    if (!role_is(&c.who, "operator") && !role_is(&c.who, "admin")) {
+        rc = page_403(&c, "forbidden_role");
+        goto out;
+    }
+    const struct web_layout layout = {.title = WEB_MSG_AP_MSG_TITLE};
+    staff_begin(&c, &p, &layout, NAV_MESSAGES);
+    heading(&p, WEB_MSG_AP_MSG_TITLE);
+    para(&p, WEB_MSG_AP_MSG_LEAD);
+    struct messages_ctx mc = {&p, 0};
+    if (app_admin_messages(c.s, &c.who, c.now, message_row, &mc, &c.err) != APP_OK) {
+        rc = app_failure(&c);
+        goto out;
+    }
+    if (mc.n == 0)
+        para(&p, WEB_MSG_AP_MSG_EMPTY);
+    else
+        web_page_raw(&p, "</tbody>\n</table>\n</div>\n");
+    web_page_end(&p);
+    rc = web_page_reply(rq, &p, 200);
+out:
+    web_page_free(&p);
+    return rc;
+}
+
 /* ---- the routes' handlers: every answer a page --------------------------------------------- */
 
 enum web_err web_h_staff_login(struct web_req *rq)
@@ -1844,6 +1936,11 @@ enum web_err web_h_staff_detail(struct web_req *rq)
 enum web_err web_h_staff_dashboard(struct web_req *rq)
 {
     return as_html(rq, h_dashboard(rq));
+}
+
+enum web_err web_h_staff_messages(struct web_req *rq)
+{
+    return as_html(rq, h_messages(rq));
 }
 
 enum web_err web_h_staff_expiring(struct web_req *rq)

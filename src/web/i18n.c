@@ -694,6 +694,27 @@ static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
     [WEB_MSG_AP_EXP_EMPTY] =
         {"ap_exp_empty", "Bu süre içinde sertifikası bitecek, başvurmamış kimse yok.",
          "Nobody whose certificate ends within this time is without an application."},
+    [WEB_MSG_AP_NAV_MESSAGES] = {"ap_nav_messages", "İletiler", "Messages"},
+    [WEB_MSG_AP_MSG_TITLE] = {"ap_msg_title", "Gönderilemeyen iletiler",
+                              "Messages that could not be delivered"},
+    [WEB_MSG_AP_MSG_LEAD] =
+        {"ap_msg_lead",
+         "Kalıcı olarak gönderilemeyen iletiler ile ağ geçidine verilip sonucu kaydedilemeyen "
+         "(doğrulanmamış) iletiler. Gönderilemeyenlerin alıcısına başka yoldan ulaşınız; "
+         "doğrulanmamış bir ileti alıcıya ulaşmış olabilir, yeniden göndermeden önce sorunuz.",
+         "Messages that failed for good, and messages handed to a gateway whose answer could not "
+         "be recorded (unconfirmed). Reach the recipients of failed ones another way; an "
+         "unconfirmed message may have arrived, so ask before sending it again."},
+    [WEB_MSG_AP_MSG_EMPTY] = {"ap_msg_empty", "Gönderilemeyen ileti yok.",
+                              "No message waits for attention."},
+    [WEB_MSG_AP_COL_CHANNEL] = {"ap_col_channel", "Kanal", "Channel"},
+    [WEB_MSG_AP_COL_TO] = {"ap_col_to", "Alıcı", "Recipient"},
+    [WEB_MSG_AP_COL_MSG_STATUS] = {"ap_col_msg_status", "Durum", "Status"},
+    [WEB_MSG_AP_COL_ERROR] = {"ap_col_error", "Hata", "Error"},
+    [WEB_MSG_AP_COL_ATTEMPTS] = {"ap_col_attempts", "Deneme", "Attempts"},
+    [WEB_MSG_AP_COL_CREATED] = {"ap_col_created", "Oluşturuldu", "Created"},
+    [WEB_MSG_AP_MSG_FAILED] = {"ap_msg_failed", "Gönderilemedi", "Failed"},
+    [WEB_MSG_AP_MSG_UNCONFIRMED] = {"ap_msg_unconfirmed", "Doğrulanmadı", "Unconfirmed"},
     [WEB_MSG_AP_EXP_DAYS_BAD] = {"ap_exp_days_bad", "Gün sayısı 30, 60 ya da 90 olabilir.",
                                  "The number of days can be 30, 60 or 90."},
     [WEB_MSG_AP_COL_APPLICANT] = {"ap_col_applicant", "Başvuran", "Applicant"},

@@ -325,6 +325,24 @@ expect_error 429 too_many_attempts "locked: even the right password waits"
 [ "$(jb .error.retry_after)" -gt 800 ] && ok "retry_after about 15 minutes" || fail "retry_after" "$(jb .error.retry_after)"
 expect_eq 1 "$(audit staff.lockout staff:yonetici)" "audit: the lock-out"
 
+# ---- the operator's view of messages that could not be delivered --------------------------------------
+call GET /api/v1/admin/messages "${SO[@]}"
+expect_eq "200 0" "$CODE $(jb '.messages | length')" "messages: none failed yet"
+# a gateway refused one SMS for good (as the drain records it)
+sql "UPDATE outbox SET status = 'failed', last_error = 'http_400', attempts = 1 WHERE id = (SELECT min(id) FROM outbox WHERE channel = 'sms')" >/dev/null
+call GET /api/v1/admin/messages "${SO[@]}"
+expect_eq "1 sms failed http_400" "$(jb '(.messages | length | tostring) + " " + .messages[0].channel + " " + .messages[0].status + " " + .messages[0].error')" \
+  "messages: the refused SMS, with the gateway's answer"
+[[ "$(jb '.messages[0].to')" =~ ^5\*+[0-9]{2}$ ]] && ok "messages: the number masked" ||
+  fail "messages: masked number" "$(jb '.messages[0].to')"
+call GET /api/v1/admin/messages "${SA[@]}"
+expect_error 403 forbidden_role "messages: not for approvers"
+call GET /yonetim/iletiler "${SO[@]}"
+expect_code 200 "messages page for the operator"
+expect_grep 'Gönderilemedi' "$T/b" "messages page: the failed SMS"
+call GET /yonetim/iletiler "${SA[@]}"
+expect_code 403 "messages page: not for approvers"
+
 # ---- logout; a decision survives a restart ---------------------------------------------------------------
 call POST /api/v1/admin/logout -H "Cookie: $ACOOKIE"
 expect_error 403 csrf_invalid "logout by cookie needs the CSRF token"

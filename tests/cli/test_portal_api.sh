@@ -210,7 +210,7 @@ expect_eq "5*******67 300" "$(jb '.phone + " " + (.expires_in|tostring)')" "otp:
 call GET /dev/outbox
 expect_code 200 "dev outbox"
 expect_eq "sms 5321234567" "$(jb '.[-1] | .channel + " " + .to')" "dev outbox: an SMS to the number on file"
-CODE1=$(jb '.[-1].body' | grep -o '[0-9]\{6\}')
+CODE1=$(jb '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}')
 [ -n "$CODE1" ] && ok "dev outbox: the code is in the message" || fail "dev outbox: code" "$(cat "$T/b")"
 expect_grep "\"body\":\"[^\"]*$NUMBER[^\"]*geçerlidir" "$T/b" "dev outbox: Turkish text with the number"
 call POST /api/v1/application/otp "${B[@]}"
@@ -227,7 +227,7 @@ json PUT /api/v1/application '{"security_word":"Gizli Sözcük","security_word_r
 expect_code 200 "P2: form saved"
 call POST /api/v1/application/otp "${B2[@]}"
 expect_code 200 "P2: code sent"
-c2=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -o '[0-9]\{6\}')
+c2=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}')
 w2=$(printf '%06d' $(((10#$c2 + 1) % 1000000)))
 json POST /api/v1/application/otp/verify "{\"code\":\"$w2\"}" "${B2[@]}"
 expect_error 400 otp_wrong "P2: a wrong code"
@@ -255,7 +255,7 @@ json POST /api/v1/application/otp/verify "{\"code\":\"$CODE1\"}" "${B[@]}"
 expect_error 400 otp_expired "otp: the right code after 300 s"
 call POST /api/v1/application/otp "${B[@]}"
 expect_code 200 "otp: a new code after the cool-down"
-CODE2=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -o '[0-9]\{6\}')
+CODE2=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}')
 json POST /api/v1/application/otp/verify "{\"code\":\"$CODE2\"}" "${B[@]}"
 expect_code 200 "otp: the right code"
 expect_eq code_verified "$(jb .state)" "otp: code_verified"
@@ -265,7 +265,7 @@ expect_error 409 wrong_state "otp: a code is used once"
 # P2's third wrong entry voids the code; the fourth entry is refused even with a new code
 call POST /api/v1/application/otp "${B2[@]}"
 expect_code 200 "P2: a new code (cool-down over)"
-c2=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -o '[0-9]\{6\}')
+c2=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}')
 w2=$(printf '%06d' $(((10#$c2 + 1) % 1000000)))
 json POST /api/v1/application/otp/verify "{\"code\":\"$w2\"}" "${B2[@]}"
 expect_eq "400 otp_wrong 0" "$CODE $(jb .error.code) $(jb .error.remaining_attempts)" \

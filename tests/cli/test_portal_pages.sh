@@ -207,7 +207,7 @@ post /sms/gonder "csrf_token=$CSRF"
 expect_eq 429 "$CODE" "send again at once: 429 (cool-down)"
 expect_grep 'yeniden deneyebilirsiniz' "$T/b" "cool-down: says when"
 OTP=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.channel == "sms")] | last | .body' |
-  grep -o '[0-9]\{6\}' | head -n 1)
+  grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}' | head -n 1)
 [[ "$OTP" =~ ^[0-9]{6}$ ]] && ok "the code from the development outbox" || fail "code from outbox" "$OTP"
 WRONG=$(printf "%06d" $(( (10#${OTP:-0} + 1) % 1000000 )))
 post /sms/dogrula "csrf_token=$CSRF" "code=$WRONG" action=ok
