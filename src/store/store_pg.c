@@ -1925,6 +1925,27 @@ static enum store_err pg_user_each(struct store *s, store__user_fn fn, void *ctx
 
 /* ---- the approvers' queue */
 
+/* Hands each row of r — an application's columns followed by its holder's personnel columns,
+ * NULL when there is no record — to fn until it returns non-zero; clears r. */
+static enum store_err pg_app_rows(struct store *s, PGresult *r, store__app_list_fn fn, void *ctx)
+{
+    const int pcol = 1 + (int)store__app_ncols; /* the personnel columns follow the application's */
+    enum store_err e = STORE_OK;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_application a;
+        struct core_personnel p;
+        bool has_p = !PQgetisnull(r, i, pcol);
+        if (pg_read_app(r, i, &a) != 0 || (has_p && pg_read_personnel(r, i, pcol, &p) != 0)) {
+            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    PQclear(r);
+    return e;
+}
+
 static enum store_err pg_app_list(struct store *s, const struct store_app_filter *f,
                                   store__app_list_fn fn, void *ctx, long *total)
 {
@@ -1948,20 +1969,7 @@ static enum store_err pg_app_list(struct store *s, const struct store_app_filter
     if (!(r = pg_run(g, PG_APP_LIST, vals, NULL, NULL, PGRES_TUPLES_OK, "listing applications",
                      &e)))
         return e;
-    const int pcol = 1 + (int)store__app_ncols; /* the personnel columns follow the application's */
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct store_application a;
-        struct core_personnel p;
-        bool has_p = !PQgetisnull(r, i, pcol);
-        if (pg_read_app(r, i, &a) != 0 || (has_p && pg_read_personnel(r, i, pcol, &p) != 0)) {
-            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
-            break;
-        }
-        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
-            break;
-    }
-    PQclear(r);
-    return e;
+    return pg_app_rows(s, r, fn, ctx);
 }
 
 static enum store_err pg_app_state_counts(struct store *s, int province, store__count_fn fn,
@@ -2184,20 +2192,7 @@ static enum store_err pg_remind_due(struct store *s, int64_t before, int64_t aft
                          "listing applications due for a reminder", &e);
     if (!r)
         return e;
-    const int pcol = 1 + (int)store__app_ncols;
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct store_application a;
-        struct core_personnel p;
-        bool has_p = !PQgetisnull(r, i, pcol);
-        if (pg_read_app(r, i, &a) != 0 || (has_p && pg_read_personnel(r, i, pcol, &p) != 0)) {
-            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
-            break;
-        }
-        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
-            break;
-    }
-    PQclear(r);
-    return e;
+    return pg_app_rows(s, r, fn, ctx);
 }
 
 static enum store_err pg_remind_mark(struct store *s, int64_t application_id, const char *state,

@@ -1984,6 +1984,34 @@ static void sq_bind_filter(sqlite3_stmt *st, const struct store_app_filter *f)
     sqlite3_bind_int64(st, 6, f->updated_before);
 }
 
+/* Steps st (already bound), whose rows are an application's columns followed by its holder's
+ * personnel columns (NULL when there is no record), handing each to fn until it returns
+ * non-zero; resets the statement. what names the work in an error. */
+static enum store_err sq_app_rows(struct sq *q, sqlite3_stmt *st, store__app_list_fn fn, void *ctx,
+                                  const char *what)
+{
+    const int pcol = 1 + (int)store__app_ncols; /* the personnel columns follow the application's */
+    enum store_err e = STORE_OK;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_application a;
+        struct core_personnel p;
+        bool has_p = sqlite3_column_type(st, pcol) != SQLITE_NULL;
+        if (sq_read_app(st, &a) != 0 || (has_p && sq_read_personnel(st, pcol, &p) != 0)) {
+            e = store__fail(&q->base, STORE_EIO,
+                            "a stored application does not fit the record type");
+            break;
+        }
+        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = sq_fail(q, rc, what);
+    return e;
+}
+
 static enum store_err sq_app_list(struct store *s, const struct store_app_filter *f,
                                   store__app_list_fn fn, void *ctx, long *total)
 {
@@ -2005,24 +2033,7 @@ static enum store_err sq_app_list(struct store *s, const struct store_app_filter
     sq_bind_filter(st, f);
     sqlite3_bind_int64(st, 7, f->limit ? f->limit : -1); /* SQLite: a negative limit is none */
     sqlite3_bind_int64(st, 8, f->offset);
-    const int pcol = 1 + (int)store__app_ncols; /* the personnel columns follow the application's */
-    enum store_err e = STORE_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_application a;
-        struct core_personnel p;
-        bool has_p = sqlite3_column_type(st, pcol) != SQLITE_NULL;
-        if (sq_read_app(st, &a) != 0 || (has_p && sq_read_personnel(st, pcol, &p) != 0)) {
-            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
-            break;
-        }
-        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
-            break;
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        e = sq_fail(q, rc, "listing applications");
-    return e;
+    return sq_app_rows(q, st, fn, ctx, "listing applications");
 }
 
 static enum store_err sq_app_state_counts(struct store *s, int province, store__count_fn fn,
@@ -2268,25 +2279,7 @@ static enum store_err sq_remind_due(struct store *s, int64_t before, int64_t aft
     sqlite3_bind_int64(st, 1, before);
     sqlite3_bind_int64(st, 2, after_id);
     sqlite3_bind_int64(st, 3, limit);
-    const int pcol = 1 + (int)store__app_ncols;
-    int rc;
-    enum store_err e = STORE_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_application a;
-        struct core_personnel p;
-        bool has_p = sqlite3_column_type(st, pcol) != SQLITE_NULL;
-        if (sq_read_app(st, &a) != 0 || (has_p && sq_read_personnel(st, pcol, &p) != 0)) {
-            e = store__fail(s, STORE_EIO, "a stored application does not fit the record type");
-            break;
-        }
-        if (fn(ctx, &a, has_p ? &p : NULL) != 0)
-            break;
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (e == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        e = sq_fail(q, rc, "listing applications due for a reminder");
-    return e;
+    return sq_app_rows(q, st, fn, ctx, "listing applications due for a reminder");
 }
 
 static enum store_err sq_remind_mark(struct store *s, int64_t application_id, const char *state,
