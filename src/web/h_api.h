@@ -42,6 +42,14 @@ const char *web_portal_token(const struct web_req *rq, bool *by_cookie);
 enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struct store_session *ss,
                                 const char **token_out, struct app_err *err);
 
+/* The CSRF rule of both kinds of session: a request that changes something (any method but
+ * GET and HEAD) authenticated by a cookie must carry the session's CSRF token in the
+ * X-CSRF-Token header or as form_csrf (may be NULL); else 403 csrf_invalid. */
+enum app_status web_csrf_check(struct web_req *rq, bool by_cookie, const struct store_session *ss,
+                               const char *form_csrf, struct app_err *err);
+/* Sets a session cookie `name` (HttpOnly; SameSite=Strict; Path=/; Secure over TLS; Max-Age);
+ * with token NULL, a cookie that clears it. */
+int web_session_cookie(struct web_req *rq, const char *name, const char *token, int max_age);
 /* Sets the session cookie (HttpOnly; SameSite=Strict; Path=/; Secure over TLS); with token
  * NULL, a cookie that clears it. */
 int web_portal_set_cookie(struct web_req *rq, const char *token, int max_age);

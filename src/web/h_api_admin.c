@@ -99,25 +99,12 @@ enum app_status web_staff_auth(struct web_req *rq, const char *form_csrf, struct
         return st;
     if (staff)
         app_staff_from_user(&u, staff);
-    const char *m = web_req_method(rq);
-    if (by_cookie && strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
-        const char *csrf = web_req_header(rq, "X-CSRF-Token");
-        if (!app_csrf_ok(ss, csrf) && !app_csrf_ok(ss, form_csrf)) {
-            err->status = APP_EFORBIDDEN;
-            err->code = "csrf_invalid";
-            return err->status;
-        }
-    }
-    return APP_OK;
+    return web_csrf_check(rq, by_cookie, ss, form_csrf, err);
 }
 
 int web_staff_set_cookie(struct web_req *rq, const char *token, int max_age)
 {
-    char v[256];
-    snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-             WEB_STAFF_COOKIE, token ? token : "", token ? max_age : 0,
-             web_req_tls(rq) ? "; Secure" : "");
-    return web_reply_header(rq, "Set-Cookie", v);
+    return web_session_cookie(rq, WEB_STAFF_COOKIE, token, max_age);
 }
 
 /* ---- helpers ------------------------------------------------------------------------------- */

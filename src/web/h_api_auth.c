@@ -91,6 +91,12 @@ enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struc
         app_session_auth(web_req_store(rq), web_portal_cfg(), token, web_portal_now(rq), ss, err);
     if (st != APP_OK)
         return st;
+    return web_csrf_check(rq, by_cookie, ss, form_csrf, err);
+}
+
+enum app_status web_csrf_check(struct web_req *rq, bool by_cookie, const struct store_session *ss,
+                               const char *form_csrf, struct app_err *err)
+{
     const char *m = web_req_method(rq);
     if (by_cookie && strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
         const char *csrf = web_req_header(rq, "X-CSRF-Token");
@@ -103,11 +109,15 @@ enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struc
     return APP_OK;
 }
 
-int web_portal_set_cookie(struct web_req *rq, const char *token, int max_age)
+int web_session_cookie(struct web_req *rq, const char *name, const char *token, int max_age)
 {
     char v[256];
-    snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-             WEB_SESSION_COOKIE, token ? token : "", token ? max_age : 0,
-             web_req_tls(rq) ? "; Secure" : "");
+    snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name,
+             token ? token : "", token ? max_age : 0, web_req_tls(rq) ? "; Secure" : "");
     return web_reply_header(rq, "Set-Cookie", v);
+}
+
+int web_portal_set_cookie(struct web_req *rq, const char *token, int max_age)
+{
+    return web_session_cookie(rq, WEB_SESSION_COOKIE, token, max_age);
 }
