@@ -304,49 +304,6 @@ static void app_fill(struct store_application *a, const char *number, const char
     a->updated_at = 1700000002;
 }
 
-/* Every field (not memcmp: padding bytes need not survive a struct copy). */
-static void assert_app_equal(const struct store_application *x, const struct store_application *y)
-{
-#define S(f) assert_string_equal(x->f, y->f)
-#define I(f) assert_int_equal(x->f, y->f)
-    I(id);
-    S(number);
-    S(tckn);
-    S(state);
-    I(confirmed);
-    I(confirmed_at);
-    S(first_name);
-    S(last_name);
-    S(birth_place);
-    S(birth_date);
-    S(institution_name);
-    S(registry_no);
-    S(reason);
-    S(card_reader);
-    I(validity_years);
-    S(security_word_hash);
-    S(unit);
-    S(title);
-    S(address);
-    I(province);
-    S(district);
-    S(postal_code);
-    S(email);
-    S(work_phone);
-    S(work_phone_ext);
-    S(mobile_phone);
-    S(mobile_operator);
-    S(home_phone);
-    S(notify_by);
-    S(method);
-    I(late);
-    I(cert_not_after);
-    I(created_at);
-    I(updated_at);
-#undef S
-#undef I
-}
-
 struct evlist {
     int n;
     char rows[8][128];
@@ -372,14 +329,14 @@ static void test_application_round_trip(void **state)
     assert_true(a.id > 0);
 
     assert_int_equal(store_app_get(f->s, a.id, &got), STORE_OK);
-    assert_app_equal(&got, &a);
+    testdb_assert_app_equal(&got, &a);
     assert_int_equal(store_app_latest(f->s, "10000000146", &got), STORE_OK);
     assert_int_equal(got.id, a.id);
     assert_int_equal(store_app_latest(f->s, "10000000070", &got), STORE_ENOTFOUND);
     assert_int_equal(store_app_get(f->s, a.id + 100, &got), STORE_ENOTFOUND);
     memset(&got, 0, sizeof got);
     assert_int_equal(store_app_by_number(f->s, "ABCDEFGH12", &got), STORE_OK);
-    assert_app_equal(&got, &a);
+    testdb_assert_app_equal(&got, &a);
     assert_int_equal(store_app_by_number(f->s, "ABCDEFGH13", &got), STORE_ENOTFOUND);
     assert_int_equal(store_app_by_number(f->s, "SHORT", &got), STORE_EINVAL);
     assert_int_equal(store_app_by_number(f->s, NULL, &got), STORE_EINVAL);

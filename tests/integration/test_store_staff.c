@@ -113,49 +113,6 @@ static void app_fill(struct store_application *a, int n, const char *tckn, const
     a->updated_at = updated_at;
 }
 
-/* Every field (not memcmp: padding bytes need not survive a struct copy). */
-static void assert_app_equal(const struct store_application *x, const struct store_application *y)
-{
-#define S(fl) assert_string_equal(x->fl, y->fl)
-#define I(fl) assert_int_equal(x->fl, y->fl)
-    I(id);
-    S(number);
-    S(tckn);
-    S(state);
-    I(confirmed);
-    I(confirmed_at);
-    S(first_name);
-    S(last_name);
-    S(birth_place);
-    S(birth_date);
-    S(institution_name);
-    S(registry_no);
-    S(reason);
-    S(card_reader);
-    I(validity_years);
-    S(security_word_hash);
-    S(unit);
-    S(title);
-    S(address);
-    I(province);
-    S(district);
-    S(postal_code);
-    S(email);
-    S(work_phone);
-    S(work_phone_ext);
-    S(mobile_phone);
-    S(mobile_operator);
-    S(home_phone);
-    S(notify_by);
-    S(method);
-    I(late);
-    I(cert_not_after);
-    I(created_at);
-    I(updated_at);
-#undef S
-#undef I
-}
-
 static int64_t create(struct fx *f, struct store_application *a)
 {
     struct store_app_event ev = {a->created_at, "", a->state, "created", "test"};
@@ -574,8 +531,8 @@ static void test_app_list_records(void **state)
     assert_int_equal(total, 5);
     struct store_application got;
     assert_int_equal(store_app_get(f->s, q.id[1], &got), STORE_OK);
-    assert_app_equal(&l.first, &got);
-    assert_app_equal(&l.first, &q.app[1]);
+    testdb_assert_app_equal(&l.first, &got);
+    testdb_assert_app_equal(&l.first, &q.app[1]);
     assert_string_equal(l.first.institution_name, "Batman Anadolu Lisesi");
     assert_int_equal(l.first.province, 6);
     assert_true(l.has_p[0]);

@@ -256,4 +256,49 @@ static inline int testdb_fx_teardown(void **state)
     return 0;
 }
 
+/* Every field of two applications equal (not memcmp: padding bytes need not survive a struct
+ * copy). Needs cmocka included before this header. */
+static inline void testdb_assert_app_equal(const struct store_application *x,
+                                           const struct store_application *y)
+{
+#define S(f) assert_string_equal(x->f, y->f)
+#define I(f) assert_int_equal(x->f, y->f)
+    I(id);
+    S(number);
+    S(tckn);
+    S(state);
+    I(confirmed);
+    I(confirmed_at);
+    S(first_name);
+    S(last_name);
+    S(birth_place);
+    S(birth_date);
+    S(institution_name);
+    S(registry_no);
+    S(reason);
+    S(card_reader);
+    I(validity_years);
+    S(security_word_hash);
+    S(unit);
+    S(title);
+    S(address);
+    I(province);
+    S(district);
+    S(postal_code);
+    S(email);
+    S(work_phone);
+    S(work_phone_ext);
+    S(mobile_phone);
+    S(mobile_operator);
+    S(home_phone);
+    S(notify_by);
+    S(method);
+    I(late);
+    I(cert_not_after);
+    I(created_at);
+    I(updated_at);
+#undef S
+#undef I
+}
+
 #endif
