@@ -847,6 +847,27 @@ static void td_begin(struct web_page *p, enum web_msg col)
     web_page_raw(p, ">");
 }
 
+/* The header cells of a table whose <thead><tr> is open, then the start of its body. */
+static void head_cells(struct web_page *p, const enum web_msg *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        web_page_raw(p, "<th scope=\"col\">");
+        web_page_msg(p, cols[i]);
+        web_page_raw(p, "</th>");
+    }
+    web_page_raw(p, "</tr>\n</thead>\n<tbody>\n");
+}
+
+/* A link to the people whose certificate ends within `days`: base ends in "=" and takes the
+ * days; the province (0: all) follows when there is one. */
+static void expiring_href(char *out, size_t n, const char *base, long days, int province)
+{
+    if (province)
+        snprintf(out, n, "%s%ld&province=%d", base, days, province);
+    else
+        snprintf(out, n, "%s%ld", base, days);
+}
+
 /* The queue as a table of five columns (a card per row on a phone): the number linking to
  * the application; the person (name, masked number, institution); the state and how long it
  * has waited; the certificate's end and the late flag; the verdict with its reasons. */
@@ -859,12 +880,7 @@ static void queue_table(struct actx *c, struct web_page *p, const struct qrows *
     web_page_raw(p, "<table class=\"queue cards\">\n<caption>");
     web_page_msg(p, WEB_MSG_AP_QUEUE_CAPTION);
     web_page_raw(p, "</caption>\n<thead>\n<tr>");
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-        web_page_raw(p, "<th scope=\"col\">");
-        web_page_msg(p, cols[i]);
-        web_page_raw(p, "</th>");
-    }
-    web_page_raw(p, "</tr>\n</thead>\n<tbody>\n");
+    head_cells(p, cols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; i < rows->n; i++) {
         const struct qrow *r = &rows->rows[i];
         char href[48], masked[CORE_TCKN_LEN + 1];
@@ -1668,20 +1684,12 @@ static enum web_err h_dashboard(struct web_req *rq)
         web_page_raw(&p, "><strong>");
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_ROW, args, 2);
         web_page_raw(&p, "</strong> <a");
-        if (province)
-            snprintf(href, sizeof href, "/yonetim/bitecekler?gun=%d&province=%d", spans[i],
-                     province);
-        else
-            snprintf(href, sizeof href, "/yonetim/bitecekler?gun=%d", spans[i]);
+        expiring_href(href, sizeof href, "/yonetim/bitecekler?gun=", spans[i], province);
         web_page_attr(&p, "href", href);
         web_page_raw(&p, ">");
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_LIST, args, 1);
         web_page_raw(&p, "</a> <a download");
-        if (province)
-            snprintf(href, sizeof href, "/api/v1/admin/expiring.csv?days=%d&province=%d", spans[i],
-                     province);
-        else
-            snprintf(href, sizeof href, "/api/v1/admin/expiring.csv?days=%d", spans[i]);
+        expiring_href(href, sizeof href, "/api/v1/admin/expiring.csv?days=", spans[i], province);
         web_page_attr(&p, "href", href);
         web_page_raw(&p, ">");
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
@@ -1719,12 +1727,7 @@ static int expiring_row(void *ctx, const struct core_personnel *r,
     if (e->n++ == 0) {
         web_page_raw(p, "<div class=\"table-wrap\">\n<table class=\"expiring-list cards\">\n"
                         "<thead>\n<tr>");
-        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-            web_page_raw(p, "<th scope=\"col\">");
-            web_page_msg(p, cols[i]);
-            web_page_raw(p, "</th>");
-        }
-        web_page_raw(p, "</tr>\n</thead>\n<tbody>\n");
+        head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
     char masked[CORE_TCKN_LEN + 1], days[24];
     core_tckn_mask(r->tckn, masked);
@@ -1796,11 +1799,7 @@ static enum web_err h_expiring(struct web_req *rq)
     if (!role_is(&c.who, "approver"))
         province_chooser(&p, "/yonetim/bitecekler", province, dtext);
     para(&p, WEB_MSG_AP_EXP_LEAD);
-    if (province)
-        snprintf(csv, sizeof csv, "/api/v1/admin/expiring.csv?days=%ld&province=%d", days,
-                 province);
-    else
-        snprintf(csv, sizeof csv, "/api/v1/admin/expiring.csv?days=%ld", days);
+    expiring_href(csv, sizeof csv, "/api/v1/admin/expiring.csv?days=", days, province);
     web_page_raw(&p, "<p class=\"page-actions\"><a download");
     web_page_attr(&p, "href", csv);
     web_page_raw(&p, ">");
@@ -1840,12 +1839,7 @@ static int message_row(void *ctx, const struct app_message_problem *m)
     if (e->n++ == 0) {
         web_page_raw(p, "<div class=\"table-wrap\">\n<table class=\"messages cards\">\n"
                         "<thead>\n<tr>");
-        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-            web_page_raw(p, "<th scope=\"col\">");
-            web_page_msg(p, cols[i]);
-            web_page_raw(p, "</th>");
-        }
-        web_page_raw(p, "</tr>\n</thead>\n<tbody>\n");
+        head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
     char when[32], attempts[16];
     tr_time(m->created_at, true, when);
