@@ -843,6 +843,7 @@ static int one_problem(void *ctx, const struct store_outbox_problem *m)
         .status = m->status,
         .error = m->last_error ? m->last_error : "",
         .dedupe_key = m->dedupe_key ? m->dedupe_key : "",
+        .tpl = m->tpl,
         .attempts = m->attempts,
         .created_at = m->created_at,
         .handed_over_at = m->handed_over_at,

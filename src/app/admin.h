@@ -145,6 +145,7 @@ struct app_message_problem {
     const char *channel; /* "sms" | "email" */
     char to[CORE_EMAIL_MAX];
     const char *subject, *status, *error, *dedupe_key;
+    const char *tpl; /* a message kept unrendered: its template's name (subject ""); or NULL */
     int attempts;
     int64_t created_at, handed_over_at;
 };

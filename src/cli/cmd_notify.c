@@ -29,6 +29,7 @@
 #include "core/date.h"
 #include "core/personnel.h"
 #include "core/validate.h"
+#include "notify/outbox.h"
 #include "notify/smtp.h"
 #include "notify/templates.h"
 #include "util/log.h"
@@ -134,6 +135,8 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
         .max_tries = cfg->outbox_max_tries,
         .retry_base = cfg->outbox_retry_base,
         .retry_max = cfg->outbox_retry_max,
+        .tpl = n->tpl,
+        .portal_url = n->portal_url,
     };
     if (!cfg->dev && cfg->smtp_url[0]) {
         const struct notify_smtp_cfg sc = {
@@ -174,6 +177,11 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
 fail:
     cli_notify_free(n);
     return -1;
+}
+
+struct notify_drain_cfg cli_notify_drain_cfg(const struct cli_notify *n)
+{
+    return n->dc;
 }
 
 int cli_notify_scan_interval(const struct cli_notify *n)
@@ -221,9 +229,12 @@ enum store_err cli_notify_drain(struct cli_notify *n, const char *channel, struc
 static const char notify_usage[] =
     "usage: eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]\n"
     "       eimza notify failed [--db URL]\n"
+    "       eimza notify outbox [--db URL] [--config FILE] [--limit N]\n"
     "\n"
     "run: one pass of the expiry scan and of the outbox; prints a JSON summary of what it\n"
-    "queued and sent. failed: the messages that failed for good or are unconfirmed (JSON).\n";
+    "queued and sent. failed: the messages that failed for good or are unconfirmed (JSON).\n"
+    "outbox: the newest N (default 50) messages as they are sent, rendered with the\n"
+    "configured templates, recipients masked (JSON).\n";
 
 /* The drain's clock under --now: the given day's start, moving on with real time. */
 static int64_t run_base, run_started;
@@ -369,22 +380,29 @@ static json_t *time_or_null(int64_t t)
     return json_string(s);
 }
 
+/* A recipient as the command's output may show it. */
+static void mask_to(const char *channel, const char *recipient, char *to, size_t tolen)
+{
+    if (!strcmp(channel, "sms")) {
+        char ph[CORE_PHONE_LEN + 1];
+        core_phone_mask(recipient, ph);
+        snprintf(to, tolen, "%s", ph);
+    } else {
+        core_email_mask(recipient, to, tolen);
+    }
+}
+
 static int add_problem(void *ctx, const struct store_outbox_problem *m)
 {
     struct problems *p = ctx;
     char to[CORE_EMAIL_MAX + 4];
-    if (!strcmp(m->channel, "sms")) {
-        char ph[CORE_PHONE_LEN + 1];
-        core_phone_mask(m->recipient, ph);
-        snprintf(to, sizeof to, "%s", ph);
-    } else {
-        core_email_mask(m->recipient, to, sizeof to);
-    }
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s, s:s, s:i, s:o, s:o}", "id",
-                          (json_int_t)m->id, "channel", m->channel, "to", to, "subject", m->subject,
-                          "dedupe_key", m->dedupe_key, "status", m->status, "error", m->last_error,
-                          "attempts", m->attempts, "created_at", time_or_null(m->created_at),
-                          "handed_over_at", time_or_null(m->handed_over_at));
+    mask_to(m->channel, m->recipient, to, sizeof to);
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:o, s:o}", "id",
+                  (json_int_t)m->id, "channel", m->channel, "to", to, "subject", m->subject,
+                  "template", m->tpl, "dedupe_key", m->dedupe_key, "status", m->status, "error",
+                  m->last_error, "attempts", m->attempts, "created_at", time_or_null(m->created_at),
+                  "handed_over_at", time_or_null(m->handed_over_at));
     if (!o || json_array_append_new(p->list, o) < 0) {
         p->nomem = true;
         return 1;
@@ -427,12 +445,128 @@ out:
     return rc;
 }
 
+/* ---- `eimza notify outbox` --------------------------------------------------------------- */
+
+#define OUTBOX_LIST_DEFAULT 50
+#define OUTBOX_LIST_MAX     10000
+
+struct outbox_list {
+    const struct cli_notify *n;
+    json_t *list;
+    bool nomem;
+};
+
+static int add_outbox(void *ctx, const struct store_outbox_msg *m)
+{
+    struct outbox_list *l = ctx;
+    char to[CORE_EMAIL_MAX + 4];
+    mask_to(m->channel, m->recipient, to, sizeof to);
+    json_t *o = notify_outbox_json(l->n->tpl, l->n->portal_url, m, to);
+    if (!o || json_object_set_new(o, "id", json_integer((json_int_t)m->id)) < 0 ||
+        json_object_set_new(o, "status", json_string(m->status ? m->status : "")) < 0 ||
+        json_object_set_new(o, "dedupe_key",
+                            m->dedupe_key ? json_string(m->dedupe_key) : json_null()) < 0 ||
+        json_array_append_new(l->list, o) < 0) {
+        l->nomem = true;
+        return 1;
+    }
+    return 0;
+}
+
+static int notify_outbox(int argc, char **argv)
+{
+    const char *db = NULL, *config = NULL, *limit_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+            db = v;
+        else if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
+            config = v;
+        else if ((v = cli_optarg(argc, argv, &i, "--limit", &missing)))
+            limit_arg = v;
+        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+            fputs(notify_usage, stdout);
+            return CLI_OK;
+        } else {
+            if (missing)
+                cli_error("notify outbox: %s needs a value", argv[i]);
+            else
+                cli_error("notify outbox: unknown argument '%s'", argv[i]);
+            fputs(notify_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    long limit = OUTBOX_LIST_DEFAULT;
+    if (limit_arg) {
+        char *end;
+        limit = strtol(limit_arg, &end, 10);
+        if (end == limit_arg || *end || limit < 1 || limit > OUTBOX_LIST_MAX) {
+            cli_error("notify outbox: --limit wants a number from 1 to %d, not '%s'",
+                      OUTBOX_LIST_MAX, limit_arg);
+            return CLI_USAGE;
+        }
+    }
+    struct web_config cfg;
+    char err[1600];
+    if (web_config_defaults(&cfg) < 0) {
+        cli_error("notify outbox: the built-in defaults are invalid (a bug)");
+        return CLI_FAIL;
+    }
+    if (config && web_config_load_file(&cfg, config, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return CLI_USAGE;
+    }
+    if (db && web_config_set(&cfg, "db", db, err, sizeof err) < 0) {
+        cli_error("notify outbox: %s", err);
+        return CLI_USAGE;
+    }
+    cfg.dev = true; /* only the templates are wanted: no sender is made */
+    struct cli_notify *n = NULL;
+    struct store *s = NULL;
+    struct outbox_list l = {.list = json_array()};
+    char *text = NULL;
+    int rc;
+    if (cli_notify_new(&cfg, false, &n, err, sizeof err) < 0) {
+        cli_error("notify outbox: %s", err);
+        json_decref(l.list);
+        return CLI_USAGE;
+    }
+    l.n = n;
+    if ((rc = cli_open_store(cfg.db, 0, &s)) != CLI_OK)
+        goto out;
+    rc = CLI_FAIL;
+    if (!l.list) {
+        cli_error("out of memory");
+        goto out;
+    }
+    if (store_outbox_each(s, limit, add_outbox, &l) != STORE_OK) {
+        cli_error("notify outbox: database error: %s", store_last_error(s));
+        goto out;
+    }
+    if (l.nomem || !(text = json_dumps(l.list, JSON_COMPACT))) {
+        cli_error("out of memory");
+        goto out;
+    }
+    printf("%s\n", text);
+    rc = CLI_OK;
+out:
+    free(text);
+    json_decref(l.list);
+    if (s)
+        store_close(s);
+    cli_notify_free(n);
+    return rc;
+}
+
 int cli_cmd_notify(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "run"))
         return notify_run(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "failed"))
         return notify_failed(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "outbox"))
+        return notify_outbox(argc - 1, argv + 1);
     if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         fputs(notify_usage, stdout);
         return CLI_OK;

@@ -24,6 +24,9 @@ struct cli_notify;
 int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out, char *err,
                    size_t errlen);
 void cli_notify_free(struct cli_notify *n);
+/* The drain settings of the configuration (tries, back-off, the templates and portal_url that
+ * render a message kept unrendered); lease, pass size and clock are the caller's to set. */
+struct notify_drain_cfg cli_notify_drain_cfg(const struct cli_notify *n);
 
 /* Seconds between two scans in serve (0: none). */
 int cli_notify_scan_interval(const struct cli_notify *n);

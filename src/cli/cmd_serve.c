@@ -286,13 +286,9 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
     }
     o->db = cfg->db;
     o->interval = cfg->outbox_interval;
-    o->dc = (struct notify_drain_cfg){
-        .max_tries = cfg->outbox_max_tries,
-        .retry_base = cfg->outbox_retry_base,
-        .retry_max = cfg->outbox_retry_max,
-        .lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE,
-        .max_per_pass = SERVE_OUTBOX_PER_PASS,
-    };
+    o->dc = cli_notify_drain_cfg(o->nt);
+    o->dc.lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE;
+    o->dc.max_per_pass = SERVE_OUTBOX_PER_PASS;
     if (!cfg->dev && !cfg->smtp_url[0])
         ulog(ULOG_WARN, "outbox.no_smtp",
              "detail=\"smtp_url is not set: e-mail messages wait in the outbox\"");
@@ -321,15 +317,6 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
         o->nt = NULL;
         return -1;
     }
-    o->dc = (struct notify_drain_cfg){
-        .max_tries = cfg->outbox_max_tries,
-        .retry_base = cfg->outbox_retry_base,
-        .retry_max = cfg->outbox_retry_max,
-        .lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE,
-        .max_per_pass = SERVE_OUTBOX_PER_PASS,
-    };
-    o->interval = cfg->outbox_interval;
-    o->db = cfg->db;
     return 0;
 }
 

@@ -18,12 +18,16 @@
 
 #include "core/personnel.h"
 #include "core/validate.h"
+#include "notify/outbox.h"
 #include "util/log.h"
+
+#define DRAIN_SUBJECT_MAX 1024        /* a rendered subject */
+#define DRAIN_BODY_MAX    (64 * 1024) /* a rendered body */
 
 /* A claimed message, copied out of the claim's callback (whose strings live only there). */
 struct held {
     struct store_outbox_msg m;
-    char *channel, *recipient, *subject, *body, *dedupe_key;
+    char *channel, *recipient, *subject, *body, *dedupe_key, *tpl, *params;
     bool got;
     bool nomem;
 };
@@ -44,12 +48,16 @@ static int hold(void *ctx, const struct store_outbox_msg *m)
     h->subject = dup_str(m->subject, &h->nomem);
     h->body = dup_str(m->body, &h->nomem);
     h->dedupe_key = m->dedupe_key ? dup_str(m->dedupe_key, &h->nomem) : NULL;
+    h->tpl = m->tpl ? dup_str(m->tpl, &h->nomem) : NULL;
+    h->params = m->params ? dup_str(m->params, &h->nomem) : NULL;
     h->m = *m;
     h->m.channel = h->channel;
     h->m.recipient = h->recipient;
     h->m.subject = h->subject;
     h->m.body = h->body;
     h->m.dedupe_key = h->dedupe_key;
+    h->m.tpl = h->tpl;
+    h->m.params = h->params;
     h->m.status = "sending";
     h->got = true;
     return 1; /* one at a time */
@@ -64,6 +72,8 @@ static void release(struct held *h)
     free(h->subject);
     free(h->body);
     free(h->dedupe_key);
+    free(h->tpl);
+    free(h->params);
     memset(h, 0, sizeof *h);
 }
 
@@ -122,13 +132,28 @@ enum store_err notify_drain(struct store *s, const struct notify_sender *snd,
         char why[NOTIFY_WHY_MAX] = "", to[CORE_EMAIL_MAX + 4];
         mask_recipient(&h.m, to, sizeof to);
         enum notify_outcome o;
+        struct ubuf subj = UBUF_INIT(DRAIN_SUBJECT_MAX), body = UBUF_INIT(DRAIN_BODY_MAX);
+        const char *bad = NULL;
         if (h.m.attempts > cfg->max_tries) {
             /* its senders kept dying half-way: do not try a message without end */
             o = NOTIFY_FAILED;
             snprintf(why, sizeof why, "too_many_tries");
+        } else if (h.m.tpl && (!cfg->tpl || notify_outbox_render(cfg->tpl, cfg->portal_url, &h.m,
+                                                                 &subj, &body, &bad) < 0)) {
+            /* kept unrendered, and it cannot be rendered: no try will do better */
+            o = NOTIFY_FAILED;
+            snprintf(why, sizeof why, "%s", bad ? bad : "no_templates");
         } else {
+            if (h.m.tpl) {
+                h.m.subject = ubuf_str(&subj);
+                h.m.body = ubuf_str(&body);
+            }
             o = snd->send(snd->ctx, &h.m, why);
         }
+        if (body.len)
+            explicit_bzero(body.p, body.len);
+        ubuf_free(&subj);
+        ubuf_free(&body);
         int64_t now = clock_now(cfg);
         const long long id = (long long)h.m.id;
         const int att = h.m.attempts;

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "notify/templates.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -106,6 +107,10 @@ struct notify_drain_cfg {
     int lease_seconds;    /* how long a claimed message is ours: longer than one send takes */
     long max_per_pass;    /* messages handled in one pass at most (>= 1) */
     int64_t (*now)(void); /* the clock; NULL: time() */
+    /* What renders a message kept unrendered (notify/outbox.h) just before it is sent; without
+     * a set such a message fails ("no_templates"). */
+    const struct notify_templates *tpl;
+    const char *portal_url;
 };
 
 struct notify_drain_stats {

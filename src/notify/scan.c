@@ -9,9 +9,12 @@
  * only: a scan that missed days never sends an older milestone. Each row the store hands over
  * is checked again with core_warning_milestone, the rule's own definition.
  *
- * Each batch is one transaction: the rows due, their messages queued, their marks recorded.
- * The messages and marks of a batch commit together or not at all, and the dedupe keys make a
- * message that another scan queued meanwhile a no-op here. Logs never name a person: counts.
+ * Each batch is one transaction: the rows due, their marks recorded, their messages queued.
+ * The messages and marks of a batch commit together or not at all. A certificate's messages
+ * are queued only by the scan whose mark changed (store_warn_mark_batch), and a reminder's or a
+ * digest's dedupe key makes one that another scan queued meanwhile a no-op here. Messages are
+ * queued as their template and values (notify/outbox.h), rendered when they are sent. Logs
+ * never name a person: counts.
  */
 #include "notify/scan.h"
 
@@ -22,10 +25,9 @@
 #include "core/date.h"
 #include "core/personnel.h"
 #include "core/validate.h"
+#include "notify/outbox.h"
 #include "util/log.h"
 
-#define SCAN_BODY_MAX   (64 * 1024) /* a rendered message */
-#define SCAN_SUBJ_MAX   1024
 #define SCAN_KEY_MAX    96
 #define SCAN_DAY        86400
 #define SCAN_STATES_MAX 16
@@ -98,8 +100,6 @@ struct scan {
     const struct notify_scan_cfg *cfg;
     int64_t now;
     struct notify_scan_stats *st;
-    struct ubuf subj, body;
-    bool nomem;
 };
 
 static void scan_date(const struct scan *sc, int32_t day, char out[CORE_DATE_STRLEN + 1])
@@ -110,20 +110,22 @@ static void scan_date(const struct scan *sc, int32_t day, char out[CORE_DATE_STR
         core_date_format_tr(day, out);
 }
 
-/* Renders and queues one message; *queued counts it when it was new. */
-static enum store_err scan_put(struct scan *sc, enum notify_tpl t, bool sms, const char *to,
-                               const char *key, const struct notify_var *vars, size_t nvars,
-                               long *queued)
+/* The values of a message's placeholders, kept with it (notify/outbox.h): *out is malloc'ed. */
+static enum store_err scan_params(const struct notify_var *vars, size_t nvars, char **out)
 {
-    ubuf_reset(&sc->subj);
-    ubuf_reset(&sc->body);
-    if (notify_render(sc->cfg->tpl, t, sms, vars, nvars, sms ? NULL : &sc->subj, &sc->body) < 0)
-        return STORE_ENOMEM; /* a message past SCAN_BODY_MAX, or memory ran out */
+    *out = notify_params_json(vars, nvars);
+    return *out ? STORE_OK : STORE_ENOMEM; /* values come from validated records: UTF-8 */
+}
+
+/* Queues one message, kept as its template and values; *queued counts it when it was new. */
+static enum store_err scan_put(struct scan *sc, enum notify_tpl t, bool sms, const char *to,
+                               const char *key, const char *params, long *queued)
+{
     const struct store_outbox_msg m = {
         .channel = sms ? "sms" : "email",
         .recipient = to,
-        .subject = sms ? "" : ubuf_str(&sc->subj),
-        .body = ubuf_str(&sc->body),
+        .tpl = notify_tpl_name(t),
+        .params = params,
         .dedupe_key = key,
     };
     bool ins = false;
@@ -148,6 +150,8 @@ struct due {
 
 struct due_batch {
     struct due *rows;
+    int64_t *ids; /* the rows to mark */
+    bool *marked; /* whether each of ids was marked here */
     long n, cap;
     const struct core_rules *rules;
     int64_t now;
@@ -188,19 +192,20 @@ static enum store_err warn_one(struct scan *sc, const struct due *d, int idx, in
     snprintf(left, sizeof left, "%ld", (long)(expiry_day - core_date_from_unix(sc->now)));
     const struct notify_var vars[] = {
         {"name", d->name},      {"serial", d->serial}, {"expiry_date", expiry},
-        {"deadline", deadline}, {"days", left},        {"portal_url", cfg->portal_url},
+        {"deadline", deadline}, {"days", left},
     };
-    const size_t nv = sizeof vars / sizeof vars[0];
+    char *params;
+    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
     char key[SCAN_KEY_MAX];
-    enum store_err e = STORE_OK;
-    if (d->email[0]) {
+    if (e == STORE_OK && d->email[0]) {
         snprintf(key, sizeof key, "warn:%lld:%d:email", (long long)d->cert_id, days);
-        e = scan_put(sc, t, false, d->email, key, vars, nv, queued);
+        e = scan_put(sc, t, false, d->email, key, params, queued);
     }
     if (e == STORE_OK && d->mobile[0]) {
         snprintf(key, sizeof key, "warn:%lld:%d:sms", (long long)d->cert_id, days);
-        e = scan_put(sc, t, true, d->mobile, key, vars, nv, queued);
+        e = scan_put(sc, t, true, d->mobile, key, params, queued);
     }
+    free(params);
     return e;
 }
 
@@ -225,10 +230,18 @@ static enum store_err warn_band(struct scan *sc, int idx, int64_t from, int64_t 
         e = store_warn_due(sc->s, from, to, days, &pos_na, &pos_id, b->cap, collect_due, b, &more);
         if (e == STORE_OK && b->nomem)
             e = STORE_ENOMEM;
-        for (long i = 0; e == STORE_OK && i < b->n; i++) {
+        /* the marks first, in one statement: only the scan that made a mark queues the
+         * certificate's messages */
+        long nmark = 0;
+        for (long i = 0; i < b->n; i++)
+            if (b->rows[i].milestone == idx) /* else the rule's own band takes it */
+                b->ids[nmark++] = b->rows[i].cert_id;
+        if (e == STORE_OK && nmark > 0)
+            e = store_warn_mark_batch(sc->s, b->ids, nmark, days, sc->now, b->marked);
+        for (long i = 0, m = 0; e == STORE_OK && i < b->n; i++) {
             const struct due *d = &b->rows[i];
-            if (d->milestone != idx)
-                continue; /* the band and the rule disagree: leave it to the rule's band */
+            if (d->milestone != idx || !b->marked[m++])
+                continue;
             holders++;
             if (!d->send)
                 skipped++;
@@ -236,8 +249,6 @@ static enum store_err warn_band(struct scan *sc, int idx, int64_t from, int64_t 
                 unreachable++;
             else
                 e = warn_one(sc, d, idx, days, &queued);
-            if (e == STORE_OK)
-                e = store_warn_mark(sc->s, d->cert_id, days, sc->now);
         }
         if (e != STORE_OK) {
             store_tx_rollback(sc->s);
@@ -262,8 +273,11 @@ static enum store_err scan_warnings(struct scan *sc)
     const struct core_rules *r = &cfg->rules;
     struct due_batch b = {.cap = cfg->batch, .rules = r, .now = sc->now};
     enum store_err e = STORE_OK;
-    if (!(b.rows = calloc((size_t)cfg->batch, sizeof *b.rows)))
-        return STORE_ENOMEM;
+    b.rows = calloc((size_t)cfg->batch, sizeof *b.rows);
+    b.ids = calloc((size_t)cfg->batch, sizeof *b.ids);
+    b.marked = calloc((size_t)cfg->batch, sizeof *b.marked);
+    if (!b.rows || !b.ids || !b.marked)
+        e = STORE_ENOMEM;
     const int32_t today = core_date_from_unix(sc->now);
     /* milestone i: the expiry day is at most today + warn_days[i] (not_after before the next
      * day starts) and later than today + warn_days[i+1]; the last one: not yet expired */
@@ -278,6 +292,8 @@ static enum store_err scan_warnings(struct scan *sc)
         e = warn_band(sc, r->warn_count, sc->now - (int64_t)cfg->expired_days * SCAN_DAY,
                       sc->now + 1, &b);
     free(b.rows);
+    free(b.ids);
+    free(b.marked);
     return e;
 }
 
@@ -329,22 +345,22 @@ static enum store_err remind_one(struct scan *sc, const struct stuck *x, long *q
     enum notify_tpl t = !strcmp(x->state, "draft")           ? NOTIFY_TPL_REMIND_CODE
                         : !strcmp(x->state, "code_verified") ? NOTIFY_TPL_REMIND_SIGN
                                                              : NOTIFY_TPL_REMIND_PAPER;
-    const struct notify_var vars[] = {
-        {"name", x->name}, {"number", x->number}, {"portal_url", sc->cfg->portal_url}};
-    const size_t nv = sizeof vars / sizeof vars[0];
+    const struct notify_var vars[] = {{"name", x->name}, {"number", x->number}};
+    char *params;
+    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
     /* the channels the form asked for; both when it has not said yet */
     bool by_email = strcmp(x->notify_by, "sms") != 0;
     bool by_sms = strcmp(x->notify_by, "email") != 0;
     char key[SCAN_KEY_MAX];
-    enum store_err e = STORE_OK;
-    if (by_email && x->email[0]) {
+    if (e == STORE_OK && by_email && x->email[0]) {
         snprintf(key, sizeof key, "remind:%lld:%s:email", (long long)x->id, x->state);
-        e = scan_put(sc, t, false, x->email, key, vars, nv, queued);
+        e = scan_put(sc, t, false, x->email, key, params, queued);
     }
     if (e == STORE_OK && by_sms && x->mobile[0]) {
         snprintf(key, sizeof key, "remind:%lld:%s:sms", (long long)x->id, x->state);
-        e = scan_put(sc, t, true, x->mobile, key, vars, nv, queued);
+        e = scan_put(sc, t, true, x->mobile, key, params, queued);
     }
+    free(params);
     return e;
 }
 
@@ -439,16 +455,15 @@ static enum store_err scan_digests(struct scan *sc)
         snprintf(tot, sizeof tot, "%ld", total);
         const char *pname = core_province_name(d->province);
         const struct notify_var vars[] = {
-            {"province", pname ? pname : ""},
-            {"date", date},
-            {"total", tot},
-            {"submitted", sub},
+            {"province", pname ? pname : ""}, {"date", date}, {"total", tot}, {"submitted", sub},
             {"awaiting_original", paper},
-            {"portal_url", cfg->portal_url},
         };
         snprintf(key, sizeof key, "digest:%02d:%s", d->province, iso);
-        e = scan_put(sc, NOTIFY_TPL_DIGEST, false, d->address, key, vars,
-                     sizeof vars / sizeof vars[0], &sc->st->digests);
+        char *params;
+        e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
+        if (e == STORE_OK)
+            e = scan_put(sc, NOTIFY_TPL_DIGEST, false, d->address, key, params, &sc->st->digests);
+        free(params);
     }
     return e;
 }
@@ -461,8 +476,6 @@ enum store_err notify_scan(struct store *s, const struct notify_scan_cfg *cfg, i
     struct notify_scan_stats st = {0};
     enum store_err e = STORE_EINVAL;
     struct scan sc = {.s = s, .cfg = cfg, .now = now, .st = &st};
-    ubuf_init(&sc.subj, SCAN_SUBJ_MAX);
-    ubuf_init(&sc.body, SCAN_BODY_MAX);
     if (!s || !cfg || !cfg->tpl || !cfg->portal_url || !cfg->lang || cfg->batch < 1 ||
         cfg->expired_days < 0 || core_rules_check(&cfg->rules) != NULL ||
         (cfg->ndigest && !cfg->digest_to))
@@ -473,8 +486,6 @@ enum store_err notify_scan(struct store *s, const struct notify_scan_cfg *cfg, i
         goto out;
     e = scan_digests(&sc);
 out:
-    ubuf_free(&sc.subj);
-    ubuf_free(&sc.body);
     if (s && e != STORE_OK && e != STORE_EINVAL)
         ulog(ULOG_ERROR, "notify.scan_failed", "error=%s", store_strerror(e));
     long warned = st.expired;

@@ -912,10 +912,11 @@ enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *
     if (e)
         return e;
     if (!m || !m->channel || (strcmp(m->channel, "sms") && strcmp(m->channel, "email")) ||
-        !m->recipient || !*m->recipient || !m->body)
+        !m->recipient || !*m->recipient || (!m->tpl != !m->params) ||
+        (m->tpl ? !*m->tpl || !*m->params : !m->body))
         return store__fail(s, STORE_EINVAL,
-                           "outbox_put: channel, recipient and body are "
-                           "required");
+                           "outbox_put: channel, recipient and a body (or a template with its "
+                           "values) are required");
     bool ins = false;
     e = s->ops->outbox_put(s, m, now, &ins);
     if (e == STORE_OK && inserted)
@@ -1276,14 +1277,85 @@ enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int day
     return e;
 }
 
-enum store_err store_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now)
+enum store_err store_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now,
+                               bool *marked)
+{
+    bool m = false;
+    enum store_err e = store_warn_mark_batch(s, &cert_id, 1, days, now, &m);
+    if (marked)
+        *marked = e == STORE_OK && m;
+    return e;
+}
+
+/* The batch's ids in ascending order, each with its place in the caller's array. */
+struct mark_ref {
+    int64_t id;
+    long idx;
+};
+
+static int mark_ref_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const struct mark_ref *)a)->id, y = ((const struct mark_ref *)b)->id;
+    return (x > y) - (x < y);
+}
+
+struct mark_ctx {
+    const struct mark_ref *refs;
+    long n;
+    bool *marked;
+};
+
+static void mark_one(void *ctx, int64_t id)
+{
+    struct mark_ctx *m = ctx;
+    const struct mark_ref key = {id, 0};
+    const struct mark_ref *r = bsearch(&key, m->refs, (size_t)m->n, sizeof *m->refs, mark_ref_cmp);
+    if (r)
+        m->marked[r->idx] = true;
+}
+
+enum store_err store_warn_mark_batch(struct store *s, const int64_t *ids, long n, int days,
+                                     int64_t now, bool *marked)
 {
     enum store_err e = ready(s);
     if (e)
         return e;
-    if (cert_id <= 0 || days < 0)
-        return store__fail(s, STORE_EINVAL, "warn_mark: a certificate id and days >= 0");
-    return s->ops->warn_mark(s, cert_id, days, now);
+    if (!ids || !marked || n < 1 || days < 0 || (size_t)n > SIZE_MAX / 24)
+        return store__fail(s, STORE_EINVAL, "warn_mark: certificate ids and days >= 0");
+    struct mark_ref *refs = malloc((size_t)n * sizeof *refs);
+    char *text = malloc((size_t)n * 21); /* an int64 and a comma each */
+    if (!refs || !text) {
+        free(refs);
+        free(text);
+        return store__fail(s, STORE_ENOMEM, "warn_mark: out of memory");
+    }
+    for (long i = 0; i < n; i++) {
+        marked[i] = false;
+        refs[i] = (struct mark_ref){ids[i], i};
+        if (ids[i] <= 0)
+            e = STORE_EINVAL;
+    }
+    qsort(refs, (size_t)n, sizeof *refs, mark_ref_cmp);
+    size_t used = 0;
+    for (long i = 0; i < n && e == STORE_OK; i++) {
+        if (i && refs[i].id == refs[i - 1].id)
+            e = STORE_EINVAL; /* the statement would meet its own row twice */
+        used += (size_t)snprintf(text + used, (size_t)n * 21 - used, "%s%lld", i ? "," : "",
+                                 (long long)refs[i].id);
+    }
+    if (e != STORE_OK) {
+        free(refs);
+        free(text);
+        return store__fail(s, e, "warn_mark: certificate ids > 0, each once");
+    }
+    struct mark_ctx mc = {refs, n, marked};
+    e = s->ops->warn_mark(s, text, days, now, mark_one, &mc);
+    if (e != STORE_OK)
+        for (long i = 0; i < n; i++)
+            marked[i] = false;
+    free(refs);
+    free(text);
+    return e;
 }
 
 enum store_err store_remind_due(struct store *s, int64_t before, int64_t after_id, long limit,

@@ -323,13 +323,19 @@ struct store_outbox_msg {
     int64_t id;
     const char *channel; /* "sms" | "email" */
     const char *recipient, *subject, *body;
+    /* A message kept unrendered (schema version 5): the template's name ("expiry_warning")
+     * and the values of its placeholders as a JSON object of strings; subject and body are ""
+     * then, and the sender renders it (notify_outbox_render). Both NULL: subject and body are
+     * the message. */
+    const char *tpl, *params;
     const char *dedupe_key; /* NULL: none */
     const char *status;     /* when read back */
     int64_t created_at;
     int attempts; /* when read back: sending attempts begun so far (a claim counts one) */
 };
-/* Queues a message (status pending, due now). A dedupe_key already queued leaves the outbox
- * as it was and *inserted false. */
+/* Queues a message (status pending, due now): a body, or a tpl with its params. A dedupe_key
+ * already queued leaves the outbox as it was and *inserted false, except the keys of expiry
+ * warnings ("warn:..."), whose once-only is their mark's (store_warn_mark). */
 enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
                                 bool *inserted);
 /* Calls fn for the newest `limit` messages, oldest of them first (the development outbox). */
@@ -487,9 +493,11 @@ enum store_err store_remote_chain_set(struct store *s, const char *tckn, int cou
 /* ==== expiry warnings (schema version 4) ===================================================
  * What the notification scan (notify/scan.h) reads and records: the holders whose current
  * certificate reached a warning milestone, the applications stuck half-way, and the mark a
- * sender leaves just before it hands a message over for good. The outbox's dedupe_key makes
- * queueing exactly-once however many scans run at once; the marks below only make the next
- * scan cheap (it skips what was already queued without touching the outbox). */
+ * sender leaves just before it hands a message over for good. Queueing is exactly-once
+ * however many scans run at once: a reminder or a digest by the outbox's dedupe_key, an
+ * expiry warning by its mark (store_warn_mark says whether this transaction made it; only
+ * then are its messages queued). The marks also make the next scan cheap: it skips what was
+ * already queued without touching the outbox. */
 
 /* ---- warnings ---------------------------------------------------------------------------- */
 /* A certificate that reached a milestone, as store_warn_due hands it over. */
@@ -517,10 +525,18 @@ enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int day
                               int64_t *after_not_after, int64_t *after_id, long limit,
                               int (*fn)(void *ctx, const struct store_warn_row *r), void *ctx,
                               bool *more);
-/* Records at now that milestone days (>= 0; 0 is the expiry) was queued for the certificate:
- * its warned_days becomes days unless it is already smaller (a milestone never moves back).
+/* Records at now that milestone days (>= 0; 0 is the expiry) is queued for the certificate:
+ * its warned_days becomes days unless it is already that or smaller (a milestone never moves
+ * back). *marked (may be NULL) says whether this call changed the mark: a scan queues the
+ * milestone's messages only then, so two scans at once never both do (on PostgreSQL the
+ * second waits for the first's transaction on the mark's row, then finds it made).
  * STORE_ENOTFOUND when there is no such certificate. Joins the caller's transaction. */
-enum store_err store_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now);
+enum store_err store_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now,
+                               bool *marked);
+/* store_warn_mark for n (>= 1) distinct certificates in one statement: marked[i] for ids[i].
+ * One unknown certificate fails the whole call (STORE_ENOTFOUND) and marks none. */
+enum store_err store_warn_mark_batch(struct store *s, const int64_t *ids, long n, int days,
+                                     int64_t now, bool *marked);
 
 /* ---- reminders --------------------------------------------------------------------------- */
 /* Calls fn for at most limit (>= 1) applications, by id after after_id, that are in a state
@@ -552,9 +568,10 @@ enum store_err store_outbox_mark_handover(struct store *s, int64_t id, int attem
 struct store_outbox_problem {
     int64_t id;
     const char *channel, *recipient, *subject;
-    const char *dedupe_key; /* NULL: none */
-    const char *status;     /* "failed" | "unconfirmed" (handed over, then its sender stopped) */
-    const char *last_error; /* "" when none */
+    const char *tpl, *params; /* as in store_outbox_msg: NULL both, or the unrendered message */
+    const char *dedupe_key;   /* NULL: none */
+    const char *status;       /* "failed" | "unconfirmed" (handed over, then its sender stopped) */
+    const char *last_error;   /* "" when none */
     int attempts;
     int64_t created_at;
     int64_t handed_over_at; /* 0: never handed over */

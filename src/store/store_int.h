@@ -150,7 +150,10 @@ struct store_ops {
                                int64_t after_not_after, int64_t after_id, int64_t end_not_after,
                                int64_t end_id, store__warn_fn fn, void *ctx);
     /* an unknown certificate is STORE_ENOTFOUND (the foreign key refused it) */
-    enum store_err (*warn_mark)(struct store *s, int64_t cert_id, int days, int64_t now);
+    /* ids: n distinct ids, ascending, as text: "1,2,3"; calls fn for each id whose mark
+     * changed */
+    enum store_err (*warn_mark)(struct store *s, const char *ids, int days, int64_t now,
+                                void (*fn)(void *ctx, int64_t id), void *ctx);
     enum store_err (*remind_due)(struct store *s, int64_t before, int64_t after_id, long limit,
                                  store__app_list_fn fn, void *ctx);
     enum store_err (*remind_mark)(struct store *s, int64_t application_id, const char *state,
@@ -302,8 +305,9 @@ extern const size_t store__app_ncols;
 #define STORE__PROBLEMS_SQL(M)                                                                     \
     "SELECT id, channel, recipient, subject, dedupe_key, "                                         \
     "CASE WHEN status = 'failed' THEN 'failed' ELSE 'unconfirmed' END, "                           \
-    "coalesce(last_error, ''), attempts, created_at, coalesce(handed_over_at, 0) FROM outbox "     \
-    "WHERE status = 'failed' OR (status = 'sending' AND handed_over_at IS NOT NULL "               \
+    "coalesce(last_error, ''), attempts, created_at, coalesce(handed_over_at, 0), template, "      \
+    "params FROM outbox WHERE status = 'failed' OR (status = 'sending' "                           \
+    "AND handed_over_at IS NOT NULL "                                                              \
     "AND next_try_at <= " M "1) ORDER BY id"
 
 /* The application statements, made from the table once per process: placeholders are "?N"

@@ -196,13 +196,13 @@ static const struct {
                     "sends_in_window = EXCLUDED.sends_in_window, "
                     "wrong_window_start = EXCLUDED.wrong_window_start, "
                     "wrong_count = EXCLUDED.wrong_count"},
-    [PG_OB_PUT] = {6, "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, "
-                      "attempts, next_try_at, created_at) "
-                      "VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) "
-                      "ON CONFLICT (dedupe_key) DO NOTHING"},
+    [PG_OB_PUT] = {8, "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, "
+                      "attempts, next_try_at, created_at, template, params) "
+                      "VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8) "
+                      "ON CONFLICT (dedupe_key) WHERE dedupe_key NOT LIKE 'warn:%' DO NOTHING"},
     [PG_OB_EACH] = {1, "SELECT id, channel, recipient, subject, body, dedupe_key, status, "
-                       "created_at, attempts FROM (SELECT * FROM outbox ORDER BY id DESC "
-                       "LIMIT $1) AS o ORDER BY id"},
+                       "created_at, attempts, template, params FROM (SELECT * FROM outbox "
+                       "ORDER BY id DESC LIMIT $1) AS o ORDER BY id"},
     /* One statement: the due rows are locked as they are picked, and rows another claim holds
      * are skipped rather than waited for; a row another claim took and committed meanwhile is
      * re-checked against the WHERE (its next_try_at moved past now) and left out. */
@@ -212,7 +212,7 @@ static const struct {
                         "AND handed_over_at IS NULL)) AND next_try_at <= $2 "
                         "ORDER BY next_try_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
                         "RETURNING id, channel, recipient, subject, body, dedupe_key, status, "
-                        "created_at, attempts"},
+                        "created_at, attempts, template, params"},
     [PG_OB_SENT] = {3, "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL "
                        "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
     [PG_OB_RETRY] = {4, "UPDATE outbox SET status = 'pending', next_try_at = $3, "
@@ -256,10 +256,15 @@ static const struct {
     [PG_WARN_KEYS] = {6, STORE__WARN_KEYS_SQL("$")},
     [PG_WARN_DUE] = {7, STORE__WARN_SQL("$") " FOR UPDATE OF c SKIP LOCKED"},
     /* an unknown certificate is refused by the foreign key (SQLSTATE 23503) */
-    [PG_WARN_MARK] = {3, "INSERT INTO certificate_warnings (certificate_id, days, at) "
-                         "VALUES ($1, $2, $3) ON CONFLICT (certificate_id) DO UPDATE "
-                         "SET days = EXCLUDED.days, at = EXCLUDED.at "
-                         "WHERE EXCLUDED.days < certificate_warnings.days"},
+    /* one statement for a batch's certificates ($1 "id,id,..." ascending, so two scans
+     * meeting on the same rows lock them in one order); RETURNING names those whose mark
+     * changed */
+    [PG_WARN_MARK] = {3,
+                      "INSERT INTO certificate_warnings (certificate_id, days, at) "
+                      "SELECT unnest(('{' || $1 || '}')::bigint[]), $2, $3 "
+                      "ON CONFLICT (certificate_id) DO UPDATE "
+                      "SET days = EXCLUDED.days, at = EXCLUDED.at "
+                      "WHERE EXCLUDED.days < certificate_warnings.days RETURNING certificate_id"},
     [PG_REMIND_DUE] = {3, STORE__REMIND_SQL("$")},
     [PG_REMIND_MARK] = {3, "INSERT INTO application_reminders (application_id, state, at) "
                            "VALUES ($1, $2, $3) ON CONFLICT (application_id, state) DO NOTHING"},
@@ -1628,8 +1633,9 @@ static enum store_err pg_outbox_put(struct store *s, const struct store_outbox_m
 {
     char at[24];
     pg_num(at, now);
-    const char *vals[] = {m->dedupe_key, m->channel, m->recipient, m->subject ? m->subject : "",
-                          m->body,       at};
+    const char *vals[] = {
+        m->dedupe_key,          m->channel, m->recipient, m->subject ? m->subject : "",
+        m->body ? m->body : "", at,         m->tpl,       m->tpl ? m->params : NULL};
     long n = 0;
     enum store_err e = pg_command(pg_of(s), PG_OB_PUT, vals, &n, "queueing a message");
     if (e == STORE_OK)
@@ -1638,7 +1644,7 @@ static enum store_err pg_outbox_put(struct store *s, const struct store_outbox_m
 }
 
 /* Hands each row of an outbox query (id, channel, recipient, subject, body, dedupe_key,
- * status, created_at, attempts) to fn until it returns non-zero. */
+ * status, created_at, attempts, template, params) to fn until it returns non-zero. */
 static void pg_outbox_rows(PGresult *r, store__outbox_fn fn, void *ctx)
 {
     for (int i = 0; i < PQntuples(r); i++) {
@@ -1652,6 +1658,8 @@ static void pg_outbox_rows(PGresult *r, store__outbox_fn fn, void *ctx)
             .status = PQgetvalue(r, i, 6),
             .created_at = cell_ll(r, i, 7),
             .attempts = (int)cell_ll(r, i, 8),
+            .tpl = PQgetisnull(r, i, 9) ? NULL : PQgetvalue(r, i, 9),
+            .params = PQgetisnull(r, i, 10) ? NULL : PQgetvalue(r, i, 10),
         };
         if (fn(ctx, &m) != 0)
             break;
@@ -2157,18 +2165,20 @@ static enum store_err pg_warn_due(struct store *s, int64_t from, int64_t to, int
     return e;
 }
 
-static enum store_err pg_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now)
+static enum store_err pg_warn_mark(struct store *s, const char *ids, int days, int64_t now,
+                                   void (*fn)(void *ctx, int64_t id), void *ctx)
 {
     struct pg *g = pg_of(s);
-    char id[24], d[24], at[24];
-    pg_num(id, cert_id);
+    char d[24], at[24];
     pg_num(d, days);
     pg_num(at, now);
-    const char *vals[] = {id, d, at};
+    const char *vals[] = {ids, d, at};
     enum store_err e;
     PGresult *r =
-        pg_run(g, PG_WARN_MARK, vals, NULL, NULL, PGRES_COMMAND_OK, "recording a warning", &e);
+        pg_run(g, PG_WARN_MARK, vals, NULL, NULL, PGRES_TUPLES_OK, "recording warnings", &e);
     if (r) {
+        for (int i = 0; i < PQntuples(r); i++)
+            fn(ctx, cell_ll(r, i, 0));
         PQclear(r);
         return STORE_OK;
     }
@@ -2258,6 +2268,8 @@ static enum store_err pg_outbox_problems(struct store *s, int64_t now, store__pr
             .attempts = (int)cell_ll(r, i, 7),
             .created_at = cell_ll(r, i, 8),
             .handed_over_at = cell_ll(r, i, 9),
+            .tpl = PQgetisnull(r, i, 10) ? NULL : PQgetvalue(r, i, 10),
+            .params = PQgetisnull(r, i, 11) ? NULL : PQgetvalue(r, i, 11),
         };
         if (fn(ctx, &m) != 0)
             break;

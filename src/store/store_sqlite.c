@@ -214,11 +214,12 @@ static const char *const sq_sql[SQ__COUNT] = {
         "sends_in_window = excluded.sends_in_window, "
         "wrong_window_start = excluded.wrong_window_start, wrong_count = excluded.wrong_count",
     [SQ_OB_PUT] = "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, "
-                  "attempts, next_try_at, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6) "
-                  "ON CONFLICT (dedupe_key) DO NOTHING",
+                  "attempts, next_try_at, created_at, template, params) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?7, ?8) "
+                  "ON CONFLICT (dedupe_key) WHERE dedupe_key NOT LIKE 'warn:%' DO NOTHING",
     [SQ_OB_EACH] = "SELECT id, channel, recipient, subject, body, dedupe_key, status, created_at, "
-                   "attempts FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT ?1) ORDER BY id",
+                   "attempts, template, params FROM (SELECT * FROM outbox ORDER BY id DESC "
+                   "LIMIT ?1) ORDER BY id",
     /* Run inside BEGIN IMMEDIATE (sq_outbox_claim): the write lock is held from the read of
      * what is due to the commit, so two connections never claim the same row. */
     [SQ_OB_CLAIM] = "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
@@ -227,7 +228,7 @@ static const char *const sq_sql[SQ__COUNT] = {
                     "AND next_try_at <= ?2 "
                     "ORDER BY next_try_at, id LIMIT ?4) "
                     "RETURNING id, channel, recipient, subject, body, dedupe_key, status, "
-                    "created_at, attempts",
+                    "created_at, attempts, template, params",
     [SQ_OB_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?3, last_error = NULL "
                    "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
     [SQ_OB_RETRY] = "UPDATE outbox SET status = 'pending', next_try_at = ?3, last_error = ?4, "
@@ -266,10 +267,13 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_WARN_KEYS] = STORE__WARN_KEYS_SQL("?"),
     [SQ_WARN_DUE] = STORE__WARN_SQL("?"),
     /* an unknown certificate is refused by the foreign key */
+    /* one statement for a batch's certificates (1 "id,id,..."); RETURNING names those whose
+     * mark changed (not those the upsert's WHERE kept) */
     [SQ_WARN_MARK] = "INSERT INTO certificate_warnings (certificate_id, days, at) "
-                     "VALUES (?1, ?2, ?3) ON CONFLICT (certificate_id) DO UPDATE "
+                     "SELECT value, ?2, ?3 FROM json_each('[' || ?1 || ']') WHERE true "
+                     "ON CONFLICT (certificate_id) DO UPDATE "
                      "SET days = excluded.days, at = excluded.at "
-                     "WHERE excluded.days < certificate_warnings.days",
+                     "WHERE excluded.days < certificate_warnings.days RETURNING certificate_id",
     [SQ_REMIND_DUE] = STORE__REMIND_SQL("?"),
     [SQ_REMIND_MARK] = "INSERT INTO application_reminders (application_id, state, at) "
                        "VALUES (?1, ?2, ?3) ON CONFLICT (application_id, state) DO NOTHING",
@@ -1607,8 +1611,15 @@ static enum store_err sq_outbox_put(struct store *s, const struct store_outbox_m
     sqlite3_bind_text(st, 2, m->channel, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, m->recipient, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, m->subject ? m->subject : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, m->body, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, m->body ? m->body : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
+    if (m->tpl) {
+        sqlite3_bind_text(st, 7, m->tpl, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, m->params, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 7);
+        sqlite3_bind_null(st, 8);
+    }
     long n = 0;
     enum store_err e = sq_step_done(q, st, &n, "queueing a message");
     if (e == STORE_OK)
@@ -1635,6 +1646,8 @@ static enum store_err sq_outbox_each(struct store *s, long limit, store__outbox_
             .status = col_str(st, 6),
             .created_at = sqlite3_column_int64(st, 7),
             .attempts = sqlite3_column_int(st, 8),
+            .tpl = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : col_str(st, 9),
+            .params = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : col_str(st, 10),
         };
         if (fn(ctx, &m) != 0) {
             rc = SQLITE_DONE;
@@ -1654,16 +1667,18 @@ struct sq_claimed {
 /* Copies the current row of the claim statement into c; -1 when out of memory. */
 static int sq_claimed_copy(sqlite3_stmt *st, struct sq_claimed *c)
 {
-    static const int cols[] = {1, 2, 3, 4, 5}; /* channel, recipient, subject, body, key */
+    /* channel, recipient, subject, body, key, template, params */
+    static const int cols[] = {1, 2, 3, 4, 5, 9, 10};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
     size_t total = 0;
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < NCOLS; i++)
         total += (size_t)sqlite3_column_bytes(st, cols[i]) + 1;
     char *p = malloc(total);
     if (!p)
         return -1;
-    const char *out[5];
+    const char *out[NCOLS];
     char *w = p;
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < NCOLS; i++) {
         const unsigned char *t = sqlite3_column_text(st, cols[i]);
         size_t n = (size_t)sqlite3_column_bytes(st, cols[i]);
         if (n)
@@ -1683,6 +1698,8 @@ static int sq_claimed_copy(sqlite3_stmt *st, struct sq_claimed *c)
         .status = "sending",
         .created_at = sqlite3_column_int64(st, 7),
         .attempts = sqlite3_column_int(st, 8),
+        .tpl = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : out[5],
+        .params = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : out[6],
     };
     return 0;
 }
@@ -2250,16 +2267,20 @@ static enum store_err sq_warn_due(struct store *s, int64_t from, int64_t to, int
     return e;
 }
 
-static enum store_err sq_warn_mark(struct store *s, int64_t cert_id, int days, int64_t now)
+static enum store_err sq_warn_mark(struct store *s, const char *ids, int days, int64_t now,
+                                   void (*fn)(void *ctx, int64_t id), void *ctx)
 {
     struct sq *q = sq_of(s);
     sqlite3_stmt *st = sq_get(q, SQ_WARN_MARK);
     if (!st)
         return q->prep_err;
-    sqlite3_bind_int64(st, 1, cert_id);
+    sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, days);
     sqlite3_bind_int64(st, 3, now);
-    int rc = sqlite3_step(st);
+    int rc;
+    /* the changes are all made by the first step; the rows are what RETURNING kept */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(st, 0));
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc == SQLITE_DONE)
@@ -2348,6 +2369,8 @@ static enum store_err sq_outbox_problems(struct store *s, int64_t now, store__pr
             .attempts = sqlite3_column_int(st, 7),
             .created_at = sqlite3_column_int64(st, 8),
             .handed_over_at = sqlite3_column_int64(st, 9),
+            .tpl = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : col_str(st, 10),
+            .params = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL : col_str(st, 11),
         };
         if (fn(ctx, &m) != 0)
             break;

@@ -3,7 +3,6 @@
  * messages queued for SMS and e-mail, so that tests and people trying the portal can log in
  * and read SMS codes without a phone. docs/INTERFACES.md, "Development only". */
 #include <jansson.h>
-#include <time.h>
 
 #include "store/store.h"
 #include "web/h_api.h"
@@ -27,17 +26,18 @@ enum web_err web_h_dev_captcha(struct web_req *rq)
     return rc;
 }
 
+struct dev_list {
+    const struct web_req *rq;
+    json_t *list;
+};
+
+/* A message as it would be sent (notify_outbox_json), the recipient in full: this is the
+ * development mode's stand-in for the phone and the mailbox. */
 static int add_msg(void *ctx, const struct store_outbox_msg *m)
 {
-    char at[24];
-    struct tm tm;
-    time_t t = (time_t)m->created_at;
-    if (!gmtime_r(&t, &tm) || strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        at[0] = '\0';
-    json_t *o =
-        json_pack("{s:s, s:s, s:s, s:s, s:s}", "channel", m->channel, "to", m->recipient, "subject",
-                  m->subject ? m->subject : "", "body", m->body, "created_at", at);
-    return json_array_append_new(ctx, o) == 0 ? 0 : -1;
+    struct dev_list *l = ctx;
+    return json_array_append_new(l->list, web_req_outbox_json(l->rq, m, m->recipient)) == 0 ? 0
+                                                                                            : -1;
 }
 
 enum web_err web_h_dev_outbox(struct web_req *rq)
@@ -51,7 +51,8 @@ enum web_err web_h_dev_outbox(struct web_req *rq)
     if (!list)
         return WEB_E_NOMEM;
     enum web_err rc;
-    enum store_err e = store_outbox_each(s, DEV_OUTBOX_MAX, add_msg, list);
+    struct dev_list l = {rq, list};
+    enum store_err e = store_outbox_each(s, DEV_OUTBOX_MAX, add_msg, &l);
     if (e == STORE_OK) {
         rc = web_reply_json(rq, 200, list);
     } else {

@@ -44,6 +44,11 @@ enum core_lang web_req_lang(const struct web_req *rq);
 const char *web_req_agent_url(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
+/* An outbox message as a person reads it, rendered with the server's templates and
+ * portal_url (notify_outbox_json); NULL when memory runs out. */
+struct store_outbox_msg;
+json_t *web_req_outbox_json(const struct web_req *rq, const struct store_outbox_msg *m,
+                            const char *to);
 /* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does
  * not say. A request from a trusted proxy (config trusted_proxies) names its client in
  * X-Forwarded-For: the nearest entry that is not a trusted proxy, when it is an IP address.

@@ -32,6 +32,7 @@
 
 #include <arpa/inet.h>
 
+#include "notify/templates.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/rand.h"
@@ -557,6 +558,9 @@ int web_server_start(const struct web_config *cfg, int listen_fd, struct store *
     snprintf(srv->trusted_proxies, sizeof srv->trusted_proxies, "%s", cfg->trusted_proxies);
     snprintf(srv->csp, sizeof srv->csp, web_csp_fmt, cfg->agent_url);
     snprintf(srv->backend, sizeof srv->backend, "%s", store_backend(st));
+    snprintf(srv->portal_url, sizeof srv->portal_url, "%s", cfg->portal_url);
+    if (notify_templates_load(cfg->templates_dir, cfg->notify_language, &srv->tpl, err, errlen) < 0)
+        goto out;
     web_format_url(srv->listen_fd, srv->url, sizeof srv->url);
     if (web_healthz_body(srv) < 0) {
         snprintf(err, errlen, "out of memory");
@@ -608,6 +612,7 @@ out:
         if (srv->listen_fd >= 0)
             close(srv->listen_fd);
         web_dbpool_free(srv->pool);
+        notify_templates_free(srv->tpl);
         free(srv);
     }
     return rc;
@@ -656,5 +661,6 @@ void web_server_free(struct web_server *srv)
     MHD_stop_daemon(srv->mhd);
     close(srv->listen_fd);
     web_dbpool_free(srv->pool);
+    notify_templates_free(srv->tpl);
     free(srv);
 }

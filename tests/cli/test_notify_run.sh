@@ -36,6 +36,9 @@ certificate() {
        'CN=CA', $(day "$3"), $(day "$4"), $der, 0)" >/dev/null
 }
 run() { "$EIMZA" notify run --db "$DB" --dev "$@"; }
+# the outbox as it is sent (`eimza notify outbox`): the scan keeps template and values
+outbox() { "$EIMZA" notify outbox --db "$DB" "$@"; }
+text_of() { jq -r --arg c "$1" '.[] | select(.channel == $c) | .body'; }
 
 holder 1 10000000146 ayse@meb.gov.tr 5321112233 1
 holder 2 10000000218 ali@meb.gov.tr 5321112234 1
@@ -57,7 +60,9 @@ expect_eq "pending pending" "$(sql "SELECT status FROM outbox ORDER BY id" | xar
 expect_eq 0 "$(jq '.sent.email + .sent.sms' "$T/out")" "and says so"
 expect_status 0 "the same day again" run --now 2025-03-03
 expect_eq 0 "$(jq '[.queued[]] | add' "$T/out")" "nothing twice"
-BODY=$(sql "SELECT body FROM outbox WHERE channel = 'email'")
+expect_eq "expiry_warning expiry_warning" "$(sql "SELECT template FROM outbox WHERE body = '' ORDER BY id" | xargs)" \
+  "kept as the template and its values"
+BODY=$(outbox | text_of email)
 grep -q 'A1 seri numaralı' <<<"$BODY" && grep -q '01.06.2025' <<<"$BODY" && grep -q '02.05.2025' <<<"$BODY" &&
   grep -q 'http://127.0.0.1:8080/' <<<"$BODY" && ok "the e-mail names serial, expiry, deadline, link" ||
   fail "the e-mail names serial, expiry, deadline, link" "$BODY"
@@ -110,28 +115,43 @@ holder 1 10000000146 ayse@meb.gov.tr 5321112233 1
 certificate A1 10000000146 2022-06-01 2025-06-01
 printf 'templates_dir = %s/templates\n' "$SRC" >"$T/files.conf"
 expect_status 0 "templates from the repository's files" run --now 2025-03-03 --config "$T/files.conf"
-FROM_FILES=$(sql "SELECT subject || body FROM outbox ORDER BY id")
+texts() { outbox "$@" | jq -c '[.[] | [.subject, .body]]'; }
+FROM_FILES=$(texts --config "$T/files.conf")
 sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null
 expect_status 0 "the built-in templates" run --now 2025-03-03
-expect_eq "$FROM_FILES" "$(sql "SELECT subject || body FROM outbox ORDER BY id")" \
-  "the files and the built-in texts are the same"
+expect_eq "$FROM_FILES" "$(texts)" "the files and the built-in texts are the same"
+grep -q 'Sayın Kişi1 Yılmaz' <<<"$FROM_FILES" && ok "and they are rendered" || fail "and they are rendered" "$FROM_FILES"
 mkdir -p "$T/tpl/tr"
 printf 'Süre doluyor: {serial} {expiry_date} {portal_url}\n' >"$T/tpl/tr/expiry_warning.sms.txt"
 printf 'templates_dir = %s/tpl\nportal_url = https://eimza.meb.gov.tr/\n' "$T" >"$T/over.conf"
 sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null
 expect_status 0 "an override of one template" run --now 2025-03-03 --config "$T/over.conf"
 expect_eq "Süre doluyor: A1 01.06.2025 https://eimza.meb.gov.tr/" \
-  "$(sql "SELECT body FROM outbox WHERE channel = 'sms'")" "the SMS comes from the file"
-sql "SELECT body FROM outbox WHERE channel = 'email'" | grep -q 'Sayın Kişi1' &&
+  "$(outbox --config "$T/over.conf" | text_of sms)" "the SMS comes from the file"
+outbox --config "$T/over.conf" | text_of email | grep -q 'Sayın Kişi1' &&
   ok "the e-mail keeps the built-in text" || fail "the e-mail keeps the built-in text"
 printf 'Süre: {serail}\n' >"$T/tpl/tr/expiry_warning.sms.txt"
 expect_status 1 "a placeholder typo is refused" run --now 2025-03-03 --config "$T/over.conf"
 expect_grep 'unknown placeholder \{serail\}' "$T/err" "and named"
+expect_status 1 "also when only reading the outbox" outbox --config "$T/over.conf"
+expect_grep 'unknown placeholder \{serail\}' "$T/err" "named there too"
 printf 'notify_language = en\n' >"$T/en.conf"
 sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null
 expect_status 0 "English" run --now 2025-03-03 --config "$T/en.conf"
-expect_grep 'expires on 2025-06-01' <(sql "SELECT subject FROM outbox WHERE channel = 'email'") \
+expect_grep 'expires on 2025-06-01' <(outbox --config "$T/en.conf" | jq -r '.[] | select(.channel == "email") | .subject') \
   "the English subject, ISO dates"
+# ---- notify outbox: what a person may see ----------------------------------------------------
+expect_status 0 "notify outbox" outbox --config "$T/en.conf" --limit 1
+expect_eq 1 "$(jq length "$T/out")" "--limit"
+expect_eq "sms pending expiry_warning 5*******33" "$(jq -r '.[0] | "\(.channel) \(.status) \(.template) \(.to)"' "$T/out")" \
+  "the newest, its state and template, the number masked"
+expect_no_grep '5321112233' "$T/out" "never the full number"
+expect_status 0 "both" outbox
+expect_eq 'a***@meb.gov.tr' "$(jq -r '.[0].to' "$T/out")" "the address masked"
+expect_status 1 "--limit 0" outbox --limit 0
+expect_grep 'limit' "$T/err" "says what is wrong"
+expect_status 1 "--limit not a number" outbox --limit many
+expect_status 1 "an unknown option" outbox --bogus
 DB=$DB_SAVE
 
 # ---- usage and settings ------------------------------------------------------------------------

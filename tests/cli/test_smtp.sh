@@ -164,6 +164,22 @@ expect_eq "pending starttls_unavailable" "$(field a3 "status || ' ' || last_erro
   "never sent in clear"
 expect_eq 0 "$(got a3)" "the server got nothing"
 
+# ---- a message kept as a template that cannot be rendered: failed for good, never sent ----------
+now=$(date +%s)
+sql "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, attempts,
+     next_try_at, created_at, template, params) VALUES ('t1', 'email', 'ayse@meb.gov.tr', '', '',
+     'pending', 0, $now, $now, 'no_such_template', '{}')" >/dev/null
+expect_status 0 "an unknown template" run "$T/plain.conf"
+expect_eq "failed unknown_template 1" "$(field t1 "status || ' ' || last_error || ' ' || attempts")" \
+  "failed at once, the reason named"
+sql "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, attempts,
+     next_try_at, created_at, template, params) VALUES ('t2', 'email', 'ayse@meb.gov.tr', '', '',
+     'pending', 0, $now, $now, 'expiry_warning', '[\"not an object\"]')" >/dev/null
+expect_status 0 "values that are not an object" run "$T/plain.conf"
+expect_eq "failed bad_params" "$(field t2 "status || ' ' || last_error")" "failed, the reason named"
+expect_eq 0 "$(jq -c 'select(.data | contains("t1") or contains("t2"))' "$T/plain.jsonl" | wc -l)" \
+  "nothing of them reached the server"
+
 # ---- killed between the hand-over and the answer: never twice ---------------------------------
 # (the messages still waiting from above are set aside, so each kill hits the one meant)
 sql "UPDATE outbox SET status = 'failed' WHERE status = 'pending'" >/dev/null
@@ -220,6 +236,20 @@ done
 expect_eq sent "$(sql "SELECT status FROM outbox WHERE recipient = 'serve@meb.gov.tr'")" \
   "serve scanned at start-up and sent the warning"
 expect_grep 'event=outbox.start channel=email' "$T/serve.err" "the e-mail sender started"
+# the scan kept template and values; what went out is the text, rendered on the way
+jq -r 'select(.rcpt[0] == "serve@meb.gov.tr") | .data' "$T/plain.jsonl" >"$T/s1.eml"
+python3 - "$T/s1.eml" >"$T/s1.txt" 2>&1 <<'EOF'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)
+print('subject=' + str(m['subject']))
+print(m.get_content().replace('\r\n', '\n'))
+EOF
+expect_grep '^subject=e-İmza sertifikanızın süresi [0-9]{2}\.[0-9]{2}\.[0-9]{4} tarihinde doluyor$' "$T/s1.txt" \
+  "the warning's subject, rendered"
+expect_grep '^Sayın Ayşe Işık,$' "$T/s1.txt" "the holder's name"
+expect_grep '^S1 seri numaralı' "$T/s1.txt" "the certificate's serial"
+expect_grep '^Başvuru adresi: http://127\.0\.0\.1:8080/$' "$T/s1.txt" "the portal link of the configuration"
+expect_no_grep '\{[a-z_]+\}' "$T/s1.txt" "no placeholder left"
 kill -TERM $SP; wait $SP; st=$?
 expect_eq 0 "$st" "serve stops cleanly"
 expect_no_grep 'gizli-smtp-parola|yanlis-parola' "$T/serve.err" "no password in serve's log"

@@ -21,6 +21,7 @@
 #include "core/date.h"
 #include "core/personnel.h"
 #include "core/tckn.h"
+#include "notify/outbox.h"
 #include "notify/scan.h"
 #include "notify/smtp.h"
 #include "notify/templates.h"
@@ -99,6 +100,34 @@ static void cert(struct fx *f, int n, int k, int64_t not_before, int64_t not_aft
     assert_true(ins);
 }
 
+/* The one outbox message matching where, as it is sent: the scan keeps it as a template and
+ * its values, and notify_outbox_render makes the text (with the portal link added then). */
+static void rendered(struct fx *f, const char *where, char *subj, size_t subjlen, char *body,
+                     size_t bodylen)
+{
+    char sql[512], row[4096];
+    snprintf(sql, sizeof sql,
+             "SELECT channel || '|' || template || '|' || params FROM outbox WHERE %s", where);
+    assert_int_equal(testdb_query(&f->db, sql, row, sizeof row), 0);
+    char *t = strchr(row, '|');
+    assert_non_null(t);
+    *t++ = '\0';
+    char *params = strchr(t, '|');
+    assert_non_null(params);
+    *params++ = '\0';
+    assert_null(strstr(params, "https://")); /* the link is not kept: it is added when sent */
+    const struct store_outbox_msg m = {
+        .channel = row, .recipient = "x", .tpl = t, .params = params};
+    struct ubuf su = UBUF_INIT(4096), bo = UBUF_INIT(64 * 1024);
+    const char *why = NULL;
+    assert_int_equal(notify_outbox_render(tpl, "https://eimza.example.org/", &m, &su, &bo, &why),
+                     0);
+    snprintf(subj, subjlen, "%s", ubuf_str(&su));
+    snprintf(body, bodylen, "%s", ubuf_str(&bo));
+    ubuf_free(&su);
+    ubuf_free(&bo);
+}
+
 static void cfg_default(struct notify_scan_cfg *c)
 {
     memset(c, 0, sizeof *c);
@@ -154,10 +183,11 @@ static void test_milestones_on_their_days(void **state)
                      1);
     assert_int_equal(count(f, "dedupe_key = 'warn:1:90:sms' AND recipient = '5321112233'"), 1);
     /* the message names the certificate, its expiry, the deadline and the portal */
-    char body[4096];
-    assert_int_equal(
-        testdb_query(&f->db, "SELECT body FROM outbox WHERE channel = 'email'", body, sizeof body),
-        0);
+    char body[4096], subj[512];
+    assert_int_equal(count(f, "channel = 'email' AND template = 'expiry_warning' AND body = '' "
+                              "AND subject = ''"),
+                     1);
+    rendered(f, "channel = 'email'", subj, sizeof subj, body, sizeof body);
     assert_non_null(strstr(body, "Sayın Ayşe1 Yılmaz"));
     assert_non_null(strstr(body, "SER1 seri numaralı"));
     assert_non_null(strstr(body, "01.06.2025"));
@@ -165,11 +195,10 @@ static void test_milestones_on_their_days(void **state)
     assert_non_null(strstr(body, "90 gün sonra"));
     assert_non_null(strstr(body, "https://eimza.example.org/"));
     assert_null(strchr(body, '{')); /* no placeholder left */
-    char subj[512];
-    assert_int_equal(testdb_query(&f->db, "SELECT subject FROM outbox WHERE channel = 'email'",
-                                  subj, sizeof subj),
-                     0);
     assert_non_null(strstr(subj, "01.06.2025"));
+    rendered(f, "channel = 'sms'", subj, sizeof subj, body, sizeof body);
+    assert_non_null(strstr(body, "SER1"));
+    assert_non_null(strstr(body, "https://eimza.example.org/"));
 
     /* again the same day, and the next days: nothing more */
     st = scan(f, &c, at(2025, 3, 3, 12 * 3600));
@@ -317,12 +346,9 @@ static void test_reminders_once_per_state(void **state)
     assert_int_equal(count(f, "dedupe_key LIKE 'remind:2:code_verified:%'"), 1);
     assert_int_equal(count(f, "dedupe_key = 'remind:2:code_verified:sms'"), 1);
     assert_int_equal(count(f, "dedupe_key = 'remind:3:awaiting_original:email'"), 1);
-    char body[2048];
-    assert_int_equal(testdb_query(&f->db,
-                                  "SELECT body FROM outbox WHERE dedupe_key = "
-                                  "'remind:3:awaiting_original:email'",
-                                  body, sizeof body),
-                     0);
+    char body[2048], subj[512];
+    rendered(f, "dedupe_key = 'remind:3:awaiting_original:email'", subj, sizeof subj, body,
+             sizeof body);
     assert_non_null(strstr(body, "APPL000003"));
     assert_non_null(strstr(body, "ıslak imzalı"));
     st = scan(f, &c, now + DAY);
@@ -389,14 +415,13 @@ static void test_digest_daily(void **state)
     assert_int_equal(store_user_put(f->s, &u), STORE_OK);
     st = scan(f, &c, now);
     assert_int_equal(st.digests, 1);
-    char row[4096];
-    assert_int_equal(testdb_query(&f->db,
-                                  "SELECT recipient || '|' || dedupe_key || '|' || subject || '|' "
-                                  "|| body FROM outbox WHERE channel = 'email'",
-                                  row, sizeof row),
-                     0);
-    assert_non_null(strstr(row, "dys72@meb.gov.tr|digest:72:2025-05-10|Batman: işlem bekleyen 3"));
-    assert_non_null(strstr(row, "Onay bekleyen başvurular:                 2"));
+    char subj[512], body[4096];
+    assert_int_equal(count(f, "channel = 'email' AND recipient = 'dys72@meb.gov.tr' AND "
+                              "dedupe_key = 'digest:72:2025-05-10'"),
+                     1);
+    rendered(f, "channel = 'email'", subj, sizeof subj, body, sizeof body);
+    assert_non_null(strstr(subj, "Batman: işlem bekleyen 3"));
+    assert_non_null(strstr(body, "Onay bekleyen başvurular:                 2"));
     st = scan(f, &c, now + 3600);
     assert_int_equal(st.digests, 0);
     st = scan(f, &c, now + DAY);
@@ -549,13 +574,65 @@ static void test_bad_arguments(void **state)
     cfg_default(&c);
     c.rules.warn_days[1] = 95; /* not descending */
     assert_int_equal(notify_scan(f->s, &c, 0, NULL), STORE_EINVAL);
-    assert_int_equal(store_warn_mark(f->s, 12345, 30, 0), STORE_ENOTFOUND);
-    assert_int_equal(store_warn_mark(f->s, 1, -1, 0), STORE_EINVAL);
+    bool marked = true;
+    assert_int_equal(store_warn_mark(f->s, 12345, 30, 0, &marked), STORE_ENOTFOUND);
+    assert_false(marked);
+    assert_int_equal(store_warn_mark(f->s, 1, -1, 0, NULL), STORE_EINVAL);
     int64_t pna = 0, pid = 0;
     bool more;
     assert_int_equal(store_warn_due(f->s, 10, 5, 30, &pna, &pid, 10, NULL, NULL, &more),
                      STORE_EINVAL);
     assert_int_equal(store_remind_mark(f->s, 0, "draft", 0, NULL), STORE_EINVAL);
+}
+
+/* The marks as the scan's once-only guarantee: a mark is made once per milestone, never moves
+ * back, says which of a batch it made, and an unknown certificate makes none of a batch. */
+static void test_marks(void **state)
+{
+    struct fx *f = *state;
+    for (int n = 1; n <= 3; n++) {
+        person(f, n, 72, true, "", "");
+        cert(f, n, n, 1000, 2000);
+    }
+    const int64_t ids[] = {3, 1, 2};
+    bool m[3];
+    assert_int_equal(store_warn_mark_batch(f->s, ids, 3, 90, 5, m), STORE_OK);
+    assert_true(m[0] && m[1] && m[2]);
+    assert_int_equal(store_warn_mark_batch(f->s, ids, 3, 90, 6, m), STORE_OK);
+    assert_false(m[0] || m[1] || m[2]); /* already made: another scan must not queue again */
+    bool one = false;
+    assert_int_equal(store_warn_mark(f->s, 2, 60, 7, &one), STORE_OK);
+    assert_true(one);
+    assert_int_equal(store_warn_mark_batch(f->s, ids, 3, 60, 8, m), STORE_OK);
+    assert_true(m[0] && m[1] && !m[2]); /* 2 had its 60 already */
+    assert_int_equal(store_warn_mark(f->s, 2, 90, 9, &one), STORE_OK);
+    assert_false(one); /* never back to an earlier milestone */
+    char v[64];
+    assert_int_equal(testdb_query(&f->db,
+                                  "SELECT days || '@' || at FROM certificate_warnings WHERE "
+                                  "certificate_id = 2",
+                                  v, sizeof v),
+                     0);
+    assert_string_equal(v, "60@7");
+    assert_int_equal(testdb_query(&f->db,
+                                  "SELECT count(*) || ':' || sum(days) FROM certificate_warnings",
+                                  v, sizeof v),
+                     0);
+    assert_string_equal(v, "3:180");
+    /* one unknown certificate: nothing of the batch is marked */
+    const int64_t bad[] = {1, 12345};
+    m[0] = m[1] = true;
+    assert_int_equal(store_warn_mark_batch(f->s, bad, 2, 30, 10, m), STORE_ENOTFOUND);
+    assert_false(m[0] || m[1]);
+    assert_int_equal(testdb_query(&f->db,
+                                  "SELECT days FROM certificate_warnings WHERE "
+                                  "certificate_id = 1",
+                                  v, sizeof v),
+                     0);
+    assert_string_equal(v, "60");
+    const int64_t twice[] = {1, 1};
+    assert_int_equal(store_warn_mark_batch(f->s, twice, 2, 30, 10, m), STORE_EINVAL);
+    assert_int_equal(store_warn_mark_batch(f->s, ids, 0, 30, 10, m), STORE_EINVAL);
 }
 
 int main(void)
@@ -568,6 +645,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_milestones_on_their_days, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missed_days_latest_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_warning_after_applying_or_renewal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminders_once_per_state, setup, teardown),
