@@ -398,7 +398,7 @@ static int add_problem(void *ctx, const struct store_outbox_problem *m)
     char to[CORE_EMAIL_MAX + 4];
     mask_to(m->channel, m->recipient, to, sizeof to);
     json_t *o =
-        json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:o, s:o}", "id",
+        json_pack("{s:I, s:s, s:s, s:s, s:s*, s:s?, s:s, s:s, s:i, s:o, s:o}", "id",
                   (json_int_t)m->id, "channel", m->channel, "to", to, "subject", m->subject,
                   "template", m->tpl, "dedupe_key", m->dedupe_key, "status", m->status, "error",
                   m->last_error, "attempts", m->attempts, "created_at", time_or_null(m->created_at),

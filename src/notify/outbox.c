@@ -137,7 +137,7 @@ json_t *notify_outbox_json(const struct notify_templates *set, const char *porta
     } else if (m->tpl) {
         bv = m->params ? m->params : "";
     }
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "channel", m->channel, "to", to,
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*}", "channel", m->channel, "to", to,
                           "subject", sv, "body", bv, "created_at", at, "template", m->tpl);
     ubuf_free(&subj);
     ubuf_free(&body);

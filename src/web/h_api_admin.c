@@ -711,7 +711,7 @@ static int add_message(void *ctx, const struct app_message_problem *m)
     if (m->handed_over_at)
         web_iso8601(m->handed_over_at, handed);
     return json_array_append_new(
-        arr, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:i, s:s, s:s?}", "id",
+        arr, json_pack("{s:I, s:s, s:s, s:s, s:s*, s:s, s:s, s:s, s:i, s:s, s:s?}", "id",
                        (json_int_t)m->id, "channel", m->channel, "to", m->to, "subject", m->subject,
                        "template", m->tpl, "status", m->status, "error", m->error, "dedupe_key",
                        m->dedupe_key, "attempts", m->attempts, "created_at", created,

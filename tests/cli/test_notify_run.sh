@@ -140,6 +140,25 @@ sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null
 expect_status 0 "English" run --now 2025-03-03 --config "$T/en.conf"
 expect_grep 'expires on 2025-06-01' <(outbox --config "$T/en.conf" | jq -r '.[] | select(.channel == "email") | .subject') \
   "the English subject, ISO dates"
+# ---- the development outbox of serve --dev: rendered with serve's templates -------------------
+"$EIMZA" serve --dev --db "$DB" --listen 127.0.0.1:0 --config "$T/en.conf" >"$T/serve.out" 2>"$T/serve.err" &
+SP=$!
+URL=
+for _ in $(seq 1 200); do
+  URL=$(sed -n 's/^eimza: serving on \(http[^ ]*\) .*/\1/p' "$T/serve.out")
+  [ -n "$URL" ] && break
+  sleep 0.05
+done
+curl -s "$URL/dev/outbox" >"$T/dev.json"
+expect_eq "expiry_warning" "$(jq -r '.[] | select(.channel == "email") | .template' "$T/dev.json")" \
+  "GET /dev/outbox names the template"
+jq -r '.[] | select(.channel == "email") | .subject' "$T/dev.json" | grep -q 'expires on 2025-06-01' &&
+  jq -r '.[] | select(.channel == "sms") | .body' "$T/dev.json" | grep -q 'A1' &&
+  jq -r '.[] | select(.channel == "sms") | .body' "$T/dev.json" | grep -q 'http://127.0.0.1:8080/' &&
+  ok "and shows the messages as they are sent" || fail "the development outbox renders" "$(head -c 800 "$T/dev.json")"
+kill -TERM $SP; wait $SP
+expect_eq 0 "$?" "serve stops cleanly"
+
 # ---- notify outbox: what a person may see ----------------------------------------------------
 expect_status 0 "notify outbox" outbox --config "$T/en.conf" --limit 1
 expect_eq 1 "$(jq length "$T/out")" "--limit"
@@ -178,6 +197,8 @@ expect_status 0 "notify failed" "$EIMZA" notify failed --db "$DB"
 expect_eq '1 failed smtp_550 3 email' "$(jq -r '"\(length) \(.[0].status) \(.[0].error) \(.[0].attempts) \(.[0].channel)"' "$T/out")" \
   "one failed message with its reason"
 expect_eq 'a***@meb.gov.tr' "$(jq -r '.[0].to' "$T/out")" "the address masked"
+expect_eq 'expiry_warning|' "$(jq -r '"\(.[0].template)|\(.[0].subject)"' "$T/out")" \
+  "a message kept as a template names it (its subject is made when sent)"
 expect_status 1 "notify failed takes no word" "$EIMZA" notify failed extra --db "$DB"
 
 finish
