@@ -153,15 +153,16 @@ create() {
     die "scripts/demo-token.sh failed"
 
   echo "demo: staff accounts"
-  local name role prov
-  while read -r name role prov; do
+  # the approvers have an address: their daily digest waits in the development outbox
+  local name role prov email
+  while read -r name role prov email; do
     printf '%s\n' "$staff_password" |
-      "$eimza" user add "$name" --role "$role" ${prov:+--province "$prov"} --db "$db" \
-        >/dev/null 2>>"$demo/.staff.log" ||
+      "$eimza" user add "$name" --role "$role" ${prov:+--province "$prov"} \
+        ${email:+--email "$email"} --db "$db" >/dev/null 2>>"$demo/.staff.log" ||
       { cat "$demo/.staff.log" >&2; die "eimza user add $name failed"; }
   done <<STAFF
-onay35 approver 35
-onay06 approver 06
+onay35 approver 35 onay35@meb.gov.tr
+onay06 approver 06 onay06@meb.gov.tr
 operator operator
 admin admin
 STAFF

@@ -14,6 +14,7 @@
 
 #include "app/portal_int.h"
 #include "core/trtext.h"
+#include "core/validate.h"
 #include "util/log.h"
 
 /* ---- settings ------------------------------------------------------------------------------ */
@@ -167,8 +168,9 @@ static void staff_actor(const char *username, char out[STORE_USERNAME_MAX + 8])
 }
 
 enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, const char *username,
-                             const char *role, int province, const char *password,
-                             const char *actor, int64_t now, struct app_err *err)
+                             const char *role, int province, const char *email,
+                             const char *password, const char *actor, int64_t now,
+                             struct app_err *err)
 {
     struct store_user u;
     char detail[96];
@@ -188,6 +190,10 @@ enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, c
         app_err_field(err, "province", "province_required");
     else if (!approver && province != 0)
         app_err_field(err, "province", "province_not_allowed");
+    if (!email)
+        email = "";
+    if (*email && (strlen(email) >= sizeof u.email || !core_email_valid(email, strlen(email))))
+        app_err_field(err, "email", "email_format");
     const char *why = app_password_check(password, username);
     if (why)
         app_err_field(err, "password", why);
@@ -198,11 +204,13 @@ enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, c
     snprintf(u.username, sizeof u.username, "%s", username);
     snprintf(u.role, sizeof u.role, "%s", role);
     u.province = province;
+    snprintf(u.email, sizeof u.email, "%s", email);
     u.created_at = u.updated_at = now;
     if (app_password_hash(cfg, password, u.password_hash) < 0)
         return app__fail(err, APP_EINTERNAL, NULL);
 
-    snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"province\":%d}", u.role, province);
+    snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"province\":%d,\"email\":%s}", u.role,
+             province, *email ? "true" : "false");
     if ((e = store_tx_begin(s)) == STORE_OK && (e = store_user_put(s, &u)) == STORE_OK &&
         (e = app__audit(s, now, actor ? actor : "cli", "staff.user.add", u.username, detail)) ==
             STORE_OK)

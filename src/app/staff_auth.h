@@ -85,11 +85,14 @@ int app_password_hash(const struct app_staff_cfg *cfg, const char *pw, char out[
  *   province  "province_required" (an approver needs a plate code 1..81) |
  *             "province_not_allowed" (other roles have 0: all provinces)
  *   password  a code of app_password_check
+ *   email     "email_format" (email may be NULL or "": none; an approver's daily digest goes
+ *             there)
  * A taken name is a 409 "username_taken". The account starts without TOTP (enrolment happens
  * at the first login). actor ("cli", "staff:admin") is written to the audit entry. */
 enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, const char *username,
-                             const char *role, int province, const char *password,
-                             const char *actor, int64_t now, struct app_err *err);
+                             const char *role, int province, const char *email,
+                             const char *password, const char *actor, int64_t now,
+                             struct app_err *err);
 
 /* ---- login --------------------------------------------------------------------------------- */
 struct app_staff_login_req {

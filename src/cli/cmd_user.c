@@ -1,4 +1,5 @@
-/* eimza — `eimza user add USERNAME --role ROLE [--province NN] [--db URL]`: a staff account
+/* eimza — `eimza user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]`:
+ * a staff account
  * (app/staff_auth.h, app_user_add). The password is read from standard input, one line (a
  * trailing CR/LF is dropped), so it never shows in the process list or the shell history;
  * nothing is echoed because nothing is prompted for on a pipe.
@@ -22,8 +23,9 @@
 #include "core/validate.h"
 
 static const char user_usage[] =
-    "usage: eimza user add USERNAME --role ROLE [--province NN] [--db URL]\n"
+    "usage: eimza user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]\n"
     "  ROLE: approver (needs --province, the plate code 1-81 or the name), operator, admin\n"
+    "  --email: where an approver gets the daily digest of their province\n"
     "  The password is read from standard input (one line).\n";
 
 /* Reads one line of at most APP_PASSWORD_MAX bytes into buf (cap > APP_PASSWORD_MAX + 2).
@@ -52,7 +54,7 @@ static void print_field(const char *field, const char *code)
 
 static int user_add(int argc, char **argv)
 {
-    const char *name = NULL, *role = NULL, *province_arg = NULL, *db = NULL;
+    const char *name = NULL, *role = NULL, *province_arg = NULL, *email = NULL, *db = NULL;
     char pw[APP_PASSWORD_MAX + 4];
     struct app_staff_cfg cfg;
     struct app_err err;
@@ -63,6 +65,7 @@ static int user_add(int argc, char **argv)
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--role")       ? &role
                             : !strcmp(a, "--province") ? &province_arg
+                            : !strcmp(a, "--email")    ? &email
                             : !strcmp(a, "--db")       ? &db
                                                        : NULL;
         if (slot && i + 1 < argc) {
@@ -71,6 +74,8 @@ static int user_add(int argc, char **argv)
             role = a + 7;
         } else if (!strncmp(a, "--province=", 11)) {
             province_arg = a + 11;
+        } else if (!strncmp(a, "--email=", 8)) {
+            email = a + 8;
         } else if (!strncmp(a, "--db=", 5)) {
             db = a + 5;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -122,7 +127,7 @@ static int user_add(int argc, char **argv)
     }
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
         goto out;
-    if (app_user_add(s, &cfg, name, role, province, pw, "cli", (int64_t)time(NULL), &err) !=
+    if (app_user_add(s, &cfg, name, role, province, email, pw, "cli", (int64_t)time(NULL), &err) !=
         APP_OK) {
         for (size_t i = 0; i < err.nfields; i++)
             print_field(err.fields[i].field, err.fields[i].code);

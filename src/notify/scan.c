@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/date.h"
 #include "core/personnel.h"
@@ -403,15 +404,42 @@ static enum store_err scan_reminders(struct scan *sc)
 
 /* ---- the approvers' digest --------------------------------------------------------------- */
 
+/* An enabled approver with an address, where their province's digest goes. */
+struct approver_to {
+    int province;
+    char username[STORE_USERNAME_MAX];
+    char email[CORE_EMAIL_MAX];
+};
+
 struct approvers {
-    bool province[82];
+    bool province[82]; /* an enabled approver works there */
+    struct approver_to *to;
+    size_t n, cap;
+    bool nomem;
 };
 
 static int note_approver(void *ctx, const struct store_user *u)
 {
     struct approvers *a = ctx;
-    if (!strcmp(u->role, "approver") && !u->disabled && u->province >= 1 && u->province <= 81)
-        a->province[u->province] = true;
+    if (strcmp(u->role, "approver") || u->disabled || u->province < 1 || u->province > 81)
+        return 0;
+    a->province[u->province] = true;
+    if (!u->email[0])
+        return 0;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 16;
+        struct approver_to *to = realloc(a->to, cap * sizeof *to);
+        if (!to) {
+            a->nomem = true;
+            return 1;
+        }
+        a->to = to;
+        a->cap = cap;
+    }
+    struct approver_to *t = &a->to[a->n++];
+    t->province = u->province;
+    snprintf(t->username, sizeof t->username, "%s", u->username);
+    snprintf(t->email, sizeof t->email, "%s", u->email);
     return 0;
 }
 
@@ -429,42 +457,83 @@ static int count_waiting(void *ctx, const char *state, long count)
     return 0;
 }
 
+/* The digest_to address of a province, or NULL. */
+static const char *digest_address(const struct notify_scan_cfg *cfg, int province)
+{
+    for (size_t i = 0; i < cfg->ndigest; i++)
+        if (cfg->digest_to[i].province == province)
+            return cfg->digest_to[i].address;
+    return NULL;
+}
+
+/* Whether an approver's address is one this province's digest already goes to. */
+static bool digest_sent_to(const struct approvers *ap, size_t upto, const char *office,
+                           const struct approver_to *t)
+{
+    if (office && !strcasecmp(office, t->email))
+        return true;
+    for (size_t j = 0; j < upto; j++)
+        if (ap->to[j].province == t->province && !strcasecmp(ap->to[j].email, t->email))
+            return true;
+    return false;
+}
+
+/* One province's digest: to its digest_to address (key digest:NN:DATE) and to each of its
+ * enabled approvers with an address (digest:NN:DATE:USERNAME), each address once. */
+static enum store_err digest_province(struct scan *sc, const struct approvers *ap, int province,
+                                      const char *date, const char *iso)
+{
+    const char *office = digest_address(sc->cfg, province);
+    bool anyone = office != NULL;
+    for (size_t i = 0; !anyone && i < ap->n; i++)
+        anyone = ap->to[i].province == province;
+    if (!anyone)
+        return STORE_OK;
+    struct waiting w = {0};
+    enum store_err e = store_app_state_counts(sc->s, province, count_waiting, &w);
+    long total = w.submitted + w.awaiting_original;
+    if (e != STORE_OK || total == 0)
+        return e;
+    char sub[24], paper[24], tot[24], key[SCAN_KEY_MAX];
+    snprintf(sub, sizeof sub, "%ld", w.submitted);
+    snprintf(paper, sizeof paper, "%ld", w.awaiting_original);
+    snprintf(tot, sizeof tot, "%ld", total);
+    const char *pname = core_province_name(province);
+    const struct notify_var vars[] = {
+        {"province", pname ? pname : ""}, {"date", date}, {"total", tot}, {"submitted", sub},
+        {"awaiting_original", paper},
+    };
+    char *params;
+    if ((e = scan_params(vars, sizeof vars / sizeof vars[0], &params)) != STORE_OK)
+        return e;
+    if (office) {
+        snprintf(key, sizeof key, "digest:%02d:%s", province, iso);
+        e = scan_put(sc, NOTIFY_TPL_DIGEST, false, office, key, params, &sc->st->digests);
+    }
+    for (size_t i = 0; e == STORE_OK && i < ap->n; i++) {
+        const struct approver_to *t = &ap->to[i];
+        if (t->province != province || digest_sent_to(ap, i, office, t))
+            continue;
+        snprintf(key, sizeof key, "digest:%02d:%s:%s", province, iso, t->username);
+        e = scan_put(sc, NOTIFY_TPL_DIGEST, false, t->email, key, params, &sc->st->digests);
+    }
+    free(params);
+    return e;
+}
+
 static enum store_err scan_digests(struct scan *sc)
 {
-    const struct notify_scan_cfg *cfg = sc->cfg;
     struct approvers ap = {0};
-    if (cfg->ndigest == 0)
-        return STORE_OK;
     enum store_err e = store_user_each(sc->s, note_approver, &ap);
+    if (e == STORE_OK && ap.nomem)
+        e = STORE_ENOMEM;
     char date[CORE_DATE_STRLEN + 1], iso[CORE_DATE_STRLEN + 1];
     scan_date(sc, core_date_from_unix(sc->now), date);
     core_date_format(core_date_from_unix(sc->now), iso);
-    for (size_t i = 0; e == STORE_OK && i < cfg->ndigest; i++) {
-        const struct notify_digest_to *d = &cfg->digest_to[i];
-        if (!ap.province[d->province])
-            continue; /* nobody approves there: nobody to tell */
-        struct waiting w = {0};
-        if ((e = store_app_state_counts(sc->s, d->province, count_waiting, &w)) != STORE_OK)
-            break;
-        long total = w.submitted + w.awaiting_original;
-        if (total == 0)
-            continue;
-        char sub[24], paper[24], tot[24], key[SCAN_KEY_MAX];
-        snprintf(sub, sizeof sub, "%ld", w.submitted);
-        snprintf(paper, sizeof paper, "%ld", w.awaiting_original);
-        snprintf(tot, sizeof tot, "%ld", total);
-        const char *pname = core_province_name(d->province);
-        const struct notify_var vars[] = {
-            {"province", pname ? pname : ""}, {"date", date}, {"total", tot}, {"submitted", sub},
-            {"awaiting_original", paper},
-        };
-        snprintf(key, sizeof key, "digest:%02d:%s", d->province, iso);
-        char *params;
-        e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
-        if (e == STORE_OK)
-            e = scan_put(sc, NOTIFY_TPL_DIGEST, false, d->address, key, params, &sc->st->digests);
-        free(params);
-    }
+    for (int p = 1; e == STORE_OK && p <= 81; p++)
+        if (ap.province[p]) /* nobody approves there: nobody to tell */
+            e = digest_province(sc, &ap, p, date, iso);
+    free(ap.to);
     return e;
 }
 

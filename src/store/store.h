@@ -422,6 +422,7 @@ struct store_user {
     int64_t last_login_at;
     bool disabled;
     int64_t created_at, updated_at;
+    char email[CORE_EMAIL_MAX]; /* "" when none; an approver's digest goes there */
 };
 /* A new account (STORE_ECONFLICT when the name is taken). */
 enum store_err store_user_put(struct store *s, const struct store_user *u);

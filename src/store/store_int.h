@@ -231,7 +231,7 @@ extern const size_t store__app_ncols;
 /* The columns of struct store_user, in the order both backends bind and read them. */
 #define STORE__USER_COLS                                                                           \
     "username, role, province, password_hash, totp_secret, totp_enabled, totp_last_step, "         \
-    "failed_count, locked_until, last_login_at, disabled, created_at, updated_at"
+    "failed_count, locked_until, last_login_at, disabled, created_at, updated_at, email"
 /* store_expiring_unapplied, with M the placeholder mark (1 province, 2 from, 3 to). The
  * holder's current certificate is the one no other of theirs beats in
  * store_certificate_current's order (not_before, then not_after, then id); the certificates

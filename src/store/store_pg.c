@@ -227,16 +227,16 @@ static const struct {
                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
     [PG_SIG_GET] = {1, "SELECT at, cms, content, signer_fingerprint, validation, ocsp "
                        "FROM signatures WHERE application_id = $1"},
-    [PG_U_PUT] = {13, "INSERT INTO users (" STORE__USER_COLS ") "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+    [PG_U_PUT] = {14, "INSERT INTO users (" STORE__USER_COLS ") "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"},
     [PG_U_GET] = {1, "SELECT " STORE__USER_COLS " FROM users WHERE username = $1"},
     [PG_U_GET_LOCK] = {1, "SELECT " STORE__USER_COLS " FROM users WHERE username = $1 "
                           "FOR UPDATE"},
     /* the parameters of PG_U_PUT without created_at */
-    [PG_U_UPDATE] = {12, "UPDATE users SET role = $2, province = $3, password_hash = $4, "
+    [PG_U_UPDATE] = {13, "UPDATE users SET role = $2, province = $3, password_hash = $4, "
                          "totp_secret = $5, totp_enabled = $6, totp_last_step = $7, "
                          "failed_count = $8, locked_until = $9, last_login_at = $10, "
-                         "disabled = $11, updated_at = $12 WHERE username = $1"},
+                         "disabled = $11, updated_at = $12, email = $13 WHERE username = $1"},
     [PG_U_EACH] = {0, "SELECT " STORE__USER_COLS " FROM users ORDER BY username"},
     [PG_APP_STATES] = {1, "SELECT a.state, count(*) FROM applications a "
                           "LEFT JOIN personnel p ON p.tckn = a.tckn "
@@ -1824,7 +1824,7 @@ out:
 /* ---- staff accounts */
 
 /* The text of a user's columns in the order of STORE__USER_COLS; nums holds the numbers. */
-static void pg_user_params(const struct store_user *u, const char *vals[13], char nums[13][24])
+static void pg_user_params(const struct store_user *u, const char *vals[14], char nums[14][24])
 {
     pg_num(nums[2], u->province);
     pg_num(nums[6], u->totp_last_step);
@@ -1846,6 +1846,7 @@ static void pg_user_params(const struct store_user *u, const char *vals[13], cha
     vals[10] = u->disabled ? "t" : "f";
     vals[11] = nums[11];
     vals[12] = nums[12];
+    vals[13] = u->email;
 }
 
 /* Reads row of a STORE__USER_COLS result; -1 when a text does not fit its field. */
@@ -1855,7 +1856,8 @@ static int pg_read_user(const PGresult *r, int row, struct store_user *u)
     int bad = cell_text(r, row, 0, u->username, sizeof u->username) |
               cell_text(r, row, 1, u->role, sizeof u->role) |
               cell_text(r, row, 3, u->password_hash, sizeof u->password_hash) |
-              cell_text(r, row, 4, u->totp_secret, sizeof u->totp_secret);
+              cell_text(r, row, 4, u->totp_secret, sizeof u->totp_secret) |
+              cell_text(r, row, 13, u->email, sizeof u->email);
     u->province = (int)cell_ll(r, row, 2);
     u->totp_enabled = PQgetvalue(r, row, 5)[0] == 't';
     u->totp_last_step = cell_ll(r, row, 6);
@@ -1870,8 +1872,8 @@ static int pg_read_user(const PGresult *r, int row, struct store_user *u)
 
 static enum store_err pg_user_put(struct store *s, const struct store_user *u)
 {
-    const char *vals[13];
-    char nums[13][24];
+    const char *vals[14];
+    char nums[14][24];
     pg_user_params(u, vals, nums);
     return pg_command(pg_of(s), PG_U_PUT, vals, NULL, "storing a user");
 }
@@ -1900,10 +1902,11 @@ static enum store_err pg_user_get(struct store *s, const char *username, struct 
 
 static enum store_err pg_user_update(struct store *s, const struct store_user *u)
 {
-    const char *vals[13];
-    char nums[13][24];
+    const char *vals[14];
+    char nums[14][24];
     pg_user_params(u, vals, nums);
-    vals[11] = vals[12]; /* created_at is not written: updated_at takes its place */
+    vals[11] = vals[12]; /* created_at is not written: updated_at and email move up */
+    vals[12] = vals[13];
     long n = 0;
     enum store_err e = pg_command(pg_of(s), PG_U_UPDATE, vals, &n, "updating a user");
     if (e == STORE_OK && n == 0)

@@ -242,13 +242,13 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_SIG_GET] = "SELECT at, cms, content, signer_fingerprint, validation, ocsp "
                    "FROM signatures WHERE application_id = ?1",
     [SQ_U_PUT] = "INSERT INTO users (" STORE__USER_COLS ") "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [SQ_U_GET] = "SELECT " STORE__USER_COLS " FROM users WHERE username = ?1",
     /* ?12 (created_at) is bound like the insert's but never written */
     [SQ_U_UPDATE] = "UPDATE users SET role = ?2, province = ?3, password_hash = ?4, "
                     "totp_secret = ?5, totp_enabled = ?6, totp_last_step = ?7, "
                     "failed_count = ?8, locked_until = ?9, last_login_at = ?10, disabled = ?11, "
-                    "updated_at = ?13 WHERE username = ?1",
+                    "updated_at = ?13, email = ?14 WHERE username = ?1",
     [SQ_U_EACH] = "SELECT " STORE__USER_COLS " FROM users ORDER BY username",
     [SQ_APP_STATES] = "SELECT a.state, count(*) FROM applications a "
                       "LEFT JOIN personnel p ON p.tckn = a.tckn "
@@ -1886,6 +1886,7 @@ static void sq_bind_user(sqlite3_stmt *st, const struct store_user *u)
     sqlite3_bind_int(st, 11, u->disabled ? 1 : 0);
     sqlite3_bind_int64(st, 12, u->created_at);
     sqlite3_bind_int64(st, 13, u->updated_at);
+    sqlite3_bind_text(st, 14, u->email, -1, SQLITE_STATIC);
 }
 
 /* Reads a row of U_COLS; -1 when a text does not fit its field. */
@@ -1895,7 +1896,8 @@ static int sq_read_user(sqlite3_stmt *st, struct store_user *u)
     int bad = sq_text(st, 0, u->username, sizeof u->username) |
               sq_text(st, 1, u->role, sizeof u->role) |
               sq_text(st, 3, u->password_hash, sizeof u->password_hash) |
-              sq_text(st, 4, u->totp_secret, sizeof u->totp_secret);
+              sq_text(st, 4, u->totp_secret, sizeof u->totp_secret) |
+              sq_text(st, 13, u->email, sizeof u->email);
     u->province = sqlite3_column_int(st, 2);
     u->totp_enabled = sqlite3_column_int(st, 5) != 0;
     u->totp_last_step = sqlite3_column_int64(st, 6);

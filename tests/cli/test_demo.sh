@@ -143,6 +143,8 @@ expect_eq 0 "$(sql "SELECT count(*) FROM applications a WHERE NOT EXISTS (SELECT
 expect_grep '"queued":\{"expiry_90":[0-9]+' "$D/notify-scan.json" "the expiry scan queued the warnings"
 [ "$(sql "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'warn:%'")" -ge 10 ] &&
   ok "warnings wait in the development outbox" || fail "warnings in the outbox"
+expect_eq "onay06@meb.gov.tr onay35@meb.gov.tr" "$(sql "SELECT recipient FROM outbox WHERE dedupe_key LIKE 'digest:%' ORDER BY recipient" | xargs)" \
+  "each approver's daily digest waits there too"
 "$EIMZA" notify failed --db "$DB" >"$T/failed.json" 2>"$T/failed.err"
 [ "$(jq '[.[] | select(.status == "failed")] | length' "$T/failed.json" 2>/dev/null)" = 1 ] &&
   ok "one SMS the demo gateway refused, in the operator's view of failed messages" ||

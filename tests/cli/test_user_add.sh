@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# eimza — `eimza user add USERNAME --role ROLE [--province NN] [--db URL]`, the password on
+# eimza — `eimza user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]`, the password on
 # standard input: the good paths (an approver with a plate code or a province name, an
 # operator, an admin), each invalid input refused with exit 1 naming its code and a Turkish
 # message (name, role, province needed or not allowed or unknown, each password rule, an empty
@@ -30,8 +30,11 @@ add 0 "an approver with a plate code" "$PW" ayse.onay --role approver --province
 expect_grep 'ayse.onay' "$T/out" "success is reported"
 expect_eq "approver|72|0" "$(sql "SELECT role || '|' || province || '|' || CASE WHEN totp_enabled THEN 1 ELSE 0 END FROM users WHERE username = 'ayse.onay'")" \
   "stored: role, province, no TOTP yet"
-add 0 "an approver with a province name" "$PW" ali.onay --role approver --province Ankara
-expect_eq 6 "$(sql "SELECT province FROM users WHERE username = 'ali.onay'")" "the name is the plate code"
+add 0 "an approver with a province name and an e-mail address" "$PW" ali.onay --role approver --province Ankara --email ali.onay@meb.gov.tr
+expect_eq "6|ali.onay@meb.gov.tr" "$(sql "SELECT province || '|' || email FROM users WHERE username = 'ali.onay'")" \
+  "the name is the plate code; the address is kept (for the daily digest)"
+expect_eq "" "$(sql "SELECT email FROM users WHERE username = 'ayse.onay'")" "no address: none"
+expect_no_grep 'ali\.onay@' <(sql "SELECT detail FROM audit_log") "the audit entry does not hold the address"
 add 0 "an operator (no province)" "$PW" osman --role operator
 add 0 "an admin, --db=URL and --role=ROLE spelt with '='" "$PW" yonetici --role=admin
 expect_eq "admin|0" "$(sql "SELECT role || '|' || province FROM users WHERE username = 'yonetici'")" "admin stored"
@@ -82,6 +85,10 @@ expect_grep "password: password_too_short" "$T/err" "several: password named"
 # usage errors
 expect_status 1 "user without a subcommand" "$EIMZA" user
 expect_status 1 "user: unknown subcommand" "$EIMZA" user remove x
+add 1 "an e-mail address that is not one" "$PW" veli.onay --role approver --province 35 --email veli.onay
+expect_grep 'email: email_format: E-posta adresi geçerli değil' "$T/err" "refused with its code and the Turkish text"
+expect_eq 0 "$(sql "SELECT count(*) FROM users WHERE username = 'veli.onay'")" "and nothing stored"
+add 0 "--email=ADDRESS" "$PW" veli.onay --role approver --province 35 --email=veli.onay@meb.gov.tr
 expect_status 1 "user add without a name" "$EIMZA" user add --role admin --db "$DB"
 expect_status 1 "user add without --role" "$EIMZA" user add kim --db "$DB"
 expect_status 1 "user add --role without a value" "$EIMZA" user add kim --role

@@ -375,6 +375,20 @@ static void test_reminders_once_per_state(void **state)
     assert_int_equal(st.reminders, 0); /* reminders off */
 }
 
+/* An approver account in province, with an e-mail address. */
+static void approver(struct fx *f, const char *name, int province, const char *email, bool disabled)
+{
+    struct store_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.role, sizeof u.role, "approver");
+    u.province = province;
+    snprintf(u.email, sizeof u.email, "%s", email);
+    u.disabled = disabled;
+    snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$x");
+    assert_int_equal(store_user_put(f->s, &u), STORE_OK);
+}
+
 static void test_digest_daily(void **state)
 {
     struct fx *f = *state;
@@ -427,6 +441,37 @@ static void test_digest_daily(void **state)
     st = scan(f, &c, now + DAY);
     assert_int_equal(st.digests, 1);
     assert_int_equal(count(f, "dedupe_key LIKE 'digest:06:%'"), 0); /* no approver in 06 */
+
+    /* approvers with an address get it too: each address once, none for a disabled account,
+     * and a province without a digest_to address is reached through its approvers alone */
+    approver(f, "ayse72", 72, "Ayse.Onay@meb.gov.tr", false);
+    approver(f, "ali72", 72, "ali.onay@meb.gov.tr", false);
+    approver(f, "ofis72", 72, "DYS72@meb.gov.tr", false); /* digest_to's address */
+    approver(f, "ikiz72", 72, "ayse.onay@meb.gov.tr", false);
+    approver(f, "eski72", 72, "eski@meb.gov.tr", true);
+    approver(f, "veli06", 6, "veli.onay@meb.gov.tr", false);
+    st = scan(f, &c, now + 2 * DAY);
+    assert_int_equal(st.digests, 5); /* 72: office, ayse72, ali72; 06: office, veli06 */
+    assert_int_equal(count(f, "dedupe_key LIKE 'digest:72:2025-05-12%'"), 3);
+    assert_int_equal(count(f, "dedupe_key = 'digest:72:2025-05-12:ayse72' AND "
+                              "recipient = 'Ayse.Onay@meb.gov.tr'"),
+                     1);
+    assert_int_equal(count(f, "dedupe_key = 'digest:72:2025-05-12:ali72'"), 1);
+    assert_int_equal(count(f, "recipient = 'eski@meb.gov.tr'"), 0);
+    assert_int_equal(count(f, "dedupe_key LIKE 'digest:72:2025-05-12:ofis72'"), 0);
+    assert_int_equal(count(f, "dedupe_key LIKE 'digest:72:2025-05-12:ikiz72'"), 0);
+    assert_int_equal(count(f, "dedupe_key = 'digest:06:2025-05-12:veli06'"), 1);
+    assert_int_equal(count(f, "dedupe_key = 'digest:06:2025-05-12'"), 1);
+    st = scan(f, &c, now + 2 * DAY + 3600);
+    assert_int_equal(st.digests, 0); /* once a day, each */
+    c.ndigest = 0;                   /* no digest_to at all: the approvers' addresses alone */
+    st = scan(f, &c, now + 3 * DAY);
+    assert_int_equal(st.digests, 4); /* ayse72, ali72, ofis72 (now nobody else's), veli06 */
+    assert_int_equal(count(f, "dedupe_key = 'digest:06:2025-05-13:veli06' AND "
+                              "recipient = 'veli.onay@meb.gov.tr'"),
+                     1);
+    rendered(f, "dedupe_key = 'digest:06:2025-05-13:veli06'", subj, sizeof subj, body, sizeof body);
+    assert_non_null(strstr(subj, "Ankara: işlem bekleyen 1"));
 }
 
 /* ---- two scans at once ------------------------------------------------------------------- */

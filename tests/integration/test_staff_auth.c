@@ -68,8 +68,8 @@ static int teardown(void **state)
 static void add(struct sfx *f, const char *name, const char *role, int province)
 {
     struct app_err err;
-    assert_int_equal(app_user_add(f->db->s, &f->cfg, name, role, province, PW, "cli", NOW, &err),
-                     APP_OK);
+    assert_int_equal(
+        app_user_add(f->db->s, &f->cfg, name, role, province, NULL, PW, "cli", NOW, &err), APP_OK);
 }
 
 static enum app_status login(struct sfx *f, const char *name, const char *pw, const char *code,
@@ -166,11 +166,13 @@ static void test_user_add(void **state)
     struct app_err err;
     struct store *s = f->db->s;
 
-    assert_int_equal(app_user_add(s, &f->cfg, "ayse", "approver", 72, PW, "cli", NOW, &err),
+    assert_int_equal(app_user_add(s, &f->cfg, "ayse", "approver", 72, "ayse.onay@meb.gov.tr", PW,
+                                  "cli", NOW, &err),
                      APP_OK);
     struct store_user u = user(f, "ayse");
     assert_string_equal(u.role, "approver");
     assert_int_equal(u.province, 72);
+    assert_string_equal(u.email, "ayse.onay@meb.gov.tr");
     assert_false(u.totp_enabled);
     assert_string_equal(u.totp_secret, "");
     assert_int_equal(u.created_at, NOW);
@@ -183,37 +185,43 @@ static void test_user_add(void **state)
                                   "SELECT detail FROM audit_log WHERE action = 'staff.user.add'",
                                   detail, sizeof detail),
                      0);
-    assert_string_equal(detail, "{\"role\":\"approver\",\"province\":72}");
+    /* the address itself stays out of the audit detail: personal data */
+    assert_string_equal(detail, "{\"role\":\"approver\",\"province\":72,\"email\":true}");
 
-    assert_int_equal(app_user_add(s, &f->cfg, "ayse", "admin", 0, PW, "cli", NOW, &err),
+    assert_int_equal(app_user_add(s, &f->cfg, "ayse", "admin", 0, NULL, PW, "cli", NOW, &err),
                      APP_ECONFLICT);
     assert_string_equal(err.code, "username_taken");
-    assert_int_equal(app_user_add(s, &f->cfg, "op1", "operator", 0, PW, "staff:root", NOW, &err),
+    assert_int_equal(
+        app_user_add(s, &f->cfg, "op1", "operator", 0, "", PW, "staff:root", NOW, &err), APP_OK);
+    assert_string_equal(user(f, "op1").email, "");
+    assert_int_equal(app_user_add(s, &f->cfg, "adm", "admin", 0, NULL, PW, NULL, NOW, &err),
                      APP_OK);
-    assert_int_equal(app_user_add(s, &f->cfg, "adm", "admin", 0, PW, NULL, NOW, &err), APP_OK);
 
     static const struct {
         const char *name, *role;
         int province;
         const char *pw, *field, *code;
+        const char *email;
     } bad[] = {
-        {"", "admin", 0, PW, "username", "required"},
-        {"Ayse", "admin", 0, PW, "username", "username_format"},
-        {"ay se", "admin", 0, PW, "username", "username_format"},
-        {"ayşe", "admin", 0, PW, "username", "username_format"},
-        {"a" LONG63, "admin", 0, PW, "username", "username_format"}, /* 64 bytes */
-        {"xyz1", "", 0, PW, "role", "required"},
-        {"xyz1", "boss", 0, PW, "role", "role_unknown"},
-        {"xyz1", "approver", 0, PW, "province", "province_required"},
-        {"xyz1", "approver", 82, PW, "province", "province_required"},
-        {"xyz1", "operator", 6, PW, "province", "province_not_allowed"},
-        {"xyz1", "admin", -1, PW, "province", "province_not_allowed"},
-        {"xyz1", "admin", 0, "kisa", "password", "password_too_short"},
-        {"xyz1", "admin", 0, "aa-XYZ1-bb-77", "password", "password_has_username"},
+        {"xyz1", "admin", 0, PW, "email", "email_format", "not-an-address"},
+        {"xyz1", "approver", 6, PW, "email", "email_format", "a@b"},
+        {"", "admin", 0, PW, "username", "required", NULL},
+        {"Ayse", "admin", 0, PW, "username", "username_format", NULL},
+        {"ay se", "admin", 0, PW, "username", "username_format", NULL},
+        {"ayşe", "admin", 0, PW, "username", "username_format", NULL},
+        {"a" LONG63, "admin", 0, PW, "username", "username_format", NULL}, /* 64 bytes */
+        {"xyz1", "", 0, PW, "role", "required", NULL},
+        {"xyz1", "boss", 0, PW, "role", "role_unknown", NULL},
+        {"xyz1", "approver", 0, PW, "province", "province_required", NULL},
+        {"xyz1", "approver", 82, PW, "province", "province_required", NULL},
+        {"xyz1", "operator", 6, PW, "province", "province_not_allowed", NULL},
+        {"xyz1", "admin", -1, PW, "province", "province_not_allowed", NULL},
+        {"xyz1", "admin", 0, "kisa", "password", "password_too_short", NULL},
+        {"xyz1", "admin", 0, "aa-XYZ1-bb-77", "password", "password_has_username", NULL},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(app_user_add(s, &f->cfg, bad[i].name, bad[i].role, bad[i].province,
-                                      bad[i].pw, "cli", NOW, &err),
+                                      bad[i].email, bad[i].pw, "cli", NOW, &err),
                          APP_EINVAL);
         assert_string_equal(err.code, "invalid_fields");
         assert_int_equal(err.nfields, 1);
@@ -221,11 +229,13 @@ static void test_user_add(void **state)
         assert_string_equal(err.fields[0].code, bad[i].code);
     }
     /* Several wrong at once: each field says its own. */
-    assert_int_equal(app_user_add(s, &f->cfg, NULL, NULL, 0, NULL, "cli", NOW, &err), APP_EINVAL);
+    assert_int_equal(app_user_add(s, &f->cfg, NULL, NULL, 0, NULL, NULL, "cli", NOW, &err),
+                     APP_EINVAL);
     assert_int_equal(err.nfields, 3);
     assert_int_equal(store_user_get(s, "xyz1", &u), STORE_ENOTFOUND);
     /* The longest name allowed is fine. */
-    assert_int_equal(app_user_add(s, &f->cfg, LONG63, "admin", 0, PW, "cli", NOW, &err), APP_OK);
+    assert_int_equal(app_user_add(s, &f->cfg, LONG63, "admin", 0, NULL, PW, "cli", NOW, &err),
+                     APP_OK);
     /* ayse, adm (no actor given: "cli") and the long name; op1 was added by staff:root */
     assert_int_equal(audit_count(f, "staff.user.add", "cli"), 3);
     assert_int_equal(audit_count(f, "staff.user.add", "staff:root"), 1);

@@ -139,6 +139,7 @@ static void user_fill(struct store_user *u, const char *name, const char *role, 
     u->disabled = false;
     u->created_at = 1700000000;
     u->updated_at = 1700000100;
+    snprintf(u->email, sizeof u->email, "%s@meb.gov.tr", name);
 }
 
 static void assert_user_equal(const struct store_user *x, const struct store_user *y)
@@ -156,6 +157,7 @@ static void assert_user_equal(const struct store_user *x, const struct store_use
     assert_int_equal(x->disabled, y->disabled);
     assert_int_equal(x->created_at, y->created_at);
     assert_int_equal(x->updated_at, y->updated_at);
+    assert_string_equal(x->email, y->email);
 }
 
 static void test_user_round_trip(void **state)
@@ -175,6 +177,7 @@ static void test_user_round_trip(void **state)
     o.totp_enabled = false;
     o.disabled = true;
     o.failed_count = 0;
+    o.email[0] = '\0'; /* no address */
     assert_int_equal(store_user_put(f->s, &o), STORE_OK);
     assert_int_equal(store_user_get(f->s, "op1", &got), STORE_OK);
     assert_user_equal(&got, &o);
@@ -257,6 +260,7 @@ static void test_user_update(void **state)
     w.disabled = true;
     w.created_at = 1; /* not written */
     w.updated_at = 1700007777;
+    snprintf(w.email, sizeof w.email, "mehmet.yeni@meb.gov.tr");
     assert_int_equal(store_user_update(f->s, &w), STORE_OK);
     assert_int_equal(store_user_get(f->s, "mehmet", &got), STORE_OK);
     w.created_at = u.created_at;
