@@ -40,6 +40,20 @@ require_backend() {
 require_backend
 
 # ok NAME: records a pass; fail NAME DETAIL: records a failure (the script goes on).
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now, from 20000-32767: below the
+# kernel's ephemeral range (32768-60999), so no outgoing connection and no server listening on
+# port 0 in a test running beside this one can take it meanwhile.
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 12768))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
 ok() { _passes=$((_passes + 1)); echo "ok - $1"; }
 fail() { _fails=$((_fails + 1)); echo "not ok - $1${2:+: $2}"; }
 

@@ -21,7 +21,7 @@ DB=$(new_db) || exit 1
 source "$SRC/tests/portal_lib.sh"
 
 # ---- the PKI, the OCSP responder, the trust directory ---------------------------------------------
-OPORT=$((20000 + RANDOM % 20000))
+OPORT=$(free_port) || { fail "a free port for the OCSP responder"; finish; }
 printf '%s\tapplicant\t45\tAyşegül Işık\n%s\trevoked\t100\tÖmer Çelik\n%s\tactive\t200\tİsmail Güneş\n%s\tactive\t300\tZeynep Kaya\n' \
   $A $R $O $U >"$T/spec.tsv"
 EIMZA_PKI_PORT=$OPORT bash "$SRC/scripts/demo-pki.sh" "$T/pki" "$T/spec.tsv" >"$T/pki.out" 2>&1 ||
