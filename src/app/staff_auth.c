@@ -224,6 +224,80 @@ enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, c
     return APP_OK;
 }
 
+enum app_status app_user_set(struct store *s, const char *username, const struct app_user_change *c,
+                             const char *actor, int64_t now, struct app_err *err)
+{
+    app_err_clear(err);
+    if (!username || !username_ok(username))
+        app_err_field(err, "username", !username || !*username ? "required" : "username_format");
+    if (c->email && *c->email &&
+        (strlen(c->email) >= CORE_EMAIL_MAX || !core_email_valid(c->email, strlen(c->email))))
+        app_err_field(err, "email", "email_format");
+    if (!c->email && !c->province && !c->disabled && !c->reset_totp && !c->unlock)
+        return app__fail(err, APP_EINVAL, "nothing_to_change");
+    if (err->nfields)
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+
+    struct store_user u;
+    enum store_err e = store_tx_begin(s);
+    if (e == STORE_OK)
+        e = store_user_get(s, username, &u); /* locks the row on PostgreSQL */
+    if (e == STORE_OK && c->province) {
+        bool approver = !strcmp(u.role, "approver");
+        if (approver && (*c->province < 1 || *c->province > 81))
+            app_err_field(err, "province", "province_required");
+        else if (!approver && *c->province != 0)
+            app_err_field(err, "province", "province_not_allowed");
+        if (err->nfields) {
+            store_tx_rollback(s);
+            sodium_memzero(&u, sizeof u);
+            return app__fail(err, APP_EINVAL, "invalid_fields");
+        }
+    }
+    struct ubuf what = UBUF_INIT(256); /* the names of the fields changed, for the audit */
+    if (e == STORE_OK) {
+        if (c->email) {
+            snprintf(u.email, sizeof u.email, "%s", c->email);
+            ubuf_puts(&what, ",\"email\"");
+        }
+        if (c->province) {
+            u.province = *c->province;
+            ubuf_printf(&what, ",\"province\"");
+        }
+        if (c->disabled) {
+            u.disabled = *c->disabled;
+            ubuf_puts(&what, *c->disabled ? ",\"disabled\"" : ",\"enabled\"");
+        }
+        if (c->reset_totp) {
+            u.totp_secret[0] = '\0';
+            u.totp_enabled = false;
+            u.totp_last_step = 0;
+            ubuf_puts(&what, ",\"totp_reset\"");
+        }
+        if (c->unlock) {
+            u.failed_count = 0;
+            u.locked_until = 0;
+            ubuf_puts(&what, ",\"unlocked\"");
+        }
+        u.updated_at = now;
+        e = store_user_update(s, &u);
+    }
+    char detail[320];
+    snprintf(detail, sizeof detail, "{\"changed\":[%s]}", what.len ? ubuf_str(&what) + 1 : "");
+    ubuf_free(&what);
+    if (e == STORE_OK)
+        e = app__audit(s, now, actor ? actor : "cli", "staff.user.set", username, detail);
+    if (e == STORE_OK)
+        e = store_tx_commit(s);
+    else
+        store_tx_rollback(s);
+    sodium_memzero(&u, sizeof u);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "changing a staff account", "user_not_found", NULL, err);
+    ulog(ULOG_INFO, "staff.user.set", "user=%s %s", username, detail);
+    return APP_OK;
+}
+
 /* ---- login --------------------------------------------------------------------------------- */
 
 /* The rate-table key that counts failures for a name with no account. Hashed: the key never

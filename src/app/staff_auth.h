@@ -94,6 +94,23 @@ enum app_status app_user_add(struct store *s, const struct app_staff_cfg *cfg, c
                              const char *password, const char *actor, int64_t now,
                              struct app_err *err);
 
+/* What app_user_set changes; a NULL pointer / false leaves the field as it is. */
+struct app_user_change {
+    const char *email;    /* "" removes the address */
+    const int *province;  /* approvers only: 1..81 */
+    const bool *disabled; /* a disabled account cannot log in; its sessions end */
+    bool reset_totp;      /* the account enrols again at its next login */
+    bool unlock;          /* ends a lock-out and forgets the failed logins */
+};
+
+/* Changes a staff account, in one transaction with its audit entry ("staff.user.set", the
+ * names of the fields changed; never an address). Invalid input is APP_EINVAL with
+ * field codes: email "email_format", province "province_required" (an approver's plate code
+ * 1..81) or "province_not_allowed" (other roles), and "nothing_to_change" when c asks for
+ * nothing. An unknown account is a 404 "user_not_found". */
+enum app_status app_user_set(struct store *s, const char *username, const struct app_user_change *c,
+                             const char *actor, int64_t now, struct app_err *err);
+
 /* ---- login --------------------------------------------------------------------------------- */
 struct app_staff_login_req {
     const char *username;

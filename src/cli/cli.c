@@ -24,10 +24,15 @@ static const struct {
     {"audit", cli_cmd_audit, "audit verify [--db URL]"},
     {"notify", cli_cmd_notify,
      "notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]   (JSON summary)\n"
-     "       eimza notify failed [--db URL]   (JSON)"},
+     "       eimza notify failed [--db URL]   (JSON)\n"
+     "       eimza notify outbox [--db URL] [--config FILE] [--limit N]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
     {"user", cli_cmd_user,
-     "user add USERNAME --role ROLE [--province NN] [--db URL]   (password on stdin)"},
+     "user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]   (password "
+     "on stdin)\n"
+     "       eimza user set USERNAME [--email ADDRESS|--no-email] [--province NN] "
+     "[--disable|--enable] [--reset-totp] [--unlock] [--db URL]\n"
+     "       eimza user list [--db URL]   (JSON)"},
     {"sign", cli_cmd_sign,
      "sign  --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]"},
     {"agent", cli_cmd_agent,

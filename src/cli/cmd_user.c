@@ -10,6 +10,7 @@
  * already taken (username_taken: the input is well-formed, the database's state refuses it,
  * and a script can tell the two apart). TOTP is not set up here: the account enrols at its
  * first login. */
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,15 @@
 
 static const char user_usage[] =
     "usage: eimza user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]\n"
+    "       eimza user set USERNAME [--email ADDRESS|--no-email] [--province NN]\n"
+    "                      [--disable|--enable] [--reset-totp] [--unlock] [--db URL]\n"
+    "       eimza user list [--db URL]\n"
     "  ROLE: approver (needs --province, the plate code 1-81 or the name), operator, admin\n"
     "  --email: where an approver gets the daily digest of their province\n"
-    "  The password is read from standard input (one line).\n";
+    "  add reads the password from standard input (one line). set changes an account (a\n"
+    "  disabled one cannot log in and its sessions end; --reset-totp: it enrols again at its\n"
+    "  next login; --unlock: ends a lock-out). list prints the accounts as JSON (addresses\n"
+    "  masked).\n";
 
 /* Reads one line of at most APP_PASSWORD_MAX bytes into buf (cap > APP_PASSWORD_MAX + 2).
  * Returns 0, 1 when the line is longer than allowed, -1 on a read error. */
@@ -47,9 +54,9 @@ static int read_password(char *buf, size_t cap)
     return n > APP_PASSWORD_MAX ? 1 : 0;
 }
 
-static void print_field(const char *field, const char *code)
+static void print_field(const char *cmd, const char *field, const char *code)
 {
-    cli_error("user add: %s: %s: %s", field, code, core_reason_message(code, CORE_LANG_TR));
+    cli_error("user %s: %s: %s: %s", cmd, field, code, core_reason_message(code, CORE_LANG_TR));
 }
 
 static int user_add(int argc, char **argv)
@@ -105,7 +112,7 @@ static int user_add(int argc, char **argv)
     if (province_arg) {
         province = core_province_lookup(province_arg, strlen(province_arg));
         if (province == 0) {
-            print_field("province", "province_unknown");
+            print_field("add", "province", "province_unknown");
             return CLI_USAGE;
         }
     }
@@ -116,7 +123,7 @@ static int user_add(int argc, char **argv)
         return CLI_FAIL;
     }
     if (rc > 0 || pw[0] == '\0') {
-        print_field("password", rc > 0 ? "password_too_long" : "required");
+        print_field("add", "password", rc > 0 ? "password_too_long" : "required");
         rc = CLI_USAGE;
         goto out;
     }
@@ -130,7 +137,7 @@ static int user_add(int argc, char **argv)
     if (app_user_add(s, &cfg, name, role, province, email, pw, "cli", (int64_t)time(NULL), &err) !=
         APP_OK) {
         for (size_t i = 0; i < err.nfields; i++)
-            print_field(err.fields[i].field, err.fields[i].code);
+            print_field("add", err.fields[i].field, err.fields[i].code);
         if (err.code && !err.nfields)
             cli_error("user add: %s: %s", err.code, core_reason_message(err.code, CORE_LANG_TR));
         else if (!err.code)
@@ -150,10 +157,152 @@ out:
     return rc;
 }
 
+/* ---- `eimza user set` --------------------------------------------------------------------- */
+
+static int user_set(int argc, char **argv)
+{
+    const char *name = NULL, *email = NULL, *province_arg = NULL, *db = NULL;
+    bool no_email = false, disable = false, enable = false;
+    struct app_user_change c = {0};
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_optarg(argc, argv, &i, "--email", &missing)))
+            email = v;
+        else if ((v = cli_optarg(argc, argv, &i, "--province", &missing)))
+            province_arg = v;
+        else if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+            db = v;
+        else if (missing) {
+            cli_error("user set: %s needs a value", argv[i]);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        } else if (!strcmp(argv[i], "--no-email"))
+            no_email = true;
+        else if (!strcmp(argv[i], "--disable"))
+            disable = true;
+        else if (!strcmp(argv[i], "--enable"))
+            enable = true;
+        else if (!strcmp(argv[i], "--reset-totp"))
+            c.reset_totp = true;
+        else if (!strcmp(argv[i], "--unlock"))
+            c.unlock = true;
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(user_usage, stdout);
+            return CLI_OK;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("user set: unknown option '%s'", argv[i]);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        } else if (!name) {
+            name = argv[i];
+        } else {
+            cli_error("user set: unexpected argument '%s'", argv[i]);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!name || (email && no_email) || (disable && enable)) {
+        cli_error("user set: %s", !name   ? "USERNAME is required"
+                                  : email ? "--email and --no-email exclude each other"
+                                          : "--disable and --enable exclude each other");
+        fputs(user_usage, stderr);
+        return CLI_USAGE;
+    }
+    int province = 0;
+    if (province_arg) {
+        province = core_province_lookup(province_arg, strlen(province_arg));
+        if (province == 0) {
+            print_field("set", "province", "province_unknown");
+            return CLI_USAGE;
+        }
+        c.province = &province;
+    }
+    const bool flag = disable;
+    c.email = no_email ? "" : email;
+    c.disabled = disable || enable ? &flag : NULL;
+    struct store *s = NULL;
+    int rc = cli_open_store(db, 0, &s);
+    if (rc != CLI_OK)
+        return rc;
+    struct app_err err;
+    if (app_user_set(s, name, &c, "cli", (int64_t)time(NULL), &err) != APP_OK) {
+        for (size_t i = 0; i < err.nfields; i++)
+            print_field("set", err.fields[i].field, err.fields[i].code);
+        if (err.code && !err.nfields)
+            cli_error("user set: %s: %s", err.code, core_reason_message(err.code, CORE_LANG_TR));
+        else if (!err.code)
+            cli_error("user set: the database failed: %s", store_last_error(s));
+        rc = err.status == APP_EINVAL ? CLI_USAGE : CLI_FAIL;
+    } else {
+        printf("eimza: user %s changed\n", name);
+        rc = CLI_OK;
+    }
+    store_close(s);
+    return rc;
+}
+
+/* ---- `eimza user list` -------------------------------------------------------------------- */
+
+static int list_one(void *ctx, const struct store_user *u)
+{
+    char mail[CORE_EMAIL_MAX + 4] = "";
+    if (u->email[0])
+        core_email_mask(u->email, mail, sizeof mail);
+    const char *state = u->disabled ? "disabled" : u->totp_enabled ? "active" : "enrolling";
+    json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:b, s:b}", "username", u->username, "role",
+                          u->role, "province", u->province, "email", mail, "state", state, "locked",
+                          u->locked_until > (int64_t)time(NULL), "totp", u->totp_enabled);
+    return o && json_array_append_new(ctx, o) == 0 ? 0 : 1;
+}
+
+static int user_list(int argc, char **argv)
+{
+    const char *db = NULL;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
+            db = v;
+        } else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+            fputs(user_usage, stdout);
+            return CLI_OK;
+        } else {
+            cli_error("user list: %s '%s'",
+                      missing ? "a value is missing after" : "unknown argument", argv[i]);
+            fputs(user_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    struct store *s = NULL;
+    int rc = cli_open_store(db, 0, &s);
+    if (rc != CLI_OK)
+        return rc;
+    json_t *list = json_array();
+    char *text = NULL;
+    enum store_err e = list ? store_user_each(s, list_one, list) : STORE_ENOMEM;
+    if (e == STORE_OK && (text = json_dumps(list, JSON_COMPACT))) {
+        printf("%s\n", text);
+        rc = CLI_OK;
+    } else {
+        cli_error("user list: %s",
+                  e == STORE_OK || e == STORE_ENOMEM ? "out of memory" : store_last_error(s));
+        rc = CLI_FAIL;
+    }
+    free(text);
+    json_decref(list);
+    store_close(s);
+    return rc;
+}
+
 int cli_cmd_user(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "add"))
         return user_add(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "set"))
+        return user_set(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "list"))
+        return user_list(argc - 1, argv + 1);
     if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         fputs(user_usage, stdout);
         return CLI_OK;

@@ -432,6 +432,14 @@ const struct core_reason core_reasons[] = {
      "hyphens only."},
     {"username_taken", "Bu kullanıcı adı kullanılıyor; lütfen başka bir ad seçiniz.",
      "This user name is taken; please choose another."},
+    {"user_not_found",
+     "Bu adla bir personel hesabı yok; lütfen kullanıcı adını denetleyiniz (eimza user list).",
+     "There is no staff account of this name; please check the user name (eimza user list)."},
+    {"nothing_to_change",
+     "Değiştirilecek bir şey belirtilmedi; lütfen --email, --province, --disable, --enable, "
+     "--reset-totp ya da --unlock seçeneklerinden en az birini veriniz.",
+     "Nothing to change was given; please give at least one of --email, --province, "
+     "--disable, --enable, --reset-totp or --unlock."},
     {"role_unknown",
      "Rol approver (il DYS yöneticisi), operator (kart üretimi ve teslim) ya da admin "
      "olmalıdır.",

@@ -120,5 +120,46 @@ json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"crlf.user", pa
 expect_code 200 "the CRLF password logs in without its CR"
 json POST /api/v1/admin/login '{"username":"ali.onay","password":"Doğru-Parola-2024"}'
 expect_error 401 staff_login_failed "another password does not"
+
+# ---- eimza user set / list: changing an account ----------------------------------------------------
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"osman", password:$p}')"
+expect_code 200 "osman logs in"
+OSMAN=$(jb .token)
+expect_status 0 "user set --disable" "$EIMZA" user set osman --disable --db "$DB"
+expect_grep 'osman changed' "$T/out" "says so"
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"osman", password:$p}')"
+expect_error 403 account_disabled "a disabled account cannot log in"
+CODE=$(curl -s -o "$T/b" -w '%{http_code}' -H "Authorization: Bearer $OSMAN" "$URL/api/v1/admin/applications")
+expect_eq 401 "$CODE" "and its open session has ended"
+expect_status 0 "user set --enable" "$EIMZA" user set osman --enable --db "$DB"
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"osman", password:$p}')"
+expect_code 200 "enabled again, it logs in"
+expect_status 0 "user set --email --province" "$EIMZA" user set ayse.onay --email ayse.onay@meb.gov.tr --province İzmir --db "$DB"
+expect_eq "35|ayse.onay@meb.gov.tr" "$(sql "SELECT province || '|' || email FROM users WHERE username = 'ayse.onay'")" \
+  "address and province changed"
+expect_status 0 "user set --no-email --reset-totp --unlock" "$EIMZA" user set ayse.onay --no-email --reset-totp --unlock --db "$DB"
+expect_eq "" "$(sql "SELECT email FROM users WHERE username = 'ayse.onay'")" "the address removed"
+expect_eq '{"changed":["email","totp_reset","unlocked"]}' \
+  "$(sql "SELECT detail FROM audit_log WHERE action = 'staff.user.set' ORDER BY seq DESC LIMIT 1")" \
+  "audited: what changed, never the address"
+expect_status 1 "user set without a change" "$EIMZA" user set osman --db "$DB"
+expect_grep 'nothing_to_change: Değiştirilecek bir şey belirtilmedi' "$T/err" "says what to give"
+expect_status 2 "user set of an unknown account" "$EIMZA" user set nobody --enable --db "$DB"
+expect_grep 'user_not_found: Bu adla bir personel hesabı yok' "$T/err" "code and Turkish message"
+expect_status 1 "a bad address" "$EIMZA" user set osman --email osman --db "$DB"
+expect_grep 'email: email_format' "$T/err" "the field and its code"
+expect_status 1 "an operator gets no province" "$EIMZA" user set osman --province 6 --db "$DB"
+expect_grep 'province: province_not_allowed' "$T/err" "the field and its code"
+expect_status 1 "an unknown province" "$EIMZA" user set ayse.onay --province Atlantis --db "$DB"
+expect_status 1 "--disable and --enable" "$EIMZA" user set osman --disable --enable --db "$DB"
+expect_status 1 "--email and --no-email" "$EIMZA" user set osman --email a@meb.gov.tr --no-email --db "$DB"
+expect_status 1 "an unknown option" "$EIMZA" user set osman --colour --db "$DB"
+expect_status 0 "user list" "$EIMZA" user list --db "$DB"
+expect_eq "ali.onay approver 6 a***@meb.gov.tr enrolling" \
+  "$(jq -r '.[] | select(.username == "ali.onay") | "\(.username) \(.role) \(.province) \(.email) \(.state)"' "$T/out")" \
+  "an account: role, province, the address masked, its state"
+expect_no_grep 'ali\.onay@' "$T/out" "never an address in full"
+expect_eq "$(sql "SELECT count(*) FROM users")" "$(jq length "$T/out")" "every account"
+expect_status 1 "user list takes no word" "$EIMZA" user list extra --db "$DB"
 stop_server
 finish

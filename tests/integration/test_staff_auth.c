@@ -502,9 +502,10 @@ static void test_disabled(void **state)
     assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, token, NOW + 1, &ss, NULL, &err),
                      APP_OK);
 
-    struct store_user u = user(f, "ali");
-    u.disabled = true;
-    assert_int_equal(store_user_update(f->db->s, &u), STORE_OK);
+    const bool yes = true, no = false;
+    const struct app_user_change off = {.disabled = &yes};
+    assert_int_equal(app_user_set(f->db->s, "ali", &off, "staff:root", NOW + 1, &err), APP_OK);
+    assert_true(user(f, "ali").disabled);
     assert_int_equal(login(f, "ali", PW, NULL, NOW + 2, &out, &err), APP_EFORBIDDEN);
     assert_string_equal(err.code, "account_disabled");
     assert_string_equal(out.token, "");
@@ -517,6 +518,84 @@ static void test_disabled(void **state)
                      APP_EAUTH);
     assert_string_equal(err.code, "session_required");
     assert_int_equal(audit_count(f, "staff.login.failed", "staff:ali"), 2);
+    /* enabled again, it logs in again */
+    const struct app_user_change on = {.disabled = &no};
+    assert_int_equal(app_user_set(f->db->s, "ali", &on, NULL, NOW + 5, &err), APP_OK);
+    assert_int_equal(login(f, "ali", PW, NULL, NOW + 6, &out, &err), APP_OK);
+    assert_int_equal(audit_count(f, "staff.user.set", "staff:root"), 1);
+    assert_int_equal(audit_count(f, "staff.user.set", "cli"), 1);
+}
+
+static void test_user_set(void **state)
+{
+    struct sfx *f = *state;
+    struct app_err err;
+    struct store *s = f->db->s;
+    add(f, "ayse", "approver", 72);
+    add(f, "op1", "operator", 0);
+
+    const struct app_user_change mail = {.email = "ayse.onay@meb.gov.tr"};
+    assert_int_equal(app_user_set(s, "ayse", &mail, "cli", NOW + 1, &err), APP_OK);
+    struct store_user u = user(f, "ayse");
+    assert_string_equal(u.email, "ayse.onay@meb.gov.tr");
+    assert_int_equal(u.updated_at, NOW + 1);
+    assert_int_equal(u.province, 72); /* the rest as it was */
+    char detail[256];
+    assert_int_equal(testdb_query(&f->db->db,
+                                  "SELECT detail FROM audit_log WHERE action = 'staff.user.set'",
+                                  detail, sizeof detail),
+                     0);
+    assert_string_equal(detail, "{\"changed\":[\"email\"]}"); /* never the address */
+
+    const int p6 = 6, p0 = 0, p82 = 82;
+    const struct app_user_change move = {.province = &p6, .email = ""};
+    assert_int_equal(app_user_set(s, "ayse", &move, "cli", NOW + 2, &err), APP_OK);
+    u = user(f, "ayse");
+    assert_int_equal(u.province, 6);
+    assert_string_equal(u.email, "");
+
+    /* TOTP begun and a lock-out: both can be undone */
+    u.totp_enabled = true;
+    snprintf(u.totp_secret, sizeof u.totp_secret, "JBSWY3DPEHPK3PXP");
+    u.totp_last_step = 99;
+    u.failed_count = 5;
+    u.locked_until = NOW + 900;
+    assert_int_equal(store_user_update(s, &u), STORE_OK);
+    const struct app_user_change fresh = {.reset_totp = true, .unlock = true};
+    assert_int_equal(app_user_set(s, "ayse", &fresh, "cli", NOW + 3, &err), APP_OK);
+    u = user(f, "ayse");
+    assert_false(u.totp_enabled);
+    assert_string_equal(u.totp_secret, "");
+    assert_int_equal(u.totp_last_step, 0);
+    assert_int_equal(u.failed_count, 0);
+    assert_int_equal(u.locked_until, 0);
+
+    /* refusals, each leaving the account as it was */
+    const struct app_user_change bad_mail = {.email = "ayse.onay"};
+    assert_int_equal(app_user_set(s, "ayse", &bad_mail, "cli", NOW + 4, &err), APP_EINVAL);
+    assert_string_equal(err.fields[0].field, "email");
+    assert_string_equal(err.fields[0].code, "email_format");
+    const struct app_user_change far = {.province = &p82};
+    assert_int_equal(app_user_set(s, "ayse", &far, "cli", NOW + 4, &err), APP_EINVAL);
+    assert_string_equal(err.fields[0].code, "province_required");
+    const struct app_user_change none = {.province = &p0};
+    assert_int_equal(app_user_set(s, "ayse", &none, "cli", NOW + 4, &err), APP_EINVAL);
+    assert_string_equal(err.fields[0].code, "province_required");
+    const struct app_user_change op6 = {.province = &p6};
+    assert_int_equal(app_user_set(s, "op1", &op6, "cli", NOW + 4, &err), APP_EINVAL);
+    assert_string_equal(err.fields[0].code, "province_not_allowed");
+    assert_int_equal(app_user_set(s, "op1", &none, "cli", NOW + 4, &err), APP_OK);
+    const struct app_user_change nothing = {0};
+    assert_int_equal(app_user_set(s, "op1", &nothing, "cli", NOW + 4, &err), APP_EINVAL);
+    assert_string_equal(err.code, "nothing_to_change");
+    assert_int_equal(app_user_set(s, "nobody", &mail, "cli", NOW + 4, &err), APP_ENOTFOUND);
+    assert_string_equal(err.code, "user_not_found");
+    assert_int_equal(app_user_set(s, "Ayşe", &mail, "cli", NOW + 4, &err), APP_EINVAL);
+    assert_string_equal(err.fields[0].code, "username_format");
+    u = user(f, "ayse");
+    assert_int_equal(u.province, 6);
+    assert_int_equal(u.updated_at, NOW + 3);
+    assert_int_equal(audit_count(f, "staff.user.set", "cli"), 4); /* the four that changed */
 }
 
 static void test_sessions(void **state)
@@ -791,6 +870,8 @@ static void test_codes_have_messages(void **state)
         "session_required",
         "username_format",
         "username_taken",
+        "user_not_found",
+        "nothing_to_change",
         "role_unknown",
         "province_required",
         "province_not_allowed",
@@ -826,6 +907,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_totp_enrolment_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dev_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_code_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_has_no_secrets, setup, teardown),
