@@ -154,6 +154,12 @@ struct due_batch {
     int64_t *ids; /* the rows to mark */
     bool *marked; /* whether each of ids was marked here */
     long n, cap;
+    /* the batch's messages, queued with one call: two per row at most, each with its key;
+     * params[i] is the values of row i's messages (malloc'ed, or NULL) */
+    struct store_outbox_msg *msgs;
+    char (*keys)[SCAN_KEY_MAX];
+    char **params;
+    long nmsg;
     const struct core_rules *rules;
     int64_t now;
     int64_t last_not_after, last_id; /* the keyset for the next batch */
@@ -179,10 +185,25 @@ static int collect_due(void *ctx, const struct store_warn_row *w)
     return 0;
 }
 
-/* Queues the messages of one certificate (inside the batch's transaction). */
-static enum store_err warn_one(struct scan *sc, const struct due *d, int idx, int days,
-                               long *queued)
+/* Adds one message to the batch's. */
+static void batch_msg(struct due_batch *b, enum notify_tpl t, bool sms, const char *to,
+                      const char *params, int64_t cert_id, int days)
 {
+    char *key = b->keys[b->nmsg];
+    snprintf(key, SCAN_KEY_MAX, "warn:%lld:%d:%s", (long long)cert_id, days, sms ? "sms" : "email");
+    b->msgs[b->nmsg++] = (struct store_outbox_msg){
+        .channel = sms ? "sms" : "email",
+        .recipient = to,
+        .tpl = notify_tpl_name(t),
+        .params = params,
+        .dedupe_key = key,
+    };
+}
+
+/* Adds the messages of row i of the batch (queued with the batch, in its transaction). */
+static enum store_err warn_one(struct scan *sc, struct due_batch *b, long i, int idx, int days)
+{
+    const struct due *d = &b->rows[i];
     const struct notify_scan_cfg *cfg = sc->cfg;
     const bool expired = idx == cfg->rules.warn_count;
     const enum notify_tpl t = expired ? NOTIFY_TPL_EXPIRED : NOTIFY_TPL_EXPIRY_WARNING;
@@ -195,19 +216,22 @@ static enum store_err warn_one(struct scan *sc, const struct due *d, int idx, in
         {"name", d->name},      {"serial", d->serial}, {"expiry_date", expiry},
         {"deadline", deadline}, {"days", left},
     };
-    char *params;
-    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
-    char key[SCAN_KEY_MAX];
-    if (e == STORE_OK && d->email[0]) {
-        snprintf(key, sizeof key, "warn:%lld:%d:email", (long long)d->cert_id, days);
-        e = scan_put(sc, t, false, d->email, key, params, queued);
-    }
-    if (e == STORE_OK && d->mobile[0]) {
-        snprintf(key, sizeof key, "warn:%lld:%d:sms", (long long)d->cert_id, days);
-        e = scan_put(sc, t, true, d->mobile, key, params, queued);
-    }
-    free(params);
+    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &b->params[i]);
+    if (e == STORE_OK && d->email[0])
+        batch_msg(b, t, false, d->email, b->params[i], d->cert_id, days);
+    if (e == STORE_OK && d->mobile[0])
+        batch_msg(b, t, true, d->mobile, b->params[i], d->cert_id, days);
     return e;
+}
+
+/* Frees the values of the batch's messages. */
+static void batch_clear(struct due_batch *b)
+{
+    for (long i = 0; i < b->n; i++) {
+        free(b->params[i]);
+        b->params[i] = NULL;
+    }
+    b->nmsg = 0;
 }
 
 /* Every certificate of one band: milestone idx (warn_count: the expiry), not_after in
@@ -249,8 +273,13 @@ static enum store_err warn_band(struct scan *sc, int idx, int64_t from, int64_t 
             else if (!d->email[0] && !d->mobile[0])
                 unreachable++;
             else
-                e = warn_one(sc, d, idx, days, &queued);
+                e = warn_one(sc, b, i, idx, days);
         }
+        /* the messages in one call: a round trip each would be most of the time on
+         * PostgreSQL */
+        if (e == STORE_OK && b->nmsg > 0)
+            e = store_outbox_put_batch(sc->s, b->msgs, b->nmsg, sc->now, &queued);
+        batch_clear(b);
         if (e != STORE_OK) {
             store_tx_rollback(sc->s);
             return e;
@@ -277,7 +306,10 @@ static enum store_err scan_warnings(struct scan *sc)
     b.rows = calloc((size_t)cfg->batch, sizeof *b.rows);
     b.ids = calloc((size_t)cfg->batch, sizeof *b.ids);
     b.marked = calloc((size_t)cfg->batch, sizeof *b.marked);
-    if (!b.rows || !b.ids || !b.marked)
+    b.msgs = calloc(2 * (size_t)cfg->batch, sizeof *b.msgs);
+    b.keys = calloc(2 * (size_t)cfg->batch, sizeof *b.keys);
+    b.params = calloc((size_t)cfg->batch, sizeof *b.params);
+    if (!b.rows || !b.ids || !b.marked || !b.msgs || !b.keys || !b.params)
         e = STORE_ENOMEM;
     const int32_t today = core_date_from_unix(sc->now);
     /* milestone i: the expiry day is at most today + warn_days[i] (not_after before the next
@@ -295,6 +327,9 @@ static enum store_err scan_warnings(struct scan *sc)
     free(b.rows);
     free(b.ids);
     free(b.marked);
+    free(b.msgs);
+    free(b.keys);
+    free(b.params);
     return e;
 }
 

@@ -905,20 +905,42 @@ enum store_err store_otp_put(struct store *s, const struct store_otp *o)
 
 /* ---- outbox ------------------------------------------------------------------------------- */
 
+static bool outbox_msg_ok(const struct store_outbox_msg *m)
+{
+    return m->channel && (!strcmp(m->channel, "sms") || !strcmp(m->channel, "email")) &&
+           m->recipient && *m->recipient && !m->tpl == !m->params &&
+           (m->tpl ? *m->tpl && *m->params : m->body != NULL);
+}
+
 enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
                                 bool *inserted)
 {
+    long n = 0;
+    enum store_err e = m ? store_outbox_put_batch(s, m, 1, now, &n) : STORE_EINVAL;
+    if (!m)
+        store__fail(s, e, "outbox_put: no message");
+    if (inserted)
+        *inserted = e == STORE_OK && n > 0;
+    return e;
+}
+
+enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox_msg *m, long n,
+                                      int64_t now, long *inserted)
+{
+    if (inserted)
+        *inserted = 0;
     enum store_err e = ready(s);
     if (e)
         return e;
-    if (!m || !m->channel || (strcmp(m->channel, "sms") && strcmp(m->channel, "email")) ||
-        !m->recipient || !*m->recipient || (!m->tpl != !m->params) ||
-        (m->tpl ? !*m->tpl || !*m->params : !m->body))
+    bool ok = m && n >= 1;
+    for (long i = 0; ok && i < n; i++)
+        ok = outbox_msg_ok(&m[i]);
+    if (!ok)
         return store__fail(s, STORE_EINVAL,
                            "outbox_put: channel, recipient and a body (or a template with its "
                            "values) are required");
-    bool ins = false;
-    e = s->ops->outbox_put(s, m, now, &ins);
+    long ins = 0;
+    e = s->ops->outbox_put(s, m, n, now, &ins);
     if (e == STORE_OK && inserted)
         *inserted = ins;
     return e;

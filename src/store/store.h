@@ -338,6 +338,11 @@ struct store_outbox_msg {
  * warnings ("warn:..."), whose once-only is their mark's (store_warn_mark). */
 enum store_err store_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
                                 bool *inserted);
+/* store_outbox_put for the n (>= 1) messages of m at once (on PostgreSQL a few statements
+ * instead of n round trips): all or none are queued; *inserted (may be NULL) gets how many
+ * were new. Joins the caller's transaction. */
+enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox_msg *m, long n,
+                                      int64_t now, long *inserted);
 /* Calls fn for the newest `limit` messages, oldest of them first (the development outbox). */
 enum store_err store_outbox_each(struct store *s, long limit,
                                  int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx);

@@ -99,8 +99,9 @@ struct store_ops {
                                  void *ctx);
     enum store_err (*otp_get)(struct store *s, int64_t application_id, struct store_otp *out);
     enum store_err (*otp_put)(struct store *s, const struct store_otp *o);
-    enum store_err (*outbox_put)(struct store *s, const struct store_outbox_msg *m, int64_t now,
-                                 bool *inserted);
+    /* n (>= 1) checked messages; *inserted: how many were new */
+    enum store_err (*outbox_put)(struct store *s, const struct store_outbox_msg *m, long n,
+                                 int64_t now, long *inserted);
     enum store_err (*outbox_each)(struct store *s, long limit, store__outbox_fn fn, void *ctx);
     /* Outside any transaction (the wrapper checks); fn is called after the claim committed. */
     enum store_err (*outbox_claim)(struct store *s, const char *channel, int64_t now,

@@ -1628,18 +1628,80 @@ static enum store_err pg_otp_put(struct store *s, const struct store_otp *o)
 
 /* ---- outbox */
 
-static enum store_err pg_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
-                                    bool *inserted)
+#define PG_OB_ROWS 500 /* messages per multi-row INSERT (7 parameters each, and now) */
+
+/* Several messages: multi-row INSERTs of PG_OB_ROWS, in a transaction of their own unless in
+ * the caller's. A round trip per message cost 0.2 ms here, twelve times a row's share of a
+ * multi-row statement. */
+static enum store_err pg_outbox_put_many(struct pg *g, const struct store_outbox_msg *m, long n,
+                                         const char *at, long *inserted)
+{
+    static const char head[] = "INSERT INTO outbox (dedupe_key, channel, recipient, subject, "
+                               "body, status, attempts, next_try_at, created_at, template, "
+                               "params) VALUES ";
+    static const char tail[] = " ON CONFLICT (dedupe_key) WHERE dedupe_key NOT LIKE 'warn:%' "
+                               "DO NOTHING";
+    const char **vals = malloc((1 + 7 * PG_OB_ROWS) * sizeof *vals);
+    struct ubuf sql = UBUF_INIT(64 * PG_OB_ROWS + sizeof head + sizeof tail);
+    const bool own = !g->base.in_tx;
+    enum store_err e = !vals ? store__fail(&g->base, STORE_ENOMEM, "queueing messages")
+                       : own ? pg_exec(g, "BEGIN", PGRES_COMMAND_OK, "starting to queue messages")
+                             : STORE_OK;
+    for (long at0 = 0; e == STORE_OK && at0 < n; at0 += PG_OB_ROWS) {
+        long k = n - at0 < PG_OB_ROWS ? n - at0 : PG_OB_ROWS;
+        ubuf_reset(&sql);
+        int bad = ubuf_puts(&sql, head) < 0;
+        vals[0] = at;
+        for (long i = 0; i < k; i++) {
+            const struct store_outbox_msg *x = &m[at0 + i];
+            const int p = 2 + 7 * (int)i;
+            bad += ubuf_printf(&sql, "%s($%d,$%d,$%d,$%d,$%d,'pending',0,$1,$1,$%d,$%d)",
+                               i ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6) < 0;
+            const char **v = &vals[p - 1];
+            v[0] = x->dedupe_key;
+            v[1] = x->channel;
+            v[2] = x->recipient;
+            v[3] = x->subject ? x->subject : "";
+            v[4] = x->body ? x->body : "";
+            v[5] = x->tpl;
+            v[6] = x->tpl ? x->params : NULL;
+        }
+        bad += ubuf_puts(&sql, tail) < 0;
+        if (bad) {
+            e = store__fail(&g->base, STORE_ENOMEM, "queueing messages");
+            break;
+        }
+        PGresult *r =
+            PQexecParams(g->conn, ubuf_str(&sql), 1 + 7 * (int)k, NULL, vals, NULL, NULL, 0);
+        if ((e = pg_want(g, r, PGRES_COMMAND_OK, "queueing messages")) == STORE_OK) {
+            *inserted += strtol(PQcmdTuples(r), NULL, 10);
+            PQclear(r);
+        }
+    }
+    if (own && vals)
+        e = e == STORE_OK ? pg_exec(g, "COMMIT", PGRES_COMMAND_OK, "committing queued messages")
+                          : (pg_exec(g, "ROLLBACK", PGRES_COMMAND_OK, "rolling back"), e);
+    ubuf_free(&sql);
+    free(vals);
+    return e;
+}
+
+static enum store_err pg_outbox_put(struct store *s, const struct store_outbox_msg *m, long n,
+                                    int64_t now, long *inserted)
 {
     char at[24];
     pg_num(at, now);
-    const char *vals[] = {
-        m->dedupe_key,          m->channel, m->recipient, m->subject ? m->subject : "",
-        m->body ? m->body : "", at,         m->tpl,       m->tpl ? m->params : NULL};
-    long n = 0;
-    enum store_err e = pg_command(pg_of(s), PG_OB_PUT, vals, &n, "queueing a message");
-    if (e == STORE_OK)
-        *inserted = n > 0;
+    enum store_err e;
+    if (n > 1) {
+        e = pg_outbox_put_many(pg_of(s), m, n, at, inserted);
+    } else {
+        const char *vals[] = {
+            m->dedupe_key,          m->channel, m->recipient, m->subject ? m->subject : "",
+            m->body ? m->body : "", at,         m->tpl,       m->tpl ? m->params : NULL};
+        e = pg_command(pg_of(s), PG_OB_PUT, vals, inserted, "queueing a message");
+    }
+    if (e != STORE_OK)
+        *inserted = 0;
     return e;
 }
 

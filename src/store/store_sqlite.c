@@ -1597,13 +1597,10 @@ static enum store_err sq_otp_put(struct store *s, const struct store_otp *o)
 
 /* ---- outbox */
 
-static enum store_err sq_outbox_put(struct store *s, const struct store_outbox_msg *m, int64_t now,
-                                    bool *inserted)
+static enum store_err sq_outbox_put_one(struct sq *q, sqlite3_stmt *st,
+                                        const struct store_outbox_msg *m, int64_t now,
+                                        long *inserted)
 {
-    struct sq *q = sq_of(s);
-    sqlite3_stmt *st = sq_get(q, SQ_OB_PUT);
-    if (!st)
-        return q->prep_err;
     if (m->dedupe_key)
         sqlite3_bind_text(st, 1, m->dedupe_key, -1, SQLITE_STATIC);
     else
@@ -1623,7 +1620,28 @@ static enum store_err sq_outbox_put(struct store *s, const struct store_outbox_m
     long n = 0;
     enum store_err e = sq_step_done(q, st, &n, "queueing a message");
     if (e == STORE_OK)
-        *inserted = n > 0;
+        *inserted += n > 0;
+    return e;
+}
+
+/* One prepared statement row by row: in-process, a row costs no round trip. All or none: a
+ * batch outside a transaction gets one of its own. */
+static enum store_err sq_outbox_put(struct store *s, const struct store_outbox_msg *m, long n,
+                                    int64_t now, long *inserted)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, SQ_OB_PUT);
+    if (!st)
+        return q->prep_err;
+    const bool own = n > 1 && !s->in_tx;
+    enum store_err e = own ? sq_run(q, SQ_BEGIN, "starting to queue messages") : STORE_OK;
+    for (long i = 0; e == STORE_OK && i < n; i++)
+        e = sq_outbox_put_one(q, st, &m[i], now, inserted);
+    if (own)
+        e = e == STORE_OK ? sq_run(q, SQ_COMMIT, "committing queued messages")
+                          : (sq_run(q, SQ_ROLLBACK, "rolling back queued messages"), e);
+    if (e != STORE_OK)
+        *inserted = 0;
     return e;
 }
 

@@ -543,11 +543,97 @@ static void test_drain_logs_mask(void **state)
     assert_non_null(strstr(log, "event=outbox.failed"));
 }
 
+/* Many messages at once (store_outbox_put_batch): all are queued, in order, with their
+ * template and values; a key already queued is kept once (but a warning's key is not in that
+ * index: its mark is its once-only); more than one statement's worth (PostgreSQL: 500 rows)
+ * works; one bad message queues none; inside a transaction a rollback takes them all back. */
+static void test_put_batch(void **state)
+{
+    struct fx *f = *state;
+    enum { N = 1203 };
+    static struct store_outbox_msg m[N];
+    static char keys[N][40], to[N][40];
+    for (int i = 0; i < N; i++) {
+        snprintf(keys[i], sizeof keys[i], "remind:%d:draft:%s", i, i % 2 ? "sms" : "email");
+        snprintf(to[i], sizeof to[i], i % 2 ? "532%07d" : "k%d@meb.gov.tr", i);
+        m[i] = (struct store_outbox_msg){.channel = i % 2 ? "sms" : "email",
+                                         .recipient = to[i],
+                                         .tpl = "reminder_code",
+                                         .params = "{\"name\":\"Ayşe \\\"A\\\" Işık\"}",
+                                         .dedupe_key = keys[i]};
+    }
+    m[7].tpl = m[7].params = NULL; /* one with its text */
+    m[7].subject = "Konu";
+    m[7].body = "Metin";
+    long ins = -1;
+    assert_int_equal(store_outbox_put_batch(f->s, m, N, 500, &ins), STORE_OK);
+    assert_int_equal(ins, N);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM outbox"), N);
+    char v[256];
+    assert_int_equal(testdb_query(&f->db,
+                                  "SELECT recipient || '|' || template || '|' || params || '|' || "
+                                  "created_at || '|' || next_try_at || '|' || status FROM outbox "
+                                  "WHERE dedupe_key = 'remind:1202:draft:email'",
+                                  v, sizeof v),
+                     0);
+    assert_string_equal(
+        v, "k1202@meb.gov.tr|reminder_code|{\"name\":\"Ayşe \\\"A\\\" Işık\"}|500|500|pending");
+    assert_int_equal(testdb_query(&f->db,
+                                  "SELECT subject || '|' || body || '|' || "
+                                  "coalesce(template, 'none') FROM outbox WHERE dedupe_key = "
+                                  "'remind:7:draft:sms'",
+                                  v, sizeof v),
+                     0);
+    assert_string_equal(v, "Konu|Metin|none");
+    /* in the order given, across the statements */
+    static const int at[] = {0, 499, 500, 601, 1202};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT dedupe_key FROM outbox ORDER BY id LIMIT 1 OFFSET %d",
+                 at[i]);
+        assert_int_equal(testdb_query(&f->db, sql, v, sizeof v), 0);
+        assert_string_equal(v, keys[at[i]]);
+    }
+
+    /* again: the keys are kept once */
+    assert_int_equal(store_outbox_put_batch(f->s, m, 3, 600, &ins), STORE_OK);
+    assert_int_equal(ins, 0);
+    /* warnings' keys are not: their marks keep them once (store_warn_mark) */
+    struct store_outbox_msg w[2] = {m[0], m[1]};
+    w[0].dedupe_key = w[1].dedupe_key = "warn:1:90:email";
+    assert_int_equal(store_outbox_put_batch(f->s, w, 2, 600, &ins), STORE_OK);
+    assert_int_equal(ins, 2);
+
+    /* one bad message: none is queued */
+    struct store_outbox_msg bad[3] = {m[0], m[1], m[2]};
+    for (int i = 0; i < 3; i++)
+        bad[i].dedupe_key = NULL;
+    bad[2].params = NULL;
+    assert_int_equal(store_outbox_put_batch(f->s, bad, 3, 700, &ins), STORE_EINVAL);
+    assert_int_equal(ins, 0);
+    bad[2] = m[2];
+    bad[2].channel = "fax";
+    assert_int_equal(store_outbox_put_batch(f->s, bad, 3, 700, &ins), STORE_EINVAL);
+    assert_int_equal(store_outbox_put_batch(f->s, bad, 0, 700, &ins), STORE_EINVAL);
+    assert_int_equal(store_outbox_put_batch(f->s, NULL, 1, 700, &ins), STORE_EINVAL);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM outbox"), N + 2);
+
+    /* inside the caller's transaction: its rollback takes the batch back */
+    for (int i = 0; i < 3; i++)
+        snprintf(keys[i], sizeof keys[i], "digest:%02d:2025-01-01", i + 1);
+    assert_int_equal(store_tx_begin(f->s), STORE_OK);
+    assert_int_equal(store_outbox_put_batch(f->s, m, 3, 800, &ins), STORE_OK);
+    assert_int_equal(ins, 3);
+    store_tx_rollback(f->s);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM outbox"), N + 2);
+}
+
 int main(void)
 {
     testdb_require();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_claim_due_and_lease, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_text_cut, setup, teardown),
