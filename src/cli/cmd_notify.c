@@ -271,6 +271,28 @@ static void print_summary(int64_t now, const struct cli_notify *n,
     fflush(stdout);
 }
 
+/* The settings of a notify subcommand: the defaults, then --config FILE, then --db and --dev
+ * over them. CLI_OK, or the exit status with the reason printed. */
+static int notify_settings(const char *cmd, const char *config, const char *db, bool dev,
+                           struct web_config *cfg)
+{
+    char err[1600];
+    if (web_config_defaults(cfg) < 0) {
+        cli_error("%s: the built-in defaults are invalid (a bug)", cmd);
+        return CLI_FAIL;
+    }
+    if (config && web_config_load_file(cfg, config, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return CLI_USAGE;
+    }
+    if ((db && web_config_set(cfg, "db", db, err, sizeof err) < 0) ||
+        (dev && web_config_set(cfg, "dev", "true", err, sizeof err) < 0)) {
+        cli_error("%s: %s", cmd, err);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
 static int notify_run(int argc, char **argv)
 {
     const char *db = NULL, *now_arg = NULL, *config = NULL;
@@ -309,24 +331,13 @@ static int notify_run(int argc, char **argv)
     }
     struct web_config cfg;
     char err[1600];
-    if (web_config_defaults(&cfg) < 0) {
-        cli_error("notify run: the built-in defaults are invalid (a bug)");
-        return CLI_FAIL;
-    }
-    if (config && web_config_load_file(&cfg, config, err, sizeof err) < 0) {
-        cli_error("%s", err);
-        return CLI_USAGE;
-    }
-    if ((db && web_config_set(&cfg, "db", db, err, sizeof err) < 0) ||
-        (dev && web_config_set(&cfg, "dev", "true", err, sizeof err) < 0)) {
-        cli_error("notify run: %s", err);
-        return CLI_USAGE;
-    }
+    int rc = notify_settings("notify run", config, db, dev, &cfg);
+    if (rc != CLI_OK)
+        return rc;
     ulog_set_level((enum ulog_level)cfg.log_level);
 
     struct cli_notify *n = NULL;
     struct store *s = NULL;
-    int rc;
     if (cli_notify_new(&cfg, true, &n, err, sizeof err) < 0) {
         cli_error("notify run: %s", err);
         return CLI_USAGE;
@@ -509,24 +520,14 @@ static int notify_outbox(int argc, char **argv)
     }
     struct web_config cfg;
     char err[1600];
-    if (web_config_defaults(&cfg) < 0) {
-        cli_error("notify outbox: the built-in defaults are invalid (a bug)");
-        return CLI_FAIL;
-    }
-    if (config && web_config_load_file(&cfg, config, err, sizeof err) < 0) {
-        cli_error("%s", err);
-        return CLI_USAGE;
-    }
-    if (db && web_config_set(&cfg, "db", db, err, sizeof err) < 0) {
-        cli_error("notify outbox: %s", err);
-        return CLI_USAGE;
-    }
-    cfg.dev = true; /* only the templates are wanted: no sender is made */
+    /* --dev: only the templates are wanted, no sender is made */
+    int rc = notify_settings("notify outbox", config, db, true, &cfg);
+    if (rc != CLI_OK)
+        return rc;
     struct cli_notify *n = NULL;
     struct store *s = NULL;
     struct outbox_list l = {.list = json_array()};
     char *text = NULL;
-    int rc;
     if (cli_notify_new(&cfg, false, &n, err, sizeof err) < 0) {
         cli_error("notify outbox: %s", err);
         json_decref(l.list);
