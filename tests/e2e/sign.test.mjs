@@ -140,12 +140,23 @@ function run(cmd, args, opts = {}) {
   return r.stdout;
 }
 
+// A port that nothing listens on, from 20000-32767: below the kernel's ephemeral range, so no
+// outgoing connection or server on port 0 of a test running beside this one takes it before
+// our OCSP responder or agent binds it (as tests/lib.sh's free_port).
 async function freePort() {
-  const srv = createServer();
-  await new Promise((res) => srv.listen(0, '127.0.0.1', res));
-  const { port } = srv.address();
-  await new Promise((res) => srv.close(res));
-  return port;
+  for (let i = 0; i < 200; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    const srv = createServer();
+    const ok = await new Promise((res) => {
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => res(true));
+    });
+    if (ok) {
+      await new Promise((res) => srv.close(res));
+      return port;
+    }
+  }
+  throw new Error('no free port');
 }
 
 // ---- the set-up -------------------------------------------------------------------------

@@ -64,18 +64,28 @@ __attribute__((unused, format(printf, 2, 3))) static int pki_sh(const struct pki
     return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-/* A TCP port on 127.0.0.1 that was free a moment ago. */
+/* A TCP port on 127.0.0.1 that was free a moment ago, from 20000-32767: below the kernel's
+ * ephemeral range, so no outgoing connection or server on port 0 of a test running beside
+ * this one takes it before our responder binds it (as tests/lib.sh's free_port). */
 __attribute__((unused)) static int pki_free_port(void)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int s = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-    if (s < 0)
-        return -1;
-    if (!bind(s, (struct sockaddr *)&a, sizeof a) && !getsockname(s, (struct sockaddr *)&a, &len))
-        port = ntohs(a.sin_port);
-    close(s);
-    return port;
+    static unsigned seed;
+    if (!seed)
+        seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+    for (int tries = 0; tries < 200; tries++) {
+        int port = 20000 + (int)(rand_r(&seed) % 12768);
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        if (s < 0)
+            return -1;
+        int ok = !bind(s, (struct sockaddr *)&a, sizeof a);
+        close(s);
+        if (ok)
+            return port;
+    }
+    return -1;
 }
 
 /* The extensions every leaf has (AIA and CDP from the environment of the script). */
