@@ -262,7 +262,7 @@ enum app_status app_user_set(struct store *s, const char *username, const struct
         }
         if (c->province) {
             u.province = *c->province;
-            ubuf_printf(&what, ",\"province\"");
+            ubuf_puts(&what, ",\"province\"");
         }
         if (c->disabled) {
             u.disabled = *c->disabled;
