@@ -717,6 +717,37 @@ enum app_status app_admin_paper_received(struct store *s, const struct app_staff
     return APP_OK;
 }
 
+enum app_status app_admin_message_action(struct store *s, const struct app_staff *who, int64_t id,
+                                         const char *action, int64_t now, struct app_err *err)
+{
+    char actor[ACTOR_MAX], object[24];
+    app_err_clear(err);
+    if (check_staff(who, err) != APP_OK)
+        return err->status;
+    if (!role_is(who, "operator") && !role_is(who, "admin"))
+        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
+    const bool retry = action && !strcmp(action, "retry");
+    if (!retry && (!action || strcmp(action, "confirm")))
+        return app__fail(err, APP_EINVAL, "action_unknown");
+    if (id <= 0)
+        return app__fail(err, APP_ENOTFOUND, "message_not_found");
+    staff_actor(who, actor);
+    snprintf(object, sizeof object, "%lld", (long long)id);
+    enum store_err e = store_tx_begin(s);
+    if (e == STORE_OK && (e = store_outbox_resolve(s, id, retry, now)) == STORE_OK &&
+        (e = app__audit(s, now, actor, retry ? "message.retry" : "message.confirm", object,
+                        NULL)) == STORE_OK)
+        e = store_tx_commit(s);
+    else
+        store_tx_rollback(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "answering for a message", "message_not_found",
+                              "message_not_waiting", err);
+    ulog(ULOG_INFO, retry ? "admin.message_retry" : "admin.message_confirm", "id=%lld staff=%s",
+         (long long)id, who->username);
+    return APP_OK;
+}
+
 /* ---- the dashboard --------------------------------------------------------------------------- */
 
 static enum app_status scoped_province(const struct app_staff *who, int asked, int *out,

@@ -152,6 +152,14 @@ struct app_message_problem {
 enum app_status app_admin_messages(struct store *s, const struct app_staff *who, int64_t now,
                                    int (*fn)(void *ctx, const struct app_message_problem *m),
                                    void *ctx, struct app_err *err);
+/* The operator's answer to one of those messages (store_outbox_resolve): action "retry" (send
+ * it again: the cause was mended, or the recipient of an unconfirmed one says it never came)
+ * or "confirm" (an unconfirmed one reached its recipient). Operators and admins (403
+ * forbidden_role); 404 message_not_found; 409 message_not_waiting when it is not (or no
+ * longer) waiting for the operator; 400 action_unknown. Audited ("message.retry",
+ * "message.confirm", the message's id). */
+enum app_status app_admin_message_action(struct store *s, const struct app_staff *who, int64_t id,
+                                         const char *action, int64_t now, struct app_err *err);
 
 /* ---- CSV exports ---------------------------------------------------------------------------
  * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish

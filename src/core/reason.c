@@ -432,6 +432,15 @@ const struct core_reason core_reasons[] = {
      "hyphens only."},
     {"username_taken", "Bu kullanıcı adı kullanılıyor; lütfen başka bir ad seçiniz.",
      "This user name is taken; please choose another."},
+    {"message_not_found", "Bu numarada bir ileti yok; lütfen listeyi yenileyiniz.",
+     "There is no message with this number; please reload the list."},
+    {"message_not_waiting",
+     "Bu ileti artık sizi beklemiyor (yeniden gönderilmiş ya da ulaştığı kaydedilmiş); lütfen "
+     "listeyi yenileyiniz.",
+     "This message no longer waits for you (it was sent again or recorded as delivered); "
+     "please reload the list."},
+    {"action_unknown", "İşlem retry (yeniden gönder) ya da confirm (ulaştı) olmalıdır.",
+     "The action must be retry (send again) or confirm (delivered)."},
     {"user_not_found",
      "Bu adla bir personel hesabı yok; lütfen kullanıcı adını denetleyiniz (eimza user list).",
      "There is no staff account of this name; please check the user name (eimza user list)."},

@@ -1415,6 +1415,16 @@ enum store_err store_outbox_mark_handover(struct store *s, int64_t id, int attem
     return s->ops->outbox_handover(s, id, attempt, now);
 }
 
+enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now)
+{
+    enum store_err e = ready(s);
+    if (e)
+        return e;
+    if (id <= 0)
+        return store__fail(s, STORE_EINVAL, "outbox_resolve: a message id");
+    return s->ops->outbox_resolve(s, id, retry, now);
+}
+
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx)

@@ -585,6 +585,12 @@ struct store_outbox_problem {
 /* Calls fn for every failed message and every unconfirmed one (handed over, still "sending",
  * its lease over at now), oldest first. The strings live during the call only; fn must not
  * use s. */
+/* The operator's answer to one of those messages. retry: it is pending again, due at now, its
+ * tries counted afresh (the cause was mended, or the recipient says an unconfirmed one never
+ * came). Otherwise (confirm): an unconfirmed one is recorded as sent (the recipient has it).
+ * STORE_ENOTFOUND: no such message; STORE_ECONFLICT: it is not waiting for the operator
+ * (confirm: not unconfirmed). */
+enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now);
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);

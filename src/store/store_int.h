@@ -160,6 +160,7 @@ struct store_ops {
     enum store_err (*remind_mark)(struct store *s, int64_t application_id, const char *state,
                                   int64_t now, bool *inserted);
     enum store_err (*outbox_handover)(struct store *s, int64_t id, int attempt, int64_t now);
+    enum store_err (*outbox_resolve)(struct store *s, int64_t id, bool retry, int64_t now);
     enum store_err (*outbox_problems)(struct store *s, int64_t now, store__problem_fn fn,
                                       void *ctx);
 };
@@ -302,6 +303,17 @@ extern const size_t store__app_ncols;
                                        "AND r.state = applications.state) "                        \
                                        "ORDER BY id LIMIT " M "3) x "                              \
                                        "LEFT JOIN personnel p ON p.tckn = x.tckn ORDER BY x.id"
+/* store_outbox_resolve (1 id, 2 now): the messages it may change, as store_outbox_problems
+ * lists them */
+#define STORE__OB_UNCONFIRMED(M)                                                                   \
+    "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= " M "2)"
+#define STORE__OB_RETRY_SQL(M)                                                                     \
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_try_at = " M "2, "                   \
+    "last_error = NULL, handed_over_at = NULL WHERE id = " M                                       \
+    "1 AND (status = 'failed' OR " STORE__OB_UNCONFIRMED(M) ")"
+#define STORE__OB_CONFIRM_SQL(M)                                                                   \
+    "UPDATE outbox SET status = 'sent', sent_at = " M "2, last_error = NULL WHERE id = " M         \
+    "1 AND " STORE__OB_UNCONFIRMED(M)
 /* store_outbox_problems (1 now) */
 #define STORE__PROBLEMS_SQL(M)                                                                     \
     "SELECT id, channel, recipient, subject, dedupe_key, "                                         \

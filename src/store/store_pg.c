@@ -119,6 +119,8 @@ enum pg_id {
     PG_REMIND_MARK,
     PG_OB_HANDOVER,
     PG_OB_PROBLEMS,
+    PG_OB_REQUEUE,
+    PG_OB_CONFIRM,
     PG__COUNT
 };
 
@@ -271,6 +273,8 @@ static const struct {
     [PG_OB_HANDOVER] = {3, "UPDATE outbox SET handed_over_at = $3 "
                            "WHERE id = $1 AND status = 'sending' AND attempts = $2"},
     [PG_OB_PROBLEMS] = {1, STORE__PROBLEMS_SQL("$")},
+    [PG_OB_REQUEUE] = {2, STORE__OB_RETRY_SQL("$")},
+    [PG_OB_CONFIRM] = {2, STORE__OB_CONFIRM_SQL("$")},
 };
 
 /* The import's staging table: the personnel columns without constraints, and seq (the row's
@@ -1766,6 +1770,37 @@ static enum store_err pg_outbox_claim(struct store *s, const char *channel, int6
     return STORE_OK;
 }
 
+/* Why an UPDATE of outbox message sid changed nothing: STORE_ECONFLICT (why) when the message
+ * is there, STORE_ENOTFOUND when it is not. */
+static enum store_err pg_outbox_missed(struct pg *g, const char *sid, const char *why)
+{
+    enum store_err e;
+    const char *vals[] = {sid};
+    PGresult *r = pg_run(g, PG_OB_EXISTS, vals, NULL, NULL, PGRES_TUPLES_OK,
+                         "looking up an outbox message", &e);
+    if (!r)
+        return e;
+    long long exists = cell_ll(r, 0, 0);
+    PQclear(r);
+    return exists ? store__fail(&g->base, STORE_ECONFLICT, "%s", why)
+                  : store__fail(&g->base, STORE_ENOTFOUND, "no such outbox message");
+}
+
+static enum store_err pg_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now)
+{
+    struct pg *g = pg_of(s);
+    char sid[24], sat[24];
+    pg_num(sid, id);
+    pg_num(sat, now);
+    const char *vals[] = {sid, sat};
+    long n = 0;
+    enum store_err e = pg_command(g, retry ? PG_OB_REQUEUE : PG_OB_CONFIRM, vals, &n,
+                                  "changing an outbox message");
+    if (e != STORE_OK || n > 0)
+        return e;
+    return pg_outbox_missed(g, sid, "the message is not waiting for the operator");
+}
+
 static enum store_err pg_outbox_mark(struct store *s, int64_t id, int attempt, const char *to,
                                      int64_t at, const char *error, size_t errlen)
 {
@@ -1792,16 +1827,7 @@ static enum store_err pg_outbox_mark(struct store *s, int64_t id, int attempt, c
     }
     if (e != STORE_OK || n > 0)
         return e;
-    const char *vals[] = {sid};
-    PGresult *r = pg_run(g, PG_OB_EXISTS, vals, NULL, NULL, PGRES_TUPLES_OK,
-                         "looking up an outbox message", &e);
-    if (!r)
-        return e;
-    long long exists = cell_ll(r, 0, 0);
-    PQclear(r);
-    return exists ? store__fail(s, STORE_ECONFLICT,
-                                "the outbox message is no longer held by this attempt")
-                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+    return pg_outbox_missed(g, sid, "the outbox message is no longer held by this attempt");
 }
 
 /* ==== signing, staff and decisions (schema 3) ============================================== */
@@ -2297,16 +2323,7 @@ static enum store_err pg_outbox_handover(struct store *s, int64_t id, int attemp
         pg_command(g, PG_OB_HANDOVER, vals, &n, "marking an outbox message handed over");
     if (e != STORE_OK || n > 0)
         return e;
-    const char *v1[] = {sid};
-    PGresult *r = pg_run(g, PG_OB_EXISTS, v1, NULL, NULL, PGRES_TUPLES_OK,
-                         "looking up an outbox message", &e);
-    if (!r)
-        return e;
-    long long exists = cell_ll(r, 0, 0);
-    PQclear(r);
-    return exists ? store__fail(s, STORE_ECONFLICT,
-                                "the outbox message is no longer held by this attempt")
-                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+    return pg_outbox_missed(g, sid, "the outbox message is no longer held by this attempt");
 }
 
 static enum store_err pg_outbox_problems(struct store *s, int64_t now, store__problem_fn fn,
@@ -2404,5 +2421,6 @@ static const struct store_ops pg_ops = {
     .remind_due = pg_remind_due,
     .remind_mark = pg_remind_mark,
     .outbox_handover = pg_outbox_handover,
+    .outbox_resolve = pg_outbox_resolve,
     .outbox_problems = pg_outbox_problems,
 };

@@ -121,6 +121,8 @@ enum sq_id {
     SQ_REMIND_MARK,
     SQ_OB_HANDOVER,
     SQ_OB_PROBLEMS,
+    SQ_OB_REQUEUE,
+    SQ_OB_CONFIRM,
     SQ__COUNT
 };
 
@@ -280,6 +282,8 @@ static const char *const sq_sql[SQ__COUNT] = {
     [SQ_OB_HANDOVER] = "UPDATE outbox SET handed_over_at = ?3 "
                        "WHERE id = ?1 AND status = 'sending' AND attempts = ?2",
     [SQ_OB_PROBLEMS] = STORE__PROBLEMS_SQL("?"),
+    [SQ_OB_REQUEUE] = STORE__OB_RETRY_SQL("?"),
+    [SQ_OB_CONFIRM] = STORE__OB_CONFIRM_SQL("?"),
 };
 
 struct sq {
@@ -1784,6 +1788,38 @@ out:
     return e;
 }
 
+/* Why an UPDATE of outbox message id changed nothing: STORE_ECONFLICT (why) when the message
+ * is there, STORE_ENOTFOUND when it is not. */
+static enum store_err sq_outbox_missed(struct sq *q, int64_t id, const char *why)
+{
+    sqlite3_stmt *st = sq_get(q, SQ_OB_EXISTS);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    long exists = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(q, rc, "looking up an outbox message");
+    return exists ? store__fail(&q->base, STORE_ECONFLICT, "%s", why)
+                  : store__fail(&q->base, STORE_ENOTFOUND, "no such outbox message");
+}
+
+static enum store_err sq_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now)
+{
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = sq_get(q, retry ? SQ_OB_REQUEUE : SQ_OB_CONFIRM);
+    if (!st)
+        return q->prep_err;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    long changed = 0;
+    enum store_err e = sq_step_done(q, st, &changed, "changing an outbox message");
+    if (e != STORE_OK || changed > 0)
+        return e;
+    return sq_outbox_missed(q, id, "the message is not waiting for the operator");
+}
+
 static enum store_err sq_outbox_mark(struct store *s, int64_t id, int attempt, const char *to,
                                      int64_t at, const char *error, size_t errlen)
 {
@@ -1804,20 +1840,7 @@ static enum store_err sq_outbox_mark(struct store *s, int64_t id, int attempt, c
     enum store_err e = sq_step_done(q, st, &changed, "marking an outbox message");
     if (e != STORE_OK || changed > 0)
         return e;
-    long exists = 0;
-    st = sq_get(q, SQ_OB_EXISTS);
-    if (!st)
-        return q->prep_err;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        exists = (long)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return sq_fail(q, rc, "looking up an outbox message");
-    return exists ? store__fail(s, STORE_ECONFLICT,
-                                "the outbox message is no longer held by this attempt")
-                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+    return sq_outbox_missed(q, id, "the outbox message is no longer held by this attempt");
 }
 
 /* ==== signing, staff and decisions (schema 3) ============================================== */
@@ -2353,19 +2376,7 @@ static enum store_err sq_outbox_handover(struct store *s, int64_t id, int attemp
     enum store_err e = sq_step_done(q, st, &changed, "marking an outbox message handed over");
     if (e != STORE_OK || changed > 0)
         return e;
-    long exists = 0;
-    if (!(st = sq_get(q, SQ_OB_EXISTS)))
-        return q->prep_err;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        exists = (long)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return sq_fail(q, rc, "looking up an outbox message");
-    return exists ? store__fail(s, STORE_ECONFLICT,
-                                "the outbox message is no longer held by this attempt")
-                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+    return sq_outbox_missed(q, id, "the outbox message is no longer held by this attempt");
 }
 
 static enum store_err sq_outbox_problems(struct store *s, int64_t now, store__problem_fn fn,
@@ -2464,5 +2475,6 @@ static const struct store_ops sq_ops = {
     .remind_due = sq_remind_due,
     .remind_mark = sq_remind_mark,
     .outbox_handover = sq_outbox_handover,
+    .outbox_resolve = sq_outbox_resolve,
     .outbox_problems = sq_outbox_problems,
 };

@@ -52,5 +52,8 @@ enum web_err web_h_admin_queue_csv(struct web_req *rq);
 enum web_err web_h_admin_expiring_csv(struct web_req *rq);
 enum web_err web_h_admin_rejection_reasons(struct web_req *rq);
 enum web_err web_h_admin_messages(struct web_req *rq);
+/* POST /api/v1/admin/messages/{id}/retry and /confirm (app_admin_message_action) */
+enum web_err web_h_admin_message_retry(struct web_req *rq);
+enum web_err web_h_admin_message_confirm(struct web_req *rq);
 
 #endif

@@ -718,6 +718,32 @@ static int add_message(void *ctx, const struct app_message_problem *m)
                        "handed_over_at", m->handed_over_at ? handed : NULL));
 }
 
+static enum web_err message_action(struct web_req *rq, const char *action)
+{
+    struct store_session ss;
+    struct app_staff who;
+    struct app_err err;
+    int64_t id;
+    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    if (!path_id(rq, &id))
+        id = 0; /* app_admin_message_action: message_not_found */
+    if (app_admin_message_action(web_req_store(rq), &who, id, action, web_portal_now(rq), &err) !=
+        APP_OK)
+        return web_reply_app_error(rq, &err);
+    return reply_json(rq, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
+                                    !strcmp(action, "retry") ? "pending" : "sent"));
+}
+
+enum web_err web_h_admin_message_retry(struct web_req *rq)
+{
+    return message_action(rq, "retry");
+}
+
+enum web_err web_h_admin_message_confirm(struct web_req *rq)
+{
+    return message_action(rq, "confirm");
+}
+
 enum web_err web_h_admin_messages(struct web_req *rq)
 {
     struct store_session ss;

@@ -335,7 +335,8 @@ static enum web_err app_failure(struct actx *c)
     case APP_ENOTFOUND:
         return page_404(c);
     case APP_EINVAL:
-        return error_page(c, 400, WEB_MSG_PP_ERR_403_TITLE,
+    case APP_ECONFLICT: /* the state moved on meanwhile: what the reason says */
+        return error_page(c, e->status == APP_EINVAL ? 400 : 409, WEB_MSG_PP_ERR_403_TITLE,
                           core_reason_message(e->code ? e->code : "invalid_fields", c->lang),
                           WEB_MSG_NONE);
     case APP_EUNAVAILABLE:
@@ -1826,16 +1827,33 @@ out:
 
 struct messages_ctx {
     struct web_page *p;
+    const char *csrf;
     size_t n;
 };
+
+/* The operator's answers to one message: send it again; for an unconfirmed one also "it
+ * arrived" (app_admin_message_action). */
+static void message_actions(struct messages_ctx *e, const struct app_message_problem *m)
+{
+    char action[48];
+    snprintf(action, sizeof action, "/yonetim/iletiler/%lld", (long long)m->id);
+    form_begin_dyn(e->p, action, e->csrf);
+    web_page_raw(e->p, "<div class=\"buttons\">\n");
+    web_page_button(e->p, WEB_MSG_AP_MSG_RETRY, WEB_BUTTON_SECONDARY, "action", "retry");
+    if (strcmp(m->status, "failed"))
+        web_page_button(e->p, WEB_MSG_AP_MSG_CONFIRM, WEB_BUTTON_SECONDARY, "action", "confirm");
+    web_page_raw(e->p, "</div>\n");
+    form_end_dyn(e->p);
+}
 
 static int message_row(void *ctx, const struct app_message_problem *m)
 {
     struct messages_ctx *e = ctx;
     struct web_page *p = e->p;
-    static const enum web_msg cols[] = {WEB_MSG_AP_COL_CREATED, WEB_MSG_AP_COL_CHANNEL,
-                                        WEB_MSG_AP_COL_TO,      WEB_MSG_AP_COL_MSG_STATUS,
-                                        WEB_MSG_AP_COL_ERROR,   WEB_MSG_AP_COL_ATTEMPTS};
+    static const enum web_msg cols[] = {WEB_MSG_AP_COL_CREATED,   WEB_MSG_AP_COL_CHANNEL,
+                                        WEB_MSG_AP_COL_TO,        WEB_MSG_AP_COL_MSG_STATUS,
+                                        WEB_MSG_AP_COL_ERROR,     WEB_MSG_AP_COL_ATTEMPTS,
+                                        WEB_MSG_AP_COL_MSG_ACTION};
     if (e->n++ == 0) {
         web_page_raw(p, "<div class=\"table-wrap\">\n<table class=\"messages cards\">\n"
                         "<thead>\n<tr>");
@@ -1844,7 +1862,7 @@ static int message_row(void *ctx, const struct app_message_problem *m)
     char when[32], attempts[16];
     tr_time(m->created_at, true, when);
     snprintf(attempts, sizeof attempts, "%d", m->attempts);
-    const char *cells[] = {when, m->channel, m->to, NULL, m->error, attempts};
+    const char *cells[] = {when, m->channel, m->to, NULL, m->error, attempts, ""};
     web_page_raw(p, "<tr>\n");
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
         if (i == 0)
@@ -1853,7 +1871,9 @@ static int message_row(void *ctx, const struct app_message_problem *m)
             web_page_raw(p, "<td");
         web_page_attr_msg(p, "data-label", cols[i]);
         web_page_raw(p, ">");
-        if (cells[i])
+        if (cols[i] == WEB_MSG_AP_COL_MSG_ACTION)
+            message_actions(e, m);
+        else if (cells[i])
             web_page_text(p, cells[i]);
         else
             web_page_msg(p, !strcmp(m->status, "failed") ? WEB_MSG_AP_MSG_FAILED
@@ -1883,8 +1903,17 @@ static enum web_err h_messages(struct web_req *rq)
     const struct web_layout layout = {.title = WEB_MSG_AP_MSG_TITLE};
     staff_begin(&c, &p, &layout, NAV_MESSAGES);
     heading(&p, WEB_MSG_AP_MSG_TITLE);
+    const char *done = web_req_query(rq, "yapildi");
+    if (done && (!strcmp(done, "retry") || !strcmp(done, "confirm"))) {
+        web_page_notice_begin(&p, WEB_NOTICE_SUCCESS);
+        web_page_raw(&p, "<p>");
+        web_page_msg(&p, !strcmp(done, "retry") ? WEB_MSG_AP_MSG_DONE_RETRY
+                                                : WEB_MSG_AP_MSG_DONE_CONFIRM);
+        web_page_raw(&p, "</p>\n");
+        web_page_notice_end(&p);
+    }
     para(&p, WEB_MSG_AP_MSG_LEAD);
-    struct messages_ctx mc = {&p, 0};
+    struct messages_ctx mc = {&p, c.ss.csrf, 0};
     if (app_admin_messages(c.s, &c.who, c.now, message_row, &mc, &c.err) != APP_OK) {
         rc = app_failure(&c);
         goto out;
@@ -1897,6 +1926,31 @@ static enum web_err h_messages(struct web_req *rq)
     rc = web_page_reply(rq, &p, 200);
 out:
     web_page_free(&p);
+    return rc;
+}
+
+/* POST /yonetim/iletiler/{id}: the operator's answer (action retry | confirm), then back to
+ * the list with what was done. */
+static enum web_err h_message_action(struct web_req *rq)
+{
+    struct actx c;
+    enum web_err rc;
+    actx_init(&c, rq);
+    if (!enter(&c, true, &rc))
+        goto out;
+    long id = 0;
+    const char *v = web_req_param(rq, "id");
+    if (!v || !parse_count(v, INT32_MAX, &id))
+        id = 0; /* app_admin_message_action: message_not_found */
+    const char *action = form_get(&c, "action");
+    if (app_admin_message_action(c.s, &c.who, id, action, c.now, &c.err) != APP_OK) {
+        rc = app_failure(&c);
+        goto out;
+    }
+    rc = see_other(rq, !strcmp(action, "retry") ? "/yonetim/iletiler?yapildi=retry"
+                                                : "/yonetim/iletiler?yapildi=confirm");
+out:
+    web_formdata_free(&c.form);
     return rc;
 }
 
@@ -1940,4 +1994,9 @@ enum web_err web_h_staff_messages(struct web_req *rq)
 enum web_err web_h_staff_expiring(struct web_req *rq)
 {
     return as_html(rq, h_expiring(rq));
+}
+
+enum web_err web_h_staff_message_action(struct web_req *rq)
+{
+    return as_html(rq, h_message_action(rq));
 }

@@ -40,6 +40,8 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/admin/applications/{id}/paper-received", web_h_admin_paper_received, 1024},
     {"GET", "/api/v1/admin/dashboard", web_h_admin_dashboard, 0},
     {"GET", "/api/v1/admin/messages", web_h_admin_messages, 0},
+    {"POST", "/api/v1/admin/messages/{id}/retry", web_h_admin_message_retry, 1024},
+    {"POST", "/api/v1/admin/messages/{id}/confirm", web_h_admin_message_confirm, 1024},
     {"GET", "/api/v1/admin/expiring.csv", web_h_admin_expiring_csv, 0},
     {"GET", "/api/v1/admin/rejection-reasons", web_h_admin_rejection_reasons, 0},
     /* end of the staff block (h_api_admin.c) */
@@ -72,6 +74,7 @@ const struct web_route web_routes[] = {
     {"POST", "/yonetim/basvuru/{id}", web_h_staff_detail, 8192},
     {"GET", "/yonetim/pano", web_h_staff_dashboard, 0},
     {"GET", "/yonetim/iletiler", web_h_staff_messages, 0},
+    {"POST", "/yonetim/iletiler/{id}", web_h_staff_message_action, 1024},
     {"GET", "/yonetim/bitecekler", web_h_staff_expiring, 0},
     /* end of the staff pages block */
 

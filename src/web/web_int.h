@@ -114,6 +114,7 @@ enum web_err web_h_staff_detail(struct web_req *rq);
 enum web_err web_h_staff_dashboard(struct web_req *rq);
 enum web_err web_h_staff_expiring(struct web_req *rq);
 enum web_err web_h_staff_messages(struct web_req *rq);
+enum web_err web_h_staff_message_action(struct web_req *rq);
 
 /* For the handlers in this layer. */
 size_t web_server_db_open(struct web_server *srv);

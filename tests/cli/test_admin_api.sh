@@ -342,6 +342,45 @@ expect_code 200 "messages page for the operator"
 expect_grep 'Gönderilemedi' "$T/b" "messages page: the failed SMS"
 call GET /yonetim/iletiler "${SA[@]}"
 expect_code 403 "messages page: not for approvers"
+# the operator's answers: send again, or record an unconfirmed one as delivered
+MID=$(curl -s "${SO[@]}" "$URL/api/v1/admin/messages" | jq -r '.messages[0].id')
+call POST "/api/v1/admin/messages/$MID/confirm" "${SO[@]}"
+expect_error 409 message_not_waiting "confirm: only an unconfirmed message can be recorded as delivered"
+call POST "/api/v1/admin/messages/$MID/retry" "${SA[@]}"
+expect_error 403 forbidden_role "retry: not for approvers"
+call POST "/api/v1/admin/messages/$MID/retry" "${SO[@]}"
+expect_eq "200 pending" "$CODE $(jb .status)" "retry: the failed SMS is queued again"
+expect_eq "pending 0 -" "$(sql "SELECT status || ' ' || attempts || ' ' || coalesce(last_error, '-') FROM outbox WHERE id = $MID")" \
+  "retry: pending, its tries afresh, the error gone"
+call POST "/api/v1/admin/messages/$MID/retry" "${SO[@]}"
+expect_error 409 message_not_waiting "retry twice: it no longer waits for the operator"
+call POST "/api/v1/admin/messages/999999/retry" "${SO[@]}"
+expect_error 404 message_not_found "an unknown message"
+call POST "/api/v1/admin/messages/abc/retry" "${SO[@]}"
+expect_error 404 message_not_found "not a number"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'message.retry' AND actor = 'staff:osman.op' AND object = '$MID'")" \
+  "retry: audited"
+# on the page: an unconfirmed e-mail (handed over, its sender gone, its lease over)
+sql "UPDATE outbox SET status = 'sending', handed_over_at = 1, next_try_at = 1, attempts = 1 WHERE id = (SELECT min(id) FROM outbox WHERE channel = 'email')" >/dev/null
+UID_=$(sql "SELECT min(id) FROM outbox WHERE channel = 'email'")
+staff_login osman.op
+OCOOKIE="eimza_staff=$STOK"
+call GET /yonetim/iletiler -H "Cookie: $OCOOKIE"
+expect_grep "action=\"/yonetim/iletiler/$UID_\"" "$T/b" "page: a form for the unconfirmed message"
+expect_grep 'value="confirm"' "$T/b" "page: it can be recorded as delivered"
+call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "action=confirm"
+expect_code 403 "page: a form without its CSRF token is refused"
+call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=confirm"
+expect_eq "303 /yonetim/iletiler?yapildi=confirm" "$CODE $(sed -n 's/^Location: \([^\r]*\).*/\1/p' "$T/h" | tr -d '\r')" \
+  "page: recorded, back to the list"
+expect_eq sent "$(sql "SELECT status FROM outbox WHERE id = $UID_")" "page: the message is recorded as sent"
+call GET "/yonetim/iletiler?yapildi=confirm" -H "Cookie: $OCOOKIE"
+expect_grep 'İletinin alıcısına ulaştığı kaydedildi' "$T/b" "page: says what was done"
+call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=confirm"
+expect_code 409 "page: a second answer is refused"
+expect_grep 'artık sizi beklemiyor' "$T/b" "page: with the reason in Turkish"
+call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=delete"
+expect_code 400 "page: an unknown action"
 
 # ---- logout; a decision survives a restart ---------------------------------------------------------------
 call POST /api/v1/admin/logout -H "Cookie: $ACOOKIE"

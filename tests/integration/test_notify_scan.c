@@ -584,6 +584,7 @@ static void test_handover(void **state)
     assert_int_equal(store_outbox_mark_handover(f->s, 999999, 1, 1001), STORE_ENOTFOUND);
     assert_int_equal(store_outbox_mark_handover(f->s, m.id, 0, 1001), STORE_EINVAL);
     assert_int_equal(store_outbox_mark_handover(f->s, m.id, m.attempts, 1001), STORE_OK);
+    const int64_t unconfirmed = m.id;
     /* the sender dies; its lease runs out: the message is not claimed again, but listed */
     struct store_outbox_msg m2 = {0};
     assert_int_equal(store_outbox_claim(f->s, "email", 2000, 10, 5, take, &m2, &n), STORE_OK);
@@ -607,6 +608,46 @@ static void test_handover(void **state)
     assert_int_equal(store_outbox_problems(f->s, 3000, note_problem, list), STORE_OK);
     assert_non_null(strstr(list, ":failed:smtp_550;"));
     assert_non_null(strstr(list, ":unconfirmed:;"));
+
+    /* the operator's answers (store_outbox_resolve) */
+    const int64_t failed = m.id;
+    assert_int_equal(store_outbox_resolve(f->s, failed, false, 3000), STORE_ECONFLICT);
+    assert_int_equal(store_outbox_resolve(f->s, 999999, true, 3000), STORE_ENOTFOUND);
+    assert_int_equal(store_outbox_resolve(f->s, 0, true, 3000), STORE_EINVAL);
+    /* an unconfirmed one whose lease still runs is not the operator's yet */
+    assert_int_equal(store_outbox_resolve(f->s, unconfirmed, false, 1005), STORE_ECONFLICT);
+    assert_int_equal(store_outbox_resolve(f->s, unconfirmed, false, 3000), STORE_OK);
+    char row[128], sql[128];
+    snprintf(sql, sizeof sql, "SELECT status || ':' || sent_at FROM outbox WHERE id = %lld",
+             (long long)unconfirmed);
+    assert_int_equal(testdb_query(&f->db, sql, row, sizeof row), 0);
+    assert_string_equal(row, "sent:3000");
+    assert_int_equal(store_outbox_resolve(f->s, unconfirmed, false, 3001), STORE_ECONFLICT);
+    assert_int_equal(store_outbox_resolve(f->s, unconfirmed, true, 3001), STORE_ECONFLICT);
+    /* the failed one is sent again: pending, due now, its tries counted afresh */
+    assert_int_equal(store_outbox_resolve(f->s, failed, true, 3002), STORE_OK);
+    snprintf(sql, sizeof sql,
+             "SELECT status || ':' || attempts || ':' || next_try_at || ':' || "
+             "coalesce(last_error, '-') FROM outbox WHERE id = %lld",
+             (long long)failed);
+    assert_int_equal(testdb_query(&f->db, sql, row, sizeof row), 0);
+    assert_string_equal(row, "pending:0:3002:-");
+    assert_int_equal(store_outbox_resolve(f->s, failed, true, 3003), STORE_ECONFLICT);
+    list[0] = '\0';
+    assert_int_equal(store_outbox_problems(f->s, 3003, note_problem, list), STORE_OK);
+    assert_string_equal(list, ""); /* nothing waits for the operator any more */
+    assert_int_equal(store_outbox_claim(f->s, "email", 3003, 10, 5, take, &m, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(m.id, failed);
+    assert_int_equal(m.attempts, 1);
+    /* an unconfirmed one the recipient never got is sent again too */
+    assert_int_equal(store_outbox_mark_handover(f->s, m.id, m.attempts, 3004), STORE_OK);
+    assert_int_equal(store_outbox_resolve(f->s, m.id, true, 4000), STORE_OK);
+    snprintf(sql, sizeof sql,
+             "SELECT status || ':' || coalesce(handed_over_at, 0) FROM outbox WHERE id = %lld",
+             (long long)m.id);
+    assert_int_equal(testdb_query(&f->db, sql, row, sizeof row), 0);
+    assert_string_equal(row, "pending:0");
 }
 
 static void test_bad_arguments(void **state)
