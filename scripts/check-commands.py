@@ -135,8 +135,8 @@ def skeleton(text):
             j = text.find('\n', i)
             i = n if j < 0 else j
             continue
-        if text.startswith('$((', i):
-            i = subst_end(text, i + 1) + 1
+        if text.startswith('$((', i) or text.startswith('((', i):
+            i = subst_end(text, i + (1 if c == '$' else 0)) + 1
             out.append(' @n ')
             continue
         if text.startswith('<<', i) and not text.startswith('<<<', i):
