@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages listed in scripts/deps.txt that are missing.
-# Idempotent; prints nothing when everything is already there.
+# Idempotent; prints nothing when everything is already there. Waits for a dpkg lock another
+# apt run holds (two builds installing at once) instead of failing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 list="$here/deps.txt"
@@ -22,6 +23,6 @@ echo "eimza: installing ${#missing[@]} Debian package(s): ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # Refresh the package lists when they are missing or older than a day.
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
-  apt-get update -qq
+  apt-get -o DPkg::Lock::Timeout=900 update -qq
 fi
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
