@@ -298,6 +298,12 @@ def allowed_packages():
             line = line.split('#')[0].strip()
             if line:
                 want.append(line)
+    # packages a script installs itself, named in deps.txt as "# installed by SCRIPT: PKG"
+    with open(os.path.join(ROOT, 'scripts/deps.txt')) as f:
+        for line in f:
+            m = re.match(r'^#\s*installed by \S+:\s*([a-z0-9.+-]+)', line)
+            if m:
+                want.append(m.group(1))
     out = subprocess.run(['dpkg-query', '-W', '-f',
                           '${Package}\t${Essential}\t${Priority}\t${Depends}, ${Pre-Depends}\t${Provides}\n'],
                          capture_output=True, text=True).stdout
