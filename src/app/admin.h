@@ -1,7 +1,7 @@
 /* eimza — the provincial administrator's work (app/): the queue of applications with the
  * eligibility verdict computed from the personnel records now, decisions (approve / reject),
  * bulk approval, recording the signed paper of the wet-signature path, the dashboard's
- * figures and the CSV exports. No HTTP here: the JSON API (web/h_api_admin.c) and the staff
+ * figures and the CSV exports. No HTTP here: the JSON API (web/api/admin.c) and the staff
  * pages call these. Staff are authenticated by app/staff_auth.h first.
  *
  * Scope: an approver works in one province (the plate code of their account): every list is
@@ -117,7 +117,7 @@ enum app_status app_admin_paper_received(struct store *s, const struct app_staff
                                          struct app_err *err);
 
 /* ---- the dashboard ------------------------------------------------------------------------ */
-#define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/svg.h's buckets) */
+#define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/html/svg.h's buckets) */
 struct app_dashboard {
     int province; /* 0: all */
     long by_state[CORE_APP__STATE_COUNT];

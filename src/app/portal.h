@@ -1,6 +1,6 @@
 /* eimza — the applicant portal's use cases (app/): captcha, login and sessions, the
  * application form, the SMS code, the content to sign, the signing method and the status.
- * The JSON API (web/h_api_portal.c) and the pages both call these, so every rule lives here.
+ * The JSON API (web/api/portal.c) and the pages both call these, so every rule lives here.
  *
  * Every function takes the store, the portal's settings and "now" (Unix seconds) from its
  * caller, and draws randomness from util/rand.h, so the rules can be tested with any clock.
@@ -22,7 +22,7 @@
 #include "util/buf.h"
 
 /* ---- errors --------------------------------------------------------------------------------
- * One error type for every use case. The web layer maps it in one place (web/error.h,
+ * One error type for every use case. The web layer maps it in one place (web/http/error.h,
  * web_reply_app_error): the HTTP status from the class, and the body
  * {"error":{"code","message"[,"fields"][,"retry_after"][,"remaining_attempts"]}} with the
  * message from core_reason_message(code). */

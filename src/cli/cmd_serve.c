@@ -1,8 +1,8 @@
 /* eimza — `eimza serve [--config FILE] [--listen HOST:PORT] [--db URL] [--trust-dir DIR]
- * [--dev]`: the web server (web/server.h does the serving).
+ * [--dev]`: the web server (web/http/server.h does the serving).
  *
  * Settings come from the defaults, then the --config file, then the command-line options,
- * each overriding the one before; every value goes through web/config.c's table, so a bad
+ * each overriding the one before; every value goes through web/http/config.c's table, so a bad
  * one is refused the same way wherever it comes from. Checks that need nothing running come
  * first (usage errors exit 1): the settings, the trust directory, the listen address (which
  * --dev restricts to loopback). Then the database, whose schema must be current (exit 2
@@ -43,13 +43,13 @@
 #include "notify/notify.h"
 #include "util/buf.h"
 #include "util/log.h"
-#include "web/config.h"
-#include "web/h_admin.h" /* staff (h_api_admin.c) */
-#include "web/h_api.h"
-#include "web/escape.h"
+#include "web/http/config.h"
+#include "web/api/admin.h" /* staff (web/api/admin.c) */
+#include "web/api/api.h"
+#include "web/html/escape.h"
 #include "web/routes.h"
-#include "web/server.h"
-#include "web/statuscache.h"
+#include "web/http/server.h"
+#include "web/api/statuscache.h"
 
 static void serve_usage(FILE *f)
 {
@@ -473,7 +473,7 @@ int cli_cmd_serve(int argc, char **argv)
         goto out;
     }
     web_portal_set_verifier(verifier);
-    /* staff (h_api_admin.c): the staff login's settings, --dev from the configuration */
+    /* staff (web/api/admin.c): the staff login's settings, --dev from the configuration */
     if (web_staff_configure(&cfg, err, sizeof err) < 0) {
         cli_error("%s", err);
         rc = CLI_USAGE;
@@ -522,8 +522,7 @@ int cli_cmd_serve(int argc, char **argv)
         goto out;
     }
 
-    if (web_server_start(&cfg, fd, st, schema, web_routes, web_routes_count, &srv, err,
-                         sizeof err) < 0) {
+    if (web_server_start(&cfg, fd, st, schema, &web_site, &srv, err, sizeof err) < 0) {
         fd = -1;
         st = NULL; /* taken over, also on failure */
         cli_error("%s", err);

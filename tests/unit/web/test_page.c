@@ -1,6 +1,6 @@
 /* Unit tests for the page writer (web/page.c, page_form.c), the form body parser
- * (page_formdata.c), the landing and sample pages (h_pages.c) and the static files
- * (h_static.c).
+ * (web/http/formdata.c), the landing and sample pages (web/pages/landing.c) and the static files
+ * (web/http/static.c).
  *
  * The writer: hostile values ("<script>", quotes, ampersands, Turkish letters, invalid
  * UTF-8) come out escaped in every component, in text and in attributes; the error summary
@@ -29,11 +29,12 @@
 #include <curl/curl.h>
 
 #include "store/store.h"
-#include "web/page.h"
-#include "web/page_formdata.h"
-#include "web/page_static.h"
-#include "web/server.h"
-#include "web/web_int.h"
+#include "web/html/page.h"
+#include "web/http/formdata.h"
+#include "web/http/static.h"
+#include "web/http/server.h"
+#include "web/http/http_int.h"
+#include "web/pages/pages.h"
 
 #define HOSTILE     "\"><script>alert('x')</script>&amp; İğdır"
 #define HOSTILE_ESC "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp; İğdır"
@@ -553,11 +554,13 @@ static void test_formdata(void **state)
 /* ---- the handlers, in a real server ------------------------------------------------------ */
 
 static const struct web_route page_routes[] = {
-    {"GET", "/", web_h_landing, 0},
-    {"GET", "/ornek-form", web_h_demo_form, 0},
-    {"POST", "/ornek-form", web_h_demo_form, 16384},
-    {"GET", "/static/{dir}/{file}", web_h_static, 0},
+    {"GET", "/", web_h_landing, 0, WEB_ANSWER_JSON},
+    {"GET", "/ornek-form", web_h_demo_form, 0, WEB_ANSWER_JSON},
+    {"POST", "/ornek-form", web_h_demo_form, 16384, WEB_ANSWER_JSON},
+    {"GET", "/static/{dir}/{file}", web_h_static, 0, WEB_ANSWER_JSON},
 };
+static const struct web_site page_site = {page_routes, sizeof page_routes / sizeof page_routes[0],
+                                          NULL};
 
 struct fixture {
     char dir[64];
@@ -597,8 +600,7 @@ static int start(struct fixture *f, bool dev, struct web_server **out)
     cfg.dev = dev;
     snprintf(cfg.db, sizeof cfg.db, "%s", url);
     if (web_listen_open("127.0.0.1:0", true, &fd, err, sizeof err) != WEB_LISTEN_OK ||
-        web_server_start(&cfg, fd, st, 1, page_routes, sizeof page_routes / sizeof page_routes[0],
-                         out, err, sizeof err) < 0) {
+        web_server_start(&cfg, fd, st, 1, &page_site, out, err, sizeof err) < 0) {
         fprintf(stderr, "server: %s\n", err);
         return -1;
     }

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
-#include "web/statuscache.h"
+#include "web/api/statuscache.h"
 
 #define HASH_A "aaaa000000000000000000000000000000000000000000000000000000000001"
 #define HASH_B "bbbb000000000000000000000000000000000000000000000000000000000002"

@@ -1,4 +1,4 @@
-/* Unit tests for web/svg.h: the charts are well-formed XML (checked by a small parser here:
+/* Unit tests for web/html/svg.h: the charts are well-formed XML (checked by a small parser here:
  * balanced tags, quoted attributes, only the five XML entities and numeric references),
  * hostile labels are escaped, nothing the CSP would block appears (style=, on*=, <script>),
  * lengths are proportional, empty and all-zero data draw, bad arguments and a full buffer
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "web/escape.h"
-#include "web/svg.h"
+#include "web/html/escape.h"
+#include "web/html/svg.h"
 
 /* ---- a tiny XML checker ------------------------------------------------------------------ */
 
