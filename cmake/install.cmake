@@ -69,6 +69,5 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/tests/package/test_debs.sh)
   set_tests_properties(package/test_debs PROPERTIES FIXTURES_SETUP eimza_debs)
 endif()
 if(EXISTS ${PROJECT_SOURCE_DIR}/tests/package/test_clean_root.sh)
-  set_tests_properties(package/test_clean_root PROPERTIES FIXTURES_REQUIRED eimza_debs
-    RUN_SERIAL TRUE)
+  set_tests_properties(package/test_clean_root PROPERTIES FIXTURES_REQUIRED eimza_debs)
 endif()
