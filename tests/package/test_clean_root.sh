@@ -5,14 +5,17 @@
 # service and the agent's user service enabled, `xdg-mime query default x-scheme-handler/eimza`
 # naming the agent's desktop entry; the server started the way the unit starts it (systemd
 # does not run in a chroot: the unit's ExecStartPre and ExecStart, as the unit's user, in its
-# working directory, with its umask, no new privileges and no capabilities) answers /healthz
-# and serves a page with the installed static files; then the packages are purged cleanly.
+# working directory, with its umask, no new privileges, no capabilities and a read-only
+# system but for its ReadWritePaths and a private /tmp) answers /healthz
+# and serves a page with the installed static files (with only the state directory writable);
+# then the packages are purged cleanly.
 #
 # The minbase root is made once and kept in /var/cache/eimza-test/bookworm-minbase (package
 # lists refreshed when older than a day), the packages apt downloads in
-# /var/cache/eimza-test/apt-archives, so only the first run downloads (debootstrap about
-# 1.5 min and about 60 MB of dependencies on this machine's link); every run installs into a
-# fresh copy (an overlay on the kept root, or a copy where overlays cannot be mounted).
+# /var/cache/eimza-test/apt-archives, so only the first run downloads: on this machine's link
+# the first run took about 1 min (debootstrap 40 s to 1.5 min, 27 MB of dependencies), later
+# ones about 20 s. Every run installs into a fresh copy (an overlay on the kept root, or a copy
+# where overlays cannot be mounted).
 # Needs root (debootstrap, chroot, mounts). The packages come from test_debs (the ctest
 # fixture eimza_debs) in $EIMZA_PKG_DIR/out, or are built here when missing.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
@@ -162,10 +165,19 @@ wd=$(key WorkingDirectory)
 umask_=$(key UMask)
 pre=$(key ExecStartPre)
 start=$(key ExecStart)
+rw=$(key ReadWritePaths)
 # as the unit's user, in its working directory, with its umask, no new privileges and an empty
-# capability bounding set (NoNewPrivileges=yes, CapabilityBoundingSet=)
+# capability bounding set (NoNewPrivileges=yes, CapabilityBoundingSet=), in a mount namespace
+# of its own where, as with ProtectSystem=strict, ReadWritePaths= and PrivateTmp=yes,
+# everything is read-only but the state directory, and /tmp and /var/tmp are private
 as_unit() {
-  exec_in_root "$root" setpriv --reuid="$user" --regid="$group" --init-groups --no-new-privs \
+  exec unshare --mount --propagation private sh -c '
+    r=$1 rw=$2
+    shift 2
+    mount --rbind "$r" "$r" && mount --bind "$r$rw" "$r$rw" && mount -o remount,bind,ro "$r" &&
+      mount -t tmpfs -o mode=1777 tmp "$r/tmp" && mount -t tmpfs -o mode=1777 tmp "$r/var/tmp" &&
+      exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"' \
+    sh "$root" "$rw" setpriv --reuid="$user" --regid="$group" --init-groups --no-new-privs \
     --bounding-set=-all --inh-caps=-all sh -c "cd $wd && umask $umask_ && exec \"\$@\"" sh "$@"
 }
 # shellcheck disable=SC2086 # the unit's command lines are split into words as systemd does
@@ -184,6 +196,10 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 expect_grep "^eimza: serving on http://127.0.0.1:$port " "$T/serve.out" "ExecStart (eimza serve) is ready"
+# what the server sees (its mounts, relative to its root): / read-only, the state directory not
+awk '$2 == "/" || $2 == "'"$rw"'" {split($4, o, ","); print $2, o[1]}' "/proc/$PID/mounts" | tail -n 2 >"$T/mnt"
+expect_eq "/ ro
+$rw rw" "$(cat "$T/mnt")" "it runs with / read-only and only $rw writable"
 URL=http://127.0.0.1:$port
 CODE=$(curl -s -o "$T/health" -w '%{http_code}' "$URL/healthz")
 expect_eq 200 "$CODE" "/healthz answers 200"
