@@ -1,6 +1,7 @@
 # eimza — the two commands a newcomer needs, and a few for developers.
 #   make run    install what is missing, build, create the demo data set, serve the portal
 #   make test   install what is missing, build (also with ASan+UBSan), run every test suite
+#   make fuzz   the libFuzzer drivers for FUZZ_SECONDS each (docs/TESTING.md)
 # Underneath: CMake builds build/ (RelWithDebInfo) and build-asan/ (sanitizers), ctest runs
 # the tests in build-asan/ beside a throwaway PostgreSQL server (scripts/with-postgres.sh).
 #   make install [PREFIX=/usr/local] [DESTDIR=]   the release build, installed (cmake/install.cmake)
@@ -8,12 +9,15 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_DRIVERS ?= csv x509 cms assuan templates
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?=
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps build asan test run demo bench format lint clean install deb
+.PHONY: all deps build asan fuzz-build fuzz test run demo bench format lint clean install deb
 
 all: build
 
@@ -29,11 +33,23 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DEIMZA_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 
-# Every test suite, under ASan+UBSan, against SQLite and a real PostgreSQL server.
-test: build asan lint
+# The libFuzzer drivers of tests/fuzz, built with clang in a tree of their own.
+fuzz-build: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DEIMZA_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_drivers
+
+# Every test suite, under ASan+UBSan, against SQLite and a real PostgreSQL server; then a
+# short run of each fuzz driver.
+test: build asan fuzz-build lint
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  scripts/with-postgres.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure \
 	  -j$(JOBS) $(CTEST_ARGS)
+	@ctest --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure -j$(JOBS)
+
+# Each fuzz driver for FUZZ_SECONDS, one after the other; what they learn is kept in
+# $(FUZZ_BUILD)/fuzz-work/ for the next run (docs/TESTING.md).
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_BUILD)/fuzz-work $(FUZZ_DRIVERS)
 
 # The demo: var/demo/ with its data, then the portal on http://127.0.0.1:8080.
 run: build
@@ -60,4 +76,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-deb
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-deb
