@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/reason.h"
+#include "app/context.h"
 #include "util/buf.h"
 #include "web/http/error.h"
 #include "web/html/i18n.h"

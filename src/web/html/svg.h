@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/reason.h"
+#include "app/context.h"
 #include "util/buf.h"
 
 #define WEB_SVG_ID_MAX    48            /* bytes of a chart id */

@@ -7,11 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/appstate.h"
-#include "core/reason.h"
-#include "core/tckn.h"
-#include "core/validate.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/html/svg.h"
 #include "web/pages/pages.h"
 
@@ -24,12 +20,12 @@ static bool asked_province(const struct web_pg *c, const char *v, int *out, bool
     *forbidden = false;
     if (v && *v && (!web_pg_parse_count(v, 81, &n)))
         return false;
-    if (web_pg_role_is(&c->who, "approver")) {
-        if (n != 0 && n != c->who.province) {
+    if (web_pg_role_is(c->who, "approver")) {
+        if (n != 0 && n != c->who->province) {
             *forbidden = true;
             return false;
         }
-        n = c->who.province;
+        n = c->who->province;
     }
     *out = (int)n;
     return true;
@@ -38,7 +34,7 @@ static bool asked_province(const struct web_pg *c, const char *v, int *out, bool
 static enum web_err bad_province(struct web_pg *c)
 {
     return web_pg_error(c, 400, WEB_MSG_PP_ERR_403_TITLE,
-                        core_reason_message("province_unknown", c->lang), WEB_MSG_NONE);
+                        app_reason_text("province_unknown", c->lang), WEB_MSG_NONE);
 }
 
 /* A link to the people whose certificate ends within `days`: base ends in "=" and takes the
@@ -62,7 +58,7 @@ static void province_chooser(struct web_page *p, const char *action, int provinc
     for (int i = 0; i < 81; i++) {
         snprintf(plates[i], sizeof plates[i], "%d", i + 1);
         provinces[i + 1] =
-            (struct web_option){plates[i], WEB_MSG_NONE, core_province_name(i + 1), WEB_MSG_NONE};
+            (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
     snprintf(cur, sizeof cur, "%d", province);
     struct web_field f = {WEB_FIELD_SELECT,      "province",
@@ -82,7 +78,7 @@ static void scope_line(struct web_page *p, int province)
 {
     web_page_raw(p, "<p class=\"scope\">");
     if (province) {
-        const char *args[] = {core_province_name(province)};
+        const char *args[] = {app_province_name(province)};
         web_page_msg_args(p, WEB_MSG_AP_DASH_SCOPE, args, 1);
     } else {
         web_page_msg(p, WEB_MSG_AP_DASH_ALL);
@@ -108,7 +104,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
         rc = forbidden ? web_pg_403(&c, "forbidden_province") : bad_province(&c);
         goto out;
     }
-    if (app_admin_dashboard(c.s, &c.who, province, c.now, &dash, &c.err) != APP_OK) {
+    if (app_admin_dashboard(&c.app, province, &dash, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
@@ -118,7 +114,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     web_pg_staff_begin(&c, &p, &layout, WEB_PG_NAV_DASHBOARD);
     web_pg_heading(&p, WEB_MSG_AP_DASH_TITLE);
     scope_line(&p, province);
-    if (!web_pg_role_is(&c.who, "approver"))
+    if (!web_pg_role_is(c.who, "approver"))
         province_chooser(&p, "/yonetim/pano", province, NULL);
 
     /* applications by state, from the signed ones on (drafts and verified codes are the
@@ -126,7 +122,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     struct web_svg_item states[CORE_APP__STATE_COUNT];
     size_t ns = 0;
     for (int s = CORE_APP_SUBMITTED; s < CORE_APP__STATE_COUNT; s++)
-        states[ns++] = (struct web_svg_item){core_app_state_label((enum core_app_state)s, c.lang),
+        states[ns++] = (struct web_svg_item){app_state_label((enum core_app_state)s, c.lang),
                                              dash.by_state[s]};
     struct web_svg_chart chart = {
         .id = "chart-states",
@@ -195,12 +191,10 @@ out:
 
 struct expiring_ctx {
     struct web_page *p;
-    int64_t now;
     size_t n;
 };
 
-static int expiring_row(void *ctx, const struct core_personnel *r,
-                        const struct core_certificate *cert)
+static int expiring_row(void *ctx, const struct app_expiring_person *r)
 {
     struct expiring_ctx *e = ctx;
     struct web_page *p = e->p;
@@ -215,15 +209,12 @@ static int expiring_row(void *ctx, const struct core_personnel *r,
                         "<thead>\n<tr>");
         web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
-    char masked[CORE_TCKN_LEN + 1], days[24];
-    core_tckn_mask(r->tckn, masked);
-    /* whole days, rounded up: a certificate ending later today has 1 day left */
-    int64_t left = cert->not_after > e->now ? (cert->not_after - e->now + 86399) / 86400 : 0;
-    snprintf(days, sizeof days, "%lld", (long long)left);
+    char days[24];
+    snprintf(days, sizeof days, "%lld", (long long)r->days_left);
     web_page_raw(p, "<tr>\n<th scope=\"row\"");
     web_page_attr_msg(p, "data-label", WEB_MSG_TCKN);
     web_page_raw(p, "><span class=\"tckn\" translate=\"no\">");
-    web_page_text(p, masked);
+    web_page_text(p, r->tckn_masked);
     web_page_raw(p, "</span></th>\n");
     web_pg_td_begin(p, WEB_MSG_AP_COL_NAME);
     web_page_text(p, r->first_name);
@@ -237,7 +228,7 @@ static int expiring_row(void *ctx, const struct core_personnel *r,
     web_page_text(p, r->district);
     web_page_raw(p, "</td>\n");
     web_pg_td_begin(p, WEB_MSG_AP_COL_EXPIRY);
-    web_pg_expiry_text(p, cert->not_after);
+    web_pg_expiry_text(p, r->not_after);
     web_page_raw(p, "</td>\n");
     web_pg_td_begin(p, WEB_MSG_AP_COL_DAYS_LEFT);
     web_page_text(p, days);
@@ -282,7 +273,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     web_page_text(&p, title);
     web_page_raw(&p, "</h1>\n");
     scope_line(&p, province);
-    if (!web_pg_role_is(&c.who, "approver"))
+    if (!web_pg_role_is(c.who, "approver"))
         province_chooser(&p, "/yonetim/bitecekler", province, dtext);
     web_pg_para(&p, WEB_MSG_AP_EXP_LEAD);
     expiring_href(csv, sizeof csv, "/api/v1/admin/expiring.csv?days=", days, province);
@@ -291,9 +282,8 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     web_page_raw(&p, ">");
     web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
     web_page_raw(&p, "</a></p>\n");
-    struct expiring_ctx ec = {&p, c.now, 0};
-    if (app_admin_expiring(c.s, &c.who, province, (int)days, c.now, expiring_row, &ec, &c.err) !=
-        APP_OK) {
+    struct expiring_ctx ec = {&p, 0};
+    if (app_admin_expiring(&c.app, province, (int)days, expiring_row, &ec, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }

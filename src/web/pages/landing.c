@@ -8,12 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/reason.h"
-#include "core/tckn.h"
-#include "core/validate.h"
+#include "app/text.h"
 #include "web/html/page.h"
 #include "web/http/formdata.h"
-#include "web/http/http_int.h"
 #include "web/pages/pages.h"
 
 /* ---- GET / ------------------------------------------------------------------------------- */
@@ -206,25 +203,22 @@ static void demo_validate(struct web_field *f, enum core_lang lang)
     const char *code;
     const char *v = f[D_TCKN].value ? f[D_TCKN].value : "";
 
-    code = *v ? core_tckn_err_code(core_tckn_check(v, strlen(v))) : "required";
+    code = *v ? app_tckn_problem(v) : "required";
     if (code)
-        f[D_TCKN].error = core_reason_message(code, lang);
+        f[D_TCKN].error = app_reason_text(code, lang);
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!f[required[i]].value || !*f[required[i]].value)
-            f[required[i]].error = core_reason_message("required", lang);
+            f[required[i]].error = app_reason_text("required", lang);
     if (!demo_one_of(f[D_REASON].value, demo_reasons, f[D_REASON].noptions))
-        f[D_REASON].error = core_reason_message("required", lang);
+        f[D_REASON].error = app_reason_text("required", lang);
     v = f[D_POSTAL_CODE].value ? f[D_POSTAL_CODE].value : "";
-    int province = f[D_PROVINCE].value
-                       ? core_province_lookup(f[D_PROVINCE].value, strlen(f[D_PROVINCE].value))
-                       : 0;
-    code = *v ? core_postal_err_code(core_postal_check(v, strlen(v), province > 0 ? province : 0))
-              : "required";
+    int province = f[D_PROVINCE].value ? app_province_lookup(f[D_PROVINCE].value) : 0;
+    code = *v ? app_postal_problem(v, province > 0 ? province : 0) : "required";
     if (code)
-        f[D_POSTAL_CODE].error = core_reason_message(code, lang);
+        f[D_POSTAL_CODE].error = app_reason_text(code, lang);
     v = f[D_EMAIL].value;
-    if (v && *v && !core_email_valid(v, strlen(v)))
-        f[D_EMAIL].error = core_reason_message("email_format", lang);
+    if (v && *v && !app_email_valid(v))
+        f[D_EMAIL].error = app_reason_text("email_format", lang);
 }
 
 static void demo_render(struct web_page *p, struct web_field *f, bool posted)
@@ -236,7 +230,7 @@ static void demo_render(struct web_page *p, struct web_field *f, bool posted)
     for (int i = 0; i < 81; i++) {
         snprintf(plates[i], sizeof plates[i], "%d", i + 1);
         provinces[i] =
-            (struct web_option){plates[i], WEB_MSG_NONE, core_province_name(i + 1), WEB_MSG_NONE};
+            (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
     f[D_PROVINCE].options = provinces;
     f[D_PROVINCE].noptions = 81;

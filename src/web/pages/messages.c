@@ -81,7 +81,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
     web_pg_page(&c, &p);
     if (!web_pg_enter_staff(&c, false, &rc))
         goto out;
-    if (!web_pg_role_is(&c.who, "operator") && !web_pg_role_is(&c.who, "admin")) {
+    if (!web_pg_role_is(c.who, "operator") && !web_pg_role_is(c.who, "admin")) {
         rc = web_pg_403(&c, "forbidden_role");
         goto out;
     }
@@ -98,8 +98,8 @@ enum web_err web_h_staff_messages(struct web_req *rq)
         web_page_notice_end(&p);
     }
     web_pg_para(&p, WEB_MSG_AP_MSG_LEAD);
-    struct messages_ctx mc = {&p, c.ss.csrf, 0};
-    if (app_admin_messages(c.s, &c.who, c.now, message_row, &mc, &c.err) != APP_OK) {
+    struct messages_ctx mc = {&p, web_pg_csrf(&c), 0};
+    if (app_admin_messages(&c.app, message_row, &mc, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
@@ -128,7 +128,7 @@ enum web_err web_h_staff_message_action(struct web_req *rq)
     if (!v || !web_pg_parse_count(v, INT32_MAX, &id))
         id = 0; /* app_admin_message_action: message_not_found */
     const char *action = web_pg_field(&c, "action");
-    if (app_admin_message_action(c.s, &c.who, id, action, c.now, &c.err) != APP_OK) {
+    if (app_admin_message_action(&c.app, id, action, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }

@@ -10,15 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "core/appstate.h"
-#include "core/eligibility.h"
-#include "core/reason.h"
-#include "core/validate.h"
-#include "store/store.h"
-#include "web/api/admin.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/http/csrf.h"
-#include "web/http/http_int.h"
 
 /* ---- the context ------------------------------------------------------------------------- */
 
@@ -28,7 +21,20 @@ void web_pg_init(struct web_pg *c, struct web_req *rq, enum web_pg_side side)
     c->rq = rq;
     c->side = side;
     c->lang = web_page_lang(rq);
-    c->now = web_portal_now(rq);
+    web_ctx_nodb(rq, side == WEB_PG_STAFF ? APP_ACTOR_STAFF : APP_ACTOR_APPLICANT, c->lang,
+                 &c->app);
+}
+
+struct store *web_pg_db(struct web_pg *c)
+{
+    if (!c->app.db)
+        c->app.db = web_req_store(c->rq);
+    return c->app.db;
+}
+
+const char *web_pg_csrf(const struct web_pg *c)
+{
+    return c->app.who.session.csrf;
 }
 
 void web_pg_done(struct web_pg *c)
@@ -45,6 +51,7 @@ enum web_err web_pg_read_form(struct web_pg *c)
         return WEB_E_MEDIA_TYPE;
     if (web_formdata_parse(&c->form, body, len) < 0)
         return WEB_E_BAD_REQUEST;
+    c->app.cred.csrf_form = web_formdata_get(&c->form, "csrf_token");
     return WEB_OK;
 }
 
@@ -60,17 +67,15 @@ bool web_pg_is_post(const struct web_pg *c)
 
 bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err *rc)
 {
-    c->s = web_req_store(c->rq);
-    if (!c->s) {
+    if (!web_pg_db(c)) {
         *rc = WEB_E_DB_UNAVAILABLE;
         return false;
     }
     if (post && (*rc = web_pg_read_form(c)) != WEB_OK)
         return false;
-    enum app_status st =
-        web_portal_auth(c->rq, post ? web_pg_field(c, "csrf_token") : NULL, &c->ss, NULL, &c->err);
+    enum app_status st = app_authenticate(&c->app, APP_ACTOR_APPLICANT, &c->err);
     if (st == APP_OK)
-        st = app_application_current(c->s, web_portal_cfg(), &c->ss, c->now, v, &c->err);
+        st = app_application_current(&c->app, v, &c->err);
     if (st != APP_OK) {
         *rc = web_pg_app_failure(c);
         return false;
@@ -80,36 +85,32 @@ bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err 
 
 bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc)
 {
-    c->s = web_req_store(c->rq);
-    if (!c->s) {
+    if (!web_pg_db(c)) {
         *rc = WEB_E_DB_UNAVAILABLE;
         return false;
     }
     if (post && (*rc = web_pg_read_form(c)) != WEB_OK)
         return false;
-    if (web_staff_auth(c->rq, post ? web_pg_field(c, "csrf_token") : NULL, &c->ss, &c->who,
-                       &c->err) != APP_OK) {
+    if (app_authenticate(&c->app, APP_ACTOR_STAFF, &c->err) != APP_OK) {
         *rc = web_pg_app_failure(c);
         return false;
     }
+    c->who = &c->app.who.staff;
     return true;
 }
 
-const char *web_pg_step_path(const struct store_application *a)
+const char *web_pg_step_path(const struct app_application *a)
 {
-    enum core_app_state st;
-    if (core_app_state_parse(a->state, &st) != 0)
-        return "/durum";
-    if (st == CORE_APP_DRAFT)
+    if (a->st == CORE_APP_DRAFT)
         return a->confirmed ? "/sms" : "/basvuru";
-    if (st == CORE_APP_CODE_VERIFIED)
+    if (a->st == CORE_APP_CODE_VERIFIED)
         return !strcmp(a->method, "esign") ? "/imza" : "/yontem";
     return "/durum";
 }
 
-bool web_pg_in_state(const struct store_application *a, enum core_app_state want)
+bool web_pg_in_state(const struct app_application *a, enum core_app_state want)
 {
-    return !strcmp(a->state, core_app_state_code(want));
+    return a->st == want;
 }
 
 static enum web_err applicant_failure(struct web_pg *c)
@@ -126,7 +127,7 @@ static enum web_err applicant_failure(struct web_pg *c)
         /* the application moved on (another tab, the approver): show where it is now */
         struct app_view v;
         struct app_err e2;
-        if (app_application_current(c->s, web_portal_cfg(), &c->ss, c->now, &v, &e2) != APP_OK)
+        if (app_application_current(&c->app, &v, &e2) != APP_OK)
             return web_pg_500(c);
         return web_pg_see_other(c->rq, web_pg_step_path(&v.app));
     }
@@ -148,7 +149,7 @@ static enum web_err staff_failure(struct web_pg *c)
     case APP_EINVAL:
     case APP_ECONFLICT: /* the state moved on meanwhile: what the reason says */
         return web_pg_error(c, e->status == APP_EINVAL ? 400 : 409, WEB_MSG_PP_ERR_403_TITLE,
-                            core_reason_message(e->code ? e->code : "invalid_fields", c->lang),
+                            app_reason_text(e->code ? e->code : "invalid_fields", c->lang),
                             WEB_MSG_NONE);
     case APP_EUNAVAILABLE:
         return WEB_E_DB_UNAVAILABLE;
@@ -219,7 +220,7 @@ enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title,
 
 enum web_err web_pg_403(struct web_pg *c, const char *code)
 {
-    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, core_reason_message(code, c->lang),
+    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, app_reason_text(code, c->lang),
                         WEB_MSG_NONE);
 }
 
@@ -380,7 +381,7 @@ size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct 
 {
     size_t nextra = 0;
     for (size_t i = 0; i < e->nfields; i++) {
-        const char *msg = core_reason_message(e->fields[i].code, lang);
+        const char *msg = app_reason_text(e->fields[i].code, lang);
         bool found = false;
         for (size_t k = 0; k < nf && !found; k++) {
             if (f[k].name && !strcmp(f[k].name, e->fields[i].field)) {
@@ -532,19 +533,19 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     web_page_raw(p, ">\n<ul>\n");
     nav_item(p, "/yonetim", WEB_MSG_AP_NAV_QUEUE, current == WEB_PG_NAV_QUEUE);
     nav_item(p, "/yonetim/pano", WEB_MSG_AP_NAV_DASHBOARD, current == WEB_PG_NAV_DASHBOARD);
-    if (web_pg_may_see_messages(&c->who))
+    if (web_pg_may_see_messages(c->who))
         nav_item(p, "/yonetim/iletiler", WEB_MSG_AP_NAV_MESSAGES, current == WEB_PG_NAV_MESSAGES);
     web_page_raw(p, "</ul>\n<p class=\"staff-who\">");
     char role[96];
-    const char *rl = web_msg(role_label(&c->who), c->lang);
-    if (c->who.province > 0)
-        snprintf(role, sizeof role, "%s, %s", rl, core_province_name(c->who.province));
+    const char *rl = web_msg(role_label(c->who), c->lang);
+    if (c->who->province > 0)
+        snprintf(role, sizeof role, "%s, %s", rl, app_province_name(c->who->province));
     else
         snprintf(role, sizeof role, "%s", rl);
-    const char *args[] = {c->who.username, role};
+    const char *args[] = {c->who->username, role};
     web_page_msg_args(p, WEB_MSG_AP_SIGNED_IN, args, 2);
     web_page_raw(p, "</p>\n");
-    web_page_form_begin(p, "/yonetim/cikis", c->ss.csrf);
+    web_page_form_begin(p, "/yonetim/cikis", web_pg_csrf(c));
     web_page_button(p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
     web_page_form_end(p);
     web_page_raw(p, "</nav>\n");
@@ -581,28 +582,27 @@ void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v)
 
 void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v)
 {
-    size_t pos = 0;
-    unsigned bit;
-    if (core_verdict_count(v->reasons) == 0)
+    struct app_reason_item r[32];
+    size_t n = app_verdict_reasons(v->reasons, p->lang, r, sizeof r / sizeof r[0]);
+    if (n == 0)
         return;
     web_page_raw(p, "<ul class=\"verdict-reasons\">\n");
-    while (core_verdict_next(v->reasons, &pos, &bit)) {
+    for (size_t i = 0; i < n; i++) {
         web_page_raw(p, "<li");
-        web_page_attr(p, "data-reason", core_verdict_code(bit));
+        web_page_attr(p, "data-reason", r[i].code);
         web_page_raw(p, ">");
-        web_page_text(p, core_verdict_approver_text(bit, p->lang));
+        web_page_text(p, r[i].text);
         web_page_raw(p, "</li>\n");
     }
     web_page_raw(p, "</ul>\n");
 }
 
-void web_pg_state_text(struct web_page *p, const char *state)
+void web_pg_state_text(struct web_page *p, const struct app_application *a)
 {
-    enum core_app_state st;
-    if (core_app_state_parse(state, &st) == 0)
-        web_page_text(p, core_app_state_label(st, p->lang));
+    if (a->st < CORE_APP__STATE_COUNT)
+        web_page_text(p, app_state_label(a->st, p->lang));
     else
-        web_page_text(p, state);
+        web_page_text(p, a->state);
 }
 
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
@@ -628,7 +628,7 @@ void web_pg_expiry_text(struct web_page *p, int64_t not_after)
     web_page_text(p, date);
 }
 
-void web_pg_person_name(struct web_page *p, const struct store_application *a)
+void web_pg_person_name(struct web_page *p, const struct app_application *a)
 {
     web_page_text(p, a->first_name);
     web_page_raw(p, " ");

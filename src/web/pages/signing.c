@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/api/api.h"
 #include "web/pages/pages.h"
 
 /* ---- the signing step: /imza -------------------------------------------------------------------
@@ -40,7 +39,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
         rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
         goto out;
     }
-    if (app_content(c.s, &c.ss, &content, &c.err) != APP_OK) {
+    if (app_content(&c.app, &content, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
@@ -68,7 +67,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
     web_page_raw(&p, " data-content-url=\"/api/v1/application/content\""
                      " data-submit-url=\"/api/v1/application/signature\""
                      " data-done-url=\"/durum\"");
-    web_page_attr(&p, "data-csrf", c.ss.csrf);
+    web_page_attr(&p, "data-csrf", web_pg_csrf(&c));
     web_page_raw(&p, ">\n<label for=\"sign-token\">");
     web_page_msg(&p, WEB_MSG_SG_CARD);
     web_page_raw(&p, "</label>\n<select id=\"sign-token\" name=\"token\" disabled><option "

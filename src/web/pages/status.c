@@ -6,13 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/appstate.h"
-#include "web/api/api.h"
 #include "web/pages/pages.h"
 
 /* ---- the result: /durum -------------------------------------------------------------------- */
 
-static enum web_msg state_label(const char *state)
+static enum web_msg state_label(enum core_app_state st)
 {
     static const enum web_msg labels[CORE_APP__STATE_COUNT] = {
         [CORE_APP_DRAFT] = WEB_MSG_PP_STATE_DRAFT,
@@ -27,12 +25,11 @@ static enum web_msg state_label(const char *state)
         [CORE_APP_COMPLETED] = WEB_MSG_PP_STATE_COMPLETED,
         [CORE_APP_CANCELLED] = WEB_MSG_PP_STATE_CANCELLED,
     };
-    enum core_app_state st;
-    return core_app_state_parse(state, &st) == 0 ? labels[st] : WEB_MSG_NONE;
+    return st < CORE_APP__STATE_COUNT ? labels[st] : WEB_MSG_NONE;
 }
 
 /* The step indicator of the status page: where the application stands among the five. */
-static enum web_step status_step(const struct store_application *a)
+static enum web_step status_step(const struct app_application *a)
 {
     if (web_pg_in_state(a, CORE_APP_DRAFT))
         return a->confirmed ? WEB_STEP_OTP_SEND : WEB_STEP_FORM;
@@ -67,11 +64,11 @@ enum web_err web_h_page_status(struct web_req *rq)
         rc = WEB_E_NOMEM;
         goto out;
     }
-    if (app_status_get(c.s, web_portal_cfg(), &c.ss, c.now, c.lang, sv, &c.err) != APP_OK) {
+    if (app_status_get(&c.app, sv, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    const struct store_application *a = &sv->app;
+    const struct app_application *a = &sv->app;
     const struct web_layout layout = {.title = WEB_MSG_RESULT, .step = status_step(a)};
     web_page_begin(&p, &layout);
     web_pg_heading(&p, WEB_MSG_RESULT);
@@ -83,7 +80,7 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_page_raw(&p, "<p class=\"state\">");
     web_page_msg(&p, WEB_MSG_PP_STATE);
     web_page_raw(&p, ": <strong>");
-    web_page_msg(&p, state_label(a->state));
+    web_page_msg(&p, state_label(a->st));
     web_page_raw(&p, "</strong></p>\n");
     web_pg_app_number(&p, a->number);
 
@@ -108,7 +105,7 @@ enum web_err web_h_page_status(struct web_req *rq)
         web_page_raw(&p, "</a></p>\n");
     } else if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
         web_pg_para(&p, WEB_MSG_WET_PRINT_LEAD);
-        web_page_form_begin(&p, "/api/v1/application/wet-signature", c.ss.csrf);
+        web_page_form_begin(&p, "/api/v1/application/wet-signature", web_pg_csrf(&c));
         web_page_raw(&p, "<div class=\"buttons\">\n");
         web_page_button(&p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY, NULL, NULL);
         web_page_raw(&p, "</div>\n");
@@ -143,7 +140,7 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_page_raw(&p, "</h2>\n");
     web_pg_text_para(&p, sv->contact);
     web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
-    web_page_form_begin(&p, "/cikis", c.ss.csrf);
+    web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
     web_page_raw(&p, "<div class=\"buttons\">\n");
     web_page_button(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
     web_page_raw(&p, "</div>\n");

@@ -559,6 +559,8 @@ static const struct web_route page_routes[] = {
     {"POST", "/ornek-form", web_h_demo_form, 16384, WEB_ANSWER_JSON},
     {"GET", "/static/{dir}/{file}", web_h_static, 0, WEB_ANSWER_JSON},
 };
+/* The use cases' settings these pages do not read (the server holds them for every request). */
+static const struct app_settings page_settings;
 static const struct web_site page_site = {page_routes, sizeof page_routes / sizeof page_routes[0],
                                           NULL};
 
@@ -600,7 +602,7 @@ static int start(struct fixture *f, bool dev, struct web_server **out)
     cfg.dev = dev;
     snprintf(cfg.db, sizeof cfg.db, "%s", url);
     if (web_listen_open("127.0.0.1:0", true, &fd, err, sizeof err) != WEB_LISTEN_OK ||
-        web_server_start(&cfg, fd, st, 1, &page_site, out, err, sizeof err) < 0) {
+        web_server_start(&cfg, &page_settings, fd, st, 1, &page_site, out, err, sizeof err) < 0) {
         fprintf(stderr, "server: %s\n", err);
         return -1;
     }
