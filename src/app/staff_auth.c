@@ -767,59 +767,18 @@ enum app_status app__staff_session(struct store *s, const struct app_staff_cfg *
 
 #define QR_QUIET 4 /* modules of white border the standard asks for */
 
-static int put_attr_text(struct ubuf *b, const char *s)
+int app_qr_path(const char *text, struct ubuf *d, int *full)
 {
-    /* An aria-label: the same escaping as HTML attribute text, inline here because the app
-     * layer must not depend on web/ (the five XML-special characters are all there is). */
-    for (; *s; s++) {
-        int rc;
-        switch (*s) {
-        case '&':
-            rc = ubuf_puts(b, "&amp;");
-            break;
-        case '<':
-            rc = ubuf_puts(b, "&lt;");
-            break;
-        case '>':
-            rc = ubuf_puts(b, "&gt;");
-            break;
-        case '"':
-            rc = ubuf_puts(b, "&quot;");
-            break;
-        case '\'':
-            rc = ubuf_puts(b, "&#39;");
-            break;
-        default:
-            rc = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ubuf_putc(b, ' ') : ubuf_putc(b, *s);
-        }
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label)
-{
-    const size_t before = b->len;
+    const size_t before = d->len;
     QRcode *qr = NULL;
     int rc = -1;
 
-    if (!text || !*text || size < 1 || size > 4096 || !label ||
-        !core_utf8_valid(label, strlen(label)))
+    if (!text || !*text)
         return -1;
     qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
     if (!qr)
         goto out;
-    const int w = qr->width, full = qr->width + 2 * QR_QUIET;
-    if (ubuf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"") <
-            0 ||
-        put_attr_text(b, label) < 0 ||
-        ubuf_printf(b,
-                    "\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-                    "shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" "
-                    "fill=\"#ffffff\"/><path fill=\"#000000\" d=\"",
-                    full, full, size, size, full, full) < 0)
-        goto out;
+    const int w = qr->width;
     /* One path: each run of black modules in a row is one rectangle "Mx yhNv1h-Nz". */
     for (int y = 0; y < w; y++) {
         for (int x = 0; x < w;) {
@@ -830,20 +789,19 @@ int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label)
             int run = 1;
             while (x + run < w && (qr->data[y * w + x + run] & 1))
                 run++;
-            if (ubuf_printf(b, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run) < 0)
+            if (ubuf_printf(d, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run) < 0)
                 goto out;
             x += run;
         }
     }
-    if (ubuf_puts(b, "\"/></svg>") < 0)
-        goto out;
+    *full = w + 2 * QR_QUIET;
     rc = 0;
 out:
     if (qr)
         QRcode_free(qr);
-    if (rc < 0 && b->p) {
-        b->len = before;
-        b->p[before] = '\0';
+    if (rc < 0 && d->p) {
+        d->len = before;
+        d->p[before] = '\0';
     }
     return rc;
 }

@@ -134,10 +134,10 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
  * exist and not be disabled. */
 
 /* ---- QR code --------------------------------------------------------------------------------
- * Appends text as a QR code (libqrencode, error correction M, 8-bit mode) drawn as an inline
- * SVG: one path of black modules on a white square with a 4-module quiet zone, `size` units
- * wide, role="img" with the given aria-label (escaped). No style or script, so the page's
- * CSP allows it (a data: URI image would need img-src data:). Returns 0, or -1 (b unchanged). */
-int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label);
+ * The QR code of text (libqrencode, error correction M, 8-bit mode) as the data of one SVG path
+ * (web/html/svg.h draws it): each run of black modules in a row is one rectangle "Mx yhNv1h-Nz",
+ * already moved by the 4-module quiet zone the standard asks for; *full gets the side with the
+ * quiet zone, in modules. Appends to d; returns 0, or -1 (d unchanged). */
+int app_qr_path(const char *text, struct ubuf *d, int *full);
 
 #endif

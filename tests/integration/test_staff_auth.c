@@ -806,65 +806,6 @@ static void test_default_cost_and_rehash(void **state)
     assert_string_equal(user(f, "eski").password_hash, u.password_hash);
 }
 
-/* ---- QR code ------------------------------------------------------------------------------- */
-
-static void test_qr_svg(void **state)
-{
-    struct ubuf b = UBUF_INIT(1 << 20);
-    const char *uri = "otpauth://totp/eimza:ayse?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-                      "&issuer=eimza&algorithm=SHA1&digits=6&period=30";
-    (void)state;
-    assert_int_equal(app_qr_svg(&b, uri, 240, "Karekod: \"eimza\" <ayse> & co"), 0);
-    const char *s = ubuf_str(&b);
-    assert_memory_equal(s,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-                        "aria-label=\"Karekod: &quot;eimza&quot; &lt;ayse&gt; &amp; co\"",
-                        strlen("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-                               "aria-label=\"Karekod: &quot;eimza&quot; &lt;ayse&gt; &amp; "
-                               "co\""));
-    assert_non_null(strstr(s, "width=\"240\" height=\"240\""));
-    assert_null(strstr(s, "style"));
-    assert_null(strstr(s, "script"));
-    assert_null(strstr(s, uri)); /* the secret is drawn, not written out */
-    /* The symbol is square: viewBox = width + 2 * 4 quiet modules; a QR version v is 17 + 4v
-     * modules wide, and this text needs more than version 1. */
-    int vb = 0;
-    assert_non_null(strstr(s, "viewBox=\"0 0 "));
-    assert_int_equal(sscanf(strstr(s, "viewBox=\"0 0 ") + 13, "%d", &vb), 1);
-    assert_true((vb - 8 - 17) % 4 == 0);
-    assert_true(vb - 8 > 21);
-    /* The three finder patterns start with a 7-module black run at (4,4), (4+w-7,4), (4,4+w-7). */
-    char m[64];
-    int w = vb - 8;
-    snprintf(m, sizeof m, "M4 4h7v1h-7z");
-    assert_non_null(strstr(s, m));
-    snprintf(m, sizeof m, "M%d 4h7v1h-7z", 4 + w - 7);
-    assert_non_null(strstr(s, m));
-    snprintf(m, sizeof m, "M4 %dh7v1h-7z", 4 + w - 7);
-    assert_non_null(strstr(s, m));
-    assert_int_equal(strcmp(s + b.len - 9, "\"/></svg>"), 0);
-    /* Deterministic. */
-    struct ubuf b2 = UBUF_INIT(1 << 20);
-    assert_int_equal(app_qr_svg(&b2, uri, 240, "Karekod: \"eimza\" <ayse> & co"), 0);
-    assert_string_equal(ubuf_str(&b2), s);
-    ubuf_free(&b2);
-
-    /* Bad arguments and a full buffer leave the buffer alone. */
-    ubuf_reset(&b);
-    assert_int_equal(ubuf_puts(&b, "x"), 0);
-    assert_int_equal(app_qr_svg(&b, "", 240, "k"), -1);
-    assert_int_equal(app_qr_svg(&b, NULL, 240, "k"), -1);
-    assert_int_equal(app_qr_svg(&b, uri, 0, "k"), -1);
-    assert_int_equal(app_qr_svg(&b, uri, 240, NULL), -1);
-    assert_int_equal(app_qr_svg(&b, uri, 240, "bad \xff"), -1);
-    assert_string_equal(ubuf_str(&b), "x");
-    ubuf_free(&b);
-    struct ubuf small = UBUF_INIT(300);
-    assert_int_equal(app_qr_svg(&small, uri, 240, "k"), -1);
-    assert_string_equal(ubuf_str(&small), "");
-    ubuf_free(&small);
-}
-
 /* Every code these use cases answer with has its messages in the one reason table. */
 static void test_codes_have_messages(void **state)
 {
@@ -924,7 +865,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_code_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_has_no_secrets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_cost_and_rehash, setup, teardown),
-        cmocka_unit_test(test_qr_svg),
         cmocka_unit_test(test_codes_have_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "app/text.h"
 #include "web/api/api.h"
 #include "web/api/json.h"
+#include "web/html/svg.h"
 #include "web/http/context.h"
 
 #define CSV_MAX (32u << 20) /* bytes of one export */
@@ -185,8 +186,10 @@ static enum web_err reply_enrolment(struct web_req *rq, const struct app_err *er
                                     const struct app_staff_login_out *out)
 {
     struct ubuf svg = UBUF_INIT(1 << 20);
+    struct web_html h;
     enum web_err rc = WEB_E_NOMEM;
-    if (app_qr_svg(&svg, out->totp_uri, 240, "İki aşamalı doğrulama karekodu") == 0) {
+    web_html_init(&h, &svg);
+    if (web_svg_qr(&h, out->totp_uri, 240, "İki aşamalı doğrulama karekodu") == 0) {
         json_t *extra = json_pack("{s:s, s:s, s:s}", "totp_secret", out->totp_secret, "totp_uri",
                                   out->totp_uri, "qr_svg", ubuf_str(&svg));
         /* what the person scans must never be kept by a cache on the way */

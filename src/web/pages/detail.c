@@ -62,9 +62,8 @@ static bool path_id(struct web_req *rq, int64_t *id)
 
 static void dl_item(struct web_page *p, enum web_msg term)
 {
-    web_page_raw(p, "<dt>");
-    web_page_msg(p, term);
-    web_page_raw(p, "</dt>\n<dd>");
+    web_page_el_msg(p, WEB_EL_DT, term);
+    web_page_open(p, WEB_EL_DD);
 }
 
 static void dl_text(struct web_page *p, enum web_msg term, const char *value)
@@ -74,7 +73,7 @@ static void dl_text(struct web_page *p, enum web_msg term, const char *value)
         web_page_text(p, value);
     else
         web_page_msg(p, WEB_MSG_AP_NONE);
-    web_page_raw(p, "</dd>\n");
+    web_page_close(p, WEB_EL_DD);
 }
 
 static enum web_msg duty_label(enum core_duty d)
@@ -95,16 +94,19 @@ static void timeline_row(struct web_page *p, const struct app_timeline_event *ev
 {
     char when[32];
     web_pg_time(ev->at, WEB_PG_DATETIME, when);
-    web_page_raw(p, "<li><time>");
-    web_page_text(p, when);
-    web_page_raw(p, "</time> ");
+    web_page_open(p, WEB_EL_LI);
+    web_page_el_text(p, WEB_EL_TIME, when);
+    web_page_text(p, " ");
     web_page_text(p, ev->label);
     if (ev->staff[0]) {
-        web_page_raw(p, " <span class=\"actor\">(");
+        web_page_text(p, " ");
+        web_page_open_class(p, WEB_EL_SPAN, "actor");
+        web_page_text(p, "(");
         web_page_text(p, ev->staff);
-        web_page_raw(p, ")</span>");
+        web_page_text(p, ")");
+        web_page_close(p, WEB_EL_SPAN);
     }
-    web_page_raw(p, "</li>\n");
+    web_page_close(p, WEB_EL_LI);
 }
 
 /* The reject form's select: the ready texts answering this verdict's reasons first, then the
@@ -136,27 +138,24 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
 
     web_page_section_begin(p, WEB_MSG_AP_SEC_DECISION);
     if (submitted && web_pg_may_decide(c->who)) {
-        web_page_raw(p, "<div class=\"decision-forms\">\n<section class=\"decision-approve\">\n"
-                        "<h3>");
-        web_page_msg(p, WEB_MSG_AP_APPROVE_TITLE);
-        web_page_raw(p, "</h3>\n");
+        web_page_open_class(p, WEB_EL_DIV, "decision-forms");
+        web_page_open_class(p, WEB_EL_SECTION, "decision-approve");
+        web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_APPROVE_TITLE);
         web_pg_para(p, WEB_MSG_AP_APPROVE_LEAD);
         if (!d->verdict.eligible) {
             web_page_notice_begin(p, WEB_NOTICE_WARNING);
-            web_page_raw(p, "<p>");
-            web_page_text(p, app_reason_text("not_eligible", c->lang));
-            web_page_raw(p, "</p>\n");
+            web_page_el_text(p, WEB_EL_P, app_reason_text("not_eligible", c->lang));
             web_page_notice_end(p);
         }
-        web_pg_form_begin_dyn(p, action, web_pg_csrf(c));
+        web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "approve");
-        web_page_raw(p, "<div class=\"buttons\">\n");
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
         web_page_button(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_raw(p, "</div>\n");
-        web_pg_form_end_dyn(p);
-        web_page_raw(p, "</section>\n<section class=\"decision-reject\">\n<h3>");
-        web_page_msg(p, WEB_MSG_AP_REJECT_TITLE);
-        web_page_raw(p, "</h3>\n");
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
+        web_page_close(p, WEB_EL_SECTION);
+        web_page_open_class(p, WEB_EL_SECTION, "decision-reject");
+        web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_REJECT_TITLE);
         struct web_option opts[32];
         size_t nopts = rejection_options(&d->verdict, c->lang, opts, 32);
         struct web_field rf[2] = {
@@ -166,26 +165,25 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
              .value = df->reason_text, .error = df->text_error, .maxlength = REASON_TEXT_MAX,
              .optional = true},
         };
-        web_pg_form_begin_dyn(p, action, web_pg_csrf(c));
+        web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "reject");
         web_page_field(p, &rf[0]);
         web_page_field(p, &rf[1]);
-        web_page_raw(p, "<div class=\"buttons\">\n");
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
         web_page_button(p, WEB_MSG_AP_REJECT_BUTTON, WEB_BUTTON_SECONDARY, NULL, NULL);
-        web_page_raw(p, "</div>\n");
-        web_pg_form_end_dyn(p);
-        web_page_raw(p, "</section>\n</div>\n");
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
+        web_page_close(p, WEB_EL_SECTION);
+        web_page_close(p, WEB_EL_DIV);
     } else if (awaiting && web_pg_may_record_paper(c->who)) {
-        web_page_raw(p, "<h3>");
-        web_page_msg(p, WEB_MSG_AP_PAPER_TITLE);
-        web_page_raw(p, "</h3>\n");
+        web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_PAPER_TITLE);
         web_pg_para(p, WEB_MSG_AP_PAPER_LEAD);
-        web_pg_form_begin_dyn(p, action, web_pg_csrf(c));
+        web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "paper");
-        web_page_raw(p, "<div class=\"buttons\">\n");
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
         web_page_button(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_raw(p, "</div>\n");
-        web_pg_form_end_dyn(p);
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
     } else {
         web_pg_para(p, WEB_MSG_AP_NO_DECISION);
     }
@@ -215,39 +213,41 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
     const struct web_layout layout = {.title_text = title, .errors = n > 0};
     web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
     web_page_error_summary(&p, items, n);
-    web_page_raw(&p, "<h1>");
-    web_page_text(&p, title);
-    web_page_raw(&p, "</h1>\n");
+    web_page_el_text(&p, WEB_EL_H1, title);
     const char *k = web_req_query(c->rq, "karar");
     if (k && !strcmp(k, "kagit") && status == 200)
         web_pg_notice(&p, WEB_NOTICE_SUCCESS, WEB_MSG_AP_FLASH_PAPER, NULL, 0);
-    web_page_raw(&p, "<p class=\"page-actions\"><a href=\"/yonetim\">");
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/yonetim");
     web_page_msg(&p, WEB_MSG_AP_BACK_TO_QUEUE);
-    web_page_raw(&p, "</a></p>\n");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
 
     /* the verdict first: it is what the approver decides on */
     web_page_section_begin(&p, WEB_MSG_AP_SEC_VERDICT);
-    web_page_raw(&p, "<div class=\"verdict-box\">\n<p>");
+    web_page_open_class(&p, WEB_EL_DIV, "verdict-box");
+    web_page_open(&p, WEB_EL_P);
     web_pg_verdict_badge(&p, &d->verdict);
-    web_page_raw(&p, "</p>\n<p>");
-    web_page_msg(&p, d->verdict.eligible ? WEB_MSG_AP_VERDICT_OK : WEB_MSG_AP_VERDICT_NO);
-    web_page_raw(&p, "</p>\n");
+    web_page_close(&p, WEB_EL_P);
+    web_page_el_msg(&p, WEB_EL_P,
+                    d->verdict.eligible ? WEB_MSG_AP_VERDICT_OK : WEB_MSG_AP_VERDICT_NO);
     web_pg_verdict_reasons(&p, &d->verdict);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_section_end(&p);
 
     decision_section(c, &p, d, df);
 
     const struct app_application *a = &d->app;
     web_page_section_begin(&p, WEB_MSG_AP_SEC_APPLICANT);
-    web_page_raw(&p, "<dl class=\"facts\">\n");
+    web_page_open_class(&p, WEB_EL_DL, "facts");
     dl_item(&p, WEB_MSG_AP_COL_NAME);
     web_pg_person_name(&p, a);
-    web_page_raw(&p, "</dd>\n");
+    web_page_close(&p, WEB_EL_DD);
     dl_text(&p, WEB_MSG_TCKN, a->tckn_masked);
     dl_item(&p, WEB_MSG_AP_COL_STATE);
     web_pg_state_text(&p, a);
-    web_page_raw(&p, "</dd>\n");
+    web_page_close(&p, WEB_EL_DD);
     dl_text(&p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
     dl_text(&p, WEB_MSG_UNIT, a->unit);
     dl_text(&p, WEB_MSG_JOB_TITLE, a->title);
@@ -260,21 +260,21 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
         web_page_msg(&p, WEB_MSG_METHOD_2);
     else
         web_page_msg(&p, WEB_MSG_AP_NONE);
-    web_page_raw(&p, "</dd>\n");
+    web_page_close(&p, WEB_EL_DD);
     web_pg_time(a->created_at, WEB_PG_DATETIME, buf);
     dl_text(&p, WEB_MSG_AP_CREATED, buf);
     dl_item(&p, WEB_MSG_AP_COL_WAITING);
     web_pg_waiting_text(&p, c->app.now, d->waiting_since);
-    web_page_raw(&p, "</dd>\n");
+    web_page_close(&p, WEB_EL_DD);
     dl_item(&p, WEB_MSG_AP_COL_EXPIRY);
     web_pg_expiry_text(&p, a->cert_not_after);
-    web_page_raw(&p, "</dd>\n");
+    web_page_close(&p, WEB_EL_DD);
     dl_item(&p, WEB_MSG_AP_COL_LATE);
     web_page_msg(&p, a->late ? WEB_MSG_AP_LATE : WEB_MSG_AP_IN_TIME);
-    web_page_raw(&p, "</dd>\n");
+    web_page_close(&p, WEB_EL_DD);
     snprintf(buf, sizeof buf, "%d", d->remote_chain);
     dl_text(&p, WEB_MSG_AP_REMOTE_CHAIN, buf);
-    web_page_raw(&p, "</dl>\n");
+    web_page_close(&p, WEB_EL_DL);
     web_page_section_end(&p);
 
     web_page_section_begin(&p, WEB_MSG_AP_SEC_RECORD);
@@ -283,28 +283,28 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
     } else {
         const struct core_personnel *r = &d->person;
         char date[CORE_DATE_STRLEN + 1];
-        web_page_raw(&p, "<dl class=\"facts\">\n");
+        web_page_open_class(&p, WEB_EL_DL, "facts");
         dl_item(&p, WEB_MSG_AP_DUTY);
         web_page_msg(&p, duty_label(r->duty));
-        web_page_raw(&p, "</dd>\n");
+        web_page_close(&p, WEB_EL_DD);
         app_date_tr(r->assignment_end, date);
         dl_text(&p, WEB_MSG_AP_ASSIGNMENT_END, date);
         dl_item(&p, WEB_MSG_AP_ENTITLED);
         web_page_msg(&p, r->entitled ? WEB_MSG_AP_YES : WEB_MSG_AP_NO);
-        web_page_raw(&p, "</dd>\n");
+        web_page_close(&p, WEB_EL_DD);
         dl_text(&p, WEB_MSG_INSTITUTION_NAME, r->institution_name);
         dl_text(&p, WEB_MSG_PROVINCE, r->province ? app_province_name(r->province) : NULL);
         dl_text(&p, WEB_MSG_DISTRICT, r->district);
-        web_page_raw(&p, "</dl>\n");
+        web_page_close(&p, WEB_EL_DL);
     }
     web_page_section_end(&p);
 
     web_page_section_begin(&p, WEB_MSG_PP_TIMELINE);
     web_pg_para(&p, WEB_MSG_PP_TIMELINE_ZONE);
-    web_page_raw(&p, "<ol class=\"timeline\">\n");
+    web_page_open_class(&p, WEB_EL_OL, "timeline");
     for (size_t i = 0; i < d->ntimeline; i++)
         timeline_row(&p, &d->timeline[i]);
-    web_page_raw(&p, "</ol>\n");
+    web_page_close(&p, WEB_EL_OL);
     web_page_section_end(&p);
 
     web_page_end(&p);

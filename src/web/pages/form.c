@@ -173,7 +173,7 @@ static void form_notices(struct web_page *p, const struct app_view *v)
 {
     for (size_t i = 0; i < v->nnotices; i++) {
         web_page_notice_begin(p, WEB_NOTICE_WARNING);
-        web_page_raw(p, "<p>");
+        web_page_open(p, WEB_EL_P);
         if (!strcmp(v->notices[i], "ineligible_warning")) {
             struct ubuf why = UBUF_INIT(4096);
             for (size_t k = 0; k < v->ninelig; k++)
@@ -185,7 +185,7 @@ static void form_notices(struct web_page *p, const struct app_view *v)
         } else {
             web_page_text(p, app_reason_text(v->notices[i], p->lang));
         }
-        web_page_raw(p, "</p>\n");
+        web_page_close(p, WEB_EL_P);
         web_page_notice_end(p);
     }
 }
@@ -252,9 +252,9 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     for (int i = F_MOBILE; i <= F_NOTIFY; i++)
         web_page_field(&p, &f[i]);
     web_page_section_end(&p);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
     web_page_end(&p);
     return web_pg_reply(c, &p, 200);

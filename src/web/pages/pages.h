@@ -134,6 +134,15 @@ enum web_err web_pg_403(struct web_pg *c, const char *code);
 enum web_err web_pg_404(struct web_pg *c);
 enum web_err web_pg_500(struct web_pg *c);
 
+/* The language of the pages for this request: ?lang=tr|en, else the "lang" cookie, else
+ * Accept-Language (web_req_lang). A ?lang= choice is remembered in the cookie (a response
+ * header added here). */
+enum core_lang web_pg_lang(struct web_req *rq);
+/* Answers with the page (text/html; charset=utf-8) and status, or WEB_E_INTERNAL /
+ * WEB_E_NOMEM when the page failed. Adds Vary: Accept-Language, Cookie. The page stays the
+ * caller's to free. */
+enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned status);
+
 /* The page of this request's language: the page writer started in c->lang. */
 void web_pg_page(const struct web_pg *c, struct web_page *p);
 /* Answers with the page and frees it (web_page_reply). */
@@ -191,10 +200,6 @@ size_t web_pg_summary_items(const struct web_field *f, size_t nf,
                             const struct web_error_item *extra, size_t nextra,
                             struct web_error_item *out, size_t cap);
 
-/* <form method="post" action="ACTION" novalidate> with the CSRF field, for actions made from
- * data (an application's id); closed with web_pg_form_end_dyn. */
-void web_pg_form_begin_dyn(struct web_page *p, const char *action, const char *csrf);
-void web_pg_form_end_dyn(struct web_page *p);
 /* <input type="hidden" name="NAME" value="VALUE">; nothing for a NULL or empty value. */
 void web_pg_hidden(struct web_page *p, const char *name, const char *value);
 /* Writes a picture (a chart, a QR code) made by a writer that returned r: a failure fails the

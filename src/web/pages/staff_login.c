@@ -8,6 +8,7 @@
 
 #include "app/staff_auth.h"
 #include "app/text.h"
+#include "web/html/svg.h"
 #include "web/http/csrf.h"
 #include "web/pages/pages.h"
 
@@ -67,32 +68,36 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
         web_page_notice_begin(&p, WEB_NOTICE_INFO);
         web_pg_para(&p, WEB_MSG_AP_ENROL_LEAD);
         web_page_notice_end(&p);
-        web_page_raw(&p, "<figure class=\"totp-qr\">\n");
+        web_page_open_class(&p, WEB_EL_FIGURE, "totp-qr");
         web_pg_svg_result(
-            &p, app_qr_svg(&p.b, enrol->totp_uri, 240, web_msg(WEB_MSG_AP_ENROL_QR, c->lang)));
-        web_page_raw(&p, "\n<figcaption>");
-        web_page_msg(&p, WEB_MSG_AP_ENROL_QR);
-        web_page_raw(&p, "</figcaption>\n</figure>\n<p>");
+            &p, web_svg_qr(&p.h, enrol->totp_uri, 240, web_msg(WEB_MSG_AP_ENROL_QR, c->lang)));
+        web_page_el_msg(&p, WEB_EL_FIGCAPTION, WEB_MSG_AP_ENROL_QR);
+        web_page_close(&p, WEB_EL_FIGURE);
+        web_page_open(&p, WEB_EL_P);
         web_page_msg(&p, WEB_MSG_AP_ENROL_SECRET);
-        web_page_raw(&p, ": <code class=\"totp-secret\" translate=\"no\">");
+        web_page_text(&p, ": ");
+        web_page_open_class(&p, WEB_EL_CODE, "totp-secret");
+        web_page_attr(&p, "translate", "no");
         web_page_text(&p, grouped);
-        web_page_raw(&p, "</code></p>\n<p class=\"hint\">");
+        web_page_close(&p, WEB_EL_CODE);
+        web_page_close(&p, WEB_EL_P);
+        web_page_open_class(&p, WEB_EL_P, "hint");
         web_page_msg(&p, WEB_MSG_AP_ENROL_SECRET_HINT);
-        web_page_raw(&p, "</p>\n");
+        web_page_close(&p, WEB_EL_P);
     } else {
         web_pg_para(&p, WEB_MSG_AP_LOGIN_LEAD);
     }
     web_page_form_begin(&p, "/yonetim/giris", csrf);
     for (int i = 0; i < L_COUNT; i++)
         web_page_field(&p, &f[i]);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
     web_page_end(&p);
     /* the enrolment's secret must not stay in any cache */
     if (enrol && web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
-        p.failed = true;
+        web_page_fail(&p);
     return web_pg_reply(c, &p, status);
 }
 
