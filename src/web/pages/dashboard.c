@@ -69,7 +69,6 @@ static void province_chooser(struct web_page *p, const char *action, int provinc
     web_page_attr(p, "class", "province-form");
     web_page_flag(p, "novalidate");
     web_page_attr(p, "action", action);
-    (void)0;
     web_pg_hidden(p, "gun", days);
     web_page_field(p, &f);
     web_page_open_class(p, WEB_EL_DIV, "buttons");
@@ -181,7 +180,6 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
         web_page_open(&p, WEB_EL_A);
         expiring_href(href, sizeof href, "/yonetim/bitecekler?gun=", spans[i], province);
         web_page_attr(&p, "href", href);
-        (void)0;
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_LIST, args, 1);
         web_page_close(&p, WEB_EL_A);
         web_page_text(&p, " ");
@@ -189,7 +187,6 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
         web_page_flag(&p, "download");
         expiring_href(href, sizeof href, "/api/v1/admin/expiring.csv?days=", spans[i], province);
         web_page_attr(&p, "href", href);
-        (void)0;
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
         web_page_close(&p, WEB_EL_A);
         web_page_close(&p, WEB_EL_LI);
@@ -303,7 +300,6 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     web_page_open(&p, WEB_EL_A);
     web_page_flag(&p, "download");
     web_page_attr(&p, "href", csv);
-    (void)0;
     web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
     web_page_close(&p, WEB_EL_A);
     web_page_close(&p, WEB_EL_P);

@@ -88,7 +88,6 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     web_page_open(&p, WEB_EL_A);
     snprintf(url, sizeof url, "/api/v1/captcha/%s.wav", cap.id);
     web_page_attr(&p, "href", url);
-    (void)0;
     web_page_msg(&p, WEB_MSG_PP_CAPTCHA_AUDIO_LINK);
     web_page_close(&p, WEB_EL_A);
     web_page_close(&p, WEB_EL_P);
@@ -97,7 +96,6 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     web_page_attr(&p, "type", "hidden");
     web_page_attr(&p, "name", "captcha_id");
     web_page_attr(&p, "value", cap.id);
-    (void)0;
     web_page_field(&p, &f[L_CAPTCHA]);
     web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);

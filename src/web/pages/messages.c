@@ -58,7 +58,6 @@ static int message_row(void *ctx, const struct app_message_problem *m)
         } else
             web_page_open(p, WEB_EL_TD);
         web_page_attr_msg(p, "data-label", cols[i]);
-        (void)0;
         if (cols[i] == WEB_MSG_AP_COL_MSG_ACTION)
             message_actions(e, m);
         else if (cells[i])

@@ -270,7 +270,6 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
     web_page_open(&p, WEB_EL_P);
     web_page_open(&p, WEB_EL_A);
     web_page_attr(&p, "href", href);
-    (void)0;
     web_page_msg(&p, link);
     web_page_close(&p, WEB_EL_A);
     web_page_close(&p, WEB_EL_P);
@@ -480,7 +479,6 @@ void web_pg_hidden(struct web_page *p, const char *name, const char *value)
     web_page_attr(p, "type", "hidden");
     web_page_attr(p, "name", name);
     web_page_attr(p, "value", value);
-    (void)0;
 }
 
 void web_pg_svg_result(struct web_page *p, int r)
@@ -571,7 +569,6 @@ static void nav_item(struct web_page *p, const char *href, enum web_msg label, b
     web_page_attr(p, "href", href);
     if (current)
         web_page_attr(p, "aria-current", "page");
-    (void)0;
     web_page_msg(p, label);
     web_page_close(p, WEB_EL_A);
     web_page_close(p, WEB_EL_LI);
@@ -622,7 +619,6 @@ void web_pg_td_begin(struct web_page *p, enum web_msg col)
 {
     web_page_open(p, WEB_EL_TD);
     web_page_attr_msg(p, "data-label", col);
-    (void)0;
 }
 
 void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v)
@@ -647,7 +643,6 @@ void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v)
     for (size_t i = 0; i < n; i++) {
         web_page_open(p, WEB_EL_LI);
         web_page_attr(p, "data-reason", r[i].code);
-        (void)0;
         web_page_text(p, r[i].text);
         web_page_close(p, WEB_EL_LI);
     }

@@ -203,7 +203,6 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_NUMBER);
         web_page_open(p, WEB_EL_A);
         web_page_attr(p, "href", href);
-        (void)0;
         web_page_text(p, r->app.number);
         web_page_close(p, WEB_EL_A);
         web_page_close(p, WEB_EL_TH);
@@ -245,7 +244,6 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_close(p, WEB_EL_TD);
         web_page_open_class(p, WEB_EL_TD, "verdict-cell");
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
-        (void)0;
         web_pg_verdict_badge(p, &r->verdict);
         web_pg_verdict_reasons(p, &r->verdict);
         web_page_close(p, WEB_EL_TD);
@@ -287,7 +285,6 @@ static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, 
         return;
     web_page_open_class(p, WEB_EL_NAV, "pager");
     web_page_attr_msg(p, "aria-label", WEB_MSG_AP_QUEUE_CAPTION);
-    (void)0;
     if (prev) {
         ubuf_reset(&href);
         int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
@@ -298,7 +295,6 @@ static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, 
         web_page_open(p, WEB_EL_A);
         web_page_attr(p, "rel", "prev");
         web_page_attr(p, "href", ubuf_str(&href));
-        (void)0;
         web_page_msg(p, WEB_MSG_AP_PREV_PAGE);
         web_page_close(p, WEB_EL_A);
     }
@@ -311,7 +307,6 @@ static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, 
         web_page_open(p, WEB_EL_A);
         web_page_attr(p, "rel", "next");
         web_page_attr(p, "href", ubuf_str(&href));
-        (void)0;
         web_page_msg(p, WEB_MSG_AP_NEXT_PAGE);
         web_page_close(p, WEB_EL_A);
     }
@@ -400,7 +395,6 @@ enum web_err web_h_staff_queue(struct web_req *rq)
         web_page_open(&p, WEB_EL_A);
         web_page_flag(&p, "download");
         web_page_attr(&p, "href", ubuf_str(&csv));
-        (void)0;
         web_page_msg(&p, WEB_MSG_AP_CSV_QUEUE);
         web_page_close(&p, WEB_EL_A);
         web_page_close(&p, WEB_EL_P);
@@ -412,7 +406,6 @@ enum web_err web_h_staff_queue(struct web_req *rq)
             web_page_attr(&p, "type", "hidden");
             web_page_attr(&p, "name", "state");
             web_page_attr(&p, "value", q.values[FL_STATE]);
-            (void)0;
             for (int k = FL_STATE + 1; k < FL_N; k++)
                 web_pg_hidden(&p, filter_names[k], q.values[k]);
             web_page_open_class(&p, WEB_EL_DIV, "buttons");

@@ -44,7 +44,6 @@ static void link_on(struct web_page *p, const char *path, enum web_msg label)
     web_page_open(p, WEB_EL_P);
     web_page_open_class(p, WEB_EL_A, "button-link");
     web_page_attr(p, "href", path);
-    (void)0;
     web_page_msg(p, label);
     web_page_close(p, WEB_EL_A);
     web_page_close(p, WEB_EL_P);
@@ -133,7 +132,6 @@ enum web_err web_h_page_status(struct web_req *rq)
         web_page_open(&p, WEB_EL_LI);
         web_page_open(&p, WEB_EL_TIME);
         web_page_attr(&p, "datetime", iso);
-        (void)0;
         web_page_text(&p, when);
         web_page_close(&p, WEB_EL_TIME);
         web_page_text(&p, " ");
