@@ -3,13 +3,17 @@
 #   make test   install what is missing, build (also with ASan+UBSan), run every test suite
 # Underneath: CMake builds build/ (RelWithDebInfo) and build-asan/ (sanitizers), ctest runs
 # the tests in build-asan/ beside a throwaway PostgreSQL server (scripts/with-postgres.sh).
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the release build, installed (cmake/install.cmake)
+#   make deb                                       the Debian packages (scripts/build-deb.sh)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?=
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 
-.PHONY: all deps build asan test run demo bench format lint clean
+.PHONY: all deps build asan test run demo bench format lint clean install deb
 
 all: build
 
@@ -43,6 +47,14 @@ bench: build
 
 lint:
 	@scripts/lint.sh
+
+# The prefix is given at install time, so the build is not redone for another one; DESTDIR
+# stages the tree elsewhere (the installed binary still finds its files: cmake/install.cmake).
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+deb: deps
+	@scripts/build-deb.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,10 +1,11 @@
-/* eimza — `eimza serve [--config FILE] [--listen HOST:PORT] [--db URL] [--trust-dir DIR]
+/* eimza — `eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR]
  * [--dev]`: the web server (web/http/server.h does the serving).
  *
- * Settings come from the defaults, then the --config file, then the command-line options,
- * each overriding the one before; every value goes through web/http/config.c's table, so a bad
- * one is refused the same way wherever it comes from. Checks that need nothing running come
- * first (usage errors exit 1): the settings, the trust directory, the listen address (which
+ * Settings come from the defaults, then the --config files in order (cli_config.h), then the
+ * command-line options, each overriding the one before; every value goes through
+ * web/http/config.c's table, so a bad one is refused the same way wherever it comes from. Checks
+ * that need nothing running come first (usage errors exit 1): the settings, the trust
+ * directory, the static files (an installed eimza finds its own), the listen address (which
  * --dev restricts to loopback). Then the database, whose schema must be current (exit 2
  * otherwise), then the server. One line on stdout tells scripts it is ready. SIGTERM or
  * SIGINT stops it gracefully: no new connections, requests in flight finish (up to
@@ -26,6 +27,7 @@
  * half-way never sends a message twice once the gateway may have accepted it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -38,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_config.h" /* several --config files, the installed data folder */
 #include "cli/cmd_notify.h" /* notifications: the scan and the e-mail sender */
 #include "notify/smtp.h"    /* notifications: the hand-over mark */
 #include "crypto/cms_verify.h"
@@ -51,14 +54,16 @@
 #include "web/html/escape.h"
 #include "web/http/config.h"
 #include "web/http/server.h"
+#include "web/http/static.h"
 #include "web/routes.h"
 
 static void serve_usage(FILE *f)
 {
-    fprintf(f, "usage: eimza serve [--config FILE] [--listen HOST:PORT] [--db URL] "
+    fprintf(f, "usage: eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] "
                "[--trust-dir DIR] [--dev]\n"
                "\n"
-               "Command-line options override the --config file, which overrides the defaults.\n"
+               "Command-line options override the --config files (each over the one before),\n"
+               "which override the defaults.\n"
                "The file holds 'key = value' lines ('#' starts a comment line); its keys:\n");
     web_config_print_help(f);
 }
@@ -87,8 +92,11 @@ static int serve_verifier(const struct web_config *cfg, struct crypto_verifier *
     const char *policies[16];
     size_t npol = 0;
     *out = NULL;
+    char installed[PATH_MAX];
     if (!dir && stat("trust", &st) == 0 && S_ISDIR(st.st_mode))
         dir = "trust";
+    if (!dir && cli_datadir("trust", installed, sizeof installed) == 0)
+        dir = installed; /* an installed eimza's shipped roots */
     if (!dir) {
         ulog(ULOG_WARN, "serve.trust",
              "no trust directory: e-signatures cannot be checked (set trust_dir)");
@@ -150,6 +158,30 @@ static int serve_audit_config(struct store *st, const struct web_config *cfg, co
 out:
     ubuf_free(&b);
     return rc;
+}
+
+/* The pages' static files (web/http/static.h) from the static_dir setting. Left at its default
+ * ("static": the source tree's, where make run and the tests start the server), an installed
+ * eimza started elsewhere takes its own (cli_datadir); with neither, the pages go without
+ * their CSS and scripts, with a warning. A folder that cannot be read is a usage error. */
+static int serve_static(const struct web_config *cfg)
+{
+    char installed[PATH_MAX], err[1200];
+    struct stat st;
+    const char *dir = cfg->static_dir;
+    if (!strcmp(dir, "static") && stat(dir, &st) != 0) {
+        if (cli_datadir("static", installed, sizeof installed) != 0) {
+            ulog(ULOG_WARN, "serve.static", "detail=\"no static/ here and none installed\"");
+            return 0;
+        }
+        dir = installed;
+    }
+    if (web_static_configure(dir, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return -1;
+    }
+    ulog(ULOG_DEBUG, "serve.static", "dir=%s", dir);
+    return 0;
 }
 
 static int serve_check_dir(const char *dir)
@@ -402,7 +434,8 @@ static void serve_outbox_stop(struct serve_outbox *o)
 
 /* What one run of `eimza serve` holds, made step by step and let go in reverse. */
 struct serve_run {
-    const char *config; /* --config FILE, or NULL */
+    struct cli_configs configs; /* the --config files, in order */
+    char config_names[1024];    /* their names, for the audit log */
     const char *listen_addr, *db, *trust;
     bool dev;
     struct web_config cfg;
@@ -424,9 +457,10 @@ static int serve_args(struct serve_run *r, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         bool missing = false;
         const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
-            r->config = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing)))
+        if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+            if (cli_configs_add(&r->configs, v) < 0)
+                return CLI_USAGE;
+        } else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing)))
             r->listen_addr = v;
         else if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
             r->db = v;
@@ -449,18 +483,18 @@ static int serve_args(struct serve_run *r, int argc, char **argv)
     return -1;
 }
 
-/* The settings: the defaults, then the --config file, then the options, each over the one
- * before; then the log level and the trust directory. -1 to go on, else the exit status. */
+/* The settings: the defaults, then the --config files, then the options, each over the one
+ * before; then the log level, the trust directory and the static files. -1 to go on, else the
+ * exit status. */
 static int serve_settings(struct serve_run *r)
 {
     if (web_config_defaults(&r->cfg) < 0) {
         cli_error("serve: the built-in defaults are invalid (a bug)");
         return CLI_FAIL;
     }
-    if (r->config && web_config_load_file(&r->cfg, r->config, r->err, sizeof r->err) < 0) {
-        cli_error("%s", r->err);
+    if (cli_configs_load(&r->configs, &r->cfg) < 0)
         return CLI_USAGE;
-    }
+    cli_configs_names(&r->configs, r->config_names, sizeof r->config_names);
     const struct {
         const char *opt, *key, *value;
     } overrides[] = {{"--listen", "listen", r->listen_addr},
@@ -476,6 +510,8 @@ static int serve_settings(struct serve_run *r)
     }
     ulog_set_level((enum ulog_level)r->cfg.log_level);
     if (r->cfg.trust_dir[0] && serve_check_dir(r->cfg.trust_dir) < 0)
+        return CLI_USAGE;
+    if (serve_static(&r->cfg) < 0)
         return CLI_USAGE;
     return -1;
 }
@@ -533,7 +569,7 @@ static int serve_database(struct serve_run *r)
         cli_error("cannot read the schema version: %s", store_last_error(r->st));
         return CLI_FAIL;
     }
-    if (serve_audit_config(r->st, &r->cfg, r->config) < 0)
+    if (serve_audit_config(r->st, &r->cfg, r->configs.n ? r->config_names : NULL) < 0)
         return CLI_FAIL;
     return -1;
 }
