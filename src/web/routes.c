@@ -2,7 +2,6 @@
  * come before parameterised ones that could match the same path. */
 #include "web/routes.h"
 
-#include "web/api/admin.h"
 #include "web/api/api.h"
 #include "web/http/ops.h"
 #include "web/http/static.h"

@@ -1,111 +1,28 @@
-/* eimza — the staff JSON API under /api/v1/admin (docs/openapi.yaml; the contract is
+/* eimza — the staff JSON API under /api/v1/admin (web/api/; docs/openapi.yaml, the contract is
  * docs/INTERFACES.md, "Staff"): the staff login and logout, the approvers' queue with the
  * eligibility verdicts, decisions, bulk approval, the signed paper of the wet path, the
- * dashboard's figures, the CSV exports and the ready rejection texts; and the staff session
- * helpers the staff pages share (h_admin.h). Thin: decode, call app/admin.h or
- * app/staff_auth.h, render. Every error goes through web_reply_app_error, except the two
- * whose answers carry more than it can say (the TOTP enrolment and not_eligible's reasons),
- * which are built here in the same shape with extra members.
+ * dashboard's figures, the CSV exports and the ready rejection texts. Thin: make the context,
+ * let the staff member in, decode, call app/admin.h or app/staff_auth.h, render. Every error goes
+ * through web_reply_app_error, except the two whose answers carry more than it can say (the TOTP
+ * enrolment and not_eligible's reasons), which are built here in the same shape with extra members.
  */
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "core/appstate.h"
-#include "core/eligibility.h"
-#include "core/tckn.h"
-#include "core/validate.h"
-#include "store/store.h"
-#include "util/log.h"
-#include "web/http/config.h"
-#include "web/api/admin.h"
+#include "app/admin.h"
+#include "app/staff_auth.h"
+#include "app/text.h"
 #include "web/api/api.h"
 #include "web/api/json.h"
+#include "web/html/svg.h"
+#include "web/http/context.h"
 
 #define CSV_MAX (32u << 20) /* bytes of one export */
-
-/* ---- settings and sessions ----------------------------------------------------------------- */
-
-static struct app_staff_cfg staff_cfg;
-static pthread_once_t staff_cfg_once = PTHREAD_ONCE_INIT;
-static bool staff_cfg_set; /* by web_staff_configure, before any thread exists */
-
-/* The defaults, for a process that never configured them (unit tests). Making them costs an
- * Argon2id hash (the dummy hash), so a configured server skips it. */
-static void staff_cfg_init(void)
-{
-    if (!staff_cfg_set && app_staff_cfg_default(&staff_cfg) < 0)
-        ulog(ULOG_ERROR, "staff.cfg", "detail=\"libsodium could not make the staff settings\"");
-}
-
-int web_staff_configure(const struct web_config *c, char *err, size_t errlen)
-{
-    struct app_staff_cfg sc;
-    if (app_staff_cfg_default(&sc) < 0) {
-        snprintf(err, errlen, "staff settings: libsodium could not hash (out of memory?)");
-        return -1;
-    }
-    sc.dev = c->dev;
-    const char *why = app_staff_cfg_check(&sc);
-    if (why) {
-        snprintf(err, errlen, "staff settings: %s", core_reason_message(why, CORE_LANG_EN));
-        return -1;
-    }
-    staff_cfg = sc;
-    staff_cfg_set = true;
-    pthread_once(&staff_cfg_once, staff_cfg_init);
-    return 0;
-}
-
-const struct app_staff_cfg *web_staff_cfg(void)
-{
-    pthread_once(&staff_cfg_once, staff_cfg_init);
-    return &staff_cfg;
-}
-
-const char *web_staff_token(const struct web_req *rq, bool *by_cookie)
-{
-    const char *h = web_req_header(rq, "Authorization");
-    const char *token = NULL;
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        for (h += 7; *h == ' '; h++)
-            ;
-        token = *h ? h : NULL;
-    }
-    bool cookie = false;
-    if (!token) {
-        token = web_req_cookie(rq, WEB_STAFF_COOKIE);
-        cookie = token != NULL;
-    }
-    if (by_cookie)
-        *by_cookie = cookie;
-    return token;
-}
-
-enum app_status web_staff_auth(struct web_req *rq, const char *form_csrf, struct store_session *ss,
-                               struct app_staff *staff, struct app_err *err)
-{
-    struct store_user u;
-    bool by_cookie;
-    const char *token = web_staff_token(rq, &by_cookie);
-    enum app_status st = app_staff_session_auth(web_req_store(rq), web_staff_cfg(), token,
-                                                web_portal_now(rq), ss, &u, err);
-    if (st != APP_OK)
-        return st;
-    if (staff)
-        app_staff_from_user(&u, staff);
-    return web_csrf_check(rq, by_cookie, ss, form_csrf, err);
-}
-
-int web_staff_set_cookie(struct web_req *rq, const char *token, int max_age)
-{
-    return web_session_cookie(rq, WEB_STAFF_COOKIE, token, max_age);
-}
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
@@ -210,14 +127,22 @@ static void read_filter(struct web_req *rq, json_t *doc, struct app_queue_filter
 #undef J
 }
 
-/* The session and who it is; returns from the handler with the error when there is none. */
-#define NEED_STAFF(rq, form_csrf, ss, who, err)                                                    \
-    do {                                                                                           \
-        if (!web_req_store(rq))                                                                    \
-            return WEB_E_DB_UNAVAILABLE;                                                           \
-        if (web_staff_auth((rq), (form_csrf), (ss), (who), (err)) != APP_OK)                       \
-            return web_reply_app_error((rq), (err));                                               \
-    } while (0)
+/* The context of a staff route, with the staff member let in; false with the answer in *rc
+ * (503 without the database, the refusal otherwise). */
+static bool staff(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
+{
+    struct app_err err;
+    web_ctx(rq, APP_ACTOR_STAFF, web_req_lang(rq), c);
+    if (!c->db) {
+        *rc = WEB_E_DB_UNAVAILABLE;
+        return false;
+    }
+    if (app_authenticate(c, APP_ACTOR_STAFF, &err) != APP_OK) {
+        *rc = web_reply_app_error(rq, &err);
+        return false;
+    }
+    return true;
+}
 
 /* The {id} of the path: a positive whole number, else 404 (no such application). */
 static bool path_id(struct web_req *rq, int64_t *id)
@@ -244,7 +169,7 @@ static enum web_err reply_error_with(struct web_req *rq, const struct app_err *e
 {
     enum core_lang lang = web_req_lang(rq);
     json_t *inner =
-        json_pack("{s:s, s:s}", "code", e->code, "message", core_reason_message(e->code, lang));
+        json_pack("{s:s, s:s}", "code", e->code, "message", app_reason_text(e->code, lang));
     json_t *o = inner && extra ? json_pack("{s:O}", "error", inner) : NULL;
     enum web_err rc = WEB_E_NOMEM;
     if (o && json_object_update(json_object_get(o, "error"), extra) == 0)
@@ -261,8 +186,10 @@ static enum web_err reply_enrolment(struct web_req *rq, const struct app_err *er
                                     const struct app_staff_login_out *out)
 {
     struct ubuf svg = UBUF_INIT(1 << 20);
+    struct web_html h;
     enum web_err rc = WEB_E_NOMEM;
-    if (app_qr_svg(&svg, out->totp_uri, 240, "İki aşamalı doğrulama karekodu") == 0) {
+    web_html_init(&h, &svg);
+    if (web_svg_qr(&h, out->totp_uri, 240, "İki aşamalı doğrulama karekodu") == 0) {
         json_t *extra = json_pack("{s:s, s:s, s:s}", "totp_secret", out->totp_secret, "totp_uri",
                                   out->totp_uri, "qr_svg", ubuf_str(&svg));
         /* what the person scans must never be kept by a cache on the way */
@@ -277,12 +204,13 @@ static enum web_err reply_enrolment(struct web_req *rq, const struct app_err *er
 
 enum web_err web_h_admin_login(struct web_req *rq)
 {
-    struct store *s = web_req_store(rq);
+    struct app_ctx c;
     struct app_staff_login_out out;
     struct app_err err;
     json_t *doc = NULL;
     char exp[24];
-    if (!s)
+    web_ctx(rq, APP_ACTOR_NONE, web_req_lang(rq), &c);
+    if (!c.db)
         return WEB_E_DB_UNAVAILABLE;
     enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
@@ -297,7 +225,7 @@ enum web_err web_h_admin_login(struct web_req *rq)
         rc = web_reply_invalid(rq, &err);
         goto out;
     }
-    if (app_staff_login(s, web_staff_cfg(), &lr, web_portal_now(rq), &out, &err) != APP_OK) {
+    if (app_staff_login(&c, &lr, &out, &err) != APP_OK) {
         if (err.code && !strcmp(err.code, "totp_enrolment_required") && out.totp_uri[0])
             rc = reply_enrolment(rq, &err, &out);
         else
@@ -309,7 +237,7 @@ enum web_err web_h_admin_login(struct web_req *rq)
         "{s:s, s:s, s:s, s:o, s:s}", "token", out.token, "csrf_token", out.csrf, "role", out.role,
         "province", out.province ? json_integer(out.province) : json_null(), "expires_at", exp);
     rc = WEB_E_NOMEM;
-    if (o && web_staff_set_cookie(rq, out.token, web_staff_cfg()->session_lifetime) == 0)
+    if (o && web_session_cookie(rq, APP_ACTOR_STAFF, out.token, c.set->staff.session_lifetime) == 0)
         rc = web_reply_json(rq, 200, o);
     json_decref(o);
 out:
@@ -320,12 +248,14 @@ out:
 
 enum web_err web_h_admin_logout(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
-    NEED_STAFF(rq, NULL, &ss, NULL, &err);
-    if (app_logout(web_req_store(rq), web_staff_token(rq, NULL), &err) != APP_OK)
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    if (app_logout(&c, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
-    if (web_staff_set_cookie(rq, NULL, 0) < 0)
+    if (web_session_cookie(rq, APP_ACTOR_STAFF, NULL, 0) < 0)
         return WEB_E_NOMEM;
     return web_reply_static(rq, 200, "application/json", "{\"ok\":true}", 11);
 }
@@ -334,12 +264,11 @@ enum web_err web_h_admin_logout(struct web_req *rq)
 
 static json_t *reasons_array(unsigned reasons, bool texts, enum core_lang lang)
 {
+    struct app_reason_item r[32];
+    size_t n = app_verdict_reasons(reasons, lang, r, sizeof r / sizeof r[0]);
     json_t *a = json_array();
-    size_t pos = 0;
-    unsigned bit;
-    while (a && core_verdict_next(reasons, &pos, &bit)) {
-        const char *v = texts ? core_verdict_approver_text(bit, lang) : core_verdict_code(bit);
-        if (json_array_append_new(a, json_string(v)) != 0) {
+    for (size_t i = 0; a && i < n; i++) {
+        if (json_array_append_new(a, json_string(texts ? r[i].text : r[i].code)) != 0) {
             json_decref(a);
             return NULL;
         }
@@ -349,21 +278,18 @@ static json_t *reasons_array(unsigned reasons, bool texts, enum core_lang lang)
 
 static json_t *item_json(const struct app_queue_item *it, enum core_lang lang)
 {
-    const struct store_application *a = it->app;
-    char masked[CORE_TCKN_LEN + 1], since[24], cert[CORE_DATE_STRLEN + 1];
-    enum core_app_state st;
-    core_tckn_mask(a->tckn, masked);
+    const struct app_application *a = it->app;
+    char since[24], cert[CORE_DATE_STRLEN + 1];
     web_iso8601(it->waiting_since, since);
-    if (a->cert_not_after)
-        core_date_format(core_date_from_unix(a->cert_not_after), cert);
+    app_unix_date_iso(a->cert_not_after, cert);
     json_t *o = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s?, s:o, s:b, s:b, s:o*, s:o*, s:o, "
         "s:s, s:b, s:i}",
         "id", (json_int_t)a->id, "number", a->number, "state", a->state, "state_label",
-        core_app_state_parse(a->state, &st) == 0 ? core_app_state_label(st, lang) : a->state,
-        "tckn", masked, "first_name", a->first_name, "last_name", a->last_name, "institution_name",
+        a->st < CORE_APP__STATE_COUNT ? app_state_label(a->st, lang) : a->state, "tckn",
+        a->tckn_masked, "first_name", a->first_name, "last_name", a->last_name, "institution_name",
         a->institution_name, "district", it->person ? it->person->district : a->district,
-        "province", it->province, "province_name", core_province_name(it->province), "method",
+        "province", it->province, "province_name", app_province_name(it->province), "method",
         a->method[0] ? json_string(a->method) : json_null(), "late", (int)a->late, "eligible",
         (int)it->verdict.eligible, "reasons", reasons_array(it->verdict.reasons, false, lang),
         "reason_texts", reasons_array(it->verdict.reasons, true, lang), "certificate_expires",
@@ -390,29 +316,28 @@ static int list_item(void *ctx, const struct app_queue_item *it)
 
 enum web_err web_h_admin_list(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     struct app_queue_filter f;
     long total = 0;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     app_err_clear(&err);
     read_filter(rq, NULL, &f, &err);
     if (err.nfields)
         return web_reply_invalid(rq, &err);
-    struct list_ctx c = {json_array(), web_req_lang(rq), false};
-    if (!c.arr)
+    struct list_ctx l = {json_array(), c.lang, false};
+    if (!l.arr)
         return WEB_E_NOMEM;
-    enum web_err rc;
-    if (app_admin_list(web_req_store(rq), web_portal_cfg(), &who, &f, web_portal_now(rq), list_item,
-                       &c, &total, &err) != APP_OK)
+    if (app_admin_list(&c, &f, list_item, &l, &total, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
-    else if (c.bad)
+    else if (l.bad)
         rc = WEB_E_NOMEM;
     else
         rc = reply_json(rq,
-                        json_pack("{s:I, s:O}", "total", (json_int_t)total, "applications", c.arr));
-    json_decref(c.arr);
+                        json_pack("{s:I, s:O}", "total", (json_int_t)total, "applications", l.arr));
+    json_decref(l.arr);
     return rc;
 }
 
@@ -421,12 +346,12 @@ enum web_err web_h_admin_list(struct web_req *rq)
 static int get_item(void *ctx, const struct app_queue_item *it)
 {
     struct list_ctx *c = ctx;
-    const struct store_application *a = it->app;
+    const struct app_application *a = it->app;
     const struct core_personnel *p = it->person;
     char masked_phone[CORE_PHONE_LEN + 1], end[CORE_DATE_STRLEN + 1];
     json_t *o = item_json(it, c->lang);
     int bad = !o;
-    core_phone_mask(a->mobile_phone, masked_phone);
+    app_phone_mask(a->mobile_phone, masked_phone);
     if (o)
         bad |= json_object_update_new(
             o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "unit", a->unit,
@@ -436,10 +361,10 @@ static int get_item(void *ctx, const struct app_queue_item *it)
                          "updated_at", iso_or_null(a->updated_at)));
     json_t *pj = json_null();
     if (p) {
-        core_date_format(p->assignment_end, end);
+        app_date_iso(p->assignment_end, end);
         pj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:b}", "province", p->province, "district",
                        p->district, "institution_name", p->institution_name, "duty",
-                       core_duty_code(p->duty), "title", p->title, "assignment_end",
+                       app_duty_code(p->duty), "title", p->title, "assignment_end",
                        end[0] ? json_string(end) : json_null(), "entitled", (int)p->entitled);
     }
     if (o)
@@ -465,20 +390,20 @@ static int get_item(void *ctx, const struct app_queue_item *it)
 
 enum web_err web_h_admin_get(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     int64_t id;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     if (!path_id(rq, &id))
         return reply_not_found(rq);
-    struct list_ctx c = {NULL, web_req_lang(rq), false};
-    if (app_admin_get(web_req_store(rq), web_portal_cfg(), &who, id, web_portal_now(rq), get_item,
-                      &c, &err) != APP_OK)
+    struct list_ctx l = {NULL, c.lang, false};
+    if (app_admin_get(&c, id, get_item, &l, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
-    if (c.bad || !c.arr)
+    if (l.bad || !l.arr)
         return WEB_E_NOMEM;
-    return reply_json(rq, c.arr);
+    return reply_json(rq, l.arr);
 }
 
 /* ---- decisions ----------------------------------------------------------------------------- */
@@ -489,7 +414,7 @@ static enum web_err reply_not_eligible(struct web_req *rq, const struct app_err 
     unsigned bits = 0;
     for (size_t i = 0; i < err->nfields; i++)
         if (!strcmp(err->fields[i].field, "reasons"))
-            bits |= core_verdict_parse(err->fields[i].code);
+            bits |= app_verdict_parse(err->fields[i].code);
     enum core_lang lang = web_req_lang(rq);
     json_t *extra = json_pack("{s:o*, s:o*}", "reasons", reasons_array(bits, false, lang),
                               "reason_texts", reasons_array(bits, true, lang));
@@ -498,16 +423,17 @@ static enum web_err reply_not_eligible(struct web_req *rq, const struct app_err 
 
 enum web_err web_h_admin_decision(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
-    struct store_application a;
+    struct app_application a;
     json_t *doc = NULL;
     int64_t id;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     if (!path_id(rq, &id))
         return reply_not_found(rq);
-    enum web_err rc = web_json_body(rq, false, &doc);
+    rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
@@ -515,8 +441,7 @@ enum web_err web_h_admin_decision(struct web_req *rq)
     const char *reason = web_json_member(doc, "reason", &err);
     if (err.nfields)
         rc = web_reply_invalid(rq, &err);
-    else if (app_admin_decide(web_req_store(rq), web_portal_cfg(), &who, id, decision, reason,
-                              web_portal_now(rq), &a, &err) != APP_OK)
+    else if (app_admin_decide(&c, id, decision, reason, &a, &err) != APP_OK)
         rc = err.code && !strcmp(err.code, "not_eligible") ? reply_not_eligible(rq, &err)
                                                            : web_reply_app_error(rq, &err);
     else
@@ -528,22 +453,22 @@ enum web_err web_h_admin_decision(struct web_req *rq)
 
 enum web_err web_h_admin_bulk_approve(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     struct app_queue_filter f;
     long approved = 0, skipped = 0;
     json_t *doc = NULL;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
-    enum web_err rc = web_json_body(rq, true, &doc);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    rc = web_json_body(rq, true, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
     read_filter(rq, doc, &f, &err);
     if (err.nfields)
         rc = web_reply_invalid(rq, &err);
-    else if (app_admin_bulk_approve(web_req_store(rq), web_portal_cfg(), &who, &f,
-                                    web_portal_now(rq), &approved, &skipped, &err) != APP_OK)
+    else if (app_admin_bulk_approve(&c, &f, &approved, &skipped, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else
         rc = reply_json(rq, json_pack("{s:I, s:I}", "approved", (json_int_t)approved, "skipped",
@@ -554,16 +479,16 @@ enum web_err web_h_admin_bulk_approve(struct web_req *rq)
 
 enum web_err web_h_admin_paper_received(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
-    struct store_application a;
+    struct app_application a;
     int64_t id;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     if (!path_id(rq, &id))
         return reply_not_found(rq);
-    if (app_admin_paper_received(web_req_store(rq), &who, id, web_portal_now(rq), &a, &err) !=
-        APP_OK)
+    if (app_admin_paper_received(&c, id, &a, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     return reply_json(rq, json_pack("{s:s, s:s, s:I}", "state", a.state, "number", a.number, "id",
                                     (json_int_t)a.id));
@@ -587,22 +512,22 @@ static int clamp_int(long v)
 
 enum web_err web_h_admin_dashboard(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     struct app_dashboard d;
     long province = 0;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     app_err_clear(&err);
     if (!query_long(rq, "province", &province, &err))
         return web_reply_invalid(rq, &err);
-    if (app_admin_dashboard(web_req_store(rq), &who, clamp_int(province), web_portal_now(rq), &d,
-                            &err) != APP_OK)
+    if (app_admin_dashboard(&c, clamp_int(province), &d, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     json_t *states = json_object(), *waiting = json_array();
     int bad = !states || !waiting;
     for (int i = 0; !bad && i < CORE_APP__STATE_COUNT; i++)
-        bad |= json_object_set_new(states, core_app_state_code((enum core_app_state)i),
+        bad |= json_object_set_new(states, app_state_code((enum core_app_state)i),
                                    json_integer(d.by_state[i]));
     for (int i = 0; !bad && i < APP_WAIT_BUCKETS; i++)
         bad |= json_array_append_new(waiting, json_integer(d.waiting[i]));
@@ -628,24 +553,22 @@ static enum web_err reply_csv(struct web_req *rq, struct ubuf *b, const char *fi
 
 enum web_err web_h_admin_queue_csv(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     struct app_queue_filter f;
     char name[64], day[CORE_DATE_STRLEN + 1];
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     app_err_clear(&err);
     read_filter(rq, NULL, &f, &err);
     if (err.nfields)
         return web_reply_invalid(rq, &err);
     struct ubuf b = UBUF_INIT(CSV_MAX);
-    enum web_err rc;
-    int64_t now = web_portal_now(rq);
-    if (app_admin_queue_csv(web_req_store(rq), web_portal_cfg(), &who, &f, now, &b, &err) !=
-        APP_OK) {
+    if (app_admin_queue_csv(&c, &f, &b, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
-        core_date_format(core_date_from_unix(now), day);
+        app_unix_date_iso(c.now, day);
         snprintf(name, sizeof name, "basvurular-%s.csv", day);
         rc = reply_csv(rq, &b, name);
     }
@@ -655,21 +578,20 @@ enum web_err web_h_admin_queue_csv(struct web_req *rq)
 
 enum web_err web_h_admin_expiring_csv(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     long province = 0, days = 30;
     char name[64];
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     app_err_clear(&err);
     query_long(rq, "province", &province, &err);
     query_long(rq, "days", &days, &err);
     if (err.nfields)
         return web_reply_invalid(rq, &err);
     struct ubuf b = UBUF_INIT(CSV_MAX);
-    enum web_err rc;
-    if (app_admin_expiring_csv(web_req_store(rq), &who, clamp_int(province), clamp_int(days),
-                               web_portal_now(rq), &b, &err) != APP_OK) {
+    if (app_admin_expiring_csv(&c, clamp_int(province), clamp_int(days), &b, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         snprintf(name, sizeof name, "suresi-dolacaklar-%ld-gun.csv", days);
@@ -681,15 +603,17 @@ enum web_err web_h_admin_expiring_csv(struct web_req *rq)
 
 enum web_err web_h_admin_rejection_reasons(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
-    struct app_err err;
-    enum core_lang lang = web_req_lang(rq);
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    struct app_ctx c;
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    enum core_lang lang = c.lang;
+    size_t nrej;
+    const struct core_rejection *rej = app_rejections(&nrej);
     json_t *arr = json_array();
     int bad = !arr;
-    for (size_t i = 0; !bad && i < core_rejections_count; i++) {
-        const struct core_rejection *r = &core_rejections[i];
+    for (size_t i = 0; !bad && i < nrej; i++) {
+        const struct core_rejection *r = &rej[i];
         bad |= json_array_append_new(arr, json_pack("{s:s, s:s, s:o*, s:b}", "code", r->code,
                                                     "text", lang == CORE_LANG_EN ? r->en : r->tr,
                                                     "suggested_for",
@@ -720,15 +644,15 @@ static int add_message(void *ctx, const struct app_message_problem *m)
 
 static enum web_err message_action(struct web_req *rq, const char *action)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
     int64_t id;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     if (!path_id(rq, &id))
         id = 0; /* app_admin_message_action: message_not_found */
-    if (app_admin_message_action(web_req_store(rq), &who, id, action, web_portal_now(rq), &err) !=
-        APP_OK)
+    if (app_admin_message_action(&c, id, action, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     return reply_json(rq, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
                                     !strcmp(action, "retry") ? "pending" : "sent"));
@@ -746,15 +670,15 @@ enum web_err web_h_admin_message_confirm(struct web_req *rq)
 
 enum web_err web_h_admin_messages(struct web_req *rq)
 {
-    struct store_session ss;
-    struct app_staff who;
+    struct app_ctx c;
     struct app_err err;
-    NEED_STAFF(rq, NULL, &ss, &who, &err);
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
     json_t *arr = json_array();
     if (!arr)
         return WEB_E_NOMEM;
-    if (app_admin_messages(web_req_store(rq), &who, web_portal_now(rq), add_message, arr, &err) !=
-        APP_OK) {
+    if (app_admin_messages(&c, add_message, arr, &err) != APP_OK) {
         json_decref(arr);
         return web_reply_app_error(rq, &err);
     }

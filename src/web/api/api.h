@@ -1,64 +1,21 @@
-/* eimza — the applicant JSON API under /api/v1 and the development routes (web/api/):
- * the handlers the route table names, and the helpers the pages can share with them (the
- * portal's settings, the clock, the applicant's session with its CSRF rule, the cookie).
- * Handlers are thin: decode the request, call the use case (app/portal.h), render. */
+/* eimza — the JSON API's room (web/api/): the handlers of the applicant API under /api/v1
+ * (portal.c, sign.c), the development routes (dev.c) and the staff API under /api/v1/admin
+ * (admin.c); docs/openapi.yaml describes every route and docs/INTERFACES.md is the contract.
+ *
+ * Handlers are thin: make the request's context (web/http/context.h), decode the body
+ * (json.h), let the actor in with app_authenticate() where the route needs one, call the use
+ * case (app/portal.h, app/admin.h, app/staff_auth.h) and render its view as JSON. Every error
+ * goes through web_reply_app_error (web/http/error.h).
+ */
 #ifndef EIMZA_WEB_API_API_H
 #define EIMZA_WEB_API_API_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-#include "app/portal.h"
 #include "web/http/request.h"
 
-#define WEB_SESSION_COOKIE "eimza_session"
-
-/* The portal's settings: the guide's defaults (app_portal_cfg_default), the same for every
- * request. */
-const struct app_portal_cfg *web_portal_cfg(void);
-struct web_config;
-/* Sets the portal's settings from the server's configuration (web_config_portal); call once
- * before the server starts. Until then (and in unit tests) the defaults apply. Returns 0, or
- * -1 with the reason in err. */
-int web_portal_configure(const struct web_config *c, char *err, size_t errlen);
-/* The e-signature verifier the use cases get (app_portal_cfg.verifier); set at start-up, after
- * web_portal_configure, before the server's threads exist. NULL: none. */
-void web_portal_set_verifier(struct crypto_verifier *v);
-
-/* "Now" for the use cases: the clock, moved by EIMZA_TEST_NOW_OFFSET seconds in --dev only
- * (so tests can let captchas and codes expire without waiting). */
-int64_t web_portal_now(const struct web_req *rq);
-
-/* The applicant's session of this request: `Authorization: Bearer <token>` or the
- * eimza_session cookie. A request that changes something (any method but GET and HEAD)
- * authenticated by the cookie must also carry the session's CSRF token, in the X-CSRF-Token
- * header or as form_csrf (the pages' hidden form field; may be NULL), else 403 csrf_invalid.
- * A Bearer token needs none: a browser never adds it by itself. token_out (may be NULL) gets
- * the token used. */
-/* The session token of this request (Bearer first, then the cookie; NULL when none), for the
- * read-only use cases that check the session themselves; *by_cookie (may be NULL) tells where
- * it came from. */
-const char *web_portal_token(const struct web_req *rq, bool *by_cookie);
-enum app_status web_portal_auth(struct web_req *rq, const char *form_csrf, struct store_session *ss,
-                                const char **token_out, struct app_err *err);
-
-/* The CSRF rule of both kinds of session: a request that changes something (any method but
- * GET and HEAD) authenticated by a cookie must carry the session's CSRF token in the
- * X-CSRF-Token header or as form_csrf (may be NULL); else 403 csrf_invalid. */
-enum app_status web_csrf_check(struct web_req *rq, bool by_cookie, const struct store_session *ss,
-                               const char *form_csrf, struct app_err *err);
-/* Sets a session cookie `name` (HttpOnly; SameSite=Strict; Path=/; Secure over TLS; Max-Age);
- * with token NULL, a cookie that clears it. */
-int web_session_cookie(struct web_req *rq, const char *name, const char *token, int max_age);
-/* Sets the session cookie (HttpOnly; SameSite=Strict; Path=/; Secure over TLS); with token
- * NULL, a cookie that clears it. */
-int web_portal_set_cookie(struct web_req *rq, const char *token, int max_age);
-
-/* The JSON API (portal.c). */
+/* The applicant's API (portal.c). */
 enum web_err web_h_api_captcha_new(struct web_req *rq);
-/* The signing steps (sign.c). */
-enum web_err web_h_api_signature(struct web_req *rq);
-enum web_err web_h_api_wet_signature(struct web_req *rq);
 enum web_err web_h_api_captcha_file(struct web_req *rq);
 enum web_err web_h_api_login(struct web_req *rq);
 enum web_err web_h_api_logout(struct web_req *rq);
@@ -70,10 +27,32 @@ enum web_err web_h_api_content(struct web_req *rq);
 enum web_err web_h_api_method(struct web_req *rq);
 enum web_err web_h_api_status(struct web_req *rq);
 enum web_err web_h_api_openapi(struct web_req *rq);
+/* The signing steps (sign.c). */
+enum web_err web_h_api_signature(struct web_req *rq);
+enum web_err web_h_api_wet_signature(struct web_req *rq);
 
 /* Development only (--dev; 404 otherwise): dev.c. */
 enum web_err web_h_dev_captcha(struct web_req *rq);
 enum web_err web_h_dev_outbox(struct web_req *rq);
+
+/* The staff API (admin.c). Staff sessions are separate from the applicants': their own cookie
+ * (eimza_staff), their own kind in the store, their own lifetimes (app/staff_auth.h), so an
+ * applicant's token never opens a staff route and a staff token never opens an applicant's. */
+enum web_err web_h_admin_login(struct web_req *rq);
+enum web_err web_h_admin_logout(struct web_req *rq);
+enum web_err web_h_admin_list(struct web_req *rq);
+enum web_err web_h_admin_get(struct web_req *rq);
+enum web_err web_h_admin_decision(struct web_req *rq);
+enum web_err web_h_admin_bulk_approve(struct web_req *rq);
+enum web_err web_h_admin_paper_received(struct web_req *rq);
+enum web_err web_h_admin_dashboard(struct web_req *rq);
+enum web_err web_h_admin_queue_csv(struct web_req *rq);
+enum web_err web_h_admin_expiring_csv(struct web_req *rq);
+enum web_err web_h_admin_rejection_reasons(struct web_req *rq);
+enum web_err web_h_admin_messages(struct web_req *rq);
+/* POST /api/v1/admin/messages/{id}/retry and /confirm (app_admin_message_action) */
+enum web_err web_h_admin_message_retry(struct web_req *rq);
+enum web_err web_h_admin_message_confirm(struct web_req *rq);
 
 /* docs/openapi.yaml, embedded at build time (cmake/embed_text.cmake). */
 extern const char web_openapi_yaml[];

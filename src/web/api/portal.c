@@ -7,31 +7,43 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "core/appstate.h"
-#include "core/reason.h"
-#include "core/rules.h"
-#include "core/tckn.h"
-#include "core/validate.h"
-#include "store/store.h"
-#include "web/html/captcha.h"
+#include "app/portal.h"
+#include "app/text.h"
 #include "web/api/api.h"
 #include "web/api/json.h"
-#include "web/api/statuscache.h"
+#include "web/html/captcha.h"
+#include "web/http/context.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-/* The session for a handler; the reply when there is none. */
-#define NEED_SESSION(rq, ss, err)                                                                  \
-    do {                                                                                           \
-        if (!web_req_store(rq))                                                                    \
-            return WEB_E_DB_UNAVAILABLE;                                                           \
-        if (web_portal_auth((rq), NULL, (ss), NULL, (err)) != APP_OK)                              \
-            return web_reply_app_error((rq), (err));                                               \
-    } while (0)
+/* The context of a route that acts for the applicant, with the applicant let in; false with
+ * the answer in *rc (503 without the database, the use case's refusal otherwise). */
+static bool applicant(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
+{
+    struct app_err err;
+    web_ctx(rq, APP_ACTOR_APPLICANT, web_req_lang(rq), c);
+    if (!c->db) {
+        *rc = WEB_E_DB_UNAVAILABLE;
+        return false;
+    }
+    if (app_authenticate(c, APP_ACTOR_APPLICANT, &err) != APP_OK) {
+        *rc = web_reply_app_error(rq, &err);
+        return false;
+    }
+    return true;
+}
+
+/* The context of a route that needs no one logged in; false (503) without the database. */
+static bool anyone(struct web_req *rq, struct app_ctx *c)
+{
+    web_ctx(rq, APP_ACTOR_NONE, web_req_lang(rq), c);
+    return c->db != NULL;
+}
 
 static int set_str(json_t *o, const char *k, const char *v)
 {
@@ -42,18 +54,18 @@ static int set_str(json_t *o, const char *k, const char *v)
 
 enum web_err web_h_api_captcha_new(struct web_req *rq)
 {
-    struct store *s = web_req_store(rq);
+    struct app_ctx ctx;
     struct app_captcha c;
     struct app_err err;
     char url[96], aurl[96];
-    if (!s)
+    if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
-    if (app_captcha_new(s, web_portal_cfg(), web_portal_now(rq), &c, &err) != APP_OK)
+    if (app_captcha_new(&ctx, &c, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     snprintf(url, sizeof url, "/api/v1/captcha/%s.png", c.id);
     snprintf(aurl, sizeof aurl, "/api/v1/captcha/%s.wav", c.id);
     json_t *doc = json_pack("{s:s, s:s, s:s, s:i}", "id", c.id, "image_url", url, "audio_url", aurl,
-                            "expires_in", (int)web_portal_cfg()->captcha_ttl);
+                            "expires_in", (int)ctx.set->portal.captcha_ttl);
     enum web_err rc = doc ? web_reply_json(rq, 200, doc) : WEB_E_NOMEM;
     json_decref(doc);
     return rc;
@@ -64,11 +76,11 @@ enum web_err web_h_api_captcha_new(struct web_req *rq)
 enum web_err web_h_api_captcha_file(struct web_req *rq)
 {
     const char *file = web_req_param(rq, "file");
-    struct store *s = web_req_store(rq);
+    struct app_ctx ctx;
     char id[APP_CAPTCHA_ID_LEN + 1];
     struct app_captcha c;
     struct app_err err;
-    if (!s)
+    if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
     size_t n = file ? strlen(file) : 0;
     bool png = n == APP_CAPTCHA_ID_LEN + 4 && !strcmp(file + APP_CAPTCHA_ID_LEN, ".png");
@@ -77,7 +89,7 @@ enum web_err web_h_api_captcha_file(struct web_req *rq)
         return WEB_E_NOT_FOUND;
     memcpy(id, file, APP_CAPTCHA_ID_LEN);
     id[APP_CAPTCHA_ID_LEN] = '\0';
-    if (app_captcha_peek(s, id, web_portal_now(rq), &c, &err) != APP_OK)
+    if (app_captcha_peek(&ctx, id, &c, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     struct ubuf b = UBUF_INIT(png ? (1u << 20) : (8u << 20));
     int r =
@@ -99,12 +111,12 @@ enum web_err web_h_api_captcha_file(struct web_req *rq)
 
 enum web_err web_h_api_login(struct web_req *rq)
 {
-    struct store *s = web_req_store(rq);
+    struct app_ctx ctx;
     struct app_err err;
     struct app_login_ok ok;
     char addr[64];
     json_t *doc = NULL;
-    if (!s)
+    if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
     enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
@@ -123,14 +135,15 @@ enum web_err web_h_api_login(struct web_req *rq)
         rc = web_reply_invalid(rq, &err);
         goto out;
     }
-    web_req_client_addr(rq, addr, sizeof addr);
-    if (app_login(s, web_portal_cfg(), &lr, addr, web_portal_now(rq), &ok, &err) != APP_OK) {
+    ctx.client_addr = web_req_client_addr(rq, addr, sizeof addr);
+    if (app_login(&ctx, &lr, &ok, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
         goto out;
     }
     json_t *ans = json_pack("{s:s, s:s}", "token", ok.token, "csrf_token", ok.csrf);
     rc = WEB_E_NOMEM;
-    if (ans && web_portal_set_cookie(rq, ok.token, web_portal_cfg()->session_lifetime) == 0)
+    if (ans && web_session_cookie(rq, APP_ACTOR_APPLICANT, ok.token,
+                                  ctx.set->portal.session_lifetime) == 0)
         rc = web_reply_json(rq, 200, ans);
     json_decref(ans);
 out:
@@ -140,37 +153,34 @@ out:
 
 enum web_err web_h_api_logout(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx ctx;
     struct app_err err;
-    const char *token = NULL;
-    if (!web_req_store(rq))
-        return WEB_E_DB_UNAVAILABLE;
-    if (web_portal_auth(rq, NULL, &ss, &token, &err) != APP_OK)
+    enum web_err rc;
+    if (!applicant(rq, &ctx, &rc))
+        return rc;
+    if (app_logout(&ctx, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
-    if (app_logout(web_req_store(rq), token, &err) != APP_OK)
-        return web_reply_app_error(rq, &err);
-    if (web_portal_set_cookie(rq, NULL, 0) < 0)
+    if (web_session_cookie(rq, APP_ACTOR_APPLICANT, NULL, 0) < 0)
         return WEB_E_NOMEM;
     return web_reply_static(rq, 200, "application/json", "{\"ok\":true}", 11);
 }
 
 /* ---- the application ----------------------------------------------------------------------- */
 
-static json_t *view_json(const struct app_view *v, enum core_lang lang)
+static json_t *view_json(const struct app_ctx *c, const struct app_view *v)
 {
-    const struct store_application *a = &v->app;
-    const struct app_portal_cfg *cfg = web_portal_cfg();
-    char masked[CORE_TCKN_LEN + 1], t1[24], t2[24];
-    enum core_app_state st;
+    const struct app_application *a = &v->app;
+    const struct app_portal_cfg *cfg = &c->set->portal;
+    enum core_lang lang = c->lang;
+    char t1[24], t2[24];
     json_t *o = json_object();
     if (!o)
         return NULL;
-    core_tckn_mask(a->tckn, masked);
     int bad = set_str(o, "number", a->number) | set_str(o, "state", a->state);
-    if (core_app_state_parse(a->state, &st) == 0)
-        bad |= set_str(o, "state_label", core_app_state_label_tr(st));
+    if (a->st < CORE_APP__STATE_COUNT)
+        bad |= set_str(o, "state_label", app_state_label_tr(a->st));
     bad |=
-        set_str(o, "tckn", masked) | set_str(o, "first_name", a->first_name) |
+        set_str(o, "tckn", a->tckn_masked) | set_str(o, "first_name", a->first_name) |
         set_str(o, "last_name", a->last_name) | set_str(o, "birth_place", a->birth_place) |
         set_str(o, "birth_date", a->birth_date) |
         set_str(o, "institution_name", a->institution_name) |
@@ -180,7 +190,7 @@ static json_t *view_json(const struct app_view *v, enum core_lang lang)
         set_str(o, "unit", a->unit) | set_str(o, "title", a->title) |
         set_str(o, "address", a->address) |
         json_object_set_new(o, "province", a->province ? json_integer(a->province) : json_null()) |
-        set_str(o, "province_name", core_province_name(a->province)) |
+        set_str(o, "province_name", app_province_name(a->province)) |
         set_str(o, "district", a->district) | set_str(o, "postal_code", a->postal_code) |
         set_str(o, "email", a->email) | set_str(o, "work_phone", a->work_phone) |
         set_str(o, "work_phone_ext", a->work_phone_ext) |
@@ -199,18 +209,16 @@ static json_t *view_json(const struct app_view *v, enum core_lang lang)
     json_t *el = json_object(), *reasons = json_array();
     bad |= !el || !reasons;
     if (el && reasons) {
-        for (unsigned bit = 1; bit && bit <= CORE_INELIG_NOT_ENTITLED; bit <<= 1)
-            if (v->inelig & bit)
-                bad |= json_array_append_new(reasons, json_string(core_inelig_code(bit)));
+        for (size_t i = 0; i < v->ninelig; i++)
+            bad |= json_array_append_new(reasons, json_string(v->inelig_codes[i]));
         bad |= json_object_set_new(el, "eligible", json_boolean(v->inelig == 0));
         bad |= json_object_set(el, "reasons", reasons);
         if (v->inelig) {
             struct ubuf msg = UBUF_INIT(4096);
-            bad |= ubuf_puts(&msg, core_reason_message("ineligible_warning", lang));
-            for (unsigned bit = 1; bit && bit <= CORE_INELIG_NOT_ENTITLED; bit <<= 1)
-                if (v->inelig & bit)
-                    bad |= ubuf_putc(&msg, ' ') |
-                           ubuf_puts(&msg, core_reason_message(core_inelig_code(bit), lang));
+            bad |= ubuf_puts(&msg, app_reason_text("ineligible_warning", lang));
+            for (size_t i = 0; i < v->ninelig; i++)
+                bad |= ubuf_putc(&msg, ' ') |
+                       ubuf_puts(&msg, app_reason_text(v->inelig_codes[i], lang));
             bad |= set_str(el, "message", ubuf_str(&msg));
             ubuf_free(&msg);
         }
@@ -222,13 +230,13 @@ static json_t *view_json(const struct app_view *v, enum core_lang lang)
     for (size_t i = 0; notices && i < v->nnotices; i++)
         bad |=
             json_array_append_new(notices, json_pack("{s:s, s:s}", "code", v->notices[i], "message",
-                                                     core_reason_message(v->notices[i], lang)));
+                                                     app_reason_text(v->notices[i], lang)));
     bad |= json_object_set_new(o, "notices", notices);
 
     json_t *cert = json_null();
     if (v->has_cert) {
         web_iso8601(v->cert_not_after, t1);
-        cert = json_pack("{s:s, s:s}", "not_after", t1, "phase", core_phase_code(v->phase));
+        cert = json_pack("{s:s, s:s}", "not_after", t1, "phase", v->phase_code);
     }
     bad |= json_object_set_new(o, "certificate", cert);
     json_t *methods = json_array();
@@ -250,9 +258,10 @@ static json_t *view_json(const struct app_view *v, enum core_lang lang)
     return o;
 }
 
-static enum web_err reply_view(struct web_req *rq, const struct app_view *v)
+static enum web_err reply_view(struct web_req *rq, const struct app_ctx *c,
+                               const struct app_view *v)
 {
-    json_t *o = view_json(v, web_req_lang(rq));
+    json_t *o = view_json(c, v);
     enum web_err rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
     json_decref(o);
     return rc;
@@ -260,14 +269,15 @@ static enum web_err reply_view(struct web_req *rq, const struct app_view *v)
 
 enum web_err web_h_api_application_get(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
     struct app_view v;
-    NEED_SESSION(rq, &ss, &err);
-    if (app_application_current(web_req_store(rq), web_portal_cfg(), &ss, web_portal_now(rq), &v,
-                                &err) != APP_OK)
+    enum web_err rc;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    if (app_application_current(&c, &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
-    return reply_view(rq, &v);
+    return reply_view(rq, &c, &v);
 }
 
 /* Members of the GET answer that a client may send back as they are: not form fields. */
@@ -285,14 +295,16 @@ static bool output_only(const char *key)
 
 enum web_err web_h_api_application_put(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
     struct app_view v;
     struct app_form f;
     char nums[APP_F__COUNT][24];
     json_t *doc = NULL;
-    NEED_SESSION(rq, &ss, &err);
-    enum web_err rc = web_json_body(rq, false, &doc);
+    enum web_err rc;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     memset(&f, 0, sizeof f);
@@ -319,11 +331,10 @@ enum web_err web_h_api_application_put(struct web_req *rq)
                 (struct app_field_error){app_field_name((enum app_field)i), "field_type"};
         }
     }
-    if (app_application_update(web_req_store(rq), web_portal_cfg(), &ss, &f, web_portal_now(rq), &v,
-                               &err) != APP_OK)
+    if (app_application_update(&c, &f, &v, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else
-        rc = reply_view(rq, &v);
+        rc = reply_view(rq, &c, &v);
     json_decref(doc); /* after the reply: field names point into it */
     return rc;
 }
@@ -332,27 +343,30 @@ enum web_err web_h_api_application_put(struct web_req *rq)
 
 enum web_err web_h_api_otp_send(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
     struct app_otp_sent sent;
-    NEED_SESSION(rq, &ss, &err);
-    if (app_otp_send(web_req_store(rq), web_portal_cfg(), &ss, web_portal_now(rq), &sent, &err) !=
-        APP_OK)
+    enum web_err rc;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    if (app_otp_send(&c, &sent, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     json_t *o = json_pack("{s:b, s:s, s:i, s:i}", "sent", 1, "phone", sent.masked_phone,
                           "expires_in", sent.expires_in, "resend_in", sent.resend_in);
-    enum web_err rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
+    rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
     json_decref(o);
     return rc;
 }
 
 enum web_err web_h_api_otp_verify(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
     json_t *doc = NULL;
-    NEED_SESSION(rq, &ss, &err);
-    enum web_err rc = web_json_body(rq, false, &doc);
+    enum web_err rc;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
@@ -361,8 +375,7 @@ enum web_err web_h_api_otp_verify(struct web_req *rq)
         if (!code && !err.nfields)
             app_err_field(&err, "code", "required");
         rc = web_reply_invalid(rq, &err);
-    } else if (app_otp_verify(web_req_store(rq), web_portal_cfg(), &ss, code, web_portal_now(rq),
-                              &err) != APP_OK) {
+    } else if (app_otp_verify(&c, code, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         rc = web_reply_static(rq, 200, "application/json", "{\"state\":\"code_verified\"}", 25);
@@ -375,12 +388,13 @@ enum web_err web_h_api_otp_verify(struct web_req *rq)
 
 enum web_err web_h_api_content(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
-    NEED_SESSION(rq, &ss, &err);
-    struct ubuf b = UBUF_INIT(64 * 1024);
     enum web_err rc;
-    if (app_content(web_req_store(rq), &ss, &b, &err) != APP_OK)
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    struct ubuf b = UBUF_INIT(64 * 1024);
+    if (app_content(&c, &b, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else
         rc = web_reply(rq, 200, "text/plain; charset=utf-8", &b);
@@ -390,20 +404,21 @@ enum web_err web_h_api_content(struct web_req *rq)
 
 enum web_err web_h_api_method(struct web_req *rq)
 {
-    struct store_session ss;
+    struct app_ctx c;
     struct app_err err;
-    struct store_application a;
+    struct app_application a;
     json_t *doc = NULL;
-    NEED_SESSION(rq, &ss, &err);
-    enum web_err rc = web_json_body(rq, false, &doc);
+    enum web_err rc;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
     const char *method = web_json_member(doc, "method", &err);
     if (err.nfields) {
         rc = web_reply_invalid(rq, &err);
-    } else if (app_method_choose(web_req_store(rq), web_portal_cfg(), &ss, method,
-                                 web_portal_now(rq), &a, &err) != APP_OK) {
+    } else if (app_method_choose(&c, method, &a, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "state", a.state, "method", a.method);
@@ -414,64 +429,65 @@ enum web_err web_h_api_method(struct web_req *rq)
     return rc;
 }
 
-enum web_err web_h_api_status(struct web_req *rq)
+/* The status answer's JSON (app_status_answer's renderer). */
+static int status_json(void *rctx, const struct app_status_view *v, struct ubuf *out)
 {
-    struct app_err err;
-    struct app_status_view v;
-    char t[24], h[STORE_HASH_HEX + 1];
-    const char *token = web_portal_token(rq, NULL);
-    enum core_lang lang = web_req_lang(rq);
-    if (app_token_hash(token, h) == 0) {
-        struct ubuf b;
-        ubuf_init(&b, 1 << 20);
-        if (web_status_cache_get(h, lang, web_portal_now(rq), &b)) {
-            enum web_err rc = web_reply(rq, 200, "application/json", &b);
-            ubuf_free(&b);
-            return rc;
-        }
-        ubuf_free(&b);
-    }
-    if (!web_req_store(rq))
-        return WEB_E_DB_UNAVAILABLE;
-    /* A read: the session is checked inside the use case's one read snapshot. */
-    if (app_status_by_token(web_req_store(rq), web_portal_cfg(), token, web_portal_now(rq), lang,
-                            &v, &err) != APP_OK)
-        return web_reply_app_error(rq, &err);
+    char t[24];
+    (void)rctx;
     json_t *o = json_object(), *tl = json_array();
     int bad = !o || !tl;
-    for (size_t i = 0; tl && i < v.nevents; i++) {
-        web_iso8601(v.events[i].at, t);
-        bad |= json_array_append_new(tl, json_pack("{s:s, s:s?, s:s, s:s, s:s}", "at", t, "from",
-                                                   v.events[i].from[0] ? v.events[i].from : NULL,
-                                                   "to", v.events[i].to, "event", v.events[i].event,
-                                                   "label", v.events[i].label));
+    for (size_t i = 0; tl && i < v->nevents; i++) {
+        web_iso8601(v->events[i].at, t);
+        bad |= json_array_append_new(
+            tl, json_pack("{s:s, s:s?, s:s, s:s, s:s}", "at", t, "from",
+                          v->events[i].from[0] ? v->events[i].from : NULL, "to", v->events[i].to,
+                          "event", v->events[i].event, "label", v->events[i].label));
     }
     if (o) {
-        bad |= set_str(o, "number", v.app.number) | set_str(o, "state", v.app.state) |
-               set_str(o, "state_label", v.label) |
+        bad |= set_str(o, "number", v->app.number) | set_str(o, "state", v->app.state) |
+               set_str(o, "state_label", v->label) |
                json_object_set_new(o, "method",
-                                   v.app.method[0] ? json_string(v.app.method) : json_null()) |
-               json_object_set_new(o, "late", json_boolean(v.app.late)) |
-               set_str(o, "next", v.next) | set_str(o, "contact", v.contact) |
-               json_object_set_new(o, "delivery_overdue", json_boolean(v.delivery_overdue)) |
+                                   v->app.method[0] ? json_string(v->app.method) : json_null()) |
+               json_object_set_new(o, "late", json_boolean(v->app.late)) |
+               set_str(o, "next", v->next) | set_str(o, "contact", v->contact) |
+               json_object_set_new(o, "delivery_overdue", json_boolean(v->delivery_overdue)) |
                json_object_set_new(o, "rejection_reason",
-                                   v.rejection_reason[0] ? json_string(v.rejection_reason)
-                                                         : json_null()) |
+                                   v->rejection_reason[0] ? json_string(v->rejection_reason)
+                                                          : json_null()) |
                json_object_set(o, "timeline", tl);
     }
     char *text = bad ? NULL : json_dumps(o, JSON_COMPACT);
     json_decref(tl);
     json_decref(o);
-    if (!text)
-        return WEB_E_NOMEM;
-    size_t len = strlen(text);
-    web_status_cache_put(&v, text, len);
-    struct ubuf b;
-    ubuf_init(&b, len + 1);
-    enum web_err rc =
-        ubuf_put(&b, text, len) == 0 ? web_reply(rq, 200, "application/json", &b) : WEB_E_NOMEM;
-    ubuf_free(&b);
+    int r = text && ubuf_puts(out, text) == 0 ? 0 : -1;
     free(text);
+    return r;
+}
+
+/* What people reload while they wait: from the answers kept for a moment when one is still
+ * good (no database needed), else read in one snapshot and kept. */
+enum web_err web_h_api_status(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    struct ubuf b;
+    enum web_err rc;
+    ubuf_init(&b, 1 << 20);
+    web_ctx_nodb(rq, APP_ACTOR_APPLICANT, web_req_lang(rq), &c);
+    if (app_status_kept(&c, &b)) {
+        rc = web_reply(rq, 200, "application/json", &b);
+        goto out;
+    }
+    if (!(c.db = web_req_store(rq))) {
+        rc = WEB_E_DB_UNAVAILABLE;
+        goto out;
+    }
+    if (app_status_answer(&c, status_json, NULL, &b, &err) != APP_OK)
+        rc = web_reply_app_error(rq, &err);
+    else
+        rc = web_reply(rq, 200, "application/json", &b);
+out:
+    ubuf_free(&b);
     return rc;
 }
 

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "core/reason.h"
+#include "app/context.h"
 #include "util/buf.h"
 
 #define WEB_CAPTCHA_ALPHABET "ABCDEFGHJKMNPRSTUVYZ23456789"

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "core/reason.h"
+#include "app/context.h"
 
 enum web_msg {
     WEB_MSG_NONE = 0, /* no message (an optional hint left out); writes nothing */

@@ -1,21 +1,17 @@
-/* eimza — the page writer's core: escaping writes, catalogue messages with placeholders, the
- * layout (head, header, footer), the step indicator, the page's language and the reply.
- * The form components are in page_form.c. See page.h.
+/* eimza — the page writer's core (web/html/): a page over the element writer, catalogue
+ * messages with placeholders, the layout (head, header, footer) and the step indicator. The
+ * form components are in page_form.c. See page.h.
  */
 #include "web/html/page.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-
-#include "util/log.h"
-#include "web/html/escape.h"
-#include "web/http/request.h"
 
 void web_page_init(struct web_page *p, enum core_lang lang)
 {
     memset(p, 0, sizeof *p);
     ubuf_init(&p->b, WEB_PAGE_MAX);
+    web_html_init(&p->h, &p->b);
     p->lang = lang;
 }
 
@@ -26,27 +22,59 @@ void web_page_free(struct web_page *p)
 
 bool web_page_failed(const struct web_page *p)
 {
-    return p->failed;
+    return web_html_failed(&p->h);
+}
+
+void web_page_fail(struct web_page *p)
+{
+    web_html_fail(&p->h);
+}
+
+const char *web_page_str(const struct web_page *p)
+{
+    return ubuf_str(&p->b);
 }
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-void web_page_raw_(struct web_page *p, const char *lit, size_t n)
+void web_page_open(struct web_page *p, enum web_el e)
 {
-    if (!p->failed && ubuf_put(&p->b, lit, n) < 0)
-        p->failed = true;
+    web_html_open(&p->h, e);
+}
+
+void web_page_close(struct web_page *p, enum web_el e)
+{
+    web_html_close(&p->h, e);
+}
+
+void web_page_open_class(struct web_page *p, enum web_el e, const char *cls)
+{
+    web_page_open(p, e);
+    web_page_attr(p, "class", cls);
+}
+
+void web_page_el_msg(struct web_page *p, enum web_el e, enum web_msg key)
+{
+    web_page_open(p, e);
+    web_page_msg(p, key);
+    web_page_close(p, e);
+}
+
+void web_page_el_text(struct web_page *p, enum web_el e, const char *text)
+{
+    web_page_open(p, e);
+    web_page_text(p, text);
+    web_page_close(p, e);
 }
 
 void web_page_textn(struct web_page *p, const char *s, size_t n)
 {
-    if (!p->failed && s && web_html_escape(&p->b, s, n) < 0)
-        p->failed = true;
+    web_html_textn(&p->h, s, n);
 }
 
 void web_page_text(struct web_page *p, const char *s)
 {
-    if (s)
-        web_page_textn(p, s, strlen(s));
+    web_html_text(&p->h, s);
 }
 
 void web_page_uint(struct web_page *p, unsigned long long v)
@@ -101,20 +129,9 @@ void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part)
     web_page_textn(p, s, ph ? (size_t)(ph - s) : strlen(s));
 }
 
-void web_page_attr_(struct web_page *p, const char *name, const char *value)
-{
-    if (!value)
-        return;
-    web_page_raw(p, " ");
-    web_page_raw_(p, name, strlen(name));
-    web_page_raw(p, "=\"");
-    web_page_text(p, value);
-    web_page_raw(p, "\"");
-}
-
 void web_page_attr_msg_(struct web_page *p, const char *name, enum web_msg key)
 {
-    web_page_attr_(p, name, web_msg(key, p->lang));
+    web_html_attr_(&p->h, name, web_msg(key, p->lang));
 }
 
 /* ---- the layout -------------------------------------------------------------------------- */
@@ -123,17 +140,12 @@ static const enum web_msg web_step_names[WEB_STEP_COUNT] = {
     WEB_MSG_STEP_1, WEB_MSG_STEP_2, WEB_MSG_STEP_3, WEB_MSG_STEP_4, WEB_MSG_STEP_5,
 };
 
-void web_page_steps(struct web_page *p, enum web_step step)
+/* "Adım 2 / 5: <span>Başvuru Formu</span>", or the overview's or the end's words. */
+static void web_steps_counter(struct web_page *p, enum web_step step)
 {
-    if (step == WEB_STEP_NONE || step > WEB_STEP_OVERVIEW)
-        return;
-    bool overview = step == WEB_STEP_OVERVIEW;
-    if (overview)
-        web_page_raw(p, "<div class=\"steps steps-overview\">\n");
-    else
-        web_page_raw(p, "<div class=\"steps\">\n");
-    web_page_raw(p, "<p class=\"steps-counter\" id=\"steps-counter\">");
-    if (overview) {
+    web_page_open_class(p, WEB_EL_P, "steps-counter");
+    web_page_attr(p, "id", "steps-counter");
+    if (step == WEB_STEP_OVERVIEW) {
         web_page_msg(p, WEB_MSG_STEPS_OVERVIEW);
     } else if (step == WEB_STEP_DONE) {
         web_page_msg(p, WEB_MSG_STEPS_ALL_DONE);
@@ -143,38 +155,52 @@ void web_page_steps(struct web_page *p, enum web_step step)
         snprintf(total, sizeof total, "%d", WEB_STEP_COUNT);
         const char *args[] = {cur, total};
         web_page_msg_args(p, WEB_MSG_STEP_COUNTER, args, 2);
-        web_page_raw(p, ": <span class=\"steps-current-name\">");
+        web_page_text(p, ": ");
+        web_page_open_class(p, WEB_EL_SPAN, "steps-current-name");
         web_page_msg(p, web_step_names[step - 1]);
-        web_page_raw(p, "</span>");
+        web_page_close(p, WEB_EL_SPAN);
     }
-    web_page_raw(p, "</p>\n<ol");
-    web_page_attr_msg(p, "aria-label", WEB_MSG_STEPS_LABEL);
-    web_page_raw(p, ">\n");
-    for (int i = 1; i <= WEB_STEP_COUNT; i++) {
-        if (!overview && i < (int)step) {
-            web_page_raw(p, "<li class=\"done\"><span class=\"visually-hidden\">");
-            web_page_msg(p, WEB_MSG_STEP_DONE);
-            web_page_raw(p, " </span>");
-        } else if (!overview && i == (int)step) {
-            web_page_raw(p, "<li class=\"current\" aria-current=\"step\">");
-        } else {
-            web_page_raw(p, "<li>");
-        }
-        web_page_msg(p, web_step_names[i - 1]);
-        web_page_raw(p, "</li>\n");
-    }
-    web_page_raw(p, "</ol>\n</div>\n");
+    web_page_close(p, WEB_EL_P);
 }
 
-void web_page_begin(struct web_page *p, const struct web_layout *l)
+void web_page_steps(struct web_page *p, enum web_step step)
 {
-    p->errors = l->errors;
-    web_page_raw(p, "<!doctype html>\n<html");
-    web_page_attr(p, "lang", web_lang_code(p->lang));
-    /* the light theme only: our own colours (errors, notices) are chosen for it */
-    web_page_raw(p, " data-theme=\"light\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>");
+    if (step == WEB_STEP_NONE || step > WEB_STEP_OVERVIEW)
+        return;
+    bool overview = step == WEB_STEP_OVERVIEW;
+    web_page_open_class(p, WEB_EL_DIV, overview ? "steps steps-overview" : "steps");
+    web_steps_counter(p, step);
+    web_page_open(p, WEB_EL_OL);
+    web_page_attr_msg(p, "aria-label", WEB_MSG_STEPS_LABEL);
+    for (int i = 1; i <= WEB_STEP_COUNT; i++) {
+        web_page_open(p, WEB_EL_LI);
+        if (!overview && i < (int)step) {
+            web_page_attr(p, "class", "done");
+            web_page_open_class(p, WEB_EL_SPAN, "visually-hidden");
+            web_page_msg(p, WEB_MSG_STEP_DONE);
+            web_page_text(p, " ");
+            web_page_close(p, WEB_EL_SPAN);
+        } else if (!overview && i == (int)step) {
+            web_page_attr(p, "class", "current");
+            web_page_attr(p, "aria-current", "step");
+        }
+        web_page_msg(p, web_step_names[i - 1]);
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_OL);
+    web_page_close(p, WEB_EL_DIV);
+}
+
+/* <head>: charset, viewport, the title, the stylesheets and the icon. */
+static void web_page_head(struct web_page *p, const struct web_layout *l)
+{
+    web_page_open(p, WEB_EL_HEAD);
+    web_page_open(p, WEB_EL_META);
+    web_page_attr(p, "charset", "utf-8");
+    web_page_open(p, WEB_EL_META);
+    web_page_attr(p, "name", "viewport");
+    web_page_attr(p, "content", "width=device-width, initial-scale=1");
+    web_page_open(p, WEB_EL_TITLE);
     if (l->errors)
         web_page_msg(p, WEB_MSG_TITLE_ERROR_PREFIX);
     if (l->title_text)
@@ -182,110 +208,106 @@ void web_page_begin(struct web_page *p, const struct web_layout *l)
     else
         web_page_msg(p, l->title);
     if (l->title_text || l->title != WEB_MSG_NONE)
-        web_page_raw(p, " – ");
+        web_page_text(p, " – ");
     web_page_msg(p, WEB_MSG_SERVICE_NAME);
-    web_page_raw(p, "</title>\n"
-                    "<link rel=\"stylesheet\" href=\"/static/vendor/pico.classless.min.css\">\n"
-                    "<link rel=\"stylesheet\" href=\"/static/css/eimza.css\">\n"
-                    "<link rel=\"icon\" href=\"/static/img/favicon.svg\" type=\"image/svg+xml\">\n"
-                    "</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">");
+    web_page_close(p, WEB_EL_TITLE);
+    static const char *const sheets[] = {"/static/vendor/pico.classless.min.css",
+                                         "/static/css/eimza.css"};
+    for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
+        web_page_open(p, WEB_EL_LINK);
+        web_page_attr(p, "rel", "stylesheet");
+        web_page_attr(p, "href", sheets[i]);
+    }
+    web_page_open(p, WEB_EL_LINK);
+    web_page_attr(p, "rel", "icon");
+    web_page_attr(p, "href", "/static/img/favicon.svg");
+    web_page_attr(p, "type", "image/svg+xml");
+    web_page_close(p, WEB_EL_HEAD);
+}
+
+/* The skip link and the header: the service's name, and the page in the other language. */
+static void web_page_header(struct web_page *p)
+{
+    web_page_open_class(p, WEB_EL_A, "skip-link");
+    web_page_attr(p, "href", "#main");
     web_page_msg(p, WEB_MSG_SKIP_LINK);
-    web_page_raw(p, "</a>\n<header>\n<div class=\"masthead\">\n"
-                    "<a class=\"service-name\" href=\"/\">");
+    web_page_close(p, WEB_EL_A);
+    web_page_open(p, WEB_EL_HEADER);
+    web_page_open_class(p, WEB_EL_DIV, "masthead");
+    web_page_open_class(p, WEB_EL_A, "service-name");
+    web_page_attr(p, "href", "/");
     web_page_msg(p, WEB_MSG_SERVICE_NAME);
-    web_page_raw(p, "</a>\n<a class=\"lang-switch\"");
+    web_page_close(p, WEB_EL_A);
     /* a link to this page in the other language: a query-only URL keeps the path */
     const char *other = web_msg(WEB_MSG_LANG_OTHER_CODE, p->lang);
-    web_page_raw(p, " href=\"?lang=");
-    web_page_text(p, other);
-    web_page_raw(p, "\"");
+    char href[16];
+    snprintf(href, sizeof href, "?lang=%s", other);
+    web_page_open_class(p, WEB_EL_A, "lang-switch");
+    web_page_attr(p, "href", href);
     web_page_attr(p, "lang", other);
     web_page_attr(p, "hreflang", other);
-    web_page_raw(p, ">");
     web_page_msg(p, WEB_MSG_LANG_OTHER);
-    web_page_raw(p, "</a>\n</div>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_HEADER);
+}
+
+void web_page_begin(struct web_page *p, const struct web_layout *l)
+{
+    p->errors = l->errors;
+    web_html_doctype(&p->h);
+    web_page_open(p, WEB_EL_HTML);
+    web_page_attr(p, "lang", web_lang_code(p->lang));
+    /* the light theme only: our own colours (errors, notices) are chosen for it */
+    web_page_attr(p, "data-theme", "light");
+    web_page_head(p, l);
+    web_page_open(p, WEB_EL_BODY);
+    web_page_header(p);
+    web_page_open(p, WEB_EL_MAIN);
+    web_page_attr(p, "id", "main");
+    web_page_attr(p, "tabindex", "-1");
     web_page_steps(p, l->step);
+}
+
+/* A paragraph of the footer. */
+static void web_footer_para(struct web_page *p, const char *cls, const char *href, enum web_msg key)
+{
+    web_page_open_class(p, WEB_EL_P, cls);
+    if (href) {
+        web_page_open(p, WEB_EL_A);
+        web_page_attr(p, "href", href);
+    }
+    web_page_msg(p, key);
+    if (href)
+        web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_P);
+}
+
+static void web_page_script(struct web_page *p, const char *src)
+{
+    web_page_open(p, WEB_EL_SCRIPT);
+    web_page_attr(p, "src", src);
+    web_page_flag(p, "defer");
+    web_page_close(p, WEB_EL_SCRIPT);
 }
 
 void web_page_end(struct web_page *p)
 {
-    if (p->summary_shown != p->errors || p->open != 0)
-        p->failed = true; /* a page written wrongly: a 500 the tests see, not a quiet slip */
-    web_page_raw(p, "</main>\n<footer>\n<p class=\"call-centre\"><a href=\"tel:4445576\">");
-    web_page_msg(p, WEB_MSG_FOOTER_CALL_CENTRE);
-    web_page_raw(p, "</a></p>\n<p>");
-    web_page_msg(p, WEB_MSG_FOOTER_CARD_LATE);
-    web_page_raw(p, "</p>\n<p><a href=\"/#kvkk\">");
-    web_page_msg(p, WEB_MSG_FOOTER_PRIVACY);
-    web_page_raw(p, "</a></p>\n<p class=\"operator\">");
-    web_page_msg(p, WEB_MSG_FOOTER_OPERATOR);
-    web_page_raw(p, "</p>\n</footer>\n");
+    if (p->summary_shown != p->errors)
+        web_page_fail(p); /* a page written wrongly: a 500 the tests see, not a quiet slip */
+    web_page_close(p, WEB_EL_MAIN);
+    web_page_open(p, WEB_EL_FOOTER);
+    web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE);
+    web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE);
+    web_footer_para(p, NULL, "/#kvkk", WEB_MSG_FOOTER_PRIVACY);
+    web_footer_para(p, "operator", NULL, WEB_MSG_FOOTER_OPERATOR);
+    web_page_close(p, WEB_EL_FOOTER);
     if (p->scripts & WEB_SCRIPT_FOCUS_ERRORS)
-        web_page_raw(p, "<script src=\"/static/js/focus-errors.js\" defer></script>\n");
+        web_page_script(p, "/static/js/focus-errors.js");
     if (p->scripts & WEB_SCRIPT_COUNTDOWN)
-        web_page_raw(p, "<script src=\"/static/js/countdown.js\" defer></script>\n");
-    web_page_raw(p, "</body>\n</html>\n");
-}
-
-/* ---- the request side -------------------------------------------------------------------- */
-
-static bool web_lang_parse(const char *s, size_t n, enum core_lang *out)
-{
-    if (n == 2 && !strncasecmp(s, "tr", 2)) {
-        *out = CORE_LANG_TR;
-        return true;
-    }
-    if (n == 2 && !strncasecmp(s, "en", 2)) {
-        *out = CORE_LANG_EN;
-        return true;
-    }
-    return false;
-}
-
-/* The value of cookie name in a Cookie header ("a=1; lang=en"), or NULL; *len its length.
- * (Parsed here rather than through a request accessor so that the page writer depends on
- * nothing but request.h's first version.) */
-static const char *web_cookie_value(const char *header, const char *name, size_t *len)
-{
-    size_t nlen = strlen(name);
-    for (const char *c = header; c && *c;) {
-        c += strspn(c, " \t;");
-        size_t item = strcspn(c, ";");
-        if (item > nlen && !strncmp(c, name, nlen) && c[nlen] == '=') {
-            *len = item - nlen - 1;
-            return c + nlen + 1;
-        }
-        c += item;
-    }
-    return NULL;
-}
-
-enum core_lang web_page_lang(struct web_req *rq)
-{
-    enum core_lang lang;
-    const char *q = web_req_query(rq, "lang");
-    if (q && web_lang_parse(q, strlen(q), &lang)) {
-        /* remembered for a year; Lax so that a link from elsewhere still shows it */
-        (void)web_reply_header(rq, "Set-Cookie",
-                               lang == CORE_LANG_EN
-                                   ? "lang=en; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly"
-                                   : "lang=tr; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
-        return lang;
-    }
-    size_t n;
-    const char *c = web_cookie_value(web_req_header(rq, "Cookie"), "lang", &n);
-    if (c && web_lang_parse(c, n, &lang))
-        return lang;
-    return web_req_lang(rq);
-}
-
-enum web_err web_page_reply(struct web_req *rq, struct web_page *p, unsigned status)
-{
-    if (p->failed) {
-        ulog(ULOG_ERROR, "page.failed", "rid=%s bytes=%zu", web_req_id(rq), p->b.len);
-        return WEB_E_INTERNAL;
-    }
-    if (web_reply_header(rq, "Vary", "Accept-Language, Cookie") < 0)
-        return WEB_E_NOMEM;
-    return web_reply(rq, status, "text/html; charset=utf-8", &p->b);
+        web_page_script(p, "/static/js/countdown.js");
+    web_page_close(p, WEB_EL_BODY);
+    web_page_close(p, WEB_EL_HTML);
+    if (!web_html_complete(&p->h))
+        web_page_fail(p); /* an element left open */
 }

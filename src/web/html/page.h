@@ -1,22 +1,25 @@
-/* eimza — the HTML writer of the portal's pages (web/html/): the layout, the step indicator, the
- * error summary, form fields and buttons, every piece escaping by default.
+/* eimza — the page writer of the portal's pages (web/html/): the element writer of html.h with
+ * a page's language and its components: the layout, the step indicator, the error summary,
+ * form fields and buttons, every piece escaping by default.
  *
- * The rule that keeps the pages safe: outside text reaches a page only through a function
- * that escapes it (web_page_text, web_page_attr, the components' value/error/label fields,
- * which all go through web/escape.h). Markup comes only from string literals of the code:
- * web_page_raw() and the other *_lit macros accept nothing else (the "" lit "" trick makes
- * any other argument a compile error). Words come from the message catalogue (web/i18n.h)
+ * The rule that keeps the pages safe: nothing reaches a page but through the element writer.
+ * Elements are opened and closed by name (web_page_open / web_page_close, checked to nest),
+ * attributes are named by literals of the code and their values escaped (web_page_attr),
+ * text is escaped (web_page_text and the catalogue's messages, web_page_msg); there is no
+ * way to write markup from a string. Words come from the message catalogue (web/html/i18n.h)
  * in the page's language. The pages carry no inline script or style, not even a style=
  * attribute, so the server's Content-Security-Policy can forbid both; scripts are external
  * files under static/js/ that only enhance a page that works without them.
  *
  * Errors are sticky: a write that fails (the page's size cap, out of memory, or a component
- * used wrongly, e.g. a field id with characters an id must not have) marks the page failed,
- * later writes do nothing, and web_page_reply() answers 500 instead of half a page. So a
- * page is written straight through and checked once at the end.
+ * used wrongly: a close that does not match, a field id with characters an id must not have)
+ * marks the page failed, later writes do nothing, and the page is answered 500 instead of
+ * half of it (web_pg_reply). So a page is written straight through and checked once at the
+ * end (web_page_end also fails a page left with an element open).
  *
- * Ownership: struct web_page owns its buffer; web_page_reply() takes the text, and
- * web_page_free() releases whatever is left (always call it).
+ * Ownership: struct web_page owns its buffer; the reply takes the text, and web_page_free()
+ * releases whatever is left (always call it). A page is not copied (its writer points at its
+ * buffer).
  *
  * The markup the components write (ids, classes, ARIA) is described at each function; the
  * e2e tests (tests/e2e/) and tests/unit/web/test_page.c hold them to it.
@@ -27,35 +30,41 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/reason.h"
+#include "app/context.h"
 #include "util/buf.h"
-#include "web/http/error.h"
+#include "web/html/html.h"
 #include "web/html/i18n.h"
-
-struct web_req;
 
 #define WEB_PAGE_MAX ((size_t)1 << 20) /* the largest page written */
 
 struct web_page {
     struct ubuf b;
+    struct web_html h; /* writes into b */
     enum core_lang lang;
-    bool failed;        /* a write failed: the page is not sent */
     bool errors;        /* the layout said the page shows errors ("Hata: " in the title) */
     bool summary_shown; /* an error summary with at least one item was written */
     unsigned scripts;   /* WEB_SCRIPT_* the components asked for; loaded by web_page_end */
-    unsigned open;      /* nesting of begin/end pairs, checked at the end */
 };
 
 void web_page_init(struct web_page *p, enum core_lang lang);
 void web_page_free(struct web_page *p);
-/* True once a write failed. */
+/* True once a write failed; web_page_fail marks it so (a component used wrongly). */
 bool web_page_failed(const struct web_page *p);
+void web_page_fail(struct web_page *p);
+/* The text of the page so far (for tests and the reply). */
+const char *web_page_str(const struct web_page *p);
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* Markup from a string literal of the code, written as it is. */
-#define web_page_raw(p, lit) web_page_raw_((p), "" lit "", sizeof(lit) - 1)
-void web_page_raw_(struct web_page *p, const char *lit, size_t n); /* use the macro */
+/* Opens and closes elements (web/html/html.h): a close names the innermost open element. */
+void web_page_open(struct web_page *p, enum web_el e);
+void web_page_close(struct web_page *p, enum web_el e);
+/* Opens an element with its class: <e class="cls" (attributes may follow). */
+void web_page_open_class(struct web_page *p, enum web_el e, const char *cls);
+/* An element holding a message of the catalogue: <e>message</e>. */
+void web_page_el_msg(struct web_page *p, enum web_el e, enum web_msg key);
+/* An element holding text: <e>text</e>. */
+void web_page_el_text(struct web_page *p, enum web_el e, const char *text);
 
 /* Text, escaped (NULL writes nothing). */
 void web_page_text(struct web_page *p, const char *s);
@@ -69,12 +78,14 @@ void web_page_msg(struct web_page *p, enum web_msg key);
 void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *args, size_t nargs);
 /* The text of key between placeholders: part 0 is the text before {0}, part 1 the text
  * between {0} and {1} (or after {0} when it is the last), ... For markup around a value:
- * part(0) raw("<strong>") value raw("</strong>") part(1). */
+ * part(0), open(strong), value, close(strong), part(1). */
 void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part);
 
-/* An attribute ` name="value"` with the value escaped; NULL writes nothing. */
-#define web_page_attr(p, name, value) web_page_attr_((p), "" name "", (value))
-void web_page_attr_(struct web_page *p, const char *name, const char *value);
+/* An attribute ` name="value"` of the element just opened, the value escaped; NULL writes
+ * nothing. A boolean attribute (` hidden`) with web_page_flag. */
+#define web_page_attr(p, name, value) web_html_attr(&(p)->h, name, (value))
+#define web_page_flag(p, name)        web_html_flag(&(p)->h, name)
+#define web_page_attr_int(p, name, v) web_html_attr_int(&(p)->h, name, (v))
 /* An attribute whose value is a message of the catalogue. */
 #define web_page_attr_msg(p, name, key) web_page_attr_msg_((p), "" name "", (key))
 void web_page_attr_msg_(struct web_page *p, const char *name, enum web_msg key);
@@ -117,7 +128,7 @@ struct web_layout {
 void web_page_begin(struct web_page *p, const struct web_layout *l);
 /* Closes <main>, writes the footer (call centre 444 5 576, privacy link) and the scripts the
  * components asked for, and closes the document. Marks the page failed when an error
- * summary was shown without l->errors (or the reverse), or a begin/end pair is left open. */
+ * summary was shown without l->errors (or the reverse), or an element is left open. */
 void web_page_end(struct web_page *p);
 
 /* The step indicator: <div class="steps"> with "Adım 2 / 5: Başvuru Formu" and an ordered
@@ -125,15 +136,6 @@ void web_page_end(struct web_page *p);
  * marked "Tamamlandı:" for screen readers and with class "done". web_page_begin writes it;
  * exposed for tests. */
 void web_page_steps(struct web_page *p, enum web_step step);
-
-/* The language of the page for this request: ?lang=tr|en, else the "lang" cookie, else
- * Accept-Language (web_req_lang). A ?lang= choice is remembered in the cookie (a response
- * header added here). */
-enum core_lang web_page_lang(struct web_req *rq);
-
-/* Answers with the page (text/html; charset=utf-8) and status, or WEB_E_INTERNAL /
- * WEB_E_NOMEM when the page failed. Adds Vary: Accept-Language, Cookie. */
-enum web_err web_page_reply(struct web_req *rq, struct web_page *p, unsigned status);
 
 /* ---- components -------------------------------------------------------------------------- */
 
@@ -206,12 +208,9 @@ void web_page_section_end(struct web_page *p);
 void web_page_fieldset_begin(struct web_page *p, enum web_msg legend);
 void web_page_fieldset_end(struct web_page *p);
 
-/* <form method="post" action="ACTION" novalidate> and the CSRF field. ACTION is a literal
- * path of the code. The browser's own validation is off so that every message is the
- * server's, in the page's language. */
-#define web_page_form_begin(p, action, csrf_token)                                                 \
-    web_page_form_begin_((p), "" action "", (csrf_token))
-void web_page_form_begin_(struct web_page *p, const char *action, const char *csrf_token);
+/* <form method="post" action="ACTION" novalidate> and the CSRF field. The browser's own
+ * validation is off so that every message is the server's, in the page's language. */
+void web_page_form_begin(struct web_page *p, const char *action, const char *csrf_token);
 void web_page_form_end(struct web_page *p);
 /* <input type="hidden" name="csrf_token" value="..."> (escaped). */
 void web_page_csrf(struct web_page *p, const char *token);
@@ -221,10 +220,9 @@ enum web_button_kind { WEB_BUTTON_PRIMARY = 0, WEB_BUTTON_SECONDARY };
  * with more than one button ("Tamam" / "İptal"). */
 void web_page_button(struct web_page *p, enum web_msg label, enum web_button_kind kind,
                      const char *name, const char *value);
-/* A link that looks like a button (the "start" link): <a href="HREF" role="button"
- * draggable="false">. HREF is a literal path of the code. */
-#define web_page_link_button(p, href, label) web_page_link_button_((p), "" href "", (label))
-void web_page_link_button_(struct web_page *p, const char *href, enum web_msg label);
+/* A link that looks like a button (the "start" link): <a class="button-link" href="HREF"
+ * draggable="false">. */
+void web_page_link_button(struct web_page *p, const char *href, enum web_msg label);
 
 /* The SMS code countdown: "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre 300 Saniye" in a
  * <p class="countdown" role="timer" data-countdown-seconds="300" data-countdown-expired="...">

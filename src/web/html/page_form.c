@@ -1,5 +1,5 @@
-/* eimza — the page writer's components: the error summary, form fields, sections and
- * fieldsets, forms with their CSRF field, buttons, the SMS countdown and notices. See
+/* eimza — the page writer's components (web/html/): the error summary, form fields, sections
+ * and fieldsets, forms with their CSRF field, buttons, the SMS countdown and notices. See
  * page.h for the markup each writes; every value and message in it is escaped.
  */
 #include <stdio.h>
@@ -17,13 +17,11 @@ static bool web_page_id_ok(const char *id)
     return id[n] == '\0' && n <= 64;
 }
 
-/* Ends a begin/end pair; an end without its begin fails the page. */
-static void web_page_close(struct web_page *p)
+/* "NAME-SUFFIX" (an id made from a field's name) into out. */
+static const char *web_id(char out[96], const char *name, const char *suffix)
 {
-    if (p->open == 0)
-        p->failed = true;
-    else
-        p->open--;
+    snprintf(out, 96, "%s%s", name, suffix);
+    return out;
 }
 
 /* ---- the error summary ------------------------------------------------------------------- */
@@ -32,38 +30,44 @@ static void web_error_item_text(struct web_page *p, const struct web_error_item 
 {
     if (item->label != WEB_MSG_NONE) {
         web_page_msg(p, item->label);
-        web_page_raw(p, ": ");
+        web_page_text(p, ": ");
     }
     web_page_text(p, item->message);
 }
 
 void web_page_error_summary(struct web_page *p, const struct web_error_item *items, size_t n)
 {
+    char href[96];
     if (n == 0)
         return;
     p->summary_shown = true;
     p->scripts |= WEB_SCRIPT_FOCUS_ERRORS;
-    web_page_raw(p, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
-                    "aria-labelledby=\"error-summary-title\" data-error-summary>\n"
-                    "<h2 id=\"error-summary-title\">");
+    web_page_open_class(p, WEB_EL_DIV, "error-summary");
+    web_page_attr(p, "role", "alert");
+    web_page_attr(p, "tabindex", "-1");
+    web_page_attr(p, "aria-labelledby", "error-summary-title");
+    web_page_flag(p, "data-error-summary");
+    web_page_open(p, WEB_EL_H2);
+    web_page_attr(p, "id", "error-summary-title");
     web_page_msg(p, WEB_MSG_ERROR_SUMMARY_TITLE);
-    web_page_raw(p, "</h2>\n<ul>\n");
+    web_page_close(p, WEB_EL_H2);
+    web_page_open(p, WEB_EL_UL);
     for (size_t i = 0; i < n; i++) {
+        web_page_open(p, WEB_EL_LI);
         if (items[i].field) {
             if (!web_page_id_ok(items[i].field))
-                p->failed = true;
-            web_page_raw(p, "<li><a href=\"#");
-            web_page_text(p, items[i].field);
-            web_page_raw(p, "\">");
+                web_page_fail(p);
+            web_page_open(p, WEB_EL_A);
+            web_page_attr(p, "href", web_id(href, "#", items[i].field));
             web_error_item_text(p, &items[i]);
-            web_page_raw(p, "</a></li>\n");
+            web_page_close(p, WEB_EL_A);
         } else {
-            web_page_raw(p, "<li>");
             web_error_item_text(p, &items[i]);
-            web_page_raw(p, "</li>\n");
         }
+        web_page_close(p, WEB_EL_LI);
     }
-    web_page_raw(p, "</ul>\n</div>\n");
+    web_page_close(p, WEB_EL_UL);
+    web_page_close(p, WEB_EL_DIV);
 }
 
 void web_page_error_summary_fields(struct web_page *p, const struct web_field *fields, size_t n)
@@ -74,7 +78,7 @@ void web_page_error_summary_fields(struct web_page *p, const struct web_field *f
         if (!fields[i].error)
             continue;
         if (k == sizeof items / sizeof items[0]) {
-            p->failed = true; /* no form of ours has this many fields */
+            web_page_fail(p); /* no form of ours has this many fields */
             return;
         }
         items[k].field = fields[i].name;
@@ -89,20 +93,14 @@ void web_page_error_summary_fields(struct web_page *p, const struct web_field *f
 /* ` aria-describedby="NAME-hint NAME-error"` for the parts the field has. */
 static void web_field_describedby(struct web_page *p, const struct web_field *f)
 {
+    char v[200];
     if (f->hint == WEB_MSG_NONE && !f->error)
         return;
-    web_page_raw(p, " aria-describedby=\"");
-    if (f->hint != WEB_MSG_NONE) {
-        web_page_text(p, f->name);
-        web_page_raw(p, "-hint");
-    }
-    if (f->error) {
-        if (f->hint != WEB_MSG_NONE)
-            web_page_raw(p, " ");
-        web_page_text(p, f->name);
-        web_page_raw(p, "-error");
-    }
-    web_page_raw(p, "\"");
+    if (f->hint != WEB_MSG_NONE && f->error)
+        snprintf(v, sizeof v, "%s-hint %s-error", f->name, f->name);
+    else
+        snprintf(v, sizeof v, "%s-%s", f->name, f->error ? "error" : "hint");
+    web_page_attr(p, "aria-describedby", v);
 }
 
 /* The label's words, with "(isteğe bağlı)" for an optional field. */
@@ -110,30 +108,38 @@ static void web_field_label_text(struct web_page *p, const struct web_field *f)
 {
     web_page_msg(p, f->label);
     if (f->optional) {
-        web_page_raw(p, " <span class=\"optional\">");
+        web_page_text(p, " ");
+        web_page_open_class(p, WEB_EL_SPAN, "optional");
         web_page_msg(p, WEB_MSG_OPTIONAL);
-        web_page_raw(p, "</span>");
+        web_page_close(p, WEB_EL_SPAN);
     }
+}
+
+/* A hint: <small class="CLS" id="ID-hint">message</small>. */
+static void web_hint(struct web_page *p, const char *cls, const char *id, enum web_msg hint)
+{
+    char hid[96];
+    web_page_open_class(p, WEB_EL_SMALL, cls);
+    web_page_attr(p, "id", web_id(hid, id, "-hint"));
+    web_page_msg(p, hint);
+    web_page_close(p, WEB_EL_SMALL);
 }
 
 /* The hint and the error message under the label. */
 static void web_field_hint_error(struct web_page *p, const struct web_field *f)
 {
-    if (f->hint != WEB_MSG_NONE) {
-        web_page_raw(p, "<small class=\"hint\" id=\"");
-        web_page_text(p, f->name);
-        web_page_raw(p, "-hint\">");
-        web_page_msg(p, f->hint);
-        web_page_raw(p, "</small>\n");
-    }
+    char id[96];
+    if (f->hint != WEB_MSG_NONE)
+        web_hint(p, "hint", f->name, f->hint);
     if (f->error) {
-        web_page_raw(p, "<p class=\"field-error\" id=\"");
-        web_page_text(p, f->name);
-        web_page_raw(p, "-error\"><span class=\"visually-hidden\">");
+        web_page_open_class(p, WEB_EL_P, "field-error");
+        web_page_attr(p, "id", web_id(id, f->name, "-error"));
+        web_page_open_class(p, WEB_EL_SPAN, "visually-hidden");
         web_page_msg(p, WEB_MSG_ERROR_PREFIX);
-        web_page_raw(p, " </span>");
+        web_page_text(p, " ");
+        web_page_close(p, WEB_EL_SPAN);
         web_page_text(p, f->error);
-        web_page_raw(p, "</p>\n");
+        web_page_close(p, WEB_EL_P);
     }
 }
 
@@ -144,13 +150,10 @@ static void web_field_common_attrs(struct web_page *p, const struct web_field *f
     web_page_attr(p, "name", f->name);
     web_field_describedby(p, f);
     if (f->error)
-        web_page_raw(p, " aria-invalid=\"true\"");
+        web_page_attr(p, "aria-invalid", "true");
     web_page_attr(p, "autocomplete", f->autocomplete);
-    if (f->maxlength) {
-        web_page_raw(p, " maxlength=\"");
-        web_page_uint(p, f->maxlength);
-        web_page_raw(p, "\"");
-    }
+    if (f->maxlength)
+        web_page_attr_int(p, "maxlength", (long long)f->maxlength);
 }
 
 static void web_option_label(struct web_page *p, const struct web_option *o)
@@ -171,73 +174,73 @@ static void web_field_select(struct web_page *p, const struct web_field *f)
     bool any = false;
     for (size_t i = 0; i < f->noptions; i++)
         any |= web_option_chosen(f, &f->options[i]);
-    web_page_raw(p, "<select");
+    web_page_open(p, WEB_EL_SELECT);
     web_field_common_attrs(p, f);
-    web_page_raw(p, ">\n");
     if (!any) {
-        web_page_raw(p, "<option value=\"\" selected>");
+        web_page_open(p, WEB_EL_OPTION);
+        web_page_attr(p, "value", "");
+        web_page_flag(p, "selected");
         web_page_msg(p, WEB_MSG_SELECT_PLACEHOLDER);
-        web_page_raw(p, "</option>\n");
+        web_page_close(p, WEB_EL_OPTION);
     }
     for (size_t i = 0; i < f->noptions; i++) {
-        web_page_raw(p, "<option");
+        web_page_open(p, WEB_EL_OPTION);
         web_page_attr(p, "value", f->options[i].value ? f->options[i].value : "");
         if (web_option_chosen(f, &f->options[i]))
-            web_page_raw(p, " selected");
-        web_page_raw(p, ">");
+            web_page_flag(p, "selected");
         web_option_label(p, &f->options[i]);
-        web_page_raw(p, "</option>\n");
+        web_page_close(p, WEB_EL_OPTION);
     }
-    web_page_raw(p, "</select>\n");
+    web_page_close(p, WEB_EL_SELECT);
 }
 
 /* The id of a radio: NAME for the first (the error summary's target), NAME-2, NAME-3, ... */
-static void web_radio_id(struct web_page *p, const struct web_field *f, size_t i)
+static const char *web_radio_id(char out[96], const struct web_field *f, size_t i)
 {
-    web_page_text(p, f->name);
-    if (i > 0) {
-        web_page_raw(p, "-");
-        web_page_uint(p, i + 1);
+    if (i == 0)
+        snprintf(out, 96, "%s", f->name);
+    else
+        snprintf(out, 96, "%s-%zu", f->name, i + 1);
+    return out;
+}
+
+static void web_field_radio(struct web_page *p, const struct web_field *f, size_t i)
+{
+    const struct web_option *o = &f->options[i];
+    char id[96], hint[112];
+    web_radio_id(id, f, i);
+    web_page_open_class(p, WEB_EL_DIV, "choice");
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "radio");
+    web_page_attr(p, "id", id);
+    web_page_attr(p, "name", f->name);
+    web_page_attr(p, "value", o->value ? o->value : "");
+    if (web_option_chosen(f, o))
+        web_page_flag(p, "checked");
+    if (o->hint != WEB_MSG_NONE) {
+        snprintf(hint, sizeof hint, "%s-hint", id);
+        web_page_attr(p, "aria-describedby", hint);
     }
+    web_page_open(p, WEB_EL_LABEL);
+    web_page_attr(p, "for", id);
+    web_option_label(p, o);
+    web_page_close(p, WEB_EL_LABEL);
+    if (o->hint != WEB_MSG_NONE)
+        web_hint(p, "hint choice-hint", id, o->hint);
+    web_page_close(p, WEB_EL_DIV);
 }
 
 static void web_field_radios(struct web_page *p, const struct web_field *f)
 {
-    web_page_raw(p, "<fieldset");
+    web_page_open(p, WEB_EL_FIELDSET);
     web_field_describedby(p, f);
-    web_page_raw(p, ">\n<legend>");
+    web_page_open(p, WEB_EL_LEGEND);
     web_field_label_text(p, f);
-    web_page_raw(p, "</legend>\n");
+    web_page_close(p, WEB_EL_LEGEND);
     web_field_hint_error(p, f);
-    for (size_t i = 0; i < f->noptions; i++) {
-        const struct web_option *o = &f->options[i];
-        web_page_raw(p, "<div class=\"choice\">\n<input type=\"radio\" id=\"");
-        web_radio_id(p, f, i);
-        web_page_raw(p, "\"");
-        web_page_attr(p, "name", f->name);
-        web_page_attr(p, "value", o->value ? o->value : "");
-        if (web_option_chosen(f, o))
-            web_page_raw(p, " checked");
-        if (o->hint != WEB_MSG_NONE) {
-            web_page_raw(p, " aria-describedby=\"");
-            web_radio_id(p, f, i);
-            web_page_raw(p, "-hint\"");
-        }
-        web_page_raw(p, ">\n<label for=\"");
-        web_radio_id(p, f, i);
-        web_page_raw(p, "\">");
-        web_option_label(p, o);
-        web_page_raw(p, "</label>\n");
-        if (o->hint != WEB_MSG_NONE) {
-            web_page_raw(p, "<small class=\"hint choice-hint\" id=\"");
-            web_radio_id(p, f, i);
-            web_page_raw(p, "-hint\">");
-            web_page_msg(p, o->hint);
-            web_page_raw(p, "</small>\n");
-        }
-        web_page_raw(p, "</div>\n");
-    }
-    web_page_raw(p, "</fieldset>\n");
+    for (size_t i = 0; i < f->noptions; i++)
+        web_field_radio(p, f, i);
+    web_page_close(p, WEB_EL_FIELDSET);
 }
 
 static const char *web_input_type(enum web_field_kind kind)
@@ -256,133 +259,128 @@ static const char *web_input_type(enum web_field_kind kind)
     }
 }
 
+static void web_field_input(struct web_page *p, const struct web_field *f)
+{
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", web_input_type(f->kind));
+    web_field_common_attrs(p, f);
+    if (f->kind == WEB_FIELD_NUMERIC) {
+        web_page_attr(p, "inputmode", "numeric");
+        web_page_attr(p, "spellcheck", "false");
+    }
+    if (f->kind == WEB_FIELD_READONLY)
+        web_page_flag(p, "readonly");
+    /* a secret typed once is never sent back in a page */
+    if (f->kind != WEB_FIELD_PASSWORD)
+        web_page_attr(p, "value", f->value ? f->value : "");
+}
+
 void web_page_field(struct web_page *p, const struct web_field *f)
 {
     if (!web_page_id_ok(f->name) || ((f->kind == WEB_FIELD_SELECT || f->kind == WEB_FIELD_RADIO) &&
                                      (!f->options || f->noptions == 0))) {
-        p->failed = true;
+        web_page_fail(p);
         return;
     }
-    if (f->error)
-        web_page_raw(p, "<div class=\"field field-invalid\">\n");
-    else
-        web_page_raw(p, "<div class=\"field\">\n");
+    web_page_open_class(p, WEB_EL_DIV, f->error ? "field field-invalid" : "field");
     if (f->kind == WEB_FIELD_RADIO) {
         web_field_radios(p, f);
-        web_page_raw(p, "</div>\n");
+        web_page_close(p, WEB_EL_DIV);
         return;
     }
-    web_page_raw(p, "<label");
+    web_page_open(p, WEB_EL_LABEL);
     web_page_attr(p, "for", f->name);
-    web_page_raw(p, ">");
     web_field_label_text(p, f);
-    web_page_raw(p, "</label>\n");
+    web_page_close(p, WEB_EL_LABEL);
     web_field_hint_error(p, f);
     switch (f->kind) {
     case WEB_FIELD_SELECT:
         web_field_select(p, f);
         break;
     case WEB_FIELD_TEXTAREA:
-        web_page_raw(p, "<textarea rows=\"3\"");
+        web_page_open(p, WEB_EL_TEXTAREA);
+        web_page_attr(p, "rows", "3");
         web_field_common_attrs(p, f);
-        web_page_raw(p, ">");
         web_page_text(p, f->value);
-        web_page_raw(p, "</textarea>\n");
+        web_page_close(p, WEB_EL_TEXTAREA);
         break;
     default:
-        web_page_raw(p, "<input");
-        web_page_attr(p, "type", web_input_type(f->kind));
-        web_field_common_attrs(p, f);
-        if (f->kind == WEB_FIELD_NUMERIC)
-            web_page_raw(p, " inputmode=\"numeric\" spellcheck=\"false\"");
-        if (f->kind == WEB_FIELD_READONLY)
-            web_page_raw(p, " readonly");
-        /* a secret typed once is never sent back in a page */
-        if (f->kind != WEB_FIELD_PASSWORD)
-            web_page_attr(p, "value", f->value ? f->value : "");
-        web_page_raw(p, ">\n");
+        web_field_input(p, f);
         break;
     }
-    web_page_raw(p, "</div>\n");
+    web_page_close(p, WEB_EL_DIV);
 }
 
 /* ---- structure --------------------------------------------------------------------------- */
 
 void web_page_section_begin(struct web_page *p, enum web_msg heading)
 {
-    p->open++;
-    web_page_raw(p, "<section>\n<h2>");
-    web_page_msg(p, heading);
-    web_page_raw(p, "</h2>\n");
+    web_page_open(p, WEB_EL_SECTION);
+    web_page_el_msg(p, WEB_EL_H2, heading);
 }
 
 void web_page_section_end(struct web_page *p)
 {
-    web_page_close(p);
-    web_page_raw(p, "</section>\n");
+    web_page_close(p, WEB_EL_SECTION);
 }
 
 void web_page_fieldset_begin(struct web_page *p, enum web_msg legend)
 {
-    p->open++;
-    web_page_raw(p, "<fieldset class=\"group\">\n<legend>");
-    web_page_msg(p, legend);
-    web_page_raw(p, "</legend>\n");
+    web_page_open_class(p, WEB_EL_FIELDSET, "group");
+    web_page_el_msg(p, WEB_EL_LEGEND, legend);
 }
 
 void web_page_fieldset_end(struct web_page *p)
 {
-    web_page_close(p);
-    web_page_raw(p, "</fieldset>\n");
+    web_page_close(p, WEB_EL_FIELDSET);
 }
 
 void web_page_csrf(struct web_page *p, const char *token)
 {
     if (!token || !*token) {
-        p->failed = true; /* a form without its token would be refused anyway */
+        web_page_fail(p); /* a form without its token would be refused anyway */
         return;
     }
-    web_page_raw(p, "<input type=\"hidden\" name=\"csrf_token\"");
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "hidden");
+    web_page_attr(p, "name", "csrf_token");
     web_page_attr(p, "value", token);
-    web_page_raw(p, ">\n");
 }
 
-void web_page_form_begin_(struct web_page *p, const char *action, const char *csrf_token)
+void web_page_form_begin(struct web_page *p, const char *action, const char *csrf_token)
 {
-    p->open++;
-    web_page_raw(p, "<form method=\"post\"");
+    web_page_open(p, WEB_EL_FORM);
+    web_page_attr(p, "method", "post");
     web_page_attr(p, "action", action);
-    web_page_raw(p, " novalidate>\n");
+    web_page_flag(p, "novalidate");
     web_page_csrf(p, csrf_token);
 }
 
 void web_page_form_end(struct web_page *p)
 {
-    web_page_close(p);
-    web_page_raw(p, "</form>\n");
+    web_page_close(p, WEB_EL_FORM);
 }
 
 void web_page_button(struct web_page *p, enum web_msg label, enum web_button_kind kind,
                      const char *name, const char *value)
 {
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "submit");
     if (kind == WEB_BUTTON_SECONDARY)
-        web_page_raw(p, "<button type=\"submit\" class=\"secondary\"");
-    else
-        web_page_raw(p, "<button type=\"submit\"");
+        web_page_attr(p, "class", "secondary");
     web_page_attr(p, "name", name);
     web_page_attr(p, "value", value);
-    web_page_raw(p, ">");
     web_page_msg(p, label);
-    web_page_raw(p, "</button>\n");
+    web_page_close(p, WEB_EL_BUTTON);
 }
 
-void web_page_link_button_(struct web_page *p, const char *href, enum web_msg label)
+void web_page_link_button(struct web_page *p, const char *href, enum web_msg label)
 {
-    web_page_raw(p, "<a class=\"button-link\"");
+    web_page_open_class(p, WEB_EL_A, "button-link");
     web_page_attr(p, "href", href);
-    web_page_raw(p, " draggable=\"false\">");
+    web_page_attr(p, "draggable", "false");
     web_page_msg(p, label);
-    web_page_raw(p, "</a>\n");
+    web_page_close(p, WEB_EL_A);
 }
 
 /* ---- the countdown and notices ----------------------------------------------------------- */
@@ -390,38 +388,43 @@ void web_page_link_button_(struct web_page *p, const char *href, enum web_msg la
 void web_page_countdown(struct web_page *p, unsigned seconds)
 {
     p->scripts |= WEB_SCRIPT_COUNTDOWN;
-    web_page_raw(p, "<div class=\"countdown\" data-countdown-seconds=\"");
-    web_page_uint(p, seconds);
-    web_page_raw(p, "\"");
+    web_page_open_class(p, WEB_EL_DIV, "countdown");
+    web_page_attr_int(p, "data-countdown-seconds", (long long)seconds);
     web_page_attr_msg(p, "data-countdown-expired", WEB_MSG_OTP_EXPIRED);
-    web_page_raw(p, ">\n<p class=\"countdown-text\" role=\"timer\">");
+    web_page_open_class(p, WEB_EL_P, "countdown-text");
+    web_page_attr(p, "role", "timer");
     web_page_msg_part(p, WEB_MSG_OTP_REMAINING, 0);
-    web_page_raw(p, "<strong data-countdown-value>");
+    web_page_open(p, WEB_EL_STRONG);
+    web_page_flag(p, "data-countdown-value");
     web_page_uint(p, seconds);
-    web_page_raw(p, "</strong>");
+    web_page_close(p, WEB_EL_STRONG);
     web_page_msg_part(p, WEB_MSG_OTP_REMAINING, 1);
-    web_page_raw(p, "</p>\n<p class=\"visually-hidden\" aria-live=\"polite\" "
-                    "data-countdown-live></p>\n</div>\n");
+    web_page_close(p, WEB_EL_P);
+    web_page_open_class(p, WEB_EL_P, "visually-hidden");
+    web_page_attr(p, "aria-live", "polite");
+    web_page_flag(p, "data-countdown-live");
+    web_page_close(p, WEB_EL_P);
+    web_page_close(p, WEB_EL_DIV);
 }
 
 void web_page_notice_begin(struct web_page *p, enum web_notice_kind kind)
 {
-    p->open++;
+    web_page_open(p, WEB_EL_DIV);
     switch (kind) {
     case WEB_NOTICE_SUCCESS:
-        web_page_raw(p, "<div class=\"notice notice-success\" role=\"status\">\n");
+        web_page_attr(p, "class", "notice notice-success");
+        web_page_attr(p, "role", "status");
         break;
     case WEB_NOTICE_WARNING:
-        web_page_raw(p, "<div class=\"notice notice-warning\">\n");
+        web_page_attr(p, "class", "notice notice-warning");
         break;
     default:
-        web_page_raw(p, "<div class=\"notice notice-info\">\n");
+        web_page_attr(p, "class", "notice notice-info");
         break;
     }
 }
 
 void web_page_notice_end(struct web_page *p)
 {
-    web_page_close(p);
-    web_page_raw(p, "</div>\n");
+    web_page_close(p, WEB_EL_DIV);
 }

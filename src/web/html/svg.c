@@ -1,4 +1,5 @@
-/* eimza — server-rendered SVG charts (see svg.h).
+/* eimza — server-rendered SVG (web/html/; see svg.h): the charts and the enrolment's QR code,
+ * written through the element writer.
  *
  * Geometry is in whole viewBox units and every length is computed with integer arithmetic,
  * so the output is byte-for-byte the same on every machine. Colours pass WCAG contrast on a
@@ -6,8 +7,10 @@
  */
 #include "web/html/svg.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "app/staff_auth.h"
 #include "web/html/escape.h"
 
 #define ITEMS_MAX 64
@@ -73,15 +76,18 @@ static long long scale(long long value, long long max, long long full)
     return v > 0 ? v : 1;
 }
 
-/* "LABEL: VALUE UNIT", escaped. */
-static int put_item_text(struct ubuf *b, const struct web_svg_chart *c,
-                         const struct web_svg_item *it)
+/* "LABEL: VALUE UNIT" as text. */
+static void put_item_text(struct web_html *h, const struct web_svg_chart *c,
+                          const struct web_svg_item *it)
 {
-    if (web_html_escape_str(b, it->label) < 0 || ubuf_printf(b, ": %lld", it->value) < 0)
-        return -1;
-    if (c->unit && *c->unit && (ubuf_putc(b, ' ') < 0 || web_html_escape_str(b, c->unit) < 0))
-        return -1;
-    return 0;
+    char num[32];
+    snprintf(num, sizeof num, ": %lld", it->value);
+    web_html_text(h, it->label);
+    web_html_text(h, num);
+    if (c->unit && *c->unit) {
+        web_html_text(h, " ");
+        web_html_text(h, c->unit);
+    }
 }
 
 static const char *empty_text(const struct web_svg_chart *c)
@@ -89,134 +95,205 @@ static const char *empty_text(const struct web_svg_chart *c)
     return c->empty ? c->empty : "-";
 }
 
-/* The root element, <title> and <desc> (the data in words). */
-static int put_head(struct ubuf *b, const struct web_svg_chart *c, int height)
+/* "ID-SUFFIX" into out. */
+static const char *id_of(char out[WEB_SVG_ID_MAX + 16], const char *id, const char *suffix)
 {
-    if (ubuf_printf(b,
-                    "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-                    "aria-labelledby=\"%s-title %s-desc\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-                    "height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">"
-                    "<title id=\"%s-title\">",
-                    c->id, c->id, WEB_SVG_WIDTH, height, WEB_SVG_WIDTH, height, c->id) < 0 ||
-        web_html_escape_str(b, c->title) < 0 ||
-        ubuf_printf(b, "</title><desc id=\"%s-desc\">", c->id) < 0)
-        return -1;
-    if (c->n == 0) {
-        if (web_html_escape_str(b, empty_text(c)) < 0)
-            return -1;
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        if ((i > 0 && ubuf_puts(b, "; ") < 0) || put_item_text(b, c, &c->items[i]) < 0)
-            return -1;
-    }
-    if (c->n > 0 && ubuf_putc(b, '.') < 0)
-        return -1;
-    return ubuf_puts(b, "</desc>");
+    snprintf(out, WEB_SVG_ID_MAX + 16, "%s%s", id, suffix);
+    return out;
 }
 
-static int put_empty_note(struct ubuf *b, const struct web_svg_chart *c)
+/* The root element (left open), <title> and <desc> (the data in words). */
+static void put_head(struct web_html *h, const struct web_svg_chart *c, int height)
 {
-    if (ubuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" MUTED "\">",
-                    WEB_SVG_WIDTH / 2, EMPTY_H / 2 + 5) < 0 ||
-        web_html_escape_str(b, empty_text(c)) < 0 || ubuf_puts(b, "</text>") < 0)
-        return -1;
-    return 0;
+    char a[WEB_SVG_ID_MAX + 16], labelled[2 * WEB_SVG_ID_MAX + 16];
+    snprintf(labelled, sizeof labelled, "%s-title %s-desc", c->id, c->id);
+    char box[32];
+    snprintf(box, sizeof box, "0 0 %d %d", WEB_SVG_WIDTH, height);
+    web_html_open(h, WEB_EL_SVG);
+    web_html_attr(h, "xmlns", "http://www.w3.org/2000/svg");
+    web_html_attr(h, "role", "img");
+    web_html_attr(h, "aria-labelledby", labelled);
+    web_html_attr(h, "viewBox", box);
+    web_html_attr_int(h, "width", WEB_SVG_WIDTH);
+    web_html_attr_int(h, "height", height);
+    web_html_attr(h, "font-family", "sans-serif");
+    web_html_attr(h, "font-size", "13");
+    web_html_open(h, WEB_EL_SVG_TITLE);
+    web_html_attr(h, "id", id_of(a, c->id, "-title"));
+    web_html_text(h, c->title);
+    web_html_close(h, WEB_EL_SVG_TITLE);
+    web_html_open(h, WEB_EL_DESC);
+    web_html_attr(h, "id", id_of(a, c->id, "-desc"));
+    if (c->n == 0)
+        web_html_text(h, empty_text(c));
+    for (size_t i = 0; i < c->n; i++) {
+        if (i > 0)
+            web_html_text(h, "; ");
+        put_item_text(h, c, &c->items[i]);
+    }
+    if (c->n > 0)
+        web_html_text(h, ".");
+    web_html_close(h, WEB_EL_DESC);
+}
+
+/* <text x y [text-anchor] fill>...: a label (the number when label is NULL). */
+static void put_text(struct web_html *h, long long x, long long y, const char *anchor,
+                     const char *fill, const char *label, long long number)
+{
+    web_html_open(h, WEB_EL_TEXT);
+    web_html_attr_int(h, "x", x);
+    web_html_attr_int(h, "y", y);
+    web_html_attr(h, "text-anchor", anchor);
+    web_html_attr(h, "fill", fill);
+    if (label)
+        web_html_text(h, label);
+    else
+        web_html_int(h, number);
+    web_html_close(h, WEB_EL_TEXT);
+}
+
+static void put_empty_note(struct web_html *h, const struct web_svg_chart *c)
+{
+    put_text(h, WEB_SVG_WIDTH / 2, EMPTY_H / 2 + 5, "middle", MUTED, empty_text(c), 0);
 }
 
 /* A bar or column with its own tooltip. */
-static int put_rect(struct ubuf *b, const struct web_svg_chart *c, const struct web_svg_item *it,
-                    long long x, long long y, long long w, long long h)
+static void put_rect(struct web_html *h, const struct web_svg_chart *c,
+                     const struct web_svg_item *it, long long x, long long y, long long w,
+                     long long height)
 {
-    if (ubuf_printf(b,
-                    "<rect x=\"%lld\" y=\"%lld\" width=\"%lld\" height=\"%lld\" "
-                    "fill=\"" BAR_FILL "\"><title>",
-                    x, y, w, h) < 0 ||
-        put_item_text(b, c, it) < 0 || ubuf_puts(b, "</title></rect>") < 0)
-        return -1;
-    return 0;
+    web_html_open(h, WEB_EL_RECT);
+    web_html_attr_int(h, "x", x);
+    web_html_attr_int(h, "y", y);
+    web_html_attr_int(h, "width", w);
+    web_html_attr_int(h, "height", height);
+    web_html_attr(h, "fill", BAR_FILL);
+    web_html_open(h, WEB_EL_SVG_TITLE);
+    put_item_text(h, c, it);
+    web_html_close(h, WEB_EL_SVG_TITLE);
+    web_html_close(h, WEB_EL_RECT);
 }
 
-static void restore(struct ubuf *b, size_t len)
+/* Where a chart began, to leave the writer as it was when a write fails. */
+struct mark {
+    size_t len, depth;
+};
+
+static struct mark mark_of(const struct web_html *h)
 {
-    if (b->p) {
-        b->len = len;
-        b->p[len] = '\0';
+    return (struct mark){h->b->len, web_html_depth(h)};
+}
+
+/* 0 when the chart was written; else -1 with the buffer and the writer's open elements as
+ * they were (the writer stays failed: a page holding the chart fails with it). */
+static int finish(struct web_html *h, struct mark m)
+{
+    if (!web_html_failed(h))
+        return 0;
+    h->depth = m.depth;
+    h->in_tag = false;
+    if (h->b->p) {
+        h->b->len = m.len;
+        h->b->p[m.len] = '\0';
     }
+    return -1;
 }
 
-int web_svg_bar_chart(struct ubuf *b, const struct web_svg_chart *c)
+int web_svg_bar_chart(struct web_html *h, const struct web_svg_chart *c)
 {
-    const size_t before = b->len;
+    const struct mark m = mark_of(h);
     long long max;
 
-    if (!chart_ok(c, &max))
+    if (web_html_failed(h) || !chart_ok(c, &max))
         return -1;
     int height = c->n == 0 ? EMPTY_H : BAR_PAD * 2 + (int)c->n * BAR_ROW;
-    if (put_head(b, c, height) < 0)
-        goto fail;
-    if (c->n == 0 && put_empty_note(b, c) < 0)
-        goto fail;
+    put_head(h, c, height);
+    if (c->n == 0)
+        put_empty_note(h, c);
     for (size_t i = 0; i < c->n; i++) {
         const struct web_svg_item *it = &c->items[i];
         long long y0 = BAR_PAD + (long long)i * BAR_ROW;
         long long w = scale(it->value, max, BAR_FULL);
         long long base = y0 + (BAR_ROW + BAR_H) / 2 - 4; /* text baseline inside the bar */
-        if (ubuf_printf(b, "<text x=\"%d\" y=\"%lld\" text-anchor=\"end\" fill=\"" FG "\">",
-                        BAR_X - 8, base) < 0 ||
-            web_html_escape_str(b, it->label) < 0 || ubuf_puts(b, "</text>") < 0 ||
-            put_rect(b, c, it, BAR_X, y0 + (BAR_ROW - BAR_H) / 2, w, BAR_H) < 0 ||
-            ubuf_printf(b, "<text x=\"%lld\" y=\"%lld\" fill=\"" FG "\">%lld</text>", BAR_X + w + 6,
-                        base, it->value) < 0)
-            goto fail;
+        put_text(h, BAR_X - 8, base, "end", FG, it->label, 0);
+        put_rect(h, c, it, BAR_X, y0 + (BAR_ROW - BAR_H) / 2, w, BAR_H);
+        put_text(h, BAR_X + w + 6, base, NULL, FG, NULL, it->value);
     }
-    if (ubuf_puts(b, "</svg>") < 0)
-        goto fail;
-    return 0;
-fail:
-    restore(b, before);
-    return -1;
+    web_html_close(h, WEB_EL_SVG);
+    return finish(h, m);
 }
 
-int web_svg_column_chart(struct ubuf *b, const struct web_svg_chart *c)
+int web_svg_column_chart(struct web_html *h, const struct web_svg_chart *c)
 {
-    const size_t before = b->len;
+    const struct mark m = mark_of(h);
     long long max;
 
-    if (!chart_ok(c, &max))
+    if (web_html_failed(h) || !chart_ok(c, &max))
         return -1;
     if (c->n == 0) {
-        if (put_head(b, c, EMPTY_H) < 0 || put_empty_note(b, c) < 0 || ubuf_puts(b, "</svg>") < 0)
-            goto fail;
-        return 0;
+        put_head(h, c, EMPTY_H);
+        put_empty_note(h, c);
+        web_html_close(h, WEB_EL_SVG);
+        return finish(h, m);
     }
     long long slot = (WEB_SVG_WIDTH - 2 * COL_SIDE) / (long long)c->n;
     long long colw = slot - slot / 4;
-    if (put_head(b, c, COL_H) < 0 ||
-        ubuf_printf(b,
-                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" AXIS
-                    "\" stroke-width=\"1\"/>",
-                    COL_SIDE, COL_AXIS_Y, WEB_SVG_WIDTH - COL_SIDE, COL_AXIS_Y) < 0)
-        goto fail;
+    put_head(h, c, COL_H);
+    web_html_open(h, WEB_EL_LINE);
+    web_html_attr_int(h, "x1", COL_SIDE);
+    web_html_attr_int(h, "y1", COL_AXIS_Y);
+    web_html_attr_int(h, "x2", WEB_SVG_WIDTH - COL_SIDE);
+    web_html_attr_int(h, "y2", COL_AXIS_Y);
+    web_html_attr(h, "stroke", AXIS);
+    web_html_attr(h, "stroke-width", "1");
+    web_html_close(h, WEB_EL_LINE);
     for (size_t i = 0; i < c->n; i++) {
         const struct web_svg_item *it = &c->items[i];
         long long left = COL_SIDE + (long long)i * slot;
         long long mid = left + slot / 2;
-        long long h = scale(it->value, max, COL_FULL);
-        if (put_rect(b, c, it, left + (slot - colw) / 2, COL_AXIS_Y - h, colw, h) < 0 ||
-            ubuf_printf(
-                b, "<text x=\"%lld\" y=\"%lld\" text-anchor=\"middle\" fill=\"" FG "\">%lld</text>",
-                mid, COL_AXIS_Y - h - 6, it->value) < 0 ||
-            ubuf_printf(b, "<text x=\"%lld\" y=\"%d\" text-anchor=\"middle\" fill=\"" FG "\">", mid,
-                        COL_AXIS_Y + 20) < 0 ||
-            web_html_escape_str(b, it->label) < 0 || ubuf_puts(b, "</text>") < 0)
-            goto fail;
+        long long height = scale(it->value, max, COL_FULL);
+        put_rect(h, c, it, left + (slot - colw) / 2, COL_AXIS_Y - height, colw, height);
+        put_text(h, mid, COL_AXIS_Y - height - 6, "middle", FG, NULL, it->value);
+        put_text(h, mid, COL_AXIS_Y + 20, "middle", FG, it->label, 0);
     }
-    if (ubuf_puts(b, "</svg>") < 0)
-        goto fail;
-    return 0;
-fail:
-    restore(b, before);
-    return -1;
+    web_html_close(h, WEB_EL_SVG);
+    return finish(h, m);
+}
+
+/* ---- the QR code ---------------------------------------------------------------------------- */
+
+int web_svg_qr(struct web_html *h, const char *text, int size, const char *label)
+{
+    const struct mark m = mark_of(h);
+    struct ubuf d = UBUF_INIT(64 * 1024);
+    char box[32];
+    int full;
+    if (web_html_failed(h) || size < 1 || size > 4096 || !label ||
+        !web_utf8_valid(label, strlen(label)) || app_qr_path(text, &d, &full) < 0) {
+        ubuf_free(&d);
+        return -1;
+    }
+    snprintf(box, sizeof box, "0 0 %d %d", full, full);
+    web_html_open(h, WEB_EL_SVG);
+    web_html_attr(h, "xmlns", "http://www.w3.org/2000/svg");
+    web_html_attr(h, "role", "img");
+    web_html_attr(h, "aria-label", label);
+    web_html_attr(h, "viewBox", box);
+    web_html_attr_int(h, "width", size);
+    web_html_attr_int(h, "height", size);
+    web_html_attr(h, "shape-rendering", "crispEdges");
+    web_html_open(h, WEB_EL_RECT);
+    web_html_attr_int(h, "width", full);
+    web_html_attr_int(h, "height", full);
+    web_html_attr(h, "fill", "#ffffff");
+    web_html_close(h, WEB_EL_RECT);
+    web_html_open(h, WEB_EL_PATH);
+    web_html_attr(h, "fill", "#000000");
+    web_html_attr(h, "d", ubuf_str(&d));
+    web_html_close(h, WEB_EL_PATH);
+    web_html_close(h, WEB_EL_SVG);
+    ubuf_free(&d);
+    return finish(h, m);
 }
 
 /* ---- waiting times ------------------------------------------------------------------------ */

@@ -17,9 +17,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "app/portal.h"
-#include "core/rules.h"
-#include "core/trtext.h"
+#include "app/context.h"
+#include "app/text.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "web/html/escape.h"
@@ -549,6 +548,29 @@ void web_config_print_help(FILE *f)
     }
 }
 
+int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
+                        size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    _Static_assert(sizeof out->reader_names >= sizeof c->card_readers, "the readers' names");
+    if (web_config_portal(c, &out->portal, out->reader_names, sizeof out->reader_names, err,
+                          errlen) < 0)
+        return -1;
+    if (app_staff_cfg_default(&out->staff) < 0) {
+        snprintf(err, errlen, "staff settings: libsodium could not hash (out of memory?)");
+        return -1;
+    }
+    out->staff.dev = c->dev;
+    const char *why = app_staff_cfg_check(&out->staff);
+    if (why) {
+        snprintf(err, errlen, "staff settings: %s", app_reason_text(why, CORE_LANG_EN));
+        return -1;
+    }
+    out->dev = c->dev;
+    snprintf(out->portal_url, sizeof out->portal_url, "%s", c->portal_url);
+    return 0;
+}
+
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
                       size_t namescap, char *err, size_t errlen)
 {
@@ -567,47 +589,12 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
     out->login_max_per_addr = c->login_max_per_addr;
     out->login_max_per_tckn = c->login_max_per_tckn;
     out->remote_renewal_limit = c->remote_renewal_limit;
-    const char *bad = core_rules_check(r);
+    const char *bad = app_portal_cfg_check(out);
     if (bad) {
-        snprintf(err, errlen, "the portal's rules do not fit together (%s)", bad);
+        snprintf(err, errlen, "%s", bad);
         return -1;
     }
-    if (out->session_idle > out->session_lifetime) {
-        snprintf(err, errlen, "session_idle is longer than session_lifetime");
-        return -1;
-    }
-    /* "A, B,C": each name trimmed into names[], NUL-terminated; empty names are skipped */
-    size_t len = strlen(c->card_readers);
-    if (len + 1 > namescap) {
-        snprintf(err, errlen, "card_readers is too long");
-        return -1;
-    }
-    memcpy(names, c->card_readers, len + 1);
-    out->ncard_readers = 0;
-    for (char *p = names; *p;) {
-        char *end = strchr(p, ',');
-        char *next = end ? end + 1 : p + strlen(p);
-        if (end)
-            *end = '\0';
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t n = strlen(p);
-        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-            p[--n] = '\0';
-        if (n > 0) {
-            if (out->ncard_readers == APP_READERS_MAX) {
-                snprintf(err, errlen, "card_readers names more than %d models", APP_READERS_MAX);
-                return -1;
-            }
-            if (!core_utf8_valid(p, n) || !strcmp(p, "none")) {
-                snprintf(err, errlen, "card_readers: '%s' is not a model name", p);
-                return -1;
-            }
-            out->card_readers[out->ncard_readers++] = p;
-        }
-        p = next;
-    }
-    return 0;
+    return app_portal_cfg_readers(out, c->card_readers, names, namescap, err, errlen);
 }
 
 /* Whether a setting holds a secret (never written anywhere, not even to the audit log). */

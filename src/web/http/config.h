@@ -95,6 +95,14 @@ int web_config_set(struct web_config *c, const char *key, const char *value, cha
 int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen);
 
 struct app_portal_cfg;
+struct app_settings;
+/* The use cases' settings (app/context.h) from c: the portal's (web_config_portal), the staff
+ * login's (the defaults, with dev: no TOTP for accounts that have not enrolled), dev and
+ * portal_url. The verifier, the message templates and the status cache are objects with a life
+ * of their own: `eimza serve` makes them (cli/cmd_serve.c). Returns 0, or -1 with the reason in
+ * err. */
+int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
+                        size_t errlen);
 /* The portal's settings (app/portal.h) from c: the defaults of app_portal_cfg_default with
  * the configured values over them. The card reader names are split into names[] (which must
  * outlive out; sizeof c->card_readers is enough). Returns 0, or -1 with the reason in err

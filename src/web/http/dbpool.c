@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "app/db.h"
 #include "util/log.h"
 #include "web/html/escape.h"
 
@@ -43,7 +43,7 @@ fail:
         free(p);
     }
     if (first)
-        store_close(first);
+        app_db_close(first);
     return NULL;
 }
 
@@ -59,7 +59,7 @@ struct store *web_dbpool_get(struct web_dbpool *p)
     if (s)
         return s;
 
-    if (store_open(p->url, &s, err, sizeof err) != STORE_OK) {
+    if (app_db_open(p->url, &s, err, sizeof err) < 0) {
         web_log_text(logerr, sizeof logerr, err);
         ulog(ULOG_WARN, "db.connect_failed", "detail=\"%s\"", logerr);
         return NULL;
@@ -83,7 +83,7 @@ void web_dbpool_put(struct web_dbpool *p, struct store *s, bool failed)
     }
     pthread_mutex_unlock(&p->mu);
     if (s) /* NULL when it went back to the pool */
-        store_close(s);
+        app_db_close(s);
 }
 
 size_t web_dbpool_open_count(struct web_dbpool *p)
@@ -99,7 +99,7 @@ void web_dbpool_free(struct web_dbpool *p)
     if (!p)
         return;
     for (size_t i = 0; i < p->nidle; i++)
-        store_close(p->idle[i]);
+        app_db_close(p->idle[i]);
     pthread_mutex_destroy(&p->mu);
     free(p->url);
     free(p->idle);

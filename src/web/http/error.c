@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "app/portal.h"
+#include "app/context.h"
+#include "app/text.h"
 #include "web/html/escape.h"
 #include "web/http/request.h"
 
@@ -111,13 +112,13 @@ enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
     enum web_err rc = WEB_E_NOMEM;
     int bad = ubuf_puts(&b, "{\"error\":{\"code\":") | web_json_string_str(&b, e->code) |
               ubuf_puts(&b, ",\"message\":") |
-              web_json_string_str(&b, core_reason_message(e->code, lang));
+              web_json_string_str(&b, app_reason_text(e->code, lang));
     if (e->nfields) {
         bad |= ubuf_puts(&b, ",\"fields\":{");
         for (size_t i = 0; i < e->nfields; i++)
             bad |= ubuf_puts(&b, i ? "," : "") | web_json_string_str(&b, e->fields[i].field) |
                    ubuf_putc(&b, ':') |
-                   web_json_string_str(&b, core_reason_message(e->fields[i].code, lang));
+                   web_json_string_str(&b, app_reason_text(e->fields[i].code, lang));
         bad |= ubuf_putc(&b, '}');
     }
     if (e->retry_after > 0)

@@ -9,7 +9,7 @@
 #ifndef EIMZA_WEB_HTTP_ERROR_H
 #define EIMZA_WEB_HTTP_ERROR_H
 
-#include "core/reason.h"
+#include "app/context.h"
 
 enum web_err {
     WEB_OK = 0,

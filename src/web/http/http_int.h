@@ -42,13 +42,11 @@ struct web_server {
     size_t max_body;
     bool dev, access_log;
     char url[96];
-    char healthz[128];         /* the /healthz body: fixed for the life of the process */
-    char agent_url[128];       /* the local signing agent (config agent_url) */
-    char trusted_proxies[512]; /* config trusted_proxies: "a,b,c" */
-    char csp[384];             /* the Content-Security-Policy, with the agent in connect-src */
-    /* what renders a message kept unrendered for the outbox views (notify/outbox.h) */
-    struct notify_templates *tpl;
-    char portal_url[512];
+    char healthz[128];              /* the /healthz body: fixed for the life of the process */
+    char agent_url[128];            /* the local signing agent (config agent_url) */
+    char trusted_proxies[512];      /* config trusted_proxies: "a,b,c" */
+    char csp[384];                  /* the Content-Security-Policy, with the agent in connect-src */
+    const struct app_settings *set; /* the use cases' settings (app/context.h) */
     size_t healthz_len;
     uint32_t rid_prefix; /* random per process, so ids differ across processes */
     atomic_uint_fast32_t rid_next;

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdatomic.h>
 
-#include "store/store.h"
+#include "app/db.h"
 #include "util/log.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
@@ -17,8 +17,8 @@ enum web_err web_h_healthz(struct web_req *rq)
 
     if (!s)
         return WEB_E_DB_UNAVAILABLE; /* the pool logged why */
-    if (store_ping(s) != STORE_OK) {
-        web_log_text(detail, sizeof detail, store_last_error(s));
+    if (!app_db_ping(s)) {
+        web_log_text(detail, sizeof detail, app_db_error(s));
         ulog(ULOG_WARN, "db.ping_failed", "rid=%s detail=\"%s\"", rq->rid, detail);
         web_req_store_failed(rq);
         return WEB_E_DB_UNAVAILABLE;

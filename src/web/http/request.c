@@ -4,7 +4,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "notify/outbox.h"
 #include "web/http/dbpool.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
@@ -65,12 +64,6 @@ const char *web_req_agent_url(const struct web_req *rq)
 bool web_req_dev(const struct web_req *rq)
 {
     return rq->srv->dev;
-}
-
-json_t *web_req_outbox_json(const struct web_req *rq, const struct store_outbox_msg *m,
-                            const char *to)
-{
-    return notify_outbox_json(rq->srv->tpl, rq->srv->portal_url, m, to);
 }
 
 /* Only the first language range counts: pages are Turkish unless the browser's first choice

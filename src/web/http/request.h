@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/reason.h"
+#include "app/context.h"
 #include "util/buf.h"
 #include "web/http/error.h"
 #include "web/http/router.h"
@@ -47,11 +47,6 @@ enum core_lang web_req_lang(const struct web_req *rq);
 const char *web_req_agent_url(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
-/* An outbox message as a person reads it, rendered with the server's templates and
- * portal_url (notify_outbox_json); NULL when memory runs out. */
-struct store_outbox_msg;
-json_t *web_req_outbox_json(const struct web_req *rq, const struct store_outbox_msg *m,
-                            const char *to);
 /* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does
  * not say. A request from a trusted proxy (config trusted_proxies) names its client in
  * X-Forwarded-For: the nearest entry that is not a trusted proxy, when it is an IP address.
@@ -65,7 +60,8 @@ const char *web_req_cookie(const struct web_req *rq, const char *name);
 bool web_req_tls(const struct web_req *rq);
 
 /* The database connection for this request, borrowed from the pool on first use and given
- * back when the handler returns. NULL when the database cannot be reached: return
+ * back when the handler returns; an opaque handle the use cases take (app/context.h, through
+ * web/http/context.h). NULL when the database cannot be reached: return
  * WEB_E_DB_UNAVAILABLE. */
 struct store *web_req_store(struct web_req *rq);
 /* Tells the server the connection failed (a store call returned STORE_EIO): it is closed

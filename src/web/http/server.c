@@ -32,8 +32,7 @@
 
 #include <arpa/inet.h>
 
-#include "notify/templates.h"
-#include "store/store.h"
+#include "app/db.h"
 #include "util/log.h"
 #include "util/rand.h"
 #include "web/http/dbpool.h"
@@ -536,8 +535,9 @@ static int web_healthz_body(struct web_server *srv)
     return 0;
 }
 
-int web_server_start(const struct web_config *cfg, int listen_fd, struct store *st, int schema,
-                     const struct web_site *site, struct web_server **out, char *err, size_t errlen)
+int web_server_start(const struct web_config *cfg, const struct app_settings *set, int listen_fd,
+                     struct store *st, int schema, const struct web_site *site,
+                     struct web_server **out, char *err, size_t errlen)
 {
     struct web_server *srv = NULL;
     int rc = -1;
@@ -564,10 +564,8 @@ int web_server_start(const struct web_config *cfg, int listen_fd, struct store *
     snprintf(srv->agent_url, sizeof srv->agent_url, "%s", cfg->agent_url);
     snprintf(srv->trusted_proxies, sizeof srv->trusted_proxies, "%s", cfg->trusted_proxies);
     snprintf(srv->csp, sizeof srv->csp, web_csp_fmt, cfg->agent_url);
-    snprintf(srv->backend, sizeof srv->backend, "%s", store_backend(st));
-    snprintf(srv->portal_url, sizeof srv->portal_url, "%s", cfg->portal_url);
-    if (notify_templates_load(cfg->templates_dir, cfg->notify_language, &srv->tpl, err, errlen) < 0)
-        goto out;
+    snprintf(srv->backend, sizeof srv->backend, "%s", app_db_backend(st));
+    srv->set = set;
     web_format_url(srv->listen_fd, srv->url, sizeof srv->url);
     if (web_healthz_body(srv) < 0) {
         snprintf(err, errlen, "out of memory");
@@ -611,15 +609,13 @@ int web_server_start(const struct web_config *cfg, int listen_fd, struct store *
     srv = NULL;
     rc = 0;
 out:
-    if (st)
-        store_close(st);
+    app_db_close(st);
     if (listen_fd >= 0)
         close(listen_fd);
     if (srv) {
         if (srv->listen_fd >= 0)
             close(srv->listen_fd);
         web_dbpool_free(srv->pool);
-        notify_templates_free(srv->tpl);
         free(srv);
     }
     return rc;
@@ -668,6 +664,5 @@ void web_server_free(struct web_server *srv)
     MHD_stop_daemon(srv->mhd);
     close(srv->listen_fd);
     web_dbpool_free(srv->pool);
-    notify_templates_free(srv->tpl);
     free(srv);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "app/context.h"
 #include "web/http/config.h"
 #include "web/http/router.h"
 
@@ -36,14 +37,15 @@ struct web_site {
     enum web_err (*error_page)(struct web_req *rq, enum web_err e);
 };
 
-/* Starts serving site on listen_fd (taken over, also on failure) with the settings in cfg.
- * st is an open connection to cfg->db whose schema is current; the server takes it over
- * (also on failure) and opens more connections to cfg->db as threads need them. backend and
- * schema are what /healthz reports. site must outlive the server. Returns 0, or -1 with the
- * reason in err. */
-int web_server_start(const struct web_config *cfg, int listen_fd, struct store *st, int schema,
-                     const struct web_site *site, struct web_server **out, char *err,
-                     size_t errlen);
+/* Starts serving site on listen_fd (taken over, also on failure) with the server's settings in
+ * cfg and the use cases' settings in set (app/context.h), which the server holds for every
+ * request's context. st is an open connection to cfg->db whose schema is current; the server
+ * takes it over (also on failure) and opens more connections to cfg->db as threads need them.
+ * backend and schema are what /healthz reports. site and set must outlive the server. Returns
+ * 0, or -1 with the reason in err. */
+int web_server_start(const struct web_config *cfg, const struct app_settings *set, int listen_fd,
+                     struct store *st, int schema, const struct web_site *site,
+                     struct web_server **out, char *err, size_t errlen);
 
 /* The URL the server answers on, e.g. "http://127.0.0.1:8080" or "http://[::1]:8080" (with
  * the port the kernel chose for port 0). */

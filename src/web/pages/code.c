@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/reason.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/pages/pages.h"
 
 /* ---- steps 3 and 4: /sms ------------------------------------------------------------------- */
@@ -16,7 +15,7 @@
 static enum web_err sms_state(struct web_pg *c, struct app_otp_state *out)
 {
     struct app_err err;
-    if (app_otp_status(c->s, web_portal_cfg(), &c->ss, c->now, out, &err) != APP_OK) {
+    if (app_otp_status(&c->app, out, &err) != APP_OK) {
         if (err.store_failed)
             web_req_store_failed(c->rq);
         return err.status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
@@ -59,60 +58,61 @@ static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const c
     if (ss.live) {
         web_pg_heading(&p, WEB_MSG_PP_SMS_CODE_TITLE);
         const char *args[] = {ss.masked_phone};
-        web_page_raw(&p, "<p>");
+        web_page_open(&p, WEB_EL_P);
         web_page_msg_args(&p, WEB_MSG_OTP_SENT, args, 1);
-        web_page_raw(&p, "</p>\n");
+        web_page_close(&p, WEB_EL_P);
         web_page_countdown(&p, (unsigned)ss.expires_in);
-        web_page_form_begin(&p, "/sms/dogrula", c->ss.csrf);
+        web_page_form_begin(&p, "/sms/dogrula", web_pg_csrf(c));
         web_page_field(&p, &code);
-        web_page_raw(&p, "<div class=\"buttons\">\n");
+        web_page_open_class(&p, WEB_EL_DIV, "buttons");
         web_page_button(&p, WEB_MSG_OK, WEB_BUTTON_PRIMARY, "action", "ok");
         web_page_button(&p, WEB_MSG_CANCEL, WEB_BUTTON_SECONDARY, "action", "cancel");
-        web_page_raw(&p, "</div>\n");
+        web_page_close(&p, WEB_EL_DIV);
         web_page_form_end(&p);
         if (ss.resend_in > 0) {
             char secs[24];
             snprintf(secs, sizeof secs, "%lld", (long long)ss.resend_in);
             const char *a2[] = {secs};
-            web_page_raw(&p, "<p class=\"page-actions\">");
+            web_page_open_class(&p, WEB_EL_P, "page-actions");
             web_page_msg_args(&p, WEB_MSG_PP_RESEND_WAIT, a2, 1);
-            web_page_raw(&p, "</p>\n");
+            web_page_close(&p, WEB_EL_P);
         } else {
-            web_page_form_begin(&p, "/sms/gonder", c->ss.csrf);
-            web_page_raw(&p, "<div class=\"buttons page-actions\">\n");
+            web_page_form_begin(&p, "/sms/gonder", web_pg_csrf(c));
+            web_page_open_class(&p, WEB_EL_DIV, "buttons page-actions");
             web_page_button(&p, WEB_MSG_OTP_NEW_CODE, WEB_BUTTON_SECONDARY, NULL, NULL);
-            web_page_raw(&p, "</div>\n");
+            web_page_close(&p, WEB_EL_DIV);
             web_page_form_end(&p);
         }
-        web_pg_retry_notice(&p, c->now, retry);
+        web_pg_retry_notice(&p, c->app.now, retry);
         web_pg_para(&p, WEB_MSG_OTP_WRONG_NUMBER);
     } else {
         web_pg_heading(&p, WEB_MSG_STEP_3);
-        web_pg_retry_notice(&p, c->now, retry);
+        web_pg_retry_notice(&p, c->app.now, retry);
         web_pg_para(&p, WEB_MSG_PP_SMS_LEAD);
         if (ss.has_phone) {
-            web_page_raw(&p, "<p class=\"phone\">");
+            web_page_open_class(&p, WEB_EL_P, "phone");
             web_page_msg(&p, WEB_MSG_PHONE_NUMBER);
-            web_page_raw(&p, ": <strong>");
-            web_page_text(&p, ss.masked_phone);
-            web_page_raw(&p, "</strong></p>\n");
+            web_page_text(&p, ": ");
+            web_page_el_text(&p, WEB_EL_STRONG, ss.masked_phone);
+            web_page_close(&p, WEB_EL_P);
             web_pg_para(&p, WEB_MSG_OTP_WRONG_NUMBER);
-            web_page_form_begin(&p, "/sms/gonder", c->ss.csrf);
-            web_page_raw(&p, "<div class=\"buttons\">\n");
+            web_page_form_begin(&p, "/sms/gonder", web_pg_csrf(c));
+            web_page_open_class(&p, WEB_EL_DIV, "buttons");
             web_page_button(&p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY, NULL, NULL);
-            web_page_raw(&p, "</div>\n");
+            web_page_close(&p, WEB_EL_DIV);
             web_page_form_end(&p);
         } else {
             web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-            web_page_raw(&p, "<p>");
-            web_page_text(&p, core_reason_message("no_mobile_on_file", c->lang));
-            web_page_raw(&p, "</p>\n");
+            web_page_el_text(&p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
             web_page_notice_end(&p);
         }
     }
-    web_page_raw(&p, "<p class=\"page-actions\"><a href=\"/basvuru\">");
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/basvuru");
     web_page_msg(&p, WEB_MSG_PP_EDIT_FORM);
-    web_page_raw(&p, "</a></p>\n");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }
@@ -146,7 +146,7 @@ enum web_err web_h_page_sms_get(struct web_req *rq)
 static enum web_err sms_refused(struct web_pg *c, const struct app_view *v)
 {
     const char *code = c->err.code ? c->err.code : "";
-    const char *msg = core_reason_message(code, c->lang);
+    const char *msg = app_reason_text(code, c->lang);
     if (c->err.status == APP_ETOOMANY)
         return sms_page(c, v, msg, NULL, c->err.retry_after, 429);
     if (!strcmp(code, "no_mobile_on_file") || !strcmp(code, "otp_expired"))
@@ -167,7 +167,7 @@ enum web_err web_h_page_sms_send(struct web_req *rq)
         rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
         goto out;
     }
-    if (app_otp_send(c.s, web_portal_cfg(), &c.ss, c.now, &sent, &c.err) == APP_OK)
+    if (app_otp_send(&c.app, &sent, &c.err) == APP_OK)
         rc = web_pg_see_other(rq, "/sms");
     else
         rc = sms_refused(&c, &v);
@@ -201,7 +201,7 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
         if (*in != ' ')
             code[k++] = *in;
     code[k] = '\0';
-    if (app_otp_verify(c.s, web_portal_cfg(), &c.ss, code, c.now, &c.err) == APP_OK) {
+    if (app_otp_verify(&c.app, code, &c.err) == APP_OK) {
         rc = web_pg_see_other(rq, "/yontem");
         goto out;
     }
@@ -209,12 +209,12 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
         snprintf(left, sizeof left, "%d", c.err.remaining > 0 ? c.err.remaining : 0);
         char tries[128];
         web_pg_fill(WEB_MSG_PP_TRIES_LEFT, c.lang, left, tries, sizeof tries);
-        snprintf(msg, sizeof msg, "%s %s", core_reason_message("otp_wrong", c.lang), tries);
+        snprintf(msg, sizeof msg, "%s %s", app_reason_text("otp_wrong", c.lang), tries);
         if (c.err.remaining > 0)
             rc = sms_page(&c, &v, NULL, msg, 0, 200);
         else /* the code is void now: what to do next is in the summary */
-            rc = sms_page(&c, &v, core_reason_message("otp_locked", c.lang), NULL,
-                          c.err.retry_after, 200);
+            rc = sms_page(&c, &v, app_reason_text("otp_locked", c.lang), NULL, c.err.retry_after,
+                          200);
     } else {
         rc = sms_refused(&c, &v);
     }

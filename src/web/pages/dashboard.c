@@ -7,11 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/appstate.h"
-#include "core/reason.h"
-#include "core/tckn.h"
-#include "core/validate.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/html/svg.h"
 #include "web/pages/pages.h"
 
@@ -24,12 +20,12 @@ static bool asked_province(const struct web_pg *c, const char *v, int *out, bool
     *forbidden = false;
     if (v && *v && (!web_pg_parse_count(v, 81, &n)))
         return false;
-    if (web_pg_role_is(&c->who, "approver")) {
-        if (n != 0 && n != c->who.province) {
+    if (web_pg_role_is(c->who, "approver")) {
+        if (n != 0 && n != c->who->province) {
             *forbidden = true;
             return false;
         }
-        n = c->who.province;
+        n = c->who->province;
     }
     *out = (int)n;
     return true;
@@ -38,7 +34,7 @@ static bool asked_province(const struct web_pg *c, const char *v, int *out, bool
 static enum web_err bad_province(struct web_pg *c)
 {
     return web_pg_error(c, 400, WEB_MSG_PP_ERR_403_TITLE,
-                        core_reason_message("province_unknown", c->lang), WEB_MSG_NONE);
+                        app_reason_text("province_unknown", c->lang), WEB_MSG_NONE);
 }
 
 /* A link to the people whose certificate ends within `days`: base ends in "=" and takes the
@@ -62,32 +58,38 @@ static void province_chooser(struct web_page *p, const char *action, int provinc
     for (int i = 0; i < 81; i++) {
         snprintf(plates[i], sizeof plates[i], "%d", i + 1);
         provinces[i + 1] =
-            (struct web_option){plates[i], WEB_MSG_NONE, core_province_name(i + 1), WEB_MSG_NONE};
+            (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
     snprintf(cur, sizeof cur, "%d", province);
     struct web_field f = {WEB_FIELD_SELECT,      "province",
                           WEB_MSG_AP_F_PROVINCE, .value = province ? cur : "",
                           .options = provinces,  .noptions = 82};
-    web_page_raw(p, "<form method=\"get\" class=\"province-form\" novalidate");
+    web_page_open(p, WEB_EL_FORM);
+    web_page_attr(p, "method", "get");
+    web_page_attr(p, "class", "province-form");
+    web_page_flag(p, "novalidate");
     web_page_attr(p, "action", action);
-    web_page_raw(p, ">\n");
     web_pg_hidden(p, "gun", days);
     web_page_field(p, &f);
-    web_page_raw(p, "<div class=\"buttons\">\n<button type=\"submit\">");
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "submit");
     web_page_msg(p, WEB_MSG_AP_DASH_SHOW);
-    web_page_raw(p, "</button>\n</div>\n</form>\n");
+    web_page_close(p, WEB_EL_BUTTON);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_FORM);
 }
 
 static void scope_line(struct web_page *p, int province)
 {
-    web_page_raw(p, "<p class=\"scope\">");
+    web_page_open_class(p, WEB_EL_P, "scope");
     if (province) {
-        const char *args[] = {core_province_name(province)};
+        const char *args[] = {app_province_name(province)};
         web_page_msg_args(p, WEB_MSG_AP_DASH_SCOPE, args, 1);
     } else {
         web_page_msg(p, WEB_MSG_AP_DASH_ALL);
     }
-    web_page_raw(p, "</p>\n");
+    web_page_close(p, WEB_EL_P);
 }
 
 enum web_err web_h_staff_dashboard(struct web_req *rq)
@@ -108,7 +110,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
         rc = forbidden ? web_pg_403(&c, "forbidden_province") : bad_province(&c);
         goto out;
     }
-    if (app_admin_dashboard(c.s, &c.who, province, c.now, &dash, &c.err) != APP_OK) {
+    if (app_admin_dashboard(&c.app, province, &dash, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
@@ -118,7 +120,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     web_pg_staff_begin(&c, &p, &layout, WEB_PG_NAV_DASHBOARD);
     web_pg_heading(&p, WEB_MSG_AP_DASH_TITLE);
     scope_line(&p, province);
-    if (!web_pg_role_is(&c.who, "approver"))
+    if (!web_pg_role_is(c.who, "approver"))
         province_chooser(&p, "/yonetim/pano", province, NULL);
 
     /* applications by state, from the signed ones on (drafts and verified codes are the
@@ -126,7 +128,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     struct web_svg_item states[CORE_APP__STATE_COUNT];
     size_t ns = 0;
     for (int s = CORE_APP_SUBMITTED; s < CORE_APP__STATE_COUNT; s++)
-        states[ns++] = (struct web_svg_item){core_app_state_label((enum core_app_state)s, c.lang),
+        states[ns++] = (struct web_svg_item){app_state_label((enum core_app_state)s, c.lang),
                                              dash.by_state[s]};
     struct web_svg_chart chart = {
         .id = "chart-states",
@@ -136,12 +138,14 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
         .items = states,
         .n = ns,
     };
-    web_page_raw(&p,
-                 "<section class=\"chart\" aria-labelledby=\"h-states\">\n<h2 id=\"h-states\">");
+    web_page_open_class(&p, WEB_EL_SECTION, "chart");
+    web_page_attr(&p, "aria-labelledby", "h-states");
+    web_page_open(&p, WEB_EL_H2);
+    web_page_attr(&p, "id", "h-states");
     web_page_msg(&p, WEB_MSG_AP_CHART_STATES);
-    web_page_raw(&p, "</h2>\n");
-    web_pg_svg_result(&p, web_svg_bar_chart(&p.b, &chart));
-    web_page_raw(&p, "\n</section>\n");
+    web_page_close(&p, WEB_EL_H2);
+    web_pg_svg_result(&p, web_svg_bar_chart(&p.h, &chart));
+    web_page_close(&p, WEB_EL_SECTION);
 
     struct web_svg_item waits[WEB_SVG_WAIT_BUCKETS];
     for (size_t i = 0; i < WEB_SVG_WAIT_BUCKETS; i++)
@@ -150,41 +154,47 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     chart.title = web_msg(WEB_MSG_AP_CHART_WAITING, c.lang);
     chart.items = waits;
     chart.n = WEB_SVG_WAIT_BUCKETS;
-    web_page_raw(&p,
-                 "<section class=\"chart\" aria-labelledby=\"h-waiting\">\n<h2 id=\"h-waiting\">");
+    web_page_open_class(&p, WEB_EL_SECTION, "chart");
+    web_page_attr(&p, "aria-labelledby", "h-waiting");
+    web_page_open(&p, WEB_EL_H2);
+    web_page_attr(&p, "id", "h-waiting");
     web_page_msg(&p, WEB_MSG_AP_CHART_WAITING);
-    web_page_raw(&p, "</h2>\n");
-    web_pg_svg_result(&p, web_svg_column_chart(&p.b, &chart));
-    web_page_raw(&p, "\n</section>\n");
+    web_page_close(&p, WEB_EL_H2);
+    web_pg_svg_result(&p, web_svg_column_chart(&p.h, &chart));
+    web_page_close(&p, WEB_EL_SECTION);
 
     web_page_section_begin(&p, WEB_MSG_AP_EXPIRING_TITLE);
-    web_page_raw(&p, "<ul class=\"expiring\">\n");
+    web_page_open_class(&p, WEB_EL_UL, "expiring");
     static const int spans[3] = {30, 60, 90};
     for (int i = 0; i < 3; i++) {
         char days[8], people[24], href[64];
         snprintf(days, sizeof days, "%d", spans[i]);
         snprintf(people, sizeof people, "%ld", dash.expiring[i]);
         const char *args[] = {days, people};
-        web_page_raw(&p, "<li");
+        web_page_open(&p, WEB_EL_LI);
         web_page_attr(&p, "data-days", days);
-        web_page_raw(&p, "><strong>");
+        web_page_open(&p, WEB_EL_STRONG);
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_ROW, args, 2);
-        web_page_raw(&p, "</strong> <a");
+        web_page_close(&p, WEB_EL_STRONG);
+        web_page_text(&p, " ");
+        web_page_open(&p, WEB_EL_A);
         expiring_href(href, sizeof href, "/yonetim/bitecekler?gun=", spans[i], province);
         web_page_attr(&p, "href", href);
-        web_page_raw(&p, ">");
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_LIST, args, 1);
-        web_page_raw(&p, "</a> <a download");
+        web_page_close(&p, WEB_EL_A);
+        web_page_text(&p, " ");
+        web_page_open(&p, WEB_EL_A);
+        web_page_flag(&p, "download");
         expiring_href(href, sizeof href, "/api/v1/admin/expiring.csv?days=", spans[i], province);
         web_page_attr(&p, "href", href);
-        web_page_raw(&p, ">");
         web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
-        web_page_raw(&p, "</a></li>\n");
+        web_page_close(&p, WEB_EL_A);
+        web_page_close(&p, WEB_EL_LI);
     }
-    web_page_raw(&p, "</ul>\n");
+    web_page_close(&p, WEB_EL_UL);
     web_page_section_end(&p);
     web_page_end(&p);
-    rc = web_page_reply(rq, &p, 200);
+    rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
     return rc;
@@ -195,12 +205,10 @@ out:
 
 struct expiring_ctx {
     struct web_page *p;
-    int64_t now;
     size_t n;
 };
 
-static int expiring_row(void *ctx, const struct core_personnel *r,
-                        const struct core_certificate *cert)
+static int expiring_row(void *ctx, const struct app_expiring_person *r)
 {
     struct expiring_ctx *e = ctx;
     struct web_page *p = e->p;
@@ -211,37 +219,41 @@ static int expiring_row(void *ctx, const struct core_personnel *r,
                                         WEB_MSG_AP_COL_EXPIRY,
                                         WEB_MSG_AP_COL_DAYS_LEFT};
     if (e->n++ == 0) {
-        web_page_raw(p, "<div class=\"table-wrap\">\n<table class=\"expiring-list cards\">\n"
-                        "<thead>\n<tr>");
+        web_page_open_class(p, WEB_EL_DIV, "table-wrap");
+        web_page_open_class(p, WEB_EL_TABLE, "expiring-list cards");
+        web_page_open(p, WEB_EL_THEAD);
+        web_page_open(p, WEB_EL_TR);
         web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
-    char masked[CORE_TCKN_LEN + 1], days[24];
-    core_tckn_mask(r->tckn, masked);
-    /* whole days, rounded up: a certificate ending later today has 1 day left */
-    int64_t left = cert->not_after > e->now ? (cert->not_after - e->now + 86399) / 86400 : 0;
-    snprintf(days, sizeof days, "%lld", (long long)left);
-    web_page_raw(p, "<tr>\n<th scope=\"row\"");
+    char days[24];
+    snprintf(days, sizeof days, "%lld", (long long)r->days_left);
+    web_page_open(p, WEB_EL_TR);
+    web_page_open(p, WEB_EL_TH);
+    web_page_attr(p, "scope", "row");
     web_page_attr_msg(p, "data-label", WEB_MSG_TCKN);
-    web_page_raw(p, "><span class=\"tckn\" translate=\"no\">");
-    web_page_text(p, masked);
-    web_page_raw(p, "</span></th>\n");
+    web_page_open_class(p, WEB_EL_SPAN, "tckn");
+    web_page_attr(p, "translate", "no");
+    web_page_text(p, r->tckn_masked);
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_close(p, WEB_EL_TH);
     web_pg_td_begin(p, WEB_MSG_AP_COL_NAME);
     web_page_text(p, r->first_name);
-    web_page_raw(p, " ");
+    web_page_text(p, " ");
     web_page_text(p, r->last_name);
-    web_page_raw(p, "</td>\n");
+    web_page_close(p, WEB_EL_TD);
     web_pg_td_begin(p, WEB_MSG_AP_COL_INSTITUTION);
     web_page_text(p, r->institution_name);
-    web_page_raw(p, "</td>\n");
+    web_page_close(p, WEB_EL_TD);
     web_pg_td_begin(p, WEB_MSG_AP_COL_DISTRICT);
     web_page_text(p, r->district);
-    web_page_raw(p, "</td>\n");
+    web_page_close(p, WEB_EL_TD);
     web_pg_td_begin(p, WEB_MSG_AP_COL_EXPIRY);
-    web_pg_expiry_text(p, cert->not_after);
-    web_page_raw(p, "</td>\n");
+    web_pg_expiry_text(p, r->not_after);
+    web_page_close(p, WEB_EL_TD);
     web_pg_td_begin(p, WEB_MSG_AP_COL_DAYS_LEFT);
     web_page_text(p, days);
-    web_page_raw(p, "</td>\n</tr>\n");
+    web_page_close(p, WEB_EL_TD);
+    web_page_close(p, WEB_EL_TR);
     return 0;
 }
 
@@ -278,31 +290,33 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
              ph ? dtext : "", ph ? ph + 3 : "");
     const struct web_layout layout = {.title_text = title};
     web_pg_staff_begin(&c, &p, &layout, WEB_PG_NAV_DASHBOARD);
-    web_page_raw(&p, "<h1>");
-    web_page_text(&p, title);
-    web_page_raw(&p, "</h1>\n");
+    web_page_el_text(&p, WEB_EL_H1, title);
     scope_line(&p, province);
-    if (!web_pg_role_is(&c.who, "approver"))
+    if (!web_pg_role_is(c.who, "approver"))
         province_chooser(&p, "/yonetim/bitecekler", province, dtext);
     web_pg_para(&p, WEB_MSG_AP_EXP_LEAD);
     expiring_href(csv, sizeof csv, "/api/v1/admin/expiring.csv?days=", days, province);
-    web_page_raw(&p, "<p class=\"page-actions\"><a download");
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_flag(&p, "download");
     web_page_attr(&p, "href", csv);
-    web_page_raw(&p, ">");
     web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
-    web_page_raw(&p, "</a></p>\n");
-    struct expiring_ctx ec = {&p, c.now, 0};
-    if (app_admin_expiring(c.s, &c.who, province, (int)days, c.now, expiring_row, &ec, &c.err) !=
-        APP_OK) {
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    struct expiring_ctx ec = {&p, 0};
+    if (app_admin_expiring(&c.app, province, (int)days, expiring_row, &ec, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
     if (ec.n == 0)
         web_pg_para(&p, WEB_MSG_AP_EXP_EMPTY);
-    else
-        web_page_raw(&p, "</tbody>\n</table>\n</div>\n");
+    else {
+        web_page_close(&p, WEB_EL_TBODY);
+        web_page_close(&p, WEB_EL_TABLE);
+        web_page_close(&p, WEB_EL_DIV);
+    }
     web_page_end(&p);
-    rc = web_page_reply(rq, &p, 200);
+    rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
     return rc;

@@ -7,11 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/personnel.h"
-#include "core/reason.h"
-#include "core/tckn.h"
-#include "core/validate.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/pages/pages.h"
 
 /* ---- step 2: /basvuru ---------------------------------------------------------------------- */
@@ -138,21 +134,19 @@ static const struct web_field form_fields[F_COUNT] = {
 
 /* The saved values of the application, as the form shows them. */
 struct form_values {
-    char masked[CORE_TCKN_LEN + 1];
     char validity[4];
     char province[4];
 };
 
 static void form_fill(struct web_field *f, const struct app_view *v, struct form_values *fv)
 {
-    const struct store_application *a = &v->app;
-    core_tckn_mask(a->tckn, fv->masked);
+    const struct app_application *a = &v->app;
     snprintf(fv->validity, sizeof fv->validity, "%d", a->validity_years);
     snprintf(fv->province, sizeof fv->province, "%d", a->province);
     f[F_REASON].value = a->reason;
     f[F_CARD_READER].value = a->card_reader;
     f[F_VALIDITY].value = fv->validity;
-    f[F_TCKN].value = fv->masked;
+    f[F_TCKN].value = a->tckn_masked;
     f[F_FIRST].value = a->first_name;
     f[F_LAST].value = a->last_name;
     f[F_PLACE].value = a->birth_place;
@@ -179,20 +173,19 @@ static void form_notices(struct web_page *p, const struct app_view *v)
 {
     for (size_t i = 0; i < v->nnotices; i++) {
         web_page_notice_begin(p, WEB_NOTICE_WARNING);
-        web_page_raw(p, "<p>");
+        web_page_open(p, WEB_EL_P);
         if (!strcmp(v->notices[i], "ineligible_warning")) {
             struct ubuf why = UBUF_INIT(4096);
-            for (unsigned bit = 1; bit && bit <= CORE_INELIG_NOT_ENTITLED; bit <<= 1)
-                if (v->inelig & bit)
-                    (void)(ubuf_puts(&why, core_reason_message(core_inelig_code(bit), p->lang)) |
-                           ubuf_putc(&why, ' '));
+            for (size_t k = 0; k < v->ninelig; k++)
+                (void)(ubuf_puts(&why, app_reason_text(v->inelig_codes[k], p->lang)) |
+                       ubuf_putc(&why, ' '));
             const char *args[] = {ubuf_str(&why)};
             web_page_msg_args(p, WEB_MSG_INELIGIBLE_WARNING, args, 1);
             ubuf_free(&why);
         } else {
-            web_page_text(p, core_reason_message(v->notices[i], p->lang));
+            web_page_text(p, app_reason_text(v->notices[i], p->lang));
         }
-        web_page_raw(p, "</p>\n");
+        web_page_close(p, WEB_EL_P);
         web_page_notice_end(p);
     }
 }
@@ -200,7 +193,7 @@ static void form_notices(struct web_page *p, const struct app_view *v)
 static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct web_field *f,
                               const struct web_error_item *extra, size_t nextra)
 {
-    const struct app_portal_cfg *cfg = web_portal_cfg();
+    const struct app_portal_cfg *cfg = &c->app.set->portal;
     struct web_option provinces[81], readers[APP_READERS_MAX + 1];
     char plates[81][3];
     struct web_error_item items[F_COUNT + 8];
@@ -209,7 +202,7 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     for (int i = 0; i < 81; i++) {
         snprintf(plates[i], sizeof plates[i], "%d", i + 1);
         provinces[i] =
-            (struct web_option){plates[i], WEB_MSG_NONE, core_province_name(i + 1), WEB_MSG_NONE};
+            (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
     f[F_PROVINCE].options = provinces;
     f[F_PROVINCE].noptions = 81;
@@ -237,7 +230,7 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     web_pg_para(&p, WEB_MSG_DECLARATION);
     web_page_notice_end(&p);
 
-    web_page_form_begin(&p, "/basvuru", c->ss.csrf);
+    web_page_form_begin(&p, "/basvuru", web_pg_csrf(c));
     web_page_section_begin(&p, WEB_MSG_SECTION_APPLICATION);
     for (int i = F_REASON; i <= F_VALIDITY; i++)
         web_page_field(&p, &f[i]);
@@ -259,9 +252,9 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     for (int i = F_MOBILE; i <= F_NOTIFY; i++)
         web_page_field(&p, &f[i]);
     web_page_section_end(&p);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
     web_page_end(&p);
     return web_pg_reply(c, &p, 200);
@@ -296,8 +289,7 @@ enum web_err web_h_page_form(struct web_req *rq)
     memset(&af, 0, sizeof af);
     for (int i = 0; i < F_COUNT; i++)
         af.v[form_app_field[i]] = web_pg_field(&c, f[i].name);
-    if (app_application_update(c.s, web_portal_cfg(), &c.ss, &af, c.now, &saved, &c.err) ==
-        APP_OK) {
+    if (app_application_update(&c.app, &af, &saved, &c.err) == APP_OK) {
         rc = web_pg_see_other(rq, "/sms");
         goto out;
     }
@@ -311,7 +303,7 @@ enum web_err web_h_page_form(struct web_req *rq)
             f[i].value = af.v[form_app_field[i]];
     size_t nextra = web_pg_field_errors(&c.err, c.lang, f, F_COUNT, extra, 8);
     if (!c.err.nfields)
-        extra[nextra++] = web_pg_message_item(core_reason_message(c.err.code, c.lang));
+        extra[nextra++] = web_pg_message_item(app_reason_text(c.err.code, c.lang));
     rc = form_page(&c, &v, f, extra, nextra);
 out:
     web_pg_done(&c);

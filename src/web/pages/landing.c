@@ -8,12 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/reason.h"
-#include "core/tckn.h"
-#include "core/validate.h"
+#include "app/text.h"
 #include "web/html/page.h"
 #include "web/http/formdata.h"
-#include "web/http/http_int.h"
 #include "web/pages/pages.h"
 
 /* ---- GET / ------------------------------------------------------------------------------- */
@@ -23,53 +20,40 @@ enum web_err web_h_landing(struct web_req *rq)
     struct web_page p;
     const struct web_layout layout = {.title = WEB_MSG_LANDING_TITLE};
 
-    web_page_init(&p, web_page_lang(rq));
+    web_page_init(&p, web_pg_lang(rq));
     web_page_begin(&p, &layout);
-    web_page_raw(&p, "<h1>");
-    web_page_msg(&p, WEB_MSG_LANDING_TITLE);
-    web_page_raw(&p, "</h1>\n<p class=\"lead\">");
+    web_page_el_msg(&p, WEB_EL_H1, WEB_MSG_LANDING_TITLE);
+    web_page_open_class(&p, WEB_EL_P, "lead");
     web_page_msg(&p, WEB_MSG_LANDING_LEAD);
-    web_page_raw(&p, "</p>\n<p>");
-    web_page_msg(&p, WEB_MSG_LANDING_WHO);
-    web_page_raw(&p, "</p>\n");
+    web_page_close(&p, WEB_EL_P);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_WHO);
     web_page_steps(&p, WEB_STEP_OVERVIEW);
 
-    web_page_raw(&p, "<h2>");
-    web_page_msg(&p, WEB_MSG_LANDING_BEFORE_TITLE);
-    web_page_raw(&p, "</h2>\n<ul>\n<li>");
-    web_page_msg(&p, WEB_MSG_LANDING_NEED_CARD);
-    web_page_raw(&p, "</li>\n<li>");
-    web_page_msg(&p, WEB_MSG_LANDING_NEED_PHONE);
-    web_page_raw(&p, "</li>\n<li>");
-    web_page_msg(&p, WEB_MSG_LANDING_NEED_TIME);
-    web_page_raw(&p, "</li>\n</ul>\n<p>");
-    web_page_msg(&p, WEB_MSG_LANDING_DEADLINE);
-    web_page_raw(&p, "</p>\n");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_LANDING_BEFORE_TITLE);
+    web_page_open(&p, WEB_EL_UL);
+    web_page_el_msg(&p, WEB_EL_LI, WEB_MSG_LANDING_NEED_CARD);
+    web_page_el_msg(&p, WEB_EL_LI, WEB_MSG_LANDING_NEED_PHONE);
+    web_page_el_msg(&p, WEB_EL_LI, WEB_MSG_LANDING_NEED_TIME);
+    web_page_close(&p, WEB_EL_UL);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_DEADLINE);
     web_page_link_button(&p, "/giris", WEB_MSG_LANDING_START);
 
-    web_page_raw(&p, "<h2>");
-    web_page_msg(&p, WEB_MSG_LANDING_AFTER_TITLE);
-    web_page_raw(&p, "</h2>\n<p>");
-    web_page_msg(&p, WEB_MSG_LANDING_AFTER);
-    web_page_raw(&p, "</p>\n");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_LANDING_AFTER_TITLE);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_AFTER);
     web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-    web_page_raw(&p, "<p>");
-    web_page_msg(&p, WEB_MSG_LANDING_INELIGIBLE);
-    web_page_raw(&p, "</p>\n");
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_INELIGIBLE);
     web_page_notice_end(&p);
 
-    web_page_raw(&p, "<section id=\"kvkk\">\n<h2>");
-    web_page_msg(&p, WEB_MSG_KVKK_TITLE);
-    web_page_raw(&p, "</h2>\n<p>");
-    web_page_msg(&p, WEB_MSG_KVKK_WHAT);
-    web_page_raw(&p, "</p>\n<p>");
-    web_page_msg(&p, WEB_MSG_KVKK_WHY);
-    web_page_raw(&p, "</p>\n<p>");
-    web_page_msg(&p, WEB_MSG_KVKK_RIGHTS);
-    web_page_raw(&p, "</p>\n</section>\n");
+    web_page_open(&p, WEB_EL_SECTION);
+    web_page_attr(&p, "id", "kvkk");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_KVKK_TITLE);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHAT);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHY);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_RIGHTS);
+    web_page_close(&p, WEB_EL_SECTION);
     web_page_end(&p);
 
-    enum web_err rc = web_page_reply(rq, &p, 200);
+    enum web_err rc = web_pg_answer(rq, &p, 200);
     web_page_free(&p);
     return rc;
 }
@@ -206,25 +190,22 @@ static void demo_validate(struct web_field *f, enum core_lang lang)
     const char *code;
     const char *v = f[D_TCKN].value ? f[D_TCKN].value : "";
 
-    code = *v ? core_tckn_err_code(core_tckn_check(v, strlen(v))) : "required";
+    code = *v ? app_tckn_problem(v) : "required";
     if (code)
-        f[D_TCKN].error = core_reason_message(code, lang);
+        f[D_TCKN].error = app_reason_text(code, lang);
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!f[required[i]].value || !*f[required[i]].value)
-            f[required[i]].error = core_reason_message("required", lang);
+            f[required[i]].error = app_reason_text("required", lang);
     if (!demo_one_of(f[D_REASON].value, demo_reasons, f[D_REASON].noptions))
-        f[D_REASON].error = core_reason_message("required", lang);
+        f[D_REASON].error = app_reason_text("required", lang);
     v = f[D_POSTAL_CODE].value ? f[D_POSTAL_CODE].value : "";
-    int province = f[D_PROVINCE].value
-                       ? core_province_lookup(f[D_PROVINCE].value, strlen(f[D_PROVINCE].value))
-                       : 0;
-    code = *v ? core_postal_err_code(core_postal_check(v, strlen(v), province > 0 ? province : 0))
-              : "required";
+    int province = f[D_PROVINCE].value ? app_province_lookup(f[D_PROVINCE].value) : 0;
+    code = *v ? app_postal_problem(v, province > 0 ? province : 0) : "required";
     if (code)
-        f[D_POSTAL_CODE].error = core_reason_message(code, lang);
+        f[D_POSTAL_CODE].error = app_reason_text(code, lang);
     v = f[D_EMAIL].value;
-    if (v && *v && !core_email_valid(v, strlen(v)))
-        f[D_EMAIL].error = core_reason_message("email_format", lang);
+    if (v && *v && !app_email_valid(v))
+        f[D_EMAIL].error = app_reason_text("email_format", lang);
 }
 
 static void demo_render(struct web_page *p, struct web_field *f, bool posted)
@@ -236,7 +217,7 @@ static void demo_render(struct web_page *p, struct web_field *f, bool posted)
     for (int i = 0; i < 81; i++) {
         snprintf(plates[i], sizeof plates[i], "%d", i + 1);
         provinces[i] =
-            (struct web_option){plates[i], WEB_MSG_NONE, core_province_name(i + 1), WEB_MSG_NONE};
+            (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
     f[D_PROVINCE].options = provinces;
     f[D_PROVINCE].noptions = 81;
@@ -247,23 +228,18 @@ static void demo_render(struct web_page *p, struct web_field *f, bool posted)
         .title = WEB_MSG_DEMO_TITLE, .step = WEB_STEP_FORM, .errors = nerr > 0};
     web_page_begin(p, &layout);
     web_page_error_summary_fields(p, f, D_COUNT);
-    web_page_raw(p, "<h1>");
-    web_page_msg(p, WEB_MSG_DEMO_TITLE);
-    web_page_raw(p, "</h1>\n<p>");
-    web_page_msg(p, WEB_MSG_DEMO_LEAD);
-    web_page_raw(p, "</p>\n");
+    web_page_el_msg(p, WEB_EL_H1, WEB_MSG_DEMO_TITLE);
+    web_page_el_msg(p, WEB_EL_P, WEB_MSG_DEMO_LEAD);
     if (posted && nerr == 0) {
         web_page_notice_begin(p, WEB_NOTICE_SUCCESS);
-        web_page_raw(p, "<p>");
-        web_page_msg(p, WEB_MSG_DEMO_SAVED);
-        web_page_raw(p, "</p>\n");
+        web_page_el_msg(p, WEB_EL_P, WEB_MSG_DEMO_SAVED);
         web_page_notice_end(p);
     }
     web_page_notice_begin(p, WEB_NOTICE_INFO);
-    web_page_raw(p, "<p>");
+    web_page_open(p, WEB_EL_P);
     const char *num[] = {"2026-000123"};
     web_page_msg_args(p, WEB_MSG_APPLICATION_NUMBER, num, 1);
-    web_page_raw(p, "</p>\n");
+    web_page_close(p, WEB_EL_P);
     web_page_notice_end(p);
 
     web_page_form_begin(p, "/ornek-form", DEMO_CSRF);
@@ -297,17 +273,16 @@ static void demo_render(struct web_page *p, struct web_field *f, bool posted)
     web_page_section_end(p);
 
     web_page_section_begin(p, WEB_MSG_SIGNED_CONTENT);
-    web_page_raw(p, "<p>");
-    web_page_msg(p, WEB_MSG_DECLARATION);
-    web_page_raw(p, "</p>\n<pre class=\"signed-content\">");
+    web_page_el_msg(p, WEB_EL_P, WEB_MSG_DECLARATION);
+    web_page_open_class(p, WEB_EL_PRE, "signed-content");
     web_page_msg(p, WEB_MSG_DEMO_SIGNED_SAMPLE);
-    web_page_raw(p, "</pre>\n");
+    web_page_close(p, WEB_EL_PRE);
     web_page_section_end(p);
 
-    web_page_raw(p, "<div class=\"buttons\">\n");
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
     web_page_button(p, WEB_MSG_OK, WEB_BUTTON_PRIMARY, "action", "ok");
     web_page_button(p, WEB_MSG_CANCEL, WEB_BUTTON_SECONDARY, "action", "cancel");
-    web_page_raw(p, "</div>\n");
+    web_page_close(p, WEB_EL_DIV);
     web_page_form_end(p);
     web_page_end(p);
 }
@@ -322,7 +297,7 @@ enum web_err web_h_demo_form(struct web_req *rq)
 
     if (!web_req_dev(rq))
         return WEB_E_NOT_FOUND; /* a development page: absent in production */
-    web_page_init(&p, web_page_lang(rq));
+    web_page_init(&p, web_pg_lang(rq));
     memcpy(f, demo_fields, sizeof f);
     if (posted) {
         size_t len;
@@ -352,7 +327,7 @@ enum web_err web_h_demo_form(struct web_req *rq)
     demo_render(&p, f, posted);
     /* a form shown again with its errors is a page like any other (200), as on GOV.UK: a
      * 4xx would put a "failed to load" error in the browser's console on every typo */
-    rc = web_page_reply(rq, &p, 200);
+    rc = web_pg_answer(rq, &p, 200);
 out:
     web_formdata_free(&form);
     web_page_free(&p);

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/reason.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/html/captcha.h"
 #include "web/http/csrf.h"
 #include "web/pages/pages.h"
@@ -55,7 +54,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
 
     if (web_login_csrf(c->rq, LOGIN_CSRF, "/giris", csrf) < 0)
         return WEB_E_INTERNAL;
-    if (app_captcha_new(c->s, web_portal_cfg(), c->now, &cap, &err) != APP_OK) {
+    if (app_captcha_new(&c->app, &cap, &err) != APP_OK) {
         c->err = err;
         return web_pg_app_failure(c);
     }
@@ -67,31 +66,40 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     web_page_begin(&p, &layout);
     web_page_error_summary(&p, items, n);
     web_pg_heading(&p, WEB_MSG_LOGIN_TITLE);
-    web_pg_retry_notice(&p, c->now, retry);
+    web_pg_retry_notice(&p, c->app.now, retry);
     web_pg_para(&p, WEB_MSG_PP_LOGIN_LEAD);
     web_page_form_begin(&p, "/giris", csrf);
     for (int i = L_TCKN; i <= L_DATE; i++)
         web_page_field(&p, &f[i]);
     _Static_assert(WEB_CAPTCHA_WIDTH == 200 && WEB_CAPTCHA_HEIGHT == 70, "the <img> size below");
-    web_page_raw(&p, "<div class=\"captcha\">\n<img class=\"captcha-image\" width=\"200\" "
-                     "height=\"70\"");
+    web_page_open_class(&p, WEB_EL_DIV, "captcha");
+    web_page_open_class(&p, WEB_EL_IMG, "captcha-image");
+    web_page_attr(&p, "width", "200");
+    web_page_attr(&p, "height", "70");
     snprintf(url, sizeof url, "/api/v1/captcha/%s.png", cap.id);
     web_page_attr(&p, "src", url);
     web_page_attr_msg(&p, "alt", WEB_MSG_CAPTCHA_IMAGE_ALT);
-    web_page_raw(&p, ">\n<p class=\"captcha-links\"><a href=\"/giris\">");
+    web_page_open_class(&p, WEB_EL_P, "captcha-links");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/giris");
     web_page_msg(&p, WEB_MSG_CAPTCHA_NEW);
-    web_page_raw(&p, "</a> <a");
+    web_page_close(&p, WEB_EL_A);
+    web_page_text(&p, " ");
+    web_page_open(&p, WEB_EL_A);
     snprintf(url, sizeof url, "/api/v1/captcha/%s.wav", cap.id);
     web_page_attr(&p, "href", url);
-    web_page_raw(&p, ">");
     web_page_msg(&p, WEB_MSG_PP_CAPTCHA_AUDIO_LINK);
-    web_page_raw(&p, "</a></p>\n</div>\n<input type=\"hidden\" name=\"captcha_id\"");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_open(&p, WEB_EL_INPUT);
+    web_page_attr(&p, "type", "hidden");
+    web_page_attr(&p, "name", "captcha_id");
     web_page_attr(&p, "value", cap.id);
-    web_page_raw(&p, ">\n");
     web_page_field(&p, &f[L_CAPTCHA]);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
@@ -108,8 +116,7 @@ enum web_err web_h_page_login(struct web_req *rq)
 
     web_pg_init(&c, rq, WEB_PG_APPLICANT);
     memcpy(f, login_fields, sizeof f);
-    c.s = web_req_store(rq);
-    if (!c.s)
+    if (!web_pg_db(&c))
         return WEB_E_DB_UNAVAILABLE;
     if (!web_pg_is_post(&c))
         return login_page(&c, f, NULL, 0, 0, 200);
@@ -118,7 +125,7 @@ enum web_err web_h_page_login(struct web_req *rq)
         goto out;
     if (!web_pg_login_csrf_ok(&c, LOGIN_CSRF)) {
         rc = web_pg_error_to(&c, 403, WEB_MSG_PP_ERR_403_TITLE,
-                             core_reason_message("csrf_invalid", c.lang), WEB_MSG_NONE, "/giris",
+                             app_reason_text("csrf_invalid", c.lang), WEB_MSG_NONE, "/giris",
                              WEB_MSG_PP_LOGIN_AGAIN);
         goto out;
     }
@@ -136,10 +143,11 @@ enum web_err web_h_page_login(struct web_req *rq)
     };
     struct app_login_ok ok;
     char addr[64];
-    web_req_client_addr(rq, addr, sizeof addr);
-    enum app_status st = app_login(c.s, web_portal_cfg(), &lr, addr, c.now, &ok, &c.err);
+    c.app.client_addr = web_req_client_addr(rq, addr, sizeof addr);
+    enum app_status st = app_login(&c.app, &lr, &ok, &c.err);
     if (st == APP_OK) {
-        if (web_portal_set_cookie(rq, ok.token, web_portal_cfg()->session_lifetime) < 0)
+        if (web_session_cookie(rq, APP_ACTOR_APPLICANT, ok.token,
+                               c.app.set->portal.session_lifetime) < 0)
             rc = WEB_E_NOMEM;
         else
             rc = web_pg_login_done(&c, LOGIN_CSRF, "/giris", "/basvuru");
@@ -150,10 +158,10 @@ enum web_err web_h_page_login(struct web_req *rq)
     if (st == APP_EINVAL && c.err.nfields) {
         nextra = web_pg_field_errors(&c.err, c.lang, f, L_COUNT, extra, 2);
     } else if (st == APP_EINVAL && !strncmp(code, "captcha_", 8)) {
-        f[L_CAPTCHA].error = core_reason_message(code, c.lang);
+        f[L_CAPTCHA].error = app_reason_text(code, c.lang);
     } else if (st == APP_EAUTH || st == APP_ETOOMANY) {
         /* the same words whatever was wrong: the use case gives one code for all */
-        extra[nextra++] = web_pg_message_item(core_reason_message(code, c.lang));
+        extra[nextra++] = web_pg_message_item(app_reason_text(code, c.lang));
     } else {
         rc = web_pg_app_failure(&c);
         goto out;
@@ -172,24 +180,23 @@ out:
 enum web_err web_h_page_logout(struct web_req *rq)
 {
     struct web_pg c;
-    const char *token = NULL;
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_APPLICANT);
-    c.s = web_req_store(rq);
-    if (!c.s)
+    if (!web_pg_db(&c))
         return WEB_E_DB_UNAVAILABLE;
     if ((rc = web_pg_read_form(&c)) != WEB_OK)
         goto out;
-    enum app_status st = web_portal_auth(rq, web_pg_field(&c, "csrf_token"), &c.ss, &token, &c.err);
+    enum app_status st = app_authenticate(&c.app, APP_ACTOR_APPLICANT, &c.err);
     if (st == APP_EAUTH) {
         rc = web_pg_see_other(rq, "/");
         goto out;
     }
-    if (st != APP_OK || app_logout(c.s, token, &c.err) != APP_OK) {
+    if (st != APP_OK || app_logout(&c.app, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    rc = web_portal_set_cookie(rq, NULL, 0) < 0 ? WEB_E_NOMEM : web_pg_see_other(rq, "/");
+    rc = web_session_cookie(rq, APP_ACTOR_APPLICANT, NULL, 0) < 0 ? WEB_E_NOMEM
+                                                                  : web_pg_see_other(rq, "/");
 out:
     web_pg_done(&c);
     return rc;

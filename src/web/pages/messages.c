@@ -22,13 +22,13 @@ static void message_actions(struct messages_ctx *e, const struct app_message_pro
 {
     char action[48];
     snprintf(action, sizeof action, "/yonetim/iletiler/%lld", (long long)m->id);
-    web_pg_form_begin_dyn(e->p, action, e->csrf);
-    web_page_raw(e->p, "<div class=\"buttons\">\n");
+    web_page_form_begin(e->p, action, e->csrf);
+    web_page_open_class(e->p, WEB_EL_DIV, "buttons");
     web_page_button(e->p, WEB_MSG_AP_MSG_RETRY, WEB_BUTTON_SECONDARY, "action", "retry");
     if (strcmp(m->status, "failed"))
         web_page_button(e->p, WEB_MSG_AP_MSG_CONFIRM, WEB_BUTTON_SECONDARY, "action", "confirm");
-    web_page_raw(e->p, "</div>\n");
-    web_pg_form_end_dyn(e->p);
+    web_page_close(e->p, WEB_EL_DIV);
+    web_page_form_end(e->p);
 }
 
 static int message_row(void *ctx, const struct app_message_problem *m)
@@ -40,22 +40,24 @@ static int message_row(void *ctx, const struct app_message_problem *m)
                                         WEB_MSG_AP_COL_ERROR,     WEB_MSG_AP_COL_ATTEMPTS,
                                         WEB_MSG_AP_COL_MSG_ACTION};
     if (e->n++ == 0) {
-        web_page_raw(p, "<div class=\"table-wrap\">\n<table class=\"messages cards\">\n"
-                        "<thead>\n<tr>");
+        web_page_open_class(p, WEB_EL_DIV, "table-wrap");
+        web_page_open_class(p, WEB_EL_TABLE, "messages cards");
+        web_page_open(p, WEB_EL_THEAD);
+        web_page_open(p, WEB_EL_TR);
         web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
     char when[32], attempts[16];
     web_pg_time(m->created_at, WEB_PG_DATETIME, when);
     snprintf(attempts, sizeof attempts, "%d", m->attempts);
     const char *cells[] = {when, m->channel, m->to, NULL, m->error, attempts, ""};
-    web_page_raw(p, "<tr>\n");
+    web_page_open(p, WEB_EL_TR);
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-        if (i == 0)
-            web_page_raw(p, "<th scope=\"row\"");
-        else
-            web_page_raw(p, "<td");
+        if (i == 0) {
+            web_page_open(p, WEB_EL_TH);
+            web_page_attr(p, "scope", "row");
+        } else
+            web_page_open(p, WEB_EL_TD);
         web_page_attr_msg(p, "data-label", cols[i]);
-        web_page_raw(p, ">");
         if (cols[i] == WEB_MSG_AP_COL_MSG_ACTION)
             message_actions(e, m);
         else if (cells[i])
@@ -64,11 +66,11 @@ static int message_row(void *ctx, const struct app_message_problem *m)
             web_page_msg(p, !strcmp(m->status, "failed") ? WEB_MSG_AP_MSG_FAILED
                                                          : WEB_MSG_AP_MSG_UNCONFIRMED);
         if (i == 0)
-            web_page_raw(p, "</th>\n");
+            web_page_close(p, WEB_EL_TH);
         else
-            web_page_raw(p, "</td>\n");
+            web_page_close(p, WEB_EL_TD);
     }
-    web_page_raw(p, "</tr>\n");
+    web_page_close(p, WEB_EL_TR);
     return 0;
 }
 
@@ -81,7 +83,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
     web_pg_page(&c, &p);
     if (!web_pg_enter_staff(&c, false, &rc))
         goto out;
-    if (!web_pg_role_is(&c.who, "operator") && !web_pg_role_is(&c.who, "admin")) {
+    if (!web_pg_role_is(c.who, "operator") && !web_pg_role_is(c.who, "admin")) {
         rc = web_pg_403(&c, "forbidden_role");
         goto out;
     }
@@ -91,24 +93,26 @@ enum web_err web_h_staff_messages(struct web_req *rq)
     const char *done = web_req_query(rq, "yapildi");
     if (done && (!strcmp(done, "retry") || !strcmp(done, "confirm"))) {
         web_page_notice_begin(&p, WEB_NOTICE_SUCCESS);
-        web_page_raw(&p, "<p>");
-        web_page_msg(&p, !strcmp(done, "retry") ? WEB_MSG_AP_MSG_DONE_RETRY
-                                                : WEB_MSG_AP_MSG_DONE_CONFIRM);
-        web_page_raw(&p, "</p>\n");
+        web_page_el_msg(&p, WEB_EL_P,
+                        !strcmp(done, "retry") ? WEB_MSG_AP_MSG_DONE_RETRY
+                                               : WEB_MSG_AP_MSG_DONE_CONFIRM);
         web_page_notice_end(&p);
     }
     web_pg_para(&p, WEB_MSG_AP_MSG_LEAD);
-    struct messages_ctx mc = {&p, c.ss.csrf, 0};
-    if (app_admin_messages(c.s, &c.who, c.now, message_row, &mc, &c.err) != APP_OK) {
+    struct messages_ctx mc = {&p, web_pg_csrf(&c), 0};
+    if (app_admin_messages(&c.app, message_row, &mc, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
     if (mc.n == 0)
         web_pg_para(&p, WEB_MSG_AP_MSG_EMPTY);
-    else
-        web_page_raw(&p, "</tbody>\n</table>\n</div>\n");
+    else {
+        web_page_close(&p, WEB_EL_TBODY);
+        web_page_close(&p, WEB_EL_TABLE);
+        web_page_close(&p, WEB_EL_DIV);
+    }
     web_page_end(&p);
-    rc = web_page_reply(rq, &p, 200);
+    rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
     return rc;
@@ -128,7 +132,7 @@ enum web_err web_h_staff_message_action(struct web_req *rq)
     if (!v || !web_pg_parse_count(v, INT32_MAX, &id))
         id = 0; /* app_admin_message_action: message_not_found */
     const char *action = web_pg_field(&c, "action");
-    if (app_admin_message_action(c.s, &c.who, id, action, c.now, &c.err) != APP_OK) {
+    if (app_admin_message_action(&c.app, id, action, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }

@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/reason.h"
-#include "core/rules.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/pages/pages.h"
 
 /* ---- step 5: /yontem ----------------------------------------------------------------------- */
@@ -24,7 +22,7 @@ static enum web_err method_page(struct web_pg *c, const struct app_view *v, cons
     struct ubuf content = UBUF_INIT(64 * 1024);
     struct app_err err;
 
-    if (app_content(c->s, &c->ss, &content, &err) != APP_OK) {
+    if (app_content(&c->app, &content, &err) != APP_OK) {
         ubuf_free(&content);
         c->err = err;
         return web_pg_app_failure(c);
@@ -49,33 +47,36 @@ static enum web_err method_page(struct web_pg *c, const struct app_view *v, cons
     web_page_error_summary(&p, items, n);
     web_pg_heading(&p, WEB_MSG_STEP_5);
     web_pg_app_number(&p, v->app.number);
-    web_page_raw(&p, "<h2>");
-    web_page_msg(&p, WEB_MSG_SIGNED_CONTENT);
-    web_page_raw(&p, "</h2>\n");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_SIGNED_CONTENT);
     web_pg_para(&p, WEB_MSG_PP_CONTENT_LEAD);
-    web_page_raw(&p, "<pre class=\"signed-content\" lang=\"tr\" tabindex=\"0\">");
+    web_page_open_class(&p, WEB_EL_PRE, "signed-content");
+    web_page_attr(&p, "lang", "tr");
+    web_page_attr(&p, "tabindex", "0");
     web_page_textn(&p, ubuf_str(&content), content.len);
-    web_page_raw(&p, "</pre>\n");
+    web_page_close(&p, WEB_EL_PRE);
     if (!esign) {
         web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-        web_page_raw(&p, "<p>");
-        web_page_text(&p, core_reason_message("signing_method_not_allowed", c->lang));
-        web_page_raw(&p, " ");
+        web_page_open(&p, WEB_EL_P);
+        web_page_text(&p, app_reason_text("signing_method_not_allowed", c->lang));
+        web_page_text(&p, " ");
         web_page_msg(&p, WEB_MSG_PP_METHOD_ONLY_WET);
-        web_page_raw(&p, "</p>\n");
+        web_page_close(&p, WEB_EL_P);
         web_page_notice_end(&p);
     }
-    web_page_form_begin(&p, "/yontem", c->ss.csrf);
+    web_page_form_begin(&p, "/yontem", web_pg_csrf(c));
     web_page_field(&p, &f);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_CONTINUE, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
-    web_page_raw(&p, "<p class=\"page-actions\"><a href=\"/basvuru\">");
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/basvuru");
     web_page_msg(&p, WEB_MSG_PP_EDIT_FORM);
-    web_page_raw(&p, "</a></p>\n");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
     web_page_end(&p);
-    enum web_err rc = web_page_reply(c->rq, &p, 200);
+    enum web_err rc = web_pg_answer(c->rq, &p, 200);
     web_page_free(&p);
     ubuf_free(&content);
     return rc;
@@ -99,14 +100,14 @@ enum web_err web_h_page_method(struct web_req *rq)
         goto out;
     }
     const char *method = web_pg_field(&c, "method");
-    struct store_application saved;
-    if (app_method_choose(c.s, web_portal_cfg(), &c.ss, method, c.now, &saved, &c.err) == APP_OK) {
+    struct app_application saved;
+    if (app_method_choose(&c.app, method, &saved, &c.err) == APP_OK) {
         rc = web_pg_see_other(rq, web_pg_step_path(&saved));
     } else if (c.err.status == APP_EINVAL) {
         const char *code = c.err.nfields ? c.err.fields[0].code : c.err.code;
-        rc = method_page(&c, &v, NULL, core_reason_message(code, c.lang), NULL);
+        rc = method_page(&c, &v, NULL, app_reason_text(code, c.lang), NULL);
     } else if (c.err.code && !strcmp(c.err.code, "signing_method_not_allowed")) {
-        rc = method_page(&c, &v, "wet", NULL, core_reason_message(c.err.code, c.lang));
+        rc = method_page(&c, &v, "wet", NULL, app_reason_text(c.err.code, c.lang));
     } else {
         rc = web_pg_app_failure(&c);
     }

@@ -10,15 +10,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "core/appstate.h"
-#include "core/eligibility.h"
-#include "core/reason.h"
-#include "core/validate.h"
-#include "store/store.h"
-#include "web/api/admin.h"
-#include "web/api/api.h"
+#include "util/log.h"
+
+#include "app/text.h"
 #include "web/http/csrf.h"
-#include "web/http/http_int.h"
 
 /* ---- the context ------------------------------------------------------------------------- */
 
@@ -27,8 +22,21 @@ void web_pg_init(struct web_pg *c, struct web_req *rq, enum web_pg_side side)
     memset(c, 0, sizeof *c);
     c->rq = rq;
     c->side = side;
-    c->lang = web_page_lang(rq);
-    c->now = web_portal_now(rq);
+    c->lang = web_pg_lang(rq);
+    web_ctx_nodb(rq, side == WEB_PG_STAFF ? APP_ACTOR_STAFF : APP_ACTOR_APPLICANT, c->lang,
+                 &c->app);
+}
+
+struct store *web_pg_db(struct web_pg *c)
+{
+    if (!c->app.db)
+        c->app.db = web_req_store(c->rq);
+    return c->app.db;
+}
+
+const char *web_pg_csrf(const struct web_pg *c)
+{
+    return c->app.who.session.csrf;
 }
 
 void web_pg_done(struct web_pg *c)
@@ -45,6 +53,7 @@ enum web_err web_pg_read_form(struct web_pg *c)
         return WEB_E_MEDIA_TYPE;
     if (web_formdata_parse(&c->form, body, len) < 0)
         return WEB_E_BAD_REQUEST;
+    c->app.cred.csrf_form = web_formdata_get(&c->form, "csrf_token");
     return WEB_OK;
 }
 
@@ -60,17 +69,15 @@ bool web_pg_is_post(const struct web_pg *c)
 
 bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err *rc)
 {
-    c->s = web_req_store(c->rq);
-    if (!c->s) {
+    if (!web_pg_db(c)) {
         *rc = WEB_E_DB_UNAVAILABLE;
         return false;
     }
     if (post && (*rc = web_pg_read_form(c)) != WEB_OK)
         return false;
-    enum app_status st =
-        web_portal_auth(c->rq, post ? web_pg_field(c, "csrf_token") : NULL, &c->ss, NULL, &c->err);
+    enum app_status st = app_authenticate(&c->app, APP_ACTOR_APPLICANT, &c->err);
     if (st == APP_OK)
-        st = app_application_current(c->s, web_portal_cfg(), &c->ss, c->now, v, &c->err);
+        st = app_application_current(&c->app, v, &c->err);
     if (st != APP_OK) {
         *rc = web_pg_app_failure(c);
         return false;
@@ -80,36 +87,32 @@ bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err 
 
 bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc)
 {
-    c->s = web_req_store(c->rq);
-    if (!c->s) {
+    if (!web_pg_db(c)) {
         *rc = WEB_E_DB_UNAVAILABLE;
         return false;
     }
     if (post && (*rc = web_pg_read_form(c)) != WEB_OK)
         return false;
-    if (web_staff_auth(c->rq, post ? web_pg_field(c, "csrf_token") : NULL, &c->ss, &c->who,
-                       &c->err) != APP_OK) {
+    if (app_authenticate(&c->app, APP_ACTOR_STAFF, &c->err) != APP_OK) {
         *rc = web_pg_app_failure(c);
         return false;
     }
+    c->who = &c->app.who.staff;
     return true;
 }
 
-const char *web_pg_step_path(const struct store_application *a)
+const char *web_pg_step_path(const struct app_application *a)
 {
-    enum core_app_state st;
-    if (core_app_state_parse(a->state, &st) != 0)
-        return "/durum";
-    if (st == CORE_APP_DRAFT)
+    if (a->st == CORE_APP_DRAFT)
         return a->confirmed ? "/sms" : "/basvuru";
-    if (st == CORE_APP_CODE_VERIFIED)
+    if (a->st == CORE_APP_CODE_VERIFIED)
         return !strcmp(a->method, "esign") ? "/imza" : "/yontem";
     return "/durum";
 }
 
-bool web_pg_in_state(const struct store_application *a, enum core_app_state want)
+bool web_pg_in_state(const struct app_application *a, enum core_app_state want)
 {
-    return !strcmp(a->state, core_app_state_code(want));
+    return a->st == want;
 }
 
 static enum web_err applicant_failure(struct web_pg *c)
@@ -126,7 +129,7 @@ static enum web_err applicant_failure(struct web_pg *c)
         /* the application moved on (another tab, the approver): show where it is now */
         struct app_view v;
         struct app_err e2;
-        if (app_application_current(c->s, web_portal_cfg(), &c->ss, c->now, &v, &e2) != APP_OK)
+        if (app_application_current(&c->app, &v, &e2) != APP_OK)
             return web_pg_500(c);
         return web_pg_see_other(c->rq, web_pg_step_path(&v.app));
     }
@@ -148,7 +151,7 @@ static enum web_err staff_failure(struct web_pg *c)
     case APP_EINVAL:
     case APP_ECONFLICT: /* the state moved on meanwhile: what the reason says */
         return web_pg_error(c, e->status == APP_EINVAL ? 400 : 409, WEB_MSG_PP_ERR_403_TITLE,
-                            core_reason_message(e->code ? e->code : "invalid_fields", c->lang),
+                            app_reason_text(e->code ? e->code : "invalid_fields", c->lang),
                             WEB_MSG_NONE);
     case APP_EUNAVAILABLE:
         return WEB_E_DB_UNAVAILABLE;
@@ -162,6 +165,70 @@ enum web_err web_pg_app_failure(struct web_pg *c)
     if (c->err.store_failed)
         web_req_store_failed(c->rq);
     return c->side == WEB_PG_STAFF ? staff_failure(c) : applicant_failure(c);
+}
+
+/* ---- the page's language and its answer
+ * -------------------------------------------------------------------- */
+
+static bool web_lang_parse(const char *s, size_t n, enum core_lang *out)
+{
+    if (n == 2 && !strncasecmp(s, "tr", 2)) {
+        *out = CORE_LANG_TR;
+        return true;
+    }
+    if (n == 2 && !strncasecmp(s, "en", 2)) {
+        *out = CORE_LANG_EN;
+        return true;
+    }
+    return false;
+}
+
+/* The value of cookie name in a Cookie header ("a=1; lang=en"), or NULL; *len its length.
+ * (Parsed here rather than through a request accessor so that the page writer depends on
+ * nothing but request.h's first version.) */
+static const char *web_cookie_value(const char *header, const char *name, size_t *len)
+{
+    size_t nlen = strlen(name);
+    for (const char *c = header; c && *c;) {
+        c += strspn(c, " \t;");
+        size_t item = strcspn(c, ";");
+        if (item > nlen && !strncmp(c, name, nlen) && c[nlen] == '=') {
+            *len = item - nlen - 1;
+            return c + nlen + 1;
+        }
+        c += item;
+    }
+    return NULL;
+}
+
+enum core_lang web_pg_lang(struct web_req *rq)
+{
+    enum core_lang lang;
+    const char *q = web_req_query(rq, "lang");
+    if (q && web_lang_parse(q, strlen(q), &lang)) {
+        /* remembered for a year; Lax so that a link from elsewhere still shows it */
+        (void)web_reply_header(rq, "Set-Cookie",
+                               lang == CORE_LANG_EN
+                                   ? "lang=en; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly"
+                                   : "lang=tr; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+        return lang;
+    }
+    size_t n;
+    const char *c = web_cookie_value(web_req_header(rq, "Cookie"), "lang", &n);
+    if (c && web_lang_parse(c, n, &lang))
+        return lang;
+    return web_req_lang(rq);
+}
+
+enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned status)
+{
+    if (web_page_failed(p)) {
+        ulog(ULOG_ERROR, "page.failed", "rid=%s bytes=%zu", web_req_id(rq), p->b.len);
+        return WEB_E_INTERNAL;
+    }
+    if (web_reply_header(rq, "Vary", "Accept-Language, Cookie") < 0)
+        return WEB_E_NOMEM;
+    return web_reply(rq, status, "text/html; charset=utf-8", &p->b);
 }
 
 /* ---- answers ------------------------------------------------------------------------------- */
@@ -180,7 +247,7 @@ void web_pg_page(const struct web_pg *c, struct web_page *p)
 
 enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status)
 {
-    enum web_err rc = web_page_reply(c->rq, p, status);
+    enum web_err rc = web_pg_answer(c->rq, p, status);
     web_page_free(p);
     return rc;
 }
@@ -194,16 +261,18 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
     web_pg_page(c, &p);
     web_page_begin(&p, &layout);
     web_pg_heading(&p, title);
-    web_page_raw(&p, "<p>");
+    web_page_open(&p, WEB_EL_P);
     if (text)
         web_page_text(&p, text);
     else
         web_page_msg(&p, text_key);
-    web_page_raw(&p, "</p>\n<p><a");
+    web_page_close(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_A);
     web_page_attr(&p, "href", href);
-    web_page_raw(&p, ">");
     web_page_msg(&p, link);
-    web_page_raw(&p, "</a></p>\n");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }
@@ -219,7 +288,7 @@ enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title,
 
 enum web_err web_pg_403(struct web_pg *c, const char *code)
 {
-    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, core_reason_message(code, c->lang),
+    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, app_reason_text(code, c->lang),
                         WEB_MSG_NONE);
 }
 
@@ -317,30 +386,24 @@ const char *web_pg_fill(enum web_msg key, enum core_lang lang, const char *arg, 
 
 void web_pg_heading(struct web_page *p, enum web_msg key)
 {
-    web_page_raw(p, "<h1>");
-    web_page_msg(p, key);
-    web_page_raw(p, "</h1>\n");
+    web_page_el_msg(p, WEB_EL_H1, key);
 }
 
 void web_pg_para(struct web_page *p, enum web_msg key)
 {
-    web_page_raw(p, "<p>");
-    web_page_msg(p, key);
-    web_page_raw(p, "</p>\n");
+    web_page_el_msg(p, WEB_EL_P, key);
 }
 
 void web_pg_para_args(struct web_page *p, enum web_msg key, const char *const *args, size_t n)
 {
-    web_page_raw(p, "<p>");
+    web_page_open(p, WEB_EL_P);
     web_page_msg_args(p, key, args, n);
-    web_page_raw(p, "</p>\n");
+    web_page_close(p, WEB_EL_P);
 }
 
 void web_pg_text_para(struct web_page *p, const char *text)
 {
-    web_page_raw(p, "<p>");
-    web_page_text(p, text);
-    web_page_raw(p, "</p>\n");
+    web_page_el_text(p, WEB_EL_P, text);
 }
 
 void web_pg_notice(struct web_page *p, enum web_notice_kind kind, enum web_msg key,
@@ -365,9 +428,9 @@ void web_pg_retry_notice(struct web_page *p, int64_t now, int64_t retry_after)
 void web_pg_app_number(struct web_page *p, const char *number)
 {
     const char *args[] = {number};
-    web_page_raw(p, "<p class=\"app-number\">");
+    web_page_open_class(p, WEB_EL_P, "app-number");
     web_page_msg_args(p, WEB_MSG_APPLICATION_NUMBER, args, 1);
-    web_page_raw(p, "</p>\n");
+    web_page_close(p, WEB_EL_P);
 }
 
 struct web_error_item web_pg_message_item(const char *message)
@@ -380,7 +443,7 @@ size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct 
 {
     size_t nextra = 0;
     for (size_t i = 0; i < e->nfields; i++) {
-        const char *msg = core_reason_message(e->fields[i].code, lang);
+        const char *msg = app_reason_text(e->fields[i].code, lang);
         bool found = false;
         for (size_t k = 0; k < nf && !found; k++) {
             if (f[k].name && !strcmp(f[k].name, e->fields[i].field)) {
@@ -408,33 +471,20 @@ size_t web_pg_summary_items(const struct web_field *f, size_t nf,
     return n;
 }
 
-void web_pg_form_begin_dyn(struct web_page *p, const char *action, const char *csrf)
-{
-    web_page_raw(p, "<form method=\"post\"");
-    web_page_attr(p, "action", action);
-    web_page_raw(p, " novalidate>\n");
-    web_page_csrf(p, csrf);
-}
-
-void web_pg_form_end_dyn(struct web_page *p)
-{
-    web_page_raw(p, "</form>\n");
-}
-
 void web_pg_hidden(struct web_page *p, const char *name, const char *value)
 {
     if (!value || !*value)
         return;
-    web_page_raw(p, "<input type=\"hidden\"");
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "hidden");
     web_page_attr(p, "name", name);
     web_page_attr(p, "value", value);
-    web_page_raw(p, ">\n");
 }
 
 void web_pg_svg_result(struct web_page *p, int r)
 {
     if (r < 0)
-        p->failed = true;
+        web_page_fail(p);
 }
 
 bool web_pg_parse_count(const char *s, long max, long *out)
@@ -514,95 +564,97 @@ static enum web_msg role_label(const struct app_staff *w)
 /* One item of the staff navigation. */
 static void nav_item(struct web_page *p, const char *href, enum web_msg label, bool current)
 {
-    web_page_raw(p, "<li><a");
+    web_page_open(p, WEB_EL_LI);
+    web_page_open(p, WEB_EL_A);
     web_page_attr(p, "href", href);
     if (current)
-        web_page_raw(p, " aria-current=\"page\"");
-    web_page_raw(p, ">");
+        web_page_attr(p, "aria-current", "page");
     web_page_msg(p, label);
-    web_page_raw(p, "</a></li>\n");
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_LI);
 }
 
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current)
 {
     web_page_begin(p, l);
-    web_page_raw(p, "<nav class=\"staff-nav\"");
+    web_page_open_class(p, WEB_EL_NAV, "staff-nav");
     web_page_attr_msg(p, "aria-label", WEB_MSG_AP_NAV_LABEL);
-    web_page_raw(p, ">\n<ul>\n");
+    web_page_open(p, WEB_EL_UL);
     nav_item(p, "/yonetim", WEB_MSG_AP_NAV_QUEUE, current == WEB_PG_NAV_QUEUE);
     nav_item(p, "/yonetim/pano", WEB_MSG_AP_NAV_DASHBOARD, current == WEB_PG_NAV_DASHBOARD);
-    if (web_pg_may_see_messages(&c->who))
+    if (web_pg_may_see_messages(c->who))
         nav_item(p, "/yonetim/iletiler", WEB_MSG_AP_NAV_MESSAGES, current == WEB_PG_NAV_MESSAGES);
-    web_page_raw(p, "</ul>\n<p class=\"staff-who\">");
+    web_page_close(p, WEB_EL_UL);
+    web_page_open_class(p, WEB_EL_P, "staff-who");
     char role[96];
-    const char *rl = web_msg(role_label(&c->who), c->lang);
-    if (c->who.province > 0)
-        snprintf(role, sizeof role, "%s, %s", rl, core_province_name(c->who.province));
+    const char *rl = web_msg(role_label(c->who), c->lang);
+    if (c->who->province > 0)
+        snprintf(role, sizeof role, "%s, %s", rl, app_province_name(c->who->province));
     else
         snprintf(role, sizeof role, "%s", rl);
-    const char *args[] = {c->who.username, role};
+    const char *args[] = {c->who->username, role};
     web_page_msg_args(p, WEB_MSG_AP_SIGNED_IN, args, 2);
-    web_page_raw(p, "</p>\n");
-    web_page_form_begin(p, "/yonetim/cikis", c->ss.csrf);
+    web_page_close(p, WEB_EL_P);
+    web_page_form_begin(p, "/yonetim/cikis", web_pg_csrf(c));
     web_page_button(p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
     web_page_form_end(p);
-    web_page_raw(p, "</nav>\n");
+    web_page_close(p, WEB_EL_NAV);
 }
 
 void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        web_page_raw(p, "<th scope=\"col\">");
+        web_page_open(p, WEB_EL_TH);
+        web_page_attr(p, "scope", "col");
         web_page_msg(p, cols[i]);
-        web_page_raw(p, "</th>");
+        web_page_close(p, WEB_EL_TH);
     }
-    web_page_raw(p, "</tr>\n</thead>\n<tbody>\n");
+    web_page_close(p, WEB_EL_TR);
+    web_page_close(p, WEB_EL_THEAD);
+    web_page_open(p, WEB_EL_TBODY);
 }
 
 void web_pg_td_begin(struct web_page *p, enum web_msg col)
 {
-    web_page_raw(p, "<td");
+    web_page_open(p, WEB_EL_TD);
     web_page_attr_msg(p, "data-label", col);
-    web_page_raw(p, ">");
 }
 
 void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v)
 {
     if (v->eligible) {
-        web_page_raw(p, "<strong class=\"verdict verdict-ok\">");
+        web_page_open_class(p, WEB_EL_STRONG, "verdict verdict-ok");
         web_page_msg(p, WEB_MSG_AP_ELIGIBLE);
     } else {
-        web_page_raw(p, "<strong class=\"verdict verdict-no\">");
+        web_page_open_class(p, WEB_EL_STRONG, "verdict verdict-no");
         web_page_msg(p, WEB_MSG_AP_NOT_ELIGIBLE);
     }
-    web_page_raw(p, "</strong>\n");
+    web_page_close(p, WEB_EL_STRONG);
 }
 
 void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v)
 {
-    size_t pos = 0;
-    unsigned bit;
-    if (core_verdict_count(v->reasons) == 0)
+    struct app_reason_item r[32];
+    size_t n = app_verdict_reasons(v->reasons, p->lang, r, sizeof r / sizeof r[0]);
+    if (n == 0)
         return;
-    web_page_raw(p, "<ul class=\"verdict-reasons\">\n");
-    while (core_verdict_next(v->reasons, &pos, &bit)) {
-        web_page_raw(p, "<li");
-        web_page_attr(p, "data-reason", core_verdict_code(bit));
-        web_page_raw(p, ">");
-        web_page_text(p, core_verdict_approver_text(bit, p->lang));
-        web_page_raw(p, "</li>\n");
+    web_page_open_class(p, WEB_EL_UL, "verdict-reasons");
+    for (size_t i = 0; i < n; i++) {
+        web_page_open(p, WEB_EL_LI);
+        web_page_attr(p, "data-reason", r[i].code);
+        web_page_text(p, r[i].text);
+        web_page_close(p, WEB_EL_LI);
     }
-    web_page_raw(p, "</ul>\n");
+    web_page_close(p, WEB_EL_UL);
 }
 
-void web_pg_state_text(struct web_page *p, const char *state)
+void web_pg_state_text(struct web_page *p, const struct app_application *a)
 {
-    enum core_app_state st;
-    if (core_app_state_parse(state, &st) == 0)
-        web_page_text(p, core_app_state_label(st, p->lang));
+    if (a->st < CORE_APP__STATE_COUNT)
+        web_page_text(p, app_state_label(a->st, p->lang));
     else
-        web_page_text(p, state);
+        web_page_text(p, a->state);
 }
 
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
@@ -613,7 +665,7 @@ void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
     web_pg_time(since, WEB_PG_DATE, date);
     const char *a1[] = {days}, *a2[] = {date};
     web_page_msg_args(p, WEB_MSG_AP_DAYS, a1, 1);
-    web_page_raw(p, ", ");
+    web_page_text(p, ", ");
     web_page_msg_args(p, WEB_MSG_AP_SINCE, a2, 1);
 }
 
@@ -628,9 +680,9 @@ void web_pg_expiry_text(struct web_page *p, int64_t not_after)
     web_page_text(p, date);
 }
 
-void web_pg_person_name(struct web_page *p, const struct store_application *a)
+void web_pg_person_name(struct web_page *p, const struct app_application *a)
 {
     web_page_text(p, a->first_name);
-    web_page_raw(p, " ");
+    web_page_text(p, " ");
     web_page_text(p, a->last_name);
 }

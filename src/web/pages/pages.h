@@ -26,6 +26,7 @@
 #include "app/admin.h"
 #include "app/portal.h"
 #include "web/html/page.h"
+#include "web/http/context.h"
 #include "web/http/formdata.h"
 #include "web/http/request.h"
 
@@ -74,21 +75,26 @@ struct web_pg {
     struct web_req *rq;
     enum web_pg_side side;
     enum core_lang lang;
-    struct store *s;
-    int64_t now;
-    struct store_session ss;
-    struct app_staff who; /* staff pages: who is signed in */
-    struct app_err err;
-    struct web_formdata form; /* POST handlers: the decoded body */
+    struct app_ctx app;          /* the use cases' context (web/http/context.h) */
+    const struct app_staff *who; /* staff pages: who is signed in (after web_pg_enter_staff) */
+    struct app_err err;          /* the last use case's refusal */
+    struct web_formdata form;    /* POST handlers: the decoded body */
 };
 
-/* Starts a context (language from the request, the portal's clock). web_pg_done frees the
+/* Starts a context (language from the request, the portal's clock, the credentials of the
+ * side's session; the database is borrowed by web_pg_db or on entering). web_pg_done frees the
  * decoded form. */
 void web_pg_init(struct web_pg *c, struct web_req *rq, enum web_pg_side side);
 void web_pg_done(struct web_pg *c);
 
-/* Decodes a posted form into c->form: WEB_OK, WEB_E_MEDIA_TYPE unless it is sent as
- * application/x-www-form-urlencoded, WEB_E_BAD_REQUEST when it does not decode. */
+/* The database connection (borrowed now); NULL when it cannot be reached. */
+struct store *web_pg_db(struct web_pg *c);
+/* The session's CSRF token, for the forms of the page ("" before entering). */
+const char *web_pg_csrf(const struct web_pg *c);
+
+/* Decodes a posted form into c->form (its csrf_token field becomes the context's form token):
+ * WEB_OK, WEB_E_MEDIA_TYPE unless it is sent as application/x-www-form-urlencoded,
+ * WEB_E_BAD_REQUEST when it does not decode. */
 enum web_err web_pg_read_form(struct web_pg *c);
 const char *web_pg_field(const struct web_pg *c, const char *name);
 /* True for a POST. */
@@ -103,8 +109,8 @@ bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc);
 
 /* The page of the step an application is at (/basvuru, /sms, /yontem, /imza or /durum), and
  * whether it is in a state. */
-const char *web_pg_step_path(const struct store_application *a);
-bool web_pg_in_state(const struct store_application *a, enum core_app_state want);
+const char *web_pg_step_path(const struct app_application *a);
+bool web_pg_in_state(const struct app_application *a, enum core_app_state want);
 
 /* A use case's failure (c->err) that the page has no better answer for: 303 to the login
  * without a session, a 403 / 404 page, for the applicant a 303 to the step the application is
@@ -127,6 +133,15 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
 enum web_err web_pg_403(struct web_pg *c, const char *code);
 enum web_err web_pg_404(struct web_pg *c);
 enum web_err web_pg_500(struct web_pg *c);
+
+/* The language of the pages for this request: ?lang=tr|en, else the "lang" cookie, else
+ * Accept-Language (web_req_lang). A ?lang= choice is remembered in the cookie (a response
+ * header added here). */
+enum core_lang web_pg_lang(struct web_req *rq);
+/* Answers with the page (text/html; charset=utf-8) and status, or WEB_E_INTERNAL /
+ * WEB_E_NOMEM when the page failed. Adds Vary: Accept-Language, Cookie. The page stays the
+ * caller's to free. */
+enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned status);
 
 /* The page of this request's language: the page writer started in c->lang. */
 void web_pg_page(const struct web_pg *c, struct web_page *p);
@@ -185,10 +200,6 @@ size_t web_pg_summary_items(const struct web_field *f, size_t nf,
                             const struct web_error_item *extra, size_t nextra,
                             struct web_error_item *out, size_t cap);
 
-/* <form method="post" action="ACTION" novalidate> with the CSRF field, for actions made from
- * data (an application's id); closed with web_pg_form_end_dyn. */
-void web_pg_form_begin_dyn(struct web_page *p, const char *action, const char *csrf);
-void web_pg_form_end_dyn(struct web_page *p);
 /* <input type="hidden" name="NAME" value="VALUE">; nothing for a NULL or empty value. */
 void web_pg_hidden(struct web_page *p, const char *name, const char *value);
 /* Writes a picture (a chart, a QR code) made by a writer that returned r: a failure fails the
@@ -225,9 +236,9 @@ void web_pg_td_begin(struct web_page *p, enum web_msg col);
  * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */
 void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v);
 void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v);
-void web_pg_state_text(struct web_page *p, const char *state);
+void web_pg_state_text(struct web_page *p, const struct app_application *a);
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since);
 void web_pg_expiry_text(struct web_page *p, int64_t not_after);
-void web_pg_person_name(struct web_page *p, const struct store_application *a);
+void web_pg_person_name(struct web_page *p, const struct app_application *a);
 
 #endif

@@ -7,12 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/appstate.h"
-#include "core/reason.h"
-#include "core/tckn.h"
-#include "core/validate.h"
-#include "store/store.h"
-#include "web/api/api.h"
+#include "app/text.h"
 #include "web/pages/pages.h"
 
 #define QUEUE_PAGE 50 /* rows of the queue per page */
@@ -21,7 +16,7 @@
 
 /* A row of the queue, copied out of the use case's callback. */
 struct qrow {
-    struct store_application app;
+    struct app_application app;
     struct core_verdict verdict;
     int province;
     int64_t waiting_since;
@@ -84,7 +79,7 @@ static void read_queue_query(struct web_pg *c, struct queue_query *q,
         if (web_pg_parse_count(v, 81, &n))
             q->f.province = (int)n;
         else
-            q->errors[FL_PROVINCE] = core_reason_message("province_unknown", c->lang);
+            q->errors[FL_PROVINCE] = app_reason_text("province_unknown", c->lang);
     }
     v = q->values[FL_LATE];
     if (v && !strcmp(v, "1"))
@@ -123,14 +118,14 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
     size_t ns = 0;
     states[ns++] = (struct web_option){"", WEB_MSG_AP_F_ANY_STATE, NULL, WEB_MSG_NONE};
     for (int s = CORE_APP_CODE_VERIFIED; s < CORE_APP__STATE_COUNT; s++)
-        states[ns++] = (struct web_option){
-            core_app_state_code((enum core_app_state)s), WEB_MSG_NONE,
-            core_app_state_label((enum core_app_state)s, c->lang), WEB_MSG_NONE};
+        states[ns++] =
+            (struct web_option){app_state_code((enum core_app_state)s), WEB_MSG_NONE,
+                                app_state_label((enum core_app_state)s, c->lang), WEB_MSG_NONE};
     provinces[0] = (struct web_option){"", WEB_MSG_AP_F_ALL_PROVINCES, NULL, WEB_MSG_NONE};
     for (int i = 0; i < 81; i++) {
         snprintf(plates[i], sizeof plates[i], "%d", i + 1);
         provinces[i + 1] =
-            (struct web_option){plates[i], WEB_MSG_NONE, core_province_name(i + 1), WEB_MSG_NONE};
+            (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
     static const struct web_option lates[] = {
         {"", WEB_MSG_AP_F_LATE_ANY, NULL, WEB_MSG_NONE},
@@ -152,24 +147,35 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
         f[i].value = q->values[i] ? q->values[i] : "";
         f[i].error = q->errors[i];
     }
-    web_page_raw(p, "<details class=\"queue-filter\"");
+    web_page_open_class(p, WEB_EL_DETAILS, "queue-filter");
     bool narrowed = q->bad || strcmp(q->values[FL_STATE], "submitted") != 0;
     for (int i = FL_STATE + 1; i < FL_N; i++)
         narrowed |= q->values[i] && *q->values[i];
     if (narrowed)
-        web_page_raw(p, " open");
-    web_page_raw(p, ">\n<summary>");
-    web_page_msg(p, WEB_MSG_AP_FILTER_TITLE);
-    web_page_raw(p, "</summary>\n<form method=\"get\" action=\"/yonetim\" class=\"filter-form\" "
-                    "novalidate>\n<div class=\"filter-fields\">\n");
+        web_page_flag(p, "open");
+    web_page_el_msg(p, WEB_EL_SUMMARY, WEB_MSG_AP_FILTER_TITLE);
+    web_page_open(p, WEB_EL_FORM);
+    web_page_attr(p, "method", "get");
+    web_page_attr(p, "action", "/yonetim");
+    web_page_attr(p, "class", "filter-form");
+    web_page_flag(p, "novalidate");
+    web_page_open_class(p, WEB_EL_DIV, "filter-fields");
     for (int i = 0; i < FL_N; i++)
-        if (i != FL_PROVINCE || !web_pg_role_is(&c->who, "approver"))
+        if (i != FL_PROVINCE || !web_pg_role_is(c->who, "approver"))
             web_page_field(p, &f[i]);
-    web_page_raw(p, "</div>\n<div class=\"buttons\">\n<button type=\"submit\">");
+    web_page_close(p, WEB_EL_DIV);
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "submit");
     web_page_msg(p, WEB_MSG_AP_F_APPLY);
-    web_page_raw(p, "</button>\n<a href=\"/yonetim\">");
+    web_page_close(p, WEB_EL_BUTTON);
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "href", "/yonetim");
     web_page_msg(p, WEB_MSG_AP_F_CLEAR);
-    web_page_raw(p, "</a>\n</div>\n</form>\n</details>\n");
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_FORM);
+    web_page_close(p, WEB_EL_DETAILS);
 }
 
 /* The queue as a table of five columns (a card per row on a phone): the number linking to
@@ -181,60 +187,70 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         WEB_MSG_AP_COL_NUMBER, WEB_MSG_AP_COL_APPLICANT, WEB_MSG_AP_COL_STATE,
         WEB_MSG_AP_COL_EXPIRY, WEB_MSG_AP_COL_VERDICT,
     };
-    web_page_raw(p, "<table class=\"queue cards\">\n<caption>");
-    web_page_msg(p, WEB_MSG_AP_QUEUE_CAPTION);
-    web_page_raw(p, "</caption>\n<thead>\n<tr>");
+    web_page_open_class(p, WEB_EL_TABLE, "queue cards");
+    web_page_el_msg(p, WEB_EL_CAPTION, WEB_MSG_AP_QUEUE_CAPTION);
+    web_page_open(p, WEB_EL_THEAD);
+    web_page_open(p, WEB_EL_TR);
     web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; i < rows->n; i++) {
         const struct qrow *r = &rows->rows[i];
-        char href[48], masked[CORE_TCKN_LEN + 1];
+        char href[48];
         snprintf(href, sizeof href, "/yonetim/basvuru/%lld", (long long)r->app.id);
-        core_tckn_mask(r->app.tckn, masked);
-        web_page_raw(p, "<tr");
+        web_page_open(p, WEB_EL_TR);
         web_page_attr(p, "data-number", r->app.number);
-        web_page_raw(p, ">\n<th scope=\"row\"");
+        web_page_open(p, WEB_EL_TH);
+        web_page_attr(p, "scope", "row");
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_NUMBER);
-        web_page_raw(p, "><a");
+        web_page_open(p, WEB_EL_A);
         web_page_attr(p, "href", href);
-        web_page_raw(p, ">");
         web_page_text(p, r->app.number);
-        web_page_raw(p, "</a></th>\n");
+        web_page_close(p, WEB_EL_A);
+        web_page_close(p, WEB_EL_TH);
         web_pg_td_begin(p, WEB_MSG_AP_COL_APPLICANT);
-        web_page_raw(p, "<span class=\"person\">");
+        web_page_open_class(p, WEB_EL_SPAN, "person");
         web_pg_person_name(p, &r->app);
-        web_page_raw(p, "</span><br><small>");
+        web_page_close(p, WEB_EL_SPAN);
+        web_page_open(p, WEB_EL_BR);
+        web_page_open(p, WEB_EL_SMALL);
         web_page_msg(p, WEB_MSG_TCKN);
-        web_page_raw(p, ": <span class=\"tckn\" translate=\"no\">");
-        web_page_text(p, masked);
-        web_page_raw(p, "</span></small><br><small class=\"institution\">");
+        web_page_text(p, ": ");
+        web_page_open_class(p, WEB_EL_SPAN, "tckn");
+        web_page_attr(p, "translate", "no");
+        web_page_text(p, r->app.tckn_masked);
+        web_page_close(p, WEB_EL_SPAN);
+        web_page_close(p, WEB_EL_SMALL);
+        web_page_open(p, WEB_EL_BR);
+        web_page_open_class(p, WEB_EL_SMALL, "institution");
         web_page_text(p, r->app.institution_name);
-        web_page_raw(p, "</small></td>\n");
+        web_page_close(p, WEB_EL_SMALL);
+        web_page_close(p, WEB_EL_TD);
         web_pg_td_begin(p, WEB_MSG_AP_COL_STATE);
-        web_pg_state_text(p, r->app.state);
-        web_page_raw(p, "<br><small>");
-        web_pg_waiting_text(p, c->now, r->waiting_since);
-        web_page_raw(p, "</small></td>\n");
+        web_pg_state_text(p, &r->app);
+        web_page_open(p, WEB_EL_BR);
+        web_page_open(p, WEB_EL_SMALL);
+        web_pg_waiting_text(p, c->app.now, r->waiting_since);
+        web_page_close(p, WEB_EL_SMALL);
+        web_page_close(p, WEB_EL_TD);
         web_pg_td_begin(p, WEB_MSG_AP_COL_EXPIRY);
         web_pg_expiry_text(p, r->app.cert_not_after);
-        web_page_raw(p, "<br>");
+        web_page_open(p, WEB_EL_BR);
         if (r->app.late) {
-            web_page_raw(p, "<strong class=\"flag-late\">");
+            web_page_open_class(p, WEB_EL_STRONG, "flag-late");
             web_page_msg(p, WEB_MSG_AP_LATE);
-            web_page_raw(p, "</strong>");
+            web_page_close(p, WEB_EL_STRONG);
         } else {
-            web_page_raw(p, "<small>");
-            web_page_msg(p, WEB_MSG_AP_IN_TIME);
-            web_page_raw(p, "</small>");
+            web_page_el_msg(p, WEB_EL_SMALL, WEB_MSG_AP_IN_TIME);
         }
-        web_page_raw(p, "</td>\n");
-        web_page_raw(p, "<td class=\"verdict-cell\"");
+        web_page_close(p, WEB_EL_TD);
+        web_page_open_class(p, WEB_EL_TD, "verdict-cell");
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
-        web_page_raw(p, ">");
         web_pg_verdict_badge(p, &r->verdict);
         web_pg_verdict_reasons(p, &r->verdict);
-        web_page_raw(p, "</td>\n</tr>\n");
+        web_page_close(p, WEB_EL_TD);
+        web_page_close(p, WEB_EL_TR);
     }
-    web_page_raw(p, "</tbody>\n</table>\n");
+    web_page_close(p, WEB_EL_TBODY);
+    web_page_close(p, WEB_EL_TABLE);
 }
 
 /* The success notices a decision's 303 carries back (?karar=onay&no=..., ?onaylanan=N). */
@@ -242,7 +258,7 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
 {
     const char *k = web_req_query(c->rq, "karar"), *no = web_req_query(c->rq, "no");
     long approved, skipped;
-    bool no_ok = no && *no && strlen(no) <= STORE_APP_NUMBER_LEN &&
+    bool no_ok = no && *no && strlen(no) <= APP_NUMBER_LEN &&
                  strspn(no, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(no);
     if (k && no_ok && (!strcmp(k, "onay") || !strcmp(k, "ret"))) {
         const char *args[] = {no};
@@ -267,35 +283,34 @@ static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, 
     bool prev = offset > 0, next = offset + (long)shown < total;
     if (!prev && !next)
         return;
-    web_page_raw(p, "<nav class=\"pager\"");
+    web_page_open_class(p, WEB_EL_NAV, "pager");
     web_page_attr_msg(p, "aria-label", WEB_MSG_AP_QUEUE_CAPTION);
-    web_page_raw(p, ">\n");
     if (prev) {
         ubuf_reset(&href);
         int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
                 ubuf_putc(&href, '&') |
                 web_pg_q_add_long(&href, "offset", offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0);
         if (r < 0)
-            p->failed = true;
-        web_page_raw(p, "<a rel=\"prev\"");
+            web_page_fail(p);
+        web_page_open(p, WEB_EL_A);
+        web_page_attr(p, "rel", "prev");
         web_page_attr(p, "href", ubuf_str(&href));
-        web_page_raw(p, ">");
         web_page_msg(p, WEB_MSG_AP_PREV_PAGE);
-        web_page_raw(p, "</a>\n");
+        web_page_close(p, WEB_EL_A);
     }
     if (next) {
         ubuf_reset(&href);
         int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
                 ubuf_putc(&href, '&') | web_pg_q_add_long(&href, "offset", offset + (long)shown);
         if (r < 0)
-            p->failed = true;
-        web_page_raw(p, "<a rel=\"next\"");
+            web_page_fail(p);
+        web_page_open(p, WEB_EL_A);
+        web_page_attr(p, "rel", "next");
         web_page_attr(p, "href", ubuf_str(&href));
-        web_page_raw(p, ">");
         web_page_msg(p, WEB_MSG_AP_NEXT_PAGE);
-        web_page_raw(p, "</a>\n");
+        web_page_close(p, WEB_EL_A);
     }
-    web_page_raw(p, "</nav>\n");
+    web_page_close(p, WEB_EL_NAV);
     ubuf_free(&href);
 }
 
@@ -316,7 +331,7 @@ enum web_err web_h_staff_queue(struct web_req *rq)
     if (!web_pg_enter_staff(&c, false, &rc))
         goto out;
     read_queue_query(&c, &q, NULL);
-    if (web_pg_role_is(&c.who, "approver") && q.f.province && q.f.province != c.who.province) {
+    if (web_pg_role_is(c.who, "approver") && q.f.province && q.f.province != c.who->province) {
         rc = web_pg_403(&c, "forbidden_province");
         goto out;
     }
@@ -328,8 +343,7 @@ enum web_err web_h_staff_queue(struct web_req *rq)
         rc = WEB_E_NOMEM;
         goto out;
     }
-    if (!q.bad && app_admin_list(c.s, web_portal_cfg(), &c.who, &q.f, c.now, collect_row, &rows,
-                                 &total, &c.err) != APP_OK) {
+    if (!q.bad && app_admin_list(&c.app, &q.f, collect_row, &rows, &total, &c.err) != APP_OK) {
         if (c.err.status != APP_EINVAL) {
             rc = web_pg_app_failure(&c);
             goto out;
@@ -338,7 +352,7 @@ enum web_err web_h_staff_queue(struct web_req *rq)
         for (size_t i = 0; i < c.err.nfields; i++)
             for (int k = 0; k < FL_N; k++)
                 if (!strcmp(c.err.fields[i].field, filter_names[k]) && !q.errors[k])
-                    q.errors[k] = core_reason_message(c.err.fields[i].code, c.lang);
+                    q.errors[k] = app_reason_text(c.err.fields[i].code, c.lang);
         q.bad = true;
     }
     for (int k = 0; k < FL_N; k++)
@@ -346,8 +360,8 @@ enum web_err web_h_staff_queue(struct web_req *rq)
             items[nitems++] =
                 (struct web_error_item){filter_names[k], filter_labels[k], q.errors[k]};
     if (q.bad && nitems == 0)
-        items[nitems++] = (struct web_error_item){NULL, WEB_MSG_NONE,
-                                                  core_reason_message("invalid_fields", c.lang)};
+        items[nitems++] =
+            (struct web_error_item){NULL, WEB_MSG_NONE, app_reason_text("invalid_fields", c.lang)};
     if (queue_query_string(&q, &qs) < 0 || ubuf_puts(&csv, "/api/v1/admin/applications.csv?") < 0 ||
         ubuf_puts(&csv, ubuf_str(&qs)) < 0) {
         rc = WEB_E_NOMEM;
@@ -369,36 +383,40 @@ enum web_err web_h_staff_queue(struct web_req *rq)
             snprintf(first, sizeof first, "%ld", q.offset + 1);
             snprintf(last, sizeof last, "%ld", q.offset + (long)rows.n);
             const char *args[] = {tot, first, last};
-            web_page_raw(&p, "<p class=\"queue-count\">");
+            web_page_open_class(&p, WEB_EL_P, "queue-count");
             web_page_msg_args(&p, WEB_MSG_AP_QUEUE_COUNT, args, 3);
-            web_page_raw(&p, "</p>\n<div class=\"table-wrap\">\n");
+            web_page_close(&p, WEB_EL_P);
+            web_page_open_class(&p, WEB_EL_DIV, "table-wrap");
             queue_table(&c, &p, &rows);
-            web_page_raw(&p, "</div>\n");
+            web_page_close(&p, WEB_EL_DIV);
             queue_pager(&p, &qs, q.offset, total, rows.n);
         }
-        web_page_raw(&p, "<p class=\"page-actions\"><a download");
+        web_page_open_class(&p, WEB_EL_P, "page-actions");
+        web_page_open(&p, WEB_EL_A);
+        web_page_flag(&p, "download");
         web_page_attr(&p, "href", ubuf_str(&csv));
-        web_page_raw(&p, ">");
         web_page_msg(&p, WEB_MSG_AP_CSV_QUEUE);
-        web_page_raw(&p, "</a></p>\n");
-        if (web_pg_may_decide(&c.who) && total > 0) {
+        web_page_close(&p, WEB_EL_A);
+        web_page_close(&p, WEB_EL_P);
+        if (web_pg_may_decide(c.who) && total > 0) {
             web_page_section_begin(&p, WEB_MSG_AP_BULK_TITLE);
             web_pg_para(&p, WEB_MSG_AP_BULK_LEAD);
-            web_page_form_begin(&p, "/yonetim/toplu-onay", c.ss.csrf);
-            web_page_raw(&p, "<input type=\"hidden\" name=\"state\"");
+            web_page_form_begin(&p, "/yonetim/toplu-onay", web_pg_csrf(&c));
+            web_page_open(&p, WEB_EL_INPUT);
+            web_page_attr(&p, "type", "hidden");
+            web_page_attr(&p, "name", "state");
             web_page_attr(&p, "value", q.values[FL_STATE]);
-            web_page_raw(&p, ">\n");
             for (int k = FL_STATE + 1; k < FL_N; k++)
                 web_pg_hidden(&p, filter_names[k], q.values[k]);
-            web_page_raw(&p, "<div class=\"buttons\">\n");
+            web_page_open_class(&p, WEB_EL_DIV, "buttons");
             web_page_button(&p, WEB_MSG_AP_BULK_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-            web_page_raw(&p, "</div>\n");
+            web_page_close(&p, WEB_EL_DIV);
             web_page_form_end(&p);
             web_page_section_end(&p);
         }
     }
     web_page_end(&p);
-    rc = web_page_reply(rq, &p, nitems ? 400 : 200);
+    rc = web_pg_answer(rq, &p, nitems ? 400 : 200);
 out:
     free(rows.rows);
     ubuf_free(&qs);
@@ -421,17 +439,16 @@ enum web_err web_h_staff_bulk(struct web_req *rq)
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
     read_queue_query(&c, &q, web_pg_field);
-    if (web_pg_role_is(&c.who, "approver") && q.f.province && q.f.province != c.who.province) {
+    if (web_pg_role_is(c.who, "approver") && q.f.province && q.f.province != c.who->province) {
         rc = web_pg_403(&c, "forbidden_province");
         goto out;
     }
     if (q.bad) {
         rc = web_pg_error(&c, 400, WEB_MSG_PP_ERR_403_TITLE,
-                          core_reason_message("invalid_fields", c.lang), WEB_MSG_NONE);
+                          app_reason_text("invalid_fields", c.lang), WEB_MSG_NONE);
         goto out;
     }
-    if (app_admin_bulk_approve(c.s, web_portal_cfg(), &c.who, &q.f, c.now, &approved, &skipped,
-                               &c.err) != APP_OK) {
+    if (app_admin_bulk_approve(&c.app, &q.f, &approved, &skipped, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/api/api.h"
 #include "web/pages/pages.h"
 
 /* ---- the signing step: /imza -------------------------------------------------------------------
@@ -40,7 +39,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
         rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
         goto out;
     }
-    if (app_content(c.s, &c.ss, &content, &c.err) != APP_OK) {
+    if (app_content(&c.app, &content, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
@@ -52,61 +51,108 @@ enum web_err web_h_page_sign(struct web_req *rq)
     web_pg_heading(&p, WEB_MSG_SG_TITLE);
     web_pg_app_number(&p, v.app.number);
     web_pg_para(&p, WEB_MSG_SG_LEAD);
-    web_page_raw(&p, "<h2>");
-    web_page_msg(&p, WEB_MSG_SIGNED_CONTENT);
-    web_page_raw(&p, "</h2>\n<pre class=\"signed-content\" lang=\"tr\" tabindex=\"0\">");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_SIGNED_CONTENT);
+    web_page_open_class(&p, WEB_EL_PRE, "signed-content");
+    web_page_attr(&p, "lang", "tr");
+    web_page_attr(&p, "tabindex", "0");
     web_page_textn(&p, ubuf_str(&content), content.len);
-    web_page_raw(&p, "</pre>\n<noscript>");
+    web_page_close(&p, WEB_EL_PRE);
+    web_page_open(&p, WEB_EL_NOSCRIPT);
     web_page_notice_begin(&p, WEB_NOTICE_WARNING);
     web_pg_para(&p, WEB_MSG_SG_NOSCRIPT);
     web_page_notice_end(&p);
-    web_page_raw(&p, "</noscript>\n");
+    web_page_close(&p, WEB_EL_NOSCRIPT);
 
     /* the form the script drives (its contract: static/js/sign.js) */
-    web_page_raw(&p, "<form id=\"sign-form\" class=\"sign-form\" hidden");
+    web_page_open(&p, WEB_EL_FORM);
+    web_page_attr(&p, "id", "sign-form");
+    web_page_attr(&p, "class", "sign-form");
+    web_page_flag(&p, "hidden");
     web_page_attr(&p, "data-agent", web_req_agent_url(rq));
-    web_page_raw(&p, " data-content-url=\"/api/v1/application/content\""
-                     " data-submit-url=\"/api/v1/application/signature\""
-                     " data-done-url=\"/durum\"");
-    web_page_attr(&p, "data-csrf", c.ss.csrf);
-    web_page_raw(&p, ">\n<label for=\"sign-token\">");
+    web_page_attr(&p, "data-content-url", "/api/v1/application/content");
+    web_page_attr(&p, "data-submit-url", "/api/v1/application/signature");
+    web_page_attr(&p, "data-done-url", "/durum");
+    web_page_attr(&p, "data-csrf", web_pg_csrf(&c));
+    web_page_open(&p, WEB_EL_LABEL);
+    web_page_attr(&p, "for", "sign-token");
     web_page_msg(&p, WEB_MSG_SG_CARD);
-    web_page_raw(&p, "</label>\n<select id=\"sign-token\" name=\"token\" disabled><option "
-                     "value=\"\">");
+    web_page_close(&p, WEB_EL_LABEL);
+    web_page_open(&p, WEB_EL_SELECT);
+    web_page_attr(&p, "id", "sign-token");
+    web_page_attr(&p, "name", "token");
+    web_page_flag(&p, "disabled");
+    web_page_open(&p, WEB_EL_OPTION);
+    web_page_attr(&p, "value", "");
     web_page_msg(&p, WEB_MSG_SG_CARD_WAIT);
-    web_page_raw(&p, "</option></select>\n<div class=\"buttons\"><button type=\"button\" "
-                     "id=\"sign-button\" disabled>");
+    web_page_close(&p, WEB_EL_OPTION);
+    web_page_close(&p, WEB_EL_SELECT);
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
+    web_page_open(&p, WEB_EL_BUTTON);
+    web_page_attr(&p, "type", "button");
+    web_page_attr(&p, "id", "sign-button");
+    web_page_flag(&p, "disabled");
     web_page_msg(&p, WEB_MSG_SIGN);
-    web_page_raw(&p, "</button></div>\n</form>\n"
-                     "<p id=\"sign-status\" class=\"sign-status\" role=\"status\" "
-                     "aria-live=\"polite\"></p>\n");
+    web_page_close(&p, WEB_EL_BUTTON);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_close(&p, WEB_EL_FORM);
+    web_page_open(&p, WEB_EL_P);
+    web_page_attr(&p, "id", "sign-status");
+    web_page_attr(&p, "class", "sign-status");
+    web_page_attr(&p, "role", "status");
+    web_page_attr(&p, "aria-live", "polite");
+    web_page_close(&p, WEB_EL_P);
 
     /* shown by the script when no agent answers (and hidden while one does) */
-    web_page_raw(&p, "<section id=\"sign-fallback\" class=\"sign-fallback\" hidden "
-                     "aria-labelledby=\"sign-fallback-title\">\n<h2 id=\"sign-fallback-title\">");
+    web_page_open(&p, WEB_EL_SECTION);
+    web_page_attr(&p, "id", "sign-fallback");
+    web_page_attr(&p, "class", "sign-fallback");
+    web_page_flag(&p, "hidden");
+    web_page_attr(&p, "aria-labelledby", "sign-fallback-title");
+    web_page_open(&p, WEB_EL_H2);
+    web_page_attr(&p, "id", "sign-fallback-title");
     web_page_msg(&p, WEB_MSG_SG_NO_AGENT_TITLE);
-    web_page_raw(&p, "</h2>\n");
+    web_page_close(&p, WEB_EL_H2);
     web_pg_para(&p, WEB_MSG_SG_NO_AGENT);
-    web_page_raw(&p, "<pre class=\"command\"><code>");
-    web_page_text(&p, cmd);
-    web_page_raw(&p, "</code></pre>\n<h3>");
-    web_page_msg(&p, WEB_MSG_SG_UPLOAD_TITLE);
-    web_page_raw(&p, "</h3>\n");
+    web_page_open_class(&p, WEB_EL_PRE, "command");
+    web_page_el_text(&p, WEB_EL_CODE, cmd);
+    web_page_close(&p, WEB_EL_PRE);
+    web_page_el_msg(&p, WEB_EL_H3, WEB_MSG_SG_UPLOAD_TITLE);
     web_pg_para(&p, WEB_MSG_SG_UPLOAD_HOWTO);
-    web_page_raw(&p, "<p><a href=\"/api/v1/application/content\" download=\"icerik.txt\">");
+    web_page_open(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/api/v1/application/content");
+    web_page_attr(&p, "download", "icerik.txt");
     web_page_msg(&p, WEB_MSG_SG_DOWNLOAD);
-    web_page_raw(&p, "</a></p>\n<label for=\"sign-file\">");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_LABEL);
+    web_page_attr(&p, "for", "sign-file");
     web_page_msg(&p, WEB_MSG_SG_FILE);
-    web_page_raw(&p, "</label>\n<input type=\"file\" id=\"sign-file\" "
-                     "accept=\".p7s,application/pkcs7-signature\">\n<div class=\"buttons\">"
-                     "<button type=\"button\" id=\"sign-upload\">");
+    web_page_close(&p, WEB_EL_LABEL);
+    web_page_open(&p, WEB_EL_INPUT);
+    web_page_attr(&p, "type", "file");
+    web_page_attr(&p, "id", "sign-file");
+    web_page_attr(&p, "accept", ".p7s,application/pkcs7-signature");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
+    web_page_open(&p, WEB_EL_BUTTON);
+    web_page_attr(&p, "type", "button");
+    web_page_attr(&p, "id", "sign-upload");
     web_page_msg(&p, WEB_MSG_SG_UPLOAD);
-    web_page_raw(&p, "</button></div>\n</section>\n");
-    web_page_raw(&p, "<p class=\"page-actions\"><a href=\"/yontem\">");
+    web_page_close(&p, WEB_EL_BUTTON);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_close(&p, WEB_EL_SECTION);
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/yontem");
     web_page_msg(&p, WEB_MSG_PP_CHANGE_METHOD);
-    web_page_raw(&p, "</a></p>\n<script src=\"/static/js/sign.js\" defer></script>\n");
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_SCRIPT);
+    web_page_attr(&p, "src", "/static/js/sign.js");
+    web_page_flag(&p, "defer");
+    web_page_close(&p, WEB_EL_SCRIPT);
     web_page_end(&p);
-    rc = web_page_reply(rq, &p, 200);
+    rc = web_pg_answer(rq, &p, 200);
 out:
     ubuf_free(&content);
     web_page_free(&p);

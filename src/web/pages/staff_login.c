@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "app/staff_auth.h"
-#include "core/reason.h"
-#include "web/api/admin.h"
-#include "web/api/api.h"
+#include "app/text.h"
+#include "web/html/svg.h"
 #include "web/http/csrf.h"
 #include "web/pages/pages.h"
 
@@ -62,39 +61,43 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
     web_page_begin(&p, &layout);
     web_page_error_summary(&p, items, n);
     web_pg_heading(&p, title);
-    web_pg_retry_notice(&p, c->now, retry);
+    web_pg_retry_notice(&p, c->app.now, retry);
     if (enrol) {
-        char grouped[2 * CRYPTO_TOTP_SECRET_B32 + 2];
+        char grouped[2 * APP_TOTP_SECRET_MAX + 2];
         secret_groups(enrol->totp_secret, grouped, sizeof grouped);
         web_page_notice_begin(&p, WEB_NOTICE_INFO);
         web_pg_para(&p, WEB_MSG_AP_ENROL_LEAD);
         web_page_notice_end(&p);
-        web_page_raw(&p, "<figure class=\"totp-qr\">\n");
+        web_page_open_class(&p, WEB_EL_FIGURE, "totp-qr");
         web_pg_svg_result(
-            &p, app_qr_svg(&p.b, enrol->totp_uri, 240, web_msg(WEB_MSG_AP_ENROL_QR, c->lang)));
-        web_page_raw(&p, "\n<figcaption>");
-        web_page_msg(&p, WEB_MSG_AP_ENROL_QR);
-        web_page_raw(&p, "</figcaption>\n</figure>\n<p>");
+            &p, web_svg_qr(&p.h, enrol->totp_uri, 240, web_msg(WEB_MSG_AP_ENROL_QR, c->lang)));
+        web_page_el_msg(&p, WEB_EL_FIGCAPTION, WEB_MSG_AP_ENROL_QR);
+        web_page_close(&p, WEB_EL_FIGURE);
+        web_page_open(&p, WEB_EL_P);
         web_page_msg(&p, WEB_MSG_AP_ENROL_SECRET);
-        web_page_raw(&p, ": <code class=\"totp-secret\" translate=\"no\">");
+        web_page_text(&p, ": ");
+        web_page_open_class(&p, WEB_EL_CODE, "totp-secret");
+        web_page_attr(&p, "translate", "no");
         web_page_text(&p, grouped);
-        web_page_raw(&p, "</code></p>\n<p class=\"hint\">");
+        web_page_close(&p, WEB_EL_CODE);
+        web_page_close(&p, WEB_EL_P);
+        web_page_open_class(&p, WEB_EL_P, "hint");
         web_page_msg(&p, WEB_MSG_AP_ENROL_SECRET_HINT);
-        web_page_raw(&p, "</p>\n");
+        web_page_close(&p, WEB_EL_P);
     } else {
         web_pg_para(&p, WEB_MSG_AP_LOGIN_LEAD);
     }
     web_page_form_begin(&p, "/yonetim/giris", csrf);
     for (int i = 0; i < L_COUNT; i++)
         web_page_field(&p, &f[i]);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
     web_page_end(&p);
     /* the enrolment's secret must not stay in any cache */
     if (enrol && web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
-        p.failed = true;
+        web_page_fail(&p);
     return web_pg_reply(c, &p, status);
 }
 
@@ -108,14 +111,12 @@ enum web_err web_h_staff_login(struct web_req *rq)
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
     memcpy(f, login_fields, sizeof f);
-    c.s = web_req_store(rq);
-    if (!c.s)
+    if (!web_pg_db(&c))
         return WEB_E_DB_UNAVAILABLE;
     if (!web_pg_is_post(&c)) {
         /* someone already signed in goes straight to the queue */
-        struct store_session ss;
         struct app_err e;
-        if (web_staff_token(rq, NULL) && web_staff_auth(rq, NULL, &ss, NULL, &e) == APP_OK)
+        if (c.app.cred.token && app_authenticate(&c.app, APP_ACTOR_STAFF, &e) == APP_OK)
             return web_pg_see_other(rq, "/yonetim");
         return login_page(&c, f, NULL, 0, NULL, 200);
     }
@@ -137,9 +138,10 @@ enum web_err web_h_staff_login(struct web_req *rq)
         .password = f[L_PASS].value ? f[L_PASS].value : "",
         .totp = f[L_TOTP].value,
     };
-    enum app_status st = app_staff_login(c.s, web_staff_cfg(), &lr, c.now, out, &c.err);
+    enum app_status st = app_staff_login(&c.app, &lr, out, &c.err);
     if (st == APP_OK) {
-        if (web_staff_set_cookie(rq, out->token, web_staff_cfg()->session_lifetime) < 0)
+        if (web_session_cookie(rq, APP_ACTOR_STAFF, out->token, c.app.set->staff.session_lifetime) <
+            0)
             rc = WEB_E_NOMEM;
         else
             rc = web_pg_login_done(&c, LOGIN_CSRF, "/yonetim/giris", "/yonetim");
@@ -153,11 +155,11 @@ enum web_err web_h_staff_login(struct web_req *rq)
         rc = login_page(&c, f, NULL, 0, out, 200);
         goto out;
     } else if (st == APP_EAUTH && !strncmp(code, "totp_", 5)) {
-        f[L_TOTP].error = core_reason_message(code, c.lang);
+        f[L_TOTP].error = app_reason_text(code, c.lang);
     } else if (st == APP_EAUTH || st == APP_ETOOMANY ||
                (st == APP_EFORBIDDEN && !strcmp(code, "account_disabled"))) {
         /* the same words whatever was wrong: the use case gives one code for all */
-        extra = core_reason_message(code, c.lang);
+        extra = app_reason_text(code, c.lang);
     } else {
         rc = web_pg_app_failure(&c);
         goto out;
@@ -183,12 +185,13 @@ enum web_err web_h_staff_logout(struct web_req *rq)
     web_pg_init(&c, rq, WEB_PG_STAFF);
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
-    if (app_logout(c.s, web_staff_token(rq, NULL), &c.err) != APP_OK) {
+    if (app_logout(&c.app, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    rc = web_staff_set_cookie(rq, NULL, 0) < 0 ? WEB_E_NOMEM
-                                               : web_pg_see_other(rq, "/yonetim/giris");
+    rc = web_session_cookie(rq, APP_ACTOR_STAFF, NULL, 0) < 0
+             ? WEB_E_NOMEM
+             : web_pg_see_other(rq, "/yonetim/giris");
 out:
     web_pg_done(&c);
     return rc;

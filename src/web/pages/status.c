@@ -6,13 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/appstate.h"
-#include "web/api/api.h"
 #include "web/pages/pages.h"
 
 /* ---- the result: /durum -------------------------------------------------------------------- */
 
-static enum web_msg state_label(const char *state)
+static enum web_msg state_label(enum core_app_state st)
 {
     static const enum web_msg labels[CORE_APP__STATE_COUNT] = {
         [CORE_APP_DRAFT] = WEB_MSG_PP_STATE_DRAFT,
@@ -27,12 +25,11 @@ static enum web_msg state_label(const char *state)
         [CORE_APP_COMPLETED] = WEB_MSG_PP_STATE_COMPLETED,
         [CORE_APP_CANCELLED] = WEB_MSG_PP_STATE_CANCELLED,
     };
-    enum core_app_state st;
-    return core_app_state_parse(state, &st) == 0 ? labels[st] : WEB_MSG_NONE;
+    return st < CORE_APP__STATE_COUNT ? labels[st] : WEB_MSG_NONE;
 }
 
 /* The step indicator of the status page: where the application stands among the five. */
-static enum web_step status_step(const struct store_application *a)
+static enum web_step status_step(const struct app_application *a)
 {
     if (web_pg_in_state(a, CORE_APP_DRAFT))
         return a->confirmed ? WEB_STEP_OTP_SEND : WEB_STEP_FORM;
@@ -44,11 +41,12 @@ static enum web_step status_step(const struct store_application *a)
 static void link_on(struct web_page *p, const char *path, enum web_msg label)
 {
     /* path is one of web_pg_step_path()'s literals */
-    web_page_raw(p, "<p><a class=\"button-link\"");
+    web_page_open(p, WEB_EL_P);
+    web_page_open_class(p, WEB_EL_A, "button-link");
     web_page_attr(p, "href", path);
-    web_page_raw(p, ">");
     web_page_msg(p, label);
-    web_page_raw(p, "</a></p>\n");
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_P);
 }
 
 enum web_err web_h_page_status(struct web_req *rq)
@@ -67,11 +65,11 @@ enum web_err web_h_page_status(struct web_req *rq)
         rc = WEB_E_NOMEM;
         goto out;
     }
-    if (app_status_get(c.s, web_portal_cfg(), &c.ss, c.now, c.lang, sv, &c.err) != APP_OK) {
+    if (app_status_get(&c.app, sv, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    const struct store_application *a = &sv->app;
+    const struct app_application *a = &sv->app;
     const struct web_layout layout = {.title = WEB_MSG_RESULT, .step = status_step(a)};
     web_page_begin(&p, &layout);
     web_pg_heading(&p, WEB_MSG_RESULT);
@@ -80,76 +78,83 @@ enum web_err web_h_page_status(struct web_req *rq)
         web_pg_para(&p, WEB_MSG_SIGN_DONE);
         web_page_notice_end(&p);
     }
-    web_page_raw(&p, "<p class=\"state\">");
+    web_page_open_class(&p, WEB_EL_P, "state");
     web_page_msg(&p, WEB_MSG_PP_STATE);
-    web_page_raw(&p, ": <strong>");
-    web_page_msg(&p, state_label(a->state));
-    web_page_raw(&p, "</strong></p>\n");
+    web_page_text(&p, ": ");
+    web_page_el_msg(&p, WEB_EL_STRONG, state_label(a->st));
+    web_page_close(&p, WEB_EL_P);
     web_pg_app_number(&p, a->number);
 
-    web_page_raw(&p, "<h2>");
-    web_page_msg(&p, WEB_MSG_STATUS_NEXT);
-    web_page_raw(&p, "</h2>\n");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
     web_pg_text_para(&p, sv->next);
     if (sv->rejection_reason[0]) {
         web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-        web_page_raw(&p, "<p><strong>");
+        web_page_open(&p, WEB_EL_P);
+        web_page_open(&p, WEB_EL_STRONG);
         web_page_msg(&p, WEB_MSG_PP_REJECTION_REASON);
-        web_page_raw(&p, ":</strong> <span lang=\"tr\">");
+        web_page_text(&p, ":");
+        web_page_close(&p, WEB_EL_STRONG);
+        web_page_text(&p, " ");
+        web_page_open(&p, WEB_EL_SPAN);
+        web_page_attr(&p, "lang", "tr");
         web_page_text(&p, sv->rejection_reason);
-        web_page_raw(&p, "</span></p>\n");
+        web_page_close(&p, WEB_EL_SPAN);
+        web_page_close(&p, WEB_EL_P);
         web_page_notice_end(&p);
     }
     if (web_pg_in_state(a, CORE_APP_CODE_VERIFIED) && !strcmp(a->method, "esign")) {
         web_pg_para(&p, WEB_MSG_PP_ESIGN_NEXT);
         link_on(&p, "/imza", WEB_MSG_SIGN);
-        web_page_raw(&p, "<p><a href=\"/yontem\">");
+        web_page_open(&p, WEB_EL_P);
+        web_page_open(&p, WEB_EL_A);
+        web_page_attr(&p, "href", "/yontem");
         web_page_msg(&p, WEB_MSG_PP_CHANGE_METHOD);
-        web_page_raw(&p, "</a></p>\n");
+        web_page_close(&p, WEB_EL_A);
+        web_page_close(&p, WEB_EL_P);
     } else if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
         web_pg_para(&p, WEB_MSG_WET_PRINT_LEAD);
-        web_page_form_begin(&p, "/api/v1/application/wet-signature", c.ss.csrf);
-        web_page_raw(&p, "<div class=\"buttons\">\n");
+        web_page_form_begin(&p, "/api/v1/application/wet-signature", web_pg_csrf(&c));
+        web_page_open_class(&p, WEB_EL_DIV, "buttons");
         web_page_button(&p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_raw(&p, "</div>\n");
+        web_page_close(&p, WEB_EL_DIV);
         web_page_form_end(&p);
     } else if (web_pg_in_state(a, CORE_APP_DRAFT) || web_pg_in_state(a, CORE_APP_CODE_VERIFIED)) {
         link_on(&p, web_pg_step_path(a), WEB_MSG_CONTINUE);
     }
 
-    web_page_raw(&p, "<h2>");
-    web_page_msg(&p, WEB_MSG_PP_TIMELINE);
-    web_page_raw(&p, "</h2>\n");
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_TIMELINE);
     web_pg_para(&p, WEB_MSG_PP_TIMELINE_ZONE);
-    web_page_raw(&p, "<ol class=\"timeline\">\n");
+    web_page_open_class(&p, WEB_EL_OL, "timeline");
     for (size_t i = 0; i < sv->nevents; i++) {
         char when[32], iso[32];
         web_pg_time(sv->events[i].at, WEB_PG_DATETIME, when);
         web_pg_time(sv->events[i].at, WEB_PG_ISO, iso);
-        web_page_raw(&p, "<li><time");
+        web_page_open(&p, WEB_EL_LI);
+        web_page_open(&p, WEB_EL_TIME);
         web_page_attr(&p, "datetime", iso);
-        web_page_raw(&p, ">");
         web_page_text(&p, when);
-        web_page_raw(&p, "</time> ");
-        if (c.lang != CORE_LANG_TR)
-            web_page_raw(&p, "<span lang=\"tr\">");
+        web_page_close(&p, WEB_EL_TIME);
+        web_page_text(&p, " ");
+        if (c.lang != CORE_LANG_TR) {
+            web_page_open(&p, WEB_EL_SPAN);
+            web_page_attr(&p, "lang", "tr");
+        }
         web_page_text(&p, sv->events[i].label);
         if (c.lang != CORE_LANG_TR)
-            web_page_raw(&p, "</span>");
-        web_page_raw(&p, "</li>\n");
+            web_page_close(&p, WEB_EL_SPAN);
+        web_page_close(&p, WEB_EL_LI);
     }
-    web_page_raw(&p, "</ol>\n<h2>");
-    web_page_msg(&p, WEB_MSG_PP_CONTACT);
-    web_page_raw(&p, "</h2>\n");
+    web_page_close(&p, WEB_EL_OL);
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_CONTACT);
     web_pg_text_para(&p, sv->contact);
     web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
-    web_page_form_begin(&p, "/cikis", c.ss.csrf);
-    web_page_raw(&p, "<div class=\"buttons\">\n");
+    web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
     web_page_button(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
-    web_page_raw(&p, "</div>\n");
+    web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
     web_page_end(&p);
-    rc = web_page_reply(rq, &p, 200);
+    rc = web_pg_answer(rq, &p, 200);
 out:
     free(sv);
     web_page_free(&p);

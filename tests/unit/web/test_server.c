@@ -120,6 +120,9 @@ static const struct web_route test_routes[] = {
     {"GET", "/dbfail", h_db_fail, 0, WEB_ANSWER_JSON},
     {"GET", "/addr", h_addr, 0, WEB_ANSWER_JSON},
 };
+/* The use cases' settings these handlers do not read (the server holds them for every
+ * request). */
+static const struct app_settings test_settings;
 static const struct web_site test_site = {test_routes, sizeof test_routes / sizeof test_routes[0],
                                           NULL};
 
@@ -168,7 +171,8 @@ static int setup(void **state)
     fclose(af);
     snprintf(cfg.db, sizeof cfg.db, "sqlite:%s/afile/t.db", f->dir);
     if (web_listen_open("127.0.0.1:0", true, &fd, err, sizeof err) != WEB_LISTEN_OK ||
-        web_server_start(&cfg, fd, st, 7, &test_site, &f->srv, err, sizeof err) < 0) {
+        web_server_start(&cfg, &test_settings, fd, st, 7, &test_site, &f->srv, err, sizeof err) <
+            0) {
         fprintf(stderr, "server: %s\n", err);
         return -1;
     }

@@ -1,4 +1,4 @@
-/* Unit tests for web/statuscache.c over a real SQLite store: an answer is served again only
+/* Unit tests for app/status_cache.c over a real SQLite store: an answer is served again only
  * for the same session and language, within its time to live, while the session needs no
  * write, and while no write through this process touched the session or the application —
  * including a write inside a transaction that was still open when the answer was read. */
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
-#include "web/api/statuscache.h"
+#include "app/status_cache.h"
 
 #define HASH_A "aaaa000000000000000000000000000000000000000000000000000000000001"
 #define HASH_B "bbbb000000000000000000000000000000000000000000000000000000000002"
@@ -26,6 +26,29 @@ struct fx {
     struct store *s;
 };
 
+/* The cache under test (one per test; NULL while "off"). */
+static struct app_status_cache *cache;
+
+static void configure(int ttl_ms)
+{
+    app_status_cache_free(cache);
+    cache = app_status_cache_new(ttl_ms);
+}
+
+/* What a reading of the status leaves for the cache: the session, the application, the
+ * language and the stamp taken before reading. */
+struct reading {
+    const char *hash;
+    int64_t app_id;
+    enum core_lang lang;
+    struct app_status_stamp stamp;
+};
+
+static void keep(const struct reading *r, const char *body, size_t len)
+{
+    app_status_cache_put(cache, r->hash, r->lang, r->app_id, &r->stamp, body, len);
+}
+
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
@@ -35,7 +58,7 @@ static int setup(void **state)
     snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
     assert_int_equal(store_open(url, &f->s, err, sizeof err), STORE_OK);
     assert_int_equal(store_migrate(f->s, NULL, NULL), STORE_OK);
-    web_status_cache_configure(60000);
+    configure(60000);
     *state = f;
     return 0;
 }
@@ -44,7 +67,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
     char path[128];
-    web_status_cache_configure(0);
+    configure(0);
     store_close(f->s);
     snprintf(path, sizeof path, "%s/t.db", f->dir);
     unlink(path);
@@ -57,23 +80,21 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A view as app_status_by_token leaves it, read "now" (generations taken now). */
-static void view_of(struct app_status_view *v, const char *hash, int64_t app_id,
-                    enum core_lang lang)
+/* A reading as app_status_answer makes it, read "now" (generations taken now). */
+static void view_of(struct reading *v, const char *hash, int64_t app_id, enum core_lang lang)
 {
     memset(v, 0, sizeof *v);
-    memcpy(v->token_hash, hash, sizeof v->token_hash);
-    v->app.id = app_id;
+    v->hash = hash;
+    v->app_id = app_id;
     v->lang = lang;
-    v->gen_session = store_gen_session(hash);
-    v->gen_apps = store_gen_apps();
-    v->quiet_until = NOW + 60;
+    v->stamp = app_status_cache_stamp(hash);
+    v->stamp.quiet_until = NOW + 60;
 }
 
 static bool get(const char *hash, enum core_lang lang, int64_t now)
 {
     struct ubuf b = UBUF_INIT(1 << 16);
-    bool hit = web_status_cache_get(hash, lang, now, &b);
+    bool hit = app_status_cache_get(cache, hash, lang, now, &b);
     if (hit)
         assert_string_equal(ubuf_str(&b), BODY);
     else
@@ -97,9 +118,9 @@ static void put_session(struct store *s, const char *hash)
 static void hit_same_session_and_language_only(void **state)
 {
     (void)state;
-    struct app_status_view v;
+    struct reading v;
     view_of(&v, HASH_A, 7, CORE_LANG_TR);
-    web_status_cache_put(&v, BODY, strlen(BODY));
+    keep(&v, BODY, strlen(BODY));
     assert_true(get(HASH_A, CORE_LANG_TR, NOW));
     assert_false(get(HASH_A, CORE_LANG_EN, NOW));
     assert_false(get(HASH_B, CORE_LANG_TR, NOW));
@@ -113,9 +134,9 @@ static void session_write_invalidates(void **state)
 {
     struct fx *f = *state;
     put_session(f->s, HASH_A);
-    struct app_status_view v;
+    struct reading v;
     view_of(&v, HASH_A, 7, CORE_LANG_TR);
-    web_status_cache_put(&v, BODY, strlen(BODY));
+    keep(&v, BODY, strlen(BODY));
     assert_true(get(HASH_A, CORE_LANG_TR, NOW));
     assert_int_equal(store_session_delete(f->s, HASH_A), STORE_OK); /* a logout */
     assert_false(get(HASH_A, CORE_LANG_TR, NOW));
@@ -136,9 +157,9 @@ static void application_write_invalidates(void **state)
     a.created_at = a.updated_at = NOW;
     assert_int_equal(store_app_create(f->s, &a, &ev), STORE_OK);
 
-    struct app_status_view v;
+    struct reading v;
     view_of(&v, HASH_B, a.id, CORE_LANG_TR);
-    web_status_cache_put(&v, BODY, strlen(BODY));
+    keep(&v, BODY, strlen(BODY));
     assert_true(get(HASH_B, CORE_LANG_TR, NOW));
     a.validity_years = 2;
     assert_int_equal(store_app_update(f->s, &a, "draft", NULL), STORE_OK);
@@ -150,7 +171,7 @@ static void application_write_invalidates(void **state)
     a.validity_years = 1;
     assert_int_equal(store_app_update(f->s, &a, "draft", NULL), STORE_OK);
     view_of(&v, HASH_B, a.id, CORE_LANG_TR); /* read during the transaction */
-    web_status_cache_put(&v, BODY, strlen(BODY));
+    keep(&v, BODY, strlen(BODY));
     assert_true(get(HASH_B, CORE_LANG_TR, NOW));
     assert_int_equal(store_tx_commit(f->s), STORE_OK);
     assert_false(get(HASH_B, CORE_LANG_TR, NOW));
@@ -160,25 +181,25 @@ static void not_kept_when_changed_while_reading(void **state)
 {
     struct fx *f = *state;
     put_session(f->s, HASH_A);
-    struct app_status_view v;
+    struct reading v;
     view_of(&v, HASH_A, 9, CORE_LANG_TR);
     assert_int_equal(store_session_touch(f->s, HASH_A, NOW + 1), STORE_OK);
-    web_status_cache_put(&v, BODY, strlen(BODY)); /* the session moved on meanwhile */
+    keep(&v, BODY, strlen(BODY)); /* the session moved on meanwhile */
     assert_false(get(HASH_A, CORE_LANG_TR, NOW));
 }
 
 static void time_to_live_and_off(void **state)
 {
     (void)state;
-    struct app_status_view v;
-    web_status_cache_configure(30);
+    struct reading v;
+    configure(30);
     view_of(&v, HASH_A, 7, CORE_LANG_TR);
-    web_status_cache_put(&v, BODY, strlen(BODY));
+    keep(&v, BODY, strlen(BODY));
     assert_true(get(HASH_A, CORE_LANG_TR, NOW));
     usleep(60 * 1000);
     assert_false(get(HASH_A, CORE_LANG_TR, NOW));
-    web_status_cache_configure(0);
-    web_status_cache_put(&v, BODY, strlen(BODY));
+    configure(0);
+    keep(&v, BODY, strlen(BODY));
     assert_false(get(HASH_A, CORE_LANG_TR, NOW));
 }
 
