@@ -133,6 +133,8 @@ class Http:
             c.request(method, path, body=body, headers=h)
             r = c.getresponse()
             data = r.read()
+            if r.status == 503:  # the database is away (crashed with the server): try again
+                return None
             return r.status, dict(r.getheaders()), data
         except (OSError, http.client.HTTPException):
             return None
@@ -577,6 +579,7 @@ class Run:
             t.start()
         staff.start()
         kills, caught, t0 = 0, [], time.time()
+        pg_crashes = 0
         while kills < a.kills:
             if random.random() < 0.1:  # now and then during start-up, before it listens
                 srv.kill()
@@ -584,6 +587,12 @@ class Run:
                 time.sleep(random.random() * 0.3)
             else:
                 time.sleep(a.min_up + random.random() * (a.max_up - a.min_up))
+            if a.pg_crash and random.random() < a.pg_crash_share:
+                # the database server crashes too (all its processes at once, no shutdown
+                # checkpoint, WAL buffers not written): what it answered as committed must be
+                # in its WAL already
+                subprocess.run(a.pg_crash, shell=True, check=True, capture_output=True)
+                pg_crashes += 1
             srv.kill()
             kills += 1
             bad = self.integrity()
@@ -628,6 +637,8 @@ class Run:
         j = self.j.snapshot()
         count = lambda k: sum(1 for e in j if e[0] == k)
         steps = lambda s: sum(1 for e in j if e[0] == 'step' and e[2] == s)
+        if a.pg_crash:
+            log('%d of the kills crashed PostgreSQL too' % pg_crashes)
         log('%d kills in %.0f s (%d starts); answered: %d logins, %d forms, %d codes sent, '
             '%d verified, %d signatures, %d paper, %d approved, %d rejected; %d applications' %
             (kills, elapsed, srv.starts, count('login'), count('form'), count('otp'),
@@ -705,6 +716,9 @@ def main():
     ap.add_argument('--seed', type=int, default=None)
     ap.add_argument('--fault', help='the late-commit shim (LD_PRELOAD); implies --expect-loss')
     ap.add_argument('--expect-loss', action='store_true')
+    ap.add_argument('--pg-crash', help='a shell command that crashes PostgreSQL (immediate '
+                    'stop) and starts it again; run at some kills, before eimza is killed')
+    ap.add_argument('--pg-crash-share', type=float, default=0.5)
     a = ap.parse_args()
     if a.fault:
         a.expect_loss = True
