@@ -11,7 +11,9 @@
 # and no request may time out or fail.
 #   BUILD=DIR (default build/)  SOAK_SECONDS (default 600)  SOAK_SAMPLE (default 5)
 #   CONNECTIONS (default 32)  SESSIONS (default 200)  SOAK_OUT=FILE (keep the samples)
-# Prints the figures docs/PERFORMANCE.md records.
+# Then the overload probes (tests/soak/overload.py: what a client gets when every connection or
+# every worker is taken), reported without failing the soak until the server answers overload
+# quickly. Prints the figures docs/PERFORMANCE.md records.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -106,4 +108,23 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")
 [ "$code" = 200 ] || { echo "$NAME: FAIL: /healthz answers $code after the soak"; rc=1; }
 wrk_stop || { echo "$NAME: FAIL: the server did not stop cleanly"; rc=1; }
 [ $rc = 0 ] && echo "$NAME: ok - ${SOAK_SECONDS}s of steady load, nothing grew"
+
+# overload: the same server with a small connection limit, probed (tests/soak/overload.py);
+# reported, not failed, until the server answers overload with 503/429 (issue 19, item 11)
+echo "max_connections = 64" >>"$W/eimza.conf"
+: >"$W/eimza.out"
+"$EIMZA" serve --config "$W/eimza.conf" >"$W/eimza.out" 2>>"$W/eimza.err" &
+EPID=$!
+URL=''
+for _ in $(seq 1 200); do
+  URL=$(sed -n 's/^eimza: serving on \(http[^ ]*\) .*/\1/p' "$W/eimza.out")
+  [ -n "$URL" ] && break
+  sleep 0.05
+done
+if [ -n "$URL" ]; then
+  python3 tests/soak/overload.py "$URL" "$W/tokens" 64 | sed "s/^/$NAME: /"
+else
+  echo "$NAME: the overload probe's server did not start"
+fi
+wrk_stop || true
 exit $rc
