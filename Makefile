@@ -17,7 +17,7 @@ CTEST_ARGS ?=
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps build asan fuzz-build fuzz test run demo bench format lint clean install deb
+.PHONY: all deps build asan fuzz-build fuzz test run demo bench crash soak scan format lint clean install deb
 
 all: build
 
@@ -60,6 +60,22 @@ demo: build
 
 bench: build
 	@bench/run.sh
+
+# The long runs that make test keeps short or leaves out (docs/TESTING.md):
+#   make crash  the server killed 100+ times per database, PostgreSQL crashed too, 1,000
+#               power cuts under SQLite, and every fault demonstration (tests/crash/long.sh)
+#   make soak   10 minutes of steady load, memory and descriptors watched (tests/soak/soak.sh;
+#               SOAK_SECONDS=N to change)
+#   make scan   sqlmap, wapiti and the project's own HTTP cases against a development server
+#               in a network namespace with no route out (scripts/scan.sh; reports in var/scan/)
+crash: build asan
+	@scripts/with-postgres.sh bash tests/crash/long.sh
+
+soak: build
+	@bash tests/soak/soak.sh
+
+scan: build
+	@bash scripts/scan.sh
 
 lint:
 	@scripts/lint.sh

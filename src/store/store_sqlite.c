@@ -1,8 +1,10 @@
 /* eimza — the SQLite driver of the store (store_int.h, struct store_ops).
  *
  * One sqlite3 connection per struct store, opened in WAL mode with foreign keys on, a busy
- * timeout (writers wait for each other instead of failing at once) and synchronous=NORMAL
- * (with WAL a power cut can lose the last commits but never corrupts). Every catalogue
+ * timeout (writers wait for each other instead of failing at once) and synchronous=FULL: the
+ * WAL is synced at every commit, so a transaction answered as committed survives a power cut
+ * (NORMAL, which syncs only at checkpoints, can lose the last commits; tests/crash/powerloss.c
+ * shows both, and docs/PERFORMANCE.md what FULL costs). Every catalogue
  * statement is prepared once per connection, on first use, and kept; after each use it is
  * reset, so no read snapshot outlives a statement. Write transactions take the write lock up
  * front (BEGIN IMMEDIATE), so use cases that read before they write (the audit chain, the
@@ -360,7 +362,7 @@ enum store_err store__sqlite_open(const char *path, bool make_dir, struct store 
         sqlite3_busy_timeout(q->db, SQ_BUSY_MS);
         /* journal_mode first: it is where a file that is not a database is found out. */
         rc = sqlite3_exec(q->db,
-                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                           "PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = " SQ_WAL_LIMIT,
                           NULL, NULL, NULL);
     }
