@@ -4,8 +4,9 @@
  * The CA token is reached through libp11, which gives its key as an EVP_PKEY that OpenSSL
  * signs certificates, CRLs and OCSP responses with (the key's operations run in the token).
  * The token stays logged in while the engine is open. Two locks: card_mu serialises card
- * production (one card at a time: a reader is a physical thing), key_mu every use of the CA
- * key; an OCSP answer therefore never waits for a card's key generation. */
+ * production (one card at a time: a reader is a physical thing), key_mu every signature of the
+ * CA key, and nothing else (the registry is asked, CRLs and responses built, outside it); an
+ * OCSP answer therefore never waits for a card's key generation nor for a long CRL. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,19 +369,13 @@ enum ca_err ca_blank_cards(struct ca *ca, char (*serials)[17], size_t cap, size_
 enum ca_err ca_crl(struct ca *ca, const struct ca_registry *r, uint64_t number, int64_t now,
                    unsigned char **der, size_t *len, struct ca_status *st)
 {
-    pthread_mutex_lock(&ca->key_mu);
-    enum ca_err e = ca__crl_make(&ca->prof, ca->cert, ca->key, r, number, now, der, len, st);
-    pthread_mutex_unlock(&ca->key_mu);
-    return e;
+    return ca__crl_make(&ca->prof, ca->cert, ca->key, &ca->key_mu, r, number, now, der, len, st);
 }
 
 enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned char *req,
                     size_t reqlen, int64_t now, unsigned char **der, size_t *len,
                     struct ca_status *st)
 {
-    pthread_mutex_lock(&ca->key_mu);
-    enum ca_err e =
-        ca__ocsp_answer(&ca->prof, ca->cert, ca->key, r, req, reqlen, now, der, len, st);
-    pthread_mutex_unlock(&ca->key_mu);
-    return e;
+    return ca__ocsp_answer(&ca->prof, ca->cert, ca->key, &ca->key_mu, r, req, reqlen, now, der, len,
+                           st);
 }

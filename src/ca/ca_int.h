@@ -5,6 +5,7 @@
 #ifndef EIMZA_CA_CA_INT_H
 #define EIMZA_CA_CA_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,12 +68,15 @@ enum ca_err ca__cert_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *i
 
 /* ---- revocation (revoke.c) --------------------------------------------------------------- */
 
+/* key_mu, when not NULL, is held only while the key signs: the registry is asked, and the
+ * CRL or response built, without it. */
 enum ca_err ca__crl_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
-                         const struct ca_registry *r, uint64_t number, int64_t now,
-                         unsigned char **der, size_t *len, struct ca_status *st);
+                         pthread_mutex_t *key_mu, const struct ca_registry *r, uint64_t number,
+                         int64_t now, unsigned char **der, size_t *len, struct ca_status *st);
 enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
-                            const struct ca_registry *r, const unsigned char *req, size_t reqlen,
-                            int64_t now, unsigned char **der, size_t *len, struct ca_status *st);
+                            pthread_mutex_t *key_mu, const struct ca_registry *r,
+                            const unsigned char *req, size_t reqlen, int64_t now,
+                            unsigned char **der, size_t *len, struct ca_status *st);
 
 /* ---- PKCS#11 (p11.c, card.c) ---------------------------------------------------------------- */
 

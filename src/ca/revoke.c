@@ -91,8 +91,8 @@ fail:
 }
 
 enum ca_err ca__crl_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
-                         const struct ca_registry *r, uint64_t number, int64_t now,
-                         unsigned char **der, size_t *len, struct ca_status *st)
+                         pthread_mutex_t *key_mu, const struct ca_registry *r, uint64_t number,
+                         int64_t now, unsigned char **der, size_t *len, struct ca_status *st)
 {
     struct ca_crl_fill f = {NULL, CA_OK, ""};
     ASN1_TIME *t = NULL;
@@ -126,8 +126,12 @@ enum ca_err ca__crl_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *ke
         ca__status_set(st, e, "CRL extensions");
         goto out;
     }
-    if (X509_CRL_sign(f.crl, key, ca__md_for(key)) <= 0 ||
-        X509_CRL_verify(f.crl, X509_get0_pubkey(issuer)) != 1) {
+    if (key_mu)
+        pthread_mutex_lock(key_mu);
+    int signed_ok = X509_CRL_sign(f.crl, key, ca__md_for(key)) > 0;
+    if (key_mu)
+        pthread_mutex_unlock(key_mu);
+    if (!signed_ok || X509_CRL_verify(f.crl, X509_get0_pubkey(issuer)) != 1) {
         e = ca__status_set(st, CA_E_SIGN, "signing the CRL");
         ca__status_ossl(st);
         goto out;
@@ -184,8 +188,9 @@ static bool ca_ocsp_ours(OCSP_CERTID *cid, X509 *issuer, ASN1_INTEGER **serial)
 }
 
 enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
-                            const struct ca_registry *r, const unsigned char *req, size_t reqlen,
-                            int64_t now, unsigned char **der, size_t *len, struct ca_status *st)
+                            pthread_mutex_t *key_mu, const struct ca_registry *r,
+                            const unsigned char *req, size_t reqlen, int64_t now,
+                            unsigned char **der, size_t *len, struct ca_status *st)
 {
     OCSP_REQUEST *rq = NULL;
     OCSP_BASICRESP *bs = NULL;
@@ -255,8 +260,13 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer, EVP_PKEY 
     }
     /* signed by the issuer itself, named by its key hash; the client has the issuer's
      * certificate (it needed it to ask), so none is sent */
-    if (OCSP_basic_sign(bs, issuer, key, ca__md_for(key), NULL, OCSP_NOCERTS | OCSP_RESPID_KEY) <=
-        0) {
+    if (key_mu)
+        pthread_mutex_lock(key_mu);
+    int signed_ok =
+        OCSP_basic_sign(bs, issuer, key, ca__md_for(key), NULL, OCSP_NOCERTS | OCSP_RESPID_KEY) > 0;
+    if (key_mu)
+        pthread_mutex_unlock(key_mu);
+    if (!signed_ok) {
         e = ca__status_set(st, CA_E_SIGN, "signing the OCSP response");
         ca__status_ossl(st);
         goto respond;

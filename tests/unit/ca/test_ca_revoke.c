@@ -118,7 +118,8 @@ static void test_crl(void **state)
     size_t len = 0;
     struct ca_status st;
     assert_int_equal(
-        ca__crl_make(&f->prof, f->ca, f->ca_key, &f->registry, 77, f->now, &der, &len, &st), CA_OK);
+        ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &f->registry, 77, f->now, &der, &len, &st),
+        CA_OK);
     const unsigned char *p = der;
     X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
     assert_non_null(crl);
@@ -188,7 +189,7 @@ static void test_crl_empty_and_registry_faults(void **state)
     struct ca_status st;
     struct reg empty = {0};
     struct ca_registry r = {reg_status, reg_each, &empty};
-    assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, &r, 0, f->now, &der, &len, &st),
+    assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &r, 0, f->now, &der, &len, &st),
                      CA_OK);
     assert_int_equal(cat_write(&f->d, "empty.der", der, len), 0);
     assert_int_equal(cat_sh(&f->d, "openssl crl -inform DER -in empty.der -CAfile ca.pem -verify "
@@ -200,13 +201,14 @@ static void test_crl_empty_and_registry_faults(void **state)
     /* the registry cannot answer */
     empty.fail = true;
     der = (unsigned char *)"x";
-    assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, &r, 1, f->now, &der, &len, &st),
+    assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &r, 1, f->now, &der, &len, &st),
                      CA_E_REGISTRY);
     assert_null(der);
     assert_string_equal(ca_err_code(st.err), "registry_error");
     struct ca_registry none = {NULL, NULL, NULL};
-    assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, &none, 1, f->now, &der, &len, &st),
-                     CA_E_REGISTRY);
+    assert_int_equal(
+        ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &none, 1, f->now, &der, &len, &st),
+        CA_E_REGISTRY);
     /* the registry lists nonsense: each entry alone makes the CRL fail, never half-made */
     static const struct {
         const char *serial;
@@ -228,7 +230,8 @@ static void test_crl_empty_and_registry_faults(void **state)
         reg_add(&one, bad[i].serial, CA_CERT_REVOKED, bad[i].at, bad[i].reason);
         struct ca_registry ro = {reg_status, reg_each, &one};
         der = NULL;
-        enum ca_err e = ca__crl_make(&f->prof, f->ca, f->ca_key, &ro, 1, f->now, &der, &len, &st);
+        enum ca_err e =
+            ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &ro, 1, f->now, &der, &len, &st);
         if (e != CA_E_REGISTRY)
             fail_msg("case %zu: %s", i, ca_err_code(e));
         assert_null(der);
@@ -247,8 +250,8 @@ static enum ca_err answer_file(struct fix *f, const struct ca_registry *r, const
     size_t len = 0;
     struct ca_status st;
     assert_non_null(req);
-    enum ca_err e = ca__ocsp_answer(&f->prof, f->ca, f->ca_key, r, (unsigned char *)req, n, f->now,
-                                    &der, &len, &st);
+    enum ca_err e = ca__ocsp_answer(&f->prof, f->ca, f->ca_key, NULL, r, (unsigned char *)req, n,
+                                    f->now, &der, &len, &st);
     assert_non_null(der);
     assert_int_equal(cat_write(&f->d, respfile, der, len), 0);
     const unsigned char *p = der;
@@ -396,7 +399,8 @@ static void expect_status(struct fix *f, const struct ca_registry *r, const unsi
     unsigned char *der = NULL;
     size_t len = 0;
     struct ca_status st;
-    enum ca_err e = ca__ocsp_answer(&f->prof, f->ca, f->ca_key, r, req, n, f->now, &der, &len, &st);
+    enum ca_err e =
+        ca__ocsp_answer(&f->prof, f->ca, f->ca_key, NULL, r, req, n, f->now, &der, &len, &st);
     if (e != want)
         fail_msg("%s (%s), want %s", ca_err_code(e), st.detail, ca_err_code(want));
     assert_non_null(der);
