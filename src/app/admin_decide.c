@@ -260,7 +260,7 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
             app_err_field(err, "reason", "reason_required");
         } else if (rj) {
             reason_code = rj->code;
-            reason_text = rj->tr;
+            reason_text = core_rejection_text(rj, CORE_LANG_TR);
         } else if ((why = free_text_problem(reason))) {
             app_err_field(err, "reason", why);
         } else {

@@ -121,8 +121,8 @@ static size_t rejection_options(const struct core_verdict *v, enum core_lang lan
             const struct core_rejection *r = &rej[i];
             bool suggested = (r->verdict & v->reasons) != 0;
             if (suggested == (pass == 0))
-                o[n++] = (struct web_option){r->code, WEB_MSG_NONE,
-                                             lang == CORE_LANG_EN ? r->en : r->tr, WEB_MSG_NONE};
+                o[n++] = (struct web_option){r->code, WEB_MSG_NONE, app_rejection_text(r, lang),
+                                             WEB_MSG_NONE};
         }
     o[n++] = (struct web_option){"other", WEB_MSG_AP_REJECT_OTHER, NULL, WEB_MSG_NONE};
     return n;
