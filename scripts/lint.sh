@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks every tracked C file: clang-format layout (.clang-format) and no banned functions
-# (unbounded string functions: use util/buf.h, snprintf or memcpy with a checked length); the
-# catalogue of people's text (po/); and that every command the scripts, tests, benchmarks and
-# demo run is installed by scripts/deps.txt (scripts/check-commands.py).
+# (unbounded string functions: use util/buf.h, snprintf or memcpy with a checked length); that
+# includes point down the layers (scripts/check-layers.sh); the catalogue of people's text
+# (po/); and that every command the scripts, tests, benchmarks and demo run is installed by
+# scripts/deps.txt (scripts/check-commands.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null |
@@ -18,6 +19,11 @@ fi
 banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|asctime|ctime|gmtime|localtime|tmpnam|atoi|atol)\s*\('
 if grep -nE "$banned" $files >&2; then
   echo "lint: banned function above (use the bounded/thread-safe alternative)" >&2
+  rc=1
+fi
+# the layers point one way: no #include from a lower layer (or room of web/) of a higher one
+if ! scripts/check-layers.sh; then
+  echo "lint: wrong-way includes above (docs/ARCHITECTURE.md, \"The layers\")" >&2
   rc=1
 fi
 # the catalogue of people's text (po/, core/catalogue.h): both files well formed with their
