@@ -76,10 +76,7 @@ static void sms_send_code(struct web_pg *c, struct web_page *p, const struct app
         web_page_close(p, WEB_EL_P);
         web_pg_para(p, WEB_MSG_OTP_WRONG_NUMBER);
         web_page_form_begin(p, "/sms/gonder", web_pg_csrf(c));
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY);
     } else {
         web_page_notice_begin(p, WEB_NOTICE_WARNING);
         web_page_el_text(p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
@@ -121,12 +118,7 @@ static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const c
         sms_enter_code(c, &p, &ss, &code, retry);
     else
         sms_send_code(c, &p, &ss, retry);
-    web_page_open_class(&p, WEB_EL_P, "page-actions");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/basvuru");
-    web_page_msg(&p, WEB_MSG_PP_EDIT_FORM);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_page_action_link(&p, "/basvuru", WEB_MSG_PP_EDIT_FORM);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }

@@ -92,18 +92,40 @@ static void scope_line(struct web_page *p, int province)
     web_page_close(p, WEB_EL_P);
 }
 
-/* One chart in a section of its own, labelled by its heading (whose id is hid). */
-static void chart_section(struct web_page *p, const char *hid, enum web_msg title,
-                          int (*draw)(struct web_html *, const struct web_svg_chart *),
-                          const struct web_svg_chart *chart)
+/* Enters a staff page that shows one province (?province=, an approver's own by default);
+ * false with the answer in rc when the session or the province is not right. */
+static bool enter_for_province(struct web_pg *c, int *province, enum web_err *rc)
 {
+    bool forbidden;
+    if (!web_pg_enter_staff(c, false, rc))
+        return false;
+    if (!asked_province(c, web_req_query(c->rq, "province"), province, &forbidden)) {
+        *rc = forbidden ? web_pg_403(c, "forbidden_province") : bad_province(c);
+        return false;
+    }
+    return true;
+}
+
+/* One chart in a section of its own, labelled by its heading (whose id is hid). */
+static void chart_section(struct web_pg *c, struct web_page *p, const char *id, const char *hid,
+                          enum web_msg title, const struct web_svg_item *items, size_t n,
+                          int (*draw)(struct web_html *, const struct web_svg_chart *))
+{
+    const struct web_svg_chart chart = {
+        .id = id,
+        .title = web_msg(title, c->lang),
+        .unit = web_msg(WEB_MSG_AP_CHART_UNIT, c->lang),
+        .empty = web_msg(WEB_MSG_AP_CHART_EMPTY, c->lang),
+        .items = items,
+        .n = n,
+    };
     web_page_open_class(p, WEB_EL_SECTION, "chart");
     web_page_attr(p, "aria-labelledby", hid);
     web_page_open(p, WEB_EL_H2);
     web_page_attr(p, "id", hid);
     web_page_msg(p, title);
     web_page_close(p, WEB_EL_H2);
-    web_pg_svg_result(p, draw(&p->h, chart));
+    web_pg_svg_result(p, draw(&p->h, &chart));
     web_page_close(p, WEB_EL_SECTION);
 }
 
@@ -116,15 +138,8 @@ static void state_chart(struct web_pg *c, struct web_page *p, const struct app_d
     for (int s = CORE_APP_SUBMITTED; s < CORE_APP__STATE_COUNT; s++)
         states[ns++] = (struct web_svg_item){app_state_label((enum core_app_state)s, c->lang),
                                              dash->by_state[s]};
-    const struct web_svg_chart chart = {
-        .id = "chart-states",
-        .title = web_msg(WEB_MSG_AP_CHART_STATES, c->lang),
-        .unit = web_msg(WEB_MSG_AP_CHART_UNIT, c->lang),
-        .empty = web_msg(WEB_MSG_AP_CHART_EMPTY, c->lang),
-        .items = states,
-        .n = ns,
-    };
-    chart_section(p, "h-states", WEB_MSG_AP_CHART_STATES, web_svg_bar_chart, &chart);
+    chart_section(c, p, "chart-states", "h-states", WEB_MSG_AP_CHART_STATES, states, ns,
+                  web_svg_bar_chart);
 }
 
 /* How long the waiting applications have waited, in groups of days. */
@@ -133,15 +148,8 @@ static void waiting_chart(struct web_pg *c, struct web_page *p, const struct app
     struct web_svg_item waits[WEB_SVG_WAIT_BUCKETS];
     for (size_t i = 0; i < WEB_SVG_WAIT_BUCKETS; i++)
         waits[i] = (struct web_svg_item){web_svg_wait_label(i, c->lang), dash->waiting[i]};
-    const struct web_svg_chart chart = {
-        .id = "chart-waiting",
-        .title = web_msg(WEB_MSG_AP_CHART_WAITING, c->lang),
-        .unit = web_msg(WEB_MSG_AP_CHART_UNIT, c->lang),
-        .empty = web_msg(WEB_MSG_AP_CHART_EMPTY, c->lang),
-        .items = waits,
-        .n = WEB_SVG_WAIT_BUCKETS,
-    };
-    chart_section(p, "h-waiting", WEB_MSG_AP_CHART_WAITING, web_svg_column_chart, &chart);
+    chart_section(c, p, "chart-waiting", "h-waiting", WEB_MSG_AP_CHART_WAITING, waits,
+                  WEB_SVG_WAIT_BUCKETS, web_svg_column_chart);
 }
 
 /* The certificates that expire within 30, 60 and 90 days: how many, with the list and its
@@ -186,18 +194,13 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     struct app_dashboard dash;
     struct web_page p;
     int province = 0;
-    bool forbidden;
     enum web_err rc;
 
     _Static_assert(APP_WAIT_BUCKETS == WEB_SVG_WAIT_BUCKETS, "the dashboard's buckets");
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
-    if (!web_pg_enter_staff(&c, false, &rc))
+    if (!enter_for_province(&c, &province, &rc))
         goto out;
-    if (!asked_province(&c, web_req_query(rq, "province"), &province, &forbidden)) {
-        rc = forbidden ? web_pg_403(&c, "forbidden_province") : bad_province(&c);
-        goto out;
-    }
     if (app_admin_dashboard(&c.app, province, &dash, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
@@ -284,17 +287,12 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     struct web_page p;
     int province = 0;
     long days = 0;
-    bool forbidden;
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
-    if (!web_pg_enter_staff(&c, false, &rc))
+    if (!enter_for_province(&c, &province, &rc))
         goto out;
-    if (!asked_province(&c, web_req_query(rq, "province"), &province, &forbidden)) {
-        rc = forbidden ? web_pg_403(&c, "forbidden_province") : bad_province(&c);
-        goto out;
-    }
     const char *gun = web_req_query(rq, "gun");
     if (!gun || !*gun)
         gun = "30";
@@ -329,13 +327,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    if (ec.n == 0)
-        web_pg_para(&p, WEB_MSG_AP_EXP_EMPTY);
-    else {
-        web_page_close(&p, WEB_EL_TBODY);
-        web_page_close(&p, WEB_EL_TABLE);
-        web_page_close(&p, WEB_EL_DIV);
-    }
+    web_pg_rows_end(&p, ec.n, WEB_MSG_AP_EXP_EMPTY);
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:

@@ -149,10 +149,7 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         }
         web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "approve");
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY);
         web_page_close(p, WEB_EL_SECTION);
         web_page_open_class(p, WEB_EL_SECTION, "decision-reject");
         web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_REJECT_TITLE);
@@ -169,10 +166,7 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_pg_hidden(p, "decision", "reject");
         web_page_field(p, &rf[0]);
         web_page_field(p, &rf[1]);
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_AP_REJECT_BUTTON, WEB_BUTTON_SECONDARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_AP_REJECT_BUTTON, WEB_BUTTON_SECONDARY);
         web_page_close(p, WEB_EL_SECTION);
         web_page_close(p, WEB_EL_DIV);
     } else if (awaiting && web_pg_may_record_paper(c->who)) {
@@ -180,10 +174,7 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_pg_para(p, WEB_MSG_AP_PAPER_LEAD);
         web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "paper");
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY);
     } else {
         web_pg_para(p, WEB_MSG_AP_NO_DECISION);
     }
@@ -312,12 +303,7 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
     const char *k = web_req_query(c->rq, "karar");
     if (k && !strcmp(k, "kagit") && status == 200)
         web_pg_notice(&p, WEB_NOTICE_SUCCESS, WEB_MSG_AP_FLASH_PAPER, NULL, 0);
-    web_page_open_class(&p, WEB_EL_P, "page-actions");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/yonetim");
-    web_page_msg(&p, WEB_MSG_AP_BACK_TO_QUEUE);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_page_action_link(&p, "/yonetim", WEB_MSG_AP_BACK_TO_QUEUE);
 
     verdict_section(&p, d);
     decision_section(c, &p, d, df);

@@ -252,10 +252,7 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     for (int i = F_MOBILE; i <= F_NOTIFY; i++)
         web_page_field(&p, &f[i]);
     web_page_section_end(&p);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY);
     web_page_end(&p);
     return web_pg_reply(c, &p, 200);
 }

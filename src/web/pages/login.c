@@ -97,10 +97,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     web_page_attr(&p, "name", "captcha_id");
     web_page_attr(&p, "value", cap.id);
     web_page_field(&p, &f[L_CAPTCHA]);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }

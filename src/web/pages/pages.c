@@ -615,6 +615,17 @@ void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n)
     web_page_open(p, WEB_EL_TBODY);
 }
 
+void web_pg_rows_end(struct web_page *p, size_t n, enum web_msg empty)
+{
+    if (n == 0) {
+        web_pg_para(p, empty);
+        return;
+    }
+    web_page_close(p, WEB_EL_TBODY);
+    web_page_close(p, WEB_EL_TABLE);
+    web_page_close(p, WEB_EL_DIV);
+}
+
 void web_pg_td_begin(struct web_page *p, enum web_msg col)
 {
     web_page_open(p, WEB_EL_TD);

@@ -362,10 +362,7 @@ static void bulk_form(struct web_pg *c, struct web_page *p, const struct queue_q
     web_page_attr(p, "value", q->values[FL_STATE]);
     for (int k = FL_STATE + 1; k < FL_N; k++)
         web_pg_hidden(p, filter_names[k], q->values[k]);
-    web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_button(p, WEB_MSG_AP_BULK_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_form_end(p);
+    web_page_form_submit(p, WEB_MSG_AP_BULK_BUTTON, WEB_BUTTON_PRIMARY);
     web_page_section_end(p);
 }
 

@@ -157,12 +157,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
     sign_content(&p, &content);
     sign_form(&c, &p);
     sign_fallback(&p, cmd);
-    web_page_open_class(&p, WEB_EL_P, "page-actions");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/yontem");
-    web_page_msg(&p, WEB_MSG_PP_CHANGE_METHOD);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_page_action_link(&p, "/yontem", WEB_MSG_PP_CHANGE_METHOD);
     web_page_open(&p, WEB_EL_SCRIPT);
     web_page_attr(&p, "src", "/static/js/sign.js");
     web_page_flag(&p, "defer");

@@ -90,10 +90,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
     web_page_form_begin(&p, "/yonetim/giris", csrf);
     for (int i = 0; i < L_COUNT; i++)
         web_page_field(&p, &f[i]);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY);
     web_page_end(&p);
     /* the enrolment's secret must not stay in any cache */
     if (enrol && web_reply_header(c->rq, "Cache-Control", "no-store") < 0)

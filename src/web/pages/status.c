@@ -82,10 +82,7 @@ static void status_next(struct web_pg *c, struct web_page *p, const struct app_s
     } else if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
         web_pg_para(p, WEB_MSG_WET_PRINT_LEAD);
         web_page_form_begin(p, "/api/v1/application/wet-signature", web_pg_csrf(c));
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY);
     } else if (web_pg_in_state(a, CORE_APP_DRAFT) || web_pg_in_state(a, CORE_APP_CODE_VERIFIED)) {
         link_on(p, web_pg_step_path(a), WEB_MSG_CONTINUE);
     }
@@ -161,10 +158,7 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_pg_text_para(&p, sv->contact);
     web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
     web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY);
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:
