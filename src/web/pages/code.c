@@ -111,9 +111,7 @@ static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const c
     const struct web_layout layout = {.title = ss.live ? WEB_MSG_PP_SMS_CODE_TITLE : WEB_MSG_STEP_3,
                                       .step = ss.live ? WEB_STEP_OTP : WEB_STEP_OTP_SEND,
                                       .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     if (ss.live)
         sms_enter_code(c, &p, &ss, &code, retry);
     else

@@ -62,9 +62,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
         web_pg_summary_items(f, L_COUNT, extra, nextra, items, sizeof items / sizeof items[0]);
     const struct web_layout layout = {
         .title = WEB_MSG_LOGIN_TITLE, .step = WEB_STEP_LOGIN, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, WEB_MSG_LOGIN_TITLE);
     web_pg_retry_notice(&p, c->app.now, retry);
     web_pg_para(&p, WEB_MSG_PP_LOGIN_LEAD);

@@ -42,9 +42,7 @@ static enum web_err method_page(struct web_pg *c, const struct app_view *v, cons
 
     const struct web_layout layout = {
         .title = WEB_MSG_STEP_5, .step = WEB_STEP_SIGN, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, WEB_MSG_STEP_5);
     web_pg_app_number(&p, v->app.number);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_SIGNED_CONTENT);

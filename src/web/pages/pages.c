@@ -245,6 +245,14 @@ void web_pg_page(const struct web_pg *c, struct web_page *p)
     web_page_init(p, c->lang);
 }
 
+void web_pg_form_page(const struct web_pg *c, struct web_page *p, const struct web_layout *l,
+                      const struct web_error_item *items, size_t n)
+{
+    web_pg_page(c, p);
+    web_page_begin(p, l);
+    web_page_error_summary(p, items, n);
+}
+
 enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status)
 {
     enum web_err rc = web_pg_answer(c->rq, p, status);

@@ -145,6 +145,9 @@ enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned stat
 
 /* The page of this request's language: the page writer started in c->lang. */
 void web_pg_page(const struct web_pg *c, struct web_page *p);
+/* A page with a form: web_pg_page, the layout's opening and the error summary of n items. */
+void web_pg_form_page(const struct web_pg *c, struct web_page *p, const struct web_layout *l,
+                      const struct web_error_item *items, size_t n);
 /* Answers with the page and frees it (web_page_reply). */
 enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status);
 

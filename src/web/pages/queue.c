@@ -276,6 +276,21 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
     }
 }
 
+/* One of the pager's links: the same filter from another offset (href is scratch space). */
+static void pager_link(struct web_page *p, struct ubuf *href, const struct ubuf *qs, long offset,
+                       const char *rel, enum web_msg label)
+{
+    ubuf_reset(href);
+    if ((ubuf_puts(href, "/yonetim?") | ubuf_puts(href, ubuf_str(qs)) | ubuf_putc(href, '&') |
+         web_pg_q_add_long(href, "offset", offset)) < 0)
+        web_page_fail(p);
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "rel", rel);
+    web_page_attr(p, "href", ubuf_str(href));
+    web_page_msg(p, label);
+    web_page_close(p, WEB_EL_A);
+}
+
 static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, long total,
                         size_t shown)
 {
@@ -285,31 +300,11 @@ static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, 
         return;
     web_page_open_class(p, WEB_EL_NAV, "pager");
     web_page_attr_msg(p, "aria-label", WEB_MSG_AP_QUEUE_CAPTION);
-    if (prev) {
-        ubuf_reset(&href);
-        int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
-                ubuf_putc(&href, '&') |
-                web_pg_q_add_long(&href, "offset", offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0);
-        if (r < 0)
-            web_page_fail(p);
-        web_page_open(p, WEB_EL_A);
-        web_page_attr(p, "rel", "prev");
-        web_page_attr(p, "href", ubuf_str(&href));
-        web_page_msg(p, WEB_MSG_AP_PREV_PAGE);
-        web_page_close(p, WEB_EL_A);
-    }
-    if (next) {
-        ubuf_reset(&href);
-        int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
-                ubuf_putc(&href, '&') | web_pg_q_add_long(&href, "offset", offset + (long)shown);
-        if (r < 0)
-            web_page_fail(p);
-        web_page_open(p, WEB_EL_A);
-        web_page_attr(p, "rel", "next");
-        web_page_attr(p, "href", ubuf_str(&href));
-        web_page_msg(p, WEB_MSG_AP_NEXT_PAGE);
-        web_page_close(p, WEB_EL_A);
-    }
+    if (prev)
+        pager_link(p, &href, qs, offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0, "prev",
+                   WEB_MSG_AP_PREV_PAGE);
+    if (next)
+        pager_link(p, &href, qs, offset + (long)shown, "next", WEB_MSG_AP_NEXT_PAGE);
     web_page_close(p, WEB_EL_NAV);
     ubuf_free(&href);
 }

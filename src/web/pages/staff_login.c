@@ -57,9 +57,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
 
     enum web_msg title = enrol ? WEB_MSG_AP_ENROL_TITLE : WEB_MSG_AP_LOGIN_TITLE;
     const struct web_layout layout = {.title = title, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, title);
     web_pg_retry_notice(&p, c->app.now, retry);
     if (enrol) {
