@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/card_flow.h"
 #include "app/portal_int.h"
 #include "app/status_cache.h"
 #include "core/content.h"
@@ -62,6 +63,8 @@ enum app_status app__method_choose(struct store *s, const struct app_portal_cfg 
         return err->status;
     if (strcmp(a.state, core_app_state_code(CORE_APP_CODE_VERIFIED)) != 0)
         return app__fail(err, APP_ECONFLICT, "wrong_state");
+    if (!strcmp(method, "esign") && !strcmp(a.reason, "lost_stolen"))
+        return app__fail(err, APP_ECONFLICT, "lost_card_wet_only");
     bool has_cert;
     int64_t not_after;
     enum core_phase phase;
@@ -141,6 +144,15 @@ static const struct {
     {"deliver", {"Kart teslim edildi", "Card delivered"}},
     {"cert_in_use", {"Yeni sertifika kullanılmaya başlandı", "New certificate in use"}},
     {"cancel", {"Başvuru iptal edildi", "Application cancelled"}},
+    {"production_refused",
+     {"Kart üretilemedi; yeniden sipariş edilecek",
+      "The card could not be made; it will be ordered again"}},
+    {"lost_reported",
+     {"Kayıp/çalıntı kartın sertifikası iptale bildirildi",
+      "The lost or stolen card's certificate was reported for revocation"}},
+    {"card_issued", {"Kartınız üretildi", "Your card was made"}},
+    {"pin_shown", {"Kartın PIN'i gösterildi ve silindi", "The card's PIN was shown and deleted"}},
+    {"card_tested", {"Yeni kart denendi, çalışıyor", "The new card was tried and works"}},
 };
 
 const char *app_event_label(const char *event, enum core_lang lang)
@@ -203,8 +215,10 @@ static const char *next_step(const struct store_application *a, enum core_app_st
         return T("Kartınız üretimde; kargoya verildiğinde size bildirilecektir.",
                  "Your card is being made; you will be told when it is handed to the courier.");
     case CORE_APP_SHIPPED:
-        return T("Kartınız kargoya verildi; kurye formdaki adrese teslim edecektir.",
-                 "Your card is with the courier, who will bring it to the address on the form.");
+        return T("Kartınız kargoya verildi; kurye formdaki adrese teslim edecektir. Kartınızı "
+                 "aldığınızda bu sayfadan teslim aldığınızı bildiriniz.",
+                 "Your card is with the courier, who will bring it to the address on the form. "
+                 "When it arrives, confirm it on this page.");
     case CORE_APP_DELIVERED:
         return T("Kartınız teslim edildi; yeni kartınızla e-imzanızı kullanmaya "
                  "başlayabilirsiniz.",
@@ -270,6 +284,8 @@ static enum app_status status_read(struct store *s, const struct app_portal_cfg 
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "reading the decision", NULL, NULL, err);
     }
+    if (app__flow_view(s, cfg, &a, lang, &out->flow, err) != APP_OK)
+        return err->status;
     out->label = core_app_state_label(st, lang);
     out->next = next_step(&a, st, lang);
     out->contact = T("Sorularınız için Kamu SM çağrı merkezi: 444 5 576.",

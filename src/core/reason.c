@@ -16,6 +16,113 @@
 #define FIX_CONFIG_EN "please correct the configuration"
 
 const struct core_reason core_reasons[] = {
+    /* ---- after approval: the card's way to the holder (app/card_flow.h) */
+    {"application_open",
+     "Süren bir başvurunuz var; yeni bir başvuru başlatmadan önce onu tamamlayınız ya da "
+     "onaydan önceyse iptal ediniz.",
+     "You have an application that is still going; finish it, or cancel it if it is not "
+     "decided yet, before starting a new one."},
+    {"lost_card_wet_only",
+     "Kaybolan ya da çalınan kartla imza atılamaz; başvurunuzu ıslak imzalı olarak (Yöntem 2: "
+     "Islak İmzalı Başvuru) yapınız.",
+     "A lost or stolen card cannot sign; make your application with a handwritten signature "
+     "(Method 2)."},
+    {"production_bureau_only",
+     "Bu işlem yalnızca kartları kart bürosunun (Kamu SM) ürettiği kurulumlarda yapılır.",
+     "This is done only where the cards are made by the card bureau (Kamu SM)."},
+    {"production_inhouse_only",
+     "Bu işlem yalnızca kartları kurumun kendi sertifika hizmetinin ürettiği kurulumlarda "
+     "yapılır.",
+     "This is done only where the institution's own certificate service makes the cards."},
+    {"nothing_to_order",
+     "Bu ilde kart siparişi bekleyen onaylı başvuru yok; listeyi yenileyip il seçimini kontrol "
+     "ediniz.",
+     "No approved application of this province waits for its card; reload the list and check "
+     "the province."},
+    {"batch_not_found", "Üretim partisi bulunamadı; parti listesini yenileyiniz.",
+     "The production batch was not found; reload the list of batches."},
+    {"format_unknown", "Dosya biçimi csv ya da json olmalıdır.",
+     "The file format must be csv or json."},
+    {"ca_unavailable",
+     "Kurum sertifika hizmetine (HSM ya da kart okuyucu) şu anda ulaşılamıyor; sistem "
+     "yöneticinize başvurunuz.",
+     "The institution's certificate service (HSM or card reader) cannot be reached now; contact "
+     "your system administrator."},
+    {"card_not_found",
+     "Okuyucuda boş kart bulunamadı; boş bir kartı okuyucuya takıp yeniden deneyiniz.",
+     "No blank card was found in the reader; put a blank card in the reader and try again."},
+    {"card_ambiguous",
+     "Okuyucularda birden çok boş kart var; kartın seri numarasını seçerek yeniden deneyiniz.",
+     "There are several blank cards in the readers; choose the card by its serial number and "
+     "try again."},
+    {"card_not_blank",
+     "Seçilen kart boş değil; kişiselleştirilmiş bir karta dokunulmaz. Boş bir kart takınız.",
+     "The chosen card is not blank; a personalised card is never touched. Put in a blank card."},
+    {"card_transport_pin",
+     "Kartın taşıma PIN'i kabul edilmedi ya da kilitli; kart partisinin PIN ayarlarını kontrol "
+     "ediniz.",
+     "The card's transport PIN was refused or is locked; check the PIN settings of the card "
+     "batch."},
+    {"card_error",
+     "Kart yazılırken bir hata oluştu; kart boş bırakıldı. Kartı çıkarıp yeniden takarak "
+     "yeniden deneyiniz.",
+     "The card failed while it was written; it was left blank. Take it out, put it in again and "
+     "try again."},
+    {"card_spoiled",
+     "Kart yazılırken geri alınamayan bir hata oluştu; bu kartı ayırıp başka bir boş kartla "
+     "yeniden deneyiniz.",
+     "The card failed in a way that could not be undone; set it aside and try again with "
+     "another blank card."},
+    {"card_not_found_here", "Kart bulunamadı; kart listesini yenileyiniz.",
+     "The card was not found; reload the list of cards."},
+    {"card_state", "Kart bu işlem için uygun durumda değil; kartın durumunu kontrol ediniz.",
+     "The card is not in a state that allows this; check the card's state."},
+    {"pin_not_available",
+     "Bu başvuru için portaldan alınacak bir PIN yok: kart henüz teslim edilmedi ya da "
+     "kartın PIN'i kart bürosu tarafından gönderiliyor.",
+     "There is no PIN to take on the portal for this application: the card was not delivered "
+     "yet, or the card bureau sends its PIN."},
+    {"pin_already_shown",
+     "Kartınızın PIN'i size daha önce bir kez gösterildi ve silindi; yeniden gösterilemez. "
+     "PIN'inizi unuttuysanız PUK ile yeni bir PIN belirleyiniz; PUK'u da kaybettiyseniz il DYS "
+     "yöneticinize başvurunuz.",
+     "Your card's PIN was shown to you once and deleted; it cannot be shown again. If you "
+     "forgot it, set a new PIN with the PUK; if you lost the PUK too, contact your provincial "
+     "DYS administrator."},
+    {"security_word_wrong",
+     "Güvenlik sözcüğü doğru değil; başvuru formunda belirlediğiniz sözcüğü büyük/küçük harfe "
+     "dikkat ederek yazınız.",
+     "The security word is not right; write the word you chose on the application form, "
+     "minding capital letters."},
+    {"pin_word_first", "Önce güvenlik sözcüğünüzü giriniz; SMS kodu ondan sonra gönderilir.",
+     "Enter your security word first; the SMS code is sent after it."},
+    {"pin_locked",
+     "Çok sayıda hatalı giriş yapıldığı için PIN gösterimi kilitlendi; lütfen belirtilen süre "
+     "geçtikten sonra yeniden deneyiniz.",
+     "Showing the PIN was locked after too many wrong entries; please try again after the time "
+     "given."},
+    {"pin_key_missing", "PIN'i açacak anahtar ayarlarda yok; sistem yöneticinize başvurunuz.",
+     "The key that opens the PIN is missing from the settings; contact your system "
+     "administrator."},
+    {"card_test_not_available",
+     "Denenecek yeni bir kart yok: kartınız henüz teslim edilmedi, zaten kullanımda ya da "
+     "kurumun kendi ürettiği bir kart değil.",
+     "There is no new card to try: it was not delivered yet, is already in use, or was not made "
+     "by the institution itself."},
+    {"card_test_other_card",
+     "İmza yeni kartınızla atılmadı; okuyucuya yeni kartınızı takıp onu seçerek yeniden "
+     "deneyiniz.",
+     "The signature was not made with your new card; put the new card in the reader, choose it "
+     "and try again."},
+    {"application_unknown", "Bu numarada bir başvuru yok; başvuru numarasını kontrol ediniz.",
+     "There is no application with this number; check the application number."},
+    {"column_missing",
+     "Dosyanın başlık satırında gereken bir sütun yok; sütun adlarını belgedeki gibi yazınız.",
+     "A column the file needs is missing from its header line; name the columns as the "
+     "documentation says."},
+    {"answer_unknown", "Yanıt \"produced\" (üretildi) ya da \"refused\" (reddedildi) olmalıdır.",
+     "The answer must be \"produced\" or \"refused\"."},
+
     /* ---- any field */
     {"required", "Bu alan zorunludur; lütfen doldurunuz.",
      "This field is required; please fill it in."},

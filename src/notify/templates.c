@@ -18,9 +18,20 @@
 #define TPL_NAME_MAX 32          /* longest placeholder name */
 
 static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
-    [NOTIFY_TPL_EXPIRY_WARNING] = "expiry_warning", [NOTIFY_TPL_EXPIRED] = "expired",
-    [NOTIFY_TPL_REMIND_CODE] = "reminder_code",     [NOTIFY_TPL_REMIND_SIGN] = "reminder_sign",
-    [NOTIFY_TPL_REMIND_PAPER] = "reminder_paper",   [NOTIFY_TPL_DIGEST] = "digest",
+    [NOTIFY_TPL_EXPIRY_WARNING] = "expiry_warning",
+    [NOTIFY_TPL_EXPIRED] = "expired",
+    [NOTIFY_TPL_REMIND_CODE] = "reminder_code",
+    [NOTIFY_TPL_REMIND_SIGN] = "reminder_sign",
+    [NOTIFY_TPL_REMIND_PAPER] = "reminder_paper",
+    [NOTIFY_TPL_DIGEST] = "digest",
+    [NOTIFY_TPL_CARD_ORDERED] = "card_ordered",
+    [NOTIFY_TPL_CARD_SHIPPED] = "card_shipped",
+    [NOTIFY_TPL_CARD_DELIVERED] = "card_delivered",
+    [NOTIFY_TPL_CARD_PIN_READY] = "card_pin_ready",
+    [NOTIFY_TPL_CARD_LATE] = "card_late",
+    [NOTIFY_TPL_CARD_REFUSED] = "card_refused",
+    [NOTIFY_TPL_COMPLETED] = "application_completed",
+    [NOTIFY_TPL_CANCELLED] = "application_cancelled",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -31,6 +42,14 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_REMIND_SIGN] = "name number portal_url",
     [NOTIFY_TPL_REMIND_PAPER] = "name number portal_url",
     [NOTIFY_TPL_DIGEST] = "province date total submitted awaiting_original portal_url",
+    [NOTIFY_TPL_CARD_ORDERED] = "name number portal_url",
+    [NOTIFY_TPL_CARD_SHIPPED] = "name number carrier tracking_number portal_url",
+    [NOTIFY_TPL_CARD_DELIVERED] = "name number portal_url",
+    [NOTIFY_TPL_CARD_PIN_READY] = "name number portal_url",
+    [NOTIFY_TPL_CARD_LATE] = "name number days portal_url",
+    [NOTIFY_TPL_CARD_REFUSED] = "name number reason portal_url",
+    [NOTIFY_TPL_COMPLETED] = "name number serial valid_from valid_until portal_url",
+    [NOTIFY_TPL_CANCELLED] = "name number reason portal_url",
 };
 
 static const struct tpl_builtin {
@@ -222,6 +241,273 @@ static const struct tpl_builtin {
      "Review them at: {portal_url}\n"
      "\n"
      "This message was sent automatically; please do not reply.\n"},
+    /* after approval: the card's way to the holder */
+    {"tr", NOTIFY_TPL_CARD_ORDERED, false,
+     "Subject: e-İmza kartınız üretime alındı\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz için yeni kartınız üretime alındı. Kart\n"
+     "kargoya verildiğinde kargo firması ve takip numarası size bildirilecektir.\n"
+     "\n"
+     "Başvurunuzun durumu: {portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_ORDERED, true,
+     "{number} numaralı e-imza başvurunuz için kartınız üretime alındı. Durum: {portal_url}\n"},
+    {"tr", NOTIFY_TPL_CARD_SHIPPED, false,
+     "Subject: e-İmza kartınız kargoya verildi\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz için yeni kartınız kargoya verildi.\n"
+     "\n"
+     "Kargo firması: {carrier}\n"
+     "Takip numarası: {tracking_number}\n"
+     "\n"
+     "Kart başvuru formundaki adrese teslim edilecektir. Kartınızı aldığınızda\n"
+     "portaldaki başvuru durumu sayfasından teslim aldığınızı bildirebilirsiniz:\n"
+     "{portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_SHIPPED, true,
+     "e-İmza kartınız ({number}) kargoya verildi: {carrier}, takip no {tracking_number}. Durum: "
+     "{portal_url}\n"},
+    {"tr", NOTIFY_TPL_CARD_DELIVERED, false,
+     "Subject: e-İmza kartınız teslim edildi\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz için yeni kartınız teslim edildi.\n"
+     "\n"
+     "Kartınızın PIN ve PUK şifreleri Kamu SM tarafından karttan ayrı, kapalı bir\n"
+     "şifre zarfıyla gönderilir. Zarf elinize ulaşmazsa Kamu SM çağrı merkezini\n"
+     "(444 5 576) arayınız.\n"
+     "\n"
+     "Başvurunuzun durumu: {portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_DELIVERED, true,
+     "e-İmza kartınız ({number}) teslim edildi. PIN zarfı Kamu SM'den ayrıca gelir; gelmezse 444 5 "
+     "576'yı arayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_PIN_READY, false,
+     "Subject: e-İmza kartınız teslim edildi: PIN'inizi portaldan alınız\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz için yeni kartınız teslim edildi.\n"
+     "\n"
+     "Kartınızın PIN ve PUK şifrelerini portaldan bir kez görebilirsiniz: giriş\n"
+     "yaptıktan sonra başvuru durumu sayfasında \"PIN'imi göster\" adımında başvuru\n"
+     "formunda belirlediğiniz güvenlik sözcüğünü ve cep telefonunuza gönderilecek\n"
+     "SMS kodunu giriniz. Şifreler gösterildikten sonra silinir; bir yere not\n"
+     "ediniz.\n"
+     "\n"
+     "Ardından \"Yeni kartımı dene\" adımıyla kartınızın çalıştığını doğrulayınız:\n"
+     "{portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_PIN_READY, true,
+     "e-İmza kartınız ({number}) teslim edildi. PIN'inizi güvenlik sözcüğünüz ve SMS koduyla "
+     "portaldan bir kez alabilirsiniz: {portal_url}\n"},
+    {"tr", NOTIFY_TPL_CARD_LATE, false,
+     "Subject: e-İmza kartınız beklenen sürede ulaşmadı\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz {days} gün önce onaylandı; yeni kartınızın\n"
+     "teslim edildiği henüz kaydedilmedi.\n"
+     "\n"
+     "Kartınız elinize ulaşmadıysa lütfen Kamu SM çağrı merkezini (444 5 576)\n"
+     "arayınız. Kartınızı aldıysanız portaldaki başvuru durumu sayfasından teslim\n"
+     "aldığınızı bildiriniz: {portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_LATE, true,
+     "e-İmza kartınız ({number}) onaydan {days} gün sonra hâlâ teslim edilmedi. Ulaşmadıysa 444 5 "
+     "576'yı arayınız: {portal_url}\n"},
+    {"tr", NOTIFY_TPL_CARD_REFUSED, false,
+     "Subject: e-İmza kartınızın üretiminde bir sorun var\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz için kart üretilemedi.\n"
+     "\n"
+     "Gerekçe: {reason}\n"
+     "\n"
+     "İl DYS yöneticiniz başvurunuzu inceleyip kartınızı yeniden sipariş edecek ya\n"
+     "da gerekirse sizinle görüşecektir. Başvurunuzun durumu: {portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CARD_REFUSED, true,
+     "e-İmza başvurunuz ({number}) için kart üretilemedi: {reason}. İl DYS yöneticiniz "
+     "ilgilenecek. Durum: {portal_url}\n"},
+    {"tr", NOTIFY_TPL_COMPLETED, false,
+     "Subject: e-İmza başvurunuz tamamlandı\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz tamamlandı: yeni nitelikli elektronik\n"
+     "sertifikanız (seri {serial}) kayda alındı. Sertifikanız {valid_from} ile\n"
+     "{valid_until} tarihleri arasında geçerlidir.\n"
+     "\n"
+     "Eski sertifikanız için artık hatırlatma gönderilmeyecektir; yeni\n"
+     "sertifikanızın süresi dolmadan önce size yeniden haber verilecektir.\n"
+     "\n"
+     "Başvurunuzun durumu: {portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_COMPLETED, true,
+     "e-İmza başvurunuz ({number}) tamamlandı. Yeni sertifikanız (seri {serial}) {valid_from} - "
+     "{valid_until} arasında geçerlidir.\n"},
+    {"tr", NOTIFY_TPL_CANCELLED, false,
+     "Subject: e-İmza başvurunuz iptal edildi\n"
+     "\n"
+     "Sayın {name},\n"
+     "\n"
+     "{number} numaralı e-imza başvurunuz iptal edildi.\n"
+     "\n"
+     "Gerekçe: {reason}\n"
+     "\n"
+     "Ayrıntı için il DYS yöneticinizle görüşünüz. Gerekirse portaldan yeni bir\n"
+     "başvuru yapabilirsiniz: {portal_url}\n"
+     "\n"
+     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
+    {"tr", NOTIFY_TPL_CANCELLED, true,
+     "e-İmza başvurunuz ({number}) iptal edildi. Gerekçe: {reason}. Yeni başvuru: {portal_url}\n"},
+    {"en", NOTIFY_TPL_CARD_ORDERED, false,
+     "Subject: Your e-signature card is being made\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your new card for e-signature application {number} is being made. When it is\n"
+     "handed to the courier you will be told the courier and the tracking number.\n"
+     "\n"
+     "The status of your application: {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CARD_ORDERED, true,
+     "The card of your e-signature application {number} is being made. Status: {portal_url}\n"},
+    {"en", NOTIFY_TPL_CARD_SHIPPED, false,
+     "Subject: Your e-signature card is with the courier\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your new card for e-signature application {number} has been handed to the\n"
+     "courier.\n"
+     "\n"
+     "Courier: {carrier}\n"
+     "Tracking number: {tracking_number}\n"
+     "\n"
+     "It will be brought to the address on your application form. When it arrives\n"
+     "you can confirm it on the status page of the portal: {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CARD_SHIPPED, true,
+     "Your e-signature card ({number}) is with the courier: {carrier}, tracking number "
+     "{tracking_number}. Status: {portal_url}\n"},
+    {"en", NOTIFY_TPL_CARD_DELIVERED, false,
+     "Subject: Your e-signature card was delivered\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your new card for e-signature application {number} was delivered.\n"
+     "\n"
+     "Kamu SM sends the card's PIN and PUK apart from the card, in a sealed PIN\n"
+     "envelope. If the envelope does not reach you, call the Kamu SM call centre\n"
+     "(444 5 576).\n"
+     "\n"
+     "The status of your application: {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CARD_DELIVERED, true,
+     "Your e-signature card ({number}) was delivered. Kamu SM sends the PIN envelope separately; "
+     "if it does not come, call 444 5 576.\n"},
+    {"en", NOTIFY_TPL_CARD_PIN_READY, false,
+     "Subject: Your e-signature card was delivered: take its PIN on the portal\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your new card for e-signature application {number} was delivered.\n"
+     "\n"
+     "You can see the card's PIN and PUK once on the portal: after logging in, go to\n"
+     "\"Show my PIN\" on the status page and enter the security word you chose on the\n"
+     "application form and the SMS code sent to your mobile phone. They are deleted\n"
+     "once shown; write them down somewhere safe.\n"
+     "\n"
+     "Then check that the card works with \"Try my new card\": {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CARD_PIN_READY, true,
+     "Your e-signature card ({number}) was delivered. Take its PIN once on the portal with your "
+     "security word and an SMS code: {portal_url}\n"},
+    {"en", NOTIFY_TPL_CARD_LATE, false,
+     "Subject: Your e-signature card has not arrived in the expected time\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your e-signature application {number} was approved {days} days ago; the\n"
+     "delivery of your new card has not been recorded yet.\n"
+     "\n"
+     "If the card has not reached you, please call the Kamu SM call centre\n"
+     "(444 5 576). If you have received it, confirm it on the status page of the\n"
+     "portal: {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CARD_LATE, true,
+     "Your e-signature card ({number}) is still not delivered {days} days after approval. If it "
+     "has not come, call 444 5 576: {portal_url}\n"},
+    {"en", NOTIFY_TPL_CARD_REFUSED, false,
+     "Subject: There is a problem making your e-signature card\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "The card for your e-signature application {number} could not be made.\n"
+     "\n"
+     "Reason: {reason}\n"
+     "\n"
+     "Your provincial administrator will look at your application and order the\n"
+     "card again, or contact you if needed. The status of your application:\n"
+     "{portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CARD_REFUSED, true,
+     "The card of your e-signature application ({number}) could not be made: {reason}. Your "
+     "provincial administrator will follow it up. Status: {portal_url}\n"},
+    {"en", NOTIFY_TPL_COMPLETED, false,
+     "Subject: Your e-signature application is complete\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your e-signature application {number} is complete: your new qualified\n"
+     "electronic certificate (serial {serial}) is on record. It is valid from\n"
+     "{valid_from} until {valid_until}.\n"
+     "\n"
+     "You will get no more reminders about your old certificate; you will be told\n"
+     "again before the new one expires.\n"
+     "\n"
+     "The status of your application: {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_COMPLETED, true,
+     "Your e-signature application ({number}) is complete. Your new certificate (serial {serial}) "
+     "is valid from {valid_from} until {valid_until}.\n"},
+    {"en", NOTIFY_TPL_CANCELLED, false,
+     "Subject: Your e-signature application was cancelled\n"
+     "\n"
+     "Dear {name},\n"
+     "\n"
+     "Your e-signature application {number} was cancelled.\n"
+     "\n"
+     "Reason: {reason}\n"
+     "\n"
+     "For details, contact your provincial administrator. If you need to, you can\n"
+     "make a new application on the portal: {portal_url}\n"
+     "\n"
+     "This message was sent automatically; please do not reply.\n"},
+    {"en", NOTIFY_TPL_CANCELLED, true,
+     "Your e-signature application ({number}) was cancelled. Reason: {reason}. New application: "
+     "{portal_url}\n"},
 };
 
 #define TPL_NBUILTIN (sizeof tpl_builtins / sizeof tpl_builtins[0])

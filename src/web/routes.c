@@ -29,6 +29,10 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/application/wet-signature", web_h_api_wet_signature, 1024, WEB_ANSWER_JSON},
     {"GET", "/api/v1/application/status", web_h_api_status, 0, WEB_ANSWER_JSON},
+    /* after the decision (web/api/flow.c; app/card_flow.h) */
+    {"POST", "/api/v1/application/new", web_h_api_application_new, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/cancel", web_h_api_application_cancel, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/delivery", web_h_api_delivery_confirm, 1024, WEB_ANSWER_JSON},
 
     /* staff (web/api/admin.c): the staff JSON API under /api/v1/admin (docs/openapi.yaml).
      * Literal paths before the {id} ones they could be taken for. */
@@ -42,6 +46,12 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/admin/applications/{id}/decision", web_h_admin_decision, 8192,
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/admin/applications/{id}/paper-received", web_h_admin_paper_received, 1024,
+     WEB_ANSWER_JSON},
+    /* after the decision (web/api/flow.c) */
+    {"POST", "/api/v1/admin/applications/{id}/cancel", web_h_admin_cancel, 4096, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/shipment", web_h_admin_shipment, 4096,
+     WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/delivery", web_h_admin_delivery, 1024,
      WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/dashboard", web_h_admin_dashboard, 0, WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/messages", web_h_admin_messages, 0, WEB_ANSWER_JSON},

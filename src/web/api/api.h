@@ -27,6 +27,14 @@ enum web_err web_h_api_content(struct web_req *rq);
 enum web_err web_h_api_method(struct web_req *rq);
 enum web_err web_h_api_status(struct web_req *rq);
 enum web_err web_h_api_openapi(struct web_req *rq);
+/* After the decision (flow.c, and portal.c's /new): the holder's cancel, delivery and new
+ * application; the staff's cancel, shipment and delivery. */
+enum web_err web_h_api_application_new(struct web_req *rq);
+enum web_err web_h_api_application_cancel(struct web_req *rq);
+enum web_err web_h_api_delivery_confirm(struct web_req *rq);
+enum web_err web_h_admin_cancel(struct web_req *rq);
+enum web_err web_h_admin_shipment(struct web_req *rq);
+enum web_err web_h_admin_delivery(struct web_req *rq);
 /* The signing steps (sign.c). */
 enum web_err web_h_api_signature(struct web_req *rq);
 enum web_err web_h_api_wet_signature(struct web_req *rq);
