@@ -53,7 +53,7 @@ enum app_status app_admin_cancel(const struct app_ctx *c, int64_t id, const char
     app_err_clear(err);
     const char *why = app__flow_text_problem(reason, APP__FLOW_REASON_CHARS);
     if (why) {
-        app_err_field(err, "reason", why);
+        app_err_field(err, "reason", strcmp(why, "reason_required") ? why : "cancel_reason_required");
         return app__fail(err, APP_EINVAL, "invalid_fields");
     }
     if (strlen(reason) >= sizeof a.closed_reason) {

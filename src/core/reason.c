@@ -22,6 +22,9 @@ const struct core_reason core_reasons[] = {
      "onaydan önceyse iptal ediniz.",
      "You have an application that is still going; finish it, or cancel it if it is not "
      "decided yet, before starting a new one."},
+    {"cancel_reason_required",
+     "İptal için bir gerekçe yazınız (en çok 500 karakter); başvuru sahibine bu gerekçe iletilir.",
+     "Write a reason for the cancellation (at most 500 characters); it is sent to the applicant."},
     {"lost_card_wet_only",
      "Kaybolan ya da çalınan kartla imza atılamaz; başvurunuzu ıslak imzalı olarak (Yöntem 2: "
      "Islak İmzalı Başvuru) yapınız.",

@@ -23,13 +23,14 @@
     "NOT EXISTS (SELECT 1 FROM certificates n WHERE n.tckn = c.tckn "                              \
     "AND n.not_before >= c.not_before AND (n.not_before > c.not_before "                           \
     "OR n.not_after > c.not_after OR (n.not_after = c.not_after AND n.id > c.id)))"
-/* ... and the holder has no application still going nor one created since it was issued (an
- * application going on whose new certificate this is does not count: it renewed the one
+/* ... and the holder has no application still going nor one created since it was issued (the
+ * application this certificate completed, or is linked to, does not count: it renewed the one
  * before). */
 #define STORE__NOT_APPLIED                                                                         \
     "NOT EXISTS (SELECT 1 FROM applications a WHERE a.tckn = c.tckn "                              \
-    "AND ((a.state <> 'rejected' AND a.state <> 'completed' AND a.state <> 'cancelled' "           \
-    "AND coalesce(a.new_cert_id, 0) <> c.id) OR a.created_at >= c.not_before))"
+    "AND coalesce(a.new_cert_id, 0) <> c.id "                                                      \
+    "AND ((a.state <> 'rejected' AND a.state <> 'completed' AND a.state <> 'cancelled') "          \
+    "OR a.created_at >= c.not_before))"
 /* The approvers' queue filter: 1 province (0: any), 2 state (NULL: all but draft), 3 a part
  * of the institution's name (NULL: any), 4 district (NULL: any), 5 late (-1: any), 6 changed
  * before (0: any). Every parameter is cast where it is used, so that PostgreSQL deduces one

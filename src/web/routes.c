@@ -77,6 +77,10 @@ const struct web_route web_routes[] = {
     {"POST", "/yontem", web_h_page_method, 1024, WEB_ANSWER_PAGE},
     {"GET", "/imza", web_h_page_sign, 0, WEB_ANSWER_PAGE},
     {"GET", "/durum", web_h_page_status, 0, WEB_ANSWER_PAGE},
+    {"POST", "/durum/yeni", web_h_page_new_application, 1024, WEB_ANSWER_PAGE},
+    {"POST", "/durum/teslim", web_h_page_delivery, 1024, WEB_ANSWER_PAGE},
+    {"GET", "/iptal", web_h_page_cancel, 0, WEB_ANSWER_PAGE},
+    {"POST", "/iptal", web_h_page_cancel, 1024, WEB_ANSWER_PAGE},
     {"POST", "/cikis", web_h_page_logout, 1024, WEB_ANSWER_PAGE},
 
     /* staff pages (web/pages/): the staff's HTML pages over the same use cases as the

@@ -49,6 +49,13 @@ enum web_err web_h_page_method(struct web_req *rq);
 enum web_err web_h_page_sign(struct web_req *rq);
 enum web_err web_h_page_status(struct web_req *rq);
 
+/* After the decision (flow_holder.c): /durum/yeni (a new application), /iptal (cancel before
+ * the decision, after a confirmation), /durum/teslim (the card arrived); and the status page's
+ * parts about it. */
+enum web_err web_h_page_new_application(struct web_req *rq);
+enum web_err web_h_page_cancel(struct web_req *rq);
+enum web_err web_h_page_delivery(struct web_req *rq);
+
 /* The staff's pages: staff_login.c (/yonetim/giris, /yonetim/cikis), queue.c (/yonetim,
  * /yonetim/toplu-onay), detail.c (/yonetim/basvuru/{id}), dashboard.c (/yonetim/pano,
  * /yonetim/bitecekler), messages.c (/yonetim/iletiler). */
@@ -240,5 +247,12 @@ void web_pg_state_text(struct web_page *p, const struct app_application *a);
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since);
 void web_pg_expiry_text(struct web_page *p, int64_t not_after);
 void web_pg_person_name(struct web_page *p, const struct app_application *a);
+
+/* ---- after the decision: the status page's parts (flow_holder.c) -------------------------- */
+
+/* The decision's reason and what to do (under "what happens next"), and the card, the new
+ * certificate, the PIN and the actions of the holder (before the timeline). */
+void web_pg_flow_decision(struct web_pg *c, struct web_page *p, const struct app_status_view *sv);
+void web_pg_flow_after(struct web_pg *c, struct web_page *p, const struct app_status_view *sv);
 
 #endif

@@ -87,6 +87,7 @@ enum web_err web_h_page_status(struct web_req *rq)
 
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
     web_pg_text_para(&p, sv->next);
+    web_pg_flow_decision(&c, &p, sv);
     if (sv->rejection_reason[0]) {
         web_page_notice_begin(&p, WEB_NOTICE_WARNING);
         web_page_open(&p, WEB_EL_P);
@@ -121,6 +122,8 @@ enum web_err web_h_page_status(struct web_req *rq)
     } else if (web_pg_in_state(a, CORE_APP_DRAFT) || web_pg_in_state(a, CORE_APP_CODE_VERIFIED)) {
         link_on(&p, web_pg_step_path(a), WEB_MSG_CONTINUE);
     }
+
+    web_pg_flow_after(&c, &p, sv);
 
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_TIMELINE);
     web_pg_para(&p, WEB_MSG_PP_TIMELINE_ZONE);
