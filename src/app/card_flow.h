@@ -93,7 +93,7 @@ enum app_status app_admin_shipment(const struct app_ctx *c, int64_t id, const ch
 /* The card reached its holder: shipped (or in_production: handed over at the office) ->
  * delivered; the holder is told (and where to take the PIN of a card made in house).
  * Operators and admins; 403, 404, 409 wrong_state. */
-enum app_status app_admin_delivery(const struct app_ctx *c, int64_t id,
-                                   struct app_application *out, struct app_err *err);
+enum app_status app_admin_delivery(const struct app_ctx *c, int64_t id, struct app_application *out,
+                                   struct app_err *err);
 
 #endif

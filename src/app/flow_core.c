@@ -26,9 +26,9 @@ void app__flow_date(int64_t t, char out[16])
     snprintf(out, 16, "%s", d);
 }
 
-enum store_err app__flow_tell(struct store *s, const struct store_application *a,
-                              enum notify_tpl t, const char *what, const struct notify_var *vars,
-                              size_t nvars, int64_t now)
+enum store_err app__flow_tell(struct store *s, const struct store_application *a, enum notify_tpl t,
+                              const char *what, const struct notify_var *vars, size_t nvars,
+                              int64_t now)
 {
     bool mail = strcmp(a->notify_by, "sms") != 0 && a->email[0];
     bool sms = strcmp(a->notify_by, "email") != 0 && a->mobile_phone[0] && notify_tpl_has_sms(t);
@@ -71,16 +71,15 @@ enum store_err app__flow_step(struct store *s, const struct store_application *a
         return STORE_ECONFLICT;
     snprintf(next->state, sizeof next->state, "%s", core_app_state_code(to));
     next->updated_at = now;
-    const struct store_app_event row = {now, a->state, next->state, core_app_event_code(ev),
-                                        actor};
+    const struct store_app_event row = {now, a->state, next->state, core_app_event_code(ev), actor};
     enum store_err e = store_app_update(s, next, a->state, &row);
     if (e == STORE_OK)
         e = app__audit(s, now, actor, action, a->number, detail);
     return e;
 }
 
-enum store_err app__flow_note(struct store *s, const struct store_application *a,
-                              const char *event, const char *actor, int64_t now)
+enum store_err app__flow_note(struct store *s, const struct store_application *a, const char *event,
+                              const char *actor, int64_t now)
 {
     struct store_application same = *a;
     same.updated_at = now;
@@ -122,7 +121,8 @@ enum app_status app__flow_staff(const struct app_ctx *c, const struct app_staff 
     return APP_OK;
 }
 
-/* ---- completion by the new certificate --------------------------------------------------------- */
+/* ---- completion by the new certificate ---------------------------------------------------------
+ */
 
 /* The card of the application gets the certificate when it has none yet. */
 static enum store_err link_card(struct store *s, int64_t app_id, int64_t cert_id, int64_t now)
@@ -139,8 +139,7 @@ static enum store_err link_card(struct store *s, int64_t app_id, int64_t cert_id
 }
 
 enum store_err app__flow_complete(struct store *s, const struct core_certificate *cert,
-                                  int64_t cert_id, const char *actor, int64_t now,
-                                  bool *completed)
+                                  int64_t cert_id, const char *actor, int64_t now, bool *completed)
 {
     struct store_application a, next;
     enum core_app_state st;
@@ -177,7 +176,7 @@ enum store_err app__flow_complete(struct store *s, const struct core_certificate
     app__flow_date(cert->not_before, from);
     app__flow_date(cert->not_after, until);
     const struct notify_var vars[] = {
-        {"name", name},       {"number", a.number},    {"serial", cert->serial},
+        {"name", name},       {"number", a.number},   {"serial", cert->serial},
         {"valid_from", from}, {"valid_until", until},
     };
     e = app__flow_tell(s, &next, NOTIFY_TPL_COMPLETED, "completed", vars,
@@ -187,7 +186,8 @@ enum store_err app__flow_complete(struct store *s, const struct core_certificate
     return e;
 }
 
-/* ---- a lost or stolen card ---------------------------------------------------------------------- */
+/* ---- a lost or stolen card ----------------------------------------------------------------------
+ */
 
 enum store_err app__flow_lost(struct store *s, const char *ca_issuer,
                               const struct store_application *a, const char *actor, int64_t now)

@@ -6,9 +6,15 @@
 #include <string.h>
 
 #include "app/flow_int.h"
+#include "core/catalogue.h"
 #include "util/log.h"
 
-#define T(tr, en) ((lang) == CORE_LANG_EN ? (en) : (tr))
+/* The status page's sentences after the decision: the catalogue's "status.<name>" (po/). */
+static const char *flow_text(const char *name, enum core_lang lang)
+{
+    const char *t = core_text_of("status", name, lang);
+    return t ? t : "";
+}
 
 enum app_status app_application_start(const struct app_ctx *c, struct app_view *out,
                                       struct app_err *err)
@@ -98,8 +104,7 @@ enum app_status app_delivery_confirm(const struct app_ctx *c, struct app_applica
     else
         store_tx_rollback(s);
     if (e != STORE_OK)
-        return app__store_err(s, e, "recording the delivery", "no_application", "wrong_state",
-                              err);
+        return app__store_err(s, e, "recording the delivery", "no_application", "wrong_state", err);
     ulog(ULOG_INFO, "flow.delivered", "application=%s by=applicant", a.number);
     if (out)
         app__application_view(&next, out);
@@ -112,31 +117,13 @@ static const char *advice(const struct store_application *a, enum core_app_state
                           enum core_lang lang)
 {
     if (st == CORE_APP_REJECTED)
-        return T("Ret gerekçesinde adı geçen kaydı düzelttirdikten sonra buradan yeni bir "
-                 "başvuru başlatabilirsiniz. Görev durumu, görevlendirme bitişi ve e-imza hakkı "
-                 "kayıtlarınızı il/ilçe milli eğitim özlük biriminiz; başvuru formundaki adres ve "
-                 "iletişim bilgilerinizi yeni başvuruda siz düzeltirsiniz. Kararla ilgili "
-                 "sorularınız için il DYS yöneticinize başvurunuz.",
-                 "Once the record the reason names is corrected, start a new application here. "
-                 "Your duty status, assignment end and e-signature entitlement are corrected by "
-                 "your provincial or district personnel office; the address and contact details "
-                 "of the form you correct yourself in the new application. For questions about "
-                 "the decision, contact your provincial DYS administrator.");
+        return flow_text("advice_rejected", lang);
     if (st == CORE_APP_CANCELLED && a->closed_reason[0])
-        return T("Başvurunuz il DYS yöneticisi tarafından iptal edildi. Gerekçesi için il DYS "
-                 "yöneticinizle görüşünüz; gerekirse buradan yeni bir başvuru başlatabilirsiniz.",
-                 "Your application was cancelled by the provincial DYS administrator. Contact "
-                 "them about the reason; if you need to, start a new application here.");
+        return flow_text("advice_cancelled_staff", lang);
     if (st == CORE_APP_CANCELLED)
-        return T("Başvurunuzu siz iptal ettiniz. Gerekirse buradan yeni bir başvuru "
-                 "başlatabilirsiniz.",
-                 "You cancelled your application. If you need to, start a new one here.");
+        return flow_text("advice_cancelled_self", lang);
     if (st == CORE_APP_COMPLETED)
-        return T("Yeni sertifikanızın yenilemesi için, süresi dolmadan önce size haber "
-                 "verilecektir. Kartınızı kaybederseniz buradan yeni bir başvuru "
-                 "başlatabilirsiniz.",
-                 "You will be told before your new certificate expires, to renew it. If you "
-                 "lose your card, start a new application here.");
+        return flow_text("advice_completed", lang);
     return NULL;
 }
 
@@ -189,32 +176,16 @@ enum app_status app__flow_view(struct store *s, const struct app_portal_cfg *cfg
             return app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
         if (e == STORE_OK && !strcmp(pin.state, "waiting") && arrived) {
             out->pin = APP_PIN_WAITING;
-            out->pin_note = T("Kartınızın PIN ve PUK şifrelerini burada bir kez görebilirsiniz: "
-                              "başvuru formunda belirlediğiniz güvenlik sözcüğü ve cep "
-                              "telefonunuza gönderilecek SMS koduyla.",
-                              "You can see your card's PIN and PUK here once: with the security "
-                              "word you chose on the application form and an SMS code sent to "
-                              "your mobile phone.");
+            out->pin_note = flow_text("pin_waiting", lang);
         } else if (e == STORE_OK && strcmp(pin.state, "waiting") != 0) {
             out->pin = APP_PIN_SHOWN;
-            out->pin_note = T("Kartınızın PIN ve PUK şifreleri size bir kez gösterildi ve "
-                              "silindi. PIN'inizi unuttuysanız PUK ile yeni bir PIN "
-                              "belirleyebilirsiniz; PUK'u da kaybettiyseniz il DYS "
-                              "yöneticinize başvurunuz.",
-                              "Your card's PIN and PUK were shown to you once and deleted. If "
-                              "you forgot the PIN, set a new one with the PUK; if you lost the "
-                              "PUK too, contact your provincial DYS administrator.");
+            out->pin_note = flow_text("pin_shown", lang);
         }
         out->can_try_card = st == CORE_APP_DELIVERED && a->new_cert_id &&
                             strcmp(k.state, "active") != 0 && strcmp(k.state, "lost") != 0;
     } else if (!inhouse && (st == CORE_APP_SHIPPED || arrived)) {
         out->pin = APP_PIN_BUREAU;
-        out->pin_note = T("Kartınızın PIN ve PUK şifreleri Kamu SM tarafından karttan ayrı, "
-                          "kapalı bir şifre zarfıyla gönderilir. Zarf ulaşmazsa Kamu SM çağrı "
-                          "merkezini (444 5 576) arayınız.",
-                          "Kamu SM sends your card's PIN and PUK apart from the card, in a "
-                          "sealed PIN envelope. If it does not reach you, call the Kamu SM call "
-                          "centre (444 5 576).");
+        out->pin_note = flow_text("pin_bureau", lang);
     }
     return APP_OK;
 }

@@ -10,8 +10,8 @@
 #include "notify/templates.h"
 #include "store/store.h"
 
-#define APP__FLOW_REASON_CHARS 500 /* a cancellation's or refusal's words, in characters */
-#define APP__CRL_KEY_COMPROMISE 1  /* RFC 5280 CRLReason of a lost or stolen card */
+#define APP__FLOW_REASON_CHARS  500 /* a cancellation's or refusal's words, in characters */
+#define APP__CRL_KEY_COMPROMISE 1   /* RFC 5280 CRLReason of a lost or stolen card */
 
 /* "Ad Soyad" of the application, for messages. */
 void app__flow_name(const struct store_application *a, char *out, size_t cap);
@@ -22,9 +22,9 @@ void app__flow_date(int64_t t, char out[16]);
  * other one when the chosen one has no address), kept unrendered in the outbox with vars
  * (portal_url is added when it is sent) and the dedupe key "flow:<id>:<what>:<channel>", so a
  * step repeated never tells twice. Joins the caller's transaction. */
-enum store_err app__flow_tell(struct store *s, const struct store_application *a,
-                              enum notify_tpl t, const char *what, const struct notify_var *vars,
-                              size_t nvars, int64_t now);
+enum store_err app__flow_tell(struct store *s, const struct store_application *a, enum notify_tpl t,
+                              const char *what, const struct notify_var *vars, size_t nvars,
+                              int64_t now);
 
 /* Moves a (read inside the caller's transaction) on by event ev: next is a with the new state
  * and updated_at = now (the caller may have changed other fields of next before); the timeline
@@ -36,8 +36,8 @@ enum store_err app__flow_step(struct store *s, const struct store_application *a
                               const char *actor, const char *action, const char *detail,
                               int64_t now);
 /* A timeline row that changes no state ("pin_shown", "card_tested", ...). */
-enum store_err app__flow_note(struct store *s, const struct store_application *a,
-                              const char *event, const char *actor, int64_t now);
+enum store_err app__flow_note(struct store *s, const struct store_application *a, const char *event,
+                              const char *actor, int64_t now);
 
 /* Words a person wrote for others to read (a cancellation's reason): 1..max characters of
  * UTF-8 with something besides blanks, no control characters but line breaks and tabs. NULL,
@@ -54,8 +54,7 @@ enum app_status app__flow_staff(const struct app_ctx *c, const struct app_staff 
  * otherwise). next gets the saved row. */
 enum store_err app__flow_delivered(struct store *s, const struct app_settings *set,
                                    const struct store_application *a,
-                                   struct store_application *next, const char *actor,
-                                   int64_t now);
+                                   struct store_application *next, const char *actor, int64_t now);
 /* The card went to the courier (a is in production): -> shipped, its card (made now when the
  * bureau's card was not recorded yet) shipped with carrier and tracking number, the holder
  * told. */
@@ -72,8 +71,7 @@ const char *app__flow_label_problem(const char *v, char *out, size_t cap);
  * holder is told. *completed (may be NULL) says whether it did. Joins the caller's
  * transaction. */
 enum store_err app__flow_complete(struct store *s, const struct core_certificate *cert,
-                                  int64_t cert_id, const char *actor, int64_t now,
-                                  bool *completed);
+                                  int64_t cert_id, const char *actor, int64_t now, bool *completed);
 
 /* A lost or stolen card's holder had their identity checked in person (the signed paper of a
  * lost_stolen application received): the current certificate's revocation is recorded, at

@@ -53,7 +53,8 @@ enum app_status app_admin_cancel(const struct app_ctx *c, int64_t id, const char
     app_err_clear(err);
     const char *why = app__flow_text_problem(reason, APP__FLOW_REASON_CHARS);
     if (why) {
-        app_err_field(err, "reason", strcmp(why, "reason_required") ? why : "cancel_reason_required");
+        app_err_field(err, "reason",
+                      strcmp(why, "reason_required") ? why : "cancel_reason_required");
         return app__fail(err, APP_EINVAL, "invalid_fields");
     }
     if (strlen(reason) >= sizeof a.closed_reason) {
@@ -85,7 +86,8 @@ enum app_status app_admin_cancel(const struct app_ctx *c, int64_t id, const char
     return APP_OK;
 }
 
-/* ---- shipment and delivery -------------------------------------------------------------------- */
+/* ---- shipment and delivery --------------------------------------------------------------------
+ */
 
 const char *app__flow_label_problem(const char *v, char *out, size_t cap)
 {
@@ -133,17 +135,14 @@ enum store_err app__flow_shipped(struct store *s, const struct store_application
         return e;
     char name[2 * CORE_NAME_MAX + 2];
     app__flow_name(a, name, sizeof name);
-    const struct notify_var vars[] = {{"name", name},
-                                      {"number", a->number},
-                                      {"carrier", carrier},
-                                      {"tracking_number", tracking}};
+    const struct notify_var vars[] = {
+        {"name", name}, {"number", a->number}, {"carrier", carrier}, {"tracking_number", tracking}};
     return app__flow_tell(s, next, NOTIFY_TPL_CARD_SHIPPED, "shipped", vars, 4, now);
 }
 
 enum store_err app__flow_delivered(struct store *s, const struct app_settings *set,
                                    const struct store_application *a,
-                                   struct store_application *next, const char *actor,
-                                   int64_t now)
+                                   struct store_application *next, const char *actor, int64_t now)
 {
     struct store_card k;
     enum store_err e = store_card_of_app(s, a->id, &k);
@@ -207,8 +206,8 @@ enum app_status app_admin_shipment(const struct app_ctx *c, int64_t id, const ch
     return APP_OK;
 }
 
-enum app_status app_admin_delivery(const struct app_ctx *c, int64_t id,
-                                   struct app_application *out, struct app_err *err)
+enum app_status app_admin_delivery(const struct app_ctx *c, int64_t id, struct app_application *out,
+                                   struct app_err *err)
 {
     struct store *s = c->db;
     const struct app_staff *who;

@@ -18,10 +18,9 @@ static bool province_ok(int province)
 
 /* ---- certificates ------------------------------------------------------------------------ */
 
-enum store_err store_certificates_of(struct store *s, const char *tckn,
-                                     int (*fn)(void *ctx, int64_t id,
-                                               const struct core_certificate *c),
-                                     void *ctx)
+enum store_err
+store_certificates_of(struct store *s, const char *tckn,
+                      int (*fn)(void *ctx, int64_t id, const struct core_certificate *c), void *ctx)
 {
     enum store_err e = store__ready(s);
     if (e)
@@ -111,8 +110,7 @@ enum store_err store_card_put(struct store *s, struct store_card *c)
     if (!card_ok(c) || store__row_bind(&store__card, c, v) < 0)
         return store__fail(s, STORE_EINVAL, "card_put: tckn, source and state are required");
     int64_t id = 0;
-    if ((e = store__one(s, STORE__Q_CARD_INSERT, v, (int)store__card.ncols, &id, NULL)) ==
-        STORE_OK)
+    if ((e = store__one(s, STORE__Q_CARD_INSERT, v, (int)store__card.ncols, &id, NULL)) == STORE_OK)
         c->id = id;
     return e;
 }
@@ -127,8 +125,7 @@ enum store_err store_card_update(struct store *s, const struct store_card *c)
         return store__fail(s, STORE_EINVAL, "card_update: bad argument");
     v[0] = V(c->id);
     long n = 0;
-    if ((e = store__exec(s, STORE__Q_CARD_UPDATE, v, 1 + (int)store__card.ncols, &n)) ==
-            STORE_OK &&
+    if ((e = store__exec(s, STORE__Q_CARD_UPDATE, v, 1 + (int)store__card.ncols, &n)) == STORE_OK &&
         n == 0)
         e = store__fail(s, STORE_ENOTFOUND, "no such card");
     return e;
@@ -251,8 +248,7 @@ enum store_err store_batch_put(struct store *s, struct store_batch *b)
     return e;
 }
 
-enum store_err store_batch_counts(struct store *s, int64_t id, long applications,
-                                  long revocations)
+enum store_err store_batch_counts(struct store *s, int64_t id, long applications, long revocations)
 {
     enum store_err e = store__ready(s);
     if (e)
@@ -396,8 +392,8 @@ enum store_err store_revocation_list(struct store *s, int64_t batch_id, int prov
 /* ---- the staff's view after approval -------------------------------------------------------- */
 
 enum store_err store_flow_list(struct store *s, const struct store_flow_filter *f,
-                               int (*fn)(void *ctx, const struct store_application *a,
-                                         int province, const struct store_card *card),
+                               int (*fn)(void *ctx, const struct store_application *a, int province,
+                                         const struct store_card *card),
                                void *ctx, long *total)
 {
     enum store_err e = store__ready(s);
@@ -407,9 +403,14 @@ enum store_err store_flow_list(struct store *s, const struct store_flow_filter *
         f->overdue_before < 0 || f->risk_now < 0 || f->expected < 0)
         return store__fail(s, STORE_EINVAL, "flow_list: a filter, a callback, province 0..81");
     const struct store__val a[] = {
-        V(f->province),       VT(f->state),  VT(f->number),
-        V(f->overdue_before), V(f->risk_now), V(f->expected),
-        V(f->limit ? f->limit : INT64_MAX), V(f->offset),
+        V(f->province),
+        VT(f->state),
+        VT(f->number),
+        V(f->overdue_before),
+        V(f->risk_now),
+        V(f->expected),
+        V(f->limit ? f->limit : INT64_MAX),
+        V(f->offset),
     };
     const int pcol = 1 + (int)store__app.ncols, kcol = pcol + 1;
     int64_t n = 0;
@@ -462,8 +463,8 @@ enum store_err store_overdue_due(struct store *s, int64_t before, int64_t after_
 
 /* ---- an in-house CA's registry -------------------------------------------------------------- */
 
-enum store_err store_ca_status(struct store *s, const char *issuer, const char *serial,
-                               bool *found, int64_t *revoked_at, int *reason)
+enum store_err store_ca_status(struct store *s, const char *issuer, const char *serial, bool *found,
+                               int64_t *revoked_at, int *reason)
 {
     enum store_err e = store__ready(s);
     if (e)
@@ -497,8 +498,8 @@ enum store_err store_ca_each_revoked(struct store *s, const char *issuer,
     const struct store__val a[] = {VT(issuer)};
     if ((e = store__query(s, STORE__Q_CA_REVOKED, a, 1)) != STORE_OK)
         return e;
-    while (store__next(s) && fn(ctx, store__col_str(s, 0), store__col_int(s, 1),
-                                (int)store__col_int(s, 2)) == 0)
+    while (store__next(s) &&
+           fn(ctx, store__col_str(s, 0), store__col_int(s, 1), (int)store__col_int(s, 2)) == 0)
         ;
     return store__finish(s, NULL);
 }

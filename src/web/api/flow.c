@@ -59,8 +59,8 @@ static enum web_err flow_not_found(struct web_req *rq)
 /* {"state","number","id"} of an application a use case saved. */
 static enum web_err flow_reply_app(struct web_req *rq, const struct app_application *a)
 {
-    json_t *o =
-        json_pack("{s:s, s:s, s:I}", "state", a->state, "number", a->number, "id", (json_int_t)a->id);
+    json_t *o = json_pack("{s:s, s:s, s:I}", "state", a->state, "number", a->number, "id",
+                          (json_int_t)a->id);
     enum web_err rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
     json_decref(o);
     return rc;
@@ -94,7 +94,8 @@ enum web_err web_h_api_delivery_confirm(struct web_req *rq)
     return flow_reply_app(rq, &a);
 }
 
-/* ---- the staff: one application ----------------------------------------------------------------- */
+/* ---- the staff: one application -----------------------------------------------------------------
+ */
 
 enum web_err web_h_admin_cancel(struct web_req *rq)
 {

@@ -128,7 +128,8 @@ void web_pg_flow_after(struct web_pg *c, struct web_page *p, const struct app_st
     }
 }
 
-/* ---- /durum/yeni, /iptal, /durum/teslim ---------------------------------------------------------- */
+/* ---- /durum/yeni, /iptal, /durum/teslim
+ * ---------------------------------------------------------- */
 
 enum web_err web_h_page_new_application(struct web_req *rq)
 {
