@@ -80,4 +80,9 @@ enum store_err app__flow_complete(struct store *s, const struct core_certificate
 enum store_err app__flow_lost(struct store *s, const char *ca_issuer,
                               const struct store_application *a, const char *actor, int64_t now);
 
+/* Seals a new card's PIN and PUK (flow_pin.c) for the card's pin row: base64 of nonce ||
+ * ciphertext into out[cap]. 0, or -1 (no key in the settings, no room, no randomness). */
+int app__pin_seal(const struct app_settings *set, int64_t card_id, const char *number,
+                  const char *pin, const char *puk, char *out, size_t cap);
+
 #endif

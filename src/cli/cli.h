@@ -53,6 +53,9 @@ int cli_cmd_user(int argc, char **argv);
 int cli_cmd_audit(int argc, char **argv);
 /* `eimza notify run|failed` (cmd_notify.c; what serve shares with it: cmd_notify.h). */
 int cli_cmd_notify(int argc, char **argv);
+/* After approval (cmd_cards.c): `eimza shipments import`, `eimza bureau import`. */
+int cli_cmd_shipments(int argc, char **argv);
+int cli_cmd_bureau(int argc, char **argv);
 /* `eimza evidence export NUMBER --out DIR` (cmd_evidence.c). */
 int cli_cmd_evidence(int argc, char **argv);
 /* `eimza import certificates FILE... [--db URL]`, called by cli_cmd_import (cmd_import.c);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/card_flow.h"
+#include "app/text.h"
 #include "web/pages/pages.h"
 
 /* ---- on the status page -------------------------------------------------------------------- */
@@ -55,7 +56,7 @@ void web_pg_flow_decision(struct web_pg *c, struct web_page *p, const struct app
         form_button(c, p, "/durum/yeni", WEB_MSG_FL_NEW_APPLICATION, WEB_BUTTON_PRIMARY);
 }
 
-static enum web_msg card_state_label(const char *state)
+static enum web_msg card_state_msg(const char *state)
 {
     static const struct {
         const char *code;
@@ -70,6 +71,15 @@ static enum web_msg card_state_label(const char *state)
         if (!strcmp(labels[i].code, state))
             return labels[i].label;
     return WEB_MSG_NONE;
+}
+
+void web_pg_card_state_text(struct web_page *p, const char *state)
+{
+    enum web_msg m = card_state_msg(state);
+    if (m == WEB_MSG_NONE)
+        web_page_text(p, state);
+    else
+        web_page_msg(p, m);
 }
 
 /* <dt>label</dt><dd>value</dd> */
@@ -95,7 +105,7 @@ void web_pg_flow_after(struct web_pg *c, struct web_page *p, const struct app_st
         if (f->has_card) {
             web_page_open_class(p, WEB_EL_DL, "card-facts");
             web_page_el_msg(p, WEB_EL_DT, WEB_MSG_FL_CARD_STATE);
-            web_page_el_msg(p, WEB_EL_DD, card_state_label(f->card_state));
+            web_page_el_msg(p, WEB_EL_DD, card_state_msg(f->card_state));
             if (f->carrier[0])
                 pair(p, WEB_MSG_FL_CARRIER, f->carrier);
             if (f->tracking_number[0])
@@ -211,6 +221,186 @@ enum web_err web_h_page_delivery(struct web_req *rq)
         else
             rc = web_pg_see_other(rq, "/durum");
     }
+    web_pg_done(&c);
+    return rc;
+}
+
+/* ---- the new card's PIN: /pin, /pin/sozcuk, /pin/kod
+ * --------------------------------------------- */
+
+/* The page of the retrieval's step: the word, or the code once the word was right. field_error
+ * is the field's message; msg one for the summary; retry the seconds of a lock-out. */
+static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
+                             const char *masked_phone, const char *field_error, const char *msg,
+                             int64_t retry, unsigned status)
+{
+    struct web_page p;
+    struct web_error_item items[2];
+    size_t n = 0;
+    bool code_step = ps->word_ok;
+    struct web_field f =
+        code_step
+            ? (struct web_field){WEB_FIELD_NUMERIC,
+                                 "code",
+                                 WEB_MSG_OTP_CODE,
+                                 WEB_MSG_OTP_CODE_HINT,
+                                 .autocomplete = "one-time-code",
+                                 .maxlength = 6,
+                                 .error = field_error}
+            : (struct web_field){WEB_FIELD_PASSWORD,    "security_word", WEB_MSG_SECURITY_WORD,
+                                 .autocomplete = "off", .maxlength = 64, .error = field_error};
+    if (field_error)
+        items[n++] = (struct web_error_item){f.name, f.label, field_error};
+    if (msg)
+        items[n++] = web_pg_message_item(msg);
+    const struct web_layout layout = {.title = WEB_MSG_FP_TITLE, .errors = n > 0};
+    web_pg_form_page(c, &p, &layout, items, n);
+    web_pg_heading(&p, WEB_MSG_FP_TITLE);
+    web_pg_app_number(&p, ps->number);
+    web_pg_retry_notice(&p, c->app.now, retry);
+    if (code_step) {
+        const char *args[] = {masked_phone && *masked_phone ? masked_phone : "–"};
+        web_pg_para_args(&p, WEB_MSG_FP_CODE_LEAD, args, 1);
+        web_page_countdown(&p, (unsigned)ps->code_expires_in);
+    } else {
+        web_pg_para(&p, WEB_MSG_FP_LEAD);
+    }
+    if (ps->remaining > 0 && ps->remaining < c->app.set->portal.rules.otp_max_wrong) {
+        char left[16];
+        snprintf(left, sizeof left, "%d", ps->remaining);
+        const char *args[] = {left};
+        web_pg_para_args(&p, WEB_MSG_FP_LEFT, args, 1);
+    }
+    web_page_form_begin(&p, code_step ? "/pin/kod" : "/pin/sozcuk", web_pg_csrf(c));
+    web_page_field(&p, &f);
+    web_page_form_submit(&p, code_step ? WEB_MSG_FP_SHOW : WEB_MSG_FP_CONTINUE, WEB_BUTTON_PRIMARY);
+    web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
+    web_page_end(&p);
+    return web_pg_reply(c, &p, status);
+}
+
+/* A refusal that ends the retrieval (nothing to show, shown before): a small page saying so. */
+static enum web_err pin_refused(struct web_pg *c)
+{
+    if (c->err.status != APP_ECONFLICT)
+        return web_pg_app_failure(c);
+    return web_pg_error_to(c, 409, WEB_MSG_FP_NOT_AVAILABLE, app_reason_text(c->err.code, c->lang),
+                           WEB_MSG_NONE, "/durum", WEB_MSG_FP_TO_STATUS);
+}
+
+/* The holder's phone number masked, for the code step (the record's, where the code goes). */
+static void pin_phone(struct web_pg *c, char out[CORE_PHONE_LEN + 1])
+{
+    struct app_otp_state os;
+    struct app_err e;
+    out[0] = '\0';
+    if (app_otp_status(&c->app, &os, &e) == APP_OK && os.has_phone)
+        snprintf(out, CORE_PHONE_LEN + 1, "%s", os.masked_phone);
+}
+
+enum web_err web_h_page_pin(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    struct app_pin_status ps;
+    enum web_err rc;
+    char phone[CORE_PHONE_LEN + 1];
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    if (!web_pg_enter(&c, false, &v, &rc))
+        goto out;
+    if (app_pin_status(&c.app, &ps, &c.err) != APP_OK) {
+        rc = pin_refused(&c);
+        goto out;
+    }
+    pin_phone(&c, phone);
+    rc = pin_page(&c, &ps, phone, NULL, NULL, ps.locked_for, 200);
+out:
+    web_pg_done(&c);
+    return rc;
+}
+
+/* A refused entry: the step's page again with the field's message (or the lock-out's). */
+static enum web_err pin_again(struct web_pg *c, const char *field_code)
+{
+    struct app_pin_status ps;
+    struct app_err keep = c->err;
+    char phone[CORE_PHONE_LEN + 1];
+    if (app_pin_status(&c->app, &ps, &c->err) != APP_OK)
+        return pin_refused(c);
+    c->err = keep;
+    pin_phone(c, phone);
+    if (keep.status == APP_ETOOMANY)
+        return pin_page(c, &ps, phone, NULL, app_reason_text(keep.code, c->lang), keep.retry_after,
+                        429);
+    if (keep.status != APP_EINVAL)
+        return pin_refused(c);
+    const char *code = keep.nfields ? keep.fields[0].code : keep.code;
+    if (field_code && keep.code && !strcmp(keep.code, "otp_expired")) /* ask for the word again */
+        ps.word_ok = false;
+    return pin_page(c, &ps, phone, app_reason_text(code ? code : "invalid_fields", c->lang), NULL,
+                    0, 400);
+}
+
+enum web_err web_h_page_pin_word(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    struct app_otp_sent sent;
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    if (!web_pg_enter(&c, true, &v, &rc))
+        goto out;
+    if (app_pin_word(&c.app, web_pg_field(&c, "security_word"), &sent, &c.err) == APP_OK)
+        rc = web_pg_see_other(rq, "/pin");
+    else
+        rc = pin_again(&c, NULL);
+out:
+    web_pg_done(&c);
+    return rc;
+}
+
+enum web_err web_h_page_pin_code(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    struct app_pin_secret sec;
+    struct web_page p;
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    web_pg_page(&c, &p);
+    if (!web_pg_enter(&c, true, &v, &rc))
+        goto out;
+    if (app_pin_code(&c.app, web_pg_field(&c, "code"), &sec, &c.err) != APP_OK) {
+        rc = pin_again(&c, "code");
+        goto out;
+    }
+    const struct web_layout layout = {.title = WEB_MSG_FP_SHOWN_TITLE};
+    web_page_begin(&p, &layout);
+    web_pg_heading(&p, WEB_MSG_FP_SHOWN_TITLE);
+    web_pg_app_number(&p, v.app.number);
+    web_page_notice_begin(&p, WEB_NOTICE_WARNING);
+    web_pg_para(&p, WEB_MSG_FP_SHOWN_WARN);
+    web_page_notice_end(&p);
+    web_page_open_class(&p, WEB_EL_DL, "pin-codes");
+    web_page_el_msg(&p, WEB_EL_DT, WEB_MSG_FP_PIN);
+    web_page_open(&p, WEB_EL_DD);
+    web_page_el_text(&p, WEB_EL_STRONG, sec.pin);
+    web_page_close(&p, WEB_EL_DD);
+    web_page_el_msg(&p, WEB_EL_DT, WEB_MSG_FP_PUK);
+    web_page_open(&p, WEB_EL_DD);
+    web_page_el_text(&p, WEB_EL_STRONG, sec.puk);
+    web_page_close(&p, WEB_EL_DD);
+    web_page_close(&p, WEB_EL_DL);
+    web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
+    web_page_end(&p);
+    explicit_bzero(&sec, sizeof sec);
+    /* shown once: never kept by a cache on the way */
+    if (web_reply_header(rq, "Cache-Control", "no-store") < 0)
+        rc = WEB_E_INTERNAL;
+    else
+        rc = web_pg_answer(rq, &p, 200);
+out:
+    web_page_free(&p);
     web_pg_done(&c);
     return rc;
 }
