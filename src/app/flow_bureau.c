@@ -168,10 +168,23 @@ enum app_status app_admin_batches(const struct app_ctx *c, int province,
 /* ---- the export ------------------------------------------------------------------------------ */
 
 static const char *const card_cols[] = {
-    "application_number", "tckn",           "first_name", "last_name", "institution_name",
-    "unit",               "title",          "address",    "district",  "province",
-    "postal_code",        "mobile_phone",   "email",      "card_reader", "validity_years",
-    "reason",             "renews_not_after",
+    "application_number",
+    "tckn",
+    "first_name",
+    "last_name",
+    "institution_name",
+    "unit",
+    "title",
+    "address",
+    "district",
+    "province",
+    "postal_code",
+    "mobile_phone",
+    "email",
+    "card_reader",
+    "validity_years",
+    "reason",
+    "renews_not_after",
 };
 static const char *const revocation_cols[] = {
     "application_number", "tckn", "certificate_serial", "issuer", "reason", "requested_at",
@@ -195,8 +208,7 @@ static void iso_day(int64_t t, char out[CORE_DATE_STRLEN + 1])
         out[0] = '\0';
 }
 
-static int export_row(struct export_ctx *x, const char *const *cols, const char *const *v,
-                      size_t n)
+static int export_row(struct export_ctx *x, const char *const *cols, const char *const *v, size_t n)
 {
     if (x->csv) {
         x->bad |= app__csv_row(x->b, v, n) < 0;
@@ -211,19 +223,18 @@ static int export_row(struct export_ctx *x, const char *const *cols, const char 
     return x->bad;
 }
 
-static int export_card(void *ctx, const struct store_application *a,
-                       const struct core_personnel *p)
+static int export_card(void *ctx, const struct store_application *a, const struct core_personnel *p)
 {
     (void)p;
     char prov[8], years[8], renews[CORE_DATE_STRLEN + 1];
     snprintf(prov, sizeof prov, "%02d", a->province);
     snprintf(years, sizeof years, "%d", a->validity_years);
     iso_day(a->cert_not_after, renews);
-    const char *v[] = {a->number,       a->tckn,       a->first_name,  a->last_name,
-                       a->institution_name, a->unit,   a->title,       a->address,
-                       a->district,     prov,          a->postal_code, a->mobile_phone,
-                       a->email,        a->card_reader, years,         a->reason,
-                       renews};
+    const char *v[] = {
+        a->number,      a->tckn,         a->first_name, a->last_name,   a->institution_name,
+        a->unit,        a->title,        a->address,    a->district,    prov,
+        a->postal_code, a->mobile_phone, a->email,      a->card_reader, years,
+        a->reason,      renews};
     _Static_assert(sizeof v / sizeof v[0] == NCARD_COLS, "columns");
     return export_row(ctx, card_cols, v, NCARD_COLS);
 }
@@ -264,11 +275,13 @@ enum app_status app_admin_batch_export(const struct app_ctx *c, int64_t id, cons
     char *text = NULL;
     if (!cards.arr || !revs.arr)
         goto nomem;
-    if (csv && (ubuf_puts(&body, "\xEF\xBB\xBF") < 0 || app__csv_row(&body, card_cols, NCARD_COLS) < 0))
+    if (csv &&
+        (ubuf_puts(&body, "\xEF\xBB\xBF") < 0 || app__csv_row(&body, card_cols, NCARD_COLS) < 0))
         goto nomem;
     if ((e = store_batch_apps(s, id, export_card, &cards)) != STORE_OK)
         goto store_failed;
-    if (csv && (ubuf_puts(&body, "\r\n") < 0 || app__csv_row(&body, revocation_cols, NREV_COLS) < 0))
+    if (csv &&
+        (ubuf_puts(&body, "\r\n") < 0 || app__csv_row(&body, revocation_cols, NREV_COLS) < 0))
         goto nomem;
     if ((e = store_revocation_list(s, id, 0, export_revocation, &revs)) != STORE_OK)
         goto store_failed;
@@ -279,8 +292,8 @@ enum app_status app_admin_batch_export(const struct app_ctx *c, int64_t id, cons
         iso_day(b.created_at, created);
         snprintf(prov, sizeof prov, "%02d", b.province);
         doc = json_pack("{s:{s:I, s:s, s:s, s:s}, s:O, s:O}", "batch", "id", (json_int_t)b.id,
-                        "province", prov, "created", created, "created_by", b.created_by,
-                        "cards", cards.arr, "revocations", revs.arr);
+                        "province", prov, "created", created, "created_by", b.created_by, "cards",
+                        cards.arr, "revocations", revs.arr);
         text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
         if (!text || ubuf_puts(&body, text) < 0 || ubuf_putc(&body, '\n') < 0)
             goto nomem;

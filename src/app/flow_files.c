@@ -139,8 +139,8 @@ static enum store_err produced_row(struct file_run *f, const struct row *r,
     bool has = e == STORE_OK;
     bool in_prod = !strcmp(a->state, core_app_state_code(CORE_APP_IN_PRODUCTION));
     if (has && !strcmp(k.serial, r->serial) &&
-        (!r->carrier[0] || (!strcmp(k.carrier, r->carrier) &&
-                            !strcmp(k.tracking_number, r->tracking))) &&
+        (!r->carrier[0] ||
+         (!strcmp(k.carrier, r->carrier) && !strcmp(k.tracking_number, r->tracking))) &&
         (!in_prod || !r->carrier[0]))
         return STORE_OK; /* answered before */
     if (!in_prod) {
@@ -197,9 +197,9 @@ static enum store_err refused_row(struct file_run *f, const struct row *r,
     next = *a;
     next.batch_id = 0; /* to be ordered again */
     snprintf(next.closed_reason, sizeof next.closed_reason, "%s", r->reason);
-    enum store_err e = app__flow_step(s, a, &next, CORE_EV_REFUSE, f->actor,
-                                      "application.production_refused",
-                                      "{\"reason\":\"bureau\"}", f->c->now);
+    enum store_err e =
+        app__flow_step(s, a, &next, CORE_EV_REFUSE, f->actor, "application.production_refused",
+                       "{\"reason\":\"bureau\"}", f->c->now);
     if (e != STORE_OK)
         return e;
     char name[2 * CORE_NAME_MAX + 2];
@@ -283,9 +283,10 @@ static int apply_row(struct file_run *f, const struct row *r, struct app_err *er
             code = "application_unknown";
             e = STORE_OK;
         } else if (e == STORE_OK) {
-            e = f->kind == FILE_SHIPMENTS       ? shipment_row(f, r, &a, &field_name, &code, &changed)
-                : !strcmp(r->result, "produced") ? produced_row(f, r, &a, &field_name, &code, &changed)
-                                                 : refused_row(f, r, &a, &field_name, &code, &changed);
+            e = f->kind == FILE_SHIPMENTS ? shipment_row(f, r, &a, &field_name, &code, &changed)
+                : !strcmp(r->result, "produced")
+                    ? produced_row(f, r, &a, &field_name, &code, &changed)
+                    : refused_row(f, r, &a, &field_name, &code, &changed);
         }
     }
     if (e == STORE_OK && !code && changed)
@@ -310,8 +311,7 @@ static int apply_row(struct file_run *f, const struct row *r, struct app_err *er
     return 0;
 }
 
-static enum app_status import_file(const struct app_ctx *c, enum file_kind kind,
-                                   const char *actor,
+static enum app_status import_file(const struct app_ctx *c, enum file_kind kind, const char *actor,
                                    ssize_t (*read)(void *rctx, void *buf, size_t n), void *rctx,
                                    void (*refuse_fn)(void *fctx, const struct app_file_refusal *r),
                                    void *fctx, struct app_file_result *res, struct app_err *err)
@@ -352,13 +352,14 @@ static enum app_status import_file(const struct app_ctx *c, enum file_kind kind,
             f.tracking = column(&rec, "tracking_number");
             f.reason = column(&rec, "reason");
             const char *missing = f.number == COL_NONE ? "application_number"
-                                  : kind == FILE_ANSWER && f.result == COL_NONE ? "result"
+                                  : kind == FILE_ANSWER && f.result == COL_NONE     ? "result"
                                   : kind == FILE_SHIPMENTS && f.carrier == COL_NONE ? "carrier"
                                   : kind == FILE_SHIPMENTS && f.tracking == COL_NONE
                                       ? "tracking_number"
                                       : NULL;
             if (rec.error || missing) {
-                refuse(&f, rec.line, missing ? missing : "", rec.error ? rec.error : "column_missing");
+                refuse(&f, rec.line, missing ? missing : "",
+                       rec.error ? rec.error : "column_missing");
                 break;
             }
             continue;
@@ -391,8 +392,8 @@ static enum app_status import_file(const struct app_ctx *c, enum file_kind kind,
     if (e != STORE_OK)
         return app__store_err(c->db, e, "auditing a file's import", NULL, NULL, err);
     ulog(ULOG_INFO, kind == FILE_ANSWER ? "flow.answer_import" : "flow.shipments_import",
-         "rows=%ld applied=%ld unchanged=%ld refused=%ld", res->rows, res->applied,
-         res->unchanged, res->refused);
+         "rows=%ld applied=%ld unchanged=%ld refused=%ld", res->rows, res->applied, res->unchanged,
+         res->refused);
     return st;
 }
 
@@ -408,8 +409,7 @@ enum app_status app_shipments_import(const struct app_ctx *c, const char *actor,
                                      ssize_t (*read)(void *rctx, void *buf, size_t n), void *rctx,
                                      void (*refuse_fn)(void *fctx,
                                                        const struct app_file_refusal *r),
-                                     void *fctx, struct app_file_result *res,
-                                     struct app_err *err)
+                                     void *fctx, struct app_file_result *res, struct app_err *err)
 {
     return import_file(c, FILE_SHIPMENTS, actor, read, rctx, refuse_fn, fctx, res, err);
 }

@@ -35,7 +35,8 @@ int app_ca_attach(struct app_settings *set, struct ca *ca, char *err, size_t err
     return 0;
 }
 
-/* ---- the registry the engine asks ------------------------------------------------------------- */
+/* ---- the registry the engine asks -------------------------------------------------------------
+ */
 
 struct registry_ctx {
     struct store *s;
@@ -124,7 +125,8 @@ enum app_status app_ca_ocsp(const struct app_ctx *c, const unsigned char *req, s
     return APP_OK; /* an OCSP error response is still the answer to send */
 }
 
-/* ---- making a card ------------------------------------------------------------------------------ */
+/* ---- making a card ------------------------------------------------------------------------------
+ */
 
 /* The engine's failures as the operator reads them. */
 static enum app_status ca_failure(enum ca_err e, struct app_err *err)
@@ -182,8 +184,9 @@ static enum store_err record_card(struct store *s, const struct app_settings *se
     *next = *a;
     next->new_cert_id = cert_id;
     char detail[256];
-    snprintf(detail, sizeof detail, "{\"card\":%lld,\"card_serial\":\"%.16s\",\"serial\":\"%.64s\"}",
-             (long long)k.id, is->card_serial, is->serial);
+    snprintf(detail, sizeof detail,
+             "{\"card\":%lld,\"card_serial\":\"%.16s\",\"serial\":\"%.64s\"}", (long long)k.id,
+             is->card_serial, is->serial);
     if ((e = app__flow_step(s, a, next, CORE_EV_ORDER, actor, "application.order", detail, now)) !=
             STORE_OK ||
         (e = app__flow_note(s, next, "card_issued", actor, now)) != STORE_OK)

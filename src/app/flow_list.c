@@ -20,9 +20,9 @@ static int flow_row(void *ctx, const struct store_application *a, int province,
     struct app_application view;
     enum core_app_state st;
     app__application_view(a, &view);
-    bool waiting = core_app_state_parse(a->state, &st) == 0 &&
-                   (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION ||
-                    st == CORE_APP_SHIPPED);
+    bool waiting =
+        core_app_state_parse(a->state, &st) == 0 &&
+        (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED);
     const int64_t now = l->c->now;
     struct app_flow_item it = {
         .app = &view,
@@ -35,8 +35,9 @@ static int flow_row(void *ctx, const struct store_application *a, int province,
         .tracking_number = card ? card->tracking_number : "",
     };
     it.overdue = waiting && it.expected_at && now >= it.expected_at;
-    it.at_risk = waiting && a->cert_not_after &&
-                 (a->cert_not_after < now || (it.expected_at && a->cert_not_after < it.expected_at));
+    it.at_risk =
+        waiting && a->cert_not_after &&
+        (a->cert_not_after < now || (it.expected_at && a->cert_not_after < it.expected_at));
     return l->fn(l->ctx, &it);
 }
 
@@ -79,8 +80,8 @@ enum app_status app_admin_flow(const struct app_ctx *c, const struct app_flow_fi
     const int64_t expected = (int64_t)c->set->portal.rules.delivery_expected_days * APP__DAY;
     struct store_flow_filter sf = {
         .province = app__scope_province(who, f->province),
-        .state = f->kind >= APP_FLOW_APPROVED && f->kind <= APP_FLOW_DELIVERED ? states[f->kind]
-                                                                               : NULL,
+        .state =
+            f->kind >= APP_FLOW_APPROVED && f->kind <= APP_FLOW_DELIVERED ? states[f->kind] : NULL,
         .number = f->number && *f->number ? f->number : NULL,
         .overdue_before = f->kind == APP_FLOW_OVERDUE ? c->now - expected + 1 : 0,
         .risk_now = f->kind == APP_FLOW_AT_RISK ? c->now : 0,
@@ -114,14 +115,14 @@ enum app_status app_admin_card(const struct app_ctx *c, int64_t id, struct app_c
     app__application_view(&a, &out->app);
     out->province = has_p ? p.province : a.province;
     const int64_t expected = (int64_t)c->set->portal.rules.delivery_expected_days * APP__DAY;
-    bool waiting = core_app_state_parse(a.state, &st) == 0 &&
-                   (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION ||
-                    st == CORE_APP_SHIPPED);
+    bool waiting =
+        core_app_state_parse(a.state, &st) == 0 &&
+        (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED);
     out->expected_at = a.approved_at ? a.approved_at + expected : 0;
     out->overdue = waiting && out->expected_at && c->now >= out->expected_at;
-    out->at_risk = waiting && a.cert_not_after &&
-                   (a.cert_not_after < c->now ||
-                    (out->expected_at && a.cert_not_after < out->expected_at));
+    out->at_risk =
+        waiting && a.cert_not_after &&
+        (a.cert_not_after < c->now || (out->expected_at && a.cert_not_after < out->expected_at));
     enum store_err e = store_card_of_app(s, a.id, &k);
     if (e != STORE_OK && e != STORE_ENOTFOUND)
         return app__store_err(s, e, "reading the card", NULL, NULL, err);

@@ -21,7 +21,7 @@
 #include "util/log.h"
 #include "util/rand.h"
 
-#define PIN_HOUR 3600
+#define PIN_HOUR   3600
 #define PIN_AD_MAX 64
 
 static int pin_ad(int64_t card_id, const char *number, char out[PIN_AD_MAX])
@@ -43,10 +43,9 @@ int app__pin_seal(const struct app_settings *set, int64_t card_id, const char *n
     if (!set->has_pin_key || adlen < 0 || mlen < 0 || (size_t)mlen >= 64 || sodium_init() < 0 ||
         urand_bytes(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES) < 0)
         goto out;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, (const unsigned char *)msg,
-                                               (unsigned long long)mlen, (const unsigned char *)ad,
-                                               (unsigned long long)adlen, NULL, nonce,
-                                               set->pin_key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        ct, &clen, (const unsigned char *)msg, (unsigned long long)mlen, (const unsigned char *)ad,
+        (unsigned long long)adlen, NULL, nonce, set->pin_key);
     size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + (size_t)clen;
     if (cap < sodium_base64_ENCODED_LEN(total, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
         goto out;
@@ -94,7 +93,8 @@ out:
     return rc;
 }
 
-/* ---- the holder's retrieval ----------------------------------------------------------------------- */
+/* ---- the holder's retrieval
+ * ----------------------------------------------------------------------- */
 
 /* Everything a step needs, read (and on PostgreSQL locked) inside its transaction. */
 struct pin_case {
@@ -341,8 +341,10 @@ enum app_status app_pin_code(const struct app_ctx *c, const char *code, struct a
         goto store_fail;
     }
     if (pin_open(c->set, pc.card.id, pc.a.number, pc.pin.sealed, out) < 0) {
-        ulog(ULOG_ERROR, "pin.open", "application=%s: the sealed PIN does not open with the key "
-                                     "of the settings", pc.a.number);
+        ulog(ULOG_ERROR, "pin.open",
+             "application=%s: the sealed PIN does not open with the key "
+             "of the settings",
+             pc.a.number);
         st = app__fail(err, APP_EUNAVAILABLE, "pin_key_missing");
         goto fail;
     }

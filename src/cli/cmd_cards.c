@@ -72,11 +72,10 @@ static int cards_import(int argc, char **argv, bool bureau)
         goto out;
     }
     struct app_ctx c = {.db = s, .set = &set, .now = (int64_t)time(NULL), .lang = CORE_LANG_TR};
-    enum app_status st =
-        bureau ? app_bureau_import(&c, "cli", app_csv_read_fd, &fd, report_refusal, NULL, &res,
-                                   &err)
-               : app_shipments_import(&c, "cli", app_csv_read_fd, &fd, report_refusal, NULL, &res,
-                                      &err);
+    enum app_status st = bureau ? app_bureau_import(&c, "cli", app_csv_read_fd, &fd, report_refusal,
+                                                    NULL, &res, &err)
+                                : app_shipments_import(&c, "cli", app_csv_read_fd, &fd,
+                                                       report_refusal, NULL, &res, &err);
     app_settings_free(&set);
     if (st != APP_OK && st != APP_EINVAL) {
         cli_error("%s: %s: %s", file, err.code ? err.code : "database",

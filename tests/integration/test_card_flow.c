@@ -232,8 +232,12 @@ static void test_deadline(void **state)
     struct notify_templates *tpl = NULL;
     char err[256];
     assert_int_equal(notify_templates_load(NULL, "tr", &tpl, err, sizeof err), 0);
-    struct notify_scan_cfg cfg = {.expired_days = 30, .reminder_days = 0, .portal_url = "http://x/",
-                                  .lang = "tr", .tpl = tpl, .batch = 100};
+    struct notify_scan_cfg cfg = {.expired_days = 30,
+                                  .reminder_days = 0,
+                                  .portal_url = "http://x/",
+                                  .lang = "tr",
+                                  .tpl = tpl,
+                                  .batch = 100};
     core_rules_default(&cfg.rules);
     struct notify_scan_stats st;
     assert_int_equal(notify_scan(f->db->s, &cfg, due - 1, &st), STORE_OK);
@@ -256,10 +260,10 @@ static void test_at_risk_and_order(void **state)
     struct fx *f = *state;
     char t[CORE_TCKN_LEN + 1];
     /* approved today: the card is expected in 15 days */
-    int64_t risky = app_in(f, "approved", 72, NOW, NOW + 10 * DAY, t);  /* ends before */
+    int64_t risky = app_in(f, "approved", 72, NOW, NOW + 10 * DAY, t); /* ends before */
     int64_t later = app_in(f, "in_production", 72, NOW, NOW + 60 * DAY, t);
     int64_t ended = app_in(f, "shipped", 72, NOW - 2 * DAY, NOW - DAY, t); /* already ended */
-    int64_t first = app_in(f, "approved", 72, NOW, 0, t);                /* renews none */
+    int64_t first = app_in(f, "approved", 72, NOW, 0, t);                  /* renews none */
     int64_t other = app_in(f, "approved", 6, NOW, NOW + 5 * DAY, t);
     struct seen s = view(f, APP_FLOW_AT_RISK, NOW);
     assert_int_equal(s.n, 3);
@@ -276,8 +280,8 @@ static void test_at_risk_and_order(void **state)
     struct app_err err;
     struct seen a = {0};
     struct app_flow_filter flt = {.kind = APP_FLOW_ALL, .province = 6};
-    assert_int_equal(
-        app_admin_flow(as_staff(f, &APPROVER72, NOW), &flt, see, &a, NULL, &err), APP_OK);
+    assert_int_equal(app_admin_flow(as_staff(f, &APPROVER72, NOW), &flt, see, &a, NULL, &err),
+                     APP_OK);
     assert_int_equal(a.n, 4);
     /* one application by its number */
     struct store_application o = app_get(f, other);
@@ -289,7 +293,8 @@ static void test_at_risk_and_order(void **state)
     assert_int_equal(one.ids[0], other);
 }
 
-/* ---- the card bureau's batch ----------------------------------------------------------------------- */
+/* ---- the card bureau's batch
+ * ----------------------------------------------------------------------- */
 
 static void test_batch(void **state)
 {
@@ -345,20 +350,26 @@ static void test_batch(void **state)
     assert_int_equal(app_admin_batch_export(as_staff(f, &OPERATOR, NOW), b.id, "csv", &csv, &err),
                      APP_OK);
     const char *body = ubuf_str(&csv);
-    assert_memory_equal(body, "\xEF\xBB\xBF" "application_number;tckn;", 27);
-    const char *p10 = strstr(body, app_get(f, d10).number), *p20 = strstr(body, app_get(f, d20).number),
+    assert_memory_equal(body,
+                        "\xEF\xBB\xBF"
+                        "application_number;tckn;",
+                        27);
+    const char *p10 = strstr(body, app_get(f, d10).number),
+               *p20 = strstr(body, app_get(f, d20).number),
                *p30 = strstr(body, app_get(f, d30).number);
     assert_non_null(p10);
     assert_true(p10 < p20 && p20 < p30);
-    assert_non_null(strstr(body, "\r\n\r\napplication_number;tckn;certificate_serial;issuer;reason"));
+    assert_non_null(
+        strstr(body, "\r\n\r\napplication_number;tckn;certificate_serial;issuer;reason"));
     assert_non_null(strstr(body, ";0A0B;CN=Kamu SM;1;"));
     assert_int_equal(app_admin_batch_export(as_staff(f, &OPERATOR, NOW), b.id, "json", &js, &err),
                      APP_OK);
     assert_non_null(strstr(ubuf_str(&js), "\"revocations\""));
     assert_int_equal(app_admin_batch_export(as_staff(f, &OPERATOR, NOW), b.id, "xml", &js, &err),
                      APP_EINVAL);
-    assert_int_equal(app_admin_batch_export(as_staff(f, &OPERATOR, NOW), b.id + 99, "csv", &js, &err),
-                     APP_ENOTFOUND);
+    assert_int_equal(
+        app_admin_batch_export(as_staff(f, &OPERATOR, NOW), b.id + 99, "csv", &js, &err),
+        APP_ENOTFOUND);
     assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE action = 'export.batch'"), 2);
     ubuf_free(&csv);
     ubuf_free(&js);
@@ -377,7 +388,8 @@ static void test_batch(void **state)
     f->set.portal.production = APP_PRODUCTION_BUREAU;
 }
 
-/* ---- the files coming back ---------------------------------------------------------------------------- */
+/* ---- the files coming back
+ * ---------------------------------------------------------------------------- */
 
 struct mem {
     const char *p;
@@ -417,9 +429,8 @@ static void import(struct fx *f, bool answer, const char *text, struct app_file_
     struct app_err err;
     memset(r, 0, sizeof *r);
     struct app_ctx *c = as_staff(f, &OPERATOR, NOW);
-    enum app_status st =
-        answer ? app_bureau_import(c, NULL, mem_read, &m, note, r, res, &err)
-               : app_shipments_import(c, NULL, mem_read, &m, note, r, res, &err);
+    enum app_status st = answer ? app_bureau_import(c, NULL, mem_read, &m, note, r, res, &err)
+                                : app_shipments_import(c, NULL, mem_read, &m, note, r, res, &err);
     assert_int_equal(st, APP_OK);
 }
 
@@ -433,19 +444,20 @@ static void test_answer_file(void **state)
     int64_t made = app_in(f, "in_production", 72, NOW - DAY, NOW + 9 * DAY, t);
     int64_t refused = app_in(f, "in_production", 72, NOW - DAY, NOW + 9 * DAY, t);
     int64_t waiting = app_in(f, "approved", 72, NOW - DAY, NOW + 9 * DAY, t);
-    struct store_application s = app_get(f, shipped), m = app_get(f, made),
-                             x = app_get(f, refused), w = app_get(f, waiting);
+    struct store_application s = app_get(f, shipped), m = app_get(f, made), x = app_get(f, refused),
+                             w = app_get(f, waiting);
     snprintf(text, sizeof text,
-             "\xEF\xBB\xBF" "application_number;result;card_serial;carrier;tracking_number;reason\r\n"
-             "%s;produced;AK123;Yurtiçi Kargo;YK-1\r\n"                        /* 2 */
-             "%s;PRODUCED;AK124;;\r\n"                                        /* 3 */
-             "%s;refused;;;;Fotoğraf okunamadı\r\n"                           /* 4 */
-             "ZZZZZZZZZZ;produced;AK125;;\r\n"                                /* 5 unknown */
-             "%s;produced;AK126;;\r\n"                                        /* 6 wrong state */
-             "%s;done;AK127;;\r\n"                                            /* 7 bad result */
-             "%s;produced;;;\r\n"                                             /* 8 no serial */
-             "%s;refused;;;;\r\n"                                             /* 9 no reason */
-             "%s;produced;AK128;Aras;\r\n"                                    /* 10 half a shipment */
+             "\xEF\xBB\xBF"
+             "application_number;result;card_serial;carrier;tracking_number;reason\r\n"
+             "%s;produced;AK123;Yurtiçi Kargo;YK-1\r\n" /* 2 */
+             "%s;PRODUCED;AK124;;\r\n"                  /* 3 */
+             "%s;refused;;;;Fotoğraf okunamadı\r\n"     /* 4 */
+             "ZZZZZZZZZZ;produced;AK125;;\r\n"          /* 5 unknown */
+             "%s;produced;AK126;;\r\n"                  /* 6 wrong state */
+             "%s;done;AK127;;\r\n"                      /* 7 bad result */
+             "%s;produced;;;\r\n"                       /* 8 no serial */
+             "%s;refused;;;;\r\n"                       /* 9 no reason */
+             "%s;produced;AK128;Aras;\r\n"              /* 10 half a shipment */
              "\r\n",
              s.number, m.number, x.number, w.number, m.number, m.number, m.number, m.number);
     import(f, true, text, &res, &r);
@@ -533,7 +545,8 @@ static void test_shipments_file(void **state)
     assert_int_equal(res.unchanged, 1);
 }
 
-/* ---- the PIN on the portal ------------------------------------------------------------------------------ */
+/* ---- the PIN on the portal
+ * ------------------------------------------------------------------------------ */
 
 static void pin_setup(struct fx *f, const char *state, const char *word, int64_t *app_id,
                       int64_t *card_id, char tckn[CORE_TCKN_LEN + 1])
@@ -561,9 +574,9 @@ static void pin_setup(struct fx *f, const char *state, const char *word, int64_t
     *card_id = k.id;
     struct store_card_pin pin = {.card_id = k.id, .created_at = NOW - DAY};
     snprintf(pin.state, sizeof pin.state, "waiting");
-    assert_int_equal(app__pin_seal(&f->set, k.id, a.number, "482913", "70531864", pin.sealed,
-                                   sizeof pin.sealed),
-                     0);
+    assert_int_equal(
+        app__pin_seal(&f->set, k.id, a.number, "482913", "70531864", pin.sealed, sizeof pin.sealed),
+        0);
     assert_null(strstr(pin.sealed, "482913"));
     assert_int_equal(store_card_pin_put(f->db->s, &pin), STORE_OK);
 }
@@ -603,7 +616,7 @@ static void test_pin(void **state)
     assert_int_equal(sent.expires_in, 300);
     last_code(f, code);
     char wrong[8];
-    snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
+    snprintf(wrong, sizeof wrong, "%06ld", (strtol(code, NULL, 10) + 1) % 1000000);
     assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 10), wrong, &sec, &err), APP_EINVAL);
     assert_string_equal(err.code, "otp_wrong");
     assert_int_equal(err.remaining, 1);
@@ -658,9 +671,8 @@ static void test_pin_limits(void **state)
                      APP_ETOOMANY);
     assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE action = 'pin.locked'"), 1);
     /* an hour after the first wrong entry it opens again */
-    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW + 400 + 3600), "Gizli Sözcük", &sent,
-                                  &err),
-                     APP_OK);
+    assert_int_equal(
+        app_pin_word(as_holder(f, t, id, NOW + 400 + 3600), "Gizli Sözcük", &sent, &err), APP_OK);
     last_code(f, code);
     /* with another key the sealed PIN does not open: nothing is shown, nothing destroyed */
     f->set.pin_key[0] ^= 1;
@@ -674,7 +686,8 @@ static void test_pin_limits(void **state)
     char t2[CORE_TCKN_LEN + 1];
     pin_setup(f, "delivered", "Gizli Sözcük", &id2, &card2, t2);
     char moved[512], sql[768];
-    snprintf(sql, sizeof sql, "SELECT sealed FROM card_pins WHERE card_id = %lld", (long long)card2);
+    snprintf(sql, sizeof sql, "SELECT sealed FROM card_pins WHERE card_id = %lld",
+             (long long)card2);
     assert_int_equal(testdb_query(&f->db->db, sql, moved, sizeof moved), 0);
     pin_setup(f, "delivered", "Gizli Sözcük", &id, &card, t);
     snprintf(sql, sizeof sql, "UPDATE card_pins SET sealed = '%s' WHERE card_id = %lld", moved,

@@ -47,7 +47,8 @@ static const struct {
 };
 #define NVIEWS (sizeof views / sizeof views[0])
 
-/* ---- rows, copied out of the use case's callback ----------------------------------------------- */
+/* ---- rows, copied out of the use case's callback -----------------------------------------------
+ */
 
 struct frow {
     struct app_application app;
@@ -112,7 +113,7 @@ static void flow_table(struct web_page *p, const struct frows *rows)
 {
     static const enum web_msg cols[] = {
         WEB_MSG_AP_COL_NUMBER, WEB_MSG_AP_COL_APPLICANT, WEB_MSG_AP_COL_STATE,
-        WEB_MSG_FS_COL_RENEWS, WEB_MSG_FS_COL_EXPECTED, WEB_MSG_FS_COL_CARD,
+        WEB_MSG_FS_COL_RENEWS, WEB_MSG_FS_COL_EXPECTED,  WEB_MSG_FS_COL_CARD,
     };
     web_page_open_class(p, WEB_EL_TABLE, "queue cards");
     web_page_el_msg(p, WEB_EL_CAPTION, WEB_MSG_FS_CAPTION);
@@ -172,7 +173,8 @@ static void flow_table(struct web_page *p, const struct frows *rows)
     web_page_close(p, WEB_EL_TABLE);
 }
 
-/* ---- /yonetim/uretim ---------------------------------------------------------------------------- */
+/* ---- /yonetim/uretim ----------------------------------------------------------------------------
+ */
 
 static void views_nav(struct web_page *p, size_t current, const char *province)
 {
@@ -263,8 +265,8 @@ static void bureau_section(struct web_pg *c, struct web_page *p)
     web_page_section_begin(p, WEB_MSG_FS_BATCHES);
     web_pg_para(p, WEB_MSG_FS_BATCHES_LEAD);
     web_page_form_begin(p, "/yonetim/partiler", web_pg_csrf(c));
-    struct web_field f = {WEB_FIELD_SELECT, "province", WEB_MSG_AP_F_PROVINCE, .value = "",
-                          .options = provinces, .noptions = 81};
+    struct web_field f = {WEB_FIELD_SELECT, "province",           WEB_MSG_AP_F_PROVINCE,
+                          .value = "",      .options = provinces, .noptions = 81};
     web_page_field(p, &f);
     web_page_form_submit(p, WEB_MSG_FS_BATCH_MAKE, WEB_BUTTON_PRIMARY);
     if (!bs || app_admin_batches(&c->app, 0, collect_batch, bs, &err) != APP_OK) {
@@ -333,7 +335,9 @@ static void files_section(struct web_pg *c, struct web_page *p)
     web_page_section_begin(p, WEB_MSG_FS_FILES);
     web_pg_para(p, WEB_MSG_FS_FILES_LEAD);
     web_page_form_begin(p, "/yonetim/dosya", web_pg_csrf(c));
-    struct web_field kind = {WEB_FIELD_RADIO, "kind", WEB_MSG_FS_FILE_KIND,
+    struct web_field kind = {WEB_FIELD_RADIO,
+                             "kind",
+                             WEB_MSG_FS_FILE_KIND,
                              .value = bureau(c) ? "answer" : "shipments",
                              .options = bureau(c) ? kinds_bureau : kinds_bureau + 1,
                              .noptions = bureau(c) ? 2 : 1};
@@ -421,7 +425,8 @@ out:
     return rc;
 }
 
-/* ---- POST /yonetim/partiler -------------------------------------------------------------------- */
+/* ---- POST /yonetim/partiler --------------------------------------------------------------------
+ */
 
 enum web_err web_h_staff_batch(struct web_req *rq)
 {
@@ -438,15 +443,15 @@ enum web_err web_h_staff_batch(struct web_req *rq)
         goto out;
     }
     char where[64];
-    snprintf(where, sizeof where, "/yonetim/uretim?view=in_production&parti=%lld",
-             (long long)b.id);
+    snprintf(where, sizeof where, "/yonetim/uretim?view=in_production&parti=%lld", (long long)b.id);
     rc = web_pg_see_other(rq, where);
 out:
     web_pg_done(&c);
     return rc;
 }
 
-/* ---- POST /yonetim/dosya ----------------------------------------------------------------------- */
+/* ---- POST /yonetim/dosya -----------------------------------------------------------------------
+ */
 
 struct text_reader {
     const char *p;
@@ -498,9 +503,9 @@ enum web_err web_h_staff_file(struct web_req *rq)
         goto out;
     }
     enum app_status st =
-        answer ? app_bureau_import(&c.app, NULL, text_read, &tr, keep_refusal, ref, &res, &c.err)
-               : app_shipments_import(&c.app, NULL, text_read, &tr, keep_refusal, ref, &res,
-                                      &c.err);
+        answer
+            ? app_bureau_import(&c.app, NULL, text_read, &tr, keep_refusal, ref, &res, &c.err)
+            : app_shipments_import(&c.app, NULL, text_read, &tr, keep_refusal, ref, &res, &c.err);
     if (st != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
@@ -514,8 +519,8 @@ enum web_err web_h_staff_file(struct web_req *rq)
     snprintf(unchanged, sizeof unchanged, "%ld", res.unchanged);
     snprintf(refused, sizeof refused, "%ld", res.refused);
     const char *args[] = {rows, applied, unchanged, refused};
-    web_pg_notice(&p, res.refused ? WEB_NOTICE_WARNING : WEB_NOTICE_SUCCESS,
-                  WEB_MSG_FS_FILE_COUNTS, args, 4);
+    web_pg_notice(&p, res.refused ? WEB_NOTICE_WARNING : WEB_NOTICE_SUCCESS, WEB_MSG_FS_FILE_COUNTS,
+                  args, 4);
     if (ref->n) {
         static const enum web_msg cols[] = {WEB_MSG_FS_COL_LINE, WEB_MSG_FS_COL_FIELD,
                                             WEB_MSG_FS_COL_WHY};
@@ -554,7 +559,8 @@ out:
     return rc;
 }
 
-/* ---- /yonetim/kart/{id} -------------------------------------------------------------------------- */
+/* ---- /yonetim/kart/{id}
+ * -------------------------------------------------------------------------- */
 
 /* The forms' state when the page is shown again after a refusal. */
 struct card_form {
@@ -602,13 +608,13 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
     if (cf->carrier_error)
         items[n++] = (struct web_error_item){"carrier", WEB_MSG_FL_CARRIER, cf->carrier_error};
     if (cf->tracking_error)
-        items[n++] = (struct web_error_item){"tracking_number", WEB_MSG_FL_TRACKING,
-                                             cf->tracking_error};
+        items[n++] =
+            (struct web_error_item){"tracking_number", WEB_MSG_FL_TRACKING, cf->tracking_error};
     if (cf->reason_error)
         items[n++] = (struct web_error_item){"reason", WEB_MSG_FL_CANCEL_REASON, cf->reason_error};
     if (cf->serial_error)
-        items[n++] = (struct web_error_item){"card_serial", WEB_MSG_FS_CARD_SERIAL,
-                                             cf->serial_error};
+        items[n++] =
+            (struct web_error_item){"card_serial", WEB_MSG_FS_CARD_SERIAL, cf->serial_error};
     const struct web_layout layout = {.title = WEB_MSG_FS_CARD_TITLE, .errors = n > 0};
     web_pg_page(c, &p);
     web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_PRODUCTION);
@@ -682,9 +688,14 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         bool shipped = web_pg_in_state(a, CORE_APP_SHIPPED);
         bool approved = web_pg_in_state(a, CORE_APP_APPROVED);
         if (approved && !bureau(c)) {
-            struct web_field f = {WEB_FIELD_TEXT, "card_serial", WEB_MSG_FS_CARD_SERIAL,
-                                  WEB_MSG_FS_CARD_SERIAL_HINT, .value = cf->serial ? cf->serial : "",
-                                  .error = cf->serial_error, .maxlength = 16, .optional = true,
+            struct web_field f = {WEB_FIELD_TEXT,
+                                  "card_serial",
+                                  WEB_MSG_FS_CARD_SERIAL,
+                                  WEB_MSG_FS_CARD_SERIAL_HINT,
+                                  .value = cf->serial ? cf->serial : "",
+                                  .error = cf->serial_error,
+                                  .maxlength = 16,
+                                  .optional = true,
                                   .autocomplete = "off"};
             action_form(c, &p, self, "produce", WEB_MSG_FS_PRODUCE, WEB_MSG_FS_PRODUCE_LEAD);
             web_page_field(&p, &f);
@@ -693,8 +704,9 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         }
         if (in_prod) {
             struct web_field f[] = {
-                {WEB_FIELD_TEXT, "carrier", WEB_MSG_FL_CARRIER, .value = cf->carrier ? cf->carrier : "",
-                 .error = cf->carrier_error, .maxlength = 63},
+                {WEB_FIELD_TEXT, "carrier", WEB_MSG_FL_CARRIER,
+                 .value = cf->carrier ? cf->carrier : "", .error = cf->carrier_error,
+                 .maxlength = 63},
                 {WEB_FIELD_TEXT, "tracking_number", WEB_MSG_FL_TRACKING,
                  .value = cf->tracking ? cf->tracking : "", .error = cf->tracking_error,
                  .maxlength = 63, .autocomplete = "off"},
@@ -712,9 +724,13 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         }
         if (a->st < CORE_APP__STATE_COUNT && a->st != CORE_APP_REJECTED &&
             a->st != CORE_APP_COMPLETED && a->st != CORE_APP_CANCELLED) {
-            struct web_field f = {WEB_FIELD_TEXTAREA, "reason", WEB_MSG_FL_CANCEL_REASON,
-                                  WEB_MSG_FS_CANCEL_HINT, .value = cf->reason ? cf->reason : "",
-                                  .error = cf->reason_error, .maxlength = 2000};
+            struct web_field f = {WEB_FIELD_TEXTAREA,
+                                  "reason",
+                                  WEB_MSG_FL_CANCEL_REASON,
+                                  WEB_MSG_FS_CANCEL_HINT,
+                                  .value = cf->reason ? cf->reason : "",
+                                  .error = cf->reason_error,
+                                  .maxlength = 2000};
             action_form(c, &p, self, "cancel", WEB_MSG_FS_CANCEL, WEB_MSG_NONE);
             web_page_field(&p, &f);
             web_page_form_submit(&p, WEB_MSG_FS_CANCEL, WEB_BUTTON_SECONDARY);
