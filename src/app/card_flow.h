@@ -288,4 +288,20 @@ enum app_status app_ca_crl(const struct app_ctx *c, unsigned char **der, size_t 
 enum app_status app_ca_ocsp(const struct app_ctx *c, const unsigned char *req, size_t reqlen,
                             unsigned char **der, size_t *len, struct app_err *err);
 
+/* ---- "try my new card" (in-house cards)
+ * ------------------------------------------------------------ */
+
+/* The text the holder signs with the new card (appended to out): the application, the card,
+ * the certificate and a value of the session. 409 card_test_not_available unless the
+ * application is delivered with its in-house card delivered and its certificate linked. */
+enum app_status app_card_test_content(const struct app_ctx *c, struct ubuf *out,
+                                      struct app_err *err);
+/* A DER CMS over exactly that text, checked by the verifier: accepted when it verifies (or
+ * verifies but for its certificate not being valid yet, the renewal starting at the old one's
+ * end) and its signer is the application's new certificate (422 card_test_other_card; 422 with
+ * the verifier's code otherwise, audited). Then the card is active and the application
+ * completed (event cert_in_use), the holder told, in one transaction. */
+enum app_status app_card_test(const struct app_ctx *c, const unsigned char *cms, size_t len,
+                              struct app_application *out, struct app_err *err);
+
 #endif

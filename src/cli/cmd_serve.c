@@ -47,10 +47,8 @@
 #include "notify/notify.h"
 #include "util/buf.h"
 #include "util/log.h"
-#include "app/card_flow.h" /* in-house production: the engine on the settings */
 #include "app/context.h"
 #include "app/status_cache.h"
-#include "ca/ca.h"
 #include "notify/templates.h"
 #include "store/store.h"
 #include "web/html/escape.h"
@@ -576,72 +574,13 @@ static int serve_database(struct serve_run *r)
     return -1;
 }
 
-/* In-house production (production = inhouse): the card engine (ca/ca.h) opened on the CA's
- * token, hung on the settings for the use cases (app/card_flow.h). Its PINs are wiped from
- * the settings once the engine has them. -1 to go on, else the exit status. */
+/* In-house production (production = inhouse): the card engine (cmd_cards.c, cli_ca_open) hung
+ * on the settings. -1 to go on, else the exit status. */
 static int serve_ca(struct serve_run *r)
 {
-    struct web_config *c = &r->cfg;
     if (r->set.portal.production != APP_PRODUCTION_INHOUSE)
         return -1;
-    char ocsp[600], crl[600], pol[sizeof c->ca_policies];
-    const char *slash =
-        c->portal_url[0] && c->portal_url[strlen(c->portal_url) - 1] == '/' ? "" : "/";
-    snprintf(ocsp, sizeof ocsp, "%s", c->ca_ocsp_url);
-    snprintf(crl, sizeof crl, "%s", c->ca_crl_url);
-    if (!ocsp[0])
-        snprintf(ocsp, sizeof ocsp, "%s%sca/ocsp", c->portal_url, slash);
-    if (!crl[0])
-        snprintf(crl, sizeof crl, "%s%sca/crl", c->portal_url, slash);
-    const char *policies[16];
-    size_t npol = 0;
-    snprintf(pol, sizeof pol, "%s", c->ca_policies);
-    for (char *p = pol, *end; p && *p && npol < sizeof policies / sizeof policies[0]; p = end) {
-        end = strchr(p, ',');
-        if (end)
-            *end++ = '\0';
-        while (*p == ' ')
-            p++;
-        size_t n = strlen(p);
-        while (n && p[n - 1] == ' ')
-            p[--n] = '\0';
-        if (n)
-            policies[npol++] = p;
-    }
-    const struct ca_config cc = {
-        .ca_module = c->ca_module,
-        .ca_token_label = c->ca_label,
-        .ca_key_label = c->ca_key_label[0] ? c->ca_key_label : NULL,
-        .ca_pin = c->ca_pin,
-        .card_module = c->card_module[0] ? c->card_module : NULL,
-        .blank_label = c->card_label[0] ? c->card_label : NULL,
-        .transport_pin = c->card_pin,
-        .transport_so_pin = c->card_so_pin,
-        .policies = npol ? policies : NULL,
-        .npolicies = npol,
-        .cps_url = c->ca_cps_url[0] ? c->ca_cps_url : NULL,
-        .ocsp_url = ocsp,
-        .crl_url = crl,
-        .ca_issuers_url = c->ca_issuers_url[0] ? c->ca_issuers_url : NULL,
-    };
-    struct ca *ca = NULL;
-    struct ca_status cs;
-    enum ca_err e = ca_open(&cc, &ca, &cs);
-    explicit_bzero(c->ca_pin, sizeof c->ca_pin);
-    explicit_bzero(c->card_pin, sizeof c->card_pin);
-    explicit_bzero(c->card_so_pin, sizeof c->card_so_pin);
-    if (e != CA_OK) {
-        cli_error("the in-house CA (production = inhouse): %s: %s (%s)", ca_err_code(e), cs.message,
-                  cs.detail);
-        return CLI_FAIL;
-    }
-    if (app_ca_attach(&r->set, ca, r->err, sizeof r->err) < 0) {
-        ca_close(ca);
-        cli_error("the in-house CA: %s", r->err);
-        return CLI_FAIL;
-    }
-    ulog(ULOG_INFO, "serve.ca", "in-house production: CA token open, OCSP %s, CRL %s", ocsp, crl);
-    return -1;
+    return cli_ca_open(&r->cfg, &r->set) == 0 ? -1 : CLI_FAIL;
 }
 
 /* SIGTERM and SIGINT blocked before the server's threads exist, so they inherit the mask and

@@ -35,6 +35,10 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/application/delivery", web_h_api_delivery_confirm, 1024, WEB_ANSWER_JSON},
     {"POST", "/api/v1/application/pin/word", web_h_api_pin_word, 1024, WEB_ANSWER_JSON},
     {"POST", "/api/v1/application/pin/code", web_h_api_pin_code, 1024, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/application/card-test/content", web_h_api_card_test_content, 0,
+     WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/card-test", web_h_api_card_test, APP_SIGNATURE_MAX,
+     WEB_ANSWER_JSON},
 
     /* staff (web/api/admin.c): the staff JSON API under /api/v1/admin (docs/openapi.yaml).
      * Literal paths before the {id} ones they could be taken for. */
@@ -93,6 +97,7 @@ const struct web_route web_routes[] = {
     {"GET", "/pin", web_h_page_pin, 0, WEB_ANSWER_PAGE},
     {"POST", "/pin/sozcuk", web_h_page_pin_word, 1024, WEB_ANSWER_PAGE},
     {"POST", "/pin/kod", web_h_page_pin_code, 1024, WEB_ANSWER_PAGE},
+    {"GET", "/kart-dene", web_h_page_card_test, 0, WEB_ANSWER_PAGE},
     {"POST", "/iptal", web_h_page_cancel, 1024, WEB_ANSWER_PAGE},
     {"POST", "/cikis", web_h_page_logout, 1024, WEB_ANSWER_PAGE},
 

@@ -44,6 +44,8 @@ enum web_err web_h_admin_shipments(struct web_req *rq);
 enum web_err web_h_admin_produce(struct web_req *rq);
 enum web_err web_h_api_pin_word(struct web_req *rq);
 enum web_err web_h_api_pin_code(struct web_req *rq);
+enum web_err web_h_api_card_test_content(struct web_req *rq);
+enum web_err web_h_api_card_test(struct web_req *rq);
 /* The in-house CA's revocation answers (flow.c): GET /ca/crl, POST /ca/ocsp. */
 enum web_err web_h_ca_crl(struct web_req *rq);
 enum web_err web_h_ca_ocsp(struct web_req *rq);

@@ -607,3 +607,43 @@ enum web_err web_h_api_pin_code(struct web_req *rq)
     json_decref(doc);
     return rc;
 }
+
+/* ---- "try my new card"
+ * ----------------------------------------------------------------------------- */
+
+/* GET /api/v1/application/card-test/content: the text to sign with the new card */
+enum web_err web_h_api_card_test_content(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    enum web_err rc;
+    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+        return rc;
+    struct ubuf b = UBUF_INIT(4096);
+    if (app_card_test_content(&c, &b, &err) != APP_OK)
+        rc = web_reply_app_error(rq, &err);
+    else
+        rc = web_reply(rq, 200, "text/plain; charset=utf-8", &b);
+    ubuf_free(&b);
+    return rc;
+}
+
+/* POST /api/v1/application/card-test (application/pkcs7-signature): the signature */
+enum web_err web_h_api_card_test(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    struct app_application a;
+    enum web_err rc;
+    size_t len = 0;
+    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+        return rc;
+    const char *ct = web_req_header(rq, "Content-Type");
+    if (!ct || (strncasecmp(ct, "application/pkcs7-signature", 27) != 0 &&
+                strncasecmp(ct, "application/octet-stream", 24) != 0))
+        return WEB_E_MEDIA_TYPE;
+    const char *body = web_req_body(rq, &len);
+    if (app_card_test(&c, (const unsigned char *)body, len, &a, &err) != APP_OK)
+        return web_reply_app_error(rq, &err);
+    return flow_reply_app(rq, &a);
+}

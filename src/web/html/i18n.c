@@ -477,6 +477,12 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FP_PUK] = "fp_puk",
     [WEB_MSG_FP_TO_STATUS] = "fp_to_status",
     [WEB_MSG_FP_NOT_AVAILABLE] = "fp_not_available",
+    [WEB_MSG_FT_TITLE] = "ft_title",
+    [WEB_MSG_FT_LEAD] = "ft_lead",
+    [WEB_MSG_FT_TEXT] = "ft_text",
+    [WEB_MSG_FT_CARD] = "ft_card",
+    [WEB_MSG_FT_SIGN] = "ft_sign",
+    [WEB_MSG_FT_NO_AGENT] = "ft_no_agent",
 };
 
 /* The texts of every key in both languages, looked up once (web_msg_load). */

@@ -489,6 +489,13 @@ enum web_msg {
     WEB_MSG_FP_TO_STATUS,
     WEB_MSG_FP_NOT_AVAILABLE,
 
+    WEB_MSG_FT_TITLE,
+    WEB_MSG_FT_LEAD,
+    WEB_MSG_FT_TEXT,
+    WEB_MSG_FT_CARD,
+    WEB_MSG_FT_SIGN,
+    WEB_MSG_FT_NO_AGENT,
+
     WEB_MSG_COUNT_ /* not a message: the number of entries */
 };
 

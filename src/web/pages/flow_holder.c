@@ -404,3 +404,95 @@ out:
     web_pg_done(&c);
     return rc;
 }
+
+/* ---- "try my new card": /kart-dene
+ * --------------------------------------------------------------- The signing page's contract with
+ * static/js/sign.js (signing.c), pointed at the card test's text and answer: the agent lists the
+ * cards, the holder picks the new one, the agent asks its PIN and signs, the script posts the
+ * signature and goes back to /durum. */
+enum web_err web_h_page_card_test(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    struct web_page p;
+    struct ubuf text = UBUF_INIT(4096);
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    web_pg_page(&c, &p);
+    if (!web_pg_enter(&c, false, &v, &rc))
+        goto out;
+    if (app_card_test_content(&c.app, &text, &c.err) != APP_OK) {
+        rc =
+            c.err.status == APP_ECONFLICT ? web_pg_see_other(rq, "/durum") : web_pg_app_failure(&c);
+        goto out;
+    }
+    const struct web_layout layout = {.title = WEB_MSG_FT_TITLE};
+    web_page_begin(&p, &layout);
+    web_pg_heading(&p, WEB_MSG_FT_TITLE);
+    web_pg_app_number(&p, v.app.number);
+    web_pg_para(&p, WEB_MSG_FT_LEAD);
+    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_FT_TEXT);
+    web_page_open_class(&p, WEB_EL_PRE, "signed-content");
+    web_page_attr(&p, "lang", "tr");
+    web_page_attr(&p, "tabindex", "0");
+    web_page_textn(&p, ubuf_str(&text), text.len);
+    web_page_close(&p, WEB_EL_PRE);
+    web_page_open(&p, WEB_EL_FORM);
+    web_page_attr(&p, "id", "sign-form");
+    web_page_attr(&p, "class", "sign-form");
+    web_page_flag(&p, "hidden");
+    web_page_attr(&p, "data-agent", web_req_agent_url(rq));
+    web_page_attr(&p, "data-content-url", "/api/v1/application/card-test/content");
+    web_page_attr(&p, "data-submit-url", "/api/v1/application/card-test");
+    web_page_attr(&p, "data-done-url", "/durum");
+    web_page_attr(&p, "data-csrf", web_pg_csrf(&c));
+    web_page_open(&p, WEB_EL_LABEL);
+    web_page_attr(&p, "for", "sign-token");
+    web_page_msg(&p, WEB_MSG_FT_CARD);
+    web_page_close(&p, WEB_EL_LABEL);
+    web_page_open(&p, WEB_EL_SELECT);
+    web_page_attr(&p, "id", "sign-token");
+    web_page_attr(&p, "name", "token");
+    web_page_flag(&p, "disabled");
+    web_page_open(&p, WEB_EL_OPTION);
+    web_page_attr(&p, "value", "");
+    web_page_msg(&p, WEB_MSG_SG_CARD_WAIT);
+    web_page_close(&p, WEB_EL_OPTION);
+    web_page_close(&p, WEB_EL_SELECT);
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
+    web_page_open(&p, WEB_EL_BUTTON);
+    web_page_attr(&p, "type", "button");
+    web_page_attr(&p, "id", "sign-button");
+    web_page_flag(&p, "disabled");
+    web_page_msg(&p, WEB_MSG_FT_SIGN);
+    web_page_close(&p, WEB_EL_BUTTON);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_close(&p, WEB_EL_FORM);
+    web_page_open(&p, WEB_EL_P);
+    web_page_attr(&p, "id", "sign-status");
+    web_page_attr(&p, "class", "sign-status");
+    web_page_attr(&p, "role", "status");
+    web_page_attr(&p, "aria-live", "polite");
+    web_page_close(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_SECTION);
+    web_page_attr(&p, "id", "sign-fallback");
+    web_page_attr(&p, "class", "sign-fallback");
+    web_page_flag(&p, "hidden");
+    web_pg_para(&p, WEB_MSG_FT_NO_AGENT);
+    web_page_open_class(&p, WEB_EL_PRE, "command");
+    web_page_el_text(&p, WEB_EL_CODE, "eimza agent --module /usr/lib/libakisp11.so");
+    web_page_close(&p, WEB_EL_PRE);
+    web_page_close(&p, WEB_EL_SECTION);
+    web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
+    web_page_open(&p, WEB_EL_SCRIPT);
+    web_page_attr(&p, "src", "/static/js/sign.js");
+    web_page_flag(&p, "defer");
+    web_page_close(&p, WEB_EL_SCRIPT);
+    web_page_end(&p);
+    rc = web_pg_answer(rq, &p, 200);
+out:
+    ubuf_free(&text);
+    web_page_free(&p);
+    web_pg_done(&c);
+    return rc;
+}

@@ -60,6 +60,8 @@ enum web_err web_h_page_delivery(struct web_req *rq);
 enum web_err web_h_page_pin(struct web_req *rq);
 enum web_err web_h_page_pin_word(struct web_req *rq);
 enum web_err web_h_page_pin_code(struct web_req *rq);
+/* "Try my new card" (flow_holder.c): /kart-dene, the signing page pointed at the card test. */
+enum web_err web_h_page_card_test(struct web_req *rq);
 
 /* The staff's pages after approval (flow_staff.c): /yonetim/uretim (the view and, with a card
  * bureau, the batches and the files coming back), /yonetim/partiler (a new batch),
