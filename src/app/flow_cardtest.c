@@ -157,7 +157,7 @@ enum app_status app_card_test(const struct app_ctx *c, const unsigned char *cms,
         app__flow_date(nc.not_before, from);
         app__flow_date(nc.not_after, until);
         const struct notify_var vars[] = {
-            {"name", name},       {"number", a.number},    {"serial", nc.serial},
+            {"name", name},       {"number", a.number},   {"serial", nc.serial},
             {"valid_from", from}, {"valid_until", until},
         };
         e = app__flow_tell(s, &next, NOTIFY_TPL_COMPLETED, "completed", vars, 5, c->now);
@@ -167,8 +167,8 @@ enum app_status app_card_test(const struct app_ctx *c, const unsigned char *cms,
     else
         store_tx_rollback(s);
     if (e != STORE_OK) {
-        st = app__store_err(s, e, "recording the card in use", "no_application", "wrong_state",
-                            err);
+        st =
+            app__store_err(s, e, "recording the card in use", "no_application", "wrong_state", err);
         goto out;
     }
     ulog(ULOG_INFO, "flow.card_test", "application=%s card active%s", a.number,
