@@ -312,6 +312,8 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
     next = a;
     snprintf(next.state, sizeof next.state, "%s", core_app_state_code(to));
     next.updated_at = now;
+    if (approve)
+        next.approved_at = now; /* the card's delivery deadline counts from here (card_flow.h) */
     e = write_decision(s, cfg, who, &a, &next, &it, approve, reason_code, reason_text, now);
     if (e == STORE_OK)
         e = store_tx_commit(s);

@@ -115,6 +115,7 @@ static void flow_table(struct web_page *p, const struct frows *rows)
         WEB_MSG_AP_COL_NUMBER, WEB_MSG_AP_COL_APPLICANT, WEB_MSG_AP_COL_STATE,
         WEB_MSG_FS_COL_RENEWS, WEB_MSG_FS_COL_EXPECTED,  WEB_MSG_FS_COL_CARD,
     };
+    web_page_open_class(p, WEB_EL_DIV, "table-wrap");
     web_page_open_class(p, WEB_EL_TABLE, "queue cards");
     web_page_el_msg(p, WEB_EL_CAPTION, WEB_MSG_FS_CAPTION);
     web_page_open(p, WEB_EL_THEAD);
@@ -169,8 +170,7 @@ static void flow_table(struct web_page *p, const struct frows *rows)
         web_page_close(p, WEB_EL_TD);
         web_page_close(p, WEB_EL_TR);
     }
-    web_page_close(p, WEB_EL_TBODY);
-    web_page_close(p, WEB_EL_TABLE);
+    /* the body, the table and its wrapper are closed by web_pg_rows_end */
 }
 
 /* ---- /yonetim/uretim ----------------------------------------------------------------------------
@@ -275,6 +275,7 @@ static void bureau_section(struct web_pg *c, struct web_page *p)
         static const enum web_msg cols[] = {WEB_MSG_FS_COL_BATCH, WEB_MSG_AP_F_PROVINCE,
                                             WEB_MSG_FS_COL_MADE, WEB_MSG_FS_COL_COUNTS,
                                             WEB_MSG_FS_COL_EXPORT};
+        web_page_open_class(p, WEB_EL_DIV, "table-wrap");
         web_page_open_class(p, WEB_EL_TABLE, "queue cards");
         web_page_el_msg(p, WEB_EL_CAPTION, WEB_MSG_FS_BATCHES);
         web_page_open(p, WEB_EL_THEAD);
@@ -317,8 +318,7 @@ static void bureau_section(struct web_pg *c, struct web_page *p)
             web_page_close(p, WEB_EL_TD);
             web_page_close(p, WEB_EL_TR);
         }
-        web_page_close(p, WEB_EL_TBODY);
-        web_page_close(p, WEB_EL_TABLE);
+        web_pg_rows_end(p, bs->n, WEB_MSG_NONE);
     }
     web_page_section_end(p);
     free(bs);
@@ -524,6 +524,7 @@ enum web_err web_h_staff_file(struct web_req *rq)
     if (ref->n) {
         static const enum web_msg cols[] = {WEB_MSG_FS_COL_LINE, WEB_MSG_FS_COL_FIELD,
                                             WEB_MSG_FS_COL_WHY};
+        web_page_open_class(&p, WEB_EL_DIV, "table-wrap");
         web_page_open_class(&p, WEB_EL_TABLE, "queue cards");
         web_page_el_msg(&p, WEB_EL_CAPTION, WEB_MSG_FS_REFUSED_ROWS);
         web_page_open(&p, WEB_EL_THEAD);
@@ -546,8 +547,7 @@ enum web_err web_h_staff_file(struct web_req *rq)
             web_page_close(&p, WEB_EL_TD);
             web_page_close(&p, WEB_EL_TR);
         }
-        web_page_close(&p, WEB_EL_TBODY);
-        web_page_close(&p, WEB_EL_TABLE);
+        web_pg_rows_end(&p, ref->n, WEB_MSG_NONE);
     }
     web_page_action_link(&p, "/yonetim/uretim", WEB_MSG_FS_BACK);
     web_page_end(&p);
