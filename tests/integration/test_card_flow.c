@@ -125,7 +125,7 @@ static void person(struct fx *f, int n, int province, char tckn[CORE_TCKN_LEN + 
     p.assignment_end = CORE_DATE_NONE;
     p.entitled = true;
     snprintf(p.email, sizeof p.email, "kisi%d@meb.gov.tr", n);
-    snprintf(p.mobile_phone, sizeof p.mobile_phone, "532%07d", n);
+    snprintf(p.mobile_phone, sizeof p.mobile_phone, "532%07u", (unsigned)n % 10000000u);
     assert_int_equal(store_personnel_import_begin(f->db->s), STORE_OK);
     assert_int_equal(store_personnel_import_row(f->db->s, &p), STORE_OK);
     assert_int_equal(store_personnel_import_commit(f->db->s, &st), STORE_OK);
@@ -141,7 +141,7 @@ static int64_t app_in(struct fx *f, const char *state, int province, int64_t app
     int n = ++f->seq;
     person(f, n, province, tckn);
     memset(&a, 0, sizeof a);
-    snprintf(a.number, sizeof a.number, "FXW%07d", n);
+    snprintf(a.number, sizeof a.number, "FXW%07u", (unsigned)n % 10000000u);
     snprintf(a.tckn, sizeof a.tckn, "%s", tckn);
     snprintf(a.state, sizeof a.state, "%s", state);
     a.confirmed = true;
@@ -156,7 +156,7 @@ static int64_t app_in(struct fx *f, const char *state, int province, int64_t app
     snprintf(a.district, sizeof a.district, "Merkez");
     snprintf(a.postal_code, sizeof a.postal_code, "%02d100", province);
     snprintf(a.email, sizeof a.email, "basvuru%d@meb.gov.tr", n);
-    snprintf(a.mobile_phone, sizeof a.mobile_phone, "532%07d", n);
+    snprintf(a.mobile_phone, sizeof a.mobile_phone, "532%07u", (unsigned)n % 10000000u);
     snprintf(a.mobile_operator, sizeof a.mobile_operator, "turkcell");
     snprintf(a.notify_by, sizeof a.notify_by, "both");
     snprintf(a.method, sizeof a.method, "wet");
