@@ -103,7 +103,7 @@ void web_pg_flow_after(struct web_pg *c, struct web_page *p, const struct app_st
     if (f->has_card || f->new_serial[0] || f->pin != APP_PIN_NONE) {
         web_page_el_msg(p, WEB_EL_H2, WEB_MSG_FL_CARD);
         if (f->has_card) {
-            web_page_open_class(p, WEB_EL_DL, "card-facts");
+            web_page_open_class(p, WEB_EL_DL, "facts");
             web_page_el_msg(p, WEB_EL_DT, WEB_MSG_FL_CARD_STATE);
             web_page_el_msg(p, WEB_EL_DD, card_state_msg(f->card_state));
             if (f->carrier[0])
@@ -173,12 +173,7 @@ static enum web_err cancel_page(struct web_pg *c, const struct app_view *v)
     web_page_button(&p, WEB_MSG_FL_CANCEL_CONFIRM, WEB_BUTTON_PRIMARY, NULL, NULL);
     web_page_close(&p, WEB_EL_DIV);
     web_page_form_end(&p);
-    web_page_open(&p, WEB_EL_P);
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/durum");
-    web_page_msg(&p, WEB_MSG_FL_CANCEL_BACK);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_page_action_link(&p, "/durum", WEB_MSG_FL_CANCEL_BACK);
     web_page_end(&p);
     return web_pg_reply(c, &p, 200);
 }
