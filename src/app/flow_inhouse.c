@@ -139,10 +139,10 @@ static enum app_status ca_failure(enum ca_err e, struct app_err *err)
     case CA_E_CARD:
     case CA_E_CARD_SPOILED:
         return app__fail(err, APP_ECONFLICT, ca_err_code(e));
-    case CA_E_TCKN:
-    case CA_E_NAME:
-    case CA_E_VALIDITY:
-        return app__fail(err, APP_ECONFLICT, "card_state");
+    case CA_E_TCKN:     /* holder_tckn */
+    case CA_E_NAME:     /* holder_name */
+    case CA_E_VALIDITY: /* validity_invalid: a renewal more than a year ahead */
+        return app__fail(err, APP_ECONFLICT, ca_err_code(e));
     default:
         return app__fail(err, APP_EUNAVAILABLE, "ca_unavailable");
     }
