@@ -79,6 +79,7 @@ void app_portal_cfg_default(struct app_portal_cfg *c)
     c->login_window = 15 * 60;
     c->login_max_per_addr = 30;
     c->login_max_per_tckn = 5;
+    c->captcha_max_per_addr = 300;
     c->remote_renewal_limit = 2;
     c->card_readers[0] = "Mini Kart Okuyucu";
     c->card_readers[1] = "Masaüstü Kart Okuyucu";
@@ -149,6 +150,8 @@ void app_settings_free(struct app_settings *s)
     s->templates = NULL;
     app_status_cache_free(s->status_cache);
     s->status_cache = NULL;
+    app_hash_gate_free(s->hash_gate);
+    s->hash_gate = NULL;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

@@ -568,8 +568,17 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
 
     const char *w = f->v[APP_F_SECURITY_WORD];
     bool new_word = w && *w;
-    if (new_word && hash_word(w, a.security_word_hash) != 0)
-        return app__fail(err, APP_EINTERNAL, NULL);
+    if (new_word) {
+        /* the same bound as the staff login's hashes (app/hash_gate.c) */
+        if (!app_hash_gate_enter(c->set->hash_gate)) {
+            err->retry_after = 1;
+            return app__fail(err, APP_EUNAVAILABLE, "server_busy");
+        }
+        int hrc = hash_word(w, a.security_word_hash);
+        app_hash_gate_leave(c->set->hash_gate);
+        if (hrc != 0)
+            return app__fail(err, APP_EINTERNAL, NULL);
+    }
 
     /* Confirmed: late is decided now, against the certificate being renewed. */
     bool has_cert;

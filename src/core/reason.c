@@ -272,6 +272,9 @@ const struct core_reason core_reasons[] = {
      "The details you entered do not match the records. Enter your T.C. Kimlik No, first name, "
      "last name, place and date of birth exactly as on your identity card and try again; if it "
      "goes on, contact your provincial or district personnel unit (özlük birimi)."},
+    {"server_busy",
+     "Sunucu şu anda çok sayıda parola işliyor; lütfen bir saniye bekleyip yeniden deneyiniz.",
+     "The server is checking many passwords right now; please wait a second and try again."},
     {"too_many_attempts",
      "Çok sayıda başarısız deneme yapıldı; güvenliğiniz için giriş geçici olarak durduruldu. "
      "Lütfen belirtilen süre geçtikten sonra yeniden deneyiniz.",

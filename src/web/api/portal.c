@@ -57,9 +57,10 @@ enum web_err web_h_api_captcha_new(struct web_req *rq)
     struct app_ctx ctx;
     struct app_captcha c;
     struct app_err err;
-    char url[96], aurl[96];
+    char url[96], aurl[96], addr[64];
     if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
+    ctx.client_addr = web_req_client_addr(rq, addr, sizeof addr); /* the per-address limit */
     if (app_captcha_new(&ctx, &c, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     snprintf(url, sizeof url, "/api/v1/captcha/%s.png", c.id);
