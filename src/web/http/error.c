@@ -76,6 +76,16 @@ static const struct {
                              "Sunucu yeniden başlatılıyor. Lütfen birkaç saniye sonra tekrar "
                              "deneyiniz.",
                              "The server is restarting. Please try again in a few seconds."},
+    [WEB_E_FRAMING] = {400, "bad_framing",
+                       "İsteğin başlıkları HTTP kurallarına uymuyor; bağlantı kapatıldı. "
+                       "Güncel bir tarayıcıyla yeniden deneyiniz.",
+                       "The request's header section breaks the HTTP rules; the connection was "
+                       "closed. Try again with an up-to-date browser."},
+    [WEB_E_CODING] = {501, "transfer_coding_unsupported",
+                      "İsteğin aktarım kodlaması desteklenmiyor; yalnızca chunked ya da "
+                      "Content-Length kullanınız.",
+                      "The request's transfer coding is not supported; use chunked or "
+                      "Content-Length only."},
 };
 
 /* Anything outside the table is treated as an internal error rather than read out of
