@@ -238,11 +238,17 @@ enum app_status app_application_current(const struct app_ctx *c, struct app_view
 
 /* ---- validation ---------------------------------------------------------------------------- */
 
-/* A text field: normalised (trimmed, inner space folded), required or not, into dst. */
+/* A text field: normalised (trimmed, inner space folded), required or not, into dst. Controls
+ * and the characters that reorder or hide text are refused (core_text_check). */
 static void set_text(struct app_err *err, enum app_field f, const char *v, char *dst, size_t cap,
                      bool required)
 {
     char tmp[STORE_ADDRESS_MAX];
+    const char *bad = core_text_check_code(core_text_check(v, strlen(v), 0));
+    if (bad) {
+        app_err_field(err, field_names[f], bad);
+        return;
+    }
     int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);
     if (n < 0)
         app_err_field(err, field_names[f],
@@ -278,8 +284,9 @@ static size_t utf8_chars(const char *s)
 static const char *security_word_problem(const char *w, const struct store_application *a)
 {
     size_t n = strlen(w);
-    if (!core_utf8_valid(w, n))
-        return "not_utf8";
+    const char *bad = core_text_check_code(core_text_check(w, n, 0));
+    if (bad)
+        return bad;
     size_t chars = utf8_chars(w);
     if (chars < 6 || chars > 32)
         return "security_word_length";

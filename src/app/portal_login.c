@@ -166,6 +166,11 @@ static void check_text(struct app_err *err, const char *field, const char *v, si
         app_err_field(err, field, "required");
         return;
     }
+    const char *bad = core_text_check_code(core_text_check(v, strlen(v), 0));
+    if (bad) { /* no name holds these: says nothing about the records */
+        app_err_field(err, field, bad);
+        return;
+    }
     int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);
     if (n < 0)
         app_err_field(err, field, core_utf8_valid(v, strlen(v)) ? "too_long" : "not_utf8");

@@ -27,6 +27,16 @@ const struct core_reason core_reasons[] = {
      "UTF-8 and try again."},
     {"unknown_field", "Bilinmeyen alan; lütfen alan adını kontrol ediniz.",
      "Unknown field; please check the field name."},
+    {"control_character",
+     "Metin görünmeyen bir denetim karakteri (satır sonu, sekme ya da benzeri) içeriyor; lütfen "
+     "alanı silip elle yeniden yazınız.",
+     "The text holds an invisible control character (a line break, a tab or the like); please "
+     "clear the field and type it again."},
+    {"bidi_character",
+     "Metin, yazının yönünü değiştiren ya da görünmeyen bir Unicode karakteri içeriyor; lütfen "
+     "alanı silip elle yeniden yazınız.",
+     "The text holds an invisible Unicode character or one that changes the writing direction; "
+     "please clear the field and type it again."},
 
     /* ---- T.C. Kimlik No */
     {"tckn_length", "T.C. Kimlik No 11 haneli olmalıdır; lütfen numarayı kontrol ediniz.",

@@ -400,6 +400,10 @@ static void test_reject_reason(void **state)
     int64_t other = submitted(f, 72, NULL);
     assert_int_equal(decide(f, &APPROVER72, other, "reject", longer, &err), APP_OK);
     assert_int_equal(decide(f, &APPROVER72, id, "reject", "bad\x01text", &err), APP_EINVAL);
+    assert_true(has_field(&err, "reason", "control_character"));
+    assert_int_equal(decide(f, &APPROVER72, id, "reject", "bad\xE2\x80\xAEtext", &err), APP_EINVAL);
+    assert_true(has_field(&err, "reason", "bidi_character"));
+    assert_int_equal(decide(f, &APPROVER72, id, "reject", "bad\xfftext", &err), APP_EINVAL);
     assert_true(has_field(&err, "reason", "not_utf8"));
     assert_int_equal(decide(f, &APPROVER72, id, "maybe", NULL, &err), APP_EINVAL);
     assert_true(has_field(&err, "decision", "decision_unknown"));

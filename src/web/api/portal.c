@@ -321,7 +321,9 @@ enum web_err web_h_api_application_put(struct web_req *rq)
         }
         if (json_is_string(val)) {
             f.v[i] = json_string_value(val);
-        } else if (json_is_integer(val)) {
+        } else if (json_is_integer(val) && (i == APP_F_VALIDITY_YEARS || i == APP_F_PROVINCE)) {
+            /* a number only where the contract says integer (docs/openapi.yaml); text fields
+             * take text (issue 19, finding 7) */
             snprintf(nums[i], sizeof nums[i], "%lld", (long long)json_integer_value(val));
             f.v[i] = nums[i];
         } else if (json_is_null(val)) {
