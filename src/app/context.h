@@ -29,6 +29,7 @@ struct store;            /* one database connection (store/store.h), opaque abov
 struct crypto_verifier;  /* checks e-signatures (crypto/cms_verify.h) */
 struct notify_templates; /* renders the messages kept unrendered (notify/templates.h) */
 struct app_status_cache; /* the status answers kept for a moment (app/status_cache.h) */
+struct crypto_seal_key;  /* the key secrets are sealed with at rest (crypto/seal.h) */
 
 /* ---- errors --------------------------------------------------------------------------------
  * One error type for every use case. The web layer maps it in one place (web/http/error.h,
@@ -149,12 +150,21 @@ struct app_settings {
     struct notify_templates *templates;    /* NULL: the outbox views show messages unrendered */
     struct app_status_cache *status_cache; /* NULL: every status answer is read afresh */
     struct app_hash_gate *hash_gate;       /* NULL: password hashes unbounded (tools, tests) */
+    /* secrets kept at rest (TOTP secrets, SMS codes waiting to be sent) are sealed with it
+     * (crypto/seal.h; the secret_key setting, or the development key under --dev); NULL: none
+     * configured, and storing such a secret is refused (503 secret_key_missing) */
+    struct crypto_seal_key *seal_key;
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */
 int app_settings_default(struct app_settings *s);
-/* Frees the verifier, the templates, the status cache and the hash gate; s can be made
- * again. */
+/* Sets the key secrets are sealed with from the secret_key setting's text (base64 of 32
+ * bytes); "" or NULL: under dev the published development key, else none (s->seal_key NULL).
+ * Returns 0, or -1 with the reason in err (not such a key, out of memory). */
+int app_settings_seal_key(struct app_settings *s, const char *text, bool dev, char *err,
+                          size_t errlen);
+/* Frees the verifier, the templates, the status cache, the hash gate and the key; s can be
+ * made again. */
 void app_settings_free(struct app_settings *s);
 
 /* ---- who is acting ------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include "app/portal_int.h"
 #include "core/trtext.h"
+#include "crypto/seal.h"
 #include "crypto/totp.h"
 #include "core/validate.h"
 #include "util/log.h"
@@ -378,7 +379,8 @@ struct login_run {
     struct store *s;
     const struct app_staff_cfg *cfg;
     struct app_hash_gate *gate;
-    const char *addr; /* the client's address (NULL: "unknown") */
+    const struct crypto_seal_key *key; /* TOTP secrets are sealed with it (NULL: none set) */
+    const char *addr;                  /* the client's address (NULL: "unknown") */
     int64_t now;
     const struct app_staff_login_req *rq;
     const char *code; /* the TOTP code given, "" when none */
@@ -392,6 +394,7 @@ struct login_run {
     struct store_user cur;         /* the account as re-read inside the transaction */
     bool known, pw_ok, in_tx, wipe;
     bool enrolling, enrolled;            /* the second factor is being set up (and now was) */
+    bool sealed_now;                     /* a plain secret of before was sealed (first use) */
     const char *fail_reason, *fail_code; /* a counted code failure: why (audit) and the answer */
 };
 
@@ -545,31 +548,94 @@ static enum app_status login_reread(struct login_run *r)
     return APP_OK;
 }
 
-/* 6a. An account without a confirmed second factor: its secret (made once and kept until a
+/* The TOTP secret is kept sealed with the server's key (crypto/seal.h, issue 19 finding 8),
+ * for the context "totp:<user>" so that it opens on its own account only. */
+static void totp_ctx(const char *username, char out[CRYPTO_SEAL_CTX_MAX])
+{
+    snprintf(out, CRYPTO_SEAL_CTX_MAX, "totp:%s", username);
+}
+
+/* The account's secret in base32 into plain (CRYPTO_SEAL_PLAIN_MAX + 1). One stored before
+ * secrets were sealed (plain base32) is taken as it is and sealed now, in cur, so the update
+ * that ends this login keeps it sealed ("first use"; `eimza migrate` seals them all at once).
+ * Returns APP_OK, or a failure (no key to seal a plain one with is not one: it stays plain
+ * until a key is configured). */
+static enum app_status totp_open(struct login_run *r, char *plain, size_t cap)
+{
+    struct store_user *cur = &r->cur;
+    const struct crypto_seal_key *key = r->key;
+    char ctx[CRYPTO_SEAL_CTX_MAX];
+    totp_ctx(cur->username, ctx);
+    if (!crypto_sealed(cur->totp_secret)) {
+        size_t n = strnlen(cur->totp_secret, sizeof cur->totp_secret);
+        if (n >= cap || n > CRYPTO_SEAL_PLAIN_MAX)
+            return login_internal(r); /* no secret of before was this long */
+        memcpy(plain, cur->totp_secret, n);
+        plain[n] = '\0';
+        char sealed[CRYPTO_SEAL_TEXT_MAX];
+        if (key && crypto_seal(key, ctx, plain, sealed, sizeof sealed) == 0) {
+            snprintf(cur->totp_secret, sizeof cur->totp_secret, "%s", sealed);
+            r->sealed_now = true;
+        }
+        return APP_OK;
+    }
+    enum crypto_unseal u =
+        key ? crypto_unseal(key, ctx, cur->totp_secret, plain, cap) : CRYPTO_UNSEAL_OTHER_KEY;
+    if (u == CRYPTO_UNSEAL_OK)
+        return APP_OK;
+    ulog(ULOG_ERROR, "staff.totp",
+         "user=%s: the stored TOTP secret cannot be opened (%s; this server's key %s)",
+         cur->username,
+         u == CRYPTO_UNSEAL_OTHER_KEY ? "sealed with another key or none is set" : "damaged",
+         key ? key->id : "not set");
+    return login_internal(r);
+}
+
+/* 6a. An account without a confirmed second factor: its secret (made once, kept sealed until a
  * code confirms it) and the otpauth URI go to the page. */
 static enum app_status login_enrolment(struct login_run *r)
 {
     struct store_user *cur = &r->cur;
     enum store_err e;
+    char plain[CRYPTO_SEAL_PLAIN_MAX + 1] = "";
+    enum app_status st = APP_OK;
     if (!cur->totp_secret[0]) {
-        if (crypto_totp_secret_new(cur->totp_secret) < 0)
-            return login_internal(r);
+        char ctx[CRYPTO_SEAL_CTX_MAX];
+        if (!r->key) {
+            ulog(ULOG_ERROR, "staff.totp",
+                 "user=%s: no secret_key is set, so no TOTP secret can be kept (secrets.conf)",
+                 cur->username);
+            login_tx_end(r, false);
+            return app__fail(r->err, APP_EUNAVAILABLE, "secret_key_missing");
+        }
+        totp_ctx(cur->username, ctx);
+        if (crypto_totp_secret_new(plain) < 0 ||
+            crypto_seal(r->key, ctx, plain, cur->totp_secret, sizeof cur->totp_secret) < 0) {
+            st = login_internal(r);
+            goto out;
+        }
         cur->totp_last_step = 0; /* no code accepted yet (the steps of today are ~6e7) */
         cur->updated_at = r->now;
         if ((e = store_user_update(r->s, cur)) != STORE_OK ||
             (e = audit_login(r->s, r->now, r->actor, "staff.totp.enrolment_started", NULL)) !=
-                STORE_OK)
-            return login_store_fail(r, e);
+                STORE_OK) {
+            st = login_store_fail(r, e);
+            goto out;
+        }
+    } else if ((st = totp_open(r, plain, sizeof plain)) != APP_OK) {
+        goto out;
     }
     struct ubuf b = UBUF_INIT(APP_TOTP_URI_MAX - 1);
     /* Secrets made here are 32 characters; the URI carries any secret whole. */
-    size_t n = strnlen(cur->totp_secret, CRYPTO_TOTP_SECRET_B32);
-    memcpy(r->out->totp_secret, cur->totp_secret, n);
+    size_t n = strnlen(plain, CRYPTO_TOTP_SECRET_B32);
+    memcpy(r->out->totp_secret, plain, n);
     r->out->totp_secret[n] = '\0';
-    if (crypto_totp_uri(&b, cur->username, cur->totp_secret) == 0)
+    if (crypto_totp_uri(&b, cur->username, plain) == 0)
         memcpy(r->out->totp_uri, ubuf_str(&b), b.len + 1);
     ubuf_free(&b);
-    return APP_OK;
+out:
+    sodium_memzero(plain, sizeof plain);
+    return st;
 }
 
 /* 6b. The code: right (its step is kept: never accepted again), wrong, or replayed. */
@@ -577,7 +643,12 @@ static enum app_status login_code(struct login_run *r)
 {
     struct store_user *cur = &r->cur;
     unsigned char key[64];
-    int klen = crypto_totp_secret_decode(cur->totp_secret, key, sizeof key);
+    char plain[CRYPTO_SEAL_PLAIN_MAX + 1];
+    enum app_status st = totp_open(r, plain, sizeof plain);
+    if (st != APP_OK)
+        return st;
+    int klen = crypto_totp_secret_decode(plain, key, sizeof key);
+    sodium_memzero(plain, sizeof plain);
     int64_t step = -1;
     enum crypto_totp_result res =
         klen < 0 ? CRYPTO_TOTP_ERROR
@@ -648,6 +719,8 @@ static enum app_status login_failure(struct login_run *r)
         (e = audit_login(r->s, r->now, r->actor, "staff.login.failed", r->fail_reason)) !=
             STORE_OK ||
         (locks && (e = audit_login(r->s, r->now, r->actor, "staff.lockout", NULL)) != STORE_OK) ||
+        (r->sealed_now &&
+         (e = audit_login(r->s, r->now, r->actor, "staff.totp.sealed", "first_use")) != STORE_OK) ||
         (e = login_tx_end(r, true)) != STORE_OK)
         return login_store_fail(r, e);
     ulog(ULOG_INFO, "staff.login.failed", "user=%s reason=%s%s", cur->username, r->fail_reason,
@@ -673,6 +746,8 @@ static enum app_status login_success(struct login_run *r)
     if ((e = store_user_update(r->s, cur)) != STORE_OK ||
         (r->enrolled &&
          (e = audit_login(r->s, r->now, r->actor, "staff.totp.enrolled", NULL)) != STORE_OK) ||
+        (r->sealed_now &&
+         (e = audit_login(r->s, r->now, r->actor, "staff.totp.sealed", "first_use")) != STORE_OK) ||
         (e = open_session(r->s, r->cfg, cur, r->now, r->out)) != STORE_OK ||
         (e = audit_login(r->s, r->now, r->actor, "staff.login", NULL)) != STORE_OK ||
         (e = login_tx_end(r, true)) != STORE_OK)
@@ -699,6 +774,7 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
     *r = (struct login_run){.s = c->db,
                             .cfg = &c->set->staff,
                             .gate = c->set->hash_gate,
+                            .key = c->set->seal_key,
                             .addr = c->client_addr,
                             .now = c->now,
                             .rq = rq,
@@ -726,6 +802,94 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
         sodium_memzero(out, sizeof *out); /* nothing half-made leaves: no token without a session */
     sodium_memzero(r, sizeof *r);
     free(r);
+    return st;
+}
+
+/* ---- sealing the secrets stored before (issue 19, finding 8) -------------------------------- */
+
+struct plain_names {
+    char (*name)[STORE_USERNAME_MAX];
+    size_t n, cap;
+    bool nomem;
+};
+
+static int collect_plain(void *ctx, const struct store_user *u)
+{
+    struct plain_names *pn = ctx;
+    if (!u->totp_secret[0] || crypto_sealed(u->totp_secret))
+        return 0;
+    if (pn->n == pn->cap) {
+        size_t cap = pn->cap ? 2 * pn->cap : 16;
+        void *p = realloc(pn->name, cap * sizeof *pn->name);
+        if (!p) {
+            pn->nomem = true;
+            return 1;
+        }
+        pn->name = p;
+        pn->cap = cap;
+    }
+    snprintf(pn->name[pn->n++], STORE_USERNAME_MAX, "%s", u->username);
+    return 0;
+}
+
+enum app_status app_totp_seal_all(struct store *s, const struct crypto_seal_key *key, int64_t now,
+                                  long *sealed, struct app_err *err)
+{
+    struct plain_names pn = {0};
+    enum store_err e;
+    enum app_status st = APP_OK;
+    long n = 0;
+    app_err_clear(err);
+    if (sealed)
+        *sealed = 0;
+    if (!key)
+        return app__fail(err, APP_EUNAVAILABLE, "secret_key_missing");
+    if ((e = store_user_each(s, collect_plain, &pn)) != STORE_OK || pn.nomem) {
+        st = pn.nomem ? app__fail(err, APP_EINTERNAL, NULL)
+                      : app__store_err(s, e, "reading staff accounts", NULL, NULL, err);
+        goto out;
+    }
+    if (pn.n == 0)
+        goto out;
+    if ((e = store_tx_begin(s)) != STORE_OK) {
+        st = app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+        goto out;
+    }
+    for (size_t i = 0; i < pn.n && e == STORE_OK; i++) {
+        struct store_user u;
+        char ctx[CRYPTO_SEAL_CTX_MAX], out[CRYPTO_SEAL_TEXT_MAX];
+        if ((e = store_user_get(s, pn.name[i], &u)) != STORE_OK) /* locks it on PostgreSQL */
+            break;
+        if (u.totp_secret[0] && !crypto_sealed(u.totp_secret)) {
+            totp_ctx(u.username, ctx);
+            if (crypto_seal(key, ctx, u.totp_secret, out, sizeof out) < 0) {
+                e = STORE_ENOMEM;
+            } else {
+                snprintf(u.totp_secret, sizeof u.totp_secret, "%s", out);
+                u.updated_at = now;
+                e = store_user_update(s, &u);
+                n++;
+            }
+        }
+        sodium_memzero(&u, sizeof u);
+        sodium_memzero(out, sizeof out);
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "{\"sealed\":%ld}", n);
+    if (e == STORE_OK && n > 0)
+        e = app__audit(s, now, "cli", "staff.totp.sealed", "users", detail);
+    if (e == STORE_OK)
+        e = store_tx_commit(s);
+    else
+        store_tx_rollback(s);
+    if (e != STORE_OK) {
+        n = 0;
+        st = app__store_err(s, e, "sealing TOTP secrets", NULL, NULL, err);
+    }
+out:
+    free(pn.name);
+    if (sealed)
+        *sealed = n;
     return st;
 }
 

@@ -147,6 +147,19 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
  * must be a staff session, neither idle too long nor past its end, and its account must still
  * exist and not be disabled. */
 
+/* ---- the TOTP secrets at rest ---------------------------------------------------------------
+ * Every TOTP secret is stored sealed with the server's key (crypto/seal.h; the secret_key
+ * setting), for its own account; without a key (and outside --dev) no enrolment can start
+ * (503 secret_key_missing). A secret stored before sealing existed (plain base32) still works
+ * and is sealed at its account's next login with a code ("first use", audited
+ * staff.totp.sealed), or all at once by `eimza migrate` given the key (app_totp_seal_all). */
+struct crypto_seal_key;
+/* Seals every plain TOTP secret with key in one transaction, audited once ("staff.totp.sealed",
+ * actor "cli", {"sealed":N}) when there was any; *sealed (may be NULL) gets N. A NULL key is a
+ * 503 secret_key_missing. */
+enum app_status app_totp_seal_all(struct store *s, const struct crypto_seal_key *key, int64_t now,
+                                  long *sealed, struct app_err *err);
+
 /* ---- QR code --------------------------------------------------------------------------------
  * The QR code of text (libqrencode, error correction M, 8-bit mode) as the data of one SVG path
  * (web/html/svg.h draws it): each run of black modules in a row is one rectangle "Mx yhNv1h-Nz",

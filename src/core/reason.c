@@ -282,6 +282,11 @@ const struct core_reason core_reasons[] = {
      "The details you entered do not match the records. Enter your T.C. Kimlik No, first name, "
      "last name, place and date of birth exactly as on your identity card and try again; if it "
      "goes on, contact your provincial or district personnel unit (özlük birimi)."},
+    {"secret_key_missing",
+     "Sunucunun gizli anahtarı (secret_key) ayarlanmamış; bu bilgi güvenle saklanamadığı için "
+     "işlem yapılamadı. Lütfen sistem yöneticisine bildiriniz.",
+     "The server's secret key (secret_key) is not set; the information cannot be kept safely, so "
+     "nothing was done. Please tell the system administrator."},
     {"server_busy",
      "Sunucu şu anda çok sayıda parola işliyor; lütfen bir saniye bekleyip yeniden deneyiniz.",
      "The server is checking many passwords right now; please wait a second and try again."},

@@ -437,13 +437,13 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
 
 /* ---- staff accounts -------------------------------------------------------------------- */
 #define STORE_USERNAME_MAX 64
-#define STORE_TOTP_MAX     64 /* base32 secret + NUL */
+#define STORE_TOTP_MAX     420 /* sealed (crypto/seal.h: CRYPTO_SEAL_TEXT_MAX) + NUL */
 struct store_user {
     char username[STORE_USERNAME_MAX];    /* [a-z0-9._-], 1..63 bytes */
     char role[16];                        /* approver | operator | admin */
     int province;                         /* approver: plate code 1..81; 0 for other roles */
     char password_hash[STORE_PWHASH_MAX]; /* Argon2id (crypto_pwhash_str) */
-    char totp_secret[STORE_TOTP_MAX];     /* base32; "" until enrolment began */
+    char totp_secret[STORE_TOTP_MAX];     /* sealed base32 (app/staff_auth.c); "" until enrolment */
     bool totp_enabled;                    /* enrolment confirmed with a first good code */
     int64_t totp_last_step;               /* last accepted TOTP time step (no replay) */
     int failed_count;                     /* consecutive failed logins */

@@ -423,10 +423,37 @@ totp() {
   off=$((16#${mac:39:1} * 2))
   printf '%06d' $(((16#${mac:off:8} & 0x7fffffff) % 1000000))
 }
+# issue 19, finding 8: without a secret_key no TOTP secret can be kept, so none is made
 if ! start_server -- --listen 127.0.0.1:0 --db "$DB" --trust-dir "$T/trust" --config "$T/eimza.conf"; then
   fail "server starts without --dev" "$(head -c 1000 "$SERR")"
   finish
 fi
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", password:$p}')"
+expect_error 503 secret_key_missing "no secret_key: no enrolment"
+expect_eq "" "$(sql "SELECT totp_secret FROM users WHERE username = 'ali.onay'")" "no secret stored"
+stop_server
+# an account enrolled by an older eimza, its secret in plain base32: `eimza migrate` given the
+# key (as the service's ExecStartPre gives it) seals it, and it still logs in
+OLD=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+sql "UPDATE users SET totp_secret = '$OLD', totp_enabled = (1 = 1), totp_last_step = 0 WHERE username = 'osman.op'" >/dev/null
+printf 'secret_key = %s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/secrets.conf"
+printf 'secret_key = not-a-key\n' >"$T/badkey.conf"
+expect_status 1 "migrate with a secret_key that is no key" "$EIMZA" migrate --db "$DB" --config "$T/badkey.conf"
+expect_status 0 "migrate seals the old secret" "$EIMZA" migrate --db "$DB" --config "$T/secrets.conf"
+expect_grep '^sealed 1 TOTP secret with the secret_key$' "$T/out" "migrate: says it sealed one"
+stored=$(sql "SELECT totp_secret FROM users WHERE username = 'osman.op'")
+[[ "$stored" == s1.* && "$stored" != *"$OLD"* ]] && ok "the old secret is sealed at rest" ||
+  fail "old secret sealed" "$stored"
+expect_status 0 "migrate again" "$EIMZA" migrate --db "$DB" --config "$T/secrets.conf"
+expect_no_grep 'sealed' "$T/out" "migrate again: nothing left to seal"
+if ! start_server -- --listen 127.0.0.1:0 --db "$DB" --trust-dir "$T/trust" --config "$T/eimza.conf" \
+  --config "$T/secrets.conf"; then
+  fail "server starts without --dev" "$(head -c 1000 "$SERR")"
+  finish
+fi
+expect_no_grep "$(sed 's/secret_key = //' "$T/secrets.conf")" "$SERR" "the key never reaches the log"
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" --arg c "$(totp "$OLD")" '{username:"osman.op", password:$p, totp:$c}')"
+expect_eq "200 operator" "$CODE $(jb .role)" "the upgraded account logs in with its old secret"
 json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", password:$p}')"
 expect_error 401 totp_enrolment_required "outside --dev: the account must enrol"
 SECRET=$(jb .error.totp_secret)
@@ -438,6 +465,9 @@ json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", pas
 [ "$CODE" = 401 ] && ok "a wrong code is refused" || fail "wrong code" "$CODE $(head -c 300 "$T/b")"
 json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" --arg c "$(totp "$SECRET")" '{username:"ali.onay", password:$p, totp:$c}')"
 expect_eq "200 approver" "$CODE $(jb .role)" "the password and a code from the app: logged in"
+stored=$(sql "SELECT totp_secret FROM users WHERE username = 'ali.onay'")
+[[ "$stored" == s1.* && "$stored" != *"$SECRET"* ]] && ok "the new secret is sealed at rest" ||
+  fail "new secret sealed" "$stored"
 json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", password:$p}')"
 expect_error 401 totp_required "enrolled: a code is asked for every time"
 call GET /dev/outbox

@@ -25,6 +25,7 @@
 #include "app/portal_int.h" /* the staff session check app_authenticate makes */
 #include "app/staff_auth.h"
 #include "core/reason.h"
+#include "crypto/seal.h"
 #include "crypto/totp.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -33,6 +34,7 @@
 #define PW     "Doğru-Parola-2025"
 #define PW2    "Başka bir parola 7"
 #define LONG63 "123456789012345678901234567890123456789012345678901234567890123"
+#define KEY    "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=" /* a secret_key (32 bytes) */
 
 struct sfx {
     struct testdb_fx *db;
@@ -55,6 +57,9 @@ static int setup(void **state)
         return -1;
     if (app_staff_cfg_default(&f->cfg) != 0)
         return -1;
+    char err[128];
+    if (app_settings_seal_key(&f->set, KEY, false, err, sizeof err) != 0)
+        return -1;
     f->cfg.pwhash_ops = crypto_pwhash_OPSLIMIT_MIN;
     f->cfg.pwhash_mem = crypto_pwhash_MEMLIMIT_MIN;
     return app_staff_cfg_rehash_dummy(&f->cfg);
@@ -66,6 +71,7 @@ static int teardown(void **state)
     if (f) {
         void *dbstate = f->db;
         testdb_fx_teardown(&dbstate);
+        app_settings_free(&f->set);
         free(f);
     }
     return 0;
@@ -492,6 +498,92 @@ static void test_unknown_user_locks_too(void **state)
 
 /* The hash gate: with every slot taken, a login is refused at once with 503 server_busy and
  * Retry-After 1, for a known name and an unknown one alike, and nothing is counted. */
+/* Issue 19, finding 8: the TOTP secret at rest. Without a key no enrolment starts (nothing is
+ * stored); a secret sealed for one account does not open on another; one stored before sealing
+ * (plain) still works, and is sealed at its next login with a code, or by app_totp_seal_all
+ * (`eimza migrate`) with every other plain one; a server with another key refuses to guess. */
+static void test_totp_at_rest(void **state)
+{
+    struct sfx *f = *state;
+    struct app_staff_login_out out;
+    struct app_err err;
+    char secret[CRYPTO_TOTP_SECRET_B32 + 1], code[CRYPTO_TOTP_DIGITS + 1];
+    add(f, "ayse", "approver", 72);
+    add(f, "ali", "approver", 72);
+    add(f, "veli", "operator", 0);
+    add(f, "can", "admin", 0);
+
+    /* no key: the enrolment is refused before anything is stored */
+    struct crypto_seal_key *key = f->set.seal_key;
+    f->set.seal_key = NULL;
+    assert_int_equal(login(f, "ayse", PW, NULL, NOW, &out, &err), APP_EUNAVAILABLE);
+    assert_string_equal(err.code, "secret_key_missing");
+    assert_string_equal(out.totp_secret, "");
+    assert_string_equal(user(f, "ayse").totp_secret, "");
+    f->set.seal_key = key;
+
+    /* a sealed secret copied onto another account does not open there */
+    enrol(f, "ayse", NOW, secret);
+    struct store_user a = user(f, "ayse"), b = user(f, "ali");
+    snprintf(b.totp_secret, sizeof b.totp_secret, "%s", a.totp_secret);
+    b.totp_enabled = true;
+    assert_int_equal(store_user_update(f->db->s, &b), STORE_OK);
+    code_at(secret, NOW + 60, code);
+    assert_int_equal(login(f, "ali", PW, code, NOW + 60, &out, &err), APP_EINTERNAL);
+    assert_string_equal(out.token, "");
+
+    /* secrets stored by an older eimza, in plain base32 */
+    static const char *const olds[] = {"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+                                       "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"};
+    const char *names[] = {"veli", "can"};
+    for (int i = 0; i < 2; i++) {
+        struct store_user u = user(f, names[i]);
+        snprintf(u.totp_secret, sizeof u.totp_secret, "%s", olds[i]);
+        u.totp_enabled = true;
+        u.totp_last_step = 0;
+        assert_int_equal(store_user_update(f->db->s, &u), STORE_OK);
+    }
+    /* first use: the login works with the old secret and leaves it sealed */
+    code_at(olds[0], NOW + 120, code);
+    assert_int_equal(login(f, "veli", PW, code, NOW + 120, &out, &err), APP_OK);
+    struct store_user v = user(f, "veli");
+    assert_true(crypto_sealed(v.totp_secret));
+    assert_null(strstr(v.totp_secret, olds[0]));
+    assert_int_equal(audit_count(f, "staff.totp.sealed", "staff:veli"), 1);
+    code_at(olds[0], NOW + 180, code);
+    assert_int_equal(login(f, "veli", PW, code, NOW + 180, &out, &err), APP_OK);
+
+    /* the rest at once (eimza migrate): only the plain one is touched, and it still works */
+    long n = -1;
+    assert_int_equal(app_totp_seal_all(f->db->s, NULL, NOW, &n, &err), APP_EUNAVAILABLE);
+    assert_int_equal(app_totp_seal_all(f->db->s, key, NOW + 200, &n, &err), APP_OK);
+    assert_int_equal(n, 1);
+    assert_true(crypto_sealed(user(f, "can").totp_secret));
+    assert_string_equal(user(f, "veli").totp_secret, v.totp_secret); /* already sealed */
+    assert_int_equal(audit_count(f, "staff.totp.sealed", "cli"), 1);
+    assert_int_equal(app_totp_seal_all(f->db->s, key, NOW + 201, &n, &err), APP_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(audit_count(f, "staff.totp.sealed", "cli"), 1);
+    code_at(olds[1], NOW + 240, code);
+    assert_int_equal(login(f, "can", PW, code, NOW + 240, &out, &err), APP_OK);
+
+    /* a server with another key cannot open them: an error, never a guess */
+    char kerr[128];
+    struct app_settings other = {0};
+    assert_int_equal(app_settings_seal_key(&other, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                                           false, kerr, sizeof kerr),
+                     0);
+    f->set.seal_key = other.seal_key;
+    code_at(olds[1], NOW + 300, code);
+    assert_int_equal(login(f, "can", PW, code, NOW + 300, &out, &err), APP_EINTERNAL);
+    assert_string_equal(out.token, "");
+    f->set.seal_key = key;
+    app_settings_free(&other);
+    /* and a key that is no key is refused */
+    assert_int_equal(app_settings_seal_key(&other, "c2hvcnQ=", false, kerr, sizeof kerr), -1);
+    assert_non_null(strstr(kerr, "secret_key"));
+}
+
 static void test_hash_gate_busy(void **state)
 {
     struct sfx *f = *state;
@@ -539,7 +631,14 @@ static void test_totp_enrolment_and_replay(void **state)
     assert_string_equal(out.totp_uri, want);
     assert_int_equal(audit_count(f, "staff.totp.enrolment_started", "staff:ayse.yilmaz"), 1);
     struct store_user u = user(f, "ayse.yilmaz");
-    assert_string_equal(u.totp_secret, secret);
+    /* kept sealed (issue 19, finding 8): never the secret itself */
+    assert_true(crypto_sealed(u.totp_secret));
+    assert_null(strstr(u.totp_secret, secret));
+    char opened[CRYPTO_SEAL_PLAIN_MAX + 1];
+    assert_int_equal(
+        crypto_unseal(f->set.seal_key, "totp:ayse.yilmaz", u.totp_secret, opened, sizeof opened),
+        CRYPTO_UNSEAL_OK);
+    assert_string_equal(opened, secret);
     assert_false(u.totp_enabled);
     assert_int_equal(u.failed_count, 0); /* asking for enrolment is not a failure */
 
@@ -813,7 +912,7 @@ static void *race(void *arg)
     if (store_open(r->f->db->db.url, &s, err, sizeof err) != STORE_OK)
         return NULL;
     struct app_staff_login_req rq = {"ayse", PW, r->code};
-    struct app_settings set = {.staff = r->f->cfg};
+    struct app_settings set = {.staff = r->f->cfg, .seal_key = r->f->set.seal_key};
     const struct app_ctx c = {.db = s, .set = &set, .now = NOW + 60};
     r->st = app_staff_login(&c, &rq, &out, &e);
     snprintf(r->errcode, sizeof r->errcode, "%s", e.code ? e.code : "");
@@ -943,6 +1042,7 @@ static void test_codes_have_messages(void **state)
         "staff_login_failed",
         "too_many_attempts",
         "server_busy",
+        "secret_key_missing",
         "account_disabled",
         "totp_enrolment_required",
         "totp_required",
@@ -990,6 +1090,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lockout_configurable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_user_locks_too, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hash_gate_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totp_at_rest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totp_enrolment_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dev_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),

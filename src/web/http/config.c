@@ -165,6 +165,13 @@ static const struct web_cfg_option {
      0, 256, "0",
      "password hashes (Argon2id) run at once; more are answered 503 at once (0: one fewer than "
      "the worker threads, at least 1)"},
+    /* issue 19, finding 8: the key TOTP secrets and waiting SMS codes are sealed with at rest
+     * (in secrets.conf; the Debian package's postinst makes one) */
+    {"secret_key", CFG_STRING, offsetof(struct web_config, secret_key),
+     sizeof(((struct web_config *)0)->secret_key), 0, 0, "",
+     "the key secrets are sealed with at rest: base64 of 32 random bytes (head -c 32 "
+     "/dev/urandom | base64); none: --dev uses a published development key, otherwise storing "
+     "a TOTP secret or an SMS code is refused"},
     {"captcha_max_per_addr", CFG_INT, offsetof(struct web_config, captcha_max_per_addr),
      sizeof(int), 1, 100000, "300",
      "captchas in 15 minutes from one address before it must wait (a school behind one address "
@@ -593,7 +600,7 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return 0;
+    return app_settings_seal_key(out, c->secret_key, c->dev, err, errlen);
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
@@ -626,7 +633,7 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
 /* Whether a setting holds a secret (never written anywhere, not even to the audit log). */
 static bool web_cfg_secret(const char *name)
 {
-    return strstr(name, "password") || strstr(name, "token");
+    return strstr(name, "password") || strstr(name, "token") || strstr(name, "secret_key");
 }
 
 int web_config_changes(const struct web_config *c, struct ubuf *out)

@@ -64,8 +64,9 @@ struct web_config {
     int staff_login_max_per_addr; /* failed staff logins per 15 minutes from one address */
     int password_hash_slots;      /* password hashes at once; 0: one fewer than the workers */
     int captcha_max_per_addr;     /* captchas per 15 minutes from one address */
-    int remote_renewal_limit;     /* signature-only renewals in a row before an in-person check */
-    char card_readers[512];       /* reader models offered besides "none", comma-separated */
+    char secret_key[128]; /* base64 of 32 bytes: secrets sealed at rest (crypto/seal.h); secret */
+    int remote_renewal_limit; /* signature-only renewals in a row before an in-person check */
+    char card_readers[512];   /* reader models offered besides "none", comma-separated */
     /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
     char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
     char smtp_user[256];      /* AUTH when set */
