@@ -315,6 +315,37 @@ static bool output_only(const char *key)
     return false;
 }
 
+void web_api_form_decode(json_t *doc, struct app_form *f, char nums[APP_F__COUNT][24])
+{
+    const char *key;
+    json_t *val;
+    memset(f, 0, sizeof *f);
+    json_object_foreach(doc, key, val)
+    {
+        int i = app_field_lookup(key);
+        if (i < 0) {
+            if (!output_only(key) && f->npre < sizeof f->pre / sizeof f->pre[0])
+                f->pre[f->npre++] = (struct app_field_error){key, "unknown_field"};
+            continue;
+        }
+        if (json_is_string(val)) {
+            f->v[i] = json_string_value(val);
+        } else if (json_is_integer(val) &&
+                   (i == APP_F_VALIDITY_YEARS || i == APP_F_PROVINCE)) {
+            /* a number only where the contract says integer (docs/openapi.yaml); text fields
+             * take text (issue 19, finding 7) */
+            snprintf(nums[i], 24, "%lld", (long long)json_integer_value(val));
+            f->v[i] = nums[i];
+        } else if (json_is_null(val)) {
+            if (!app_field_read_only((enum app_field)i))
+                f->v[i] = "";
+        } else if (f->npre < sizeof f->pre / sizeof f->pre[0]) {
+            f->pre[f->npre++] =
+                (struct app_field_error){app_field_name((enum app_field)i), "field_type"};
+        }
+    }
+}
+
 enum web_err web_h_api_application_put(struct web_req *rq)
 {
     struct app_ctx c;
@@ -329,32 +360,7 @@ enum web_err web_h_api_application_put(struct web_req *rq)
     rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
-    memset(&f, 0, sizeof f);
-    const char *key;
-    json_t *val;
-    json_object_foreach(doc, key, val)
-    {
-        int i = app_field_lookup(key);
-        if (i < 0) {
-            if (!output_only(key) && f.npre < sizeof f.pre / sizeof f.pre[0])
-                f.pre[f.npre++] = (struct app_field_error){key, "unknown_field"};
-            continue;
-        }
-        if (json_is_string(val)) {
-            f.v[i] = json_string_value(val);
-        } else if (json_is_integer(val) && (i == APP_F_VALIDITY_YEARS || i == APP_F_PROVINCE)) {
-            /* a number only where the contract says integer (docs/openapi.yaml); text fields
-             * take text (issue 19, finding 7) */
-            snprintf(nums[i], sizeof nums[i], "%lld", (long long)json_integer_value(val));
-            f.v[i] = nums[i];
-        } else if (json_is_null(val)) {
-            if (!app_field_read_only((enum app_field)i))
-                f.v[i] = "";
-        } else if (f.npre < sizeof f.pre / sizeof f.pre[0]) {
-            f.pre[f.npre++] =
-                (struct app_field_error){app_field_name((enum app_field)i), "field_type"};
-        }
-    }
+    web_api_form_decode(doc, &f, nums);
     if (app_application_update(&c, &f, &v, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else
