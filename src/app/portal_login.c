@@ -99,6 +99,24 @@ enum app_status app_captcha_peek(const struct app_ctx *ctx, const char *id, stru
     memset(out, 0, sizeof *out);
     if (!id || strlen(id) != APP_CAPTCHA_ID_LEN)
         return app__fail(err, APP_ENOTFOUND, "captcha_expired");
+    /* A picture or a spoken version is drawn for each look (the speech synthesis is the
+     * costliest part of the portal's anonymous requests): with an address, looks are counted
+     * too, four per captcha the address may have (issue 19, near finding 6). */
+    if (ctx->client_addr) {
+        const struct app_portal_cfg *cfg = &ctx->set->portal;
+        const int64_t ws = now - now % cfg->login_window;
+        char key[STORE_RATE_KEY_MAX];
+        long n = 0;
+        snprintf(key, sizeof key, "captcha-look:addr:%.90s",
+                 *ctx->client_addr ? ctx->client_addr : "unknown");
+        enum store_err le = store_rate_hit(s, key, ws, &n);
+        if (le != STORE_OK)
+            return app__store_err(s, le, "counting captcha looks", NULL, NULL, err);
+        if (n > 4L * cfg->captcha_max_per_addr) {
+            err->retry_after = ws + cfg->login_window - now;
+            return app__fail(err, APP_ETOOMANY, "too_many_attempts");
+        }
+    }
     enum store_err e = store_captcha_get(s, id, &c);
     if (e != STORE_OK)
         return app__store_err(s, e, "reading a captcha", "captcha_expired", NULL, err);

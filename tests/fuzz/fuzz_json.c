@@ -52,8 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct app_err err;
     app_err_clear(&err);
-    static const char *const keys[] = {"username", "password", "totp", "tckn", "captcha_id",
-                                       "captcha_answer", "code", "decision", "reason"};
+    static const char *const keys[] = {"username", "password",   "totp",
+                                       "tckn",     "captcha_id", "captcha_answer",
+                                       "code",     "decision",   "reason"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         const char *v = web_json_member(doc, keys[k], &err);
         json_t *m = json_object_get(doc, keys[k]);

@@ -222,6 +222,14 @@ static void test_captcha_limit(void **state)
     /* another address is not affected; nor is the first one after the window */
     assert_int_equal(app_captcha_new(from(f, "2001:db8::1", NOW + 20), &c, &err), APP_OK);
     assert_int_equal(app_captcha_new(from(f, "192.0.2.10", ws + win), &c, &err), APP_OK);
+    /* looking at a captcha (its picture, its sound: drawn each time) is counted too */
+    struct app_captcha look;
+    f->set.portal.captcha_max_per_addr = 1;
+    assert_int_equal(app_captcha_new(from(f, "192.0.2.99", NOW), &c, &err), APP_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(app_captcha_peek(from(f, "192.0.2.99", NOW), c.id, &look, &err), APP_OK);
+    assert_int_equal(app_captcha_peek(from(f, "192.0.2.99", NOW), c.id, &look, &err), APP_ETOOMANY);
+    assert_int_equal(app_captcha_peek(from(f, NULL, NOW), c.id, &look, &err), APP_OK); /* dev */
     /* a context without an address is counted as the address "unknown", not let through */
     f->set.portal.captcha_max_per_addr = 1;
     assert_int_equal(app_captcha_new(from(f, NULL, NOW), &c, &err), APP_OK);

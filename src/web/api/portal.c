@@ -78,11 +78,13 @@ enum web_err web_h_api_captcha_file(struct web_req *rq)
 {
     const char *file = web_req_param(rq, "file");
     struct app_ctx ctx;
-    char id[APP_CAPTCHA_ID_LEN + 1];
+    char id[APP_CAPTCHA_ID_LEN + 1], addr[64];
     struct app_captcha c;
     struct app_err err;
     if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
+    /* drawing and speaking are the costly part: limited per address too (app_captcha_peek) */
+    ctx.client_addr = web_req_client_addr(rq, addr, sizeof addr);
     size_t n = file ? strlen(file) : 0;
     bool png = n == APP_CAPTCHA_ID_LEN + 4 && !strcmp(file + APP_CAPTCHA_ID_LEN, ".png");
     bool wav = n == APP_CAPTCHA_ID_LEN + 4 && !strcmp(file + APP_CAPTCHA_ID_LEN, ".wav");
@@ -330,8 +332,7 @@ void web_api_form_decode(json_t *doc, struct app_form *f, char nums[APP_F__COUNT
         }
         if (json_is_string(val)) {
             f->v[i] = json_string_value(val);
-        } else if (json_is_integer(val) &&
-                   (i == APP_F_VALIDITY_YEARS || i == APP_F_PROVINCE)) {
+        } else if (json_is_integer(val) && (i == APP_F_VALIDITY_YEARS || i == APP_F_PROVINCE)) {
             /* a number only where the contract says integer (docs/openapi.yaml); text fields
              * take text (issue 19, finding 7) */
             snprintf(nums[i], 24, "%lld", (long long)json_integer_value(val));
