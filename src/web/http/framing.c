@@ -63,6 +63,9 @@ static bool length_ok(const char *v, size_t n)
 static bool host_ok(const char *v, size_t n)
 {
     size_t i = 0;
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--; /* trailing white space is not part of a value (RFC 9110 5.5); libmicrohttpd keeps it
+              */
     if (n > 255)
         return false;
     if (i < n && v[i] == '[') {

@@ -30,6 +30,7 @@ static const struct head heads[] = {
     {"host with port", "HTTP/1.1", {F("Host", "127.0.0.1:8080")}, 1, WEB_FRAMING_OK, NULL},
     {"IPv6 host", "HTTP/1.1", {F("Host", "[::1]:8080")}, 1, WEB_FRAMING_OK, NULL},
     {"empty host", "HTTP/1.1", {F("Host", "")}, 1, WEB_FRAMING_OK, NULL},
+    {"host, trailing space", "HTTP/1.1", {F("Host", "h:80 \t")}, 1, WEB_FRAMING_OK, NULL},
     {"HTTP/1.0 without host", "HTTP/1.0", {F("Accept", "*/*")}, 1, WEB_FRAMING_OK, NULL},
     {"a length", "HTTP/1.1", {F("Host", "h"), F("Content-Length", "12")}, 2, WEB_FRAMING_OK, NULL},
     {"chunked",
