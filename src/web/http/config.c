@@ -173,7 +173,7 @@ static const struct web_cfg_option {
      "/dev/urandom | base64); none: --dev uses a published development key, otherwise storing "
      "a TOTP secret or an SMS code is refused"},
     {"captcha_max_per_addr", CFG_INT, offsetof(struct web_config, captcha_max_per_addr),
-     sizeof(int), 1, 100000, "300",
+     sizeof(int), 1, 100000000, "300",
      "captchas in 15 minutes from one address before it must wait (a school behind one address "
      "needs several per person)"},
     /* A certificate renewed with the previous one's signature carries forward how identity
