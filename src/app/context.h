@@ -30,6 +30,7 @@ struct crypto_verifier;  /* checks e-signatures (crypto/cms_verify.h) */
 struct notify_templates; /* renders the messages kept unrendered (notify/templates.h) */
 struct app_status_cache; /* the status answers kept for a moment (app/status_cache.h) */
 struct ca;               /* an in-house CA that makes cards (ca/ca.h) */
+struct crypto_seal_key;  /* the key secrets are sealed with at rest (crypto/seal.h) */
 
 /* ---- errors --------------------------------------------------------------------------------
  * One error type for every use case. The web layer maps it in one place (web/http/error.h,
@@ -92,6 +93,7 @@ struct app_portal_cfg {
     int login_window;                          /* 900 s: the fixed window of the login counters */
     int login_max_per_addr;                    /* 30 failures per window from one address */
     int login_max_per_tckn;                    /* 5 failures per window for one T.C. Kimlik No */
+    int captcha_max_per_addr;                  /* 300 captchas per login window from one address */
     const char *card_readers[APP_READERS_MAX]; /* models offered besides "none" */
     size_t ncard_readers;
     int remote_renewal_limit; /* 2: signature-only renewals in a row before the wet path; 0 none */
@@ -114,8 +116,9 @@ int app_portal_cfg_readers(struct app_portal_cfg *c, const char *list, char *nam
 
 /* The staff login's rules (app/staff_auth.h says why these values). */
 struct app_staff_cfg {
-    int max_failures;              /* 5 consecutive failures lock the account ... */
-    int lockout_seconds;           /* ... for 900 s (15 minutes) */
+    int max_failures;              /* 5 failures of one name from one address in a window ... */
+    int lockout_seconds;           /* ... (the window: 900 s) make that name wait there */
+    int max_per_addr;              /* 20 failed staff logins per window from one address */
     bool dev;                      /* --dev: TOTP not required for accounts without it */
     int session_idle;              /* 900 s without a request ends a staff session */
     int session_lifetime;          /* 28800 s: the absolute end */
@@ -133,6 +136,15 @@ int app_staff_cfg_rehash_dummy(struct app_staff_cfg *c);
 /* Checks a configured set: NULL, or a reason code ("staff_cfg": a count or time < 1, or a cost
  * below libsodium's minimum). */
 const char *app_staff_cfg_check(const struct app_staff_cfg *c);
+
+/* At most `slots` password hashes at once (app/hash_gate.c says why): a login that finds
+ * none free is refused at once rather than made to wait. A NULL gate lets every hash run. */
+struct app_hash_gate;
+struct app_hash_gate *app_hash_gate_new(int slots); /* slots < 1: 1; NULL when out of memory */
+void app_hash_gate_free(struct app_hash_gate *g);
+bool app_hash_gate_enter(struct app_hash_gate *g); /* false: none free; never waits */
+void app_hash_gate_leave(struct app_hash_gate *g); /* after a successful enter */
+int app_hash_gate_slots(const struct app_hash_gate *g);
 
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
@@ -155,11 +167,22 @@ struct app_settings {
     int ca_key_type;
     unsigned char pin_key[32];
     bool has_pin_key;
+    struct app_hash_gate *hash_gate;       /* NULL: password hashes unbounded (tools, tests) */
+    /* secrets kept at rest (TOTP secrets, SMS codes waiting to be sent) are sealed with it
+     * (crypto/seal.h; the secret_key setting, or the development key under --dev); NULL: none
+     * configured, and storing such a secret is refused (503 secret_key_missing) */
+    struct crypto_seal_key *seal_key;
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */
 int app_settings_default(struct app_settings *s);
-/* Frees the verifier, the templates and the status cache; s can be made again. */
+/* Sets the key secrets are sealed with from the secret_key setting's text (base64 of 32
+ * bytes); "" or NULL: under dev the published development key, else none (s->seal_key NULL).
+ * Returns 0, or -1 with the reason in err (not such a key, out of memory). */
+int app_settings_seal_key(struct app_settings *s, const char *text, bool dev, char *err,
+                          size_t errlen);
+/* Frees the verifier, the templates, the status cache, the hash gate and the key; s can be
+ * made again. */
 void app_settings_free(struct app_settings *s);
 
 /* ---- who is acting ------------------------------------------------------------------------- */

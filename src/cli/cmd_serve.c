@@ -525,6 +525,14 @@ static int serve_app_settings(struct serve_run *r)
         cli_error("%s", r->err);
         return CLI_USAGE;
     }
+    /* secrets at rest need the key (issue 19, finding 8; docs/SECURITY.md) */
+    if (!r->set.seal_key)
+        ulog(ULOG_WARN, "config.secret_key",
+             "no secret_key is set: staff cannot enrol a second factor and SMS codes cannot be "
+             "sent; add one to secrets.conf (head -c 32 /dev/urandom | base64)");
+    else if (!r->cfg.secret_key[0])
+        ulog(ULOG_WARN, "config.secret_key",
+             "--dev without a secret_key: secrets are sealed with the published development key");
     if (serve_outbox_prepare(&r->outbox, &r->cfg) < 0)
         return CLI_USAGE;
     if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)

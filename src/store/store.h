@@ -362,6 +362,10 @@ struct store_outbox_msg {
     const char *status;     /* when read back */
     int64_t created_at;
     int attempts; /* when read back: sending attempts begun so far (a claim counts one) */
+    /* when read back (schema version 8): the SMS code of a body with the placeholder {code},
+     * sealed (crypto/seal.h), and its expiry; NULL and 0 once dropped or when there is none */
+    const char *secret;
+    int64_t secret_until;
 };
 /* Queues a message (status pending, due now): a body, or a tpl with its params. A dedupe_key
  * already queued leaves the outbox as it was and *inserted false, except the keys of expiry
@@ -410,6 +414,28 @@ enum store_err store_outbox_mark_retry(struct store *s, int64_t id, int attempt,
 enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt,
                                         const char *error);
 
+/* ---- SMS codes at rest (schema version 8; issue 19, finding 4) -----------------------------
+ * The message that brings an SMS code keeps the code apart from its text: the body holds the
+ * placeholder {code}, and the code is sealed (crypto/seal.h) in the message's secret until
+ * secret_until. The secret is never readable after the hand-over: store_outbox_mark_handover,
+ * _sent and _failed drop it in the same statement; the sender keeps the text it made in
+ * memory. The use cases drop it when the code is superseded or used, the drain when it
+ * expires. */
+/* Sets the secret of the message queued under dedupe_key (joins the caller's transaction).
+ * STORE_ENOTFOUND when there is no such message. */
+enum store_err store_outbox_set_secret(struct store *s, const char *dedupe_key, const char *sealed,
+                                       int64_t until);
+/* Drops secrets: with key_prefix, those of every message whose dedupe_key begins with it
+ * ("otp:<number>:"); with NULL, those whose secret_until has come (<= now). *n (may be NULL)
+ * gets how many. Joins the caller's transaction. */
+enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix, int64_t now,
+                                         long *n);
+/* After a refused attempt (store_outbox_mark_retry: the gateway did not take it) the sender
+ * puts the secret it held back, if the message is still pending under that attempt, has none,
+ * and the code has not expired at now; otherwise nothing changes (no error). */
+enum store_err store_outbox_restore_secret(struct store *s, int64_t id, int attempt,
+                                           const char *sealed, int64_t now);
+
 /* ==== signing, staff and decisions (schema version 3) ======================================
  * The evidence of an accepted e-signature, staff accounts, the approvers' decisions with the
  * personnel record they relied on, and the chain of signature-only renewals per holder. */
@@ -443,13 +469,13 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
 
 /* ---- staff accounts -------------------------------------------------------------------- */
 #define STORE_USERNAME_MAX 64
-#define STORE_TOTP_MAX     64 /* base32 secret + NUL */
+#define STORE_TOTP_MAX     420 /* sealed (crypto/seal.h: CRYPTO_SEAL_TEXT_MAX) + NUL */
 struct store_user {
     char username[STORE_USERNAME_MAX];    /* [a-z0-9._-], 1..63 bytes */
     char role[16];                        /* approver | operator | admin */
     int province;                         /* approver: plate code 1..81; 0 for other roles */
     char password_hash[STORE_PWHASH_MAX]; /* Argon2id (crypto_pwhash_str) */
-    char totp_secret[STORE_TOTP_MAX];     /* base32; "" until enrolment began */
+    char totp_secret[STORE_TOTP_MAX];     /* sealed base32 (app/staff_auth.c); "" until enrolment */
     bool totp_enabled;                    /* enrolment confirmed with a first good code */
     int64_t totp_last_step;               /* last accepted TOTP time step (no replay) */
     int failed_count;                     /* consecutive failed logins */

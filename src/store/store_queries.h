@@ -206,16 +206,16 @@ STORE_Q(OB_CLAIM, "claiming outbox messages",
         "OR (status = 'sending' AND handed_over_at IS NULL)) AND next_try_at <= $2 "
         "ORDER BY next_try_at, id LIMIT $4{P: FOR UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
 STORE_Q(OB_SENT, "marking an outbox message",
-        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL "
+        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_RETRY, "marking an outbox message",
         "UPDATE outbox SET status = 'pending', next_try_at = $3, last_error = $4, "
         "handed_over_at = NULL WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_FAILED, "marking an outbox message",
-        "UPDATE outbox SET status = 'failed', last_error = $3 "
+        "UPDATE outbox SET status = 'failed', last_error = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_HANDOVER, "marking an outbox message handed over",
-        "UPDATE outbox SET handed_over_at = $3 "
+        "UPDATE outbox SET handed_over_at = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_EXISTS, "looking up an outbox message", "SELECT count(*) FROM outbox WHERE id = $1")
 STORE_Q(OB_REQUEUE, "changing an outbox message",
@@ -230,6 +230,18 @@ STORE_Q(OB_PROBLEMS, "listing failed messages",
         "coalesce(last_error, ''), attempts, created_at, coalesce(handed_over_at, 0), template, "
         "params FROM outbox WHERE status = 'failed' OR (status = 'sending' "
         "AND handed_over_at IS NOT NULL AND next_try_at <= $1) ORDER BY id")
+
+/* ---- SMS codes at rest (issue 19, finding 4; store.h) -------------------------------- */
+STORE_Q(OB_SECRET_SET, "keeping an SMS code sealed",
+        "UPDATE outbox SET secret = $2, secret_until = $3 WHERE dedupe_key = $1")
+STORE_Q(OB_SECRET_DROP_KEY, "dropping SMS codes",
+        "UPDATE outbox SET secret = NULL WHERE secret IS NOT NULL "
+        "AND substr(dedupe_key, 1, length($1)) = $1")
+STORE_Q(OB_SECRET_DROP_OLD, "dropping expired SMS codes",
+        "UPDATE outbox SET secret = NULL WHERE secret IS NOT NULL AND secret_until <= $1")
+STORE_Q(OB_SECRET_RESTORE, "keeping an SMS code sealed",
+        "UPDATE outbox SET secret = $3 WHERE id = $1 AND attempts = $2 AND status = 'pending' "
+        "AND secret IS NULL AND secret_until > $4")
 
 /* ---- signatures, staff, the approvers' queue and decisions ----------------------------- */
 STORE_Q(SIG_PUT, "storing a signature",

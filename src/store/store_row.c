@@ -184,6 +184,8 @@ static const struct store__col store__outbox_cols[] = {
     M(attempts, "attempts", STORE__INT),
     M(tpl, "template", STORE__STR),
     M(params, "params", STORE__STR),
+    M(secret, "secret", STORE__STR),
+    M(secret_until, "secret_until", STORE__I64),
 };
 ROW(store__outbox, "outbox", "outbox", "outbox message", struct store_outbox_msg, NULL);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -155,6 +156,26 @@ static const struct web_cfg_option {
      100000, "30", "failed logins in 15 minutes from one address before it must wait"},
     {"login_max_per_tckn", CFG_INT, offsetof(struct web_config, login_max_per_tckn), sizeof(int), 1,
      1000, "5", "failed logins in 15 minutes for one person before they must wait"},
+    /* issue 19, findings 1 and 6: the staff login and the captcha are limited per address, and
+     * password hashing may not take every worker (app/hash_gate.c) */
+    {"staff_login_max_per_addr", CFG_INT, offsetof(struct web_config, staff_login_max_per_addr),
+     sizeof(int), 1, 100000, "20",
+     "failed staff logins in 15 minutes from one address before it must wait"},
+    {"password_hash_slots", CFG_INT, offsetof(struct web_config, password_hash_slots), sizeof(int),
+     0, 256, "0",
+     "password hashes (Argon2id) run at once; more are answered 503 at once (0: one fewer than "
+     "the worker threads, at least 1)"},
+    /* issue 19, finding 8: the key TOTP secrets and waiting SMS codes are sealed with at rest
+     * (in secrets.conf; the Debian package's postinst makes one) */
+    {"secret_key", CFG_STRING, offsetof(struct web_config, secret_key),
+     sizeof(((struct web_config *)0)->secret_key), 0, 0, "",
+     "the key secrets are sealed with at rest: base64 of 32 random bytes (head -c 32 "
+     "/dev/urandom | base64); none: --dev uses a published development key, otherwise storing "
+     "a TOTP secret or an SMS code is refused"},
+    {"captcha_max_per_addr", CFG_INT, offsetof(struct web_config, captcha_max_per_addr),
+     sizeof(int), 1, 100000000, "300",
+     "captchas in 15 minutes from one address before it must wait (a school behind one address "
+     "needs several per person)"},
     /* A certificate renewed with the previous one's signature carries forward how identity
      * was first checked; after this many such renewals in a row the holder must apply on paper
      * and be seen in person (0: no limit). */
@@ -660,6 +681,7 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
         return -1;
     }
     out->staff.dev = c->dev;
+    out->staff.max_per_addr = c->staff_login_max_per_addr;
     const char *why = app_staff_cfg_check(&out->staff);
     if (why) {
         snprintf(err, errlen, "staff settings: %s", app_reason_text(why, CORE_LANG_EN));
@@ -667,6 +689,18 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     }
     out->dev = c->dev;
     snprintf(out->portal_url, sizeof out->portal_url, "%s", c->portal_url);
+    long slots = c->password_hash_slots;
+    if (slots == 0) { /* one worker always left for the rest (server.c: one per CPU) */
+        long workers = c->threads > 0 ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
+        slots = workers > 1 ? workers - 1 : 1;
+    }
+    out->hash_gate = app_hash_gate_new((int)slots);
+    if (!out->hash_gate) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)
+        return -1;
     return web_config_cards(c, out, err, errlen);
 }
 
@@ -687,6 +721,7 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
     out->session_lifetime = c->session_lifetime;
     out->login_max_per_addr = c->login_max_per_addr;
     out->login_max_per_tckn = c->login_max_per_tckn;
+    out->captcha_max_per_addr = c->captcha_max_per_addr;
     out->remote_renewal_limit = c->remote_renewal_limit;
     const char *bad = app_portal_cfg_check(out);
     if (bad) {
@@ -700,7 +735,7 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
 static bool web_cfg_secret(const char *name)
 {
     return strstr(name, "password") || strstr(name, "token") || strstr(name, "_pin") ||
-           !strcmp(name, "pin_key");
+           strstr(name, "secret_key") || !strcmp(name, "pin_key");
 }
 
 int web_config_changes(const struct web_config *c, struct ubuf *out)

@@ -49,20 +49,24 @@ struct web_config {
     int outbox_retry_base;   /* seconds before the first retry, doubled after each */
     int outbox_retry_max;    /* the longest wait between two attempts */
     /* the portal's rules (app/portal.h, core/rules.h); defaults are the guide's values */
-    int renewal_window_days;    /* applying opens this many days before expiry */
-    int renewal_deadline_days;  /* later applications are flagged late */
-    int delivery_expected_days; /* after approval; later, whom to call is shown */
-    int otp_ttl;                /* seconds an SMS code is valid */
-    int otp_max_wrong;          /* wrong entries an hour before entries are locked */
-    int otp_cooldown;           /* seconds between two codes */
-    int otp_max_per_hour;       /* codes an hour */
-    int captcha_ttl;            /* seconds a captcha can be answered */
-    int session_idle;           /* seconds without a request that end a session */
-    int session_lifetime;       /* seconds after login that end it however active */
-    int login_max_per_addr;     /* failed logins per 15 minutes from one address */
-    int login_max_per_tckn;     /* failed logins per 15 minutes for one person */
-    int remote_renewal_limit;   /* signature-only renewals in a row before an in-person check */
-    char card_readers[512];     /* reader models offered besides "none", comma-separated */
+    int renewal_window_days;      /* applying opens this many days before expiry */
+    int renewal_deadline_days;    /* later applications are flagged late */
+    int delivery_expected_days;   /* after approval; later, whom to call is shown */
+    int otp_ttl;                  /* seconds an SMS code is valid */
+    int otp_max_wrong;            /* wrong entries an hour before entries are locked */
+    int otp_cooldown;             /* seconds between two codes */
+    int otp_max_per_hour;         /* codes an hour */
+    int captcha_ttl;              /* seconds a captcha can be answered */
+    int session_idle;             /* seconds without a request that end a session */
+    int session_lifetime;         /* seconds after login that end it however active */
+    int login_max_per_addr;       /* failed logins per 15 minutes from one address */
+    int login_max_per_tckn;       /* failed logins per 15 minutes for one person */
+    int staff_login_max_per_addr; /* failed staff logins per 15 minutes from one address */
+    int password_hash_slots;      /* password hashes at once; 0: one fewer than the workers */
+    int captcha_max_per_addr;     /* captchas per 15 minutes from one address */
+    char secret_key[128]; /* base64 of 32 bytes: secrets sealed at rest (crypto/seal.h); secret */
+    int remote_renewal_limit; /* signature-only renewals in a row before an in-person check */
+    char card_readers[512];   /* reader models offered besides "none", comma-separated */
     /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
     char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
     char smtp_user[256];      /* AUTH when set */

@@ -68,15 +68,19 @@ bool web_req_dev(const struct web_req *rq)
 
 /* Only the first language range counts: pages are Turkish unless the browser's first choice
  * is English ("en", "en-GB", "en;q=0.9"). */
-enum core_lang web_req_lang(const struct web_req *rq)
+enum core_lang web_lang_of(const char *al)
 {
-    const char *al = web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
     if (!al)
         return CORE_LANG_TR;
     al += strspn(al, " \t");
     if (!strncasecmp(al, "en", 2) && strchr("-;, \t", al[2]))
         return CORE_LANG_EN;
     return CORE_LANG_TR;
+}
+
+enum core_lang web_req_lang(const struct web_req *rq)
+{
+    return web_lang_of(web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 }
 
 struct store *web_req_store(struct web_req *rq)

@@ -42,6 +42,8 @@ enum web_answer web_req_answer(const struct web_req *rq);
 /* This request's id, as in the access log and the X-Request-Id response header. */
 const char *web_req_id(const struct web_req *rq);
 /* The language for messages: English when Accept-Language prefers it, else Turkish. */
+/* The page language an Accept-Language value asks for (its first range; NULL: Turkish). */
+enum core_lang web_lang_of(const char *accept_language);
 enum core_lang web_req_lang(const struct web_req *rq);
 /* The local signing agent's address (config agent_url), for the signing page. */
 const char *web_req_agent_url(const struct web_req *rq);

@@ -36,6 +36,7 @@
 #include "util/log.h"
 #include "util/rand.h"
 #include "web/http/dbpool.h"
+#include "web/http/framing.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
 
@@ -411,6 +412,47 @@ static bool web_body_chunk(struct web_req *rq, const char *data, size_t n)
     return true;
 }
 
+/* ---- the framing check (web/http/framing.h) ------------------------------------------------ */
+
+#define WEB_FIELDS_MAX 128 /* header fields looked at; a head with more is refused */
+
+struct web_fields {
+    struct web_field_view v[WEB_FIELDS_MAX];
+    size_t n;
+    bool over;
+};
+
+static enum MHD_Result web_field_add(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size)
+{
+    struct web_fields *fs = cls;
+    (void)kind;
+    if (fs->n == WEB_FIELDS_MAX) {
+        fs->over = true;
+        return MHD_NO;
+    }
+    fs->v[fs->n++] = (struct web_field_view){key, key_size, value ? value : "", value_size};
+    return MHD_YES;
+}
+
+/* Step 1's framing check: WEB_OK, or the error to answer with before closing. */
+static enum web_err web_framing(struct web_req *rq, const char *version)
+{
+    struct web_fields *fs = calloc(1, sizeof *fs);
+    const char *why = "too_many_fields";
+    enum web_framing r = WEB_FRAMING_BAD;
+    if (!fs)
+        return WEB_E_NOMEM;
+    MHD_get_connection_values_n(rq->conn, MHD_HEADER_KIND, web_field_add, fs);
+    if (!fs->over)
+        r = web_framing_check(version, fs->v, fs->n, &why);
+    free(fs);
+    if (r == WEB_FRAMING_OK)
+        return WEB_OK;
+    ulog(ULOG_WARN, "http.framing", "rid=%s refused=%s", rq->rid, why ? why : "?");
+    return r == WEB_FRAMING_UNSUPPORTED ? WEB_E_CODING : WEB_E_FRAMING;
+}
+
 static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -423,6 +465,16 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         if (!rq)
             return MHD_NO;
         *req_cls = rq;
+        enum web_err fe = web_framing(rq, version);
+        if (fe != WEB_OK) {
+            /* answered before the body is read, and the connection closed after it: nothing
+             * sent behind this head is ever taken for a request */
+            rq->too_large = true; /* no handler runs for it */
+            if (web_reply_header(rq, MHD_HTTP_HEADER_CONNECTION, "close") < 0 ||
+                web_reply_error(rq, fe) != WEB_OK)
+                return MHD_NO;
+            return web_queue(rq);
+        }
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
