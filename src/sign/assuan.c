@@ -104,3 +104,41 @@ bool sign_assuan_is_cancel(unsigned long code)
      * GPG_ERR_CANCELED is 99 (pinentry sends 83886179 = source 5, code 99). */
     return (code & 0xffffUL) == 99;
 }
+
+/* What one byte costs once escaped by sign_assuan_escape. */
+static size_t sign_assuan_cost(unsigned char c)
+{
+    return (c == '%' || c < 0x20 || c == 0x7f) ? 3 : 1;
+}
+
+size_t sign_assuan_escaped_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += sign_assuan_cost(*p);
+    return n;
+}
+
+int sign_assuan_fit(const char *s, size_t budget, struct ubuf *out)
+{
+    static const char more[] = "…"; /* 3 bytes of UTF-8, none escaped */
+    size_t total = sign_assuan_escaped_len(s), cut = 0, cost = 0;
+    if (total <= budget)
+        return ubuf_puts(out, s) < 0 ? -1 : 0;
+    if (budget < sizeof more - 1)
+        return 1;
+    /* the longest prefix ending before a character's first byte that leaves room for "…" */
+    for (size_t i = 0;; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            cut = i; /* a character starts here (or the string ends): the prefix may end here */
+        if (!c)
+            break;
+        cost += sign_assuan_cost(c);
+        if (cost > budget - (sizeof more - 1))
+            break;
+    }
+    if (ubuf_put(out, s, cut) < 0 || ubuf_puts(out, more) < 0)
+        return -1;
+    return 1;
+}

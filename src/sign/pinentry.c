@@ -187,18 +187,26 @@ out:
     return e;
 }
 
-/* The dialogue's text: the card, the warning from its PIN flags, and the purpose. */
-static int sign_pe_desc(const struct sign_pin_request *req, struct ubuf *d)
+/* The room for a SETDESC argument: the line limit less "SETDESC ", the newline and a margin. */
+#define SIGN_PE_DESC_BUDGET (SIGN_ASSUAN_LINE_MAX - 16)
+
+/* The dialogue's text: the card, the warning from its PIN flags, and the purpose, cut (with
+ * "…") so the whole fits one Assuan line; what the card is never gives way to the purpose. */
+static int sign_pe_desc(const struct sign_pin_request *req, const char *lead, struct ubuf *d)
 {
     const struct sign_token_info *t = req->token;
-    int rc = ubuf_printf(d, "«%s» kartının PIN'ini girin.\nKart tipi: %s (%s), seri no %s.",
-                         t->label, t->model, t->manufacturer, t->serial);
+    int rc = ubuf_printf(d, "%s\nKart tipi: %s (%s), seri no %s.", lead, t->model, t->manufacturer,
+                         t->serial);
     if (rc == 0 && t->cert_subject_cn[0])
         rc = ubuf_printf(d, "\nSertifika: %s", t->cert_subject_cn);
     if (rc == 0 && req->warning)
         rc = ubuf_printf(d, "\n\nUYARI: %s.", req->warning);
-    if (rc == 0 && req->purpose)
-        rc = ubuf_printf(d, "\n\n%s", req->purpose);
+    if (rc == 0 && req->purpose) {
+        size_t used = sign_assuan_escaped_len(ubuf_str(d)) + 6; /* "\n\n" escaped */
+        rc = ubuf_puts(d, "\n\n");
+        if (rc == 0 && used < SIGN_PE_DESC_BUDGET)
+            rc = sign_assuan_fit(req->purpose, SIGN_PE_DESC_BUDGET - used, d) < 0 ? -1 : 0;
+    }
     return rc;
 }
 
@@ -225,29 +233,26 @@ static void sign_pe_options(struct sign_pe *pe)
         sign_pe_cmd(pe, opt, NULL, &code);
 }
 
-enum sign_err sign_pin_from_pinentry(void *arg, const struct sign_pin_request *req, char *pin,
-                                     size_t cap)
+/* Starts pinentry (prog, or $EIMZA_PINENTRY, or "pinentry"), reads its greeting and sets the
+ * terminal options and the title. Returns 0, or -1 (nothing left open). */
+static int sign_pe_open(const char *prog, struct sign_pe *pe)
 {
-    const char *prog = arg;
-    struct sign_pe pe = {.to_fd = -1, .from_fd = -1, .pid = -1};
     int to[2] = {-1, -1}, from[2] = {-1, -1};
-    struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     bool fa_ok = false, attr_ok = false;
     sigset_t none, defaults;
-    enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
     char line[SIGN_ASSUAN_LINE_MAX + 1];
     unsigned long code = 0;
+    int rc = -1;
 
+    memset(pe, 0, sizeof *pe);
+    pe->to_fd = pe->from_fd = -1;
+    pe->pid = -1;
     if (!prog || !*prog)
         prog = getenv("EIMZA_PINENTRY");
     if (!prog || !*prog)
         prog = "pinentry";
-    if (sign_pe_desc(req, &desc) < 0) {
-        e = SIGN_E_NOMEM;
-        goto out;
-    }
     if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
         goto out;
     if (posix_spawn_file_actions_init(&fa) != 0)
@@ -271,58 +276,147 @@ enum sign_err sign_pin_from_pinentry(void *arg, const struct sign_pin_request *r
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
         goto out;
     char *argv[] = {(char *)prog, NULL};
-    if (posix_spawnp(&pe.pid, prog, &fa, &attr, argv, environ) != 0) {
-        pe.pid = -1;
+    if (posix_spawnp(&pe->pid, prog, &fa, &attr, argv, environ) != 0) {
+        pe->pid = -1;
         goto out;
     }
-    atomic_store(&sign_pe_active, (int)pe.pid);
+    atomic_store(&sign_pe_active, (int)pe->pid);
     close(to[0]);
     close(from[1]);
     to[0] = from[1] = -1;
-    pe.to_fd = to[1];
-    pe.from_fd = from[0];
+    pe->to_fd = to[1];
+    pe->from_fd = from[0];
     to[1] = from[0] = -1;
 
-    /* The greeting, then the dialogue's texts; SETDESC and SETPROMPT must be understood. */
-    if (sign_pe_readline(&pe, line, sizeof line) < 0 || strncmp(line, "OK", 2) != 0)
+    if (sign_pe_readline(pe, line, sizeof line) < 0 || strncmp(line, "OK", 2) != 0)
         goto out;
-    sign_pe_options(&pe);
-    if (sign_pe_cmd(&pe, "SETTITLE", "eimza — e-imza", &code) < 0 ||
-        sign_pe_cmd(&pe, "SETDESC", desc.p, &code) != 0 ||
-        sign_pe_cmd(&pe, "SETPROMPT", "PIN:", &code) != 0 ||
-        sign_pe_cmd(&pe, "SETOK", "İmzala", &code) < 0 ||
-        sign_pe_cmd(&pe, "SETCANCEL", "İptal", &code) < 0)
+    sign_pe_options(pe);
+    if (sign_pe_cmd(pe, "SETTITLE", "eimza — e-imza", &code) < 0)
         goto out;
-    e = sign_pe_getpin(&pe, pin, cap);
-    sign_pe_write(&pe, "BYE\n", 4);
-
+    rc = 0;
 out:
-    OPENSSL_cleanse(line, sizeof line);
-    OPENSSL_cleanse(pe.buf, sizeof pe.buf);
     for (int i = 0; i < 2; i++) {
         if (to[i] >= 0)
             close(to[i]);
         if (from[i] >= 0)
             close(from[i]);
     }
-    if (pe.to_fd >= 0)
-        close(pe.to_fd);
-    if (pe.from_fd >= 0)
-        close(pe.from_fd);
-    if (pe.pid > 0) {
-        int status;
-        atomic_store(&sign_pe_active, 0);
-        if (e != SIGN_OK)
-            kill(pe.pid, SIGTERM); /* a broken or abandoned dialogue must not stay open */
-        while (waitpid(pe.pid, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
     if (fa_ok)
         posix_spawn_file_actions_destroy(&fa);
     if (attr_ok)
         posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+/* Ends the conversation: BYE when it went well, else the dialogue is closed by a signal (a
+ * broken or abandoned dialogue must not stay open); waits for the process. */
+static void sign_pe_close(struct sign_pe *pe, bool ok)
+{
+    if (ok && pe->to_fd >= 0)
+        sign_pe_write(pe, "BYE\n", 4);
+    OPENSSL_cleanse(pe->buf, sizeof pe->buf);
+    if (pe->to_fd >= 0)
+        close(pe->to_fd);
+    if (pe->from_fd >= 0)
+        close(pe->from_fd);
+    pe->to_fd = pe->from_fd = -1;
+    if (pe->pid > 0) {
+        int status;
+        atomic_store(&sign_pe_active, 0);
+        if (!ok)
+            kill(pe->pid, SIGTERM);
+        while (waitpid(pe->pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        pe->pid = -1;
+    }
+}
+
+enum sign_err sign_pin_from_pinentry(void *arg, const struct sign_pin_request *req, char *pin,
+                                     size_t cap)
+{
+    struct sign_pe pe;
+    struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
+    struct ubuf lead = UBUF_INIT(256);
+    enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
+    unsigned long code = 0;
+    bool open = false;
+
+    if (ubuf_printf(&lead, "«%s» kartının PIN'ini girin.", req->token->label) < 0 ||
+        sign_pe_desc(req, ubuf_str(&lead), &desc) < 0) {
+        e = SIGN_E_NOMEM;
+        goto out;
+    }
+    if (sign_pe_open(arg, &pe) < 0)
+        goto close;
+    open = true;
+    /* SETDESC and SETPROMPT must be understood; the button texts are a nicety. */
+    if (sign_pe_cmd(&pe, "SETDESC", desc.p, &code) != 0 ||
+        sign_pe_cmd(&pe, "SETPROMPT", "PIN:", &code) != 0 ||
+        sign_pe_cmd(&pe, "SETOK", "İmzala", &code) < 0 ||
+        sign_pe_cmd(&pe, "SETCANCEL", "İptal", &code) < 0)
+        goto close;
+    e = sign_pe_getpin(&pe, pin, cap);
+close:
+    sign_pe_close(&pe, open && e == SIGN_OK);
+out:
     ubuf_free(&desc);
+    ubuf_free(&lead);
     if (e != SIGN_OK)
         OPENSSL_cleanse(pin, cap);
     return e;
+}
+
+enum sign_err sign_confirm_from_pinentry(void *arg, const struct sign_pin_request *req)
+{
+    struct sign_pe pe;
+    struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
+    enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
+    unsigned long code = 0;
+    int r;
+    const char *lead = req->token->protected_path
+                           ? "İmzalamak istiyor musunuz? Onaylarsanız PIN'i kart okuyucunuzun "
+                             "tuşlarıyla girin."
+                           : "İmzalamak istiyor musunuz?";
+    if (sign_pe_desc(req, lead, &desc) < 0)
+        return SIGN_E_NOMEM;
+    if (sign_pe_open(arg, &pe) < 0)
+        goto out;
+    if (sign_pe_cmd(&pe, "SETDESC", desc.p, &code) != 0 ||
+        sign_pe_cmd(&pe, "SETOK", "İmzala", &code) < 0 ||
+        sign_pe_cmd(&pe, "SETCANCEL", "İptal", &code) < 0)
+        goto out;
+    r = sign_pe_cmd(&pe, "CONFIRM", NULL, &code);
+    if (r == 0)
+        e = SIGN_OK;
+    else if (r == 1 && sign_assuan_is_cancel(code))
+        e = SIGN_E_CANCELLED;
+out:
+    sign_pe_close(&pe, e == SIGN_OK);
+    ubuf_free(&desc);
+    return e;
+}
+
+int sign_message_from_pinentry(void *arg, const char *text)
+{
+    struct sign_pe pe;
+    struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
+    unsigned long code = 0;
+    int rc = -1;
+    if (sign_assuan_fit(text, SIGN_PE_DESC_BUDGET, &desc) < 0)
+        goto out;
+    if (sign_pe_open(arg, &pe) < 0)
+        goto close;
+    /* MESSAGE shows the text with one button; an old pinentry without it is asked to CONFIRM
+     * with its cancel button hidden (--one-button), as gpg-agent does. */
+    if (sign_pe_cmd(&pe, "SETDESC", desc.p, &code) != 0 ||
+        sign_pe_cmd(&pe, "SETOK", "Tamam / OK", &code) < 0)
+        goto close;
+    if (sign_pe_cmd(&pe, "MESSAGE", NULL, &code) == 0 ||
+        sign_pe_cmd(&pe, "CONFIRM", "--one-button", &code) == 0)
+        rc = 0;
+close:
+    sign_pe_close(&pe, rc == 0);
+out:
+    ubuf_free(&desc);
+    return rc;
 }
