@@ -18,8 +18,9 @@
 //   GET  /api/v1/application/sign-ticket   (session cookie)                  -> its state
 //   POST /api/v1/relay/claim | /api/v1/relay/signature | /api/v1/relay/cancel  (the agent)
 // and, for the signing page in a browser (the DOM contract at the top of static/js/sign.js):
-//   GET  /imza[?lang=en]   the signing page (as the real /imza writes it, plus the relay
-//                          attributes), which also starts a session (cookie)
+//   GET  /imza[?lang=en][&min=VERSION]   the signing page (as the real /imza writes it, plus
+//                          the relay attributes; min: the agent version it asks for), which
+//                          also starts a session (cookie)
 //   GET  /static/js/sign.js, GET /api/v1/application/content,
 //   POST /api/v1/application/signature (application/pkcs7-signature: stored, 200), GET /durum
 // Test controls (not in the contract):
@@ -172,7 +173,7 @@ function accept(session, der) {
   }
 }
 
-function page(lang) {
+function page(lang, minVersion) {
   const en = lang === 'en';
   const t = (tr, e) => (en ? e : tr);
   // The markup of the real /imza (src/web/h_pages_portal.c), with the relay attributes the
@@ -185,7 +186,7 @@ function page(lang) {
 <form id="sign-form" class="sign-form" hidden data-agent="${AGENT_URL}"
  data-content-url="/api/v1/application/content" data-submit-url="/api/v1/application/signature"
  data-done-url="/durum" data-csrf="CSRF" data-ticket-url="/api/v1/application/sign-ticket"
- data-agent-min-version="0.1.0" data-agent-download-url="/indir/eimza-agent.deb">
+ data-agent-min-version="${minVersion || '0.1.0'}" data-agent-download-url="/indir/eimza-agent.deb">
 <label for="sign-token">${t('Kart', 'Card')}</label>
 <select id="sign-token" name="token" disabled><option value="">…</option></select>
 <div class="buttons"><button type="button" id="sign-button" disabled>${t('İmzala', 'Sign')}</button></div>
@@ -260,7 +261,8 @@ function route(req, res, raw) {
       s = newSession();
       headers['set-cookie'] = `eimza_session=${s.cookie}; Path=/; Secure; HttpOnly; SameSite=Lax`;
     }
-    const html = page(url.searchParams.get('lang'))
+    const min = /^[0-9.]{1,20}$/.test(url.searchParams.get('min') || '') ? url.searchParams.get('min') : null;
+    const html = page(url.searchParams.get('lang'), min)
       .replace('CONTENT', s.content.replace(/&/g, '&amp;').replace(/</g, '&lt;'))
       .replace('CSRF', s.csrf);
     res.writeHead(200, headers);
@@ -273,7 +275,7 @@ function route(req, res, raw) {
   if (path === '/durum') {
     const s = sessionOf(req);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    return res.end(`<!doctype html><html lang="tr"><head><title>Durum</title></head><body><main><h1>Başvuru Sonucu</h1><p class="state">${s ? s.state : 'none'}</p></main></body></html>`);
+    return res.end(`<!doctype html><html lang="tr"><head><title>Durum</title></head><body><main><h1>Başvuru Sonucu</h1><p class="app-number">${s ? s.number : ''}</p><p class="state">${s ? s.state : 'none'}</p></main></body></html>`);
   }
   if (path === '/favicon.ico') {
     res.writeHead(204);
