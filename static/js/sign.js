@@ -441,11 +441,19 @@
     return next(0);
   }
 
-  // Adds el after the status line (or after what was added before it).
-  var lastAdded = statusEl;
-  function addAfterStatus(el) {
-    lastAdded.parentNode.insertBefore(el, lastAdded.nextSibling);
-    lastAdded = el;
+  // The boxes this script adds after the status line, always in this order: how to allow the
+  // permission, an agent too old, the relay path (the guidance says "below" of the last).
+  var RANKS = ['sign-lna', 'sign-update', 'sign-relay'];
+  function place(el) {
+    var after = statusEl;
+    var rank = RANKS.indexOf(el.id);
+    for (var i = 0; i < rank; i++) {
+      var before = document.getElementById(RANKS[i]);
+      if (before) {
+        after = before;
+      }
+    }
+    after.parentNode.insertBefore(el, after.nextSibling);
   }
 
   function element(tag, attrs, text) {
@@ -464,18 +472,17 @@
   // ---- the permission's guidance -------------------------------------------------------------
 
   var lnaBox = null;
-  // why: 'denied', 'dismissed' or 'insecure'
+  // why: 'denied', 'dismissed' or 'insecure' (the status line has said which)
   function showLna(why) {
     if (!lnaBox) {
       lnaBox = element('div', { id: 'sign-lna', class: 'notice notice-warning' });
-      addAfterStatus(lnaBox);
+      place(lnaBox);
     }
     while (lnaBox.firstChild) {
       lnaBox.removeChild(lnaBox.firstChild);
     }
+    // the status line says why; the box says what to do
     lnaBox.appendChild(element('h2', {}, WORDS.lnaTitle));
-    var first = why === 'insecure' ? WORDS.lnaInsecure : why === 'dismissed' ? WORDS.lnaDismissed : WORDS.lnaDenied;
-    lnaBox.appendChild(element('p', {}, first));
     if (why === 'denied') {
       lnaBox.appendChild(element('p', {}, WORDS.lnaHow));
     }
@@ -498,7 +505,7 @@
   function showUpdate(have) {
     if (!updateBox) {
       updateBox = element('div', { id: 'sign-update', class: 'notice notice-warning' });
-      addAfterStatus(updateBox);
+      place(updateBox);
     }
     while (updateBox.firstChild) {
       updateBox.removeChild(updateBox.firstChild);
@@ -877,7 +884,7 @@
     p.appendChild(relayLink);
     p.hidden = true;
     relayBox.appendChild(p);
-    addAfterStatus(relayBox);
+    place(relayBox);
   }
 
   function relayStop() {

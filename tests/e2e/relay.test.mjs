@@ -31,6 +31,10 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
+// lib.mjs insists on run.sh's shared server; this file does not use it
+process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
+const { a11yProblems } = await import('./lib.mjs');
+
 const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
 const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
 const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
@@ -344,7 +348,15 @@ test('denied at the prompt: Turkish guidance, and the relay path signs anyway', 
   const guidance = await text(page, '#sign-lna');
   assert.match(guidance, /Tarayıcınız imza aracına bağlanmaya izin vermiyor/);
   assert.match(guidance, /site bilgileri simgesine tıklayın.*"İzin ver" yapın ve sayfayı yenileyin/);
-  assert.match(guidance, /"İmza aracını aç" düğmesini kullanın/);
+  assert.match(guidance, /aşağıdaki "İmza aracını aç" düğmesini kullanın/);
+  assert.ok(
+    await page.evaluate(() =>
+      Boolean(document.getElementById('sign-lna').compareDocumentPosition(document.getElementById('sign-relay')) &
+        Node.DOCUMENT_POSITION_FOLLOWING),
+    ),
+    'the relay button is below the guidance that points to it',
+  );
+  assert.deepEqual(await a11yProblems(page), [], 'accessibility of the guidance and the relay box');
   assert.equal(
     await page.evaluate(async () => (await navigator.permissions.query({ name: 'loopback-network' })).state),
     'denied',
@@ -420,6 +432,7 @@ test('an agent older than the page asks for: update, with the download link', { 
   assert.match(await text(page, '#sign-update'), /^Bilgisayarınızdaki e-imza aracı eski \(sürüm \d+\.\d+\.\d+; en az 999\.0 gerekiyor\)/);
   assert.equal(await page.getAttribute('#sign-update a', 'href'), '/indir/eimza-agent.deb');
   assert.equal(await page.isDisabled('#sign-button'), true, 'nothing to sign with an old agent');
+  assert.deepEqual(await a11yProblems(page), [], 'accessibility of the update notice');
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });

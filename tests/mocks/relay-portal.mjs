@@ -180,7 +180,7 @@ function page(lang, minVersion) {
   // server is to add (data-ticket-url, data-agent-min-version, data-agent-download-url).
   return `<!doctype html>
 <html lang="${en ? 'en' : 'tr'}"><head><meta charset="utf-8"><title>${t('İmza', 'Sign')}</title></head>
-<body><main>
+<body><main id="main">
 <h1>${t('Başvuruyu e-imza ile imzalayınız', 'Sign the application with your e-signature')}</h1>
 <pre class="signed-content" lang="tr" tabindex="0">CONTENT</pre>
 <form id="sign-form" class="sign-form" hidden data-agent="${AGENT_URL}"
