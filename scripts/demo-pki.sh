@@ -14,6 +14,19 @@
 #
 # Certificates with the same dates are issued in one `openssl ca` run, so a few hundred people
 # take seconds. The layout of PKI_DIR is described in scripts/demo.sh's README.txt. PKI_DIR must not exist yet (scripts/demo.sh builds it afresh).
+#
+# Beside them, the in-house CA "eimza Demo Kurum NES SHS" (src/ca/: the institution's own CA
+# that makes cards): its key is generated inside a SoftHSM2 token, sensitive and never
+# extractable, and only its public half leaves the token for the root to certify. Its
+# certificate is valid from the moment this script runs (the openssl CLI of Debian 12 cannot
+# backdate a certificate for a key it does not hold), for 20 years. Layout:
+#   hsm/softhsm2.conf    SOFTHSM2_CONF for the token directory hsm/tokens; the demo's blank
+#                        cards are made there too (scripts/demo-token.sh --blank), since one
+#                        process reaches the CA token and the cards through one SoftHSM2
+#   hsm/ca.pin           the CA token's user PIN (random; label "eimza-demo-ca", key and
+#   hsm/ca.so-pin        certificate labelled "kurum-nes" with CKA_ID 01), and its SO PIN
+#   inhouse/ca.pem       the in-house CA's certificate (also on the token)
+#   inhouse/chain.pem    inhouse/ca.pem + root/root.pem
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")" && pwd)
@@ -74,6 +87,48 @@ ossl req -new -config "$cnf" -utf8 -key "$pki/ocsp/ocsp.key" -out "$work/ocsp.cs
 ossl ca -batch -config "$cnf" -name nes_ca -extensions ocsp_ext \
   -startdate "$ca_start" -enddate "$(day 3650)235959Z" -notext \
   -in "$work/ocsp.csr" -out "$pki/ocsp/ocsp.pem"
+
+# ---- the in-house CA: its key made in a SoftHSM2 token --------------------------------------
+for c in softhsm2-util pkcs11-tool; do
+  command -v "$c" >/dev/null || { echo "demo-pki: $c is not installed (softhsm2, opensc)" >&2; exit 2; }
+done
+module=
+for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+         /usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so; do
+  [ -r "$m" ] && { module=$m; break; }
+done
+[ -n "$module" ] || { echo "demo-pki: libsofthsm2.so not found" >&2; exit 2; }
+mkdir -p "$pki/hsm/tokens" "$pki/inhouse"
+chmod 700 "$pki/hsm"
+printf 'directories.tokendir = %s/hsm/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
+  "$pki" >"$pki/hsm/softhsm2.conf"
+(umask 077; openssl rand -hex 8 >"$pki/hsm/ca.pin"; openssl rand -hex 8 >"$pki/hsm/ca.so-pin")
+hsm() {
+  SOFTHSM2_CONF=$pki/hsm/softhsm2.conf "$@" >>"$work/openssl.log" 2>&1 ||
+    { echo "demo-pki: $1 failed:" >&2; tail -n 5 "$work/openssl.log" >&2; exit 2; }
+}
+hsm softhsm2-util --init-token --free --label eimza-demo-ca --pin "$(cat "$pki/hsm/ca.pin")" \
+  --so-pin "$(cat "$pki/hsm/ca.so-pin")"
+ca_p11() {
+  hsm pkcs11-tool --module "$module" --token-label eimza-demo-ca --login \
+    --pin "$(cat "$pki/hsm/ca.pin")" "$@"
+}
+# sensitive; never extractable (SoftHSM2's default without --extractable; src/ca/ refuses a
+# CA key the token would let out)
+ca_p11 --keypairgen --key-type EC:prime256v1 --id 01 --label kurum-nes --usage-sign --sensitive
+ca_p11 --read-object --type pubkey --id 01 -o "$work/kurum-pub.der"
+ossl pkey -pubin -inform DER -in "$work/kurum-pub.der" -out "$work/kurum-pub.pem"
+# the request only carries the subject (signed by a throw-away key): -force_pubkey puts the
+# token's public key in the certificate
+newkey "$work/throwaway.key"
+ossl req -new -config "$cnf" -utf8 -key "$work/throwaway.key" -out "$work/kurum.csr" \
+  -subj "/C=TR/O=eimza Demo/CN=eimza Demo Kurum NES SHS"
+ossl x509 -req -in "$work/kurum.csr" -CA "$pki/root/root.pem" -CAkey "$pki/root/root.key" \
+  -force_pubkey "$work/kurum-pub.pem" -set_serial "0x$(openssl rand -hex 16 | sed 's/^[89a-f]/7/')" \
+  -days 7300 -extfile "$cnf" -extensions subca_ext -out "$pki/inhouse/ca.pem"
+ossl x509 -in "$pki/inhouse/ca.pem" -outform DER -out "$work/kurum.der"
+ca_p11 --write-object "$work/kurum.der" --type cert --id 01 --label kurum-nes
+cat "$pki/inhouse/ca.pem" "$pki/root/root.pem" >"$pki/inhouse/chain.pem"
 
 # ---- holders ------------------------------------------------------------------------------------
 newkey "$pki/keys/holders.key"

@@ -10,9 +10,38 @@
 # SO PIN 12345678; key and certificate share CKA_ID 01. Running it again does nothing when the
 # token already holds that certificate; a changed certificate (a new demo PKI) or --recreate
 # makes the token afresh. Prints the lines to use it (SOFTHSM2_CONF and the module's path).
+#
+#   scripts/demo-token.sh --blank N DIR
+#
+# Blank cards for the in-house CA (src/ca/): N tokens labelled "eimza-bos" with the demo's
+# transport PINs (user 000000, SO 00000000) and nothing on them, in DIR's token directory
+# (DIR/softhsm2.conf, made when missing; use PKI_DIR/hsm so that the CA token and the cards
+# share one SoftHSM2). Prints the new cards' serial numbers, one a line.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = --blank ]; then
+  [ $# -eq 3 ] && [[ $2 =~ ^[1-9][0-9]{0,2}$ ]] ||
+    { echo "usage: $0 --blank N DIR (N: 1-999)" >&2; exit 1; }
+  command -v softhsm2-util >/dev/null || { echo "demo-token: softhsm2-util is not installed" >&2; exit 2; }
+  mkdir -p "$3/tokens"
+  bdir=$(cd "$3" && pwd)
+  [ -f "$bdir/softhsm2.conf" ] ||
+    printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
+      "$bdir" >"$bdir/softhsm2.conf"
+  serials() { # the serial numbers of the tokens labelled eimza-bos
+    SOFTHSM2_CONF=$bdir/softhsm2.conf softhsm2-util --show-slots |
+      awk '/Serial number:/ { s = $3 } /Label:/ && $2 == "eimza-bos" { print s }' | sort
+  }
+  before=$(serials)
+  for ((i = 0; i < $2; i++)); do
+    SOFTHSM2_CONF=$bdir/softhsm2.conf softhsm2-util --init-token --free --label eimza-bos \
+      --pin 000000 --so-pin 00000000 >/dev/null ||
+      { echo "demo-token: cannot make blank card $((i + 1))" >&2; exit 2; }
+  done
+  comm -13 <(echo "$before") <(serials)
+  exit 0
+fi
 recreate=0
 if [ "${1:-}" = --recreate ]; then recreate=1; shift; fi
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 [--recreate] DIR [PKI_DIR]" >&2; exit 1; }

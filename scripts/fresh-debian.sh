@@ -42,9 +42,17 @@ for m in proc sys dev dev/pts dev/shm; do
   mounts+=("$root/$m")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Behind a network whose egress goes through an inspecting proxy with its own CA, the host
+# trusts that CA as a local certificate; the chroot must too (apt, npm, curl).
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1 || true
+fi
 
 rm -rf "$root/root/eimza"
 git clone -q "$here" "$root/root/eimza"
 echo "fresh-debian: running '${cmd[*]}' in a clean clone on a fresh Debian 12 ($root)"
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
   bash -c 'cd /root/eimza && "$@"' bash "${cmd[@]}"

@@ -1,8 +1,12 @@
 /* eimza — the provincial administrator's work (app/): the queue of applications with the
  * eligibility verdict computed from the personnel records now, decisions (approve / reject),
  * bulk approval, recording the signed paper of the wet-signature path, the dashboard's
- * figures and the CSV exports. No HTTP here: the JSON API (web/h_api_admin.c) and the staff
- * pages call these. Staff are authenticated by app/staff_auth.h first.
+ * figures and the CSV exports. No HTTP here: the JSON API (web/api/admin.c) and the staff
+ * pages (web/pages/) call these. Each takes a context (app/context.h) whose actor is the staff
+ * member app_authenticate() let in (a context without one is a 401 session_required); the
+ * files are admin_queue.c (the queue and one application), admin_decide.c (decisions, bulk
+ * approval, the signed paper), admin_dashboard.c (the figures and the expiring list),
+ * admin_messages.c (the operator's messages) and admin_csv.c (the exports), over admin_core.c.
  *
  * Scope: an approver works in one province (the plate code of their account): every list is
  * limited to it whatever filter is asked for, and an application of another province is a 403
@@ -27,30 +31,45 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/context.h"
 #include "app/portal.h"
+#include "core/certificate.h"
 #include "core/eligibility.h"
-#include "store/store.h"
+#include "core/personnel.h"
 #include "util/buf.h"
 
-/* Who is asking (from app_staff_session_auth's store_user). */
-struct app_staff {
-    char username[STORE_USERNAME_MAX];
-    char role[16]; /* approver | operator | admin */
-    int province;  /* approver: 1..81; others 0 */
+/* The latest decision on an application. */
+struct app_decision {
+    const char *decision; /* "approve" | "reject" */
+    const char *reason;   /* the rejection's reason in words; "" for an approval */
+    const char *staff;    /* the approver's user name */
+    const char *verdict;  /* JSON: {"eligible":bool,"reasons":[codes],"wet_required":bool} */
+    int64_t at;
 };
-void app_staff_from_user(const struct store_user *u, struct app_staff *out);
+
+/* One row of an application's timeline, as the staff read it. */
+struct app_timeline_event {
+    int64_t at;
+    char event[24];               /* the event's code ("created", "approve", ...) */
+    const char *label;            /* its label in the context's language (app_event_label) */
+    char staff[APP_USERNAME_MAX]; /* the staff member who did it; "" for the applicant or the system
+                                   */
+};
+#define APP_TIMELINE_MAX 64
 
 /* One application of the queue as the approver sees it. The pointers live during the call. */
 struct app_queue_item {
-    const struct store_application *app;
+    const struct app_application *app;
     const struct core_personnel *person; /* now; NULL when the applicant has no record */
     int province;                        /* person's il_kodu, else the form's */
     struct core_verdict verdict;         /* eligible, reasons (incl. late), wet_required */
     int remote_chain;                    /* signature-only renewals in a row so far */
     int64_t waiting_since;               /* the application's last change (updated_at) */
     /* app_admin_get only: the latest decision (store_decision_get), NULL when none (and
-     * always NULL in lists) */
-    const struct store_decision *decision;
+     * always NULL in lists), and the timeline, oldest first (none in lists) */
+    const struct app_decision *decision;
+    const struct app_timeline_event *timeline;
+    size_t ntimeline;
 };
 
 /* The queue's filter (the JSON API's query parameters). Strings NULL or "" for any. */
@@ -69,15 +88,13 @@ struct app_queue_filter {
  * *total (may be NULL) gets how many match without limit/offset. 400 invalid_fields for a bad
  * filter (an unknown state, a province outside 0..81, limit outside 0..500, negative offset or
  * days). */
-enum app_status app_admin_list(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct app_staff *who, const struct app_queue_filter *f,
-                               int64_t now, int (*fn)(void *ctx, const struct app_queue_item *it),
-                               void *ctx, long *total, struct app_err *err);
+enum app_status app_admin_list(const struct app_ctx *c, const struct app_queue_filter *f,
+                               int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
+                               long *total, struct app_err *err);
 
 /* One application by id with its verdict (the decision page). 404 not_found; 403
  * forbidden_province for an approver of another province. fn is called once. */
-enum app_status app_admin_get(struct store *s, const struct app_portal_cfg *cfg,
-                              const struct app_staff *who, int64_t id, int64_t now,
+enum app_status app_admin_get(const struct app_ctx *c, int64_t id,
                               int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
                               struct app_err *err);
 
@@ -94,9 +111,8 @@ enum app_status app_admin_get(struct store *s, const struct app_portal_cfg *cfg,
  * dedupe keys "decision:<id>:email" and "decision:<id>:sms"; the audit entry
  * (application.approve / application.reject) holds the ready reason's code or "free_text",
  * never the approver's own words. */
-enum app_status app_admin_decide(struct store *s, const struct app_portal_cfg *cfg,
-                                 const struct app_staff *who, int64_t id, const char *decision,
-                                 const char *reason, int64_t now, struct store_application *out,
+enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char *decision,
+                                 const char *reason, struct app_application *out,
                                  struct app_err *err);
 
 /* Approves every eligible submitted application the filter selects (at most 500), each in its
@@ -104,20 +120,17 @@ enum app_status app_admin_decide(struct store *s, const struct app_portal_cfg *c
  * meanwhile) get the counts. The filter's state, limit and offset are ignored (only submitted
  * applications can be approved); the rest is checked as for a list. Approvers and admins (403
  * forbidden_role). Audited as "application.bulk_approve" with the counts. */
-enum app_status app_admin_bulk_approve(struct store *s, const struct app_portal_cfg *cfg,
-                                       const struct app_staff *who,
-                                       const struct app_queue_filter *f, int64_t now,
+enum app_status app_admin_bulk_approve(const struct app_ctx *c, const struct app_queue_filter *f,
                                        long *approved, long *skipped, struct app_err *err);
 
 /* The signed paper of a wet-signature application arrived and the holder's identity was
  * checked in person: awaiting_original -> submitted (event paper_received). Operators and
  * admins (403 forbidden_role), 404, 409 wrong_state. */
-enum app_status app_admin_paper_received(struct store *s, const struct app_staff *who, int64_t id,
-                                         int64_t now, struct store_application *out,
-                                         struct app_err *err);
+enum app_status app_admin_paper_received(const struct app_ctx *c, int64_t id,
+                                         struct app_application *out, struct app_err *err);
 
 /* ---- the dashboard ------------------------------------------------------------------------ */
-#define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/svg.h's buckets) */
+#define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/html/svg.h's buckets) */
 struct app_dashboard {
     int province; /* 0: all */
     long by_state[CORE_APP__STATE_COUNT];
@@ -125,14 +138,20 @@ struct app_dashboard {
     long expiring[3];               /* not applied yet, certificate ends within 30 / 60 / 90 days */
 };
 /* The figures of a province (an approver: theirs, whatever is asked; 0: all for others). */
-enum app_status app_admin_dashboard(struct store *s, const struct app_staff *who, int province,
-                                    int64_t now, struct app_dashboard *out, struct app_err *err);
+enum app_status app_admin_dashboard(const struct app_ctx *c, int province,
+                                    struct app_dashboard *out, struct app_err *err);
+/* One of those whose certificate ends soon, as the list shows them. */
+struct app_expiring_person {
+    char tckn_masked[CORE_TCKN_LEN + 1];
+    const char *first_name, *last_name, *institution_name, *district;
+    int province;
+    int64_t not_after; /* the certificate's end */
+    int64_t days_left; /* whole days, rounded up (a certificate ending later today: 1) */
+};
 /* The people of the province whose current certificate ends within `days` (30, 60 or 90) and
  * who have not applied, soonest first (the list a province needs before the deadline). */
-enum app_status app_admin_expiring(struct store *s, const struct app_staff *who, int province,
-                                   int days, int64_t now,
-                                   int (*fn)(void *ctx, const struct core_personnel *p,
-                                             const struct core_certificate *c),
+enum app_status app_admin_expiring(const struct app_ctx *c, int province, int days,
+                                   int (*fn)(void *ctx, const struct app_expiring_person *p),
                                    void *ctx, struct app_err *err);
 
 /* ---- messages that need the operator -------------------------------------------------------
@@ -149,7 +168,7 @@ struct app_message_problem {
     int attempts;
     int64_t created_at, handed_over_at;
 };
-enum app_status app_admin_messages(struct store *s, const struct app_staff *who, int64_t now,
+enum app_status app_admin_messages(const struct app_ctx *c,
                                    int (*fn)(void *ctx, const struct app_message_problem *m),
                                    void *ctx, struct app_err *err);
 /* The operator's answer to one of those messages (store_outbox_resolve): action "retry" (send
@@ -158,8 +177,8 @@ enum app_status app_admin_messages(struct store *s, const struct app_staff *who,
  * forbidden_role); 404 message_not_found; 409 message_not_waiting when it is not (or no
  * longer) waiting for the operator; 400 action_unknown. Audited ("message.retry",
  * "message.confirm", the message's id). */
-enum app_status app_admin_message_action(struct store *s, const struct app_staff *who, int64_t id,
-                                         const char *action, int64_t now, struct app_err *err);
+enum app_status app_admin_message_action(const struct app_ctx *c, int64_t id, const char *action,
+                                         struct app_err *err);
 
 /* ---- CSV exports ---------------------------------------------------------------------------
  * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish
@@ -171,11 +190,9 @@ enum app_status app_admin_message_action(struct store *s, const struct app_staff
  * limit and offset do not apply). On any error nothing is appended to out, and an export that
  * could not be audited is not given. Tab and carriage return at the start of a cell are
  * escaped like = + - @ (some spreadsheet programs skip them before looking). */
-enum app_status app_admin_queue_csv(struct store *s, const struct app_portal_cfg *cfg,
-                                    const struct app_staff *who, const struct app_queue_filter *f,
-                                    int64_t now, struct ubuf *out, struct app_err *err);
-enum app_status app_admin_expiring_csv(struct store *s, const struct app_staff *who, int province,
-                                       int days, int64_t now, struct ubuf *out,
-                                       struct app_err *err);
+enum app_status app_admin_queue_csv(const struct app_ctx *c, const struct app_queue_filter *f,
+                                    struct ubuf *out, struct app_err *err);
+enum app_status app_admin_expiring_csv(const struct app_ctx *c, int province, int days,
+                                       struct ubuf *out, struct app_err *err);
 
 #endif

@@ -1,10 +1,13 @@
-/* eimza — the applicant portal's use cases (app/): captcha, login and sessions, the
- * application form, the SMS code, the content to sign, the signing method and the status.
- * The JSON API (web/h_api_portal.c) and the pages both call these, so every rule lives here.
+/* eimza — the applicant portal's use cases (app/): captcha, login, the application form, the
+ * SMS code, the content to sign, the signing method and the status. The JSON API
+ * (web/api/portal.c) and the pages (web/pages/) both call these, so every rule lives here.
  *
- * Every function takes the store, the portal's settings and "now" (Unix seconds) from its
- * caller, and draws randomness from util/rand.h, so the rules can be tested with any clock.
- * Each returns APP_OK or fills *err (which it always clears first) and returns err->status.
+ * Every function takes a context (app/context.h): the connection, the settings, "now" (Unix
+ * seconds) and, for everything after the login, the applicant app_authenticate() let in
+ * (c->who; a context without one is a 401 session_required). Randomness comes from
+ * util/rand.h, so the rules can be tested with any clock. Each returns APP_OK or fills *err
+ * (which it always clears first) and returns err->status. What the use cases give back are
+ * app's own views (struct app_application, struct app_view, ...), never the store's rows.
  * Personal data never reaches a log line in full, and secrets (security word, SMS code,
  * session token) never at all; only hashes of them are stored.
  */
@@ -15,76 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/context.h"
 #include "core/appstate.h"
+#include "core/date.h"
+#include "core/personnel.h"
 #include "core/reason.h"
 #include "core/rules.h"
-#include "store/store.h"
 #include "util/buf.h"
-
-/* ---- errors --------------------------------------------------------------------------------
- * One error type for every use case. The web layer maps it in one place (web/error.h,
- * web_reply_app_error): the HTTP status from the class, and the body
- * {"error":{"code","message"[,"fields"][,"retry_after"][,"remaining_attempts"]}} with the
- * message from core_reason_message(code). */
-enum app_status {
-    APP_OK = 0,
-    APP_EINVAL,      /* 400: bad input (per-field errors in fields[]) */
-    APP_EAUTH,       /* 401: not logged in, or the login failed */
-    APP_EFORBIDDEN,  /* 403 */
-    APP_ENOTFOUND,   /* 404 */
-    APP_ECONFLICT,   /* 409: the application is not at a step that allows this */
-    APP_ETOOMANY,    /* 429: retry_after says when to try again */
-    APP_EREJECTED,   /* 422: the content sent was refused (a signature that does not verify) */
-    APP_EINTERNAL,   /* 500 (code NULL: the web layer's generic message) */
-    APP_EUNAVAILABLE /* 503 (code NULL and store_failed: the database failed) */
-};
-
-#define APP_MAX_FIELD_ERRORS 32
-
-struct app_field_error {
-    const char *field; /* the JSON field name (static text or the request's) */
-    const char *code;  /* a reason code */
-};
-
-struct app_err {
-    enum app_status status;
-    const char *code;    /* reason code (core/reason.h); NULL for a generic 500/503 */
-    int64_t retry_after; /* seconds; > 0 with APP_ETOOMANY */
-    int remaining;       /* wrong SMS code entries left (otp_wrong), -1 when not said */
-    bool store_failed;   /* the database connection failed: do not reuse it */
-    size_t nfields;
-    struct app_field_error fields[APP_MAX_FIELD_ERRORS];
-};
-
-void app_err_clear(struct app_err *e);
-/* Adds a per-field error (the first one per field wins; extra ones past the room are
- * dropped). */
-void app_err_field(struct app_err *e, const char *field, const char *code);
-/* The HTTP status of a class (400, 401, ...). */
-unsigned app_status_http(enum app_status s);
-
-/* ---- settings ------------------------------------------------------------------------------ */
-struct crypto_verifier; /* crypto/cms_verify.h */
-#define APP_READERS_MAX 8
-
-struct app_portal_cfg {
-    struct core_rules rules;                   /* otp_*, deadlines, delivery_expected_days */
-    int captcha_ttl;                           /* 300 s */
-    int session_idle;                          /* 1200 s without a request ends a session */
-    int session_lifetime;                      /* 28800 s: the absolute end, however active */
-    int login_window;                          /* 900 s: the fixed window of the login counters */
-    int login_max_per_addr;                    /* 30 failures per window from one address */
-    int login_max_per_tckn;                    /* 5 failures per window for one T.C. Kimlik No */
-    const char *card_readers[APP_READERS_MAX]; /* models offered besides "none" */
-    size_t ncard_readers;
-    int remote_renewal_limit; /* 2: signature-only renewals in a row before the wet path; 0 none */
-    /* checks e-signatures (crypto/cms_verify.h); NULL: none can be accepted (503) */
-    struct crypto_verifier *verifier;
-};
-/* The defaults above; readers "Mini Kart Okuyucu" and "Masaüstü Kart Okuyucu". Many people
- * share one address (a school behind one NAT), hence the generous per-address limit; the
- * per-person limit is the one that stops guessing. */
-void app_portal_cfg_default(struct app_portal_cfg *c);
 
 /* ---- captcha ------------------------------------------------------------------------------- */
 #define APP_CAPTCHA_LEN      5
@@ -97,22 +37,19 @@ struct app_captcha {
     uint64_t seed; /* for drawing: the same captcha always looks the same */
     int64_t expires_at;
 };
-/* A new captcha, valid cfg->captcha_ttl seconds. Old ones are purged on the way. */
-enum app_status app_captcha_new(struct store *s, const struct app_portal_cfg *cfg, int64_t now,
-                                struct app_captcha *out, struct app_err *err);
+/* A new captcha, valid captcha_ttl seconds. Old ones are purged on the way. */
+enum app_status app_captcha_new(const struct app_ctx *c, struct app_captcha *out,
+                                struct app_err *err);
 /* A captcha that can still be answered (known, unused, not expired), without using it up:
  * for its picture, its sound and the development route. APP_ENOTFOUND otherwise. */
-enum app_status app_captcha_peek(struct store *s, const char *id, int64_t now,
-                                 struct app_captcha *out, struct app_err *err);
+enum app_status app_captcha_peek(const struct app_ctx *c, const char *id, struct app_captcha *out,
+                                 struct app_err *err);
 /* Uses the captcha up, whatever the answer (single use), and compares case-insensitively.
  * captcha_expired for an unknown, used or expired one; captcha_wrong for a wrong answer. */
-enum app_status app_captcha_check(struct store *s, const char *id, const char *answer, int64_t now,
+enum app_status app_captcha_check(const struct app_ctx *c, const char *id, const char *answer,
                                   struct app_err *err);
 
-/* ---- login and sessions -------------------------------------------------------------------- */
-#define APP_TOKEN_LEN 43 /* base64url of 256 random bits */
-#define APP_CSRF_LEN  32 /* base64url of 192 random bits */
-
+/* ---- login -------------------------------------------------------------------------------- */
 struct app_login_req {
     const char *tckn, *first_name, *last_name, *birth_place, *birth_date; /* YYYY-MM-DD */
     const char *captcha_id, *captcha_answer;
@@ -128,21 +65,9 @@ struct app_login_ok {
  * then the identity: the personnel record's first name, last name and birth place compared
  * with Turkish case folding and the birth date exactly. Any identity failure, whichever field
  * and whether a record exists at all, is the same 401 login_failed after the same work.
- * client_addr keys the per-address limit (may be NULL: "unknown"). */
-enum app_status app_login(struct store *s, const struct app_portal_cfg *cfg,
-                          const struct app_login_req *rq, const char *client_addr, int64_t now,
+ * c->client_addr keys the per-address limit (NULL: "unknown"). */
+enum app_status app_login(const struct app_ctx *c, const struct app_login_req *rq,
                           struct app_login_ok *out, struct app_err *err);
-
-/* The session of a token (from Authorization: Bearer or the cookie): it must exist, be an
- * applicant's, and be neither idle too long nor past its end; last_seen moves on (written at
- * most once a minute). 401 session_required otherwise. */
-enum app_status app_session_auth(struct store *s, const struct app_portal_cfg *cfg,
-                                 const char *token, int64_t now, struct store_session *out,
-                                 struct app_err *err);
-/* Compares a CSRF token with the session's in constant time; false for NULL or "". */
-bool app_csrf_ok(const struct store_session *ss, const char *token);
-/* Ends the session of a token (unknown tokens are fine). */
-enum app_status app_logout(struct store *s, const char *token, struct app_err *err);
 
 /* ---- the application form ------------------------------------------------------------------ */
 enum app_field {
@@ -190,34 +115,75 @@ struct app_form {
     size_t npre;
 };
 
+/* An application as the layers above app see it: the form's fields, where it stands, and
+ * neither the full T.C. Kimlik No nor the security word's hash. */
+#define APP_NUMBER_LEN 10 /* the application number: Crockford base32 */
+struct app_application {
+    int64_t id;
+    char number[APP_NUMBER_LEN + 1];
+    char tckn_masked[CORE_TCKN_LEN + 1]; /* "100******46" */
+    char state[24];                      /* its code: core_app_state_code() */
+    enum core_app_state st;              /* the same, parsed */
+    bool confirmed;
+    /* read-only: from the personnel record when the draft was made */
+    char first_name[CORE_NAME_MAX];
+    char last_name[CORE_NAME_MAX];
+    char birth_place[CORE_NAME_MAX];
+    char birth_date[CORE_DATE_STRLEN + 1]; /* YYYY-MM-DD, "" when unknown */
+    char institution_name[CORE_TEXT_MAX];
+    char registry_no[CORE_CODE_MAX];
+    /* the form */
+    char reason[16]; /* renewal | lost_stolen | other */
+    char card_reader[64];
+    int validity_years;
+    char unit[CORE_TEXT_MAX];
+    char title[CORE_NAME_MAX];
+    char address[512];
+    int province; /* 0: not given */
+    char district[CORE_NAME_MAX];
+    char postal_code[8];
+    char email[CORE_EMAIL_MAX];
+    char work_phone[CORE_PHONE_LEN + 1];
+    char work_phone_ext[8];
+    char mobile_phone[CORE_PHONE_LEN + 1];
+    char mobile_operator[16];
+    char home_phone[CORE_PHONE_LEN + 1];
+    char notify_by[8]; /* email | sms | both */
+    char method[8];    /* "" | esign | wet */
+    bool late;
+    int64_t cert_not_after; /* 0: no certificate */
+    int64_t created_at, updated_at;
+};
+
 /* What the form shows besides the application itself. */
 struct app_view {
-    struct store_application app;
-    bool has_record; /* a personnel record exists */
-    unsigned inelig; /* core_eligibility() bits today; 0: eligible */
-    bool has_cert;   /* a current certificate is known */
+    struct app_application app;
+    bool has_record;             /* a personnel record exists */
+    unsigned inelig;             /* core_eligibility() bits today; 0: eligible */
+    const char *inelig_codes[8]; /* their reason codes, in order (core_inelig_code) */
+    size_t ninelig;
+    bool has_cert; /* a current certificate is known */
     int64_t cert_not_after;
-    enum core_phase phase; /* of the current certificate now (expired when there is none) */
-    unsigned methods;      /* core_allowed_methods(phase) */
+    enum core_phase phase;  /* of the current certificate now (expired when there is none) */
+    const char *phase_code; /* core_phase_code(phase) */
+    unsigned methods;       /* core_allowed_methods(phase) */
     bool security_word_set;
     const char *notices[4]; /* reason codes to show (renewal_not_open, late, ...) */
     size_t nnotices;
-    char csrf[STORE_TOKEN_MAX]; /* the session's CSRF token, for forms and cookie clients */
+    char csrf[64]; /* the session's CSRF token, for forms and cookie clients */
 };
 
 /* Step 2. The current application: the newest one that is still going, or a new draft
  * pre-filled from the personnel record and the current certificate. The session is bound to
  * it. */
-enum app_status app_application_current(struct store *s, const struct app_portal_cfg *cfg,
-                                        const struct store_session *ss, int64_t now,
-                                        struct app_view *out, struct app_err *err);
+enum app_status app_application_current(const struct app_ctx *c, struct app_view *out,
+                                        struct app_err *err);
 /* Validates and saves the form; valid, it is confirmed. Fields not sent keep their value.
  * 400 invalid_fields with per-field codes; 409 wrong_state past the code step. Editing after
  * the code was verified moves the application back to draft (event reopen). The security
  * word is stored only as an Argon2id hash; sent empty it keeps the saved one. */
-enum app_status app_application_update(struct store *s, const struct app_portal_cfg *cfg,
-                                       const struct store_session *ss, const struct app_form *f,
-                                       int64_t now, struct app_view *out, struct app_err *err);
+enum app_status app_application_update(const struct app_ctx *c, const struct app_form *f,
+                                       struct app_view *out, struct app_err *err);
 
 /* ---- the SMS code -------------------------------------------------------------------------- */
 struct app_otp_sent {
@@ -229,8 +195,7 @@ struct app_otp_sent {
 /* Step 3: a 6-digit code from the CSPRNG to the mobile number on the personnel record,
  * through the outbox. Needs a confirmed form in draft. 429 otp_cooldown / otp_hourly_limit /
  * otp_locked with retry_after. */
-enum app_status app_otp_send(struct store *s, const struct app_portal_cfg *cfg,
-                             const struct store_session *ss, int64_t now, struct app_otp_sent *out,
+enum app_status app_otp_send(const struct app_ctx *c, struct app_otp_sent *out,
                              struct app_err *err);
 /* What the SMS page shows (for display only; sending and checking are the calls above and
  * below): the number on file, masked; whether a code can be entered now and for how long;
@@ -243,21 +208,17 @@ struct app_otp_state {
     int64_t resend_in;  /* seconds until another code may be asked for (0: now) */
     int64_t locked_for; /* seconds until entries are accepted again (0: not locked) */
 };
-enum app_status app_otp_status(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, int64_t now,
-                               struct app_otp_state *out, struct app_err *err);
+enum app_status app_otp_status(const struct app_ctx *c, struct app_otp_state *out,
+                               struct app_err *err);
 /* Step 4: the right code moves the application to code_verified; a wrong one is 400 otp_wrong
  * with err->remaining; none valid or expired is 400 otp_expired; after otp_max_wrong wrong
  * entries in the hour every entry is 429 otp_locked, new code or not. */
-enum app_status app_otp_verify(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, const char *code, int64_t now,
-                               struct app_err *err);
+enum app_status app_otp_verify(const struct app_ctx *c, const char *code, struct app_err *err);
 
 /* ---- content, method, status --------------------------------------------------------------- */
 /* The exact bytes to sign (core/content.h), once the code is verified (409 wrong_state
  * before). Appended to out. */
-enum app_status app_content(struct store *s, const struct store_session *ss, struct ubuf *out,
-                            struct app_err *err);
+enum app_status app_content(const struct app_ctx *c, struct ubuf *out, struct app_err *err);
 
 /* ---- signing (steps 6-7) ------------------------------------------------------------------
  * The e-signature: a DER CMS (detached or attached) over exactly app_content's bytes, checked by
@@ -271,24 +232,20 @@ enum app_status app_content(struct store *s, const struct store_session *ss, str
  * application to submitted, all in one transaction. 503 verification_unavailable without a
  * verifier. out (may be NULL) gets the saved application. */
 #define APP_SIGNATURE_MAX (256 * 1024) /* bytes of CMS accepted */
-enum app_status app_signature_submit(struct store *s, const struct app_portal_cfg *cfg,
-                                     const struct store_session *ss, const unsigned char *cms,
-                                     size_t len, int64_t now, struct store_application *out,
-                                     struct app_err *err);
+enum app_status app_signature_submit(const struct app_ctx *c, const unsigned char *cms, size_t len,
+                                     struct app_application *out, struct app_err *err);
 /* The printable form for the wet signature (Yöntem 2, app/wetform.h): in code_verified it
  * first chooses the wet method (as app_method_choose "wet" does: awaiting_original), in
  * awaiting_original it prints the form again; other states are 409 wrong_state. *pdf (free())
  * and *len get the PDF. */
-enum app_status app_wet_form(struct store *s, const struct app_portal_cfg *cfg,
-                             const struct store_session *ss, int64_t now, unsigned char **pdf,
-                             size_t *len, struct app_err *err);
+enum app_status app_wet_form(const struct app_ctx *c, unsigned char **pdf, size_t *len,
+                             struct app_err *err);
 
 /* Step 5: "esign" keeps code_verified until the signature arrives; "wet" moves to
  * awaiting_original. Once the certificate has expired only "wet" is allowed (409
  * signing_method_not_allowed). out (may be NULL) gets the saved application. */
-enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *cfg,
-                                  const struct store_session *ss, const char *method, int64_t now,
-                                  struct store_application *out, struct app_err *err);
+enum app_status app_method_choose(const struct app_ctx *c, const char *method,
+                                  struct app_application *out, struct app_err *err);
 
 #define APP_STATUS_EVENTS_MAX 64
 struct app_status_event {
@@ -298,7 +255,7 @@ struct app_status_event {
 };
 struct app_status_view {
     enum core_lang lang; /* of next, contact and the events' labels */
-    struct store_application app;
+    struct app_application app;
     const char *label;          /* the state's label, in lang */
     const char *next;           /* what happens next, in lang */
     const char *contact;        /* whom to call, in lang */
@@ -306,29 +263,28 @@ struct app_status_view {
     char rejection_reason[512]; /* rejected: the approver's reason as written; "" otherwise */
     size_t nevents;
     struct app_status_event events[APP_STATUS_EVENTS_MAX]; /* oldest first */
-    /* set by app_status_by_token, for a cache of the answer (store.h, change generations):
-     * the session's token hash, the generations taken before reading, and the time until
-     * which the session stays valid without a write */
-    char token_hash[STORE_HASH_HEX + 1];
-    uint64_t gen_session, gen_apps;
-    int64_t quiet_until;
 };
-/* The status in the language asked for. */
-enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, int64_t now, enum core_lang lang,
-                               struct app_status_view *out, struct app_err *err);
+/* The status in c->lang. */
+enum app_status app_status_get(const struct app_ctx *c, struct app_status_view *out,
+                               struct app_err *err);
 /* The label of a timeline event code ("created", "code_verified", ...) in a language; the
  * code itself when unknown. */
 const char *app_event_label(const char *event, enum core_lang lang);
-/* The status page's whole read for a session token: app_session_auth and app_status_get in
- * one read snapshot of the store (one read lock on SQLite instead of one per statement), the
- * session's last_seen written after it when due. */
-/* The SHA-256 (hex) under which the session of a token is kept: what a cache of its answers
- * is keyed by. -1 for a token that cannot be one. */
-int app_token_hash(const char *token, char out[STORE_HASH_HEX + 1]);
-enum app_status app_status_by_token(struct store *s, const struct app_portal_cfg *cfg,
-                                    const char *token, int64_t now, enum core_lang lang,
-                                    struct app_status_view *out, struct app_err *err);
 const char *app_event_label_tr(const char *event);
+
+/* The status answer, what people and scripts reload while they wait: the caller renders a view
+ * into bytes (render appends to out and returns 0, or -1), and app keeps those bytes for a
+ * moment (the settings' status cache, app/status_cache.h) and gives them again while nothing
+ * could have changed them. app_status_kept appends the kept answer for c's session token and
+ * language when there is one still good, and needs no database (c->db may be NULL); otherwise
+ * app_status_answer reads it: the session is checked (app_authenticate's rules, with c->cred;
+ * c->who is set) inside the one read snapshot of the status (one read lock on SQLite instead of
+ * one per statement), last_seen is written after it when due, and the answer is appended to out
+ * and kept. */
+bool app_status_kept(const struct app_ctx *c, struct ubuf *out);
+enum app_status app_status_answer(struct app_ctx *c,
+                                  int (*render)(void *rctx, const struct app_status_view *v,
+                                                struct ubuf *out),
+                                  void *rctx, struct ubuf *out, struct app_err *err);
 
 #endif

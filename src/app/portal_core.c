@@ -1,15 +1,31 @@
-/* eimza — the portal's shared parts: the error type, the settings, tokens and hashes, the
- * session's application, the audit helper (see portal.h and portal_int.h). */
+/* eimza — the use cases' shared parts: the error type, the settings, the views of the store's
+ * rows, tokens and hashes, the session's application, the audit helper (see context.h,
+ * portal.h and portal_int.h). */
 #include "app/portal_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "app/status_cache.h"
 #include "core/tckn.h"
+#include "core/trtext.h"
+#include "crypto/cms_verify.h"
 #include "crypto/hash.h"
+#include "notify/templates.h"
 #include "util/log.h"
 #include "util/rand.h"
+
+/* app's own sizes are the store's: the views copy its rows */
+_Static_assert(APP_PWHASH_MAX == STORE_PWHASH_MAX, "hash size");
+_Static_assert(APP_HASH_HEX == STORE_HASH_HEX, "token hash size");
+_Static_assert(APP_NUMBER_LEN == STORE_APP_NUMBER_LEN, "application number");
+_Static_assert(sizeof((struct app_session *)0)->subject == STORE_SUBJECT_MAX, "subject");
+_Static_assert(sizeof((struct app_session *)0)->csrf == STORE_TOKEN_MAX, "csrf");
+_Static_assert(sizeof((struct app_application *)0)->card_reader == STORE_READER_MAX, "reader");
+_Static_assert(sizeof((struct app_application *)0)->address == STORE_ADDRESS_MAX, "address");
+_Static_assert(APP_USERNAME_MAX == STORE_USERNAME_MAX, "user name");
 
 void app_err_clear(struct app_err *e)
 {
@@ -67,6 +83,125 @@ void app_portal_cfg_default(struct app_portal_cfg *c)
     c->card_readers[0] = "Mini Kart Okuyucu";
     c->card_readers[1] = "Masaüstü Kart Okuyucu";
     c->ncard_readers = 2;
+}
+
+const char *app_portal_cfg_check(const struct app_portal_cfg *c)
+{
+    static _Thread_local char why[160];
+    const char *bad = core_rules_check(&c->rules);
+    if (bad) {
+        snprintf(why, sizeof why, "the portal's rules do not fit together (%s)", bad);
+        return why;
+    }
+    if (c->session_idle > c->session_lifetime)
+        return "session_idle is longer than session_lifetime";
+    return NULL;
+}
+
+int app_portal_cfg_readers(struct app_portal_cfg *c, const char *list, char *names, size_t namescap,
+                           char *err, size_t errlen)
+{
+    size_t len = strlen(list);
+    if (len + 1 > namescap) {
+        snprintf(err, errlen, "card_readers is too long");
+        return -1;
+    }
+    memcpy(names, list, len + 1);
+    c->ncard_readers = 0;
+    for (char *p = names; *p;) {
+        char *end = strchr(p, ',');
+        char *next = end ? end + 1 : p + strlen(p);
+        if (end)
+            *end = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strlen(p);
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            p[--n] = '\0';
+        if (n > 0) {
+            if (c->ncard_readers == APP_READERS_MAX) {
+                snprintf(err, errlen, "card_readers names more than %d models", APP_READERS_MAX);
+                return -1;
+            }
+            if (!core_utf8_valid(p, n) || !strcmp(p, "none")) {
+                snprintf(err, errlen, "card_readers: '%s' is not a model name", p);
+                return -1;
+            }
+            c->card_readers[c->ncard_readers++] = p;
+        }
+        p = next;
+    }
+    return 0;
+}
+
+int app_settings_default(struct app_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    app_portal_cfg_default(&s->portal);
+    return app_staff_cfg_default(&s->staff);
+}
+
+void app_settings_free(struct app_settings *s)
+{
+    crypto_verifier_free(s->portal.verifier);
+    s->portal.verifier = NULL;
+    notify_templates_free(s->templates);
+    s->templates = NULL;
+    app_status_cache_free(s->status_cache);
+    s->status_cache = NULL;
+}
+
+void app__session_from(const struct store_session *ss, struct app_session *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->token_hash, ss->token_hash, sizeof out->token_hash);
+    memcpy(out->subject, ss->subject, sizeof out->subject);
+    memcpy(out->csrf, ss->csrf, sizeof out->csrf);
+    out->created_at = ss->created_at;
+    out->last_seen = ss->last_seen;
+    out->expires_at = ss->expires_at;
+    out->application_id = ss->application_id;
+}
+
+#define VCOPY(dst, src) memcpy((dst), (src), sizeof(dst))
+void app__application_view(const struct store_application *a, struct app_application *out)
+{
+    _Static_assert(sizeof out->first_name == sizeof a->first_name, "the row's sizes");
+    memset(out, 0, sizeof *out);
+    out->id = a->id;
+    VCOPY(out->number, a->number);
+    core_tckn_mask(a->tckn, out->tckn_masked);
+    VCOPY(out->state, a->state);
+    if (core_app_state_parse(a->state, &out->st) != 0)
+        out->st = CORE_APP__STATE_COUNT; /* unknown: no state's page */
+    out->confirmed = a->confirmed;
+    VCOPY(out->first_name, a->first_name);
+    VCOPY(out->last_name, a->last_name);
+    VCOPY(out->birth_place, a->birth_place);
+    VCOPY(out->birth_date, a->birth_date);
+    VCOPY(out->institution_name, a->institution_name);
+    VCOPY(out->registry_no, a->registry_no);
+    VCOPY(out->reason, a->reason);
+    VCOPY(out->card_reader, a->card_reader);
+    out->validity_years = a->validity_years;
+    VCOPY(out->unit, a->unit);
+    VCOPY(out->title, a->title);
+    VCOPY(out->address, a->address);
+    out->province = a->province;
+    VCOPY(out->district, a->district);
+    VCOPY(out->postal_code, a->postal_code);
+    VCOPY(out->email, a->email);
+    VCOPY(out->work_phone, a->work_phone);
+    VCOPY(out->work_phone_ext, a->work_phone_ext);
+    VCOPY(out->mobile_phone, a->mobile_phone);
+    VCOPY(out->mobile_operator, a->mobile_operator);
+    VCOPY(out->home_phone, a->home_phone);
+    VCOPY(out->notify_by, a->notify_by);
+    VCOPY(out->method, a->method);
+    out->late = a->late;
+    out->cert_not_after = a->cert_not_after;
+    out->created_at = a->created_at;
+    out->updated_at = a->updated_at;
 }
 
 enum app_status app__fail(struct app_err *err, enum app_status st, const char *code)
@@ -132,7 +267,7 @@ bool app__ct_equal(const char *a, const char *b)
     return n == 0 || sodium_memcmp(a, b, n) == 0;
 }
 
-enum app_status app__load(struct store *s, const struct store_session *ss,
+enum app_status app__load(struct store *s, const struct app_session *ss,
                           struct store_application *out, struct app_err *err)
 {
     enum store_err e = STORE_ENOTFOUND;

@@ -128,24 +128,31 @@ static void prefill(struct store_application *a, const struct core_personnel *p,
     COPY(a->mobile_phone, p->mobile_phone);
 }
 
-/* The view's extras: eligibility, the phase and the notices. */
+/* The view of application a with its extras: eligibility, the phase and the notices. */
 static enum app_status fill_view(struct store *s, const struct app_portal_cfg *cfg,
-                                 const struct store_session *ss, int64_t now, struct app_view *v,
+                                 const struct app_session *ss, int64_t now,
+                                 const struct store_application *a, struct app_view *v,
                                  struct app_err *err)
 {
     struct core_personnel p;
-    enum store_err e = store_personnel_get(s, v->app.tckn, &p);
+    app__application_view(a, &v->app);
+    enum store_err e = store_personnel_get(s, a->tckn, &p);
     if (e != STORE_OK && e != STORE_ENOTFOUND)
         return app__store_err(s, e, "reading a personnel record", NULL, NULL, err);
     v->has_record = e == STORE_OK;
     v->inelig = core_eligibility(v->has_record ? &p : NULL, core_date_from_unix(now));
-    if (app__phase(s, cfg, v->app.tckn, now, &v->has_cert, &v->cert_not_after, &v->phase, err) !=
+    v->ninelig = 0;
+    for (unsigned bit = 1; bit && bit <= CORE_INELIG_NOT_ENTITLED; bit <<= 1)
+        if ((v->inelig & bit) && v->ninelig < sizeof v->inelig_codes / sizeof v->inelig_codes[0])
+            v->inelig_codes[v->ninelig++] = core_inelig_code(bit);
+    if (app__phase(s, cfg, a->tckn, now, &v->has_cert, &v->cert_not_after, &v->phase, err) !=
         APP_OK)
         return err->status;
+    v->phase_code = core_phase_code(v->phase);
     bool limit;
-    if (app__methods(s, cfg, v->app.tckn, v->phase, &v->methods, &limit, err) != APP_OK)
+    if (app__methods(s, cfg, a->tckn, v->phase, &v->methods, &limit, err) != APP_OK)
         return err->status;
-    v->security_word_set = v->app.security_word_hash[0] != '\0';
+    v->security_word_set = a->security_word_hash[0] != '\0';
     v->nnotices = 0;
     if (v->inelig)
         v->notices[v->nnotices++] = "ineligible_warning";
@@ -162,7 +169,7 @@ static enum app_status fill_view(struct store *s, const struct app_portal_cfg *c
 }
 
 /* Makes a draft for the session's person (one try with one number). */
-static enum store_err create_draft(struct store *s, const struct store_session *ss, int64_t now,
+static enum store_err create_draft(struct store *s, const struct app_session *ss, int64_t now,
                                    struct store_application *a)
 {
     struct core_personnel p;
@@ -192,37 +199,41 @@ static enum store_err create_draft(struct store *s, const struct store_session *
     return e;
 }
 
-enum app_status app_application_current(struct store *s, const struct app_portal_cfg *cfg,
-                                        const struct store_session *ss, int64_t now,
-                                        struct app_view *out, struct app_err *err)
+enum app_status app_application_current(const struct app_ctx *c, struct app_view *out,
+                                        struct app_err *err)
 {
+    struct store *s = c->db;
+    const int64_t now = c->now;
+    struct store_application a;
     enum store_err e = STORE_OK;
     enum core_app_state st;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
+    const struct app_session *ss = app__applicant(c, err);
+    if (!ss)
+        return err->status;
 
     /* A person has at most one application still going (the store makes sure); when two
      * requests race to make the draft, the loser finds the winner's. A number already taken
      * (50 bits: practically never) just takes another try. */
     for (int tries = 0; tries < 5; tries++) {
-        e = store_app_latest(s, ss->subject, &out->app);
-        if (e == STORE_OK && core_app_state_parse(out->app.state, &st) == 0 &&
-            !core_app_is_final(st))
+        e = store_app_latest(s, ss->subject, &a);
+        if (e == STORE_OK && core_app_state_parse(a.state, &st) == 0 && !core_app_is_final(st))
             break;
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             break;
-        e = create_draft(s, ss, now, &out->app);
+        e = create_draft(s, ss, now, &a);
         if (e != STORE_ECONFLICT)
             break;
     }
     if (e != STORE_OK)
         return app__store_err(s, e, "opening the application", NULL, NULL, err);
-    if (ss->application_id != out->app.id) {
-        e = store_session_bind(s, ss->token_hash, out->app.id);
+    if (ss->application_id != a.id) {
+        e = store_session_bind(s, ss->token_hash, a.id);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "binding the session", NULL, NULL, err);
     }
-    return fill_view(s, cfg, ss, now, out, err);
+    return fill_view(s, &c->set->portal, ss, now, &a, out, err);
 }
 
 /* ---- validation ---------------------------------------------------------------------------- */
@@ -309,21 +320,11 @@ static bool read_only_same(enum app_field f, const char *v, const struct store_a
     }
 }
 
-/* Applies the form to a (a copy of the saved application); every problem goes to err. */
-static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *f,
-                       struct store_application *a, struct app_err *err)
+/* The choices of the form's first part: reason, card reader, validity. */
+static void apply_choices(const struct app_portal_cfg *cfg, const char *const *v,
+                          struct store_application *a, struct app_err *err)
 {
     static const char *const reasons[] = {"renewal", "lost_stolen", "other", NULL};
-    static const char *const notify[] = {"email", "sms", "both", NULL};
-    static const char *const operators[] = {"turkcell", "vodafone", "turk_telekom", NULL};
-    const char *const *v = f->v;
-
-    for (size_t i = 0; i < f->npre; i++)
-        app_err_field(err, f->pre[i].field, f->pre[i].code);
-    for (int i = 0; i <= APP_F_REGISTRY_NO; i++)
-        if (v[i] && !read_only_same((enum app_field)i, v[i], a))
-            app_err_field(err, field_names[i], "read_only");
-
     if (v[APP_F_REASON]) {
         if (one_of(v[APP_F_REASON], reasons))
             COPY(a->reason, v[APP_F_REASON]);
@@ -348,6 +349,13 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
         else
             app_err_field(err, "validity_years", "validity_years_range");
     }
+}
+
+/* Where the person works: unit, title, address, district, province, postal code. False when
+ * the province sent is not one (the postal code is then not held against it). */
+static bool apply_workplace(const char *const *v, struct store_application *a, struct app_err *err)
+{
+    bool province_ok = true;
     if (v[APP_F_UNIT])
         SET_TEXT(err, APP_F_UNIT, v[APP_F_UNIT], a->unit, true);
     if (v[APP_F_TITLE])
@@ -356,7 +364,6 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
         SET_TEXT(err, APP_F_ADDRESS, v[APP_F_ADDRESS], a->address, true);
     if (v[APP_F_DISTRICT])
         SET_TEXT(err, APP_F_DISTRICT, v[APP_F_DISTRICT], a->district, true);
-    bool province_ok = true;
     if (v[APP_F_PROVINCE]) {
         int plate = core_province_lookup(v[APP_F_PROVINCE], strlen(v[APP_F_PROVINCE]));
         if (plate) {
@@ -374,22 +381,38 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
         else
             app_err_field(err, "postal_code", "postal_format");
     }
+    return province_ok;
+}
+
+/* A phone number field into dst (CORE_PHONE_LEN + 1): "" clears an optional one; any: a
+ * landline is fine too (the mobile number must be a mobile one). */
+static void apply_phone(struct app_err *err, const char *field, const char *v, char *dst,
+                        bool optional, bool any)
+{
+    char ph[CORE_PHONE_LEN + 1] = "";
+    enum core_phone_err pe = CORE_PHONE_OK;
+    if (!optional || *v)
+        pe = any ? core_phone_normalize_any(v, strlen(v), ph)
+                 : core_phone_normalize(v, strlen(v), ph);
+    if (pe == CORE_PHONE_OK)
+        memcpy(dst, ph, sizeof ph);
+    else
+        app_err_field(err, field, core_phone_err_code(pe));
+}
+
+/* How to reach the person: e-mail, phones, the mobile operator, the notification choice. */
+static void apply_contact(const char *const *v, struct store_application *a, struct app_err *err)
+{
+    static const char *const notify[] = {"email", "sms", "both", NULL};
+    static const char *const operators[] = {"turkcell", "vodafone", "turk_telekom", NULL};
     if (v[APP_F_EMAIL]) {
         char em[CORE_EMAIL_MAX];
         em[0] = '\0';
         SET_TEXT(err, APP_F_EMAIL, v[APP_F_EMAIL], em, false);
         COPY(a->email, em);
     }
-    if (v[APP_F_WORK_PHONE]) {
-        char ph[CORE_PHONE_LEN + 1] = "";
-        enum core_phone_err pe = CORE_PHONE_OK;
-        if (*v[APP_F_WORK_PHONE])
-            pe = core_phone_normalize_any(v[APP_F_WORK_PHONE], strlen(v[APP_F_WORK_PHONE]), ph);
-        if (pe == CORE_PHONE_OK)
-            COPY(a->work_phone, ph);
-        else
-            app_err_field(err, "work_phone", core_phone_err_code(pe));
-    }
+    if (v[APP_F_WORK_PHONE])
+        apply_phone(err, "work_phone", v[APP_F_WORK_PHONE], a->work_phone, true, true);
     if (v[APP_F_WORK_PHONE_EXT]) {
         const char *x = v[APP_F_WORK_PHONE_EXT];
         size_t n = strlen(x);
@@ -398,15 +421,8 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
         else
             app_err_field(err, "work_phone_ext", "phone_ext_format");
     }
-    if (v[APP_F_MOBILE_PHONE]) {
-        char ph[CORE_PHONE_LEN + 1] = "";
-        enum core_phone_err pe =
-            core_phone_normalize(v[APP_F_MOBILE_PHONE], strlen(v[APP_F_MOBILE_PHONE]), ph);
-        if (pe == CORE_PHONE_OK)
-            COPY(a->mobile_phone, ph);
-        else
-            app_err_field(err, "mobile_phone", core_phone_err_code(pe));
-    }
+    if (v[APP_F_MOBILE_PHONE])
+        apply_phone(err, "mobile_phone", v[APP_F_MOBILE_PHONE], a->mobile_phone, false, false);
     if (v[APP_F_MOBILE_OPERATOR]) {
         if (one_of(v[APP_F_MOBILE_OPERATOR], operators))
             COPY(a->mobile_operator, v[APP_F_MOBILE_OPERATOR]);
@@ -415,25 +431,20 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
         else
             app_err_field(err, "mobile_operator", "operator_unknown");
     }
-    if (v[APP_F_HOME_PHONE]) {
-        char ph[CORE_PHONE_LEN + 1] = "";
-        enum core_phone_err pe = CORE_PHONE_OK;
-        if (*v[APP_F_HOME_PHONE])
-            pe = core_phone_normalize_any(v[APP_F_HOME_PHONE], strlen(v[APP_F_HOME_PHONE]), ph);
-        if (pe == CORE_PHONE_OK)
-            COPY(a->home_phone, ph);
-        else
-            app_err_field(err, "home_phone", core_phone_err_code(pe));
-    }
+    if (v[APP_F_HOME_PHONE])
+        apply_phone(err, "home_phone", v[APP_F_HOME_PHONE], a->home_phone, true, true);
     if (v[APP_F_NOTIFY_BY]) {
         if (one_of(v[APP_F_NOTIFY_BY], notify))
             COPY(a->notify_by, v[APP_F_NOTIFY_BY]);
         else
             app_err_field(err, "notify_by", "notify_by_unknown");
     }
+}
 
-    /* The whole form as it would be saved: what is required, and what depends on two
-     * fields (the postal code's first two digits are the province's plate code). */
+/* The whole form as it would be saved: what is required, and what depends on two fields (the
+ * postal code's first two digits are the province's plate code). */
+static void check_whole(const struct store_application *a, bool province_ok, struct app_err *err)
+{
     if (!a->unit[0])
         app_err_field(err, "unit", "required");
     if (!a->title[0])
@@ -460,23 +471,45 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
         app_err_field(err, "mobile_phone", "required");
     if (!a->mobile_operator[0])
         app_err_field(err, "mobile_operator", "required");
+}
 
-    /* The security word: both copies the same, and the rules; or kept when both are empty
-     * and one is saved. */
+/* The security word: both copies the same, and the rules; or kept when both are empty and one
+ * is saved. */
+static void check_security_word(const char *const *v, const struct store_application *a,
+                                struct app_err *err)
+{
     const char *w = v[APP_F_SECURITY_WORD] ? v[APP_F_SECURITY_WORD] : "";
     const char *w2 = v[APP_F_SECURITY_WORD_REPEAT] ? v[APP_F_SECURITY_WORD_REPEAT] : "";
     if (!*w && !*w2) {
         if (!a->security_word_hash[0])
             app_err_field(err, "security_word", "required");
-    } else {
-        const char *why = security_word_problem(w, a);
-        if (!*w)
-            app_err_field(err, "security_word", "required");
-        else if (why)
-            app_err_field(err, "security_word", why);
-        if (strcmp(w, w2) != 0)
-            app_err_field(err, "security_word_repeat", *w2 ? "security_word_mismatch" : "required");
+        return;
     }
+    const char *why = security_word_problem(w, a);
+    if (!*w)
+        app_err_field(err, "security_word", "required");
+    else if (why)
+        app_err_field(err, "security_word", why);
+    if (strcmp(w, w2) != 0)
+        app_err_field(err, "security_word_repeat", *w2 ? "security_word_mismatch" : "required");
+}
+
+/* Applies the form to a (a copy of the saved application) part by part, in the form's order;
+ * every problem goes to err. */
+static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *f,
+                       struct store_application *a, struct app_err *err)
+{
+    const char *const *v = f->v;
+    for (size_t i = 0; i < f->npre; i++)
+        app_err_field(err, f->pre[i].field, f->pre[i].code);
+    for (int i = 0; i <= APP_F_REGISTRY_NO; i++)
+        if (v[i] && !read_only_same((enum app_field)i, v[i], a))
+            app_err_field(err, field_names[i], "read_only");
+    apply_choices(cfg, v, a, err);
+    bool province_ok = apply_workplace(v, a, err);
+    apply_contact(v, a, err);
+    check_whole(a, province_ok, err);
+    check_security_word(v, a, err);
 }
 
 /* Argon2id at OWASP's recommended cost for interactive use (19 MiB, 2 passes): enough to make
@@ -507,15 +540,20 @@ static bool form_changed(const struct store_application *x, const struct store_a
            strcmp(x->notify_by, y->notify_by);
 }
 
-enum app_status app_application_update(struct store *s, const struct app_portal_cfg *cfg,
-                                       const struct store_session *ss, const struct app_form *f,
-                                       int64_t now, struct app_view *out, struct app_err *err)
+enum app_status app_application_update(const struct app_ctx *c, const struct app_form *f,
+                                       struct app_view *out, struct app_err *err)
 {
+    struct store *s = c->db;
+    const struct app_portal_cfg *cfg = &c->set->portal;
+    const int64_t now = c->now;
     struct store_application old, a;
     enum core_app_state st;
     char actor[32];
     app_err_clear(err);
     memset(out, 0, sizeof *out);
+    const struct app_session *ss = app__applicant(c, err);
+    if (!ss)
+        return err->status;
 
     if (app__load(s, ss, &old, err) != APP_OK)
         return err->status;
@@ -565,6 +603,5 @@ enum app_status app_application_update(struct store *s, const struct app_portal_
         store_tx_rollback(s);
     if (e != STORE_OK)
         return app__store_err(s, e, "saving the application", "no_application", "wrong_state", err);
-    out->app = a;
-    return fill_view(s, cfg, ss, now, out, err);
+    return fill_view(s, cfg, ss, now, &a, out, err);
 }

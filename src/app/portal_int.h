@@ -4,6 +4,7 @@
 #define EIMZA_APP_PORTAL_INT_H
 
 #include "app/portal.h"
+#include "store/store.h"
 
 /* Fills err for a store failure: ENOTFOUND/ECONFLICT as the caller names them (not_found_code
  * / conflict_code, with 404 / 409), ENOMEM as a 500, anything else a 503 with store_failed
@@ -34,8 +35,45 @@ int app__sha256(const char *s, char out[STORE_HASH_HEX + 1]);
 
 /* The session's application: the one it is bound to when that is the person's, else the
  * person's newest. 404 no_application when there is none. */
-enum app_status app__load(struct store *s, const struct store_session *ss,
+enum app_status app__load(struct store *s, const struct app_session *ss,
                           struct store_application *out, struct app_err *err);
+
+/* The applicant acting in c (app_authenticate let them in), or NULL with 401 session_required
+ * in err. */
+const struct app_session *app__applicant(const struct app_ctx *c, struct app_err *err);
+/* The staff member acting in c, or NULL with 401 session_required. */
+const struct app_staff *app__staff(const struct app_ctx *c, struct app_err *err);
+/* A session row as the request keeps it. */
+void app__session_from(const struct store_session *ss, struct app_session *out);
+/* An application row as the layers above see it (app_application: the T.C. Kimlik No masked,
+ * no security word hash). */
+void app__application_view(const struct store_application *a, struct app_application *out);
+
+/* The applicant's session checks (portal_login.c), apart so that the status answer can make
+ * them inside its read snapshot: session_check reads, settle writes what it left due. */
+enum app__session_due { APP__SESSION_KEEP, APP__SESSION_TOUCH, APP__SESSION_DROP };
+enum app_status app__session_check(struct store *s, const struct app_portal_cfg *cfg, const char *h,
+                                   int64_t now, struct store_session *out,
+                                   enum app__session_due *due, struct app_err *err);
+enum app_status app__session_settle(struct store *s, const char *h, enum app__session_due due,
+                                    int64_t now, struct store_session *ss, struct app_err *err);
+/* The SHA-256 of a token that has the form of one; 401 session_required otherwise. */
+enum app_status app__token_hash(const char *token, char h[STORE_HASH_HEX + 1], struct app_err *err);
+/* last_seen is written at most this often: every authenticated request would otherwise be a
+ * database write. */
+#define APP__TOUCH_EVERY 60
+/* The staff session check (staff_auth.c). */
+enum app_status app__staff_session(struct store *s, const struct app_staff_cfg *cfg,
+                                   const char *token, int64_t now, struct store_session *out,
+                                   struct store_user *user, struct app_err *err);
+/* The staff member of an account row. */
+void app__staff_from_user(const struct store_user *u, struct app_staff *out);
+
+/* Chooses the signing method of the session's application (app_method_choose); out gets the
+ * saved row. */
+enum app_status app__method_choose(struct store *s, const struct app_portal_cfg *cfg,
+                                   const struct app_session *ss, const char *method, int64_t now,
+                                   struct store_application *out, struct app_err *err);
 
 /* The renewal phase of the person's current certificate now (expired when none is known). */
 enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,

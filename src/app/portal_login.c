@@ -32,9 +32,11 @@ static uint64_t captcha_seed(const char *id)
     return v;
 }
 
-enum app_status app_captcha_new(struct store *s, const struct app_portal_cfg *cfg, int64_t now,
-                                struct app_captcha *out, struct app_err *err)
+enum app_status app_captcha_new(const struct app_ctx *ctx, struct app_captcha *out,
+                                struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const int64_t now = ctx->now;
     static const char hex[] = "0123456789abcdef";
     const size_t nalpha = sizeof APP_CAPTCHA_ALPHABET - 1;
     unsigned char raw[APP_CAPTCHA_ID_LEN / 2];
@@ -56,7 +58,7 @@ enum app_status app_captcha_new(struct store *s, const struct app_portal_cfg *cf
         out->text[i] = APP_CAPTCHA_ALPHABET[k];
     }
     out->seed = captcha_seed(out->id);
-    out->expires_at = now + cfg->captcha_ttl;
+    out->expires_at = now + ctx->set->portal.captcha_ttl;
     memcpy(c.id, out->id, sizeof out->id);
     memcpy(c.answer, out->text, sizeof out->text);
     c.expires_at = out->expires_at;
@@ -69,9 +71,11 @@ enum app_status app_captcha_new(struct store *s, const struct app_portal_cfg *cf
     return APP_OK;
 }
 
-enum app_status app_captcha_peek(struct store *s, const char *id, int64_t now,
-                                 struct app_captcha *out, struct app_err *err)
+enum app_status app_captcha_peek(const struct app_ctx *ctx, const char *id, struct app_captcha *out,
+                                 struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const int64_t now = ctx->now;
     struct store_captcha c;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
@@ -111,9 +115,11 @@ static int captcha_normalize(const char *in, char out[APP_CAPTCHA_LEN + 1])
     return 0;
 }
 
-enum app_status app_captcha_check(struct store *s, const char *id, const char *answer, int64_t now,
+enum app_status app_captcha_check(const struct app_ctx *ctx, const char *id, const char *answer,
                                   struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const int64_t now = ctx->now;
     struct store_captcha c;
     char typed[APP_CAPTCHA_LEN + 2];
     app_err_clear(err);
@@ -181,10 +187,13 @@ static enum store_err count_failure(struct store *s, const char *key, int64_t ws
     return e;
 }
 
-enum app_status app_login(struct store *s, const struct app_portal_cfg *cfg,
-                          const struct app_login_req *rq, const char *client_addr, int64_t now,
+enum app_status app_login(const struct app_ctx *ctx, const struct app_login_req *rq,
                           struct app_login_ok *out, struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t now = ctx->now;
+    const char *client_addr = ctx->client_addr;
     char tckn[CORE_TCKN_LEN + 1] = "", masked[CORE_TCKN_LEN + 1], kaddr[STORE_RATE_KEY_MAX],
                               ktckn[STORE_RATE_KEY_MAX], actor[32];
     int32_t birth = CORE_DATE_NONE;
@@ -198,7 +207,7 @@ enum app_status app_login(struct store *s, const struct app_portal_cfg *cfg,
     enum app_status cst = APP_EINVAL;
     app_err_clear(&cerr);
     if (rq->captcha_id && *rq->captcha_id) {
-        cst = app_captcha_check(s, rq->captcha_id, rq->captcha_answer, now, &cerr);
+        cst = app_captcha_check(ctx, rq->captcha_id, rq->captcha_answer, &cerr);
         if (cst != APP_OK && cst != APP_EINVAL) {
             *err = cerr;
             return cst;
@@ -320,21 +329,11 @@ enum app_status app_login(struct store *s, const struct app_portal_cfg *cfg,
 
 /* ---- sessions ------------------------------------------------------------------------------ */
 
-/* last_seen is written at most this often: every authenticated request would otherwise be a
- * database write. */
-#define TOUCH_EVERY 60
-
-/* What a session check leaves to be written: nothing, last_seen, or the expired session's
- * removal. Reading and writing are apart so that a read-only use case can check the session
- * inside its read snapshot and write after it. */
-enum session_due { SESSION_KEEP, SESSION_TOUCH, SESSION_DROP };
-
-/* The session of a token's hash h (app__sha256 of a well-formed token). */
-static enum app_status session_check(struct store *s, const struct app_portal_cfg *cfg,
-                                     const char *h, int64_t now, struct store_session *out,
-                                     enum session_due *due, struct app_err *err)
+enum app_status app__session_check(struct store *s, const struct app_portal_cfg *cfg, const char *h,
+                                   int64_t now, struct store_session *out,
+                                   enum app__session_due *due, struct app_err *err)
 {
-    *due = SESSION_KEEP;
+    *due = APP__SESSION_KEEP;
     enum store_err e = store_session_get(s, h, out);
     if (e == STORE_ENOTFOUND)
         return app__fail(err, APP_EAUTH, "session_required");
@@ -343,18 +342,16 @@ static enum app_status session_check(struct store *s, const struct app_portal_cf
     bool over = now >= out->expires_at || now >= out->last_seen + cfg->session_idle;
     if (strcmp(out->kind, "applicant") != 0 || over) {
         if (over)
-            *due = SESSION_DROP;
+            *due = APP__SESSION_DROP;
         memset(out, 0, sizeof *out);
         return app__fail(err, APP_EAUTH, "session_required");
     }
-    if (now - out->last_seen >= TOUCH_EVERY)
-        *due = SESSION_TOUCH;
+    if (now - out->last_seen >= APP__TOUCH_EVERY)
+        *due = APP__SESSION_TOUCH;
     return APP_OK;
 }
 
-/* The hash of a token that has the form of one; 401 session_required otherwise. */
-static enum app_status token_hash(const char *token, char h[STORE_HASH_HEX + 1],
-                                  struct app_err *err)
+enum app_status app__token_hash(const char *token, char h[STORE_HASH_HEX + 1], struct app_err *err)
 {
     if (!token || strlen(token) != APP_TOKEN_LEN)
         return app__fail(err, APP_EAUTH, "session_required");
@@ -363,100 +360,17 @@ static enum app_status token_hash(const char *token, char h[STORE_HASH_HEX + 1],
     return APP_OK;
 }
 
-int app_token_hash(const char *token, char out[STORE_HASH_HEX + 1])
+/* Writes what the check left due; a session removed meanwhile is no error. */
+enum app_status app__session_settle(struct store *s, const char *h, enum app__session_due due,
+                                    int64_t now, struct store_session *ss, struct app_err *err)
 {
-    struct app_err err;
-    return token_hash(token, out, &err) == APP_OK ? 0 : -1;
-}
-
-/* Writes what session_check left due; a session removed meanwhile is no error. */
-static enum app_status session_settle(struct store *s, const char *h, enum session_due due,
-                                      int64_t now, struct store_session *ss, struct app_err *err)
-{
-    if (due == SESSION_DROP) {
+    if (due == APP__SESSION_DROP) {
         (void)store_session_delete(s, h);
-    } else if (due == SESSION_TOUCH) {
+    } else if (due == APP__SESSION_TOUCH) {
         enum store_err e = store_session_touch(s, h, now);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "touching a session", NULL, NULL, err);
         ss->last_seen = now;
     }
-    return APP_OK;
-}
-
-enum app_status app_session_auth(struct store *s, const struct app_portal_cfg *cfg,
-                                 const char *token, int64_t now, struct store_session *out,
-                                 struct app_err *err)
-{
-    char h[STORE_HASH_HEX + 1];
-    enum session_due due;
-    app_err_clear(err);
-    if (token_hash(token, h, err) != APP_OK)
-        return err->status;
-    enum app_status st = session_check(s, cfg, h, now, out, &due, err);
-    enum app_status st2 = session_settle(s, h, due, now, out, err);
-    return st != APP_OK ? st : st2;
-}
-
-enum app_status app_status_by_token(struct store *s, const struct app_portal_cfg *cfg,
-                                    const char *token, int64_t now, enum core_lang lang,
-                                    struct app_status_view *out, struct app_err *err)
-{
-    char h[STORE_HASH_HEX + 1];
-    struct store_session ss;
-    enum session_due due;
-    app_err_clear(err);
-    if (token_hash(token, h, err) != APP_OK)
-        return err->status;
-    /* taken before reading: a change from here on makes what is read stale for a cache */
-    uint64_t gen_session = store_gen_session(h), gen_apps = store_gen_apps();
-    /* Without a snapshot (a backend that refuses one) the reads simply run one by one. */
-    bool snap = store_read_begin(s) == STORE_OK;
-    enum app_status st = session_check(s, cfg, h, now, &ss, &due, err);
-    if (st == APP_OK)
-        st = app_status_get(s, cfg, &ss, now, lang, out, err);
-    if (snap)
-        store_read_end(s);
-    if (st == APP_OK || due == SESSION_DROP) {
-        struct app_err e2;
-        app_err_clear(&e2);
-        enum app_status st2 = session_settle(s, h, due, now, &ss, &e2);
-        if (st == APP_OK && st2 != APP_OK) {
-            *err = e2;
-            st = st2;
-        }
-    }
-    if (st == APP_OK) {
-        memcpy(out->token_hash, h, sizeof out->token_hash);
-        out->gen_session = gen_session;
-        out->gen_apps = gen_apps;
-        /* until then the session stays valid and needs no write (due now: a touch was just
-         * written, which moved the session's generation on anyway) */
-        int64_t until = ss.expires_at;
-        if (ss.last_seen + cfg->session_idle < until)
-            until = ss.last_seen + cfg->session_idle;
-        if (ss.last_seen + TOUCH_EVERY < until)
-            until = ss.last_seen + TOUCH_EVERY;
-        out->quiet_until = until;
-    }
-    return st;
-}
-
-bool app_csrf_ok(const struct store_session *ss, const char *token)
-{
-    return token && *token && ss->csrf[0] && app__ct_equal(token, ss->csrf);
-}
-
-enum app_status app_logout(struct store *s, const char *token, struct app_err *err)
-{
-    char h[STORE_HASH_HEX + 1];
-    app_err_clear(err);
-    if (!token || !*token)
-        return APP_OK;
-    if (app__sha256(token, h) < 0)
-        return app__fail(err, APP_EINTERNAL, NULL);
-    enum store_err e = store_session_delete(s, h);
-    if (e != STORE_OK)
-        return app__store_err(s, e, "ending a session", NULL, NULL, err);
     return APP_OK;
 }

@@ -51,7 +51,7 @@ static void roll_windows(struct store_otp *o, int64_t now)
 
 /* Reads the application (locking it inside the transaction) and checks it may take a code:
  * a confirmed form, still in draft. */
-static enum app_status load_for_code(struct store *s, const struct store_session *ss,
+static enum app_status load_for_code(struct store *s, const struct app_session *ss,
                                      struct store_application *a, struct app_err *err)
 {
     if (app__load(s, ss, a, err) != APP_OK)
@@ -73,10 +73,12 @@ static enum app_status too_many(struct app_err *err, const char *code, int64_t r
     return app__fail(err, APP_ETOOMANY, code);
 }
 
-enum app_status app_otp_status(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, int64_t now,
-                               struct app_otp_state *out, struct app_err *err)
+enum app_status app_otp_status(const struct app_ctx *ctx, struct app_otp_state *out,
+                               struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t now = ctx->now;
     const struct core_rules *r = &cfg->rules;
     struct store_application a;
     struct store_otp o;
@@ -85,6 +87,9 @@ enum app_status app_otp_status(struct store *s, const struct app_portal_cfg *cfg
 
     app_err_clear(err);
     memset(out, 0, sizeof *out);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
     if (app__load(s, ss, &a, err) != APP_OK)
         return err->status;
     e = store_personnel_get(s, a.tckn, &p);
@@ -106,10 +111,12 @@ enum app_status app_otp_status(struct store *s, const struct app_portal_cfg *cfg
     return APP_OK;
 }
 
-enum app_status app_otp_send(struct store *s, const struct app_portal_cfg *cfg,
-                             const struct store_session *ss, int64_t now, struct app_otp_sent *out,
+enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out,
                              struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t now = ctx->now;
     const struct core_rules *r = &cfg->rules;
     struct store_application a;
     struct store_otp o;
@@ -120,6 +127,9 @@ enum app_status app_otp_send(struct store *s, const struct app_portal_cfg *cfg,
 
     app_err_clear(err);
     memset(out, 0, sizeof *out);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
     if ((e = store_tx_begin(s)) != STORE_OK)
         return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
     if (load_for_code(s, ss, &a, err) != APP_OK)
@@ -199,10 +209,11 @@ fail:
     return err->status;
 }
 
-enum app_status app_otp_verify(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, const char *code, int64_t now,
-                               struct app_err *err)
+enum app_status app_otp_verify(const struct app_ctx *ctx, const char *code, struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t now = ctx->now;
     const struct core_rules *r = &cfg->rules;
     struct store_application a;
     struct store_otp o;
@@ -210,6 +221,9 @@ enum app_status app_otp_verify(struct store *s, const struct app_portal_cfg *cfg
     enum store_err e;
 
     app_err_clear(err);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
     if ((e = store_tx_begin(s)) != STORE_OK)
         return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
     if (load_for_code(s, ss, &a, err) != APP_OK)

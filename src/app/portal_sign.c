@@ -77,17 +77,21 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
     return e;
 }
 
-enum app_status app_signature_submit(struct store *s, const struct app_portal_cfg *cfg,
-                                     const struct store_session *ss, const unsigned char *cms,
-                                     size_t len, int64_t now, struct store_application *out,
-                                     struct app_err *err)
+enum app_status app_signature_submit(const struct app_ctx *ctx, const unsigned char *cms,
+                                     size_t len, struct app_application *out, struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t now = ctx->now;
     struct store_application a;
     struct crypto_verify_result r;
     struct ubuf content;
     char actor[32];
     enum app_status st;
     app_err_clear(err);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
     memset(&r, 0, sizeof r);
     ubuf_init(&content, 1 << 20);
     if (app__load(s, ss, &a, err) != APP_OK)
@@ -133,7 +137,7 @@ enum app_status app_signature_submit(struct store *s, const struct app_portal_cf
     }
     ulog(ULOG_INFO, "portal.sign", "application=%s accepted", a.number);
     if (out)
-        *out = next;
+        app__application_view(&next, out);
     st = APP_OK;
 out:
     crypto_verify_result_free(&r);
@@ -141,19 +145,24 @@ out:
     return st;
 }
 
-enum app_status app_wet_form(struct store *s, const struct app_portal_cfg *cfg,
-                             const struct store_session *ss, int64_t now, unsigned char **pdf,
-                             size_t *len, struct app_err *err)
+enum app_status app_wet_form(const struct app_ctx *ctx, unsigned char **pdf, size_t *len,
+                             struct app_err *err)
 {
+    struct store *s = ctx->db;
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t now = ctx->now;
     struct store_application a;
     char msg[256];
     app_err_clear(err);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
     *pdf = NULL;
     *len = 0;
     if (app__load(s, ss, &a, err) != APP_OK)
         return err->status;
     if (!strcmp(a.state, core_app_state_code(CORE_APP_CODE_VERIFIED))) {
-        if (app_method_choose(s, cfg, ss, "wet", now, &a, err) != APP_OK)
+        if (app__method_choose(s, cfg, ss, "wet", now, &a, err) != APP_OK)
             return err->status;
     } else if (strcmp(a.state, core_app_state_code(CORE_APP_AWAITING_ORIGINAL)) != 0) {
         return app__fail(err, APP_ECONFLICT, "wrong_state");

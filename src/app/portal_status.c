@@ -3,9 +3,11 @@
  * application only; the status says, in Turkish, where the application is, what happens next
  * and whom to call. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/portal_int.h"
+#include "app/status_cache.h"
 #include "core/content.h"
 #include "util/log.h"
 
@@ -28,11 +30,14 @@ int app__content_render(const struct store_application *a0, struct ubuf *out)
     return core_content_render(&c, out);
 }
 
-enum app_status app_content(struct store *s, const struct store_session *ss, struct ubuf *out,
-                            struct app_err *err)
+enum app_status app_content(const struct app_ctx *ctx, struct ubuf *out, struct app_err *err)
 {
+    struct store *s = ctx->db;
     struct store_application a;
     app_err_clear(err);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
     if (app__load(s, ss, &a, err) != APP_OK)
         return err->status;
     if (!strcmp(a.state, core_app_state_code(CORE_APP_DRAFT)))
@@ -42,9 +47,9 @@ enum app_status app_content(struct store *s, const struct store_session *ss, str
     return APP_OK;
 }
 
-enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *cfg,
-                                  const struct store_session *ss, const char *method, int64_t now,
-                                  struct store_application *out, struct app_err *err)
+enum app_status app__method_choose(struct store *s, const struct app_portal_cfg *cfg,
+                                   const struct app_session *ss, const char *method, int64_t now,
+                                   struct store_application *out, struct app_err *err)
 {
     struct store_application a;
     char actor[32];
@@ -97,6 +102,21 @@ enum app_status app_method_choose(struct store *s, const struct app_portal_cfg *
     if (out)
         *out = next;
     return APP_OK;
+}
+
+enum app_status app_method_choose(const struct app_ctx *ctx, const char *method,
+                                  struct app_application *out, struct app_err *err)
+{
+    struct store_application next;
+    app_err_clear(err);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
+    enum app_status st =
+        app__method_choose(ctx->db, &ctx->set->portal, ss, method, ctx->now, &next, err);
+    if (st == APP_OK && out)
+        app__application_view(&next, out);
+    return st;
 }
 
 /* ---- status -------------------------------------------------------------------------------- */
@@ -225,31 +245,33 @@ static int keep_reason(void *ctx, const struct store_decision *d)
     return 0;
 }
 
-enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_session *ss, int64_t now, enum core_lang lang,
-                               struct app_status_view *out, struct app_err *err)
+/* The status of the session's application (see app_status_get). */
+static enum app_status status_read(struct store *s, const struct app_portal_cfg *cfg,
+                                   const struct app_session *ss, int64_t now, enum core_lang lang,
+                                   struct app_status_view *out, struct app_err *err)
 {
+    struct store_application a;
     enum core_app_state st;
-    app_err_clear(err);
     memset(out, 0, sizeof *out);
     out->lang = lang;
-    if (app__load(s, ss, &out->app, err) != APP_OK)
+    if (app__load(s, ss, &a, err) != APP_OK)
         return err->status;
-    if (core_app_state_parse(out->app.state, &st) != 0) {
-        ulog(ULOG_ERROR, "portal.state", "application=%s state=unknown", out->app.number);
+    app__application_view(&a, &out->app);
+    if (core_app_state_parse(a.state, &st) != 0) {
+        ulog(ULOG_ERROR, "portal.state", "application=%s state=unknown", a.number);
         return app__fail(err, APP_EINTERNAL, NULL);
     }
-    enum store_err e = store_app_events(s, out->app.id, collect, out);
+    enum store_err e = store_app_events(s, a.id, collect, out);
     if (e != STORE_OK)
         return app__store_err(s, e, "reading the timeline", NULL, NULL, err);
 
     if (st == CORE_APP_REJECTED) {
-        e = store_decision_get(s, out->app.id, keep_reason, out);
+        e = store_decision_get(s, a.id, keep_reason, out);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "reading the decision", NULL, NULL, err);
     }
     out->label = core_app_state_label(st, lang);
-    out->next = next_step(&out->app, st, lang);
+    out->next = next_step(&a, st, lang);
     out->contact = T("Sorularınız için Kamu SM çağrı merkezi: 444 5 576.",
                      "For questions: Kamu SM call centre, 444 5 576.");
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
@@ -266,4 +288,88 @@ enum app_status app_status_get(struct store *s, const struct app_portal_cfg *cfg
         }
     }
     return APP_OK;
+}
+
+enum app_status app_status_get(const struct app_ctx *c, struct app_status_view *out,
+                               struct app_err *err)
+{
+    app_err_clear(err);
+    const struct app_session *ss = app__applicant(c, err);
+    if (!ss) {
+        memset(out, 0, sizeof *out);
+        return err->status;
+    }
+    return status_read(c->db, &c->set->portal, ss, c->now, c->lang, out, err);
+}
+
+/* ---- the status answer, kept for a moment --------------------------------------------------- */
+
+bool app_status_kept(const struct app_ctx *c, struct ubuf *out)
+{
+    char h[STORE_HASH_HEX + 1];
+    struct app_err e;
+    if (!c->set->status_cache || app__token_hash(c->cred.token, h, &e) != APP_OK)
+        return false;
+    return app_status_cache_get(c->set->status_cache, h, c->lang, c->now, out);
+}
+
+enum app_status app_status_answer(struct app_ctx *c,
+                                  int (*render)(void *rctx, const struct app_status_view *v,
+                                                struct ubuf *out),
+                                  void *rctx, struct ubuf *out, struct app_err *err)
+{
+    char h[STORE_HASH_HEX + 1];
+    struct store_session ss;
+    enum app__session_due due;
+    struct app_status_view *v = NULL;
+    struct ubuf body = UBUF_INIT(1 << 20);
+    app_err_clear(err);
+    memset(&c->who, 0, sizeof c->who);
+    if (app__token_hash(c->cred.token, h, err) != APP_OK)
+        return err->status;
+    if (!(v = malloc(sizeof *v)))
+        return app__fail(err, APP_EINTERNAL, NULL);
+    /* taken before reading: a change from here on makes what is read stale for the cache */
+    struct app_status_stamp stamp = app_status_cache_stamp(h);
+    /* Without a snapshot (a backend that refuses one) the reads simply run one by one. */
+    bool snap = store_read_begin(c->db) == STORE_OK;
+    enum app_status st = app__session_check(c->db, &c->set->portal, h, c->now, &ss, &due, err);
+    if (st == APP_OK) {
+        app__session_from(&ss, &c->who.session);
+        c->who.kind = APP_ACTOR_APPLICANT;
+        st = status_read(c->db, &c->set->portal, &c->who.session, c->now, c->lang, v, err);
+    }
+    if (snap)
+        store_read_end(c->db);
+    if (st == APP_OK || due == APP__SESSION_DROP) {
+        struct app_err e2;
+        app_err_clear(&e2);
+        enum app_status st2 = app__session_settle(c->db, h, due, c->now, &ss, &e2);
+        if (st == APP_OK && st2 != APP_OK) {
+            *err = e2;
+            st = st2;
+        }
+    }
+    if (st == APP_OK && render(rctx, v, &body) < 0)
+        st = app__fail(err, APP_EINTERNAL, NULL);
+    if (st == APP_OK) {
+        /* until then the session stays valid and needs no write (due now: a touch was just
+         * written, which moved the session's generation on anyway) */
+        int64_t until = ss.expires_at;
+        if (ss.last_seen + c->set->portal.session_idle < until)
+            until = ss.last_seen + c->set->portal.session_idle;
+        if (ss.last_seen + APP__TOUCH_EVERY < until)
+            until = ss.last_seen + APP__TOUCH_EVERY;
+        stamp.quiet_until = until;
+        if (c->set->status_cache)
+            app_status_cache_put(c->set->status_cache, h, c->lang, v->app.id, &stamp, body.p,
+                                 body.len);
+        if (ubuf_put(out, body.p, body.len) < 0)
+            st = app__fail(err, APP_EINTERNAL, NULL);
+    }
+    if (st != APP_OK)
+        memset(&c->who, 0, sizeof c->who);
+    ubuf_free(&body);
+    free(v);
+    return st;
 }

@@ -10,12 +10,16 @@
 #include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/portal_int.h"
 #include "core/trtext.h"
+#include "crypto/totp.h"
 #include "core/validate.h"
 #include "util/log.h"
+
+_Static_assert(APP_TOTP_SECRET_MAX == CRYPTO_TOTP_SECRET_B32, "the enrolment's secret");
 
 /* ---- settings ------------------------------------------------------------------------------ */
 
@@ -378,237 +382,338 @@ static bool code_shape_ok(const char *code)
     return true;
 }
 
-enum app_status app_staff_login(struct store *s, const struct app_staff_cfg *cfg,
-                                const struct app_staff_login_req *rq, int64_t now,
+/* What one staff login works with from step to step. Failures that went through the store
+ * or inside a transaction set wipe: nothing half-made leaves, no token without a session. */
+struct login_run {
+    struct store *s;
+    const struct app_staff_cfg *cfg;
+    int64_t now;
+    const struct app_staff_login_req *rq;
+    const char *code; /* the TOTP code given, "" when none */
+    struct app_staff_login_out *out;
+    struct app_err *err;
+    char actor[STORE_USERNAME_MAX + 8];
+    char rehash[STORE_PWHASH_MAX]; /* a new hash at today's cost, when the stored one is older */
+    struct store_user u;           /* the account as read before the password check */
+    struct store_user cur;         /* the account as re-read inside the transaction */
+    bool pw_ok, in_tx, wipe;
+    bool enrolling, enrolled;            /* the second factor is being set up (and now was) */
+    const char *fail_reason, *fail_code; /* a counted failure: why (audit) and the answer */
+};
+
+static enum app_status login_store_fail(struct login_run *r, enum store_err e)
+{
+    r->wipe = true;
+    return app__store_err(r->s, e, "recording a staff login", NULL, NULL, r->err);
+}
+
+static enum app_status login_internal(struct login_run *r)
+{
+    r->wipe = true;
+    return app__fail(r->err, APP_EINTERNAL, NULL);
+}
+
+/* Ends the transaction: commit (when keep) or roll back. */
+static enum store_err login_tx_end(struct login_run *r, bool keep)
+{
+    r->in_tx = false;
+    if (keep)
+        return store_tx_commit(r->s);
+    store_tx_rollback(r->s);
+    return STORE_OK;
+}
+
+/* 1. The shape of the request. */
+static enum app_status login_shape(struct login_run *r)
+{
+    const struct app_staff_login_req *rq = r->rq;
+    if (!rq->username || !*rq->username)
+        app_err_field(r->err, "username", "required");
+    if (!rq->password || !*rq->password)
+        app_err_field(r->err, "password", "required");
+    else if (strlen(rq->password) > APP_PASSWORD_MAX)
+        app_err_field(r->err, "password", "password_too_long");
+    if (*r->code && !code_shape_ok(r->code))
+        app_err_field(r->err, "totp", "totp_format");
+    if (r->err->nfields)
+        return app__fail(r->err, APP_EINVAL, "invalid_fields");
+    staff_actor(rq->username, r->actor);
+    return APP_OK;
+}
+
+/* 2a. A name with no account: its own counter, the same Argon2id work, never a success. */
+static enum app_status login_unknown(struct login_run *r)
+{
+    struct store *s = r->s;
+    const struct app_staff_cfg *cfg = r->cfg;
+    enum store_err e;
+    /* Not even in the audit log: what was typed may be a password in the wrong field. */
+    staff_actor(NULL, r->actor);
+    char k[STORE_RATE_KEY_MAX];
+    const int64_t ws = r->now - r->now % cfg->lockout_seconds;
+    long n = 0;
+    if (unknown_key(r->rq->username, k) < 0)
+        return app__fail(r->err, APP_EINTERNAL, NULL);
+    if ((e = store_rate_get(s, k, ws, &n)) != STORE_OK)
+        return app__store_err(s, e, "reading a staff login counter", NULL, NULL, r->err);
+    if (n >= cfg->max_failures) {
+        if ((e = audit_login(s, r->now, r->actor, "staff.login.failed", "locked")) != STORE_OK)
+            return app__store_err(s, e, "auditing a staff login", NULL, NULL, r->err);
+        r->err->retry_after = ws + cfg->lockout_seconds - r->now;
+        return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
+    }
+    volatile int never =
+        crypto_pwhash_str_verify(cfg->dummy_hash, r->rq->password, strlen(r->rq->password));
+    (void)never;
+    ulog(ULOG_INFO, "staff.login.failed", "user=? reason=unknown_user");
+    return unknown_failure(s, cfg, k, ws, r->actor, r->now, r->err);
+}
+
+/* 2b. The account (an unknown name goes to 2a), refused while it is locked. */
+static enum app_status login_account(struct login_run *r)
+{
+    enum store_err e = store_user_get(r->s, r->rq->username, &r->u);
+    if (e == STORE_ENOTFOUND)
+        return login_unknown(r);
+    if (e != STORE_OK)
+        return app__store_err(r->s, e, "reading a staff account", NULL, NULL, r->err);
+    if (r->u.locked_until > r->now) {
+        if ((e = audit_login(r->s, r->now, r->actor, "staff.login.failed", "locked")) != STORE_OK)
+            return app__store_err(r->s, e, "auditing a staff login", NULL, NULL, r->err);
+        r->err->retry_after = r->u.locked_until - r->now;
+        return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
+    }
+    return APP_OK;
+}
+
+/* 3. The password: the slow part, outside any transaction. */
+static void login_password(struct login_run *r)
+{
+    const char *pw = r->rq->password;
+    r->pw_ok = crypto_pwhash_str_verify(r->u.password_hash, pw, strlen(pw)) == 0;
+    if (r->pw_ok && crypto_pwhash_str_needs_rehash(r->u.password_hash, r->cfg->pwhash_ops,
+                                                   r->cfg->pwhash_mem) != 0)
+        (void)app_password_hash(r->cfg, pw, r->rehash); /* best effort: "" on failure */
+}
+
+/* 4. The account again, inside the transaction the decision is applied in: removed, given a
+ * new password or locked while we were hashing, nothing stale is judged. */
+static enum app_status login_reread(struct login_run *r)
+{
+    enum store_err e = store_tx_begin(r->s);
+    if (e != STORE_OK)
+        return app__store_err(r->s, e, "starting a transaction", NULL, NULL, r->err);
+    r->in_tx = true;
+    e = store_user_get(r->s, r->rq->username, &r->cur);
+    if (e == STORE_ENOTFOUND ||
+        (e == STORE_OK && strcmp(r->cur.password_hash, r->u.password_hash))) {
+        login_tx_end(r, false);
+        return app__fail(r->err, APP_EAUTH, "staff_login_failed");
+    }
+    if (e != STORE_OK)
+        return login_store_fail(r, e);
+    if (r->cur.locked_until > r->now) {
+        login_tx_end(r, false);
+        r->err->retry_after = r->cur.locked_until - r->now;
+        return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
+    }
+    return APP_OK;
+}
+
+/* 5a. An account without a confirmed second factor: its secret (made once and kept until a
+ * code confirms it) and the otpauth URI go to the page. */
+static enum app_status login_enrolment(struct login_run *r)
+{
+    struct store_user *cur = &r->cur;
+    enum store_err e;
+    if (!cur->totp_secret[0]) {
+        if (crypto_totp_secret_new(cur->totp_secret) < 0)
+            return login_internal(r);
+        cur->totp_last_step = 0; /* no code accepted yet (the steps of today are ~6e7) */
+        cur->updated_at = r->now;
+        if ((e = store_user_update(r->s, cur)) != STORE_OK ||
+            (e = audit_login(r->s, r->now, r->actor, "staff.totp.enrolment_started", NULL)) !=
+                STORE_OK)
+            return login_store_fail(r, e);
+    }
+    struct ubuf b = UBUF_INIT(APP_TOTP_URI_MAX - 1);
+    /* Secrets made here are 32 characters; the URI carries any secret whole. */
+    size_t n = strnlen(cur->totp_secret, CRYPTO_TOTP_SECRET_B32);
+    memcpy(r->out->totp_secret, cur->totp_secret, n);
+    r->out->totp_secret[n] = '\0';
+    if (crypto_totp_uri(&b, cur->username, cur->totp_secret) == 0)
+        memcpy(r->out->totp_uri, ubuf_str(&b), b.len + 1);
+    ubuf_free(&b);
+    return APP_OK;
+}
+
+/* 5b. The code: right (its step is kept: never accepted again), wrong, or replayed. */
+static enum app_status login_code(struct login_run *r)
+{
+    struct store_user *cur = &r->cur;
+    unsigned char key[64];
+    int klen = crypto_totp_secret_decode(cur->totp_secret, key, sizeof key);
+    int64_t step = -1;
+    enum crypto_totp_result res =
+        klen < 0 ? CRYPTO_TOTP_ERROR
+                 : crypto_totp_check(key, (size_t)klen, r->code, r->now, CRYPTO_TOTP_WINDOW,
+                                     cur->totp_last_step < -1 ? -1 : cur->totp_last_step, &step);
+    sodium_memzero(key, sizeof key);
+    if (res == CRYPTO_TOTP_ERROR) {
+        ulog(ULOG_ERROR, "staff.totp", "user=%s: the stored TOTP secret is unusable",
+             cur->username);
+        return login_internal(r);
+    }
+    if (res == CRYPTO_TOTP_WRONG) {
+        r->fail_reason = "totp";
+        r->fail_code = "totp_wrong";
+    } else if (res == CRYPTO_TOTP_REPLAY) {
+        r->fail_reason = "totp_reused";
+        r->fail_code = "totp_reused";
+    } else {
+        cur->totp_last_step = step;
+        r->enrolled = r->enrolling;
+        cur->totp_enabled = true;
+    }
+    return APP_OK;
+}
+
+/* 5. What the right password leads to: a disabled account's refusal, the second factor
+ * (asked for, set up, or checked), or a counted failure for a wrong password. */
+static enum app_status login_judge(struct login_run *r)
+{
+    enum store_err e;
+    if (!r->pw_ok) {
+        r->fail_reason = "password";
+        r->fail_code = "staff_login_failed";
+        return APP_OK;
+    }
+    if (r->cur.disabled) {
+        if ((e = audit_login(r->s, r->now, r->actor, "staff.login.failed", "disabled")) !=
+                STORE_OK ||
+            (e = login_tx_end(r, true)) != STORE_OK)
+            return login_store_fail(r, e);
+        return app__fail(r->err, APP_EFORBIDDEN, "account_disabled");
+    }
+    if (!r->cur.totp_enabled && r->cfg->dev)
+        return APP_OK; /* --dev: an account that never enrolled needs no code */
+    r->enrolling = !r->cur.totp_enabled;
+    enum app_status st = r->enrolling ? login_enrolment(r) : APP_OK;
+    if (st != APP_OK)
+        return st;
+    if (!*r->code) {
+        /* Not a failure: the page asks for the code (or shows the enrolment) next. */
+        if ((e = login_tx_end(r, true)) != STORE_OK)
+            return login_store_fail(r, e);
+        return app__fail(r->err, APP_EAUTH,
+                         r->enrolling ? "totp_enrolment_required" : "totp_required");
+    }
+    return login_code(r);
+}
+
+/* 6a. A counted failure; the one that reaches the limit locks the account. */
+static enum app_status login_failure(struct login_run *r)
+{
+    struct store_user *cur = &r->cur;
+    enum store_err e;
+    bool locks = ++cur->failed_count >= r->cfg->max_failures;
+    if (locks) {
+        cur->failed_count = 0;
+        cur->locked_until = r->now + r->cfg->lockout_seconds;
+    }
+    cur->updated_at = r->now;
+    if ((e = store_user_update(r->s, cur)) != STORE_OK ||
+        (e = audit_login(r->s, r->now, r->actor, "staff.login.failed", r->fail_reason)) !=
+            STORE_OK ||
+        (locks && (e = audit_login(r->s, r->now, r->actor, "staff.lockout", NULL)) != STORE_OK) ||
+        (e = login_tx_end(r, true)) != STORE_OK)
+        return login_store_fail(r, e);
+    ulog(ULOG_INFO, "staff.login.failed", "user=%s reason=%s%s", cur->username, r->fail_reason,
+         locks ? " locked" : "");
+    if (locks) {
+        r->err->retry_after = r->cfg->lockout_seconds;
+        return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
+    }
+    return app__fail(r->err, APP_EAUTH, r->fail_code);
+}
+
+/* 6b. Success: the account's counters reset, the session opened, both audited. */
+static enum app_status login_success(struct login_run *r)
+{
+    struct store_user *cur = &r->cur;
+    enum store_err e;
+    cur->failed_count = 0;
+    cur->locked_until = 0;
+    cur->last_login_at = r->now;
+    cur->updated_at = r->now;
+    if (r->rehash[0])
+        memcpy(cur->password_hash, r->rehash, sizeof r->rehash);
+    if ((e = store_user_update(r->s, cur)) != STORE_OK ||
+        (r->enrolled &&
+         (e = audit_login(r->s, r->now, r->actor, "staff.totp.enrolled", NULL)) != STORE_OK) ||
+        (e = open_session(r->s, r->cfg, cur, r->now, r->out)) != STORE_OK ||
+        (e = audit_login(r->s, r->now, r->actor, "staff.login", NULL)) != STORE_OK ||
+        (e = login_tx_end(r, true)) != STORE_OK)
+        return login_store_fail(r, e);
+    /* The enrolment data are not needed any more once the session is open. */
+    sodium_memzero(r->out->totp_secret, sizeof r->out->totp_secret);
+    sodium_memzero(r->out->totp_uri, sizeof r->out->totp_uri);
+    ulog(ULOG_INFO, "staff.login", "user=%s role=%s", cur->username, cur->role);
+    return APP_OK;
+}
+
+enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_login_req *rq,
                                 struct app_staff_login_out *out, struct app_err *err)
 {
-    struct store_user u, cur;
-    char actor[STORE_USERNAME_MAX + 8], rehash[STORE_PWHASH_MAX] = "";
-    unsigned char key[64];
-    enum app_status st = APP_OK;
-    enum store_err e;
-    bool in_tx = false;
+    struct login_run *r = calloc(1, sizeof *r);
+    enum app_status st;
 
     app_err_clear(err);
     memset(out, 0, sizeof *out);
-    memset(&u, 0, sizeof u);
-    memset(&cur, 0, sizeof cur);
-
-    if (sodium_init() < 0)
+    if (!r || sodium_init() < 0) {
+        free(r);
         return app__fail(err, APP_EINTERNAL, NULL);
-
-    /* 1. the shape of the request */
-    const char *code = rq->totp ? rq->totp : "";
-    if (!rq->username || !*rq->username)
-        app_err_field(err, "username", "required");
-    if (!rq->password || !*rq->password)
-        app_err_field(err, "password", "required");
-    else if (strlen(rq->password) > APP_PASSWORD_MAX)
-        app_err_field(err, "password", "password_too_long");
-    if (*code && !code_shape_ok(code))
-        app_err_field(err, "totp", "totp_format");
-    if (err->nfields)
-        return app__fail(err, APP_EINVAL, "invalid_fields");
-    staff_actor(rq->username, actor);
-
-    /* 2. the account, or the counter of an unknown name */
-    e = store_user_get(s, rq->username, &u);
-    if (e == STORE_ENOTFOUND) {
-        /* Not even in the audit log: what was typed may be a password in the wrong field. */
-        staff_actor(NULL, actor);
-        char k[STORE_RATE_KEY_MAX];
-        const int64_t ws = now - now % cfg->lockout_seconds;
-        long n = 0;
-        if (unknown_key(rq->username, k) < 0)
-            return app__fail(err, APP_EINTERNAL, NULL);
-        if ((e = store_rate_get(s, k, ws, &n)) != STORE_OK)
-            return app__store_err(s, e, "reading a staff login counter", NULL, NULL, err);
-        if (n >= cfg->max_failures) {
-            if ((e = audit_login(s, now, actor, "staff.login.failed", "locked")) != STORE_OK)
-                return app__store_err(s, e, "auditing a staff login", NULL, NULL, err);
-            err->retry_after = ws + cfg->lockout_seconds - now;
-            return app__fail(err, APP_ETOOMANY, "too_many_attempts");
-        }
-        /* The same Argon2id work as for a real account; it can never succeed. */
-        volatile int never =
-            crypto_pwhash_str_verify(cfg->dummy_hash, rq->password, strlen(rq->password));
-        (void)never;
-        ulog(ULOG_INFO, "staff.login.failed", "user=? reason=unknown_user");
-        return unknown_failure(s, cfg, k, ws, actor, now, err);
     }
-    if (e != STORE_OK)
-        return app__store_err(s, e, "reading a staff account", NULL, NULL, err);
-    if (u.locked_until > now) {
-        if ((e = audit_login(s, now, actor, "staff.login.failed", "locked")) != STORE_OK)
-            return app__store_err(s, e, "auditing a staff login", NULL, NULL, err);
-        err->retry_after = u.locked_until - now;
-        return app__fail(err, APP_ETOOMANY, "too_many_attempts");
+    *r = (struct login_run){.s = c->db,
+                            .cfg = &c->set->staff,
+                            .now = c->now,
+                            .rq = rq,
+                            .code = rq->totp ? rq->totp : "",
+                            .out = out,
+                            .err = err};
+    st = login_shape(r);
+    if (st == APP_OK)
+        st = login_account(r);
+    if (st == APP_OK) {
+        login_password(r);
+        st = login_reread(r);
     }
-
-    /* 3. the password: the slow part, outside any transaction */
-    bool pw_ok = crypto_pwhash_str_verify(u.password_hash, rq->password, strlen(rq->password)) == 0;
-    if (pw_ok &&
-        crypto_pwhash_str_needs_rehash(u.password_hash, cfg->pwhash_ops, cfg->pwhash_mem) != 0)
-        (void)app_password_hash(cfg, rq->password, rehash); /* best effort: "" on failure */
-
-    /* 4. the decision, applied to the account as it is now */
-    if ((e = store_tx_begin(s)) != STORE_OK)
-        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
-    in_tx = true;
-    e = store_user_get(s, rq->username, &cur);
-    if (e == STORE_ENOTFOUND || (e == STORE_OK && strcmp(cur.password_hash, u.password_hash))) {
-        /* Removed or given a new password while we were hashing: judge nothing stale. */
-        store_tx_rollback(s);
-        return app__fail(err, APP_EAUTH, "staff_login_failed");
-    }
-    if (e != STORE_OK)
-        goto store_fail;
-    if (cur.locked_until > now) {
-        store_tx_rollback(s);
-        err->retry_after = cur.locked_until - now;
-        return app__fail(err, APP_ETOOMANY, "too_many_attempts");
-    }
-
-    const char *fail_reason = NULL, *fail_code = NULL;
-    bool enrolling = false, enrolled = false;
-    if (!pw_ok) {
-        fail_reason = "password";
-        fail_code = "staff_login_failed";
-    } else if (cur.disabled) {
-        if ((e = audit_login(s, now, actor, "staff.login.failed", "disabled")) != STORE_OK)
-            goto store_fail;
-        if ((e = store_tx_commit(s)) != STORE_OK) {
-            in_tx = false;
-            goto store_fail;
-        }
-        return app__fail(err, APP_EFORBIDDEN, "account_disabled");
-    } else if (cur.totp_enabled || !cfg->dev) {
-        /* 5. the second factor */
-        enrolling = !cur.totp_enabled;
-        if (enrolling && !cur.totp_secret[0]) {
-            if (crypto_totp_secret_new(cur.totp_secret) < 0) {
-                st = app__fail(err, APP_EINTERNAL, NULL);
-                goto out;
-            }
-            cur.totp_last_step = 0; /* no code accepted yet (the steps of today are ~6e7) */
-            cur.updated_at = now;
-            if ((e = store_user_update(s, &cur)) != STORE_OK ||
-                (e = audit_login(s, now, actor, "staff.totp.enrolment_started", NULL)) != STORE_OK)
-                goto store_fail;
-        }
-        if (enrolling) {
-            struct ubuf b = UBUF_INIT(APP_TOTP_URI_MAX - 1);
-            /* Secrets made here are 32 characters; the URI carries any secret whole. */
-            size_t n = strnlen(cur.totp_secret, CRYPTO_TOTP_SECRET_B32);
-            memcpy(out->totp_secret, cur.totp_secret, n);
-            out->totp_secret[n] = '\0';
-            if (crypto_totp_uri(&b, cur.username, cur.totp_secret) == 0)
-                memcpy(out->totp_uri, ubuf_str(&b), b.len + 1);
-            ubuf_free(&b);
-        }
-        if (!*code) {
-            /* Not a failure: the page asks for the code (or shows the enrolment) next. */
-            if ((e = store_tx_commit(s)) != STORE_OK) {
-                in_tx = false;
-                goto store_fail;
-            }
-            return app__fail(err, APP_EAUTH,
-                             enrolling ? "totp_enrolment_required" : "totp_required");
-        }
-        int klen = crypto_totp_secret_decode(cur.totp_secret, key, sizeof key);
-        int64_t step = -1;
-        enum crypto_totp_result r =
-            klen < 0 ? CRYPTO_TOTP_ERROR
-                     : crypto_totp_check(key, (size_t)klen, code, now, CRYPTO_TOTP_WINDOW,
-                                         cur.totp_last_step < -1 ? -1 : cur.totp_last_step, &step);
-        sodium_memzero(key, sizeof key);
-        if (r == CRYPTO_TOTP_ERROR) {
-            ulog(ULOG_ERROR, "staff.totp", "user=%s: the stored TOTP secret is unusable",
-                 cur.username);
-            st = app__fail(err, APP_EINTERNAL, NULL);
-            goto out;
-        }
-        if (r == CRYPTO_TOTP_WRONG) {
-            fail_reason = "totp";
-            fail_code = "totp_wrong";
-        } else if (r == CRYPTO_TOTP_REPLAY) {
-            fail_reason = "totp_reused";
-            fail_code = "totp_reused";
-        } else {
-            cur.totp_last_step = step;
-            enrolled = enrolling;
-            cur.totp_enabled = true;
-        }
-    }
-
-    if (fail_reason) {
-        /* 6a. a counted failure; the one that reaches the limit locks the account */
-        bool locks = ++cur.failed_count >= cfg->max_failures;
-        if (locks) {
-            cur.failed_count = 0;
-            cur.locked_until = now + cfg->lockout_seconds;
-        }
-        cur.updated_at = now;
-        if ((e = store_user_update(s, &cur)) != STORE_OK ||
-            (e = audit_login(s, now, actor, "staff.login.failed", fail_reason)) != STORE_OK ||
-            (locks && (e = audit_login(s, now, actor, "staff.lockout", NULL)) != STORE_OK))
-            goto store_fail;
-        e = store_tx_commit(s);
-        in_tx = false;
-        if (e != STORE_OK)
-            goto store_fail;
-        ulog(ULOG_INFO, "staff.login.failed", "user=%s reason=%s%s", cur.username, fail_reason,
-             locks ? " locked" : "");
-        if (locks) {
-            err->retry_after = cfg->lockout_seconds;
-            return app__fail(err, APP_ETOOMANY, "too_many_attempts");
-        }
-        return app__fail(err, APP_EAUTH, fail_code);
-    }
-
-    /* 6b. success */
-    cur.failed_count = 0;
-    cur.locked_until = 0;
-    cur.last_login_at = now;
-    cur.updated_at = now;
-    if (rehash[0])
-        memcpy(cur.password_hash, rehash, sizeof rehash);
-    if ((e = store_user_update(s, &cur)) != STORE_OK ||
-        (enrolled && (e = audit_login(s, now, actor, "staff.totp.enrolled", NULL)) != STORE_OK) ||
-        (e = open_session(s, cfg, &cur, now, out)) != STORE_OK ||
-        (e = audit_login(s, now, actor, "staff.login", NULL)) != STORE_OK)
-        goto store_fail;
-    e = store_tx_commit(s);
-    in_tx = false;
-    if (e != STORE_OK)
-        goto store_fail;
-    /* The enrolment data are not needed any more once the session is open. */
-    sodium_memzero(out->totp_secret, sizeof out->totp_secret);
-    sodium_memzero(out->totp_uri, sizeof out->totp_uri);
-    ulog(ULOG_INFO, "staff.login", "user=%s role=%s", cur.username, cur.role);
-    st = APP_OK;
-    goto out;
-
-store_fail:
-    st = app__store_err(s, e, "recording a staff login", NULL, NULL, err);
-out:
-    if (in_tx && st != APP_OK)
-        store_tx_rollback(s);
-    if (st != APP_OK)
+    if (st == APP_OK)
+        st = login_judge(r);
+    if (st == APP_OK)
+        st = r->fail_reason ? login_failure(r) : login_success(r);
+    if (r->in_tx && st != APP_OK)
+        store_tx_rollback(r->s);
+    if (r->wipe)
         sodium_memzero(out, sizeof *out); /* nothing half-made leaves: no token without a session */
-    sodium_memzero(&u, sizeof u);
-    sodium_memzero(&cur, sizeof cur);
-    sodium_memzero(rehash, sizeof rehash);
+    sodium_memzero(r, sizeof *r);
+    free(r);
     return st;
 }
 
 /* ---- staff sessions ------------------------------------------------------------------------ */
 
-#define TOUCH_EVERY 60 /* as for applicants: last_seen is written at most once a minute */
+void app__staff_from_user(const struct store_user *u, struct app_staff *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->username, sizeof out->username, "%s", u->username);
+    snprintf(out->role, sizeof out->role, "%s", u->role);
+    out->province = strcmp(u->role, "approver") == 0 ? u->province : 0;
+}
 
-enum app_status app_staff_session_auth(struct store *s, const struct app_staff_cfg *cfg,
-                                       const char *token, int64_t now, struct store_session *out,
-                                       struct store_user *user, struct app_err *err)
+enum app_status app__staff_session(struct store *s, const struct app_staff_cfg *cfg,
+                                   const char *token, int64_t now, struct store_session *out,
+                                   struct store_user *user, struct app_err *err)
 {
     char h[STORE_HASH_HEX + 1];
     struct store_user u;
@@ -642,7 +747,7 @@ enum app_status app_staff_session_auth(struct store *s, const struct app_staff_c
     }
     if (e != STORE_OK)
         return app__store_err(s, e, "reading a staff account", NULL, NULL, err);
-    if (now - out->last_seen >= TOUCH_EVERY) {
+    if (now - out->last_seen >= APP__TOUCH_EVERY) {
         e = store_session_touch(s, h, now);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "touching a session", NULL, NULL, err);
@@ -662,59 +767,18 @@ enum app_status app_staff_session_auth(struct store *s, const struct app_staff_c
 
 #define QR_QUIET 4 /* modules of white border the standard asks for */
 
-static int put_attr_text(struct ubuf *b, const char *s)
+int app_qr_path(const char *text, struct ubuf *d, int *full)
 {
-    /* An aria-label: the same escaping as HTML attribute text, inline here because the app
-     * layer must not depend on web/ (the five XML-special characters are all there is). */
-    for (; *s; s++) {
-        int rc;
-        switch (*s) {
-        case '&':
-            rc = ubuf_puts(b, "&amp;");
-            break;
-        case '<':
-            rc = ubuf_puts(b, "&lt;");
-            break;
-        case '>':
-            rc = ubuf_puts(b, "&gt;");
-            break;
-        case '"':
-            rc = ubuf_puts(b, "&quot;");
-            break;
-        case '\'':
-            rc = ubuf_puts(b, "&#39;");
-            break;
-        default:
-            rc = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ubuf_putc(b, ' ') : ubuf_putc(b, *s);
-        }
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label)
-{
-    const size_t before = b->len;
+    const size_t before = d->len;
     QRcode *qr = NULL;
     int rc = -1;
 
-    if (!text || !*text || size < 1 || size > 4096 || !label ||
-        !core_utf8_valid(label, strlen(label)))
+    if (!text || !*text)
         return -1;
     qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
     if (!qr)
         goto out;
-    const int w = qr->width, full = qr->width + 2 * QR_QUIET;
-    if (ubuf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"") <
-            0 ||
-        put_attr_text(b, label) < 0 ||
-        ubuf_printf(b,
-                    "\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-                    "shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" "
-                    "fill=\"#ffffff\"/><path fill=\"#000000\" d=\"",
-                    full, full, size, size, full, full) < 0)
-        goto out;
+    const int w = qr->width;
     /* One path: each run of black modules in a row is one rectangle "Mx yhNv1h-Nz". */
     for (int y = 0; y < w; y++) {
         for (int x = 0; x < w;) {
@@ -725,20 +789,19 @@ int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label)
             int run = 1;
             while (x + run < w && (qr->data[y * w + x + run] & 1))
                 run++;
-            if (ubuf_printf(b, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run) < 0)
+            if (ubuf_printf(d, "M%d %dh%dv1h-%dz", x + QR_QUIET, y + QR_QUIET, run, run) < 0)
                 goto out;
             x += run;
         }
     }
-    if (ubuf_puts(b, "\"/></svg>") < 0)
-        goto out;
+    *full = w + 2 * QR_QUIET;
     rc = 0;
 out:
     if (qr)
         QRcode_free(qr);
-    if (rc < 0 && b->p) {
-        b->len = before;
-        b->p[before] = '\0';
+    if (rc < 0 && d->p) {
+        d->len = before;
+        d->p[before] = '\0';
     }
     return rc;
 }

@@ -34,32 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app/portal.h"
-#include "crypto/totp.h"
-#include "store/store.h"
+#include "app/context.h"
 #include "util/buf.h"
-
-/* ---- settings ------------------------------------------------------------------------------ */
-struct app_staff_cfg {
-    int max_failures;              /* 5 consecutive failures lock the account ... */
-    int lockout_seconds;           /* ... for 900 s (15 minutes) */
-    bool dev;                      /* --dev: TOTP not required for accounts without it */
-    int session_idle;              /* 900 s without a request ends a staff session */
-    int session_lifetime;          /* 28800 s: the absolute end */
-    unsigned long long pwhash_ops; /* Argon2id passes (crypto_pwhash_OPSLIMIT_INTERACTIVE) */
-    size_t pwhash_mem;             /* bytes (crypto_pwhash_MEMLIMIT_INTERACTIVE) */
-    /* A hash of a random password with the same cost, verified for unknown user names so
-     * that they take as long as known ones. Made by app_staff_cfg_default / _rehash_dummy. */
-    char dummy_hash[STORE_PWHASH_MAX];
-};
-/* The defaults above, and a dummy hash at that cost. Returns 0, or -1 when libsodium cannot
- * start or hashing fails (no memory). */
-int app_staff_cfg_default(struct app_staff_cfg *c);
-/* Makes dummy_hash again after pwhash_ops/pwhash_mem were changed. Returns 0 or -1. */
-int app_staff_cfg_rehash_dummy(struct app_staff_cfg *c);
-/* Checks a configured set: NULL, or a reason code ("staff_cfg": a count or time < 1, or a cost
- * below libsodium's minimum). */
-const char *app_staff_cfg_check(const struct app_staff_cfg *c);
 
 /* ---- accounts ------------------------------------------------------------------------------ */
 #define APP_PASSWORD_MIN 12   /* characters (UTF-8 code points) */
@@ -77,7 +53,7 @@ const char *app_staff_cfg_check(const struct app_staff_cfg *c);
 const char *app_password_check(const char *pw, const char *username);
 
 /* Hashes pw with Argon2id at the configured cost. Returns 0 or -1. */
-int app_password_hash(const struct app_staff_cfg *cfg, const char *pw, char out[STORE_PWHASH_MAX]);
+int app_password_hash(const struct app_staff_cfg *cfg, const char *pw, char out[APP_PWHASH_MAX]);
 
 /* `eimza user add`: a new account. Invalid input is a 400 invalid_fields with per-field codes:
  *   username  "required" | "username_format" (1..63 bytes of a-z 0-9 . _ -)
@@ -118,7 +94,8 @@ struct app_staff_login_req {
     const char *totp; /* the code from the app; NULL or "" when not asked for yet */
 };
 
-#define APP_TOTP_URI_MAX 256
+#define APP_TOTP_URI_MAX    256
+#define APP_TOTP_SECRET_MAX 32 /* base32 characters of a secret (crypto/totp.h) */
 
 struct app_staff_login_out {
     /* with APP_OK: the new session (kind "staff", subject the user name) */
@@ -129,7 +106,7 @@ struct app_staff_login_out {
     int province;
     /* with "totp_enrolment_required": what the person types into or scans with the app.
      * The page showing them must not be cached (Cache-Control: no-store). */
-    char totp_secret[CRYPTO_TOTP_SECRET_B32 + 1];
+    char totp_secret[APP_TOTP_SECRET_MAX + 1];
     char totp_uri[APP_TOTP_URI_MAX];
 };
 
@@ -149,23 +126,18 @@ struct app_staff_login_out {
  *   401 totp_reused               right password, a code whose time step was used already
  *                                 (counted)
  * The failure that reaches max_failures locks the account and answers 429 at once. */
-enum app_status app_staff_login(struct store *s, const struct app_staff_cfg *cfg,
-                                const struct app_staff_login_req *rq, int64_t now,
+enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_login_req *rq,
                                 struct app_staff_login_out *out, struct app_err *err);
 
-/* The session of a staff token: it must exist, be a staff session, be neither idle too long
- * nor past its end, and its account must still exist and not be disabled; *user gets the
- * account (may be NULL). 401 session_required otherwise. last_seen moves on as for
- * applicants. */
-enum app_status app_staff_session_auth(struct store *s, const struct app_staff_cfg *cfg,
-                                       const char *token, int64_t now, struct store_session *out,
-                                       struct store_user *user, struct app_err *err);
+/* A staff session is let in by app_authenticate(c, APP_ACTOR_STAFF, ...) (app/context.h): it
+ * must be a staff session, neither idle too long nor past its end, and its account must still
+ * exist and not be disabled. */
 
 /* ---- QR code --------------------------------------------------------------------------------
- * Appends text as a QR code (libqrencode, error correction M, 8-bit mode) drawn as an inline
- * SVG: one path of black modules on a white square with a 4-module quiet zone, `size` units
- * wide, role="img" with the given aria-label (escaped). No style or script, so the page's
- * CSP allows it (a data: URI image would need img-src data:). Returns 0, or -1 (b unchanged). */
-int app_qr_svg(struct ubuf *b, const char *text, int size, const char *label);
+ * The QR code of text (libqrencode, error correction M, 8-bit mode) as the data of one SVG path
+ * (web/html/svg.h draws it): each run of black modules in a row is one rectangle "Mx yhNv1h-Nz",
+ * already moved by the 4-module quiet zone the standard asks for; *full gets the side with the
+ * quiet zone, in modules. Appends to d; returns 0, or -1 (d unchanged). */
+int app_qr_path(const char *text, struct ubuf *d, int *full);
 
 #endif

@@ -15,8 +15,8 @@ static const struct {
     const char *usage;
 } cli_commands[] = {
     {"serve", cli_cmd_serve,
-     "serve    [--config FILE] [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev]"},
-    {"migrate", cli_cmd_migrate, "migrate  [--db URL]"},
+     "serve    [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev]"},
+    {"migrate", cli_cmd_migrate, "migrate  [--db URL] [--config FILE]..."},
     {"import", cli_cmd_import,
      "import personnel FILE.csv [--db URL]\n"
      "       eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)"},

@@ -1,22 +1,51 @@
-/* eimza — `eimza migrate [--db URL]`: brings the database schema to the newest version this
- * eimza knows (store_migrate), and creates the database if there is none. For SQLite that
- * includes a missing directory (store_open_create): `eimza migrate` on a fresh checkout makes
- * var/ for the default var/eimza.db. Other commands refuse a missing directory instead.
- * Prints "schema at version N (applied K migrations)" on stdout. Safe to run concurrently. */
+/* eimza — `eimza migrate [--db URL] [--config FILE]...`: brings the database schema to the
+ * newest version this eimza knows (store_migrate), and creates the database if there is none.
+ * For SQLite that includes a missing directory (store_open_create): `eimza migrate` on a fresh
+ * checkout makes var/ for the default var/eimza.db. Other commands refuse a missing directory
+ * instead. The database is --db, else the `db` setting of the --config files (serve's, read
+ * the same way: cli_config.h), else the default; so the service runs `eimza migrate` with the
+ * very files `eimza serve` reads. Prints "schema at version N (applied K migrations)" on
+ * stdout. Safe to run concurrently. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_config.h"
+#include "web/http/config.h"
 
-static const char migrate_usage[] = "usage: eimza migrate [--db URL]\n";
+static const char migrate_usage[] = "usage: eimza migrate [--db URL] [--config FILE]...\n";
 
 int cli_cmd_migrate(int argc, char **argv)
 {
     const char *db = NULL;
-    int n = 0;
-    int rc0 = cli_args(argc, argv, "migrate", migrate_usage, NULL, 0, &n, &db);
-    if (rc0 >= 0)
-        return rc0;
+    struct cli_configs configs = {0};
+    struct web_config cfg;
+
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
+            db = v;
+        } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+            if (cli_configs_add(&configs, v) < 0)
+                return CLI_USAGE;
+        } else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+            fputs(migrate_usage, stdout);
+            return CLI_OK;
+        } else {
+            if (missing)
+                cli_error("migrate: %s needs a value", argv[i]);
+            else
+                cli_error("migrate: unknown argument '%s'", argv[i]);
+            fputs(migrate_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!db && configs.n) {
+        if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg) < 0)
+            return CLI_USAGE;
+        db = cfg.db;
+    }
     if (!db || !*db)
         db = CLI_DEFAULT_DB;
 

@@ -33,7 +33,7 @@
 #include "notify/smtp.h"
 #include "notify/templates.h"
 #include "util/log.h"
-#include "web/config.h"
+#include "web/http/config.h"
 
 #define NOTIFY_LEASE_EXTRA 60      /* seconds a claim is held beyond the sender's timeout */
 #define NOTIFY_BATCH       10000   /* certificates or applications per scan transaction */

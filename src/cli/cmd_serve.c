@@ -1,10 +1,11 @@
-/* eimza — `eimza serve [--config FILE] [--listen HOST:PORT] [--db URL] [--trust-dir DIR]
- * [--dev]`: the web server (web/server.h does the serving).
+/* eimza — `eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR]
+ * [--dev]`: the web server (web/http/server.h does the serving).
  *
- * Settings come from the defaults, then the --config file, then the command-line options,
- * each overriding the one before; every value goes through web/config.c's table, so a bad
- * one is refused the same way wherever it comes from. Checks that need nothing running come
- * first (usage errors exit 1): the settings, the trust directory, the listen address (which
+ * Settings come from the defaults, then the --config files in order (cli_config.h), then the
+ * command-line options, each overriding the one before; every value goes through
+ * web/http/config.c's table, so a bad one is refused the same way wherever it comes from. Checks
+ * that need nothing running come first (usage errors exit 1): the settings, the trust
+ * directory, the static files (an installed eimza finds its own), the listen address (which
  * --dev restricts to loopback). Then the database, whose schema must be current (exit 2
  * otherwise), then the server. One line on stdout tells scripts it is ready. SIGTERM or
  * SIGINT stops it gracefully: no new connections, requests in flight finish (up to
@@ -26,37 +27,43 @@
  * half-way never sends a message twice once the gateway may have accepted it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_config.h" /* several --config files, the installed data folder */
 #include "cli/cmd_notify.h" /* notifications: the scan and the e-mail sender */
 #include "notify/smtp.h"    /* notifications: the hand-over mark */
 #include "crypto/cms_verify.h"
 #include "notify/notify.h"
 #include "util/buf.h"
 #include "util/log.h"
-#include "web/config.h"
-#include "web/h_admin.h" /* staff (h_api_admin.c) */
-#include "web/h_api.h"
-#include "web/escape.h"
+#include "app/context.h"
+#include "app/status_cache.h"
+#include "notify/templates.h"
+#include "store/store.h"
+#include "web/html/escape.h"
+#include "web/http/config.h"
+#include "web/http/server.h"
+#include "web/http/static.h"
 #include "web/routes.h"
-#include "web/server.h"
-#include "web/statuscache.h"
 
 static void serve_usage(FILE *f)
 {
-    fprintf(f, "usage: eimza serve [--config FILE] [--listen HOST:PORT] [--db URL] "
+    fprintf(f, "usage: eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] "
                "[--trust-dir DIR] [--dev]\n"
                "\n"
-               "Command-line options override the --config file, which overrides the defaults.\n"
+               "Command-line options override the --config files (each over the one before),\n"
+               "which override the defaults.\n"
                "The file holds 'key = value' lines ('#' starts a comment line); its keys:\n");
     web_config_print_help(f);
 }
@@ -85,8 +92,11 @@ static int serve_verifier(const struct web_config *cfg, struct crypto_verifier *
     const char *policies[16];
     size_t npol = 0;
     *out = NULL;
+    char installed[PATH_MAX];
     if (!dir && stat("trust", &st) == 0 && S_ISDIR(st.st_mode))
         dir = "trust";
+    if (!dir && cli_datadir("trust", installed, sizeof installed) == 0)
+        dir = installed; /* an installed eimza's shipped roots */
     if (!dir) {
         ulog(ULOG_WARN, "serve.trust",
              "no trust directory: e-signatures cannot be checked (set trust_dir)");
@@ -148,6 +158,30 @@ static int serve_audit_config(struct store *st, const struct web_config *cfg, co
 out:
     ubuf_free(&b);
     return rc;
+}
+
+/* The pages' static files (web/http/static.h) from the static_dir setting. Left at its default
+ * ("static": the source tree's, where make run and the tests start the server), an installed
+ * eimza started elsewhere takes its own (cli_datadir); with neither, the pages go without
+ * their CSS and scripts, with a warning. A folder that cannot be read is a usage error. */
+static int serve_static(const struct web_config *cfg)
+{
+    char installed[PATH_MAX], err[1200];
+    struct stat st;
+    const char *dir = cfg->static_dir;
+    if (!strcmp(dir, "static") && stat(dir, &st) != 0) {
+        if (cli_datadir("static", installed, sizeof installed) != 0) {
+            ulog(ULOG_WARN, "serve.static", "detail=\"no static/ here and none installed\"");
+            return 0;
+        }
+        dir = installed;
+    }
+    if (web_static_configure(dir, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return -1;
+    }
+    ulog(ULOG_DEBUG, "serve.static", "dir=%s", dir);
+    return 0;
 }
 
 static int serve_check_dir(const char *dir)
@@ -396,34 +430,44 @@ static void serve_outbox_stop(struct serve_outbox *o)
     o->nt = NULL;
 }
 
-int cli_cmd_serve(int argc, char **argv)
-{
-    const char *config = NULL, *listen_addr = NULL, *db = NULL, *trust = NULL;
-    bool dev = false;
-    struct web_config cfg;
-    char err[1600];
-    struct store *st = NULL;
-    struct web_server *srv = NULL;
-    int fd = -1, rc = CLI_USAGE, schema = 0, latest = 0;
-    sigset_t sigs, oldmask;
-    struct sigaction ignore = {.sa_handler = SIG_IGN}, oldpipe;
-    bool signals_set = false;
-    struct serve_outbox outbox = {0};
-    struct crypto_verifier *verifier = NULL;
+/* ---- the run, step by step --------------------------------------------------------------- */
 
+/* What one run of `eimza serve` holds, made step by step and let go in reverse. */
+struct serve_run {
+    struct cli_configs configs; /* the --config files, in order */
+    char config_names[1024];    /* their names, for the audit log */
+    const char *listen_addr, *db, *trust;
+    bool dev;
+    struct web_config cfg;
+    struct app_settings set; /* the use cases' settings, hung on the server */
+    struct serve_outbox outbox;
+    int fd;
+    struct store *st;
+    int schema;
+    struct web_server *srv;
+    sigset_t sigs, oldmask;
+    struct sigaction oldpipe;
+    bool signals_set;
+    char err[1600];
+};
+
+/* The command line. -1 to go on; otherwise the exit status (CLI_OK after --help). */
+static int serve_args(struct serve_run *r, int argc, char **argv)
+{
     for (int i = 1; i < argc; i++) {
         bool missing = false;
         const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
-            config = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing)))
-            listen_addr = v;
+        if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+            if (cli_configs_add(&r->configs, v) < 0)
+                return CLI_USAGE;
+        } else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing)))
+            r->listen_addr = v;
         else if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
-            db = v;
+            r->db = v;
         else if ((v = cli_optarg(argc, argv, &i, "--trust-dir", &missing)))
-            trust = v;
+            r->trust = v;
         else if (!missing && !strcmp(argv[i], "--dev"))
-            dev = true;
+            r->dev = true;
         else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             serve_usage(stdout);
             return CLI_OK;
@@ -436,141 +480,202 @@ int cli_cmd_serve(int argc, char **argv)
             return CLI_USAGE;
         }
     }
+    return -1;
+}
 
-    if (web_config_defaults(&cfg) < 0) {
+/* The settings: the defaults, then the --config files, then the options, each over the one
+ * before; then the log level, the trust directory and the static files. -1 to go on, else the
+ * exit status. */
+static int serve_settings(struct serve_run *r)
+{
+    if (web_config_defaults(&r->cfg) < 0) {
         cli_error("serve: the built-in defaults are invalid (a bug)");
         return CLI_FAIL;
     }
-    if (config && web_config_load_file(&cfg, config, err, sizeof err) < 0) {
-        cli_error("%s", err);
+    if (cli_configs_load(&r->configs, &r->cfg) < 0)
         return CLI_USAGE;
-    }
+    cli_configs_names(&r->configs, r->config_names, sizeof r->config_names);
     const struct {
         const char *opt, *key, *value;
-    } overrides[] = {{"--listen", "listen", listen_addr},
-                     {"--db", "db", db},
-                     {"--trust-dir", "trust_dir", trust},
-                     {"--dev", "dev", dev ? "true" : NULL}};
+    } overrides[] = {{"--listen", "listen", r->listen_addr},
+                     {"--db", "db", r->db},
+                     {"--trust-dir", "trust_dir", r->trust},
+                     {"--dev", "dev", r->dev ? "true" : NULL}};
     for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
-        if (overrides[i].value &&
-            web_config_set(&cfg, overrides[i].key, overrides[i].value, err, sizeof err) < 0) {
-            cli_error("%s: %s", overrides[i].opt, err);
+        if (overrides[i].value && web_config_set(&r->cfg, overrides[i].key, overrides[i].value,
+                                                 r->err, sizeof r->err) < 0) {
+            cli_error("%s: %s", overrides[i].opt, r->err);
             return CLI_USAGE;
         }
     }
-    ulog_set_level((enum ulog_level)cfg.log_level);
-    if (cfg.trust_dir[0] && serve_check_dir(cfg.trust_dir) < 0)
+    ulog_set_level((enum ulog_level)r->cfg.log_level);
+    if (r->cfg.trust_dir[0] && serve_check_dir(r->cfg.trust_dir) < 0)
         return CLI_USAGE;
-    if (web_portal_configure(&cfg, err, sizeof err) < 0) {
-        cli_error("%s", err);
+    if (serve_static(&r->cfg) < 0)
         return CLI_USAGE;
-    }
+    return -1;
+}
 
-    if (serve_outbox_prepare(&outbox, &cfg) < 0)
+/* The use cases' settings on the server object: the portal's and the staff login's rules, the
+ * e-signature verifier, the message templates (for the outbox views) and the status cache;
+ * and the outbox sender's settings. -1 to go on, else the exit status. */
+static int serve_app_settings(struct serve_run *r)
+{
+    if (web_config_settings(&r->cfg, &r->set, r->err, sizeof r->err) < 0) {
+        cli_error("%s", r->err);
         return CLI_USAGE;
-    if (serve_verifier(&cfg, &verifier) < 0) {
-        rc = CLI_USAGE;
-        goto out;
     }
-    web_portal_set_verifier(verifier);
-    /* staff (h_api_admin.c): the staff login's settings, --dev from the configuration */
-    if (web_staff_configure(&cfg, err, sizeof err) < 0) {
-        cli_error("%s", err);
-        rc = CLI_USAGE;
-        goto out;
+    if (serve_outbox_prepare(&r->outbox, &r->cfg) < 0)
+        return CLI_USAGE;
+    if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)
+        return CLI_USAGE;
+    if (notify_templates_load(r->cfg.templates_dir, r->cfg.notify_language, &r->set.templates,
+                              r->err, sizeof r->err) < 0) {
+        cli_error("%s", r->err);
+        return CLI_USAGE;
     }
-    web_status_cache_configure(cfg.status_cache_ms);
+    r->set.status_cache = app_status_cache_new(r->cfg.status_cache_ms);
+    if (r->cfg.status_cache_ms > 0 && !r->set.status_cache) {
+        cli_error("the status cache: out of memory");
+        return CLI_FAIL;
+    }
+    return -1;
+}
 
-    switch (web_listen_open(cfg.listen, cfg.dev, &fd, err, sizeof err)) {
+/* The listen socket (--dev: loopback only). -1 to go on, else the exit status. */
+static int serve_listen(struct serve_run *r)
+{
+    switch (web_listen_open(r->cfg.listen, r->cfg.dev, &r->fd, r->err, sizeof r->err)) {
     case WEB_LISTEN_OK:
-        break;
+        return -1;
     case WEB_LISTEN_USAGE:
-        cli_error("--listen: %s", err);
-        rc = CLI_USAGE;
-        goto out;
+        cli_error("--listen: %s", r->err);
+        return CLI_USAGE;
     case WEB_LISTEN_FAILED:
-        cli_error("%s", err);
-        rc = CLI_FAIL;
-        goto out;
+        cli_error("%s", r->err);
+        return CLI_FAIL;
     }
+    return CLI_FAIL;
+}
 
-    rc = cli_open_store(cfg.db, 0, &st);
+/* The database: its schema must be current, and the start goes on the audit log with the
+ * settings that differ from the defaults. -1 to go on, else the exit status. */
+static int serve_database(struct serve_run *r)
+{
+    int latest = 0, rc = cli_open_store(r->cfg.db, 0, &r->st);
     if (rc != CLI_OK)
-        goto out;
-    if (store_schema_version(st, &schema, &latest) != STORE_OK) {
-        cli_error("cannot read the schema version: %s", store_last_error(st));
-        rc = CLI_FAIL;
-        goto out;
+        return rc;
+    if (store_schema_version(r->st, &r->schema, &latest) != STORE_OK) {
+        cli_error("cannot read the schema version: %s", store_last_error(r->st));
+        return CLI_FAIL;
     }
-    if (serve_audit_config(st, &cfg, config) < 0) {
-        rc = CLI_FAIL;
-        goto out;
-    }
+    if (serve_audit_config(r->st, &r->cfg, r->configs.n ? r->config_names : NULL) < 0)
+        return CLI_FAIL;
+    return -1;
+}
 
-    /* Blocked before the server's threads exist, so they inherit the mask and the signals
-     * can only reach this thread's sigwait(). A client closing early must not kill us. */
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, &oldmask);
-    sigaction(SIGPIPE, &ignore, &oldpipe);
-    signals_set = true;
+/* SIGTERM and SIGINT blocked before the server's threads exist, so they inherit the mask and
+ * the signals can only reach this thread's sigwait(). A client closing early must not kill us. */
+static void serve_block_signals(struct serve_run *r)
+{
+    struct sigaction ignore = {.sa_handler = SIG_IGN};
+    sigemptyset(&r->sigs);
+    sigaddset(&r->sigs, SIGTERM);
+    sigaddset(&r->sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &r->sigs, &r->oldmask);
+    sigaction(SIGPIPE, &ignore, &r->oldpipe);
+    r->signals_set = true;
+}
 
-    /* after the mask, so the sender thread never takes SIGTERM/SIGINT */
-    if (serve_outbox_start(&outbox) < 0) {
-        rc = CLI_FAIL;
-        goto out;
+/* The outbox's thread (after the mask, so it never takes SIGTERM/SIGINT), then the server
+ * (taking over the socket and the connection), and the ready line. -1 to go on, else the exit
+ * status. */
+static int serve_start(struct serve_run *r)
+{
+    if (serve_outbox_start(&r->outbox) < 0)
+        return CLI_FAIL;
+    int rc = web_server_start(&r->cfg, &r->set, r->fd, r->st, r->schema, &web_site, &r->srv, r->err,
+                              sizeof r->err);
+    r->fd = -1;
+    r->st = NULL; /* taken over, also on failure */
+    if (rc < 0) {
+        cli_error("%s", r->err);
+        return CLI_FAIL;
     }
-
-    if (web_server_start(&cfg, fd, st, schema, web_routes, web_routes_count, &srv, err,
-                         sizeof err) < 0) {
-        fd = -1;
-        st = NULL; /* taken over, also on failure */
-        cli_error("%s", err);
-        rc = CLI_FAIL;
-        goto out;
-    }
-    fd = -1;
-    st = NULL;
-    if (cfg.dev)
+    if (r->cfg.dev)
         serve_dev_banner();
-    ulog(ULOG_INFO, "server.start", "url=%s database=%s schema=%d dev=%d", web_server_url(srv),
-         web_server_backend(srv), schema, cfg.dev);
-    printf("eimza: serving on %s (database %s, schema %d)\n", web_server_url(srv),
-           web_server_backend(srv), schema);
+    ulog(ULOG_INFO, "server.start", "url=%s database=%s schema=%d dev=%d", web_server_url(r->srv),
+         web_server_backend(r->srv), r->schema, r->cfg.dev);
+    printf("eimza: serving on %s (database %s, schema %d)\n", web_server_url(r->srv),
+           web_server_backend(r->srv), r->schema);
     fflush(stdout);
+    return -1;
+}
 
+/* Serves until SIGTERM or SIGINT, then stops gracefully: no new connections, requests in flight
+ * finish (bounded), the outbox's thread after the handlers that queue. */
+static int serve_until_signal(struct serve_run *r)
+{
     int sig = 0;
-    if (sigwait(&sigs, &sig) != 0)
+    if (sigwait(&r->sigs, &sig) != 0)
         sig = 0;
     ulog(ULOG_INFO, "server.stopping", "signal=%s",
          sig == SIGTERM  ? "TERM"
          : sig == SIGINT ? "INT"
                          : "?");
-    web_server_quiesce(srv);
-    bool drained = serve_drain(srv, &sigs, cfg.shutdown_timeout);
-    web_server_free(srv);
-    srv = NULL;
-    serve_outbox_stop(&outbox); /* after the handlers that queue, before its store closes */
+    web_server_quiesce(r->srv);
+    bool drained = serve_drain(r->srv, &r->sigs, r->cfg.shutdown_timeout);
+    web_server_free(r->srv);
+    r->srv = NULL;
+    serve_outbox_stop(&r->outbox); /* after the handlers that queue, before its store closes */
     ulog(ULOG_INFO, "server.stopped", "drained=%d", drained);
-    rc = CLI_OK;
-out:
-    web_server_free(srv);
-    serve_outbox_stop(&outbox);
-    web_status_cache_clear();
-    web_portal_set_verifier(NULL);
-    crypto_verifier_free(verifier);
-    if (st)
-        store_close(st);
-    if (fd >= 0)
-        close(fd);
-    if (signals_set) {
+    return CLI_OK;
+}
+
+/* Lets go of everything the run made, in reverse. */
+static void serve_cleanup(struct serve_run *r)
+{
+    web_server_free(r->srv);
+    serve_outbox_stop(&r->outbox);
+    app_settings_free(&r->set);
+    if (r->st)
+        store_close(r->st);
+    if (r->fd >= 0)
+        close(r->fd);
+    if (r->signals_set) {
         /* a signal that came during the shutdown is spent, not left to kill us unmasked */
         const struct timespec now = {0, 0};
-        while (sigtimedwait(&sigs, NULL, &now) > 0)
+        while (sigtimedwait(&r->sigs, NULL, &now) > 0)
             ;
-        sigaction(SIGPIPE, &oldpipe, NULL);
-        pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+        sigaction(SIGPIPE, &r->oldpipe, NULL);
+        pthread_sigmask(SIG_SETMASK, &r->oldmask, NULL);
     }
+}
+
+int cli_cmd_serve(int argc, char **argv)
+{
+    struct serve_run *r = calloc(1, sizeof *r);
+    if (!r) {
+        cli_error("serve: out of memory");
+        return CLI_FAIL;
+    }
+    r->fd = -1;
+    int rc = serve_args(r, argc, argv);
+    if (rc < 0)
+        rc = serve_settings(r);
+    if (rc < 0)
+        rc = serve_app_settings(r);
+    if (rc < 0)
+        rc = serve_listen(r);
+    if (rc < 0)
+        rc = serve_database(r);
+    if (rc < 0) {
+        serve_block_signals(r);
+        rc = serve_start(r);
+    }
+    if (rc < 0)
+        rc = serve_until_signal(r);
+    serve_cleanup(r);
+    free(r);
     return rc;
 }

@@ -601,242 +601,270 @@ static const char *key_desc(const struct crypto_cert *c, char *buf, size_t cap)
     return buf;
 }
 
-/* Steps 2 to 9 once the CMS is walked. Returns 0 with r->code set (NULL: accepted), or -1. */
-static int verify_parts(struct vstate *s, const struct signed_data *sd,
-                        const unsigned char *content, size_t contentlen, const char *expected_tckn,
-                        int64_t now)
-{
-    struct crypto_verifier *v = s->v;
-    struct crypto_verify_result *r = s->r;
-    struct crypto_cert *sc = NULL, *extra[CMS_MAX_CERTS];
-    size_t nextra = 0;
-    X509 *untrusted[CMS_MAX_CERTS];
-    struct attrs at;
-    struct crypto_revoc_answer ans = {0};
-    int rc = -1;
-    char kbuf[32];
+/* ---- the steps after the walk ---------------------------------------------------------
+ * Each step either passes (STEP_NEXT, its entry written to the checks), reaches a verdict
+ * (STEP_VERDICT: fail() wrote the failed entry and r->code), or cannot be carried out
+ * (STEP_ERROR: out of memory, a library failure). */
 
-    /* 2 (attached): the encapsulated bytes are exactly the application's content */
-    if (sd->attached && !der_eq(&sd->econtent, content, contentlen)) {
-        rc = fail(s, "content", "content_mismatch",
-                  "encapsulated content (%zu bytes) differs from the application content (%zu "
-                  "bytes)",
-                  sd->econtent.n, contentlen);
-        goto out;
-    }
-    /* The signer and its attributes are needed for the detached comparison. */
-    if (sd->nsigners != 1) {
-        rc = fail(s, "signature", "signature_invalid", "%zu signers; exactly one is expected",
-                  sd->nsigners);
-        goto out;
-    }
-    if (!sd->has_attrs || sd->attrs.n > CMS_ATTRS_MAX || parse_attrs(&sd->attrs, &at)) {
-        rc = fail(s, "signature", "signature_invalid",
-                  sd->has_attrs ? "signed attributes malformed" : "no signed attributes");
-        goto out;
-    }
-    if (at.n_digest != 1 || at.n_content_type != 1 || at.n_sc > 1 || at.n_sc2 > 1) {
-        rc = fail(s, "signature", "signature_invalid",
-                  "signed attributes: %d content-type, %d message-digest, %d signing-certificate, "
-                  "%d signing-certificate-v2",
-                  at.n_content_type, at.n_digest, at.n_sc, at.n_sc2);
-        goto out;
-    }
-    int dnid = oid_nid(&sd->digest_oid);
-    const EVP_MD *md = digest_of(v, dnid);
-    if (!md) {
-        rc = fail(s, "signature", "signature_invalid", "digest algorithm not supported");
-        goto out;
-    }
+enum step { STEP_ERROR = -1, STEP_VERDICT = 0, STEP_NEXT = 1 };
+
+/* What the steps learn and hand on to the next ones. */
+struct vparts {
+    const struct signed_data *sd;
+    const unsigned char *content;
+    size_t contentlen;
+    const char *expected_tckn;
+    int64_t now;
+    struct attrs at;
+    int dnid;               /* the digest algorithm named by the signer */
+    const EVP_MD *md;       /* ... fetched */
+    bool digest_ok;         /* messageDigest is the digest of the application's content */
+    struct crypto_cert *sc; /* the signer's certificate (a cache reference) */
+    struct crypto_cert *extra[CMS_MAX_CERTS]; /* the CMS certificates fetched for the chain */
+    size_t nextra;
+};
+
+/* 2: the content signed is the application's: the encapsulated bytes (attached) or the
+ * messageDigest (detached). The single signer's attributes are read here because the
+ * detached comparison needs them. */
+static int step_content(struct vstate *s, struct vparts *p)
+{
+    const struct signed_data *sd = p->sd;
+    struct attrs *at = &p->at;
+    if (sd->attached && !der_eq(&sd->econtent, p->content, p->contentlen))
+        return fail(s, "content", "content_mismatch",
+                    "encapsulated content (%zu bytes) differs from the application content (%zu "
+                    "bytes)",
+                    sd->econtent.n, p->contentlen);
+    if (sd->nsigners != 1)
+        return fail(s, "signature", "signature_invalid", "%zu signers; exactly one is expected",
+                    sd->nsigners);
+    if (!sd->has_attrs || sd->attrs.n > CMS_ATTRS_MAX || parse_attrs(&sd->attrs, at))
+        return fail(s, "signature", "signature_invalid",
+                    sd->has_attrs ? "signed attributes malformed" : "no signed attributes");
+    if (at->n_digest != 1 || at->n_content_type != 1 || at->n_sc > 1 || at->n_sc2 > 1)
+        return fail(s, "signature", "signature_invalid",
+                    "signed attributes: %d content-type, %d message-digest, %d "
+                    "signing-certificate, %d signing-certificate-v2",
+                    at->n_content_type, at->n_digest, at->n_sc, at->n_sc2);
+    p->dnid = oid_nid(&sd->digest_oid);
+    if (!(p->md = digest_of(s->v, p->dnid)))
+        return fail(s, "signature", "signature_invalid", "digest algorithm not supported");
     unsigned char dig[CMS_DIGEST_MAX];
     unsigned dlen = 0;
-    if (!EVP_Digest(content, contentlen, dig, &dlen, md, NULL))
-        goto out;
-    bool digest_ok = der_eq(&at.digest, dig, dlen);
-    /* 2 (detached): the messageDigest is that of the application's content */
-    if (!sd->attached && !digest_ok) {
-        rc =
-            fail(s, "content", "content_mismatch",
-                 "message digest differs from the %s of the application content", OBJ_nid2sn(dnid));
-        goto out;
-    }
+    if (!EVP_Digest(p->content, p->contentlen, dig, &dlen, p->md, NULL))
+        return STEP_ERROR;
+    p->digest_ok = der_eq(&at->digest, dig, dlen);
+    if (!sd->attached && !p->digest_ok)
+        return fail(s, "content", "content_mismatch",
+                    "message digest differs from the %s of the application content",
+                    OBJ_nid2sn(p->dnid));
     js_check(s, "content", true);
     js_field(s, "form", sd->attached ? "attached" : "detached");
-    js_int(s, "bytes", (long long)contentlen);
+    js_int(s, "bytes", (long long)p->contentlen);
     js_end(s);
+    return STEP_NEXT;
+}
 
-    /* 3: the signature, its attributes, its algorithms */
-    int rf = find_signer(s, sd, &sc);
+/* 3a: the signer's certificate among the CMS certificates; from here on the result names
+ * the signer, whatever the verdict. */
+static int step_signer(struct vstate *s, struct vparts *p)
+{
+    struct crypto_verify_result *r = s->r;
+    int rf = find_signer(s, p->sd, &p->sc);
     if (rf < 0)
-        goto out;
-    if (rf == 0) {
-        rc = fail(s, "signature", "signature_invalid", "signer certificate not in the CMS");
-        goto out;
-    }
-    if (!sc->info_ok) {
-        rc = fail(s, "signature", "malformed", "signer certificate fields cannot be read");
-        goto out;
-    }
+        return STEP_ERROR;
+    if (rf == 0)
+        return fail(s, "signature", "signature_invalid", "signer certificate not in the CMS");
+    if (!p->sc->info_ok)
+        return fail(s, "signature", "malformed", "signer certificate fields cannot be read");
     r->have_signer = true;
-    r->signer = sc->info;
-    if (!(r->signer_der = malloc(sc->der_len)))
-        goto out;
-    memcpy(r->signer_der, sc->der, sc->der_len);
-    r->signer_der_len = sc->der_len;
-    if (weak_digest(dnid)) {
-        rc =
-            fail(s, "signature", "signature_invalid", "weak digest algorithm %s", OBJ_nid2sn(dnid));
-        goto out;
-    }
-    if (!sc->key_strong) {
-        rc = fail(s, "signature", "signature_invalid", "weak signer key %s",
-                  key_desc(sc, kbuf, sizeof kbuf));
-        goto out;
-    }
-    if (sc->sig_weak) {
-        rc = fail(s, "signature", "signature_invalid",
-                  "signer certificate is signed with a weak algorithm");
-        goto out;
-    }
-    int smd = NID_undef, signid = oid_nid(&sd->sigalg_oid), ktype = sig_key_type(signid, &smd);
-    if (ktype == NID_undef || (smd != NID_undef && smd != dnid) || weak_digest(smd)) {
-        rc = fail(s, "signature", "signature_invalid", "signature algorithm %s not supported here",
-                  signid == NID_undef ? "(unknown)" : OBJ_nid2sn(signid));
-        goto out;
-    }
-    if (ktype != sc->key_type) {
-        rc = fail(s, "signature", "signature_invalid",
-                  "signature algorithm does not fit the signer key");
-        goto out;
-    }
-    if (!at.content_type_data) {
-        rc = fail(s, "signature", "signature_invalid", "content-type attribute is not id-data");
-        goto out;
-    }
-    if (!at.n_sc && !at.n_sc2) {
-        rc = fail(s, "signature", "signature_invalid", "no signing-certificate attribute");
-        goto out;
-    }
-    const char *why = NULL;
-    if ((at.n_sc2 && (why = ess_check(v, &at.sc2, true, sc))) ||
-        (at.n_sc && (why = ess_check(v, &at.sc, false, sc)))) {
-        rc = fail(s, "signature", "signature_invalid", "%s", why);
-        goto out;
-    }
-    if (!digest_ok) { /* attached content that is not what the signer's digest says */
-        rc = fail(s, "signature", "signature_invalid",
-                  "message digest does not match the encapsulated content");
-        goto out;
-    }
-    bool sig_ok;
-    if (verify_sig(sd, sc, md, &sig_ok))
-        goto out;
-    if (!sig_ok) {
-        rc = fail(s, "signature", "signature_invalid",
-                  "signature over the signed attributes does not verify");
-        goto out;
-    }
-    js_check(s, "signature", true);
-    js_field(s, "digest", OBJ_nid2sn(dnid));
-    js_field(s, "key", key_desc(sc, kbuf, sizeof kbuf));
-    js_field(s, "signing_certificate", at.n_sc2 ? (at.n_sc ? "v1+v2" : "v2") : "v1");
-    js_end(s);
+    r->signer = p->sc->info;
+    if (!(r->signer_der = malloc(p->sc->der_len)))
+        return STEP_ERROR;
+    memcpy(r->signer_der, p->sc->der, p->sc->der_len);
+    r->signer_der_len = p->sc->der_len;
+    return STEP_NEXT;
+}
 
-    /* 4: the chain to a trust anchor (built once per signer certificate) */
+/* 3b: no weak digest, key or certificate signature, and a signature algorithm that fits
+ * both the digest and the signer's key. */
+static int step_algorithms(struct vstate *s, struct vparts *p)
+{
+    const struct crypto_cert *sc = p->sc;
+    char kbuf[32];
+    if (weak_digest(p->dnid))
+        return fail(s, "signature", "signature_invalid", "weak digest algorithm %s",
+                    OBJ_nid2sn(p->dnid));
+    if (!sc->key_strong)
+        return fail(s, "signature", "signature_invalid", "weak signer key %s",
+                    key_desc(sc, kbuf, sizeof kbuf));
+    if (sc->sig_weak)
+        return fail(s, "signature", "signature_invalid",
+                    "signer certificate is signed with a weak algorithm");
+    int smd = NID_undef, signid = oid_nid(&p->sd->sigalg_oid), ktype = sig_key_type(signid, &smd);
+    if (ktype == NID_undef || (smd != NID_undef && smd != p->dnid) || weak_digest(smd))
+        return fail(s, "signature", "signature_invalid",
+                    "signature algorithm %s not supported here",
+                    signid == NID_undef ? "(unknown)" : OBJ_nid2sn(signid));
+    if (ktype != sc->key_type)
+        return fail(s, "signature", "signature_invalid",
+                    "signature algorithm does not fit the signer key");
+    return STEP_NEXT;
+}
+
+/* 3c: the signed attributes: content type id-data, a signing-certificate attribute that binds
+ * the signer's certificate, and (attached) the digest of the encapsulated content. */
+static int step_signed_attrs(struct vstate *s, struct vparts *p)
+{
+    const struct attrs *at = &p->at;
+    const char *why = NULL;
+    if (!at->content_type_data)
+        return fail(s, "signature", "signature_invalid", "content-type attribute is not id-data");
+    if (!at->n_sc && !at->n_sc2)
+        return fail(s, "signature", "signature_invalid", "no signing-certificate attribute");
+    if ((at->n_sc2 && (why = ess_check(s->v, &at->sc2, true, p->sc))) ||
+        (at->n_sc && (why = ess_check(s->v, &at->sc, false, p->sc))))
+        return fail(s, "signature", "signature_invalid", "%s", why);
+    if (!p->digest_ok) /* attached content that is not what the signer's digest says */
+        return fail(s, "signature", "signature_invalid",
+                    "message digest does not match the encapsulated content");
+    return STEP_NEXT;
+}
+
+/* 3d: the signature over the signed attributes. */
+static int step_signature(struct vstate *s, struct vparts *p)
+{
+    char kbuf[32];
+    bool sig_ok;
+    if (verify_sig(p->sd, p->sc, p->md, &sig_ok))
+        return STEP_ERROR;
+    if (!sig_ok)
+        return fail(s, "signature", "signature_invalid",
+                    "signature over the signed attributes does not verify");
+    js_check(s, "signature", true);
+    js_field(s, "digest", OBJ_nid2sn(p->dnid));
+    js_field(s, "key", key_desc(p->sc, kbuf, sizeof kbuf));
+    js_field(s, "signing_certificate", p->at.n_sc2 ? (p->at.n_sc ? "v1+v2" : "v2") : "v1");
+    js_end(s);
+    return STEP_NEXT;
+}
+
+/* 4: the chain to a trust anchor (built once per signer certificate; the CMS certificates are
+ * fetched as intermediates only when it is not known yet), its CA certificates valid now. */
+static int step_chain(struct vstate *s, struct vparts *p)
+{
+    struct crypto_verifier *v = s->v;
+    const struct crypto_cert *sc = p->sc;
+    X509 *untrusted[CMS_MAX_CERTS];
     bool cached = false;
     int verr = 0;
-    bool known = crypto_trust_has_chain(v->trust, sc);
-    for (size_t i = 0; !known && i < sd->ncerts; i++) {
+    bool known = crypto_trust_has_chain(v->trust, p->sc);
+    for (size_t i = 0; !known && i < p->sd->ncerts; i++) {
         bool nomem;
         struct crypto_cert *c =
-            crypto_trust_cert_get(v->trust, sd->certs[i].p, sd->certs[i].n, NULL, &nomem);
+            crypto_trust_cert_get(v->trust, p->sd->certs[i].p, p->sd->certs[i].n, NULL, &nomem);
         if (!c && nomem)
-            goto out;
+            return STEP_ERROR;
         if (c) {
-            extra[nextra] = c;
-            untrusted[nextra++] = c->x;
+            p->extra[p->nextra] = c;
+            untrusted[p->nextra++] = c->x;
         }
     }
-    int cr = crypto_trust_chain(v->trust, sc, untrusted, nextra, &cached, &verr);
+    int cr = crypto_trust_chain(v->trust, p->sc, untrusted, p->nextra, &cached, &verr);
     if (cr < 0)
-        goto out;
+        return STEP_ERROR;
     if (cr == 0) {
         bool weak = verr == X509_V_ERR_CA_KEY_TOO_SMALL || verr == X509_V_ERR_EE_KEY_TOO_SMALL ||
                     verr == X509_V_ERR_CA_MD_TOO_WEAK;
-        rc = fail(s, "chain", weak ? "signature_invalid" : "chain_untrusted", "%s%s",
-                  weak ? "weak algorithm in the chain: " : "", X509_verify_cert_error_string(verr));
-        goto out;
+        return fail(s, "chain", weak ? "signature_invalid" : "chain_untrusted", "%s%s",
+                    weak ? "weak algorithm in the chain: " : "",
+                    X509_verify_cert_error_string(verr));
     }
-    if (now < sc->ca_not_before || now > sc->ca_not_after) {
-        rc = fail(s, "chain", "chain_untrusted", "a CA certificate of the chain is %s",
-                  now < sc->ca_not_before ? "not valid yet" : "expired");
-        goto out;
-    }
+    if (p->now < sc->ca_not_before || p->now > sc->ca_not_after)
+        return fail(s, "chain", "chain_untrusted", "a CA certificate of the chain is %s",
+                    p->now < sc->ca_not_before ? "not valid yet" : "expired");
     js_check(s, "chain", true);
     js_int(s, "length", sk_X509_num(sc->chain));
     js_field(s, "anchor", sc->anchor);
     js_bool(s, "cached", cached);
     js_end(s);
+    return STEP_NEXT;
+}
 
-    /* 5: the signer's certificate is valid now */
-    if (now < sc->info.not_before) {
-        rc = fail(s, "validity", "certificate_not_yet_valid", "valid from %lld, now %lld",
-                  (long long)sc->info.not_before, (long long)now);
-        goto out;
-    }
-    if (now > sc->info.not_after) {
-        rc = fail(s, "validity", "certificate_expired", "expired at %lld, now %lld",
-                  (long long)sc->info.not_after, (long long)now);
-        goto out;
-    }
+/* 5: the signer's certificate is valid now. */
+static int step_validity(struct vstate *s, struct vparts *p)
+{
+    const struct core_certificate *info = &p->sc->info;
+    if (p->now < info->not_before)
+        return fail(s, "validity", "certificate_not_yet_valid", "valid from %lld, now %lld",
+                    (long long)info->not_before, (long long)p->now);
+    if (p->now > info->not_after)
+        return fail(s, "validity", "certificate_expired", "expired at %lld, now %lld",
+                    (long long)info->not_after, (long long)p->now);
     js_check(s, "validity", true);
-    js_int(s, "not_before", sc->info.not_before);
-    js_int(s, "not_after", sc->info.not_after);
+    js_int(s, "not_before", info->not_before);
+    js_int(s, "not_after", info->not_after);
     js_end(s);
+    return STEP_NEXT;
+}
 
-    /* 6: the qualified-certificate profile */
+/* 6: the qualified-certificate profile: an accepted policy and both QC statements. */
+static int step_qualified(struct vstate *s, struct vparts *p)
+{
+    const struct crypto_cert *sc = p->sc;
     const char *policy = NULL;
-    if (!has_policy(v, sc->info.policies, &policy)) {
-        rc = fail(s, "qualified", "not_qualified", "no accepted certificate policy");
-        goto out;
-    }
-    if (!sc->qc_etsi || !sc->qc_tr) {
-        rc = fail(s, "qualified", "not_qualified", "QC statement %s missing",
-                  !sc->qc_etsi ? "0.4.0.1862.1.1" : "2.16.792.1.61.0.1.5070.1.1");
-        goto out;
-    }
+    if (!has_policy(s->v, sc->info.policies, &policy))
+        return fail(s, "qualified", "not_qualified", "no accepted certificate policy");
+    if (!sc->qc_etsi || !sc->qc_tr)
+        return fail(s, "qualified", "not_qualified", "QC statement %s missing",
+                    !sc->qc_etsi ? "0.4.0.1862.1.1" : "2.16.792.1.61.0.1.5070.1.1");
     js_check(s, "qualified", true);
     js_field(s, "policy", policy);
     js_end(s);
+    return STEP_NEXT;
+}
 
-    /* 7: key usage */
-    if (!sc->nonrep) {
-        rc = fail(s, "key_usage", "key_usage",
-                  sc->ku_present ? "key usage lacks nonRepudiation" : "no key usage extension");
-        goto out;
-    }
+/* 7: key usage allows non-repudiation. */
+static int step_key_usage(struct vstate *s, struct vparts *p)
+{
+    if (!p->sc->nonrep)
+        return fail(s, "key_usage", "key_usage",
+                    p->sc->ku_present ? "key usage lacks nonRepudiation"
+                                      : "no key usage extension");
     js_check(s, "key_usage", true);
     js_end(s);
+    return STEP_NEXT;
+}
 
-    /* 8: the applicant's T.C. Kimlik No (never written out) */
-    if (!expected_tckn || !sc->info.tckn[0] || strcmp(expected_tckn, sc->info.tckn)) {
-        rc = fail(s, "tckn", "tckn_mismatch",
-                  sc->info.tckn[0] ? "subject serialNumber is another T.C. Kimlik No"
-                                   : "subject has no T.C. Kimlik No");
-        goto out;
-    }
+/* 8: the applicant's T.C. Kimlik No (never written out). */
+static int step_tckn(struct vstate *s, struct vparts *p)
+{
+    const char *tckn = p->sc->info.tckn;
+    if (!p->expected_tckn || !tckn[0] || strcmp(p->expected_tckn, tckn))
+        return fail(s, "tckn", "tckn_mismatch",
+                    tckn[0] ? "subject serialNumber is another T.C. Kimlik No"
+                            : "subject has no T.C. Kimlik No");
     js_check(s, "tckn", true);
     js_end(s);
+    return STEP_NEXT;
+}
 
-    /* 9: revocation */
+/* 9: revocation (OCSP from the AIA, else the CRL). The OCSP response goes to the result
+ * whatever the verdict, as evidence. */
+static int step_revocation(struct vstate *s, struct vparts *p)
+{
+    const struct crypto_cert *sc = p->sc;
+    struct crypto_revoc_answer ans = {0};
+    int st = STEP_ERROR;
     X509 *issuer = sk_X509_num(sc->chain) > 1 ? sk_X509_value(sc->chain, 1) : sc->x;
-    if (crypto_revoc_check(v->revoc, sc->x, sc->sha256, issuer, now, &ans))
+    if (crypto_revoc_check(s->v->revoc, sc->x, sc->sha256, issuer, p->now, &ans))
         goto out;
     if (ans.status == CRYPTO_REVOC_REVOKED) {
-        rc = fail(s, "revocation", "certificate_revoked", "revoked at %lld (%s, %s)",
+        st = fail(s, "revocation", "certificate_revoked", "revoked at %lld (%s, %s)",
                   (long long)ans.revoked_at, ans.source, ans.url);
-    } else if (ans.status == CRYPTO_REVOC_UNKNOWN && !v->allow_unknown) {
-        rc = fail(s, "revocation", "revocation_unknown", "%s", ans.detail);
+    } else if (ans.status == CRYPTO_REVOC_UNKNOWN && !s->v->allow_unknown) {
+        st = fail(s, "revocation", "revocation_unknown", "%s", ans.detail);
     } else {
         js_check(s, "revocation", true);
         js_field(s, "status", ans.status == CRYPTO_REVOC_GOOD ? "good" : "unknown");
@@ -849,18 +877,41 @@ static int verify_parts(struct vstate *s, const struct signed_data *sd,
         if (ans.detail[0])
             js_field(s, "notes", ans.detail);
         js_end(s);
-        r->code = NULL;
-        rc = 0;
+        st = STEP_NEXT;
     }
-    r->ocsp_der = ans.ocsp_der;
-    r->ocsp_len = ans.ocsp_len;
+    s->r->ocsp_der = ans.ocsp_der;
+    s->r->ocsp_len = ans.ocsp_len;
     ans.ocsp_der = NULL;
 out:
     crypto_revoc_answer_free(&ans);
-    for (size_t i = 0; i < nextra; i++)
-        crypto_trust_cert_put(v->trust, extra[i]);
-    crypto_trust_cert_put(v->trust, sc);
-    return rc;
+    return st;
+}
+
+/* Steps 2 to 9 once the CMS is walked, in this order; the first that does not pass ends the
+ * verification. Returns 0 with r->code set (NULL: accepted), or -1. */
+static int verify_parts(struct vstate *s, const struct signed_data *sd,
+                        const unsigned char *content, size_t contentlen, const char *expected_tckn,
+                        int64_t now)
+{
+    static int (*const steps[])(struct vstate *, struct vparts *) = {
+        step_content,   step_signer, step_algorithms, step_signed_attrs,
+        step_signature, step_chain,  step_validity,   step_qualified,
+        step_key_usage, step_tckn,   step_revocation,
+    };
+    struct vparts p = {.sd = sd,
+                       .content = content,
+                       .contentlen = contentlen,
+                       .expected_tckn = expected_tckn,
+                       .now = now};
+    int st = STEP_NEXT;
+    for (size_t i = 0; st == STEP_NEXT && i < sizeof steps / sizeof steps[0]; i++)
+        st = steps[i](s, &p);
+    if (st == STEP_NEXT)
+        s->r->code = NULL; /* every step passed: accepted */
+    for (size_t i = 0; i < p.nextra; i++)
+        crypto_trust_cert_put(s->v->trust, p.extra[i]);
+    crypto_trust_cert_put(s->v->trust, p.sc);
+    return st == STEP_ERROR ? -1 : 0;
 }
 
 int crypto_verify_cades(struct crypto_verifier *v, const unsigned char *cms, size_t cmslen,

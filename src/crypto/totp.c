@@ -1,119 +1,48 @@
-/* eimza — HOTP/TOTP, base32 and the otpauth URI (see totp.h).
+/* eimza — HOTP/TOTP, the secret and the otpauth URI (see totp.h).
  *
- * HMAC-SHA1 comes from OpenSSL's EVP_Q_mac. Codes are compared with CRYPTO_memcmp over the
- * whole window, so timing does not tell a near miss from a far one or which step matched.
+ * The codes come from liboath (oath_hotp_generate: HMAC-SHA1 and the dynamic truncation of
+ * RFC 4226), base32 from liboath too. What stays here is what liboath does not offer: the
+ * check of a typed code over the whole window in constant time with the replay rule, the
+ * strict reading of a stored secret, the random secret and the URI. liboath is initialised
+ * once per process (oath_init is not meant to be called from several threads at once).
  */
 #include "crypto/totp.h"
 
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <liboath/oath.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "util/rand.h"
 
-static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+static pthread_once_t totp_once = PTHREAD_ONCE_INIT;
+static int totp_init_rc = -1;
 
-/* ---- base32 ------------------------------------------------------------------------------- */
-
-size_t crypto_base32_len(size_t n)
+static void totp_init(void)
 {
-    return (n / 5) * 8 + ((n % 5) * 8 + 4) / 5;
+    totp_init_rc = oath_init() == OATH_OK ? 0 : -1;
 }
 
-int crypto_base32_encode(const void *data, size_t n, char *out, size_t outlen)
+static int totp_ready(void)
 {
-    const unsigned char *p = data;
-    size_t need = crypto_base32_len(n);
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t k = 0;
-
-    if (outlen > 0)
-        out[0] = '\0';
-    if (need >= outlen || need > (size_t)INT32_MAX)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        acc = (acc << 8) | p[i];
-        bits += 8;
-        while (bits >= 5) {
-            bits -= 5;
-            out[k++] = b32_alphabet[(acc >> bits) & 31];
-        }
-        acc &= (1u << bits) - 1; /* keep only the bits not written yet */
-    }
-    if (bits > 0)
-        out[k++] = b32_alphabet[(acc << (5 - bits)) & 31];
-    out[k] = '\0';
-    return (int)k;
-}
-
-static int b32_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a';
-    if (c >= '2' && c <= '7')
-        return c - '2' + 26;
-    return -1;
-}
-
-int crypto_base32_decode(const char *s, size_t n, unsigned char *out, size_t outlen)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t k = 0;
-    size_t rem = n % 8;
-
-    /* A final group of 1, 3 or 6 characters holds a partial byte that no input could give. */
-    if (rem == 1 || rem == 3 || rem == 6 || n / 8 * 5 + rem * 5 / 8 > outlen || n > INT32_MAX)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int v = b32_value(s[i]);
-        if (v < 0)
-            return -1;
-        acc = (acc << 5) | (uint32_t)v;
-        bits += 5;
-        if (bits >= 8) {
-            bits -= 8;
-            out[k++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    /* The padding bits of the last character must be zero: one spelling per byte string. */
-    if (acc != 0)
-        return -1;
-    return (int)k;
+    return pthread_once(&totp_once, totp_init) == 0 ? totp_init_rc : -1;
 }
 
 /* ---- HOTP / TOTP -------------------------------------------------------------------------- */
 
 int crypto_hotp(const unsigned char *key, size_t keylen, uint64_t counter, int digits, char *out)
 {
-    unsigned char msg[8], mac[EVP_MAX_MD_SIZE];
-    size_t maclen = 0;
-
-    if (!key || keylen == 0 || !out || digits < 1 || digits > CRYPTO_HOTP_MAX_DIGITS)
+    if (!key || keylen == 0 || !out || digits < CRYPTO_HOTP_MIN_DIGITS ||
+        digits > CRYPTO_HOTP_MAX_DIGITS || totp_ready() < 0)
         return -1;
-    for (int i = 7; i >= 0; i--) {
-        msg[i] = (unsigned char)(counter & 0xff);
-        counter >>= 8;
-    }
-    if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA1", NULL, key, keylen, msg, sizeof msg, mac, sizeof mac,
-                   &maclen) ||
-        maclen != 20)
+    if (oath_hotp_generate((const char *)key, keylen, counter, (unsigned)digits, false,
+                           OATH_HOTP_DYNAMIC_TRUNCATION, out) != OATH_OK) {
+        out[0] = '\0';
         return -1;
-    /* Dynamic truncation (RFC 4226 section 5.3): 31 bits at the offset the last nibble names. */
-    unsigned off = mac[19] & 0x0f;
-    uint32_t bin = ((uint32_t)(mac[off] & 0x7f) << 24) | ((uint32_t)mac[off + 1] << 16) |
-                   ((uint32_t)mac[off + 2] << 8) | (uint32_t)mac[off + 3];
-    OPENSSL_cleanse(mac, sizeof mac);
-    for (int i = digits - 1; i >= 0; i--) {
-        out[i] = (char)('0' + bin % 10);
-        bin /= 10;
     }
-    out[digits] = '\0';
     return 0;
 }
 
@@ -145,10 +74,12 @@ enum crypto_totp_result crypto_totp_check_digits(const unsigned char *key, size_
     int64_t center = crypto_totp_step(now);
     int64_t fresh = -1;
     int stale = 0, wellformed = 1;
+    enum crypto_totp_result res = CRYPTO_TOTP_ERROR;
     size_t len;
 
-    if (!key || keylen == 0 || !code || digits < 1 || digits > CRYPTO_HOTP_MAX_DIGITS ||
-        window < 0 || window > 10 || center < 0 || last_step < -1)
+    if (!key || keylen == 0 || !code || digits < CRYPTO_HOTP_MIN_DIGITS ||
+        digits > CRYPTO_HOTP_MAX_DIGITS || window < 0 || window > 10 || center < 0 ||
+        last_step < -1)
         return CRYPTO_TOTP_ERROR;
     len = strnlen(code, (size_t)digits + 1);
     if (len != (size_t)digits)
@@ -160,7 +91,7 @@ enum crypto_totp_result crypto_totp_check_digits(const unsigned char *key, size_
         if (s < 0)
             continue;
         if (crypto_hotp(key, keylen, (uint64_t)s, digits, want) < 0)
-            return CRYPTO_TOTP_ERROR;
+            goto out;
         /* Compare whatever the shape of the code, so every call does the same work. */
         int match = wellformed && CRYPTO_memcmp(want, code, (size_t)digits) == 0;
         if (match && s > last_step)
@@ -168,13 +99,16 @@ enum crypto_totp_result crypto_totp_check_digits(const unsigned char *key, size_
         else if (match)
             stale = 1;
     }
-    OPENSSL_cleanse(want, sizeof want);
     if (fresh >= 0) {
         if (step)
             *step = fresh;
-        return CRYPTO_TOTP_OK;
+        res = CRYPTO_TOTP_OK;
+    } else {
+        res = stale ? CRYPTO_TOTP_REPLAY : CRYPTO_TOTP_WRONG;
     }
-    return stale ? CRYPTO_TOTP_REPLAY : CRYPTO_TOTP_WRONG;
+out:
+    OPENSSL_cleanse(want, sizeof want);
+    return res;
 }
 
 enum crypto_totp_result crypto_totp_check(const unsigned char *key, size_t keylen, const char *code,
@@ -189,26 +123,60 @@ enum crypto_totp_result crypto_totp_check(const unsigned char *key, size_t keyle
 int crypto_totp_secret_new(char out[CRYPTO_TOTP_SECRET_B32 + 1])
 {
     unsigned char raw[CRYPTO_TOTP_SECRET_LEN];
+    char *enc = NULL;
+    size_t enclen = 0;
     int rc = -1;
 
     out[0] = '\0';
-    if (urand_bytes(raw, sizeof raw) < 0)
+    if (totp_ready() < 0 || urand_bytes(raw, sizeof raw) < 0)
         goto out;
-    if (crypto_base32_encode(raw, sizeof raw, out, CRYPTO_TOTP_SECRET_B32 + 1) !=
-        CRYPTO_TOTP_SECRET_B32)
+    /* 20 bytes are a whole number of 5-byte groups: 32 characters and no padding. */
+    if (oath_base32_encode((const char *)raw, sizeof raw, &enc, &enclen) != OATH_OK ||
+        enclen != CRYPTO_TOTP_SECRET_B32)
         goto out;
+    memcpy(out, enc, CRYPTO_TOTP_SECRET_B32);
+    out[CRYPTO_TOTP_SECRET_B32] = '\0';
     rc = 0;
 out:
     OPENSSL_cleanse(raw, sizeof raw);
+    if (enc) {
+        OPENSSL_cleanse(enc, enclen);
+        free(enc);
+    }
     return rc;
+}
+
+/* Letters of either case and 2-7: the base32 alphabet without padding. */
+static bool b32_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
 }
 
 int crypto_totp_secret_decode(const char *b32, unsigned char *key, size_t keymax)
 {
-    if (!b32 || !key)
+    char *dec = NULL;
+    size_t n, declen = 0;
+    int rc = -1;
+
+    if (!b32 || !key || totp_ready() < 0)
         return -1;
-    int n = crypto_base32_decode(b32, strlen(b32), key, keymax);
-    return n > 0 ? n : -1;
+    n = strlen(b32);
+    if (n == 0 || n / 8 * 5 > keymax) /* whole groups of 8 characters alone exceed keymax */
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!b32_char(b32[i]))
+            return -1;
+    if (oath_base32_decode(b32, n, &dec, &declen) != OATH_OK || declen == 0 || declen > keymax ||
+        declen > INT32_MAX)
+        goto out;
+    memcpy(key, dec, declen);
+    rc = (int)declen;
+out:
+    if (dec) {
+        OPENSSL_cleanse(dec, declen);
+        free(dec);
+    }
+    return rc;
 }
 
 static int put_pct(struct ubuf *b, const char *s)

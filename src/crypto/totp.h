@@ -1,12 +1,15 @@
 /* eimza — one-time passwords for staff accounts (crypto/): HOTP (RFC 4226) and TOTP
- * (RFC 6238) with HMAC-SHA1, base32 (RFC 4648) for the shared secret, and the otpauth URI that
- * authenticator apps read from a QR code.
+ * (RFC 6238) with HMAC-SHA1 from liboath, the replay-proof check of a typed code over the
+ * clock-drift window, the shared secret (random bytes, base32 through liboath), and the otpauth
+ * URI that authenticator apps read from a QR code.
  *
  * SHA-1 is what every authenticator app implements for TOTP; HMAC-SHA1 is not weakened by
  * SHA-1's collision attacks. In use: 6 digits, 30-second steps, a window of one step either
  * side for clock drift. The clock is never read here: callers pass "now" (Unix seconds, UTC).
  * A code is accepted at most once: verification returns the time step it matched, the caller
  * stores it and refuses any later code of the same or an earlier step (crypto_totp_check).
+ * liboath computes the codes; the window walk stays here because liboath's own validation
+ * stops at the first match and knows nothing of the last step used.
  */
 #ifndef EIMZA_CRYPTO_TOTP_H
 #define EIMZA_CRYPTO_TOTP_H
@@ -21,23 +24,12 @@
 #define CRYPTO_TOTP_DIGITS     6
 #define CRYPTO_TOTP_PERIOD     30 /* seconds per step */
 #define CRYPTO_TOTP_WINDOW     1  /* steps accepted either side of now */
-#define CRYPTO_HOTP_MAX_DIGITS 9  /* 10^9 still fits the 31-bit truncated value's range */
-
-/* ---- base32 (RFC 4648 section 6, upper-case alphabet A-Z 2-7, no padding) -------------------
- * The length of the encoding of n bytes: ceil(8n/5). */
-size_t crypto_base32_len(size_t n);
-/* Encodes data[0..n) into out (outlen must hold crypto_base32_len(n) + 1 for the NUL).
- * Returns the number of characters written, or -1 when out is too small (out then holds ""
- * when outlen > 0). */
-int crypto_base32_encode(const void *data, size_t n, char *out, size_t outlen);
-/* Decodes s[0..n): letters of either case and digits 2-7 only (no padding, no space). Refused
- * (-1): another character, a length no byte count encodes (n mod 8 of 1, 3 or 6), non-zero
- * bits left over in the last character (a non-canonical spelling), or more bytes than outlen.
- * Returns the number of bytes written to out otherwise. */
-int crypto_base32_decode(const char *s, size_t n, unsigned char *out, size_t outlen);
+#define CRYPTO_HOTP_MIN_DIGITS 6  /* liboath computes 6, 7 or 8 digits */
+#define CRYPTO_HOTP_MAX_DIGITS 8
 
 /* ---- HOTP / TOTP ----------------------------------------------------------------------------
- * The HOTP value of key at counter with `digits` decimal digits (1..CRYPTO_HOTP_MAX_DIGITS),
+ * The HOTP value of key at counter with `digits` decimal digits (CRYPTO_HOTP_MIN_DIGITS ..
+ * CRYPTO_HOTP_MAX_DIGITS),
  * written with leading zeros and a NUL into out (digits + 1 bytes). Returns 0, or -1 for bad
  * arguments or when HMAC fails. */
 int crypto_hotp(const unsigned char *key, size_t keylen, uint64_t counter, int digits, char *out);
@@ -74,12 +66,16 @@ enum crypto_totp_result crypto_totp_check_digits(const unsigned char *key, size_
                                                  int window, int64_t last_step, int64_t *step);
 
 /* ---- secrets and enrolment ------------------------------------------------------------------
+ * Secrets are kept as base32 (RFC 4648 section 6, alphabet A-Z 2-7, no padding), the form the
+ * otpauth URI carries.
  * A new secret: CRYPTO_TOTP_SECRET_LEN bytes from the kernel's CSPRNG (util/rand.h), base32
  * encoded with a NUL into out. Returns 0, or -1 when no random bytes could be had. */
 int crypto_totp_secret_new(char out[CRYPTO_TOTP_SECRET_B32 + 1]);
 /* Decodes a stored base32 secret into key (CRYPTO_TOTP_SECRET_LEN bytes room is enough for
- * secrets made here; longer ones up to keymax are accepted). Returns the key length, or -1
- * for a malformed or empty secret. */
+ * secrets made here; longer ones up to keymax are accepted). Letters of either case and the
+ * digits 2-7 only: no padding and no spaces (which liboath's decoder would pass over), so a
+ * secret that decodes is one an authenticator app reads the same way. Returns the key length,
+ * or -1 for a malformed, empty or too long secret. */
 int crypto_totp_secret_decode(const char *b32, unsigned char *key, size_t keymax);
 /* Appends the enrolment URI for an authenticator app:
  *   otpauth://totp/eimza:USERNAME?secret=SECRET&issuer=eimza&algorithm=SHA1&digits=6&period=30

@@ -1,6 +1,6 @@
 /* eimza — the sign/ layer's internal interfaces: the CMS builder (OpenSSL types), the status
- * helper, and the pure parts of the pinentry (Assuan) client, kept apart so that unit tests
- * can reach them. Not for other layers. */
+ * helper, and the parts of the pinentry (Assuan) client that unit tests and the fuzz driver
+ * reach. Not for other layers. */
 #ifndef EIMZA_SIGN_SIGN_INT_H
 #define EIMZA_SIGN_SIGN_INT_H
 
@@ -25,7 +25,7 @@ void sign_status_set(struct sign_status *st, enum sign_err e, const char *msg,
 enum sign_err sign_cms_cades(EVP_PKEY *key, X509 *cert, const unsigned char *data, size_t n,
                              unsigned char **der, size_t *der_len, struct sign_status *st);
 
-/* ---- Assuan (the pinentry protocol), pure parts ------------------------------------------ */
+/* ---- the pinentry dialogue (pinentry.c, on libassuan) ------------------------------------- */
 
 #define SIGN_ASSUAN_LINE_MAX 1000 /* the protocol's limit, including the newline */
 
@@ -42,30 +42,11 @@ size_t sign_assuan_escaped_len(const char *s);
  * reached. For the dialogue's texts, which must fit one Assuan line. */
 int sign_assuan_fit(const char *s, size_t budget, struct ubuf *out);
 
-/* Decodes the %XX escapes of a data line's payload into out (cap bytes, always
- * NUL-terminated), appending at *len. Returns 0, or -1 on a malformed escape, an encoded
- * NUL, or when out would overflow. */
-int sign_assuan_unescape(const char *s, char *out, size_t cap, size_t *len);
-
-enum sign_assuan_kind {
-    SIGN_ASSUAN_OK,      /* "OK [text]" */
-    SIGN_ASSUAN_ERR,     /* "ERR code [text]" */
-    SIGN_ASSUAN_DATA,    /* "D payload" */
-    SIGN_ASSUAN_SKIP,    /* "S ..." status or "#" comment: ignored */
-    SIGN_ASSUAN_INQUIRE, /* "INQUIRE keyword": pinentry never asks; refused */
-    SIGN_ASSUAN_BAD,     /* anything else */
-};
-
-struct sign_assuan_reply {
-    enum sign_assuan_kind kind;
-    unsigned long code; /* SIGN_ASSUAN_ERR: the gpg-error code (source in the high bits) */
-    const char *rest;   /* points into the line: the text after the keyword ("" if none) */
-};
-
-/* Classifies one response line (without its newline). */
-void sign_assuan_parse(const char *line, struct sign_assuan_reply *out);
-
-/* Whether an ERR code means the person cancelled (GPG_ERR_CANCELED, any error source). */
-bool sign_assuan_is_cancel(unsigned long code);
+/* The dialogue of sign_pin_from_pinentry (greeting, options, texts, GETPIN, BYE) with a
+ * pinentry already connected on the socket fd, which is closed on return. The unit tests and
+ * the fuzz driver play pinentry's part on the other end. Same results as
+ * sign_pin_from_pinentry. */
+enum sign_err sign_pinentry_over_fd(int fd, const struct sign_pin_request *req, char *pin,
+                                    size_t cap);
 
 #endif

@@ -1,4 +1,4 @@
-/* eimza — storage: one interface, two backends (store_sqlite.c, store_pg.c).
+/* eimza — storage: one interface, two databases (a driver each: store_sqlite.c, store_pg.c).
  *
  * A `struct store` is one connection, used by one thread at a time (the server keeps one per
  * worker). Every function returns STORE_OK or an error; store_last_error() gives the detail of
@@ -46,6 +46,14 @@ void store_close(struct store *s);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
 enum store_err store_ping(struct store *s);
+/* What a connection has run so far, for tests and benchmarks: statements (each one sent to the
+ * database, a transaction's BEGIN and COMMIT not counted) and transactions begun explicitly
+ * (a statement outside any is a transaction of its own). */
+struct store_counters {
+    long statements;
+    long transactions;
+};
+void store_counters(const struct store *s, struct store_counters *out);
 
 /* Brings the schema to the newest version this binary knows, one transaction per migration.
  * *from / *to (may be NULL) get the versions before and after; to - from is the number of
@@ -300,6 +308,22 @@ enum store_err store_app_update(struct store *s, const struct store_application 
  * the call only. fn returns 0 to go on. */
 enum store_err store_app_events(struct store *s, int64_t application_id,
                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
+
+/* The status page's whole read, in one statement (one consistent state, one round trip): the
+ * session of token_hash; the application it concerns, as the portal picks it (the one bound
+ * to the session while it is the session subject's, else the subject's newest); the reason of
+ * its rejection (the latest decision's, when that is a rejection); and its timeline, handed
+ * to fn oldest first (fn returns 0 to go on; the strings live during the call only, fn must
+ * not use s). STORE_ENOTFOUND when there is no such session. On failure out is unspecified. */
+#define STORE_REASON_MAX 512
+struct store_status {
+    struct store_session session;
+    bool has_app; /* false: the subject has no application (app is zeroed) */
+    struct store_application app;
+    char rejection_reason[STORE_REASON_MAX]; /* "" when none; cut to fit */
+};
+enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
+                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
 
 /* ---- SMS codes ---------------------------------------------------------------------------- */
 struct store_otp {

@@ -5,9 +5,12 @@
 
 #include <stddef.h>
 
-#include "web/router.h"
+#include "web/http/router.h"
+#include "web/http/server.h"
 
 extern const struct web_route web_routes[];
 extern const size_t web_routes_count;
+/* The table with the pages' error answer (web/pages/pages.h): what `eimza serve` serves. */
+extern const struct web_site web_site;
 
 #endif

@@ -31,8 +31,30 @@
 struct afx {
     struct testdb_fx *db;
     struct app_portal_cfg cfg;
-    int seq; /* numbers people, applications and certificates */
+    int seq;                 /* numbers people, applications and certificates */
+    struct app_settings set; /* the portal's settings of the call (cfg, or a test's own) */
+    struct app_ctx ctx;      /* what the use cases get, made by by() */
 };
+
+/* The use cases' context at NOW, with the portal settings cfg, acting for the staff member
+ * who (as app_authenticate leaves it: these tests are about the rules after the login). */
+static struct app_ctx *by_cfg(struct afx *f, const struct app_portal_cfg *cfg,
+                              const struct app_staff *who)
+{
+    f->set.portal = *cfg;
+    memset(&f->ctx, 0, sizeof f->ctx);
+    f->ctx.db = f->db->s;
+    f->ctx.set = &f->set;
+    f->ctx.now = NOW;
+    f->ctx.who.kind = APP_ACTOR_STAFF;
+    f->ctx.who.staff = *who;
+    return &f->ctx;
+}
+
+static struct app_ctx *by(struct afx *f, const struct app_staff *who)
+{
+    return by_cfg(f, &f->cfg, who);
+}
 
 static int setup(void **state)
 {
@@ -214,7 +236,7 @@ static enum app_status look(struct afx *f, const struct app_portal_cfg *cfg,
                             struct app_err *err)
 {
     memset(out, 0, sizeof *out);
-    return app_admin_get(f->db->s, cfg, who, id, NOW, see, out, err);
+    return app_admin_get(by_cfg(f, cfg, who), id, see, out, err);
 }
 
 static const struct app_queue_filter ANY = {.late = -1};
@@ -224,13 +246,13 @@ static enum app_status list(struct afx *f, const struct app_staff *who,
 {
     struct app_err err;
     memset(out, 0, sizeof *out);
-    return app_admin_list(f->db->s, &f->cfg, who, flt, NOW, see, out, total, &err);
+    return app_admin_list(by(f, who), flt, see, out, total, &err);
 }
 
 static enum app_status decide(struct afx *f, const struct app_staff *who, int64_t id,
                               const char *decision, const char *reason, struct app_err *err)
 {
-    return app_admin_decide(f->db->s, &f->cfg, who, id, decision, reason, NOW, NULL, err);
+    return app_admin_decide(by(f, who), id, decision, reason, NULL, err);
 }
 
 /* ---- scoping --------------------------------------------------------------------------------- */
@@ -539,7 +561,7 @@ static void test_paper_received(void **state)
 {
     struct afx *f = *state;
     struct app_err err;
-    struct store_application out;
+    struct app_application out;
     struct core_personnel p;
     person(&p, ++f->seq, 72);
     import(f, &p);
@@ -550,16 +572,13 @@ static void test_paper_received(void **state)
     assert_int_equal(decide(f, &APPROVER72, id, "approve", NULL, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
     /* approvers do not record paper; operators and admins do */
-    assert_int_equal(app_admin_paper_received(f->db->s, &APPROVER72, id, NOW, &out, &err),
-                     APP_EFORBIDDEN);
+    assert_int_equal(app_admin_paper_received(by(f, &APPROVER72), id, &out, &err), APP_EFORBIDDEN);
     assert_string_equal(err.code, "forbidden_role");
-    assert_int_equal(app_admin_paper_received(f->db->s, &OPERATOR, 999999, NOW, &out, &err),
-                     APP_ENOTFOUND);
-    assert_int_equal(app_admin_paper_received(f->db->s, &OPERATOR, id, NOW, &out, &err), APP_OK);
+    assert_int_equal(app_admin_paper_received(by(f, &OPERATOR), 999999, &out, &err), APP_ENOTFOUND);
+    assert_int_equal(app_admin_paper_received(by(f, &OPERATOR), id, &out, &err), APP_OK);
     assert_string_equal(out.state, "submitted");
     assert_string_equal(app_get(f, id).state, "submitted");
-    assert_int_equal(app_admin_paper_received(f->db->s, &OPERATOR, id, NOW, &out, &err),
-                     APP_ECONFLICT);
+    assert_int_equal(app_admin_paper_received(by(f, &OPERATOR), id, &out, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = "
                               "'application.paper_received' AND actor = 'staff:osman'"),
@@ -595,20 +614,17 @@ static void test_bulk_approve(void **state)
     int64_t early = app_make(f, p.tckn, "code_verified", "esign", 72, NOW - 100, NULL);
     int64_t elsewhere = submitted(f, 6, NULL);
 
-    assert_int_equal(
-        app_admin_bulk_approve(f->db->s, &f->cfg, &OPERATOR, &ANY, NOW, &approved, &skipped, &err),
-        APP_EFORBIDDEN);
+    assert_int_equal(app_admin_bulk_approve(by(f, &OPERATOR), &ANY, &approved, &skipped, &err),
+                     APP_EFORBIDDEN);
     /* the filter is checked like a list's */
     struct app_queue_filter badf = ANY;
     badf.min_waiting_days = -3;
-    assert_int_equal(app_admin_bulk_approve(f->db->s, &f->cfg, &APPROVER72, &badf, NOW, &approved,
-                                            &skipped, &err),
+    assert_int_equal(app_admin_bulk_approve(by(f, &APPROVER72), &badf, &approved, &skipped, &err),
                      APP_EINVAL);
     /* whatever state is asked for, only submitted ones are approved */
     struct app_queue_filter flt = ANY;
     flt.state = "code_verified";
-    assert_int_equal(app_admin_bulk_approve(f->db->s, &f->cfg, &APPROVER72, &flt, NOW, &approved,
-                                            &skipped, &err),
+    assert_int_equal(app_admin_bulk_approve(by(f, &APPROVER72), &flt, &approved, &skipped, &err),
                      APP_OK);
     assert_int_equal(approved, 3);
     assert_int_equal(skipped, 2);
@@ -625,8 +641,7 @@ static void test_bulk_approve(void **state)
                               "'application.bulk_approve' AND detail LIKE '%\"approved\":3%'"),
                      1);
     /* again: nothing more to approve */
-    assert_int_equal(app_admin_bulk_approve(f->db->s, &f->cfg, &APPROVER72, &ANY, NOW, &approved,
-                                            &skipped, &err),
+    assert_int_equal(app_admin_bulk_approve(by(f, &APPROVER72), &ANY, &approved, &skipped, &err),
                      APP_OK);
     assert_int_equal(approved, 0);
     assert_int_equal(skipped, 2);
@@ -741,9 +756,7 @@ static void test_filters(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&s, 0, sizeof s);
-        assert_int_equal(
-            app_admin_list(f->db->s, &f->cfg, &ADMIN, &bad[i].q, NOW, see, &s, NULL, &err),
-            APP_EINVAL);
+        assert_int_equal(app_admin_list(by(f, &ADMIN), &bad[i].q, see, &s, NULL, &err), APP_EINVAL);
         assert_string_equal(err.code, "invalid_fields");
         assert_true(has_field(&err, bad[i].field, bad[i].code));
         assert_int_equal(s.n, 0);
@@ -801,7 +814,7 @@ static void test_dashboard(void **state)
         put_cert(f, p.tckn, NOW - 1000 * DAY, NOW + ends[i] * DAY);
     }
 
-    assert_int_equal(app_admin_dashboard(f->db->s, &APPROVER72, 6, NOW, &d, &err), APP_OK);
+    assert_int_equal(app_admin_dashboard(by(f, &APPROVER72), 6, &d, &err), APP_OK);
     assert_int_equal(d.province, 72);
     assert_int_equal(d.by_state[CORE_APP_SUBMITTED], 5);
     assert_int_equal(d.by_state[CORE_APP_AWAITING_ORIGINAL], 1);
@@ -814,9 +827,9 @@ static void test_dashboard(void **state)
     assert_int_equal(d.expiring[0], 1);
     assert_int_equal(d.expiring[1], 2);
     assert_int_equal(d.expiring[2], 3);
-    assert_int_equal(app_admin_dashboard(f->db->s, &ADMIN, 0, NOW, &d, &err), APP_OK);
+    assert_int_equal(app_admin_dashboard(by(f, &ADMIN), 0, &d, &err), APP_OK);
     assert_int_equal(d.by_state[CORE_APP_SUBMITTED], 6);
-    assert_int_equal(app_admin_dashboard(f->db->s, &ADMIN, 99, NOW, &d, &err), APP_EINVAL);
+    assert_int_equal(app_admin_dashboard(by(f, &ADMIN), 99, &d, &err), APP_EINVAL);
 }
 
 /* ---- CSV exports --------------------------------------------------------------------------------
@@ -851,8 +864,7 @@ static void test_csv(void **state)
     import(f, &p);
     app_make(f, p.tckn, "submitted", "esign", 6, NOW - 70, "Ankara Lisesi");
 
-    assert_int_equal(app_admin_queue_csv(f->db->s, &f->cfg, &APPROVER72, &ANY, NOW, &b, &err),
-                     APP_OK);
+    assert_int_equal(app_admin_queue_csv(by(f, &APPROVER72), &ANY, &b, &err), APP_OK);
     const char *csv = ubuf_str(&b);
     assert_memory_equal(csv,
                         "\xEF\xBB\xBF"
@@ -879,8 +891,7 @@ static void test_csv(void **state)
     ubuf_reset(&b);
     struct app_queue_filter bad = ANY;
     bad.state = "x";
-    assert_int_equal(app_admin_queue_csv(f->db->s, &f->cfg, &ADMIN, &bad, NOW, &b, &err),
-                     APP_EINVAL);
+    assert_int_equal(app_admin_queue_csv(by(f, &ADMIN), &bad, &b, &err), APP_EINVAL);
     assert_int_equal(b.len, 0);
 
     /* the expiring list: in full, because the province must reach these people */
@@ -889,7 +900,7 @@ static void test_csv(void **state)
     import(f, &p);
     put_cert(f, p.tckn, NOW - 1000 * DAY, NOW + 20 * DAY);
     ubuf_reset(&b);
-    assert_int_equal(app_admin_expiring_csv(f->db->s, &APPROVER72, 0, 30, NOW, &b, &err), APP_OK);
+    assert_int_equal(app_admin_expiring_csv(by(f, &APPROVER72), 0, 30, &b, &err), APP_OK);
     csv = ubuf_str(&b);
     assert_memory_equal(csv,
                         "\xEF\xBB\xBF"
@@ -904,8 +915,7 @@ static void test_csv(void **state)
                               "AND detail = '{\"province\":72,\"days\":30,\"rows\":1}'"),
                      1);
     ubuf_reset(&b);
-    assert_int_equal(app_admin_expiring_csv(f->db->s, &APPROVER72, 0, 45, NOW, &b, &err),
-                     APP_EINVAL);
+    assert_int_equal(app_admin_expiring_csv(by(f, &APPROVER72), 0, 45, &b, &err), APP_EINVAL);
     assert_true(has_field(&err, "days", "expiring_days"));
     assert_int_equal(b.len, 0);
     ubuf_free(&b);

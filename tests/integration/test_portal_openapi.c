@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/h_api.h"
+#include "web/api/api.h"
 #include "web/routes.h"
 
 #define MAX_OPS 128

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/portal_int.h" /* the staff session check app_authenticate makes */
 #include "app/staff_auth.h"
 #include "core/reason.h"
 #include "crypto/totp.h"
@@ -34,6 +35,8 @@
 struct sfx {
     struct testdb_fx *db;
     struct app_staff_cfg cfg;
+    struct app_settings set; /* cfg, as the use cases find it in their context */
+    struct app_ctx ctx;
 };
 
 static int setup(void **state)
@@ -72,11 +75,19 @@ static void add(struct sfx *f, const char *name, const char *role, int province)
         app_user_add(f->db->s, &f->cfg, name, role, province, NULL, PW, "cli", NOW, &err), APP_OK);
 }
 
+/* The use cases' context on connection s at now, with the fixture's staff settings. */
+static const struct app_ctx *ctx_on(struct sfx *f, struct store *s, int64_t now)
+{
+    f->set.staff = f->cfg;
+    f->ctx = (struct app_ctx){.db = s, .set = &f->set, .now = now};
+    return &f->ctx;
+}
+
 static enum app_status login(struct sfx *f, const char *name, const char *pw, const char *code,
                              int64_t now, struct app_staff_login_out *out, struct app_err *err)
 {
     struct app_staff_login_req rq = {name, pw, code};
-    return app_staff_login(f->db->s, &f->cfg, &rq, now, out, err);
+    return app_staff_login(ctx_on(f, f->db->s, now), &rq, out, err);
 }
 
 /* The code an authenticator app would show at `now` for a base32 secret. */
@@ -499,7 +510,7 @@ static void test_disabled(void **state)
     assert_int_equal(login(f, "ali", PW, NULL, NOW, &out, &err), APP_OK);
     char token[APP_TOKEN_LEN + 1];
     memcpy(token, out.token, sizeof token);
-    assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, token, NOW + 1, &ss, NULL, &err),
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, token, NOW + 1, &ss, NULL, &err),
                      APP_OK);
 
     const bool yes = true, no = false;
@@ -514,7 +525,7 @@ static void test_disabled(void **state)
     assert_int_equal(login(f, "ali", PW2, NULL, NOW + 3, &out, &err), APP_EAUTH);
     assert_string_equal(err.code, "staff_login_failed");
     /* Its open session ends too. */
-    assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, token, NOW + 4, &ss, NULL, &err),
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, token, NOW + 4, &ss, NULL, &err),
                      APP_EAUTH);
     assert_string_equal(err.code, "session_required");
     assert_int_equal(audit_count(f, "staff.login.failed", "staff:ali"), 2);
@@ -609,7 +620,7 @@ static void test_sessions(void **state)
     add(f, "veli", "approver", 6);
     assert_int_equal(login(f, "veli", PW, NULL, NOW, &out, &err), APP_OK);
 
-    assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, out.token, NOW + 100, &ss, &u, &err),
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, out.token, NOW + 100, &ss, &u, &err),
                      APP_OK);
     assert_string_equal(ss.kind, "staff");
     assert_string_equal(ss.subject, "veli");
@@ -620,16 +631,14 @@ static void test_sessions(void **state)
     assert_string_equal(u.totp_secret, "");
     /* Idle for longer than session_idle (900 s after the last touch at NOW + 100). */
     assert_int_equal(
-        app_staff_session_auth(f->db->s, &f->cfg, out.token, NOW + 100 + 900, &ss, NULL, &err),
+        app__staff_session(f->db->s, &f->cfg, out.token, NOW + 100 + 900, &ss, NULL, &err),
         APP_EAUTH);
     /* ... and gone for good afterwards. */
-    assert_int_equal(
-        app_staff_session_auth(f->db->s, &f->cfg, out.token, NOW + 101, &ss, NULL, &err),
-        APP_EAUTH);
-    assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, "short", NOW, &ss, NULL, &err),
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, out.token, NOW + 101, &ss, NULL, &err),
                      APP_EAUTH);
-    assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, NULL, NOW, &ss, NULL, &err),
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, "short", NOW, &ss, NULL, &err),
                      APP_EAUTH);
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, NULL, NOW, &ss, NULL, &err), APP_EAUTH);
 
     /* An applicant's session is not a staff session. */
     struct store_session app;
@@ -648,7 +657,7 @@ static void test_sessions(void **state)
     app.created_at = app.last_seen = NOW;
     app.expires_at = NOW + 3600;
     assert_int_equal(store_session_put(f->db->s, &app), STORE_OK);
-    assert_int_equal(app_staff_session_auth(f->db->s, &f->cfg, token, NOW + 1, &ss, NULL, &err),
+    assert_int_equal(app__staff_session(f->db->s, &f->cfg, token, NOW + 1, &ss, NULL, &err),
                      APP_EAUTH);
     /* ... and asking does not end the applicant's session. */
     assert_int_equal(store_session_get(f->db->s, h, &ss), STORE_OK);
@@ -676,7 +685,9 @@ static void *race(void *arg)
     if (store_open(r->f->db->db.url, &s, err, sizeof err) != STORE_OK)
         return NULL;
     struct app_staff_login_req rq = {"ayse", PW, r->code};
-    r->st = app_staff_login(s, &r->f->cfg, &rq, NOW + 60, &out, &e);
+    struct app_settings set = {.staff = r->f->cfg};
+    const struct app_ctx c = {.db = s, .set = &set, .now = NOW + 60};
+    r->st = app_staff_login(&c, &rq, &out, &e);
     snprintf(r->errcode, sizeof r->errcode, "%s", e.code ? e.code : "");
     store_close(s);
     return NULL;
@@ -784,73 +795,15 @@ static void test_default_cost_and_rehash(void **state)
     assert_null(strstr(user(f, "eski").password_hash, "m=65536"));
     def.dev = true;
     struct app_staff_login_req rq = {"eski", PW, NULL};
-    assert_int_equal(app_staff_login(f->db->s, &def, &rq, NOW, &out, &err), APP_OK);
+    f->cfg = def;
+    assert_int_equal(app_staff_login(ctx_on(f, f->db->s, NOW), &rq, &out, &err), APP_OK);
     struct store_user u = user(f, "eski");
     assert_non_null(strstr(u.password_hash, "$argon2id$v=19$m=65536,t=2,"));
     assert_int_equal(crypto_pwhash_str_verify(u.password_hash, PW, strlen(PW)), 0);
     /* A wrong password changes nothing. */
     rq.password = PW2;
-    assert_int_equal(app_staff_login(f->db->s, &def, &rq, NOW + 1, &out, &err), APP_EAUTH);
+    assert_int_equal(app_staff_login(ctx_on(f, f->db->s, NOW + 1), &rq, &out, &err), APP_EAUTH);
     assert_string_equal(user(f, "eski").password_hash, u.password_hash);
-}
-
-/* ---- QR code ------------------------------------------------------------------------------- */
-
-static void test_qr_svg(void **state)
-{
-    struct ubuf b = UBUF_INIT(1 << 20);
-    const char *uri = "otpauth://totp/eimza:ayse?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-                      "&issuer=eimza&algorithm=SHA1&digits=6&period=30";
-    (void)state;
-    assert_int_equal(app_qr_svg(&b, uri, 240, "Karekod: \"eimza\" <ayse> & co"), 0);
-    const char *s = ubuf_str(&b);
-    assert_memory_equal(s,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-                        "aria-label=\"Karekod: &quot;eimza&quot; &lt;ayse&gt; &amp; co\"",
-                        strlen("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-                               "aria-label=\"Karekod: &quot;eimza&quot; &lt;ayse&gt; &amp; "
-                               "co\""));
-    assert_non_null(strstr(s, "width=\"240\" height=\"240\""));
-    assert_null(strstr(s, "style"));
-    assert_null(strstr(s, "script"));
-    assert_null(strstr(s, uri)); /* the secret is drawn, not written out */
-    /* The symbol is square: viewBox = width + 2 * 4 quiet modules; a QR version v is 17 + 4v
-     * modules wide, and this text needs more than version 1. */
-    int vb = 0;
-    assert_non_null(strstr(s, "viewBox=\"0 0 "));
-    assert_int_equal(sscanf(strstr(s, "viewBox=\"0 0 ") + 13, "%d", &vb), 1);
-    assert_true((vb - 8 - 17) % 4 == 0);
-    assert_true(vb - 8 > 21);
-    /* The three finder patterns start with a 7-module black run at (4,4), (4+w-7,4), (4,4+w-7). */
-    char m[64];
-    int w = vb - 8;
-    snprintf(m, sizeof m, "M4 4h7v1h-7z");
-    assert_non_null(strstr(s, m));
-    snprintf(m, sizeof m, "M%d 4h7v1h-7z", 4 + w - 7);
-    assert_non_null(strstr(s, m));
-    snprintf(m, sizeof m, "M4 %dh7v1h-7z", 4 + w - 7);
-    assert_non_null(strstr(s, m));
-    assert_int_equal(strcmp(s + b.len - 9, "\"/></svg>"), 0);
-    /* Deterministic. */
-    struct ubuf b2 = UBUF_INIT(1 << 20);
-    assert_int_equal(app_qr_svg(&b2, uri, 240, "Karekod: \"eimza\" <ayse> & co"), 0);
-    assert_string_equal(ubuf_str(&b2), s);
-    ubuf_free(&b2);
-
-    /* Bad arguments and a full buffer leave the buffer alone. */
-    ubuf_reset(&b);
-    assert_int_equal(ubuf_puts(&b, "x"), 0);
-    assert_int_equal(app_qr_svg(&b, "", 240, "k"), -1);
-    assert_int_equal(app_qr_svg(&b, NULL, 240, "k"), -1);
-    assert_int_equal(app_qr_svg(&b, uri, 0, "k"), -1);
-    assert_int_equal(app_qr_svg(&b, uri, 240, NULL), -1);
-    assert_int_equal(app_qr_svg(&b, uri, 240, "bad \xff"), -1);
-    assert_string_equal(ubuf_str(&b), "x");
-    ubuf_free(&b);
-    struct ubuf small = UBUF_INIT(300);
-    assert_int_equal(app_qr_svg(&small, uri, 240, "k"), -1);
-    assert_string_equal(ubuf_str(&small), "");
-    ubuf_free(&small);
 }
 
 /* Every code these use cases answer with has its messages in the one reason table. */
@@ -912,7 +865,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_code_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_has_no_secrets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_cost_and_rehash, setup, teardown),
-        cmocka_unit_test(test_qr_svg),
         cmocka_unit_test(test_codes_have_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

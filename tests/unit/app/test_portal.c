@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app/portal.h"
+#include "app/portal_int.h"
 #include "core/content.h"
 #include "core/date.h"
 #include "core/personnel.h"
@@ -29,8 +30,52 @@
 struct fx {
     char dir[64], path[96], url[128];
     struct store *s;
-    struct app_portal_cfg cfg;
+    struct app_settings set;
+    struct app_ctx ctx; /* what the use cases get, made by at() and as() */
 };
+
+/* The use cases' context at now, acting for no one (app/context.h). */
+static struct app_ctx *at(struct fx *f, int64_t now)
+{
+    memset(&f->ctx, 0, sizeof f->ctx);
+    f->ctx.db = f->s;
+    f->ctx.set = &f->set;
+    f->ctx.now = now;
+    return &f->ctx;
+}
+
+/* The same from an address (the login's per-address counter). */
+static struct app_ctx *at_addr(struct fx *f, int64_t now, const char *addr)
+{
+    at(f, now)->client_addr = addr;
+    return &f->ctx;
+}
+
+/* The same acting for the applicant of session ss, as app_authenticate leaves it. */
+static struct app_ctx *as(struct fx *f, const struct app_session *ss, int64_t now)
+{
+    at(f, now);
+    f->ctx.who.kind = APP_ACTOR_APPLICANT;
+    f->ctx.who.session = *ss;
+    return &f->ctx;
+}
+
+static struct app_ctx *as_lang(struct fx *f, const struct app_session *ss, int64_t now,
+                               enum core_lang lang)
+{
+    as(f, ss, now)->lang = lang;
+    return &f->ctx;
+}
+
+/* The session of a token at now (app_authenticate: the one way in). */
+static enum app_status session_auth(struct fx *f, const char *token, int64_t now,
+                                    struct app_session *out, struct app_err *err)
+{
+    at(f, now)->cred.token = token;
+    enum app_status st = app_authenticate(&f->ctx, APP_ACTOR_APPLICANT, err);
+    *out = f->ctx.who.session;
+    return st;
+}
 
 static void add_person(struct store *s, const char *tckn, const char *mobile)
 {
@@ -81,7 +126,8 @@ static int setup(void **state)
     if (store_open(f->url, &f->s, err, sizeof err) != STORE_OK ||
         store_migrate(f->s, NULL, NULL) != STORE_OK)
         return -1;
-    app_portal_cfg_default(&f->cfg);
+    if (app_settings_default(&f->set) < 0)
+        return -1;
     add_person(f->s, TCKN, "5321234567");
     add_cert(f->s, TCKN, T0 - 1035 * DAY, T0 + 60 * DAY); /* in the renewal window */
     *state = f;
@@ -139,17 +185,17 @@ static void test_captcha(void **state)
     struct fx *f = *state;
     struct app_captcha c, p;
     struct app_err err;
-    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
+    assert_int_equal(app_captcha_new(at(f, T0), &c, &err), APP_OK);
     assert_int_equal(strlen(c.id), APP_CAPTCHA_ID_LEN);
     assert_int_equal(strlen(c.text), APP_CAPTCHA_LEN);
     for (size_t i = 0; i < APP_CAPTCHA_LEN; i++)
         assert_non_null(strchr(APP_CAPTCHA_ALPHABET, c.text[i]));
     assert_int_equal(c.expires_at, T0 + 300);
 
-    assert_int_equal(app_captcha_peek(f->s, c.id, T0 + 10, &p, &err), APP_OK);
+    assert_int_equal(app_captcha_peek(at(f, T0 + 10), c.id, &p, &err), APP_OK);
     assert_string_equal(p.text, c.text);
     assert_true(p.seed == c.seed); /* the same picture every time */
-    assert_int_equal(app_captcha_peek(f->s, c.id, T0 + 300, &p, &err), APP_ENOTFOUND);
+    assert_int_equal(app_captcha_peek(at(f, T0 + 300), c.id, &p, &err), APP_ENOTFOUND);
 
     /* right answer in lower case with spaces around: accepted once */
     char lower[16];
@@ -157,25 +203,26 @@ static void test_captcha(void **state)
     for (char *q = lower; *q; q++)
         if (*q >= 'A' && *q <= 'Z')
             *q = (char)(*q - 'A' + 'a');
-    assert_int_equal(app_captcha_check(f->s, c.id, lower, T0 + 20, &err), APP_OK);
-    assert_int_equal(app_captcha_check(f->s, c.id, c.text, T0 + 21, &err), APP_EINVAL);
+    assert_int_equal(app_captcha_check(at(f, T0 + 20), c.id, lower, &err), APP_OK);
+    assert_int_equal(app_captcha_check(at(f, T0 + 21), c.id, c.text, &err), APP_EINVAL);
     assert_string_equal(err.code, "captcha_expired"); /* reused */
-    assert_int_equal(app_captcha_peek(f->s, c.id, T0 + 22, &p, &err), APP_ENOTFOUND);
+    assert_int_equal(app_captcha_peek(at(f, T0 + 22), c.id, &p, &err), APP_ENOTFOUND);
 
     /* a wrong answer uses it up too */
-    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
-    assert_int_equal(app_captcha_check(f->s, c.id, "XXXXX", T0 + 1, &err), APP_EINVAL);
+    assert_int_equal(app_captcha_new(at(f, T0), &c, &err), APP_OK);
+    assert_int_equal(app_captcha_check(at(f, T0 + 1), c.id, "XXXXX", &err), APP_EINVAL);
     assert_string_equal(err.code, strcmp(c.text, "XXXXX") ? "captcha_wrong" : "captcha_expired");
-    assert_int_equal(app_captcha_check(f->s, c.id, c.text, T0 + 2, &err), APP_EINVAL);
+    assert_int_equal(app_captcha_check(at(f, T0 + 2), c.id, c.text, &err), APP_EINVAL);
     assert_string_equal(err.code, "captcha_expired");
 
     /* expired */
-    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
-    assert_int_equal(app_captcha_check(f->s, c.id, c.text, T0 + 300, &err), APP_EINVAL);
+    assert_int_equal(app_captcha_new(at(f, T0), &c, &err), APP_OK);
+    assert_int_equal(app_captcha_check(at(f, T0 + 300), c.id, c.text, &err), APP_EINVAL);
     assert_string_equal(err.code, "captcha_expired");
     /* unknown */
-    assert_int_equal(app_captcha_check(f->s, "0123456789abcdef0123456789abcdef", "AAAAA", T0, &err),
-                     APP_EINVAL);
+    assert_int_equal(
+        app_captcha_check(at(f, T0), "0123456789abcdef0123456789abcdef", "AAAAA", &err),
+        APP_EINVAL);
     assert_string_equal(err.code, "captcha_expired");
 }
 
@@ -186,9 +233,9 @@ static enum app_status login_as(struct fx *f, int64_t now, const char *addr, con
                                 const char *date, struct app_login_ok *ok, struct app_err *err)
 {
     struct app_captcha c;
-    assert_int_equal(app_captcha_new(f->s, &f->cfg, now, &c, err), APP_OK);
+    assert_int_equal(app_captcha_new(at(f, now), &c, err), APP_OK);
     struct app_login_req rq = {tckn, first, last, place, date, c.id, c.text};
-    return app_login(f->s, &f->cfg, &rq, addr, now, ok, err);
+    return app_login(at_addr(f, now, addr), &rq, ok, err);
 }
 
 static enum app_status login_ok(struct fx *f, int64_t now, struct app_login_ok *ok)
@@ -209,7 +256,7 @@ static void test_login(void **state)
         APP_OK);
     assert_int_equal(strlen(ok.token), APP_TOKEN_LEN);
     assert_int_equal(strlen(ok.csrf), APP_CSRF_LEN);
-    assert_int_equal(ok.expires_at, T0 + f->cfg.session_lifetime);
+    assert_int_equal(ok.expires_at, T0 + f->set.portal.session_lifetime);
     /* the token is not in the database; its hash is */
     char sql[256], buf[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM sessions WHERE token_hash LIKE '%%%s%%'",
@@ -237,12 +284,12 @@ static void test_login(void **state)
 
     /* even a malformed request uses the captcha up */
     struct app_captcha c;
-    assert_int_equal(app_captcha_new(f->s, &f->cfg, T0, &c, &err), APP_OK);
+    assert_int_equal(app_captcha_new(at(f, T0), &c, &err), APP_OK);
     struct app_login_req bad = {"1", "Ayşegül", "Işık", "Batman", "1980-03-15", c.id, c.text};
-    assert_int_equal(app_login(f->s, &f->cfg, &bad, "10.0.0.1", T0, &ok, &err), APP_EINVAL);
+    assert_int_equal(app_login(at_addr(f, T0, "10.0.0.1"), &bad, &ok, &err), APP_EINVAL);
     assert_string_equal(err.code, "invalid_fields");
     struct app_login_req good = {TCKN, "Ayşegül", "Işık", "Batman", "1980-03-15", c.id, c.text};
-    assert_int_equal(app_login(f->s, &f->cfg, &good, "10.0.0.1", T0, &ok, &err), APP_EINVAL);
+    assert_int_equal(app_login(at_addr(f, T0, "10.0.0.1"), &good, &ok, &err), APP_EINVAL);
     assert_string_equal(err.code, "captcha_expired");
 }
 
@@ -303,13 +350,12 @@ static void test_login_lockouts(void **state)
                      APP_OK);
 
     /* an address: wrong captchas count too */
-    f->cfg.login_max_per_addr = 3;
+    f->set.portal.login_max_per_addr = 3;
     for (int i = 0; i < 3; i++) {
         struct app_captcha c;
-        assert_int_equal(app_captcha_new(f->s, &f->cfg, ws + 1000, &c, &err), APP_OK);
+        assert_int_equal(app_captcha_new(at(f, ws + 1000), &c, &err), APP_OK);
         struct app_login_req rq = {TCKN, "Ayşegül", "Işık", "Batman", "1980-03-15", c.id, "22222"};
-        assert_int_equal(app_login(f->s, &f->cfg, &rq, "10.9.9.9", ws + 1000, &ok, &err),
-                         APP_EINVAL);
+        assert_int_equal(app_login(at_addr(f, ws + 1000, "10.9.9.9"), &rq, &ok, &err), APP_EINVAL);
     }
     assert_int_equal(login_as(f, ws + 1000, "10.9.9.9", TCKN, "Ayşegül", "Işık", "Batman",
                               "1980-03-15", &ok, &err),
@@ -326,9 +372,9 @@ static void test_sessions(void **state)
     struct fx *f = *state;
     struct app_login_ok ok;
     struct app_err err;
-    struct store_session ss;
+    struct app_session ss;
     assert_int_equal(login_ok(f, T0, &ok), APP_OK);
-    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, T0 + 10, &ss, &err), APP_OK);
+    assert_int_equal(session_auth(f, ok.token, T0 + 10, &ss, &err), APP_OK);
     assert_string_equal(ss.subject, TCKN);
     assert_true(app_csrf_ok(&ss, ok.csrf));
     assert_false(app_csrf_ok(&ss, "nope"));
@@ -336,36 +382,36 @@ static void test_sessions(void **state)
     assert_false(app_csrf_ok(&ss, NULL));
     /* active: each request within the idle time keeps it alive ... */
     for (int64_t t = T0 + 1000; t < T0 + 5000; t += 1000)
-        assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, t, &ss, &err), APP_OK);
+        assert_int_equal(session_auth(f, ok.token, t, &ss, &err), APP_OK);
     /* ... up to the absolute end */
     int64_t t = T0 + 5000;
-    for (; t < T0 + f->cfg.session_lifetime; t += 1000)
-        assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, t, &ss, &err), APP_OK);
-    assert_int_equal(
-        app_session_auth(f->s, &f->cfg, ok.token, T0 + f->cfg.session_lifetime, &ss, &err),
-        APP_EAUTH);
+    for (; t < T0 + f->set.portal.session_lifetime; t += 1000)
+        assert_int_equal(session_auth(f, ok.token, t, &ss, &err), APP_OK);
+    assert_int_equal(session_auth(f, ok.token, T0 + f->set.portal.session_lifetime, &ss, &err),
+                     APP_EAUTH);
     assert_string_equal(err.code, "session_required");
 
     /* idle */
     assert_int_equal(login_ok(f, T0, &ok), APP_OK);
-    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, T0 + f->cfg.session_idle, &ss, &err),
+    assert_int_equal(session_auth(f, ok.token, T0 + f->set.portal.session_idle, &ss, &err),
                      APP_EAUTH);
     /* logout, and garbage */
     assert_int_equal(login_ok(f, T0, &ok), APP_OK);
-    assert_int_equal(app_logout(f->s, ok.token, &err), APP_OK);
-    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, T0 + 1, &ss, &err), APP_EAUTH);
-    assert_int_equal(app_session_auth(f->s, &f->cfg, "short", T0, &ss, &err), APP_EAUTH);
-    assert_int_equal(app_session_auth(f->s, &f->cfg, NULL, T0, &ss, &err), APP_EAUTH);
+    (void)session_auth(f, ok.token, T0, &ss, &err); /* logging out is a request of the session */
+    assert_int_equal(app_logout(as(f, &ss, T0 + 1), &err), APP_OK);
+    assert_int_equal(session_auth(f, ok.token, T0 + 1, &ss, &err), APP_EAUTH);
+    assert_int_equal(session_auth(f, "short", T0, &ss, &err), APP_EAUTH);
+    assert_int_equal(session_auth(f, NULL, T0, &ss, &err), APP_EAUTH);
 }
 
 /* ---- the form ------------------------------------------------------------------------------ */
 
-static void session(struct fx *f, int64_t now, struct store_session *ss)
+static void session(struct fx *f, int64_t now, struct app_session *ss)
 {
     struct app_login_ok ok;
     struct app_err err;
     assert_int_equal(login_ok(f, now, &ok), APP_OK);
-    assert_int_equal(app_session_auth(f->s, &f->cfg, ok.token, now, ss, &err), APP_OK);
+    assert_int_equal(session_auth(f, ok.token, now, ss, &err), APP_OK);
 }
 
 static void good_form(struct app_form *fm)
@@ -389,12 +435,12 @@ static void good_form(struct app_form *fm)
 static void test_form(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_view v, v2;
     struct app_err err;
     session(f, T0, &ss);
 
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
     assert_int_equal(strlen(v.app.number), 10);
     assert_string_equal(v.app.state, "draft");
     assert_string_equal(v.app.first_name, "Ayşegül");
@@ -410,7 +456,7 @@ static void test_form(void **state)
     assert_int_equal(v.methods, CORE_METHOD_ESIGN | CORE_METHOD_WET);
     assert_string_equal(v.csrf, ss.csrf);
     /* the same application the next time, and the session is bound to it */
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0 + 5, &v2, &err), APP_OK);
+    assert_int_equal(app_application_current(as(f, &ss, T0 + 5), &v2, &err), APP_OK);
     assert_int_equal(v2.app.id, v.app.id);
     assert_int_equal(query_long(f, "SELECT count(*) FROM applications"), 1);
     assert_int_equal(
@@ -432,8 +478,7 @@ static void test_form(void **state)
     fm.v[APP_F_NOTIFY_BY] = "pigeon";
     fm.v[APP_F_MOBILE_OPERATOR] = "";
     fm.pre[fm.npre++] = (struct app_field_error){"frobnicate", "unknown_field"};
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 10, &v2, &err),
-                     APP_EINVAL);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 10), &fm, &v2, &err), APP_EINVAL);
     assert_string_equal(err.code, "invalid_fields");
     assert_true(has_field(&err, "postal_code", "postal_province"));
     assert_true(has_field(&err, "email", "email_format"));
@@ -461,20 +506,18 @@ static void test_form(void **state)
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         good_form(&fm);
         fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = words[i].w;
-        assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 10, &v2, &err),
-                         APP_EINVAL);
+        assert_int_equal(app_application_update(as(f, &ss, T0 + 10), &fm, &v2, &err), APP_EINVAL);
         assert_true(has_field(&err, "security_word", words[i].code));
     }
     /* the first save needs a word */
     good_form(&fm);
     fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = NULL;
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 10, &v2, &err),
-                     APP_EINVAL);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 10), &fm, &v2, &err), APP_EINVAL);
     assert_true(has_field(&err, "security_word", "required"));
 
     /* valid: saved, confirmed, normalised; the word only as an Argon2id hash */
     good_form(&fm);
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 20, &v2, &err), APP_OK);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 20), &fm, &v2, &err), APP_OK);
     assert_true(v2.app.confirmed);
     assert_string_equal(v2.app.address, "Cumhuriyet Cad. No: 5");
     assert_string_equal(v2.app.work_phone, "4882121212");
@@ -493,20 +536,20 @@ static void test_form(void **state)
     good_form(&fm);
     fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = "";
     fm.v[APP_F_ADDRESS] = "İnönü Cad. 7";
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 30, &v2, &err), APP_OK);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 30), &fm, &v2, &err), APP_OK);
     char hash2[256];
     query(f, "SELECT security_word_hash FROM applications", hash2, sizeof hash2);
     assert_string_equal(hash, hash2);
 }
 
-static void confirm(struct fx *f, const struct store_session *ss, int64_t now)
+static void confirm(struct fx *f, const struct app_session *ss, int64_t now)
 {
     struct app_form fm;
     struct app_view v;
     struct app_err err;
-    assert_int_equal(app_application_current(f->s, &f->cfg, ss, now, &v, &err), APP_OK);
+    assert_int_equal(app_application_current(as(f, ss, now), &v, &err), APP_OK);
     good_form(&fm);
-    assert_int_equal(app_application_update(f->s, &f->cfg, ss, &fm, now, &v, &err), APP_OK);
+    assert_int_equal(app_application_update(as(f, ss, now), &fm, &v, &err), APP_OK);
 }
 
 /* The code in the newest SMS of the outbox. */
@@ -531,7 +574,7 @@ static void wrong_code(const char right[7], char out[7])
 static void test_otp(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_otp_sent sent;
     struct app_err err;
     char code[7], bad[7];
@@ -539,27 +582,27 @@ static void test_otp(void **state)
 
     /* the form must be confirmed first */
     struct app_view v;
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_ECONFLICT);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, T0), &sent, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "form_not_confirmed");
     confirm(f, &ss, T0);
 
     /* what the page shows before any code: the masked number, nothing to enter */
     struct app_otp_state st;
-    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0, &st, &err), APP_OK);
+    assert_int_equal(app_otp_status(as(f, &ss, T0), &st, &err), APP_OK);
     assert_true(st.has_phone);
     assert_string_equal(st.masked_phone, "5*******67");
     assert_false(st.live);
     assert_int_equal(st.resend_in, 0);
     assert_int_equal(st.locked_for, 0);
 
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, T0), &sent, &err), APP_OK);
     assert_string_equal(sent.masked_phone, "5*******67");
     assert_int_equal(sent.expires_in, 300);
-    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0 + 10, &st, &err), APP_OK);
+    assert_int_equal(app_otp_status(as(f, &ss, T0 + 10), &st, &err), APP_OK);
     assert_true(st.live);
     assert_int_equal(st.expires_in, 290);
-    assert_int_equal(st.resend_in, f->cfg.rules.otp_cooldown_seconds - 10);
+    assert_int_equal(st.resend_in, f->set.portal.rules.otp_cooldown_seconds - 10);
     /* the SMS: to the number on file, in Turkish, with the code; only a hash is stored */
     char to[32], body[512];
     query(f, "SELECT recipient FROM outbox", to, sizeof to);
@@ -575,118 +618,119 @@ static void test_otp(void **state)
     assert_int_equal(query_long(f, sql), 0);
 
     /* cool-down */
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 10, &sent, &err), APP_ETOOMANY);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 10), &sent, &err), APP_ETOOMANY);
     assert_string_equal(err.code, "otp_cooldown");
-    assert_int_equal(err.retry_after, f->cfg.rules.otp_cooldown_seconds - 10);
+    assert_int_equal(err.retry_after, f->set.portal.rules.otp_cooldown_seconds - 10);
 
     /* two wrong entries, then a new code: the count is not reset */
     wrong_code(code, bad);
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, bad, T0 + 20, &err), APP_EINVAL);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 20), bad, &err), APP_EINVAL);
     assert_string_equal(err.code, "otp_wrong");
     assert_int_equal(err.remaining, 2);
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, "abc", T0 + 21, &err), APP_EINVAL);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 21), "abc", &err), APP_EINVAL);
     assert_int_equal(err.remaining, 1);
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 100, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 100), &sent, &err), APP_OK);
     last_code(f, code);
     wrong_code(code, bad);
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, bad, T0 + 110, &err), APP_EINVAL);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 110), bad, &err), APP_EINVAL);
     assert_int_equal(err.remaining, 0);
     assert_true(err.retry_after > 0);
     /* the fourth entry is refused, even the right code, even after a new code */
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 120, &err), APP_ETOOMANY);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 120), code, &err), APP_ETOOMANY);
     assert_string_equal(err.code, "otp_locked");
     assert_int_equal(err.retry_after, 3600 + 20 - 120); /* from the first wrong entry */
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 200, &sent, &err), APP_ETOOMANY);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 200), &sent, &err), APP_ETOOMANY);
     assert_string_equal(err.code, "otp_locked");
     assert_int_equal(query_long(f, "SELECT state = 'draft' FROM applications"), 1);
     /* the page knows the entries are locked, and until when, though a code is unexpired */
-    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0 + 200, &st, &err), APP_OK);
+    assert_int_equal(app_otp_status(as(f, &ss, T0 + 200), &st, &err), APP_OK);
     assert_false(st.live);
     assert_int_equal(st.expires_in, 0);
     assert_int_equal(st.locked_for, 3600 + 20 - 200);
 
     /* the hour passes: a new code, and an expired one is refused */
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 3700, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 3700), &sent, &err), APP_OK);
     last_code(f, code);
-    assert_int_equal(app_otp_status(f->s, &f->cfg, &ss, T0 + 3700 + 300, &st, &err), APP_OK);
+    assert_int_equal(app_otp_status(as(f, &ss, T0 + 3700 + 300), &st, &err), APP_OK);
     assert_false(st.live); /* expired */
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 3700 + 300, &err), APP_EINVAL);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 3700 + 300), code, &err), APP_EINVAL);
     assert_string_equal(err.code, "otp_expired");
 
     /* the right code in time */
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 4100, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 4100), &sent, &err), APP_OK);
     last_code(f, code);
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 4200, &err), APP_OK);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 4200), code, &err), APP_OK);
     assert_int_equal(query_long(f, "SELECT state = 'code_verified' FROM applications"), 1);
     /* single use: the code step is over */
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, &ss, code, T0 + 4201, &err), APP_ECONFLICT);
+    assert_int_equal(app_otp_verify(as(f, &ss, T0 + 4201), code, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 4300, &sent, &err), APP_ECONFLICT);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 4300), &sent, &err), APP_ECONFLICT);
 }
 
 static void test_otp_hourly_limit(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_otp_sent sent;
     struct app_err err;
     session(f, T0, &ss);
     confirm(f, &ss, T0);
     int64_t t = T0;
-    for (int i = 0; i < f->cfg.rules.otp_max_per_hour; i++, t += f->cfg.rules.otp_cooldown_seconds)
-        assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, t, &sent, &err), APP_OK);
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, t, &sent, &err), APP_ETOOMANY);
+    for (int i = 0; i < f->set.portal.rules.otp_max_per_hour;
+         i++, t += f->set.portal.rules.otp_cooldown_seconds)
+        assert_int_equal(app_otp_send(as(f, &ss, t), &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, t), &sent, &err), APP_ETOOMANY);
     assert_string_equal(err.code, "otp_hourly_limit");
     assert_int_equal(err.retry_after, T0 + 3600 - t);
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0 + 3600, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 3600), &sent, &err), APP_OK);
     /* each code its own SMS, deduplicated per code */
     assert_int_equal(query_long(f, "SELECT count(DISTINCT dedupe_key) FROM outbox"),
-                     f->cfg.rules.otp_max_per_hour + 1);
+                     f->set.portal.rules.otp_max_per_hour + 1);
 }
 
 /* No mobile number on file: no code, and the message says whom to call. */
 static void test_otp_no_mobile(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_otp_sent sent;
     struct app_err err;
     add_person(f->s, TCKN, "");
     session(f, T0, &ss);
     confirm(f, &ss, T0);
-    assert_int_equal(app_otp_send(f->s, &f->cfg, &ss, T0, &sent, &err), APP_ECONFLICT);
+    assert_int_equal(app_otp_send(as(f, &ss, T0), &sent, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "no_mobile_on_file");
 }
 
 /* ---- content, method, status --------------------------------------------------------------- */
 
-static void verify(struct fx *f, const struct store_session *ss, int64_t now)
+static void verify(struct fx *f, const struct app_session *ss, int64_t now)
 {
     struct app_otp_sent sent;
     struct app_err err;
     char code[7];
     confirm(f, ss, now);
-    assert_int_equal(app_otp_send(f->s, &f->cfg, ss, now, &sent, &err), APP_OK);
+    assert_int_equal(app_otp_send(as(f, ss, now), &sent, &err), APP_OK);
     last_code(f, code);
-    assert_int_equal(app_otp_verify(f->s, &f->cfg, ss, code, now + 5, &err), APP_OK);
+    assert_int_equal(app_otp_verify(as(f, ss, now + 5), code, &err), APP_OK);
 }
 
 static void test_content(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_err err;
     struct ubuf a = UBUF_INIT(8192), b = UBUF_INIT(8192);
     session(f, T0, &ss);
     struct app_view v;
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
-    assert_int_equal(app_content(f->s, &ss, &a, &err), APP_ECONFLICT);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_int_equal(app_content(as(f, &ss, T0), &a, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
     assert_int_equal(a.len, 0);
 
     verify(f, &ss, T0 + 10);
-    assert_int_equal(app_content(f->s, &ss, &a, &err), APP_OK);
-    assert_int_equal(app_content(f->s, &ss, &b, &err), APP_OK);
+    assert_int_equal(app_content(as(f, &ss, T0), &a, &err), APP_OK);
+    assert_int_equal(app_content(as(f, &ss, T0), &b, &err), APP_OK);
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.p, b.p, a.len);
     char want[2048];
@@ -705,40 +749,37 @@ static void test_content(void **state)
 static void test_method_and_status(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_err err;
-    struct store_application a;
+    struct app_application a;
     struct app_status_view sv;
     session(f, T0, &ss);
 
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0, CORE_LANG_TR, &sv, &err),
-                     APP_ENOTFOUND);
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0, CORE_LANG_TR), &sv, &err), APP_ENOTFOUND);
     assert_string_equal(err.code, "no_application");
 
     struct app_view v;
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "wet", T0, &a, &err), APP_ECONFLICT);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_int_equal(app_method_choose(as(f, &ss, T0), "wet", &a, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
     verify(f, &ss, T0 + 10);
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "fax", T0 + 20, &a, &err), APP_EINVAL);
+    assert_int_equal(app_method_choose(as(f, &ss, T0 + 20), "fax", &a, &err), APP_EINVAL);
     assert_true(has_field(&err, "method", "method_unknown"));
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "esign", T0 + 20, &a, &err), APP_OK);
+    assert_int_equal(app_method_choose(as(f, &ss, T0 + 20), "esign", &a, &err), APP_OK);
     assert_string_equal(a.state, "code_verified");
     assert_string_equal(a.method, "esign");
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "wet", T0 + 30, &a, &err), APP_OK);
+    assert_int_equal(app_method_choose(as(f, &ss, T0 + 30), "wet", &a, &err), APP_OK);
     assert_string_equal(a.state, "awaiting_original");
     assert_string_equal(a.method, "wet");
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss, "esign", T0 + 40, &a, &err),
-                     APP_ECONFLICT);
+    assert_int_equal(app_method_choose(as(f, &ss, T0 + 40), "esign", &a, &err), APP_ECONFLICT);
 
     /* editing is over once the paper is awaited */
     struct app_form fm;
     good_form(&fm);
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 50, &v, &err),
-                     APP_ECONFLICT);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 50), &fm, &v, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "wrong_state");
 
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 60, CORE_LANG_TR, &sv, &err), APP_OK);
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 60, CORE_LANG_TR), &sv, &err), APP_OK);
     assert_string_equal(sv.app.state, "awaiting_original");
     assert_string_equal(sv.label, "Islak imzalı form bekleniyor");
     assert_non_null(strstr(sv.next, "posta"));
@@ -753,7 +794,7 @@ static void test_method_and_status(void **state)
     assert_string_equal(sv.events[3].to, "awaiting_original");
     assert_string_equal(sv.events[3].label, "Islak imzalı başvuru (Yöntem 2) seçildi");
     /* the same status in English */
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 61, CORE_LANG_EN, &sv, &err), APP_OK);
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 61, CORE_LANG_EN), &sv, &err), APP_OK);
     assert_non_null(strstr(sv.next, "by post"));
     assert_non_null(strstr(sv.contact, "444 5 576"));
     assert_string_equal(sv.events[3].label, "Application signed by hand (Method 2) chosen");
@@ -764,7 +805,7 @@ static void test_method_and_status(void **state)
 static void test_reopen(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_err err;
     struct app_view v;
     struct app_form fm;
@@ -773,16 +814,16 @@ static void test_reopen(void **state)
     /* the same form again changes nothing: no reopen */
     good_form(&fm);
     fm.v[APP_F_SECURITY_WORD] = fm.v[APP_F_SECURITY_WORD_REPEAT] = NULL;
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 20, &v, &err), APP_OK);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 20), &fm, &v, &err), APP_OK);
     assert_string_equal(v.app.state, "code_verified");
     fm.v[APP_F_ADDRESS] = "Yeni Adres 1";
-    assert_int_equal(app_application_update(f->s, &f->cfg, &ss, &fm, T0 + 30, &v, &err), APP_OK);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 30), &fm, &v, &err), APP_OK);
     assert_string_equal(v.app.state, "draft");
     assert_int_equal(query_long(f, "SELECT count(*) FROM application_events WHERE event = "
                                    "'reopen' AND from_state = 'code_verified'"),
                      1);
     struct ubuf b = UBUF_INIT(4096);
-    assert_int_equal(app_content(f->s, &ss, &b, &err), APP_ECONFLICT);
+    assert_int_equal(app_content(as(f, &ss, T0), &b, &err), APP_ECONFLICT);
     ubuf_free(&b);
 }
 
@@ -790,13 +831,13 @@ static void test_reopen(void **state)
 static void test_expired_and_late(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_err err;
     struct app_view v;
-    struct store_application a;
+    struct app_application a;
     add_cert(f->s, TCKN, T0 - DAY, T0 + 10 * DAY); /* the newest: 10 days left: late */
     session(f, T0, &ss);
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
     assert_int_equal(v.phase, CORE_PHASE_LATE);
     assert_int_equal(v.nnotices, 1);
     assert_string_equal(v.notices[0], "late");
@@ -804,20 +845,19 @@ static void test_expired_and_late(void **state)
     assert_int_equal(query_long(f, "SELECT late FROM applications"), 1);
     verify(f, &ss, T0 + 10);
     /* 11 days later the certificate has expired: esign is refused */
-    struct store_session ss2;
+    struct app_session ss2;
     session(f, T0 + 11 * DAY, &ss2);
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss2, "esign", T0 + 11 * DAY, &a, &err),
+    assert_int_equal(app_method_choose(as(f, &ss2, T0 + 11 * DAY), "esign", &a, &err),
                      APP_ECONFLICT);
     assert_string_equal(err.code, "signing_method_not_allowed");
-    assert_int_equal(app_method_choose(f->s, &f->cfg, &ss2, "wet", T0 + 11 * DAY, &a, &err),
-                     APP_OK);
+    assert_int_equal(app_method_choose(as(f, &ss2, T0 + 11 * DAY), "wet", &a, &err), APP_OK);
 }
 
 /* An ineligible person can still apply, and is told so. */
 static void test_ineligible(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_err err;
     struct app_view v;
     session(f, T0, &ss);
@@ -828,7 +868,7 @@ static void test_ineligible(void **state)
     assert_int_equal(store_personnel_import_begin(f->s), STORE_OK);
     assert_int_equal(store_personnel_import_row(f->s, &p), STORE_OK);
     assert_int_equal(store_personnel_import_commit(f->s, NULL), STORE_OK);
-    assert_int_equal(app_application_current(f->s, &f->cfg, &ss, T0, &v, &err), APP_OK);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
     assert_int_equal(v.inelig, CORE_INELIG_NOT_IN_SERVICE | CORE_INELIG_NOT_ENTITLED);
     assert_string_equal(v.notices[0], "ineligible_warning");
 }
@@ -837,7 +877,7 @@ static void test_ineligible(void **state)
 static void test_delivery_overdue(void **state)
 {
     struct fx *f = *state;
-    struct store_session ss;
+    struct app_session ss;
     struct app_err err;
     struct app_status_view sv;
     struct store_application a;
@@ -853,19 +893,19 @@ static void test_delivery_overdue(void **state)
     struct store_app_event e2 = {T0 + DAY, "submitted", "approved", "approve", "staff:x"};
     assert_int_equal(store_app_update(f->s, &next, "submitted", &e2), STORE_OK);
 
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss, T0 + 10 * DAY, CORE_LANG_TR, &sv, &err),
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_TR), &sv, &err),
                      APP_OK);
     assert_false(sv.delivery_overdue);
     assert_non_null(strstr(sv.contact, "444 5 576"));
-    struct store_session ss2;
+    struct app_session ss2;
     session(f, T0 + 16 * DAY, &ss2);
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss2, T0 + 16 * DAY, CORE_LANG_TR, &sv, &err),
+    assert_int_equal(app_status_get(as_lang(f, &ss2, T0 + 16 * DAY, CORE_LANG_TR), &sv, &err),
                      APP_OK);
     assert_true(sv.delivery_overdue);
     assert_non_null(strstr(sv.contact, "444 5 576"));
     assert_non_null(strstr(sv.contact, "ulaşmadı"));
     assert_string_equal(sv.label, "Onaylandı");
-    assert_int_equal(app_status_get(f->s, &f->cfg, &ss2, T0 + 16 * DAY, CORE_LANG_EN, &sv, &err),
+    assert_int_equal(app_status_get(as_lang(f, &ss2, T0 + 16 * DAY, CORE_LANG_EN), &sv, &err),
                      APP_OK);
     assert_non_null(strstr(sv.contact, "has not arrived"));
 }

@@ -1,4 +1,4 @@
-/* Unit tests for web/captcha.c and web/captcha_audio.c: the PNG decodes to the promised size
+/* Unit tests for web/html/captcha.c and captcha_audio.c: the PNG decodes to the promised size
  * and shows the characters, the distortion follows the seed (same seed, same bytes; another seed,
  * another picture), the built-in font stands in when no TrueType font can be used, the WAV
  * is a well-formed PCM file with sound in it whose length grows with the text, bad input is
@@ -15,7 +15,7 @@
 #include <gd.h>
 #include <pthread.h>
 
-#include "web/captcha.h"
+#include "web/html/captcha.h"
 
 #define BIG (1u << 22)
 

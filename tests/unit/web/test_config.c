@@ -1,4 +1,4 @@
-/* Unit tests for web/config.c: defaults, typed values and bounds, the file reader with its
+/* Unit tests for web/http/config.c: defaults, typed values and bounds, the file reader with its
  * FILE:LINE errors, listen-address splitting and the loopback test used by --dev. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +16,7 @@
 
 #include "app/portal.h"
 #include "util/log.h"
-#include "web/config.h"
+#include "web/http/config.h"
 
 static char tmpdir[] = "/tmp/eimza-web-config.XXXXXX";
 

@@ -1,4 +1,4 @@
-/* Unit tests for web/error.c: every error has a fitting status, a stable snake_case code and
+/* Unit tests for web/http/error.c: every error has a fitting status, a stable snake_case code and
  * a Turkish and an English message; the codes the interfaces document keep their statuses. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "web/error.h"
-#include "web/escape.h"
+#include "web/http/error.h"
+#include "web/html/escape.h"
 
 static void test_every_error_is_complete(void **state)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for web/escape.c: HTML and JSON escaping of tricky input (markup, quotes,
+/* Unit tests for web/html/escape.c: HTML and JSON escaping of tricky input (markup, quotes,
  * control characters, Turkish letters, every kind of invalid UTF-8), the buffer cap, and the
  * log-safe path with its masking of identifiers. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "web/escape.h"
+#include "web/html/escape.h"
 
 #define FFFD "\xEF\xBF\xBD"
 

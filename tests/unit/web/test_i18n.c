@@ -1,4 +1,4 @@
-/* Unit tests for web/i18n.c, the pages' message catalogue: every key has a unique
+/* Unit tests for web/html/i18n.c, the pages' message catalogue: every key has a unique
  * snake_case name and both texts; texts are valid UTF-8 and hold no markup (the page writer
  * escapes them, so markup would show as text); placeholders agree between the languages;
  * the words applicants know from the old portal are there word for word. */
@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "web/escape.h"
-#include "web/i18n.h"
+#include "web/html/escape.h"
+#include "web/html/i18n.h"
 
 static void test_every_key_complete(void **state)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for web/router.c: literal and parameterised routes, HEAD on GET routes, 404 and
+/* Unit tests for web/http/router.c: literal and parameterised routes, HEAD on GET routes, 404 and
  * 405 with the Allow list, table order, and the start-up check of malformed tables. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "web/router.h"
+#include "web/http/router.h"
 
 static enum web_err h_a(struct web_req *rq)
 {
@@ -23,17 +23,17 @@ static enum web_err h_b(struct web_req *rq)
 }
 
 static const struct web_route routes[] = {
-    {"GET", "/healthz", h_a, 0},
-    {"GET", "/api/v1/application", h_a, 0},
-    {"PUT", "/api/v1/application", h_b, 4096},
-    {"POST", "/api/v1/application/otp", h_a, 0},
-    {"POST", "/api/v1/application/otp/verify", h_b, 0},
-    {"GET", "/api/v1/admin/applications", h_a, 0},
-    {"POST", "/api/v1/admin/applications/{id}/decision", h_b, 0},
-    {"GET", "/dev/captcha/{id}", h_a, 0},
-    {"GET", "/x/{a}/y/{b}", h_a, 0},
-    {"DELETE", "/x/{a}/y/{b}", h_b, 0},
-    {"GET", "/", h_b, 0},
+    {"GET", "/healthz", h_a, 0, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/application", h_a, 0, WEB_ANSWER_JSON},
+    {"PUT", "/api/v1/application", h_b, 4096, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/otp", h_a, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/otp/verify", h_b, 0, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/admin/applications", h_a, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/decision", h_b, 0, WEB_ANSWER_JSON},
+    {"GET", "/dev/captcha/{id}", h_a, 0, WEB_ANSWER_JSON},
+    {"GET", "/x/{a}/y/{b}", h_a, 0, WEB_ANSWER_JSON},
+    {"DELETE", "/x/{a}/y/{b}", h_b, 0, WEB_ANSWER_JSON},
+    {"GET", "/", h_b, 0, WEB_ANSWER_JSON},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -162,8 +162,8 @@ static void test_first_match_wins(void **state)
 {
     (void)state;
     static const struct web_route t[] = {
-        {"GET", "/items/new", h_a, 0},
-        {"GET", "/items/{id}", h_b, 0},
+        {"GET", "/items/new", h_a, 0, WEB_ANSWER_JSON},
+        {"GET", "/items/{id}", h_b, 0, WEB_ANSWER_JSON},
     };
     struct web_match m;
     assert_int_equal(web_route_match(t, 2, "GET", "/items/new", &m), WEB_ROUTE_FOUND);
@@ -174,7 +174,7 @@ static void test_first_match_wins(void **state)
 
 static void check_rejected(const char *method, const char *pattern, const char *why)
 {
-    struct web_route t[] = {{method, pattern, h_a, 0}};
+    struct web_route t[] = {{method, pattern, h_a, 0, WEB_ANSWER_JSON}};
     char err[256] = "";
     assert_int_equal(web_routes_check(t, 1, err, sizeof err), -1);
     assert_non_null(strstr(err, why));
@@ -196,15 +196,17 @@ static void test_check_rejects_bad_tables(void **state)
     check_rejected("get", "/a", "upper-case");
     check_rejected("", "/a", "upper-case");
 
-    struct web_route no_handler[] = {{"GET", "/a", NULL, 0}};
+    struct web_route no_handler[] = {{"GET", "/a", NULL, 0, WEB_ANSWER_JSON}};
     char err[256];
     assert_int_equal(web_routes_check(no_handler, 1, err, sizeof err), -1);
 
-    struct web_route dup[] = {{"GET", "/a/{id}", h_a, 0}, {"GET", "/a/{id}", h_b, 0}};
+    struct web_route dup[] = {{"GET", "/a/{id}", h_a, 0, WEB_ANSWER_JSON},
+                              {"GET", "/a/{id}", h_b, 0, WEB_ANSWER_JSON}};
     assert_int_equal(web_routes_check(dup, 2, err, sizeof err), -1);
     assert_non_null(strstr(err, "twice"));
     /* the same pattern under two methods is fine */
-    struct web_route two[] = {{"GET", "/a/{id}", h_a, 0}, {"PUT", "/a/{id}", h_b, 0}};
+    struct web_route two[] = {{"GET", "/a/{id}", h_a, 0, WEB_ANSWER_JSON},
+                              {"PUT", "/a/{id}", h_b, 0, WEB_ANSWER_JSON}};
     assert_int_equal(web_routes_check(two, 2, err, sizeof err), 0);
 }
 

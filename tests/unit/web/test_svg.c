@@ -1,4 +1,4 @@
-/* Unit tests for web/svg.h: the charts are well-formed XML (checked by a small parser here:
+/* Unit tests for web/html/svg.h: the charts are well-formed XML (checked by a small parser here:
  * balanced tags, quoted attributes, only the five XML entities and numeric references),
  * hostile labels are escaped, nothing the CSP would block appears (style=, on*=, <script>),
  * lengths are proportional, empty and all-zero data draw, bad arguments and a full buffer
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "web/escape.h"
-#include "web/svg.h"
+#include "web/html/escape.h"
+#include "web/html/svg.h"
 
 /* ---- a tiny XML checker ------------------------------------------------------------------ */
 
@@ -188,6 +188,28 @@ static size_t count(const char *s, const char *needle)
     return n;
 }
 
+/* The writers over a plain buffer: a writer of its own per call (a fragment). */
+static int bar(struct ubuf *b, const struct web_svg_chart *c)
+{
+    struct web_html h;
+    web_html_init(&h, b);
+    return web_svg_bar_chart(&h, c);
+}
+
+static int col(struct ubuf *b, const struct web_svg_chart *c)
+{
+    struct web_html h;
+    web_html_init(&h, b);
+    return web_svg_column_chart(&h, c);
+}
+
+static int qr(struct ubuf *b, const char *text, int size, const char *label)
+{
+    struct web_html h;
+    web_html_init(&h, b);
+    return web_svg_qr(&h, text, size, label);
+}
+
 /* ---- bar chart ---------------------------------------------------------------------------- */
 
 static void test_bar_golden(void **state)
@@ -196,7 +218,7 @@ static void test_bar_golden(void **state)
     const struct web_svg_chart c = {"st", "Başvurular", "başvuru", "Veri yok", items, 1};
     struct ubuf b = UBUF_INIT(8192);
     (void)state;
-    assert_int_equal(web_svg_bar_chart(&b, &c), 0);
+    assert_int_equal(bar(&b, &c), 0);
     assert_string_equal(
         ubuf_str(&b),
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"st-title "
@@ -219,7 +241,7 @@ static void test_bar_proportional(void **state)
     struct ubuf b = UBUF_INIT(16384);
     long long w[8];
     (void)state;
-    assert_int_equal(web_svg_bar_chart(&b, &c), 0);
+    assert_int_equal(bar(&b, &c), 0);
     assert_xml_ok(ubuf_str(&b));
     assert_int_equal(rect_attrs(ubuf_str(&b), "width", w, 8), 5);
     assert_int_equal(w[0], 340);
@@ -241,7 +263,7 @@ static void test_bar_proportional(void **state)
     const struct web_svg_item big[] = {{"x", WEB_SVG_VALUE_MAX}, {"y", 1}};
     const struct web_svg_chart c2 = {"p", "t", NULL, NULL, big, 2};
     struct ubuf b2 = UBUF_INIT(16384);
-    assert_int_equal(web_svg_bar_chart(&b2, &c2), 0);
+    assert_int_equal(bar(&b2, &c2), 0);
     assert_int_equal(rect_attrs(ubuf_str(&b2), "width", w, 8), 2);
     assert_int_equal(w[0], 340);
     assert_int_equal(w[1], 1);
@@ -261,7 +283,7 @@ static void test_hostile_labels(void **state)
     (void)state;
     for (int kind = 0; kind < 2; kind++) {
         ubuf_reset(&b);
-        assert_int_equal(kind ? web_svg_column_chart(&b, &c) : web_svg_bar_chart(&b, &c), 0);
+        assert_int_equal(kind ? col(&b, &c) : bar(&b, &c), 0);
         const char *s = ubuf_str(&b);
         assert_xml_ok(s);
         assert_null(strstr(s, "<script"));
@@ -288,22 +310,20 @@ static void test_empty_and_zero(void **state)
 
     for (int kind = 0; kind < 2; kind++) {
         ubuf_reset(&b);
-        assert_int_equal(kind ? web_svg_column_chart(&b, &none) : web_svg_bar_chart(&b, &none), 0);
+        assert_int_equal(kind ? col(&b, &none) : bar(&b, &none), 0);
         assert_xml_ok(ubuf_str(&b));
         assert_null(strstr(ubuf_str(&b), "<rect"));
         assert_non_null(strstr(ubuf_str(&b), "<desc id=\"e-desc\">Veri yok</desc>"));
         assert_int_equal(count(ubuf_str(&b), "Veri yok"), 2); /* said and drawn */
 
         ubuf_reset(&b);
-        assert_int_equal(kind ? web_svg_column_chart(&b, &none_default)
-                              : web_svg_bar_chart(&b, &none_default),
-                         0);
+        assert_int_equal(kind ? col(&b, &none_default) : bar(&b, &none_default), 0);
         assert_xml_ok(ubuf_str(&b));
         assert_non_null(strstr(ubuf_str(&b), "<desc id=\"e-desc\">-</desc>"));
 
         /* All zero: no division by zero, every length 0, the numbers still said. */
         ubuf_reset(&b);
-        assert_int_equal(kind ? web_svg_column_chart(&b, &zero) : web_svg_bar_chart(&b, &zero), 0);
+        assert_int_equal(kind ? col(&b, &zero) : bar(&b, &zero), 0);
         assert_xml_ok(ubuf_str(&b));
         assert_int_equal(rect_attrs(ubuf_str(&b), kind ? "height" : "width", w, 4), 3);
         assert_int_equal(w[0] + w[1] + w[2], 0);
@@ -338,17 +358,17 @@ static void test_bad_arguments(void **state)
     };
     assert_int_equal(ubuf_puts(&b, "before"), 0);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(web_svg_bar_chart(&b, &bad[i]), -1);
-        assert_int_equal(web_svg_column_chart(&b, &bad[i]), -1);
+        assert_int_equal(bar(&b, &bad[i]), -1);
+        assert_int_equal(col(&b, &bad[i]), -1);
         assert_string_equal(ubuf_str(&b), "before");
     }
-    assert_int_equal(web_svg_bar_chart(&b, NULL), -1);
+    assert_int_equal(bar(&b, NULL), -1);
     /* The edges that are allowed. */
     longid[WEB_SVG_ID_MAX] = '\0';
     const struct web_svg_chart edge = {longid, "t", NULL, NULL, many, 64};
-    assert_int_equal(web_svg_bar_chart(&b, &edge), 0);
+    assert_int_equal(bar(&b, &edge), 0);
     const struct web_svg_chart ids = {"A-b_9", "t", NULL, NULL, ok, 1};
-    assert_int_equal(web_svg_column_chart(&b, &ids), 0);
+    assert_int_equal(col(&b, &ids), 0);
     ubuf_free(&b);
 }
 
@@ -358,22 +378,82 @@ static void test_cap(void **state)
     const struct web_svg_chart c = {"c", "t", NULL, NULL, items, 2};
     struct ubuf full = UBUF_INIT(16384);
     (void)state;
-    assert_int_equal(web_svg_bar_chart(&full, &c), 0);
+    assert_int_equal(bar(&full, &c), 0);
     /* Every cap short of the whole chart fails and leaves the buffer as it was. */
     for (size_t cap = 3; cap < full.len + 3; cap += 37) {
         struct ubuf b = UBUF_INIT(cap);
         assert_int_equal(ubuf_puts(&b, "xy"), 0);
-        assert_int_equal(web_svg_bar_chart(&b, &c), -1);
+        assert_int_equal(bar(&b, &c), -1);
         assert_string_equal(ubuf_str(&b), "xy");
-        assert_int_equal(web_svg_column_chart(&b, &c), -1);
+        assert_int_equal(col(&b, &c), -1);
         assert_string_equal(ubuf_str(&b), "xy");
         ubuf_free(&b);
     }
     struct ubuf exact = UBUF_INIT(full.len);
-    assert_int_equal(web_svg_bar_chart(&exact, &c), 0);
+    assert_int_equal(bar(&exact, &c), 0);
     assert_string_equal(ubuf_str(&exact), ubuf_str(&full));
     ubuf_free(&exact);
     ubuf_free(&full);
+}
+
+/* ---- the QR code (app_qr_path drawn by web_svg_qr; moved from the staff login's tests)
+ * ------------------------------------------------------------------------------- */
+
+static void test_qr_svg(void **state)
+{
+    struct ubuf b = UBUF_INIT(1 << 20);
+    const char *uri = "otpauth://totp/eimza:ayse?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+                      "&issuer=eimza&algorithm=SHA1&digits=6&period=30";
+    (void)state;
+    assert_int_equal(qr(&b, uri, 240, "Karekod: \"eimza\" <ayse> & co"), 0);
+    const char *s = ubuf_str(&b);
+    assert_memory_equal(s,
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+                        "aria-label=\"Karekod: &quot;eimza&quot; &lt;ayse&gt; &amp; co\"",
+                        strlen("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+                               "aria-label=\"Karekod: &quot;eimza&quot; &lt;ayse&gt; &amp; "
+                               "co\""));
+    assert_non_null(strstr(s, "width=\"240\" height=\"240\""));
+    assert_null(strstr(s, "style"));
+    assert_null(strstr(s, "script"));
+    assert_null(strstr(s, uri)); /* the secret is drawn, not written out */
+    /* The symbol is square: viewBox = width + 2 * 4 quiet modules; a QR version v is 17 + 4v
+     * modules wide, and this text needs more than version 1. */
+    int vb = 0;
+    assert_non_null(strstr(s, "viewBox=\"0 0 "));
+    assert_int_equal(sscanf(strstr(s, "viewBox=\"0 0 ") + 13, "%d", &vb), 1);
+    assert_true((vb - 8 - 17) % 4 == 0);
+    assert_true(vb - 8 > 21);
+    /* The three finder patterns start with a 7-module black run at (4,4), (4+w-7,4), (4,4+w-7). */
+    char m[64];
+    int w = vb - 8;
+    snprintf(m, sizeof m, "M4 4h7v1h-7z");
+    assert_non_null(strstr(s, m));
+    snprintf(m, sizeof m, "M%d 4h7v1h-7z", 4 + w - 7);
+    assert_non_null(strstr(s, m));
+    snprintf(m, sizeof m, "M4 %dh7v1h-7z", 4 + w - 7);
+    assert_non_null(strstr(s, m));
+    assert_int_equal(strcmp(s + b.len - 9, "\"/></svg>"), 0);
+    /* Deterministic. */
+    struct ubuf b2 = UBUF_INIT(1 << 20);
+    assert_int_equal(qr(&b2, uri, 240, "Karekod: \"eimza\" <ayse> & co"), 0);
+    assert_string_equal(ubuf_str(&b2), s);
+    ubuf_free(&b2);
+
+    /* Bad arguments and a full buffer leave the buffer alone. */
+    ubuf_reset(&b);
+    assert_int_equal(ubuf_puts(&b, "x"), 0);
+    assert_int_equal(qr(&b, "", 240, "k"), -1);
+    assert_int_equal(qr(&b, NULL, 240, "k"), -1);
+    assert_int_equal(qr(&b, uri, 0, "k"), -1);
+    assert_int_equal(qr(&b, uri, 240, NULL), -1);
+    assert_int_equal(qr(&b, uri, 240, "bad \xff"), -1);
+    assert_string_equal(ubuf_str(&b), "x");
+    ubuf_free(&b);
+    struct ubuf small = UBUF_INIT(300);
+    assert_int_equal(qr(&small, uri, 240, "k"), -1);
+    assert_string_equal(ubuf_str(&small), "");
+    ubuf_free(&small);
 }
 
 /* ---- column chart and waiting times ------------------------------------------------------- */
@@ -401,7 +481,7 @@ static void test_columns(void **state)
         items[i] = (struct web_svg_item){web_svg_wait_label(i, CORE_LANG_TR), counts[i]};
     const struct web_svg_chart c = {"wait", "Bekleme süreleri",  "başvuru", NULL,
                                     items,  WEB_SVG_WAIT_BUCKETS};
-    assert_int_equal(web_svg_column_chart(&b, &c), 0);
+    assert_int_equal(col(&b, &c), 0);
     assert_xml_ok(ubuf_str(&b));
     assert_int_equal(rect_attrs(ubuf_str(&b), "height", h, 8), 5);
     assert_int_equal(h[0], 120); /* 3/4 of 160 */
@@ -419,7 +499,7 @@ static void test_columns(void **state)
                                          "başvuru; 7–15 gün: 4 başvuru; 15 gün ve üzeri: 2 "
                                          "başvuru."));
     /* Deterministic. */
-    assert_int_equal(web_svg_column_chart(&again, &c), 0);
+    assert_int_equal(col(&again, &c), 0);
     assert_string_equal(ubuf_str(&b), ubuf_str(&again));
     ubuf_free(&b);
     ubuf_free(&again);
@@ -461,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_cap),
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_wait_buckets),
+        cmocka_unit_test(test_qr_svg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,26 @@
+/* eimza — database connections for the layers above app (app/): the server's pool
+ * (web/http/dbpool.c) opens and closes them and /healthz pings one, through these doors to the
+ * store (store/store.h), whose types the layers above never see. A connection is one thread's
+ * at a time.
+ */
+#ifndef EIMZA_APP_DB_H
+#define EIMZA_APP_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
+/* Opens a connection to url ("sqlite:FILE", "postgresql://..."). Returns 0, or -1 with the
+ * reason in err (never a password). */
+int app_db_open(const char *url, struct store **out, char *err, size_t errlen);
+/* Closes a connection (NULL is fine). */
+void app_db_close(struct store *s);
+/* True when the database answers. */
+bool app_db_ping(struct store *s);
+/* The last error of the connection, for a log line (no secrets). */
+const char *app_db_error(struct store *s);
+/* "sqlite" | "postgresql". */
+const char *app_db_backend(struct store *s);
+
+#endif

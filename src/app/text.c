@@ -1,0 +1,107 @@
+/* eimza — the domain's words for the layers above app (see text.h): each a thin door to
+ * core's tables and formatters. */
+#include "app/text.h"
+
+#include <string.h>
+
+#include "core/tckn.h"
+
+const char *app_reason_text(const char *code, enum core_lang lang)
+{
+    return core_reason_message(code, lang);
+}
+
+const char *app_province_name(int plate)
+{
+    return core_province_name(plate);
+}
+
+const char *app_state_code(enum core_app_state st)
+{
+    return core_app_state_code(st);
+}
+
+const char *app_state_label(enum core_app_state st, enum core_lang lang)
+{
+    return core_app_state_label(st, lang);
+}
+
+const char *app_state_label_tr(enum core_app_state st)
+{
+    return core_app_state_label_tr(st);
+}
+
+const char *app_duty_code(enum core_duty d)
+{
+    return core_duty_code(d);
+}
+
+size_t app_verdict_reasons(unsigned reasons, enum core_lang lang, struct app_reason_item *out,
+                           size_t cap)
+{
+    size_t pos = 0, n = 0;
+    unsigned bit;
+    while (n < cap && core_verdict_next(reasons, &pos, &bit))
+        out[n++] =
+            (struct app_reason_item){core_verdict_code(bit), core_verdict_approver_text(bit, lang)};
+    return n;
+}
+
+unsigned app_verdict_parse(const char *code)
+{
+    return core_verdict_parse(code);
+}
+
+const struct core_rejection *app_rejections(size_t *n)
+{
+    *n = core_rejections_count;
+    return core_rejections;
+}
+
+const struct core_rejection *app_rejection_find(const char *code)
+{
+    return core_rejection_find(code);
+}
+
+void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1])
+{
+    core_date_format(day, out);
+}
+
+void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1])
+{
+    core_date_format_tr(day, out);
+}
+
+void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1])
+{
+    if (t)
+        core_date_format(core_date_from_unix(t), out);
+    else
+        out[0] = '\0';
+}
+
+void app_phone_mask(const char *phone10, char out[CORE_PHONE_LEN + 1])
+{
+    core_phone_mask(phone10, out);
+}
+
+const char *app_tckn_problem(const char *v)
+{
+    return core_tckn_err_code(core_tckn_check(v, strlen(v)));
+}
+
+const char *app_postal_problem(const char *v, int province)
+{
+    return core_postal_err_code(core_postal_check(v, strlen(v), province));
+}
+
+bool app_email_valid(const char *v)
+{
+    return core_email_valid(v, strlen(v));
+}
+
+int app_province_lookup(const char *v)
+{
+    return core_province_lookup(v, strlen(v));
+}

@@ -1,0 +1,66 @@
+/* eimza — the domain's words for the layers above app (app/): people's text for reason codes,
+ * the names of provinces, states, verdict reasons, duties and the ready rejection texts, dates
+ * and phone numbers written as people read them, and single values checked on their own.
+ *
+ * The layers above app (web/) include only app's headers and util's: what they show of the
+ * domain comes through here, or ready-made in app's views. These are thin on purpose: the
+ * rules and the tables stay in core/, where the use cases read them too.
+ */
+#ifndef EIMZA_APP_TEXT_H
+#define EIMZA_APP_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/appstate.h"
+#include "core/date.h"
+#include "core/eligibility.h"
+#include "core/personnel.h"
+#include "core/reason.h"
+#include "core/validate.h"
+
+/* The message of a reason code in a language (a generic one for an unknown code). */
+const char *app_reason_text(const char *code, enum core_lang lang);
+/* A province's name by its plate code (1..81); "" for any other number. */
+const char *app_province_name(int plate);
+/* A state's code ("submitted") and its label in a language. */
+const char *app_state_code(enum core_app_state st);
+const char *app_state_label(enum core_app_state st, enum core_lang lang);
+const char *app_state_label_tr(enum core_app_state st);
+/* A duty's code in the personnel file ("aktif", ...). */
+const char *app_duty_code(enum core_duty d);
+
+/* A verdict's reasons, in order: their stable codes, and the texts the approver reads. */
+struct app_reason_item {
+    const char *code;
+    const char *text; /* in the language asked for */
+};
+/* Writes the reasons of a verdict's bits into out (at most cap); returns how many. */
+size_t app_verdict_reasons(unsigned reasons, enum core_lang lang, struct app_reason_item *out,
+                           size_t cap);
+/* The bit of a verdict reason's code; 0 for an unknown one. */
+unsigned app_verdict_parse(const char *code);
+
+/* The ready rejection texts (core/eligibility.h's table) and their count. */
+const struct core_rejection *app_rejections(size_t *n);
+/* The ready text of a code, or NULL. */
+const struct core_rejection *app_rejection_find(const char *code);
+
+/* A calendar day (core/date.h) as YYYY-MM-DD or DD.MM.YYYY; "" for none. */
+void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1]);
+void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1]);
+/* The UTC day of a moment (Unix seconds) as YYYY-MM-DD; "" for 0. */
+void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1]);
+/* A mobile number masked for people who need not see it ("5*******67"). */
+void app_phone_mask(const char *phone10, char out[CORE_PHONE_LEN + 1]);
+
+/* One value checked on its own, as the form's use case checks it (for the component sample of
+ * the pages, web/pages/landing.c): NULL when it is good, else its reason code. */
+const char *app_tckn_problem(const char *v);
+const char *app_postal_problem(const char *v, int province);
+bool app_email_valid(const char *v);
+/* The plate code of a province given by number or name; 0 when none. */
+int app_province_lookup(const char *v);
+
+#endif

@@ -1,0 +1,57 @@
+/* eimza — the JSON API handlers' shared helpers (web/api/; see json.h). */
+#include "web/api/json.h"
+
+#include <strings.h>
+#include <time.h>
+
+#include "web/http/error.h"
+
+enum web_err web_json_body(struct web_req *rq, bool allow_empty, json_t **out)
+{
+    size_t len;
+    const char *body = web_req_body(rq, &len);
+    const char *ct = web_req_header(rq, "Content-Type");
+    *out = NULL;
+    if (allow_empty && len == 0) {
+        *out = json_object();
+        return *out ? WEB_OK : WEB_E_NOMEM;
+    }
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] && ct[16] != ';' && ct[16] != ' '))
+        return WEB_E_MEDIA_TYPE;
+    json_error_t je;
+    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+    if (!doc || !json_is_object(doc)) {
+        json_decref(doc);
+        return WEB_E_BAD_REQUEST;
+    }
+    *out = doc;
+    return WEB_OK;
+}
+
+const char *web_json_member(json_t *doc, const char *key, struct app_err *err)
+{
+    json_t *v = json_object_get(doc, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        app_err_field(err, key, "field_type");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+enum web_err web_reply_invalid(struct web_req *rq, struct app_err *err)
+{
+    err->status = APP_EINVAL;
+    err->code = "invalid_fields";
+    return web_reply_app_error(rq, err);
+}
+
+void web_iso8601(int64_t t, char out[24])
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    if (!gmtime_r(&tt, &tm) || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = '\0';
+}

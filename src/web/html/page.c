@@ -1,0 +1,313 @@
+/* eimza — the page writer's core (web/html/): a page over the element writer, catalogue
+ * messages with placeholders, the layout (head, header, footer) and the step indicator. The
+ * form components are in page_form.c. See page.h.
+ */
+#include "web/html/page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void web_page_init(struct web_page *p, enum core_lang lang)
+{
+    memset(p, 0, sizeof *p);
+    ubuf_init(&p->b, WEB_PAGE_MAX);
+    web_html_init(&p->h, &p->b);
+    p->lang = lang;
+}
+
+void web_page_free(struct web_page *p)
+{
+    ubuf_free(&p->b);
+}
+
+bool web_page_failed(const struct web_page *p)
+{
+    return web_html_failed(&p->h);
+}
+
+void web_page_fail(struct web_page *p)
+{
+    web_html_fail(&p->h);
+}
+
+const char *web_page_str(const struct web_page *p)
+{
+    return ubuf_str(&p->b);
+}
+
+/* ---- writing ----------------------------------------------------------------------------- */
+
+void web_page_open(struct web_page *p, enum web_el e)
+{
+    web_html_open(&p->h, e);
+}
+
+void web_page_close(struct web_page *p, enum web_el e)
+{
+    web_html_close(&p->h, e);
+}
+
+void web_page_open_class(struct web_page *p, enum web_el e, const char *cls)
+{
+    web_page_open(p, e);
+    web_page_attr(p, "class", cls);
+}
+
+void web_page_el_msg(struct web_page *p, enum web_el e, enum web_msg key)
+{
+    web_page_open(p, e);
+    web_page_msg(p, key);
+    web_page_close(p, e);
+}
+
+void web_page_el_text(struct web_page *p, enum web_el e, const char *text)
+{
+    web_page_open(p, e);
+    web_page_text(p, text);
+    web_page_close(p, e);
+}
+
+void web_page_textn(struct web_page *p, const char *s, size_t n)
+{
+    web_html_textn(&p->h, s, n);
+}
+
+void web_page_text(struct web_page *p, const char *s)
+{
+    web_html_text(&p->h, s);
+}
+
+void web_page_uint(struct web_page *p, unsigned long long v)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%llu", v);
+    web_page_textn(p, num, (size_t)n);
+}
+
+void web_page_msg(struct web_page *p, enum web_msg key)
+{
+    web_page_text(p, web_msg(key, p->lang));
+}
+
+/* The placeholder "{N}" (one digit) at or after s: returns where it starts and sets *idx,
+ * or returns NULL when there is none. */
+static const char *web_msg_placeholder(const char *s, unsigned *idx)
+{
+    for (const char *q = strchr(s, '{'); q; q = strchr(q + 1, '{')) {
+        if (q[1] >= '0' && q[1] <= '9' && q[2] == '}') {
+            *idx = (unsigned)(q[1] - '0');
+            return q;
+        }
+    }
+    return NULL;
+}
+
+void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *args, size_t nargs)
+{
+    const char *s = web_msg(key, p->lang), *ph;
+    unsigned idx;
+    while ((ph = web_msg_placeholder(s, &idx))) {
+        web_page_textn(p, s, (size_t)(ph - s));
+        if (idx < nargs)
+            web_page_text(p, args[idx]);
+        s = ph + 3;
+    }
+    web_page_text(p, s);
+}
+
+void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part)
+{
+    const char *s = web_msg(key, p->lang), *ph;
+    unsigned idx;
+    for (unsigned i = 0; i < part; i++) {
+        ph = web_msg_placeholder(s, &idx);
+        if (!ph)
+            return; /* no such part */
+        s = ph + 3;
+    }
+    ph = web_msg_placeholder(s, &idx);
+    web_page_textn(p, s, ph ? (size_t)(ph - s) : strlen(s));
+}
+
+void web_page_attr_msg_(struct web_page *p, const char *name, enum web_msg key)
+{
+    web_html_attr_(&p->h, name, web_msg(key, p->lang));
+}
+
+/* ---- the layout -------------------------------------------------------------------------- */
+
+static const enum web_msg web_step_names[WEB_STEP_COUNT] = {
+    WEB_MSG_STEP_1, WEB_MSG_STEP_2, WEB_MSG_STEP_3, WEB_MSG_STEP_4, WEB_MSG_STEP_5,
+};
+
+/* "Adım 2 / 5: <span>Başvuru Formu</span>", or the overview's or the end's words. */
+static void web_steps_counter(struct web_page *p, enum web_step step)
+{
+    web_page_open_class(p, WEB_EL_P, "steps-counter");
+    web_page_attr(p, "id", "steps-counter");
+    if (step == WEB_STEP_OVERVIEW) {
+        web_page_msg(p, WEB_MSG_STEPS_OVERVIEW);
+    } else if (step == WEB_STEP_DONE) {
+        web_page_msg(p, WEB_MSG_STEPS_ALL_DONE);
+    } else {
+        char cur[4], total[4];
+        snprintf(cur, sizeof cur, "%d", (int)step);
+        snprintf(total, sizeof total, "%d", WEB_STEP_COUNT);
+        const char *args[] = {cur, total};
+        web_page_msg_args(p, WEB_MSG_STEP_COUNTER, args, 2);
+        web_page_text(p, ": ");
+        web_page_open_class(p, WEB_EL_SPAN, "steps-current-name");
+        web_page_msg(p, web_step_names[step - 1]);
+        web_page_close(p, WEB_EL_SPAN);
+    }
+    web_page_close(p, WEB_EL_P);
+}
+
+void web_page_steps(struct web_page *p, enum web_step step)
+{
+    if (step == WEB_STEP_NONE || step > WEB_STEP_OVERVIEW)
+        return;
+    bool overview = step == WEB_STEP_OVERVIEW;
+    web_page_open_class(p, WEB_EL_DIV, overview ? "steps steps-overview" : "steps");
+    web_steps_counter(p, step);
+    web_page_open(p, WEB_EL_OL);
+    web_page_attr_msg(p, "aria-label", WEB_MSG_STEPS_LABEL);
+    for (int i = 1; i <= WEB_STEP_COUNT; i++) {
+        web_page_open(p, WEB_EL_LI);
+        if (!overview && i < (int)step) {
+            web_page_attr(p, "class", "done");
+            web_page_open_class(p, WEB_EL_SPAN, "visually-hidden");
+            web_page_msg(p, WEB_MSG_STEP_DONE);
+            web_page_text(p, " ");
+            web_page_close(p, WEB_EL_SPAN);
+        } else if (!overview && i == (int)step) {
+            web_page_attr(p, "class", "current");
+            web_page_attr(p, "aria-current", "step");
+        }
+        web_page_msg(p, web_step_names[i - 1]);
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_OL);
+    web_page_close(p, WEB_EL_DIV);
+}
+
+/* <head>: charset, viewport, the title, the stylesheets and the icon. */
+static void web_page_head(struct web_page *p, const struct web_layout *l)
+{
+    web_page_open(p, WEB_EL_HEAD);
+    web_page_open(p, WEB_EL_META);
+    web_page_attr(p, "charset", "utf-8");
+    web_page_open(p, WEB_EL_META);
+    web_page_attr(p, "name", "viewport");
+    web_page_attr(p, "content", "width=device-width, initial-scale=1");
+    web_page_open(p, WEB_EL_TITLE);
+    if (l->errors)
+        web_page_msg(p, WEB_MSG_TITLE_ERROR_PREFIX);
+    if (l->title_text)
+        web_page_text(p, l->title_text);
+    else
+        web_page_msg(p, l->title);
+    if (l->title_text || l->title != WEB_MSG_NONE)
+        web_page_text(p, " – ");
+    web_page_msg(p, WEB_MSG_SERVICE_NAME);
+    web_page_close(p, WEB_EL_TITLE);
+    static const char *const sheets[] = {"/static/vendor/pico.classless.min.css",
+                                         "/static/css/eimza.css"};
+    for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
+        web_page_open(p, WEB_EL_LINK);
+        web_page_attr(p, "rel", "stylesheet");
+        web_page_attr(p, "href", sheets[i]);
+    }
+    web_page_open(p, WEB_EL_LINK);
+    web_page_attr(p, "rel", "icon");
+    web_page_attr(p, "href", "/static/img/favicon.svg");
+    web_page_attr(p, "type", "image/svg+xml");
+    web_page_close(p, WEB_EL_HEAD);
+}
+
+/* The skip link and the header: the service's name, and the page in the other language. */
+static void web_page_header(struct web_page *p)
+{
+    web_page_open_class(p, WEB_EL_A, "skip-link");
+    web_page_attr(p, "href", "#main");
+    web_page_msg(p, WEB_MSG_SKIP_LINK);
+    web_page_close(p, WEB_EL_A);
+    web_page_open(p, WEB_EL_HEADER);
+    web_page_open_class(p, WEB_EL_DIV, "masthead");
+    web_page_open_class(p, WEB_EL_A, "service-name");
+    web_page_attr(p, "href", "/");
+    web_page_msg(p, WEB_MSG_SERVICE_NAME);
+    web_page_close(p, WEB_EL_A);
+    /* a link to this page in the other language: a query-only URL keeps the path */
+    const char *other = web_msg(WEB_MSG_LANG_OTHER_CODE, p->lang);
+    char href[16];
+    snprintf(href, sizeof href, "?lang=%s", other);
+    web_page_open_class(p, WEB_EL_A, "lang-switch");
+    web_page_attr(p, "href", href);
+    web_page_attr(p, "lang", other);
+    web_page_attr(p, "hreflang", other);
+    web_page_msg(p, WEB_MSG_LANG_OTHER);
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_HEADER);
+}
+
+void web_page_begin(struct web_page *p, const struct web_layout *l)
+{
+    p->errors = l->errors;
+    web_html_doctype(&p->h);
+    web_page_open(p, WEB_EL_HTML);
+    web_page_attr(p, "lang", web_lang_code(p->lang));
+    /* the light theme only: our own colours (errors, notices) are chosen for it */
+    web_page_attr(p, "data-theme", "light");
+    web_page_head(p, l);
+    web_page_open(p, WEB_EL_BODY);
+    web_page_header(p);
+    web_page_open(p, WEB_EL_MAIN);
+    web_page_attr(p, "id", "main");
+    web_page_attr(p, "tabindex", "-1");
+    web_page_steps(p, l->step);
+}
+
+/* A paragraph of the footer. */
+static void web_footer_para(struct web_page *p, const char *cls, const char *href, enum web_msg key)
+{
+    web_page_open_class(p, WEB_EL_P, cls);
+    if (href) {
+        web_page_open(p, WEB_EL_A);
+        web_page_attr(p, "href", href);
+    }
+    web_page_msg(p, key);
+    if (href)
+        web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_P);
+}
+
+static void web_page_script(struct web_page *p, const char *src)
+{
+    web_page_open(p, WEB_EL_SCRIPT);
+    web_page_attr(p, "src", src);
+    web_page_flag(p, "defer");
+    web_page_close(p, WEB_EL_SCRIPT);
+}
+
+void web_page_end(struct web_page *p)
+{
+    if (p->summary_shown != p->errors)
+        web_page_fail(p); /* a page written wrongly: a 500 the tests see, not a quiet slip */
+    web_page_close(p, WEB_EL_MAIN);
+    web_page_open(p, WEB_EL_FOOTER);
+    web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE);
+    web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE);
+    web_footer_para(p, NULL, "/#kvkk", WEB_MSG_FOOTER_PRIVACY);
+    web_footer_para(p, "operator", NULL, WEB_MSG_FOOTER_OPERATOR);
+    web_page_close(p, WEB_EL_FOOTER);
+    if (p->scripts & WEB_SCRIPT_FOCUS_ERRORS)
+        web_page_script(p, "/static/js/focus-errors.js");
+    if (p->scripts & WEB_SCRIPT_COUNTDOWN)
+        web_page_script(p, "/static/js/countdown.js");
+    web_page_close(p, WEB_EL_BODY);
+    web_page_close(p, WEB_EL_HTML);
+    if (!web_html_complete(&p->h))
+        web_page_fail(p); /* an element left open */
+}

@@ -1,0 +1,241 @@
+/* eimza — the page writer of the portal's pages (web/html/): the element writer of html.h with
+ * a page's language and its components: the layout, the step indicator, the error summary,
+ * form fields and buttons, every piece escaping by default.
+ *
+ * The rule that keeps the pages safe: nothing reaches a page but through the element writer.
+ * Elements are opened and closed by name (web_page_open / web_page_close, checked to nest),
+ * attributes are named by literals of the code and their values escaped (web_page_attr),
+ * text is escaped (web_page_text and the catalogue's messages, web_page_msg); there is no
+ * way to write markup from a string. Words come from the message catalogue (web/html/i18n.h)
+ * in the page's language. The pages carry no inline script or style, not even a style=
+ * attribute, so the server's Content-Security-Policy can forbid both; scripts are external
+ * files under static/js/ that only enhance a page that works without them.
+ *
+ * Errors are sticky: a write that fails (the page's size cap, out of memory, or a component
+ * used wrongly: a close that does not match, a field id with characters an id must not have)
+ * marks the page failed, later writes do nothing, and the page is answered 500 instead of
+ * half of it (web_pg_reply). So a page is written straight through and checked once at the
+ * end (web_page_end also fails a page left with an element open).
+ *
+ * Ownership: struct web_page owns its buffer; the reply takes the text, and web_page_free()
+ * releases whatever is left (always call it). A page is not copied (its writer points at its
+ * buffer).
+ *
+ * The markup the components write (ids, classes, ARIA) is described at each function; the
+ * e2e tests (tests/e2e/) and tests/unit/web/test_page.c hold them to it.
+ */
+#ifndef EIMZA_WEB_HTML_PAGE_H
+#define EIMZA_WEB_HTML_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/context.h"
+#include "util/buf.h"
+#include "web/html/html.h"
+#include "web/html/i18n.h"
+
+#define WEB_PAGE_MAX ((size_t)1 << 20) /* the largest page written */
+
+struct web_page {
+    struct ubuf b;
+    struct web_html h; /* writes into b */
+    enum core_lang lang;
+    bool errors;        /* the layout said the page shows errors ("Hata: " in the title) */
+    bool summary_shown; /* an error summary with at least one item was written */
+    unsigned scripts;   /* WEB_SCRIPT_* the components asked for; loaded by web_page_end */
+};
+
+void web_page_init(struct web_page *p, enum core_lang lang);
+void web_page_free(struct web_page *p);
+/* True once a write failed; web_page_fail marks it so (a component used wrongly). */
+bool web_page_failed(const struct web_page *p);
+void web_page_fail(struct web_page *p);
+/* The text of the page so far (for tests and the reply). */
+const char *web_page_str(const struct web_page *p);
+
+/* ---- writing ----------------------------------------------------------------------------- */
+
+/* Opens and closes elements (web/html/html.h): a close names the innermost open element. */
+void web_page_open(struct web_page *p, enum web_el e);
+void web_page_close(struct web_page *p, enum web_el e);
+/* Opens an element with its class: <e class="cls" (attributes may follow). */
+void web_page_open_class(struct web_page *p, enum web_el e, const char *cls);
+/* An element holding a message of the catalogue: <e>message</e>. */
+void web_page_el_msg(struct web_page *p, enum web_el e, enum web_msg key);
+/* An element holding text: <e>text</e>. */
+void web_page_el_text(struct web_page *p, enum web_el e, const char *text);
+
+/* Text, escaped (NULL writes nothing). */
+void web_page_text(struct web_page *p, const char *s);
+void web_page_textn(struct web_page *p, const char *s, size_t n);
+void web_page_uint(struct web_page *p, unsigned long long v);
+
+/* A message of the catalogue in the page's language, escaped. */
+void web_page_msg(struct web_page *p, enum web_msg key);
+/* The same with placeholders {0}..{n-1} replaced by args (escaped); a placeholder without
+ * an argument is left out. */
+void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *args, size_t nargs);
+/* The text of key between placeholders: part 0 is the text before {0}, part 1 the text
+ * between {0} and {1} (or after {0} when it is the last), ... For markup around a value:
+ * part(0), open(strong), value, close(strong), part(1). */
+void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part);
+
+/* An attribute ` name="value"` of the element just opened, the value escaped; NULL writes
+ * nothing. A boolean attribute (` hidden`) with web_page_flag. */
+#define web_page_attr(p, name, value) web_html_attr(&(p)->h, name, (value))
+#define web_page_flag(p, name)        web_html_flag(&(p)->h, name)
+#define web_page_attr_int(p, name, v) web_html_attr_int(&(p)->h, name, (v))
+/* An attribute whose value is a message of the catalogue. */
+#define web_page_attr_msg(p, name, key) web_page_attr_msg_((p), "" name "", (key))
+void web_page_attr_msg_(struct web_page *p, const char *name, enum web_msg key);
+
+/* ---- the layout -------------------------------------------------------------------------- */
+
+/* The five steps of an application (issue 4), and two states around them. Zero is "no
+ * indicator", so a layout left zero-initialised shows none. */
+enum web_step {
+    WEB_STEP_NONE = 0,
+    WEB_STEP_LOGIN = 1,    /* Giriş */
+    WEB_STEP_FORM = 2,     /* Başvuru Formu */
+    WEB_STEP_OTP_SEND = 3, /* SMS Onay Kodu: the code is sent */
+    WEB_STEP_OTP = 4,      /* SMS Doğrulama Kodu: the code is entered */
+    WEB_STEP_SIGN = 5,     /* Başvuruyu İmzalama: method choice and signing */
+    WEB_STEP_DONE = 6,     /* every step done (the result and status pages) */
+    WEB_STEP_OVERVIEW = 7, /* the five steps listed, none current (the landing page) */
+};
+#define WEB_STEP_COUNT 5
+
+/* Scripts under static/js/, loaded (deferred) at the end of the body when a component on
+ * the page needs them. */
+enum {
+    WEB_SCRIPT_FOCUS_ERRORS = 1u << 0, /* focus-errors.js: the error summary */
+    WEB_SCRIPT_COUNTDOWN = 1u << 1,    /* countdown.js: the SMS code countdown */
+};
+
+struct web_layout {
+    enum web_msg title;     /* the <title>, before the service name */
+    const char *title_text; /* or a title from data (escaped), used when not NULL */
+    enum web_step step;     /* the step indicator at the top of <main> */
+    bool errors;            /* the page shows an error summary: the title starts "Hata: " */
+};
+
+/* Writes everything from <!doctype html> to the opening of <main id="main">: <html lang>,
+ * charset and viewport, the title ("Hata: " first when l->errors), the stylesheets (the
+ * classless CSS library from node_modules, then static/css/eimza.css), a skip link to
+ * #main, the header with the service name and a link to the page in the other language
+ * (?lang=en / ?lang=tr), and the step indicator when l->step asks for one. */
+void web_page_begin(struct web_page *p, const struct web_layout *l);
+/* Closes <main>, writes the footer (call centre 444 5 576, privacy link) and the scripts the
+ * components asked for, and closes the document. Marks the page failed when an error
+ * summary was shown without l->errors (or the reverse), or an element is left open. */
+void web_page_end(struct web_page *p);
+
+/* The step indicator: <div class="steps"> with "Adım 2 / 5: Başvuru Formu" and an ordered
+ * list of the five step names, the current one with aria-current="step", finished ones
+ * marked "Tamamlandı:" for screen readers and with class "done". web_page_begin writes it;
+ * exposed for tests. */
+void web_page_steps(struct web_page *p, enum web_step step);
+
+/* ---- components -------------------------------------------------------------------------- */
+
+struct web_error_item {
+    const char *field;   /* the id of the field the link leads to; NULL: a message alone */
+    enum web_msg label;  /* the field's label, written before the message ("Soyad: ..."),
+                            since the domain's messages do not name the field; NONE: none */
+    const char *message; /* what is wrong and how to fix it (escaped) */
+};
+
+/* The error summary (the GOV.UK pattern), written first in <main>: <div class="error-summary"
+ * role="alert" tabindex="-1" aria-labelledby="error-summary-title"> with the heading "Bir
+ * sorun var" and a list of links, one per item, to "#<field>". focus-errors.js moves the
+ * focus to it on load and, when a link is followed, to the field itself; without script the
+ * links still lead to the fields. Nothing is written for n == 0. */
+void web_page_error_summary(struct web_page *p, const struct web_error_item *items, size_t n);
+
+enum web_field_kind {
+    WEB_FIELD_TEXT = 0,
+    WEB_FIELD_EMAIL,    /* type=email, autocomplete/inputmode left to the browser */
+    WEB_FIELD_TEL,      /* type=tel */
+    WEB_FIELD_NUMERIC,  /* type=text inputmode=numeric (T.C. Kimlik No, codes, postal codes) */
+    WEB_FIELD_DATE,     /* type=date: the value is YYYY-MM-DD */
+    WEB_FIELD_PASSWORD, /* type=password: the value is never written back */
+    WEB_FIELD_TEXTAREA,
+    WEB_FIELD_SELECT,
+    WEB_FIELD_RADIO,    /* a group: <fieldset> with the label as <legend>, one radio each */
+    WEB_FIELD_READONLY, /* type=text readonly: shown and sent back, not editable */
+};
+
+struct web_option {
+    const char *value;      /* the submitted value (escaped) */
+    enum web_msg label;     /* the text shown, from the catalogue ... */
+    const char *label_text; /* ... or from data (a province's name) when label is NONE */
+    enum web_msg hint;      /* radios only: a hint under the choice; NONE for none */
+};
+
+struct web_field {
+    enum web_field_kind kind;
+    const char *name;         /* the form field's name and the element's id: [a-z][a-z0-9_-]* */
+    enum web_msg label;       /* the <label> (the <legend> of a radio group) */
+    enum web_msg hint;        /* a hint under the label; NONE for none */
+    const char *value;        /* the current value (escaped); for radios and selects, the chosen
+                                 option's value */
+    const char *error;        /* what is wrong (escaped), or NULL when nothing is */
+    const char *autocomplete; /* e.g. "given-name", "email", "off"; NULL: none */
+    unsigned maxlength;       /* 0: none */
+    bool optional;            /* "(isteğe bağlı)" after the label */
+    const struct web_option *options; /* selects and radio groups */
+    size_t noptions;
+};
+
+/* One form field with its label (for=), hint (id "<name>-hint"), inline error message (id
+ * "<name>-error", class "field-error", "Hata:" before it for screen readers) and the control
+ * (aria-describedby naming the hint and the error, aria-invalid="true" with an error). The
+ * field sits in <div class="field"> (class "field field-invalid" with an error). A radio
+ * group's first radio has the id <name>, so the error summary's link reaches it; the others
+ * <name>-2, <name>-3, ... A select whose value matches no option starts with "Seçiniz". */
+void web_page_field(struct web_page *p, const struct web_field *f);
+
+/* The error summary built from fields: one item for each field with an error, in order,
+ * each "Label: message". */
+void web_page_error_summary_fields(struct web_page *p, const struct web_field *fields, size_t n);
+
+/* <section><h2>heading</h2> ... </section>: a part of a long form ("Kişisel Bilgiler"). */
+void web_page_section_begin(struct web_page *p, enum web_msg heading);
+void web_page_section_end(struct web_page *p);
+/* <fieldset><legend>legend</legend> ... </fieldset>: fields answering one question
+ * together (a phone number and its extension). */
+void web_page_fieldset_begin(struct web_page *p, enum web_msg legend);
+void web_page_fieldset_end(struct web_page *p);
+
+/* <form method="post" action="ACTION" novalidate> and the CSRF field. The browser's own
+ * validation is off so that every message is the server's, in the page's language. */
+void web_page_form_begin(struct web_page *p, const char *action, const char *csrf_token);
+void web_page_form_end(struct web_page *p);
+/* <input type="hidden" name="csrf_token" value="..."> (escaped). */
+void web_page_csrf(struct web_page *p, const char *token);
+
+enum web_button_kind { WEB_BUTTON_PRIMARY = 0, WEB_BUTTON_SECONDARY };
+/* <button type="submit"> with the label; name and value (escaped) when not NULL, for forms
+ * with more than one button ("Tamam" / "İptal"). */
+void web_page_button(struct web_page *p, enum web_msg label, enum web_button_kind kind,
+                     const char *name, const char *value);
+/* A link that looks like a button (the "start" link): <a class="button-link" href="HREF"
+ * draggable="false">. */
+void web_page_link_button(struct web_page *p, const char *href, enum web_msg label);
+
+/* The SMS code countdown: "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre 300 Saniye" in a
+ * <p class="countdown" role="timer" data-countdown-seconds="300" data-countdown-expired="...">
+ * with the number in <strong data-countdown-value>, and a polite live region
+ * (data-countdown-live) that countdown.js fills each minute, at 30 and 10 seconds and at
+ * the end (a screen reader told every second would hear nothing else). Without script the
+ * number stays as it was when the page was made. */
+void web_page_countdown(struct web_page *p, unsigned seconds);
+
+enum web_notice_kind { WEB_NOTICE_INFO = 0, WEB_NOTICE_WARNING, WEB_NOTICE_SUCCESS };
+/* A box for a message that is not an error: <div class="notice notice-KIND">; a success
+ * notice has role="status" so a screen reader reads it out. */
+void web_page_notice_begin(struct web_page *p, enum web_notice_kind kind);
+void web_page_notice_end(struct web_page *p);
+
+#endif

@@ -1,0 +1,648 @@
+/* eimza — the server's configuration table and its file reader. See config.h.
+ *
+ * Every setting is one row of web_config_table: adding a setting is adding a row and a
+ * field. Defaults are written as text and go through the same parser as file values, so a
+ * default can never be out of its own bounds (the unit test checks that too).
+ */
+#include "web/http/config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "app/context.h"
+#include "app/text.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "web/html/escape.h"
+
+enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_ORIGIN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
+
+static const struct web_cfg_option {
+    const char *name;
+    enum web_cfg_type type;
+    size_t offset;
+    size_t size;        /* of the field (strings: the room, NUL included) */
+    long long min, max; /* CFG_INT and CFG_SIZE */
+    const char *def;
+    const char *help;
+} web_config_table[] = {
+    {"listen", CFG_LISTEN, offsetof(struct web_config, listen),
+     sizeof(((struct web_config *)0)->listen), 0, 0, "127.0.0.1:8080",
+     "address to listen on; [IPV6]:PORT for IPv6; port 0: any free port"},
+    /* the same default as cli/cli.h's CLI_DEFAULT_DB (web/ cannot include cli/) */
+    {"db", CFG_STRING, offsetof(struct web_config, db), sizeof(((struct web_config *)0)->db), 0, 0,
+     "sqlite:var/eimza.db", "database URL: sqlite:PATH or postgresql://..."},
+    {"trust_dir", CFG_STRING, offsetof(struct web_config, trust_dir),
+     sizeof(((struct web_config *)0)->trust_dir), 0, 0, "",
+     "directory of trust anchors for signature verification (empty: trust/ when it exists)"},
+    {"signature_policies", CFG_STRING, offsetof(struct web_config, signature_policies),
+     sizeof(((struct web_config *)0)->signature_policies), 0, 0, "2.16.792.1.2.1.1.5.7.1.1",
+     "certificate policy OIDs a signer's certificate may carry, comma-separated (Kamu SM NES)"},
+    {"accept_unknown_revocation", CFG_BOOL, offsetof(struct web_config, accept_unknown_revocation),
+     sizeof(bool), 0, 0, "false",
+     "accept a signature when neither OCSP nor the CRL answers (refused by default)"},
+    {"revocation_timeout_ms", CFG_INT, offsetof(struct web_config, revocation_timeout_ms),
+     sizeof(int), 100, 60000, "3000", "milliseconds for one OCSP or CRL exchange"},
+    {"dev", CFG_BOOL, offsetof(struct web_config, dev), sizeof(bool), 0, 0, "false",
+     "development mode: loopback only, development outbox, captcha answers revealed"},
+    {"threads", CFG_INT, offsetof(struct web_config, threads), sizeof(int), 0, 256, "0",
+     "worker threads (0: one per CPU)"},
+    {"max_body_bytes", CFG_SIZE, offsetof(struct web_config, max_body_bytes), sizeof(size_t), 1024,
+     64LL << 20, "1m", "largest request body accepted (routes may set less)"},
+    {"max_connections", CFG_INT, offsetof(struct web_config, max_connections), sizeof(int), 1,
+     65536, "1024", "concurrent connections accepted"},
+    {"connection_timeout", CFG_INT, offsetof(struct web_config, connection_timeout), sizeof(int), 1,
+     3600, "30", "seconds of inactivity before a connection is closed"},
+    /* MHD clears a connection's memory between two requests on it, so more than the
+     * requests need costs time on every request; 32k is MHD's own default. */
+    {"connection_memory_bytes", CFG_SIZE, offsetof(struct web_config, connection_memory),
+     sizeof(size_t), 8LL << 10, 1LL << 20, "32k",
+     "memory per connection for request headers and I/O buffers"},
+    {"shutdown_timeout", CFG_INT, offsetof(struct web_config, shutdown_timeout), sizeof(int), 0,
+     300, "10", "seconds to let requests in flight finish on SIGTERM/SIGINT"},
+    /* The status page is what people reload; its answer is kept this long per session and
+     * dropped at once by any change this process makes (store.h, change generations), so
+     * only changes made by other servers sharing a PostgreSQL can show this much later. */
+    {"status_cache_ms", CFG_INT, offsetof(struct web_config, status_cache_ms), sizeof(int), 0,
+     60000, "1000",
+     "milliseconds a status answer is served again unless this server changed it; 0: never"},
+    {"access_log", CFG_BOOL, offsetof(struct web_config, access_log), sizeof(bool), 0, 0, "true",
+     "one log line per request on stderr"},
+    /* relative to the working directory, like the database's default: `make run` and the
+     * tests start the server in the source tree, whose static/ holds the pages' files */
+    {"static_dir", CFG_STRING, offsetof(struct web_config, static_dir),
+     sizeof(((struct web_config *)0)->static_dir), 0, 0, "static",
+     "folder of the pages' static files (CSS, scripts); node_modules/ is found beside it"},
+    /* the page's script talks to the agent on the applicant's own computer; the origin also
+     * goes into the Content-Security-Policy's connect-src, so it is checked to be a plain
+     * loopback origin (web_config_agent_ok) */
+    /* Behind a reverse proxy every request comes from the proxy's address, and the login
+     * limit per address would lock out everyone at once: from these addresses only, the
+     * client's address is taken from X-Forwarded-For (the nearest address not itself a
+     * trusted proxy). */
+    {"trusted_proxies", CFG_STRING, offsetof(struct web_config, trusted_proxies),
+     sizeof(((struct web_config *)0)->trusted_proxies), 0, 0, "",
+     "comma-separated addresses of reverse proxies whose X-Forwarded-For header is believed"},
+    {"agent_url", CFG_ORIGIN, offsetof(struct web_config, agent_url),
+     sizeof(((struct web_config *)0)->agent_url), 0, 0, "http://127.0.0.1:8089",
+     "the local signing agent's address (eimza agent --listen) as the signing page reaches it"},
+    {"log_level", CFG_LEVEL, offsetof(struct web_config, log_level), sizeof(int), 0, 0, "info",
+     "least important log level written: debug, info, warn or error"},
+    /* The outbox's SMS messages go to this gateway, outside --dev only (in --dev the outbox
+     * table is the development outbox). Without a URL they wait in the outbox. */
+    {"sms_gateway_url", CFG_STRING, offsetof(struct web_config, sms_gateway_url),
+     sizeof(((struct web_config *)0)->sms_gateway_url), 0, 0, "",
+     "SMS gateway URL (http:// or https://), POSTed once per message; none: SMS wait"},
+    {"sms_gateway_user", CFG_STRING, offsetof(struct web_config, sms_gateway_user),
+     sizeof(((struct web_config *)0)->sms_gateway_user), 0, 0, "",
+     "SMS gateway user for HTTP basic authentication"},
+    {"sms_gateway_password", CFG_STRING, offsetof(struct web_config, sms_gateway_password),
+     sizeof(((struct web_config *)0)->sms_gateway_password), 0, 0, "",
+     "SMS gateway password for HTTP basic authentication"},
+    {"sms_gateway_token", CFG_STRING, offsetof(struct web_config, sms_gateway_token),
+     sizeof(((struct web_config *)0)->sms_gateway_token), 0, 0, "",
+     "SMS gateway bearer token (instead of a user and password)"},
+    {"sms_gateway_body", CFG_STRING, offsetof(struct web_config, sms_gateway_body),
+     sizeof(((struct web_config *)0)->sms_gateway_body), 0, 0,
+     "{\"to\":\"{to}\",\"text\":\"{text}\"}",
+     "request body template: {to} is +905XXXXXXXXX, {text} the message, encoded for the "
+     "content type"},
+    {"sms_gateway_content_type", CFG_STRING, offsetof(struct web_config, sms_gateway_content_type),
+     sizeof(((struct web_config *)0)->sms_gateway_content_type), 0, 0, "application/json",
+     "Content-Type of the body: JSON, form (x-www-form-urlencoded), XML or other (as is)"},
+    {"sms_gateway_timeout", CFG_INT, offsetof(struct web_config, sms_gateway_timeout), sizeof(int),
+     1, 300, "10", "seconds one request to the SMS gateway may take"},
+    {"outbox_interval", CFG_INT, offsetof(struct web_config, outbox_interval), sizeof(int), 1, 3600,
+     "5", "seconds between two passes over the outbox"},
+    {"outbox_max_tries", CFG_INT, offsetof(struct web_config, outbox_max_tries), sizeof(int), 1,
+     100, "8", "attempts before a message is marked failed for good"},
+    {"outbox_retry_base", CFG_INT, offsetof(struct web_config, outbox_retry_base), sizeof(int), 1,
+     86400, "30", "seconds before the first retry; doubled after each failed attempt"},
+    {"outbox_retry_max", CFG_INT, offsetof(struct web_config, outbox_retry_max), sizeof(int), 1,
+     604800, "3600",
+     "the longest wait in seconds between two attempts"}, /* The portal's rules: the guide's values
+                                                             by default (core/rules.c,
+                                                             app/portal_core.c). */
+    {"renewal_window_days", CFG_INT, offsetof(struct web_config, renewal_window_days), sizeof(int),
+     1, 3650, "90", "days before expiry from which renewal can be applied for"},
+    {"renewal_deadline_days", CFG_INT, offsetof(struct web_config, renewal_deadline_days),
+     sizeof(int), 0, 3650, "30", "days before expiry after which an application is flagged late"},
+    {"delivery_expected_days", CFG_INT, offsetof(struct web_config, delivery_expected_days),
+     sizeof(int), 1, 365, "15", "days after approval within which the card should arrive"},
+    {"otp_ttl", CFG_INT, offsetof(struct web_config, otp_ttl), sizeof(int), 30, 3600, "300",
+     "seconds an SMS code is valid"},
+    {"otp_max_wrong", CFG_INT, offsetof(struct web_config, otp_max_wrong), sizeof(int), 1, 20, "3",
+     "wrong SMS code entries an hour before entries are locked"},
+    {"otp_cooldown", CFG_INT, offsetof(struct web_config, otp_cooldown), sizeof(int), 0, 3600, "60",
+     "seconds between two SMS codes"},
+    {"otp_max_per_hour", CFG_INT, offsetof(struct web_config, otp_max_per_hour), sizeof(int), 1,
+     100, "5", "SMS codes an application may get in an hour"},
+    {"captcha_ttl", CFG_INT, offsetof(struct web_config, captcha_ttl), sizeof(int), 30, 3600, "300",
+     "seconds a captcha can be answered"},
+    {"session_idle", CFG_INT, offsetof(struct web_config, session_idle), sizeof(int), 60, 86400,
+     "1200", "seconds without a request that end an applicant's session"},
+    {"session_lifetime", CFG_INT, offsetof(struct web_config, session_lifetime), sizeof(int), 300,
+     604800, "28800", "seconds after login that end a session however active"},
+    {"login_max_per_addr", CFG_INT, offsetof(struct web_config, login_max_per_addr), sizeof(int), 1,
+     100000, "30", "failed logins in 15 minutes from one address before it must wait"},
+    {"login_max_per_tckn", CFG_INT, offsetof(struct web_config, login_max_per_tckn), sizeof(int), 1,
+     1000, "5", "failed logins in 15 minutes for one person before they must wait"},
+    /* A certificate renewed with the previous one's signature carries forward how identity
+     * was first checked; after this many such renewals in a row the holder must apply on paper
+     * and be seen in person (0: no limit). */
+    {"remote_renewal_limit", CFG_INT, offsetof(struct web_config, remote_renewal_limit),
+     sizeof(int), 0, 100, "2",
+     "signature-only renewals in a row after which the next one needs the wet signature and an "
+     "in-person identity check (0: no limit)"},
+    {"card_readers", CFG_STRING, offsetof(struct web_config, card_readers),
+     sizeof(((struct web_config *)0)->card_readers), 0, 0,
+     "Mini Kart Okuyucu,Masaüstü Kart Okuyucu",
+     "card reader models offered on the form besides none, comma-separated"},
+    /* ---- notifications (cli/cmd_notify.c): e-mail over SMTP outside --dev, the expiry scan,
+     * reminders and the approvers' digest (docs/CONFIGURATION.md, "Notifications") */
+    {"smtp_url", CFG_STRING, offsetof(struct web_config, smtp_url),
+     sizeof(((struct web_config *)0)->smtp_url), 0, 0, "",
+     "SMTP server for e-mail: smtp://HOST[:PORT] or smtps://HOST[:PORT]; none: e-mail waits"},
+    {"smtp_user", CFG_STRING, offsetof(struct web_config, smtp_user),
+     sizeof(((struct web_config *)0)->smtp_user), 0, 0, "", "SMTP user (AUTH when set)"},
+    {"smtp_password", CFG_STRING, offsetof(struct web_config, smtp_password),
+     sizeof(((struct web_config *)0)->smtp_password), 0, 0, "", "SMTP password"},
+    {"smtp_from", CFG_STRING, offsetof(struct web_config, smtp_from),
+     sizeof(((struct web_config *)0)->smtp_from), 0, 0, "eimza@localhost",
+     "the sender's e-mail address (envelope and From:)"},
+    {"smtp_starttls", CFG_BOOL, offsetof(struct web_config, smtp_starttls), sizeof(bool), 0, 0,
+     "false", "require STARTTLS on smtp:// (the message never travels in clear)"},
+    {"smtp_ca_file", CFG_STRING, offsetof(struct web_config, smtp_ca_file),
+     sizeof(((struct web_config *)0)->smtp_ca_file), 0, 0, "",
+     "PEM file of CAs the SMTP server's certificate is checked with (none: the system's)"},
+    {"smtp_timeout", CFG_INT, offsetof(struct web_config, smtp_timeout), sizeof(int), 1, 300, "30",
+     "seconds one SMTP exchange may take"},
+    {"scan_interval", CFG_INT, offsetof(struct web_config, scan_interval), sizeof(int), 0, 86400,
+     "3600", "seconds between two expiry scans in serve (one at start-up); 0: no scan in serve"},
+    {"warn_days", CFG_STRING, offsetof(struct web_config, warn_days),
+     sizeof(((struct web_config *)0)->warn_days), 0, 0, "90,60,30",
+     "warning milestones: days before expiry, descending, comma-separated (empty: none)"},
+    {"notify_expired_days", CFG_INT, offsetof(struct web_config, notify_expired_days), sizeof(int),
+     0, 3650, "30",
+     "days after expiry the expiry message may still go (a later scan stays silent); 0: never"},
+    {"reminder_days", CFG_INT, offsetof(struct web_config, reminder_days), sizeof(int), 0, 365, "3",
+     "days an application waits for its applicant before it gets a reminder; 0: never"},
+    {"portal_url", CFG_STRING, offsetof(struct web_config, portal_url),
+     sizeof(((struct web_config *)0)->portal_url), 0, 0, "http://127.0.0.1:8080/",
+     "the portal's address as people reach it: the link in every message"},
+    {"templates_dir", CFG_STRING, offsetof(struct web_config, templates_dir),
+     sizeof(((struct web_config *)0)->templates_dir), 0, 0, "",
+     "folder with tr/ and en/ message templates over the built-in ones (none: built-in)"},
+    {"notify_language", CFG_STRING, offsetof(struct web_config, notify_language),
+     sizeof(((struct web_config *)0)->notify_language), 0, 0, "tr",
+     "language of the messages: tr or en"},
+    {"digest_to", CFG_STRING, offsetof(struct web_config, digest_to),
+     sizeof(((struct web_config *)0)->digest_to), 0, 0, "",
+     "where each province's daily digest for approvers goes: NN=address, comma-separated"},
+};
+
+#define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
+
+static const struct web_cfg_option *web_cfg_find(const char *key)
+{
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++)
+        if (!strcmp(web_config_table[i].name, key))
+            return &web_config_table[i];
+    return NULL;
+}
+
+static int web_parse_bool(const char *v, bool *out)
+{
+    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i])) {
+            *out = true;
+            return 0;
+        }
+        if (!strcasecmp(v, no[i])) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A decimal integer, optionally followed by k/m/g when sizes is set; no sign for sizes. */
+static int web_parse_number(const char *v, bool sizes, long long *out)
+{
+    char *end;
+    if (!*v || (sizes && *v == '-') || *v == '+' || *v == ' ')
+        return -1;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v)
+        return -1;
+    if (sizes && *end) {
+        int shift = 0;
+        switch (*end) {
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        default:
+            return -1;
+        }
+        end++;
+        if (n > (LLONG_MAX >> shift))
+            return -1;
+        n <<= shift;
+    }
+    if (*end)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int web_parse_level(const char *v, int *out)
+{
+    static const struct {
+        const char *name;
+        enum ulog_level lvl;
+    } levels[] = {
+        {"debug", ULOG_DEBUG}, {"info", ULOG_INFO}, {"warn", ULOG_WARN}, {"error", ULOG_ERROR}};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        if (!strcmp(v, levels[i].name)) {
+            *out = (int)levels[i].lvl;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int web_listen_split(const char *listen, char *host, size_t hostlen, unsigned *port, char *err,
+                     size_t errlen)
+{
+    const char *h = listen, *colon;
+    size_t hlen;
+
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (!close || close[1] != ':') {
+            snprintf(err, errlen, "'%s' is not HOST:PORT or [IPV6]:PORT", listen);
+            return -1;
+        }
+        h = listen + 1;
+        hlen = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (!colon) {
+            snprintf(err, errlen, "'%s' is not HOST:PORT or [IPV6]:PORT", listen);
+            return -1;
+        }
+        hlen = (size_t)(colon - listen);
+        if (memchr(listen, ':', hlen)) {
+            snprintf(err, errlen, "'%s': write an IPv6 address in brackets, [::1]:8080", listen);
+            return -1;
+        }
+    }
+    if (hlen == 0 || hlen >= hostlen) {
+        snprintf(err, errlen, "'%s': the host is empty or too long", listen);
+        return -1;
+    }
+    long long p;
+    if (strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+        web_parse_number(colon + 1, true, &p) < 0 || p > 65535) {
+        snprintf(err, errlen, "'%s': the port must be a number from 0 to 65535", listen);
+        return -1;
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (unsigned)p;
+    return 0;
+}
+
+bool web_addr_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+            return true;
+        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
+    }
+    return false;
+}
+
+/* A loopback origin: "http://127.0.0.1:PORT", "http://localhost:PORT" or "http://[::1]:PORT"
+ * (the agent listens on loopback only), nothing after the port. */
+static bool web_loopback_origin(const char *v)
+{
+    static const char *const hosts[] = {"http://127.0.0.1:", "http://localhost:", "http://[::1]:"};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        size_t n = strlen(hosts[i]);
+        if (strncmp(v, hosts[i], n) != 0)
+            continue;
+        const char *p = v + n;
+        size_t digits = strspn(p, "0123456789");
+        long port = digits && digits <= 5 ? strtol(p, NULL, 10) : 0;
+        return p[digits] == '\0' && port >= 1 && port <= 65535;
+    }
+    return false;
+}
+
+/* Parses value for option o into a scratch copy of the field, so c changes only on success. */
+static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, const char *value,
+                         char *err, size_t errlen)
+{
+    char *field = (char *)c + o->offset;
+    long long n;
+
+    if (o->type == CFG_LISTEN) { /* checked here, then stored as text */
+        char host[256];
+        unsigned port;
+        char why[300];
+        if (web_listen_split(value, host, sizeof host, &port, why, sizeof why) < 0) {
+            snprintf(err, errlen, "bad value for '%s': %s", o->name, why);
+            return -1;
+        }
+    }
+    if (o->type == CFG_ORIGIN && !web_loopback_origin(value)) {
+        snprintf(err, errlen,
+                 "bad value for '%s': '%s' is not a loopback origin such as "
+                 "http://127.0.0.1:8089",
+                 o->name, value);
+        return -1;
+    }
+    switch (o->type) {
+    case CFG_LISTEN:
+    case CFG_ORIGIN:
+    case CFG_STRING:
+        if (strlen(value) >= o->size) {
+            snprintf(err, errlen, "bad value for '%s': longer than %zu bytes", o->name,
+                     o->size - 1);
+            return -1;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    case CFG_BOOL: {
+        bool b;
+        if (web_parse_bool(value, &b) < 0) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not true or false", o->name, value);
+            return -1;
+        }
+        memcpy(field, &b, sizeof b);
+        return 0;
+    }
+    case CFG_INT:
+    case CFG_SIZE:
+        if (web_parse_number(value, o->type == CFG_SIZE, &n) < 0 || n < o->min || n > o->max) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not %s from %lld to %lld", o->name,
+                     value, o->type == CFG_SIZE ? "a size" : "a whole number", o->min, o->max);
+            return -1;
+        }
+        if (o->type == CFG_INT) {
+            int i = (int)n;
+            memcpy(field, &i, sizeof i);
+        } else {
+            size_t z = (size_t)n;
+            memcpy(field, &z, sizeof z);
+        }
+        return 0;
+    case CFG_LEVEL: {
+        int lvl;
+        if (web_parse_level(value, &lvl) < 0) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not debug, info, warn or error",
+                     o->name, value);
+            return -1;
+        }
+        memcpy(field, &lvl, sizeof lvl);
+        return 0;
+    }
+    }
+    snprintf(err, errlen, "'%s': unknown setting type", o->name);
+    return -1;
+}
+
+int web_config_defaults(struct web_config *c)
+{
+    char err[256];
+    int rc = 0;
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++)
+        if (web_cfg_apply(c, &web_config_table[i], web_config_table[i].def, err, sizeof err) < 0)
+            rc = -1;
+    return rc;
+}
+
+int web_config_set(struct web_config *c, const char *key, const char *value, char *err,
+                   size_t errlen)
+{
+    const struct web_cfg_option *o = web_cfg_find(key);
+    if (!o) {
+        snprintf(err, errlen, "unknown setting '%s'", key);
+        return -1;
+    }
+    return web_cfg_apply(c, o, value, err, errlen);
+}
+
+static char *web_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen)
+{
+    bool seen[WEB_CFG_COUNT] = {false};
+    char line[4096], why[512];
+    struct web_config tmp = *c; /* c changes only when the whole file is good */
+    long lineno = 0;
+    int rc = -1;
+    FILE *f = fopen(path, "r");
+
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
+            snprintf(err, errlen, "%s:%ld: line too long (more than %zu bytes)", path, lineno,
+                     sizeof line - 2);
+            goto out;
+        }
+        char *s = line;
+        if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+            s += 3; /* a UTF-8 byte-order mark some editors write */
+        s = web_trim(s);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%ld: expected 'key = value'", path, lineno);
+            goto out;
+        }
+        *eq = '\0';
+        char *key = web_trim(s), *value = web_trim(eq + 1);
+        const struct web_cfg_option *o = web_cfg_find(key);
+        if (!o) {
+            snprintf(err, errlen, "%s:%ld: unknown setting '%.100s'", path, lineno, key);
+            goto out;
+        }
+        size_t idx = (size_t)(o - web_config_table);
+        if (seen[idx]) {
+            snprintf(err, errlen, "%s:%ld: '%s' is set twice", path, lineno, key);
+            goto out;
+        }
+        seen[idx] = true;
+        if (web_cfg_apply(&tmp, o, value, why, sizeof why) < 0) {
+            snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        goto out;
+    }
+    *c = tmp;
+    rc = 0;
+out:
+    fclose(f);
+    return rc;
+}
+
+void web_config_print_help(FILE *f)
+{
+    static const char *const types[] = {
+        [CFG_STRING] = "text",  [CFG_LISTEN] = "HOST:PORT", [CFG_ORIGIN] = "URL",
+        [CFG_BOOL] = "boolean", [CFG_INT] = "number",       [CFG_SIZE] = "size",
+        [CFG_LEVEL] = "level",
+    };
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++) {
+        const struct web_cfg_option *o = &web_config_table[i];
+        fprintf(f, "  %-24s %-9s %s (default: %s", o->name, types[o->type], o->help,
+                *o->def ? o->def : "none");
+        if (o->type == CFG_INT || o->type == CFG_SIZE)
+            fprintf(f, "; %lld-%lld", o->min, o->max);
+        fprintf(f, ")\n");
+    }
+}
+
+int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
+                        size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    _Static_assert(sizeof out->reader_names >= sizeof c->card_readers, "the readers' names");
+    if (web_config_portal(c, &out->portal, out->reader_names, sizeof out->reader_names, err,
+                          errlen) < 0)
+        return -1;
+    if (app_staff_cfg_default(&out->staff) < 0) {
+        snprintf(err, errlen, "staff settings: libsodium could not hash (out of memory?)");
+        return -1;
+    }
+    out->staff.dev = c->dev;
+    const char *why = app_staff_cfg_check(&out->staff);
+    if (why) {
+        snprintf(err, errlen, "staff settings: %s", app_reason_text(why, CORE_LANG_EN));
+        return -1;
+    }
+    out->dev = c->dev;
+    snprintf(out->portal_url, sizeof out->portal_url, "%s", c->portal_url);
+    return 0;
+}
+
+int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
+                      size_t namescap, char *err, size_t errlen)
+{
+    app_portal_cfg_default(out);
+    struct core_rules *r = &out->rules;
+    r->window_open_days = c->renewal_window_days;
+    r->deadline_days = c->renewal_deadline_days;
+    r->delivery_expected_days = c->delivery_expected_days;
+    r->otp_ttl_seconds = c->otp_ttl;
+    r->otp_max_wrong = c->otp_max_wrong;
+    r->otp_cooldown_seconds = c->otp_cooldown;
+    r->otp_max_per_hour = c->otp_max_per_hour;
+    out->captcha_ttl = c->captcha_ttl;
+    out->session_idle = c->session_idle;
+    out->session_lifetime = c->session_lifetime;
+    out->login_max_per_addr = c->login_max_per_addr;
+    out->login_max_per_tckn = c->login_max_per_tckn;
+    out->remote_renewal_limit = c->remote_renewal_limit;
+    const char *bad = app_portal_cfg_check(out);
+    if (bad) {
+        snprintf(err, errlen, "%s", bad);
+        return -1;
+    }
+    return app_portal_cfg_readers(out, c->card_readers, names, namescap, err, errlen);
+}
+
+/* Whether a setting holds a secret (never written anywhere, not even to the audit log). */
+static bool web_cfg_secret(const char *name)
+{
+    return strstr(name, "password") || strstr(name, "token");
+}
+
+int web_config_changes(const struct web_config *c, struct ubuf *out)
+{
+    static const char *const levels[] = {"debug", "info", "warn", "error"};
+    struct web_config d;
+    if (web_config_defaults(&d) < 0)
+        return -1;
+    int bad = ubuf_putc(out, '{');
+    bool first = true;
+    for (size_t i = 0; i < WEB_CFG_COUNT; i++) {
+        const struct web_cfg_option *o = &web_config_table[i];
+        const char *now = (const char *)c + o->offset, *def = (const char *)&d + o->offset;
+        bool text = o->type == CFG_STRING || o->type == CFG_LISTEN || o->type == CFG_ORIGIN;
+        if (text ? strcmp(now, def) == 0 : memcmp(now, def, o->size) == 0)
+            continue;
+        char v[64];
+        const char *value = v;
+        if (web_cfg_secret(o->name)) {
+            value = "(set)";
+        } else if (text) {
+            value = now;
+        } else if (o->type == CFG_BOOL) {
+            bool b;
+            memcpy(&b, now, sizeof b);
+            value = b ? "true" : "false";
+        } else if (o->type == CFG_SIZE) {
+            size_t z;
+            memcpy(&z, now, sizeof z);
+            snprintf(v, sizeof v, "%zu", z);
+        } else {
+            int n;
+            memcpy(&n, now, sizeof n);
+            if (o->type == CFG_LEVEL && n >= 0 && n < 4)
+                value = levels[n];
+            else
+                snprintf(v, sizeof v, "%d", n);
+        }
+        bad |= (first ? 0 : ubuf_putc(out, ',')) | web_json_string_str(out, o->name) |
+               ubuf_putc(out, ':') | web_json_string_str(out, value);
+        first = false;
+    }
+    bad |= ubuf_putc(out, '}');
+    return bad ? -1 : 0;
+}

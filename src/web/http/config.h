@@ -1,0 +1,131 @@
+/* eimza — the server's configuration (web/http/): one table of settings, each with a type, bounds
+ * and a default, read from a `key = value` file and overridden by command-line options.
+ *
+ * File format: one setting per line, `key = value`; blank lines and lines whose first
+ * non-blank character is '#' are ignored; leading and trailing blanks are trimmed; a key may
+ * appear once. Unknown keys and bad values are errors reported as "FILE:LINE: reason".
+ * Booleans: true/false, yes/no, on/off, 1/0. Sizes: a number of bytes, optionally followed by
+ * k, m or g (powers of 1024).
+ */
+#ifndef EIMZA_WEB_HTTP_CONFIG_H
+#define EIMZA_WEB_HTTP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct sockaddr;
+
+struct web_config {
+    char listen[256];             /* HOST:PORT or [IPV6]:PORT */
+    char db[1024];                /* store URL (store/store.h) */
+    char trust_dir[1024];         /* trust anchors for signature checks ("" = trust/ if present) */
+    char signature_policies[512]; /* accepted certificate policy OIDs, comma-separated */
+    bool accept_unknown_revocation; /* accept a signature whose revocation cannot be checked */
+    int revocation_timeout_ms;      /* per OCSP/CRL exchange */
+    bool dev;                       /* development mode (docs/INTERFACES.md: --dev) */
+    int threads;                    /* worker threads; 0 = one per CPU */
+    size_t max_body_bytes;          /* default request body limit for routes */
+    int max_connections;            /* concurrent connections accepted */
+    int connection_timeout;         /* seconds of inactivity before a connection is closed */
+    size_t connection_memory;       /* per-connection memory (headers and I/O buffers) */
+    int shutdown_timeout;           /* seconds to let requests finish on SIGTERM */
+    bool access_log;                /* one log line per request */
+    int status_cache_ms;            /* how long a status answer may be served again; 0: never */
+    int log_level;                  /* enum ulog_level */
+    char static_dir[1024];          /* the pages' static files; node_modules/ beside it */
+    char agent_url[128];            /* the local signing agent, as the signing page reaches it */
+    char trusted_proxies[512];      /* addresses of reverse proxies whose X-Forwarded-For counts */
+    /* delivering the outbox outside --dev (notify/notify.h); "" = not set */
+    char sms_gateway_url[1024];
+    char sms_gateway_user[256];
+    char sms_gateway_password[256]; /* a secret: never logged */
+    char sms_gateway_token[1024];   /* a secret: never logged */
+    char sms_gateway_body[2048];    /* the body template: {to} and {text} */
+    char sms_gateway_content_type[128];
+    int sms_gateway_timeout; /* seconds for one request */
+    int outbox_interval;     /* seconds between two drain passes */
+    int outbox_max_tries;    /* attempts before a message fails for good */
+    int outbox_retry_base;   /* seconds before the first retry, doubled after each */
+    int outbox_retry_max;    /* the longest wait between two attempts */
+    /* the portal's rules (app/portal.h, core/rules.h); defaults are the guide's values */
+    int renewal_window_days;    /* applying opens this many days before expiry */
+    int renewal_deadline_days;  /* later applications are flagged late */
+    int delivery_expected_days; /* after approval; later, whom to call is shown */
+    int otp_ttl;                /* seconds an SMS code is valid */
+    int otp_max_wrong;          /* wrong entries an hour before entries are locked */
+    int otp_cooldown;           /* seconds between two codes */
+    int otp_max_per_hour;       /* codes an hour */
+    int captcha_ttl;            /* seconds a captcha can be answered */
+    int session_idle;           /* seconds without a request that end a session */
+    int session_lifetime;       /* seconds after login that end it however active */
+    int login_max_per_addr;     /* failed logins per 15 minutes from one address */
+    int login_max_per_tckn;     /* failed logins per 15 minutes for one person */
+    int remote_renewal_limit;   /* signature-only renewals in a row before an in-person check */
+    char card_readers[512];     /* reader models offered besides "none", comma-separated */
+    /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
+    char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
+    char smtp_user[256];      /* AUTH when set */
+    char smtp_password[256];  /* a secret: never logged */
+    char smtp_from[256];      /* the sender's address */
+    bool smtp_starttls;       /* require STARTTLS on smtp:// */
+    char smtp_ca_file[1024];  /* CAs to verify the SMTP server with; "" = the system's */
+    int smtp_timeout;         /* seconds for one SMTP exchange */
+    int scan_interval;        /* seconds between two expiry scans in serve; 0 = none */
+    char warn_days[64];       /* warning milestones, days before expiry, descending */
+    int notify_expired_days;  /* the expiry message goes at most this long after expiry */
+    int reminder_days;        /* days a stuck application waits before its reminder; 0: none */
+    char portal_url[512];     /* the link in messages */
+    char templates_dir[1024]; /* message templates over the built-in ones; "" = built-in */
+    char notify_language[8];  /* tr | en */
+    char digest_to[2048];     /* NN=address,...: where each province's daily digest goes */
+};
+
+/* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not
+ * valid for its own setting (a bug the unit test catches). */
+int web_config_defaults(struct web_config *c);
+
+/* Sets one setting from its text form. Returns 0, or -1 with the reason in err (an unknown
+ * key, or a value of the wrong type or out of bounds) and c unchanged. */
+int web_config_set(struct web_config *c, const char *key, const char *value, char *err,
+                   size_t errlen);
+
+/* Reads a configuration file into c (settings it does not name keep their value). Returns 0,
+ * or -1 with "FILE:LINE: reason" (or "FILE: reason" when it cannot be read) in err. */
+int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen);
+
+struct app_portal_cfg;
+struct app_settings;
+/* The use cases' settings (app/context.h) from c: the portal's (web_config_portal), the staff
+ * login's (the defaults, with dev: no TOTP for accounts that have not enrolled), dev and
+ * portal_url. The verifier, the message templates and the status cache are objects with a life
+ * of their own: `eimza serve` makes them (cli/cmd_serve.c). Returns 0, or -1 with the reason in
+ * err. */
+int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
+                        size_t errlen);
+/* The portal's settings (app/portal.h) from c: the defaults of app_portal_cfg_default with
+ * the configured values over them. The card reader names are split into names[] (which must
+ * outlive out; sizeof c->card_readers is enough). Returns 0, or -1 with the reason in err
+ * when the rules do not fit together (e.g. the deadline not before the window opens). */
+int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
+                      size_t namescap, char *err, size_t errlen);
+
+/* Splits a listen address, "HOST:PORT" or "[IPV6]:PORT", into host (brackets removed) and
+ * port (0-65535; 0 lets the kernel choose). Returns 0, or -1 with the reason in err. */
+int web_listen_split(const char *listen, char *host, size_t hostlen, unsigned *port, char *err,
+                     size_t errlen);
+
+/* True for an address in 127.0.0.0/8, ::1, or an IPv4-mapped 127.x address. */
+bool web_addr_is_loopback(const struct sockaddr *sa);
+
+/* Writes one line per setting (name, type, bounds, default, meaning) to f, for `--help`. */
+void web_config_print_help(FILE *f);
+
+struct ubuf;
+/* The settings of c that differ from their defaults, as a JSON object {"key":"value",...} in
+ * the table's order, appended to out; secrets (passwords, tokens) appear as "(set)". For the
+ * audit entry a server writes when it starts, so that every change of configuration is on
+ * record. Returns 0, or -1 when out is full. */
+int web_config_changes(const struct web_config *c, struct ubuf *out);
+
+#endif

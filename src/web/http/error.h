@@ -1,0 +1,49 @@
+/* eimza — the web layer's errors and the one place that maps each to an HTTP status, a
+ * stable code and a message for people (web/http/).
+ *
+ * Handlers return an enum web_err; the server turns anything but WEB_OK into the JSON error
+ * body of docs/INTERFACES.md, {"error":{"code":"<code>","message":"<message>"}}, with the
+ * status from this table. Codes are part of the API: they never change once released.
+ * Messages are Turkish and say what to do; the English ones serve Accept-Language: en.
+ */
+#ifndef EIMZA_WEB_HTTP_ERROR_H
+#define EIMZA_WEB_HTTP_ERROR_H
+
+#include "app/context.h"
+
+enum web_err {
+    WEB_OK = 0,
+    WEB_E_BAD_REQUEST,    /* 400 bad_request: the request cannot be understood */
+    WEB_E_UNAUTHORIZED,   /* 401 unauthorized: no or expired login */
+    WEB_E_FORBIDDEN,      /* 403 forbidden */
+    WEB_E_NOT_FOUND,      /* 404 not_found: no such path (or object) */
+    WEB_E_METHOD,         /* 405 method_not_allowed (the server adds Allow) */
+    WEB_E_CONFLICT,       /* 409 conflict: the object is in another state */
+    WEB_E_TOO_LARGE,      /* 413 body_too_large */
+    WEB_E_MEDIA_TYPE,     /* 415 unsupported_media_type */
+    WEB_E_TOO_MANY,       /* 429 too_many_requests */
+    WEB_E_INTERNAL,       /* 500 internal_error: a bug or a failure we cannot name */
+    WEB_E_NOMEM,          /* 500 internal_error, out of memory */
+    WEB_E_DB_UNAVAILABLE, /* 503 database_unavailable */
+    WEB_E_SHUTTING_DOWN,  /* 503 service_unavailable: the server is stopping */
+    WEB_E_COUNT_          /* not an error: the number of entries */
+};
+
+unsigned web_err_status(enum web_err e);
+const char *web_err_code(enum web_err e);
+const char *web_err_message(enum web_err e, enum core_lang lang);
+
+/* The use cases' errors (app/portal.h), mapped here too so that there is one place: the
+ * status from the error's class; the body
+ *   {"error":{"code":"<code>","message":"<core_reason_message(code)>",
+ *             "fields":{"<field>":"<message>",...},   (when there are per-field errors)
+ *             "retry_after":N,                         (429: seconds; also a Retry-After header)
+ *             "remaining_attempts":N}}                 (otp_wrong)
+ * in the request's language. An error without a code (a database or internal failure) is
+ * answered as WEB_E_DB_UNAVAILABLE / WEB_E_INTERNAL, and a failed database connection is
+ * marked so it is not reused. Returns what the handler should return. */
+struct app_err;
+struct web_req;
+enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e);
+
+#endif

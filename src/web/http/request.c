@@ -1,0 +1,171 @@
+/* eimza — the handler's side of a request: accessors and replies. See request.h. */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "web/http/dbpool.h"
+#include "web/html/escape.h"
+#include "web/http/http_int.h"
+
+const char *web_req_method(const struct web_req *rq)
+{
+    return rq->method;
+}
+
+const char *web_req_path(const struct web_req *rq)
+{
+    return rq->path;
+}
+
+const char *web_req_param(const struct web_req *rq, const char *name)
+{
+    size_t nlen = strlen(name);
+    for (size_t i = 0; i < rq->match.nparams; i++) {
+        const struct web_param *p = &rq->match.params[i];
+        if (p->name_len == nlen && !memcmp(p->name, name, nlen))
+            return rq->param_values[i];
+    }
+    return NULL;
+}
+
+const char *web_req_query(const struct web_req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *web_req_header(const struct web_req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *web_req_body(const struct web_req *rq, size_t *len)
+{
+    if (len)
+        *len = rq->body.len;
+    return ubuf_str(&rq->body);
+}
+
+enum web_answer web_req_answer(const struct web_req *rq)
+{
+    return rq->routed == WEB_ROUTE_FOUND ? rq->match.route->answer : WEB_ANSWER_JSON;
+}
+
+const char *web_req_id(const struct web_req *rq)
+{
+    return rq->rid;
+}
+
+const char *web_req_agent_url(const struct web_req *rq)
+{
+    return rq->srv->agent_url;
+}
+
+bool web_req_dev(const struct web_req *rq)
+{
+    return rq->srv->dev;
+}
+
+/* Only the first language range counts: pages are Turkish unless the browser's first choice
+ * is English ("en", "en-GB", "en;q=0.9"). */
+enum core_lang web_req_lang(const struct web_req *rq)
+{
+    const char *al = web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+    if (!al)
+        return CORE_LANG_TR;
+    al += strspn(al, " \t");
+    if (!strncasecmp(al, "en", 2) && strchr("-;, \t", al[2]))
+        return CORE_LANG_EN;
+    return CORE_LANG_TR;
+}
+
+struct store *web_req_store(struct web_req *rq)
+{
+    if (!rq->store)
+        rq->store = web_dbpool_get(rq->srv->pool);
+    return rq->store;
+}
+
+void web_req_store_failed(struct web_req *rq)
+{
+    rq->store_failed = true;
+}
+
+enum web_err web_reply(struct web_req *rq, unsigned status, const char *content_type,
+                       struct ubuf *body)
+{
+    if (rq->answered)
+        return WEB_E_INTERNAL;
+    rq->answered = true;
+    rq->status = status;
+    rq->ctype = content_type;
+    rq->resp_len = body ? body->len : 0;
+    rq->resp = body ? ubuf_steal(body) : NULL;
+    return WEB_OK;
+}
+
+enum web_err web_reply_static(struct web_req *rq, unsigned status, const char *content_type,
+                              const char *body, size_t len)
+{
+    if (rq->answered)
+        return WEB_E_INTERNAL;
+    rq->answered = true;
+    rq->status = status;
+    rq->ctype = content_type;
+    rq->resp_static = body;
+    rq->resp_len = len;
+    return WEB_OK;
+}
+
+enum web_err web_reply_json(struct web_req *rq, unsigned status, const json_t *doc)
+{
+    if (rq->answered)
+        return WEB_E_INTERNAL;
+    char *text = json_dumps(doc, JSON_COMPACT);
+    if (!text)
+        return WEB_E_NOMEM;
+    rq->answered = true;
+    rq->status = status;
+    rq->ctype = "application/json";
+    rq->resp = text;
+    rq->resp_len = strlen(text);
+    return WEB_OK;
+}
+
+enum web_err web_reply_error(struct web_req *rq, enum web_err e)
+{
+    struct ubuf b = UBUF_INIT(4096);
+    enum web_err rc = WEB_E_NOMEM;
+    if (ubuf_puts(&b, "{\"error\":{\"code\":") < 0 ||
+        web_json_string_str(&b, web_err_code(e)) < 0 || ubuf_puts(&b, ",\"message\":") < 0 ||
+        web_json_string_str(&b, web_err_message(e, web_req_lang(rq))) < 0 ||
+        ubuf_puts(&b, "}}") < 0)
+        goto out;
+    rc = web_reply(rq, web_err_status(e), "application/json", &b);
+out:
+    ubuf_free(&b);
+    return rc;
+}
+
+static bool web_header_text_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F)
+            return false;
+    return true;
+}
+
+int web_reply_header(struct web_req *rq, const char *name, const char *value)
+{
+    if (!*name || !web_header_text_ok(name) || strchr(name, ':') || !web_header_text_ok(value))
+        return -1;
+    size_t start = rq->headers.len;
+    if (ubuf_put(&rq->headers, name, strlen(name) + 1) < 0 ||
+        ubuf_put(&rq->headers, value, strlen(value) + 1) < 0) {
+        rq->headers.len = start;
+        return -1;
+    }
+    if (!strcasecmp(name, MHD_HTTP_HEADER_CACHE_CONTROL))
+        rq->own_cache_control = true;
+    return 0;
+}

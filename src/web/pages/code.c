@@ -1,0 +1,224 @@
+/* eimza — the SMS code pages (web/pages/): /sms, steps 3 and 4: the page that sends a code to
+ * the number on file (masked), and while a code is live the page that takes it, with the
+ * countdown, the tries left after a wrong one, and when the next code may be asked for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/text.h"
+#include "web/pages/pages.h"
+
+/* ---- steps 3 and 4: /sms ------------------------------------------------------------------- */
+
+/* What the SMS page shows, from the use case (app_otp_status). */
+static enum web_err sms_state(struct web_pg *c, struct app_otp_state *out)
+{
+    struct app_err err;
+    if (app_otp_status(&c->app, out, &err) != APP_OK) {
+        if (err.store_failed)
+            web_req_store_failed(c->rq);
+        return err.status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
+    }
+    return WEB_OK;
+}
+
+/* The SMS page: the code entry while a code is live, else the page that sends one. msg: a
+ * message for the summary (no field); code_error: the code field's. */
+static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const char *msg,
+                             const char *code_error, int64_t retry, unsigned status)
+{
+    struct app_otp_state ss;
+    struct web_page p;
+    struct web_error_item items[2];
+    size_t n = 0;
+    enum web_err rc = sms_state(c, &ss);
+    if (rc != WEB_OK)
+        return rc;
+    if (!ss.live)
+        code_error = NULL; /* nothing to enter any more: said in the summary instead */
+
+    struct web_field code = {WEB_FIELD_NUMERIC,
+                             "code",
+                             WEB_MSG_OTP_CODE,
+                             WEB_MSG_OTP_CODE_HINT,
+                             .autocomplete = "one-time-code",
+                             .maxlength = 6,
+                             .error = code_error};
+    if (code_error)
+        items[n++] = (struct web_error_item){"code", WEB_MSG_OTP_CODE, code_error};
+    if (msg)
+        items[n++] = web_pg_message_item(msg);
+    const struct web_layout layout = {.title = ss.live ? WEB_MSG_PP_SMS_CODE_TITLE : WEB_MSG_STEP_3,
+                                      .step = ss.live ? WEB_STEP_OTP : WEB_STEP_OTP_SEND,
+                                      .errors = n > 0};
+    web_pg_page(c, &p);
+    web_page_begin(&p, &layout);
+    web_page_error_summary(&p, items, n);
+    if (ss.live) {
+        web_pg_heading(&p, WEB_MSG_PP_SMS_CODE_TITLE);
+        const char *args[] = {ss.masked_phone};
+        web_page_open(&p, WEB_EL_P);
+        web_page_msg_args(&p, WEB_MSG_OTP_SENT, args, 1);
+        web_page_close(&p, WEB_EL_P);
+        web_page_countdown(&p, (unsigned)ss.expires_in);
+        web_page_form_begin(&p, "/sms/dogrula", web_pg_csrf(c));
+        web_page_field(&p, &code);
+        web_page_open_class(&p, WEB_EL_DIV, "buttons");
+        web_page_button(&p, WEB_MSG_OK, WEB_BUTTON_PRIMARY, "action", "ok");
+        web_page_button(&p, WEB_MSG_CANCEL, WEB_BUTTON_SECONDARY, "action", "cancel");
+        web_page_close(&p, WEB_EL_DIV);
+        web_page_form_end(&p);
+        if (ss.resend_in > 0) {
+            char secs[24];
+            snprintf(secs, sizeof secs, "%lld", (long long)ss.resend_in);
+            const char *a2[] = {secs};
+            web_page_open_class(&p, WEB_EL_P, "page-actions");
+            web_page_msg_args(&p, WEB_MSG_PP_RESEND_WAIT, a2, 1);
+            web_page_close(&p, WEB_EL_P);
+        } else {
+            web_page_form_begin(&p, "/sms/gonder", web_pg_csrf(c));
+            web_page_open_class(&p, WEB_EL_DIV, "buttons page-actions");
+            web_page_button(&p, WEB_MSG_OTP_NEW_CODE, WEB_BUTTON_SECONDARY, NULL, NULL);
+            web_page_close(&p, WEB_EL_DIV);
+            web_page_form_end(&p);
+        }
+        web_pg_retry_notice(&p, c->app.now, retry);
+        web_pg_para(&p, WEB_MSG_OTP_WRONG_NUMBER);
+    } else {
+        web_pg_heading(&p, WEB_MSG_STEP_3);
+        web_pg_retry_notice(&p, c->app.now, retry);
+        web_pg_para(&p, WEB_MSG_PP_SMS_LEAD);
+        if (ss.has_phone) {
+            web_page_open_class(&p, WEB_EL_P, "phone");
+            web_page_msg(&p, WEB_MSG_PHONE_NUMBER);
+            web_page_text(&p, ": ");
+            web_page_el_text(&p, WEB_EL_STRONG, ss.masked_phone);
+            web_page_close(&p, WEB_EL_P);
+            web_pg_para(&p, WEB_MSG_OTP_WRONG_NUMBER);
+            web_page_form_begin(&p, "/sms/gonder", web_pg_csrf(c));
+            web_page_open_class(&p, WEB_EL_DIV, "buttons");
+            web_page_button(&p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY, NULL, NULL);
+            web_page_close(&p, WEB_EL_DIV);
+            web_page_form_end(&p);
+        } else {
+            web_page_notice_begin(&p, WEB_NOTICE_WARNING);
+            web_page_el_text(&p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
+            web_page_notice_end(&p);
+        }
+    }
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/basvuru");
+    web_page_msg(&p, WEB_MSG_PP_EDIT_FORM);
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    web_page_end(&p);
+    return web_pg_reply(c, &p, status);
+}
+
+/* The SMS pages need a saved form still in draft. */
+static bool sms_allowed(const struct app_view *v)
+{
+    return web_pg_in_state(&v->app, CORE_APP_DRAFT) && v->app.confirmed;
+}
+
+enum web_err web_h_page_sms(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    if (!web_pg_enter(&c, false, &v, &rc))
+        return rc;
+    if (!sms_allowed(&v))
+        return web_pg_see_other(rq, web_pg_step_path(&v.app));
+    return sms_page(&c, &v, NULL, NULL, 0, 200);
+}
+
+/* GET of a URL only ever posted to (a bookmark, a reload): the SMS page. */
+enum web_err web_h_page_sms_get(struct web_req *rq)
+{
+    return web_pg_see_other(rq, "/sms");
+}
+
+/* A refusal of the SMS use cases shown on the SMS page (the 429s with when to retry). */
+static enum web_err sms_refused(struct web_pg *c, const struct app_view *v)
+{
+    const char *code = c->err.code ? c->err.code : "";
+    const char *msg = app_reason_text(code, c->lang);
+    if (c->err.status == APP_ETOOMANY)
+        return sms_page(c, v, msg, NULL, c->err.retry_after, 429);
+    if (!strcmp(code, "no_mobile_on_file") || !strcmp(code, "otp_expired"))
+        return sms_page(c, v, msg, NULL, 0, 200);
+    return web_pg_app_failure(c);
+}
+
+enum web_err web_h_page_sms_send(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    struct app_otp_sent sent;
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    if (!web_pg_enter(&c, true, &v, &rc))
+        goto out;
+    if (!sms_allowed(&v)) {
+        rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
+        goto out;
+    }
+    if (app_otp_send(&c.app, &sent, &c.err) == APP_OK)
+        rc = web_pg_see_other(rq, "/sms");
+    else
+        rc = sms_refused(&c, &v);
+out:
+    web_pg_done(&c);
+    return rc;
+}
+
+enum web_err web_h_page_sms_verify(struct web_req *rq)
+{
+    struct web_pg c;
+    struct app_view v;
+    char code[16], msg[512], left[16];
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    if (!web_pg_enter(&c, true, &v, &rc))
+        goto out;
+    const char *action = web_pg_field(&c, "action");
+    if (action && !strcmp(action, "cancel")) {
+        rc = web_pg_see_other(rq, "/basvuru");
+        goto out;
+    }
+    if (!sms_allowed(&v)) {
+        rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
+        goto out;
+    }
+    /* spaces people type between the digits ("123 456") are not part of the code */
+    const char *in = web_pg_field(&c, "code");
+    size_t k = 0;
+    for (; in && *in && k + 1 < sizeof code; in++)
+        if (*in != ' ')
+            code[k++] = *in;
+    code[k] = '\0';
+    if (app_otp_verify(&c.app, code, &c.err) == APP_OK) {
+        rc = web_pg_see_other(rq, "/yontem");
+        goto out;
+    }
+    if (c.err.code && !strcmp(c.err.code, "otp_wrong")) {
+        snprintf(left, sizeof left, "%d", c.err.remaining > 0 ? c.err.remaining : 0);
+        char tries[128];
+        web_pg_fill(WEB_MSG_PP_TRIES_LEFT, c.lang, left, tries, sizeof tries);
+        snprintf(msg, sizeof msg, "%s %s", app_reason_text("otp_wrong", c.lang), tries);
+        if (c.err.remaining > 0)
+            rc = sms_page(&c, &v, NULL, msg, 0, 200);
+        else /* the code is void now: what to do next is in the summary */
+            rc = sms_page(&c, &v, app_reason_text("otp_locked", c.lang), NULL, c.err.retry_after,
+                          200);
+    } else {
+        rc = sms_refused(&c, &v);
+    }
+out:
+    web_pg_done(&c);
+    return rc;
+}

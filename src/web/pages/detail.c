@@ -1,0 +1,422 @@
+/* eimza — one application for the staff (web/pages/): /yonetim/basvuru/{id}: the verdict first,
+ * the decision forms (approve, reject with a ready text or words of one's own, or the signed
+ * paper of the wet path for operators), the applicant, the personnel record now, and the
+ * timeline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/text.h"
+#include "web/pages/pages.h"
+
+#define REASON_TEXT_MAX 500 /* characters of a rejection in words of ones own */
+
+/* ---- /yonetim/basvuru/{id} ------------------------------------------------------------------- */
+
+/* The application as app_admin_get gives it, copied. */
+struct detail {
+    struct app_application app;
+    bool has_person;
+    struct core_personnel person;
+    int province;
+    struct core_verdict verdict;
+    int remote_chain;
+    int64_t waiting_since;
+    struct app_timeline_event timeline[APP_TIMELINE_MAX];
+    size_t ntimeline;
+};
+
+static int collect_detail(void *ctx, const struct app_queue_item *it)
+{
+    struct detail *d = ctx;
+    d->app = *it->app;
+    d->has_person = it->person != NULL;
+    if (it->person)
+        d->person = *it->person;
+    d->province = it->province;
+    d->verdict = it->verdict;
+    d->remote_chain = it->remote_chain;
+    d->waiting_since = it->waiting_since;
+    d->ntimeline = it->ntimeline < APP_TIMELINE_MAX ? it->ntimeline : APP_TIMELINE_MAX;
+    memcpy(d->timeline, it->timeline, d->ntimeline * sizeof d->timeline[0]);
+    return 0;
+}
+
+/* The decision forms' state when one is shown again. */
+struct decision_form {
+    const char *reason;      /* the chosen ready text's code, or "other" */
+    const char *reason_text; /* the free text */
+    const char *reason_error, *text_error;
+    const char *message; /* a refusal of the whole decision (not_eligible, wrong_state) */
+};
+
+static bool path_id(struct web_req *rq, int64_t *id)
+{
+    long n;
+    if (!web_pg_parse_count(web_req_param(rq, "id"), 999999999, &n) || n < 1)
+        return false;
+    *id = n;
+    return true;
+}
+
+static void dl_item(struct web_page *p, enum web_msg term)
+{
+    web_page_el_msg(p, WEB_EL_DT, term);
+    web_page_open(p, WEB_EL_DD);
+}
+
+static void dl_text(struct web_page *p, enum web_msg term, const char *value)
+{
+    dl_item(p, term);
+    if (value && *value)
+        web_page_text(p, value);
+    else
+        web_page_msg(p, WEB_MSG_AP_NONE);
+    web_page_close(p, WEB_EL_DD);
+}
+
+static enum web_msg duty_label(enum core_duty d)
+{
+    switch (d) {
+    case CORE_DUTY_ACTIVE:
+        return WEB_MSG_AP_DUTY_ACTIVE;
+    case CORE_DUTY_LEFT:
+        return WEB_MSG_AP_DUTY_LEFT;
+    case CORE_DUTY_RETIRED:
+        return WEB_MSG_AP_DUTY_RETIRED;
+    default:
+        return WEB_MSG_AP_DUTY_SUSPENDED;
+    }
+}
+
+static void timeline_row(struct web_page *p, const struct app_timeline_event *ev)
+{
+    char when[32];
+    web_pg_time(ev->at, WEB_PG_DATETIME, when);
+    web_page_open(p, WEB_EL_LI);
+    web_page_el_text(p, WEB_EL_TIME, when);
+    web_page_text(p, " ");
+    web_page_text(p, ev->label);
+    if (ev->staff[0]) {
+        web_page_text(p, " ");
+        web_page_open_class(p, WEB_EL_SPAN, "actor");
+        web_page_text(p, "(");
+        web_page_text(p, ev->staff);
+        web_page_text(p, ")");
+        web_page_close(p, WEB_EL_SPAN);
+    }
+    web_page_close(p, WEB_EL_LI);
+}
+
+/* The reject form's select: the ready texts answering this verdict's reasons first, then the
+ * others, then "other". */
+static size_t rejection_options(const struct core_verdict *v, enum core_lang lang,
+                                struct web_option *o, size_t cap)
+{
+    size_t n = 0, nrej;
+    const struct core_rejection *rej = app_rejections(&nrej);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < nrej && n + 1 < cap; i++) {
+            const struct core_rejection *r = &rej[i];
+            bool suggested = (r->verdict & v->reasons) != 0;
+            if (suggested == (pass == 0))
+                o[n++] = (struct web_option){r->code, WEB_MSG_NONE,
+                                             lang == CORE_LANG_EN ? r->en : r->tr, WEB_MSG_NONE};
+        }
+    o[n++] = (struct web_option){"other", WEB_MSG_AP_REJECT_OTHER, NULL, WEB_MSG_NONE};
+    return n;
+}
+
+static void decision_section(struct web_pg *c, struct web_page *p, const struct detail *d,
+                             const struct decision_form *df)
+{
+    char action[64];
+    snprintf(action, sizeof action, "/yonetim/basvuru/%lld", (long long)d->app.id);
+    bool submitted = d->app.st == CORE_APP_SUBMITTED;
+    bool awaiting = d->app.st == CORE_APP_AWAITING_ORIGINAL;
+
+    web_page_section_begin(p, WEB_MSG_AP_SEC_DECISION);
+    if (submitted && web_pg_may_decide(c->who)) {
+        web_page_open_class(p, WEB_EL_DIV, "decision-forms");
+        web_page_open_class(p, WEB_EL_SECTION, "decision-approve");
+        web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_APPROVE_TITLE);
+        web_pg_para(p, WEB_MSG_AP_APPROVE_LEAD);
+        if (!d->verdict.eligible) {
+            web_page_notice_begin(p, WEB_NOTICE_WARNING);
+            web_page_el_text(p, WEB_EL_P, app_reason_text("not_eligible", c->lang));
+            web_page_notice_end(p);
+        }
+        web_page_form_begin(p, action, web_pg_csrf(c));
+        web_pg_hidden(p, "decision", "approve");
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
+        web_page_button(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
+        web_page_close(p, WEB_EL_SECTION);
+        web_page_open_class(p, WEB_EL_SECTION, "decision-reject");
+        web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_REJECT_TITLE);
+        struct web_option opts[32];
+        size_t nopts = rejection_options(&d->verdict, c->lang, opts, 32);
+        struct web_field rf[2] = {
+            {WEB_FIELD_SELECT, "reason", WEB_MSG_AP_REJECT_REASON, WEB_MSG_AP_REJECT_REASON_HINT,
+             .value = df->reason, .error = df->reason_error, .options = opts, .noptions = nopts},
+            {WEB_FIELD_TEXTAREA, "reason_text", WEB_MSG_AP_REJECT_TEXT, WEB_MSG_AP_REJECT_TEXT_HINT,
+             .value = df->reason_text, .error = df->text_error, .maxlength = REASON_TEXT_MAX,
+             .optional = true},
+        };
+        web_page_form_begin(p, action, web_pg_csrf(c));
+        web_pg_hidden(p, "decision", "reject");
+        web_page_field(p, &rf[0]);
+        web_page_field(p, &rf[1]);
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
+        web_page_button(p, WEB_MSG_AP_REJECT_BUTTON, WEB_BUTTON_SECONDARY, NULL, NULL);
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
+        web_page_close(p, WEB_EL_SECTION);
+        web_page_close(p, WEB_EL_DIV);
+    } else if (awaiting && web_pg_may_record_paper(c->who)) {
+        web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_PAPER_TITLE);
+        web_pg_para(p, WEB_MSG_AP_PAPER_LEAD);
+        web_page_form_begin(p, action, web_pg_csrf(c));
+        web_pg_hidden(p, "decision", "paper");
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
+        web_page_button(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
+    } else {
+        web_pg_para(p, WEB_MSG_AP_NO_DECISION);
+    }
+    web_page_section_end(p);
+}
+
+static enum web_err detail_page(struct web_pg *c, const struct detail *d,
+                                const struct decision_form *df, unsigned status)
+{
+    struct web_page p;
+    struct web_error_item items[3];
+    size_t n = 0;
+    char buf[64];
+
+    if (df->message)
+        items[n++] = (struct web_error_item){NULL, WEB_MSG_NONE, df->message};
+    if (df->reason_error)
+        items[n++] = (struct web_error_item){"reason", WEB_MSG_AP_REJECT_REASON, df->reason_error};
+    if (df->text_error)
+        items[n++] = (struct web_error_item){"reason_text", WEB_MSG_AP_REJECT_TEXT, df->text_error};
+
+    web_pg_page(c, &p);
+    char title[96];
+    const char *t = web_msg(WEB_MSG_AP_DETAIL_TITLE, c->lang), *ph = strstr(t, "{0}");
+    snprintf(title, sizeof title, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t,
+             ph ? d->app.number : "", ph ? ph + 3 : "");
+    const struct web_layout layout = {.title_text = title, .errors = n > 0};
+    web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
+    web_page_error_summary(&p, items, n);
+    web_page_el_text(&p, WEB_EL_H1, title);
+    const char *k = web_req_query(c->rq, "karar");
+    if (k && !strcmp(k, "kagit") && status == 200)
+        web_pg_notice(&p, WEB_NOTICE_SUCCESS, WEB_MSG_AP_FLASH_PAPER, NULL, 0);
+    web_page_open_class(&p, WEB_EL_P, "page-actions");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/yonetim");
+    web_page_msg(&p, WEB_MSG_AP_BACK_TO_QUEUE);
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+
+    /* the verdict first: it is what the approver decides on */
+    web_page_section_begin(&p, WEB_MSG_AP_SEC_VERDICT);
+    web_page_open_class(&p, WEB_EL_DIV, "verdict-box");
+    web_page_open(&p, WEB_EL_P);
+    web_pg_verdict_badge(&p, &d->verdict);
+    web_page_close(&p, WEB_EL_P);
+    web_page_el_msg(&p, WEB_EL_P,
+                    d->verdict.eligible ? WEB_MSG_AP_VERDICT_OK : WEB_MSG_AP_VERDICT_NO);
+    web_pg_verdict_reasons(&p, &d->verdict);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_section_end(&p);
+
+    decision_section(c, &p, d, df);
+
+    const struct app_application *a = &d->app;
+    web_page_section_begin(&p, WEB_MSG_AP_SEC_APPLICANT);
+    web_page_open_class(&p, WEB_EL_DL, "facts");
+    dl_item(&p, WEB_MSG_AP_COL_NAME);
+    web_pg_person_name(&p, a);
+    web_page_close(&p, WEB_EL_DD);
+    dl_text(&p, WEB_MSG_TCKN, a->tckn_masked);
+    dl_item(&p, WEB_MSG_AP_COL_STATE);
+    web_pg_state_text(&p, a);
+    web_page_close(&p, WEB_EL_DD);
+    dl_text(&p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
+    dl_text(&p, WEB_MSG_UNIT, a->unit);
+    dl_text(&p, WEB_MSG_JOB_TITLE, a->title);
+    dl_text(&p, WEB_MSG_PROVINCE, a->province ? app_province_name(a->province) : NULL);
+    dl_text(&p, WEB_MSG_DISTRICT, a->district);
+    dl_item(&p, WEB_MSG_AP_METHOD);
+    if (!strcmp(a->method, "esign"))
+        web_page_msg(&p, WEB_MSG_METHOD_1);
+    else if (!strcmp(a->method, "wet"))
+        web_page_msg(&p, WEB_MSG_METHOD_2);
+    else
+        web_page_msg(&p, WEB_MSG_AP_NONE);
+    web_page_close(&p, WEB_EL_DD);
+    web_pg_time(a->created_at, WEB_PG_DATETIME, buf);
+    dl_text(&p, WEB_MSG_AP_CREATED, buf);
+    dl_item(&p, WEB_MSG_AP_COL_WAITING);
+    web_pg_waiting_text(&p, c->app.now, d->waiting_since);
+    web_page_close(&p, WEB_EL_DD);
+    dl_item(&p, WEB_MSG_AP_COL_EXPIRY);
+    web_pg_expiry_text(&p, a->cert_not_after);
+    web_page_close(&p, WEB_EL_DD);
+    dl_item(&p, WEB_MSG_AP_COL_LATE);
+    web_page_msg(&p, a->late ? WEB_MSG_AP_LATE : WEB_MSG_AP_IN_TIME);
+    web_page_close(&p, WEB_EL_DD);
+    snprintf(buf, sizeof buf, "%d", d->remote_chain);
+    dl_text(&p, WEB_MSG_AP_REMOTE_CHAIN, buf);
+    web_page_close(&p, WEB_EL_DL);
+    web_page_section_end(&p);
+
+    web_page_section_begin(&p, WEB_MSG_AP_SEC_RECORD);
+    if (!d->has_person) {
+        web_pg_para(&p, WEB_MSG_AP_NO_RECORD);
+    } else {
+        const struct core_personnel *r = &d->person;
+        char date[CORE_DATE_STRLEN + 1];
+        web_page_open_class(&p, WEB_EL_DL, "facts");
+        dl_item(&p, WEB_MSG_AP_DUTY);
+        web_page_msg(&p, duty_label(r->duty));
+        web_page_close(&p, WEB_EL_DD);
+        app_date_tr(r->assignment_end, date);
+        dl_text(&p, WEB_MSG_AP_ASSIGNMENT_END, date);
+        dl_item(&p, WEB_MSG_AP_ENTITLED);
+        web_page_msg(&p, r->entitled ? WEB_MSG_AP_YES : WEB_MSG_AP_NO);
+        web_page_close(&p, WEB_EL_DD);
+        dl_text(&p, WEB_MSG_INSTITUTION_NAME, r->institution_name);
+        dl_text(&p, WEB_MSG_PROVINCE, r->province ? app_province_name(r->province) : NULL);
+        dl_text(&p, WEB_MSG_DISTRICT, r->district);
+        web_page_close(&p, WEB_EL_DL);
+    }
+    web_page_section_end(&p);
+
+    web_page_section_begin(&p, WEB_MSG_PP_TIMELINE);
+    web_pg_para(&p, WEB_MSG_PP_TIMELINE_ZONE);
+    web_page_open_class(&p, WEB_EL_OL, "timeline");
+    for (size_t i = 0; i < d->ntimeline; i++)
+        timeline_row(&p, &d->timeline[i]);
+    web_page_close(&p, WEB_EL_OL);
+    web_page_section_end(&p);
+
+    web_page_end(&p);
+    return web_pg_reply(c, &p, status);
+}
+
+/* Loads the application for the page (404 / 403 pages when it cannot be shown). */
+static bool load_detail(struct web_pg *c, int64_t id, struct detail *d, enum web_err *rc)
+{
+    struct app_err e;
+    memset(d, 0, sizeof *d);
+    if (app_admin_get(&c->app, id, collect_detail, d, &e) != APP_OK) {
+        c->err = e;
+        *rc = web_pg_app_failure(c);
+        return false;
+    }
+    return true;
+}
+
+enum web_err web_h_staff_detail(struct web_req *rq)
+{
+    struct web_pg c;
+    struct detail *d = NULL;
+    struct decision_form df = {0};
+    bool post = !strcmp(web_req_method(rq), "POST");
+    int64_t id;
+    enum web_err rc;
+
+    web_pg_init(&c, rq, WEB_PG_STAFF);
+    if (!web_pg_enter_staff(&c, post, &rc))
+        goto out;
+    if (!path_id(rq, &id)) {
+        rc = web_pg_404(&c);
+        goto out;
+    }
+    d = malloc(sizeof *d);
+    if (!d) {
+        rc = WEB_E_NOMEM;
+        goto out;
+    }
+    if (!load_detail(&c, id, d, &rc))
+        goto out;
+    if (!post) {
+        rc = detail_page(&c, d, &df, 200);
+        goto out;
+    }
+
+    const char *decision = web_pg_field(&c, "decision");
+    char where[96];
+    if (decision && !strcmp(decision, "paper")) {
+        if (app_admin_paper_received(&c.app, id, NULL, &c.err) == APP_OK) {
+            snprintf(where, sizeof where, "/yonetim/basvuru/%lld?karar=kagit", (long long)id);
+            rc = web_pg_see_other(rq, where);
+        } else if (c.err.status == APP_ECONFLICT) {
+            df.message = web_msg(WEB_MSG_AP_NO_DECISION, c.lang);
+            if (load_detail(&c, id, d, &rc))
+                rc = detail_page(&c, d, &df, 409);
+        } else {
+            rc = web_pg_app_failure(&c);
+        }
+        goto out;
+    }
+    const char *reason = NULL;
+    bool reject = decision && !strcmp(decision, "reject");
+    if (reject) {
+        df.reason = web_pg_field(&c, "reason");
+        df.reason_text = web_pg_field(&c, "reason_text");
+        bool other = df.reason && !strcmp(df.reason, "other");
+        bool text = df.reason_text && df.reason_text[strspn(df.reason_text, " \t\r\n")];
+        if (!df.reason || !*df.reason)
+            df.reason_error = web_msg(WEB_MSG_AP_REJECT_CHOOSE, c.lang);
+        else if (other && !text)
+            df.text_error = web_msg(WEB_MSG_AP_REJECT_WRITE, c.lang);
+        else if (other && strlen(df.reason_text) > REASON_TEXT_MAX * 4)
+            df.text_error = web_msg(WEB_MSG_AP_REJECT_TOO_LONG, c.lang);
+        else if (!other && !app_rejection_find(df.reason))
+            df.reason_error = web_msg(WEB_MSG_AP_REJECT_CHOOSE, c.lang);
+        if (df.reason_error || df.text_error) {
+            rc = detail_page(&c, d, &df, 400);
+            goto out;
+        }
+        reason = other ? df.reason_text : df.reason;
+    }
+    if (app_admin_decide(&c.app, id, decision ? decision : "", reason, NULL, &c.err) == APP_OK) {
+        struct ubuf w = UBUF_INIT(256);
+        if (ubuf_puts(&w, reject ? "/yonetim?karar=ret" : "/yonetim?karar=onay") < 0 ||
+            web_pg_q_add(&w, "no", d->app.number) < 0)
+            rc = WEB_E_NOMEM;
+        else
+            rc = web_pg_see_other(rq, ubuf_str(&w));
+        ubuf_free(&w);
+    } else if (c.err.status == APP_ECONFLICT) {
+        /* not_eligible: the verdict's words are on the page already; wrong_state: someone
+         * decided meanwhile, so show the application as it is now */
+        bool moved = !c.err.code || !strcmp(c.err.code, "wrong_state");
+        df.message =
+            moved ? web_msg(WEB_MSG_AP_NO_DECISION, c.lang) : app_reason_text(c.err.code, c.lang);
+        if (moved && !load_detail(&c, id, d, &rc))
+            goto out;
+        rc = detail_page(&c, d, &df, 409);
+    } else if (c.err.status == APP_EINVAL) {
+        const char *code = c.err.nfields ? c.err.fields[0].code : c.err.code;
+        if (reject && df.reason && !strcmp(df.reason, "other"))
+            df.text_error = app_reason_text(code ? code : "reason_required", c.lang);
+        else
+            df.message = app_reason_text(code ? code : "invalid_fields", c.lang);
+        rc = detail_page(&c, d, &df, 400);
+    } else {
+        rc = web_pg_app_failure(&c);
+    }
+out:
+    free(d);
+    web_pg_done(&c);
+    return rc;
+}

@@ -1,0 +1,203 @@
+/* eimza — the applicant's login and logout pages (web/pages/): /giris, step 1 (T.C. Kimlik No,
+ * name, birth place and date, and the captcha, with its picture and its spoken version), and
+ * /cikis. The login form carries a CSRF token bound to a cookie of its own (double submit): there
+ * is no session yet to hold one. The T.C. Kimlik No is only ever posted, never put in a URL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/text.h"
+#include "web/html/captcha.h"
+#include "web/http/csrf.h"
+#include "web/pages/pages.h"
+
+#define LOGIN_CSRF "eimza_login_csrf"
+
+/* ---- step 1: /giris ------------------------------------------------------------------------ */
+
+enum login_field { L_TCKN, L_FIRST, L_LAST, L_PLACE, L_DATE, L_CAPTCHA, L_COUNT };
+
+static const struct web_field login_fields[L_COUNT] = {
+    [L_TCKN] = {WEB_FIELD_NUMERIC, "tckn", WEB_MSG_TCKN, WEB_MSG_TCKN_HINT, .autocomplete = "off",
+                .maxlength = 11},
+    [L_FIRST] = {WEB_FIELD_TEXT, "first_name", WEB_MSG_FIRST_NAME, .autocomplete = "given-name"},
+    [L_LAST] = {WEB_FIELD_TEXT, "last_name", WEB_MSG_LAST_NAME, .autocomplete = "family-name"},
+    [L_PLACE] = {WEB_FIELD_TEXT, "birth_place", WEB_MSG_BIRTH_PLACE, .autocomplete = "off"},
+    [L_DATE] = {WEB_FIELD_DATE, "birth_date", WEB_MSG_BIRTH_DATE, WEB_MSG_BIRTH_DATE_HINT,
+                .autocomplete = "bday"},
+    [L_CAPTCHA] = {WEB_FIELD_TEXT, "captcha_answer", WEB_MSG_CAPTCHA, WEB_MSG_CAPTCHA_HINT,
+                   .autocomplete = "off", .maxlength = 16},
+};
+
+/* DD.MM.YYYY (typed where the browser has no date picker) as YYYY-MM-DD; other text as it
+ * is, for the use case to judge. */
+static const char *iso_date(const char *v, char out[11])
+{
+    if (v && strlen(v) == 10 && v[2] == '.' && v[5] == '.' && strspn(v, "0123456789.") == 10) {
+        snprintf(out, 11, "%.4s-%.2s-%.2s", v + 6, v + 3, v);
+        return out;
+    }
+    return v;
+}
+
+/* The login page with a new captcha; extra: messages without a field; retry: a lock-out. */
+static enum web_err login_page(struct web_pg *c, struct web_field *f,
+                               const struct web_error_item *extra, size_t nextra, int64_t retry,
+                               unsigned status)
+{
+    struct app_captcha cap;
+    struct app_err err;
+    struct web_page p;
+    struct web_error_item items[L_COUNT + 4];
+    char csrf[WEB_LOGIN_CSRF_HEX + 1], url[96];
+
+    if (web_login_csrf(c->rq, LOGIN_CSRF, "/giris", csrf) < 0)
+        return WEB_E_INTERNAL;
+    if (app_captcha_new(&c->app, &cap, &err) != APP_OK) {
+        c->err = err;
+        return web_pg_app_failure(c);
+    }
+    size_t n =
+        web_pg_summary_items(f, L_COUNT, extra, nextra, items, sizeof items / sizeof items[0]);
+    const struct web_layout layout = {
+        .title = WEB_MSG_LOGIN_TITLE, .step = WEB_STEP_LOGIN, .errors = n > 0};
+    web_pg_page(c, &p);
+    web_page_begin(&p, &layout);
+    web_page_error_summary(&p, items, n);
+    web_pg_heading(&p, WEB_MSG_LOGIN_TITLE);
+    web_pg_retry_notice(&p, c->app.now, retry);
+    web_pg_para(&p, WEB_MSG_PP_LOGIN_LEAD);
+    web_page_form_begin(&p, "/giris", csrf);
+    for (int i = L_TCKN; i <= L_DATE; i++)
+        web_page_field(&p, &f[i]);
+    _Static_assert(WEB_CAPTCHA_WIDTH == 200 && WEB_CAPTCHA_HEIGHT == 70, "the <img> size below");
+    web_page_open_class(&p, WEB_EL_DIV, "captcha");
+    web_page_open_class(&p, WEB_EL_IMG, "captcha-image");
+    web_page_attr(&p, "width", "200");
+    web_page_attr(&p, "height", "70");
+    snprintf(url, sizeof url, "/api/v1/captcha/%s.png", cap.id);
+    web_page_attr(&p, "src", url);
+    web_page_attr_msg(&p, "alt", WEB_MSG_CAPTCHA_IMAGE_ALT);
+    web_page_open_class(&p, WEB_EL_P, "captcha-links");
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", "/giris");
+    web_page_msg(&p, WEB_MSG_CAPTCHA_NEW);
+    web_page_close(&p, WEB_EL_A);
+    web_page_text(&p, " ");
+    web_page_open(&p, WEB_EL_A);
+    snprintf(url, sizeof url, "/api/v1/captcha/%s.wav", cap.id);
+    web_page_attr(&p, "href", url);
+    web_page_msg(&p, WEB_MSG_PP_CAPTCHA_AUDIO_LINK);
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_open(&p, WEB_EL_INPUT);
+    web_page_attr(&p, "type", "hidden");
+    web_page_attr(&p, "name", "captcha_id");
+    web_page_attr(&p, "value", cap.id);
+    web_page_field(&p, &f[L_CAPTCHA]);
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
+    web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_form_end(&p);
+    web_page_end(&p);
+    return web_pg_reply(c, &p, status);
+}
+
+enum web_err web_h_page_login(struct web_req *rq)
+{
+    struct web_pg c;
+    struct web_field f[L_COUNT];
+    struct web_error_item extra[2];
+    size_t nextra = 0;
+    char date[11];
+    enum web_err rc;
+
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    memcpy(f, login_fields, sizeof f);
+    if (!web_pg_db(&c))
+        return WEB_E_DB_UNAVAILABLE;
+    if (!web_pg_is_post(&c))
+        return login_page(&c, f, NULL, 0, 0, 200);
+
+    if ((rc = web_pg_read_form(&c)) != WEB_OK)
+        goto out;
+    if (!web_pg_login_csrf_ok(&c, LOGIN_CSRF)) {
+        rc = web_pg_error_to(&c, 403, WEB_MSG_PP_ERR_403_TITLE,
+                             app_reason_text("csrf_invalid", c.lang), WEB_MSG_NONE, "/giris",
+                             WEB_MSG_PP_LOGIN_AGAIN);
+        goto out;
+    }
+    for (int i = 0; i < L_COUNT; i++)
+        f[i].value = web_pg_field(&c, f[i].name);
+    f[L_DATE].value = iso_date(f[L_DATE].value, date);
+    struct app_login_req lr = {
+        .tckn = f[L_TCKN].value ? f[L_TCKN].value : "",
+        .first_name = f[L_FIRST].value ? f[L_FIRST].value : "",
+        .last_name = f[L_LAST].value ? f[L_LAST].value : "",
+        .birth_place = f[L_PLACE].value ? f[L_PLACE].value : "",
+        .birth_date = f[L_DATE].value ? f[L_DATE].value : "",
+        .captcha_id = web_pg_field(&c, "captcha_id") ? web_pg_field(&c, "captcha_id") : "",
+        .captcha_answer = f[L_CAPTCHA].value ? f[L_CAPTCHA].value : "",
+    };
+    struct app_login_ok ok;
+    char addr[64];
+    c.app.client_addr = web_req_client_addr(rq, addr, sizeof addr);
+    enum app_status st = app_login(&c.app, &lr, &ok, &c.err);
+    if (st == APP_OK) {
+        if (web_session_cookie(rq, APP_ACTOR_APPLICANT, ok.token,
+                               c.app.set->portal.session_lifetime) < 0)
+            rc = WEB_E_NOMEM;
+        else
+            rc = web_pg_login_done(&c, LOGIN_CSRF, "/giris", "/basvuru");
+        goto out;
+    }
+    f[L_CAPTCHA].value = NULL; /* used up: the new picture needs a new answer */
+    const char *code = c.err.code ? c.err.code : "";
+    if (st == APP_EINVAL && c.err.nfields) {
+        nextra = web_pg_field_errors(&c.err, c.lang, f, L_COUNT, extra, 2);
+    } else if (st == APP_EINVAL && !strncmp(code, "captcha_", 8)) {
+        f[L_CAPTCHA].error = app_reason_text(code, c.lang);
+    } else if (st == APP_EAUTH || st == APP_ETOOMANY) {
+        /* the same words whatever was wrong: the use case gives one code for all */
+        extra[nextra++] = web_pg_message_item(app_reason_text(code, c.lang));
+    } else {
+        rc = web_pg_app_failure(&c);
+        goto out;
+    }
+    rc = login_page(&c, f, extra, nextra, st == APP_ETOOMANY ? c.err.retry_after : 0,
+                    st == APP_ETOOMANY ? 429 : 200);
+    if (st == APP_ETOOMANY && rc == WEB_OK)
+        web_pg_retry_after(&c, c.err.retry_after);
+out:
+    web_pg_done(&c);
+    return rc;
+}
+
+/* ---- /cikis -------------------------------------------------------------------------------- */
+
+enum web_err web_h_page_logout(struct web_req *rq)
+{
+    struct web_pg c;
+    enum web_err rc;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    if (!web_pg_db(&c))
+        return WEB_E_DB_UNAVAILABLE;
+    if ((rc = web_pg_read_form(&c)) != WEB_OK)
+        goto out;
+    enum app_status st = app_authenticate(&c.app, APP_ACTOR_APPLICANT, &c.err);
+    if (st == APP_EAUTH) {
+        rc = web_pg_see_other(rq, "/");
+        goto out;
+    }
+    if (st != APP_OK || app_logout(&c.app, &c.err) != APP_OK) {
+        rc = web_pg_app_failure(&c);
+        goto out;
+    }
+    rc = web_session_cookie(rq, APP_ACTOR_APPLICANT, NULL, 0) < 0 ? WEB_E_NOMEM
+                                                                  : web_pg_see_other(rq, "/");
+out:
+    web_pg_done(&c);
+    return rc;
+}

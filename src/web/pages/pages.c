@@ -1,0 +1,688 @@
+/* eimza — what every page handler shares (web/pages/): the page context, entering a page with
+ * its session, the answers to failures, the login forms' CSRF cookie, Turkish time, and the
+ * pieces of pages both the applicant's and the staff's pages use. See pages.h.
+ */
+#include "web/pages/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "util/log.h"
+
+#include "app/text.h"
+#include "web/http/csrf.h"
+
+/* ---- the context ------------------------------------------------------------------------- */
+
+void web_pg_init(struct web_pg *c, struct web_req *rq, enum web_pg_side side)
+{
+    memset(c, 0, sizeof *c);
+    c->rq = rq;
+    c->side = side;
+    c->lang = web_pg_lang(rq);
+    web_ctx_nodb(rq, side == WEB_PG_STAFF ? APP_ACTOR_STAFF : APP_ACTOR_APPLICANT, c->lang,
+                 &c->app);
+}
+
+struct store *web_pg_db(struct web_pg *c)
+{
+    if (!c->app.db)
+        c->app.db = web_req_store(c->rq);
+    return c->app.db;
+}
+
+const char *web_pg_csrf(const struct web_pg *c)
+{
+    return c->app.who.session.csrf;
+}
+
+void web_pg_done(struct web_pg *c)
+{
+    web_formdata_free(&c->form);
+}
+
+enum web_err web_pg_read_form(struct web_pg *c)
+{
+    size_t len;
+    const char *body = web_req_body(c->rq, &len);
+    const char *ct = web_req_header(c->rq, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return WEB_E_MEDIA_TYPE;
+    if (web_formdata_parse(&c->form, body, len) < 0)
+        return WEB_E_BAD_REQUEST;
+    c->app.cred.csrf_form = web_formdata_get(&c->form, "csrf_token");
+    return WEB_OK;
+}
+
+const char *web_pg_field(const struct web_pg *c, const char *name)
+{
+    return web_formdata_get(&c->form, name);
+}
+
+bool web_pg_is_post(const struct web_pg *c)
+{
+    return !strcmp(web_req_method(c->rq), "POST");
+}
+
+bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err *rc)
+{
+    if (!web_pg_db(c)) {
+        *rc = WEB_E_DB_UNAVAILABLE;
+        return false;
+    }
+    if (post && (*rc = web_pg_read_form(c)) != WEB_OK)
+        return false;
+    enum app_status st = app_authenticate(&c->app, APP_ACTOR_APPLICANT, &c->err);
+    if (st == APP_OK)
+        st = app_application_current(&c->app, v, &c->err);
+    if (st != APP_OK) {
+        *rc = web_pg_app_failure(c);
+        return false;
+    }
+    return true;
+}
+
+bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc)
+{
+    if (!web_pg_db(c)) {
+        *rc = WEB_E_DB_UNAVAILABLE;
+        return false;
+    }
+    if (post && (*rc = web_pg_read_form(c)) != WEB_OK)
+        return false;
+    if (app_authenticate(&c->app, APP_ACTOR_STAFF, &c->err) != APP_OK) {
+        *rc = web_pg_app_failure(c);
+        return false;
+    }
+    c->who = &c->app.who.staff;
+    return true;
+}
+
+const char *web_pg_step_path(const struct app_application *a)
+{
+    if (a->st == CORE_APP_DRAFT)
+        return a->confirmed ? "/sms" : "/basvuru";
+    if (a->st == CORE_APP_CODE_VERIFIED)
+        return !strcmp(a->method, "esign") ? "/imza" : "/yontem";
+    return "/durum";
+}
+
+bool web_pg_in_state(const struct app_application *a, enum core_app_state want)
+{
+    return a->st == want;
+}
+
+static enum web_err applicant_failure(struct web_pg *c)
+{
+    const struct app_err *e = &c->err;
+    switch (e->status) {
+    case APP_EAUTH:
+        return web_pg_see_other(c->rq, "/giris");
+    case APP_EFORBIDDEN:
+        return web_pg_403(c, e->code ? e->code : "csrf_invalid");
+    case APP_ENOTFOUND:
+        return web_pg_404(c);
+    case APP_ECONFLICT: {
+        /* the application moved on (another tab, the approver): show where it is now */
+        struct app_view v;
+        struct app_err e2;
+        if (app_application_current(&c->app, &v, &e2) != APP_OK)
+            return web_pg_500(c);
+        return web_pg_see_other(c->rq, web_pg_step_path(&v.app));
+    }
+    default:
+        return web_pg_500(c);
+    }
+}
+
+static enum web_err staff_failure(struct web_pg *c)
+{
+    const struct app_err *e = &c->err;
+    switch (e->status) {
+    case APP_EAUTH:
+        return web_pg_see_other(c->rq, "/yonetim/giris");
+    case APP_EFORBIDDEN:
+        return web_pg_403(c, e->code ? e->code : "forbidden_role");
+    case APP_ENOTFOUND:
+        return web_pg_404(c);
+    case APP_EINVAL:
+    case APP_ECONFLICT: /* the state moved on meanwhile: what the reason says */
+        return web_pg_error(c, e->status == APP_EINVAL ? 400 : 409, WEB_MSG_PP_ERR_403_TITLE,
+                            app_reason_text(e->code ? e->code : "invalid_fields", c->lang),
+                            WEB_MSG_NONE);
+    case APP_EUNAVAILABLE:
+        return WEB_E_DB_UNAVAILABLE;
+    default:
+        return web_pg_500(c);
+    }
+}
+
+enum web_err web_pg_app_failure(struct web_pg *c)
+{
+    if (c->err.store_failed)
+        web_req_store_failed(c->rq);
+    return c->side == WEB_PG_STAFF ? staff_failure(c) : applicant_failure(c);
+}
+
+/* ---- the page's language and its answer
+ * -------------------------------------------------------------------- */
+
+static bool web_lang_parse(const char *s, size_t n, enum core_lang *out)
+{
+    if (n == 2 && !strncasecmp(s, "tr", 2)) {
+        *out = CORE_LANG_TR;
+        return true;
+    }
+    if (n == 2 && !strncasecmp(s, "en", 2)) {
+        *out = CORE_LANG_EN;
+        return true;
+    }
+    return false;
+}
+
+/* The value of cookie name in a Cookie header ("a=1; lang=en"), or NULL; *len its length.
+ * (Parsed here rather than through a request accessor so that the page writer depends on
+ * nothing but request.h's first version.) */
+static const char *web_cookie_value(const char *header, const char *name, size_t *len)
+{
+    size_t nlen = strlen(name);
+    for (const char *c = header; c && *c;) {
+        c += strspn(c, " \t;");
+        size_t item = strcspn(c, ";");
+        if (item > nlen && !strncmp(c, name, nlen) && c[nlen] == '=') {
+            *len = item - nlen - 1;
+            return c + nlen + 1;
+        }
+        c += item;
+    }
+    return NULL;
+}
+
+enum core_lang web_pg_lang(struct web_req *rq)
+{
+    enum core_lang lang;
+    const char *q = web_req_query(rq, "lang");
+    if (q && web_lang_parse(q, strlen(q), &lang)) {
+        /* remembered for a year; Lax so that a link from elsewhere still shows it */
+        (void)web_reply_header(rq, "Set-Cookie",
+                               lang == CORE_LANG_EN
+                                   ? "lang=en; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly"
+                                   : "lang=tr; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+        return lang;
+    }
+    size_t n;
+    const char *c = web_cookie_value(web_req_header(rq, "Cookie"), "lang", &n);
+    if (c && web_lang_parse(c, n, &lang))
+        return lang;
+    return web_req_lang(rq);
+}
+
+enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned status)
+{
+    if (web_page_failed(p)) {
+        ulog(ULOG_ERROR, "page.failed", "rid=%s bytes=%zu", web_req_id(rq), p->b.len);
+        return WEB_E_INTERNAL;
+    }
+    if (web_reply_header(rq, "Vary", "Accept-Language, Cookie") < 0)
+        return WEB_E_NOMEM;
+    return web_reply(rq, status, "text/html; charset=utf-8", &p->b);
+}
+
+/* ---- answers ------------------------------------------------------------------------------- */
+
+enum web_err web_pg_see_other(struct web_req *rq, const char *where)
+{
+    if (web_reply_header(rq, "Location", where) < 0)
+        return WEB_E_NOMEM;
+    return web_reply_static(rq, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+void web_pg_page(const struct web_pg *c, struct web_page *p)
+{
+    web_page_init(p, c->lang);
+}
+
+enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status)
+{
+    enum web_err rc = web_pg_answer(c->rq, p, status);
+    web_page_free(p);
+    return rc;
+}
+
+enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg title,
+                             const char *text, enum web_msg text_key, const char *href,
+                             enum web_msg link)
+{
+    struct web_page p;
+    const struct web_layout layout = {.title = title};
+    web_pg_page(c, &p);
+    web_page_begin(&p, &layout);
+    web_pg_heading(&p, title);
+    web_page_open(&p, WEB_EL_P);
+    if (text)
+        web_page_text(&p, text);
+    else
+        web_page_msg(&p, text_key);
+    web_page_close(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_A);
+    web_page_attr(&p, "href", href);
+    web_page_msg(&p, link);
+    web_page_close(&p, WEB_EL_A);
+    web_page_close(&p, WEB_EL_P);
+    web_page_end(&p);
+    return web_pg_reply(c, &p, status);
+}
+
+enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title, const char *text,
+                          enum web_msg text_key)
+{
+    if (c->side == WEB_PG_STAFF)
+        return web_pg_error_to(c, status, title, text, text_key, "/yonetim",
+                               WEB_MSG_AP_BACK_TO_QUEUE);
+    return web_pg_error_to(c, status, title, text, text_key, "/", WEB_MSG_PP_HOME_LINK);
+}
+
+enum web_err web_pg_403(struct web_pg *c, const char *code)
+{
+    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, app_reason_text(code, c->lang),
+                        WEB_MSG_NONE);
+}
+
+enum web_err web_pg_404(struct web_pg *c)
+{
+    return web_pg_error(c, 404, WEB_MSG_PP_ERR_404_TITLE, NULL, WEB_MSG_PP_ERR_404_TEXT);
+}
+
+enum web_err web_pg_500(struct web_pg *c)
+{
+    return web_pg_error(c, 500, WEB_MSG_PP_ERR_500_TITLE, NULL, WEB_MSG_PP_ERR_500_TEXT);
+}
+
+enum web_err web_pg_error_page(struct web_req *rq, enum web_err e)
+{
+    struct web_pg c;
+    web_pg_init(&c, rq,
+                web_req_answer(rq) == WEB_ANSWER_STAFF_PAGE ? WEB_PG_STAFF : WEB_PG_APPLICANT);
+    unsigned status = web_err_status(e);
+    enum web_err r2;
+    if (status == 404)
+        r2 = web_pg_404(&c);
+    else if (status >= 500)
+        r2 = web_pg_error(&c, status, WEB_MSG_PP_ERR_500_TITLE, NULL, WEB_MSG_PP_ERR_500_TEXT);
+    else
+        r2 = web_pg_error(&c, status, WEB_MSG_PP_ERR_403_TITLE, web_err_message(e, c.lang),
+                          WEB_MSG_NONE);
+    return r2 == WEB_OK ? WEB_OK : e;
+}
+
+/* ---- the login forms ---------------------------------------------------------------------- */
+
+bool web_pg_login_csrf_ok(const struct web_pg *c, const char *cookie)
+{
+    return web_same_token(web_pg_field(c, "csrf_token"), web_req_cookie(c->rq, cookie));
+}
+
+enum web_err web_pg_login_done(struct web_pg *c, const char *cookie, const char *path,
+                               const char *where)
+{
+    char clear[128];
+    snprintf(clear, sizeof clear, "%s=; Path=%s; HttpOnly; SameSite=Strict; Max-Age=0", cookie,
+             path);
+    if (web_reply_header(c->rq, "Set-Cookie", clear) < 0)
+        return WEB_E_NOMEM;
+    return web_pg_see_other(c->rq, where);
+}
+
+void web_pg_retry_after(struct web_pg *c, int64_t seconds)
+{
+    char ra[24];
+    snprintf(ra, sizeof ra, "%lld", (long long)seconds);
+    (void)web_reply_header(c->rq, "Retry-After", ra);
+}
+
+/* ---- time ----------------------------------------------------------------------------------- */
+
+void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32])
+{
+    struct tm tm;
+    time_t tt = (time_t)(t + WEB_PG_TR_OFFSET);
+    size_t n = 0;
+    if (gmtime_r(&tt, &tm)) {
+        switch (fmt) {
+        case WEB_PG_CLOCK:
+            n = strftime(out, 32, "%H:%M", &tm);
+            break;
+        case WEB_PG_DATE:
+            n = strftime(out, 32, "%d.%m.%Y", &tm);
+            break;
+        case WEB_PG_DATETIME:
+            n = strftime(out, 32, "%d.%m.%Y %H:%M", &tm);
+            break;
+        case WEB_PG_ISO:
+            n = strftime(out, 32, "%Y-%m-%dT%H:%M+03:00", &tm);
+            break;
+        }
+    }
+    if (n == 0)
+        out[0] = '\0';
+}
+
+/* ---- pieces of pages ------------------------------------------------------------------------ */
+
+const char *web_pg_fill(enum web_msg key, enum core_lang lang, const char *arg, char *out,
+                        size_t cap)
+{
+    const char *t = web_msg(key, lang), *ph = strstr(t, "{0}");
+    if (!ph)
+        snprintf(out, cap, "%s", t);
+    else
+        snprintf(out, cap, "%.*s%s%s", (int)(ph - t), t, arg, ph + 3);
+    return out;
+}
+
+void web_pg_heading(struct web_page *p, enum web_msg key)
+{
+    web_page_el_msg(p, WEB_EL_H1, key);
+}
+
+void web_pg_para(struct web_page *p, enum web_msg key)
+{
+    web_page_el_msg(p, WEB_EL_P, key);
+}
+
+void web_pg_para_args(struct web_page *p, enum web_msg key, const char *const *args, size_t n)
+{
+    web_page_open(p, WEB_EL_P);
+    web_page_msg_args(p, key, args, n);
+    web_page_close(p, WEB_EL_P);
+}
+
+void web_pg_text_para(struct web_page *p, const char *text)
+{
+    web_page_el_text(p, WEB_EL_P, text);
+}
+
+void web_pg_notice(struct web_page *p, enum web_notice_kind kind, enum web_msg key,
+                   const char *const *args, size_t n)
+{
+    web_page_notice_begin(p, kind);
+    web_pg_para_args(p, key, args, n);
+    web_page_notice_end(p);
+}
+
+void web_pg_retry_notice(struct web_page *p, int64_t now, int64_t retry_after)
+{
+    char at[32], mins[24];
+    if (retry_after <= 0)
+        return;
+    web_pg_time(now + retry_after, WEB_PG_CLOCK, at);
+    snprintf(mins, sizeof mins, "%lld", (long long)((retry_after + 59) / 60));
+    const char *args[] = {at, mins};
+    web_pg_notice(p, WEB_NOTICE_WARNING, WEB_MSG_PP_RETRY_AT, args, 2);
+}
+
+void web_pg_app_number(struct web_page *p, const char *number)
+{
+    const char *args[] = {number};
+    web_page_open_class(p, WEB_EL_P, "app-number");
+    web_page_msg_args(p, WEB_MSG_APPLICATION_NUMBER, args, 1);
+    web_page_close(p, WEB_EL_P);
+}
+
+struct web_error_item web_pg_message_item(const char *message)
+{
+    return (struct web_error_item){NULL, WEB_MSG_NONE, message};
+}
+
+size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct web_field *f,
+                           size_t nf, struct web_error_item *extra, size_t cap)
+{
+    size_t nextra = 0;
+    for (size_t i = 0; i < e->nfields; i++) {
+        const char *msg = app_reason_text(e->fields[i].code, lang);
+        bool found = false;
+        for (size_t k = 0; k < nf && !found; k++) {
+            if (f[k].name && !strcmp(f[k].name, e->fields[i].field)) {
+                if (!f[k].error)
+                    f[k].error = msg;
+                found = true;
+            }
+        }
+        if (!found && nextra < cap)
+            extra[nextra++] = web_pg_message_item(msg);
+    }
+    return nextra;
+}
+
+size_t web_pg_summary_items(const struct web_field *f, size_t nf,
+                            const struct web_error_item *extra, size_t nextra,
+                            struct web_error_item *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nf && n < cap; i++)
+        if (f[i].error)
+            out[n++] = (struct web_error_item){f[i].name, f[i].label, f[i].error};
+    for (size_t i = 0; i < nextra && n < cap; i++)
+        out[n++] = extra[i];
+    return n;
+}
+
+void web_pg_hidden(struct web_page *p, const char *name, const char *value)
+{
+    if (!value || !*value)
+        return;
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "hidden");
+    web_page_attr(p, "name", name);
+    web_page_attr(p, "value", value);
+}
+
+void web_pg_svg_result(struct web_page *p, int r)
+{
+    if (r < 0)
+        web_page_fail(p);
+}
+
+bool web_pg_parse_count(const char *s, long max, long *out)
+{
+    if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+        return false;
+    long v = strtol(s, NULL, 10);
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+int web_pg_q_put(struct ubuf *q, const char *name, const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int r = 0;
+    if (!value)
+        value = "";
+    if (q->len)
+        r |= ubuf_putc(q, '&');
+    r |= ubuf_puts(q, name);
+    r |= ubuf_putc(q, '=');
+    for (const unsigned char *v = (const unsigned char *)value; *v && r == 0; v++) {
+        if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9') ||
+            *v == '-' || *v == '_' || *v == '.')
+            r |= ubuf_putc(q, (char)*v);
+        else
+            r |= ubuf_putc(q, '%') | ubuf_putc(q, hex[*v >> 4]) | ubuf_putc(q, hex[*v & 15]);
+    }
+    return r < 0 ? -1 : 0;
+}
+
+int web_pg_q_add(struct ubuf *q, const char *name, const char *value)
+{
+    return value && *value ? web_pg_q_put(q, name, value) : 0;
+}
+
+int web_pg_q_add_long(struct ubuf *q, const char *name, long v)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%ld", v);
+    return web_pg_q_add(q, name, num);
+}
+
+/* ---- the staff's pages ---------------------------------------------------------------------- */
+
+bool web_pg_role_is(const struct app_staff *w, const char *role)
+{
+    return strcmp(w->role, role) == 0;
+}
+
+bool web_pg_may_decide(const struct app_staff *w)
+{
+    return web_pg_role_is(w, "approver") || web_pg_role_is(w, "admin");
+}
+
+bool web_pg_may_record_paper(const struct app_staff *w)
+{
+    return web_pg_role_is(w, "operator") || web_pg_role_is(w, "admin");
+}
+
+bool web_pg_may_see_messages(const struct app_staff *w)
+{
+    return web_pg_role_is(w, "operator") || web_pg_role_is(w, "admin");
+}
+
+static enum web_msg role_label(const struct app_staff *w)
+{
+    if (web_pg_role_is(w, "approver"))
+        return WEB_MSG_AP_ROLE_APPROVER;
+    if (web_pg_role_is(w, "operator"))
+        return WEB_MSG_AP_ROLE_OPERATOR;
+    return WEB_MSG_AP_ROLE_ADMIN;
+}
+
+/* One item of the staff navigation. */
+static void nav_item(struct web_page *p, const char *href, enum web_msg label, bool current)
+{
+    web_page_open(p, WEB_EL_LI);
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "href", href);
+    if (current)
+        web_page_attr(p, "aria-current", "page");
+    web_page_msg(p, label);
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_LI);
+}
+
+void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
+                        enum web_pg_nav current)
+{
+    web_page_begin(p, l);
+    web_page_open_class(p, WEB_EL_NAV, "staff-nav");
+    web_page_attr_msg(p, "aria-label", WEB_MSG_AP_NAV_LABEL);
+    web_page_open(p, WEB_EL_UL);
+    nav_item(p, "/yonetim", WEB_MSG_AP_NAV_QUEUE, current == WEB_PG_NAV_QUEUE);
+    nav_item(p, "/yonetim/pano", WEB_MSG_AP_NAV_DASHBOARD, current == WEB_PG_NAV_DASHBOARD);
+    if (web_pg_may_see_messages(c->who))
+        nav_item(p, "/yonetim/iletiler", WEB_MSG_AP_NAV_MESSAGES, current == WEB_PG_NAV_MESSAGES);
+    web_page_close(p, WEB_EL_UL);
+    web_page_open_class(p, WEB_EL_P, "staff-who");
+    char role[96];
+    const char *rl = web_msg(role_label(c->who), c->lang);
+    if (c->who->province > 0)
+        snprintf(role, sizeof role, "%s, %s", rl, app_province_name(c->who->province));
+    else
+        snprintf(role, sizeof role, "%s", rl);
+    const char *args[] = {c->who->username, role};
+    web_page_msg_args(p, WEB_MSG_AP_SIGNED_IN, args, 2);
+    web_page_close(p, WEB_EL_P);
+    web_page_form_begin(p, "/yonetim/cikis", web_pg_csrf(c));
+    web_page_button(p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
+    web_page_form_end(p);
+    web_page_close(p, WEB_EL_NAV);
+}
+
+void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        web_page_open(p, WEB_EL_TH);
+        web_page_attr(p, "scope", "col");
+        web_page_msg(p, cols[i]);
+        web_page_close(p, WEB_EL_TH);
+    }
+    web_page_close(p, WEB_EL_TR);
+    web_page_close(p, WEB_EL_THEAD);
+    web_page_open(p, WEB_EL_TBODY);
+}
+
+void web_pg_td_begin(struct web_page *p, enum web_msg col)
+{
+    web_page_open(p, WEB_EL_TD);
+    web_page_attr_msg(p, "data-label", col);
+}
+
+void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v)
+{
+    if (v->eligible) {
+        web_page_open_class(p, WEB_EL_STRONG, "verdict verdict-ok");
+        web_page_msg(p, WEB_MSG_AP_ELIGIBLE);
+    } else {
+        web_page_open_class(p, WEB_EL_STRONG, "verdict verdict-no");
+        web_page_msg(p, WEB_MSG_AP_NOT_ELIGIBLE);
+    }
+    web_page_close(p, WEB_EL_STRONG);
+}
+
+void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v)
+{
+    struct app_reason_item r[32];
+    size_t n = app_verdict_reasons(v->reasons, p->lang, r, sizeof r / sizeof r[0]);
+    if (n == 0)
+        return;
+    web_page_open_class(p, WEB_EL_UL, "verdict-reasons");
+    for (size_t i = 0; i < n; i++) {
+        web_page_open(p, WEB_EL_LI);
+        web_page_attr(p, "data-reason", r[i].code);
+        web_page_text(p, r[i].text);
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_UL);
+}
+
+void web_pg_state_text(struct web_page *p, const struct app_application *a)
+{
+    if (a->st < CORE_APP__STATE_COUNT)
+        web_page_text(p, app_state_label(a->st, p->lang));
+    else
+        web_page_text(p, a->state);
+}
+
+void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
+{
+    char days[24], date[32];
+    int64_t d = since > 0 && now > since ? (now - since) / 86400 : 0;
+    snprintf(days, sizeof days, "%lld", (long long)d);
+    web_pg_time(since, WEB_PG_DATE, date);
+    const char *a1[] = {days}, *a2[] = {date};
+    web_page_msg_args(p, WEB_MSG_AP_DAYS, a1, 1);
+    web_page_text(p, ", ");
+    web_page_msg_args(p, WEB_MSG_AP_SINCE, a2, 1);
+}
+
+void web_pg_expiry_text(struct web_page *p, int64_t not_after)
+{
+    char date[32];
+    if (not_after <= 0) {
+        web_page_msg(p, WEB_MSG_AP_NO_CERTIFICATE);
+        return;
+    }
+    web_pg_time(not_after, WEB_PG_DATE, date);
+    web_page_text(p, date);
+}
+
+void web_pg_person_name(struct web_page *p, const struct app_application *a)
+{
+    web_page_text(p, a->first_name);
+    web_page_text(p, " ");
+    web_page_text(p, a->last_name);
+}

@@ -1,0 +1,244 @@
+/* eimza — the pages' room (web/pages/): the handlers of the HTML pages, one file per page group,
+ * and the helpers every page shares, applicant's and staff's alike.
+ *
+ * A page handler is thin: it opens a page context (the request, the language, the clock, the
+ * session and who it is), decodes a posted form, calls the use case (app/), and writes the page
+ * with the page writer (web/html/page.h) or answers 303 See Other. Plain HTML forms that work
+ * without JavaScript: a POST that succeeds answers 303 to the next step (a reload never sends it
+ * twice); one that fails shows the form again with the error summary and the fields' messages.
+ *
+ * Errors a handler returns without a page of its own (a body that is not a form, the database out
+ * of reach, memory) are answered as a small HTML page by web_pg_error_page(), which the route
+ * table names for every page route (web/http/router.h: the route's `answer`), so a handler never
+ * wraps itself to say "as HTML".
+ *
+ * The applicant's session is the API's cookie and every form carries its CSRF token; the login
+ * forms, made before there is a session, carry a token bound to a cookie of their own (double
+ * submit, web/http/csrf.h). The staff's pages work the same way with the staff's session.
+ */
+#ifndef EIMZA_WEB_PAGES_PAGES_H
+#define EIMZA_WEB_PAGES_PAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/admin.h"
+#include "app/portal.h"
+#include "web/html/page.h"
+#include "web/http/context.h"
+#include "web/http/formdata.h"
+#include "web/http/request.h"
+
+/* ---- the handlers (named by web/routes.c) -------------------------------------------------- */
+
+/* landing.c: GET / and, under --dev, GET/POST /ornek-form (every component, hostile values). */
+enum web_err web_h_landing(struct web_req *rq);
+enum web_err web_h_demo_form(struct web_req *rq);
+
+/* The applicant's steps: login.c (/giris, /cikis), form.c (/basvuru), code.c (/sms,
+ * /sms/gonder, /sms/dogrula), method.c (/yontem), signing.c (/imza), status.c (/durum). */
+enum web_err web_h_page_login(struct web_req *rq);
+enum web_err web_h_page_logout(struct web_req *rq);
+enum web_err web_h_page_form(struct web_req *rq);
+enum web_err web_h_page_sms(struct web_req *rq);
+enum web_err web_h_page_sms_get(struct web_req *rq);
+enum web_err web_h_page_sms_send(struct web_req *rq);
+enum web_err web_h_page_sms_verify(struct web_req *rq);
+enum web_err web_h_page_method(struct web_req *rq);
+enum web_err web_h_page_sign(struct web_req *rq);
+enum web_err web_h_page_status(struct web_req *rq);
+
+/* The staff's pages: staff_login.c (/yonetim/giris, /yonetim/cikis), queue.c (/yonetim,
+ * /yonetim/toplu-onay), detail.c (/yonetim/basvuru/{id}), dashboard.c (/yonetim/pano,
+ * /yonetim/bitecekler), messages.c (/yonetim/iletiler). */
+enum web_err web_h_staff_login(struct web_req *rq);
+enum web_err web_h_staff_logout(struct web_req *rq);
+enum web_err web_h_staff_queue(struct web_req *rq);
+enum web_err web_h_staff_bulk(struct web_req *rq);
+enum web_err web_h_staff_detail(struct web_req *rq);
+enum web_err web_h_staff_dashboard(struct web_req *rq);
+enum web_err web_h_staff_expiring(struct web_req *rq);
+enum web_err web_h_staff_messages(struct web_req *rq);
+enum web_err web_h_staff_message_action(struct web_req *rq);
+
+/* The answer to an error a page handler returned without answering: a small page (404, 403 with
+ * the error's message, 500/503), applicant's or staff's as the route says. For the server
+ * (web/http/server.h). Returns WEB_OK once answered, else e. */
+enum web_err web_pg_error_page(struct web_req *rq, enum web_err e);
+
+/* ---- what every page handler works with ----------------------------------------------------- */
+
+enum web_pg_side { WEB_PG_APPLICANT = 0, WEB_PG_STAFF };
+
+struct web_pg {
+    struct web_req *rq;
+    enum web_pg_side side;
+    enum core_lang lang;
+    struct app_ctx app;          /* the use cases' context (web/http/context.h) */
+    const struct app_staff *who; /* staff pages: who is signed in (after web_pg_enter_staff) */
+    struct app_err err;          /* the last use case's refusal */
+    struct web_formdata form;    /* POST handlers: the decoded body */
+};
+
+/* Starts a context (language from the request, the portal's clock, the credentials of the
+ * side's session; the database is borrowed by web_pg_db or on entering). web_pg_done frees the
+ * decoded form. */
+void web_pg_init(struct web_pg *c, struct web_req *rq, enum web_pg_side side);
+void web_pg_done(struct web_pg *c);
+
+/* The database connection (borrowed now); NULL when it cannot be reached. */
+struct store *web_pg_db(struct web_pg *c);
+/* The session's CSRF token, for the forms of the page ("" before entering). */
+const char *web_pg_csrf(const struct web_pg *c);
+
+/* Decodes a posted form into c->form (its csrf_token field becomes the context's form token):
+ * WEB_OK, WEB_E_MEDIA_TYPE unless it is sent as application/x-www-form-urlencoded,
+ * WEB_E_BAD_REQUEST when it does not decode. */
+enum web_err web_pg_read_form(struct web_pg *c);
+const char *web_pg_field(const struct web_pg *c, const char *name);
+/* True for a POST. */
+bool web_pg_is_post(const struct web_pg *c);
+
+/* The applicant's session and application for a step page (POSTs: the form decoded and its
+ * CSRF token checked). True to go on; otherwise *rc is the answer given: 303 /giris without a
+ * session, a 403 page for a bad CSRF token. */
+bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err *rc);
+/* The same for a staff page: the staff session and who it is (303 /yonetim/giris without). */
+bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc);
+
+/* The page of the step an application is at (/basvuru, /sms, /yontem, /imza or /durum), and
+ * whether it is in a state. */
+const char *web_pg_step_path(const struct app_application *a);
+bool web_pg_in_state(const struct app_application *a, enum core_app_state want);
+
+/* A use case's failure (c->err) that the page has no better answer for: 303 to the login
+ * without a session, a 403 / 404 page, for the applicant a 303 to the step the application is
+ * at when it moved on meanwhile, for the staff a 400 / 409 page with the reason, else 500. */
+enum web_err web_pg_app_failure(struct web_pg *c);
+
+/* ---- answers ------------------------------------------------------------------------------- */
+
+/* 303 See Other to where (a path of ours). */
+enum web_err web_pg_see_other(struct web_req *rq, const char *where);
+/* A small page for a refusal or a failure: a heading, a sentence (text, or the message
+ * text_key when text is NULL) and a way on: the applicant's home page, or the staff's queue. */
+enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title, const char *text,
+                          enum web_msg text_key);
+/* The same with the way on given: a link to href (a path of ours) labelled link. */
+enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg title,
+                             const char *text, enum web_msg text_key, const char *href,
+                             enum web_msg link);
+/* 403 with the reason code's message; 404 "no such page"; 500. */
+enum web_err web_pg_403(struct web_pg *c, const char *code);
+enum web_err web_pg_404(struct web_pg *c);
+enum web_err web_pg_500(struct web_pg *c);
+
+/* The language of the pages for this request: ?lang=tr|en, else the "lang" cookie, else
+ * Accept-Language (web_req_lang). A ?lang= choice is remembered in the cookie (a response
+ * header added here). */
+enum core_lang web_pg_lang(struct web_req *rq);
+/* Answers with the page (text/html; charset=utf-8) and status, or WEB_E_INTERNAL /
+ * WEB_E_NOMEM when the page failed. Adds Vary: Accept-Language, Cookie. The page stays the
+ * caller's to free. */
+enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned status);
+
+/* The page of this request's language: the page writer started in c->lang. */
+void web_pg_page(const struct web_pg *c, struct web_page *p);
+/* Answers with the page and frees it (web_page_reply). */
+enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status);
+
+/* ---- the login forms (double-submit CSRF cookie, web/http/csrf.h) -------------------------- */
+
+/* True when the posted form's csrf_token matches the login cookie `cookie`. */
+bool web_pg_login_csrf_ok(const struct web_pg *c, const char *cookie);
+/* After a good login: clears the login cookie (scoped to path) and answers 303 to where. */
+enum web_err web_pg_login_done(struct web_pg *c, const char *cookie, const char *path,
+                               const char *where);
+/* A Retry-After header of seconds (a 429 page). */
+void web_pg_retry_after(struct web_pg *c, int64_t seconds);
+
+/* ---- time ----------------------------------------------------------------------------------- */
+
+/* Europe/Istanbul: UTC+3 all year since 2016. */
+#define WEB_PG_TR_OFFSET (3 * 3600)
+enum web_pg_time {
+    WEB_PG_CLOCK,    /* 14:05 */
+    WEB_PG_DATE,     /* 27.03.2026 */
+    WEB_PG_DATETIME, /* 27.03.2026 14:05 */
+    WEB_PG_ISO,      /* 2026-03-27T14:05+03:00 */
+};
+/* A moment t (Unix seconds) in Turkish time; "" when it cannot be written. */
+void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32]);
+
+/* ---- pieces of pages ------------------------------------------------------------------------ */
+
+/* The text of a catalogue message with {0} replaced by arg, into out (for titles). */
+const char *web_pg_fill(enum web_msg key, enum core_lang lang, const char *arg, char *out,
+                        size_t cap);
+/* <h1>key</h1>, <p>key</p>, <p>key with args</p>, <p>text</p> */
+void web_pg_heading(struct web_page *p, enum web_msg key);
+void web_pg_para(struct web_page *p, enum web_msg key);
+void web_pg_para_args(struct web_page *p, enum web_msg key, const char *const *args, size_t n);
+void web_pg_text_para(struct web_page *p, const char *text);
+/* A notice box holding one paragraph of key with args. */
+void web_pg_notice(struct web_page *p, enum web_notice_kind kind, enum web_msg key,
+                   const char *const *args, size_t n);
+/* "You can try again from 14:05 (in about 15 minutes)": nothing when retry_after <= 0. */
+void web_pg_retry_notice(struct web_page *p, int64_t now, int64_t retry_after);
+/* <p class="app-number">Başvuru No: ...</p> */
+void web_pg_app_number(struct web_page *p, const char *number);
+/* An error summary item for a message that belongs to no field. */
+struct web_error_item web_pg_message_item(const char *message);
+/* Maps the use case's per-field errors onto the page's fields (the first per field wins);
+ * those that match no field go to extra[] as messages without a link. Returns how many went
+ * there. */
+size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct web_field *f,
+                           size_t nf, struct web_error_item *extra, size_t cap);
+/* The error summary's items: the fields' errors in page order, then extra. */
+size_t web_pg_summary_items(const struct web_field *f, size_t nf,
+                            const struct web_error_item *extra, size_t nextra,
+                            struct web_error_item *out, size_t cap);
+
+/* <input type="hidden" name="NAME" value="VALUE">; nothing for a NULL or empty value. */
+void web_pg_hidden(struct web_page *p, const char *name, const char *value);
+/* Writes a picture (a chart, a QR code) made by a writer that returned r: a failure fails the
+ * page. */
+void web_pg_svg_result(struct web_page *p, int r);
+
+/* A whole number of 0..max in decimal digits only (no sign, no spaces; "" is not one). */
+bool web_pg_parse_count(const char *s, long max, long *out);
+/* Appends "&name=value" (the first without '&') with value percent-encoded; web_pg_q_add leaves
+ * an empty value out. 0 or -1. */
+int web_pg_q_put(struct ubuf *q, const char *name, const char *value);
+int web_pg_q_add(struct ubuf *q, const char *name, const char *value);
+int web_pg_q_add_long(struct ubuf *q, const char *name, long v);
+
+/* ---- the staff's pages ---------------------------------------------------------------------- */
+
+bool web_pg_role_is(const struct app_staff *w, const char *role);
+bool web_pg_may_decide(const struct app_staff *w);
+bool web_pg_may_record_paper(const struct app_staff *w);
+bool web_pg_may_see_messages(const struct app_staff *w);
+
+enum web_pg_nav { WEB_PG_NAV_NONE, WEB_PG_NAV_QUEUE, WEB_PG_NAV_DASHBOARD, WEB_PG_NAV_MESSAGES };
+/* The layout's opening and the staff navigation: the queue, the dashboard (the messages for
+ * operators and admins), who is signed in and the logout button. */
+void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
+                        enum web_pg_nav current);
+
+/* Table pieces: the header cells of a table whose <thead><tr> is open, then the start of its
+ * body; a <td> with its column's name for the phone's card layout. */
+void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n);
+void web_pg_td_begin(struct web_page *p, enum web_msg col);
+
+/* The verdict as a badge and the reasons in the approver's words; a state's label; "12 days,
+ * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */
+void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v);
+void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v);
+void web_pg_state_text(struct web_page *p, const struct app_application *a);
+void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since);
+void web_pg_expiry_text(struct web_page *p, int64_t not_after);
+void web_pg_person_name(struct web_page *p, const struct app_application *a);
+
+#endif

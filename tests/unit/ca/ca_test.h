@@ -1,0 +1,227 @@
+/* eimza — helpers for the ca/ unit tests (header-only, static functions): a registry of
+ * issued and revoked serials in memory (what the store will be), software keys and a software
+ * CA for the builders' tests, a scratch directory, files, and running the openssl command line
+ * (the independent judge of what ca/ makes). */
+#ifndef EIMZA_TESTS_CA_TEST_H
+#define EIMZA_TESTS_CA_TEST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "ca/ca.h"
+
+#define CAT_TCKN "10000000146"
+
+/* ---- a registry in memory --------------------------------------------------------------- */
+
+struct reg_entry {
+    char serial[200];
+    enum ca_cert_state state;
+    int64_t at;
+    int reason;
+};
+
+struct reg {
+    struct reg_entry e[8];
+    int n;
+    bool fail;
+    int asked; /* status calls */
+};
+
+__attribute__((unused)) static int reg_status(void *arg, const char *serial,
+                                              struct ca_cert_status *out)
+{
+    struct reg *r = arg;
+    r->asked++;
+    if (r->fail)
+        return -1;
+    out->state = CA_CERT_UNKNOWN;
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->e[i].serial, serial) == 0) {
+            out->state = r->e[i].state;
+            out->revoked_at = r->e[i].at;
+            out->reason = r->e[i].reason;
+        }
+    return 0;
+}
+
+__attribute__((unused)) static int reg_each(void *arg, ca_revoked_fn emit, void *emit_arg)
+{
+    struct reg *r = arg;
+    if (r->fail)
+        return -1;
+    for (int i = 0; i < r->n; i++)
+        if (r->e[i].state == CA_CERT_REVOKED &&
+            emit(emit_arg, r->e[i].serial, r->e[i].at, r->e[i].reason) != 0)
+            return -1;
+    return 0;
+}
+
+__attribute__((unused)) static void reg_add(struct reg *r, const char *serial, enum ca_cert_state s,
+                                            int64_t at, int reason)
+{
+    if (r->n >= 8)
+        abort();
+    snprintf(r->e[r->n].serial, sizeof r->e[r->n].serial, "%s", serial);
+    r->e[r->n].state = s;
+    r->e[r->n].at = at;
+    r->e[r->n].reason = reason;
+    r->n++;
+}
+
+__attribute__((unused)) static EVP_PKEY *cat_key(bool rsa)
+{
+    return rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
+               : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+}
+
+/* A self-signed CA certificate for key, valid [nb, na], with a subjectKeyIdentifier unless
+ * no_ski. */
+__attribute__((unused)) static X509 *cat_ca_cert(EVP_PKEY *key, const char *cn, int64_t nb,
+                                                 int64_t na, bool no_ski)
+{
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    X509V3_CTX v3;
+    if (!x || !n)
+        return NULL;
+    X509_set_version(x, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
+    X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, (const unsigned char *)"TR", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_subject_name(x, n);
+    X509_set_issuer_name(x, n);
+    X509_NAME_free(n);
+    ASN1_TIME_set(X509_getm_notBefore(x), (time_t)nb);
+    ASN1_TIME_set(X509_getm_notAfter(x), (time_t)na);
+    X509_set_pubkey(x, key);
+    X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+    const char *exts[][2] = {{"basicConstraints", "critical,CA:TRUE,pathlen:0"},
+                             {"keyUsage", "critical,keyCertSign,cRLSign"},
+                             {"subjectKeyIdentifier", "hash"}};
+    for (size_t i = 0; i < (no_ski ? 2u : 3u); i++) {
+        X509_EXTENSION *e = X509V3_EXT_nconf(NULL, &v3, exts[i][0], exts[i][1]);
+        if (!e)
+            return NULL;
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    if (X509_sign(x, key, EVP_sha256()) <= 0) {
+        X509_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+struct cat_dir {
+    char path[64];
+};
+
+__attribute__((unused)) static int cat_dir_make(struct cat_dir *d)
+{
+    snprintf(d->path, sizeof d->path, "/tmp/eimza-ca-test.XXXXXX");
+    return mkdtemp(d->path) ? 0 : -1;
+}
+
+__attribute__((unused)) static void cat_dir_remove(struct cat_dir *d)
+{
+    char cmd[128];
+    if (!d->path[0] || getenv("EIMZA_KEEP_TMP"))
+        return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->path);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", d->path);
+}
+
+__attribute__((unused)) static int cat_write(const struct cat_dir *d, const char *name,
+                                             const void *data, size_t n)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", d->path, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    int rc = fwrite(data, 1, n, f) == n ? 0 : -1;
+    if (fclose(f))
+        rc = -1;
+    return rc;
+}
+
+/* Reads d/name into a malloc'ed, NUL-terminated buffer; NULL if it cannot. */
+__attribute__((unused)) static char *cat_read(const struct cat_dir *d, const char *name, size_t *n)
+{
+    char path[256];
+    struct stat st;
+    char *buf = NULL;
+    snprintf(path, sizeof path, "%s/%s", d->path, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    if (!fstat(fileno(f), &st) && (buf = malloc((size_t)st.st_size + 1))) {
+        if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[st.st_size] = '\0';
+            if (n)
+                *n = (size_t)st.st_size;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+__attribute__((unused)) static int cat_write_pem(const struct cat_dir *d, const char *name, X509 *x)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", d->path, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int rc = PEM_write_X509(f, x) ? 0 : -1;
+    if (fclose(f))
+        rc = -1;
+    return rc;
+}
+
+/* Runs a shell command in d, its stdout and stderr into d/out.txt (read it with cat_read).
+ * Returns the exit status (-1 when it did not exit normally). */
+__attribute__((unused, format(printf, 2, 3))) static int cat_sh(const struct cat_dir *d,
+                                                                const char *fmt, ...)
+{
+    char cmd[4096], full[4400];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof cmd)
+        return -1;
+    n = snprintf(full, sizeof full, "cd '%s' && {\n%s\n} >out.txt 2>&1", d->path, cmd);
+    if (n < 0 || (size_t)n >= sizeof full)
+        return -1;
+    int st = system(full);
+    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Whether d/out.txt (the last cat_sh's output) contains s. */
+__attribute__((unused)) static bool cat_out_has(const struct cat_dir *d, const char *s)
+{
+    char *out = cat_read(d, "out.txt", NULL);
+    bool has = out && strstr(out, s);
+    if (!has)
+        fprintf(stderr, "expected \"%s\" in:\n%s\n", s, out ? out : "(no output)");
+    free(out);
+    return has;
+}
+
+#endif

@@ -1,0 +1,629 @@
+/* Tests of the in-house CA engine (ca/ca.h) on SoftHSM2 tokens: the demo PKI's in-house CA
+ * token (its key generated in the token by scripts/demo-pki.sh) and blank cards made by
+ * scripts/demo-token.sh --blank.
+ *
+ * What they prove: the CA key cannot be exported (its value read, wrapped under another key,
+ * or made extractable), and
+ * the engine refuses a CA token whose key could be, whose key does not match its certificate,
+ * or whose PIN is wrong; a card is made with an RSA-2048 or EC P-256 key generated on it
+ * (sensitive, never extractable, made on the card), the NES certificate under the key's
+ * CKA_ID, new PIN and PUK that open it while the transport PINs no longer do; a renewal starts
+ * at the old certificate's end; `openssl verify` accepts the new certificates against the demo
+ * chain; the engine touches no card when the holder's data is wrong, when the card is not
+ * named among several, or not blank; a refused transport SO PIN leaves the card blank again;
+ * the CRL and the OCSP answers for the issued certificates are judged by `openssl crl
+ * -verify`, `openssl verify -crl_check` and a real `openssl ocsp -url` against a responder
+ * running the engine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <openssl/bn.h>
+#include <openssl/x509v3.h>
+
+#include "ca/ca.h"
+#include "ca_token.h"
+
+#define YEAR_SECONDS(y) ((int64_t)(y)*365 * 86400)
+
+struct fix {
+    struct tk t;
+    char blank[6][17]; /* blank cards made in setup */
+    char odd[17];      /* a blank-labelled card with a private object on it */
+    struct reg reg;
+    struct ca_registry registry;
+    /* what the issuing tests made, for the revocation test */
+    char rsa_serial[CA_SERIAL_MAX], ec_serial[CA_SERIAL_MAX];
+    int64_t ec_not_before;
+};
+
+static int setup(void **state)
+{
+    static struct fix f;
+    int rc = tk_setup(&f.t);
+    if (rc == 77) {
+        fprintf(stderr, "skipped: SoftHSM2 or OpenSC is missing\n");
+        exit(77);
+    }
+    if (rc || tk_blank(&f.t, 6, f.blank))
+        return -1;
+    /* tokens for the refusals: a CA key that can be exported, a CA key that does not match
+     * its certificate, and a "blank" card hiding a private object */
+    if (cat_sh(&f.t.d,
+               "set -e; export SOFTHSM2_CONF=pki/hsm/softhsm2.conf; M='%s'\n"
+               "for l in xca mismatch-ca; do softhsm2-util --init-token --free --label $l "
+               "--pin 1234 --so-pin 5678; done\n"
+               "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out a.key\n"
+               "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out b.key\n"
+               "openssl pkey -in a.key -outform DER -out a.der\n"
+               "openssl pkey -in b.key -outform DER -out b.der\n"
+               "openssl req -x509 -key a.key -subj '/CN=X CA' -days 30 -outform DER -out a.crt "
+               "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=keyCertSign,cRLSign\n"
+               "pkcs11-tool --module $M --token-label xca --login --pin 1234 --write-object a.der "
+               "--type privkey --id 01 --label k --usage-sign --sensitive --extractable\n"
+               "pkcs11-tool --module $M --token-label xca --login --pin 1234 --write-object a.crt "
+               "--type cert --id 01 --label k\n"
+               "pkcs11-tool --module $M --token-label mismatch-ca --login --pin 1234 "
+               "--write-object b.der --type privkey --id 01 --label k --usage-sign --sensitive\n"
+               "pkcs11-tool --module $M --token-label mismatch-ca --login --pin 1234 "
+               "--write-object a.crt --type cert --id 01 --label k\n",
+               f.t.module)) {
+        char *out = cat_read(&f.t.d, "out.txt", NULL);
+        fprintf(stderr, "token set-up failed:\n%s\n", out ? out : "");
+        free(out);
+        return -1;
+    }
+    char odd[1][17];
+    if (tk_blank(&f.t, 1, odd) ||
+        cat_sh(&f.t.d,
+               "export SOFTHSM2_CONF=pki/hsm/softhsm2.conf\n"
+               "slot=$(softhsm2-util --show-slots | awk '/^Slot / { s = $2 } "
+               "/Serial number:/ && $3 == \"%s\" { print s }')\n"
+               "pkcs11-tool --module '%s' --slot \"$slot\" --login --pin %s --write-object "
+               "spec.tsv --type data --label hidden --private",
+               odd[0], f.t.module, TK_TRANSPORT_PIN) != 0)
+        return -1;
+    memcpy(f.odd, odd[0], sizeof f.odd);
+    f.registry = (struct ca_registry){reg_status, reg_each, &f.reg};
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fix *f = *state;
+    if (f)
+        cat_dir_remove(&f->t.d);
+    return 0;
+}
+
+static struct ca *open_engine(struct fix *f)
+{
+    struct ca_config c = tk_config(&f->t);
+    struct ca_status st;
+    struct ca *ca = NULL;
+    enum ca_err e = ca_open(&c, &ca, &st);
+    if (e != CA_OK)
+        fail_msg("ca_open: %s (%s)", ca_err_code(e), st.detail);
+    return ca;
+}
+
+/* How many blank cards the engine sees, and whether `serial` is one of them. */
+static size_t blanks(struct ca *ca, const char *serial, bool *listed)
+{
+    char serials[16][17];
+    size_t n = 0;
+    struct ca_status st;
+    assert_int_equal(ca_blank_cards(ca, serials, 16, &n, &st), CA_OK);
+    if (listed) {
+        *listed = false;
+        for (size_t i = 0; i < n && i < 16; i++)
+            *listed = *listed || strcmp(serials[i], serial) == 0;
+    }
+    return n;
+}
+
+/* ---- the CA key ---------------------------------------------------------------------------- */
+
+static void test_ca_key_cannot_leave(void **state)
+{
+    struct fix *f = *state;
+    struct tk_p11 p;
+    CK_SLOT_ID slot;
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+    CK_ATTRIBUTE find[] = {{CKA_CLASS, &cls, sizeof cls}};
+    CK_OBJECT_HANDLE key, aes;
+    CK_ULONG n = 0;
+    assert_int_equal(tk_p11_open(&p, f->t.module), 0);
+    assert_int_equal(tk_p11_slot(&p, "eimza-demo-ca", NULL, &slot), 0);
+    assert_int_equal(p.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s),
+                     CKR_OK);
+    assert_int_equal(tk_p11_login(&p, s, CKU_USER, f->t.ca_pin), CKR_OK);
+    assert_int_equal(p.f->C_FindObjectsInit(s, find, 1), CKR_OK);
+    assert_int_equal(p.f->C_FindObjects(s, &key, 1, &n), CKR_OK);
+    p.f->C_FindObjectsFinal(s);
+    assert_int_equal(n, 1);
+    /* the attributes: sensitive, not extractable, and never was */
+    CK_BBOOL sens = 0, extr = 1, always = 0, never = 0, local = 0;
+    CK_ATTRIBUTE a[] = {{CKA_SENSITIVE, &sens, 1},
+                        {CKA_EXTRACTABLE, &extr, 1},
+                        {CKA_ALWAYS_SENSITIVE, &always, 1},
+                        {CKA_NEVER_EXTRACTABLE, &never, 1},
+                        {CKA_LOCAL, &local, 1}};
+    assert_int_equal(p.f->C_GetAttributeValue(s, key, a, 5), CKR_OK);
+    assert_true(sens && !extr && always && never && local);
+    /* its value cannot be read */
+    unsigned char buf[256];
+    CK_ATTRIBUTE v = {CKA_VALUE, buf, sizeof buf};
+    assert_int_equal(p.f->C_GetAttributeValue(s, key, &v, 1), CKR_ATTRIBUTE_SENSITIVE);
+    /* nor wrapped out under a key of ours */
+    CK_MECHANISM gen = {CKM_AES_KEY_GEN, NULL, 0}, wrap = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
+    CK_ULONG len = 32;
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    CK_ATTRIBUTE at[] = {
+        {CKA_VALUE_LEN, &len, sizeof len}, {CKA_WRAP, &yes, 1}, {CKA_TOKEN, &no, 1}};
+    assert_int_equal(p.f->C_GenerateKey(s, &gen, at, 3, &aes), CKR_OK);
+    CK_ULONG wlen = sizeof buf;
+    CK_RV rv = p.f->C_WrapKey(s, &wrap, aes, key, buf, &wlen);
+    assert_int_equal(rv, CKR_KEY_UNEXTRACTABLE);
+    /* nor made extractable */
+    CK_ATTRIBUTE set = {CKA_EXTRACTABLE, &yes, 1};
+    assert_int_not_equal(p.f->C_SetAttributeValue(s, key, &set, 1), CKR_OK);
+    p.f->C_Logout(s);
+    p.f->C_CloseSession(s);
+    tk_p11_close(&p);
+}
+
+static void test_open_refused(void **state)
+{
+    struct fix *f = *state;
+    struct ca_config c;
+    struct ca_status st;
+    struct ca *ca = NULL;
+    static const struct {
+        const char *what;
+        enum ca_err want;
+    } cases[] = {
+        {"wrong PIN", CA_E_CA_TOKEN},      {"no such token", CA_E_CA_TOKEN},
+        {"no such key", CA_E_CA_TOKEN},    {"extractable key", CA_E_CA_EXTRACTABLE},
+        {"mismatched key", CA_E_CA_TOKEN}, {"no module", CA_E_MODULE},
+        {"no OCSP URL", CA_E_CONFIG},      {"no transport PIN", CA_E_CONFIG},
+        {"long label", CA_E_CONFIG},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        c = tk_config(&f->t);
+        switch (i) {
+        case 0:
+            c.ca_pin = "000000";
+            break;
+        case 1:
+            c.ca_token_label = "no-such-token";
+            break;
+        case 2:
+            c.ca_key_label = "no-such-key";
+            break;
+        case 3:
+        case 4:
+            c.ca_token_label = i == 3 ? "xca" : "mismatch-ca";
+            c.ca_key_label = "k";
+            c.ca_pin = "1234";
+            break;
+        case 5:
+            c.ca_module = "/nonexistent/libpkcs11.so";
+            break;
+        case 6:
+            c.ocsp_url = NULL;
+            break;
+        case 7:
+            c.transport_pin = "";
+            break;
+        default:
+            c.blank_label = "a label longer than thirty-two bytes";
+        }
+        ca = (struct ca *)1;
+        enum ca_err e = ca_open(&c, &ca, &st);
+        if (e != cases[i].want)
+            fail_msg("%s: %s (%s), want %s", cases[i].what, ca_err_code(e), st.detail,
+                     ca_err_code(cases[i].want));
+        assert_null(ca);
+        assert_true(st.message[0] != '\0');
+        assert_null(strstr(st.detail, f->t.ca_pin)); /* never the PIN */
+    }
+    /* the engine's CA certificate is the demo's in-house CA */
+    ca = open_engine(f);
+    size_t len = 0;
+    const unsigned char *der = ca_certificate(ca, &len);
+    assert_int_equal(cat_write(&f->t.d, "engine-ca.der", der, len), 0);
+    assert_int_equal(cat_sh(&f->t.d, "openssl x509 -inform DER -in engine-ca.der | "
+                                     "cmp - pki/inhouse/ca.pem"),
+                     0);
+    ca_close(ca);
+}
+
+/* ---- making cards ----------------------------------------------------------------------- */
+
+/* Looks at the card with the module's own functions: key pair made on it and kept in, the
+ * certificate beside it, the new PINs working and the transport ones not. */
+static void check_card(struct fix *f, const struct ca_issued *out, CK_KEY_TYPE want_type)
+{
+    struct tk_p11 p;
+    CK_SLOT_ID slot;
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_HANDLE h[8];
+    assert_int_equal(tk_p11_open(&p, f->t.module), 0);
+    assert_int_equal(tk_p11_slot(&p, NULL, out->card_serial, &slot), 0);
+    assert_int_equal(p.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s),
+                     CKR_OK);
+    assert_int_equal(tk_p11_login(&p, s, CKU_USER, TK_TRANSPORT_PIN), CKR_PIN_INCORRECT);
+    assert_int_equal(tk_p11_login(&p, s, CKU_USER, out->pin), CKR_OK);
+    int n = tk_p11_objects(&p, s, h, 8);
+    assert_int_equal(n, 3);
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        CK_OBJECT_CLASS cls;
+        CK_BYTE id[8];
+        CK_ATTRIBUTE a[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_ID, id, sizeof id}};
+        assert_int_equal(p.f->C_GetAttributeValue(s, h[i], a, 2), CKR_OK);
+        assert_int_equal(a[1].ulValueLen, 1);
+        assert_int_equal(id[0], 0x01);
+        if (cls == CKO_PRIVATE_KEY) {
+            CK_BBOOL sens = 0, extr = 1, never = 0, local = 0, sign = 0;
+            CK_KEY_TYPE kt;
+            CK_ATTRIBUTE k[] = {{CKA_SENSITIVE, &sens, 1},
+                                {CKA_EXTRACTABLE, &extr, 1},
+                                {CKA_NEVER_EXTRACTABLE, &never, 1},
+                                {CKA_LOCAL, &local, 1},
+                                {CKA_SIGN, &sign, 1},
+                                {CKA_KEY_TYPE, &kt, sizeof kt}};
+            assert_int_equal(p.f->C_GetAttributeValue(s, h[i], k, 6), CKR_OK);
+            assert_true(sens && !extr && never && local && sign);
+            assert_int_equal(kt, want_type);
+            unsigned char buf[512];
+            CK_ATTRIBUTE v = {want_type == CKK_RSA ? CKA_PRIVATE_EXPONENT : CKA_VALUE, buf,
+                              sizeof buf};
+            assert_int_equal(p.f->C_GetAttributeValue(s, h[i], &v, 1), CKR_ATTRIBUTE_SENSITIVE);
+            seen |= 1;
+        } else if (cls == CKO_CERTIFICATE) {
+            unsigned char der[4096];
+            CK_ATTRIBUTE v = {CKA_VALUE, der, sizeof der};
+            assert_int_equal(p.f->C_GetAttributeValue(s, h[i], &v, 1), CKR_OK);
+            assert_int_equal(v.ulValueLen, out->cert_len);
+            assert_memory_equal(der, out->cert_der, out->cert_len);
+            seen |= 2;
+        } else {
+            assert_int_equal(cls, CKO_PUBLIC_KEY);
+            seen |= 4;
+        }
+    }
+    assert_int_equal(seen, 7);
+    p.f->C_Logout(s);
+    /* the PUK is the SO PIN now; the transport SO PIN is not */
+    assert_int_equal(tk_p11_login(&p, s, CKU_SO, TK_TRANSPORT_SO_PIN), CKR_PIN_INCORRECT);
+    assert_int_equal(tk_p11_login(&p, s, CKU_SO, out->puk), CKR_OK);
+    p.f->C_Logout(s);
+    p.f->C_CloseSession(s);
+    tk_p11_close(&p);
+}
+
+static X509 *parse(const struct ca_issued *out)
+{
+    const unsigned char *q = out->cert_der;
+    X509 *x = d2i_X509(NULL, &q, (long)out->cert_len);
+    assert_non_null(x);
+    assert_ptr_equal(q, out->cert_der + out->cert_len);
+    return x;
+}
+
+static void test_issue_rsa_first_card(void **state)
+{
+    struct fix *f = *state;
+    struct ca *ca = open_engine(f);
+    struct ca_issued out;
+    struct ca_status st;
+    bool listed = false;
+    size_t before = blanks(ca, f->blank[0], &listed);
+    assert_true(listed);
+    int64_t now = (int64_t)time(NULL);
+    struct ca_holder h = {CAT_TCKN, "TEST KİŞİ", 3, 0, CA_KEY_RSA2048, f->blank[0]};
+    enum ca_err e = ca_issue(ca, &h, now, &out, &st);
+    if (e != CA_OK)
+        fail_msg("ca_issue: %s (%s)", ca_err_code(e), st.detail);
+    assert_string_equal(out.card_serial, f->blank[0]);
+    assert_int_equal(strlen(out.serial), 32);
+    assert_int_equal(out.not_before, now);
+    assert_true(out.not_after >= now + YEAR_SECONDS(3) &&
+                out.not_after <= now + YEAR_SECONDS(3) + 86400);
+    assert_int_equal(strlen(out.pin), CA_PIN_LEN);
+    assert_int_equal(strspn(out.pin, "0123456789"), CA_PIN_LEN);
+    assert_int_equal(strlen(out.puk), CA_PUK_LEN);
+    assert_int_equal(strspn(out.puk, "0123456789"), CA_PUK_LEN);
+    /* the card is not blank any more */
+    assert_int_equal(blanks(ca, f->blank[0], &listed), before - 1);
+    assert_false(listed);
+    ca_close(ca);
+
+    X509 *x = parse(&out);
+    assert_int_equal(EVP_PKEY_get_base_id(X509_get0_pubkey(x)), EVP_PKEY_RSA);
+    assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(x)), 2048);
+    char hex[CA_SERIAL_MAX];
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    char *bh = BN_bn2hex(bn);
+    snprintf(hex, sizeof hex, "%s", bh);
+    assert_string_equal(hex, out.serial);
+    OPENSSL_free(bh);
+    BN_free(bn);
+    assert_int_equal(cat_write_pem(&f->t.d, "rsa.pem", x), 0);
+    X509_free(x);
+    /* the demo chain: root, in-house CA, the new certificate */
+    assert_int_equal(cat_sh(&f->t.d, "openssl verify -CAfile pki/root/root.pem -untrusted "
+                                     "pki/inhouse/ca.pem rsa.pem"),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "rsa.pem: OK"));
+    assert_int_equal(
+        cat_sh(&f->t.d, "openssl x509 -in rsa.pem -noout -text -nameopt utf8,sep_comma_plus"), 0);
+    assert_true(cat_out_has(&f->t.d, "Subject: C=TR,CN=TEST KİŞİ,serialNumber=10000000146"));
+    assert_true(cat_out_has(&f->t.d, "Non Repudiation"));
+    assert_true(cat_out_has(&f->t.d, "Policy: 2.16.792.1.2.1.1.5.7.1.1"));
+    assert_true(cat_out_has(&f->t.d, f->t.ocsp_url));
+    check_card(f, &out, CKK_RSA);
+    snprintf(f->rsa_serial, sizeof f->rsa_serial, "%s", out.serial);
+    reg_add(&f->reg, out.serial, CA_CERT_GOOD, 0, 0);
+    ca_issued_clear(&out);
+    assert_null(out.cert_der);
+    assert_int_equal(out.pin[0], 0);
+}
+
+static void test_issue_ec_renewal(void **state)
+{
+    struct fix *f = *state;
+    struct ca_issued out;
+    struct ca_status st;
+    /* the old certificate: the demo applicant's, ending 45 days from today */
+    size_t n = 0;
+    char *pem = cat_read(&f->t.d, "pki/applicant/cert.pem", &n);
+    assert_non_null(pem);
+    BIO *b = BIO_new_mem_buf(pem, (int)n);
+    X509 *old = PEM_read_bio_X509(b, NULL, NULL, NULL);
+    BIO_free(b);
+    free(pem);
+    assert_non_null(old);
+    struct tm tm;
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(old), &tm), 1);
+    int64_t old_end = (int64_t)timegm(&tm);
+    X509_free(old);
+
+    struct ca *ca = open_engine(f);
+    int64_t now = (int64_t)time(NULL);
+    size_t before = blanks(ca, NULL, NULL);
+    assert_true(before >= 2);
+    /* several blank cards and none named: refused, none touched */
+    struct ca_holder h = {CAT_TCKN, "TEST KİŞİ", 1, old_end, CA_KEY_EC_P256, NULL};
+    assert_int_equal(ca_issue(ca, &h, now, &out, &st), CA_E_CARD_AMBIGUOUS);
+    assert_string_equal(ca_err_code(st.err), "card_ambiguous");
+    assert_null(out.cert_der);
+    assert_int_equal(blanks(ca, NULL, NULL), before);
+    h.card_serial = f->blank[1];
+    enum ca_err e = ca_issue(ca, &h, now, &out, &st);
+    if (e != CA_OK)
+        fail_msg("ca_issue: %s (%s)", ca_err_code(e), st.detail);
+    ca_close(ca);
+    /* from the old certificate's last second, one calendar year */
+    assert_int_equal(out.not_before, old_end);
+    X509 *x = parse(&out);
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm), 1);
+    assert_int_equal((int64_t)timegm(&tm), old_end);
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm), 1);
+    assert_int_equal((int64_t)timegm(&tm), out.not_after);
+    assert_true(out.not_after - old_end == YEAR_SECONDS(1) ||
+                out.not_after - old_end == YEAR_SECONDS(1) + 86400);
+    EVP_PKEY *pk = X509_get0_pubkey(x);
+    assert_int_equal(EVP_PKEY_get_base_id(pk), EVP_PKEY_EC);
+    char group[32];
+    size_t gl = 0;
+    assert_int_equal(EVP_PKEY_get_group_name(pk, group, sizeof group, &gl), 1);
+    assert_string_equal(group, "prime256v1");
+    assert_int_equal(cat_write_pem(&f->t.d, "ec.pem", x), 0);
+    X509_free(x);
+    /* not valid yet today; valid on its first day */
+    assert_int_not_equal(cat_sh(&f->t.d, "openssl verify -CAfile pki/root/root.pem -untrusted "
+                                         "pki/inhouse/ca.pem ec.pem"),
+                         0);
+    assert_true(cat_out_has(&f->t.d, "certificate is not yet valid"));
+    assert_int_equal(cat_sh(&f->t.d,
+                            "openssl verify -attime %lld -CAfile pki/root/root.pem "
+                            "-untrusted pki/inhouse/ca.pem ec.pem",
+                            (long long)old_end + 60),
+                     0);
+    check_card(f, &out, CKK_EC);
+    snprintf(f->ec_serial, sizeof f->ec_serial, "%s", out.serial);
+    f->ec_not_before = out.not_before;
+    reg_add(&f->reg, out.serial, CA_CERT_GOOD, 0, 0);
+    ca_issued_clear(&out);
+}
+
+static void test_issue_refused_touches_nothing(void **state)
+{
+    struct fix *f = *state;
+    struct ca_issued out;
+    struct ca_status st;
+    struct ca *ca = open_engine(f);
+    int64_t now = (int64_t)time(NULL);
+    size_t before = blanks(ca, NULL, NULL);
+    bool listed = false;
+    static const struct {
+        const char *tckn, *name, *serial;
+        unsigned years;
+        int64_t renew;
+        enum ca_err want;
+    } cases[] = {
+        {"10000000147", "A B", NULL, 1, 0, CA_E_TCKN},
+        {CAT_TCKN, "", NULL, 1, 0, CA_E_NAME},
+        {CAT_TCKN, "A B", NULL, 5, 0, CA_E_VALIDITY},
+        {CAT_TCKN, "A B", NULL, 1, INT64_MAX / 2, CA_E_VALIDITY},
+        {CAT_TCKN, "A B", "0000000000000000", 1, 0, CA_E_CARD_NOT_FOUND},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ca_holder h = {cases[i].tckn,  cases[i].name,
+                              cases[i].years, cases[i].renew,
+                              CA_KEY_EC_P256, cases[i].serial ? cases[i].serial : f->blank[2]};
+        enum ca_err e = ca_issue(ca, &h, now, &out, &st);
+        if (e != cases[i].want)
+            fail_msg("case %zu: %s, want %s", i, ca_err_code(e), ca_err_code(cases[i].want));
+        assert_null(out.cert_der);
+        assert_int_equal(out.pin[0], 0);
+    }
+    /* the personalised card is no blank card: named, it is not found */
+    struct ca_holder h = {CAT_TCKN, "A B", 1, 0, CA_KEY_EC_P256, f->blank[0]};
+    assert_int_equal(ca_issue(ca, &h, now, &out, &st), CA_E_CARD_NOT_FOUND);
+    /* a blank-looking card with a private object: found out after the transport login, and
+     * left as it was */
+    h.card_serial = f->odd;
+    assert_int_equal(ca_issue(ca, &h, now, &out, &st), CA_E_CARD_NOT_BLANK);
+    assert_string_equal(ca_err_code(st.err), "card_not_blank");
+    assert_int_equal(blanks(ca, f->blank[2], &listed), before);
+    assert_true(listed);
+    ca_close(ca);
+    /* the odd card still holds its object */
+    struct tk_p11 p;
+    CK_SLOT_ID slot;
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_HANDLE objs[4];
+    assert_int_equal(tk_p11_open(&p, f->t.module), 0);
+    assert_int_equal(tk_p11_slot(&p, NULL, f->odd, &slot), 0);
+    assert_int_equal(p.f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &s), CKR_OK);
+    assert_int_equal(tk_p11_login(&p, s, CKU_USER, TK_TRANSPORT_PIN), CKR_OK);
+    assert_int_equal(tk_p11_objects(&p, s, objs, 4), 1);
+    p.f->C_CloseSession(s);
+    tk_p11_close(&p);
+}
+
+/* A card left blank: the transport PINs open it and it holds nothing. */
+static void check_blank(struct fix *f, const char *serial)
+{
+    struct tk_p11 p;
+    CK_SLOT_ID slot;
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_HANDLE objs[4];
+    assert_int_equal(tk_p11_open(&p, f->t.module), 0);
+    assert_int_equal(tk_p11_slot(&p, NULL, serial, &slot), 0);
+    assert_int_equal(p.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s),
+                     CKR_OK);
+    assert_int_equal(tk_p11_login(&p, s, CKU_USER, TK_TRANSPORT_PIN), CKR_OK);
+    assert_int_equal(tk_p11_objects(&p, s, objs, 4), 0);
+    p.f->C_Logout(s);
+    assert_int_equal(tk_p11_login(&p, s, CKU_SO, TK_TRANSPORT_SO_PIN), CKR_OK);
+    p.f->C_Logout(s);
+    p.f->C_CloseSession(s);
+    tk_p11_close(&p);
+}
+
+static void test_transport_pins_refused(void **state)
+{
+    struct fix *f = *state;
+    struct ca_config c = tk_config(&f->t);
+    struct ca_issued out;
+    struct ca_status st;
+    struct ca *ca = NULL;
+    struct ca_holder h = {CAT_TCKN, "A B", 1, 0, CA_KEY_EC_P256, f->blank[3]};
+    /* a wrong transport user PIN: nothing happens to the card */
+    c.transport_pin = "999999";
+    assert_int_equal(ca_open(&c, &ca, &st), CA_OK);
+    assert_int_equal(ca_issue(ca, &h, (int64_t)time(NULL), &out, &st), CA_E_CARD_PIN);
+    assert_string_equal(ca_err_code(st.err), "card_transport_pin");
+    assert_null(strstr(st.detail, "999999"));
+    ca_close(ca);
+    check_blank(f, f->blank[3]);
+    /* a wrong transport SO PIN is found out after the key and certificate were written: both
+     * are removed again and the card is blank, with its transport PINs */
+    c = tk_config(&f->t);
+    c.transport_so_pin = "99999999";
+    assert_int_equal(ca_open(&c, &ca, &st), CA_OK);
+    assert_int_equal(ca_issue(ca, &h, (int64_t)time(NULL), &out, &st), CA_E_CARD_PIN);
+    assert_null(out.cert_der);
+    bool listed = false;
+    blanks(ca, f->blank[3], &listed);
+    assert_true(listed);
+    ca_close(ca);
+    check_blank(f, f->blank[3]);
+}
+
+/* ---- revocation ------------------------------------------------------------------------- */
+
+static void test_revocation(void **state)
+{
+    struct fix *f = *state;
+    struct ca_status st;
+    unsigned char *der = NULL;
+    size_t len = 0;
+    struct tk_server srv;
+    assert_true(f->rsa_serial[0] && f->ec_serial[0]); /* made by the tests above */
+    struct ca *ca = open_engine(f);
+    assert_int_equal(tk_server_start(&srv, f->t.port, ca, &f->registry), 0);
+
+    /* OCSP through HTTP, as a relying party asks: both good */
+    assert_int_equal(cat_sh(&f->t.d,
+                            "openssl ocsp -issuer pki/inhouse/ca.pem -cert rsa.pem "
+                            "-cert ec.pem -url %s -CAfile pki/inhouse/chain.pem",
+                            f->t.ocsp_url),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "Response verify OK"));
+    assert_true(cat_out_has(&f->t.d, "rsa.pem: good"));
+    assert_true(cat_out_has(&f->t.d, "ec.pem: good"));
+    /* the RSA card is lost: revoked at once */
+    int64_t at = (int64_t)time(NULL) - 5;
+    assert_string_equal(f->reg.e[0].serial, f->rsa_serial);
+    f->reg.e[0].state = CA_CERT_REVOKED;
+    f->reg.e[0].at = at;
+    f->reg.e[0].reason = 1;
+    assert_int_equal(cat_sh(&f->t.d,
+                            "openssl ocsp -issuer pki/inhouse/ca.pem -cert rsa.pem "
+                            "-cert ec.pem -url %s -CAfile pki/inhouse/chain.pem",
+                            f->t.ocsp_url),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "rsa.pem: revoked"));
+    assert_true(cat_out_has(&f->t.d, "Reason: keyCompromise"));
+    assert_true(cat_out_has(&f->t.d, "ec.pem: good"));
+    /* the CRL, fetched over HTTP too */
+    assert_int_equal(cat_sh(&f->t.d, "curl -sf -o kurum.crl %s", f->t.crl_url), 0);
+    assert_int_equal(cat_sh(&f->t.d, "openssl crl -inform DER -in kurum.crl -CAfile "
+                                     "pki/inhouse/chain.pem -verify -noout -text"),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "verify OK"));
+    assert_true(cat_out_has(&f->t.d, f->rsa_serial));
+    char *text = cat_read(&f->t.d, "out.txt", NULL);
+    assert_non_null(text);
+    assert_null(strstr(text, f->ec_serial)); /* the renewed card is not listed */
+    free(text);
+    assert_int_equal(cat_sh(&f->t.d, "openssl crl -inform DER -in kurum.crl -out kurum.crl.pem"),
+                     0);
+    assert_int_not_equal(cat_sh(&f->t.d, "openssl verify -crl_check -CRLfile kurum.crl.pem "
+                                         "-CAfile pki/root/root.pem -untrusted "
+                                         "pki/inhouse/ca.pem rsa.pem"),
+                         0);
+    assert_true(cat_out_has(&f->t.d, "certificate revoked"));
+    /* made directly too: the same CRL number sequence is the caller's */
+    assert_int_equal(ca_crl(ca, &f->registry, 9, (int64_t)time(NULL), &der, &len, &st), CA_OK);
+    assert_true(len > 100);
+    free(der);
+    tk_server_stop(&srv);
+    assert_true(srv.served >= 3);
+    ca_close(ca);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ca_key_cannot_leave),
+        cmocka_unit_test(test_open_refused),
+        cmocka_unit_test(test_issue_rsa_first_card),
+        cmocka_unit_test(test_issue_ec_renewal),
+        cmocka_unit_test(test_issue_refused_touches_nothing),
+        cmocka_unit_test(test_transport_pins_refused),
+        cmocka_unit_test(test_revocation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
