@@ -45,7 +45,9 @@ enum app_status {
     APP_ETOOMANY,    /* 429: retry_after says when to try again */
     APP_EREJECTED,   /* 422: the content sent was refused (a signature that does not verify) */
     APP_EINTERNAL,   /* 500 (code NULL: the web layer's generic message) */
-    APP_EUNAVAILABLE /* 503 (code NULL and store_failed: the database failed) */
+    APP_EUNAVAILABLE, /* 503 (code NULL and store_failed: the database failed) */
+    APP_EGONE,        /* 410: what was asked for existed, and its time is over */
+    APP_EOUTDATED     /* 426: the client is older than the server accepts */
 };
 
 #define APP_MAX_FIELD_ERRORS 32
@@ -126,12 +128,21 @@ int app_staff_cfg_rehash_dummy(struct app_staff_cfg *c);
  * below libsodium's minimum). */
 const char *app_staff_cfg_check(const struct app_staff_cfg *c);
 
+/* Signing through the relay (app/relay.h): the tickets' lives and the agents accepted. */
+struct app_relay_cfg {
+    int ticket_ttl;       /* 120 s: an issued ticket waits this long for its agent */
+    int claim_ttl;        /* 600 s: a claimed one this long for the signature */
+    char min_version[32]; /* the oldest agent accepted (dotted numbers); "" = any */
+    char portal[256];     /* the portal's https origin, for the eimza: URL; "" = no relay */
+};
+
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
  * it points to are its own: app_settings_free releases them. */
 struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
+    struct app_relay_cfg relay; /* signing through the relay */
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */

@@ -388,6 +388,59 @@ const struct core_reason core_reasons[] = {
      "Your certificate has been renewed by e-signature several times in a row since your "
      "identity was last checked in person; this renewal needs the printed form signed by hand "
      "and an in-person identity check. Please choose method 2 (wet signature)."},
+
+    /* ---- signing through the relay (app/relay.c: the page's ticket, the agent's requests) */
+    {"relay_unavailable",
+     "Bu portal, tarayıcı izni gerektirmeyen imza yolunu şu anda sunmuyor; lütfen sayfadaki "
+     "\"İmzala\" düğmesiyle imzalayınız ya da sorun sürerse sistem yöneticisine bildiriniz.",
+     "This portal does not offer the signing path that needs no browser permission at the "
+     "moment; please sign with the \"Sign\" button on the page, or tell the system "
+     "administrator if it goes on."},
+    {"too_many_tickets",
+     "Kısa sürede çok sayıda imza isteği açıldı; lütfen birkaç dakika bekleyip \"İmza aracını "
+     "aç\" düğmesine yeniden basınız.",
+     "Too many signing requests were opened in a short time; please wait a few minutes and "
+     "press \"Open the signing agent\" again."},
+    {"too_many_relay_requests",
+     "Bu bilgisayardan çok sayıda geçersiz imza isteği geldi; güvenlik için istekler bir süre "
+     "durduruldu. Lütfen biraz bekleyip imza sayfasından yeniden başlatınız.",
+     "Too many invalid signing requests came from this computer; for safety they are paused "
+     "for a while. Please wait a little and start again from the signing page."},
+    {"no_ticket",
+     "Bu oturumda açılmış bir imza isteği yok; imza sayfasında \"İmza aracını aç\" düğmesine "
+     "basınız.",
+     "No signing request was opened in this session; press \"Open the signing agent\" on the "
+     "signing page."},
+    {"ticket_unknown",
+     "Bu imza isteği bu portalda tanınmıyor; hiçbir şey imzalanmadı. İmzalamayı portalın imza "
+     "sayfasından yeniden başlatınız.",
+     "This signing request is not known to this portal; nothing was signed. Start again from "
+     "the portal's signing page."},
+    {"ticket_used",
+     "Bu imza isteği daha önce kullanıldı; her istek bir kez kullanılabilir. İmza sayfasında "
+     "\"İmza aracını aç\" düğmesine yeniden basınız.",
+     "This signing request was already used; each request can be used once. Press \"Open the "
+     "signing agent\" on the signing page again."},
+    {"ticket_superseded",
+     "Bu imza isteğinin yerine daha yenisi açıldı (belki başka bir sekmede); lütfen en son "
+     "açtığınız isteği kullanınız.",
+     "A newer signing request replaced this one (perhaps in another tab); please use the one "
+     "you opened last."},
+    {"ticket_expired",
+     "İmza isteğinin süresi doldu ya da isteği açan oturum kapandı; hiçbir şey imzalanmadı. İmza "
+     "sayfasında \"İmza aracını aç\" düğmesine yeniden basınız.",
+     "The signing request has expired, or the session that opened it has ended; nothing was "
+     "signed. Press \"Open the signing agent\" on the signing page again."},
+    {"claim_mismatch",
+     "Bu imza isteğini başka bir imza aracı almış; bu araçtan gelen yanıt kabul edilmedi. İmza "
+     "sayfasından yeni bir istek açınız.",
+     "Another signing agent took this signing request; the answer from this one was not "
+     "accepted. Open a new request from the signing page."},
+    {"agent_outdated",
+     "Bilgisayarınızdaki e-imza aracı bu portal için eski; imza sayfasındaki bağlantıdan yeni "
+     "sürümü indirip kurunuz.",
+     "The e-signature agent on your computer is too old for this portal; download and install "
+     "the new version from the link on the signing page."},
     {"ineligible_warning",
      "Başvurunuz alınabilir, ancak MEBBİS kayıtlarınız bu hâliyle onaya uygun görünmüyor; "
      "başvurunuzun onaylanabilmesi için " OZLUK ".",

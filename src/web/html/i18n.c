@@ -451,12 +451,22 @@ static const struct web_msg_row web_msgs[WEB_MSG_COUNT_] = {
                                    "The signing agent was not found"},
     [WEB_MSG_SG_NO_AGENT] =
         {"sg_no_agent",
-         "Bu bilgisayarda imzalama aracı (eimza agent) çalışmıyor ya da bu portala izin vermiyor. "
-         "Kart okuyucunuzun sürücüsüyle gelen PKCS#11 kütüphanesiyle (AKİS kartlar için "
-         "libakisp11.so) bir komut penceresinde şunu çalıştırıp bu sayfayı yenileyiniz:",
-         "The signing agent (eimza agent) is not running on this computer, or does not allow this "
-         "portal. Run this in a terminal with the PKCS#11 library of your card reader's driver "
-         "(libakisp11.so for AKİS cards) and reload this page:"},
+         "Bu bilgisayarda e-imza aracı kurulu değil ya da çalışmıyor. Pardus ya da Debian "
+         "kullanıyorsanız iki adımda kurunuz:",
+         "The e-signature agent is not installed or not running on this computer. On Pardus or "
+         "Debian, install it in two steps:"},
+    [WEB_MSG_SG_GET_AGENT] = {"sg_get_agent", "{0} ve {1} paketlerini indiriniz.",
+                              "Download the packages {0} and {1}."},
+    [WEB_MSG_SG_INSTALL_AGENT] = {"sg_install_agent",
+                                  "İndirdiğiniz klasörde bir uçbirim açıp şu komutu çalıştırınız, "
+                                  "sonra bu sayfayı yenileyiniz:",
+                                  "Open a terminal in the folder you downloaded them to, run this "
+                                  "command, then reload this page:"},
+    [WEB_MSG_SG_AGENT_HELP] = {"sg_agent_help",
+                               "Kurumunuzun yönettiği bir bilgisayardaysanız ya da başka bir "
+                               "işletim sistemi kullanıyorsanız bilgi işlem biriminize başvurunuz.",
+                               "On a computer your institution manages, or on another operating "
+                               "system, ask your IT unit."},
     [WEB_MSG_SG_UPLOAD_TITLE] = {"sg_upload_title", "Ya da imza dosyasını yükleyiniz",
                                  "Or upload a signature file"},
     [WEB_MSG_SG_UPLOAD_HOWTO] = {"sg_upload_howto",
