@@ -37,14 +37,14 @@ struct app_status_cache; /* the status answers kept for a moment (app/status_cac
  * message from the catalogue (app/text.h, app_reason_text). */
 enum app_status {
     APP_OK = 0,
-    APP_EINVAL,      /* 400: bad input (per-field errors in fields[]) */
-    APP_EAUTH,       /* 401: not logged in, or the login failed */
-    APP_EFORBIDDEN,  /* 403 */
-    APP_ENOTFOUND,   /* 404 */
-    APP_ECONFLICT,   /* 409: the application is not at a step that allows this */
-    APP_ETOOMANY,    /* 429: retry_after says when to try again */
-    APP_EREJECTED,   /* 422: the content sent was refused (a signature that does not verify) */
-    APP_EINTERNAL,   /* 500 (code NULL: the web layer's generic message) */
+    APP_EINVAL,       /* 400: bad input (per-field errors in fields[]) */
+    APP_EAUTH,        /* 401: not logged in, or the login failed */
+    APP_EFORBIDDEN,   /* 403 */
+    APP_ENOTFOUND,    /* 404 */
+    APP_ECONFLICT,    /* 409: the application is not at a step that allows this */
+    APP_ETOOMANY,     /* 429: retry_after says when to try again */
+    APP_EREJECTED,    /* 422: the content sent was refused (a signature that does not verify) */
+    APP_EINTERNAL,    /* 500 (code NULL: the web layer's generic message) */
     APP_EUNAVAILABLE, /* 503 (code NULL and store_failed: the database failed) */
     APP_EGONE,        /* 410: what was asked for existed, and its time is over */
     APP_EOUTDATED     /* 426: the client is older than the server accepts */
@@ -142,7 +142,7 @@ struct app_relay_cfg {
 struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
-    struct app_relay_cfg relay; /* signing through the relay */
+    struct app_relay_cfg relay;            /* signing through the relay */
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */

@@ -90,8 +90,8 @@ enum app_status app__may_sign(const struct app_ctx *c, const struct store_applic
  * state in *ticket), the ticket is written in the same transaction as the signature. */
 enum app_status app__signature_check(const struct app_ctx *c, const struct store_application *a,
                                      const unsigned char *cms, size_t len,
-                                     const struct store_ticket *ticket,
-                                     struct app_application *out, struct app_err *err);
+                                     const struct store_ticket *ticket, struct app_application *out,
+                                     struct app_err *err);
 
 /* Constant-time equality of two NUL-terminated strings of the same length (the length itself
  * is not secret here: hashes and tokens have fixed lengths). */

@@ -81,8 +81,8 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
 
 enum app_status app__signature_check(const struct app_ctx *ctx, const struct store_application *a,
                                      const unsigned char *cms, size_t len,
-                                     const struct store_ticket *ticket,
-                                     struct app_application *out, struct app_err *err)
+                                     const struct store_ticket *ticket, struct app_application *out,
+                                     struct app_err *err)
 {
     struct store *s = ctx->db;
     const struct app_portal_cfg *cfg = &ctx->set->portal;

@@ -27,8 +27,7 @@
 /* A ticket or claim as this portal makes them: 43 characters of base64url. */
 static bool relay_token_ok(const char *s)
 {
-    static const char b64url[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     return s && strlen(s) == APP_TOKEN_LEN && strspn(s, b64url) == APP_TOKEN_LEN;
 }
 
@@ -156,10 +155,10 @@ static enum app_status relay_ticket(const struct app_ctx *c, const struct app_re
 
     /* the session that asked for it must still be open: logging out ends its tickets */
     e = store_session_get(s, t->session_hash, &sess);
-    if (e == STORE_ENOTFOUND || (e == STORE_OK && (sess.expires_at <= c->now ||
-                                                   sess.last_seen + c->set->portal.session_idle <=
-                                                       c->now ||
-                                                   strcmp(sess.subject, a->tckn) != 0))) {
+    if (e == STORE_ENOTFOUND ||
+        (e == STORE_OK &&
+         (sess.expires_at <= c->now || sess.last_seen + c->set->portal.session_idle <= c->now ||
+          strcmp(sess.subject, a->tckn) != 0))) {
         app_err_clear(err);
         return relay_refuse(c, a, stepname, APP_EGONE, "ticket_expired", err);
     }
@@ -360,8 +359,7 @@ enum app_status app_relay_claim(const struct app_ctx *c, const struct app_relay_
     snprintf(t.agent_version, sizeof t.agent_version, "%s",
              rq->agent_version && core_version_ok(rq->agent_version) ? rq->agent_version : "");
     snprintf(detail, sizeof detail, "{\"agent_version\":\"%s\"}", t.agent_version);
-    if (relay_move(c, &a, &t, "issued", "application.sign_ticket_claimed", detail, err) !=
-        APP_OK) {
+    if (relay_move(c, &a, &t, "issued", "application.sign_ticket_claimed", detail, err) != APP_OK) {
         memset(out, 0, sizeof *out);
         return err->status;
     }

@@ -60,10 +60,10 @@ enum app_status app_sign_ticket_issue(const struct app_ctx *c, struct app_ticket
 struct app_ticket_view {
     /* issued claimed submitted refused cancelled expired superseded */
     char state[16];
-    int64_t expires_at;             /* the claim's end once claimed */
-    char agent_version[32];         /* "" before a claim */
-    char error_code[65];            /* refused: the check's code; cancelled: the agent's; "" */
-    bool error_has_message;         /* refused: the portal has words for the code */
+    int64_t expires_at;              /* the claim's end once claimed */
+    char agent_version[32];          /* "" before a claim */
+    char error_code[65];             /* refused: the check's code; cancelled: the agent's; "" */
+    bool error_has_message;          /* refused: the portal has words for the code */
     char number[APP_NUMBER_LEN + 1]; /* submitted: the application's number; "" otherwise */
 };
 /* The session's newest ticket as the page sees it; 404 no_ticket when the session never asked

@@ -624,16 +624,16 @@ enum store_err store_outbox_problems(struct store *s, int64_t now,
  * value (never the value), bound to a session (the hash of its token) and an application.
  * Moves between states are conditional on the state read, so of two requests racing for one
  * ticket only one moves it (the other gets STORE_ECONFLICT). */
-#define STORE_TICKET_STATE_MAX 16
+#define STORE_TICKET_STATE_MAX  16
 #define STORE_AGENT_VERSION_MAX 32
-#define STORE_TICKET_CODE_MAX 65
+#define STORE_TICKET_CODE_MAX   65
 struct store_ticket {
     int64_t id; /* set by the store; orders a session's tickets */
     char ticket_hash[STORE_HASH_HEX + 1];
     char session_hash[STORE_HASH_HEX + 1];
     int64_t application_id;
-    char state[STORE_TICKET_STATE_MAX]; /* issued claimed checking submitted refused cancelled
-                                           superseded */
+    char state[STORE_TICKET_STATE_MAX];  /* issued claimed checking submitted refused cancelled
+                                            superseded */
     int64_t created_at, expires_at;      /* expires_at: the end of an unclaimed ticket */
     char claim_hash[STORE_HASH_HEX + 1]; /* "" until claimed */
     int64_t claimed_at, claim_expires_at, ended_at; /* 0 until then */

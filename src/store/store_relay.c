@@ -12,8 +12,8 @@
 
 static bool ticket_state_ok(const char *st)
 {
-    static const char *const states[] = {"issued",    "claimed",   "checking",  "submitted",
-                                         "refused",   "cancelled", "superseded"};
+    static const char *const states[] = {"issued",  "claimed",   "checking",  "submitted",
+                                         "refused", "cancelled", "superseded"};
     for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
         if (!strcmp(st, states[i]))
             return true;
@@ -79,8 +79,7 @@ enum store_err store_ticket_get(struct store *s, const char *ticket_hash, struct
         return e;
     if (!ticket_hash || !out || !store__is_hash(ticket_hash))
         return store__fail(s, STORE_EINVAL, "ticket_get: the hash is not SHA-256 hex");
-    return ticket_fetch(s, s->in_tx ? STORE__Q_TK_GET_LOCK : STORE__Q_TK_GET, VT(ticket_hash),
-                        out);
+    return ticket_fetch(s, s->in_tx ? STORE__Q_TK_GET_LOCK : STORE__Q_TK_GET, VT(ticket_hash), out);
 }
 
 enum store_err store_ticket_latest(struct store *s, const char *session_hash,
@@ -103,8 +102,8 @@ enum store_err store_ticket_move(struct store *s, const struct store_ticket *t,
     int64_t exists = 0;
     if (e)
         return e;
-    if (!t || !expected_state || t->id <= 0 || !ticket_ok(t) ||
-        !ticket_state_ok(expected_state) || store__row_bind(&store__ticket, t, v + 2) < 0)
+    if (!t || !expected_state || t->id <= 0 || !ticket_ok(t) || !ticket_state_ok(expected_state) ||
+        store__row_bind(&store__ticket, t, v + 2) < 0)
         return store__fail(s, STORE_EINVAL, "ticket_move: bad argument");
     v[0] = V(t->id);
     v[1] = VT(expected_state);

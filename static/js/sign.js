@@ -1,4 +1,4 @@
-/* eimza — the signing page's script (the page: src/web/h_pages_portal.c, /imza), in Turkish or
+/* eimza — the signing page's script (the page: src/web/pages/signing.c, /imza), in Turkish or
  * English as the page's <html lang> says. It gets the application signed by the person's own
  * signing agent (`eimza agent`) in one of two ways:
  *
@@ -17,7 +17,7 @@
  *    contract ("Signing through the relay").
  *
  * DOM contract (the page writes it; nothing here is inline, the CSP is default-src 'self' with
- * the agent's origin added to connect-src):
+ * the agent's origin added to connect-src; src/web/pages/signing.c writes it):
  *   <html lang="tr|en">
  *   <form id="sign-form" hidden data-agent="http://127.0.0.1:8089"
  *         data-content-url="/api/v1/application/content"
@@ -31,7 +31,8 @@
  *     <select id="sign-token" disabled>  filled with the agent's cards
  *     <button id="sign-button" disabled>
  *   <p id="sign-status" role="status" aria-live="polite">   every step is said here
- *   <section id="sign-fallback" hidden>   shown while no agent answers: how to start it, or
+ *   <section id="sign-fallback" hidden>   shown while no agent answers: the agent's packages
+ *     and how to install them, or     (two steps; the links come from agent_download_url)
  *     <input type="file" id="sign-file"> + <button id="sign-upload">  to send a .p7s made
  *                                           with `eimza sign`
  * The script adds after #sign-status, when they are needed: #sign-lna (how to allow the
@@ -93,10 +94,10 @@
       chooseThenSign: 'Lütfen İşlem Yapılacak Kart Tipini Seçiniz ve "İmzala" düğmesine yeniden basın.',
       lost: 'İmza aracıyla bağlantı kesildi: aracın çalıştığını denetleyin. Yeniden bağlanılıyor…',
       missing:
-        'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki yönergelerle başlatın; ' +
-        'başlayınca bu sayfa onu kendiliğinden bulur.',
+        'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki iki adımla kurun; ' +
+        'çalışınca bu sayfa onu kendiliğinden bulur.',
       missingAfterClick:
-        'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki yönergelerle başlatıp ' +
+        'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki iki adımla kurup ' +
         '"İmzala" düğmesine yeniden basın.',
       listFailed: 'İmza aracı kartları listeleyemedi.',
       askFirst:
@@ -205,11 +206,11 @@
       chooseThenSign: 'Please choose the card to use and press "Sign" again.',
       lost: 'The connection to the signing agent was lost: check that it is running. Reconnecting…',
       missing:
-        'No e-signature agent is running on your computer. Start it as described below; this ' +
-        'page finds it by itself once it runs.',
+        'No e-signature agent is running on your computer. Install it in the two steps below; ' +
+        'this page finds it by itself once it runs.',
       missingAfterClick:
-        'No e-signature agent is running on your computer. Start it as described below and ' +
-        'press "Sign" again.',
+        'No e-signature agent is running on your computer. Install it in the two steps below ' +
+        'and press "Sign" again.',
       listFailed: 'The signing agent could not list the cards.',
       askFirst:
         'When you press "Sign", your browser may ask whether this page may connect to the ' +

@@ -75,11 +75,10 @@ enum web_err web_h_api_sign_ticket_get(struct web_req *rq)
                           v.error_has_message
                               ? json_string(app_reason_text(v.error_code, web_req_lang(rq)))
                               : json_null());
-    json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "state", v.state, "expires_at", expires,
-                          "agent_version",
-                          v.agent_version[0] ? json_string(v.agent_version) : json_null(),
-                          "error", error ? error : json_null(), "number",
-                          v.number[0] ? json_string(v.number) : json_null());
+    json_t *o = json_pack(
+        "{s:s, s:s, s:o, s:o, s:o}", "state", v.state, "expires_at", expires, "agent_version",
+        v.agent_version[0] ? json_string(v.agent_version) : json_null(), "error",
+        error ? error : json_null(), "number", v.number[0] ? json_string(v.number) : json_null());
     rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
     json_decref(o);
     return rc;
@@ -173,10 +172,10 @@ enum web_err web_h_relay_claim(struct web_req *rq)
         goto out;
     }
     web_iso8601(out.claim_expires_at, expires);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "claim", out.claim,
-                          "claim_expires_at", expires, "application_number", out.number,
-                          "content_b64", ubuf_str(&content), "content_sha256",
-                          out.content_sha256, "content_type", "text/plain; charset=utf-8");
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "claim", out.claim, "claim_expires_at",
+                          expires, "application_number", out.number, "content_b64",
+                          ubuf_str(&content), "content_sha256", out.content_sha256, "content_type",
+                          "text/plain; charset=utf-8");
     rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
     json_decref(o);
 out:

@@ -229,8 +229,8 @@ static const struct web_cfg_option {
      "seconds of Strict-Transport-Security sent over HTTPS (the person's connection); 0: none"},
     /* ---- signing through the relay (app/relay.h) and the agent people install; the relay is
      * offered when portal_url is https (docs/INTERFACES.md, "Signing through the relay") */
-    {"sign_ticket_ttl", CFG_INT, offsetof(struct web_config, sign_ticket_ttl), sizeof(int), 1,
-     3600, "120", "seconds a signing ticket waits for the person's agent to claim it"},
+    {"sign_ticket_ttl", CFG_INT, offsetof(struct web_config, sign_ticket_ttl), sizeof(int), 1, 3600,
+     "120", "seconds a signing ticket waits for the person's agent to claim it"},
     {"sign_claim_ttl", CFG_INT, offsetof(struct web_config, sign_claim_ttl), sizeof(int), 1, 3600,
      "600", "seconds a claimed ticket waits for the signature (reading, typing the PIN)"},
     {"agent_min_version", CFG_STRING, offsetof(struct web_config, agent_min_version),
@@ -595,7 +595,8 @@ static int web_https_origin(const char *url, char *out, size_t outlen)
         return -1;
     memcpy(out, "https://", 8);
     for (size_t i = 0; i < n; i++) /* the host in lower case, as browsers send it */
-        out[8 + i] = (char)((url[8 + i] >= 'A' && url[8 + i] <= 'Z') ? url[8 + i] + 32 : url[8 + i]);
+        out[8 + i] =
+            (char)((url[8 + i] >= 'A' && url[8 + i] <= 'Z') ? url[8 + i] + 32 : url[8 + i]);
     out[8 + n] = '\0';
     /* a default port is not written in an origin */
     if (n > 4 && !strcmp(out + 8 + n - 4, ":443"))

@@ -198,8 +198,8 @@ static const char *web_peer_addr(const struct web_req *rq, char *buf, size_t len
         return inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
                          (socklen_t)len);
     if (sa && sa->sa_family == AF_INET6)
-        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                         buf, (socklen_t)len);
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                         (socklen_t)len);
     return NULL;
 }
 
@@ -344,8 +344,7 @@ static enum MHD_Result web_queue(struct web_req *rq)
     /* the person's connection is HTTPS (here or at a trusted proxy): the browser is told to
      * keep to it */
     if (rq->srv->hsts[0] && web_req_tls(rq))
-        ok &= MHD_add_response_header(resp, "Strict-Transport-Security", rq->srv->hsts) ==
-              MHD_YES;
+        ok &= MHD_add_response_header(resp, "Strict-Transport-Security", rq->srv->hsts) == MHD_YES;
     if (!rq->own_cache_control)
         ok &= MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES;
     for (size_t off = 0; off < rq->headers.len;) {
@@ -640,13 +639,12 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
     srv->mhd = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             (srv->tls ? MHD_USE_TLS : 0),
-        0, NULL, NULL, web_access,
-        srv, MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET,
-        (MHD_socket)srv->listen_fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->connection_memory, MHD_OPTION_NOTIFY_COMPLETED,
-        web_completed, srv, MHD_OPTION_ARRAY, pool_opts, MHD_OPTION_ARRAY, tls_opts,
-        MHD_OPTION_END);
+        0, NULL, NULL, web_access, srv, MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, srv,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        cfg->connection_memory, MHD_OPTION_NOTIFY_COMPLETED, web_completed, srv, MHD_OPTION_ARRAY,
+        pool_opts, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->mhd) {
         snprintf(err, errlen, "the HTTP server did not start (see the log above)");
         goto out;

@@ -79,9 +79,8 @@ static void web_tls_stamp_of(const char *path, struct web_tls_stamp *out)
 
 static bool web_tls_stamp_eq(const struct web_tls_stamp *a, const struct web_tls_stamp *b)
 {
-    return a->present == b->present && a->dev == b->dev && a->ino == b->ino &&
-           a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-           a->mtime.tv_nsec == b->mtime.tv_nsec;
+    return a->present == b->present && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
 /* Reads a whole file of at most WEB_TLS_FILE_MAX bytes into *out (gnutls_free'd by the
