@@ -4,7 +4,7 @@
 # keep-alive connections with a Bearer token) measured with wrk, against nginx serving a
 # static file of the same size with the same headers, measured the same way in the same run.
 # Target (issue 4): at least 0.8x nginx's rate.
-# The server keeps the status answer per session for status_cache_ms (web/api/statuscache.h); a
+# The server keeps the status answer per session for status_cache_ms (app/status_cache.h); a
 # second server with the cache off is measured too and printed as a second line, so the cost
 # of the uncached path stays visible.
 # The server runs `serve --dev` on a fresh SQLite database holding one person from the e2e

@@ -8,7 +8,8 @@
 #   share/eimza/static/                 the pages' CSS, scripts and pictures
 #   share/eimza/node_modules/@picocss/pico/css/pico.classless.min.css
 #                                       the CSS library, where static_dir/../node_modules is
-#   share/eimza/templates/{tr,en}/      the built-in message texts as files (to copy and change)
+#   share/eimza/templates/{tr,en}/      the built-in message texts as files (to copy and change;
+#                                       written from the catalogue po/ by the build)
 #   share/eimza/trust/                  the shipped Kamu SM root certificates (their
 #                                       fingerprints: share/doc/eimza/trust-anchors.md)
 #   share/man/man1/eimza.1 eimza-agent.1, share/man/man5/eimza.conf.5
@@ -35,7 +36,7 @@ set(eimza_share ${CMAKE_INSTALL_DATADIR}/eimza)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/static/ DESTINATION ${eimza_share}/static)
 install(FILES ${PROJECT_SOURCE_DIR}/node_modules/@picocss/pico/css/pico.classless.min.css
         DESTINATION ${eimza_share}/node_modules/@picocss/pico/css)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/templates/ DESTINATION ${eimza_share}/templates)
+install(DIRECTORY ${PROJECT_BINARY_DIR}/templates/ DESTINATION ${eimza_share}/templates)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/trust/ DESTINATION ${eimza_share}/trust
         FILES_MATCHING PATTERN "*.pem")
 install(FILES ${PROJECT_SOURCE_DIR}/trust/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}

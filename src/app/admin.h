@@ -23,7 +23,8 @@
  * not_eligible; a rejection needs a reason (a ready text's code from core_rejections, or free
  * text). An approved e-signed renewal lengthens the holder's chain of signature-only renewals
  * by one; an approved wet-signature application (identity checked in person when the paper
- * was handed in) ends the chain (store_remote_chain_set 0). Every function takes "now". */
+ * was handed in) ends the chain (store_remote_chain_set 0). Every function takes the request's
+ * context (app/context.h): the connection, the settings, "now" and who is acting. */
 #ifndef EIMZA_APP_ADMIN_H
 #define EIMZA_APP_ADMIN_H
 

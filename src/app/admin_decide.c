@@ -225,6 +225,40 @@ out:
     return e;
 }
 
+/* A rejection's reason: a ready text's code (its Turkish text is what the applicant gets) or
+ * the approver's own words; a field error in err otherwise. */
+static void read_reason(const char *reason, const char **code, const char **text,
+                        struct app_err *err)
+{
+    const struct core_rejection *rj = core_rejection_find(reason);
+    const char *why;
+    if (!reason || !*reason) {
+        app_err_field(err, "reason", "reason_required");
+    } else if (rj && !strcmp(rj->code, "other")) {
+        /* its text points at the approver's words: it cannot stand alone */
+        app_err_field(err, "reason", "reason_required");
+    } else if (rj) {
+        *code = rj->code;
+        *text = core_rejection_text(rj, CORE_LANG_TR);
+    } else if ((why = free_text_problem(reason))) {
+        app_err_field(err, "reason", why);
+    } else {
+        *code = "";
+        *text = reason;
+    }
+}
+
+/* 409 not_eligible, with the blocking reasons one entry each under "reasons". */
+static enum app_status not_eligible(const struct core_verdict *v, struct app_err *err)
+{
+    size_t pos = 0;
+    unsigned bit;
+    while (core_verdict_next(v->reasons & CORE_VR_BLOCKING, &pos, &bit) &&
+           err->nfields < APP_MAX_FIELD_ERRORS)
+        err->fields[err->nfields++] = (struct app_field_error){"reasons", core_verdict_code(bit)};
+    return app__fail(err, APP_ECONFLICT, "not_eligible");
+}
+
 enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char *decision,
                                  const char *reason, struct app_application *out,
                                  struct app_err *err)
@@ -250,24 +284,8 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
     bool reject = decision && !strcmp(decision, "reject");
     if (!approve && !reject)
         app_err_field(err, "decision", decision && *decision ? "decision_unknown" : "required");
-    if (reject) {
-        const struct core_rejection *rj = core_rejection_find(reason);
-        const char *why;
-        if (!reason || !*reason) {
-            app_err_field(err, "reason", "reason_required");
-        } else if (rj && !strcmp(rj->code, "other")) {
-            /* its text points at the approver's words: it cannot stand alone */
-            app_err_field(err, "reason", "reason_required");
-        } else if (rj) {
-            reason_code = rj->code;
-            reason_text = rj->tr;
-        } else if ((why = free_text_problem(reason))) {
-            app_err_field(err, "reason", why);
-        } else {
-            reason_code = "";
-            reason_text = reason;
-        }
-    }
+    if (reject)
+        read_reason(reason, &reason_code, &reason_text, err);
     if (err->nfields)
         return app__fail(err, APP_EINVAL, "invalid_fields");
     if (app__check_staff(who, err) != APP_OK)
@@ -287,14 +305,7 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
     if ((st = app__queue_item(s, cfg, &a, has_p ? &p : NULL, now, &view, &it, err)) != APP_OK)
         goto fail;
     if (approve && !it.verdict.eligible) {
-        /* the blocking reasons go with the answer, one entry each under "reasons" */
-        size_t pos = 0;
-        unsigned bit;
-        while (core_verdict_next(it.verdict.reasons & CORE_VR_BLOCKING, &pos, &bit) &&
-               err->nfields < APP_MAX_FIELD_ERRORS)
-            err->fields[err->nfields++] =
-                (struct app_field_error){"reasons", core_verdict_code(bit)};
-        st = app__fail(err, APP_ECONFLICT, "not_eligible");
+        st = not_eligible(&it.verdict, err);
         goto fail;
     }
     next = a;

@@ -187,50 +187,54 @@ static enum store_err count_failure(struct store *s, const char *key, int64_t ws
     return e;
 }
 
-enum app_status app_login(const struct app_ctx *ctx, const struct app_login_req *rq,
-                          struct app_login_ok *out, struct app_err *err)
+/* What one login attempt learns, step by step (app_login). */
+struct login_try {
+    const struct app_ctx *ctx;
+    const struct app_login_req *rq;
+    enum app_status captcha; /* the captcha's verdict (APP_EINVAL: wrong or missing) */
+    struct app_err captcha_err;
+    char tckn[CORE_TCKN_LEN + 1], masked[CORE_TCKN_LEN + 1];
+    int32_t birth;
+    char kaddr[STORE_RATE_KEY_MAX], ktckn[STORE_RATE_KEY_MAX]; /* the failure counters */
+    int64_t window;                                            /* their window's start */
+};
+
+/* 1. The captcha is used up first, whatever happens next (even a malformed request); its
+ * verdict waits for step 4. Stops only when the captcha could not be checked at all. */
+static enum app_status login_captcha(struct login_try *t, struct app_err *err)
 {
-    struct store *s = ctx->db;
-    const struct app_portal_cfg *cfg = &ctx->set->portal;
-    const int64_t now = ctx->now;
-    const char *client_addr = ctx->client_addr;
-    char tckn[CORE_TCKN_LEN + 1] = "", masked[CORE_TCKN_LEN + 1], kaddr[STORE_RATE_KEY_MAX],
-                              ktckn[STORE_RATE_KEY_MAX], actor[32];
-    int32_t birth = CORE_DATE_NONE;
-    enum store_err e;
-
-    app_err_clear(err);
-    memset(out, 0, sizeof *out);
-
-    /* 1. the captcha is used up first, whatever happens next (even a malformed request) */
-    struct app_err cerr;
-    enum app_status cst = APP_EINVAL;
-    app_err_clear(&cerr);
-    if (rq->captcha_id && *rq->captcha_id) {
-        cst = app_captcha_check(ctx, rq->captcha_id, rq->captcha_answer, &cerr);
-        if (cst != APP_OK && cst != APP_EINVAL) {
-            *err = cerr;
-            return cst;
-        }
+    t->captcha = APP_EINVAL;
+    app_err_clear(&t->captcha_err);
+    if (!t->rq->captcha_id || !*t->rq->captcha_id)
+        return APP_OK;
+    t->captcha =
+        app_captcha_check(t->ctx, t->rq->captcha_id, t->rq->captcha_answer, &t->captcha_err);
+    if (t->captcha != APP_OK && t->captcha != APP_EINVAL) {
+        *err = t->captcha_err;
+        return t->captcha;
     }
+    return APP_OK;
+}
 
-    /* 2. the shape of every field: says nothing about the records */
+/* 2. The shape of every field: says nothing about the records. */
+static enum app_status login_fields(struct login_try *t, struct app_err *err)
+{
+    const struct app_login_req *rq = t->rq;
     if (!rq->tckn || !*rq->tckn) {
         app_err_field(err, "tckn", "required");
     } else {
-        size_t n = strlen(rq->tckn);
-        enum core_tckn_err te = core_tckn_check(rq->tckn, n);
+        enum core_tckn_err te = core_tckn_check(rq->tckn, strlen(rq->tckn));
         if (te != CORE_TCKN_OK)
             app_err_field(err, "tckn", core_tckn_err_code(te));
         else
-            memcpy(tckn, rq->tckn, CORE_TCKN_LEN + 1);
+            memcpy(t->tckn, rq->tckn, CORE_TCKN_LEN + 1);
     }
     check_text(err, "first_name", rq->first_name, CORE_NAME_MAX);
     check_text(err, "last_name", rq->last_name, CORE_NAME_MAX);
     check_text(err, "birth_place", rq->birth_place, CORE_NAME_MAX);
     if (!rq->birth_date || !*rq->birth_date)
         app_err_field(err, "birth_date", "required");
-    else if (core_date_parse(rq->birth_date, strlen(rq->birth_date), &birth) != 0)
+    else if (core_date_parse(rq->birth_date, strlen(rq->birth_date), &t->birth) != 0)
         app_err_field(err, "birth_date", "date_format");
     if (!rq->captcha_id || !*rq->captcha_id)
         app_err_field(err, "captcha_id", "required");
@@ -238,36 +242,52 @@ enum app_status app_login(const struct app_ctx *ctx, const struct app_login_req 
         app_err_field(err, "captcha_answer", "required");
     if (err->nfields)
         return app__fail(err, APP_EINVAL, "invalid_fields");
+    return APP_OK;
+}
 
-    /* 3. the lock-outs */
-    const int64_t ws = now - now % cfg->login_window;
-    const int64_t retry = ws + cfg->login_window - now;
+/* 3. The lock-outs: too many failures from this address or for this T.C. Kimlik No in the
+ * window. 4. Then a wrong captcha counts against the address only: it says nothing about a
+ * person. */
+static enum app_status login_lockouts(struct login_try *t, struct app_err *err)
+{
+    struct store *s = t->ctx->db;
+    const struct app_portal_cfg *cfg = &t->ctx->set->portal;
+    const int64_t now = t->ctx->now;
     long naddr = 0, ntckn = 0;
-    key_addr(client_addr, kaddr);
-    if (key_tckn(tckn, ktckn) < 0)
+    enum store_err e;
+    t->window = now - now % cfg->login_window;
+    key_addr(t->ctx->client_addr, t->kaddr);
+    if (key_tckn(t->tckn, t->ktckn) < 0)
         return app__fail(err, APP_EINTERNAL, NULL);
-    core_tckn_mask(tckn, masked);
-    if ((e = store_rate_get(s, kaddr, ws, &naddr)) != STORE_OK ||
-        (e = store_rate_get(s, ktckn, ws, &ntckn)) != STORE_OK)
+    core_tckn_mask(t->tckn, t->masked);
+    if ((e = store_rate_get(s, t->kaddr, t->window, &naddr)) != STORE_OK ||
+        (e = store_rate_get(s, t->ktckn, t->window, &ntckn)) != STORE_OK)
         return app__store_err(s, e, "reading login counters", NULL, NULL, err);
     if (naddr >= cfg->login_max_per_addr || ntckn >= cfg->login_max_per_tckn) {
-        err->retry_after = retry;
+        err->retry_after = t->window + cfg->login_window - now;
         return app__fail(err, APP_ETOOMANY, "too_many_attempts");
     }
-
-    /* 4. a wrong captcha counts against the address only: it says nothing about a person */
-    if (cst != APP_OK) {
-        e = count_failure(s, kaddr, ws, cfg->login_max_per_addr, now, "address", "address");
+    if (t->captcha != APP_OK) {
+        e = count_failure(s, t->kaddr, t->window, cfg->login_max_per_addr, now, "address",
+                          "address");
         if (e != STORE_OK)
             return app__store_err(s, e, "counting a failed login", NULL, NULL, err);
-        *err = cerr;
-        return cst;
+        *err = t->captcha_err;
+        return t->captcha;
     }
+    return APP_OK;
+}
 
-    /* 5. the identity: the same work whether or not there is a record */
+/* 5. The identity: the same work whether or not there is a record. A mismatch counts
+ * against the address and the T.C. Kimlik No. */
+static enum app_status login_identity(struct login_try *t, struct app_err *err)
+{
+    struct store *s = t->ctx->db;
+    const struct app_portal_cfg *cfg = &t->ctx->set->portal;
+    const struct app_login_req *rq = t->rq;
     struct core_personnel p;
     bool found = true;
-    e = store_personnel_get(s, tckn, &p);
+    enum store_err e = store_personnel_get(s, t->tckn, &p);
     if (e == STORE_ENOTFOUND) {
         found = false;
         core_personnel_clear(&p);
@@ -284,47 +304,69 @@ enum app_status app_login(const struct app_ctx *ctx, const struct app_login_req 
         core_tr_equal(p.last_name, strlen(p.last_name), rq->last_name, strlen(rq->last_name));
     bool same_place = core_tr_equal(p.birth_place, strlen(p.birth_place), rq->birth_place,
                                     strlen(rq->birth_place));
-    bool same_date = p.birth_date == birth;
-    bool match = found & same_first & same_last & same_place & same_date;
-    if (!match) {
-        e = count_failure(s, kaddr, ws, cfg->login_max_per_addr, now, "address", "address");
-        if (e == STORE_OK)
-            e = count_failure(s, ktckn, ws, cfg->login_max_per_tckn, now, "tckn", masked);
-        if (e != STORE_OK)
-            return app__store_err(s, e, "counting a failed login", NULL, NULL, err);
-        ulog(ULOG_INFO, "login.failed", "tckn=%s", masked);
-        return app__fail(err, APP_EAUTH, "login_failed");
-    }
+    bool same_date = p.birth_date == t->birth;
+    if (found & same_first & same_last & same_place & same_date)
+        return APP_OK;
+    const int64_t now = t->ctx->now;
+    e = count_failure(s, t->kaddr, t->window, cfg->login_max_per_addr, now, "address", "address");
+    if (e == STORE_OK)
+        e = count_failure(s, t->ktckn, t->window, cfg->login_max_per_tckn, now, "tckn", t->masked);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "counting a failed login", NULL, NULL, err);
+    ulog(ULOG_INFO, "login.failed", "tckn=%s", t->masked);
+    return app__fail(err, APP_EAUTH, "login_failed");
+}
 
-    /* 6. a new session: only the token's hash is stored */
+/* 6. A new session: only the token's hash is stored. Housekeeping on the way: sessions and
+ * counters that can no longer matter are dropped. */
+static enum app_status login_session(struct login_try *t, struct app_login_ok *out,
+                                     struct app_err *err)
+{
+    struct store *s = t->ctx->db;
+    const struct app_portal_cfg *cfg = &t->ctx->set->portal;
+    const int64_t now = t->ctx->now;
     struct store_session ss;
+    char actor[32];
     memset(&ss, 0, sizeof ss);
     if (app__random_b64(32, out->token, sizeof out->token) < 0 ||
         app__random_b64(24, out->csrf, sizeof out->csrf) < 0 ||
-        app__sha256(out->token, ss.token_hash) < 0) {
-        memset(out, 0, sizeof *out);
+        app__sha256(out->token, ss.token_hash) < 0)
         return app__fail(err, APP_EINTERNAL, NULL);
-    }
     snprintf(ss.kind, sizeof ss.kind, "applicant");
-    memcpy(ss.subject, tckn, sizeof tckn);
+    memcpy(ss.subject, t->tckn, sizeof t->tckn);
     memcpy(ss.csrf, out->csrf, sizeof out->csrf);
     ss.created_at = ss.last_seen = now;
     ss.expires_at = out->expires_at = now + cfg->session_lifetime;
-    app__actor(tckn, actor);
-    /* Housekeeping on the way: sessions and counters that can no longer matter. */
-    e = store_session_purge(s, now, cfg->session_idle, NULL);
+    app__actor(t->tckn, actor);
+    enum store_err e = store_session_purge(s, now, cfg->session_idle, NULL);
     if (e == STORE_OK)
-        e = store_rate_purge(s, ws - cfg->login_window, NULL);
+        e = store_rate_purge(s, t->window - cfg->login_window, NULL);
     if (e == STORE_OK)
         e = store_session_put(s, &ss);
     if (e == STORE_OK)
         e = app__audit(s, now, actor, "login", "applicant", NULL);
-    if (e != STORE_OK) {
-        memset(out, 0, sizeof *out);
+    if (e != STORE_OK)
         return app__store_err(s, e, "starting a session", NULL, NULL, err);
-    }
-    ulog(ULOG_INFO, "login.ok", "tckn=%s", masked);
+    ulog(ULOG_INFO, "login.ok", "tckn=%s", t->masked);
     return APP_OK;
+}
+
+enum app_status app_login(const struct app_ctx *ctx, const struct app_login_req *rq,
+                          struct app_login_ok *out, struct app_err *err)
+{
+    struct login_try t = {.ctx = ctx, .rq = rq, .birth = CORE_DATE_NONE};
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    enum app_status st = login_captcha(&t, err);
+    if (st == APP_OK)
+        st = login_fields(&t, err);
+    if (st == APP_OK)
+        st = login_lockouts(&t, err);
+    if (st == APP_OK)
+        st = login_identity(&t, err);
+    if (st == APP_OK && (st = login_session(&t, out, err)) != APP_OK)
+        memset(out, 0, sizeof *out); /* no half-made session goes out */
+    return st;
 }
 
 /* ---- sessions ------------------------------------------------------------------------------ */

@@ -111,6 +111,41 @@ enum app_status app_otp_status(const struct app_ctx *ctx, struct app_otp_state *
     return APP_OK;
 }
 
+/* The limits on sending: none while the code is locked after wrong tries, none before the
+ * cool-down has passed, at most otp_max_per_hour an hour. */
+static enum app_status otp_send_allowed(const struct store_otp *o, const struct core_rules *r,
+                                        int64_t now, struct app_err *err)
+{
+    if (o->wrong_count >= r->otp_max_wrong)
+        return too_many(err, "otp_locked", o->wrong_window_start + HOUR - now);
+    if (o->sent_at && now < o->sent_at + r->otp_cooldown_seconds)
+        return too_many(err, "otp_cooldown", o->sent_at + r->otp_cooldown_seconds - now);
+    if (o->sends_in_window >= r->otp_max_per_hour)
+        return too_many(err, "otp_hourly_limit", o->send_window_start + HOUR - now);
+    return APP_OK;
+}
+
+/* A new random code into code, its salted hash into o, and o's counters moved on. */
+static enum app_status otp_new_code(struct store_otp *o, const struct core_rules *r, int64_t now,
+                                    char code[OTP_DIGITS + 1], struct app_err *err)
+{
+    uint32_t n;
+    unsigned char salt[16];
+    if (urand_uniform(1000000, &n) < 0 || urand_bytes(salt, sizeof salt) < 0)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    snprintf(code, OTP_DIGITS + 1, "%06u", (unsigned)n);
+    sodium_bin2hex(o->salt, sizeof o->salt, salt, sizeof salt);
+    if (otp_hash(o->salt, code, o->code_hash) < 0)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    o->seq++;
+    o->sent_at = now;
+    o->expires_at = now + r->otp_ttl_seconds;
+    if (!o->send_window_start)
+        o->send_window_start = now;
+    o->sends_in_window++;
+    return APP_OK;
+}
+
 enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out,
                              struct app_err *err)
 {
@@ -121,8 +156,7 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
     struct store_application a;
     struct store_otp o;
     struct core_personnel p;
-    char code[OTP_DIGITS + 1], body[512], key[64], actor[32];
-    unsigned char salt[16];
+    char code[OTP_DIGITS + 1] = "", body[512] = "", key[64], actor[32];
     enum store_err e;
 
     app_err_clear(err);
@@ -145,36 +179,9 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
         goto fail;
     }
     roll_windows(&o, now);
-    if (o.wrong_count >= r->otp_max_wrong) {
-        too_many(err, "otp_locked", o.wrong_window_start + HOUR - now);
+    if (otp_send_allowed(&o, r, now, err) != APP_OK ||
+        otp_new_code(&o, r, now, code, err) != APP_OK)
         goto fail;
-    }
-    if (o.sent_at && now < o.sent_at + r->otp_cooldown_seconds) {
-        too_many(err, "otp_cooldown", o.sent_at + r->otp_cooldown_seconds - now);
-        goto fail;
-    }
-    if (o.sends_in_window >= r->otp_max_per_hour) {
-        too_many(err, "otp_hourly_limit", o.send_window_start + HOUR - now);
-        goto fail;
-    }
-
-    uint32_t n;
-    if (urand_uniform(1000000, &n) < 0 || urand_bytes(salt, sizeof salt) < 0) {
-        app__fail(err, APP_EINTERNAL, NULL);
-        goto fail;
-    }
-    snprintf(code, sizeof code, "%06u", (unsigned)n);
-    sodium_bin2hex(o.salt, sizeof o.salt, salt, sizeof salt);
-    if (otp_hash(o.salt, code, o.code_hash) < 0) {
-        app__fail(err, APP_EINTERNAL, NULL);
-        goto fail;
-    }
-    o.seq++;
-    o.sent_at = now;
-    o.expires_at = now + r->otp_ttl_seconds;
-    if (!o.send_window_start)
-        o.send_window_start = now;
-    o.sends_in_window++;
 
     snprintf(body, sizeof body,
              "e-imza başvurunuz (%s) için SMS doğrulama kodunuz: %s. Kod %d dakika (%d saniye) "

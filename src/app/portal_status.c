@@ -121,34 +121,11 @@ enum app_status app_method_choose(const struct app_ctx *ctx, const char *method,
 
 /* ---- status -------------------------------------------------------------------------------- */
 
-/* The texts of the status, in Turkish and English ([CORE_LANG_TR], [CORE_LANG_EN]). */
-static const struct {
-    const char *event, *label[2];
-} event_labels[] = {
-    {"created", {"Başvuru oluşturuldu", "Application created"}},
-    {"reopen", {"Form yeniden düzenlendi", "Form edited again"}},
-    {"code_verified", {"SMS kodu doğrulandı", "SMS code verified"}},
-    {"esign_chosen",
-     {"E-imzalı başvuru (Yöntem 1) seçildi", "Application with e-signature (Method 1) chosen"}},
-    {"wet_chosen",
-     {"Islak imzalı başvuru (Yöntem 2) seçildi", "Application signed by hand (Method 2) chosen"}},
-    {"signed", {"Başvuru e-imza ile imzalandı", "Application signed with the e-signature"}},
-    {"paper_received", {"Islak imzalı form teslim alındı", "Hand-signed form received"}},
-    {"approve", {"Başvuru onaylandı", "Application approved"}},
-    {"reject", {"Başvuru reddedildi", "Application rejected"}},
-    {"order", {"Kart üretimi başladı", "Card production started"}},
-    {"ship", {"Kart kargoya verildi", "Card handed to the courier"}},
-    {"deliver", {"Kart teslim edildi", "Card delivered"}},
-    {"cert_in_use", {"Yeni sertifika kullanılmaya başlandı", "New certificate in use"}},
-    {"cancel", {"Başvuru iptal edildi", "Application cancelled"}},
-};
-
+/* The lines of the history are the catalogue's "event.<event>" (po/). */
 const char *app_event_label(const char *event, enum core_lang lang)
 {
-    for (size_t i = 0; i < sizeof event_labels / sizeof event_labels[0]; i++)
-        if (!strcmp(event_labels[i].event, event))
-            return event_labels[i].label[lang == CORE_LANG_EN];
-    return event;
+    const char *t = core_text_of("event", event, lang);
+    return t ? t : event;
 }
 
 const char *app_event_label_tr(const char *event)
@@ -156,65 +133,41 @@ const char *app_event_label_tr(const char *event)
     return app_event_label(event, CORE_LANG_TR);
 }
 
-#define T(tr, en) ((lang) == CORE_LANG_EN ? (en) : (tr))
+/* The status page's sentences: the catalogue's "status.<name>" (po/). */
+static const char *status_text(const char *name, enum core_lang lang)
+{
+    const char *t = core_text_of("status", name, lang);
+    return t ? t : "";
+}
 
 static const char *next_step(const struct store_application *a, enum core_app_state st,
                              enum core_lang lang)
 {
     switch (st) {
     case CORE_APP_DRAFT:
-        return a->confirmed
-                   ? T("Cep telefonunuza SMS doğrulama kodu isteyip gelen kodu giriniz.",
-                       "Ask for the SMS code to your mobile phone and enter it.")
-                   : T("Başvuru formunu kontrol edip eksikleri tamamlayınız ve kaydediniz; "
-                       "ardından SMS doğrulama kodu isteyiniz.",
-                       "Check the application form, complete what is missing and save it; then "
-                       "ask for the SMS code.");
+        return a->confirmed ? status_text("next_draft_confirmed", lang)
+                            : status_text("next_draft", lang);
     case CORE_APP_CODE_VERIFIED:
-        return !strcmp(a->method, "esign")
-                   ? T("İmzalanacak içeriği e-imza kartınızla imzalayınız (Yöntem 1: E-İmzalı "
-                       "Başvuru).",
-                       "Sign the content with your e-signature card (Method 1: application with "
-                       "e-signature).")
-                   : T("İmza yöntemini seçiniz: Yöntem 1: E-İmzalı Başvuru ya da Yöntem 2: "
-                       "Islak İmzalı Başvuru.",
-                       "Choose how to sign: Method 1, with your e-signature, or Method 2, by "
-                       "hand on paper.");
+        return !strcmp(a->method, "esign") ? status_text("next_sign", lang)
+                                           : status_text("next_choose_method", lang);
     case CORE_APP_AWAITING_ORIGINAL:
-        return T("Başvuru formunu yazdırıp ıslak imzayla imzalayınız ve posta ile gönderiniz; "
-                 "form ulaştığında başvurunuz onaya sunulacaktır.",
-                 "Print the application form, sign it by hand and send it by post; once it "
-                 "arrives, your application goes to approval.");
+        return status_text("next_awaiting_original", lang);
     case CORE_APP_SUBMITTED:
-        return T("Başvurunuz il DYS yöneticisinin onayını bekliyor; sonuç size bildirilecektir.",
-                 "Your application waits for the provincial administrator's approval; you will "
-                 "be told the outcome.");
+        return status_text("next_submitted", lang);
     case CORE_APP_APPROVED:
-        return T("Başvurunuz onaylandı; kartınız üretilecek ve onaydan sonra 10-15 gün içinde "
-                 "kurye ile formdaki adrese teslim edilecektir.",
-                 "Your application is approved; your card will be made and brought by courier "
-                 "to the address on the form within 10-15 days of the approval.");
+        return status_text("next_approved", lang);
     case CORE_APP_REJECTED:
-        return T("Başvurunuz reddedildi; ret gerekçesine göre kayıtlarınızı güncelletip yeniden "
-                 "başvurabilirsiniz.",
-                 "Your application was rejected; have your records updated as the reason says, "
-                 "then apply again.");
+        return status_text("next_rejected", lang);
     case CORE_APP_IN_PRODUCTION:
-        return T("Kartınız üretimde; kargoya verildiğinde size bildirilecektir.",
-                 "Your card is being made; you will be told when it is handed to the courier.");
+        return status_text("next_in_production", lang);
     case CORE_APP_SHIPPED:
-        return T("Kartınız kargoya verildi; kurye formdaki adrese teslim edecektir.",
-                 "Your card is with the courier, who will bring it to the address on the form.");
+        return status_text("next_shipped", lang);
     case CORE_APP_DELIVERED:
-        return T("Kartınız teslim edildi; yeni kartınızla e-imzanızı kullanmaya "
-                 "başlayabilirsiniz.",
-                 "Your card was delivered; you can start using your e-signature with it.");
+        return status_text("next_delivered", lang);
     case CORE_APP_COMPLETED:
-        return T("Başvurunuz tamamlandı; yeni sertifikanız kullanımda.",
-                 "Your application is complete; your new certificate is in use.");
+        return status_text("next_completed", lang);
     case CORE_APP_CANCELLED:
-        return T("Başvurunuz iptal edildi; gerekirse yeni bir başvuru yapabilirsiniz.",
-                 "Your application was cancelled; you can apply again if you need to.");
+        return status_text("next_cancelled", lang);
     case CORE_APP__STATE_COUNT:
         break;
     }
@@ -272,8 +225,7 @@ static enum app_status status_read(struct store *s, const struct app_portal_cfg 
     }
     out->label = core_app_state_label(st, lang);
     out->next = next_step(&a, st, lang);
-    out->contact = T("Sorularınız için Kamu SM çağrı merkezi: 444 5 576.",
-                     "For questions: Kamu SM call centre, 444 5 576.");
+    out->contact = status_text("contact", lang);
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
         int64_t approved = 0;
         for (size_t i = 0; i < out->nevents; i++)
@@ -281,10 +233,7 @@ static enum app_status status_read(struct store *s, const struct app_portal_cfg 
                 approved = out->events[i].at;
         if (approved && now >= approved + (int64_t)cfg->rules.delivery_expected_days * 86400) {
             out->delivery_overdue = true;
-            out->contact = T("Kartınız onaydan sonraki beklenen süre içinde ulaşmadı; lütfen "
-                             "Kamu SM çağrı merkezini (444 5 576) arayınız.",
-                             "Your card has not arrived in the expected time after approval; "
-                             "please call the Kamu SM call centre (444 5 576).");
+            out->contact = status_text("contact_overdue", lang);
         }
     }
     return APP_OK;

@@ -7,6 +7,16 @@
 #include "core/tckn.h"
 #include "core/version.h"
 
+const char *app_text(const char *key, enum core_lang lang)
+{
+    return core_text(key, lang);
+}
+
+const char *app_text_of(const char *group, const char *name, enum core_lang lang)
+{
+    return core_text_of(group, name, lang);
+}
+
 const char *app_reason_text(const char *code, enum core_lang lang)
 {
     return core_reason_message(code, lang);
@@ -67,6 +77,11 @@ const struct core_rejection *app_rejections(size_t *n)
 const struct core_rejection *app_rejection_find(const char *code)
 {
     return core_rejection_find(code);
+}
+
+const char *app_rejection_text(const struct core_rejection *r, enum core_lang lang)
+{
+    return core_rejection_text(r, lang);
 }
 
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1])

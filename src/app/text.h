@@ -14,12 +14,17 @@
 #include <stdint.h>
 
 #include "core/appstate.h"
+#include "core/catalogue.h"
 #include "core/date.h"
 #include "core/eligibility.h"
 #include "core/personnel.h"
 #include "core/reason.h"
 #include "core/validate.h"
 
+/* The catalogue's text of a key ("page.service_name"), or of the key "<group>.<name>", in a
+ * language (core/catalogue.h); NULL when there is no such key. */
+const char *app_text(const char *key, enum core_lang lang);
+const char *app_text_of(const char *group, const char *name, enum core_lang lang);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
 /* Dotted versions compared part by part (core/version.h): -1, 0, 1; -2 when malformed. */
@@ -48,6 +53,8 @@ unsigned app_verdict_parse(const char *code);
 const struct core_rejection *app_rejections(size_t *n);
 /* The ready text of a code, or NULL. */
 const struct core_rejection *app_rejection_find(const char *code);
+/* A ready rejection's text in a language. */
+const char *app_rejection_text(const struct core_rejection *r, enum core_lang lang);
 
 /* A calendar day (core/date.h) as YYYY-MM-DD or DD.MM.YYYY; "" for none. */
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1]);

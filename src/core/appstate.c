@@ -50,26 +50,19 @@ int core_app_is_final(enum core_app_state s)
     return s == CORE_APP_REJECTED || s == CORE_APP_COMPLETED || s == CORE_APP_CANCELLED;
 }
 
-struct state_def {
-    const char *code;
-    const char *label_tr;
-    const char *label_en;
-};
-
-static const struct state_def states[CORE_APP__STATE_COUNT] = {
-    [CORE_APP_DRAFT] = {"draft", "Taslak", "Draft"},
-    [CORE_APP_CODE_VERIFIED] = {"code_verified", "SMS kodu doğrulandı, imza bekleniyor",
-                                "SMS code verified, waiting for the signature"},
-    [CORE_APP_SUBMITTED] = {"submitted", "Onay bekliyor", "Waiting for approval"},
-    [CORE_APP_AWAITING_ORIGINAL] = {"awaiting_original", "Islak imzalı form bekleniyor",
-                                    "Waiting for the signed paper form"},
-    [CORE_APP_APPROVED] = {"approved", "Onaylandı", "Approved"},
-    [CORE_APP_REJECTED] = {"rejected", "Reddedildi", "Rejected"},
-    [CORE_APP_IN_PRODUCTION] = {"in_production", "Kart üretimde", "Card in production"},
-    [CORE_APP_SHIPPED] = {"shipped", "Kargoya verildi", "Handed to the courier"},
-    [CORE_APP_DELIVERED] = {"delivered", "Teslim edildi", "Delivered"},
-    [CORE_APP_COMPLETED] = {"completed", "Tamamlandı", "Completed"},
-    [CORE_APP_CANCELLED] = {"cancelled", "İptal edildi", "Cancelled"},
+/* Each state's stable code; its label is the catalogue's "state.<code>" (po/). */
+static const char *const states[CORE_APP__STATE_COUNT] = {
+    [CORE_APP_DRAFT] = "draft",
+    [CORE_APP_CODE_VERIFIED] = "code_verified",
+    [CORE_APP_SUBMITTED] = "submitted",
+    [CORE_APP_AWAITING_ORIGINAL] = "awaiting_original",
+    [CORE_APP_APPROVED] = "approved",
+    [CORE_APP_REJECTED] = "rejected",
+    [CORE_APP_IN_PRODUCTION] = "in_production",
+    [CORE_APP_SHIPPED] = "shipped",
+    [CORE_APP_DELIVERED] = "delivered",
+    [CORE_APP_COMPLETED] = "completed",
+    [CORE_APP_CANCELLED] = "cancelled",
 };
 
 static const char *const events[CORE_APP__EVENT_COUNT] = {
@@ -91,21 +84,21 @@ const char *core_app_state_code(enum core_app_state s)
 {
     if ((unsigned)s >= CORE_APP__STATE_COUNT)
         return NULL;
-    return states[s].code;
+    return states[s];
 }
 
 const char *core_app_state_label_tr(enum core_app_state s)
 {
     if ((unsigned)s >= CORE_APP__STATE_COUNT)
         return NULL;
-    return states[s].label_tr;
+    return core_text_of("state", states[s], CORE_LANG_TR);
 }
 
 const char *core_app_state_label(enum core_app_state s, enum core_lang lang)
 {
     if ((unsigned)s >= CORE_APP__STATE_COUNT)
         return NULL;
-    return lang == CORE_LANG_EN ? states[s].label_en : states[s].label_tr;
+    return core_text_of("state", states[s], lang);
 }
 
 int core_app_state_parse(const char *s, enum core_app_state *out)
@@ -113,7 +106,7 @@ int core_app_state_parse(const char *s, enum core_app_state *out)
     if (!s)
         return -1;
     for (int i = 0; i < CORE_APP__STATE_COUNT; i++) {
-        if (strcmp(states[i].code, s) == 0) {
+        if (strcmp(states[i], s) == 0) {
             *out = (enum core_app_state)i;
             return 0;
         }

@@ -81,21 +81,22 @@ bool core_verdict_next(unsigned reasons, size_t *pos, unsigned *bit);
 size_t core_verdict_count(unsigned reasons);
 
 /* For the approver: what the reason means for this application and what to do about it
- * (Turkish or English). NULL for an unknown bit. The applicant's message for the same code is
- * core_reason_message(core_verdict_code(bit), lang). */
+ * (Turkish or English; the catalogue's "verdict.<code>"). NULL for an unknown bit. The applicant's
+ * message for the same code is core_reason_message(core_verdict_code(bit), lang). */
 const char *core_verdict_approver_text(unsigned bit, enum core_lang lang);
 
 /* ---- ready-made rejection reasons -----------------------------------------------------------
  * The texts approvers pick from when rejecting (they may also write their own). Each says, to
  * the applicant, why and what to do next. Codes are stable (stored with the decision). */
 struct core_rejection {
-    const char *code; /* snake_case, stable */
-    const char *tr, *en;
+    const char *code; /* snake_case, stable; the text is the catalogue's "rejection.<code>" */
     unsigned verdict; /* the verdict reasons it answers (suggested first when set); 0: any */
 };
 extern const struct core_rejection core_rejections[];
 extern const size_t core_rejections_count;
 /* The row of a code; NULL when unknown. */
 const struct core_rejection *core_rejection_find(const char *code);
+/* A rejection's text for the applicant, in Turkish or English. */
+const char *core_rejection_text(const struct core_rejection *r, enum core_lang lang);
 
 #endif

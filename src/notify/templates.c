@@ -1,9 +1,10 @@
-/* eimza — the message templates (templates.h): the compiled-in texts, loading a configured
+/* eimza — the message templates (templates.h): the built-in texts, loading a configured
  * directory over them, checking placeholders, and rendering.
  *
- * The texts below are the files of templates/<lang>/ as they are in the repository, written
- * out as C strings; tests/unit/notify/test_templates.c compares the two, so a change to a
- * file that is not made here too fails the build's tests rather than going out unnoticed.
+ * The built-in texts are the catalogue's entries "mail.<name>.email" and "mail.<name>.sms"
+ * (core/catalogue.h, po/); the build also writes them out as the files templates/<lang>/
+ * <name>.<form>.txt, which are installed for operators to copy, and
+ * tests/unit/notify/test_templates.c checks the two agree.
  */
 #include "notify/templates.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalogue.h"
 #include "core/trtext.h"
 
 #define TPL_FILE_MAX (16 * 1024) /* a template file larger than this is refused */
@@ -33,199 +35,6 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_DIGEST] = "province date total submitted awaiting_original portal_url",
 };
 
-static const struct tpl_builtin {
-    const char *lang;
-    enum notify_tpl t;
-    bool sms;
-    const char *text;
-} tpl_builtins[] = {
-    {"tr", NOTIFY_TPL_EXPIRY_WARNING, false,
-     "Subject: e-İmza sertifikanızın süresi {expiry_date} tarihinde doluyor\n"
-     "\n"
-     "Sayın {name},\n"
-     "\n"
-     "{serial} seri numaralı nitelikli elektronik sertifikanızın (e-imza) geçerlilik\n"
-     "süresi {expiry_date} tarihinde, {days} gün sonra sona erecek.\n"
-     "\n"
-     "Görevinize devam ediyor ve e-imza kullanmanız gerekiyorsa yenileme başvurunuzu en\n"
-     "geç {deadline} tarihine kadar yapınız. Başvuruyu mevcut e-imzanızla\n"
-     "imzalayabilirsiniz (Yöntem 1: E-İmzalı Başvuru); sertifikanızın süresi dolduktan\n"
-     "sonra yalnızca ıslak imzalı başvuru yapılabilir.\n"
-     "\n"
-     "Başvuru adresi: {portal_url}\n"
-     "\n"
-     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
-    {"tr", NOTIFY_TPL_EXPIRY_WARNING, true,
-     "e-İmza sertifikanızın (seri {serial}) süresi {expiry_date} tarihinde doluyor. Yenileme "
-     "başvurusunu en geç {deadline} tarihine kadar yapınız: {portal_url}\n"},
-    {"tr", NOTIFY_TPL_EXPIRED, false,
-     "Subject: e-İmza sertifikanızın süresi doldu\n"
-     "\n"
-     "Sayın {name},\n"
-     "\n"
-     "{serial} seri numaralı nitelikli elektronik sertifikanızın (e-imza) süresi\n"
-     "{expiry_date} tarihinde doldu; bu sertifikayla artık imza atılamaz.\n"
-     "\n"
-     "Yeni sertifika için ıslak imzalı başvuru yapmanız gerekir (Yöntem 2: Islak\n"
-     "İmzalı Başvuru). Başvuru adresi: {portal_url}\n"
-     "\n"
-     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
-    {"tr", NOTIFY_TPL_EXPIRED, true,
-     "e-İmza sertifikanızın (seri {serial}) süresi {expiry_date} tarihinde doldu. Yeni sertifika "
-     "için ıslak imzalı başvuru yapınız: {portal_url}\n"},
-    {"tr", NOTIFY_TPL_REMIND_CODE, false,
-     "Subject: e-İmza başvurunuz yarım kaldı: SMS doğrulama kodu girilmedi\n"
-     "\n"
-     "Sayın {name},\n"
-     "\n"
-     "{number} numaralı e-imza yenileme başvurunuz yarım kaldı: cep telefonunuza\n"
-     "gönderilen SMS doğrulama kodu henüz girilmedi.\n"
-     "\n"
-     "Başvurunuzu tamamlamak için portala giriş yapıp yeni bir kod isteyiniz:\n"
-     "{portal_url}\n"
-     "\n"
-     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
-    {"tr", NOTIFY_TPL_REMIND_CODE, true,
-     "{number} numaralı e-imza başvurunuz yarım kaldı: SMS doğrulama kodu girilmedi. Tamamlamak "
-     "için: {portal_url}\n"},
-    {"tr", NOTIFY_TPL_REMIND_SIGN, false,
-     "Subject: e-İmza başvurunuz henüz imzalanmadı\n"
-     "\n"
-     "Sayın {name},\n"
-     "\n"
-     "{number} numaralı e-imza yenileme başvurunuz henüz imzalanmadı. Başvurunuz\n"
-     "imzalanmadan onaya gönderilmez.\n"
-     "\n"
-     "Portala giriş yapıp imzalama yöntemini seçiniz ve başvurunuzu imzalayınız:\n"
-     "{portal_url}\n"
-     "\n"
-     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
-    {"tr", NOTIFY_TPL_REMIND_SIGN, true,
-     "{number} numaralı e-imza başvurunuz henüz imzalanmadı. İmzalamak için: {portal_url}\n"},
-    {"tr", NOTIFY_TPL_REMIND_PAPER, false,
-     "Subject: Islak imzalı başvuru formunuz henüz ulaşmadı\n"
-     "\n"
-     "Sayın {name},\n"
-     "\n"
-     "{number} numaralı e-imza yenileme başvurunuzun ıslak imzalı formunun aslı henüz\n"
-     "ulaşmadı. Form ulaşmadan başvurunuz onaylanamaz.\n"
-     "\n"
-     "Formu gönderdiyseniz bir şey yapmanız gerekmez. Göndermediyseniz formu yazdırıp\n"
-     "imzalayarak gönderiniz. Başvurunuzun durumu: {portal_url}\n"
-     "\n"
-     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
-    {"tr", NOTIFY_TPL_REMIND_PAPER, true,
-     "{number} numaralı e-imza başvurunuzun ıslak imzalı formu henüz ulaşmadı. Durum: "
-     "{portal_url}\n"},
-    {"tr", NOTIFY_TPL_DIGEST, false,
-     "Subject: {province}: işlem bekleyen {total} e-imza başvurusu ({date})\n"
-     "\n"
-     "İl DYS yöneticisinin dikkatine,\n"
-     "\n"
-     "{date} itibarıyla {province} ilinde işlem bekleyen e-imza yenileme başvuruları:\n"
-     "\n"
-     "  Onay bekleyen başvurular:                 {submitted}\n"
-     "  Islak imzalı formunun aslı beklenenler:   {awaiting_original}\n"
-     "\n"
-     "Başvuruları incelemek için: {portal_url}\n"
-     "\n"
-     "Bu ileti otomatik olarak gönderilmiştir, lütfen yanıtlamayınız.\n"},
-    {"en", NOTIFY_TPL_EXPIRY_WARNING, false,
-     "Subject: Your e-signature certificate expires on {expiry_date}\n"
-     "\n"
-     "Dear {name},\n"
-     "\n"
-     "Your qualified electronic certificate (e-signature) with serial number {serial}\n"
-     "expires on {expiry_date}, in {days} days.\n"
-     "\n"
-     "If you remain in service and still need an e-signature, apply for renewal by\n"
-     "{deadline} at the latest. You can sign the application with your current\n"
-     "e-signature (Method 1); once the certificate has expired, only an application\n"
-     "with a handwritten signature is possible.\n"
-     "\n"
-     "Apply at: {portal_url}\n"
-     "\n"
-     "This message was sent automatically; please do not reply.\n"},
-    {"en", NOTIFY_TPL_EXPIRY_WARNING, true,
-     "Your e-signature certificate (serial {serial}) expires on {expiry_date}. Apply for renewal "
-     "by {deadline}: {portal_url}\n"},
-    {"en", NOTIFY_TPL_EXPIRED, false,
-     "Subject: Your e-signature certificate has expired\n"
-     "\n"
-     "Dear {name},\n"
-     "\n"
-     "Your qualified electronic certificate (e-signature) with serial number {serial}\n"
-     "expired on {expiry_date}; it can no longer be used to sign.\n"
-     "\n"
-     "A new certificate needs an application with a handwritten signature (Method 2).\n"
-     "Apply at: {portal_url}\n"
-     "\n"
-     "This message was sent automatically; please do not reply.\n"},
-    {"en", NOTIFY_TPL_EXPIRED, true,
-     "Your e-signature certificate (serial {serial}) expired on {expiry_date}. Apply with a "
-     "handwritten signature: {portal_url}\n"},
-    {"en", NOTIFY_TPL_REMIND_CODE, false,
-     "Subject: Your e-signature application is unfinished: the SMS code was not entered\n"
-     "\n"
-     "Dear {name},\n"
-     "\n"
-     "Your e-signature renewal application {number} is unfinished: the SMS\n"
-     "confirmation code sent to your mobile phone has not been entered yet.\n"
-     "\n"
-     "To finish it, log in and ask for a new code:\n"
-     "{portal_url}\n"
-     "\n"
-     "This message was sent automatically; please do not reply.\n"},
-    {"en", NOTIFY_TPL_REMIND_CODE, true,
-     "Your e-signature application {number} is unfinished: the SMS code was not entered. Finish it "
-     "at {portal_url}\n"},
-    {"en", NOTIFY_TPL_REMIND_SIGN, false,
-     "Subject: Your e-signature application has not been signed\n"
-     "\n"
-     "Dear {name},\n"
-     "\n"
-     "Your e-signature renewal application {number} has not been signed yet. It is\n"
-     "not sent for approval until it is signed.\n"
-     "\n"
-     "Log in, choose the signing method and sign your application:\n"
-     "{portal_url}\n"
-     "\n"
-     "This message was sent automatically; please do not reply.\n"},
-    {"en", NOTIFY_TPL_REMIND_SIGN, true,
-     "Your e-signature application {number} has not been signed yet. Sign it at {portal_url}\n"},
-    {"en", NOTIFY_TPL_REMIND_PAPER, false,
-     "Subject: Your signed application form has not arrived\n"
-     "\n"
-     "Dear {name},\n"
-     "\n"
-     "The original of the handwritten-signed form of your e-signature renewal\n"
-     "application {number} has not arrived yet. The application cannot be approved\n"
-     "until it does.\n"
-     "\n"
-     "If you have sent the form, nothing needs to be done. If not, print it, sign it\n"
-     "and send it. The status of your application: {portal_url}\n"
-     "\n"
-     "This message was sent automatically; please do not reply.\n"},
-    {"en", NOTIFY_TPL_REMIND_PAPER, true,
-     "The signed form of your e-signature application {number} has not arrived yet. Status: "
-     "{portal_url}\n"},
-    {"en", NOTIFY_TPL_DIGEST, false,
-     "Subject: {province}: {total} e-signature applications waiting ({date})\n"
-     "\n"
-     "To the provincial DYS administrator,\n"
-     "\n"
-     "E-signature renewal applications waiting in {province} as of {date}:\n"
-     "\n"
-     "  Waiting for approval:                     {submitted}\n"
-     "  Waiting for the signed paper form:        {awaiting_original}\n"
-     "\n"
-     "Review them at: {portal_url}\n"
-     "\n"
-     "This message was sent automatically; please do not reply.\n"},
-};
-
-#define TPL_NBUILTIN (sizeof tpl_builtins / sizeof tpl_builtins[0])
-
 struct notify_templates {
     char *subject[NOTIFY_TPL__COUNT]; /* e-mail subject line */
     char *email[NOTIFY_TPL__COUNT];   /* e-mail body */
@@ -244,11 +53,11 @@ bool notify_tpl_has_sms(enum notify_tpl t)
 
 const char *notify_tpl_builtin(const char *lang, enum notify_tpl t, bool sms)
 {
-    for (size_t i = 0; i < TPL_NBUILTIN; i++)
-        if (!strcmp(tpl_builtins[i].lang, lang) && tpl_builtins[i].t == t &&
-            tpl_builtins[i].sms == sms)
-            return tpl_builtins[i].text;
-    return NULL;
+    char name[TPL_NAME_MAX + 8];
+    if ((unsigned)t >= NOTIFY_TPL__COUNT || !lang || (strcmp(lang, "tr") && strcmp(lang, "en")))
+        return NULL;
+    snprintf(name, sizeof name, "%s.%s", tpl_names[t], sms ? "sms" : "email");
+    return core_text_of("mail", name, strcmp(lang, "en") ? CORE_LANG_TR : CORE_LANG_EN);
 }
 
 /* The length of a placeholder name starting at p (just after '{') when it is one: [a-z_]+

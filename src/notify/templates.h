@@ -1,13 +1,14 @@
 /* eimza — the texts of the notification messages (notify/): Turkish and English templates
- * with {placeholders}, kept as files under templates/<lang>/ at the top of the repository and
- * compiled in as well.
+ * with {placeholders}, kept in the catalogue of people's text (core/catalogue.h, po/) as the
+ * entries "mail.<name>.email" and "mail.<name>.sms", and written out by the build as files
+ * under templates/<lang>/ (installed as share/eimza/templates/, to copy and change).
  *
  * Each message has an e-mail form, "<name>.email.txt" (a first line "Subject: ...", an empty
  * line, then the body), and most have an SMS form, "<name>.sms.txt" (the text alone). A
  * configured directory (templates_dir) is read at start-up: a file found there replaces the
  * compiled-in text of the same name, a missing one leaves the compiled-in text in place, so an
  * operator can change one message without copying them all. The compiled-in texts are the
- * files of the repository (tests/unit/notify/test_templates.c checks they have not drifted).
+ * catalogue's (tests/unit/notify/test_templates.c checks the written-out files agree).
  *
  * A placeholder is '{', a name of [a-z_], '}'; each template accepts a fixed set of names and
  * any other name is refused when the template is loaded, so a typo is found at start-up and
@@ -60,7 +61,7 @@ int notify_render(const struct notify_templates *set, enum notify_tpl t, bool sm
                   const struct notify_var *vars, size_t nvars, struct ubuf *subject,
                   struct ubuf *body);
 
-/* The compiled-in text of a template file (for the drift test), or NULL. */
+/* The compiled-in text of a template file (the catalogue's; for the drift test), or NULL. */
 const char *notify_tpl_builtin(const char *lang, enum notify_tpl t, bool sms);
 
 #endif

@@ -3,10 +3,10 @@
 # the JSON summary exactly as docs/INTERFACES.md gives it; milestones on a controlled clock
 # (--now), each once, the latest only after missed days, nothing after applying or renewal;
 # --dev leaves everything queued (the development outbox); templates from a directory (the
-# repository's templates/ give the built-in texts; an override changes one message; a typo in
-# a placeholder is refused before anything runs); English; two processes scanning at once
-# queue each message once; usage errors. Holders and certificates are put in with the
-# database's own client.
+# files the build writes to templates/ give the built-in texts; an override changes one
+# message; a typo in a placeholder is refused before anything runs); English; two processes
+# scanning at once queue each message once; usage errors. Holders and certificates are put in
+# with the database's own client.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 command -v jq >/dev/null || { echo "FAIL: jq is needed (scripts/deps.txt)"; exit 1; }
 backend=${EIMZA_TEST_BACKEND:-sqlite}
@@ -113,8 +113,8 @@ DB2=$(new_db) || exit 1
 DB_SAVE=$DB; DB=$DB2
 holder 1 10000000146 ayse@meb.gov.tr 5321112233 1
 certificate A1 10000000146 2022-06-01 2025-06-01
-printf 'templates_dir = %s/templates\n' "$SRC" >"$T/files.conf"
-expect_status 0 "templates from the repository's files" run --now 2025-03-03 --config "$T/files.conf"
+printf 'templates_dir = %s/templates\n' "$EIMZA_TOOLS" >"$T/files.conf"
+expect_status 0 "templates from the build's files" run --now 2025-03-03 --config "$T/files.conf"
 texts() { outbox "$@" | jq -c '[.[] | [.subject, .body]]'; }
 FROM_FILES=$(texts --config "$T/files.conf")
 sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null

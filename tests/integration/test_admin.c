@@ -476,7 +476,8 @@ static void test_outbox_and_audit(void **state)
              (long long)only_sms);
     assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
     assert_non_null(strstr(buf, "reddedildi"));
-    assert_non_null(strstr(buf, core_rejection_find("form_data_wrong")->tr));
+    assert_non_null(
+        strstr(buf, core_rejection_text(core_rejection_find("form_data_wrong"), CORE_LANG_TR)));
 
     /* the audit: who decided what, on which application */
     snprintf(sql, sizeof sql,

@@ -28,7 +28,7 @@ done
 cmp -s "$SRC/node_modules/@picocss/pico/css/pico.classless.min.css" \
   "$P/share/eimza/node_modules/@picocss/pico/css/pico.classless.min.css" &&
   ok "the CSS library beside static/" || fail "the CSS library beside static/"
-expect_eq "$(cd "$SRC/templates" && find . -type f | sort)" \
+expect_eq "$(cd "$(dirname "$EIMZA_BIN")/templates" && find . -type f | sort)" \
   "$(cd "$P/share/eimza/templates" && find . -type f | sort)" "every message template"
 expect_eq "$(cd "$SRC/trust" && ls -- *.pem | sort)" "$(cd "$P/share/eimza/trust" && ls | sort)" \
   "the trust anchors, and only they, in share/eimza/trust"

@@ -614,11 +614,11 @@ enum web_err web_h_admin_rejection_reasons(struct web_req *rq)
     int bad = !arr;
     for (size_t i = 0; !bad && i < nrej; i++) {
         const struct core_rejection *r = &rej[i];
-        bad |= json_array_append_new(arr, json_pack("{s:s, s:s, s:o*, s:b}", "code", r->code,
-                                                    "text", lang == CORE_LANG_EN ? r->en : r->tr,
-                                                    "suggested_for",
-                                                    reasons_array(r->verdict, false, lang),
-                                                    "needs_text", !strcmp(r->code, "other")));
+        bad |=
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:o*, s:b}", "code", r->code, "text",
+                                                 app_rejection_text(r, lang), "suggested_for",
+                                                 reasons_array(r->verdict, false, lang),
+                                                 "needs_text", !strcmp(r->code, "other")));
     }
     json_t *o = bad ? NULL : json_pack("{s:O}", "reasons", arr);
     json_decref(arr);

@@ -167,15 +167,11 @@ enum web_err web_h_api_logout(struct web_req *rq)
 
 /* ---- the application ----------------------------------------------------------------------- */
 
-static json_t *view_json(const struct app_ctx *c, const struct app_view *v)
+/* The application's fields as the form has them, and when it was made and changed. */
+static int put_application(json_t *o, const struct app_view *v)
 {
     const struct app_application *a = &v->app;
-    const struct app_portal_cfg *cfg = &c->set->portal;
-    enum core_lang lang = c->lang;
     char t1[24], t2[24];
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
     int bad = set_str(o, "number", a->number) | set_str(o, "state", a->state);
     if (a->st < CORE_APP__STATE_COUNT)
         bad |= set_str(o, "state_label", app_state_label_tr(a->st));
@@ -204,28 +200,41 @@ static json_t *view_json(const struct app_ctx *c, const struct app_view *v)
     web_iso8601(a->created_at, t1);
     web_iso8601(a->updated_at, t2);
     bad |= set_str(o, "created_at", t1) | set_str(o, "updated_at", t2);
+    return bad;
+}
 
-    /* eligibility: an ineligible person may apply; the form says why in words */
+/* Eligibility: an ineligible person may apply; the form says why in words. */
+static json_t *eligibility_json(const struct app_view *v, enum core_lang lang, int *bad)
+{
     json_t *el = json_object(), *reasons = json_array();
-    bad |= !el || !reasons;
+    *bad |= !el || !reasons;
     if (el && reasons) {
         for (size_t i = 0; i < v->ninelig; i++)
-            bad |= json_array_append_new(reasons, json_string(v->inelig_codes[i]));
-        bad |= json_object_set_new(el, "eligible", json_boolean(v->inelig == 0));
-        bad |= json_object_set(el, "reasons", reasons);
+            *bad |= json_array_append_new(reasons, json_string(v->inelig_codes[i]));
+        *bad |= json_object_set_new(el, "eligible", json_boolean(v->inelig == 0));
+        *bad |= json_object_set(el, "reasons", reasons);
         if (v->inelig) {
             struct ubuf msg = UBUF_INIT(4096);
-            bad |= ubuf_puts(&msg, app_reason_text("ineligible_warning", lang));
+            *bad |= ubuf_puts(&msg, app_reason_text("ineligible_warning", lang));
             for (size_t i = 0; i < v->ninelig; i++)
-                bad |= ubuf_putc(&msg, ' ') |
-                       ubuf_puts(&msg, app_reason_text(v->inelig_codes[i], lang));
-            bad |= set_str(el, "message", ubuf_str(&msg));
+                *bad |= ubuf_putc(&msg, ' ') |
+                        ubuf_puts(&msg, app_reason_text(v->inelig_codes[i], lang));
+            *bad |= set_str(el, "message", ubuf_str(&msg));
             ubuf_free(&msg);
         }
     }
     json_decref(reasons);
-    bad |= json_object_set_new(o, "eligibility", el);
+    return el;
+}
 
+/* What the person can do and choose: the notices, the certificate's phase, the signing
+ * methods allowed and the card readers on offer. */
+static int put_choices(json_t *o, const struct app_ctx *c, const struct app_view *v)
+{
+    const struct app_portal_cfg *cfg = &c->set->portal;
+    enum core_lang lang = c->lang;
+    char t1[24];
+    int bad = 0;
     json_t *notices = json_array();
     for (size_t i = 0; notices && i < v->nnotices; i++)
         bad |=
@@ -250,6 +259,18 @@ static json_t *view_json(const struct app_ctx *c, const struct app_view *v)
     for (size_t i = 0; i < cfg->ncard_readers; i++)
         bad |= json_array_append_new(readers, json_string(cfg->card_readers[i]));
     bad |= json_object_set_new(o, "card_readers", readers);
+    return bad;
+}
+
+static json_t *view_json(const struct app_ctx *c, const struct app_view *v)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = put_application(o, v);
+    json_t *el = eligibility_json(v, c->lang, &bad);
+    bad |= json_object_set_new(o, "eligibility", el);
+    bad |= put_choices(o, c, v);
     bad |= set_str(o, "csrf_token", v->csrf);
     if (bad) {
         json_decref(o);

@@ -1,11 +1,12 @@
-/* eimza — the message catalogue of the portal's pages (web/html/): every word a page shows comes
- * from here, in Turkish and in English.
+/* eimza — the words of the portal's pages (web/html/): every word a page shows comes from here,
+ * in Turkish and in English.
  *
  * A message is named by an enum value (so a misspelt key is a compile error, not an empty
- * page) and has a stable snake_case name for tests and logs. Turkish is the portal's
- * language; the Turkish texts keep the exact words applicants know from the old portal
- * (shared/design/brief.md, "Words the users already know"). Texts are plain text: the page
- * writer (web/html/page.h) escapes them like any other text, so a message can never carry markup.
+ * page) and has a stable snake_case name; its texts are the catalogue's entry "page.<name>"
+ * (po/eimza.pot, po/en.po; app_text_of). Turkish is the portal's language; the Turkish texts
+ * keep the exact words applicants know from the old portal (shared/design/brief.md, "Words
+ * the users already know"). Texts are plain text: the page writer (web/html/page.h) escapes
+ * them like any other text, so a message can never carry markup.
  * A text may hold placeholders {0}, {1}, ... in ascending order (the same ones, in the same
  * order, in both languages): web_page_msg_args() fills them with escaped values and
  * web_page_msg_part() writes the text between them, for markup around a value.

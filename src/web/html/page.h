@@ -223,6 +223,10 @@ void web_page_button(struct web_page *p, enum web_msg label, enum web_button_kin
 /* A link that looks like a button (the "start" link): <a class="button-link" href="HREF"
  * draggable="false">. */
 void web_page_link_button(struct web_page *p, const char *href, enum web_msg label);
+/* The end of a form with one button: <div class="buttons"> the button </div></form>. */
+void web_page_form_submit(struct web_page *p, enum web_msg label, enum web_button_kind kind);
+/* A way on below the page's main content: <p class="page-actions"><a href="HREF">. */
+void web_page_action_link(struct web_page *p, const char *href, enum web_msg label);
 
 /* The SMS code countdown: "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre 300 Saniye" in a
  * <p class="countdown" role="timer" data-countdown-seconds="300" data-countdown-expired="...">

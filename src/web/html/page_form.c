@@ -383,6 +383,24 @@ void web_page_link_button(struct web_page *p, const char *href, enum web_msg lab
     web_page_close(p, WEB_EL_A);
 }
 
+void web_page_form_submit(struct web_page *p, enum web_msg label, enum web_button_kind kind)
+{
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_button(p, label, kind, NULL, NULL);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_form_end(p);
+}
+
+void web_page_action_link(struct web_page *p, const char *href, enum web_msg label)
+{
+    web_page_open_class(p, WEB_EL_P, "page-actions");
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "href", href);
+    web_page_msg(p, label);
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_P);
+}
+
 /* ---- the countdown and notices ----------------------------------------------------------- */
 
 void web_page_countdown(struct web_page *p, unsigned seconds)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/staff_auth.h"
+#include "app/text.h"
 #include "web/html/escape.h"
 
 #define ITEMS_MAX 64
@@ -298,15 +299,12 @@ int web_svg_qr(struct web_html *h, const char *text, int size, const char *label
 
 /* ---- waiting times ------------------------------------------------------------------------ */
 
+/* The groups of waiting times; their labels are the catalogue's "chart.<name>" (po/). */
 static const struct {
     int64_t below_days; /* the bucket holds waits shorter than this; 0: no upper bound */
-    const char *tr, *en;
+    const char *name;
 } wait_buckets[WEB_SVG_WAIT_BUCKETS] = {
-    {1, "1 günden az", "under 1 day"},
-    {3, "1–3 gün", "1–3 days"},
-    {7, "3–7 gün", "3–7 days"},
-    {15, "7–15 gün", "7–15 days"},
-    {0, "15 gün ve üzeri", "15 days or more"},
+    {1, "wait_under_1"}, {3, "wait_1_3"}, {7, "wait_3_7"}, {15, "wait_7_15"}, {0, "wait_15_more"},
 };
 
 size_t web_svg_wait_bucket(int64_t seconds)
@@ -321,5 +319,6 @@ const char *web_svg_wait_label(size_t bucket, enum core_lang lang)
 {
     if (bucket >= WEB_SVG_WAIT_BUCKETS)
         return NULL;
-    return lang == CORE_LANG_EN ? wait_buckets[bucket].en : wait_buckets[bucket].tr;
+    const char *t = app_text_of("chart", wait_buckets[bucket].name, lang);
+    return t ? t : "";
 }

@@ -4,7 +4,8 @@
  * Handlers return an enum web_err; the server turns anything but WEB_OK into the JSON error
  * body of docs/INTERFACES.md, {"error":{"code":"<code>","message":"<message>"}}, with the
  * status from this table. Codes are part of the API: they never change once released.
- * Messages are Turkish and say what to do; the English ones serve Accept-Language: en.
+ * Messages, the catalogue's "http.<code>" (po/), are Turkish and say what to do; the English
+ * ones serve Accept-Language: en.
  */
 #ifndef EIMZA_WEB_HTTP_ERROR_H
 #define EIMZA_WEB_HTTP_ERROR_H

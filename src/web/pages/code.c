@@ -25,6 +25,65 @@ static enum web_err sms_state(struct web_pg *c, struct app_otp_state *out)
 
 /* The SMS page: the code entry while a code is live, else the page that sends one. msg: a
  * message for the summary (no field); code_error: the code field's. */
+/* A code was sent and can be entered: the form for it, the time left, a new code (when the
+ * wait is over) and what to do when the number is wrong. */
+static void sms_enter_code(struct web_pg *c, struct web_page *p, const struct app_otp_state *ss,
+                           const struct web_field *code, int64_t retry)
+{
+    web_pg_heading(p, WEB_MSG_PP_SMS_CODE_TITLE);
+    const char *args[] = {ss->masked_phone};
+    web_page_open(p, WEB_EL_P);
+    web_page_msg_args(p, WEB_MSG_OTP_SENT, args, 1);
+    web_page_close(p, WEB_EL_P);
+    web_page_countdown(p, (unsigned)ss->expires_in);
+    web_page_form_begin(p, "/sms/dogrula", web_pg_csrf(c));
+    web_page_field(p, code);
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_button(p, WEB_MSG_OK, WEB_BUTTON_PRIMARY, "action", "ok");
+    web_page_button(p, WEB_MSG_CANCEL, WEB_BUTTON_SECONDARY, "action", "cancel");
+    web_page_close(p, WEB_EL_DIV);
+    web_page_form_end(p);
+    if (ss->resend_in > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%lld", (long long)ss->resend_in);
+        const char *a2[] = {secs};
+        web_page_open_class(p, WEB_EL_P, "page-actions");
+        web_page_msg_args(p, WEB_MSG_PP_RESEND_WAIT, a2, 1);
+        web_page_close(p, WEB_EL_P);
+    } else {
+        web_page_form_begin(p, "/sms/gonder", web_pg_csrf(c));
+        web_page_open_class(p, WEB_EL_DIV, "buttons page-actions");
+        web_page_button(p, WEB_MSG_OTP_NEW_CODE, WEB_BUTTON_SECONDARY, NULL, NULL);
+        web_page_close(p, WEB_EL_DIV);
+        web_page_form_end(p);
+    }
+    web_pg_retry_notice(p, c->app.now, retry);
+    web_pg_para(p, WEB_MSG_OTP_WRONG_NUMBER);
+}
+
+/* No code to enter: the number it would go to, and the button that sends one. */
+static void sms_send_code(struct web_pg *c, struct web_page *p, const struct app_otp_state *ss,
+                          int64_t retry)
+{
+    web_pg_heading(p, WEB_MSG_STEP_3);
+    web_pg_retry_notice(p, c->app.now, retry);
+    web_pg_para(p, WEB_MSG_PP_SMS_LEAD);
+    if (ss->has_phone) {
+        web_page_open_class(p, WEB_EL_P, "phone");
+        web_page_msg(p, WEB_MSG_PHONE_NUMBER);
+        web_page_text(p, ": ");
+        web_page_el_text(p, WEB_EL_STRONG, ss->masked_phone);
+        web_page_close(p, WEB_EL_P);
+        web_pg_para(p, WEB_MSG_OTP_WRONG_NUMBER);
+        web_page_form_begin(p, "/sms/gonder", web_pg_csrf(c));
+        web_page_form_submit(p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY);
+    } else {
+        web_page_notice_begin(p, WEB_NOTICE_WARNING);
+        web_page_el_text(p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
+        web_page_notice_end(p);
+    }
+}
+
 static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const char *msg,
                              const char *code_error, int64_t retry, unsigned status)
 {
@@ -52,67 +111,12 @@ static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const c
     const struct web_layout layout = {.title = ss.live ? WEB_MSG_PP_SMS_CODE_TITLE : WEB_MSG_STEP_3,
                                       .step = ss.live ? WEB_STEP_OTP : WEB_STEP_OTP_SEND,
                                       .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
-    if (ss.live) {
-        web_pg_heading(&p, WEB_MSG_PP_SMS_CODE_TITLE);
-        const char *args[] = {ss.masked_phone};
-        web_page_open(&p, WEB_EL_P);
-        web_page_msg_args(&p, WEB_MSG_OTP_SENT, args, 1);
-        web_page_close(&p, WEB_EL_P);
-        web_page_countdown(&p, (unsigned)ss.expires_in);
-        web_page_form_begin(&p, "/sms/dogrula", web_pg_csrf(c));
-        web_page_field(&p, &code);
-        web_page_open_class(&p, WEB_EL_DIV, "buttons");
-        web_page_button(&p, WEB_MSG_OK, WEB_BUTTON_PRIMARY, "action", "ok");
-        web_page_button(&p, WEB_MSG_CANCEL, WEB_BUTTON_SECONDARY, "action", "cancel");
-        web_page_close(&p, WEB_EL_DIV);
-        web_page_form_end(&p);
-        if (ss.resend_in > 0) {
-            char secs[24];
-            snprintf(secs, sizeof secs, "%lld", (long long)ss.resend_in);
-            const char *a2[] = {secs};
-            web_page_open_class(&p, WEB_EL_P, "page-actions");
-            web_page_msg_args(&p, WEB_MSG_PP_RESEND_WAIT, a2, 1);
-            web_page_close(&p, WEB_EL_P);
-        } else {
-            web_page_form_begin(&p, "/sms/gonder", web_pg_csrf(c));
-            web_page_open_class(&p, WEB_EL_DIV, "buttons page-actions");
-            web_page_button(&p, WEB_MSG_OTP_NEW_CODE, WEB_BUTTON_SECONDARY, NULL, NULL);
-            web_page_close(&p, WEB_EL_DIV);
-            web_page_form_end(&p);
-        }
-        web_pg_retry_notice(&p, c->app.now, retry);
-        web_pg_para(&p, WEB_MSG_OTP_WRONG_NUMBER);
-    } else {
-        web_pg_heading(&p, WEB_MSG_STEP_3);
-        web_pg_retry_notice(&p, c->app.now, retry);
-        web_pg_para(&p, WEB_MSG_PP_SMS_LEAD);
-        if (ss.has_phone) {
-            web_page_open_class(&p, WEB_EL_P, "phone");
-            web_page_msg(&p, WEB_MSG_PHONE_NUMBER);
-            web_page_text(&p, ": ");
-            web_page_el_text(&p, WEB_EL_STRONG, ss.masked_phone);
-            web_page_close(&p, WEB_EL_P);
-            web_pg_para(&p, WEB_MSG_OTP_WRONG_NUMBER);
-            web_page_form_begin(&p, "/sms/gonder", web_pg_csrf(c));
-            web_page_open_class(&p, WEB_EL_DIV, "buttons");
-            web_page_button(&p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY, NULL, NULL);
-            web_page_close(&p, WEB_EL_DIV);
-            web_page_form_end(&p);
-        } else {
-            web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-            web_page_el_text(&p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
-            web_page_notice_end(&p);
-        }
-    }
-    web_page_open_class(&p, WEB_EL_P, "page-actions");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/basvuru");
-    web_page_msg(&p, WEB_MSG_PP_EDIT_FORM);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_pg_form_page(c, &p, &layout, items, n);
+    if (ss.live)
+        sms_enter_code(c, &p, &ss, &code, retry);
+    else
+        sms_send_code(c, &p, &ss, retry);
+    web_page_action_link(&p, "/basvuru", WEB_MSG_PP_EDIT_FORM);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }

@@ -92,24 +92,115 @@ static void scope_line(struct web_page *p, int province)
     web_page_close(p, WEB_EL_P);
 }
 
+/* Enters a staff page that shows one province (?province=, an approver's own by default);
+ * false with the answer in rc when the session or the province is not right. */
+static bool enter_for_province(struct web_pg *c, int *province, enum web_err *rc)
+{
+    bool forbidden;
+    if (!web_pg_enter_staff(c, false, rc))
+        return false;
+    if (!asked_province(c, web_req_query(c->rq, "province"), province, &forbidden)) {
+        *rc = forbidden ? web_pg_403(c, "forbidden_province") : bad_province(c);
+        return false;
+    }
+    return true;
+}
+
+/* One chart in a section of its own, labelled by its heading (whose id is hid). */
+static void chart_section(struct web_pg *c, struct web_page *p, const char *id, const char *hid,
+                          enum web_msg title, const struct web_svg_item *items, size_t n,
+                          int (*draw)(struct web_html *, const struct web_svg_chart *))
+{
+    const struct web_svg_chart chart = {
+        .id = id,
+        .title = web_msg(title, c->lang),
+        .unit = web_msg(WEB_MSG_AP_CHART_UNIT, c->lang),
+        .empty = web_msg(WEB_MSG_AP_CHART_EMPTY, c->lang),
+        .items = items,
+        .n = n,
+    };
+    web_page_open_class(p, WEB_EL_SECTION, "chart");
+    web_page_attr(p, "aria-labelledby", hid);
+    web_page_open(p, WEB_EL_H2);
+    web_page_attr(p, "id", hid);
+    web_page_msg(p, title);
+    web_page_close(p, WEB_EL_H2);
+    web_pg_svg_result(p, draw(&p->h, &chart));
+    web_page_close(p, WEB_EL_SECTION);
+}
+
+/* Applications by state, from the signed ones on (drafts and verified codes are the
+ * applicants' work in progress). */
+static void state_chart(struct web_pg *c, struct web_page *p, const struct app_dashboard *dash)
+{
+    struct web_svg_item states[CORE_APP__STATE_COUNT];
+    size_t ns = 0;
+    for (int s = CORE_APP_SUBMITTED; s < CORE_APP__STATE_COUNT; s++)
+        states[ns++] = (struct web_svg_item){app_state_label((enum core_app_state)s, c->lang),
+                                             dash->by_state[s]};
+    chart_section(c, p, "chart-states", "h-states", WEB_MSG_AP_CHART_STATES, states, ns,
+                  web_svg_bar_chart);
+}
+
+/* How long the waiting applications have waited, in groups of days. */
+static void waiting_chart(struct web_pg *c, struct web_page *p, const struct app_dashboard *dash)
+{
+    struct web_svg_item waits[WEB_SVG_WAIT_BUCKETS];
+    for (size_t i = 0; i < WEB_SVG_WAIT_BUCKETS; i++)
+        waits[i] = (struct web_svg_item){web_svg_wait_label(i, c->lang), dash->waiting[i]};
+    chart_section(c, p, "chart-waiting", "h-waiting", WEB_MSG_AP_CHART_WAITING, waits,
+                  WEB_SVG_WAIT_BUCKETS, web_svg_column_chart);
+}
+
+/* The certificates that expire within 30, 60 and 90 days: how many, with the list and its
+ * CSV. */
+static void expiring_list(struct web_page *p, const struct app_dashboard *dash, int province)
+{
+    web_page_section_begin(p, WEB_MSG_AP_EXPIRING_TITLE);
+    web_page_open_class(p, WEB_EL_UL, "expiring");
+    static const int spans[3] = {30, 60, 90};
+    for (int i = 0; i < 3; i++) {
+        char days[8], people[24], href[64];
+        snprintf(days, sizeof days, "%d", spans[i]);
+        snprintf(people, sizeof people, "%ld", dash->expiring[i]);
+        const char *args[] = {days, people};
+        web_page_open(p, WEB_EL_LI);
+        web_page_attr(p, "data-days", days);
+        web_page_open(p, WEB_EL_STRONG);
+        web_page_msg_args(p, WEB_MSG_AP_EXPIRING_ROW, args, 2);
+        web_page_close(p, WEB_EL_STRONG);
+        web_page_text(p, " ");
+        web_page_open(p, WEB_EL_A);
+        expiring_href(href, sizeof href, "/yonetim/bitecekler?gun=", spans[i], province);
+        web_page_attr(p, "href", href);
+        web_page_msg_args(p, WEB_MSG_AP_EXPIRING_LIST, args, 1);
+        web_page_close(p, WEB_EL_A);
+        web_page_text(p, " ");
+        web_page_open(p, WEB_EL_A);
+        web_page_flag(p, "download");
+        expiring_href(href, sizeof href, "/api/v1/admin/expiring.csv?days=", spans[i], province);
+        web_page_attr(p, "href", href);
+        web_page_msg_args(p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
+        web_page_close(p, WEB_EL_A);
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_UL);
+    web_page_section_end(p);
+}
+
 enum web_err web_h_staff_dashboard(struct web_req *rq)
 {
     struct web_pg c;
     struct app_dashboard dash;
     struct web_page p;
     int province = 0;
-    bool forbidden;
     enum web_err rc;
 
     _Static_assert(APP_WAIT_BUCKETS == WEB_SVG_WAIT_BUCKETS, "the dashboard's buckets");
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
-    if (!web_pg_enter_staff(&c, false, &rc))
+    if (!enter_for_province(&c, &province, &rc))
         goto out;
-    if (!asked_province(&c, web_req_query(rq, "province"), &province, &forbidden)) {
-        rc = forbidden ? web_pg_403(&c, "forbidden_province") : bad_province(&c);
-        goto out;
-    }
     if (app_admin_dashboard(&c.app, province, &dash, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
@@ -123,76 +214,9 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     if (!web_pg_role_is(c.who, "approver"))
         province_chooser(&p, "/yonetim/pano", province, NULL);
 
-    /* applications by state, from the signed ones on (drafts and verified codes are the
-     * applicants' work in progress) */
-    struct web_svg_item states[CORE_APP__STATE_COUNT];
-    size_t ns = 0;
-    for (int s = CORE_APP_SUBMITTED; s < CORE_APP__STATE_COUNT; s++)
-        states[ns++] = (struct web_svg_item){app_state_label((enum core_app_state)s, c.lang),
-                                             dash.by_state[s]};
-    struct web_svg_chart chart = {
-        .id = "chart-states",
-        .title = web_msg(WEB_MSG_AP_CHART_STATES, c.lang),
-        .unit = web_msg(WEB_MSG_AP_CHART_UNIT, c.lang),
-        .empty = web_msg(WEB_MSG_AP_CHART_EMPTY, c.lang),
-        .items = states,
-        .n = ns,
-    };
-    web_page_open_class(&p, WEB_EL_SECTION, "chart");
-    web_page_attr(&p, "aria-labelledby", "h-states");
-    web_page_open(&p, WEB_EL_H2);
-    web_page_attr(&p, "id", "h-states");
-    web_page_msg(&p, WEB_MSG_AP_CHART_STATES);
-    web_page_close(&p, WEB_EL_H2);
-    web_pg_svg_result(&p, web_svg_bar_chart(&p.h, &chart));
-    web_page_close(&p, WEB_EL_SECTION);
-
-    struct web_svg_item waits[WEB_SVG_WAIT_BUCKETS];
-    for (size_t i = 0; i < WEB_SVG_WAIT_BUCKETS; i++)
-        waits[i] = (struct web_svg_item){web_svg_wait_label(i, c.lang), dash.waiting[i]};
-    chart.id = "chart-waiting";
-    chart.title = web_msg(WEB_MSG_AP_CHART_WAITING, c.lang);
-    chart.items = waits;
-    chart.n = WEB_SVG_WAIT_BUCKETS;
-    web_page_open_class(&p, WEB_EL_SECTION, "chart");
-    web_page_attr(&p, "aria-labelledby", "h-waiting");
-    web_page_open(&p, WEB_EL_H2);
-    web_page_attr(&p, "id", "h-waiting");
-    web_page_msg(&p, WEB_MSG_AP_CHART_WAITING);
-    web_page_close(&p, WEB_EL_H2);
-    web_pg_svg_result(&p, web_svg_column_chart(&p.h, &chart));
-    web_page_close(&p, WEB_EL_SECTION);
-
-    web_page_section_begin(&p, WEB_MSG_AP_EXPIRING_TITLE);
-    web_page_open_class(&p, WEB_EL_UL, "expiring");
-    static const int spans[3] = {30, 60, 90};
-    for (int i = 0; i < 3; i++) {
-        char days[8], people[24], href[64];
-        snprintf(days, sizeof days, "%d", spans[i]);
-        snprintf(people, sizeof people, "%ld", dash.expiring[i]);
-        const char *args[] = {days, people};
-        web_page_open(&p, WEB_EL_LI);
-        web_page_attr(&p, "data-days", days);
-        web_page_open(&p, WEB_EL_STRONG);
-        web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_ROW, args, 2);
-        web_page_close(&p, WEB_EL_STRONG);
-        web_page_text(&p, " ");
-        web_page_open(&p, WEB_EL_A);
-        expiring_href(href, sizeof href, "/yonetim/bitecekler?gun=", spans[i], province);
-        web_page_attr(&p, "href", href);
-        web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_LIST, args, 1);
-        web_page_close(&p, WEB_EL_A);
-        web_page_text(&p, " ");
-        web_page_open(&p, WEB_EL_A);
-        web_page_flag(&p, "download");
-        expiring_href(href, sizeof href, "/api/v1/admin/expiring.csv?days=", spans[i], province);
-        web_page_attr(&p, "href", href);
-        web_page_msg_args(&p, WEB_MSG_AP_EXPIRING_CSV, args, 1);
-        web_page_close(&p, WEB_EL_A);
-        web_page_close(&p, WEB_EL_LI);
-    }
-    web_page_close(&p, WEB_EL_UL);
-    web_page_section_end(&p);
+    state_chart(&c, &p, &dash);
+    waiting_chart(&c, &p, &dash);
+    expiring_list(&p, &dash, province);
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:
@@ -263,17 +287,12 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     struct web_page p;
     int province = 0;
     long days = 0;
-    bool forbidden;
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
-    if (!web_pg_enter_staff(&c, false, &rc))
+    if (!enter_for_province(&c, &province, &rc))
         goto out;
-    if (!asked_province(&c, web_req_query(rq, "province"), &province, &forbidden)) {
-        rc = forbidden ? web_pg_403(&c, "forbidden_province") : bad_province(&c);
-        goto out;
-    }
     const char *gun = web_req_query(rq, "gun");
     if (!gun || !*gun)
         gun = "30";
@@ -308,13 +327,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    if (ec.n == 0)
-        web_pg_para(&p, WEB_MSG_AP_EXP_EMPTY);
-    else {
-        web_page_close(&p, WEB_EL_TBODY);
-        web_page_close(&p, WEB_EL_TABLE);
-        web_page_close(&p, WEB_EL_DIV);
-    }
+    web_pg_rows_end(&p, ec.n, WEB_MSG_AP_EXP_EMPTY);
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:

@@ -121,8 +121,8 @@ static size_t rejection_options(const struct core_verdict *v, enum core_lang lan
             const struct core_rejection *r = &rej[i];
             bool suggested = (r->verdict & v->reasons) != 0;
             if (suggested == (pass == 0))
-                o[n++] = (struct web_option){r->code, WEB_MSG_NONE,
-                                             lang == CORE_LANG_EN ? r->en : r->tr, WEB_MSG_NONE};
+                o[n++] = (struct web_option){r->code, WEB_MSG_NONE, app_rejection_text(r, lang),
+                                             WEB_MSG_NONE};
         }
     o[n++] = (struct web_option){"other", WEB_MSG_AP_REJECT_OTHER, NULL, WEB_MSG_NONE};
     return n;
@@ -149,10 +149,7 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         }
         web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "approve");
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY);
         web_page_close(p, WEB_EL_SECTION);
         web_page_open_class(p, WEB_EL_SECTION, "decision-reject");
         web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_REJECT_TITLE);
@@ -169,10 +166,7 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_pg_hidden(p, "decision", "reject");
         web_page_field(p, &rf[0]);
         web_page_field(p, &rf[1]);
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_AP_REJECT_BUTTON, WEB_BUTTON_SECONDARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_AP_REJECT_BUTTON, WEB_BUTTON_SECONDARY);
         web_page_close(p, WEB_EL_SECTION);
         web_page_close(p, WEB_EL_DIV);
     } else if (awaiting && web_pg_may_record_paper(c->who)) {
@@ -180,13 +174,106 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_pg_para(p, WEB_MSG_AP_PAPER_LEAD);
         web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "paper");
-        web_page_open_class(p, WEB_EL_DIV, "buttons");
-        web_page_button(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
+        web_page_form_submit(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY);
     } else {
         web_pg_para(p, WEB_MSG_AP_NO_DECISION);
     }
+    web_page_section_end(p);
+}
+
+/* The verdict first: it is what the approver decides on. */
+static void verdict_section(struct web_page *p, const struct detail *d)
+{
+    web_page_section_begin(p, WEB_MSG_AP_SEC_VERDICT);
+    web_page_open_class(p, WEB_EL_DIV, "verdict-box");
+    web_page_open(p, WEB_EL_P);
+    web_pg_verdict_badge(p, &d->verdict);
+    web_page_close(p, WEB_EL_P);
+    web_page_el_msg(p, WEB_EL_P,
+                    d->verdict.eligible ? WEB_MSG_AP_VERDICT_OK : WEB_MSG_AP_VERDICT_NO);
+    web_pg_verdict_reasons(p, &d->verdict);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_section_end(p);
+}
+
+/* The application as the applicant gave it, and its dates. */
+static void applicant_section(struct web_pg *c, struct web_page *p, const struct detail *d)
+{
+    char buf[64];
+    const struct app_application *a = &d->app;
+    web_page_section_begin(p, WEB_MSG_AP_SEC_APPLICANT);
+    web_page_open_class(p, WEB_EL_DL, "facts");
+    dl_item(p, WEB_MSG_AP_COL_NAME);
+    web_pg_person_name(p, a);
+    web_page_close(p, WEB_EL_DD);
+    dl_text(p, WEB_MSG_TCKN, a->tckn_masked);
+    dl_item(p, WEB_MSG_AP_COL_STATE);
+    web_pg_state_text(p, a);
+    web_page_close(p, WEB_EL_DD);
+    dl_text(p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
+    dl_text(p, WEB_MSG_UNIT, a->unit);
+    dl_text(p, WEB_MSG_JOB_TITLE, a->title);
+    dl_text(p, WEB_MSG_PROVINCE, a->province ? app_province_name(a->province) : NULL);
+    dl_text(p, WEB_MSG_DISTRICT, a->district);
+    dl_item(p, WEB_MSG_AP_METHOD);
+    if (!strcmp(a->method, "esign"))
+        web_page_msg(p, WEB_MSG_METHOD_1);
+    else if (!strcmp(a->method, "wet"))
+        web_page_msg(p, WEB_MSG_METHOD_2);
+    else
+        web_page_msg(p, WEB_MSG_AP_NONE);
+    web_page_close(p, WEB_EL_DD);
+    web_pg_time(a->created_at, WEB_PG_DATETIME, buf);
+    dl_text(p, WEB_MSG_AP_CREATED, buf);
+    dl_item(p, WEB_MSG_AP_COL_WAITING);
+    web_pg_waiting_text(p, c->app.now, d->waiting_since);
+    web_page_close(p, WEB_EL_DD);
+    dl_item(p, WEB_MSG_AP_COL_EXPIRY);
+    web_pg_expiry_text(p, a->cert_not_after);
+    web_page_close(p, WEB_EL_DD);
+    dl_item(p, WEB_MSG_AP_COL_LATE);
+    web_page_msg(p, a->late ? WEB_MSG_AP_LATE : WEB_MSG_AP_IN_TIME);
+    web_page_close(p, WEB_EL_DD);
+    snprintf(buf, sizeof buf, "%d", d->remote_chain);
+    dl_text(p, WEB_MSG_AP_REMOTE_CHAIN, buf);
+    web_page_close(p, WEB_EL_DL);
+    web_page_section_end(p);
+}
+
+/* The personnel record the verdict was made from. */
+static void record_section(struct web_page *p, const struct detail *d)
+{
+    web_page_section_begin(p, WEB_MSG_AP_SEC_RECORD);
+    if (!d->has_person) {
+        web_pg_para(p, WEB_MSG_AP_NO_RECORD);
+    } else {
+        const struct core_personnel *r = &d->person;
+        char date[CORE_DATE_STRLEN + 1];
+        web_page_open_class(p, WEB_EL_DL, "facts");
+        dl_item(p, WEB_MSG_AP_DUTY);
+        web_page_msg(p, duty_label(r->duty));
+        web_page_close(p, WEB_EL_DD);
+        app_date_tr(r->assignment_end, date);
+        dl_text(p, WEB_MSG_AP_ASSIGNMENT_END, date);
+        dl_item(p, WEB_MSG_AP_ENTITLED);
+        web_page_msg(p, r->entitled ? WEB_MSG_AP_YES : WEB_MSG_AP_NO);
+        web_page_close(p, WEB_EL_DD);
+        dl_text(p, WEB_MSG_INSTITUTION_NAME, r->institution_name);
+        dl_text(p, WEB_MSG_PROVINCE, r->province ? app_province_name(r->province) : NULL);
+        dl_text(p, WEB_MSG_DISTRICT, r->district);
+        web_page_close(p, WEB_EL_DL);
+    }
+    web_page_section_end(p);
+}
+
+static void timeline_section(struct web_page *p, const struct detail *d)
+{
+    web_page_section_begin(p, WEB_MSG_PP_TIMELINE);
+    web_pg_para(p, WEB_MSG_PP_TIMELINE_ZONE);
+    web_page_open_class(p, WEB_EL_OL, "timeline");
+    for (size_t i = 0; i < d->ntimeline; i++)
+        timeline_row(p, &d->timeline[i]);
+    web_page_close(p, WEB_EL_OL);
     web_page_section_end(p);
 }
 
@@ -196,7 +283,6 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
     struct web_page p;
     struct web_error_item items[3];
     size_t n = 0;
-    char buf[64];
 
     if (df->message)
         items[n++] = (struct web_error_item){NULL, WEB_MSG_NONE, df->message};
@@ -217,95 +303,13 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
     const char *k = web_req_query(c->rq, "karar");
     if (k && !strcmp(k, "kagit") && status == 200)
         web_pg_notice(&p, WEB_NOTICE_SUCCESS, WEB_MSG_AP_FLASH_PAPER, NULL, 0);
-    web_page_open_class(&p, WEB_EL_P, "page-actions");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/yonetim");
-    web_page_msg(&p, WEB_MSG_AP_BACK_TO_QUEUE);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_page_action_link(&p, "/yonetim", WEB_MSG_AP_BACK_TO_QUEUE);
 
-    /* the verdict first: it is what the approver decides on */
-    web_page_section_begin(&p, WEB_MSG_AP_SEC_VERDICT);
-    web_page_open_class(&p, WEB_EL_DIV, "verdict-box");
-    web_page_open(&p, WEB_EL_P);
-    web_pg_verdict_badge(&p, &d->verdict);
-    web_page_close(&p, WEB_EL_P);
-    web_page_el_msg(&p, WEB_EL_P,
-                    d->verdict.eligible ? WEB_MSG_AP_VERDICT_OK : WEB_MSG_AP_VERDICT_NO);
-    web_pg_verdict_reasons(&p, &d->verdict);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_section_end(&p);
-
+    verdict_section(&p, d);
     decision_section(c, &p, d, df);
-
-    const struct app_application *a = &d->app;
-    web_page_section_begin(&p, WEB_MSG_AP_SEC_APPLICANT);
-    web_page_open_class(&p, WEB_EL_DL, "facts");
-    dl_item(&p, WEB_MSG_AP_COL_NAME);
-    web_pg_person_name(&p, a);
-    web_page_close(&p, WEB_EL_DD);
-    dl_text(&p, WEB_MSG_TCKN, a->tckn_masked);
-    dl_item(&p, WEB_MSG_AP_COL_STATE);
-    web_pg_state_text(&p, a);
-    web_page_close(&p, WEB_EL_DD);
-    dl_text(&p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
-    dl_text(&p, WEB_MSG_UNIT, a->unit);
-    dl_text(&p, WEB_MSG_JOB_TITLE, a->title);
-    dl_text(&p, WEB_MSG_PROVINCE, a->province ? app_province_name(a->province) : NULL);
-    dl_text(&p, WEB_MSG_DISTRICT, a->district);
-    dl_item(&p, WEB_MSG_AP_METHOD);
-    if (!strcmp(a->method, "esign"))
-        web_page_msg(&p, WEB_MSG_METHOD_1);
-    else if (!strcmp(a->method, "wet"))
-        web_page_msg(&p, WEB_MSG_METHOD_2);
-    else
-        web_page_msg(&p, WEB_MSG_AP_NONE);
-    web_page_close(&p, WEB_EL_DD);
-    web_pg_time(a->created_at, WEB_PG_DATETIME, buf);
-    dl_text(&p, WEB_MSG_AP_CREATED, buf);
-    dl_item(&p, WEB_MSG_AP_COL_WAITING);
-    web_pg_waiting_text(&p, c->app.now, d->waiting_since);
-    web_page_close(&p, WEB_EL_DD);
-    dl_item(&p, WEB_MSG_AP_COL_EXPIRY);
-    web_pg_expiry_text(&p, a->cert_not_after);
-    web_page_close(&p, WEB_EL_DD);
-    dl_item(&p, WEB_MSG_AP_COL_LATE);
-    web_page_msg(&p, a->late ? WEB_MSG_AP_LATE : WEB_MSG_AP_IN_TIME);
-    web_page_close(&p, WEB_EL_DD);
-    snprintf(buf, sizeof buf, "%d", d->remote_chain);
-    dl_text(&p, WEB_MSG_AP_REMOTE_CHAIN, buf);
-    web_page_close(&p, WEB_EL_DL);
-    web_page_section_end(&p);
-
-    web_page_section_begin(&p, WEB_MSG_AP_SEC_RECORD);
-    if (!d->has_person) {
-        web_pg_para(&p, WEB_MSG_AP_NO_RECORD);
-    } else {
-        const struct core_personnel *r = &d->person;
-        char date[CORE_DATE_STRLEN + 1];
-        web_page_open_class(&p, WEB_EL_DL, "facts");
-        dl_item(&p, WEB_MSG_AP_DUTY);
-        web_page_msg(&p, duty_label(r->duty));
-        web_page_close(&p, WEB_EL_DD);
-        app_date_tr(r->assignment_end, date);
-        dl_text(&p, WEB_MSG_AP_ASSIGNMENT_END, date);
-        dl_item(&p, WEB_MSG_AP_ENTITLED);
-        web_page_msg(&p, r->entitled ? WEB_MSG_AP_YES : WEB_MSG_AP_NO);
-        web_page_close(&p, WEB_EL_DD);
-        dl_text(&p, WEB_MSG_INSTITUTION_NAME, r->institution_name);
-        dl_text(&p, WEB_MSG_PROVINCE, r->province ? app_province_name(r->province) : NULL);
-        dl_text(&p, WEB_MSG_DISTRICT, r->district);
-        web_page_close(&p, WEB_EL_DL);
-    }
-    web_page_section_end(&p);
-
-    web_page_section_begin(&p, WEB_MSG_PP_TIMELINE);
-    web_pg_para(&p, WEB_MSG_PP_TIMELINE_ZONE);
-    web_page_open_class(&p, WEB_EL_OL, "timeline");
-    for (size_t i = 0; i < d->ntimeline; i++)
-        timeline_row(&p, &d->timeline[i]);
-    web_page_close(&p, WEB_EL_OL);
-    web_page_section_end(&p);
+    applicant_section(c, &p, d);
+    record_section(&p, d);
+    timeline_section(&p, d);
 
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
@@ -322,6 +326,87 @@ static bool load_detail(struct web_pg *c, int64_t id, struct detail *d, enum web
         return false;
     }
     return true;
+}
+
+/* POST decision=paper: the wet-signed original arrived (back to the page with a flash), or
+ * the page again when the application is no longer waiting for it. */
+static enum web_err post_paper(struct web_pg *c, int64_t id, struct detail *d,
+                               struct decision_form *df)
+{
+    enum web_err rc;
+    char where[96];
+    if (app_admin_paper_received(&c->app, id, NULL, &c->err) == APP_OK) {
+        snprintf(where, sizeof where, "/yonetim/basvuru/%lld?karar=kagit", (long long)id);
+        return web_pg_see_other(c->rq, where);
+    }
+    if (c->err.status != APP_ECONFLICT)
+        return web_pg_app_failure(c);
+    df->message = web_msg(WEB_MSG_AP_NO_DECISION, c->lang);
+    if (load_detail(c, id, d, &rc))
+        rc = detail_page(c, d, df, 409);
+    return rc;
+}
+
+/* A rejection's reason as the form gives it: a ready text's code, or "other" with the
+ * approver's own words. False, with the field's error in df, when it is not complete. */
+static bool read_rejection(struct web_pg *c, struct decision_form *df)
+{
+    df->reason = web_pg_field(c, "reason");
+    df->reason_text = web_pg_field(c, "reason_text");
+    bool other = df->reason && !strcmp(df->reason, "other");
+    bool text = df->reason_text && df->reason_text[strspn(df->reason_text, " \t\r\n")];
+    if (!df->reason || !*df->reason)
+        df->reason_error = web_msg(WEB_MSG_AP_REJECT_CHOOSE, c->lang);
+    else if (other && !text)
+        df->text_error = web_msg(WEB_MSG_AP_REJECT_WRITE, c->lang);
+    else if (other && strlen(df->reason_text) > REASON_TEXT_MAX * 4)
+        df->text_error = web_msg(WEB_MSG_AP_REJECT_TOO_LONG, c->lang);
+    else if (!other && !app_rejection_find(df->reason))
+        df->reason_error = web_msg(WEB_MSG_AP_REJECT_CHOOSE, c->lang);
+    return !df->reason_error && !df->text_error;
+}
+
+/* POST decision=approve|reject: the use case decides; back to the queue with what was done,
+ * or the page again with why not. */
+static enum web_err post_decision(struct web_pg *c, int64_t id, struct detail *d,
+                                  struct decision_form *df, const char *decision)
+{
+    enum web_err rc;
+    const char *reason = NULL;
+    bool reject = decision && !strcmp(decision, "reject");
+    if (reject) {
+        if (!read_rejection(c, df))
+            return detail_page(c, d, df, 400);
+        reason = !strcmp(df->reason, "other") ? df->reason_text : df->reason;
+    }
+    if (app_admin_decide(&c->app, id, decision ? decision : "", reason, NULL, &c->err) == APP_OK) {
+        struct ubuf w = UBUF_INIT(256);
+        if (ubuf_puts(&w, reject ? "/yonetim?karar=ret" : "/yonetim?karar=onay") < 0 ||
+            web_pg_q_add(&w, "no", d->app.number) < 0)
+            rc = WEB_E_NOMEM;
+        else
+            rc = web_pg_see_other(c->rq, ubuf_str(&w));
+        ubuf_free(&w);
+    } else if (c->err.status == APP_ECONFLICT) {
+        /* not_eligible: the verdict's words are on the page already; wrong_state: someone
+         * decided meanwhile, so show the application as it is now */
+        bool moved = !c->err.code || !strcmp(c->err.code, "wrong_state");
+        df->message = moved ? web_msg(WEB_MSG_AP_NO_DECISION, c->lang)
+                            : app_reason_text(c->err.code, c->lang);
+        if (moved && !load_detail(c, id, d, &rc))
+            return rc;
+        rc = detail_page(c, d, df, 409);
+    } else if (c->err.status == APP_EINVAL) {
+        const char *code = c->err.nfields ? c->err.fields[0].code : c->err.code;
+        if (reject && df->reason && !strcmp(df->reason, "other"))
+            df->text_error = app_reason_text(code ? code : "reason_required", c->lang);
+        else
+            df->message = app_reason_text(code ? code : "invalid_fields", c->lang);
+        rc = detail_page(c, d, df, 400);
+    } else {
+        rc = web_pg_app_failure(c);
+    }
+    return rc;
 }
 
 enum web_err web_h_staff_detail(struct web_req *rq)
@@ -353,68 +438,10 @@ enum web_err web_h_staff_detail(struct web_req *rq)
     }
 
     const char *decision = web_pg_field(&c, "decision");
-    char where[96];
-    if (decision && !strcmp(decision, "paper")) {
-        if (app_admin_paper_received(&c.app, id, NULL, &c.err) == APP_OK) {
-            snprintf(where, sizeof where, "/yonetim/basvuru/%lld?karar=kagit", (long long)id);
-            rc = web_pg_see_other(rq, where);
-        } else if (c.err.status == APP_ECONFLICT) {
-            df.message = web_msg(WEB_MSG_AP_NO_DECISION, c.lang);
-            if (load_detail(&c, id, d, &rc))
-                rc = detail_page(&c, d, &df, 409);
-        } else {
-            rc = web_pg_app_failure(&c);
-        }
-        goto out;
-    }
-    const char *reason = NULL;
-    bool reject = decision && !strcmp(decision, "reject");
-    if (reject) {
-        df.reason = web_pg_field(&c, "reason");
-        df.reason_text = web_pg_field(&c, "reason_text");
-        bool other = df.reason && !strcmp(df.reason, "other");
-        bool text = df.reason_text && df.reason_text[strspn(df.reason_text, " \t\r\n")];
-        if (!df.reason || !*df.reason)
-            df.reason_error = web_msg(WEB_MSG_AP_REJECT_CHOOSE, c.lang);
-        else if (other && !text)
-            df.text_error = web_msg(WEB_MSG_AP_REJECT_WRITE, c.lang);
-        else if (other && strlen(df.reason_text) > REASON_TEXT_MAX * 4)
-            df.text_error = web_msg(WEB_MSG_AP_REJECT_TOO_LONG, c.lang);
-        else if (!other && !app_rejection_find(df.reason))
-            df.reason_error = web_msg(WEB_MSG_AP_REJECT_CHOOSE, c.lang);
-        if (df.reason_error || df.text_error) {
-            rc = detail_page(&c, d, &df, 400);
-            goto out;
-        }
-        reason = other ? df.reason_text : df.reason;
-    }
-    if (app_admin_decide(&c.app, id, decision ? decision : "", reason, NULL, &c.err) == APP_OK) {
-        struct ubuf w = UBUF_INIT(256);
-        if (ubuf_puts(&w, reject ? "/yonetim?karar=ret" : "/yonetim?karar=onay") < 0 ||
-            web_pg_q_add(&w, "no", d->app.number) < 0)
-            rc = WEB_E_NOMEM;
-        else
-            rc = web_pg_see_other(rq, ubuf_str(&w));
-        ubuf_free(&w);
-    } else if (c.err.status == APP_ECONFLICT) {
-        /* not_eligible: the verdict's words are on the page already; wrong_state: someone
-         * decided meanwhile, so show the application as it is now */
-        bool moved = !c.err.code || !strcmp(c.err.code, "wrong_state");
-        df.message =
-            moved ? web_msg(WEB_MSG_AP_NO_DECISION, c.lang) : app_reason_text(c.err.code, c.lang);
-        if (moved && !load_detail(&c, id, d, &rc))
-            goto out;
-        rc = detail_page(&c, d, &df, 409);
-    } else if (c.err.status == APP_EINVAL) {
-        const char *code = c.err.nfields ? c.err.fields[0].code : c.err.code;
-        if (reject && df.reason && !strcmp(df.reason, "other"))
-            df.text_error = app_reason_text(code ? code : "reason_required", c.lang);
-        else
-            df.message = app_reason_text(code ? code : "invalid_fields", c.lang);
-        rc = detail_page(&c, d, &df, 400);
-    } else {
-        rc = web_pg_app_failure(&c);
-    }
+    if (decision && !strcmp(decision, "paper"))
+        rc = post_paper(&c, id, d, &df);
+    else
+        rc = post_decision(&c, id, d, &df, decision);
 out:
     free(d);
     web_pg_done(&c);

@@ -219,9 +219,7 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
         web_pg_summary_items(f, F_COUNT, extra, nextra, items, sizeof items / sizeof items[0]);
     const struct web_layout layout = {
         .title = WEB_MSG_FORM_TITLE, .step = WEB_STEP_FORM, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, WEB_MSG_FORM_TITLE);
     web_pg_app_number(&p, v->app.number);
     web_pg_para(&p, WEB_MSG_PP_FORM_LEAD);
@@ -252,10 +250,7 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     for (int i = F_MOBILE; i <= F_NOTIFY; i++)
         web_page_field(&p, &f[i]);
     web_page_section_end(&p);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY);
     web_page_end(&p);
     return web_pg_reply(c, &p, 200);
 }

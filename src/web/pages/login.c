@@ -62,9 +62,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
         web_pg_summary_items(f, L_COUNT, extra, nextra, items, sizeof items / sizeof items[0]);
     const struct web_layout layout = {
         .title = WEB_MSG_LOGIN_TITLE, .step = WEB_STEP_LOGIN, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, WEB_MSG_LOGIN_TITLE);
     web_pg_retry_notice(&p, c->app.now, retry);
     web_pg_para(&p, WEB_MSG_PP_LOGIN_LEAD);
@@ -97,10 +95,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     web_page_attr(&p, "name", "captcha_id");
     web_page_attr(&p, "value", cap.id);
     web_page_field(&p, &f[L_CAPTCHA]);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }

@@ -104,13 +104,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    if (mc.n == 0)
-        web_pg_para(&p, WEB_MSG_AP_MSG_EMPTY);
-    else {
-        web_page_close(&p, WEB_EL_TBODY);
-        web_page_close(&p, WEB_EL_TABLE);
-        web_page_close(&p, WEB_EL_DIV);
-    }
+    web_pg_rows_end(&p, mc.n, WEB_MSG_AP_MSG_EMPTY);
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:

@@ -42,9 +42,7 @@ static enum web_err method_page(struct web_pg *c, const struct app_view *v, cons
 
     const struct web_layout layout = {
         .title = WEB_MSG_STEP_5, .step = WEB_STEP_SIGN, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, WEB_MSG_STEP_5);
     web_pg_app_number(&p, v->app.number);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_SIGNED_CONTENT);
@@ -65,16 +63,8 @@ static enum web_err method_page(struct web_pg *c, const struct app_view *v, cons
     }
     web_page_form_begin(&p, "/yontem", web_pg_csrf(c));
     web_page_field(&p, &f);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_CONTINUE, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
-    web_page_open_class(&p, WEB_EL_P, "page-actions");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "/basvuru");
-    web_page_msg(&p, WEB_MSG_PP_EDIT_FORM);
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
+    web_page_form_submit(&p, WEB_MSG_CONTINUE, WEB_BUTTON_PRIMARY);
+    web_page_action_link(&p, "/basvuru", WEB_MSG_PP_EDIT_FORM);
     web_page_end(&p);
     enum web_err rc = web_pg_answer(c->rq, &p, 200);
     web_page_free(&p);

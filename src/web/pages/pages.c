@@ -245,6 +245,14 @@ void web_pg_page(const struct web_pg *c, struct web_page *p)
     web_page_init(p, c->lang);
 }
 
+void web_pg_form_page(const struct web_pg *c, struct web_page *p, const struct web_layout *l,
+                      const struct web_error_item *items, size_t n)
+{
+    web_pg_page(c, p);
+    web_page_begin(p, l);
+    web_page_error_summary(p, items, n);
+}
+
 enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status)
 {
     enum web_err rc = web_pg_answer(c->rq, p, status);
@@ -613,6 +621,17 @@ void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n)
     web_page_close(p, WEB_EL_TR);
     web_page_close(p, WEB_EL_THEAD);
     web_page_open(p, WEB_EL_TBODY);
+}
+
+void web_pg_rows_end(struct web_page *p, size_t n, enum web_msg empty)
+{
+    if (n == 0) {
+        web_pg_para(p, empty);
+        return;
+    }
+    web_page_close(p, WEB_EL_TBODY);
+    web_page_close(p, WEB_EL_TABLE);
+    web_page_close(p, WEB_EL_DIV);
 }
 
 void web_pg_td_begin(struct web_page *p, enum web_msg col)

@@ -145,6 +145,9 @@ enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned stat
 
 /* The page of this request's language: the page writer started in c->lang. */
 void web_pg_page(const struct web_pg *c, struct web_page *p);
+/* A page with a form: web_pg_page, the layout's opening and the error summary of n items. */
+void web_pg_form_page(const struct web_pg *c, struct web_page *p, const struct web_layout *l,
+                      const struct web_error_item *items, size_t n);
 /* Answers with the page and frees it (web_page_reply). */
 enum web_err web_pg_reply(struct web_pg *c, struct web_page *p, unsigned status);
 
@@ -231,6 +234,9 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
  * body; a <td> with its column's name for the phone's card layout. */
 void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n);
 void web_pg_td_begin(struct web_page *p, enum web_msg col);
+/* The end of a list drawn row by row as a table in its wrapper (<div><table>...<tbody>, the
+ * first row opening them): closes them after n rows, or says `empty` when there were none. */
+void web_pg_rows_end(struct web_page *p, size_t n, enum web_msg empty);
 
 /* The verdict as a badge and the reasons in the approver's words; a state's label; "12 days,
  * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */

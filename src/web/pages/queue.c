@@ -276,6 +276,21 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
     }
 }
 
+/* One of the pager's links: the same filter from another offset (href is scratch space). */
+static void pager_link(struct web_page *p, struct ubuf *href, const struct ubuf *qs, long offset,
+                       const char *rel, enum web_msg label)
+{
+    ubuf_reset(href);
+    if ((ubuf_puts(href, "/yonetim?") | ubuf_puts(href, ubuf_str(qs)) | ubuf_putc(href, '&') |
+         web_pg_q_add_long(href, "offset", offset)) < 0)
+        web_page_fail(p);
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "rel", rel);
+    web_page_attr(p, "href", ubuf_str(href));
+    web_page_msg(p, label);
+    web_page_close(p, WEB_EL_A);
+}
+
 static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, long total,
                         size_t shown)
 {
@@ -285,33 +300,65 @@ static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, 
         return;
     web_page_open_class(p, WEB_EL_NAV, "pager");
     web_page_attr_msg(p, "aria-label", WEB_MSG_AP_QUEUE_CAPTION);
-    if (prev) {
-        ubuf_reset(&href);
-        int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
-                ubuf_putc(&href, '&') |
-                web_pg_q_add_long(&href, "offset", offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0);
-        if (r < 0)
-            web_page_fail(p);
-        web_page_open(p, WEB_EL_A);
-        web_page_attr(p, "rel", "prev");
-        web_page_attr(p, "href", ubuf_str(&href));
-        web_page_msg(p, WEB_MSG_AP_PREV_PAGE);
-        web_page_close(p, WEB_EL_A);
-    }
-    if (next) {
-        ubuf_reset(&href);
-        int r = ubuf_puts(&href, "/yonetim?") | ubuf_puts(&href, ubuf_str(qs)) |
-                ubuf_putc(&href, '&') | web_pg_q_add_long(&href, "offset", offset + (long)shown);
-        if (r < 0)
-            web_page_fail(p);
-        web_page_open(p, WEB_EL_A);
-        web_page_attr(p, "rel", "next");
-        web_page_attr(p, "href", ubuf_str(&href));
-        web_page_msg(p, WEB_MSG_AP_NEXT_PAGE);
-        web_page_close(p, WEB_EL_A);
-    }
+    if (prev)
+        pager_link(p, &href, qs, offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0, "prev",
+                   WEB_MSG_AP_PREV_PAGE);
+    if (next)
+        pager_link(p, &href, qs, offset + (long)shown, "next", WEB_MSG_AP_NEXT_PAGE);
     web_page_close(p, WEB_EL_NAV);
     ubuf_free(&href);
+}
+
+/* The error summary's items: each refused filter on its field, or one general message. */
+static size_t queue_error_items(struct web_pg *c, const struct queue_query *q,
+                                struct web_error_item items[FL_N + 1])
+{
+    size_t n = 0;
+    for (int k = 0; k < FL_N; k++)
+        if (q->errors[k])
+            items[n++] = (struct web_error_item){filter_names[k], filter_labels[k], q->errors[k]};
+    if (q->bad && n == 0)
+        items[n++] =
+            (struct web_error_item){NULL, WEB_MSG_NONE, app_reason_text("invalid_fields", c->lang)};
+    return n;
+}
+
+/* The page of results: how many, the table and the pager; or that there are none. */
+static void queue_results(struct web_pg *c, struct web_page *p, const struct queue_query *q,
+                          const struct qrows *rows, long total, const struct ubuf *qs)
+{
+    if (rows->n == 0) {
+        web_pg_para(p, WEB_MSG_AP_QUEUE_EMPTY);
+        return;
+    }
+    char tot[24], first[24], last[24];
+    snprintf(tot, sizeof tot, "%ld", total);
+    snprintf(first, sizeof first, "%ld", q->offset + 1);
+    snprintf(last, sizeof last, "%ld", q->offset + (long)rows->n);
+    const char *args[] = {tot, first, last};
+    web_page_open_class(p, WEB_EL_P, "queue-count");
+    web_page_msg_args(p, WEB_MSG_AP_QUEUE_COUNT, args, 3);
+    web_page_close(p, WEB_EL_P);
+    web_page_open_class(p, WEB_EL_DIV, "table-wrap");
+    queue_table(c, p, rows);
+    web_page_close(p, WEB_EL_DIV);
+    queue_pager(p, qs, q->offset, total, rows->n);
+}
+
+/* Approving every eligible application the filter shows, in one go (/yonetim/toplu-onay). */
+static void bulk_form(struct web_pg *c, struct web_page *p, const struct queue_query *q)
+{
+    web_page_section_begin(p, WEB_MSG_AP_BULK_TITLE);
+    web_pg_para(p, WEB_MSG_AP_BULK_LEAD);
+    web_page_form_begin(p, "/yonetim/toplu-onay", web_pg_csrf(c));
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "hidden");
+    web_page_attr(p, "name", "state");
+    web_page_attr(p, "value", q->values[FL_STATE]);
+    for (int k = FL_STATE + 1; k < FL_N; k++)
+        web_pg_hidden(p, filter_names[k], q->values[k]);
+    web_page_form_submit(p, WEB_MSG_AP_BULK_BUTTON, WEB_BUTTON_PRIMARY);
+    web_page_section_end(p);
 }
 
 enum web_err web_h_staff_queue(struct web_req *rq)
@@ -355,13 +402,7 @@ enum web_err web_h_staff_queue(struct web_req *rq)
                     q.errors[k] = app_reason_text(c.err.fields[i].code, c.lang);
         q.bad = true;
     }
-    for (int k = 0; k < FL_N; k++)
-        if (q.errors[k])
-            items[nitems++] =
-                (struct web_error_item){filter_names[k], filter_labels[k], q.errors[k]};
-    if (q.bad && nitems == 0)
-        items[nitems++] =
-            (struct web_error_item){NULL, WEB_MSG_NONE, app_reason_text("invalid_fields", c.lang)};
+    nitems = queue_error_items(&c, &q, items);
     if (queue_query_string(&q, &qs) < 0 || ubuf_puts(&csv, "/api/v1/admin/applications.csv?") < 0 ||
         ubuf_puts(&csv, ubuf_str(&qs)) < 0) {
         rc = WEB_E_NOMEM;
@@ -375,22 +416,7 @@ enum web_err web_h_staff_queue(struct web_req *rq)
     queue_flash(&c, &p);
     filter_form(&c, &p, &q);
     if (!q.bad) {
-        if (rows.n == 0) {
-            web_pg_para(&p, WEB_MSG_AP_QUEUE_EMPTY);
-        } else {
-            char tot[24], first[24], last[24];
-            snprintf(tot, sizeof tot, "%ld", total);
-            snprintf(first, sizeof first, "%ld", q.offset + 1);
-            snprintf(last, sizeof last, "%ld", q.offset + (long)rows.n);
-            const char *args[] = {tot, first, last};
-            web_page_open_class(&p, WEB_EL_P, "queue-count");
-            web_page_msg_args(&p, WEB_MSG_AP_QUEUE_COUNT, args, 3);
-            web_page_close(&p, WEB_EL_P);
-            web_page_open_class(&p, WEB_EL_DIV, "table-wrap");
-            queue_table(&c, &p, &rows);
-            web_page_close(&p, WEB_EL_DIV);
-            queue_pager(&p, &qs, q.offset, total, rows.n);
-        }
+        queue_results(&c, &p, &q, &rows, total, &qs);
         web_page_open_class(&p, WEB_EL_P, "page-actions");
         web_page_open(&p, WEB_EL_A);
         web_page_flag(&p, "download");
@@ -398,22 +424,8 @@ enum web_err web_h_staff_queue(struct web_req *rq)
         web_page_msg(&p, WEB_MSG_AP_CSV_QUEUE);
         web_page_close(&p, WEB_EL_A);
         web_page_close(&p, WEB_EL_P);
-        if (web_pg_may_decide(c.who) && total > 0) {
-            web_page_section_begin(&p, WEB_MSG_AP_BULK_TITLE);
-            web_pg_para(&p, WEB_MSG_AP_BULK_LEAD);
-            web_page_form_begin(&p, "/yonetim/toplu-onay", web_pg_csrf(&c));
-            web_page_open(&p, WEB_EL_INPUT);
-            web_page_attr(&p, "type", "hidden");
-            web_page_attr(&p, "name", "state");
-            web_page_attr(&p, "value", q.values[FL_STATE]);
-            for (int k = FL_STATE + 1; k < FL_N; k++)
-                web_pg_hidden(&p, filter_names[k], q.values[k]);
-            web_page_open_class(&p, WEB_EL_DIV, "buttons");
-            web_page_button(&p, WEB_MSG_AP_BULK_BUTTON, WEB_BUTTON_PRIMARY, NULL, NULL);
-            web_page_close(&p, WEB_EL_DIV);
-            web_page_form_end(&p);
-            web_page_section_end(&p);
-        }
+        if (web_pg_may_decide(c.who) && total > 0)
+            bulk_form(&c, &p, &q);
     }
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, nitems ? 400 : 200);

@@ -57,9 +57,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
 
     enum web_msg title = enrol ? WEB_MSG_AP_ENROL_TITLE : WEB_MSG_AP_LOGIN_TITLE;
     const struct web_layout layout = {.title = title, .errors = n > 0};
-    web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
-    web_page_error_summary(&p, items, n);
+    web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, title);
     web_pg_retry_notice(&p, c->app.now, retry);
     if (enrol) {
@@ -90,10 +88,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
     web_page_form_begin(&p, "/yonetim/giris", csrf);
     for (int i = 0; i < L_COUNT; i++)
         web_page_field(&p, &f[i]);
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY);
     web_page_end(&p);
     /* the enrolment's secret must not stay in any cache */
     if (enrol && web_reply_header(c->rq, "Cache-Control", "no-store") < 0)

@@ -49,6 +49,73 @@ static void link_on(struct web_page *p, const char *path, enum web_msg label)
     web_page_close(p, WEB_EL_P);
 }
 
+/* What to do next: the use case's advice, a rejection's reason, and the way on. */
+static void status_next(struct web_pg *c, struct web_page *p, const struct app_status_view *sv)
+{
+    const struct app_application *a = &sv->app;
+    web_page_el_msg(p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
+    web_pg_text_para(p, sv->next);
+    if (sv->rejection_reason[0]) {
+        web_page_notice_begin(p, WEB_NOTICE_WARNING);
+        web_page_open(p, WEB_EL_P);
+        web_page_open(p, WEB_EL_STRONG);
+        web_page_msg(p, WEB_MSG_PP_REJECTION_REASON);
+        web_page_text(p, ":");
+        web_page_close(p, WEB_EL_STRONG);
+        web_page_text(p, " ");
+        web_page_open(p, WEB_EL_SPAN);
+        web_page_attr(p, "lang", "tr");
+        web_page_text(p, sv->rejection_reason);
+        web_page_close(p, WEB_EL_SPAN);
+        web_page_close(p, WEB_EL_P);
+        web_page_notice_end(p);
+    }
+    if (web_pg_in_state(a, CORE_APP_CODE_VERIFIED) && !strcmp(a->method, "esign")) {
+        web_pg_para(p, WEB_MSG_PP_ESIGN_NEXT);
+        link_on(p, "/imza", WEB_MSG_SIGN);
+        web_page_open(p, WEB_EL_P);
+        web_page_open(p, WEB_EL_A);
+        web_page_attr(p, "href", "/yontem");
+        web_page_msg(p, WEB_MSG_PP_CHANGE_METHOD);
+        web_page_close(p, WEB_EL_A);
+        web_page_close(p, WEB_EL_P);
+    } else if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
+        web_pg_para(p, WEB_MSG_WET_PRINT_LEAD);
+        web_page_form_begin(p, "/api/v1/application/wet-signature", web_pg_csrf(c));
+        web_page_form_submit(p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY);
+    } else if (web_pg_in_state(a, CORE_APP_DRAFT) || web_pg_in_state(a, CORE_APP_CODE_VERIFIED)) {
+        link_on(p, web_pg_step_path(a), WEB_MSG_CONTINUE);
+    }
+}
+
+/* The application's history, oldest first. */
+static void status_timeline(struct web_pg *c, struct web_page *p, const struct app_status_view *sv)
+{
+    web_page_el_msg(p, WEB_EL_H2, WEB_MSG_PP_TIMELINE);
+    web_pg_para(p, WEB_MSG_PP_TIMELINE_ZONE);
+    web_page_open_class(p, WEB_EL_OL, "timeline");
+    for (size_t i = 0; i < sv->nevents; i++) {
+        char when[32], iso[32];
+        web_pg_time(sv->events[i].at, WEB_PG_DATETIME, when);
+        web_pg_time(sv->events[i].at, WEB_PG_ISO, iso);
+        web_page_open(p, WEB_EL_LI);
+        web_page_open(p, WEB_EL_TIME);
+        web_page_attr(p, "datetime", iso);
+        web_page_text(p, when);
+        web_page_close(p, WEB_EL_TIME);
+        web_page_text(p, " ");
+        if (c->lang != CORE_LANG_TR) {
+            web_page_open(p, WEB_EL_SPAN);
+            web_page_attr(p, "lang", "tr");
+        }
+        web_page_text(p, sv->events[i].label);
+        if (c->lang != CORE_LANG_TR)
+            web_page_close(p, WEB_EL_SPAN);
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_OL);
+}
+
 enum web_err web_h_page_status(struct web_req *rq)
 {
     struct web_pg c;
@@ -85,74 +152,13 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_page_close(&p, WEB_EL_P);
     web_pg_app_number(&p, a->number);
 
-    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
-    web_pg_text_para(&p, sv->next);
-    if (sv->rejection_reason[0]) {
-        web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-        web_page_open(&p, WEB_EL_P);
-        web_page_open(&p, WEB_EL_STRONG);
-        web_page_msg(&p, WEB_MSG_PP_REJECTION_REASON);
-        web_page_text(&p, ":");
-        web_page_close(&p, WEB_EL_STRONG);
-        web_page_text(&p, " ");
-        web_page_open(&p, WEB_EL_SPAN);
-        web_page_attr(&p, "lang", "tr");
-        web_page_text(&p, sv->rejection_reason);
-        web_page_close(&p, WEB_EL_SPAN);
-        web_page_close(&p, WEB_EL_P);
-        web_page_notice_end(&p);
-    }
-    if (web_pg_in_state(a, CORE_APP_CODE_VERIFIED) && !strcmp(a->method, "esign")) {
-        web_pg_para(&p, WEB_MSG_PP_ESIGN_NEXT);
-        link_on(&p, "/imza", WEB_MSG_SIGN);
-        web_page_open(&p, WEB_EL_P);
-        web_page_open(&p, WEB_EL_A);
-        web_page_attr(&p, "href", "/yontem");
-        web_page_msg(&p, WEB_MSG_PP_CHANGE_METHOD);
-        web_page_close(&p, WEB_EL_A);
-        web_page_close(&p, WEB_EL_P);
-    } else if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
-        web_pg_para(&p, WEB_MSG_WET_PRINT_LEAD);
-        web_page_form_begin(&p, "/api/v1/application/wet-signature", web_pg_csrf(&c));
-        web_page_open_class(&p, WEB_EL_DIV, "buttons");
-        web_page_button(&p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY, NULL, NULL);
-        web_page_close(&p, WEB_EL_DIV);
-        web_page_form_end(&p);
-    } else if (web_pg_in_state(a, CORE_APP_DRAFT) || web_pg_in_state(a, CORE_APP_CODE_VERIFIED)) {
-        link_on(&p, web_pg_step_path(a), WEB_MSG_CONTINUE);
-    }
-
-    web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_TIMELINE);
-    web_pg_para(&p, WEB_MSG_PP_TIMELINE_ZONE);
-    web_page_open_class(&p, WEB_EL_OL, "timeline");
-    for (size_t i = 0; i < sv->nevents; i++) {
-        char when[32], iso[32];
-        web_pg_time(sv->events[i].at, WEB_PG_DATETIME, when);
-        web_pg_time(sv->events[i].at, WEB_PG_ISO, iso);
-        web_page_open(&p, WEB_EL_LI);
-        web_page_open(&p, WEB_EL_TIME);
-        web_page_attr(&p, "datetime", iso);
-        web_page_text(&p, when);
-        web_page_close(&p, WEB_EL_TIME);
-        web_page_text(&p, " ");
-        if (c.lang != CORE_LANG_TR) {
-            web_page_open(&p, WEB_EL_SPAN);
-            web_page_attr(&p, "lang", "tr");
-        }
-        web_page_text(&p, sv->events[i].label);
-        if (c.lang != CORE_LANG_TR)
-            web_page_close(&p, WEB_EL_SPAN);
-        web_page_close(&p, WEB_EL_LI);
-    }
-    web_page_close(&p, WEB_EL_OL);
+    status_next(&c, &p, sv);
+    status_timeline(&c, &p, sv);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_CONTACT);
     web_pg_text_para(&p, sv->contact);
     web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
     web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
-    web_page_open_class(&p, WEB_EL_DIV, "buttons");
-    web_page_button(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
-    web_page_close(&p, WEB_EL_DIV);
-    web_page_form_end(&p);
+    web_page_form_submit(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY);
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:

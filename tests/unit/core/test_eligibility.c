@@ -294,8 +294,8 @@ static void test_rejections(void **state)
     for (size_t i = 0; i < core_rejections_count; i++) {
         const struct core_rejection *r = &core_rejections[i];
         assert_true(snake_case(r->code));
-        assert_true(strlen(r->tr) > 30);
-        assert_true(strlen(r->en) > 30);
+        assert_true(strlen(core_rejection_text(r, CORE_LANG_TR)) > 30);
+        assert_true(strlen(core_rejection_text(r, CORE_LANG_EN)) > 30);
         /* Distinct codes; and none reuses a reason code, so a code always means one text. */
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(core_rejections[j].code, r->code);
@@ -308,9 +308,10 @@ static void test_rejections(void **state)
     assert_int_equal(covered, CORE_VR_BLOCKING);
     assert_null(core_rejection_find("nope"));
     assert_null(core_rejection_find(NULL));
-    assert_non_null(strstr(core_rejection_find("records_outdated")->tr,
-                           "MEBBİS kayıtlarınız güncel değil; il/ilçe milli eğitim özlük "
-                           "biriminizle görüşünüz"));
+    assert_non_null(
+        strstr(core_rejection_text(core_rejection_find("records_outdated"), CORE_LANG_TR),
+               "MEBBİS kayıtlarınız güncel değil; il/ilçe milli eğitim özlük "
+               "biriminizle görüşünüz"));
     assert_non_null(core_rejection_find("other"));
 }
 

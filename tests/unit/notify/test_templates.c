@@ -1,5 +1,5 @@
 /* eimza — the message templates (notify/templates.h) and the e-mail's form (notify/smtp.h):
- * the compiled-in texts are exactly the repository's templates/ files (no drift), every
+ * the compiled-in texts are exactly the files the build writes to templates/ (no drift), every
  * template renders with its placeholders filled, a directory overrides one file and keeps the
  * rest, bad files are refused with the file named (unknown placeholder, no Subject line, not
  * UTF-8), and the e-mail is well-formed: RFC 2047 subject in words of whole characters,
@@ -21,9 +21,10 @@
 #include "notify/smtp.h"
 #include "notify/templates.h"
 
-static const char *src_dir(void)
+/* The build's folder, where the build writes the catalogue's messages as templates/ files. */
+static const char *build_dir(void)
 {
-    const char *d = getenv("EIMZA_SOURCE_DIR");
+    const char *d = getenv("EIMZA_BUILD_DIR");
     return d ? d : ".";
 }
 
@@ -50,12 +51,12 @@ static void test_builtin_is_the_files(void **state)
                 if (sms && !notify_tpl_has_sms((enum notify_tpl)t))
                     continue;
                 char path[1024];
-                snprintf(path, sizeof path, "%s/templates/%s/%s.%s.txt", src_dir(), langs[l],
+                snprintf(path, sizeof path, "%s/templates/%s/%s.%s.txt", build_dir(), langs[l],
                          notify_tpl_name((enum notify_tpl)t), sms ? "sms" : "email");
                 const char *file = slurp(path);
                 const char *b = notify_tpl_builtin(langs[l], (enum notify_tpl)t, sms);
                 if (!file || !b || strcmp(file, b) != 0)
-                    fail_msg("%s differs from the built-in text in src/notify/templates.c", path);
+                    fail_msg("%s differs from the built-in text (the catalogue, po/)", path);
                 checked++;
             }
         }

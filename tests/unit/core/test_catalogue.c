@@ -1,0 +1,129 @@
+/* Unit tests for core/catalogue.h, the one catalogue of people's text: every key is found in
+ * both languages; keys are "<group>.<name>" in lower case and come in the sorted order the
+ * binary search relies on; near misses (a prefix, a longer key, another case) are not found;
+ * an untranslated key would fall back to Turkish; many threads can look up at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "core/catalogue.h"
+#include "core/trtext.h"
+
+static bool key_well_formed(const char *k)
+{
+    const char *dot = strchr(k, '.');
+    if (!dot || dot == k || !dot[1])
+        return false;
+    return strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_.") == strlen(k);
+}
+
+static void test_every_key(void **state)
+{
+    (void)state;
+    size_t n = core_text_count();
+    assert_true(n > 500);
+    char prev[CORE_TEXT_KEY_MAX] = "", key[CORE_TEXT_KEY_MAX];
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(core_text_key(i, key, sizeof key), 0);
+        if (!key_well_formed(key))
+            fail_msg("key '%s' is not <group>.<name> in lower case", key);
+        if (i && strcmp(prev, key) >= 0)
+            fail_msg("keys out of order or twice: '%s' then '%s'", prev, key);
+        const char *tr = core_text(key, CORE_LANG_TR), *en = core_text(key, CORE_LANG_EN);
+        if (!tr || !en || !*tr || !*en)
+            fail_msg("%s: a text is missing", key);
+        if (!core_utf8_valid(tr, strlen(tr)) || !core_utf8_valid(en, strlen(en)))
+            fail_msg("%s: not UTF-8", key);
+        char group[CORE_TEXT_KEY_MAX];
+        size_t g = (size_t)(strchr(key, '.') - key);
+        memcpy(group, key, g);
+        group[g] = '\0';
+        assert_ptr_equal(core_text_of(group, key + g + 1, CORE_LANG_TR), tr);
+        assert_ptr_equal(core_text_of(group, key + g + 1, CORE_LANG_EN), en);
+        memcpy(prev, key, sizeof prev);
+    }
+    assert_int_equal(core_text_key(n, key, sizeof key), -1);
+    assert_int_equal(core_text_key(0, key, 2), -1); /* does not fit */
+}
+
+static void test_lookups(void **state)
+{
+    (void)state;
+    assert_string_equal(core_text("page.service_name", CORE_LANG_TR),
+                        "Nitelikli Elektronik Sertifika Başvurusu");
+    assert_string_equal(core_text("page.service_name", CORE_LANG_EN),
+                        "Qualified Electronic Certificate Application");
+    assert_string_equal(core_text_of("reason", "required", CORE_LANG_TR),
+                        "Bu alan zorunludur; lütfen doldurunuz.");
+    /* the notification messages keep their line breaks */
+    const char *mail = core_text("mail.expired.email", CORE_LANG_TR);
+    assert_non_null(mail);
+    assert_int_equal(strncmp(mail, "Subject: ", 9), 0);
+    assert_int_equal(mail[strlen(mail) - 1], '\n');
+    /* near misses */
+    static const char *const misses[] = {"",
+                                         "page",
+                                         "page.",
+                                         "page.service_nam",
+                                         "page.service_name_",
+                                         "page.service_name.x",
+                                         "Page.service_name",
+                                         "page.SERVICE_NAME",
+                                         "zzz.zzz",
+                                         "\001",
+                                         "Nitelikli Elektronik Sertifika Başvurusu"};
+    for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
+        assert_null(core_text(misses[i], CORE_LANG_TR));
+        assert_null(core_text(misses[i], CORE_LANG_EN));
+    }
+    assert_null(core_text(NULL, CORE_LANG_TR));
+    assert_null(core_text_of(NULL, "x", CORE_LANG_TR));
+    assert_null(core_text_of("reason", NULL, CORE_LANG_TR));
+    char longname[CORE_TEXT_KEY_MAX + 8];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    assert_null(core_text_of("reason", longname, CORE_LANG_TR));
+}
+
+/* Lookups from many threads at once, in both languages, give the same texts. */
+static void *lookups(void *arg)
+{
+    enum core_lang lang = (enum core_lang)(intptr_t)arg;
+    char key[CORE_TEXT_KEY_MAX];
+    size_t n = core_text_count();
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < n; i += 7)
+            if (core_text_key(i, key, sizeof key) || !core_text(key, lang))
+                return (void *)1;
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    for (intptr_t i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, lookups, (void *)(i % 2)), 0);
+    for (int i = 0; i < 4; i++) {
+        void *rc;
+        assert_int_equal(pthread_join(t[i], &rc), 0);
+        assert_null(rc);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_lookups),
+        cmocka_unit_test(test_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
