@@ -39,15 +39,17 @@ struct crypto_seal_key;  /* the key secrets are sealed with at rest (crypto/seal
  * message from the catalogue (app/text.h, app_reason_text). */
 enum app_status {
     APP_OK = 0,
-    APP_EINVAL,      /* 400: bad input (per-field errors in fields[]) */
-    APP_EAUTH,       /* 401: not logged in, or the login failed */
-    APP_EFORBIDDEN,  /* 403 */
-    APP_ENOTFOUND,   /* 404 */
-    APP_ECONFLICT,   /* 409: the application is not at a step that allows this */
-    APP_ETOOMANY,    /* 429: retry_after says when to try again */
-    APP_EREJECTED,   /* 422: the content sent was refused (a signature that does not verify) */
-    APP_EINTERNAL,   /* 500 (code NULL: the web layer's generic message) */
-    APP_EUNAVAILABLE /* 503 (code NULL and store_failed: the database failed) */
+    APP_EINVAL,       /* 400: bad input (per-field errors in fields[]) */
+    APP_EAUTH,        /* 401: not logged in, or the login failed */
+    APP_EFORBIDDEN,   /* 403 */
+    APP_ENOTFOUND,    /* 404 */
+    APP_ECONFLICT,    /* 409: the application is not at a step that allows this */
+    APP_ETOOMANY,     /* 429: retry_after says when to try again */
+    APP_EREJECTED,    /* 422: the content sent was refused (a signature that does not verify) */
+    APP_EINTERNAL,    /* 500 (code NULL: the web layer's generic message) */
+    APP_EUNAVAILABLE, /* 503 (code NULL and store_failed: the database failed) */
+    APP_EGONE,        /* 410: what was asked for existed, and its time is over */
+    APP_EOUTDATED     /* 426: the client is older than the server accepts */
 };
 
 #define APP_MAX_FIELD_ERRORS 32
@@ -145,6 +147,13 @@ void app_hash_gate_free(struct app_hash_gate *g);
 bool app_hash_gate_enter(struct app_hash_gate *g); /* false: none free; never waits */
 void app_hash_gate_leave(struct app_hash_gate *g); /* after a successful enter */
 int app_hash_gate_slots(const struct app_hash_gate *g);
+/* Signing through the relay (app/relay.h): the tickets' lives and the agents accepted. */
+struct app_relay_cfg {
+    int ticket_ttl;       /* 120 s: an issued ticket waits this long for its agent */
+    int claim_ttl;        /* 600 s: a claimed one this long for the signature */
+    char min_version[32]; /* the oldest agent accepted (dotted numbers); "" = any */
+    char portal[256];     /* the portal's https origin, for the eimza: URL; "" = no relay */
+};
 
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
@@ -152,6 +161,7 @@ int app_hash_gate_slots(const struct app_hash_gate *g);
 struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
+    struct app_relay_cfg relay;            /* signing through the relay */
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */

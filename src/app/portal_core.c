@@ -67,6 +67,10 @@ unsigned app_status_http(enum app_status s)
         return 500;
     case APP_EUNAVAILABLE:
         return 503;
+    case APP_EGONE:
+        return 410;
+    case APP_EOUTDATED:
+        return 426;
     }
     return 500;
 }
@@ -141,6 +145,9 @@ int app_settings_default(struct app_settings *s)
 {
     memset(s, 0, sizeof *s);
     app_portal_cfg_default(&s->portal);
+    s->relay.ticket_ttl = 120;
+    s->relay.claim_ttl = 600;
+    snprintf(s->relay.min_version, sizeof s->relay.min_version, "0.1.0");
     return app_staff_cfg_default(&s->staff);
 }
 

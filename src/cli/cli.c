@@ -42,7 +42,9 @@ static const struct {
     {"sign", cli_cmd_sign,
      "sign  --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]"},
     {"agent", cli_cmd_agent,
-     "agent --module LIB.so [--listen 127.0.0.1:PORT] --origin URL [--pin-fd N]"},
+     "agent [--config FILE] [--module LIB.so] [--listen 127.0.0.1:PORT] [--origin URL]... "
+     "[--ca-file FILE] [--pin-fd N]\n"
+     "       eimza agent --handle-url eimza://sign?ticket=T&portal=https://HOST [options]"},
 };
 
 static void cli_usage(FILE *f)

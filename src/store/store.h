@@ -651,8 +651,7 @@ enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);
 
-/* ==== after approval: the card's way to the holder (schema version 7) ======================
- * The holder's certificates one by one, the card inventory, the card bureau's production
+/* ==== after approval: the card's way to the holder (schema version 7) =============== * The holder's certificates one by one, the card inventory, the card bureau's production
  * batches with the revocation requests that go with them, the sealed PIN of a card made in
  * house, the operator's view of the applications after approval (overdue, at risk), and what
  * an in-house CA asks when it makes a CRL or answers OCSP. */
@@ -825,5 +824,44 @@ enum store_err store_ca_each_revoked(struct store *s, const char *issuer,
                                      void *ctx);
 /* The next CRL number of issuer (1 for its first CRL): one more every call, across servers. */
 enum store_err store_ca_crl_number(struct store *s, const char *issuer, int64_t *number);
+=======
+/* ==== signing through the relay (schema version 9) =========================================
+ * The tickets of the relay path (app/relay.h): one row per ticket, found by the SHA-256 of its
+ * value (never the value), bound to a session (the hash of its token) and an application.
+ * Moves between states are conditional on the state read, so of two requests racing for one
+ * ticket only one moves it (the other gets STORE_ECONFLICT). */
+#define STORE_TICKET_STATE_MAX  16
+#define STORE_AGENT_VERSION_MAX 32
+#define STORE_TICKET_CODE_MAX   65
+struct store_ticket {
+    int64_t id; /* set by the store; orders a session's tickets */
+    char ticket_hash[STORE_HASH_HEX + 1];
+    char session_hash[STORE_HASH_HEX + 1];
+    int64_t application_id;
+    char state[STORE_TICKET_STATE_MAX];  /* issued claimed checking submitted refused cancelled
+                                            superseded */
+    int64_t created_at, expires_at;      /* expires_at: the end of an unclaimed ticket */
+    char claim_hash[STORE_HASH_HEX + 1]; /* "" until claimed */
+    int64_t claimed_at, claim_expires_at, ended_at; /* 0 until then */
+    char error_code[STORE_TICKET_CODE_MAX];         /* refused or cancelled: why; else "" */
+    char agent_version[STORE_AGENT_VERSION_MAX];    /* the claiming agent's; "" before */
+};
+/* A new ticket for its session, in one transaction (joins the caller's): the session's open
+ * tickets (issued or claimed) become superseded (ended_at = t->created_at), tickets created
+ * before purge_before are deleted, and t is stored. *superseded (may be NULL) gets how many
+ * were ended. STORE_ECONFLICT when the hash exists. */
+enum store_err store_ticket_issue(struct store *s, const struct store_ticket *t,
+                                  int64_t purge_before, long *superseded);
+/* The ticket with this hash (locked for the transaction on PostgreSQL when one is open);
+ * STORE_ENOTFOUND when there is none. */
+enum store_err store_ticket_get(struct store *s, const char *ticket_hash, struct store_ticket *out);
+/* The session's newest ticket; STORE_ENOTFOUND when it never asked for one. */
+enum store_err store_ticket_latest(struct store *s, const char *session_hash,
+                                   struct store_ticket *out);
+/* Writes t (found by t->id; the hashes, session, application and creation time are never
+ * changed) when its state is still expected_state; STORE_ECONFLICT when it moved meanwhile,
+ * STORE_ENOTFOUND when there is no such ticket. */
+enum store_err store_ticket_move(struct store *s, const struct store_ticket *t,
+                                 const char *expected_state);
 
 #endif

@@ -189,6 +189,28 @@ STORE_Q(OTP_PUT, "storing the SMS code state",
         "INSERT INTO application_otp ({cols otp}) VALUES ({vals otp 1}) "
         "ON CONFLICT (application_id) DO UPDATE SET {excl otp}")
 
+/* ---- signing tickets (the relay path: app/relay.c, store_relay.c) ------------------------ */
+/* 1 the session's token hash, 2 now: a session's open tickets end when it asks for another
+ * (a ticket being checked is left to finish) */
+STORE_Q(TK_SUPERSEDE, "ending a session's open signing tickets",
+        "UPDATE sign_tickets SET state = 'superseded', ended_at = $2 "
+        "WHERE session_hash = $1 AND state IN ('issued', 'claimed')")
+STORE_Q(TK_PURGE, "deleting old signing tickets", "DELETE FROM sign_tickets WHERE created_at < $1")
+STORE_Q(TK_INSERT, "storing a signing ticket",
+        "INSERT INTO sign_tickets ({cols ticket}) VALUES ({vals ticket 1})")
+STORE_Q(TK_GET, "reading a signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE ticket_hash = $1")
+STORE_Q(TK_GET_LOCK, "reading a signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE ticket_hash = $1{P: FOR UPDATE}")
+STORE_Q(TK_LATEST, "reading a session's signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE session_hash = $1 "
+        "ORDER BY id DESC LIMIT 1")
+/* Written when the state is still the one expected; the key columns are compared, not
+ * written. */
+STORE_Q(TK_MOVE, "updating a signing ticket",
+        "UPDATE sign_tickets SET {set ticket 3} WHERE id = $1 AND state = $2{same ticket 3}")
+STORE_Q(TK_EXISTS, "looking up a signing ticket", "SELECT count(*) FROM sign_tickets WHERE id = $1")
+
 /* ---- the outbox ------------------------------------------------------------------------ */
 /* 1 now, then the message (store_outbox_put_batch builds multi-row ones from the same parts) */
 STORE_Q(OB_PUT, "queueing a message",

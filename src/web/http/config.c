@@ -20,6 +20,7 @@
 
 #include "app/context.h"
 #include "app/text.h"
+#include "core/version.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "web/html/escape.h"
@@ -278,6 +279,40 @@ static const struct web_cfg_option {
      sizeof(((struct web_config *)0)->pin_key), 0, 0, "",
      "in house: 64 hex digits (32 random bytes) sealing new cards' PINs until their holders take "
      "them (a secret)"},
+    /* ---- HTTPS served by eimza itself (web/http/tls.c), or behind a TLS proxy
+     * (trusted_proxies: its X-Forwarded-Proto is believed); docs/DEPLOYMENT.md */
+    {"tls_cert", CFG_STRING, offsetof(struct web_config, tls_cert),
+     sizeof(((struct web_config *)0)->tls_cert), 0, 0, "",
+     "PEM file of the server's certificate chain, leaf first: HTTPS (none: plain HTTP)"},
+    {"tls_key", CFG_STRING, offsetof(struct web_config, tls_key),
+     sizeof(((struct web_config *)0)->tls_key), 0, 0, "",
+     "PEM file of the certificate's private key (unencrypted; readable by the server only)"},
+    {"tls_priorities", CFG_STRING, offsetof(struct web_config, tls_priorities),
+     sizeof(((struct web_config *)0)->tls_priorities), 0, 0,
+     "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+     "GnuTLS priority string: protocol versions and ciphers offered"},
+    {"tls_reload_check", CFG_INT, offsetof(struct web_config, tls_reload_check), sizeof(int), 0,
+     86400, "60",
+     "seconds between two looks at tls_cert and tls_key: a changed pair is loaded without a "
+     "restart (SIGHUP loads it at once); 0: on SIGHUP only"},
+    {"hsts_max_age", CFG_INT, offsetof(struct web_config, hsts_max_age), sizeof(int), 0, 63072000,
+     "31536000",
+     "seconds of Strict-Transport-Security sent over HTTPS (the person's connection); 0: none"},
+    /* ---- signing through the relay (app/relay.h) and the agent people install; the relay is
+     * offered when portal_url is https (docs/INTERFACES.md, "Signing through the relay") */
+    {"sign_ticket_ttl", CFG_INT, offsetof(struct web_config, sign_ticket_ttl), sizeof(int), 1, 3600,
+     "120", "seconds a signing ticket waits for the person's agent to claim it"},
+    {"sign_claim_ttl", CFG_INT, offsetof(struct web_config, sign_claim_ttl), sizeof(int), 1, 3600,
+     "600", "seconds a claimed ticket waits for the signature (reading, typing the PIN)"},
+    {"agent_min_version", CFG_STRING, offsetof(struct web_config, agent_min_version),
+     sizeof(((struct web_config *)0)->agent_min_version), 0, 0, "0.1.0",
+     "the oldest signing agent accepted, dotted numbers (older ones are asked to update)"},
+    {"agent_download_url", CFG_STRING, offsetof(struct web_config, agent_download_url),
+     sizeof(((struct web_config *)0)->agent_download_url), 0, 0, "/indir/",
+     "the folder (a path here or an https URL) holding eimza-agent.deb and eimza-common.deb"},
+    {"agent_packages_dir", CFG_STRING, offsetof(struct web_config, agent_packages_dir),
+     sizeof(((struct web_config *)0)->agent_packages_dir), 0, 0, "",
+     "folder of scripts/build-deb.sh's packages, served at /indir/ (none: not served here)"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
@@ -668,6 +703,64 @@ static int web_config_cards(const struct web_config *c, struct app_settings *out
     return 0;
 }
 
+/* The origin (scheme://host[:port]) of an https URL into out; -1 when url is not https or its
+ * authority is empty, too long or holds what an origin may not. */
+static int web_https_origin(const char *url, char *out, size_t outlen)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]";
+    if (strncasecmp(url, "https://", 8) != 0)
+        return -1;
+    size_t n = strcspn(url + 8, "/?#");
+    if (n == 0 || 8 + n >= outlen || strspn(url + 8, ok) < n)
+        return -1;
+    memcpy(out, "https://", 8);
+    for (size_t i = 0; i < n; i++) /* the host in lower case, as browsers send it */
+        out[8 + i] =
+            (char)((url[8 + i] >= 'A' && url[8 + i] <= 'Z') ? url[8 + i] + 32 : url[8 + i]);
+    out[8 + n] = '\0';
+    /* a default port is not written in an origin */
+    if (n > 4 && !strcmp(out + 8 + n - 4, ":443"))
+        out[8 + n - 4] = '\0';
+    return 0;
+}
+
+int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char *err,
+                     size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->ticket_ttl = c->sign_ticket_ttl;
+    out->claim_ttl = c->sign_claim_ttl;
+    if (c->agent_min_version[0] && !core_version_ok(c->agent_min_version)) {
+        snprintf(err, errlen,
+                 "agent_min_version '%s' is not a version of dotted numbers such as 0.1.0",
+                 c->agent_min_version);
+        return -1;
+    }
+    snprintf(out->min_version, sizeof out->min_version, "%s", c->agent_min_version);
+    /* the relay needs the portal's address as people reach it, over https: the agent talks
+     * to nothing else */
+    if (web_https_origin(c->portal_url, out->portal, sizeof out->portal) < 0)
+        out->portal[0] = '\0';
+    const char *d = c->agent_download_url;
+    if (!(d[0] == '/' && d[1] != '/') && strncasecmp(d, "https://", 8) != 0 &&
+        !(c->dev && strncasecmp(d, "http://", 7) == 0)) {
+        snprintf(err, errlen,
+                 "agent_download_url '%s' is neither a path on this portal (/...) nor an https "
+                 "URL",
+                 d);
+        return -1;
+    }
+    if (strpbrk(d, "\"'<> \\") || d[strlen(d) - 1] != '/') {
+        snprintf(err, errlen, "agent_download_url '%s' must be a folder's URL ending in '/'", d);
+        return -1;
+    }
+    if (!c->tls_cert[0] != !c->tls_key[0]) {
+        snprintf(err, errlen, "tls_cert and tls_key go together: set both for HTTPS, or neither");
+        return -1;
+    }
+    return 0;
+}
+
 int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
                         size_t errlen)
 {
@@ -701,7 +794,9 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     }
     if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)
         return -1;
-    return web_config_cards(c, out, err, errlen);
+    if (web_config_cards(c, out, err, errlen) < 0)
+        return -1;
+    return web_config_relay(c, &out->relay, err, errlen);
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,

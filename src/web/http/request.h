@@ -47,6 +47,11 @@ enum core_lang web_lang_of(const char *accept_language);
 enum core_lang web_req_lang(const struct web_req *rq);
 /* The local signing agent's address (config agent_url), for the signing page. */
 const char *web_req_agent_url(const struct web_req *rq);
+/* The folder of the agent's packages served at /indir/ (config agent_packages_dir; "" when
+ * none), and where the pages send people for them (config agent_download_url, a folder's URL
+ * ending in '/'). */
+const char *web_req_packages_dir(const struct web_req *rq);
+const char *web_req_download_url(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
 /* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does
