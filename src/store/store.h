@@ -651,7 +651,8 @@ enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);
 
-/* ==== after approval: the card's way to the holder (schema version 7) =============== * The holder's certificates one by one, the card inventory, the card bureau's production
+/* ==== after approval: the card's way to the holder (schema version 7) ======================
+ * The holder's certificates one by one, the card inventory, the card bureau's production
  * batches with the revocation requests that go with them, the sealed PIN of a card made in
  * house, the operator's view of the applications after approval (overdue, at risk), and what
  * an in-house CA asks when it makes a CRL or answers OCSP. */
@@ -824,7 +825,7 @@ enum store_err store_ca_each_revoked(struct store *s, const char *issuer,
                                      void *ctx);
 /* The next CRL number of issuer (1 for its first CRL): one more every call, across servers. */
 enum store_err store_ca_crl_number(struct store *s, const char *issuer, int64_t *number);
-=======
+
 /* ==== signing through the relay (schema version 9) =========================================
  * The tickets of the relay path (app/relay.h): one row per ticket, found by the SHA-256 of its
  * value (never the value), bound to a session (the hash of its token) and an application.
@@ -863,5 +864,6 @@ enum store_err store_ticket_latest(struct store *s, const char *session_hash,
  * STORE_ENOTFOUND when there is no such ticket. */
 enum store_err store_ticket_move(struct store *s, const struct store_ticket *t,
                                  const char *expected_state);
+
 
 #endif
