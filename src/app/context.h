@@ -29,6 +29,7 @@ struct store;            /* one database connection (store/store.h), opaque abov
 struct crypto_verifier;  /* checks e-signatures (crypto/cms_verify.h) */
 struct notify_templates; /* renders the messages kept unrendered (notify/templates.h) */
 struct app_status_cache; /* the status answers kept for a moment (app/status_cache.h) */
+struct app_counters;     /* what this process counts for /metrics (app/ops.h) */
 
 /* ---- errors --------------------------------------------------------------------------------
  * One error type for every use case. The web layer maps it in one place (web/http/error.h,
@@ -137,6 +138,7 @@ struct app_settings {
     char reader_names[512];                /* what portal.card_readers point into */
     struct notify_templates *templates;    /* NULL: the outbox views show messages unrendered */
     struct app_status_cache *status_cache; /* NULL: every status answer is read afresh */
+    struct app_counters *counters;         /* NULL: nothing counted (app/ops.h) */
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */

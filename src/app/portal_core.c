@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ops.h"
 #include "app/status_cache.h"
 #include "core/tckn.h"
 #include "core/trtext.h"
@@ -149,6 +150,8 @@ void app_settings_free(struct app_settings *s)
     s->templates = NULL;
     app_status_cache_free(s->status_cache);
     s->status_cache = NULL;
+    app_counters_free(s->counters);
+    s->counters = NULL;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

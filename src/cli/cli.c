@@ -15,7 +15,8 @@ static const struct {
     const char *usage;
 } cli_commands[] = {
     {"serve", cli_cmd_serve,
-     "serve    [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev]"},
+     "serve    [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev] "
+     "[--check]"},
     {"migrate", cli_cmd_migrate, "migrate  [--db URL] [--config FILE]..."},
     {"import", cli_cmd_import,
      "import personnel FILE.csv [--db URL]\n"

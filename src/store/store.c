@@ -126,6 +126,35 @@ static enum store_err open_url(const char *url, bool make_dir, struct store **ou
     return store__sqlite_open(path, make_dir, out, err, errlen);
 }
 
+enum store_err store_url_check(const char *url, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!url || !*url) {
+        set_err(err, errlen, "no database URL given");
+        return STORE_EINVAL;
+    }
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+        return store__pg_check_url(url, err, errlen);
+    const char *path = url;
+    if (!strncmp(url, "sqlite:", 7)) {
+        path = url + 7;
+        if (!strncmp(path, "//", 2))
+            path += 2;
+    } else if (scheme_len(url)) {
+        size_t n = scheme_len(url);
+        set_err(err, errlen,
+                "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
+                (int)(n > 32 ? 32 : n), url);
+        return STORE_EINVAL;
+    }
+    if (!*path) {
+        set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
+        return STORE_EINVAL;
+    }
+    return STORE_OK;
+}
+
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen)
 {
     return open_url(url, false, out, err, errlen);
@@ -159,7 +188,7 @@ const char *store_last_error(const struct store *s)
 
 void store_counters(const struct store *s, struct store_counters *out)
 {
-    *out = s ? s->count : (struct store_counters){0, 0};
+    *out = s ? s->count : (struct store_counters){0, 0, 0};
 }
 
 /* During an import the connection belongs to the import: a PostgreSQL connection is in COPY

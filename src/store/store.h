@@ -43,15 +43,22 @@ enum store_err store_open(const char *url, struct store **out, char *err, size_t
  * does. */
 enum store_err store_open_create(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
+/* Whether url is one store_open takes (its scheme, a SQLite path, a PostgreSQL URL libpq can
+ * parse), without connecting or touching a file. STORE_OK, or STORE_EINVAL with the reason in
+ * err (never a password). */
+enum store_err store_url_check(const char *url, char *err, size_t errlen);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
 enum store_err store_ping(struct store *s);
-/* What a connection has run so far, for tests and benchmarks: statements (each one sent to the
- * database, a transaction's BEGIN and COMMIT not counted) and transactions begun explicitly
- * (a statement outside any is a transaction of its own). */
+/* What a connection has run so far, for tests, benchmarks and /metrics: statements (each one
+ * sent to the database, a transaction's BEGIN and COMMIT not counted), transactions begun
+ * explicitly (a statement outside any is a transaction of its own), and round trips: the times
+ * the connection waited for the database server's answer (PostgreSQL: every statement, BEGIN,
+ * COMMIT, ROLLBACK and PREPARE; SQLite runs in the process and has none). */
 struct store_counters {
     long statements;
     long transactions;
+    long round_trips;
 };
 void store_counters(const struct store *s, struct store_counters *out);
 
@@ -618,5 +625,26 @@ enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);
+
+/* ==== operations (issue 18) ===============================================================
+ * What the server's /metrics and /readyz read: figures of the whole database, the same from
+ * every server sharing it. */
+
+/* Calls fn for each channel and status of the messages not yet delivered ("pending",
+ * "sending", "failed", and "unconfirmed": handed over, its sender stopped, its lease over at
+ * now), with how many there are; none when the outbox holds only delivered messages. fn must
+ * not use s. */
+enum store_err store_outbox_depth(struct store *s, int64_t now,
+                                  int (*fn)(void *ctx, const char *channel, const char *status,
+                                            long count),
+                                  void *ctx);
+/* Calls fn for each province (the applicant's personnel record's, else the form's; 0: none)
+ * and state of the applications waiting for staff ("submitted": a decision; "approved": the
+ * card's production), with how many there are and the oldest one's last change (Unix
+ * seconds). fn must not use s. */
+enum store_err store_app_waiting(struct store *s,
+                                 int (*fn)(void *ctx, int province, const char *state, long count,
+                                           int64_t oldest),
+                                 void *ctx);
 
 #endif

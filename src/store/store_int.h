@@ -256,6 +256,8 @@ struct store {
 enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,
                                   size_t errlen);
 enum store_err store__pg_open(const char *url, struct store **out, char *err, size_t errlen);
+/* Whether libpq can parse url (store_url_check); err never holds its password. */
+enum store_err store__pg_check_url(const char *url, char *err, size_t errlen);
 
 /* Change generations (store_gen.c): a write to a session or an application moves its counter
  * on (now, and inside a transaction once more when the transaction ends: settle). */
