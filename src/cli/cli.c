@@ -28,6 +28,8 @@ static const struct {
      "       eimza notify failed [--db URL]   (JSON)\n"
      "       eimza notify outbox [--db URL] [--config FILE] [--limit N]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
+    {"backup", cli_cmd_backup, "backup OUT.db [--db URL] [--config FILE]...   (SQLite)"},
+    {"restore", cli_cmd_restore, "restore IN.db [--db URL] [--config FILE]...   (SQLite)"},
     {"user", cli_cmd_user,
      "user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]   (password "
      "on stdin)\n"

@@ -579,8 +579,19 @@ static int serve_app_settings(struct serve_run *r)
         cli_error("the counters: out of memory");
         return CLI_FAIL;
     }
-    r->set.status_cache = app_status_cache_new(r->cfg.status_cache_ms);
-    if (r->cfg.status_cache_ms > 0 && !r->set.status_cache) {
+    /* Several servers share a PostgreSQL database, and no server can know without asking the
+     * database that another one changed a session or an application (a notification from
+     * the database arrives a moment after the commit, and the moment is not bounded): a kept
+     * answer could show a stale state or let a token logged out elsewhere in. So on
+     * PostgreSQL every status is read afresh (one statement); on SQLite, one server's own
+     * database, the cache stays (docs/ARCHITECTURE.md, "Several servers"). */
+    bool shared =
+        !strncmp(r->cfg.db, "postgresql://", 13) || !strncmp(r->cfg.db, "postgres://", 11);
+    if (shared && r->cfg.status_cache_ms > 0)
+        ulog(ULOG_INFO, "serve.status_cache",
+             "state=off reason=postgresql detail=\"several servers may share the database\"");
+    r->set.status_cache = app_status_cache_new(shared ? 0 : r->cfg.status_cache_ms);
+    if (!shared && r->cfg.status_cache_ms > 0 && !r->set.status_cache) {
         cli_error("the status cache: out of memory");
         return CLI_FAIL;
     }

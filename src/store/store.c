@@ -155,6 +155,22 @@ enum store_err store_url_check(const char *url, char *err, size_t errlen)
     return STORE_OK;
 }
 
+enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen)
+{
+    *pid = 0;
+    enum store_err e = store_url_check(url, err, errlen);
+    if (e != STORE_OK)
+        return e;
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
+        set_err(err, errlen, "a PostgreSQL database: ask the server (pg_stat_activity)");
+        return STORE_EINVAL;
+    }
+    const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+    if (!strncmp(path, "//", 2))
+        path += 2;
+    return store__sqlite_in_use(path, pid, err, errlen);
+}
+
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen)
 {
     return open_url(url, false, out, err, errlen);
@@ -821,4 +837,44 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
         more = n == PAGE;
     }
     return STORE_OK;
+}
+
+/* ---- backups ------------------------------------------------------------------------------ */
+
+enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!path || !*path || !st)
+        return store__fail(s, STORE_EINVAL, "backup: no file given");
+    if (s->in_tx || s->in_read)
+        return store__fail(s, STORE_EINVAL, "backup: not inside a transaction");
+    if (!s->ops->backup)
+        return store__fail(s, STORE_EINVAL,
+                           "a %s database is backed up with its own tools (pg_dump or "
+                           "pg_basebackup: docs/DEPLOYMENT.md)",
+                           s->ops->name);
+    memset(st, 0, sizeof *st);
+    return s->ops->backup(s, path, st);
+}
+
+enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!path || !*path || !st)
+        return store__fail(s, STORE_EINVAL, "restore: no file given");
+    if (s->in_tx || s->in_read)
+        return store__fail(s, STORE_EINVAL, "restore: not inside a transaction");
+    if (!s->ops->restore)
+        return store__fail(s, STORE_EINVAL,
+                           "a %s database is restored with its own tools (pg_restore: "
+                           "docs/DEPLOYMENT.md)",
+                           s->ops->name);
+    memset(st, 0, sizeof *st);
+    e = s->ops->restore(s, path, st);
+    store__gen_all(s); /* every session and application may differ now */
+    return e;
 }

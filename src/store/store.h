@@ -647,4 +647,29 @@ enum store_err store_app_waiting(struct store *s,
                                            int64_t oldest),
                                  void *ctx);
 
+/* ==== backups (issue 18) ===================================================================
+ * SQLite's online backup API: a copy of the whole database as it was at one moment, made while
+ * servers go on writing (the copy is read in one read snapshot: in WAL mode writers are not
+ * held up, their commits go on into the WAL meanwhile). PostgreSQL's are its own tools
+ * (pg_dump, pg_basebackup; docs/DEPLOYMENT.md): these calls refuse it with STORE_EINVAL. */
+struct store_backup_stats {
+    long pages;     /* copied */
+    long page_size; /* bytes */
+};
+/* Writes a consistent copy of s's database to path, a new file (STORE_ECONFLICT when path
+ * exists; mode 0600: it holds personal data). The copy is a single self-contained file
+ * (rollback journal, not WAL), checked with PRAGMA integrity_check before it takes its name,
+ * and synced to disk with its directory; nothing named path exists after a failure. */
+enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st);
+/* Replaces s's whole database with the copy at path (a SQLite database, opened read-only),
+ * in one transaction of s: on failure s's database is as it was. The caller first makes sure
+ * no other process has s's database open (store_in_use): a server running on it would keep
+ * serving from what it had in memory. */
+enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st);
+/* Whether another process has the database of url open: STORE_ECONFLICT when one has, with
+ * *pid one such process (0 when the system would not say which), STORE_OK when none has (or
+ * there is no such database yet). SQLite only (what it locks while a connection is open: the
+ * WAL index's shared lock, the database file's shared lock); STORE_EINVAL for PostgreSQL. */
+enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen);
+
 #endif

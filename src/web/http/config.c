@@ -78,11 +78,13 @@ static const struct web_cfg_option {
     {"shutdown_timeout", CFG_INT, offsetof(struct web_config, shutdown_timeout), sizeof(int), 0,
      300, "10", "seconds to let requests in flight finish on SIGTERM/SIGINT"},
     /* The status page is what people reload; its answer is kept this long per session and
-     * dropped at once by any change this process makes (store.h, change generations), so
-     * only changes made by other servers sharing a PostgreSQL can show this much later. */
+     * dropped at once by any change this process makes (store.h, change generations). Only
+     * with SQLite: on PostgreSQL, which several servers share, every answer is read afresh
+     * (cli/cmd_serve.c), so no server shows another's change late. */
     {"status_cache_ms", CFG_INT, offsetof(struct web_config, status_cache_ms), sizeof(int), 0,
      60000, "1000",
-     "milliseconds a status answer is served again unless this server changed it; 0: never"},
+     "milliseconds a status answer is served again unless this server changed it (SQLite "
+     "only; PostgreSQL: never); 0: never"},
     {"access_log", CFG_BOOL, offsetof(struct web_config, access_log), sizeof(bool), 0, 0, "true",
      "one log line per request on stderr"},
     /* relative to the working directory, like the database's default: `make run` and the
