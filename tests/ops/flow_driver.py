@@ -33,6 +33,7 @@ import json
 import os
 import random
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -52,6 +53,30 @@ def log(*a):
 def rid_prefix(headers):
     rid = headers.get('X-Request-Id') or headers.get('x-request-id') or ''
     return rid[:8]
+
+
+class _Front(http.client.HTTPSConnection):
+    """HTTPS to nginx on loopback, the certificate checked for the portal's name, from the
+    calling thread's own loopback address (people come from many addresses: nginx's limits
+    are per address)."""
+
+    def connect(self):
+        sock = socket.create_connection(('127.0.0.1', self.port), self.timeout,
+                                        source_address=(client_addr(), 0))
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+_addr_mu = threading.Lock()
+_addr_next = [10]
+
+
+def client_addr():
+    a = getattr(tl, 'addr', None)
+    if a is None:
+        with _addr_mu:
+            a = tl.addr = '127.0.0.%d' % _addr_next[0]
+            _addr_next[0] += 1
+    return a
 
 
 class FrontHttp(kd.Http):
@@ -98,8 +123,7 @@ class FrontHttp(kd.Http):
         if isinstance(body, (dict, list)):
             body = json.dumps(body, ensure_ascii=False).encode()
             h.setdefault('Content-Type', 'application/json')
-        c = http.client.HTTPSConnection('127.0.0.1', self.front, timeout=timeout,
-                                        context=self.ctx)
+        c = _Front(self.host, self.front, timeout=timeout, context=self.ctx)
         try:
             c.request(method, path, body=body, headers=h)
             r = c.getresponse()
