@@ -20,7 +20,8 @@
 #                    throwaway debian/control (dpkg-shlibdeps needs one to run)
 #      eimza         the server: /usr/share/eimza, /etc/eimza/eimza.conf and secrets.conf
 #                    (conffiles; secrets.conf 0640 root:eimza through dpkg-statoverride in the
-#                    postinst), eimza.service, the sysusers.d file, eimza.conf(5); postinst
+#                    postinst), eimza.service and eimza@.service (several servers on one
+#                    machine), the sysusers.d file, eimza.conf(5), the nginx site; postinst
 #                    makes the system user eimza and /var/lib/eimza (packaging/debian/)
 #      eimza-agent   the signing agent's user service, /etc/eimza/agent.conf, the desktop
 #                    entry handling eimza:// links, eimza-agent(1)
@@ -103,7 +104,8 @@ take() {
 }
 take eimza-common usr/bin/eimza usr/share/man/man1/eimza.1
 take eimza usr/share/eimza etc/eimza/eimza.conf etc/eimza/secrets.conf \
-  usr/lib/systemd/system/eimza.service usr/lib/sysusers.d/eimza.conf \
+  usr/lib/systemd/system/eimza.service usr/lib/systemd/system/eimza@.service \
+  usr/lib/sysusers.d/eimza.conf \
   usr/share/man/man5/eimza.conf.5 usr/share/doc/eimza/trust-anchors.md
 take eimza-agent etc/eimza/agent.conf usr/lib/systemd/user/eimza-agent.service \
   usr/share/applications/eimza-agent.desktop usr/share/man/man1/eimza-agent.1

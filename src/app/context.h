@@ -31,6 +31,7 @@ struct notify_templates; /* renders the messages kept unrendered (notify/templat
 struct app_status_cache; /* the status answers kept for a moment (app/status_cache.h) */
 struct ca;               /* an in-house CA that makes cards (ca/ca.h) */
 struct crypto_seal_key;  /* the key secrets are sealed with at rest (crypto/seal.h) */
+struct app_counters;     /* what this process counts for /metrics (app/ops.h) */
 
 /* ---- errors --------------------------------------------------------------------------------
  * One error type for every use case. The web layer maps it in one place (web/http/error.h,
@@ -182,6 +183,7 @@ struct app_settings {
      * (crypto/seal.h; the secret_key setting, or the development key under --dev); NULL: none
      * configured, and storing such a secret is refused (503 secret_key_missing) */
     struct crypto_seal_key *seal_key;
+    struct app_counters *counters;         /* NULL: nothing counted (app/ops.h) */
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */

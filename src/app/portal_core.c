@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ops.h"
 #include "app/status_cache.h"
 #include "ca/ca.h"
 #include "core/tckn.h"
@@ -198,6 +199,8 @@ void app_settings_free(struct app_settings *s)
         free(s->seal_key);
         s->seal_key = NULL;
     }
+    app_counters_free(s->counters);
+    s->counters = NULL;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ops.h"
 #include "app/portal_int.h"
 #include "app/wetform.h"
 #include "crypto/cms_verify.h"
@@ -97,8 +98,10 @@ enum app_status app__signature_check(const struct app_ctx *ctx, const struct sto
     ubuf_init(&content, 1 << 20);
     if (may_sign(s, cfg, a, now, err) != APP_OK)
         return err->status;
-    if (!cms || len == 0 || len > APP_SIGNATURE_MAX)
+    if (!cms || len == 0 || len > APP_SIGNATURE_MAX) {
+        app_count_signature(ctx->set, "malformed");
         return app__fail(err, APP_EREJECTED, "malformed");
+    }
     if (!cfg->verifier) {
         ulog(ULOG_ERROR, "portal.sign", "no verifier configured: signatures cannot be checked");
         return app__fail(err, APP_EUNAVAILABLE, "verification_unavailable");
@@ -115,6 +118,7 @@ enum app_status app__signature_check(const struct app_ctx *ctx, const struct sto
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto out;
     }
+    app_count_signature(ctx->set, r.code ? r.code : "ok");
     if (r.code) {
         char detail[96];
         ulog(ULOG_INFO, "portal.sign", "application=%s refused=%s detail=%s", a->number, r.code,

@@ -352,6 +352,7 @@ static int notify_run(int argc, char **argv)
     if (rc != CLI_OK)
         return rc;
     ulog_set_level((enum ulog_level)cfg.log_level);
+    ulog_set_format((enum ulog_format)cfg.log_format);
 
     struct cli_notify *n = NULL;
     struct store *s = NULL;

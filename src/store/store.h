@@ -43,15 +43,22 @@ enum store_err store_open(const char *url, struct store **out, char *err, size_t
  * does. */
 enum store_err store_open_create(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
+/* Whether url is one store_open takes (its scheme, a SQLite path, a PostgreSQL URL libpq can
+ * parse), without connecting or touching a file. STORE_OK, or STORE_EINVAL with the reason in
+ * err (never a password). */
+enum store_err store_url_check(const char *url, char *err, size_t errlen);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
 enum store_err store_ping(struct store *s);
-/* What a connection has run so far, for tests and benchmarks: statements (each one sent to the
- * database, a transaction's BEGIN and COMMIT not counted) and transactions begun explicitly
- * (a statement outside any is a transaction of its own). */
+/* What a connection has run so far, for tests, benchmarks and /metrics: statements (each one
+ * sent to the database, a transaction's BEGIN and COMMIT not counted), transactions begun
+ * explicitly (a statement outside any is a transaction of its own), and round trips: the times
+ * the connection waited for the database server's answer (PostgreSQL: every statement, BEGIN,
+ * COMMIT, ROLLBACK and PREPARE; SQLite runs in the process and has none). */
 struct store_counters {
     long statements;
     long transactions;
+    long round_trips;
 };
 void store_counters(const struct store *s, struct store_counters *out);
 
@@ -865,5 +872,50 @@ enum store_err store_ticket_latest(struct store *s, const char *session_hash,
 enum store_err store_ticket_move(struct store *s, const struct store_ticket *t,
                                  const char *expected_state);
 
+/* ==== operations (issue 18) ===============================================================
+ * What the server's /metrics and /readyz read: figures of the whole database, the same from
+ * every server sharing it. */
+
+/* Calls fn for each channel and status of the messages not yet delivered ("pending",
+ * "sending", "failed", and "unconfirmed": handed over, its sender stopped, its lease over at
+ * now), with how many there are; none when the outbox holds only delivered messages. fn must
+ * not use s. */
+enum store_err store_outbox_depth(struct store *s, int64_t now,
+                                  int (*fn)(void *ctx, const char *channel, const char *status,
+                                            long count),
+                                  void *ctx);
+/* Calls fn for each province (the applicant's personnel record's, else the form's; 0: none)
+ * and state of the applications waiting for staff ("submitted": a decision; "approved": the
+ * card's production), with how many there are and the oldest one's last change (Unix
+ * seconds). fn must not use s. */
+enum store_err store_app_waiting(struct store *s,
+                                 int (*fn)(void *ctx, int province, const char *state, long count,
+                                           int64_t oldest),
+                                 void *ctx);
+
+/* ==== backups (issue 18) ===================================================================
+ * SQLite's online backup API: a copy of the whole database as it was at one moment, made while
+ * servers go on writing (the copy is read in one read snapshot: in WAL mode writers are not
+ * held up, their commits go on into the WAL meanwhile). PostgreSQL's are its own tools
+ * (pg_dump, pg_basebackup; docs/DEPLOYMENT.md): these calls refuse it with STORE_EINVAL. */
+struct store_backup_stats {
+    long pages;     /* copied */
+    long page_size; /* bytes */
+};
+/* Writes a consistent copy of s's database to path, a new file (STORE_ECONFLICT when path
+ * exists; mode 0600: it holds personal data). The copy is a single self-contained file
+ * (rollback journal, not WAL), checked with PRAGMA integrity_check before it takes its name,
+ * and synced to disk with its directory; nothing named path exists after a failure. */
+enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st);
+/* Replaces s's whole database with the copy at path (a SQLite database, opened read-only),
+ * in one transaction of s: on failure s's database is as it was. The caller first makes sure
+ * no other process has s's database open (store_in_use): a server running on it would keep
+ * serving from what it had in memory. */
+enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st);
+/* Whether another process has the database of url open: STORE_ECONFLICT when one has, with
+ * *pid one such process (0 when the system would not say which), STORE_OK when none has (or
+ * there is no such database yet). SQLite only (what it locks while a connection is open: the
+ * WAL index's shared lock, the database file's shared lock); STORE_EINVAL for PostgreSQL. */
+enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen);
 
 #endif

@@ -49,6 +49,8 @@
 /* the messages store_outbox_resolve may change (2: now), as store_outbox_problems lists them */
 #define STORE__OB_UNCONFIRMED                                                                      \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $2)"
+#define STORE__OB_UNCONFIRMED_AT1                                                                  \
+    "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $1)"
 #endif
 
 /* ---- the connection and the schema ---------------------------------------------------- */
@@ -264,6 +266,20 @@ STORE_Q(OB_SECRET_DROP_OLD, "dropping expired SMS codes",
 STORE_Q(OB_SECRET_RESTORE, "keeping an SMS code sealed",
         "UPDATE outbox SET secret = $3 WHERE id = $1 AND attempts = $2 AND status = 'pending' "
         "AND secret IS NULL AND secret_until > $4")
+/* ---- operations: what /metrics and /readyz read (issue 18) ----------------------------- */
+/* The outbox not yet delivered, by channel and status (1 now: a message handed over whose
+ * sender stopped is "unconfirmed", as store_outbox_problems names it); through the status
+ * index, never the sent messages. */
+STORE_Q(OPS_OUTBOX, "counting the outbox",
+        "SELECT channel, CASE WHEN " STORE__OB_UNCONFIRMED_AT1 " THEN 'unconfirmed' "
+        "ELSE status END, count(*) FROM outbox WHERE status IN ('pending', 'sending', 'failed') "
+        "GROUP BY 1, 2 ORDER BY 1, 2")
+/* The applications waiting for staff (a decision, or production once approved), per province
+ * (the personnel record's, else the form's) and state: how many and the oldest change. */
+STORE_Q(OPS_WAITING, "counting waiting applications",
+        "SELECT coalesce(p.province, a.province), a.state, count(*), min(a.updated_at) "
+        "FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
+        "WHERE a.state IN ('submitted', 'approved') GROUP BY 1, 2 ORDER BY 1, 2")
 
 /* ---- signatures, staff, the approvers' queue and decisions ----------------------------- */
 STORE_Q(SIG_PUT, "storing a signature",

@@ -11,6 +11,7 @@
 const struct web_route web_routes[] = {
     /* operations */
     {"GET", "/healthz", web_h_healthz, 0, WEB_ANSWER_JSON},
+    {"GET", "/readyz", web_h_readyz, 0, WEB_ANSWER_JSON},
     {"GET", "/metrics", web_h_metrics, 0, WEB_ANSWER_JSON},
 
     /* the applicant JSON API (web/api/portal.c; docs/openapi.yaml describes every /api/ route,

@@ -114,6 +114,17 @@ expect_status 0 "systemd-analyze verify (the packaged user service)" \
   env XDG_RUNTIME_DIR="$T/xdg-runtime" systemd-analyze --user verify "$T/units/eimza-agent.service"
 expect_status 0 "systemd-analyze security of the packaged unit: exposure at most 2.0" \
   systemd-analyze security --offline=true --threshold=20 "$T/units/eimza.service"
+# several servers on one machine: eimza@N.service, the same unit listening on 127.0.0.1:808N
+sed "s|/usr/bin/eimza|$x/usr/bin/eimza|g" "$x/usr/lib/systemd/system/eimza@.service" >"$T/units/eimza@.service"
+cp "$T/units/eimza@.service" "$T/units/eimza@2.service"
+expect_status 0 "systemd-analyze verify (the packaged eimza@.service, instance 2)" \
+  systemd-analyze verify "$T/units/eimza@2.service"
+expect_grep '^ExecStart=/usr/bin/eimza serve --config /etc/eimza/eimza.conf --config /etc/eimza/secrets.conf --listen 127.0.0.1:808%i$' \
+  "$x/usr/lib/systemd/system/eimza@.service" "eimza@N listens on 127.0.0.1:808N"
+expect_eq "" "$(diff <(grep -v -e '^ExecStart=' -e '^Description=' -e '^#' "$x/usr/lib/systemd/system/eimza.service") \
+  <(grep -v -e '^ExecStart=' -e '^Description=' -e '^#' "$x/usr/lib/systemd/system/eimza@.service"))" \
+  "eimza@.service differs from eimza.service in its address alone (the same sandbox)"
+expect_status 0 "the nginx site is packaged" test -f "$x/usr/share/eimza/nginx/eimza.conf"
 expect_grep '^ExecStart=/usr/bin/eimza serve --config /etc/eimza/eimza.conf --config /etc/eimza/secrets.conf$' \
   "$x/usr/lib/systemd/system/eimza.service" "the packaged unit runs /usr/bin/eimza with /etc/eimza's files"
 expect_grep '^ExecStart=/usr/bin/eimza agent$' "$x/usr/lib/systemd/user/eimza-agent.service" \

@@ -25,7 +25,16 @@
 #include "util/log.h"
 #include "web/html/escape.h"
 
-enum web_cfg_type { CFG_STRING, CFG_LISTEN, CFG_ORIGIN, CFG_BOOL, CFG_INT, CFG_SIZE, CFG_LEVEL };
+enum web_cfg_type {
+    CFG_STRING,
+    CFG_LISTEN,
+    CFG_ORIGIN,
+    CFG_BOOL,
+    CFG_INT,
+    CFG_SIZE,
+    CFG_LEVEL,
+    CFG_CHOICE, /* one of the words of choices, stored as its index (int) */
+};
 
 static const struct web_cfg_option {
     const char *name;
@@ -71,11 +80,13 @@ static const struct web_cfg_option {
     {"shutdown_timeout", CFG_INT, offsetof(struct web_config, shutdown_timeout), sizeof(int), 0,
      300, "10", "seconds to let requests in flight finish on SIGTERM/SIGINT"},
     /* The status page is what people reload; its answer is kept this long per session and
-     * dropped at once by any change this process makes (store.h, change generations), so
-     * only changes made by other servers sharing a PostgreSQL can show this much later. */
+     * dropped at once by any change this process makes (store.h, change generations). Only
+     * with SQLite: on PostgreSQL, which several servers share, every answer is read afresh
+     * (cli/cmd_serve.c), so no server shows another's change late. */
     {"status_cache_ms", CFG_INT, offsetof(struct web_config, status_cache_ms), sizeof(int), 0,
      60000, "1000",
-     "milliseconds a status answer is served again unless this server changed it; 0: never"},
+     "milliseconds a status answer is served again unless this server changed it (SQLite "
+     "only; PostgreSQL: never); 0: never"},
     {"access_log", CFG_BOOL, offsetof(struct web_config, access_log), sizeof(bool), 0, 0, "true",
      "one log line per request on stderr"},
     /* relative to the working directory, like the database's default: `make run` and the
@@ -98,6 +109,9 @@ static const struct web_cfg_option {
      "the local signing agent's address (eimza agent --listen) as the signing page reaches it"},
     {"log_level", CFG_LEVEL, offsetof(struct web_config, log_level), sizeof(int), 0, 0, "info",
      "least important log level written: debug, info, warn or error"},
+    /* operations (issue 18): JSON lines for a log collector (util/log.h) */
+    {"log_format", CFG_CHOICE, offsetof(struct web_config, log_format), sizeof(int), 0, 0, "text",
+     "log lines as key=value text or as one JSON object each: text or json"},
     /* The outbox's SMS messages go to this gateway, outside --dev only (in --dev the outbox
      * table is the development outbox). Without a URL they wait in the outbox. */
     {"sms_gateway_url", CFG_STRING, offsetof(struct web_config, sms_gateway_url),
@@ -317,6 +331,21 @@ static const struct web_cfg_option {
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
 
+/* The words of each CFG_CHOICE setting, comma-separated; the value is the word's index. */
+static const struct {
+    const char *name, *choices;
+} web_cfg_choices[] = {
+    {"log_format", "text,json"},
+};
+
+static const char *web_cfg_choices_of(const struct web_cfg_option *o)
+{
+    for (size_t i = 0; i < sizeof web_cfg_choices / sizeof web_cfg_choices[0]; i++)
+        if (!strcmp(web_cfg_choices[i].name, o->name))
+            return web_cfg_choices[i].choices;
+    return "";
+}
+
 static const struct web_cfg_option *web_cfg_find(const char *key)
 {
     for (size_t i = 0; i < WEB_CFG_COUNT; i++)
@@ -378,6 +407,34 @@ static int web_parse_number(const char *v, bool sizes, long long *out)
         return -1;
     *out = n;
     return 0;
+}
+
+/* The index of v among the comma-separated words of choices; -1 when it is none of them. */
+static int web_parse_choice(const char *choices, const char *v)
+{
+    int i = 0;
+    size_t n = strlen(v);
+    for (const char *p = choices; *p; i++) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncmp(p, v, n))
+            return i;
+        p += k + (p[k] == ',');
+    }
+    return -1;
+}
+
+/* The word of choices at index i ("?" when there is none). */
+static const char *web_choice_name(const char *choices, int i, char *buf, size_t len)
+{
+    for (const char *p = choices; *p; i--) {
+        size_t k = strcspn(p, ",");
+        if (i == 0) {
+            snprintf(buf, len, "%.*s", (int)k, p);
+            return buf;
+        }
+        p += k + (p[k] == ',');
+    }
+    return "?";
 }
 
 static int web_parse_level(const char *v, int *out)
@@ -529,6 +586,16 @@ static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, c
             memcpy(field, &z, sizeof z);
         }
         return 0;
+    case CFG_CHOICE: {
+        int i = web_parse_choice(web_cfg_choices_of(o), value);
+        if (i < 0) {
+            snprintf(err, errlen, "bad value for '%s': '%s' is not one of %s", o->name, value,
+                     web_cfg_choices_of(o));
+            return -1;
+        }
+        memcpy(field, &i, sizeof i);
+        return 0;
+    }
     case CFG_LEVEL: {
         int lvl;
         if (web_parse_level(value, &lvl) < 0) {
@@ -642,7 +709,7 @@ void web_config_print_help(FILE *f)
     static const char *const types[] = {
         [CFG_STRING] = "text",  [CFG_LISTEN] = "HOST:PORT", [CFG_ORIGIN] = "URL",
         [CFG_BOOL] = "boolean", [CFG_INT] = "number",       [CFG_SIZE] = "size",
-        [CFG_LEVEL] = "level",
+        [CFG_LEVEL] = "level",  [CFG_CHOICE] = "word",
     };
     for (size_t i = 0; i < WEB_CFG_COUNT; i++) {
         const struct web_cfg_option *o = &web_config_table[i];
@@ -866,6 +933,8 @@ int web_config_changes(const struct web_config *c, struct ubuf *out)
             memcpy(&n, now, sizeof n);
             if (o->type == CFG_LEVEL && n >= 0 && n < 4)
                 value = levels[n];
+            else if (o->type == CFG_CHOICE)
+                value = web_choice_name(web_cfg_choices_of(o), n, v, sizeof v);
             else
                 snprintf(v, sizeof v, "%d", n);
         }

@@ -33,6 +33,7 @@ struct web_config {
     bool access_log;                /* one log line per request */
     int status_cache_ms;            /* how long a status answer may be served again; 0: never */
     int log_level;                  /* enum ulog_level */
+    int log_format;                 /* enum ulog_format: text or json */
     char static_dir[1024];          /* the pages' static files; node_modules/ beside it */
     char agent_url[128];            /* the local signing agent, as the signing page reaches it */
     char trusted_proxies[512];      /* addresses of reverse proxies whose X-Forwarded-For counts */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/db.h"
 #include "web/http/dbpool.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
@@ -95,9 +96,24 @@ enum core_lang web_req_lang(const struct web_req *rq)
 
 struct store *web_req_store(struct web_req *rq)
 {
-    if (!rq->store)
+    if (!rq->store) {
         rq->store = web_dbpool_get(rq->srv->pool);
+        if (rq->store)
+            app_db_counters(rq->store, &rq->db_statements0, &rq->db_round_trips0);
+    }
     return rq->store;
+}
+
+void web_req_store_release(struct web_req *rq)
+{
+    if (!rq->store)
+        return;
+    long st, rt;
+    app_db_counters(rq->store, &st, &rt);
+    rq->db_statements += st - rq->db_statements0;
+    rq->db_round_trips += rt - rq->db_round_trips0;
+    web_dbpool_put(rq->srv->pool, rq->store, rq->store_failed);
+    rq->store = NULL;
 }
 
 void web_req_store_failed(struct web_req *rq)

@@ -242,8 +242,7 @@ static void web_req_free(struct web_req *rq)
 {
     if (!rq)
         return;
-    if (rq->store)
-        web_dbpool_put(rq->srv->pool, rq->store, rq->store_failed);
+    web_req_store_release(rq);
     free(rq->path);
     free(rq->param_values[0]); /* the one allocation holding every value */
     ubuf_free(&rq->body);
@@ -406,10 +405,7 @@ static enum MHD_Result web_dispatch(struct web_req *rq)
         rq->resp_static = NULL;
         (void)web_reply_error(rq, e); /* on failure web_queue sends the fixed 500 */
     }
-    if (rq->store) {
-        web_dbpool_put(rq->srv->pool, rq->store, rq->store_failed);
-        rq->store = NULL;
-    }
+    web_req_store_release(rq);
     return web_queue(rq);
 }
 
@@ -544,6 +540,30 @@ static const char *web_toe_name(enum MHD_RequestTerminationCode toe)
     return "unknown";
 }
 
+/* The latency histogram's upper bounds (seconds); http_int.h. */
+const double web_latency_le[WEB_LATENCY_BUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                    0.25,  0.5,    1,     2.5,  5,     10};
+
+/* A completed request in its route's figures (the last slot: no route took it). */
+static void web_route_count(struct web_server *srv, const struct web_req *rq, int64_t us)
+{
+    size_t r = srv->nroutes;
+    if (rq->routed == WEB_ROUTE_FOUND && rq->match.route >= srv->routes &&
+        rq->match.route < srv->routes + srv->nroutes)
+        r = (size_t)(rq->match.route - srv->routes);
+    struct web_route_metrics *m = &srv->route_metrics[r];
+    size_t b = 0;
+    while (b < WEB_LATENCY_BUCKETS && (double)us > web_latency_le[b] * 1e6)
+        b++;
+    atomic_fetch_add_explicit(&m->bucket[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->micros, (uint_fast64_t)us, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->db_statements, (uint_fast64_t)rq->db_statements,
+                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->db_round_trips, (uint_fast64_t)rq->db_round_trips,
+                              memory_order_relaxed);
+}
+
 static void web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                           enum MHD_RequestTerminationCode toe)
 {
@@ -565,6 +585,7 @@ static void web_completed(void *cls, struct MHD_Connection *conn, void **req_cls
     atomic_fetch_add_explicit(&srv->metrics.by_class[cls_idx], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&srv->metrics.bytes_out, sent, memory_order_relaxed);
     atomic_fetch_add_explicit(&srv->metrics.micros, (uint_fast64_t)us, memory_order_relaxed);
+    web_route_count(srv, rq, us);
 
     if (srv->access_log) {
         char path[300], method[64];
@@ -628,6 +649,11 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
     listen_fd = -1;
     srv->routes = site->routes;
     srv->nroutes = site->nroutes;
+    srv->route_metrics = calloc(site->nroutes + 1, sizeof *srv->route_metrics);
+    if (!srv->route_metrics) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     srv->error_page = site->error_page;
     srv->schema = schema;
     srv->max_body = cfg->max_body_bytes;
@@ -713,6 +739,7 @@ out:
             close(srv->listen_fd);
         web_dbpool_free(srv->pool);
         web_tls_free(srv->tls);
+        free(srv->route_metrics);
         free(srv);
     }
     return rc;
@@ -775,5 +802,19 @@ void web_server_free(struct web_server *srv)
     close(srv->listen_fd);
     web_dbpool_free(srv->pool);
     web_tls_free(srv->tls); /* after MHD's threads: no handshake holds a certificate now */
+    free(srv->route_metrics);
     free(srv);
+}
+
+int web_server_watch(struct web_server *srv, const char *name,
+                     bool (*alive)(void *ctx, const char **why), void *ctx)
+{
+    int n = atomic_load(&srv->nwatch);
+    if (n >= WEB_WATCH_MAX || !alive || !name || strlen(name) >= sizeof srv->watch[0].name)
+        return -1;
+    snprintf(srv->watch[n].name, sizeof srv->watch[n].name, "%s", name);
+    srv->watch[n].alive = alive;
+    srv->watch[n].ctx = ctx;
+    atomic_store_explicit(&srv->nwatch, n + 1, memory_order_release); /* then it is seen */
+    return 0;
 }

@@ -52,6 +52,13 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
 const char *web_server_url(const struct web_server *srv);
 const char *web_server_backend(const struct web_server *srv);
 
+/* A background worker of the process (the outbox's sender) that /readyz asks about: the
+ * server is ready only while alive(ctx, &why) says true (why: a word for the answer when it
+ * says false). Up to four; alive is called on any worker thread, so it must be thread-safe,
+ * and ctx must outlive the server. Returns 0, or -1 when there is no room. */
+int web_server_watch(struct web_server *srv, const char *name,
+                     bool (*alive)(void *ctx, const char **why), void *ctx);
+
 /* Stops accepting connections; requests in flight go on, and their responses close their
  * connections. Safe to call more than once. */
 void web_server_quiesce(struct web_server *srv);
