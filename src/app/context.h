@@ -178,12 +178,12 @@ struct app_settings {
     int ca_key_type;
     unsigned char pin_key[32];
     bool has_pin_key;
-    struct app_hash_gate *hash_gate;       /* NULL: password hashes unbounded (tools, tests) */
+    struct app_hash_gate *hash_gate; /* NULL: password hashes unbounded (tools, tests) */
     /* secrets kept at rest (TOTP secrets, SMS codes waiting to be sent) are sealed with it
      * (crypto/seal.h; the secret_key setting, or the development key under --dev); NULL: none
      * configured, and storing such a secret is refused (503 secret_key_missing) */
     struct crypto_seal_key *seal_key;
-    struct app_counters *counters;         /* NULL: nothing counted (app/ops.h) */
+    struct app_counters *counters; /* NULL: nothing counted (app/ops.h) */
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */

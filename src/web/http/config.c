@@ -20,7 +20,6 @@
 
 #include "app/context.h"
 #include "app/text.h"
-#include "core/version.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "web/html/escape.h"
@@ -797,7 +796,7 @@ int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char
     memset(out, 0, sizeof *out);
     out->ticket_ttl = c->sign_ticket_ttl;
     out->claim_ttl = c->sign_claim_ttl;
-    if (c->agent_min_version[0] && !core_version_ok(c->agent_min_version)) {
+    if (c->agent_min_version[0] && app_version_cmp(c->agent_min_version, "0") == -2) {
         snprintf(err, errlen,
                  "agent_min_version '%s' is not a version of dotted numbers such as 0.1.0",
                  c->agent_min_version);
