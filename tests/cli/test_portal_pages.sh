@@ -118,6 +118,18 @@ post /giris "tckn=$P1" first_name=Ayşe last_name=Işık birth_place=Iğdır bir
 expect_eq 403 "$CODE" "login without the CSRF token: 403"
 expect_grep '^Content-Type: text/html' "$T/h" "403: an HTML page"
 expect_grep 'Güvenlik doğrulaması başarısız' "$T/b" "403: says what to do"
+# wapiti's csrf check (docs/SECURITY.md, "Scanners"): the form posted again with its token
+# replaced by "wapiti" must be answered otherwise than the form as it was; and the right token
+# without the cookie it goes with (what a scan that sends a fixed Cookie header does) is
+# refused like a wrong one
+login_form
+post /giris "csrf_token=wapiti" "tckn=$P1" first_name=Ayşe last_name=Işık birth_place=Iğdır \
+  birth_date=1980-03-27 "captcha_id=$CID" "captcha_answer=WRONG"
+expect_eq 403 "$CODE" "login with a token not its cookie's: 403"
+CODE=$(curl -s -o "$T/b" -w '%{http_code}' -H 'Cookie: eimza_session=x' \
+  --data-urlencode "csrf_token=$LCSRF" --data-urlencode "tckn=$P1" \
+  --data-urlencode "captcha_id=$CID" --data-urlencode "captcha_answer=WRONG" "$URL/giris")
+expect_eq 403 "$CODE" "login with the right token but without its cookie: 403"
 
 login "$P1" Fatma Işık Iğdır 1980-03-27
 expect_eq 200 "$CODE" "wrong name: the form again (200)"

@@ -6,7 +6,7 @@
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 backend=${EIMZA_TEST_BACKEND:-sqlite}
 
-CSP="default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+CSP="default-src 'self'; object-src 'none'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 ERR_SHAPE='^\{"error":\{"code":"[a-z_]+","message":"[^"]+"\}\}$'
 
 # start_server ARGS...: runs `eimza serve ARGS` in the background and waits (10 s at most)

@@ -30,6 +30,7 @@ static const struct {
     [WEB_E_SHUTTING_DOWN] = {503, "service_unavailable"},
     [WEB_E_FRAMING] = {400, "bad_framing"},
     [WEB_E_CODING] = {501, "transfer_coding_unsupported"},
+    [WEB_E_CONNECTIONS] = {503, "too_many_connections"},
 };
 
 /* Anything outside the table is treated as an internal error rather than read out of
