@@ -310,10 +310,10 @@ const char *app_event_label_tr(const char *event);
  * moment (the settings' status cache, app/status_cache.h) and gives them again while nothing
  * could have changed them. app_status_kept appends the kept answer for c's session token and
  * language when there is one still good, and needs no database (c->db may be NULL); otherwise
- * app_status_answer reads it: the session is checked (app_authenticate's rules, with c->cred;
- * c->who is set) inside the one read snapshot of the status (one read lock on SQLite instead of
- * one per statement), last_seen is written after it when due, and the answer is appended to out
- * and kept. */
+ * app_status_answer reads it: one statement reads the session with everything the answer shows
+ * (store_status_read), the session is checked on what it brought (app_authenticate's rules,
+ * with c->cred; c->who is set), last_seen is written after it when due, and the answer is
+ * appended to out and kept. */
 bool app_status_kept(const struct app_ctx *c, struct ubuf *out);
 enum app_status app_status_answer(struct app_ctx *c,
                                   int (*render)(void *rctx, const struct app_status_view *v,

@@ -543,7 +543,7 @@ static int status_json(void *rctx, const struct app_status_view *v, struct ubuf 
 }
 
 /* What people reload while they wait: from the answers kept for a moment when one is still
- * good (no database needed), else read in one snapshot and kept. */
+ * good (no database needed), else read in one statement and kept. */
 enum web_err web_h_api_status(struct web_req *rq)
 {
     struct app_ctx c;
