@@ -225,7 +225,7 @@ static struct store__val col(struct store *s, int i, enum store__vt want)
 
 bool store__isnull(struct store *s, int i)
 {
-    return col(s, i, STORE__V_INT).t == STORE__V_NULL;
+    return col(s, i, STORE__V_NULL).t == STORE__V_NULL;
 }
 
 int64_t store__col_int(struct store *s, int i)

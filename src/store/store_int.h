@@ -202,8 +202,10 @@ struct store_ops {
     enum store_err (*run)(struct store *s, enum store__q q, const struct store__val *a, int n);
     /* The next row of the running statement: 1, or 0 at the end; -1 failed (recorded). */
     int (*next)(struct store *s);
-    /* Column i of the current row as want (INT, BOOL, TEXT or BLOB): out->t is STORE__V_NULL
-     * for SQL NULL; TEXT and BLOB point into the row. -1 when out of memory. */
+    /* Column i of the current row as want: NULL only says whether it is SQL NULL (out->t);
+     * INT gives the number (0 for SQL NULL, 1/0 for a boolean), its out->t never NULL; TEXT
+     * and BLOB point into the row (out->t STORE__V_NULL for SQL NULL). -1 when out of
+     * memory. */
     int (*col)(struct store *s, int i, enum store__vt want, struct store__val *out);
     /* Ends the running statement; *changes: the rows it changed. */
     void (*finish)(struct store *s, long *changes);
