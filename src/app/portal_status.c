@@ -272,21 +272,23 @@ enum app_status app_status_answer(struct app_ctx *c,
                                   void *rctx, struct ubuf *out, struct app_err *err)
 {
     char h[STORE_HASH_HEX + 1];
-    struct store_session *ss = NULL;
     enum app__session_due due = APP__SESSION_KEEP;
-    struct app_status_view *v = NULL;
-    struct store_status *sr = NULL;
-    struct ubuf body = UBUF_INIT(1 << 20);
+    /* what is read and the view made of it, in one allocation */
+    struct answer {
+        struct app_status_view v;
+        struct store_status sr;
+    } *a = NULL;
+    const size_t at = out->len; /* the answer is appended from here */
     enum app_status st = APP_OK;
     app_err_clear(err);
     memset(&c->who, 0, sizeof c->who);
     if (app__token_hash(c->cred.token, h, err) != APP_OK)
         return err->status;
-    if (!(v = malloc(sizeof *v)) || !(sr = malloc(sizeof *sr))) {
-        st = app__fail(err, APP_EINTERNAL, NULL);
-        goto out;
-    }
-    ss = &sr->session;
+    if (!(a = malloc(sizeof *a)))
+        return app__fail(err, APP_EINTERNAL, NULL);
+    struct app_status_view *v = &a->v;
+    struct store_status *sr = &a->sr;
+    struct store_session *ss = &sr->session;
     memset(v, 0, sizeof *v);
     v->lang = c->lang;
     /* taken before reading: a change from here on makes what is read stale for the cache */
@@ -315,9 +317,9 @@ enum app_status app_status_answer(struct app_ctx *c,
             st = st2;
         }
     }
-    if (st == APP_OK && render(rctx, v, &body) < 0)
+    if (st == APP_OK && render(rctx, v, out) < 0)
         st = app__fail(err, APP_EINTERNAL, NULL);
-    if (st == APP_OK) {
+    if (st == APP_OK && c->set->status_cache) {
         /* until then the session stays valid and needs no write (due now: a touch was just
          * written, which moved the session's generation on anyway) */
         int64_t until = ss->expires_at;
@@ -326,17 +328,17 @@ enum app_status app_status_answer(struct app_ctx *c,
         if (ss->last_seen + APP__TOUCH_EVERY < until)
             until = ss->last_seen + APP__TOUCH_EVERY;
         stamp.quiet_until = until;
-        if (c->set->status_cache)
-            app_status_cache_put(c->set->status_cache, h, c->lang, v->app.id, &stamp, body.p,
-                                 body.len);
-        if (ubuf_put(out, body.p, body.len) < 0)
-            st = app__fail(err, APP_EINTERNAL, NULL);
+        if (out->len > at)
+            app_status_cache_put(c->set->status_cache, h, c->lang, v->app.id, &stamp, out->p + at,
+                                 out->len - at);
     }
-out:
-    if (st != APP_OK)
+    if (st != APP_OK) {
         memset(&c->who, 0, sizeof c->who);
-    ubuf_free(&body);
-    free(sr);
-    free(v);
+        if (out->p && out->len > at) { /* no half-rendered answer */
+            out->len = at;
+            out->p[at] = '\0';
+        }
+    }
+    free(a);
     return st;
 }
