@@ -4,8 +4,8 @@
  * another person's); its timeline in order; the reason of a rejection (the latest decision's);
  * the newest card, its PIN state and the new certificate after approval; the callback stopping
  * early; and the cost, counted by the store's counters (issue 13): the read is one statement
- * and no transaction of its own, a whole uncached status answer one statement, two when the
- * session's once-a-minute touch is due. */
+ * (one round trip on PostgreSQL) and no transaction of its own, a whole uncached status answer
+ * one statement, two when the session's once-a-minute touch is due. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -360,11 +360,15 @@ static void test_status_cost(void **state)
     assert_int_equal(store_decision_put(f->s, &d), STORE_OK);
     add_session(f->s, tok_a, TCKN, id, h);
 
+    /* prepared on this connection once (a round trip of its own on PostgreSQL) */
+    assert_int_equal(store_status_read(f->s, h, &st, seen_event, &l), STORE_OK);
+    const long trip = !strcmp(store_backend(f->s), "postgresql"); /* SQLite has none */
     store_counters(f->s, &c0);
     assert_int_equal(store_status_read(f->s, h, &st, seen_event, &l), STORE_OK);
     store_counters(f->s, &c1);
     assert_int_equal(c1.statements - c0.statements, 1);
     assert_int_equal(c1.transactions - c0.transactions, 0);
+    assert_int_equal(c1.round_trips - c0.round_trips, trip);
 
     struct app_settings set;
     assert_int_equal(app_settings_default(&set), 0);
@@ -381,12 +385,14 @@ static void test_status_cost(void **state)
     assert_int_equal(ctx.who.kind, APP_ACTOR_APPLICANT);
     assert_int_equal(c1.statements - c0.statements, 1);
     assert_int_equal(c1.transactions - c0.transactions, 0);
+    assert_int_equal(c1.round_trips - c0.round_trips, trip);
     /* a touch due: the read and the touch */
     store_counters(f->s, &c0);
     assert_int_equal(answer(&ctx, tok_a, T0 + 600, &sv, &err), APP_OK);
     store_counters(f->s, &c1);
     assert_int_equal(c1.statements - c0.statements, 2);
     assert_true(c1.transactions - c0.transactions <= 1);
+    assert_true(c1.round_trips - c0.round_trips <= 3 * trip); /* the touch prepared once */
     assert_int_equal(testdb_query_ll(&f->db, "SELECT last_seen FROM sessions"), T0 + 600);
     /* a page's status, the session let in before */
     ctx.now = T0 + 601;
