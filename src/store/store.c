@@ -284,6 +284,15 @@ const char *store__col_str(struct store *s, int i)
     return v.t == STORE__V_NULL ? NULL : v.p;
 }
 
+void store__col_text(struct store *s, int i, char *buf, size_t size)
+{
+    struct store__val v = col(s, i, STORE__V_TEXT);
+    size_t n = v.t == STORE__V_NULL ? 0 : v.n < size ? v.n : size - 1;
+    if (n)
+        memcpy(buf, v.p, n);
+    buf[n] = '\0';
+}
+
 const void *store__col_blob(struct store *s, int i, size_t *len)
 {
     struct store__val v = col(s, i, STORE__V_BLOB);

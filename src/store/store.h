@@ -737,8 +737,11 @@ enum store_err store_card_pin_update(struct store *s, const struct store_card_pi
  * one bound to the session while it is the person's, else their newest); the reason of its
  * rejection (the latest decision's, when that is a rejection); its newest card, that card's
  * PIN state and the new certificate linked to it; and its timeline, handed to fn oldest first
- * (fn returns 0 to go on; the strings live during the call only, fn must not use s). On
- * failure out is unspecified. */
+ * (fn returns 0 to go on; the strings live during the call only, fn must not use s). Of the
+ * application only what the status shows and decides on is read: id, number, tckn, state,
+ * confirmed, method, late, created_at, updated_at, approved_at, closed_reason, new_cert_id;
+ * the form's fields (names, contact details, the security word's hash) stay zero. On failure
+ * out is unspecified. */
 #define STORE_REASON_MAX 512
 struct store_status {
     struct store_session session; /* store_status_read only */

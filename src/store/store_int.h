@@ -130,7 +130,8 @@ struct store__row {
 };
 extern const struct store__row store__personnel, store__cert, store__app, store__session,
     store__captcha, store__user, store__otp, store__event, store__outbox, store__audit,
-    store__decision, store__problem, store__card, store__batch, store__pin, store__ticket;
+    store__decision, store__problem, store__card, store__batch, store__pin, store__ticket,
+    store__app_status;
 /* The row type the catalogue calls name; NULL when none. */
 const struct store__row *store__row_named(const char *name, size_t len);
 
@@ -158,6 +159,8 @@ int store__read(struct store *s, const struct store__row *r, int col0, void *rec
 bool store__isnull(struct store *s, int col);
 int64_t store__col_int(struct store *s, int col);
 const char *store__col_str(struct store *s, int col); /* NULL for SQL NULL */
+/* A text column copied into buf (size > 0), cut to fit; "" for SQL NULL. */
+void store__col_text(struct store *s, int col, char *buf, size_t size);
 const void *store__col_blob(struct store *s, int col, size_t *len);
 /* Ends the statement; *changes (may be NULL) gets the rows it changed. */
 enum store_err store__finish(struct store *s, long *changes);

@@ -316,13 +316,6 @@ enum store_err store_app_events(struct store *s, int64_t application_id,
     return store__finish(s, NULL);
 }
 
-/* Text column i into a field of size n ("" for NULL; cut to fit). */
-static void col_text(struct store *s, int i, char *f, size_t n)
-{
-    const char *t = store__col_str(s, i);
-    snprintf(f, n, "%s", t ? t : "");
-}
-
 /* The rows of STATUS (col0: after the session's columns) or STATUS_OF (col0 0), run with a[n]:
  * the first row's application and what hangs on it, every row's timeline entry. *got: a row
  * came. */
@@ -333,7 +326,7 @@ static enum store_err status_rows(struct store *s, enum store__q q, const struct
 {
     /* the columns, from col0: the application's id and columns, the reason, the card's id and
      * columns, the PIN's state, the new certificate's id, serial and validity, an event's */
-    const int app = col0, reason = app + 1 + (int)store__app.ncols, card = reason + 1,
+    const int app = col0, reason = app + 1 + (int)store__app_status.ncols, card = reason + 1,
               pin = card + 1 + (int)store__card.ncols, cert = pin + 1, event = cert + 4;
     bool stop = false;
     enum store_err e = store__query(s, q, a, n);
@@ -346,18 +339,18 @@ static enum store_err status_rows(struct store *s, enum store__q q, const struct
                 break;
             if (!(out->has_app = !store__isnull(s, app)))
                 continue; /* a session whose subject has no application: no more columns */
-            if (store__read(s, &store__app, app + 1, &out->app) < 0)
+            if (store__read(s, &store__app_status, app + 1, &out->app) < 0)
                 break;
             out->app.id = store__col_int(s, app);
-            col_text(s, reason, out->rejection_reason, sizeof out->rejection_reason);
+            store__col_text(s, reason, out->rejection_reason, sizeof out->rejection_reason);
             if ((out->has_card = !store__isnull(s, card))) {
                 if (store__read(s, &store__card, card + 1, &out->card) < 0)
                     break;
                 out->card.id = store__col_int(s, card);
             }
-            col_text(s, pin, out->pin_state, sizeof out->pin_state);
+            store__col_text(s, pin, out->pin_state, sizeof out->pin_state);
             if ((out->has_new_cert = !store__isnull(s, cert))) {
-                col_text(s, cert + 1, out->new_serial, sizeof out->new_serial);
+                store__col_text(s, cert + 1, out->new_serial, sizeof out->new_serial);
                 out->new_not_before = store__col_int(s, cert + 2);
                 out->new_not_after = store__col_int(s, cert + 3);
             }

@@ -184,11 +184,12 @@ STORE_Q(OTP_PUT, "storing the SMS code state",
     "coalesce((SELECT b.id FROM applications b WHERE b.id = " B " AND b.tckn = " P "), "           \
     "(SELECT b.id FROM applications b WHERE b.tckn = " P                                           \
     " ORDER BY b.created_at DESC, b.id DESC LIMIT 1))"
-/* The application (a), the reason of its rejection, its newest card (k), that card's PIN state,
- * the new certificate (nc), and a row per timeline entry (e); the columns before the event's
- * repeat on every row, and are NULL when there is no application. */
+/* The application (a: what the status shows of it), the reason of its rejection, its newest
+ * card (k), that card's PIN state, the new certificate (nc), and a row per timeline entry (e);
+ * the columns before the event's repeat on every row, and are NULL when there is no
+ * application. */
 #define STORE__STATUS_COLS                                                                         \
-    "a.id, {cols app a}, CASE WHEN a.state = 'rejected' THEN (SELECT CASE WHEN "                   \
+    "a.id, {cols app_status a}, CASE WHEN a.state = 'rejected' THEN (SELECT CASE WHEN "            \
     "d.decision = 'reject' THEN d.reason END FROM decisions d WHERE d.application_id = a.id "      \
     "ORDER BY d.id DESC LIMIT 1) END, k.id, {cols card k}, pn.state, nc.id, nc.serial, "           \
     "nc.not_before, nc.not_after, {cols event e}"

@@ -63,6 +63,7 @@ static void add_event(struct store *s, int64_t id, int64_t at, const char *from,
     struct store_application a;
     assert_int_equal(store_app_get(s, id, &a), STORE_OK);
     snprintf(a.state, sizeof a.state, "%s", to);
+    a.updated_at = at;
     if (new_cert)
         a.new_cert_id = new_cert;
     struct store_app_event ev = {at, from, to, event, "staff:ayse"};
@@ -142,7 +143,10 @@ static void test_status_read(void **state)
     assert_int_equal(st.app.id, cur);
     assert_string_equal(st.app.number, "NEWNEWNEW1");
     assert_string_equal(st.app.state, "submitted");
-    assert_string_equal(st.app.first_name, "Ayşe");
+    assert_string_equal(st.app.tckn, TCKN);
+    assert_true(st.app.created_at == T0 && st.app.updated_at == T0 + 9);
+    assert_string_equal(st.app.first_name, ""); /* none of the form's data: the status needs none */
+    assert_string_equal(st.app.card_reader, "");
     assert_string_equal(st.rejection_reason, "");
     assert_false(st.has_card);
     assert_false(st.has_new_cert);
