@@ -177,6 +177,14 @@ static const char *next_step(const struct store_application *a, enum core_app_st
     return "";
 }
 
+/* A state or event code into a field of size n, cut to fit ("" for NULL). */
+static void copy_code(char *f, size_t n, const char *code)
+{
+    size_t k = code ? strnlen(code, n - 1) : 0;
+    memcpy(f, code ? code : "", k);
+    f[k] = '\0';
+}
+
 static int collect(void *ctx, const struct store_app_event *ev)
 {
     struct app_status_view *v = ctx;
@@ -184,9 +192,9 @@ static int collect(void *ctx, const struct store_app_event *ev)
         return 1;
     struct app_status_event *e = &v->events[v->nevents++];
     e->at = ev->at;
-    snprintf(e->from, sizeof e->from, "%.23s", ev->from);
-    snprintf(e->to, sizeof e->to, "%.23s", ev->to);
-    snprintf(e->event, sizeof e->event, "%.23s", ev->event);
+    copy_code(e->from, sizeof e->from, ev->from);
+    copy_code(e->to, sizeof e->to, ev->to);
+    copy_code(e->event, sizeof e->event, ev->event);
     e->label = app_event_label(e->event, v->lang); /* static text, or e->event itself */
     return 0;
 }

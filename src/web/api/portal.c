@@ -482,29 +482,21 @@ enum web_err web_h_api_method(struct web_req *rq)
  * members come in the order of docs/openapi.yaml's ApplicationStatus; strings go through
  * web_json_string (UTF-8 kept, < > & and U+2028/2029 escaped as everywhere else). */
 
-/* ,"key": (key a literal that needs no escaping; first: no comma) */
-static int jkey(struct ubuf *b, const char *key)
-{
-    return ubuf_putc(b, ',') | ubuf_putc(b, '"') | ubuf_puts(b, key) | ubuf_puts(b, "\":");
-}
-
+/* ,"key": as one literal (key a literal that needs no escaping) */
+#define JKEY(b, key) ubuf_put((b), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 /* a string member; NULL is written as null */
-static int jstr(struct ubuf *b, const char *key, const char *s)
-{
-    return jkey(b, key) | web_json_string_str(b, s);
-}
-
-static int jbool(struct ubuf *b, const char *key, bool v)
-{
-    return jkey(b, key) | ubuf_puts(b, v ? "true" : "false");
-}
-
+#define JSTR(b, key, s)  (JKEY(b, key) | web_json_string_str((b), (s)))
+#define JBOOL(b, key, v) (JKEY(b, key) | ubuf_puts((b), (v) ? "true" : "false"))
 /* a time as ISO 8601, or null when zero */
-static int jtime(struct ubuf *b, const char *key, int64_t t)
+#define JTIME(b, key, t) (JKEY(b, key) | jtime((b), (t)))
+
+static int jtime(struct ubuf *b, int64_t t)
 {
     char iso[24];
+    if (!t)
+        return ubuf_puts(b, "null");
     web_iso8601(t, iso);
-    return jstr(b, key, t ? iso : NULL);
+    return web_json_string_str(b, iso);
 }
 
 /* The status answer's members after the decision (card_flow.h): the decision and what to do,
@@ -515,28 +507,28 @@ static int status_flow_json(struct ubuf *b, const struct app_flow_view *f,
 {
     static const char *const pins[] = {"none", "waiting", "shown", "bureau"};
     bool cancelled = a->st == CORE_APP_CANCELLED;
-    int bad = jtime(b, "closed_at", f->closed_at) |
-              jstr(b, "cancel_reason", cancelled && a->closed_reason[0] ? a->closed_reason : NULL) |
-              jstr(b, "cancelled_by",
+    int bad = JTIME(b, "closed_at", f->closed_at) |
+              JSTR(b, "cancel_reason", cancelled && a->closed_reason[0] ? a->closed_reason : NULL) |
+              JSTR(b, "cancelled_by",
                    !cancelled           ? NULL
                    : f->closed_by_staff ? "staff"
                                         : "applicant") |
-              jstr(b, "advice", f->advice) | jbool(b, "can_start_new", f->can_start_new) |
-              jbool(b, "can_cancel", f->can_cancel) |
-              jbool(b, "can_confirm_delivery", f->can_confirm) |
-              jbool(b, "can_try_card", f->can_try_card) | jstr(b, "pin", pins[f->pin]) |
-              jstr(b, "pin_note", f->pin_note) | jkey(b, "card");
+              JSTR(b, "advice", f->advice) | JBOOL(b, "can_start_new", f->can_start_new) |
+              JBOOL(b, "can_cancel", f->can_cancel) |
+              JBOOL(b, "can_confirm_delivery", f->can_confirm) |
+              JBOOL(b, "can_try_card", f->can_try_card) | JSTR(b, "pin", pins[f->pin]) |
+              JSTR(b, "pin_note", f->pin_note) | JKEY(b, "card");
     if (f->has_card)
         bad |= ubuf_puts(b, "{\"state\":") | web_json_string_str(b, f->card_state) |
-               jstr(b, "carrier", f->carrier[0] ? f->carrier : NULL) |
-               jstr(b, "tracking_number", f->tracking_number[0] ? f->tracking_number : NULL) |
+               JSTR(b, "carrier", f->carrier[0] ? f->carrier : NULL) |
+               JSTR(b, "tracking_number", f->tracking_number[0] ? f->tracking_number : NULL) |
                ubuf_putc(b, '}');
     else
         bad |= ubuf_puts(b, "null");
-    bad |= jkey(b, "new_certificate");
+    bad |= JKEY(b, "new_certificate");
     if (f->new_serial[0])
         bad |= ubuf_puts(b, "{\"serial\":") | web_json_string_str(b, f->new_serial) |
-               jtime(b, "not_before", f->new_not_before) | jtime(b, "not_after", f->new_not_after) |
+               JTIME(b, "not_before", f->new_not_before) | JTIME(b, "not_after", f->new_not_after) |
                ubuf_putc(b, '}');
     else
         bad |= ubuf_puts(b, "null");
@@ -548,21 +540,21 @@ static int status_json(void *rctx, const struct app_status_view *v, struct ubuf 
 {
     (void)rctx;
     int bad = ubuf_puts(out, "{\"number\":") | web_json_string_str(out, v->app.number) |
-              jstr(out, "state", v->app.state) |
-              jstr(out, "state_label", v->label ? v->label : "") |
-              jstr(out, "method", v->app.method[0] ? v->app.method : NULL) |
-              jbool(out, "late", v->app.late) | jstr(out, "next", v->next ? v->next : "") |
-              jstr(out, "contact", v->contact ? v->contact : "") |
-              jbool(out, "delivery_overdue", v->delivery_overdue) |
-              jstr(out, "rejection_reason", v->rejection_reason[0] ? v->rejection_reason : NULL) |
-              jkey(out, "timeline") | ubuf_putc(out, '[');
+              JSTR(out, "state", v->app.state) |
+              JSTR(out, "state_label", v->label ? v->label : "") |
+              JSTR(out, "method", v->app.method[0] ? v->app.method : NULL) |
+              JBOOL(out, "late", v->app.late) | JSTR(out, "next", v->next ? v->next : "") |
+              JSTR(out, "contact", v->contact ? v->contact : "") |
+              JBOOL(out, "delivery_overdue", v->delivery_overdue) |
+              JSTR(out, "rejection_reason", v->rejection_reason[0] ? v->rejection_reason : NULL) |
+              JKEY(out, "timeline") | ubuf_putc(out, '[');
     for (size_t i = 0; i < v->nevents; i++) {
         const struct app_status_event *e = &v->events[i];
         char at[24];
         web_iso8601(e->at, at);
         bad |= ubuf_puts(out, i ? ",{\"at\":" : "{\"at\":") | web_json_string_str(out, at) |
-               jstr(out, "from", e->from[0] ? e->from : NULL) | jstr(out, "to", e->to) |
-               jstr(out, "event", e->event) | jstr(out, "label", e->label) | ubuf_putc(out, '}');
+               JSTR(out, "from", e->from[0] ? e->from : NULL) | JSTR(out, "to", e->to) |
+               JSTR(out, "event", e->event) | JSTR(out, "label", e->label) | ubuf_putc(out, '}');
     }
     bad |= ubuf_putc(out, ']') | status_flow_json(out, &v->flow, &v->app) | ubuf_putc(out, '}');
     return bad ? -1 : 0;
