@@ -1,7 +1,8 @@
 /* eimza — the one way in (see context.h): an applicant's or a staff member's session from the
  * credentials a request presented, with the CSRF rule for sessions that came in a cookie, and
  * its end. The session checks themselves are portal_login.c's (applicants) and staff_auth.c's
- * (staff), so that the status answer can make the applicant's inside its read snapshot.
+ * (staff), so that the status answer can make the applicant's on the session its one read
+ * brought.
  */
 #include <string.h>
 

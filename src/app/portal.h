@@ -291,6 +291,9 @@ struct app_status_event {
 };
 struct app_status_view {
     enum core_lang lang; /* of next, contact and the events' labels */
+    /* the application as the status shows it: id, number, tckn_masked, state, st, confirmed,
+     * method, late, created_at, updated_at, approved_at, closed_reason, has_new_cert; the
+     * form's fields (names, contact details) are not read for the status and stay empty */
     struct app_application app;
     const char *label;          /* the state's label, in lang */
     const char *next;           /* what happens next, in lang */
@@ -314,10 +317,10 @@ const char *app_event_label_tr(const char *event);
  * moment (the settings' status cache, app/status_cache.h) and gives them again while nothing
  * could have changed them. app_status_kept appends the kept answer for c's session token and
  * language when there is one still good, and needs no database (c->db may be NULL); otherwise
- * app_status_answer reads it: the session is checked (app_authenticate's rules, with c->cred;
- * c->who is set) inside the one read snapshot of the status (one read lock on SQLite instead of
- * one per statement), last_seen is written after it when due, and the answer is appended to out
- * and kept. */
+ * app_status_answer reads it: one statement reads the session with everything the answer shows
+ * (store_status_read), the session is checked on what it brought (app_authenticate's rules,
+ * with c->cred; c->who is set), last_seen is written after it when due, and the answer is
+ * appended to out and kept. */
 bool app_status_kept(const struct app_ctx *c, struct ubuf *out);
 enum app_status app_status_answer(struct app_ctx *c,
                                   int (*render)(void *rctx, const struct app_status_view *v,

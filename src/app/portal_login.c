@@ -422,6 +422,14 @@ enum app_status app__session_check(struct store *s, const struct app_portal_cfg 
         return app__fail(err, APP_EAUTH, "session_required");
     if (e != STORE_OK)
         return app__store_err(s, e, "reading a session", NULL, NULL, err);
+    return app__session_judge(cfg, now, out, due, err);
+}
+
+enum app_status app__session_judge(const struct app_portal_cfg *cfg, int64_t now,
+                                   struct store_session *out, enum app__session_due *due,
+                                   struct app_err *err)
+{
+    *due = APP__SESSION_KEEP;
     bool over = now >= out->expires_at || now >= out->last_seen + cfg->session_idle;
     if (strcmp(out->kind, "applicant") != 0 || over) {
         if (over)

@@ -131,10 +131,14 @@ const char *core_text_of(const char *group, const char *name, enum core_lang lan
     char key[CORE_TEXT_KEY_MAX];
     if (!group || !name)
         return NULL;
-    int n = snprintf(key, sizeof key, "%s.%s", group, name);
-    if (n < 0 || (size_t)n >= sizeof key)
+    /* "group.name", put together without snprintf: the status page asks for a few per request */
+    size_t g = strlen(group), k = strlen(name);
+    if (g + 1 + k >= sizeof key)
         return NULL;
-    return lookup(key, (size_t)n, lang);
+    memcpy(key, group, g);
+    key[g] = '.';
+    memcpy(key + g + 1, name, k + 1);
+    return lookup(key, g + 1 + k, lang);
 }
 
 /* The originals with a context, in order: the Turkish catalogue's entries after its header

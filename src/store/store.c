@@ -270,7 +270,7 @@ static struct store__val col(struct store *s, int i, enum store__vt want)
 
 bool store__isnull(struct store *s, int i)
 {
-    return col(s, i, STORE__V_INT).t == STORE__V_NULL;
+    return col(s, i, STORE__V_NULL).t == STORE__V_NULL;
 }
 
 int64_t store__col_int(struct store *s, int i)
@@ -282,6 +282,15 @@ const char *store__col_str(struct store *s, int i)
 {
     struct store__val v = col(s, i, STORE__V_TEXT);
     return v.t == STORE__V_NULL ? NULL : v.p;
+}
+
+void store__col_text(struct store *s, int i, char *buf, size_t size)
+{
+    struct store__val v = col(s, i, STORE__V_TEXT);
+    size_t n = v.t == STORE__V_NULL ? 0 : v.n < size ? v.n : size - 1;
+    if (n)
+        memcpy(buf, v.p, n);
+    buf[n] = '\0';
 }
 
 const void *store__col_blob(struct store *s, int i, size_t *len)

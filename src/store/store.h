@@ -322,22 +322,6 @@ enum store_err store_app_update(struct store *s, const struct store_application 
 enum store_err store_app_events(struct store *s, int64_t application_id,
                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
 
-/* The status page's whole read, in one statement (one consistent state, one round trip): the
- * session of token_hash; the application it concerns, as the portal picks it (the one bound
- * to the session while it is the session subject's, else the subject's newest); the reason of
- * its rejection (the latest decision's, when that is a rejection); and its timeline, handed
- * to fn oldest first (fn returns 0 to go on; the strings live during the call only, fn must
- * not use s). STORE_ENOTFOUND when there is no such session. On failure out is unspecified. */
-#define STORE_REASON_MAX 512
-struct store_status {
-    struct store_session session;
-    bool has_app; /* false: the subject has no application (app is zeroed) */
-    struct store_application app;
-    char rejection_reason[STORE_REASON_MAX]; /* "" when none; cut to fit */
-};
-enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
-                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
-
 /* ---- SMS codes ---------------------------------------------------------------------------- */
 struct store_otp {
     int64_t application_id;
@@ -746,6 +730,40 @@ enum store_err store_card_pin_put(struct store *s, const struct store_card_pin *
 /* Inside a transaction the row is locked on PostgreSQL. STORE_ENOTFOUND when the card has none. */
 enum store_err store_card_pin_get(struct store *s, int64_t card_id, struct store_card_pin *out);
 enum store_err store_card_pin_update(struct store *s, const struct store_card_pin *p);
+
+/* ---- the status page's read -------------------------------------------------------------
+ * Everything the applicant's status page shows, in one statement (one consistent state, one
+ * round trip, no transaction of its own): the application the portal picks for a person (the
+ * one bound to the session while it is the person's, else their newest); the reason of its
+ * rejection (the latest decision's, when that is a rejection); its newest card, that card's
+ * PIN state and the new certificate linked to it; and its timeline, handed to fn oldest first
+ * (fn returns 0 to go on; the strings live during the call only, fn must not use s). Of the
+ * application only what the status shows and decides on is read: id, number, tckn, state,
+ * confirmed, method, late, created_at, updated_at, approved_at, closed_reason, new_cert_id;
+ * the form's fields (names, contact details, the security word's hash) stay zero. On failure
+ * out is unspecified. */
+#define STORE_REASON_MAX 512
+struct store_status {
+    struct store_session session; /* store_status_read only */
+    bool has_app;                 /* false: the subject has no application (the rest zeroed) */
+    struct store_application app;
+    char rejection_reason[STORE_REASON_MAX]; /* "" when none; cut to fit */
+    bool has_card;                           /* the application's newest card */
+    struct store_card card;
+    char pin_state[12]; /* that card's sealed PIN (store_card_pin.state); "" when none */
+    bool has_new_cert;  /* the certificate app.new_cert_id names */
+    char new_serial[CORE_SERIAL_MAX];
+    int64_t new_not_before, new_not_after;
+};
+/* For the session of token_hash (its subject's application; has_app false when they have
+ * none). STORE_ENOTFOUND when there is no such session. */
+enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
+                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
+/* For a person (tckn) whose session is bound to application_id (0: none), the session already
+ * checked; out->session is zeroed. STORE_ENOTFOUND when they have no application. */
+enum store_err store_status_of(struct store *s, const char *tckn, int64_t application_id,
+                               struct store_status *out,
+                               int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
 
 /* ---- the card bureau's batches ------------------------------------------------------------ */
 struct store_batch {

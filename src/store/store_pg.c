@@ -289,11 +289,11 @@ static int pg_col(struct store *s, int i, enum store__vt want, struct store__val
 {
     struct pg *g = pg_of(s);
     if (PQgetisnull(g->res, g->row, i)) {
-        *out = (struct store__val){STORE__V_NULL, 0, NULL, 0};
+        *out = (struct store__val){want == STORE__V_INT ? want : STORE__V_NULL, 0, NULL, 0};
         return 0;
     }
     const char *v = PQgetvalue(g->res, g->row, i);
-    out->t = want;
+    out->t = want == STORE__V_NULL ? STORE__V_INT : want; /* anything but NULL */
     out->p = v;
     out->n = (size_t)PQgetlength(g->res, g->row, i);
     if (want == STORE__V_BLOB) { /* bytea comes back in text form (hex) */
@@ -302,7 +302,7 @@ static int pg_col(struct store *s, int i, enum store__vt want, struct store__val
         if (!b)
             return -1;
         out->p = g->blobs[g->nblobs++] = b;
-    } else if (want != STORE__V_TEXT) {
+    } else if (want == STORE__V_INT) {
         out->i = *v == 't' ? 1 : *v == 'f' ? 0 : strtoll(v, NULL, 10);
     }
     return 0;

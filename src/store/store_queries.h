@@ -169,20 +169,6 @@ STORE_Q(EV_INSERT, "recording an application event",
         "INSERT INTO application_events (application_id, {cols event}) VALUES ($1, {vals event 2})")
 STORE_Q(EV_EACH, "reading the application's timeline",
         "SELECT {cols event} FROM application_events WHERE application_id = $1 ORDER BY id")
-/* The status page's read (store_status_read), one statement: the session, the application it
- * concerns (the one bound to it while that is the subject's, else the subject's newest), the
- * reason of its rejection, and a row per timeline entry (the application's columns repeat,
- * NULL when it has none). */
-STORE_Q(STATUS, "reading the status",
-        "SELECT {cols session s}, a.id, {cols app a}, CASE WHEN a.state = 'rejected' THEN "
-        "(SELECT CASE WHEN d.decision = 'reject' THEN d.reason END FROM decisions d "
-        "WHERE d.application_id = a.id ORDER BY d.id DESC LIMIT 1) END, {cols event e} "
-        "FROM sessions s LEFT JOIN applications a ON a.id = coalesce("
-        "(SELECT b.id FROM applications b WHERE b.id = s.application_id AND b.tckn = s.subject), "
-        "(SELECT b.id FROM applications b WHERE b.tckn = s.subject "
-        "ORDER BY b.created_at DESC, b.id DESC LIMIT 1)) "
-        "LEFT JOIN application_events e ON e.application_id = a.id "
-        "WHERE s.token_hash = $1 ORDER BY e.id")
 STORE_Q(OTP_GET, "reading the SMS code state",
         "SELECT {cols otp} FROM application_otp WHERE application_id = $1")
 STORE_Q(OTP_GET_LOCK, "reading the SMS code state",
@@ -190,6 +176,38 @@ STORE_Q(OTP_GET_LOCK, "reading the SMS code state",
 STORE_Q(OTP_PUT, "storing the SMS code state",
         "INSERT INTO application_otp ({cols otp}) VALUES ({vals otp 1}) "
         "ON CONFLICT (application_id) DO UPDATE SET {excl otp}")
+
+/* ---- the status page's read (store_status_read, store_status_of): one statement ---------- */
+/* The application the portal picks for person P whose session is bound to B: the bound one
+ * while it is P's, else P's newest. */
+#define STORE__STATUS_PICK(P, B)                                                                   \
+    "coalesce((SELECT b.id FROM applications b WHERE b.id = " B " AND b.tckn = " P "), "           \
+    "(SELECT b.id FROM applications b WHERE b.tckn = " P                                           \
+    " ORDER BY b.created_at DESC, b.id DESC LIMIT 1))"
+/* The application (a: what the status shows of it), the reason of its rejection, its newest
+ * card (k), that card's PIN state, the new certificate (nc), and a row per timeline entry (e);
+ * the columns before the event's repeat on every row, and are NULL when there is no
+ * application. */
+#define STORE__STATUS_COLS                                                                         \
+    "a.id, {cols app_status a}, CASE WHEN a.state = 'rejected' THEN (SELECT CASE WHEN "            \
+    "d.decision = 'reject' THEN d.reason END FROM decisions d WHERE d.application_id = a.id "      \
+    "ORDER BY d.id DESC LIMIT 1) END, k.id, {cols card k}, pn.state, nc.id, nc.serial, "           \
+    "nc.not_before, nc.not_after, {cols event e}"
+#define STORE__STATUS_JOINS                                                                        \
+    " LEFT JOIN cards k ON k.id = (SELECT max(x.id) FROM cards x WHERE x.application_id = a.id)"   \
+    " LEFT JOIN card_pins pn ON pn.card_id = k.id"                                                 \
+    " LEFT JOIN certificates nc ON nc.id = a.new_cert_id"                                          \
+    " LEFT JOIN application_events e ON e.application_id = a.id"
+/* 1 token hash */
+STORE_Q(STATUS, "reading the status",
+        "SELECT {cols session s}, " STORE__STATUS_COLS " FROM sessions s "
+        "LEFT JOIN applications a ON a.id = " STORE__STATUS_PICK("s.subject", "s.application_id")
+            STORE__STATUS_JOINS " WHERE s.token_hash = $1 ORDER BY e.id")
+/* 1 the person, 2 the application their session is bound to (0: none) */
+STORE_Q(STATUS_OF, "reading the status",
+        "SELECT " STORE__STATUS_COLS " FROM applications a" STORE__STATUS_JOINS
+        " WHERE a.id = " STORE__STATUS_PICK("CAST($1 AS TEXT)",
+                                            "CAST($2 AS BIGINT)") " ORDER BY e.id")
 
 /* ---- signing tickets (the relay path: app/relay.c, store_relay.c) ------------------------ */
 /* 1 the session's token hash, 2 now: a session's open tickets end when it asks for another

@@ -106,6 +106,18 @@ static const struct store__col store__app_cols[] = {
 };
 ROW(store__app, "app", "applications", "application", struct store_application, NULL);
 
+/* ---- the application as the status read brings it (store_status_read): what the status
+ * shows and decides on, none of the form's personal data (names, contact details, the
+ * security word's hash). Read into a store_application whose other fields stay zero (and
+ * each text column SQLite reads is a copy of its own in the statement). */
+static const struct store__col store__app_status_cols[] = {
+    AKEY(number, STORE__TEXT),     AKEY(tckn, STORE__TEXT),     A(state, STORE__TEXT),
+    A(confirmed, STORE__BOOL),     A(method, STORE__TEXT),      A(late, STORE__BOOL),
+    AKEY(created_at, STORE__I64),  A(updated_at, STORE__I64),   A(approved_at, STORE__I64),
+    A(closed_reason, STORE__TEXT), A(new_cert_id, STORE__I64Z),
+};
+ROW(store__app_status, "app_status", "applications", "application", struct store_application, NULL);
+
 /* ---- sessions: application_id 0 is "none bound" (NULL) */
 #define S(f, t) COLUMN(struct store_session, f, #f, t, false)
 static const struct store__col store__session_cols[] = {
@@ -274,10 +286,10 @@ static const struct store__col store__ticket_cols[] = {
 ROW(store__ticket, "ticket", "sign_tickets", "signing ticket", struct store_ticket, NULL);
 
 static const struct store__row *const rows[] = {
-    &store__personnel, &store__cert,  &store__app,      &store__session,
-    &store__captcha,   &store__user,  &store__otp,      &store__event,
-    &store__outbox,    &store__audit, &store__decision, &store__problem,
-    &store__card,      &store__batch, &store__pin,      &store__ticket,
+    &store__personnel, &store__cert,       &store__app,   &store__session, &store__captcha,
+    &store__user,      &store__otp,        &store__event, &store__outbox,  &store__audit,
+    &store__decision,  &store__problem,    &store__card,  &store__batch,   &store__pin,
+    &store__ticket,    &store__app_status,
 };
 
 const struct store__row *store__row_named(const char *name, size_t len)
