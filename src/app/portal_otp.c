@@ -184,9 +184,9 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
         goto fail;
 
     snprintf(body, sizeof body,
-             "e-imza başvurunuz (%s) için SMS doğrulama kodunuz: %s. Kod %d dakika (%d saniye) "
-             "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
-             a.number, code, (r->otp_ttl_seconds + 59) / 60, r->otp_ttl_seconds);
+             "e-imza başvurunuz (%s) için SMS onay kodunuz: %s. Kod %d dakika geçerlidir. Bu "
+             "kodu kimseyle paylaşmayınız.",
+             a.number, code, (r->otp_ttl_seconds + 59) / 60);
     snprintf(key, sizeof key, "otp:%s:%d", a.number, o.seq);
     struct store_outbox_msg m = {.channel = "sms",
                                  .recipient = p.mobile_phone,
@@ -195,7 +195,14 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
                                  .dedupe_key = key};
     app__actor(a.tckn, actor);
     bool inserted;
-    if ((e = store_otp_put(s, &o)) != STORE_OK ||
+    /* The number the code goes to is the one the application (and the printed form) shows. */
+    bool renumber = strcmp(a.mobile_phone, p.mobile_phone) != 0;
+    if (renumber) {
+        snprintf(a.mobile_phone, sizeof a.mobile_phone, "%s", p.mobile_phone);
+        a.updated_at = now;
+    }
+    if ((renumber && (e = store_app_update(s, &a, a.state, NULL)) != STORE_OK) ||
+        (e = store_otp_put(s, &o)) != STORE_OK ||
         (e = store_outbox_put(s, &m, now, &inserted)) != STORE_OK ||
         (e = app__audit(s, now, actor, "application.otp_sent", a.number, NULL)) != STORE_OK ||
         (e = store_tx_commit(s)) != STORE_OK) {

@@ -42,9 +42,6 @@
 #define QR_QUIET  4
 #define QR_TARGET 84.0f
 
-/* Turkey keeps UTC+3 all year, as in core/content.c. */
-#define TR_OFFSET_SECONDS (3 * 3600)
-
 /* The longest line drawn, in bytes. Every text drawn is shorter than this (a field holds at
  * most STORE_ADDRESS_MAX bytes; the longest composed line, the holder's label and full name,
  * about 580), so a line, which is a part of one text, always fits. */
@@ -770,8 +767,8 @@ enum app_wetform_err app_wetform_pdf_fonts(const struct store_application *a, in
     collect(&w, a, v);
     if (failed(&w))
         goto out;
-    core_date_format_tr(core_date_from_unix(now + TR_OFFSET_SECONDS), w.today);
-    core_date_format_tr(core_date_from_unix(a->created_at + TR_OFFSET_SECONDS), w.applied);
+    core_date_format_tr(core_date_tr_from_unix(now), w.today);
+    core_date_format_tr(core_date_tr_from_unix(a->created_at), w.applied);
 
     w.doc = HPDF_New(on_hpdf_error, &w);
     if (!w.doc) {

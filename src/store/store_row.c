@@ -38,6 +38,7 @@ static const struct store__col store__personnel_cols[] = {
     P(entitled, STORE__BOOL),
     P(email, STORE__TEXT),
     P(mobile_phone, STORE__TEXT),
+    P(registry_no, STORE__TEXT),
 };
 static void personnel_clear(void *p)
 {

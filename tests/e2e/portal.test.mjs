@@ -14,6 +14,7 @@ import {
   DESKTOP,
   PHONE,
   a11yProblems,
+  axeViolations,
   eventually,
   launch,
   open,
@@ -61,6 +62,7 @@ async function tabTo(page, id, max = 12) {
 
 async function checkPage(page, name) {
   assert.deepEqual(await a11yProblems(page), [], `accessibility of ${name}`);
+  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
   await screenshot(page, `portal-${name}`);
 }
 

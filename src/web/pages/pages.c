@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "util/log.h"
 
@@ -356,27 +355,7 @@ void web_pg_retry_after(struct web_pg *c, int64_t seconds)
 
 void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32])
 {
-    struct tm tm;
-    time_t tt = (time_t)(t + WEB_PG_TR_OFFSET);
-    size_t n = 0;
-    if (gmtime_r(&tt, &tm)) {
-        switch (fmt) {
-        case WEB_PG_CLOCK:
-            n = strftime(out, 32, "%H:%M", &tm);
-            break;
-        case WEB_PG_DATE:
-            n = strftime(out, 32, "%d.%m.%Y", &tm);
-            break;
-        case WEB_PG_DATETIME:
-            n = strftime(out, 32, "%d.%m.%Y %H:%M", &tm);
-            break;
-        case WEB_PG_ISO:
-            n = strftime(out, 32, "%Y-%m-%dT%H:%M+03:00", &tm);
-            break;
-        }
-    }
-    if (n == 0)
-        out[0] = '\0';
+    app_time_tr(t, (enum app_time_fmt)fmt, out);
 }
 
 /* ---- pieces of pages ------------------------------------------------------------------------ */
@@ -451,7 +430,7 @@ size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct 
 {
     size_t nextra = 0;
     for (size_t i = 0; i < e->nfields; i++) {
-        const char *msg = app_reason_text(e->fields[i].code, lang);
+        const char *msg = app_field_message(e->fields[i].field, e->fields[i].code, lang);
         bool found = false;
         for (size_t k = 0; k < nf && !found; k++) {
             if (f[k].name && !strcmp(f[k].name, e->fields[i].field)) {

@@ -25,6 +25,7 @@
 
 #include "app/admin.h"
 #include "app/portal.h"
+#include "app/text.h"
 #include "web/html/page.h"
 #include "web/http/context.h"
 #include "web/http/formdata.h"
@@ -163,13 +164,12 @@ void web_pg_retry_after(struct web_pg *c, int64_t seconds);
 
 /* ---- time ----------------------------------------------------------------------------------- */
 
-/* Europe/Istanbul: UTC+3 all year since 2016. */
-#define WEB_PG_TR_OFFSET (3 * 3600)
+/* Turkey's time (app_time_tr: core/date.h is the one place that converts). */
 enum web_pg_time {
-    WEB_PG_CLOCK,    /* 14:05 */
-    WEB_PG_DATE,     /* 27.03.2026 */
-    WEB_PG_DATETIME, /* 27.03.2026 14:05 */
-    WEB_PG_ISO,      /* 2026-03-27T14:05+03:00 */
+    WEB_PG_CLOCK = APP_TIME_CLOCK,       /* 14:05 */
+    WEB_PG_DATE = APP_TIME_DATE,         /* 27.03.2026 */
+    WEB_PG_DATETIME = APP_TIME_DATETIME, /* 27.03.2026 14:05 */
+    WEB_PG_ISO = APP_TIME_ISO,           /* 2026-03-27T14:05+03:00 */
 };
 /* A moment t (Unix seconds) in Turkish time; "" when it cannot be written. */
 void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32]);

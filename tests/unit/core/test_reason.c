@@ -160,7 +160,7 @@ static void test_turkish_messages(void **state)
     assert_non_null(
         strstr(core_reason_message("not_entitled", CORE_LANG_TR), "MEBBİS kayıtlarınız güncel"));
     assert_non_null(strstr(core_reason_message("assignment_ended", CORE_LANG_TR), "e-personel"));
-    assert_non_null(strstr(core_reason_message("postal_province", CORE_LANG_TR), "72"));
+    assert_non_null(strstr(core_reason_message("postal_province", CORE_LANG_TR), "plaka kodu"));
     assert_non_null(strstr(core_reason_message("certificate_expired", CORE_LANG_TR),
                            "Yöntem 2: Islak İmzalı Başvuru"));
     assert_non_null(strstr(core_reason_message("tckn_checksum", CORE_LANG_TR), "T.C. Kimlik No"));
