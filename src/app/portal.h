@@ -198,12 +198,38 @@ struct app_view {
  * it. */
 enum app_status app_application_current(const struct app_ctx *c, struct app_view *out,
                                         struct app_err *err);
-/* Validates and saves the form; valid, it is confirmed. Fields not sent keep their value.
+/* The province of the logged-in applicant's personnel record (whose DYS unit they turn to); 0
+ * when there is none or no applicant. Reads only. */
+int app_applicant_province(const struct app_ctx *c);
+/* Validates and saves the form; valid, it is confirmed (and its draft, if any, removed in the
+ * same transaction). Fields not sent keep their value.
  * 400 invalid_fields with per-field codes; 409 wrong_state past the code step. Editing after
  * the code was verified moves the application back to draft (event reopen). The security
  * word is stored only as an Argon2id hash; sent empty it keeps the saved one. */
 enum app_status app_application_update(const struct app_ctx *c, const struct app_form *f,
                                        struct app_view *out, struct app_err *err);
+
+/* ---- the form's draft (issue 17) -----------------------------------------------------------
+ * What an applicant typed into the form and has not saved yet, kept on the server so that a
+ * session that times out (or a browser closed) loses nothing: the page's "Taslak olarak
+ * kaydet" button and its script (session.js, while the person types) save it; the form shows
+ * it again, over the saved application, until the form is saved (which removes it). Only the
+ * editable fields, never the security word; each value UTF-8 and cut to the field's limit.
+ * The application must still be editable (draft or code verified; 409 wrong_state). */
+#define APP_DRAFT_VALUE_MAX 1024 /* bytes of one field's value, NUL included */
+struct app_draft {
+    bool present;
+    int64_t saved_at;
+    bool has[APP_F__COUNT]; /* the field was in the draft */
+    char v[APP_F__COUNT][APP_DRAFT_VALUE_MAX];
+};
+/* Saves f (fields not sent are left out of the draft). 400 not_utf8 for a value that is not
+ * text. */
+enum app_status app_form_draft_save(const struct app_ctx *c, const struct app_form *f,
+                                    struct app_err *err);
+/* The session's application's draft (out->present false when there is none). */
+enum app_status app_form_draft_get(const struct app_ctx *c, struct app_draft *out,
+                                   struct app_err *err);
 
 /* ---- the SMS code -------------------------------------------------------------------------- */
 struct app_otp_sent {

@@ -138,6 +138,7 @@ int app_settings_default(struct app_settings *s)
 {
     memset(s, 0, sizeof *s);
     app_portal_cfg_default(&s->portal);
+    app_site_default(&s->site);
     return app_staff_cfg_default(&s->staff);
 }
 
@@ -149,6 +150,15 @@ void app_settings_free(struct app_settings *s)
     s->templates = NULL;
     app_status_cache_free(s->status_cache);
     s->status_cache = NULL;
+    app_site_free(&s->site);
+}
+
+int app__approver_province(struct store *s, const struct store_application *a)
+{
+    struct core_personnel p;
+    if (store_personnel_get(s, a->tckn, &p) == STORE_OK && p.province > 0)
+        return p.province;
+    return a->province;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

@@ -8,8 +8,10 @@
  * a valid form is saved and confirmed. The security word is hashed with Argon2id before it
  * goes anywhere, and the hash is never shown.
  */
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -268,6 +270,15 @@ enum app_status app_application_current(const struct app_ctx *c, struct app_view
             return app__store_err(s, e, "binding the session", NULL, NULL, err);
     }
     return fill_view(s, &c->set->portal, ss, now, &a, out, err);
+}
+
+int app_applicant_province(const struct app_ctx *c)
+{
+    struct core_personnel p;
+    if (c->who.kind != APP_ACTOR_APPLICANT || !c->db ||
+        store_personnel_get(c->db, c->who.session.subject, &p) != STORE_OK)
+        return 0;
+    return p.province;
 }
 
 /* ---- validation ---------------------------------------------------------------------------- */
@@ -644,6 +655,8 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
     if (e == STORE_OK)
         e = store_app_update(s, &a, old.state, reopen ? &ev : NULL);
     if (e == STORE_OK)
+        e = store_draft_delete(s, a.id); /* what was typed is now saved */
+    if (e == STORE_OK)
         e = app__audit(s, now, actor, reopen ? "application.reopen" : "application.confirm",
                        a.number, NULL);
     if (e == STORE_OK)
@@ -653,4 +666,134 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
     if (e != STORE_OK)
         return app__store_err(s, e, "saving the application", "no_application", "wrong_state", err);
     return fill_view(s, cfg, ss, now, &a, out, err);
+}
+
+/* ---- the form's draft ---------------------------------------------------------------------- */
+
+/* The session's application, when its form can still change. */
+static enum app_status draft_app(const struct app_ctx *c, struct store_application *a,
+                                 struct app_err *err)
+{
+    enum core_app_state st;
+    const struct app_session *ss = app__applicant(c, err);
+    if (!ss)
+        return err->status;
+    if (app__load(c->db, ss, a, err) != APP_OK)
+        return err->status;
+    if (core_app_state_parse(a->state, &st) != 0 ||
+        (st != CORE_APP_DRAFT && st != CORE_APP_CODE_VERIFIED))
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    return APP_OK;
+}
+
+/* Whether field f is kept in a draft: what the person can change, never a secret. */
+static bool draft_field(enum app_field f)
+{
+    return !app_field_read_only(f) && f != APP_F_SECURITY_WORD &&
+           f != APP_F_SECURITY_WORD_REPEAT;
+}
+
+/* v cut to the field's limit (characters) and to the draft's room (bytes), at a character's
+ * start, into out. */
+static void draft_value(enum app_field f, const char *v, char out[APP_DRAFT_VALUE_MAX])
+{
+    size_t n = 0, chars = 0, max = field_max_chars[f] ? (size_t)field_max_chars[f] : 256;
+    for (; v[n] && n < APP_DRAFT_VALUE_MAX - 1; n++) {
+        if (((unsigned char)v[n] & 0xC0) != 0x80 && chars++ == max)
+            break;
+    }
+    while (n > 0 && v[n] && ((unsigned char)v[n] & 0xC0) == 0x80)
+        n--; /* cut before a character's continuation bytes */
+    memcpy(out, v, n);
+    out[n] = '\0';
+}
+
+enum app_status app_form_draft_save(const struct app_ctx *c, const struct app_form *f,
+                                    struct app_err *err)
+{
+    struct store_application a;
+    struct store_form_draft *d = NULL;
+    json_t *o = NULL;
+    char *text = NULL, cut[APP_DRAFT_VALUE_MAX];
+    app_err_clear(err);
+    if (draft_app(c, &a, err) != APP_OK)
+        return err->status;
+    o = json_object();
+    d = calloc(1, sizeof *d);
+    if (!o || !d) {
+        app__fail(err, APP_EINTERNAL, NULL);
+        goto out;
+    }
+    for (int i = 0; i < APP_F__COUNT; i++) {
+        const char *v = f->v[i];
+        if (!v || !draft_field((enum app_field)i))
+            continue;
+        if (!core_utf8_valid(v, strlen(v))) {
+            app_err_field(err, field_names[i], "not_utf8");
+            continue;
+        }
+        draft_value((enum app_field)i, v, cut);
+        if (json_object_set_new(o, field_names[i], json_string(cut)) != 0) {
+            app__fail(err, APP_EINTERNAL, NULL);
+            goto out;
+        }
+    }
+    if (err->nfields) {
+        app__fail(err, APP_EINVAL, "invalid_fields");
+        goto out;
+    }
+    text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text || strlen(text) >= sizeof d->form) {
+        app__fail(err, APP_EINVAL, "too_long");
+        goto out;
+    }
+    d->application_id = a.id;
+    memcpy(d->form, text, strlen(text) + 1);
+    d->saved_at = c->now;
+    enum store_err e = store_draft_put(c->db, d);
+    if (e != STORE_OK)
+        app__store_err(c->db, e, "saving a form draft", NULL, NULL, err);
+out:
+    free(text);
+    free(d);
+    json_decref(o);
+    return err->status;
+}
+
+enum app_status app_form_draft_get(const struct app_ctx *c, struct app_draft *out,
+                                   struct app_err *err)
+{
+    struct store_application a;
+    struct store_form_draft *d = NULL;
+    json_t *o = NULL;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if (draft_app(c, &a, err) != APP_OK)
+        return err->status;
+    d = calloc(1, sizeof *d);
+    if (!d)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    enum store_err e = store_draft_get(c->db, a.id, d);
+    if (e == STORE_ENOTFOUND)
+        goto out;
+    if (e != STORE_OK) {
+        app__store_err(c->db, e, "reading a form draft", NULL, NULL, err);
+        goto out;
+    }
+    o = json_loads(d->form, 0, NULL);
+    if (!json_is_object(o))
+        goto out; /* not ours to show: as if there were none */
+    for (int i = 0; i < APP_F__COUNT; i++) {
+        json_t *v = json_object_get(o, field_names[i]);
+        if (!json_is_string(v) || !draft_field((enum app_field)i))
+            continue;
+        draft_value((enum app_field)i, json_string_value(v), out->v[i]);
+        out->has[i] = true;
+    }
+    out->present = true;
+    out->saved_at = d->saved_at;
+out:
+    json_decref(o);
+    free(d);
+    return err->status;
 }

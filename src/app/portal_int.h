@@ -80,6 +80,10 @@ enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, co
                            int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,
                            struct app_err *err);
 
+/* The province whose approvers decide an application (and whose directorate takes its signed
+ * paper): the personnel record's, else the form's; 0 when neither is known. */
+int app__approver_province(struct store *s, const struct store_application *a);
+
 /* Constant-time equality of two NUL-terminated strings of the same length (the length itself
  * is not secret here: hashes and tokens have fixed lengths). */
 bool app__ct_equal(const char *a, const char *b);

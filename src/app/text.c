@@ -22,6 +22,11 @@ const char *app_reason_text(const char *code, enum core_lang lang)
     return core_reason_message(code, lang);
 }
 
+const char *app_text_n(const char *key, unsigned long n, enum core_lang lang)
+{
+    return core_text_n(key, n, lang);
+}
+
 const char *app_field_message(const char *field, const char *code, enum core_lang lang)
 {
     char name[CORE_TEXT_KEY_MAX];
@@ -87,6 +92,11 @@ const struct core_rejection *app_rejection_find(const char *code)
 const char *app_rejection_text(const struct core_rejection *r, enum core_lang lang)
 {
     return core_rejection_text(r, lang);
+}
+
+bool app_date_valid(int year, int month, int day)
+{
+    return core_date_from_ymd(year, month, day, NULL) == 0;
 }
 
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1])

@@ -25,6 +25,8 @@
  * language (core/catalogue.h); NULL when there is no such key. */
 const char *app_text(const char *key, enum core_lang lang);
 const char *app_text_of(const char *group, const char *name, enum core_lang lang);
+/* The form of key for a count n (core_text_n: "1 application", "2 applications"). */
+const char *app_text_n(const char *key, unsigned long n, enum core_lang lang);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
 /* What to do about a refusal of one field, in its own words ("Posta kodunu giriniz." rather
@@ -58,6 +60,8 @@ const struct core_rejection *app_rejection_find(const char *code);
 /* A ready rejection's text in a language. */
 const char *app_rejection_text(const struct core_rejection *r, enum core_lang lang);
 
+/* True when year, month and day make a day of the calendar (31.04 and 29.02.2023 do not). */
+bool app_date_valid(int year, int month, int day);
 /* A calendar day (core/date.h) as YYYY-MM-DD or DD.MM.YYYY; "" for none. */
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1]);
 void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1]);

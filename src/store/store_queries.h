@@ -186,6 +186,15 @@ STORE_Q(OTP_PUT, "storing the SMS code state",
         "INSERT INTO application_otp ({cols otp}) VALUES ({vals otp 1}) "
         "ON CONFLICT (application_id) DO UPDATE SET {excl otp}")
 
+/* ---- the form's drafts (issue 17: the applicant's pages) ------------------------------- */
+STORE_Q(DRAFT_GET, "reading a form draft",
+        "SELECT {cols draft} FROM application_drafts WHERE application_id = $1")
+STORE_Q(DRAFT_PUT, "storing a form draft",
+        "INSERT INTO application_drafts ({cols draft}) VALUES ({vals draft 1}) "
+        "ON CONFLICT (application_id) DO UPDATE SET {excl draft}")
+STORE_Q(DRAFT_DELETE, "removing a form draft",
+        "DELETE FROM application_drafts WHERE application_id = $1")
+
 /* ---- the outbox ------------------------------------------------------------------------ */
 /* 1 now, then the message (store_outbox_put_batch builds multi-row ones from the same parts) */
 STORE_Q(OB_PUT, "queueing a message",

@@ -29,6 +29,7 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/application/wet-signature", web_h_api_wet_signature, 1024, WEB_ANSWER_JSON},
     {"GET", "/api/v1/application/status", web_h_api_status, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/session/extend", web_h_api_session_extend, 1024, WEB_ANSWER_JSON},
 
     /* staff (web/api/admin.c): the staff JSON API under /api/v1/admin (docs/openapi.yaml).
      * Literal paths before the {id} ones they could be taken for. */
@@ -67,6 +68,12 @@ const struct web_route web_routes[] = {
     {"POST", "/yontem", web_h_page_method, 1024, WEB_ANSWER_PAGE},
     {"GET", "/imza", web_h_page_sign, 0, WEB_ANSWER_PAGE},
     {"GET", "/durum", web_h_page_status, 0, WEB_ANSWER_PAGE},
+    {"GET", "/kontrol", web_h_page_check, 0, WEB_ANSWER_PAGE},
+    {"GET", "/basvuru/tamam", web_h_page_done, 0, WEB_ANSWER_PAGE},
+    {"GET", "/basvuru/ozet", web_h_page_print, 0, WEB_ANSWER_PAGE},
+    {"GET", "/yardim", web_h_page_help, 0, WEB_ANSWER_PAGE},
+    {"GET", "/erisilebilirlik", web_h_page_accessibility, 0, WEB_ANSWER_PAGE},
+    {"GET", "/logo", web_h_logo, 0, WEB_ANSWER_PAGE},
     {"POST", "/cikis", web_h_page_logout, 1024, WEB_ANSWER_PAGE},
 
     /* staff pages (web/pages/): the staff's HTML pages over the same use cases as the

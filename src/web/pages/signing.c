@@ -50,7 +50,7 @@ static void sign_form(struct web_pg *c, struct web_page *p)
     web_page_attr(p, "data-agent", web_req_agent_url(c->rq));
     web_page_attr(p, "data-content-url", "/api/v1/application/content");
     web_page_attr(p, "data-submit-url", "/api/v1/application/signature");
-    web_page_attr(p, "data-done-url", "/durum");
+    web_page_attr(p, "data-done-url", "/basvuru/tamam"); /* the confirmation panel */
     web_page_attr(p, "data-csrf", web_pg_csrf(c));
     web_page_open(p, WEB_EL_LABEL);
     web_page_attr(p, "for", "sign-token");
@@ -150,7 +150,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
     snprintf(cmd, sizeof cmd, "eimza agent --module /usr/lib/libakisp11.so --origin %s", origin);
 
     const struct web_layout layout = {.title = WEB_MSG_SG_TITLE, .step = WEB_STEP_SIGN};
-    web_page_begin(&p, &layout);
+    web_pg_begin(&c, &p, &layout);
     web_pg_heading(&p, WEB_MSG_SG_TITLE);
     web_pg_app_number(&p, v.app.number);
     web_pg_para(&p, WEB_MSG_SG_LEAD);
