@@ -569,7 +569,7 @@ static uint32_t tr_one_i(uint32_t c)
 bool core_tr_equal_i(const char *a, size_t an, const char *b, size_t bn)
 {
     struct tr_iter ia, ib;
-    uint32_t ca, cb;
+    uint32_t ca = 0, cb = 0;
 
     if (!tr_iter_init(&ia, a, an) || !tr_iter_init(&ib, b, bn))
         return false;

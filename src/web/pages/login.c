@@ -80,7 +80,8 @@ static bool date_from_parts(const char *const parts[3], char out[11], const char
         *code = "date_format", *bad = 7;
     if (*code)
         return false;
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    /* the parts are in range by now; the remainders only show the compiler their width */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
     return true;
 }
 
