@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/status_cache.h"
+#include "ca/ca.h"
 #include "core/tckn.h"
 #include "core/trtext.h"
 #include "crypto/cms_verify.h"
@@ -150,6 +151,10 @@ void app_settings_free(struct app_settings *s)
     s->templates = NULL;
     app_status_cache_free(s->status_cache);
     s->status_cache = NULL;
+    ca_close(s->ca);
+    s->ca = NULL;
+    sodium_memzero(s->pin_key, sizeof s->pin_key);
+    s->has_pin_key = false;
     app_site_free(&s->site);
 }
 
@@ -212,6 +217,9 @@ void app__application_view(const struct store_application *a, struct app_applica
     out->cert_not_after = a->cert_not_after;
     out->created_at = a->created_at;
     out->updated_at = a->updated_at;
+    out->approved_at = a->approved_at;
+    VCOPY(out->closed_reason, a->closed_reason);
+    out->has_new_cert = a->new_cert_id != 0;
 }
 
 enum app_status app__fail(struct app_err *err, enum app_status st, const char *code)

@@ -27,6 +27,12 @@ static const struct {
      "       eimza notify failed [--db URL]   (JSON)\n"
      "       eimza notify outbox [--db URL] [--config FILE] [--limit N]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
+    {"shipments", cli_cmd_shipments,
+     "shipments import FILE.csv [--db URL]   (application_number;carrier;tracking_number)"},
+    {"bureau", cli_cmd_bureau,
+     "bureau import FILE.csv [--db URL]   (the card bureau's answer file)"},
+    {"card", cli_cmd_card,
+     "card issue NUMBER [--card SERIAL] [--config FILE]... [--db URL]   (in-house production)"},
     {"user", cli_cmd_user,
      "user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]   (password "
      "on stdin)\n"
