@@ -460,7 +460,7 @@ test('the same pages in English, at 1280 and 390 px', async () => {
   await login(page, p);
 
   assert.equal(await text(page, 'h1'), 'Application form');
-  assert.match(await text(page, '#postal_code-hint'), /72xxx for Batman/);
+  assert.match(await text(page, '#postal_code-hint'), /for Batman: 72xxx/);
   assert.match(await text(page, '#mobile_phone-hint'), /personnel unit/);
   await page.fill('#postal_code', '');
   await submitAndWait(page, () => page.click('button:has-text("Save and continue")'));

@@ -292,10 +292,14 @@ static void web_page_head(struct web_page *p, const struct web_layout *l)
 
 const char *web_page_ministry(const struct web_page *p)
 {
-    if (!p->site)
+    const char *name = !p->site                ? ""
+                       : p->lang == CORE_LANG_EN ? p->site->ministry_name_en
+                                                 : p->site->ministry_name;
+    /* settings that never set a name (a zeroed struct) still show the ministry */
+    if (!name[0])
         return p->lang == CORE_LANG_EN ? "Republic of Türkiye Ministry of National Education"
                                        : "T.C. Millî Eğitim Bakanlığı";
-    return p->lang == CORE_LANG_EN ? p->site->ministry_name_en : p->site->ministry_name;
+    return name;
 }
 
 /* The skip link and the header: the ministry's logo and name and the service's name (one link
