@@ -422,15 +422,15 @@ test('the approver approves; the operator makes, ships and delivers the card', {
   await checkPage(page, '3-card-produced');
 
   // shipped: the carrier's name is needed
-  await submitAndWait(page, () => page.click('button:has-text("Kargoya verildi")'));
+  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi")'));
   assert.match(await page.title(), /^Hata: /);
   assert.equal(await page.getAttribute('[data-error-summary] a', 'href'), '#carrier');
   assert.equal(await page.getAttribute('#carrier', 'aria-invalid'), 'true');
   await checkPage(page, '4-card-ship-error');
   await page.fill('#carrier', 'PTT Kargo');
   await page.fill('#tracking_number', 'KP123456789TR');
-  await submitAndWait(page, () => page.click('button:has-text("Kargoya verildi")'));
-  assert.match(await text(page, 'main'), /Kartın durumu Kargoda/);
+  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi")'));
+  assert.match(await text(page, 'main'), /Kartın durumu Kuryeye verildi/);
   assert.match(await text(page, 'main'), /KP123456789TR/);
 
   // delivered (the holder could also confirm it on /durum)
@@ -441,7 +441,7 @@ test('the approver approves; the operator makes, ships and delivers the card', {
   await context.close();
 
   // the holder was told at each step, by SMS (her choice)
-  for (const re of [/üretim/i, /kargo/i, /teslim/i]) await smsTo(HOLDER.phone, re);
+  for (const re of [/üretim/i, /kurye/i, /teslim/i]) await smsTo(HOLDER.phone, re);
 });
 
 let holder; // { context, page, problems } of the holder, kept for the tests after this one
