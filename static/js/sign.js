@@ -1,4 +1,5 @@
-/* eimza — the signing page's script (the page: src/web/h_pages_portal.c, /imza). It talks to
+/* eimza — the signing page's script (the pages: src/web/pages/signing.c, /imza, and the new
+ * card's test, src/web/pages/flow_holder.c, /kart-dene). It talks to
  * the local signing agent (`eimza agent`, API at the top of src/sign/agent.c) that runs on the
  * applicant's own computer beside the smart card.
  *
@@ -7,7 +8,9 @@
  *   <form id="sign-form" hidden data-agent="http://127.0.0.1:8089"
  *         data-content-url="/api/v1/application/content"
  *         data-submit-url="/api/v1/application/signature"
- *         data-done-url="/durum" data-csrf="TOKEN">
+ *         data-done-url="/basvuru/tamam" data-csrf="TOKEN"
+ *         data-say-NAME="..." ...>   every sentence the script says, in the page's language
+ *                                      (web_pg_sign_words; {0} is filled in)
  *     <select id="sign-token" disabled>  filled with the agent's cards
  *     <button id="sign-button" disabled>
  *   <p id="sign-status" role="status" aria-live="polite">   every step is said here
@@ -54,6 +57,16 @@
 
   function say(text) {
     statusEl.textContent = text;
+  }
+
+  // The page's words for NAME (data-say-NAME, from the catalogue), {0} replaced by arg. A word
+  // the page did not give reads as its name, so a missing one shows in the tests.
+  function w(name, arg) {
+    var t = form.getAttribute('data-say-' + name);
+    if (t === null) {
+      return '[' + name + ']';
+    }
+    return arg === undefined ? t : t.replace('{0}', String(arg));
   }
 
   // fetch with a time limit (AbortController where there is one)
@@ -116,18 +129,18 @@
   // ---- the card list ---------------------------------------------------------------------
 
   function optionText(t) {
-    var text = t.label + ' — ' + (t.model || 'kart') + (t.manufacturer ? ' (' + t.manufacturer + ')' : '');
+    var text = t.label + ' — ' + (t.model || w('card')) + (t.manufacturer ? ' (' + t.manufacturer + ')' : '');
     if (t.certificate) {
       text += ': ' + t.certificate.subject_cn;
       var until = dateTr(t.certificate.not_after);
       if (until) {
-        text += ', son geçerlilik ' + until;
+        text += ', ' + w('until', until);
       }
     } else {
-      text += ': imza sertifikası yok';
+      text += ': ' + w('no-cert');
     }
     if (t.pin && t.pin.locked) {
-      text += ' — kilitli';
+      text += ' — ' + w('locked');
     }
     return text;
   }
@@ -165,7 +178,7 @@
     if (usableCount === 0) {
       var none = document.createElement('option');
       none.value = '';
-      none.textContent = 'Kart bulunamadı';
+      none.textContent = w('none');
       none.selected = true;
       select.insertBefore(none, select.firstChild);
       select.disabled = true;
@@ -173,21 +186,17 @@
       if (keepStatus) {
         return false;
       }
-      say(
-        locked
-          ? "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın."
-          : 'İmza aracı çalışıyor ama imzalamaya uygun bir kart bulunamadı: e-imza kartınızı ' +
-              'okuyucuya takın; liste kendiliğinden yenilenir.'
-      );
+      say(locked ? w('card-locked') : w('no-usable'));
       return false;
     }
     select.disabled = busy;
     button.disabled = busy;
     if (!busy && !keepStatus) {
       say(
-        (usableCount === 1 ? 'Kartınız bulundu.' : 'Lütfen İşlem Yapılacak Kart Tipini Seçiniz.') +
-          (warning ? ' Dikkat: ' + warning + '.' : '') +
-          ' "İmzala" düğmesine basınca kart PIN\'iniz imza aracının penceresinde sorulacak.'
+        (usableCount === 1 ? w('found') : w('choose')) +
+          (warning ? ' ' + w('warning', warning) : '') +
+          ' ' +
+          w('pin-where')
       );
     }
     return true;
@@ -207,12 +216,7 @@
     if (fallback) {
       fallback.hidden = false;
     }
-    say(
-      agentSeen
-        ? 'İmza aracıyla bağlantı kesildi: aracın çalıştığını denetleyin. Yeniden bağlanılıyor…'
-        : 'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki yönergelerle başlatın; ' +
-            'başlayınca bu sayfa onu kendiliğinden bulur.'
-    );
+    say(agentSeen ? w('lost') : w('missing'));
     schedulePoll();
   }
 
@@ -227,7 +231,7 @@
     )
       .then(function (r) {
         if (!r.ok) {
-          return errorMessage(r, 'İmza aracı kartları listeleyemedi.').then(function (m) {
+          return errorMessage(r, w('list-failed')).then(function (m) {
             throw new Error(m);
           });
         }
@@ -263,9 +267,9 @@
     }
   }
 
-  // POSTs the DER signature to the portal; goes to the status page on 200.
+  // POSTs the DER signature to the portal; goes to the next page on 200.
   function submitSignature(der) {
-    say('İmza başvuru sistemine gönderiliyor…');
+    say(w('sending'));
     return fetch(submitUrl, {
       method: 'POST',
       credentials: 'same-origin',
@@ -274,13 +278,13 @@
       body: der
     }).then(function (r) {
       if (r.status === 200) {
-        say('Başvuru İmzalama İşlemi Başarıyla Bitirildi. Başvuru durumu sayfasına geçiliyor…');
+        say(w('sent'));
         // the answer is read to its end before leaving, so the request is not cut short
         return r.text().then(function () {
           window.location.assign(doneUrl);
         });
       }
-      return errorMessage(r, 'İmza başvuru sistemince kabul edilmedi (durum ' + r.status + ').').then(
+      return errorMessage(r, w('refused', r.status)).then(
         function (m) {
           throw new Error(m);
         }
@@ -293,8 +297,7 @@
     var m = e && e.message;
     // a network failure has no message of ours: say what to check
     if (!m || e.name === 'TypeError') {
-      m = 'Bağlantı kurulamadı: internet bağlantınızı ve imza aracının çalıştığını denetleyip ' +
-        'yeniden deneyin.';
+      m = w('network');
     }
     say(m);
     loadTokens(true); // the card's PIN flags may have changed; the message stays
@@ -305,11 +308,11 @@
       return;
     }
     setBusy(true);
-    say('İmzalanacak içerik alınıyor…');
+    say(w('fetching'));
     fetch(contentUrl, { method: 'GET', credentials: 'same-origin', cache: 'no-store' })
       .then(function (r) {
         if (!r.ok) {
-          return errorMessage(r, 'İmzalanacak içerik alınamadı (durum ' + r.status + ').').then(
+          return errorMessage(r, w('content-failed', r.status)).then(
             function (m) {
               throw new Error(m);
             }
@@ -318,10 +321,7 @@
         return r.arrayBuffer();
       })
       .then(function (content) {
-        say(
-          "Kart PIN'iniz imza aracının penceresinde soruluyor: PIN'i oraya girin, bu sayfaya " +
-            'değil. Üç yanlış PIN kartı kilitler.'
-        );
+        say(w('pin-asked'));
         return fetch(agent + '/v1/sign', {
           method: 'POST',
           mode: 'cors',
@@ -333,7 +333,7 @@
       })
       .then(function (r) {
         if (!r.ok) {
-          return errorMessage(r, 'İmza aracı imzalayamadı (durum ' + r.status + ').').then(
+          return errorMessage(r, w('sign-failed', r.status)).then(
             function (m) {
               throw new Error(m);
             }
@@ -343,7 +343,7 @@
       })
       .then(function (j) {
         if (!j || typeof j.cms_b64 !== 'string') {
-          throw new Error('İmza aracının yanıtı anlaşılamadı.');
+          throw new Error(w('bad-answer'));
         }
         return submitSignature(fromBase64(j.cms_b64));
       })
@@ -356,15 +356,15 @@
     }
     var file = fileInput && fileInput.files && fileInput.files[0];
     if (!file) {
-      say('Önce `eimza sign` ile oluşturduğunuz .p7s imza dosyasını seçin.');
+      say(w('choose-file'));
       return;
     }
     if (file.size === 0 || file.size > MAX_UPLOAD) {
-      say('Seçtiğiniz dosya bir .p7s imza dosyası olamaz (boyutu uygun değil).');
+      say(w('bad-file'));
       return;
     }
     setBusy(true);
-    say('İmza dosyası okunuyor…');
+    say(w('reading-file'));
     file
       .arrayBuffer()
       .then(function (buf) {
@@ -385,6 +385,6 @@
     uploadButton.addEventListener('click', uploadFile);
   }
 
-  say('Bilgisayarınızdaki e-imza aracı aranıyor…');
+  say(w('looking'));
   loadTokens(false);
 })();

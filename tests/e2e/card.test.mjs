@@ -369,7 +369,10 @@ async function holderLogin(page, p) {
   await page.fill('#first_name', p.first);
   await page.fill('#last_name', p.last);
   await page.fill('#birth_place', p.place);
-  await page.fill('#birth_date', p.date);
+  const [y, m, d] = p.date.split('-'); // the login's three fields: Gün, Ay, Yıl
+  await page.fill('#birth_date_day', d);
+  await page.fill('#birth_date_month', m);
+  await page.fill('#birth_date_year', y);
   const id = await page.inputValue('input[name="captcha_id"]');
   await page.fill('#captcha_answer', (await (await page.request.get(`${base}/dev/captcha/${id}`)).json()).answer);
   await submitAndWait(page, () => page.click('button[type="submit"]'));
@@ -560,6 +563,8 @@ test('an applicant cancels before the decision, and sees it with a way to start 
   assert.equal(path(page), '/durum');
   assert.equal(await text(page, '.state'), 'Durum: İptal edildi');
   assert.match(await text(page, 'main'), /Ne yapmalısınız/);
+  // no step bar saying every step was completed over a cancelled application (issue 17)
+  assert.equal(await page.locator('.steps').count(), 0);
   await checkPage(page, '13-durum-cancelled');
   const st = await appStatus(page);
   assert.equal(st.state, 'cancelled');

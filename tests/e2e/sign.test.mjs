@@ -350,6 +350,13 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.match(await text('#sign-status'), /^Kartınız bulundu\. "İmzala" düğmesine basınca kart PIN'iniz/);
   assert.deepEqual(await a11yProblems(page), [], 'accessibility of /imza');
   await screenshot(page, 'sign-1-imza-card');
+  // the script speaks the page's language: its words come from the catalogue (issue 17)
+  await page.goto(`${base}/imza?lang=en`);
+  await eventually(async () => /^Your card was found\./.test(await text('#sign-status')));
+  assert.match(await text('#sign-status'), /^Your card was found\. When you press "Sign", the signing tool's own window/);
+  assert.match(await page.locator('#sign-token option').first().textContent(), /, valid until \d{2}\.\d{2}\.\d{4}$/);
+  await page.goto(`${base}/imza?lang=tr`);
+  await eventually(async () => /^Kartınız bulundu\./.test(await text('#sign-status')));
   assert.deepEqual(unexpected(problems), []);
 });
 

@@ -731,3 +731,44 @@ void web_pg_person_name(struct web_page *p, const struct app_application *a)
     web_page_text(p, " ");
     web_page_text(p, a->last_name);
 }
+
+/* ---- the signing script's words ----------------------------------------------------------- */
+
+void web_pg_sign_words(struct web_page *p, enum web_msg sent)
+{
+    static const struct {
+        const char *attr;
+        enum web_msg msg;
+    } words[] = {
+        {"data-say-card", WEB_MSG_SG_JS_CARD},
+        {"data-say-until", WEB_MSG_SG_JS_UNTIL},
+        {"data-say-no-cert", WEB_MSG_SG_JS_NO_CERT},
+        {"data-say-locked", WEB_MSG_SG_JS_LOCKED},
+        {"data-say-none", WEB_MSG_SG_JS_NONE},
+        {"data-say-card-locked", WEB_MSG_SG_JS_CARD_LOCKED},
+        {"data-say-no-usable", WEB_MSG_SG_JS_NO_USABLE},
+        {"data-say-found", WEB_MSG_SG_JS_FOUND},
+        {"data-say-choose", WEB_MSG_SG_JS_CHOOSE},
+        {"data-say-warning", WEB_MSG_SG_JS_WARNING},
+        {"data-say-pin-where", WEB_MSG_SG_JS_PIN_WHERE},
+        {"data-say-lost", WEB_MSG_SG_JS_LOST},
+        {"data-say-missing", WEB_MSG_SG_JS_MISSING},
+        {"data-say-list-failed", WEB_MSG_SG_JS_LIST_FAILED},
+        {"data-say-sending", WEB_MSG_SG_JS_SENDING},
+        {"data-say-refused", WEB_MSG_SG_JS_REFUSED},
+        {"data-say-network", WEB_MSG_SG_JS_NETWORK},
+        {"data-say-fetching", WEB_MSG_SG_JS_FETCHING},
+        {"data-say-content-failed", WEB_MSG_SG_JS_CONTENT_FAILED},
+        {"data-say-pin-asked", WEB_MSG_SG_JS_PIN_ASKED},
+        {"data-say-sign-failed", WEB_MSG_SG_JS_SIGN_FAILED},
+        {"data-say-bad-answer", WEB_MSG_SG_JS_BAD_ANSWER},
+        {"data-say-choose-file", WEB_MSG_SG_JS_CHOOSE_FILE},
+        {"data-say-bad-file", WEB_MSG_SG_JS_BAD_FILE},
+        {"data-say-reading-file", WEB_MSG_SG_JS_READING_FILE},
+        {"data-say-looking", WEB_MSG_SG_JS_LOOKING},
+    };
+    /* the names are this table's literals, as web_page_attr_msg's own check wants them */
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        web_page_attr_msg_(p, words[i].attr, words[i].msg);
+    web_page_attr_msg(p, "data-say-sent", sent);
+}

@@ -52,6 +52,7 @@ static void sign_form(struct web_pg *c, struct web_page *p)
     web_page_attr(p, "data-submit-url", "/api/v1/application/signature");
     web_page_attr(p, "data-done-url", "/basvuru/tamam"); /* the confirmation panel */
     web_page_attr(p, "data-csrf", web_pg_csrf(c));
+    web_pg_sign_words(p, WEB_MSG_SG_JS_SENT_APPLICATION);
     web_page_open(p, WEB_EL_LABEL);
     web_page_attr(p, "for", "sign-token");
     web_page_msg(p, WEB_MSG_SG_CARD);

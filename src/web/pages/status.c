@@ -37,6 +37,10 @@ static enum web_step status_step(const struct app_application *a)
         return !strcmp(a->method, "esign") ? WEB_STEP_SIGN : WEB_STEP_METHOD;
     if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL))
         return WEB_STEP_PAPER; /* step 5 is not done while the paper is on its way */
+    /* a rejected or cancelled application did not come through the steps: no bar saying
+     * "every step completed" over it (the page says what happened and what to do) */
+    if (web_pg_in_state(a, CORE_APP_REJECTED) || web_pg_in_state(a, CORE_APP_CANCELLED))
+        return WEB_STEP_NONE;
     return WEB_STEP_DONE;
 }
 
@@ -159,7 +163,10 @@ enum web_err web_h_page_status(struct web_req *rq)
     status_timeline(&c, &p, sv);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_CONTACT);
     web_pg_text_para(&p, sv->contact);
-    web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
+    /* the card's own deadline, while a card is on its way */
+    if (web_pg_in_state(a, CORE_APP_APPROVED) || web_pg_in_state(a, CORE_APP_IN_PRODUCTION) ||
+        web_pg_in_state(a, CORE_APP_SHIPPED))
+        web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
     web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
     web_page_form_submit(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY);
     web_page_end(&p);
