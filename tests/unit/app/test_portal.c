@@ -775,6 +775,83 @@ static void test_mobile_from_record(void **state)
     assert_int_equal(app_application_update(as(f, &ss, T0 + 8), &fm, &v, &err), APP_OK);
 }
 
+/* The form's draft (issue 17, point 3): what was typed, kept without the checks; never the
+ * security word; each value cut to its field's limit; text only; removed when the form is
+ * saved; only while the form can change. "Oturumu uzat" counts as activity. */
+static void test_form_draft(void **state)
+{
+    struct fx *f = *state;
+    struct app_session ss;
+    struct app_view v;
+    struct app_form fm;
+    struct app_draft *d = malloc(sizeof *d);
+    struct app_err err;
+    assert_non_null(d);
+    session(f, T0, &ss);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0), d, &err), APP_OK);
+    assert_false(d->present);
+
+    char longer[APP_ADDRESS_MAX + 40];
+    memset(longer, 'x', sizeof longer - 1);
+    memcpy(longer, "Gazi Bulvarı ", strlen("Gazi Bulvarı "));
+    longer[sizeof longer - 1] = '\0';
+    memset(&fm, 0, sizeof fm);
+    fm.v[APP_F_ADDRESS] = longer;
+    fm.v[APP_F_POSTAL_CODE] = "3"; /* half typed: no check */
+    fm.v[APP_F_SECURITY_WORD] = "Gizli Sözcük 9";
+    fm.v[APP_F_SECURITY_WORD_REPEAT] = "Gizli Sözcük 9";
+    fm.v[APP_F_MOBILE_PHONE] = "0532 000 00 00"; /* the record's, not the draft's */
+    assert_int_equal(app_form_draft_save(as(f, &ss, T0 + 10), &fm, &err), APP_OK);
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0 + 11), d, &err), APP_OK);
+    assert_true(d->present);
+    assert_int_equal(d->saved_at, T0 + 10);
+    assert_true(d->has[APP_F_ADDRESS]);
+    size_t chars = 0;
+    for (const char *q = d->v[APP_F_ADDRESS]; *q; q++)
+        chars += ((unsigned char)*q & 0xC0) != 0x80;
+    assert_int_equal(chars, APP_ADDRESS_MAX); /* cut to the field's limit, in characters */
+    assert_int_equal(strncmp(d->v[APP_F_ADDRESS], "Gazi Bulvarı x", strlen("Gazi Bulvarı x")), 0);
+    assert_string_equal(d->v[APP_F_POSTAL_CODE], "3");
+    assert_false(d->has[APP_F_SECURITY_WORD]);
+    assert_false(d->has[APP_F_SECURITY_WORD_REPEAT]);
+    assert_false(d->has[APP_F_MOBILE_PHONE]);
+    assert_false(d->has[APP_F_UNIT]); /* not sent: not in the draft */
+    assert_int_equal(query_long(f, "SELECT count(*) FROM application_drafts WHERE form LIKE "
+                                   "'%Gizli%' OR form LIKE '%0532%'"),
+                     0);
+
+    /* not text: refused on its field, the draft before kept */
+    memset(&fm, 0, sizeof fm);
+    fm.v[APP_F_DISTRICT] = "Merk\xFF";
+    assert_int_equal(app_form_draft_save(as(f, &ss, T0 + 12), &fm, &err), APP_EINVAL);
+    assert_true(has_field(&err, "district", "not_utf8"));
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0 + 13), d, &err), APP_OK);
+    assert_string_equal(d->v[APP_F_POSTAL_CODE], "3");
+
+    /* "Oturumu uzat": the session was used now, its idle time starts again */
+    int64_t left = 0;
+    struct app_ctx *c = as(f, &ss, T0 + 600);
+    assert_int_equal(app_session_extend(c, &left, &err), APP_OK);
+    assert_int_equal(left, f->set.portal.session_idle);
+    assert_int_equal(query_long(f, "SELECT max(last_seen) FROM sessions"), T0 + 600);
+
+    /* the saved form removes the draft */
+    good_form(&fm);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 20), &fm, &v, &err), APP_OK);
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0 + 21), d, &err), APP_OK);
+    assert_false(d->present);
+    assert_int_equal(query_long(f, "SELECT count(*) FROM application_drafts"), 0);
+
+    /* past the form (the application went): no draft any more */
+    query(f, "UPDATE applications SET state = 'submitted'", (char[8]){0}, 8);
+    memset(&fm, 0, sizeof fm);
+    fm.v[APP_F_ADDRESS] = "Yeni adres";
+    assert_int_equal(app_form_draft_save(as(f, &ss, T0 + 30), &fm, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "wrong_state");
+    free(d);
+}
+
 /* The registry number (kurum sicil no) comes from the personnel file's optional column. */
 static void test_registry_no(void **state)
 {
@@ -1096,6 +1173,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_otp_no_mobile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mobile_from_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registry_no, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form_draft, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content, setup, teardown),
