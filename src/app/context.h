@@ -159,7 +159,8 @@ struct app_settings {
     bool has_pin_key;
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default, app_site_default), no
- * verifier, templates or cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */
+ * verifier, templates or cache. Returns 0, or -1 when the staff settings cannot be made (libsodium,
+ * memory). */
 int app_settings_default(struct app_settings *s);
 /* Frees the verifier, the templates, the status cache and the site's files; s can be made
  * again. */

@@ -712,8 +712,7 @@ static enum app_status draft_app(const struct app_ctx *c, struct store_applicati
 /* Whether field f is kept in a draft: what the person can change, never a secret. */
 static bool draft_field(enum app_field f)
 {
-    return !app_field_read_only(f) && f != APP_F_SECURITY_WORD &&
-           f != APP_F_SECURITY_WORD_REPEAT;
+    return !app_field_read_only(f) && f != APP_F_SECURITY_WORD && f != APP_F_SECURITY_WORD_REPEAT;
 }
 
 /* v cut to the field's limit (characters) and to the draft's room (bytes), at a character's

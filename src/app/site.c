@@ -64,7 +64,7 @@ int app_site_load_logo(struct app_site *s, const char *path, char *err, size_t e
 {
     int rc = -1, fd = -1;
     unsigned char *buf = NULL;
-    const char *type = ends_with(path, ".svg") ? "image/svg+xml"
+    const char *type = ends_with(path, ".svg")   ? "image/svg+xml"
                        : ends_with(path, ".png") ? "image/png"
                                                  : NULL;
     struct stat st;
@@ -121,8 +121,7 @@ out:
 }
 
 enum col { COL_PLATE, COL_UNIT, COL_ADDRESS, COL_PHONE, COL_EMAIL, COL__COUNT };
-static const char *const col_names[COL__COUNT] = {"il_kodu", "birim", "adres", "telefon",
-                                                  "eposta"};
+static const char *const col_names[COL__COUNT] = {"il_kodu", "birim", "adres", "telefon", "eposta"};
 
 /* The header's columns: idx[c] is the field holding column c, or -1. */
 static int contacts_header(const struct app_csv_record *h, int idx[COL__COUNT], char *why,

@@ -8,7 +8,8 @@
  * contacts come from a small CSV file the operator keeps:
  *
  *     il_kodu;birim;adres;telefon;eposta
- *     72;Batman İl Millî Eğitim Müdürlüğü DYS Birimi;Kültür Mah. ... 72100 Merkez/Batman;0488 213 00 00;dys72@meb.gov.tr
+ *     72;Batman İl Millî Eğitim Müdürlüğü DYS Birimi;Kültür Mah. ... 72100 Merkez/Batman;0488 213
+ * 00 00;dys72@meb.gov.tr
  *
  * (columns by name in any order, ';' or ',', the reader of app/csv.h; il_kodu a plate code or
  * a province's name; birim and adres required, telefon and eposta optional; a province once).
@@ -37,7 +38,7 @@ struct app_site {
     char ministry_name_en[APP_SITE_NAME_MAX]; /* as English pages show it */
     unsigned char *logo;                      /* the configured logo file; NULL: the built-in */
     size_t logo_len;
-    const char *logo_type; /* its Content-Type: image/svg+xml or image/png */
+    const char *logo_type;                 /* its Content-Type: image/svg+xml or image/png */
     struct app_province_contact *contacts; /* [82], by plate code; NULL: none configured */
     size_t ncontacts;                      /* provinces that have one */
 };

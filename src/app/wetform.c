@@ -765,14 +765,12 @@ enum app_wetform_err app_wetform_pdf_fonts(const struct store_application *a, in
 
 enum app_wetform_err app_wetform_pdf_to(const struct store_application *a, int64_t now,
                                         const char *send_to, const struct app_wetform_fonts *fonts,
-                                        unsigned char **pdf, size_t *len, char *err,
-                                        size_t errlen)
+                                        unsigned char **pdf, size_t *len, char *err, size_t errlen)
 {
     struct wf w = {0};
     char to[1024] = "";
     w.send_to = to;
-    clean(&w, "send_to", send_to ? send_to : "", strlen(send_to ? send_to : "") + 1, to,
-          sizeof to);
+    clean(&w, "send_to", send_to ? send_to : "", strlen(send_to ? send_to : "") + 1, to, sizeof to);
     struct vals *v = NULL;
 
     if (pdf)

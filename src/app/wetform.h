@@ -51,8 +51,7 @@ enum app_wetform_err app_wetform_pdf(const struct store_application *a, int64_t 
  * font files (fonts may be NULL: for systems that keep DejaVu elsewhere, and for tests). */
 enum app_wetform_err app_wetform_pdf_to(const struct store_application *a, int64_t now,
                                         const char *send_to, const struct app_wetform_fonts *fonts,
-                                        unsigned char **pdf, size_t *len, char *err,
-                                        size_t errlen);
+                                        unsigned char **pdf, size_t *len, char *err, size_t errlen);
 /* The same with other font files (fonts may be NULL): for systems that keep DejaVu elsewhere,
  * and for tests. */
 enum app_wetform_err app_wetform_pdf_fonts(const struct store_application *a, int64_t now,

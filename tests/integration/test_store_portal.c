@@ -499,7 +499,8 @@ static void test_form_draft(void **state)
     struct store_form_draft d = {.application_id = a.id, .saved_at = 1700000500}, got;
     assert_int_equal(store_draft_get(f->s, a.id, &got), STORE_ENOTFOUND);
     snprintf(d.form, sizeof d.form, "%s",
-             "{\"address\":\"Gazi Bulvarı No: 12 \\\"A\\\" Blok; 'iç' kapı\",\"postal_code\":\"35250\"}");
+             "{\"address\":\"Gazi Bulvarı No: 12 \\\"A\\\" Blok; 'iç' "
+             "kapı\",\"postal_code\":\"35250\"}");
     assert_int_equal(store_draft_put(f->s, &d), STORE_OK);
     memset(&got, 0xAB, sizeof got);
     assert_int_equal(store_draft_get(f->s, a.id, &got), STORE_OK);

@@ -292,7 +292,7 @@ static void web_page_head(struct web_page *p, const struct web_layout *l)
 
 const char *web_page_ministry(const struct web_page *p)
 {
-    const char *name = !p->site                ? ""
+    const char *name = !p->site                  ? ""
                        : p->lang == CORE_LANG_EN ? p->site->ministry_name_en
                                                  : p->site->ministry_name;
     /* settings that never set a name (a zeroed struct) still show the ministry */

@@ -190,8 +190,8 @@ enum web_field_kind {
     WEB_FIELD_PASSWORD, /* type=password: the value is never written back */
     WEB_FIELD_TEXTAREA,
     WEB_FIELD_SELECT,
-    WEB_FIELD_RADIO,    /* a group: <fieldset> with the label as <legend>, one radio each */
-    WEB_FIELD_READONLY, /* type=text readonly: shown and sent back, not editable */
+    WEB_FIELD_RADIO,      /* a group: <fieldset> with the label as <legend>, one radio each */
+    WEB_FIELD_READONLY,   /* type=text readonly: shown and sent back, not editable */
     WEB_FIELD_DATE_PARTS, /* a date as three fields (GOV.UK's memorable date): <fieldset> with
                              the label as <legend>, inputs NAME_day, NAME_month, NAME_year */
 };
@@ -216,9 +216,9 @@ struct web_field {
     bool optional;            /* "(isteğe bağlı)" after the label */
     const struct web_option *options; /* selects and radio groups */
     size_t noptions;
-    const char *parts[3];     /* WEB_FIELD_DATE_PARTS: day, month, year as typed */
-    unsigned part_error;      /* WEB_FIELD_DATE_PARTS: the parts in error, bits 1 day, 2 month, 4
-                                 year (0 with an error: all three) */
+    const char *parts[3]; /* WEB_FIELD_DATE_PARTS: day, month, year as typed */
+    unsigned part_error;  /* WEB_FIELD_DATE_PARTS: the parts in error, bits 1 day, 2 month, 4
+                             year (0 with an error: all three) */
     const char *const *hint_args; /* the hint's placeholders {0}, {1}, ... ("6 ile 32") */
     size_t nhint_args;
 };

@@ -303,8 +303,8 @@ static void web_field_date_parts(struct web_page *p, const struct web_field *f)
     for (int i = 0; i < 3; i++) {
         bool bad = f->error && (f->part_error == 0 || (f->part_error & (1u << i)));
         web_id(id, f->name, parts[i].suffix);
-        web_page_open_class(p, WEB_EL_DIV, parts[i].width == 4 ? "date-part date-part-year"
-                                                                : "date-part");
+        web_page_open_class(p, WEB_EL_DIV,
+                            parts[i].width == 4 ? "date-part date-part-year" : "date-part");
         web_page_open(p, WEB_EL_LABEL);
         web_page_attr(p, "for", id);
         web_page_msg(p, parts[i].label);

@@ -149,8 +149,8 @@ static const struct web_field form_fields[F_COUNT] = {
 struct form_values {
     char validity[4];
     char province[4];
-    char mobile[24];          /* 0555 123 45 67 */
-    char birth[16];           /* 27.03.1980 */
+    char mobile[24]; /* 0555 123 45 67 */
+    char birth[16];  /* 27.03.1980 */
     char word_min[8], word_max[8];
     const char *word_args[2]; /* the security word's limits */
     char plate[4];
@@ -215,7 +215,12 @@ static void form_hints(struct web_field *f, const struct app_view *v, struct for
         f[F_WORD].hint = WEB_MSG_SECURITY_WORD_KEPT_HINT;
         f[F_WORD].optional = f[F_WORD2].optional = true;
     }
-    int plate = f[F_PROVINCE].value ? atoi(f[F_PROVINCE].value) : 0;
+    int plate = 0; /* the province chosen (a plate code), else the saved one's */
+    if (f[F_PROVINCE].value) {
+        char *end;
+        long n = strtol(f[F_PROVINCE].value, &end, 10);
+        plate = *end == '\0' && n >= 1 && n <= 81 ? (int)n : 0;
+    }
     if (plate < 1 || plate > 81)
         plate = v->app.province;
     if (plate >= 1 && plate <= 81) {

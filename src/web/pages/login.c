@@ -46,7 +46,7 @@ static int date_part(const char *v, size_t max)
     if (n == 0)
         return -1;
     d[n] = '\0';
-    return atoi(d);
+    return (int)strtol(d, NULL, 10); /* at most four digits: no overflow */
 }
 
 /* The birth date from its three fields (GOV.UK's memorable date) as YYYY-MM-DD into out; or,
@@ -81,14 +81,17 @@ static bool date_from_parts(const char *const parts[3], char out[11], const char
     if (*code)
         return false;
     /* the parts are in range by now; the remainders only show the compiler their width */
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
     return true;
 }
 
 /* The error summary's link of the date: its first part in error. */
 static const char *date_part_id(unsigned bad)
 {
-    return (bad & 1) || !bad ? "birth_date_day" : (bad & 2) ? "birth_date_month" : "birth_date_year";
+    return (bad & 1) || !bad ? "birth_date_day"
+           : (bad & 2)       ? "birth_date_month"
+                             : "birth_date_year";
 }
 
 /* The login page with a new captcha; extra: messages without a field; retry: a lock-out. */

@@ -94,7 +94,7 @@ enum web_err web_h_page_method(struct web_req *rq)
     if (app_method_choose(&c.app, method, &saved, &c.err) == APP_OK) {
         /* on paper: the confirmation says what to print, sign and send, and where */
         rc = web_pg_see_other(rq, !strcmp(saved.method, "wet") ? "/basvuru/tamam"
-                                                                : web_pg_step_path(&saved));
+                                                               : web_pg_step_path(&saved));
     } else if (c.err.status == APP_EINVAL) {
         const char *code = c.err.nfields ? c.err.fields[0].code : c.err.code;
         rc = method_page(&c, &v, NULL, app_reason_text(code, c.lang), NULL);

@@ -26,9 +26,8 @@ static const struct code_label reasons[] = {{"renewal", WEB_MSG_REASON_RENEWAL},
 static const struct code_label operators[] = {{"turkcell", WEB_MSG_OPERATOR_TURKCELL},
                                               {"vodafone", WEB_MSG_OPERATOR_VODAFONE},
                                               {"turk_telekom", WEB_MSG_OPERATOR_TURK_TELEKOM}};
-static const struct code_label notify[] = {{"email", WEB_MSG_NOTIFY_EMAIL},
-                                           {"sms", WEB_MSG_NOTIFY_SMS},
-                                           {"both", WEB_MSG_NOTIFY_BOTH}};
+static const struct code_label notify[] = {
+    {"email", WEB_MSG_NOTIFY_EMAIL}, {"sms", WEB_MSG_NOTIFY_SMS}, {"both", WEB_MSG_NOTIFY_BOTH}};
 static const struct code_label validities[] = {
     {"1", WEB_MSG_VALIDITY_1}, {"2", WEB_MSG_VALIDITY_2}, {"3", WEB_MSG_VALIDITY_3}};
 #define NLAB(a) (sizeof(a) / sizeof((a)[0]))
@@ -153,8 +152,7 @@ static void answers(struct web_page *p, const struct app_view *v, bool change)
     row(p, WEB_MSG_MOBILE_OPERATOR, NULL, label_of(operators, NLAB(operators), a->mobile_operator),
         CH("mobile_operator"));
     row(p, WEB_MSG_HOME_PHONE, home, WEB_MSG_NONE, CH("home_phone"));
-    row(p, WEB_MSG_NOTIFY_BY, NULL, label_of(notify, NLAB(notify), a->notify_by),
-        CH("notify_by"));
+    row(p, WEB_MSG_NOTIFY_BY, NULL, label_of(notify, NLAB(notify), a->notify_by), CH("notify_by"));
     list_end(p);
 #undef CH
 }
@@ -250,9 +248,8 @@ enum web_err web_h_page_done(struct web_req *rq)
         rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
         goto out;
     }
-    const struct web_layout layout = {
-        .title = wet ? WEB_MSG_DONE_WET_TITLE : WEB_MSG_DONE_TITLE,
-        .step = wet ? WEB_STEP_PAPER : WEB_STEP_DONE};
+    const struct web_layout layout = {.title = wet ? WEB_MSG_DONE_WET_TITLE : WEB_MSG_DONE_TITLE,
+                                      .step = wet ? WEB_STEP_PAPER : WEB_STEP_DONE};
     web_pg_page(&c, &p);
     web_pg_begin(&c, &p, &layout);
     if (wet) {

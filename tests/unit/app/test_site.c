@@ -28,9 +28,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const made[] = {"logo.svg", "logo.PNG",  "logo.gif",     "fake.png",
-                                       "fake.svg", "empty.svg", "big.svg",      "contacts.csv",
-                                       "bad.csv"};
+    static const char *const made[] = {"logo.svg", "logo.PNG",     "logo.gif",
+                                       "fake.png", "fake.svg",     "empty.svg",
+                                       "big.svg",  "contacts.csv", "bad.csv"};
     char path[128];
     for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, made[i]);
@@ -67,9 +67,8 @@ static void test_names(void **state)
     assert_null(s.logo);
     assert_null(app_site_contact(&s, 72));
 
-    assert_int_equal(app_site_names(&s, "T.C. Sağlık Bakanlığı", "Ministry of Health", err,
-                                    sizeof err),
-                     0);
+    assert_int_equal(
+        app_site_names(&s, "T.C. Sağlık Bakanlığı", "Ministry of Health", err, sizeof err), 0);
     assert_string_equal(s.ministry_name, "T.C. Sağlık Bakanlığı");
     /* empty, not UTF-8, a control character, too long: refused, the names kept */
     char longer[APP_SITE_NAME_MAX + 8];

@@ -129,8 +129,8 @@ static void test_words_of_the_old_portal(void **state)
     for (unsigned k = 1; k < WEB_MSG_COUNT_; k++) {
         const char *t = web_msg((enum web_msg)k, CORE_LANG_TR);
         bool staff = !strncmp(web_msg_name((enum web_msg)k), "ap_", 3);
-        if ((!staff && (strstr(t, "oğrulama Kodu") || strstr(t, "oğrulama kodu") ||
-                        strstr(t, "SMS kod"))) ||
+        if ((!staff &&
+             (strstr(t, "oğrulama Kodu") || strstr(t, "oğrulama kodu") || strstr(t, "SMS kod"))) ||
             strstr(t, "Milli") || strstr(t, "milli ") || strstr(t, "E-İmza") ||
             strstr(t, "e-İmza") || strstr(t, "argo") || strstr(t, "Başarıyla"))
             fail_msg("%s: %s", web_msg_name((enum web_msg)k), t);

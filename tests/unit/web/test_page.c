@@ -42,7 +42,7 @@
 #define assert_has(hay, needle)                                                                    \
     do {                                                                                           \
         if (!strstr((hay), (needle))) {                                                            \
-            fprintf(stderr, "---- in:\n%s\n----\n", (hay)); /* whole: cmocka cuts messages */     \
+            fprintf(stderr, "---- in:\n%s\n----\n", (hay)); /* whole: cmocka cuts messages */      \
             fail_msg("missing: %s", (needle));                                                     \
         }                                                                                          \
     } while (0)
