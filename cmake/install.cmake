@@ -14,7 +14,9 @@
 #                                       fingerprints: share/doc/eimza/trust-anchors.md)
 #   share/man/man1/eimza.1 eimza-agent.1, share/man/man5/eimza.conf.5
 #   share/applications/eimza-agent.desktop      x-scheme-handler/eimza -> eimza agent --handle-url
-#   lib/systemd/system/eimza.service, lib/systemd/user/eimza-agent.service,
+#   share/eimza/nginx/eimza.conf        the nginx site in front of the servers (TLS, limits)
+#   lib/systemd/system/eimza.service, eimza@.service (several servers on one machine),
+#   lib/systemd/user/eimza-agent.service,
 #   lib/sysusers.d/eimza.conf           the service, the agent's user service, the system user
 #   ETC/eimza/eimza.conf secrets.conf (0640) agent.conf   ETC is /etc for the prefix /usr,
 #                                       P/etc otherwise; installed only when missing, so an
@@ -44,6 +46,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/trust/README.md DESTINATION ${CMAKE_INSTALL_
 install(FILES ${PROJECT_SOURCE_DIR}/man/eimza.1 ${PROJECT_SOURCE_DIR}/man/eimza-agent.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/man/eimza.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+# nginx in front (docs/DEPLOYMENT.md): the site to copy into /etc/nginx/sites-available
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/nginx/eimza.conf DESTINATION ${eimza_share}/nginx)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/eimza.sysusers DESTINATION lib/sysusers.d
         RENAME eimza.conf)
 install(CODE "set(EIMZA_SOURCE_DIR \"${PROJECT_SOURCE_DIR}\")

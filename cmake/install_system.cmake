@@ -13,6 +13,13 @@ set(EIMZA_BINDIR "${prefix}/${EIMZA_BINDIR_REL}")
 set(EIMZA_DATADIR "${prefix}/${EIMZA_DATADIR_REL}")
 set(EIMZA_SYSCONFDIR "${etc}/eimza")
 set(EIMZA_STATEDIR "/var/lib/eimza")
+# `eimza agent` reads /etc/eimza/agent.conf by itself (then the person's own file); under
+# another prefix its user service names the prefix's file
+if(etc STREQUAL "/etc")
+  set(EIMZA_AGENT_ARGS "")
+else()
+  set(EIMZA_AGENT_ARGS " --config ${EIMZA_SYSCONFDIR}/agent.conf")
+endif()
 
 set(pkg "${EIMZA_SOURCE_DIR}/packaging")
 set(work "${EIMZA_WORK_DIR}")
@@ -32,6 +39,21 @@ foreach(entry IN LISTS eimza_files)
   configure_file("${pkg}/${src}" "${work}/${name}" @ONLY)
   file(INSTALL "${work}/${name}" DESTINATION "${prefix}/${dir}" PERMISSIONS ${rw})
 endforeach()
+
+# Several servers on one machine (docs/DEPLOYMENT.md, "Two servers"): eimza@N.service is
+# eimza.service listening on 127.0.0.1:808N, made from it here so the two never differ in
+# anything else (the sandbox above all).
+file(READ "${work}/eimza.service" unit)
+string(REPLACE "# eimza — the portal server as a systemd service"
+       "# eimza — one of several portal servers on this machine (eimza@N.service listens on\n# 127.0.0.1:808N, N from 1 to 9; nginx spreads the requests over them); otherwise the\n# same as eimza.service, from which it is made at install time" unit "${unit}")
+string(REPLACE "Description=eimza e-signature certificate renewal portal"
+       "Description=eimza e-signature certificate renewal portal, server %i" unit "${unit}")
+string(REGEX REPLACE "\n(ExecStart=[^\n]*)" "\n\\1 --listen 127.0.0.1:808%i" unit "${unit}")
+if(NOT unit MATCHES "--listen 127.0.0.1:808%i\n")
+  message(FATAL_ERROR "install_system: eimza@.service: no ExecStart line to add --listen to")
+endif()
+file(WRITE "${work}/eimza@.service" "${unit}")
+file(INSTALL "${work}/eimza@.service" DESTINATION "${prefix}/lib/systemd/system" PERMISSIONS ${rw})
 
 # settings: the file | installed name | mode
 configure_file("${pkg}/eimza.conf.in" "${work}/eimza.conf" @ONLY)

@@ -28,3 +28,16 @@ const char *app_db_backend(struct store *s)
 {
     return store_backend(s);
 }
+
+void app_db_counters(const struct store *s, long *statements, long *round_trips)
+{
+    struct store_counters c;
+    store_counters(s, &c);
+    *statements = c.statements;
+    *round_trips = c.round_trips;
+}
+
+int app_db_url_check(const char *url, char *err, size_t errlen)
+{
+    return store_url_check(url, err, errlen) == STORE_OK ? 0 : -1;
+}

@@ -22,5 +22,11 @@ bool app_db_ping(struct store *s);
 const char *app_db_error(struct store *s);
 /* "sqlite" | "postgresql". */
 const char *app_db_backend(struct store *s);
+/* What the connection has run so far (store.h, struct store_counters): statements, and round
+ * trips to the database server (none on SQLite). For /metrics' per-route figures. */
+void app_db_counters(const struct store *s, long *statements, long *round_trips);
+/* Whether url is a database URL eimza can open (sqlite:PATH, postgresql://...), without
+ * opening it: 0, or -1 with the reason in err (never a password). For `eimza serve --check`. */
+int app_db_url_check(const char *url, char *err, size_t errlen);
 
 #endif

@@ -93,6 +93,18 @@ enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, co
 /* The province whose approvers decide an application (and whose directorate takes its signed
  * paper): the personnel record's, else the form's; 0 when neither is known. */
 int app__approver_province(struct store *s, const struct store_application *a);
+/* Whether application a may take an e-signature now (code_verified, the e-signature method
+ * open to the holder): APP_OK, or 409 wrong_state / signing_method_not_allowed /
+ * remote_renewal_limit. */
+enum app_status app__may_sign(const struct app_ctx *c, const struct store_application *a,
+                              struct app_err *err);
+/* The e-signature of application a (app_signature_submit's check, evidence, state change and
+ * audit, in one transaction). With a relay ticket (read in state checking, moved to its final
+ * state in *ticket), the ticket is written in the same transaction as the signature. */
+enum app_status app__signature_check(const struct app_ctx *c, const struct store_application *a,
+                                     const unsigned char *cms, size_t len,
+                                     const struct store_ticket *ticket, struct app_application *out,
+                                     struct app_err *err);
 
 /* Constant-time equality of two NUL-terminated strings of the same length (the length itself
  * is not secret here: hashes and tokens have fixed lengths). */

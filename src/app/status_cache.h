@@ -2,8 +2,9 @@
  * people and scripts reload while they wait, and its answer changes only when the application
  * or the session does. An answer is kept per session and language for a short time to live and
  * given again while nothing this process wrote could have changed it (the store's change
- * generations, store/store.h) and the session needs no write. Changes made by another server
- * sharing the database show at most the time to live later. Thread-safe.
+ * generations, store/store.h) and the session needs no write. Changes made by another process
+ * show at most the time to live later, which is why `eimza serve` makes no cache on PostgreSQL,
+ * the database several servers share (cli/cmd_serve.c). Thread-safe.
  *
  * The use case app_status_answer (app/portal.h) is the one that keeps and gives answers; the
  * cache itself is made at start-up and hung on the server's settings (app_settings).

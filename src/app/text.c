@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/tckn.h"
+#include "core/version.h"
 
 const char *app_text(const char *key, enum core_lang lang)
 {
@@ -35,6 +36,11 @@ const char *app_field_message(const char *field, const char *code, enum core_lan
     if (n > 0 && (size_t)n < sizeof name)
         t = core_text_of("field", name, lang);
     return t ? t : app_reason_text(code, lang);
+}
+
+int app_version_cmp(const char *a, const char *b)
+{
+    return core_version_cmp(a, b);
 }
 
 const char *app_province_name(int plate)

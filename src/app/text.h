@@ -33,6 +33,8 @@ const char *app_reason_text(const char *code, enum core_lang lang);
  * than "Bu alan zorunludur"): the catalogue's "field.<field>.<code>" when there is one, else
  * the reason's message (app_reason_text). Never NULL. */
 const char *app_field_message(const char *field, const char *code, enum core_lang lang);
+/* Dotted versions compared part by part (core/version.h): -1, 0, 1; -2 when malformed. */
+int app_version_cmp(const char *a, const char *b);
 /* A province's name by its plate code (1..81); "" for any other number. */
 const char *app_province_name(int plate);
 /* A state's code ("submitted") and its label in a language. */

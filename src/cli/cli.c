@@ -15,7 +15,8 @@ static const struct {
     const char *usage;
 } cli_commands[] = {
     {"serve", cli_cmd_serve,
-     "serve    [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev]"},
+     "serve    [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR] [--dev] "
+     "[--check]"},
     {"migrate", cli_cmd_migrate, "migrate  [--db URL] [--config FILE]..."},
     {"import", cli_cmd_import,
      "import personnel FILE.csv [--db URL]\n"
@@ -33,6 +34,8 @@ static const struct {
      "bureau import FILE.csv [--db URL]   (the card bureau's answer file)"},
     {"card", cli_cmd_card,
      "card issue NUMBER [--card SERIAL] [--config FILE]... [--db URL]   (in-house production)"},
+    {"backup", cli_cmd_backup, "backup OUT.db [--db URL] [--config FILE]...   (SQLite)"},
+    {"restore", cli_cmd_restore, "restore IN.db [--db URL] [--config FILE]...   (SQLite)"},
     {"user", cli_cmd_user,
      "user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]   (password "
      "on stdin)\n"
@@ -42,7 +45,9 @@ static const struct {
     {"sign", cli_cmd_sign,
      "sign  --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]"},
     {"agent", cli_cmd_agent,
-     "agent --module LIB.so [--listen 127.0.0.1:PORT] --origin URL [--pin-fd N]"},
+     "agent [--config FILE] [--module LIB.so] [--listen 127.0.0.1:PORT] [--origin URL]... "
+     "[--ca-file FILE] [--pin-fd N]\n"
+     "       eimza agent --handle-url eimza://sign?ticket=T&portal=https://HOST [options]"},
 };
 
 static void cli_usage(FILE *f)

@@ -66,6 +66,9 @@ struct app_settings;
 int cli_ca_open(struct web_config *c, struct app_settings *set);
 /* `eimza evidence export NUMBER --out DIR` (cmd_evidence.c). */
 int cli_cmd_evidence(int argc, char **argv);
+/* `eimza backup OUT.db` and `eimza restore IN.db` (cmd_backup.c; issue 18). */
+int cli_cmd_backup(int argc, char **argv);
+int cli_cmd_restore(int argc, char **argv);
 /* `eimza import certificates FILE... [--db URL]`, called by cli_cmd_import (cmd_import.c);
  * argv[0] is "certificates". */
 int cli_import_certificates(int argc, char **argv);

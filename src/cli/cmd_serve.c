@@ -1,5 +1,6 @@
 /* eimza — `eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] [--trust-dir DIR]
- * [--dev]`: the web server (web/http/server.h does the serving).
+ * [--dev] [--check]`: the web server (web/http/server.h does the serving); --check only checks the
+ * settings (serve_check).
  *
  * Settings come from the defaults, then the --config files in order (cli_config.h), then the
  * command-line options, each overriding the one before; every value goes through
@@ -12,6 +13,10 @@
  * shutdown_timeout seconds; a second signal cuts the wait short), then everything closes
  * and the exit status is 0. Signals are taken with sigwait() in this thread, blocked in all
  * others, so no work ever runs in a signal handler.
+ *
+ * HTTPS (tls_cert and tls_key): SIGHUP loads the certificate and key again at once, and every
+ * tls_reload_check seconds this thread looks whether either file changed and loads a changed
+ * pair; a pair that does not load is logged and the one in use stays (web/http/tls.h).
  *
  * Outside --dev one more thread delivers the outbox's SMS messages through the configured
  * gateway (notify/notify.h): a drain pass every outbox_interval seconds on its own database
@@ -48,6 +53,8 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "app/context.h"
+#include "app/db.h"
+#include "app/ops.h"
 #include "app/status_cache.h"
 #include "notify/templates.h"
 #include "store/store.h"
@@ -59,17 +66,26 @@
 
 static void serve_usage(FILE *f)
 {
-    fprintf(f, "usage: eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] "
-               "[--trust-dir DIR] [--dev]\n"
-               "\n"
-               "Command-line options override the --config files (each over the one before),\n"
-               "which override the defaults.\n"
-               "The file holds 'key = value' lines ('#' starts a comment line); its keys:\n");
+    fprintf(
+        f, "usage: eimza serve [--config FILE]... [--listen HOST:PORT] [--db URL] "
+           "[--trust-dir DIR] [--dev] [--check]\n"
+           "\n"
+           "--check validates the settings and the files they name, starts nothing (exit 0 or 1).\n"
+           "Command-line options override the --config files (each over the one before),\n"
+           "which override the defaults.\n"
+           "The file holds 'key = value' lines ('#' starts a comment line); its keys:\n");
     web_config_print_help(f);
 }
 
-static void serve_dev_banner(void)
+static void serve_dev_banner(const struct web_config *cfg)
 {
+    if (cfg->log_format == ULOG_JSON) { /* a log collector wants every line as JSON */
+        ulog(ULOG_WARN, "serve.dev_mode",
+             "detail=\"DEVELOPMENT MODE (--dev): NEVER USE THIS WITH REAL PEOPLE'S DATA; "
+             "loopback only; SMS and e-mail go to the development outbox; captcha answers are "
+             "shown\"");
+        return;
+    }
     fputs("eimza: **********************************************************************\n"
           "eimza: *  DEVELOPMENT MODE (--dev): NEVER USE THIS WITH REAL PEOPLE'S DATA  *\n"
           "eimza: *  loopback only; SMS and e-mail go to the development outbox        *\n"
@@ -241,7 +257,26 @@ struct serve_outbox {
     struct cli_notify *nt;
     struct notify_handover sms_ho; /* the SMS gateway's sender, recording the hand-over */
     int64_t next_scan;             /* when the next scan is due (Unix seconds); 0: never */
+    /* for /readyz (web_server_watch): when the current or last pass began and ended */
+    _Atomic int64_t pass_start, pass_end;
+    atomic_bool busy;
 };
+
+/* A pass that runs longer than this is taken as stuck (a scan of a million certificates takes
+ * seconds; a hundred messages whose gateway times out each, minutes). */
+#define SERVE_PASS_LIMIT 900
+
+/* /readyz asks: is the sender working? It is while a pass runs for less than the limit, or
+ * the last one ended within three pauses and a minute. */
+static bool serve_outbox_alive(void *ctx, const char **why)
+{
+    struct serve_outbox *o = ctx;
+    int64_t now = (int64_t)time(NULL);
+    bool ok = atomic_load(&o->busy) ? now - atomic_load(&o->pass_start) <= SERVE_PASS_LIMIT
+                                    : now - atomic_load(&o->pass_end) <= 3 * o->interval + 60;
+    *why = ok ? NULL : "stalled";
+    return ok;
+}
 
 static void serve_outbox_log_error(struct serve_outbox *o)
 {
@@ -270,6 +305,8 @@ static void *serve_outbox_main(void *arg)
     struct serve_outbox *o = arg;
     while (!atomic_load(&o->stop)) {
         struct notify_drain_stats ds = {0}, es = {0};
+        atomic_store(&o->pass_start, (int64_t)time(NULL));
+        atomic_store(&o->busy, true);
         if (!o->st) {
             char err[600], detail[300];
             if (store_open(o->db, &o->st, err, sizeof err) != STORE_OK) {
@@ -293,6 +330,8 @@ static void *serve_outbox_main(void *arg)
             ulog(ULOG_DEBUG, "outbox.pass", "sent=%ld retried=%ld failed=%ld lost=%ld",
                  ds.sent + es.sent, ds.retried + es.retried, ds.failed + es.failed,
                  ds.lost + es.lost);
+        atomic_store(&o->pass_end, (int64_t)time(NULL));
+        atomic_store(&o->busy, false);
         if (ds.claimed >= SERVE_OUTBOX_PER_PASS || es.claimed >= SERVE_OUTBOX_PER_PASS)
             continue; /* more may be due: no pause */
         struct timespec until;
@@ -379,6 +418,7 @@ static int serve_outbox_start(struct serve_outbox *o)
     }
     pthread_mutex_init(&o->mu, NULL);
     atomic_store(&o->stop, false);
+    atomic_store(&o->pass_end, (int64_t)time(NULL));
     if ((rc = pthread_create(&o->thread, NULL, serve_outbox_main, o)) != 0) {
         cli_error("outbox: cannot start the sender thread: %s", strerror(rc));
         pthread_cond_destroy(&o->wake);
@@ -438,6 +478,7 @@ struct serve_run {
     char config_names[1024];    /* their names, for the audit log */
     const char *listen_addr, *db, *trust;
     bool dev;
+    bool check; /* --check: the settings are checked, nothing is started */
     struct web_config cfg;
     struct app_settings set; /* the use cases' settings, hung on the server */
     struct serve_outbox outbox;
@@ -445,7 +486,7 @@ struct serve_run {
     struct store *st;
     int schema;
     struct web_server *srv;
-    sigset_t sigs, oldmask;
+    sigset_t sigs, waits, oldmask; /* sigs: the stopping ones; waits: those and SIGHUP */
     struct sigaction oldpipe;
     bool signals_set;
     char err[1600];
@@ -468,6 +509,8 @@ static int serve_args(struct serve_run *r, int argc, char **argv)
             r->trust = v;
         else if (!missing && !strcmp(argv[i], "--dev"))
             r->dev = true;
+        else if (!missing && !strcmp(argv[i], "--check"))
+            r->check = true;
         else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             serve_usage(stdout);
             return CLI_OK;
@@ -509,6 +552,7 @@ static int serve_settings(struct serve_run *r)
         }
     }
     ulog_set_level((enum ulog_level)r->cfg.log_level);
+    ulog_set_format((enum ulog_format)r->cfg.log_format);
     if (r->cfg.trust_dir[0] && serve_check_dir(r->cfg.trust_dir) < 0)
         return CLI_USAGE;
     if (serve_static(&r->cfg) < 0)
@@ -525,6 +569,14 @@ static int serve_app_settings(struct serve_run *r)
         cli_error("%s", r->err);
         return CLI_USAGE;
     }
+    /* secrets at rest need the key (issue 19, finding 8; docs/SECURITY.md) */
+    if (!r->set.seal_key)
+        ulog(ULOG_WARN, "config.secret_key",
+             "no secret_key is set: staff cannot enrol a second factor and SMS codes cannot be "
+             "sent; add one to secrets.conf (head -c 32 /dev/urandom | base64)");
+    else if (!r->cfg.secret_key[0])
+        ulog(ULOG_WARN, "config.secret_key",
+             "--dev without a secret_key: secrets are sealed with the published development key");
     if (serve_outbox_prepare(&r->outbox, &r->cfg) < 0)
         return CLI_USAGE;
     if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)
@@ -534,12 +586,49 @@ static int serve_app_settings(struct serve_run *r)
         cli_error("%s", r->err);
         return CLI_USAGE;
     }
-    r->set.status_cache = app_status_cache_new(r->cfg.status_cache_ms);
-    if (r->cfg.status_cache_ms > 0 && !r->set.status_cache) {
+    r->set.counters = app_counters_new();
+    if (!r->set.counters) {
+        cli_error("the counters: out of memory");
+        return CLI_FAIL;
+    }
+    /* Several servers share a PostgreSQL database, and no server can know without asking the
+     * database that another one changed a session or an application (a notification from
+     * the database arrives a moment after the commit, and the moment is not bounded): a kept
+     * answer could show a stale state or let a token logged out elsewhere in. So on
+     * PostgreSQL every status is read afresh (one statement); on SQLite, one server's own
+     * database, the cache stays (docs/ARCHITECTURE.md, "Several servers"). */
+    bool shared =
+        !strncmp(r->cfg.db, "postgresql://", 13) || !strncmp(r->cfg.db, "postgres://", 11);
+    if (shared && r->cfg.status_cache_ms > 0)
+        ulog(ULOG_INFO, "serve.status_cache",
+             "state=off reason=postgresql detail=\"several servers may share the database\"");
+    r->set.status_cache = app_status_cache_new(shared ? 0 : r->cfg.status_cache_ms);
+    if (!shared && r->cfg.status_cache_ms > 0 && !r->set.status_cache) {
         cli_error("the status cache: out of memory");
         return CLI_FAIL;
     }
     return -1;
+}
+
+/* --check: what the steps before it read is valid (the settings and the files they name: the
+ * trust anchors, the static files, the message templates, the SMS gateway's and the SMTP
+ * server's settings), and so are the listen address and the database URL, which are checked
+ * without binding or connecting. Nothing is started. CLI_OK or CLI_USAGE. */
+static int serve_check(struct serve_run *r)
+{
+    char host[256];
+    unsigned port;
+    if (web_listen_split(r->cfg.listen, host, sizeof host, &port, r->err, sizeof r->err) < 0) {
+        cli_error("listen: %s", r->err);
+        return CLI_USAGE;
+    }
+    if (app_db_url_check(r->cfg.db, r->err, sizeof r->err) < 0) {
+        cli_error("db: %s", r->err);
+        return CLI_USAGE;
+    }
+    printf("eimza: the settings are valid (%s)\n",
+           r->configs.n ? r->config_names : "the defaults and the options");
+    return CLI_OK;
 }
 
 /* The listen socket (--dev: loopback only). -1 to go on, else the exit status. */
@@ -591,7 +680,9 @@ static void serve_block_signals(struct serve_run *r)
     sigemptyset(&r->sigs);
     sigaddset(&r->sigs, SIGTERM);
     sigaddset(&r->sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &r->sigs, &r->oldmask);
+    r->waits = r->sigs;
+    sigaddset(&r->waits, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &r->waits, &r->oldmask);
     sigaction(SIGPIPE, &ignore, &r->oldpipe);
     r->signals_set = true;
 }
@@ -611,8 +702,10 @@ static int serve_start(struct serve_run *r)
         cli_error("%s", r->err);
         return CLI_FAIL;
     }
+    if (r->outbox.running)
+        (void)web_server_watch(r->srv, "outbox", serve_outbox_alive, &r->outbox);
     if (r->cfg.dev)
-        serve_dev_banner();
+        serve_dev_banner(&r->cfg);
     ulog(ULOG_INFO, "server.start", "url=%s database=%s schema=%d dev=%d", web_server_url(r->srv),
          web_server_backend(r->srv), r->schema, r->cfg.dev);
     printf("eimza: serving on %s (database %s, schema %d)\n", web_server_url(r->srv),
@@ -626,8 +719,24 @@ static int serve_start(struct serve_run *r)
 static int serve_until_signal(struct serve_run *r)
 {
     int sig = 0;
-    if (sigwait(&r->sigs, &sig) != 0)
-        sig = 0;
+    /* waits for a signal; meanwhile, with HTTPS, looks at the certificate's files now and then */
+    for (;;) {
+        int every = r->cfg.tls_cert[0] ? r->cfg.tls_reload_check : 0;
+        struct timespec wait = {every > 0 ? every : 3600, 0};
+        sig = sigtimedwait(&r->waits, NULL, &wait);
+        if (sig < 0 && errno != EAGAIN)
+            continue; /* EINTR */
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        if (sig == SIGHUP || every > 0) {
+            char why[600];
+            if (web_server_tls_reload(r->srv, sig != SIGHUP, why, sizeof why) < 0) {
+                char esc[700];
+                web_log_text(esc, sizeof esc, why);
+                ulog(ULOG_ERROR, "server.tls_reload_failed", "reason=\"%s\" kept=previous", esc);
+            }
+        }
+    }
     ulog(ULOG_INFO, "server.stopping", "signal=%s",
          sig == SIGTERM  ? "TERM"
          : sig == SIGINT ? "INT"
@@ -654,7 +763,7 @@ static void serve_cleanup(struct serve_run *r)
     if (r->signals_set) {
         /* a signal that came during the shutdown is spent, not left to kill us unmasked */
         const struct timespec now = {0, 0};
-        while (sigtimedwait(&r->sigs, NULL, &now) > 0)
+        while (sigtimedwait(&r->waits, NULL, &now) > 0)
             ;
         sigaction(SIGPIPE, &r->oldpipe, NULL);
         pthread_sigmask(SIG_SETMASK, &r->oldmask, NULL);
@@ -674,6 +783,8 @@ int cli_cmd_serve(int argc, char **argv)
         rc = serve_settings(r);
     if (rc < 0)
         rc = serve_app_settings(r);
+    if (rc < 0 && r->check)
+        rc = serve_check(r);
     if (rc < 0)
         rc = serve_listen(r);
     if (rc < 0)

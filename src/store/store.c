@@ -126,6 +126,51 @@ static enum store_err open_url(const char *url, bool make_dir, struct store **ou
     return store__sqlite_open(path, make_dir, out, err, errlen);
 }
 
+enum store_err store_url_check(const char *url, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!url || !*url) {
+        set_err(err, errlen, "no database URL given");
+        return STORE_EINVAL;
+    }
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+        return store__pg_check_url(url, err, errlen);
+    const char *path = url;
+    if (!strncmp(url, "sqlite:", 7)) {
+        path = url + 7;
+        if (!strncmp(path, "//", 2))
+            path += 2;
+    } else if (scheme_len(url)) {
+        size_t n = scheme_len(url);
+        set_err(err, errlen,
+                "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
+                (int)(n > 32 ? 32 : n), url);
+        return STORE_EINVAL;
+    }
+    if (!*path) {
+        set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
+        return STORE_EINVAL;
+    }
+    return STORE_OK;
+}
+
+enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen)
+{
+    *pid = 0;
+    enum store_err e = store_url_check(url, err, errlen);
+    if (e != STORE_OK)
+        return e;
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
+        set_err(err, errlen, "a PostgreSQL database: ask the server (pg_stat_activity)");
+        return STORE_EINVAL;
+    }
+    const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+    if (!strncmp(path, "//", 2))
+        path += 2;
+    return store__sqlite_in_use(path, pid, err, errlen);
+}
+
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen)
 {
     return open_url(url, false, out, err, errlen);
@@ -159,7 +204,7 @@ const char *store_last_error(const struct store *s)
 
 void store_counters(const struct store *s, struct store_counters *out)
 {
-    *out = s ? s->count : (struct store_counters){0, 0};
+    *out = s ? s->count : (struct store_counters){0, 0, 0};
 }
 
 /* During an import the connection belongs to the import: a PostgreSQL connection is in COPY
@@ -792,4 +837,44 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
         more = n == PAGE;
     }
     return STORE_OK;
+}
+
+/* ---- backups ------------------------------------------------------------------------------ */
+
+enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!path || !*path || !st)
+        return store__fail(s, STORE_EINVAL, "backup: no file given");
+    if (s->in_tx || s->in_read)
+        return store__fail(s, STORE_EINVAL, "backup: not inside a transaction");
+    if (!s->ops->backup)
+        return store__fail(s, STORE_EINVAL,
+                           "a %s database is backed up with its own tools (pg_dump or "
+                           "pg_basebackup: docs/DEPLOYMENT.md)",
+                           s->ops->name);
+    memset(st, 0, sizeof *st);
+    return s->ops->backup(s, path, st);
+}
+
+enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!path || !*path || !st)
+        return store__fail(s, STORE_EINVAL, "restore: no file given");
+    if (s->in_tx || s->in_read)
+        return store__fail(s, STORE_EINVAL, "restore: not inside a transaction");
+    if (!s->ops->restore)
+        return store__fail(s, STORE_EINVAL,
+                           "a %s database is restored with its own tools (pg_restore: "
+                           "docs/DEPLOYMENT.md)",
+                           s->ops->name);
+    memset(st, 0, sizeof *st);
+    e = s->ops->restore(s, path, st);
+    store__gen_all(s); /* every session and application may differ now */
+    return e;
 }

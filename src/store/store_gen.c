@@ -79,20 +79,29 @@ void store__gen_app(struct store *s, int64_t id)
         s->gen_overflow = true;
 }
 
+static void bump_all(void)
+{
+    for (size_t i = 0; i < GEN_STRIPES; i++) {
+        atomic_fetch_add(&gen_sessions[i], 1);
+        atomic_fetch_add(&gen_apps[i], 1);
+    }
+    atomic_fetch_add(&gen_apps_total, 1);
+}
+
+void store__gen_all(struct store *s)
+{
+    (void)s;
+    bump_all();
+}
+
 void store__gen_settle(struct store *s)
 {
     for (int i = 0; i < s->gen_nsess; i++)
         bump_session(s->gen_sess[i]);
     for (int i = 0; i < s->gen_napp; i++)
         bump_app(s->gen_app[i]);
-    if (s->gen_overflow) {
-        /* more keys than remembered: move every stripe on */
-        for (size_t i = 0; i < GEN_STRIPES; i++) {
-            atomic_fetch_add(&gen_sessions[i], 1);
-            atomic_fetch_add(&gen_apps[i], 1);
-        }
-        atomic_fetch_add(&gen_apps_total, 1);
-    }
+    if (s->gen_overflow)
+        bump_all(); /* more keys than remembered: move every stripe on */
     s->gen_nsess = s->gen_napp = 0;
     s->gen_overflow = false;
 }

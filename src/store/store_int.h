@@ -130,7 +130,8 @@ struct store__row {
 };
 extern const struct store__row store__personnel, store__cert, store__app, store__session,
     store__captcha, store__user, store__otp, store__event, store__outbox, store__audit,
-    store__decision, store__problem, store__card, store__batch, store__pin, store__draft;
+    store__decision, store__problem, store__card, store__batch, store__pin, store__ticket,
+    store__draft;
 /* The row type the catalogue calls name; NULL when none. */
 const struct store__row *store__row_named(const char *name, size_t len);
 
@@ -184,8 +185,8 @@ enum store_err store__own_end(struct store *s, bool own, enum store_err e);
  * every call, so a driver only sees calls that make sense. Errors are recorded with
  * store__fail (no values in them: a constraint's name, never the row) and mapped: refused by
  * a constraint or a concurrent change -> STORE_ECONFLICT (and s->err_fk for a foreign key),
- * out of memory -> STORE_ENOMEM, anything else -> STORE_EIO. Where a backup of a live
- * database goes (SQLite's online backup API) is one more hook here. */
+ * out of memory -> STORE_ENOMEM, anything else -> STORE_EIO. A backup of a live database
+ * (SQLite's online backup API) is one more hook here. */
 struct store_ops {
     const char *name; /* "sqlite" or "postgresql" */
     enum store__dialect dialect;
@@ -222,6 +223,13 @@ struct store_ops {
     enum store_err (*import_begin)(struct store *s);
     enum store_err (*import_row)(struct store *s, const struct core_personnel *p);
     enum store_err (*import_end)(struct store *s, bool commit, struct store_import_stats *st);
+
+    /* Backups (issue 18), when the database makes them itself (SQLite's online backup API):
+     * NULL otherwise (PostgreSQL: pg_dump, docs/DEPLOYMENT.md). backup writes a consistent
+     * copy to the new file path; restore replaces the connection's database with the copy at
+     * path (store.h, store_backup / store_restore). */
+    enum store_err (*backup)(struct store *s, const char *path, struct store_backup_stats *st);
+    enum store_err (*restore)(struct store *s, const char *path, struct store_backup_stats *st);
 };
 
 /* The head of every driver's connection struct (which embeds it first). */
@@ -256,12 +264,19 @@ struct store {
 enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,
                                   size_t errlen);
 enum store_err store__pg_open(const char *url, struct store **out, char *err, size_t errlen);
+/* Whether another process has the SQLite database at path open (store_in_use). */
+enum store_err store__sqlite_in_use(const char *path, long *pid, char *err, size_t errlen);
+/* Whether libpq can parse url (store_url_check); err never holds its password. */
+enum store_err store__pg_check_url(const char *url, char *err, size_t errlen);
 
 /* Change generations (store_gen.c): a write to a session or an application moves its counter
  * on (now, and inside a transaction once more when the transaction ends: settle). */
 void store__gen_session(struct store *s, const char *token_hash);
 void store__gen_app(struct store *s, int64_t id);
 void store__gen_settle(struct store *s);
+/* Moves every counter on: after a change to more rows than can be named (a restore, the
+ * retention's anonymisation). */
+void store__gen_all(struct store *s);
 
 /* Writes the detail of the last failure (printf-style) into s->err and returns e. */
 enum store_err store__fail(struct store *s, enum store_err e, const char *fmt, ...)

@@ -118,8 +118,15 @@ static enum store_err pg_want(struct pg *g, PGresult *r, ExecStatusType want, co
     return e;
 }
 
+/* One more wait for the server's answer (struct store_counters). */
+static void pg_trip(struct pg *g)
+{
+    g->base.count.round_trips++;
+}
+
 static enum store_err pg_sql(struct pg *g, const char *sql, ExecStatusType want, const char *what)
 {
+    pg_trip(g);
     PGresult *r = PQexec(g->conn, sql);
     enum store_err e = pg_want(g, r, want, what);
     if (e == STORE_OK)
@@ -130,8 +137,10 @@ static enum store_err pg_sql(struct pg *g, const char *sql, ExecStatusType want,
 static void pg_rollback(struct pg *g)
 {
     g->in_tx = false;
-    if (PQtransactionStatus(g->conn) != PQTRANS_IDLE)
+    if (PQtransactionStatus(g->conn) != PQTRANS_IDLE) {
+        pg_trip(g);
         PQclear(PQexec(g->conn, "ROLLBACK"));
+    }
 }
 
 /* ---- statements --------------------------------------------------------------------------- */
@@ -208,6 +217,7 @@ static enum store_err pg_prepare(struct store *s, enum store__q q)
         return store__fail(s, STORE_ENOMEM, "%s: building the statement", store__what(q));
     char name[16];
     pg_name(name, q);
+    pg_trip(g);
     PGresult *r = PQprepare(g->conn, name, sql, 0, NULL);
     enum store_err e = pg_want(g, r, PGRES_COMMAND_OK, store__what(q));
     if (e == STORE_OK)
@@ -237,6 +247,7 @@ static enum store_err pg_go(struct pg *g, enum store__q q, const char *sql,
     } else {
         char name[16];
         pg_name(name, q);
+        pg_trip(g);
         PGresult *r = sql ? PQexecParams(g->conn, sql, n, NULL, p.vals, p.lens, p.fmts, 0)
                           : PQexecPrepared(g->conn, name, n, p.vals, p.lens, p.fmts, 0);
         if ((e = pg_want(g, r, 0, what)) == STORE_OK) {
@@ -310,6 +321,8 @@ static enum store_err pg_exec(struct store *s, const char *sql, const struct sto
                               long *changes)
 {
     struct pg *g = pg_of(s);
+    if (!n)
+        pg_trip(g);
     enum store_err e = n ? pg_go(g, 0, sql, a, n, "running SQL")
                          : pg_want(g, g->res = PQexec(g->conn, sql), 0, "running SQL");
     if (e == STORE_OK) {
@@ -343,6 +356,7 @@ static enum store_err pg_end(struct store *s, bool commit)
         return STORE_OK;
     }
     g->in_tx = false;
+    pg_trip(g);
     PGresult *r = PQexec(g->conn, "COMMIT");
     enum store_err e = pg_want(g, r, PGRES_COMMAND_OK, "committing a transaction");
     if (e != STORE_OK) {
@@ -500,6 +514,7 @@ static enum store_err pg_copy_end(struct pg *g, const char *errmsg)
 {
     enum store_err e = STORE_OK;
     g->copying = false;
+    pg_trip(g);
     if (PQputCopyEnd(g->conn, errmsg) != 1)
         e = pg_fail(g, NULL, "ending COPY");
     PGresult *r;
@@ -611,6 +626,31 @@ static const struct store_ops pg_ops = {
     .import_row = pg_import_row,
     .import_end = pg_import_end,
 };
+
+enum store_err store__pg_check_url(const char *url, char *err, size_t errlen)
+{
+    char pw_user[256], pw_query[256], dummy[1];
+    char *perr = NULL;
+    if (!err || !errlen) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    PQconninfoOption *opts = PQconninfoParse(url, &perr);
+    if (opts) {
+        PQconninfoFree(opts);
+        return STORE_OK;
+    }
+    const bool bad = perr != NULL; /* else libpq ran out of memory */
+    raw_passwords(url, pw_user, sizeof pw_user, pw_query, sizeof pw_query);
+    const char *secrets[] = {pw_user, pw_query};
+    char line[STORE_ERR_MAX];
+    scrub(line, sizeof line, bad ? perr : "out of memory", secrets, 2);
+    snprintf(err, errlen, "invalid PostgreSQL URL: %s", line);
+    PQfreemem(perr);
+    explicit_bzero(pw_user, sizeof pw_user);
+    explicit_bzero(pw_query, sizeof pw_query);
+    return bad ? STORE_EINVAL : STORE_ENOMEM;
+}
 
 enum store_err store__pg_open(const char *url, struct store **out, char *err, size_t errlen)
 {

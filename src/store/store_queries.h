@@ -49,6 +49,8 @@
 /* the messages store_outbox_resolve may change (2: now), as store_outbox_problems lists them */
 #define STORE__OB_UNCONFIRMED                                                                      \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $2)"
+#define STORE__OB_UNCONFIRMED_AT1                                                                  \
+    "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $1)"
 #endif
 
 /* ---- the connection and the schema ---------------------------------------------------- */
@@ -197,6 +199,27 @@ STORE_Q(DRAFT_PUT, "storing a form draft",
         "ON CONFLICT (application_id) DO UPDATE SET {excl draft}")
 STORE_Q(DRAFT_DELETE, "removing a form draft",
         "DELETE FROM application_drafts WHERE application_id = $1")
+/* ---- signing tickets (the relay path: app/relay.c, store_relay.c) ------------------------ */
+/* 1 the session's token hash, 2 now: a session's open tickets end when it asks for another
+ * (a ticket being checked is left to finish) */
+STORE_Q(TK_SUPERSEDE, "ending a session's open signing tickets",
+        "UPDATE sign_tickets SET state = 'superseded', ended_at = $2 "
+        "WHERE session_hash = $1 AND state IN ('issued', 'claimed')")
+STORE_Q(TK_PURGE, "deleting old signing tickets", "DELETE FROM sign_tickets WHERE created_at < $1")
+STORE_Q(TK_INSERT, "storing a signing ticket",
+        "INSERT INTO sign_tickets ({cols ticket}) VALUES ({vals ticket 1})")
+STORE_Q(TK_GET, "reading a signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE ticket_hash = $1")
+STORE_Q(TK_GET_LOCK, "reading a signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE ticket_hash = $1{P: FOR UPDATE}")
+STORE_Q(TK_LATEST, "reading a session's signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE session_hash = $1 "
+        "ORDER BY id DESC LIMIT 1")
+/* Written when the state is still the one expected; the key columns are compared, not
+ * written. */
+STORE_Q(TK_MOVE, "updating a signing ticket",
+        "UPDATE sign_tickets SET {set ticket 3} WHERE id = $1 AND state = $2{same ticket 3}")
+STORE_Q(TK_EXISTS, "looking up a signing ticket", "SELECT count(*) FROM sign_tickets WHERE id = $1")
 
 /* ---- the outbox ------------------------------------------------------------------------ */
 /* 1 now, then the message (store_outbox_put_batch builds multi-row ones from the same parts) */
@@ -215,16 +238,16 @@ STORE_Q(OB_CLAIM, "claiming outbox messages",
         "OR (status = 'sending' AND handed_over_at IS NULL)) AND next_try_at <= $2 "
         "ORDER BY next_try_at, id LIMIT $4{P: FOR UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
 STORE_Q(OB_SENT, "marking an outbox message",
-        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL "
+        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_RETRY, "marking an outbox message",
         "UPDATE outbox SET status = 'pending', next_try_at = $3, last_error = $4, "
         "handed_over_at = NULL WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_FAILED, "marking an outbox message",
-        "UPDATE outbox SET status = 'failed', last_error = $3 "
+        "UPDATE outbox SET status = 'failed', last_error = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_HANDOVER, "marking an outbox message handed over",
-        "UPDATE outbox SET handed_over_at = $3 "
+        "UPDATE outbox SET handed_over_at = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_EXISTS, "looking up an outbox message", "SELECT count(*) FROM outbox WHERE id = $1")
 STORE_Q(OB_REQUEUE, "changing an outbox message",
@@ -239,6 +262,32 @@ STORE_Q(OB_PROBLEMS, "listing failed messages",
         "coalesce(last_error, ''), attempts, created_at, coalesce(handed_over_at, 0), template, "
         "params FROM outbox WHERE status = 'failed' OR (status = 'sending' "
         "AND handed_over_at IS NOT NULL AND next_try_at <= $1) ORDER BY id")
+
+/* ---- SMS codes at rest (issue 19, finding 4; store.h) -------------------------------- */
+STORE_Q(OB_SECRET_SET, "keeping an SMS code sealed",
+        "UPDATE outbox SET secret = $2, secret_until = $3 WHERE dedupe_key = $1")
+STORE_Q(OB_SECRET_DROP_KEY, "dropping SMS codes",
+        "UPDATE outbox SET secret = NULL WHERE secret IS NOT NULL "
+        "AND substr(dedupe_key, 1, length($1)) = $1")
+STORE_Q(OB_SECRET_DROP_OLD, "dropping expired SMS codes",
+        "UPDATE outbox SET secret = NULL WHERE secret IS NOT NULL AND secret_until <= $1")
+STORE_Q(OB_SECRET_RESTORE, "keeping an SMS code sealed",
+        "UPDATE outbox SET secret = $3 WHERE id = $1 AND attempts = $2 AND status = 'pending' "
+        "AND secret IS NULL AND secret_until > $4")
+/* ---- operations: what /metrics and /readyz read (issue 18) ----------------------------- */
+/* The outbox not yet delivered, by channel and status (1 now: a message handed over whose
+ * sender stopped is "unconfirmed", as store_outbox_problems names it); through the status
+ * index, never the sent messages. */
+STORE_Q(OPS_OUTBOX, "counting the outbox",
+        "SELECT channel, CASE WHEN " STORE__OB_UNCONFIRMED_AT1 " THEN 'unconfirmed' "
+        "ELSE status END, count(*) FROM outbox WHERE status IN ('pending', 'sending', 'failed') "
+        "GROUP BY 1, 2 ORDER BY 1, 2")
+/* The applications waiting for staff (a decision, or production once approved), per province
+ * (the personnel record's, else the form's) and state: how many and the oldest change. */
+STORE_Q(OPS_WAITING, "counting waiting applications",
+        "SELECT coalesce(p.province, a.province), a.state, count(*), min(a.updated_at) "
+        "FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
+        "WHERE a.state IN ('submitted', 'approved') GROUP BY 1, 2 ORDER BY 1, 2")
 
 /* ---- signatures, staff, the approvers' queue and decisions ----------------------------- */
 STORE_Q(SIG_PUT, "storing a signature",

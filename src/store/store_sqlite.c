@@ -14,16 +14,30 @@
  * The personnel import is the store's generic one (a prepared upsert per row in one
  * transaction, store.c) with a larger page cache: measured through the API, 1,000,000 rows
  * import in about one `sqlite3 .import` of the same rows, at 45 MiB peak RSS
- * (bench/import_personnel.sh). An online backup (sqlite3_backup_*) belongs here as a hook.
+ * (bench/import_personnel.sh).
+ *
+ * Backups (issue 18) use SQLite's online backup API with the whole database copied in one
+ * step: one read snapshot, so the copy is one moment of the database however busy the writers
+ * (in WAL mode they are not held up; a copy made in many steps would start over after every
+ * commit of another connection, and never end under steady writes). The copy goes to a new
+ * file of mode 0600 beside the target, is turned into a self-contained rollback-journal
+ * database, checked (integrity_check), synced, and only then takes its name (renameat2 with
+ * RENAME_NOREPLACE: never over a file). A restore copies the other way, into the open
+ * connection, so SQLite's own locks and WAL handle the replacement. Whether another process
+ * has a database open is read from the locks SQLite holds while a connection is open: a
+ * shared lock on the WAL index's DMS byte (byte 128 of the -shm file, docs: walformat.html)
+ * and, in WAL mode, the shared lock on the database file.
  */
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/date.h"
 
@@ -250,6 +264,209 @@ static enum store_err sq_end(struct store *s, bool commit)
     return e;
 }
 
+/* ---- backups ------------------------------------------------------------------------------ */
+
+#define SQ_BACKUP_WAIT_MS 60000 /* how long a backup waits for a lock it cannot have at once */
+
+/* Copies the whole of src into dst in one step (one read snapshot of src), waiting while
+ * either side is locked. SQLITE_DONE on success. */
+static int sq_copy(sqlite3 *dst, sqlite3 *src, struct store_backup_stats *st)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b)
+        return sqlite3_errcode(dst);
+    int rc, waited = 0;
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        if (waited >= SQ_BACKUP_WAIT_MS)
+            break;
+        sqlite3_sleep(50);
+        waited += 50;
+    }
+    st->pages = sqlite3_backup_pagecount(b);
+    int fin = sqlite3_backup_finish(b);
+    return rc == SQLITE_DONE && fin != SQLITE_OK ? fin : rc;
+}
+
+/* The first column of the first row of sql on db as text into out (empty when none). */
+static int sq_pragma_text(sqlite3 *db, const char *sql, char *out, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(out, len, "%s", t ? (const char *)t : "");
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* fsync of a path (a file, or the folder that names it). */
+static int sq_sync_path(const char *path, bool dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static enum store_err sq_backup(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    struct sq *q = sq_of(s);
+    char tmp[4200], dir[4096], check[64];
+    sqlite3 *dst = NULL;
+    enum store_err e = STORE_OK;
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        return store__fail(s, STORE_ECONFLICT, "'%s' exists: a backup never overwrites a file",
+                           path);
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+             slash ? path : ".");
+    if (snprintf(tmp, sizeof tmp, "%s.partial-%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        return store__fail(s, STORE_EINVAL, "backup: the file name is too long");
+    /* the file made by us, 0600, before SQLite opens it (an empty file is an empty database) */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return store__fail(s, STORE_EIO, "backup: cannot create '%s': %s", tmp, strerror(errno));
+    close(fd);
+    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sq_copy(dst, q->db, st);
+    if (rc != SQLITE_DONE) {
+        e = store__fail(s, (rc & 0xff) == SQLITE_NOMEM ? STORE_ENOMEM : STORE_EIO,
+                        "backup: copying the database failed: %s (sqlite %d)",
+                        dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc), rc);
+        goto out;
+    }
+    /* one self-contained file, checked */
+    rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sq_pragma_text(dst, "PRAGMA page_size", check, sizeof check);
+    st->page_size = strtol(check, NULL, 10);
+    if (rc == SQLITE_OK)
+        rc = sq_pragma_text(dst, "PRAGMA integrity_check", check, sizeof check);
+    if (rc != SQLITE_OK || strcmp(check, "ok") != 0) {
+        e = store__fail(s, STORE_EIO, "backup: the copy does not pass its check: %s",
+                        rc != SQLITE_OK ? sqlite3_errmsg(dst) : check);
+        goto out;
+    }
+    rc = sqlite3_close(dst);
+    dst = NULL;
+    if (rc != SQLITE_OK || sq_sync_path(tmp, false) != 0) {
+        e = store__fail(s, STORE_EIO, "backup: writing '%s' failed", tmp);
+        goto out;
+    }
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) != 0) {
+        e = store__fail(s, errno == EEXIST ? STORE_ECONFLICT : STORE_EIO,
+                        "backup: cannot name the copy '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (sq_sync_path(dir, true) != 0)
+        e = store__fail(s, STORE_EIO, "backup: cannot sync the folder '%s'", dir);
+out:
+    if (dst)
+        sqlite3_close(dst);
+    if (e != STORE_OK) {
+        unlink(tmp);
+        char j[4300];
+        snprintf(j, sizeof j, "%s-journal", tmp);
+        unlink(j);
+    }
+    return e;
+}
+
+static enum store_err sq_restore(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    struct sq *q = sq_of(s);
+    sqlite3 *src = NULL;
+    char size[32];
+    enum store_err e = STORE_OK;
+    int rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sq_pragma_text(src, "PRAGMA page_size", size, sizeof size);
+    if (rc != SQLITE_OK) {
+        e = store__fail(s, STORE_EIO, "restore: cannot read '%s': %s", path,
+                        src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+        goto out;
+    }
+    st->page_size = strtol(size, NULL, 10);
+    /* a copy that is whole, and of a schema this eimza knows */
+    char check[64], ver[32];
+    int newest = 0;
+    for (size_t i = 0; i < *s->ops->nmigrations; i++)
+        if (s->ops->migrations[i].version > newest)
+            newest = s->ops->migrations[i].version;
+    rc = sq_pragma_text(src, "PRAGMA integrity_check", check, sizeof check);
+    if (rc != SQLITE_OK || strcmp(check, "ok") != 0) {
+        e = store__fail(s, STORE_EIO, "restore: '%s' does not pass its integrity check: %s", path,
+                        rc != SQLITE_OK ? sqlite3_errmsg(src) : check);
+        goto out;
+    }
+    rc = sq_pragma_text(src, "SELECT coalesce(max(version), 0) FROM schema_migrations", ver,
+                        sizeof ver);
+    if (rc != SQLITE_OK || strtol(ver, NULL, 10) > newest) {
+        e = store__fail(s, STORE_EINVAL,
+                        rc != SQLITE_OK ? "restore: '%s' is not an eimza database"
+                                        : "restore: '%s' was made by a newer eimza (schema "
+                                          "newer than this one knows)",
+                        path);
+        goto out;
+    }
+    rc = sq_copy(q->db, src, st);
+    if (rc != SQLITE_DONE) {
+        e = store__fail(s, STORE_EIO, "restore: copying '%s' failed: %s (sqlite %d)", path,
+                        sqlite3_errmsg(q->db), rc);
+        goto out;
+    }
+    /* the WAL written back into the file, so the database is whole without it */
+    rc = sqlite3_exec(q->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        e = sq_fail(q, rc, "restore: checkpoint");
+out:
+    if (src)
+        sqlite3_close(src);
+    return e;
+}
+
+/* A lock another process holds on the bytes [start, start + len) of path: its pid (or -1 when
+ * the system does not say), 0 when none (or no such file). */
+static long sq_lock_holder(const char *path, off_t start, off_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+    long pid = 0;
+    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+        pid = fl.l_pid > 0 ? (long)fl.l_pid : -1;
+    close(fd);
+    return pid;
+}
+
+enum store_err store__sqlite_in_use(const char *path, long *pid, char *err, size_t errlen)
+{
+    char shm[4200];
+    (void)err;
+    (void)errlen;
+    if (snprintf(shm, sizeof shm, "%s-shm", path) >= (int)sizeof shm) {
+        snprintf(err, errlen, "the database path is too long");
+        return STORE_EINVAL;
+    }
+    /* the WAL index's DMS lock: every open connection in WAL mode holds it shared */
+    long holder = sq_lock_holder(shm, 128, 1);
+    /* SQLite's lock bytes on the database file (PENDING, RESERVED, the SHARED range) */
+    if (!holder)
+        holder = sq_lock_holder(path, 0x40000000, 512);
+    *pid = holder > 0 ? holder : 0;
+    return holder ? STORE_ECONFLICT : STORE_OK;
+}
+
 /* ---- opening and closing ------------------------------------------------------------------ */
 
 /* Makes dir and its missing parents (mode 0750: the database holds personal data). */
@@ -333,6 +550,8 @@ static const struct store_ops sq_ops = {
     .exec = sq_exec,
     .begin = sq_begin,
     .end = sq_end,
+    .backup = sq_backup,
+    .restore = sq_restore,
 };
 
 enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,

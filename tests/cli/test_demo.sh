@@ -197,9 +197,22 @@ expect_grep "Kimlik No +$applicant_tckn" "$T/out" "prints the applicant's T.C. K
 expect_grep "Doğum Yeri +$(cut -f7 "$D/applicant.txt")" "$T/out" "and birth place"
 expect_grep "Doğum Tarihi +$(cut -f8 "$D/applicant.txt")" "$T/out" "and birth date"
 expect_grep 'onay35 +approver, İzmir' "$T/out" "prints the approvers' logins"
-expect_grep 'eimza agent --module .*softhsm2\.so --listen 127\.0\.0\.1:8089 --origin http://127\.0\.0\.1:8080' \
-  "$T/out" "starts the signing agent with the demo card"
-expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev --config .*/eimza\.conf --config .*/secrets\.conf' "$T/out" \
+expect_grep "eimza agent --config $D/agent.conf" "$T/out" "starts the signing agent with the demo card"
+expect_eq "ca_file listen module origin origin" "$(sed -n 's/^\([a-z_]*\) = .*/\1/p' "$D/agent.conf" | sort | paste -sd' ')" \
+  "the agent's settings name its module, both portals, the TLS CA and the listener"
+expect_grep '^origin = https://127\.0\.0\.1:8443$' "$D/agent.conf" "…the https portal among its origins"
+expect_eq 600 "$(stat -c %a "$D/agent.conf")" "…in a file only its owner may write"
+expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8443 --trust-dir .*/trust --dev .*--config .*/https\.conf' \
+  "$D/https.log" "and over HTTPS on 8443 beside it"
+expect_grep '^portal_url = https://127\.0\.0\.1:8443/$' "$D/portal.conf" "both name the https portal (the relay's)"
+openssl verify -CAfile "$D/tls/ca.pem" "$D/tls/server.pem" >"$T/verify" 2>&1 &&
+  ok "the demo TLS certificate chains to the demo TLS CA" || fail "demo TLS" "$(cat "$T/verify")"
+openssl x509 -in "$D/tls/server.pem" -noout -ext subjectAltName >"$T/san" 2>&1
+expect_grep 'IP Address:127\.0\.0\.1' "$T/san" "…for 127.0.0.1"
+expect_grep 'DNS:localhost' "$T/san" "…and localhost"
+expect_grep "certutil -d sql:.*-i $D/tls/ca.pem" "$T/out" "says how to trust it (Chromium)"
+expect_grep 'Authorities > Import' "$T/out" "…and in Firefox"
+expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev --config .*/eimza\.conf --config .*/secrets\.conf --config .*/portal\.conf' "$T/out" \
   "then serves in --dev mode with the demo trust anchors and in-house production"
 expect_grep "application $hnum is approved" "$T/out" "prints the approved application to follow"
 expect_grep "Kimlik No $htckn" "$T/out" "and its holder's login"

@@ -342,7 +342,8 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.equal(options[0].value, 'eimza-demo');
   assert.equal(options[0].disabled, false);
   assert.match(options[0].text, /^eimza-demo — .*: Ayşegül Işık, son geçerlilik \d{2}\.\d{2}\.\d{4}$/);
-  const until = new Date(Date.now() + 45 * 86400e3).toISOString().slice(0, 10).split('-').reverse().join('.');
+  // the day in Turkey (UTC+3), as every date the portal shows
+  const until = new Date(Date.now() + 45 * 86400e3 + 3 * 3600e3).toISOString().slice(0, 10).split('-').reverse().join('.');
   assert.ok(options[0].text.endsWith(until), `the certificate's expiry ${until}: ${options[0].text}`);
   assert.equal(await page.inputValue('#sign-token'), 'eimza-demo');
   assert.equal(await page.isEnabled('#sign-token'), true);
@@ -350,17 +351,17 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.match(await text('#sign-status'), /^Kartınız bulundu\. "İmzala" düğmesine basınca kart PIN'iniz/);
   assert.deepEqual(await a11yProblems(page), [], 'accessibility of /imza');
   await screenshot(page, 'sign-1-imza-card');
-  // the script speaks the page's language: its words come from the catalogue (issue 17)
+  // the script speaks the page's language
   await page.goto(`${base}/imza?lang=en`);
   await eventually(async () => /^Your card was found\./.test(await text('#sign-status')));
-  assert.match(await text('#sign-status'), /^Your card was found\. When you press "Sign", the signing tool's own window/);
-  assert.match(await page.locator('#sign-token option').first().textContent(), /, valid until \d{2}\.\d{2}\.\d{4}$/);
+  assert.match(await text('#sign-status'), /^Your card was found\. When you press "Sign", the signing agent asks for your card PIN/);
+  assert.match(await page.locator('#sign-token option').first().textContent(), /, valid until \d{4}-\d{2}-\d{2}$/);
   await page.goto(`${base}/imza?lang=tr`);
   await eventually(async () => /^Kartınız bulundu\./.test(await text('#sign-status')));
   assert.deepEqual(unexpected(problems), []);
 });
 
-test('without an agent the page says how to start one, and offers nothing to press', { skip }, async () => {
+test('without an agent the page offers the agent package with two-line instructions, and nothing to press', { skip }, async () => {
   assert.ok(page, 'the test before reached /imza');
   const r = await stop(agent);
   assert.deepEqual(r, { code: 0, signal: null }, 'the agent stops cleanly on SIGTERM');
@@ -368,8 +369,18 @@ test('without an agent the page says how to start one, and offers nothing to pre
   await page.waitForSelector('#sign-fallback:not([hidden])');
   assert.equal(path(), '/imza');
   assert.equal(await text('#sign-fallback h2'), 'İmzalama aracı bulunamadı');
-  const cmd = await text('#sign-fallback pre.command');
-  assert.equal(cmd, `eimza agent --module /usr/lib/libakisp11.so --origin ${base}`);
+  const steps = await page.locator('#sign-fallback ol.agent-install > li').allTextContents();
+  assert.equal(steps.length, 2, `two steps: ${JSON.stringify(steps)}`);
+  assert.match(steps[0], /eimza-agent\.deb ve eimza-common\.deb paketlerini indiriniz/);
+  const links = await page.locator('#sign-fallback ol.agent-install a').evaluateAll((as) =>
+    as.map((a) => [a.getAttribute('href'), a.getAttribute('download')]),
+  );
+  assert.deepEqual(links, [
+    ['/indir/eimza-agent.deb', 'eimza-agent.deb'],
+    ['/indir/eimza-common.deb', 'eimza-common.deb'],
+  ]);
+  assert.equal(await text('#sign-fallback pre.command'), 'sudo apt install ./eimza-common.deb ./eimza-agent.deb');
+  assert.equal(await page.getAttribute('#sign-form', 'data-agent-download-url'), '/indir/eimza-agent.deb');
   assert.equal(await page.isVisible('#sign-form'), false);
   assert.equal(await page.isVisible('#sign-token'), false, 'no card select');
   assert.equal(await page.isVisible('#sign-button'), false, 'no İmzala button');

@@ -20,6 +20,7 @@
 struct MHD_Daemon;
 struct MHD_Connection;
 struct web_dbpool;
+struct web_tls;
 
 /* Counters for /metrics: plain atomics, updated once per request when it completes. */
 struct web_metrics {
@@ -27,6 +28,27 @@ struct web_metrics {
     atomic_uint_fast64_t bytes_out;   /* response body bytes */
     atomic_uint_fast64_t micros;      /* time from headers received to completion */
     atomic_int_fast64_t in_flight;    /* requests started and not yet completed */
+};
+
+/* Per route (and one more for the requests no route took), for /metrics: a latency histogram
+ * (counts per bucket, not cumulative: the handler adds them up), the requests and their time,
+ * and what their handlers asked of the database. */
+#define WEB_LATENCY_BUCKETS 13 /* WEB_LATENCY_LE (server.c), +Inf being the count */
+struct web_route_metrics {
+    atomic_uint_fast64_t bucket[WEB_LATENCY_BUCKETS + 1]; /* [i]: <= le[i]; last: above all */
+    atomic_uint_fast64_t count;
+    atomic_uint_fast64_t micros;
+    atomic_uint_fast64_t db_statements;
+    atomic_uint_fast64_t db_round_trips;
+};
+extern const double web_latency_le[WEB_LATENCY_BUCKETS]; /* seconds, ascending */
+
+/* A background worker /readyz asks about (web_server_watch). */
+#define WEB_WATCH_MAX 4
+struct web_watch {
+    char name[24];
+    bool (*alive)(void *ctx, const char **why);
+    void *ctx;
 };
 
 struct web_server {
@@ -47,10 +69,17 @@ struct web_server {
     char trusted_proxies[512];      /* config trusted_proxies: "a,b,c" */
     char csp[384];                  /* the Content-Security-Policy, with the agent in connect-src */
     const struct app_settings *set; /* the use cases' settings (app/context.h) */
+    struct web_tls *tls;            /* HTTPS served here (web/http/tls.h); NULL: plain HTTP */
+    char hsts[48];                  /* the Strict-Transport-Security value; "" = none */
+    char packages_dir[1024];        /* config agent_packages_dir: served at /indir/ */
+    char download_url[512];         /* config agent_download_url: where the pages send people */
     size_t healthz_len;
     uint32_t rid_prefix; /* random per process, so ids differ across processes */
     atomic_uint_fast32_t rid_next;
     struct web_metrics metrics;
+    struct web_route_metrics *route_metrics; /* nroutes + 1 */
+    struct web_watch watch[WEB_WATCH_MAX];
+    atomic_int nwatch;
 };
 
 #define WEB_HEADERS_MAX 2048 /* extra response headers a handler may add */
@@ -69,6 +98,8 @@ struct web_req {
     bool too_large;      /* the body passed max_body */
     struct store *store; /* borrowed from srv->pool while the handler runs */
     bool store_failed;
+    long db_statements0, db_round_trips0; /* the connection's counters when it was borrowed */
+    long db_statements, db_round_trips;   /* what this request ran on it */
     struct timespec t0;
     char rid[17];
     /* the answer, queued by the server after the handler returns */
@@ -84,5 +115,8 @@ struct web_req {
 
 /* For the handlers in this layer. */
 size_t web_server_db_open(struct web_server *srv);
+/* Gives the request's database connection back to the pool (if it has one), counting what it
+ * ran on it for /metrics. */
+void web_req_store_release(struct web_req *rq);
 
 #endif

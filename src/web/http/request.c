@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/db.h"
 #include "web/http/dbpool.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
@@ -61,6 +62,16 @@ const char *web_req_agent_url(const struct web_req *rq)
     return rq->srv->agent_url;
 }
 
+const char *web_req_packages_dir(const struct web_req *rq)
+{
+    return rq->srv->packages_dir;
+}
+
+const char *web_req_download_url(const struct web_req *rq)
+{
+    return rq->srv->download_url;
+}
+
 bool web_req_dev(const struct web_req *rq)
 {
     return rq->srv->dev;
@@ -68,9 +79,8 @@ bool web_req_dev(const struct web_req *rq)
 
 /* Only the first language range counts: pages are Turkish unless the browser's first choice
  * is English ("en", "en-GB", "en;q=0.9"). */
-enum core_lang web_req_lang(const struct web_req *rq)
+enum core_lang web_lang_of(const char *al)
 {
-    const char *al = web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
     if (!al)
         return CORE_LANG_TR;
     al += strspn(al, " \t");
@@ -79,11 +89,31 @@ enum core_lang web_req_lang(const struct web_req *rq)
     return CORE_LANG_TR;
 }
 
+enum core_lang web_req_lang(const struct web_req *rq)
+{
+    return web_lang_of(web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+}
+
 struct store *web_req_store(struct web_req *rq)
 {
-    if (!rq->store)
+    if (!rq->store) {
         rq->store = web_dbpool_get(rq->srv->pool);
+        if (rq->store)
+            app_db_counters(rq->store, &rq->db_statements0, &rq->db_round_trips0);
+    }
     return rq->store;
+}
+
+void web_req_store_release(struct web_req *rq)
+{
+    if (!rq->store)
+        return;
+    long st, rt;
+    app_db_counters(rq->store, &st, &rt);
+    rq->db_statements += st - rq->db_statements0;
+    rq->db_round_trips += rt - rq->db_round_trips0;
+    web_dbpool_put(rq->srv->pool, rq->store, rq->store_failed);
+    rq->store = NULL;
 }
 
 void web_req_store_failed(struct web_req *rq)
@@ -155,13 +185,29 @@ static bool web_header_text_ok(const char *s)
     return true;
 }
 
+/* Whether a Set-Cookie value already has the Secure attribute. */
+static bool web_cookie_secure(const char *v)
+{
+    for (const char *p = strchr(v, ';'); p; p = strchr(p + 1, ';')) {
+        const char *a = p + 1;
+        while (*a == ' ')
+            a++;
+        if (!strncasecmp(a, "secure", 6) && (a[6] == '\0' || a[6] == ';' || a[6] == ' '))
+            return true;
+    }
+    return false;
+}
+
 int web_reply_header(struct web_req *rq, const char *name, const char *value)
 {
     if (!*name || !web_header_text_ok(name) || strchr(name, ':') || !web_header_text_ok(value))
         return -1;
+    /* over HTTPS (here or at a trusted proxy) every cookie is Secure, whoever set it */
+    bool secure = !strcasecmp(name, "Set-Cookie") && !web_cookie_secure(value) && web_req_tls(rq);
     size_t start = rq->headers.len;
     if (ubuf_put(&rq->headers, name, strlen(name) + 1) < 0 ||
-        ubuf_put(&rq->headers, value, strlen(value) + 1) < 0) {
+        ubuf_put(&rq->headers, value, strlen(value) + (secure ? 0 : 1)) < 0 ||
+        (secure && ubuf_put(&rq->headers, "; Secure", sizeof "; Secure") < 0)) {
         rq->headers.len = start;
         return -1;
     }

@@ -282,10 +282,6 @@ void web_pg_rows_end(struct web_page *p, size_t n, enum web_msg empty);
  * (the DYS unit's name and postal address when configured, app/site.h), and what happens
  * when it arrives. */
 void web_pg_wet_howto(const struct web_pg *c, struct web_page *p, int plate);
-/* The signing script's words (static/js/sign.js), in the page's language: written as
- * data-say-NAME attributes on the element just opened (the form #sign-form); sent is what the
- * script says when the portal took the signature (the application's, or the card test's). */
-void web_pg_sign_words(struct web_page *p, enum web_msg sent);
 
 /* The verdict as a badge and the reasons in the approver's words; a state's label; "12 days,
  * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */

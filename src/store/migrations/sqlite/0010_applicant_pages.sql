@@ -1,4 +1,4 @@
--- eimza schema version 8: what the applicant's pages needed (issue 17).
+-- eimza schema version 10: what the applicant's pages needed (issue 17).
 --
 -- The institution's registry number (kurum sicil no) from the personnel file's optional
 -- kurum_sicil_no column; the application form shows it locked. '' when none.
@@ -9,7 +9,7 @@ ALTER TABLE personnel ADD COLUMN registry_no TEXT NOT NULL DEFAULT '';
 -- written by the page's draft button and its script, read when the form is shown again,
 -- removed when the form is saved. One per application, gone with it.
 CREATE TABLE application_drafts (
-    application_id BIGINT PRIMARY KEY REFERENCES applications (id) ON DELETE CASCADE,
+    application_id INTEGER PRIMARY KEY REFERENCES applications (id) ON DELETE CASCADE,
     form           TEXT NOT NULL,
-    saved_at       BIGINT NOT NULL
+    saved_at       INTEGER NOT NULL
 );

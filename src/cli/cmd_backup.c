@@ -1,0 +1,200 @@
+/* eimza — `eimza backup OUT.db [--db URL] [--config FILE]...` and `eimza restore IN.db [--db URL]
+ * [--config FILE]...` (issue 18): a SQLite database copied while servers write to it, and put
+ * back.
+ *
+ * backup: a consistent copy through SQLite's online backup API (store_backup: one read
+ * snapshot, checked, synced, a new file of mode 0600 that never overwrites one), then an audit
+ * entry in the live database (`backup.made`, the file's name and size) and one line on stdout.
+ * Any schema version: a copy before `eimza migrate` is what an upgrade wants.
+ *
+ * restore: refuses while another process has the target database open (a server would go on
+ * serving from what it had in memory), then copies IN.db over it in one transaction
+ * (store_restore: IN.db must pass its integrity check and have a schema this eimza knows),
+ * appends `backup.restored` to the restored audit log, walks its hash chain and says what it
+ * found. A target that does not exist yet is made (with its folder).
+ *
+ * PostgreSQL's backups are its own tools (docs/DEPLOYMENT.md): both commands say so and exit 1.
+ * Exit status: 0 done; 1 usage (an existing OUT.db, PostgreSQL); 2 failure (the database in
+ * use, a copy that does not pass its checks, a broken audit chain after a restore).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app/audit.h"
+#include "cli/cli.h"
+#include "cli/cli_config.h"
+#include "web/http/config.h"
+
+static const char backup_usage[] = "usage: eimza backup OUT.db [--db URL] [--config FILE]...\n";
+static const char restore_usage[] = "usage: eimza restore IN.db [--db URL] [--config FILE]...\n";
+
+/* The file and the database of either command: -1 to go on, else the exit status. */
+static int backup_args(int argc, char **argv, const char *usage, const char **file, char *db,
+                       size_t dblen)
+{
+    struct cli_configs configs = {0};
+    const char *dbopt = NULL;
+    *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
+            dbopt = v;
+        } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+            if (cli_configs_add(&configs, v) < 0)
+                return CLI_USAGE;
+        } else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+            fputs(usage, stdout);
+            return CLI_OK;
+        } else if (!missing && argv[i][0] != '-' && !*file) {
+            *file = argv[i];
+        } else {
+            if (missing)
+                cli_error("%s: %s needs a value", argv[0], argv[i]);
+            else
+                cli_error("%s: unexpected argument '%s'", argv[0], argv[i]);
+            fputs(usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!*file) {
+        cli_error("%s: which file?", argv[0]);
+        fputs(usage, stderr);
+        return CLI_USAGE;
+    }
+    struct web_config cfg;
+    const char *url = dbopt;
+    if (!url && configs.n) {
+        if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg) < 0)
+            return CLI_USAGE;
+        url = cfg.db;
+    }
+    snprintf(db, dblen, "%s", url && *url ? url : CLI_DEFAULT_DB);
+    if (!strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11)) {
+        cli_error("%s: a PostgreSQL database is %s with its own tools (%s; docs/DEPLOYMENT.md, "
+                  "\"Backups\")",
+                  argv[0], !strcmp(argv[0], "backup") ? "backed up" : "restored",
+                  !strcmp(argv[0], "backup") ? "pg_dump or pg_basebackup" : "pg_restore");
+        return CLI_USAGE;
+    }
+    return -1;
+}
+
+static void backup_audit(struct store *s, const char *action, const char *object,
+                         const struct store_backup_stats *st)
+{
+    char detail[128];
+    snprintf(detail, sizeof detail, "{\"pages\":%ld,\"page_size\":%ld}", st->pages, st->page_size);
+    const struct store_audit_entry e = {
+        .at = (int64_t)time(NULL),
+        .actor = "cli",
+        .action = action,
+        .object = object,
+        .detail = detail,
+    };
+    if (store_audit_append(s, &e) != STORE_OK)
+        cli_error("warning: the audit entry %s could not be written: %s", action,
+                  store_last_error(s));
+}
+
+int cli_cmd_backup(int argc, char **argv)
+{
+    const char *out;
+    char db[1024];
+    int rc = backup_args(argc, argv, backup_usage, &out, db, sizeof db);
+    if (rc >= 0)
+        return rc;
+    struct stat sb;
+    if (stat(out, &sb) == 0) {
+        cli_error("backup: '%s' exists: a backup never overwrites a file; name a new one", out);
+        return CLI_USAGE;
+    }
+    struct store *s = NULL;
+    if ((rc = cli_open_store(db, 1, &s)) != CLI_OK)
+        return rc;
+    struct store_backup_stats st;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    enum store_err e = store_backup(s, out, &st);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (e != STORE_OK) {
+        cli_error("backup failed: %s", store_last_error(s));
+        store_close(s);
+        return e == STORE_ECONFLICT ? CLI_USAGE : CLI_FAIL;
+    }
+    int schema = 0, latest = 0;
+    (void)store_schema_version(s, &schema, &latest);
+    backup_audit(s, "backup.made", out, &st);
+    printf("backup: %s, %ld pages of %ld bytes (%.1f MiB), schema version %d, integrity ok, "
+           "in %.2f s\n",
+           out, st.pages, st.page_size, (double)st.pages * (double)st.page_size / 1048576.0, schema,
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    store_close(s);
+    return CLI_OK;
+}
+
+int cli_cmd_restore(int argc, char **argv)
+{
+    const char *in;
+    char db[1024], err[600];
+    int rc = backup_args(argc, argv, restore_usage, &in, db, sizeof db);
+    if (rc >= 0)
+        return rc;
+    struct stat sb;
+    if (stat(in, &sb) != 0) {
+        cli_error("restore: '%s': %s", in, strerror(errno));
+        return CLI_USAGE;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        cli_error("restore: '%s' is not a file", in);
+        return CLI_USAGE;
+    }
+    long pid = 0;
+    enum store_err e = store_in_use(db, &pid, err, sizeof err);
+    if (e == STORE_ECONFLICT) {
+        if (pid > 0)
+            cli_error("restore: the database is open in process %ld (a server?): stop every "
+                      "process using it first",
+                      pid);
+        else
+            cli_error("restore: the database is open in another process (a server?): stop "
+                      "every process using it first");
+        return CLI_FAIL;
+    }
+    if (e != STORE_OK) {
+        cli_error("restore: %s", err);
+        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
+    }
+    struct store *s = NULL;
+    if ((e = store_open_create(db, &s, err, sizeof err)) != STORE_OK) {
+        cli_error("cannot open the database: %s", err);
+        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
+    }
+    struct store_backup_stats st;
+    if ((e = store_restore(s, in, &st)) != STORE_OK) {
+        cli_error("restore failed (the database is as it was): %s", store_last_error(s));
+        store_close(s);
+        return CLI_FAIL;
+    }
+    int schema = 0, latest = 0;
+    (void)store_schema_version(s, &schema, &latest);
+    backup_audit(s, "backup.restored", in, &st);
+    struct app_audit_report r;
+    rc = CLI_OK;
+    printf("restore: %s into the database, %ld pages, schema version %d\n", in, st.pages, schema);
+    if (app_audit_verify(s, &r) != STORE_OK || r.problem != APP_AUDIT_INTACT) {
+        cli_error("restore: the restored audit log does not verify (eimza audit verify says "
+                  "where)");
+        rc = CLI_FAIL;
+    } else {
+        printf("audit: %ld entries, chain intact; newest hash %s\n", r.entries, r.last_hash);
+    }
+    if (schema < latest)
+        printf("restore: the schema is older than this eimza's (%d): run 'eimza migrate'\n",
+               latest);
+    store_close(s);
+    return rc;
+}
