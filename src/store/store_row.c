@@ -283,11 +283,10 @@ static const struct store__col store__ticket_cols[] = {
 ROW(store__ticket, "ticket", "sign_tickets", "signing ticket", struct store_ticket, NULL);
 
 static const struct store__row *const rows[] = {
-    &store__personnel, &store__cert,  &store__app,      &store__session,
-    &store__captcha,   &store__user,  &store__otp,      &store__event,
-    &store__outbox,    &store__audit, &store__decision, &store__problem,
-    &store__card,      &store__batch, &store__pin,      &store__ticket,
-    &store__draft,
+    &store__personnel, &store__cert,    &store__app,   &store__session, &store__captcha,
+    &store__user,      &store__otp,     &store__event, &store__outbox,  &store__audit,
+    &store__decision,  &store__problem, &store__card,  &store__batch,   &store__pin,
+    &store__ticket,    &store__draft,
 };
 
 const struct store__row *store__row_named(const char *name, size_t len)
