@@ -437,7 +437,7 @@ test('not yet allowed: nothing on load; allowed, one press of "İmzala" signs', 
   agent.pin(PIN);
   await page.click('#sign-button');
   assert.equal((await signed).status(), 200);
-  await page.waitForURL(`${site}/durum`, { timeout: 20000 });
+  await page.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
   assert.deepEqual(tickets(number), [], 'no ticket on this path');
   assert.equal(appState(number), 'submitted');
   verifySignature(number, 'A');
@@ -479,7 +479,7 @@ test('denied at the prompt: Turkish guidance, and the relay path signs anyway', 
   assert.match(await text(page, '#sign-status'), /^İmza aracı açılıyor/);
   const h = handleUrl(t.url, PIN, 'handler-1', 'B');
   assert.equal(h.status, 0, h.stderr);
-  await page.waitForURL(`${site}/durum`, { timeout: 20000 });
+  await page.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
   assert.deepEqual(tickets(number), ['submitted']);
   verifySignature(number, 'B');
   assert.deepEqual(unexpected(problems), []);
@@ -524,7 +524,7 @@ test('denied beforehand: the page says so on load, touches nothing, and a wrong 
   const t2 = await (await next).json();
   assert.notEqual(t2.ticket, t.ticket);
   assert.equal(handleUrl(t2.url, PIN, 'handler-4', 'C').status, 0);
-  await tab.waitForURL(`${site}/durum`, { timeout: 20000 });
+  await tab.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
   assert.deepEqual(tickets(number), ['cancelled pin_incorrect', 'submitted']);
   verifySignature(number, 'C');
   assert.deepEqual(unexpected(problems), []);

@@ -342,8 +342,11 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.equal(options[0].value, 'eimza-demo');
   assert.equal(options[0].disabled, false);
   assert.match(options[0].text, /^eimza-demo — .*: Ayşegül Işık, son geçerlilik \d{2}\.\d{2}\.\d{4}$/);
-  // the day in Turkey (UTC+3), as every date the portal shows
-  const until = new Date(Date.now() + 45 * 86400e3 + 3 * 3600e3).toISOString().slice(0, 10).split('-').reverse().join('.');
+  // the demo PKI ends it at 23:59:59 UTC, 45 days from today: the next day in Turkey (UTC+3),
+  // as every date the portal shows (issue 17, point 8)
+  const end = new Date(`${new Date().toISOString().slice(0, 10)}T23:59:59Z`);
+  end.setUTCDate(end.getUTCDate() + 45);
+  const until = new Date(end.getTime() + 3 * 3600e3).toISOString().slice(0, 10).split('-').reverse().join('.');
   assert.ok(options[0].text.endsWith(until), `the certificate's expiry ${until}: ${options[0].text}`);
   assert.equal(await page.inputValue('#sign-token'), 'eimza-demo');
   assert.equal(await page.isEnabled('#sign-token'), true);
