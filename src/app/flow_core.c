@@ -22,7 +22,7 @@ void app__flow_date(int64_t t, char out[16])
     out[0] = '\0';
     if (t <= 0)
         return;
-    core_date_format_tr(core_date_from_unix(t + 3 * 3600), d); /* Turkish time, UTC+3 */
+    core_date_format_tr(core_date_tr_from_unix(t), d); /* Turkey's day (core/date.h) */
     snprintf(out, 16, "%s", d);
 }
 

@@ -146,6 +146,7 @@ int app_settings_default(struct app_settings *s)
 {
     memset(s, 0, sizeof *s);
     app_portal_cfg_default(&s->portal);
+    app_site_default(&s->site);
     s->relay.ticket_ttl = 120;
     s->relay.claim_ttl = 600;
     snprintf(s->relay.min_version, sizeof s->relay.min_version, "0.1.0");
@@ -201,6 +202,15 @@ void app_settings_free(struct app_settings *s)
     }
     app_counters_free(s->counters);
     s->counters = NULL;
+    app_site_free(&s->site);
+}
+
+int app__approver_province(struct store *s, const struct store_application *a)
+{
+    struct core_personnel p;
+    if (store_personnel_get(s, a->tckn, &p) == STORE_OK && p.province > 0)
+        return p.province;
+    return a->province;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

@@ -95,6 +95,9 @@ enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, co
                            int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,
                            struct app_err *err);
 
+/* The province whose approvers decide an application (and whose directorate takes its signed
+ * paper): the personnel record's, else the form's; 0 when neither is known. */
+int app__approver_province(struct store *s, const struct store_application *a);
 /* Whether application a may take an e-signature now (code_verified, the e-signature method
  * open to the holder): APP_OK, or 409 wrong_state / signing_method_not_allowed /
  * remote_renewal_limit. */

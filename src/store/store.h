@@ -339,6 +339,20 @@ struct store_otp {
 enum store_err store_otp_get(struct store *s, int64_t application_id, struct store_otp *out);
 enum store_err store_otp_put(struct store *s, const struct store_otp *o);
 
+/* ---- the form's draft (issue 17): what an applicant typed and has not saved yet ---- */
+#define STORE_DRAFT_MAX 7168 /* bytes of the JSON object, NUL included */
+struct store_form_draft {
+    int64_t application_id;
+    char form[STORE_DRAFT_MAX]; /* a JSON object: field name -> text */
+    int64_t saved_at;
+};
+/* The application's draft (ENOTFOUND when it has none); storing one replaces it; deleting
+ * one that is not there is no error. */
+enum store_err store_draft_get(struct store *s, int64_t application_id,
+                               struct store_form_draft *out);
+enum store_err store_draft_put(struct store *s, const struct store_form_draft *d);
+enum store_err store_draft_delete(struct store *s, int64_t application_id);
+
 /* ---- outbox ------------------------------------------------------------------------------- */
 struct store_outbox_msg {
     int64_t id;

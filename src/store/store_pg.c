@@ -378,7 +378,8 @@ static const char pg_stage[] =
     "CREATE TEMP TABLE eimza_personnel_stage (seq bigint NOT NULL, tckn text, first_name text, "
     "last_name text, birth_place text, birth_date date, institution_code text, "
     "institution_name text, province smallint, district text, unit text, title text, "
-    "duty text, assignment_end date, entitled boolean, email text, mobile_phone text) "
+    "duty text, assignment_end date, entitled boolean, email text, mobile_phone text, "
+    "registry_no text) "
     "ON COMMIT DROP";
 static const char pg_copy[] = "COPY eimza_personnel_stage (seq, {cols personnel}) FROM STDIN";
 /* The counts of store.h, per row as if applied one after the other, computed from the staged

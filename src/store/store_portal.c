@@ -432,6 +432,40 @@ enum store_err store_otp_put(struct store *s, const struct store_otp *o)
     return store__exec(s, STORE__Q_OTP_PUT, a, (int)store__otp.ncols, NULL);
 }
 
+/* ---- the form's drafts -------------------------------------------------------------------- */
+
+enum store_err store_draft_get(struct store *s, int64_t application_id,
+                               struct store_form_draft *out)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!out)
+        return store__fail(s, STORE_EINVAL, "draft_get: missing argument");
+    const struct store__val a[] = {V(application_id)};
+    return store__get(s, STORE__Q_DRAFT_GET, a, 1, &store__draft, 0, out);
+}
+
+enum store_err store_draft_put(struct store *s, const struct store_form_draft *d)
+{
+    enum store_err e = store__ready(s);
+    struct store__val a[STORE__MAXARGS];
+    if (e)
+        return e;
+    if (!d || !memchr(d->form, '\0', sizeof d->form) || store__row_bind(&store__draft, d, a) < 0)
+        return store__fail(s, STORE_EINVAL, "draft_put: bad argument");
+    return store__exec(s, STORE__Q_DRAFT_PUT, a, (int)store__draft.ncols, NULL);
+}
+
+enum store_err store_draft_delete(struct store *s, int64_t application_id)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    const struct store__val a[] = {V(application_id)};
+    return store__exec(s, STORE__Q_DRAFT_DELETE, a, 1, NULL);
+}
+
 /* ---- outbox ------------------------------------------------------------------------------- */
 
 static bool outbox_msg_ok(const struct store_outbox_msg *m)

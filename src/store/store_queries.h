@@ -209,6 +209,14 @@ STORE_Q(STATUS_OF, "reading the status",
         " WHERE a.id = " STORE__STATUS_PICK("CAST($1 AS TEXT)",
                                             "CAST($2 AS BIGINT)") " ORDER BY e.id")
 
+/* ---- the form's drafts (issue 17: the applicant's pages) ------------------------------- */
+STORE_Q(DRAFT_GET, "reading a form draft",
+        "SELECT {cols draft} FROM application_drafts WHERE application_id = $1")
+STORE_Q(DRAFT_PUT, "storing a form draft",
+        "INSERT INTO application_drafts ({cols draft}) VALUES ({vals draft 1}) "
+        "ON CONFLICT (application_id) DO UPDATE SET {excl draft}")
+STORE_Q(DRAFT_DELETE, "removing a form draft",
+        "DELETE FROM application_drafts WHERE application_id = $1")
 /* ---- signing tickets (the relay path: app/relay.c, store_relay.c) ------------------------ */
 /* 1 the session's token hash, 2 now: a session's open tickets end when it asks for another
  * (a ticket being checked is left to finish) */

@@ -38,6 +38,7 @@ static const struct store__col store__personnel_cols[] = {
     P(entitled, STORE__BOOL),
     P(email, STORE__TEXT),
     P(mobile_phone, STORE__TEXT),
+    P(registry_no, STORE__TEXT),
 };
 static void personnel_clear(void *p)
 {
@@ -175,6 +176,14 @@ static const struct store__col store__otp_cols[] = {
 };
 ROW(store__otp, "otp", "application_otp", "SMS code state", struct store_otp, NULL);
 
+/* ---- the form's drafts (issue 17) */
+static const struct store__col store__draft_cols[] = {
+    COLUMN(struct store_form_draft, application_id, "application_id", STORE__I64, true),
+    COLUMN(struct store_form_draft, form, "form", STORE__TEXT, false),
+    COLUMN(struct store_form_draft, saved_at, "saved_at", STORE__I64, false),
+};
+ROW(store__draft, "draft", "application_drafts", "form draft", struct store_form_draft, NULL);
+
 /* ---- records whose texts point into the row (they live during a callback only) */
 #define E(f, n, t) COLUMN(struct store_app_event, f, n, t, false)
 static const struct store__col store__event_cols[] = {
@@ -289,7 +298,7 @@ static const struct store__row *const rows[] = {
     &store__personnel, &store__cert,       &store__app,   &store__session, &store__captcha,
     &store__user,      &store__otp,        &store__event, &store__outbox,  &store__audit,
     &store__decision,  &store__problem,    &store__card,  &store__batch,   &store__pin,
-    &store__ticket,    &store__app_status,
+    &store__ticket,    &store__app_status, &store__draft,
 };
 
 const struct store__row *store__row_named(const char *name, size_t len)

@@ -587,6 +587,24 @@ out:
     return rc;
 }
 
+/* "Oturumu uzat" (the pages' session warning, static/js/session.js): the session was used
+ * now; {"expires_in": seconds} it has left. Cookie sessions send their CSRF token (header). */
+enum web_err web_h_api_session_extend(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    enum web_err rc;
+    int64_t left;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    if (app_session_extend(&c, &left, &err) != APP_OK)
+        return web_reply_app_error(rq, &err);
+    json_t *o = json_pack("{s:I}", "expires_in", (json_int_t)left);
+    rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
+    json_decref(o);
+    return rc;
+}
+
 enum web_err web_h_api_openapi(struct web_req *rq)
 {
     return web_reply_static(rq, 200, "application/yaml; charset=utf-8", web_openapi_yaml,

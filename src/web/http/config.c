@@ -197,6 +197,22 @@ static const struct web_cfg_option {
      sizeof(int), 0, 100, "2",
      "signature-only renewals in a row after which the next one needs the wet signature and an "
      "in-person identity check (0: no limit)"},
+    /* ---- who runs the portal and whom people turn to (app/site.h): on every page, the
+     * help page, the wet-signature path */
+    {"ministry_name", CFG_STRING, offsetof(struct web_config, ministry_name),
+     sizeof(((struct web_config *)0)->ministry_name), 0, 0, "T.C. Millî Eğitim Bakanlığı",
+     "the institution's name in the pages' header (Turkish)"},
+    {"ministry_name_en", CFG_STRING, offsetof(struct web_config, ministry_name_en),
+     sizeof(((struct web_config *)0)->ministry_name_en), 0, 0,
+     "Republic of Türkiye Ministry of National Education",
+     "the institution's name in the English pages' header"},
+    {"ministry_logo", CFG_STRING, offsetof(struct web_config, ministry_logo),
+     sizeof(((struct web_config *)0)->ministry_logo), 0, 0, "",
+     "the institution's logo, an .svg or .png file (none: a plain emblem of the portal)"},
+    {"province_contacts", CFG_STRING, offsetof(struct web_config, province_contacts),
+     sizeof(((struct web_config *)0)->province_contacts), 0, 0, "",
+     "CSV file of each province's DYS unit: il_kodu;birim;adres;telefon;eposta (the help "
+     "page, and where signed paper forms go)"},
     {"card_readers", CFG_STRING, offsetof(struct web_config, card_readers),
      sizeof(((struct web_config *)0)->card_readers), 0, 0,
      "Mini Kart Okuyucu,Masaüstü Kart Okuyucu",
@@ -860,9 +876,19 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     }
     if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)
         return -1;
-    if (web_config_cards(c, out, err, errlen) < 0)
+    if (web_config_cards(c, out, err, errlen) < 0 ||
+        web_config_relay(c, &out->relay, err, errlen) < 0)
         return -1;
-    return web_config_relay(c, &out->relay, err, errlen);
+    app_site_default(&out->site);
+    if (app_site_names(&out->site, c->ministry_name, c->ministry_name_en, err, errlen) < 0 ||
+        (c->ministry_logo[0] &&
+         app_site_load_logo(&out->site, c->ministry_logo, err, errlen) < 0) ||
+        (c->province_contacts[0] &&
+         app_site_load_contacts(&out->site, c->province_contacts, err, errlen) < 0)) {
+        app_site_free(&out->site);
+        return -1;
+    }
+    return 0;
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,

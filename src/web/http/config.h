@@ -68,6 +68,11 @@ struct web_config {
     char secret_key[128]; /* base64 of 32 bytes: secrets sealed at rest (crypto/seal.h); secret */
     int remote_renewal_limit; /* signature-only renewals in a row before an in-person check */
     char card_readers[512];   /* reader models offered besides "none", comma-separated */
+    /* ---- the portal's identity and contacts (app/site.h) ---- */
+    char ministry_name[192];      /* the header's institution name, Turkish */
+    char ministry_name_en[192];   /* ... and English */
+    char ministry_logo[1024];     /* .svg or .png file; "" = the built-in emblem */
+    char province_contacts[1024]; /* CSV of each province's DYS unit; "" = none */
     /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
     char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
     char smtp_user[256];      /* AUTH when set */

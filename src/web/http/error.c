@@ -73,7 +73,8 @@ enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
         for (size_t i = 0; i < e->nfields; i++)
             bad |= ubuf_puts(&b, i ? "," : "") | web_json_string_str(&b, e->fields[i].field) |
                    ubuf_putc(&b, ':') |
-                   web_json_string_str(&b, app_reason_text(e->fields[i].code, lang));
+                   web_json_string_str(
+                       &b, app_field_message(e->fields[i].field, e->fields[i].code, lang));
         bad |= ubuf_putc(&b, '}');
     }
     if (e->retry_after > 0)
