@@ -130,9 +130,17 @@ const char *app_staff_cfg_check(const struct app_staff_cfg *c);
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
  * it points to are its own: app_settings_free releases them. */
+/* How long personal data is kept (KVKK; app/retention.h, the retention_* settings). */
+struct app_retention_cfg {
+    int messages_days;  /* a delivered message's recipient and contents */
+    int contact_years;  /* a closed application's contact data */
+    int evidence_years; /* the registration evidence, past the certificate's end (>= 7) */
+};
+
 struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
+    struct app_retention_cfg retention;
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/ops.h"
+#include "app/retention.h"
 #include "app/status_cache.h"
 #include "core/tckn.h"
 #include "core/trtext.h"
@@ -139,6 +140,7 @@ int app_settings_default(struct app_settings *s)
 {
     memset(s, 0, sizeof *s);
     app_portal_cfg_default(&s->portal);
+    app_retention_cfg_default(&s->retention);
     return app_staff_cfg_default(&s->staff);
 }
 

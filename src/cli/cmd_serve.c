@@ -51,6 +51,7 @@
 #include "app/context.h"
 #include "app/db.h"
 #include "app/ops.h"
+#include "app/retention.h"
 #include "app/status_cache.h"
 #include "notify/templates.h"
 #include "store/store.h"
@@ -253,6 +254,10 @@ struct serve_outbox {
     struct cli_notify *nt;
     struct notify_handover sms_ho; /* the SMS gateway's sender, recording the hand-over */
     int64_t next_scan;             /* when the next scan is due (Unix seconds); 0: never */
+    /* the retention of personal data (app/retention.h), every retention_interval seconds */
+    const struct app_settings *set;
+    int retention_interval; /* 0: none */
+    int64_t next_retention; /* when the next run is due; 0: never */
     /* for /readyz (web_server_watch): when the current or last pass began and ended */
     _Atomic int64_t pass_start, pass_end;
     atomic_bool busy;
@@ -296,6 +301,21 @@ static void serve_notify_scan(struct serve_outbox *o)
     o->next_scan = now + cli_notify_scan_interval(o->nt);
 }
 
+/* the retention of personal data when it is due (its failures are logged and audited by the
+ * use case; the connection is checked as after any failure) */
+static void serve_retention(struct serve_outbox *o)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (!o->next_retention || now < o->next_retention || !o->st)
+        return;
+    struct app_ctx c = {.db = o->st, .set = o->set, .now = now};
+    struct app_retention_counts n;
+    struct app_err err;
+    if (app_retention_run(&c, "serve", false, &n, &err) != APP_OK)
+        serve_outbox_log_error(o);
+    o->next_retention = now + o->retention_interval;
+}
+
 static void *serve_outbox_main(void *arg)
 {
     struct serve_outbox *o = arg;
@@ -311,6 +331,7 @@ static void *serve_outbox_main(void *arg)
             }
         }
         serve_notify_scan(o);
+        serve_retention(o);
         if (o->gw && o->st) {
             o->sms_ho =
                 (struct notify_handover){.inner = notify_sms_sender(o->gw), .ho = {.s = o->st}};
@@ -355,6 +376,7 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
     }
     o->db = cfg->db;
     o->interval = cfg->outbox_interval;
+    o->retention_interval = cfg->retention_interval;
     o->dc = cli_notify_drain_cfg(o->nt);
     o->dc.lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE;
     o->dc.max_per_pass = SERVE_OUTBOX_PER_PASS;
@@ -395,7 +417,7 @@ static int serve_outbox_start(struct serve_outbox *o)
 {
     bool email = o->nt && cli_notify_sends(o->nt, "email");
     int scan = o->nt ? cli_notify_scan_interval(o->nt) : 0;
-    if (!o->gw && !email && !scan)
+    if (!o->gw && !email && !scan && !o->retention_interval)
         return 0;
     if (cli_open_store(o->db, 0, &o->st) != CLI_OK)
         goto fail;
@@ -403,6 +425,8 @@ static int serve_outbox_start(struct serve_outbox *o)
         o->next_scan = (int64_t)time(NULL);
         serve_notify_scan(o);
     }
+    if (o->retention_interval) /* the first run in the thread's first pass */
+        o->next_retention = (int64_t)time(NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -430,6 +454,8 @@ static int serve_outbox_start(struct serve_outbox *o)
              o->dc.max_tries);
     if (scan)
         ulog(ULOG_INFO, "notify.start", "scan_interval=%d", scan);
+    if (o->retention_interval)
+        ulog(ULOG_INFO, "retention.start", "interval=%d", o->retention_interval);
     return 0;
 fail:
     if (o->st)
@@ -567,6 +593,7 @@ static int serve_app_settings(struct serve_run *r)
     }
     if (serve_outbox_prepare(&r->outbox, &r->cfg) < 0)
         return CLI_USAGE;
+    r->outbox.set = &r->set; /* the retention's periods */
     if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)
         return CLI_USAGE;
     if (notify_templates_load(r->cfg.templates_dir, r->cfg.notify_language, &r->set.templates,

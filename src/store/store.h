@@ -672,4 +672,35 @@ enum store_err store_restore(struct store *s, const char *path, struct store_bac
  * WAL index's shared lock, the database file's shared lock); STORE_EINVAL for PostgreSQL. */
 enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen);
 
+/* ==== retention (issue 18) =================================================================
+ * Personal data kept only as long as allowed (KVKK): what `eimza retention run` and the
+ * server's daily work remove (app/retention.h says which periods). Each call with dry set
+ * only counts what it would change; otherwise it changes it in batches, each a transaction of
+ * its own (joins none: STORE_EINVAL inside one), so a long first run never holds a lock long,
+ * and *n gets how many rows it changed. Running it again, or on two servers at once, changes
+ * nothing more. */
+
+/* Sessions ended by expires_at or by idle seconds without a request, captchas expired before
+ * now, rate-limit windows begun before windows_before: counted (the purges of the portal
+ * section remove them). */
+enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
+                                       int64_t windows_before, long *sessions, long *captchas,
+                                       long *windows);
+/* SMS codes whose validity ended before now: the salted hash and salt removed (the counters
+ * that make the messages' keys stay). */
+enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n);
+/* Messages delivered or failed for good, queued before `before`: recipient, subject, body and
+ * values removed (the channel, template name, status, times and dedupe key stay). */
+enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n);
+/* Applications closed (rejected, completed, cancelled) before `before`: their contact data
+ * (address, district, postal code, e-mail, phones, operator) and the security word's hash
+ * removed; the identity, the rest of the form, the province and the times stay. Closing is
+ * the application's last change (updated_at), which this does not move. */
+enum store_err store_retention_contact(struct store *s, int64_t before, bool dry, long *n);
+/* Closed applications whose evidence has been kept `years` past the end of the certificate
+ * they concern (at the latest their closing, plus the validity asked for, plus a year: years
+ * of 366 days): removed with their timeline, SMS code state, signature, decisions and
+ * reminders; sessions that still name one forget it. The audit log keeps its entries. */
+enum store_err store_retention_evidence(struct store *s, int64_t now, int years, bool dry, long *n);
+
 #endif

@@ -46,6 +46,26 @@
 /* the messages store_outbox_resolve may change (2: now), as store_outbox_problems lists them */
 #define STORE__OB_UNCONFIRMED                                                                      \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $2)"
+/* ---- retention (issue 18): the conditions, shared by the counts of a dry run and the changes;
+ * the partial indexes of migration 7 repeat the last two word for word */
+#define STORE__RET_MSG    "status IN ('sent', 'failed') AND created_at < $1 AND recipient <> ''"
+#define STORE__RET_CLOSED "state IN ('rejected', 'completed', 'cancelled')"
+#define STORE__RET_CONTACT                                                                         \
+    STORE__RET_CLOSED " AND updated_at < $1 AND (address <> '' OR district <> '' OR "              \
+                      "postal_code <> '' OR email <> '' OR work_phone <> '' OR "                   \
+                      "work_phone_ext <> '' OR mobile_phone <> '' OR home_phone <> '' OR "         \
+                      "mobile_operator <> '' OR security_word_hash <> '')"
+/* a closed application's evidence is due for removal: $1 now, $2 the years it is kept after
+ * the certificate it concerns ceases to be valid, which is at the latest the closing plus the
+ * validity asked for plus a year (a renewal starts at most a year ahead); $3 the latest closing
+ * that can be due at all (with the shortest validity), for the index */
+#define STORE__RET_EVIDENCE                                                                        \
+    STORE__RET_CLOSED " AND updated_at < $3 AND updated_at + CAST(validity_years + 1 + "           \
+                      "CAST($2 AS INTEGER) AS BIGINT) * 31622400 < $1"
+/* "id,id,...": the ids of a batch, as rows */
+#define STORE__RET_IDS                                                                             \
+    "{S:SELECT value FROM json_each('[' || $1 || ']')}"                                            \
+    "{P:SELECT unnest(string_to_array($1, ',')::bigint[])}"
 #define STORE__OB_UNCONFIRMED_AT1                                                                  \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $1)"
 #endif
@@ -244,6 +264,52 @@ STORE_Q(OPS_WAITING, "counting waiting applications",
         "SELECT coalesce(p.province, a.province), a.state, count(*), min(a.updated_at) "
         "FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
         "WHERE a.state IN ('submitted', 'approved') GROUP BY 1, 2 ORDER BY 1, 2")
+
+/* ---- retention (issue 18): personal data kept only as long as allowed (app/retention.c) ----- */
+STORE_Q(RET_SESSIONS_N, "counting expired sessions",
+        "SELECT count(*) FROM sessions WHERE expires_at <= $1 OR last_seen + $2 <= $1")
+STORE_Q(RET_CAPTCHAS_N, "counting expired captchas",
+        "SELECT count(*) FROM captchas WHERE expires_at < $1")
+STORE_Q(RET_RATES_N, "counting old rate-limit windows",
+        "SELECT count(*) FROM rate_limits WHERE window_start < $1")
+/* an SMS code's salted hash once the code expired (a used one is cleared when it is used) */
+STORE_Q(RET_CODES_N, "counting expired SMS codes",
+        "SELECT count(*) FROM application_otp WHERE code_hash <> '' AND expires_at < $1")
+STORE_Q(RET_CODES, "removing expired SMS codes",
+        "UPDATE application_otp SET code_hash = '', salt = '' "
+        "WHERE code_hash <> '' AND expires_at < $1")
+/* a delivered (or failed for good) message: recipient, subject, body and values removed; the
+ * channel, template name, status, times and dedupe key stay. In batches of $2. */
+STORE_Q(RET_MSG_N, "counting messages to empty",
+        "SELECT count(*) FROM outbox WHERE " STORE__RET_MSG)
+STORE_Q(RET_MSG, "emptying delivered messages",
+        "UPDATE outbox SET recipient = '', subject = '', body = '', template = NULL, "
+        "params = NULL WHERE id IN (SELECT id FROM outbox WHERE " STORE__RET_MSG " LIMIT $2)")
+/* a closed application's contact data (and the security word's hash); the identity, the form's
+ * other fields, the province and the times stay with the evidence. In batches of $2. */
+STORE_Q(RET_CONTACT_N, "counting closed applications' contact data",
+        "SELECT count(*) FROM applications WHERE " STORE__RET_CONTACT)
+STORE_Q(RET_CONTACT, "removing closed applications' contact data",
+        "UPDATE applications SET address = '', district = '', postal_code = '', email = '', "
+        "work_phone = '', work_phone_ext = '', mobile_phone = '', home_phone = '', "
+        "mobile_operator = '', security_word_hash = '' WHERE id IN (SELECT id FROM applications "
+        "WHERE " STORE__RET_CONTACT " LIMIT $2)")
+/* the evidence past its time: the applications ($4 at most), then each batch's rows (1: the
+ * ids), the application last (its timeline and SMS code state go with it: ON DELETE CASCADE) */
+STORE_Q(RET_EVIDENCE_N, "counting evidence past its time",
+        "SELECT count(*) FROM applications WHERE " STORE__RET_EVIDENCE)
+STORE_Q(RET_EVIDENCE_IDS, "listing evidence past its time",
+        "SELECT id FROM applications WHERE " STORE__RET_EVIDENCE " ORDER BY id LIMIT $4")
+STORE_Q(RET_DEL_REMINDERS, "removing evidence",
+        "DELETE FROM application_reminders WHERE application_id IN (" STORE__RET_IDS ")")
+STORE_Q(RET_DEL_DECISIONS, "removing evidence",
+        "DELETE FROM decisions WHERE application_id IN (" STORE__RET_IDS ")")
+STORE_Q(RET_DEL_SIGNATURES, "removing evidence",
+        "DELETE FROM signatures WHERE application_id IN (" STORE__RET_IDS ")")
+STORE_Q(RET_DEL_SESSIONS, "removing evidence",
+        "UPDATE sessions SET application_id = NULL WHERE application_id IN (" STORE__RET_IDS ")")
+STORE_Q(RET_DEL_APPS, "removing evidence",
+        "DELETE FROM applications WHERE id IN (" STORE__RET_IDS ")")
 
 /* ---- signatures, staff, the approvers' queue and decisions ----------------------------- */
 STORE_Q(SIG_PUT, "storing a signature",

@@ -169,6 +169,11 @@ enum web_msg {
     WEB_MSG_KVKK_WHAT,
     WEB_MSG_KVKK_WHY,
     WEB_MSG_KVKK_RIGHTS,
+    WEB_MSG_KVKK_KEEP_LEAD,
+    WEB_MSG_KVKK_KEEP_MESSAGES,
+    WEB_MSG_KVKK_KEEP_CONTACT,
+    WEB_MSG_KVKK_KEEP_EVIDENCE,
+    WEB_MSG_KVKK_KEEP_SESSIONS,
 
     /* ---- the component sample page (--dev only) */
     WEB_MSG_DEMO_TITLE,

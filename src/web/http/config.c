@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "app/context.h"
+#include "app/retention.h"
 #include "app/text.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -221,6 +222,20 @@ static const struct web_cfg_option {
     {"digest_to", CFG_STRING, offsetof(struct web_config, digest_to),
      sizeof(((struct web_config *)0)->digest_to), 0, 0, "",
      "where each province's daily digest for approvers goes: NN=address, comma-separated"},
+    /* ---- personal data kept only as long as allowed (KVKK; app/retention.h, issue 18): the
+     * privacy notice on the first page states these very values */
+    {"retention_messages_days", CFG_INT, offsetof(struct web_config, retention_messages_days),
+     sizeof(int), 0, 3650, "30",
+     "days after it was queued that a delivered message loses its recipient and contents"},
+    {"retention_contact_years", CFG_INT, offsetof(struct web_config, retention_contact_years),
+     sizeof(int), 1, 50, "2",
+     "years after it closed that an application loses its contact data and security word"},
+    {"retention_evidence_years", CFG_INT, offsetof(struct web_config, retention_evidence_years),
+     sizeof(int), 7, 100, "7",
+     "years the registration evidence is kept past the end of its certificate (at least 7)"},
+    {"retention_interval", CFG_INT, offsetof(struct web_config, retention_interval), sizeof(int), 0,
+     604800, "86400",
+     "seconds between two retention runs in serve (one at start-up); 0: none in serve"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
@@ -635,6 +650,12 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     }
     out->dev = c->dev;
     snprintf(out->portal_url, sizeof out->portal_url, "%s", c->portal_url);
+    out->retention = (struct app_retention_cfg){
+        c->retention_messages_days, c->retention_contact_years, c->retention_evidence_years};
+    if ((why = app_retention_cfg_check(&out->retention)) != NULL) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
     return 0;
 }
 

@@ -15,6 +15,32 @@
 
 /* ---- GET / ------------------------------------------------------------------------------- */
 
+/* A sentence of the catalogue with its {0} made n. */
+static void kvkk_line(struct web_page *p, enum web_msg key, int n)
+{
+    char num[16], line[1024];
+    const char *t = web_msg(key, p->lang), *ph = strstr(t, "{0}");
+    snprintf(num, sizeof num, "%d", n);
+    snprintf(line, sizeof line, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t, ph ? num : "",
+             ph ? ph + 3 : "");
+    web_page_el_text(p, WEB_EL_LI, line);
+}
+
+/* How long what is kept, with the periods this server's retention uses (app/retention.h). */
+static void kvkk_periods(struct web_req *rq, struct web_page *p)
+{
+    struct app_ctx c;
+    web_ctx_nodb(rq, APP_ACTOR_NONE, p->lang, &c);
+    const struct app_retention_cfg *r = &c.set->retention;
+    web_page_el_msg(p, WEB_EL_P, WEB_MSG_KVKK_KEEP_LEAD);
+    web_page_open(p, WEB_EL_UL);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_MESSAGES, r->messages_days);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_CONTACT, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_EVIDENCE, r->evidence_years);
+    web_page_el_msg(p, WEB_EL_LI, WEB_MSG_KVKK_KEEP_SESSIONS);
+    web_page_close(p, WEB_EL_UL);
+}
+
 enum web_err web_h_landing(struct web_req *rq)
 {
     struct web_page p;
@@ -49,6 +75,7 @@ enum web_err web_h_landing(struct web_req *rq)
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_KVKK_TITLE);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHAT);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHY);
+    kvkk_periods(rq, &p);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_RIGHTS);
     web_page_close(&p, WEB_EL_SECTION);
     web_page_end(&p);
