@@ -47,7 +47,7 @@
 #define STORE__OB_UNCONFIRMED                                                                      \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $2)"
 /* ---- retention (issue 18): the conditions, shared by the counts of a dry run and the changes;
- * the partial indexes of migration 7 repeat the last two word for word */
+ * the partial indexes of migration 8 repeat the last two word for word */
 #define STORE__RET_MSG    "status IN ('sent', 'failed') AND created_at < $1 AND recipient <> ''"
 #define STORE__RET_CLOSED "state IN ('rejected', 'completed', 'cancelled')"
 #define STORE__RET_CONTACT                                                                         \

@@ -1,4 +1,4 @@
--- eimza schema version 7: what the retention of personal data (KVKK; app/retention.c, `eimza
+-- eimza schema version 8: what the retention of personal data (KVKK; app/retention.c, `eimza
 -- retention run`) walks every day, so that a run reads only what still holds something to
 -- remove, however long the tables grow: the messages whose recipient is still there (a
 -- delivered message's recipient, subject, body and values are removed after
