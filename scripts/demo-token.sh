@@ -90,8 +90,13 @@ else
   openssl pkey -in "$key" -outform DER -out "$work/key.der"
   openssl pkey -in "$key" -pubout -outform DER -out "$work/pub.der"
   openssl x509 -in "$cert" -outform DER -out "$work/cert.der"
+  # by its slot: pkcs11-tool's --token-label also matches a label it is the beginning of
+  # ("eimza-demo" of the in-house CA's "eimza-demo-ca" when both share a token directory)
+  slot=$(softhsm2-util --show-slots | awk -v l="$label" '/^Slot [0-9]+/ { s = $2 }
+    /Label:/ && $2 == l { print s; exit }')
+  [ -n "$slot" ] || { echo "demo-token: the new token \"$label\" is not listed" >&2; exit 2; }
   p11() {
-    pkcs11-tool --module "$module" --token-label "$label" --login --pin "$pin" "$@" >/dev/null 2>"$work/err" ||
+    pkcs11-tool --module "$module" --slot "$slot" --login --pin "$pin" "$@" >/dev/null 2>"$work/err" ||
       { echo "demo-token: pkcs11-tool $*: $(cat "$work/err")" >&2; exit 2; }
   }
   p11 --write-object "$work/key.der" --type privkey --id 01 --label "eimza demo" --usage-sign

@@ -6,13 +6,17 @@
 #   scripts/demo.sh serve              create if needed, then serve the portal on
 #                                      http://127.0.0.1:8080 in development mode, with the
 #                                      demo OCSP responder (127.0.0.1:8081) and the local
-#                                      signing agent holding the demo card (127.0.0.1:8089)
+#                                      signing agent holding the demo cards (127.0.0.1:8089)
 #
 # The demo: 300 fictional staff in five provinces (eimza-gen, fixed seed), a demo PKI
 # (scripts/demo-pki.sh) whose certificates expire relative to the day the demo is created
 # (in 100, 80, 45 and 20 days, 10 days ago, revoked, far away, none), all imported into a
 # database with the eimza binary itself; a SoftHSM2 token standing in for the demo applicant's
-# card (scripts/demo-token.sh); staff accounts for the approval pages (eimza user add).
+# card (scripts/demo-token.sh); staff accounts for the approval pages (eimza user add). Cards
+# are made in house (production = inhouse): the demo PKI's in-house CA in a SoftHSM2 token and
+# five blank cards beside it (scripts/demo-token.sh --blank), one SoftHSM2 for the server and
+# the agent; an approved application of a second person can be followed to its end (card
+# made, shipped, delivered, PIN on the portal, the new card tried through the agent).
 #
 # Environment (for tests and other set-ups):
 #   EIMZA_DEMO_DIR   the demo directory (default var/demo under the repository)
@@ -41,6 +45,8 @@ staff_password='Demo-Parola-2026' # the demo staff accounts' password (developme
 ocsp_port=8081
 agent_port=8089
 stamp=.complete      # written last: the demo is complete
+blank_cards=5        # blank cards for the in-house CA
+card_word='Demo Sözcük' # the security word of the approved demo application (its PIN retrieval)
 
 die() { echo "demo: $*" >&2; exit 2; }
 
@@ -49,8 +55,8 @@ demo_db() { echo "${EIMZA_DEMO_DB:-sqlite:$demo/eimza.db}"; }
 # The stamp's content: what the directory was built from (the database URL only as a hash,
 # in case it holds a password).
 stamp_text() {
-  printf 'seed=%s count=%s provinces=%s db=%s\n' "$seed" "$count" "$provinces" \
-    "$(demo_db | sha256sum | cut -c1-16)"
+  printf 'seed=%s count=%s provinces=%s cards=%s db=%s\n' "$seed" "$count" "$provinces" \
+    "$blank_cards" "$(demo_db | sha256sum | cut -c1-16)"
 }
 
 is_complete() {
@@ -70,10 +76,22 @@ certspec.tsv             per person: tckn, certificate stage, days from $today t
                          stages: applicant (45 days, own key), d100, d80, d45, d20, expired
                          (10 days ago), revoked, far (400+ days), none (no certificate)
 applicant.txt            the demo applicant's login data (printed by scripts/demo.sh serve)
-trust/                   the trust anchors of the demo server: the demo CAs and Kamu SM's roots
-softhsm/                 the demo card: a SoftHSM2 token "eimza-demo" (user PIN 123456) with the
-                         applicant's key and certificate; SOFTHSM2_CONF=softhsm/softhsm2.conf
+card-holder.txt          the login data of the person whose application is approved: their
+                         card is to be made (security word "$card_word")
+trust/                   the trust anchors of the demo server: the demo CAs (the in-house CA's
+                         inhouse-ca.pem too) and Kamu SM's roots
+softhsm/                 -> pki/hsm: one SoftHSM2 for everything (SOFTHSM2_CONF=
+                         softhsm/softhsm2.conf): the demo card "eimza-demo" (user PIN 123456)
+                         with the applicant's key and certificate, the in-house CA's token
+                         "eimza-demo-ca" (PIN in pki/hsm/ca.pin) and $blank_cards blank cards
+                         "eimza-bos" (transport PINs 000000 / 00000000)
+blank-cards.txt          the blank cards' serial numbers
+eimza.conf, secrets.conf the server's settings for in-house production (secrets.conf: the CA
+                         token's PIN, the blank cards' transport PINs, the key that seals the
+                         new cards' PINs until the holder takes them)
+card.pin                 (written by you) the new card's PIN, for the demo's pinentry
 applications.txt         the applications waiting in İzmir and Ankara (number, tckn, state)
+approved.txt             the approved application (number, tckn, state)
 notify-scan.json         what the expiry scan queued (eimza notify run --dev)
 notify-send.json         the delivery pass through the demo SMS gateway, which refused the first
                          SMS: see it with  eimza notify failed --db <the database>
@@ -147,10 +165,31 @@ create() {
   # Kamu SM roots.
   mkdir -p "$demo/trust"
   cp "$demo/pki/root/root.pem" "$demo/pki/nes/nes.pem" "$root"/trust/*.pem "$demo/trust/"
+  cp "$demo/pki/inhouse/ca.pem" "$demo/trust/inhouse-ca.pem"
 
-  echo "demo: making the demo card (SoftHSM2 token)"
-  "$root/scripts/demo-token.sh" "$demo/softhsm" "$demo/pki" >/dev/null ||
+  # One SoftHSM2 (pki/hsm, made by demo-pki.sh with the in-house CA's token) holds the demo
+  # card and the blank cards too: the server makes cards there and the agent signs with them.
+  echo "demo: making the demo card and $blank_cards blank cards (SoftHSM2 tokens)"
+  "$root/scripts/demo-token.sh" "$demo/pki/hsm" "$demo/pki" >/dev/null ||
     die "scripts/demo-token.sh failed"
+  ln -s pki/hsm "$demo/softhsm"
+  "$root/scripts/demo-token.sh" --blank "$blank_cards" "$demo/pki/hsm" >"$demo/blank-cards.txt" ||
+    die "scripts/demo-token.sh --blank failed"
+  cat >"$demo/eimza.conf" <<CONF
+# eimza demo: the cards are made in house (docs/CONFIGURATION.md, "Cards")
+portal_url = http://127.0.0.1:8080/
+production = inhouse
+ca_module = $(softhsm_module)
+ca_label = eimza-demo-ca
+ca_key_label = kurum-nes
+card_module = $(softhsm_module)
+card_label = eimza-bos
+CONF
+  (
+    umask 077
+    printf 'ca_pin = %s\ncard_pin = 000000\ncard_so_pin = 00000000\npin_key = %s\n' \
+      "$(cat "$demo/pki/hsm/ca.pin")" "$(openssl rand -hex 32)" >"$demo/secrets.conf"
+  )
 
   echo "demo: staff accounts"
   # the approvers have an address: their daily digest waits in the development outbox
@@ -188,6 +227,21 @@ STAFF
   # shellcheck disable=SC2086 # one word per application
   "$demo_apps" --db "$db" --today "$today" $picks >"$demo/applications.txt" ||
     die "demo-apps failed"
+
+  # An approved application in İzmir or Ankara, of someone not in the queue whose certificate
+  # ends within the year (a renewal is made at most a year ahead), with a security word the
+  # holder can give: its card can be made on /yonetim/uretim and followed to the end.
+  local holder
+  holder=$(awk -F'\t' -v taken=" ${picks//$'\n'/ } " 'NR == FNR { stage[$1] = $2; duty[$1] = $9; next }
+    FNR > 1 {
+      split($0, f, ";"); t = f[1]; p = f[8] + 0
+      if ((p != 35 && p != 6) || duty[t] != "aktif" || index(taken, " " t ":")) next
+      if (stage[t] ~ /^(d100|d80|d45|d20)$/) { print t; exit }
+    }' "$demo/certspec.tsv" "$demo/personnel.csv")
+  [ -n "$holder" ] || die "no one to give an approved application"
+  awk -F'\t' -v t="$holder" '$1 == t' "$demo/certspec.tsv" >"$demo/card-holder.txt"
+  "$demo_apps" --db "$db" --today "$today" --word "$card_word" "$holder:approved:wet" \
+    >"$demo/approved.txt" || die "demo-apps (approved) failed"
 
   # The expiry warnings of the people in their warning windows, queued by one scan; then one
   # delivery pass through a demo SMS gateway (the test stand-in) that refuses the first message
@@ -238,6 +292,32 @@ stop_children() {
   return $st
 }
 
+# agent_keeper MODULE: the demo's signing agent, started again whenever a card is made. The
+# server and the agent share one SoftHSM2, and SoftHSM2 reads a token's PINs once, when the
+# module is loaded: an agent that began before the card was made would still know the blank
+# card's transport PIN. (A real card is read afresh from the reader.) A card made shows as new
+# objects in the token directory, looked at every two seconds.
+agent_keeper() {
+  local module=$1 apid='' seen now
+  trap '[ -z "$apid" ] || kill "$apid" 2>/dev/null; wait; exit 0' TERM INT
+  objects() { find "$demo/pki/hsm/tokens" -name '*.object' 2>/dev/null | wc -l; }
+  seen=$(objects)
+  while :; do
+    SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf EIMZA_PINENTRY=$root/scripts/demo-pinentry.sh \
+      EIMZA_DEMO_PIN_FILE=$demo/card.pin "$eimza" agent --module "$module" \
+      --listen "127.0.0.1:$agent_port" --origin http://127.0.0.1:8080 &
+    apid=$!
+    while sleep 2; do
+      now=$(objects)
+      [ "$now" = "$seen" ] || break
+    done
+    seen=$now
+    echo "demo: a card was made: the agent starts again to read it"
+    kill "$apid" 2>/dev/null
+    wait "$apid" 2>/dev/null
+  done
+}
+
 serve() {
   create
   local tckn days ad soyad yer dogum _stage _cn _duty
@@ -247,18 +327,22 @@ serve() {
   expiry=$(date -u -d "$made $days days" +%F)
   module=$(softhsm_module) || die "libsofthsm2.so not found (package softhsm2)"
 
+  local htckn _hs hdays _hcn had hsoyad hyer hdogum _hduty hnumber
+  IFS=$'\t' read -r htckn _hs hdays _hcn had hsoyad hyer hdogum _hduty <"$demo/card-holder.txt"
+  hnumber=$(cut -d' ' -f1 "$demo/approved.txt")
+
   # Beside the server: the demo OCSP responder the certificates name (AIA), and the signing
-  # agent with the demo card. The demo agent reads the card's PIN from a pipe instead of
-  # asking it with pinentry, so the demo runs in one terminal; a real agent asks the person.
+  # agent with the demo cards. The demo agent's PIN dialogue is scripts/demo-pinentry.sh, so
+  # the demo runs in one terminal: 123456 for the demo card, the content of card.pin for a
+  # new card; a real agent asks the person. The server and the agent share one SoftHSM2 (a
+  # card made by the server is seen by the agent: its token existed, blank, when both began).
   trap stop_children EXIT
   trap 'exit 130' INT TERM
   openssl ocsp -index "$demo/pki/nes/index.txt" -port "$ocsp_port" -rsigner "$demo/pki/ocsp/ocsp.pem" \
     -rkey "$demo/pki/ocsp/ocsp.key" -CA "$demo/pki/nes/nes.pem" -nmin 60 \
     >"$demo/ocsp.log" 2>&1 &
   children+=($!)
-  SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf "$eimza" agent --module "$module" \
-    --listen "127.0.0.1:$agent_port" --origin http://127.0.0.1:8080 --pin-fd 3 \
-    3< <(yes 123456) >"$demo/agent.log" 2>&1 &
+  agent_keeper "$module" >"$demo/agent.log" 2>&1 &
   children+=($!)
   cat <<EOF
 
@@ -278,12 +362,22 @@ serve() {
   Staff (http://127.0.0.1:8080/yonetim/giris), password $staff_password:
     onay35   approver, İzmir      onay06   approver, Ankara
     operator operator             admin    admin
+
+  A card's way, made in house: application $hnumber is approved. As operator, open
+  "Kartlar" (/yonetim/uretim), its card page, "Kartı üret" (a blank SoftHSM2 card), then
+  "Kargoya verildi" and "Teslim edildi". Then log in as its holder:
+    Kimlik No $htckn  Ad $had  Soyad $hsoyad  Doğum Yeri $hyer  Doğum Tarihi $hdogum
+  "PIN'imi göster" asks the security word ($card_word) and an SMS code (in the outbox);
+  write the PIN shown into $demo/card.pin (the demo's pinentry gives it to
+  the agent), then "Yeni kartımı dene" and choose the card "eimza-bos" that names the holder.
   Messages: the development outbox is at http://127.0.0.1:8080/dev/outbox; the one the demo
   SMS gateway refused:  $eimza notify failed --db $(demo_db)
   The data set is in $demo (see README.txt there).
 
 EOF
-  "$eimza" serve --db "$(demo_db)" --listen 127.0.0.1:8080 --trust-dir "$demo/trust" --dev
+  SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf "$eimza" serve --db "$(demo_db)" \
+    --listen 127.0.0.1:8080 --trust-dir "$demo/trust" --dev \
+    --config "$demo/eimza.conf" --config "$demo/secrets.conf"
 }
 
 case ${1:-} in

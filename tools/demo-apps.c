@@ -1,22 +1,27 @@
 /* demo-apps — development tool (tools/: never part of the eimza binary): puts applications into
  * the demo database so that the approvers' queue has something to show on `make run`.
  *
- *   demo-apps --db URL [--today YYYY-MM-DD] TCKN:STATE[:METHOD]...
+ *   demo-apps --db URL [--today YYYY-MM-DD] [--word WORD] TCKN:STATE[:METHOD]...
  *
  * For each person (who must be in the personnel table) an application is made from their
  * record as the portal would have made it — names, institution, contact details, the
  * certificate being renewed, `late` when it came after the renewal deadline — and moved
  * through the timeline to STATE: submitted (METHOD esign or wet: the paper received),
- * awaiting_original (wet, paper not there yet) or code_verified. The applications were made
- * one to nine days before today, so the queue shows waiting times. Everything goes through the
- * store's API in one transaction per person (a person who already has one is skipped).
- * Prints one line per application. Exit 0, 1 usage, 2 failure. */
+ * approved (submitted, then approved by the province's approver the day before today: the
+ * card's way begins), awaiting_original (wet, paper not there yet) or code_verified. The
+ * applications were made one to nine days before today, so the queue shows waiting times.
+ * --word gives the applications a security word the holder can use (the PIN retrieval asks
+ * it); without it the word is unusable. Everything goes through the store's API in one
+ * transaction per person (a person who already has one is skipped). Prints one line per
+ * application. Exit 0, 1 usage, 2 failure. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sodium.h>
 
 #include "core/appstate.h"
 #include "core/date.h"
@@ -50,7 +55,21 @@ static enum store_err step(struct store *s, struct store_application *a, const c
     return store_app_update(s, a, from, &ev);
 }
 
-static int make_one(struct store *s, const char *spec, int64_t today0, unsigned k)
+/* The security word as the portal keeps it (app/portal_form.c: Argon2id, libsodium's string
+ * form, the same cost), or an unusable one. */
+static int word_hash(const char *word, char out[STORE_PWHASH_MAX])
+{
+    if (!word) {
+        snprintf(out, STORE_PWHASH_MAX, "%s", "$argon2id$v=19$m=19456,t=2,p=1$ZGVtbw$ZGVtbw");
+        return 0;
+    }
+    if (sodium_init() < 0)
+        return -1;
+    return crypto_pwhash_str_alg(out, word, strlen(word), 2, 19u << 20,
+                                 crypto_pwhash_ALG_ARGON2ID13);
+}
+
+static int make_one(struct store *s, const char *spec, const char *word, int64_t today0, unsigned k)
 {
     char tckn[CORE_TCKN_LEN + 1], state[24] = "", method[8] = "wet";
     if (sscanf(spec, "%11[0-9]:%23[a-z_]:%7[a-z]", tckn, state, method) < 2) {
@@ -79,7 +98,10 @@ static int make_one(struct store *s, const char *spec, int64_t today0, unsigned 
     COPY(a.reason, "renewal");
     COPY(a.card_reader, "none");
     a.validity_years = 3;
-    COPY(a.security_word_hash, "$argon2id$v=19$m=19456,t=2,p=1$ZGVtbw$ZGVtbw"); /* not usable */
+    if (word_hash(word, a.security_word_hash) != 0) {
+        fprintf(stderr, "demo-apps: cannot hash the security word\n");
+        return -1;
+    }
     COPY(a.unit, p.unit[0] ? p.unit : "Müdürlük");
     COPY(a.title, p.title);
     snprintf(a.address, sizeof a.address, "%s, %s", p.institution_name,
@@ -114,14 +136,21 @@ static int make_one(struct store *s, const char *spec, int64_t today0, unsigned 
         COPY(a.method, wet ? "wet" : "esign");
         if (wet)
             e = step(s, &a, "awaiting_original", "wet_chosen", actor, created + 700);
-        if (e == STORE_OK && !strcmp(state, "submitted"))
+        bool approved = !strcmp(state, "approved");
+        if (e == STORE_OK && (approved || !strcmp(state, "submitted")))
             e = wet ? step(s, &a, "submitted", "paper_received", "staff:operator", created + 86400)
                     : step(s, &a, "submitted", "signed", actor, created + 700);
+        if (e == STORE_OK && approved) {
+            char approver[32];
+            snprintf(approver, sizeof approver, "staff:onay%02d", p.province);
+            a.approved_at = today0 - 86400 + 10 * 3600;
+            e = step(s, &a, "approved", "approve", approver, a.approved_at);
+        }
     }
     if (e == STORE_OK && strcmp(a.state, state) != 0) {
         fprintf(stderr,
-                "demo-apps: %s: state '%s' cannot be made (submitted, awaiting_original "
-                "or code_verified)\n",
+                "demo-apps: %s: state '%s' cannot be made (submitted, approved, "
+                "awaiting_original or code_verified)\n",
                 tckn, state);
         store_tx_rollback(s);
         return -1;
@@ -144,18 +173,21 @@ static int make_one(struct store *s, const char *spec, int64_t today0, unsigned 
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *today = NULL;
+    const char *db = NULL, *today = NULL, *word = NULL;
     int first = 1, rc = 0;
     for (; first < argc && !strncmp(argv[first], "--", 2); first++) {
         if (!strcmp(argv[first], "--db") && first + 1 < argc)
             db = argv[++first];
         else if (!strcmp(argv[first], "--today") && first + 1 < argc)
             today = argv[++first];
+        else if (!strcmp(argv[first], "--word") && first + 1 < argc)
+            word = argv[++first];
         else
             break;
     }
     if (!db || first >= argc) {
-        fprintf(stderr, "usage: demo-apps --db URL [--today YYYY-MM-DD] TCKN:STATE[:METHOD]...\n");
+        fprintf(stderr, "usage: demo-apps --db URL [--today YYYY-MM-DD] [--word WORD] "
+                        "TCKN:STATE[:METHOD]...\n");
         return 1;
     }
     int32_t day;
@@ -175,7 +207,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (int i = first; i < argc; i++)
-        if (make_one(s, argv[i], today0, (unsigned)(i - first)) < 0)
+        if (make_one(s, argv[i], word, today0, (unsigned)(i - first)) < 0)
             rc = 2;
     store_close(s);
     return rc;

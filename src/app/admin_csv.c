@@ -36,7 +36,7 @@ static int csv_cell(struct ubuf *b, const char *v, bool first)
     return bad ? -1 : 0;
 }
 
-static int csv_row(struct ubuf *b, const char *const *cells, size_t n)
+int app__csv_row(struct ubuf *b, const char *const *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (csv_cell(b, cells[i] ? cells[i] : "", i == 0) < 0)
@@ -101,7 +101,7 @@ static int queue_csv_row(void *ctx, const struct app_queue_item *it)
         since,
         it->verdict.wet_required ? "Evet" : "Hayır",
     };
-    if (bad || csv_row(c->b, cells, sizeof cells / sizeof cells[0]) < 0)
+    if (bad || app__csv_row(c->b, cells, sizeof cells / sizeof cells[0]) < 0)
         c->bad = true;
     ubuf_free(&reasons);
     c->rows++;
@@ -151,7 +151,7 @@ enum app_status app_admin_queue_csv(const struct app_ctx *ctx, const struct app_
     app_err_clear(err);
     if (app__who(ctx, &who, err) != APP_OK || app__queue_filter(who, f, now, &sf, err) != APP_OK)
         return err->status;
-    if (ubuf_puts(out, CSV_BOM) < 0 || csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
+    if (ubuf_puts(out, CSV_BOM) < 0 || app__csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }
@@ -208,7 +208,7 @@ static int expiring_csv_row(void *ctx, const struct core_personnel *p,
     const char *cells[] = {p->tckn,     p->first_name, p->last_name, p->institution_name,
                            p->district, prov,          p->email,     p->mobile_phone,
                            end,         left};
-    if (csv_row(x->b, cells, sizeof cells / sizeof cells[0]) < 0) {
+    if (app__csv_row(x->b, cells, sizeof cells / sizeof cells[0]) < 0) {
         x->bad = true;
         return 1;
     }
@@ -235,7 +235,7 @@ enum app_status app_admin_expiring_csv(const struct app_ctx *ctx, int province, 
     if (app__who(ctx, &who, err) != APP_OK ||
         app__expiring_args(who, province, days, &pr, err) != APP_OK)
         return err->status;
-    if (ubuf_puts(out, CSV_BOM) < 0 || csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
+    if (ubuf_puts(out, CSV_BOM) < 0 || app__csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }

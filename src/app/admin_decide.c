@@ -13,6 +13,7 @@
  * which may name people), never the words themselves.
  */
 #include "app/admin_int.h"
+#include "app/flow_int.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -311,6 +312,8 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
     next = a;
     snprintf(next.state, sizeof next.state, "%s", core_app_state_code(to));
     next.updated_at = now;
+    if (approve)
+        next.approved_at = now; /* the card's delivery deadline counts from here (card_flow.h) */
     e = write_decision(s, cfg, who, &a, &next, &it, approve, reason_code, reason_text, now);
     if (e == STORE_OK)
         e = store_tx_commit(s);
@@ -434,7 +437,10 @@ enum app_status app_admin_paper_received(const struct app_ctx *c, int64_t id,
     app__staff_actor(who, actor);
     const struct store_app_event ev = {now, a.state, next.state, "paper_received", actor};
     if ((e = store_app_update(s, &next, a.state, &ev)) == STORE_OK &&
-        (e = app__audit(s, now, actor, "application.paper_received", a.number, NULL)) == STORE_OK)
+        (e = app__audit(s, now, actor, "application.paper_received", a.number, NULL)) == STORE_OK &&
+        /* identity checked in person: a lost or stolen card's certificate goes (card_flow.h) */
+        (strcmp(next.reason, "lost_stolen") != 0 ||
+         (e = app__flow_lost(s, c->set->ca_issuer, &next, actor, now)) == STORE_OK))
         e = store_tx_commit(s);
     else
         store_tx_rollback(s);

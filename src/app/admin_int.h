@@ -56,6 +56,13 @@ enum app_status app__load_scoped(struct store *s, const struct app_staff *who, i
                                  struct store_application *a, struct core_personnel *p, bool *has_p,
                                  struct app_err *err);
 
+/* ---- CSV (admin_csv.c) ------------------------------------------------------------------------
+ */
+
+/* One row of an export, CRLF-ended: cells ';'-separated, quoted when they hold ';', a quote or
+ * a line break, a would-be formula escaped with '. NULL cells are empty. 0 or -1. */
+int app__csv_row(struct ubuf *b, const char *const *cells, size_t n);
+
 /* ---- the province asked for (admin_dashboard.c) --------------------------------------------- */
 
 /* The province of a dashboard or an expiring list: 0..81 (400 otherwise), scoped. */

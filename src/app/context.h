@@ -30,6 +30,7 @@ struct crypto_verifier;  /* checks e-signatures (crypto/cms_verify.h) */
 struct notify_templates; /* renders the messages kept unrendered (notify/templates.h) */
 struct app_status_cache; /* the status answers kept for a moment (app/status_cache.h) */
 struct app_counters;     /* what this process counts for /metrics (app/ops.h) */
+struct ca;               /* an in-house CA that makes cards (ca/ca.h) */
 
 /* ---- errors --------------------------------------------------------------------------------
  * One error type for every use case. The web layer maps it in one place (web/http/error.h,
@@ -77,6 +78,12 @@ unsigned app_status_http(enum app_status s);
 #define APP_READERS_MAX 8
 #define APP_PWHASH_MAX  128 /* an Argon2id hash string (libsodium crypto_pwhash_STRBYTES) */
 
+/* How this deployment's cards are made (the setting `production`, app/card_flow.h). */
+enum app_production {
+    APP_PRODUCTION_BUREAU = 0, /* a card bureau (Kamu SM): batches out, its answer file in */
+    APP_PRODUCTION_INHOUSE,    /* this institution's own CA makes them (ca/ca.h) */
+};
+
 /* The applicant portal's rules and limits. */
 struct app_portal_cfg {
     struct core_rules rules;                   /* otp_*, deadlines, delivery_expected_days */
@@ -89,6 +96,7 @@ struct app_portal_cfg {
     const char *card_readers[APP_READERS_MAX]; /* models offered besides "none" */
     size_t ncard_readers;
     int remote_renewal_limit; /* 2: signature-only renewals in a row before the wet path; 0 none */
+    enum app_production production; /* bureau (the default) or in-house */
     /* checks e-signatures (crypto/cms_verify.h); NULL: none can be accepted (503) */
     struct crypto_verifier *verifier;
 };
@@ -127,9 +135,6 @@ int app_staff_cfg_rehash_dummy(struct app_staff_cfg *c);
  * below libsodium's minimum). */
 const char *app_staff_cfg_check(const struct app_staff_cfg *c);
 
-/* Everything the use cases of one server read, hung on the server object (web/http/server.h)
- * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
- * it points to are its own: app_settings_free releases them. */
 /* How long personal data is kept (KVKK; app/retention.h, the retention_* settings). */
 struct app_retention_cfg {
     int messages_days;  /* a delivered message's recipient and contents */
@@ -137,6 +142,9 @@ struct app_retention_cfg {
     int evidence_years; /* the registration evidence, past the certificate's end (>= 7) */
 };
 
+/* Everything the use cases of one server read, hung on the server object (web/http/server.h)
+ * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
+ * it points to are its own: app_settings_free releases them. */
 struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
@@ -147,6 +155,16 @@ struct app_settings {
     struct notify_templates *templates;    /* NULL: the outbox views show messages unrendered */
     struct app_status_cache *status_cache; /* NULL: every status answer is read afresh */
     struct app_counters *counters;         /* NULL: nothing counted (app/ops.h) */
+    /* in-house production (app/card_flow.h): the engine, opened by `eimza serve` when
+     * production is inhouse (NULL otherwise; app_settings_free closes it); the subject of its
+     * CA certificate as the store keeps issuers (so its own certificates are known); the key
+     * type of new cards (enum ca_key_type); the key that seals a new card's PIN until its
+     * holder takes it (libsodium AEAD; from the secrets file, never stored) */
+    struct ca *ca;
+    char ca_issuer[512];
+    int ca_key_type;
+    unsigned char pin_key[32];
+    bool has_pin_key;
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */

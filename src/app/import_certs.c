@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/flow_int.h"
 #include "crypto/x509.h"
 #include "util/buf.h"
 
@@ -25,6 +26,8 @@ struct certs_ctx {
     struct store *s;
     const struct app_certs_hooks *hooks;
     struct app_certs_result *res;
+    const char *actor;
+    int64_t now;
 };
 
 static void certs_reject(struct certs_ctx *x, const char *file, unsigned index, const char *code,
@@ -113,8 +116,24 @@ static int take_certificate(struct certs_ctx *x, const char *file, const struct 
         certs_reject(x, file, o->index, "no_tckn", note);
         return 0;
     }
-    bool inserted = false;
-    enum store_err e = store_certificate_put(x->s, &o->cert, o->der, o->der_len, &inserted);
+    bool inserted = false, completed = false;
+    int64_t id = 0;
+    struct core_certificate stored;
+    /* A new certificate of a holder whose application waits for it completes that application
+     * (app/card_flow.h), in the same transaction as the certificate itself. */
+    enum store_err e = store_tx_begin(x->s);
+    if (e == STORE_OK)
+        e = store_certificate_put(x->s, &o->cert, o->der, o->der_len, &inserted);
+    if (e == STORE_OK && inserted)
+        e = store_certificate_by_fpr(x->s, o->cert.fingerprint, &id, &stored);
+    if (e == STORE_OK && inserted)
+        e = app__flow_complete(x->s, &o->cert, id, x->actor, x->now, &completed);
+    if (e == STORE_OK)
+        e = store_tx_commit(x->s);
+    else
+        store_tx_rollback(x->s);
+    if (e == STORE_OK && completed)
+        res->completed++;
     if (e == STORE_ECONFLICT) {
         snprintf(note, sizeof note,
                  "another certificate with the issuer and serial %.40s is already stored",
@@ -233,10 +252,11 @@ static enum store_err write_audit(struct store *s, const char *const *files, siz
     snprintf(detail, sizeof detail,
              "{\"files\":%zu,\"files_failed\":%ld,\"certificates\":%ld,\"inserted\":%ld,"
              "\"known\":%ld,\"no_tckn\":%ld,\"ca_skipped\":%ld,\"rejected\":%ld,\"crls\":%ld,"
-             "\"revoked\":%ld,\"already_revoked\":%ld,\"unknown_serials\":%ld}",
+             "\"revoked\":%ld,\"already_revoked\":%ld,\"unknown_serials\":%ld,"
+             "\"completed\":%ld}",
              nfiles, res->files_failed, res->certificates, res->inserted, res->known, res->no_tckn,
              res->ca_skipped, res->rejected, res->crls, res->revoked, res->already_revoked,
-             res->unknown_serials);
+             res->unknown_serials, res->completed);
     struct store_audit_entry e = {.at = now,
                                   .actor = actor,
                                   .action = "certificates.import",
@@ -251,7 +271,7 @@ enum app_certs_status app_import_certificates(struct store *s, const char *const
                                               struct app_certs_result *res)
 {
     enum app_certs_status st = APP_CERTS_OK;
-    struct certs_ctx x = {s, hooks, res};
+    struct certs_ctx x = {s, hooks, res, actor, now};
     struct ubuf b = UBUF_INIT(APP_CERTS_MAX_FILE);
     bool *has_crl = NULL;
     memset(res, 0, sizeof *res);

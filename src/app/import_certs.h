@@ -8,6 +8,11 @@
  * are configured separately, not imported). CRLs mark the certificates they list revoked;
  * serials eimza does not know are counted, not errors.
  *
+ * A new certificate of a holder whose newest application is approved or later (and that it
+ * is newer than the certificate the application renews) completes that application in the
+ * certificate's own transaction (app/card_flow.h): linked to it and its card, the state
+ * completed, the holder told; the older certificate is then superseded.
+ *
  * Files are independent: a file that cannot be read or an object that is refused is reported
  * and the import goes on with the rest. Each certificate and each revocation is its own
  * transaction, so what was stored before a database failure stays stored (running the import
@@ -62,6 +67,7 @@ struct app_certs_result {
     long revoked;         /* revocations applied now */
     long already_revoked; /* listed certificates that were already marked revoked */
     long unknown_serials; /* listed serials of certificates eimza does not know */
+    long completed;       /* applications the new certificates completed (app/card_flow.h) */
     char detail[512];     /* on ESTORE/EAUDIT/ENOMEM: what went wrong (English) */
 };
 

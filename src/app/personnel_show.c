@@ -91,6 +91,37 @@ static json_t *show_certificate(const struct core_certificate *c, int64_t now)
     return NULL;
 }
 
+/* Every certificate of the holder, the current one first, each with its place in the holder's
+ * history: "revoked", "superseded" (a newer one was issued), "expired", or "current". */
+struct show_all {
+    json_t *arr;
+    int64_t now;
+    bool first, bad;
+};
+
+static int show_one(void *ctx, int64_t id, const struct core_certificate *c)
+{
+    struct show_all *x = ctx;
+    (void)id;
+    const char *status = c->revoked_at            ? "revoked"
+                         : !x->first              ? "superseded"
+                         : x->now >= c->not_after ? "expired"
+                                                  : "current";
+    x->first = false;
+    json_t *o = json_object();
+    if (!o || !show_set(o, "serial", json_string(c->serial)) ||
+        !show_set(o, "issuer", json_string(c->issuer)) ||
+        !show_set(o, "not_before", show_time(c->not_before)) ||
+        !show_set(o, "not_after", show_time(c->not_after)) ||
+        !show_set(o, "fingerprint", json_string(c->fingerprint)) ||
+        !show_set(o, "revoked_at", c->revoked_at ? show_time(c->revoked_at) : json_null()) ||
+        !show_set(o, "status", json_string(status)) || json_array_append_new(x->arr, o) != 0) {
+        x->bad = true;
+        return 1;
+    }
+    return 0;
+}
+
 static json_t *show_eligibility(const struct core_personnel *p, int64_t now)
 {
     unsigned verdict = core_eligibility(p, core_date_from_unix(now));
@@ -121,6 +152,7 @@ enum app_show_err app_personnel_show(struct store *s, const char *tckn, int64_t 
     struct core_personnel p;
     struct core_certificate c;
     json_t *o = NULL, *cert = NULL;
+    struct show_all all = {NULL, 0, true, false};
     *json = NULL;
 
     enum store_err e = store_personnel_get(s, tckn, &p);
@@ -139,6 +171,16 @@ enum app_show_err app_personnel_show(struct store *s, const char *tckn, int64_t 
         cert = json_null();
     } else {
         ret = e == STORE_ENOMEM ? APP_SHOW_ENOMEM : APP_SHOW_ESTORE;
+        goto out;
+    }
+
+    all.arr = json_array();
+    all.now = now;
+    if (!all.arr)
+        goto out;
+    e = store_certificates_of(s, tckn, show_one, &all);
+    if (e != STORE_OK || all.bad) {
+        ret = e == STORE_OK || e == STORE_ENOMEM ? APP_SHOW_ENOMEM : APP_SHOW_ESTORE;
         goto out;
     }
 
@@ -167,10 +209,15 @@ enum app_show_err app_personnel_show(struct store *s, const char *tckn, int64_t 
         goto out;
     }
     cert = NULL;
+    int r = json_object_set_new(o, "certificates", all.arr);
+    all.arr = NULL; /* the object's now, even when it failed */
+    if (r != 0)
+        goto out;
     *json = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (*json)
         ret = APP_SHOW_OK;
 out:
+    json_decref(all.arr);
     json_decref(cert);
     json_decref(o);
     return ret;

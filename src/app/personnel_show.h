@@ -26,7 +26,10 @@ enum app_show_err {
  *    "email", "mobile_phone", "eligibility": {"eligible": bool, "reasons": [codes]},
  *    "certificate": null | {"serial", "issuer", "subject", "not_before", "not_after" (ISO 8601
  *    UTC), "fingerprint", "policies": [oids], "revoked": bool, "revoked_at": time | null,
- *    "status": "valid" | "expired" | "revoked" | "not_yet_valid", "days_left"}}
+ *    "status": "valid" | "expired" | "revoked" | "not_yet_valid", "days_left"},
+ *    "certificates": [every certificate of the holder, the current one first: {"serial",
+ *    "issuer", "not_before", "not_after", "fingerprint", "revoked_at": time | null, "status":
+ *    "current" | "superseded" (a newer one was issued) | "revoked" | "expired"}]}
  * days_left counts whole days from now to not_after, rounded down (negative once expired).
  * On success *json is a NUL-terminated string the caller frees with free(). */
 enum app_show_err app_personnel_show(struct store *s, const char *tckn, int64_t now, char **json);

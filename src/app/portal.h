@@ -153,6 +153,10 @@ struct app_application {
     bool late;
     int64_t cert_not_after; /* 0: no certificate */
     int64_t created_at, updated_at;
+    /* after the decision (app/card_flow.h) */
+    int64_t approved_at;     /* 0: never approved */
+    char closed_reason[512]; /* a cancellation's reason as staff gave it; "" otherwise */
+    bool has_new_cert;       /* the new certificate is linked to it */
 };
 
 /* What the form shows besides the application itself. */
@@ -173,9 +177,11 @@ struct app_view {
     char csrf[64]; /* the session's CSRF token, for forms and cookie clients */
 };
 
-/* Step 2. The current application: the newest one that is still going, or a new draft
- * pre-filled from the personnel record and the current certificate. The session is bound to
- * it. */
+/* Step 2. The current application: the newest one. A person who has none gets a new draft
+ * pre-filled from the personnel record and the current certificate; one whose newest is
+ * rejected, cancelled or completed gets that one as it is (its decision stays visible), and
+ * starts a new application with app_application_start (app/card_flow.h). The session is
+ * bound to it. */
 enum app_status app_application_current(const struct app_ctx *c, struct app_view *out,
                                         struct app_err *err);
 /* Validates and saves the form; valid, it is confirmed. Fields not sent keep their value.
@@ -247,6 +253,32 @@ enum app_status app_wet_form(const struct app_ctx *c, unsigned char **pdf, size_
 enum app_status app_method_choose(const struct app_ctx *c, const char *method,
                                   struct app_application *out, struct app_err *err);
 
+/* What the status shows of the application's way after the decision (app/card_flow.c). */
+enum app_pin_state {
+    APP_PIN_NONE = 0, /* no card yet, or not one made in house */
+    APP_PIN_WAITING,  /* the card's PIN can be taken on the portal (app_pin_*) */
+    APP_PIN_SHOWN,    /* it was shown once and is gone */
+    APP_PIN_BUREAU,   /* the card bureau sends the PIN itself */
+};
+struct app_flow_view {
+    int64_t closed_at;    /* when it was rejected, cancelled or completed; 0 otherwise */
+    bool closed_by_staff; /* cancelled: by an operator (closed_reason says why), not the holder */
+    const char *advice;   /* rejected or cancelled: what to do and which office fixes what */
+    bool can_start_new;   /* a new application may be started now */
+    bool can_cancel;      /* the holder may cancel it now (before the decision) */
+    bool can_confirm;     /* the holder may confirm the card's delivery */
+    bool can_try_card;    /* the holder may try the new card (app_card_test_*) */
+    bool has_card;
+    char card_state[12]; /* produced, shipped, ... */
+    char carrier[64];
+    char tracking_number[64];
+    char new_serial[130];   /* the new certificate's serial; "" when none is linked */
+    int64_t new_not_before; /* and its validity */
+    int64_t new_not_after;
+    enum app_pin_state pin;
+    const char *pin_note; /* how the holder gets the PIN, in the view's language */
+};
+
 #define APP_STATUS_EVENTS_MAX 64
 struct app_status_event {
     int64_t at;
@@ -261,6 +293,7 @@ struct app_status_view {
     const char *contact;        /* whom to call, in lang */
     bool delivery_overdue;      /* approved more than delivery_expected_days ago, no card yet */
     char rejection_reason[512]; /* rejected: the approver's reason as written; "" otherwise */
+    struct app_flow_view flow;  /* after the decision: the card, what the holder may do now */
     size_t nevents;
     struct app_status_event events[APP_STATUS_EVENTS_MAX]; /* oldest first */
 };

@@ -11,6 +11,7 @@
 #include "app/ops.h"
 #include "app/retention.h"
 #include "app/status_cache.h"
+#include "ca/ca.h"
 #include "core/tckn.h"
 #include "core/trtext.h"
 #include "crypto/cms_verify.h"
@@ -154,6 +155,10 @@ void app_settings_free(struct app_settings *s)
     s->status_cache = NULL;
     app_counters_free(s->counters);
     s->counters = NULL;
+    ca_close(s->ca);
+    s->ca = NULL;
+    sodium_memzero(s->pin_key, sizeof s->pin_key);
+    s->has_pin_key = false;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)
@@ -207,6 +212,9 @@ void app__application_view(const struct store_application *a, struct app_applica
     out->cert_not_after = a->cert_not_after;
     out->created_at = a->created_at;
     out->updated_at = a->updated_at;
+    out->approved_at = a->approved_at;
+    VCOPY(out->closed_reason, a->closed_reason);
+    out->has_new_cert = a->new_cert_id != 0;
 }
 
 enum app_status app__fail(struct app_err *err, enum app_status st, const char *code)

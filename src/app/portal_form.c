@@ -152,6 +152,9 @@ static enum app_status fill_view(struct store *s, const struct app_portal_cfg *c
     bool limit;
     if (app__methods(s, cfg, a->tckn, v->phase, &v->methods, &limit, err) != APP_OK)
         return err->status;
+    bool lost = !strcmp(a->reason, "lost_stolen"); /* the lost card cannot sign for itself */
+    if (lost)
+        v->methods &= ~(unsigned)CORE_METHOD_ESIGN;
     v->security_word_set = a->security_word_hash[0] != '\0';
     v->nnotices = 0;
     if (v->inelig)
@@ -164,6 +167,8 @@ static enum app_status fill_view(struct store *s, const struct app_portal_cfg *c
         v->notices[v->nnotices++] = "renewal_after_expiry";
     if (limit && v->nnotices < sizeof v->notices / sizeof v->notices[0])
         v->notices[v->nnotices++] = "remote_renewal_limit";
+    if (lost && v->nnotices < sizeof v->notices / sizeof v->notices[0])
+        v->notices[v->nnotices++] = "lost_card_wet_only";
     COPY(v->csrf, ss->csrf);
     return APP_OK;
 }
@@ -206,34 +211,52 @@ enum app_status app_application_current(const struct app_ctx *c, struct app_view
     const int64_t now = c->now;
     struct store_application a;
     enum store_err e = STORE_OK;
-    enum core_app_state st;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
     const struct app_session *ss = app__applicant(c, err);
     if (!ss)
         return err->status;
+    e = app__draft_for(s, ss, now, false, &a);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "opening the application", NULL, NULL, err);
+    return app__bind_view(s, &c->set->portal, ss, now, &a, out, err);
+}
 
+enum store_err app__draft_for(struct store *s, const struct app_session *ss, int64_t now,
+                              bool fresh, struct store_application *a)
+{
+    enum store_err e = STORE_OK;
+    enum core_app_state st;
     /* A person has at most one application still going (the store makes sure); when two
      * requests race to make the draft, the loser finds the winner's. A number already taken
-     * (50 bits: practically never) just takes another try. */
+     * (50 bits: practically never) just takes another try. The newest application, even a
+     * rejected, cancelled or completed one, is the current one unless a fresh one is asked
+     * for (app_application_start): its decision stays in sight. */
     for (int tries = 0; tries < 5; tries++) {
-        e = store_app_latest(s, ss->subject, &a);
-        if (e == STORE_OK && core_app_state_parse(a.state, &st) == 0 && !core_app_is_final(st))
+        e = store_app_latest(s, ss->subject, a);
+        if (e == STORE_OK &&
+            (!fresh || (core_app_state_parse(a->state, &st) == 0 && !core_app_is_final(st))))
             break;
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             break;
-        e = create_draft(s, ss, now, &a);
+        e = create_draft(s, ss, now, a);
         if (e != STORE_ECONFLICT)
             break;
     }
-    if (e != STORE_OK)
-        return app__store_err(s, e, "opening the application", NULL, NULL, err);
-    if (ss->application_id != a.id) {
-        e = store_session_bind(s, ss->token_hash, a.id);
+    return e;
+}
+
+enum app_status app__bind_view(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct app_session *ss, int64_t now,
+                               const struct store_application *a, struct app_view *out,
+                               struct app_err *err)
+{
+    if (ss->application_id != a->id) {
+        enum store_err e = store_session_bind(s, ss->token_hash, a->id);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "binding the session", NULL, NULL, err);
     }
-    return fill_view(s, &c->set->portal, ss, now, &a, out, err);
+    return fill_view(s, cfg, ss, now, a, out, err);
 }
 
 /* ---- validation ---------------------------------------------------------------------------- */

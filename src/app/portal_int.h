@@ -75,6 +75,16 @@ enum app_status app__method_choose(struct store *s, const struct app_portal_cfg 
                                    const struct app_session *ss, const char *method, int64_t now,
                                    struct store_application *out, struct app_err *err);
 
+/* The session person's application (portal_form.c): their newest, or a new draft when they
+ * have none, or (fresh) when the newest has ended (rejected, cancelled, completed). */
+enum store_err app__draft_for(struct store *s, const struct app_session *ss, int64_t now,
+                              bool fresh, struct store_application *a);
+/* Binds the session to a and makes the form's view of it. */
+enum app_status app__bind_view(struct store *s, const struct app_portal_cfg *cfg,
+                               const struct app_session *ss, int64_t now,
+                               const struct store_application *a, struct app_view *out,
+                               struct app_err *err);
+
 /* The renewal phase of the person's current certificate now (expired when none is known). */
 enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
                            int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,

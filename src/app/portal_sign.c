@@ -21,6 +21,8 @@ static enum app_status may_sign(struct store *s, const struct app_portal_cfg *cf
         return app__fail(err, APP_ECONFLICT, "wrong_state");
     if (!strcmp(a->method, "wet"))
         return app__fail(err, APP_ECONFLICT, "signing_method_not_allowed");
+    if (!strcmp(a->reason, "lost_stolen")) /* a lost or stolen card signs nothing any more */
+        return app__fail(err, APP_ECONFLICT, "lost_card_wet_only");
     bool has_cert;
     int64_t not_after;
     enum core_phase phase;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/card_flow.h"
 #include "app/portal_int.h"
 #include "app/status_cache.h"
 #include "core/content.h"
@@ -62,6 +63,8 @@ enum app_status app__method_choose(struct store *s, const struct app_portal_cfg 
         return err->status;
     if (strcmp(a.state, core_app_state_code(CORE_APP_CODE_VERIFIED)) != 0)
         return app__fail(err, APP_ECONFLICT, "wrong_state");
+    if (!strcmp(method, "esign") && !strcmp(a.reason, "lost_stolen"))
+        return app__fail(err, APP_ECONFLICT, "lost_card_wet_only");
     bool has_cert;
     int64_t not_after;
     enum core_phase phase;
@@ -223,6 +226,8 @@ static enum app_status status_read(struct store *s, const struct app_portal_cfg 
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "reading the decision", NULL, NULL, err);
     }
+    if (app__flow_view(s, cfg, &a, lang, &out->flow, err) != APP_OK)
+        return err->status;
     out->label = core_app_state_label(st, lang);
     out->next = next_step(&a, st, lang);
     out->contact = status_text("contact", lang);

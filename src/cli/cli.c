@@ -32,6 +32,12 @@ static const struct {
     {"restore", cli_cmd_restore, "restore IN.db [--db URL] [--config FILE]...   (SQLite)"},
     {"retention", cli_cmd_retention,
      "retention run [--db URL] [--config FILE]... [--now YYYY-MM-DD] [--dry-run]   (JSON)"},
+    {"shipments", cli_cmd_shipments,
+     "shipments import FILE.csv [--db URL]   (application_number;carrier;tracking_number)"},
+    {"bureau", cli_cmd_bureau,
+     "bureau import FILE.csv [--db URL]   (the card bureau's answer file)"},
+    {"card", cli_cmd_card,
+     "card issue NUMBER [--card SERIAL] [--config FILE]... [--db URL]   (in-house production)"},
     {"user", cli_cmd_user,
      "user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]   (password "
      "on stdin)\n"

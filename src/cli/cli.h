@@ -53,6 +53,17 @@ int cli_cmd_user(int argc, char **argv);
 int cli_cmd_audit(int argc, char **argv);
 /* `eimza notify run|failed` (cmd_notify.c; what serve shares with it: cmd_notify.h). */
 int cli_cmd_notify(int argc, char **argv);
+/* After approval (cmd_cards.c): `eimza shipments import`, `eimza bureau import`. */
+int cli_cmd_shipments(int argc, char **argv);
+int cli_cmd_bureau(int argc, char **argv);
+/* `eimza card issue` (cmd_cards.c): an approved application's card made in house. */
+int cli_cmd_card(int argc, char **argv);
+struct web_config;
+struct app_settings;
+/* Opens the in-house CA of the settings (production = inhouse: ca_module, ca_label, ca_pin,
+ * card_*) and hangs it on set (app_ca_attach); the PINs are wiped from c once the engine has
+ * them. 0, or -1 with the reason printed. */
+int cli_ca_open(struct web_config *c, struct app_settings *set);
 /* `eimza evidence export NUMBER --out DIR` (cmd_evidence.c). */
 int cli_cmd_evidence(int argc, char **argv);
 /* `eimza backup OUT.db` and `eimza restore IN.db` (cmd_backup.c; issue 18). */

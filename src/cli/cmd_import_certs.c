@@ -96,6 +96,8 @@ int cli_import_certificates(int argc, char **argv)
            "revoked, %ld unknown serials); rejected objects: %ld; unreadable files: %ld\n",
            res.certificates, res.inserted, res.known, res.no_tckn, res.ca_skipped, res.crls,
            res.revoked, res.already_revoked, res.unknown_serials, res.rejected, res.files_failed);
+    if (res.completed)
+        printf("applications completed by their new certificate: %ld\n", res.completed);
     switch (st) {
     case APP_CERTS_OK:
         rc = CLI_OK;

@@ -4,7 +4,7 @@
  * `notify run` is one scan pass (notify/scan.h) and one drain pass of each channel that has a
  * sender, then one line of JSON on stdout:
  *   {"now":"2025-03-01T00:00:00Z","queued":{"expiry_90":N,"expiry_60":N,"expiry_30":N,
- *    "expired":N,"reminders":N,"digests":N},"sent":{"sms":N,"email":N},"retried":N,"failed":N}
+ *    "expired":N,"reminders":N,"overdue":N,"digests":N},"sent":{"sms":N,"email":N},"retried":N,"failed":N}
  * (one "expiry_D" per configured milestone; counts are messages: an e-mail and an SMS are
  * two). --now fixes the scan's clock at 00:00 UTC of that day, so a run is reproducible; the
  * drain's clock then starts there too and runs on in real time (leases and back-off need a
@@ -264,8 +264,8 @@ static void print_summary(int64_t now, const struct cli_notify *n,
     printf("{\"now\":\"%s\",\"queued\":{", t);
     for (int i = 0; i < n->scan.rules.warn_count; i++)
         printf("\"expiry_%d\":%ld,", n->scan.rules.warn_days[i], ss->warned[i]);
-    printf("\"expired\":%ld,\"reminders\":%ld,\"digests\":%ld},", ss->expired, ss->reminders,
-           ss->digests);
+    printf("\"expired\":%ld,\"reminders\":%ld,\"overdue\":%ld,\"digests\":%ld},", ss->expired,
+           ss->reminders, ss->overdue, ss->digests);
     printf("\"sent\":{\"sms\":%ld,\"email\":%ld},\"retried\":%ld,\"failed\":%ld}\n", sms->sent,
            email->sent, sms->retried + email->retried, sms->failed + email->failed);
     fflush(stdout);

@@ -678,6 +678,15 @@ static int serve_database(struct serve_run *r)
     return -1;
 }
 
+/* In-house production (production = inhouse): the card engine (cmd_cards.c, cli_ca_open) hung
+ * on the settings. -1 to go on, else the exit status. */
+static int serve_ca(struct serve_run *r)
+{
+    if (r->set.portal.production != APP_PRODUCTION_INHOUSE)
+        return -1;
+    return cli_ca_open(&r->cfg, &r->set) == 0 ? -1 : CLI_FAIL;
+}
+
 /* SIGTERM and SIGINT blocked before the server's threads exist, so they inherit the mask and
  * the signals can only reach this thread's sigwait(). A client closing early must not kill us. */
 static void serve_block_signals(struct serve_run *r)
@@ -777,6 +786,8 @@ int cli_cmd_serve(int argc, char **argv)
         rc = serve_listen(r);
     if (rc < 0)
         rc = serve_database(r);
+    if (rc < 0)
+        rc = serve_ca(r);
     if (rc < 0) {
         serve_block_signals(r);
         rc = serve_start(r);

@@ -4,8 +4,12 @@
  * The table is the whole life of an application: the applicant verifies the SMS code, then
  * signs electronically (straight to submitted) or chooses the wet signature (and waits for
  * the paper); the provincial approver decides; the operator orders the card, ships it and
- * records the delivery; importing the new certificate completes it. A certificate seen in use
- * also completes a shipped application whose delivery was never recorded: the card arrived.
+ * records the delivery (or the holder confirms it); the new certificate in use completes it:
+ * imported (the card bureau's certificate, which may come before the courier) or, for a card
+ * made in house, tried by its holder. A bureau that refuses to make a card sends the
+ * application back to approved, to be ordered again or cancelled. The holder cancels until an
+ * approver has decided; an operator may cancel any application that is still going (the app
+ * layer says who may do which).
  */
 #include "core/appstate.h"
 
@@ -21,14 +25,23 @@ const struct core_app_transition core_app_transitions[] = {
     {CORE_APP_SUBMITTED, CORE_EV_REJECT, CORE_APP_REJECTED},
     {CORE_APP_APPROVED, CORE_EV_ORDER, CORE_APP_IN_PRODUCTION},
     {CORE_APP_IN_PRODUCTION, CORE_EV_SHIP, CORE_APP_SHIPPED},
+    {CORE_APP_IN_PRODUCTION, CORE_EV_REFUSE, CORE_APP_APPROVED},
+    {CORE_APP_IN_PRODUCTION, CORE_EV_DELIVER, CORE_APP_DELIVERED}, /* handed over in person */
     {CORE_APP_SHIPPED, CORE_EV_DELIVER, CORE_APP_DELIVERED},
+    {CORE_APP_APPROVED, CORE_EV_CERT_IN_USE, CORE_APP_COMPLETED},
+    {CORE_APP_IN_PRODUCTION, CORE_EV_CERT_IN_USE, CORE_APP_COMPLETED},
     {CORE_APP_SHIPPED, CORE_EV_CERT_IN_USE, CORE_APP_COMPLETED},
     {CORE_APP_DELIVERED, CORE_EV_CERT_IN_USE, CORE_APP_COMPLETED},
-    /* Cancelling is possible until an approver has decided. */
+    /* The holder cancels until an approver has decided; an operator at any step before the
+     * end (app/card_flow.c). */
     {CORE_APP_DRAFT, CORE_EV_CANCEL, CORE_APP_CANCELLED},
     {CORE_APP_CODE_VERIFIED, CORE_EV_CANCEL, CORE_APP_CANCELLED},
     {CORE_APP_AWAITING_ORIGINAL, CORE_EV_CANCEL, CORE_APP_CANCELLED},
     {CORE_APP_SUBMITTED, CORE_EV_CANCEL, CORE_APP_CANCELLED},
+    {CORE_APP_APPROVED, CORE_EV_CANCEL, CORE_APP_CANCELLED},
+    {CORE_APP_IN_PRODUCTION, CORE_EV_CANCEL, CORE_APP_CANCELLED},
+    {CORE_APP_SHIPPED, CORE_EV_CANCEL, CORE_APP_CANCELLED},
+    {CORE_APP_DELIVERED, CORE_EV_CANCEL, CORE_APP_CANCELLED},
 };
 
 const size_t core_app_transitions_count =
@@ -78,6 +91,7 @@ static const char *const events[CORE_APP__EVENT_COUNT] = {
     [CORE_EV_CERT_IN_USE] = "cert_in_use",
     [CORE_EV_CANCEL] = "cancel",
     [CORE_EV_REOPEN] = "reopen",
+    [CORE_EV_REFUSE] = "production_refused",
 };
 
 const char *core_app_state_code(enum core_app_state s)

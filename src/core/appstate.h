@@ -35,6 +35,7 @@ enum core_app_event {
     CORE_EV_CERT_IN_USE,       /* "cert_in_use": the new certificate was imported */
     CORE_EV_CANCEL,            /* "cancel": applicant or operator cancelled */
     CORE_EV_REOPEN,            /* "reopen": applicant edited the form after the code step */
+    CORE_EV_REFUSE,            /* "production_refused": the card bureau refused to make it */
     CORE_APP__EVENT_COUNT
 };
 

@@ -343,6 +343,7 @@ struct stuck {
     char email[CORE_EMAIL_MAX];
     char mobile[CORE_PHONE_LEN + 1];
     char notify_by[8];
+    int64_t approved_at;
 };
 
 struct stuck_batch {
@@ -372,6 +373,7 @@ static int collect_stuck(void *ctx, const struct store_application *a,
     snprintf(x->mobile, sizeof x->mobile, "%s",
              a->mobile_phone[0] || !p ? a->mobile_phone : p->mobile_phone);
     snprintf(x->notify_by, sizeof x->notify_by, "%s", a->notify_by);
+    x->approved_at = a->approved_at;
     b->last_id = a->id;
     return 0;
 }
@@ -430,6 +432,70 @@ static enum store_err scan_reminders(struct scan *sc)
         if ((e = store_tx_commit(sc->s)) != STORE_OK)
             break;
         sc->st->reminders += queued;
+        if (b.n < b.cap)
+            break;
+    }
+    free(b.rows);
+    return e;
+}
+
+/* ---- cards that did not arrive in time (app/card_flow.h) --------------------------------- */
+
+static enum store_err overdue_one(struct scan *sc, const struct stuck *x, long *queued)
+{
+    char days[24];
+    snprintf(days, sizeof days, "%lld", (long long)((sc->now - x->approved_at) / SCAN_DAY));
+    const struct notify_var vars[] = {{"name", x->name}, {"number", x->number}, {"days", days}};
+    char *params;
+    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
+    bool by_email = strcmp(x->notify_by, "sms") != 0;
+    bool by_sms = strcmp(x->notify_by, "email") != 0;
+    char key[SCAN_KEY_MAX];
+    if (e == STORE_OK && by_email && x->email[0]) {
+        snprintf(key, sizeof key, "overdue:%lld:email", (long long)x->id);
+        e = scan_put(sc, NOTIFY_TPL_CARD_LATE, false, x->email, key, params, queued);
+    }
+    if (e == STORE_OK && by_sms && x->mobile[0]) {
+        snprintf(key, sizeof key, "overdue:%lld:sms", (long long)x->id);
+        e = scan_put(sc, NOTIFY_TPL_CARD_LATE, true, x->mobile, key, params, queued);
+    }
+    free(params);
+    return e;
+}
+
+/* Applications approved more than delivery_expected_days ago whose card has not arrived: the
+ * holder is told once to call the call centre (the mark "overdue" among the reminders). */
+static enum store_err scan_overdue(struct scan *sc)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    struct stuck_batch b = {.cap = cfg->batch};
+    enum store_err e = STORE_OK;
+    if (cfg->rules.delivery_expected_days <= 0)
+        return STORE_OK;
+    if (!(b.rows = calloc((size_t)cfg->batch, sizeof *b.rows)))
+        return STORE_ENOMEM;
+    /* due from the moment approved_at + the days is reached */
+    const int64_t before = sc->now - (int64_t)cfg->rules.delivery_expected_days * SCAN_DAY + 1;
+    for (;;) {
+        long queued = 0;
+        b.n = 0;
+        if ((e = store_tx_begin(sc->s)) != STORE_OK)
+            break;
+        e = store_overdue_due(sc->s, before, b.last_id, b.cap, collect_stuck, &b);
+        if (e == STORE_OK && b.nomem)
+            e = STORE_ENOMEM;
+        for (long i = 0; e == STORE_OK && i < b.n; i++) {
+            e = overdue_one(sc, &b.rows[i], &queued);
+            if (e == STORE_OK)
+                e = store_remind_mark(sc->s, b.rows[i].id, "overdue", sc->now, NULL);
+        }
+        if (e != STORE_OK) {
+            store_tx_rollback(sc->s);
+            break;
+        }
+        if ((e = store_tx_commit(sc->s)) != STORE_OK)
+            break;
+        sc->st->overdue += queued;
         if (b.n < b.cap)
             break;
     }
@@ -588,6 +654,8 @@ enum store_err notify_scan(struct store *s, const struct notify_scan_cfg *cfg, i
         goto out;
     if ((e = scan_reminders(&sc)) != STORE_OK)
         goto out;
+    if ((e = scan_overdue(&sc)) != STORE_OK)
+        goto out;
     e = scan_digests(&sc);
 out:
     if (s && e != STORE_OK && e != STORE_EINVAL)
@@ -597,8 +665,9 @@ out:
         warned += st.warned[i];
     if (e == STORE_OK)
         ulog(ULOG_INFO, "notify.scan",
-             "warnings=%ld reminders=%ld digests=%ld holders=%ld unreachable=%ld skipped=%ld",
-             warned, st.reminders, st.digests, st.holders, st.unreachable, st.skipped);
+             "warnings=%ld reminders=%ld overdue=%ld digests=%ld holders=%ld unreachable=%ld "
+             "skipped=%ld",
+             warned, st.reminders, st.overdue, st.digests, st.holders, st.unreachable, st.skipped);
     if (stats)
         *stats = st;
     return e;

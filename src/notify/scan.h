@@ -15,6 +15,9 @@
  *     verified; code_verified: not signed; awaiting_original: the signed paper not arrived)
  *     and has not changed for reminder_days gets one reminder per state, through the channels
  *     the form asked for (notify_by), to the form's addresses or else the record's;
+ *   - late cards: an application approved delivery_expected_days ago or more whose card has not
+ *     arrived (approved, in_production, shipped) tells its holder once, through the channels of
+ *     notify_by, to call the call centre (card_late, "overdue:<application id>:<channel>");
  *   - digests: once per UTC day, each province with an enabled approver account and a
  *     configured digest address gets the count of applications waiting there, when any do.
  *
@@ -63,6 +66,7 @@ struct notify_scan_stats {
     long warned[CORE_MAX_WARNINGS]; /* per milestone, in the order of rules.warn_days */
     long expired;                   /* the expiry message */
     long reminders;
+    long overdue; /* holders told their card is late (delivery_expected_days after approval) */
     long digests;
     long holders;     /* certificates whose milestone was recorded */
     long unreachable; /* of those, holders with neither an e-mail address nor a mobile number */

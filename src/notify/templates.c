@@ -20,9 +20,20 @@
 #define TPL_NAME_MAX 32          /* longest placeholder name */
 
 static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
-    [NOTIFY_TPL_EXPIRY_WARNING] = "expiry_warning", [NOTIFY_TPL_EXPIRED] = "expired",
-    [NOTIFY_TPL_REMIND_CODE] = "reminder_code",     [NOTIFY_TPL_REMIND_SIGN] = "reminder_sign",
-    [NOTIFY_TPL_REMIND_PAPER] = "reminder_paper",   [NOTIFY_TPL_DIGEST] = "digest",
+    [NOTIFY_TPL_EXPIRY_WARNING] = "expiry_warning",
+    [NOTIFY_TPL_EXPIRED] = "expired",
+    [NOTIFY_TPL_REMIND_CODE] = "reminder_code",
+    [NOTIFY_TPL_REMIND_SIGN] = "reminder_sign",
+    [NOTIFY_TPL_REMIND_PAPER] = "reminder_paper",
+    [NOTIFY_TPL_DIGEST] = "digest",
+    [NOTIFY_TPL_CARD_ORDERED] = "card_ordered",
+    [NOTIFY_TPL_CARD_SHIPPED] = "card_shipped",
+    [NOTIFY_TPL_CARD_DELIVERED] = "card_delivered",
+    [NOTIFY_TPL_CARD_PIN_READY] = "card_pin_ready",
+    [NOTIFY_TPL_CARD_LATE] = "card_late",
+    [NOTIFY_TPL_CARD_REFUSED] = "card_refused",
+    [NOTIFY_TPL_COMPLETED] = "application_completed",
+    [NOTIFY_TPL_CANCELLED] = "application_cancelled",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -33,6 +44,14 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_REMIND_SIGN] = "name number portal_url",
     [NOTIFY_TPL_REMIND_PAPER] = "name number portal_url",
     [NOTIFY_TPL_DIGEST] = "province date total submitted awaiting_original portal_url",
+    [NOTIFY_TPL_CARD_ORDERED] = "name number portal_url",
+    [NOTIFY_TPL_CARD_SHIPPED] = "name number carrier tracking_number portal_url",
+    [NOTIFY_TPL_CARD_DELIVERED] = "name number portal_url",
+    [NOTIFY_TPL_CARD_PIN_READY] = "name number portal_url",
+    [NOTIFY_TPL_CARD_LATE] = "name number days portal_url",
+    [NOTIFY_TPL_CARD_REFUSED] = "name number reason portal_url",
+    [NOTIFY_TPL_COMPLETED] = "name number serial valid_from valid_until portal_url",
+    [NOTIFY_TPL_CANCELLED] = "name number reason portal_url",
 };
 
 struct notify_templates {

@@ -263,13 +263,15 @@ out:
     return e;
 }
 
-/* Chooses the slot: the token labelled label, or the only one with a signing certificate. */
+/* Chooses the slot: the token labelled label that holds a signing certificate (cards made
+ * from one blank batch share their label: the blank ones beside it are passed over), or the
+ * only one with a signing certificate. */
 static enum sign_err sign_choose(struct sign_slots *s, const char *label, PKCS11_SLOT **slot,
                                  PKCS11_CERT **cert, struct sign_token_info *info,
                                  struct sign_status *st)
 {
     struct sign_token_info t;
-    unsigned int present = 0, candidates = 0;
+    unsigned int present = 0, candidates = 0, labelled = 0;
     char msg[256];
     *slot = NULL;
     *cert = NULL;
@@ -281,19 +283,20 @@ static enum sign_err sign_choose(struct sign_slots *s, const char *label, PKCS11
         if (label && *label) {
             if (strcmp(t.label, label) != 0)
                 continue;
-            if (!c) {
-                sign_status_set(st, SIGN_E_NO_CERTIFICATE, NULL,
-                                "token \"%s\" has no signing certificate", t.label);
-                return SIGN_E_NO_CERTIFICATE;
-            }
-        } else if (!c) {
-            continue;
+            labelled++;
         }
+        if (!c)
+            continue;
         if (candidates++ == 0) {
             *slot = &s->v[i];
             *cert = c;
             *info = t;
         }
+    }
+    if (label && *label && candidates == 0 && labelled > 0) {
+        sign_status_set(st, SIGN_E_NO_CERTIFICATE, NULL, "token \"%s\" has no signing certificate",
+                        label);
+        return SIGN_E_NO_CERTIFICATE;
     }
     if (label && *label && candidates == 0) {
         snprintf(msg, sizeof msg,

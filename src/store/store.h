@@ -246,10 +246,11 @@ enum store_err store_rate_get(struct store *s, const char *key, int64_t window_s
 enum store_err store_rate_purge(struct store *s, int64_t before, long *n);
 
 /* ---- applications ------------------------------------------------------------------------- */
-#define STORE_APP_NUMBER_LEN 10  /* Crockford base32 */
-#define STORE_PWHASH_MAX     128 /* libsodium crypto_pwhash_STRBYTES */
-#define STORE_ADDRESS_MAX    512
-#define STORE_READER_MAX     64
+#define STORE_APP_NUMBER_LEN    10  /* Crockford base32 */
+#define STORE_PWHASH_MAX        128 /* libsodium crypto_pwhash_STRBYTES */
+#define STORE_ADDRESS_MAX       512
+#define STORE_READER_MAX        64
+#define STORE_CLOSED_REASON_MAX 512
 struct store_application {
     int64_t id; /* given by store_app_create */
     char number[STORE_APP_NUMBER_LEN + 1];
@@ -286,6 +287,11 @@ struct store_application {
     bool late;
     int64_t cert_not_after; /* 0: no certificate */
     int64_t created_at, updated_at;
+    /* after the decision (schema version 7) */
+    int64_t approved_at;                         /* 0: never approved */
+    char closed_reason[STORE_CLOSED_REASON_MAX]; /* why it was cancelled; "" otherwise */
+    int64_t batch_id;                            /* the card bureau's batch; 0: none */
+    int64_t new_cert_id;                         /* the certificate that completed it; 0: none */
 };
 /* One row of the timeline. from is "" for the creation. */
 struct store_app_event {
@@ -702,5 +708,179 @@ enum store_err store_retention_contact(struct store *s, int64_t before, bool dry
  * of 366 days): removed with their timeline, SMS code state, signature, decisions and
  * reminders; sessions that still name one forget it. The audit log keeps its entries. */
 enum store_err store_retention_evidence(struct store *s, int64_t now, int years, bool dry, long *n);
+/* ==== after approval: the card's way to the holder (schema version 7) ======================
+ * The holder's certificates one by one, the card inventory, the card bureau's production
+ * batches with the revocation requests that go with them, the sealed PIN of a card made in
+ * house, the operator's view of the applications after approval (overdue, at risk), and what
+ * an in-house CA asks when it makes a CRL or answers OCSP. */
+
+/* ---- certificates ------------------------------------------------------------------------ */
+/* Calls fn for each certificate of the holder, the current one first (store_certificate_current's
+ * order: not_before, then not_after, then id, newest first). The records live during the call
+ * only; fn must not use s. */
+enum store_err store_certificates_of(struct store *s, const char *tckn,
+                                     int (*fn)(void *ctx, int64_t id,
+                                               const struct core_certificate *c),
+                                     void *ctx);
+/* One certificate by its fingerprint (SHA-256 hex of the DER) or by id; *id (may be NULL)
+ * gets its id. STORE_ENOTFOUND when unknown. */
+enum store_err store_certificate_by_fpr(struct store *s, const char *fingerprint, int64_t *id,
+                                        struct core_certificate *out);
+enum store_err store_certificate_by_id(struct store *s, int64_t id, struct core_certificate *out);
+/* Marks the certificate revoked at `at` with an RFC 5280 CRLReason (0..10, not 7) unless it
+ * already is; *changed (may be NULL) says whether it changed. STORE_ENOTFOUND when unknown. */
+enum store_err store_certificate_revoke_id(struct store *s, int64_t id, int64_t at, int reason,
+                                           bool *changed);
+
+/* ---- the card inventory ------------------------------------------------------------------ */
+#define STORE_CARD_SERIAL_MAX 64
+#define STORE_CARRIER_MAX     64
+#define STORE_TRACKING_MAX    64
+#define STORE_CARD_NOTE_MAX   256
+struct store_card {
+    int64_t id; /* given by store_card_put */
+    char tckn[CORE_TCKN_LEN + 1];
+    int64_t application_id;             /* 0: a card eimza did not order (reported lost) */
+    int64_t certificate_id;             /* 0: not known yet */
+    char serial[STORE_CARD_SERIAL_MAX]; /* "" until the bureau names it */
+    char source[8];                     /* bureau | inhouse | other */
+    char state[12]; /* produced | shipped | delivered | active | lost | revoked | returned |
+                       destroyed */
+    char carrier[STORE_CARRIER_MAX];
+    char tracking_number[STORE_TRACKING_MAX];
+    char note[STORE_CARD_NOTE_MAX]; /* why it is lost, returned or destroyed */
+    int64_t produced_at, shipped_at, delivered_at, activated_at; /* 0: not yet */
+    int64_t created_at, updated_at;
+};
+/* A new card; c->id gets its id. Joins the caller's transaction. */
+enum store_err store_card_put(struct store *s, struct store_card *c);
+/* Writes every field of c but id (STORE_ENOTFOUND when there is no such card). */
+enum store_err store_card_update(struct store *s, const struct store_card *c);
+/* A card by id; the newest card made for an application; the newest card holding a
+ * certificate. STORE_ENOTFOUND when none. Inside a transaction the row is locked on
+ * PostgreSQL. */
+enum store_err store_card_get(struct store *s, int64_t id, struct store_card *out);
+enum store_err store_card_of_app(struct store *s, int64_t application_id, struct store_card *out);
+enum store_err store_card_of_cert(struct store *s, int64_t certificate_id, struct store_card *out);
+/* The inventory: cards of a state (NULL: any) and a province (the holder's personnel province,
+ * else the application's; 0: any), newest change first; *total (may be NULL) without limit
+ * and offset; number (may be NULL) is the application number of the card's application. */
+struct store_card_filter {
+    const char *state;
+    int province;
+    const char *number;
+    long limit; /* 0: no limit */
+    long offset;
+};
+enum store_err store_card_list(struct store *s, const struct store_card_filter *f,
+                               int (*fn)(void *ctx, const struct store_card *c,
+                                         const char *app_number),
+                               void *ctx, long *total);
+
+/* ---- the sealed PIN of a card made in house ---------------------------------------------- */
+#define STORE_SEALED_MAX 256
+struct store_card_pin {
+    int64_t card_id;
+    char sealed[STORE_SEALED_MAX]; /* base64 of nonce || ciphertext; "" once shown/destroyed */
+    char state[12];                /* waiting | shown | destroyed */
+    int64_t word_ok_at;            /* the security word was given right then; 0: not yet */
+    char code_hash[STORE_HASH_HEX + 1];
+    char code_salt[33];
+    int64_t code_sent_at, code_expires_at;
+    int codes_sent;
+    int64_t wrong_window_start;
+    int wrong_count;
+    int64_t created_at, shown_at;
+};
+enum store_err store_card_pin_put(struct store *s, const struct store_card_pin *p);
+/* Inside a transaction the row is locked on PostgreSQL. STORE_ENOTFOUND when the card has none. */
+enum store_err store_card_pin_get(struct store *s, int64_t card_id, struct store_card_pin *out);
+enum store_err store_card_pin_update(struct store *s, const struct store_card_pin *p);
+
+/* ---- the card bureau's batches ------------------------------------------------------------ */
+struct store_batch {
+    int64_t id;
+    int province;
+    int64_t created_at;
+    char created_by[STORE_USERNAME_MAX];
+    int64_t applications, revocations;
+};
+/* A new batch (b->id set); joins the caller's transaction. */
+enum store_err store_batch_put(struct store *s, struct store_batch *b);
+enum store_err store_batch_counts(struct store *s, int64_t id, long applications, long revocations);
+enum store_err store_batch_get(struct store *s, int64_t id, struct store_batch *out);
+/* The newest batches (of a province; 0: all), at most limit (1..500). */
+enum store_err store_batch_list(struct store *s, int province, long limit,
+                                int (*fn)(void *ctx, const struct store_batch *b), void *ctx);
+/* The ids of at most limit approved applications of the province that are in no batch, the
+ * oldest-expiring certificate first (those with none last), into ids[]; *n how many. */
+enum store_err store_batch_candidates(struct store *s, int province, long limit, int64_t *ids,
+                                      long *n);
+/* The applications of a batch with their holders' records (p NULL: none), in the order they
+ * were taken. The records live during the call only; fn must not use s. */
+enum store_err store_batch_apps(struct store *s, int64_t batch_id,
+                                int (*fn)(void *ctx, const struct store_application *a,
+                                          const struct core_personnel *p),
+                                void *ctx);
+
+/* ---- revocation requests for the card bureau ---------------------------------------------- */
+/* Asks for the certificate's revocation (once: *inserted false when it was asked before).
+ * province: where the request goes out (the holder's). Joins the caller's transaction. */
+enum store_err store_revocation_request(struct store *s, int64_t certificate_id,
+                                        int64_t application_id, int province, int reason,
+                                        int64_t now, bool *inserted);
+/* Puts the province's requests not sent yet into the batch; *n how many. */
+enum store_err store_revocation_assign(struct store *s, int64_t batch_id, int province, long *n);
+/* The requests of a batch (batch_id > 0), or those not sent yet (0; of a province, 0: all). */
+struct store_revocation_row {
+    const struct core_certificate *c;
+    const char *number; /* the application that reported the card lost */
+    int reason;
+    int64_t requested_at;
+    int64_t batch_id; /* 0: not sent yet */
+};
+enum store_err store_revocation_list(struct store *s, int64_t batch_id, int province,
+                                     int (*fn)(void *ctx, const struct store_revocation_row *r),
+                                     void *ctx);
+
+/* ---- the staff's view after approval ------------------------------------------------------ */
+struct store_flow_filter {
+    int province;           /* the holder's (personnel, else the form's); 0: any */
+    const char *state;      /* NULL: approved, in_production, shipped and delivered */
+    const char *number;     /* one application by its number; NULL: any */
+    int64_t overdue_before; /* > 0: only approved/in_production/shipped approved before it */
+    int64_t risk_now;       /* > 0: only those at risk of a gap (below) */
+    int64_t expected;       /* seconds from approval to the card's expected arrival */
+    long limit;             /* 0: no limit */
+    long offset;
+};
+/* Calls fn for each application after approval matching f, the old certificate's end first
+ * (those renewing none last), with the holder's province and the application's newest card
+ * (NULL: none yet). At risk: not delivered yet, and the certificate being renewed ends before
+ * max(risk_now, approved_at + expected). *total (may be NULL) gets how many match. */
+enum store_err store_flow_list(struct store *s, const struct store_flow_filter *f,
+                               int (*fn)(void *ctx, const struct store_application *a, int province,
+                                         const struct store_card *card),
+                               void *ctx, long *total);
+/* Applications approved before `before` whose card has not arrived (approved, in_production,
+ * shipped) and whose holder was not told yet (no "overdue" reminder mark), by id after
+ * after_id, at most limit; p is the holder's record (NULL: none). */
+enum store_err store_overdue_due(struct store *s, int64_t before, int64_t after_id, long limit,
+                                 int (*fn)(void *ctx, const struct store_application *a,
+                                           const struct core_personnel *p),
+                                 void *ctx);
+
+/* ---- what an in-house CA asks (ca/ca.h's registry) ---------------------------------------- */
+/* The certificate of issuer (DN as stored) and serial (upper-case hex): *found, and when it is
+ * revoked *revoked_at (> 0) and *reason. */
+enum store_err store_ca_status(struct store *s, const char *issuer, const char *serial, bool *found,
+                               int64_t *revoked_at, int *reason);
+/* Every revoked certificate of issuer, oldest first. fn returns 0 to go on. */
+enum store_err store_ca_each_revoked(struct store *s, const char *issuer,
+                                     int (*fn)(void *ctx, const char *serial, int64_t revoked_at,
+                                               int reason),
+                                     void *ctx);
+/* The next CRL number of issuer (1 for its first CRL): one more every call, across servers. */
+enum store_err store_ca_crl_number(struct store *s, const char *issuer, int64_t *number);
 
 #endif

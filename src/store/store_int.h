@@ -27,7 +27,7 @@
 #define STORE_ERR_MAX     512
 #define STORE__OB_ERR_MAX 500  /* bytes of an outbox error text kept */
 #define STORE__GEN_DIRTY  8    /* keys a transaction remembers for the change generations */
-#define STORE__MAXARGS    40   /* parameters of a catalogue statement at most */
+#define STORE__MAXARGS    48   /* parameters of a catalogue statement at most */
 #define STORE__ROW_MAX    8192 /* bytes of a record read by store__get at most */
 
 /* ---- the catalogue ---------------------------------------------------------------------- */
@@ -130,7 +130,7 @@ struct store__row {
 };
 extern const struct store__row store__personnel, store__cert, store__app, store__session,
     store__captcha, store__user, store__otp, store__event, store__outbox, store__audit,
-    store__decision, store__problem;
+    store__decision, store__problem, store__card, store__batch, store__pin;
 /* The row type the catalogue calls name; NULL when none. */
 const struct store__row *store__row_named(const char *name, size_t len);
 

@@ -23,9 +23,12 @@
     "NOT EXISTS (SELECT 1 FROM certificates n WHERE n.tckn = c.tckn "                              \
     "AND n.not_before >= c.not_before AND (n.not_before > c.not_before "                           \
     "OR n.not_after > c.not_after OR (n.not_after = c.not_after AND n.id > c.id)))"
-/* ... and the holder has no application still going nor one created since it was issued. */
+/* ... and the holder has no application still going nor one created since it was issued (the
+ * application this certificate completed, or is linked to, does not count: it renewed the one
+ * before). */
 #define STORE__NOT_APPLIED                                                                         \
     "NOT EXISTS (SELECT 1 FROM applications a WHERE a.tckn = c.tckn "                              \
+    "AND coalesce(a.new_cert_id, 0) <> c.id "                                                      \
     "AND ((a.state <> 'rejected' AND a.state <> 'completed' AND a.state <> 'cancelled') "          \
     "OR a.created_at >= c.not_before))"
 /* The approvers' queue filter: 1 province (0: any), 2 state (NULL: all but draft), 3 a part
@@ -350,6 +353,114 @@ STORE_Q(RC_GET, "reading a renewal chain", "SELECT count FROM remote_chains WHER
 STORE_Q(RC_SET, "storing a renewal chain",
         "INSERT INTO remote_chains (tckn, count, updated_at) VALUES ($1, $2, $3) "
         "ON CONFLICT (tckn) DO UPDATE SET count = excluded.count, updated_at = excluded.updated_at")
+
+/* ---- after approval: the card's way to the holder (schema version 7, app/card_flow.h) ---- */
+STORE_Q(C_OF, "reading certificates",
+        "SELECT id, {cols cert} FROM certificates WHERE tckn = $1 "
+        "ORDER BY not_before DESC, not_after DESC, id DESC")
+STORE_Q(C_BY_FPR, "reading a certificate",
+        "SELECT id, {cols cert} FROM certificates WHERE fingerprint = $1")
+STORE_Q(C_BY_ID, "reading a certificate", "SELECT id, {cols cert} FROM certificates WHERE id = $1")
+STORE_Q(C_REVOKE_ID, "revoking a certificate",
+        "UPDATE certificates SET revoked_at = $2, revocation_reason = $3 "
+        "WHERE id = $1 AND revoked_at IS NULL")
+STORE_Q(C_ID_EXISTS, "looking up a certificate", "SELECT count(*) FROM certificates WHERE id = $1")
+#define STORE__CARD_BY "SELECT id, {cols card} FROM cards WHERE "
+STORE_Q(CARD_INSERT, "storing a card",
+        "INSERT INTO cards ({cols card}) VALUES ({vals card 1}) RETURNING id")
+STORE_Q(CARD_UPDATE, "updating a card", "UPDATE cards SET {set card 2} WHERE id = $1")
+STORE_Q(CARD_GET, "reading a card", STORE__CARD_BY "id = $1{P: FOR UPDATE}")
+STORE_Q(CARD_OF_APP, "reading a card",
+        STORE__CARD_BY "application_id = $1 ORDER BY id DESC LIMIT 1{P: FOR UPDATE}")
+STORE_Q(CARD_OF_CERT, "reading a card",
+        STORE__CARD_BY "certificate_id = $1 ORDER BY id DESC LIMIT 1{P: FOR UPDATE}")
+/* 1 state (NULL: any), 2 province (0: any), 3 application number (NULL: any) */
+#define STORE__CARD_FILTER                                                                         \
+    " FROM cards c LEFT JOIN applications a ON a.id = c.application_id "                           \
+    "LEFT JOIN personnel p ON p.tckn = c.tckn "                                                    \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR c.state = CAST($1 AS TEXT)) "                              \
+    "AND (CAST($2 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($2 AS INTEGER)) "     \
+    "AND (CAST($3 AS TEXT) IS NULL OR a.number = CAST($3 AS TEXT))"
+STORE_Q(CARD_LIST, "listing cards",
+        "SELECT c.id, {cols card c}, a.number" STORE__CARD_FILTER
+        " ORDER BY c.updated_at DESC, c.id DESC LIMIT $4 OFFSET $5")
+STORE_Q(CARD_COUNT, "counting cards", "SELECT count(*)" STORE__CARD_FILTER)
+STORE_Q(PIN_PUT, "storing a card's PIN", "INSERT INTO card_pins ({cols pin}) VALUES ({vals pin 1})")
+STORE_Q(PIN_GET, "reading a card's PIN",
+        "SELECT {cols pin} FROM card_pins WHERE card_id = $1{P: FOR UPDATE}")
+STORE_Q(PIN_UPDATE, "updating a card's PIN", "UPDATE card_pins SET {set pin 1} WHERE card_id = $1")
+STORE_Q(B_INSERT, "storing a production batch",
+        "INSERT INTO production_batches (province, created_at, created_by) VALUES ($1, $2, $3) "
+        "RETURNING id")
+STORE_Q(B_COUNTS, "counting a production batch",
+        "UPDATE production_batches SET applications = $2, revocations = $3 WHERE id = $1")
+STORE_Q(B_GET, "reading a production batch",
+        "SELECT {cols batch} FROM production_batches WHERE id = $1")
+STORE_Q(B_LIST, "listing production batches",
+        "SELECT {cols batch} FROM production_batches "
+        "WHERE CAST($1 AS INTEGER) = 0 OR province = CAST($1 AS INTEGER) ORDER BY id DESC LIMIT $2")
+/* the oldest-expiring certificate first; a first card (renewing none) after the renewals */
+#define STORE__OLDEST_FIRST                                                                        \
+    "CASE WHEN a.cert_not_after = 0 THEN 1 ELSE 0 END, a.cert_not_after, a.approved_at, a.id"
+STORE_Q(B_CANDIDATES, "choosing a batch's applications",
+        "SELECT a.id FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
+        "WHERE a.state = 'approved' AND a.batch_id IS NULL "
+        "AND coalesce(p.province, a.province) = $1 ORDER BY " STORE__OLDEST_FIRST " LIMIT $2")
+STORE_Q(B_APPS, "reading a production batch",
+        "SELECT a.id, {cols app a}, {cols personnel p} FROM applications a "
+        "LEFT JOIN personnel p ON p.tckn = a.tckn WHERE a.batch_id = $1 "
+        "ORDER BY " STORE__OLDEST_FIRST)
+STORE_Q(RR_PUT, "asking for a revocation",
+        "INSERT INTO revocation_requests (certificate_id, application_id, province, reason, "
+        "requested_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (certificate_id) DO NOTHING")
+STORE_Q(RR_ASSIGN, "sending revocation requests",
+        "UPDATE revocation_requests SET batch_id = $1 WHERE batch_id IS NULL AND province = $2")
+/* 1 batch (0: those not sent), 2 province (0: any) */
+STORE_Q(RR_LIST, "listing revocation requests",
+        "SELECT r.reason, r.requested_at, coalesce(r.batch_id, 0), a.number, {cols cert c} "
+        "FROM revocation_requests r JOIN certificates c ON c.id = r.certificate_id "
+        "JOIN applications a ON a.id = r.application_id "
+        "WHERE ((CAST($1 AS BIGINT) = 0 AND r.batch_id IS NULL) "
+        "OR r.batch_id = CAST($1 AS BIGINT)) "
+        "AND (CAST($2 AS INTEGER) = 0 OR r.province = CAST($2 AS INTEGER)) "
+        "ORDER BY r.requested_at, r.certificate_id")
+/* The staff's view after approval: 1 province, 2 state (NULL: approved .. delivered), 3 number,
+ * 4 overdue: approved before it (0: any), 5 at risk as of (0: any), 6 the expected seconds. */
+#define STORE__FLOW_FILTER                                                                         \
+    " FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "                               \
+    "LEFT JOIN cards k ON k.id = (SELECT max(x.id) FROM cards x WHERE x.application_id = a.id) "   \
+    "WHERE (CAST($1 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($1 AS INTEGER)) "   \
+    "AND ((CAST($2 AS TEXT) IS NULL AND a.state IN ('approved', 'in_production', 'shipped', "      \
+    "'delivered')) OR a.state = CAST($2 AS TEXT)) "                                                \
+    "AND (CAST($3 AS TEXT) IS NULL OR a.number = CAST($3 AS TEXT)) "                               \
+    "AND (CAST($4 AS BIGINT) = 0 OR (a.state IN ('approved', 'in_production', 'shipped') "         \
+    "AND a.approved_at < CAST($4 AS BIGINT))) "                                                    \
+    "AND (CAST($5 AS BIGINT) = 0 OR (a.state IN ('approved', 'in_production', 'shipped') "         \
+    "AND a.cert_not_after > 0 AND (a.cert_not_after < CAST($5 AS BIGINT) "                         \
+    "OR a.cert_not_after < a.approved_at + CAST($6 AS BIGINT))))"
+STORE_Q(FLOW_LIST, "listing applications after approval",
+        "SELECT a.id, {cols app a}, coalesce(p.province, a.province), k.id, {cols card "
+        "k}" STORE__FLOW_FILTER " ORDER BY CASE WHEN a.cert_not_after = 0 THEN 1 ELSE 0 END, "
+        "a.cert_not_after, a.id LIMIT $7 OFFSET $8")
+STORE_Q(FLOW_COUNT, "counting applications after approval", "SELECT count(*)" STORE__FLOW_FILTER)
+/* 1 approved before, 2 after_id, 3 limit */
+STORE_Q(OVERDUE_DUE, "listing cards that are late",
+        "SELECT x.id, {cols app x}, {cols personnel p} FROM (SELECT id, {cols app} "
+        "FROM applications WHERE state IN ('approved', 'in_production', 'shipped') "
+        "AND approved_at > 0 AND approved_at < $1 AND id > $2 AND NOT EXISTS (SELECT 1 "
+        "FROM application_reminders r WHERE r.application_id = applications.id "
+        "AND r.state = 'overdue') ORDER BY id LIMIT $3) x LEFT JOIN personnel p ON p.tckn = x.tckn "
+        "ORDER BY x.id")
+/* what an in-house CA's registry asks: 1 issuer, 2 serial */
+STORE_Q(CA_STATUS, "reading a certificate's status",
+        "SELECT coalesce(revoked_at, 0), revocation_reason FROM certificates "
+        "WHERE issuer = $1 AND serial = $2")
+STORE_Q(CA_REVOKED, "listing revoked certificates",
+        "SELECT serial, revoked_at, revocation_reason FROM certificates "
+        "WHERE issuer = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at, id")
+STORE_Q(CA_CRL_NUMBER, "numbering a CRL",
+        "INSERT INTO ca_crl_numbers (issuer, number) VALUES ($1, 1) ON CONFLICT (issuer) "
+        "DO UPDATE SET number = ca_crl_numbers.number + 1 RETURNING number")
 
 /* ---- expiry warnings and reminders ----------------------------------------------------- */
 /* 1 from, 2 to, 3 days, 4 after_not_after, 5 after_id, 6 limit: only the not_after index

@@ -99,6 +99,10 @@ static const struct store__col store__app_cols[] = {
     A(cert_not_after, STORE__I64),
     AKEY(created_at, STORE__I64),
     A(updated_at, STORE__I64),
+    A(approved_at, STORE__I64),
+    A(closed_reason, STORE__TEXT),
+    A(batch_id, STORE__I64Z),
+    A(new_cert_id, STORE__I64Z),
 };
 ROW(store__app, "app", "applications", "application", struct store_application, NULL);
 
@@ -216,10 +220,47 @@ static const struct store__col store__problem_cols[] = {
 };
 ROW(store__problem, "problem", "outbox", "outbox message", struct store_outbox_problem, NULL);
 
+/* ---- after approval (schema version 7): cards (id is read apart, as an application's), the
+ * bureau's batches, an in-house card's sealed PIN */
+#define K(f, t) COLUMN(struct store_card, f, #f, t, false)
+static const struct store__col store__card_cols[] = {
+    K(tckn, STORE__TEXT),        K(application_id, STORE__I64Z),  K(certificate_id, STORE__I64Z),
+    K(serial, STORE__TEXT),      K(source, STORE__TEXT),          K(state, STORE__TEXT),
+    K(carrier, STORE__TEXT),     K(tracking_number, STORE__TEXT), K(note, STORE__TEXT),
+    K(produced_at, STORE__I64),  K(shipped_at, STORE__I64),       K(delivered_at, STORE__I64),
+    K(activated_at, STORE__I64), K(created_at, STORE__I64),       K(updated_at, STORE__I64),
+};
+ROW(store__card, "card", "cards", "card", struct store_card, NULL);
+
+#define B(f, t) COLUMN(struct store_batch, f, #f, t, false)
+static const struct store__col store__batch_cols[] = {
+    B(id, STORE__I64),          B(province, STORE__INT),     B(created_at, STORE__I64),
+    B(created_by, STORE__TEXT), B(applications, STORE__I64), B(revocations, STORE__I64),
+};
+ROW(store__batch, "batch", "production_batches", "production batch", struct store_batch, NULL);
+
+#define N(f, t) COLUMN(struct store_card_pin, f, #f, t, false)
+static const struct store__col store__pin_cols[] = {
+    COLUMN(struct store_card_pin, card_id, "card_id", STORE__I64, true),
+    N(sealed, STORE__TEXT),
+    N(state, STORE__TEXT),
+    N(word_ok_at, STORE__I64),
+    N(code_hash, STORE__TEXT),
+    N(code_salt, STORE__TEXT),
+    N(code_sent_at, STORE__I64),
+    N(code_expires_at, STORE__I64),
+    N(codes_sent, STORE__INT),
+    N(wrong_window_start, STORE__I64),
+    N(wrong_count, STORE__INT),
+    N(created_at, STORE__I64),
+    N(shown_at, STORE__I64),
+};
+ROW(store__pin, "pin", "card_pins", "card PIN", struct store_card_pin, NULL);
+
 static const struct store__row *const rows[] = {
-    &store__personnel, &store__cert,  &store__app,      &store__session,
-    &store__captcha,   &store__user,  &store__otp,      &store__event,
-    &store__outbox,    &store__audit, &store__decision, &store__problem,
+    &store__personnel, &store__cert,    &store__app,   &store__session, &store__captcha,
+    &store__user,      &store__otp,     &store__event, &store__outbox,  &store__audit,
+    &store__decision,  &store__problem, &store__card,  &store__batch,   &store__pin,
 };
 
 const struct store__row *store__row_named(const char *name, size_t len)

@@ -30,6 +30,16 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/application/wet-signature", web_h_api_wet_signature, 1024, WEB_ANSWER_JSON},
     {"GET", "/api/v1/application/status", web_h_api_status, 0, WEB_ANSWER_JSON},
+    /* after the decision (web/api/flow.c; app/card_flow.h) */
+    {"POST", "/api/v1/application/new", web_h_api_application_new, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/cancel", web_h_api_application_cancel, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/delivery", web_h_api_delivery_confirm, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/pin/word", web_h_api_pin_word, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/pin/code", web_h_api_pin_code, 1024, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/application/card-test/content", web_h_api_card_test_content, 0,
+     WEB_ANSWER_JSON},
+    {"POST", "/api/v1/application/card-test", web_h_api_card_test, APP_SIGNATURE_MAX,
+     WEB_ANSWER_JSON},
 
     /* staff (web/api/admin.c): the staff JSON API under /api/v1/admin (docs/openapi.yaml).
      * Literal paths before the {id} ones they could be taken for. */
@@ -44,6 +54,20 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/admin/applications/{id}/paper-received", web_h_admin_paper_received, 1024,
      WEB_ANSWER_JSON},
+    /* after the decision (web/api/flow.c) */
+    {"POST", "/api/v1/admin/applications/{id}/cancel", web_h_admin_cancel, 4096, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/shipment", web_h_admin_shipment, 4096,
+     WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/delivery", web_h_admin_delivery, 1024,
+     WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/produce", web_h_admin_produce, 1024, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/admin/production", web_h_admin_production, 0, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/admin/batches", web_h_admin_batches, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/batches", web_h_admin_batch_make, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/batches/answers", web_h_admin_bureau_answers, 8u << 20,
+     WEB_ANSWER_JSON},
+    {"GET", "/api/v1/admin/batches/{file}", web_h_admin_batch_export, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/shipments", web_h_admin_shipments, 8u << 20, WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/dashboard", web_h_admin_dashboard, 0, WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/messages", web_h_admin_messages, 0, WEB_ANSWER_JSON},
     {"POST", "/api/v1/admin/messages/{id}/retry", web_h_admin_message_retry, 1024, WEB_ANSWER_JSON},
@@ -68,6 +92,14 @@ const struct web_route web_routes[] = {
     {"POST", "/yontem", web_h_page_method, 1024, WEB_ANSWER_PAGE},
     {"GET", "/imza", web_h_page_sign, 0, WEB_ANSWER_PAGE},
     {"GET", "/durum", web_h_page_status, 0, WEB_ANSWER_PAGE},
+    {"POST", "/durum/yeni", web_h_page_new_application, 1024, WEB_ANSWER_PAGE},
+    {"POST", "/durum/teslim", web_h_page_delivery, 1024, WEB_ANSWER_PAGE},
+    {"GET", "/iptal", web_h_page_cancel, 0, WEB_ANSWER_PAGE},
+    {"GET", "/pin", web_h_page_pin, 0, WEB_ANSWER_PAGE},
+    {"POST", "/pin/sozcuk", web_h_page_pin_word, 1024, WEB_ANSWER_PAGE},
+    {"POST", "/pin/kod", web_h_page_pin_code, 1024, WEB_ANSWER_PAGE},
+    {"GET", "/kart-dene", web_h_page_card_test, 0, WEB_ANSWER_PAGE},
+    {"POST", "/iptal", web_h_page_cancel, 1024, WEB_ANSWER_PAGE},
     {"POST", "/cikis", web_h_page_logout, 1024, WEB_ANSWER_PAGE},
 
     /* staff pages (web/pages/): the staff's HTML pages over the same use cases as the
@@ -83,7 +115,17 @@ const struct web_route web_routes[] = {
     {"GET", "/yonetim/iletiler", web_h_staff_messages, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/iletiler/{id}", web_h_staff_message_action, 1024, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/bitecekler", web_h_staff_expiring, 0, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/uretim", web_h_staff_production, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/partiler", web_h_staff_batch, 1024, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/dosya", web_h_staff_file, 1u << 20, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/kart/{id}", web_h_staff_card, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/kart/{id}", web_h_staff_card, 8192, WEB_ANSWER_STAFF_PAGE},
     /* end of the staff pages block */
+
+    /* the in-house CA's CRL and OCSP, at the addresses its certificates name (web/api/flow.c;
+     * 404 production_inhouse_only in a card bureau deployment) */
+    {"GET", "/ca/crl", web_h_ca_crl, 0, WEB_ANSWER_JSON},
+    {"POST", "/ca/ocsp", web_h_ca_ocsp, 8192, WEB_ANSWER_JSON},
 
     /* development only (--dev; 404 otherwise): web/api/dev.c */
     {"GET", "/dev/captcha/{id}", web_h_dev_captcha, 0, WEB_ANSWER_JSON},

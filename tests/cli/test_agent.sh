@@ -4,11 +4,7 @@
 # CORS and the Private Network Access preflight, the token list, a signature that openssl
 # verifies, a wrong PIN reported with the card's word on the tries left, the request errors,
 # a graceful stop on SIGTERM, and the start-up refusals (non-loopback --listen: exit 1).
-# No database is involved: the PostgreSQL run of this script would only repeat the SQLite one.
-if [ "${EIMZA_TEST_BACKEND:-sqlite}" = postgresql ]; then
-  echo "skipped: needs no database (run once, with the sqlite label)"
-  exit 77
-fi
+# eimza-test: no database
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 source "$EIMZA_SOURCE_DIR/tests/sign_token.sh"
 command -v curl >/dev/null && command -v jq >/dev/null || { echo "FAIL: curl and jq are needed (scripts/deps.txt)"; exit 1; }

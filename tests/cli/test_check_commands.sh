@@ -2,6 +2,7 @@
 # eimza — scripts/check-commands.py catches a command that no package of scripts/deps.txt
 # provides (the xxd case: the tests called it, deps.txt did not name it, and `make test`
 # failed on a fresh Debian 12) and passes once the package is named.
+# eimza-test: no database
 . "$(dirname "$0")/../lib.sh"
 command -v xxd >/dev/null || { fail "xxd installed for this test" "scripts/deps.txt names it"; finish; }
 

@@ -5,6 +5,7 @@
 # including app, a room of web/ including a room above it, util including core, an include
 # that does not name its layer — and `make lint` (scripts/lint.sh) fails on it too, while the
 # right-way include beside it passes. Runs once (no database).
+# eimza-test: no database
 . "$(dirname "$0")/../lib.sh"
 [ "${EIMZA_TEST_BACKEND:-sqlite}" = sqlite ] || { echo "skipped: runs once"; exit 77; }
 

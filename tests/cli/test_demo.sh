@@ -150,6 +150,32 @@ expect_eq "onay06@meb.gov.tr onay35@meb.gov.tr" "$(sql "SELECT recipient FROM ou
   ok "one SMS the demo gateway refused, in the operator's view of failed messages" ||
   fail "notify failed" "$(head -c 600 "$T/failed.json" "$T/failed.err")"
 
+# ---- in-house production: the CA, blank cards, an approved application to follow ------------------------
+expect_grep 'Label: +eimza-demo-ca' "$T/slots" "the in-house CA's token beside the demo card"
+expect_eq 5 "$(grep -cE 'Label: +eimza-bos *$' "$T/slots")" "five blank cards"
+expect_eq 5 "$(wc -l <"$D/blank-cards.txt")" "their serial numbers listed"
+cmp -s "$D/pki/inhouse/ca.pem" "$D/trust/inhouse-ca.pem" && ok "the in-house CA is a trust anchor" ||
+  fail "trust/inhouse-ca.pem"
+expect_grep '^production = inhouse$' "$D/eimza.conf" "the server makes cards in house"
+expect_eq 600 "$(stat -c %a "$D/secrets.conf")" "its secrets are the owner's only"
+expect_grep '^pin_key = [0-9a-f]{64}$' "$D/secrets.conf" "with a PIN key"
+read -r hnum htckn hstate _ <"$D/approved.txt"
+expect_eq approved "$hstate" "an approved application"
+expect_eq "$htckn" "$(cut -f1 "$D/card-holder.txt")" "its holder's login data kept"
+expect_eq "approved 1" "$(sql "SELECT state, CASE WHEN approved_at > 0 THEN 1 ELSE 0 END FROM applications WHERE number = '$hnum'")" \
+  "in the database, with its approval time"
+hend=$(sql "SELECT not_after FROM certificates WHERE tckn = '$htckn'")
+[ $((hend - now)) -lt $((366 * 86400)) ] && ok "the certificate it renews ends within a year" ||
+  fail "the holder's certificate ends too late for a renewal" "$hend"
+# the demo's pinentry: 123456 for the demo card, card.pin for another, else cancelled
+pe() { printf 'SETDESC %s\nGETPIN\nBYE\n' "$1" | EIMZA_DEMO_PIN_FILE=$D/card.pin "$SRC/scripts/demo-pinentry.sh"; }
+expect_eq "D 123456" "$(pe "«eimza-demo» kartının PIN'ini girin." | grep '^D ')" "pinentry: the demo card's PIN"
+pe "«eimza-bos» kartının PIN'ini girin." | grep -q '^ERR 83886179' && ok "pinentry: a new card without card.pin: cancelled" ||
+  fail "pinentry without card.pin"
+echo 482913 >"$D/card.pin"
+expect_eq "D 482913" "$(pe "«eimza-bos» kartının PIN'ini girin." | grep '^D ')" "pinentry: a new card's PIN from card.pin"
+rm -f "$D/card.pin"
+
 # ---- a second create reuses the directory ---------------------------------------------------------------
 before=$(stat -c %Y "$D/pki/holders.pem")
 expect_status 0 "create again" "$SRC/scripts/demo.sh" create
@@ -171,7 +197,9 @@ expect_grep "Doğum Tarihi +$(cut -f8 "$D/applicant.txt")" "$T/out" "and birth d
 expect_grep 'onay35 +approver, İzmir' "$T/out" "prints the approvers' logins"
 expect_grep 'eimza agent --module .*softhsm2\.so --listen 127\.0\.0\.1:8089 --origin http://127\.0\.0\.1:8080' \
   "$T/out" "starts the signing agent with the demo card"
-expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev' "$T/out" \
-  "then serves in --dev mode with the demo trust anchors"
+expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev --config .*/eimza\.conf --config .*/secrets\.conf' "$T/out" \
+  "then serves in --dev mode with the demo trust anchors and in-house production"
+expect_grep "application $hnum is approved" "$T/out" "prints the approved application to follow"
+expect_grep "Kimlik No $htckn" "$T/out" "and its holder's login"
 
 finish

@@ -51,7 +51,7 @@ certificate D1 10000000454 2022-06-01 2025-06-01
 
 # ---- the summary, exactly -----------------------------------------------------------------
 expect_status 0 "a scan 100 days before: nothing yet" run --now 2025-02-21
-expect_eq '{"now":"2025-02-21T00:00:00Z","queued":{"expiry_90":0,"expiry_60":0,"expiry_30":0,"expired":0,"reminders":0,"digests":0},"sent":{"sms":0,"email":0},"retried":0,"failed":0}' \
+expect_eq '{"now":"2025-02-21T00:00:00Z","queued":{"expiry_90":0,"expiry_60":0,"expiry_30":0,"expired":0,"reminders":0,"overdue":0,"digests":0},"sent":{"sms":0,"email":0},"retried":0,"failed":0}' \
   "$(cat "$T/out")" "the JSON summary, exactly"
 expect_status 0 "90 days before the first expiry" run --now 2025-03-03
 expect_eq 2 "$(jq .queued.expiry_90 "$T/out")" "holder 1: an e-mail and an SMS (holder 4 is not entitled)"

@@ -5,11 +5,7 @@
 # about the tries left, no output written), unknown or ambiguous token, a card without a
 # certificate, a missing module, PIN from a fake pinentry (answer, cancel, missing program),
 # usage errors (exit 1). The backend does not matter here.
-# No database is involved: the PostgreSQL run of this script would only repeat the SQLite one.
-if [ "${EIMZA_TEST_BACKEND:-sqlite}" = postgresql ]; then
-  echo "skipped: needs no database (run once, with the sqlite label)"
-  exit 77
-fi
+# eimza-test: no database
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 source "$EIMZA_SOURCE_DIR/tests/sign_token.sh"
 
@@ -131,5 +127,17 @@ expect_status 1 "--pin-fd not a number: exit 1" "$EIMZA" sign --module "$MODULE"
   --in "$T/content.txt" --out "$T/x.p7s" --pin-fd three
 expect_status 0 "--help: exit 0" "$EIMZA" sign --help
 expect_grep 'usage: eimza sign' "$T/out" "--help prints the usage"
+
+# ---- cards of one blank batch share a label: the blank ones are passed over -----------------
+make_empty_card ec-card
+expect_status 0 "a label shared with a blank card: the card with a certificate signs" \
+  "$EIMZA" sign --module "$MODULE" --token ec-card --in "$T/content.txt" --out "$T/shared.p7s" \
+  --pin-fd 3 3<"$T/pin"
+[ -s "$T/shared.p7s" ] && ok "and writes its signature" || fail "no signature with a shared label"
+make_empty_card lone-blank
+make_empty_card lone-blank
+expect_status 2 "only blank cards under the label: exit 2" "$EIMZA" sign --module "$MODULE" \
+  --token lone-blank --in "$T/content.txt" --out "$T/x.p7s" --pin-fd 3 3<"$T/pin"
+expect_grep 'no_certificate' "$T/err" "no_certificate"
 
 finish

@@ -51,8 +51,8 @@ if [ "${EIMZA_CRASH_PG:-}" = own ] && [ "${EIMZA_TEST_BACKEND:-sqlite}" = postgr
 else
   DB=$(new_db) || exit 1
 fi
-# enough people that the kills never run out of applicants (about eight flows between kills)
-python3 "$SRC/tests/crash/kill_driver.py" people $((KILLS * 12 + 50)) "$T"
+# enough people that the kills never run out of applicants (about twenty flows between kills on SQLite)
+python3 "$SRC/tests/crash/kill_driver.py" people $((KILLS * 25 + 50)) "$T"
 
 EIMZA_PKI_PORT=9 bash "$SRC/scripts/demo-pki.sh" "$T/pki" "$T/spec.tsv" >"$T/pki.out" 2>&1 ||
   { fail "demo PKI" "$(tail -5 "$T/pki.out")"; finish; }

@@ -625,6 +625,9 @@ class Run:
         for t in self.applicant_threads + [staff]:
             t.join(30)
         bad = list(caught)
+        if not caught and kills < a.kills:
+            bad.append('only %d of the %d kills: the applicants ran out (make more people)' %
+                       (kills, a.kills))
         if not caught:
             bad = self.check(True)
             rc = srv.stop()

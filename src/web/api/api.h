@@ -27,6 +27,28 @@ enum web_err web_h_api_content(struct web_req *rq);
 enum web_err web_h_api_method(struct web_req *rq);
 enum web_err web_h_api_status(struct web_req *rq);
 enum web_err web_h_api_openapi(struct web_req *rq);
+/* After the decision (flow.c, and portal.c's /new): the holder's cancel, delivery and new
+ * application; the staff's cancel, shipment and delivery. */
+enum web_err web_h_api_application_new(struct web_req *rq);
+enum web_err web_h_api_application_cancel(struct web_req *rq);
+enum web_err web_h_api_delivery_confirm(struct web_req *rq);
+enum web_err web_h_admin_cancel(struct web_req *rq);
+enum web_err web_h_admin_shipment(struct web_req *rq);
+enum web_err web_h_admin_delivery(struct web_req *rq);
+enum web_err web_h_admin_production(struct web_req *rq);
+enum web_err web_h_admin_batch_make(struct web_req *rq);
+enum web_err web_h_admin_batches(struct web_req *rq);
+enum web_err web_h_admin_batch_export(struct web_req *rq);
+enum web_err web_h_admin_bureau_answers(struct web_req *rq);
+enum web_err web_h_admin_shipments(struct web_req *rq);
+enum web_err web_h_admin_produce(struct web_req *rq);
+enum web_err web_h_api_pin_word(struct web_req *rq);
+enum web_err web_h_api_pin_code(struct web_req *rq);
+enum web_err web_h_api_card_test_content(struct web_req *rq);
+enum web_err web_h_api_card_test(struct web_req *rq);
+/* The in-house CA's revocation answers (flow.c): GET /ca/crl, POST /ca/ocsp. */
+enum web_err web_h_ca_crl(struct web_req *rq);
+enum web_err web_h_ca_ocsp(struct web_req *rq);
 /* The signing steps (sign.c). */
 enum web_err web_h_api_signature(struct web_req *rq);
 enum web_err web_h_api_wet_signature(struct web_req *rq);

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "app/card_flow.h"
 #include "app/portal.h"
 #include "app/text.h"
 #include "web/api/api.h"
@@ -301,6 +302,20 @@ enum web_err web_h_api_application_get(struct web_req *rq)
     return reply_view(rq, &c, &v);
 }
 
+/* POST /api/v1/application/new: a new application after the last one ended (card_flow.h). */
+enum web_err web_h_api_application_new(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    struct app_view v;
+    enum web_err rc;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    if (app_application_start(&c, &v, &err) != APP_OK)
+        return web_reply_app_error(rq, &err);
+    return reply_view(rq, &c, &v);
+}
+
 /* Members of the GET answer that a client may send back as they are: not form fields. */
 static bool output_only(const char *key)
 {
@@ -450,6 +465,48 @@ enum web_err web_h_api_method(struct web_req *rq)
     return rc;
 }
 
+/* The status answer's members after the decision (card_flow.h): the decision and what to do,
+ * what the holder may do now, the card, the new certificate and the PIN. Non-zero when memory
+ * ran out. */
+static int status_flow_json(json_t *o, const struct app_flow_view *f,
+                            const struct app_application *a)
+{
+    static const char *const pins[] = {"none", "waiting", "shown", "bureau"};
+    char t1[24], t2[24];
+    bool cancelled = a->st == CORE_APP_CANCELLED;
+    web_iso8601(f->closed_at, t1);
+    int bad =
+        json_object_set_new(o, "closed_at", f->closed_at ? json_string(t1) : json_null()) |
+        json_object_set_new(o, "cancel_reason",
+                            cancelled && a->closed_reason[0] ? json_string(a->closed_reason)
+                                                             : json_null()) |
+        json_object_set_new(o, "cancelled_by",
+                            !cancelled ? json_null()
+                                       : json_string(f->closed_by_staff ? "staff" : "applicant")) |
+        json_object_set_new(o, "advice", f->advice ? json_string(f->advice) : json_null()) |
+        json_object_set_new(o, "can_start_new", json_boolean(f->can_start_new)) |
+        json_object_set_new(o, "can_cancel", json_boolean(f->can_cancel)) |
+        json_object_set_new(o, "can_confirm_delivery", json_boolean(f->can_confirm)) |
+        json_object_set_new(o, "can_try_card", json_boolean(f->can_try_card)) |
+        json_object_set_new(o, "pin", json_string(pins[f->pin])) |
+        json_object_set_new(o, "pin_note", f->pin_note ? json_string(f->pin_note) : json_null());
+    json_t *card = json_null();
+    if (f->has_card)
+        card = json_pack("{s:s, s:s?, s:s?}", "state", f->card_state, "carrier",
+                         f->carrier[0] ? f->carrier : NULL, "tracking_number",
+                         f->tracking_number[0] ? f->tracking_number : NULL);
+    bad |= json_object_set_new(o, "card", card);
+    json_t *nc = json_null();
+    if (f->new_serial[0]) {
+        web_iso8601(f->new_not_before, t1);
+        web_iso8601(f->new_not_after, t2);
+        nc = json_pack("{s:s, s:s, s:s}", "serial", f->new_serial, "not_before", t1, "not_after",
+                       t2);
+    }
+    bad |= json_object_set_new(o, "new_certificate", nc);
+    return bad;
+}
+
 /* The status answer's JSON (app_status_answer's renderer). */
 static int status_json(void *rctx, const struct app_status_view *v, struct ubuf *out)
 {
@@ -475,7 +532,7 @@ static int status_json(void *rctx, const struct app_status_view *v, struct ubuf 
                json_object_set_new(o, "rejection_reason",
                                    v->rejection_reason[0] ? json_string(v->rejection_reason)
                                                           : json_null()) |
-               json_object_set(o, "timeline", tl);
+               json_object_set(o, "timeline", tl) | status_flow_json(o, &v->flow, &v->app);
     }
     char *text = bad ? NULL : json_dumps(o, JSON_COMPACT);
     json_decref(tl);

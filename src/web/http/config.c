@@ -236,6 +236,56 @@ static const struct web_cfg_option {
     {"retention_interval", CFG_INT, offsetof(struct web_config, retention_interval), sizeof(int), 0,
      604800, "86400",
      "seconds between two retention runs in serve (one at start-up); 0: none in serve"},
+    /* ---- after approval: how cards are made (app/card_flow.h; docs/CONFIGURATION.md, "Cards") */
+    {"production", CFG_STRING, offsetof(struct web_config, production),
+     sizeof(((struct web_config *)0)->production), 0, 0, "bureau",
+     "how cards are made: bureau (Kamu SM: batches exported, its answer imported) or inhouse "
+     "(this institution's CA, ca_* and card_* settings)"},
+    {"ca_module", CFG_STRING, offsetof(struct web_config, ca_module),
+     sizeof(((struct web_config *)0)->ca_module), 0, 0, "",
+     "in house: the PKCS#11 module of the token holding the CA's key"},
+    {"ca_label", CFG_STRING, offsetof(struct web_config, ca_label),
+     sizeof(((struct web_config *)0)->ca_label), 0, 0, "", "in house: the CA token's label"},
+    {"ca_key_label", CFG_STRING, offsetof(struct web_config, ca_key_label),
+     sizeof(((struct web_config *)0)->ca_key_label), 0, 0, "",
+     "in house: the CA key's label (empty: the token's only private key)"},
+    {"ca_pin", CFG_STRING, offsetof(struct web_config, ca_pin),
+     sizeof(((struct web_config *)0)->ca_pin), 0, 0, "",
+     "in house: the CA token's user PIN (a secret: keep it in the secrets file)"},
+    {"card_module", CFG_STRING, offsetof(struct web_config, card_module),
+     sizeof(((struct web_config *)0)->card_module), 0, 0, "",
+     "in house: the PKCS#11 module of the card reader (empty: ca_module)"},
+    {"card_label", CFG_STRING, offsetof(struct web_config, card_label),
+     sizeof(((struct web_config *)0)->card_label), 0, 0, "eimza-bos",
+     "in house: the label of blank cards"},
+    {"card_pin", CFG_STRING, offsetof(struct web_config, card_pin),
+     sizeof(((struct web_config *)0)->card_pin), 0, 0, "",
+     "in house: the blank cards' transport user PIN (a secret)"},
+    {"card_so_pin", CFG_STRING, offsetof(struct web_config, card_so_pin),
+     sizeof(((struct web_config *)0)->card_so_pin), 0, 0, "",
+     "in house: the blank cards' transport SO PIN (a secret)"},
+    {"ca_policies", CFG_STRING, offsetof(struct web_config, ca_policies),
+     sizeof(((struct web_config *)0)->ca_policies), 0, 0, "2.16.792.1.2.1.1.5.7.1.1",
+     "in house: certificate policy OIDs of new certificates, comma-separated (Kamu SM NES)"},
+    {"ca_cps_url", CFG_STRING, offsetof(struct web_config, ca_cps_url),
+     sizeof(((struct web_config *)0)->ca_cps_url), 0, 0, "",
+     "in house: a CPS address on the policies of new certificates (empty: none)"},
+    {"ca_ocsp_url", CFG_STRING, offsetof(struct web_config, ca_ocsp_url),
+     sizeof(((struct web_config *)0)->ca_ocsp_url), 0, 0, "",
+     "in house: the OCSP address new certificates name (empty: portal_url + ca/ocsp)"},
+    {"ca_crl_url", CFG_STRING, offsetof(struct web_config, ca_crl_url),
+     sizeof(((struct web_config *)0)->ca_crl_url), 0, 0, "",
+     "in house: the CRL address new certificates name (empty: portal_url + ca/crl)"},
+    {"ca_issuers_url", CFG_STRING, offsetof(struct web_config, ca_issuers_url),
+     sizeof(((struct web_config *)0)->ca_issuers_url), 0, 0, "",
+     "in house: the CA certificate's address in new certificates (empty: none)"},
+    {"ca_key_type", CFG_STRING, offsetof(struct web_config, ca_key_type),
+     sizeof(((struct web_config *)0)->ca_key_type), 0, 0, "rsa2048",
+     "in house: the key pair made on new cards: rsa2048 or ec-p256"},
+    {"pin_key", CFG_STRING, offsetof(struct web_config, pin_key),
+     sizeof(((struct web_config *)0)->pin_key), 0, 0, "",
+     "in house: 64 hex digits (32 random bytes) sealing new cards' PINs until their holders take "
+     "them (a secret)"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
@@ -630,6 +680,55 @@ void web_config_print_help(FILE *f)
     }
 }
 
+/* How cards are made: production, the new cards' key type and the PIN key (the engine itself
+ * is opened by `eimza serve`, cli/cmd_serve.c). */
+static int web_config_cards(const struct web_config *c, struct app_settings *out, char *err,
+                            size_t errlen)
+{
+    if (!strcmp(c->production, "inhouse")) {
+        out->portal.production = APP_PRODUCTION_INHOUSE;
+    } else if (strcmp(c->production, "bureau") != 0) {
+        snprintf(err, errlen, "production: '%s' is not bureau or inhouse", c->production);
+        return -1;
+    }
+    if (!strcmp(c->ca_key_type, "rsa2048")) {
+        out->ca_key_type = 0; /* CA_KEY_RSA2048 */
+    } else if (!strcmp(c->ca_key_type, "ec-p256")) {
+        out->ca_key_type = 1; /* CA_KEY_EC_P256 */
+    } else {
+        snprintf(err, errlen, "ca_key_type: '%s' is not rsa2048 or ec-p256", c->ca_key_type);
+        return -1;
+    }
+    if (c->pin_key[0]) {
+        size_t n = strlen(c->pin_key);
+        if (n != 2 * sizeof out->pin_key || strspn(c->pin_key, "0123456789abcdefABCDEF") != n) {
+            snprintf(err, errlen, "pin_key: 64 hexadecimal digits are needed (32 random bytes)");
+            return -1;
+        }
+        for (size_t i = 0; i < sizeof out->pin_key; i++) {
+            unsigned v;
+            sscanf(c->pin_key + 2 * i, "%2x", &v);
+            out->pin_key[i] = (unsigned char)v;
+        }
+        out->has_pin_key = true;
+    }
+    if (out->portal.production == APP_PRODUCTION_INHOUSE) {
+        const char *missing = !c->ca_module[0]     ? "ca_module"
+                              : !c->ca_label[0]    ? "ca_label"
+                              : !c->ca_pin[0]      ? "ca_pin"
+                              : !c->card_pin[0]    ? "card_pin"
+                              : !c->card_so_pin[0] ? "card_so_pin"
+                              : !c->pin_key[0]     ? "pin_key"
+                                                   : NULL;
+        if (missing) {
+            snprintf(err, errlen,
+                     "production = inhouse needs %s (docs/CONFIGURATION.md, \"Cards\")", missing);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
                         size_t errlen)
 {
@@ -656,7 +755,7 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
         snprintf(err, errlen, "%s", why);
         return -1;
     }
-    return 0;
+    return web_config_cards(c, out, err, errlen);
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
@@ -688,7 +787,8 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
 /* Whether a setting holds a secret (never written anywhere, not even to the audit log). */
 static bool web_cfg_secret(const char *name)
 {
-    return strstr(name, "password") || strstr(name, "token");
+    return strstr(name, "password") || strstr(name, "token") || strstr(name, "_pin") ||
+           !strcmp(name, "pin_key");
 }
 
 int web_config_changes(const struct web_config *c, struct ubuf *out)

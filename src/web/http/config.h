@@ -85,6 +85,23 @@ struct web_config {
     int retention_contact_years;  /* a closed application's contact data */
     int retention_evidence_years; /* the registration evidence past the certificate's end */
     int retention_interval;       /* seconds between two runs in serve; 0: none in serve */
+    /* ---- after approval: how cards are made (app/card_flow.h) ---- */
+    char production[16];      /* bureau | inhouse */
+    char ca_module[1024];     /* in house: the PKCS#11 module of the CA's token */
+    char ca_label[64];        /* that token's label */
+    char ca_key_label[64];    /* the CA key's label ("" : the only private key) */
+    char ca_pin[128];         /* the CA token's user PIN: a secret */
+    char card_module[1024];   /* the card reader's module ("": ca_module) */
+    char card_label[64];      /* the label of blank cards */
+    char card_pin[64];        /* the blank cards' transport user PIN: a secret */
+    char card_so_pin[64];     /* and their transport SO PIN: a secret */
+    char ca_policies[512];    /* certificate policy OIDs of new certificates ("": NES) */
+    char ca_cps_url[512];     /* a CPS qualifier on them ("": none) */
+    char ca_ocsp_url[512];    /* the OCSP address new certificates name ("": portal_url ca/ocsp) */
+    char ca_crl_url[512];     /* the CRL address ("": portal_url ca/crl) */
+    char ca_issuers_url[512]; /* the CA certificate's address in AIA ("": none) */
+    char ca_key_type[16];     /* rsa2048 | ec-p256: new cards' key pairs */
+    char pin_key[80];         /* 64 hex digits: seals new cards' PINs until shown; a secret */
 };
 
 /* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not

@@ -591,6 +591,7 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     web_page_open(p, WEB_EL_UL);
     nav_item(p, "/yonetim", WEB_MSG_AP_NAV_QUEUE, current == WEB_PG_NAV_QUEUE);
     nav_item(p, "/yonetim/pano", WEB_MSG_AP_NAV_DASHBOARD, current == WEB_PG_NAV_DASHBOARD);
+    nav_item(p, "/yonetim/uretim", WEB_MSG_FS_NAV, current == WEB_PG_NAV_PRODUCTION);
     if (web_pg_may_see_messages(c->who))
         nav_item(p, "/yonetim/iletiler", WEB_MSG_AP_NAV_MESSAGES, current == WEB_PG_NAV_MESSAGES);
     web_page_close(p, WEB_EL_UL);

@@ -49,6 +49,29 @@ enum web_err web_h_page_method(struct web_req *rq);
 enum web_err web_h_page_sign(struct web_req *rq);
 enum web_err web_h_page_status(struct web_req *rq);
 
+/* After the decision (flow_holder.c): /durum/yeni (a new application), /iptal (cancel before
+ * the decision, after a confirmation), /durum/teslim (the card arrived); and the status page's
+ * parts about it. */
+enum web_err web_h_page_new_application(struct web_req *rq);
+enum web_err web_h_page_cancel(struct web_req *rq);
+enum web_err web_h_page_delivery(struct web_req *rq);
+/* The new in-house card's PIN (flow_holder.c): /pin, /pin/sozcuk (the security word), /pin/kod
+ * (the SMS code, then the PIN and PUK shown once). */
+enum web_err web_h_page_pin(struct web_req *rq);
+enum web_err web_h_page_pin_word(struct web_req *rq);
+enum web_err web_h_page_pin_code(struct web_req *rq);
+/* "Try my new card" (flow_holder.c): /kart-dene, the signing page pointed at the card test. */
+enum web_err web_h_page_card_test(struct web_req *rq);
+
+/* The staff's pages after approval (flow_staff.c): /yonetim/uretim (the view and, with a card
+ * bureau, the batches and the files coming back), /yonetim/partiler (a new batch),
+ * /yonetim/dosya (a file's rows), /yonetim/kart/{id} (one application's card and the
+ * operator's actions). */
+enum web_err web_h_staff_production(struct web_req *rq);
+enum web_err web_h_staff_batch(struct web_req *rq);
+enum web_err web_h_staff_file(struct web_req *rq);
+enum web_err web_h_staff_card(struct web_req *rq);
+
 /* The staff's pages: staff_login.c (/yonetim/giris, /yonetim/cikis), queue.c (/yonetim,
  * /yonetim/toplu-onay), detail.c (/yonetim/basvuru/{id}), dashboard.c (/yonetim/pano,
  * /yonetim/bitecekler), messages.c (/yonetim/iletiler). */
@@ -224,7 +247,13 @@ bool web_pg_may_decide(const struct app_staff *w);
 bool web_pg_may_record_paper(const struct app_staff *w);
 bool web_pg_may_see_messages(const struct app_staff *w);
 
-enum web_pg_nav { WEB_PG_NAV_NONE, WEB_PG_NAV_QUEUE, WEB_PG_NAV_DASHBOARD, WEB_PG_NAV_MESSAGES };
+enum web_pg_nav {
+    WEB_PG_NAV_NONE,
+    WEB_PG_NAV_QUEUE,
+    WEB_PG_NAV_DASHBOARD,
+    WEB_PG_NAV_MESSAGES,
+    WEB_PG_NAV_PRODUCTION, /* the cards after approval (flow_staff.c) */
+};
 /* The layout's opening and the staff navigation: the queue, the dashboard (the messages for
  * operators and admins), who is signed in and the logout button. */
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
@@ -246,5 +275,14 @@ void web_pg_state_text(struct web_page *p, const struct app_application *a);
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since);
 void web_pg_expiry_text(struct web_page *p, int64_t not_after);
 void web_pg_person_name(struct web_page *p, const struct app_application *a);
+
+/* ---- after the decision: the status page's parts (flow_holder.c) -------------------------- */
+
+/* The decision's reason and what to do (under "what happens next"), and the card, the new
+ * certificate, the PIN and the actions of the holder (before the timeline). */
+void web_pg_flow_decision(struct web_pg *c, struct web_page *p, const struct app_status_view *sv);
+void web_pg_flow_after(struct web_pg *c, struct web_page *p, const struct app_status_view *sv);
+/* A card's state ("shipped") in the page's words. */
+void web_pg_card_state_text(struct web_page *p, const char *state);
 
 #endif

@@ -153,6 +153,8 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_pg_app_number(&p, a->number);
 
     status_next(&c, &p, sv);
+    web_pg_flow_decision(&c, &p, sv); /* after the decision (flow_holder.c) */
+    web_pg_flow_after(&c, &p, sv);
     status_timeline(&c, &p, sv);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_CONTACT);
     web_pg_text_para(&p, sv->contact);

@@ -28,13 +28,21 @@ static const struct {
     {"submitted", "reject", "rejected"},
     {"approved", "order", "in_production"},
     {"in_production", "ship", "shipped"},
+    {"in_production", "production_refused", "approved"},
+    {"in_production", "deliver", "delivered"},
     {"shipped", "deliver", "delivered"},
+    {"approved", "cert_in_use", "completed"},
+    {"in_production", "cert_in_use", "completed"},
     {"delivered", "cert_in_use", "completed"},
     {"shipped", "cert_in_use", "completed"},
     {"draft", "cancel", "cancelled"},
     {"code_verified", "cancel", "cancelled"},
     {"awaiting_original", "cancel", "cancelled"},
     {"submitted", "cancel", "cancelled"},
+    {"approved", "cancel", "cancelled"},
+    {"in_production", "cancel", "cancelled"},
+    {"shipped", "cancel", "cancelled"},
+    {"delivered", "cancel", "cancelled"},
     {"code_verified", "reopen", "draft"},
 };
 #define NEXPECTED (sizeof expected / sizeof expected[0])
@@ -175,12 +183,21 @@ static void test_paths(void **state)
         assert_int_equal(core_app_next(s, wet[i], &s), 0);
     assert_int_equal(s, CORE_APP_REJECTED);
 
-    /* No cancelling after the decision; no skipping steps. */
-    assert_int_equal(core_app_next(CORE_APP_APPROVED, CORE_EV_CANCEL, &s), -1);
+    /* The card bureau's certificate may come before the courier; a refused card goes back to
+     * be ordered again; no cancelling once it ended; no skipping steps. */
+    static const enum core_app_event bureau[] = {CORE_EV_ORDER, CORE_EV_REFUSE, CORE_EV_ORDER,
+                                                 CORE_EV_CERT_IN_USE};
+    s = CORE_APP_APPROVED;
+    for (size_t i = 0; i < sizeof bureau / sizeof bureau[0]; i++)
+        assert_int_equal(core_app_next(s, bureau[i], &s), 0);
+    assert_int_equal(s, CORE_APP_COMPLETED);
+    assert_int_equal(core_app_next(CORE_APP_COMPLETED, CORE_EV_CANCEL, &s), -1);
+    assert_int_equal(core_app_next(CORE_APP_REJECTED, CORE_EV_CANCEL, &s), -1);
     assert_int_equal(core_app_next(CORE_APP_DRAFT, CORE_EV_SIGNED, &s), -1);
     assert_int_equal(core_app_next(CORE_APP_SUBMITTED, CORE_EV_SIGNED, &s), -1);
     assert_int_equal(core_app_next(CORE_APP_AWAITING_ORIGINAL, CORE_EV_APPROVE, &s), -1);
-    assert_int_equal(core_app_next(CORE_APP_IN_PRODUCTION, CORE_EV_CERT_IN_USE, &s), -1);
+    assert_int_equal(core_app_next(CORE_APP_SUBMITTED, CORE_EV_CERT_IN_USE, &s), -1);
+    assert_int_equal(core_app_next(CORE_APP_SHIPPED, CORE_EV_REFUSE, &s), -1);
 }
 
 static void test_codes_and_labels(void **state)
@@ -191,8 +208,19 @@ static void test_codes_and_labels(void **state)
         "in_production", "shipped",       "delivered", "completed",         "cancelled",
     };
     static const char *const events[NE] = {
-        "code_verified", "signed", "wet_chosen", "paper_received", "approve", "reject",
-        "order",         "ship",   "deliver",    "cert_in_use",    "cancel",  "reopen",
+        "code_verified",
+        "signed",
+        "wet_chosen",
+        "paper_received",
+        "approve",
+        "reject",
+        "order",
+        "ship",
+        "deliver",
+        "cert_in_use",
+        "cancel",
+        "reopen",
+        "production_refused",
     };
     for (int s = 0; s < NS; s++) {
         assert_string_equal(core_app_state_code((enum core_app_state)s), states[s]);

@@ -1,0 +1,397 @@
+/* eimza — the new card's PIN apart from the card (card_flow.h): an in-house card's PIN and PUK
+ * are sealed when the card is made and shown to its holder once, after the delivery, on the
+ * portal: logged in, the security word of the form (checked against its Argon2id hash), then a
+ * code sent by SMS to the mobile number of the personnel record. The moment they are shown the
+ * sealed copy is destroyed; a second retrieval is refused.
+ *
+ * Sealing is libsodium's XChaCha20-Poly1305 (crypto_aead_xchacha20poly1305_ietf) with the key
+ * of the settings (pin_key, from the secrets file; never in the database) and a random nonce
+ * per card, the card's id and the application's number as associated data, so a sealed value
+ * copied to another row does not open. The SMS code is kept as a salted SHA-256 only. Wrong
+ * words and wrong codes count together per card and hour: otp_max_wrong of them lock the
+ * retrieval until the hour is over; each is audited, and so is the lock.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/flow_int.h"
+#include "core/tckn.h"
+#include "core/validate.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+#define PIN_HOUR   3600
+#define PIN_AD_MAX 64
+
+static int pin_ad(int64_t card_id, const char *number, char out[PIN_AD_MAX])
+{
+    int n = snprintf(out, PIN_AD_MAX, "eimza-pin-v1:%lld:%s", (long long)card_id, number);
+    return n > 0 && n < PIN_AD_MAX ? n : -1;
+}
+
+int app__pin_seal(const struct app_settings *set, int64_t card_id, const char *number,
+                  const char *pin, const char *puk, char *out, size_t cap)
+{
+    unsigned char buf[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 64 +
+                      crypto_aead_xchacha20poly1305_ietf_ABYTES];
+    unsigned char *nonce = buf, *ct = buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    char msg[48], ad[PIN_AD_MAX];
+    unsigned long long clen = 0;
+    int rc = -1, adlen = pin_ad(card_id, number, ad);
+    int mlen = snprintf(msg, sizeof msg, "%s %s", pin, puk);
+    if (!set->has_pin_key || adlen < 0 || mlen < 0 || (size_t)mlen >= 64 || sodium_init() < 0 ||
+        urand_bytes(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES) < 0)
+        goto out;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        ct, &clen, (const unsigned char *)msg, (unsigned long long)mlen, (const unsigned char *)ad,
+        (unsigned long long)adlen, NULL, nonce, set->pin_key);
+    size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + (size_t)clen;
+    if (cap < sodium_base64_ENCODED_LEN(total, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+        goto out;
+    sodium_bin2base64(out, cap, buf, total, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    rc = 0;
+out:
+    sodium_memzero(msg, sizeof msg);
+    sodium_memzero(buf, sizeof buf);
+    return rc;
+}
+
+/* Opens a sealed PIN into pin and puk; -1 when it does not open (another key, another row). */
+static int pin_open(const struct app_settings *set, int64_t card_id, const char *number,
+                    const char *sealed, struct app_pin_secret *out)
+{
+    unsigned char buf[256], msg[64];
+    size_t len = 0;
+    unsigned long long mlen = 0;
+    char ad[PIN_AD_MAX];
+    int rc = -1, adlen = pin_ad(card_id, number, ad);
+    if (!set->has_pin_key || adlen < 0 ||
+        sodium_base642bin(buf, sizeof buf, sealed, strlen(sealed), NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                  crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+        len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES >
+            sizeof msg + crypto_aead_xchacha20poly1305_ietf_ABYTES - 1)
+        goto out;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            msg, &mlen, NULL, buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+            len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, (const unsigned char *)ad,
+            (unsigned long long)adlen, buf, set->pin_key) != 0)
+        goto out;
+    msg[mlen] = '\0';
+    const char *sp = memchr(msg, ' ', (size_t)mlen);
+    if (!sp || (size_t)(sp - (char *)msg) >= sizeof out->pin || strlen(sp + 1) >= sizeof out->puk)
+        goto out;
+    memcpy(out->pin, msg, (size_t)(sp - (char *)msg));
+    out->pin[sp - (char *)msg] = '\0';
+    snprintf(out->puk, sizeof out->puk, "%s", sp + 1);
+    rc = 0;
+out:
+    sodium_memzero(msg, sizeof msg);
+    sodium_memzero(buf, sizeof buf);
+    return rc;
+}
+
+/* ---- the holder's retrieval
+ * ----------------------------------------------------------------------- */
+
+/* Everything a step needs, read (and on PostgreSQL locked) inside its transaction. */
+struct pin_case {
+    struct store_application a;
+    struct store_card card;
+    struct store_card_pin pin;
+    char actor[32];
+};
+
+static enum app_status pin_load(const struct app_ctx *c, struct pin_case *pc, struct app_err *err)
+{
+    struct store *s = c->db;
+    const struct app_session *ss = app__applicant(c, err);
+    if (!ss)
+        return err->status;
+    if (app__load(s, ss, &pc->a, err) != APP_OK)
+        return err->status;
+    enum store_err e = store_app_get(s, pc->a.id, &pc->a); /* the row lock */
+    if (e == STORE_OK)
+        e = store_card_of_app(s, pc->a.id, &pc->card);
+    if (e == STORE_OK && strcmp(pc->card.source, "inhouse") != 0)
+        e = STORE_ENOTFOUND;
+    if (e == STORE_OK)
+        e = store_card_pin_get(s, pc->card.id, &pc->pin);
+    if (e == STORE_ENOTFOUND || c->set->portal.production != APP_PRODUCTION_INHOUSE)
+        return app__fail(err, APP_ECONFLICT, "pin_not_available");
+    if (e != STORE_OK)
+        return app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
+    if (strcmp(pc->pin.state, "waiting") != 0)
+        return app__fail(err, APP_ECONFLICT, "pin_already_shown");
+    if (strcmp(pc->a.state, core_app_state_code(CORE_APP_DELIVERED)) != 0 &&
+        strcmp(pc->a.state, core_app_state_code(CORE_APP_COMPLETED)) != 0)
+        return app__fail(err, APP_ECONFLICT, "pin_not_available"); /* not delivered yet */
+    app__actor(pc->a.tckn, pc->actor);
+    return APP_OK;
+}
+
+static void pin_roll(struct store_card_pin *p, int64_t now)
+{
+    if (p->wrong_window_start && now >= p->wrong_window_start + PIN_HOUR) {
+        p->wrong_window_start = 0;
+        p->wrong_count = 0;
+    }
+}
+
+static bool pin_locked(const struct app_ctx *c, const struct store_card_pin *p, struct app_err *err)
+{
+    if (p->wrong_count < c->set->portal.rules.otp_max_wrong)
+        return false;
+    err->retry_after = p->wrong_window_start + PIN_HOUR - c->now;
+    if (err->retry_after < 1)
+        err->retry_after = 1;
+    app__fail(err, APP_ETOOMANY, "pin_locked");
+    return true;
+}
+
+/* One more wrong entry (kind: "word" or "code"), written and audited with the rest of the
+ * transaction; the error to answer goes to err. */
+static enum store_err pin_wrong(const struct app_ctx *c, struct pin_case *pc, const char *kind,
+                                const char *code, struct app_err *err)
+{
+    struct store *s = c->db;
+    struct store_card_pin *p = &pc->pin;
+    if (!p->wrong_window_start)
+        p->wrong_window_start = c->now;
+    p->wrong_count++;
+    char action[32], detail[64];
+    snprintf(action, sizeof action, "pin.wrong_%s", kind);
+    snprintf(detail, sizeof detail, "{\"card\":%lld,\"wrong\":%d}", (long long)p->card_id,
+             p->wrong_count);
+    enum store_err e = store_card_pin_update(s, p);
+    if (e == STORE_OK)
+        e = app__audit(s, c->now, pc->actor, action, pc->a.number, detail);
+    if (e == STORE_OK && p->wrong_count == c->set->portal.rules.otp_max_wrong) {
+        e = app__audit(s, c->now, pc->actor, "pin.locked", pc->a.number, detail);
+        ulog(ULOG_WARN, "pin.locked", "application=%s", pc->a.number);
+    }
+    int left = c->set->portal.rules.otp_max_wrong - p->wrong_count;
+    if (left <= 0) {
+        pin_locked(c, p, err);
+    } else {
+        err->remaining = left;
+        app__fail(err, APP_EINVAL, code);
+    }
+    return e;
+}
+
+enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct app_otp_sent *out,
+                             struct app_err *err)
+{
+    struct store *s = c->db;
+    const struct core_rules *r = &c->set->portal.rules;
+    struct pin_case pc;
+    struct core_personnel person;
+    enum app_status st;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if (!word || !*word) {
+        app_err_field(err, "security_word", "required");
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+    }
+    enum store_err e = store_tx_begin(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    if ((st = pin_load(c, &pc, err)) != APP_OK)
+        goto fail;
+    pin_roll(&pc.pin, c->now);
+    if (pin_locked(c, &pc.pin, err)) {
+        st = err->status;
+        goto fail;
+    }
+    if (!pc.a.security_word_hash[0] || sodium_init() < 0 ||
+        crypto_pwhash_str_verify(pc.a.security_word_hash, word, strlen(word)) != 0) {
+        struct app_err werr;
+        app_err_clear(&werr);
+        if ((e = pin_wrong(c, &pc, "word", "security_word_wrong", &werr)) == STORE_OK &&
+            (e = store_tx_commit(s)) == STORE_OK) {
+            *err = werr;
+            return err->status;
+        }
+        goto store_fail;
+    }
+    /* the word is right: a code to the record's mobile number, unless one went just now */
+    e = store_personnel_get(s, pc.a.tckn, &person);
+    if (e == STORE_ENOTFOUND || (e == STORE_OK && !person.mobile_phone[0])) {
+        st = app__fail(err, APP_ECONFLICT, "no_mobile_on_file");
+        goto fail;
+    }
+    if (e != STORE_OK)
+        goto store_fail;
+    if (pc.pin.code_sent_at && c->now < pc.pin.code_sent_at + r->otp_cooldown_seconds) {
+        err->retry_after = pc.pin.code_sent_at + r->otp_cooldown_seconds - c->now;
+        st = app__fail(err, APP_ETOOMANY, "otp_cooldown");
+        goto fail;
+    }
+    char code[8], body[320], key[64];
+    uint32_t v;
+    unsigned char salt[16];
+    static const char hex[] = "0123456789abcdef";
+    if (urand_uniform(1000000, &v) < 0 || urand_bytes(salt, sizeof salt) < 0) {
+        st = app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
+    }
+    snprintf(code, sizeof code, "%06u", (unsigned)v);
+    for (size_t i = 0; i < sizeof salt; i++) {
+        pc.pin.code_salt[2 * i] = hex[salt[i] >> 4];
+        pc.pin.code_salt[2 * i + 1] = hex[salt[i] & 15];
+    }
+    pc.pin.code_salt[2 * sizeof salt] = '\0';
+    char in[96];
+    snprintf(in, sizeof in, "%s:%s", pc.pin.code_salt, code);
+    if (app__sha256(in, pc.pin.code_hash) < 0) {
+        sodium_memzero(in, sizeof in);
+        st = app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
+    }
+    sodium_memzero(in, sizeof in);
+    pc.pin.word_ok_at = c->now;
+    pc.pin.code_sent_at = c->now;
+    pc.pin.code_expires_at = c->now + r->otp_ttl_seconds;
+    pc.pin.codes_sent++;
+    snprintf(body, sizeof body,
+             "e-imza kartınızın (%s) PIN'ini görmek için SMS kodunuz: %s. Kod %d dakika "
+             "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
+             pc.a.number, code, (r->otp_ttl_seconds + 59) / 60);
+    snprintf(key, sizeof key, "pin:%s:%d", pc.a.number, pc.pin.codes_sent);
+    const struct store_outbox_msg m = {.channel = "sms",
+                                       .recipient = person.mobile_phone,
+                                       .subject = "",
+                                       .body = body,
+                                       .dedupe_key = key};
+    bool inserted;
+    char detail[48];
+    snprintf(detail, sizeof detail, "{\"card\":%lld}", (long long)pc.card.id);
+    if ((e = store_card_pin_update(s, &pc.pin)) != STORE_OK ||
+        (e = store_outbox_put(s, &m, c->now, &inserted)) != STORE_OK ||
+        (e = app__audit(s, c->now, pc.actor, "pin.code_sent", pc.a.number, detail)) != STORE_OK ||
+        (e = store_tx_commit(s)) != STORE_OK) {
+        sodium_memzero(body, sizeof body);
+        sodium_memzero(code, sizeof code);
+        goto store_fail;
+    }
+    sodium_memzero(body, sizeof body);
+    sodium_memzero(code, sizeof code);
+    core_phone_mask(person.mobile_phone, out->masked_phone);
+    out->expires_in = r->otp_ttl_seconds;
+    out->expires_at = pc.pin.code_expires_at;
+    out->resend_in = r->otp_cooldown_seconds;
+    return APP_OK;
+store_fail:
+    store_tx_rollback(s);
+    return app__store_err(s, e, "the PIN's security word", "no_application", "wrong_state", err);
+fail:
+    store_tx_rollback(s);
+    return st;
+}
+
+enum app_status app_pin_code(const struct app_ctx *c, const char *code, struct app_pin_secret *out,
+                             struct app_err *err)
+{
+    struct store *s = c->db;
+    struct pin_case pc;
+    enum app_status st;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if (!code || !*code) {
+        app_err_field(err, "code", "required");
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+    }
+    enum store_err e = store_tx_begin(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    if ((st = pin_load(c, &pc, err)) != APP_OK)
+        goto fail;
+    pin_roll(&pc.pin, c->now);
+    if (pin_locked(c, &pc.pin, err)) {
+        st = err->status;
+        goto fail;
+    }
+    if (!pc.pin.word_ok_at || !pc.pin.code_hash[0]) {
+        st = app__fail(err, APP_ECONFLICT, "pin_word_first");
+        goto fail;
+    }
+    if (c->now >= pc.pin.code_expires_at) {
+        st = app__fail(err, APP_EINVAL, "otp_expired");
+        goto fail;
+    }
+    char in[96], h[STORE_HASH_HEX + 1];
+    snprintf(in, sizeof in, "%s:%s", pc.pin.code_salt, code);
+    int hr = app__sha256(in, h);
+    sodium_memzero(in, sizeof in);
+    if (hr < 0) {
+        st = app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
+    }
+    if (strlen(code) != 6 || !app__ct_equal(h, pc.pin.code_hash)) {
+        struct app_err werr;
+        app_err_clear(&werr);
+        if ((e = pin_wrong(c, &pc, "code", "otp_wrong", &werr)) == STORE_OK &&
+            (e = store_tx_commit(s)) == STORE_OK) {
+            *err = werr;
+            return err->status;
+        }
+        goto store_fail;
+    }
+    if (pin_open(c->set, pc.card.id, pc.a.number, pc.pin.sealed, out) < 0) {
+        ulog(ULOG_ERROR, "pin.open",
+             "application=%s: the sealed PIN does not open with the key "
+             "of the settings",
+             pc.a.number);
+        st = app__fail(err, APP_EUNAVAILABLE, "pin_key_missing");
+        goto fail;
+    }
+    /* shown now: destroyed now, in the same transaction as the answer's record */
+    sodium_memzero(pc.pin.sealed, sizeof pc.pin.sealed);
+    snprintf(pc.pin.state, sizeof pc.pin.state, "shown");
+    pc.pin.shown_at = c->now;
+    pc.pin.code_hash[0] = '\0';
+    char detail[48];
+    snprintf(detail, sizeof detail, "{\"card\":%lld}", (long long)pc.card.id);
+    if ((e = store_card_pin_update(s, &pc.pin)) != STORE_OK ||
+        (e = app__flow_note(s, &pc.a, "pin_shown", pc.actor, c->now)) != STORE_OK ||
+        (e = app__audit(s, c->now, pc.actor, "pin.shown", pc.a.number, detail)) != STORE_OK ||
+        (e = store_tx_commit(s)) != STORE_OK) {
+        sodium_memzero(out, sizeof *out);
+        goto store_fail;
+    }
+    ulog(ULOG_INFO, "pin.shown", "application=%s", pc.a.number);
+    return APP_OK;
+store_fail:
+    store_tx_rollback(s);
+    return app__store_err(s, e, "the PIN's code", "no_application", "wrong_state", err);
+fail:
+    store_tx_rollback(s);
+    return st;
+}
+
+enum app_status app_pin_status(const struct app_ctx *c, struct app_pin_status *out,
+                               struct app_err *err)
+{
+    struct store *s = c->db;
+    struct pin_case pc;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    enum store_err e = store_read_begin(s);
+    bool snap = e == STORE_OK;
+    enum app_status st = pin_load(c, &pc, err);
+    if (snap)
+        store_read_end(s);
+    if (st != APP_OK)
+        return st;
+    pin_roll(&pc.pin, c->now);
+    snprintf(out->number, sizeof out->number, "%s", pc.a.number);
+    out->word_ok = pc.pin.word_ok_at && pc.pin.code_hash[0] && c->now < pc.pin.code_expires_at;
+    out->code_expires_in = out->word_ok ? pc.pin.code_expires_at - c->now : 0;
+    if (pc.pin.wrong_count >= c->set->portal.rules.otp_max_wrong)
+        out->locked_for = pc.pin.wrong_window_start + PIN_HOUR - c->now;
+    out->remaining = c->set->portal.rules.otp_max_wrong - pc.pin.wrong_count;
+    return APP_OK;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# eimza — in-house production (production = inhouse) through `eimza serve` on loopback, both
+# backends, with the demo PKI's in-house CA in a SoftHSM2 token and blank SoftHSM2 cards
+# (scripts/demo-pki.sh, scripts/demo-token.sh --blank): an approved renewal's card made by the
+# operator (API), its certificate recorded and linked; the certificate verifies with `openssl
+# verify` against the demo chain, carries the NES profile (policy, both QC statements,
+# nonRepudiation, the T.C. Kimlik No) and starts at the old certificate's end; the CA's OCSP
+# (POST /ca/ocsp, asked by `openssl ocsp`) says good and its CRL (GET /ca/crl) verifies; the
+# card shipped and delivered, its PIN taken on the portal (wrong word, wrong code, the PIN and
+# PUK once, a second retrieval refused) and the PIN opens the card (`eimza sign`); "try my new
+# card" with a signature made on the card completes the application and activates the card;
+# a card made for another application, then lost: its certificate revoked at once (OCSP
+# revoked, in the CRL); `eimza card issue` from the command line; the card bureau's routes
+# refused in an in-house deployment.
+source "$EIMZA_SOURCE_DIR/tests/lib.sh"
+for c in openssl jq curl softhsm2-util pkcs11-tool xxd; do
+  command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
+done
+module=
+for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+  /usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so; do
+  [ -r "$m" ] && { module=$m; break; }
+done
+[ -n "$module" ] || { echo "FAIL: libsofthsm2.so not found (softhsm2)"; exit 1; }
+
+A=30000000182 # a renewal: made, shipped, delivered, PIN, tried, completed
+M=30000000250 # made, then reported lost: revoked at once
+F=30000000328 # made with `eimza card issue`
+PW='Doğru-Parola-2025'
+H='tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu'
+DB=$(new_db) || exit 1
+source "$SRC/tests/portal_lib.sh"
+{
+  echo "$H"
+  echo "$A;Ayşe;Kaya;Batman;1980-03-15;720001;Batman Lisesi;72;Merkez;Eğitim;Öğretmen;aktif;;1;ayse@meb.gov.tr;0532 100 00 01"
+  echo "$M;Mehmet;Demir;Batman;1981-04-16;720002;Kozluk Lisesi;72;Kozluk;Eğitim;Öğretmen;aktif;;1;mehmet@meb.gov.tr;0532 100 00 02"
+  echo "$F;Fatma;Şahin;Batman;1982-05-17;720003;Sason Lisesi;72;Sason;Eğitim;Öğretmen;aktif;;1;fatma@meb.gov.tr;0532 100 00 03"
+} >"$T/p.csv"
+: >"$T/spec.tsv"
+for t in $A $M $F; do printf '%s\tactive\t45\tKişi %s\n' "$t" "$t" >>"$T/spec.tsv"; done
+EIMZA_PKI_PORT=9 bash "$SRC/scripts/demo-pki.sh" "$T/pki" "$T/spec.tsv" >"$T/pki.out" 2>&1 ||
+  { fail "demo PKI" "$(tail -5 "$T/pki.out")"; finish; }
+P=$T/pki
+export SOFTHSM2_CONF=$P/hsm/softhsm2.conf
+# blank cards before the server opens the engine (SoftHSM2 reads its tokens once)
+bash "$SRC/scripts/demo-token.sh" --blank 3 "$P/hsm" >"$T/blanks" 2>"$T/blanks.err" ||
+  { fail "blank cards" "$(cat "$T/blanks.err")"; finish; }
+mapfile -t BLANK <"$T/blanks"
+expect_eq 3 "${#BLANK[@]}" "three blank cards"
+mkdir -p "$T/trust"
+cp "$P/root/root.pem" "$P/nes/nes.pem" "$P/inhouse/ca.pem" "$T/trust/"
+
+PORT=$(free_port)
+cat >"$T/eimza.conf" <<EOF
+production = inhouse
+ca_module = $module
+ca_label = eimza-demo-ca
+ca_key_label = kurum-nes
+card_module = $module
+card_label = eimza-bos
+portal_url = http://127.0.0.1:$PORT/
+accept_unknown_revocation = true
+revocation_timeout_ms = 2000
+EOF
+cat >"$T/secrets.conf" <<EOF
+ca_pin = $(cat "$P/hsm/ca.pin")
+card_pin = 000000
+card_so_pin = 00000000
+pin_key = $(openssl rand -hex 32)
+EOF
+chmod 600 "$T/secrets.conf"
+
+expect_status 0 "migrate" "$EIMZA" migrate --db "$DB"
+expect_status 0 "import personnel" "$EIMZA" import personnel "$T/p.csv" --db "$DB"
+expect_status 0 "import certificates" "$EIMZA" import certificates "$P/holders.pem" --db "$DB"
+for u in "onay72 approver 72" "osman.op operator"; do
+  set -- $u
+  printf '%s\n' "$PW" | "$EIMZA" user add "$1" --role "$2" ${3:+--province $3} --db "$DB" >/dev/null 2>"$T/err" ||
+    fail "user add $1" "$(cat "$T/err")"
+done
+# a server without the CA's PIN refuses to start
+expect_status 1 "inhouse without its secrets" "$EIMZA" serve --dev --listen 127.0.0.1:0 --db "$DB" --config "$T/eimza.conf"
+expect_grep 'production = inhouse needs ca_pin' "$T/err" "and says which setting is missing"
+start_server -- --dev --listen "127.0.0.1:$PORT" --db "$DB" --trust-dir "$T/trust" \
+  --config "$T/eimza.conf" --config "$T/secrets.conf" ||
+  { fail "server starts" "$(head -c 1500 "$SERR")"; finish; }
+expect_no_grep "$(cat "$P/hsm/ca.pin")" "$SERR" "the CA's PIN is not in the log"
+expect_eq 0 "$(sql "SELECT count(*) FROM audit_log WHERE detail LIKE '%$(cat "$P/hsm/ca.pin")%'")" \
+  "nor in the audit log"
+
+staff_login() {
+  json POST /api/v1/admin/login "$(jq -nc --arg u "$1" --arg p "$PW" '{username:$u, password:$p}')"
+  STOK=$(jb .token)
+}
+staff_login onay72
+SA=(-H "Authorization: Bearer $STOK")
+staff_login osman.op
+SO=(-H "Authorization: Bearer $STOK")
+form() {
+  jq -nc --arg r "${1:-renewal}" '{reason:$r, security_word:"Gizli Sözcük", security_word_repeat:"Gizli Sözcük",
+    address:"Okul Sok. 1", postal_code:"72100", mobile_operator:"vodafone"}'
+}
+app_id() {
+  curl -s "${SO[@]}" "$URL/api/v1/admin/applications?limit=500" |
+    jq -r --arg n "$1" '.applications[] | select(.number == $n) | .id'
+}
+approved() { # TCKN FIRST LAST DATE [REASON]: sets ID, NUMBER, B
+  to_signing "$1" "$2" "$3" Batman "$4" "$(form "${5:-}")" || return 1
+  call POST /api/v1/application/wet-signature "${B[@]}"
+  ID=$(app_id "$NUMBER")
+  call POST "/api/v1/admin/applications/$ID/paper-received" "${SO[@]}"
+  json POST "/api/v1/admin/applications/$ID/decision" '{"decision":"approve"}' "${SA[@]}"
+  [ "$CODE" = 200 ] || { fail "approve $2" "$CODE $(head -c 300 "$T/b")"; return 1; }
+}
+# der_of SERIAL FILE: a certificate of the registry, PEM
+der_of() {
+  if [ "$backend" = postgresql ]; then
+    sql "SELECT encode(der, 'hex') FROM certificates WHERE serial = '$1'"
+  else
+    sql "SELECT hex(der) FROM certificates WHERE serial = '$1'"
+  fi | xxd -r -p | openssl x509 -inform DER -out "$2"
+}
+
+# ---- the card bureau's routes are not this deployment's -----------------------------------------
+json POST /api/v1/admin/batches '{"province":72}' "${SO[@]}"
+expect_error 409 production_bureau_only "no batches in house"
+
+# ---- A: the card made -----------------------------------------------------------------------------
+approved $A Ayşe Kaya 1980-03-15 || finish
+BA=("${B[@]}")
+IA=$ID
+NA=$NUMBER
+json POST "/api/v1/admin/applications/$IA/produce" '{}' "${SA[@]}"
+expect_error 403 forbidden_role "an approver does not make cards"
+json POST "/api/v1/admin/applications/$IA/produce" '{}' "${SO[@]}"
+expect_error 409 card_ambiguous "three blank cards and none named"
+json POST "/api/v1/admin/applications/$IA/produce" '{"card_serial":"0000"}' "${SO[@]}"
+expect_error 409 card_not_found "a serial of no blank card"
+json POST "/api/v1/admin/applications/$IA/produce" "$(jq -nc --arg s "${BLANK[0]}" '{card_serial:$s}')" "${SO[@]}"
+expect_eq "200 in_production" "$CODE $(jb .state)" "the card is made"
+NEWA=$(sql "SELECT c.serial FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.number = '$NA'")
+[ -n "$NEWA" ] && ok "its certificate is recorded and linked" || fail "new certificate" "$(sql 'SELECT * FROM cards')"
+expect_eq "produced inhouse ${BLANK[0]}" \
+  "$(sql "SELECT state || ' ' || source || ' ' || serial FROM cards WHERE application_id = $IA")" \
+  "the card in the inventory, by its serial"
+expect_eq 0 "$(sql "SELECT count(*) FROM card_pins WHERE sealed LIKE '%000000%'")" "the PIN is sealed"
+json POST "/api/v1/admin/applications/$IA/produce" "$(jq -nc --arg s "${BLANK[1]}" '{card_serial:$s}')" "${SO[@]}"
+expect_error 409 wrong_state "a second card for the same application"
+
+# ---- the certificate ------------------------------------------------------------------------------
+der_of "$NEWA" "$T/new.pem"
+old_end=$(openssl x509 -in "$P/holders/$A.pem" -noout -enddate | cut -d= -f2)
+new_start=$(openssl x509 -in "$T/new.pem" -noout -startdate | cut -d= -f2)
+expect_eq "$(date -u -d "$old_end" +%s)" "$(date -u -d "$new_start" +%s)" "the renewal starts at the old certificate's end"
+at=$(($(date -u -d "$new_start" +%s) + 60))
+openssl verify -attime "$at" -CAfile "$P/root/root.pem" -untrusted "$P/inhouse/ca.pem" "$T/new.pem" >"$T/verify" 2>&1 &&
+  ok "openssl verify: the chain to the demo root" || fail "openssl verify" "$(cat "$T/verify")"
+openssl x509 -in "$T/new.pem" -noout -text >"$T/new.txt"
+expect_grep 'serialNumber *= *'"$A" "$T/new.txt" "subject serialNumber is the T.C. Kimlik No"
+expect_grep 'Policy: 2\.16\.792\.1\.2\.1\.1\.5\.7\.1\.1' "$T/new.txt" "the NES policy"
+expect_grep 'Non Repudiation' "$T/new.txt" "nonRepudiation"
+# the QC statements' OIDs as DER: 0.4.0.1862.1.1 and 2.16.792.1.61.0.1.5070.1.1
+openssl x509 -in "$T/new.pem" -outform DER | xxd -p | tr -d '\n' >"$T/new.hex"
+expect_grep '060604008e460101' "$T/new.hex" "ETSI QcCompliance"
+expect_grep '060b608618013d0001a74e0101' "$T/new.hex" "the Turkish 5070 QC statement"
+expect_grep "OCSP - URI:http://127.0.0.1:$PORT/ca/ocsp" "$T/new.txt" "the OCSP address is this server's"
+
+# ---- the CA's OCSP and CRL ----------------------------------------------------------------------
+cat "$P/inhouse/ca.pem" "$P/root/root.pem" >"$T/chain.pem"
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/new.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" \
+  -attime "$(date +%s)" >"$T/ocsp" 2>&1
+expect_grep "new.pem: good" "$T/ocsp" "OCSP: good"
+expect_grep "Response verify OK" "$T/ocsp" "the OCSP answer verifies"
+curl -s -o "$T/ca.crl" "$URL/ca/crl"
+openssl crl -inform DER -in "$T/ca.crl" -CAfile "$T/chain.pem" -noout >"$T/crl" 2>&1 &&
+  ok "the CRL verifies" || fail "CRL" "$(cat "$T/crl")"
+call POST /ca/ocsp -H 'Content-Type: application/ocsp-request' --data-binary 'nonsense'
+expect_code 200 "a malformed OCSP request still gets an OCSP answer"
+expect_eq 30030a0101 "$(xxd -p "$T/b")" "an OCSPResponse of status malformedRequest"
+
+# ---- shipped and delivered: the PIN on the portal -------------------------------------------------
+json POST "/api/v1/admin/applications/$IA/shipment" '{"carrier":"PTT Kargo","tracking_number":"KP1"}' "${SO[@]}"
+expect_eq "200 shipped" "$CODE $(jb .state)" "shipped"
+json POST /api/v1/application/pin/word '{"security_word":"Gizli Sözcük"}' "${BA[@]}"
+expect_error 409 pin_not_available "no PIN before the delivery"
+json POST "/api/v1/admin/applications/$IA/delivery" '{}' "${SO[@]}"
+expect_eq "200 delivered" "$CODE $(jb .state)" "delivered by the operator"
+call GET /api/v1/application/status "${BA[@]}"
+expect_eq "waiting true delivered" "$(jb '.pin + " " + (.can_try_card|tostring) + " " + .card.state')" \
+  "the status: the PIN waits, the card can be tried"
+json POST /api/v1/application/pin/word '{"security_word":"Yanlış Sözcük"}' "${BA[@]}"
+expect_eq "400 security_word_wrong 2" "$CODE $(jb '.error.code + " " + (.error.remaining_attempts|tostring)')" \
+  "a wrong security word, with the tries left"
+json POST /api/v1/application/pin/word '{"security_word":"Gizli Sözcük"}' "${BA[@]}"
+expect_code 200 "the right word sends a code"
+PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+json POST /api/v1/application/pin/code '{"code":"000000"}' "${BA[@]}"
+[ "$PINCODE" = 000000 ] || expect_error 400 otp_wrong "a wrong code"
+json POST /api/v1/application/pin/code "{\"code\":\"$PINCODE\"}" "${BA[@]}"
+expect_code 200 "the right code"
+PIN=$(jb .pin)
+PUK=$(jb .puk)
+[[ $PIN =~ ^[0-9]{6}$ && $PUK =~ ^[0-9]{8}$ ]] && ok "the PIN and PUK shown" || fail "pin" "$(cat "$T/b")"
+expect_grep '^Cache-Control: no-store' "$T/h" "never cached"
+json POST /api/v1/application/pin/code "{\"code\":\"$PINCODE\"}" "${BA[@]}"
+expect_error 409 pin_already_shown "a second retrieval is refused"
+expect_eq "shown" "$(sql "SELECT state FROM card_pins WHERE sealed = ''")" "nothing sealed is left"
+# (as whole numbers: six digits may well occur inside a time or an id)
+expect_no_grep "(^|[^0-9])($PIN|$PUK)([^0-9]|$)" "$SERR" "the PIN and PUK are not in the log"
+sql "SELECT detail FROM audit_log" >"$T/audit.txt"
+expect_no_grep "(^|[^0-9])($PIN|$PUK)([^0-9]|$)" "$T/audit.txt" "nor in the audit log"
+
+# ---- try my new card: a signature made on the card with its PIN -----------------------------------
+call GET /api/v1/application/card-test/content "${BA[@]}"
+expect_code 200 "the text to sign"
+cp "$T/b" "$T/test.txt"
+expect_grep "^BAŞVURU NO: $NA$" "$T/test.txt" "it names the application"
+"$EIMZA" sign --module "$module" --in "$T/test.txt" --out "$T/test.p7s" --pin-fd 3 3<<<"$PIN" >"$T/sign.out" 2>&1 &&
+  ok "the card signs with the PIN taken on the portal" || fail "eimza sign" "$(cat "$T/sign.out")"
+# a signature of another text is refused
+printf 'başka bir metin\n' >"$T/other.txt"
+"$EIMZA" sign --module "$module" --in "$T/other.txt" --out "$T/other.p7s" --pin-fd 3 3<<<"$PIN" >/dev/null 2>&1
+call POST /api/v1/application/card-test -H 'Content-Type: application/pkcs7-signature' --data-binary @"$T/other.p7s" "${BA[@]}"
+expect_error 422 content_mismatch "a signature of another text"
+call POST /api/v1/application/card-test -H 'Content-Type: application/pkcs7-signature' --data-binary @"$T/test.p7s" "${BA[@]}"
+expect_eq "200 completed" "$CODE $(jb .state)" "the card works: the application is completed"
+expect_eq "active" "$(sql "SELECT state FROM cards WHERE application_id = $IA")" "the card is active"
+expect_status 0 "personnel show" "$EIMZA" personnel show $A --db "$DB"
+expect_eq "$NEWA current" "$(jq -r '.certificates[0] | .serial + " " + .status' "$T/out")" "the new certificate is current"
+expect_eq superseded "$(jq -r '.certificates[1].status' "$T/out")" "the old one superseded"
+
+# ---- B: a card made, then lost: revoked at once ---------------------------------------------------
+approved $M Mehmet Demir 1981-04-16 || finish
+IB=$ID
+json POST "/api/v1/admin/applications/$IB/produce" "$(jq -nc --arg s "${BLANK[1]}" '{card_serial:$s}')" "${SO[@]}"
+expect_eq "200 in_production" "$CODE $(jb .state)" "B's card is made"
+NEWB=$(sql "SELECT c.serial FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.id = $IB")
+der_of "$NEWB" "$T/newb.pem"
+json POST "/api/v1/admin/applications/$IB/cancel" '{"reason":"Kart kargoda kayboldu"}' "${SO[@]}"
+expect_eq "200 cancelled" "$CODE $(jb .state)" "the application is cancelled (the card lost on its way)"
+# a new application, for the lost card (the newest one ended: it is started explicitly)
+login $M Mehmet Demir Batman 1981-04-16
+B=(-H "Authorization: Bearer $TOKEN")
+json POST /api/v1/application/new '{}' "${B[@]}"
+NUMBER=$(jb .number)
+json PUT /api/v1/application "$(form lost_stolen)" "${B[@]}"
+call POST /api/v1/application/otp "${B[@]}"
+code=$(curl -s "$URL/dev/outbox" | jq -r '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}' | head -1)
+json POST /api/v1/application/otp/verify "{\"code\":\"$code\"}" "${B[@]}"
+expect_code 200 "the lost card's application reaches the signature"
+call POST /api/v1/application/wet-signature "${B[@]}"
+IL=$(app_id "$NUMBER")
+call POST "/api/v1/admin/applications/$IL/paper-received" "${SO[@]}"
+expect_eq "200 submitted" "$CODE $(jb .state)" "the lost card's paper received"
+expect_eq 1 "$(sql "SELECT count(*) FROM certificates WHERE serial = '$NEWB' AND revoked_at IS NOT NULL AND revocation_reason = 1")" \
+  "the lost card's certificate is revoked at once (keyCompromise)"
+expect_eq 0 "$(sql "SELECT count(*) FROM revocation_requests")" "no request for a bureau"
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/newb.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspb" 2>&1
+expect_grep "newb.pem: revoked" "$T/ocspb" "OCSP: revoked"
+expect_grep "Reason: keyCompromise" "$T/ocspb" "for keyCompromise"
+curl -s -o "$T/ca2.crl" "$URL/ca/crl"
+openssl crl -inform DER -in "$T/ca2.crl" -noout -text >"$T/crl2"
+expect_grep "Serial Number: $NEWB" "$T/crl2" "the CRL lists it"
+n1=$(openssl crl -inform DER -in "$T/ca.crl" -noout -crlnumber | cut -d= -f2)
+n2=$(openssl crl -inform DER -in "$T/ca2.crl" -noout -crlnumber | cut -d= -f2)
+[ "$((16#$n2))" -gt "$((16#$n1))" ] && ok "the CRL number goes up" || fail "CRL number" "$n1 $n2"
+
+# ---- C: from the command line ---------------------------------------------------------------------
+approved $F Fatma Şahin 1982-05-17 || finish
+NC=$NUMBER
+stop_server # one process at a time on the CA token
+expect_status 0 "eimza card issue" "$EIMZA" card issue "$NC" --card "${BLANK[2]}" --config "$T/eimza.conf" \
+  --config "$T/secrets.conf" --db "$DB"
+expect_grep "^card issue: application $NC in_production; card ${BLANK[2]}; certificate [0-9A-F]+$" "$T/out" "it says what it made"
+expect_status 2 "a second time" "$EIMZA" card issue "$NC" --config "$T/eimza.conf" --config "$T/secrets.conf" --db "$DB"
+expect_grep 'wrong_state' "$T/err" "wrong_state"
+expect_status 1 "without in-house settings" "$EIMZA" card issue "$NC" --db "$DB"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'application.order' AND actor = 'staff:cli'")" \
+  "on record as the command line"
+finish

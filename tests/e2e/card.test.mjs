@@ -1,0 +1,585 @@
+// eimza e2e — issue 15: after the approval, the card's way to the holder in a real browser,
+// with the in-house card bureau (production = inhouse): approve → produce → ship → deliver →
+// the PIN on the portal → "try my new card" through the local agent → completed.
+//
+// The shared server of run.sh has no CA, so this file starts its own set-up in a temporary
+// directory, as sign.test.mjs does: the demo PKI (scripts/demo-pki.sh: the holder's current
+// certificate, 45 days left, and the in-house CA's key in a SoftHSM2 token), one blank card
+// beside it (scripts/demo-token.sh --blank 1), `eimza serve --dev` with production = inhouse,
+// the CA token, the card reader and the PIN key, and `eimza agent` on the same SoftHSM2
+// reading PINs from a pipe (--pin-fd 3).
+//
+// In Chromium: the approver approves on the application's page; the operator finds it on
+// /yonetim/uretim (the "waiting for an order" view and the search by number), makes the card
+// on /yonetim/kart/{id}, records the shipment and the delivery. The holder logs in, sees the
+// card delivered on /durum, takes the PIN on /pin (a wrong security word first, then the
+// word, the SMS code, the PIN and PUK shown once; a second retrieval refused), opens
+// /kart-dene, chooses the new card in the list and signs with the PIN given to the agent: the
+// application is completed and the card active. A second holder cancels her application
+// before the decision on /iptal and sees the decision on /durum with a button for a new one.
+// Every new page is checked at 1280 and 390 px wide with the accessibility rules of lib.mjs
+// and axe-core's WCAG 2.2 A/AA rules; screenshots are kept (card-*.png).
+//
+// Environment: EIMZA_BIN, EIMZA_SOURCE_DIR, EIMZA_ARTIFACTS, EIMZA_CHROMIUM as for run.sh.
+// EIMZA_E2E_URL (run.sh's shared server) is not used. Without openssl, SoftHSM2 or
+// pkcs11-tool the tests are skipped, unless CI or EIMZA_REQUIRE_E2E=1 is set.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+
+// lib.mjs insists on run.sh's shared server; this file does not use it (BASE is not imported)
+process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
+const lib = await import('./lib.mjs');
+const { a11yProblems, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
+
+const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
+const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
+const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
+const MODULE = [
+  '/usr/lib/softhsm/libsofthsm2.so',
+  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
+  '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
+].find((m) => existsSync(m));
+const REQUIRED = Boolean(process.env.CI || process.env.EIMZA_REQUIRE_E2E === '1');
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+const HOLDER = { tckn: '30000000182', first: 'Ayşe', last: 'Kaya', place: 'Batman', date: '1980-03-15', phone: '5321000001' };
+const OTHER = { tckn: '30000000250', first: 'Elif', last: 'Demir', place: 'Batman', date: '1981-04-16', phone: '5321000002' };
+const WORD = 'Mavi Kelebek 7';
+const APPROVER = { user: 'onay72', password: 'Batman-Onay-2024!' };
+const OPERATOR = { user: 'osman.op', password: 'Kart-Operator-2024!' };
+
+// ---- what is needed, and a skip when it is missing ----------------------------------------
+
+function missingTool() {
+  if (!BIN || !SRC) return 'EIMZA_BIN and EIMZA_SOURCE_DIR must be set';
+  for (const c of ['openssl', 'softhsm2-util', 'pkcs11-tool']) {
+    if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) return `${c} is not installed (make deps)`;
+  }
+  if (!MODULE) return 'libsofthsm2.so is not installed (make deps)';
+  return null;
+}
+const missing = missingTool();
+if (missing && REQUIRED) throw new Error(`card.test.mjs cannot run: ${missing}`);
+const skip = missing ? `skipped: ${missing}` : false;
+
+// axe-core: lib.mjs's helper when it has one, else the same rules here (WCAG 2.0-2.2, A and
+// AA), evaluated through the debugging protocol (the page's CSP does not govern it).
+let axeViolations = lib.axeViolations;
+if (!axeViolations) {
+  let source = null;
+  try {
+    source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  } catch {
+    if (REQUIRED) throw new Error('axe-core is not installed (scripts/install-node-deps.sh)');
+  }
+  axeViolations = async (page) => {
+    if (!source) return [];
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(source);
+    return page.evaluate(async () => {
+      const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.flatMap((v) =>
+        v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+      );
+    });
+  };
+}
+
+// ---- processes (as sign.test.mjs) -------------------------------------------------------
+
+const procs = new Set();
+
+function start(cmd, args, opts, logfile) {
+  const child = spawn(cmd, args, { ...opts, stdio: opts.stdio || ['ignore', 'pipe', 'pipe'] });
+  child.out = '';
+  child.exited = new Promise((res) => {
+    child.on('exit', (code, signal) => {
+      procs.delete(child);
+      res({ code, signal });
+    });
+  });
+  procs.add(child);
+  const log = createWriteStream(logfile);
+  for (const s of [child.stdout, child.stderr]) {
+    s.on('data', (d) => {
+      child.out += d.toString();
+      log.write(d);
+    });
+  }
+  child.ready = (re, ms = 15000) =>
+    new Promise((res, rej) => {
+      const timer = setTimeout(() => done(rej, new Error(`${cmd} not ready in ${ms} ms:\n${child.out}`)), ms);
+      const check = () => {
+        const m = child.out.match(re);
+        if (m) done(res, m);
+      };
+      const onExit = () => done(rej, new Error(`${cmd} exited before it was ready:\n${child.out}`));
+      function done(f, v) {
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        child.stderr.off('data', check);
+        child.off('exit', onExit);
+        f(v);
+      }
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      child.once('exit', onExit);
+      check();
+    });
+  return child;
+}
+
+async function stop(child, ms = 10000) {
+  if (!child) return null;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return { code: child.exitCode, signal: child.signalCode };
+  }
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const r = await child.exited;
+  clearTimeout(timer);
+  return r;
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+// a port nothing listens on, below the ephemeral range (as tests/lib.sh's free_port)
+async function freePort() {
+  for (let i = 0; i < 200; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    const srv = createServer();
+    const ok = await new Promise((res) => {
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => res(true));
+    });
+    if (ok) {
+      await new Promise((res) => srv.close(res));
+      return port;
+    }
+  }
+  throw new Error('no free port');
+}
+
+// ---- the set-up -------------------------------------------------------------------------
+
+let dir;
+let db;
+let base;
+let agentPort;
+let hsmConf;
+let server;
+let browser;
+let logs;
+
+const eimza = (args, input) => run(BIN, [...args, '--db', db], input === undefined ? {} : { input });
+
+async function api(method, path, { body, token } = {}) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text };
+}
+
+async function smsTo(phone, re) {
+  const outbox = (await api('GET', '/dev/outbox')).json;
+  const m = outbox.filter((x) => x.channel === 'sms' && x.to === phone && re.test(x.body)).at(-1);
+  assert.ok(m, `an SMS to ${phone} matching ${re}`);
+  return m.body;
+}
+
+// An application through the applicant JSON API, up to "waiting for the signed paper".
+async function apply(p) {
+  const cap = await api('GET', '/api/v1/captcha');
+  const ans = await api('GET', `/dev/captcha/${cap.json.id}`);
+  const login = await api('POST', '/api/v1/login', {
+    body: { tckn: p.tckn, first_name: p.first, last_name: p.last, birth_place: p.place, birth_date: p.date, captcha_id: cap.json.id, captcha_answer: ans.json.answer },
+  });
+  assert.equal(login.status, 200, `login of ${p.first}: ${login.text}`);
+  const token = login.json.token;
+  const app = await api('GET', '/api/v1/application', { token });
+  const form = await api('PUT', '/api/v1/application', {
+    token,
+    body: { reason: 'renewal', security_word: WORD, security_word_repeat: WORD, address: 'Okul Sokağı No: 1', postal_code: '72100', mobile_operator: 'vodafone', notify_by: 'sms' },
+  });
+  assert.equal(form.status, 200, `form of ${p.first}: ${form.text}`);
+  assert.equal((await api('POST', '/api/v1/application/otp', { token })).status, 200);
+  const code = (await smsTo(p.phone, /\b\d{6}\b/)).match(/\b(\d{6})\b/)[1];
+  assert.equal((await api('POST', '/api/v1/application/otp/verify', { token, body: { code } })).status, 200);
+  const m = await api('POST', '/api/v1/application/method', { token, body: { method: 'wet' } });
+  assert.equal(m.json?.state, 'awaiting_original', `method of ${p.first}: ${m.text}`);
+  p.number = app.json.number;
+  await api('POST', '/api/v1/logout', { token });
+}
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'eimza-e2e-card.'));
+  logs = ARTIFACTS || dir;
+  mkdirSync(logs, { recursive: true });
+  db = `sqlite:${dir}/db`;
+  const pki = join(dir, 'pki');
+  const port = await freePort();
+  agentPort = await freePort();
+
+  // the holders' current certificates (their OCSP on a closed port: the revocation of the
+  // old certificate is not this test's subject), and the in-house CA in pki/hsm
+  writeFileSync(
+    join(dir, 'spec.tsv'),
+    [HOLDER, OTHER].map((p) => `${p.tckn}\tactive\t45\t${p.first} ${p.last}\n`).join(''),
+  );
+  run('bash', [join(SRC, 'scripts/demo-pki.sh'), pki, join(dir, 'spec.tsv')], {
+    env: { ...process.env, EIMZA_PKI_PORT: '9' },
+  });
+  hsmConf = join(pki, 'hsm/softhsm2.conf');
+  // the blank card, made before the server opens the engine (SoftHSM2 reads its tokens once)
+  const blank = run('bash', [join(SRC, 'scripts/demo-token.sh'), '--blank', '1', join(pki, 'hsm')]).trim();
+  assert.match(blank, /^\S+$/, 'one blank card');
+  mkdirSync(join(dir, 'trust'));
+  for (const f of ['root/root.pem', 'nes/nes.pem', 'inhouse/ca.pem']) {
+    writeFileSync(join(dir, 'trust', f.replace('/', '-')), readFileSync(join(pki, f)));
+  }
+
+  const header =
+    'tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu';
+  const rows = [HOLDER, OTHER].map((p, i) =>
+    [p.tckn, p.first, p.last, p.place, p.date, `72000${i + 1}`, 'Batman Anadolu Lisesi', 72, 'Merkez', 'Eğitim',
+      'Öğretmen', 'aktif', '', 1, `kisi${i}@example.org`, `0${p.phone}`].join(';'),
+  );
+  writeFileSync(join(dir, 'personnel.csv'), `${[header, ...rows].join('\n')}\n`);
+  eimza(['migrate']);
+  eimza(['import', 'personnel', join(dir, 'personnel.csv')]);
+  eimza(['import', 'certificates', join(pki, 'holders.pem')]);
+  eimza(['user', 'add', APPROVER.user, '--role', 'approver', '--province', '72'], APPROVER.password);
+  eimza(['user', 'add', OPERATOR.user, '--role', 'operator'], OPERATOR.password);
+
+  writeFileSync(
+    join(dir, 'eimza.conf'),
+    [
+      `static_dir = ${SRC}/static`,
+      `agent_url = http://127.0.0.1:${agentPort}`,
+      `portal_url = http://127.0.0.1:${port}/`,
+      'production = inhouse',
+      `ca_module = ${MODULE}`,
+      'ca_label = eimza-demo-ca',
+      'ca_key_label = kurum-nes',
+      `card_module = ${MODULE}`,
+      'card_label = eimza-bos',
+      'accept_unknown_revocation = true',
+      'revocation_timeout_ms = 2000',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'secrets.conf'),
+    [`ca_pin = ${readFileSync(join(pki, 'hsm/ca.pin'), 'utf8').trim()}`, 'card_pin = 000000',
+      'card_so_pin = 00000000', `pin_key = ${randomBytes(32).toString('hex')}`, ''].join('\n'),
+    { mode: 0o600 },
+  );
+  server = start(
+    BIN,
+    ['serve', '--dev', '--config', join(dir, 'eimza.conf'), '--config', join(dir, 'secrets.conf'),
+      '--listen', `127.0.0.1:${port}`, '--db', db, '--trust-dir', join(dir, 'trust')],
+    { cwd: SRC, env: { ...process.env, SOFTHSM2_CONF: hsmConf } },
+    join(logs, 'card-server.log'),
+  );
+  base = (await server.ready(/^eimza: serving on (http[^ ]*) /m))[1].replace(/\/$/, '');
+
+  for (const p of [HOLDER, OTHER]) await apply(p);
+  const login = await api('POST', '/api/v1/admin/login', { body: { username: OPERATOR.user, password: OPERATOR.password } });
+  assert.equal(login.status, 200, login.text);
+  const list = await api('GET', '/api/v1/admin/applications?state=awaiting_original&limit=500', { token: login.json.token });
+  for (const p of [HOLDER, OTHER]) p.id = list.json.applications.find((x) => x.number === p.number).id;
+  const r = await api('POST', `/api/v1/admin/applications/${HOLDER.id}/paper-received`, { token: login.json.token });
+  assert.equal(r.status, 200, r.text);
+  await api('POST', '/api/v1/admin/logout', { token: login.json.token });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await Promise.all([...procs].map((p) => stop(p)));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---- helpers ------------------------------------------------------------------------------
+
+const path = (page) => new URL(page.url()).pathname;
+const squash = (s) => (s || '').replace(/\s+/g, ' ').trim();
+const text = async (page, sel) => squash(await page.textContent(sel));
+
+// The page at both widths: lib.mjs's rules, axe-core's, no sideways scrolling on the phone,
+// and a screenshot of each; every finding is reported at once. lib.mjs's rules first: a
+// screenshot (which hides the caret) and axe leave empty style attributes behind.
+async function checkPage(page, name) {
+  const widths = [['1280', DESKTOP], ['390', PHONE]];
+  const found = [];
+  for (const [width, vp] of widths) {
+    await page.setViewportSize(vp);
+    for (const p of await a11yProblems(page)) found.push(`${width} px: ${p}`);
+    if (vp === PHONE && (await scrollsSideways(page))) found.push(`${width} px: scrolls sideways`);
+  }
+  for (const [width, vp] of widths) {
+    await page.setViewportSize(vp);
+    await screenshot(page, `card-${name}-${width}`);
+    for (const p of await axeViolations(page)) found.push(`${width} px: axe: ${p}`);
+  }
+  await page.setViewportSize(DESKTOP);
+  assert.deepEqual(found, [], `accessibility of ${name}`);
+}
+
+// Problems but those caused on purpose: pages answered with an error status (a wrong word,
+// a second retrieval), and a favicon aborted when the test moves on.
+function unexpected(problems, statuses = []) {
+  const expected = new RegExp(`the server responded with a status of (${statuses.join('|') || 'none'}) `);
+  return problems.filter((p) => !expected.test(p) && !/favicon\.svg net::ERR_ABORTED/.test(p));
+}
+
+async function staffLogin(page, who) {
+  await page.goto(`${base}/yonetim/giris`);
+  await page.fill('#username', who.user);
+  await page.fill('#password', who.password);
+  await submitAndWait(page, () => page.click('button:has-text("Giriş")'));
+  assert.equal(path(page), '/yonetim');
+}
+
+async function holderLogin(page, p) {
+  await page.goto(`${base}/giris`);
+  await page.fill('#tckn', p.tckn);
+  await page.fill('#first_name', p.first);
+  await page.fill('#last_name', p.last);
+  await page.fill('#birth_place', p.place);
+  await page.fill('#birth_date', p.date);
+  const id = await page.inputValue('input[name="captcha_id"]');
+  await page.fill('#captcha_answer', (await (await page.request.get(`${base}/dev/captcha/${id}`)).json()).answer);
+  await submitAndWait(page, () => page.click('button[type="submit"]'));
+  await page.goto(`${base}/durum`);
+  assert.equal(path(page), '/durum');
+}
+
+const appStatus = async (page) => (await page.request.get(`${base}/api/v1/application/status`)).json();
+
+// ---- the tests (in order: each goes on from where the one before left) ----------------------
+
+test('the approver approves; the operator makes, ships and delivers the card', { skip }, async () => {
+  let { context, page, problems } = await open(browser);
+  await staffLogin(page, APPROVER);
+  await page.goto(`${base}/yonetim/basvuru/${HOLDER.id}`);
+  await submitAndWait(page, () => page.click('button:has-text("Başvuruyu onayla")'));
+  assert.match(await page.textContent('.notice-success'), new RegExp(`${HOLDER.number} numaralı başvuru onaylandı`));
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+
+  ({ context, page, problems } = await open(browser));
+  await staffLogin(page, OPERATOR);
+  await page.click('nav a:has-text("Kartlar")');
+  await page.waitForURL('**/yonetim/uretim**');
+  assert.equal(await text(page, 'h1'), 'Kartlar ve teslimat');
+  assert.match(await page.textContent('main'), /kurumun kendi sertifika hizmetiyle/, 'the in-house lead');
+  const row = page.locator(`tr[data-number="${HOLDER.number}"]`);
+  assert.equal(await row.count(), 1, 'the approved application is listed');
+  assert.ok(!(await page.content()).includes(HOLDER.tckn), 'no full T.C. Kimlik No on the list');
+  await checkPage(page, '1-production');
+  await page.goto(`${base}/yonetim/uretim?view=approved`);
+  assert.equal(await row.count(), 1, 'in the view of those waiting for an order');
+  await page.fill('#number', HOLDER.number);
+  await submitAndWait(page, () => page.click('button:has-text("Göster")'));
+  assert.equal(await row.count(), 1, 'found by its number');
+  assert.equal(await page.locator('tr[data-number]').count(), 1, 'and only it');
+
+  await row.locator('a').first().click();
+  await page.waitForURL(`**/yonetim/kart/${HOLDER.id}`);
+  assert.equal(await text(page, 'h1'), 'Başvurunun kartı');
+  assert.match(await page.textContent('main'), /henüz kart kaydı yok/);
+  await checkPage(page, '2-card-approved');
+
+  // the card made (the one blank card in the reader: no serial needed)
+  await submitAndWait(page, () => page.click('button:has-text("Kartı üret")'));
+  assert.match(path(page), new RegExp(`/yonetim/kart/${HOLDER.id}$`));
+  assert.match(await text(page, '.notice-success'), /İşlem kaydedildi/);
+  assert.match(await text(page, 'main'), /Kartın durumu Üretildi/);
+  assert.match(await text(page, 'main'), /Yeni sertifika Seri numarası [0-9A-F]+;/);
+  await checkPage(page, '3-card-produced');
+
+  // shipped: the carrier's name is needed
+  await submitAndWait(page, () => page.click('button:has-text("Kargoya verildi")'));
+  assert.match(await page.title(), /^Hata: /);
+  assert.equal(await page.getAttribute('[data-error-summary] a', 'href'), '#carrier');
+  assert.equal(await page.getAttribute('#carrier', 'aria-invalid'), 'true');
+  await checkPage(page, '4-card-ship-error');
+  await page.fill('#carrier', 'PTT Kargo');
+  await page.fill('#tracking_number', 'KP123456789TR');
+  await submitAndWait(page, () => page.click('button:has-text("Kargoya verildi")'));
+  assert.match(await text(page, 'main'), /Kartın durumu Kargoda/);
+  assert.match(await text(page, 'main'), /KP123456789TR/);
+
+  // delivered (the holder could also confirm it on /durum)
+  await submitAndWait(page, () => page.click('button:has-text("Teslim edildi")'));
+  assert.match(await text(page, 'main'), /Kartın durumu Teslim edildi/);
+  await checkPage(page, '5-card-delivered');
+  assert.deepEqual(unexpected(problems, [400]), []);
+  await context.close();
+
+  // the holder was told at each step, by SMS (her choice)
+  for (const re of [/üretim/i, /kargo/i, /teslim/i]) await smsTo(HOLDER.phone, re);
+});
+
+let holder; // { context, page, problems } of the holder, kept for the tests after this one
+let pin;
+
+test('the holder takes the PIN on the portal, once', { skip }, async () => {
+  holder = await open(browser);
+  const { page } = holder;
+  await holderLogin(page, HOLDER);
+  assert.equal(await text(page, '.state'), 'Durum: Teslim edildi');
+  assert.match(await text(page, 'main'), /Kartın durumu Teslim edildi/);
+  assert.match(await text(page, 'main'), /KP123456789TR/);
+  await checkPage(page, '6-durum-delivered');
+
+  await page.click('a:has-text("PIN\'imi göster")');
+  await page.waitForURL('**/pin');
+  assert.equal(await text(page, 'h1'), "Yeni kartınızın PIN'i");
+  await checkPage(page, '7-pin-word');
+  // a wrong word: refused, with the tries left
+  await page.fill('#security_word', 'Yanlış Sözcük');
+  await submitAndWait(page, () => page.click('button:has-text("Devam")'));
+  assert.match(await page.title(), /^Hata: /);
+  assert.match(await text(page, 'main'), /hakkınız kaldı/);
+  await checkPage(page, '7-pin-word-wrong');
+  await page.fill('#security_word', WORD);
+  await submitAndWait(page, () => page.click('button:has-text("Devam")'));
+  assert.equal(path(page), '/pin');
+  assert.equal(await page.locator('#code').count(), 1, 'the code step');
+  await checkPage(page, '8-pin-code');
+  const code = (await smsTo(HOLDER.phone, /PIN/)).match(/\b(\d{6})\b/)[1];
+  await page.fill('#code', code);
+  await submitAndWait(page, () => page.click('button:has-text("PIN\'imi göster")'));
+  assert.equal(await text(page, 'h1'), 'Kartınızın şifreleri');
+  const codes = await page.locator('dl.pin-codes dd').allTextContents();
+  assert.equal(codes.length, 2);
+  [pin] = codes.map(squash);
+  assert.match(pin, /^\d{6}$/, 'the PIN');
+  assert.match(squash(codes[1]), /^\d{8}$/, 'the PUK');
+  await checkPage(page, '9-pin-shown');
+
+  // a second retrieval: nothing to show
+  const res = await page.goto(`${base}/pin`);
+  assert.equal(res.status(), 409);
+  assert.match(await text(page, 'main'), /Gösterilecek bir PIN yok/);
+  assert.ok(!(await page.content()).includes(pin), 'the PIN is not shown again');
+  await checkPage(page, '9-pin-again');
+  assert.equal((await appStatus(page)).pin, 'shown');
+  assert.deepEqual(unexpected(holder.problems, [400, 409]), []);
+});
+
+test('"try my new card": the agent signs with the new card and the application is completed', { skip }, async () => {
+  assert.ok(pin, 'the test before took the PIN');
+  const { page } = holder;
+  const agent = start(
+    BIN,
+    ['agent', '--module', MODULE, '--listen', `127.0.0.1:${agentPort}`, '--origin', base, '--pin-fd', '3'],
+    { env: { ...process.env, SOFTHSM2_CONF: hsmConf }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
+    join(logs, 'card-agent.log'),
+  );
+  agent.stdio[3].on('error', () => {});
+  agent.pin = (line) => agent.stdio[3].write(`${line}\n`);
+  await agent.ready(/^eimza agent: listening on http:\/\/127\.0\.0\.1:(\d+)/m);
+
+  await page.goto(`${base}/durum`);
+  await page.click('a:has-text("Yeni kartımı dene")');
+  await page.waitForURL('**/kart-dene');
+  assert.equal(await text(page, 'h1'), 'Yeni kartınızı deneyin');
+  const shown = await page.textContent('pre.signed-content');
+  const served = await (await page.request.get(`${base}/api/v1/application/card-test/content`)).text();
+  assert.equal(shown, served, 'the page shows exactly the bytes to sign');
+  assert.ok(shown.includes(HOLDER.number));
+  await page.waitForSelector('#sign-form:not([hidden])');
+  // the new card holds the certificate just made; the CA's token is in the list too
+  const options = await page.locator('#sign-token option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+  const card = options.find((o) => o.value === 'eimza-bos');
+  assert.ok(card, `the new card is listed: ${JSON.stringify(options)}`);
+  assert.match(card.text, /AYŞE KAYA/, 'the holder, in capitals as on a NES certificate');
+  await page.selectOption('#sign-token', 'eimza-bos');
+  await page.waitForFunction(() => !document.getElementById('sign-button').disabled);
+  await checkPage(page, '10-card-test');
+
+  agent.pin(pin);
+  const signed = page.waitForResponse((r) => r.url().endsWith('/v1/sign') && r.request().method() === 'POST');
+  const sent = page.waitForResponse((r) => r.url() === `${base}/api/v1/application/card-test`);
+  await page.click('#sign-button');
+  assert.equal((await signed).status(), 200, 'the agent signed with the new card');
+  assert.equal((await sent).status(), 200, 'the portal accepted the signature');
+  await page.waitForURL(`${base}/durum`, { timeout: 20000 });
+  await page.waitForLoadState('load');
+  assert.equal(await text(page, '.state'), 'Durum: Tamamlandı');
+  assert.match(await text(page, 'main'), /Kartın durumu Kullanımda/);
+  await checkPage(page, '11-durum-completed');
+  const st = await appStatus(page);
+  assert.equal(st.state, 'completed');
+  assert.equal(st.card.state, 'active');
+  assert.equal(st.timeline.at(-1).event, 'cert_in_use');
+  assert.deepEqual(await stop(agent), { code: 0, signal: null }, 'the agent stops cleanly');
+  // the signature's POST is left by the page for /durum on its 200 (checked above)
+  assert.deepEqual(
+    unexpected(holder.problems, [400, 409]).filter((p) => !p.includes('/api/v1/application/card-test net::ERR_ABORTED')),
+    [],
+  );
+  await holder.context.close();
+  // the holder was told it is done
+  await smsTo(HOLDER.phone, /tamamlan/i);
+});
+
+test('an applicant cancels before the decision, and sees it with a way to start again', { skip }, async () => {
+  const { context, page, problems } = await open(browser);
+  await holderLogin(page, OTHER);
+  await page.click('a:has-text("Başvurumu iptal et")');
+  await page.waitForURL('**/iptal');
+  assert.equal(await text(page, 'h1'), 'Başvuruyu iptal et');
+  await checkPage(page, '12-cancel');
+  await submitAndWait(page, () => page.click('button:has-text("Evet, başvurumu iptal et")'));
+  assert.equal(path(page), '/durum');
+  assert.equal(await text(page, '.state'), 'Durum: İptal edildi');
+  assert.match(await text(page, 'main'), /Ne yapmalısınız/);
+  await checkPage(page, '13-durum-cancelled');
+  const st = await appStatus(page);
+  assert.equal(st.state, 'cancelled');
+  assert.equal(st.cancelled_by, 'applicant');
+  assert.equal(st.can_start_new, true);
+  await submitAndWait(page, () => page.click('button:has-text("Yeni başvuru başlat")'));
+  assert.equal(path(page), '/basvuru', 'a new application, at its form');
+  const again = await appStatus(page);
+  assert.notEqual(again.number, OTHER.number, 'with a new number');
+  assert.equal(again.state, 'draft');
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('the server stops cleanly', { skip }, async () => {
+  assert.deepEqual(await stop(server), { code: 0, signal: null }, 'the server: exit 0 (ASan finds no leak)');
+  for (const f of ['card-server.log', 'card-agent.log']) {
+    if (!existsSync(join(logs, f))) continue;
+    const log = readFileSync(join(logs, f), 'utf8');
+    assert.ok(!log.includes(HOLDER.tckn), `${f} holds no T.C. Kimlik No`);
+    assert.ok(!pin || !new RegExp(`(^|[^0-9])${pin}([^0-9]|$)`).test(log), `${f} holds no PIN`);
+  }
+});
