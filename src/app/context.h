@@ -138,7 +138,8 @@ const char *app_staff_cfg_check(const struct app_staff_cfg *c);
 /* How long personal data is kept (KVKK; app/retention.h, the retention_* settings). */
 struct app_retention_cfg {
     int messages_days;  /* a delivered message's recipient and contents */
-    int contact_years;  /* a closed application's contact data */
+    int contact_years;  /* a closed application's contact data; the applicants' logins */
+    int draft_days;     /* a draft never submitted, after its last change */
     int evidence_years; /* the registration evidence, past the certificate's end (>= 7) */
 };
 

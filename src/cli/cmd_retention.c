@@ -82,12 +82,14 @@ static int retention_run(int argc, char **argv)
     char day[CORE_DATE_STRLEN + 1];
     core_date_format(core_date_from_unix(now), day);
     printf("{\"dry_run\":%s,\"now\":\"%s\",\"periods\":{\"messages_days\":%d,\"contact_years\":%d,"
-           "\"evidence_years\":%d},\"removed\":{\"sessions\":%ld,\"captchas\":%ld,"
-           "\"rate_windows\":%ld,\"sms_codes\":%ld,\"messages\":%ld,\"contact_data\":%ld,"
-           "\"applications\":%ld}}\n",
+           "\"draft_days\":%d,\"evidence_years\":%d},\"removed\":{\"sessions\":%ld,"
+           "\"captchas\":%ld,\"rate_windows\":%ld,\"sms_codes\":%ld,\"messages\":%ld,"
+           "\"contact_data\":%ld,\"logins\":%ld,\"drafts\":%ld,\"applications\":%ld,"
+           "\"audit_entries\":%ld,\"certificates\":%ld}}\n",
            dry ? "true" : "false", day, set.retention.messages_days, set.retention.contact_years,
-           set.retention.evidence_years, n.sessions, n.captchas, n.rate_windows, n.sms_codes,
-           n.messages, n.contact_data, n.applications);
+           set.retention.draft_days, set.retention.evidence_years, n.sessions, n.captchas,
+           n.rate_windows, n.sms_codes, n.messages, n.contact_data, n.logins, n.drafts,
+           n.applications, n.audit_entries, n.certificates);
     store_close(s);
     return rc;
 }

@@ -1,15 +1,20 @@
-/* eimza — the store's part of the retention of personal data (store.h, "retention"; issue 18).
- * Counting is one catalogue statement per kind; changing runs in batches of STORE__RET_BATCH
- * rows, each statement (and each batch of removed evidence) a transaction of its own. */
+/* eimza — the retention of personal data in the store (store.h, "retention"; issue 18).
+ * Counting is one catalogue statement per kind; changing runs in batches, each a transaction of
+ * its own: a statement of at most RET_BATCH rows, or RET_APPS applications (or certificates)
+ * picked, locked and changed together with the audit entries about them. The rows of a batch
+ * travel to the statements that change them as a JSON array (store_queries.h,
+ * STORE__RET_INTS and STORE__RET_TEXTS). */
 #include "store/store_int.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "util/buf.h"
 
-#define STORE__RET_BATCH 500      /* rows changed by one statement */
-#define STORE__RET_APPS  200      /* applications removed in one transaction */
-#define STORE__RET_YEAR  31622400 /* seconds in 366 days */
+#define RET_BATCH    500         /* rows changed by one statement */
+#define RET_APPS     200         /* applications (certificates, cards) changed in one transaction */
+#define RET_YEAR     31622400    /* seconds in 366 days */
+#define RET_LIST_MAX (16u << 20) /* a batch's rows as JSON: the audit entries of RET_APPS */
 
 static enum store_err ret_ready(struct store *s, long *n)
 {
@@ -38,16 +43,161 @@ static enum store_err ret_count(struct store *s, enum store__q q, const struct s
 static enum store_err ret_batches(struct store *s, enum store__q q, int64_t arg, long *n)
 {
     for (;;) {
-        const struct store__val a[] = {store__vi(arg), store__vi(STORE__RET_BATCH)};
+        const struct store__val a[] = {store__vi(arg), store__vi(RET_BATCH)};
         long changed = 0;
         enum store_err e = store__exec(s, q, a, 2, &changed);
         if (e != STORE_OK)
             return e;
         *n += changed;
-        if (changed < STORE__RET_BATCH)
+        if (changed < RET_BATCH)
             return STORE_OK;
     }
 }
+
+/* A batch's own transaction (store_tx_*: the audit entries appended in it join it); a failure
+ * rolls back and keeps its message. */
+static enum store_err ret_begin(struct store *s)
+{
+    return store_tx_begin(s);
+}
+
+static enum store_err ret_end(struct store *s, enum store_err e)
+{
+    if (e == STORE_OK)
+        return store_tx_commit(s);
+    char why[STORE_ERR_MAX];
+    snprintf(why, sizeof why, "%s", s->err);
+    store_tx_rollback(s);
+    snprintf(s->err, sizeof s->err, "%s", why);
+    return e;
+}
+
+/* ---- a batch's rows as a JSON array ---------------------------------------------------------- */
+
+struct ret_list {
+    struct ubuf b;
+    long n;
+};
+
+static void list_init(struct ret_list *l)
+{
+    ubuf_init(&l->b, RET_LIST_MAX);
+    l->n = 0;
+}
+
+static void list_reset(struct ret_list *l)
+{
+    ubuf_reset(&l->b);
+    l->n = 0;
+}
+
+static int list_int(struct ret_list *l, int64_t v)
+{
+    return ubuf_printf(&l->b, "%s%lld", l->n++ ? "," : "[", (long long)v);
+}
+
+/* A text of the store's own making (an application number, a T.C. Kimlik No): letters, digits
+ * and '-' only, so it needs no escaping; anything else is refused. */
+static int list_text(struct ret_list *l, const char *t)
+{
+    if (!t || !*t ||
+        strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != strlen(t))
+        return -1;
+    return ubuf_printf(&l->b, "%s\"%s\"", l->n++ ? "," : "[", t);
+}
+
+/* The array, closed ("[]" when empty); NULL when out of room. */
+static const char *list_str(struct ret_list *l)
+{
+    if (!l->n && ubuf_putc(&l->b, '[') < 0)
+        return NULL;
+    if (ubuf_putc(&l->b, ']') < 0)
+        return NULL;
+    return ubuf_str(&l->b);
+}
+
+/* Runs each statement of steps with the list as its only parameter. */
+static enum store_err ret_each(struct store *s, const enum store__q *steps, size_t nsteps,
+                               const char *list)
+{
+    const struct store__val a[] = {store__vt(list)};
+    enum store_err e = STORE_OK;
+    for (size_t i = 0; e == STORE_OK && i < nsteps; i++)
+        e = store__exec(s, steps[i], a, 1, NULL);
+    return e;
+}
+
+/* ---- audit entries anonymised (store.h) ------------------------------------------------------ */
+
+/* Anonymises the entries pick reads with its arguments, inside the caller's transaction: each
+ * checked against its own hash first (an entry that no longer matches is not anonymised: that
+ * would hide the change; the run fails naming it), rewritten, read back into the digest and
+ * vouched for by one "audit.anonymised" entry of actor at now. *n gets how many. */
+static enum store_err ret_anonymise(struct store *s, enum store__q pick, const struct store__val *a,
+                                    int na, const char *actor, int64_t now, long *n)
+{
+    struct ret_list seqs;
+    struct store_audit_record r;
+    char h[STORE_AUDIT_HASH_LEN + 1], d[STORE_AUDIT_HASH_LEN + 1] = "", detail[128];
+    int64_t bad = 0, by = 0;
+    long back = 0;
+    const char *list = NULL;
+    list_init(&seqs);
+    *n = 0;
+    enum store_err e = store__query(s, pick, a, na);
+    while (e == STORE_OK && store__fetch(s, &store__audit, 0, &r) > 0) {
+        if (!bad && (store_audit_hash(r.seq, r.prev_hash, &r.e, h) != 0 || !r.hash ||
+                     strcmp(h, r.hash) != 0))
+            bad = r.seq;
+        if (list_int(&seqs, r.seq) < 0)
+            s->q_err = store__fail(s, STORE_ENOMEM, "retention: too many audit entries at once");
+    }
+    if (e == STORE_OK)
+        e = store__finish(s, NULL);
+    if (e == STORE_OK && bad)
+        e = store__fail(s, STORE_EIO,
+                        "audit entry %lld no longer matches its hash, so it was not anonymised: "
+                        "see eimza audit verify",
+                        (long long)bad);
+    if (e != STORE_OK || seqs.n == 0)
+        goto out;
+    if (!(list = list_str(&seqs))) {
+        e = store__fail(s, STORE_ENOMEM, "retention: too many audit entries at once");
+        goto out;
+    }
+    const struct store__val m[] = {store__vt(list), store__vt("{}")};
+    if ((e = store__exec(s, STORE__Q_RET_A_MARK, m, 2, NULL)) != STORE_OK ||
+        (e = store__query(s, STORE__Q_RET_A_MARKED, m, 1)) != STORE_OK)
+        goto out;
+    while (store__fetch(s, &store__audit, 0, &r) > 0) {
+        if (store_audit_digest_add(d, &r) != 0)
+            s->q_err = store__fail(s, STORE_ENOMEM, "retention: hashing an audit entry failed");
+        back++;
+    }
+    if ((e = store__finish(s, NULL)) != STORE_OK)
+        goto out;
+    if (back != seqs.n) {
+        e = store__fail(s, STORE_EIO, "retention: audit entries changed while being anonymised");
+        goto out;
+    }
+    snprintf(detail, sizeof detail, "{\"entries\":%ld,\"digest\":\"%s\"}", seqs.n, d);
+    const struct store_audit_entry v = {.at = now,
+                                        .actor = actor,
+                                        .action = STORE_AUDIT_ANONYMISED,
+                                        .object = "",
+                                        .detail = detail};
+    if ((e = store__audit_append(s, &v, &by)) != STORE_OK)
+        goto out;
+    const struct store__val sa[] = {store__vt(list), store__vi(by)};
+    if ((e = store__exec(s, STORE__Q_RET_A_SEAL, sa, 2, NULL)) == STORE_OK)
+        *n = seqs.n;
+out:
+    ubuf_free(&seqs.b);
+    return e;
+}
+
+/* ---- the kinds ---------------------------------------------------------------------------------
+ */
 
 enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
                                        int64_t windows_before, long *sessions, long *captchas,
@@ -74,7 +224,11 @@ enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, lon
     const struct store__val a[] = {store__vi(now)};
     if (dry)
         return ret_count(s, STORE__Q_RET_CODES_N, a, 1, n);
-    return store__exec(s, STORE__Q_RET_CODES, a, 1, n);
+    long pins = 0;
+    if ((e = store__exec(s, STORE__Q_RET_CODES, a, 1, n)) == STORE_OK &&
+        (e = store__exec(s, STORE__Q_RET_PIN_CODES, a, 1, &pins)) == STORE_OK)
+        *n += pins;
+    return e;
 }
 
 enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n)
@@ -88,66 +242,215 @@ enum store_err store_retention_messages(struct store *s, int64_t before, bool dr
     return ret_batches(s, STORE__Q_RET_MSG, before, n);
 }
 
-enum store_err store_retention_contact(struct store *s, int64_t before, bool dry, long *n)
+/* Picks up to RET_APPS applications with pick (args a, na; it reads id and number) into ids
+ * and numbers. */
+static enum store_err ret_pick(struct store *s, enum store__q pick, const struct store__val *a,
+                               int na, struct ret_list *ids, struct ret_list *numbers)
+{
+    list_reset(ids);
+    if (numbers)
+        list_reset(numbers);
+    enum store_err e = store__query(s, pick, a, na);
+    while (e == STORE_OK && store__next(s) > 0)
+        if (list_int(ids, store__col_int(s, 0)) < 0 ||
+            (numbers && list_text(numbers, store__col_str(s, 1)) < 0))
+            s->q_err = store__fail(s, STORE_EIO, "retention: an unexpected application number");
+    return e == STORE_OK ? store__finish(s, NULL) : e;
+}
+
+enum store_err store_retention_contact(struct store *s, int64_t before, int64_t now, bool dry,
+                                       long *n)
 {
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    const struct store__val a[] = {store__vi(before)};
+    const struct store__val a[] = {store__vi(before), store__vi(RET_APPS)};
     if (dry)
         return ret_count(s, STORE__Q_RET_CONTACT_N, a, 1, n);
-    if ((e = ret_batches(s, STORE__Q_RET_CONTACT, before, n)) == STORE_OK && *n)
-        store__gen_all(s); /* kept status answers may name what is gone */
+    static const enum store__q steps[] = {STORE__Q_RET_CONTACT_CARDS, STORE__Q_RET_CONTACT_PINS};
+    struct ret_list ids;
+    list_init(&ids);
+    for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
+        const char *list;
+        if ((e = ret_begin(s)) != STORE_OK)
+            break;
+        e = ret_pick(s, STORE__Q_RET_CONTACT_PICK, a, 2, &ids, NULL);
+        got = ids.n;
+        if (e == STORE_OK && got) {
+            if (!(list = list_str(&ids)))
+                e = store__fail(s, STORE_ENOMEM, "retention: out of memory");
+            const struct store__val u[] = {store__vt(list), store__vi(now)};
+            if (e == STORE_OK &&
+                (e = store__exec(s, STORE__Q_RET_CONTACT_APPS, u, 2, NULL)) == STORE_OK)
+                e = ret_each(s, steps, sizeof steps / sizeof steps[0], list);
+        }
+        if ((e = ret_end(s, e)) == STORE_OK)
+            *n += got;
+    }
+    ubuf_free(&ids.b);
+    if (*n)
+        store__gen_all(s); /* kept status answers may show what is gone */
     return e;
 }
 
-/* One batch of evidence: the ids in "id,id,..." removed, each table in turn, in one
- * transaction. */
-static enum store_err ret_remove(struct store *s, const char *ids)
+/* Removes the applications pick finds (args a, na), RET_APPS to a transaction with the audit
+ * entries about them. */
+static enum store_err ret_remove(struct store *s, enum store__q pick, const struct store__val *a,
+                                 int na, const char *actor, int64_t now, long *n, long *audit)
 {
-    static const enum store__q steps[] = {STORE__Q_RET_DEL_REMINDERS, STORE__Q_RET_DEL_DECISIONS,
-                                          STORE__Q_RET_DEL_SIGNATURES, STORE__Q_RET_DEL_SESSIONS,
-                                          STORE__Q_RET_DEL_APPS};
-    const struct store__val a[] = {store__vt(ids)};
-    bool own;
-    enum store_err e = store__own_begin(s, &own);
-    for (size_t i = 0; e == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
-        e = store__exec(s, steps[i], a, 1, NULL);
-    return store__own_end(s, own, e);
+    static const enum store__q steps[] = {STORE__Q_RET_DEL_REMINDERS,  STORE__Q_RET_DEL_DECISIONS,
+                                          STORE__Q_RET_DEL_SIGNATURES, STORE__Q_RET_DEL_REVOCATIONS,
+                                          STORE__Q_RET_DEL_PINS,       STORE__Q_RET_DEL_CARDS,
+                                          STORE__Q_RET_DEL_SESSIONS,   STORE__Q_RET_DEL_APPS};
+    struct ret_list ids, numbers;
+    enum store_err e = STORE_OK;
+    list_init(&ids);
+    list_init(&numbers);
+    for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
+        long entries = 0;
+        const char *il, *nl;
+        if ((e = ret_begin(s)) != STORE_OK)
+            break;
+        e = ret_pick(s, pick, a, na, &ids, &numbers);
+        got = ids.n;
+        if (e == STORE_OK && got) {
+            if (!(il = list_str(&ids)) || !(nl = list_str(&numbers)))
+                e = store__fail(s, STORE_ENOMEM, "retention: out of memory");
+            else {
+                const struct store__val o[] = {store__vt(nl)};
+                if ((e = ret_anonymise(s, STORE__Q_RET_A_OBJECTS, o, 1, actor, now, &entries)) ==
+                    STORE_OK)
+                    e = ret_each(s, steps, sizeof steps / sizeof steps[0], il);
+            }
+        }
+        if ((e = ret_end(s, e)) == STORE_OK) {
+            *n += got;
+            if (audit)
+                *audit += entries;
+        }
+    }
+    ubuf_free(&ids.b);
+    ubuf_free(&numbers.b);
+    if (*n)
+        store__gen_all(s);
+    return e;
 }
 
-enum store_err store_retention_evidence(struct store *s, int64_t now, int years, bool dry, long *n)
+enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n, long *audit)
+{
+    enum store_err e = ret_ready(s, n);
+    if (e)
+        return e;
+    if (!actor || !*actor)
+        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    long none;
+    if (!audit)
+        audit = &none;
+    *audit = 0;
+    const struct store__val a[] = {store__vi(before), store__vi(RET_APPS)};
+    if (dry) {
+        if ((e = ret_count(s, STORE__Q_RET_DRAFT_N, a, 1, n)) == STORE_OK)
+            e = ret_count(s, STORE__Q_RET_DRAFT_AUDIT_N, a, 1, audit);
+        return e;
+    }
+    return ret_remove(s, STORE__Q_RET_DRAFT_PICK, a, 2, actor, now, n, audit);
+}
+
+enum store_err store_retention_evidence(struct store *s, int64_t now, int years, const char *actor,
+                                        bool dry, long *n, long *audit)
 {
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
     if (years < 1)
         return store__fail(s, STORE_EINVAL, "retention: evidence is kept at least a year");
+    if (!actor || !*actor)
+        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    long none;
+    if (!audit)
+        audit = &none;
+    *audit = 0;
     /* the shortest validity is a year: nothing closed later than this can be due */
-    const int64_t latest = now - (int64_t)(1 + 1 + years) * STORE__RET_YEAR;
-    struct store__val a[] = {store__vi(now), store__vi(years), store__vi(latest),
-                             store__vi(STORE__RET_APPS)};
-    if (dry)
-        return ret_count(s, STORE__Q_RET_EVIDENCE_N, a, 3, n);
-    struct ubuf ids = UBUF_INIT(STORE__RET_APPS * 24);
-    for (bool more = true; more && e == STORE_OK;) {
-        long got = 0;
-        ubuf_reset(&ids);
-        if ((e = store__query(s, STORE__Q_RET_EVIDENCE_IDS, a, 4)) != STORE_OK)
-            break;
-        while (store__next(s) > 0) {
-            if (ubuf_printf(&ids, "%s%lld", got ? "," : "", (long long)store__col_int(s, 0)) < 0)
-                s->q_err = store__fail(s, STORE_ENOMEM, "retention: out of memory");
-            got++;
-        }
-        if ((e = store__finish(s, NULL)) != STORE_OK || got == 0)
-            break;
-        if ((e = ret_remove(s, ubuf_str(&ids))) == STORE_OK)
-            *n += got;
-        more = got == STORE__RET_APPS;
+    const int64_t latest = now - (int64_t)(1 + 1 + years) * RET_YEAR;
+    const struct store__val a[] = {store__vi(now), store__vi(years), store__vi(latest),
+                                   store__vi(RET_APPS)};
+    if (dry) {
+        if ((e = ret_count(s, STORE__Q_RET_EVIDENCE_N, a, 3, n)) == STORE_OK)
+            e = ret_count(s, STORE__Q_RET_EVIDENCE_AUDIT_N, a, 3, audit);
+        return e;
     }
-    ubuf_free(&ids);
-    if (*n)
-        store__gen_all(s);
+    return ret_remove(s, STORE__Q_RET_EVIDENCE_PICK, a, 4, actor, now, n, audit);
+}
+
+enum store_err store_retention_logins(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n)
+{
+    enum store_err e = ret_ready(s, n);
+    if (e)
+        return e;
+    if (!actor || !*actor)
+        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    const struct store__val a[] = {store__vi(before), store__vi(RET_BATCH)};
+    if (dry)
+        return ret_count(s, STORE__Q_RET_A_LOGINS_N, a, 1, n);
+    for (long got = RET_BATCH; e == STORE_OK && got == RET_BATCH;) {
+        if ((e = ret_begin(s)) != STORE_OK)
+            break;
+        e = ret_anonymise(s, STORE__Q_RET_A_LOGINS, a, 2, actor, now, &got);
+        if ((e = ret_end(s, e)) == STORE_OK)
+            *n += got;
+    }
+    return e;
+}
+
+enum store_err store_retention_certificates(struct store *s, int64_t now, int years, bool dry,
+                                            long *n)
+{
+    enum store_err e = ret_ready(s, n);
+    if (e)
+        return e;
+    if (years < 1)
+        return store__fail(s, STORE_EINVAL, "retention: evidence is kept at least a year");
+    const int64_t ended = now - (int64_t)years * RET_YEAR;
+    const struct store__val lost[] = {
+        store__vi(ended), store__vi(now - (int64_t)(years + 4) * RET_YEAR), store__vi(RET_APPS)};
+    const struct store__val certs[] = {store__vi(ended), store__vi(RET_APPS)};
+    if (dry) {
+        long c = 0;
+        if ((e = ret_count(s, STORE__Q_RET_LOST_N, lost, 2, n)) == STORE_OK &&
+            (e = ret_count(s, STORE__Q_RET_CERT_N, certs, 1, &c)) == STORE_OK)
+            *n += c;
+        return e;
+    }
+    static const enum store__q card_steps[] = {STORE__Q_RET_LOST_PINS, STORE__Q_RET_LOST_DEL};
+    static const enum store__q cert_steps[] = {STORE__Q_RET_CERT_WARNINGS, STORE__Q_RET_CERT_DEL};
+    struct ret_list ids, holders;
+    list_init(&ids);
+    list_init(&holders);
+    /* the cards first: a certificate only they named goes in the same run */
+    for (int kind = 0; kind < 2 && e == STORE_OK; kind++) {
+        for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
+            const char *il, *hl = NULL;
+            if ((e = ret_begin(s)) != STORE_OK)
+                break;
+            e = kind == 0 ? ret_pick(s, STORE__Q_RET_LOST_PICK, lost, 3, &ids, NULL)
+                          : ret_pick(s, STORE__Q_RET_CERT_PICK, certs, 2, &ids, &holders);
+            got = ids.n;
+            if (e == STORE_OK && got) {
+                if (!(il = list_str(&ids)) || (kind == 1 && !(hl = list_str(&holders))))
+                    e = store__fail(s, STORE_ENOMEM, "retention: out of memory");
+                else
+                    e = kind == 0 ? ret_each(s, card_steps, 2, il) : ret_each(s, cert_steps, 2, il);
+                const struct store__val h[] = {store__vt(hl)};
+                if (e == STORE_OK && kind == 1)
+                    e = store__exec(s, STORE__Q_RET_CHAINS, h, 1, NULL);
+            }
+            if ((e = ret_end(s, e)) == STORE_OK)
+                *n += got;
+        }
+    }
+    ubuf_free(&ids.b);
+    ubuf_free(&holders.b);
     return e;
 }

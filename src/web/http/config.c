@@ -229,7 +229,11 @@ static const struct web_cfg_option {
      "days after it was queued that a delivered message loses its recipient and contents"},
     {"retention_contact_years", CFG_INT, offsetof(struct web_config, retention_contact_years),
      sizeof(int), 1, 50, "2",
-     "years after it closed that an application loses its contact data and security word"},
+     "years after it closed that an application loses its contact data and security word; also "
+     "how long the audit log names an applicant who logged in"},
+    {"retention_draft_days", CFG_INT, offsetof(struct web_config, retention_draft_days),
+     sizeof(int), 1, 3650, "180",
+     "days after its last change that a draft never submitted is removed"},
     {"retention_evidence_years", CFG_INT, offsetof(struct web_config, retention_evidence_years),
      sizeof(int), 7, 100, "7",
      "years the registration evidence is kept past the end of its certificate (at least 7)"},
@@ -749,8 +753,10 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     }
     out->dev = c->dev;
     snprintf(out->portal_url, sizeof out->portal_url, "%s", c->portal_url);
-    out->retention = (struct app_retention_cfg){
-        c->retention_messages_days, c->retention_contact_years, c->retention_evidence_years};
+    out->retention = (struct app_retention_cfg){.messages_days = c->retention_messages_days,
+                                                .contact_years = c->retention_contact_years,
+                                                .draft_days = c->retention_draft_days,
+                                                .evidence_years = c->retention_evidence_years};
     if ((why = app_retention_cfg_check(&out->retention)) != NULL) {
         snprintf(err, errlen, "%s", why);
         return -1;

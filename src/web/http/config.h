@@ -83,6 +83,7 @@ struct web_config {
     /* ---- personal data kept only as long as allowed (KVKK; app/retention.h) ---- */
     int retention_messages_days;  /* a delivered message's recipient and contents */
     int retention_contact_years;  /* a closed application's contact data */
+    int retention_draft_days;     /* a draft never submitted */
     int retention_evidence_years; /* the registration evidence past the certificate's end */
     int retention_interval;       /* seconds between two runs in serve; 0: none in serve */
     /* ---- after approval: how cards are made (app/card_flow.h) ---- */

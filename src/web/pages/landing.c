@@ -15,15 +15,12 @@
 
 /* ---- GET / ------------------------------------------------------------------------------- */
 
-/* A sentence of the catalogue with its {0} made n. */
+/* A sentence of the catalogue with its {0} made n, as an item of the list. */
 static void kvkk_line(struct web_page *p, enum web_msg key, int n)
 {
     char num[16], line[1024];
-    const char *t = web_msg(key, p->lang), *ph = strstr(t, "{0}");
     snprintf(num, sizeof num, "%d", n);
-    snprintf(line, sizeof line, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t, ph ? num : "",
-             ph ? ph + 3 : "");
-    web_page_el_text(p, WEB_EL_LI, line);
+    web_page_el_text(p, WEB_EL_LI, web_pg_fill(key, p->lang, num, line, sizeof line));
 }
 
 /* How long what is kept, with the periods this server's retention uses (app/retention.h). */
@@ -36,6 +33,8 @@ static void kvkk_periods(struct web_req *rq, struct web_page *p)
     web_page_open(p, WEB_EL_UL);
     kvkk_line(p, WEB_MSG_KVKK_KEEP_MESSAGES, r->messages_days);
     kvkk_line(p, WEB_MSG_KVKK_KEEP_CONTACT, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_LOGINS, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_DRAFTS, r->draft_days);
     kvkk_line(p, WEB_MSG_KVKK_KEEP_EVIDENCE, r->evidence_years);
     web_page_el_msg(p, WEB_EL_LI, WEB_MSG_KVKK_KEEP_SESSIONS);
     web_page_close(p, WEB_EL_UL);

@@ -1,13 +1,13 @@
--- eimza schema version 8: what the retention of personal data (KVKK; app/retention.c, `eimza
--- retention run`) walks every day, so that a run reads only what still holds something to
--- remove, however long the tables grow: the messages whose recipient is still there (a
--- delivered message's recipient, subject, body and values are removed after
--- retention_messages_days), and the closed applications whose contact data is still there
--- (removed retention_contact_years after closing). Each index's condition is the retention
--- query's own, word for word (store_queries.h, "retention"), so the planner can use it.
+-- eimza schema version 8 (PostgreSQL): personal data kept only as long as allowed (KVKK, issue
+-- 18). The same columns and indexes as the SQLite migration of this version, which says what
+-- each is for.
+ALTER TABLE applications ADD COLUMN anonymised_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE audit_log ADD COLUMN redacted_by BIGINT NOT NULL DEFAULT 0;
+
 CREATE INDEX outbox_keep ON outbox (created_at) WHERE recipient <> '';
 CREATE INDEX applications_contact ON applications (updated_at)
-    WHERE state IN ('rejected', 'completed', 'cancelled')
-      AND (address <> '' OR district <> '' OR postal_code <> '' OR email <> ''
-           OR work_phone <> '' OR work_phone_ext <> '' OR mobile_phone <> ''
-           OR home_phone <> '' OR mobile_operator <> '' OR security_word_hash <> '');
+    WHERE anonymised_at = 0 AND state IN ('rejected', 'completed', 'cancelled');
+CREATE INDEX audit_log_object ON audit_log (object) WHERE redacted_by = 0;
+CREATE INDEX audit_log_logins ON audit_log (at)
+    WHERE redacted_by = 0 AND action IN ('login', 'login.lockout');
+CREATE INDEX applications_new_cert ON applications (new_cert_id);
