@@ -122,11 +122,16 @@ enum app_status app_retention_run(const struct app_ctx *c, const char *actor, bo
         return app__fail(err, APP_EINTERNAL, NULL);
     }
     enum store_err e = ret_steps(c, actor, dry, &n, &what);
+    enum app_status st = APP_OK;
+    if (e != STORE_OK) { /* said before the audit entry's writing clears the store's message */
+        snprintf(n.failed, sizeof n.failed, "%s: %s", what, store_last_error(c->db));
+        st = app__store_err(c->db, e, what, NULL, NULL, err);
+    }
     *out = n;
     if (!dry)
         ret_audit(c, actor, &n, e != STORE_OK);
-    if (e != STORE_OK)
-        return app__store_err(c->db, e, what, NULL, NULL, err);
+    if (st != APP_OK)
+        return st;
     ulog(ULOG_INFO, "retention.run",
          "actor=%s dry=%d sessions=%ld captchas=%ld rate_windows=%ld sms_codes=%ld messages=%ld "
          "contact_data=%ld logins=%ld drafts=%ld applications=%ld audit_entries=%ld "

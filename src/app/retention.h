@@ -56,6 +56,7 @@ struct app_retention_counts {
     long applications;                     /* 7 */
     long audit_entries;                    /* 6 and 7: audit entries about those applications */
     long certificates;                     /* 8: certificates and cards */
+    char failed[600]; /* "" when the run did not fail; else the step and the database's word */
 };
 
 /* The defaults: messages 30 days, contact data 2 years, drafts 180 days, evidence 7 years. */
@@ -66,8 +67,9 @@ const char *app_retention_cfg_check(const struct app_retention_cfg *c);
 
 /* One run at c->now with c->set's periods (and its session idle times), for actor ("cli",
  * "serve"): the audit entries name it. With dry nothing is changed and nothing audited. The
- * steps run in the order above; on a failure the counts say what was done before it and the
- * audit entry is still written (with "failed"). */
+ * steps run in the order above; on a failure the counts say what was done before it, out->failed
+ * says what failed (the database's message holds no personal data) and the audit entry is still
+ * written (with "failed"). */
 enum app_status app_retention_run(const struct app_ctx *c, const char *actor, bool dry,
                                   struct app_retention_counts *out, struct app_err *err);
 

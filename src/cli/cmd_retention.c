@@ -76,7 +76,7 @@ static int retention_run(int argc, char **argv)
     struct app_retention_counts n;
     struct app_err e;
     if (app_retention_run(&c, "cli", dry, &n, &e) != APP_OK) {
-        cli_error("retention run failed: %s", store_last_error(s));
+        cli_error("retention run failed: %s", n.failed);
         rc = CLI_FAIL;
     }
     char day[CORE_DATE_STRLEN + 1];

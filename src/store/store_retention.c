@@ -127,29 +127,37 @@ static enum store_err ret_each(struct store *s, const enum store__q *steps, size
     return e;
 }
 
-/* ---- audit entries anonymised (store.h) ------------------------------------------------------ */
+/* ---- audit entries anonymised (store.h) ---------------------------------------------------- */
 
-/* Anonymises the entries pick reads with its arguments, inside the caller's transaction: each
- * checked against its own hash first (an entry that no longer matches is not anonymised: that
- * would hide the change; the run fails naming it), rewritten, read back into the digest and
- * vouched for by one "audit.anonymised" entry of actor at now. *n gets how many. */
-static enum store_err ret_anonymise(struct store *s, enum store__q pick, const struct store__val *a,
-                                    int na, const char *actor, int64_t now, long *n)
-{
+/* Audit entries being anonymised in the caller's transaction: ret_anon_mark picks them (with
+ * pick and its arguments), checks each against its own hash (an entry that no longer matches
+ * is not anonymised, which would hide the change: the run fails naming it), rewrites them and
+ * reads them back into the digest; ret_anon_seal appends the "audit.anonymised" entry of actor
+ * at now that vouches for them and names it in each. The voucher comes last in a transaction:
+ * the audit log's lock (an advisory lock on PostgreSQL) is then the last lock it takes, so it
+ * never waits for a row while holding it. */
+struct ret_anon {
     struct ret_list seqs;
+    const char *list; /* seqs as a JSON array once marked */
+    char d[STORE_AUDIT_HASH_LEN + 1];
+};
+
+static enum store_err ret_anon_mark(struct store *s, enum store__q pick, const struct store__val *a,
+                                    int na, struct ret_anon *x)
+{
     struct store_audit_record r;
-    char h[STORE_AUDIT_HASH_LEN + 1], d[STORE_AUDIT_HASH_LEN + 1] = "", detail[128];
-    int64_t bad = 0, by = 0;
+    char h[STORE_AUDIT_HASH_LEN + 1];
+    int64_t bad = 0;
     long back = 0;
-    const char *list = NULL;
-    list_init(&seqs);
-    *n = 0;
+    list_reset(&x->seqs);
+    x->list = NULL;
+    x->d[0] = '\0';
     enum store_err e = store__query(s, pick, a, na);
     while (e == STORE_OK && store__fetch(s, &store__audit, 0, &r) > 0) {
         if (!bad && (store_audit_hash(r.seq, r.prev_hash, &r.e, h) != 0 || !r.hash ||
                      strcmp(h, r.hash) != 0))
             bad = r.seq;
-        if (list_int(&seqs, r.seq) < 0)
+        if (list_int(&x->seqs, r.seq) < 0)
             s->q_err = store__fail(s, STORE_ENOMEM, "retention: too many audit entries at once");
     }
     if (e == STORE_OK)
@@ -159,45 +167,46 @@ static enum store_err ret_anonymise(struct store *s, enum store__q pick, const s
                         "audit entry %lld no longer matches its hash, so it was not anonymised: "
                         "see eimza audit verify",
                         (long long)bad);
-    if (e != STORE_OK || seqs.n == 0)
-        goto out;
-    if (!(list = list_str(&seqs))) {
-        e = store__fail(s, STORE_ENOMEM, "retention: too many audit entries at once");
-        goto out;
-    }
-    const struct store__val m[] = {store__vt(list), store__vt("{}")};
+    if (e != STORE_OK || x->seqs.n == 0)
+        return e;
+    if (!(x->list = list_str(&x->seqs)))
+        return store__fail(s, STORE_ENOMEM, "retention: too many audit entries at once");
+    const struct store__val m[] = {store__vt(x->list), store__vt("{}")};
     if ((e = store__exec(s, STORE__Q_RET_A_MARK, m, 2, NULL)) != STORE_OK ||
         (e = store__query(s, STORE__Q_RET_A_MARKED, m, 1)) != STORE_OK)
-        goto out;
+        return e;
     while (store__fetch(s, &store__audit, 0, &r) > 0) {
-        if (store_audit_digest_add(d, &r) != 0)
+        if (store_audit_digest_add(x->d, &r) != 0)
             s->q_err = store__fail(s, STORE_ENOMEM, "retention: hashing an audit entry failed");
         back++;
     }
-    if ((e = store__finish(s, NULL)) != STORE_OK)
-        goto out;
-    if (back != seqs.n) {
+    if ((e = store__finish(s, NULL)) == STORE_OK && back != x->seqs.n)
         e = store__fail(s, STORE_EIO, "retention: audit entries changed while being anonymised");
-        goto out;
-    }
-    snprintf(detail, sizeof detail, "{\"entries\":%ld,\"digest\":\"%s\"}", seqs.n, d);
+    return e;
+}
+
+static enum store_err ret_anon_seal(struct store *s, const struct ret_anon *x, const char *actor,
+                                    int64_t now, long *n)
+{
+    char detail[128];
+    int64_t by = 0;
+    *n = 0;
+    if (x->seqs.n == 0)
+        return STORE_OK;
+    snprintf(detail, sizeof detail, "{\"entries\":%ld,\"digest\":\"%s\"}", x->seqs.n, x->d);
     const struct store_audit_entry v = {.at = now,
                                         .actor = actor,
                                         .action = STORE_AUDIT_ANONYMISED,
                                         .object = "",
                                         .detail = detail};
-    if ((e = store__audit_append(s, &v, &by)) != STORE_OK)
-        goto out;
-    const struct store__val sa[] = {store__vt(list), store__vi(by)};
-    if ((e = store__exec(s, STORE__Q_RET_A_SEAL, sa, 2, NULL)) == STORE_OK)
-        *n = seqs.n;
-out:
-    ubuf_free(&seqs.b);
+    enum store_err e = store__audit_append(s, &v, &by);
+    const struct store__val sa[] = {store__vt(x->list), store__vi(by)};
+    if (e == STORE_OK && (e = store__exec(s, STORE__Q_RET_A_SEAL, sa, 2, NULL)) == STORE_OK)
+        *n = x->seqs.n;
     return e;
 }
 
-/* ---- the kinds ---------------------------------------------------------------------------------
- */
+/* ---- the kinds ------------------------------------------------------------------------------ */
 
 enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
                                        int64_t windows_before, long *sessions, long *captchas,
@@ -303,9 +312,11 @@ static enum store_err ret_remove(struct store *s, enum store__q pick, const stru
                                           STORE__Q_RET_DEL_PINS,       STORE__Q_RET_DEL_CARDS,
                                           STORE__Q_RET_DEL_SESSIONS,   STORE__Q_RET_DEL_APPS};
     struct ret_list ids, numbers;
+    struct ret_anon x;
     enum store_err e = STORE_OK;
     list_init(&ids);
     list_init(&numbers);
+    list_init(&x.seqs);
     for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
         long entries = 0;
         const char *il, *nl;
@@ -318,9 +329,9 @@ static enum store_err ret_remove(struct store *s, enum store__q pick, const stru
                 e = store__fail(s, STORE_ENOMEM, "retention: out of memory");
             else {
                 const struct store__val o[] = {store__vt(nl)};
-                if ((e = ret_anonymise(s, STORE__Q_RET_A_OBJECTS, o, 1, actor, now, &entries)) ==
-                    STORE_OK)
-                    e = ret_each(s, steps, sizeof steps / sizeof steps[0], il);
+                if ((e = ret_anon_mark(s, STORE__Q_RET_A_OBJECTS, o, 1, &x)) == STORE_OK &&
+                    (e = ret_each(s, steps, sizeof steps / sizeof steps[0], il)) == STORE_OK)
+                    e = ret_anon_seal(s, &x, actor, now, &entries);
             }
         }
         if ((e = ret_end(s, e)) == STORE_OK) {
@@ -331,6 +342,7 @@ static enum store_err ret_remove(struct store *s, enum store__q pick, const stru
     }
     ubuf_free(&ids.b);
     ubuf_free(&numbers.b);
+    ubuf_free(&x.seqs.b);
     if (*n)
         store__gen_all(s);
     return e;
@@ -394,13 +406,17 @@ enum store_err store_retention_logins(struct store *s, int64_t before, int64_t n
     const struct store__val a[] = {store__vi(before), store__vi(RET_BATCH)};
     if (dry)
         return ret_count(s, STORE__Q_RET_A_LOGINS_N, a, 1, n);
+    struct ret_anon x;
+    list_init(&x.seqs);
     for (long got = RET_BATCH; e == STORE_OK && got == RET_BATCH;) {
         if ((e = ret_begin(s)) != STORE_OK)
             break;
-        e = ret_anonymise(s, STORE__Q_RET_A_LOGINS, a, 2, actor, now, &got);
+        if ((e = ret_anon_mark(s, STORE__Q_RET_A_LOGINS, a, 2, &x)) == STORE_OK)
+            e = ret_anon_seal(s, &x, actor, now, &got);
         if ((e = ret_end(s, e)) == STORE_OK)
             *n += got;
     }
+    ubuf_free(&x.seqs.b);
     return e;
 }
 
