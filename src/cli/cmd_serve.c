@@ -26,6 +26,9 @@
  * the server listens, so what it queues is in the outbox before any request can add to it.
  * Both senders record the hand-over of each message (notify/smtp.h), so a server killed
  * half-way never sends a message twice once the gateway may have accepted it.
+ *
+ * The retention of personal data (app/retention.h) runs in a thread of its own, at start-up
+ * and every retention_interval seconds, so that a long run never holds up the SMS codes.
  */
 #include <errno.h>
 #include <limits.h>
@@ -254,10 +257,6 @@ struct serve_outbox {
     struct cli_notify *nt;
     struct notify_handover sms_ho; /* the SMS gateway's sender, recording the hand-over */
     int64_t next_scan;             /* when the next scan is due (Unix seconds); 0: never */
-    /* the retention of personal data (app/retention.h), every retention_interval seconds */
-    const struct app_settings *set;
-    int retention_interval; /* 0: none */
-    int64_t next_retention; /* when the next run is due; 0: never */
     /* for /readyz (web_server_watch): when the current or last pass began and ended */
     _Atomic int64_t pass_start, pass_end;
     atomic_bool busy;
@@ -301,21 +300,6 @@ static void serve_notify_scan(struct serve_outbox *o)
     o->next_scan = now + cli_notify_scan_interval(o->nt);
 }
 
-/* the retention of personal data when it is due (its failures are logged and audited by the
- * use case; the connection is checked as after any failure) */
-static void serve_retention(struct serve_outbox *o)
-{
-    int64_t now = (int64_t)time(NULL);
-    if (!o->next_retention || now < o->next_retention || !o->st)
-        return;
-    struct app_ctx c = {.db = o->st, .set = o->set, .now = now};
-    struct app_retention_counts n;
-    struct app_err err;
-    if (app_retention_run(&c, "serve", false, &n, &err) != APP_OK)
-        serve_outbox_log_error(o);
-    o->next_retention = now + o->retention_interval;
-}
-
 static void *serve_outbox_main(void *arg)
 {
     struct serve_outbox *o = arg;
@@ -331,7 +315,6 @@ static void *serve_outbox_main(void *arg)
             }
         }
         serve_notify_scan(o);
-        serve_retention(o);
         if (o->gw && o->st) {
             o->sms_ho =
                 (struct notify_handover){.inner = notify_sms_sender(o->gw), .ho = {.s = o->st}};
@@ -376,7 +359,6 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
     }
     o->db = cfg->db;
     o->interval = cfg->outbox_interval;
-    o->retention_interval = cfg->retention_interval;
     o->dc = cli_notify_drain_cfg(o->nt);
     o->dc.lease_seconds = cfg->sms_gateway_timeout + SERVE_OUTBOX_LEASE;
     o->dc.max_per_pass = SERVE_OUTBOX_PER_PASS;
@@ -417,7 +399,7 @@ static int serve_outbox_start(struct serve_outbox *o)
 {
     bool email = o->nt && cli_notify_sends(o->nt, "email");
     int scan = o->nt ? cli_notify_scan_interval(o->nt) : 0;
-    if (!o->gw && !email && !scan && !o->retention_interval)
+    if (!o->gw && !email && !scan)
         return 0;
     if (cli_open_store(o->db, 0, &o->st) != CLI_OK)
         goto fail;
@@ -425,8 +407,6 @@ static int serve_outbox_start(struct serve_outbox *o)
         o->next_scan = (int64_t)time(NULL);
         serve_notify_scan(o);
     }
-    if (o->retention_interval) /* the first run in the thread's first pass */
-        o->next_retention = (int64_t)time(NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -454,8 +434,6 @@ static int serve_outbox_start(struct serve_outbox *o)
              o->dc.max_tries);
     if (scan)
         ulog(ULOG_INFO, "notify.start", "scan_interval=%d", scan);
-    if (o->retention_interval)
-        ulog(ULOG_INFO, "retention.start", "interval=%d", o->retention_interval);
     return 0;
 fail:
     if (o->st)
@@ -492,6 +470,109 @@ static void serve_outbox_stop(struct serve_outbox *o)
     o->nt = NULL;
 }
 
+/* ---- the retention of personal data ------------------------------------------------------
+ * Its own thread with its own connection, so that a long run (the first one over years of
+ * data) never holds up the outbox's SMS codes: one run at start-up, then every
+ * retention_interval seconds (app/retention.h). A run is not cut short: stopping waits for the
+ * one in progress (each of its batches is a transaction of its own, so a kill loses nothing
+ * but the rest of the run). */
+struct serve_keeper {
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t wake; /* cuts the wait between two runs short at stop */
+    atomic_bool stop;
+    const char *db;                 /* the URL, to reconnect after the connection was lost */
+    const struct app_settings *set; /* the periods */
+    int interval;                   /* seconds; 0: none */
+    struct store *st;               /* this thread's own connection (NULL while lost) */
+};
+
+static void serve_keeper_run(struct serve_keeper *k)
+{
+    char err[600], detail[300];
+    if (!k->st && store_open(k->db, &k->st, err, sizeof err) != STORE_OK) {
+        web_log_text(detail, sizeof detail, err); /* store_open names no secret */
+        ulog(ULOG_ERROR, "retention.db_unavailable", "detail=\"%s\"", detail);
+        return;
+    }
+    struct app_ctx c = {.db = k->st, .set = k->set, .now = (int64_t)time(NULL)};
+    struct app_retention_counts n;
+    struct app_err e;
+    if (app_retention_run(&c, "serve", false, &n, &e) != APP_OK &&
+        store_ping(k->st) != STORE_OK) { /* logged by the use case; a new connection next time */
+        store_close(k->st);
+        k->st = NULL;
+    }
+}
+
+static void *serve_keeper_main(void *arg)
+{
+    struct serve_keeper *k = arg;
+    while (!atomic_load(&k->stop)) {
+        serve_keeper_run(k);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += k->interval;
+        pthread_mutex_lock(&k->mu);
+        while (!atomic_load(&k->stop) &&
+               pthread_cond_timedwait(&k->wake, &k->mu, &until) != ETIMEDOUT)
+            ;
+        pthread_mutex_unlock(&k->mu);
+    }
+    return NULL;
+}
+
+/* Starts the thread unless retention_interval is 0. Returns 0, or -1 with the reason printed. */
+static int serve_keeper_start(struct serve_keeper *k, const struct web_config *cfg,
+                              const struct app_settings *set)
+{
+    k->db = cfg->db;
+    k->set = set;
+    k->interval = cfg->retention_interval;
+    if (!k->interval)
+        return 0;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&k->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) {
+        cli_error("retention: cannot make a condition variable");
+        return -1;
+    }
+    pthread_mutex_init(&k->mu, NULL);
+    atomic_store(&k->stop, false);
+    if ((rc = pthread_create(&k->thread, NULL, serve_keeper_main, k)) != 0) {
+        cli_error("retention: cannot start its thread: %s", strerror(rc));
+        pthread_cond_destroy(&k->wake);
+        pthread_mutex_destroy(&k->mu);
+        return -1;
+    }
+    k->running = true;
+    ulog(ULOG_INFO, "retention.start", "interval=%d", k->interval);
+    return 0;
+}
+
+/* Stops the thread (after a run in progress) and closes its connection. Safe when it never
+ * started. */
+static void serve_keeper_stop(struct serve_keeper *k)
+{
+    if (k->running) {
+        pthread_mutex_lock(&k->mu);
+        atomic_store(&k->stop, true);
+        pthread_cond_signal(&k->wake);
+        pthread_mutex_unlock(&k->mu);
+        pthread_join(k->thread, NULL);
+        pthread_cond_destroy(&k->wake);
+        pthread_mutex_destroy(&k->mu);
+        k->running = false;
+    }
+    if (k->st)
+        store_close(k->st);
+    k->st = NULL;
+}
+
 /* ---- the run, step by step --------------------------------------------------------------- */
 
 /* What one run of `eimza serve` holds, made step by step and let go in reverse. */
@@ -504,6 +585,7 @@ struct serve_run {
     struct web_config cfg;
     struct app_settings set; /* the use cases' settings, hung on the server */
     struct serve_outbox outbox;
+    struct serve_keeper keeper; /* the retention's thread */
     int fd;
     struct store *st;
     int schema;
@@ -593,7 +675,6 @@ static int serve_app_settings(struct serve_run *r)
     }
     if (serve_outbox_prepare(&r->outbox, &r->cfg) < 0)
         return CLI_USAGE;
-    r->outbox.set = &r->set; /* the retention's periods */
     if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)
         return CLI_USAGE;
     if (notify_templates_load(r->cfg.templates_dir, r->cfg.notify_language, &r->set.templates,
@@ -705,7 +786,7 @@ static void serve_block_signals(struct serve_run *r)
  * status. */
 static int serve_start(struct serve_run *r)
 {
-    if (serve_outbox_start(&r->outbox) < 0)
+    if (serve_outbox_start(&r->outbox) < 0 || serve_keeper_start(&r->keeper, &r->cfg, &r->set) < 0)
         return CLI_FAIL;
     int rc = web_server_start(&r->cfg, &r->set, r->fd, r->st, r->schema, &web_site, &r->srv, r->err,
                               sizeof r->err);
@@ -743,6 +824,7 @@ static int serve_until_signal(struct serve_run *r)
     web_server_free(r->srv);
     r->srv = NULL;
     serve_outbox_stop(&r->outbox); /* after the handlers that queue, before its store closes */
+    serve_keeper_stop(&r->keeper);
     ulog(ULOG_INFO, "server.stopped", "drained=%d", drained);
     return CLI_OK;
 }
@@ -752,6 +834,7 @@ static void serve_cleanup(struct serve_run *r)
 {
     web_server_free(r->srv);
     serve_outbox_stop(&r->outbox);
+    serve_keeper_stop(&r->keeper);
     app_settings_free(&r->set);
     if (r->st)
         store_close(r->st);
