@@ -316,11 +316,11 @@ STORE_Q(RET_CODES_N, "counting expired SMS codes",
         "SELECT (SELECT count(*) FROM application_otp WHERE code_hash <> '' AND expires_at < $1) "
         "+ (SELECT count(*) FROM card_pins WHERE code_hash <> '' AND code_expires_at < $1)")
 STORE_Q(RET_CODES, "removing expired SMS codes",
-        "UPDATE application_otp SET code_hash = '', salt = '' "
-        "WHERE code_hash <> '' AND expires_at < $1")
+        "UPDATE application_otp SET code_hash = '', salt = '' WHERE application_id IN (SELECT "
+        "application_id FROM application_otp WHERE code_hash <> '' AND expires_at < $1 LIMIT $2)")
 STORE_Q(RET_PIN_CODES, "removing expired SMS codes",
-        "UPDATE card_pins SET code_hash = '', code_salt = '' "
-        "WHERE code_hash <> '' AND code_expires_at < $1")
+        "UPDATE card_pins SET code_hash = '', code_salt = '' WHERE card_id IN (SELECT card_id "
+        "FROM card_pins WHERE code_hash <> '' AND code_expires_at < $1 LIMIT $2)")
 /* a message's recipient, subject, body and values; the channel, status, times and key stay */
 STORE_Q(RET_MSG_N, "counting messages to empty",
         "SELECT count(*) FROM outbox WHERE " STORE__RET_MSG)

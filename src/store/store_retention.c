@@ -233,10 +233,8 @@ enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, lon
     const struct store__val a[] = {store__vi(now)};
     if (dry)
         return ret_count(s, STORE__Q_RET_CODES_N, a, 1, n);
-    long pins = 0;
-    if ((e = store__exec(s, STORE__Q_RET_CODES, a, 1, n)) == STORE_OK &&
-        (e = store__exec(s, STORE__Q_RET_PIN_CODES, a, 1, &pins)) == STORE_OK)
-        *n += pins;
+    if ((e = ret_batches(s, STORE__Q_RET_CODES, now, n)) == STORE_OK)
+        e = ret_batches(s, STORE__Q_RET_PIN_CODES, now, n);
     return e;
 }
 
