@@ -138,7 +138,7 @@ static struct store_application app_in(struct fx *f, const char *state, int64_t 
     struct store_application a;
     int n = ++f->seq;
     memset(&a, 0, sizeof a);
-    snprintf(a.number, sizeof a.number, "RT%08d", n);
+    snprintf(a.number, sizeof a.number, "RT%08u", (unsigned)n % 100000000u);
     tckn_of(n, a.tckn);
     snprintf(a.state, sizeof a.state, "%s", state);
     snprintf(a.first_name, sizeof a.first_name, "Kişi%d", n);
@@ -153,8 +153,8 @@ static struct store_application app_in(struct fx *f, const char *state, int64_t 
     snprintf(a.district, sizeof a.district, "Merkez");
     snprintf(a.postal_code, sizeof a.postal_code, "72100");
     snprintf(a.email, sizeof a.email, "kisi%d@meb.gov.tr", n);
-    snprintf(a.mobile_phone, sizeof a.mobile_phone, "532%07d", n);
-    snprintf(a.home_phone, sizeof a.home_phone, "488%07d", n);
+    snprintf(a.mobile_phone, sizeof a.mobile_phone, "532%07u", (unsigned)n % 10000000u);
+    snprintf(a.home_phone, sizeof a.home_phone, "488%07u", (unsigned)n % 10000000u);
     snprintf(a.mobile_operator, sizeof a.mobile_operator, "turkcell");
     snprintf(a.notify_by, sizeof a.notify_by, "both");
     a.created_at = at - 10 * DAY;
