@@ -157,6 +157,14 @@ struct app_relay_cfg {
     char portal[256];     /* the portal's https origin, for the eimza: URL; "" = no relay */
 };
 
+/* How long personal data is kept (KVKK; app/retention.h, the retention_* settings). */
+struct app_retention_cfg {
+    int messages_days;  /* a delivered message's recipient and contents */
+    int contact_years;  /* a closed application's contact data; the applicants' logins */
+    int draft_days;     /* a draft never submitted, after its last change */
+    int evidence_years; /* the registration evidence, past the certificate's end (>= 7) */
+};
+
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
  * it points to are its own: app_settings_free releases them. */
@@ -164,6 +172,7 @@ struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
     struct app_relay_cfg relay;            /* signing through the relay */
+    struct app_retention_cfg retention;    /* how long personal data is kept */
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */

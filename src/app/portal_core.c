@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/ops.h"
+#include "app/retention.h"
 #include "app/status_cache.h"
 #include "ca/ca.h"
 #include "core/tckn.h"
@@ -150,6 +151,7 @@ int app_settings_default(struct app_settings *s)
     s->relay.ticket_ttl = 120;
     s->relay.claim_ttl = 600;
     snprintf(s->relay.min_version, sizeof s->relay.min_version, "0.1.0");
+    app_retention_cfg_default(&s->retention);
     return app_staff_cfg_default(&s->staff);
 }
 

@@ -131,6 +131,7 @@ struct store_audit_record {
     struct store_audit_entry e;
     const char *prev_hash;
     const char *hash;
+    int64_t redacted_by; /* 0: as written; else anonymised (below), by that entry */
 };
 /* Calls fn(ctx, r) for every entry with seq > after_seq, in seq order (for `eimza audit
  * verify`). fn returns 0 to go on, anything else to stop early (store_audit_each then still
@@ -149,6 +150,21 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
  * unambiguous whatever bytes the fields hold. Returns 0, or -1 when out of memory. */
 int store_audit_hash(int64_t seq, const char *prev_hash, const struct store_audit_entry *e,
                      char out[STORE_AUDIT_HASH_LEN + 1]);
+
+/* Anonymised entries (the retention of personal data, store_retention_*): an entry that names
+ * an applicant is, once its time has passed, rewritten as its role ("applicant:100******46"
+ * becomes "applicant"; other actors stay), an empty object and "{}", and keeps its seq, at,
+ * action, prev_hash and hash; redacted_by is then the seq of the entry appended in the same
+ * transaction, action "audit.anonymised", detail exactly {"entries":N,"digest":"D"}, that
+ * vouches for the N entries naming it. Its own hash covers D, the last of D_0 = "" and
+ * D_i = SHA-256 hex of (D_(i-1) followed by L_i), with L_i = store_audit_hash(seq, hash, e) of
+ * its i-th entry in seq order as stored now (its original hash in place of prev). So an
+ * anonymised entry can no longer be hashed, but anything changed in it, or an entry blanked
+ * without such an entry, still breaks the chain (app/audit.c). An entry is anonymised only
+ * when its content still gives its hash: anonymising never hides a change. */
+#define STORE_AUDIT_ANONYMISED "audit.anonymised"
+/* D := the next digest after D, for r (its stored fields). Returns 0, or -1 (out of memory). */
+int store_audit_digest_add(char d[STORE_AUDIT_HASH_LEN + 1], const struct store_audit_record *r);
 
 /* ==== the applicant portal (schema version 2) ===============================================
  * Captchas, sessions, rate-limit counters, applications with their timeline and SMS code
@@ -409,7 +425,9 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
                                   int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
                                   long *claimed);
 /* The gateway accepted the message: status "sent", sent_at = now. attempt: m->attempts of the
- * claim. */
+ * claim. A message carrying a one-time code (dedupe key "otp:..." or "pin:...") loses its
+ * recipient, body and values there and then (store_outbox_resolve's confirm too): the code
+ * never outlives its delivery (KVKK, issue 18). */
 enum store_err store_outbox_mark_sent(struct store *s, int64_t id, int attempt, int64_t now);
 /* This attempt failed in a way worth trying again: status "pending" again, due at
  * next_try_at, error kept as last_error. */
@@ -650,11 +668,69 @@ struct store_outbox_problem {
  * tries counted afresh (the cause was mended, or the recipient says an unconfirmed one never
  * came). Otherwise (confirm): an unconfirmed one is recorded as sent (the recipient has it).
  * STORE_ENOTFOUND: no such message; STORE_ECONFLICT: it is not waiting for the operator
- * (confirm: not unconfirmed). */
+ * (confirm: not unconfirmed). A message the retention emptied is not sent again (retry:
+ * STORE_ECONFLICT) and is not listed by store_outbox_problems. */
 enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now);
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);
+
+/* ==== retention (issue 18) =================================================================
+ * Personal data kept only as long as allowed (KVKK): what `eimza retention run` and the
+ * server's periodic work remove (app/retention.h says which periods and why). Each call with
+ * dry set only counts what it would change; otherwise it changes it in batches, each a
+ * transaction of its own (it joins none: STORE_EINVAL inside one), so a long first run never
+ * holds a lock long, and *n gets how many rows it changed. Running it again, or on two servers
+ * at once, changes nothing more. Times are Unix seconds given by the caller. */
+
+/* Sessions ended by expires_at or by idle seconds without a request, captchas expired before
+ * now, rate-limit windows begun before windows_before: counted (the purges of the portal
+ * section remove them). */
+enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
+                                       int64_t windows_before, long *sessions, long *captchas,
+                                       long *windows);
+/* SMS codes whose validity ended before now, the application's and a card PIN's: the salted
+ * hash and salt removed (the counters that make the messages' keys stay). */
+enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n);
+/* Messages delivered or failed for good: recipient, subject, body and values removed (the
+ * channel, status, times and dedupe key stay), those carrying a one-time code (dedupe key
+ * "otp:..." or "pin:...") at once, the others when queued before `before`. */
+enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n);
+/* Applications closed (rejected, completed, cancelled) before `before` (closing is the last
+ * change, updated_at, which this does not move) and not yet anonymised: their contact data
+ * (address, district, postal code, e-mail, phones, operator) and the security word's hash
+ * removed, their cards' carrier and tracking number too, and a PIN still sealed for one of
+ * their cards destroyed; anonymised_at = now. The identity, the rest of the form, the
+ * province, the times and the evidence stay. */
+enum store_err store_retention_contact(struct store *s, int64_t before, int64_t now, bool dry,
+                                       long *n);
+/* Removes applications, each with everything that hangs on it: its timeline, SMS code state,
+ * signature (the signed content and the CMS), decisions, reminders, revocation requests, cards
+ * with their PINs; sessions that name one forget it; and anonymises the audit entries whose
+ * object is its number (as above; actor and now for the "audit.anonymised" entries). *audit (may be
+ * NULL) gets how many audit entries were anonymised. Which applications:
+ *   drafts: never submitted ("draft", "code_verified"), untouched since before `before`;
+ *   evidence: closed, whose registration evidence has been kept `years` past the end of the
+ *   certificate it concerns, taken at its latest: the closing, plus the validity asked for,
+ *   plus a year (a renewal starts at most a year ahead), and the new certificate's own end
+ *   when one is linked; years of 366 days. */
+enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n, long *audit);
+enum store_err store_retention_evidence(struct store *s, int64_t now, int years, const char *actor,
+                                        bool dry, long *n, long *audit);
+/* The applicants' logins and lock-outs written before `before`, as audit entries: anonymised
+ * (as above). */
+enum store_err store_retention_logins(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n);
+/* Certificates that ended more than `years` before now and that nothing kept names (an
+ * application, a card, a revocation request), with their warning marks; cards recorded
+ * without an application (a card reported lost), with their PINs, once their certificate (if
+ * any) ended that long ago and their last change is older than the longest evidence of the
+ * report (years + 4: a validity of at most 3 plus 1); and the count of renewals in a row of a
+ * holder who has neither a certificate nor an application left. *n counts the certificates
+ * and cards. */
+enum store_err store_retention_certificates(struct store *s, int64_t now, int years, bool dry,
+                                            long *n);
 
 /* ==== after approval: the card's way to the holder (schema version 7) ======================
  * The holder's certificates one by one, the card inventory, the card bureau's production

@@ -288,6 +288,10 @@ enum store_err store__fail(struct store *s, enum store_err e, const char *fmt, .
 /* The checks every call makes: a connection, and no import running on it. */
 enum store_err store__ready(struct store *s);
 
+/* store_audit_append, giving the new entry's seq (when seq is not NULL). */
+enum store_err store__audit_append(struct store *s, const struct store_audit_entry *e,
+                                   int64_t *seq);
+
 /* Lower-case hex of a hash as produced by store_audit_hash: exactly 64 of [0-9a-f]. */
 bool store__is_hash(const char *h);
 /* A fixed-size text field holds a NUL (and, when nonempty, something before it). */

@@ -220,6 +220,7 @@ static const struct store__col store__audit_cols[] = {
     L(e.detail, "detail", STORE__STR),
     L(prev_hash, "prev_hash", STORE__STR),
     L(hash, "hash", STORE__STR),
+    L(redacted_by, "redacted_by", STORE__I64),
 };
 ROW(store__audit, "audit", "audit_log", "audit entry", struct store_audit_record, NULL);
 

@@ -163,6 +163,13 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_KVKK_WHAT] = "kvkk_what",
     [WEB_MSG_KVKK_WHY] = "kvkk_why",
     [WEB_MSG_KVKK_RIGHTS] = "kvkk_rights",
+    [WEB_MSG_KVKK_KEEP_LEAD] = "kvkk_keep_lead",
+    [WEB_MSG_KVKK_KEEP_MESSAGES] = "kvkk_keep_messages",
+    [WEB_MSG_KVKK_KEEP_CONTACT] = "kvkk_keep_contact",
+    [WEB_MSG_KVKK_KEEP_LOGINS] = "kvkk_keep_logins",
+    [WEB_MSG_KVKK_KEEP_DRAFTS] = "kvkk_keep_drafts",
+    [WEB_MSG_KVKK_KEEP_EVIDENCE] = "kvkk_keep_evidence",
+    [WEB_MSG_KVKK_KEEP_SESSIONS] = "kvkk_keep_sessions",
 
     /* ---- the component sample page (--dev only) */
     [WEB_MSG_DEMO_TITLE] = "demo_title",

@@ -169,6 +169,13 @@ enum web_msg {
     WEB_MSG_KVKK_WHAT,
     WEB_MSG_KVKK_WHY,
     WEB_MSG_KVKK_RIGHTS,
+    WEB_MSG_KVKK_KEEP_LEAD,
+    WEB_MSG_KVKK_KEEP_MESSAGES, /* {0}: days */
+    WEB_MSG_KVKK_KEEP_CONTACT,  /* {0}: years */
+    WEB_MSG_KVKK_KEEP_LOGINS,   /* {0}: years */
+    WEB_MSG_KVKK_KEEP_DRAFTS,   /* {0}: days */
+    WEB_MSG_KVKK_KEEP_EVIDENCE, /* {0}: years */
+    WEB_MSG_KVKK_KEEP_SESSIONS,
 
     /* ---- the component sample page (--dev only) */
     WEB_MSG_DEMO_TITLE,

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "app/context.h"
+#include "app/retention.h"
 #include "app/text.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -258,6 +259,24 @@ static const struct web_cfg_option {
     {"digest_to", CFG_STRING, offsetof(struct web_config, digest_to),
      sizeof(((struct web_config *)0)->digest_to), 0, 0, "",
      "where each province's daily digest for approvers goes: NN=address, comma-separated"},
+    /* ---- personal data kept only as long as allowed (KVKK; app/retention.h, issue 18): the
+     * privacy notice on the first page states these very values */
+    {"retention_messages_days", CFG_INT, offsetof(struct web_config, retention_messages_days),
+     sizeof(int), 0, 3650, "30",
+     "days after it was queued that a delivered message loses its recipient and contents"},
+    {"retention_contact_years", CFG_INT, offsetof(struct web_config, retention_contact_years),
+     sizeof(int), 1, 50, "2",
+     "years after it closed that an application loses its contact data and security word; also "
+     "how long the audit log names an applicant who logged in"},
+    {"retention_draft_days", CFG_INT, offsetof(struct web_config, retention_draft_days),
+     sizeof(int), 1, 3650, "180",
+     "days after its last change that a draft never submitted is removed"},
+    {"retention_evidence_years", CFG_INT, offsetof(struct web_config, retention_evidence_years),
+     sizeof(int), 7, 100, "7",
+     "years the registration evidence is kept past the end of its certificate (at least 7)"},
+    {"retention_interval", CFG_INT, offsetof(struct web_config, retention_interval), sizeof(int), 0,
+     604800, "86400",
+     "seconds between two retention runs in serve (one at start-up); 0: none in serve"},
     /* ---- after approval: how cards are made (app/card_flow.h; docs/CONFIGURATION.md, "Cards") */
     {"production", CFG_STRING, offsetof(struct web_config, production),
      sizeof(((struct web_config *)0)->production), 0, 0, "bureau",
@@ -872,6 +891,14 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     out->hash_gate = app_hash_gate_new((int)slots);
     if (!out->hash_gate) {
         snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    out->retention = (struct app_retention_cfg){.messages_days = c->retention_messages_days,
+                                                .contact_years = c->retention_contact_years,
+                                                .draft_days = c->retention_draft_days,
+                                                .evidence_years = c->retention_evidence_years};
+    if ((why = app_retention_cfg_check(&out->retention)) != NULL) {
+        snprintf(err, errlen, "%s", why);
         return -1;
     }
     if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)

@@ -89,6 +89,12 @@ struct web_config {
     char templates_dir[1024]; /* message templates over the built-in ones; "" = built-in */
     char notify_language[8];  /* tr | en */
     char digest_to[2048];     /* NN=address,...: where each province's daily digest goes */
+    /* ---- personal data kept only as long as allowed (KVKK; app/retention.h) ---- */
+    int retention_messages_days;  /* a delivered message's recipient and contents */
+    int retention_contact_years;  /* a closed application's contact data */
+    int retention_draft_days;     /* a draft never submitted */
+    int retention_evidence_years; /* the registration evidence past the certificate's end */
+    int retention_interval;       /* seconds between two runs in serve; 0: none in serve */
     /* ---- after approval: how cards are made (app/card_flow.h) ---- */
     char production[16];      /* bureau | inhouse */
     char ca_module[1024];     /* in house: the PKCS#11 module of the CA's token */

@@ -40,6 +40,31 @@ static void landing_steps(struct web_page *p)
     web_page_close(p, WEB_EL_OL);
 }
 
+/* A sentence of the catalogue with its {0} made n, as an item of the list. */
+static void kvkk_line(struct web_page *p, enum web_msg key, int n)
+{
+    char num[16], line[1024];
+    snprintf(num, sizeof num, "%d", n);
+    web_page_el_text(p, WEB_EL_LI, web_pg_fill(key, p->lang, num, line, sizeof line));
+}
+
+/* How long what is kept, with the periods this server's retention uses (app/retention.h). */
+static void kvkk_periods(struct web_req *rq, struct web_page *p)
+{
+    struct app_ctx c;
+    web_ctx_nodb(rq, APP_ACTOR_NONE, p->lang, &c);
+    const struct app_retention_cfg *r = &c.set->retention;
+    web_page_el_msg(p, WEB_EL_P, WEB_MSG_KVKK_KEEP_LEAD);
+    web_page_open(p, WEB_EL_UL);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_MESSAGES, r->messages_days);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_CONTACT, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_LOGINS, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_DRAFTS, r->draft_days);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_EVIDENCE, r->evidence_years);
+    web_page_el_msg(p, WEB_EL_LI, WEB_MSG_KVKK_KEEP_SESSIONS);
+    web_page_close(p, WEB_EL_UL);
+}
+
 enum web_err web_h_landing(struct web_req *rq)
 {
     struct web_pg c;
@@ -77,6 +102,7 @@ enum web_err web_h_landing(struct web_req *rq)
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_KVKK_TITLE);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHAT);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHY);
+    kvkk_periods(rq, &p);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_RIGHTS);
     web_page_close(&p, WEB_EL_SECTION);
     web_page_end(&p);
