@@ -70,8 +70,10 @@ static int retention_run(int argc, char **argv)
     ulog_set_format((enum ulog_format)cfg.log_format);
     struct store *s = NULL;
     int rc = cli_open_store(db ? db : cfg.db, 0, &s);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) {
+        app_settings_free(&set);
         return rc;
+    }
     struct app_ctx c = {.db = s, .set = &set, .now = now};
     struct app_retention_counts n;
     struct app_err e;
@@ -91,6 +93,7 @@ static int retention_run(int argc, char **argv)
            n.rate_windows, n.sms_codes, n.messages, n.contact_data, n.logins, n.drafts,
            n.applications, n.audit_entries, n.certificates);
     store_close(s);
+    app_settings_free(&set); /* the settings hold what serve needs too (a hash gate, keys) */
     return rc;
 }
 
