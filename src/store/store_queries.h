@@ -370,6 +370,12 @@ STORE_Q(RET_CAPTCHAS_N, "counting expired captchas",
         "SELECT count(*) FROM captchas WHERE expires_at < $1")
 STORE_Q(RET_RATES_N, "counting old rate-limit windows",
         "SELECT count(*) FROM rate_limits WHERE window_start < $1")
+/* signing tickets made before $1 (relay.c's "a day": each new ticket purges them too) */
+STORE_Q(RET_TICKETS_N, "counting old signing tickets",
+        "SELECT count(*) FROM sign_tickets WHERE created_at < $1")
+STORE_Q(RET_TICKETS, "removing old signing tickets",
+        "DELETE FROM sign_tickets WHERE id IN (SELECT id FROM sign_tickets WHERE created_at < $1 "
+        "LIMIT $2)")
 /* an SMS code's salted hash once the code expired (a used one is cleared when it is used) */
 STORE_Q(RET_CODES_N, "counting expired SMS codes",
         "SELECT (SELECT count(*) FROM application_otp WHERE code_hash <> '' AND expires_at < $1) "
