@@ -13,6 +13,13 @@ set(EIMZA_BINDIR "${prefix}/${EIMZA_BINDIR_REL}")
 set(EIMZA_DATADIR "${prefix}/${EIMZA_DATADIR_REL}")
 set(EIMZA_SYSCONFDIR "${etc}/eimza")
 set(EIMZA_STATEDIR "/var/lib/eimza")
+# `eimza agent` reads /etc/eimza/agent.conf by itself (then the person's own file); under
+# another prefix its user service names the prefix's file
+if(etc STREQUAL "/etc")
+  set(EIMZA_AGENT_ARGS "")
+else()
+  set(EIMZA_AGENT_ARGS " --config ${EIMZA_SYSCONFDIR}/agent.conf")
+endif()
 
 set(pkg "${EIMZA_SOURCE_DIR}/packaging")
 set(work "${EIMZA_WORK_DIR}")

@@ -2,7 +2,11 @@
 # eimza — the Debian packages, built with dpkg-deb from a release build of this tree (no
 # debian/ source package, no debhelper: the project's own script).
 #
-#   scripts/build-deb.sh [--out DIR] [--build-dir DIR] [--jobs N]
+#   scripts/build-deb.sh [--out DIR] [--build-dir DIR] [--jobs N] [--portal ORIGIN]
+#
+# --portal https://HOST[:PORT] names the deployment's portal in the agent package's
+# /etc/eimza/agent.conf (origin = ...), so the agent people download from that portal serves
+# it as installed; without it the file names a placeholder an administrator edits.
 #
 # 1. A release build (RelWithDebInfo) with Debian's compiler and linker flags
 #    (dpkg-buildflags, hardening=+all: fortified functions, stack protector, full RELRO and
@@ -35,15 +39,21 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=$here/build-deb/out
 bdir=$here/build-deb/build
 jobs=$(nproc)
+portal=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift 2 ;;
     --build-dir) bdir=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --portal) portal=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-deb: unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
+if [ -n "$portal" ] && ! [[ $portal =~ ^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$ ]]; then
+  echo "build-deb: --portal '$portal' is not an https origin (https://HOST[:PORT])" >&2
+  exit 1
+fi
 mkdir -p "$out" "$bdir"
 out=$(cd "$out" && pwd)
 bdir=$(cd "$bdir" && pwd)
@@ -75,6 +85,11 @@ trap 'rm -rf "$work"' EXIT
 stage=$work/stage
 DESTDIR=$stage cmake --install "$bdir" --prefix /usr >/dev/null
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/eimza"
+if [ -n "$portal" ]; then
+  sed -i "s|^origin = .*|origin = $portal|" "$stage/etc/eimza/agent.conf"
+  grep -qx "origin = $portal" "$stage/etc/eimza/agent.conf" ||
+    { echo "build-deb: agent.conf has no origin line to set" >&2; exit 1; }
+fi
 
 # ---- 3. the packages' trees ----------------------------------------------------------------
 # take PACKAGE PATH...: moves staged paths (files or whole folders) into PACKAGE's tree.

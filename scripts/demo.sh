@@ -4,9 +4,12 @@
 #   scripts/demo.sh create [--fresh]   build the demo directory (var/demo/) unless it is there
 #                                      and complete; --fresh rebuilds it anyway
 #   scripts/demo.sh serve              create if needed, then serve the portal on
-#                                      http://127.0.0.1:8080 in development mode, with the
-#                                      demo OCSP responder (127.0.0.1:8081) and the local
-#                                      signing agent holding the demo cards (127.0.0.1:8089)
+#                                      http://127.0.0.1:8080 and https://127.0.0.1:8443 (a
+#                                      second server on the same database, with a demo TLS
+#                                      certificate: the relay path needs https) in
+#                                      development mode, with the demo OCSP responder
+#                                      (127.0.0.1:8081) and the local signing agent holding
+#                                      the demo cards (127.0.0.1:8089)
 #
 # The demo: 300 fictional staff in five provinces (eimza-gen, fixed seed), a demo PKI
 # (scripts/demo-pki.sh) whose certificates expire relative to the day the demo is created
@@ -44,6 +47,7 @@ marker=.eimza-demo   # says "this directory is a demo directory eimza may delete
 staff_password='Demo-Parola-2026' # the demo staff accounts' password (development only)
 ocsp_port=8081
 agent_port=8089
+https_port=8443
 stamp=.complete      # written last: the demo is complete
 blank_cards=5        # blank cards for the in-house CA
 card_word='Demo Sözcük' # the security word of the approved demo application (its PIN retrieval)
@@ -109,6 +113,11 @@ pki/holders/TCKN.pem     each holder's certificate
 pki/holders.pem          all holders' certificates (imported)
 pki/crl/demo-nes.crl     the sub-CA's CRL, DER (also .crl.pem), listing the revoked ones
 pki/crl/demo-root.crl    the root's CRL
+tls/ca.pem               the demo TLS CA "eimza Demo TLS" (trust it to open the https portal
+                         without a warning: scripts/demo.sh serve says how); tls/server.pem and
+                         server.key, its certificate for 127.0.0.1 and localhost (made by serve)
+agent.conf               the demo signing agent's settings (both portals, the demo card's module,
+                         the TLS CA for the relay path; made by serve)
 EOF
 }
 
@@ -184,6 +193,10 @@ ca_label = eimza-demo-ca
 ca_key_label = kurum-nes
 card_module = $(softhsm_module)
 card_label = eimza-bos
+# the certificates made here name the http server's CA answers (the https one's certificate
+# is trusted by browsers told so, not by every OCSP client)
+ca_ocsp_url = http://127.0.0.1:8080/ca/ocsp
+ca_crl_url = http://127.0.0.1:8080/ca/crl
 CONF
   (
     umask 077
@@ -283,6 +296,26 @@ softhsm_module() {
   return 1
 }
 
+# demo_tls: the demo TLS CA and the server's certificate for 127.0.0.1 and localhost (made
+# once; a demo directory made before it existed gets it on its next serve).
+demo_tls() {
+  local d=$demo/tls
+  [ -s "$d/server.pem" ] && [ -s "$d/server.key" ] && [ -s "$d/ca.pem" ] && return 0
+  mkdir -p "$d"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
+    -out "$d/ca.pem" -days 3650 -subj "/O=eimza demo/CN=eimza Demo TLS" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null || die "the demo TLS CA"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" \
+    -subj "/O=eimza demo/CN=127.0.0.1" -out "$d/server.csr" 2>/dev/null || die "the demo TLS key"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
+    >"$d/server.ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+    -CAserial "$d/ca.srl" -days 825 -extfile "$d/server.ext" -out "$d/server.pem" 2>/dev/null ||
+    die "the demo TLS certificate"
+  chmod 600 "$d/ca.key" "$d/server.key"
+}
+
 # The processes started beside the server, stopped when the script ends however it ends.
 children=()
 stop_children() {
@@ -292,20 +325,19 @@ stop_children() {
   return $st
 }
 
-# agent_keeper MODULE: the demo's signing agent, started again whenever a card is made. The
+# agent_keeper: the demo's signing agent, started again whenever a card is made. The
 # server and the agent share one SoftHSM2, and SoftHSM2 reads a token's PINs once, when the
 # module is loaded: an agent that began before the card was made would still know the blank
 # card's transport PIN. (A real card is read afresh from the reader.) A card made shows as new
 # objects in the token directory, looked at every two seconds.
 agent_keeper() {
-  local module=$1 apid='' seen now
+  local apid='' seen now
   trap '[ -z "$apid" ] || kill "$apid" 2>/dev/null; wait; exit 0' TERM INT
   objects() { find "$demo/pki/hsm/tokens" -name '*.object' 2>/dev/null | wc -l; }
   seen=$(objects)
   while :; do
     SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf EIMZA_PINENTRY=$root/scripts/demo-pinentry.sh \
-      EIMZA_DEMO_PIN_FILE=$demo/card.pin "$eimza" agent --module "$module" \
-      --listen "127.0.0.1:$agent_port" --origin http://127.0.0.1:8080 &
+      EIMZA_DEMO_PIN_FILE=$demo/card.pin "$eimza" agent --config "$demo/agent.conf" &
     apid=$!
     while sleep 2; do
       now=$(objects)
@@ -342,11 +374,29 @@ serve() {
     -rkey "$demo/pki/ocsp/ocsp.key" -CA "$demo/pki/nes/nes.pem" -nmin 60 \
     >"$demo/ocsp.log" 2>&1 &
   children+=($!)
-  agent_keeper "$module" >"$demo/agent.log" 2>&1 &
+  demo_tls
+  # the agent's settings: both portals (the relay path names the https one), the cards'
+  # module, the demo TLS CA for the relay path's HTTPS
+  printf 'module = %s\nlisten = 127.0.0.1:%s\norigin = http://127.0.0.1:8080\norigin = https://127.0.0.1:%s\nca_file = %s\n' \
+    "$module" "$agent_port" "$https_port" "$demo/tls/ca.pem" >"$demo/agent.conf"
+  chmod 600 "$demo/agent.conf"
+  agent_keeper >"$demo/agent.log" 2>&1 &
   children+=($!)
-  cat <<EOF
+  # both servers: the relay's portal is the https one; the agent's packages are served when
+  # `make deb` (or scripts/build-deb.sh) has made them
+  {
+    echo "portal_url = https://127.0.0.1:$https_port/"
+    if [ -d "$root/build-deb/out" ]; then echo "agent_packages_dir = $root/build-deb/out"; fi
+  } >"$demo/portal.conf"
+  printf 'tls_cert = %s\ntls_key = %s\n' "$demo/tls/server.pem" "$demo/tls/server.key" >"$demo/https.conf"
+  SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf "$eimza" serve --db "$(demo_db)" \
+    --listen "127.0.0.1:$https_port" --trust-dir "$demo/trust" --dev --config "$demo/eimza.conf" \
+    --config "$demo/secrets.conf" --config "$demo/portal.conf" --config "$demo/https.conf" \
+    >"$demo/https.log" 2>&1 &
+  children+=($!)
+  cat <<BANNER
 
-  eimza demo — http://127.0.0.1:8080/
+  eimza demo — http://127.0.0.1:8080/ and https://127.0.0.1:$https_port/
 
   Log in as the demo applicant (certificate expires on $expiry, $days days after $made):
     Kimlik No     $tckn
@@ -356,8 +406,23 @@ serve() {
     Doğum Tarihi  $dogum
     (in --dev mode the captcha's answer is shown at /dev/captcha/{id})
   The demo card (SoftHSM2 token "eimza-demo", PIN 123456) is served by the signing agent
-    eimza agent --module $module --listen 127.0.0.1:$agent_port --origin http://127.0.0.1:8080
-  (log: $demo/agent.log); the demo OCSP responder answers on http://127.0.0.1:$ocsp_port.
+    eimza agent --config $demo/agent.conf
+  (module $module, listening on 127.0.0.1:$agent_port; log: $demo/agent.log); the demo OCSP
+  responder answers on http://127.0.0.1:$ocsp_port.
+
+  HTTPS: https://127.0.0.1:$https_port/ has a certificate of the demo TLS CA
+  ($demo/tls/ca.pem). To open it without a warning, trust that CA (a demo CA: remove it after):
+    Chromium, Chrome: certutil -d sql:\$HOME/.pki/nssdb -A -t C,, -n "eimza Demo TLS" -i $demo/tls/ca.pem
+                      (package libnss3-tools), then restart the browser
+    Firefox:          Settings > Privacy & Security > Certificates > View Certificates >
+                      Authorities > Import, and tick "Trust this CA to identify websites"
+    curl:             curl --cacert $demo/tls/ca.pem https://127.0.0.1:$https_port/healthz
+  On the https portal, "İmza aracını aç" opens an eimza:// link (the relay path). Without the
+  agent package installed nothing on this desktop handles it: copy the link "İmza aracı
+  açılmadıysa buraya tıklayın" and hand it to the agent yourself:
+    SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf EIMZA_PINENTRY=$root/scripts/demo-pinentry.sh \
+      EIMZA_DEMO_PIN_FILE=$demo/card.pin $eimza agent --config $demo/agent.conf --handle-url 'eimza://sign?...'
+  (the https server's log: $demo/https.log)
 
   Staff (http://127.0.0.1:8080/yonetim/giris), password $staff_password:
     onay35   approver, İzmir      onay06   approver, Ankara
@@ -374,10 +439,10 @@ serve() {
   SMS gateway refused:  $eimza notify failed --db $(demo_db)
   The data set is in $demo (see README.txt there).
 
-EOF
+BANNER
   SOFTHSM2_CONF=$demo/softhsm/softhsm2.conf "$eimza" serve --db "$(demo_db)" \
     --listen 127.0.0.1:8080 --trust-dir "$demo/trust" --dev \
-    --config "$demo/eimza.conf" --config "$demo/secrets.conf"
+    --config "$demo/eimza.conf" --config "$demo/secrets.conf" --config "$demo/portal.conf"
 }
 
 case ${1:-} in

@@ -8,9 +8,11 @@
 #                          ("rsa:2048" or "EC:prime256v1") made on the card, id 01, and a
 #                          certificate for it (non-repudiation) imported with the same id
 #   make_empty_card LABEL  a token with no certificate
-#   fake_pinentry FILE     writes a pinentry stand-in: logs SETDESC to $FAKE_PE_LOG, answers
-#                          GETPIN with $FAKE_PE_PIN or, when FAKE_PE_MODE=cancel, a cancel;
-#                          FAKE_PE_MODE=hang: never answers (a person who walked away)
+#   fake_pinentry FILE     writes a pinentry stand-in: logs every command (SETDESC with its
+#                          text, GETPIN, CONFIRM, MESSAGE; never a PIN) to $FAKE_PE_LOG, answers
+#                          GETPIN with $FAKE_PE_PIN and CONFIRM with OK or, when
+#                          FAKE_PE_MODE=cancel, a cancel; FAKE_PE_MODE=hang: never answers (a
+#                          person who walked away)
 
 sign_setup() {
   for c in softhsm2-util pkcs11-tool openssl; do
@@ -65,8 +67,11 @@ fake_pinentry() {
 #!/bin/bash
 echo "OK Pleased to meet you"
 while IFS= read -r line; do
+  printf '%s\n' "$line" >>"$FAKE_PE_LOG"
   case "$line" in
-    SETDESC*) printf '%s\n' "$line" >>"$FAKE_PE_LOG"; echo OK ;;
+    CONFIRM*)
+      if [ "${FAKE_PE_MODE:-}" = cancel ]; then echo "ERR 83886179 Operation cancelled <Pinentry>"
+      else echo OK; fi ;;
     GETPIN)
       if [ "${FAKE_PE_MODE:-}" = cancel ]; then echo "ERR 83886179 Operation cancelled <Pinentry>"
       elif [ "${FAKE_PE_MODE:-}" = hang ]; then exec sleep 300

@@ -184,13 +184,13 @@ enum app_status app_admin_message_action(const struct app_ctx *c, int64_t id, co
 /* ---- CSV exports ---------------------------------------------------------------------------
  * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish
  * letters right, ';' separated (the Turkish locale's list separator). A cell that would start
- * with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. The T.C. Kimlik
- * No is masked in the queue export and in full only in the expiring list (the province
- * needs to reach those people). Each export is audited ("export.queue", "export.expiring")
- * with its filter and row count. The queue export holds every row the filter matches (its
- * limit and offset do not apply). On any error nothing is appended to out, and an export that
- * could not be audited is not given. Tab and carriage return at the start of a cell are
- * escaped like = + - @ (some spreadsheet programs skip them before looking). */
+ * with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. Personal data
+ * (T.C. Kimlik No, e-mail, mobile) appear as the role may see them (app/privacy.h: masked for
+ * every staff role, as on the pages; an empty one stays empty). Each export is audited
+ * ("export.queue", "export.expiring") with its filter and row count. The queue export holds every
+ * row the filter matches (its limit and offset do not apply). On any error nothing is appended to
+ * out, and an export that could not be audited is not given. Tab and carriage return at the start
+ * of a cell are escaped like = + - @ (some spreadsheet programs skip them before looking). */
 enum app_status app_admin_queue_csv(const struct app_ctx *c, const struct app_queue_filter *f,
                                     struct ubuf *out, struct app_err *err);
 enum app_status app_admin_expiring_csv(const struct app_ctx *c, int province, int days,

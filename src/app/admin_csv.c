@@ -1,6 +1,7 @@
 /* eimza — the staff's CSV exports (see admin.h for the format): the queue with its verdicts
- * (the T.C. Kimlik No masked) and the people whose certificate ends soon (in full: the province
- * needs to reach them). Each export is audited; one that could not be audited is not given.
+ * and the people whose certificate ends soon, personal data as the role may see it (app/
+ * privacy.h: masked for every role, the same rule as the pages). Each export is audited; one
+ * that could not be audited is not given.
  */
 #include "app/admin_int.h"
 
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "core/appstate.h"
+#include "app/privacy.h"
 #include "core/date.h"
 
 #define CSV_BOM "\xEF\xBB\xBF"
@@ -191,6 +193,7 @@ fail:
 
 struct exp_ctx {
     struct ubuf *b;
+    const struct app_staff *who; /* whose view of personal data (app/privacy.h) */
     int64_t now;
     long rows;
     bool bad;
@@ -200,13 +203,17 @@ static int expiring_csv_row(void *ctx, const struct core_personnel *p,
                             const struct core_certificate *c)
 {
     struct exp_ctx *x = ctx;
-    char prov[8], end[CORE_DATE_STRLEN + 1], left[24];
+    char prov[8], end[CORE_DATE_STRLEN + 1], left[24], tckn[APP_PII_MAX], email[APP_PII_MAX],
+        mobile[APP_PII_MAX];
     snprintf(prov, sizeof prov, "%02d", p->province);
+    app_pii_view(x->who, APP_PII_TCKN, p->tckn, tckn, sizeof tckn);
+    app_pii_view(x->who, APP_PII_EMAIL, p->email, email, sizeof email);
+    app_pii_view(x->who, APP_PII_PHONE, p->mobile_phone, mobile, sizeof mobile);
     unix_date(c->not_after, end);
     int64_t secs = c->not_after - x->now;
     snprintf(left, sizeof left, "%lld", (long long)(secs > 0 ? secs / APP__DAY : 0));
-    const char *cells[] = {p->tckn,     p->first_name, p->last_name, p->institution_name,
-                           p->district, prov,          p->email,     p->mobile_phone,
+    const char *cells[] = {tckn,        p->first_name, p->last_name, p->institution_name,
+                           p->district, prov,          email,        mobile,
                            end,         left};
     if (app__csv_row(x->b, cells, sizeof cells / sizeof cells[0]) < 0) {
         x->bad = true;
@@ -225,7 +232,7 @@ enum app_status app_admin_expiring_csv(const struct app_ctx *ctx, int province, 
     static const char *const head[] = {
         "T.C. Kimlik No", "Ad",           "Soyad",           "Kurum",    "İlçe", "İl",
         "E-posta",        "Cep Telefonu", "Sertifika Bitiş", "Kalan Gün"};
-    struct exp_ctx x = {out, now, 0, false};
+    struct exp_ctx x = {out, NULL, now, 0, false};
     char actor[APP__ACTOR_MAX], detail[96];
     const size_t before = out->len;
     enum app_status st;
@@ -235,6 +242,7 @@ enum app_status app_admin_expiring_csv(const struct app_ctx *ctx, int province, 
     if (app__who(ctx, &who, err) != APP_OK ||
         app__expiring_args(who, province, days, &pr, err) != APP_OK)
         return err->status;
+    x.who = who;
     if (ubuf_puts(out, CSV_BOM) < 0 || app__csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;

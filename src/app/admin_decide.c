@@ -30,17 +30,17 @@
 /* ---- decisions ------------------------------------------------------------------------------- */
 
 /* Words an approver wrote: 1..REASON_CHARS characters of UTF-8 with something besides blanks;
- * line breaks and tabs are fine, other control characters are not. NULL or a reason code. */
+ * line breaks and tabs are fine, other controls and the characters that reorder or hide text
+ * are not (core_text_check: they would reach the applicant's message). NULL or a reason code. */
 static const char *free_text_problem(const char *t)
 {
     size_t n = strlen(t), chars = 0;
     bool content = false;
-    if (!core_utf8_valid(t, n))
-        return "not_utf8";
+    const char *bad = core_text_check_code(core_text_check(t, n, CORE_TEXT_BREAKS));
+    if (bad)
+        return bad;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[i];
-        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
-            return "not_utf8";
         if ((c & 0xC0) != 0x80)
             chars++;
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t')

@@ -29,8 +29,9 @@ struct store;            /* one database connection (store/store.h), opaque abov
 struct crypto_verifier;  /* checks e-signatures (crypto/cms_verify.h) */
 struct notify_templates; /* renders the messages kept unrendered (notify/templates.h) */
 struct app_status_cache; /* the status answers kept for a moment (app/status_cache.h) */
-struct app_counters;     /* what this process counts for /metrics (app/ops.h) */
 struct ca;               /* an in-house CA that makes cards (ca/ca.h) */
+struct crypto_seal_key;  /* the key secrets are sealed with at rest (crypto/seal.h) */
+struct app_counters;     /* what this process counts for /metrics (app/ops.h) */
 
 /* ---- errors --------------------------------------------------------------------------------
  * One error type for every use case. The web layer maps it in one place (web/http/error.h,
@@ -39,15 +40,17 @@ struct ca;               /* an in-house CA that makes cards (ca/ca.h) */
  * message from the catalogue (app/text.h, app_reason_text). */
 enum app_status {
     APP_OK = 0,
-    APP_EINVAL,      /* 400: bad input (per-field errors in fields[]) */
-    APP_EAUTH,       /* 401: not logged in, or the login failed */
-    APP_EFORBIDDEN,  /* 403 */
-    APP_ENOTFOUND,   /* 404 */
-    APP_ECONFLICT,   /* 409: the application is not at a step that allows this */
-    APP_ETOOMANY,    /* 429: retry_after says when to try again */
-    APP_EREJECTED,   /* 422: the content sent was refused (a signature that does not verify) */
-    APP_EINTERNAL,   /* 500 (code NULL: the web layer's generic message) */
-    APP_EUNAVAILABLE /* 503 (code NULL and store_failed: the database failed) */
+    APP_EINVAL,       /* 400: bad input (per-field errors in fields[]) */
+    APP_EAUTH,        /* 401: not logged in, or the login failed */
+    APP_EFORBIDDEN,   /* 403 */
+    APP_ENOTFOUND,    /* 404 */
+    APP_ECONFLICT,    /* 409: the application is not at a step that allows this */
+    APP_ETOOMANY,     /* 429: retry_after says when to try again */
+    APP_EREJECTED,    /* 422: the content sent was refused (a signature that does not verify) */
+    APP_EINTERNAL,    /* 500 (code NULL: the web layer's generic message) */
+    APP_EUNAVAILABLE, /* 503 (code NULL and store_failed: the database failed) */
+    APP_EGONE,        /* 410: what was asked for existed, and its time is over */
+    APP_EOUTDATED     /* 426: the client is older than the server accepts */
 };
 
 #define APP_MAX_FIELD_ERRORS 32
@@ -93,6 +96,7 @@ struct app_portal_cfg {
     int login_window;                          /* 900 s: the fixed window of the login counters */
     int login_max_per_addr;                    /* 30 failures per window from one address */
     int login_max_per_tckn;                    /* 5 failures per window for one T.C. Kimlik No */
+    int captcha_max_per_addr;                  /* 300 captchas per login window from one address */
     const char *card_readers[APP_READERS_MAX]; /* models offered besides "none" */
     size_t ncard_readers;
     int remote_renewal_limit; /* 2: signature-only renewals in a row before the wet path; 0 none */
@@ -115,8 +119,9 @@ int app_portal_cfg_readers(struct app_portal_cfg *c, const char *list, char *nam
 
 /* The staff login's rules (app/staff_auth.h says why these values). */
 struct app_staff_cfg {
-    int max_failures;              /* 5 consecutive failures lock the account ... */
-    int lockout_seconds;           /* ... for 900 s (15 minutes) */
+    int max_failures;              /* 5 failures of one name from one address in a window ... */
+    int lockout_seconds;           /* ... (the window: 900 s) make that name wait there */
+    int max_per_addr;              /* 20 failed staff logins per window from one address */
     bool dev;                      /* --dev: TOTP not required for accounts without it */
     int session_idle;              /* 900 s without a request ends a staff session */
     int session_lifetime;          /* 28800 s: the absolute end */
@@ -143,6 +148,22 @@ struct app_retention_cfg {
     int evidence_years; /* the registration evidence, past the certificate's end (>= 7) */
 };
 
+/* At most `slots` password hashes at once (app/hash_gate.c says why): a login that finds
+ * none free is refused at once rather than made to wait. A NULL gate lets every hash run. */
+struct app_hash_gate;
+struct app_hash_gate *app_hash_gate_new(int slots); /* slots < 1: 1; NULL when out of memory */
+void app_hash_gate_free(struct app_hash_gate *g);
+bool app_hash_gate_enter(struct app_hash_gate *g); /* false: none free; never waits */
+void app_hash_gate_leave(struct app_hash_gate *g); /* after a successful enter */
+int app_hash_gate_slots(const struct app_hash_gate *g);
+/* Signing through the relay (app/relay.h): the tickets' lives and the agents accepted. */
+struct app_relay_cfg {
+    int ticket_ttl;       /* 120 s: an issued ticket waits this long for its agent */
+    int claim_ttl;        /* 600 s: a claimed one this long for the signature */
+    char min_version[32]; /* the oldest agent accepted (dotted numbers); "" = any */
+    char portal[256];     /* the portal's https origin, for the eimza: URL; "" = no relay */
+};
+
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
  * it points to are its own: app_settings_free releases them. */
@@ -150,12 +171,12 @@ struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
     struct app_retention_cfg retention;
+    struct app_relay_cfg relay;            /* signing through the relay */
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */
     struct notify_templates *templates;    /* NULL: the outbox views show messages unrendered */
     struct app_status_cache *status_cache; /* NULL: every status answer is read afresh */
-    struct app_counters *counters;         /* NULL: nothing counted (app/ops.h) */
     /* in-house production (app/card_flow.h): the engine, opened by `eimza serve` when
      * production is inhouse (NULL otherwise; app_settings_free closes it); the subject of its
      * CA certificate as the store keeps issuers (so its own certificates are known); the key
@@ -166,11 +187,23 @@ struct app_settings {
     int ca_key_type;
     unsigned char pin_key[32];
     bool has_pin_key;
+    struct app_hash_gate *hash_gate; /* NULL: password hashes unbounded (tools, tests) */
+    /* secrets kept at rest (TOTP secrets, SMS codes waiting to be sent) are sealed with it
+     * (crypto/seal.h; the secret_key setting, or the development key under --dev); NULL: none
+     * configured, and storing such a secret is refused (503 secret_key_missing) */
+    struct crypto_seal_key *seal_key;
+    struct app_counters *counters; /* NULL: nothing counted (app/ops.h) */
 };
 /* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
  * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */
 int app_settings_default(struct app_settings *s);
-/* Frees the verifier, the templates and the status cache; s can be made again. */
+/* Sets the key secrets are sealed with from the secret_key setting's text (base64 of 32
+ * bytes); "" or NULL: under dev the published development key, else none (s->seal_key NULL).
+ * Returns 0, or -1 with the reason in err (not such a key, out of memory). */
+int app_settings_seal_key(struct app_settings *s, const char *text, bool dev, char *err,
+                          size_t errlen);
+/* Frees the verifier, the templates, the status cache, the hash gate and the key; s can be
+ * made again. */
 void app_settings_free(struct app_settings *s);
 
 /* ---- who is acting ------------------------------------------------------------------------- */

@@ -14,7 +14,9 @@
 
 /* Appends the newest max messages of the outbox to list, each as a person would read it
  * (notify_outbox_json: rendered with the settings' templates and portal_url, the recipient in
- * full). 404 not_found outside development mode (c->set->dev false). */
+ * full, and an SMS code only while its message still waits and the code is valid: once handed
+ * over, superseded, used or expired it shows as "******", as everywhere else). 404 not_found
+ * outside development mode (c->set->dev false). */
 enum app_status app_dev_outbox(const struct app_ctx *c, size_t max, json_t *list,
                                struct app_err *err);
 

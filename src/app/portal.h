@@ -37,11 +37,15 @@ struct app_captcha {
     uint64_t seed; /* for drawing: the same captcha always looks the same */
     int64_t expires_at;
 };
-/* A new captcha, valid captcha_ttl seconds. Old ones are purged on the way. */
+/* A new captcha, valid captcha_ttl seconds. Old ones are purged on the way. At most
+ * captcha_max_per_addr per login window from c->client_addr (NULL counts as "unknown"): past
+ * it 429 too_many_attempts with retry_after, nothing drawn or stored (issue 19, finding 6). */
 enum app_status app_captcha_new(const struct app_ctx *c, struct app_captcha *out,
                                 struct app_err *err);
 /* A captcha that can still be answered (known, unused, not expired), without using it up:
- * for its picture, its sound and the development route. APP_ENOTFOUND otherwise. */
+ * for its picture, its sound and the development route. APP_ENOTFOUND otherwise. With
+ * c->client_addr set (the picture and the sound), looks are counted per address: past four
+ * per captcha the address may have, 429 too_many_attempts. */
 enum app_status app_captcha_peek(const struct app_ctx *c, const char *id, struct app_captcha *out,
                                  struct app_err *err);
 /* Uses the captcha up, whatever the answer (single use), and compares case-insensitively.

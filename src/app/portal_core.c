@@ -2,6 +2,7 @@
  * rows, tokens and hashes, the session's application, the audit helper (see context.h,
  * portal.h and portal_int.h). */
 #include "app/portal_int.h"
+#include "crypto/seal.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -68,6 +69,10 @@ unsigned app_status_http(enum app_status s)
         return 500;
     case APP_EUNAVAILABLE:
         return 503;
+    case APP_EGONE:
+        return 410;
+    case APP_EOUTDATED:
+        return 426;
     }
     return 500;
 }
@@ -82,6 +87,7 @@ void app_portal_cfg_default(struct app_portal_cfg *c)
     c->login_window = 15 * 60;
     c->login_max_per_addr = 30;
     c->login_max_per_tckn = 5;
+    c->captcha_max_per_addr = 300;
     c->remote_renewal_limit = 2;
     c->card_readers[0] = "Mini Kart Okuyucu";
     c->card_readers[1] = "Masaüstü Kart Okuyucu";
@@ -142,7 +148,38 @@ int app_settings_default(struct app_settings *s)
     memset(s, 0, sizeof *s);
     app_portal_cfg_default(&s->portal);
     app_retention_cfg_default(&s->retention);
+    s->relay.ticket_ttl = 120;
+    s->relay.claim_ttl = 600;
+    snprintf(s->relay.min_version, sizeof s->relay.min_version, "0.1.0");
     return app_staff_cfg_default(&s->staff);
+}
+
+int app_settings_seal_key(struct app_settings *s, const char *text, bool dev, char *err,
+                          size_t errlen)
+{
+    bool given = text && *text;
+    if (!given && !dev)
+        return 0;
+    struct crypto_seal_key *k = calloc(1, sizeof *k);
+    if (!k) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!given) {
+        crypto_seal_key_dev(k);
+    } else if (crypto_seal_key_parse(text, k) < 0) {
+        free(k);
+        snprintf(err, errlen,
+                 "secret_key: not the base64 of 32 bytes (make one with: head -c 32 /dev/urandom "
+                 "| base64)");
+        return -1;
+    }
+    if (s->seal_key) {
+        sodium_memzero(s->seal_key, sizeof *s->seal_key);
+        free(s->seal_key);
+    }
+    s->seal_key = k;
+    return 0;
 }
 
 void app_settings_free(struct app_settings *s)
@@ -153,12 +190,19 @@ void app_settings_free(struct app_settings *s)
     s->templates = NULL;
     app_status_cache_free(s->status_cache);
     s->status_cache = NULL;
-    app_counters_free(s->counters);
-    s->counters = NULL;
     ca_close(s->ca);
     s->ca = NULL;
     sodium_memzero(s->pin_key, sizeof s->pin_key);
     s->has_pin_key = false;
+    app_hash_gate_free(s->hash_gate);
+    s->hash_gate = NULL;
+    if (s->seal_key) {
+        sodium_memzero(s->seal_key, sizeof *s->seal_key);
+        free(s->seal_key);
+        s->seal_key = NULL;
+    }
+    app_counters_free(s->counters);
+    s->counters = NULL;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

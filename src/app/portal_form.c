@@ -261,11 +261,17 @@ enum app_status app__bind_view(struct store *s, const struct app_portal_cfg *cfg
 
 /* ---- validation ---------------------------------------------------------------------------- */
 
-/* A text field: normalised (trimmed, inner space folded), required or not, into dst. */
+/* A text field: normalised (trimmed, inner space folded), required or not, into dst. Controls
+ * and the characters that reorder or hide text are refused (core_text_check). */
 static void set_text(struct app_err *err, enum app_field f, const char *v, char *dst, size_t cap,
                      bool required)
 {
     char tmp[STORE_ADDRESS_MAX];
+    const char *bad = core_text_check_code(core_text_check(v, strlen(v), 0));
+    if (bad) {
+        app_err_field(err, field_names[f], bad);
+        return;
+    }
     int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);
     if (n < 0)
         app_err_field(err, field_names[f],
@@ -301,8 +307,9 @@ static size_t utf8_chars(const char *s)
 static const char *security_word_problem(const char *w, const struct store_application *a)
 {
     size_t n = strlen(w);
-    if (!core_utf8_valid(w, n))
-        return "not_utf8";
+    const char *bad = core_text_check_code(core_text_check(w, n, 0));
+    if (bad)
+        return bad;
     size_t chars = utf8_chars(w);
     if (chars < 6 || chars > 32)
         return "security_word_length";
@@ -591,8 +598,17 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
 
     const char *w = f->v[APP_F_SECURITY_WORD];
     bool new_word = w && *w;
-    if (new_word && hash_word(w, a.security_word_hash) != 0)
-        return app__fail(err, APP_EINTERNAL, NULL);
+    if (new_word) {
+        /* the same bound as the staff login's hashes (app/hash_gate.c) */
+        if (!app_hash_gate_enter(c->set->hash_gate)) {
+            err->retry_after = 1;
+            return app__fail(err, APP_EUNAVAILABLE, "server_busy");
+        }
+        int hrc = hash_word(w, a.security_word_hash);
+        app_hash_gate_leave(c->set->hash_gate);
+        if (hrc != 0)
+            return app__fail(err, APP_EINTERNAL, NULL);
+    }
 
     /* Confirmed: late is decided now, against the certificate being renewed. */
     bool has_cert;

@@ -90,6 +90,19 @@ enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, co
                            int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,
                            struct app_err *err);
 
+/* Whether application a may take an e-signature now (code_verified, the e-signature method
+ * open to the holder): APP_OK, or 409 wrong_state / signing_method_not_allowed /
+ * remote_renewal_limit. */
+enum app_status app__may_sign(const struct app_ctx *c, const struct store_application *a,
+                              struct app_err *err);
+/* The e-signature of application a (app_signature_submit's check, evidence, state change and
+ * audit, in one transaction). With a relay ticket (read in state checking, moved to its final
+ * state in *ticket), the ticket is written in the same transaction as the signature. */
+enum app_status app__signature_check(const struct app_ctx *c, const struct store_application *a,
+                                     const unsigned char *cms, size_t len,
+                                     const struct store_ticket *ticket, struct app_application *out,
+                                     struct app_err *err);
+
 /* Constant-time equality of two NUL-terminated strings of the same length (the length itself
  * is not secret here: hashes and tokens have fixed lengths). */
 bool app__ct_equal(const char *a, const char *b);

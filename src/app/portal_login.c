@@ -45,6 +45,23 @@ enum app_status app_captcha_new(const struct app_ctx *ctx, struct app_captcha *o
     app_err_clear(err);
     memset(out, 0, sizeof *out);
     memset(&c, 0, sizeof c);
+    /* Per address first, before any other work (issue 19, finding 6): a captcha costs a row
+     * kept an hour and a picture; a fixed window shared by every server of the database. */
+    const struct app_portal_cfg *cfg = &ctx->set->portal;
+    const int64_t ws = now - now % cfg->login_window;
+    char key[STORE_RATE_KEY_MAX];
+    long n = 0;
+    snprintf(key, sizeof key, "captcha:addr:%.90s",
+             ctx->client_addr && *ctx->client_addr ? ctx->client_addr : "unknown");
+    enum store_err e = store_rate_hit(s, key, ws, &n);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "counting captchas", NULL, NULL, err);
+    if (n > cfg->captcha_max_per_addr) {
+        if (n == cfg->captcha_max_per_addr + 1)
+            ulog(ULOG_WARN, "captcha.limit", "an address reached %ld captchas", n);
+        err->retry_after = ws + cfg->login_window - now;
+        return app__fail(err, APP_ETOOMANY, "too_many_attempts");
+    }
     if (urand_bytes(raw, sizeof raw) < 0)
         return app__fail(err, APP_EINTERNAL, NULL);
     for (size_t i = 0; i < sizeof raw; i++) {
@@ -58,12 +75,13 @@ enum app_status app_captcha_new(const struct app_ctx *ctx, struct app_captcha *o
         out->text[i] = APP_CAPTCHA_ALPHABET[k];
     }
     out->seed = captcha_seed(out->id);
-    out->expires_at = now + ctx->set->portal.captcha_ttl;
+    out->expires_at = now + cfg->captcha_ttl;
     memcpy(c.id, out->id, sizeof out->id);
     memcpy(c.answer, out->text, sizeof out->text);
     c.expires_at = out->expires_at;
-    /* Captchas nobody answered would pile up: clear those expired over an hour ago. */
-    enum store_err e = store_captcha_purge(s, now - 3600, NULL);
+    /* Captchas nobody answered would pile up: clear those expired over an hour ago (an index
+     * range; nothing to do most of the time). */
+    e = store_captcha_purge(s, now - 3600, NULL);
     if (e == STORE_OK)
         e = store_captcha_put(s, &c);
     if (e != STORE_OK)
@@ -81,6 +99,24 @@ enum app_status app_captcha_peek(const struct app_ctx *ctx, const char *id, stru
     memset(out, 0, sizeof *out);
     if (!id || strlen(id) != APP_CAPTCHA_ID_LEN)
         return app__fail(err, APP_ENOTFOUND, "captcha_expired");
+    /* A picture or a spoken version is drawn for each look (the speech synthesis is the
+     * costliest part of the portal's anonymous requests): with an address, looks are counted
+     * too, four per captcha the address may have (issue 19, near finding 6). */
+    if (ctx->client_addr) {
+        const struct app_portal_cfg *cfg = &ctx->set->portal;
+        const int64_t ws = now - now % cfg->login_window;
+        char key[STORE_RATE_KEY_MAX];
+        long n = 0;
+        snprintf(key, sizeof key, "captcha-look:addr:%.90s",
+                 *ctx->client_addr ? ctx->client_addr : "unknown");
+        enum store_err le = store_rate_hit(s, key, ws, &n);
+        if (le != STORE_OK)
+            return app__store_err(s, le, "counting captcha looks", NULL, NULL, err);
+        if (n > 4L * cfg->captcha_max_per_addr) {
+            err->retry_after = ws + cfg->login_window - now;
+            return app__fail(err, APP_ETOOMANY, "too_many_attempts");
+        }
+    }
     enum store_err e = store_captcha_get(s, id, &c);
     if (e != STORE_OK)
         return app__store_err(s, e, "reading a captcha", "captcha_expired", NULL, err);
@@ -146,6 +182,11 @@ static void check_text(struct app_err *err, const char *field, const char *v, si
     char tmp[512];
     if (!v || !*v) {
         app_err_field(err, field, "required");
+        return;
+    }
+    const char *bad = core_text_check_code(core_text_check(v, strlen(v), 0));
+    if (bad) { /* no name holds these: says nothing about the records */
+        app_err_field(err, field, bad);
         return;
     }
     int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);

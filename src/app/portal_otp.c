@@ -7,6 +7,12 @@
  * otp_max_wrong wrong entries void the code and every entry is refused until the hour is over.
  * Sending is limited by a cool-down between codes and a number of codes per hour.
  *
+ * The SMS's text holds only the placeholder {code}; the code itself is sealed with the server's
+ * key apart from it (store.h, "SMS codes at rest"; issue 19, finding 4) and dropped when the
+ * gateway takes the message, when a newer code replaces it, when it is used, and when it
+ * expires. Without a key (secret_key, and outside --dev) no code is sent: 503
+ * secret_key_missing.
+ *
  * Each use case is one transaction that first reads (and on PostgreSQL locks) the application,
  * so two requests for the same application run one after the other and no wrong entry is
  * lost to a race.
@@ -19,6 +25,8 @@
 #include "core/personnel.h"
 #include "core/tckn.h"
 #include "core/validate.h"
+#include "crypto/seal.h"
+#include "notify/outbox.h"
 #include "util/log.h"
 #include "util/rand.h"
 
@@ -156,7 +164,8 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
     struct store_application a;
     struct store_otp o;
     struct core_personnel p;
-    char code[OTP_DIGITS + 1] = "", body[512] = "", key[64], actor[32];
+    char code[OTP_DIGITS + 1] = "", body[512] = "", key[64], prefix[64], actor[32],
+                           sealed[CRYPTO_SEAL_TEXT_MAX] = "";
     enum store_err e;
 
     app_err_clear(err);
@@ -164,6 +173,10 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
     const struct app_session *ss = app__applicant(ctx, err);
     if (!ss)
         return err->status;
+    if (!ctx->set->seal_key) {
+        ulog(ULOG_ERROR, "otp.send", "no secret_key is set, so no SMS code can be kept");
+        return app__fail(err, APP_EUNAVAILABLE, "secret_key_missing");
+    }
     if ((e = store_tx_begin(s)) != STORE_OK)
         return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
     if (load_for_code(s, ss, &a, err) != APP_OK)
@@ -183,11 +196,19 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
         otp_new_code(&o, r, now, code, err) != APP_OK)
         goto fail;
 
+    /* The code stays out of the text (issue 19, finding 4): the body has its placeholder, and
+     * the code is sealed apart with the server's key until the gateway takes it or it
+     * expires (store.h, "SMS codes at rest"). */
     snprintf(body, sizeof body,
-             "e-imza başvurunuz (%s) için SMS doğrulama kodunuz: %s. Kod %d dakika (%d saniye) "
-             "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
-             a.number, code, (r->otp_ttl_seconds + 59) / 60, r->otp_ttl_seconds);
+             "e-imza başvurunuz (%s) için SMS doğrulama kodunuz: " NOTIFY_CODE_MARK
+             ". Kod %d dakika (%d saniye) geçerlidir. Bu kodu kimseyle paylaşmayınız.",
+             a.number, (r->otp_ttl_seconds + 59) / 60, r->otp_ttl_seconds);
     snprintf(key, sizeof key, "otp:%s:%d", a.number, o.seq);
+    snprintf(prefix, sizeof prefix, "otp:%s:", a.number);
+    if (crypto_seal(ctx->set->seal_key, key, code, sealed, sizeof sealed) < 0) {
+        app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
+    }
     struct store_outbox_msg m = {.channel = "sms",
                                  .recipient = p.mobile_phone,
                                  .subject = "",
@@ -195,8 +216,13 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
                                  .dedupe_key = key};
     app__actor(a.tckn, actor);
     bool inserted;
-    if ((e = store_otp_put(s, &o)) != STORE_OK ||
+    /* the codes sent before are void now: theirs go, whether or not they went out; and any
+     * other code that expired on the way (housekeeping) */
+    if ((e = store_outbox_drop_secrets(s, prefix, now, NULL)) != STORE_OK ||
+        (e = store_outbox_drop_secrets(s, NULL, now, NULL)) != STORE_OK ||
+        (e = store_otp_put(s, &o)) != STORE_OK ||
         (e = store_outbox_put(s, &m, now, &inserted)) != STORE_OK ||
+        (e = store_outbox_set_secret(s, key, sealed, o.expires_at)) != STORE_OK ||
         (e = app__audit(s, now, actor, "application.otp_sent", a.number, NULL)) != STORE_OK ||
         (e = store_tx_commit(s)) != STORE_OK) {
         app__store_err(s, e, "sending an SMS code", NULL, NULL, err);
@@ -204,6 +230,7 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
     }
     sodium_memzero(code, sizeof code);
     sodium_memzero(body, sizeof body);
+    sodium_memzero(sealed, sizeof sealed);
     core_phone_mask(p.mobile_phone, out->masked_phone);
     out->expires_in = r->otp_ttl_seconds;
     out->expires_at = o.expires_at;
@@ -213,6 +240,7 @@ fail:
     store_tx_rollback(s);
     sodium_memzero(code, sizeof code);
     sodium_memzero(body, sizeof body);
+    sodium_memzero(sealed, sizeof sealed);
     return err->status;
 }
 
@@ -264,9 +292,14 @@ enum app_status app_otp_verify(const struct app_ctx *ctx, const char *code, stru
         if (!o.wrong_window_start)
             o.wrong_window_start = now;
         o.wrong_count++;
+        char voided[64];
+        snprintf(voided, sizeof voided, "otp:%s:", a.number);
         if (o.wrong_count >= r->otp_max_wrong)
-            o.code_hash[0] = '\0'; /* void */
-        if ((e = store_otp_put(s, &o)) != STORE_OK || (e = store_tx_commit(s)) != STORE_OK) {
+            o.code_hash[0] = '\0'; /* void: and so is what any message still holds */
+        if ((e = store_otp_put(s, &o)) != STORE_OK ||
+            (!o.code_hash[0] &&
+             (e = store_outbox_drop_secrets(s, voided, now, NULL)) != STORE_OK) ||
+            (e = store_tx_commit(s)) != STORE_OK) {
             app__store_err(s, e, "counting a wrong SMS code", NULL, NULL, err);
             goto fail;
         }
@@ -285,7 +318,11 @@ enum app_status app_otp_verify(const struct app_ctx *ctx, const char *code, stru
     next.updated_at = now;
     o.code_hash[0] = '\0';
     struct store_app_event ev = {now, a.state, next.state, "code_verified", actor};
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "otp:%s:", a.number);
     if ((e = store_otp_put(s, &o)) != STORE_OK ||
+        /* used: no message keeps it any more (a late SMS would carry a dead code anyway) */
+        (e = store_outbox_drop_secrets(s, prefix, now, NULL)) != STORE_OK ||
         (e = store_app_update(s, &next, a.state, &ev)) != STORE_OK ||
         (e = app__audit(s, now, actor, "application.code_verified", a.number, NULL)) != STORE_OK ||
         (e = store_tx_commit(s)) != STORE_OK) {

@@ -44,7 +44,7 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
                                      const struct store_application *next,
                                      const struct crypto_verify_result *r, const unsigned char *cms,
                                      size_t len, const struct ubuf *content, int64_t now,
-                                     const char *actor)
+                                     const char *actor, const struct store_ticket *ticket)
 {
     size_t derlen = 0;
     const unsigned char *der = crypto_verify_result_signer_der(r, &derlen);
@@ -73,6 +73,8 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
         e = store_app_update(s, next, a->state, &ev);
     if (e == STORE_OK)
         e = app__audit(s, now, actor, "application.signed", a->number, detail);
+    if (e == STORE_OK && ticket) /* the relay's ticket ends with the signature it brought */
+        e = store_ticket_move(s, ticket, "checking");
     if (e == STORE_OK)
         e = store_tx_commit(s);
     else
@@ -80,26 +82,21 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
     return e;
 }
 
-enum app_status app_signature_submit(const struct app_ctx *ctx, const unsigned char *cms,
-                                     size_t len, struct app_application *out, struct app_err *err)
+enum app_status app__signature_check(const struct app_ctx *ctx, const struct store_application *a,
+                                     const unsigned char *cms, size_t len,
+                                     const struct store_ticket *ticket, struct app_application *out,
+                                     struct app_err *err)
 {
     struct store *s = ctx->db;
     const struct app_portal_cfg *cfg = &ctx->set->portal;
     const int64_t now = ctx->now;
-    struct store_application a;
     struct crypto_verify_result r;
     struct ubuf content;
     char actor[32];
     enum app_status st;
-    app_err_clear(err);
-    const struct app_session *ss = app__applicant(ctx, err);
-    if (!ss)
-        return err->status;
     memset(&r, 0, sizeof r);
     ubuf_init(&content, 1 << 20);
-    if (app__load(s, ss, &a, err) != APP_OK)
-        return err->status;
-    if (may_sign(s, cfg, &a, now, err) != APP_OK)
+    if (may_sign(s, cfg, a, now, err) != APP_OK)
         return err->status;
     if (!cms || len == 0 || len > APP_SIGNATURE_MAX) {
         app_count_signature(ctx->set, "malformed");
@@ -109,14 +106,14 @@ enum app_status app_signature_submit(const struct app_ctx *ctx, const unsigned c
         ulog(ULOG_ERROR, "portal.sign", "no verifier configured: signatures cannot be checked");
         return app__fail(err, APP_EUNAVAILABLE, "verification_unavailable");
     }
-    if (app__content_render(&a, &content) < 0) {
+    if (app__content_render(a, &content) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto out;
     }
-    app__actor(a.tckn, actor);
+    app__actor(a->tckn, actor);
     if (crypto_verify_cades(cfg->verifier, cms, len, (const unsigned char *)content.p, content.len,
-                            a.tckn, now, &r) < 0) {
-        ulog(ULOG_ERROR, "portal.sign", "application=%s verification failed: %s", a.number,
+                            a->tckn, now, &r) < 0) {
+        ulog(ULOG_ERROR, "portal.sign", "application=%s verification failed: %s", a->number,
              r.detail);
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto out;
@@ -124,24 +121,26 @@ enum app_status app_signature_submit(const struct app_ctx *ctx, const unsigned c
     app_count_signature(ctx->set, r.code ? r.code : "ok");
     if (r.code) {
         char detail[96];
-        ulog(ULOG_INFO, "portal.sign", "application=%s refused=%s detail=%s", a.number, r.code,
+        ulog(ULOG_INFO, "portal.sign", "application=%s refused=%s detail=%s", a->number, r.code,
              r.detail);
-        snprintf(detail, sizeof detail, "{\"code\":\"%s\"}", r.code);
-        (void)app__audit(s, now, actor, "application.signature_refused", a.number, detail);
+        snprintf(detail, sizeof detail, "{\"code\":\"%s\"%s}", r.code,
+                 ticket ? ",\"path\":\"relay\"" : "");
+        (void)app__audit(s, now, actor, "application.signature_refused", a->number, detail);
         st = app__fail(err, APP_EREJECTED, r.code);
         goto out;
     }
-    struct store_application next = a;
+    struct store_application next = *a;
     snprintf(next.state, sizeof next.state, "%s", core_app_state_code(CORE_APP_SUBMITTED));
     snprintf(next.method, sizeof next.method, "esign");
     next.updated_at = now;
-    enum store_err e = keep_signature(s, &a, &next, &r, cms, len, &content, now, actor);
+    enum store_err e = keep_signature(s, a, &next, &r, cms, len, &content, now, actor, ticket);
     if (e != STORE_OK) {
         /* the same CMS kept for another application, or the state moved meanwhile */
         st = app__store_err(s, e, "keeping a signature", "no_application", "wrong_state", err);
         goto out;
     }
-    ulog(ULOG_INFO, "portal.sign", "application=%s accepted", a.number);
+    ulog(ULOG_INFO, "portal.sign", "application=%s accepted%s", a->number,
+         ticket ? " path=relay" : "");
     if (out)
         app__application_view(&next, out);
     st = APP_OK;
@@ -149,6 +148,25 @@ out:
     crypto_verify_result_free(&r);
     ubuf_free(&content);
     return st;
+}
+
+enum app_status app_signature_submit(const struct app_ctx *ctx, const unsigned char *cms,
+                                     size_t len, struct app_application *out, struct app_err *err)
+{
+    struct store_application a;
+    app_err_clear(err);
+    const struct app_session *ss = app__applicant(ctx, err);
+    if (!ss)
+        return err->status;
+    if (app__load(ctx->db, ss, &a, err) != APP_OK)
+        return err->status;
+    return app__signature_check(ctx, &a, cms, len, NULL, out, err);
+}
+
+enum app_status app__may_sign(const struct app_ctx *ctx, const struct store_application *a,
+                              struct app_err *err)
+{
+    return may_sign(ctx->db, &ctx->set->portal, a, ctx->now, err);
 }
 
 enum app_status app_wet_form(const struct app_ctx *ctx, unsigned char **pdf, size_t *len,

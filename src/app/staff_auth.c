@@ -15,6 +15,7 @@
 
 #include "app/portal_int.h"
 #include "core/trtext.h"
+#include "crypto/seal.h"
 #include "crypto/totp.h"
 #include "core/validate.h"
 #include "util/log.h"
@@ -45,6 +46,7 @@ int app_staff_cfg_default(struct app_staff_cfg *c)
     memset(c, 0, sizeof *c);
     c->max_failures = 5;
     c->lockout_seconds = 15 * 60;
+    c->max_per_addr = 20;
     c->dev = false;
     c->session_idle = 15 * 60;
     c->session_lifetime = 8 * 3600;
@@ -55,10 +57,11 @@ int app_staff_cfg_default(struct app_staff_cfg *c)
 
 const char *app_staff_cfg_check(const struct app_staff_cfg *c)
 {
-    if (c->max_failures < 1 || c->lockout_seconds < 1 || c->session_idle < 1 ||
-        c->session_lifetime < 1 || c->pwhash_ops < crypto_pwhash_OPSLIMIT_MIN ||
-        c->pwhash_ops > crypto_pwhash_OPSLIMIT_MAX || c->pwhash_mem < crypto_pwhash_MEMLIMIT_MIN ||
-        c->pwhash_mem > crypto_pwhash_MEMLIMIT_MAX || c->dummy_hash[0] == '\0')
+    if (c->max_failures < 1 || c->lockout_seconds < 1 || c->max_per_addr < 1 ||
+        c->session_idle < 1 || c->session_lifetime < 1 ||
+        c->pwhash_ops < crypto_pwhash_OPSLIMIT_MIN || c->pwhash_ops > crypto_pwhash_OPSLIMIT_MAX ||
+        c->pwhash_mem < crypto_pwhash_MEMLIMIT_MIN || c->pwhash_mem > crypto_pwhash_MEMLIMIT_MAX ||
+        c->dummy_hash[0] == '\0')
         return "staff_cfg";
     return NULL;
 }
@@ -304,16 +307,25 @@ enum app_status app_user_set(struct store *s, const char *username, const struct
 
 /* ---- login --------------------------------------------------------------------------------- */
 
-/* The rate-table key that counts failures for a name with no account. Hashed: the key never
- * holds what someone typed. */
-static int unknown_key(const char *username, char out[STORE_RATE_KEY_MAX])
+/* The rate-table keys of a staff login (fixed windows of lockout_seconds, store_rate_hit): the
+ * failures from one address, and the failures of one typed name from that address. The name
+ * is hashed: a key never holds what someone typed (it may be a password in the wrong field).
+ * Known and unknown names are counted alike, so the counters say nothing about accounts. */
+static int key_addr(const char *addr, char out[STORE_RATE_KEY_MAX])
+{
+    snprintf(out, STORE_RATE_KEY_MAX, "staff-login:addr:%.90s", addr && *addr ? addr : "unknown");
+    return 0;
+}
+
+static int key_name(const char *username, const char *addr, char out[STORE_RATE_KEY_MAX])
 {
     char h[STORE_HASH_HEX + 1];
-    struct ubuf b = UBUF_INIT(4096);
+    struct ubuf b = UBUF_INIT(8192);
     int rc = -1;
     if (ubuf_puts(&b, "eimza-staff-login:") == 0 && ubuf_puts(&b, username) == 0 &&
         app__sha256(ubuf_str(&b), h) == 0) {
-        snprintf(out, STORE_RATE_KEY_MAX, "staff-login:%.32s", h);
+        snprintf(out, STORE_RATE_KEY_MAX, "staff-login:%.32s:%.80s", h,
+                 addr && *addr ? addr : "unknown");
         rc = 0;
     }
     ubuf_free(&b);
@@ -328,27 +340,6 @@ static enum store_err audit_login(struct store *s, int64_t now, const char *acto
         return app__audit(s, now, actor, action, "login", NULL);
     snprintf(detail, sizeof detail, "{\"reason\":\"%s\"}", reason);
     return app__audit(s, now, actor, action, "login", detail);
-}
-
-/* A failed login with an unknown name: counted in the rate table, so the name "locks" like
- * an account would. */
-static enum app_status unknown_failure(struct store *s, const struct app_staff_cfg *cfg,
-                                       const char *key, int64_t ws, const char *actor, int64_t now,
-                                       struct app_err *err)
-{
-    long n = 0;
-    enum store_err e = store_rate_hit(s, key, ws, &n);
-    if (e == STORE_OK)
-        e = audit_login(s, now, actor, "staff.login.failed", "unknown_user");
-    if (e == STORE_OK && n == cfg->max_failures)
-        e = audit_login(s, now, actor, "staff.lockout", NULL);
-    if (e != STORE_OK)
-        return app__store_err(s, e, "counting a failed staff login", NULL, NULL, err);
-    if (n >= cfg->max_failures) {
-        err->retry_after = ws + cfg->lockout_seconds - now;
-        return app__fail(err, APP_ETOOMANY, "too_many_attempts");
-    }
-    return app__fail(err, APP_EAUTH, "staff_login_failed");
 }
 
 /* Opens the session for u (inside the caller's transaction). */
@@ -387,18 +378,24 @@ static bool code_shape_ok(const char *code)
 struct login_run {
     struct store *s;
     const struct app_staff_cfg *cfg;
+    struct app_hash_gate *gate;
+    const struct crypto_seal_key *key; /* TOTP secrets are sealed with it (NULL: none set) */
+    const char *addr;                  /* the client's address (NULL: "unknown") */
     int64_t now;
     const struct app_staff_login_req *rq;
     const char *code; /* the TOTP code given, "" when none */
     struct app_staff_login_out *out;
     struct app_err *err;
     char actor[STORE_USERNAME_MAX + 8];
+    char kaddr[STORE_RATE_KEY_MAX], kname[STORE_RATE_KEY_MAX]; /* the counters' keys */
+    int64_t ws;                                                /* their window's start */
     char rehash[STORE_PWHASH_MAX]; /* a new hash at today's cost, when the stored one is older */
     struct store_user u;           /* the account as read before the password check */
     struct store_user cur;         /* the account as re-read inside the transaction */
-    bool pw_ok, in_tx, wipe;
+    bool known, pw_ok, in_tx, wipe;
     bool enrolling, enrolled;            /* the second factor is being set up (and now was) */
-    const char *fail_reason, *fail_code; /* a counted failure: why (audit) and the answer */
+    bool sealed_now;                     /* a plain secret of before was sealed (first use) */
+    const char *fail_reason, *fail_code; /* a counted code failure: why (audit) and the answer */
 };
 
 static enum app_status login_store_fail(struct login_run *r, enum store_err e)
@@ -423,6 +420,13 @@ static enum store_err login_tx_end(struct login_run *r, bool keep)
     return STORE_OK;
 }
 
+/* The answer while a counter is full: the same for every name, known or not. */
+static enum app_status login_wait(struct login_run *r)
+{
+    r->err->retry_after = r->ws + r->cfg->lockout_seconds - r->now;
+    return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
+}
+
 /* 1. The shape of the request. */
 static enum app_status login_shape(struct login_run *r)
 {
@@ -437,67 +441,89 @@ static enum app_status login_shape(struct login_run *r)
         app_err_field(r->err, "totp", "totp_format");
     if (r->err->nfields)
         return app__fail(r->err, APP_EINVAL, "invalid_fields");
-    staff_actor(rq->username, r->actor);
     return APP_OK;
 }
 
-/* 2a. A name with no account: its own counter, the same Argon2id work, never a success. */
-static enum app_status login_unknown(struct login_run *r)
-{
-    struct store *s = r->s;
-    const struct app_staff_cfg *cfg = r->cfg;
-    enum store_err e;
-    /* Not even in the audit log: what was typed may be a password in the wrong field. */
-    staff_actor(NULL, r->actor);
-    char k[STORE_RATE_KEY_MAX];
-    const int64_t ws = r->now - r->now % cfg->lockout_seconds;
-    long n = 0;
-    if (unknown_key(r->rq->username, k) < 0)
-        return app__fail(r->err, APP_EINTERNAL, NULL);
-    if ((e = store_rate_get(s, k, ws, &n)) != STORE_OK)
-        return app__store_err(s, e, "reading a staff login counter", NULL, NULL, r->err);
-    if (n >= cfg->max_failures) {
-        if ((e = audit_login(s, r->now, r->actor, "staff.login.failed", "locked")) != STORE_OK)
-            return app__store_err(s, e, "auditing a staff login", NULL, NULL, r->err);
-        r->err->retry_after = ws + cfg->lockout_seconds - r->now;
-        return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
-    }
-    volatile int never =
-        crypto_pwhash_str_verify(cfg->dummy_hash, r->rq->password, strlen(r->rq->password));
-    (void)never;
-    ulog(ULOG_INFO, "staff.login.failed", "user=? reason=unknown_user");
-    return unknown_failure(s, cfg, k, ws, r->actor, r->now, r->err);
-}
-
-/* 2b. The account (an unknown name goes to 2a), refused while it is locked. */
+/* 2. The account, if there is one: only the audit's actor depends on it until the password
+ * was found right. A name with no account is written "staff:?" (not even in the audit log:
+ * what was typed may be a password in the wrong field). */
 static enum app_status login_account(struct login_run *r)
 {
     enum store_err e = store_user_get(r->s, r->rq->username, &r->u);
-    if (e == STORE_ENOTFOUND)
-        return login_unknown(r);
-    if (e != STORE_OK)
+    if (e != STORE_OK && e != STORE_ENOTFOUND)
         return app__store_err(r->s, e, "reading a staff account", NULL, NULL, r->err);
-    if (r->u.locked_until > r->now) {
-        if ((e = audit_login(r->s, r->now, r->actor, "staff.login.failed", "locked")) != STORE_OK)
-            return app__store_err(r->s, e, "auditing a staff login", NULL, NULL, r->err);
-        r->err->retry_after = r->u.locked_until - r->now;
-        return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
-    }
+    r->known = e == STORE_OK;
+    staff_actor(r->known ? r->rq->username : NULL, r->actor);
     return APP_OK;
 }
 
-/* 3. The password: the slow part, outside any transaction. */
-static void login_password(struct login_run *r)
+/* 3. The counters: too many failures from this address, or of this name from this address,
+ * and the login waits for the window's end without any hashing. */
+static enum app_status login_limits(struct login_run *r)
+{
+    const struct app_staff_cfg *cfg = r->cfg;
+    long naddr = 0, nname = 0;
+    enum store_err e;
+    r->ws = r->now - r->now % cfg->lockout_seconds;
+    if (key_addr(r->addr, r->kaddr) < 0 || key_name(r->rq->username, r->addr, r->kname) < 0)
+        return app__fail(r->err, APP_EINTERNAL, NULL);
+    if ((e = store_rate_get(r->s, r->kaddr, r->ws, &naddr)) != STORE_OK ||
+        (e = store_rate_get(r->s, r->kname, r->ws, &nname)) != STORE_OK)
+        return app__store_err(r->s, e, "reading staff login counters", NULL, NULL, r->err);
+    if (naddr < cfg->max_per_addr && nname < cfg->max_failures)
+        return APP_OK;
+    if ((e = audit_login(r->s, r->now, r->actor, "staff.login.failed", "locked")) != STORE_OK)
+        return app__store_err(r->s, e, "auditing a staff login", NULL, NULL, r->err);
+    return login_wait(r);
+}
+
+/* 4. The password: the slow part, outside any transaction, through the gate. A name with no
+ * account is verified against the dummy hash of the same cost: the same work, never a match. */
+static enum app_status login_password(struct login_run *r)
 {
     const char *pw = r->rq->password;
-    r->pw_ok = crypto_pwhash_str_verify(r->u.password_hash, pw, strlen(pw)) == 0;
+    if (!app_hash_gate_enter(r->gate)) {
+        ulog(ULOG_WARN, "staff.login.busy", "slots=%d", app_hash_gate_slots(r->gate));
+        r->err->retry_after = 1;
+        return app__fail(r->err, APP_EUNAVAILABLE, "server_busy");
+    }
+    const char *hash = r->known ? r->u.password_hash : r->cfg->dummy_hash;
+    bool ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+    r->pw_ok = ok && r->known;
     if (r->pw_ok && crypto_pwhash_str_needs_rehash(r->u.password_hash, r->cfg->pwhash_ops,
                                                    r->cfg->pwhash_mem) != 0)
         (void)app_password_hash(r->cfg, pw, r->rehash); /* best effort: "" on failure */
+    app_hash_gate_leave(r->gate);
+    return APP_OK;
 }
 
-/* 4. The account again, inside the transaction the decision is applied in: removed, given a
- * new password or locked while we were hashing, nothing stale is judged. */
+/* 5a. A wrong password, or a name with no account: counted against the address and the name
+ * (from that address), never against the account itself, so nobody can lock another person
+ * out by typing their name. The same answer either way; the failure that fills a counter
+ * answers 429 at once. */
+static enum app_status login_refused(struct login_run *r)
+{
+    const struct app_staff_cfg *cfg = r->cfg;
+    long naddr = 0, nname = 0;
+    enum store_err e;
+    const char *why = r->known ? "password" : "unknown_user";
+    if ((e = store_rate_hit(r->s, r->kaddr, r->ws, &naddr)) != STORE_OK ||
+        (e = store_rate_hit(r->s, r->kname, r->ws, &nname)) != STORE_OK ||
+        (e = audit_login(r->s, r->now, r->actor, "staff.login.failed", why)) != STORE_OK ||
+        ((nname == cfg->max_failures || naddr == cfg->max_per_addr) &&
+         (e = audit_login(r->s, r->now, r->actor, "staff.lockout",
+                          nname == cfg->max_failures ? "name" : "address")) != STORE_OK))
+        return app__store_err(r->s, e, "counting a failed staff login", NULL, NULL, r->err);
+    ulog(ULOG_INFO, "staff.login.failed", "user=%s reason=%s", r->known ? r->u.username : "?", why);
+    if (nname >= cfg->max_failures || naddr >= cfg->max_per_addr)
+        return login_wait(r);
+    return app__fail(r->err, APP_EAUTH, "staff_login_failed");
+}
+
+/* 5b. The right password. The account again, inside the transaction the decision is applied
+ * in: removed, given a new password or locked while we were hashing, nothing stale is judged.
+ * A lock-out of the account itself (wrong codes after the right password) is told only to
+ * someone who knows the password. */
 static enum app_status login_reread(struct login_run *r)
 {
     enum store_err e = store_tx_begin(r->s);
@@ -513,46 +539,116 @@ static enum app_status login_reread(struct login_run *r)
     if (e != STORE_OK)
         return login_store_fail(r, e);
     if (r->cur.locked_until > r->now) {
-        login_tx_end(r, false);
+        if ((e = audit_login(r->s, r->now, r->actor, "staff.login.failed", "locked")) != STORE_OK ||
+            (e = login_tx_end(r, true)) != STORE_OK)
+            return login_store_fail(r, e);
         r->err->retry_after = r->cur.locked_until - r->now;
         return app__fail(r->err, APP_ETOOMANY, "too_many_attempts");
     }
     return APP_OK;
 }
 
-/* 5a. An account without a confirmed second factor: its secret (made once and kept until a
+/* The TOTP secret is kept sealed with the server's key (crypto/seal.h, issue 19 finding 8),
+ * for the context "totp:<user>" so that it opens on its own account only. */
+static void totp_ctx(const char *username, char out[CRYPTO_SEAL_CTX_MAX])
+{
+    snprintf(out, CRYPTO_SEAL_CTX_MAX, "totp:%s", username);
+}
+
+/* The account's secret in base32 into plain (CRYPTO_SEAL_PLAIN_MAX + 1). One stored before
+ * secrets were sealed (plain base32) is taken as it is and sealed now, in cur, so the update
+ * that ends this login keeps it sealed ("first use"; `eimza migrate` seals them all at once).
+ * Returns APP_OK, or a failure (no key to seal a plain one with is not one: it stays plain
+ * until a key is configured). */
+static enum app_status totp_open(struct login_run *r, char *plain, size_t cap)
+{
+    struct store_user *cur = &r->cur;
+    const struct crypto_seal_key *key = r->key;
+    char ctx[CRYPTO_SEAL_CTX_MAX];
+    totp_ctx(cur->username, ctx);
+    if (!crypto_sealed(cur->totp_secret)) {
+        size_t n = strnlen(cur->totp_secret, sizeof cur->totp_secret);
+        if (n >= cap || n > CRYPTO_SEAL_PLAIN_MAX)
+            return login_internal(r); /* no secret of before was this long */
+        memcpy(plain, cur->totp_secret, n);
+        plain[n] = '\0';
+        char sealed[CRYPTO_SEAL_TEXT_MAX];
+        if (key && crypto_seal(key, ctx, plain, sealed, sizeof sealed) == 0) {
+            snprintf(cur->totp_secret, sizeof cur->totp_secret, "%s", sealed);
+            r->sealed_now = true;
+        }
+        return APP_OK;
+    }
+    enum crypto_unseal u =
+        key ? crypto_unseal(key, ctx, cur->totp_secret, plain, cap) : CRYPTO_UNSEAL_OTHER_KEY;
+    if (u == CRYPTO_UNSEAL_OK)
+        return APP_OK;
+    ulog(ULOG_ERROR, "staff.totp",
+         "user=%s: the stored TOTP secret cannot be opened (%s; this server's key %s)",
+         cur->username,
+         u == CRYPTO_UNSEAL_OTHER_KEY ? "sealed with another key or none is set" : "damaged",
+         key ? key->id : "not set");
+    return login_internal(r);
+}
+
+/* 6a. An account without a confirmed second factor: its secret (made once, kept sealed until a
  * code confirms it) and the otpauth URI go to the page. */
 static enum app_status login_enrolment(struct login_run *r)
 {
     struct store_user *cur = &r->cur;
     enum store_err e;
+    char plain[CRYPTO_SEAL_PLAIN_MAX + 1] = "";
+    enum app_status st = APP_OK;
     if (!cur->totp_secret[0]) {
-        if (crypto_totp_secret_new(cur->totp_secret) < 0)
-            return login_internal(r);
+        char ctx[CRYPTO_SEAL_CTX_MAX];
+        if (!r->key) {
+            ulog(ULOG_ERROR, "staff.totp",
+                 "user=%s: no secret_key is set, so no TOTP secret can be kept (secrets.conf)",
+                 cur->username);
+            login_tx_end(r, false);
+            return app__fail(r->err, APP_EUNAVAILABLE, "secret_key_missing");
+        }
+        totp_ctx(cur->username, ctx);
+        if (crypto_totp_secret_new(plain) < 0 ||
+            crypto_seal(r->key, ctx, plain, cur->totp_secret, sizeof cur->totp_secret) < 0) {
+            st = login_internal(r);
+            goto out;
+        }
         cur->totp_last_step = 0; /* no code accepted yet (the steps of today are ~6e7) */
         cur->updated_at = r->now;
         if ((e = store_user_update(r->s, cur)) != STORE_OK ||
             (e = audit_login(r->s, r->now, r->actor, "staff.totp.enrolment_started", NULL)) !=
-                STORE_OK)
-            return login_store_fail(r, e);
+                STORE_OK) {
+            st = login_store_fail(r, e);
+            goto out;
+        }
+    } else if ((st = totp_open(r, plain, sizeof plain)) != APP_OK) {
+        goto out;
     }
     struct ubuf b = UBUF_INIT(APP_TOTP_URI_MAX - 1);
     /* Secrets made here are 32 characters; the URI carries any secret whole. */
-    size_t n = strnlen(cur->totp_secret, CRYPTO_TOTP_SECRET_B32);
-    memcpy(r->out->totp_secret, cur->totp_secret, n);
+    size_t n = strnlen(plain, CRYPTO_TOTP_SECRET_B32);
+    memcpy(r->out->totp_secret, plain, n);
     r->out->totp_secret[n] = '\0';
-    if (crypto_totp_uri(&b, cur->username, cur->totp_secret) == 0)
+    if (crypto_totp_uri(&b, cur->username, plain) == 0)
         memcpy(r->out->totp_uri, ubuf_str(&b), b.len + 1);
     ubuf_free(&b);
-    return APP_OK;
+out:
+    sodium_memzero(plain, sizeof plain);
+    return st;
 }
 
-/* 5b. The code: right (its step is kept: never accepted again), wrong, or replayed. */
+/* 6b. The code: right (its step is kept: never accepted again), wrong, or replayed. */
 static enum app_status login_code(struct login_run *r)
 {
     struct store_user *cur = &r->cur;
     unsigned char key[64];
-    int klen = crypto_totp_secret_decode(cur->totp_secret, key, sizeof key);
+    char plain[CRYPTO_SEAL_PLAIN_MAX + 1];
+    enum app_status st = totp_open(r, plain, sizeof plain);
+    if (st != APP_OK)
+        return st;
+    int klen = crypto_totp_secret_decode(plain, key, sizeof key);
+    sodium_memzero(plain, sizeof plain);
     int64_t step = -1;
     enum crypto_totp_result res =
         klen < 0 ? CRYPTO_TOTP_ERROR
@@ -578,16 +674,11 @@ static enum app_status login_code(struct login_run *r)
     return APP_OK;
 }
 
-/* 5. What the right password leads to: a disabled account's refusal, the second factor
- * (asked for, set up, or checked), or a counted failure for a wrong password. */
+/* 6. What the right password leads to: a disabled account's refusal, or the second factor
+ * (asked for, set up, or checked). */
 static enum app_status login_judge(struct login_run *r)
 {
     enum store_err e;
-    if (!r->pw_ok) {
-        r->fail_reason = "password";
-        r->fail_code = "staff_login_failed";
-        return APP_OK;
-    }
     if (r->cur.disabled) {
         if ((e = audit_login(r->s, r->now, r->actor, "staff.login.failed", "disabled")) !=
                 STORE_OK ||
@@ -611,7 +702,9 @@ static enum app_status login_judge(struct login_run *r)
     return login_code(r);
 }
 
-/* 6a. A counted failure; the one that reaches the limit locks the account. */
+/* 7a. A wrong or replayed code after the right password: counted on the account, and the
+ * one that reaches max_failures locks the account (only someone who knows the password can
+ * do that; the lock is told only to them, at step 5b). */
 static enum app_status login_failure(struct login_run *r)
 {
     struct store_user *cur = &r->cur;
@@ -626,6 +719,8 @@ static enum app_status login_failure(struct login_run *r)
         (e = audit_login(r->s, r->now, r->actor, "staff.login.failed", r->fail_reason)) !=
             STORE_OK ||
         (locks && (e = audit_login(r->s, r->now, r->actor, "staff.lockout", NULL)) != STORE_OK) ||
+        (r->sealed_now &&
+         (e = audit_login(r->s, r->now, r->actor, "staff.totp.sealed", "first_use")) != STORE_OK) ||
         (e = login_tx_end(r, true)) != STORE_OK)
         return login_store_fail(r, e);
     ulog(ULOG_INFO, "staff.login.failed", "user=%s reason=%s%s", cur->username, r->fail_reason,
@@ -637,7 +732,7 @@ static enum app_status login_failure(struct login_run *r)
     return app__fail(r->err, APP_EAUTH, r->fail_code);
 }
 
-/* 6b. Success: the account's counters reset, the session opened, both audited. */
+/* 7b. Success: the account's counters reset, the session opened, both audited. */
 static enum app_status login_success(struct login_run *r)
 {
     struct store_user *cur = &r->cur;
@@ -651,6 +746,8 @@ static enum app_status login_success(struct login_run *r)
     if ((e = store_user_update(r->s, cur)) != STORE_OK ||
         (r->enrolled &&
          (e = audit_login(r->s, r->now, r->actor, "staff.totp.enrolled", NULL)) != STORE_OK) ||
+        (r->sealed_now &&
+         (e = audit_login(r->s, r->now, r->actor, "staff.totp.sealed", "first_use")) != STORE_OK) ||
         (e = open_session(r->s, r->cfg, cur, r->now, r->out)) != STORE_OK ||
         (e = audit_login(r->s, r->now, r->actor, "staff.login", NULL)) != STORE_OK ||
         (e = login_tx_end(r, true)) != STORE_OK)
@@ -676,6 +773,9 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
     }
     *r = (struct login_run){.s = c->db,
                             .cfg = &c->set->staff,
+                            .gate = c->set->hash_gate,
+                            .key = c->set->seal_key,
+                            .addr = c->client_addr,
                             .now = c->now,
                             .rq = rq,
                             .code = rq->totp ? rq->totp : "",
@@ -684,10 +784,14 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
     st = login_shape(r);
     if (st == APP_OK)
         st = login_account(r);
-    if (st == APP_OK) {
-        login_password(r);
+    if (st == APP_OK)
+        st = login_limits(r);
+    if (st == APP_OK)
+        st = login_password(r);
+    if (st == APP_OK && !r->pw_ok)
+        st = login_refused(r);
+    else if (st == APP_OK)
         st = login_reread(r);
-    }
     if (st == APP_OK)
         st = login_judge(r);
     if (st == APP_OK)
@@ -698,6 +802,94 @@ enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_
         sodium_memzero(out, sizeof *out); /* nothing half-made leaves: no token without a session */
     sodium_memzero(r, sizeof *r);
     free(r);
+    return st;
+}
+
+/* ---- sealing the secrets stored before (issue 19, finding 8) -------------------------------- */
+
+struct plain_names {
+    char (*name)[STORE_USERNAME_MAX];
+    size_t n, cap;
+    bool nomem;
+};
+
+static int collect_plain(void *ctx, const struct store_user *u)
+{
+    struct plain_names *pn = ctx;
+    if (!u->totp_secret[0] || crypto_sealed(u->totp_secret))
+        return 0;
+    if (pn->n == pn->cap) {
+        size_t cap = pn->cap ? 2 * pn->cap : 16;
+        void *p = realloc(pn->name, cap * sizeof *pn->name);
+        if (!p) {
+            pn->nomem = true;
+            return 1;
+        }
+        pn->name = p;
+        pn->cap = cap;
+    }
+    snprintf(pn->name[pn->n++], STORE_USERNAME_MAX, "%s", u->username);
+    return 0;
+}
+
+enum app_status app_totp_seal_all(struct store *s, const struct crypto_seal_key *key, int64_t now,
+                                  long *sealed, struct app_err *err)
+{
+    struct plain_names pn = {0};
+    enum store_err e;
+    enum app_status st = APP_OK;
+    long n = 0;
+    app_err_clear(err);
+    if (sealed)
+        *sealed = 0;
+    if (!key)
+        return app__fail(err, APP_EUNAVAILABLE, "secret_key_missing");
+    if ((e = store_user_each(s, collect_plain, &pn)) != STORE_OK || pn.nomem) {
+        st = pn.nomem ? app__fail(err, APP_EINTERNAL, NULL)
+                      : app__store_err(s, e, "reading staff accounts", NULL, NULL, err);
+        goto out;
+    }
+    if (pn.n == 0)
+        goto out;
+    if ((e = store_tx_begin(s)) != STORE_OK) {
+        st = app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+        goto out;
+    }
+    for (size_t i = 0; i < pn.n && e == STORE_OK; i++) {
+        struct store_user u;
+        char ctx[CRYPTO_SEAL_CTX_MAX], out[CRYPTO_SEAL_TEXT_MAX];
+        if ((e = store_user_get(s, pn.name[i], &u)) != STORE_OK) /* locks it on PostgreSQL */
+            break;
+        if (u.totp_secret[0] && !crypto_sealed(u.totp_secret)) {
+            totp_ctx(u.username, ctx);
+            if (crypto_seal(key, ctx, u.totp_secret, out, sizeof out) < 0) {
+                e = STORE_ENOMEM;
+            } else {
+                snprintf(u.totp_secret, sizeof u.totp_secret, "%s", out);
+                u.updated_at = now;
+                e = store_user_update(s, &u);
+                n++;
+            }
+        }
+        sodium_memzero(&u, sizeof u);
+        sodium_memzero(out, sizeof out);
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "{\"sealed\":%ld}", n);
+    if (e == STORE_OK && n > 0)
+        e = app__audit(s, now, "cli", "staff.totp.sealed", "users", detail);
+    if (e == STORE_OK)
+        e = store_tx_commit(s);
+    else
+        store_tx_rollback(s);
+    if (e != STORE_OK) {
+        n = 0;
+        st = app__store_err(s, e, "sealing TOTP secrets", NULL, NULL, err);
+    }
+out:
+    free(pn.name);
+    if (sealed)
+        *sealed = n;
     return st;
 }
 

@@ -15,12 +15,21 @@
  * app confirms the secret and opens the session. Each accepted code's time step is stored and
  * no code of the same or an earlier step is accepted again.
  *
- * After max_failures consecutive failures (wrong password, wrong or replayed code) the account
- * is locked for lockout_seconds. The answers do not tell whether a user name exists: an
- * unknown name gets the same "login_failed" after the same Argon2id work (a verification
- * against a dummy hash of the same cost), and its failures are counted too (in the rate table,
- * keyed by a hash of the name) so that it "locks" like a real account. Only after the right
- * password does the answer say more (code needed, enrolment, disabled account).
+ * Guessing is limited per address and per name (issue 19, findings 1 and 2), never by locking
+ * the account itself, which anyone could do to anyone by typing its name: failures are counted
+ * in fixed windows of lockout_seconds (store_rate_hit, shared by every server of a database)
+ * per client address (max_per_addr, 20) and per typed name from that address (max_failures,
+ * 5); a full counter answers 429 with Retry-After = the window's end, before any hashing. Known
+ * and unknown names go the same way: an unknown name is verified against a dummy hash of the
+ * same cost and counted the same, so the answer, its Retry-After and its time say nothing
+ * about whether an account exists. Only after the right password does the answer say more
+ * (code needed, enrolment, disabled account); wrong or replayed codes are counted on the
+ * account, and max_failures of them lock it for lockout_seconds: only someone who knows the
+ * password can cause that, and only they are told.
+ *
+ * The Argon2id verification runs through the server's hash gate (context.h, app/hash_gate.c):
+ * at most a few at once, one worker always left for everything else; a login that finds no
+ * slot free is answered 503 server_busy with Retry-After 1 at once, known name or not.
  *
  * Every outcome is written to the audit log with actor "staff:USERNAME", never with a
  * password, a code or a secret. A name with no account is written as "staff:?" (reason
@@ -76,7 +85,8 @@ struct app_user_change {
     const int *province;  /* approvers only: 1..81 */
     const bool *disabled; /* a disabled account cannot log in; its sessions end */
     bool reset_totp;      /* the account enrols again at its next login */
-    bool unlock;          /* ends a lock-out and forgets the failed logins */
+    bool unlock;          /* ends the account's lock-out and forgets its wrong codes (the
+                           * per-address counters of wrong passwords end with their window) */
 };
 
 /* Changes a staff account, in one transaction with its audit entry ("staff.user.set", the
@@ -110,28 +120,45 @@ struct app_staff_login_out {
     char totp_uri[APP_TOTP_URI_MAX];
 };
 
-/* The staff login. Returns APP_OK only when a session was opened. Otherwise, in the order the
- * checks run:
+/* The staff login; c->client_addr keys the per-address counters (NULL: "unknown"). Returns
+ * APP_OK only when a session was opened. Otherwise, in the order the checks run:
  *   400 invalid_fields            username or password missing (per-field "required"), or the
  *                                 code given is not 6 digits ("totp": "totp_format")
- *   429 too_many_attempts         the account (or the unknown name) is locked; retry_after
- *   401 login_failed              wrong password or unknown user (counted)
+ *   429 too_many_attempts         this address, or this name from this address, failed too
+ *                                 often in the window; retry_after (the window's end)
+ *   503 server_busy               no hash slot free; retry_after 1
+ *   401 staff_login_failed        wrong password or unknown user (counted; the failure that
+ *                                 fills a counter answers 429 at once)
+ *   429 too_many_attempts         right password, the account is locked by wrong codes
  *   403 account_disabled          right password, account disabled (not counted)
  *   401 totp_enrolment_required   right password, no confirmed TOTP yet and not dev: *out has
  *                                 the secret and the URI (the secret is made once and kept
  *                                 until a code confirms it); send the password again with a
  *                                 code from the app
  *   401 totp_required             right password, code not given
- *   401 totp_wrong                right password, wrong code (counted)
+ *   401 totp_wrong                right password, wrong code (counted on the account)
  *   401 totp_reused               right password, a code whose time step was used already
- *                                 (counted)
- * The failure that reaches max_failures locks the account and answers 429 at once. */
+ *                                 (counted on the account)
+ * The code failure that reaches max_failures locks the account and answers 429 at once. */
 enum app_status app_staff_login(const struct app_ctx *c, const struct app_staff_login_req *rq,
                                 struct app_staff_login_out *out, struct app_err *err);
 
 /* A staff session is let in by app_authenticate(c, APP_ACTOR_STAFF, ...) (app/context.h): it
  * must be a staff session, neither idle too long nor past its end, and its account must still
  * exist and not be disabled. */
+
+/* ---- the TOTP secrets at rest ---------------------------------------------------------------
+ * Every TOTP secret is stored sealed with the server's key (crypto/seal.h; the secret_key
+ * setting), for its own account; without a key (and outside --dev) no enrolment can start
+ * (503 secret_key_missing). A secret stored before sealing existed (plain base32) still works
+ * and is sealed at its account's next login with a code ("first use", audited
+ * staff.totp.sealed), or all at once by `eimza migrate` given the key (app_totp_seal_all). */
+struct crypto_seal_key;
+/* Seals every plain TOTP secret with key in one transaction, audited once ("staff.totp.sealed",
+ * actor "cli", {"sealed":N}) when there was any; *sealed (may be NULL) gets N. A NULL key is a
+ * 503 secret_key_missing. */
+enum app_status app_totp_seal_all(struct store *s, const struct crypto_seal_key *key, int64_t now,
+                                  long *sealed, struct app_err *err);
 
 /* ---- QR code --------------------------------------------------------------------------------
  * The QR code of text (libqrencode, error correction M, 8-bit mode) as the data of one SVG path

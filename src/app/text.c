@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/tckn.h"
+#include "core/version.h"
 
 const char *app_text(const char *key, enum core_lang lang)
 {
@@ -19,6 +20,11 @@ const char *app_text_of(const char *group, const char *name, enum core_lang lang
 const char *app_reason_text(const char *code, enum core_lang lang)
 {
     return core_reason_message(code, lang);
+}
+
+int app_version_cmp(const char *a, const char *b)
+{
+    return core_version_cmp(a, b);
 }
 
 const char *app_province_name(int plate)

@@ -27,6 +27,8 @@ const char *app_text(const char *key, enum core_lang lang);
 const char *app_text_of(const char *group, const char *name, enum core_lang lang);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
+/* Dotted versions compared part by part (core/version.h): -1, 0, 1; -2 when malformed. */
+int app_version_cmp(const char *a, const char *b);
 /* A province's name by its plate code (1..81); "" for any other number. */
 const char *app_province_name(int plate);
 /* A state's code ("submitted") and its label in a language. */

@@ -28,16 +28,16 @@ static const struct {
      "       eimza notify failed [--db URL]   (JSON)\n"
      "       eimza notify outbox [--db URL] [--config FILE] [--limit N]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
-    {"backup", cli_cmd_backup, "backup OUT.db [--db URL] [--config FILE]...   (SQLite)"},
-    {"restore", cli_cmd_restore, "restore IN.db [--db URL] [--config FILE]...   (SQLite)"},
-    {"retention", cli_cmd_retention,
-     "retention run [--db URL] [--config FILE]... [--now YYYY-MM-DD] [--dry-run]   (JSON)"},
     {"shipments", cli_cmd_shipments,
      "shipments import FILE.csv [--db URL]   (application_number;carrier;tracking_number)"},
     {"bureau", cli_cmd_bureau,
      "bureau import FILE.csv [--db URL]   (the card bureau's answer file)"},
     {"card", cli_cmd_card,
      "card issue NUMBER [--card SERIAL] [--config FILE]... [--db URL]   (in-house production)"},
+    {"backup", cli_cmd_backup, "backup OUT.db [--db URL] [--config FILE]...   (SQLite)"},
+    {"restore", cli_cmd_restore, "restore IN.db [--db URL] [--config FILE]...   (SQLite)"},
+    {"retention", cli_cmd_retention,
+     "retention run [--db URL] [--config FILE]... [--now YYYY-MM-DD] [--dry-run]   (JSON)"},
     {"user", cli_cmd_user,
      "user add USERNAME --role ROLE [--province NN] [--email ADDRESS] [--db URL]   (password "
      "on stdin)\n"
@@ -47,7 +47,9 @@ static const struct {
     {"sign", cli_cmd_sign,
      "sign  --module LIB.so [--token LABEL] --in FILE --out FILE.p7s [--pin-fd N]"},
     {"agent", cli_cmd_agent,
-     "agent --module LIB.so [--listen 127.0.0.1:PORT] --origin URL [--pin-fd N]"},
+     "agent [--config FILE] [--module LIB.so] [--listen 127.0.0.1:PORT] [--origin URL]... "
+     "[--ca-file FILE] [--pin-fd N]\n"
+     "       eimza agent --handle-url eimza://sign?ticket=T&portal=https://HOST [options]"},
 };
 
 static void cli_usage(FILE *f)

@@ -1,14 +1,31 @@
-/* eimza — `eimza agent --module LIB.so [--listen 127.0.0.1:PORT] --origin URL [--pin-fd N]`:
- * the local signing agent the portal's signing page talks to (sign/agent.h has the HTTP
- * API). It listens on loopback only (a non-loopback --listen is a usage error), answers
- * only the --origin portals (the option may be repeated), and asks for the PIN itself:
- * through pinentry, or one line from --pin-fd N per signature (tests).
+/* eimza — `eimza agent`: the signing agent on the holder's own computer, in its two forms.
  *
- * Usage errors exit 1; a module that does not load or a port that cannot be bound exit 2.
- * One line on stdout ("eimza agent: listening on http://HOST:PORT") tells scripts it is
- * ready, with the real port when 0 was asked. SIGTERM or SIGINT stops it: the request in
+ *   eimza agent [OPTIONS]                  the loopback listener the signing page talks to
+ *                                          (sign/agent.h has the HTTP API); what the person's
+ *                                          user service runs
+ *   eimza agent --handle-url URL [OPTIONS] the relay path (sign/relay.h): one eimza://sign
+ *                                          URL, as the desktop's URL handler passes it
+ *   eimza agent --register-hint            how to register both with this desktop
+ *
+ * Settings come from the agent's settings files (sign/conf.h: the machine's, then the
+ * person's; `--config FILE` reads that file only), then the options: --origin adds a portal,
+ * --module, --listen, --ca-file and --pinentry replace the file's value. Without a module the
+ * platform's usual AKİS module paths are tried. The PIN is asked through pinentry, or read
+ * as one line per signature from --pin-fd N (tests, scripts).
+ *
+ * The listener listens on loopback only (a non-loopback --listen is a usage error), answers
+ * only the configured portals, and prints "eimza agent: listening on http://HOST:PORT" when
+ * ready (the real port when 0 was asked). SIGTERM or SIGINT stops it: the request in
  * progress finishes, then the exit status is 0. Signals are taken with sigwait() here and
- * blocked in every other thread. */
+ * blocked in every other thread. Exit 1 for a usage or settings error, 2 when the module does
+ * not load or the port cannot be bound.
+ *
+ * --handle-url exits with sign_relay_exit(): 0 signed and accepted, 1 a malformed URL or
+ * settings, 2 the card, the PIN or the person's cancel, 3 a portal not on the allow-list (or
+ * not https; it was not contacted), 4 the portal unreachable, its certificate not verified, or
+ * its answer not understood, 5 the portal refused (its code: ticket_expired, …). The outcome's
+ * code and message (Turkish, then English) go to stderr, and to a dialogue unless the person
+ * cancelled or --pin-fd was given; success prints one line on stdout. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,36 +34,141 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "sign/agent.h"
+#include "sign/conf.h"
+#include "sign/platform.h"
+#include "sign/relay.h"
 #include "sign/sign.h"
 
-#define CLI_AGENT_MAX_ORIGINS 16
-
 static const char cli_agent_usage[] =
-    "usage: eimza agent --module LIB.so [--listen 127.0.0.1:PORT] --origin URL [--origin URL]..."
-    " [--pin-fd N]\n"
+    "usage: eimza agent [--config FILE] [--module LIB.so] [--listen 127.0.0.1:PORT]\n"
+    "                   [--origin URL]... [--ca-file FILE] [--pinentry PROG] [--pin-fd N]\n"
+    "       eimza agent --handle-url eimza://sign?ticket=T&portal=https://HOST [same options]\n"
+    "       eimza agent --register-hint\n"
     "\n"
-    "The local signing agent for the portal's signing page: HTTP on loopback only (default\n"
-    "--listen " SIGN_AGENT_DEFAULT_LISTEN "; port 0 picks a free one), answering only the\n"
-    "given portal origins (scheme://host[:port]). The PIN is asked through pinentry for each\n"
-    "signature, or read as one line per signature from file descriptor N with --pin-fd.\n";
+    "The signing agent. Without --handle-url: the local listener for the portal's signing page,\n"
+    "HTTP on loopback only (default --listen " SIGN_AGENT_DEFAULT_LISTEN "; port 0 picks a free "
+    "one),\n"
+    "answering only the configured portal origins (scheme://host[:port]). With --handle-url:\n"
+    "signs one request of an allowed https portal (the relay path), talking to it over HTTPS\n"
+    "(its certificate checked against the system's store, or only --ca-file's).\n"
+    "\n"
+    "Settings: /etc/eimza/agent.conf, then ~/.config/eimza/agent.conf (or --config FILE only):\n"
+    "'module = PATH', 'origin = URL' (one per portal), 'listen = HOST:PORT', 'ca_file = PATH',\n"
+    "'pinentry = PATH'. Options add origins and replace the rest. The PIN is asked through\n"
+    "pinentry for each signature, or read as one line per signature from file descriptor N with\n"
+    "--pin-fd.\n";
+
+/* Reads the settings files into c (FILE only with --config). Returns 0, or -1 after a
+ * message. */
+static int cli_agent_settings(struct sign_conf *c, const char *config)
+{
+    char err[600], machine[SIGN_CONF_PATH_MAX], user[SIGN_CONF_PATH_MAX];
+    if (config) {
+        if (sign_conf_read_file(c, config, true, NULL, err, sizeof err) < 0) {
+            cli_error("agent: %s", err);
+            return -1;
+        }
+        return 0;
+    }
+    sign_platform_config_paths(machine, sizeof machine, user, sizeof user);
+    if ((machine[0] && sign_conf_read_file(c, machine, false, NULL, err, sizeof err) < 0) ||
+        (user[0] && sign_conf_read_file(c, user, false, NULL, err, sizeof err) < 0)) {
+        cli_error("agent: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The first of the platform's usual module paths that exists, or NULL. */
+static const char *cli_agent_default_module(void)
+{
+    for (const char *const *m = sign_platform_modules(); *m; m++)
+        if (access(*m, R_OK) == 0)
+            return *m;
+    return NULL;
+}
+
+static int cli_agent_hint(void)
+{
+    char exe[PATH_MAX];
+    struct ubuf out = UBUF_INIT(16 * 1024);
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int rc = CLI_FAIL;
+    if (n <= 0)
+        snprintf(exe, sizeof exe, "/usr/bin/eimza");
+    else
+        exe[n] = '\0';
+    if (sign_platform_register_hint(exe, &out) == 0) {
+        fputs(ubuf_str(&out), stdout);
+        rc = CLI_OK;
+    }
+    ubuf_free(&out);
+    return rc;
+}
+
+/* --handle-url: the relay path, once. */
+static int cli_agent_relay(const char *url, const struct sign_conf *c, const char *module,
+                           const char *token, int *pinfd)
+{
+    const char *origins[SIGN_CONF_MAX_ORIGINS];
+    struct sign_relay_result *res = calloc(1, sizeof *res);
+    struct sign_relay_config cfg = {
+        .url = url,
+        .origins = origins,
+        .norigins = c->norigins,
+        .module = module,
+        .token_label = token,
+        .ca_file = c->ca_file[0] ? c->ca_file : NULL,
+        .timeout_s = 60,
+    };
+    int rc;
+    if (!res) {
+        cli_error("agent: out of memory");
+        return CLI_FAIL;
+    }
+    for (size_t i = 0; i < c->norigins; i++)
+        origins[i] = c->origins[i];
+    if (*pinfd >= 0)
+        sign_ui_batch(&cfg.ui, pinfd);
+    else
+        sign_platform_ui(&cfg.ui, c->pinentry[0] ? c->pinentry : NULL);
+
+    enum sign_relay_err e = sign_relay_run(&cfg, res);
+    rc = sign_relay_exit(e);
+    if (e == SIGN_RELAY_OK) {
+        printf("eimza agent: application %s signed and accepted by %s\n", res->number, res->portal);
+    } else {
+        fprintf(stderr, "eimza agent: %s: %s%s%s%s\n", res->code, res->message,
+                res->detail[0] ? "\n(" : "", res->detail, res->detail[0] ? ")" : "");
+        if (res->reported)
+            fprintf(stderr, "eimza agent: the portal was told (%s)\n", res->code);
+        /* the person who pressed "İptal" needs no dialogue to say so */
+        if (cfg.ui.message && strcmp(res->code, "cancelled") != 0)
+            cfg.ui.message(cfg.ui.message_arg, res->message);
+    }
+    free(res);
+    return rc;
+}
 
 int cli_cmd_agent(int argc, char **argv)
 {
-    const char *module = NULL, *listen = SIGN_AGENT_DEFAULT_LISTEN, *pinfd_s = NULL;
-    static char origins[CLI_AGENT_MAX_ORIGINS][SIGN_ORIGIN_MAX];
-    const char *origin_ptrs[CLI_AGENT_MAX_ORIGINS];
-    size_t norigins = 0;
+    const char *module = NULL, *listen = NULL, *pinfd_s = NULL, *config = NULL, *url = NULL;
+    const char *cafile = NULL, *pinentry = NULL;
+    const char *cli_origins[SIGN_CONF_MAX_ORIGINS];
+    size_t ncli = 0;
+    struct sign_conf *conf = NULL;
     struct sign_listen addr;
     struct sign_module *m = NULL;
     struct sign_agent *agent = NULL;
     struct sign_status st;
     sigset_t sigs, old;
-    bool masked = false;
-    char err[256];
-    int pinfd = -1, rc = CLI_FAIL, sig = 0;
+    bool masked = false, hint = false;
+    char err[600];
+    int pinfd = -1, rc = CLI_USAGE, sig = 0;
 
     for (int i = 1; i < argc; i++) {
         bool missing = false;
@@ -54,23 +176,28 @@ int cli_cmd_agent(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(cli_agent_usage, stdout);
             return CLI_OK;
+        } else if (!strcmp(argv[i], "--register-hint")) {
+            hint = true;
         } else if ((v = cli_optarg(argc, argv, &i, "--module", &missing))) {
             module = v;
         } else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing))) {
             listen = v;
         } else if ((v = cli_optarg(argc, argv, &i, "--pin-fd", &missing))) {
             pinfd_s = v;
+        } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+            config = v;
+        } else if ((v = cli_optarg(argc, argv, &i, "--handle-url", &missing))) {
+            url = v;
+        } else if ((v = cli_optarg(argc, argv, &i, "--ca-file", &missing))) {
+            cafile = v;
+        } else if ((v = cli_optarg(argc, argv, &i, "--pinentry", &missing))) {
+            pinentry = v;
         } else if ((v = cli_optarg(argc, argv, &i, "--origin", &missing))) {
-            if (norigins == CLI_AGENT_MAX_ORIGINS) {
-                cli_error("agent: at most %d --origin values", CLI_AGENT_MAX_ORIGINS);
+            if (ncli == SIGN_CONF_MAX_ORIGINS) {
+                cli_error("agent: at most %d --origin values", SIGN_CONF_MAX_ORIGINS);
                 return CLI_USAGE;
             }
-            if (sign_origin_normalize(v, origins[norigins], sizeof origins[norigins]) < 0) {
-                cli_error("agent: --origin '%s' is not an origin (http[s]://host[:port])", v);
-                return CLI_USAGE;
-            }
-            origin_ptrs[norigins] = origins[norigins];
-            norigins++;
+            cli_origins[ncli++] = v;
         } else {
             if (missing)
                 cli_error("agent: %s needs a value", argv[i]);
@@ -80,30 +207,86 @@ int cli_cmd_agent(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (!module || !*module || norigins == 0) {
-        cli_error("agent: --module and at least one --origin are required");
-        fputs(cli_agent_usage, stderr);
-        return CLI_USAGE;
+    if (hint)
+        return cli_agent_hint();
+
+    conf = calloc(1, sizeof *conf);
+    if (!conf) {
+        cli_error("agent: out of memory");
+        return CLI_FAIL;
     }
-    switch (sign_listen_parse(listen, &addr)) {
+    sign_conf_init(conf);
+    if (cli_agent_settings(conf, config) < 0)
+        goto out;
+    for (size_t i = 0; i < ncli; i++) {
+        if (sign_conf_add_origin(conf, cli_origins[i], err, sizeof err) < 0) {
+            cli_error("agent: --origin: %s", err);
+            goto out;
+        }
+    }
+    /* an option replaces the file's value */
+    const struct {
+        const char *opt, *value;
+        char *dst;
+        size_t cap;
+    } over[] = {
+        {"--module", module, conf->module, sizeof conf->module},
+        {"--listen", listen, conf->listen, sizeof conf->listen},
+        {"--ca-file", cafile, conf->ca_file, sizeof conf->ca_file},
+        {"--pinentry", pinentry, conf->pinentry, sizeof conf->pinentry},
+    };
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
+        if (!over[i].value)
+            continue;
+        if (!*over[i].value || strlen(over[i].value) >= over[i].cap) {
+            cli_error("agent: %s: empty or too long", over[i].opt);
+            goto out;
+        }
+        snprintf(over[i].dst, over[i].cap, "%s", over[i].value);
+    }
+    if (!conf->module[0]) {
+        const char *dflt = cli_agent_default_module();
+        if (dflt)
+            snprintf(conf->module, sizeof conf->module, "%s", dflt);
+    }
+    if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0) {
+        cli_error("agent: --pin-fd %s is not an open file descriptor", pinfd_s);
+        goto out;
+    }
+
+    if (url) {
+        if (listen) {
+            cli_error("agent: --handle-url does not listen: --listen is for the listener");
+            goto out;
+        }
+        rc = cli_agent_relay(url, conf, conf->module, NULL, &pinfd);
+        goto out;
+    }
+
+    if (!conf->module[0] || conf->norigins == 0) {
+        cli_error("agent: a module and at least one origin are needed (--module and --origin, or "
+                  "'module' and 'origin' in the settings file)");
+        fputs(cli_agent_usage, stderr);
+        goto out;
+    }
+    if (!conf->listen[0])
+        snprintf(conf->listen, sizeof conf->listen, "%s", SIGN_AGENT_DEFAULT_LISTEN);
+    switch (sign_listen_parse(conf->listen, &addr)) {
     case SIGN_LISTEN_OK:
         break;
     case SIGN_LISTEN_NOT_LOOPBACK:
         cli_error("agent: refusing to listen on %s: the agent listens on loopback only "
                   "(127.0.0.1, localhost or [::1])",
-                  listen);
-        return CLI_USAGE;
+                  conf->listen);
+        goto out;
     default:
-        cli_error("agent: --listen '%s' is not HOST:PORT", listen);
-        return CLI_USAGE;
-    }
-    if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0) {
-        cli_error("agent: --pin-fd %s is not an open file descriptor", pinfd_s);
-        return CLI_USAGE;
+        cli_error("agent: --listen '%s' is not HOST:PORT", conf->listen);
+        goto out;
     }
 
     /* Blocked before any thread starts, so every thread inherits the mask and only the
      * sigwait() below receives these signals. */
+    rc = CLI_FAIL;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
@@ -113,17 +296,20 @@ int cli_cmd_agent(int argc, char **argv)
     }
     masked = true;
 
-    if (sign_module_open(module, &m, &st) != SIGN_OK) {
+    if (sign_module_open(conf->module, &m, &st) != SIGN_OK) {
         cli_error("agent: %s: %s (%s)", sign_err_code(st.err), st.message, st.detail);
         goto out;
     }
+    const char *origin_ptrs[SIGN_CONF_MAX_ORIGINS];
+    for (size_t i = 0; i < conf->norigins; i++)
+        origin_ptrs[i] = conf->origins[i];
     struct sign_agent_config cfg = {
         .listen = addr,
         .origins = origin_ptrs,
-        .norigins = norigins,
+        .norigins = conf->norigins,
         .module = m,
         .ask_pin = pinfd >= 0 ? sign_pin_from_fd : sign_pin_from_pinentry,
-        .ask_arg = pinfd >= 0 ? (void *)&pinfd : NULL,
+        .ask_arg = pinfd >= 0 ? (void *)&pinfd : (conf->pinentry[0] ? conf->pinentry : NULL),
     };
     if (sign_agent_start(&cfg, &agent, err, sizeof err) < 0) {
         cli_error("agent: %s", err);
@@ -131,7 +317,7 @@ int cli_cmd_agent(int argc, char **argv)
     }
     printf("eimza agent: listening on http://%s%s%s:%u\n", addr.ipv6 ? "[" : "", addr.host,
            addr.ipv6 ? "]" : "", sign_agent_port(agent));
-    for (size_t i = 0; i < norigins; i++)
+    for (size_t i = 0; i < conf->norigins; i++)
         printf("eimza agent: answering %s\n", origin_ptrs[i]);
     fflush(stdout);
 
@@ -145,5 +331,6 @@ out:
     sign_module_close(m);
     if (masked)
         pthread_sigmask(SIG_SETMASK, &old, NULL);
+    free(conf);
     return rc;
 }

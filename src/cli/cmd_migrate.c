@@ -5,15 +5,46 @@
  * instead. The database is --db, else the `db` setting of the --config files (serve's, read
  * the same way: cli_config.h), else the default; so the service runs `eimza migrate` with the
  * very files `eimza serve` reads. Prints "schema at version N (applied K migrations)" on
- * stdout. Safe to run concurrently. */
+ * stdout. Then, when the --config files give a secret_key, the TOTP secrets stored before
+ * secrets were sealed are sealed with it ("sealed N TOTP secrets"; issue 19, finding 8). Safe
+ * to run concurrently. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "app/staff_auth.h"
 #include "cli/cli_config.h"
 #include "web/http/config.h"
 
 static const char migrate_usage[] = "usage: eimza migrate [--db URL] [--config FILE]...\n";
+
+/* With the secret_key of the --config files: every TOTP secret stored before sealing existed
+ * is sealed now (issue 19, finding 8; app_totp_seal_all), so the service's ExecStartPre seals
+ * them before the first start of a new version. */
+static int migrate_seal(struct store *s, const struct web_config *cfg)
+{
+    struct app_settings set;
+    struct app_err ae;
+    char err[256];
+    long n = 0;
+    int rc = CLI_OK;
+    if (!cfg->secret_key[0])
+        return CLI_OK;
+    memset(&set, 0, sizeof set);
+    if (app_settings_seal_key(&set, cfg->secret_key, false, err, sizeof err) < 0) {
+        cli_error("%s", err);
+        return CLI_USAGE;
+    }
+    if (app_totp_seal_all(s, set.seal_key, (int64_t)time(NULL), &n, &ae) != APP_OK) {
+        cli_error("sealing the TOTP secrets failed: %s", ae.code ? ae.code : store_last_error(s));
+        rc = CLI_FAIL;
+    } else if (n > 0) {
+        printf("sealed %ld TOTP secret%s with the secret_key\n", n, n == 1 ? "" : "s");
+    }
+    app_settings_free(&set);
+    return rc;
+}
 
 int cli_cmd_migrate(int argc, char **argv)
 {
@@ -41,11 +72,10 @@ int cli_cmd_migrate(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (!db && configs.n) {
-        if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg) < 0)
-            return CLI_USAGE;
+    if (web_config_defaults(&cfg) < 0 || (configs.n && cli_configs_load(&configs, &cfg) < 0))
+        return CLI_USAGE;
+    if (!db && configs.n)
         db = cfg.db;
-    }
     if (!db || !*db)
         db = CLI_DEFAULT_DB;
 
@@ -65,6 +95,7 @@ int cli_cmd_migrate(int argc, char **argv)
     }
     printf("schema at version %d (applied %d migration%s)\n", to, to - from,
            to - from == 1 ? "" : "s");
+    int rc = migrate_seal(s, &cfg);
     store_close(s);
-    return CLI_OK;
+    return rc;
 }

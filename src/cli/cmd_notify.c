@@ -28,6 +28,7 @@
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/personnel.h"
+#include "crypto/seal.h"
 #include "core/validate.h"
 #include "notify/outbox.h"
 #include "notify/smtp.h"
@@ -53,6 +54,8 @@ struct cli_notify {
     struct notify_sms *sms; /* NULL: SMS is not sent (here) */
     int sms_timeout;
     struct notify_handover sms_ho;
+    struct crypto_seal_key key; /* opens the SMS codes (secret_key, or --dev's key) */
+    bool has_key;
 };
 
 /* "90,60,30" into the rules' milestones. */
@@ -90,6 +93,7 @@ void cli_notify_free(struct cli_notify *n)
     notify_templates_free(n->tpl);
     notify_smtp_free(n->smtp);
     notify_sms_free(n->sms);
+    explicit_bzero(&n->key, sizeof n->key);
     free(n);
 }
 
@@ -131,12 +135,25 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
     n->scan.tpl = n->tpl;
     n->scan.batch = NOTIFY_BATCH;
     n->scan_interval = cfg->scan_interval;
+    /* the key that opens the SMS codes waiting in the outbox (crypto/seal.h): the same as
+     * serve's (issue 19, finding 4) */
+    if (cfg->secret_key[0]) {
+        if (crypto_seal_key_parse(cfg->secret_key, &n->key) < 0) {
+            snprintf(err, errlen, "secret_key: not the base64 of 32 bytes");
+            goto fail;
+        }
+        n->has_key = true;
+    } else if (cfg->dev) {
+        crypto_seal_key_dev(&n->key);
+        n->has_key = true;
+    }
     n->dc = (struct notify_drain_cfg){
         .max_tries = cfg->outbox_max_tries,
         .retry_base = cfg->outbox_retry_base,
         .retry_max = cfg->outbox_retry_max,
         .tpl = n->tpl,
         .portal_url = n->portal_url,
+        .key = n->has_key ? &n->key : NULL,
     };
     if (!cfg->dev && cfg->smtp_url[0]) {
         const struct notify_smtp_cfg sc = {
@@ -234,7 +251,7 @@ static const char notify_usage[] =
     "run: one pass of the expiry scan and of the outbox; prints a JSON summary of what it\n"
     "queued and sent. failed: the messages that failed for good or are unconfirmed (JSON).\n"
     "outbox: the newest N (default 50) messages as they are sent, rendered with the\n"
-    "configured templates, recipients masked (JSON).\n";
+    "configured templates, recipients masked, SMS codes never shown (JSON).\n";
 
 /* The drain's clock under --now: the given day's start, moving on with real time. */
 static int64_t run_base, run_started;
@@ -473,7 +490,8 @@ static int add_outbox(void *ctx, const struct store_outbox_msg *m)
     struct outbox_list *l = ctx;
     char to[CORE_EMAIL_MAX + 4];
     mask_to(m->channel, m->recipient, to, sizeof to);
-    json_t *o = notify_outbox_json(l->n->tpl, l->n->portal_url, m, to);
+    /* an operator's list: an SMS code never shows here (NULL: "******") */
+    json_t *o = notify_outbox_json(l->n->tpl, l->n->portal_url, NULL, 0, m, to);
     if (!o || json_object_set_new(o, "id", json_integer((json_int_t)m->id)) < 0 ||
         json_object_set_new(o, "status", json_string(m->status ? m->status : "")) < 0 ||
         json_object_set_new(o, "dedupe_key",

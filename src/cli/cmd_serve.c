@@ -14,6 +14,10 @@
  * and the exit status is 0. Signals are taken with sigwait() in this thread, blocked in all
  * others, so no work ever runs in a signal handler.
  *
+ * HTTPS (tls_cert and tls_key): SIGHUP loads the certificate and key again at once, and every
+ * tls_reload_check seconds this thread looks whether either file changed and loads a changed
+ * pair; a pair that does not load is logged and the one in use stays (web/http/tls.h).
+ *
  * Outside --dev one more thread delivers the outbox's SMS messages through the configured
  * gateway (notify/notify.h): a drain pass every outbox_interval seconds on its own database
  * connection. It is stopped after the web server (whose handlers queue messages) and before
@@ -590,7 +594,7 @@ struct serve_run {
     struct store *st;
     int schema;
     struct web_server *srv;
-    sigset_t sigs, oldmask;
+    sigset_t sigs, waits, oldmask; /* sigs: the stopping ones; waits: those and SIGHUP */
     struct sigaction oldpipe;
     bool signals_set;
     char err[1600];
@@ -673,6 +677,14 @@ static int serve_app_settings(struct serve_run *r)
         cli_error("%s", r->err);
         return CLI_USAGE;
     }
+    /* secrets at rest need the key (issue 19, finding 8; docs/SECURITY.md) */
+    if (!r->set.seal_key)
+        ulog(ULOG_WARN, "config.secret_key",
+             "no secret_key is set: staff cannot enrol a second factor and SMS codes cannot be "
+             "sent; add one to secrets.conf (head -c 32 /dev/urandom | base64)");
+    else if (!r->cfg.secret_key[0])
+        ulog(ULOG_WARN, "config.secret_key",
+             "--dev without a secret_key: secrets are sealed with the published development key");
     if (serve_outbox_prepare(&r->outbox, &r->cfg) < 0)
         return CLI_USAGE;
     if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)
@@ -776,7 +788,9 @@ static void serve_block_signals(struct serve_run *r)
     sigemptyset(&r->sigs);
     sigaddset(&r->sigs, SIGTERM);
     sigaddset(&r->sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &r->sigs, &r->oldmask);
+    r->waits = r->sigs;
+    sigaddset(&r->waits, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &r->waits, &r->oldmask);
     sigaction(SIGPIPE, &ignore, &r->oldpipe);
     r->signals_set = true;
 }
@@ -813,8 +827,24 @@ static int serve_start(struct serve_run *r)
 static int serve_until_signal(struct serve_run *r)
 {
     int sig = 0;
-    if (sigwait(&r->sigs, &sig) != 0)
-        sig = 0;
+    /* waits for a signal; meanwhile, with HTTPS, looks at the certificate's files now and then */
+    for (;;) {
+        int every = r->cfg.tls_cert[0] ? r->cfg.tls_reload_check : 0;
+        struct timespec wait = {every > 0 ? every : 3600, 0};
+        sig = sigtimedwait(&r->waits, NULL, &wait);
+        if (sig < 0 && errno != EAGAIN)
+            continue; /* EINTR */
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        if (sig == SIGHUP || every > 0) {
+            char why[600];
+            if (web_server_tls_reload(r->srv, sig != SIGHUP, why, sizeof why) < 0) {
+                char esc[700];
+                web_log_text(esc, sizeof esc, why);
+                ulog(ULOG_ERROR, "server.tls_reload_failed", "reason=\"%s\" kept=previous", esc);
+            }
+        }
+    }
     ulog(ULOG_INFO, "server.stopping", "signal=%s",
          sig == SIGTERM  ? "TERM"
          : sig == SIGINT ? "INT"
@@ -843,7 +873,7 @@ static void serve_cleanup(struct serve_run *r)
     if (r->signals_set) {
         /* a signal that came during the shutdown is spent, not left to kill us unmasked */
         const struct timespec now = {0, 0};
-        while (sigtimedwait(&r->sigs, NULL, &now) > 0)
+        while (sigtimedwait(&r->waits, NULL, &now) > 0)
             ;
         sigaction(SIGPIPE, &r->oldpipe, NULL);
         pthread_sigmask(SIG_SETMASK, &r->oldmask, NULL);

@@ -267,6 +267,11 @@ const char *core_personnel_set(struct core_personnel *p, enum core_pfield f, con
         return "too_long"; /* the text is valid, so it did not fit */
     }
     size_t len = (size_t)r;
+    /* controls and the characters that reorder or hide text (issue 19, finding 7): white
+     * space was folded to spaces already, so what is left is refused */
+    const char *bad = core_text_check_code(core_text_check(v, len, 0));
+    if (bad)
+        return bad;
     if (len == 0) {
         if (pfields[f].required)
             return "required";

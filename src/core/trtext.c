@@ -147,6 +147,61 @@ bool core_utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* ---- characters text may not hold (trtext.h) ------------------------------------------- */
+
+static enum core_text_check text_class(uint32_t c, unsigned flags)
+{
+    if (c < 0x20) {
+        if ((flags & CORE_TEXT_BREAKS) && (c == '\t' || c == '\n' || c == '\r'))
+            return CORE_TEXT_OK;
+        return CORE_TEXT_CONTROL;
+    }
+    if (c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+        return CORE_TEXT_CONTROL;
+    if (c == 0x061C || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF)
+        return CORE_TEXT_BIDI;
+    return CORE_TEXT_OK;
+}
+
+enum core_text_check core_text_check(const char *s, size_t n, unsigned flags)
+{
+    if (!s)
+        return n == 0 ? CORE_TEXT_OK : CORE_TEXT_NOT_UTF8;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    enum core_text_check found = CORE_TEXT_OK;
+    while (p < end) {
+        uint32_t cp;
+        size_t len;
+        if (p[0] < 0x80) {
+            cp = p[0];
+            len = 1;
+        } else if ((len = utf8_next(p, end, &cp)) == 0) {
+            return CORE_TEXT_NOT_UTF8; /* malformed text is reported before what it holds */
+        }
+        enum core_text_check k = text_class(cp, flags);
+        if (k != CORE_TEXT_OK && found == CORE_TEXT_OK)
+            found = k;
+        p += len;
+    }
+    return found;
+}
+
+const char *core_text_check_code(enum core_text_check c)
+{
+    switch (c) {
+    case CORE_TEXT_OK:
+        return NULL;
+    case CORE_TEXT_NOT_UTF8:
+        return "not_utf8";
+    case CORE_TEXT_CONTROL:
+        return "control_character";
+    case CORE_TEXT_BIDI:
+        return "bidi_character";
+    }
+    return "not_utf8";
+}
+
 /* ---- composition ------------------------------------------------------------------------ */
 
 /* Every mark that composes below (U+0302, U+0306, U+0307, U+0308, U+0327) lies in

@@ -38,4 +38,27 @@ bool core_tr_equal(const char *a, size_t an, const char *b, size_t bn);
 /* True if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool core_utf8_valid(const char *s, size_t n);
 
+/* ---- characters text people type may not hold (issue 19, finding 7) -------------------------
+ * Text that is shown to other people (names, addresses, a rejection's reason, personnel
+ * columns) must not carry characters that are invisible or that change how the text around
+ * them is shown: controls, and the Unicode format characters that reorder or hide text (an
+ * U+202E in an address turns the rest of a line on the approver's page around). They are
+ * refused, not stripped, so the person sees what to fix:
+ *   CORE_TEXT_CONTROL  U+0000-U+001F (except tab, CR and LF with CORE_TEXT_BREAKS), U+007F,
+ *                      U+0080-U+009F, U+2028, U+2029
+ *   CORE_TEXT_BIDI     U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069 (direction marks,
+ *                      embeddings, overrides, isolates), and the invisible U+200B-U+200D,
+ *                      U+2060-U+2064, U+FEFF
+ * CORE_TEXT_NOT_UTF8 for malformed UTF-8. */
+enum core_text_check {
+    CORE_TEXT_OK = 0,
+    CORE_TEXT_NOT_UTF8,
+    CORE_TEXT_CONTROL,
+    CORE_TEXT_BIDI,
+};
+#define CORE_TEXT_BREAKS 1u /* tab, CR and LF are allowed (several lines of free text) */
+enum core_text_check core_text_check(const char *s, size_t n, unsigned flags);
+/* The reason code of a check: NULL, "not_utf8", "control_character", "bidi_character". */
+const char *core_text_check_code(enum core_text_check c);
+
 #endif

@@ -7,7 +7,9 @@
  * and the token the marks are checked against (store.h, "outbox delivery").
  *
  * Logs name the message by id, the recipient masked, and the outcome's reason; never the
- * text (it carries the SMS code) nor the full number or address.
+ * text (it carries the SMS code) nor the full number or address. An SMS code is kept sealed
+ * apart from the text (store.h, "SMS codes at rest"): it is opened into the text in memory just
+ * before the send, and the store drops it at the hand-over.
  */
 #include "notify/notify.h"
 
@@ -27,7 +29,7 @@
 /* A claimed message, copied out of the claim's callback (whose strings live only there). */
 struct held {
     struct store_outbox_msg m;
-    char *channel, *recipient, *subject, *body, *dedupe_key, *tpl, *params;
+    char *channel, *recipient, *subject, *body, *dedupe_key, *tpl, *params, *secret;
     bool got;
     bool nomem;
 };
@@ -50,6 +52,7 @@ static int hold(void *ctx, const struct store_outbox_msg *m)
     h->dedupe_key = m->dedupe_key ? dup_str(m->dedupe_key, &h->nomem) : NULL;
     h->tpl = m->tpl ? dup_str(m->tpl, &h->nomem) : NULL;
     h->params = m->params ? dup_str(m->params, &h->nomem) : NULL;
+    h->secret = m->secret ? dup_str(m->secret, &h->nomem) : NULL;
     h->m = *m;
     h->m.channel = h->channel;
     h->m.recipient = h->recipient;
@@ -58,6 +61,7 @@ static int hold(void *ctx, const struct store_outbox_msg *m)
     h->m.dedupe_key = h->dedupe_key;
     h->m.tpl = h->tpl;
     h->m.params = h->params;
+    h->m.secret = h->secret;
     h->m.status = "sending";
     h->got = true;
     return 1; /* one at a time */
@@ -74,6 +78,7 @@ static void release(struct held *h)
     free(h->dedupe_key);
     free(h->tpl);
     free(h->params);
+    free(h->secret);
     memset(h, 0, sizeof *h);
 }
 
@@ -114,6 +119,10 @@ enum store_err notify_drain(struct store *s, const struct notify_sender *snd,
         e = STORE_EINVAL;
         goto out;
     }
+    /* codes that expired while they waited are dropped before anything is claimed (issue 19,
+     * finding 4): a message whose code is gone fails rather than going out without it */
+    if ((e = store_outbox_drop_secrets(s, NULL, clock_now(cfg), NULL)) != STORE_OK)
+        goto out;
     for (long handled = 0; handled < cfg->max_per_pass; handled++) {
         if (stop && atomic_load(stop))
             break;
@@ -132,7 +141,8 @@ enum store_err notify_drain(struct store *s, const struct notify_sender *snd,
         char why[NOTIFY_WHY_MAX] = "", to[CORE_EMAIL_MAX + 4];
         mask_recipient(&h.m, to, sizeof to);
         enum notify_outcome o;
-        struct ubuf subj = UBUF_INIT(DRAIN_SUBJECT_MAX), body = UBUF_INIT(DRAIN_BODY_MAX);
+        struct ubuf subj = UBUF_INIT(DRAIN_SUBJECT_MAX), body = UBUF_INIT(DRAIN_BODY_MAX),
+                    text = UBUF_INIT(DRAIN_BODY_MAX);
         const char *bad = NULL;
         if (h.m.attempts > cfg->max_tries) {
             /* its senders kept dying half-way: do not try a message without end */
@@ -143,17 +153,24 @@ enum store_err notify_drain(struct store *s, const struct notify_sender *snd,
             /* kept unrendered, and it cannot be rendered: no try will do better */
             o = NOTIFY_FAILED;
             snprintf(why, sizeof why, "%s", bad ? bad : "no_templates");
+        } else if (notify_code_fill(cfg->key, &h.m, h.m.tpl ? ubuf_str(&body) : h.m.body, &text,
+                                    &bad) < 0) {
+            /* its SMS code is gone (superseded, used, expired) or cannot be opened */
+            o = NOTIFY_FAILED;
+            snprintf(why, sizeof why, "%s", bad ? bad : "code_withdrawn");
         } else {
-            if (h.m.tpl) {
+            if (h.m.tpl)
                 h.m.subject = ubuf_str(&subj);
-                h.m.body = ubuf_str(&body);
-            }
+            h.m.body = ubuf_str(&text);
             o = snd->send(snd->ctx, &h.m, why);
         }
         if (body.len)
             explicit_bzero(body.p, body.len);
+        if (text.len)
+            explicit_bzero(text.p, text.len); /* it may hold an SMS code */
         ubuf_free(&subj);
         ubuf_free(&body);
+        ubuf_free(&text);
         int64_t now = clock_now(cfg);
         const long long id = (long long)h.m.id;
         const int att = h.m.attempts;
@@ -171,6 +188,10 @@ enum store_err notify_drain(struct store *s, const struct notify_sender *snd,
         case NOTIFY_RETRY: {
             int64_t wait = notify_backoff(att, cfg->retry_base, cfg->retry_max);
             e = store_outbox_mark_retry(s, h.m.id, att, now + wait, why);
+            /* the gateway did not take it: its code (dropped at the hand-over) goes back for
+             * the next try, while it is still valid */
+            if (e == STORE_OK && h.m.secret)
+                e = store_outbox_restore_secret(s, h.m.id, att, h.m.secret, now);
             if (e == STORE_OK) {
                 st.retried++;
                 ulog(ULOG_WARN, "outbox.retry",

@@ -111,6 +111,10 @@ struct notify_drain_cfg {
      * a set such a message fails ("no_templates"). */
     const struct notify_templates *tpl;
     const char *portal_url;
+    /* What opens the SMS codes of the messages that bring one (crypto/seal.h; store.h, "SMS
+     * codes at rest"); without it such a message fails ("code_withdrawn"). Each pass first
+     * drops the codes that expired. */
+    const struct crypto_seal_key *key;
 };
 
 struct notify_drain_stats {

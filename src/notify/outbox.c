@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/trtext.h"
+#include "crypto/seal.h"
 
 #define OUTBOX_VARS_MAX 16 /* placeholders of one template, portal_url included */
 
@@ -121,7 +122,27 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
     return rc < 0 ? fail(why, "render_failed") : 0;
 }
 
+int notify_code_fill(const struct crypto_seal_key *key, const struct store_outbox_msg *m,
+                     const char *text, struct ubuf *out, const char **why)
+{
+    /* only a message queued with a code has one to put in (any other text is as it is, a
+     * "{code}" someone wrote in it included) */
+    const char *mark = m->secret_until > 0 ? strstr(text, NOTIFY_CODE_MARK) : NULL;
+    if (!mark)
+        return ubuf_puts(out, text) < 0 ? fail(why, "render_failed") : 0;
+    char code[CRYPTO_SEAL_PLAIN_MAX + 1] = NOTIFY_CODE_MASK;
+    if (key &&
+        (!m->secret || !m->dedupe_key ||
+         crypto_unseal(key, m->dedupe_key, m->secret, code, sizeof code) != CRYPTO_UNSEAL_OK))
+        return fail(why, "code_withdrawn");
+    int bad = ubuf_put(out, text, (size_t)(mark - text)) < 0 || ubuf_puts(out, code) < 0 ||
+              ubuf_puts(out, mark + sizeof NOTIFY_CODE_MARK - 1) < 0;
+    explicit_bzero(code, sizeof code);
+    return bad ? fail(why, "render_failed") : 0;
+}
+
 json_t *notify_outbox_json(const struct notify_templates *set, const char *portal_url,
+                           const struct crypto_seal_key *reveal, int64_t now,
                            const struct store_outbox_msg *m, const char *to)
 {
     char at[24];
@@ -137,8 +158,20 @@ json_t *notify_outbox_json(const struct notify_templates *set, const char *porta
     } else if (m->tpl) {
         bv = m->params ? m->params : "";
     }
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*}", "channel", m->channel, "to", to,
-                          "subject", sv, "body", bv, "created_at", at, "template", m->tpl);
+    /* the code only for the development outbox, and only while it may still be used */
+    struct ubuf shown = UBUF_INIT(64 * 1024);
+    const struct crypto_seal_key *k = reveal && m->secret_until > now ? reveal : NULL;
+    if (notify_code_fill(k, m, bv, &shown, NULL) < 0) {
+        ubuf_reset(&shown); /* dropped or expired: the mask */
+        if (notify_code_fill(NULL, m, bv, &shown, NULL) < 0)
+            ubuf_reset(&shown);
+    }
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*}", "channel", m->channel, "to", to, "subject", sv,
+                  "body", shown.p ? ubuf_str(&shown) : "", "created_at", at, "template", m->tpl);
+    if (shown.p)
+        explicit_bzero(shown.p, shown.len);
+    ubuf_free(&shown);
     ubuf_free(&subj);
     ubuf_free(&body);
     return o;

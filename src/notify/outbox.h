@@ -33,11 +33,27 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
                          const struct store_outbox_msg *m, struct ubuf *subject, struct ubuf *body,
                          const char **why);
 
+/* ---- the SMS code (issue 19, finding 4) ------------------------------------------------------
+ * A message that brings an SMS code has NOTIFY_CODE_MARK in its body and the code sealed in
+ * m->secret (store.h, "SMS codes at rest"), for the context of its dedupe key. */
+#define NOTIFY_CODE_MARK "{code}"
+#define NOTIFY_CODE_MASK "******"
+struct crypto_seal_key;
+/* Appends text to out with the code in place of NOTIFY_CODE_MARK: opened from m->secret with
+ * key, or, when key is NULL, NOTIFY_CODE_MASK (a person who may not read it). The text of a
+ * message queued without a code (secret_until 0), or without the mark, is appended as it is.
+ * Returns 0, or -1 with *why (may be NULL) "code_withdrawn" when key is given and the code cannot
+ * be had any more (dropped, expired, or not opening), or "render_failed" (out of room). */
+int notify_code_fill(const struct crypto_seal_key *key, const struct store_outbox_msg *m,
+                     const char *text, struct ubuf *out, const char **why);
+
 /* A message for a person to read: {"channel", "to" (as given), "subject", "body" (rendered
  * as notify_outbox_render does; one that cannot be rendered shows its values instead),
- * "created_at" (ISO 8601), "template" (only for one kept unrendered)}. NULL when memory runs
- * out. */
+ * "created_at" (ISO 8601), "template" (only for one kept unrendered)}. An SMS code shows only
+ * with reveal (the key: the development outbox) and only while the message still holds it
+ * unexpired at now; otherwise NOTIFY_CODE_MASK. NULL when memory runs out. */
 json_t *notify_outbox_json(const struct notify_templates *set, const char *portal_url,
+                           const struct crypto_seal_key *reveal, int64_t now,
                            const struct store_outbox_msg *m, const char *to);
 
 #endif

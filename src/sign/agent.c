@@ -13,11 +13,15 @@
  *   header exactly equal to one of the --origin values -> else 403 origin_forbidden (no CORS
  *   headers then). Allowed origins get Access-Control-Allow-Origin: <origin>.
  *
- *   OPTIONS /v1/tokens, OPTIONS /v1/sign   (CORS preflight)
+ *   OPTIONS /v1/version, /v1/tokens, /v1/sign   (CORS preflight)
  *     -> 204; Access-Control-Allow-Methods: GET, POST, OPTIONS;
  *        Access-Control-Allow-Headers: Content-Type; Access-Control-Max-Age: 600; and when
  *        the request has Access-Control-Request-Private-Network: true (Private Network
  *        Access), Access-Control-Allow-Private-Network: true.
+ *
+ *   GET /v1/version
+ *     -> 200 {"agent":"eimza","version":V,"api":1,"relay":true}: what the page compares with
+ *        the version its portal asks for, without touching the card
  *
  *   GET /v1/tokens
  *     -> 200 {"agent":"eimza","version":V,"tokens":[{"label","manufacturer","model" (the
@@ -215,7 +219,12 @@ static void sign_ep_sign(struct sign_agent *a, const struct sign_agent_request *
      * can tell one signature request from another. */
     snprintf(purpose, sizeof purpose, "İmzalatmak isteyen: %s\nİçerik: %zu bayt, SHA-256 %.16s…",
              rq->origin, content_len, hex);
-    struct sign_request sr = {label, content, content_len, a->cfg.ask_pin, a->cfg.ask_arg, purpose};
+    struct sign_request sr = {.token_label = label,
+                              .content = content,
+                              .content_len = content_len,
+                              .ask_pin = a->cfg.ask_pin,
+                              .ask_arg = a->cfg.ask_arg,
+                              .purpose = purpose};
     if (sign_module_sign(a->cfg.module, &sr, &der, &der_len, &used, &st) != SIGN_OK) {
         ulog(ULOG_WARN, "agent_sign_failed", "code=%s detail=\"%s\"", sign_err_code(st.err),
              st.detail);
@@ -242,7 +251,8 @@ out:
 void sign_agent_handle(struct sign_agent *a, const struct sign_agent_request *rq,
                        struct sign_agent_reply *out)
 {
-    bool tokens = !strcmp(rq->path, "/v1/tokens"), sign = !strcmp(rq->path, "/v1/sign");
+    bool tokens = !strcmp(rq->path, "/v1/tokens"), sign = !strcmp(rq->path, "/v1/sign"),
+         version = !strcmp(rq->path, "/v1/version");
     memset(out, 0, sizeof *out);
     if (!sign_host_allowed(rq->host, a->port)) {
         sign_reply_error(out, 403, "host_forbidden",
@@ -257,7 +267,7 @@ void sign_agent_handle(struct sign_agent *a, const struct sign_agent_request *rq
     }
     out->cors = true;
     if (!strcmp(rq->method, "OPTIONS")) {
-        if (!tokens && !sign) {
+        if (!tokens && !sign && !version) {
             sign_reply_error(out, 404, "not_found", "Böyle bir işlem yok.");
             return;
         }
@@ -266,12 +276,16 @@ void sign_agent_handle(struct sign_agent *a, const struct sign_agent_request *rq
         out->private_net = rq->pna_request && !strcasecmp(rq->pna_request, "true");
         return;
     }
-    if (tokens && !strcmp(rq->method, "GET")) {
+    if (version && !strcmp(rq->method, "GET")) {
+        out->body = sign_dump(json_pack("{s:s,s:s,s:i,s:b}", "agent", "eimza", "version",
+                                        EIMZA_VERSION, "api", 1, "relay", 1));
+        out->status = out->body ? 200 : 500;
+    } else if (tokens && !strcmp(rq->method, "GET")) {
         sign_ep_tokens(a, out);
     } else if (sign && !strcmp(rq->method, "POST")) {
         sign_ep_sign(a, rq, out);
-    } else if (tokens || sign) {
-        out->allow = tokens ? "GET, OPTIONS" : "POST, OPTIONS";
+    } else if (tokens || sign || version) {
+        out->allow = sign ? "POST, OPTIONS" : "GET, OPTIONS";
         sign_reply_error(out, 405, "method_not_allowed", "Bu işlem bu yöntemle yapılamaz.");
     } else {
         sign_reply_error(out, 404, "not_found", "Böyle bir işlem yok.");
@@ -364,7 +378,10 @@ static enum MHD_Result sign_agent_access(void *cls, struct MHD_Connection *c, co
          (!strcmp(method, "GET") || !strcmp(method, "POST") || !strcmp(method, "OPTIONS"))
              ? method
              : "other",
-         (!strcmp(url, "/v1/tokens") || !strcmp(url, "/v1/sign")) ? url : "other", rep.status);
+         (!strcmp(url, "/v1/tokens") || !strcmp(url, "/v1/sign") || !strcmp(url, "/v1/version"))
+             ? url
+             : "other",
+         rep.status);
     return ret;
 }
 

@@ -1,6 +1,6 @@
 /* eimza — the sign/ layer's one error table: each enum sign_err with its stable code, the
- * Turkish message a person reads, and the HTTP status the agent answers with. The PIN
- * messages depend on the token's flags and live in pin.c. */
+ * Turkish message a person reads (and its English counterpart), and the HTTP status the agent
+ * answers with. The PIN messages depend on the token's flags and live in pin.c. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,37 +12,55 @@ static const struct {
     const char *code;
     int status;
     const char *message;
+    const char *en;
 } sign_errs[] = {
-    {SIGN_OK, "ok", 200, "Tamam."},
+    {SIGN_OK, "ok", 200, "Tamam.", "Done."},
     {SIGN_E_MODULE, "module_error", 500,
      "Kart modülü (PKCS#11 kütüphanesi) yüklenemedi ya da çalışmadı: yolunu denetleyin "
-     "(AKİS kartları için libakisp11.so) ve kart sürücüsünü yeniden kurun."},
+     "(AKİS kartları için libakisp11.so) ve kart sürücüsünü yeniden kurun.",
+     "The card's module (PKCS#11 library) could not be loaded or failed: check its path "
+     "(libakisp11.so for AKİS cards) and reinstall the card driver."},
     {SIGN_E_TOKEN_NOT_FOUND, "token_not_found", 404,
      "Kart bulunamadı: kartın okuyucuya takılı olduğunu ve doğru kartı seçtiğinizi "
-     "denetleyin."},
+     "denetleyin.",
+     "No card was found: check that the card is in the reader and that you chose the right "
+     "one."},
     {SIGN_E_TOKEN_AMBIGUOUS, "token_ambiguous", 409,
-     "Birden çok kart takılı: imzalamak istediğiniz kartı seçin."},
+     "Birden çok kart takılı: imzalamak istediğiniz kartı seçin.",
+     "Several cards are inserted: choose the one to sign with (or remove the others)."},
     {SIGN_E_NO_CERTIFICATE, "no_certificate", 404,
-     "Kartta imzalamaya uygun bir sertifika bulunamadı: doğru kartı taktığınızı denetleyin."},
+     "Kartta imzalamaya uygun bir sertifika bulunamadı: doğru kartı taktığınızı denetleyin.",
+     "The card holds no certificate fit for signing: check that you inserted the right card."},
     {SIGN_E_NO_KEY, "no_private_key", 404,
      "Karttaki sertifikanın özel anahtarı bulunamadı: kartınızı Kamu SM çağrı merkezine "
-     "(444 5 576) danışın."},
+     "(444 5 576) danışın.",
+     "The private key of the card's certificate was not found: ask the Kamu SM call centre "
+     "(444 5 576) about your card."},
     {SIGN_E_PIN_LOCKED, "pin_locked", 423,
-     "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın."},
+     "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın.",
+     "The card is locked: unlock it with the PUK or Kamu SM's unlocking service."},
     {SIGN_E_PIN_INCORRECT, "pin_incorrect", 401,
-     "PIN yanlış. Dikkat: üç yanlış PIN kartı kilitler."},
+     "PIN yanlış. Dikkat: üç yanlış PIN kartı kilitler.",
+     "Wrong PIN. Careful: three wrong PINs lock the card."},
     {SIGN_E_PIN_INVALID, "pin_invalid", 400,
      "PIN kartın kabul ettiği biçimde değil (AKİS kartlarında genellikle 6 rakam): yeniden "
-     "deneyin."},
-    {SIGN_E_CANCELLED, "cancelled", 409, "PIN girişi iptal edildi; içerik imzalanmadı."},
+     "deneyin.",
+     "The PIN is not in the form the card takes (usually 6 digits on AKİS cards): try again."},
+    {SIGN_E_CANCELLED, "cancelled", 409, "PIN girişi iptal edildi; içerik imzalanmadı.",
+     "You cancelled; nothing was signed."},
     {SIGN_E_PIN_UNAVAILABLE, "pin_unavailable", 503,
      "PIN sorulamadı: pinentry programının kurulu olduğunu ve masaüstü oturumunda ya da bir "
-     "terminalde çalıştığınızı denetleyin (betiklerde --pin-fd kullanın)."},
+     "terminalde çalıştığınızı denetleyin (betiklerde --pin-fd kullanın).",
+     "The PIN could not be asked: check that pinentry is installed and that you work in a "
+     "desktop session or a terminal (scripts use --pin-fd)."},
     {SIGN_E_TOKEN, "token_error", 502,
-     "Kartla iletişim kurulamadı: kartı çıkarıp yeniden takın ve tekrar deneyin."},
+     "Kartla iletişim kurulamadı: kartı çıkarıp yeniden takın ve tekrar deneyin.",
+     "The card did not answer: take it out, insert it again and retry."},
     {SIGN_E_SIGN, "sign_failed", 500,
-     "İmza oluşturulamadı: kartı çıkarıp yeniden takın ve tekrar deneyin."},
-    {SIGN_E_NOMEM, "out_of_memory", 500, "Bellek yetersiz: biraz sonra yeniden deneyin."},
+     "İmza oluşturulamadı: kartı çıkarıp yeniden takın ve tekrar deneyin.",
+     "The signature could not be made: take the card out, insert it again and retry."},
+    {SIGN_E_NOMEM, "out_of_memory", 500, "Bellek yetersiz: biraz sonra yeniden deneyin.",
+     "Out of memory: try again in a moment."},
 };
 
 #define SIGN_NERRS (sizeof sign_errs / sizeof sign_errs[0])
@@ -63,6 +81,11 @@ const char *sign_err_code(enum sign_err e)
 const char *sign_err_message(enum sign_err e)
 {
     return sign_errs[sign_err_index(e)].message;
+}
+
+const char *sign_err_message_en(enum sign_err e)
+{
+    return sign_errs[sign_err_index(e)].en;
 }
 
 int sign_err_http_status(enum sign_err e)

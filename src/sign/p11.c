@@ -402,6 +402,15 @@ enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request 
         goto out;
     }
 
+    /* No PIN typed here (a PIN pad, or no login at all): the person still says yes first. */
+    if ((!info.login_required || info.protected_path) && req->confirm) {
+        struct sign_pin_request pr = {&info, sign_pin_warning(&info.pin), req->purpose};
+        e = req->confirm(req->confirm_arg, &pr);
+        if (e != SIGN_OK) {
+            sign_status_set(st, e, NULL, "the person did not confirm");
+            goto out;
+        }
+    }
     if (info.login_required) {
         const char *pinp = NULL; /* NULL: typed on the reader's PIN pad */
         if (!info.protected_path) {

@@ -2,7 +2,10 @@
  * curses, whichever the system has), spoken to over a pipe in the Assuan protocol through
  * libassuan: SETDESC, SETPROMPT, GETPIN, then BYE. The description names the card and shows
  * what the card says about the PIN's remaining tries, so the person sees the warning where
- * they type.
+ * they type. The same client shows the two other dialogues of the relay path: a confirmation
+ * of what is signed (CONFIRM, when the PIN is typed on the reader's PIN pad) and a message
+ * with one button (MESSAGE, or CONFIRM --one-button on an older pinentry). Every text is cut
+ * with "…" to what one Assuan line takes, never refused for its length.
  *
  * libassuan reads and classifies the replies, decodes the data lines and wipes its line
  * buffers when the context is released. Four of its system hooks are ours:
@@ -74,6 +77,44 @@ int sign_assuan_escape(const char *s, struct ubuf *out)
         }
     }
     return 0;
+}
+
+/* What one byte costs once escaped by sign_assuan_escape. */
+static size_t sign_assuan_cost(unsigned char c)
+{
+    return (c == '%' || c < 0x20 || c == 0x7f) ? 3 : 1;
+}
+
+size_t sign_assuan_escaped_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += sign_assuan_cost(*p);
+    return n;
+}
+
+int sign_assuan_fit(const char *s, size_t budget, struct ubuf *out)
+{
+    static const char more[] = "…"; /* 3 bytes of UTF-8, none escaped */
+    size_t total = sign_assuan_escaped_len(s), cut = 0, cost = 0;
+    if (total <= budget)
+        return ubuf_puts(out, s) < 0 ? -1 : 0;
+    if (budget < sizeof more - 1)
+        return 1;
+    /* the longest prefix ending before a character's first byte that leaves room for "…" */
+    for (size_t i = 0;; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            cut = i; /* a character starts here (or the string ends): the prefix may end here */
+        if (!c)
+            break;
+        cost += sign_assuan_cost(c);
+        if (cost > budget - (sizeof more - 1))
+            break;
+    }
+    if (ubuf_put(out, s, cut) < 0 || ubuf_puts(out, more) < 0)
+        return -1;
+    return 1;
 }
 
 /* ---- libassuan's system hooks ------------------------------------------------------------ */
@@ -300,18 +341,27 @@ static enum sign_err sign_pe_getpin(assuan_context_t ctx, char *pin, size_t cap)
     return e;
 }
 
-/* The dialogue's text: the card, the warning from its PIN flags, and the purpose. */
-static int sign_pe_desc(const struct sign_pin_request *req, struct ubuf *d)
+/* The room for a SETDESC argument: the line limit less "SETDESC ", the newline and a margin. */
+#define SIGN_PE_DESC_BUDGET (SIGN_ASSUAN_LINE_MAX - 16)
+
+/* The dialogue's text: lead, the card, the warning from its PIN flags, and the purpose, cut
+ * (with "…") so the whole fits one Assuan line; what the card is never gives way to the
+ * purpose. */
+static int sign_pe_desc(const struct sign_pin_request *req, const char *lead, struct ubuf *d)
 {
     const struct sign_token_info *t = req->token;
-    int rc = ubuf_printf(d, "«%s» kartının PIN'ini girin.\nKart tipi: %s (%s), seri no %s.",
-                         t->label, t->model, t->manufacturer, t->serial);
+    int rc = ubuf_printf(d, "%s\nKart tipi: %s (%s), seri no %s.", lead, t->model, t->manufacturer,
+                         t->serial);
     if (rc == 0 && t->cert_subject_cn[0])
         rc = ubuf_printf(d, "\nSertifika: %s", t->cert_subject_cn);
     if (rc == 0 && req->warning)
         rc = ubuf_printf(d, "\n\nUYARI: %s.", req->warning);
-    if (rc == 0 && req->purpose)
-        rc = ubuf_printf(d, "\n\n%s", req->purpose);
+    if (rc == 0 && req->purpose) {
+        size_t used = sign_assuan_escaped_len(ubuf_str(d)) + 6; /* "\n\n" escaped */
+        rc = ubuf_puts(d, "\n\n");
+        if (rc == 0 && used < SIGN_PE_DESC_BUDGET)
+            rc = sign_assuan_fit(req->purpose, SIGN_PE_DESC_BUDGET - used, d) < 0 ? -1 : 0;
+    }
     return rc;
 }
 
@@ -344,9 +394,11 @@ static enum sign_err sign_pe_dialogue(assuan_context_t ctx, const struct sign_pi
                                       char *pin, size_t cap)
 {
     struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
+    struct ubuf lead = UBUF_INIT(256);
     gpg_error_t code = 0;
     enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
-    if (sign_pe_desc(req, &desc) < 0) {
+    if (ubuf_printf(&lead, "«%s» kartının PIN'ini girin.", req->token->label) < 0 ||
+        sign_pe_desc(req, ubuf_str(&lead), &desc) < 0) {
         e = SIGN_E_NOMEM;
         goto out;
     }
@@ -360,40 +412,106 @@ static enum sign_err sign_pe_dialogue(assuan_context_t ctx, const struct sign_pi
     e = sign_pe_getpin(ctx, pin, cap);
 out:
     ubuf_free(&desc);
+    ubuf_free(&lead);
     return e;
+}
+
+/* Starts pinentry (prog, or $EIMZA_PINENTRY, or "pinentry") and reads its greeting, which
+ * must be OK. Returns 0 with *ctx ready, or -1 (*ctx may still need sign_pe_end). */
+static int sign_pe_start(const char *prog, assuan_context_t *ctx)
+{
+    if (!prog || !*prog)
+        prog = getenv("EIMZA_PINENTRY");
+    if (!prog || !*prog)
+        prog = "pinentry";
+    if (sign_pe_ctx_new(ctx) < 0)
+        return -1;
+    const char *argv[] = {prog, NULL};
+    return assuan_pipe_connect(*ctx, prog, argv, NULL, NULL, NULL, 0) == 0 ? 0 : -1;
+}
+
+/* Ends the conversation: BYE when it went well, else the program is stopped by a signal (a
+ * broken or abandoned dialogue must not stay open); waits for it. */
+static void sign_pe_end(assuan_context_t ctx, bool ok)
+{
+    pid_t pid = ctx ? assuan_get_pid(ctx) : ASSUAN_INVALID_PID;
+    atomic_store(&sign_pe_active, 0);
+    if (!ok && pid > 0)
+        kill(pid, SIGTERM);
+    assuan_release(ctx); /* BYE, close, wait for the program; the line buffers are wiped */
 }
 
 enum sign_err sign_pin_from_pinentry(void *arg, const struct sign_pin_request *req, char *pin,
                                      size_t cap)
 {
-    const char *prog = arg;
     assuan_context_t ctx = NULL;
     enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
-    pid_t pid;
 
     pin[0] = '\0';
-    if (!prog || !*prog)
-        prog = getenv("EIMZA_PINENTRY");
-    if (!prog || !*prog)
-        prog = "pinentry";
-    if (sign_pe_ctx_new(&ctx) < 0) {
-        e = SIGN_E_NOMEM;
-        goto out;
-    }
-    /* Starts the program and reads its greeting, which must be OK. */
-    const char *argv[] = {prog, NULL};
-    if (assuan_pipe_connect(ctx, prog, argv, NULL, NULL, NULL, 0) != 0)
-        goto out;
-    e = sign_pe_dialogue(ctx, req, pin, cap);
-out:
-    pid = ctx ? assuan_get_pid(ctx) : ASSUAN_INVALID_PID;
-    atomic_store(&sign_pe_active, 0);
-    if (e != SIGN_OK && pid > 0)
-        kill(pid, SIGTERM); /* a broken or abandoned dialogue must not stay open */
-    assuan_release(ctx);    /* BYE, close, wait for the program; the line buffers are wiped */
+    if (sign_pe_start(arg, &ctx) == 0)
+        e = sign_pe_dialogue(ctx, req, pin, cap);
+    sign_pe_end(ctx, e == SIGN_OK);
     if (e != SIGN_OK)
         OPENSSL_cleanse(pin, cap);
     return e;
+}
+
+enum sign_err sign_confirm_from_pinentry(void *arg, const struct sign_pin_request *req)
+{
+    assuan_context_t ctx = NULL;
+    struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
+    enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
+    gpg_error_t code = 0;
+    int r;
+    const char *lead = req->token->protected_path
+                           ? "İmzalamak istiyor musunuz? Onaylarsanız PIN'i kart okuyucunuzun "
+                             "tuşlarıyla girin."
+                           : "İmzalamak istiyor musunuz?";
+    if (sign_pe_desc(req, lead, &desc) < 0) {
+        e = SIGN_E_NOMEM;
+        goto out;
+    }
+    if (sign_pe_start(arg, &ctx) < 0)
+        goto out;
+    sign_pe_options(ctx);
+    if (sign_pe_cmd(ctx, "SETTITLE", "eimza — e-imza", &code) < 0 ||
+        sign_pe_cmd(ctx, "SETDESC", desc.p, &code) != 0 ||
+        sign_pe_cmd(ctx, "SETOK", "İmzala", &code) < 0 ||
+        sign_pe_cmd(ctx, "SETCANCEL", "İptal", &code) < 0)
+        goto out;
+    r = sign_pe_cmd(ctx, "CONFIRM", NULL, &code);
+    if (r == 0)
+        e = SIGN_OK;
+    else if (r == 1 && gpg_err_code(code) == GPG_ERR_CANCELED)
+        e = SIGN_E_CANCELLED;
+out:
+    sign_pe_end(ctx, e == SIGN_OK);
+    ubuf_free(&desc);
+    return e;
+}
+
+int sign_message_from_pinentry(void *arg, const char *text)
+{
+    assuan_context_t ctx = NULL;
+    struct ubuf desc = UBUF_INIT(SIGN_ASSUAN_LINE_MAX);
+    gpg_error_t code = 0;
+    int rc = -1;
+    if (sign_assuan_fit(text, SIGN_PE_DESC_BUDGET, &desc) < 0 || sign_pe_start(arg, &ctx) < 0)
+        goto out;
+    sign_pe_options(ctx);
+    /* MESSAGE shows the text with one button; an old pinentry without it is asked to CONFIRM
+     * with its cancel button hidden (--one-button), as gpg-agent does. */
+    if (sign_pe_cmd(ctx, "SETTITLE", "eimza — e-imza", &code) < 0 ||
+        sign_pe_cmd(ctx, "SETDESC", desc.p, &code) != 0 ||
+        sign_pe_cmd(ctx, "SETOK", "Tamam / OK", &code) < 0)
+        goto out;
+    if (sign_pe_cmd(ctx, "MESSAGE", NULL, &code) == 0 ||
+        sign_pe_cmd(ctx, "CONFIRM --one-button", NULL, &code) == 0)
+        rc = 0;
+out:
+    sign_pe_end(ctx, rc == 0);
+    ubuf_free(&desc);
+    return rc;
 }
 
 enum sign_err sign_pinentry_over_fd(int fd, const struct sign_pin_request *req, char *pin,

@@ -31,10 +31,12 @@ enum sign_err {
     SIGN_E_NOMEM,           /* out_of_memory */
 };
 
-/* The stable code ("pin_incorrect"), a general Turkish message, and the HTTP status the agent
- * answers with. */
+/* The stable code ("pin_incorrect"), a general Turkish message, its English counterpart (the
+ * relay path shows both: the agent's dialogue does not know the page's language), and the HTTP
+ * status the agent answers with. */
 const char *sign_err_code(enum sign_err e);
 const char *sign_err_message(enum sign_err e);
+const char *sign_err_message_en(enum sign_err e);
 int sign_err_http_status(enum sign_err e);
 
 /* The user-PIN flags a token reports (PKCS#11 CK_TOKEN_INFO.flags through libp11). */
@@ -95,6 +97,13 @@ struct sign_pin_request {
 typedef enum sign_err (*sign_pin_fn)(void *arg, const struct sign_pin_request *req, char *pin,
                                      size_t cap);
 
+/* Shows req (the card, its warning and the purpose: what is signed for whom) and waits for
+ * the person's yes. Used when no PIN is typed through a sign_pin_fn (a PIN pad on the reader,
+ * or a card that needs no login), so that a signature is never made without the person
+ * having seen what it is for. SIGN_OK, SIGN_E_CANCELLED or SIGN_E_PIN_UNAVAILABLE (no way to
+ * ask). */
+typedef enum sign_err (*sign_confirm_fn)(void *arg, const struct sign_pin_request *req);
+
 /* A sign_pin_fn reading one line from a file descriptor (arg: an int * holding it). Reads
  * byte by byte so that the next line stays for the next signature; a trailing "\r" is
  * dropped. EOF before any byte is SIGN_E_PIN_UNAVAILABLE; an empty or too long line is
@@ -106,6 +115,15 @@ enum sign_err sign_pin_from_fd(void *arg, const struct sign_pin_request *req, ch
  * $EIMZA_PINENTRY, else "pinentry"), speaking the Assuan protocol on a pipe. */
 enum sign_err sign_pin_from_pinentry(void *arg, const struct sign_pin_request *req, char *pin,
                                      size_t cap);
+
+/* A sign_confirm_fn through pinentry (arg as above): the text and the card, with "İmzala" and
+ * "İptal" buttons (Assuan CONFIRM). */
+enum sign_err sign_confirm_from_pinentry(void *arg, const struct sign_pin_request *req);
+
+/* Shows text in a pinentry dialogue with one button and waits until it is closed (arg as
+ * above). The text is cut with "…" to what one dialogue takes. Returns 0, or -1 when no
+ * dialogue could be shown. */
+int sign_message_from_pinentry(void *arg, const char *text);
 
 /* Closes the pinentry dialogue open now, if any (from any thread; async-signal-safe): the
  * PIN request it serves ends as SIGN_E_PIN_UNAVAILABLE. The agent calls it when stopping, so
@@ -132,14 +150,16 @@ struct sign_request {
     size_t content_len;
     sign_pin_fn ask_pin;
     void *ask_arg;
-    const char *purpose; /* passed on to ask_pin */
+    const char *purpose;     /* passed on to ask_pin and confirm */
+    sign_confirm_fn confirm; /* NULL: no confirmation when the PIN is not asked here */
+    void *confirm_arg;
 };
 
 /* Signs req->content with the chosen token's certificate and key: a DER CMS SignedData,
  * CAdES-BES, detached, SHA-256, with the signer's certificate and the signing-certificate-v2
- * attribute. Logs in once with the PIN from req->ask_pin (not asked with a PIN pad) and logs
- * out after. On success *der is malloc'ed (free()) and *used, when not NULL, describes the
- * token. */
+ * attribute. Logs in once with the PIN from req->ask_pin (not asked with a PIN pad: then
+ * req->confirm, when set, is asked before the card is used) and logs out after. On success
+ * *der is malloc'ed (free()) and *used, when not NULL, describes the token. */
 enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request *req,
                                unsigned char **der, size_t *der_len, struct sign_token_info *used,
                                struct sign_status *st);

@@ -33,6 +33,15 @@ enum sign_err sign_cms_cades(EVP_PKEY *key, X509 *cert, const unsigned char *dat
  * control bytes become %XX. Returns 0, or -1 when out's cap is reached. */
 int sign_assuan_escape(const char *s, struct ubuf *out);
 
+/* How many bytes s takes once escaped by sign_assuan_escape. */
+size_t sign_assuan_escaped_len(const char *s);
+
+/* Appends s (as it is, unescaped) to out so that its escaped form takes at most budget bytes:
+ * a longer s is cut before a character (never inside a UTF-8 sequence) and "…" is added,
+ * within the budget. Returns 0 when s went in whole, 1 when it was cut, -1 when out's cap is
+ * reached. For the dialogue's texts, which must fit one Assuan line. */
+int sign_assuan_fit(const char *s, size_t budget, struct ubuf *out);
+
 /* The dialogue of sign_pin_from_pinentry (greeting, options, texts, GETPIN, BYE) with a
  * pinentry already connected on the socket fd, which is closed on return. The unit tests and
  * the fuzz driver play pinentry's part on the other end. Same results as

@@ -385,6 +385,10 @@ struct store_outbox_msg {
     const char *status;     /* when read back */
     int64_t created_at;
     int attempts; /* when read back: sending attempts begun so far (a claim counts one) */
+    /* when read back (schema version 8): the SMS code of a body with the placeholder {code},
+     * sealed (crypto/seal.h), and its expiry; NULL and 0 once dropped or when there is none */
+    const char *secret;
+    int64_t secret_until;
 };
 /* Queues a message (status pending, due now): a body, or a tpl with its params. A dedupe_key
  * already queued leaves the outbox as it was and *inserted false, except the keys of expiry
@@ -435,6 +439,28 @@ enum store_err store_outbox_mark_retry(struct store *s, int64_t id, int attempt,
 enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt,
                                         const char *error);
 
+/* ---- SMS codes at rest (schema version 8; issue 19, finding 4) -----------------------------
+ * The message that brings an SMS code keeps the code apart from its text: the body holds the
+ * placeholder {code}, and the code is sealed (crypto/seal.h) in the message's secret until
+ * secret_until. The secret is never readable after the hand-over: store_outbox_mark_handover,
+ * _sent and _failed drop it in the same statement; the sender keeps the text it made in
+ * memory. The use cases drop it when the code is superseded or used, the drain when it
+ * expires. */
+/* Sets the secret of the message queued under dedupe_key (joins the caller's transaction).
+ * STORE_ENOTFOUND when there is no such message. */
+enum store_err store_outbox_set_secret(struct store *s, const char *dedupe_key, const char *sealed,
+                                       int64_t until);
+/* Drops secrets: with key_prefix, those of every message whose dedupe_key begins with it
+ * ("otp:<number>:"); with NULL, those whose secret_until has come (<= now). *n (may be NULL)
+ * gets how many. Joins the caller's transaction. */
+enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix, int64_t now,
+                                         long *n);
+/* After a refused attempt (store_outbox_mark_retry: the gateway did not take it) the sender
+ * puts the secret it held back, if the message is still pending under that attempt, has none,
+ * and the code has not expired at now; otherwise nothing changes (no error). */
+enum store_err store_outbox_restore_secret(struct store *s, int64_t id, int attempt,
+                                           const char *sealed, int64_t now);
+
 /* ==== signing, staff and decisions (schema version 3) ======================================
  * The evidence of an accepted e-signature, staff accounts, the approvers' decisions with the
  * personnel record they relied on, and the chain of signature-only renewals per holder. */
@@ -468,13 +494,13 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
 
 /* ---- staff accounts -------------------------------------------------------------------- */
 #define STORE_USERNAME_MAX 64
-#define STORE_TOTP_MAX     64 /* base32 secret + NUL */
+#define STORE_TOTP_MAX     420 /* sealed (crypto/seal.h: CRYPTO_SEAL_TEXT_MAX) + NUL */
 struct store_user {
     char username[STORE_USERNAME_MAX];    /* [a-z0-9._-], 1..63 bytes */
     char role[16];                        /* approver | operator | admin */
     int province;                         /* approver: plate code 1..81; 0 for other roles */
     char password_hash[STORE_PWHASH_MAX]; /* Argon2id (crypto_pwhash_str) */
-    char totp_secret[STORE_TOTP_MAX];     /* base32; "" until enrolment began */
+    char totp_secret[STORE_TOTP_MAX];     /* sealed base32 (app/staff_auth.c); "" until enrolment */
     bool totp_enabled;                    /* enrolment confirmed with a first good code */
     int64_t totp_last_step;               /* last accepted TOTP time step (no replay) */
     int failed_count;                     /* consecutive failed logins */
@@ -651,109 +677,6 @@ enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);
 
-/* ==== operations (issue 18) ===============================================================
- * What the server's /metrics and /readyz read: figures of the whole database, the same from
- * every server sharing it. */
-
-/* Calls fn for each channel and status of the messages not yet delivered ("pending",
- * "sending", "failed", and "unconfirmed": handed over, its sender stopped, its lease over at
- * now), with how many there are; none when the outbox holds only delivered messages. fn must
- * not use s. */
-enum store_err store_outbox_depth(struct store *s, int64_t now,
-                                  int (*fn)(void *ctx, const char *channel, const char *status,
-                                            long count),
-                                  void *ctx);
-/* Calls fn for each province (the applicant's personnel record's, else the form's; 0: none)
- * and state of the applications waiting for staff ("submitted": a decision; "approved": the
- * card's production), with how many there are and the oldest one's last change (Unix
- * seconds). fn must not use s. */
-enum store_err store_app_waiting(struct store *s,
-                                 int (*fn)(void *ctx, int province, const char *state, long count,
-                                           int64_t oldest),
-                                 void *ctx);
-
-/* ==== backups (issue 18) ===================================================================
- * SQLite's online backup API: a copy of the whole database as it was at one moment, made while
- * servers go on writing (the copy is read in one read snapshot: in WAL mode writers are not
- * held up, their commits go on into the WAL meanwhile). PostgreSQL's are its own tools
- * (pg_dump, pg_basebackup; docs/DEPLOYMENT.md): these calls refuse it with STORE_EINVAL. */
-struct store_backup_stats {
-    long pages;     /* copied */
-    long page_size; /* bytes */
-};
-/* Writes a consistent copy of s's database to path, a new file (STORE_ECONFLICT when path
- * exists; mode 0600: it holds personal data). The copy is a single self-contained file
- * (rollback journal, not WAL), checked with PRAGMA integrity_check before it takes its name,
- * and synced to disk with its directory; nothing named path exists after a failure. */
-enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st);
-/* Replaces s's whole database with the copy at path (a SQLite database, opened read-only),
- * in one transaction of s: on failure s's database is as it was. The caller first makes sure
- * no other process has s's database open (store_in_use): a server running on it would keep
- * serving from what it had in memory. */
-enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st);
-/* Whether another process has the database of url open: STORE_ECONFLICT when one has, with
- * *pid one such process (0 when the system would not say which), STORE_OK when none has (or
- * there is no such database yet). SQLite only (what it locks while a connection is open: the
- * WAL index's shared lock, the database file's shared lock); STORE_EINVAL for PostgreSQL. */
-enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen);
-
-/* ==== retention (issue 18) =================================================================
- * Personal data kept only as long as allowed (KVKK): what `eimza retention run` and the
- * server's periodic work remove (app/retention.h says which periods and why). Each call with
- * dry set only counts what it would change; otherwise it changes it in batches, each a
- * transaction of its own (it joins none: STORE_EINVAL inside one), so a long first run never
- * holds a lock long, and *n gets how many rows it changed. Running it again, or on two servers
- * at once, changes nothing more. Times are Unix seconds given by the caller. */
-
-/* Sessions ended by expires_at or by idle seconds without a request, captchas expired before
- * now, rate-limit windows begun before windows_before: counted (the purges of the portal
- * section remove them). */
-enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
-                                       int64_t windows_before, long *sessions, long *captchas,
-                                       long *windows);
-/* SMS codes whose validity ended before now, the application's and a card PIN's: the salted
- * hash and salt removed (the counters that make the messages' keys stay). */
-enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n);
-/* Messages delivered or failed for good: recipient, subject, body and values removed (the
- * channel, status, times and dedupe key stay), those carrying a one-time code (dedupe key
- * "otp:..." or "pin:...") at once, the others when queued before `before`. */
-enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n);
-/* Applications closed (rejected, completed, cancelled) before `before` (closing is the last
- * change, updated_at, which this does not move) and not yet anonymised: their contact data
- * (address, district, postal code, e-mail, phones, operator) and the security word's hash
- * removed, their cards' carrier and tracking number too, and a PIN still sealed for one of
- * their cards destroyed; anonymised_at = now. The identity, the rest of the form, the
- * province, the times and the evidence stay. */
-enum store_err store_retention_contact(struct store *s, int64_t before, int64_t now, bool dry,
-                                       long *n);
-/* Removes applications, each with everything that hangs on it: its timeline, SMS code state,
- * signature (the signed content and the CMS), decisions, reminders, revocation requests, cards
- * with their PINs; sessions that name one forget it; and anonymises the audit entries whose
- * object is its number (as above; actor and now for the "audit.anonymised" entries). *audit (may be
- * NULL) gets how many audit entries were anonymised. Which applications:
- *   drafts: never submitted ("draft", "code_verified"), untouched since before `before`;
- *   evidence: closed, whose registration evidence has been kept `years` past the end of the
- *   certificate it concerns, taken at its latest: the closing, plus the validity asked for,
- *   plus a year (a renewal starts at most a year ahead), and the new certificate's own end
- *   when one is linked; years of 366 days. */
-enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t now,
-                                      const char *actor, bool dry, long *n, long *audit);
-enum store_err store_retention_evidence(struct store *s, int64_t now, int years, const char *actor,
-                                        bool dry, long *n, long *audit);
-/* The applicants' logins and lock-outs written before `before`, as audit entries: anonymised
- * (as above). */
-enum store_err store_retention_logins(struct store *s, int64_t before, int64_t now,
-                                      const char *actor, bool dry, long *n);
-/* Certificates that ended more than `years` before now and that nothing kept names (an
- * application, a card, a revocation request), with their warning marks; cards recorded
- * without an application (a card reported lost), with their PINs, once their certificate (if
- * any) ended that long ago and their last change is older than the longest evidence of the
- * report (years + 4: a validity of at most 3 plus 1); and the count of renewals in a row of a
- * holder who has neither a certificate nor an application left. *n counts the certificates
- * and cards. */
-enum store_err store_retention_certificates(struct store *s, int64_t now, int years, bool dry,
-                                            long *n);
-
 /* ==== after approval: the card's way to the holder (schema version 7) ======================
  * The holder's certificates one by one, the card inventory, the card bureau's production
  * batches with the revocation requests that go with them, the sealed PIN of a card made in
@@ -928,5 +851,147 @@ enum store_err store_ca_each_revoked(struct store *s, const char *issuer,
                                      void *ctx);
 /* The next CRL number of issuer (1 for its first CRL): one more every call, across servers. */
 enum store_err store_ca_crl_number(struct store *s, const char *issuer, int64_t *number);
+
+/* ==== signing through the relay (schema version 9) =========================================
+ * The tickets of the relay path (app/relay.h): one row per ticket, found by the SHA-256 of its
+ * value (never the value), bound to a session (the hash of its token) and an application.
+ * Moves between states are conditional on the state read, so of two requests racing for one
+ * ticket only one moves it (the other gets STORE_ECONFLICT). */
+#define STORE_TICKET_STATE_MAX  16
+#define STORE_AGENT_VERSION_MAX 32
+#define STORE_TICKET_CODE_MAX   65
+struct store_ticket {
+    int64_t id; /* set by the store; orders a session's tickets */
+    char ticket_hash[STORE_HASH_HEX + 1];
+    char session_hash[STORE_HASH_HEX + 1];
+    int64_t application_id;
+    char state[STORE_TICKET_STATE_MAX];  /* issued claimed checking submitted refused cancelled
+                                            superseded */
+    int64_t created_at, expires_at;      /* expires_at: the end of an unclaimed ticket */
+    char claim_hash[STORE_HASH_HEX + 1]; /* "" until claimed */
+    int64_t claimed_at, claim_expires_at, ended_at; /* 0 until then */
+    char error_code[STORE_TICKET_CODE_MAX];         /* refused or cancelled: why; else "" */
+    char agent_version[STORE_AGENT_VERSION_MAX];    /* the claiming agent's; "" before */
+};
+/* A new ticket for its session, in one transaction (joins the caller's): the session's open
+ * tickets (issued or claimed) become superseded (ended_at = t->created_at), tickets created
+ * before purge_before are deleted, and t is stored. *superseded (may be NULL) gets how many
+ * were ended. STORE_ECONFLICT when the hash exists. */
+enum store_err store_ticket_issue(struct store *s, const struct store_ticket *t,
+                                  int64_t purge_before, long *superseded);
+/* The ticket with this hash (locked for the transaction on PostgreSQL when one is open);
+ * STORE_ENOTFOUND when there is none. */
+enum store_err store_ticket_get(struct store *s, const char *ticket_hash, struct store_ticket *out);
+/* The session's newest ticket; STORE_ENOTFOUND when it never asked for one. */
+enum store_err store_ticket_latest(struct store *s, const char *session_hash,
+                                   struct store_ticket *out);
+/* Writes t (found by t->id; the hashes, session, application and creation time are never
+ * changed) when its state is still expected_state; STORE_ECONFLICT when it moved meanwhile,
+ * STORE_ENOTFOUND when there is no such ticket. */
+enum store_err store_ticket_move(struct store *s, const struct store_ticket *t,
+                                 const char *expected_state);
+
+/* ==== operations (issue 18) ===============================================================
+ * What the server's /metrics and /readyz read: figures of the whole database, the same from
+ * every server sharing it. */
+
+/* Calls fn for each channel and status of the messages not yet delivered ("pending",
+ * "sending", "failed", and "unconfirmed": handed over, its sender stopped, its lease over at
+ * now), with how many there are; none when the outbox holds only delivered messages. fn must
+ * not use s. */
+enum store_err store_outbox_depth(struct store *s, int64_t now,
+                                  int (*fn)(void *ctx, const char *channel, const char *status,
+                                            long count),
+                                  void *ctx);
+/* Calls fn for each province (the applicant's personnel record's, else the form's; 0: none)
+ * and state of the applications waiting for staff ("submitted": a decision; "approved": the
+ * card's production), with how many there are and the oldest one's last change (Unix
+ * seconds). fn must not use s. */
+enum store_err store_app_waiting(struct store *s,
+                                 int (*fn)(void *ctx, int province, const char *state, long count,
+                                           int64_t oldest),
+                                 void *ctx);
+
+/* ==== backups (issue 18) ===================================================================
+ * SQLite's online backup API: a copy of the whole database as it was at one moment, made while
+ * servers go on writing (the copy is read in one read snapshot: in WAL mode writers are not
+ * held up, their commits go on into the WAL meanwhile). PostgreSQL's are its own tools
+ * (pg_dump, pg_basebackup; docs/DEPLOYMENT.md): these calls refuse it with STORE_EINVAL. */
+struct store_backup_stats {
+    long pages;     /* copied */
+    long page_size; /* bytes */
+};
+/* Writes a consistent copy of s's database to path, a new file (STORE_ECONFLICT when path
+ * exists; mode 0600: it holds personal data). The copy is a single self-contained file
+ * (rollback journal, not WAL), checked with PRAGMA integrity_check before it takes its name,
+ * and synced to disk with its directory; nothing named path exists after a failure. */
+enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st);
+/* Replaces s's whole database with the copy at path (a SQLite database, opened read-only),
+ * in one transaction of s: on failure s's database is as it was. The caller first makes sure
+ * no other process has s's database open (store_in_use): a server running on it would keep
+ * serving from what it had in memory. */
+enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st);
+/* Whether another process has the database of url open: STORE_ECONFLICT when one has, with
+ * *pid one such process (0 when the system would not say which), STORE_OK when none has (or
+ * there is no such database yet). SQLite only (what it locks while a connection is open: the
+ * WAL index's shared lock, the database file's shared lock); STORE_EINVAL for PostgreSQL. */
+enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen);
+
+/* ==== retention (issue 18) =================================================================
+ * Personal data kept only as long as allowed (KVKK): what `eimza retention run` and the
+ * server's periodic work remove (app/retention.h says which periods and why). Each call with
+ * dry set only counts what it would change; otherwise it changes it in batches, each a
+ * transaction of its own (it joins none: STORE_EINVAL inside one), so a long first run never
+ * holds a lock long, and *n gets how many rows it changed. Running it again, or on two servers
+ * at once, changes nothing more. Times are Unix seconds given by the caller. */
+
+/* Sessions ended by expires_at or by idle seconds without a request, captchas expired before
+ * now, rate-limit windows begun before windows_before: counted (the purges of the portal
+ * section remove them). */
+enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
+                                       int64_t windows_before, long *sessions, long *captchas,
+                                       long *windows);
+/* SMS codes whose validity ended before now, the application's and a card PIN's: the salted
+ * hash and salt removed (the counters that make the messages' keys stay). */
+enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n);
+/* Messages delivered or failed for good: recipient, subject, body and values removed (the
+ * channel, status, times and dedupe key stay), those carrying a one-time code (dedupe key
+ * "otp:..." or "pin:...") at once, the others when queued before `before`. */
+enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n);
+/* Applications closed (rejected, completed, cancelled) before `before` (closing is the last
+ * change, updated_at, which this does not move) and not yet anonymised: their contact data
+ * (address, district, postal code, e-mail, phones, operator) and the security word's hash
+ * removed, their cards' carrier and tracking number too, and a PIN still sealed for one of
+ * their cards destroyed; anonymised_at = now. The identity, the rest of the form, the
+ * province, the times and the evidence stay. */
+enum store_err store_retention_contact(struct store *s, int64_t before, int64_t now, bool dry,
+                                       long *n);
+/* Removes applications, each with everything that hangs on it: its timeline, SMS code state,
+ * signature (the signed content and the CMS), decisions, reminders, revocation requests, cards
+ * with their PINs; sessions that name one forget it; and anonymises the audit entries whose
+ * object is its number (as above; actor and now for the "audit.anonymised" entries). *audit (may be
+ * NULL) gets how many audit entries were anonymised. Which applications:
+ *   drafts: never submitted ("draft", "code_verified"), untouched since before `before`;
+ *   evidence: closed, whose registration evidence has been kept `years` past the end of the
+ *   certificate it concerns, taken at its latest: the closing, plus the validity asked for,
+ *   plus a year (a renewal starts at most a year ahead), and the new certificate's own end
+ *   when one is linked; years of 366 days. */
+enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n, long *audit);
+enum store_err store_retention_evidence(struct store *s, int64_t now, int years, const char *actor,
+                                        bool dry, long *n, long *audit);
+/* The applicants' logins and lock-outs written before `before`, as audit entries: anonymised
+ * (as above). */
+enum store_err store_retention_logins(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n);
+/* Certificates that ended more than `years` before now and that nothing kept names (an
+ * application, a card, a revocation request), with their warning marks; cards recorded
+ * without an application (a card reported lost), with their PINs, once their certificate (if
+ * any) ended that long ago and their last change is older than the longest evidence of the
+ * report (years + 4: a validity of at most 3 plus 1); and the count of renewals in a row of a
+ * holder who has neither a certificate nor an application left. *n counts the certificates
+ * and cards. */
+enum store_err store_retention_certificates(struct store *s, int64_t now, int years, bool dry,
+                                            long *n);
 
 #endif

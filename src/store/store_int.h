@@ -130,7 +130,7 @@ struct store__row {
 };
 extern const struct store__row store__personnel, store__cert, store__app, store__session,
     store__captcha, store__user, store__otp, store__event, store__outbox, store__audit,
-    store__decision, store__problem, store__card, store__batch, store__pin;
+    store__decision, store__problem, store__card, store__batch, store__pin, store__ticket;
 /* The row type the catalogue calls name; NULL when none. */
 const struct store__row *store__row_named(const char *name, size_t len);
 

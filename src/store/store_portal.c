@@ -522,18 +522,18 @@ struct claimed {
 static int claimed_copy(const struct store_outbox_msg *m, struct claimed *c)
 {
     const char *const *from[] = {&m->channel,    &m->recipient, &m->subject, &m->body,
-                                 &m->dedupe_key, &m->tpl,       &m->params};
+                                 &m->dedupe_key, &m->tpl,       &m->params,  &m->secret};
     const char **to[] = {&c->m.channel,    &c->m.recipient, &c->m.subject, &c->m.body,
-                         &c->m.dedupe_key, &c->m.tpl,       &c->m.params};
+                         &c->m.dedupe_key, &c->m.tpl,       &c->m.params,  &c->m.secret};
     size_t total = 0;
-    for (size_t i = 0; i < 7; i++)
+    for (size_t i = 0; i < 8; i++)
         total += *from[i] ? strlen(*from[i]) + 1 : 0;
     c->m = *m;
     c->m.status = "sending";
     if (!(c->strs = malloc(total + 1)))
         return -1;
     char *w = c->strs;
-    for (size_t i = 0; i < 7; i++) {
+    for (size_t i = 0; i < 8; i++) {
         *to[i] = *from[i] ? w : NULL;
         if (*from[i]) {
             size_t n = strlen(*from[i]) + 1;
@@ -598,6 +598,58 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
         free(rows[i].strs);
     free(rows);
     return e;
+}
+
+/* ---- SMS codes at rest (store.h) ---------------------------------------------------------- */
+
+enum store_err store_outbox_set_secret(struct store *s, const char *dedupe_key, const char *sealed,
+                                       int64_t until)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!dedupe_key || !*dedupe_key || !sealed || !*sealed)
+        return store__fail(s, STORE_EINVAL, "outbox_set_secret: a dedupe key and a secret");
+    const struct store__val a[] = {VT(dedupe_key), VT(sealed), V(until)};
+    long changed = 0;
+    if ((e = store__exec(s, STORE__Q_OB_SECRET_SET, a, 3, &changed)) != STORE_OK)
+        return e;
+    return changed ? STORE_OK : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+}
+
+enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix, int64_t now,
+                                         long *n)
+{
+    if (n)
+        *n = 0;
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (key_prefix && !*key_prefix)
+        return store__fail(s, STORE_EINVAL, "outbox_drop_secrets: an empty prefix");
+    long changed = 0;
+    if (key_prefix) {
+        const struct store__val a[] = {VT(key_prefix)};
+        e = store__exec(s, STORE__Q_OB_SECRET_DROP_KEY, a, 1, &changed);
+    } else {
+        const struct store__val a[] = {V(now)};
+        e = store__exec(s, STORE__Q_OB_SECRET_DROP_OLD, a, 1, &changed);
+    }
+    if (e == STORE_OK && n)
+        *n = changed;
+    return e;
+}
+
+enum store_err store_outbox_restore_secret(struct store *s, int64_t id, int attempt,
+                                           const char *sealed, int64_t now)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (attempt < 1 || !sealed || !*sealed)
+        return store__fail(s, STORE_EINVAL, "outbox_restore_secret: an attempt and a secret");
+    const struct store__val a[] = {V(id), V(attempt), VT(sealed), V(now)};
+    return store__exec(s, STORE__Q_OB_SECRET_RESTORE, a, 4, NULL);
 }
 
 /* Why an UPDATE of outbox message id changed nothing: STORE_ECONFLICT (why) when the message is

@@ -50,7 +50,7 @@
 #define STORE__OB_UNCONFIRMED                                                                      \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $2)"
 /* ---- retention (issue 18): the conditions, shared by the counts of a dry run and the changes;
- * the partial indexes of migration 8 repeat theirs word for word */
+ * the partial indexes of migration 10 repeat theirs word for word */
 /* a message delivered or failed for good, still holding its recipient: one carrying a one-time
  * code at once, any other queued before $1 */
 #define STORE__RET_MSG                                                                             \
@@ -242,6 +242,28 @@ STORE_Q(OTP_PUT, "storing the SMS code state",
         "INSERT INTO application_otp ({cols otp}) VALUES ({vals otp 1}) "
         "ON CONFLICT (application_id) DO UPDATE SET {excl otp}")
 
+/* ---- signing tickets (the relay path: app/relay.c, store_relay.c) ------------------------ */
+/* 1 the session's token hash, 2 now: a session's open tickets end when it asks for another
+ * (a ticket being checked is left to finish) */
+STORE_Q(TK_SUPERSEDE, "ending a session's open signing tickets",
+        "UPDATE sign_tickets SET state = 'superseded', ended_at = $2 "
+        "WHERE session_hash = $1 AND state IN ('issued', 'claimed')")
+STORE_Q(TK_PURGE, "deleting old signing tickets", "DELETE FROM sign_tickets WHERE created_at < $1")
+STORE_Q(TK_INSERT, "storing a signing ticket",
+        "INSERT INTO sign_tickets ({cols ticket}) VALUES ({vals ticket 1})")
+STORE_Q(TK_GET, "reading a signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE ticket_hash = $1")
+STORE_Q(TK_GET_LOCK, "reading a signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE ticket_hash = $1{P: FOR UPDATE}")
+STORE_Q(TK_LATEST, "reading a session's signing ticket",
+        "SELECT id, {cols ticket} FROM sign_tickets WHERE session_hash = $1 "
+        "ORDER BY id DESC LIMIT 1")
+/* Written when the state is still the one expected; the key columns are compared, not
+ * written. */
+STORE_Q(TK_MOVE, "updating a signing ticket",
+        "UPDATE sign_tickets SET {set ticket 3} WHERE id = $1 AND state = $2{same ticket 3}")
+STORE_Q(TK_EXISTS, "looking up a signing ticket", "SELECT count(*) FROM sign_tickets WHERE id = $1")
+
 /* ---- the outbox ------------------------------------------------------------------------ */
 /* 1 now, then the message (store_outbox_put_batch builds multi-row ones from the same parts) */
 STORE_Q(OB_PUT, "queueing a message",
@@ -260,16 +282,16 @@ STORE_Q(OB_CLAIM, "claiming outbox messages",
         "ORDER BY next_try_at, id LIMIT $4{P: FOR UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
 /* a delivered message carrying a one-time code loses it at once (retention, issue 18) */
 STORE_Q(OB_SENT, "marking an outbox message",
-        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, " STORE__OB_FORGET
-        " WHERE id = $1 AND status = 'sending' AND attempts = $2")
+        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = NULL, "
+        STORE__OB_FORGET " WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_RETRY, "marking an outbox message",
         "UPDATE outbox SET status = 'pending', next_try_at = $3, last_error = $4, "
         "handed_over_at = NULL WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_FAILED, "marking an outbox message",
-        "UPDATE outbox SET status = 'failed', last_error = $3 "
+        "UPDATE outbox SET status = 'failed', last_error = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_HANDOVER, "marking an outbox message handed over",
-        "UPDATE outbox SET handed_over_at = $3 "
+        "UPDATE outbox SET handed_over_at = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_EXISTS, "looking up an outbox message", "SELECT count(*) FROM outbox WHERE id = $1")
 /* a message the retention emptied (recipient '') is not sent again */
@@ -287,6 +309,17 @@ STORE_Q(OB_PROBLEMS, "listing failed messages",
         "params FROM outbox WHERE (status = 'failed' AND recipient <> '') OR (status = 'sending' "
         "AND handed_over_at IS NOT NULL AND next_try_at <= $1) ORDER BY id")
 
+/* ---- SMS codes at rest (issue 19, finding 4; store.h) -------------------------------- */
+STORE_Q(OB_SECRET_SET, "keeping an SMS code sealed",
+        "UPDATE outbox SET secret = $2, secret_until = $3 WHERE dedupe_key = $1")
+STORE_Q(OB_SECRET_DROP_KEY, "dropping SMS codes",
+        "UPDATE outbox SET secret = NULL WHERE secret IS NOT NULL "
+        "AND substr(dedupe_key, 1, length($1)) = $1")
+STORE_Q(OB_SECRET_DROP_OLD, "dropping expired SMS codes",
+        "UPDATE outbox SET secret = NULL WHERE secret IS NOT NULL AND secret_until <= $1")
+STORE_Q(OB_SECRET_RESTORE, "keeping an SMS code sealed",
+        "UPDATE outbox SET secret = $3 WHERE id = $1 AND attempts = $2 AND status = 'pending' "
+        "AND secret IS NULL AND secret_until > $4")
 /* ---- operations: what /metrics and /readyz read (issue 18) ----------------------------- */
 /* The outbox not yet delivered, by channel and status (1 now: a message handed over whose
  * sender stopped is "unconfirmed", as store_outbox_problems names it); through the status

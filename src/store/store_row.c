@@ -184,6 +184,8 @@ static const struct store__col store__outbox_cols[] = {
     M(attempts, "attempts", STORE__INT),
     M(tpl, "template", STORE__STR),
     M(params, "params", STORE__STR),
+    M(secret, "secret", STORE__STR),
+    M(secret_until, "secret_until", STORE__I64),
 };
 ROW(store__outbox, "outbox", "outbox", "outbox message", struct store_outbox_msg, NULL);
 
@@ -258,10 +260,25 @@ static const struct store__col store__pin_cols[] = {
 };
 ROW(store__pin, "pin", "card_pins", "card PIN", struct store_card_pin, NULL);
 
+/* ---- signing tickets (the relay path): the key columns are never changed by a move */
+#undef K
+#define K(f, t)    COLUMN(struct store_ticket, f, #f, t, false)
+#define KKEY(f, t) COLUMN(struct store_ticket, f, #f, t, true)
+static const struct store__col store__ticket_cols[] = {
+    KKEY(ticket_hash, STORE__TEXT),   KKEY(session_hash, STORE__TEXT),
+    KKEY(application_id, STORE__I64), K(state, STORE__TEXT),
+    KKEY(created_at, STORE__I64),     K(expires_at, STORE__I64),
+    K(claim_hash, STORE__TEXT),       K(claimed_at, STORE__I64),
+    K(claim_expires_at, STORE__I64),  K(ended_at, STORE__I64),
+    K(error_code, STORE__TEXT),       K(agent_version, STORE__TEXT),
+};
+ROW(store__ticket, "ticket", "sign_tickets", "signing ticket", struct store_ticket, NULL);
+
 static const struct store__row *const rows[] = {
-    &store__personnel, &store__cert,    &store__app,   &store__session, &store__captcha,
-    &store__user,      &store__otp,     &store__event, &store__outbox,  &store__audit,
-    &store__decision,  &store__problem, &store__card,  &store__batch,   &store__pin,
+    &store__personnel, &store__cert,  &store__app,      &store__session,
+    &store__captcha,   &store__user,  &store__otp,      &store__event,
+    &store__outbox,    &store__audit, &store__decision, &store__problem,
+    &store__card,      &store__batch, &store__pin,      &store__ticket,
 };
 
 const struct store__row *store__row_named(const char *name, size_t len)

@@ -3,6 +3,7 @@
 #include "web/routes.h"
 
 #include "web/api/api.h"
+#include "web/http/download.h"
 #include "web/http/ops.h"
 #include "web/http/static.h"
 #include "web/pages/pages.h"
@@ -40,6 +41,13 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/application/card-test", web_h_api_card_test, APP_SIGNATURE_MAX,
      WEB_ANSWER_JSON},
+    /* signing through the relay (web/api/relay.c): the page's ticket, then the agent's steps
+     * (no session: the ticket and its claim are the credentials) */
+    {"POST", "/api/v1/application/sign-ticket", web_h_api_sign_ticket_new, 1024, WEB_ANSWER_JSON},
+    {"GET", "/api/v1/application/sign-ticket", web_h_api_sign_ticket_get, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/relay/claim", web_h_relay_claim, 4096, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/relay/signature", web_h_relay_signature, 1 << 20, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/relay/cancel", web_h_relay_cancel, 4096, WEB_ANSWER_JSON},
 
     /* staff (web/api/admin.c): the staff JSON API under /api/v1/admin (docs/openapi.yaml).
      * Literal paths before the {id} ones they could be taken for. */
@@ -137,6 +145,8 @@ const struct web_route web_routes[] = {
     {"GET", "/ornek-form", web_h_demo_form, 0, WEB_ANSWER_JSON},
     {"POST", "/ornek-form", web_h_demo_form, 16384, WEB_ANSWER_JSON},
     {"GET", "/static/{dir}/{file}", web_h_static, 0, WEB_ANSWER_JSON},
+    /* the signing agent's packages (web/http/download.c; agent_packages_dir) */
+    {"GET", "/indir/{file}", web_h_download, 0, WEB_ANSWER_PAGE},
 };
 
 const size_t web_routes_count = sizeof web_routes / sizeof web_routes[0];

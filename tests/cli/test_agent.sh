@@ -13,6 +13,8 @@ sign_setup
 make_card agent-card EC:prime256v1 "Mehmet Öz"
 make_empty_card empty-card
 
+# the machine's and the person's settings files must not leak into the test
+export XDG_CONFIG_HOME=$T/xdg HOME=$T
 PORTAL=https://portal.example.gov.tr
 printf 'Başvuru No: 2024-000123\r\nAD: MEHMET\r\nBeyan ederim.' >"$T/content.txt"
 B64=$(base64 -w0 "$T/content.txt")
@@ -57,6 +59,16 @@ expect_eq 403 "$(cat "$T/code")" "Origin with the portal as a prefix: 403"
 req -H "Origin: $PORTAL" -H "Host: evil.example:$PORT" "$URL/v1/tokens"
 expect_eq 403 "$(cat "$T/code")" "foreign Host (DNS rebinding): 403"
 expect_eq host_forbidden "$(jq -r .error.code "$T/b")" "foreign Host: host_forbidden"
+
+# ---- the version, without the card --------------------------------------------------------------
+req -H "Origin: $PORTAL" "$URL/v1/version"
+expect_eq 200 "$(cat "$T/code")" "version: 200"
+expect_eq "eimza $("$EIMZA" --version | awk '{print $2}') 1 true" \
+  "$(jq -r '[.agent, .version, (.api|tostring), (.relay|tostring)] | join(" ")' "$T/b")" \
+  "version: agent, version, api 1, relay"
+expect_eq "$PORTAL" "$(hdr Access-Control-Allow-Origin)" "version: CORS header for the portal"
+req -H "Origin: https://evil.example" "$URL/v1/version"
+expect_eq 403 "$(cat "$T/code")" "version: a foreign Origin gets 403"
 
 # ---- preflight, with Private Network Access ---------------------------------------------------
 req -X OPTIONS -H "Origin: $PORTAL" -H "Access-Control-Request-Method: POST" \
@@ -198,6 +210,43 @@ AGENT_PID=
 wait "$CURL_PID"
 expect_eq pin_unavailable "$(jq -r .error.code "$T/hang.json" 2>/dev/null)" \
   "the abandoned request ends with pin_unavailable"
+
+# ---- started from the settings file alone (what the user service runs) -------------------------
+mkdir -p "$T/xdg/eimza"
+printf 'module = %s\norigin = %s\nlisten = 127.0.0.1:0\n' "$MODULE" "$PORTAL" \
+  >"$T/xdg/eimza/agent.conf"
+chmod 600 "$T/xdg/eimza/agent.conf"
+"$EIMZA" agent >"$T/a4.out" 2>"$T/a4.err" &
+AGENT_PID=$!
+URL4=
+for _ in $(seq 100); do
+  URL4=$(sed -n 's/^eimza agent: listening on \(http:[^ ]*\)$/\1/p' "$T/a4.out")
+  [ -n "$URL4" ] && break
+  kill -0 "$AGENT_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$URL4" ] && ok "eimza agent with no options: settings from ~/.config/eimza/agent.conf" ||
+  fail "eimza agent with no options" "$(cat "$T/a4.err")"
+req -H "Origin: $PORTAL" "$URL4/v1/tokens"
+expect_eq 200 "$(cat "$T/code")" "settings file: the configured origin is answered"
+"$EIMZA" agent --origin http://127.0.0.1:8080 --listen 127.0.0.1:0 >"$T/a5.out" 2>"$T/a5.err" &
+A5=$!
+for _ in $(seq 100); do grep -q 'listening' "$T/a5.out" && break; sleep 0.1; done
+expect_grep "answering $PORTAL" "$T/a5.out" "--origin adds to the file's origins…"
+expect_grep "answering http://127.0.0.1:8080" "$T/a5.out" "…and is answered too"
+kill -TERM "$A5"; wait "$A5"
+stop_agent
+AGENT_PID=
+chmod 666 "$T/xdg/eimza/agent.conf"
+expect_status 1 "a settings file anyone may write: exit 1" "$EIMZA" agent
+expect_grep 'writable by others' "$T/err" "world-writable settings: says why"
+rm -f "$T/xdg/eimza/agent.conf"
+
+# ---- the registration hint -------------------------------------------------------------------
+expect_status 0 "--register-hint: exit 0" "$EIMZA" agent --register-hint
+expect_grep '^MimeType=x-scheme-handler/eimza;$' "$T/out" "hint: the URL scheme's MIME type"
+expect_grep "^Exec=.*eimza agent --handle-url %u$" "$T/out" "hint: the handler's Exec line"
+expect_grep "^ExecStart=.*eimza agent$" "$T/out" "hint: the user service's command"
 
 # ---- start-up refusals ------------------------------------------------------------------------
 for bad in 0.0.0.0:8089 192.168.1.5:8089 example.com:8089 '[::]:8089'; do

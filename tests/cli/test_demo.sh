@@ -170,8 +170,11 @@ hend=$(sql "SELECT not_after FROM certificates WHERE tckn = '$htckn'")
 # the demo's pinentry: 123456 for the demo card, card.pin for another, else cancelled
 pe() { printf 'SETDESC %s\nGETPIN\nBYE\n' "$1" | EIMZA_DEMO_PIN_FILE=$D/card.pin "$SRC/scripts/demo-pinentry.sh"; }
 expect_eq "D 123456" "$(pe "«eimza-demo» kartının PIN'ini girin." | grep '^D ')" "pinentry: the demo card's PIN"
-pe "«eimza-bos» kartının PIN'ini girin." | grep -q '^ERR 83886179' && ok "pinentry: a new card without card.pin: cancelled" ||
-  fail "pinentry without card.pin"
+# (the answer read whole first: grep -q on the pipe could stop the reader early and, under
+# pipefail, fail the pipeline by the writer's SIGPIPE)
+pe_out=$(pe "«eimza-bos» kartının PIN'ini girin.")
+grep -q '^ERR 83886179' <<<"$pe_out" && ok "pinentry: a new card without card.pin: cancelled" ||
+  fail "pinentry without card.pin" "$pe_out"
 echo 482913 >"$D/card.pin"
 expect_eq "D 482913" "$(pe "«eimza-bos» kartının PIN'ini girin." | grep '^D ')" "pinentry: a new card's PIN from card.pin"
 rm -f "$D/card.pin"
@@ -195,9 +198,22 @@ expect_grep "Kimlik No +$applicant_tckn" "$T/out" "prints the applicant's T.C. K
 expect_grep "Doğum Yeri +$(cut -f7 "$D/applicant.txt")" "$T/out" "and birth place"
 expect_grep "Doğum Tarihi +$(cut -f8 "$D/applicant.txt")" "$T/out" "and birth date"
 expect_grep 'onay35 +approver, İzmir' "$T/out" "prints the approvers' logins"
-expect_grep 'eimza agent --module .*softhsm2\.so --listen 127\.0\.0\.1:8089 --origin http://127\.0\.0\.1:8080' \
-  "$T/out" "starts the signing agent with the demo card"
-expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev --config .*/eimza\.conf --config .*/secrets\.conf' "$T/out" \
+expect_grep "eimza agent --config $D/agent.conf" "$T/out" "starts the signing agent with the demo card"
+expect_eq "ca_file listen module origin origin" "$(sed -n 's/^\([a-z_]*\) = .*/\1/p' "$D/agent.conf" | sort | paste -sd' ')" \
+  "the agent's settings name its module, both portals, the TLS CA and the listener"
+expect_grep '^origin = https://127\.0\.0\.1:8443$' "$D/agent.conf" "…the https portal among its origins"
+expect_eq 600 "$(stat -c %a "$D/agent.conf")" "…in a file only its owner may write"
+expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8443 --trust-dir .*/trust --dev .*--config .*/https\.conf' \
+  "$D/https.log" "and over HTTPS on 8443 beside it"
+expect_grep '^portal_url = https://127\.0\.0\.1:8443/$' "$D/portal.conf" "both name the https portal (the relay's)"
+openssl verify -CAfile "$D/tls/ca.pem" "$D/tls/server.pem" >"$T/verify" 2>&1 &&
+  ok "the demo TLS certificate chains to the demo TLS CA" || fail "demo TLS" "$(cat "$T/verify")"
+openssl x509 -in "$D/tls/server.pem" -noout -ext subjectAltName >"$T/san" 2>&1
+expect_grep 'IP Address:127\.0\.0\.1' "$T/san" "…for 127.0.0.1"
+expect_grep 'DNS:localhost' "$T/san" "…and localhost"
+expect_grep "certutil -d sql:.*-i $D/tls/ca.pem" "$T/out" "says how to trust it (Chromium)"
+expect_grep 'Authorities > Import' "$T/out" "…and in Firefox"
+expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8080 --trust-dir .*/trust --dev --config .*/eimza\.conf --config .*/secrets\.conf --config .*/portal\.conf' "$T/out" \
   "then serves in --dev mode with the demo trust anchors and in-house production"
 expect_grep "application $hnum is approved" "$T/out" "prints the approved application to follow"
 expect_grep "Kimlik No $htckn" "$T/out" "and its holder's login"

@@ -181,6 +181,19 @@ json PUT /api/v1/application '{"address":' "${B[@]}"
 expect_error 400 bad_request "PUT: malformed JSON"
 json PUT /api/v1/application '{"frobnicate":1}' "${B[@]}"
 expect_grep '"frobnicate":"Bilinmeyen alan' "$T/b" "PUT: an unknown field"
+# issue 19, finding 7: controls and characters that reorder text refused per field; a number
+# where text is expected refused too (numbers only where the contract says integer)
+json PUT /api/v1/application '{"address":"Cumhuriyet Cad. \u202e5 oN","unit":"Bilgi\u0001 İşlem","title":"Öğretmen\u200b","district":12345,"postal_code":72100}' "${B[@]}"
+expect_error 400 invalid_fields "PUT: controls, bidi and numbers for text"
+expect_eq "true" "$(jb '.error.fields | has("address") and has("district") and has("postal_code") and has("title") and has("unit")')" \
+  "PUT: each bad field named"
+expect_grep '"address":"Metin, yazının yönünü değiştiren' "$T/b" "PUT: U+202E in the address"
+expect_grep '"unit":"Metin görünmeyen bir denetim karakteri' "$T/b" "PUT: U+0001 in the unit"
+expect_grep '"title":"Metin, yazının yönünü' "$T/b" "PUT: a zero-width space in the title"
+expect_grep '"district":"Bu alanın değeri metin olarak' "$T/b" "PUT: a number for the district"
+expect_grep '"postal_code":"Bu alanın değeri metin olarak' "$T/b" "PUT: a number for the postal code"
+[ "$(sql "SELECT count(*) FROM applications WHERE address LIKE '%5 oN%' OR title LIKE 'Öğretmen_%'")" = 0 ] &&
+  ok "PUT: nothing of it stored" || fail "PUT: stored"
 
 GOOD=$(jq -c '.postal_code = "72100" | .email = "ayse.isik@meb.gov.tr" | .security_word_repeat = .security_word' <<<"$FORM")
 # the answer of GET, sent back with the changes, is accepted (read-only fields unchanged)

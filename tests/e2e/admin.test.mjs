@@ -19,7 +19,7 @@
 // the queue on a phone as well; screenshots are kept.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -384,7 +384,10 @@ test('an approver works the queue of their province', async () => {
   assert.match(expCsv, /^\/api\/v1\/admin\/expiring\.csv\?days=30/);
   const expRes = await page.request.get(`${BASE}${expCsv}`);
   assert.equal(expRes.status(), 200);
-  assert.ok((await expRes.text()).includes(PEOPLE.hasan.tckn), 'the CSV has the full number');
+  const expText = await expRes.text();
+  // one privacy rule for pages and exports (app/privacy.h; docs/SECURITY.md, finding 5)
+  assert.ok(expText.includes(masked(PEOPLE.hasan.tckn)), 'the CSV lists Hasan, masked');
+  assert.ok(!expText.includes(PEOPLE.hasan.tckn), 'the CSV never has the full number');
   res = await page.goto(`${BASE}/yonetim/bitecekler?gun=45`);
   assert.equal(res.status(), 400);
 
@@ -451,7 +454,11 @@ function totp(secret, at = Date.now()) {
 // A second server on the same database, without --dev; resolves with { url, stop }.
 function serveWithoutDev() {
   const conf = join(work, 'nodev.conf');
-  writeFileSync(conf, `static_dir = ${resolve('static')}\n`);
+  // outside --dev a TOTP secret is kept only sealed with the server's key (docs/SECURITY.md, 8)
+  writeFileSync(
+    conf,
+    `static_dir = ${resolve('static')}\nsecret_key = ${randomBytes(32).toString('base64')}\n`,
+  );
   const child = spawn(BIN, ['serve', '--config', conf, '--listen', '127.0.0.1:0', '--db', DB], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -349,7 +349,7 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.deepEqual(unexpected(problems), []);
 });
 
-test('without an agent the page says how to start one, and offers nothing to press', { skip }, async () => {
+test('without an agent the page offers the agent package with two-line instructions, and nothing to press', { skip }, async () => {
   assert.ok(page, 'the test before reached /imza');
   const r = await stop(agent);
   assert.deepEqual(r, { code: 0, signal: null }, 'the agent stops cleanly on SIGTERM');
@@ -357,8 +357,18 @@ test('without an agent the page says how to start one, and offers nothing to pre
   await page.waitForSelector('#sign-fallback:not([hidden])');
   assert.equal(path(), '/imza');
   assert.equal(await text('#sign-fallback h2'), 'İmzalama aracı bulunamadı');
-  const cmd = await text('#sign-fallback pre.command');
-  assert.equal(cmd, `eimza agent --module /usr/lib/libakisp11.so --origin ${base}`);
+  const steps = await page.locator('#sign-fallback ol.agent-install > li').allTextContents();
+  assert.equal(steps.length, 2, `two steps: ${JSON.stringify(steps)}`);
+  assert.match(steps[0], /eimza-agent\.deb ve eimza-common\.deb paketlerini indiriniz/);
+  const links = await page.locator('#sign-fallback ol.agent-install a').evaluateAll((as) =>
+    as.map((a) => [a.getAttribute('href'), a.getAttribute('download')]),
+  );
+  assert.deepEqual(links, [
+    ['/indir/eimza-agent.deb', 'eimza-agent.deb'],
+    ['/indir/eimza-common.deb', 'eimza-common.deb'],
+  ]);
+  assert.equal(await text('#sign-fallback pre.command'), 'sudo apt install ./eimza-common.deb ./eimza-agent.deb');
+  assert.equal(await page.getAttribute('#sign-form', 'data-agent-download-url'), '/indir/eimza-agent.deb');
   assert.equal(await page.isVisible('#sign-form'), false);
   assert.equal(await page.isVisible('#sign-token'), false, 'no card select');
   assert.equal(await page.isVisible('#sign-button'), false, 'no İmzala button');

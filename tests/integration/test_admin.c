@@ -400,6 +400,10 @@ static void test_reject_reason(void **state)
     int64_t other = submitted(f, 72, NULL);
     assert_int_equal(decide(f, &APPROVER72, other, "reject", longer, &err), APP_OK);
     assert_int_equal(decide(f, &APPROVER72, id, "reject", "bad\x01text", &err), APP_EINVAL);
+    assert_true(has_field(&err, "reason", "control_character"));
+    assert_int_equal(decide(f, &APPROVER72, id, "reject", "bad\xE2\x80\xAEtext", &err), APP_EINVAL);
+    assert_true(has_field(&err, "reason", "bidi_character"));
+    assert_int_equal(decide(f, &APPROVER72, id, "reject", "bad\xfftext", &err), APP_EINVAL);
     assert_true(has_field(&err, "reason", "not_utf8"));
     assert_int_equal(decide(f, &APPROVER72, id, "maybe", NULL, &err), APP_EINVAL);
     assert_true(has_field(&err, "decision", "decision_unknown"));
@@ -895,26 +899,39 @@ static void test_csv(void **state)
     assert_int_equal(app_admin_queue_csv(by(f, &ADMIN), &bad, &b, &err), APP_EINVAL);
     assert_int_equal(b.len, 0);
 
-    /* the expiring list: in full, because the province must reach these people */
+    /* the expiring list (issue 19, finding 5): T.C. Kimlik No, e-mail and mobile masked for
+     * every role, as on the pages (app/privacy.h) */
     person(&p, ++f->seq, 72);
     snprintf(p.institution_name, sizeof p.institution_name, "-Eksi Okulu");
     import(f, &p);
     put_cert(f, p.tckn, NOW - 1000 * DAY, NOW + 20 * DAY);
-    ubuf_reset(&b);
-    assert_int_equal(app_admin_expiring_csv(by(f, &APPROVER72), 0, 30, &b, &err), APP_OK);
-    csv = ubuf_str(&b);
-    assert_memory_equal(csv,
-                        "\xEF\xBB\xBF"
-                        "T.C. Kimlik No;",
-                        18);
-    assert_non_null(strstr(csv, p.tckn));
-    assert_non_null(strstr(csv, ";'-Eksi Okulu;"));
-    assert_non_null(strstr(csv, p.email));
-    assert_non_null(strstr(csv, ";20\r\n"));
-    assert_int_equal(count_lines(csv), 2);
+    const struct app_staff *roles[] = {&APPROVER72, &OPERATOR, &ADMIN};
+    for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+        ubuf_reset(&b);
+        assert_int_equal(app_admin_expiring_csv(by(f, roles[r]), 72, 30, &b, &err), APP_OK);
+        csv = ubuf_str(&b);
+        assert_memory_equal(csv,
+                            "\xEF\xBB\xBF"
+                            "T.C. Kimlik No;",
+                            18);
+        char mt[CORE_TCKN_LEN + 1], mp[CORE_PHONE_LEN + 1], me[CORE_EMAIL_MAX];
+        core_tckn_mask(p.tckn, mt);
+        core_phone_mask(p.mobile_phone, mp);
+        core_email_mask(p.email, me, sizeof me);
+        assert_true(p.email[0] && p.mobile_phone[0]);
+        assert_null(strstr(csv, p.tckn));
+        assert_null(strstr(csv, p.email));
+        assert_null(strstr(csv, p.mobile_phone));
+        assert_non_null(strstr(csv, mt));
+        assert_non_null(strstr(csv, me));
+        assert_non_null(strstr(csv, mp));
+        assert_non_null(strstr(csv, ";'-Eksi Okulu;"));
+        assert_non_null(strstr(csv, ";20\r\n"));
+        assert_int_equal(count_lines(csv), 2);
+    }
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'export.expiring' "
                               "AND detail = '{\"province\":72,\"days\":30,\"rows\":1}'"),
-                     1);
+                     3);
     ubuf_reset(&b);
     assert_int_equal(app_admin_expiring_csv(by(f, &APPROVER72), 0, 45, &b, &err), APP_EINVAL);
     assert_true(has_field(&err, "days", "expiring_days"));

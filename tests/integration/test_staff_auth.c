@@ -1,6 +1,8 @@
 /* eimza — the staff login use case (app/staff_auth.h) on a real database, both backends:
- * `eimza user add`'s checks, wrong password and unknown user giving the same answer, the
- * lock-out after N failures and its end after M minutes (the clock is passed in), TOTP
+ * `eimza user add`'s checks, wrong password and unknown user giving the same answer (status,
+ * code and Retry-After), the limits per address and per name from an address and their end
+ * with the window (the clock is passed in), that nobody can lock another person's account by
+ * typing its name, the account's own lock-out by wrong codes, the hash gate's refusal, TOTP
  * enrolment then login with a code computed by crypto/totp.h, replayed and wrong codes, --dev,
  * disabled accounts, staff sessions, the audit entries (and that no secret reaches them),
  * Argon2id's cost and re-hashing, and the enrolment QR code.
@@ -23,6 +25,7 @@
 #include "app/portal_int.h" /* the staff session check app_authenticate makes */
 #include "app/staff_auth.h"
 #include "core/reason.h"
+#include "crypto/seal.h"
 #include "crypto/totp.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -31,12 +34,14 @@
 #define PW     "Doğru-Parola-2025"
 #define PW2    "Başka bir parola 7"
 #define LONG63 "123456789012345678901234567890123456789012345678901234567890123"
+#define KEY    "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=" /* a secret_key (32 bytes) */
 
 struct sfx {
     struct testdb_fx *db;
     struct app_staff_cfg cfg;
     struct app_settings set; /* cfg, as the use cases find it in their context */
     struct app_ctx ctx;
+    const char *addr; /* the client's address of the next login (NULL: "unknown") */
 };
 
 static int setup(void **state)
@@ -52,6 +57,9 @@ static int setup(void **state)
         return -1;
     if (app_staff_cfg_default(&f->cfg) != 0)
         return -1;
+    char err[128];
+    if (app_settings_seal_key(&f->set, KEY, false, err, sizeof err) != 0)
+        return -1;
     f->cfg.pwhash_ops = crypto_pwhash_OPSLIMIT_MIN;
     f->cfg.pwhash_mem = crypto_pwhash_MEMLIMIT_MIN;
     return app_staff_cfg_rehash_dummy(&f->cfg);
@@ -63,6 +71,7 @@ static int teardown(void **state)
     if (f) {
         void *dbstate = f->db;
         testdb_fx_teardown(&dbstate);
+        app_settings_free(&f->set);
         free(f);
     }
     return 0;
@@ -79,7 +88,7 @@ static void add(struct sfx *f, const char *name, const char *role, int province)
 static const struct app_ctx *ctx_on(struct sfx *f, struct store *s, int64_t now)
 {
     f->set.staff = f->cfg;
-    f->ctx = (struct app_ctx){.db = s, .set = &f->set, .now = now};
+    f->ctx = (struct app_ctx){.db = s, .set = &f->set, .now = now, .client_addr = f->addr};
     return &f->ctx;
 }
 
@@ -274,7 +283,9 @@ static void test_wrong_password_and_unknown_user(void **state)
     assert_string_equal(e2.code, "staff_login_failed");
     assert_string_equal(out.token, "");
 
-    assert_int_equal(user(f, "ayse").failed_count, 1);
+    /* A wrong password is never counted on the account itself (anyone could type its name). */
+    assert_int_equal(user(f, "ayse").failed_count, 0);
+    assert_int_equal(user(f, "ayse").locked_until, 0);
     assert_int_equal(audit_count(f, "staff.login.failed", "staff:ayse"), 1);
     assert_int_equal(audit_count(f, "staff.login.failed", "staff:?"), 2);
     char detail[64];
@@ -292,9 +303,105 @@ static void test_wrong_password_and_unknown_user(void **state)
     assert_string_equal(e1.fields[0].field, "totp");
     assert_string_equal(e1.fields[0].code, "totp_format");
     assert_int_equal(login(f, "ayse", PW, "12a456", NOW, &out, &e1), APP_EINVAL);
-    assert_int_equal(user(f, "ayse").failed_count, 1);
 }
 
+/* Issue 19, finding 2: a real name and an unknown one are told apart by nothing: the failure
+ * that fills the counter and every answer after it carry the same status, code and
+ * Retry-After (the fixed window's end), whatever is left of it. */
+static void test_names_not_told_apart(void **state)
+{
+    struct sfx *f = *state;
+    struct app_staff_login_out out;
+    struct app_err ek, eu;
+    add(f, "ayse", "approver", 72);
+    const int64_t ws = NOW - NOW % 900;
+    f->addr = "192.0.2.7";
+
+    for (int i = 1; i <= 5; i++) {
+        int64_t t = NOW + 17 * i;
+        enum app_status sk = login(f, "ayse", PW2, NULL, t, &out, &ek);
+        enum app_status su = login(f, "ghost", PW2, NULL, t, &out, &eu);
+        assert_int_equal(sk, su);
+        assert_int_equal(sk, i < 5 ? APP_EAUTH : APP_ETOOMANY);
+        assert_string_equal(ek.code, eu.code);
+        assert_int_equal(ek.retry_after, eu.retry_after);
+        if (i == 5)
+            assert_int_equal(ek.retry_after, ws + 900 - t);
+    }
+    /* Later in the window: still the same, and still only the window's end. */
+    assert_int_equal(login(f, "ayse", PW2, NULL, NOW + 300, &out, &ek), APP_ETOOMANY);
+    assert_int_equal(login(f, "ghost", PW2, NULL, NOW + 300, &out, &eu), APP_ETOOMANY);
+    assert_int_equal(ek.retry_after, ws + 900 - (NOW + 300));
+    assert_int_equal(ek.retry_after, eu.retry_after);
+    assert_string_equal(ek.code, eu.code);
+    assert_int_equal(audit_count(f, "staff.lockout", "staff:ayse"), 1);
+    assert_int_equal(audit_count(f, "staff.lockout", "staff:?"), 1);
+}
+
+/* Issue 19, finding 1: wrong passwords from one address make that name wait there, for the
+ * rest of the window; the account itself is not locked, so the person logs in from their own
+ * address meanwhile. Nobody can lock another person out by typing their name. */
+static void test_no_lockout_of_others(void **state)
+{
+    struct sfx *f = *state;
+    struct app_staff_login_out out;
+    struct app_err err;
+    char secret[CRYPTO_TOTP_SECRET_B32 + 1], code[CRYPTO_TOTP_DIGITS + 1];
+    add(f, "ayse", "approver", 72);
+    f->addr = "198.51.100.1";
+    enrol(f, "ayse", NOW - 3600, secret);
+    const int64_t ws = NOW - NOW % 900;
+
+    f->addr = "203.0.113.66"; /* the attacker */
+    int64_t t = NOW;
+    for (int i = 1; i < 5; i++, t += 10)
+        assert_int_equal(login(f, "ayse", PW2, NULL, t, &out, &err), APP_EAUTH);
+    assert_int_equal(login(f, "ayse", PW2, NULL, t, &out, &err), APP_ETOOMANY);
+    assert_int_equal(err.retry_after, ws + 900 - t);
+    /* from there even the right password waits, without being checked */
+    code_at(secret, t + 30, code);
+    assert_int_equal(login(f, "ayse", PW, code, t + 30, &out, &err), APP_ETOOMANY);
+    assert_string_equal(out.token, "");
+    struct store_user u = user(f, "ayse");
+    assert_int_equal(u.locked_until, 0);
+    assert_int_equal(u.failed_count, 0);
+
+    /* the person, from their own address, logs in */
+    f->addr = "198.51.100.1";
+    code_at(secret, t + 60, code);
+    assert_int_equal(login(f, "ayse", PW, code, t + 60, &out, &err), APP_OK);
+
+    /* the window's end lifts the wait at the attacker's address too */
+    f->addr = "203.0.113.66";
+    assert_int_equal(login(f, "ayse", PW2, NULL, ws + 900, &out, &err), APP_EAUTH);
+}
+
+/* Issue 19, finding 1: spraying many names from one address stops at max_per_addr failures,
+ * whatever the names (and the counting needs no account). */
+static void test_address_limit(void **state)
+{
+    struct sfx *f = *state;
+    struct app_staff_login_out out;
+    struct app_err err;
+    char name[32];
+    f->cfg.max_per_addr = 7;
+    f->cfg.dev = true;
+    add(f, "op1", "operator", 0);
+    f->addr = "2001:db8::5";
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, "user%d", i);
+        assert_int_equal(login(f, name, PW2, NULL, NOW, &out, &err), APP_EAUTH);
+    }
+    assert_int_equal(login(f, "op1", PW2, NULL, NOW, &out, &err), APP_ETOOMANY);
+    assert_int_equal(login(f, "op1", PW, NULL, NOW, &out, &err), APP_ETOOMANY);
+    assert_int_equal(audit_count(f, "staff.lockout", "staff:op1"), 1);
+    /* another address is not affected */
+    f->addr = "2001:db8::6";
+    assert_int_equal(login(f, "op1", PW, NULL, NOW, &out, &err), APP_OK);
+}
+
+/* The account's own lock-out: wrong codes after the right password (which only someone who
+ * knows it can send), told only to someone who knows the password. */
 static void test_lockout(void **state)
 {
     struct sfx *f = *state;
@@ -306,12 +413,15 @@ static void test_lockout(void **state)
 
     int64_t t = NOW;
     for (int i = 1; i < 5; i++) {
-        assert_int_equal(login(f, "ayse", PW2, NULL, t, &out, &err), APP_EAUTH);
+        wrong_code_at(secret, t, code);
+        assert_int_equal(login(f, "ayse", PW, code, t, &out, &err), APP_EAUTH);
+        assert_string_equal(err.code, "totp_wrong");
         assert_int_equal(user(f, "ayse").failed_count, i);
         t += 10;
     }
-    /* The fifth failure locks at once, for 15 minutes. */
-    assert_int_equal(login(f, "ayse", PW2, NULL, t, &out, &err), APP_ETOOMANY);
+    /* The fifth wrong code locks at once, for 15 minutes. */
+    wrong_code_at(secret, t, code);
+    assert_int_equal(login(f, "ayse", PW, code, t, &out, &err), APP_ETOOMANY);
     assert_string_equal(err.code, "too_many_attempts");
     assert_int_equal(err.retry_after, 900);
     struct store_user u = user(f, "ayse");
@@ -319,13 +429,16 @@ static void test_lockout(void **state)
     assert_int_equal(u.failed_count, 0);
     assert_int_equal(audit_count(f, "staff.lockout", "staff:ayse"), 1);
 
-    /* Locked: even the right password and code are refused, with the time left. */
+    /* Locked: the right password and code are refused, with the time left ... */
     code_at(secret, t + 600, code);
     assert_int_equal(login(f, "ayse", PW, code, t + 600, &out, &err), APP_ETOOMANY);
     assert_int_equal(err.retry_after, 300);
     assert_int_equal(login(f, "ayse", PW, code, t + 899, &out, &err), APP_ETOOMANY);
     assert_int_equal(err.retry_after, 1);
     assert_string_equal(out.token, "");
+    /* ... but a wrong password learns nothing of it */
+    assert_int_equal(login(f, "ayse", PW2, NULL, t + 899, &out, &err), APP_EAUTH);
+    assert_string_equal(err.code, "staff_login_failed");
 
     /* After 15 minutes it opens again. */
     code_at(secret, t + 900, code);
@@ -335,25 +448,17 @@ static void test_lockout(void **state)
     assert_int_equal(u.locked_until, 0);
     assert_int_equal(u.last_login_at, t + 900);
 
-    /* A success resets the count: four failures, a success, four more do not lock. */
+    /* A success resets the code count: four wrong codes, a success, four more do not lock. */
     t += 2000;
     for (int round = 0; round < 2; round++) {
+        wrong_code_at(secret, t, code);
         for (int i = 0; i < 4; i++)
-            assert_int_equal(login(f, "ayse", PW2, NULL, t, &out, &err), APP_EAUTH);
+            assert_int_equal(login(f, "ayse", PW, code, t, &out, &err), APP_EAUTH);
         code_at(secret, t, code);
         assert_int_equal(login(f, "ayse", PW, code, t, &out, &err), APP_OK);
         t += 60;
     }
     assert_int_equal(audit_count(f, "staff.lockout", "staff:ayse"), 1);
-
-    /* Wrong codes count like wrong passwords. */
-    wrong_code_at(secret, t, code);
-    for (int i = 0; i < 4; i++) {
-        assert_int_equal(login(f, "ayse", PW, code, t, &out, &err), APP_EAUTH);
-        assert_string_equal(err.code, "totp_wrong");
-    }
-    assert_int_equal(login(f, "ayse", PW, code, t, &out, &err), APP_ETOOMANY);
-    assert_int_equal(audit_count(f, "staff.lockout", "staff:ayse"), 2);
 }
 
 static void test_lockout_configurable(void **state)
@@ -365,11 +470,12 @@ static void test_lockout_configurable(void **state)
     f->cfg.lockout_seconds = 60;
     f->cfg.dev = true;
     add(f, "op1", "operator", 0);
+    const int64_t ws = NOW - NOW % 60;
     assert_int_equal(login(f, "op1", PW2, NULL, NOW, &out, &err), APP_EAUTH);
     assert_int_equal(login(f, "op1", PW2, NULL, NOW, &out, &err), APP_ETOOMANY);
-    assert_int_equal(err.retry_after, 60);
-    assert_int_equal(login(f, "op1", PW, NULL, NOW + 59, &out, &err), APP_ETOOMANY);
-    assert_int_equal(login(f, "op1", PW, NULL, NOW + 60, &out, &err), APP_OK);
+    assert_int_equal(err.retry_after, ws + 60 - NOW);
+    assert_int_equal(login(f, "op1", PW, NULL, ws + 59, &out, &err), APP_ETOOMANY);
+    assert_int_equal(login(f, "op1", PW, NULL, ws + 60, &out, &err), APP_OK);
 }
 
 static void test_unknown_user_locks_too(void **state)
@@ -388,6 +494,120 @@ static void test_unknown_user_locks_too(void **state)
     /* Another unknown name is not affected; the window's end lifts it. */
     assert_int_equal(login(f, "ghost2", PW, NULL, NOW, &out, &err), APP_EAUTH);
     assert_int_equal(login(f, "ghost", PW, NULL, ws + 900, &out, &err), APP_EAUTH);
+}
+
+/* The hash gate: with every slot taken, a login is refused at once with 503 server_busy and
+ * Retry-After 1, for a known name and an unknown one alike, and nothing is counted. */
+/* Issue 19, finding 8: the TOTP secret at rest. Without a key no enrolment starts (nothing is
+ * stored); a secret sealed for one account does not open on another; one stored before sealing
+ * (plain) still works, and is sealed at its next login with a code, or by app_totp_seal_all
+ * (`eimza migrate`) with every other plain one; a server with another key refuses to guess. */
+static void test_totp_at_rest(void **state)
+{
+    struct sfx *f = *state;
+    struct app_staff_login_out out;
+    struct app_err err;
+    char secret[CRYPTO_TOTP_SECRET_B32 + 1], code[CRYPTO_TOTP_DIGITS + 1];
+    add(f, "ayse", "approver", 72);
+    add(f, "ali", "approver", 72);
+    add(f, "veli", "operator", 0);
+    add(f, "can", "admin", 0);
+
+    /* no key: the enrolment is refused before anything is stored */
+    struct crypto_seal_key *key = f->set.seal_key;
+    f->set.seal_key = NULL;
+    assert_int_equal(login(f, "ayse", PW, NULL, NOW, &out, &err), APP_EUNAVAILABLE);
+    assert_string_equal(err.code, "secret_key_missing");
+    assert_string_equal(out.totp_secret, "");
+    assert_string_equal(user(f, "ayse").totp_secret, "");
+    f->set.seal_key = key;
+
+    /* a sealed secret copied onto another account does not open there */
+    enrol(f, "ayse", NOW, secret);
+    struct store_user a = user(f, "ayse"), b = user(f, "ali");
+    snprintf(b.totp_secret, sizeof b.totp_secret, "%s", a.totp_secret);
+    b.totp_enabled = true;
+    assert_int_equal(store_user_update(f->db->s, &b), STORE_OK);
+    code_at(secret, NOW + 60, code);
+    assert_int_equal(login(f, "ali", PW, code, NOW + 60, &out, &err), APP_EINTERNAL);
+    assert_string_equal(out.token, "");
+
+    /* secrets stored by an older eimza, in plain base32 */
+    static const char *const olds[] = {"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+                                       "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"};
+    const char *names[] = {"veli", "can"};
+    for (int i = 0; i < 2; i++) {
+        struct store_user u = user(f, names[i]);
+        snprintf(u.totp_secret, sizeof u.totp_secret, "%s", olds[i]);
+        u.totp_enabled = true;
+        u.totp_last_step = 0;
+        assert_int_equal(store_user_update(f->db->s, &u), STORE_OK);
+    }
+    /* first use: the login works with the old secret and leaves it sealed */
+    code_at(olds[0], NOW + 120, code);
+    assert_int_equal(login(f, "veli", PW, code, NOW + 120, &out, &err), APP_OK);
+    struct store_user v = user(f, "veli");
+    assert_true(crypto_sealed(v.totp_secret));
+    assert_null(strstr(v.totp_secret, olds[0]));
+    assert_int_equal(audit_count(f, "staff.totp.sealed", "staff:veli"), 1);
+    code_at(olds[0], NOW + 180, code);
+    assert_int_equal(login(f, "veli", PW, code, NOW + 180, &out, &err), APP_OK);
+
+    /* the rest at once (eimza migrate): only the plain one is touched, and it still works */
+    long n = -1;
+    assert_int_equal(app_totp_seal_all(f->db->s, NULL, NOW, &n, &err), APP_EUNAVAILABLE);
+    assert_int_equal(app_totp_seal_all(f->db->s, key, NOW + 200, &n, &err), APP_OK);
+    assert_int_equal(n, 1);
+    assert_true(crypto_sealed(user(f, "can").totp_secret));
+    assert_string_equal(user(f, "veli").totp_secret, v.totp_secret); /* already sealed */
+    assert_int_equal(audit_count(f, "staff.totp.sealed", "cli"), 1);
+    assert_int_equal(app_totp_seal_all(f->db->s, key, NOW + 201, &n, &err), APP_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(audit_count(f, "staff.totp.sealed", "cli"), 1);
+    code_at(olds[1], NOW + 240, code);
+    assert_int_equal(login(f, "can", PW, code, NOW + 240, &out, &err), APP_OK);
+
+    /* a server with another key cannot open them: an error, never a guess */
+    char kerr[128];
+    struct app_settings other = {0};
+    assert_int_equal(app_settings_seal_key(&other, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                                           false, kerr, sizeof kerr),
+                     0);
+    f->set.seal_key = other.seal_key;
+    code_at(olds[1], NOW + 300, code);
+    assert_int_equal(login(f, "can", PW, code, NOW + 300, &out, &err), APP_EINTERNAL);
+    assert_string_equal(out.token, "");
+    f->set.seal_key = key;
+    app_settings_free(&other);
+    /* and a key that is no key is refused */
+    assert_int_equal(app_settings_seal_key(&other, "c2hvcnQ=", false, kerr, sizeof kerr), -1);
+    assert_non_null(strstr(kerr, "secret_key"));
+}
+
+static void test_hash_gate_busy(void **state)
+{
+    struct sfx *f = *state;
+    struct app_staff_login_out out;
+    struct app_err ek, eu;
+    f->cfg.dev = true;
+    add(f, "op1", "operator", 0);
+    f->set.hash_gate = app_hash_gate_new(1);
+    assert_non_null(f->set.hash_gate);
+    assert_true(app_hash_gate_enter(f->set.hash_gate)); /* someone else is hashing */
+    assert_false(app_hash_gate_enter(f->set.hash_gate));
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(login(f, "op1", PW, NULL, NOW, &out, &ek), APP_EUNAVAILABLE);
+        assert_int_equal(login(f, "nobody", PW, NULL, NOW, &out, &eu), APP_EUNAVAILABLE);
+        assert_string_equal(ek.code, "server_busy");
+        assert_string_equal(eu.code, "server_busy");
+        assert_int_equal(ek.retry_after, 1);
+        assert_int_equal(eu.retry_after, 1);
+    }
+    app_hash_gate_leave(f->set.hash_gate);
+    /* free again: the right password works (the refusals above were not counted) */
+    assert_int_equal(login(f, "op1", PW, NULL, NOW, &out, &ek), APP_OK);
+    app_hash_gate_free(f->set.hash_gate);
+    f->set.hash_gate = NULL;
 }
 
 static void test_totp_enrolment_and_replay(void **state)
@@ -411,7 +631,14 @@ static void test_totp_enrolment_and_replay(void **state)
     assert_string_equal(out.totp_uri, want);
     assert_int_equal(audit_count(f, "staff.totp.enrolment_started", "staff:ayse.yilmaz"), 1);
     struct store_user u = user(f, "ayse.yilmaz");
-    assert_string_equal(u.totp_secret, secret);
+    /* kept sealed (issue 19, finding 8): never the secret itself */
+    assert_true(crypto_sealed(u.totp_secret));
+    assert_null(strstr(u.totp_secret, secret));
+    char opened[CRYPTO_SEAL_PLAIN_MAX + 1];
+    assert_int_equal(
+        crypto_unseal(f->set.seal_key, "totp:ayse.yilmaz", u.totp_secret, opened, sizeof opened),
+        CRYPTO_UNSEAL_OK);
+    assert_string_equal(opened, secret);
     assert_false(u.totp_enabled);
     assert_int_equal(u.failed_count, 0); /* asking for enrolment is not a failure */
 
@@ -685,7 +912,7 @@ static void *race(void *arg)
     if (store_open(r->f->db->db.url, &s, err, sizeof err) != STORE_OK)
         return NULL;
     struct app_staff_login_req rq = {"ayse", PW, r->code};
-    struct app_settings set = {.staff = r->f->cfg};
+    struct app_settings set = {.staff = r->f->cfg, .seal_key = r->f->set.seal_key};
     const struct app_ctx c = {.db = s, .set = &set, .now = NOW + 60};
     r->st = app_staff_login(&c, &rq, &out, &e);
     snprintf(r->errcode, sizeof r->errcode, "%s", e.code ? e.code : "");
@@ -814,6 +1041,8 @@ static void test_codes_have_messages(void **state)
         "required",
         "staff_login_failed",
         "too_many_attempts",
+        "server_busy",
+        "secret_key_missing",
         "account_disabled",
         "totp_enrolment_required",
         "totp_required",
@@ -854,9 +1083,14 @@ int main(void)
         cmocka_unit_test(test_password_rules),
         cmocka_unit_test_setup_teardown(test_user_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_password_and_unknown_user, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_not_told_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_lockout_of_others, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_address_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lockout_configurable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_user_locks_too, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hash_gate_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totp_at_rest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totp_enrolment_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dev_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),

@@ -142,6 +142,9 @@ in_root "$root" dpkg-statoverride --list /etc/eimza/secrets.conf >"$T/so"
 expect_grep '^root eimza 0?640 /etc/eimza/secrets.conf$' "$T/so" "kept by dpkg-statoverride across upgrades"
 in_root "$root" setpriv --reuid=nobody --regid=nogroup --clear-groups cat /etc/eimza/secrets.conf >/dev/null 2>&1
 expect_eq 1 "$?" "another user cannot read the secrets"
+# issue 19, finding 8: the postinst made the key secrets are sealed with, once
+[ "$(grep -Ec '^secret_key = [A-Za-z0-9+/]{43}=$' "$root/etc/eimza/secrets.conf")" = 1 ] &&
+  ok "the postinst made a secret_key" || fail "secret_key in secrets.conf" "$(grep -c secret_key "$root/etc/eimza/secrets.conf")"
 expect_eq "750 eimza eimza" "$(in_root "$root" stat -c '%a %U %G' /var/lib/eimza)" "the state directory is eimza's, 0750"
 in_root "$root" dpkg-query -W -f='${Conffiles}\n' eimza eimza-agent >"$T/conffiles"
 for f in /etc/eimza/eimza.conf /etc/eimza/secrets.conf /etc/eimza/agent.conf; do

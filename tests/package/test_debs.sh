@@ -17,7 +17,12 @@ mkdir -p "$out"
 rm -f "$out"/*.deb
 
 t0=$(date +%s)
-expect_status 0 "scripts/build-deb.sh" "$SRC/scripts/build-deb.sh" --out "$out" --build-dir "$bdir" --jobs 2
+# the agent package for one deployment's portal (--portal), as a ministry builds it
+PORTAL=https://eimza.meb.gov.tr
+expect_status 0 "scripts/build-deb.sh" "$SRC/scripts/build-deb.sh" --out "$out" --build-dir "$bdir" \
+  --jobs 2 --portal "$PORTAL"
+expect_status 1 "build-deb.sh refuses a portal that is not an https origin" \
+  "$SRC/scripts/build-deb.sh" --out "$T/no" --portal http://eimza.meb.gov.tr
 echo "debs: built in $(($(date +%s) - t0))s"
 common=$(ls "$out"/eimza-common_*.deb 2>/dev/null)
 server=$(ls "$out"/eimza_*.deb 2>/dev/null)
@@ -61,6 +66,15 @@ expect_no_grep 'usr/bin/' "$T/c.agent" "eimza-agent carries no copy of the progr
 expect_eq "/etc/eimza/eimza.conf
 /etc/eimza/secrets.conf" "$(dpkg-deb -I "$server" conffiles)" "eimza: its two conffiles"
 expect_eq "/etc/eimza/agent.conf" "$(dpkg-deb -I "$agent" conffiles)" "eimza-agent: its conffile"
+# agent.conf is the agent's own settings file, naming the portal given to build-deb.sh, and
+# the packaged program reads it as it is
+expect_eq "origin = $PORTAL" "$(grep -E '^[a-z_]+ *=' "$x/etc/eimza/agent.conf")" \
+  "eimza-agent: agent.conf names the --portal origin and sets nothing else"
+chmod 600 "$x/etc/eimza/agent.conf"
+expect_status 3 "the packaged agent.conf is read by eimza agent (the portal allowed, no other)" \
+  "$x/usr/bin/eimza" agent --config "$x/etc/eimza/agent.conf" --pin-fd 0 \
+  --handle-url "eimza://sign?ticket=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&portal=https://other.example"
+expect_grep 'portal_not_allowed' "$T/err" "…another portal is refused by the packaged settings"
 v=$(dpkg-deb -f "$common" Version)
 expect_eq "$("$x/usr/bin/eimza" --version)" "eimza $v" "the packaged program runs and is version $v"
 expect_grep "^eimza-common \(= $v\), adduser, fonts-dejavu-core$" <(dpkg-deb -f "$server" Depends) \
@@ -113,6 +127,8 @@ expect_eq "" "$(diff <(grep -v -e '^ExecStart=' -e '^Description=' -e '^#' "$x/u
 expect_status 0 "the nginx site is packaged" test -f "$x/usr/share/eimza/nginx/eimza.conf"
 expect_grep '^ExecStart=/usr/bin/eimza serve --config /etc/eimza/eimza.conf --config /etc/eimza/secrets.conf$' \
   "$x/usr/lib/systemd/system/eimza.service" "the packaged unit runs /usr/bin/eimza with /etc/eimza's files"
+expect_grep '^ExecStart=/usr/bin/eimza agent$' "$x/usr/lib/systemd/user/eimza-agent.service" \
+  "the packaged user service runs eimza agent, which reads /etc/eimza/agent.conf itself"
 expect_status 0 "desktop-file-validate (the packaged entry)" desktop-file-validate \
   "$x/usr/share/applications/eimza-agent.desktop"
 expect_grep '^static_dir = /usr/share/eimza/static$' "$x/etc/eimza/eimza.conf" "the settings name /usr/share/eimza"
@@ -127,7 +143,8 @@ for s in "$server" "$agent"; do
 done
 
 # ---- the same commit gives the same packages ------------------------------------------------
-expect_status 0 "a second build" "$SRC/scripts/build-deb.sh" --out "$T/again" --build-dir "$bdir" --jobs 2
+expect_status 0 "a second build" "$SRC/scripts/build-deb.sh" --out "$T/again" --build-dir "$bdir" \
+  --jobs 2 --portal "$PORTAL"
 for d in "$common" "$server" "$agent"; do
   cmp -s "$d" "$T/again/${d##*/}" && ok "reproducible: ${d##*/}" || fail "reproducible: ${d##*/}"
 done

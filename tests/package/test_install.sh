@@ -173,24 +173,26 @@ expect_status 0 "systemd-sysusers makes the user" systemd-sysusers --root="$T/sy
 expect_grep '^eimza:x:[0-9]+:[0-9]+:eimza portal server:/var/lib/eimza:/usr/sbin/nologin$' \
   "$T/sysroot/etc/passwd" "a system user eimza, home /var/lib/eimza, no login"
 expect_grep '^eimza:x:[0-9]+:' "$T/sysroot/etc/group" "and its group"
-# the user service's command line with agent.conf's values (SoftHSM2's library standing in
-# for the card's), run as systemd would: it must start listening
+# the user service's command line (the prefix's agent.conf through --config, as it is under a
+# prefix other than /usr), run as systemd would, with SoftHSM2's library for the card's and a
+# free port given as options (options replace the file's values): it must start listening
+# and answer the origin agent.conf names
 aport=$(free_port)
 cmdline=$(sed -n 's/^ExecStart=//p' "$Q/lib/systemd/user/eimza-agent.service")
+expect_eq "$Q/bin/eimza agent --config $Q/etc/eimza/agent.conf" "$cmdline" \
+  "the user service runs eimza agent with the prefix's settings file"
 mkdir -p "$T/tokens"
 printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' "$T" >"$T/softhsm2.conf"
 (
-  set -a
-  source "$Q/etc/eimza/agent.conf"
-  SOFTHSM2_CONF=$T/softhsm2.conf
-  EIMZA_AGENT_MODULE=$(find /usr/lib -name libsofthsm2.so -print -quit)
-  EIMZA_AGENT_LISTEN=127.0.0.1:$aport
-  eval "exec $cmdline"
+  export SOFTHSM2_CONF=$T/softhsm2.conf
+  eval "exec $cmdline --module $(find /usr/lib -name libsofthsm2.so -print -quit) --listen 127.0.0.1:$aport"
 ) >"$T/agent.out" 2>"$T/agent.err" &
 APID=$!
 for _ in $(seq 1 100); do grep -q 'listening on' "$T/agent.out" && break; sleep 0.05; done
 expect_grep "^eimza agent: listening on http://127.0.0.1:$aport" "$T/agent.out" \
   "the user service's command line starts the agent"
+expect_grep '^eimza agent: answering https://eimza.example.gov.tr$' "$T/agent.out" \
+  "it serves the portal agent.conf names"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -H 'Origin: https://eimza.example.gov.tr' \
   "http://127.0.0.1:$aport/v1/tokens")
 expect_eq 200 "$CODE" "it answers the origin agent.conf names"

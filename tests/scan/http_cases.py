@@ -6,11 +6,15 @@ headers of the server's own error pages (issue 19, finding 3).
 Each case says what a strict server must do: refuse the request with 400 (or 501 for an
 unknown transfer coding) and close the connection, so nothing smuggled after it is ever
 answered; and every answer, its own error pages included, carries the security headers.
-Today libmicrohttpd runs in its lenient mode and these cases fail: they are listed in KNOWN
-(finding 3 of issue 19, to be fixed in src/web) and reported as "known failure" without
-failing the run. A case not in KNOWN that fails is a regression and fails the run; a known
-one that passes is reported so that it can leave the list. With --strict every failure counts
-(for when finding 3 is fixed; then these belong in make test).
+The server checks the framing itself (src/web/http/framing.h, issue 19 finding 3), and
+`make test` runs these cases (tests/cli/test_http_framing.sh). What libmicrohttpd 0.9.75
+(Debian 12) does before our code sees the request cannot be mended there: it cuts a value at a
+NUL and glues a folded line to the previous field's name, and it answers a malformed request
+line or an oversized head with its own page, which has no hook for our headers
+(docs/SECURITY.md, finding 3). Those cases are listed in KNOWN and reported as "known failure"
+without failing the run. A case not in KNOWN that fails is a regression and fails the run; a
+known one that passes is reported so that it can leave the list. With --strict every failure
+counts.
 
 Usage: http_cases.py HOST PORT [--strict]
 Prints one line per case: "pass", "known failure" or "FAIL", with what was seen.
@@ -19,11 +23,12 @@ import socket
 import sys
 import time
 
-# the cases that fail today (issue 19, finding 3); each leaves this list with its fix
+# what libmicrohttpd 0.9.75 does before the server's own check runs (docs/SECURITY.md,
+# finding 3): a NUL cuts the value, a folded line is glued to the field's name (a folded
+# Transfer-Encoding or Content-Length is refused: case folded-transfer-encoding), and its own
+# 400/431 pages have no hook for headers
 KNOWN = {
-    'cl-and-te', 'two-content-lengths', 'space-before-colon', 'obs-fold', 'no-host',
-    'two-hosts', 'nul-in-value', 'bare-cr-in-value', 'unknown-coding',
-    'error-page-headers-400', 'error-page-headers-431',
+    'obs-fold', 'nul-in-value', 'error-page-headers-400', 'error-page-headers-431',
 }
 SECURITY_HEADERS = ('content-security-policy', 'x-content-type-options', 'x-frame-options')
 
@@ -105,6 +110,17 @@ def main():
     refused('two-hosts', b'GET /healthz HTTP/1.1\r\nHost: %s\r\nHost: other.example\r\n\r\n' % H)
     refused('nul-in-value', b'GET /healthz HTTP/1.1\r\nHost: %s\r\nX-Probe: a\x00b\r\n\r\n' % H)
     refused('bare-cr-in-value', b'GET /healthz HTTP/1.1\r\nHost: %s\r\nX-Probe: a\rb\r\n\r\n' % H)
+    # a folded Transfer-Encoding: a proxy that unfolds it frames by chunked, libmicrohttpd
+    # would frame by the Content-Length (it glues " chunked" to the name)
+    refused('folded-transfer-encoding', post + b'Transfer-Encoding: x\r\n chunked\r\n'
+            b'Content-Length: 5\r\n\r\n0\r\n\r\n')
+    refused('te-chunked-twice', post + b'Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n')
+    refused('te-in-http10', b'POST /api/v1/admin/login HTTP/1.0\r\nHost: %s\r\n'
+            b'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' % H)
+    refused('cl-not-digits', post + b'Content-Length: +%d\r\n\r\n' % len(body) + body)
+    refused('cl-list', post + b'Content-Length: %d, %d\r\n\r\n' % (len(body), len(body)) + body)
+    refused('host-syntax', b'GET /healthz HTTP/1.1\r\nHost: a b@c\r\n\r\n')
+    refused('control-in-value', b'GET /healthz HTTP/1.1\r\nHost: %s\r\nX-Probe: a\x01b\r\n\r\n' % H)
 
     # an unknown transfer coding: 501 at once, not a connection held until the timeout
     data, closed, first = exchange(host, port, post + b'Transfer-Encoding: x-unknown\r\n\r\n'
@@ -133,6 +149,20 @@ def main():
                   'answers %s' % (codes or 'nothing')))
     cases.append(('control-security-headers', all(h in heads for h in SECURITY_HEADERS),
                   'headers %s' % sorted(h for h in heads if h in SECURITY_HEADERS)))
+    # a chunked body, then a second request on the same connection: both answered
+    data, closed, _ = exchange(host, port, post + b'Transfer-Encoding: chunked\r\n\r\n'
+                               b'%x\r\n%s\r\n0\r\n\r\n' % (len(body), body) + smuggle_probe(H))
+    codes, heads = responses(data)
+    cases.append(('control-chunked-pair', len(codes) == 2 and codes[1] == 200 and codes[0] != 400,
+                  'answers %s' % (codes or 'nothing')))
+    # our own refusals carry the security headers and say Connection: close
+    data, closed, _ = exchange(host, port, b'GET /healthz HTTP/1.1\r\nHost: %s\r\nHost: x\r\n\r\n' % H)
+    codes, heads = responses(data)
+    missing = [h for h in SECURITY_HEADERS if h not in heads]
+    cases.append(('refusal-headers', codes == [400] and not missing and
+                  heads.get('connection', '').lower() == 'close',
+                  'answers %s, missing %s, connection: %s' % (codes or 'nothing', missing or 'none',
+                                                              heads.get('connection'))))
     data, closed, _ = exchange(host, port, post + b'Content-Length: 100000000\r\n\r\n')
     codes, heads = responses(data)
     cases.append(('control-oversized-body', codes[:1] == [413] and closed,
@@ -144,7 +174,7 @@ def main():
         if ok:
             verdict = 'pass' + (' (in KNOWN: remove it from the list)' if name in KNOWN else '')
         elif name in KNOWN and not strict:
-            verdict = 'known failure (issue 19, finding 3)'
+            verdict = 'known failure (libmicrohttpd 0.9.75; docs/SECURITY.md, finding 3)'
         else:
             verdict = 'FAIL'
             bad += 1

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "app/admin.h"
+#include "app/privacy.h"
 #include "app/staff_auth.h"
 #include "app/text.h"
 #include "web/api/api.h"
@@ -208,10 +209,11 @@ enum web_err web_h_admin_login(struct web_req *rq)
     struct app_staff_login_out out;
     struct app_err err;
     json_t *doc = NULL;
-    char exp[24];
+    char exp[24], addr[64];
     web_ctx(rq, APP_ACTOR_NONE, web_req_lang(rq), &c);
     if (!c.db)
         return WEB_E_DB_UNAVAILABLE;
+    c.client_addr = web_req_client_addr(rq, addr, sizeof addr); /* the per-address limit */
     enum web_err rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
@@ -302,6 +304,7 @@ struct list_ctx {
     json_t *arr;
     enum core_lang lang;
     bool bad;
+    const struct app_staff *who; /* whose view of personal data (app/privacy.h) */
 };
 
 static int list_item(void *ctx, const struct app_queue_item *it)
@@ -327,7 +330,7 @@ enum web_err web_h_admin_list(struct web_req *rq)
     read_filter(rq, NULL, &f, &err);
     if (err.nfields)
         return web_reply_invalid(rq, &err);
-    struct list_ctx l = {json_array(), c.lang, false};
+    struct list_ctx l = {json_array(), c.lang, false, &c.who.staff};
     if (!l.arr)
         return WEB_E_NOMEM;
     if (app_admin_list(&c, &f, list_item, &l, &total, &err) != APP_OK)
@@ -348,15 +351,17 @@ static int get_item(void *ctx, const struct app_queue_item *it)
     struct list_ctx *c = ctx;
     const struct app_application *a = it->app;
     const struct core_personnel *p = it->person;
-    char masked_phone[CORE_PHONE_LEN + 1], end[CORE_DATE_STRLEN + 1];
+    char masked_phone[APP_PII_MAX], email[APP_PII_MAX], end[CORE_DATE_STRLEN + 1];
     json_t *o = item_json(it, c->lang);
     int bad = !o;
-    app_phone_mask(a->mobile_phone, masked_phone);
+    /* personal data as the role may see them (app/privacy.h) */
+    app_pii_view(c->who, APP_PII_PHONE, a->mobile_phone, masked_phone, sizeof masked_phone);
+    app_pii_view(c->who, APP_PII_EMAIL, a->email, email, sizeof email);
     if (o)
         bad |= json_object_update_new(
             o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "unit", a->unit,
                          "title", a->title, "address", a->address, "postal_code", a->postal_code,
-                         "email", a->email, "mobile_phone", masked_phone, "notify_by", a->notify_by,
+                         "email", email, "mobile_phone", masked_phone, "notify_by", a->notify_by,
                          "reason", a->reason, "created_at", iso_or_null(a->created_at),
                          "updated_at", iso_or_null(a->updated_at)));
     json_t *pj = json_null();
@@ -398,7 +403,7 @@ enum web_err web_h_admin_get(struct web_req *rq)
         return rc;
     if (!path_id(rq, &id))
         return reply_not_found(rq);
-    struct list_ctx l = {NULL, c.lang, false};
+    struct list_ctx l = {NULL, c.lang, false, &c.who.staff};
     if (app_admin_get(&c, id, get_item, &l, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     if (l.bad || !l.arr)

@@ -53,6 +53,13 @@ enum web_err web_h_ca_ocsp(struct web_req *rq);
 enum web_err web_h_api_signature(struct web_req *rq);
 enum web_err web_h_api_wet_signature(struct web_req *rq);
 
+/* Signing through the relay (relay.c; app/relay.h): the page's ticket and the agent's steps. */
+enum web_err web_h_api_sign_ticket_new(struct web_req *rq);
+enum web_err web_h_api_sign_ticket_get(struct web_req *rq);
+enum web_err web_h_relay_claim(struct web_req *rq);
+enum web_err web_h_relay_signature(struct web_req *rq);
+enum web_err web_h_relay_cancel(struct web_req *rq);
+
 /* Development only (--dev; 404 otherwise): dev.c. */
 enum web_err web_h_dev_captcha(struct web_req *rq);
 enum web_err web_h_dev_outbox(struct web_req *rq);

@@ -19,6 +19,11 @@ enum web_err web_json_body(struct web_req *rq, bool allow_empty, json_t **out);
 /* A string member: its value, NULL when absent or null; a member of another type is noted as
  * a field_type error in err. */
 const char *web_json_member(json_t *doc, const char *key, struct app_err *err);
+/* The application form of a PUT /api/v1/application body (a JSON object): each member a field
+ * of app_form by name; text as it is, an integer only for validity_years and province (into
+ * nums), null "" (clears an editable field), anything else a field_type error and an unknown
+ * name an unknown_field error in f->pre. Values point into doc and nums. */
+void web_api_form_decode(json_t *doc, struct app_form *f, char nums[APP_F__COUNT][24]);
 /* Answers 400 invalid_fields with err's per-field errors. */
 enum web_err web_reply_invalid(struct web_req *rq, struct app_err *err);
 /* "YYYY-MM-DDTHH:MM:SSZ" of Unix seconds t; "" when it cannot be written. */

@@ -58,9 +58,10 @@ enum web_err web_h_api_captcha_new(struct web_req *rq)
     struct app_ctx ctx;
     struct app_captcha c;
     struct app_err err;
-    char url[96], aurl[96];
+    char url[96], aurl[96], addr[64];
     if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
+    ctx.client_addr = web_req_client_addr(rq, addr, sizeof addr); /* the per-address limit */
     if (app_captcha_new(&ctx, &c, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     snprintf(url, sizeof url, "/api/v1/captcha/%s.png", c.id);
@@ -78,11 +79,13 @@ enum web_err web_h_api_captcha_file(struct web_req *rq)
 {
     const char *file = web_req_param(rq, "file");
     struct app_ctx ctx;
-    char id[APP_CAPTCHA_ID_LEN + 1];
+    char id[APP_CAPTCHA_ID_LEN + 1], addr[64];
     struct app_captcha c;
     struct app_err err;
     if (!anyone(rq, &ctx))
         return WEB_E_DB_UNAVAILABLE;
+    /* drawing and speaking are the costly part: limited per address too (app_captcha_peek) */
+    ctx.client_addr = web_req_client_addr(rq, addr, sizeof addr);
     size_t n = file ? strlen(file) : 0;
     bool png = n == APP_CAPTCHA_ID_LEN + 4 && !strcmp(file + APP_CAPTCHA_ID_LEN, ".png");
     bool wav = n == APP_CAPTCHA_ID_LEN + 4 && !strcmp(file + APP_CAPTCHA_ID_LEN, ".wav");
@@ -329,6 +332,36 @@ static bool output_only(const char *key)
     return false;
 }
 
+void web_api_form_decode(json_t *doc, struct app_form *f, char nums[APP_F__COUNT][24])
+{
+    const char *key;
+    json_t *val;
+    memset(f, 0, sizeof *f);
+    json_object_foreach(doc, key, val)
+    {
+        int i = app_field_lookup(key);
+        if (i < 0) {
+            if (!output_only(key) && f->npre < sizeof f->pre / sizeof f->pre[0])
+                f->pre[f->npre++] = (struct app_field_error){key, "unknown_field"};
+            continue;
+        }
+        if (json_is_string(val)) {
+            f->v[i] = json_string_value(val);
+        } else if (json_is_integer(val) && (i == APP_F_VALIDITY_YEARS || i == APP_F_PROVINCE)) {
+            /* a number only where the contract says integer (docs/openapi.yaml); text fields
+             * take text (issue 19, finding 7) */
+            snprintf(nums[i], 24, "%lld", (long long)json_integer_value(val));
+            f->v[i] = nums[i];
+        } else if (json_is_null(val)) {
+            if (!app_field_read_only((enum app_field)i))
+                f->v[i] = "";
+        } else if (f->npre < sizeof f->pre / sizeof f->pre[0]) {
+            f->pre[f->npre++] =
+                (struct app_field_error){app_field_name((enum app_field)i), "field_type"};
+        }
+    }
+}
+
 enum web_err web_h_api_application_put(struct web_req *rq)
 {
     struct app_ctx c;
@@ -343,30 +376,7 @@ enum web_err web_h_api_application_put(struct web_req *rq)
     rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
-    memset(&f, 0, sizeof f);
-    const char *key;
-    json_t *val;
-    json_object_foreach(doc, key, val)
-    {
-        int i = app_field_lookup(key);
-        if (i < 0) {
-            if (!output_only(key) && f.npre < sizeof f.pre / sizeof f.pre[0])
-                f.pre[f.npre++] = (struct app_field_error){key, "unknown_field"};
-            continue;
-        }
-        if (json_is_string(val)) {
-            f.v[i] = json_string_value(val);
-        } else if (json_is_integer(val)) {
-            snprintf(nums[i], sizeof nums[i], "%lld", (long long)json_integer_value(val));
-            f.v[i] = nums[i];
-        } else if (json_is_null(val)) {
-            if (!app_field_read_only((enum app_field)i))
-                f.v[i] = "";
-        } else if (f.npre < sizeof f.pre / sizeof f.pre[0]) {
-            f.pre[f.npre++] =
-                (struct app_field_error){app_field_name((enum app_field)i), "field_type"};
-        }
-    }
+    web_api_form_decode(doc, &f, nums);
     if (app_application_update(&c, &f, &v, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else

@@ -230,6 +230,9 @@ enum web_msg {
     WEB_MSG_SG_NOSCRIPT,
     WEB_MSG_SG_NO_AGENT_TITLE,
     WEB_MSG_SG_NO_AGENT,
+    WEB_MSG_SG_GET_AGENT,     /* {0}, {1}: the two packages' links */
+    WEB_MSG_SG_INSTALL_AGENT, /* before the command */
+    WEB_MSG_SG_AGENT_HELP,
     WEB_MSG_SG_UPLOAD_TITLE,
     WEB_MSG_SG_UPLOAD_HOWTO,
     WEB_MSG_SG_DOWNLOAD,

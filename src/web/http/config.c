@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -170,6 +171,26 @@ static const struct web_cfg_option {
      100000, "30", "failed logins in 15 minutes from one address before it must wait"},
     {"login_max_per_tckn", CFG_INT, offsetof(struct web_config, login_max_per_tckn), sizeof(int), 1,
      1000, "5", "failed logins in 15 minutes for one person before they must wait"},
+    /* issue 19, findings 1 and 6: the staff login and the captcha are limited per address, and
+     * password hashing may not take every worker (app/hash_gate.c) */
+    {"staff_login_max_per_addr", CFG_INT, offsetof(struct web_config, staff_login_max_per_addr),
+     sizeof(int), 1, 100000, "20",
+     "failed staff logins in 15 minutes from one address before it must wait"},
+    {"password_hash_slots", CFG_INT, offsetof(struct web_config, password_hash_slots), sizeof(int),
+     0, 256, "0",
+     "password hashes (Argon2id) run at once; more are answered 503 at once (0: one fewer than "
+     "the worker threads, at least 1)"},
+    /* issue 19, finding 8: the key TOTP secrets and waiting SMS codes are sealed with at rest
+     * (in secrets.conf; the Debian package's postinst makes one) */
+    {"secret_key", CFG_STRING, offsetof(struct web_config, secret_key),
+     sizeof(((struct web_config *)0)->secret_key), 0, 0, "",
+     "the key secrets are sealed with at rest: base64 of 32 random bytes (head -c 32 "
+     "/dev/urandom | base64); none: --dev uses a published development key, otherwise storing "
+     "a TOTP secret or an SMS code is refused"},
+    {"captcha_max_per_addr", CFG_INT, offsetof(struct web_config, captcha_max_per_addr),
+     sizeof(int), 1, 100000000, "300",
+     "captchas in 15 minutes from one address before it must wait (a school behind one address "
+     "needs several per person)"},
     /* A certificate renewed with the previous one's signature carries forward how identity
      * was first checked; after this many such renewals in a row the holder must apply on paper
      * and be seen in person (0: no limit). */
@@ -290,6 +311,40 @@ static const struct web_cfg_option {
      sizeof(((struct web_config *)0)->pin_key), 0, 0, "",
      "in house: 64 hex digits (32 random bytes) sealing new cards' PINs until their holders take "
      "them (a secret)"},
+    /* ---- HTTPS served by eimza itself (web/http/tls.c), or behind a TLS proxy
+     * (trusted_proxies: its X-Forwarded-Proto is believed); docs/DEPLOYMENT.md */
+    {"tls_cert", CFG_STRING, offsetof(struct web_config, tls_cert),
+     sizeof(((struct web_config *)0)->tls_cert), 0, 0, "",
+     "PEM file of the server's certificate chain, leaf first: HTTPS (none: plain HTTP)"},
+    {"tls_key", CFG_STRING, offsetof(struct web_config, tls_key),
+     sizeof(((struct web_config *)0)->tls_key), 0, 0, "",
+     "PEM file of the certificate's private key (unencrypted; readable by the server only)"},
+    {"tls_priorities", CFG_STRING, offsetof(struct web_config, tls_priorities),
+     sizeof(((struct web_config *)0)->tls_priorities), 0, 0,
+     "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+     "GnuTLS priority string: protocol versions and ciphers offered"},
+    {"tls_reload_check", CFG_INT, offsetof(struct web_config, tls_reload_check), sizeof(int), 0,
+     86400, "60",
+     "seconds between two looks at tls_cert and tls_key: a changed pair is loaded without a "
+     "restart (SIGHUP loads it at once); 0: on SIGHUP only"},
+    {"hsts_max_age", CFG_INT, offsetof(struct web_config, hsts_max_age), sizeof(int), 0, 63072000,
+     "31536000",
+     "seconds of Strict-Transport-Security sent over HTTPS (the person's connection); 0: none"},
+    /* ---- signing through the relay (app/relay.h) and the agent people install; the relay is
+     * offered when portal_url is https (docs/INTERFACES.md, "Signing through the relay") */
+    {"sign_ticket_ttl", CFG_INT, offsetof(struct web_config, sign_ticket_ttl), sizeof(int), 1, 3600,
+     "120", "seconds a signing ticket waits for the person's agent to claim it"},
+    {"sign_claim_ttl", CFG_INT, offsetof(struct web_config, sign_claim_ttl), sizeof(int), 1, 3600,
+     "600", "seconds a claimed ticket waits for the signature (reading, typing the PIN)"},
+    {"agent_min_version", CFG_STRING, offsetof(struct web_config, agent_min_version),
+     sizeof(((struct web_config *)0)->agent_min_version), 0, 0, "0.1.0",
+     "the oldest signing agent accepted, dotted numbers (older ones are asked to update)"},
+    {"agent_download_url", CFG_STRING, offsetof(struct web_config, agent_download_url),
+     sizeof(((struct web_config *)0)->agent_download_url), 0, 0, "/indir/",
+     "the folder (a path here or an https URL) holding eimza-agent.deb and eimza-common.deb"},
+    {"agent_packages_dir", CFG_STRING, offsetof(struct web_config, agent_packages_dir),
+     sizeof(((struct web_config *)0)->agent_packages_dir), 0, 0, "",
+     "folder of scripts/build-deb.sh's packages, served at /indir/ (none: not served here)"},
 };
 
 #define WEB_CFG_COUNT (sizeof web_config_table / sizeof web_config_table[0])
@@ -733,6 +788,64 @@ static int web_config_cards(const struct web_config *c, struct app_settings *out
     return 0;
 }
 
+/* The origin (scheme://host[:port]) of an https URL into out; -1 when url is not https or its
+ * authority is empty, too long or holds what an origin may not. */
+static int web_https_origin(const char *url, char *out, size_t outlen)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]";
+    if (strncasecmp(url, "https://", 8) != 0)
+        return -1;
+    size_t n = strcspn(url + 8, "/?#");
+    if (n == 0 || 8 + n >= outlen || strspn(url + 8, ok) < n)
+        return -1;
+    memcpy(out, "https://", 8);
+    for (size_t i = 0; i < n; i++) /* the host in lower case, as browsers send it */
+        out[8 + i] =
+            (char)((url[8 + i] >= 'A' && url[8 + i] <= 'Z') ? url[8 + i] + 32 : url[8 + i]);
+    out[8 + n] = '\0';
+    /* a default port is not written in an origin */
+    if (n > 4 && !strcmp(out + 8 + n - 4, ":443"))
+        out[8 + n - 4] = '\0';
+    return 0;
+}
+
+int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char *err,
+                     size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->ticket_ttl = c->sign_ticket_ttl;
+    out->claim_ttl = c->sign_claim_ttl;
+    if (c->agent_min_version[0] && app_version_cmp(c->agent_min_version, "0") == -2) {
+        snprintf(err, errlen,
+                 "agent_min_version '%s' is not a version of dotted numbers such as 0.1.0",
+                 c->agent_min_version);
+        return -1;
+    }
+    snprintf(out->min_version, sizeof out->min_version, "%s", c->agent_min_version);
+    /* the relay needs the portal's address as people reach it, over https: the agent talks
+     * to nothing else */
+    if (web_https_origin(c->portal_url, out->portal, sizeof out->portal) < 0)
+        out->portal[0] = '\0';
+    const char *d = c->agent_download_url;
+    if (!(d[0] == '/' && d[1] != '/') && strncasecmp(d, "https://", 8) != 0 &&
+        !(c->dev && strncasecmp(d, "http://", 7) == 0)) {
+        snprintf(err, errlen,
+                 "agent_download_url '%s' is neither a path on this portal (/...) nor an https "
+                 "URL",
+                 d);
+        return -1;
+    }
+    if (strpbrk(d, "\"'<> \\") || d[strlen(d) - 1] != '/') {
+        snprintf(err, errlen, "agent_download_url '%s' must be a folder's URL ending in '/'", d);
+        return -1;
+    }
+    if (!c->tls_cert[0] != !c->tls_key[0]) {
+        snprintf(err, errlen, "tls_cert and tls_key go together: set both for HTTPS, or neither");
+        return -1;
+    }
+    return 0;
+}
+
 int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
                         size_t errlen)
 {
@@ -746,6 +859,7 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
         return -1;
     }
     out->staff.dev = c->dev;
+    out->staff.max_per_addr = c->staff_login_max_per_addr;
     const char *why = app_staff_cfg_check(&out->staff);
     if (why) {
         snprintf(err, errlen, "staff settings: %s", app_reason_text(why, CORE_LANG_EN));
@@ -761,7 +875,21 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
         snprintf(err, errlen, "%s", why);
         return -1;
     }
-    return web_config_cards(c, out, err, errlen);
+    long slots = c->password_hash_slots;
+    if (slots == 0) { /* one worker always left for the rest (server.c: one per CPU) */
+        long workers = c->threads > 0 ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
+        slots = workers > 1 ? workers - 1 : 1;
+    }
+    out->hash_gate = app_hash_gate_new((int)slots);
+    if (!out->hash_gate) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)
+        return -1;
+    if (web_config_cards(c, out, err, errlen) < 0)
+        return -1;
+    return web_config_relay(c, &out->relay, err, errlen);
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
@@ -781,6 +909,7 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
     out->session_lifetime = c->session_lifetime;
     out->login_max_per_addr = c->login_max_per_addr;
     out->login_max_per_tckn = c->login_max_per_tckn;
+    out->captcha_max_per_addr = c->captcha_max_per_addr;
     out->remote_renewal_limit = c->remote_renewal_limit;
     const char *bad = app_portal_cfg_check(out);
     if (bad) {
@@ -794,7 +923,7 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
 static bool web_cfg_secret(const char *name)
 {
     return strstr(name, "password") || strstr(name, "token") || strstr(name, "_pin") ||
-           !strcmp(name, "pin_key");
+           strstr(name, "secret_key") || !strcmp(name, "pin_key");
 }
 
 int web_config_changes(const struct web_config *c, struct ubuf *out)

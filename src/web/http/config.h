@@ -50,20 +50,24 @@ struct web_config {
     int outbox_retry_base;   /* seconds before the first retry, doubled after each */
     int outbox_retry_max;    /* the longest wait between two attempts */
     /* the portal's rules (app/portal.h, core/rules.h); defaults are the guide's values */
-    int renewal_window_days;    /* applying opens this many days before expiry */
-    int renewal_deadline_days;  /* later applications are flagged late */
-    int delivery_expected_days; /* after approval; later, whom to call is shown */
-    int otp_ttl;                /* seconds an SMS code is valid */
-    int otp_max_wrong;          /* wrong entries an hour before entries are locked */
-    int otp_cooldown;           /* seconds between two codes */
-    int otp_max_per_hour;       /* codes an hour */
-    int captcha_ttl;            /* seconds a captcha can be answered */
-    int session_idle;           /* seconds without a request that end a session */
-    int session_lifetime;       /* seconds after login that end it however active */
-    int login_max_per_addr;     /* failed logins per 15 minutes from one address */
-    int login_max_per_tckn;     /* failed logins per 15 minutes for one person */
-    int remote_renewal_limit;   /* signature-only renewals in a row before an in-person check */
-    char card_readers[512];     /* reader models offered besides "none", comma-separated */
+    int renewal_window_days;      /* applying opens this many days before expiry */
+    int renewal_deadline_days;    /* later applications are flagged late */
+    int delivery_expected_days;   /* after approval; later, whom to call is shown */
+    int otp_ttl;                  /* seconds an SMS code is valid */
+    int otp_max_wrong;            /* wrong entries an hour before entries are locked */
+    int otp_cooldown;             /* seconds between two codes */
+    int otp_max_per_hour;         /* codes an hour */
+    int captcha_ttl;              /* seconds a captcha can be answered */
+    int session_idle;             /* seconds without a request that end a session */
+    int session_lifetime;         /* seconds after login that end it however active */
+    int login_max_per_addr;       /* failed logins per 15 minutes from one address */
+    int login_max_per_tckn;       /* failed logins per 15 minutes for one person */
+    int staff_login_max_per_addr; /* failed staff logins per 15 minutes from one address */
+    int password_hash_slots;      /* password hashes at once; 0: one fewer than the workers */
+    int captcha_max_per_addr;     /* captchas per 15 minutes from one address */
+    char secret_key[128]; /* base64 of 32 bytes: secrets sealed at rest (crypto/seal.h); secret */
+    int remote_renewal_limit; /* signature-only renewals in a row before an in-person check */
+    char card_readers[512];   /* reader models offered besides "none", comma-separated */
     /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
     char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
     char smtp_user[256];      /* AUTH when set */
@@ -103,6 +107,18 @@ struct web_config {
     char ca_issuers_url[512]; /* the CA certificate's address in AIA ("": none) */
     char ca_key_type[16];     /* rsa2048 | ec-p256: new cards' key pairs */
     char pin_key[80];         /* 64 hex digits: seals new cards' PINs until shown; a secret */
+    /* ---- HTTPS (web/http/tls.h) ---- */
+    char tls_cert[1024];      /* PEM chain, leaf first; "" = plain HTTP (a TLS proxy in front) */
+    char tls_key[1024];       /* PEM private key of the leaf */
+    char tls_priorities[256]; /* GnuTLS priority string */
+    int tls_reload_check;     /* seconds between two looks at the files; 0 = on SIGHUP only */
+    int hsts_max_age;         /* Strict-Transport-Security over HTTPS; 0 = not sent */
+    /* ---- signing through the relay, and the agent people install (app/relay.h) ---- */
+    int sign_ticket_ttl;           /* seconds a ticket may wait for its agent */
+    int sign_claim_ttl;            /* seconds a claimed ticket may wait for the signature */
+    char agent_min_version[32];    /* dotted numbers; "" = any version */
+    char agent_download_url[512];  /* where the agent's packages are (a folder's URL) */
+    char agent_packages_dir[1024]; /* served at /indir/; "" = not served here */
 };
 
 /* Fills c with every setting's default. Returns 0; -1 only if a default in the table is not
@@ -119,7 +135,15 @@ int web_config_set(struct web_config *c, const char *key, const char *value, cha
 int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen);
 
 struct app_portal_cfg;
+struct app_relay_cfg;
 struct app_settings;
+/* The relay's settings (app/context.h) from c, and the checks of the HTTPS and agent settings
+ * that need more than one value or a format: agent_min_version a version, agent_download_url
+ * a folder's path or https URL, tls_cert and tls_key both or neither. The portal's origin is
+ * portal_url's when that is https (none otherwise: the relay is then not offered). Returns 0,
+ * or -1 with the reason in err. */
+int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char *err,
+                     size_t errlen);
 /* The use cases' settings (app/context.h) from c: the portal's (web_config_portal), the staff
  * login's (the defaults, with dev: no TOTP for accounts that have not enrolled), dev and
  * portal_url. The verifier, the message templates and the status cache are objects with a life

@@ -28,6 +28,8 @@ static const struct {
     [WEB_E_NOMEM] = {500, "internal_error"},
     [WEB_E_DB_UNAVAILABLE] = {503, "database_unavailable"},
     [WEB_E_SHUTTING_DOWN] = {503, "service_unavailable"},
+    [WEB_E_FRAMING] = {400, "bad_framing"},
+    [WEB_E_CODING] = {501, "transfer_coding_unsupported"},
 };
 
 /* Anything outside the table is treated as an internal error rather than read out of

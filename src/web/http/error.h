@@ -27,6 +27,8 @@ enum web_err {
     WEB_E_NOMEM,          /* 500 internal_error, out of memory */
     WEB_E_DB_UNAVAILABLE, /* 503 database_unavailable */
     WEB_E_SHUTTING_DOWN,  /* 503 service_unavailable: the server is stopping */
+    WEB_E_FRAMING,        /* 400 bad_framing: the head breaks RFC 9112 (web/http/framing.h) */
+    WEB_E_CODING,         /* 501 transfer_coding_unsupported: a coding other than chunked */
     WEB_E_COUNT_          /* not an error: the number of entries */
 };
 

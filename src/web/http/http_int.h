@@ -20,6 +20,7 @@
 struct MHD_Daemon;
 struct MHD_Connection;
 struct web_dbpool;
+struct web_tls;
 
 /* Counters for /metrics: plain atomics, updated once per request when it completes. */
 struct web_metrics {
@@ -68,6 +69,10 @@ struct web_server {
     char trusted_proxies[512];      /* config trusted_proxies: "a,b,c" */
     char csp[384];                  /* the Content-Security-Policy, with the agent in connect-src */
     const struct app_settings *set; /* the use cases' settings (app/context.h) */
+    struct web_tls *tls;            /* HTTPS served here (web/http/tls.h); NULL: plain HTTP */
+    char hsts[48];                  /* the Strict-Transport-Security value; "" = none */
+    char packages_dir[1024];        /* config agent_packages_dir: served at /indir/ */
+    char download_url[512];         /* config agent_download_url: where the pages send people */
     size_t healthz_len;
     uint32_t rid_prefix; /* random per process, so ids differ across processes */
     atomic_uint_fast32_t rid_next;

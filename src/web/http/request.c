@@ -62,6 +62,16 @@ const char *web_req_agent_url(const struct web_req *rq)
     return rq->srv->agent_url;
 }
 
+const char *web_req_packages_dir(const struct web_req *rq)
+{
+    return rq->srv->packages_dir;
+}
+
+const char *web_req_download_url(const struct web_req *rq)
+{
+    return rq->srv->download_url;
+}
+
 bool web_req_dev(const struct web_req *rq)
 {
     return rq->srv->dev;
@@ -69,15 +79,19 @@ bool web_req_dev(const struct web_req *rq)
 
 /* Only the first language range counts: pages are Turkish unless the browser's first choice
  * is English ("en", "en-GB", "en;q=0.9"). */
-enum core_lang web_req_lang(const struct web_req *rq)
+enum core_lang web_lang_of(const char *al)
 {
-    const char *al = web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
     if (!al)
         return CORE_LANG_TR;
     al += strspn(al, " \t");
     if (!strncasecmp(al, "en", 2) && strchr("-;, \t", al[2]))
         return CORE_LANG_EN;
     return CORE_LANG_TR;
+}
+
+enum core_lang web_req_lang(const struct web_req *rq)
+{
+    return web_lang_of(web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 }
 
 struct store *web_req_store(struct web_req *rq)
@@ -171,13 +185,29 @@ static bool web_header_text_ok(const char *s)
     return true;
 }
 
+/* Whether a Set-Cookie value already has the Secure attribute. */
+static bool web_cookie_secure(const char *v)
+{
+    for (const char *p = strchr(v, ';'); p; p = strchr(p + 1, ';')) {
+        const char *a = p + 1;
+        while (*a == ' ')
+            a++;
+        if (!strncasecmp(a, "secure", 6) && (a[6] == '\0' || a[6] == ';' || a[6] == ' '))
+            return true;
+    }
+    return false;
+}
+
 int web_reply_header(struct web_req *rq, const char *name, const char *value)
 {
     if (!*name || !web_header_text_ok(name) || strchr(name, ':') || !web_header_text_ok(value))
         return -1;
+    /* over HTTPS (here or at a trusted proxy) every cookie is Secure, whoever set it */
+    bool secure = !strcasecmp(name, "Set-Cookie") && !web_cookie_secure(value) && web_req_tls(rq);
     size_t start = rq->headers.len;
     if (ubuf_put(&rq->headers, name, strlen(name) + 1) < 0 ||
-        ubuf_put(&rq->headers, value, strlen(value) + 1) < 0) {
+        ubuf_put(&rq->headers, value, strlen(value) + (secure ? 0 : 1)) < 0 ||
+        (secure && ubuf_put(&rq->headers, "; Secure", sizeof "; Secure") < 0)) {
         rq->headers.len = start;
         return -1;
     }

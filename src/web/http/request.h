@@ -42,9 +42,16 @@ enum web_answer web_req_answer(const struct web_req *rq);
 /* This request's id, as in the access log and the X-Request-Id response header. */
 const char *web_req_id(const struct web_req *rq);
 /* The language for messages: English when Accept-Language prefers it, else Turkish. */
+/* The page language an Accept-Language value asks for (its first range; NULL: Turkish). */
+enum core_lang web_lang_of(const char *accept_language);
 enum core_lang web_req_lang(const struct web_req *rq);
 /* The local signing agent's address (config agent_url), for the signing page. */
 const char *web_req_agent_url(const struct web_req *rq);
+/* The folder of the agent's packages served at /indir/ (config agent_packages_dir; "" when
+ * none), and where the pages send people for them (config agent_download_url, a folder's URL
+ * ending in '/'). */
+const char *web_req_packages_dir(const struct web_req *rq);
+const char *web_req_download_url(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
 /* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,8 +37,10 @@
 #include "util/log.h"
 #include "util/rand.h"
 #include "web/http/dbpool.h"
+#include "web/http/framing.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
+#include "web/http/tls.h"
 
 /* Sent with every response. The pages use no inline script or style, so the policy can
  * forbid them; frame-ancestors and X-Frame-Options together stop click-jacking in old and
@@ -111,9 +114,10 @@ out:
     return rc;
 }
 
-/* "http://ADDR:PORT" of the bound socket, with the port the kernel chose for port 0. */
-static void web_format_url(int fd, char *out, size_t outlen)
+/* "http[s]://ADDR:PORT" of the bound socket, with the port the kernel chose for port 0. */
+static void web_format_url(int fd, bool tls, char *out, size_t outlen)
 {
+    const char *scheme = tls ? "https" : "http";
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     char addr[INET6_ADDRSTRLEN] = "?";
@@ -124,14 +128,14 @@ static void web_format_url(int fd, char *out, size_t outlen)
             struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
             inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof addr);
             port = ntohs(in6->sin6_port);
-            snprintf(out, outlen, "http://[%s]:%u", addr, port);
+            snprintf(out, outlen, "%s://[%s]:%u", scheme, addr, port);
             return;
         }
         struct sockaddr_in *in = (struct sockaddr_in *)&ss;
         inet_ntop(AF_INET, &in->sin_addr, addr, sizeof addr);
         port = ntohs(in->sin_port);
     }
-    snprintf(out, outlen, "http://%s:%u", addr, port);
+    snprintf(out, outlen, "%s://%s:%u", scheme, addr, port);
 }
 
 /* ---- requests ----------------------------------------------------------------------------- */
@@ -185,19 +189,32 @@ static int web_forwarded_for(const struct web_req *rq, char *buf, size_t len)
     return -1;
 }
 
-const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len)
+/* The connection's own peer address as text in buf; NULL when MHD does not say. */
+static const char *web_peer_addr(const struct web_req *rq, char *buf, size_t len)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    const char *ok = NULL;
     if (sa && sa->sa_family == AF_INET)
-        ok = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                       (socklen_t)len);
-    else if (sa && sa->sa_family == AF_INET6)
-        ok = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-                       (socklen_t)len);
-    if (!ok)
+        return inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                         (socklen_t)len);
+    if (sa && sa->sa_family == AF_INET6)
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                         (socklen_t)len);
+    return NULL;
+}
+
+/* Whether the connection comes straight from one of the trusted proxies. */
+static bool web_peer_trusted(const struct web_req *rq)
+{
+    char addr[INET6_ADDRSTRLEN];
+    return rq->srv->trusted_proxies[0] && web_peer_addr(rq, addr, sizeof addr) &&
+           web_addr_listed(rq->srv->trusted_proxies, addr, strlen(addr));
+}
+
+const char *web_req_client_addr(const struct web_req *rq, char *buf, size_t len)
+{
+    if (!web_peer_addr(rq, buf, len))
         snprintf(buf, len, "unknown");
     else if (rq->srv->trusted_proxies[0] &&
              web_addr_listed(rq->srv->trusted_proxies, buf, strlen(buf)))
@@ -212,11 +229,13 @@ const char *web_req_cookie(const struct web_req *rq, const char *name)
 
 bool web_req_tls(const struct web_req *rq)
 {
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(rq->srv->mhd, MHD_DAEMON_INFO_FLAGS);
-    if (di && (di->flags & MHD_USE_TLS))
+    if (rq->srv->tls)
         return true;
+    /* a TLS proxy in front says so; anyone else could claim it and is not listened to */
+    if (!web_peer_trusted(rq))
+        return false;
     const char *proto = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-    return proto && !strcmp(proto, "https");
+    return proto && !strcasecmp(proto, "https");
 }
 
 static void web_req_free(struct web_req *rq)
@@ -322,6 +341,10 @@ static enum MHD_Result web_queue(struct web_req *rq)
     ok &= MHD_add_response_header(resp, "X-Frame-Options", "DENY") == MHD_YES;
     ok &= MHD_add_response_header(resp, "Referrer-Policy", "no-referrer") == MHD_YES;
     ok &= MHD_add_response_header(resp, "X-Request-Id", rq->rid) == MHD_YES;
+    /* the person's connection is HTTPS (here or at a trusted proxy): the browser is told to
+     * keep to it */
+    if (rq->srv->hsts[0] && web_req_tls(rq))
+        ok &= MHD_add_response_header(resp, "Strict-Transport-Security", rq->srv->hsts) == MHD_YES;
     if (!rq->own_cache_control)
         ok &= MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES;
     for (size_t off = 0; off < rq->headers.len;) {
@@ -407,6 +430,47 @@ static bool web_body_chunk(struct web_req *rq, const char *data, size_t n)
     return true;
 }
 
+/* ---- the framing check (web/http/framing.h) ------------------------------------------------ */
+
+#define WEB_FIELDS_MAX 128 /* header fields looked at; a head with more is refused */
+
+struct web_fields {
+    struct web_field_view v[WEB_FIELDS_MAX];
+    size_t n;
+    bool over;
+};
+
+static enum MHD_Result web_field_add(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size)
+{
+    struct web_fields *fs = cls;
+    (void)kind;
+    if (fs->n == WEB_FIELDS_MAX) {
+        fs->over = true;
+        return MHD_NO;
+    }
+    fs->v[fs->n++] = (struct web_field_view){key, key_size, value ? value : "", value_size};
+    return MHD_YES;
+}
+
+/* Step 1's framing check: WEB_OK, or the error to answer with before closing. */
+static enum web_err web_framing(struct web_req *rq, const char *version)
+{
+    struct web_fields *fs = calloc(1, sizeof *fs);
+    const char *why = "too_many_fields";
+    enum web_framing r = WEB_FRAMING_BAD;
+    if (!fs)
+        return WEB_E_NOMEM;
+    MHD_get_connection_values_n(rq->conn, MHD_HEADER_KIND, web_field_add, fs);
+    if (!fs->over)
+        r = web_framing_check(version, fs->v, fs->n, &why);
+    free(fs);
+    if (r == WEB_FRAMING_OK)
+        return WEB_OK;
+    ulog(ULOG_WARN, "http.framing", "rid=%s refused=%s", rq->rid, why ? why : "?");
+    return r == WEB_FRAMING_UNSUPPORTED ? WEB_E_CODING : WEB_E_FRAMING;
+}
+
 static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -419,6 +483,16 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         if (!rq)
             return MHD_NO;
         *req_cls = rq;
+        enum web_err fe = web_framing(rq, version);
+        if (fe != WEB_OK) {
+            /* answered before the body is read, and the connection closed after it: nothing
+             * sent behind this head is ever taken for a request */
+            rq->too_large = true; /* no handler runs for it */
+            if (web_reply_header(rq, MHD_HTTP_HEADER_CONNECTION, "close") < 0 ||
+                web_reply_error(rq, fe) != WEB_OK)
+                return MHD_NO;
+            return web_queue(rq);
+        }
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -592,7 +666,19 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
     snprintf(srv->csp, sizeof srv->csp, web_csp_fmt, cfg->agent_url);
     snprintf(srv->backend, sizeof srv->backend, "%s", app_db_backend(st));
     srv->set = set;
-    web_format_url(srv->listen_fd, srv->url, sizeof srv->url);
+    if (cfg->hsts_max_age > 0)
+        snprintf(srv->hsts, sizeof srv->hsts, "max-age=%d", cfg->hsts_max_age);
+    snprintf(srv->packages_dir, sizeof srv->packages_dir, "%s", cfg->agent_packages_dir);
+    snprintf(srv->download_url, sizeof srv->download_url, "%s", cfg->agent_download_url);
+    if (cfg->tls_cert[0] || cfg->tls_key[0]) {
+        struct web_tls_info ti;
+        srv->tls = web_tls_open(cfg->tls_cert, cfg->tls_key, cfg->tls_priorities, &ti, err, errlen);
+        if (!srv->tls)
+            goto out;
+        ulog(ULOG_INFO, "server.tls", "subject=\"%s\" serial=%s not_after=%" PRId64 " chain=%u",
+             ti.subject, ti.serial, ti.not_after, ti.chain);
+    }
+    web_format_url(srv->listen_fd, srv->tls != NULL, srv->url, sizeof srv->url);
     if (web_healthz_body(srv) < 0) {
         snprintf(err, errlen, "out of memory");
         goto out;
@@ -619,14 +705,24 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* HTTPS: the certificate comes from web/http/tls.c's callback on every handshake, so a
+     * reloaded one is used without restarting MHD */
+    struct MHD_OptionItem tls_opts[] = {
+        {srv->tls ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END, 0,
+         srv->tls ? web_tls_callback() : NULL},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, srv->tls ? (void *)web_tls_priorities(srv->tls) : NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     /* the logger comes first so that MHD's messages about the options go through it too */
     srv->mhd = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, web_access,
-        srv, MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET,
-        (MHD_socket)srv->listen_fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->connection_memory, MHD_OPTION_NOTIFY_COMPLETED,
-        web_completed, srv, MHD_OPTION_ARRAY, pool_opts, MHD_OPTION_END);
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            (srv->tls ? MHD_USE_TLS : 0),
+        0, NULL, NULL, web_access, srv, MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, srv,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        cfg->connection_memory, MHD_OPTION_NOTIFY_COMPLETED, web_completed, srv, MHD_OPTION_ARRAY,
+        pool_opts, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->mhd) {
         snprintf(err, errlen, "the HTTP server did not start (see the log above)");
         goto out;
@@ -642,10 +738,24 @@ out:
         if (srv->listen_fd >= 0)
             close(srv->listen_fd);
         web_dbpool_free(srv->pool);
+        web_tls_free(srv->tls);
         free(srv->route_metrics);
         free(srv);
     }
     return rc;
+}
+
+int web_server_tls_reload(struct web_server *srv, bool only_if_changed, char *err, size_t errlen)
+{
+    struct web_tls_info ti;
+    if (!srv->tls)
+        return 0;
+    int r = web_tls_reload(srv->tls, only_if_changed, &ti, err, errlen);
+    if (r > 0)
+        ulog(ULOG_INFO, "server.tls_reloaded",
+             "subject=\"%s\" serial=%s not_after=%" PRId64 " chain=%u", ti.subject, ti.serial,
+             ti.not_after, ti.chain);
+    return r;
 }
 
 const char *web_server_url(const struct web_server *srv)
@@ -691,6 +801,7 @@ void web_server_free(struct web_server *srv)
     MHD_stop_daemon(srv->mhd);
     close(srv->listen_fd);
     web_dbpool_free(srv->pool);
+    web_tls_free(srv->tls); /* after MHD's threads: no handshake holds a certificate now */
     free(srv->route_metrics);
     free(srv);
 }

@@ -62,6 +62,12 @@ int web_server_watch(struct web_server *srv, const char *name,
 /* Stops accepting connections; requests in flight go on, and their responses close their
  * connections. Safe to call more than once. */
 void web_server_quiesce(struct web_server *srv);
+
+/* HTTPS served here: loads tls_cert and tls_key again (only when either file changed, with
+ * only_if_changed), so a renewed certificate is used from the next handshake on. Returns 1
+ * when a new pair is in use (logged), 0 when nothing changed or the server speaks plain HTTP,
+ * -1 with the reason in err when the files do not make a good pair (the old one stays). */
+int web_server_tls_reload(struct web_server *srv, bool only_if_changed, char *err, size_t errlen);
 /* Waits until no request is in flight or timeout_ms passed; true when none is left. */
 bool web_server_drain(struct web_server *srv, int timeout_ms);
 /* Stops the threads, closes every connection (network and database) and frees srv. */

@@ -151,7 +151,7 @@ static bool web_http_date_parse(const char *s, time_t *out)
 
 /* True when an If-None-Match list ("a", W/"b", *) holds etag (weak comparison, as RFC 9110
  * asks for GET). */
-static bool web_etag_listed(const char *list, const char *etag)
+bool web_etag_listed(const char *list, const char *etag)
 {
     size_t elen = strlen(etag);
     for (const char *s = list; *s;) {

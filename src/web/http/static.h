@@ -10,6 +10,8 @@
 #ifndef EIMZA_WEB_HTTP_STATIC_H
 #define EIMZA_WEB_HTTP_STATIC_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 
 #include "web/http/request.h"
@@ -23,5 +25,8 @@ const char *web_static_dir(void);
 
 /* GET /static/{dir}/{file}. */
 enum web_err web_h_static(struct web_req *rq);
+
+/* True when an If-None-Match list ("a", W/"b", *) holds etag (weak comparison, RFC 9110). */
+bool web_etag_listed(const char *list, const char *etag);
 
 #endif

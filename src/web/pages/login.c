@@ -50,11 +50,13 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     struct app_err err;
     struct web_page p;
     struct web_error_item items[L_COUNT + 4];
-    char csrf[WEB_LOGIN_CSRF_HEX + 1], url[96];
+    char csrf[WEB_LOGIN_CSRF_HEX + 1], url[96], addr[64];
 
     if (web_login_csrf(c->rq, LOGIN_CSRF, "/giris", csrf) < 0)
         return WEB_E_INTERNAL;
-    if (app_captcha_new(&c->app, &cap, &err) != APP_OK) {
+    struct app_ctx cc = c->app; /* the captcha is limited per address */
+    cc.client_addr = web_req_client_addr(c->rq, addr, sizeof addr);
+    if (app_captcha_new(&cc, &cap, &err) != APP_OK) {
         c->err = err;
         return web_pg_app_failure(c);
     }

@@ -1,7 +1,9 @@
 /* eimza — the signing page (web/pages/): /imza. The page the signing script (static/js/sign.js)
- * enhances: it asks the local agent for the cards, has it sign exactly the content shown, and
- * sends the signature. Without an agent it shows how to start one, or how to upload a .p7s made
- * with `eimza sign`. The PIN is never typed into the page: the agent asks for it.
+ * enhances, in the page's language: it has the person's signing agent sign exactly the content
+ * shown, through the agent's listener on this computer or, when the portal is https, through
+ * the relay (a ticket and an eimza:// link; app/relay.h). Without an agent it offers the
+ * agent's packages with two lines of instructions (agent_download_url), or the upload of a
+ * .p7s made with `eimza sign`. The PIN is never typed into the page: the agent asks for it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +17,34 @@
  * shows how to start one, or how to upload a .p7s made with `eimza sign`. The PIN is never
  * typed into the page: the agent asks for it. */
 
-/* The portal's origin as the browser sees it (for the agent's --origin). */
-static void portal_origin(struct web_req *rq, char *out, size_t n)
+/* The no-agent section's offer: the two packages (agent_download_url's folder) and the
+ * command that installs them. */
+static void sign_agent_offer(struct web_page *p, const char *folder)
 {
-    const char *host = web_req_header(rq, "Host");
-    snprintf(out, n, "%s://%s", web_req_tls(rq) ? "https" : "http",
-             host && *host && strlen(host) < 200 ? host : "PORTAL");
+    static const char *const files[] = {"eimza-agent.deb", "eimza-common.deb"};
+    char href[600];
+    web_pg_para(p, WEB_MSG_SG_NO_AGENT);
+    web_page_open_class(p, WEB_EL_OL, "agent-install");
+    web_page_open(p, WEB_EL_LI);
+    for (unsigned i = 0; i < 2; i++) {
+        web_page_msg_part(p, WEB_MSG_SG_GET_AGENT, i);
+        snprintf(href, sizeof href, "%s%s", folder, files[i]);
+        web_page_open(p, WEB_EL_A);
+        web_page_attr(p, "href", href);
+        web_page_attr(p, "download", files[i]);
+        web_page_text(p, files[i]);
+        web_page_close(p, WEB_EL_A);
+    }
+    web_page_msg_part(p, WEB_MSG_SG_GET_AGENT, 2);
+    web_page_close(p, WEB_EL_LI);
+    web_page_open(p, WEB_EL_LI);
+    web_page_msg(p, WEB_MSG_SG_INSTALL_AGENT);
+    web_page_open_class(p, WEB_EL_PRE, "command");
+    web_page_el_text(p, WEB_EL_CODE, "sudo apt install ./eimza-common.deb ./eimza-agent.deb");
+    web_page_close(p, WEB_EL_PRE);
+    web_page_close(p, WEB_EL_LI);
+    web_page_close(p, WEB_EL_OL);
+    web_pg_para(p, WEB_MSG_SG_AGENT_HELP);
 }
 
 /* The content to sign, as the agent will sign it. */
@@ -40,9 +64,12 @@ static void sign_content(struct web_page *p, const struct ubuf *content)
 }
 
 /* The form the script drives (its contract: static/js/sign.js): the card to sign with, the
- * button, and the status line the script writes to. */
+ * button, and the status line the script writes to; the relay path's ticket URL when the
+ * portal is https, the oldest agent accepted and where the agent's package is. */
 static void sign_form(struct web_pg *c, struct web_page *p)
 {
+    char agent_pkg[600];
+    snprintf(agent_pkg, sizeof agent_pkg, "%seimza-agent.deb", web_req_download_url(c->rq));
     web_page_open(p, WEB_EL_FORM);
     web_page_attr(p, "id", "sign-form");
     web_page_attr(p, "class", "sign-form");
@@ -52,6 +79,11 @@ static void sign_form(struct web_pg *c, struct web_page *p)
     web_page_attr(p, "data-submit-url", "/api/v1/application/signature");
     web_page_attr(p, "data-done-url", "/durum");
     web_page_attr(p, "data-csrf", web_pg_csrf(c));
+    if (c->app.set->relay.portal[0])
+        web_page_attr(p, "data-ticket-url", "/api/v1/application/sign-ticket");
+    if (c->app.set->relay.min_version[0])
+        web_page_attr(p, "data-agent-min-version", c->app.set->relay.min_version);
+    web_page_attr(p, "data-agent-download-url", agent_pkg);
     web_page_open(p, WEB_EL_LABEL);
     web_page_attr(p, "for", "sign-token");
     web_page_msg(p, WEB_MSG_SG_CARD);
@@ -82,9 +114,10 @@ static void sign_form(struct web_pg *c, struct web_page *p)
     web_page_close(p, WEB_EL_P);
 }
 
-/* Shown by the script when no agent answers (and hidden while one does): how to start the
- * agent, or to sign the downloaded content elsewhere and upload the signature. */
-static void sign_fallback(struct web_page *p, const char *cmd)
+/* Shown by the script when no agent answers (and hidden while one does): the agent's
+ * packages and how to install them, or how to sign the downloaded content elsewhere and upload
+ * the signature. */
+static void sign_fallback(struct web_page *p, const char *folder)
 {
     web_page_open(p, WEB_EL_SECTION);
     web_page_attr(p, "id", "sign-fallback");
@@ -95,10 +128,7 @@ static void sign_fallback(struct web_page *p, const char *cmd)
     web_page_attr(p, "id", "sign-fallback-title");
     web_page_msg(p, WEB_MSG_SG_NO_AGENT_TITLE);
     web_page_close(p, WEB_EL_H2);
-    web_pg_para(p, WEB_MSG_SG_NO_AGENT);
-    web_page_open_class(p, WEB_EL_PRE, "command");
-    web_page_el_text(p, WEB_EL_CODE, cmd);
-    web_page_close(p, WEB_EL_PRE);
+    sign_agent_offer(p, folder);
     web_page_el_msg(p, WEB_EL_H3, WEB_MSG_SG_UPLOAD_TITLE);
     web_pg_para(p, WEB_MSG_SG_UPLOAD_HOWTO);
     web_page_open(p, WEB_EL_P);
@@ -132,7 +162,6 @@ enum web_err web_h_page_sign(struct web_req *rq)
     struct app_view v;
     struct web_page p;
     struct ubuf content = UBUF_INIT(64 * 1024);
-    char origin[256], cmd[512];
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_APPLICANT);
     web_pg_page(&c, &p);
@@ -146,9 +175,6 @@ enum web_err web_h_page_sign(struct web_req *rq)
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    portal_origin(rq, origin, sizeof origin);
-    snprintf(cmd, sizeof cmd, "eimza agent --module /usr/lib/libakisp11.so --origin %s", origin);
-
     const struct web_layout layout = {.title = WEB_MSG_SG_TITLE, .step = WEB_STEP_SIGN};
     web_page_begin(&p, &layout);
     web_pg_heading(&p, WEB_MSG_SG_TITLE);
@@ -156,7 +182,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
     web_pg_para(&p, WEB_MSG_SG_LEAD);
     sign_content(&p, &content);
     sign_form(&c, &p);
-    sign_fallback(&p, cmd);
+    sign_fallback(&p, web_req_download_url(rq));
     web_page_action_link(&p, "/yontem", WEB_MSG_PP_CHANGE_METHOD);
     web_page_open(&p, WEB_EL_SCRIPT);
     web_page_attr(&p, "src", "/static/js/sign.js");

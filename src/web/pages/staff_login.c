@@ -133,6 +133,8 @@ enum web_err web_h_staff_login(struct web_req *rq)
         .password = f[L_PASS].value ? f[L_PASS].value : "",
         .totp = f[L_TOTP].value,
     };
+    char addr[64];
+    c.app.client_addr = web_req_client_addr(rq, addr, sizeof addr); /* the per-address limit */
     enum app_status st = app_staff_login(&c.app, &lr, out, &c.err);
     if (st == APP_OK) {
         if (web_session_cookie(rq, APP_ACTOR_STAFF, out->token, c.app.set->staff.session_lifetime) <
@@ -152,6 +154,7 @@ enum web_err web_h_staff_login(struct web_req *rq)
     } else if (st == APP_EAUTH && !strncmp(code, "totp_", 5)) {
         f[L_TOTP].error = app_reason_text(code, c.lang);
     } else if (st == APP_EAUTH || st == APP_ETOOMANY ||
+               (st == APP_EUNAVAILABLE && !strcmp(code, "server_busy")) ||
                (st == APP_EFORBIDDEN && !strcmp(code, "account_disabled"))) {
         /* the same words whatever was wrong: the use case gives one code for all */
         extra = app_reason_text(code, c.lang);
@@ -159,9 +162,12 @@ enum web_err web_h_staff_login(struct web_req *rq)
         rc = web_pg_app_failure(&c);
         goto out;
     }
+    bool wait = st == APP_ETOOMANY || st == APP_EUNAVAILABLE;
     rc = login_page(&c, f, extra, st == APP_ETOOMANY ? c.err.retry_after : 0, NULL,
-                    st == APP_ETOOMANY ? 429 : 200);
-    if (st == APP_ETOOMANY && rc == WEB_OK)
+                    st == APP_ETOOMANY       ? 429
+                    : st == APP_EUNAVAILABLE ? 503
+                                             : 200);
+    if (wait && rc == WEB_OK)
         web_pg_retry_after(&c, c.err.retry_after);
 out:
     if (out)

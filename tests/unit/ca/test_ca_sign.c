@@ -107,9 +107,11 @@ static void card_signs(struct fix *f, enum ca_key_type type, const char *card)
     assert_int_equal(write(pfd[1], out.pin, strlen(out.pin)), (ssize_t)strlen(out.pin));
     assert_int_equal(write(pfd[1], "\n", 1), 1);
     close(pfd[1]);
-    struct sign_request req = {
-        NULL,  (const unsigned char *)content, sizeof content - 1, sign_pin_from_fd, &pfd[0],
-        "test"};
+    struct sign_request req = {.content = (const unsigned char *)content,
+                               .content_len = sizeof content - 1,
+                               .ask_pin = sign_pin_from_fd,
+                               .ask_arg = &pfd[0],
+                               .purpose = "test"};
     unsigned char *sig = NULL;
     size_t siglen = 0;
     enum sign_err se = sign_module_sign(m, &req, &sig, &siglen, &used, &ss);

@@ -701,6 +701,9 @@ static const char *ref_set_text(char *field, size_t cap, bool required, const ch
     int r = ref_normalize(s, n, v, sizeof v);
     if (r < 0)
         return "too_long";
+    const char *bad = core_text_check_code(core_text_check(v, (size_t)r, 0)); /* a later rule */
+    if (bad)
+        return bad;
     if (r == 0) {
         if (required)
             return "required";

@@ -312,6 +312,10 @@ static void test_set_refused(void **state)
     refuse(&p, CORE_PF_CEP_TELEFONU, "-", "phone_format");
 
     refuse(&p, CORE_PF_AD, "Ay\xC5", "not_utf8");
+    /* issue 19, finding 7: controls and characters that reorder or hide text */
+    refuse(&p, CORE_PF_AD, "Ay\x01se", "control_character");
+    refuse(&p, CORE_PF_KURUM_ADI, "Okul\xE2\x80\xAE Adi", "bidi_character");
+    refuse(&p, CORE_PF_ILCE, "\xE2\x80\x8BMerkez", "bidi_character");
     refuse(&p, CORE_PF_SOYAD, "\xFF", "not_utf8");
     refuse(&p, CORE_PF_TCKN, "\xC0\x80", "not_utf8");
     struct core_personnel before = p;

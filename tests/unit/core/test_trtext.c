@@ -312,9 +312,88 @@ static void test_property_fold_consistency(void **state)
     assert_true(equal_pairs > 50); /* the generator does produce matches */
 }
 
+/* Issue 19, finding 7: the controls and format characters text may not hold, each one, and
+ * the letters and marks that stay allowed around them. */
+static void test_text_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        unsigned flags;
+        enum core_text_check want;
+    } cases[] = {
+        {"Atatürk Cad. No: 5/2 Çankaya", 0, CORE_TEXT_OK},
+        {"\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", 0, CORE_TEXT_OK}, /* Arabic letters */
+        {"a\xC2\xA0"
+         "b",
+         0, CORE_TEXT_OK}, /* NBSP */
+        {"", 0, CORE_TEXT_OK},
+        {"a\x01"
+         "b",
+         0, CORE_TEXT_CONTROL},
+        {"a\x1f"
+         "b",
+         0, CORE_TEXT_CONTROL},
+        {"a\tb", 0, CORE_TEXT_CONTROL},
+        {"a\tb\r\nc", CORE_TEXT_BREAKS, CORE_TEXT_OK},
+        {"a\x0b"
+         "b",
+         CORE_TEXT_BREAKS, CORE_TEXT_CONTROL},
+        {"a\x7f"
+         "b",
+         0, CORE_TEXT_CONTROL},
+        {"a\xC2\x85"
+         "b",
+         0, CORE_TEXT_CONTROL}, /* NEL, C1 */
+        {"a\xE2\x80\xA8"
+         "b",
+         0, CORE_TEXT_CONTROL}, /* line separator */
+        {"a\xE2\x80\xAE"
+         "b",
+         0, CORE_TEXT_BIDI}, /* RIGHT-TO-LEFT OVERRIDE */
+        {"a\xE2\x80\xAA"
+         "b",
+         0, CORE_TEXT_BIDI}, /* LRE */
+        {"a\xE2\x81\xA6"
+         "b",
+         0, CORE_TEXT_BIDI}, /* LRI */
+        {"a\xE2\x81\xA9"
+         "b",
+         0, CORE_TEXT_BIDI}, /* PDI */
+        {"a\xE2\x80\x8F"
+         "b",
+         0, CORE_TEXT_BIDI}, /* RLM */
+        {"a\xD8\x9C"
+         "b",
+         0, CORE_TEXT_BIDI}, /* ARABIC LETTER MARK */
+        {"a\xE2\x80\x8B"
+         "b",
+         0, CORE_TEXT_BIDI}, /* ZERO WIDTH SPACE */
+        {"a\xEF\xBB\xBF"
+         "b",
+         0, CORE_TEXT_BIDI}, /* BOM inside */
+        {"a\xE2\x80\xAF"
+         "b",
+         0, CORE_TEXT_OK}, /* U+202F narrow NBSP: just before U+2030 */
+        {"a\xE2\x80\xA9\xff", 0, CORE_TEXT_NOT_UTF8},
+        {"\xC0\x80", 0, CORE_TEXT_NOT_UTF8},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (core_text_check(cases[i].s, strlen(cases[i].s), cases[i].flags) != cases[i].want)
+            fail_msg("case %zu: got %d, want %d", i,
+                     (int)core_text_check(cases[i].s, strlen(cases[i].s), cases[i].flags),
+                     (int)cases[i].want);
+    assert_int_equal(core_text_check("a\0b", 3, 0), CORE_TEXT_CONTROL); /* NUL inside */
+    assert_null(core_text_check_code(CORE_TEXT_OK));
+    assert_string_equal(core_text_check_code(CORE_TEXT_CONTROL), "control_character");
+    assert_string_equal(core_text_check_code(CORE_TEXT_BIDI), "bidi_character");
+    assert_string_equal(core_text_check_code(CORE_TEXT_NOT_UTF8), "not_utf8");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_check),
         cmocka_unit_test(test_fold_turkish_letters),
         cmocka_unit_test(test_circumflex),
         cmocka_unit_test(test_decomposed),

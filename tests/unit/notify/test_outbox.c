@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/seal.h"
 #include "notify/outbox.h"
 #include "notify/templates.h"
 
@@ -159,7 +160,7 @@ static void test_outbox_json(void **state)
         .params = "{\"serial\":\"S9\",\"expiry_date\":\"01.06.2025\"}",
         .created_at = 1748736000,
     };
-    json_t *o = notify_outbox_json(tr, "https://p/", &m, "5*******33");
+    json_t *o = notify_outbox_json(tr, "https://p/", NULL, 0, &m, "5*******33");
     assert_non_null(o);
     assert_string_equal(json_string_value(json_object_get(o, "to")), "5*******33");
     assert_string_equal(json_string_value(json_object_get(o, "template")), "expired");
@@ -170,16 +171,75 @@ static void test_outbox_json(void **state)
     /* one that cannot be rendered shows its values */
     const struct store_outbox_msg bad = {
         .channel = "email", .recipient = "a@b.org", .tpl = "gone", .params = "{\"serial\":\"S9\"}"};
-    o = notify_outbox_json(tr, "https://p/", &bad, "a***@b.org");
+    o = notify_outbox_json(tr, "https://p/", NULL, 0, &bad, "a***@b.org");
     assert_string_equal(json_string_value(json_object_get(o, "body")), bad.params);
     json_decref(o);
     /* a message with its text: no template key */
     const struct store_outbox_msg plain = {
         .channel = "sms", .recipient = "5321112233", .subject = "", .body = "Kodunuz: 123456"};
-    o = notify_outbox_json(tr, "https://p/", &plain, "5*******33");
+    o = notify_outbox_json(tr, "https://p/", NULL, 0, &plain, "5*******33");
     assert_null(json_object_get(o, "template"));
     assert_string_equal(json_string_value(json_object_get(o, "body")), "Kodunuz: 123456");
     json_decref(o);
+}
+
+/* Issue 19, finding 4: the SMS code is put into the text only with the key and only while the
+ * message holds it; views without the key show the mask; a text that merely says "{code}"
+ * (no code was queued with it) is left as it is. */
+static void test_code_fill(void **state)
+{
+    (void)state;
+    struct crypto_seal_key k, other;
+    char sealed[CRYPTO_SEAL_TEXT_MAX];
+    crypto_seal_key_dev(&k);
+    assert_int_equal(crypto_seal_key_parse("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", &other),
+                     0);
+    assert_int_equal(crypto_seal(&k, "otp:EIMZA-1:2", "481516", sealed, sizeof sealed), 0);
+    struct store_outbox_msg m = {.channel = "sms",
+                                 .recipient = "5321112233",
+                                 .subject = "",
+                                 .body = "Kodunuz: {code}. Paylaşmayınız.",
+                                 .dedupe_key = "otp:EIMZA-1:2",
+                                 .secret = sealed,
+                                 .secret_until = 2000000000};
+    struct ubuf b = UBUF_INIT(4096);
+    const char *why = NULL;
+    assert_int_equal(notify_code_fill(&k, &m, m.body, &b, &why), 0);
+    assert_string_equal(ubuf_str(&b), "Kodunuz: 481516. Paylaşmayınız.");
+    ubuf_reset(&b);
+    assert_int_equal(notify_code_fill(NULL, &m, m.body, &b, &why), 0);
+    assert_string_equal(ubuf_str(&b), "Kodunuz: ******. Paylaşmayınız.");
+    ubuf_reset(&b);
+    /* another key, another message's context, or the code dropped: withdrawn, nothing written */
+    assert_int_equal(notify_code_fill(&other, &m, m.body, &b, &why), -1);
+    assert_string_equal(why, "code_withdrawn");
+    assert_int_equal(b.len, 0);
+    m.dedupe_key = "otp:EIMZA-1:3";
+    assert_int_equal(notify_code_fill(&k, &m, m.body, &b, &why), -1);
+    m.dedupe_key = "otp:EIMZA-1:2";
+    m.secret = NULL;
+    assert_int_equal(notify_code_fill(&k, &m, m.body, &b, &why), -1);
+    assert_int_equal(b.len, 0);
+    /* a message queued without a code keeps its "{code}" */
+    const struct store_outbox_msg words = {
+        .channel = "email", .recipient = "a@b.org", .body = "Ret: bkz. {code} alanı"};
+    assert_int_equal(notify_code_fill(&k, &words, words.body, &b, &why), 0);
+    assert_string_equal(ubuf_str(&b), "Ret: bkz. {code} alanı");
+    ubuf_reset(&b);
+    /* the views: the code only with the key and before it expires */
+    m.secret = sealed;
+    json_t *o = notify_outbox_json(tr, "https://p/", &k, 1999999999, &m, "5*******33");
+    assert_string_equal(json_string_value(json_object_get(o, "body")),
+                        "Kodunuz: 481516. Paylaşmayınız.");
+    json_decref(o);
+    o = notify_outbox_json(tr, "https://p/", &k, 2000000000, &m, "5*******33");
+    assert_string_equal(json_string_value(json_object_get(o, "body")),
+                        "Kodunuz: ******. Paylaşmayınız.");
+    json_decref(o);
+    o = notify_outbox_json(tr, "https://p/", NULL, 0, &m, "5*******33");
+    assert_null(strstr(json_string_value(json_object_get(o, "body")), "481516"));
+    json_decref(o);
+    ubuf_free(&b);
 }
 
 int main(void)
@@ -190,10 +250,9 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params_round_trip),
-        cmocka_unit_test(test_render),
-        cmocka_unit_test(test_render_refused),
-        cmocka_unit_test(test_outbox_json),
+        cmocka_unit_test(test_params_round_trip), cmocka_unit_test(test_render),
+        cmocka_unit_test(test_render_refused),    cmocka_unit_test(test_outbox_json),
+        cmocka_unit_test(test_code_fill),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     notify_templates_free(tr);

@@ -1,7 +1,7 @@
 /* Unit tests for the agent's request handling without sockets (sign_agent_handle): the Host
  * and Origin checks come first and give no CORS headers, the preflight with Private Network
- * Access, the method and path errors, and the request-body checks of POST /v1/sign. None of
- * these reach the card, so the agent is made without a module. */
+ * Access, the method and path errors, the version, and the request-body checks of POST
+ * /v1/sign. None of these reach the card, so the agent is made without a module. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +125,35 @@ static void test_routes(void **state)
     run(state, &rq, 404, "not_found");
 }
 
+/* GET /v1/version answers without the card (the agent has no module here), only to the
+ * configured origins */
+static void test_version(void **state)
+{
+    struct sign_agent_request rq = {
+        .method = "GET", .path = "/v1/version", .host = HOST, .origin = PORTAL};
+    struct sign_agent_reply r;
+    sign_agent_handle(*state, &rq, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(r.cors);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "agent")), "eimza");
+    assert_string_equal(json_string_value(json_object_get(j, "version")), EIMZA_VERSION);
+    assert_int_equal(json_integer_value(json_object_get(j, "api")), 1);
+    assert_true(json_is_true(json_object_get(j, "relay")));
+    json_decref(j);
+    free(r.body);
+    rq.method = "POST";
+    r = run(state, &rq, 405, "method_not_allowed");
+    assert_string_equal(r.allow, "GET, OPTIONS");
+    rq.method = "OPTIONS";
+    r = run(state, &rq, 204, NULL);
+    assert_true(r.preflight);
+    rq.method = "GET";
+    rq.origin = "https://evil.example";
+    run(state, &rq, 403, "origin_forbidden");
+}
+
 static void post(void **state, const char *ctype, const char *body, bool too_large, int status,
                  const char *code)
 {
@@ -169,6 +198,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_preflight, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

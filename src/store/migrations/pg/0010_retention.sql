@@ -1,4 +1,4 @@
--- eimza schema version 8 (PostgreSQL): personal data kept only as long as allowed (KVKK, issue
+-- eimza schema version 10 (PostgreSQL): personal data kept only as long as allowed (KVKK, issue
 -- 18). The same columns and indexes as the SQLite migration of this version, which says what
 -- each is for.
 ALTER TABLE applications ADD COLUMN anonymised_at BIGINT NOT NULL DEFAULT 0;

@@ -1,4 +1,4 @@
--- eimza schema version 8: personal data kept only as long as allowed (KVKK, issue 18;
+-- eimza schema version 10: personal data kept only as long as allowed (KVKK, issue 18;
 -- app/retention.c, `eimza retention run`, the server's periodic work).
 --
 -- applications.anonymised_at: when the retention removed a closed application's contact data
