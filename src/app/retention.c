@@ -50,13 +50,14 @@ static void ret_audit(const struct app_ctx *c, const char *actor,
     char detail[640];
     const struct app_retention_cfg *r = &c->set->retention;
     snprintf(detail, sizeof detail,
-             "{\"sessions\":%ld,\"captchas\":%ld,\"rate_windows\":%ld,\"sms_codes\":%ld,"
+             "{\"sessions\":%ld,\"captchas\":%ld,\"rate_windows\":%ld,\"tickets\":%ld,"
+             "\"sms_codes\":%ld,"
              "\"messages\":%ld,\"contact_data\":%ld,\"logins\":%ld,\"drafts\":%ld,"
              "\"applications\":%ld,\"audit_entries\":%ld,\"certificates\":%ld,"
              "\"messages_days\":%d,\"contact_years\":%d,\"draft_days\":%d,\"evidence_years\":%d%s}",
-             n->sessions, n->captchas, n->rate_windows, n->sms_codes, n->messages, n->contact_data,
-             n->logins, n->drafts, n->applications, n->audit_entries, n->certificates,
-             r->messages_days, r->contact_years, r->draft_days, r->evidence_years,
+             n->sessions, n->captchas, n->rate_windows, n->tickets, n->sms_codes, n->messages,
+             n->contact_data, n->logins, n->drafts, n->applications, n->audit_entries,
+             n->certificates, r->messages_days, r->contact_years, r->draft_days, r->evidence_years,
              failed ? ",\"failed\":true" : "");
     if (app__audit(c->db, c->now, actor, "retention.run", "", detail) != STORE_OK)
         ulog(ULOG_ERROR, "retention.audit_failed", "actor=%s", actor);
@@ -72,13 +73,15 @@ static enum store_err ret_steps(const struct app_ctx *c, const char *actor, bool
     enum store_err e;
     long audit = 0;
 
-    *what = "removing expired sessions, captchas and rate-limit windows";
+    *what = "removing expired sessions, captchas, rate-limit windows and signing tickets";
     if (dry)
         e = store_retention_expired(s, now, ret_idle(c->set), now - RET_RATE_KEEP, &n->sessions,
                                     &n->captchas, &n->rate_windows);
     else if ((e = store_session_purge(s, now, ret_idle(c->set), &n->sessions)) == STORE_OK &&
              (e = store_captcha_purge(s, now, &n->captchas)) == STORE_OK)
         e = store_rate_purge(s, now - RET_RATE_KEEP, &n->rate_windows);
+    if (e == STORE_OK)
+        e = store_retention_tickets(s, now - RET_RATE_KEEP, dry, &n->tickets);
     if (e != STORE_OK)
         return e;
     *what = "removing expired SMS codes";
@@ -133,10 +136,11 @@ enum app_status app_retention_run(const struct app_ctx *c, const char *actor, bo
     if (st != APP_OK)
         return st;
     ulog(ULOG_INFO, "retention.run",
-         "actor=%s dry=%d sessions=%ld captchas=%ld rate_windows=%ld sms_codes=%ld messages=%ld "
+         "actor=%s dry=%d sessions=%ld captchas=%ld rate_windows=%ld tickets=%ld sms_codes=%ld "
+         "messages=%ld "
          "contact_data=%ld logins=%ld drafts=%ld applications=%ld audit_entries=%ld "
          "certificates=%ld",
-         actor, dry, n.sessions, n.captchas, n.rate_windows, n.sms_codes, n.messages,
+         actor, dry, n.sessions, n.captchas, n.rate_windows, n.tickets, n.sms_codes, n.messages,
          n.contact_data, n.logins, n.drafts, n.applications, n.audit_entries, n.certificates);
     return APP_OK;
 }

@@ -6,7 +6,7 @@
  * docs/CONFIGURATION.md lists them). A year is counted as 366 days, so nothing goes early.
  *   1. sessions once ended (their absolute end, or idle longer than the portal's or the
  *      staff's idle time, whichever is longer), captchas once expired, rate-limit windows (which
- *      hold addresses) a day old;
+ *      hold addresses) and the relay's signing tickets a day old;
  *   2. an SMS code's salted hash once the code expired, the application's and a card PIN's (a
  *      used code's is cleared when it is used);
  *   3. a message delivered or failed for good: its recipient, subject, body and values; one
@@ -48,6 +48,7 @@
 /* What a run removed (or, dry, would remove). */
 struct app_retention_counts {
     long sessions, captchas, rate_windows; /* 1 */
+    long tickets;                          /* 1: signing tickets */
     long sms_codes;                        /* 2 */
     long messages;                         /* 3 */
     long contact_data;                     /* 4: applications */

@@ -64,14 +64,17 @@ static int retention_run(int argc, char **argv)
         return CLI_USAGE;
     if (web_config_settings(&cfg, &set, err, sizeof err) < 0) {
         cli_error("retention run: %s", err);
+        app_settings_free(&set); /* what it made before the setting it refused */
         return CLI_USAGE;
     }
     ulog_set_level((enum ulog_level)cfg.log_level);
     ulog_set_format((enum ulog_format)cfg.log_format);
     struct store *s = NULL;
     int rc = cli_open_store(db ? db : cfg.db, 0, &s);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) {
+        app_settings_free(&set);
         return rc;
+    }
     struct app_ctx c = {.db = s, .set = &set, .now = now};
     struct app_retention_counts n;
     struct app_err e;
@@ -81,16 +84,18 @@ static int retention_run(int argc, char **argv)
     }
     char day[CORE_DATE_STRLEN + 1];
     core_date_format(core_date_from_unix(now), day);
-    printf("{\"dry_run\":%s,\"now\":\"%s\",\"periods\":{\"messages_days\":%d,\"contact_years\":%d,"
-           "\"draft_days\":%d,\"evidence_years\":%d},\"removed\":{\"sessions\":%ld,"
-           "\"captchas\":%ld,\"rate_windows\":%ld,\"sms_codes\":%ld,\"messages\":%ld,"
-           "\"contact_data\":%ld,\"logins\":%ld,\"drafts\":%ld,\"applications\":%ld,"
-           "\"audit_entries\":%ld,\"certificates\":%ld}}\n",
-           dry ? "true" : "false", day, set.retention.messages_days, set.retention.contact_years,
-           set.retention.draft_days, set.retention.evidence_years, n.sessions, n.captchas,
-           n.rate_windows, n.sms_codes, n.messages, n.contact_data, n.logins, n.drafts,
-           n.applications, n.audit_entries, n.certificates);
+    printf(
+        "{\"dry_run\":%s,\"now\":\"%s\",\"periods\":{\"messages_days\":%d,\"contact_years\":%d,"
+        "\"draft_days\":%d,\"evidence_years\":%d},\"removed\":{\"sessions\":%ld,"
+        "\"captchas\":%ld,\"rate_windows\":%ld,\"tickets\":%ld,\"sms_codes\":%ld,\"messages\":%ld,"
+        "\"contact_data\":%ld,\"logins\":%ld,\"drafts\":%ld,\"applications\":%ld,"
+        "\"audit_entries\":%ld,\"certificates\":%ld}}\n",
+        dry ? "true" : "false", day, set.retention.messages_days, set.retention.contact_years,
+        set.retention.draft_days, set.retention.evidence_years, n.sessions, n.captchas,
+        n.rate_windows, n.tickets, n.sms_codes, n.messages, n.contact_data, n.logins, n.drafts,
+        n.applications, n.audit_entries, n.certificates);
     store_close(s);
+    app_settings_free(&set);
     return rc;
 }
 

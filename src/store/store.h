@@ -951,6 +951,8 @@ enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen
 enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
                                        int64_t windows_before, long *sessions, long *captchas,
                                        long *windows);
+/* Signing tickets (the relay's) made before `before`: removed. */
+enum store_err store_retention_tickets(struct store *s, int64_t before, bool dry, long *n);
 /* SMS codes whose validity ended before now, the application's and a card PIN's: the salted
  * hash and salt removed (the counters that make the messages' keys stay). */
 enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n);

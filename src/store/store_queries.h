@@ -282,8 +282,8 @@ STORE_Q(OB_CLAIM, "claiming outbox messages",
         "ORDER BY next_try_at, id LIMIT $4{P: FOR UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
 /* a delivered message carrying a one-time code loses it at once (retention, issue 18) */
 STORE_Q(OB_SENT, "marking an outbox message",
-        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = NULL, "
-        STORE__OB_FORGET " WHERE id = $1 AND status = 'sending' AND attempts = $2")
+        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = "
+        "NULL, " STORE__OB_FORGET " WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_RETRY, "marking an outbox message",
         "UPDATE outbox SET status = 'pending', next_try_at = $3, last_error = $4, "
         "handed_over_at = NULL WHERE id = $1 AND status = 'sending' AND attempts = $2")
@@ -344,6 +344,12 @@ STORE_Q(RET_CAPTCHAS_N, "counting expired captchas",
         "SELECT count(*) FROM captchas WHERE expires_at < $1")
 STORE_Q(RET_RATES_N, "counting old rate-limit windows",
         "SELECT count(*) FROM rate_limits WHERE window_start < $1")
+/* signing tickets made before $1 (relay.c's "a day": each new ticket purges them too) */
+STORE_Q(RET_TICKETS_N, "counting old signing tickets",
+        "SELECT count(*) FROM sign_tickets WHERE created_at < $1")
+STORE_Q(RET_TICKETS, "removing old signing tickets",
+        "DELETE FROM sign_tickets WHERE id IN (SELECT id FROM sign_tickets WHERE created_at < $1 "
+        "LIMIT $2)")
 /* an SMS code's salted hash once the code expired (a used one is cleared when it is used) */
 STORE_Q(RET_CODES_N, "counting expired SMS codes",
         "SELECT (SELECT count(*) FROM application_otp WHERE code_hash <> '' AND expires_at < $1) "
@@ -359,7 +365,8 @@ STORE_Q(RET_MSG_N, "counting messages to empty",
         "SELECT count(*) FROM outbox WHERE " STORE__RET_MSG)
 STORE_Q(RET_MSG, "emptying delivered messages",
         "UPDATE outbox SET recipient = '', subject = '', body = '', template = NULL, "
-        "params = NULL WHERE id IN (SELECT id FROM outbox WHERE " STORE__RET_MSG " LIMIT $2)")
+        "params = NULL, secret = NULL WHERE id IN (SELECT id FROM outbox WHERE " STORE__RET_MSG
+        " LIMIT $2)")
 /* a closed application's contact data (and the security word's hash), its cards' shipment and
  * a PIN still sealed for one of them; $2 now */
 STORE_Q(RET_CONTACT_N, "counting closed applications' contact data",

@@ -225,6 +225,17 @@ enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idl
     return e;
 }
 
+enum store_err store_retention_tickets(struct store *s, int64_t before, bool dry, long *n)
+{
+    enum store_err e = ret_ready(s, n);
+    if (e)
+        return e;
+    const struct store__val a[] = {store__vi(before)};
+    if (dry)
+        return ret_count(s, STORE__Q_RET_TICKETS_N, a, 1, n);
+    return ret_batches(s, STORE__Q_RET_TICKETS, before, n);
+}
+
 enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n)
 {
     enum store_err e = ret_ready(s, n);

@@ -123,7 +123,7 @@ fp() {
        (SELECT count(*) FROM applications) || ' ' || (SELECT count(*) FROM audit_log) || ' ' ||
        (SELECT count(*) FROM audit_log WHERE redacted_by <> 0) || ' ' || (SELECT count(*) FROM certificates)"
 }
-zero='{"sessions":0,"captchas":0,"rate_windows":0,"sms_codes":0,"messages":0,"contact_data":0,"logins":0,"drafts":0,"applications":0,"audit_entries":0,"certificates":0}'
+zero='{"sessions":0,"captchas":0,"rate_windows":0,"tickets":0,"sms_codes":0,"messages":0,"contact_data":0,"logins":0,"drafts":0,"applications":0,"audit_entries":0,"certificates":0}'
 NOW=$(date -u +%s)
 D=86400
 Y=$((366 * D))

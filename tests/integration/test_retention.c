@@ -433,6 +433,31 @@ static void test_logins_and_drafts(void **state)
     assert_int_equal(run(f, t + 3 * YEAR, false).logins, 0);
 }
 
+/* ---- the relay's signing tickets: a day after they were made ------------------------------------
+ */
+
+static void test_tickets(void **state)
+{
+    struct fx *f = *state;
+    struct store_application d = app_in(f, "code_verified", NOW, 3);
+    for (int i = 0; i < 3; i++)
+        x(f,
+          "INSERT INTO sign_tickets (ticket_hash, session_hash, application_id, state, created_at, "
+          "expires_at) VALUES ('%064d', '%064d', %lld, 'issued', %lld, %lld)",
+          i + 1, 7, (long long)d.id, (long long)(NOW + i), (long long)(NOW + i + 120));
+    assert_int_equal(run(f, NOW + DAY, false).tickets, 0);
+    struct app_retention_counts n = run(f, NOW + DAY + 2, true);
+    assert_int_equal(n.tickets, 2);
+    n = run(f, NOW + DAY + 2, false);
+    assert_int_equal(n.tickets, 2);
+    assert_int_equal(
+        q(f, "SELECT count(*) FROM sign_tickets WHERE created_at = %lld", (long long)(NOW + 2)), 1);
+    /* the draft's removal takes the rest with it */
+    n = run(f, NOW + 200 * DAY, false);
+    assert_int_equal(n.drafts, 1);
+    assert_int_equal(q(f, "SELECT count(*) FROM sign_tickets"), 0);
+}
+
 /* ---- the registration evidence ------------------------------------------------------------------
  */
 
@@ -742,6 +767,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_code_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logins_and_drafts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tickets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_entry_not_laundered, setup, teardown),
