@@ -2,6 +2,7 @@
  * page's data (see portal.h). The content is rendered by core/content.c from the saved
  * application only; the status says, in Turkish, where the application is, what happens next
  * and whom to call. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,17 @@ static int collect(void *ctx, const struct store_app_event *ev)
     return 0;
 }
 
+/* An empty view in lang; the timeline's entries are written as they come (nevents counts
+ * them), so its room (most of the view) is not zeroed first. */
+static void view_clear(struct app_status_view *v, enum core_lang lang)
+{
+    _Static_assert(offsetof(struct app_status_view, events) + sizeof v->events ==
+                       sizeof(struct app_status_view),
+                   "the timeline is the view's last member");
+    memset(v, 0, offsetof(struct app_status_view, events));
+    v->lang = lang;
+}
+
 /* The view of what the status read found (sr, the timeline already collected into out). */
 static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now,
                                    const struct store_status *sr, struct app_status_view *out,
@@ -238,8 +250,7 @@ static enum app_status status_read(struct store *s, const struct app_portal_cfg 
 {
     struct store_status *sr = malloc(sizeof *sr);
     enum app_status st = APP_OK;
-    memset(out, 0, sizeof *out);
-    out->lang = lang;
+    view_clear(out, lang);
     if (!sr)
         return app__fail(err, APP_EINTERNAL, NULL);
     enum store_err e = store_status_of(s, ss->subject, ss->application_id, sr, collect, out);
@@ -297,8 +308,7 @@ enum app_status app_status_answer(struct app_ctx *c,
     struct app_status_view *v = &a->v;
     struct store_status *sr = &a->sr;
     struct store_session *ss = &sr->session;
-    memset(v, 0, sizeof *v);
-    v->lang = c->lang;
+    view_clear(v, c->lang);
     /* taken before reading: a change from here on makes what is read stale for the cache */
     struct app_status_stamp stamp = app_status_cache_stamp(h);
     /* One statement reads the session, its application and all the page shows (one consistent

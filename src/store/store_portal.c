@@ -319,6 +319,16 @@ enum store_err store_app_events(struct store *s, int64_t application_id,
 /* The rows of STATUS (col0: after the session's columns) or STATUS_OF (col0 0), run with a[n]:
  * the first row's application and what hangs on it, every row's timeline entry. *got: a row
  * came. */
+/* Clears what status_rows may leave unwritten (the application and the card are cleared when
+ * read, or when there is none: a record each of a few KB, not zeroed twice per request). */
+static void status_clear(struct store_status *out)
+{
+    memset(&out->session, 0, sizeof out->session);
+    out->has_app = out->has_card = out->has_new_cert = false;
+    out->rejection_reason[0] = out->pin_state[0] = out->new_serial[0] = '\0';
+    out->new_not_before = out->new_not_after = 0;
+}
+
 static enum store_err status_rows(struct store *s, enum store__q q, const struct store__val *a,
                                   int n, int col0, struct store_status *out,
                                   int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx,
@@ -337,8 +347,11 @@ static enum store_err status_rows(struct store *s, enum store__q q, const struct
             *got = true;
             if (col0 && store__read(s, &store__session, 0, &out->session) < 0)
                 break;
-            if (!(out->has_app = !store__isnull(s, app)))
+            if (!(out->has_app = !store__isnull(s, app))) {
+                memset(&out->app, 0, sizeof out->app);
+                memset(&out->card, 0, sizeof out->card);
                 continue; /* a session whose subject has no application: no more columns */
+            }
             if (store__read(s, &store__app_status, app + 1, &out->app) < 0)
                 break;
             out->app.id = store__col_int(s, app);
@@ -347,6 +360,8 @@ static enum store_err status_rows(struct store *s, enum store__q q, const struct
                 if (store__read(s, &store__card, card + 1, &out->card) < 0)
                     break;
                 out->card.id = store__col_int(s, card);
+            } else {
+                memset(&out->card, 0, sizeof out->card);
             }
             store__col_text(s, pin, out->pin_state, sizeof out->pin_state);
             if ((out->has_new_cert = !store__isnull(s, cert))) {
@@ -375,7 +390,7 @@ enum store_err store_status_read(struct store *s, const char *token_hash, struct
         return store__fail(s, STORE_EINVAL, "status_read: missing argument");
     const struct store__val a[] = {VT(token_hash)};
     bool got = false;
-    memset(out, 0, sizeof *out);
+    status_clear(out);
     e = status_rows(s, STORE__Q_STATUS, a, 1, (int)store__session.ncols, out, fn, ctx, &got);
     if (e == STORE_OK && !got)
         e = store__fail(s, STORE_ENOTFOUND, "no such session");
@@ -393,7 +408,7 @@ enum store_err store_status_of(struct store *s, const char *tckn, int64_t applic
         return store__fail(s, STORE_EINVAL, "status_of: missing argument");
     const struct store__val a[] = {VT(tckn), V(application_id)};
     bool got = false;
-    memset(out, 0, sizeof *out);
+    status_clear(out);
     e = status_rows(s, STORE__Q_STATUS_OF, a, 2, 0, out, fn, ctx, &got);
     if (e == STORE_OK && !got)
         e = store__fail(s, STORE_ENOTFOUND, "no such application");
