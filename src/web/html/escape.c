@@ -130,6 +130,10 @@ int web_json_string(struct ubuf *b, const char *s, size_t n)
             i++; /* plain ASCII, the most of it */
             continue;
         }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* U+0080..U+07FF (Turkish letters): nothing to escape there */
+            continue;
+        }
         uint32_t cp;
         size_t k = utf8_decode(u + i, n - i, &cp);
         char e[7] = {'\\', 'u', '0', '0', 0, 0, '\0'};
