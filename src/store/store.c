@@ -866,39 +866,39 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
 
 /* ---- backups ------------------------------------------------------------------------------ */
 
-enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st)
+/* What a backup and a restore ask first: a file, no transaction open, a driver that can (the
+ * other's tools named otherwise). */
+static enum store_err backup_ready(struct store *s, const char *what, const char *path, bool can,
+                                   const char *tools, struct store_backup_stats *st)
 {
     enum store_err e = store__ready(s);
     if (e)
         return e;
     if (!path || !*path || !st)
-        return store__fail(s, STORE_EINVAL, "backup: no file given");
+        return store__fail(s, STORE_EINVAL, "%s: no file given", what);
     if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "backup: not inside a transaction");
-    if (!s->ops->backup)
+        return store__fail(s, STORE_EINVAL, "%s: not inside a transaction", what);
+    if (!can)
         return store__fail(s, STORE_EINVAL,
-                           "a %s database is backed up with its own tools (pg_dump or "
-                           "pg_basebackup: docs/DEPLOYMENT.md)",
-                           s->ops->name);
+                           "a %s database is %s with its own tools (%s: "
+                           "docs/DEPLOYMENT.md)",
+                           s->ops->name, strcmp(what, "backup") ? "restored" : "backed up", tools);
     memset(st, 0, sizeof *st);
-    return s->ops->backup(s, path, st);
+    return STORE_OK;
+}
+
+enum store_err store_backup(struct store *s, const char *path, struct store_backup_stats *st)
+{
+    enum store_err e =
+        backup_ready(s, "backup", path, s && s->ops->backup, "pg_dump or pg_basebackup", st);
+    return e ? e : s->ops->backup(s, path, st);
 }
 
 enum store_err store_restore(struct store *s, const char *path, struct store_backup_stats *st)
 {
-    enum store_err e = store__ready(s);
+    enum store_err e = backup_ready(s, "restore", path, s && s->ops->restore, "pg_restore", st);
     if (e)
         return e;
-    if (!path || !*path || !st)
-        return store__fail(s, STORE_EINVAL, "restore: no file given");
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "restore: not inside a transaction");
-    if (!s->ops->restore)
-        return store__fail(s, STORE_EINVAL,
-                           "a %s database is restored with its own tools (pg_restore: "
-                           "docs/DEPLOYMENT.md)",
-                           s->ops->name);
-    memset(st, 0, sizeof *st);
     e = s->ops->restore(s, path, st);
     store__gen_all(s); /* every session and application may differ now */
     return e;

@@ -316,19 +316,9 @@ enum store_err store_batch_apps(struct store *s, int64_t batch_id,
     if (!fn)
         return store__fail(s, STORE_EINVAL, "batch_apps: no callback");
     const struct store__val a[] = {V(batch_id)};
-    const int pcol = 1 + (int)store__app.ncols;
-    struct store_application app;
-    struct core_personnel p;
     if ((e = store__query(s, STORE__Q_B_APPS, a, 1)) != STORE_OK)
         return e;
-    while (store__next(s) && store__read(s, &store__app, 1, &app) == 0) {
-        bool has_p = !store__isnull(s, pcol);
-        app.id = store__col_int(s, 0);
-        if ((has_p && store__read(s, &store__personnel, pcol, &p) < 0) ||
-            fn(ctx, &app, has_p ? &p : NULL) != 0)
-            break;
-    }
-    return store__finish(s, NULL);
+    return store__app_rows(s, fn, ctx);
 }
 
 /* ---- revocation requests -------------------------------------------------------------------- */
@@ -446,19 +436,9 @@ enum store_err store_overdue_due(struct store *s, int64_t before, int64_t after_
     if (!fn || limit < 1)
         return store__fail(s, STORE_EINVAL, "overdue_due: a callback and a limit");
     const struct store__val a[] = {V(before), V(after_id), V(limit)};
-    const int pcol = 1 + (int)store__app.ncols;
-    struct store_application app;
-    struct core_personnel p;
     if ((e = store__query(s, STORE__Q_OVERDUE_DUE, a, 3)) != STORE_OK)
         return e;
-    while (store__next(s) && store__read(s, &store__app, 1, &app) == 0) {
-        bool has_p = !store__isnull(s, pcol);
-        app.id = store__col_int(s, 0);
-        if ((has_p && store__read(s, &store__personnel, pcol, &p) < 0) ||
-            fn(ctx, &app, has_p ? &p : NULL) != 0)
-            break;
-    }
-    return store__finish(s, NULL);
+    return store__app_rows(s, fn, ctx);
 }
 
 /* ---- an in-house CA's registry -------------------------------------------------------------- */

@@ -164,6 +164,13 @@ void store__col_text(struct store *s, int col, char *buf, size_t size);
 const void *store__col_blob(struct store *s, int col, size_t *len);
 /* Ends the statement; *changes (may be NULL) gets the rows it changed. */
 enum store_err store__finish(struct store *s, long *changes);
+/* The rows of a statement that reads an application's id, its columns (store__app) and then
+ * its holder's personnel columns (NULL when the holder is not in the personnel file): fn
+ * with each, until it returns non-zero; then store__finish. */
+enum store_err store__app_rows(struct store *s,
+                               int (*fn)(void *ctx, const struct store_application *a,
+                                         const struct core_personnel *p),
+                               void *ctx);
 
 /* The short forms. exec: no rows wanted. get: the first row into rec (STORE_ENOTFOUND, "no
  * such <r->what>", when there is none). one: the first column of the first row as a number, 0

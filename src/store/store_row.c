@@ -429,3 +429,21 @@ int store__read(struct store *s, const struct store__row *r, int col0, void *rec
     }
     return 0;
 }
+
+enum store_err store__app_rows(struct store *s,
+                               int (*fn)(void *ctx, const struct store_application *a,
+                                         const struct core_personnel *p),
+                               void *ctx)
+{
+    const int pcol = 1 + (int)store__app.ncols;
+    struct store_application a;
+    struct core_personnel p;
+    while (store__next(s) && store__read(s, &store__app, 1, &a) == 0) {
+        bool has_p = !store__isnull(s, pcol);
+        a.id = store__col_int(s, 0);
+        if ((has_p && store__read(s, &store__personnel, pcol, &p) < 0) ||
+            fn(ctx, &a, has_p ? &p : NULL) != 0)
+            break;
+    }
+    return store__finish(s, NULL);
+}

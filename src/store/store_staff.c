@@ -179,24 +179,6 @@ static bool province_ok(int province)
 
 /* Hands the rows of the running statement ("id", the application's columns, then its
  * holder's personnel columns, NULL when there is no record) to fn until it returns non-zero. */
-static enum store_err app_rows(struct store *s,
-                               int (*fn)(void *ctx, const struct store_application *a,
-                                         const struct core_personnel *p),
-                               void *ctx)
-{
-    const int pcol = 1 + (int)store__app.ncols;
-    struct store_application a;
-    struct core_personnel p;
-    while (store__next(s) && store__read(s, &store__app, 1, &a) == 0) {
-        bool has_p = !store__isnull(s, pcol);
-        a.id = store__col_int(s, 0);
-        if ((has_p && store__read(s, &store__personnel, pcol, &p) < 0) ||
-            fn(ctx, &a, has_p ? &p : NULL) != 0)
-            break;
-    }
-    return store__finish(s, NULL);
-}
-
 enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
                               int (*fn)(void *ctx, const struct store_application *a,
                                         const struct core_personnel *p),
@@ -225,7 +207,7 @@ enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
     int64_t n = 0;
     if ((e = store__one(s, STORE__Q_APP_COUNT, a, 6, &n, NULL)) != STORE_OK ||
         (e = store__query(s, STORE__Q_APP_LIST, a, 8)) != STORE_OK ||
-        (e = app_rows(s, fn, ctx)) != STORE_OK)
+        (e = store__app_rows(s, fn, ctx)) != STORE_OK)
         return e;
     if (total)
         *total = (long)n;
@@ -509,7 +491,7 @@ enum store_err store_remind_due(struct store *s, int64_t before, int64_t after_i
     const struct store__val a[] = {V(before), V(after_id), V(limit)};
     if ((e = store__query(s, STORE__Q_REMIND_DUE, a, 3)) != STORE_OK)
         return e;
-    return app_rows(s, fn, ctx);
+    return store__app_rows(s, fn, ctx);
 }
 
 enum store_err store_remind_mark(struct store *s, int64_t application_id, const char *state,
