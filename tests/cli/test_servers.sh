@@ -16,6 +16,7 @@
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 source "$SRC/tests/ops/scene.sh"
 source "$SRC/tests/ops/nginx.sh"
+source "$SRC/tests/portal_lib.sh" # before the trap below: it sets an EXIT trap of its own
 command -v nginx >/dev/null || { echo "FAIL: nginx is needed (scripts/deps.txt)"; exit 1; }
 command -v jq >/dev/null || { echo "FAIL: jq is needed (scripts/deps.txt)"; exit 1; }
 backend=${EIMZA_TEST_BACKEND:-sqlite}
@@ -48,7 +49,6 @@ stop_all() {
 # ---- at once: a logout on A, a change on A, seen by B -------------------------------------------
 # cross_checks A_URL B_URL ROUNDS: counts in STALE_TOKEN and STALE_STATE the rounds where B still
 # let a logged-out token in, or showed a status older than A's change
-source "$SRC/tests/portal_lib.sh"
 PEOPLE=$T/people.json
 cross_checks() {
   local a=$1 b=$2 rounds=$3 r tok next1 next2 p
