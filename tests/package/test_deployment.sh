@@ -9,7 +9,8 @@
 # the shipped site and a certificate in front, PostgreSQL backups (pg_dump, a timer, a copy
 # checked in a scratch database, a restore), the retention (a run, a timer instead of the
 # servers' thread), the checks. After each block the test checks what it did: the servers'
-# answers (also through nginx, from both servers), files and modes, rows, audit entries.
+# answers (also through nginx, from both servers), files and modes, rows, audit entries; the
+# units the page writes pass systemd-analyze verify.
 # Every shell block of the page must be marked with the test that runs it (or say why none
 # does); the list of this test's blocks must be the one below, in that order.
 #
@@ -391,6 +392,16 @@ run retention-timer
 expect_eq $((n1 + 1)) "$(q_pg "SELECT count(*) FROM audit_log WHERE action = 'retention.run'")" \
   "the timer's service ran one; the servers, restarted with retention_interval = 0, none"
 expect_status 0 "eimza audit verify after it all" root_do runuser -u eimza -- eimza audit verify --db postgresql:///eimza
+
+# the units the page writes, as systemd reads them (their programs: this build's and the host's)
+mkdir -p "$T/units"
+for u in eimza-backup eimza-pgdump eimza-retention; do
+  for x in service timer; do
+    sed "s|/usr/bin/eimza |$EIMZA |" "$root/etc/systemd/system/$u.$x" >"$T/units/$u.$x"
+  done
+  systemd-analyze verify "$T/units/$u.service" "$T/units/$u.timer" >"$T/verify" 2>&1
+  expect_eq "0 " "$? $(cat "$T/verify")" "systemd-analyze verify: the page's $u.service and .timer"
+done
 
 # ---- 15. the checks ---------------------------------------------------------------------------
 run checks
