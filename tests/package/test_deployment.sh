@@ -23,7 +23,8 @@
 # if missing); the packages the page installs (PostgreSQL, nginx, curl) and those eimza's
 # packages depend on are kept in a layer above it ($cache/bookworm-deploy), made on the first
 # run by the page's own apt-get lines and made again when those lines, the packages'
-# dependencies or the minbase root change. Each run: an overlay of a fresh layer on the two,
+# dependencies or the minbase root change, or when the package lists (refreshed daily) have
+# newer versions of them. Each run: an overlay of a fresh layer on the two,
 # the page's blocks in a network and PID namespace of their own (every process they start ends
 # with it). Needs root. The packages: test_debs' (the ctest fixture eimza_debs).
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
@@ -176,7 +177,29 @@ deps=$(for f in "$debs"/eimza-common_*.deb "$debs"/eimza_*.deb; do dpkg-deb -f "
   tr ',' '\n' | sed 's/([^)]*)//g; s/|.*//; s/ //g' | grep -v '^eimza' | sort -u | paste -sd' ')
 stamp=$(printf 'layer 1\n%s\n%s\n%s\n' "$apt_lines" "$deps" "$(stat -c %Y "$base/.eimza-ready")" |
   sha256sum | cut -c1-16)
-if [ "$(cat "$layer/.eimza-stamp" 2>/dev/null)" != "$stamp" ]; then
+# layer_current: the stamp matches, and with the package lists as they are now (refreshed once
+# a day) the page's apt-get lines would install or upgrade nothing: they run without a network
+# later, and a newer version in the lists would have them try to download it
+layer_current() {
+  [ "$(cat "$layer/.eimza-stamp" 2>/dev/null)" = "$stamp" ] || return 1
+  local r=$T/sim st=0 l
+  mkdir -p "$r/root" "$r/upper" "$r/work"
+  mount -t overlay overlay -o "lowerdir=$layer:$base,upperdir=$r/upper,workdir=$r/work" "$r/root" &&
+    mounts+=("$r/root") || return 1
+  mount_root_fs "$r/root" || st=1
+  while [ "$st" -eq 0 ] && IFS= read -r l; do
+    [ -n "$l" ] || continue
+    # shellcheck disable=SC2086 # the page's line, split into words as the shell would
+    in_root "$r/root" ${l/apt-get install/apt-get install -s} >"$T/sim.out" 2>&1 || st=1
+    grep -q '^Inst ' "$T/sim.out" && st=1
+  done <<<"$apt_lines"
+  # shellcheck disable=SC2086
+  in_root "$r/root" apt-get install -s --no-install-recommends $deps >"$T/sim.out" 2>&1 || st=1
+  grep -q '^Inst ' "$T/sim.out" && st=1
+  teardown
+  return $st
+}
+if ! layer_current; then
   echo "deployment: the page's packages into the kept layer $layer (first run, or they changed)"
   t1=$(date +%s)
   rm -rf --one-file-system "$layer" "$layer.tmp"
