@@ -74,5 +74,12 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/tests/package/test_debs.sh)
   set_tests_properties(package/test_debs PROPERTIES FIXTURES_SETUP eimza_debs)
 endif()
 if(EXISTS ${PROJECT_SOURCE_DIR}/tests/package/test_clean_root.sh)
-  set_tests_properties(package/test_clean_root PROPERTIES FIXTURES_REQUIRED eimza_debs)
+  set_tests_properties(package/test_clean_root PROPERTIES FIXTURES_REQUIRED eimza_debs
+    RESOURCE_LOCK eimza_debian_root)
+endif()
+# deployment: docs/DEPLOYMENT.md's blocks run in a Debian 12 root of the same kind (the same
+# kept minbase root, hence the lock), with PostgreSQL and nginx from Debian
+if(EXISTS ${PROJECT_SOURCE_DIR}/tests/package/test_deployment.sh)
+  set_tests_properties(package/test_deployment PROPERTIES FIXTURES_REQUIRED eimza_debs
+    RESOURCE_LOCK eimza_debian_root TIMEOUT 900)
 endif()
