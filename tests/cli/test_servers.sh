@@ -117,6 +117,7 @@ expect_eq "301 https://eimza.example.gov.tr/" \
 CODE=$(curl -s "${N[@]}" -o "$T/page" -D "$T/h" -w '%{http_code}' "$F/")
 expect_eq 200 "$CODE" "nginx: the portal over TLS"
 expect_grep '^strict-transport-security: max-age=63072000' "$T/h" "nginx: HSTS"
+expect_eq 1 "$(grep -ci '^strict-transport-security:' "$T/h")" "nginx: one HSTS header (the servers' own not passed on)"
 expect_grep '^content-security-policy: ' "$T/h" "eimza's own headers come through"
 for p in /metrics /readyz /healthz /dev/outbox; do
   expect_eq 404 "$(curl -s "${N[@]}" -o /dev/null -w '%{http_code}' "$F$p")" "nginx: $p is not served to the world"
