@@ -46,6 +46,10 @@ struct app_decision {
     const char *staff;    /* the approver's user name */
     const char *verdict;  /* JSON: {"eligible":bool,"reasons":[codes],"wet_required":bool} */
     int64_t at;
+    /* the verdict the decision relied on, read from that JSON (reasons it cannot name are left
+     * out); has_verdict false when it could not be read */
+    bool has_verdict;
+    struct core_verdict verdict_then;
 };
 
 /* One row of an application's timeline, as the staff read it. */

@@ -1,10 +1,15 @@
 // eimza — helpers for the end-to-end tests (tests/e2e/*.test.mjs, run by tests/e2e/run.sh):
 // launching Debian's Chromium through playwright-core, watching a page for console errors,
 // Content-Security-Policy violations, script errors and failed loads, a small accessibility
-// check of our own, and screenshots kept as artefacts.
-import { mkdirSync } from 'node:fs';
+// check of our own, axe-core's WCAG 2.2 A/AA rules with AAA contrast, and screenshots kept as
+// artefacts.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const BASE = process.env.EIMZA_E2E_URL;
 export const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
@@ -13,7 +18,11 @@ if (!BASE) {
 }
 
 export const DESKTOP = { width: 1280, height: 800 };
-export const PHONE = { width: 375, height: 667 };
+export const PHONE = { width: 390, height: 844 };
+export const WIDTHS = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+];
 
 // The machine's network is closed: without the background-networking flags Chromium keeps
 // trying to reach Google's hosts. Playwright gives every launch a new, empty profile
@@ -164,6 +173,30 @@ export async function a11yProblems(page) {
     }
     for (const s of document.querySelectorAll('style')) problems.push('a <style> element');
     return problems;
+  });
+}
+
+// What axe-core (npm) finds on the page, as readable strings (empty: nothing): every rule
+// tagged WCAG 2.0, 2.1 or 2.2 level A or AA, and color-contrast-enhanced, the AAA contrast
+// (7:1 for small text, 4.5:1 for large). The library is evaluated in the page through the
+// browser's debugging protocol, which the page's Content-Security-Policy does not govern (an
+// injected <script> would be blocked, as it should be). Rules that do not apply to a page
+// pass trivially; a rule axe cannot decide ("incomplete") is not counted as a violation.
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.evaluate(AXE_SOURCE);
+  }
+  return page.evaluate(async () => {
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+    const rules = window.axe.getRules(tags).map((r) => r.ruleId);
+    rules.push('color-contrast-enhanced');
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'rule', values: rules },
+      resultTypes: ['violations'],
+    });
+    return r.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    );
   });
 }
 

@@ -211,6 +211,8 @@ struct seen {
     bool wet_required[64];
     bool decision;
     char decision_reason[600];
+    bool has_verdict_then; /* the decision's verdict as it was read back */
+    struct core_verdict verdict_then;
 };
 
 static int see(void *ctx, const struct app_queue_item *it)
@@ -225,8 +227,11 @@ static int see(void *ctx, const struct app_queue_item *it)
         s->n++;
     }
     s->decision = it->decision != NULL;
-    if (it->decision)
+    if (it->decision) {
         snprintf(s->decision_reason, sizeof s->decision_reason, "%s", it->decision->reason);
+        s->has_verdict_then = it->decision->has_verdict;
+        s->verdict_then = it->decision->verdict_then;
+    }
     return 0;
 }
 
@@ -437,6 +442,46 @@ static void test_reject_reason(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%Adres%' OR "
                               "detail LIKE '%şş%'"),
                      0);
+}
+
+/* The verdict a decision relied on is read back with it (the application page shows it), and
+ * stays what it was when the record changes afterwards; a verdict that cannot be read is said
+ * to be so, not made up (issue 17, point 12). */
+static void test_decision_verdict_then(void **state)
+{
+    struct afx *f = *state;
+    struct app_err err;
+    struct core_personnel p;
+    struct seen s;
+    int64_t id = submitted(f, 72, &p);
+    assert_int_equal(decide(f, &APPROVER72, id, "approve", NULL, &err), APP_OK);
+    p.duty = CORE_DUTY_LEFT;
+    import(f, &p);
+    assert_int_equal(look(f, &f->cfg, &APPROVER72, id, &s, &err), APP_OK);
+    assert_false(s.eligible[0]); /* the record now */
+    assert_true(s.decision);
+    assert_true(s.has_verdict_then);
+    assert_true(s.verdict_then.eligible); /* the record then */
+    assert_int_equal(s.verdict_then.reasons & CORE_VR_BLOCKING, 0);
+
+    /* a rejection of someone without a record keeps that reason */
+    char nobody[CORE_TCKN_LEN + 1];
+    tckn_of(99999, nobody);
+    int64_t orphan = app_make(f, nobody, "submitted", "wet", 72, NOW - 60, NULL);
+    assert_int_equal(decide(f, &APPROVER72, orphan, "reject", "records_outdated", &err), APP_OK);
+    assert_int_equal(look(f, &f->cfg, &APPROVER72, orphan, &s, &err), APP_OK);
+    assert_true(s.has_verdict_then);
+    assert_false(s.verdict_then.eligible);
+    assert_true(s.verdict_then.reasons & CORE_VR_NO_PERSONNEL_RECORD);
+
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "UPDATE decisions SET verdict = 'not json' WHERE application_id = %lld",
+             (long long)id);
+    assert_int_equal(testdb_exec(&f->db->db, sql), 0);
+    assert_int_equal(look(f, &f->cfg, &APPROVER72, id, &s, &err), APP_OK);
+    assert_true(s.decision);
+    assert_false(s.has_verdict_then);
 }
 
 /* ---- the applicant's messages, the audit, what the decision keeps -----------------------------
@@ -946,6 +991,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scoping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_eligible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reject_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_verdict_then, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paper_received, setup, teardown),

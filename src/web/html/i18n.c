@@ -369,6 +369,23 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_AP_MSG_DONE_CONFIRM] = "ap_msg_done_confirm",
     [WEB_MSG_AP_EXP_DAYS_BAD] = "ap_exp_days_bad",
     [WEB_MSG_AP_COL_APPLICANT] = "ap_col_applicant",
+    /* ---- staff pages of issue 17 (w17-staff) */
+    [WEB_MSG_SP_SEC_STATUS] = "sp_sec_status",
+    [WEB_MSG_SP_OUTCOME] = "sp_outcome",
+    [WEB_MSG_SP_OUTCOME_APPROVED] = "sp_outcome_approved",
+    [WEB_MSG_SP_OUTCOME_REJECTED] = "sp_outcome_rejected",
+    [WEB_MSG_SP_OUTCOME_CANCELLED] = "sp_outcome_cancelled",
+    [WEB_MSG_SP_DECIDED_BY] = "sp_decided_by",
+    [WEB_MSG_SP_DECIDED_AT] = "sp_decided_at",
+    [WEB_MSG_SP_DECISION_REASON] = "sp_decision_reason",
+    [WEB_MSG_SP_VERDICT_THEN] = "sp_verdict_then",
+    [WEB_MSG_SP_LAST_CHANGE] = "sp_last_change",
+    [WEB_MSG_SP_DECIDED] = "sp_decided",
+    [WEB_MSG_SP_NOT_WAITING_APPLICANT] = "sp_not_waiting_applicant",
+    [WEB_MSG_SP_OPERATOR] = "sp_operator",
+    [WEB_MSG_SP_MASKED_NOTE] = "sp_masked_note",
+    [WEB_MSG_SP_CARD_LINK] = "sp_card_link",
+    /* end of the staff pages of issue 17 */
     /* ---- after the decision: the card's way to the holder (app/card_flow.h) */
     [WEB_MSG_FL_NEW_APPLICATION] = "fl_new_application",
     [WEB_MSG_FL_WHAT_TO_DO] = "fl_what_to_do",

@@ -376,6 +376,24 @@ enum web_msg {
     WEB_MSG_AP_MSG_DONE_CONFIRM,
     WEB_MSG_AP_EXP_DAYS_BAD,
     WEB_MSG_AP_COL_APPLICANT,
+    /* ---- staff pages of issue 17 (w17-staff): the application page, search, accounts, audit log,
+     * personnel import */
+    WEB_MSG_SP_SEC_STATUS,
+    WEB_MSG_SP_OUTCOME,
+    WEB_MSG_SP_OUTCOME_APPROVED,
+    WEB_MSG_SP_OUTCOME_REJECTED,
+    WEB_MSG_SP_OUTCOME_CANCELLED,
+    WEB_MSG_SP_DECIDED_BY,
+    WEB_MSG_SP_DECIDED_AT,
+    WEB_MSG_SP_DECISION_REASON,
+    WEB_MSG_SP_VERDICT_THEN,
+    WEB_MSG_SP_LAST_CHANGE,
+    WEB_MSG_SP_DECIDED,
+    WEB_MSG_SP_NOT_WAITING_APPLICANT,
+    WEB_MSG_SP_OPERATOR,
+    WEB_MSG_SP_MASKED_NOTE,
+    WEB_MSG_SP_CARD_LINK,
+    /* end of the staff pages of issue 17 */
 
     /* ---- after the decision: the card's way to the holder (app/card_flow.h) */
 

@@ -178,6 +178,14 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
     web_page_close(p, WEB_EL_DETAILS);
 }
 
+/* Whether no decision was taken yet: the verdict and the waiting time mean something only
+ * then (a decided application shows its last change instead). */
+static bool row_undecided(const struct app_application *a)
+{
+    return a->st == CORE_APP_DRAFT || a->st == CORE_APP_CODE_VERIFIED ||
+           a->st == CORE_APP_SUBMITTED || a->st == CORE_APP_AWAITING_ORIGINAL;
+}
+
 /* The queue as a table of five columns (a card per row on a phone): the number linking to
  * the application; the person (name, masked number, institution); the state and how long it
  * has waited; the certificate's end and the late flag; the verdict with its reasons. */
@@ -228,7 +236,15 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_pg_state_text(p, &r->app);
         web_page_open(p, WEB_EL_BR);
         web_page_open(p, WEB_EL_SMALL);
-        web_pg_waiting_text(p, c->app.now, r->waiting_since);
+        if (row_undecided(&r->app)) {
+            web_pg_waiting_text(p, c->app.now, r->waiting_since);
+        } else { /* decided: when it last changed, not how long it "waits" */
+            char when[32];
+            web_pg_time(r->app.updated_at, WEB_PG_DATE, when);
+            web_page_msg(p, WEB_MSG_SP_LAST_CHANGE);
+            web_page_text(p, ": ");
+            web_page_text(p, when);
+        }
         web_page_close(p, WEB_EL_SMALL);
         web_page_close(p, WEB_EL_TD);
         web_pg_td_begin(p, WEB_MSG_AP_COL_EXPIRY);
@@ -244,8 +260,12 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_close(p, WEB_EL_TD);
         web_page_open_class(p, WEB_EL_TD, "verdict-cell");
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
-        web_pg_verdict_badge(p, &r->verdict);
-        web_pg_verdict_reasons(p, &r->verdict);
+        if (row_undecided(&r->app)) {
+            web_pg_verdict_badge(p, &r->verdict);
+            web_pg_verdict_reasons(p, &r->verdict);
+        } else {
+            web_page_msg(p, r->app.st == CORE_APP_CANCELLED ? WEB_MSG_AP_NONE : WEB_MSG_SP_DECIDED);
+        }
         web_page_close(p, WEB_EL_TD);
         web_page_close(p, WEB_EL_TR);
     }

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# eimza — the staff pages of issue 17 (points 11-15) against a real `eimza serve --dev` on both
+# backends: what each page shows to whom, and what each role may do there.
+#
+# Point 12, the application page (/yonetim/basvuru/{id}): every field of the form, personal data
+# as the role may see them (app/privacy.h), the data before the verdict and the decision forms;
+# after a decision its outcome, who took it, when and the reason sent, and no "waiting" or
+# verdict of now; the queue shows a decided application's last change instead of a waiting
+# time; another province's approver gets 403.
+source "$EIMZA_SOURCE_DIR/tests/lib.sh"
+for c in jq curl; do
+  command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
+done
+
+K1=40000000150 # 72, every field of the form; rejected
+K2=40000000228 # 72, approved
+K3=40000000396 # 06: another province
+PW='Doğru-Parola-2025'
+H='tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu'
+DB=$(new_db) || exit 1
+source "$SRC/tests/portal_lib.sh"
+
+{
+  echo "$H"
+  echo "$K1;Ayten;Güneş;Batman;1978-02-14;720001;Batman Lisesi;72;Merkez;Eğitim;Öğretmen;aktif;;1;ayten@meb.gov.tr;0532 200 00 01"
+  echo "$K2;Kemal;Aslan;Batman;1976-06-30;720002;Kozluk Lisesi;72;Kozluk;Eğitim;Öğretmen;aktif;;1;kemal@meb.gov.tr;0532 200 00 02"
+  echo "$K3;Fatma;Şahin;Ankara;1982-05-17;060001;Ankara Lisesi;06;Çankaya;Eğitim;Öğretmen;aktif;;1;fatma@meb.gov.tr;0532 200 00 03"
+} >"$T/p.csv"
+expect_status 0 "migrate" "$EIMZA" migrate --db "$DB"
+expect_status 0 "import personnel" "$EIMZA" import personnel "$T/p.csv" --db "$DB"
+for u in "onay72 approver 72" "onay06 approver 06" "op operator" "yonetici admin"; do
+  set -- $u
+  printf '%s\n' "$PW" | "$EIMZA" user add "$1" --role "$2" ${3:+--province $3} --db "$DB" >/dev/null 2>"$T/err" ||
+    fail "user add $1" "$(cat "$T/err")"
+done
+
+if ! start_server -- --dev --listen 127.0.0.1:0 --db "$DB"; then
+  fail "server starts" "$(head -c 1000 "$SERR")"
+  finish
+fi
+
+# staff_login USER: sets STOK, SCSRF and S (the curl arguments of its Bearer token)
+staff_login() {
+  json POST /api/v1/admin/login "$(jq -nc --arg u "$1" --arg p "$PW" '{username:$u, password:$p}')"
+  STOK=$(jb .token)
+  SCSRF=$(jb .csrf_token)
+  S=(-H "Authorization: Bearer $STOK")
+}
+staff_login onay72
+SA=("${S[@]}")
+ACOOKIE="eimza_staff=$STOK" ACSRF=$SCSRF
+staff_login onay06
+S6=("${S[@]}")
+staff_login op
+SO=("${S[@]}")
+staff_login yonetici
+SY=("${S[@]}")
+
+# page_post PATH COOKIE CSRF FIELD=VALUE...: a page's form, as a browser sends it
+page_post() {
+  local p=$1 cookie=$2 csrf=$3 args=()
+  shift 3
+  for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+  call POST "$p" -H "Cookie: $cookie" --data-urlencode "csrf_token=$csrf" "${args[@]}"
+}
+location() { sed -n 's/^Location: \([^\r]*\).*/\1/p' "$T/h" | tr -d '\r'; }
+# dd FIELD: the text of the application page's fact named FIELD (data-field), tags dropped
+dd() { tr -d '\n' <"$T/b" | sed 's#<dd #\n<dd #g; s#</dd>#\n#g' | grep -F "<dd data-field=\"$1\">" | head -1 | sed -E 's#<[^>]*>##g'; }
+
+# wet TCKN FIRST LAST PLACE DATE FORM-JSON: the wet path up to the operator's record of the
+# paper; sets ID and NUMBER
+wet() {
+  to_signing "$1" "$2" "$3" "$4" "$5" "$6" || return 1
+  call POST /api/v1/application/wet-signature "${B[@]}"
+  [ "$CODE" = 200 ] || { fail "wet form for $2" "$CODE"; return 1; }
+  ID=$(curl -s "${SO[@]}" "$URL/api/v1/admin/applications?state=&limit=500" |
+    jq -r --arg n "$NUMBER" '.applications[] | select(.number == $n) | .id')
+  [ -n "$ID" ] || { fail "the operator sees $2's application"; return 1; }
+  call POST "/api/v1/admin/applications/$ID/paper-received" "${SO[@]}"
+  [ "$CODE" = 200 ] || { fail "paper received for $2" "$CODE $(head -c 300 "$T/b")"; return 1; }
+}
+FULL='{"reason":"lost_stolen","card_reader":"Mini Kart Okuyucu","validity_years":2,
+  "security_word":"Gizli Sözcük","security_word_repeat":"Gizli Sözcük","unit":"Matematik Bölümü",
+  "title":"Matematik Öğretmeni","address":"Atatürk Mah. Okul Sok. No: 12","postal_code":"72060",
+  "email":"ayten.gunes@example.org","work_phone":"0488 215 12 34","work_phone_ext":"215",
+  "home_phone":"0488 215 98 76","mobile_operator":"vodafone","notify_by":"both"}'
+wet $K1 Ayten Güneş Batman 1978-02-14 "$FULL" || finish
+I1=$ID N1=$NUMBER
+SHORT='{"security_word":"Gizli Sözcük","security_word_repeat":"Gizli Sözcük","address":"Okul Sok. 1","postal_code":"72100","mobile_operator":"turkcell"}'
+wet $K2 Kemal Aslan Batman 1976-06-30 "$SHORT" || finish
+I2=$ID N2=$NUMBER
+wet $K3 Fatma Şahin Ankara 1982-05-17 "${SHORT/72100/06100}" || finish
+I3=$ID
+
+# ---- point 12: the application page --------------------------------------------------------------
+call GET "/yonetim/basvuru/$I1" "${SA[@]}"
+expect_code 200 "the application page"
+expect_eq "Kayıp/Çalıntı" "$(dd reason)" "the reason, in words"
+expect_eq "Mini Kart Okuyucu" "$(dd card_reader)" "the card reader"
+expect_eq "2 Yıl" "$(dd validity)" "the validity"
+expect_eq "Atatürk Mah. Okul Sok. No: 12" "$(dd address)" "the address"
+expect_eq "72060" "$(dd postal_code)" "the postal code"
+expect_eq "Matematik Bölümü" "$(dd unit)" "the unit"
+expect_eq "215" "$(dd work_phone_ext)" "the extension"
+expect_eq "Vodafone" "$(dd sp_operator)" "the mobile operator"
+expect_eq "14.02.1978" "$(dd birth_date)" "the date of birth"
+[[ "$(dd email)" =~ ^a\*+@example\.org$ ]] && ok "the e-mail, masked" || fail "e-mail" "$(dd email)"
+[[ "$(dd mobile_phone)" =~ ^5\*+01$ ]] && ok "the mobile number, masked" || fail "mobile" "$(dd mobile_phone)"
+[[ "$(dd home_phone)" =~ ^4\*+76$ ]] && ok "the home number, masked" || fail "home" "$(dd home_phone)"
+expect_grep "${K1:0:3}\\*{6}${K1:9:2}" "$T/b" "the T.C. Kimlik No, masked"
+expect_no_grep "$K1|ayten\.gunes|5322000001|4882159876" "$T/b" "nothing in full"
+line() { grep -n -m1 -- "$1" "$T/b" | cut -d: -f1; }
+[ "$(line 'data-field="postal_code"')" -lt "$(line 'class="verdict-box"')" ] &&
+  [ "$(line 'class="verdict-box"')" -lt "$(line 'class="decision-forms"')" ] &&
+  ok "the data, then the verdict, then the decision forms" ||
+  fail "order" "$(line 'data-field="postal_code"') $(line 'class="verdict-box"') $(line 'class="decision-forms"')"
+expect_grep 'data-field="ap_col_waiting"' "$T/b" "a waiting application says how long"
+call GET "/yonetim/basvuru/$I1" "${S6[@]}"
+expect_code 403 "another province's approver: 403"
+call GET "/yonetim/basvuru/$I3" "${SA[@]}"
+expect_code 403 "nor the other way round"
+call GET "/yonetim/basvuru/$I1" "${SO[@]}"
+expect_code 200 "an operator sees it"
+expect_no_grep 'class="decision-forms"' "$T/b" "but gets no decision forms"
+
+# rejected on the page (cookie and CSRF token), approved through the API
+page_post "/yonetim/basvuru/$I1" "$ACOOKIE" "$ACSRF" decision=reject reason=form_data_wrong
+expect_eq "303 /yonetim?karar=ret&no=$N1" "$CODE $(location)" "rejected on the page"
+json POST "/api/v1/admin/applications/$I2/decision" '{"decision":"approve"}' "${SA[@]}"
+expect_code 200 "approved through the API"
+call GET "/yonetim/basvuru/$I1" "${SA[@]}"
+expect_eq "Reddedildi" "$(dd sp_outcome)" "rejected: the outcome"
+expect_eq "onay72" "$(dd sp_decided_by)" "who decided"
+[[ "$(dd sp_decided_at)" =~ ^[0-9]{2}\.[0-9]{2}\.[0-9]{4}\ [0-9]{2}:[0-9]{2}$ ]] && ok "when" || fail "when" "$(dd sp_decided_at)"
+[[ "$(dd sp_decision_reason)" == "Başvuru formundaki bilgiler"* ]] && ok "the reason sent" || fail "reason" "$(dd sp_decision_reason)"
+expect_eq "Onaylanabilir" "$(dd sp_verdict_then)" "the verdict the decision relied on"
+expect_no_grep 'data-field="ap_col_waiting"|class="verdict-box"|class="decision-forms"' "$T/b" \
+  "no waiting time, verdict of now or decision forms once decided"
+call GET "/yonetim/basvuru/$I2?lang=en" "${SA[@]}"
+expect_eq "Approved" "$(dd sp_outcome)" "approved, in English"
+expect_grep "href=\"/yonetim/kart/$I2\"" "$T/b" "a way to the card after an approval"
+expect_no_grep 'data-field="sp_decision_reason"' "$T/b" "no reason for an approval"
+call GET "/yonetim?state=" "${SA[@]}"
+row() { tr -d '\n' <"$T/b" | sed 's#<tr #\n<tr #g; s#</tr>#</tr>\n#g' | grep -F "data-number=\"$1\"" | head -1; }
+row "$N1" >"$T/row"
+expect_grep 'Karar verildi' "$T/row" "the queue: a decided application says so"
+expect_no_grep 'verdict-ok|verdict-no|gündür|tarihinden beri' "$T/row" "without a verdict of now or a waiting time"
+
+stop_server
+finish

@@ -1,0 +1,146 @@
+// eimza e2e — issue 17, the staff's dead ends (points 11-15), walked as an approver, an operator
+// and an admin would at 1280 and 390 px, in Turkish and English. The people are this run's own
+// (staff_lib.mjs), so the file can run again on the same server.
+//
+// Point 12, the application page: every field of the form (address, phones, e-mail, postal
+// code, card reader, validity) before the verdict and the decision forms, personal data as the
+// role may see them; after a decision its outcome, who took it, when and why, instead of
+// "waiting 0 days / can be approved".
+//
+// Every page is checked for console errors, CSP violations, the rules of lib.mjs and axe-core's
+// WCAG 2.2 A/AA rules at both widths; screenshots are kept (staff-*.png).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { BASE, launch, open, submitAndWait } from './lib.mjs';
+import {
+  apply,
+  checkBoth,
+  eimza,
+  idsAndPaper,
+  importPeople,
+  maskedRe,
+  squash,
+  staffLogin,
+  tckn,
+  unexpected,
+} from './staff_lib.mjs';
+
+const RUN = Date.now().toString(36);
+const PEOPLE = {
+  // every field of the form filled in; rejected on the page
+  ayten: { tckn: tckn(), first: 'Ayten', last: 'Güneş', place: 'Batman', date: '1978-02-14', province: 72, district: 'Merkez', duty: 'aktif', certDays: 40 },
+  // approved on the page
+  kemal: { tckn: tckn(), first: 'Kemal', last: 'Aslan', place: 'Batman', date: '1976-06-30', province: 72, district: 'Kozluk', duty: 'aktif', certDays: 25 },
+};
+const APPROVER = { user: `sp-onay72-${RUN}`, password: 'Batman-Onay-2024!' };
+const OPERATOR = { user: `sp-op-${RUN}`, password: 'Kart-Operator-2024!' };
+
+let work;
+let browser;
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'eimza-e2e-staff-'));
+  importPeople(PEOPLE, work, '554222');
+  eimza(['user', 'add', APPROVER.user, '--role', 'approver', '--province', '72'], APPROVER.password);
+  eimza(['user', 'add', OPERATOR.user, '--role', 'operator'], OPERATOR.password);
+  await apply(PEOPLE.ayten, {
+    reason: 'lost_stolen',
+    card_reader: 'Mini Kart Okuyucu',
+    validity_years: 2,
+    unit: 'Matematik Bölümü',
+    title: 'Matematik Öğretmeni',
+    address: 'Atatürk Mah. Okul Sok. No: 12 D: 3',
+    postal_code: '72060',
+    email: 'ayten.gunes@example.org',
+    work_phone: '04882151234',
+    work_phone_ext: '215',
+    home_phone: '04882159876',
+    mobile_operator: 'vodafone',
+    notify_by: 'both',
+  });
+  await apply(PEOPLE.kemal);
+  await idsAndPaper(PEOPLE, OPERATOR, ['ayten', 'kemal']);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+// The value of a fact on the application page, by its term's catalogue name (data-field).
+const dd = async (page, field) => squash(await page.textContent(`dd[data-field="${field}"]`));
+
+// ---- point 12: the application page --------------------------------------------------------
+
+test('the application page shows every field, then the decision, then its outcome', async () => {
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, APPROVER);
+  const a = PEOPLE.ayten;
+  let res = await page.goto(`${BASE}/yonetim/basvuru/${a.id}`);
+  assert.equal(res.status(), 200);
+  assert.equal(squash(await page.textContent('h1')), `Başvuru ${a.number}`);
+  // every field of the form, in words
+  assert.equal(await dd(page, 'reason'), 'Kayıp/Çalıntı');
+  assert.equal(await dd(page, 'card_reader'), 'Mini Kart Okuyucu');
+  assert.equal(await dd(page, 'validity'), '2 Yıl');
+  assert.match(await dd(page, 'address'), /Atatürk Mah\. Okul Sok\. No: 12 D: 3/);
+  assert.equal(await dd(page, 'postal_code'), '72060');
+  assert.equal(await dd(page, 'province'), 'Batman');
+  assert.equal(await dd(page, 'unit'), 'Matematik Bölümü');
+  assert.equal(await dd(page, 'work_phone_ext'), '215');
+  assert.equal(await dd(page, 'sp_operator'), 'Vodafone');
+  // personal data masked for the approver's role (app/privacy.h)
+  assert.match(await dd(page, 'email'), /^a\*+@example\.org$/);
+  assert.match(await dd(page, 'mobile_phone'), /^5\*+\d{2}$/);
+  assert.match(await dd(page, 'work_phone'), /^0?4\*+\d{2}$|^\d\*+\d{2}$/);
+  assert.match(await page.textContent('main'), maskedRe(a.tckn));
+  const html = await page.content();
+  for (const secret of [a.tckn, 'ayten.gunes@example.org', a.phone, '04882159876']) {
+    assert.ok(!html.includes(secret), `${secret} is not on the page`);
+  }
+  // the data come before the verdict and the decision forms
+  const order = await page.evaluate(() => {
+    const at = (sel) => [...document.querySelectorAll('main section > h2')].findIndex((h) => h.closest('section').querySelector(sel));
+    return { contact: at('.form-facts [class*="phone"]'), verdict: at('.verdict-box'), decision: at('.decision-forms') };
+  });
+  assert.ok(order.contact >= 0 && order.contact < order.verdict && order.verdict < order.decision, JSON.stringify(order));
+  assert.match(await dd(page, 'ap_col_waiting'), /gün/);
+  await checkBoth(page, 'staff-12-application');
+
+  // rejected on the page: the outcome replaces "waiting" and the verdict
+  await page.selectOption('#reason', 'form_data_wrong');
+  await submitAndWait(page, () => page.click('button:has-text("Başvuruyu reddet")'));
+  assert.match(await page.textContent('.notice-success'), new RegExp(a.number));
+  res = await page.goto(`${BASE}/yonetim/basvuru/${a.id}`);
+  assert.equal(squash(await page.textContent('.status-facts .outcome')), 'Reddedildi');
+  assert.equal(await dd(page, 'sp_decided_by'), APPROVER.user);
+  assert.match(await dd(page, 'sp_decided_at'), /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+  assert.match(await page.textContent('.status-facts .decision-reason'), /Başvuru formundaki bilgiler/);
+  assert.equal(await page.locator('.status-facts [data-field="ap_col_waiting"]').count(), 0, 'no "waiting" once decided');
+  assert.equal(await page.locator('.verdict-box').count(), 0, 'no verdict of now once decided');
+  assert.equal(squash(await page.textContent('.status-facts .verdict')), 'Onaylanabilir', 'the verdict it relied on');
+  assert.equal(await page.locator('.decision-forms').count(), 0, 'no decision forms once decided');
+  await checkBoth(page, 'staff-12-application-rejected');
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+test('the application page in English, after an approval', async () => {
+  const { context, page, problems } = await open(browser, { locale: 'en-GB' });
+  await staffLogin(page, APPROVER);
+  const k = PEOPLE.kemal;
+  await page.goto(`${BASE}/yonetim/basvuru/${k.id}`);
+  await submitAndWait(page, () => page.click('button:has-text("Approve the application")'));
+  await page.goto(`${BASE}/yonetim/basvuru/${k.id}`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(squash(await page.textContent('.status-facts .outcome')), 'Approved');
+  assert.equal(await dd(page, 'sp_decided_by'), APPROVER.user);
+  assert.equal(await dd(page, 'reason'), 'Renewal');
+  assert.ok(await page.locator('a:has-text("Card and delivery")').count(), 'a way to the card');
+  await checkBoth(page, 'staff-12-application-en');
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
