@@ -10,6 +10,8 @@ _fails=0
 _passes=0
 
 cleanup() {
+  # new_db runs in a command substitution (a subshell): it writes the names to a file
+  if [ -f "$T/pg-dbs" ]; then mapfile -t -O "${#_pg_dbs[@]}" _pg_dbs <"$T/pg-dbs"; fi
   for db in "${_pg_dbs[@]}"; do
     psql -q -X "$EIMZA_TEST_PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
   done
@@ -18,14 +20,18 @@ cleanup() {
 trap cleanup EXIT
 
 # new_db: prints the URL of a fresh, empty database of the backend under test. A PostgreSQL
-# test without a server skips (exit 77), or fails when EIMZA_REQUIRE_PG=1.
+# test without a server skips (exit 77), or fails when EIMZA_REQUIRE_PG=1. Names come from
+# /dev/urandom: two names made with $RANDOM once came out the same in one test.
 new_db() {
+  local id
+  id=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
   case "${EIMZA_TEST_BACKEND:-sqlite}" in
-    sqlite) echo "sqlite:$T/db-$RANDOM$RANDOM.sqlite" ;;
+    sqlite) echo "sqlite:$T/db-$id.sqlite" ;;
     postgresql)
-      local name="eimza_t_$$_$RANDOM$RANDOM"
+      local name="eimza_t_$$_$id"
       psql -q -X "$EIMZA_TEST_PG_ADMIN_URL" -c "CREATE DATABASE $name" >/dev/null || return 1
       _pg_dbs+=("$name")
+      echo "$name" >>"$T/pg-dbs"
       echo "${EIMZA_TEST_PG_ADMIN_URL%/*}/$name" ;;
   esac
 }

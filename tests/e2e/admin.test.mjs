@@ -279,8 +279,9 @@ test('an approver works the queue of their province', async () => {
   const expRes = await page.request.get(`${BASE}${expCsv}`);
   assert.equal(expRes.status(), 200);
   const expText = await expRes.text();
-  assert.ok(expText.includes(masked(PEOPLE.hasan.tckn)), 'the CSV lists Hasan');
-  assert.ok(!expText.includes(PEOPLE.hasan.tckn), 'masked as on the page (app/privacy.h)');
+  // one privacy rule for pages and exports (app/privacy.h; docs/SECURITY.md, finding 5)
+  assert.ok(expText.includes(masked(PEOPLE.hasan.tckn)), 'the CSV lists Hasan, masked');
+  assert.ok(!expText.includes(PEOPLE.hasan.tckn), 'the CSV never has the full number');
   res = await page.goto(`${BASE}/yonetim/bitecekler?gun=45`);
   assert.equal(res.status(), 400);
 
@@ -347,8 +348,11 @@ function totp(secret, at = Date.now()) {
 // A second server on the same database, without --dev; resolves with { url, stop }.
 function serveWithoutDev() {
   const conf = join(work, 'nodev.conf');
-  // outside --dev a TOTP secret is kept only sealed with the secret_key (issue 19, finding 8)
-  writeFileSync(conf, `static_dir = ${resolve('static')}\nsecret_key = ${randomBytes(32).toString('base64')}\n`);
+  // outside --dev a TOTP secret is kept only sealed with the server's key (docs/SECURITY.md, 8)
+  writeFileSync(
+    conf,
+    `static_dir = ${resolve('static')}\nsecret_key = ${randomBytes(32).toString('base64')}\n`,
+  );
   const child = spawn(BIN, ['serve', '--config', conf, '--listen', '127.0.0.1:0', '--db', DB], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

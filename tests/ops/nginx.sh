@@ -62,7 +62,8 @@ http {
 }
 EOF
   nginx -t -q -c "$n/nginx.conf" >"$n/test.out" 2>&1 || { fail "nginx -t" "$(cat "$n/test.out")"; return 1; }
-  nginx -c "$n/nginx.conf" >"$n/nginx.out" 2>&1 &
+  # without the descriptors above 2 this shell holds (a caller's lock must not outlive it)
+  nginx -c "$n/nginx.conf" >"$n/nginx.out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   NGINX_PID=$!
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$https") 2>/dev/null && return 0
@@ -75,7 +76,19 @@ EOF
 
 nginx_stop() {
   [ -n "${NGINX_PID:-}" ] || return 0
+  # a graceful stop, then, should a connection keep it past five seconds, a hard one with its
+  # workers (a left-over nginx would hold the test's ports, and whatever it inherited)
+  local workers
+  workers=$(pgrep -P "$NGINX_PID" 2>/dev/null | paste -sd' ')
   kill -QUIT "$NGINX_PID" 2>/dev/null
+  for _ in $(seq 1 50); do
+    kill -0 "$NGINX_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$NGINX_PID" 2>/dev/null; then
+    # shellcheck disable=SC2086 # the worker pids are words
+    kill -KILL "$NGINX_PID" $workers 2>/dev/null
+  fi
   wait "$NGINX_PID" 2>/dev/null
   NGINX_PID=
 }

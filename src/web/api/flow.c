@@ -70,7 +70,12 @@ static enum web_err flow_reply_app(struct web_req *rq, const struct app_applicat
 
 /* ---- the holder ------------------------------------------------------------------------------ */
 
-enum web_err web_h_api_application_cancel(struct web_req *rq)
+/* A step of the holder's own application with nothing to read: the use case, then the saved
+ * application. */
+static enum web_err flow_holder_step(struct web_req *rq,
+                                     enum app_status (*step)(const struct app_ctx *c,
+                                                             struct app_application *a,
+                                                             struct app_err *err))
 {
     struct app_ctx c;
     struct app_err err;
@@ -78,98 +83,114 @@ enum web_err web_h_api_application_cancel(struct web_req *rq)
     enum web_err rc;
     if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
-    if (app_application_cancel(&c, &a, &err) != APP_OK)
+    if (step(&c, &a, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     return flow_reply_app(rq, &a);
 }
 
+enum web_err web_h_api_application_cancel(struct web_req *rq)
+{
+    return flow_holder_step(rq, app_application_cancel);
+}
+
 enum web_err web_h_api_delivery_confirm(struct web_req *rq)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_application a;
-    enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
-        return rc;
-    if (app_delivery_confirm(&c, &a, &err) != APP_OK)
-        return web_reply_app_error(rq, &err);
-    return flow_reply_app(rq, &a);
+    return flow_holder_step(rq, app_delivery_confirm);
 }
 
 /* ---- the staff: one application -----------------------------------------------------------------
  */
 
+/* A staff step on the application {id} of the path: the JSON body's string members (at most
+ * two, in the order the use case takes them; "" for none), then the use case, then the saved
+ * application. One table row per route below. */
+struct flow_staff_step {
+    bool empty_ok;          /* an empty body is {} */
+    const char *members[2]; /* NULL: not read */
+    enum app_status (*run)(const struct app_ctx *c, int64_t id, const char *const v[2],
+                           struct app_application *a, struct app_err *err);
+};
+
+static enum web_err flow_staff(struct web_req *rq, const struct flow_staff_step *step)
+{
+    struct app_ctx c;
+    struct app_err err;
+    struct app_application a;
+    json_t *doc = NULL;
+    int64_t id;
+    enum web_err rc;
+    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+        return rc;
+    if (!flow_path_id(rq, &id))
+        return flow_not_found(rq);
+    if ((rc = web_json_body(rq, step->empty_ok, &doc)) != WEB_OK)
+        return rc;
+    app_err_clear(&err);
+    const char *v[2] = {NULL, NULL};
+    for (size_t i = 0; i < 2 && step->members[i]; i++)
+        v[i] = web_json_member(doc, step->members[i], &err);
+    if (err.nfields)
+        rc = web_reply_invalid(rq, &err);
+    else if (step->run(&c, id, v, &a, &err) != APP_OK)
+        rc = web_reply_app_error(rq, &err);
+    else
+        rc = flow_reply_app(rq, &a);
+    json_decref(doc);
+    return rc;
+}
+
+static enum app_status run_cancel(const struct app_ctx *c, int64_t id, const char *const v[2],
+                                  struct app_application *a, struct app_err *err)
+{
+    return app_admin_cancel(c, id, v[0], a, err);
+}
+
+static enum app_status run_shipment(const struct app_ctx *c, int64_t id, const char *const v[2],
+                                    struct app_application *a, struct app_err *err)
+{
+    return app_admin_shipment(c, id, v[0], v[1], a, err);
+}
+
+static enum app_status run_delivery(const struct app_ctx *c, int64_t id, const char *const v[2],
+                                    struct app_application *a, struct app_err *err)
+{
+    (void)v; /* {} : nothing to read */
+    return app_admin_delivery(c, id, a, err);
+}
+
+static enum app_status run_produce(const struct app_ctx *c, int64_t id, const char *const v[2],
+                                   struct app_application *a, struct app_err *err)
+{
+    return app_admin_produce(c, id, v[0], a, err);
+}
+
+/* POST /api/v1/admin/applications/{id}/cancel {reason} */
 enum web_err web_h_admin_cancel(struct web_req *rq)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_application a;
-    json_t *doc = NULL;
-    int64_t id;
-    enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
-        return rc;
-    if (!flow_path_id(rq, &id))
-        return flow_not_found(rq);
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
-        return rc;
-    app_err_clear(&err);
-    const char *reason = web_json_member(doc, "reason", &err);
-    if (err.nfields)
-        rc = web_reply_invalid(rq, &err);
-    else if (app_admin_cancel(&c, id, reason, &a, &err) != APP_OK)
-        rc = web_reply_app_error(rq, &err);
-    else
-        rc = flow_reply_app(rq, &a);
-    json_decref(doc);
-    return rc;
+    static const struct flow_staff_step step = {false, {"reason", NULL}, run_cancel};
+    return flow_staff(rq, &step);
 }
 
+/* POST /api/v1/admin/applications/{id}/shipment {carrier, tracking_number} */
 enum web_err web_h_admin_shipment(struct web_req *rq)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_application a;
-    json_t *doc = NULL;
-    int64_t id;
-    enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
-        return rc;
-    if (!flow_path_id(rq, &id))
-        return flow_not_found(rq);
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
-        return rc;
-    app_err_clear(&err);
-    const char *carrier = web_json_member(doc, "carrier", &err);
-    const char *tracking = web_json_member(doc, "tracking_number", &err);
-    if (err.nfields)
-        rc = web_reply_invalid(rq, &err);
-    else if (app_admin_shipment(&c, id, carrier, tracking, &a, &err) != APP_OK)
-        rc = web_reply_app_error(rq, &err);
-    else
-        rc = flow_reply_app(rq, &a);
-    json_decref(doc);
-    return rc;
+    static const struct flow_staff_step step = {
+        false, {"carrier", "tracking_number"}, run_shipment};
+    return flow_staff(rq, &step);
 }
 
+/* POST /api/v1/admin/applications/{id}/delivery {} */
 enum web_err web_h_admin_delivery(struct web_req *rq)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_application a;
-    json_t *doc = NULL;
-    int64_t id;
-    enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
-        return rc;
-    if (!flow_path_id(rq, &id))
-        return flow_not_found(rq);
-    if ((rc = web_json_body(rq, true, &doc)) != WEB_OK)
-        return rc;
-    json_decref(doc); /* {} : nothing to read */
-    if (app_admin_delivery(&c, id, &a, &err) != APP_OK)
-        return web_reply_app_error(rq, &err);
-    return flow_reply_app(rq, &a);
+    static const struct flow_staff_step step = {true, {NULL, NULL}, run_delivery};
+    return flow_staff(rq, &step);
+}
+
+/* POST /api/v1/admin/applications/{id}/produce {card_serial?} */
+enum web_err web_h_admin_produce(struct web_req *rq)
+{
+    static const struct flow_staff_step step = {true, {"card_serial", NULL}, run_produce};
+    return flow_staff(rq, &step);
 }
 
 /* ---- the staff: the view after approval --------------------------------------------------------
@@ -475,30 +496,14 @@ enum web_err web_h_admin_shipments(struct web_req *rq)
 /* ---- in house: making a card, the CA's CRL and OCSP ---------------------------------------------
  */
 
-/* POST /api/v1/admin/applications/{id}/produce {card_serial?} */
-enum web_err web_h_admin_produce(struct web_req *rq)
+/* 200 with the DER the CA made (freed here). */
+static enum web_err flow_reply_der(struct web_req *rq, const char *type, unsigned char *der,
+                                   size_t len)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_application a;
-    json_t *doc = NULL;
-    int64_t id;
-    enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
-        return rc;
-    if (!flow_path_id(rq, &id))
-        return flow_not_found(rq);
-    if ((rc = web_json_body(rq, true, &doc)) != WEB_OK)
-        return rc;
-    app_err_clear(&err);
-    const char *serial = web_json_member(doc, "card_serial", &err);
-    if (err.nfields)
-        rc = web_reply_invalid(rq, &err);
-    else if (app_admin_produce(&c, id, serial, &a, &err) != APP_OK)
-        rc = web_reply_app_error(rq, &err);
-    else
-        rc = flow_reply_app(rq, &a);
-    json_decref(doc);
+    struct ubuf b = UBUF_INIT(len + 1);
+    enum web_err rc = ubuf_put(&b, der, len) < 0 ? WEB_E_NOMEM : web_reply(rq, 200, type, &b);
+    ubuf_free(&b);
+    free(der);
     return rc;
 }
 
@@ -514,12 +519,7 @@ enum web_err web_h_ca_crl(struct web_req *rq)
         return WEB_E_DB_UNAVAILABLE;
     if (app_ca_crl(&c, &der, &len, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
-    struct ubuf b = UBUF_INIT(len + 1);
-    enum web_err rc =
-        ubuf_put(&b, der, len) < 0 ? WEB_E_NOMEM : web_reply(rq, 200, "application/pkix-crl", &b);
-    ubuf_free(&b);
-    free(der);
-    return rc;
+    return flow_reply_der(rq, "application/pkix-crl", der, len);
 }
 
 /* POST /ca/ocsp (application/ocsp-request): the in-house CA's OCSP responder (RFC 6960). */
@@ -538,13 +538,7 @@ enum web_err web_h_ca_ocsp(struct web_req *rq)
     const char *req = web_req_body(rq, &reqlen);
     if (app_ca_ocsp(&c, (const unsigned char *)req, reqlen, &der, &len, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
-    struct ubuf b = UBUF_INIT(len + 1);
-    enum web_err rc = ubuf_put(&b, der, len) < 0
-                          ? WEB_E_NOMEM
-                          : web_reply(rq, 200, "application/ocsp-response", &b);
-    ubuf_free(&b);
-    free(der);
-    return rc;
+    return flow_reply_der(rq, "application/ocsp-response", der, len);
 }
 
 /* ---- the holder: the new card's PIN
