@@ -37,6 +37,7 @@
 #include "core/certificate.h"
 #include "core/eligibility.h"
 #include "core/personnel.h"
+#include "core/tckn.h"
 #include "util/buf.h"
 
 /* The latest decision on an application. */
@@ -133,6 +134,39 @@ enum app_status app_admin_bulk_approve(const struct app_ctx *c, const struct app
  * admins (403 forbidden_role), 404, 409 wrong_state. */
 enum app_status app_admin_paper_received(const struct app_ctx *c, int64_t id,
                                          struct app_application *out, struct app_err *err);
+
+/* ---- search, and the full T.C. Kimlik No (admin_search.c; issue 17) ------------------------
+ * What a staff member types into the search box: an application number (10 characters of its
+ * alphabet, any case; O, I and L read as 0, 1 and 1), a T.C. Kimlik No (11 digits; spaces and
+ * dashes are left out), the address the printed form's QR code holds (".../yonetim/ara?q=
+ * NUMBER": a hand-held scanner types it into the box), or a name (each word, at least two
+ * letters in all, found in "first last" whatever the case; Turkish letters and their plain
+ * look-alikes match each other, so "gunes" finds "Güneş"). A number that is all letters and
+ * finds nothing is tried as a name too. Drafts are never found; an approver finds only their
+ * own province's applications, and another province's are simply not found (a search never
+ * tells that an application exists elsewhere). 400 invalid_fields (field "q": search_empty,
+ * search_too_short, too_long, not_utf8, control_character, bidi_character; tckn_checksum for
+ * 11 digits that are no T.C. Kimlik No); 403 as the queue. fn gets each result (as the queue
+ * gives them, newest first), at most APP_SEARCH_MAX; out says what was searched and how many
+ * matched. Not audited: the result shows what the queue shows. */
+enum app_search_kind { APP_SEARCH_NUMBER = 1, APP_SEARCH_TCKN, APP_SEARCH_NAME };
+#define APP_SEARCH_MAX   50
+#define APP_SEARCH_Q_MAX 200 /* bytes of a query */
+struct app_search_result {
+    enum app_search_kind kind;
+    long found; /* how many matched (more than were given when > APP_SEARCH_MAX) */
+};
+enum app_status app_admin_search(const struct app_ctx *c, const char *q,
+                                 int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
+                                 struct app_search_result *out, struct app_err *err);
+
+/* The full T.C. Kimlik No of one application's holder, for the staff whose role may see it on
+ * request (app/privacy.h: approvers, who enter it in MEBBİS), one application at a time: 403
+ * forbidden_role for the others, 404 not_found, 403 forbidden_province for an approver of
+ * another province. Each look is audited ("pii.tckn_view", the application's number) in the
+ * same transaction as it is read: no audit entry, no number. */
+enum app_status app_admin_tckn(const struct app_ctx *c, int64_t id, char out[CORE_TCKN_LEN + 1],
+                               struct app_err *err);
 
 /* ---- the dashboard ------------------------------------------------------------------------ */
 #define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/html/svg.h's buckets) */

@@ -191,7 +191,9 @@ enum app_status app_wet_form(const struct app_ctx *ctx, unsigned char **pdf, siz
     } else if (strcmp(a.state, core_app_state_code(CORE_APP_AWAITING_ORIGINAL)) != 0) {
         return app__fail(err, APP_ECONFLICT, "wrong_state");
     }
-    enum app_wetform_err we = app_wetform_pdf(&a, now, pdf, len, msg, sizeof msg);
+    /* the QR code opens the application on the staff's side of this portal (issue 17) */
+    enum app_wetform_err we =
+        app_wetform_pdf_qr(&a, now, ctx->set->portal_url, NULL, pdf, len, msg, sizeof msg);
     if (we != APP_WETFORM_OK) {
         ulog(ULOG_ERROR, "portal.wetform", "application=%s: %s", a.number, msg);
         return app__fail(err, APP_EINTERNAL, NULL);

@@ -535,6 +535,19 @@ enum store_err store_expiring_unapplied(struct store *s, int province, int64_t f
                                                   const struct core_certificate *c),
                                         void *ctx);
 
+/* ---- the staff's search (issue 17; store_search.c) ---------------------------------------
+ * Applications other than drafts in a province (0: any; the personnel record's province, else
+ * the form's, as store_app_list scopes), newest first. fn returns non-zero to stop; it must
+ * not use s (the rows live during the call only). */
+/* The applications of the holder tckn (11 digits). */
+enum store_err store_app_ids_of(struct store *s, const char *tckn, int province,
+                                int (*fn)(void *ctx, int64_t id), void *ctx);
+/* Every application's id and name, for a search by name (compared by the caller). */
+enum store_err store_app_names(struct store *s, int province,
+                               int (*fn)(void *ctx, int64_t id, const char *first_name,
+                                         const char *last_name),
+                               void *ctx);
+
 /* ---- decisions --------------------------------------------------------------------------- */
 struct store_decision {
     int64_t application_id;

@@ -321,6 +321,21 @@ STORE_Q(RC_SET, "storing a renewal chain",
         "INSERT INTO remote_chains (tckn, count, updated_at) VALUES ($1, $2, $3) "
         "ON CONFLICT (tckn) DO UPDATE SET count = excluded.count, updated_at = excluded.updated_at")
 
+/* ---- the staff's search (issue 17, app/admin_search.c; store_search.c) -------------------
+ * Applications other than drafts, newest first, in a province (0: any: the personnel record's
+ * province, else the form's) as the queue scopes them. By holder: 1 tckn, 2 province. The
+ * names for a search by name (folded and compared in C, app/admin_search.c): 1 province. */
+STORE_Q(SEARCH_TCKN, "searching applications",
+        "SELECT a.id FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
+        "WHERE a.tckn = $1 AND a.state <> 'draft' "
+        "AND (CAST($2 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($2 AS INTEGER)) "
+        "ORDER BY a.created_at DESC, a.id DESC")
+STORE_Q(SEARCH_NAMES, "searching applications",
+        "SELECT a.id, a.first_name, a.last_name FROM applications a "
+        "LEFT JOIN personnel p ON p.tckn = a.tckn WHERE a.state <> 'draft' "
+        "AND (CAST($1 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($1 AS INTEGER)) "
+        "ORDER BY a.created_at DESC, a.id DESC")
+
 /* ---- after approval: the card's way to the holder (schema version 7, app/card_flow.h) ---- */
 STORE_Q(C_OF, "reading certificates",
         "SELECT id, {cols cert} FROM certificates WHERE tckn = $1 "

@@ -83,6 +83,8 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/expiring.csv", web_h_admin_expiring_csv, 0, WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/rejection-reasons", web_h_admin_rejection_reasons, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/search", web_h_admin_search, 4096, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/tckn", web_h_admin_tckn, 1024, WEB_ANSWER_JSON},
     /* end of the staff block (web/api/admin.c) */
 
     /* the applicant's step pages (web/pages/): plain HTML forms over the same use cases
@@ -123,6 +125,8 @@ const struct web_route web_routes[] = {
     {"GET", "/yonetim/iletiler", web_h_staff_messages, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/iletiler/{id}", web_h_staff_message_action, 1024, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/bitecekler", web_h_staff_expiring, 0, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/ara", web_h_staff_search, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/ara", web_h_staff_search, 4096, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/uretim", web_h_staff_production, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/partiler", web_h_staff_batch, 1024, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/dosya", web_h_staff_file, 1u << 20, WEB_ANSWER_STAFF_PAGE},

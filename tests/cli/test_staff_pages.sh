@@ -8,7 +8,7 @@
 # verdict of now; the queue shows a decided application's last change instead of a waiting
 # time; another province's approver gets 403.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
-for c in jq curl; do
+for c in jq curl pdftoppm zbarimg; do
   command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
 done
 
@@ -34,7 +34,10 @@ for u in "onay72 approver 72" "onay06 approver 06" "op operator" "yonetici admin
     fail "user add $1" "$(cat "$T/err")"
 done
 
-if ! start_server -- --dev --listen 127.0.0.1:0 --db "$DB"; then
+# the portal's own address, so that the printed form's QR code leads back to this server
+PORT=$(free_port) || { fail "a free port"; finish; }
+printf 'portal_url = http://127.0.0.1:%s/\n' "$PORT" >"$T/eimza.conf"
+if ! start_server -- --dev --listen "127.0.0.1:$PORT" --db "$DB" --config "$T/eimza.conf"; then
   fail "server starts" "$(head -c 1000 "$SERR")"
   finish
 fi
@@ -73,6 +76,7 @@ wet() {
   to_signing "$1" "$2" "$3" "$4" "$5" "$6" || return 1
   call POST /api/v1/application/wet-signature "${B[@]}"
   [ "$CODE" = 200 ] || { fail "wet form for $2" "$CODE"; return 1; }
+  cp "$T/b" "$T/form-$1.pdf"
   ID=$(curl -s "${SO[@]}" "$URL/api/v1/admin/applications?state=&limit=500" |
     jq -r --arg n "$NUMBER" '.applications[] | select(.number == $n) | .id')
   [ -n "$ID" ] || { fail "the operator sees $2's application"; return 1; }
@@ -146,5 +150,93 @@ row "$N1" >"$T/row"
 expect_grep 'Karar verildi' "$T/row" "the queue: a decided application says so"
 expect_no_grep 'verdict-ok|verdict-no|gündür|tarihinden beri' "$T/row" "without a verdict of now or a waiting time"
 
+# ---- point 11: search, the printed form's QR code, the full T.C. Kimlik No ----------------------
+call GET "/yonetim/ara?q=$N2" "${SA[@]}"
+expect_eq "303 /yonetim/basvuru/$I2" "$CODE $(location)" "a number that is found opens its application"
+call GET "/yonetim/ara?q=$(printf '%s' "$N2" | tr 'A-Z' 'a-z')" "${SA[@]}"
+expect_eq "303 /yonetim/basvuru/$I2" "$CODE $(location)" "in any case"
+N3=$(curl -s "${SO[@]}" "$URL/api/v1/admin/applications/$I3" | jq -r .number)
+call GET "/yonetim/ara?q=$N3" "${SA[@]}"
+expect_code 200 "another province's number: the search page"
+expect_grep 'Bu aramaya uyan başvuru bulunamadı' "$T/b" "not found (its existence is not told)"
+expect_grep 'Yalnızca kendi ilinizin' "$T/b" "and the approver is told the search is their province's"
+call GET "/yonetim/ara?q=$N3" "${S6[@]}"
+expect_eq "303 /yonetim/basvuru/$I3" "$CODE $(location)" "its own province's approver finds it"
+page_post /yonetim/ara "$ACOOKIE" "$ACSRF" "q=gunes ayten"
+expect_code 200 "a search by name (the search box posts it)"
+[ -n "$(row "$N1")" ] && ok "Güneş found as gunes" || fail "by name" "$(head -c 600 "$T/b")"
+expect_grep 'Bulunan başvuru sayısı: 1' "$T/b" "one found"
+page_post /yonetim/ara "$ACOOKIE" "$ACSRF" "q=${K1:0:3} ${K1:3:4} ${K1:7:4}"
+[ -n "$(row "$N1")" ] && ok "by T.C. Kimlik No, with spaces" || fail "by tckn" "$(head -c 600 "$T/b")"
+expect_no_grep "$K1" "$T/b" "the results keep it masked"
+page_post /yonetim/ara "$ACOOKIE" "$ACSRF" "q=$K3"
+expect_grep 'bulunamadı' "$T/b" "another province's holder is not found"
+page_post /yonetim/ara "$ACOOKIE" "$ACSRF" q=a
+expect_code 400 "a query too short"
+expect_grep 'href="#q"' "$T/b" "the error summary leads to the field"
+page_post /yonetim/ara "$ACOOKIE" "$ACSRF" q=12345678901
+expect_code 400 "11 digits that are no T.C. Kimlik No"
+json POST /api/v1/admin/search '{"q":"gunes"}' "${SA[@]}"
+expect_eq "200 name 1 $N1" "$CODE $(jb '.kind + " " + (.found|tostring) + " " + .applications[0].number')" "the search in the API"
+json POST /api/v1/admin/search '{"q":""}' "${SA[@]}"
+expect_error 400 invalid_fields "API: an empty search"
+call GET "/yonetim/ara" "${SA[@]}"
+expect_code 200 "the search page without a query"
+call GET "/yonetim" "${SA[@]}"
+expect_grep 'method="post" action="/yonetim/ara"' "$T/b" "every staff page has the search box, which posts"
+call POST /yonetim/ara -H "Cookie: $ACOOKIE" --data-urlencode "q=gunes"
+expect_code 403 "a search post without the CSRF token"
+
+# the printed form's QR code: read as a phone would, it opens the application (through the login)
+pdftoppm -q -r 150 -png -f 1 -l 1 -singlefile "$T/form-$K2.pdf" "$T/qr" 2>"$T/err"
+QR=$(zbarimg --quiet --raw "$T/qr.png" 2>>"$T/err")
+expect_eq "http://127.0.0.1:$PORT/yonetim/ara?q=$N2" "$QR" "the QR code holds the search's address"
+CODE=$(curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' "$QR")
+expect_eq "303 /yonetim/giris?ara=$N2" "$CODE $(location)" "without a session: to the login, the number kept"
+CJ=$T/cookies
+CODE=$(curl -s -c "$CJ" -b "$CJ" -o "$T/b" -D "$T/h" -w '%{http_code}' "$URL/yonetim/giris?ara=$N2")
+expect_grep "name=\"ara\" value=\"$N2\"" "$T/b" "the login form carries the number"
+LCSRF=$(grep -oE 'name="csrf_token" value="[^"]+"' "$T/b" | head -1 | sed 's/.*value="//; s/"$//')
+CODE=$(curl -s -c "$CJ" -b "$CJ" -o "$T/b" -D "$T/h" -w '%{http_code}' "$URL/yonetim/giris" \
+  --data-urlencode "csrf_token=$LCSRF" --data-urlencode "username=onay72" \
+  --data-urlencode "password=$PW" --data-urlencode "ara=$N2")
+expect_eq "303 /yonetim/ara?q=$N2" "$CODE $(location)" "after the login: back to the search"
+CODE=$(curl -s -c "$CJ" -b "$CJ" -o "$T/b" -D "$T/h" -w '%{http_code}' "$URL/yonetim/ara?q=$N2")
+expect_eq "303 /yonetim/basvuru/$I2" "$CODE $(location)" "and on to the application"
+CODE=$(curl -s -b "$CJ" -o "$T/b" -D "$T/h" -w '%{http_code}' "$URL/yonetim/giris" \
+  --data-urlencode "csrf_token=$LCSRF" --data-urlencode "username=onay72" \
+  --data-urlencode "password=$PW" --data-urlencode "ara=https://evil.example/")
+[ "$(location)" != "https://evil.example/" ] && ok "the way back takes only a number" || fail "open redirect"
+
+# the full T.C. Kimlik No: on request, for the province's approver, each look audited
+call GET "/yonetim/basvuru/$I1" "${SA[@]}"
+expect_grep 'name="action" value="tckn"' "$T/b" "the approver may ask for the full number"
+expect_no_grep "$K1" "$T/b" "which is not on the page before"
+call GET "/yonetim/basvuru/$I1" "${SO[@]}"
+expect_no_grep 'value="tckn"' "$T/b" "an operator is not offered it"
+views() { sql "SELECT count(*) FROM audit_log WHERE action = 'pii.tckn_view'${1:+ AND object = '$1'}"; }
+page_post "/yonetim/basvuru/$I1" "$ACOOKIE" "$ACSRF" action=tckn
+expect_code 200 "asked for: the page"
+expect_grep "class=\"tckn tckn-full\"[^>]*>$K1<" "$T/b" "with the full number"
+expect_grep '^Cache-Control: no-store' "$T/h" "never cached"
+expect_eq 1 "$(views "$N1")" "the look is audited, by application number"
+expect_eq 0 "$(sql "SELECT count(*) FROM audit_log WHERE detail LIKE '%$K1%' OR object LIKE '%$K1%'")" \
+  "the audit log does not hold the number"
+call POST "/yonetim/basvuru/$I1" -H "Cookie: $ACOOKIE" --data-urlencode "action=tckn"
+expect_code 403 "without the CSRF token: refused"
+call POST "/api/v1/admin/applications/$I1/tckn" "${SA[@]}"
+expect_eq "200 $K1" "$CODE $(jb .tckn)" "the API gives it too"
+expect_eq 2 "$(views "$N1")" "and audits it"
+call POST "/api/v1/admin/applications/$I1/tckn" "${S6[@]}"
+expect_error 403 forbidden_province "another province's approver: 403"
+call POST "/api/v1/admin/applications/$I1/tckn" "${SO[@]}"
+expect_error 403 forbidden_role "an operator: 403"
+call POST "/api/v1/admin/applications/$I1/tckn" "${SY[@]}"
+expect_error 403 forbidden_role "an admin: 403"
+expect_eq 2 "$(views)" "no look recorded for the refusals"
+expect_status 0 "the audit chain is intact" "$EIMZA" audit verify --db "$DB"
+
 stop_server
+cat "${SERRS[@]}" >"$T/all.err"
+expect_no_grep "$K1|$K2|$K3" "$T/all.err" "the log holds no T.C. Kimlik No"
 finish

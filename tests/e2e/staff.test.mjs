@@ -7,16 +7,24 @@
 // role may see them; after a decision its outcome, who took it, when and why, instead of
 // "waiting 0 days / can be approved".
 //
+// Point 11, search: the header's search box finds applications by name (Turkish letters or
+// their plain look-alikes), T.C. Kimlik No and number; the printed form's QR code, read from the
+// PDF with zbarimg as a phone would, opens the application through the login; an approver of the
+// province sees the full T.C. Kimlik No on request, audited; another province's approver finds
+// nothing and is refused the page.
+//
 // Every page is checked for console errors, CSP violations, the rules of lib.mjs and axe-core's
 // WCAG 2.2 A/AA rules at both widths; screenshots are kept (staff-*.png).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BASE, launch, open, submitAndWait } from './lib.mjs';
+import { BASE, PHONE, launch, open, screenshot, submitAndWait } from './lib.mjs';
 import {
+  DB,
   apply,
   checkBoth,
   eimza,
@@ -35,8 +43,13 @@ const PEOPLE = {
   ayten: { tckn: tckn(), first: 'Ayten', last: 'Güneş', place: 'Batman', date: '1978-02-14', province: 72, district: 'Merkez', duty: 'aktif', certDays: 40 },
   // approved on the page
   kemal: { tckn: tckn(), first: 'Kemal', last: 'Aslan', place: 'Batman', date: '1976-06-30', province: 72, district: 'Kozluk', duty: 'aktif', certDays: 25 },
+  // found by search and by the QR code of her printed form
+  sukru: { tckn: tckn(), first: 'Şükrü', last: `Çağlayan${RUN.slice(-3).replace(/[0-9]/g, 'ı')}`, place: 'Batman', date: '1971-09-09', province: 72, district: 'Merkez', duty: 'aktif', certDays: 30 },
+  // another province
+  nur: { tckn: tckn(), first: 'Nur', last: `Çağlayan${RUN.slice(-3).replace(/[0-9]/g, 'ı')}`, place: 'Sivas', date: '1980-01-01', province: 58, district: 'Merkez', duty: 'aktif' },
 };
 const APPROVER = { user: `sp-onay72-${RUN}`, password: 'Batman-Onay-2024!' };
+const APPROVER58 = { user: `sp-onay58-${RUN}`, password: 'Sivas-Onay-2024!' };
 const OPERATOR = { user: `sp-op-${RUN}`, password: 'Kart-Operator-2024!' };
 
 let work;
@@ -46,6 +59,7 @@ before(async () => {
   importPeople(PEOPLE, work, '554222');
   eimza(['user', 'add', APPROVER.user, '--role', 'approver', '--province', '72'], APPROVER.password);
   eimza(['user', 'add', OPERATOR.user, '--role', 'operator'], OPERATOR.password);
+  eimza(['user', 'add', APPROVER58.user, '--role', 'approver', '--province', '58'], APPROVER58.password);
   await apply(PEOPLE.ayten, {
     reason: 'lost_stolen',
     card_reader: 'Mini Kart Okuyucu',
@@ -62,7 +76,16 @@ before(async () => {
     notify_by: 'both',
   });
   await apply(PEOPLE.kemal);
-  await idsAndPaper(PEOPLE, OPERATOR, ['ayten', 'kemal']);
+  await apply(PEOPLE.sukru);
+  await apply(PEOPLE.nur);
+  // Şükrü's printed form, as the applicant prints it (before the paper is recorded)
+  const pdf = await fetch(`${BASE}/api/v1/application/wet-signature`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${PEOPLE.sukru.token}` },
+  });
+  assert.equal(pdf.status, 200);
+  writeFileSync(join(work, 'form.pdf'), Buffer.from(await pdf.arrayBuffer()));
+  await idsAndPaper(PEOPLE, OPERATOR, ['ayten', 'kemal', 'sukru', 'nur']);
   browser = await launch();
 });
 after(async () => {
@@ -141,6 +164,110 @@ test('the application page in English, after an approval', async () => {
   assert.equal(await dd(page, 'reason'), 'Renewal');
   assert.ok(await page.locator('a:has-text("Card and delivery")').count(), 'a way to the card');
   await checkBoth(page, 'staff-12-application-en');
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+// ---- point 11: search, the QR code, the full T.C. Kimlik No ---------------------------------
+
+test('the search finds applications by name and number, within the province', async () => {
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, APPROVER);
+  const s = PEOPLE.sukru;
+  // the header's search box, with the keyboard: a name typed without Turkish letters
+  const plain = `sukru caglayan${s.last.slice(8).replace(/ı/g, 'i')}`;
+  await page.fill('#staff-search-q', plain);
+  await submitAndWait(page, () => page.press('#staff-search-q', 'Enter'));
+  assert.equal(new URL(page.url()).pathname, '/yonetim/ara');
+  assert.ok(!page.url().includes('sukru'), 'the query is not in the address');
+  assert.equal(await page.inputValue('#q'), plain, 'the query stays in the box');
+  assert.equal(await page.locator(`tr[data-number="${s.number}"]`).count(), 1);
+  assert.equal(await page.locator(`tr[data-number="${PEOPLE.nur.number}"]`).count(), 0, 'not another province');
+  assert.match(await page.textContent('.search-count'), /1/);
+  await checkBoth(page, 'staff-11-search');
+  // by T.C. Kimlik No: listed, masked
+  await page.fill('#q', s.tckn);
+  await submitAndWait(page, () => page.click('.search-form button[type="submit"]'));
+  assert.equal(await page.locator(`tr[data-number="${s.number}"]`).count(), 1);
+  assert.ok(!(await page.textContent('table.search-results')).includes(s.tckn), 'masked in the results');
+  assert.match(await page.textContent('table.search-results'), maskedRe(s.tckn));
+  // a number found goes straight to its application
+  await page.fill('#q', s.number.toLowerCase());
+  await submitAndWait(page, () => page.click('.search-form button[type="submit"]'));
+  assert.equal(new URL(page.url()).pathname, `/yonetim/basvuru/${s.id}`);
+  // too short: the error summary leads to the field
+  await page.goto(`${BASE}/yonetim/ara`);
+  await page.fill('#q', 'ş');
+  await submitAndWait(page, () => page.click('.search-form button[type="submit"]'));
+  assert.match(await page.title(), /^Hata: /);
+  assert.equal(await page.getAttribute('[data-error-summary] a', 'href'), '#q');
+  await checkBoth(page, 'staff-11-search-error');
+  // another province's number: not found, and the page says the search is the province's
+  await page.fill('#q', PEOPLE.nur.number);
+  await submitAndWait(page, () => page.click('.search-form button[type="submit"]'));
+  assert.match(await page.textContent('main'), /bulunamadı/);
+  assert.match(await page.textContent('main'), /kendi ilinizin/);
+  const res = await page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.nur.id}`);
+  assert.equal(res.status(), 403);
+  assert.deepEqual(unexpected(problems, [400, 403]), []);
+  await context.close();
+});
+
+test('the printed form\'s QR code opens the application, through the login', async () => {
+  // the code as a phone's camera reads it
+  execFileSync('pdftoppm', ['-q', '-r', '150', '-png', '-f', '1', '-l', '1', '-singlefile', join(work, 'form.pdf'), join(work, 'page1')]);
+  const qr = execFileSync('zbarimg', ['--quiet', '--raw', join(work, 'page1.png')]).toString().trim();
+  const url = new URL(qr);
+  assert.equal(url.pathname, '/yonetim/ara');
+  assert.equal(url.searchParams.get('q'), PEOPLE.sukru.number);
+  const { context, page, problems } = await open(browser, { viewport: PHONE });
+  await page.goto(`${BASE}${url.pathname}${url.search}`);
+  assert.equal(new URL(page.url()).pathname, '/yonetim/giris', 'no session: the login first');
+  await page.fill('#username', APPROVER.user);
+  await page.fill('#password', APPROVER.password);
+  await submitAndWait(page, () => page.click('main form button[type="submit"]'));
+  assert.equal(new URL(page.url()).pathname, `/yonetim/basvuru/${PEOPLE.sukru.id}`, 'then the application');
+  await screenshot(page, 'staff-11-qr-opened-phone');
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+test('an approver sees the full T.C. Kimlik No on request, and it is audited', async () => {
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, APPROVER);
+  const s = PEOPLE.sukru;
+  await page.goto(`${BASE}/yonetim/basvuru/${s.id}`);
+  assert.match(await page.textContent('dd[data-field="tckn"]'), maskedRe(s.tckn));
+  const views = () =>
+    Number(execFileSync('sqlite3', [DB.replace(/^sqlite:/, ''), `SELECT count(*) FROM audit_log WHERE action = 'pii.tckn_view' AND object = '${s.number}'`]).toString());
+  assert.equal(views(), 0);
+  await submitAndWait(page, () => page.click('button:has-text("Tam T.C. Kimlik No")'));
+  assert.equal(squash(await page.textContent('dd[data-field="tckn"] .tckn-full')), s.tckn);
+  assert.match(await page.textContent('dd[data-field="tckn"]'), /denetim kaydına yazıldı/);
+  await checkBoth(page, 'staff-11-tckn-shown');
+  assert.equal(views(), 1, 'the look is in the audit log');
+  // another province's approver has no such button anywhere they can reach
+  const other = await open(browser);
+  await staffLogin(other.page, APPROVER58);
+  await other.page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.nur.id}`);
+  assert.match(await other.page.textContent('dd[data-field="tckn"]'), maskedRe(PEOPLE.nur.tckn));
+  const res = await other.page.goto(`${BASE}/yonetim/basvuru/${s.id}`);
+  assert.equal(res.status(), 403);
+  assert.deepEqual(unexpected(other.problems, [403]), []);
+  await other.context.close();
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+test('the search page in English', async () => {
+  const { context, page, problems } = await open(browser, { locale: 'en-GB' });
+  await staffLogin(page, APPROVER);
+  await page.goto(`${BASE}/yonetim/ara`);
+  assert.equal(squash(await page.textContent('h1')), 'Find an application');
+  await page.fill('#q', PEOPLE.sukru.last.replace(/ı/g, 'i').replace('Ç', 'C').replace('ğ', 'g'));
+  await submitAndWait(page, () => page.click('.search-form button[type="submit"]'));
+  assert.match(await page.textContent('.search-count'), /Applications found: 1/);
+  await checkBoth(page, 'staff-11-search-en');
   assert.deepEqual(unexpected(problems, []), []);
   await context.close();
 });

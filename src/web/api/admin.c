@@ -411,6 +411,67 @@ enum web_err web_h_admin_get(struct web_req *rq)
     return reply_json(rq, l.arr);
 }
 
+/* ---- search and the full T.C. Kimlik No (issue 17) ----------------------------------------- */
+
+static const char *const search_kinds[] = {"", "number", "tckn", "name"};
+
+/* POST /api/v1/admin/search {q}: the applications found, as the list gives them. A POST so
+ * that a T.C. Kimlik No or a name is never in an address (proxies log those). */
+enum web_err web_h_admin_search(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    struct app_search_result res;
+    json_t *doc = NULL;
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+        return rc;
+    app_err_clear(&err);
+    const char *q = web_json_member(doc, "q", &err);
+    if (err.nfields) {
+        rc = web_reply_invalid(rq, &err);
+        json_decref(doc);
+        return rc;
+    }
+    struct list_ctx l = {json_array(), c.lang, false, &c.who.staff};
+    if (!l.arr) {
+        json_decref(doc);
+        return WEB_E_NOMEM;
+    }
+    if (app_admin_search(&c, q, list_item, &l, &res, &err) != APP_OK)
+        rc = web_reply_app_error(rq, &err);
+    else if (l.bad)
+        rc = WEB_E_NOMEM;
+    else
+        rc = reply_json(rq, json_pack("{s:s, s:I, s:O}", "kind", search_kinds[res.kind], "found",
+                                      (json_int_t)res.found, "applications", l.arr));
+    json_decref(l.arr);
+    json_decref(doc);
+    return rc;
+}
+
+/* POST /api/v1/admin/applications/{id}/tckn: the holder's full T.C. Kimlik No, for a role that
+ * sees it on request; each answer audited, never cached. */
+enum web_err web_h_admin_tckn(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    char tckn[CORE_TCKN_LEN + 1];
+    int64_t id;
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    if (!path_id(rq, &id))
+        return reply_not_found(rq);
+    if (app_admin_tckn(&c, id, tckn, &err) != APP_OK)
+        return web_reply_app_error(rq, &err);
+    if (web_reply_header(rq, "Cache-Control", "no-store") < 0)
+        return WEB_E_NOMEM;
+    return reply_json(rq, json_pack("{s:s}", "tckn", tckn));
+}
+
 /* ---- decisions ----------------------------------------------------------------------------- */
 
 /* 409 not_eligible with the blocking reasons (codes and the approver's texts). */

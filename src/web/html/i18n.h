@@ -393,6 +393,19 @@ enum web_msg {
     WEB_MSG_SP_OPERATOR,
     WEB_MSG_SP_MASKED_NOTE,
     WEB_MSG_SP_CARD_LINK,
+    WEB_MSG_SP_SEARCH_TITLE,
+    WEB_MSG_SP_SEARCH_LABEL,
+    WEB_MSG_SP_SEARCH_HINT,
+    WEB_MSG_SP_SEARCH_PLACEHOLDER,
+    WEB_MSG_SP_SEARCH_BUTTON,
+    WEB_MSG_SP_SEARCH_CAPTION,
+    WEB_MSG_SP_SEARCH_FOUND, /* {0}: how many applications were found */
+    WEB_MSG_SP_SEARCH_MORE,  /* {0}: how many are shown */
+    WEB_MSG_SP_SEARCH_NONE,
+    WEB_MSG_SP_SEARCH_SCOPE,
+    WEB_MSG_SP_TCKN_SHOW,
+    WEB_MSG_SP_TCKN_SHOW_HINT,
+    WEB_MSG_SP_TCKN_SHOWN,
     /* end of the staff pages of issue 17 */
 
     /* ---- after the decision: the card's way to the holder (app/card_flow.h) */

@@ -37,6 +37,7 @@ struct detail {
     char decision_reason[2048];
     bool has_verdict_then;
     struct core_verdict verdict_then;
+    char tckn_full[CORE_TCKN_LEN + 1]; /* shown on request (app_admin_tckn); "" otherwise */
 };
 
 static int collect_detail(void *ctx, const struct app_queue_item *it)
@@ -400,10 +401,26 @@ static void form_sections(struct web_pg *c, struct web_page *p, const struct det
     web_pg_person_name(p, a);
     web_page_close(p, WEB_EL_DD);
     dl_item(p, WEB_MSG_TCKN);
-    web_page_open_class(p, WEB_EL_SPAN, "tckn");
+    web_page_open_class(p, WEB_EL_SPAN, d->tckn_full[0] ? "tckn tckn-full" : "tckn");
     web_page_attr(p, "translate", "no");
-    web_page_text(p, a->tckn_masked);
+    web_page_text(p, d->tckn_full[0] ? d->tckn_full : a->tckn_masked);
     web_page_close(p, WEB_EL_SPAN);
+    if (d->tckn_full[0]) {
+        web_page_open_class(p, WEB_EL_SMALL, "tckn-note");
+        web_page_msg(p, WEB_MSG_SP_TCKN_SHOWN);
+        web_page_close(p, WEB_EL_SMALL);
+    } else if (app_pii_on_request(c->who, APP_PII_TCKN)) {
+        /* the full number on request: a POST of its own, audited (app_admin_tckn) */
+        char action[64];
+        snprintf(action, sizeof action, "/yonetim/basvuru/%lld", (long long)a->id);
+        web_page_form_begin(p, action, web_pg_csrf(c));
+        web_pg_hidden(p, "action", "tckn");
+        web_page_button(p, WEB_MSG_SP_TCKN_SHOW, WEB_BUTTON_SECONDARY, NULL, NULL);
+        web_page_open_class(p, WEB_EL_SMALL, "tckn-note");
+        web_page_msg(p, WEB_MSG_SP_TCKN_SHOW_HINT);
+        web_page_close(p, WEB_EL_SMALL);
+        web_page_form_end(p);
+    }
     web_page_close(p, WEB_EL_DD);
     dl_text(p, WEB_MSG_BIRTH_PLACE, a->birth_place);
     buf[0] = '\0';
@@ -552,6 +569,18 @@ static enum web_err post_paper(struct web_pg *c, int64_t id, struct detail *d,
     return rc;
 }
 
+/* POST action=tckn: the page again with the full T.C. Kimlik No, for those whose role sees it
+ * on request; the look is audited before the number is given. Never cached, never in a URL. */
+static enum web_err post_tckn(struct web_pg *c, int64_t id, struct detail *d,
+                              struct decision_form *df)
+{
+    if (app_admin_tckn(&c->app, id, d->tckn_full, &c->err) != APP_OK)
+        return web_pg_app_failure(c);
+    if (web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
+        return WEB_E_NOMEM;
+    return detail_page(c, d, df, 200);
+}
+
 /* A rejection's reason as the form gives it: a ready text's code, or "other" with the
  * approver's own words. False, with the field's error in df, when it is not complete. */
 static bool read_rejection(struct web_pg *c, struct decision_form *df)
@@ -642,8 +671,11 @@ enum web_err web_h_staff_detail(struct web_req *rq)
         goto out;
     }
 
+    const char *action = web_pg_field(&c, "action");
     const char *decision = web_pg_field(&c, "decision");
-    if (decision && !strcmp(decision, "paper"))
+    if (action && !strcmp(action, "tckn"))
+        rc = post_tckn(&c, id, d, &df);
+    else if (decision && !strcmp(decision, "paper"))
         rc = post_paper(&c, id, d, &df);
     else
         rc = post_decision(&c, id, d, &df, decision);

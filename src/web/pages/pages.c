@@ -582,6 +582,34 @@ static void nav_item(struct web_page *p, const char *href, enum web_msg label, b
     web_page_close(p, WEB_EL_LI);
 }
 
+/* The search box of the staff's header (issue 17): a labelled field and its button, posted to
+ * /yonetim/ara (a T.C. Kimlik No or a name is never put in an address). */
+static void staff_search_box(struct web_page *p, const char *csrf)
+{
+    web_page_open(p, WEB_EL_FORM);
+    web_page_attr(p, "method", "post");
+    web_page_attr(p, "action", "/yonetim/ara");
+    web_page_attr(p, "role", "search");
+    web_page_attr(p, "class", "staff-search");
+    web_page_csrf(p, csrf);
+    web_page_open_class(p, WEB_EL_LABEL, "visually-hidden");
+    web_page_attr(p, "for", "staff-search-q");
+    web_page_msg(p, WEB_MSG_SP_SEARCH_LABEL);
+    web_page_close(p, WEB_EL_LABEL);
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "search");
+    web_page_attr(p, "id", "staff-search-q");
+    web_page_attr(p, "name", "q");
+    web_page_attr(p, "autocomplete", "off");
+    web_page_attr_int(p, "maxlength", 200);
+    web_page_attr_msg(p, "placeholder", WEB_MSG_SP_SEARCH_PLACEHOLDER);
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "submit");
+    web_page_msg(p, WEB_MSG_SP_SEARCH_BUTTON);
+    web_page_close(p, WEB_EL_BUTTON);
+    web_page_close(p, WEB_EL_FORM);
+}
+
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current)
 {
@@ -605,6 +633,8 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     const char *args[] = {c->who->username, role};
     web_page_msg_args(p, WEB_MSG_AP_SIGNED_IN, args, 2);
     web_page_close(p, WEB_EL_P);
+    if (current != WEB_PG_NAV_SEARCH)
+        staff_search_box(p, web_pg_csrf(c));
     web_page_form_begin(p, "/yonetim/cikis", web_pg_csrf(c));
     web_page_button(p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
     web_page_form_end(p);

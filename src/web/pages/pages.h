@@ -84,6 +84,8 @@ enum web_err web_h_staff_dashboard(struct web_req *rq);
 enum web_err web_h_staff_expiring(struct web_req *rq);
 enum web_err web_h_staff_messages(struct web_req *rq);
 enum web_err web_h_staff_message_action(struct web_req *rq);
+/* search.c (issue 17): /yonetim/ara, the search by number, T.C. Kimlik No or name. */
+enum web_err web_h_staff_search(struct web_req *rq);
 
 /* The answer to an error a page handler returned without answering: a small page (404, 403 with
  * the error's message, 500/503), applicant's or staff's as the route says. For the server
@@ -253,9 +255,10 @@ enum web_pg_nav {
     WEB_PG_NAV_DASHBOARD,
     WEB_PG_NAV_MESSAGES,
     WEB_PG_NAV_PRODUCTION, /* the cards after approval (flow_staff.c) */
+    WEB_PG_NAV_SEARCH,     /* the search page (no search box in the header then) */
 };
 /* The layout's opening and the staff navigation: the queue, the dashboard (the messages for
- * operators and admins), who is signed in and the logout button. */
+ * operators and admins), who is signed in, the search box and the logout button. */
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current);
 
