@@ -218,6 +218,10 @@ enum app_status app_admin_messages(const struct app_ctx *c,
  * "message.confirm", the message's id). */
 enum app_status app_admin_message_action(const struct app_ctx *c, int64_t id, const char *action,
                                          struct app_err *err);
+/* What a message's outcome code (the senders' fixed words: "http_400", "smtp_550", "timeout",
+ * "bad_recipient", "code_withdrawn", ...) means, in words an operator can act on, in lang (the
+ * catalogue's "delivery.*"; issue 17). Never NULL; "" for "". */
+const char *app_delivery_error_text(const char *code, enum core_lang lang);
 
 /* ---- CSV exports ---------------------------------------------------------------------------
  * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish

@@ -236,6 +236,46 @@ expect_error 403 forbidden_role "an admin: 403"
 expect_eq 2 "$(views)" "no look recorded for the refusals"
 expect_status 0 "the audit chain is intact" "$EIMZA" audit verify --db "$DB"
 
+# ---- point 14: messages in words, 403s that fit the role, the staff's footer --------------------
+# a gateway refused one SMS for good (as the drain records it)
+sql "UPDATE outbox SET status = 'failed', last_error = 'http_400', attempts = 1 WHERE id = (SELECT min(id) FROM outbox WHERE channel = 'sms')" >/dev/null
+call GET /yonetim/iletiler "${SO[@]}"
+expect_code 200 "the messages page"
+expect_grep 'class="error-words">Sağlayıcı iletiyi kabul etmedi' "$T/b" "what went wrong, in words"
+expect_grep 'Teknik kod: http_400' "$T/b" "the code only as a technical note"
+expect_no_grep '<td data-label="[^"]*">http_400' "$T/b" "never the bare code in a cell"
+expect_grep 'data-label="Kanal">SMS<' "$T/b" "the channel in words"
+call GET "/yonetim/iletiler?lang=en" "${SO[@]}"
+expect_grep 'The provider did not accept the message' "$T/b" "and in English"
+call GET /yonetim/iletiler "${SA[@]}"
+expect_code 403 "an approver on the messages page: 403"
+expect_grep 'Bu işlem rolünüze açık değil' "$T/b" "a heading that says why"
+expect_grep 'Gönderilemeyen iletilerle operatörler ve sistem yöneticileri ilgilenir' "$T/b" "whose work it is"
+expect_grep 'Hesabınız Batman ilinin onaylayıcı hesabıdır' "$T/b" "what the approver's role is for"
+expect_grep 'class="staff-nav"' "$T/b" "with the staff's header"
+staff_login op
+OCOOKIE="eimza_staff=$STOK" OCSRF=$SCSRF
+page_post "/yonetim/basvuru/$I1" "$OCOOKIE" "$OCSRF" decision=approve
+expect_code 403 "an operator's approval on the page: 403"
+expect_grep 'onaylamak ya da reddetmek il onaylayıcılarının ve sistem yöneticilerinin işidir' "$T/b" "decisions are approvers' work"
+expect_grep 'Hesabınız operatör hesabıdır' "$T/b" "what the operator's role is for"
+page_post "/yonetim/basvuru/$I1" "$OCOOKIE" "$OCSRF" action=tckn
+expect_code 403 "an operator asking for the full number: 403"
+expect_grep 'yalnızca il onaylayıcılarına' "$T/b" "whose it is"
+call GET "/yonetim/basvuru/$I3" "${SA[@]}"
+expect_grep 'Bu başvuru başka bir ile ait' "$T/b" "another province: its own heading"
+expect_grep 'Hesabınız Batman ilinin onaylayıcı' "$T/b" "the approver's own province named"
+expect_grep 'o ilin onaylayıcısına' "$T/b" "and whom to turn to"
+call GET /yonetim "${SA[@]}"
+expect_grep 'class="staff-footer"' "$T/b" "the staff's footer"
+expect_grep 'denetim kaydına yazılır' "$T/b" "saying every action is on record"
+expect_grep 'eimza [0-9]' "$T/b" "and the version"
+expect_no_grep 'Kartınız onaydan sonra' "$T/b" "not the applicant's footer"
+call GET /yonetim/giris
+expect_grep 'class="staff-footer"' "$T/b" "the staff's login has it too"
+call GET /
+expect_no_grep 'staff-footer' "$T/b" "the applicant's pages keep theirs"
+
 stop_server
 cat "${SERRS[@]}" >"$T/all.err"
 expect_no_grep "$K1|$K2|$K3" "$T/all.err" "the log holds no T.C. Kimlik No"

@@ -13,6 +13,10 @@
 // province sees the full T.C. Kimlik No on request, audited; another province's approver finds
 // nothing and is refused the page.
 //
+// Point 14: the operator's messages say what went wrong in words (the sender's code only as a
+// technical note); a refusal says whose work it is and what one's own role is for; the staff
+// pages end with a footer of their own.
+//
 // Every page is checked for console errors, CSP violations, the rules of lib.mjs and axe-core's
 // WCAG 2.2 A/AA rules at both widths; screenshots are kept (staff-*.png).
 import assert from 'node:assert/strict';
@@ -269,5 +273,47 @@ test('the search page in English', async () => {
   assert.match(await page.textContent('.search-count'), /Applications found: 1/);
   await checkBoth(page, 'staff-11-search-en');
   assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+// ---- point 14: words, refusals that fit the role, the staff's footer ----------------------
+
+const sql = (q) => execFileSync('sqlite3', [DB.replace(/^sqlite:/, ''), q]).toString().trim();
+
+test('messages in words, refusals that fit the role, the staff footer', async () => {
+  // a gateway refused Kemal's SMS for good, as the sender records it
+  const to = PEOPLE.kemal.phone;
+  sql(`UPDATE outbox SET status = 'failed', last_error = 'http_400', attempts = 1 WHERE id = (SELECT max(id) FROM outbox WHERE channel = 'sms' AND recipient = '${to}')`);
+  const op = await open(browser);
+  await staffLogin(op.page, OPERATOR);
+  await op.page.goto(`${BASE}/yonetim/iletiler`);
+  const row = op.page.locator('tr', { hasText: `${to.slice(0, 1)}` }).filter({ hasText: 'http_400' }).first();
+  assert.match(await row.textContent(), /Sağlayıcı iletiyi kabul etmedi/);
+  assert.match(squash(await row.locator('.error-code').textContent()), /^Teknik kod: http_400$/);
+  assert.match(await row.textContent(), /SMS/);
+  assert.match(await op.page.textContent('footer'), /denetim kaydına yazılır/);
+  assert.doesNotMatch(await op.page.textContent('footer'), /Kartınız onaydan sonra/);
+  await checkBoth(op.page, 'staff-14-messages');
+  // an operator's approval is refused with words that fit the operator
+  await op.page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.sukru.id}`);
+  assert.equal(await op.page.locator('button:has-text("Başvuruyu onayla")').count(), 0);
+  assert.deepEqual(unexpected(op.problems, []), []);
+  await op.context.close();
+
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, APPROVER);
+  let res = await page.goto(`${BASE}/yonetim/iletiler`);
+  assert.equal(res.status(), 403);
+  assert.equal(squash(await page.textContent('h1')), 'Bu işlem rolünüze açık değil');
+  assert.match(await page.textContent('main'), /Gönderilemeyen iletilerle operatörler/);
+  assert.match(await page.textContent('.your-role'), /Batman ilinin onaylayıcı hesabıdır/);
+  assert.equal(await page.locator('nav.staff-nav').count(), 1, 'the header stays');
+  await checkBoth(page, 'staff-14-forbidden-role');
+  res = await page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.nur.id}`);
+  assert.equal(res.status(), 403);
+  assert.equal(squash(await page.textContent('h1')), 'Bu başvuru başka bir ile ait');
+  assert.match(await page.textContent('main'), /o ilin onaylayıcısına/);
+  await checkBoth(page, 'staff-14-forbidden-province');
+  assert.deepEqual(unexpected(problems, [403]), []);
   await context.close();
 });

@@ -406,6 +406,26 @@ enum web_msg {
     WEB_MSG_SP_TCKN_SHOW,
     WEB_MSG_SP_TCKN_SHOW_HINT,
     WEB_MSG_SP_TCKN_SHOWN,
+    WEB_MSG_SP_403_ROLE_TITLE,
+    WEB_MSG_SP_403_PROVINCE_TITLE,
+    WEB_MSG_SP_403_NEED_NONE,
+    WEB_MSG_SP_403_NEED_DECIDE,
+    WEB_MSG_SP_403_NEED_PAPER,
+    WEB_MSG_SP_403_NEED_MESSAGES,
+    WEB_MSG_SP_403_NEED_ADMIN,
+    WEB_MSG_SP_403_NEED_TCKN,
+    WEB_MSG_SP_403_YOU_APPROVER, /* {0}: the province's name */
+    WEB_MSG_SP_403_YOU_OPERATOR,
+    WEB_MSG_SP_403_YOU_ADMIN,
+    WEB_MSG_SP_403_ASK_ROLE,
+    WEB_MSG_SP_403_ASK_PROVINCE,
+    WEB_MSG_SP_FOOTER_FOR,
+    WEB_MSG_SP_FOOTER_DUTY,
+    WEB_MSG_SP_FOOTER_TIME,
+    WEB_MSG_SP_FOOTER_VERSION, /* {0}: the program's version */
+    WEB_MSG_SP_CHANNEL_SMS,
+    WEB_MSG_SP_CHANNEL_EMAIL,
+    WEB_MSG_SP_ERROR_CODE, /* {0}: the technical code */
     /* end of the staff pages of issue 17 */
 
     /* ---- after the decision: the card's way to the holder (app/card_flow.h) */

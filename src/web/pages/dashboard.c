@@ -217,7 +217,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     state_chart(&c, &p, &dash);
     waiting_chart(&c, &p, &dash);
     expiring_list(&p, &dash, province);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
@@ -328,7 +328,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
         goto out;
     }
     web_pg_rows_end(&p, ec.n, WEB_MSG_AP_EXP_EMPTY);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);

@@ -533,7 +533,7 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
         decision_section(c, &p, d, df);
     timeline_section(&p, d);
 
-    web_page_end(&p);
+    web_pg_staff_end(c, &p);
     return web_pg_reply(c, &p, status);
 }
 
@@ -557,6 +557,7 @@ static enum web_err post_paper(struct web_pg *c, int64_t id, struct detail *d,
 {
     enum web_err rc;
     char where[96];
+    c->need = WEB_PG_NEED_PAPER;
     if (app_admin_paper_received(&c->app, id, NULL, &c->err) == APP_OK) {
         snprintf(where, sizeof where, "/yonetim/basvuru/%lld?karar=kagit", (long long)id);
         return web_pg_see_other(c->rq, where);
@@ -574,6 +575,7 @@ static enum web_err post_paper(struct web_pg *c, int64_t id, struct detail *d,
 static enum web_err post_tckn(struct web_pg *c, int64_t id, struct detail *d,
                               struct decision_form *df)
 {
+    c->need = WEB_PG_NEED_TCKN;
     if (app_admin_tckn(&c->app, id, d->tckn_full, &c->err) != APP_OK)
         return web_pg_app_failure(c);
     if (web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
@@ -608,6 +610,7 @@ static enum web_err post_decision(struct web_pg *c, int64_t id, struct detail *d
     enum web_err rc;
     const char *reason = NULL;
     bool reject = decision && !strcmp(decision, "reject");
+    c->need = WEB_PG_NEED_DECIDE;
     if (reject) {
         if (!read_rejection(c, df))
             return detail_page(c, d, df, 400);

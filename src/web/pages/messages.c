@@ -31,6 +31,22 @@ static void message_actions(struct messages_ctx *e, const struct app_message_pro
     web_page_form_end(e->p);
 }
 
+/* What went wrong, in words an operator can act on, and the sender's own code small beside
+ * it for the technical staff (issue 17: no bare "http_400"). */
+static void error_words(struct web_page *p, const char *code)
+{
+    const char *args[] = {code};
+    if (!code || !*code)
+        return;
+    web_page_open_class(p, WEB_EL_SPAN, "error-words");
+    web_page_text(p, app_delivery_error_text(code, p->lang));
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_open(p, WEB_EL_BR);
+    web_page_open_class(p, WEB_EL_SMALL, "error-code");
+    web_page_msg_args(p, WEB_MSG_SP_ERROR_CODE, args, 1);
+    web_page_close(p, WEB_EL_SMALL);
+}
+
 static int message_row(void *ctx, const struct app_message_problem *m)
 {
     struct messages_ctx *e = ctx;
@@ -49,7 +65,7 @@ static int message_row(void *ctx, const struct app_message_problem *m)
     char when[32], attempts[16];
     web_pg_time(m->created_at, WEB_PG_DATETIME, when);
     snprintf(attempts, sizeof attempts, "%d", m->attempts);
-    const char *cells[] = {when, m->channel, m->to, NULL, m->error, attempts, ""};
+    const char *cells[] = {when, NULL, m->to, NULL, NULL, attempts, ""};
     web_page_open(p, WEB_EL_TR);
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
         if (i == 0) {
@@ -60,6 +76,11 @@ static int message_row(void *ctx, const struct app_message_problem *m)
         web_page_attr_msg(p, "data-label", cols[i]);
         if (cols[i] == WEB_MSG_AP_COL_MSG_ACTION)
             message_actions(e, m);
+        else if (cols[i] == WEB_MSG_AP_COL_CHANNEL)
+            web_page_msg(p, !strcmp(m->channel, "sms") ? WEB_MSG_SP_CHANNEL_SMS
+                                                       : WEB_MSG_SP_CHANNEL_EMAIL);
+        else if (cols[i] == WEB_MSG_AP_COL_ERROR)
+            error_words(p, m->error);
         else if (cells[i])
             web_page_text(p, cells[i]);
         else
@@ -81,6 +102,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
+    c.need = WEB_PG_NEED_MESSAGES;
     if (!web_pg_enter_staff(&c, false, &rc))
         goto out;
     if (!web_pg_role_is(c.who, "operator") && !web_pg_role_is(c.who, "admin")) {
@@ -105,7 +127,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
         goto out;
     }
     web_pg_rows_end(&p, mc.n, WEB_MSG_AP_MSG_EMPTY);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
@@ -119,6 +141,7 @@ enum web_err web_h_staff_message_action(struct web_req *rq)
     struct web_pg c;
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_STAFF);
+    c.need = WEB_PG_NEED_MESSAGES;
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
     long id = 0;

@@ -96,6 +96,17 @@ enum web_err web_pg_error_page(struct web_req *rq, enum web_err e);
 
 enum web_pg_side { WEB_PG_APPLICANT = 0, WEB_PG_STAFF };
 
+/* What a staff page was about to do, so that a 403 says who may do it (issue 17); set by the
+ * handler before it calls the use case. NONE: the page says what each role is for. */
+enum web_pg_need {
+    WEB_PG_NEED_NONE = 0,
+    WEB_PG_NEED_DECIDE,   /* approve or reject: approvers and admins */
+    WEB_PG_NEED_PAPER,    /* record the signed paper: operators and admins */
+    WEB_PG_NEED_MESSAGES, /* the messages that need the operator: operators and admins */
+    WEB_PG_NEED_ADMIN,    /* staff accounts, the audit log, the personnel import: admins */
+    WEB_PG_NEED_TCKN,     /* the full T.C. Kimlik No: the province's approver */
+};
+
 struct web_pg {
     struct web_req *rq;
     enum web_pg_side side;
@@ -104,6 +115,7 @@ struct web_pg {
     const struct app_staff *who; /* staff pages: who is signed in (after web_pg_enter_staff) */
     struct app_err err;          /* the last use case's refusal */
     struct web_formdata form;    /* POST handlers: the decoded body */
+    enum web_pg_need need;       /* staff pages: what a refusal would be about */
 };
 
 /* Starts a context (language from the request, the portal's clock, the credentials of the
@@ -154,7 +166,9 @@ enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title,
 enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg title,
                              const char *text, enum web_msg text_key, const char *href,
                              enum web_msg link);
-/* 403 with the reason code's message; 404 "no such page"; 500. */
+/* 403 with the reason code's message; 404 "no such page"; 500. On the staff side with a
+ * staff member signed in, forbidden_role and forbidden_province say whose work it is (c->need),
+ * what the member's own role is for, and whom to ask (issue 17). */
 enum web_err web_pg_403(struct web_pg *c, const char *code);
 enum web_err web_pg_404(struct web_pg *c);
 enum web_err web_pg_500(struct web_pg *c);
@@ -261,6 +275,10 @@ enum web_pg_nav {
  * operators and admins), who is signed in, the search box and the logout button. */
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current);
+/* The end of a staff page (web_page_end with the staff's footer: whom the pages are for, that
+ * personal data are for the work only and every action is on record, Turkish time, the
+ * version). */
+void web_pg_staff_end(struct web_pg *c, struct web_page *p);
 
 /* Table pieces: the header cells of a table whose <thead><tr> is open, then the start of its
  * body; a <td> with its column's name for the phone's card layout. */

@@ -447,7 +447,7 @@ enum web_err web_h_staff_queue(struct web_req *rq)
         if (web_pg_may_decide(c.who) && total > 0)
             bulk_form(&c, &p, &q);
     }
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, nitems ? 400 : 200);
 out:
     free(rows.rows);
@@ -468,6 +468,7 @@ enum web_err web_h_staff_bulk(struct web_req *rq)
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
+    c.need = WEB_PG_NEED_DECIDE;
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
     read_queue_query(&c, &q, web_pg_field);

@@ -39,10 +39,14 @@ static int collect(void *ctx, const struct app_queue_item *it)
 /* The search form: one field, its label and hint, the button. */
 static void search_form(struct web_pg *c, struct web_page *p, const char *q, const char *error)
 {
-    const struct web_field f = {WEB_FIELD_TEXT,     "q",
-                                WEB_MSG_SP_SEARCH_LABEL, WEB_MSG_SP_SEARCH_HINT,
-                                .value = q,         .error = error,
-                                .autocomplete = "off", .maxlength = APP_SEARCH_Q_MAX};
+    const struct web_field f = {WEB_FIELD_TEXT,
+                                "q",
+                                WEB_MSG_SP_SEARCH_LABEL,
+                                WEB_MSG_SP_SEARCH_HINT,
+                                .value = q,
+                                .error = error,
+                                .autocomplete = "off",
+                                .maxlength = APP_SEARCH_Q_MAX};
     web_page_open(p, WEB_EL_FORM);
     web_page_attr(p, "method", "post");
     web_page_attr(p, "action", "/yonetim/ara");
@@ -139,7 +143,8 @@ static void results(struct web_pg *c, struct web_page *p, const struct srows *r,
 static bool number_like(const char *q)
 {
     size_t n = q ? strlen(q) : 0;
-    return n >= 1 && n <= APP_NUMBER_LEN && strspn(q, "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyz") == n;
+    return n >= 1 && n <= APP_NUMBER_LEN &&
+           strspn(q, "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyz") == n;
 }
 
 enum web_err web_h_staff_search(struct web_req *rq)
@@ -203,7 +208,7 @@ enum web_err web_h_staff_search(struct web_req *rq)
     search_form(&c, &p, q, error);
     if (q && !error)
         results(&c, &p, rows, &res);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, status);
 out:
     free(rows);

@@ -107,7 +107,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
     for (int i = 0; i < L_COUNT; i++)
         web_page_field(&p, &f[i]);
     web_page_form_submit(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY);
-    web_page_end(&p);
+    web_pg_staff_end(c, &p);
     /* the enrolment's secret must not stay in any cache */
     if (enrol && web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
         web_page_fail(&p);
