@@ -643,7 +643,9 @@ static void staff_search_box(struct web_page *p, const char *csrf)
     web_page_msg(p, WEB_MSG_SP_SEARCH_LABEL);
     web_page_close(p, WEB_EL_LABEL);
     web_page_open(p, WEB_EL_INPUT);
-    web_page_attr(p, "type", "search");
+    /* text, not search: Pico would draw its magnifier, an extra load on every staff page */
+    web_page_attr(p, "type", "text");
+    web_page_attr(p, "enterkeyhint", "search");
     web_page_attr(p, "id", "staff-search-q");
     web_page_attr(p, "name", "q");
     web_page_attr(p, "autocomplete", "off");
