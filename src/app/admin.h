@@ -88,12 +88,14 @@ struct app_queue_filter {
     int min_waiting_days;    /* 0: any; else only those unchanged for at least this many days */
     long limit;              /* 1..500; 0: 100 */
     long offset;
+    const char *order; /* NULL, "" or "urgent": the renewed certificate's end first (none, then the
+                          soonest), then the oldest change; "waiting": the oldest change first */
 };
 
-/* Lists the queue, oldest change first, calling fn for each item (fn returns 0 to go on).
- * *total (may be NULL) gets how many match without limit/offset. 400 invalid_fields for a bad
- * filter (an unknown state, a province outside 0..81, limit outside 0..500, negative offset or
- * days). */
+/* Lists the queue in the filter's order (the most urgent first unless asked otherwise; issue
+ * 17), calling fn for each item (fn returns 0 to go on). *total (may be NULL) gets how many
+ * match without limit/offset. 400 invalid_fields for a bad filter (an unknown state or order, a
+ * province outside 0..81, limit outside 0..500, negative offset or days). */
 enum app_status app_admin_list(const struct app_ctx *c, const struct app_queue_filter *f,
                                int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
                                long *total, struct app_err *err);
@@ -128,6 +130,16 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
  * forbidden_role). Audited as "application.bulk_approve" with the counts. */
 enum app_status app_admin_bulk_approve(const struct app_ctx *c, const struct app_queue_filter *f,
                                        long *approved, long *skipped, struct app_err *err);
+
+/* Approves exactly the applications named (the ones a confirmation page listed; issue 17), at
+ * most APP_BULK_IDS_MAX, each in its own transaction as app_admin_decide would: one that is not
+ * (or no longer) submitted and eligible, of another province for an approver, or gone, is
+ * skipped, never approved. A name given twice counts once. Approvers and admins (403
+ * forbidden_role); 400 invalid_fields ("ids": bulk_ids_range) for none or too many. Audited as
+ * "application.bulk_approve" with the counts, besides each approval's own entry. */
+#define APP_BULK_IDS_MAX 500
+enum app_status app_admin_bulk_approve_ids(const struct app_ctx *c, const int64_t *ids, size_t n,
+                                           long *approved, long *skipped, struct app_err *err);
 
 /* The signed paper of a wet-signature application arrived and the holder's identity was
  * checked in person: awaiting_original -> submitted (event paper_received). Operators and

@@ -512,8 +512,12 @@ struct store_app_filter {
     int64_t updated_before;  /* 0: any; else only those whose last change was before it */
     long limit;              /* 0: no limit */
     long offset;
+    int order; /* STORE_APP_URGENT (0): the renewed certificate's end first (none, then the
+                  soonest; issue 17), then the oldest change; STORE_APP_WAITING: the oldest
+                  change first */
 };
-/* Calls fn for each application matching f, oldest change first, with the applicant's
+enum { STORE_APP_URGENT = 0, STORE_APP_WAITING = 1 };
+/* Calls fn for each application matching f, in f->order, with the applicant's
  * personnel record as it is now (p NULL when there is none: the applicant left the records).
  * The province filter is on the personnel record's province, or on the application's form
  * province when there is no record. *total (may be NULL) gets how many match without limit

@@ -295,8 +295,13 @@ STORE_Q(U_GET_LOCK, "reading a user",
 /* binds every column but the last (created_at, never written) */
 STORE_Q(U_UPDATE, "updating a user", "UPDATE users SET {set user 1} WHERE username = $1")
 STORE_Q(U_EACH, "reading the users", "SELECT {cols user} FROM users ORDER BY username")
-/* 7 limit, 8 offset */
+/* 7 limit, 8 offset. APP_LIST: the most urgent first, the end of the certificate being renewed
+ * (0, none, first: that holder cannot sign at all), then the oldest change (issue 17);
+ * APP_LIST_WAITING: the oldest change first. */
 STORE_Q(APP_LIST, "listing applications",
+        "SELECT a.id, {cols app a}, {cols personnel p}" STORE__APP_FILTER
+        " ORDER BY a.cert_not_after, a.updated_at, a.id LIMIT $7 OFFSET $8")
+STORE_Q(APP_LIST_WAITING, "listing applications",
         "SELECT a.id, {cols app a}, {cols personnel p}" STORE__APP_FILTER
         " ORDER BY a.updated_at, a.id LIMIT $7 OFFSET $8")
 STORE_Q(APP_COUNT, "counting applications", "SELECT count(*)" STORE__APP_FILTER)

@@ -118,7 +118,7 @@ const struct web_route web_routes[] = {
     {"POST", "/yonetim/giris", web_h_staff_login, 4096, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/cikis", web_h_staff_logout, 1024, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim", web_h_staff_queue, 0, WEB_ANSWER_STAFF_PAGE},
-    {"POST", "/yonetim/toplu-onay", web_h_staff_bulk, 4096, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/toplu-onay", web_h_staff_bulk, 16384, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/basvuru/{id}", web_h_staff_detail, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/basvuru/{id}", web_h_staff_detail, 8192, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/pano", web_h_staff_dashboard, 0, WEB_ANSWER_STAFF_PAGE},

@@ -276,6 +276,83 @@ expect_grep 'class="staff-footer"' "$T/b" "the staff's login has it too"
 call GET /
 expect_no_grep 'staff-footer' "$T/b" "the applicant's pages keep theirs"
 
+# ---- point 13: the queue's order, its pages, the bulk approval through a review ------------------
+# more applications of Batman, made by copying one row (the queue only reads them): certificates
+# ending at different times, so the order shows
+K4=40000000464 K5=40000000532
+{
+  echo "$H"
+  echo "$K4;Deniz;Ak;Batman;1983-06-18;720003;Sason Lisesi;72;Sason;Eğitim;Öğretmen;aktif;;1;deniz@meb.gov.tr;0532 200 00 04"
+  echo "$K5;Emre;Öz;Batman;1984-07-19;720004;Beşiri Lisesi;72;Beşiri;Eğitim;Öğretmen;aktif;;1;emre@meb.gov.tr;0532 200 00 05"
+} >"$T/p2.csv"
+expect_status 0 "import two more people" "$EIMZA" import personnel "$T/p2.csv" --db "$DB"
+wet $K4 Deniz Ak Batman 1983-06-18 "$SHORT" || finish
+I4=$ID N4=$NUMBER
+wet $K5 Emre Öz Batman 1984-07-19 "$SHORT" || finish
+I5=$ID N5=$NUMBER
+NOW=$(date +%s)
+sql "UPDATE applications SET cert_not_after = $((NOW + 40 * 86400)) WHERE id = $I4" >/dev/null
+sql "UPDATE applications SET cert_not_after = $((NOW + 3 * 86400)) WHERE id = $I5" >/dev/null
+if [ "$backend" = postgresql ]; then
+  COLS=$(sql "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'applications' AND column_name NOT IN ('id', 'number', 'tckn', 'cert_not_after')")
+else
+  COLS=$(sql "SELECT group_concat(name, ',') FROM pragma_table_info('applications') WHERE name NOT IN ('id', 'number', 'tckn', 'cert_not_after')")
+fi
+for i in $(seq 10 64); do
+  sql "INSERT INTO applications (number, tckn, cert_not_after, $COLS) SELECT 'PG000000$i', '499999999$i', $((NOW + 100 * 86400 + i)), $COLS FROM applications WHERE id = $I4" >/dev/null
+done
+order() { tr -d '\n' <"$T/b" | grep -oE 'tr data-number="[0-9A-Z]+"' | sed 's/.*="//; s/"//' | tr '\n' ' '; }
+call GET /yonetim "${SA[@]}"
+expect_eq "$N5 $N4" "$(order | awk '{print $1, $2}')" "the most urgent first: 3 days, then 40"
+expect_grep 'yenilenecek sertifikası en önce biten önce' "$T/b" "the caption says the order"
+expect_grep '57 başvurudan 1–50' "$T/b" "57 waiting, 50 on a page"
+expect_grep 'aria-current="page">1<' "$T/b" "the pager: page 1 is this one"
+expect_grep 'aria-label="Sayfa 2" href="/yonetim\?state=submitted&amp;offset=50"|href="/yonetim\?state=submitted&amp;offset=50"[^>]*aria-label="Sayfa 2"' "$T/b" "a link to page 2"
+expect_grep 'Sayfa 1 / 2' "$T/b" "page 1 of 2"
+call GET "/yonetim?state=submitted&offset=50" "${SA[@]}"
+expect_eq 7 "$(order | wc -w)" "page 2: the last 7"
+expect_grep 'rel="prev"' "$T/b" "with the way back"
+call GET "/yonetim?state=submitted&order=waiting" "${SA[@]}"
+[ "$(order | awk '{print $1}')" != "$N5" ] && ok "ordered by waiting, another first" || fail "order=waiting" "$(order | head -c 100)"
+call GET "/yonetim?state=submitted&order=newest" "${SA[@]}"
+expect_code 400 "an unknown order"
+call GET "/api/v1/admin/applications?state=submitted&limit=2" "${SA[@]}"
+expect_eq "$N5 $N4" "$(jb '[.applications[].number] | join(" ")')" "the API in the same order"
+# the ticks: only the eligible submitted ones have one
+call GET /yonetim "${SA[@]}"
+expect_grep "name=\"id\" value=\"$I5\"" "$T/b" "an eligible row can be ticked"
+row PG00000010 >"$T/row"
+expect_grep 'PG00000010' "$T/row" "a copied row is listed"
+expect_no_grep 'type="checkbox"' "$T/row" "but without a record it cannot be ticked"
+call GET /yonetim "${SO[@]}"
+expect_no_grep 'name="id"|toplu-onay' "$T/b" "an operator gets no ticks"
+# review the ticked: a page that lists them, approving nothing yet
+page_post /yonetim/toplu-onay "$ACOOKIE" "$ACSRF" state=submitted scope=selected "id=$I5" "id=$I4" "id=$I3"
+expect_code 200 "the review"
+expect_grep 'Onaylanacak başvuru sayısı: 2' "$T/b" "two to approve"
+expect_grep "data-number=\"$N5\"" "$T/b" "listed: $N5"
+expect_grep "name=\"ids\" value=\"$I5,$I4\"" "$T/b" "the confirmation carries exactly those"
+expect_grep 'bulunamadı' "$T/b" "another province's tick: set aside as not found"
+expect_eq "submitted submitted" "$(sql "SELECT state FROM applications WHERE id IN ($I4, $I5) ORDER BY id" | tr '\n' ' ' | sed 's/ $//')" "nothing approved by the review"
+page_post /yonetim/toplu-onay "$ACOOKIE" "$ACSRF" state=submitted scope=selected
+expect_eq "303 /yonetim?state=submitted&secim=yok" "$CODE $(location)" "nothing ticked: back, saying so"
+page_post /yonetim/toplu-onay "$OCOOKIE" "$OCSRF" state=submitted scope=selected "id=$I5"
+expect_code 403 "an operator cannot review a bulk approval"
+expect_grep 'onaylamak ya da reddetmek' "$T/b" "and is told whose work it is"
+# the confirmation, tampered with another province's id: only the listed eligible ones
+page_post /yonetim/toplu-onay "$ACOOKIE" "$ACSRF" state=submitted step=confirm "ids=$I5,$I4,$I3"
+expect_eq "303 /yonetim?state=submitted&onaylanan=2&atlanan=1" "$CODE $(location)" "confirmed: 2 approved, 1 skipped"
+expect_eq "approved approved submitted" "$(sql "SELECT state FROM applications WHERE id IN ($I3, $I4, $I5) ORDER BY CASE id WHEN $I4 THEN 1 WHEN $I5 THEN 2 ELSE 3 END" | tr '\n' ' ' | sed 's/ $//')" \
+  "the province's two approved, the other province's not"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'application.bulk_approve' AND actor = 'staff:onay72'")" "audited"
+page_post /yonetim/toplu-onay "$ACOOKIE" "$ACSRF" state=submitted step=confirm "ids=1,x"
+expect_code 400 "a confirmation with a bad id list"
+# every eligible one of the filter (none left: the copies have no record)
+page_post /yonetim/toplu-onay "$ACOOKIE" "$ACSRF" state=submitted scope=all
+expect_grep 'Onaylanabilecek başvuru yok' "$T/b" "review all: nothing left that can be approved"
+json POST /api/v1/admin/applications/bulk-approve "{\"ids\":[$I3]}" "${S6[@]}"
+expect_eq "200 1 0" "$CODE $(jb '.approved, .skipped' | xargs)" "the API approves exactly the ids given"
+
 stop_server
 cat "${SERRS[@]}" >"$T/all.err"
 expect_no_grep "$K1|$K2|$K3" "$T/all.err" "the log holds no T.C. Kimlik No"

@@ -13,6 +13,11 @@
 // province sees the full T.C. Kimlik No on request, audited; another province's approver finds
 // nothing and is refused the page.
 //
+// Point 13, the queue: the most urgent first (the end of the certificate being renewed),
+// numbered pages (Sivas's queue given 55 more rows, copies the queue only reads), and the bulk
+// approval: rows ticked, then a review page that lists exactly what will be approved, then its
+// confirmation.
+//
 // Point 14: the operator's messages say what went wrong in words (the sender's code only as a
 // technical note); a refusal says whose work it is and what one's own role is for; the staff
 // pages end with a footer of their own.
@@ -49,6 +54,9 @@ const PEOPLE = {
   kemal: { tckn: tckn(), first: 'Kemal', last: 'Aslan', place: 'Batman', date: '1976-06-30', province: 72, district: 'Kozluk', duty: 'aktif', certDays: 25 },
   // found by search and by the QR code of her printed form
   sukru: { tckn: tckn(), first: 'Şükrü', last: `Çağlayan${RUN.slice(-3).replace(/[0-9]/g, 'ı')}`, place: 'Batman', date: '1971-09-09', province: 72, district: 'Merkez', duty: 'aktif', certDays: 30 },
+  // two more of Batman for the bulk approval, certificates ending soon
+  bora: { tckn: tckn(), first: 'Bora', last: 'Tekin', place: 'Batman', date: '1988-04-04', province: 72, district: 'Merkez', duty: 'aktif', certDays: 8 },
+  cem: { tckn: tckn(), first: 'Cem', last: 'Uslu', place: 'Batman', date: '1989-05-05', province: 72, district: 'Merkez', duty: 'aktif', certDays: 9 },
   // another province
   nur: { tckn: tckn(), first: 'Nur', last: `Çağlayan${RUN.slice(-3).replace(/[0-9]/g, 'ı')}`, place: 'Sivas', date: '1980-01-01', province: 58, district: 'Merkez', duty: 'aktif' },
 };
@@ -82,6 +90,8 @@ before(async () => {
   await apply(PEOPLE.kemal);
   await apply(PEOPLE.sukru);
   await apply(PEOPLE.nur);
+  await apply(PEOPLE.bora);
+  await apply(PEOPLE.cem);
   // Şükrü's printed form, as the applicant prints it (before the paper is recorded)
   const pdf = await fetch(`${BASE}/api/v1/application/wet-signature`, {
     method: 'POST',
@@ -89,7 +99,7 @@ before(async () => {
   });
   assert.equal(pdf.status, 200);
   writeFileSync(join(work, 'form.pdf'), Buffer.from(await pdf.arrayBuffer()));
-  await idsAndPaper(PEOPLE, OPERATOR, ['ayten', 'kemal', 'sukru', 'nur']);
+  await idsAndPaper(PEOPLE, OPERATOR, ['ayten', 'kemal', 'sukru', 'nur', 'bora', 'cem']);
   browser = await launch();
 });
 after(async () => {
@@ -315,5 +325,64 @@ test('messages in words, refusals that fit the role, the staff footer', async ()
   assert.match(await page.textContent('main'), /o ilin onaylayıcısına/);
   await checkBoth(page, 'staff-14-forbidden-province');
   assert.deepEqual(unexpected(problems, [403]), []);
+  await context.close();
+});
+
+// ---- point 13: the queue's order, pages and bulk approval -----------------------------------
+
+test('the queue: the most urgent first, numbered pages, and a bulk approval through a review', async () => {
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, APPROVER);
+  const { bora, cem, sukru } = PEOPLE;
+  // the most urgent first: Bora's certificate ends in 8 days, Cem's in 9, Şükrü's in 30
+  const numbers = await page.$$eval('table.queue tr[data-number]', (rs) => rs.map((r) => r.dataset.number));
+  const at = (p) => numbers.indexOf(p.number);
+  assert.ok(at(bora) >= 0 && at(bora) < at(cem) && at(cem) < at(sukru), JSON.stringify([at(bora), at(cem), at(sukru)]));
+  assert.match(await page.textContent('table.queue caption'), /en önce biten önce/);
+  // tick Bora and Cem, review: the page lists exactly them and approves nothing yet
+  await page.check(`#sec-${bora.id}`);
+  await page.check(`#sec-${cem.id}`);
+  await submitAndWait(page, () => page.click('button:has-text("Seçilenleri gözden geçir")'));
+  assert.equal(new URL(page.url()).pathname, '/yonetim/toplu-onay');
+  assert.match(await page.textContent('.bulk-count'), /Onaylanacak başvuru sayısı: 2/);
+  const listed = await page.$$eval('table.queue tr[data-number]', (rs) => rs.map((r) => r.dataset.number).sort());
+  assert.deepEqual(listed, [bora.number, cem.number].sort());
+  await checkBoth(page, 'staff-13-bulk-review');
+  const still = await fetch(`${BASE}/api/v1/application/status`, { headers: { Authorization: `Bearer ${bora.token}` } });
+  assert.equal((await still.json()).state, 'submitted', 'the review approves nothing');
+  await submitAndWait(page, () => page.click('button:has-text("Listelenen başvuruları onayla")'));
+  assert.equal(new URL(page.url()).pathname, '/yonetim');
+  assert.match(await page.textContent('.notice-success'), /2 başvuru onaylandı, 0 başvuru atlandı/);
+  assert.equal(await page.locator(`tr[data-number="${bora.number}"]`).count(), 0, 'approved: out of the queue');
+  await checkBoth(page, 'staff-13-queue-after-bulk');
+  // nothing ticked: back to the queue, told so
+  await submitAndWait(page, () => page.click('button:has-text("Seçilenleri gözden geçir")'));
+  assert.match(await page.textContent('.notice-warning'), /en az bir başvuru seçiniz/);
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+test('the queue in pages, in English', async () => {
+  // Sivas's queue, 55 more rows copied from Nur's (the queue only reads them)
+  const db = DB.replace(/^sqlite:/, '');
+  const cols = execFileSync('sqlite3', [db, "SELECT group_concat(name, ',') FROM pragma_table_info('applications') WHERE name NOT IN ('id', 'number', 'tckn', 'cert_not_after')"]).toString().trim();
+  const stamp = String(Date.now()).slice(-4);
+  const far = Math.floor(Date.now() / 1000) + 200 * 86400;
+  const rows = [];
+  for (let i = 0; i < 55; i++) {
+    const k = String(i).padStart(5, '0');
+    rows.push(`INSERT INTO applications (number, tckn, cert_not_after, ${cols}) SELECT 'S${stamp}${k}', '58${stamp}${k}', ${far + i}, ${cols} FROM applications WHERE id = ${PEOPLE.nur.id};`);
+  }
+  execFileSync('sqlite3', [db], { input: `BEGIN;${rows.join('')}COMMIT;` });
+  const { context, page, problems } = await open(browser, { locale: 'en-GB' });
+  await staffLogin(page, APPROVER58);
+  assert.equal(squash(await page.textContent('nav.pager .pager-current')), '1');
+  assert.match(await page.textContent('nav.pager'), /Page 1 of \d+/);
+  await checkBoth(page, 'staff-13-queue-pages-en');
+  await submitAndWait(page, () => page.click('nav.pager a[aria-label="Page 2"]'));
+  assert.equal(new URL(page.url()).searchParams.get('offset'), '50');
+  assert.equal(squash(await page.textContent('nav.pager .pager-current')), '2');
+  assert.equal(await page.locator('nav.pager a[rel="prev"]').count(), 1);
+  assert.deepEqual(unexpected(problems, []), []);
   await context.close();
 });

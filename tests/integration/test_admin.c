@@ -881,6 +881,106 @@ static void test_bulk_approve(void **state)
     assert_int_equal(skipped, 2);
 }
 
+/* Issue 17, point 13: the queue's order, the most urgent first by default, and the bulk
+ * approval of exactly the ids a review listed. */
+static void set_cert_end(struct afx *f, int64_t id, int64_t end)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE applications SET cert_not_after = %lld WHERE id = %lld",
+             (long long)end, (long long)id);
+    assert_int_equal(testdb_exec(&f->db->db, sql), 0);
+}
+
+static void test_queue_order(void **state)
+{
+    struct afx *f = *state;
+    struct seen s;
+    struct app_err err;
+    long total;
+    /* made oldest first; their certificates end in 30 days, 5 days, never had one, 60 days */
+    int64_t a30 = submitted(f, 72, NULL), a5 = submitted(f, 72, NULL),
+            none = submitted(f, 72, NULL), a60 = submitted(f, 72, NULL);
+    set_cert_end(f, a30, NOW + 30 * DAY);
+    set_cert_end(f, a5, NOW + 5 * DAY);
+    set_cert_end(f, none, 0);
+    set_cert_end(f, a60, NOW + 60 * DAY);
+    struct app_queue_filter q = ANY;
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    assert_int_equal(total, 4);
+    const int64_t urgent[] = {none, a5, a30, a60};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s.ids[i], urgent[i]);
+    q.order = "urgent";
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s.ids[i], urgent[i]);
+    /* paged, the order holds across pages */
+    q.limit = 2;
+    q.offset = 2;
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ids[0], a30);
+    assert_int_equal(s.ids[1], a60);
+    /* all made at the same moment: the oldest change first is the order they were made */
+    q = ANY;
+    q.order = "waiting";
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    assert_true(s.ids[0] < s.ids[1] && s.ids[1] < s.ids[2] && s.ids[2] < s.ids[3]);
+    q.order = "newest";
+    assert_int_equal(app_admin_list(by(f, &APPROVER72), &q, see, &s, NULL, &err), APP_EINVAL);
+    assert_true(has_field(&err, "order", "order_unknown"));
+}
+
+static void test_bulk_approve_ids(void **state)
+{
+    struct afx *f = *state;
+    struct app_err err;
+    struct core_personnel p;
+    long approved = -1, skipped = -1;
+    int64_t good = submitted(f, 72, NULL), good2 = submitted(f, 72, NULL);
+    person(&p, ++f->seq, 72);
+    p.entitled = false;
+    import(f, &p);
+    int64_t bad = app_make(f, p.tckn, "submitted", "esign", 72, NOW - 100, NULL);
+    int64_t elsewhere = submitted(f, 6, NULL);
+    person(&p, ++f->seq, 72);
+    import(f, &p);
+    int64_t early = app_make(f, p.tckn, "code_verified", "esign", 72, NOW - 100, NULL);
+
+    /* the list a review showed, tampered with: only the eligible of the province go through */
+    const int64_t ids[] = {good, bad, elsewhere, early, 999999, good, good2};
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &APPROVER72), ids, 7, &approved, &skipped, &err), APP_OK);
+    assert_int_equal(approved, 2);
+    assert_int_equal(skipped, 4); /* the repeated good counts once */
+    assert_string_equal(app_get(f, good).state, "approved");
+    assert_string_equal(app_get(f, good2).state, "approved");
+    assert_string_equal(app_get(f, bad).state, "submitted");
+    assert_string_equal(app_get(f, elsewhere).state, "submitted");
+    assert_string_equal(app_get(f, early).state, "code_verified");
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = "
+                              "'application.bulk_approve' AND object = 'list' AND detail LIKE "
+                              "'%\"approved\":2%'"),
+                     1);
+    /* operators do not approve; none and too many are refused */
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &OPERATOR), ids, 1, &approved, &skipped, &err),
+        APP_EFORBIDDEN);
+    assert_string_equal(err.code, "forbidden_role");
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &APPROVER72), ids, 0, &approved, &skipped, &err),
+        APP_EINVAL);
+    assert_true(has_field(&err, "ids", "bulk_ids_range"));
+    assert_int_equal(app_admin_bulk_approve_ids(by(f, &APPROVER72), ids, APP_BULK_IDS_MAX + 1,
+                                                &approved, &skipped, &err),
+                     APP_EINVAL);
+    /* the other province's approver can */
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &APPROVER06), &elsewhere, 1, &approved, &skipped, &err),
+        APP_OK);
+    assert_int_equal(approved, 1);
+}
+
 /* ---- re-evaluation after an import ------------------------------------------------------------
  */
 
@@ -1178,6 +1278,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_decision_verdict_then, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_tckn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_approve_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paper_received, setup, teardown),

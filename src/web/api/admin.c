@@ -119,6 +119,7 @@ static void read_filter(struct web_req *rq, json_t *doc, struct app_queue_filter
     int_arg(Q("limit"), J("limit"), "limit", &limit, err);
     int_arg(Q("offset"), J("offset"), "offset", &offset, err);
     bool_arg(Q("late"), J("late"), "late", &f->late, err);
+    f->order = str_arg(Q("order"), J("order"), "order", err);
     /* out-of-range values are the use case's to refuse; these only keep them in an int */
     f->province = province < -1 || province > 1000 ? -1 : (int)province;
     f->min_waiting_days = days < -1 || days > 100000 ? -1 : (int)days;
@@ -531,14 +532,39 @@ enum web_err web_h_admin_bulk_approve(struct web_req *rq)
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
-    read_filter(rq, doc, &f, &err);
-    if (err.nfields)
+    json_t *jids = json_object_get(doc, "ids");
+    int64_t ids[APP_BULK_IDS_MAX];
+    size_t n = 0;
+    enum app_status st;
+    if (jids) { /* exactly these (issue 17): the list a review showed */
+        size_t i;
+        json_t *v;
+        if (!json_is_array(jids) || json_array_size(jids) > APP_BULK_IDS_MAX)
+            app_err_field(&err, "ids", "bulk_ids_range");
+        json_array_foreach(jids, i, v)
+        {
+            if (err.nfields)
+                break;
+            if (!json_is_integer(v) || json_integer_value(v) < 1)
+                app_err_field(&err, "ids", "integer_format");
+            else
+                ids[n++] = (int64_t)json_integer_value(v);
+        }
+    } else {
+        read_filter(rq, doc, &f, &err);
+    }
+    if (err.nfields) {
         rc = web_reply_invalid(rq, &err);
-    else if (app_admin_bulk_approve(&c, &f, &approved, &skipped, &err) != APP_OK)
+        goto out;
+    }
+    st = jids ? app_admin_bulk_approve_ids(&c, ids, n, &approved, &skipped, &err)
+              : app_admin_bulk_approve(&c, &f, &approved, &skipped, &err);
+    if (st != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else
         rc = reply_json(rq, json_pack("{s:I, s:I}", "approved", (json_int_t)approved, "skipped",
                                       (json_int_t)skipped));
+out:
     json_decref(doc);
     return rc;
 }

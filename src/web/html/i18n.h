@@ -382,7 +382,6 @@ enum web_msg {
     WEB_MSG_SP_OUTCOME,
     WEB_MSG_SP_OUTCOME_APPROVED,
     WEB_MSG_SP_OUTCOME_REJECTED,
-    WEB_MSG_SP_OUTCOME_CANCELLED,
     WEB_MSG_SP_DECIDED_BY,
     WEB_MSG_SP_DECIDED_AT,
     WEB_MSG_SP_DECISION_REASON,
@@ -426,6 +425,30 @@ enum web_msg {
     WEB_MSG_SP_CHANNEL_SMS,
     WEB_MSG_SP_CHANNEL_EMAIL,
     WEB_MSG_SP_ERROR_CODE, /* {0}: the technical code */
+    WEB_MSG_SP_F_ORDER,
+    WEB_MSG_SP_ORDER_URGENT,
+    WEB_MSG_SP_ORDER_WAITING,
+    WEB_MSG_SP_QUEUE_CAPTION_URGENT,
+    WEB_MSG_SP_COL_SELECT,
+    WEB_MSG_SP_SELECT_LABEL, /* {0}: the application number */
+    WEB_MSG_SP_BULK_LEAD,
+    WEB_MSG_SP_BULK_REVIEW_SELECTED,
+    WEB_MSG_SP_BULK_REVIEW_ALL,
+    WEB_MSG_SP_BULK_NONE_SELECTED,
+    WEB_MSG_SP_BULK_TITLE,
+    WEB_MSG_SP_BULK_CONFIRM_LEAD, /* {0}: how many applications */
+    WEB_MSG_SP_BULK_CAPTION,
+    WEB_MSG_SP_BULK_CONFIRM_BUTTON,
+    WEB_MSG_SP_BULK_CANCEL,
+    WEB_MSG_SP_BULK_EXCLUDED_LEAD,
+    WEB_MSG_SP_BULK_WHY_GONE,
+    WEB_MSG_SP_BULK_WHY_STATE,
+    WEB_MSG_SP_BULK_WHY_INELIGIBLE,
+    WEB_MSG_SP_BULK_NOTHING,
+    WEB_MSG_SP_BULK_MORE, /* {0}: the most approved at once */
+    WEB_MSG_SP_PAGES_LABEL,
+    WEB_MSG_SP_PAGE_LABEL, /* {0}: a page's number */
+    WEB_MSG_SP_PAGE_OF,    /* {0}: this page, {1}: how many pages */
     /* end of the staff pages of issue 17 */
 
     /* ---- after the decision: the card's way to the holder (app/card_flow.h) */
