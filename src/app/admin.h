@@ -34,6 +34,7 @@
 
 #include "app/context.h"
 #include "app/portal.h"
+#include "app/staff_auth.h"
 #include "core/certificate.h"
 #include "core/eligibility.h"
 #include "core/personnel.h"
@@ -179,6 +180,76 @@ enum app_status app_admin_search(const struct app_ctx *c, const char *q,
  * same transaction as it is read: no audit entry, no number. */
 enum app_status app_admin_tckn(const struct app_ctx *c, int64_t id, char out[CORE_TCKN_LEN + 1],
                                struct app_err *err);
+
+/* ---- staff accounts, for admins (admin_users.c; issue 17) -----------------------------------
+ * What `eimza user add` and `eimza user set` do, on the admins' pages: every call needs an admin
+ * (403 forbidden_role otherwise) and is audited by app_user_add / app_user_set with the admin as
+ * the actor ("staff:NAME"). No password hash or TOTP secret ever leaves here. */
+struct app_staff_account {
+    char username[APP_USERNAME_MAX];
+    char role[16]; /* approver | operator | admin */
+    int province;  /* approvers: 1..81 */
+    char email[CORE_EMAIL_MAX];
+    bool disabled;
+    bool totp_enabled;    /* the second factor is set up */
+    bool locked;          /* locked out by wrong codes now (until locked_until) */
+    int failed_count;     /* wrong codes in a row */
+    int64_t locked_until; /* 0: not locked */
+    int64_t last_login_at, created_at, updated_at;
+};
+/* Every account, by user name. */
+enum app_status app_admin_accounts(const struct app_ctx *c,
+                                   int (*fn)(void *ctx, const struct app_staff_account *a),
+                                   void *ctx, struct app_err *err);
+/* One account; 404 user_not_found. */
+enum app_status app_admin_account(const struct app_ctx *c, const char *username,
+                                  struct app_staff_account *out, struct app_err *err);
+/* A new account, as app_user_add (its field codes, 409 username_taken); the password is the
+ * first one, which the person is given by a safe way; the second factor is set up at the first
+ * login. */
+enum app_status app_admin_account_add(const struct app_ctx *c, const char *username,
+                                      const char *role, int province, const char *email,
+                                      const char *password, struct app_err *err);
+/* A change, as app_user_set (its field codes, 404 user_not_found); an admin cannot disable their
+ * own account (409 own_account: nobody would be left to enable it). */
+enum app_status app_admin_account_set(const struct app_ctx *c, const char *username,
+                                      const struct app_user_change *ch, struct app_err *err);
+
+/* ---- the audit log, for admins (admin_audit.c; issue 17) -----------------------------------
+ * The entries newest first with filters, and the verification of the whole hash chain (what
+ * `eimza audit verify` does), each for admins only (403 forbidden_role). */
+struct app_audit_filter {
+    const char *actor;  /* exactly, or a staff member's user name ("ayse" reads "staff:ayse") */
+    const char *action; /* the action or its beginning ("application.", "staff.user") */
+    const char *object; /* exactly: an application's number, a user name, ... */
+    int64_t from, to;   /* Unix seconds: at in [from, to); 0: open */
+    int64_t before;     /* entries before this sequence number (the next page); 0: the newest */
+};
+#define APP_AUDIT_PAGE 50
+struct app_audit_row {
+    int64_t seq, at;
+    const char *actor, *action, *object, *detail; /* live during the call */
+};
+/* At most APP_AUDIT_PAGE entries, newest first; *more says whether older ones match. 400
+ * invalid_fields for text that is too long (200 bytes) or not UTF-8, or from after to. */
+enum app_status app_admin_audit(const struct app_ctx *c, const struct app_audit_filter *f,
+                                int (*fn)(void *ctx, const struct app_audit_row *r), void *ctx,
+                                bool *more, struct app_err *err);
+/* The chain checked from its first entry. The check itself is audited ("audit.verify", with its
+ * result), after it ran. */
+struct app_audit_check {
+    long entries;
+    bool intact;
+    const char *problem; /* "changed" | "removed" | "reordered"; "" when intact */
+    int64_t seq, at;     /* the first entry found wrong */
+    char action[64];
+    char last_hash[65]; /* the newest entry's hash: kept elsewhere, it shows a cut-off end */
+};
+enum app_status app_admin_audit_verify(const struct app_ctx *c, struct app_audit_check *out,
+                                       struct app_err *err);
+/* An action's name in words ("application.approve": "Başvuru onaylandı"), or NULL when the
+ * catalogue has none ("audit.<action with _ for .>"). */
+const char *app_audit_action_text(const char *action, enum core_lang lang);
 
 /* ---- the dashboard ------------------------------------------------------------------------ */
 #define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/html/svg.h's buckets) */

@@ -139,6 +139,19 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
                                 int (*fn)(void *ctx, const struct store_audit_record *r),
                                 void *ctx);
 
+/* The audit log as the admins' page reads it (issue 17; store_search.c): newest first, entries
+ * matching every filter given (NULL or 0: any): the actor exactly, the action starting with
+ * action_prefix, the object exactly, at in [from, to), and seq < before (0: from the newest);
+ * at most limit (1..500). fn returns non-zero to stop; r lives during the call only. */
+struct store_audit_filter {
+    const char *actor, *action_prefix, *object;
+    int64_t from, to, before;
+    long limit;
+};
+enum store_err store_audit_newest(struct store *s, const struct store_audit_filter *f,
+                                  int (*fn)(void *ctx, const struct store_audit_record *r),
+                                  void *ctx);
+
 /* The hash store_audit_append gives an entry: SHA-256, lower-case hex, of this serialisation
  * (version 1), where each field is written as NAME "=" LENGTH ":" BYTES "\n" with LENGTH the
  * decimal byte count of BYTES, and numbers as decimal ASCII ("-" for negatives):

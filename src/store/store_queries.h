@@ -341,6 +341,19 @@ STORE_Q(SEARCH_NAMES, "searching applications",
         "AND (CAST($1 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($1 AS INTEGER)) "
         "ORDER BY a.created_at DESC, a.id DESC")
 
+/* The audit log newest first, filtered (store_audit_newest): 1 actor, 2 action prefix, 3
+ * object (NULL: any), 4 from, 5 to, 6 before seq (0: any), 7 limit. Through the primary key
+ * from the newest down, so a page costs what its rows cost unless a rare filter must look far. */
+STORE_Q(SEARCH_AUDIT, "reading the audit log",
+        "SELECT {cols audit} FROM audit_log WHERE (CAST($1 AS TEXT) IS NULL OR actor = CAST($1 AS "
+        "TEXT)) "
+        "AND (CAST($2 AS TEXT) IS NULL OR substr(action, 1, length(CAST($2 AS TEXT))) = CAST($2 AS "
+        "TEXT)) "
+        "AND (CAST($3 AS TEXT) IS NULL OR object = CAST($3 AS TEXT)) "
+        "AND (CAST($4 AS BIGINT) = 0 OR at >= CAST($4 AS BIGINT)) "
+        "AND (CAST($5 AS BIGINT) = 0 OR at < CAST($5 AS BIGINT)) "
+        "AND (CAST($6 AS BIGINT) = 0 OR seq < CAST($6 AS BIGINT)) ORDER BY seq DESC LIMIT $7")
+
 /* ---- after approval: the card's way to the holder (schema version 7, app/card_flow.h) ---- */
 STORE_Q(C_OF, "reading certificates",
         "SELECT id, {cols cert} FROM certificates WHERE tckn = $1 "

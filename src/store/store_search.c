@@ -1,6 +1,7 @@
-/* eimza — what the staff's search reads (store.h, "the staff's search"; issue 17): the
- * applications of one holder, and every application's name for a search by name, both scoped
- * to a province as the queue is. The matching of names (Turkish folding) is app's. */
+/* eimza — what the staff's search and the admins' audit page read (store.h, "the staff's
+ * search", store_audit_newest; issue 17): the applications of one holder, and every
+ * application's name for a search by name, both scoped to a province as the queue is (the
+ * matching of names, Turkish folding, is app's); and the audit log newest first, filtered. */
 #include "store/store_int.h"
 
 #include <string.h>
@@ -47,6 +48,33 @@ enum store_err store_app_names(struct store *s, int province,
         return e;
     while (store__next(s) &&
            fn(ctx, store__col_int(s, 0), store__col_str(s, 1), store__col_str(s, 2)) == 0)
+        ;
+    return store__finish(s, NULL);
+}
+
+enum store_err store_audit_newest(struct store *s, const struct store_audit_filter *f,
+                                  int (*fn)(void *ctx, const struct store_audit_record *r),
+                                  void *ctx)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!f || !fn || f->limit < 1 || f->limit > 500 || f->from < 0 || f->to < 0 || f->before < 0)
+        return store__fail(s, STORE_EINVAL,
+                           "audit_newest: a filter, a callback, limit 1..500, times >= 0");
+    const struct store__val a[] = {
+        VT(f->actor && *f->actor ? f->actor : NULL),
+        VT(f->action_prefix && *f->action_prefix ? f->action_prefix : NULL),
+        VT(f->object && *f->object ? f->object : NULL),
+        V(f->from),
+        V(f->to),
+        V(f->before),
+        V(f->limit),
+    };
+    struct store_audit_record r;
+    if ((e = store__query(s, STORE__Q_SEARCH_AUDIT, a, 7)) != STORE_OK)
+        return e;
+    while (store__fetch(s, &store__audit, 0, &r) > 0 && fn(ctx, &r) == 0)
         ;
     return store__finish(s, NULL);
 }

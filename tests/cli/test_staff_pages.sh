@@ -353,7 +353,110 @@ expect_grep 'Onaylanabilecek başvuru yok' "$T/b" "review all: nothing left that
 json POST /api/v1/admin/applications/bulk-approve "{\"ids\":[$I3]}" "${S6[@]}"
 expect_eq "200 1 0" "$CODE $(jb '.approved, .skipped' | xargs)" "the API approves exactly the ids given"
 
+# ---- point 15: staff accounts ----------------------------------------------------------------------
+staff_login yonetici
+YCOOKIE="eimza_staff=$STOK" YCSRF=$SCSRF
+call GET /yonetim/hesaplar "${SY[@]}"
+expect_code 200 "the accounts page for an admin"
+for u in onay72 onay06 op yonetici; do expect_grep "data-user=\"$u\"" "$T/b" "lists $u"; done
+expect_no_grep 'argon2|\$s1\.' "$T/b" "no password hash or secret on the page"
+expect_grep 'href="/yonetim/hesaplar"' "$T/b" "the admin's header has the accounts"
+call GET /yonetim/hesaplar "${SA[@]}"
+expect_code 403 "an approver: 403"
+expect_grep 'yalnızca sistem yöneticilerine açıktır' "$T/b" "the admins' pages, it says"
+call GET /yonetim "${SA[@]}"
+expect_no_grep 'href="/yonetim/hesaplar"' "$T/b" "not in an approver's header"
+page_post /yonetim/hesaplar "$YCOOKIE" "$YCSRF" username=Yeni role=approver province= "password=kisa"
+expect_code 400 "a bad new account"
+expect_grep 'href="#username"' "$T/b" "the user name's error is linked"
+expect_grep 'href="#province"' "$T/b" "the province's"
+expect_grep 'href="#password"' "$T/b" "the password's"
+expect_no_grep 'value="kisa"' "$T/b" "the password is not written back"
+page_post /yonetim/hesaplar "$YCOOKIE" "$YCSRF" username=yeni.onay role=approver province=72 email=yeni@meb.gov.tr "password=$PW"
+expect_eq "303 /yonetim/hesaplar?eklendi=yeni.onay" "$CODE $(location)" "a new approver added on the page"
+expect_eq "approver 72 0" "$(sql "SELECT role || ' ' || province || ' ' || CASE WHEN disabled THEN 1 ELSE 0 END FROM users WHERE username = 'yeni.onay'")" "as asked"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'staff.user.add' AND actor = 'staff:yonetici' AND object = 'yeni.onay'")" "audited with the admin"
+page_post /yonetim/hesaplar "$YCOOKIE" "$YCSRF" username=yeni.onay role=operator "password=$PW"
+expect_code 409 "a name taken"
+page_post /yonetim/hesaplar "$ACOOKIE" "$ACSRF" username=sinsi role=admin "password=$PW"
+expect_code 403 "an approver cannot add an account"
+expect_eq 0 "$(sql "SELECT count(*) FROM users WHERE username = 'sinsi'")" "nor was one added"
+call GET /yonetim/hesaplar/yeni.onay "${SY[@]}"
+expect_code 200 "an account's page"
+expect_eq "Batman" "$(dd sp_acc_province)" "its province"
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=email email=bozuk
+expect_code 400 "a bad address"
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=email email=yeni2@meb.gov.tr
+expect_eq "303 /yonetim/hesaplar/yeni.onay?yapildi=email" "$CODE $(location)" "the address changed"
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=province province=21
+expect_code 303 "the province changed"
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=disable
+expect_code 303 "disabled"
+json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"yeni.onay", password:$p}')"
+expect_error 403 account_disabled "a disabled account cannot log in"
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=enable
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=totp
+expect_code 303 "a new TOTP enrolment"
+page_post /yonetim/hesaplar/yeni.onay "$YCOOKIE" "$YCSRF" action=unlock
+expect_code 303 "unlocked"
+expect_eq "yeni2@meb.gov.tr 21 0" "$(sql "SELECT email || ' ' || province || ' ' || CASE WHEN disabled THEN 1 ELSE 0 END FROM users WHERE username = 'yeni.onay'")" "every change kept"
+expect_eq 6 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'staff.user.set' AND actor = 'staff:yonetici' AND object = 'yeni.onay'")" "each change audited"
+expect_no_grep 'yeni2@' "$(sql "SELECT detail FROM audit_log WHERE action = 'staff.user.set'" >"$T/det"; echo "$T/det")" "no address in the audit"
+call GET /yonetim/hesaplar/yonetici "${SY[@]}"
+expect_no_grep 'value="disable"' "$T/b" "no way to disable one's own account"
+page_post /yonetim/hesaplar/yonetici "$YCOOKIE" "$YCSRF" action=disable
+expect_code 409 "an admin cannot disable themselves"
+expect_grep 'Kendi hesabınızı devre dışı bırakamazsınız' "$T/b" "and is told why"
+page_post /yonetim/hesaplar/yeni.onay "$ACOOKIE" "$ACSRF" action=disable
+expect_code 403 "an approver cannot change an account"
+call GET /yonetim/hesaplar/kimse "${SY[@]}"
+expect_code 404 "no such account"
+
+# ---- point 15: the audit log ---------------------------------------------------------------------
+call GET /yonetim/denetim "${SY[@]}"
+expect_code 200 "the audit log for an admin"
+expect_eq 50 "$(grep -c '<tr data-seq=' "$T/b")" "a page of 50, newest first"
+TOP=$(sql "SELECT max(seq) FROM audit_log")
+expect_grep "<tr data-seq=\"$TOP\"" "$T/b" "the newest entry on top"
+expect_grep 'Personel hesabı değiştirildi' "$T/b" "actions in words"
+expect_grep 'rel="next" href="/yonetim/denetim\?before=[0-9]+"' "$T/b" "a way to the older ones"
+call GET "/yonetim/denetim?actor=onay72&action=application.approve" "${SY[@]}"
+expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE actor = 'staff:onay72' AND action = 'application.approve'")" \
+  "$(grep -c '<tr data-seq=' "$T/b")" "filtered by who and what"
+call GET "/yonetim/denetim?object=$N1" "${SY[@]}"
+[ "$(grep -c '<tr data-seq=' "$T/b")" -ge 3 ] && ok "everything about one application" || fail "by object" "$(grep -c '<tr data-seq=' "$T/b")"
+expect_no_grep '<td data-label="Neyle ilgili">[^<]*[^<]' "$(grep -o '<td data-label="Neyle ilgili">[^<]*<' "$T/b" | grep -v ">$N1<" >"$T/other"; echo "$T/other")" "and nothing else"
+call GET "/yonetim/denetim?from=2099-13-01" "${SY[@]}"
+expect_code 400 "a bad day"
+expect_grep 'href="#from"' "$T/b" "the error leads to the field"
+call GET "/yonetim/denetim?from=2030-01-02&to=2030-01-01" "${SY[@]}"
+expect_code 400 "days the wrong way round"
+call GET "/yonetim/denetim?from=$(date -u +%Y-%m-%d)" "${SY[@]}"
+expect_grep "<tr data-seq=\"$TOP\"" "$T/b" "from today: today's entries"
+call GET "/yonetim/denetim?to=2000-01-01" "${SY[@]}"
+expect_grep 'Bu süzgece uyan kayıt yok' "$T/b" "before any entry: none"
+call GET /yonetim/denetim "${SA[@]}"
+expect_code 403 "not for approvers"
+page_post /yonetim/denetim "$YCOOKIE" "$YCSRF"
+expect_code 200 "the chain checked"
+expect_grep "Zincir sağlam: $TOP kayıt doğrulandı" "$T/b" "intact, every entry"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'audit.verify' AND actor = 'staff:yonetici' AND detail LIKE '%intact%'")" "the check is on record"
+page_post /yonetim/denetim "$ACOOKIE" "$ACSRF"
+expect_code 403 "an approver cannot check it here"
+
 stop_server
 cat "${SERRS[@]}" >"$T/all.err"
 expect_no_grep "$K1|$K2|$K3" "$T/all.err" "the log holds no T.C. Kimlik No"
+
+# last, as it breaks the chain: an entry changed in the database is found and named
+if start_server -- --dev --listen "127.0.0.1:$PORT" --db "$DB" --config "$T/eimza.conf"; then
+  sql "UPDATE audit_log SET detail = '{\"forged\":true}' WHERE seq = 7" >/dev/null
+  staff_login yonetici
+  page_post /yonetim/denetim "eimza_staff=$STOK" "$SCSRF"
+  expect_grep 'Zincir bozuk: 7 numaralı kayıt' "$T/b" "a changed entry is named"
+  expect_grep 'bilgi güvenliği' "$T/b" "with what to do"
+  stop_server
+else
+  fail "server starts again" "$(head -c 600 "$SERR")"
+fi
 finish

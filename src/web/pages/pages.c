@@ -670,6 +670,11 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     nav_item(p, "/yonetim/uretim", WEB_MSG_FS_NAV, current == WEB_PG_NAV_PRODUCTION);
     if (web_pg_may_see_messages(c->who))
         nav_item(p, "/yonetim/iletiler", WEB_MSG_AP_NAV_MESSAGES, current == WEB_PG_NAV_MESSAGES);
+    if (web_pg_role_is(c->who, "admin")) { /* issue 17: the admins' pages */
+        nav_item(p, "/yonetim/hesaplar", WEB_MSG_SP_NAV_ACCOUNTS, current == WEB_PG_NAV_ACCOUNTS);
+        nav_item(p, "/yonetim/denetim", WEB_MSG_SP_NAV_AUDIT, current == WEB_PG_NAV_AUDIT);
+        nav_item(p, "/yonetim/aktarim", WEB_MSG_SP_NAV_IMPORT, current == WEB_PG_NAV_IMPORT);
+    }
     web_page_close(p, WEB_EL_UL);
     web_page_open_class(p, WEB_EL_P, "staff-who");
     char role[96];

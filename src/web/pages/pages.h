@@ -86,6 +86,11 @@ enum web_err web_h_staff_messages(struct web_req *rq);
 enum web_err web_h_staff_message_action(struct web_req *rq);
 /* search.c (issue 17): /yonetim/ara, the search by number, T.C. Kimlik No or name. */
 enum web_err web_h_staff_search(struct web_req *rq);
+/* For admins (issue 17): accounts.c (/yonetim/hesaplar, /yonetim/hesaplar/{name}), audit.c
+ * (/yonetim/denetim), import.c (/yonetim/aktarim). */
+enum web_err web_h_staff_accounts(struct web_req *rq);
+enum web_err web_h_staff_account(struct web_req *rq);
+enum web_err web_h_staff_audit(struct web_req *rq);
 
 /* The answer to an error a page handler returned without answering: a small page (404, 403 with
  * the error's message, 500/503), applicant's or staff's as the route says. For the server
@@ -270,6 +275,9 @@ enum web_pg_nav {
     WEB_PG_NAV_MESSAGES,
     WEB_PG_NAV_PRODUCTION, /* the cards after approval (flow_staff.c) */
     WEB_PG_NAV_SEARCH,     /* the search page (no search box in the header then) */
+    WEB_PG_NAV_ACCOUNTS,   /* issue 17, admins: staff accounts, the audit log, the import */
+    WEB_PG_NAV_AUDIT,
+    WEB_PG_NAV_IMPORT,
 };
 /* The layout's opening and the staff navigation: the queue, the dashboard (the messages for
  * operators and admins), who is signed in, the search box and the logout button. */
