@@ -251,6 +251,31 @@ enum app_status app_admin_audit_verify(const struct app_ctx *c, struct app_audit
  * catalogue has none ("audit.<action with _ for .>"). */
 const char *app_audit_action_text(const char *action, enum core_lang lang);
 
+/* ---- the personnel import, for admins (admin_import.c; issue 17) -------------------------
+ * What `eimza import personnel` does, with the file's bytes as the admins' page received them
+ * (at most APP_IMPORT_WEB_MAX; larger files go through the command line): held in memory only
+ * (a memfd; the file holds personal data, so nothing is written to disk), imported the same
+ * way, audited as the admin ("personnel.import", the name given). reject (may be NULL) is told
+ * each refused row's line, column (NULL for the whole row) and reason code, never a value. 403
+ * forbidden_role for others; 400 invalid_fields ("file": file_empty, file_too_large) before
+ * anything is read; otherwise APP_OK with *out filled, whatever the file held (a file that is
+ * no personnel file is out->failed with its code). */
+#define APP_IMPORT_WEB_MAX (32u << 20)
+struct app_import_summary {
+    long rows, rejected, inserted, updated, unchanged;
+    bool failed;      /* nothing was imported: the file is not a personnel file, or the database */
+    const char *code; /* failed: the reason code when there is one ("missing_column", ...) */
+};
+enum app_status app_admin_import_personnel(
+    const struct app_ctx *c, const char *data, size_t len, const char *name,
+    void (*reject)(void *ctx, long line, const char *field, const char *code), void *ctx,
+    struct app_import_summary *out, struct app_err *err);
+
+/* The report of an import's refused rows as CSV (the exports' form: BOM, ';', CRLF; columns
+ * line, column, reason code, reason in lang), from report's lines "LINE;COLUMN;CODE" (what the
+ * page listed); a line of another shape is left out. Appends to out; 0 or -1. */
+int app_import_report_csv(const char *report, enum core_lang lang, struct ubuf *out);
+
 /* ---- the dashboard ------------------------------------------------------------------------ */
 #define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/html/svg.h's buckets) */
 struct app_dashboard {

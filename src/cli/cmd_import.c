@@ -94,7 +94,7 @@ static int import_personnel(int argc, char **argv)
 
     struct import_ui ui = {.bar = isatty(STDERR_FILENO) == 1};
     clock_gettime(CLOCK_MONOTONIC, &ui.started);
-    struct app_import_hooks hooks = {&ui, ui_reject, ui_ignored, ui_progress};
+    struct app_import_hooks hooks = {&ui, ui_reject, ui_ignored, ui_progress, NULL, NULL};
     struct app_import_result res;
     enum app_import_err e = app_import_personnel(s, file, (int64_t)time(NULL), &hooks, &res);
     ui_clear_bar(&ui);

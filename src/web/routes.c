@@ -133,6 +133,12 @@ const struct web_route web_routes[] = {
     {"POST", "/yonetim/hesaplar/{name}", web_h_staff_account, 4096, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/denetim", web_h_staff_audit, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/denetim", web_h_staff_audit, 1024, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/aktarim", web_h_staff_import, 0, WEB_ANSWER_STAFF_PAGE},
+    /* the file itself (import.js), or its content pasted in a form (a smaller file: the
+     * form's percent-encoding grows it) */
+    {"POST", "/yonetim/aktarim", web_h_staff_import, APP_IMPORT_WEB_MAX + (64u << 10),
+     WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/aktarim/rapor", web_h_staff_import_report, 1u << 20, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/uretim", web_h_staff_production, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/partiler", web_h_staff_batch, 1024, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/dosya", web_h_staff_file, 1u << 20, WEB_ANSWER_STAFF_PAGE},

@@ -8,7 +8,7 @@
 # verdict of now; the queue shows a decided application's last change instead of a waiting
 # time; another province's approver gets 403.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
-for c in jq curl pdftoppm zbarimg; do
+for c in jq curl pdftoppm zbarimg xxd; do
   command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
 done
 
@@ -443,6 +443,57 @@ expect_grep "Zincir sağlam: $TOP kayıt doğrulandı" "$T/b" "intact, every ent
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'audit.verify' AND actor = 'staff:yonetici' AND detail LIKE '%intact%'")" "the check is on record"
 page_post /yonetim/denetim "$ACOOKIE" "$ACSRF"
 expect_code 403 "an approver cannot check it here"
+
+# ---- point 15: the personnel import ----------------------------------------------------------------
+K6=40000000600 K7=40000000778
+{
+  echo "$H;kurum_sicil_no"
+  echo "$K6;Gül;Tan;Batman;1990-01-01;720008;Hasankeyf Lisesi;72;Hasankeyf;Eğitim;Öğretmen;aktif;;1;gul@meb.gov.tr;0532 200 00 06;"
+  echo "12345678901;Bozuk;Kişi;Batman;1990-01-01;720008;Hasankeyf Lisesi;72;Hasankeyf;Eğitim;Öğretmen;aktif;;1;bozuk@meb.gov.tr;0532 200 00 07;"
+  echo "$K7;Nil;Su;Batman;1990-13-45;720008;Hasankeyf Lisesi;72;Hasankeyf;Eğitim;Öğretmen;belki;;1;nil@meb.gov.tr;0532 200 00 08;"
+} >"$T/upload.csv"
+call GET /yonetim/aktarim "${SY[@]}"
+expect_code 200 "the import page for an admin"
+expect_grep 'src="/static/js/import.js"' "$T/b" "with its upload script"
+expect_grep '<progress id="import-progress"' "$T/b" "and a progress bar"
+call POST /yonetim/aktarim -H "Cookie: $YCOOKIE" -H "X-CSRF-Token: $YCSRF" -H 'Content-Type: text/csv; charset=utf-8' \
+  -H 'X-File-Name: il%2072.csv' --data-binary "@$T/upload.csv"
+expect_code 200 "a file sent as it is (import.js's way)"
+expect_grep 'Okunan satır: 3. Yeni kayıt: 1, güncellenen: 0, değişmeyen: 0, reddedilen satır: 2' "$T/b" "its counts"
+expect_grep '^Cache-Control: no-store' "$T/h" "never cached"
+expect_eq 1 "$(sql "SELECT count(*) FROM personnel WHERE tckn = '$K6'")" "the good row is in"
+expect_eq 0 "$(sql "SELECT count(*) FROM personnel WHERE tckn IN ('12345678901', '$K7')")" "the refused ones are not"
+expect_grep '<th scope="row" data-label="Satır">3</th>' "$T/b" "line 3 listed"
+expect_grep 'data-label="Sütun">tckn<' "$T/b" "with its column"
+expect_no_grep 'Bozuk|gul@|nil@' "$T/b" "no value of a row on the page"
+REPORT=$(tr -d '\n' <"$T/b" | grep -o 'name="report" value="[^"]*"' | sed 's/.*value="//; s/"$//' | sed 's/&#10;/\n/g; s/&#xA;/\n/g')
+[ -n "$REPORT" ] && ok "the page carries the report to download" || fail "report field" "$(grep -o 'name="report".\{0,200\}' "$T/b")"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'personnel.import' AND actor = 'staff:yonetici' AND object = 'il2072.csv'")" \
+  "audited as the admin, with the file's name"
+page_post /yonetim/aktarim/rapor "$YCOOKIE" "$YCSRF" "report=3;tckn;tckn_checksum
+4;dogum_tarihi;date_format
+x;<script>;evil"
+expect_code 200 "the report downloaded"
+expect_grep '^Content-Disposition: attachment; filename="reddedilen-satirlar.csv"' "$T/h" "as a file"
+expect_eq efbbbf "$(head -c 3 "$T/b" | xxd -p)" "with the BOM"
+expect_grep '^3;tckn;tckn_checksum;' "$T/b" "each row: line, column, code, reason"
+expect_no_grep 'script|evil' "$T/b" "what is no report line is left out"
+page_post /yonetim/aktarim "$YCOOKIE" "$YCSRF" "csv=$(cat "$T/upload.csv")"
+expect_code 200 "the content pasted (without script)"
+expect_grep 'Yeni kayıt: 0, güncellenen: 0, değişmeyen: 1, reddedilen satır: 2' "$T/b" "the same file again: nothing new"
+page_post /yonetim/aktarim "$YCOOKIE" "$YCSRF" "csv="
+expect_code 400 "nothing sent"
+expect_grep 'href="#csv"' "$T/b" "the error leads to the field"
+page_post /yonetim/aktarim "$YCOOKIE" "$YCSRF" "csv=ad;soyad
+Ali;Veli"
+expect_code 422 "not a personnel file"
+expect_grep 'hiçbir kayıt değişmedi' "$T/b" "nothing changed, it says"
+call POST /yonetim/aktarim -H "Cookie: $YCOOKIE" -H 'Content-Type: text/csv' --data-binary "@$T/upload.csv"
+expect_code 403 "the file without the CSRF token"
+call POST /yonetim/aktarim -H "Cookie: $ACOOKIE" -H "X-CSRF-Token: $ACSRF" -H 'Content-Type: text/csv' --data-binary "@$T/upload.csv"
+expect_code 403 "an approver cannot import"
+call GET /yonetim/aktarim "${SO[@]}"
+expect_code 403 "nor an operator see the page"
 
 stop_server
 cat "${SERRS[@]}" >"$T/all.err"

@@ -18,6 +18,10 @@
 // approval: rows ticked, then a review page that lists exactly what will be approved, then its
 // confirmation.
 //
+// Point 15, the admins' pages: a staff account added and changed on the page; the audit log
+// filtered and its chain checked; a personnel file imported with the upload's progress bar and
+// the refused rows' list downloaded.
+//
 // Point 14: the operator's messages say what went wrong in words (the sender's code only as a
 // technical note); a refusal says whose work it is and what one's own role is for; the staff
 // pages end with a footer of their own.
@@ -26,12 +30,12 @@
 // WCAG 2.2 A/AA rules at both widths; screenshots are kept (staff-*.png).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BASE, PHONE, launch, open, screenshot, submitAndWait } from './lib.mjs';
+import { BASE, PHONE, eventually, launch, open, screenshot, submitAndWait } from './lib.mjs';
 import {
   DB,
   apply,
@@ -62,6 +66,7 @@ const PEOPLE = {
 };
 const APPROVER = { user: `sp-onay72-${RUN}`, password: 'Batman-Onay-2024!' };
 const APPROVER58 = { user: `sp-onay58-${RUN}`, password: 'Sivas-Onay-2024!' };
+const ADMIN = { user: `sp-yonetici-${RUN}`, password: 'Sistem-Yonetici-2024!' };
 const OPERATOR = { user: `sp-op-${RUN}`, password: 'Kart-Operator-2024!' };
 
 let work;
@@ -72,6 +77,7 @@ before(async () => {
   eimza(['user', 'add', APPROVER.user, '--role', 'approver', '--province', '72'], APPROVER.password);
   eimza(['user', 'add', OPERATOR.user, '--role', 'operator'], OPERATOR.password);
   eimza(['user', 'add', APPROVER58.user, '--role', 'approver', '--province', '58'], APPROVER58.password);
+  eimza(['user', 'add', ADMIN.user, '--role', 'admin'], ADMIN.password);
   await apply(PEOPLE.ayten, {
     reason: 'lost_stolen',
     card_reader: 'Mini Kart Okuyucu',
@@ -384,5 +390,103 @@ test('the queue in pages, in English', async () => {
   assert.equal(squash(await page.textContent('nav.pager .pager-current')), '2');
   assert.equal(await page.locator('nav.pager a[rel="prev"]').count(), 1);
   assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+// ---- point 15: accounts, the audit log, the personnel import ------------------------------
+
+test('an admin adds and changes a staff account', async () => {
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, ADMIN);
+  await page.click('nav.staff-nav a:has-text("Hesaplar")');
+  assert.equal(new URL(page.url()).pathname, '/yonetim/hesaplar');
+  assert.equal(await page.locator(`tr[data-user="${APPROVER.user}"]`).count(), 1);
+  const user = `sp-yeni-${RUN}`;
+  // a first try with a weak password and no province: each field says what to do
+  await page.fill('#username', user);
+  await page.selectOption('#role', 'approver');
+  await page.fill('#password', 'kisa');
+  await submitAndWait(page, () => page.click('.account-add button[type="submit"]'));
+  assert.match(await page.title(), /^Hata: /);
+  const links = await page.$$eval('[data-error-summary] a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(links.includes('#province') && links.includes('#password'), JSON.stringify(links));
+  await checkBoth(page, 'staff-15-accounts-errors');
+  await page.selectOption('#province', '72');
+  await page.fill('#email', 'yeni.onay@example.org');
+  await page.fill('#password', 'Yeni-Onaylayici-2024');
+  await submitAndWait(page, () => page.click('.account-add button[type="submit"]'));
+  assert.match(await page.textContent('.notice-success'), new RegExp(`${user} hesabı oluşturuldu`));
+  await checkBoth(page, 'staff-15-accounts');
+  await page.click(`tr[data-user="${user}"] a`);
+  assert.equal(squash(await page.textContent('dd[data-field="sp_acc_province"]')), 'Batman');
+  await submitAndWait(page, () => page.click('button:has-text("Hesabı devre dışı bırak")'));
+  assert.match(await page.textContent('.notice-success'), /Değişiklik kaydedildi/);
+  assert.equal(squash(await page.textContent('dd[data-field="sp_acc_col_status"]')), 'Devre dışı');
+  await checkBoth(page, 'staff-15-account');
+  assert.deepEqual(unexpected(problems, [400]), []);
+  await context.close();
+});
+
+test('the audit log: filtered, and its chain checked', async () => {
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, ADMIN);
+  await page.goto(`${BASE}/yonetim/denetim?action=application.approve&actor=${APPROVER.user}`);
+  const rows = page.locator('table.audit-log tbody tr');
+  assert.ok((await rows.count()) >= 1, 'the approver\'s approvals');
+  assert.match(await rows.first().textContent(), /Başvuru onaylandı/);
+  await checkBoth(page, 'staff-15-audit');
+  await submitAndWait(page, () => page.click('button:has-text("Zinciri doğrula")'));
+  assert.match(await page.textContent('.audit-intact'), /Zincir sağlam: \d+ kayıt doğrulandı/);
+  await checkBoth(page, 'staff-15-audit-verified');
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
+test('a personnel file imported with a progress bar, the refused rows downloaded', async () => {
+  const header = 'tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu';
+  const good = [];
+  for (let i = 0; i < 3000; i++) {
+    good.push([tckn(), 'Aday', `Kişi${i}`, 'Batman', '1990-01-01', '720009', 'Batman Lisesi', 72, 'Merkez', 'Eğitim', 'Öğretmen', 'aktif', '', 1, `aday${i}@example.org`, `0553${String(i).padStart(7, '0')}`].join(';'));
+  }
+  const bad = ['12345678901;Bozuk;Kişi;Batman;1990-01-01;720009;Batman Lisesi;72;Merkez;Eğitim;Öğretmen;aktif;;1;b@example.org;05530000000'];
+  const file = join(work, `il72-${RUN}.csv`);
+  writeFileSync(file, [header, ...good.slice(0, 10), ...bad, ...good.slice(10)].join('\n') + '\n');
+  const { context, page, problems } = await open(browser);
+  await staffLogin(page, ADMIN);
+  await page.goto(`${BASE}/yonetim/aktarim`);
+  assert.equal(await page.isVisible('#file'), true, 'with script, a file can be chosen');
+  await checkBoth(page, 'staff-15-import');
+  await page.setInputFiles('#file', file);
+  // a slow line (about 100 KiB/s up), so the bar can be seen moving
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 100 * 1024 });
+  await page.click('.import-form button[type="submit"]');
+  // the bar shows while the file goes, part of the way, said in words; then the result
+  await page.waitForSelector('[data-import-progress]:not([hidden])');
+  const midway = await eventually(async () => {
+    const v = Number(await page.getAttribute('#import-progress', 'value'));
+    return v > 0 && v < 100 ? v : 0;
+  }, 20000);
+  assert.ok(midway > 0 && midway < 100, `the bar part of the way (${midway})`);
+  assert.match(await page.textContent('[data-import-status]'), /Dosya gönderiliyor: yüzde \d+/);
+  await screenshot(page, 'staff-15-import-progress');
+  await page.waitForSelector('.import-counts', { timeout: 60000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  assert.match(await page.textContent('.import-counts'), /Okunan satır: 3001\. Yeni kayıt: 3000, güncellenen: 0, değişmeyen: 0, reddedilen satır: 1/);
+  assert.equal(squash(await page.textContent('table.import-rejects tbody th')), '12');
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'the focus on the result');
+  await checkBoth(page, 'staff-15-import-result');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button:has-text("Reddedilen satırların listesini indir")'),
+  ]);
+  assert.equal(download.suggestedFilename(), 'reddedilen-satirlar.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^\uFEFFsatir;sutun;neden_kodu;neden\r\n12;tckn;tckn_checksum;/);
+  const audit = sql(`SELECT count(*) FROM audit_log WHERE action = 'personnel.import' AND actor = 'staff:${ADMIN.user}' AND object = 'il72-${RUN}.csv'`);
+  assert.equal(audit, '1');
+  // a form post that answers with a file is a navigation Chromium calls aborted
+  assert.deepEqual(unexpected(problems, []).filter((p) => !/\/yonetim\/aktarim\/rapor net::ERR_ABORTED/.test(p)), []);
   await context.close();
 });

@@ -176,7 +176,16 @@ export async function checkBoth(page, name) {
   await screenshot(page, name);
   await page.setViewportSize(PHONE);
   assert.deepEqual(await axeViolations(page), [], `axe on ${name} at 390 px`);
-  assert.equal(await scrollsSideways(page), false, `${name} at 390 px scrolls sideways`);
+  if (await scrollsSideways(page)) {
+    // name what sticks out, so the failure says where to look
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}#${el.id} right=${Math.round(el.getBoundingClientRect().right)}`),
+    );
+    assert.fail(`${name} at 390 px scrolls sideways: ${wide.join(', ')}`);
+  }
   await screenshot(page, `${name}-phone`);
   await page.setViewportSize(DESKTOP);
 }

@@ -522,6 +522,29 @@ enum web_msg {
     WEB_MSG_SP_AUD_EMPTY,
     WEB_MSG_SP_AUD_NEWEST,
     WEB_MSG_SP_AUD_OLDER,
+    WEB_MSG_SP_IMP_TITLE,
+    WEB_MSG_SP_IMP_RESULT_TITLE,
+    WEB_MSG_SP_IMP_LEAD,
+    WEB_MSG_SP_IMP_COLUMNS,
+    WEB_MSG_SP_IMP_LIMIT, /* {0}: the largest file in MiB */
+    WEB_MSG_SP_IMP_FILE,
+    WEB_MSG_SP_IMP_FILE_HINT,
+    WEB_MSG_SP_IMP_TEXT,
+    WEB_MSG_SP_IMP_TEXT_HINT,
+    WEB_MSG_SP_IMP_PROGRESS,
+    WEB_MSG_SP_IMP_UPLOADING, /* {0}: percent sent */
+    WEB_MSG_SP_IMP_PROCESSING,
+    WEB_MSG_SP_IMP_UPLOAD_FAILED,
+    WEB_MSG_SP_IMP_CHOOSE,
+    WEB_MSG_SP_IMP_BUTTON,
+    WEB_MSG_SP_IMP_FAILED,
+    WEB_MSG_SP_IMP_COUNTS, /* {0}: rows read, {1}: added, {2}: updated, {3}: unchanged, {4}: refused
+                            */
+    WEB_MSG_SP_IMP_REJECTED_LEAD,
+    WEB_MSG_SP_IMP_REJECTS_CAPTION,
+    WEB_MSG_SP_IMP_REJECTS_MORE, /* {0}: how many are shown */
+    WEB_MSG_SP_IMP_DOWNLOAD,
+    WEB_MSG_SP_IMP_AGAIN,
     /* end of the staff pages of issue 17 */
 
     /* ---- after the decision: the card's way to the holder (app/card_flow.h) */

@@ -329,6 +329,8 @@ void web_page_end_footer(struct web_page *p, void (*footer)(struct web_page *p, 
         web_page_script(p, "/static/js/focus-errors.js");
     if (p->scripts & WEB_SCRIPT_COUNTDOWN)
         web_page_script(p, "/static/js/countdown.js");
+    if (p->scripts & WEB_SCRIPT_STAFF_IMPORT)
+        web_page_script(p, "/static/js/import.js");
     web_page_close(p, WEB_EL_BODY);
     web_page_close(p, WEB_EL_HTML);
     if (!web_html_complete(&p->h))

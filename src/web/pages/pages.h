@@ -91,6 +91,8 @@ enum web_err web_h_staff_search(struct web_req *rq);
 enum web_err web_h_staff_accounts(struct web_req *rq);
 enum web_err web_h_staff_account(struct web_req *rq);
 enum web_err web_h_staff_audit(struct web_req *rq);
+enum web_err web_h_staff_import(struct web_req *rq);
+enum web_err web_h_staff_import_report(struct web_req *rq);
 
 /* The answer to an error a page handler returned without answering: a small page (404, 403 with
  * the error's message, 500/503), applicant's or staff's as the route says. For the server
