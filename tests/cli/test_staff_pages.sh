@@ -119,6 +119,12 @@ line() { grep -n -m1 -- "$1" "$T/b" | cut -d: -f1; }
   ok "the data, then the verdict, then the decision forms" ||
   fail "order" "$(line 'data-field="postal_code"') $(line 'class="verdict-box"') $(line 'class="decision-forms"')"
 expect_grep 'data-field="ap_col_waiting"' "$T/b" "a waiting application says how long"
+call GET "/api/v1/admin/applications/$I1" "${SA[@]}"
+expect_eq "Mini Kart Okuyucu 2 215 vodafone 72" \
+  "$(jb '[.card_reader, (.validity_years|tostring), .work_phone_ext, .mobile_operator, (.form_province|tostring)] | join(" ")')" \
+  "the API gives every field of the form too"
+[[ "$(jb .home_phone)" =~ ^4\*+76$ && "$(jb .work_phone)" =~ ^4\*+34$ ]] && ok "its phones masked" ||
+  fail "API phones" "$(jb .home_phone) $(jb .work_phone)"
 call GET "/yonetim/basvuru/$I1" "${S6[@]}"
 expect_code 403 "another province's approver: 403"
 call GET "/yonetim/basvuru/$I3" "${SA[@]}"

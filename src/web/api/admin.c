@@ -353,11 +353,14 @@ static int get_item(void *ctx, const struct app_queue_item *it)
     const struct app_application *a = it->app;
     const struct core_personnel *p = it->person;
     char masked_phone[APP_PII_MAX], email[APP_PII_MAX], end[CORE_DATE_STRLEN + 1];
+    char work_phone[APP_PII_MAX], home_phone[APP_PII_MAX];
     json_t *o = item_json(it, c->lang);
     int bad = !o;
     /* personal data as the role may see them (app/privacy.h) */
     app_pii_view(c->who, APP_PII_PHONE, a->mobile_phone, masked_phone, sizeof masked_phone);
     app_pii_view(c->who, APP_PII_EMAIL, a->email, email, sizeof email);
+    app_pii_view(c->who, APP_PII_PHONE, a->work_phone, work_phone, sizeof work_phone);
+    app_pii_view(c->who, APP_PII_PHONE, a->home_phone, home_phone, sizeof home_phone);
     if (o)
         bad |= json_object_update_new(
             o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "unit", a->unit,
@@ -365,6 +368,15 @@ static int get_item(void *ctx, const struct app_queue_item *it)
                          "email", email, "mobile_phone", masked_phone, "notify_by", a->notify_by,
                          "reason", a->reason, "created_at", iso_or_null(a->created_at),
                          "updated_at", iso_or_null(a->updated_at)));
+    /* the rest of the form (issue 17, point 12: every field the page shows) */
+    if (o)
+        bad |= json_object_update_new(
+            o, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "card_reader",
+                         a->card_reader, "validity_years", a->validity_years, "work_phone",
+                         work_phone, "work_phone_ext", a->work_phone_ext, "home_phone", home_phone,
+                         "mobile_operator", a->mobile_operator, "birth_place", a->birth_place,
+                         "birth_date", a->birth_date, "registry_no", a->registry_no,
+                         "form_province", a->province));
     json_t *pj = json_null();
     if (p) {
         app_date_iso(p->assignment_end, end);
