@@ -219,7 +219,8 @@ enum app_status app_admin_account_set(const struct app_ctx *c, const char *usern
  * The entries newest first with filters, and the verification of the whole hash chain (what
  * `eimza audit verify` does), each for admins only (403 forbidden_role). */
 struct app_audit_filter {
-    const char *actor;  /* exactly, or a staff member's user name ("ayse" reads "staff:ayse") */
+    const char *actor;  /* exactly, or a staff member's user name ("ayse" reads "staff:ayse";
+                           "cli", the command line, stays itself) */
     const char *action; /* the action or its beginning ("application.", "staff.user") */
     const char *object; /* exactly: an application's number, a user name, ... */
     int64_t from, to;   /* Unix seconds: at in [from, to); 0: open */

@@ -71,9 +71,9 @@ enum app_status app_admin_audit(const struct app_ctx *c, const struct app_audit_
         app_err_field(err, "before", "offset_range");
     if (err->nfields)
         return app__fail(err, APP_EINVAL, "invalid_fields");
-    /* a bare user name is a staff member's */
+    /* a bare user name is a staff member's ("cli", the command line, is itself) */
     const char *a = f->actor;
-    if (a && *a && !strchr(a, ':')) {
+    if (a && *a && !strchr(a, ':') && strcmp(a, "cli") != 0) {
         snprintf(actor, sizeof actor, "staff:%s", a);
         a = actor;
     }

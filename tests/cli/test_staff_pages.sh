@@ -429,6 +429,8 @@ expect_grep 'rel="next" href="/yonetim/denetim\?before=[0-9]+"' "$T/b" "a way to
 call GET "/yonetim/denetim?actor=onay72&action=application.approve" "${SY[@]}"
 expect_eq "$(sql "SELECT count(*) FROM audit_log WHERE actor = 'staff:onay72' AND action = 'application.approve'")" \
   "$(grep -c '<tr data-seq=' "$T/b")" "filtered by who and what"
+call GET "/yonetim/denetim?actor=cli&action=staff.user.add" "${SY[@]}"
+expect_eq 4 "$(grep -c '<tr data-seq=' "$T/b")" "the command line's own entries: the four accounts it added"
 call GET "/yonetim/denetim?object=$N1" "${SY[@]}"
 [ "$(grep -c '<tr data-seq=' "$T/b")" -ge 3 ] && ok "everything about one application" || fail "by object" "$(grep -c '<tr data-seq=' "$T/b")"
 expect_no_grep '<td data-label="Neyle ilgili">[^<]*[^<]' "$(grep -o '<td data-label="Neyle ilgili">[^<]*<' "$T/b" | grep -v ">$N1<" >"$T/other"; echo "$T/other")" "and nothing else"
