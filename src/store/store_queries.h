@@ -344,11 +344,12 @@ STORE_Q(SEARCH_NAMES, "searching applications",
 /* The audit log newest first, filtered (store_audit_newest): 1 actor, 2 action prefix, 3
  * object (NULL: any), 4 from, 5 to, 6 before seq (0: any), 7 limit. Through the primary key
  * from the newest down, so a page costs what its rows cost unless a rare filter must look far. */
+/* (the action's column is named with its table: lintian reads "substr(action" as a misspelling) */
 STORE_Q(SEARCH_AUDIT, "reading the audit log",
-        "SELECT {cols audit} FROM audit_log WHERE (CAST($1 AS TEXT) IS NULL OR actor = CAST($1 AS "
-        "TEXT)) "
-        "AND (CAST($2 AS TEXT) IS NULL OR substr(action, 1, length(CAST($2 AS TEXT))) = CAST($2 AS "
-        "TEXT)) "
+        "SELECT {cols audit} FROM audit_log "
+        "WHERE (CAST($1 AS TEXT) IS NULL OR actor = CAST($1 AS TEXT)) "
+        "AND (CAST($2 AS TEXT) IS NULL "
+        "OR substr(audit_log.action, 1, length(CAST($2 AS TEXT))) = CAST($2 AS TEXT)) "
         "AND (CAST($3 AS TEXT) IS NULL OR object = CAST($3 AS TEXT)) "
         "AND (CAST($4 AS BIGINT) = 0 OR at >= CAST($4 AS BIGINT)) "
         "AND (CAST($5 AS BIGINT) = 0 OR at < CAST($5 AS BIGINT)) "
