@@ -264,6 +264,7 @@ STAFF
   "$eimza" notify run --db "$db" --now "$today" --dev >"$demo/notify-scan.json" 2>>"$demo/.notify.log" ||
     { cat "$demo/.notify.log" >&2; die "eimza notify run failed"; }
   command -v node >/dev/null || die "node is needed for the demo SMS gateway (make deps)"
+  : >"$demo/.sms-gateway.out" # there before it is read (the child opens it after the fork)
   SMS_MOCK_MODES=400,200 node "$root/tests/mocks/sms-gateway.mjs" "$demo/.sms-gateway.jsonl" \
     >"$demo/.sms-gateway.out" 2>&1 &
   local gw=$! gport=''

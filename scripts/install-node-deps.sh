@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the npm packages of package.json into node_modules/ (the portal's CSS library,
-# served at /static/vendor/, and playwright-core for the end-to-end tests), exactly as
+# served at /static/vendor/, playwright-core and axe-core for the end-to-end tests), exactly as
 # package-lock.json pins them (npm ci). Idempotent; prints nothing when node_modules/ is
 # already what the lock file asks for.
 #
@@ -25,7 +25,8 @@ fi
 stamp=node_modules/.package-lock.json
 if [ -f "$stamp" ] && [ "$stamp" -nt package.json ] && [ "$stamp" -nt package-lock.json ] &&
    [ -f node_modules/@picocss/pico/css/pico.classless.min.css ] &&
-   [ -f node_modules/playwright-core/package.json ]; then
+   [ -f node_modules/playwright-core/package.json ] &&
+   [ -f node_modules/axe-core/axe.min.js ]; then
   exit 0
 fi
 

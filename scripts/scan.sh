@@ -10,7 +10,8 @@
 #     captcha and its answer fetched before every request with --eval), the staff login, the
 #     staff queue's filters and the applicant's form save;
 #   - wapiti (Debian's) crawling and attacking the portal three times: anonymous, as an
-#     applicant (session cookie) and as an approver (staff cookie), logout excluded;
+#     applicant (session cookie) and as an approver (staff cookie, both in wapiti's cookie
+#     jar), logout excluded;
 #   - the project's own raw HTTP cases (tests/scan/http_cases.py: request framing and the
 #     headers of the server's own error pages; the cases of issue 19's finding 3 are reported
 #     as known failures until it is fixed).
@@ -148,15 +149,24 @@ fi
 
 # ---- wapiti -----------------------------------------------------------------------------------------------
 MODULES=blindsql,cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,xss,crlf,csrf,methods,backup,htaccess,shellshock
-wapiti_run() { # NAME START-PATH [HEADER]
-  local name=$1 start=$2 hdr=${3:-}
+wapiti_run() { # NAME START-PATH [COOKIE-NAME COOKIE-VALUE]
+  local name=$1 start=$2 cname=${3:-} cvalue=${4:-}
   local args=(-u "$URL/" --scope folder -s "$URL$start" -m "$MODULES" --flush-session
     -f json -o "$SCAN_OUT/wapiti-$name.json" --max-scan-time "$WAPITI_SECONDS" -S normal
     --store-session "$W/wapiti" --store-config "$W/wapiti-config" --no-bugreport -v 1
     -x "$URL/cikis" -x "$URL/yonetim/cikis" -x "$URL/api/v1/logout" -x "$URL/api/v1/admin/logout")
   # (through tests/scan/wapiti.py: Debian's wapiti 3.0.4 aborts on any -x under Python 3.11;
   # whether the session survived the crawl is checked below)
-  [ -n "$hdr" ] && args+=(-H "$hdr")
+  # the session cookie goes into wapiti's cookie jar (its JSON file), not a fixed Cookie header:
+  # a fixed header replaces the jar, so the cookies the server sets (the login forms' CSRF
+  # cookie) would never be sent back, and every login post would be refused alike (403) —
+  # which wapiti's csrf module reads as "token not checked" (docs/SECURITY.md, "Results")
+  if [ -n "$cname" ]; then
+    jq -n --arg h "${HOSTPORT%:*}" --arg n "$cname" --arg v "$cvalue" \
+      '{($h): {"/": {($n): {value: $v, expires: null, secure: false, port: null, version: 0}}}}' \
+      >"$W/cookies-$name.json"
+    args+=(-c "$W/cookies-$name.json")
+  fi
   rm -f "$SCAN_OUT/wapiti-$name.json"
   # wapiti's own interpreter (its modules are installed for Debian's python3)
   HOME=$W "$(sed -n '1s/^#!//p' "$(command -v wapiti)")" tests/scan/wapiti.py "${args[@]}" \
@@ -186,8 +196,8 @@ wapiti_run() { # NAME START-PATH [HEADER]
 }
 if [[ " $SCAN_ONLY " == *" wapiti "* ]]; then
   wapiti_run anonymous /
-  wapiti_run applicant /basvuru "Cookie: eimza_session=$TOKEN"
-  wapiti_run staff /yonetim "Cookie: eimza_staff=$STAFF"
+  wapiti_run applicant /basvuru eimza_session "$TOKEN"
+  wapiti_run staff /yonetim eimza_staff "$STAFF"
 fi
 
 # ---- the project's own HTTP cases ------------------------------------------------------------------------

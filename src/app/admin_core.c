@@ -140,7 +140,7 @@ enum app_status app__queue_item(struct store *s, const struct app_portal_cfg *cf
         return app__store_err(s, e, "reading the renewal chain", NULL, NULL, err);
     const struct core_verdict_input in = {
         .person = p,
-        .today = core_date_from_unix(now),
+        .today = core_date_tr_from_unix(now),
         .late = a->late,
         .remote_chain = chain,
         .remote_limit = cfg->remote_renewal_limit,

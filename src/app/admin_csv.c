@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/appstate.h"
 #include "app/privacy.h"
@@ -46,18 +45,20 @@ int app__csv_row(struct ubuf *b, const char *const *cells, size_t n)
     return ubuf_puts(b, "\r\n");
 }
 
-static void utc_time(int64_t t, char out[24])
+/* Times and days in Turkey's time (core/date.h), as on the pages. */
+static void tr_time(int64_t t, char out[24])
 {
-    struct tm tm;
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 24, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+    struct core_clock c;
+    core_time_tr(t, &c);
+    if (snprintf(out, 24, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.mday, c.hour, c.min,
+                 c.sec) >= 24)
         out[0] = '\0';
 }
 
 static void unix_date(int64_t t, char out[CORE_DATE_STRLEN + 1])
 {
     if (t)
-        core_date_format(core_date_from_unix(t), out);
+        core_date_format(core_date_tr_from_unix(t), out);
     else
         out[0] = '\0';
 }
@@ -82,7 +83,7 @@ static int queue_csv_row(void *ctx, const struct app_queue_item *it)
                ubuf_puts(&reasons, core_verdict_code(bit));
     snprintf(prov, sizeof prov, "%02d", it->province);
     unix_date(a->cert_not_after, cert);
-    utc_time(it->waiting_since, since);
+    tr_time(it->waiting_since, since);
     const char *method = !strcmp(a->method, "esign") ? "E-imza"
                          : !strcmp(a->method, "wet") ? "Islak imza"
                                                      : "";
@@ -142,7 +143,7 @@ enum app_status app_admin_queue_csv(const struct app_ctx *ctx, const struct app_
                                        "Uygun",
                                        "Gerekçe",
                                        "Sertifika Bitiş",
-                                       "Son İşlem (UTC)",
+                                       "Son İşlem (Türkiye saati)",
                                        "Islak İmza Gerekli"};
     struct store_app_filter sf;
     struct csv_ctx c = {out, 0, false};

@@ -1,5 +1,6 @@
 /* eimza — checking the audit log (app/): `eimza audit verify` walks the whole hash chain of
- * store_audit_append (store/store.h) and names the first entry that breaks it. */
+ * store_audit_append (store/store.h) and names the first entry that breaks it; the entries the
+ * retention anonymised are checked through the entry that vouches for them (audit.c). */
 #ifndef EIMZA_APP_AUDIT_H
 #define EIMZA_APP_AUDIT_H
 
@@ -17,7 +18,8 @@ enum app_audit_problem {
 const char *app_audit_problem_code(enum app_audit_problem p); /* "intact", "changed", ... */
 
 struct app_audit_report {
-    long entries; /* entries read */
+    long entries;    /* entries read */
+    long anonymised; /* of them, anonymised by the retention (checked through their voucher) */
     enum app_audit_problem problem;
     int64_t seq;                              /* the first entry found wrong (0 when intact) */
     int64_t at;                               /* its time (UTC seconds), 0 when it is missing */

@@ -1,7 +1,8 @@
 /* eimza — the one way in (see context.h): an applicant's or a staff member's session from the
  * credentials a request presented, with the CSRF rule for sessions that came in a cookie, and
  * its end. The session checks themselves are portal_login.c's (applicants) and staff_auth.c's
- * (staff), so that the status answer can make the applicant's inside its read snapshot.
+ * (staff), so that the status answer can make the applicant's on the session its one read
+ * brought.
  */
 #include <string.h>
 
@@ -78,6 +79,33 @@ enum app_status app_logout(struct app_ctx *c, struct app_err *err)
     if (e != STORE_OK)
         return app__store_err(c->db, e, "ending a session", NULL, NULL, err);
     memset(&c->who, 0, sizeof c->who);
+    return APP_OK;
+}
+
+int64_t app_session_left(const struct app_ctx *c)
+{
+    if (c->who.kind != APP_ACTOR_APPLICANT)
+        return 0;
+    int64_t idle_end = c->who.session.last_seen + c->set->portal.session_idle;
+    int64_t end = idle_end < c->who.session.expires_at ? idle_end : c->who.session.expires_at;
+    return end > c->now ? end - c->now : 0;
+}
+
+enum app_status app_session_extend(struct app_ctx *c, int64_t *left, struct app_err *err)
+{
+    app_err_clear(err);
+    *left = 0;
+    if (c->who.kind != APP_ACTOR_APPLICANT)
+        return app__fail(err, APP_EAUTH, "session_required");
+    if (c->who.session.last_seen != c->now) {
+        enum store_err e = store_session_touch(c->db, c->who.session.token_hash, c->now);
+        if (e == STORE_ENOTFOUND)
+            return app__fail(err, APP_EAUTH, "session_required");
+        if (e != STORE_OK)
+            return app__store_err(c->db, e, "extending a session", NULL, NULL, err);
+        c->who.session.last_seen = c->now;
+    }
+    *left = app_session_left(c);
     return APP_OK;
 }
 

@@ -70,12 +70,11 @@ enum app_status app_application_cancel(const struct app_ctx *c, struct app_appli
 enum app_status app_delivery_confirm(const struct app_ctx *c, struct app_application *out,
                                      struct app_err *err);
 
-/* The status page's part after the decision (app_status_get fills it; portal_status.c). */
-struct store;
-struct store_application;
-enum app_status app__flow_view(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_application *a, enum core_lang lang,
-                               struct app_flow_view *out, struct app_err *err);
+/* The status page's part after the decision, from what the status read found (app_status_get
+ * and app_status_answer fill it; portal_status.c). */
+struct store_status;
+void app__flow_view(const struct app_portal_cfg *cfg, const struct store_status *r,
+                    enum core_lang lang, struct app_flow_view *out);
 
 /* ---- the staff: one application -------------------------------------------------------------- */
 

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/site.h"    /* the ministry's identity, the provinces' contacts */
 #include "core/reason.h" /* enum core_lang: the language of people's text */
 #include "core/rules.h"  /* struct core_rules: the guide's deadlines and code rules */
 
@@ -156,6 +157,14 @@ struct app_relay_cfg {
     char portal[256];     /* the portal's https origin, for the eimza: URL; "" = no relay */
 };
 
+/* How long personal data is kept (KVKK; app/retention.h, the retention_* settings). */
+struct app_retention_cfg {
+    int messages_days;  /* a delivered message's recipient and contents */
+    int contact_years;  /* a closed application's contact data; the applicants' logins */
+    int draft_days;     /* a draft never submitted, after its last change */
+    int evidence_years; /* the registration evidence, past the certificate's end (>= 7) */
+};
+
 /* Everything the use cases of one server read, hung on the server object (web/http/server.h)
  * and made by `eimza serve` (cli/cmd_serve.c) before the server's threads exist. The objects
  * it points to are its own: app_settings_free releases them. */
@@ -163,11 +172,13 @@ struct app_settings {
     struct app_portal_cfg portal;
     struct app_staff_cfg staff;
     struct app_relay_cfg relay;            /* signing through the relay */
+    struct app_retention_cfg retention;    /* how long personal data is kept */
     bool dev;                              /* development mode: the development outbox is open */
     char portal_url[512];                  /* the link in messages, for the outbox views */
     char reader_names[512];                /* what portal.card_readers point into */
     struct notify_templates *templates;    /* NULL: the outbox views show messages unrendered */
     struct app_status_cache *status_cache; /* NULL: every status answer is read afresh */
+    struct app_site site;                  /* the ministry's name and logo, the contacts */
     /* in-house production (app/card_flow.h): the engine, opened by `eimza serve` when
      * production is inhouse (NULL otherwise; app_settings_free closes it); the subject of its
      * CA certificate as the store keeps issuers (so its own certificates are known); the key
@@ -185,16 +196,17 @@ struct app_settings {
     struct crypto_seal_key *seal_key;
     struct app_counters *counters; /* NULL: nothing counted (app/ops.h) */
 };
-/* The defaults (app_portal_cfg_default, app_staff_cfg_default), no verifier, templates or
- * cache. Returns 0, or -1 when the staff settings cannot be made (libsodium, memory). */
+/* The defaults (app_portal_cfg_default, app_staff_cfg_default, app_site_default), no
+ * verifier, templates or cache. Returns 0, or -1 when the staff settings cannot be made (libsodium,
+ * memory). */
 int app_settings_default(struct app_settings *s);
 /* Sets the key secrets are sealed with from the secret_key setting's text (base64 of 32
  * bytes); "" or NULL: under dev the published development key, else none (s->seal_key NULL).
  * Returns 0, or -1 with the reason in err (not such a key, out of memory). */
 int app_settings_seal_key(struct app_settings *s, const char *text, bool dev, char *err,
                           size_t errlen);
-/* Frees the verifier, the templates, the status cache, the hash gate and the key; s can be
- * made again. */
+/* Frees the verifier, the templates, the status cache, the hash gate, the key and the site's
+ * files; s can be made again. */
 void app_settings_free(struct app_settings *s);
 
 /* ---- who is acting ------------------------------------------------------------------------- */
@@ -254,6 +266,13 @@ struct app_ctx {
  * adds it by itself. On success c->who is the actor; otherwise 401 session_required (or the
  * store's failure) and c->who is left empty. */
 enum app_status app_authenticate(struct app_ctx *c, enum app_actor_kind kind, struct app_err *err);
+/* Seconds until the applicant's session of c ends unless a request comes: the idle end or the
+ * absolute end, whichever is first; 0 without an applicant. For the pages' warning. */
+int64_t app_session_left(const struct app_ctx *c);
+/* "Oturumu uzat": the applicant's session was used now (last_seen written at once, not at most
+ * once a minute as app_authenticate does), *left the seconds it now has (app_session_left).
+ * The absolute end does not move. */
+enum app_status app_session_extend(struct app_ctx *c, int64_t *left, struct app_err *err);
 /* Ends the authenticated session of c (app_authenticate first). */
 enum app_status app_logout(struct app_ctx *c, struct app_err *err);
 /* Compares a CSRF token with the session's in constant time; false for NULL or "". */

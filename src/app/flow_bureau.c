@@ -200,10 +200,12 @@ struct export_ctx {
     bool bad;
 };
 
+/* The day of moment t in Turkey, YYYY-MM-DD: the bureau's people read these dates as the
+ * portal's do (a certificate ending 23:59 UTC ends the next day in Turkey). */
 static void iso_day(int64_t t, char out[CORE_DATE_STRLEN + 1])
 {
     if (t > 0)
-        core_date_format(core_date_from_unix(t), out);
+        core_date_format(core_date_tr_from_unix(t), out);
     else
         out[0] = '\0';
 }

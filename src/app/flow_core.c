@@ -22,7 +22,7 @@ void app__flow_date(int64_t t, char out[16])
     out[0] = '\0';
     if (t <= 0)
         return;
-    core_date_format_tr(core_date_from_unix(t + 3 * 3600), d); /* Turkish time, UTC+3 */
+    core_date_format_tr(core_date_tr_from_unix(t), d); /* Turkey's day (core/date.h) */
     snprintf(out, 16, "%s", d);
 }
 
@@ -93,12 +93,13 @@ const char *app__flow_text_problem(const char *t, size_t max)
     bool content = false;
     if (!t || !n)
         return "reason_required";
-    if (!core_utf8_valid(t, n))
-        return "not_utf8";
+    /* malformed UTF-8, control characters, and those that reorder or hide text (issue 19,
+     * finding 7: the holder reads these words) */
+    const char *bad = core_text_check_code(core_text_check(t, n, CORE_TEXT_BREAKS));
+    if (bad)
+        return bad;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[i];
-        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
-            return "not_utf8";
         if ((c & 0xC0) != 0x80)
             chars++;
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t')

@@ -3,16 +3,14 @@
  * shipments (application number, carrier, tracking number). Both are CSV read with app/csv.c
  * (a header row, columns by name, ';' or ','); each row is checked and applied in its own
  * transaction, a bad row is reported with its line, field and reason and skipped, and the
- * same file imported twice changes nothing the second time. */
-#include <ctype.h>
+ * same file imported twice changes nothing the second time. Reading and checking the rows is
+ * app/card_file.c's part; what a checked row does is here. */
 #include <stdio.h>
 #include <string.h>
 
-#include "app/csv.h"
+#include "app/card_file.h"
 #include "app/flow_int.h"
 #include "util/log.h"
-
-#define COL_NONE (-1)
 
 enum file_kind { FILE_ANSWER, FILE_SHIPMENTS };
 
@@ -23,8 +21,6 @@ struct file_run {
     void (*refuse)(void *fctx, const struct app_file_refusal *r);
     void *fctx;
     struct app_file_result *res;
-    /* the columns found in the header */
-    int number, result, serial, carrier, tracking, reason;
 };
 
 static void refuse(struct file_run *f, long line, const char *field, const char *code)
@@ -36,73 +32,11 @@ static void refuse(struct file_run *f, long line, const char *field, const char 
     }
 }
 
-/* A field of the record (trimmed of blanks, as a copy into out[cap]); "" when the column is
- * missing or the row is short. */
-static const char *field(const struct app_csv_record *rec, int col, char *out, size_t cap)
-{
-    out[0] = '\0';
-    if (col < 0 || (size_t)col >= rec->n)
-        return out;
-    const char *p = rec->field[col].p;
-    size_t n = rec->field[col].n;
-    while (n && (*p == ' ' || *p == '\t'))
-        p++, n--;
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-        n--;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, p, n);
-    out[n] = '\0';
-    return out;
-}
-
-/* The header's column named name (ASCII case ignored, a BOM and blanks around it allowed). */
-static int column(const struct app_csv_record *rec, const char *name)
-{
-    for (size_t i = 0; i < rec->n; i++) {
-        const char *p = rec->field[i].p;
-        size_t n = rec->field[i].n;
-        if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-            p += 3, n -= 3;
-        while (n && (*p == ' ' || *p == '\t'))
-            p++, n--;
-        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-            n--;
-        if (n == strlen(name) && !strncasecmp(p, name, n))
-            return (int)i;
-    }
-    return COL_NONE;
-}
-
-/* The application number as written: 10 characters of Crockford's base32, case ignored. */
-static bool number_of(const char *v, char out[APP_NUMBER_LEN + 1])
-{
-    if (strlen(v) != APP_NUMBER_LEN)
-        return false;
-    for (size_t i = 0; i < APP_NUMBER_LEN; i++) {
-        char ch = (char)toupper((unsigned char)v[i]);
-        if (!strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", ch))
-            return false;
-        out[i] = ch;
-    }
-    out[APP_NUMBER_LEN] = '\0';
-    return true;
-}
-
 /* What one row does, checked against the application as it is now (read in the row's
  * transaction). Returns the store's outcome; *code is set for a refusal, *changed when the
  * row changed something. */
-struct row {
-    long line;
-    char number[APP_NUMBER_LEN + 1];
-    char result[16];
-    char serial[STORE_CARD_SERIAL_MAX];
-    char carrier[STORE_CARRIER_MAX];
-    char tracking[STORE_TRACKING_MAX];
-    char reason[STORE_CLOSED_REASON_MAX];
-};
 
-static enum store_err shipment_row(struct file_run *f, const struct row *r,
+static enum store_err shipment_row(struct file_run *f, const struct app_cardfile_row *r,
                                    const struct store_application *a, const char **field_name,
                                    const char **code, bool *changed)
 {
@@ -126,7 +60,7 @@ static enum store_err shipment_row(struct file_run *f, const struct row *r,
     return app__flow_shipped(s, a, &next, r->carrier, r->tracking, f->actor, f->c->now);
 }
 
-static enum store_err produced_row(struct file_run *f, const struct row *r,
+static enum store_err produced_row(struct file_run *f, const struct app_cardfile_row *r,
                                    const struct store_application *a, const char **field_name,
                                    const char **code, bool *changed)
 {
@@ -179,7 +113,7 @@ static enum store_err produced_row(struct file_run *f, const struct row *r,
     return app__flow_note(s, a, "card_issued", f->actor, now);
 }
 
-static enum store_err refused_row(struct file_run *f, const struct row *r,
+static enum store_err refused_row(struct file_run *f, const struct app_cardfile_row *r,
                                   const struct store_application *a, const char **field_name,
                                   const char **code, bool *changed)
 {
@@ -210,66 +144,8 @@ static enum store_err refused_row(struct file_run *f, const struct row *r,
     return app__flow_tell(s, &next, NOTIFY_TPL_CARD_REFUSED, what, vars, 3, f->c->now);
 }
 
-/* Reads and checks a data row into r; false (refused) when a field is wrong. */
-static bool read_row(struct file_run *f, const struct app_csv_record *rec, struct row *r)
-{
-    char buf[STORE_CLOSED_REASON_MAX * 4];
-    const char *why;
-    memset(r, 0, sizeof *r);
-    r->line = rec->line;
-    if (!number_of(field(rec, f->number, buf, sizeof buf), r->number)) {
-        refuse(f, rec->line, "application_number", *buf ? "application_unknown" : "required");
-        return false;
-    }
-    const char *carrier = field(rec, f->carrier, buf, sizeof buf);
-    if (*carrier && (why = app__flow_label_problem(carrier, r->carrier, sizeof r->carrier))) {
-        refuse(f, rec->line, "carrier", why);
-        return false;
-    }
-    const char *tracking = field(rec, f->tracking, buf, sizeof buf);
-    if (*tracking && (why = app__flow_label_problem(tracking, r->tracking, sizeof r->tracking))) {
-        refuse(f, rec->line, "tracking_number", why);
-        return false;
-    }
-    if (f->kind == FILE_SHIPMENTS || r->carrier[0] || r->tracking[0]) {
-        /* a shipment names both */
-        if (!r->carrier[0]) {
-            refuse(f, rec->line, "carrier", "required");
-            return false;
-        }
-        if (!r->tracking[0]) {
-            refuse(f, rec->line, "tracking_number", "required");
-            return false;
-        }
-    }
-    if (f->kind == FILE_SHIPMENTS)
-        return true;
-    field(rec, f->result, r->result, sizeof r->result);
-    for (char *p = r->result; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    if (!strcmp(r->result, "produced")) {
-        if ((why = app__flow_label_problem(field(rec, f->serial, buf, sizeof buf), r->serial,
-                                           sizeof r->serial))) {
-            refuse(f, rec->line, "card_serial", why);
-            return false;
-        }
-    } else if (!strcmp(r->result, "refused")) {
-        const char *reason = field(rec, f->reason, buf, sizeof buf);
-        if ((why = app__flow_text_problem(reason, APP__FLOW_REASON_CHARS)) ||
-            strlen(reason) >= sizeof r->reason) {
-            refuse(f, rec->line, "reason", why ? why : "too_long");
-            return false;
-        }
-        snprintf(r->reason, sizeof r->reason, "%s", reason);
-    } else {
-        refuse(f, rec->line, "result", r->result[0] ? "answer_unknown" : "required");
-        return false;
-    }
-    return true;
-}
-
 /* Applies one checked row in its own transaction. -1 when the database failed. */
-static int apply_row(struct file_run *f, const struct row *r, struct app_err *err)
+static int apply_row(struct file_run *f, const struct app_cardfile_row *r, struct app_err *err)
 {
     struct store *s = f->c->db;
     struct store_application a;
@@ -317,9 +193,7 @@ static enum app_status import_file(const struct app_ctx *c, enum file_kind kind,
                                    void *fctx, struct app_file_result *res, struct app_err *err)
 {
     struct file_run f = {.c = c, .kind = kind, .refuse = refuse_fn, .fctx = fctx, .res = res};
-    struct app_csv_record rec;
     enum app_status st = APP_OK;
-    bool header = true;
     app_err_clear(err);
     memset(res, 0, sizeof *res);
     if (c->who.kind == APP_ACTOR_STAFF) {
@@ -332,54 +206,40 @@ static enum app_status import_file(const struct app_ctx *c, enum file_kind kind,
     }
     if (kind == FILE_ANSWER && c->set->portal.production != APP_PRODUCTION_BUREAU)
         return app__fail(err, APP_ECONFLICT, "production_bureau_only");
-    struct app_csv *csv = app_csv_new(read, rctx, 0);
-    if (!csv)
+    struct app_cardfile *rd = app_cardfile_new(
+        kind == FILE_ANSWER ? APP_CARDFILE_ANSWER : APP_CARDFILE_SHIPMENTS, read, rctx);
+    if (!rd)
         return app__fail(err, APP_EINTERNAL, NULL);
-    for (;;) {
-        enum app_csv_status cs = app_csv_next(csv, &rec);
-        if (cs == APP_CSV_EOF)
-            break;
-        if (cs != APP_CSV_RECORD) {
-            st = app__fail(err, APP_EINVAL, "file_unreadable");
-            break;
-        }
-        if (header) {
-            header = false;
-            f.number = column(&rec, "application_number");
-            f.result = column(&rec, "result");
-            f.serial = column(&rec, "card_serial");
-            f.carrier = column(&rec, "carrier");
-            f.tracking = column(&rec, "tracking_number");
-            f.reason = column(&rec, "reason");
-            const char *missing = f.number == COL_NONE ? "application_number"
-                                  : kind == FILE_ANSWER && f.result == COL_NONE     ? "result"
-                                  : kind == FILE_SHIPMENTS && f.carrier == COL_NONE ? "carrier"
-                                  : kind == FILE_SHIPMENTS && f.tracking == COL_NONE
-                                      ? "tracking_number"
-                                      : NULL;
-            if (rec.error || missing) {
-                refuse(&f, rec.line, missing ? missing : "",
-                       rec.error ? rec.error : "column_missing");
-                break;
+    for (bool more = true; more;) {
+        struct app_cardfile_row r;
+        struct app_file_refusal why;
+        switch (app_cardfile_next(rd, &r, &why)) {
+        case APP_CARDFILE_ROW:
+            res->rows++;
+            if (apply_row(&f, &r, err) < 0) {
+                st = err->status;
+                more = false;
             }
-            continue;
-        }
-        if (rec.blank)
-            continue;
-        res->rows++;
-        struct row r;
-        if (rec.error) {
-            refuse(&f, rec.line, "", rec.error);
-            continue;
-        }
-        if (!read_row(&f, &rec, &r))
-            continue;
-        if (apply_row(&f, &r, err) < 0) {
-            st = err->status;
+            break;
+        case APP_CARDFILE_REFUSED:
+            res->rows++;
+            refuse(&f, why.line, why.field, why.code);
+            break;
+        case APP_CARDFILE_HEADER_REFUSED:
+            refuse(&f, why.line, why.field, why.code);
+            more = false;
+            break;
+        case APP_CARDFILE_EOF:
+            more = false;
+            break;
+        case APP_CARDFILE_EREAD:
+        default:
+            st = app__fail(err, APP_EINVAL, "file_unreadable");
+            more = false;
             break;
         }
     }
-    app_csv_free(csv);
+    app_cardfile_free(rd);
     if (st != APP_OK && st != APP_EINVAL)
         return st;
     char detail[160];

@@ -127,16 +127,15 @@ static const char *advice(const struct store_application *a, enum core_app_state
     return NULL;
 }
 
-enum app_status app__flow_view(struct store *s, const struct app_portal_cfg *cfg,
-                               const struct store_application *a, enum core_lang lang,
-                               struct app_flow_view *out, struct app_err *err)
+void app__flow_view(const struct app_portal_cfg *cfg, const struct store_status *r,
+                    enum core_lang lang, struct app_flow_view *out)
 {
+    const struct store_application *a = &r->app;
+    const struct store_card *k = &r->card;
     enum core_app_state st;
-    struct store_card k;
-    struct core_certificate nc;
     memset(out, 0, sizeof *out);
     if (core_app_state_parse(a->state, &st) != 0)
-        return APP_OK;
+        return;
     bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
     if (core_app_is_final(st))
         out->closed_at = a->updated_at;
@@ -147,45 +146,33 @@ enum app_status app__flow_view(struct store *s, const struct app_portal_cfg *cfg
                       st == CORE_APP_AWAITING_ORIGINAL || st == CORE_APP_SUBMITTED;
     out->can_confirm = st == CORE_APP_SHIPPED;
 
-    enum store_err e = store_card_of_app(s, a->id, &k);
-    if (e != STORE_OK && e != STORE_ENOTFOUND)
-        return app__store_err(s, e, "reading the card", NULL, NULL, err);
-    if (e == STORE_OK) {
+    if (r->has_card) {
         out->has_card = true;
-        snprintf(out->card_state, sizeof out->card_state, "%s", k.state);
-        snprintf(out->carrier, sizeof out->carrier, "%s", k.carrier);
-        snprintf(out->tracking_number, sizeof out->tracking_number, "%s", k.tracking_number);
+        snprintf(out->card_state, sizeof out->card_state, "%s", k->state);
+        snprintf(out->carrier, sizeof out->carrier, "%s", k->carrier);
+        snprintf(out->tracking_number, sizeof out->tracking_number, "%s", k->tracking_number);
     }
-    if (a->new_cert_id) {
-        e = store_certificate_by_id(s, a->new_cert_id, &nc);
-        if (e != STORE_OK && e != STORE_ENOTFOUND)
-            return app__store_err(s, e, "reading the new certificate", NULL, NULL, err);
-        if (e == STORE_OK) {
-            snprintf(out->new_serial, sizeof out->new_serial, "%s", nc.serial);
-            out->new_not_before = nc.not_before;
-            out->new_not_after = nc.not_after;
-        }
+    if (a->new_cert_id && r->has_new_cert) {
+        snprintf(out->new_serial, sizeof out->new_serial, "%s", r->new_serial);
+        out->new_not_before = r->new_not_before;
+        out->new_not_after = r->new_not_after;
     }
 
     /* the PIN: after delivery, from the portal for a card made in house, else the bureau's */
     bool arrived = st == CORE_APP_DELIVERED || st == CORE_APP_COMPLETED;
-    if (out->has_card && inhouse && !strcmp(k.source, "inhouse")) {
-        struct store_card_pin pin;
-        e = store_card_pin_get(s, k.id, &pin);
-        if (e != STORE_OK && e != STORE_ENOTFOUND)
-            return app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
-        if (e == STORE_OK && !strcmp(pin.state, "waiting") && arrived) {
+    if (out->has_card && inhouse && !strcmp(k->source, "inhouse")) {
+        const char *pin = r->pin_state; /* "" when the card has none */
+        if (!strcmp(pin, "waiting") && arrived) {
             out->pin = APP_PIN_WAITING;
             out->pin_note = flow_text("pin_waiting", lang);
-        } else if (e == STORE_OK && strcmp(pin.state, "waiting") != 0) {
+        } else if (pin[0] && strcmp(pin, "waiting") != 0) {
             out->pin = APP_PIN_SHOWN;
             out->pin_note = flow_text("pin_shown", lang);
         }
         out->can_try_card = st == CORE_APP_DELIVERED && a->new_cert_id &&
-                            strcmp(k.state, "active") != 0 && strcmp(k.state, "lost") != 0;
+                            strcmp(k->state, "active") != 0 && strcmp(k->state, "lost") != 0;
     } else if (!inhouse && (st == CORE_APP_SHIPPED || arrived)) {
         out->pin = APP_PIN_BUREAU;
         out->pin_note = flow_text("pin_bureau", lang);
     }
-    return APP_OK;
 }

@@ -40,8 +40,9 @@ enum store_err app__flow_note(struct store *s, const struct store_application *a
                               const char *actor, int64_t now);
 
 /* Words a person wrote for others to read (a cancellation's reason): 1..max characters of
- * UTF-8 with something besides blanks, no control characters but line breaks and tabs. NULL,
- * or the reason code: reason_required, too_long, not_utf8. */
+ * UTF-8 with something besides blanks, no control characters but line breaks and tabs, none
+ * that reorder or hide text (core_text_check). NULL, or the reason code: reason_required,
+ * too_long, not_utf8, control_character, bidi_character. */
 const char *app__flow_text_problem(const char *t, size_t max);
 
 /* An operator or an admin acting in c (401 / 403 forbidden_role otherwise). */
@@ -62,7 +63,8 @@ enum store_err app__flow_shipped(struct store *s, const struct store_application
                                  struct store_application *next, const char *carrier,
                                  const char *tracking, const char *actor, int64_t now);
 /* A courier's name or a tracking number as given: trimmed, 1..63 bytes of printable UTF-8
- * without control characters. NULL or the reason code (required, too_long, not_utf8). */
+ * without control characters or those that reorder or hide text. NULL or the reason code
+ * (required, too_long, not_utf8, control_character, bidi_character). */
 const char *app__flow_label_problem(const char *v, char *out, size_t cap);
 
 /* The new certificate cert (id cert_id, just recorded) of a holder: when their newest

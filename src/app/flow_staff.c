@@ -99,10 +99,8 @@ const char *app__flow_label_problem(const char *v, char *out, size_t cap)
         return core_utf8_valid(v, strlen(v)) ? "too_long" : "not_utf8";
     if (n == 0)
         return "required";
-    for (const unsigned char *p = (const unsigned char *)out; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return "not_utf8";
-    return NULL;
+    /* no control characters, none that reorder or hide text (finding 7 of issue 19) */
+    return core_text_check_code(core_text_check(out, (size_t)n, 0));
 }
 
 enum store_err app__flow_shipped(struct store *s, const struct store_application *a,

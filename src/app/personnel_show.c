@@ -124,7 +124,7 @@ static int show_one(void *ctx, int64_t id, const struct core_certificate *c)
 
 static json_t *show_eligibility(const struct core_personnel *p, int64_t now)
 {
-    unsigned verdict = core_eligibility(p, core_date_from_unix(now));
+    unsigned verdict = core_eligibility(p, core_date_tr_from_unix(now));
     json_t *o = json_object(), *reasons = json_array();
     if (!o || !reasons)
         goto fail;
@@ -193,6 +193,7 @@ enum app_show_err app_personnel_show(struct store *s, const char *tckn, int64_t 
         !show_set(o, "birth_date", show_date(p.birth_date)) ||
         !show_set(o, "institution_code", json_string(p.institution_code)) ||
         !show_set(o, "institution_name", json_string(p.institution_name)) ||
+        !show_set(o, "registry_no", json_string(p.registry_no)) ||
         !show_set(o, "province", json_integer(p.province)) ||
         !show_set(o, "province_name", province_name ? json_string(province_name) : json_null()) ||
         !show_set(o, "district", json_string(p.district)) ||

@@ -67,9 +67,10 @@ struct app_login_ok {
  * invalid_fields (that says nothing about the records); then the lock-outs (429
  * too_many_attempts with retry_after; each lock-out is audited); then a wrong captcha (400);
  * then the identity: the personnel record's first name, last name and birth place compared
- * with Turkish case folding and the birth date exactly. Any identity failure, whichever field
- * and whether a record exists at all, is the same 401 login_failed after the same work.
- * c->client_addr keys the per-address limit (NULL: "unknown"). */
+ * with Turkish case folding, the dotted and dotless i taken as one (core_tr_equal_i), and the
+ * birth date exactly. Spaces typed inside the T.C. Kimlik No are dropped. Any identity failure,
+ * whichever field and whether a record exists at all, is the same 401 login_failed after the same
+ * work. c->client_addr keys the per-address limit (NULL: "unknown"). */
 enum app_status app_login(const struct app_ctx *c, const struct app_login_req *rq,
                           struct app_login_ok *out, struct app_err *err);
 
@@ -108,7 +109,24 @@ enum app_field {
 };
 const char *app_field_name(enum app_field f); /* "postal_code", ... */
 int app_field_lookup(const char *name);       /* the field, or -1 */
+/* The identity fields, the institution's, and the mobile number: the personnel record's, shown
+ * locked (the SMS code goes to the number on record, so a number typed into the form would
+ * lead nowhere; the personnel unit corrects the record). Sent back unchanged they are
+ * accepted; changed, they are refused with read_only. */
 bool app_field_read_only(enum app_field f);
+
+/* The limits of the form's texts, in characters: the same numbers in the checks, in the pages'
+ * maxlength and hints, and in the fields' messages (po/: "field.NAME.too_long"; a unit test
+ * holds the messages to these numbers). */
+#define APP_SECURITY_WORD_MIN 6
+#define APP_SECURITY_WORD_MAX 32
+#define APP_UNIT_MAX          120
+#define APP_TITLE_MAX         60
+#define APP_ADDRESS_MAX       250
+#define APP_DISTRICT_MAX      60
+#define APP_EMAIL_MAX         254
+/* The limit of a field in characters; 0 when it has none of its own. */
+int app_field_max_chars(enum app_field f);
 
 /* A submitted form: v[f] is the field's text, NULL when the field was not sent (it keeps its
  * saved value). pre[] carries errors the caller found while decoding (a value of the wrong
@@ -167,6 +185,8 @@ struct app_application {
 struct app_view {
     struct app_application app;
     bool has_record;             /* a personnel record exists */
+    int approver_province;       /* whose approvers decide: the record's province, else the
+                                    form's (0: none known); its directorate takes the paper */
     unsigned inelig;             /* core_eligibility() bits today; 0: eligible */
     const char *inelig_codes[8]; /* their reason codes, in order (core_inelig_code) */
     size_t ninelig;
@@ -188,12 +208,38 @@ struct app_view {
  * bound to it. */
 enum app_status app_application_current(const struct app_ctx *c, struct app_view *out,
                                         struct app_err *err);
-/* Validates and saves the form; valid, it is confirmed. Fields not sent keep their value.
+/* The province of the logged-in applicant's personnel record (whose DYS unit they turn to); 0
+ * when there is none or no applicant. Reads only. */
+int app_applicant_province(const struct app_ctx *c);
+/* Validates and saves the form; valid, it is confirmed (and its draft, if any, removed in the
+ * same transaction). Fields not sent keep their value.
  * 400 invalid_fields with per-field codes; 409 wrong_state past the code step. Editing after
  * the code was verified moves the application back to draft (event reopen). The security
  * word is stored only as an Argon2id hash; sent empty it keeps the saved one. */
 enum app_status app_application_update(const struct app_ctx *c, const struct app_form *f,
                                        struct app_view *out, struct app_err *err);
+
+/* ---- the form's draft (issue 17) -----------------------------------------------------------
+ * What an applicant typed into the form and has not saved yet, kept on the server so that a
+ * session that times out (or a browser closed) loses nothing: the page's "Taslak olarak
+ * kaydet" button and its script (session.js, while the person types) save it; the form shows
+ * it again, over the saved application, until the form is saved (which removes it). Only the
+ * editable fields, never the security word; each value UTF-8 and cut to the field's limit.
+ * The application must still be editable (draft or code verified; 409 wrong_state). */
+#define APP_DRAFT_VALUE_MAX 1024 /* bytes of one field's value, NUL included */
+struct app_draft {
+    bool present;
+    int64_t saved_at;
+    bool has[APP_F__COUNT]; /* the field was in the draft */
+    char v[APP_F__COUNT][APP_DRAFT_VALUE_MAX];
+};
+/* Saves f (fields not sent are left out of the draft). 400 not_utf8 for a value that is not
+ * text. */
+enum app_status app_form_draft_save(const struct app_ctx *c, const struct app_form *f,
+                                    struct app_err *err);
+/* The session's application's draft (out->present false when there is none). */
+enum app_status app_form_draft_get(const struct app_ctx *c, struct app_draft *out,
+                                   struct app_err *err);
 
 /* ---- the SMS code -------------------------------------------------------------------------- */
 struct app_otp_sent {
@@ -291,6 +337,9 @@ struct app_status_event {
 };
 struct app_status_view {
     enum core_lang lang; /* of next, contact and the events' labels */
+    /* the application as the status shows it: id, number, tckn_masked, state, st, confirmed,
+     * method, late, created_at, updated_at, approved_at, closed_reason, has_new_cert; the
+     * form's fields (names, contact details) are not read for the status and stay empty */
     struct app_application app;
     const char *label;          /* the state's label, in lang */
     const char *next;           /* what happens next, in lang */
@@ -314,10 +363,10 @@ const char *app_event_label_tr(const char *event);
  * moment (the settings' status cache, app/status_cache.h) and gives them again while nothing
  * could have changed them. app_status_kept appends the kept answer for c's session token and
  * language when there is one still good, and needs no database (c->db may be NULL); otherwise
- * app_status_answer reads it: the session is checked (app_authenticate's rules, with c->cred;
- * c->who is set) inside the one read snapshot of the status (one read lock on SQLite instead of
- * one per statement), last_seen is written after it when due, and the answer is appended to out
- * and kept. */
+ * app_status_answer reads it: one statement reads the session with everything the answer shows
+ * (store_status_read), the session is checked on what it brought (app_authenticate's rules,
+ * with c->cred; c->who is set), last_seen is written after it when due, and the answer is
+ * appended to out and kept. */
 bool app_status_kept(const struct app_ctx *c, struct ubuf *out);
 enum app_status app_status_answer(struct app_ctx *c,
                                   int (*render)(void *rctx, const struct app_status_view *v,

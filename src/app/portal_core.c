@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/ops.h"
+#include "app/retention.h"
 #include "app/status_cache.h"
 #include "ca/ca.h"
 #include "core/tckn.h"
@@ -146,9 +147,11 @@ int app_settings_default(struct app_settings *s)
 {
     memset(s, 0, sizeof *s);
     app_portal_cfg_default(&s->portal);
+    app_site_default(&s->site);
     s->relay.ticket_ttl = 120;
     s->relay.claim_ttl = 600;
     snprintf(s->relay.min_version, sizeof s->relay.min_version, "0.1.0");
+    app_retention_cfg_default(&s->retention);
     return app_staff_cfg_default(&s->staff);
 }
 
@@ -201,6 +204,15 @@ void app_settings_free(struct app_settings *s)
     }
     app_counters_free(s->counters);
     s->counters = NULL;
+    app_site_free(&s->site);
+}
+
+int app__approver_province(struct store *s, const struct store_application *a)
+{
+    struct core_personnel p;
+    if (store_personnel_get(s, a->tckn, &p) == STORE_OK && p.province > 0)
+        return p.province;
+    return a->province;
 }
 
 void app__session_from(const struct store_session *ss, struct app_session *out)

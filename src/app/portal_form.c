@@ -8,8 +8,10 @@
  * a valid form is saved and confirmed. The security word is hashed with Argon2id before it
  * goes anywhere, and the hash is never shown.
  */
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -69,7 +71,24 @@ int app_field_lookup(const char *name)
 
 bool app_field_read_only(enum app_field f)
 {
-    return f <= APP_F_REGISTRY_NO;
+    return f <= APP_F_REGISTRY_NO || f == APP_F_MOBILE_PHONE;
+}
+
+/* The limit of each free-text field in characters (portal.h): the checks below, the pages'
+ * maxlength and the field's own message ("field.address.too_long" in po/) say the same. */
+static const int field_max_chars[APP_F__COUNT] = {
+    [APP_F_UNIT] = APP_UNIT_MAX,
+    [APP_F_TITLE] = APP_TITLE_MAX,
+    [APP_F_ADDRESS] = APP_ADDRESS_MAX,
+    [APP_F_DISTRICT] = APP_DISTRICT_MAX,
+    [APP_F_EMAIL] = APP_EMAIL_MAX,
+    [APP_F_SECURITY_WORD] = APP_SECURITY_WORD_MAX,
+    [APP_F_SECURITY_WORD_REPEAT] = APP_SECURITY_WORD_MAX,
+};
+
+int app_field_max_chars(enum app_field f)
+{
+    return (unsigned)f < APP_F__COUNT ? field_max_chars[f] : 0;
 }
 
 /* ---- the draft ----------------------------------------------------------------------------- */
@@ -119,13 +138,27 @@ static void prefill(struct store_application *a, const struct core_personnel *p,
     COPY(a->birth_place, p->birth_place);
     core_date_format(p->birth_date, a->birth_date);
     COPY(a->institution_name, p->institution_name);
-    /* The personnel file has no kurum sicil no column: registry_no stays empty until it does. */
+    COPY(a->registry_no, p->registry_no);
     COPY(a->unit, p->unit);
     COPY(a->title, p->title);
     a->province = p->province;
     COPY(a->district, p->district);
     COPY(a->email, p->email);
     COPY(a->mobile_phone, p->mobile_phone);
+}
+
+/* The fields that stay the personnel record's while the form can still change (draft, or
+ * code verified): the mobile number the SMS code goes to, and the registry number. A record
+ * corrected by the personnel unit shows at once; with no record, what the draft was made with
+ * stays. */
+static void from_record(struct store_application *a, const struct core_personnel *p, bool has_p)
+{
+    enum core_app_state st;
+    if (!has_p || core_app_state_parse(a->state, &st) != 0 ||
+        (st != CORE_APP_DRAFT && st != CORE_APP_CODE_VERIFIED))
+        return;
+    COPY(a->mobile_phone, p->mobile_phone);
+    COPY(a->registry_no, p->registry_no);
 }
 
 /* The view of application a with its extras: eligibility, the phase and the notices. */
@@ -135,12 +168,15 @@ static enum app_status fill_view(struct store *s, const struct app_portal_cfg *c
                                  struct app_err *err)
 {
     struct core_personnel p;
-    app__application_view(a, &v->app);
+    struct store_application shown = *a;
     enum store_err e = store_personnel_get(s, a->tckn, &p);
     if (e != STORE_OK && e != STORE_ENOTFOUND)
         return app__store_err(s, e, "reading a personnel record", NULL, NULL, err);
     v->has_record = e == STORE_OK;
-    v->inelig = core_eligibility(v->has_record ? &p : NULL, core_date_from_unix(now));
+    from_record(&shown, &p, v->has_record);
+    app__application_view(&shown, &v->app);
+    v->approver_province = v->has_record && p.province ? p.province : a->province;
+    v->inelig = core_eligibility(v->has_record ? &p : NULL, core_date_tr_from_unix(now));
     v->ninelig = 0;
     for (unsigned bit = 1; bit && bit <= CORE_INELIG_NOT_ENTITLED; bit <<= 1)
         if ((v->inelig & bit) && v->ninelig < sizeof v->inelig_codes / sizeof v->inelig_codes[0])
@@ -259,10 +295,30 @@ enum app_status app__bind_view(struct store *s, const struct app_portal_cfg *cfg
     return fill_view(s, cfg, ss, now, a, out, err);
 }
 
+int app_applicant_province(const struct app_ctx *c)
+{
+    struct core_personnel p;
+    if (c->who.kind != APP_ACTOR_APPLICANT || !c->db ||
+        store_personnel_get(c->db, c->who.session.subject, &p) != STORE_OK)
+        return 0;
+    return p.province;
+}
+
 /* ---- validation ---------------------------------------------------------------------------- */
 
-/* A text field: normalised (trimmed, inner space folded), required or not, into dst. Controls
- * and the characters that reorder or hide text are refused (core_text_check). */
+/* Code points in a valid UTF-8 string. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* A text field: normalised (trimmed, inner space folded), required or not, into dst; longer
+ * than the field's limit in characters (or than dst) is too_long. Controls and the characters
+ * that reorder or hide text are refused (core_text_check). */
 static void set_text(struct app_err *err, enum app_field f, const char *v, char *dst, size_t cap,
                      bool required)
 {
@@ -273,7 +329,9 @@ static void set_text(struct app_err *err, enum app_field f, const char *v, char 
         return;
     }
     int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);
-    if (n < 0)
+    if (n >= 0 && field_max_chars[f] && utf8_chars(tmp) > (size_t)field_max_chars[f])
+        app_err_field(err, field_names[f], "too_long");
+    else if (n < 0)
         app_err_field(err, field_names[f],
                       core_utf8_valid(v, strlen(v)) && !memchr(v, 0, strlen(v)) ? "too_long"
                                                                                 : "not_utf8");
@@ -293,16 +351,6 @@ static bool one_of(const char *v, const char *const *list)
     return false;
 }
 
-/* Code points in a valid UTF-8 string. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* The security word's rules; NULL when it is acceptable. */
 static const char *security_word_problem(const char *w, const struct store_application *a)
 {
@@ -311,7 +359,7 @@ static const char *security_word_problem(const char *w, const struct store_appli
     if (bad)
         return bad;
     size_t chars = utf8_chars(w);
-    if (chars < 6 || chars > 32)
+    if (chars < APP_SECURITY_WORD_MIN || chars > APP_SECURITY_WORD_MAX)
         return "security_word_length";
     if (strspn(w, "0123456789") == n)
         return "security_word_digits";
@@ -345,6 +393,14 @@ static bool read_only_same(enum app_field f, const char *v, const struct store_a
         return core_tr_equal(v, strlen(v), a->institution_name, strlen(a->institution_name));
     case APP_F_REGISTRY_NO:
         return !strcmp(v, a->registry_no);
+    case APP_F_MOBILE_PHONE: {
+        /* the number on record, in any of the forms people write it */
+        char ph[CORE_PHONE_LEN + 1];
+        if (!*v)
+            return !a->mobile_phone[0];
+        return core_phone_normalize(v, strlen(v), ph) == CORE_PHONE_OK &&
+               !strcmp(ph, a->mobile_phone);
+    }
     default:
         return false;
     }
@@ -451,8 +507,6 @@ static void apply_contact(const char *const *v, struct store_application *a, str
         else
             app_err_field(err, "work_phone_ext", "phone_ext_format");
     }
-    if (v[APP_F_MOBILE_PHONE])
-        apply_phone(err, "mobile_phone", v[APP_F_MOBILE_PHONE], a->mobile_phone, false, false);
     if (v[APP_F_MOBILE_OPERATOR]) {
         if (one_of(v[APP_F_MOBILE_OPERATOR], operators))
             COPY(a->mobile_operator, v[APP_F_MOBILE_OPERATOR]);
@@ -497,8 +551,8 @@ static void check_whole(const struct store_application *a, bool province_ok, str
         app_err_field(err, "email", "required");
     else if (!core_email_valid(a->email, strlen(a->email)))
         app_err_field(err, "email", "email_format");
-    if (!a->mobile_phone[0])
-        app_err_field(err, "mobile_phone", "required");
+    if (!a->mobile_phone[0]) /* the personnel record has none: the SMS code cannot go out */
+        app_err_field(err, "mobile_phone", "no_mobile_on_file");
     if (!a->mobile_operator[0])
         app_err_field(err, "mobile_operator", "required");
 }
@@ -532,8 +586,9 @@ static void apply_form(const struct app_portal_cfg *cfg, const struct app_form *
     const char *const *v = f->v;
     for (size_t i = 0; i < f->npre; i++)
         app_err_field(err, f->pre[i].field, f->pre[i].code);
-    for (int i = 0; i <= APP_F_REGISTRY_NO; i++)
-        if (v[i] && !read_only_same((enum app_field)i, v[i], a))
+    for (int i = 0; i < APP_F__COUNT; i++)
+        if (v[i] && app_field_read_only((enum app_field)i) &&
+            !read_only_same((enum app_field)i, v[i], a))
             app_err_field(err, field_names[i], "read_only");
     apply_choices(cfg, v, a, err);
     bool province_ok = apply_workplace(v, a, err);
@@ -592,6 +647,11 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
         return app__fail(err, APP_ECONFLICT, "wrong_state");
 
     a = old;
+    struct core_personnel p;
+    enum store_err pe = store_personnel_get(s, a.tckn, &p);
+    if (pe != STORE_OK && pe != STORE_ENOTFOUND)
+        return app__store_err(s, pe, "reading a personnel record", NULL, NULL, err);
+    from_record(&a, &p, pe == STORE_OK);
     apply_form(cfg, f, &a, err);
     if (err->nfields)
         return app__fail(err, APP_EINVAL, "invalid_fields");
@@ -634,6 +694,8 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
     if (e == STORE_OK)
         e = store_app_update(s, &a, old.state, reopen ? &ev : NULL);
     if (e == STORE_OK)
+        e = store_draft_delete(s, a.id); /* what was typed is now saved */
+    if (e == STORE_OK)
         e = app__audit(s, now, actor, reopen ? "application.reopen" : "application.confirm",
                        a.number, NULL);
     if (e == STORE_OK)
@@ -643,4 +705,133 @@ enum app_status app_application_update(const struct app_ctx *c, const struct app
     if (e != STORE_OK)
         return app__store_err(s, e, "saving the application", "no_application", "wrong_state", err);
     return fill_view(s, cfg, ss, now, &a, out, err);
+}
+
+/* ---- the form's draft ---------------------------------------------------------------------- */
+
+/* The session's application, when its form can still change. */
+static enum app_status draft_app(const struct app_ctx *c, struct store_application *a,
+                                 struct app_err *err)
+{
+    enum core_app_state st;
+    const struct app_session *ss = app__applicant(c, err);
+    if (!ss)
+        return err->status;
+    if (app__load(c->db, ss, a, err) != APP_OK)
+        return err->status;
+    if (core_app_state_parse(a->state, &st) != 0 ||
+        (st != CORE_APP_DRAFT && st != CORE_APP_CODE_VERIFIED))
+        return app__fail(err, APP_ECONFLICT, "wrong_state");
+    return APP_OK;
+}
+
+/* Whether field f is kept in a draft: what the person can change, never a secret. */
+static bool draft_field(enum app_field f)
+{
+    return !app_field_read_only(f) && f != APP_F_SECURITY_WORD && f != APP_F_SECURITY_WORD_REPEAT;
+}
+
+/* v cut to the field's limit (characters) and to the draft's room (bytes), at a character's
+ * start, into out. */
+static void draft_value(enum app_field f, const char *v, char out[APP_DRAFT_VALUE_MAX])
+{
+    size_t n = 0, chars = 0, max = field_max_chars[f] ? (size_t)field_max_chars[f] : 256;
+    for (; v[n] && n < APP_DRAFT_VALUE_MAX - 1; n++) {
+        if (((unsigned char)v[n] & 0xC0) != 0x80 && chars++ == max)
+            break;
+    }
+    while (n > 0 && v[n] && ((unsigned char)v[n] & 0xC0) == 0x80)
+        n--; /* cut before a character's continuation bytes */
+    memcpy(out, v, n);
+    out[n] = '\0';
+}
+
+enum app_status app_form_draft_save(const struct app_ctx *c, const struct app_form *f,
+                                    struct app_err *err)
+{
+    struct store_application a;
+    struct store_form_draft *d = NULL;
+    json_t *o = NULL;
+    char *text = NULL, cut[APP_DRAFT_VALUE_MAX];
+    app_err_clear(err);
+    if (draft_app(c, &a, err) != APP_OK)
+        return err->status;
+    o = json_object();
+    d = calloc(1, sizeof *d);
+    if (!o || !d) {
+        app__fail(err, APP_EINTERNAL, NULL);
+        goto out;
+    }
+    for (int i = 0; i < APP_F__COUNT; i++) {
+        const char *v = f->v[i];
+        if (!v || !draft_field((enum app_field)i))
+            continue;
+        if (!core_utf8_valid(v, strlen(v))) {
+            app_err_field(err, field_names[i], "not_utf8");
+            continue;
+        }
+        draft_value((enum app_field)i, v, cut);
+        if (json_object_set_new(o, field_names[i], json_string(cut)) != 0) {
+            app__fail(err, APP_EINTERNAL, NULL);
+            goto out;
+        }
+    }
+    if (err->nfields) {
+        app__fail(err, APP_EINVAL, "invalid_fields");
+        goto out;
+    }
+    text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text || strlen(text) >= sizeof d->form) {
+        app__fail(err, APP_EINVAL, "too_long");
+        goto out;
+    }
+    d->application_id = a.id;
+    memcpy(d->form, text, strlen(text) + 1);
+    d->saved_at = c->now;
+    enum store_err e = store_draft_put(c->db, d);
+    if (e != STORE_OK)
+        app__store_err(c->db, e, "saving a form draft", NULL, NULL, err);
+out:
+    free(text);
+    free(d);
+    json_decref(o);
+    return err->status;
+}
+
+enum app_status app_form_draft_get(const struct app_ctx *c, struct app_draft *out,
+                                   struct app_err *err)
+{
+    struct store_application a;
+    struct store_form_draft *d = NULL;
+    json_t *o = NULL;
+    app_err_clear(err);
+    memset(out, 0, sizeof *out);
+    if (draft_app(c, &a, err) != APP_OK)
+        return err->status;
+    d = calloc(1, sizeof *d);
+    if (!d)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    enum store_err e = store_draft_get(c->db, a.id, d);
+    if (e == STORE_ENOTFOUND)
+        goto out;
+    if (e != STORE_OK) {
+        app__store_err(c->db, e, "reading a form draft", NULL, NULL, err);
+        goto out;
+    }
+    o = json_loads(d->form, 0, NULL);
+    if (!json_is_object(o))
+        goto out; /* not ours to show: as if there were none */
+    for (int i = 0; i < APP_F__COUNT; i++) {
+        json_t *v = json_object_get(o, field_names[i]);
+        if (!json_is_string(v) || !draft_field((enum app_field)i))
+            continue;
+        draft_value((enum app_field)i, json_string_value(v), out->v[i]);
+        out->has[i] = true;
+    }
+    out->present = true;
+    out->saved_at = d->saved_at;
+out:
+    json_decref(o);
+    free(d);
+    return err->status;
 }

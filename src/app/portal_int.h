@@ -50,11 +50,16 @@ void app__session_from(const struct store_session *ss, struct app_session *out);
 void app__application_view(const struct store_application *a, struct app_application *out);
 
 /* The applicant's session checks (portal_login.c), apart so that the status answer can make
- * them inside its read snapshot: session_check reads, settle writes what it left due. */
+ * them on the session its one read brought: session_check reads the session and judges it,
+ * session_judge judges one already read (an applicant's, neither idle too long nor past its
+ * end: else 401 session_required, *out zeroed), settle writes what either left due. */
 enum app__session_due { APP__SESSION_KEEP, APP__SESSION_TOUCH, APP__SESSION_DROP };
 enum app_status app__session_check(struct store *s, const struct app_portal_cfg *cfg, const char *h,
                                    int64_t now, struct store_session *out,
                                    enum app__session_due *due, struct app_err *err);
+enum app_status app__session_judge(const struct app_portal_cfg *cfg, int64_t now,
+                                   struct store_session *out, enum app__session_due *due,
+                                   struct app_err *err);
 enum app_status app__session_settle(struct store *s, const char *h, enum app__session_due due,
                                     int64_t now, struct store_session *ss, struct app_err *err);
 /* The SHA-256 of a token that has the form of one; 401 session_required otherwise. */
@@ -90,6 +95,9 @@ enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, co
                            int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,
                            struct app_err *err);
 
+/* The province whose approvers decide an application (and whose directorate takes its signed
+ * paper): the personnel record's, else the form's; 0 when neither is known. */
+int app__approver_province(struct store *s, const struct store_application *a);
 /* Whether application a may take an e-signature now (code_verified, the e-signature method
  * open to the holder): APP_OK, or 409 wrong_state / signing_method_not_allowed /
  * remote_renewal_limit. */

@@ -257,18 +257,37 @@ static enum app_status login_captcha(struct login_try *t, struct app_err *err)
     return APP_OK;
 }
 
+/* The T.C. Kimlik No as typed, without the spaces people put between groups of digits
+ * ("100 000 001 46"); false when even that is too long to be one. */
+static bool tckn_clean(const char *in, char out[CORE_TCKN_LEN + 2])
+{
+    size_t n = 0;
+    for (; *in; in++) {
+        if (*in == ' ' || *in == '\t')
+            continue;
+        if (n == CORE_TCKN_LEN + 1)
+            return false;
+        out[n++] = *in;
+    }
+    out[n] = '\0';
+    return true;
+}
+
 /* 2. The shape of every field: says nothing about the records. */
 static enum app_status login_fields(struct login_try *t, struct app_err *err)
 {
     const struct app_login_req *rq = t->rq;
-    if (!rq->tckn || !*rq->tckn) {
+    char tckn[CORE_TCKN_LEN + 2];
+    if (!rq->tckn || !tckn_clean(rq->tckn, tckn)) {
+        app_err_field(err, "tckn", rq->tckn ? "tckn_length" : "required");
+    } else if (!*tckn) {
         app_err_field(err, "tckn", "required");
     } else {
-        enum core_tckn_err te = core_tckn_check(rq->tckn, strlen(rq->tckn));
+        enum core_tckn_err te = core_tckn_check(tckn, strlen(tckn));
         if (te != CORE_TCKN_OK)
             app_err_field(err, "tckn", core_tckn_err_code(te));
         else
-            memcpy(t->tckn, rq->tckn, CORE_TCKN_LEN + 1);
+            memcpy(t->tckn, tckn, CORE_TCKN_LEN + 1);
     }
     check_text(err, "first_name", rq->first_name, CORE_NAME_MAX);
     check_text(err, "last_name", rq->last_name, CORE_NAME_MAX);
@@ -339,12 +358,13 @@ static enum app_status login_identity(struct login_try *t, struct app_err *err)
     } else if (e != STORE_OK) {
         return app__store_err(s, e, "reading a personnel record", NULL, NULL, err);
     }
+    /* names as people type them: Turkish case folding, the two i's as one (EMINE = EMİNE) */
     bool same_first =
-        core_tr_equal(p.first_name, strlen(p.first_name), rq->first_name, strlen(rq->first_name));
+        core_tr_equal_i(p.first_name, strlen(p.first_name), rq->first_name, strlen(rq->first_name));
     bool same_last =
-        core_tr_equal(p.last_name, strlen(p.last_name), rq->last_name, strlen(rq->last_name));
-    bool same_place = core_tr_equal(p.birth_place, strlen(p.birth_place), rq->birth_place,
-                                    strlen(rq->birth_place));
+        core_tr_equal_i(p.last_name, strlen(p.last_name), rq->last_name, strlen(rq->last_name));
+    bool same_place = core_tr_equal_i(p.birth_place, strlen(p.birth_place), rq->birth_place,
+                                      strlen(rq->birth_place));
     bool same_date = p.birth_date == t->birth;
     if (found & same_first & same_last & same_place & same_date)
         return APP_OK;
@@ -422,6 +442,14 @@ enum app_status app__session_check(struct store *s, const struct app_portal_cfg 
         return app__fail(err, APP_EAUTH, "session_required");
     if (e != STORE_OK)
         return app__store_err(s, e, "reading a session", NULL, NULL, err);
+    return app__session_judge(cfg, now, out, due, err);
+}
+
+enum app_status app__session_judge(const struct app_portal_cfg *cfg, int64_t now,
+                                   struct store_session *out, enum app__session_due *due,
+                                   struct app_err *err)
+{
+    *due = APP__SESSION_KEEP;
     bool over = now >= out->expires_at || now >= out->last_seen + cfg->session_idle;
     if (strcmp(out->kind, "applicant") != 0 || over) {
         if (over)

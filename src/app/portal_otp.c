@@ -200,7 +200,7 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
      * the code is sealed apart with the server's key until the gateway takes it or it
      * expires (store.h, "SMS codes at rest"). */
     snprintf(body, sizeof body,
-             "e-imza başvurunuz (%s) için SMS doğrulama kodunuz: " NOTIFY_CODE_MARK
+             "e-imza başvurunuz (%s) için SMS onay kodunuz: " NOTIFY_CODE_MARK
              ". Kod %d dakika (%d saniye) geçerlidir. Bu kodu kimseyle paylaşmayınız.",
              a.number, (r->otp_ttl_seconds + 59) / 60, r->otp_ttl_seconds);
     snprintf(key, sizeof key, "otp:%s:%d", a.number, o.seq);
@@ -216,9 +216,16 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
                                  .dedupe_key = key};
     app__actor(a.tckn, actor);
     bool inserted;
+    /* The number the code goes to is the one the application (and the printed form) shows. */
+    bool renumber = strcmp(a.mobile_phone, p.mobile_phone) != 0;
+    if (renumber) {
+        snprintf(a.mobile_phone, sizeof a.mobile_phone, "%s", p.mobile_phone);
+        a.updated_at = now;
+    }
     /* the codes sent before are void now: theirs go, whether or not they went out; and any
      * other code that expired on the way (housekeeping) */
-    if ((e = store_outbox_drop_secrets(s, prefix, now, NULL)) != STORE_OK ||
+    if ((renumber && (e = store_app_update(s, &a, a.state, NULL)) != STORE_OK) ||
+        (e = store_outbox_drop_secrets(s, prefix, now, NULL)) != STORE_OK ||
         (e = store_outbox_drop_secrets(s, NULL, now, NULL)) != STORE_OK ||
         (e = store_otp_put(s, &o)) != STORE_OK ||
         (e = store_outbox_put(s, &m, now, &inserted)) != STORE_OK ||

@@ -191,9 +191,11 @@ enum app_status app_wet_form(const struct app_ctx *ctx, unsigned char **pdf, siz
     } else if (strcmp(a.state, core_app_state_code(CORE_APP_AWAITING_ORIGINAL)) != 0) {
         return app__fail(err, APP_ECONFLICT, "wrong_state");
     }
+    char send_to[1024];
+    app_site_send_to(&ctx->set->site, app__approver_province(s, &a), send_to, sizeof send_to);
     /* the QR code opens the application on the staff's side of this portal (issue 17) */
     enum app_wetform_err we =
-        app_wetform_pdf_qr(&a, now, ctx->set->portal_url, NULL, pdf, len, msg, sizeof msg);
+        app_wetform_pdf_qr(&a, now, send_to, ctx->set->portal_url, NULL, pdf, len, msg, sizeof msg);
     if (we != APP_WETFORM_OK) {
         ulog(ULOG_ERROR, "portal.wetform", "application=%s: %s", a.number, msg);
         return app__fail(err, APP_EINTERNAL, NULL);

@@ -177,6 +177,14 @@ static const char *next_step(const struct store_application *a, enum core_app_st
     return "";
 }
 
+/* A state or event code into a field of size n, cut to fit ("" for NULL). */
+static void copy_code(char *f, size_t n, const char *code)
+{
+    size_t k = code ? strnlen(code, n - 1) : 0;
+    memcpy(f, code ? code : "", k);
+    f[k] = '\0';
+}
+
 static int collect(void *ctx, const struct store_app_event *ev)
 {
     struct app_status_view *v = ctx;
@@ -184,52 +192,31 @@ static int collect(void *ctx, const struct store_app_event *ev)
         return 1;
     struct app_status_event *e = &v->events[v->nevents++];
     e->at = ev->at;
-    snprintf(e->from, sizeof e->from, "%.23s", ev->from);
-    snprintf(e->to, sizeof e->to, "%.23s", ev->to);
-    snprintf(e->event, sizeof e->event, "%.23s", ev->event);
+    copy_code(e->from, sizeof e->from, ev->from);
+    copy_code(e->to, sizeof e->to, ev->to);
+    copy_code(e->event, sizeof e->event, ev->event);
     e->label = app_event_label(e->event, v->lang); /* static text, or e->event itself */
     return 0;
 }
 
-/* Keeps the rejection's reason for the applicant (the decision's text, as the approver wrote
- * or chose it). */
-static int keep_reason(void *ctx, const struct store_decision *d)
+/* The view of what the status read found (sr, the timeline already collected into out). */
+static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now,
+                                   const struct store_status *sr, struct app_status_view *out,
+                                   struct app_err *err)
 {
-    struct app_status_view *v = ctx;
-    if (d->decision && !strcmp(d->decision, "reject") && d->reason)
-        snprintf(v->rejection_reason, sizeof v->rejection_reason, "%s", d->reason);
-    return 0;
-}
-
-/* The status of the session's application (see app_status_get). */
-static enum app_status status_read(struct store *s, const struct app_portal_cfg *cfg,
-                                   const struct app_session *ss, int64_t now, enum core_lang lang,
-                                   struct app_status_view *out, struct app_err *err)
-{
-    struct store_application a;
+    const struct store_application *a = &sr->app;
+    const enum core_lang lang = out->lang;
     enum core_app_state st;
-    memset(out, 0, sizeof *out);
-    out->lang = lang;
-    if (app__load(s, ss, &a, err) != APP_OK)
-        return err->status;
-    app__application_view(&a, &out->app);
-    if (core_app_state_parse(a.state, &st) != 0) {
-        ulog(ULOG_ERROR, "portal.state", "application=%s state=unknown", a.number);
+    app__application_view(a, &out->app);
+    if (core_app_state_parse(a->state, &st) != 0) {
+        ulog(ULOG_ERROR, "portal.state", "application=%s state=unknown", a->number);
         return app__fail(err, APP_EINTERNAL, NULL);
     }
-    enum store_err e = store_app_events(s, a.id, collect, out);
-    if (e != STORE_OK)
-        return app__store_err(s, e, "reading the timeline", NULL, NULL, err);
-
-    if (st == CORE_APP_REJECTED) {
-        e = store_decision_get(s, a.id, keep_reason, out);
-        if (e != STORE_OK && e != STORE_ENOTFOUND)
-            return app__store_err(s, e, "reading the decision", NULL, NULL, err);
-    }
-    if (app__flow_view(s, cfg, &a, lang, &out->flow, err) != APP_OK)
-        return err->status;
+    /* the rejection's reason, as the approver wrote or chose it */
+    snprintf(out->rejection_reason, sizeof out->rejection_reason, "%s", sr->rejection_reason);
+    app__flow_view(cfg, sr, lang, &out->flow);
     out->label = core_app_state_label(st, lang);
-    out->next = next_step(&a, st, lang);
+    out->next = next_step(a, st, lang);
     out->contact = status_text("contact", lang);
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
         int64_t approved = 0;
@@ -242,6 +229,26 @@ static enum app_status status_read(struct store *s, const struct app_portal_cfg 
         }
     }
     return APP_OK;
+}
+
+/* The status of the session's application (see app_status_get): one statement. */
+static enum app_status status_read(struct store *s, const struct app_portal_cfg *cfg,
+                                   const struct app_session *ss, int64_t now, enum core_lang lang,
+                                   struct app_status_view *out, struct app_err *err)
+{
+    struct store_status *sr = malloc(sizeof *sr);
+    enum app_status st = APP_OK;
+    memset(out, 0, sizeof *out);
+    out->lang = lang;
+    if (!sr)
+        return app__fail(err, APP_EINTERNAL, NULL);
+    enum store_err e = store_status_of(s, ss->subject, ss->application_id, sr, collect, out);
+    if (e != STORE_OK)
+        st = app__store_err(s, e, "reading the status", "no_application", NULL, err);
+    else
+        st = status_view(cfg, now, sr, out, err);
+    free(sr);
+    return st;
 }
 
 enum app_status app_status_get(const struct app_ctx *c, struct app_status_view *out,
@@ -273,57 +280,73 @@ enum app_status app_status_answer(struct app_ctx *c,
                                   void *rctx, struct ubuf *out, struct app_err *err)
 {
     char h[STORE_HASH_HEX + 1];
-    struct store_session ss;
-    enum app__session_due due;
-    struct app_status_view *v = NULL;
-    struct ubuf body = UBUF_INIT(1 << 20);
+    enum app__session_due due = APP__SESSION_KEEP;
+    /* what is read and the view made of it, in one allocation */
+    struct answer {
+        struct app_status_view v;
+        struct store_status sr;
+    } *a = NULL;
+    const size_t at = out->len; /* the answer is appended from here */
+    enum app_status st = APP_OK;
     app_err_clear(err);
     memset(&c->who, 0, sizeof c->who);
     if (app__token_hash(c->cred.token, h, err) != APP_OK)
         return err->status;
-    if (!(v = malloc(sizeof *v)))
+    if (!(a = malloc(sizeof *a)))
         return app__fail(err, APP_EINTERNAL, NULL);
+    struct app_status_view *v = &a->v;
+    struct store_status *sr = &a->sr;
+    struct store_session *ss = &sr->session;
+    memset(v, 0, sizeof *v);
+    v->lang = c->lang;
     /* taken before reading: a change from here on makes what is read stale for the cache */
     struct app_status_stamp stamp = app_status_cache_stamp(h);
-    /* Without a snapshot (a backend that refuses one) the reads simply run one by one. */
-    bool snap = store_read_begin(c->db) == STORE_OK;
-    enum app_status st = app__session_check(c->db, &c->set->portal, h, c->now, &ss, &due, err);
+    /* One statement reads the session, its application and all the page shows (one consistent
+     * state, one round trip); the session is judged on what it brought. */
+    enum store_err e = store_status_read(c->db, h, sr, collect, v);
+    if (e == STORE_ENOTFOUND)
+        st = app__fail(err, APP_EAUTH, "session_required");
+    else if (e != STORE_OK)
+        st = app__store_err(c->db, e, "reading the status", NULL, NULL, err);
+    else
+        st = app__session_judge(&c->set->portal, c->now, ss, &due, err);
     if (st == APP_OK) {
-        app__session_from(&ss, &c->who.session);
+        app__session_from(ss, &c->who.session);
         c->who.kind = APP_ACTOR_APPLICANT;
-        st = status_read(c->db, &c->set->portal, &c->who.session, c->now, c->lang, v, err);
+        st = sr->has_app ? status_view(&c->set->portal, c->now, sr, v, err)
+                         : app__fail(err, APP_ENOTFOUND, "no_application");
     }
-    if (snap)
-        store_read_end(c->db);
     if (st == APP_OK || due == APP__SESSION_DROP) {
         struct app_err e2;
         app_err_clear(&e2);
-        enum app_status st2 = app__session_settle(c->db, h, due, c->now, &ss, &e2);
+        enum app_status st2 = app__session_settle(c->db, h, due, c->now, ss, &e2);
         if (st == APP_OK && st2 != APP_OK) {
             *err = e2;
             st = st2;
         }
     }
-    if (st == APP_OK && render(rctx, v, &body) < 0)
+    if (st == APP_OK && render(rctx, v, out) < 0)
         st = app__fail(err, APP_EINTERNAL, NULL);
-    if (st == APP_OK) {
+    if (st == APP_OK && c->set->status_cache) {
         /* until then the session stays valid and needs no write (due now: a touch was just
          * written, which moved the session's generation on anyway) */
-        int64_t until = ss.expires_at;
-        if (ss.last_seen + c->set->portal.session_idle < until)
-            until = ss.last_seen + c->set->portal.session_idle;
-        if (ss.last_seen + APP__TOUCH_EVERY < until)
-            until = ss.last_seen + APP__TOUCH_EVERY;
+        int64_t until = ss->expires_at;
+        if (ss->last_seen + c->set->portal.session_idle < until)
+            until = ss->last_seen + c->set->portal.session_idle;
+        if (ss->last_seen + APP__TOUCH_EVERY < until)
+            until = ss->last_seen + APP__TOUCH_EVERY;
         stamp.quiet_until = until;
-        if (c->set->status_cache)
-            app_status_cache_put(c->set->status_cache, h, c->lang, v->app.id, &stamp, body.p,
-                                 body.len);
-        if (ubuf_put(out, body.p, body.len) < 0)
-            st = app__fail(err, APP_EINTERNAL, NULL);
+        if (out->len > at)
+            app_status_cache_put(c->set->status_cache, h, c->lang, v->app.id, &stamp, out->p + at,
+                                 out->len - at);
     }
-    if (st != APP_OK)
+    if (st != APP_OK) {
         memset(&c->who, 0, sizeof c->who);
-    ubuf_free(&body);
-    free(v);
+        if (out->p && out->len > at) { /* no half-rendered answer */
+            out->len = at;
+            out->p[at] = '\0';
+        }
+    }
+    free(a);
     return st;
 }

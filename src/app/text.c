@@ -2,6 +2,7 @@
  * core's tables and formatters. */
 #include "app/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/tckn.h"
@@ -20,6 +21,21 @@ const char *app_text_of(const char *group, const char *name, enum core_lang lang
 const char *app_reason_text(const char *code, enum core_lang lang)
 {
     return core_reason_message(code, lang);
+}
+
+const char *app_text_n(const char *key, unsigned long n, enum core_lang lang)
+{
+    return core_text_n(key, n, lang);
+}
+
+const char *app_field_message(const char *field, const char *code, enum core_lang lang)
+{
+    char name[CORE_TEXT_KEY_MAX];
+    const char *t = NULL;
+    int n = field && code ? snprintf(name, sizeof name, "%s.%s", field, code) : -1;
+    if (n > 0 && (size_t)n < sizeof name)
+        t = core_text_of("field", name, lang);
+    return t ? t : app_reason_text(code, lang);
 }
 
 int app_version_cmp(const char *a, const char *b)
@@ -84,6 +100,11 @@ const char *app_rejection_text(const struct core_rejection *r, enum core_lang la
     return core_rejection_text(r, lang);
 }
 
+bool app_date_valid(int year, int month, int day)
+{
+    return core_date_from_ymd(year, month, day, NULL) == 0;
+}
+
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1])
 {
     core_date_format(day, out);
@@ -97,8 +118,35 @@ void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1])
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1])
 {
     if (t)
-        core_date_format(core_date_from_unix(t), out);
+        core_date_format(core_date_tr_from_unix(t), out);
     else
+        out[0] = '\0';
+}
+
+void app_time_tr(int64_t t, enum app_time_fmt fmt, char out[32])
+{
+    struct core_clock c;
+    int n = -1;
+    core_time_tr(t, &c);
+    if (c.year >= 1 && c.year <= 9999) {
+        switch (fmt) {
+        case APP_TIME_CLOCK:
+            n = snprintf(out, 32, "%02d:%02d", c.hour, c.min);
+            break;
+        case APP_TIME_DATE:
+            n = snprintf(out, 32, "%02d.%02d.%04d", c.mday, c.month, c.year);
+            break;
+        case APP_TIME_DATETIME:
+            n = snprintf(out, 32, "%02d.%02d.%04d %02d:%02d", c.mday, c.month, c.year, c.hour,
+                         c.min);
+            break;
+        case APP_TIME_ISO:
+            n = snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d+03:00", c.year, c.month, c.mday, c.hour,
+                         c.min);
+            break;
+        }
+    }
+    if (n < 0 || n >= 32)
         out[0] = '\0';
 }
 

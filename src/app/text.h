@@ -25,8 +25,14 @@
  * language (core/catalogue.h); NULL when there is no such key. */
 const char *app_text(const char *key, enum core_lang lang);
 const char *app_text_of(const char *group, const char *name, enum core_lang lang);
+/* The form of key for a count n (core_text_n: "1 application", "2 applications"). */
+const char *app_text_n(const char *key, unsigned long n, enum core_lang lang);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
+/* What to do about a refusal of one field, in its own words ("Posta kodunu giriniz." rather
+ * than "Bu alan zorunludur"): the catalogue's "field.<field>.<code>" when there is one, else
+ * the reason's message (app_reason_text). Never NULL. */
+const char *app_field_message(const char *field, const char *code, enum core_lang lang);
 /* Dotted versions compared part by part (core/version.h): -1, 0, 1; -2 when malformed. */
 int app_version_cmp(const char *a, const char *b);
 /* A province's name by its plate code (1..81); "" for any other number. */
@@ -56,11 +62,21 @@ const struct core_rejection *app_rejection_find(const char *code);
 /* A ready rejection's text in a language. */
 const char *app_rejection_text(const struct core_rejection *r, enum core_lang lang);
 
+/* True when year, month and day make a day of the calendar (31.04 and 29.02.2023 do not). */
+bool app_date_valid(int year, int month, int day);
 /* A calendar day (core/date.h) as YYYY-MM-DD or DD.MM.YYYY; "" for none. */
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1]);
 void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1]);
-/* The UTC day of a moment (Unix seconds) as YYYY-MM-DD; "" for 0. */
+/* The day of a moment (Unix seconds) in Turkey (core/date.h) as YYYY-MM-DD; "" for 0. */
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1]);
+/* A moment in Turkey's time as people read it (core_time_tr); "" when it cannot be written. */
+enum app_time_fmt {
+    APP_TIME_CLOCK,    /* 14:05 */
+    APP_TIME_DATE,     /* 27.03.2026 */
+    APP_TIME_DATETIME, /* 27.03.2026 14:05 */
+    APP_TIME_ISO,      /* 2026-03-27T14:05+03:00 (a <time datetime>) */
+};
+void app_time_tr(int64_t t, enum app_time_fmt fmt, char out[32]);
 /* A mobile number masked for people who need not see it ("5*******67"). */
 void app_phone_mask(const char *phone10, char out[CORE_PHONE_LEN + 1]);
 

@@ -42,9 +42,6 @@
 #define QR_QUIET  4
 #define QR_TARGET 84.0f
 
-/* Turkey keeps UTC+3 all year, as in core/content.c. */
-#define TR_OFFSET_SECONDS (3 * 3600)
-
 /* The longest line drawn, in bytes. Every text drawn is shorter than this (a field holds at
  * most STORE_ADDRESS_MAX bytes; the longest composed line, the holder's label and full name,
  * about 580), so a line, which is a part of one text, always fits. */
@@ -63,6 +60,7 @@ struct wf {
     char number[STORE_APP_NUMBER_LEN + 1];
     char today[CORE_DATE_STRLEN + 1];   /* now, DD.MM.YYYY in Turkish time */
     char applied[CORE_DATE_STRLEN + 1]; /* the application's creation day */
+    const char *send_to;                /* where the signed paper goes; NULL: not known */
     char qr[512]; /* what the QR code holds: the number, or the search's address for it */
 };
 
@@ -559,6 +557,10 @@ static void page_form(struct wf *w, const struct vals *v)
     if (w->y > TOP + 6.0f - qr_side)
         w->y = TOP + 6.0f - qr_side;
 
+    /* the declaration before the data it declares ("Aşağıda yazılı bütün bilgilerin ...") */
+    section(w, "Beyan");
+    paragraph(w, w->reg, BODY_SIZE, BODY_LEAD, MARGIN_X, core_content_declaration);
+
     section(w, "Başvuru Bilgileri");
     row(w, "Başvuru Nedeni", v->reason);
     row(w, "Kart Okuyucu Tipi", v->reader);
@@ -590,15 +592,24 @@ static void page_form(struct wf *w, const struct vals *v)
     row(w, "Ev Telefonu", v->home_phone);
     row(w, "Bildirim Tercihi", v->notify);
 
-    section(w, "Beyan");
-    paragraph(w, w->reg, BODY_SIZE, BODY_LEAD, MARGIN_X, core_content_declaration);
     signature_block(w, "Başvuru Sahibi", v->fullname);
     w->y -= 8.0f;
+    /* where the paper goes, the same words as the pages' (web_pg_wet_howto) */
+    char note[1536];
+    if (w->send_to && *w->send_to)
+        snprintf(note, sizeof note,
+                 "Bu formu ve ekindeki Sertifika Sahibi Taahhütnamesini imzalayıp iadeli "
+                 "taahhütlü posta ile ya da elden şu adrese gönderiniz: %s. Başvurunuz, imzalı "
+                 "form teslim alındıktan sonra değerlendirilir.",
+                 w->send_to);
+    else
+        snprintf(note, sizeof note, "%s",
+                 "Bu formu ve ekindeki Sertifika Sahibi Taahhütnamesini imzalayıp iadeli "
+                 "taahhütlü posta ile ya da elden il millî eğitim müdürlüğünüzün DYS birimine "
+                 "gönderiniz. Başvurunuz, imzalı form teslim alındıktan sonra "
+                 "değerlendirilir.");
     HPDF_Page_SetGrayFill(w->page, 0.3f);
-    paragraph(w, w->reg, 8.0f, 10.5f, MARGIN_X,
-              "Bu formu ve ekindeki Sertifika Sahibi Taahhütnamesini yazdırıp ıslak imzayla "
-              "imzalayınız ve posta ile gönderiniz. Başvurunuz, imzalı form teslim alındıktan "
-              "sonra değerlendirilir.");
+    paragraph(w, w->reg, 8.0f, 10.5f, MARGIN_X, note);
     HPDF_Page_SetGrayFill(w->page, 0.0f);
 }
 
@@ -769,15 +780,25 @@ enum app_wetform_err app_wetform_pdf_fonts(const struct store_application *a, in
                                            unsigned char **pdf, size_t *len, char *err,
                                            size_t errlen)
 {
-    return app_wetform_pdf_qr(a, now, NULL, fonts, pdf, len, err, errlen);
+    return app_wetform_pdf_qr(a, now, NULL, NULL, fonts, pdf, len, err, errlen);
+}
+
+enum app_wetform_err app_wetform_pdf_to(const struct store_application *a, int64_t now,
+                                        const char *send_to, const struct app_wetform_fonts *fonts,
+                                        unsigned char **pdf, size_t *len, char *err, size_t errlen)
+{
+    return app_wetform_pdf_qr(a, now, send_to, NULL, fonts, pdf, len, err, errlen);
 }
 
 enum app_wetform_err app_wetform_pdf_qr(const struct store_application *a, int64_t now,
-                                        const char *portal_url,
+                                        const char *send_to, const char *portal_url,
                                         const struct app_wetform_fonts *fonts, unsigned char **pdf,
                                         size_t *len, char *err, size_t errlen)
 {
     struct wf w = {0};
+    char to[1024] = "";
+    w.send_to = to;
+    clean(&w, "send_to", send_to ? send_to : "", strlen(send_to ? send_to : "") + 1, to, sizeof to);
     struct vals *v = NULL;
 
     if (pdf)
@@ -799,8 +820,8 @@ enum app_wetform_err app_wetform_pdf_qr(const struct store_application *a, int64
     if (failed(&w))
         goto out;
     qr_text(&w, portal_url);
-    core_date_format_tr(core_date_from_unix(now + TR_OFFSET_SECONDS), w.today);
-    core_date_format_tr(core_date_from_unix(a->created_at + TR_OFFSET_SECONDS), w.applied);
+    core_date_format_tr(core_date_tr_from_unix(now), w.today);
+    core_date_format_tr(core_date_tr_from_unix(a->created_at), w.applied);
 
     w.doc = HPDF_New(on_hpdf_error, &w);
     if (!w.doc) {

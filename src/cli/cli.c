@@ -28,6 +28,8 @@ static const struct {
      "       eimza notify failed [--db URL]   (JSON)\n"
      "       eimza notify outbox [--db URL] [--config FILE] [--limit N]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
+    {"retention", cli_cmd_retention,
+     "retention run [--db URL] [--config FILE]... [--now YYYY-MM-DD] [--dry-run]   (JSON)"},
     {"shipments", cli_cmd_shipments,
      "shipments import FILE.csv [--db URL]   (application_number;carrier;tracking_number)"},
     {"bureau", cli_cmd_bureau,

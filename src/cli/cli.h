@@ -69,6 +69,8 @@ int cli_cmd_evidence(int argc, char **argv);
 /* `eimza backup OUT.db` and `eimza restore IN.db` (cmd_backup.c; issue 18). */
 int cli_cmd_backup(int argc, char **argv);
 int cli_cmd_restore(int argc, char **argv);
+/* `eimza retention run` (cmd_retention.c; issue 18). */
+int cli_cmd_retention(int argc, char **argv);
 /* `eimza import certificates FILE... [--db URL]`, called by cli_cmd_import (cmd_import.c);
  * argv[0] is "certificates". */
 int cli_import_certificates(int argc, char **argv);

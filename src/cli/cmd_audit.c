@@ -26,8 +26,11 @@ static int audit_verify(int argc, char **argv)
         cli_error("audit verify: cannot read the audit log: %s", store_last_error(s));
         rc = CLI_FAIL;
     } else if (r.problem == APP_AUDIT_INTACT) {
-        printf("audit: %ld entries, chain intact; newest hash %s\n", r.entries,
+        printf("audit: %ld entries, chain intact; newest hash %s", r.entries,
                r.last_hash[0] ? r.last_hash : "(none)");
+        if (r.anonymised)
+            printf("; %ld anonymised by the retention", r.anonymised);
+        putchar('\n');
         rc = CLI_OK;
     } else {
         char when[32] = "";

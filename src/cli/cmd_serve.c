@@ -30,6 +30,9 @@
  * the server listens, so what it queues is in the outbox before any request can add to it.
  * Both senders record the hand-over of each message (notify/smtp.h), so a server killed
  * half-way never sends a message twice once the gateway may have accepted it.
+ *
+ * The retention of personal data (app/retention.h) runs in a thread of its own, at start-up
+ * and every retention_interval seconds, so that a long run never holds up the SMS codes.
  */
 #include <errno.h>
 #include <limits.h>
@@ -55,6 +58,7 @@
 #include "app/context.h"
 #include "app/db.h"
 #include "app/ops.h"
+#include "app/retention.h"
 #include "app/status_cache.h"
 #include "notify/templates.h"
 #include "store/store.h"
@@ -470,6 +474,109 @@ static void serve_outbox_stop(struct serve_outbox *o)
     o->nt = NULL;
 }
 
+/* ---- the retention of personal data ------------------------------------------------------
+ * Its own thread with its own connection, so that a long run (the first one over years of
+ * data) never holds up the outbox's SMS codes: one run at start-up, then every
+ * retention_interval seconds (app/retention.h). A run is not cut short: stopping waits for the
+ * one in progress (each of its batches is a transaction of its own, so a kill loses nothing
+ * but the rest of the run). */
+struct serve_keeper {
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t wake; /* cuts the wait between two runs short at stop */
+    atomic_bool stop;
+    const char *db;                 /* the URL, to reconnect after the connection was lost */
+    const struct app_settings *set; /* the periods */
+    int interval;                   /* seconds; 0: none */
+    struct store *st;               /* this thread's own connection (NULL while lost) */
+};
+
+static void serve_keeper_run(struct serve_keeper *k)
+{
+    char err[600], detail[300];
+    if (!k->st && store_open(k->db, &k->st, err, sizeof err) != STORE_OK) {
+        web_log_text(detail, sizeof detail, err); /* store_open names no secret */
+        ulog(ULOG_ERROR, "retention.db_unavailable", "detail=\"%s\"", detail);
+        return;
+    }
+    struct app_ctx c = {.db = k->st, .set = k->set, .now = (int64_t)time(NULL)};
+    struct app_retention_counts n;
+    struct app_err e;
+    if (app_retention_run(&c, "serve", false, &n, &e) != APP_OK &&
+        store_ping(k->st) != STORE_OK) { /* logged by the use case; a new connection next time */
+        store_close(k->st);
+        k->st = NULL;
+    }
+}
+
+static void *serve_keeper_main(void *arg)
+{
+    struct serve_keeper *k = arg;
+    while (!atomic_load(&k->stop)) {
+        serve_keeper_run(k);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += k->interval;
+        pthread_mutex_lock(&k->mu);
+        while (!atomic_load(&k->stop) &&
+               pthread_cond_timedwait(&k->wake, &k->mu, &until) != ETIMEDOUT)
+            ;
+        pthread_mutex_unlock(&k->mu);
+    }
+    return NULL;
+}
+
+/* Starts the thread unless retention_interval is 0. Returns 0, or -1 with the reason printed. */
+static int serve_keeper_start(struct serve_keeper *k, const struct web_config *cfg,
+                              const struct app_settings *set)
+{
+    k->db = cfg->db;
+    k->set = set;
+    k->interval = cfg->retention_interval;
+    if (!k->interval)
+        return 0;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&k->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) {
+        cli_error("retention: cannot make a condition variable");
+        return -1;
+    }
+    pthread_mutex_init(&k->mu, NULL);
+    atomic_store(&k->stop, false);
+    if ((rc = pthread_create(&k->thread, NULL, serve_keeper_main, k)) != 0) {
+        cli_error("retention: cannot start its thread: %s", strerror(rc));
+        pthread_cond_destroy(&k->wake);
+        pthread_mutex_destroy(&k->mu);
+        return -1;
+    }
+    k->running = true;
+    ulog(ULOG_INFO, "retention.start", "interval=%d", k->interval);
+    return 0;
+}
+
+/* Stops the thread (after a run in progress) and closes its connection. Safe when it never
+ * started. */
+static void serve_keeper_stop(struct serve_keeper *k)
+{
+    if (k->running) {
+        pthread_mutex_lock(&k->mu);
+        atomic_store(&k->stop, true);
+        pthread_cond_signal(&k->wake);
+        pthread_mutex_unlock(&k->mu);
+        pthread_join(k->thread, NULL);
+        pthread_cond_destroy(&k->wake);
+        pthread_mutex_destroy(&k->mu);
+        k->running = false;
+    }
+    if (k->st)
+        store_close(k->st);
+    k->st = NULL;
+}
+
 /* ---- the run, step by step --------------------------------------------------------------- */
 
 /* What one run of `eimza serve` holds, made step by step and let go in reverse. */
@@ -482,6 +589,7 @@ struct serve_run {
     struct web_config cfg;
     struct app_settings set; /* the use cases' settings, hung on the server */
     struct serve_outbox outbox;
+    struct serve_keeper keeper; /* the retention's thread */
     int fd;
     struct store *st;
     int schema;
@@ -692,7 +800,7 @@ static void serve_block_signals(struct serve_run *r)
  * status. */
 static int serve_start(struct serve_run *r)
 {
-    if (serve_outbox_start(&r->outbox) < 0)
+    if (serve_outbox_start(&r->outbox) < 0 || serve_keeper_start(&r->keeper, &r->cfg, &r->set) < 0)
         return CLI_FAIL;
     int rc = web_server_start(&r->cfg, &r->set, r->fd, r->st, r->schema, &web_site, &r->srv, r->err,
                               sizeof r->err);
@@ -746,6 +854,7 @@ static int serve_until_signal(struct serve_run *r)
     web_server_free(r->srv);
     r->srv = NULL;
     serve_outbox_stop(&r->outbox); /* after the handlers that queue, before its store closes */
+    serve_keeper_stop(&r->keeper);
     ulog(ULOG_INFO, "server.stopped", "drained=%d", drained);
     return CLI_OK;
 }
@@ -755,6 +864,7 @@ static void serve_cleanup(struct serve_run *r)
 {
     web_server_free(r->srv);
     serve_outbox_stop(&r->outbox);
+    serve_keeper_stop(&r->keeper);
     app_settings_free(&r->set);
     if (r->st)
         store_close(r->st);

@@ -108,17 +108,35 @@ static long mo_find(const struct mo *m, const char *key, size_t keylen)
     return -1;
 }
 
-static const char *lookup(const char *key, size_t keylen, enum core_lang lang)
+/* The translation of key and its length (plural forms: "form0\0form1", the length covering
+ * both). */
+static const char *lookup_len(const char *key, size_t keylen, enum core_lang lang, size_t *tlen)
 {
     struct mo m;
     if (keylen == 0 || !mo_open(lang, &m))
         return NULL;
     long i = mo_find(&m, key, keylen);
-    size_t tlen;
-    const char *t = i < 0 ? NULL : mo_string(&m, m.trans, (uint32_t)i, &tlen);
+    const char *t = i < 0 ? NULL : mo_string(&m, m.trans, (uint32_t)i, tlen);
     if (!t && lang != CORE_LANG_TR)
-        return lookup(key, keylen, CORE_LANG_TR); /* not translated: the Turkish text */
+        return lookup_len(key, keylen, CORE_LANG_TR, tlen); /* not translated: the Turkish */
     return t;
+}
+
+static const char *lookup(const char *key, size_t keylen, enum core_lang lang)
+{
+    size_t tlen;
+    return lookup_len(key, keylen, lang, &tlen);
+}
+
+const char *core_text_n(const char *key, unsigned long n, enum core_lang lang)
+{
+    size_t tlen;
+    const char *t = key ? lookup_len(key, strlen(key), lang, &tlen) : NULL;
+    if (!t || n == 1)
+        return t;
+    /* Plural-Forms: nplurals=2; plural=(n != 1) in both files: the second form */
+    size_t first = strlen(t);
+    return first < tlen ? t + first + 1 : t;
 }
 
 const char *core_text(const char *key, enum core_lang lang)
@@ -131,10 +149,14 @@ const char *core_text_of(const char *group, const char *name, enum core_lang lan
     char key[CORE_TEXT_KEY_MAX];
     if (!group || !name)
         return NULL;
-    int n = snprintf(key, sizeof key, "%s.%s", group, name);
-    if (n < 0 || (size_t)n >= sizeof key)
+    /* "group.name", put together without snprintf: the status page asks for a few per request */
+    size_t g = strlen(group), k = strlen(name);
+    if (g + 1 + k >= sizeof key)
         return NULL;
-    return lookup(key, (size_t)n, lang);
+    memcpy(key, group, g);
+    key[g] = '.';
+    memcpy(key + g + 1, name, k + 1);
+    return lookup(key, g + 1 + k, lang);
 }
 
 /* The originals with a context, in order: the Turkish catalogue's entries after its header

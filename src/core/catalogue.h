@@ -28,6 +28,13 @@ const char *core_text(const char *key, enum core_lang lang);
  * core_text_of("reason", "late")); NULL when there is none or the key would be too long. */
 const char *core_text_of(const char *group, const char *name, enum core_lang lang);
 
+/* The text of key for a count n: an entry with plural forms (msgid_plural in po/, "{0}
+ * application" / "{0} applications") gives its form for n, as Plural-Forms in the files' headers
+ * says: the first for n == 1, the second otherwise (Turkish does not inflect a noun after a
+ * number, so its two forms are the same text); an entry without them, its one text. NULL when
+ * there is no such key. */
+const char *core_text_n(const char *key, unsigned long n, enum core_lang lang);
+
 /* The number of keys, and the i-th of them in the catalogue's order (sorted bytewise) copied
  * into out: 0, or -1 when i is out of range or out is too small. For tests and tools. */
 size_t core_text_count(void);

@@ -15,9 +15,6 @@ const char core_content_declaration[] =
     "sorumlu olduğumu beyan ederim. Bu formdaki bilgilere göre şahsıma bir nitelikli "
     "elektronik sertifika hazırlanmasını talep ederim.";
 
-/* Turkey keeps UTC+3 all year (no daylight saving since 2016). */
-#define TR_OFFSET_SECONDS (3 * 3600)
-
 /* Appends s with control characters turned into spaces, runs of spaces folded and the ends
  * trimmed. */
 static int put_value(struct ubuf *b, const char *s)
@@ -73,7 +70,7 @@ int core_content_render(const struct core_content *c, struct ubuf *out)
 
     if (pname && core_tr_upper(pname, strlen(pname), pup, sizeof pup) < 0)
         pup[0] = '\0';
-    core_date_format_tr(core_date_from_unix(c->created_at + TR_OFFSET_SECONDS), day);
+    core_date_format_tr(core_date_tr_from_unix(c->created_at), day);
 
     int bad = ubuf_puts(out, core_content_declaration) | ubuf_puts(out, "\n\n") |
               put_line(out, "AD", c->first_name, true) |

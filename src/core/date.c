@@ -192,6 +192,29 @@ int64_t core_date_to_unix(int32_t days)
     return (int64_t)days * SECONDS_PER_DAY;
 }
 
+int32_t core_date_tr_from_unix(int64_t t)
+{
+    return core_date_from_unix(t > INT64_MAX - CORE_TR_UTC_OFFSET ? t : t + CORE_TR_UTC_OFFSET);
+}
+
+int64_t core_date_tr_to_unix(int32_t days)
+{
+    return core_date_to_unix(days) - CORE_TR_UTC_OFFSET;
+}
+
+void core_time_tr(int64_t t, struct core_clock *out)
+{
+    int32_t day = core_date_tr_from_unix(t);
+    int64_t sec = t - core_date_tr_to_unix(day); /* 0 .. 86399, also before 1970 (floor) */
+    if (sec < 0 || sec >= SECONDS_PER_DAY)
+        sec = 0; /* only for absurd times, clamped by core_date_from_unix */
+    out->day = day;
+    core_date_to_ymd(day, &out->year, &out->month, &out->mday);
+    out->hour = (int)(sec / 3600);
+    out->min = (int)(sec / 60 % 60);
+    out->sec = (int)(sec % 60);
+}
+
 int32_t core_date_add_years(int32_t days, int years)
 {
     int64_t y;

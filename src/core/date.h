@@ -1,8 +1,16 @@
-/* eimza — calendar dates and UTC time arithmetic (core/: pure, no I/O, no time zone).
+/* eimza — calendar dates, UTC time arithmetic and Turkey's time (core/: pure, no I/O, no time
+ * zone database).
  *
  * A date is an int32_t count of days since 1970-01-01 (proleptic Gregorian); CORE_DATE_NONE
  * marks "no date" (an empty optional field). Times are int64_t Unix seconds, UTC. The clock
  * is never read here: callers pass "now" in.
+ *
+ * Every date and time a person reads — applicant or staff, on a page, in a message, on the
+ * printed form, in the content signed, in an export — is in Turkey's time, and this is the one
+ * place that turns a moment into it (core_date_tr_from_unix, core_time_tr): Europe/Istanbul has
+ * been UTC+3 all year since September 2016 (no summer time), so a fixed offset is exact for
+ * every moment the portal handles and needs no time zone database. A certificate that ends at
+ * 23:59 UTC on 20 January ends on 21 January for everyone.
  */
 #ifndef EIMZA_CORE_DATE_H
 #define EIMZA_CORE_DATE_H
@@ -32,6 +40,21 @@ void core_date_format_tr(int32_t days, char out[CORE_DATE_STRLEN + 1]);
  * midnight UTC of a day as Unix seconds. */
 int32_t core_date_from_unix(int64_t t);
 int64_t core_date_to_unix(int32_t days);
+
+/* Turkey's offset from UTC, in seconds (UTC+3 since 2016). */
+#define CORE_TR_UTC_OFFSET (3 * 3600)
+
+/* The day a moment falls on in Turkey, and midnight in Turkey of a day as Unix seconds. */
+int32_t core_date_tr_from_unix(int64_t t);
+int64_t core_date_tr_to_unix(int32_t days);
+
+/* A moment in Turkey's time, broken down. */
+struct core_clock {
+    int32_t day; /* core/date.h days */
+    int year, month, mday;
+    int hour, min, sec;
+};
+void core_time_tr(int64_t t, struct core_clock *out);
 
 /* Adds whole years keeping month and day (29 Feb -> 28 Feb in a common year). Returns
  * CORE_DATE_NONE for CORE_DATE_NONE and when the result falls outside years 1..9999. */

@@ -115,6 +115,7 @@ static const struct pfield_def pfields[CORE_PF__COUNT] = {
     [CORE_PF_EIMZA_HAKKI] = {"eimza_hakki", true},
     [CORE_PF_EPOSTA] = {"eposta", false},
     [CORE_PF_CEP_TELEFONU] = {"cep_telefonu", false},
+    [CORE_PF_KURUM_SICIL_NO] = {"kurum_sicil_no", false},
 };
 
 const char *core_pfield_name(enum core_pfield f)
@@ -219,6 +220,9 @@ static char *text_field(struct core_personnel *p, enum core_pfield f, size_t *ca
     case CORE_PF_UNVAN:
         *cap = sizeof p->title;
         return p->title;
+    case CORE_PF_KURUM_SICIL_NO:
+        *cap = sizeof p->registry_no;
+        return p->registry_no;
     default:
         *cap = 0;
         return NULL;

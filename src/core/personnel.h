@@ -46,6 +46,7 @@ struct core_personnel {
     bool entitled;                         /* eimza_hakki */
     char email[CORE_EMAIL_MAX];            /* "" when none */
     char mobile_phone[CORE_PHONE_LEN + 1]; /* normalised 5XXXXXXXXX, "" when none */
+    char registry_no[CORE_CODE_MAX];       /* kurum_sicil_no (optional column), "" when none */
 };
 
 /* The columns of the personnel file. */
@@ -66,9 +67,10 @@ enum core_pfield {
     CORE_PF_EIMZA_HAKKI,
     CORE_PF_EPOSTA,
     CORE_PF_CEP_TELEFONU,
+    CORE_PF_KURUM_SICIL_NO, /* optional: the institution's registry number, shown locked */
     CORE_PF__COUNT
 };
-/* The header name of a column ("tckn", "ad", ..., "cep_telefonu"). */
+/* The header name of a column ("tckn", "ad", ..., "cep_telefonu", "kurum_sicil_no"). */
 const char *core_pfield_name(enum core_pfield f);
 /* The column for a header name (ASCII case-insensitive, surrounding space ignored), or -1. */
 int core_pfield_lookup(const char *s, size_t n);

@@ -144,8 +144,9 @@ int core_warning_milestone(const struct core_rules *r, int64_t now, int64_t not_
 {
     if (now >= not_after)
         return r->warn_count;
-    int64_t today = core_date_from_unix(now);
-    int64_t expiry_day = core_date_from_unix(not_after);
+    /* days as the holder counts them: Turkey's (core/date.h) */
+    int64_t today = core_date_tr_from_unix(now);
+    int64_t expiry_day = core_date_tr_from_unix(not_after);
     /* warn_days descends, so the milestones come in index order: the latest one reached is
      * the highest index whose day has come. */
     int count = r->warn_count < CORE_MAX_WARNINGS ? r->warn_count : CORE_MAX_WARNINGS;

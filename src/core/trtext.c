@@ -614,3 +614,27 @@ bool core_tr_equal(const char *a, size_t an, const char *b, size_t bn)
             return false;
     }
 }
+
+/* I (U+0049) and İ (U+0130) after folding: the dotted and the dotless i taken as one. */
+static uint32_t tr_one_i(uint32_t c)
+{
+    return c == 0x130 ? 0x49 : c;
+}
+
+bool core_tr_equal_i(const char *a, size_t an, const char *b, size_t bn)
+{
+    struct tr_iter ia, ib;
+    uint32_t ca = 0, cb = 0;
+
+    if (!tr_iter_init(&ia, a, an) || !tr_iter_init(&ib, b, bn))
+        return false;
+    for (;;) {
+        int ra = tr_next(&ia, TR_FOLD, &ca), rb = tr_next(&ib, TR_FOLD, &cb);
+        if (ra < 0 || rb < 0)
+            return false;
+        if (ra == 0 || rb == 0)
+            return ra == rb;
+        if (tr_one_i(ca) != tr_one_i(cb))
+            return false;
+    }
+}

@@ -35,6 +35,12 @@ int core_tr_fold(const char *in, size_t n, char *out, size_t cap);
 /* Compares two strings by their fold keys; false also when either is not valid UTF-8. */
 bool core_tr_equal(const char *a, size_t an, const char *b, size_t bn);
 
+/* The same as core_tr_equal, with the dotted and the dotless i (i/İ and ı/I) taken as one
+ * letter: for matching a name a person typed against a record (a keyboard without the Turkish
+ * letters types "EMINE" for "EMİNE", and records themselves mix them up). Every other letter
+ * still counts: "AYSE" is not "AYŞE". */
+bool core_tr_equal_i(const char *a, size_t an, const char *b, size_t bn);
+
 /* True if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool core_utf8_valid(const char *s, size_t n);
 

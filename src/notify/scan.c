@@ -207,11 +207,11 @@ static enum store_err warn_one(struct scan *sc, struct due_batch *b, long i, int
     const struct notify_scan_cfg *cfg = sc->cfg;
     const bool expired = idx == cfg->rules.warn_count;
     const enum notify_tpl t = expired ? NOTIFY_TPL_EXPIRED : NOTIFY_TPL_EXPIRY_WARNING;
-    int32_t expiry_day = core_date_from_unix(d->not_after);
+    int32_t expiry_day = core_date_tr_from_unix(d->not_after);
     char expiry[CORE_DATE_STRLEN + 1], deadline[CORE_DATE_STRLEN + 1], left[16];
     scan_date(sc, expiry_day, expiry);
     scan_date(sc, expiry_day - cfg->rules.deadline_days, deadline);
-    snprintf(left, sizeof left, "%ld", (long)(expiry_day - core_date_from_unix(sc->now)));
+    snprintf(left, sizeof left, "%ld", (long)(expiry_day - core_date_tr_from_unix(sc->now)));
     const struct notify_var vars[] = {
         {"name", d->name},      {"serial", d->serial}, {"expiry_date", expiry},
         {"deadline", deadline}, {"days", left},
@@ -311,12 +311,13 @@ static enum store_err scan_warnings(struct scan *sc)
     b.params = calloc((size_t)cfg->batch, sizeof *b.params);
     if (!b.rows || !b.ids || !b.marked || !b.msgs || !b.keys || !b.params)
         e = STORE_ENOMEM;
-    const int32_t today = core_date_from_unix(sc->now);
+    const int32_t today = core_date_tr_from_unix(sc->now);
     /* milestone i: the expiry day is at most today + warn_days[i] (not_after before the next
-     * day starts) and later than today + warn_days[i+1]; the last one: not yet expired */
+     * day starts) and later than today + warn_days[i+1]; the last one: not yet expired. Days
+     * are Turkey's, as the holder reads them (core/date.h). */
     for (int i = 0; e == STORE_OK && i < r->warn_count; i++) {
-        int64_t to = core_date_to_unix(today + r->warn_days[i] + 1);
-        int64_t from = i + 1 < r->warn_count ? core_date_to_unix(today + r->warn_days[i + 1] + 1)
+        int64_t to = core_date_tr_to_unix(today + r->warn_days[i] + 1);
+        int64_t from = i + 1 < r->warn_count ? core_date_tr_to_unix(today + r->warn_days[i + 1] + 1)
                                              : sc->now + 1;
         if (from < to)
             e = warn_band(sc, i, from, to, &b);
@@ -629,8 +630,8 @@ static enum store_err scan_digests(struct scan *sc)
     if (e == STORE_OK && ap.nomem)
         e = STORE_ENOMEM;
     char date[CORE_DATE_STRLEN + 1], iso[CORE_DATE_STRLEN + 1];
-    scan_date(sc, core_date_from_unix(sc->now), date);
-    core_date_format(core_date_from_unix(sc->now), iso);
+    scan_date(sc, core_date_tr_from_unix(sc->now), date);
+    core_date_format(core_date_tr_from_unix(sc->now), iso);
     for (int p = 1; e == STORE_OK && p <= 81; p++)
         if (ap.province[p]) /* nobody approves there: nobody to tell */
             e = digest_province(sc, &ap, p, date, iso);

@@ -270,7 +270,7 @@ static struct store__val col(struct store *s, int i, enum store__vt want)
 
 bool store__isnull(struct store *s, int i)
 {
-    return col(s, i, STORE__V_INT).t == STORE__V_NULL;
+    return col(s, i, STORE__V_NULL).t == STORE__V_NULL;
 }
 
 int64_t store__col_int(struct store *s, int i)
@@ -282,6 +282,15 @@ const char *store__col_str(struct store *s, int i)
 {
     struct store__val v = col(s, i, STORE__V_TEXT);
     return v.t == STORE__V_NULL ? NULL : v.p;
+}
+
+void store__col_text(struct store *s, int i, char *buf, size_t size)
+{
+    struct store__val v = col(s, i, STORE__V_TEXT);
+    size_t n = v.t == STORE__V_NULL ? 0 : v.n < size ? v.n : size - 1;
+    if (n)
+        memcpy(buf, v.p, n);
+    buf[n] = '\0';
 }
 
 const void *store__col_blob(struct store *s, int i, size_t *len)
@@ -768,10 +777,24 @@ out:
     return rc;
 }
 
+int store_audit_digest_add(char d[STORE_AUDIT_HASH_LEN + 1], const struct store_audit_record *r)
+{
+    char link[STORE_AUDIT_HASH_LEN + 1], both[2 * STORE_AUDIT_HASH_LEN + 1];
+    if (store_audit_hash(r->seq, r->hash, &r->e, link) != 0)
+        return -1;
+    int n = snprintf(both, sizeof both, "%s%s", d, link);
+    return crypto_sha256_hex(both, (size_t)n, d);
+}
+
 /* Under the audit lock (SQLite: the write lock its transaction takes at once; PostgreSQL: an
  * advisory lock) from the read of the last entry to the commit: no other connection can append
  * in between, so the chain cannot fork. */
 enum store_err store_audit_append(struct store *s, const struct store_audit_entry *e)
+{
+    return store__audit_append(s, e, NULL);
+}
+
+enum store_err store__audit_append(struct store *s, const struct store_audit_entry *e, int64_t *seq)
 {
     enum store_err err = store__ready(s);
     if (err)
@@ -809,6 +832,8 @@ enum store_err store_audit_append(struct store *s, const struct store_audit_entr
     struct store__val a[STORE__MAXARGS];
     if (err == STORE_OK && store__row_bind(&store__audit, &r, a) == 0)
         err = store__exec(s, STORE__Q_A_INSERT, a, (int)store__audit.ncols, NULL);
+    if (seq)
+        *seq = r.seq;
     return store__own_end(s, own, err);
 }
 

@@ -131,6 +131,7 @@ struct store_audit_record {
     struct store_audit_entry e;
     const char *prev_hash;
     const char *hash;
+    int64_t redacted_by; /* 0: as written; else anonymised (below), by that entry */
 };
 /* Calls fn(ctx, r) for every entry with seq > after_seq, in seq order (for `eimza audit
  * verify`). fn returns 0 to go on, anything else to stop early (store_audit_each then still
@@ -162,6 +163,21 @@ enum store_err store_audit_newest(struct store *s, const struct store_audit_filt
  * unambiguous whatever bytes the fields hold. Returns 0, or -1 when out of memory. */
 int store_audit_hash(int64_t seq, const char *prev_hash, const struct store_audit_entry *e,
                      char out[STORE_AUDIT_HASH_LEN + 1]);
+
+/* Anonymised entries (the retention of personal data, store_retention_*): an entry that names
+ * an applicant is, once its time has passed, rewritten as its role ("applicant:100******46"
+ * becomes "applicant"; other actors stay), an empty object and "{}", and keeps its seq, at,
+ * action, prev_hash and hash; redacted_by is then the seq of the entry appended in the same
+ * transaction, action "audit.anonymised", detail exactly {"entries":N,"digest":"D"}, that
+ * vouches for the N entries naming it. Its own hash covers D, the last of D_0 = "" and
+ * D_i = SHA-256 hex of (D_(i-1) followed by L_i), with L_i = store_audit_hash(seq, hash, e) of
+ * its i-th entry in seq order as stored now (its original hash in place of prev). So an
+ * anonymised entry can no longer be hashed, but anything changed in it, or an entry blanked
+ * without such an entry, still breaks the chain (app/audit.c). An entry is anonymised only
+ * when its content still gives its hash: anonymising never hides a change. */
+#define STORE_AUDIT_ANONYMISED "audit.anonymised"
+/* D := the next digest after D, for r (its stored fields). Returns 0, or -1 (out of memory). */
+int store_audit_digest_add(char d[STORE_AUDIT_HASH_LEN + 1], const struct store_audit_record *r);
 
 /* ==== the applicant portal (schema version 2) ===============================================
  * Captchas, sessions, rate-limit counters, applications with their timeline and SMS code
@@ -335,22 +351,6 @@ enum store_err store_app_update(struct store *s, const struct store_application 
 enum store_err store_app_events(struct store *s, int64_t application_id,
                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
 
-/* The status page's whole read, in one statement (one consistent state, one round trip): the
- * session of token_hash; the application it concerns, as the portal picks it (the one bound
- * to the session while it is the session subject's, else the subject's newest); the reason of
- * its rejection (the latest decision's, when that is a rejection); and its timeline, handed
- * to fn oldest first (fn returns 0 to go on; the strings live during the call only, fn must
- * not use s). STORE_ENOTFOUND when there is no such session. On failure out is unspecified. */
-#define STORE_REASON_MAX 512
-struct store_status {
-    struct store_session session;
-    bool has_app; /* false: the subject has no application (app is zeroed) */
-    struct store_application app;
-    char rejection_reason[STORE_REASON_MAX]; /* "" when none; cut to fit */
-};
-enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
-                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
-
 /* ---- SMS codes ---------------------------------------------------------------------------- */
 struct store_otp {
     int64_t application_id;
@@ -367,6 +367,20 @@ struct store_otp {
  * Inside a transaction the row is locked on PostgreSQL. */
 enum store_err store_otp_get(struct store *s, int64_t application_id, struct store_otp *out);
 enum store_err store_otp_put(struct store *s, const struct store_otp *o);
+
+/* ---- the form's draft (issue 17): what an applicant typed and has not saved yet ---- */
+#define STORE_DRAFT_MAX 7168 /* bytes of the JSON object, NUL included */
+struct store_form_draft {
+    int64_t application_id;
+    char form[STORE_DRAFT_MAX]; /* a JSON object: field name -> text */
+    int64_t saved_at;
+};
+/* The application's draft (ENOTFOUND when it has none); storing one replaces it; deleting
+ * one that is not there is no error. */
+enum store_err store_draft_get(struct store *s, int64_t application_id,
+                               struct store_form_draft *out);
+enum store_err store_draft_put(struct store *s, const struct store_form_draft *d);
+enum store_err store_draft_delete(struct store *s, int64_t application_id);
 
 /* ---- outbox ------------------------------------------------------------------------------- */
 struct store_outbox_msg {
@@ -424,7 +438,9 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
                                   int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
                                   long *claimed);
 /* The gateway accepted the message: status "sent", sent_at = now. attempt: m->attempts of the
- * claim. */
+ * claim. A message carrying a one-time code (dedupe key "otp:..." or "pin:...") loses its
+ * recipient, body and values there and then (store_outbox_resolve's confirm too): the code
+ * never outlives its delivery (KVKK, issue 18). */
 enum store_err store_outbox_mark_sent(struct store *s, int64_t id, int attempt, int64_t now);
 /* This attempt failed in a way worth trying again: status "pending" again, due at
  * next_try_at, error kept as last_error. */
@@ -682,11 +698,71 @@ struct store_outbox_problem {
  * tries counted afresh (the cause was mended, or the recipient says an unconfirmed one never
  * came). Otherwise (confirm): an unconfirmed one is recorded as sent (the recipient has it).
  * STORE_ENOTFOUND: no such message; STORE_ECONFLICT: it is not waiting for the operator
- * (confirm: not unconfirmed). */
+ * (confirm: not unconfirmed). A message the retention emptied is not sent again (retry:
+ * STORE_ECONFLICT) and is not listed by store_outbox_problems. */
 enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now);
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx);
+
+/* ==== retention (issue 18) =================================================================
+ * Personal data kept only as long as allowed (KVKK): what `eimza retention run` and the
+ * server's periodic work remove (app/retention.h says which periods and why). Each call with
+ * dry set only counts what it would change; otherwise it changes it in batches, each a
+ * transaction of its own (it joins none: STORE_EINVAL inside one), so a long first run never
+ * holds a lock long, and *n gets how many rows it changed. Running it again, or on two servers
+ * at once, changes nothing more. Times are Unix seconds given by the caller. */
+
+/* Sessions ended by expires_at or by idle seconds without a request, captchas expired before
+ * now, rate-limit windows begun before windows_before: counted (the purges of the portal
+ * section remove them). */
+enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idle,
+                                       int64_t windows_before, long *sessions, long *captchas,
+                                       long *windows);
+/* Signing tickets (the relay's) made before `before`: removed. */
+enum store_err store_retention_tickets(struct store *s, int64_t before, bool dry, long *n);
+/* SMS codes whose validity ended before now, the application's and a card PIN's: the salted
+ * hash and salt removed (the counters that make the messages' keys stay). */
+enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n);
+/* Messages delivered or failed for good: recipient, subject, body and values removed (the
+ * channel, status, times and dedupe key stay), those carrying a one-time code (dedupe key
+ * "otp:..." or "pin:...") at once, the others when queued before `before`. */
+enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n);
+/* Applications closed (rejected, completed, cancelled) before `before` (closing is the last
+ * change, updated_at, which this does not move) and not yet anonymised: their contact data
+ * (address, district, postal code, e-mail, phones, operator) and the security word's hash
+ * removed, their cards' carrier and tracking number too, and a PIN still sealed for one of
+ * their cards destroyed; anonymised_at = now. The identity, the rest of the form, the
+ * province, the times and the evidence stay. */
+enum store_err store_retention_contact(struct store *s, int64_t before, int64_t now, bool dry,
+                                       long *n);
+/* Removes applications, each with everything that hangs on it: its timeline, SMS code state,
+ * signature (the signed content and the CMS), decisions, reminders, revocation requests, cards
+ * with their PINs; sessions that name one forget it; and anonymises the audit entries whose
+ * object is its number (as above; actor and now for the "audit.anonymised" entries). *audit (may be
+ * NULL) gets how many audit entries were anonymised. Which applications:
+ *   drafts: never submitted ("draft", "code_verified"), untouched since before `before`;
+ *   evidence: closed, whose registration evidence has been kept `years` past the end of the
+ *   certificate it concerns, taken at its latest: the closing, plus the validity asked for,
+ *   plus a year (a renewal starts at most a year ahead), and the new certificate's own end
+ *   when one is linked; years of 366 days. */
+enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n, long *audit);
+enum store_err store_retention_evidence(struct store *s, int64_t now, int years, const char *actor,
+                                        bool dry, long *n, long *audit);
+/* The applicants' logins and lock-outs written before `before`, as audit entries: anonymised
+ * (as above). */
+enum store_err store_retention_logins(struct store *s, int64_t before, int64_t now,
+                                      const char *actor, bool dry, long *n);
+/* Certificates that ended more than `years` before now and that nothing kept names (an
+ * application, a card, a revocation request), with their warning marks; cards recorded
+ * without an application (a card reported lost), with their PINs, once their certificate (if
+ * any) ended that long ago and their last change is older than the longest evidence of the
+ * report (years + 4: a validity of at most 3 plus 1); and the count of renewals in a row of a
+ * holder who has neither a certificate nor an application left. *n counts the certificates
+ * and cards. */
+enum store_err store_retention_certificates(struct store *s, int64_t now, int years, bool dry,
+                                            long *n);
 
 /* ==== after approval: the card's way to the holder (schema version 7) ======================
  * The holder's certificates one by one, the card inventory, the card bureau's production
@@ -776,6 +852,40 @@ enum store_err store_card_pin_put(struct store *s, const struct store_card_pin *
 /* Inside a transaction the row is locked on PostgreSQL. STORE_ENOTFOUND when the card has none. */
 enum store_err store_card_pin_get(struct store *s, int64_t card_id, struct store_card_pin *out);
 enum store_err store_card_pin_update(struct store *s, const struct store_card_pin *p);
+
+/* ---- the status page's read -------------------------------------------------------------
+ * Everything the applicant's status page shows, in one statement (one consistent state, one
+ * round trip, no transaction of its own): the application the portal picks for a person (the
+ * one bound to the session while it is the person's, else their newest); the reason of its
+ * rejection (the latest decision's, when that is a rejection); its newest card, that card's
+ * PIN state and the new certificate linked to it; and its timeline, handed to fn oldest first
+ * (fn returns 0 to go on; the strings live during the call only, fn must not use s). Of the
+ * application only what the status shows and decides on is read: id, number, tckn, state,
+ * confirmed, method, late, created_at, updated_at, approved_at, closed_reason, new_cert_id;
+ * the form's fields (names, contact details, the security word's hash) stay zero. On failure
+ * out is unspecified. */
+#define STORE_REASON_MAX 512
+struct store_status {
+    struct store_session session; /* store_status_read only */
+    bool has_app;                 /* false: the subject has no application (the rest zeroed) */
+    struct store_application app;
+    char rejection_reason[STORE_REASON_MAX]; /* "" when none; cut to fit */
+    bool has_card;                           /* the application's newest card */
+    struct store_card card;
+    char pin_state[12]; /* that card's sealed PIN (store_card_pin.state); "" when none */
+    bool has_new_cert;  /* the certificate app.new_cert_id names */
+    char new_serial[CORE_SERIAL_MAX];
+    int64_t new_not_before, new_not_after;
+};
+/* For the session of token_hash (its subject's application; has_app false when they have
+ * none). STORE_ENOTFOUND when there is no such session. */
+enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
+                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
+/* For a person (tckn) whose session is bound to application_id (0: none), the session already
+ * checked; out->session is zeroed. STORE_ENOTFOUND when they have no application. */
+enum store_err store_status_of(struct store *s, const char *tckn, int64_t application_id,
+                               struct store_status *out,
+                               int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx);
 
 /* ---- the card bureau's batches ------------------------------------------------------------ */
 struct store_batch {

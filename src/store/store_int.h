@@ -130,7 +130,8 @@ struct store__row {
 };
 extern const struct store__row store__personnel, store__cert, store__app, store__session,
     store__captcha, store__user, store__otp, store__event, store__outbox, store__audit,
-    store__decision, store__problem, store__card, store__batch, store__pin, store__ticket;
+    store__decision, store__problem, store__card, store__batch, store__pin, store__ticket,
+    store__app_status, store__draft;
 /* The row type the catalogue calls name; NULL when none. */
 const struct store__row *store__row_named(const char *name, size_t len);
 
@@ -158,6 +159,8 @@ int store__read(struct store *s, const struct store__row *r, int col0, void *rec
 bool store__isnull(struct store *s, int col);
 int64_t store__col_int(struct store *s, int col);
 const char *store__col_str(struct store *s, int col); /* NULL for SQL NULL */
+/* A text column copied into buf (size > 0), cut to fit; "" for SQL NULL. */
+void store__col_text(struct store *s, int col, char *buf, size_t size);
 const void *store__col_blob(struct store *s, int col, size_t *len);
 /* Ends the statement; *changes (may be NULL) gets the rows it changed. */
 enum store_err store__finish(struct store *s, long *changes);
@@ -202,8 +205,10 @@ struct store_ops {
     enum store_err (*run)(struct store *s, enum store__q q, const struct store__val *a, int n);
     /* The next row of the running statement: 1, or 0 at the end; -1 failed (recorded). */
     int (*next)(struct store *s);
-    /* Column i of the current row as want (INT, BOOL, TEXT or BLOB): out->t is STORE__V_NULL
-     * for SQL NULL; TEXT and BLOB point into the row. -1 when out of memory. */
+    /* Column i of the current row as want: NULL only says whether it is SQL NULL (out->t);
+     * INT gives the number (0 for SQL NULL, 1/0 for a boolean), its out->t never NULL; TEXT
+     * and BLOB point into the row (out->t STORE__V_NULL for SQL NULL). -1 when out of
+     * memory. */
     int (*col)(struct store *s, int i, enum store__vt want, struct store__val *out);
     /* Ends the running statement; *changes: the rows it changed. */
     void (*finish)(struct store *s, long *changes);
@@ -282,6 +287,10 @@ enum store_err store__fail(struct store *s, enum store_err e, const char *fmt, .
     __attribute__((format(printf, 3, 4)));
 /* The checks every call makes: a connection, and no import running on it. */
 enum store_err store__ready(struct store *s);
+
+/* store_audit_append, giving the new entry's seq (when seq is not NULL). */
+enum store_err store__audit_append(struct store *s, const struct store_audit_entry *e,
+                                   int64_t *seq);
 
 /* Lower-case hex of a hash as produced by store_audit_hash: exactly 64 of [0-9a-f]. */
 bool store__is_hash(const char *h);

@@ -289,11 +289,11 @@ static int pg_col(struct store *s, int i, enum store__vt want, struct store__val
 {
     struct pg *g = pg_of(s);
     if (PQgetisnull(g->res, g->row, i)) {
-        *out = (struct store__val){STORE__V_NULL, 0, NULL, 0};
+        *out = (struct store__val){want == STORE__V_INT ? want : STORE__V_NULL, 0, NULL, 0};
         return 0;
     }
     const char *v = PQgetvalue(g->res, g->row, i);
-    out->t = want;
+    out->t = want == STORE__V_NULL ? STORE__V_INT : want; /* anything but NULL */
     out->p = v;
     out->n = (size_t)PQgetlength(g->res, g->row, i);
     if (want == STORE__V_BLOB) { /* bytea comes back in text form (hex) */
@@ -302,7 +302,7 @@ static int pg_col(struct store *s, int i, enum store__vt want, struct store__val
         if (!b)
             return -1;
         out->p = g->blobs[g->nblobs++] = b;
-    } else if (want != STORE__V_TEXT) {
+    } else if (want == STORE__V_INT) {
         out->i = *v == 't' ? 1 : *v == 'f' ? 0 : strtoll(v, NULL, 10);
     }
     return 0;
@@ -378,7 +378,8 @@ static const char pg_stage[] =
     "CREATE TEMP TABLE eimza_personnel_stage (seq bigint NOT NULL, tckn text, first_name text, "
     "last_name text, birth_place text, birth_date date, institution_code text, "
     "institution_name text, province smallint, district text, unit text, title text, "
-    "duty text, assignment_end date, entitled boolean, email text, mobile_phone text) "
+    "duty text, assignment_end date, entitled boolean, email text, mobile_phone text, "
+    "registry_no text) "
     "ON COMMIT DROP";
 static const char pg_copy[] = "COPY eimza_personnel_stage (seq, {cols personnel}) FROM STDIN";
 /* The counts of store.h, per row as if applied one after the other, computed from the staged

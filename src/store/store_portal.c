@@ -316,6 +316,55 @@ enum store_err store_app_events(struct store *s, int64_t application_id,
     return store__finish(s, NULL);
 }
 
+/* The rows of STATUS (col0: after the session's columns) or STATUS_OF (col0 0), run with a[n]:
+ * the first row's application and what hangs on it, every row's timeline entry. *got: a row
+ * came. */
+static enum store_err status_rows(struct store *s, enum store__q q, const struct store__val *a,
+                                  int n, int col0, struct store_status *out,
+                                  int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx,
+                                  bool *got)
+{
+    /* the columns, from col0: the application's id and columns, the reason, the card's id and
+     * columns, the PIN's state, the new certificate's id, serial and validity, an event's */
+    const int app = col0, reason = app + 1 + (int)store__app_status.ncols, card = reason + 1,
+              pin = card + 1 + (int)store__card.ncols, cert = pin + 1, event = cert + 4;
+    bool stop = false;
+    enum store_err e = store__query(s, q, a, n);
+    if (e != STORE_OK)
+        return e;
+    while (store__next(s)) {
+        if (!*got) {
+            *got = true;
+            if (col0 && store__read(s, &store__session, 0, &out->session) < 0)
+                break;
+            if (!(out->has_app = !store__isnull(s, app)))
+                continue; /* a session whose subject has no application: no more columns */
+            if (store__read(s, &store__app_status, app + 1, &out->app) < 0)
+                break;
+            out->app.id = store__col_int(s, app);
+            store__col_text(s, reason, out->rejection_reason, sizeof out->rejection_reason);
+            if ((out->has_card = !store__isnull(s, card))) {
+                if (store__read(s, &store__card, card + 1, &out->card) < 0)
+                    break;
+                out->card.id = store__col_int(s, card);
+            }
+            store__col_text(s, pin, out->pin_state, sizeof out->pin_state);
+            if ((out->has_new_cert = !store__isnull(s, cert))) {
+                store__col_text(s, cert + 1, out->new_serial, sizeof out->new_serial);
+                out->new_not_before = store__col_int(s, cert + 2);
+                out->new_not_after = store__col_int(s, cert + 3);
+            }
+        }
+        struct store_app_event ev;
+        if (stop || !out->has_app || store__isnull(s, event))
+            continue;
+        if (store__read(s, &store__event, event, &ev) < 0)
+            break;
+        stop = fn(ctx, &ev) != 0;
+    }
+    return store__finish(s, NULL);
+}
+
 enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
                                  int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
@@ -324,35 +373,30 @@ enum store_err store_status_read(struct store *s, const char *token_hash, struct
         return e;
     if (!out || !fn)
         return store__fail(s, STORE_EINVAL, "status_read: missing argument");
-    /* the columns: the session's, the application's id and columns, the reason, an event's */
-    const int app = (int)store__session.ncols, reason = app + 1 + (int)store__app.ncols,
-              event = reason + 1;
     const struct store__val a[] = {VT(token_hash)};
-    bool got = false, stop = false;
+    bool got = false;
     memset(out, 0, sizeof *out);
-    if ((e = store__query(s, STORE__Q_STATUS, a, 1)) != STORE_OK)
-        return e;
-    while (store__next(s)) {
-        if (!got) {
-            got = true;
-            if (store__read(s, &store__session, 0, &out->session) < 0)
-                break;
-            out->has_app = !store__isnull(s, app);
-            if (out->has_app && store__read(s, &store__app, app + 1, &out->app) < 0)
-                break;
-            out->app.id = out->has_app ? store__col_int(s, app) : 0;
-            const char *r = store__col_str(s, reason);
-            snprintf(out->rejection_reason, sizeof out->rejection_reason, "%s", r ? r : "");
-        }
-        struct store_app_event ev;
-        if (stop || store__isnull(s, event))
-            continue;
-        if (store__read(s, &store__event, event, &ev) < 0)
-            break;
-        stop = fn(ctx, &ev) != 0;
-    }
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
+    e = status_rows(s, STORE__Q_STATUS, a, 1, (int)store__session.ncols, out, fn, ctx, &got);
+    if (e == STORE_OK && !got)
         e = store__fail(s, STORE_ENOTFOUND, "no such session");
+    return e;
+}
+
+enum store_err store_status_of(struct store *s, const char *tckn, int64_t application_id,
+                               struct store_status *out,
+                               int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!tckn || !out || !fn)
+        return store__fail(s, STORE_EINVAL, "status_of: missing argument");
+    const struct store__val a[] = {VT(tckn), V(application_id)};
+    bool got = false;
+    memset(out, 0, sizeof *out);
+    e = status_rows(s, STORE__Q_STATUS_OF, a, 2, 0, out, fn, ctx, &got);
+    if (e == STORE_OK && !got)
+        e = store__fail(s, STORE_ENOTFOUND, "no such application");
     return e;
 }
 
@@ -386,6 +430,40 @@ enum store_err store_otp_put(struct store *s, const struct store_otp *o)
     if (!o || store__row_bind(&store__otp, o, a) < 0)
         return store__fail(s, STORE_EINVAL, "otp_put: bad argument");
     return store__exec(s, STORE__Q_OTP_PUT, a, (int)store__otp.ncols, NULL);
+}
+
+/* ---- the form's drafts -------------------------------------------------------------------- */
+
+enum store_err store_draft_get(struct store *s, int64_t application_id,
+                               struct store_form_draft *out)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!out)
+        return store__fail(s, STORE_EINVAL, "draft_get: missing argument");
+    const struct store__val a[] = {V(application_id)};
+    return store__get(s, STORE__Q_DRAFT_GET, a, 1, &store__draft, 0, out);
+}
+
+enum store_err store_draft_put(struct store *s, const struct store_form_draft *d)
+{
+    enum store_err e = store__ready(s);
+    struct store__val a[STORE__MAXARGS];
+    if (e)
+        return e;
+    if (!d || !memchr(d->form, '\0', sizeof d->form) || store__row_bind(&store__draft, d, a) < 0)
+        return store__fail(s, STORE_EINVAL, "draft_put: bad argument");
+    return store__exec(s, STORE__Q_DRAFT_PUT, a, (int)store__draft.ncols, NULL);
+}
+
+enum store_err store_draft_delete(struct store *s, int64_t application_id)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    const struct store__val a[] = {V(application_id)};
+    return store__exec(s, STORE__Q_DRAFT_DELETE, a, 1, NULL);
 }
 
 /* ---- outbox ------------------------------------------------------------------------------- */

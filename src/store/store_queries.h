@@ -49,6 +49,57 @@
 /* the messages store_outbox_resolve may change (2: now), as store_outbox_problems lists them */
 #define STORE__OB_UNCONFIRMED                                                                      \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $2)"
+/* ---- retention (issue 18): the conditions, shared by the counts of a dry run and the changes;
+ * the partial indexes of migration 8 repeat theirs word for word */
+/* a message delivered or failed for good, still holding its recipient: one carrying a one-time
+ * code at once, any other queued before $1 */
+#define STORE__RET_MSG                                                                             \
+    "recipient <> '' AND status IN ('sent', 'failed') AND (created_at < $1 OR "                    \
+    "dedupe_key LIKE 'otp:%' OR dedupe_key LIKE 'pin:%')"
+#define STORE__RET_CLOSED "a.state IN ('rejected', 'completed', 'cancelled')"
+/* a closed application not yet anonymised, closed before $1 */
+#define STORE__RET_CONTACT                                                                         \
+    "a.anonymised_at = 0 AND a.state IN ('rejected', 'completed', 'cancelled') AND "               \
+    "a.updated_at < $1"
+/* a draft never submitted, untouched since before $1 */
+#define STORE__RET_DRAFT "a.state IN ('draft', 'code_verified') AND a.updated_at < $1"
+/* a closed application's evidence is due for removal: $1 now, $2 the years it is kept after
+ * the certificate it concerns ceases to be valid, at the latest the closing plus the validity
+ * asked for plus a year (a renewal starts at most a year ahead), or the linked new
+ * certificate's own end; $3 the latest closing that can be due at all (with the shortest
+ * validity), for the index */
+#define STORE__RET_EVIDENCE                                                                        \
+    STORE__RET_CLOSED " AND a.updated_at < $3 AND a.updated_at + CAST(a.validity_years + 1 + "     \
+                      "CAST($2 AS INTEGER) AS BIGINT) * 31622400 < $1 AND (a.new_cert_id IS NULL " \
+                      "OR coalesce((SELECT c.not_after FROM certificates c WHERE c.id = "          \
+                      "a.new_cert_id), $1) + CAST($2 AS BIGINT) * 31622400 < $1)"
+/* a certificate ended before $1 that nothing kept names */
+#define STORE__RET_CERT                                                                            \
+    "c.not_after < $1 AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.new_cert_id = c.id) "   \
+    "AND NOT EXISTS (SELECT 1 FROM cards k WHERE k.certificate_id = c.id) "                        \
+    "AND NOT EXISTS (SELECT 1 FROM revocation_requests r WHERE r.certificate_id = c.id)"
+/* a card recorded without an application (reported lost): its certificate (if any) ended
+ * before $1, its last change before $2 */
+#define STORE__RET_LOST                                                                            \
+    "k.application_id IS NULL AND k.updated_at < $2 AND (k.certificate_id IS NULL OR "             \
+    "coalesce((SELECT c.not_after FROM certificates c WHERE c.id = k.certificate_id), 0) < $1)"
+/* the applicants' logins and lock-outs, as audit entries not yet anonymised, before $1 */
+#define STORE__RET_LOGINS "redacted_by = 0 AND action IN ('login', 'login.lockout') AND at < $1"
+/* a JSON array (1) as rows: of numbers, of texts */
+#define STORE__RET_INTS                                                                            \
+    "{S:SELECT value FROM json_each($1)}"                                                          \
+    "{P:SELECT CAST(json_array_elements_text(CAST($1 AS json)) AS BIGINT)}"
+#define STORE__RET_TEXTS                                                                           \
+    "{S:SELECT value FROM json_each($1)}{P:SELECT json_array_elements_text(CAST($1 AS json))}"
+/* what a delivered message keeps of itself: nothing of a one-time code (an SMS code, a PIN's
+ * code: dedupe key "otp:..." or "pin:...") once it is delivered (retention, issue 18) */
+#define STORE__OB_FORGET                                                                           \
+    "recipient = CASE WHEN " STORE__OB_CODE                                                        \
+    " THEN '' ELSE recipient END, body = CASE WHEN " STORE__OB_CODE                                \
+    " THEN '' ELSE body END, template = CASE WHEN " STORE__OB_CODE                                 \
+    " THEN NULL ELSE template END, params = CASE WHEN " STORE__OB_CODE                             \
+    " THEN NULL ELSE params END"
+#define STORE__OB_CODE "(dedupe_key LIKE 'otp:%' OR dedupe_key LIKE 'pin:%')"
 #define STORE__OB_UNCONFIRMED_AT1                                                                  \
     "(status = 'sending' AND handed_over_at IS NOT NULL AND next_try_at <= $1)"
 #endif
@@ -169,20 +220,6 @@ STORE_Q(EV_INSERT, "recording an application event",
         "INSERT INTO application_events (application_id, {cols event}) VALUES ($1, {vals event 2})")
 STORE_Q(EV_EACH, "reading the application's timeline",
         "SELECT {cols event} FROM application_events WHERE application_id = $1 ORDER BY id")
-/* The status page's read (store_status_read), one statement: the session, the application it
- * concerns (the one bound to it while that is the subject's, else the subject's newest), the
- * reason of its rejection, and a row per timeline entry (the application's columns repeat,
- * NULL when it has none). */
-STORE_Q(STATUS, "reading the status",
-        "SELECT {cols session s}, a.id, {cols app a}, CASE WHEN a.state = 'rejected' THEN "
-        "(SELECT CASE WHEN d.decision = 'reject' THEN d.reason END FROM decisions d "
-        "WHERE d.application_id = a.id ORDER BY d.id DESC LIMIT 1) END, {cols event e} "
-        "FROM sessions s LEFT JOIN applications a ON a.id = coalesce("
-        "(SELECT b.id FROM applications b WHERE b.id = s.application_id AND b.tckn = s.subject), "
-        "(SELECT b.id FROM applications b WHERE b.tckn = s.subject "
-        "ORDER BY b.created_at DESC, b.id DESC LIMIT 1)) "
-        "LEFT JOIN application_events e ON e.application_id = a.id "
-        "WHERE s.token_hash = $1 ORDER BY e.id")
 STORE_Q(OTP_GET, "reading the SMS code state",
         "SELECT {cols otp} FROM application_otp WHERE application_id = $1")
 STORE_Q(OTP_GET_LOCK, "reading the SMS code state",
@@ -191,6 +228,46 @@ STORE_Q(OTP_PUT, "storing the SMS code state",
         "INSERT INTO application_otp ({cols otp}) VALUES ({vals otp 1}) "
         "ON CONFLICT (application_id) DO UPDATE SET {excl otp}")
 
+/* ---- the status page's read (store_status_read, store_status_of): one statement ---------- */
+/* The application the portal picks for person P whose session is bound to B: the bound one
+ * while it is P's, else P's newest. */
+#define STORE__STATUS_PICK(P, B)                                                                   \
+    "coalesce((SELECT b.id FROM applications b WHERE b.id = " B " AND b.tckn = " P "), "           \
+    "(SELECT b.id FROM applications b WHERE b.tckn = " P                                           \
+    " ORDER BY b.created_at DESC, b.id DESC LIMIT 1))"
+/* The application (a: what the status shows of it), the reason of its rejection, its newest
+ * card (k), that card's PIN state, the new certificate (nc), and a row per timeline entry (e);
+ * the columns before the event's repeat on every row, and are NULL when there is no
+ * application. */
+#define STORE__STATUS_COLS                                                                         \
+    "a.id, {cols app_status a}, CASE WHEN a.state = 'rejected' THEN (SELECT CASE WHEN "            \
+    "d.decision = 'reject' THEN d.reason END FROM decisions d WHERE d.application_id = a.id "      \
+    "ORDER BY d.id DESC LIMIT 1) END, k.id, {cols card k}, pn.state, nc.id, nc.serial, "           \
+    "nc.not_before, nc.not_after, {cols event e}"
+#define STORE__STATUS_JOINS                                                                        \
+    " LEFT JOIN cards k ON k.id = (SELECT max(x.id) FROM cards x WHERE x.application_id = a.id)"   \
+    " LEFT JOIN card_pins pn ON pn.card_id = k.id"                                                 \
+    " LEFT JOIN certificates nc ON nc.id = a.new_cert_id"                                          \
+    " LEFT JOIN application_events e ON e.application_id = a.id"
+/* 1 token hash */
+STORE_Q(STATUS, "reading the status",
+        "SELECT {cols session s}, " STORE__STATUS_COLS " FROM sessions s "
+        "LEFT JOIN applications a ON a.id = " STORE__STATUS_PICK("s.subject", "s.application_id")
+            STORE__STATUS_JOINS " WHERE s.token_hash = $1 ORDER BY e.id")
+/* 1 the person, 2 the application their session is bound to (0: none) */
+STORE_Q(STATUS_OF, "reading the status",
+        "SELECT " STORE__STATUS_COLS " FROM applications a" STORE__STATUS_JOINS
+        " WHERE a.id = " STORE__STATUS_PICK("CAST($1 AS TEXT)",
+                                            "CAST($2 AS BIGINT)") " ORDER BY e.id")
+
+/* ---- the form's drafts (issue 17: the applicant's pages) ------------------------------- */
+STORE_Q(DRAFT_GET, "reading a form draft",
+        "SELECT {cols draft} FROM application_drafts WHERE application_id = $1")
+STORE_Q(DRAFT_PUT, "storing a form draft",
+        "INSERT INTO application_drafts ({cols draft}) VALUES ({vals draft 1}) "
+        "ON CONFLICT (application_id) DO UPDATE SET {excl draft}")
+STORE_Q(DRAFT_DELETE, "removing a form draft",
+        "DELETE FROM application_drafts WHERE application_id = $1")
 /* ---- signing tickets (the relay path: app/relay.c, store_relay.c) ------------------------ */
 /* 1 the session's token hash, 2 now: a session's open tickets end when it asks for another
  * (a ticket being checked is left to finish) */
@@ -229,9 +306,10 @@ STORE_Q(OB_CLAIM, "claiming outbox messages",
         "WHERE id IN (SELECT id FROM outbox WHERE channel = $1 AND (status = 'pending' "
         "OR (status = 'sending' AND handed_over_at IS NULL)) AND next_try_at <= $2 "
         "ORDER BY next_try_at, id LIMIT $4{P: FOR UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
+/* a delivered message carrying a one-time code loses it at once (retention, issue 18) */
 STORE_Q(OB_SENT, "marking an outbox message",
-        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = NULL "
-        "WHERE id = $1 AND status = 'sending' AND attempts = $2")
+        "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = "
+        "NULL, " STORE__OB_FORGET " WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_RETRY, "marking an outbox message",
         "UPDATE outbox SET status = 'pending', next_try_at = $3, last_error = $4, "
         "handed_over_at = NULL WHERE id = $1 AND status = 'sending' AND attempts = $2")
@@ -242,17 +320,19 @@ STORE_Q(OB_HANDOVER, "marking an outbox message handed over",
         "UPDATE outbox SET handed_over_at = $3, secret = NULL "
         "WHERE id = $1 AND status = 'sending' AND attempts = $2")
 STORE_Q(OB_EXISTS, "looking up an outbox message", "SELECT count(*) FROM outbox WHERE id = $1")
+/* a message the retention emptied (recipient '') is not sent again */
 STORE_Q(OB_REQUEUE, "changing an outbox message",
         "UPDATE outbox SET status = 'pending', attempts = 0, next_try_at = $2, last_error = NULL, "
-        "handed_over_at = NULL WHERE id = $1 AND (status = 'failed' OR " STORE__OB_UNCONFIRMED ")")
+        "handed_over_at = NULL WHERE id = $1 AND recipient <> '' AND (status = 'failed' "
+        "OR " STORE__OB_UNCONFIRMED ")")
 STORE_Q(OB_CONFIRM, "changing an outbox message",
-        "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL "
-        "WHERE id = $1 AND " STORE__OB_UNCONFIRMED)
+        "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL, " STORE__OB_FORGET
+        " WHERE id = $1 AND " STORE__OB_UNCONFIRMED)
 STORE_Q(OB_PROBLEMS, "listing failed messages",
         "SELECT id, channel, recipient, subject, dedupe_key, "
         "CASE WHEN status = 'failed' THEN 'failed' ELSE 'unconfirmed' END, "
         "coalesce(last_error, ''), attempts, created_at, coalesce(handed_over_at, 0), template, "
-        "params FROM outbox WHERE status = 'failed' OR (status = 'sending' "
+        "params FROM outbox WHERE (status = 'failed' AND recipient <> '') OR (status = 'sending' "
         "AND handed_over_at IS NOT NULL AND next_try_at <= $1) ORDER BY id")
 
 /* ---- SMS codes at rest (issue 19, finding 4; store.h) -------------------------------- */
@@ -280,6 +360,137 @@ STORE_Q(OPS_WAITING, "counting waiting applications",
         "SELECT coalesce(p.province, a.province), a.state, count(*), min(a.updated_at) "
         "FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
         "WHERE a.state IN ('submitted', 'approved') GROUP BY 1, 2 ORDER BY 1, 2")
+
+/* ---- retention (issue 18): personal data kept only as long as allowed (app/retention.c;
+ * store_retention.c). Counts for a dry run, then the changes, in batches ($2: the batch size,
+ * or the batch's rows as a JSON array $1). ------------------------------------------------- */
+STORE_Q(RET_SESSIONS_N, "counting expired sessions",
+        "SELECT count(*) FROM sessions WHERE expires_at <= $1 OR last_seen + $2 <= $1")
+STORE_Q(RET_CAPTCHAS_N, "counting expired captchas",
+        "SELECT count(*) FROM captchas WHERE expires_at < $1")
+STORE_Q(RET_RATES_N, "counting old rate-limit windows",
+        "SELECT count(*) FROM rate_limits WHERE window_start < $1")
+/* signing tickets made before $1 (relay.c's "a day": each new ticket purges them too) */
+STORE_Q(RET_TICKETS_N, "counting old signing tickets",
+        "SELECT count(*) FROM sign_tickets WHERE created_at < $1")
+STORE_Q(RET_TICKETS, "removing old signing tickets",
+        "DELETE FROM sign_tickets WHERE id IN (SELECT id FROM sign_tickets WHERE created_at < $1 "
+        "LIMIT $2)")
+/* an SMS code's salted hash once the code expired (a used one is cleared when it is used) */
+STORE_Q(RET_CODES_N, "counting expired SMS codes",
+        "SELECT (SELECT count(*) FROM application_otp WHERE code_hash <> '' AND expires_at < $1) "
+        "+ (SELECT count(*) FROM card_pins WHERE code_hash <> '' AND code_expires_at < $1)")
+STORE_Q(RET_CODES, "removing expired SMS codes",
+        "UPDATE application_otp SET code_hash = '', salt = '' WHERE application_id IN (SELECT "
+        "application_id FROM application_otp WHERE code_hash <> '' AND expires_at < $1 LIMIT $2)")
+STORE_Q(RET_PIN_CODES, "removing expired SMS codes",
+        "UPDATE card_pins SET code_hash = '', code_salt = '' WHERE card_id IN (SELECT card_id "
+        "FROM card_pins WHERE code_hash <> '' AND code_expires_at < $1 LIMIT $2)")
+/* a message's recipient, subject, body and values; the channel, status, times and key stay */
+STORE_Q(RET_MSG_N, "counting messages to empty",
+        "SELECT count(*) FROM outbox WHERE " STORE__RET_MSG)
+STORE_Q(RET_MSG, "emptying delivered messages",
+        "UPDATE outbox SET recipient = '', subject = '', body = '', template = NULL, "
+        "params = NULL, secret = NULL WHERE id IN (SELECT id FROM outbox WHERE " STORE__RET_MSG
+        " LIMIT $2)")
+/* a closed application's contact data (and the security word's hash), its cards' shipment and
+ * a PIN still sealed for one of them; $2 now */
+STORE_Q(RET_CONTACT_N, "counting closed applications' contact data",
+        "SELECT count(*) FROM applications a WHERE " STORE__RET_CONTACT)
+STORE_Q(RET_CONTACT_PICK, "listing closed applications' contact data",
+        "SELECT a.id, a.number FROM applications a WHERE " STORE__RET_CONTACT
+        " ORDER BY a.id LIMIT $2{P: FOR UPDATE}")
+STORE_Q(RET_CONTACT_APPS, "removing closed applications' contact data",
+        "UPDATE applications SET address = '', district = '', postal_code = '', email = '', "
+        "work_phone = '', work_phone_ext = '', mobile_phone = '', home_phone = '', "
+        "mobile_operator = '', security_word_hash = '', anonymised_at = $2 "
+        "WHERE id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_CONTACT_CARDS, "removing closed applications' contact data",
+        "UPDATE cards SET carrier = '', tracking_number = '' "
+        "WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_CONTACT_PINS, "destroying sealed PINs",
+        "UPDATE card_pins SET sealed = '', code_hash = '', code_salt = '', state = CASE "
+        "WHEN state = 'waiting' THEN 'destroyed' ELSE state END WHERE (sealed <> '' OR "
+        "code_hash <> '') AND card_id IN (SELECT id FROM cards WHERE application_id IN "
+        "(" STORE__RET_INTS "))")
+/* applications to remove, with the audit entries about them: drafts ($1 before), evidence ($1
+ * now, $2 years, $3 the latest closing); the pick takes at most the last parameter */
+STORE_Q(RET_DRAFT_N, "counting abandoned drafts",
+        "SELECT count(*) FROM applications a WHERE " STORE__RET_DRAFT)
+STORE_Q(RET_DRAFT_AUDIT_N, "counting abandoned drafts",
+        "SELECT count(*) FROM audit_log WHERE redacted_by = 0 AND object IN "
+        "(SELECT a.number FROM applications a WHERE " STORE__RET_DRAFT ")")
+STORE_Q(RET_DRAFT_PICK, "listing abandoned drafts",
+        "SELECT a.id, a.number FROM applications a WHERE " STORE__RET_DRAFT
+        " ORDER BY a.id LIMIT $2{P: FOR UPDATE}")
+STORE_Q(RET_EVIDENCE_N, "counting evidence past its time",
+        "SELECT count(*) FROM applications a WHERE " STORE__RET_EVIDENCE)
+STORE_Q(RET_EVIDENCE_AUDIT_N, "counting evidence past its time",
+        "SELECT count(*) FROM audit_log WHERE redacted_by = 0 AND object IN "
+        "(SELECT a.number FROM applications a WHERE " STORE__RET_EVIDENCE ")")
+STORE_Q(RET_EVIDENCE_PICK, "listing evidence past its time",
+        "SELECT a.id, a.number FROM applications a WHERE " STORE__RET_EVIDENCE
+        " ORDER BY a.id LIMIT $4{P: FOR UPDATE}")
+/* everything that hangs on the applications of the batch (1: their ids), the application
+ * last (its timeline and SMS code state go with it: ON DELETE CASCADE) */
+STORE_Q(RET_DEL_REMINDERS, "removing evidence",
+        "DELETE FROM application_reminders WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_DEL_DECISIONS, "removing evidence",
+        "DELETE FROM decisions WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_DEL_SIGNATURES, "removing evidence",
+        "DELETE FROM signatures WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_DEL_REVOCATIONS, "removing evidence",
+        "DELETE FROM revocation_requests WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_DEL_PINS, "removing evidence",
+        "DELETE FROM card_pins WHERE card_id IN (SELECT id FROM cards WHERE application_id IN "
+        "(" STORE__RET_INTS "))")
+STORE_Q(RET_DEL_CARDS, "removing evidence",
+        "DELETE FROM cards WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_DEL_SESSIONS, "removing evidence",
+        "UPDATE sessions SET application_id = NULL WHERE application_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_DEL_APPS, "removing evidence",
+        "DELETE FROM applications WHERE id IN (" STORE__RET_INTS ")")
+/* audit entries anonymised (store.h): picked (their content checked against their hash),
+ * rewritten (1: their seqs, 2: "{}"), read back for the digest, then sealed (2: the seq of the
+ * "audit.anonymised" entry) */
+STORE_Q(RET_A_OBJECTS, "reading audit entries to anonymise",
+        "SELECT {cols audit} FROM audit_log WHERE redacted_by = 0 AND object IN (" STORE__RET_TEXTS
+        ") ORDER BY seq{P: FOR UPDATE}")
+STORE_Q(RET_A_LOGINS_N, "counting audit entries to anonymise",
+        "SELECT count(*) FROM audit_log WHERE " STORE__RET_LOGINS)
+STORE_Q(RET_A_LOGINS, "reading audit entries to anonymise",
+        "SELECT {cols audit} FROM audit_log WHERE " STORE__RET_LOGINS
+        " ORDER BY seq LIMIT $2{P: FOR UPDATE}")
+STORE_Q(RET_A_MARK, "anonymising audit entries",
+        "UPDATE audit_log SET actor = CASE WHEN actor LIKE 'applicant:%' THEN 'applicant' "
+        "ELSE actor END, object = '', detail = $2 WHERE seq IN (" STORE__RET_INTS ")")
+STORE_Q(RET_A_MARKED, "reading anonymised audit entries",
+        "SELECT {cols audit} FROM audit_log WHERE seq IN (" STORE__RET_INTS ") ORDER BY seq")
+STORE_Q(RET_A_SEAL, "anonymising audit entries",
+        "UPDATE audit_log SET redacted_by = $2 WHERE seq IN (" STORE__RET_INTS ")")
+/* certificates long ended ($1 their end before; $2 the cards' last change before) */
+STORE_Q(RET_LOST_N, "counting old cards reported lost",
+        "SELECT count(*) FROM cards k WHERE " STORE__RET_LOST)
+STORE_Q(RET_LOST_PICK, "listing old cards reported lost",
+        "SELECT k.id FROM cards k WHERE " STORE__RET_LOST " ORDER BY k.id LIMIT $3")
+STORE_Q(RET_LOST_PINS, "removing old cards reported lost",
+        "DELETE FROM card_pins WHERE card_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_LOST_DEL, "removing old cards reported lost",
+        "DELETE FROM cards WHERE id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_CERT_N, "counting old certificates",
+        "SELECT count(*) FROM certificates c WHERE " STORE__RET_CERT)
+STORE_Q(RET_CERT_PICK, "listing old certificates",
+        "SELECT c.id, c.tckn FROM certificates c WHERE " STORE__RET_CERT
+        " ORDER BY c.id LIMIT $2{P: FOR UPDATE}")
+STORE_Q(RET_CERT_WARNINGS, "removing old certificates",
+        "DELETE FROM certificate_warnings WHERE certificate_id IN (" STORE__RET_INTS ")")
+STORE_Q(RET_CERT_DEL, "removing old certificates",
+        "DELETE FROM certificates WHERE id IN (" STORE__RET_INTS ")")
+/* 1: the holders of the certificates just removed */
+STORE_Q(RET_CHAINS, "removing old renewal counts",
+        "DELETE FROM remote_chains WHERE tckn IN (" STORE__RET_TEXTS ") AND NOT EXISTS "
+        "(SELECT 1 FROM certificates c WHERE c.tckn = remote_chains.tckn) AND NOT EXISTS "
+        "(SELECT 1 FROM applications a WHERE a.tckn = remote_chains.tckn)")
 
 /* ---- signatures, staff, the approvers' queue and decisions ----------------------------- */
 STORE_Q(SIG_PUT, "storing a signature",

@@ -38,6 +38,7 @@ static const struct store__col store__personnel_cols[] = {
     P(entitled, STORE__BOOL),
     P(email, STORE__TEXT),
     P(mobile_phone, STORE__TEXT),
+    P(registry_no, STORE__TEXT),
 };
 static void personnel_clear(void *p)
 {
@@ -106,6 +107,18 @@ static const struct store__col store__app_cols[] = {
 };
 ROW(store__app, "app", "applications", "application", struct store_application, NULL);
 
+/* ---- the application as the status read brings it (store_status_read): what the status
+ * shows and decides on, none of the form's personal data (names, contact details, the
+ * security word's hash). Read into a store_application whose other fields stay zero (and
+ * each text column SQLite reads is a copy of its own in the statement). */
+static const struct store__col store__app_status_cols[] = {
+    AKEY(number, STORE__TEXT),     AKEY(tckn, STORE__TEXT),     A(state, STORE__TEXT),
+    A(confirmed, STORE__BOOL),     A(method, STORE__TEXT),      A(late, STORE__BOOL),
+    AKEY(created_at, STORE__I64),  A(updated_at, STORE__I64),   A(approved_at, STORE__I64),
+    A(closed_reason, STORE__TEXT), A(new_cert_id, STORE__I64Z),
+};
+ROW(store__app_status, "app_status", "applications", "application", struct store_application, NULL);
+
 /* ---- sessions: application_id 0 is "none bound" (NULL) */
 #define S(f, t) COLUMN(struct store_session, f, #f, t, false)
 static const struct store__col store__session_cols[] = {
@@ -163,6 +176,14 @@ static const struct store__col store__otp_cols[] = {
 };
 ROW(store__otp, "otp", "application_otp", "SMS code state", struct store_otp, NULL);
 
+/* ---- the form's drafts (issue 17) */
+static const struct store__col store__draft_cols[] = {
+    COLUMN(struct store_form_draft, application_id, "application_id", STORE__I64, true),
+    COLUMN(struct store_form_draft, form, "form", STORE__TEXT, false),
+    COLUMN(struct store_form_draft, saved_at, "saved_at", STORE__I64, false),
+};
+ROW(store__draft, "draft", "application_drafts", "form draft", struct store_form_draft, NULL);
+
 /* ---- records whose texts point into the row (they live during a callback only) */
 #define E(f, n, t) COLUMN(struct store_app_event, f, n, t, false)
 static const struct store__col store__event_cols[] = {
@@ -199,6 +220,7 @@ static const struct store__col store__audit_cols[] = {
     L(e.detail, "detail", STORE__STR),
     L(prev_hash, "prev_hash", STORE__STR),
     L(hash, "hash", STORE__STR),
+    L(redacted_by, "redacted_by", STORE__I64),
 };
 ROW(store__audit, "audit", "audit_log", "audit entry", struct store_audit_record, NULL);
 
@@ -274,10 +296,10 @@ static const struct store__col store__ticket_cols[] = {
 ROW(store__ticket, "ticket", "sign_tickets", "signing ticket", struct store_ticket, NULL);
 
 static const struct store__row *const rows[] = {
-    &store__personnel, &store__cert,  &store__app,      &store__session,
-    &store__captcha,   &store__user,  &store__otp,      &store__event,
-    &store__outbox,    &store__audit, &store__decision, &store__problem,
-    &store__card,      &store__batch, &store__pin,      &store__ticket,
+    &store__personnel, &store__cert,       &store__app,   &store__session, &store__captcha,
+    &store__user,      &store__otp,        &store__event, &store__outbox,  &store__audit,
+    &store__decision,  &store__problem,    &store__card,  &store__batch,   &store__pin,
+    &store__ticket,    &store__app_status, &store__draft,
 };
 
 const struct store__row *store__row_named(const char *name, size_t len)

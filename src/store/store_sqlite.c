@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,27 +176,32 @@ static int sq_next(struct store *s)
     return -1;
 }
 
+/* One SQLite call per column where it can be: an INT is read as a number at once (SQL NULL
+ * reads as 0, which is what every caller of an INT wants), a TEXT's pointer is NULL only for
+ * SQL NULL (an empty text is ""); only BLOB and the bare NULL test ask for the type. */
 static int sq_col(struct store *s, int i, enum store__vt want, struct store__val *out)
 {
-    sqlite3_stmt *st = sq_of(s)->cur;
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) {
-        *out = (struct store__val){STORE__V_NULL, 0, NULL, 0};
-        return 0;
-    }
+    struct sq *q = sq_of(s);
+    sqlite3_stmt *st = q->cur;
     out->t = want;
-    if (want == STORE__V_TEXT) {
-        out->p = sqlite3_column_text(st, i);
-        out->n = (size_t)sqlite3_column_bytes(st, i);
-        return out->p ? 0 : -1;
-    }
-    if (want == STORE__V_BLOB) {
+    if (want == STORE__V_INT) {
+        out->i = sqlite3_column_int64(st, i);
+    } else if (want == STORE__V_TEXT) {
+        if (!(out->p = sqlite3_column_text(st, i)))
+            out->t = STORE__V_NULL;
+        else
+            out->n = (size_t)sqlite3_column_bytes(st, i);
+        return out->p || sqlite3_errcode(q->db) != SQLITE_NOMEM ? 0 : -1;
+    } else if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+        out->t = STORE__V_NULL;
+    } else if (want == STORE__V_NULL) {
+        out->t = STORE__V_INT; /* anything but NULL */
+    } else {
         out->p = sqlite3_column_blob(st, i);
         out->n = (size_t)sqlite3_column_bytes(st, i);
         if (!out->p)
             out->p = ""; /* an empty blob */
-        return 0;
     }
-    out->i = sqlite3_column_int64(st, i);
     return 0;
 }
 
@@ -554,9 +560,19 @@ static const struct store_ops sq_ops = {
     .restore = sq_restore,
 };
 
+/* Before SQLite's first use in the process: no memory statistics, whose global mutex every
+ * allocation of every connection would otherwise take (the server's threads share it). A
+ * process that used SQLite before (a test's own connection) keeps the default. */
+static void sq_configure(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,
                                   size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_configure);
     char dummy[1];
     if (!err || !errlen) {
         err = dummy;

@@ -83,26 +83,26 @@
       noCertificate: 'imza sertifikası yok',
       locked: 'kilitli',
       noCard: 'Kart bulunamadı',
-      cardLocked: "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın.",
+      cardLocked: "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açınız.",
       noUsableCard:
         'İmza aracı çalışıyor ama imzalamaya uygun bir kart bulunamadı: e-imza kartınızı ' +
-        'okuyucuya takın; liste kendiliğinden yenilenir.',
+        'okuyucuya takınız; liste kendiliğinden yenilenir.',
       oneCard: 'Kartınız bulundu.',
-      chooseCard: 'Lütfen İşlem Yapılacak Kart Tipini Seçiniz.',
+      chooseCard: 'Lütfen işlem yapılacak kart tipini seçiniz.',
       careful: ' Dikkat: ',
       pinWhere: ' "İmzala" düğmesine basınca kart PIN\'iniz imza aracının penceresinde sorulacak.',
-      chooseThenSign: 'Lütfen İşlem Yapılacak Kart Tipini Seçiniz ve "İmzala" düğmesine yeniden basın.',
-      lost: 'İmza aracıyla bağlantı kesildi: aracın çalıştığını denetleyin. Yeniden bağlanılıyor…',
+      chooseThenSign: 'Lütfen işlem yapılacak kart tipini seçiniz ve "İmzala" düğmesine yeniden basınız.',
+      lost: 'İmza aracıyla bağlantı kesildi: aracın çalıştığını denetleyiniz. Yeniden bağlanılıyor…',
       missing:
-        'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki iki adımla kurun; ' +
+        'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki iki adımla kurunuz; ' +
         'çalışınca bu sayfa onu kendiliğinden bulur.',
       missingAfterClick:
         'Bilgisayarınızda çalışan e-imza aracı bulunamadı. Aşağıdaki iki adımla kurup ' +
-        '"İmzala" düğmesine yeniden basın.',
+        '"İmzala" düğmesine yeniden basınız.',
       listFailed: 'İmza aracı kartları listeleyemedi.',
       askFirst:
         '"İmzala" düğmesine bastığınızda tarayıcınız, bu sayfanın bilgisayarınızdaki e-imza ' +
-        'aracına bağlanması için izin isteyebilir: "İzin ver"i seçin.',
+        'aracına bağlanması için izin isteyebilir: "İzin ver"i seçiniz.',
       cardsAfterClick: '"İmzala"ya basınca kartlar okunur',
       connecting: 'Bilgisayarınızdaki e-imza aracına bağlanılıyor…',
       lnaTitle: 'Tarayıcınız imza aracına bağlanmaya izin vermiyor',
@@ -110,49 +110,49 @@
         'Tarayıcınız, bu sayfanın bilgisayarınızdaki e-imza aracına bağlanmasını engelliyor ' +
         '(yerel ağ erişimi izni verilmedi).',
       lnaHow:
-        'İzin vermek için adres çubuğunun solundaki site bilgileri simgesine tıklayın, site ' +
+        'İzin vermek için adres çubuğunun solundaki site bilgileri simgesine tıklayınız, site ' +
         'ayarlarında yerel ağ (bu cihazdaki uygulamalar) erişimi iznini "İzin ver" yapın ve ' +
-        'sayfayı yenileyin. Kurumunuzun yönettiği bilgisayarlarda bu izni bilgi işlem biriminiz ' +
+        'sayfayı yenileyiniz. Kurumunuzun yönettiği bilgisayarlarda bu izni bilgi işlem biriminiz ' +
         'de verebilir.',
       lnaDismissed:
         'Tarayıcınızın sorduğu izni vermediniz. "İmzala" düğmesine yeniden basıp tarayıcının ' +
-        'sorusunda "İzin ver"i seçin.',
+        'sorusunda "İzin ver"i seçiniz.',
       lnaInsecure:
         'Bu sayfa güvenli (https) bağlantıyla açılmadığı için tarayıcınız bilgisayarınızdaki ' +
         'e-imza aracına bağlanmaya izin vermiyor.',
-      lnaOrRelay: 'İzin vermeden imzalamak için aşağıdaki "İmza aracını aç" düğmesini kullanın.',
-      relayTitle: 'Tarayıcı izni gerekmeden imzalayın',
+      lnaOrRelay: 'İzin vermeden imzalamak için aşağıdaki "İmza aracını aç" düğmesini kullanınız.',
+      relayTitle: 'Tarayıcı izni gerekmeden imzalayınız',
       relayLead:
         'Bu düğme bilgisayarınızdaki e-imza aracını açar; araç imzalanacak içeriği portaldan ' +
         'kendisi alır, size gösterir ve kart PIN\'inizi kendi penceresinde sorar.',
       relayButton: 'İmza aracını aç',
       relayAsking: 'İmza isteği hazırlanıyor…',
       relayOpened:
-        'İmza aracı açılıyor: tarayıcınız izin isterse "Aç"ı seçin. PIN\'inizi aracın ' +
-        'penceresine girin, bu sayfaya değil. Üç yanlış PIN kartı kilitler.',
-      relayLink: 'İmza aracı açılmadıysa buraya tıklayın',
+        'İmza aracı açılıyor: tarayıcınız izin isterse "Aç"ı seçiniz. PIN\'inizi aracın ' +
+        'penceresine giriniz, bu sayfaya değil. Üç yanlış PIN kartı kilitler.',
+      relayLink: 'İmza aracı açılmadıysa buraya tıklayınız',
       relaySlow:
-        'İmza aracı henüz açılmadı. Kurulu olduğundan emin olun; açılmadıysa yukarıdaki ' +
-        'bağlantıya tıklayın.',
+        'İmza aracı henüz açılmadı. Kurulu olduğundan emin olunuz; açılmadıysa yukarıdaki ' +
+        'bağlantıya tıklayınız.',
       relayClaimed:
         'İmza aracı içeriği aldı: imzalanacak içeriği aracın penceresinde görüp kart PIN\'inizi ' +
-        'oraya girin.',
-      relayExpired: 'İmza isteğinin süresi doldu: "İmza aracını aç" düğmesine yeniden basın.',
+        'oraya giriniz.',
+      relayExpired: 'İmza isteğinin süresi doldu: "İmza aracını aç" düğmesine yeniden basınız.',
       relaySuperseded: 'Bu imza isteğinin yerine yenisi açıldı (başka bir sekmede olabilir).',
-      relayFailed: 'İmzalama tamamlanamadı: "İmza aracını aç" düğmesine yeniden basın.',
+      relayFailed: 'İmzalama tamamlanamadı: "İmza aracını aç" düğmesine yeniden basınız.',
       updateNeeded: function (have, want) {
         return (
           'Bilgisayarınızdaki e-imza aracı eski (sürüm ' + have + '; en az ' + want +
-          ' gerekiyor): yeni sürümü kurup bu sayfayı yenileyin.'
+          ' gerekiyor): yeni sürümü kurup bu sayfayı yenileyiniz.'
         );
       },
       download: 'E-imza aracını indir',
       getContent: 'İmzalanacak içerik alınıyor…',
       pinAsked:
-        "Kart PIN'iniz imza aracının penceresinde soruluyor: PIN'i oraya girin, bu sayfaya " +
+        "Kart PIN'iniz imza aracının penceresinde soruluyor: PIN'i oraya giriniz, bu sayfaya " +
         'değil. Üç yanlış PIN kartı kilitler.',
       sending: 'İmza başvuru sistemine gönderiliyor…',
-      done: 'Başvuru İmzalama İşlemi Başarıyla Bitirildi. Başvuru durumu sayfasına geçiliyor…',
+      done: 'İmzanız kabul edildi. Sonraki sayfa açılıyor…',
       notAccepted: function (s) {
         return 'İmza başvuru sistemince kabul edilmedi (durum ' + s + ').';
       },
@@ -165,27 +165,27 @@
       agentAnswer: 'İmza aracının yanıtı anlaşılamadı.',
       network:
         'Bağlantı kurulamadı: internet bağlantınızı ve imza aracının çalıştığını denetleyip ' +
-        'yeniden deneyin.',
-      chooseFile: 'Önce `eimza sign` ile oluşturduğunuz .p7s imza dosyasını seçin.',
+        'yeniden deneyiniz.',
+      chooseFile: 'Önce `eimza sign` ile oluşturduğunuz .p7s imza dosyasını seçiniz.',
       badFile: 'Seçtiğiniz dosya bir .p7s imza dosyası olamaz (boyutu uygun değil).',
       readingFile: 'İmza dosyası okunuyor…',
       codes: {
         cancelled: 'PIN girişi iptal edildi; içerik imzalanmadı.',
         pin_incorrect: 'PIN yanlış; içerik imzalanmadı. Dikkat: üç yanlış PIN kartı kilitler.',
-        pin_locked: "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın.",
+        pin_locked: "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açınız.",
         pin_invalid: 'PIN kartın kabul ettiği biçimde değil (AKİS kartlarında genellikle 6 rakam).',
         pin_unavailable:
-          'İmza aracı PIN soramadı: masaüstü oturumunda çalıştığından emin olun.',
-        token_not_found: 'Kart bulunamadı: kartınızı okuyucuya takıp yeniden deneyin.',
-        token_ambiguous: 'Birden çok kart takılı: yalnızca imzalayacağınız kartı takın.',
+          'İmza aracı PIN soramadı: masaüstü oturumunda çalıştığından emin olunuz.',
+        token_not_found: 'Kart bulunamadı: kartınızı okuyucuya takıp yeniden deneyiniz.',
+        token_ambiguous: 'Birden çok kart takılı: yalnızca imzalayacağınız kartı takınız.',
         no_certificate: 'Kartta imzalamaya uygun bir sertifika bulunamadı.',
         no_private_key: 'Karttaki sertifikanın özel anahtarı bulunamadı.',
-        module_error: 'Kart sürücüsü yüklenemedi: AKİS kart sürücüsünü yeniden kurun.',
-        module_not_configured: 'İmza aracı kart sürücüsünü bulamadı: AKİS kart sürücüsünü kurun.',
-        token_error: 'Kartla iletişim kurulamadı: kartı çıkarıp yeniden takın.',
-        sign_failed: 'İmza oluşturulamadı: kartı çıkarıp yeniden takın.',
+        module_error: 'Kart sürücüsü yüklenemedi: AKİS kart sürücüsünü yeniden kurunuz.',
+        module_not_configured: 'İmza aracı kart sürücüsünü bulamadı: AKİS kart sürücüsünü kurunuz.',
+        token_error: 'Kartla iletişim kurulamadı: kartı çıkarıp yeniden takınız.',
+        sign_failed: 'İmza oluşturulamadı: kartı çıkarıp yeniden takınız.',
         content_not_text: 'İmza aracı içeriği gösteremediği için imzalamadı.',
-        agent_outdated: 'İmza aracınız bu portal için eski: yeni sürümü kurun.'
+        agent_outdated: 'İmza aracınız bu portal için eski: yeni sürümü kurunuz.'
       }
     },
     en: {
@@ -264,7 +264,7 @@
         "The signing agent asks for your card PIN in its own window: type it there, not into " +
         'this page. Three wrong PINs lock the card.',
       sending: 'Sending the signature to the application system…',
-      done: 'Your application was signed and submitted. Going to the status page…',
+      done: 'Your signature was accepted. Opening the next page…',
       notAccepted: function (s) {
         return 'The application system did not accept the signature (status ' + s + ').';
       },
@@ -388,12 +388,19 @@
     return bytes;
   }
 
+  // The day a moment (the agent's ISO 8601 UTC time) falls on in Turkey, UTC+3 all year since
+  // 2016, as the portal shows every date (core/date.h): a certificate ending 23:59 UTC ends on
+  // the next day.
   function dateShown(iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
-    if (!m) {
+    var t = /^\d{4}-\d{2}-\d{2}/.test(iso || '') ? Date.parse(iso) : NaN;
+    if (isNaN(t)) {
       return '';
     }
-    return lang === 'en' ? m[1] + '-' + m[2] + '-' + m[3] : m[3] + '.' + m[2] + '.' + m[1];
+    var d = new Date(t + 3 * 3600 * 1000);
+    var y = String(d.getUTCFullYear());
+    var mo = ('0' + (d.getUTCMonth() + 1)).slice(-2);
+    var da = ('0' + d.getUTCDate()).slice(-2);
+    return lang === 'en' ? y + '-' + mo + '-' + da : da + '.' + mo + '.' + y;
   }
 
   // dotted versions: -1, 0 or 1; null when either is not one

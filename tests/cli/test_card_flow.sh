@@ -154,7 +154,7 @@ call GET /api/v1/application/status "${BR[@]}"
 expect_eq "rejected $NR true" "$(jb '.state + " " + .number + " " + (.can_start_new|tostring)')" \
   "a new login shows the rejected application, not a new draft"
 jb .rejection_reason | grep -q 'özlük' && ok "with the reason (which office)" || fail "rejection reason" "$(cat "$T/b")"
-jb .advice | grep -q 'il/ilçe milli eğitim özlük' && ok "and what to do" || fail "advice" "$(jb .advice)"
+jb .advice | grep -q 'il/ilçe millî eğitim özlük' && ok "and what to do" || fail "advice" "$(jb .advice)"
 call GET /durum -H "Cookie: eimza_session=$TOKEN"
 expect_grep 'Ret gerekçesi' "$T/b" "/durum shows the rejection's reason"
 expect_grep 'action="/durum/yeni"' "$T/b" "and the button for a new application"

@@ -203,6 +203,11 @@ expect_eq "ca_file listen module origin origin" "$(sed -n 's/^\([a-z_]*\) = .*/\
   "the agent's settings name its module, both portals, the TLS CA and the listener"
 expect_grep '^origin = https://127\.0\.0\.1:8443$' "$D/agent.conf" "…the https portal among its origins"
 expect_eq 600 "$(stat -c %a "$D/agent.conf")" "…in a file only its owner may write"
+# the https server runs in the background: its line may come a moment after serve returned
+for _ in $(seq 1 50); do
+  grep -q 'STUB serve' "$D/https.log" 2>/dev/null && break
+  sleep 0.1
+done
 expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8443 --trust-dir .*/trust --dev .*--config .*/https\.conf' \
   "$D/https.log" "and over HTTPS on 8443 beside it"
 expect_grep '^portal_url = https://127\.0\.0\.1:8443/$' "$D/portal.conf" "both name the https portal (the relay's)"

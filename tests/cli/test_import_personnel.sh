@@ -101,6 +101,18 @@ expect_grep '"birth_date": "1975-02-01"' "$T/show" "DD.MM.YYYY birth date"
 "$EIMZA" personnel show $T2 --db "$DB2" >"$T/show" 2>&1
 expect_grep '"duty_status": "aktif"' "$T/show" "duty read case-insensitively"
 expect_grep '"entitled": false' "$T/show" "eimza_hakki 0"
+expect_grep '"registry_no": ""' "$T/show" "no kurum_sicil_no column: no registry number"
+
+# ---- the optional kurum_sicil_no column (the form's locked Kurum Sicil No) ------------------
+{ echo "$H;kurum_sicil_no"; echo "$(row $T1);  72-0146 "; echo "$(row $T2);"; } >"$T/sicil.csv"
+expect_status 0 "a file with kurum_sicil_no" "$EIMZA" import personnel "$T/sicil.csv" --db "$DB2"
+"$EIMZA" personnel show $T1 --db "$DB2" >"$T/show" 2>&1
+expect_grep '"registry_no": "72-0146"' "$T/show" "kurum_sicil_no stored, trimmed"
+"$EIMZA" personnel show $T2 --db "$DB2" >"$T/show" 2>&1
+expect_grep '"registry_no": ""' "$T/show" "an empty kurum_sicil_no"
+{ echo "$H;kurum_sicil_no"; echo "$(row $T3);$(printf '9%.0s' $(seq 40))"; } >"$T/sicil-long.csv"
+expect_status 3 "a kurum_sicil_no too long" "$EIMZA" import personnel "$T/sicil-long.csv" --db "$DB2"
+expect_grep '^satır 2: kurum_sicil_no: too_long: ' "$T/err" "the long kurum_sicil_no is reported with its line"
 
 # ---- every reason code, line numbers, two bad fields ----------------------------------------
 DB3=$(new_db) || exit 1

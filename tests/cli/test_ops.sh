@@ -153,8 +153,12 @@ for le in $(grep -F "eimza_http_request_duration_seconds_bucket{$route" "$T/m" |
   prev=$le
 done
 expect_eq 1 "$mono" "metrics: the histogram's buckets add up"
+# one statement per status read (issue 13); on SQLite the status cache may answer the second
+# and third request without one, PostgreSQL keeps no cache
 st=$(m "eimza_db_statements_total{$route}")
-[ -n "$st" ] && [ "$st" -ge 3 ] && ok "metrics: the status route's statements ($st for 3)" ||
+least=$([ "$backend" = postgresql ] && echo 3 || echo 1)
+[ -n "$st" ] && [ "$st" -ge "$least" ] && [ "$st" -le 6 ] &&
+  ok "metrics: the status route's statements ($st for 3)" ||
   fail "metrics: the status route's statements" "'$st'"
 rt=$(m "eimza_db_round_trips_total{$route}")
 if [ "$backend" = postgresql ]; then

@@ -54,7 +54,7 @@ expect_eq '["aktif",null,true]' "$(jqv '[.duty_status,.assignment_end,.entitled]
 expect_eq '["ayse.yilmaz@meb.gov.tr","5321234567"]' "$(jqv '[.email,.mobile_phone]' "$T/j1")" "contact, phone normalised"
 expect_eq '{"eligible":true,"reasons":[]}' "$(jqv .eligibility "$T/j1")" "eligible"
 expect_eq 'null' "$(jqv .certificate "$T/j1")" "no certificate yet"
-expect_eq '["tckn","first_name","last_name","birth_place","birth_date","institution_code","institution_name","province","province_name","district","unit","title","duty_status","assignment_end","entitled","email","mobile_phone","eligibility","certificate","certificates"]' \
+expect_eq '["tckn","first_name","last_name","birth_place","birth_date","institution_code","institution_name","registry_no","province","province_name","district","unit","title","duty_status","assignment_end","entitled","email","mobile_phone","eligibility","certificate","certificates"]' \
   "$(jqv keys_unsorted "$T/j1")" "exactly the documented fields, in order"
 
 expect_status 0 "show an ineligible person" "$EIMZA" personnel show $T2 --db "$DB"

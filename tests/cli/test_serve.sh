@@ -6,7 +6,7 @@
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 backend=${EIMZA_TEST_BACKEND:-sqlite}
 
-CSP="default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+CSP="default-src 'self'; object-src 'none'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 ERR_SHAPE='^\{"error":\{"code":"[a-z_]+","message":"[^"]+"\}\}$'
 
 # start_server ARGS...: runs `eimza serve ARGS` in the background and waits (10 s at most)
@@ -81,6 +81,16 @@ expect_grep "rules do not fit together" "$T/err" "the portal's rules are named"
 printf 'otp_ttl = 5\n' >"$T/rules2.conf"
 expect_status 1 "config with an SMS code lifetime out of bounds" timeout 10 "$EIMZA" serve --config "$T/rules2.conf" --db "$db"
 expect_grep "rules2.conf:1: bad value for 'otp_ttl'" "$T/err" "out-of-bounds rule names FILE:LINE"
+# who runs the portal (issue 17): a bad logo or contacts file stops the server, saying which
+# line of which file and why
+printf 'il_kodu;birim;adres\n72;Batman DYS;Merkez\n99;X;Y\n' >"$T/contacts.csv"
+printf 'province_contacts = %s\n' "$T/contacts.csv" >"$T/site.conf"
+expect_status 1 "a contacts file with a bad line" timeout 10 "$EIMZA" serve --config "$T/site.conf" --db "$db"
+expect_grep "contacts.csv:3: il_kodu '99' is no province" "$T/err" "the contacts file's bad line named"
+printf 'GIF89a' >"$T/logo.gif"
+printf 'ministry_logo = %s\n' "$T/logo.gif" >"$T/site2.conf"
+expect_status 1 "a logo that is no .svg or .png" timeout 10 "$EIMZA" serve --config "$T/site2.conf" --db "$db"
+expect_grep "ministry_logo: .*logo.gif is neither an .svg nor a .png file" "$T/err" "the logo refused, saying why"
 
 empty=$(new_db) || fail "new database"
 expect_status 2 "unmigrated database refused" timeout 10 "$EIMZA" serve --listen 127.0.0.1:0 --db "$empty"

@@ -244,7 +244,7 @@ m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy
 print('subject=' + str(m['subject']))
 print(m.get_content().replace('\r\n', '\n'))
 EOF
-expect_grep '^subject=e-İmza sertifikanızın süresi [0-9]{2}\.[0-9]{2}\.[0-9]{4} tarihinde doluyor$' "$T/s1.txt" \
+expect_grep '^subject=e-imza sertifikanızın süresi [0-9]{2}\.[0-9]{2}\.[0-9]{4} tarihinde doluyor$' "$T/s1.txt" \
   "the warning's subject, rendered"
 expect_grep '^Sayın Ayşe Işık,$' "$T/s1.txt" "the holder's name"
 expect_grep '^S1 seri numaralı' "$T/s1.txt" "the certificate's serial"

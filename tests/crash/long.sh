@@ -32,7 +32,11 @@ run() { # NAME ENV... -- CMD...
   local line
   line=$(grep -E '^kill: [0-9]+ kills|^powerloss: [0-9]+ power cuts' "/tmp/eimza-crash-$$.log" | tail -1)
   results+=("$([ "$st" = 0 ] && echo ok || echo FAILED) $name ($(($(date +%s) - t0)) s): ${line#*: }")
-  [ "$st" = 0 ] || rc=1
+  if [ "$st" != 0 ]; then # the whole output of a failed run is kept (the next run reuses the file)
+    cp "/tmp/eimza-crash-$$.log" "/tmp/eimza-crash-$$-${#results[@]}.log"
+    echo "   its whole output: /tmp/eimza-crash-$$-${#results[@]}.log"
+    rc=1
+  fi
 }
 run "kills, SQLite" EIMZA_TEST_BACKEND=sqlite EIMZA_CRASH_KILLS="$KILLS" -- bash tests/crash/kill.sh
 run "kills, PostgreSQL" EIMZA_TEST_BACKEND=postgresql EIMZA_CRASH_KILLS="$KILLS" -- bash tests/crash/kill.sh

@@ -369,7 +369,10 @@ async function holderLogin(page, p) {
   await page.fill('#first_name', p.first);
   await page.fill('#last_name', p.last);
   await page.fill('#birth_place', p.place);
-  await page.fill('#birth_date', p.date);
+  const [y, m, d] = p.date.split('-'); // the login's three fields: Gün, Ay, Yıl
+  await page.fill('#birth_date_day', d);
+  await page.fill('#birth_date_month', m);
+  await page.fill('#birth_date_year', y);
   const id = await page.inputValue('input[name="captcha_id"]');
   await page.fill('#captcha_answer', (await (await page.request.get(`${base}/dev/captcha/${id}`)).json()).answer);
   await submitAndWait(page, () => page.click('button[type="submit"]'));
@@ -422,15 +425,15 @@ test('the approver approves; the operator makes, ships and delivers the card', {
   await checkPage(page, '3-card-produced');
 
   // shipped: the carrier's name is needed
-  await submitAndWait(page, () => page.click('button:has-text("Kargoya verildi")'));
+  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi")'));
   assert.match(await page.title(), /^Hata: /);
   assert.equal(await page.getAttribute('[data-error-summary] a', 'href'), '#carrier');
   assert.equal(await page.getAttribute('#carrier', 'aria-invalid'), 'true');
   await checkPage(page, '4-card-ship-error');
   await page.fill('#carrier', 'PTT Kargo');
   await page.fill('#tracking_number', 'KP123456789TR');
-  await submitAndWait(page, () => page.click('button:has-text("Kargoya verildi")'));
-  assert.match(await text(page, 'main'), /Kartın durumu Kargoda/);
+  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi")'));
+  assert.match(await text(page, 'main'), /Kartın durumu Kuryeye verildi/);
   assert.match(await text(page, 'main'), /KP123456789TR/);
 
   // delivered (the holder could also confirm it on /durum)
@@ -441,7 +444,7 @@ test('the approver approves; the operator makes, ships and delivers the card', {
   await context.close();
 
   // the holder was told at each step, by SMS (her choice)
-  for (const re of [/üretim/i, /kargo/i, /teslim/i]) await smsTo(HOLDER.phone, re);
+  for (const re of [/üretim/i, /kurye/i, /teslim/i]) await smsTo(HOLDER.phone, re);
 });
 
 let holder; // { context, page, problems } of the holder, kept for the tests after this one
@@ -560,6 +563,8 @@ test('an applicant cancels before the decision, and sees it with a way to start 
   assert.equal(path(page), '/durum');
   assert.equal(await text(page, '.state'), 'Durum: İptal edildi');
   assert.match(await text(page, 'main'), /Ne yapmalısınız/);
+  // no step bar saying every step was completed over a cancelled application (issue 17)
+  assert.equal(await page.locator('.steps').count(), 0);
   await checkPage(page, '13-durum-cancelled');
   const st = await appStatus(page);
   assert.equal(st.state, 'cancelled');

@@ -61,14 +61,14 @@ test('the sample page: error summary, fields, step indicator, at desktop and pho
     assert.match(await page.textContent('#tckn-error'), /11 haneli/);
 
     // the step indicator: step 2 of 5 is current
-    assert.match(await page.textContent('.steps-counter'), /Adım 2 \/ 5: Başvuru Formu/);
-    assert.equal((await page.textContent('.steps li[aria-current="step"]')).trim(), 'Başvuru Formu');
+    assert.match(await page.textContent('.steps-counter'), /Adım 2 \/ 5: Başvuru formu/);
+    assert.equal((await page.textContent('.steps li[aria-current="step"]')).trim(), 'Başvuru formu');
     assert.match(await page.textContent('.steps li.done'), /Tamamlandı: Giriş/);
 
     // hostile values are text: in the value, in the textarea, in a readonly field
     assert.equal(await page.inputValue('#first_name'), '"><script>alert(1)</script>');
     assert.match(await page.inputValue('#address'), /<\/textarea><script>alert\(2\)<\/script>$/);
-    assert.equal(await page.inputValue('#institution_name'), 'Batman İl Milli Eğitim Müdürlüğü <b>&amp;</b>');
+    assert.equal(await page.inputValue('#institution_name'), 'Batman İl Millî Eğitim Müdürlüğü <b>&amp;</b>');
     assert.equal(await page.getAttribute('#institution_name', 'readonly'), '');
     assert.equal(await page.locator('main script').count(), 0);
     // a password is never sent back
@@ -139,21 +139,19 @@ test('the SMS countdown counts down and speaks only now and then (fake clock)', 
   await page.goto(PAGE);
   const value = page.locator('[data-countdown-value]');
   const live = page.locator('[data-countdown-live]');
-  assert.equal((await value.textContent()).trim(), '300');
+  // the time left in minutes and seconds (issue 17, point 2)
+  assert.equal((await value.textContent()).trim(), '5 dakika');
   assert.equal(await page.getAttribute('.countdown-text', 'role'), 'timer');
   assert.equal(await page.getAttribute('[data-countdown-live]', 'aria-live'), 'polite');
 
   await page.clock.runFor(1000);
-  assert.equal((await value.textContent()).trim(), '299');
+  assert.equal((await value.textContent()).trim(), '4 dakika 59 saniye');
   assert.equal((await live.textContent()).trim(), '', 'nothing said after one second');
   await page.clock.runFor(59_000);
-  assert.equal((await value.textContent()).trim(), '240');
-  assert.equal(
-    (await live.textContent()).trim(),
-    'SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre 240 Saniye',
-  );
+  assert.equal((await value.textContent()).trim(), '4 dakika');
+  assert.equal((await live.textContent()).trim(), 'SMS onay kodunuzun geçerliliği için kalan süre: 4 dakika');
   await page.clock.runFor(210_000);
-  assert.equal((await live.textContent()).trim(), 'SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre 30 Saniye');
+  assert.equal((await live.textContent()).trim(), 'SMS onay kodunuzun geçerliliği için kalan süre: 30 saniye');
   await page.clock.runFor(30_000);
   const expired = 'Kodun süresi doldu. Lütfen yeni bir kod isteyiniz.';
   assert.equal((await page.textContent('.countdown-text')).trim(), expired);

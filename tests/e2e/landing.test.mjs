@@ -32,8 +32,10 @@ const LANGS = [
     lang: 'tr',
     h1: 'E-imza sertifikanızı yenileyin',
     start: 'Başvuruya başla',
-    service: 'Nitelikli Elektronik Sertifika Başvurusu',
-    steps: ['Giriş', 'Başvuru Formu', 'SMS Onay Kodu', 'SMS Doğrulama Kodu', 'Başvuruyu İmzalama'],
+    service: 'Nitelikli elektronik sertifika başvurusu',
+    ministry: 'T.C. Millî Eğitim Bakanlığı',
+    // named as the step bar names them (issue 17, point 9)
+    steps: ['Giriş', 'Başvuru formu', 'SMS onay kodu', 'İmza yöntemi', 'İmzalama ve gönderme'],
     kvkk: /KVKK/,
     other: 'English',
   },
@@ -42,8 +44,9 @@ const LANGS = [
     lang: 'en',
     h1: 'Renew your e-signature certificate',
     start: 'Start your application',
-    service: 'Qualified Electronic Certificate Application',
-    steps: ['Log in', 'Application form', 'SMS confirmation code', 'Enter the SMS code', 'Sign the application'],
+    service: 'Qualified electronic certificate application',
+    ministry: 'Ministry of National Education of Türkiye', // run.sh's ministry_name_en
+    steps: ['Log in', 'Application form', 'SMS confirmation code', 'Signing method', 'Sign and send'],
     kvkk: /privacy notice/,
     other: 'Türkçe',
   },
@@ -61,13 +64,14 @@ for (const L of LANGS) {
       assert.equal((await page.textContent('h1')).trim(), L.h1);
       assert.match(await page.title(), new RegExp(`${L.h1} – ${L.service}`));
       assert.equal((await page.textContent('.service-name')).trim(), L.service);
+      assert.equal((await page.textContent('.ministry-name')).trim(), L.ministry);
       assert.equal((await page.textContent('.lang-switch')).trim(), L.other);
 
       const start = page.getByRole('link', { name: L.start });
       assert.equal(await start.getAttribute('href'), '/giris');
       assert.equal(await start.isVisible(), true);
 
-      const steps = await page.locator('.steps-overview li').allTextContents();
+      const steps = await page.locator('.landing-step-name').allTextContents();
       assert.deepEqual(steps.map((s) => s.trim()), L.steps);
       assert.equal(await page.locator('[aria-current]').count(), 0, 'the overview has no current step');
 

@@ -2,8 +2,9 @@
 // (tests/e2e/fixtures/personnel.csv: 10000000146, Ayşe Işık, Iğdır, 1980-03-27): two failed
 // logins that must say the same thing, a login typed with the keyboard only, the form sent
 // once with mistakes (the error summary's links taking the focus to each field) and once
-// right, the SMS code from the development outbox entered wrong and then right, the content
-// to sign with the application number in it, Yöntem 2, and the status page. Every page is
+// right, the check of the answers, the SMS code from the development outbox entered wrong and
+// then right, the content to sign with the application number in it, Yöntem 2, the
+// confirmation and the status page. Every page is
 // checked for console errors, CSP violations and our accessibility rules, the form also on a
 // phone; screenshots of each step are kept.
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import {
   DESKTOP,
   PHONE,
   a11yProblems,
+  axeViolations,
   eventually,
   launch,
   open,
@@ -27,7 +29,7 @@ const PERSON = {
   first: 'Ayşe',
   last: 'Işık',
   place: 'Iğdır',
-  date: '1980-03-27',
+  date: ['27', '3', '1980'], // Gün, Ay, Yıl: the login's three fields
 };
 
 let browser;
@@ -61,6 +63,7 @@ async function tabTo(page, id, max = 12) {
 
 async function checkPage(page, name) {
   assert.deepEqual(await a11yProblems(page), [], `accessibility of ${name}`);
+  assert.deepEqual(await axeViolations(page), [], `axe on ${name}`);
   await screenshot(page, `portal-${name}`);
 }
 
@@ -88,7 +91,9 @@ test('an applicant goes through steps 1 to 5', async () => {
     await page.fill('#first_name', first);
     await page.fill('#last_name', PERSON.last);
     await page.fill('#birth_place', PERSON.place);
-    await page.fill('#birth_date', PERSON.date);
+    await page.fill('#birth_date_day', PERSON.date[0]);
+    await page.fill('#birth_date_month', PERSON.date[1]);
+    await page.fill('#birth_date_year', PERSON.date[2]);
     await page.fill('#captcha_answer', await captchaAnswer(page));
     await submitAndWait(page, () => page.click('button[type="submit"]'));
     assert.equal(path(page), '/giris');
@@ -112,17 +117,11 @@ test('an applicant goes through steps 1 to 5', async () => {
   await page.keyboard.type(PERSON.last);
   await tabTo(page, 'birth_place');
   await page.keyboard.type(PERSON.place);
-  await tabTo(page, 'birth_date');
-  // the date picker's order follows the browser's own language, not the page's: gg.aa.yyyy
-  // in a Turkish Chromium, mm/dd/yyyy in one started without a language (as here)
-  await page.keyboard.type('27031980');
-  if ((await page.inputValue('#birth_date')) !== PERSON.date) {
-    // back to the first part (Shift+Tab moves between the parts); typing replaces each
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.type('03271980');
+  // the date as three fields, day first whatever the browser's language (no date picker)
+  for (const [i, part] of ['birth_date_day', 'birth_date_month', 'birth_date_year'].entries()) {
+    await tabTo(page, part);
+    await page.keyboard.type(PERSON.date[i]);
   }
-  assert.equal(await page.inputValue('#birth_date'), PERSON.date);
   const answer = await captchaAnswer(page);
   await tabTo(page, 'captcha_answer');
   await page.keyboard.type(answer);
@@ -133,13 +132,13 @@ test('an applicant goes through steps 1 to 5', async () => {
   assert.ok(session?.httpOnly && session.sameSite === 'Strict', 'the session cookie');
 
   // ---- step 2: the form, first with mistakes ----
-  assert.match(await page.textContent('.steps-counter'), /Adım 2 \/ 5: Başvuru Formu/);
+  assert.match(await page.textContent('.steps-counter'), /Adım 2 \/ 5: Başvuru formu/);
   assert.equal(await page.inputValue('#tckn'), '100******46');
-  assert.equal(await page.inputValue('#institution_name'), 'Batman İl Milli Eğitim Müdürlüğü');
+  assert.equal(await page.inputValue('#institution_name'), 'Batman İl Milli Eğitim Müdürlüğü'); // the record's
   assert.equal(await page.inputValue('#province'), '72');
   assert.equal(await page.isChecked('#reason'), true, 'Yenileme by default');
   assert.equal(await page.isChecked('#validity_years-3'), true, '3 years by default');
-  for (const h of ['Başvuru Bilgileri', 'Kişisel Bilgiler', 'Kurum Bilgileri', 'İletişim Bilgileri']) {
+  for (const h of ['Başvuru bilgileri', 'Kişisel bilgiler', 'Kurum bilgileri', 'İletişim bilgileri']) {
     assert.equal(await page.locator('h2', { hasText: h }).count(), 1, h);
   }
   assert.match(await page.textContent('main'), /Aşağıda yazılı bütün bilgilerin doğru olduğunu/);
@@ -154,7 +153,7 @@ test('an applicant goes through steps 1 to 5', async () => {
   await page.selectOption('#mobile_operator', 'turkcell');
   await page.fill('#security_word', 'Kırmızı77');
   await page.fill('#security_word_repeat', 'Mavi7788');
-  await submitAndWait(page, () => page.click('button[type="submit"]'));
+  await submitAndWait(page, () => page.click('button:has-text("Kaydet ve devam et")'));
   assert.equal(path(page), '/basvuru');
   assert.match(await page.title(), /^Hata: /);
   await page.waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary'));
@@ -174,19 +173,20 @@ test('an applicant goes through steps 1 to 5', async () => {
   await page.fill('#postal_code', '72100');
   await page.fill('#security_word', 'Kırmızı77');
   await page.fill('#security_word_repeat', 'Kırmızı77');
-  await submitAndWait(page, () => page.click('button[type="submit"]'));
+  await submitAndWait(page, () => page.click('button:has-text("Kaydet ve devam et")'));
+  assert.equal(path(page), '/kontrol');
+
+  // ---- the check of the answers, then the SMS code is sent ----
+  assert.match(await page.textContent('.steps-counter'), /Adım 2 \/ 5/);
+  assert.match(await page.textContent('main'), /72100/);
+  assert.match(await page.textContent('main'), /5\*{7}67 numaralı cep telefonunuza/);
+  await checkPage(page, '3-check');
+  await submitAndWait(page, () => page.click('button:has-text("Onayla ve SMS onay kodunu gönder")'));
   assert.equal(path(page), '/sms');
 
-  // ---- step 3: the SMS code is sent ----
-  assert.match(await page.textContent('.steps-counter'), /Adım 3 \/ 5/);
-  assert.match(await page.textContent('main'), /Telefon Numaranız: 5\*{7}67/);
-  await checkPage(page, '3-sms');
-  await submitAndWait(page, () => page.click('button:has-text("Gönder")'));
-  assert.equal(path(page), '/sms');
-
-  // ---- step 4: a wrong code, then the right one ----
-  assert.match(await page.textContent('.steps-counter'), /Adım 4 \/ 5/);
-  assert.match(await page.textContent('.countdown'), /SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre \d+ Saniye/);
+  // ---- step 3: a wrong code, then the right one ----
+  assert.match(await page.textContent('.steps-counter'), /Adım 3 \/ 5: SMS onay kodu/);
+  assert.match(await page.textContent('.countdown'), /SMS onay kodunuzun geçerliliği için kalan süre: (5 dakika|4 dakika \d+ saniye)/);
   await checkPage(page, '4-code');
   const outbox = await (await page.request.get(`${BASE}/dev/outbox`)).json();
   const sms = outbox.filter((m) => m.channel === 'sms').at(-1);
@@ -202,8 +202,8 @@ test('an applicant goes through steps 1 to 5', async () => {
   await submitAndWait(page, () => page.click('button:has-text("Tamam")'));
   assert.equal(path(page), '/yontem');
 
-  // ---- step 5: the content, and Yöntem 2 ----
-  assert.match(await page.textContent('.steps-counter'), /Adım 5 \/ 5/);
+  // ---- step 4: the content, and Yöntem 2 ----
+  assert.match(await page.textContent('.steps-counter'), /Adım 4 \/ 5: İmza yöntemi/);
   const number = (await page.textContent('.app-number')).match(/([0-9A-Z]{10})/)[1];
   const content = await page.textContent('pre.signed-content');
   assert.ok(content.includes(number), 'the content holds the application number');
@@ -215,14 +215,18 @@ test('an applicant goes through steps 1 to 5', async () => {
   await checkPage(page, '5-method');
   await page.check('input[value="wet"]');
   await submitAndWait(page, () => page.click('button:has-text("Devam et")'));
-  assert.equal(path(page), '/durum');
+  assert.equal(path(page), '/basvuru/tamam');
 
-  // ---- the result ----
-  assert.equal((await page.textContent('h1')).trim(), 'Başvuru Sonucu');
+  // ---- the confirmation, then the result ----
+  assert.equal((await page.textContent('.panel-confirmation .panel-body strong')).trim(), number);
+  assert.match(await page.textContent('.steps-counter'), /Adım 5 \/ 5: İmzalama ve gönderme – ıslak imzalı formunuz bekleniyor/);
+  await checkPage(page, '6-done');
+  await page.goto(`${BASE}/durum`);
+  assert.equal((await page.textContent('h1')).trim(), 'Başvurunuzun durumu');
   assert.match(await page.textContent('.state'), /Islak imzalı form bekleniyor/);
   assert.match(await page.textContent('.timeline'), /\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/);
   assert.match(await page.textContent('main'), /444 5 576/);
-  await checkPage(page, '6-status');
+  await checkPage(page, '7-status');
   await page.setViewportSize(PHONE);
   assert.equal(await scrollsSideways(page), false, 'the status page on a phone');
   await page.setViewportSize(DESKTOP);

@@ -425,7 +425,7 @@ test('not yet allowed: nothing on load; allowed, one press of "İmzala" signs', 
   const { context, page, problems, agentRequests, setPermission, number } = await openPage('A', null);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'tr');
   await page.waitForFunction(() => /İzin ver/.test(document.getElementById('sign-status').textContent));
-  assert.match(await text(page, '#sign-status'), /^"İmzala" düğmesine bastığınızda tarayıcınız.*"İzin ver"i seçin\.$/);
+  assert.match(await text(page, '#sign-status'), /^"İmzala" düğmesine bastığınızda tarayıcınız.*"İzin ver"i seçiniz\.$/);
   assert.equal(await page.isVisible('#sign-form'), true);
   assert.equal(await page.isEnabled('#sign-button'), true, '"İmzala" can be pressed');
   assert.equal(await page.isVisible('#sign-relay'), true, 'the relay path is offered beside it');
@@ -437,7 +437,7 @@ test('not yet allowed: nothing on load; allowed, one press of "İmzala" signs', 
   agent.pin(PIN);
   await page.click('#sign-button');
   assert.equal((await signed).status(), 200);
-  await page.waitForURL(`${site}/durum`, { timeout: 20000 });
+  await page.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
   assert.deepEqual(tickets(number), [], 'no ticket on this path');
   assert.equal(appState(number), 'submitted');
   verifySignature(number, 'A');
@@ -454,8 +454,8 @@ test('denied at the prompt: Turkish guidance, and the relay path signs anyway', 
   await page.waitForSelector('#sign-lna:not([hidden])');
   const guidance = await text(page, '#sign-lna');
   assert.match(guidance, /Tarayıcınız imza aracına bağlanmaya izin vermiyor/);
-  assert.match(guidance, /site bilgileri simgesine tıklayın.*"İzin ver" yapın ve sayfayı yenileyin/);
-  assert.match(guidance, /aşağıdaki "İmza aracını aç" düğmesini kullanın/);
+  assert.match(guidance, /site bilgileri simgesine tıklayınız.*"İzin ver" yapın ve sayfayı yenileyiniz/);
+  assert.match(guidance, /aşağıdaki "İmza aracını aç" düğmesini kullanınız/);
   assert.ok(
     await page.evaluate(() =>
       Boolean(document.getElementById('sign-lna').compareDocumentPosition(document.getElementById('sign-relay')) &
@@ -479,7 +479,7 @@ test('denied at the prompt: Turkish guidance, and the relay path signs anyway', 
   assert.match(await text(page, '#sign-status'), /^İmza aracı açılıyor/);
   const h = handleUrl(t.url, PIN, 'handler-1', 'B');
   assert.equal(h.status, 0, h.stderr);
-  await page.waitForURL(`${site}/durum`, { timeout: 20000 });
+  await page.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
   assert.deepEqual(tickets(number), ['submitted']);
   verifySignature(number, 'B');
   assert.deepEqual(unexpected(problems), []);
@@ -524,7 +524,7 @@ test('denied beforehand: the page says so on load, touches nothing, and a wrong 
   const t2 = await (await next).json();
   assert.notEqual(t2.ticket, t.ticket);
   assert.equal(handleUrl(t2.url, PIN, 'handler-4', 'C').status, 0);
-  await tab.waitForURL(`${site}/durum`, { timeout: 20000 });
+  await tab.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
   assert.deepEqual(tickets(number), ['cancelled pin_incorrect', 'submitted']);
   verifySignature(number, 'C');
   assert.deepEqual(unexpected(problems), []);

@@ -53,7 +53,15 @@ db="sqlite:$T/e2e.db"
 "$EIMZA" migrate --db "$db" >"$T/migrate.log" 2>&1 || { cat "$T/migrate.log" >&2; exit 1; }
 "$EIMZA" import personnel "$SRC/tests/e2e/fixtures/personnel.csv" --db "$db" >"$T/import.log" 2>&1 ||
   { cat "$T/import.log" >&2; exit 1; }
-printf 'static_dir = %s/static\n' "$SRC" >"$T/eimza.conf"
+# the pages' static files from the source tree, and who runs the portal as a deployment sets
+# it (docs/CONFIGURATION.md): the English name differs from the default and the logo is a file
+# of the tests', so the pages show they come from the configuration
+{
+  printf 'static_dir = %s/static\n' "$SRC"
+  printf 'ministry_name_en = Ministry of National Education of Türkiye\n'
+  printf 'ministry_logo = %s/tests/e2e/fixtures/ministry-logo.svg\n' "$SRC"
+  printf 'province_contacts = %s/tests/e2e/fixtures/province-contacts.csv\n' "$SRC"
+} >"$T/eimza.conf"
 
 cd "$SRC" || exit 1
 "$EIMZA" serve --dev --config "$T/eimza.conf" --listen 127.0.0.1:0 --db "$db" \

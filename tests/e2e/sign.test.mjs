@@ -36,7 +36,7 @@ import { after, before, test } from 'node:test';
 
 // lib.mjs insists on run.sh's shared server; this file does not use it (BASE is not imported)
 process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
-const { a11yProblems, eventually, launch, open, screenshot, submitAndWait } = await import('./lib.mjs');
+const { a11yProblems, axeViolations, eventually, launch, open, screenshot, submitAndWait } = await import('./lib.mjs');
 
 const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
 const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
@@ -265,7 +265,7 @@ const appState = async () =>
 
 // The problems seen but those this file causes on purpose: the agent's address refused
 // while it is stopped, the 401 of a wrong PIN, and the signature's POST that the page leaves
-// for /durum on its 200 without reading the body (the test checks the 200 itself).
+// for /basvuru/tamam on its 200 without reading the body (the test checks the 200 itself).
 function unexpected(list) {
   const agentUrl = `http://127.0.0.1:${agentPort}/`;
   return list.filter(
@@ -290,7 +290,10 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   await page.fill('#first_name', PERSON.first);
   await page.fill('#last_name', PERSON.last);
   await page.fill('#birth_place', PERSON.place);
-  await page.fill('#birth_date', PERSON.date);
+  const [y, m, d] = PERSON.date.split('-'); // the login's three fields: Gün, Ay, Yıl
+  await page.fill('#birth_date_day', d);
+  await page.fill('#birth_date_month', m);
+  await page.fill('#birth_date_year', y);
   const id = await page.inputValue('input[name="captcha_id"]');
   const res = await page.request.get(`${base}/dev/captcha/${id}`);
   assert.equal(res.status(), 200);
@@ -304,11 +307,12 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   await page.selectOption('#mobile_operator', 'vodafone');
   await page.fill('#security_word', 'Gizli Sözcük');
   await page.fill('#security_word_repeat', 'Gizli Sözcük');
-  await submitAndWait(page, () => page.click('button[type="submit"]'));
-  assert.equal(path(), '/sms');
+  await submitAndWait(page, () => page.click('button:has-text("Kaydet ve devam et")'));
+  assert.equal(path(), '/kontrol');
 
-  // steps 3 and 4: the code sent, and entered
-  await submitAndWait(page, () => page.click('button:has-text("Gönder")'));
+  // step 3: the answers confirmed, the code sent and entered
+  await submitAndWait(page, () => page.click('button:has-text("Onayla ve SMS onay kodunu gönder")'));
+  assert.equal(path(), '/sms');
   const outbox = await (await page.request.get(`${base}/dev/outbox`)).json();
   const sms = outbox.filter((m) => m.channel === 'sms' && m.to === PERSON.phone).at(-1);
   assert.ok(sms, 'an SMS to the person in the development outbox');
@@ -316,7 +320,7 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   await submitAndWait(page, () => page.click('button:has-text("Tamam")'));
   assert.equal(path(), '/yontem');
 
-  // step 5: Yöntem 1, the e-signature (open: her certificate is on record, 45 days left)
+  // step 4: Yöntem 1, the e-signature (open: her certificate is on record, 45 days left)
   number = (await page.textContent('.app-number')).match(/([0-9A-Z]{10})/)[1];
   assert.equal(await page.locator('input[value="esign"]').count(), 1, 'Yöntem 1 is offered');
   await page.check('input[value="esign"]');
@@ -338,7 +342,11 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.equal(options[0].value, 'eimza-demo');
   assert.equal(options[0].disabled, false);
   assert.match(options[0].text, /^eimza-demo — .*: Ayşegül Işık, son geçerlilik \d{2}\.\d{2}\.\d{4}$/);
-  const until = new Date(Date.now() + 45 * 86400e3).toISOString().slice(0, 10).split('-').reverse().join('.');
+  // the demo PKI ends it at 23:59:59 UTC, 45 days from today: the next day in Turkey (UTC+3),
+  // as every date the portal shows (issue 17, point 8)
+  const end = new Date(`${new Date().toISOString().slice(0, 10)}T23:59:59Z`);
+  end.setUTCDate(end.getUTCDate() + 45);
+  const until = new Date(end.getTime() + 3 * 3600e3).toISOString().slice(0, 10).split('-').reverse().join('.');
   assert.ok(options[0].text.endsWith(until), `the certificate's expiry ${until}: ${options[0].text}`);
   assert.equal(await page.inputValue('#sign-token'), 'eimza-demo');
   assert.equal(await page.isEnabled('#sign-token'), true);
@@ -346,6 +354,13 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.match(await text('#sign-status'), /^Kartınız bulundu\. "İmzala" düğmesine basınca kart PIN'iniz/);
   assert.deepEqual(await a11yProblems(page), [], 'accessibility of /imza');
   await screenshot(page, 'sign-1-imza-card');
+  // the script speaks the page's language
+  await page.goto(`${base}/imza?lang=en`);
+  await eventually(async () => /^Your card was found\./.test(await text('#sign-status')));
+  assert.match(await text('#sign-status'), /^Your card was found\. When you press "Sign", the signing agent asks for your card PIN/);
+  assert.match(await page.locator('#sign-token option').first().textContent(), /, valid until \d{4}-\d{2}-\d{2}$/);
+  await page.goto(`${base}/imza?lang=tr`);
+  await eventually(async () => /^Kartınız bulundu\./.test(await text('#sign-status')));
   assert.deepEqual(unexpected(problems), []);
 });
 
@@ -422,14 +437,22 @@ test('the right PIN signs, and the application is submitted', { skip }, async ()
   await page.click('#sign-button');
   assert.equal((await signed).status(), 200, 'the agent signed');
   assert.equal((await sent).status(), 200, 'the portal accepted the signature');
-  await page.waitForURL(`${base}/durum`, { timeout: 20000 });
+  // the confirmation panel (issue 17, point 4), then the status
+  await page.waitForURL(`${base}/basvuru/tamam`, { timeout: 20000 });
   await page.waitForLoadState('load');
-  assert.equal(await text('h1'), 'Başvuru Sonucu');
-  assert.match(await text('.notice-success'), /Başvuru İmzalama İşlemi Başarıyla Bitirildi/);
+  assert.equal(await text('.panel-confirmation h1'), 'Başvurunuz imzalandı ve gönderildi');
+  assert.equal(await text('.panel-body strong'), number);
+  assert.match(await text('.steps-counter'), /Bütün adımlar tamamlandı/);
+  assert.deepEqual(await a11yProblems(page), [], 'accessibility of /basvuru/tamam');
+  assert.deepEqual(await axeViolations(page), [], 'axe on /basvuru/tamam');
+  await screenshot(page, 'sign-4-done');
+  await page.goto(`${base}/durum`);
+  assert.equal(await text('h1'), 'Başvurunuzun durumu');
+  assert.match(await text('.notice-success'), /Başvurunuz imzalandı ve gönderildi/);
   assert.equal(await text('.state'), 'Durum: Onay bekliyor');
   assert.ok((await text('.app-number')).includes(number));
   assert.deepEqual(await a11yProblems(page), [], 'accessibility of /durum');
-  await screenshot(page, 'sign-4-durum-submitted');
+  await screenshot(page, 'sign-5-durum-submitted');
   const st = await (await page.request.get(`${base}/api/v1/application/status`)).json();
   assert.equal(st.state, 'submitted');
   assert.equal(st.number, number);

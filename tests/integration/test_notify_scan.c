@@ -173,9 +173,10 @@ static void test_milestones_on_their_days(void **state)
     const int64_t na = at(2025, 6, 1, 10 * 3600); /* 10:00 UTC on 1 June */
     cert(f, 1, 1, na - 3 * 365 * DAY, na);
 
-    struct notify_scan_stats st = scan(f, &c, at(2025, 3, 2, 23 * 3600)); /* 91 days before */
+    /* days are Turkey's (UTC+3): 2 March 20:59 UTC is 23:59 in Turkey, 91 days before */
+    struct notify_scan_stats st = scan(f, &c, at(2025, 3, 2, 20 * 3600 + 59 * 60));
     assert_int_equal(total(&st), 0);
-    st = scan(f, &c, at(2025, 3, 3, 0)); /* the 90th day before, from 00:00 UTC */
+    st = scan(f, &c, at(2025, 3, 2, 21 * 3600)); /* the 90th day before, from 00:00 in Turkey */
     assert_int_equal(st.warned[0], 2);
     assert_int_equal(total(&st), 2);
     assert_int_equal(count(f, "dedupe_key = 'warn:1:90:email' AND channel = 'email' AND "
@@ -201,11 +202,13 @@ static void test_milestones_on_their_days(void **state)
     assert_non_null(strstr(body, "https://eimza.example.org/"));
 
     /* again the same day, and the next days: nothing more */
+    st = scan(f, &c, at(2025, 3, 3, 0));
+    assert_int_equal(total(&st), 0);
     st = scan(f, &c, at(2025, 3, 3, 12 * 3600));
     assert_int_equal(total(&st), 0);
     st = scan(f, &c, at(2025, 3, 4, 0));
     assert_int_equal(total(&st), 0);
-    st = scan(f, &c, at(2025, 4, 1, 23 * 3600)); /* 61 days before */
+    st = scan(f, &c, at(2025, 4, 1, 20 * 3600)); /* 61 days before (23:00 in Turkey) */
     assert_int_equal(total(&st), 0);
     st = scan(f, &c, at(2025, 4, 2, 0)); /* 60 */
     assert_int_equal(st.warned[1], 2);

@@ -487,6 +487,54 @@ static void test_transactions(void **state)
 
 /* ---- SMS codes and the outbox ------------------------------------------------------------- */
 
+/* The form's draft (issue 17): kept whole (Turkish letters, quotes, a form at its size),
+ * replaced by the next, gone when deleted (deleting again is no error); one per application,
+ * and only for an application that exists. */
+static void test_form_draft(void **state)
+{
+    struct fx *f = *state;
+    struct store_application a;
+    app_fill(&a, "DRAFTDRAF1", "10000000146");
+    assert_int_equal(store_app_create(f->s, &a, &created), STORE_OK);
+    struct store_form_draft d = {.application_id = a.id, .saved_at = 1700000500}, got;
+    assert_int_equal(store_draft_get(f->s, a.id, &got), STORE_ENOTFOUND);
+    snprintf(d.form, sizeof d.form, "%s",
+             "{\"address\":\"Gazi Bulvarı No: 12 \\\"A\\\" Blok; 'iç' "
+             "kapı\",\"postal_code\":\"35250\"}");
+    assert_int_equal(store_draft_put(f->s, &d), STORE_OK);
+    memset(&got, 0xAB, sizeof got);
+    assert_int_equal(store_draft_get(f->s, a.id, &got), STORE_OK);
+    assert_int_equal(got.application_id, a.id);
+    assert_string_equal(got.form, d.form);
+    assert_int_equal(got.saved_at, 1700000500);
+
+    /* the next one replaces it; a form as large as a draft may be */
+    memset(d.form, 'x', sizeof d.form - 1);
+    d.form[0] = '{', d.form[1] = '"', d.form[sizeof d.form - 3] = '"';
+    d.form[sizeof d.form - 2] = '}', d.form[sizeof d.form - 1] = '\0';
+    d.saved_at = 1700000600;
+    assert_int_equal(store_draft_put(f->s, &d), STORE_OK);
+    assert_int_equal(store_draft_get(f->s, a.id, &got), STORE_OK);
+    assert_int_equal(strlen(got.form), sizeof d.form - 1);
+    assert_int_equal(got.saved_at, 1700000600);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM application_drafts"), 1);
+
+    /* not terminated within its buffer: refused before the database */
+    struct store_form_draft *bad = malloc(sizeof *bad);
+    assert_non_null(bad);
+    memset(bad, 'y', sizeof *bad);
+    bad->application_id = a.id;
+    assert_int_equal(store_draft_put(f->s, bad), STORE_EINVAL);
+    free(bad);
+    /* a draft of no application */
+    d.application_id = a.id + 1000;
+    assert_int_not_equal(store_draft_put(f->s, &d), STORE_OK);
+
+    assert_int_equal(store_draft_delete(f->s, a.id), STORE_OK);
+    assert_int_equal(store_draft_get(f->s, a.id, &got), STORE_ENOTFOUND);
+    assert_int_equal(store_draft_delete(f->s, a.id), STORE_OK);
+}
+
 static void test_otp_state(void **state)
 {
     struct fx *f = *state;
@@ -597,6 +645,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_application_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_otp_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form_draft, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

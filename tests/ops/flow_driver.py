@@ -14,6 +14,9 @@ all of it, intact). Two runs:
            messages; and everything answered before the copy began is in it. Writes must have
            been answered while the copies were being made (the copies were taken under load).
 
+  walk     one server; every person of the scene walked through the flow once (the data of
+           another test: tests/cli/test_retention.sh), with the crash driver's checks.
+
   servers  two `eimza serve` processes on one database behind nginx, configured with the
            shipped packaging/nginx/eimza.conf (TLS; the test only changes addresses and file
            names): every request goes through nginx over HTTPS (the development routes, which
@@ -281,6 +284,32 @@ def backup_main(a):
     return 1 if bad else 0
 
 
+# ---- every person once, as data for another test ---------------------------------------------
+def walk_main(a):
+    run = kd.Run(a)
+    srv = kd.Server(a, a.port)
+    if not srv.start():
+        log('the server did not start; see serve.log')
+        return 1
+    threads = run_threads(run)
+    while busy(run):
+        time.sleep(0.1)
+    drain(run, threads)
+    bad = run.check(True)
+    if srv.stop() != 0:
+        bad.append('the server did not stop cleanly')
+    with run.pmu:
+        bad += run.problems
+    j = run.j.snapshot()
+    log('walked %d people: %d signatures, %d approved, %d rejected' %
+        (len(run.people), sum(1 for e in j if e[0] == 'signature'),
+         sum(1 for e in j if e[0] == 'step' and e[2] == 'approve'),
+         sum(1 for e in j if e[0] == 'step' and e[2] == 'reject')))
+    for b in bad[:50]:
+        log('FAIL: ' + b)
+    return 1 if bad else 0
+
+
 # ---- two servers behind nginx ------------------------------------------------------------------
 def servers_main(a):
     ports = [int(p) for p in a.ports.split(',')]
@@ -358,7 +387,7 @@ def servers_main(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['backup', 'servers'])
+    ap.add_argument('mode', choices=['backup', 'servers', 'walk'])
     ap.add_argument('--dir', required=True)
     ap.add_argument('--db', required=True)
     ap.add_argument('--eimza', required=True)
@@ -390,7 +419,7 @@ def main():
     random.seed(seed)
     log('seed %d (--seed %d repeats the moments)' % (seed, seed))
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    return backup_main(a) if a.mode == 'backup' else servers_main(a)
+    return {'backup': backup_main, 'servers': servers_main, 'walk': walk_main}[a.mode](a)
 
 
 if __name__ == '__main__':

@@ -26,6 +26,7 @@ enum web_err web_h_api_otp_verify(struct web_req *rq);
 enum web_err web_h_api_content(struct web_req *rq);
 enum web_err web_h_api_method(struct web_req *rq);
 enum web_err web_h_api_status(struct web_req *rq);
+enum web_err web_h_api_session_extend(struct web_req *rq);
 enum web_err web_h_api_openapi(struct web_req *rq);
 /* After the decision (flow.c, and portal.c's /new): the holder's cancel, delivery and new
  * application; the staff's cancel, shipment and delivery. */

@@ -18,6 +18,7 @@
 #include "web/api/api.h"
 #include "web/api/json.h"
 #include "web/html/captcha.h"
+#include "web/html/escape.h"
 #include "web/http/context.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
@@ -475,85 +476,92 @@ enum web_err web_h_api_method(struct web_req *rq)
     return rc;
 }
 
+/* ---- the status answer's JSON, written straight into the answer's buffer ------------------
+ * It is what people reload while they wait, and with the status cache off every request makes
+ * it: a tree of jansson objects built and dumped cost as much as reading the database. The
+ * members come in the order of docs/openapi.yaml's ApplicationStatus; strings go through
+ * web_json_string (UTF-8 kept, < > & and U+2028/2029 escaped as everywhere else). */
+
+/* ,"key": as one literal (key a literal that needs no escaping) */
+#define JKEY(b, key) ubuf_put((b), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
+/* a string member; NULL is written as null */
+#define JSTR(b, key, s)  (JKEY(b, key) | web_json_string_str((b), (s)))
+#define JBOOL(b, key, v) (JKEY(b, key) | ubuf_puts((b), (v) ? "true" : "false"))
+/* a time as ISO 8601, or null when zero */
+#define JTIME(b, key, t) (JKEY(b, key) | jtime((b), (t)))
+
+static int jtime(struct ubuf *b, int64_t t)
+{
+    char iso[24];
+    if (!t)
+        return ubuf_puts(b, "null");
+    web_iso8601(t, iso);
+    return web_json_string_str(b, iso);
+}
+
 /* The status answer's members after the decision (card_flow.h): the decision and what to do,
  * what the holder may do now, the card, the new certificate and the PIN. Non-zero when memory
  * ran out. */
-static int status_flow_json(json_t *o, const struct app_flow_view *f,
+static int status_flow_json(struct ubuf *b, const struct app_flow_view *f,
                             const struct app_application *a)
 {
     static const char *const pins[] = {"none", "waiting", "shown", "bureau"};
-    char t1[24], t2[24];
     bool cancelled = a->st == CORE_APP_CANCELLED;
-    web_iso8601(f->closed_at, t1);
-    int bad =
-        json_object_set_new(o, "closed_at", f->closed_at ? json_string(t1) : json_null()) |
-        json_object_set_new(o, "cancel_reason",
-                            cancelled && a->closed_reason[0] ? json_string(a->closed_reason)
-                                                             : json_null()) |
-        json_object_set_new(o, "cancelled_by",
-                            !cancelled ? json_null()
-                                       : json_string(f->closed_by_staff ? "staff" : "applicant")) |
-        json_object_set_new(o, "advice", f->advice ? json_string(f->advice) : json_null()) |
-        json_object_set_new(o, "can_start_new", json_boolean(f->can_start_new)) |
-        json_object_set_new(o, "can_cancel", json_boolean(f->can_cancel)) |
-        json_object_set_new(o, "can_confirm_delivery", json_boolean(f->can_confirm)) |
-        json_object_set_new(o, "can_try_card", json_boolean(f->can_try_card)) |
-        json_object_set_new(o, "pin", json_string(pins[f->pin])) |
-        json_object_set_new(o, "pin_note", f->pin_note ? json_string(f->pin_note) : json_null());
-    json_t *card = json_null();
+    int bad = JTIME(b, "closed_at", f->closed_at) |
+              JSTR(b, "cancel_reason", cancelled && a->closed_reason[0] ? a->closed_reason : NULL) |
+              JSTR(b, "cancelled_by",
+                   !cancelled           ? NULL
+                   : f->closed_by_staff ? "staff"
+                                        : "applicant") |
+              JSTR(b, "advice", f->advice) | JBOOL(b, "can_start_new", f->can_start_new) |
+              JBOOL(b, "can_cancel", f->can_cancel) |
+              JBOOL(b, "can_confirm_delivery", f->can_confirm) |
+              JBOOL(b, "can_try_card", f->can_try_card) | JSTR(b, "pin", pins[f->pin]) |
+              JSTR(b, "pin_note", f->pin_note) | JKEY(b, "card");
     if (f->has_card)
-        card = json_pack("{s:s, s:s?, s:s?}", "state", f->card_state, "carrier",
-                         f->carrier[0] ? f->carrier : NULL, "tracking_number",
-                         f->tracking_number[0] ? f->tracking_number : NULL);
-    bad |= json_object_set_new(o, "card", card);
-    json_t *nc = json_null();
-    if (f->new_serial[0]) {
-        web_iso8601(f->new_not_before, t1);
-        web_iso8601(f->new_not_after, t2);
-        nc = json_pack("{s:s, s:s, s:s}", "serial", f->new_serial, "not_before", t1, "not_after",
-                       t2);
-    }
-    bad |= json_object_set_new(o, "new_certificate", nc);
+        bad |= ubuf_puts(b, "{\"state\":") | web_json_string_str(b, f->card_state) |
+               JSTR(b, "carrier", f->carrier[0] ? f->carrier : NULL) |
+               JSTR(b, "tracking_number", f->tracking_number[0] ? f->tracking_number : NULL) |
+               ubuf_putc(b, '}');
+    else
+        bad |= ubuf_puts(b, "null");
+    bad |= JKEY(b, "new_certificate");
+    if (f->new_serial[0])
+        bad |= ubuf_puts(b, "{\"serial\":") | web_json_string_str(b, f->new_serial) |
+               JTIME(b, "not_before", f->new_not_before) | JTIME(b, "not_after", f->new_not_after) |
+               ubuf_putc(b, '}');
+    else
+        bad |= ubuf_puts(b, "null");
     return bad;
 }
 
 /* The status answer's JSON (app_status_answer's renderer). */
 static int status_json(void *rctx, const struct app_status_view *v, struct ubuf *out)
 {
-    char t[24];
     (void)rctx;
-    json_t *o = json_object(), *tl = json_array();
-    int bad = !o || !tl;
-    for (size_t i = 0; tl && i < v->nevents; i++) {
-        web_iso8601(v->events[i].at, t);
-        bad |= json_array_append_new(
-            tl, json_pack("{s:s, s:s?, s:s, s:s, s:s}", "at", t, "from",
-                          v->events[i].from[0] ? v->events[i].from : NULL, "to", v->events[i].to,
-                          "event", v->events[i].event, "label", v->events[i].label));
+    int bad = ubuf_puts(out, "{\"number\":") | web_json_string_str(out, v->app.number) |
+              JSTR(out, "state", v->app.state) |
+              JSTR(out, "state_label", v->label ? v->label : "") |
+              JSTR(out, "method", v->app.method[0] ? v->app.method : NULL) |
+              JBOOL(out, "late", v->app.late) | JSTR(out, "next", v->next ? v->next : "") |
+              JSTR(out, "contact", v->contact ? v->contact : "") |
+              JBOOL(out, "delivery_overdue", v->delivery_overdue) |
+              JSTR(out, "rejection_reason", v->rejection_reason[0] ? v->rejection_reason : NULL) |
+              JKEY(out, "timeline") | ubuf_putc(out, '[');
+    for (size_t i = 0; i < v->nevents; i++) {
+        const struct app_status_event *e = &v->events[i];
+        char at[24];
+        web_iso8601(e->at, at);
+        bad |= ubuf_puts(out, i ? ",{\"at\":" : "{\"at\":") | web_json_string_str(out, at) |
+               JSTR(out, "from", e->from[0] ? e->from : NULL) | JSTR(out, "to", e->to) |
+               JSTR(out, "event", e->event) | JSTR(out, "label", e->label) | ubuf_putc(out, '}');
     }
-    if (o) {
-        bad |= set_str(o, "number", v->app.number) | set_str(o, "state", v->app.state) |
-               set_str(o, "state_label", v->label) |
-               json_object_set_new(o, "method",
-                                   v->app.method[0] ? json_string(v->app.method) : json_null()) |
-               json_object_set_new(o, "late", json_boolean(v->app.late)) |
-               set_str(o, "next", v->next) | set_str(o, "contact", v->contact) |
-               json_object_set_new(o, "delivery_overdue", json_boolean(v->delivery_overdue)) |
-               json_object_set_new(o, "rejection_reason",
-                                   v->rejection_reason[0] ? json_string(v->rejection_reason)
-                                                          : json_null()) |
-               json_object_set(o, "timeline", tl) | status_flow_json(o, &v->flow, &v->app);
-    }
-    char *text = bad ? NULL : json_dumps(o, JSON_COMPACT);
-    json_decref(tl);
-    json_decref(o);
-    int r = text && ubuf_puts(out, text) == 0 ? 0 : -1;
-    free(text);
-    return r;
+    bad |= ubuf_putc(out, ']') | status_flow_json(out, &v->flow, &v->app) | ubuf_putc(out, '}');
+    return bad ? -1 : 0;
 }
 
 /* What people reload while they wait: from the answers kept for a moment when one is still
- * good (no database needed), else read in one snapshot and kept. */
+ * good (no database needed), else read in one statement and kept. */
 enum web_err web_h_api_status(struct web_req *rq)
 {
     struct app_ctx c;
@@ -576,6 +584,24 @@ enum web_err web_h_api_status(struct web_req *rq)
         rc = web_reply(rq, 200, "application/json", &b);
 out:
     ubuf_free(&b);
+    return rc;
+}
+
+/* "Oturumu uzat" (the pages' session warning, static/js/session.js): the session was used
+ * now; {"expires_in": seconds} it has left. Cookie sessions send their CSRF token (header). */
+enum web_err web_h_api_session_extend(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    enum web_err rc;
+    int64_t left;
+    if (!applicant(rq, &c, &rc))
+        return rc;
+    if (app_session_extend(&c, &left, &err) != APP_OK)
+        return web_reply_app_error(rq, &err);
+    json_t *o = json_pack("{s:I}", "expires_in", (json_int_t)left);
+    rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
+    json_decref(o);
     return rc;
 }
 

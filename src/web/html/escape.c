@@ -121,55 +121,55 @@ int web_json_string(struct ubuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    size_t start = b->len, i = 0;
+    size_t start = b->len, i = 0, run = 0; /* u[run, i) goes out as it is, in one piece */
     int rc = ubuf_putc(b, '"');
 
     while (i < n && rc == 0) {
-        uint32_t cp;
-        size_t k = utf8_decode(u + i, n - i, &cp);
-        if (k == 0) {
-            rc = ubuf_puts(b, "\\ufffd");
-            i++;
+        const unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+            i++; /* plain ASCII, the most of it */
             continue;
         }
-        switch (cp) {
-        case '"':
-            rc = ubuf_puts(b, "\\\"");
-            break;
-        case '\\':
-            rc = ubuf_puts(b, "\\\\");
-            break;
-        case '\n':
-            rc = ubuf_puts(b, "\\n");
-            break;
-        case '\r':
-            rc = ubuf_puts(b, "\\r");
-            break;
-        case '\t':
-            rc = ubuf_puts(b, "\\t");
-            break;
-        case '\b':
-            rc = ubuf_puts(b, "\\b");
-            break;
-        case '\f':
-            rc = ubuf_puts(b, "\\f");
-            break;
-        case 0x2028:
-            rc = ubuf_puts(b, "\\u2028");
-            break;
-        case 0x2029:
-            rc = ubuf_puts(b, "\\u2029");
-            break;
-        default:
-            if (cp < 0x20 || cp == 0x7F || cp == '<' || cp == '>' || cp == '&') {
-                char e[7] = {'\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 0xF], '\0'};
-                rc = ubuf_puts(b, e);
-            } else {
-                rc = ubuf_put(b, u + i, k);
-            }
+        uint32_t cp;
+        size_t k = utf8_decode(u + i, n - i, &cp);
+        char e[7] = {'\\', 'u', '0', '0', 0, 0, '\0'};
+        const char *esc = NULL; /* NULL: the character goes out as it is */
+        if (k == 0) {           /* a byte that is no UTF-8 */
+            esc = "\\ufffd";
+            k = 1;
+        } else if (cp == '"') {
+            esc = "\\\"";
+        } else if (cp == '\\') {
+            esc = "\\\\";
+        } else if (cp == '\n') {
+            esc = "\\n";
+        } else if (cp == '\r') {
+            esc = "\\r";
+        } else if (cp == '\t') {
+            esc = "\\t";
+        } else if (cp == '\b') {
+            esc = "\\b";
+        } else if (cp == '\f') {
+            esc = "\\f";
+        } else if (cp == 0x2028) {
+            esc = "\\u2028";
+        } else if (cp == 0x2029) {
+            esc = "\\u2029";
+        } else if (cp < 0x20 || cp == 0x7F || cp == '<' || cp == '>' || cp == '&') {
+            e[4] = hex[cp >> 4];
+            e[5] = hex[cp & 0xF];
+            esc = e;
+        }
+        if (esc) {
+            rc = ubuf_put(b, u + run, i - run);
+            if (rc == 0)
+                rc = ubuf_puts(b, esc);
+            run = i + k;
         }
         i += k;
     }
+    if (rc == 0)
+        rc = ubuf_put(b, u + run, i - run);
     if (rc == 0)
         rc = ubuf_putc(b, '"');
     if (rc != 0 && b->p) {

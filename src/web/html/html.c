@@ -37,6 +37,7 @@ static const struct {
     [WEB_EL_FIGCAPTION] = {"figcaption", LINE},
     [WEB_EL_DETAILS] = {"details", BLOCK},
     [WEB_EL_SUMMARY] = {"summary", LINE},
+    [WEB_EL_DIALOG] = {"dialog", BLOCK},
     [WEB_EL_H1] = {"h1", LINE},
     [WEB_EL_H2] = {"h2", LINE},
     [WEB_EL_H3] = {"h3", LINE},

@@ -53,6 +53,7 @@ enum web_el {
     WEB_EL_FIGCAPTION,
     WEB_EL_DETAILS,
     WEB_EL_SUMMARY,
+    WEB_EL_DIALOG,
     /* text */
     WEB_EL_H1,
     WEB_EL_H2,

@@ -10,6 +10,7 @@
 #include "web/html/i18n.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app/text.h"
@@ -162,6 +163,13 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_KVKK_WHAT] = "kvkk_what",
     [WEB_MSG_KVKK_WHY] = "kvkk_why",
     [WEB_MSG_KVKK_RIGHTS] = "kvkk_rights",
+    [WEB_MSG_KVKK_KEEP_LEAD] = "kvkk_keep_lead",
+    [WEB_MSG_KVKK_KEEP_MESSAGES] = "kvkk_keep_messages",
+    [WEB_MSG_KVKK_KEEP_CONTACT] = "kvkk_keep_contact",
+    [WEB_MSG_KVKK_KEEP_LOGINS] = "kvkk_keep_logins",
+    [WEB_MSG_KVKK_KEEP_DRAFTS] = "kvkk_keep_drafts",
+    [WEB_MSG_KVKK_KEEP_EVIDENCE] = "kvkk_keep_evidence",
+    [WEB_MSG_KVKK_KEEP_SESSIONS] = "kvkk_keep_sessions",
 
     /* ---- the component sample page (--dev only) */
     [WEB_MSG_DEMO_TITLE] = "demo_title",
@@ -227,6 +235,117 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_SG_OTHER_METHOD] = "sg_other_method",
     [WEB_MSG_WET_PRINT] = "wet_print",
     [WEB_MSG_WET_PRINT_LEAD] = "wet_print_lead",
+
+    /* ---- the applicant's pages (issue 17): the check of the answers, the confirmation, help,
+     * the accessibility statement, the session's warning, the date in three parts */
+    [WEB_MSG_DUR_MINUTES] = "dur_minutes",
+    [WEB_MSG_DUR_SECONDS] = "dur_seconds",
+    [WEB_MSG_STEPS_PAPER_AWAITED] = "steps_paper_awaited",
+    [WEB_MSG_STEP_OUTSTANDING] = "step_outstanding",
+    [WEB_MSG_FOOTER_NAV_LABEL] = "footer_nav_label",
+    [WEB_MSG_FOOTER_HELP] = "footer_help",
+    [WEB_MSG_FOOTER_ACCESSIBILITY] = "footer_accessibility",
+    [WEB_MSG_SESSION_WARN_TITLE] = "session_warn_title",
+    [WEB_MSG_SESSION_WARN_TEXT] = "session_warn_text",
+    [WEB_MSG_SESSION_EXTEND] = "session_extend",
+    [WEB_MSG_SESSION_ENDED_TITLE] = "session_ended_title",
+    [WEB_MSG_SESSION_ENDED_TEXT] = "session_ended_text",
+    [WEB_MSG_SESSION_LOGIN_AGAIN] = "session_login_again",
+    [WEB_MSG_DATE_DAY] = "date_day",
+    [WEB_MSG_DATE_MONTH] = "date_month",
+    [WEB_MSG_DATE_YEAR] = "date_year",
+    [WEB_MSG_ADDRESS_HINT] = "address_hint",
+    [WEB_MSG_REGISTRY_NO_HINT] = "registry_no_hint",
+    [WEB_MSG_POSTAL_CODE_HINT_PROVINCE] = "postal_code_hint_province",
+    [WEB_MSG_SECURITY_WORD_KEPT_HINT] = "security_word_kept_hint",
+    [WEB_MSG_CERT_ENDS] = "cert_ends",
+    [WEB_MSG_DRAFT_SAVE] = "draft_save",
+    [WEB_MSG_DRAFT_SAVED] = "draft_saved",
+    [WEB_MSG_DRAFT_RESTORED] = "draft_restored",
+    [WEB_MSG_CHECK_TITLE] = "check_title",
+    [WEB_MSG_CHECK_LEAD] = "check_lead",
+    [WEB_MSG_CHANGE] = "change",
+    [WEB_MSG_NOT_GIVEN] = "not_given",
+    [WEB_MSG_SECURITY_WORD_SAVED] = "security_word_saved",
+    [WEB_MSG_CHECK_DECLARATION_TITLE] = "check_declaration_title",
+    [WEB_MSG_CHECK_CODE_GOES] = "check_code_goes",
+    [WEB_MSG_CHECK_CONFIRM] = "check_confirm",
+    [WEB_MSG_OTP_RESEND_WAIT] = "otp_resend_wait",
+    [WEB_MSG_OTP_RESEND_NOW] = "otp_resend_now",
+    [WEB_MSG_OTP_CANCEL_KEEPS] = "otp_cancel_keeps",
+    [WEB_MSG_OTP_BACK_TO_CHECK] = "otp_back_to_check",
+    [WEB_MSG_METHOD_PAGE_TITLE] = "method_page_title",
+    [WEB_MSG_CONFIRM_NUMBER_LABEL] = "confirm_number_label",
+    [WEB_MSG_DONE_TITLE] = "done_title",
+    [WEB_MSG_DONE_WET_TITLE] = "done_wet_title",
+    [WEB_MSG_DONE_WET_SUB] = "done_wet_sub",
+    [WEB_MSG_WET_HOWTO_TITLE] = "wet_howto_title",
+    [WEB_MSG_WET_STEP_PRINT] = "wet_step_print",
+    [WEB_MSG_WET_STEP_SIGN] = "wet_step_sign",
+    [WEB_MSG_WET_STEP_SEND] = "wet_step_send",
+    [WEB_MSG_WET_STEP_SEND_PROVINCE] = "wet_step_send_province",
+    [WEB_MSG_WET_STEP_SEND_ANY] = "wet_step_send_any",
+    [WEB_MSG_WET_AFTER] = "wet_after",
+    [WEB_MSG_NEXT_APPROVAL] = "next_approval",
+    [WEB_MSG_NEXT_CARD] = "next_card",
+    [WEB_MSG_NEXT_TOLD] = "next_told",
+    [WEB_MSG_DONE_KEEP_NUMBER] = "done_keep_number",
+    [WEB_MSG_DONE_PRINT_VIEW] = "done_print_view",
+    [WEB_MSG_DONE_FOLLOW] = "done_follow",
+    [WEB_MSG_PRINT_TITLE] = "print_title",
+    [WEB_MSG_PRINT_UPDATED] = "print_updated",
+    [WEB_MSG_PRINT_BUTTON] = "print_button",
+    [WEB_MSG_PRINT_HINT] = "print_hint",
+    [WEB_MSG_PRINT_BACK] = "print_back",
+    [WEB_MSG_PHONE_LABEL] = "phone_label",
+    [WEB_MSG_LANDING_STEPS_TITLE] = "landing_steps_title",
+    [WEB_MSG_LANDING_STEP_1] = "landing_step_1",
+    [WEB_MSG_LANDING_STEP_2] = "landing_step_2",
+    [WEB_MSG_LANDING_STEP_3] = "landing_step_3",
+    [WEB_MSG_LANDING_STEP_4] = "landing_step_4",
+    [WEB_MSG_LANDING_STEP_5] = "landing_step_5",
+    [WEB_MSG_LANDING_HELP_LINK] = "landing_help_link",
+    [WEB_MSG_HELP_TITLE] = "help_title",
+    [WEB_MSG_HELP_LEAD] = "help_lead",
+    [WEB_MSG_HELP_FAQ_TITLE] = "help_faq_title",
+    [WEB_MSG_HELP_Q_LOGIN] = "help_q_login",
+    [WEB_MSG_HELP_A_LOGIN] = "help_a_login",
+    [WEB_MSG_HELP_Q_PHONE] = "help_q_phone",
+    [WEB_MSG_HELP_A_PHONE] = "help_a_phone",
+    [WEB_MSG_HELP_Q_CODE] = "help_q_code",
+    [WEB_MSG_HELP_A_CODE] = "help_a_code",
+    [WEB_MSG_HELP_Q_SESSION] = "help_q_session",
+    [WEB_MSG_HELP_A_SESSION] = "help_a_session",
+    [WEB_MSG_HELP_Q_METHOD] = "help_q_method",
+    [WEB_MSG_HELP_A_METHOD] = "help_a_method",
+    [WEB_MSG_HELP_Q_PAPER] = "help_q_paper",
+    [WEB_MSG_HELP_A_PAPER] = "help_a_paper",
+    [WEB_MSG_HELP_Q_CARD] = "help_q_card",
+    [WEB_MSG_HELP_A_CARD] = "help_a_card",
+    [WEB_MSG_HELP_Q_REJECTED] = "help_q_rejected",
+    [WEB_MSG_HELP_A_REJECTED] = "help_a_rejected",
+    [WEB_MSG_HELP_DYS_TITLE] = "help_dys_title",
+    [WEB_MSG_HELP_DYS_LEAD] = "help_dys_lead",
+    [WEB_MSG_HELP_PROVINCE] = "help_province",
+    [WEB_MSG_HELP_SHOW] = "help_show",
+    [WEB_MSG_HELP_CONTACT_UNIT] = "help_contact_unit",
+    [WEB_MSG_HELP_CONTACT_ADDRESS] = "help_contact_address",
+    [WEB_MSG_HELP_CONTACT_NONE] = "help_contact_none",
+    [WEB_MSG_HELP_CALL_TITLE] = "help_call_title",
+    [WEB_MSG_HELP_CALL_TEXT] = "help_call_text",
+    [WEB_MSG_A11Y_TITLE] = "a11y_title",
+    [WEB_MSG_A11Y_LEAD] = "a11y_lead",
+    [WEB_MSG_A11Y_STATUS_TITLE] = "a11y_status_title",
+    [WEB_MSG_A11Y_STATUS] = "a11y_status",
+    [WEB_MSG_A11Y_TESTED_TITLE] = "a11y_tested_title",
+    [WEB_MSG_A11Y_TESTED] = "a11y_tested",
+    [WEB_MSG_A11Y_LIMITS_TITLE] = "a11y_limits_title",
+    [WEB_MSG_A11Y_LIMIT_AGENT] = "a11y_limit_agent",
+    [WEB_MSG_A11Y_LIMIT_PDF] = "a11y_limit_pdf",
+    [WEB_MSG_A11Y_LIMIT_CAPTCHA] = "a11y_limit_captcha",
+    [WEB_MSG_A11Y_FEEDBACK_TITLE] = "a11y_feedback_title",
+    [WEB_MSG_A11Y_FEEDBACK] = "a11y_feedback",
+    [WEB_MSG_A11Y_VERSION] = "a11y_version",
 
     /* ---- staff pages (web/pages/) */
     [WEB_MSG_AP_NAV_LABEL] = "ap_nav_label",
@@ -674,6 +793,16 @@ const char *web_msg(enum web_msg key, enum core_lang lang)
     pthread_once(&web_msg_once, web_msg_load);
     const char *t = web_msg_texts[lang == CORE_LANG_EN][key];
     return t ? t : "";
+}
+
+const char *web_msg_n(enum web_msg key, unsigned long n, enum core_lang lang)
+{
+    char k[CORE_TEXT_KEY_MAX];
+    if ((unsigned)key >= WEB_MSG_COUNT_ || key == WEB_MSG_NONE)
+        return "";
+    int len = snprintf(k, sizeof k, "page.%s", web_msg_names[key]);
+    const char *t = len > 0 && (size_t)len < sizeof k ? app_text_n(k, n, lang) : NULL;
+    return t ? t : web_msg(key, lang);
 }
 
 const char *web_msg_name(enum web_msg key)

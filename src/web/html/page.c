@@ -102,9 +102,19 @@ static const char *web_msg_placeholder(const char *s, unsigned *idx)
     return NULL;
 }
 
+static void web_page_text_args(struct web_page *p, const char *s, const char *const *args,
+                               size_t nargs);
+
 void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *args, size_t nargs)
 {
-    const char *s = web_msg(key, p->lang), *ph;
+    web_page_text_args(p, web_msg(key, p->lang), args, nargs);
+}
+
+/* Writes text t with placeholders {0}..{n-1} replaced by args (escaped). */
+static void web_page_text_args(struct web_page *p, const char *s, const char *const *args,
+                               size_t nargs)
+{
+    const char *ph;
     unsigned idx;
     while ((ph = web_msg_placeholder(s, &idx))) {
         web_page_textn(p, s, (size_t)(ph - s));
@@ -113,6 +123,40 @@ void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *
         s = ph + 3;
     }
     web_page_text(p, s);
+}
+
+void web_page_msg_n(struct web_page *p, enum web_msg key, unsigned long n, const char *const *args,
+                    size_t nargs)
+{
+    web_page_text_args(p, web_msg_n(key, n, p->lang), args, nargs);
+}
+
+void web_page_duration(struct web_page *p, long long seconds)
+{
+    char num[24];
+    if (seconds < 0)
+        seconds = 0;
+    long long m = seconds / 60, s = seconds % 60;
+    if (m > 0) {
+        snprintf(num, sizeof num, "%lld", m);
+        const char *a[] = {num};
+        web_page_msg_n(p, WEB_MSG_DUR_MINUTES, (unsigned long)m, a, 1);
+    }
+    if (s > 0 || m == 0) {
+        if (m > 0)
+            web_page_text(p, " ");
+        snprintf(num, sizeof num, "%lld", s);
+        const char *a[] = {num};
+        web_page_msg_n(p, WEB_MSG_DUR_SECONDS, (unsigned long)s, a, 1);
+    }
+}
+
+void web_page_duration_attrs(struct web_page *p)
+{
+    web_html_attr(&p->h, "data-unit-min", web_msg_n(WEB_MSG_DUR_MINUTES, 1, p->lang));
+    web_html_attr(&p->h, "data-unit-mins", web_msg_n(WEB_MSG_DUR_MINUTES, 2, p->lang));
+    web_html_attr(&p->h, "data-unit-sec", web_msg_n(WEB_MSG_DUR_SECONDS, 1, p->lang));
+    web_html_attr(&p->h, "data-unit-secs", web_msg_n(WEB_MSG_DUR_SECONDS, 2, p->lang));
 }
 
 void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part)
@@ -140,6 +184,11 @@ static const enum web_msg web_step_names[WEB_STEP_COUNT] = {
     WEB_MSG_STEP_1, WEB_MSG_STEP_2, WEB_MSG_STEP_3, WEB_MSG_STEP_4, WEB_MSG_STEP_5,
 };
 
+enum web_msg web_page_step_name(int step)
+{
+    return step >= 1 && step <= WEB_STEP_COUNT ? web_step_names[step - 1] : WEB_MSG_NONE;
+}
+
 /* "Adım 2 / 5: <span>Başvuru Formu</span>", or the overview's or the end's words. */
 static void web_steps_counter(struct web_page *p, enum web_step step)
 {
@@ -151,6 +200,9 @@ static void web_steps_counter(struct web_page *p, enum web_step step)
         web_page_msg(p, WEB_MSG_STEPS_ALL_DONE);
     } else {
         char cur[4], total[4];
+        bool paper = step == WEB_STEP_PAPER;
+        if (paper)
+            step = WEB_STEP_SIGN;
         snprintf(cur, sizeof cur, "%d", (int)step);
         snprintf(total, sizeof total, "%d", WEB_STEP_COUNT);
         const char *args[] = {cur, total};
@@ -159,22 +211,35 @@ static void web_steps_counter(struct web_page *p, enum web_step step)
         web_page_open_class(p, WEB_EL_SPAN, "steps-current-name");
         web_page_msg(p, web_step_names[step - 1]);
         web_page_close(p, WEB_EL_SPAN);
+        if (paper) {
+            web_page_text(p, " – ");
+            web_page_msg(p, WEB_MSG_STEPS_PAPER_AWAITED);
+        }
     }
     web_page_close(p, WEB_EL_P);
 }
 
 void web_page_steps(struct web_page *p, enum web_step step)
 {
-    if (step == WEB_STEP_NONE || step > WEB_STEP_OVERVIEW)
+    if (step == WEB_STEP_NONE || step > WEB_STEP_PAPER)
         return;
-    bool overview = step == WEB_STEP_OVERVIEW;
+    bool overview = step == WEB_STEP_OVERVIEW, paper = step == WEB_STEP_PAPER;
     web_page_open_class(p, WEB_EL_DIV, overview ? "steps steps-overview" : "steps");
     web_steps_counter(p, step);
+    if (paper)
+        step = WEB_STEP_SIGN;
     web_page_open(p, WEB_EL_OL);
     web_page_attr_msg(p, "aria-label", WEB_MSG_STEPS_LABEL);
     for (int i = 1; i <= WEB_STEP_COUNT; i++) {
         web_page_open(p, WEB_EL_LI);
-        if (!overview && i < (int)step) {
+        if (paper && i == (int)step) {
+            web_page_attr(p, "class", "current outstanding");
+            web_page_attr(p, "aria-current", "step");
+            web_page_open_class(p, WEB_EL_SPAN, "visually-hidden");
+            web_page_msg(p, WEB_MSG_STEP_OUTSTANDING);
+            web_page_text(p, " ");
+            web_page_close(p, WEB_EL_SPAN);
+        } else if (!overview && i < (int)step) {
             web_page_attr(p, "class", "done");
             web_page_open_class(p, WEB_EL_SPAN, "visually-hidden");
             web_page_msg(p, WEB_MSG_STEP_DONE);
@@ -225,7 +290,20 @@ static void web_page_head(struct web_page *p, const struct web_layout *l)
     web_page_close(p, WEB_EL_HEAD);
 }
 
-/* The skip link and the header: the service's name, and the page in the other language. */
+const char *web_page_ministry(const struct web_page *p)
+{
+    const char *name = !p->site                  ? ""
+                       : p->lang == CORE_LANG_EN ? p->site->ministry_name_en
+                                                 : p->site->ministry_name;
+    /* settings that never set a name (a zeroed struct) still show the ministry */
+    if (!name[0])
+        return p->lang == CORE_LANG_EN ? "Republic of Türkiye Ministry of National Education"
+                                       : "T.C. Millî Eğitim Bakanlığı";
+    return name;
+}
+
+/* The skip link and the header: the ministry's logo and name and the service's name (one link
+ * home), and the page in the other language. */
 static void web_page_header(struct web_page *p)
 {
     web_page_open_class(p, WEB_EL_A, "skip-link");
@@ -234,9 +312,22 @@ static void web_page_header(struct web_page *p)
     web_page_close(p, WEB_EL_A);
     web_page_open(p, WEB_EL_HEADER);
     web_page_open_class(p, WEB_EL_DIV, "masthead");
-    web_page_open_class(p, WEB_EL_A, "service-name");
+    web_page_open_class(p, WEB_EL_A, "brand");
     web_page_attr(p, "href", "/");
+    /* the name beside it says what the logo says: the picture itself is decoration */
+    web_page_open_class(p, WEB_EL_IMG, "brand-logo");
+    web_page_attr(p, "src", p->site && p->site->logo ? "/logo" : "/static/img/logo.svg");
+    web_page_attr(p, "alt", "");
+    web_page_attr(p, "width", "44");
+    web_page_attr(p, "height", "44");
+    web_page_open_class(p, WEB_EL_SPAN, "brand-text");
+    web_page_open_class(p, WEB_EL_SPAN, "ministry-name");
+    web_page_text(p, web_page_ministry(p));
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_open_class(p, WEB_EL_SPAN, "service-name");
     web_page_msg(p, WEB_MSG_SERVICE_NAME);
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_close(p, WEB_EL_SPAN);
     web_page_close(p, WEB_EL_A);
     /* a link to this page in the other language: a query-only URL keeps the path */
     const char *other = web_msg(WEB_MSG_LANG_OTHER_CODE, p->lang);
@@ -291,21 +382,109 @@ static void web_page_script(struct web_page *p, const char *src)
     web_page_close(p, WEB_EL_SCRIPT);
 }
 
+/* One link of the footer's list. */
+static void web_footer_link(struct web_page *p, const char *href, enum web_msg key)
+{
+    web_page_open(p, WEB_EL_LI);
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "href", href);
+    web_page_msg(p, key);
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_LI);
+}
+
+/* The applicant's session, its end near and come (session.js opens them): a dialog that offers
+ * to extend it, and one that says it ended and where to log in again. Both say that what was
+ * typed into the form is kept as a draft. */
+static void web_page_session_dialogs(struct web_page *p)
+{
+    char left[24];
+    snprintf(left, sizeof left, "%lld", (long long)p->session_left);
+    p->scripts |= WEB_SCRIPT_SESSION;
+    web_page_open_class(p, WEB_EL_DIALOG, "session-dialog");
+    web_page_attr(p, "id", "session-warning");
+    web_page_attr(p, "aria-labelledby", "session-warning-title");
+    web_page_attr(p, "aria-describedby", "session-warning-text");
+    web_page_attr(p, "data-session-left", left);
+    web_page_attr(p, "data-session-warn", "120");
+    web_page_attr(p, "data-extend-url", "/api/v1/session/extend");
+    web_page_attr(p, "data-csrf", p->session_csrf);
+    web_page_duration_attrs(p);
+    web_page_open_class(p, WEB_EL_DIV, "session-box"); /* Pico: the dialog is the overlay */
+    web_page_open(p, WEB_EL_H2);
+    web_page_attr(p, "id", "session-warning-title");
+    web_page_msg(p, WEB_MSG_SESSION_WARN_TITLE);
+    web_page_close(p, WEB_EL_H2);
+    web_page_open(p, WEB_EL_P);
+    web_page_attr(p, "id", "session-warning-text");
+    web_page_msg_part(p, WEB_MSG_SESSION_WARN_TEXT, 0);
+    web_page_open(p, WEB_EL_STRONG);
+    web_page_flag(p, "data-session-time");
+    web_page_duration(p, 120);
+    web_page_close(p, WEB_EL_STRONG);
+    web_page_msg_part(p, WEB_MSG_SESSION_WARN_TEXT, 1);
+    web_page_close(p, WEB_EL_P);
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "button");
+    web_page_flag(p, "data-session-extend");
+    web_page_msg(p, WEB_MSG_SESSION_EXTEND);
+    web_page_close(p, WEB_EL_BUTTON);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_DIALOG);
+
+    web_page_open_class(p, WEB_EL_DIALOG, "session-dialog");
+    web_page_attr(p, "id", "session-ended");
+    web_page_attr(p, "aria-labelledby", "session-ended-title");
+    web_page_attr(p, "aria-describedby", "session-ended-text");
+    web_page_open_class(p, WEB_EL_DIV, "session-box");
+    web_page_open(p, WEB_EL_H2);
+    web_page_attr(p, "id", "session-ended-title");
+    web_page_msg(p, WEB_MSG_SESSION_ENDED_TITLE);
+    web_page_close(p, WEB_EL_H2);
+    web_page_open(p, WEB_EL_P);
+    web_page_attr(p, "id", "session-ended-text");
+    web_page_msg(p, WEB_MSG_SESSION_ENDED_TEXT);
+    web_page_close(p, WEB_EL_P);
+    web_page_open(p, WEB_EL_P);
+    web_page_link_button(p, "/giris", WEB_MSG_SESSION_LOGIN_AGAIN);
+    web_page_close(p, WEB_EL_P);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_DIALOG);
+}
+
 void web_page_end(struct web_page *p)
 {
     if (p->summary_shown != p->errors)
         web_page_fail(p); /* a page written wrongly: a 500 the tests see, not a quiet slip */
     web_page_close(p, WEB_EL_MAIN);
     web_page_open(p, WEB_EL_FOOTER);
+    web_page_open(p, WEB_EL_NAV);
+    web_page_attr_msg(p, "aria-label", WEB_MSG_FOOTER_NAV_LABEL);
+    web_page_open_class(p, WEB_EL_UL, "footer-links");
+    web_footer_link(p, "/yardim", WEB_MSG_FOOTER_HELP);
+    web_footer_link(p, "/erisilebilirlik", WEB_MSG_FOOTER_ACCESSIBILITY);
+    web_footer_link(p, "/#kvkk", WEB_MSG_FOOTER_PRIVACY);
+    web_page_close(p, WEB_EL_UL);
+    web_page_close(p, WEB_EL_NAV);
     web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE);
     web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE);
-    web_footer_para(p, NULL, "/#kvkk", WEB_MSG_FOOTER_PRIVACY);
-    web_footer_para(p, "operator", NULL, WEB_MSG_FOOTER_OPERATOR);
+    web_page_open_class(p, WEB_EL_P, "operator");
+    const char *who[] = {web_page_ministry(p)};
+    web_page_msg_args(p, WEB_MSG_FOOTER_OPERATOR, who, 1);
+    web_page_close(p, WEB_EL_P);
     web_page_close(p, WEB_EL_FOOTER);
+    if (p->session_left > 0 && p->session_csrf && *p->session_csrf)
+        web_page_session_dialogs(p);
     if (p->scripts & WEB_SCRIPT_FOCUS_ERRORS)
         web_page_script(p, "/static/js/focus-errors.js");
     if (p->scripts & WEB_SCRIPT_COUNTDOWN)
         web_page_script(p, "/static/js/countdown.js");
+    if (p->scripts & WEB_SCRIPT_SESSION)
+        web_page_script(p, "/static/js/session.js");
+    if (p->scripts & WEB_SCRIPT_PRINT)
+        web_page_script(p, "/static/js/print.js");
     web_page_close(p, WEB_EL_BODY);
     web_page_close(p, WEB_EL_HTML);
     if (!web_html_complete(&p->h))

@@ -44,6 +44,14 @@ struct web_page {
     bool errors;        /* the layout said the page shows errors ("Hata: " in the title) */
     bool summary_shown; /* an error summary with at least one item was written */
     unsigned scripts;   /* WEB_SCRIPT_* the components asked for; loaded by web_page_end */
+    /* who runs the portal (the header's name and logo, the footer); NULL: app_site_default's
+     * words and the built-in emblem. The caller's; must outlive the page. */
+    const struct app_site *site;
+    /* an applicant's session on the page: seconds until it ends unless something is done
+     * (0: none), and the CSRF token its extension sends. web_page_end then writes the warning
+     * that offers "Oturumu uzat" before it ends, and the notice once it has (session.js). */
+    int64_t session_left;
+    const char *session_csrf;
 };
 
 void web_page_init(struct web_page *p, enum core_lang lang);
@@ -76,6 +84,15 @@ void web_page_msg(struct web_page *p, enum web_msg key);
 /* The same with placeholders {0}..{n-1} replaced by args (escaped); a placeholder without
  * an argument is left out. */
 void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *args, size_t nargs);
+/* The form of key for a count n (the catalogue's plural forms: "1 application", "2
+ * applications"), with placeholders as web_page_msg_args. */
+void web_page_msg_n(struct web_page *p, enum web_msg key, unsigned long n, const char *const *args,
+                    size_t nargs);
+/* A span of time as people say it: "4 dakika 12 saniye", "1 minute 5 seconds", "30 saniye". */
+void web_page_duration(struct web_page *p, long long seconds);
+/* The unit words a script needs to say a duration the same way: data-unit-min, -mins, -sec,
+ * -secs on the element just opened. */
+void web_page_duration_attrs(struct web_page *p);
 /* The text of key between placeholders: part 0 is the text before {0}, part 1 the text
  * between {0} and {1} (or after {0} when it is the last), ... For markup around a value:
  * part(0), open(strong), value, close(strong), part(1). */
@@ -92,17 +109,18 @@ void web_page_attr_msg_(struct web_page *p, const char *name, enum web_msg key);
 
 /* ---- the layout -------------------------------------------------------------------------- */
 
-/* The five steps of an application (issue 4), and two states around them. Zero is "no
- * indicator", so a layout left zero-initialised shows none. */
+/* The five steps of an application, and the states around them. Zero is "no indicator", so a
+ * layout left zero-initialised shows none. The landing page lists the same five names. */
 enum web_step {
     WEB_STEP_NONE = 0,
     WEB_STEP_LOGIN = 1,    /* Giriş */
-    WEB_STEP_FORM = 2,     /* Başvuru Formu */
-    WEB_STEP_OTP_SEND = 3, /* SMS Onay Kodu: the code is sent */
-    WEB_STEP_OTP = 4,      /* SMS Doğrulama Kodu: the code is entered */
-    WEB_STEP_SIGN = 5,     /* Başvuruyu İmzalama: method choice and signing */
-    WEB_STEP_DONE = 6,     /* every step done (the result and status pages) */
+    WEB_STEP_FORM = 2,     /* Başvuru formu: the form and the check of the answers */
+    WEB_STEP_OTP = 3,      /* SMS onay kodu: sent, then entered */
+    WEB_STEP_METHOD = 4,   /* İmza yöntemi */
+    WEB_STEP_SIGN = 5,     /* İmzalama ve gönderme */
+    WEB_STEP_DONE = 6,     /* every step done: the e-signed application went */
     WEB_STEP_OVERVIEW = 7, /* the five steps listed, none current (the landing page) */
+    WEB_STEP_PAPER = 8,    /* step 5 outstanding: the signed paper form has not arrived */
 };
 #define WEB_STEP_COUNT 5
 
@@ -111,6 +129,8 @@ enum web_step {
 enum {
     WEB_SCRIPT_FOCUS_ERRORS = 1u << 0, /* focus-errors.js: the error summary */
     WEB_SCRIPT_COUNTDOWN = 1u << 1,    /* countdown.js: the SMS code countdown */
+    WEB_SCRIPT_SESSION = 1u << 2,      /* session.js: the idle warning, the form's draft */
+    WEB_SCRIPT_PRINT = 1u << 3,        /* print.js: a print button */
 };
 
 struct web_layout {
@@ -123,19 +143,27 @@ struct web_layout {
 /* Writes everything from <!doctype html> to the opening of <main id="main">: <html lang>,
  * charset and viewport, the title ("Hata: " first when l->errors), the stylesheets (the
  * classless CSS library from node_modules, then static/css/eimza.css), a skip link to
- * #main, the header with the service name and a link to the page in the other language
- * (?lang=en / ?lang=tr), and the step indicator when l->step asks for one. */
+ * #main, the header (the ministry's logo and name and the service's name, linking home, and
+ * a link to the page in the other language, ?lang=en / ?lang=tr), and the step indicator when
+ * l->step asks for one. */
 void web_page_begin(struct web_page *p, const struct web_layout *l);
-/* Closes <main>, writes the footer (call centre 444 5 576, privacy link) and the scripts the
- * components asked for, and closes the document. Marks the page failed when an error
- * summary was shown without l->errors (or the reverse), or an element is left open. */
+/* Closes <main>, writes the footer (help, the accessibility statement and the privacy notice,
+ * the call centre 444 5 576, who runs the portal), an applicant session's warning dialogs, and
+ * the scripts the components asked for, and closes the document. Marks the page failed when
+ * an error summary was shown without l->errors (or the reverse), or an element is left open. */
 void web_page_end(struct web_page *p);
 
-/* The step indicator: <div class="steps"> with "Adım 2 / 5: Başvuru Formu" and an ordered
+/* The ministry's name in the page's language (p->site's, else the default's). */
+const char *web_page_ministry(const struct web_page *p);
+
+/* The step indicator: <div class="steps"> with "Adım 2 / 5: Başvuru formu" and an ordered
  * list of the five step names, the current one with aria-current="step", finished ones
- * marked "Tamamlandı:" for screen readers and with class "done". web_page_begin writes it;
- * exposed for tests. */
+ * marked "Tamamlandı:" for screen readers and with class "done"; for WEB_STEP_PAPER the fifth
+ * is current and marked "Bekleniyor:" (class "outstanding"), and the counter says the signed
+ * form is awaited. web_page_begin writes it; exposed for tests. */
 void web_page_steps(struct web_page *p, enum web_step step);
+/* The name of step 1..5 (the landing page lists them). */
+enum web_msg web_page_step_name(int step);
 
 /* ---- components -------------------------------------------------------------------------- */
 
@@ -162,8 +190,10 @@ enum web_field_kind {
     WEB_FIELD_PASSWORD, /* type=password: the value is never written back */
     WEB_FIELD_TEXTAREA,
     WEB_FIELD_SELECT,
-    WEB_FIELD_RADIO,    /* a group: <fieldset> with the label as <legend>, one radio each */
-    WEB_FIELD_READONLY, /* type=text readonly: shown and sent back, not editable */
+    WEB_FIELD_RADIO,      /* a group: <fieldset> with the label as <legend>, one radio each */
+    WEB_FIELD_READONLY,   /* type=text readonly: shown and sent back, not editable */
+    WEB_FIELD_DATE_PARTS, /* a date as three fields (GOV.UK's memorable date): <fieldset> with
+                             the label as <legend>, inputs NAME_day, NAME_month, NAME_year */
 };
 
 struct web_option {
@@ -186,6 +216,11 @@ struct web_field {
     bool optional;            /* "(isteğe bağlı)" after the label */
     const struct web_option *options; /* selects and radio groups */
     size_t noptions;
+    const char *parts[3]; /* WEB_FIELD_DATE_PARTS: day, month, year as typed */
+    unsigned part_error;  /* WEB_FIELD_DATE_PARTS: the parts in error, bits 1 day, 2 month, 4
+                             year (0 with an error: all three) */
+    const char *const *hint_args; /* the hint's placeholders {0}, {1}, ... ("6 ile 32") */
+    size_t nhint_args;
 };
 
 /* One form field with its label (for=), hint (id "<name>-hint"), inline error message (id
@@ -193,7 +228,10 @@ struct web_field {
  * (aria-describedby naming the hint and the error, aria-invalid="true" with an error). The
  * field sits in <div class="field"> (class "field field-invalid" with an error). A radio
  * group's first radio has the id <name>, so the error summary's link reaches it; the others
- * <name>-2, <name>-3, ... A select whose value matches no option starts with "Seçiniz". */
+ * <name>-2, <name>-3, ... A select whose value matches no option starts with "Seçiniz". A
+ * date in three parts is a fieldset (legend, hint, error) with three labelled inputs, ids
+ * NAME_day, NAME_month, NAME_year; those in error (part_error) are marked invalid, and the
+ * error summary should link to the first of them. */
 void web_page_field(struct web_page *p, const struct web_field *f);
 
 /* The error summary built from fields: one item for each field with an error, in order,
@@ -211,6 +249,8 @@ void web_page_fieldset_end(struct web_page *p);
 /* <form method="post" action="ACTION" novalidate> and the CSRF field. The browser's own
  * validation is off so that every message is the server's, in the page's language. */
 void web_page_form_begin(struct web_page *p, const char *action, const char *csrf_token);
+/* The same start tag left open for more attributes (class, data-*); web_page_csrf next. */
+void web_page_form_open(struct web_page *p, const char *action);
 void web_page_form_end(struct web_page *p);
 /* <input type="hidden" name="csrf_token" value="..."> (escaped). */
 void web_page_csrf(struct web_page *p, const char *token);
@@ -228,12 +268,12 @@ void web_page_form_submit(struct web_page *p, enum web_msg label, enum web_butto
 /* A way on below the page's main content: <p class="page-actions"><a href="HREF">. */
 void web_page_action_link(struct web_page *p, const char *href, enum web_msg label);
 
-/* The SMS code countdown: "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre 300 Saniye" in a
- * <p class="countdown" role="timer" data-countdown-seconds="300" data-countdown-expired="...">
- * with the number in <strong data-countdown-value>, and a polite live region
- * (data-countdown-live) that countdown.js fills each minute, at 30 and 10 seconds and at
- * the end (a screen reader told every second would hear nothing else). Without script the
- * number stays as it was when the page was made. */
+/* The SMS code countdown: "SMS onay kodunuzun geçerliliği için kalan süre: 5 dakika" in a
+ * <div class="countdown" data-countdown-seconds="300" data-countdown-expired="..."> with the
+ * time in <strong data-countdown-value> (role="timer" on its paragraph, and the unit words of
+ * web_page_duration_attrs), and a polite live region (data-countdown-live) that countdown.js
+ * fills each minute, at 30 and 10 seconds and at the end (a screen reader told every second
+ * would hear nothing else). Without script the time stays as it was when the page was made. */
 void web_page_countdown(struct web_page *p, unsigned seconds);
 
 enum web_notice_kind { WEB_NOTICE_INFO = 0, WEB_NOTICE_WARNING, WEB_NOTICE_SUCCESS };

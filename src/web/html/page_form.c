@@ -115,13 +115,14 @@ static void web_field_label_text(struct web_page *p, const struct web_field *f)
     }
 }
 
-/* A hint: <small class="CLS" id="ID-hint">message</small>. */
-static void web_hint(struct web_page *p, const char *cls, const char *id, enum web_msg hint)
+/* A hint: <small class="CLS" id="ID-hint">message</small>, its placeholders filled. */
+static void web_hint(struct web_page *p, const char *cls, const char *id, enum web_msg hint,
+                     const char *const *args, size_t nargs)
 {
     char hid[96];
     web_page_open_class(p, WEB_EL_SMALL, cls);
     web_page_attr(p, "id", web_id(hid, id, "-hint"));
-    web_page_msg(p, hint);
+    web_page_msg_args(p, hint, args, nargs);
     web_page_close(p, WEB_EL_SMALL);
 }
 
@@ -130,7 +131,7 @@ static void web_field_hint_error(struct web_page *p, const struct web_field *f)
 {
     char id[96];
     if (f->hint != WEB_MSG_NONE)
-        web_hint(p, "hint", f->name, f->hint);
+        web_hint(p, "hint", f->name, f->hint, f->hint_args, f->nhint_args);
     if (f->error) {
         web_page_open_class(p, WEB_EL_P, "field-error");
         web_page_attr(p, "id", web_id(id, f->name, "-error"));
@@ -226,7 +227,7 @@ static void web_field_radio(struct web_page *p, const struct web_field *f, size_
     web_option_label(p, o);
     web_page_close(p, WEB_EL_LABEL);
     if (o->hint != WEB_MSG_NONE)
-        web_hint(p, "hint choice-hint", id, o->hint);
+        web_hint(p, "hint choice-hint", id, o->hint, NULL, 0);
     web_page_close(p, WEB_EL_DIV);
 }
 
@@ -275,6 +276,59 @@ static void web_field_input(struct web_page *p, const struct web_field *f)
         web_page_attr(p, "value", f->value ? f->value : "");
 }
 
+/* A date in three fields (GOV.UK's "memorable date"): the legend, hint and error of the
+ * group, then day, month and year, each labelled ("Gün", "Ay", "Yıl"), numeric, and marked
+ * invalid when the error is about it. */
+static void web_field_date_parts(struct web_page *p, const struct web_field *f)
+{
+    static const struct {
+        const char *suffix;
+        enum web_msg label;
+        unsigned width;
+        const char *autocomplete;
+    } parts[3] = {
+        {"_day", WEB_MSG_DATE_DAY, 2, "bday-day"},
+        {"_month", WEB_MSG_DATE_MONTH, 2, "bday-month"},
+        {"_year", WEB_MSG_DATE_YEAR, 4, "bday-year"},
+    };
+    char id[96], desc[200];
+    web_page_open(p, WEB_EL_FIELDSET);
+    web_page_attr(p, "class", "date-parts"); /* a fieldset is a group already */
+    web_field_describedby(p, f);
+    web_page_open(p, WEB_EL_LEGEND);
+    web_field_label_text(p, f);
+    web_page_close(p, WEB_EL_LEGEND);
+    web_field_hint_error(p, f);
+    web_page_open_class(p, WEB_EL_DIV, "date-parts-inputs");
+    for (int i = 0; i < 3; i++) {
+        bool bad = f->error && (f->part_error == 0 || (f->part_error & (1u << i)));
+        web_id(id, f->name, parts[i].suffix);
+        web_page_open_class(p, WEB_EL_DIV,
+                            parts[i].width == 4 ? "date-part date-part-year" : "date-part");
+        web_page_open(p, WEB_EL_LABEL);
+        web_page_attr(p, "for", id);
+        web_page_msg(p, parts[i].label);
+        web_page_close(p, WEB_EL_LABEL);
+        web_page_open(p, WEB_EL_INPUT);
+        web_page_attr(p, "type", "text");
+        web_page_attr(p, "id", id);
+        web_page_attr(p, "name", id);
+        web_page_attr(p, "inputmode", "numeric");
+        web_page_attr(p, "spellcheck", "false");
+        web_page_attr(p, "autocomplete", parts[i].autocomplete);
+        web_page_attr_int(p, "maxlength", (long long)parts[i].width);
+        if (bad) {
+            snprintf(desc, sizeof desc, "%s-error", f->name);
+            web_page_attr(p, "aria-describedby", desc);
+            web_page_attr(p, "aria-invalid", "true");
+        }
+        web_page_attr(p, "value", f->parts[i] ? f->parts[i] : "");
+        web_page_close(p, WEB_EL_DIV);
+    }
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_FIELDSET);
+}
+
 void web_page_field(struct web_page *p, const struct web_field *f)
 {
     if (!web_page_id_ok(f->name) || ((f->kind == WEB_FIELD_SELECT || f->kind == WEB_FIELD_RADIO) &&
@@ -285,6 +339,11 @@ void web_page_field(struct web_page *p, const struct web_field *f)
     web_page_open_class(p, WEB_EL_DIV, f->error ? "field field-invalid" : "field");
     if (f->kind == WEB_FIELD_RADIO) {
         web_field_radios(p, f);
+        web_page_close(p, WEB_EL_DIV);
+        return;
+    }
+    if (f->kind == WEB_FIELD_DATE_PARTS) {
+        web_field_date_parts(p, f);
         web_page_close(p, WEB_EL_DIV);
         return;
     }
@@ -347,12 +406,17 @@ void web_page_csrf(struct web_page *p, const char *token)
     web_page_attr(p, "value", token);
 }
 
-void web_page_form_begin(struct web_page *p, const char *action, const char *csrf_token)
+void web_page_form_open(struct web_page *p, const char *action)
 {
     web_page_open(p, WEB_EL_FORM);
     web_page_attr(p, "method", "post");
     web_page_attr(p, "action", action);
     web_page_flag(p, "novalidate");
+}
+
+void web_page_form_begin(struct web_page *p, const char *action, const char *csrf_token)
+{
+    web_page_form_open(p, action);
     web_page_csrf(p, csrf_token);
 }
 
@@ -409,12 +473,13 @@ void web_page_countdown(struct web_page *p, unsigned seconds)
     web_page_open_class(p, WEB_EL_DIV, "countdown");
     web_page_attr_int(p, "data-countdown-seconds", (long long)seconds);
     web_page_attr_msg(p, "data-countdown-expired", WEB_MSG_OTP_EXPIRED);
+    web_page_duration_attrs(p);
     web_page_open_class(p, WEB_EL_P, "countdown-text");
     web_page_attr(p, "role", "timer");
     web_page_msg_part(p, WEB_MSG_OTP_REMAINING, 0);
     web_page_open(p, WEB_EL_STRONG);
     web_page_flag(p, "data-countdown-value");
-    web_page_uint(p, seconds);
+    web_page_duration(p, seconds);
     web_page_close(p, WEB_EL_STRONG);
     web_page_msg_part(p, WEB_MSG_OTP_REMAINING, 1);
     web_page_close(p, WEB_EL_P);

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "app/context.h"
+#include "app/retention.h"
 #include "app/text.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -197,6 +198,22 @@ static const struct web_cfg_option {
      sizeof(int), 0, 100, "2",
      "signature-only renewals in a row after which the next one needs the wet signature and an "
      "in-person identity check (0: no limit)"},
+    /* ---- who runs the portal and whom people turn to (app/site.h): on every page, the
+     * help page, the wet-signature path */
+    {"ministry_name", CFG_STRING, offsetof(struct web_config, ministry_name),
+     sizeof(((struct web_config *)0)->ministry_name), 0, 0, "T.C. Millî Eğitim Bakanlığı",
+     "the institution's name in the pages' header (Turkish)"},
+    {"ministry_name_en", CFG_STRING, offsetof(struct web_config, ministry_name_en),
+     sizeof(((struct web_config *)0)->ministry_name_en), 0, 0,
+     "Republic of Türkiye Ministry of National Education",
+     "the institution's name in the English pages' header"},
+    {"ministry_logo", CFG_STRING, offsetof(struct web_config, ministry_logo),
+     sizeof(((struct web_config *)0)->ministry_logo), 0, 0, "",
+     "the institution's logo, an .svg or .png file (none: a plain emblem of the portal)"},
+    {"province_contacts", CFG_STRING, offsetof(struct web_config, province_contacts),
+     sizeof(((struct web_config *)0)->province_contacts), 0, 0, "",
+     "CSV file of each province's DYS unit: il_kodu;birim;adres;telefon;eposta (the help "
+     "page, and where signed paper forms go)"},
     {"card_readers", CFG_STRING, offsetof(struct web_config, card_readers),
      sizeof(((struct web_config *)0)->card_readers), 0, 0,
      "Mini Kart Okuyucu,Masaüstü Kart Okuyucu",
@@ -242,6 +259,24 @@ static const struct web_cfg_option {
     {"digest_to", CFG_STRING, offsetof(struct web_config, digest_to),
      sizeof(((struct web_config *)0)->digest_to), 0, 0, "",
      "where each province's daily digest for approvers goes: NN=address, comma-separated"},
+    /* ---- personal data kept only as long as allowed (KVKK; app/retention.h, issue 18): the
+     * privacy notice on the first page states these very values */
+    {"retention_messages_days", CFG_INT, offsetof(struct web_config, retention_messages_days),
+     sizeof(int), 0, 3650, "30",
+     "days after it was queued that a delivered message loses its recipient and contents"},
+    {"retention_contact_years", CFG_INT, offsetof(struct web_config, retention_contact_years),
+     sizeof(int), 1, 50, "2",
+     "years after it closed that an application loses its contact data and security word; also "
+     "how long the audit log names an applicant who logged in"},
+    {"retention_draft_days", CFG_INT, offsetof(struct web_config, retention_draft_days),
+     sizeof(int), 1, 3650, "180",
+     "days after its last change that a draft never submitted is removed"},
+    {"retention_evidence_years", CFG_INT, offsetof(struct web_config, retention_evidence_years),
+     sizeof(int), 7, 100, "7",
+     "years the registration evidence is kept past the end of its certificate (at least 7)"},
+    {"retention_interval", CFG_INT, offsetof(struct web_config, retention_interval), sizeof(int), 0,
+     604800, "86400",
+     "seconds between two retention runs in serve (one at start-up); 0: none in serve"},
     /* ---- after approval: how cards are made (app/card_flow.h; docs/CONFIGURATION.md, "Cards") */
     {"production", CFG_STRING, offsetof(struct web_config, production),
      sizeof(((struct web_config *)0)->production), 0, 0, "bureau",
@@ -858,11 +893,29 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    out->retention = (struct app_retention_cfg){.messages_days = c->retention_messages_days,
+                                                .contact_years = c->retention_contact_years,
+                                                .draft_days = c->retention_draft_days,
+                                                .evidence_years = c->retention_evidence_years};
+    if ((why = app_retention_cfg_check(&out->retention)) != NULL) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
     if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)
         return -1;
-    if (web_config_cards(c, out, err, errlen) < 0)
+    if (web_config_cards(c, out, err, errlen) < 0 ||
+        web_config_relay(c, &out->relay, err, errlen) < 0)
         return -1;
-    return web_config_relay(c, &out->relay, err, errlen);
+    app_site_default(&out->site);
+    if (app_site_names(&out->site, c->ministry_name, c->ministry_name_en, err, errlen) < 0 ||
+        (c->ministry_logo[0] &&
+         app_site_load_logo(&out->site, c->ministry_logo, err, errlen) < 0) ||
+        (c->province_contacts[0] &&
+         app_site_load_contacts(&out->site, c->province_contacts, err, errlen) < 0)) {
+        app_site_free(&out->site);
+        return -1;
+    }
+    return 0;
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,

@@ -68,6 +68,11 @@ struct web_config {
     char secret_key[128]; /* base64 of 32 bytes: secrets sealed at rest (crypto/seal.h); secret */
     int remote_renewal_limit; /* signature-only renewals in a row before an in-person check */
     char card_readers[512];   /* reader models offered besides "none", comma-separated */
+    /* ---- the portal's identity and contacts (app/site.h) ---- */
+    char ministry_name[192];      /* the header's institution name, Turkish */
+    char ministry_name_en[192];   /* ... and English */
+    char ministry_logo[1024];     /* .svg or .png file; "" = the built-in emblem */
+    char province_contacts[1024]; /* CSV of each province's DYS unit; "" = none */
     /* ---- notifications (notify/scan.h, notify/smtp.h; cli/cmd_notify.c) ---- */
     char smtp_url[1024];      /* smtp:// or smtps://; "" = e-mail waits in the outbox */
     char smtp_user[256];      /* AUTH when set */
@@ -84,6 +89,12 @@ struct web_config {
     char templates_dir[1024]; /* message templates over the built-in ones; "" = built-in */
     char notify_language[8];  /* tr | en */
     char digest_to[2048];     /* NN=address,...: where each province's daily digest goes */
+    /* ---- personal data kept only as long as allowed (KVKK; app/retention.h) ---- */
+    int retention_messages_days;  /* a delivered message's recipient and contents */
+    int retention_contact_years;  /* a closed application's contact data */
+    int retention_draft_days;     /* a draft never submitted */
+    int retention_evidence_years; /* the registration evidence past the certificate's end */
+    int retention_interval;       /* seconds between two runs in serve; 0: none in serve */
     /* ---- after approval: how cards are made (app/card_flow.h) ---- */
     char production[16];      /* bureau | inhouse */
     char ca_module[1024];     /* in house: the PKCS#11 module of the CA's token */

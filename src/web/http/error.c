@@ -30,6 +30,7 @@ static const struct {
     [WEB_E_SHUTTING_DOWN] = {503, "service_unavailable"},
     [WEB_E_FRAMING] = {400, "bad_framing"},
     [WEB_E_CODING] = {501, "transfer_coding_unsupported"},
+    [WEB_E_CONNECTIONS] = {503, "too_many_connections"},
 };
 
 /* Anything outside the table is treated as an internal error rather than read out of
@@ -72,7 +73,8 @@ enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
         for (size_t i = 0; i < e->nfields; i++)
             bad |= ubuf_puts(&b, i ? "," : "") | web_json_string_str(&b, e->fields[i].field) |
                    ubuf_putc(&b, ':') |
-                   web_json_string_str(&b, app_reason_text(e->fields[i].code, lang));
+                   web_json_string_str(
+                       &b, app_field_message(e->fields[i].field, e->fields[i].code, lang));
         bad |= ubuf_putc(&b, '}');
     }
     if (e->retry_after > 0)

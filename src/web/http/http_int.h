@@ -80,6 +80,11 @@ struct web_server {
     struct web_route_metrics *route_metrics; /* nroutes + 1 */
     struct web_watch watch[WEB_WATCH_MAX];
     atomic_int nwatch;
+    /* connections open now (MHD_OPTION_NOTIFY_CONNECTION), and how many are served: past it,
+     * up to MHD's own limit (a reserve above it), a new connection is answered 503 */
+    atomic_uint conns;
+    unsigned conn_max;
+    unsigned conn_over_timeout; /* seconds a connection past conn_max may stay silent */
 };
 
 #define WEB_HEADERS_MAX 2048 /* extra response headers a handler may add */

@@ -46,10 +46,28 @@
  * forbid them; frame-ancestors and X-Frame-Options together stop click-jacking in old and
  * new browsers alike. Images may also be data: URLs: the CSS library draws its form icons
  * that way, and an image cannot run script (static/css/eimza.css replaces them with files
- * anyway, but a page styled before that file arrives must not raise a violation). */
-static const char web_csp_fmt[] = "default-src 'self'; img-src 'self' data:; frame-ancestors "
-                                  "'none'; base-uri 'none'; form-action 'self'; connect-src "
-                                  "'self' %s";
+ * anyway, but a page styled before that file arrives must not raise a violation). No page
+ * embeds a plugin object, so object-src is 'none' rather than default-src's 'self' (the
+ * scanners' "object-src not safe": docs/SECURITY.md). */
+static const char web_csp_fmt[] = "default-src 'self'; object-src 'none'; img-src 'self' data:; "
+                                  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+                                  "connect-src 'self' %s";
+
+/* Past its connection limit libmicrohttpd stops accepting: a new client then waits in the
+ * kernel's backlog until an idle connection times out (connection_timeout, 30 s by default),
+ * which is no answer at all. So MHD's limit is max_connections plus a reserve
+ * (max_connections / 8, within these bounds), and a connection that starts beyond
+ * max_connections is answered 503 too_many_connections with Retry-After at its first request
+ * and closed; until then it may stay silent WEB_CONN_OVER_TIMEOUT seconds at most, so that
+ * idle ones give their place back soon. Past the reserve too, clients wait in the backlog
+ * again: libmicrohttpd 0.9.75 offers no way to answer a connection it has not accepted. */
+#define WEB_CONN_RESERVE_MIN  4u
+#define WEB_CONN_RESERVE_MAX  64u
+#define WEB_CONN_OVER_TIMEOUT 5u
+#define WEB_CONN_RETRY_AFTER  "5"
+
+/* The socket context of a connection that started past max_connections. */
+static char web_conn_over;
 
 /* A chunked body past its limit is read and dropped, so the client can be told 413 on a
  * connection that stays usable; past this much more it is not worth reading: the connection
@@ -471,6 +489,33 @@ static enum web_err web_framing(struct web_req *rq, const char *version)
     return r == WEB_FRAMING_UNSUPPORTED ? WEB_E_CODING : WEB_E_FRAMING;
 }
 
+/* MHD_OPTION_NOTIFY_CONNECTION: counts the connections; one that starts past conn_max is
+ * marked (answered 503 by web_access) and given a short idle timeout. Runs on the
+ * connection's worker thread. */
+static void web_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                           enum MHD_ConnectionNotificationCode code)
+{
+    struct web_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        unsigned n = atomic_fetch_add_explicit(&srv->conns, 1, memory_order_relaxed) + 1;
+        if (n > srv->conn_max) {
+            *socket_context = &web_conn_over;
+            (void)MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                            srv->conn_over_timeout);
+        }
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        atomic_fetch_sub_explicit(&srv->conns, 1, memory_order_relaxed);
+    }
+}
+
+/* Whether the request's connection started past max_connections. */
+static bool web_conn_is_over(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci && ci->socket_context == &web_conn_over;
+}
+
 static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -483,6 +528,18 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
         if (!rq)
             return MHD_NO;
         *req_cls = rq;
+        if (web_conn_is_over(conn)) {
+            /* answered at once, without reading a body, and the connection closed after it:
+             * its place goes back to the reserve */
+            rq->too_large = true; /* no handler runs for it */
+            ulog(ULOG_WARN, "http.too_many_connections", "rid=%s open=%u max=%u", rq->rid,
+                 atomic_load_explicit(&srv->conns, memory_order_relaxed), srv->conn_max);
+            if (web_reply_header(rq, MHD_HTTP_HEADER_CONNECTION, "close") < 0 ||
+                web_reply_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, WEB_CONN_RETRY_AFTER) < 0 ||
+                web_reply_error(rq, WEB_E_CONNECTIONS) != WEB_OK)
+                return MHD_NO;
+            return web_queue(rq);
+        }
         enum web_err fe = web_framing(rq, version);
         if (fe != WEB_OK) {
             /* answered before the body is read, and the connection closed after it: nothing
@@ -713,16 +770,26 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
         {MHD_OPTION_HTTPS_PRIORITIES, 0, srv->tls ? (void *)web_tls_priorities(srv->tls) : NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* the connections served, and the reserve answered 503 above them (see web_connection) */
+    srv->conn_max = (unsigned)cfg->max_connections;
+    unsigned reserve = srv->conn_max / 8;
+    reserve = reserve < WEB_CONN_RESERVE_MIN   ? WEB_CONN_RESERVE_MIN
+              : reserve > WEB_CONN_RESERVE_MAX ? WEB_CONN_RESERVE_MAX
+                                               : reserve;
+    srv->conn_over_timeout = (unsigned)cfg->connection_timeout < WEB_CONN_OVER_TIMEOUT
+                                 ? (unsigned)cfg->connection_timeout
+                                 : WEB_CONN_OVER_TIMEOUT;
     /* the logger comes first so that MHD's messages about the options go through it too */
     srv->mhd = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             (srv->tls ? MHD_USE_TLS : 0),
         0, NULL, NULL, web_access, srv, MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, srv,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        cfg->connection_memory, MHD_OPTION_NOTIFY_COMPLETED, web_completed, srv, MHD_OPTION_ARRAY,
-        pool_opts, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        srv->conn_max + reserve, MHD_OPTION_NOTIFY_CONNECTION, web_connection, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->connection_memory, MHD_OPTION_NOTIFY_COMPLETED,
+        web_completed, srv, MHD_OPTION_ARRAY, pool_opts, MHD_OPTION_ARRAY, tls_opts,
+        MHD_OPTION_END);
     if (!srv->mhd) {
         snprintf(err, errlen, "the HTTP server did not start (see the log above)");
         goto out;

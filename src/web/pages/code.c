@@ -1,6 +1,8 @@
-/* eimza — the SMS code pages (web/pages/): /sms, steps 3 and 4: the page that sends a code to
- * the number on file (masked), and while a code is live the page that takes it, with the
- * countdown, the tries left after a wrong one, and when the next code may be asked for.
+/* eimza — the SMS code pages (web/pages/): /sms, step 3 ("SMS onay kodu", the one name the
+ * code has everywhere): the page that sends a code to the number of the personnel record
+ * (masked), and while a code is live the page that takes it, with the time left in minutes
+ * and seconds, the tries left after a wrong one, and a new code offered by itself once one may
+ * be asked for. "İptal" and the way back lead to the check of the answers, nothing lost.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +25,46 @@ static enum web_err sms_state(struct web_pg *c, struct app_otp_state *out)
     return WEB_OK;
 }
 
-/* The SMS page: the code entry while a code is live, else the page that sends one. msg: a
- * message for the summary (no field); code_error: the code field's. */
-/* A code was sent and can be entered: the form for it, the time left, a new code (when the
- * wait is over) and what to do when the number is wrong. */
+/* The form that asks for a new code. Shown at once when one may be asked for; while the
+ * cool-down runs it is hidden and countdown.js shows it by itself when the wait is over
+ * (data-reveal-after), with the wait said in words until then (and without script, where a
+ * reload shows the button). Not offered when the hour's codes are used up or entries locked. */
+static void sms_resend(struct web_pg *c, struct web_page *p, const struct app_otp_state *ss)
+{
+    if (ss->locked_for > 0)
+        return;
+    char secs[24];
+    snprintf(secs, sizeof secs, "%lld", (long long)ss->resend_in);
+    if (ss->resend_in > 0) {
+        web_page_open_class(p, WEB_EL_P, "resend-wait");
+        web_page_flag(p, "data-reveal-wait");
+        web_page_duration_attrs(p);
+        web_page_msg_part(p, WEB_MSG_OTP_RESEND_WAIT, 0);
+        web_page_open(p, WEB_EL_SPAN);
+        web_page_flag(p, "data-reveal-left");
+        web_page_duration(p, ss->resend_in);
+        web_page_close(p, WEB_EL_SPAN);
+        web_page_msg_part(p, WEB_MSG_OTP_RESEND_WAIT, 1);
+        web_page_close(p, WEB_EL_P);
+    }
+    web_page_form_open(p, "/sms/gonder");
+    web_page_attr(p, "class", "resend");
+    if (ss->resend_in > 0) {
+        web_page_flag(p, "hidden");
+        web_page_attr(p, "data-reveal-after", secs);
+        web_page_attr_msg(p, "data-reveal-says", WEB_MSG_OTP_RESEND_NOW);
+    }
+    web_page_csrf(p, web_pg_csrf(c));
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_button(p, WEB_MSG_OTP_NEW_CODE, WEB_BUTTON_SECONDARY, NULL, NULL);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_form_end(p);
+}
+
+/* A code was sent and can be entered: the form for it, the time left in minutes and seconds,
+ * a new code (by itself once one may be asked for), and what to do when the number is wrong.
+ * "İptal" goes back to the check of the answers: the saved form, security word included, is
+ * kept as it was. */
 static void sms_enter_code(struct web_pg *c, struct web_page *p, const struct app_otp_state *ss,
                            const struct web_field *code, int64_t retry)
 {
@@ -43,25 +81,14 @@ static void sms_enter_code(struct web_pg *c, struct web_page *p, const struct ap
     web_page_button(p, WEB_MSG_CANCEL, WEB_BUTTON_SECONDARY, "action", "cancel");
     web_page_close(p, WEB_EL_DIV);
     web_page_form_end(p);
-    if (ss->resend_in > 0) {
-        char secs[24];
-        snprintf(secs, sizeof secs, "%lld", (long long)ss->resend_in);
-        const char *a2[] = {secs};
-        web_page_open_class(p, WEB_EL_P, "page-actions");
-        web_page_msg_args(p, WEB_MSG_PP_RESEND_WAIT, a2, 1);
-        web_page_close(p, WEB_EL_P);
-    } else {
-        web_page_form_begin(p, "/sms/gonder", web_pg_csrf(c));
-        web_page_open_class(p, WEB_EL_DIV, "buttons page-actions");
-        web_page_button(p, WEB_MSG_OTP_NEW_CODE, WEB_BUTTON_SECONDARY, NULL, NULL);
-        web_page_close(p, WEB_EL_DIV);
-        web_page_form_end(p);
-    }
+    web_pg_para(p, WEB_MSG_OTP_CANCEL_KEEPS);
+    sms_resend(c, p, ss);
     web_pg_retry_notice(p, c->app.now, retry);
     web_pg_para(p, WEB_MSG_OTP_WRONG_NUMBER);
 }
 
-/* No code to enter: the number it would go to, and the button that sends one. */
+/* No code to enter: the number it would go to (the personnel record's, says the page), and
+ * the button that sends one. */
 static void sms_send_code(struct web_pg *c, struct web_page *p, const struct app_otp_state *ss,
                           int64_t retry)
 {
@@ -75,8 +102,10 @@ static void sms_send_code(struct web_pg *c, struct web_page *p, const struct app
         web_page_el_text(p, WEB_EL_STRONG, ss->masked_phone);
         web_page_close(p, WEB_EL_P);
         web_pg_para(p, WEB_MSG_OTP_WRONG_NUMBER);
-        web_page_form_begin(p, "/sms/gonder", web_pg_csrf(c));
-        web_page_form_submit(p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY);
+        if (ss->locked_for <= 0) {
+            web_page_form_begin(p, "/sms/gonder", web_pg_csrf(c));
+            web_page_form_submit(p, WEB_MSG_SEND, WEB_BUTTON_PRIMARY);
+        }
     } else {
         web_page_notice_begin(p, WEB_NOTICE_WARNING);
         web_page_el_text(p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
@@ -91,6 +120,7 @@ static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const c
     struct web_page p;
     struct web_error_item items[2];
     size_t n = 0;
+    (void)v;
     enum web_err rc = sms_state(c, &ss);
     if (rc != WEB_OK)
         return rc;
@@ -102,21 +132,21 @@ static enum web_err sms_page(struct web_pg *c, const struct app_view *v, const c
                              WEB_MSG_OTP_CODE,
                              WEB_MSG_OTP_CODE_HINT,
                              .autocomplete = "one-time-code",
-                             .maxlength = 6,
+                             .maxlength = 7,
                              .error = code_error};
     if (code_error)
         items[n++] = (struct web_error_item){"code", WEB_MSG_OTP_CODE, code_error};
     if (msg)
         items[n++] = web_pg_message_item(msg);
     const struct web_layout layout = {.title = ss.live ? WEB_MSG_PP_SMS_CODE_TITLE : WEB_MSG_STEP_3,
-                                      .step = ss.live ? WEB_STEP_OTP : WEB_STEP_OTP_SEND,
+                                      .step = WEB_STEP_OTP,
                                       .errors = n > 0};
     web_pg_form_page(c, &p, &layout, items, n);
     if (ss.live)
         sms_enter_code(c, &p, &ss, &code, retry);
     else
         sms_send_code(c, &p, &ss, retry);
-    web_page_action_link(&p, "/basvuru", WEB_MSG_PP_EDIT_FORM);
+    web_page_action_link(&p, "/kontrol", WEB_MSG_OTP_BACK_TO_CHECK);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }
@@ -171,6 +201,15 @@ enum web_err web_h_page_sms_send(struct web_req *rq)
         rc = web_pg_see_other(rq, web_pg_step_path(&v.app));
         goto out;
     }
+    /* confirming the answers again while a code sent a moment ago is still good: enter that one
+     * (a new one is a click away once the cool-down allows) */
+    const char *from = web_pg_field(&c, "from");
+    struct app_otp_state st;
+    if (from && !strcmp(from, "kontrol") && app_otp_status(&c.app, &st, &c.err) == APP_OK &&
+        st.live && st.resend_in > 0) {
+        rc = web_pg_see_other(rq, "/sms");
+        goto out;
+    }
     if (app_otp_send(&c.app, &sent, &c.err) == APP_OK)
         rc = web_pg_see_other(rq, "/sms");
     else
@@ -191,7 +230,7 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
         goto out;
     const char *action = web_pg_field(&c, "action");
     if (action && !strcmp(action, "cancel")) {
-        rc = web_pg_see_other(rq, "/basvuru");
+        rc = web_pg_see_other(rq, "/kontrol"); /* the saved form, security word and all */
         goto out;
     }
     if (!sms_allowed(&v)) {
@@ -202,7 +241,7 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
     const char *in = web_pg_field(&c, "code");
     size_t k = 0;
     for (; in && *in && k + 1 < sizeof code; in++)
-        if (*in != ' ')
+        if (*in != ' ' && *in != '-')
             code[k++] = *in;
     code[k] = '\0';
     if (app_otp_verify(&c.app, code, &c.err) == APP_OK) {

@@ -167,7 +167,7 @@ static void expiring_list(struct web_page *p, const struct app_dashboard *dash, 
         web_page_open(p, WEB_EL_LI);
         web_page_attr(p, "data-days", days);
         web_page_open(p, WEB_EL_STRONG);
-        web_page_msg_args(p, WEB_MSG_AP_EXPIRING_ROW, args, 2);
+        web_page_msg_n(p, WEB_MSG_AP_EXPIRING_ROW, (unsigned long)dash->expiring[i], args, 2);
         web_page_close(p, WEB_EL_STRONG);
         web_page_text(p, " ");
         web_page_open(p, WEB_EL_A);

@@ -162,7 +162,7 @@ static enum web_err cancel_page(struct web_pg *c, const struct app_view *v)
     struct web_page p;
     const struct web_layout layout = {.title = WEB_MSG_FL_CANCEL_TITLE, .step = WEB_STEP_NONE};
     web_pg_page(c, &p);
-    web_page_begin(&p, &layout);
+    web_pg_begin(c, &p, &layout); /* the session's warning too (issue 17) */
     web_pg_heading(&p, WEB_MSG_FL_CANCEL_TITLE);
     web_pg_app_number(&p, v->app.number);
     web_page_notice_begin(&p, WEB_NOTICE_WARNING);
@@ -370,7 +370,7 @@ enum web_err web_h_page_pin_code(struct web_req *rq)
         goto out;
     }
     const struct web_layout layout = {.title = WEB_MSG_FP_SHOWN_TITLE};
-    web_page_begin(&p, &layout);
+    web_pg_begin(&c, &p, &layout);
     web_pg_heading(&p, WEB_MSG_FP_SHOWN_TITLE);
     web_pg_app_number(&p, v.app.number);
     web_page_notice_begin(&p, WEB_NOTICE_WARNING);
@@ -422,7 +422,7 @@ enum web_err web_h_page_card_test(struct web_req *rq)
         goto out;
     }
     const struct web_layout layout = {.title = WEB_MSG_FT_TITLE};
-    web_page_begin(&p, &layout);
+    web_pg_begin(&c, &p, &layout);
     web_pg_heading(&p, WEB_MSG_FT_TITLE);
     web_pg_app_number(&p, v.app.number);
     web_pg_para(&p, WEB_MSG_FT_LEAD);

@@ -1,13 +1,18 @@
 /* eimza — the application form (web/pages/): /basvuru, step 2. The saved application as the
- * form shows it (identity and institution read-only, the T.C. Kimlik No masked, the security
- * word never written back), the notices above it (eligibility in words, the renewal phase), and
- * the form shown again with every field's message when the use case refuses it.
+ * form shows it (identity, institution and the mobile number read-only: the personnel
+ * record's, the T.C. Kimlik No masked, the security word never written back), the notices
+ * above it (eligibility in words, the renewal phase, the certificate's end in Turkey's time),
+ * the form shown again with every field's own message when the use case refuses it, and the
+ * draft: what was typed and not saved, kept on the server ("Taslak olarak kaydet", and
+ * session.js while the person types) and shown again over the saved application. A valid
+ * form goes on to the check of the answers (/kontrol).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/text.h"
+#include "web/http/error.h"
 #include "web/pages/pages.h"
 
 /* ---- step 2: /basvuru ---------------------------------------------------------------------- */
@@ -105,44 +110,68 @@ static const struct web_field form_fields[F_COUNT] = {
     [F_PLACE] = {WEB_FIELD_READONLY, "birth_place", WEB_MSG_BIRTH_PLACE},
     [F_DATE] = {WEB_FIELD_READONLY, "birth_date", WEB_MSG_BIRTH_DATE},
     [F_WORD] = {WEB_FIELD_PASSWORD, "security_word", WEB_MSG_SECURITY_WORD,
-                WEB_MSG_SECURITY_WORD_HINT, .autocomplete = "new-password", .maxlength = 64},
+                WEB_MSG_SECURITY_WORD_HINT, .autocomplete = "new-password",
+                .maxlength = APP_SECURITY_WORD_MAX},
     [F_WORD2] = {WEB_FIELD_PASSWORD, "security_word_repeat", WEB_MSG_SECURITY_WORD_REPEAT,
-                 .autocomplete = "new-password", .maxlength = 64},
+                 .autocomplete = "new-password", .maxlength = APP_SECURITY_WORD_MAX},
     [F_INSTITUTION] = {WEB_FIELD_READONLY, "institution_name", WEB_MSG_INSTITUTION_NAME,
                        WEB_MSG_INSTITUTION_HINT},
-    [F_REGISTRY] = {WEB_FIELD_READONLY, "registry_no", WEB_MSG_REGISTRY_NO},
-    [F_UNIT] = {WEB_FIELD_TEXT, "unit", WEB_MSG_UNIT, .autocomplete = "off"},
-    [F_TITLE] = {WEB_FIELD_TEXT, "title", WEB_MSG_JOB_TITLE, .autocomplete = "organization-title"},
-    [F_ADDRESS] = {WEB_FIELD_TEXTAREA, "address", WEB_MSG_ADDRESS,
-                   .autocomplete = "street-address"},
+    [F_REGISTRY] = {WEB_FIELD_READONLY, "registry_no", WEB_MSG_REGISTRY_NO,
+                    WEB_MSG_REGISTRY_NO_HINT},
+    [F_UNIT] = {WEB_FIELD_TEXT, "unit", WEB_MSG_UNIT, .autocomplete = "off",
+                .maxlength = APP_UNIT_MAX},
+    [F_TITLE] = {WEB_FIELD_TEXT, "title", WEB_MSG_JOB_TITLE, .autocomplete = "organization-title",
+                 .maxlength = APP_TITLE_MAX},
+    [F_ADDRESS] = {WEB_FIELD_TEXTAREA, "address", WEB_MSG_ADDRESS, WEB_MSG_ADDRESS_HINT,
+                   .autocomplete = "street-address", .maxlength = APP_ADDRESS_MAX},
     [F_PROVINCE] = {WEB_FIELD_SELECT, "province", WEB_MSG_PROVINCE},
-    [F_DISTRICT] = {WEB_FIELD_TEXT, "district", WEB_MSG_DISTRICT},
+    [F_DISTRICT] = {WEB_FIELD_TEXT, "district", WEB_MSG_DISTRICT, .maxlength = APP_DISTRICT_MAX},
     [F_POSTAL] = {WEB_FIELD_NUMERIC, "postal_code", WEB_MSG_POSTAL_CODE, WEB_MSG_POSTAL_CODE_HINT,
                   .autocomplete = "postal-code", .maxlength = 5},
-    [F_EMAIL] = {WEB_FIELD_EMAIL, "email", WEB_MSG_EMAIL, .autocomplete = "email"},
-    [F_WORK_PHONE] = {WEB_FIELD_TEL, "work_phone", WEB_MSG_WORK_PHONE_NUMBER, .optional = true},
+    [F_EMAIL] = {WEB_FIELD_EMAIL, "email", WEB_MSG_EMAIL, .autocomplete = "email",
+                 .maxlength = APP_EMAIL_MAX},
+    [F_WORK_PHONE] = {WEB_FIELD_TEL, "work_phone", WEB_MSG_WORK_PHONE_NUMBER, .optional = true,
+                      .maxlength = 20},
     [F_WORK_EXT] = {WEB_FIELD_NUMERIC, "work_phone_ext", WEB_MSG_WORK_PHONE_EXT, .optional = true,
                     .maxlength = 6},
-    [F_MOBILE] = {WEB_FIELD_TEL, "mobile_phone", WEB_MSG_MOBILE_PHONE, WEB_MSG_MOBILE_PHONE_HINT,
-                  .autocomplete = "tel"},
+    /* the personnel record's: the SMS code goes to it (issue 17, point 1) */
+    [F_MOBILE] = {WEB_FIELD_READONLY, "mobile_phone", WEB_MSG_MOBILE_PHONE,
+                  WEB_MSG_MOBILE_PHONE_HINT},
     [F_OPERATOR] = {WEB_FIELD_SELECT, "mobile_operator", WEB_MSG_MOBILE_OPERATOR,
                     .options = operators, .noptions = NOPT(operators)},
-    [F_HOME_PHONE] = {WEB_FIELD_TEL, "home_phone", WEB_MSG_HOME_PHONE, .optional = true},
+    [F_HOME_PHONE] = {WEB_FIELD_TEL, "home_phone", WEB_MSG_HOME_PHONE, .optional = true,
+                      .maxlength = 20},
     [F_NOTIFY] = {WEB_FIELD_RADIO, "notify_by", WEB_MSG_NOTIFY_BY, .options = notify,
                   .noptions = NOPT(notify)},
 };
 
-/* The saved values of the application, as the form shows them. */
+/* The saved values of the application as the form shows them, and the hints' arguments. */
 struct form_values {
     char validity[4];
     char province[4];
+    char mobile[24]; /* 0555 123 45 67 */
+    char birth[16];  /* 27.03.1980 */
+    char word_min[8], word_max[8];
+    const char *word_args[2]; /* the security word's limits */
+    char plate[4];
+    const char *postal_args[2]; /* the postal code's example: the person's own province */
 };
+
+/* A mobile number as people write it: "0555 123 45 67" (from 5551234567). */
+static void phone_shown(const char *p, char out[24])
+{
+    if (strlen(p) == 10)
+        snprintf(out, 24, "0%.3s %.3s %.2s %.2s", p, p + 3, p + 6, p + 8);
+    else
+        snprintf(out, 24, "%s", p);
+}
 
 static void form_fill(struct web_field *f, const struct app_view *v, struct form_values *fv)
 {
     const struct app_application *a = &v->app;
     snprintf(fv->validity, sizeof fv->validity, "%d", a->validity_years);
     snprintf(fv->province, sizeof fv->province, "%d", a->province);
+    phone_shown(a->mobile_phone, fv->mobile);
     f[F_REASON].value = a->reason;
     f[F_CARD_READER].value = a->card_reader;
     f[F_VALIDITY].value = fv->validity;
@@ -150,7 +179,10 @@ static void form_fill(struct web_field *f, const struct app_view *v, struct form
     f[F_FIRST].value = a->first_name;
     f[F_LAST].value = a->last_name;
     f[F_PLACE].value = a->birth_place;
-    f[F_DATE].value = a->birth_date;
+    if (strlen(a->birth_date) == 10) /* YYYY-MM-DD as people write it */
+        snprintf(fv->birth, sizeof fv->birth, "%.2s.%.2s.%.4s", a->birth_date + 8,
+                 a->birth_date + 5, a->birth_date);
+    f[F_DATE].value = fv->birth;
     f[F_INSTITUTION].value = a->institution_name;
     f[F_REGISTRY].value = a->registry_no;
     f[F_UNIT].value = a->unit;
@@ -162,10 +194,43 @@ static void form_fill(struct web_field *f, const struct app_view *v, struct form
     f[F_EMAIL].value = a->email;
     f[F_WORK_PHONE].value = a->work_phone;
     f[F_WORK_EXT].value = a->work_phone_ext;
-    f[F_MOBILE].value = a->mobile_phone;
+    f[F_MOBILE].value = fv->mobile;
     f[F_OPERATOR].value = a->mobile_operator;
     f[F_HOME_PHONE].value = a->home_phone;
     f[F_NOTIFY].value = a->notify_by;
+}
+
+/* The hints that say the person's own limits and province: the security word's length, a
+ * postal code of the province chosen ("İzmir için 35xxx", not always Batman's), and a saved
+ * security word kept when the two fields stay empty. */
+static void form_hints(struct web_field *f, const struct app_view *v, struct form_values *fv)
+{
+    snprintf(fv->word_min, sizeof fv->word_min, "%d", APP_SECURITY_WORD_MIN);
+    snprintf(fv->word_max, sizeof fv->word_max, "%d", APP_SECURITY_WORD_MAX);
+    fv->word_args[0] = fv->word_min;
+    fv->word_args[1] = fv->word_max;
+    f[F_WORD].hint_args = fv->word_args;
+    f[F_WORD].nhint_args = 2;
+    if (v->security_word_set) {
+        f[F_WORD].hint = WEB_MSG_SECURITY_WORD_KEPT_HINT;
+        f[F_WORD].optional = f[F_WORD2].optional = true;
+    }
+    int plate = 0; /* the province chosen (a plate code), else the saved one's */
+    if (f[F_PROVINCE].value) {
+        char *end;
+        long n = strtol(f[F_PROVINCE].value, &end, 10);
+        plate = *end == '\0' && n >= 1 && n <= 81 ? (int)n : 0;
+    }
+    if (plate < 1 || plate > 81)
+        plate = v->app.province;
+    if (plate >= 1 && plate <= 81) {
+        snprintf(fv->plate, sizeof fv->plate, "%02d", plate);
+        fv->postal_args[0] = app_province_name(plate);
+        fv->postal_args[1] = fv->plate;
+        f[F_POSTAL].hint = WEB_MSG_POSTAL_CODE_HINT_PROVINCE;
+        f[F_POSTAL].hint_args = fv->postal_args;
+        f[F_POSTAL].nhint_args = 2;
+    }
 }
 
 /* The notices above the form: eligibility in words, the renewal phase. */
@@ -190,8 +255,26 @@ static void form_notices(struct web_page *p, const struct app_view *v)
     }
 }
 
+/* The certificate being renewed and its end, a day in Turkey's time (the same day the staff's
+ * pages and the warning messages name). */
+static void form_certificate(struct web_page *p, const struct app_view *v)
+{
+    char day[32];
+    if (!v->has_cert || v->cert_not_after <= 0)
+        return;
+    web_pg_time(v->cert_not_after, WEB_PG_DATE, day);
+    const char *args[] = {day};
+    web_page_open_class(p, WEB_EL_P, "cert-end");
+    web_page_msg_args(p, WEB_MSG_CERT_ENDS, args, 1);
+    web_page_close(p, WEB_EL_P);
+}
+
+/* What the page says about the draft: restored (and when), or just saved. */
+enum form_draft_note { DRAFT_NONE, DRAFT_RESTORED, DRAFT_SAVED };
+
 static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct web_field *f,
-                              const struct web_error_item *extra, size_t nextra)
+                              struct form_values *fv, const struct web_error_item *extra,
+                              size_t nextra, enum form_draft_note note, int64_t draft_at)
 {
     const struct app_portal_cfg *cfg = &c->app.set->portal;
     struct web_option provinces[81], readers[APP_READERS_MAX + 1];
@@ -214,6 +297,7 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     f[F_CARD_READER].noptions =
         1 + (cfg->ncard_readers < APP_READERS_MAX ? cfg->ncard_readers : APP_READERS_MAX);
     f[F_WORD].value = f[F_WORD2].value = NULL; /* never written back */
+    form_hints(f, v, fv);
 
     size_t n =
         web_pg_summary_items(f, F_COUNT, extra, nextra, items, sizeof items / sizeof items[0]);
@@ -222,13 +306,23 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     web_pg_form_page(c, &p, &layout, items, n);
     web_pg_heading(&p, WEB_MSG_FORM_TITLE);
     web_pg_app_number(&p, v->app.number);
+    if (note != DRAFT_NONE) {
+        char at[32];
+        web_pg_time(draft_at, WEB_PG_DATETIME, at);
+        const char *args[] = {at};
+        web_pg_notice(&p, note == DRAFT_SAVED ? WEB_NOTICE_SUCCESS : WEB_NOTICE_INFO,
+                      note == DRAFT_SAVED ? WEB_MSG_DRAFT_SAVED : WEB_MSG_DRAFT_RESTORED, args, 1);
+    }
     web_pg_para(&p, WEB_MSG_PP_FORM_LEAD);
+    form_certificate(&p, v);
     form_notices(&p, v);
     web_page_notice_begin(&p, WEB_NOTICE_INFO);
     web_pg_para(&p, WEB_MSG_DECLARATION);
     web_page_notice_end(&p);
 
-    web_page_form_begin(&p, "/basvuru", web_pg_csrf(c));
+    web_page_form_open(&p, "/basvuru");
+    web_page_attr(&p, "data-draft", ""); /* session.js keeps what is typed (a draft) */
+    web_page_csrf(&p, web_pg_csrf(c));
     web_page_section_begin(&p, WEB_MSG_SECTION_APPLICATION);
     for (int i = F_REASON; i <= F_VALIDITY; i++)
         web_page_field(&p, &f[i]);
@@ -250,18 +344,69 @@ static enum web_err form_page(struct web_pg *c, const struct app_view *v, struct
     for (int i = F_MOBILE; i <= F_NOTIFY; i++)
         web_page_field(&p, &f[i]);
     web_page_section_end(&p);
-    web_page_form_submit(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY);
+    web_page_open_class(&p, WEB_EL_DIV, "buttons");
+    web_page_button(&p, WEB_MSG_CONFIRM_FORM, WEB_BUTTON_PRIMARY, NULL, NULL);
+    web_page_button(&p, WEB_MSG_DRAFT_SAVE, WEB_BUTTON_SECONDARY, "action", "draft");
+    web_page_close(&p, WEB_EL_DIV);
+    web_page_form_end(&p);
     web_page_end(&p);
     return web_pg_reply(c, &p, 200);
+}
+
+/* The form as posted, over the saved values. The read-only fields are the record's and are
+ * shown as people read them (27.03.1980, 0555 123 45 67), not sent back as data: the page
+ * leaves them out (the JSON API is where a changed one is refused). */
+static void form_posted(struct web_pg *c, struct web_field *f, struct app_form *af)
+{
+    memset(af, 0, sizeof *af);
+    for (int i = 0; i < F_COUNT; i++) {
+        if (f[i].kind == WEB_FIELD_READONLY)
+            continue;
+        af->v[form_app_field[i]] = web_pg_field(c, f[i].name);
+        if (af->v[form_app_field[i]])
+            f[i].value = af->v[form_app_field[i]];
+    }
+}
+
+/* A request from the page's script (session.js saving the draft while the person types): it
+ * wants a small JSON answer, not the next page. */
+static bool wants_json(const struct web_pg *c)
+{
+    const char *accept = web_req_header(c->rq, "Accept");
+    return accept && strstr(accept, "application/json");
+}
+
+/* "Taslak olarak kaydet": the form as typed, kept (the script's request answered in JSON with
+ * the session's time left, a person's with the form again, saying so). */
+static enum web_err form_save_draft(struct web_pg *c, struct web_field *f)
+{
+    struct app_form af;
+    form_posted(c, f, &af);
+    if (app_form_draft_save(&c->app, &af, &c->err) != APP_OK) {
+        if (wants_json(c))
+            return web_reply_app_error(c->rq, &c->err);
+        return web_pg_app_failure(c);
+    }
+    if (wants_json(c)) {
+        struct ubuf b = UBUF_INIT(64);
+        enum web_err rc = WEB_E_NOMEM;
+        if (ubuf_printf(&b, "{\"saved\":true,\"expires_in\":%lld}",
+                        (long long)app_session_left(&c->app)) == 0)
+            rc = web_reply(c->rq, 200, "application/json", &b);
+        ubuf_free(&b);
+        return rc;
+    }
+    return web_pg_see_other(c->rq, "/basvuru?taslak=kaydedildi");
 }
 
 enum web_err web_h_page_form(struct web_req *rq)
 {
     struct web_pg c;
-    struct app_view v, saved;
+    struct app_view v;
     struct web_field f[F_COUNT];
     struct form_values fv;
     struct web_error_item extra[8];
+    struct app_draft *draft = NULL;
     bool post = !strcmp(web_req_method(rq), "POST");
     enum web_err rc;
 
@@ -274,33 +419,53 @@ enum web_err web_h_page_form(struct web_req *rq)
         goto out;
     }
     memcpy(f, form_fields, sizeof f);
+    memset(&fv, 0, sizeof fv);
     form_fill(f, &v, &fv);
-    if (!post) {
-        rc = form_page(&c, &v, f, NULL, 0);
+    if (post) {
+        const char *action = web_pg_field(&c, "action");
+        if (action && !strcmp(action, "draft")) {
+            rc = form_save_draft(&c, f);
+            goto out;
+        }
+        struct app_form af;
+        struct app_view saved;
+        form_posted(&c, f, &af);
+        if (app_application_update(&c.app, &af, &saved, &c.err) == APP_OK) {
+            rc = web_pg_see_other(rq, "/kontrol");
+            goto out;
+        }
+        if (c.err.status != APP_EINVAL) {
+            rc = web_pg_app_failure(&c);
+            goto out;
+        }
+        /* shown again as sent, each field with its own message */
+        size_t nextra = web_pg_field_errors(&c.err, c.lang, f, F_COUNT, extra, 8);
+        if (!c.err.nfields)
+            extra[nextra++] = web_pg_message_item(app_reason_text(c.err.code, c.lang));
+        rc = form_page(&c, &v, f, &fv, extra, nextra, DRAFT_NONE, 0);
         goto out;
     }
-
-    struct app_form af;
-    memset(&af, 0, sizeof af);
-    for (int i = 0; i < F_COUNT; i++)
-        af.v[form_app_field[i]] = web_pg_field(&c, f[i].name);
-    if (app_application_update(&c.app, &af, &saved, &c.err) == APP_OK) {
-        rc = web_pg_see_other(rq, "/sms");
+    /* a draft newer than the saved form is what the person last typed */
+    draft = malloc(sizeof *draft);
+    if (!draft) {
+        rc = WEB_E_NOMEM;
         goto out;
     }
-    if (c.err.status != APP_EINVAL) {
+    if (app_form_draft_get(&c.app, draft, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
     }
-    /* shown again as sent, with the messages */
-    for (int i = 0; i < F_COUNT; i++)
-        if (f[i].kind != WEB_FIELD_READONLY && af.v[form_app_field[i]])
-            f[i].value = af.v[form_app_field[i]];
-    size_t nextra = web_pg_field_errors(&c.err, c.lang, f, F_COUNT, extra, 8);
-    if (!c.err.nfields)
-        extra[nextra++] = web_pg_message_item(app_reason_text(c.err.code, c.lang));
-    rc = form_page(&c, &v, f, extra, nextra);
+    enum form_draft_note note = DRAFT_NONE;
+    const char *q = web_req_query(rq, "taslak");
+    if (draft->present && draft->saved_at >= v.app.updated_at) {
+        for (int i = 0; i < F_COUNT; i++)
+            if (draft->has[form_app_field[i]] && f[i].kind != WEB_FIELD_READONLY)
+                f[i].value = draft->v[form_app_field[i]];
+        note = q && !strcmp(q, "kaydedildi") ? DRAFT_SAVED : DRAFT_RESTORED;
+    }
+    rc = form_page(&c, &v, f, &fv, NULL, 0, note, draft->present ? draft->saved_at : 0);
 out:
+    free(draft);
     web_pg_done(&c);
     return rc;
 }

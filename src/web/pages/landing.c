@@ -15,19 +15,71 @@
 
 /* ---- GET / ------------------------------------------------------------------------------- */
 
+/* What each of the five steps asks, under the very names the step indicator shows on the
+ * step pages (web_page_step_name), so the overview and the indicator cannot drift apart. */
+static const enum web_msg landing_step_texts[WEB_STEP_COUNT] = {
+    WEB_MSG_LANDING_STEP_1, WEB_MSG_LANDING_STEP_2, WEB_MSG_LANDING_STEP_3,
+    WEB_MSG_LANDING_STEP_4, WEB_MSG_LANDING_STEP_5,
+};
+
+static void landing_steps(struct web_page *p)
+{
+    web_page_el_msg(p, WEB_EL_H2, WEB_MSG_LANDING_STEPS_TITLE);
+    web_page_open_class(p, WEB_EL_OL, "landing-steps");
+    for (int i = 1; i <= WEB_STEP_COUNT; i++) {
+        web_page_open(p, WEB_EL_LI);
+        web_page_open_class(p, WEB_EL_STRONG, "landing-step-name");
+        web_page_msg(p, web_page_step_name(i));
+        web_page_close(p, WEB_EL_STRONG);
+        web_page_text(p, " ");
+        web_page_open_class(p, WEB_EL_SPAN, "landing-step-text");
+        web_page_msg(p, landing_step_texts[i - 1]);
+        web_page_close(p, WEB_EL_SPAN);
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_OL);
+}
+
+/* A sentence of the catalogue with its {0} made n, as an item of the list. */
+static void kvkk_line(struct web_page *p, enum web_msg key, int n)
+{
+    char num[16], line[1024];
+    snprintf(num, sizeof num, "%d", n);
+    web_page_el_text(p, WEB_EL_LI, web_pg_fill(key, p->lang, num, line, sizeof line));
+}
+
+/* How long what is kept, with the periods this server's retention uses (app/retention.h). */
+static void kvkk_periods(struct web_req *rq, struct web_page *p)
+{
+    struct app_ctx c;
+    web_ctx_nodb(rq, APP_ACTOR_NONE, p->lang, &c);
+    const struct app_retention_cfg *r = &c.set->retention;
+    web_page_el_msg(p, WEB_EL_P, WEB_MSG_KVKK_KEEP_LEAD);
+    web_page_open(p, WEB_EL_UL);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_MESSAGES, r->messages_days);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_CONTACT, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_LOGINS, r->contact_years);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_DRAFTS, r->draft_days);
+    kvkk_line(p, WEB_MSG_KVKK_KEEP_EVIDENCE, r->evidence_years);
+    web_page_el_msg(p, WEB_EL_LI, WEB_MSG_KVKK_KEEP_SESSIONS);
+    web_page_close(p, WEB_EL_UL);
+}
+
 enum web_err web_h_landing(struct web_req *rq)
 {
+    struct web_pg c;
     struct web_page p;
     const struct web_layout layout = {.title = WEB_MSG_LANDING_TITLE};
 
-    web_page_init(&p, web_pg_lang(rq));
-    web_page_begin(&p, &layout);
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    web_pg_page(&c, &p);
+    web_pg_begin(&c, &p, &layout);
     web_page_el_msg(&p, WEB_EL_H1, WEB_MSG_LANDING_TITLE);
     web_page_open_class(&p, WEB_EL_P, "lead");
     web_page_msg(&p, WEB_MSG_LANDING_LEAD);
     web_page_close(&p, WEB_EL_P);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_WHO);
-    web_page_steps(&p, WEB_STEP_OVERVIEW);
+    landing_steps(&p);
 
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_LANDING_BEFORE_TITLE);
     web_page_open(&p, WEB_EL_UL);
@@ -43,18 +95,19 @@ enum web_err web_h_landing(struct web_req *rq)
     web_page_notice_begin(&p, WEB_NOTICE_WARNING);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_INELIGIBLE);
     web_page_notice_end(&p);
+    web_page_action_link(&p, "/yardim", WEB_MSG_LANDING_HELP_LINK);
 
     web_page_open(&p, WEB_EL_SECTION);
     web_page_attr(&p, "id", "kvkk");
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_KVKK_TITLE);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHAT);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_WHY);
+    kvkk_periods(rq, &p);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_KVKK_RIGHTS);
     web_page_close(&p, WEB_EL_SECTION);
     web_page_end(&p);
-
-    enum web_err rc = web_pg_answer(rq, &p, 200);
-    web_page_free(&p);
+    enum web_err rc = web_pg_reply(&c, &p, 200);
+    web_pg_done(&c);
     return rc;
 }
 
@@ -112,6 +165,12 @@ static const struct web_option demo_notify[] = {
     {"both", WEB_MSG_NOTIFY_BOTH, NULL, WEB_MSG_NONE},
 };
 
+/* The security word's limits, as the real form states them. */
+#define DEMO_STR_(x) #x
+#define DEMO_STR(x)  DEMO_STR_(x)
+static const char *const demo_word_limits[] = {DEMO_STR(APP_SECURITY_WORD_MIN),
+                                               DEMO_STR(APP_SECURITY_WORD_MAX)};
+
 /* The fields of the sample, values and errors left empty. */
 static const struct web_field demo_fields[D_COUNT] = {
     [D_TCKN] = {WEB_FIELD_NUMERIC, "tckn", WEB_MSG_TCKN, WEB_MSG_TCKN_HINT, .autocomplete = "off",
@@ -132,7 +191,9 @@ static const struct web_field demo_fields[D_COUNT] = {
     [D_VALIDITY] = {WEB_FIELD_RADIO, "validity_years", WEB_MSG_VALIDITY, .options = demo_validity,
                     .noptions = sizeof demo_validity / sizeof demo_validity[0]},
     [D_SECURITY_WORD] = {WEB_FIELD_PASSWORD, "security_word", WEB_MSG_SECURITY_WORD,
-                         WEB_MSG_SECURITY_WORD_HINT, .autocomplete = "new-password"},
+                         WEB_MSG_SECURITY_WORD_HINT, .autocomplete = "new-password",
+                         .maxlength = APP_SECURITY_WORD_MAX, .hint_args = demo_word_limits,
+                         .nhint_args = 2},
     [D_SECURITY_WORD_REPEAT] = {WEB_FIELD_PASSWORD, "security_word_repeat",
                                 WEB_MSG_SECURITY_WORD_REPEAT, .autocomplete = "new-password"},
     [D_ADDRESS] = {WEB_FIELD_TEXTAREA, "address", WEB_MSG_ADDRESS,
@@ -161,7 +222,7 @@ static const char *const demo_sample[D_COUNT] = {
     [D_LAST_NAME] = "",
     [D_BIRTH_PLACE] = "Iğdır",
     [D_BIRTH_DATE] = "1980-02-29",
-    [D_INSTITUTION] = "Batman İl Milli Eğitim Müdürlüğü <b>&amp;</b>",
+    [D_INSTITUTION] = "Batman İl Millî Eğitim Müdürlüğü <b>&amp;</b>",
     [D_CARD_READER] = "none",
     [D_VALIDITY] = "3",
     [D_ADDRESS] = "Kültür Mah. Atatürk Bulvarı No: 1\n</textarea><script>alert(2)</script>",
@@ -297,7 +358,9 @@ enum web_err web_h_demo_form(struct web_req *rq)
 
     if (!web_req_dev(rq))
         return WEB_E_NOT_FOUND; /* a development page: absent in production */
-    web_page_init(&p, web_pg_lang(rq));
+    struct web_pg c;
+    web_pg_init(&c, rq, WEB_PG_APPLICANT);
+    web_pg_page(&c, &p);
     memcpy(f, demo_fields, sizeof f);
     if (posted) {
         size_t len;

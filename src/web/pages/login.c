@@ -19,26 +19,79 @@
 enum login_field { L_TCKN, L_FIRST, L_LAST, L_PLACE, L_DATE, L_CAPTCHA, L_COUNT };
 
 static const struct web_field login_fields[L_COUNT] = {
+    /* room for the spaces people type between groups of digits ("100 000 001 46") */
     [L_TCKN] = {WEB_FIELD_NUMERIC, "tckn", WEB_MSG_TCKN, WEB_MSG_TCKN_HINT, .autocomplete = "off",
-                .maxlength = 11},
+                .maxlength = 16},
     [L_FIRST] = {WEB_FIELD_TEXT, "first_name", WEB_MSG_FIRST_NAME, .autocomplete = "given-name"},
     [L_LAST] = {WEB_FIELD_TEXT, "last_name", WEB_MSG_LAST_NAME, .autocomplete = "family-name"},
     [L_PLACE] = {WEB_FIELD_TEXT, "birth_place", WEB_MSG_BIRTH_PLACE, .autocomplete = "off"},
-    [L_DATE] = {WEB_FIELD_DATE, "birth_date", WEB_MSG_BIRTH_DATE, WEB_MSG_BIRTH_DATE_HINT,
-                .autocomplete = "bday"},
+    [L_DATE] = {WEB_FIELD_DATE_PARTS, "birth_date", WEB_MSG_BIRTH_DATE, WEB_MSG_BIRTH_DATE_HINT},
     [L_CAPTCHA] = {WEB_FIELD_TEXT, "captcha_answer", WEB_MSG_CAPTCHA, WEB_MSG_CAPTCHA_HINT,
                    .autocomplete = "off", .maxlength = 16},
 };
 
-/* DD.MM.YYYY (typed where the browser has no date picker) as YYYY-MM-DD; other text as it
- * is, for the use case to judge. */
-static const char *iso_date(const char *v, char out[11])
+/* A part of the date as typed: digits only (surrounding spaces dropped), at most max of them.
+ * -1 when empty, -2 when not such a number. */
+static int date_part(const char *v, size_t max)
 {
-    if (v && strlen(v) == 10 && v[2] == '.' && v[5] == '.' && strspn(v, "0123456789.") == 10) {
-        snprintf(out, 11, "%.4s-%.2s-%.2s", v + 6, v + 3, v);
-        return out;
+    char d[8];
+    size_t n = 0;
+    for (; v && *v; v++) {
+        if (*v == ' ')
+            continue;
+        if (*v < '0' || *v > '9' || n == max)
+            return -2;
+        d[n++] = *v;
     }
-    return v;
+    if (n == 0)
+        return -1;
+    d[n] = '\0';
+    return (int)strtol(d, NULL, 10); /* at most four digits: no overflow */
+}
+
+/* The birth date from its three fields (GOV.UK's memorable date) as YYYY-MM-DD into out; or,
+ * when it cannot be one, the field's error: *code (the catalogue's "field.birth_date.CODE")
+ * and the parts it is about (*bad: 1 day, 2 month, 4 year). The check of the date against the
+ * record stays the use case's. */
+static bool date_from_parts(const char *const parts[3], char out[11], const char **code,
+                            unsigned *bad)
+{
+    int d = date_part(parts[0], 2), m = date_part(parts[1], 2), y = date_part(parts[2], 4);
+    size_t ylen = 0;
+    for (const char *p = parts[2]; p && *p; p++)
+        ylen += *p != ' ';
+    *code = NULL;
+    *bad = 0;
+    if (d == -1 && m == -1 && y == -1)
+        *code = "required", *bad = 7;
+    else if (d == -1)
+        *code = "date_day_required", *bad = 1;
+    else if (m == -1)
+        *code = "date_month_required", *bad = 2;
+    else if (y == -1)
+        *code = "date_year_required", *bad = 4;
+    else if (d < 1 || d > 31)
+        *code = "date_day_range", *bad = 1;
+    else if (m < 1 || m > 12)
+        *code = "date_month_range", *bad = 2;
+    else if (y < 1900 || ylen != 4)
+        *code = "date_year_format", *bad = 4;
+    else if (!app_date_valid(y, m, d))
+        *code = "date_format", *bad = 7;
+    if (*code)
+        return false;
+    /* the parts are in range by now; the remainders only show the compiler their width */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+    return true;
+}
+
+/* The error summary's link of the date: its first part in error. */
+static const char *date_part_id(unsigned bad)
+{
+    return (bad & 1) || !bad ? "birth_date_day"
+           : (bad & 2)       ? "birth_date_month"
+                             : "birth_date_year";
 }
 
 /* The login page with a new captcha; extra: messages without a field; retry: a lock-out. */
@@ -62,6 +115,9 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f,
     }
     size_t n =
         web_pg_summary_items(f, L_COUNT, extra, nextra, items, sizeof items / sizeof items[0]);
+    for (size_t i = 0; i < n; i++) /* the date's link: to the part to fix, not the group */
+        if (items[i].field && !strcmp(items[i].field, "birth_date"))
+            items[i].field = date_part_id(f[L_DATE].part_error);
     const struct web_layout layout = {
         .title = WEB_MSG_LOGIN_TITLE, .step = WEB_STEP_LOGIN, .errors = n > 0};
     web_pg_form_page(c, &p, &layout, items, n);
@@ -108,7 +164,9 @@ enum web_err web_h_page_login(struct web_req *rq)
     struct web_field f[L_COUNT];
     struct web_error_item extra[2];
     size_t nextra = 0;
-    char date[11];
+    char date[11] = "";
+    const char *date_code = NULL;
+    unsigned date_bad = 0;
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_APPLICANT);
@@ -128,7 +186,10 @@ enum web_err web_h_page_login(struct web_req *rq)
     }
     for (int i = 0; i < L_COUNT; i++)
         f[i].value = web_pg_field(&c, f[i].name);
-    f[L_DATE].value = iso_date(f[L_DATE].value, date);
+    f[L_DATE].parts[0] = web_pg_field(&c, "birth_date_day");
+    f[L_DATE].parts[1] = web_pg_field(&c, "birth_date_month");
+    f[L_DATE].parts[2] = web_pg_field(&c, "birth_date_year");
+    f[L_DATE].value = date_from_parts(f[L_DATE].parts, date, &date_code, &date_bad) ? date : "";
     struct app_login_req lr = {
         .tckn = f[L_TCKN].value ? f[L_TCKN].value : "",
         .first_name = f[L_FIRST].value ? f[L_FIRST].value : "",
@@ -152,6 +213,10 @@ enum web_err web_h_page_login(struct web_req *rq)
     }
     f[L_CAPTCHA].value = NULL; /* used up: the new picture needs a new answer */
     const char *code = c.err.code ? c.err.code : "";
+    if (date_code) { /* the page's own words for the date's parts */
+        f[L_DATE].error = app_field_message("birth_date", date_code, c.lang);
+        f[L_DATE].part_error = date_bad;
+    }
     if (st == APP_EINVAL && c.err.nfields) {
         nextra = web_pg_field_errors(&c.err, c.lang, f, L_COUNT, extra, 2);
     } else if (st == APP_EINVAL && !strncmp(code, "captcha_", 8)) {

@@ -1,4 +1,4 @@
-/* eimza — choosing how to sign (web/pages/): /yontem, step 5: the content to sign and the two
+/* eimza — choosing how to sign (web/pages/): /yontem, step 4: the content to sign and the two
  * methods (Yöntem 1 with the current e-signature, Yöntem 2 on paper); only the wet signature
  * once the certificate no longer allows the other.
  */
@@ -41,9 +41,9 @@ static enum web_err method_page(struct web_pg *c, const struct app_view *v, cons
         items[n++] = web_pg_message_item(msg);
 
     const struct web_layout layout = {
-        .title = WEB_MSG_STEP_5, .step = WEB_STEP_SIGN, .errors = n > 0};
+        .title = WEB_MSG_METHOD_PAGE_TITLE, .step = WEB_STEP_METHOD, .errors = n > 0};
     web_pg_form_page(c, &p, &layout, items, n);
-    web_pg_heading(&p, WEB_MSG_STEP_5);
+    web_pg_heading(&p, WEB_MSG_METHOD_PAGE_TITLE);
     web_pg_app_number(&p, v->app.number);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_SIGNED_CONTENT);
     web_pg_para(&p, WEB_MSG_PP_CONTENT_LEAD);
@@ -92,7 +92,9 @@ enum web_err web_h_page_method(struct web_req *rq)
     const char *method = web_pg_field(&c, "method");
     struct app_application saved;
     if (app_method_choose(&c.app, method, &saved, &c.err) == APP_OK) {
-        rc = web_pg_see_other(rq, web_pg_step_path(&saved));
+        /* on paper: the confirmation says what to print, sign and send, and where */
+        rc = web_pg_see_other(rq, !strcmp(saved.method, "wet") ? "/basvuru/tamam"
+                                                               : web_pg_step_path(&saved));
     } else if (c.err.status == APP_EINVAL) {
         const char *code = c.err.nfields ? c.err.fields[0].code : c.err.code;
         rc = method_page(&c, &v, NULL, app_reason_text(code, c.lang), NULL);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "util/log.h"
 
@@ -243,13 +242,24 @@ enum web_err web_pg_see_other(struct web_req *rq, const char *where)
 void web_pg_page(const struct web_pg *c, struct web_page *p)
 {
     web_page_init(p, c->lang);
+    p->site = c->app.set ? &c->app.set->site : NULL;
+}
+
+void web_pg_begin(const struct web_pg *c, struct web_page *p, const struct web_layout *l)
+{
+    p->site = c->app.set ? &c->app.set->site : NULL;
+    if (c->app.who.kind == APP_ACTOR_APPLICANT) {
+        p->session_left = app_session_left(&c->app);
+        p->session_csrf = c->app.who.session.csrf;
+    }
+    web_page_begin(p, l);
 }
 
 void web_pg_form_page(const struct web_pg *c, struct web_page *p, const struct web_layout *l,
                       const struct web_error_item *items, size_t n)
 {
     web_pg_page(c, p);
-    web_page_begin(p, l);
+    web_pg_begin(c, p, l);
     web_page_error_summary(p, items, n);
 }
 
@@ -271,7 +281,7 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
     if (staff)
         web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
     else
-        web_page_begin(&p, &layout);
+        web_pg_begin(c, &p, &layout);
     web_pg_heading(&p, title);
     web_page_open(&p, WEB_EL_P);
     if (text)
@@ -402,27 +412,7 @@ void web_pg_retry_after(struct web_pg *c, int64_t seconds)
 
 void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32])
 {
-    struct tm tm;
-    time_t tt = (time_t)(t + WEB_PG_TR_OFFSET);
-    size_t n = 0;
-    if (gmtime_r(&tt, &tm)) {
-        switch (fmt) {
-        case WEB_PG_CLOCK:
-            n = strftime(out, 32, "%H:%M", &tm);
-            break;
-        case WEB_PG_DATE:
-            n = strftime(out, 32, "%d.%m.%Y", &tm);
-            break;
-        case WEB_PG_DATETIME:
-            n = strftime(out, 32, "%d.%m.%Y %H:%M", &tm);
-            break;
-        case WEB_PG_ISO:
-            n = strftime(out, 32, "%Y-%m-%dT%H:%M+03:00", &tm);
-            break;
-        }
-    }
-    if (n == 0)
-        out[0] = '\0';
+    app_time_tr(t, (enum app_time_fmt)fmt, out);
 }
 
 /* ---- pieces of pages ------------------------------------------------------------------------ */
@@ -497,7 +487,7 @@ size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct 
 {
     size_t nextra = 0;
     for (size_t i = 0; i < e->nfields; i++) {
-        const char *msg = app_reason_text(e->fields[i].code, lang);
+        const char *msg = app_field_message(e->fields[i].field, e->fields[i].code, lang);
         bool found = false;
         for (size_t k = 0; k < nf && !found; k++) {
             if (f[k].name && !strcmp(f[k].name, e->fields[i].field)) {
@@ -661,7 +651,7 @@ static void staff_search_box(struct web_page *p, const char *csrf)
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current)
 {
-    web_page_begin(p, l);
+    web_pg_begin(c, p, l);
     web_page_open_class(p, WEB_EL_NAV, "staff-nav");
     web_page_attr_msg(p, "aria-label", WEB_MSG_AP_NAV_LABEL);
     web_page_open(p, WEB_EL_UL);
@@ -773,6 +763,41 @@ void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v)
     web_page_close(p, WEB_EL_UL);
 }
 
+void web_pg_wet_howto(const struct web_pg *c, struct web_page *p, int plate)
+{
+    const struct app_province_contact *k =
+        c->app.set ? app_site_contact(&c->app.set->site, plate) : NULL;
+    web_page_open_class(p, WEB_EL_OL, "wet-steps");
+    web_page_open(p, WEB_EL_LI);
+    web_pg_para(p, WEB_MSG_WET_STEP_PRINT);
+    web_page_form_begin(p, "/api/v1/application/wet-signature", web_pg_csrf(c));
+    web_page_form_submit(p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY);
+    web_page_close(p, WEB_EL_LI);
+    web_page_el_msg(p, WEB_EL_LI, WEB_MSG_WET_STEP_SIGN);
+    web_page_open(p, WEB_EL_LI);
+    if (k) {
+        web_pg_para(p, WEB_MSG_WET_STEP_SEND);
+        web_page_open_class(p, WEB_EL_P, "postal-address");
+        web_page_text(p, k->unit);
+        web_page_open(p, WEB_EL_BR);
+        web_page_text(p, k->address);
+        if (k->phone[0]) {
+            web_page_open(p, WEB_EL_BR);
+            web_page_msg(p, WEB_MSG_PHONE_LABEL);
+            web_page_text(p, ": ");
+            web_page_text(p, k->phone);
+        }
+        web_page_close(p, WEB_EL_P);
+    } else {
+        const char *args[] = {plate > 0 ? app_province_name(plate) : ""};
+        web_pg_para_args(p, plate > 0 ? WEB_MSG_WET_STEP_SEND_PROVINCE : WEB_MSG_WET_STEP_SEND_ANY,
+                         args, 1);
+    }
+    web_page_close(p, WEB_EL_LI);
+    web_page_close(p, WEB_EL_OL);
+    web_pg_para(p, WEB_MSG_WET_AFTER);
+}
+
 void web_pg_state_text(struct web_page *p, const struct app_application *a)
 {
     if (a->st < CORE_APP__STATE_COUNT)
@@ -788,7 +813,7 @@ void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
     snprintf(days, sizeof days, "%lld", (long long)d);
     web_pg_time(since, WEB_PG_DATE, date);
     const char *a1[] = {days}, *a2[] = {date};
-    web_page_msg_args(p, WEB_MSG_AP_DAYS, a1, 1);
+    web_page_msg_n(p, WEB_MSG_AP_DAYS, (unsigned long)d, a1, 1);
     web_page_text(p, ", ");
     web_page_msg_args(p, WEB_MSG_AP_SINCE, a2, 1);
 }

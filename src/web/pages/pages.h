@@ -25,6 +25,7 @@
 
 #include "app/admin.h"
 #include "app/portal.h"
+#include "app/text.h"
 #include "web/html/page.h"
 #include "web/http/context.h"
 #include "web/http/formdata.h"
@@ -36,8 +37,9 @@
 enum web_err web_h_landing(struct web_req *rq);
 enum web_err web_h_demo_form(struct web_req *rq);
 
-/* The applicant's steps: login.c (/giris, /cikis), form.c (/basvuru), code.c (/sms,
- * /sms/gonder, /sms/dogrula), method.c (/yontem), signing.c (/imza), status.c (/durum). */
+/* The applicant's steps: login.c (/giris, /cikis), form.c (/basvuru), summary.c (/kontrol,
+ * /basvuru/tamam, /basvuru/ozet), code.c (/sms, /sms/gonder, /sms/dogrula), method.c
+ * (/yontem), signing.c (/imza), status.c (/durum); help.c (/yardim, /erisilebilirlik, /logo). */
 enum web_err web_h_page_login(struct web_req *rq);
 enum web_err web_h_page_logout(struct web_req *rq);
 enum web_err web_h_page_form(struct web_req *rq);
@@ -48,6 +50,12 @@ enum web_err web_h_page_sms_verify(struct web_req *rq);
 enum web_err web_h_page_method(struct web_req *rq);
 enum web_err web_h_page_sign(struct web_req *rq);
 enum web_err web_h_page_status(struct web_req *rq);
+enum web_err web_h_page_check(struct web_req *rq);
+enum web_err web_h_page_done(struct web_req *rq);
+enum web_err web_h_page_print(struct web_req *rq);
+enum web_err web_h_page_help(struct web_req *rq);
+enum web_err web_h_page_accessibility(struct web_req *rq);
+enum web_err web_h_logo(struct web_req *rq);
 
 /* After the decision (flow_holder.c): /durum/yeni (a new application), /iptal (cancel before
  * the decision, after a confirmation), /durum/teslim (the card arrived); and the status page's
@@ -191,6 +199,9 @@ enum web_err web_pg_answer(struct web_req *rq, struct web_page *p, unsigned stat
 
 /* The page of this request's language: the page writer started in c->lang. */
 void web_pg_page(const struct web_pg *c, struct web_page *p);
+/* The layout's opening (web_page_begin) with what the context knows: who runs the portal, and
+ * an applicant's session (the warning before it ends, web_page_end). */
+void web_pg_begin(const struct web_pg *c, struct web_page *p, const struct web_layout *l);
 /* A page with a form: web_pg_page, the layout's opening and the error summary of n items. */
 void web_pg_form_page(const struct web_pg *c, struct web_page *p, const struct web_layout *l,
                       const struct web_error_item *items, size_t n);
@@ -209,13 +220,12 @@ void web_pg_retry_after(struct web_pg *c, int64_t seconds);
 
 /* ---- time ----------------------------------------------------------------------------------- */
 
-/* Europe/Istanbul: UTC+3 all year since 2016. */
-#define WEB_PG_TR_OFFSET (3 * 3600)
+/* Turkey's time (app_time_tr: core/date.h is the one place that converts). */
 enum web_pg_time {
-    WEB_PG_CLOCK,    /* 14:05 */
-    WEB_PG_DATE,     /* 27.03.2026 */
-    WEB_PG_DATETIME, /* 27.03.2026 14:05 */
-    WEB_PG_ISO,      /* 2026-03-27T14:05+03:00 */
+    WEB_PG_CLOCK = APP_TIME_CLOCK,       /* 14:05 */
+    WEB_PG_DATE = APP_TIME_DATE,         /* 27.03.2026 */
+    WEB_PG_DATETIME = APP_TIME_DATETIME, /* 27.03.2026 14:05 */
+    WEB_PG_ISO = APP_TIME_ISO,           /* 2026-03-27T14:05+03:00 */
 };
 /* A moment t (Unix seconds) in Turkish time; "" when it cannot be written. */
 void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32]);
@@ -297,6 +307,12 @@ void web_pg_td_begin(struct web_page *p, enum web_msg col);
 /* The end of a list drawn row by row as a table in its wrapper (<div><table>...<tbody>, the
  * first row opening them): closes them after n rows, or says `empty` when there were none. */
 void web_pg_rows_end(struct web_page *p, size_t n, enum web_msg empty);
+
+/* The wet path in one set of words, wherever it is shown (the confirmation, the status page):
+ * print the form (its button), sign it, and send it to the provincial directorate of plate
+ * (the DYS unit's name and postal address when configured, app/site.h), and what happens
+ * when it arrives. */
+void web_pg_wet_howto(const struct web_pg *c, struct web_page *p, int plate);
 
 /* The verdict as a badge and the reasons in the approver's words; a state's label; "12 days,
  * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */

@@ -349,7 +349,11 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
         snprintf(a, sizeof a, "%ld", approved);
         snprintf(s, sizeof s, "%ld", skipped);
         const char *args[] = {a, s};
-        web_pg_notice(p, WEB_NOTICE_SUCCESS, WEB_MSG_AP_BULK_DONE, args, 2);
+        web_page_notice_begin(p, WEB_NOTICE_SUCCESS);
+        web_page_open(p, WEB_EL_P);
+        web_page_msg_n(p, WEB_MSG_AP_BULK_DONE, (unsigned long)approved, args, 2);
+        web_page_close(p, WEB_EL_P);
+        web_page_notice_end(p);
     }
 }
 
@@ -477,7 +481,7 @@ static void queue_results(struct web_pg *c, struct web_page *p, const struct que
     snprintf(last, sizeof last, "%ld", q->offset + (long)rows->n);
     const char *args[] = {tot, first, last};
     web_page_open_class(p, WEB_EL_P, "queue-count");
-    web_page_msg_args(p, WEB_MSG_AP_QUEUE_COUNT, args, 3);
+    web_page_msg_n(p, WEB_MSG_AP_QUEUE_COUNT, (unsigned long)total, args, 3);
     web_page_close(p, WEB_EL_P);
     /* waiting for a decision, for one who decides: the rows can be ticked for a bulk approval,
      * which a page of its own lists before anything is approved */

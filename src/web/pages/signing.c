@@ -77,7 +77,7 @@ static void sign_form(struct web_pg *c, struct web_page *p)
     web_page_attr(p, "data-agent", web_req_agent_url(c->rq));
     web_page_attr(p, "data-content-url", "/api/v1/application/content");
     web_page_attr(p, "data-submit-url", "/api/v1/application/signature");
-    web_page_attr(p, "data-done-url", "/durum");
+    web_page_attr(p, "data-done-url", "/basvuru/tamam"); /* the confirmation panel */
     web_page_attr(p, "data-csrf", web_pg_csrf(c));
     if (c->app.set->relay.portal[0])
         web_page_attr(p, "data-ticket-url", "/api/v1/application/sign-ticket");
@@ -176,7 +176,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
         goto out;
     }
     const struct web_layout layout = {.title = WEB_MSG_SG_TITLE, .step = WEB_STEP_SIGN};
-    web_page_begin(&p, &layout);
+    web_pg_begin(&c, &p, &layout);
     web_pg_heading(&p, WEB_MSG_SG_TITLE);
     web_pg_app_number(&p, v.app.number);
     web_pg_para(&p, WEB_MSG_SG_LEAD);

@@ -32,9 +32,15 @@ static enum web_msg state_label(enum core_app_state st)
 static enum web_step status_step(const struct app_application *a)
 {
     if (web_pg_in_state(a, CORE_APP_DRAFT))
-        return a->confirmed ? WEB_STEP_OTP_SEND : WEB_STEP_FORM;
+        return a->confirmed ? WEB_STEP_OTP : WEB_STEP_FORM;
     if (web_pg_in_state(a, CORE_APP_CODE_VERIFIED))
-        return WEB_STEP_SIGN;
+        return !strcmp(a->method, "esign") ? WEB_STEP_SIGN : WEB_STEP_METHOD;
+    if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL))
+        return WEB_STEP_PAPER; /* step 5 is not done while the paper is on its way */
+    /* a rejected or cancelled application did not come through the steps: no bar saying
+     * "every step completed" over it (the page says what happened and what to do) */
+    if (web_pg_in_state(a, CORE_APP_REJECTED) || web_pg_in_state(a, CORE_APP_CANCELLED))
+        return WEB_STEP_NONE;
     return WEB_STEP_DONE;
 }
 
@@ -50,7 +56,8 @@ static void link_on(struct web_page *p, const char *path, enum web_msg label)
 }
 
 /* What to do next: the use case's advice, a rejection's reason, and the way on. */
-static void status_next(struct web_pg *c, struct web_page *p, const struct app_status_view *sv)
+static void status_next(struct web_pg *c, struct web_page *p, const struct app_status_view *sv,
+                        int plate)
 {
     const struct app_application *a = &sv->app;
     web_page_el_msg(p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
@@ -80,9 +87,7 @@ static void status_next(struct web_pg *c, struct web_page *p, const struct app_s
         web_page_close(p, WEB_EL_A);
         web_page_close(p, WEB_EL_P);
     } else if (web_pg_in_state(a, CORE_APP_AWAITING_ORIGINAL)) {
-        web_pg_para(p, WEB_MSG_WET_PRINT_LEAD);
-        web_page_form_begin(p, "/api/v1/application/wet-signature", web_pg_csrf(c));
-        web_page_form_submit(p, WEB_MSG_WET_PRINT, WEB_BUTTON_PRIMARY);
+        web_pg_wet_howto(c, p, plate); /* the same words as the confirmation's */
     } else if (web_pg_in_state(a, CORE_APP_DRAFT) || web_pg_in_state(a, CORE_APP_CODE_VERIFIED)) {
         link_on(p, web_pg_step_path(a), WEB_MSG_CONTINUE);
     }
@@ -138,7 +143,7 @@ enum web_err web_h_page_status(struct web_req *rq)
     }
     const struct app_application *a = &sv->app;
     const struct web_layout layout = {.title = WEB_MSG_RESULT, .step = status_step(a)};
-    web_page_begin(&p, &layout);
+    web_pg_begin(&c, &p, &layout);
     web_pg_heading(&p, WEB_MSG_RESULT);
     if (web_pg_in_state(a, CORE_APP_SUBMITTED)) {
         web_page_notice_begin(&p, WEB_NOTICE_SUCCESS);
@@ -152,13 +157,16 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_page_close(&p, WEB_EL_P);
     web_pg_app_number(&p, a->number);
 
-    status_next(&c, &p, sv);
+    status_next(&c, &p, sv, v.approver_province);
     web_pg_flow_decision(&c, &p, sv); /* after the decision (flow_holder.c) */
     web_pg_flow_after(&c, &p, sv);
     status_timeline(&c, &p, sv);
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_PP_CONTACT);
     web_pg_text_para(&p, sv->contact);
-    web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
+    /* the card's own deadline, while a card is on its way */
+    if (web_pg_in_state(a, CORE_APP_APPROVED) || web_pg_in_state(a, CORE_APP_IN_PRODUCTION) ||
+        web_pg_in_state(a, CORE_APP_SHIPPED))
+        web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
     web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
     web_page_form_submit(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY);
     web_page_end(&p);

@@ -17,6 +17,7 @@
 
 #include "app/portal.h"
 #include "app/portal_int.h"
+#include "app/text.h"
 #include "core/content.h"
 #include "core/date.h"
 #include "core/personnel.h"
@@ -269,6 +270,21 @@ static void test_login(void **state)
     query(f, "SELECT actor FROM audit_log WHERE action = 'login'", buf, sizeof buf);
     assert_string_equal(buf, "applicant:100******46");
 
+    /* spaces inside the T.C. Kimlik No are dropped; the two i's are one letter (İŞİK = Işık) */
+    char spaced[32];
+    snprintf(spaced, sizeof spaced, " %.3s %.3s %.3s %.2s ", TCKN, TCKN + 3, TCKN + 6, TCKN + 9);
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.1", spaced, "Aysegül", "İŞİK", "batman", "1980-03-15", &ok, &err),
+        APP_EAUTH); /* the name is wrong (s for ş): the number itself was accepted */
+    assert_string_equal(err.code, "login_failed");
+    assert_int_equal(
+        login_as(f, T0, "10.0.0.1", spaced, "AYŞEGÜL", "İŞİK", "batman", "1980-03-15", &ok, &err),
+        APP_OK);
+    assert_int_equal(login_as(f, T0, "10.0.0.1", "100 000 001 466", "Ayşegül", "Işık", "Batman",
+                              "1980-03-15", &ok, &err),
+                     APP_EINVAL);
+    assert_true(has_field(&err, "tckn", "tckn_length"));
+
     /* "AYSEGÜL" is not "AYŞEGÜL": ş is not s */
     assert_int_equal(
         login_as(f, T0, "10.0.0.1", TCKN, "AYSEGÜL", "Işık", "Batman", "1980-03-15", &ok, &err),
@@ -473,10 +489,10 @@ static void test_form(void **state)
     fm.v[APP_F_SECURITY_WORD_REPEAT] = "Mavi Kelebek 8";
     fm.v[APP_F_REASON] = "whim";
     fm.v[APP_F_VALIDITY_YEARS] = "4";
-    fm.v[APP_F_MOBILE_PHONE] = "0312 123 45 67";
-    fm.v[APP_F_FIRST_NAME] = "Fatma"; /* read-only, changed */
-    fm.v[APP_F_LAST_NAME] = "IŞIK";   /* read-only, the same name */
-    fm.v[APP_F_TCKN] = "100******46"; /* masked as shown: unchanged */
+    fm.v[APP_F_MOBILE_PHONE] = "0532 999 45 67"; /* read-only: the record's number */
+    fm.v[APP_F_FIRST_NAME] = "Fatma";            /* read-only, changed */
+    fm.v[APP_F_LAST_NAME] = "IŞIK";              /* read-only, the same name */
+    fm.v[APP_F_TCKN] = "100******46";            /* masked as shown: unchanged */
     fm.v[APP_F_CARD_READER] = "Laser reader";
     fm.v[APP_F_NOTIFY_BY] = "pigeon";
     fm.v[APP_F_MOBILE_OPERATOR] = "";
@@ -488,7 +504,7 @@ static void test_form(void **state)
     assert_true(has_field(&err, "security_word_repeat", "security_word_mismatch"));
     assert_true(has_field(&err, "reason", "reason_unknown"));
     assert_true(has_field(&err, "validity_years", "validity_years_range"));
-    assert_true(has_field(&err, "mobile_phone", "phone_not_mobile"));
+    assert_true(has_field(&err, "mobile_phone", "read_only"));
     assert_true(has_field(&err, "first_name", "read_only"));
     assert_true(has_field(&err, "card_reader", "card_reader_unknown"));
     assert_true(has_field(&err, "notify_by", "notify_by_unknown"));
@@ -615,7 +631,7 @@ static void test_otp(void **state)
     query(f, "SELECT recipient FROM outbox", to, sizeof to);
     assert_string_equal(to, "5321234567");
     query(f, "SELECT body FROM outbox", body, sizeof body);
-    assert_non_null(strstr(body, "doğrulama kodunuz"));
+    assert_non_null(strstr(body, "SMS onay kodunuz"));
     assert_non_null(strstr(body, v.app.number));
     last_code(f, code);
     assert_int_equal(strspn(code, "0123456789"), 6);
@@ -706,12 +722,246 @@ static void test_otp_no_mobile(void **state)
     struct fx *f = *state;
     struct app_session ss;
     struct app_otp_sent sent;
+    struct app_view v;
+    struct app_form fm;
     struct app_err err;
+    /* no number on record: the form says so on its field, and cannot be confirmed */
     add_person(f->s, TCKN, "");
     session(f, T0, &ss);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_string_equal(v.app.mobile_phone, "");
+    good_form(&fm);
+    fm.v[APP_F_MOBILE_PHONE] = NULL;
+    assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_EINVAL);
+    assert_true(has_field(&err, "mobile_phone", "no_mobile_on_file"));
+    assert_string_equal(app_field_message("mobile_phone", "no_mobile_on_file", CORE_LANG_TR),
+                        app_reason_text("no_mobile_on_file", CORE_LANG_TR));
+    /* a number typed in its place is not taken: the code would go to the record's */
+    fm.v[APP_F_MOBILE_PHONE] = "0532 123 45 67";
+    assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_EINVAL);
+    assert_true(has_field(&err, "mobile_phone", "read_only"));
+    /* the record gets a number, the form is confirmed; the record loses it again: no code */
+    add_person(f->s, TCKN, "5321234567");
     confirm(f, &ss, T0);
+    add_person(f->s, TCKN, "");
     assert_int_equal(app_otp_send(as(f, &ss, T0), &sent, &err), APP_ECONFLICT);
     assert_string_equal(err.code, "no_mobile_on_file");
+}
+
+/* The mobile number is the personnel record's (issue 17, point 1): the form shows it locked,
+ * a record corrected meanwhile shows at once, and the code goes to the number the application
+ * (and its printed form) then carries. */
+static void test_mobile_from_record(void **state)
+{
+    struct fx *f = *state;
+    struct app_session ss;
+    struct app_otp_sent sent;
+    struct app_view v;
+    struct app_form fm;
+    struct app_err err;
+    session(f, T0, &ss);
+    confirm(f, &ss, T0);
+    assert_true(app_field_read_only(APP_F_MOBILE_PHONE));
+    add_person(f->s, TCKN, "5559876543"); /* the personnel unit corrected it */
+    assert_int_equal(app_application_current(as(f, &ss, T0 + 5), &v, &err), APP_OK);
+    assert_string_equal(v.app.mobile_phone, "5559876543");
+    assert_int_equal(query_long(f, "SELECT count(*) FROM applications WHERE mobile_phone = "
+                                   "'5321234567'"),
+                     1); /* not yet written: a page view changes nothing */
+    /* the old number sent back is now a change */
+    good_form(&fm);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 6), &fm, &v, &err), APP_EINVAL);
+    assert_true(has_field(&err, "mobile_phone", "read_only"));
+    assert_non_null(strstr(app_field_message("mobile_phone", "read_only", CORE_LANG_TR), "özlük"));
+    /* the code goes to the record's number, and the application carries it */
+    assert_int_equal(app_otp_send(as(f, &ss, T0 + 7), &sent, &err), APP_OK);
+    assert_string_equal(sent.masked_phone, "5*******43");
+    char to[32];
+    query(f, "SELECT recipient FROM outbox", to, sizeof to);
+    assert_string_equal(to, "5559876543");
+    query(f, "SELECT mobile_phone FROM applications", to, sizeof to);
+    assert_string_equal(to, "5559876543");
+    /* the new number, in any form, is accepted back unchanged */
+    good_form(&fm);
+    fm.v[APP_F_MOBILE_PHONE] = "+90 555 987 65 43";
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 8), &fm, &v, &err), APP_OK);
+}
+
+/* The form's draft (issue 17, point 3): what was typed, kept without the checks; never the
+ * security word; each value cut to its field's limit; text only; removed when the form is
+ * saved; only while the form can change. "Oturumu uzat" counts as activity. */
+static void test_form_draft(void **state)
+{
+    struct fx *f = *state;
+    struct app_session ss;
+    struct app_view v;
+    struct app_form fm;
+    struct app_draft *d = malloc(sizeof *d);
+    struct app_err err;
+    assert_non_null(d);
+    session(f, T0, &ss);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0), d, &err), APP_OK);
+    assert_false(d->present);
+
+    char longer[APP_ADDRESS_MAX + 40];
+    memset(longer, 'x', sizeof longer - 1);
+    memcpy(longer, "Gazi Bulvarı ", strlen("Gazi Bulvarı "));
+    longer[sizeof longer - 1] = '\0';
+    memset(&fm, 0, sizeof fm);
+    fm.v[APP_F_ADDRESS] = longer;
+    fm.v[APP_F_POSTAL_CODE] = "3"; /* half typed: no check */
+    fm.v[APP_F_SECURITY_WORD] = "Gizli Sözcük 9";
+    fm.v[APP_F_SECURITY_WORD_REPEAT] = "Gizli Sözcük 9";
+    fm.v[APP_F_MOBILE_PHONE] = "0532 000 00 00"; /* the record's, not the draft's */
+    assert_int_equal(app_form_draft_save(as(f, &ss, T0 + 10), &fm, &err), APP_OK);
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0 + 11), d, &err), APP_OK);
+    assert_true(d->present);
+    assert_int_equal(d->saved_at, T0 + 10);
+    assert_true(d->has[APP_F_ADDRESS]);
+    size_t chars = 0;
+    for (const char *q = d->v[APP_F_ADDRESS]; *q; q++)
+        chars += ((unsigned char)*q & 0xC0) != 0x80;
+    assert_int_equal(chars, APP_ADDRESS_MAX); /* cut to the field's limit, in characters */
+    assert_int_equal(strncmp(d->v[APP_F_ADDRESS], "Gazi Bulvarı x", strlen("Gazi Bulvarı x")), 0);
+    assert_string_equal(d->v[APP_F_POSTAL_CODE], "3");
+    assert_false(d->has[APP_F_SECURITY_WORD]);
+    assert_false(d->has[APP_F_SECURITY_WORD_REPEAT]);
+    assert_false(d->has[APP_F_MOBILE_PHONE]);
+    assert_false(d->has[APP_F_UNIT]); /* not sent: not in the draft */
+    assert_int_equal(query_long(f, "SELECT count(*) FROM application_drafts WHERE form LIKE "
+                                   "'%Gizli%' OR form LIKE '%0532%'"),
+                     0);
+
+    /* not text: refused on its field, the draft before kept */
+    memset(&fm, 0, sizeof fm);
+    fm.v[APP_F_DISTRICT] = "Merk\xFF";
+    assert_int_equal(app_form_draft_save(as(f, &ss, T0 + 12), &fm, &err), APP_EINVAL);
+    assert_true(has_field(&err, "district", "not_utf8"));
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0 + 13), d, &err), APP_OK);
+    assert_string_equal(d->v[APP_F_POSTAL_CODE], "3");
+
+    /* "Oturumu uzat": the session was used now, its idle time starts again */
+    int64_t left = 0;
+    struct app_ctx *c = as(f, &ss, T0 + 600);
+    assert_int_equal(app_session_extend(c, &left, &err), APP_OK);
+    assert_int_equal(left, f->set.portal.session_idle);
+    assert_int_equal(query_long(f, "SELECT max(last_seen) FROM sessions"), T0 + 600);
+
+    /* the saved form removes the draft */
+    good_form(&fm);
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 20), &fm, &v, &err), APP_OK);
+    assert_int_equal(app_form_draft_get(as(f, &ss, T0 + 21), d, &err), APP_OK);
+    assert_false(d->present);
+    assert_int_equal(query_long(f, "SELECT count(*) FROM application_drafts"), 0);
+
+    /* past the form (the application went): no draft any more */
+    query(f, "UPDATE applications SET state = 'submitted'", (char[8]){0}, 8);
+    memset(&fm, 0, sizeof fm);
+    fm.v[APP_F_ADDRESS] = "Yeni adres";
+    assert_int_equal(app_form_draft_save(as(f, &ss, T0 + 30), &fm, &err), APP_ECONFLICT);
+    assert_string_equal(err.code, "wrong_state");
+    free(d);
+}
+
+/* The registry number (kurum sicil no) comes from the personnel file's optional column. */
+static void test_registry_no(void **state)
+{
+    struct fx *f = *state;
+    struct app_session ss;
+    struct app_view v;
+    struct app_form fm;
+    struct app_err err;
+    session(f, T0, &ss);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_string_equal(v.app.registry_no, "");
+    struct core_personnel p;
+    assert_int_equal(store_personnel_get(f->s, TCKN, &p), STORE_OK);
+    snprintf(p.registry_no, sizeof p.registry_no, "72-0146");
+    assert_int_equal(store_personnel_import_begin(f->s), STORE_OK);
+    assert_int_equal(store_personnel_import_row(f->s, &p), STORE_OK);
+    assert_int_equal(store_personnel_import_commit(f->s, NULL), STORE_OK);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    assert_string_equal(v.app.registry_no, "72-0146");
+    good_form(&fm);
+    fm.v[APP_F_REGISTRY_NO] = "72-0146"; /* sent back as shown */
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 1), &fm, &v, &err), APP_OK);
+    char no[32];
+    query(f, "SELECT registry_no FROM applications", no, sizeof no);
+    assert_string_equal(no, "72-0146");
+    fm.v[APP_F_REGISTRY_NO] = "99";
+    assert_int_equal(app_application_update(as(f, &ss, T0 + 2), &fm, &v, &err), APP_EINVAL);
+    assert_true(has_field(&err, "registry_no", "read_only"));
+}
+
+/* The fields' own messages, and the limits they state are the ones checked. */
+static void test_field_messages(void **state)
+{
+    struct fx *f = *state;
+    (void)f;
+    const char *m = app_field_message("postal_code", "required", CORE_LANG_TR);
+    assert_string_equal(m, app_text("field.postal_code.required", CORE_LANG_TR));
+    assert_string_not_equal(m, app_reason_text("required", CORE_LANG_TR));
+    /* a field without words of its own: the reason's */
+    assert_string_equal(app_field_message("frobnicate", "required", CORE_LANG_EN),
+                        app_reason_text("required", CORE_LANG_EN));
+    static const struct {
+        const char *field;
+        enum app_field f;
+        int limit;
+    } lim[] = {
+        {"unit", APP_F_UNIT, APP_UNIT_MAX},          {"title", APP_F_TITLE, APP_TITLE_MAX},
+        {"address", APP_F_ADDRESS, APP_ADDRESS_MAX}, {"district", APP_F_DISTRICT, APP_DISTRICT_MAX},
+        {"email", APP_F_EMAIL, APP_EMAIL_MAX},
+    };
+    for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", lim[i].limit);
+        assert_int_equal(app_field_max_chars(lim[i].f), lim[i].limit);
+        for (int l = 0; l < 2; l++)
+            assert_non_null(
+                strstr(app_field_message(lim[i].field, "too_long", (enum core_lang)l), num));
+    }
+    char lo[16], hi[16];
+    snprintf(lo, sizeof lo, "%d", APP_SECURITY_WORD_MIN);
+    snprintf(hi, sizeof hi, "%d", APP_SECURITY_WORD_MAX);
+    for (int l = 0; l < 2; l++) {
+        m = app_field_message("security_word", "security_word_length", (enum core_lang)l);
+        assert_non_null(strstr(m, lo));
+        assert_non_null(strstr(m, hi));
+    }
+}
+
+/* A field longer than its limit in characters is too long, in letters not bytes: an address of
+ * APP_ADDRESS_MAX two-byte letters fits. */
+static void test_field_limits(void **state)
+{
+    struct fx *f = *state;
+    struct app_session ss;
+    struct app_view v;
+    struct app_form fm;
+    struct app_err err;
+    char addr[4 * APP_ADDRESS_MAX], title[APP_TITLE_MAX + 2];
+    session(f, T0, &ss);
+    assert_int_equal(app_application_current(as(f, &ss, T0), &v, &err), APP_OK);
+    size_t n = 0;
+    for (int i = 0; i < APP_ADDRESS_MAX; i++, n += 2)
+        memcpy(addr + n, "ş", 2);
+    addr[n] = '\0';
+    good_form(&fm);
+    fm.v[APP_F_ADDRESS] = addr;
+    assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_OK);
+    memcpy(addr + n, "ş", 3); /* one more, and the NUL */
+    assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_EINVAL);
+    assert_true(has_field(&err, "address", "too_long"));
+    memset(title, 'a', APP_TITLE_MAX + 1);
+    title[APP_TITLE_MAX + 1] = '\0';
+    good_form(&fm);
+    fm.v[APP_F_TITLE] = title;
+    assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_EINVAL);
+    assert_true(has_field(&err, "title", "too_long"));
+    title[APP_TITLE_MAX] = '\0';
+    assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_OK);
 }
 
 /* ---- content, method, status --------------------------------------------------------------- */
@@ -934,6 +1184,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_otp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_otp_hourly_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_otp_no_mobile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mobile_from_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_registry_no, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form_draft, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_field_messages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_field_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content, setup, teardown),
         cmocka_unit_test_setup_teardown(test_method_and_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),

@@ -303,6 +303,47 @@ static void test_text_of_both_pages(void **state)
     free(pdf);
 }
 
+/* The declaration ("Aşağıda yazılı bütün bilgilerin ...") comes before the data it declares,
+ * and the form says where the signed paper goes: the configured directorate's address, or the
+ * directorate in general (issue 17, point 7). */
+static void test_declaration_first_and_where_it_goes(void **state)
+{
+    struct store_application a;
+    const struct tmp *t = *state;
+    char path[128], err[200];
+    unsigned char *pdf;
+    size_t len;
+
+    need_tool("pdftotext");
+    sample(&a);
+    const char *to = "Batman İl Millî Eğitim Müdürlüğü DYS Birimi, Kültür Mah. Atatürk Bulvarı "
+                     "No: 1, 72070 Merkez/Batman";
+    assert_int_equal(app_wetform_pdf_to(&a, NOW, to, NULL, &pdf, &len, err, sizeof err),
+                     APP_WETFORM_OK);
+    tmp_path(t, "to.pdf", path, sizeof path);
+    write_file(path, pdf, len);
+    char *p1 = flat_text(path, 1, 1);
+    const char *decl = strstr(p1, "Aşağıdayazılıbütünbilgilerindoğruolduğunu");
+    const char *data = strstr(p1, "BaşvuruBilgileri");
+    assert_non_null(decl);
+    assert_non_null(data);
+    assert_true(decl < data);
+    expect_in(p1, "şuadresegönderiniz:BatmanİlMillîEğitimMüdürlüğüDYSBirimi,KültürMah.");
+    expect_in(p1, "72070Merkez/Batman.");
+    free(p1);
+    free(pdf);
+    /* without an address: the directorate, in words */
+    render(&a, &pdf, &len);
+    write_file(path, pdf, len);
+    p1 = flat_text(path, 1, 1);
+    expect_in(p1, "ilmillîeğitimmüdürlüğünüzünDYSbiriminegönderiniz");
+    free(p1);
+    free(pdf);
+    /* an address that is not text is refused, like any value */
+    assert_int_equal(app_wetform_pdf_to(&a, NOW, "\xff\xfe", NULL, &pdf, &len, err, sizeof err),
+                     APP_WETFORM_EINVAL);
+}
+
 static void test_qr_gives_the_number(void **state)
 {
     struct store_application a;
@@ -361,9 +402,9 @@ static void test_qr_opens_the_application(void **state)
         unsigned char *pdf;
         size_t len;
         char err[160];
-        assert_int_equal(
-            app_wetform_pdf_qr(&a, NOW, cases[i].portal_url, NULL, &pdf, &len, err, sizeof err),
-            APP_WETFORM_OK);
+        assert_int_equal(app_wetform_pdf_qr(&a, NOW, NULL, cases[i].portal_url, NULL, &pdf, &len,
+                                            err, sizeof err),
+                         APP_WETFORM_OK);
         tmp_path(t, "qr.pdf", path, sizeof path);
         write_file(path, pdf, len);
         tmp_path(t, "qr1", png, sizeof png);
@@ -596,6 +637,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_text_of_both_pages, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_qr_gives_the_number, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_qr_opens_the_application, tmp_setup, tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_declaration_first_and_where_it_goes, tmp_setup,
+                                        tmp_teardown),
         cmocka_unit_test_setup_teardown(test_same_input_same_bytes, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_sparse_and_long_values, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_longest_values_flow_onto_more_pages, tmp_setup,

@@ -57,9 +57,19 @@ static void test_lookups(void **state)
 {
     (void)state;
     assert_string_equal(core_text("page.service_name", CORE_LANG_TR),
-                        "Nitelikli Elektronik Sertifika Başvurusu");
+                        "Nitelikli elektronik sertifika başvurusu");
     assert_string_equal(core_text("page.service_name", CORE_LANG_EN),
-                        "Qualified Electronic Certificate Application");
+                        "Qualified electronic certificate application");
+    /* plural forms: the English one by the count, the Turkish one the same text */
+    assert_string_equal(core_text_n("page.dur_seconds", 1, CORE_LANG_EN), "{0} second");
+    assert_string_equal(core_text_n("page.dur_seconds", 0, CORE_LANG_EN), "{0} seconds");
+    assert_string_equal(core_text_n("page.dur_seconds", 42, CORE_LANG_EN), "{0} seconds");
+    assert_string_equal(core_text_n("page.dur_seconds", 42, CORE_LANG_TR), "{0} saniye");
+    assert_string_equal(core_text("page.dur_seconds", CORE_LANG_EN), "{0} second");
+    assert_string_equal(core_text_n("reason.required", 7, CORE_LANG_EN),
+                        core_text("reason.required", CORE_LANG_EN));
+    assert_null(core_text_n("page.no_such_key", 2, CORE_LANG_EN));
+    assert_null(core_text_n(NULL, 2, CORE_LANG_EN));
     assert_string_equal(core_text_of("reason", "required", CORE_LANG_TR),
                         "Bu alan zorunludur; lütfen doldurunuz.");
     /* the notification messages keep their line breaks */

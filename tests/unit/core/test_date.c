@@ -164,6 +164,39 @@ static void test_unix(void **state)
 }
 
 /* Cross-check against the C library's UTC breakdown (an independent implementation). */
+/* Turkey's time (UTC+3 all year since 2016): the day changes at 21:00 UTC, for everyone. */
+static void test_turkey_time(void **state)
+{
+    (void)state;
+    int64_t jan20_2359 = core_date_to_unix(ymd(2026, 1, 20)) + 23 * 3600 + 59 * 60;
+    assert_int_equal(core_date_from_unix(jan20_2359), ymd(2026, 1, 20));
+    assert_int_equal(core_date_tr_from_unix(jan20_2359), ymd(2026, 1, 21));
+    int64_t jan20_2059 = core_date_to_unix(ymd(2026, 1, 20)) + 20 * 3600 + 59 * 60 + 59;
+    assert_int_equal(core_date_tr_from_unix(jan20_2059), ymd(2026, 1, 20));
+    assert_int_equal(core_date_tr_from_unix(jan20_2059 + 1), ymd(2026, 1, 21));
+    assert_int_equal(core_date_tr_to_unix(ymd(2026, 1, 21)), jan20_2059 + 1);
+    /* summer the same as winter: no daylight saving time since 2016 */
+    int64_t jul1 = core_date_to_unix(ymd(2026, 7, 1)) + 22 * 3600;
+    assert_int_equal(core_date_tr_from_unix(jul1), ymd(2026, 7, 2));
+
+    struct core_clock c;
+    core_time_tr(jan20_2359, &c);
+    assert_int_equal(c.day, ymd(2026, 1, 21));
+    assert_int_equal(c.year, 2026);
+    assert_int_equal(c.month, 1);
+    assert_int_equal(c.mday, 21);
+    assert_int_equal(c.hour, 2);
+    assert_int_equal(c.min, 59);
+    assert_int_equal(c.sec, 0);
+    core_time_tr(-1, &c); /* 1969-12-31 23:59:59 UTC */
+    assert_int_equal(c.day, 0);
+    assert_int_equal(c.hour, 2);
+    assert_int_equal(c.min, 59);
+    assert_int_equal(c.sec, 59);
+    core_time_tr(INT64_MAX, &c); /* absurd times do not overflow */
+    assert_true(c.hour >= 0 && c.hour < 24);
+}
+
 static void test_against_libc(void **state)
 {
     (void)state;
@@ -266,10 +299,11 @@ static void test_walk_all_days(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_days), cmocka_unit_test(test_impossible_dates),
-        cmocka_unit_test(test_parse),      cmocka_unit_test(test_format),
-        cmocka_unit_test(test_unix),       cmocka_unit_test(test_against_libc),
-        cmocka_unit_test(test_add_years),  cmocka_unit_test(test_walk_all_days),
+        cmocka_unit_test(test_known_days),  cmocka_unit_test(test_impossible_dates),
+        cmocka_unit_test(test_parse),       cmocka_unit_test(test_format),
+        cmocka_unit_test(test_unix),        cmocka_unit_test(test_against_libc),
+        cmocka_unit_test(test_add_years),   cmocka_unit_test(test_walk_all_days),
+        cmocka_unit_test(test_turkey_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

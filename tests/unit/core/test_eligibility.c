@@ -273,7 +273,7 @@ static void test_texts(void **state)
     assert_non_null(
         strstr(core_verdict_approver_text(CORE_VR_NOT_ENTITLED, CORE_LANG_TR), "özlük birimi"));
     assert_non_null(strstr(core_verdict_approver_text(CORE_VR_REMOTE_RENEWAL_LIMIT, CORE_LANG_TR),
-                           "Yöntem 2: Islak İmzalı Başvuru"));
+                           "Yöntem 2: Islak imzalı başvuru"));
 }
 
 static bool snake_case(const char *s)
@@ -310,7 +310,7 @@ static void test_rejections(void **state)
     assert_null(core_rejection_find(NULL));
     assert_non_null(
         strstr(core_rejection_text(core_rejection_find("records_outdated"), CORE_LANG_TR),
-               "MEBBİS kayıtlarınız güncel değil; il/ilçe milli eğitim özlük "
+               "MEBBİS kayıtlarınız güncel değil; il/ilçe millî eğitim özlük "
                "biriminizle görüşünüz"));
     assert_non_null(core_rejection_find("other"));
 }

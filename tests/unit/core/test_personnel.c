@@ -72,6 +72,7 @@ static void test_fields(void **state)
         "eimza_hakki",
         "eposta",
         "cep_telefonu",
+        "kurum_sicil_no",
     };
     for (int f = 0; f < CORE_PF__COUNT; f++) {
         assert_string_equal(core_pfield_name((enum core_pfield)f), names[f]);
@@ -370,6 +371,13 @@ static void test_set_lengths(void **state)
     assert_null(set(&p, CORE_PF_KURUM_KODU, buf));
     repeat(buf, sizeof buf, "c", CORE_CODE_MAX);
     refuse(&p, CORE_PF_KURUM_KODU, buf, "too_long");
+    repeat(buf, sizeof buf, "7", CORE_CODE_MAX - 1);
+    assert_null(set(&p, CORE_PF_KURUM_SICIL_NO, buf));
+    assert_string_equal(p.registry_no, buf);
+    repeat(buf, sizeof buf, "7", CORE_CODE_MAX);
+    refuse(&p, CORE_PF_KURUM_SICIL_NO, buf, "too_long");
+    assert_null(set(&p, CORE_PF_KURUM_SICIL_NO, "")); /* optional: empty clears it */
+    assert_string_equal(p.registry_no, "");
     /* Very long values of any column. */
     repeat(buf, sizeof buf, "1", 3000);
     refuse(&p, CORE_PF_TCKN, buf, "too_long");

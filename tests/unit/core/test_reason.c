@@ -154,15 +154,15 @@ static void test_turkish_messages(void **state)
                                 "not_entitled"};
     for (size_t i = 0; i < sizeof elig / sizeof elig[0]; i++) {
         const char *m = core_reason_message(elig[i], CORE_LANG_TR);
-        assert_non_null(strstr(m, "il/ilçe milli eğitim özlük biriminizle görüşünüz"));
+        assert_non_null(strstr(m, "il/ilçe millî eğitim özlük biriminizle görüşünüz"));
         assert_non_null(strstr(m, "MEBBİS"));
     }
     assert_non_null(
         strstr(core_reason_message("not_entitled", CORE_LANG_TR), "MEBBİS kayıtlarınız güncel"));
     assert_non_null(strstr(core_reason_message("assignment_ended", CORE_LANG_TR), "e-personel"));
-    assert_non_null(strstr(core_reason_message("postal_province", CORE_LANG_TR), "72"));
+    assert_non_null(strstr(core_reason_message("postal_province", CORE_LANG_TR), "plaka kodu"));
     assert_non_null(strstr(core_reason_message("certificate_expired", CORE_LANG_TR),
-                           "Yöntem 2: Islak İmzalı Başvuru"));
+                           "Yöntem 2: Islak imzalı başvuru"));
     assert_non_null(strstr(core_reason_message("tckn_checksum", CORE_LANG_TR), "T.C. Kimlik No"));
     /* Spot check for letters that careless ASCII would lose. */
     assert_non_null(strstr(core_reason_message("required", CORE_LANG_TR), "zorunludur"));

@@ -269,13 +269,14 @@ static void test_warning_milestones(void **state)
     core_rules_default(&r);
     int32_t expiry_day = 20619; /* 2026-06-15 */
     int64_t not_after = core_date_to_unix(expiry_day) + 12 * 3600;
-    int64_t midnight_90 = core_date_to_unix(expiry_day - 90);
-    int64_t midnight_60 = core_date_to_unix(expiry_day - 60);
-    int64_t midnight_30 = core_date_to_unix(expiry_day - 30);
+    /* midnight in Turkey (21:00 UTC the day before): the holder's days */
+    int64_t midnight_90 = core_date_tr_to_unix(expiry_day - 90);
+    int64_t midnight_60 = core_date_tr_to_unix(expiry_day - 60);
+    int64_t midnight_30 = core_date_tr_to_unix(expiry_day - 30);
 
     assert_int_equal(core_warning_milestone(&r, midnight_90 - 200 * DAY, not_after), -1);
     assert_int_equal(core_warning_milestone(&r, midnight_90 - 1, not_after), -1);
-    /* From 00:00 UTC of the milestone's day, although not_after - 90 days is at noon. */
+    /* From 00:00 in Turkey of the milestone's day, although not_after - 90 days is at noon. */
     assert_int_equal(core_warning_milestone(&r, midnight_90, not_after), 0);
     assert_int_equal(core_warning_milestone(&r, midnight_90 + 12 * 3600, not_after), 0);
     assert_int_equal(core_warning_milestone(&r, midnight_60 - 1, not_after), 0);

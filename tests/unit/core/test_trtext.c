@@ -312,6 +312,27 @@ static void test_property_fold_consistency(void **state)
     assert_true(equal_pairs > 50); /* the generator does produce matches */
 }
 
+/* Names typed against a record: the two i's are one letter, nothing else is folded away. */
+static void test_equal_i(void **state)
+{
+    (void)state;
+#define EQ_I(a, b) core_tr_equal_i((a), strlen(a), (b), strlen(b))
+    assert_true(EQ_I("EMINE", "EMİNE"));
+    assert_true(EQ_I("emıne", "Emine"));
+    assert_true(EQ_I("İŞİK", "Işık"));
+    assert_true(EQ_I("işik", "IŞIK"));
+    assert_true(EQ_I("Ayşe  Işık", " AYŞE IŞIK "));
+    assert_false(
+        core_tr_equal("EMINE", 5, "EMİNE", 6)); /* the strict comparison keeps them apart */
+    assert_false(EQ_I("AYSE", "AYŞE"));
+    assert_false(EQ_I("Isik", "Işık"));
+    assert_false(EQ_I("EMINE", "EMINEE"));
+    assert_false(EQ_I("", "I"));
+    assert_true(EQ_I("", "  "));
+    assert_false(core_tr_equal_i("\xff", 1, "\xff", 1)); /* not UTF-8: never equal */
+#undef EQ_I
+}
+
 /* Issue 19, finding 7: the controls and format characters text may not hold, each one, and
  * the letters and marks that stay allowed around them. */
 static void test_text_check(void **state)
@@ -402,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_utf8_validity),
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_property_fold_consistency),
+        cmocka_unit_test(test_equal_i),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

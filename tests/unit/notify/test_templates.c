@@ -76,7 +76,7 @@ static void test_render(void **state)
     struct ubuf subj = UBUF_INIT(1024), body = UBUF_INIT(8192);
     assert_int_equal(notify_render(t, NOTIFY_TPL_EXPIRY_WARNING, false, v, 6, &subj, &body), 0);
     assert_string_equal(ubuf_str(&subj),
-                        "e-İmza sertifikanızın süresi 01.06.2025 tarihinde doluyor");
+                        "e-imza sertifikanızın süresi 01.06.2025 tarihinde doluyor");
     assert_non_null(strstr(ubuf_str(&body), "Sayın Ayşe Işık,\n"));
     assert_non_null(strstr(ubuf_str(&body), "0A1B seri numaralı"));
     assert_null(strchr(ubuf_str(&body), '{'));

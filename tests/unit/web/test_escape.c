@@ -89,6 +89,12 @@ static void test_json_turkish_and_invalid(void **state)
     JSON("\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"");
     JSON("x\xf0\x9f\x98", "\"x\\ufffd\\ufffd\\ufffd\""); /* truncated emoji */
     JSON("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
+    /* what goes out as it is comes in runs between the escapes */
+    JSON("a\xff"
+         "b",
+         "\"a\\ufffdb\"");
+    JSON("ğ<ş&\"x\"\n", "\"ğ\\u003cş\\u0026\\\"x\\\"\\n\"");
+    JSON("<<ab", "\"\\u003c\\u003cab\"");
 }
 
 static void test_null_strings(void **state)

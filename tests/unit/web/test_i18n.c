@@ -4,6 +4,7 @@
  * the words applicants know from the old portal are there word for word. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -62,16 +63,25 @@ static void test_placeholders_agree(void **state)
         if (strcmp(tr, en) != 0)
             fail_msg("%s: placeholders differ (tr '%s', en '%s')", web_msg_name((enum web_msg)k),
                      tr, en);
-        for (size_t i = 0; tr[i]; i++)
-            if (tr[i] != (char)('0' + i))
+        /* each first named in order ({0}, then {1}, ...); a name may come again */
+        char next = '0';
+        for (size_t i = 0; tr[i]; i++) {
+            if (tr[i] > next)
                 fail_msg("%s: placeholders are not {0}, {1}, ... in order",
                          web_msg_name((enum web_msg)k));
+            if (tr[i] == next)
+                next++;
+        }
     }
     /* the ones the pages fill */
     assert_string_equal(web_msg(WEB_MSG_STEP_COUNTER, CORE_LANG_TR), "Adım {0} / {1}");
     assert_string_equal(web_msg(WEB_MSG_STEP_COUNTER, CORE_LANG_EN), "Step {0} of {1}");
 }
 
+/* The words applicants know from the old portal (brief.md), kept, and written as Turkish
+ * writes them: in sentence case (issue 17, point 10), the code with one name ("SMS onay kodu"),
+ * the time left in minutes and seconds, and "Başvurunuz imzalandı ve gönderildi" rather than
+ * "Başvuru İmzalama İşlemi Başarıyla Bitirildi". */
 static void test_words_of_the_old_portal(void **state)
 {
     (void)state;
@@ -79,33 +89,32 @@ static void test_words_of_the_old_portal(void **state)
         enum web_msg key;
         const char *tr;
     } words[] = {
-        {WEB_MSG_CAPTCHA, "Resimdeki Yazıyı Giriniz"},
-        {WEB_MSG_TCKN, "Kimlik No"},
+        {WEB_MSG_CAPTCHA, "Resimdeki yazıyı giriniz"},
+        {WEB_MSG_TCKN, "T.C. Kimlik No"},
         {WEB_MSG_FIRST_NAME, "Ad"},
         {WEB_MSG_LAST_NAME, "Soyad"},
-        {WEB_MSG_BIRTH_PLACE, "Doğum Yeri"},
-        {WEB_MSG_BIRTH_DATE, "Doğum Tarihi"},
+        {WEB_MSG_BIRTH_PLACE, "Doğum yeri"},
+        {WEB_MSG_BIRTH_DATE, "Doğum tarihi"},
         {WEB_MSG_LOGIN, "Giriş"},
-        {WEB_MSG_FORM_TITLE, "Başvuru Formu"},
-        {WEB_MSG_SECTION_APPLICATION, "Başvuru Bilgileri"},
-        {WEB_MSG_SECTION_PERSONAL, "Kişisel Bilgiler"},
-        {WEB_MSG_SECTION_INSTITUTION, "Kurum Bilgileri"},
-        {WEB_MSG_SECTION_CONTACT, "İletişim Bilgileri"},
-        {WEB_MSG_SECURITY_WORD_REPEAT, "Güvenlik sözcüğü (Tekrar)"},
-        {WEB_MSG_PHONE_NUMBER, "Telefon Numaranız"},
+        {WEB_MSG_FORM_TITLE, "Başvuru formu"},
+        {WEB_MSG_SECTION_APPLICATION, "Başvuru bilgileri"},
+        {WEB_MSG_SECTION_PERSONAL, "Kişisel bilgiler"},
+        {WEB_MSG_SECTION_INSTITUTION, "Kurum bilgileri"},
+        {WEB_MSG_SECTION_CONTACT, "İletişim bilgileri"},
+        {WEB_MSG_SECURITY_WORD_REPEAT, "Güvenlik sözcüğü (tekrar)"},
         {WEB_MSG_SEND, "Gönder"},
-        {WEB_MSG_OTP_REMAINING, "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre {0} Saniye"},
-        {WEB_MSG_OTP_CODE, "SMS Doğrulama Kodu"},
+        {WEB_MSG_OTP_REMAINING, "SMS onay kodunuzun geçerliliği için kalan süre: {0}"},
+        {WEB_MSG_OTP_CODE, "SMS onay kodu"},
+        {WEB_MSG_STEP_3, "SMS onay kodu"},
         {WEB_MSG_OK, "Tamam"},
         {WEB_MSG_CANCEL, "İptal"},
-        {WEB_MSG_METHOD_1, "Yöntem 1: E-İmzalı Başvuru"},
-        {WEB_MSG_METHOD_2, "Yöntem 2: Islak İmzalı Başvuru"},
-        {WEB_MSG_SIGNED_CONTENT, "İmzalanan İçerik"},
+        {WEB_MSG_METHOD_1, "Yöntem 1: E-imzalı başvuru"},
+        {WEB_MSG_METHOD_2, "Yöntem 2: Islak imzalı başvuru"},
+        {WEB_MSG_SIGNED_CONTENT, "İmzalanan içerik"},
         {WEB_MSG_SIGN, "İmzala"},
-        {WEB_MSG_CARD_TYPE, "Lütfen İşlem Yapılacak Kart Tipini Seçiniz"},
-        {WEB_MSG_RESULT, "Başvuru Sonucu"},
-        {WEB_MSG_SIGN_DONE, "Başvuru İmzalama İşlemi Başarıyla Bitirildi"},
-        {WEB_MSG_SERVICE_NAME, "Nitelikli Elektronik Sertifika Başvurusu"},
+        {WEB_MSG_CARD_TYPE, "Lütfen işlem yapılacak kart tipini seçiniz"},
+        {WEB_MSG_SIGN_DONE, "Başvurunuz imzalandı ve gönderildi."},
+        {WEB_MSG_SERVICE_NAME, "Nitelikli elektronik sertifika başvurusu"},
         {WEB_MSG_ERROR_SUMMARY_TITLE, "Bir sorun var"},
         {WEB_MSG_DECLARATION,
          "Aşağıda yazılı bütün bilgilerin doğru olduğunu, aksi halde doğacak bütün zararlardan "
@@ -114,10 +123,34 @@ static void test_words_of_the_old_portal(void **state)
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         assert_string_equal(web_msg(words[i].key, CORE_LANG_TR), words[i].tr);
+    /* one name for the SMS code: no applicant's page calls it "doğrulama kodu" or "SMS kodu"
+     * any more (the staff's "doğrulama kodu", ap_*, is their authenticator's, another thing);
+     * one spelling of the ministry, of e-imza and of the courier on every page */
+    for (unsigned k = 1; k < WEB_MSG_COUNT_; k++) {
+        const char *t = web_msg((enum web_msg)k, CORE_LANG_TR);
+        bool staff = !strncmp(web_msg_name((enum web_msg)k), "ap_", 3);
+        if ((!staff &&
+             (strstr(t, "oğrulama Kodu") || strstr(t, "oğrulama kodu") || strstr(t, "SMS kod"))) ||
+            strstr(t, "Milli") || strstr(t, "milli ") || strstr(t, "E-İmza") ||
+            strstr(t, "e-İmza") || strstr(t, "argo") || strstr(t, "Başarıyla"))
+            fail_msg("%s: %s", web_msg_name((enum web_msg)k), t);
+    }
     assert_string_equal(web_msg(WEB_MSG_SERVICE_NAME, CORE_LANG_EN),
-                        "Qualified Electronic Certificate Application");
+                        "Qualified electronic certificate application");
     assert_string_equal(web_msg(WEB_MSG_ERROR_SUMMARY_TITLE, CORE_LANG_EN), "There is a problem");
     assert_non_null(strstr(web_msg(WEB_MSG_FOOTER_CALL_CENTRE, CORE_LANG_TR), "444 5 576"));
+    /* the English plural */
+    assert_string_equal(web_msg_n(WEB_MSG_AP_QUEUE_COUNT, 1, CORE_LANG_EN),
+                        "{0} application; showing {1}–{2}.");
+    assert_string_equal(web_msg_n(WEB_MSG_AP_QUEUE_COUNT, 2, CORE_LANG_EN),
+                        "{0} applications; showing {1}–{2}.");
+    assert_string_equal(web_msg_n(WEB_MSG_AP_QUEUE_COUNT, 0, CORE_LANG_EN),
+                        "{0} applications; showing {1}–{2}.");
+    assert_string_equal(web_msg_n(WEB_MSG_AP_QUEUE_COUNT, 1, CORE_LANG_TR),
+                        web_msg_n(WEB_MSG_AP_QUEUE_COUNT, 5, CORE_LANG_TR));
+    assert_string_equal(web_msg_n(WEB_MSG_DUR_MINUTES, 1, CORE_LANG_EN), "{0} minute");
+    assert_string_equal(web_msg_n(WEB_MSG_DUR_MINUTES, 3, CORE_LANG_EN), "{0} minutes");
+    assert_string_equal(web_msg_n(WEB_MSG_OK, 3, CORE_LANG_EN), web_msg(WEB_MSG_OK, CORE_LANG_EN));
 }
 
 static void test_edges(void **state)

@@ -41,8 +41,10 @@
 
 #define assert_has(hay, needle)                                                                    \
     do {                                                                                           \
-        if (!strstr((hay), (needle)))                                                              \
-            fail_msg("missing: %s\n---- in:\n%s", (needle), (hay));                                \
+        if (!strstr((hay), (needle))) {                                                            \
+            fprintf(stderr, "---- in:\n%s\n----\n", (hay)); /* whole: cmocka cuts messages */      \
+            fail_msg("missing: %s", (needle));                                                     \
+        }                                                                                          \
     } while (0)
 #define assert_lacks(hay, needle)                                                                  \
     do {                                                                                           \
@@ -104,7 +106,7 @@ static void test_messages_and_placeholders(void **state)
     web_page_open(&p, WEB_EL_SPAN); /* an attribute belongs to a start tag */
     web_page_attr_msg(&p, "aria-label", WEB_MSG_STEPS_LABEL);
     assert_string_equal(text(&p), "Adım &lt;7&gt; / &quot;5&quot;|Adım &lt;7&gt; / |"
-                                  "SMS Onay Kodunuzun Geçerliliği İçin Kalan Süre [n] Saniye|"
+                                  "SMS onay kodunuzun geçerliliği için kalan süre: [n]|"
                                   "<span aria-label=\"Başvuru adımları\"");
     web_page_free(&p);
 
@@ -127,7 +129,14 @@ static void test_layout(void **state)
     assert_int_equal(strncmp(t, "<!doctype html>\n<html lang=\"tr\"", 31), 0);
     assert_has(t, "<meta charset=\"utf-8\">");
     assert_has(t, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    assert_has(t, "<title>" HOSTILE_ESC " – Nitelikli Elektronik Sertifika Başvurusu</title>");
+    assert_has(t, "<title>" HOSTILE_ESC " – Nitelikli elektronik sertifika başvurusu</title>");
+    /* the ministry's identity on every page (issue 17, point 9): the default name and logo
+     * when the deployment configured none, and the footer's help and accessibility links */
+    assert_has(t, "<img class=\"brand-logo\" src=\"/static/img/logo.svg\" alt=\"\"");
+    assert_has(t, "<span class=\"ministry-name\">T.C. Millî Eğitim Bakanlığı</span>");
+    assert_has(t, "<li><a href=\"/yardim\">Yardım ve sık sorulan sorular</a></li>");
+    assert_has(t, "<li><a href=\"/erisilebilirlik\">Erişilebilirlik beyanı</a></li>");
+    assert_has(t, "<p class=\"operator\">Bu portal, T.C. Millî Eğitim Bakanlığı personelinin");
     assert_has(t, "<link rel=\"stylesheet\" href=\"/static/vendor/pico.classless.min.css\">");
     assert_has(t, "<a class=\"skip-link\" href=\"#main\">Ana içeriğe geç</a>");
     assert_has(t, "<main id=\"main\" tabindex=\"-1\">");
@@ -149,8 +158,10 @@ static void test_layout(void **state)
     web_page_end(&p);
     t = text(&p);
     assert_has(t, "<html lang=\"en\"");
-    assert_has(t, "<title>Error: Application form – Qualified Electronic Certificate "
-                  "Application</title>");
+    assert_has(t, "<title>Error: Application form – Qualified electronic certificate "
+                  "application</title>");
+    assert_has(t, "<span class=\"ministry-name\">Republic of Türkiye Ministry of National "
+                  "Education</span>");
     assert_has(t, "href=\"?lang=tr\" lang=\"tr\" hreflang=\"tr\">Türkçe</a>");
     assert_has(t, "<script src=\"/static/js/focus-errors.js\" defer></script>");
     assert_lacks(t, "countdown.js");
@@ -164,23 +175,27 @@ static void test_step_indicator(void **state)
     web_page_init(&p, CORE_LANG_TR);
     web_page_steps(&p, WEB_STEP_FORM);
     const char *t = text(&p);
-    assert_has(t, "Adım 2 / 5: <span class=\"steps-current-name\">Başvuru Formu</span>");
+    assert_has(t, "Adım 2 / 5: <span class=\"steps-current-name\">Başvuru formu</span>");
     assert_int_equal(count_of(t, "aria-current"), 1);
-    assert_has(t, "<li class=\"current\" aria-current=\"step\">Başvuru Formu</li>");
+    assert_has(t, "<li class=\"current\" aria-current=\"step\">Başvuru formu</li>");
     assert_has(t,
                "<li class=\"done\"><span class=\"visually-hidden\">Tamamlandı: </span>Giriş</li>");
     assert_int_equal(count_of(t, "<li"), 5);
     assert_int_equal(count_of(t, "class=\"done\""), 1);
-    assert_has(t, "<li>SMS Onay Kodu</li>");
-    assert_has(t, "<li>Başvuruyu İmzalama</li>");
+    assert_has(t, "<li>SMS onay kodu</li>");
+    assert_has(t, "<li>İmzalama ve gönderme</li>");
+    /* the landing page names the steps as the bar does (issue 17, point 9) */
+    for (int i = 1; i <= WEB_STEP_COUNT; i++)
+        assert_true(web_page_step_name(i) != WEB_MSG_NONE);
+    assert_int_equal(web_page_step_name(3), WEB_MSG_STEP_3);
     web_page_free(&p);
 
     web_page_init(&p, CORE_LANG_EN);
     web_page_steps(&p, WEB_STEP_SIGN);
     t = text(&p);
-    assert_has(t, "Step 5 of 5: <span class=\"steps-current-name\">Sign the application</span>");
+    assert_has(t, "Step 5 of 5: <span class=\"steps-current-name\">Sign and send</span>");
     assert_int_equal(count_of(t, "class=\"done\""), 4);
-    assert_has(t, "aria-current=\"step\">Sign the application</li>");
+    assert_has(t, "aria-current=\"step\">Sign and send</li>");
     web_page_free(&p);
 
     web_page_init(&p, CORE_LANG_TR);
@@ -222,7 +237,7 @@ static void test_error_summary(void **state)
     assert_has(t, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
                   "aria-labelledby=\"error-summary-title\" data-error-summary>");
     assert_has(t, "<h2 id=\"error-summary-title\">Bir sorun var</h2>");
-    assert_has(t, "<li><a href=\"#tckn\">Kimlik No: " HOSTILE_ESC "</a></li>");
+    assert_has(t, "<li><a href=\"#tckn\">T.C. Kimlik No: " HOSTILE_ESC "</a></li>");
     assert_has(t, "<li><a href=\"#last_name\">Soyadınızı yazınız.</a></li>");
     assert_has(t, "<li>Genel bir sorun &lt;b&gt;</li>");
     assert_true(strstr(t, "#tckn") < strstr(t, "#last_name"));
@@ -264,8 +279,9 @@ static void test_text_fields(void **state)
     web_page_field(&p, &plain);
     const char *t = text(&p);
     assert_has(t,
-               "<div class=\"field field-invalid\">\n<label for=\"tckn\">Kimlik No</label>\n"
-               "<small class=\"hint\" id=\"tckn-hint\">11 haneli T.C. Kimlik Numaranız</small>\n"
+               "<div class=\"field field-invalid\">\n<label for=\"tckn\">T.C. Kimlik No</label>\n"
+               "<small class=\"hint\" id=\"tckn-hint\">11 haneli numara; aralarında boşluk "
+               "bırakabilirsiniz</small>\n"
                "<p class=\"field-error\" id=\"tckn-error\"><span class=\"visually-hidden\">Hata: "
                "</span>Yanlış &lt;numara&gt;</p>\n"
                "<input type=\"text\" id=\"tckn\" name=\"tckn\" aria-describedby=\"tckn-hint "
@@ -332,7 +348,7 @@ static void test_select_and_radios(void **state)
     web_page_init(&p, CORE_LANG_TR);
     web_page_field(&p, &sel);
     const char *t = text(&p);
-    assert_has(t, "<label for=\"reason\">Başvuru Nedeni</label>\n<select id=\"reason\" "
+    assert_has(t, "<label for=\"reason\">Başvuru nedeni</label>\n<select id=\"reason\" "
                   "name=\"reason\">\n<option value=\"renewal\">Yenileme</option>\n"
                   "<option value=\"x&quot;y\" selected>Data &lt;label&gt;</option>\n");
     assert_lacks(t, "Seçiniz");
@@ -354,7 +370,7 @@ static void test_select_and_radios(void **state)
     web_page_field(&p, &radio);
     t = text(&p);
     assert_has(t, "<fieldset aria-describedby=\"reason-hint reason-error\">\n<legend>Başvuru "
-                  "Nedeni</legend>\n");
+                  "nedeni</legend>\n");
     assert_has(t, "<p class=\"field-error\" id=\"reason-error\"><span class=\"visually-hidden\">"
                   "Hata: </span>" HOSTILE_ESC "</p>");
     assert_has(t, "<input type=\"radio\" id=\"reason\" name=\"reason\" value=\"renewal\" "
@@ -395,7 +411,7 @@ static void test_summary_from_fields(void **state)
     web_page_error_summary_fields(&p, f, 3);
     const char *t = text(&p);
     assert_has(t, "<li><a href=\"#first_name\">Ad: e1</a></li>\n"
-                  "<li><a href=\"#reason\">Başvuru Nedeni: e3</a></li>\n</ul>");
+                  "<li><a href=\"#reason\">Başvuru nedeni: e3</a></li>\n</ul>");
     assert_lacks(t, "last_name");
     web_page_free(&p);
 }
@@ -423,16 +439,19 @@ static void test_forms_buttons_countdown_notices(void **state)
     assert_int_equal(web_html_depth(&p.h), 0);
     assert_has(t, "<form method=\"post\" action=\"/basvuru\" novalidate>\n<input type=\"hidden\" "
                   "name=\"csrf_token\" value=\"tok&quot;en&lt;\">\n<section>\n<h2>Kişisel "
-                  "Bilgiler</h2>\n<fieldset class=\"group\">\n<legend>İş Telefonu</legend>\n"
+                  "bilgiler</h2>\n<fieldset class=\"group\">\n<legend>İş telefonu</legend>\n"
                   "</fieldset>\n</section>\n");
     assert_has(t, "<button type=\"submit\" name=\"action\" value=\"o&quot;k\">Tamam</button>\n"
                   "<button type=\"submit\" class=\"secondary\">İptal</button>\n</form>\n");
     assert_has(t, "<a class=\"button-link\" href=\"/giris\" draggable=\"false\">Başvuruya "
                   "başla</a>");
+    /* the time left in minutes and seconds (issue 17, point 2), the units for the script */
     assert_has(t, "<div class=\"countdown\" data-countdown-seconds=\"300\" "
-                  "data-countdown-expired=\"Kodun süresi doldu. Lütfen yeni bir kod isteyiniz.\">\n"
-                  "<p class=\"countdown-text\" role=\"timer\">SMS Onay Kodunuzun Geçerliliği İçin "
-                  "Kalan Süre <strong data-countdown-value>300</strong> Saniye</p>\n"
+                  "data-countdown-expired=\"Kodun süresi doldu. Lütfen yeni bir kod isteyiniz.\" "
+                  "data-unit-min=\"{0} dakika\" data-unit-mins=\"{0} dakika\" "
+                  "data-unit-sec=\"{0} saniye\" data-unit-secs=\"{0} saniye\">\n"
+                  "<p class=\"countdown-text\" role=\"timer\">SMS onay kodunuzun geçerliliği için "
+                  "kalan süre: <strong data-countdown-value>5 dakika</strong></p>\n"
                   "<p class=\"visually-hidden\" aria-live=\"polite\" data-countdown-live></p>");
     assert_has(t, "<div class=\"notice notice-success\" role=\"status\">");
     assert_has(t, "<div class=\"notice notice-warning\">");
@@ -798,7 +817,7 @@ static void test_sample_page(void **state)
     assert_has(t, "<title>Hata: ");
     assert_has(t, "value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"");
     assert_lacks(t, "<script>alert");
-    assert_has(t, "<a href=\"#tckn\">Kimlik No: T.C. Kimlik No 11 haneli olmalıdır");
+    assert_has(t, "<a href=\"#tckn\">T.C. Kimlik No: T.C. Kimlik No 11 haneli olmalıdır");
     assert_has(t, "<script src=\"/static/js/countdown.js\" defer></script>");
 
     /* POST: the token is checked, the body must be a form */
@@ -824,7 +843,7 @@ static void test_sample_page(void **state)
     t = ubuf_str(&f->body);
     assert_has(t, "<a href=\"#tckn\">");
     assert_has(t, "<a href=\"#reason\">");
-    assert_has(t, "<a href=\"#postal_code\">Posta Kodu: Posta kodunun ilk iki hanesi");
+    assert_has(t, "<a href=\"#postal_code\">Posta kodu: Posta kodunun ilk iki hanesi");
     curl_slist_free_all(form);
     curl_slist_free_all(json);
 }

@@ -266,8 +266,8 @@ static void test_errors_from_handlers(void **state)
     /* an answer followed by an error is replaced by the error */
     assert_int_equal(request(f, "GET", "/answer-then-fail", NULL, NULL, NULL), 403);
     assert_null(strstr(ubuf_str(&f->body), "secret"));
-    assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; img-src 'self' "
-                              "data:; frame-ancestors 'none'; base-uri 'none'; "
+    assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; object-src 'none'; "
+                              "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
                               "form-action 'self'; connect-src 'self' http://127.0.0.1:8089"));
 }
 
@@ -354,9 +354,10 @@ static void test_client_addr_and_csp(void **state)
         assert_string_equal(ubuf_str(&f->body), cases[i].want);
         curl_slist_free_all(h);
     }
-    assert_true(has_header(f, "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-                              "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
-                              "connect-src 'self' http://127.0.0.1:8089"));
+    assert_true(has_header(
+        f, "Content-Security-Policy: default-src 'self'; object-src 'none'; "
+           "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+           "connect-src 'self' http://127.0.0.1:8089"));
 }
 
 static void test_healthz_and_pool(void **state)

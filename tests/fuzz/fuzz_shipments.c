@@ -1,0 +1,10 @@
+/* eimza — libFuzzer driver: a carrier's shipments file (app/card_file.c, as `eimza shipments
+ * import` reads it; the checks are in cardfile.h). */
+#include "cardfile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_cardfile(APP_CARDFILE_SHIPMENTS, data, size);
+}
