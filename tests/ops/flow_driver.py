@@ -126,23 +126,31 @@ class FrontHttp(kd.Http):
         if isinstance(body, (dict, list)):
             body = json.dumps(body, ensure_ascii=False).encode()
             h.setdefault('Content-Type', 'application/json')
-        c = _Front(self.host, self.front, timeout=timeout, context=self.ctx)
-        try:
-            c.request(method, path, body=body, headers=h)
-            r = c.getresponse()
-            data = r.read()
-            hd = dict(r.getheaders())
-        except (OSError, http.client.HTTPException):
+        # nginx's own 429 (limit_req: 5 a second per address) is waited out here, as a person
+        # waits a moment after the error page: no server saw the request, so it is not one of
+        # the applicant's tries (a loaded machine makes many of them, and the applicant's
+        # bound on tries is for servers that answer without progress)
+        for _ in range(100):
+            c = _Front(self.host, self.front, timeout=timeout, context=self.ctx)
+            try:
+                c.request(method, path, body=body, headers=h)
+                r = c.getresponse()
+                data = r.read()
+                hd = dict(r.getheaders())
+            except (OSError, http.client.HTTPException):
+                return None
+            finally:
+                c.close()
+            if r.status != 429 or data.startswith(b'{'):
+                break
+            with self.mu:
+                self.throttled += 1
+            time.sleep(0.2 + random.random() * 0.2)
+        else:
             return None
-        finally:
-            c.close()
         if r.status in (502, 503, 504):
             with self.mu:
                 self.refused += 1
-            return None
-        if r.status == 429 and not data.startswith(b'{'):
-            with self.mu:
-                self.throttled += 1
             return None
         with self.mu:
             srv = self.prefix.get(rid_prefix(hd))
