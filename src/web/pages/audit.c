@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/text.h"
+#include "core/date.h"
 #include "web/pages/pages.h"
 
 enum audit_field { F_ACTOR, F_ACTION, F_OBJECT, F_FROM, F_TO, F_N };
@@ -26,19 +26,18 @@ struct audit_query {
 };
 
 /* A day typed as YYYY-MM-DD (the date field's value): its start in Turkey's time as Unix
- * seconds, or -1. */
+ * seconds (core/date.h), or -1. */
 static int64_t day_start_tr(const char *s)
 {
+    int32_t day;
     int y, m, d;
-    char end;
-    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || y < 2000 ||
-        y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!s || strlen(s) != CORE_DATE_STRLEN || s[4] != '-' ||
+        core_date_parse(s, CORE_DATE_STRLEN, &day) != 0)
         return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1 || tm.tm_mday != d) /* 31.02 rolled over */
+    core_date_to_ymd(day, &y, &m, &d);
+    if (y < 2000 || y > 2200)
         return -1;
-    return (int64_t)t - WEB_PG_TR_OFFSET;
+    return core_date_tr_to_unix(day);
 }
 
 static void read_query(struct web_pg *c, struct audit_query *q)
