@@ -99,9 +99,9 @@ I3=$ID
 # ---- point 12: the application page --------------------------------------------------------------
 call GET "/yonetim/basvuru/$I1" "${SA[@]}"
 expect_code 200 "the application page"
-expect_eq "Kayıp/Çalıntı" "$(dd reason)" "the reason, in words"
+expect_eq "Kayıp ya da çalıntı" "$(dd reason)" "the reason, in words"
 expect_eq "Mini Kart Okuyucu" "$(dd card_reader)" "the card reader"
-expect_eq "2 Yıl" "$(dd validity)" "the validity"
+expect_eq "2 yıl" "$(dd validity)" "the validity"
 expect_eq "Atatürk Mah. Okul Sok. No: 12" "$(dd address)" "the address"
 expect_eq "72060" "$(dd postal_code)" "the postal code"
 expect_eq "Matematik Bölümü" "$(dd unit)" "the unit"

@@ -126,9 +126,9 @@ test('the application page shows every field, then the decision, then its outcom
   assert.equal(res.status(), 200);
   assert.equal(squash(await page.textContent('h1')), `Başvuru ${a.number}`);
   // every field of the form, in words
-  assert.equal(await dd(page, 'reason'), 'Kayıp/Çalıntı');
+  assert.equal(await dd(page, 'reason'), 'Kayıp ya da çalıntı');
   assert.equal(await dd(page, 'card_reader'), 'Mini Kart Okuyucu');
-  assert.equal(await dd(page, 'validity'), '2 Yıl');
+  assert.equal(await dd(page, 'validity'), '2 yıl');
   assert.match(await dd(page, 'address'), /Atatürk Mah\. Okul Sok\. No: 12 D: 3/);
   assert.equal(await dd(page, 'postal_code'), '72060');
   assert.equal(await dd(page, 'province'), 'Batman');
