@@ -115,6 +115,19 @@ void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1])
     core_date_format_tr(day, out);
 }
 
+int64_t app_day_start_tr(const char *iso)
+{
+    int32_t day;
+    int y, m, d;
+    if (!iso || strlen(iso) != CORE_DATE_STRLEN || iso[4] != '-' ||
+        core_date_parse(iso, CORE_DATE_STRLEN, &day) != 0)
+        return -1;
+    core_date_to_ymd(day, &y, &m, &d);
+    if (y < 2000 || y > 2200)
+        return -1;
+    return core_date_tr_to_unix(day);
+}
+
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1])
 {
     if (t)

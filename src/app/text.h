@@ -67,6 +67,9 @@ bool app_date_valid(int year, int month, int day);
 /* A calendar day (core/date.h) as YYYY-MM-DD or DD.MM.YYYY; "" for none. */
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1]);
 void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1]);
+/* The start (00:00 in Turkey) of a day typed as YYYY-MM-DD, years 2000..2200, as Unix seconds;
+ * -1 for any other shape or an impossible day (a date field's value: the audit log's filter). */
+int64_t app_day_start_tr(const char *iso);
 /* The day of a moment (Unix seconds) in Turkey (core/date.h) as YYYY-MM-DD; "" for 0. */
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1]);
 /* A moment in Turkey's time as people read it (core_time_tr); "" when it cannot be written. */

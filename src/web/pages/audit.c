@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "app/text.h"
-#include "core/date.h"
 #include "web/pages/pages.h"
 
 enum audit_field { F_ACTOR, F_ACTION, F_OBJECT, F_FROM, F_TO, F_N };
@@ -25,21 +24,6 @@ struct audit_query {
     bool bad;
 };
 
-/* A day typed as YYYY-MM-DD (the date field's value): its start in Turkey's time as Unix
- * seconds (core/date.h), or -1. */
-static int64_t day_start_tr(const char *s)
-{
-    int32_t day;
-    int y, m, d;
-    if (!s || strlen(s) != CORE_DATE_STRLEN || s[4] != '-' ||
-        core_date_parse(s, CORE_DATE_STRLEN, &day) != 0)
-        return -1;
-    core_date_to_ymd(day, &y, &m, &d);
-    if (y < 2000 || y > 2200)
-        return -1;
-    return core_date_tr_to_unix(day);
-}
-
 static void read_query(struct web_pg *c, struct audit_query *q)
 {
     long before;
@@ -53,7 +37,7 @@ static void read_query(struct web_pg *c, struct audit_query *q)
         const char *v = q->values[i];
         if (!v || !*v)
             continue;
-        int64_t t = day_start_tr(v);
+        int64_t t = app_day_start_tr(v);
         if (t < 0)
             q->errors[i] = web_msg(WEB_MSG_SP_AUD_BAD_DATE, c->lang);
         else if (i == F_FROM)

@@ -1,7 +1,7 @@
 /* eimza — the words the staff pages put where codes were (issue 17, point 14): a message's
  * outcome code (app_delivery_error_text) in Turkish and English, each family to its own text,
  * an unknown code to the general one, never the bare code; and the privacy table's "on request"
- * (app/privacy.h) per role. */
+ * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include "app/admin.h"
 #include "app/privacy.h"
+#include "app/text.h"
 
 static void test_delivery_words(void **state)
 {
@@ -72,11 +73,27 @@ static void test_on_request(void **state)
     assert_string_equal(out, "100******46");
 }
 
+static void test_day_start(void **state)
+{
+    (void)state;
+    /* 2026-03-01 00:00 in Turkey is 2026-02-28 21:00 UTC */
+    assert_int_equal(app_day_start_tr("2026-03-01"), INT64_C(1772312400));
+    assert_int_equal(app_day_start_tr("2024-02-29"), INT64_C(1709154000));
+    static const char *const bad[] = {"2023-02-29",  "2026-04-31", "01.03.2026", "2026-3-01",
+                                      "2026-03-01x", "1999-12-31", "2201-01-01", "",
+                                      "2026-13-01",  "2026/03/01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (app_day_start_tr(bad[i]) != -1)
+            fail_msg("'%s' taken as a day", bad[i]);
+    assert_int_equal(app_day_start_tr(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_words),
         cmocka_unit_test(test_on_request),
+        cmocka_unit_test(test_day_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
