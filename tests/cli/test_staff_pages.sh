@@ -102,9 +102,9 @@ expect_code 200 "the application page"
 expect_eq "Kayıp ya da çalıntı" "$(dd reason)" "the reason, in words"
 expect_eq "Mini Kart Okuyucu" "$(dd card_reader)" "the card reader"
 expect_eq "2 yıl" "$(dd validity)" "the validity"
-expect_eq "Atatürk Mah. Okul Sok. No: 12" "$(dd address)" "the address"
+expect_eq "Atatürk Mah. Okul Sok. No: 12" "$(dd sp_address)" "the address"
 expect_eq "72060" "$(dd postal_code)" "the postal code"
-expect_eq "Matematik Bölümü" "$(dd unit)" "the unit"
+expect_eq "Matematik Bölümü" "$(dd sp_unit)" "the unit"
 expect_eq "215" "$(dd work_phone_ext)" "the extension"
 expect_eq "Vodafone" "$(dd sp_operator)" "the mobile operator"
 expect_eq "14.02.1978" "$(dd birth_date)" "the date of birth"
@@ -113,6 +113,10 @@ expect_eq "14.02.1978" "$(dd birth_date)" "the date of birth"
 [[ "$(dd home_phone)" =~ ^4\*+76$ ]] && ok "the home number, masked" || fail "home" "$(dd home_phone)"
 expect_grep "${K1:0:3}\\*{6}${K1:9:2}" "$T/b" "the T.C. Kimlik No, masked"
 expect_no_grep "$K1|ayten\.gunes|5322000001|4882159876" "$T/b" "nothing in full"
+# the form's labels speak to the applicant; the staff page speaks of them
+expect_grep '<dt>Unvanı</dt>' "$T/b" "the title, named for the staff"
+expect_grep '<dt>Kurumunun ya da biriminin adresi</dt>' "$T/b" "the address, named for the staff"
+expect_no_grep 'Unvanınız|Çalıştığınız|Kurumunuzun' "$T/b" "no label addressed to the applicant"
 line() { grep -n -m1 -- "$1" "$T/b" | cut -d: -f1; }
 [ "$(line 'data-field="postal_code"')" -lt "$(line 'class="verdict-box"')" ] &&
   [ "$(line 'class="verdict-box"')" -lt "$(line 'class="decision-forms"')" ] &&
@@ -251,6 +255,13 @@ expect_grep 'class="error-words">Sağlayıcı iletiyi kabul etmedi' "$T/b" "what
 expect_grep 'Teknik kod: http_400' "$T/b" "the code only as a technical note"
 expect_no_grep '<td data-label="[^"]*">http_400' "$T/b" "never the bare code in a cell"
 expect_grep 'data-label="Kanal">SMS<' "$T/b" "the channel in words"
+# the recipient is masked: the way to the application (name, institution) the message was for
+KEY=$(sql "SELECT dedupe_key FROM outbox WHERE id = (SELECT min(id) FROM outbox WHERE channel = 'sms')")
+expect_eq "otp:$N1:" "${KEY%[0-9]*}" "the first SMS is Ayten's code"
+expect_grep "class=\"message-application\" href=\"/yonetim/ara\?q=$N1\">Başvuruyu aç<" "$T/b" \
+  "the failed message leads to its application"
+call GET "/yonetim/ara?q=$N1" "${SO[@]}"
+expect_eq "303 /yonetim/basvuru/$I1" "$CODE $(location)" "which the search opens"
 call GET "/yonetim/iletiler?lang=en" "${SO[@]}"
 expect_grep 'The provider did not accept the message' "$T/b" "and in English"
 call GET /yonetim/iletiler "${SA[@]}"

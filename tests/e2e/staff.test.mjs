@@ -35,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BASE, PHONE, eventually, launch, open, screenshot, submitAndWait } from './lib.mjs';
+import { BASE, DESKTOP, PHONE, eventually, launch, open, screenshot, submitAndWait } from './lib.mjs';
 import {
   DB,
   apply,
@@ -129,10 +129,13 @@ test('the application page shows every field, then the decision, then its outcom
   assert.equal(await dd(page, 'reason'), 'Kayıp ya da çalıntı');
   assert.equal(await dd(page, 'card_reader'), 'Mini Kart Okuyucu');
   assert.equal(await dd(page, 'validity'), '2 yıl');
-  assert.match(await dd(page, 'address'), /Atatürk Mah\. Okul Sok\. No: 12 D: 3/);
+  assert.match(await dd(page, 'sp_address'), /Atatürk Mah\. Okul Sok\. No: 12 D: 3/);
   assert.equal(await dd(page, 'postal_code'), '72060');
   assert.equal(await dd(page, 'province'), 'Batman');
-  assert.equal(await dd(page, 'unit'), 'Matematik Bölümü');
+  assert.equal(await dd(page, 'sp_unit'), 'Matematik Bölümü');
+  // the form's labels speak to the applicant ("Unvanınız"); the staff page speaks of them
+  assert.equal(await page.$eval('dd[data-field="sp_job_title"]', (d) => d.previousElementSibling.textContent.trim()), 'Unvanı');
+  assert.doesNotMatch(await page.textContent('main'), /Unvanınız|Çalıştığınız|Kurumunuzun/);
   assert.equal(await dd(page, 'work_phone_ext'), '215');
   assert.equal(await dd(page, 'sp_operator'), 'Vodafone');
   // personal data masked for the approver's role (app/privacy.h)
@@ -307,9 +310,15 @@ test('messages in words, refusals that fit the role, the staff footer', async ()
   assert.match(await row.textContent(), /Sağlayıcı iletiyi kabul etmedi/);
   assert.match(squash(await row.locator('.error-code').textContent()), /^Teknik kod: http_400$/);
   assert.match(await row.textContent(), /SMS/);
+  // the recipient is masked: the row leads to the application the message was for (Kemal's
+  // decision), where the operator finds whom to reach another way
+  assert.equal(await row.locator('a.message-application').getAttribute('href'), `/yonetim/basvuru/${PEOPLE.kemal.id}`);
   assert.match(await op.page.textContent('footer'), /denetim kaydına yazılır/);
   assert.doesNotMatch(await op.page.textContent('footer'), /Kartınız onaydan sonra/);
   await checkBoth(op.page, 'staff-14-messages');
+  await submitAndWait(op.page, () => row.locator('a.message-application').click());
+  assert.equal(new URL(op.page.url()).pathname, `/yonetim/basvuru/${PEOPLE.kemal.id}`);
+  assert.equal(squash(await op.page.textContent('dd[data-field="ap_col_name"]')), 'Kemal Aslan');
   // an operator's approval is refused with words that fit the operator
   await op.page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.sukru.id}`);
   assert.equal(await op.page.locator('button:has-text("Başvuruyu onayla")').count(), 0);
@@ -384,6 +393,18 @@ test('the queue in pages, in English', async () => {
   await staffLogin(page, APPROVER58);
   assert.equal(squash(await page.textContent('nav.pager .pager-current')), '1');
   assert.match(await page.textContent('nav.pager'), /Page 1 of \d+/);
+  // the pages right under the table they turn, before the bulk approval's buttons
+  assert.ok(await page.evaluate(() => {
+    const pager = document.querySelector('nav.pager'), bulk = document.querySelector('.bulk-actions');
+    return !!(document.querySelector('table.queue').compareDocumentPosition(pager) & Node.DOCUMENT_POSITION_FOLLOWING) &&
+      !!(pager.compareDocumentPosition(bulk) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }), 'table, pager, bulk approval');
+  // on a phone a row that cannot be ticked has no empty "Select" line in its card
+  await page.setViewportSize(PHONE);
+  const emptyShown = await page.$$eval('table.queue td:empty', (tds) => tds.filter((td) => td.getClientRects().length > 0).length);
+  assert.equal(emptyShown, 0, 'no empty line shown in a card');
+  assert.ok(await page.locator('table.queue td:empty').count() > 0, 'rows that cannot be ticked are there');
+  await page.setViewportSize(DESKTOP);
   await checkBoth(page, 'staff-13-queue-pages-en');
   await submitAndWait(page, () => page.click('nav.pager a[aria-label="Page 2"]'));
   assert.equal(new URL(page.url()).searchParams.get('offset'), '50');

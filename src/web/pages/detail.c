@@ -435,14 +435,15 @@ static void form_sections(struct web_pg *c, struct web_page *p, const struct det
     web_page_open_class(p, WEB_EL_DL, "facts form-facts");
     dl_text(p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
     dl_text(p, WEB_MSG_REGISTRY_NO, a->registry_no);
-    dl_text(p, WEB_MSG_UNIT, a->unit);
-    dl_text(p, WEB_MSG_JOB_TITLE, a->title);
+    /* the form's labels speak to the applicant ("Unvanınız"); the staff's speak of them */
+    dl_text(p, WEB_MSG_SP_UNIT, a->unit);
+    dl_text(p, WEB_MSG_SP_JOB_TITLE, a->title);
     web_page_close(p, WEB_EL_DL);
     web_page_section_end(p);
 
     web_page_section_begin(p, WEB_MSG_SECTION_CONTACT);
     web_page_open_class(p, WEB_EL_DL, "facts form-facts");
-    dl_text(p, WEB_MSG_ADDRESS, a->address);
+    dl_text(p, WEB_MSG_SP_ADDRESS, a->address);
     dl_text(p, WEB_MSG_PROVINCE, a->province ? app_province_name(a->province) : NULL);
     dl_text(p, WEB_MSG_DISTRICT, a->district);
     dl_text(p, WEB_MSG_POSTAL_CODE, a->postal_code);
@@ -453,7 +454,7 @@ static void form_sections(struct web_pg *c, struct web_page *p, const struct det
     dl_pii(c, p, WEB_MSG_MOBILE_PHONE, APP_PII_PHONE, a->mobile_phone, "mobile-phone");
     dl_choice(p, WEB_MSG_SP_OPERATOR, operators, NCHOICE(operators), a->mobile_operator);
     dl_pii(c, p, WEB_MSG_HOME_PHONE, APP_PII_PHONE, a->home_phone, "home-phone");
-    dl_choice(p, WEB_MSG_NOTIFY_BY, notify, NCHOICE(notify), a->notify_by);
+    dl_choice(p, WEB_MSG_SP_NOTIFY_BY, notify, NCHOICE(notify), a->notify_by);
     web_page_close(p, WEB_EL_DL);
     web_page_section_end(p);
 }

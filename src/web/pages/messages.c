@@ -2,6 +2,7 @@
  * the unconfirmed messages of the outbox (the recipient masked) with the operator's answers: send
  * again, or record an unconfirmed one as delivered (POST /yonetim/iletiler/{id}).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,53 @@ static void message_actions(struct messages_ctx *e, const struct app_message_pro
         web_page_button(e->p, WEB_MSG_AP_MSG_CONFIRM, WEB_BUTTON_SECONDARY, "action", "confirm");
     web_page_close(e->p, WEB_EL_DIV);
     web_page_form_end(e->p);
+}
+
+/* The application a message was for, read from its dedupe key (the senders' names for what a
+ * message is for: "decision:<id>:...", "flow:<id>:...", "remind:<id>:...", "overdue:<id>:..."
+ * name the application's id, "otp:<number>:..." and "pin:<number>:..." its number): its page,
+ * or the search that opens it by number. False for a message of no one application (an expiry
+ * warning is a certificate's, a digest a province's). */
+static bool message_application_href(const char *key, char *href, size_t cap)
+{
+    static const char *const by_id[] = {"decision:", "flow:", "remind:", "overdue:"};
+    static const char *const by_number[] = {"otp:", "pin:"};
+    for (size_t i = 0; key && i < sizeof by_id / sizeof by_id[0]; i++) {
+        size_t n = strlen(by_id[i]), d;
+        if (strncmp(key, by_id[i], n) != 0)
+            continue;
+        d = strspn(key + n, "0123456789");
+        if (d == 0 || d > 18 || key[n + d] != ':')
+            return false;
+        snprintf(href, cap, "/yonetim/basvuru/%.*s", (int)d, key + n);
+        return true;
+    }
+    for (size_t i = 0; key && i < sizeof by_number / sizeof by_number[0]; i++) {
+        size_t n = strlen(by_number[i]), d;
+        if (strncmp(key, by_number[i], n) != 0)
+            continue;
+        d = strspn(key + n, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        if (d == 0 || d > 32 || key[n + d] != ':')
+            return false;
+        snprintf(href, cap, "/yonetim/ara?q=%.*s", (int)d, key + n);
+        return true;
+    }
+    return false;
+}
+
+/* The masked recipient, and a way to the application (where the name and the institution are)
+ * so the operator can reach the person another way, as the page's lead asks. */
+static void recipient_cell(struct web_page *p, const struct app_message_problem *m)
+{
+    char href[80];
+    web_page_text(p, m->to);
+    if (!message_application_href(m->dedupe_key, href, sizeof href))
+        return;
+    web_page_open(p, WEB_EL_BR);
+    web_page_open_class(p, WEB_EL_A, "message-application");
+    web_page_attr(p, "href", href);
+    web_page_msg(p, WEB_MSG_SP_MSG_APPLICATION);
+    web_page_close(p, WEB_EL_A);
 }
 
 /* What went wrong, in words an operator can act on, and the sender's own code small beside
@@ -81,6 +129,8 @@ static int message_row(void *ctx, const struct app_message_problem *m)
                                                        : WEB_MSG_SP_CHANNEL_EMAIL);
         else if (cols[i] == WEB_MSG_AP_COL_ERROR)
             error_words(p, m->error);
+        else if (cols[i] == WEB_MSG_AP_COL_TO)
+            recipient_cell(p, m);
         else if (cells[i])
             web_page_text(p, cells[i]);
         else

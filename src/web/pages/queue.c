@@ -500,6 +500,8 @@ static void queue_results(struct web_pg *c, struct web_page *p, const struct que
     queue_table(c, p, rows, selectable,
                 by_waiting ? WEB_MSG_AP_QUEUE_CAPTION : WEB_MSG_SP_QUEUE_CAPTION_URGENT);
     web_page_close(p, WEB_EL_DIV);
+    /* the pages right under the table they turn, before the bulk approval's buttons */
+    queue_pager(p, qs, q->offset, total, rows->n);
     if (selectable) {
         web_page_open_class(p, WEB_EL_SECTION, "bulk-actions");
         web_page_attr(p, "aria-labelledby", "bulk-title");
@@ -516,7 +518,6 @@ static void queue_results(struct web_pg *c, struct web_page *p, const struct que
         web_page_close(p, WEB_EL_SECTION);
         web_page_close(p, WEB_EL_FORM);
     }
-    queue_pager(p, qs, q->offset, total, rows->n);
 }
 
 enum web_err web_h_staff_queue(struct web_req *rq)
