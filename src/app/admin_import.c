@@ -146,7 +146,7 @@ int app_import_report_csv(const char *report, enum core_lang lang, struct ubuf *
         size_t n = strcspn(p, "\r\n");
         char line[12], column[48], code[48];
         if (report_line(p, n, line, column, code)) {
-            const char *cells[] = {line, column, code, app_reason_text(code, lang)};
+            const char *cells[] = {line, column, code, app_import_reason_text(code, lang)};
             if (app__csv_row(out, cells, 4) < 0)
                 return -1;
         }

@@ -23,6 +23,12 @@ const char *app_reason_text(const char *code, enum core_lang lang)
     return core_reason_message(code, lang);
 }
 
+const char *app_import_reason_text(const char *code, enum core_lang lang)
+{
+    const char *t = code ? core_text_of("import", code, lang) : NULL;
+    return t ? t : app_reason_text(code, lang);
+}
+
 const char *app_text_n(const char *key, unsigned long n, enum core_lang lang)
 {
     return core_text_n(key, n, lang);

@@ -29,6 +29,10 @@ const char *app_text_of(const char *group, const char *name, enum core_lang lang
 const char *app_text_n(const char *key, unsigned long n, enum core_lang lang);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
+/* A refused row's reason for the staff member who imports a personnel file: the catalogue's
+ * "import.<code>" where the general reason speaks to an applicant about their own data ("your
+ * identity card"), else app_reason_text. Never NULL. */
+const char *app_import_reason_text(const char *code, enum core_lang lang);
 /* What to do about a refusal of one field, in its own words ("Posta kodunu giriniz." rather
  * than "Bu alan zorunludur"): the catalogue's "field.<field>.<code>" when there is one, else
  * the reason's message (app_reason_text). Never NULL. */

@@ -463,6 +463,36 @@ test('the audit log: filtered, and its chain checked', async () => {
   await context.close();
 });
 
+test('the admins\' pages in English: accounts, the audit log and its check, the import', async () => {
+  const { context, page, problems } = await open(browser, { locale: 'en-GB' });
+  await staffLogin(page, ADMIN);
+  await page.click('nav.staff-nav a:has-text("Accounts")');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(squash(await page.textContent('h1')), 'Staff accounts');
+  assert.equal(await page.locator(`tr[data-user="${APPROVER.user}"]`).count(), 1);
+  assert.match(await page.textContent(`tr[data-user="${APPROVER.user}"]`), /provincial approver, Batman/);
+  await checkBoth(page, 'staff-15-accounts-en');
+  await page.click(`tr[data-user="${APPROVER.user}"] a`);
+  assert.equal(squash(await page.textContent('dd[data-field="sp_acc_province"]')), 'Batman');
+  await checkBoth(page, 'staff-15-account-en');
+  await page.goto(`${BASE}/yonetim/denetim?action=application.approve&actor=${APPROVER.user}`);
+  assert.equal(squash(await page.textContent('h1')), 'Audit log');
+  assert.match(await page.locator('table.audit-log tbody tr').first().textContent(), /Application approved/);
+  await submitAndWait(page, () => page.click('button:has-text("Check the chain")'));
+  assert.match(await page.textContent('.audit-intact'), /The chain is intact: \d+ entries checked/);
+  await checkBoth(page, 'staff-15-audit-en');
+  await page.click('nav.staff-nav a:has-text("Personnel import")');
+  assert.equal(squash(await page.textContent('h1')), 'Personnel import');
+  await checkBoth(page, 'staff-15-import-en');
+  // nothing untranslated on the way: no Turkish-only letters in the headings and labels
+  for (const sel of ['h1', 'h2', 'label', 'th', 'button']) {
+    const texts = await page.$$eval(sel, (els) => els.map((e) => e.textContent.trim()));
+    for (const t of texts) assert.doesNotMatch(t, /[çğışÇĞİŞ]/, `${sel} "${t}" in English`);
+  }
+  assert.deepEqual(unexpected(problems, []), []);
+  await context.close();
+});
+
 test('a personnel file imported with a progress bar, the refused rows downloaded', async () => {
   const header = 'tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu';
   const good = [];
@@ -496,6 +526,8 @@ test('a personnel file imported with a progress bar, the refused rows downloaded
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   assert.match(await page.textContent('.import-counts'), /Okunan satır: 3001\. Yeni kayıt: 3000, güncellenen: 0, değişmeyen: 0, reddedilen satır: 1/);
   assert.equal(squash(await page.textContent('table.import-rejects tbody th')), '12');
+  // the reason speaks to the admin who imports, not to an applicant about their identity card
+  assert.match(await page.textContent('table.import-rejects tbody'), /MEBBİS kaydıyla karşılaştırıp dosyada düzeltiniz/);
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'the focus on the result');
   await checkBoth(page, 'staff-15-import-result');
   const [download] = await Promise.all([

@@ -183,7 +183,7 @@ static void result_rejects(struct web_pg *c, struct web_page *p, const struct re
         web_page_text(p, x->field[0] ? x->field : "—");
         web_page_close(p, WEB_EL_TD);
         web_pg_td_begin(p, WEB_MSG_FS_COL_WHY);
-        web_page_text(p, app_reason_text(x->code, c->lang));
+        web_page_text(p, app_import_reason_text(x->code, c->lang));
         web_page_close(p, WEB_EL_TD);
         web_page_close(p, WEB_EL_TR);
     }

@@ -1,7 +1,8 @@
 /* eimza — the words the staff pages put where codes were (issue 17, point 14): a message's
  * outcome code (app_delivery_error_text) in Turkish and English, each family to its own text,
  * an unknown code to the general one, never the bare code; and the privacy table's "on request"
- * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr). */
+ * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr); the
+ * personnel import's reasons for the one who imports (app_import_reason_text). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,12 +89,29 @@ static void test_day_start(void **state)
     assert_int_equal(app_day_start_tr(NULL), -1);
 }
 
+/* the import's reasons speak to the one who imports: their own text where the general one
+ * speaks to an applicant, the general one otherwise */
+static void test_import_reasons(void **state)
+{
+    (void)state;
+    const char *tr = app_import_reason_text("tckn_checksum", CORE_LANG_TR);
+    const char *en = app_import_reason_text("tckn_checksum", CORE_LANG_EN);
+    assert_non_null(strstr(tr, "MEBBİS"));
+    assert_null(strstr(tr, "cüzdanınız"));
+    assert_non_null(strstr(en, "MEBBİS record"));
+    assert_string_not_equal(tr, app_reason_text("tckn_checksum", CORE_LANG_TR));
+    assert_string_equal(app_import_reason_text("date_format", CORE_LANG_TR),
+                        app_reason_text("date_format", CORE_LANG_TR));
+    assert_non_null(app_import_reason_text(NULL, CORE_LANG_TR));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_words),
         cmocka_unit_test(test_on_request),
         cmocka_unit_test(test_day_start),
+        cmocka_unit_test(test_import_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
