@@ -321,7 +321,7 @@ done
 order() { tr -d '\n' <"$T/b" | grep -oE 'tr data-number="[0-9A-Z]+"' | sed 's/.*="//; s/"//' | tr '\n' ' '; }
 call GET /yonetim "${SA[@]}"
 expect_eq "$N5 $N4" "$(order | awk '{print $1, $2}')" "the most urgent first: 3 days, then 40"
-expect_grep 'yenilenecek sertifikası en önce biten önce' "$T/b" "the caption says the order"
+expect_grep 'yenilenecek sertifikası en önce biten önce; sertifika kaydı olmayanlar en başta' "$T/b" "the caption says the order"
 expect_grep '57 başvurudan 1–50' "$T/b" "57 waiting, 50 on a page"
 expect_grep 'aria-current="page">1<' "$T/b" "the pager: page 1 is this one"
 expect_grep 'aria-label="Sayfa 2" href="/yonetim\?state=submitted&amp;offset=50"|href="/yonetim\?state=submitted&amp;offset=50"[^>]*aria-label="Sayfa 2"' "$T/b" "a link to page 2"
