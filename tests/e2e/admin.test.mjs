@@ -27,6 +27,8 @@ import { after, before, test } from 'node:test';
 
 import {
   BASE,
+  DESKTOP,
+  PHONE,
   a11yProblems,
   eventually,
   launch,
@@ -264,6 +266,15 @@ test('an approver works the queue of their province', async () => {
   assert.match(await page.textContent('#chart-states-desc'), /Onaylandı: [1-9]\d* başvuru/);
   assert.match(await page.textContent('#chart-waiting-desc'), /1 günden az: [1-9]\d* başvuru/);
   assert.match(await page.textContent('.expiring [data-days="30"]'), /30 gün içinde: [1-9]\d* kişi/);
+  // on a phone the picture shrunk to the screen would have text too small to read: the same
+  // figures as words instead, and only there
+  assert.equal(await page.locator('dl.chart-figures').first().isVisible(), false, 'the picture at 1280 px');
+  await page.setViewportSize(PHONE);
+  assert.equal(await page.locator('section.chart svg').first().isVisible(), false, 'no picture at 390 px');
+  const figures = await page.$$eval('section[aria-labelledby="h-states"] dl.chart-figures dt', (dts) =>
+    dts.map((dt) => `${dt.textContent.trim()}=${dt.nextElementSibling.textContent.trim()}`));
+  assert.ok(figures.some((f) => /^Onaylandı=[1-9]\d* başvuru$/.test(f)), JSON.stringify(figures));
+  await page.setViewportSize(DESKTOP);
   await checkPage(page, '8-dashboard');
 
   // ---- the people whose certificate ends within 30 days, and the CSV ----
