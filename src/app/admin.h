@@ -34,9 +34,11 @@
 
 #include "app/context.h"
 #include "app/portal.h"
+#include "app/staff_auth.h"
 #include "core/certificate.h"
 #include "core/eligibility.h"
 #include "core/personnel.h"
+#include "core/tckn.h"
 #include "util/buf.h"
 
 /* The latest decision on an application. */
@@ -46,6 +48,10 @@ struct app_decision {
     const char *staff;    /* the approver's user name */
     const char *verdict;  /* JSON: {"eligible":bool,"reasons":[codes],"wet_required":bool} */
     int64_t at;
+    /* the verdict the decision relied on, read from that JSON (reasons it cannot name are left
+     * out); has_verdict false when it could not be read */
+    bool has_verdict;
+    struct core_verdict verdict_then;
 };
 
 /* One row of an application's timeline, as the staff read it. */
@@ -83,12 +89,14 @@ struct app_queue_filter {
     int min_waiting_days;    /* 0: any; else only those unchanged for at least this many days */
     long limit;              /* 1..500; 0: 100 */
     long offset;
+    const char *order; /* NULL, "" or "urgent": the renewed certificate's end first (none, then the
+                          soonest), then the oldest change; "waiting": the oldest change first */
 };
 
-/* Lists the queue, oldest change first, calling fn for each item (fn returns 0 to go on).
- * *total (may be NULL) gets how many match without limit/offset. 400 invalid_fields for a bad
- * filter (an unknown state, a province outside 0..81, limit outside 0..500, negative offset or
- * days). */
+/* Lists the queue in the filter's order (the most urgent first unless asked otherwise; issue
+ * 17), calling fn for each item (fn returns 0 to go on). *total (may be NULL) gets how many
+ * match without limit/offset. 400 invalid_fields for a bad filter (an unknown state or order, a
+ * province outside 0..81, limit outside 0..500, negative offset or days). */
 enum app_status app_admin_list(const struct app_ctx *c, const struct app_queue_filter *f,
                                int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
                                long *total, struct app_err *err);
@@ -124,11 +132,150 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
 enum app_status app_admin_bulk_approve(const struct app_ctx *c, const struct app_queue_filter *f,
                                        long *approved, long *skipped, struct app_err *err);
 
+/* Approves exactly the applications named (the ones a confirmation page listed; issue 17), at
+ * most APP_BULK_IDS_MAX, each in its own transaction as app_admin_decide would: one that is not
+ * (or no longer) submitted and eligible, of another province for an approver, or gone, is
+ * skipped, never approved. A name given twice counts once. Approvers and admins (403
+ * forbidden_role); 400 invalid_fields ("ids": bulk_ids_range) for none or too many. Audited as
+ * "application.bulk_approve" with the counts, besides each approval's own entry. */
+#define APP_BULK_IDS_MAX 500
+enum app_status app_admin_bulk_approve_ids(const struct app_ctx *c, const int64_t *ids, size_t n,
+                                           long *approved, long *skipped, struct app_err *err);
+
 /* The signed paper of a wet-signature application arrived and the holder's identity was
  * checked in person: awaiting_original -> submitted (event paper_received). Operators and
  * admins (403 forbidden_role), 404, 409 wrong_state. */
 enum app_status app_admin_paper_received(const struct app_ctx *c, int64_t id,
                                          struct app_application *out, struct app_err *err);
+
+/* ---- search, and the full T.C. Kimlik No (admin_search.c; issue 17) ------------------------
+ * What a staff member types into the search box: an application number (10 characters of its
+ * alphabet, any case; O, I and L read as 0, 1 and 1), a T.C. Kimlik No (11 digits; spaces and
+ * dashes are left out), the address the printed form's QR code holds (".../yonetim/ara?q=
+ * NUMBER": a hand-held scanner types it into the box), or a name (each word, at least two
+ * letters in all, found in "first last" whatever the case; Turkish letters and their plain
+ * look-alikes match each other, so "gunes" finds "Güneş"). A number that is all letters and
+ * finds nothing is tried as a name too. Drafts are never found; an approver finds only their
+ * own province's applications, and another province's are simply not found (a search never
+ * tells that an application exists elsewhere). 400 invalid_fields (field "q": search_empty,
+ * search_too_short, too_long, not_utf8, control_character, bidi_character; tckn_checksum for
+ * 11 digits that are no T.C. Kimlik No); 403 as the queue. fn gets each result (as the queue
+ * gives them, newest first), at most APP_SEARCH_MAX; out says what was searched and how many
+ * matched. Not audited: the result shows what the queue shows. */
+enum app_search_kind { APP_SEARCH_NUMBER = 1, APP_SEARCH_TCKN, APP_SEARCH_NAME };
+#define APP_SEARCH_MAX   50
+#define APP_SEARCH_Q_MAX 200 /* bytes of a query */
+struct app_search_result {
+    enum app_search_kind kind;
+    long found; /* how many matched (more than were given when > APP_SEARCH_MAX) */
+};
+enum app_status app_admin_search(const struct app_ctx *c, const char *q,
+                                 int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
+                                 struct app_search_result *out, struct app_err *err);
+
+/* The full T.C. Kimlik No of one application's holder, for the staff whose role may see it on
+ * request (app/privacy.h: approvers, who enter it in MEBBİS), one application at a time: 403
+ * forbidden_role for the others, 404 not_found, 403 forbidden_province for an approver of
+ * another province. Each look is audited ("pii.tckn_view", the application's number) in the
+ * same transaction as it is read: no audit entry, no number. */
+enum app_status app_admin_tckn(const struct app_ctx *c, int64_t id, char out[CORE_TCKN_LEN + 1],
+                               struct app_err *err);
+
+/* ---- staff accounts, for admins (admin_users.c; issue 17) -----------------------------------
+ * What `eimza user add` and `eimza user set` do, on the admins' pages: every call needs an admin
+ * (403 forbidden_role otherwise) and is audited by app_user_add / app_user_set with the admin as
+ * the actor ("staff:NAME"). No password hash or TOTP secret ever leaves here. */
+struct app_staff_account {
+    char username[APP_USERNAME_MAX];
+    char role[16]; /* approver | operator | admin */
+    int province;  /* approvers: 1..81 */
+    char email[CORE_EMAIL_MAX];
+    bool disabled;
+    bool totp_enabled;    /* the second factor is set up */
+    bool locked;          /* locked out by wrong codes now (until locked_until) */
+    int failed_count;     /* wrong codes in a row */
+    int64_t locked_until; /* 0: not locked */
+    int64_t last_login_at, created_at, updated_at;
+};
+/* Every account, by user name. */
+enum app_status app_admin_accounts(const struct app_ctx *c,
+                                   int (*fn)(void *ctx, const struct app_staff_account *a),
+                                   void *ctx, struct app_err *err);
+/* One account; 404 user_not_found. */
+enum app_status app_admin_account(const struct app_ctx *c, const char *username,
+                                  struct app_staff_account *out, struct app_err *err);
+/* A new account, as app_user_add (its field codes, 409 username_taken); the password is the
+ * first one, which the person is given by a safe way; the second factor is set up at the first
+ * login. */
+enum app_status app_admin_account_add(const struct app_ctx *c, const char *username,
+                                      const char *role, int province, const char *email,
+                                      const char *password, struct app_err *err);
+/* A change, as app_user_set (its field codes, 404 user_not_found); an admin cannot disable their
+ * own account (409 own_account: nobody would be left to enable it). */
+enum app_status app_admin_account_set(const struct app_ctx *c, const char *username,
+                                      const struct app_user_change *ch, struct app_err *err);
+
+/* ---- the audit log, for admins (admin_audit.c; issue 17) -----------------------------------
+ * The entries newest first with filters, and the verification of the whole hash chain (what
+ * `eimza audit verify` does), each for admins only (403 forbidden_role). */
+struct app_audit_filter {
+    const char *actor;  /* exactly, or a staff member's user name ("ayse" reads "staff:ayse";
+                           "cli", the command line, stays itself) */
+    const char *action; /* the action or its beginning ("application.", "staff.user") */
+    const char *object; /* exactly: an application's number, a user name, ... */
+    int64_t from, to;   /* Unix seconds: at in [from, to); 0: open */
+    int64_t before;     /* entries before this sequence number (the next page); 0: the newest */
+};
+#define APP_AUDIT_PAGE 50
+struct app_audit_row {
+    int64_t seq, at;
+    const char *actor, *action, *object, *detail; /* live during the call */
+};
+/* At most APP_AUDIT_PAGE entries, newest first; *more says whether older ones match. 400
+ * invalid_fields for text that is too long (200 bytes) or not UTF-8, or from after to. */
+enum app_status app_admin_audit(const struct app_ctx *c, const struct app_audit_filter *f,
+                                int (*fn)(void *ctx, const struct app_audit_row *r), void *ctx,
+                                bool *more, struct app_err *err);
+/* The chain checked from its first entry. The check itself is audited ("audit.verify", with its
+ * result), after it ran. */
+struct app_audit_check {
+    long entries;
+    bool intact;
+    const char *problem; /* "changed" | "removed" | "reordered"; "" when intact */
+    int64_t seq, at;     /* the first entry found wrong */
+    char action[64];
+    char last_hash[65]; /* the newest entry's hash: kept elsewhere, it shows a cut-off end */
+};
+enum app_status app_admin_audit_verify(const struct app_ctx *c, struct app_audit_check *out,
+                                       struct app_err *err);
+/* An action's name in words ("application.approve": "Başvuru onaylandı"), or NULL when the
+ * catalogue has none ("audit.<action with _ for .>"). */
+const char *app_audit_action_text(const char *action, enum core_lang lang);
+
+/* ---- the personnel import, for admins (admin_import.c; issue 17) -------------------------
+ * What `eimza import personnel` does, with the file's bytes as the admins' page received them
+ * (at most APP_IMPORT_WEB_MAX; larger files go through the command line): held in memory only
+ * (a memfd; the file holds personal data, so nothing is written to disk), imported the same
+ * way, audited as the admin ("personnel.import", the name given). reject (may be NULL) is told
+ * each refused row's line, column (NULL for the whole row) and reason code, never a value. 403
+ * forbidden_role for others; 400 invalid_fields ("file": file_empty, file_too_large) before
+ * anything is read; otherwise APP_OK with *out filled, whatever the file held (a file that is
+ * no personnel file is out->failed with its code). */
+#define APP_IMPORT_WEB_MAX (32u << 20)
+struct app_import_summary {
+    long rows, rejected, inserted, updated, unchanged;
+    bool failed;      /* nothing was imported: the file is not a personnel file, or the database */
+    const char *code; /* failed: the reason code when there is one ("missing_column", ...) */
+};
+enum app_status app_admin_import_personnel(
+    const struct app_ctx *c, const char *data, size_t len, const char *name,
+    void (*reject)(void *ctx, long line, const char *field, const char *code), void *ctx,
+    struct app_import_summary *out, struct app_err *err);
+
+/* The report of an import's refused rows as CSV (the exports' form: BOM, ';', CRLF; columns
+ * line, column, reason code, reason in lang), from report's lines "LINE;COLUMN;CODE" (what the
+ * page listed); a line of another shape is left out. Appends to out; 0 or -1. */
+int app_import_report_csv(const char *report, enum core_lang lang, struct ubuf *out);
 
 /* ---- the dashboard ------------------------------------------------------------------------ */
 #define APP_WAIT_BUCKETS 5 /* < 1, 1-3, 3-7, 7-15, >= 15 days (web/html/svg.h's buckets) */
@@ -180,6 +327,10 @@ enum app_status app_admin_messages(const struct app_ctx *c,
  * "message.confirm", the message's id). */
 enum app_status app_admin_message_action(const struct app_ctx *c, int64_t id, const char *action,
                                          struct app_err *err);
+/* What a message's outcome code (the senders' fixed words: "http_400", "smtp_550", "timeout",
+ * "bad_recipient", "code_withdrawn", ...) means, in words an operator can act on, in lang (the
+ * catalogue's "delivery.*"; issue 17). Never NULL; "" for "". */
+const char *app_delivery_error_text(const char *code, enum core_lang lang);
 
 /* ---- CSV exports ---------------------------------------------------------------------------
  * RFC 4180 (CRLF, quotes doubled), UTF-8 with a BOM so spreadsheet programs read Turkish

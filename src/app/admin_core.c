@@ -109,6 +109,9 @@ enum app_status app__queue_filter(const struct app_staff *who, const struct app_
         app_err_field(err, "limit", "limit_range");
     if (f->offset < 0)
         app_err_field(err, "offset", "offset_range");
+    if (f->order && *f->order && strcmp(f->order, "urgent") != 0 &&
+        strcmp(f->order, "waiting") != 0)
+        app_err_field(err, "order", "order_unknown");
     if (err->nfields)
         return app__fail(err, APP_EINVAL, "invalid_fields");
     out->province = app__scope_province(who, f->province);
@@ -116,6 +119,7 @@ enum app_status app__queue_filter(const struct app_staff *who, const struct app_
     out->institution = f->institution && *f->institution ? f->institution : NULL;
     out->district = f->district && *f->district ? f->district : NULL;
     out->late = f->late;
+    out->order = f->order && !strcmp(f->order, "waiting") ? STORE_APP_WAITING : STORE_APP_URGENT;
     if (f->min_waiting_days > 0) {
         /* unchanged for at least that many days: updated_at <= now - days */
         int64_t before = now - (int64_t)f->min_waiting_days * APP__DAY + 1;

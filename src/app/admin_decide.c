@@ -402,6 +402,46 @@ out:
     return st;
 }
 
+enum app_status app_admin_bulk_approve_ids(const struct app_ctx *c, const int64_t *ids, size_t n,
+                                           long *approved, long *skipped, struct app_err *err)
+{
+    const struct app_staff *who;
+    char actor[APP__ACTOR_MAX], detail[128];
+    app_err_clear(err);
+    *approved = *skipped = 0;
+    if (app__who(c, &who, err) != APP_OK)
+        return err->status;
+    if (!app__role_is(who, "approver") && !app__role_is(who, "admin"))
+        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
+    if (!ids || n == 0 || n > APP_BULK_IDS_MAX) {
+        app_err_field(err, "ids", "bulk_ids_range");
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool again = false;
+        for (size_t k = 0; k < i && !again; k++)
+            again = ids[k] == ids[i];
+        if (again)
+            continue;
+        struct app_err e1;
+        enum app_status r = app_admin_decide(c, ids[i], "approve", NULL, NULL, &e1);
+        if (r == APP_OK) {
+            (*approved)++;
+        } else if (r == APP_ECONFLICT || r == APP_ENOTFOUND || r == APP_EFORBIDDEN) {
+            (*skipped)++; /* changed meanwhile, not eligible, not the asker's: never approved */
+        } else {
+            *err = e1;
+            return r;
+        }
+    }
+    app__staff_actor(who, actor);
+    snprintf(detail, sizeof detail, "{\"listed\":%zu,\"approved\":%ld,\"skipped\":%ld}", n,
+             *approved, *skipped);
+    enum store_err e = app__audit(c->db, c->now, actor, "application.bulk_approve", "list", detail);
+    return e == STORE_OK ? APP_OK
+                         : app__store_err(c->db, e, "auditing a bulk approval", NULL, NULL, err);
+}
+
 enum app_status app_admin_paper_received(const struct app_ctx *c, int64_t id,
                                          struct app_application *out, struct app_err *err)
 {

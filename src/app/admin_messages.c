@@ -4,6 +4,7 @@
 #include "app/admin_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/validate.h"
@@ -89,4 +90,55 @@ enum app_status app_admin_messages(const struct app_ctx *c,
     if (e != STORE_OK)
         return app__store_err(s, e, "listing the messages that failed", NULL, NULL, err);
     return APP_OK;
+}
+
+/* ---- the outcome codes in words (issue 17) ----------------------------------------------- */
+
+/* The catalogue's entry ("delivery.NAME") for an outcome code: its family. */
+static const char *delivery_family(const char *code)
+{
+    static const struct {
+        const char *code, *family;
+    } fixed[] = {
+        {"timeout", "timeout"},
+        {"connect_failed", "no_connection"},
+        {"refused", "no_connection"},
+        {"dns_failed", "no_connection"},
+        {"no_host", "no_connection"},
+        {"no_answer", "no_connection"},
+        {"send_error", "no_connection"},
+        {"recv_error", "no_connection"},
+        {"tls_error", "tls"},
+        {"tls_failed", "tls"},
+        {"starttls_unavailable", "tls"},
+        {"auth_failed", "auth_failed"},
+        {"bad_recipient", "bad_recipient"},
+        {"too_many_tries", "too_many_tries"},
+        {"code_withdrawn", "code_withdrawn"},
+        {"no_templates", "template"},
+        {"unknown_template", "template"},
+        {"no_sms_form", "template"},
+        {"bad_params", "template"},
+        {"lease_lost", "database"},
+        {"db_error", "database"},
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (!strcmp(code, fixed[i].code))
+            return fixed[i].family;
+    long n = 0;
+    char *end = NULL;
+    if (!strncmp(code, "http_", 5) && (n = strtol(code + 5, &end, 10)) > 0 && !*end)
+        /* 408 and 429 say "later", as the SMS sender reads them; the rest of 4xx "never" */
+        return n >= 400 && n < 500 && n != 408 && n != 429 ? "http_refused" : "http_later";
+    if (!strncmp(code, "smtp_", 5) && (n = strtol(code + 5, &end, 10)) > 0 && !*end)
+        return n >= 500 ? "smtp_refused" : "smtp_later";
+    return "internal"; /* render_failed, bad_message, no_memory, curl_setup, curl_N, ... */
+}
+
+const char *app_delivery_error_text(const char *code, enum core_lang lang)
+{
+    if (!code || !*code)
+        return "";
+    const char *t = core_text_of("delivery", delivery_family(code), lang);
+    return t ? t : code;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 enum app_status app_admin_list(const struct app_ctx *c, const struct app_queue_filter *f,
                                int (*fn)(void *ctx, const struct app_queue_item *it), void *ctx,
                                long *total, struct app_err *err)
@@ -36,6 +38,26 @@ static char *dup_or_empty(const char *s, bool *oom)
     return d;
 }
 
+/* The verdict JSON a decision saved ({"eligible":bool,"reasons":[codes],...}) as a verdict;
+ * false when it is not such an object. */
+static bool verdict_read(const char *text, struct core_verdict *v)
+{
+    json_error_t je;
+    json_t *o = text ? json_loads(text, 0, &je) : NULL, *r;
+    bool ok = json_is_object(o) && json_is_boolean(json_object_get(o, "eligible"));
+    memset(v, 0, sizeof *v);
+    if (ok) {
+        size_t i;
+        json_t *code;
+        v->eligible = json_is_true(json_object_get(o, "eligible"));
+        v->wet_required = json_is_true(json_object_get(o, "wet_required"));
+        r = json_object_get(o, "reasons");
+        json_array_foreach(r, i, code) v->reasons |= core_verdict_parse(json_string_value(code));
+    }
+    json_decref(o);
+    return ok;
+}
+
 static int copy_decision(void *ctx, const struct store_decision *d)
 {
     struct decision_copy *c = ctx;
@@ -43,7 +65,8 @@ static int copy_decision(void *ctx, const struct store_decision *d)
     c->reason = dup_or_empty(d->reason, &c->oom);
     c->staff = dup_or_empty(d->staff, &c->oom);
     c->verdict = dup_or_empty(d->verdict, &c->oom);
-    c->d = (struct app_decision){c->decision, c->reason, c->staff, c->verdict, d->at};
+    c->d = (struct app_decision){c->decision, c->reason, c->staff, c->verdict, d->at, false, {0}};
+    c->d.has_verdict = verdict_read(d->verdict, &c->d.verdict_then);
     return 0;
 }
 

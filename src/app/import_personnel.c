@@ -385,8 +385,11 @@ enum app_import_err app_import_personnel(struct store *s, const char *path, int6
     snprintf(detail, sizeof detail,
              "{\"rows\":%ld,\"inserted\":%ld,\"updated\":%ld,\"unchanged\":%ld,\"rejected\":%ld}",
              res->rows, res->st.inserted, res->st.updated, res->st.unchanged, res->rejected);
-    struct store_audit_entry audit = {
-        .at = now, .actor = "cli", .action = "personnel.import", .object = base, .detail = detail};
+    struct store_audit_entry audit = {.at = now,
+                                      .actor = hooks && hooks->actor ? hooks->actor : "cli",
+                                      .action = "personnel.import",
+                                      .object = hooks && hooks->object ? hooks->object : base,
+                                      .detail = detail};
     se = store_audit_append(s, &audit);
     if (se != STORE_OK) {
         set_detail(res, NULL, "the rows were imported, but the audit entry failed: %s",

@@ -36,6 +36,9 @@ struct app_import_hooks {
     /* Every few thousand rows: input bytes read so far, the file's size (0 if unknown), data
      * rows read. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total, long rows);
+    /* The audit entry's actor and object (NULL: "cli" and the file's name): the admins' page
+     * imports as "staff:NAME" a file it names itself (issue 17). */
+    const char *actor, *object;
 };
 
 enum app_import_err {

@@ -193,7 +193,9 @@ enum app_status app_wet_form(const struct app_ctx *ctx, unsigned char **pdf, siz
     }
     char send_to[1024];
     app_site_send_to(&ctx->set->site, app__approver_province(s, &a), send_to, sizeof send_to);
-    enum app_wetform_err we = app_wetform_pdf_to(&a, now, send_to, NULL, pdf, len, msg, sizeof msg);
+    /* the QR code opens the application on the staff's side of this portal (issue 17) */
+    enum app_wetform_err we =
+        app_wetform_pdf_qr(&a, now, send_to, ctx->set->portal_url, NULL, pdf, len, msg, sizeof msg);
     if (we != APP_WETFORM_OK) {
         ulog(ULOG_ERROR, "portal.wetform", "application=%s: %s", a.number, msg);
         return app__fail(err, APP_EINTERNAL, NULL);

@@ -8,22 +8,36 @@
 #include "core/tckn.h"
 #include "core/validate.h"
 
-/* role x field: true = in full. Every staff role sees masked values today (privacy.h). */
+enum access { MASKED = 0, ON_REQUEST, FULL };
+
+/* role x field (privacy.h): no role sees any in every view; approvers the T.C. Kimlik No on
+ * request. */
 static const struct {
     const char *role;
-    bool full[APP_PII__COUNT];
+    enum access access[APP_PII__COUNT];
 } pii_rule[] = {
-    {"approver", {[APP_PII_TCKN] = false, [APP_PII_EMAIL] = false, [APP_PII_PHONE] = false}},
-    {"operator", {[APP_PII_TCKN] = false, [APP_PII_EMAIL] = false, [APP_PII_PHONE] = false}},
-    {"admin", {[APP_PII_TCKN] = false, [APP_PII_EMAIL] = false, [APP_PII_PHONE] = false}},
+    {"approver", {[APP_PII_TCKN] = ON_REQUEST, [APP_PII_EMAIL] = MASKED, [APP_PII_PHONE] = MASKED}},
+    {"operator", {[APP_PII_TCKN] = MASKED, [APP_PII_EMAIL] = MASKED, [APP_PII_PHONE] = MASKED}},
+    {"admin", {[APP_PII_TCKN] = MASKED, [APP_PII_EMAIL] = MASKED, [APP_PII_PHONE] = MASKED}},
 };
+
+static enum access access_of(const struct app_staff *who, enum app_pii kind)
+{
+    for (size_t i = 0;
+         who && (unsigned)kind < APP_PII__COUNT && i < sizeof pii_rule / sizeof pii_rule[0]; i++)
+        if (!strcmp(pii_rule[i].role, who->role))
+            return pii_rule[i].access[kind];
+    return MASKED;
+}
 
 static bool sees_full(const struct app_staff *who, enum app_pii kind)
 {
-    for (size_t i = 0; who && i < sizeof pii_rule / sizeof pii_rule[0]; i++)
-        if (!strcmp(pii_rule[i].role, who->role))
-            return pii_rule[i].full[kind];
-    return false;
+    return access_of(who, kind) == FULL;
+}
+
+bool app_pii_on_request(const struct app_staff *who, enum app_pii kind)
+{
+    return access_of(who, kind) == ON_REQUEST;
 }
 
 void app_pii_view(const struct app_staff *who, enum app_pii kind, const char *v, char *out,

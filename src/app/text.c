@@ -23,6 +23,12 @@ const char *app_reason_text(const char *code, enum core_lang lang)
     return core_reason_message(code, lang);
 }
 
+const char *app_import_reason_text(const char *code, enum core_lang lang)
+{
+    const char *t = code ? core_text_of("import", code, lang) : NULL;
+    return t ? t : app_reason_text(code, lang);
+}
+
 const char *app_text_n(const char *key, unsigned long n, enum core_lang lang)
 {
     return core_text_n(key, n, lang);
@@ -113,6 +119,19 @@ void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1])
 void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1])
 {
     core_date_format_tr(day, out);
+}
+
+int64_t app_day_start_tr(const char *iso)
+{
+    int32_t day;
+    int y, m, d;
+    if (!iso || strlen(iso) != CORE_DATE_STRLEN || iso[4] != '-' ||
+        core_date_parse(iso, CORE_DATE_STRLEN, &day) != 0)
+        return -1;
+    core_date_to_ymd(day, &y, &m, &d);
+    if (y < 2000 || y > 2200)
+        return -1;
+    return core_date_tr_to_unix(day);
 }
 
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1])

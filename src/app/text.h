@@ -29,6 +29,10 @@ const char *app_text_of(const char *group, const char *name, enum core_lang lang
 const char *app_text_n(const char *key, unsigned long n, enum core_lang lang);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
+/* A refused row's reason for the staff member who imports a personnel file: the catalogue's
+ * "import.<code>" where the general reason speaks to an applicant about their own data ("your
+ * identity card"), else app_reason_text. Never NULL. */
+const char *app_import_reason_text(const char *code, enum core_lang lang);
 /* What to do about a refusal of one field, in its own words ("Posta kodunu giriniz." rather
  * than "Bu alan zorunludur"): the catalogue's "field.<field>.<code>" when there is one, else
  * the reason's message (app_reason_text). Never NULL. */
@@ -67,6 +71,9 @@ bool app_date_valid(int year, int month, int day);
 /* A calendar day (core/date.h) as YYYY-MM-DD or DD.MM.YYYY; "" for none. */
 void app_date_iso(int32_t day, char out[CORE_DATE_STRLEN + 1]);
 void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1]);
+/* The start (00:00 in Turkey) of a day typed as YYYY-MM-DD, years 2000..2200, as Unix seconds;
+ * -1 for any other shape or an impossible day (a date field's value: the audit log's filter). */
+int64_t app_day_start_tr(const char *iso);
 /* The day of a moment (Unix seconds) in Turkey (core/date.h) as YYYY-MM-DD; "" for 0. */
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1]);
 /* A moment in Turkey's time as people read it (core_time_tr); "" when it cannot be written. */

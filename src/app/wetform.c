@@ -61,6 +61,7 @@ struct wf {
     char today[CORE_DATE_STRLEN + 1];   /* now, DD.MM.YYYY in Turkish time */
     char applied[CORE_DATE_STRLEN + 1]; /* the application's creation day */
     const char *send_to;                /* where the signed paper goes; NULL: not known */
+    char qr[512]; /* what the QR code holds: the number, or the search's address for it */
 };
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
@@ -543,7 +544,7 @@ static void page_form(struct wf *w, const struct vals *v)
     char line[128];
 
     new_page(w);
-    float qr_side = draw_qr(w, w->number, PAGE_W - MARGIN_X + 6.0f, TOP + 6.0f);
+    float qr_side = draw_qr(w, w->qr, PAGE_W - MARGIN_X + 6.0f, TOP + 6.0f);
     title(w, "E-İmza Sertifika Başvuru Formu",
           "Nitelikli Elektronik Sertifika Başvurusu · Yöntem 2: Islak İmzalı Başvuru");
     w->y -= 26.0f;
@@ -755,17 +756,44 @@ static void take_output(struct wf *w, unsigned char **pdf, size_t *len)
     *len = size;
 }
 
+/* The QR code's text: portal_url + "yonetim/ara?q=" + the number ('/' between them when
+ * portal_url has none at its end) when portal_url is an http(s) URL of printable ASCII without
+ * spaces, quotes, angle brackets, a query or a fragment; else the number alone. */
+static void qr_text(struct wf *w, const char *portal_url)
+{
+    size_t n = portal_url ? strlen(portal_url) : 0;
+    bool url = n > 8 && n <= 400 &&
+               (!strncmp(portal_url, "https://", 8) || !strncmp(portal_url, "http://", 7));
+    for (size_t i = 0; url && i < n; i++) {
+        unsigned char c = (unsigned char)portal_url[i];
+        url = c > 0x20 && c < 0x7f && !strchr("\"<>\\^`{|}?#", c);
+    }
+    if (url)
+        snprintf(w->qr, sizeof w->qr, "%s%syonetim/ara?q=%s", portal_url,
+                 portal_url[n - 1] == '/' ? "" : "/", w->number);
+    else
+        snprintf(w->qr, sizeof w->qr, "%s", w->number);
+}
+
 enum app_wetform_err app_wetform_pdf_fonts(const struct store_application *a, int64_t now,
                                            const struct app_wetform_fonts *fonts,
                                            unsigned char **pdf, size_t *len, char *err,
                                            size_t errlen)
 {
-    return app_wetform_pdf_to(a, now, NULL, fonts, pdf, len, err, errlen);
+    return app_wetform_pdf_qr(a, now, NULL, NULL, fonts, pdf, len, err, errlen);
 }
 
 enum app_wetform_err app_wetform_pdf_to(const struct store_application *a, int64_t now,
                                         const char *send_to, const struct app_wetform_fonts *fonts,
                                         unsigned char **pdf, size_t *len, char *err, size_t errlen)
+{
+    return app_wetform_pdf_qr(a, now, send_to, NULL, fonts, pdf, len, err, errlen);
+}
+
+enum app_wetform_err app_wetform_pdf_qr(const struct store_application *a, int64_t now,
+                                        const char *send_to, const char *portal_url,
+                                        const struct app_wetform_fonts *fonts, unsigned char **pdf,
+                                        size_t *len, char *err, size_t errlen)
 {
     struct wf w = {0};
     char to[1024] = "";
@@ -791,6 +819,7 @@ enum app_wetform_err app_wetform_pdf_to(const struct store_application *a, int64
     collect(&w, a, v);
     if (failed(&w))
         goto out;
+    qr_text(&w, portal_url);
     core_date_format_tr(core_date_tr_from_unix(now), w.today);
     core_date_format_tr(core_date_tr_from_unix(a->created_at), w.applied);
 

@@ -52,6 +52,15 @@ enum app_wetform_err app_wetform_pdf(const struct store_application *a, int64_t 
 enum app_wetform_err app_wetform_pdf_to(const struct store_application *a, int64_t now,
                                         const char *send_to, const struct app_wetform_fonts *fonts,
                                         unsigned char **pdf, size_t *len, char *err, size_t errlen);
+/* The same with the QR code holding the address of the staff's search for the number,
+ * portal_url + "yonetim/ara?q=" + number (portal_url an http or https URL, at most 400 bytes),
+ * so that scanning the printed form with a phone or a hand-held scanner opens the application
+ * on the portal (issue 17; web/pages/search.c); NULL or "": the number alone, as
+ * app_wetform_pdf_to. */
+enum app_wetform_err app_wetform_pdf_qr(const struct store_application *a, int64_t now,
+                                        const char *send_to, const char *portal_url,
+                                        const struct app_wetform_fonts *fonts, unsigned char **pdf,
+                                        size_t *len, char *err, size_t errlen);
 /* The same with other font files (fonts may be NULL): for systems that keep DejaVu elsewhere,
  * and for tests. */
 enum app_wetform_err app_wetform_pdf_fonts(const struct store_application *a, int64_t now,

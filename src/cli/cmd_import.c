@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/import_personnel.h"
+#include "app/text.h"
 #include "cli/cli.h"
 #include "core/reason.h"
 
@@ -42,7 +43,7 @@ static void ui_reject(void *ctx, long line, const char *field, const char *code,
     struct import_ui *ui = ctx;
     ui_clear_bar(ui);
     fprintf(stderr, "satır %ld: %s: %s: %s%s%s%s\n", line, field ? field : "-", code,
-            core_reason_message(code, CORE_LANG_TR), detail ? " (" : "", detail ? detail : "",
+            app_import_reason_text(code, CORE_LANG_TR), detail ? " (" : "", detail ? detail : "",
             detail ? ")" : "");
 }
 
@@ -94,7 +95,7 @@ static int import_personnel(int argc, char **argv)
 
     struct import_ui ui = {.bar = isatty(STDERR_FILENO) == 1};
     clock_gettime(CLOCK_MONOTONIC, &ui.started);
-    struct app_import_hooks hooks = {&ui, ui_reject, ui_ignored, ui_progress};
+    struct app_import_hooks hooks = {&ui, ui_reject, ui_ignored, ui_progress, NULL, NULL};
     struct app_import_result res;
     enum app_import_err e = app_import_personnel(s, file, (int64_t)time(NULL), &hooks, &res);
     ui_clear_bar(&ui);

@@ -140,6 +140,19 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
                                 int (*fn)(void *ctx, const struct store_audit_record *r),
                                 void *ctx);
 
+/* The audit log as the admins' page reads it (issue 17; store_search.c): newest first, entries
+ * matching every filter given (NULL or 0: any): the actor exactly, the action starting with
+ * action_prefix, the object exactly, at in [from, to), and seq < before (0: from the newest);
+ * at most limit (1..500). fn returns non-zero to stop; r lives during the call only. */
+struct store_audit_filter {
+    const char *actor, *action_prefix, *object;
+    int64_t from, to, before;
+    long limit;
+};
+enum store_err store_audit_newest(struct store *s, const struct store_audit_filter *f,
+                                  int (*fn)(void *ctx, const struct store_audit_record *r),
+                                  void *ctx);
+
 /* The hash store_audit_append gives an entry: SHA-256, lower-case hex, of this serialisation
  * (version 1), where each field is written as NAME "=" LENGTH ":" BYTES "\n" with LENGTH the
  * decimal byte count of BYTES, and numbers as decimal ASCII ("-" for negatives):
@@ -528,8 +541,12 @@ struct store_app_filter {
     int64_t updated_before;  /* 0: any; else only those whose last change was before it */
     long limit;              /* 0: no limit */
     long offset;
+    int order; /* STORE_APP_URGENT (0): the renewed certificate's end first (none, then the
+                  soonest; issue 17), then the oldest change; STORE_APP_WAITING: the oldest
+                  change first */
 };
-/* Calls fn for each application matching f, oldest change first, with the applicant's
+enum { STORE_APP_URGENT = 0, STORE_APP_WAITING = 1 };
+/* Calls fn for each application matching f, in f->order, with the applicant's
  * personnel record as it is now (p NULL when there is none: the applicant left the records).
  * The province filter is on the personnel record's province, or on the application's form
  * province when there is no record. *total (may be NULL) gets how many match without limit
@@ -550,6 +567,19 @@ enum store_err store_expiring_unapplied(struct store *s, int province, int64_t f
                                         int (*fn)(void *ctx, const struct core_personnel *p,
                                                   const struct core_certificate *c),
                                         void *ctx);
+
+/* ---- the staff's search (issue 17; store_search.c) ---------------------------------------
+ * Applications other than drafts in a province (0: any; the personnel record's province, else
+ * the form's, as store_app_list scopes), newest first. fn returns non-zero to stop; it must
+ * not use s (the rows live during the call only). */
+/* The applications of the holder tckn (11 digits). */
+enum store_err store_app_ids_of(struct store *s, const char *tckn, int province,
+                                int (*fn)(void *ctx, int64_t id), void *ctx);
+/* Every application's id and name, for a search by name (compared by the caller). */
+enum store_err store_app_names(struct store *s, int province,
+                               int (*fn)(void *ctx, int64_t id, const char *first_name,
+                                         const char *last_name),
+                               void *ctx);
 
 /* ---- decisions --------------------------------------------------------------------------- */
 struct store_decision {

@@ -506,8 +506,13 @@ STORE_Q(U_GET_LOCK, "reading a user",
 /* binds every column but the last (created_at, never written) */
 STORE_Q(U_UPDATE, "updating a user", "UPDATE users SET {set user 1} WHERE username = $1")
 STORE_Q(U_EACH, "reading the users", "SELECT {cols user} FROM users ORDER BY username")
-/* 7 limit, 8 offset */
+/* 7 limit, 8 offset. APP_LIST: the most urgent first, the end of the certificate being renewed
+ * (0, none, first: that holder cannot sign at all), then the oldest change (issue 17);
+ * APP_LIST_WAITING: the oldest change first. */
 STORE_Q(APP_LIST, "listing applications",
+        "SELECT a.id, {cols app a}, {cols personnel p}" STORE__APP_FILTER
+        " ORDER BY a.cert_not_after, a.updated_at, a.id LIMIT $7 OFFSET $8")
+STORE_Q(APP_LIST_WAITING, "listing applications",
         "SELECT a.id, {cols app a}, {cols personnel p}" STORE__APP_FILTER
         " ORDER BY a.updated_at, a.id LIMIT $7 OFFSET $8")
 STORE_Q(APP_COUNT, "counting applications", "SELECT count(*)" STORE__APP_FILTER)
@@ -531,6 +536,35 @@ STORE_Q(RC_GET, "reading a renewal chain", "SELECT count FROM remote_chains WHER
 STORE_Q(RC_SET, "storing a renewal chain",
         "INSERT INTO remote_chains (tckn, count, updated_at) VALUES ($1, $2, $3) "
         "ON CONFLICT (tckn) DO UPDATE SET count = excluded.count, updated_at = excluded.updated_at")
+
+/* ---- the staff's search (issue 17, app/admin_search.c; store_search.c) -------------------
+ * Applications other than drafts, newest first, in a province (0: any: the personnel record's
+ * province, else the form's) as the queue scopes them. By holder: 1 tckn, 2 province. The
+ * names for a search by name (folded and compared in C, app/admin_search.c): 1 province. */
+STORE_Q(SEARCH_TCKN, "searching applications",
+        "SELECT a.id FROM applications a LEFT JOIN personnel p ON p.tckn = a.tckn "
+        "WHERE a.tckn = $1 AND a.state <> 'draft' "
+        "AND (CAST($2 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($2 AS INTEGER)) "
+        "ORDER BY a.created_at DESC, a.id DESC")
+STORE_Q(SEARCH_NAMES, "searching applications",
+        "SELECT a.id, a.first_name, a.last_name FROM applications a "
+        "LEFT JOIN personnel p ON p.tckn = a.tckn WHERE a.state <> 'draft' "
+        "AND (CAST($1 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($1 AS INTEGER)) "
+        "ORDER BY a.created_at DESC, a.id DESC")
+
+/* The audit log newest first, filtered (store_audit_newest): 1 actor, 2 action prefix, 3
+ * object (NULL: any), 4 from, 5 to, 6 before seq (0: any), 7 limit. Through the primary key
+ * from the newest down, so a page costs what its rows cost unless a rare filter must look far. */
+/* (the action's column is named with its table: lintian reads "substr(action" as a misspelling) */
+STORE_Q(SEARCH_AUDIT, "reading the audit log",
+        "SELECT {cols audit} FROM audit_log "
+        "WHERE (CAST($1 AS TEXT) IS NULL OR actor = CAST($1 AS TEXT)) "
+        "AND (CAST($2 AS TEXT) IS NULL "
+        "OR substr(audit_log.action, 1, length(CAST($2 AS TEXT))) = CAST($2 AS TEXT)) "
+        "AND (CAST($3 AS TEXT) IS NULL OR object = CAST($3 AS TEXT)) "
+        "AND (CAST($4 AS BIGINT) = 0 OR at >= CAST($4 AS BIGINT)) "
+        "AND (CAST($5 AS BIGINT) = 0 OR at < CAST($5 AS BIGINT)) "
+        "AND (CAST($6 AS BIGINT) = 0 OR seq < CAST($6 AS BIGINT)) ORDER BY seq DESC LIMIT $7")
 
 /* ---- after approval: the card's way to the holder (schema version 7, app/card_flow.h) ---- */
 STORE_Q(C_OF, "reading certificates",

@@ -190,10 +190,10 @@ enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
     if (!f || !fn)
         return store__fail(s, STORE_EINVAL, "app_list: a filter and a callback are required");
     if (!province_ok(f->province) || f->late < -1 || f->late > 1 || f->limit < 0 || f->offset < 0 ||
-        f->updated_before < 0)
+        f->updated_before < 0 || (f->order != STORE_APP_URGENT && f->order != STORE_APP_WAITING))
         return store__fail(s, STORE_EINVAL,
                            "app_list: province 0..81, late -1..1, limit, offset and "
-                           "updated_before >= 0");
+                           "updated_before >= 0, a known order");
     const struct store__val a[] = {
         V(f->province),
         VT(f->state),
@@ -206,7 +206,9 @@ enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
     };
     int64_t n = 0;
     if ((e = store__one(s, STORE__Q_APP_COUNT, a, 6, &n, NULL)) != STORE_OK ||
-        (e = store__query(s, STORE__Q_APP_LIST, a, 8)) != STORE_OK ||
+        (e = store__query(
+             s, f->order == STORE_APP_WAITING ? STORE__Q_APP_LIST_WAITING : STORE__Q_APP_LIST, a,
+             8)) != STORE_OK ||
         (e = store__app_rows(s, fn, ctx)) != STORE_OK)
         return e;
     if (total)

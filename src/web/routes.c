@@ -84,6 +84,8 @@ const struct web_route web_routes[] = {
      WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/expiring.csv", web_h_admin_expiring_csv, 0, WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/rejection-reasons", web_h_admin_rejection_reasons, 0, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/search", web_h_admin_search, 4096, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/tckn", web_h_admin_tckn, 1024, WEB_ANSWER_JSON},
     /* end of the staff block (web/api/admin.c) */
 
     /* the applicant's step pages (web/pages/): plain HTML forms over the same use cases
@@ -123,13 +125,27 @@ const struct web_route web_routes[] = {
     {"POST", "/yonetim/giris", web_h_staff_login, 4096, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/cikis", web_h_staff_logout, 1024, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim", web_h_staff_queue, 0, WEB_ANSWER_STAFF_PAGE},
-    {"POST", "/yonetim/toplu-onay", web_h_staff_bulk, 4096, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/toplu-onay", web_h_staff_bulk, 16384, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/basvuru/{id}", web_h_staff_detail, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/basvuru/{id}", web_h_staff_detail, 8192, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/pano", web_h_staff_dashboard, 0, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/iletiler", web_h_staff_messages, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/iletiler/{id}", web_h_staff_message_action, 1024, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/bitecekler", web_h_staff_expiring, 0, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/ara", web_h_staff_search, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/ara", web_h_staff_search, 4096, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/hesaplar", web_h_staff_accounts, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/hesaplar", web_h_staff_accounts, 8192, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/hesaplar/{name}", web_h_staff_account, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/hesaplar/{name}", web_h_staff_account, 4096, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/denetim", web_h_staff_audit, 0, WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/denetim", web_h_staff_audit, 1024, WEB_ANSWER_STAFF_PAGE},
+    {"GET", "/yonetim/aktarim", web_h_staff_import, 0, WEB_ANSWER_STAFF_PAGE},
+    /* the file itself (import.js), or its content pasted in a form (a smaller file: the
+     * form's percent-encoding grows it) */
+    {"POST", "/yonetim/aktarim", web_h_staff_import, APP_IMPORT_WEB_MAX + (64u << 10),
+     WEB_ANSWER_STAFF_PAGE},
+    {"POST", "/yonetim/aktarim/rapor", web_h_staff_import_report, 1u << 20, WEB_ANSWER_STAFF_PAGE},
     {"GET", "/yonetim/uretim", web_h_staff_production, 0, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/partiler", web_h_staff_batch, 1024, WEB_ANSWER_STAFF_PAGE},
     {"POST", "/yonetim/dosya", web_h_staff_file, 1u << 20, WEB_ANSWER_STAFF_PAGE},

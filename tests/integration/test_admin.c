@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "app/admin.h"
+#include "app/privacy.h"
 #include "core/date.h"
 #include "core/personnel.h"
 #include "core/tckn.h"
@@ -211,6 +212,8 @@ struct seen {
     bool wet_required[64];
     bool decision;
     char decision_reason[600];
+    bool has_verdict_then; /* the decision's verdict as it was read back */
+    struct core_verdict verdict_then;
 };
 
 static int see(void *ctx, const struct app_queue_item *it)
@@ -225,8 +228,11 @@ static int see(void *ctx, const struct app_queue_item *it)
         s->n++;
     }
     s->decision = it->decision != NULL;
-    if (it->decision)
+    if (it->decision) {
         snprintf(s->decision_reason, sizeof s->decision_reason, "%s", it->decision->reason);
+        s->has_verdict_then = it->decision->has_verdict;
+        s->verdict_then = it->decision->verdict_then;
+    }
     return 0;
 }
 
@@ -437,6 +443,229 @@ static void test_reject_reason(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%Adres%' OR "
                               "detail LIKE '%şş%'"),
                      0);
+}
+
+/* The verdict a decision relied on is read back with it (the application page shows it), and
+ * stays what it was when the record changes afterwards; a verdict that cannot be read is said
+ * to be so, not made up (issue 17, point 12). */
+static void test_decision_verdict_then(void **state)
+{
+    struct afx *f = *state;
+    struct app_err err;
+    struct core_personnel p;
+    struct seen s;
+    int64_t id = submitted(f, 72, &p);
+    assert_int_equal(decide(f, &APPROVER72, id, "approve", NULL, &err), APP_OK);
+    p.duty = CORE_DUTY_LEFT;
+    import(f, &p);
+    assert_int_equal(look(f, &f->cfg, &APPROVER72, id, &s, &err), APP_OK);
+    assert_false(s.eligible[0]); /* the record now */
+    assert_true(s.decision);
+    assert_true(s.has_verdict_then);
+    assert_true(s.verdict_then.eligible); /* the record then */
+    assert_int_equal(s.verdict_then.reasons & CORE_VR_BLOCKING, 0);
+
+    /* a rejection of someone without a record keeps that reason */
+    char nobody[CORE_TCKN_LEN + 1];
+    tckn_of(99999, nobody);
+    int64_t orphan = app_make(f, nobody, "submitted", "wet", 72, NOW - 60, NULL);
+    assert_int_equal(decide(f, &APPROVER72, orphan, "reject", "records_outdated", &err), APP_OK);
+    assert_int_equal(look(f, &f->cfg, &APPROVER72, orphan, &s, &err), APP_OK);
+    assert_true(s.has_verdict_then);
+    assert_false(s.verdict_then.eligible);
+    assert_true(s.verdict_then.reasons & CORE_VR_NO_PERSONNEL_RECORD);
+
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "UPDATE decisions SET verdict = 'not json' WHERE application_id = %lld",
+             (long long)id);
+    assert_int_equal(testdb_exec(&f->db->db, sql), 0);
+    assert_int_equal(look(f, &f->cfg, &APPROVER72, id, &s, &err), APP_OK);
+    assert_true(s.decision);
+    assert_false(s.has_verdict_then);
+}
+
+/* ---- the search and the full T.C. Kimlik No (issue 17, point 11) ----------------------------- */
+
+/* What a search found: the ids, in order. */
+static enum app_status search(struct afx *f, const struct app_staff *who, const char *q,
+                              struct seen *out, struct app_search_result *res, struct app_err *err)
+{
+    memset(out, 0, sizeof *out);
+    return app_admin_search(by(f, who), q, see, out, res, err);
+}
+
+static void rename_app(struct afx *f, int64_t id, const char *first, const char *last)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE applications SET first_name = '%s', last_name = '%s' WHERE id = %lld", first,
+             last, (long long)id);
+    assert_int_equal(testdb_exec(&f->db->db, sql), 0);
+}
+
+static bool found_id(const struct seen *s, int64_t id)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->ids[i] == id)
+            return true;
+    return false;
+}
+
+static void test_search(void **state)
+{
+    struct afx *f = *state;
+    struct app_err err;
+    struct app_search_result res;
+    struct seen s;
+    struct core_personnel p72, p06;
+    int64_t gunes = submitted(f, 72, &p72);
+    rename_app(f, gunes, "Ayten", "Güneş");
+    int64_t isik = submitted(f, 72, NULL);
+    rename_app(f, isik, "İsmail", "Işık");
+    int64_t other = submitted(f, 6, &p06);
+    rename_app(f, other, "Ayten", "Güneşli");
+    struct core_personnel pd;
+    person(&pd, ++f->seq, 72);
+    import(f, &pd);
+    int64_t draft = app_make(f, pd.tckn, "draft", "", 72, NOW - 60, NULL);
+    rename_app(f, draft, "Ayten", "Güneş");
+    struct store_application ga = app_get(f, gunes), oa = app_get(f, other), da = app_get(f, draft);
+
+    /* by name: Turkish case and the plain look-alikes, each word anywhere */
+    static const char *const names[] = {"Güneş",       "gunes",       "GÜNEŞ",
+                                        "ayten gunes", "gunes ayten", "  AYTEN   güneş "};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        assert_int_equal(search(f, &APPROVER72, names[i], &s, &res, &err), APP_OK);
+        assert_int_equal(res.kind, APP_SEARCH_NAME);
+        assert_int_equal(s.n, 1); /* neither the draft nor Ankara's Güneşli */
+        assert_int_equal(s.ids[0], gunes);
+        assert_int_equal(res.found, 1);
+    }
+    for (const char *const *q = (const char *const[]){"ismail ışık", "ISMAIL ISIK", "işık", NULL};
+         *q; q++) {
+        assert_int_equal(search(f, &APPROVER72, *q, &s, &res, &err), APP_OK);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.ids[0], isik);
+    }
+    /* an admin sees every province: both Güneş and Güneşli */
+    assert_int_equal(search(f, &ADMIN, "ayten gunes", &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 2);
+    assert_true(found_id(&s, gunes) && found_id(&s, other));
+    assert_false(found_id(&s, draft));
+    assert_int_equal(search(f, &APPROVER72, "zzz", &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 0);
+
+    /* by number, any case, O for 0: only in the asker's scope, never a draft */
+    char q[64];
+    for (size_t i = 0; ga.number[i]; i++)
+        q[i] = (char)(ga.number[i] >= 'A' && ga.number[i] <= 'Z' ? ga.number[i] - 'A' + 'a'
+                                                                 : ga.number[i]);
+    q[strlen(ga.number)] = '\0';
+    assert_int_equal(search(f, &APPROVER72, q, &s, &res, &err), APP_OK);
+    assert_int_equal(res.kind, APP_SEARCH_NUMBER);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ids[0], gunes);
+    assert_int_equal(search(f, &APPROVER72, oa.number, &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 0); /* another province's: not found, not forbidden */
+    assert_int_equal(res.found, 0);
+    assert_int_equal(search(f, &APPROVER06, oa.number, &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(search(f, &ADMIN, da.number, &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 0);
+    /* the printed form's QR code, typed by a scanner */
+    snprintf(q, sizeof q, "https://eimza.example/yonetim/ara?q=%s", ga.number);
+    assert_int_equal(search(f, &APPROVER72, q, &s, &res, &err), APP_OK);
+    assert_int_equal(res.kind, APP_SEARCH_NUMBER);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ids[0], gunes);
+
+    /* by T.C. Kimlik No, spaces allowed: scoped the same way */
+    snprintf(q, sizeof q, "%.3s %.3s %.5s", p72.tckn, p72.tckn + 3, p72.tckn + 6);
+    assert_int_equal(search(f, &APPROVER72, q, &s, &res, &err), APP_OK);
+    assert_int_equal(res.kind, APP_SEARCH_TCKN);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.ids[0], gunes);
+    assert_int_equal(search(f, &APPROVER72, p06.tckn, &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(search(f, &OPERATOR, p06.tckn, &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 1);
+
+    /* refusals, on the field q */
+    static const struct {
+        const char *q, *code;
+    } bad[] = {
+        {"", "search_empty"},
+        {"   ", "search_empty"},
+        {"a", "search_too_short"},
+        {"12345678901", "tckn_checksum"},
+        {"Ay\x01ten", "control_character"},
+        {"Ay\xE2\x80\xAEten", "bidi_character"},
+        {"Ay\xfften", "not_utf8"},
+        {"https://x/yonetim/ara?r=1", "search_empty"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(search(f, &APPROVER72, bad[i].q, &s, &res, &err), APP_EINVAL);
+        assert_true(has_field(&err, "q", bad[i].code));
+    }
+    assert_int_equal(search(f, &APPROVER72, NULL, &s, &res, &err), APP_EINVAL);
+    assert_true(has_field(&err, "q", "search_empty"));
+    char longer[APP_SEARCH_Q_MAX + 2];
+    memset(longer, 'a', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    assert_int_equal(search(f, &APPROVER72, longer, &s, &res, &err), APP_EINVAL);
+    assert_true(has_field(&err, "q", "too_long"));
+    /* an approver without a province is refused as for the queue */
+    const struct app_staff nowhere = {"kimse", "approver", 0};
+    assert_int_equal(search(f, &nowhere, "gunes", &s, &res, &err), APP_EFORBIDDEN);
+}
+
+static void test_full_tckn(void **state)
+{
+    struct afx *f = *state;
+    struct app_err err;
+    struct core_personnel p72, p06;
+    char tckn[CORE_TCKN_LEN + 1];
+    int64_t own = submitted(f, 72, &p72), other = submitted(f, 6, &p06);
+    struct store_application a = app_get(f, own);
+    const char *views = "SELECT count(*) FROM audit_log WHERE action = 'pii.tckn_view'";
+
+    /* an approver of the province: in full, and each look is on record */
+    assert_int_equal(app_admin_tckn(by(f, &APPROVER72), own, tckn, &err), APP_OK);
+    assert_string_equal(tckn, p72.tckn);
+    assert_int_equal(app_admin_tckn(by(f, &APPROVER72), own, tckn, &err), APP_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE action = 'pii.tckn_view' AND actor = "
+             "'staff:ayse' AND object = '%s' AND detail NOT LIKE '%%%s%%'",
+             a.number, p72.tckn);
+    assert_int_equal(count(f, sql), 2);
+    /* another province's: 403, nothing given, nothing recorded */
+    assert_int_equal(app_admin_tckn(by(f, &APPROVER72), other, tckn, &err), APP_EFORBIDDEN);
+    assert_string_equal(err.code, "forbidden_province");
+    assert_string_equal(tckn, "");
+    /* operators and admins see it masked only (app/privacy.h) */
+    assert_int_equal(app_admin_tckn(by(f, &OPERATOR), own, tckn, &err), APP_EFORBIDDEN);
+    assert_string_equal(err.code, "forbidden_role");
+    assert_int_equal(app_admin_tckn(by(f, &ADMIN), own, tckn, &err), APP_EFORBIDDEN);
+    assert_int_equal(app_admin_tckn(by(f, &APPROVER72), 999999, tckn, &err), APP_ENOTFOUND);
+    assert_int_equal(count(f, views), 2);
+    /* the lists stay masked for the approver */
+    struct seen s;
+    struct app_search_result res;
+    assert_int_equal(search(f, &APPROVER72, p72.tckn, &s, &res, &err), APP_OK);
+    assert_int_equal(s.n, 1);
+    char shown[APP_PII_MAX];
+    const struct app_staff roles[] = {APPROVER72, OPERATOR, ADMIN};
+    for (size_t i = 0; i < 3; i++) {
+        app_pii_view(&roles[i], APP_PII_TCKN, p72.tckn, shown, sizeof shown);
+        assert_int_equal(strlen(shown), CORE_TCKN_LEN);
+        assert_non_null(strstr(shown, "******"));
+    }
+    assert_true(app_pii_on_request(&APPROVER72, APP_PII_TCKN));
+    assert_false(app_pii_on_request(&APPROVER72, APP_PII_EMAIL));
+    assert_false(app_pii_on_request(&OPERATOR, APP_PII_TCKN));
+    assert_false(app_pii_on_request(&ADMIN, APP_PII_TCKN));
 }
 
 /* ---- the applicant's messages, the audit, what the decision keeps -----------------------------
@@ -650,6 +879,106 @@ static void test_bulk_approve(void **state)
                      APP_OK);
     assert_int_equal(approved, 0);
     assert_int_equal(skipped, 2);
+}
+
+/* Issue 17, point 13: the queue's order, the most urgent first by default, and the bulk
+ * approval of exactly the ids a review listed. */
+static void set_cert_end(struct afx *f, int64_t id, int64_t end)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE applications SET cert_not_after = %lld WHERE id = %lld",
+             (long long)end, (long long)id);
+    assert_int_equal(testdb_exec(&f->db->db, sql), 0);
+}
+
+static void test_queue_order(void **state)
+{
+    struct afx *f = *state;
+    struct seen s;
+    struct app_err err;
+    long total;
+    /* made oldest first; their certificates end in 30 days, 5 days, never had one, 60 days */
+    int64_t a30 = submitted(f, 72, NULL), a5 = submitted(f, 72, NULL),
+            none = submitted(f, 72, NULL), a60 = submitted(f, 72, NULL);
+    set_cert_end(f, a30, NOW + 30 * DAY);
+    set_cert_end(f, a5, NOW + 5 * DAY);
+    set_cert_end(f, none, 0);
+    set_cert_end(f, a60, NOW + 60 * DAY);
+    struct app_queue_filter q = ANY;
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    assert_int_equal(total, 4);
+    const int64_t urgent[] = {none, a5, a30, a60};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s.ids[i], urgent[i]);
+    q.order = "urgent";
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s.ids[i], urgent[i]);
+    /* paged, the order holds across pages */
+    q.limit = 2;
+    q.offset = 2;
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ids[0], a30);
+    assert_int_equal(s.ids[1], a60);
+    /* all made at the same moment: the oldest change first is the order they were made */
+    q = ANY;
+    q.order = "waiting";
+    assert_int_equal(list(f, &APPROVER72, &q, &s, &total), APP_OK);
+    assert_true(s.ids[0] < s.ids[1] && s.ids[1] < s.ids[2] && s.ids[2] < s.ids[3]);
+    q.order = "newest";
+    assert_int_equal(app_admin_list(by(f, &APPROVER72), &q, see, &s, NULL, &err), APP_EINVAL);
+    assert_true(has_field(&err, "order", "order_unknown"));
+}
+
+static void test_bulk_approve_ids(void **state)
+{
+    struct afx *f = *state;
+    struct app_err err;
+    struct core_personnel p;
+    long approved = -1, skipped = -1;
+    int64_t good = submitted(f, 72, NULL), good2 = submitted(f, 72, NULL);
+    person(&p, ++f->seq, 72);
+    p.entitled = false;
+    import(f, &p);
+    int64_t bad = app_make(f, p.tckn, "submitted", "esign", 72, NOW - 100, NULL);
+    int64_t elsewhere = submitted(f, 6, NULL);
+    person(&p, ++f->seq, 72);
+    import(f, &p);
+    int64_t early = app_make(f, p.tckn, "code_verified", "esign", 72, NOW - 100, NULL);
+
+    /* the list a review showed, tampered with: only the eligible of the province go through */
+    const int64_t ids[] = {good, bad, elsewhere, early, 999999, good, good2};
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &APPROVER72), ids, 7, &approved, &skipped, &err), APP_OK);
+    assert_int_equal(approved, 2);
+    assert_int_equal(skipped, 4); /* the repeated good counts once */
+    assert_string_equal(app_get(f, good).state, "approved");
+    assert_string_equal(app_get(f, good2).state, "approved");
+    assert_string_equal(app_get(f, bad).state, "submitted");
+    assert_string_equal(app_get(f, elsewhere).state, "submitted");
+    assert_string_equal(app_get(f, early).state, "code_verified");
+    assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = "
+                              "'application.bulk_approve' AND object = 'list' AND detail LIKE "
+                              "'%\"approved\":2%'"),
+                     1);
+    /* operators do not approve; none and too many are refused */
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &OPERATOR), ids, 1, &approved, &skipped, &err),
+        APP_EFORBIDDEN);
+    assert_string_equal(err.code, "forbidden_role");
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &APPROVER72), ids, 0, &approved, &skipped, &err),
+        APP_EINVAL);
+    assert_true(has_field(&err, "ids", "bulk_ids_range"));
+    assert_int_equal(app_admin_bulk_approve_ids(by(f, &APPROVER72), ids, APP_BULK_IDS_MAX + 1,
+                                                &approved, &skipped, &err),
+                     APP_EINVAL);
+    /* the other province's approver can */
+    assert_int_equal(
+        app_admin_bulk_approve_ids(by(f, &APPROVER06), &elsewhere, 1, &approved, &skipped, &err),
+        APP_OK);
+    assert_int_equal(approved, 1);
 }
 
 /* ---- re-evaluation after an import ------------------------------------------------------------
@@ -946,6 +1275,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scoping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_eligible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reject_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_verdict_then, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_tckn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_approve_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paper_received, setup, teardown),

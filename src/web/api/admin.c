@@ -119,6 +119,7 @@ static void read_filter(struct web_req *rq, json_t *doc, struct app_queue_filter
     int_arg(Q("limit"), J("limit"), "limit", &limit, err);
     int_arg(Q("offset"), J("offset"), "offset", &offset, err);
     bool_arg(Q("late"), J("late"), "late", &f->late, err);
+    f->order = str_arg(Q("order"), J("order"), "order", err);
     /* out-of-range values are the use case's to refuse; these only keep them in an int */
     f->province = province < -1 || province > 1000 ? -1 : (int)province;
     f->min_waiting_days = days < -1 || days > 100000 ? -1 : (int)days;
@@ -352,11 +353,14 @@ static int get_item(void *ctx, const struct app_queue_item *it)
     const struct app_application *a = it->app;
     const struct core_personnel *p = it->person;
     char masked_phone[APP_PII_MAX], email[APP_PII_MAX], end[CORE_DATE_STRLEN + 1];
+    char work_phone[APP_PII_MAX], home_phone[APP_PII_MAX];
     json_t *o = item_json(it, c->lang);
     int bad = !o;
     /* personal data as the role may see them (app/privacy.h) */
     app_pii_view(c->who, APP_PII_PHONE, a->mobile_phone, masked_phone, sizeof masked_phone);
     app_pii_view(c->who, APP_PII_EMAIL, a->email, email, sizeof email);
+    app_pii_view(c->who, APP_PII_PHONE, a->work_phone, work_phone, sizeof work_phone);
+    app_pii_view(c->who, APP_PII_PHONE, a->home_phone, home_phone, sizeof home_phone);
     if (o)
         bad |= json_object_update_new(
             o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "unit", a->unit,
@@ -364,6 +368,15 @@ static int get_item(void *ctx, const struct app_queue_item *it)
                          "email", email, "mobile_phone", masked_phone, "notify_by", a->notify_by,
                          "reason", a->reason, "created_at", iso_or_null(a->created_at),
                          "updated_at", iso_or_null(a->updated_at)));
+    /* the rest of the form (issue 17, point 12: every field the page shows) */
+    if (o)
+        bad |= json_object_update_new(
+            o, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "card_reader",
+                         a->card_reader, "validity_years", a->validity_years, "work_phone",
+                         work_phone, "work_phone_ext", a->work_phone_ext, "home_phone", home_phone,
+                         "mobile_operator", a->mobile_operator, "birth_place", a->birth_place,
+                         "birth_date", a->birth_date, "registry_no", a->registry_no,
+                         "form_province", a->province));
     json_t *pj = json_null();
     if (p) {
         app_date_iso(p->assignment_end, end);
@@ -409,6 +422,67 @@ enum web_err web_h_admin_get(struct web_req *rq)
     if (l.bad || !l.arr)
         return WEB_E_NOMEM;
     return reply_json(rq, l.arr);
+}
+
+/* ---- search and the full T.C. Kimlik No (issue 17) ----------------------------------------- */
+
+static const char *const search_kinds[] = {"", "number", "tckn", "name"};
+
+/* POST /api/v1/admin/search {q}: the applications found, as the list gives them. A POST so
+ * that a T.C. Kimlik No or a name is never in an address (proxies log those). */
+enum web_err web_h_admin_search(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    struct app_search_result res;
+    json_t *doc = NULL;
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+        return rc;
+    app_err_clear(&err);
+    const char *q = web_json_member(doc, "q", &err);
+    if (err.nfields) {
+        rc = web_reply_invalid(rq, &err);
+        json_decref(doc);
+        return rc;
+    }
+    struct list_ctx l = {json_array(), c.lang, false, &c.who.staff};
+    if (!l.arr) {
+        json_decref(doc);
+        return WEB_E_NOMEM;
+    }
+    if (app_admin_search(&c, q, list_item, &l, &res, &err) != APP_OK)
+        rc = web_reply_app_error(rq, &err);
+    else if (l.bad)
+        rc = WEB_E_NOMEM;
+    else
+        rc = reply_json(rq, json_pack("{s:s, s:I, s:O}", "kind", search_kinds[res.kind], "found",
+                                      (json_int_t)res.found, "applications", l.arr));
+    json_decref(l.arr);
+    json_decref(doc);
+    return rc;
+}
+
+/* POST /api/v1/admin/applications/{id}/tckn: the holder's full T.C. Kimlik No, for a role that
+ * sees it on request; each answer audited, never cached. */
+enum web_err web_h_admin_tckn(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    char tckn[CORE_TCKN_LEN + 1];
+    int64_t id;
+    enum web_err rc;
+    if (!staff(rq, &c, &rc))
+        return rc;
+    if (!path_id(rq, &id))
+        return reply_not_found(rq);
+    if (app_admin_tckn(&c, id, tckn, &err) != APP_OK)
+        return web_reply_app_error(rq, &err);
+    if (web_reply_header(rq, "Cache-Control", "no-store") < 0)
+        return WEB_E_NOMEM;
+    return reply_json(rq, json_pack("{s:s}", "tckn", tckn));
 }
 
 /* ---- decisions ----------------------------------------------------------------------------- */
@@ -470,14 +544,39 @@ enum web_err web_h_admin_bulk_approve(struct web_req *rq)
     if (rc != WEB_OK)
         return rc;
     app_err_clear(&err);
-    read_filter(rq, doc, &f, &err);
-    if (err.nfields)
+    json_t *jids = json_object_get(doc, "ids");
+    int64_t ids[APP_BULK_IDS_MAX];
+    size_t n = 0;
+    enum app_status st;
+    if (jids) { /* exactly these (issue 17): the list a review showed */
+        size_t i;
+        json_t *v;
+        if (!json_is_array(jids) || json_array_size(jids) > APP_BULK_IDS_MAX)
+            app_err_field(&err, "ids", "bulk_ids_range");
+        json_array_foreach(jids, i, v)
+        {
+            if (err.nfields)
+                break;
+            if (!json_is_integer(v) || json_integer_value(v) < 1)
+                app_err_field(&err, "ids", "integer_format");
+            else
+                ids[n++] = (int64_t)json_integer_value(v);
+        }
+    } else {
+        read_filter(rq, doc, &f, &err);
+    }
+    if (err.nfields) {
         rc = web_reply_invalid(rq, &err);
-    else if (app_admin_bulk_approve(&c, &f, &approved, &skipped, &err) != APP_OK)
+        goto out;
+    }
+    st = jids ? app_admin_bulk_approve_ids(&c, ids, n, &approved, &skipped, &err)
+              : app_admin_bulk_approve(&c, &f, &approved, &skipped, &err);
+    if (st != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else
         rc = reply_json(rq, json_pack("{s:I, s:I}", "approved", (json_int_t)approved, "skipped",
                                       (json_int_t)skipped));
+out:
     json_decref(doc);
     return rc;
 }

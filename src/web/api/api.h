@@ -83,6 +83,10 @@ enum web_err web_h_admin_messages(struct web_req *rq);
 /* POST /api/v1/admin/messages/{id}/retry and /confirm (app_admin_message_action) */
 enum web_err web_h_admin_message_retry(struct web_req *rq);
 enum web_err web_h_admin_message_confirm(struct web_req *rq);
+/* issue 17: POST /api/v1/admin/search {q} (app_admin_search) and POST
+ * /api/v1/admin/applications/{id}/tckn (app_admin_tckn: the full number, audited) */
+enum web_err web_h_admin_search(struct web_req *rq);
+enum web_err web_h_admin_tckn(struct web_req *rq);
 
 /* docs/openapi.yaml, embedded at build time (cmake/embed_text.cmake). */
 extern const char web_openapi_yaml[];

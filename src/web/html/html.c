@@ -73,6 +73,7 @@ static const struct {
     [WEB_EL_OPTION] = {"option", LINE},
     [WEB_EL_TEXTAREA] = {"textarea", LINE},
     [WEB_EL_BUTTON] = {"button", INLINE},
+    [WEB_EL_PROGRESS] = {"progress", INLINE},
     [WEB_EL_SVG] = {"svg", SVG},
     [WEB_EL_SVG_TITLE] = {"title", SVG},
     [WEB_EL_DESC] = {"desc", SVG},

@@ -92,6 +92,7 @@ enum web_el {
     WEB_EL_OPTION,
     WEB_EL_TEXTAREA,
     WEB_EL_BUTTON,
+    WEB_EL_PROGRESS, /* the personnel import's upload (issue 17) */
     /* inline SVG (charts, the enrolment's QR code) */
     WEB_EL_SVG,
     WEB_EL_SVG_TITLE, /* <title> inside <svg> */

@@ -490,3 +490,28 @@ void web_page_end(struct web_page *p)
     if (!web_html_complete(&p->h))
         web_page_fail(p); /* an element left open */
 }
+
+/* ---- a page with a footer of its own (issue 17: the staff's, web/pages/pages.c) ------------ */
+
+void web_page_end_footer(struct web_page *p, void (*footer)(struct web_page *p, const void *ctx),
+                         const void *ctx)
+{
+    if (p->summary_shown != p->errors)
+        web_page_fail(p);
+    web_page_close(p, WEB_EL_MAIN);
+    web_page_open(p, WEB_EL_FOOTER);
+    footer(p, ctx);
+    web_page_close(p, WEB_EL_FOOTER);
+    /* the scripts a staff page's components may ask for (the applicant's session and print
+     * scripts are not among them) */
+    if (p->scripts & WEB_SCRIPT_FOCUS_ERRORS)
+        web_page_script(p, "/static/js/focus-errors.js");
+    if (p->scripts & WEB_SCRIPT_COUNTDOWN)
+        web_page_script(p, "/static/js/countdown.js");
+    if (p->scripts & WEB_SCRIPT_STAFF_IMPORT)
+        web_page_script(p, "/static/js/import.js");
+    web_page_close(p, WEB_EL_BODY);
+    web_page_close(p, WEB_EL_HTML);
+    if (!web_html_complete(&p->h))
+        web_page_fail(p);
+}

@@ -282,4 +282,14 @@ enum web_notice_kind { WEB_NOTICE_INFO = 0, WEB_NOTICE_WARNING, WEB_NOTICE_SUCCE
 void web_page_notice_begin(struct web_page *p, enum web_notice_kind kind);
 void web_page_notice_end(struct web_page *p);
 
+/* ---- a footer of the page's own (issue 17) ----------------------------------------------- */
+
+/* web_page_end with the <footer>'s content written by footer(p, ctx) instead of the applicant's
+ * (the staff pages' footer: web/pages/pages.c, web_pg_staff_end). It loads the scripts of
+ * p->scripts that staff pages use: focus-errors.js, countdown.js, and import.js for the
+ * personnel import's upload (this bit, out of the way of the applicant's scripts' bits). */
+#define WEB_SCRIPT_STAFF_IMPORT (1u << 12)
+void web_page_end_footer(struct web_page *p, void (*footer)(struct web_page *p, const void *ctx),
+                         const void *ctx);
+
 #endif

@@ -1,7 +1,7 @@
 /* eimza — the dashboard (web/pages/): /yonetim/pano, applications by state and by days waited as
- * inline SVG charts (web/html/svg.h), and the people whose certificate ends within 30, 60 or 90
- * days; and their list, /yonetim/bitecekler, with its CSV export. Admins and operators choose the
- * province; an approver sees theirs.
+ * inline SVG charts (web/html/svg.h; on a phone the same figures as a list), and the people whose
+ * certificate ends within 30, 60 or 90 days; and their list, /yonetim/bitecekler, with its CSV
+ * export. Admins and operators choose the province; an approver sees theirs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +126,16 @@ static void chart_section(struct web_pg *c, struct web_page *p, const char *id, 
     web_page_msg(p, title);
     web_page_close(p, WEB_EL_H2);
     web_pg_svg_result(p, draw(&p->h, &chart));
+    /* the same figures as words for a phone, where the picture shrunk to the screen has text
+     * too small to read (the stylesheet shows one or the other) */
+    web_page_open_class(p, WEB_EL_DL, "facts chart-figures");
+    for (size_t i = 0; i < n; i++) {
+        char v[64];
+        snprintf(v, sizeof v, "%lld %s", items[i].value, chart.unit);
+        web_page_el_text(p, WEB_EL_DT, items[i].label);
+        web_page_el_text(p, WEB_EL_DD, v);
+    }
+    web_page_close(p, WEB_EL_DL);
     web_page_close(p, WEB_EL_SECTION);
 }
 
@@ -217,7 +227,7 @@ enum web_err web_h_staff_dashboard(struct web_req *rq)
     state_chart(&c, &p, &dash);
     waiting_chart(&c, &p, &dash);
     expiring_list(&p, &dash, province);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
@@ -328,7 +338,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
         goto out;
     }
     web_pg_rows_end(&p, ec.n, WEB_MSG_AP_EXP_EMPTY);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);

@@ -1,12 +1,16 @@
-/* eimza — one application for the staff (web/pages/): /yonetim/basvuru/{id}: the verdict first,
- * the decision forms (approve, reject with a ready text or words of one's own, or the signed
- * paper of the wet path for operators), the applicant, the personnel record now, and the
- * timeline.
+/* eimza — one application for the staff (web/pages/): /yonetim/basvuru/{id}: where it stands
+ * (how long it has waited, or the decision taken: approved or rejected, by whom, when and why),
+ * every field of the form as the applicant gave it (personal data as the role may see them,
+ * app/privacy.h), the personnel record now, then the verdict and the decision forms (approve,
+ * reject with a ready text or words of one's own, or the signed paper of the wet path for
+ * operators) while a decision is due, or the decision taken with the verdict it relied on, and
+ * the timeline.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/privacy.h"
 #include "app/text.h"
 #include "web/pages/pages.h"
 
@@ -25,6 +29,15 @@ struct detail {
     int64_t waiting_since;
     struct app_timeline_event timeline[APP_TIMELINE_MAX];
     size_t ntimeline;
+    /* the latest decision, copied (its strings live only during the callback) */
+    bool has_decision;
+    bool approved; /* the decision was an approval (else a rejection) */
+    int64_t decided_at;
+    char decided_by[APP_USERNAME_MAX];
+    char decision_reason[2048];
+    bool has_verdict_then;
+    struct core_verdict verdict_then;
+    char tckn_full[CORE_TCKN_LEN + 1]; /* shown on request (app_admin_tckn); "" otherwise */
 };
 
 static int collect_detail(void *ctx, const struct app_queue_item *it)
@@ -40,6 +53,15 @@ static int collect_detail(void *ctx, const struct app_queue_item *it)
     d->waiting_since = it->waiting_since;
     d->ntimeline = it->ntimeline < APP_TIMELINE_MAX ? it->ntimeline : APP_TIMELINE_MAX;
     memcpy(d->timeline, it->timeline, d->ntimeline * sizeof d->timeline[0]);
+    if (it->decision) {
+        d->has_decision = true;
+        d->approved = !strcmp(it->decision->decision, "approve");
+        d->decided_at = it->decision->at;
+        snprintf(d->decided_by, sizeof d->decided_by, "%s", it->decision->staff);
+        snprintf(d->decision_reason, sizeof d->decision_reason, "%s", it->decision->reason);
+        d->has_verdict_then = it->decision->has_verdict;
+        d->verdict_then = it->decision->verdict_then;
+    }
     return 0;
 }
 
@@ -60,10 +82,12 @@ static bool path_id(struct web_req *rq, int64_t *id)
     return true;
 }
 
+/* <dt>term</dt><dd data-field="NAME"> (NAME: the term's catalogue name, for scripts and tests) */
 static void dl_item(struct web_page *p, enum web_msg term)
 {
     web_page_el_msg(p, WEB_EL_DT, term);
     web_page_open(p, WEB_EL_DD);
+    web_page_attr(p, "data-field", web_msg_name(term));
 }
 
 static void dl_text(struct web_page *p, enum web_msg term, const char *value)
@@ -128,6 +152,82 @@ static size_t rejection_options(const struct core_verdict *v, enum core_lang lan
     return n;
 }
 
+/* Whether the application waits for staff: a decision (submitted) or the signed paper. */
+static bool waits_for_staff(const struct app_application *a)
+{
+    return a->st == CORE_APP_SUBMITTED || a->st == CORE_APP_AWAITING_ORIGINAL;
+}
+
+/* Whether no decision has been taken yet (nor will be: cancelled). */
+static bool undecided(const struct app_application *a)
+{
+    return a->st == CORE_APP_DRAFT || a->st == CORE_APP_CODE_VERIFIED || waits_for_staff(a);
+}
+
+/* The decision taken, as facts: the outcome, who, when, the reason sent to the applicant and
+ * the verdict it relied on. */
+static void outcome_facts(struct web_page *p, const struct detail *d)
+{
+    char when[32];
+    dl_item(p, WEB_MSG_SP_OUTCOME);
+    web_page_open_class(p, WEB_EL_STRONG,
+                        d->approved ? "outcome outcome-approved" : "outcome outcome-rejected");
+    web_page_msg(p, d->approved ? WEB_MSG_SP_OUTCOME_APPROVED : WEB_MSG_SP_OUTCOME_REJECTED);
+    web_page_close(p, WEB_EL_STRONG);
+    web_page_close(p, WEB_EL_DD);
+    dl_text(p, WEB_MSG_SP_DECIDED_BY, d->decided_by);
+    web_pg_time(d->decided_at, WEB_PG_DATETIME, when);
+    dl_text(p, WEB_MSG_SP_DECIDED_AT, when);
+    if (!d->approved) {
+        dl_item(p, WEB_MSG_SP_DECISION_REASON);
+        web_page_open_class(p, WEB_EL_SPAN, "decision-reason");
+        web_page_text(p, d->decision_reason);
+        web_page_close(p, WEB_EL_SPAN);
+        web_page_close(p, WEB_EL_DD);
+    }
+    if (d->has_verdict_then) {
+        dl_item(p, WEB_MSG_SP_VERDICT_THEN);
+        web_pg_verdict_badge(p, &d->verdict_then);
+        web_pg_verdict_reasons(p, &d->verdict_then);
+        web_page_close(p, WEB_EL_DD);
+    }
+}
+
+/* Where it stands, first: the state, and how long it has waited for staff, or the decision
+ * taken, or the cancellation and its reason. */
+static void status_section(struct web_pg *c, struct web_page *p, const struct detail *d)
+{
+    char when[32];
+    const struct app_application *a = &d->app;
+    web_page_section_begin(p, WEB_MSG_SP_SEC_STATUS);
+    web_page_open_class(p, WEB_EL_DL, "facts status-facts");
+    dl_item(p, WEB_MSG_AP_COL_STATE);
+    web_page_open_class(p, WEB_EL_SPAN, "state");
+    web_page_attr(p, "data-state", a->state);
+    web_pg_state_text(p, a);
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_close(p, WEB_EL_DD);
+    if (waits_for_staff(a)) {
+        dl_item(p, WEB_MSG_AP_COL_WAITING);
+        web_pg_waiting_text(p, c->app.now, d->waiting_since);
+        web_page_close(p, WEB_EL_DD);
+    } else {
+        web_pg_time(a->updated_at, WEB_PG_DATETIME, when);
+        dl_text(p, WEB_MSG_SP_LAST_CHANGE, when);
+    }
+    if (d->has_decision && !undecided(a))
+        outcome_facts(p, d);
+    if (a->st == CORE_APP_CANCELLED && a->closed_reason[0])
+        dl_text(p, WEB_MSG_FL_CANCEL_REASON, a->closed_reason);
+    web_page_close(p, WEB_EL_DL);
+    if (a->st >= CORE_APP_APPROVED && a->st != CORE_APP_REJECTED) {
+        char href[48];
+        snprintf(href, sizeof href, "/yonetim/kart/%lld", (long long)a->id);
+        web_page_action_link(p, href, WEB_MSG_SP_CARD_LINK);
+    }
+    web_page_section_end(p);
+}
+
 static void decision_section(struct web_pg *c, struct web_page *p, const struct detail *d,
                              const struct decision_form *df)
 {
@@ -175,13 +275,15 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "paper");
         web_page_form_submit(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY);
+    } else if (d->app.st == CORE_APP_DRAFT || d->app.st == CORE_APP_CODE_VERIFIED) {
+        web_pg_para(p, WEB_MSG_SP_NOT_WAITING_APPLICANT);
     } else {
         web_pg_para(p, WEB_MSG_AP_NO_DECISION);
     }
     web_page_section_end(p);
 }
 
-/* The verdict first: it is what the approver decides on. */
+/* The verdict on the record as it is now, before the decision it is for. */
 static void verdict_section(struct web_page *p, const struct detail *d)
 {
     web_page_section_begin(p, WEB_MSG_AP_SEC_VERDICT);
@@ -196,38 +298,91 @@ static void verdict_section(struct web_page *p, const struct detail *d)
     web_page_section_end(p);
 }
 
-/* The application as the applicant gave it, and its dates. */
-static void applicant_section(struct web_pg *c, struct web_page *p, const struct detail *d)
+/* A label of the form's choices for a stored value; NONE when it is not one of them. */
+struct choice {
+    const char *value;
+    enum web_msg label;
+};
+static enum web_msg choice_label(const struct choice *ch, size_t n, const char *value)
 {
-    char buf[64];
-    const struct app_application *a = &d->app;
-    web_page_section_begin(p, WEB_MSG_AP_SEC_APPLICANT);
-    web_page_open_class(p, WEB_EL_DL, "facts");
-    dl_item(p, WEB_MSG_AP_COL_NAME);
-    web_pg_person_name(p, a);
-    web_page_close(p, WEB_EL_DD);
-    dl_text(p, WEB_MSG_TCKN, a->tckn_masked);
-    dl_item(p, WEB_MSG_AP_COL_STATE);
-    web_pg_state_text(p, a);
-    web_page_close(p, WEB_EL_DD);
-    dl_text(p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
-    dl_text(p, WEB_MSG_UNIT, a->unit);
-    dl_text(p, WEB_MSG_JOB_TITLE, a->title);
-    dl_text(p, WEB_MSG_PROVINCE, a->province ? app_province_name(a->province) : NULL);
-    dl_text(p, WEB_MSG_DISTRICT, a->district);
-    dl_item(p, WEB_MSG_AP_METHOD);
-    if (!strcmp(a->method, "esign"))
-        web_page_msg(p, WEB_MSG_METHOD_1);
-    else if (!strcmp(a->method, "wet"))
-        web_page_msg(p, WEB_MSG_METHOD_2);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(ch[i].value, value))
+            return ch[i].label;
+    return WEB_MSG_NONE;
+}
+
+static void dl_choice(struct web_page *p, enum web_msg term, const struct choice *ch, size_t n,
+                      const char *value)
+{
+    enum web_msg m = choice_label(ch, n, value);
+    dl_item(p, term);
+    if (m != WEB_MSG_NONE)
+        web_page_msg(p, m);
+    else if (value && *value)
+        web_page_text(p, value);
     else
         web_page_msg(p, WEB_MSG_AP_NONE);
     web_page_close(p, WEB_EL_DD);
+}
+
+/* A personal value as the role may see it (app/privacy.h), in a span that is never translated. */
+static void dl_pii(struct web_pg *c, struct web_page *p, enum web_msg term, enum app_pii kind,
+                   const char *value, const char *cls)
+{
+    char shown[APP_PII_MAX];
+    app_pii_view(c->who, kind, value, shown, sizeof shown);
+    dl_item(p, term);
+    if (shown[0]) {
+        web_page_open_class(p, WEB_EL_SPAN, cls);
+        web_page_attr(p, "translate", "no");
+        web_page_text(p, shown);
+        web_page_close(p, WEB_EL_SPAN);
+    } else {
+        web_page_msg(p, WEB_MSG_AP_NONE);
+    }
+    web_page_close(p, WEB_EL_DD);
+}
+
+#define NCHOICE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every field of the form as the applicant gave it, in the form's sections. */
+static void form_sections(struct web_pg *c, struct web_page *p, const struct detail *d)
+{
+    static const struct choice reasons[] = {
+        {"renewal", WEB_MSG_REASON_RENEWAL},
+        {"lost_stolen", WEB_MSG_REASON_LOST},
+        {"other", WEB_MSG_REASON_OTHER},
+    };
+    static const struct choice readers[] = {{"none", WEB_MSG_CARD_READER_NONE}};
+    static const struct choice methods[] = {{"esign", WEB_MSG_METHOD_1}, {"wet", WEB_MSG_METHOD_2}};
+    static const struct choice operators[] = {
+        {"turkcell", WEB_MSG_OPERATOR_TURKCELL},
+        {"vodafone", WEB_MSG_OPERATOR_VODAFONE},
+        {"turk_telekom", WEB_MSG_OPERATOR_TURK_TELEKOM},
+    };
+    static const struct choice notify[] = {
+        {"email", WEB_MSG_NOTIFY_EMAIL},
+        {"sms", WEB_MSG_NOTIFY_SMS},
+        {"both", WEB_MSG_NOTIFY_BOTH},
+    };
+    static const enum web_msg validity[] = {WEB_MSG_VALIDITY_1, WEB_MSG_VALIDITY_2,
+                                            WEB_MSG_VALIDITY_3};
+    const struct app_application *a = &d->app;
+    char buf[64];
+
+    web_page_section_begin(p, WEB_MSG_SECTION_APPLICATION);
+    web_page_open_class(p, WEB_EL_DL, "facts form-facts");
+    dl_choice(p, WEB_MSG_REASON, reasons, NCHOICE(reasons), a->reason);
+    dl_choice(p, WEB_MSG_CARD_READER, readers, NCHOICE(readers), a->card_reader);
+    dl_item(p, WEB_MSG_VALIDITY);
+    if (a->validity_years >= 1 && a->validity_years <= 3)
+        web_page_msg(p, validity[a->validity_years - 1]);
+    else
+        web_page_msg(p, WEB_MSG_AP_NONE);
+    web_page_close(p, WEB_EL_DD);
+    dl_choice(p, WEB_MSG_AP_METHOD, methods, NCHOICE(methods), a->method);
     web_pg_time(a->created_at, WEB_PG_DATETIME, buf);
     dl_text(p, WEB_MSG_AP_CREATED, buf);
-    dl_item(p, WEB_MSG_AP_COL_WAITING);
-    web_pg_waiting_text(p, c->app.now, d->waiting_since);
-    web_page_close(p, WEB_EL_DD);
     dl_item(p, WEB_MSG_AP_COL_EXPIRY);
     web_pg_expiry_text(p, a->cert_not_after);
     web_page_close(p, WEB_EL_DD);
@@ -236,6 +391,70 @@ static void applicant_section(struct web_pg *c, struct web_page *p, const struct
     web_page_close(p, WEB_EL_DD);
     snprintf(buf, sizeof buf, "%d", d->remote_chain);
     dl_text(p, WEB_MSG_AP_REMOTE_CHAIN, buf);
+    web_page_close(p, WEB_EL_DL);
+    web_page_section_end(p);
+
+    web_page_section_begin(p, WEB_MSG_SECTION_PERSONAL);
+    web_pg_para(p, WEB_MSG_SP_MASKED_NOTE);
+    web_page_open_class(p, WEB_EL_DL, "facts form-facts");
+    dl_item(p, WEB_MSG_AP_COL_NAME);
+    web_pg_person_name(p, a);
+    web_page_close(p, WEB_EL_DD);
+    dl_item(p, WEB_MSG_TCKN);
+    web_page_open_class(p, WEB_EL_SPAN, d->tckn_full[0] ? "tckn tckn-full" : "tckn");
+    web_page_attr(p, "translate", "no");
+    web_page_text(p, d->tckn_full[0] ? d->tckn_full : a->tckn_masked);
+    web_page_close(p, WEB_EL_SPAN);
+    if (d->tckn_full[0]) {
+        web_page_open_class(p, WEB_EL_SMALL, "tckn-note");
+        web_page_msg(p, WEB_MSG_SP_TCKN_SHOWN);
+        web_page_close(p, WEB_EL_SMALL);
+    } else if (app_pii_on_request(c->who, APP_PII_TCKN)) {
+        /* the full number on request: a POST of its own, audited (app_admin_tckn) */
+        char action[64];
+        snprintf(action, sizeof action, "/yonetim/basvuru/%lld", (long long)a->id);
+        web_page_form_begin(p, action, web_pg_csrf(c));
+        web_pg_hidden(p, "action", "tckn");
+        web_page_button(p, WEB_MSG_SP_TCKN_SHOW, WEB_BUTTON_SECONDARY, NULL, NULL);
+        web_page_open_class(p, WEB_EL_SMALL, "tckn-note");
+        web_page_msg(p, WEB_MSG_SP_TCKN_SHOW_HINT);
+        web_page_close(p, WEB_EL_SMALL);
+        web_page_form_end(p);
+    }
+    web_page_close(p, WEB_EL_DD);
+    dl_text(p, WEB_MSG_BIRTH_PLACE, a->birth_place);
+    buf[0] = '\0';
+    if (strlen(a->birth_date) == 10)
+        snprintf(buf, sizeof buf, "%.2s.%.2s.%.4s", a->birth_date + 8, a->birth_date + 5,
+                 a->birth_date);
+    dl_text(p, WEB_MSG_BIRTH_DATE, buf);
+    web_page_close(p, WEB_EL_DL);
+    web_page_section_end(p);
+
+    web_page_section_begin(p, WEB_MSG_SECTION_INSTITUTION);
+    web_page_open_class(p, WEB_EL_DL, "facts form-facts");
+    dl_text(p, WEB_MSG_INSTITUTION_NAME, a->institution_name);
+    dl_text(p, WEB_MSG_REGISTRY_NO, a->registry_no);
+    /* the form's labels speak to the applicant ("Unvanınız"); the staff's speak of them */
+    dl_text(p, WEB_MSG_SP_UNIT, a->unit);
+    dl_text(p, WEB_MSG_SP_JOB_TITLE, a->title);
+    web_page_close(p, WEB_EL_DL);
+    web_page_section_end(p);
+
+    web_page_section_begin(p, WEB_MSG_SECTION_CONTACT);
+    web_page_open_class(p, WEB_EL_DL, "facts form-facts");
+    dl_text(p, WEB_MSG_SP_ADDRESS, a->address);
+    dl_text(p, WEB_MSG_PROVINCE, a->province ? app_province_name(a->province) : NULL);
+    dl_text(p, WEB_MSG_DISTRICT, a->district);
+    dl_text(p, WEB_MSG_POSTAL_CODE, a->postal_code);
+    dl_pii(c, p, WEB_MSG_EMAIL, APP_PII_EMAIL, a->email, "email");
+    dl_pii(c, p, WEB_MSG_WORK_PHONE, APP_PII_PHONE, a->work_phone, "work-phone");
+    if (a->work_phone_ext[0])
+        dl_text(p, WEB_MSG_WORK_PHONE_EXT, a->work_phone_ext);
+    dl_pii(c, p, WEB_MSG_MOBILE_PHONE, APP_PII_PHONE, a->mobile_phone, "mobile-phone");
+    dl_choice(p, WEB_MSG_SP_OPERATOR, operators, NCHOICE(operators), a->mobile_operator);
+    dl_pii(c, p, WEB_MSG_HOME_PHONE, APP_PII_PHONE, a->home_phone, "home-phone");
+    dl_choice(p, WEB_MSG_SP_NOTIFY_BY, notify, NCHOICE(notify), a->notify_by);
     web_page_close(p, WEB_EL_DL);
     web_page_section_end(p);
 }
@@ -305,13 +524,17 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
         web_pg_notice(&p, WEB_NOTICE_SUCCESS, WEB_MSG_AP_FLASH_PAPER, NULL, 0);
     web_page_action_link(&p, "/yonetim", WEB_MSG_AP_BACK_TO_QUEUE);
 
-    verdict_section(&p, d);
-    decision_section(c, &p, d, df);
-    applicant_section(c, &p, d);
+    status_section(c, &p, d);
+    form_sections(c, &p, d);
     record_section(&p, d);
+    /* once decided, the outcome at the top takes the verdict's and the forms' place */
+    if (undecided(&d->app))
+        verdict_section(&p, d);
+    if (!d->has_decision || undecided(&d->app))
+        decision_section(c, &p, d, df);
     timeline_section(&p, d);
 
-    web_page_end(&p);
+    web_pg_staff_end(c, &p);
     return web_pg_reply(c, &p, status);
 }
 
@@ -335,6 +558,7 @@ static enum web_err post_paper(struct web_pg *c, int64_t id, struct detail *d,
 {
     enum web_err rc;
     char where[96];
+    c->need = WEB_PG_NEED_PAPER;
     if (app_admin_paper_received(&c->app, id, NULL, &c->err) == APP_OK) {
         snprintf(where, sizeof where, "/yonetim/basvuru/%lld?karar=kagit", (long long)id);
         return web_pg_see_other(c->rq, where);
@@ -345,6 +569,19 @@ static enum web_err post_paper(struct web_pg *c, int64_t id, struct detail *d,
     if (load_detail(c, id, d, &rc))
         rc = detail_page(c, d, df, 409);
     return rc;
+}
+
+/* POST action=tckn: the page again with the full T.C. Kimlik No, for those whose role sees it
+ * on request; the look is audited before the number is given. Never cached, never in a URL. */
+static enum web_err post_tckn(struct web_pg *c, int64_t id, struct detail *d,
+                              struct decision_form *df)
+{
+    c->need = WEB_PG_NEED_TCKN;
+    if (app_admin_tckn(&c->app, id, d->tckn_full, &c->err) != APP_OK)
+        return web_pg_app_failure(c);
+    if (web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
+        return WEB_E_NOMEM;
+    return detail_page(c, d, df, 200);
 }
 
 /* A rejection's reason as the form gives it: a ready text's code, or "other" with the
@@ -374,6 +611,7 @@ static enum web_err post_decision(struct web_pg *c, int64_t id, struct detail *d
     enum web_err rc;
     const char *reason = NULL;
     bool reject = decision && !strcmp(decision, "reject");
+    c->need = WEB_PG_NEED_DECIDE;
     if (reject) {
         if (!read_rejection(c, df))
             return detail_page(c, d, df, 400);
@@ -437,8 +675,11 @@ enum web_err web_h_staff_detail(struct web_req *rq)
         goto out;
     }
 
+    const char *action = web_pg_field(&c, "action");
     const char *decision = web_pg_field(&c, "decision");
-    if (decision && !strcmp(decision, "paper"))
+    if (action && !strcmp(action, "tckn"))
+        rc = post_tckn(&c, id, d, &df);
+    else if (decision && !strcmp(decision, "paper"))
         rc = post_paper(&c, id, d, &df);
     else
         rc = post_decision(&c, id, d, &df, decision);

@@ -418,7 +418,7 @@ enum web_err web_h_staff_production(struct web_req *rq)
             bureau_section(&c, &p);
         files_section(&c, &p);
     }
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     free(rows.rows);
@@ -552,7 +552,7 @@ enum web_err web_h_staff_file(struct web_req *rq)
         web_pg_rows_end(&p, ref->n, WEB_MSG_NONE);
     }
     web_page_action_link(&p, "/yonetim/uretim", WEB_MSG_FS_BACK);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     free(ref);
@@ -740,7 +740,7 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         }
     }
     web_page_action_link(&p, href, WEB_MSG_FS_TO_APPLICATION);
-    web_page_end(&p);
+    web_pg_staff_end(c, &p);
     return web_pg_reply(c, &p, status);
 }
 

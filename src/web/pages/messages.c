@@ -2,6 +2,7 @@
  * the unconfirmed messages of the outbox (the recipient masked) with the operator's answers: send
  * again, or record an unconfirmed one as delivered (POST /yonetim/iletiler/{id}).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,69 @@ static void message_actions(struct messages_ctx *e, const struct app_message_pro
     web_page_form_end(e->p);
 }
 
+/* The application a message was for, read from its dedupe key (the senders' names for what a
+ * message is for: "decision:<id>:...", "flow:<id>:...", "remind:<id>:...", "overdue:<id>:..."
+ * name the application's id, "otp:<number>:..." and "pin:<number>:..." its number): its page,
+ * or the search that opens it by number. False for a message of no one application (an expiry
+ * warning is a certificate's, a digest a province's). */
+static bool message_application_href(const char *key, char *href, size_t cap)
+{
+    static const char *const by_id[] = {"decision:", "flow:", "remind:", "overdue:"};
+    static const char *const by_number[] = {"otp:", "pin:"};
+    for (size_t i = 0; key && i < sizeof by_id / sizeof by_id[0]; i++) {
+        size_t n = strlen(by_id[i]), d;
+        if (strncmp(key, by_id[i], n) != 0)
+            continue;
+        d = strspn(key + n, "0123456789");
+        if (d == 0 || d > 18 || key[n + d] != ':')
+            return false;
+        snprintf(href, cap, "/yonetim/basvuru/%.*s", (int)d, key + n);
+        return true;
+    }
+    for (size_t i = 0; key && i < sizeof by_number / sizeof by_number[0]; i++) {
+        size_t n = strlen(by_number[i]), d;
+        if (strncmp(key, by_number[i], n) != 0)
+            continue;
+        d = strspn(key + n, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        if (d == 0 || d > 32 || key[n + d] != ':')
+            return false;
+        snprintf(href, cap, "/yonetim/ara?q=%.*s", (int)d, key + n);
+        return true;
+    }
+    return false;
+}
+
+/* The masked recipient, and a way to the application (where the name and the institution are)
+ * so the operator can reach the person another way, as the page's lead asks. */
+static void recipient_cell(struct web_page *p, const struct app_message_problem *m)
+{
+    char href[80];
+    web_page_text(p, m->to);
+    if (!message_application_href(m->dedupe_key, href, sizeof href))
+        return;
+    web_page_open(p, WEB_EL_BR);
+    web_page_open_class(p, WEB_EL_A, "message-application");
+    web_page_attr(p, "href", href);
+    web_page_msg(p, WEB_MSG_SP_MSG_APPLICATION);
+    web_page_close(p, WEB_EL_A);
+}
+
+/* What went wrong, in words an operator can act on, and the sender's own code small beside
+ * it for the technical staff (issue 17: no bare "http_400"). */
+static void error_words(struct web_page *p, const char *code)
+{
+    const char *args[] = {code};
+    if (!code || !*code)
+        return;
+    web_page_open_class(p, WEB_EL_SPAN, "error-words");
+    web_page_text(p, app_delivery_error_text(code, p->lang));
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_open(p, WEB_EL_BR);
+    web_page_open_class(p, WEB_EL_SMALL, "error-code");
+    web_page_msg_args(p, WEB_MSG_SP_ERROR_CODE, args, 1);
+    web_page_close(p, WEB_EL_SMALL);
+}
+
 static int message_row(void *ctx, const struct app_message_problem *m)
 {
     struct messages_ctx *e = ctx;
@@ -49,7 +113,7 @@ static int message_row(void *ctx, const struct app_message_problem *m)
     char when[32], attempts[16];
     web_pg_time(m->created_at, WEB_PG_DATETIME, when);
     snprintf(attempts, sizeof attempts, "%d", m->attempts);
-    const char *cells[] = {when, m->channel, m->to, NULL, m->error, attempts, ""};
+    const char *cells[] = {when, NULL, m->to, NULL, NULL, attempts, ""};
     web_page_open(p, WEB_EL_TR);
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
         if (i == 0) {
@@ -60,6 +124,13 @@ static int message_row(void *ctx, const struct app_message_problem *m)
         web_page_attr_msg(p, "data-label", cols[i]);
         if (cols[i] == WEB_MSG_AP_COL_MSG_ACTION)
             message_actions(e, m);
+        else if (cols[i] == WEB_MSG_AP_COL_CHANNEL)
+            web_page_msg(p, !strcmp(m->channel, "sms") ? WEB_MSG_SP_CHANNEL_SMS
+                                                       : WEB_MSG_SP_CHANNEL_EMAIL);
+        else if (cols[i] == WEB_MSG_AP_COL_ERROR)
+            error_words(p, m->error);
+        else if (cols[i] == WEB_MSG_AP_COL_TO)
+            recipient_cell(p, m);
         else if (cells[i])
             web_page_text(p, cells[i]);
         else
@@ -81,6 +152,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
+    c.need = WEB_PG_NEED_MESSAGES;
     if (!web_pg_enter_staff(&c, false, &rc))
         goto out;
     if (!web_pg_role_is(c.who, "operator") && !web_pg_role_is(c.who, "admin")) {
@@ -105,7 +177,7 @@ enum web_err web_h_staff_messages(struct web_req *rq)
         goto out;
     }
     web_pg_rows_end(&p, mc.n, WEB_MSG_AP_MSG_EMPTY);
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, 200);
 out:
     web_page_free(&p);
@@ -119,6 +191,7 @@ enum web_err web_h_staff_message_action(struct web_req *rq)
     struct web_pg c;
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_STAFF);
+    c.need = WEB_PG_NEED_MESSAGES;
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
     long id = 0;

@@ -276,8 +276,12 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
 {
     struct web_page p;
     const struct web_layout layout = {.title = title};
+    bool staff = c->side == WEB_PG_STAFF && c->who; /* a staff page keeps its header */
     web_pg_page(c, &p);
-    web_pg_begin(c, &p, &layout);
+    if (staff)
+        web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
+    else
+        web_pg_begin(c, &p, &layout);
     web_pg_heading(&p, title);
     web_page_open(&p, WEB_EL_P);
     if (text)
@@ -291,7 +295,10 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
     web_page_msg(&p, link);
     web_page_close(&p, WEB_EL_A);
     web_page_close(&p, WEB_EL_P);
-    web_page_end(&p);
+    if (staff)
+        web_pg_staff_end(c, &p);
+    else
+        web_page_end(&p);
     return web_pg_reply(c, &p, status);
 }
 
@@ -304,8 +311,47 @@ enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title,
     return web_pg_error_to(c, status, title, text, text_key, "/", WEB_MSG_PP_HOME_LINK);
 }
 
+/* The staff's 403 for a role or a province (issue 17): whose work it is, what the signed-in
+ * member's role is for, whom to ask; a heading, three paragraphs, the way back to the queue. */
+static enum web_err staff_403(struct web_pg *c, bool province)
+{
+    static const enum web_msg need_text[] = {
+        [WEB_PG_NEED_NONE] = WEB_MSG_SP_403_NEED_NONE,
+        [WEB_PG_NEED_DECIDE] = WEB_MSG_SP_403_NEED_DECIDE,
+        [WEB_PG_NEED_PAPER] = WEB_MSG_SP_403_NEED_PAPER,
+        [WEB_PG_NEED_MESSAGES] = WEB_MSG_SP_403_NEED_MESSAGES,
+        [WEB_PG_NEED_ADMIN] = WEB_MSG_SP_403_NEED_ADMIN,
+        [WEB_PG_NEED_TCKN] = WEB_MSG_SP_403_NEED_TCKN,
+    };
+    struct web_page p;
+    enum web_msg title = province ? WEB_MSG_SP_403_PROVINCE_TITLE : WEB_MSG_SP_403_ROLE_TITLE;
+    const struct web_layout layout = {.title = title};
+    const char *args[] = {app_province_name(c->who->province)};
+    web_pg_page(c, &p);
+    web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
+    web_pg_heading(&p, title);
+    if (!province)
+        web_pg_para(&p, (unsigned)c->need < sizeof need_text / sizeof need_text[0]
+                            ? need_text[c->need]
+                            : WEB_MSG_SP_403_NEED_NONE);
+    web_page_open_class(&p, WEB_EL_P, "your-role");
+    if (web_pg_role_is(c->who, "approver"))
+        web_page_msg_args(&p, WEB_MSG_SP_403_YOU_APPROVER, args, 1);
+    else
+        web_page_msg(&p, web_pg_role_is(c->who, "operator") ? WEB_MSG_SP_403_YOU_OPERATOR
+                                                            : WEB_MSG_SP_403_YOU_ADMIN);
+    web_page_close(&p, WEB_EL_P);
+    web_pg_para(&p, province ? WEB_MSG_SP_403_ASK_PROVINCE : WEB_MSG_SP_403_ASK_ROLE);
+    web_page_action_link(&p, "/yonetim", WEB_MSG_AP_BACK_TO_QUEUE);
+    web_pg_staff_end(c, &p);
+    return web_pg_reply(c, &p, 403);
+}
+
 enum web_err web_pg_403(struct web_pg *c, const char *code)
 {
+    if (c->side == WEB_PG_STAFF && c->who && code &&
+        (!strcmp(code, "forbidden_role") || !strcmp(code, "forbidden_province")))
+        return staff_403(c, !strcmp(code, "forbidden_province"));
     return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, app_reason_text(code, c->lang),
                         WEB_MSG_NONE);
 }
@@ -572,6 +618,36 @@ static void nav_item(struct web_page *p, const char *href, enum web_msg label, b
     web_page_close(p, WEB_EL_LI);
 }
 
+/* The search box of the staff's header (issue 17): a labelled field and its button, posted to
+ * /yonetim/ara (a T.C. Kimlik No or a name is never put in an address). */
+static void staff_search_box(struct web_page *p, const char *csrf)
+{
+    web_page_open(p, WEB_EL_FORM);
+    web_page_attr(p, "method", "post");
+    web_page_attr(p, "action", "/yonetim/ara");
+    web_page_attr(p, "role", "search");
+    web_page_attr(p, "class", "staff-search");
+    web_page_csrf(p, csrf);
+    web_page_open_class(p, WEB_EL_LABEL, "visually-hidden");
+    web_page_attr(p, "for", "staff-search-q");
+    web_page_msg(p, WEB_MSG_SP_SEARCH_LABEL);
+    web_page_close(p, WEB_EL_LABEL);
+    web_page_open(p, WEB_EL_INPUT);
+    /* text, not search: Pico would draw its magnifier, an extra load on every staff page */
+    web_page_attr(p, "type", "text");
+    web_page_attr(p, "enterkeyhint", "search");
+    web_page_attr(p, "id", "staff-search-q");
+    web_page_attr(p, "name", "q");
+    web_page_attr(p, "autocomplete", "off");
+    web_page_attr_int(p, "maxlength", 200);
+    web_page_attr_msg(p, "placeholder", WEB_MSG_SP_SEARCH_PLACEHOLDER);
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "submit");
+    web_page_msg(p, WEB_MSG_SP_SEARCH_BUTTON);
+    web_page_close(p, WEB_EL_BUTTON);
+    web_page_close(p, WEB_EL_FORM);
+}
+
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current)
 {
@@ -584,6 +660,11 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     nav_item(p, "/yonetim/uretim", WEB_MSG_FS_NAV, current == WEB_PG_NAV_PRODUCTION);
     if (web_pg_may_see_messages(c->who))
         nav_item(p, "/yonetim/iletiler", WEB_MSG_AP_NAV_MESSAGES, current == WEB_PG_NAV_MESSAGES);
+    if (web_pg_role_is(c->who, "admin")) { /* issue 17: the admins' pages */
+        nav_item(p, "/yonetim/hesaplar", WEB_MSG_SP_NAV_ACCOUNTS, current == WEB_PG_NAV_ACCOUNTS);
+        nav_item(p, "/yonetim/denetim", WEB_MSG_SP_NAV_AUDIT, current == WEB_PG_NAV_AUDIT);
+        nav_item(p, "/yonetim/aktarim", WEB_MSG_SP_NAV_IMPORT, current == WEB_PG_NAV_IMPORT);
+    }
     web_page_close(p, WEB_EL_UL);
     web_page_open_class(p, WEB_EL_P, "staff-who");
     char role[96];
@@ -595,10 +676,33 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     const char *args[] = {c->who->username, role};
     web_page_msg_args(p, WEB_MSG_AP_SIGNED_IN, args, 2);
     web_page_close(p, WEB_EL_P);
+    if (current != WEB_PG_NAV_SEARCH)
+        staff_search_box(p, web_pg_csrf(c));
     web_page_form_begin(p, "/yonetim/cikis", web_pg_csrf(c));
     web_page_button(p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
     web_page_form_end(p);
     web_page_close(p, WEB_EL_NAV);
+}
+
+/* The staff's footer (issue 17): for whom, the duty of care, the time zone, the version. */
+static void staff_footer(struct web_page *p, const void *ctx)
+{
+    (void)ctx;
+    const char *args[] = {EIMZA_VERSION};
+    web_page_open_class(p, WEB_EL_DIV, "staff-footer");
+    web_pg_para(p, WEB_MSG_SP_FOOTER_FOR);
+    web_pg_para(p, WEB_MSG_SP_FOOTER_DUTY);
+    web_pg_para(p, WEB_MSG_SP_FOOTER_TIME);
+    web_page_open_class(p, WEB_EL_P, "version");
+    web_page_msg_args(p, WEB_MSG_SP_FOOTER_VERSION, args, 1);
+    web_page_close(p, WEB_EL_P);
+    web_page_close(p, WEB_EL_DIV);
+}
+
+void web_pg_staff_end(struct web_pg *c, struct web_page *p)
+{
+    (void)c;
+    web_page_end_footer(p, staff_footer, NULL);
 }
 
 void web_pg_head_cells(struct web_page *p, const enum web_msg *cols, size_t n)

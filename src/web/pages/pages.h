@@ -92,6 +92,15 @@ enum web_err web_h_staff_dashboard(struct web_req *rq);
 enum web_err web_h_staff_expiring(struct web_req *rq);
 enum web_err web_h_staff_messages(struct web_req *rq);
 enum web_err web_h_staff_message_action(struct web_req *rq);
+/* search.c (issue 17): /yonetim/ara, the search by number, T.C. Kimlik No or name. */
+enum web_err web_h_staff_search(struct web_req *rq);
+/* For admins (issue 17): accounts.c (/yonetim/hesaplar, /yonetim/hesaplar/{name}), audit.c
+ * (/yonetim/denetim), import.c (/yonetim/aktarim). */
+enum web_err web_h_staff_accounts(struct web_req *rq);
+enum web_err web_h_staff_account(struct web_req *rq);
+enum web_err web_h_staff_audit(struct web_req *rq);
+enum web_err web_h_staff_import(struct web_req *rq);
+enum web_err web_h_staff_import_report(struct web_req *rq);
 
 /* The answer to an error a page handler returned without answering: a small page (404, 403 with
  * the error's message, 500/503), applicant's or staff's as the route says. For the server
@@ -102,6 +111,17 @@ enum web_err web_pg_error_page(struct web_req *rq, enum web_err e);
 
 enum web_pg_side { WEB_PG_APPLICANT = 0, WEB_PG_STAFF };
 
+/* What a staff page was about to do, so that a 403 says who may do it (issue 17); set by the
+ * handler before it calls the use case. NONE: the page says what each role is for. */
+enum web_pg_need {
+    WEB_PG_NEED_NONE = 0,
+    WEB_PG_NEED_DECIDE,   /* approve or reject: approvers and admins */
+    WEB_PG_NEED_PAPER,    /* record the signed paper: operators and admins */
+    WEB_PG_NEED_MESSAGES, /* the messages that need the operator: operators and admins */
+    WEB_PG_NEED_ADMIN,    /* staff accounts, the audit log, the personnel import: admins */
+    WEB_PG_NEED_TCKN,     /* the full T.C. Kimlik No: the province's approver */
+};
+
 struct web_pg {
     struct web_req *rq;
     enum web_pg_side side;
@@ -110,6 +130,7 @@ struct web_pg {
     const struct app_staff *who; /* staff pages: who is signed in (after web_pg_enter_staff) */
     struct app_err err;          /* the last use case's refusal */
     struct web_formdata form;    /* POST handlers: the decoded body */
+    enum web_pg_need need;       /* staff pages: what a refusal would be about */
 };
 
 /* Starts a context (language from the request, the portal's clock, the credentials of the
@@ -160,7 +181,9 @@ enum web_err web_pg_error(struct web_pg *c, unsigned status, enum web_msg title,
 enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg title,
                              const char *text, enum web_msg text_key, const char *href,
                              enum web_msg link);
-/* 403 with the reason code's message; 404 "no such page"; 500. */
+/* 403 with the reason code's message; 404 "no such page"; 500. On the staff side with a
+ * staff member signed in, forbidden_role and forbidden_province say whose work it is (c->need),
+ * what the member's own role is for, and whom to ask (issue 17). */
 enum web_err web_pg_403(struct web_pg *c, const char *code);
 enum web_err web_pg_404(struct web_pg *c);
 enum web_err web_pg_500(struct web_pg *c);
@@ -263,11 +286,19 @@ enum web_pg_nav {
     WEB_PG_NAV_DASHBOARD,
     WEB_PG_NAV_MESSAGES,
     WEB_PG_NAV_PRODUCTION, /* the cards after approval (flow_staff.c) */
+    WEB_PG_NAV_SEARCH,     /* the search page (no search box in the header then) */
+    WEB_PG_NAV_ACCOUNTS,   /* issue 17, admins: staff accounts, the audit log, the import */
+    WEB_PG_NAV_AUDIT,
+    WEB_PG_NAV_IMPORT,
 };
 /* The layout's opening and the staff navigation: the queue, the dashboard (the messages for
- * operators and admins), who is signed in and the logout button. */
+ * operators and admins), who is signed in, the search box and the logout button. */
 void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_layout *l,
                         enum web_pg_nav current);
+/* The end of a staff page (web_page_end with the staff's footer: whom the pages are for, that
+ * personal data are for the work only and every action is on record, Turkish time, the
+ * version). */
+void web_pg_staff_end(struct web_pg *c, struct web_page *p);
 
 /* Table pieces: the header cells of a table whose <thead><tr> is open, then the start of its
  * body; a <td> with its column's name for the phone's card layout. */

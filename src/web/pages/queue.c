@@ -1,7 +1,10 @@
-/* eimza — the approvers' queue (web/pages/): /yonetim with its filter, the verdict of each
- * application, paging, the CSV export, and the bulk approval (/yonetim/toplu-onay). An approver
- * works in one province: asking for another is a 403 page, while the use cases limit every list
- * to theirs anyway. The T.C. Kimlik No is shown masked.
+/* eimza — the approvers' queue (web/pages/): /yonetim with its filter and order (the most
+ * urgent first: the end of the certificate being renewed), the verdict of each application,
+ * numbered pages, the CSV export, and the bulk approval (/yonetim/toplu-onay): rows ticked on a
+ * page, or every eligible application of the filter, go first to a confirmation page that lists
+ * exactly what will be approved, and only its confirmation approves them (issue 17). An
+ * approver works in one province: asking for another is a 403 page, while the use cases limit
+ * every list to theirs anyway. The T.C. Kimlik No is shown masked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +44,16 @@ static int collect_row(void *ctx, const struct app_queue_item *it)
 }
 
 /* The filter form's fields (GET: their names are the query's, as the JSON API's). */
-enum filter_field { FL_STATE, FL_PROVINCE, FL_DISTRICT, FL_INSTITUTION, FL_LATE, FL_DAYS, FL_N };
+enum filter_field {
+    FL_STATE,
+    FL_PROVINCE,
+    FL_DISTRICT,
+    FL_INSTITUTION,
+    FL_LATE,
+    FL_DAYS,
+    FL_ORDER,
+    FL_N
+};
 
 struct queue_query {
     struct app_queue_filter f;
@@ -52,11 +64,11 @@ struct queue_query {
 };
 
 static const char *const filter_names[FL_N] = {
-    "state", "province", "district", "institution", "late", "min_waiting_days",
+    "state", "province", "district", "institution", "late", "min_waiting_days", "order",
 };
 static const enum web_msg filter_labels[FL_N] = {
-    WEB_MSG_AP_F_STATE,       WEB_MSG_AP_F_PROVINCE, WEB_MSG_AP_F_DISTRICT,
-    WEB_MSG_AP_F_INSTITUTION, WEB_MSG_AP_F_LATE,     WEB_MSG_AP_F_MIN_DAYS,
+    WEB_MSG_AP_F_STATE, WEB_MSG_AP_F_PROVINCE, WEB_MSG_AP_F_DISTRICT, WEB_MSG_AP_F_INSTITUTION,
+    WEB_MSG_AP_F_LATE,  WEB_MSG_AP_F_MIN_DAYS, WEB_MSG_SP_F_ORDER,
 };
 
 /* Reads the filter from the query string (or a POSTed form: get != NULL). Without any state
@@ -73,6 +85,7 @@ static void read_queue_query(struct web_pg *c, struct queue_query *q,
         q->values[FL_STATE] = "submitted";
     q->f.state = *q->values[FL_STATE] ? q->values[FL_STATE] : NULL;
     q->f.district = q->values[FL_DISTRICT];
+    q->f.order = q->values[FL_ORDER];
     q->f.institution = q->values[FL_INSTITUTION];
     const char *v = q->values[FL_PROVINCE];
     if (v && *v) {
@@ -127,6 +140,10 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
         provinces[i + 1] =
             (struct web_option){plates[i], WEB_MSG_NONE, app_province_name(i + 1), WEB_MSG_NONE};
     }
+    static const struct web_option orders[] = {
+        {"urgent", WEB_MSG_SP_ORDER_URGENT, NULL, WEB_MSG_NONE},
+        {"waiting", WEB_MSG_SP_ORDER_WAITING, NULL, WEB_MSG_NONE},
+    };
     static const struct web_option lates[] = {
         {"", WEB_MSG_AP_F_LATE_ANY, NULL, WEB_MSG_NONE},
         {"1", WEB_MSG_AP_F_LATE_YES, NULL, WEB_MSG_NONE},
@@ -142,11 +159,15 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
                             WEB_MSG_AP_F_INSTITUTION_HINT, .maxlength = 128},
         [FL_LATE] = {WEB_FIELD_SELECT, "late", WEB_MSG_AP_F_LATE, .options = lates, .noptions = 3},
         [FL_DAYS] = {WEB_FIELD_NUMERIC, "min_waiting_days", WEB_MSG_AP_F_MIN_DAYS, .maxlength = 5},
+        [FL_ORDER] = {WEB_FIELD_SELECT, "order", WEB_MSG_SP_F_ORDER, .options = orders,
+                      .noptions = 2},
     };
     for (int i = 0; i < FL_N; i++) {
         f[i].value = q->values[i] ? q->values[i] : "";
         f[i].error = q->errors[i];
     }
+    if (!f[FL_ORDER].value[0])
+        f[FL_ORDER].value = "urgent";
     web_page_open_class(p, WEB_EL_DETAILS, "queue-filter");
     bool narrowed = q->bad || strcmp(q->values[FL_STATE], "submitted") != 0;
     for (int i = FL_STATE + 1; i < FL_N; i++)
@@ -178,26 +199,67 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
     web_page_close(p, WEB_EL_DETAILS);
 }
 
+/* Whether no decision was taken yet: the verdict and the waiting time mean something only
+ * then (a decided application shows its last change instead). */
+static bool row_undecided(const struct app_application *a)
+{
+    return a->st == CORE_APP_DRAFT || a->st == CORE_APP_CODE_VERIFIED ||
+           a->st == CORE_APP_SUBMITTED || a->st == CORE_APP_AWAITING_ORIGINAL;
+}
+
+/* A row that may be ticked for a bulk approval: waiting for the decision and eligible. */
+static bool row_approvable(const struct qrow *r)
+{
+    return r->app.st == CORE_APP_SUBMITTED && r->verdict.eligible;
+}
+
+/* The tick of a row (for the bulk approval's review), labelled by its number. */
+static void select_cell(struct web_page *p, const struct qrow *r)
+{
+    char id[32], value[24];
+    web_pg_td_begin(p, WEB_MSG_SP_COL_SELECT);
+    if (row_approvable(r)) {
+        snprintf(id, sizeof id, "sec-%lld", (long long)r->app.id);
+        snprintf(value, sizeof value, "%lld", (long long)r->app.id);
+        const char *args[] = {r->app.number};
+        web_page_open(p, WEB_EL_INPUT);
+        web_page_attr(p, "type", "checkbox");
+        web_page_attr(p, "name", "id");
+        web_page_attr(p, "value", value);
+        web_page_attr(p, "id", id);
+        web_page_open_class(p, WEB_EL_LABEL, "visually-hidden");
+        web_page_attr(p, "for", id);
+        web_page_msg_args(p, WEB_MSG_SP_SELECT_LABEL, args, 1);
+        web_page_close(p, WEB_EL_LABEL);
+    }
+    web_page_close(p, WEB_EL_TD);
+}
+
 /* The queue as a table of five columns (a card per row on a phone): the number linking to
  * the application; the person (name, masked number, institution); the state and how long it
- * has waited; the certificate's end and the late flag; the verdict with its reasons. */
-static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows *rows)
+ * has waited; the certificate's end and the late flag; the verdict with its reasons. With
+ * selectable, a first column ticks the rows that can be approved. */
+static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows *rows,
+                        bool selectable, enum web_msg caption)
 {
     static const enum web_msg cols[] = {
-        WEB_MSG_AP_COL_NUMBER, WEB_MSG_AP_COL_APPLICANT, WEB_MSG_AP_COL_STATE,
-        WEB_MSG_AP_COL_EXPIRY, WEB_MSG_AP_COL_VERDICT,
+        WEB_MSG_SP_COL_SELECT, WEB_MSG_AP_COL_NUMBER, WEB_MSG_AP_COL_APPLICANT,
+        WEB_MSG_AP_COL_STATE,  WEB_MSG_AP_COL_EXPIRY, WEB_MSG_AP_COL_VERDICT,
     };
-    web_page_open_class(p, WEB_EL_TABLE, "queue cards");
-    web_page_el_msg(p, WEB_EL_CAPTION, WEB_MSG_AP_QUEUE_CAPTION);
+    const size_t skip = selectable ? 0 : 1;
+    web_page_open_class(p, WEB_EL_TABLE, selectable ? "queue cards selectable" : "queue cards");
+    web_page_el_msg(p, WEB_EL_CAPTION, caption);
     web_page_open(p, WEB_EL_THEAD);
     web_page_open(p, WEB_EL_TR);
-    web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
+    web_pg_head_cells(p, cols + skip, sizeof cols / sizeof cols[0] - skip);
     for (size_t i = 0; i < rows->n; i++) {
         const struct qrow *r = &rows->rows[i];
         char href[48];
         snprintf(href, sizeof href, "/yonetim/basvuru/%lld", (long long)r->app.id);
         web_page_open(p, WEB_EL_TR);
         web_page_attr(p, "data-number", r->app.number);
+        if (selectable)
+            select_cell(p, r);
         web_page_open(p, WEB_EL_TH);
         web_page_attr(p, "scope", "row");
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_NUMBER);
@@ -228,7 +290,15 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_pg_state_text(p, &r->app);
         web_page_open(p, WEB_EL_BR);
         web_page_open(p, WEB_EL_SMALL);
-        web_pg_waiting_text(p, c->app.now, r->waiting_since);
+        if (row_undecided(&r->app)) {
+            web_pg_waiting_text(p, c->app.now, r->waiting_since);
+        } else { /* decided: when it last changed, not how long it "waits" */
+            char when[32];
+            web_pg_time(r->app.updated_at, WEB_PG_DATE, when);
+            web_page_msg(p, WEB_MSG_SP_LAST_CHANGE);
+            web_page_text(p, ": ");
+            web_page_text(p, when);
+        }
         web_page_close(p, WEB_EL_SMALL);
         web_page_close(p, WEB_EL_TD);
         web_pg_td_begin(p, WEB_MSG_AP_COL_EXPIRY);
@@ -244,8 +314,12 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_close(p, WEB_EL_TD);
         web_page_open_class(p, WEB_EL_TD, "verdict-cell");
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
-        web_pg_verdict_badge(p, &r->verdict);
-        web_pg_verdict_reasons(p, &r->verdict);
+        if (row_undecided(&r->app)) {
+            web_pg_verdict_badge(p, &r->verdict);
+            web_pg_verdict_reasons(p, &r->verdict);
+        } else {
+            web_page_msg(p, r->app.st == CORE_APP_CANCELLED ? WEB_MSG_AP_NONE : WEB_MSG_SP_DECIDED);
+        }
         web_page_close(p, WEB_EL_TD);
         web_page_close(p, WEB_EL_TR);
     }
@@ -266,6 +340,9 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
                       !strcmp(k, "onay") ? WEB_MSG_AP_FLASH_APPROVED : WEB_MSG_AP_FLASH_REJECTED,
                       args, 1);
     }
+    const char *sel = web_req_query(c->rq, "secim");
+    if (sel && !strcmp(sel, "yok"))
+        web_pg_notice(p, WEB_NOTICE_WARNING, WEB_MSG_SP_BULK_NONE_SELECTED, NULL, 0);
     if (web_pg_parse_count(web_req_query(c->rq, "onaylanan"), 1000000, &approved) &&
         web_pg_parse_count(web_req_query(c->rq, "atlanan"), 1000000, &skipped)) {
         char a[24], s[24];
@@ -280,37 +357,100 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
     }
 }
 
-/* One of the pager's links: the same filter from another offset (href is scratch space). */
+/* One of the pager's links: the same filter from another offset (href is scratch space);
+ * aria_label, when not NONE, names it for a screen reader ("Sayfa 3"). */
 static void pager_link(struct web_page *p, struct ubuf *href, const struct ubuf *qs, long offset,
-                       const char *rel, enum web_msg label)
+                       const char *rel, enum web_msg label, const char *text, enum web_msg aria,
+                       const char *const *args)
 {
     ubuf_reset(href);
-    if ((ubuf_puts(href, "/yonetim?") | ubuf_puts(href, ubuf_str(qs)) | ubuf_putc(href, '&') |
+    /* web_pg_q_add_long puts the '&' before the offset itself */
+    if ((ubuf_puts(href, "/yonetim?") | ubuf_puts(href, ubuf_str(qs)) |
          web_pg_q_add_long(href, "offset", offset)) < 0)
         web_page_fail(p);
     web_page_open(p, WEB_EL_A);
-    web_page_attr(p, "rel", rel);
+    if (rel)
+        web_page_attr(p, "rel", rel);
     web_page_attr(p, "href", ubuf_str(href));
-    web_page_msg(p, label);
+    if (aria != WEB_MSG_NONE) {
+        char al[64];
+        const char *t = web_msg(aria, p->lang), *ph = strstr(t, "{0}");
+        snprintf(al, sizeof al, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t,
+                 ph ? args[0] : "", ph ? ph + 3 : "");
+        web_page_attr(p, "aria-label", al);
+    }
+    if (text)
+        web_page_text(p, text);
+    else
+        web_page_msg(p, label);
     web_page_close(p, WEB_EL_A);
 }
 
+/* The pages of the queue (GOV.UK's pagination): "previous", the page numbers (the first, the
+ * last and two around this one, "…" for the gaps), "next", and "Page 3 of 9". */
 static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, long total,
                         size_t shown)
 {
     struct ubuf href = UBUF_INIT(4096);
     bool prev = offset > 0, next = offset + (long)shown < total;
-    if (!prev && !next)
+    if (!prev && !next) {
+        ubuf_free(&href);
         return;
+    }
+    long pages = (total + QUEUE_PAGE - 1) / QUEUE_PAGE, cur = offset / QUEUE_PAGE + 1;
+    char n[24], of[24];
     web_page_open_class(p, WEB_EL_NAV, "pager");
-    web_page_attr_msg(p, "aria-label", WEB_MSG_AP_QUEUE_CAPTION);
+    web_page_attr_msg(p, "aria-label", WEB_MSG_SP_PAGES_LABEL);
     if (prev)
         pager_link(p, &href, qs, offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0, "prev",
-                   WEB_MSG_AP_PREV_PAGE);
+                   WEB_MSG_AP_PREV_PAGE, NULL, WEB_MSG_NONE, NULL);
+    web_page_open_class(p, WEB_EL_UL, "pager-pages");
+    bool gap = false;
+    for (long k = 1; k <= pages; k++) {
+        if (k != 1 && k != pages && (k < cur - 2 || k > cur + 2)) {
+            if (!gap)
+                web_page_el_text(p, WEB_EL_LI, "…");
+            gap = true;
+            continue;
+        }
+        gap = false;
+        snprintf(n, sizeof n, "%ld", k);
+        const char *args[] = {n};
+        web_page_open(p, WEB_EL_LI);
+        if (k == cur) {
+            web_page_open_class(p, WEB_EL_SPAN, "pager-current");
+            web_page_attr(p, "aria-current", "page");
+            web_page_text(p, n);
+            web_page_close(p, WEB_EL_SPAN);
+        } else {
+            pager_link(p, &href, qs, (k - 1) * QUEUE_PAGE, NULL, WEB_MSG_NONE, n,
+                       WEB_MSG_SP_PAGE_LABEL, args);
+        }
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_UL);
     if (next)
-        pager_link(p, &href, qs, offset + (long)shown, "next", WEB_MSG_AP_NEXT_PAGE);
+        pager_link(p, &href, qs, offset + (long)shown, "next", WEB_MSG_AP_NEXT_PAGE, NULL,
+                   WEB_MSG_NONE, NULL);
+    snprintf(n, sizeof n, "%ld", cur);
+    snprintf(of, sizeof of, "%ld", pages);
+    const char *args[] = {n, of};
+    web_page_open_class(p, WEB_EL_P, "pager-of");
+    web_page_msg_args(p, WEB_MSG_SP_PAGE_OF, args, 2);
+    web_page_close(p, WEB_EL_P);
     web_page_close(p, WEB_EL_NAV);
     ubuf_free(&href);
+}
+
+/* The filter as hidden fields of a form (the bulk approval's, to come back to the same list). */
+static void filter_hidden(struct web_page *p, const struct queue_query *q)
+{
+    web_page_open(p, WEB_EL_INPUT);
+    web_page_attr(p, "type", "hidden");
+    web_page_attr(p, "name", "state");
+    web_page_attr(p, "value", q->values[FL_STATE]);
+    for (int k = FL_STATE + 1; k < FL_N; k++)
+        web_pg_hidden(p, filter_names[k], q->values[k]);
 }
 
 /* The error summary's items: each refused filter on its field, or one general message. */
@@ -343,26 +483,41 @@ static void queue_results(struct web_pg *c, struct web_page *p, const struct que
     web_page_open_class(p, WEB_EL_P, "queue-count");
     web_page_msg_n(p, WEB_MSG_AP_QUEUE_COUNT, (unsigned long)total, args, 3);
     web_page_close(p, WEB_EL_P);
+    /* waiting for a decision, for one who decides: the rows can be ticked for a bulk approval,
+     * which a page of its own lists before anything is approved */
+    bool selectable = web_pg_may_decide(c->who) && !strcmp(q->values[FL_STATE], "submitted");
+    bool by_waiting = q->f.order && !strcmp(q->f.order, "waiting");
+    if (selectable) {
+        web_page_open(p, WEB_EL_FORM);
+        web_page_attr(p, "method", "post");
+        web_page_attr(p, "action", "/yonetim/toplu-onay");
+        web_page_attr(p, "class", "bulk-select");
+        web_page_flag(p, "novalidate");
+        web_page_csrf(p, web_pg_csrf(c));
+        filter_hidden(p, q);
+    }
     web_page_open_class(p, WEB_EL_DIV, "table-wrap");
-    queue_table(c, p, rows);
+    queue_table(c, p, rows, selectable,
+                by_waiting ? WEB_MSG_AP_QUEUE_CAPTION : WEB_MSG_SP_QUEUE_CAPTION_URGENT);
     web_page_close(p, WEB_EL_DIV);
+    /* the pages right under the table they turn, before the bulk approval's buttons */
     queue_pager(p, qs, q->offset, total, rows->n);
-}
-
-/* Approving every eligible application the filter shows, in one go (/yonetim/toplu-onay). */
-static void bulk_form(struct web_pg *c, struct web_page *p, const struct queue_query *q)
-{
-    web_page_section_begin(p, WEB_MSG_AP_BULK_TITLE);
-    web_pg_para(p, WEB_MSG_AP_BULK_LEAD);
-    web_page_form_begin(p, "/yonetim/toplu-onay", web_pg_csrf(c));
-    web_page_open(p, WEB_EL_INPUT);
-    web_page_attr(p, "type", "hidden");
-    web_page_attr(p, "name", "state");
-    web_page_attr(p, "value", q->values[FL_STATE]);
-    for (int k = FL_STATE + 1; k < FL_N; k++)
-        web_pg_hidden(p, filter_names[k], q->values[k]);
-    web_page_form_submit(p, WEB_MSG_AP_BULK_BUTTON, WEB_BUTTON_PRIMARY);
-    web_page_section_end(p);
+    if (selectable) {
+        web_page_open_class(p, WEB_EL_SECTION, "bulk-actions");
+        web_page_attr(p, "aria-labelledby", "bulk-title");
+        web_page_open(p, WEB_EL_H2);
+        web_page_attr(p, "id", "bulk-title");
+        web_page_msg(p, WEB_MSG_AP_BULK_TITLE);
+        web_page_close(p, WEB_EL_H2);
+        web_pg_para(p, WEB_MSG_SP_BULK_LEAD);
+        web_page_open_class(p, WEB_EL_DIV, "buttons");
+        web_page_button(p, WEB_MSG_SP_BULK_REVIEW_SELECTED, WEB_BUTTON_PRIMARY, "scope",
+                        "selected");
+        web_page_button(p, WEB_MSG_SP_BULK_REVIEW_ALL, WEB_BUTTON_SECONDARY, "scope", "all");
+        web_page_close(p, WEB_EL_DIV);
+        web_page_close(p, WEB_EL_SECTION);
+        web_page_close(p, WEB_EL_FORM);
+    }
 }
 
 enum web_err web_h_staff_queue(struct web_req *rq)
@@ -428,10 +583,8 @@ enum web_err web_h_staff_queue(struct web_req *rq)
         web_page_msg(&p, WEB_MSG_AP_CSV_QUEUE);
         web_page_close(&p, WEB_EL_A);
         web_page_close(&p, WEB_EL_P);
-        if (web_pg_may_decide(c.who) && total > 0)
-            bulk_form(&c, &p, &q);
     }
-    web_page_end(&p);
+    web_pg_staff_end(&c, &p);
     rc = web_pg_answer(rq, &p, nitems ? 400 : 200);
 out:
     free(rows.rows);
@@ -441,17 +594,161 @@ out:
     return rc;
 }
 
-/* POST /yonetim/toplu-onay: approves the eligible ones of the filter, then back to the queue
- * with the counts (and the same filter). */
+/* ---- /yonetim/toplu-onay: the bulk approval, reviewed then confirmed ---------------------- */
+
+/* What a review lists: the applications to approve (as the queue shows them), and the ones
+ * ticked that cannot be approved, each with why. */
+struct review {
+    struct qrows ok;
+    struct {
+        char number[APP_NUMBER_LEN + 1];
+        enum web_msg why;
+    } out[QUEUE_PAGE];
+    size_t nout;
+    long more; /* eligible ones of the filter beyond APP_BULK_IDS_MAX */
+};
+
+/* The eligible ones of the filter (scope "all"): the queue's own reading, at most 500. */
+static int collect_eligible(void *ctx, const struct app_queue_item *it)
+{
+    struct review *r = ctx;
+    if (it->app->st != CORE_APP_SUBMITTED || !it->verdict.eligible)
+        return 0;
+    if (r->ok.n == r->ok.cap) {
+        r->more++;
+        return 0;
+    }
+    return collect_row(&r->ok, it);
+}
+
+/* One ticked application (scope "selected"), looked at again now: listed to approve, or set
+ * aside with why (another province's is "not found", as everywhere). */
+static enum web_err review_one(struct web_pg *c, int64_t id, struct review *r)
+{
+    struct qrows one = {r->ok.rows + r->ok.n, 0, 1};
+    struct app_err e;
+    if (r->ok.n == r->ok.cap)
+        return WEB_OK;
+    enum app_status st = app_admin_get(&c->app, id, collect_row, &one, &e);
+    if (st != APP_OK && st != APP_ENOTFOUND && st != APP_EFORBIDDEN) {
+        c->err = e;
+        return web_pg_app_failure(c);
+    }
+    if (st == APP_OK && row_approvable(&one.rows[0])) {
+        r->ok.n++;
+        return WEB_OK;
+    }
+    if (r->nout < sizeof r->out / sizeof r->out[0]) {
+        snprintf(r->out[r->nout].number, sizeof r->out[r->nout].number, "%s",
+                 st == APP_OK ? one.rows[0].app.number : "");
+        r->out[r->nout].why = st != APP_OK ? WEB_MSG_SP_BULK_WHY_GONE
+                              : one.rows[0].app.st != CORE_APP_SUBMITTED
+                                  ? WEB_MSG_SP_BULK_WHY_STATE
+                                  : WEB_MSG_SP_BULK_WHY_INELIGIBLE;
+        r->nout++;
+    }
+    return WEB_OK;
+}
+
+/* The review page: how many will be approved, their list, the ones set aside, and the form that
+ * approves exactly the ids listed (or only the way back when there are none). */
+static enum web_err review_page(struct web_pg *c, const struct queue_query *q,
+                                const struct review *r, const struct ubuf *back)
+{
+    struct web_page p;
+    struct ubuf ids = UBUF_INIT(APP_BULK_IDS_MAX * 12);
+    char n[24];
+    web_pg_page(c, &p);
+    const struct web_layout layout = {.title = WEB_MSG_SP_BULK_TITLE};
+    web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_QUEUE);
+    web_pg_heading(&p, WEB_MSG_SP_BULK_TITLE);
+    if (r->ok.n == 0) {
+        web_pg_para(&p, WEB_MSG_SP_BULK_NOTHING);
+    } else {
+        snprintf(n, sizeof n, "%zu", r->ok.n);
+        const char *args[] = {n};
+        web_page_open_class(&p, WEB_EL_P, "bulk-count");
+        web_page_msg_args(&p, WEB_MSG_SP_BULK_CONFIRM_LEAD, args, 1);
+        web_page_close(&p, WEB_EL_P);
+    }
+    if (r->more > 0) {
+        snprintf(n, sizeof n, "%d", APP_BULK_IDS_MAX);
+        const char *args[] = {n};
+        web_pg_notice(&p, WEB_NOTICE_INFO, WEB_MSG_SP_BULK_MORE, args, 1);
+    }
+    if (r->nout > 0) {
+        web_page_notice_begin(&p, WEB_NOTICE_WARNING);
+        web_page_el_msg(&p, WEB_EL_P, WEB_MSG_SP_BULK_EXCLUDED_LEAD);
+        web_page_open_class(&p, WEB_EL_UL, "bulk-excluded");
+        for (size_t i = 0; i < r->nout; i++) {
+            web_page_open(&p, WEB_EL_LI);
+            if (r->out[i].number[0]) {
+                web_page_text(&p, r->out[i].number);
+                web_page_text(&p, ": ");
+            }
+            web_page_msg(&p, r->out[i].why);
+            web_page_close(&p, WEB_EL_LI);
+        }
+        web_page_close(&p, WEB_EL_UL);
+        web_page_notice_end(&p);
+    }
+    if (r->ok.n > 0) {
+        web_page_open_class(&p, WEB_EL_DIV, "table-wrap");
+        queue_table(c, &p, &r->ok, false, WEB_MSG_SP_BULK_CAPTION);
+        web_page_close(&p, WEB_EL_DIV);
+        for (size_t i = 0; i < r->ok.n; i++)
+            if ((i && ubuf_putc(&ids, ',') < 0) ||
+                ubuf_printf(&ids, "%lld", (long long)r->ok.rows[i].app.id) < 0)
+                web_page_fail(&p);
+        web_page_form_begin(&p, "/yonetim/toplu-onay", web_pg_csrf(c));
+        filter_hidden(&p, q);
+        web_pg_hidden(&p, "step", "confirm");
+        web_pg_hidden(&p, "ids", ubuf_str(&ids));
+        web_page_form_submit(&p, WEB_MSG_SP_BULK_CONFIRM_BUTTON, WEB_BUTTON_PRIMARY);
+    }
+    web_page_action_link(&p, ubuf_str(back), WEB_MSG_SP_BULK_CANCEL);
+    web_pg_staff_end(c, &p);
+    ubuf_free(&ids);
+    return web_pg_reply(c, &p, 200);
+}
+
+/* The ids a confirmation carries ("12,15,18"): false when there are none, too many, or one is
+ * not a whole number. */
+static bool read_ids(const char *s, int64_t *ids, size_t cap, size_t *n)
+{
+    *n = 0;
+    while (s && *s) {
+        char num[16];
+        size_t len = strcspn(s, ",");
+        long v;
+        if (len == 0 || len >= sizeof num || *n == cap)
+            return false;
+        memcpy(num, s, len);
+        num[len] = '\0';
+        if (!web_pg_parse_count(num, INT32_MAX, &v) || v < 1)
+            return false;
+        ids[(*n)++] = v;
+        s += len + (s[len] == ',');
+    }
+    return *n > 0;
+}
+
+/* POST /yonetim/toplu-onay: step "review" (the default) lists what would be approved (the
+ * rows ticked, scope "selected", or every eligible one of the filter, scope "all"); step
+ * "confirm" approves exactly the ids that page listed, then back to the queue with the counts
+ * (and the same filter). */
 enum web_err web_h_staff_bulk(struct web_req *rq)
 {
     struct web_pg c;
     struct queue_query q;
     struct ubuf where = UBUF_INIT(4096);
+    struct review *r = NULL;
+    int64_t *ids = NULL;
     long approved = 0, skipped = 0;
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
+    c.need = WEB_PG_NEED_DECIDE;
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
     read_queue_query(&c, &q, web_pg_field);
@@ -459,23 +756,90 @@ enum web_err web_h_staff_bulk(struct web_req *rq)
         rc = web_pg_403(&c, "forbidden_province");
         goto out;
     }
+    if (!web_pg_may_decide(c.who)) {
+        rc = web_pg_403(&c, "forbidden_role");
+        goto out;
+    }
     if (q.bad) {
         rc = web_pg_error(&c, 400, WEB_MSG_PP_ERR_403_TITLE,
                           app_reason_text("invalid_fields", c.lang), WEB_MSG_NONE);
         goto out;
     }
-    if (app_admin_bulk_approve(&c.app, &q.f, &approved, &skipped, &c.err) != APP_OK) {
-        rc = web_pg_app_failure(&c);
-        goto out;
-    }
-    if (ubuf_puts(&where, "/yonetim?") < 0 || queue_query_string(&q, &where) < 0 ||
-        ubuf_putc(&where, '&') < 0 || web_pg_q_add_long(&where, "onaylanan", approved) < 0 ||
-        ubuf_putc(&where, '&') < 0 || web_pg_q_add_long(&where, "atlanan", skipped) < 0) {
+    /* the way back: the queue with the same filter (web_pg_q_put separates with '&' itself) */
+    struct ubuf qs = UBUF_INIT(4096);
+    int bad = queue_query_string(&q, &qs) < 0 || ubuf_puts(&where, "/yonetim?") < 0 ||
+              ubuf_puts(&where, ubuf_str(&qs)) < 0;
+    ubuf_free(&qs);
+    if (bad) {
         rc = WEB_E_NOMEM;
         goto out;
     }
-    rc = web_pg_see_other(rq, ubuf_str(&where));
+    const char *step = web_pg_field(&c, "step");
+    if (step && !strcmp(step, "confirm")) {
+        size_t n;
+        if (!(ids = calloc(APP_BULK_IDS_MAX, sizeof *ids))) {
+            rc = WEB_E_NOMEM;
+            goto out;
+        }
+        if (!read_ids(web_pg_field(&c, "ids"), ids, APP_BULK_IDS_MAX, &n)) {
+            rc = web_pg_error(&c, 400, WEB_MSG_PP_ERR_403_TITLE,
+                              app_reason_text("bulk_ids_range", c.lang), WEB_MSG_NONE);
+            goto out;
+        }
+        if (app_admin_bulk_approve_ids(&c.app, ids, n, &approved, &skipped, &c.err) != APP_OK) {
+            rc = web_pg_app_failure(&c);
+            goto out;
+        }
+        if (web_pg_q_add_long(&where, "onaylanan", approved) < 0 ||
+            web_pg_q_add_long(&where, "atlanan", skipped) < 0) {
+            rc = WEB_E_NOMEM;
+            goto out;
+        }
+        rc = web_pg_see_other(rq, ubuf_str(&where));
+        goto out;
+    }
+
+    if (!(r = calloc(1, sizeof *r)) ||
+        !(r->ok.rows = calloc(APP_BULK_IDS_MAX, sizeof *r->ok.rows))) {
+        rc = WEB_E_NOMEM;
+        goto out;
+    }
+    r->ok.cap = APP_BULK_IDS_MAX;
+    const char *scope = web_pg_field(&c, "scope");
+    if (scope && !strcmp(scope, "all")) {
+        struct app_queue_filter f = q.f;
+        f.state = "submitted";
+        f.limit = APP_BULK_IDS_MAX;
+        f.offset = 0;
+        if (app_admin_list(&c.app, &f, collect_eligible, r, NULL, &c.err) != APP_OK) {
+            rc = web_pg_app_failure(&c);
+            goto out;
+        }
+    } else {
+        /* the ticked rows: fields "id", at most a page's worth */
+        for (size_t i = 0; i < c.form.n; i++) {
+            long id;
+            if (strcmp(c.form.names[i], "id") != 0)
+                continue;
+            if (!web_pg_parse_count(c.form.values[i], INT32_MAX, &id) || id < 1)
+                continue;
+            if ((rc = review_one(&c, id, r)) != WEB_OK)
+                goto out;
+        }
+        if (r->ok.n == 0 && r->nout == 0) { /* nothing ticked: back, saying so */
+            if (ubuf_puts(&where, "&secim=yok") < 0)
+                rc = WEB_E_NOMEM;
+            else
+                rc = web_pg_see_other(rq, ubuf_str(&where));
+            goto out;
+        }
+    }
+    rc = review_page(&c, &q, r, &where);
 out:
+    if (r)
+        free(r->ok.rows);
+    free(r);
+    free(ids);
     ubuf_free(&where);
     web_pg_done(&c);
     return rc;

@@ -39,6 +39,19 @@ static void secret_groups(const char *secret, char *out, size_t cap)
     out[k] = '\0';
 }
 
+/* Where a login leads: the queue, or the search of an application number that sent the
+ * person here (the printed form's QR code read without a session: /yonetim/ara's way back;
+ * only the number's alphabet is taken, so no other address can ride along). */
+static const char *after_login(const char *ara, char *where, size_t cap)
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghjkmnpqrstvwxyz";
+    size_t n = ara ? strlen(ara) : 0;
+    if (n < 1 || n > APP_NUMBER_LEN || strspn(ara, alphabet) != n)
+        return "/yonetim";
+    snprintf(where, cap, "/yonetim/ara?q=%s", ara);
+    return where;
+}
+
 /* The login page. extra: a message that belongs to no field; retry: seconds of a lock-out;
  * enrol: the secret and URI of a TOTP enrolment to show (NULL: none). */
 static enum web_err login_page(struct web_pg *c, struct web_field *f, const char *extra,
@@ -86,10 +99,15 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
         web_pg_para(&p, WEB_MSG_AP_LOGIN_LEAD);
     }
     web_page_form_begin(&p, "/yonetim/giris", csrf);
+    /* the application number to go back to after the login (the search's way here) */
+    char where[48];
+    const char *ara = web_pg_is_post(c) ? web_pg_field(c, "ara") : web_req_query(c->rq, "ara");
+    if (strcmp(after_login(ara, where, sizeof where), "/yonetim") != 0)
+        web_pg_hidden(&p, "ara", ara);
     for (int i = 0; i < L_COUNT; i++)
         web_page_field(&p, &f[i]);
     web_page_form_submit(&p, WEB_MSG_LOGIN, WEB_BUTTON_PRIMARY);
-    web_page_end(&p);
+    web_pg_staff_end(c, &p);
     /* the enrolment's secret must not stay in any cache */
     if (enrol && web_reply_header(c->rq, "Cache-Control", "no-store") < 0)
         web_page_fail(&p);
@@ -98,6 +116,7 @@ static enum web_err login_page(struct web_pg *c, struct web_field *f, const char
 
 enum web_err web_h_staff_login(struct web_req *rq)
 {
+    char where[48];
     struct web_pg c;
     struct web_field f[L_COUNT];
     struct app_staff_login_out *out = NULL;
@@ -112,7 +131,7 @@ enum web_err web_h_staff_login(struct web_req *rq)
         /* someone already signed in goes straight to the queue */
         struct app_err e;
         if (c.app.cred.token && app_authenticate(&c.app, APP_ACTOR_STAFF, &e) == APP_OK)
-            return web_pg_see_other(rq, "/yonetim");
+            return web_pg_see_other(rq, after_login(web_req_query(rq, "ara"), where, sizeof where));
         return login_page(&c, f, NULL, 0, NULL, 200);
     }
     if ((rc = web_pg_read_form(&c)) != WEB_OK)
@@ -141,7 +160,8 @@ enum web_err web_h_staff_login(struct web_req *rq)
             0)
             rc = WEB_E_NOMEM;
         else
-            rc = web_pg_login_done(&c, LOGIN_CSRF, "/yonetim/giris", "/yonetim");
+            rc = web_pg_login_done(&c, LOGIN_CSRF, "/yonetim/giris",
+                                   after_login(web_pg_field(&c, "ara"), where, sizeof where));
         goto out;
     }
     const char *code = c.err.code ? c.err.code : "";

@@ -170,7 +170,7 @@ static FILE *new_file(void)
 
 static enum app_import_err run(struct store *s, struct seen *v, struct app_import_result *r)
 {
-    struct app_import_hooks h = {v, on_reject, on_ignored, on_progress};
+    struct app_import_hooks h = {v, on_reject, on_ignored, on_progress, NULL, NULL};
     v->one_thread = true;
     enum app_import_err e = app_import_personnel(s, path, 1700000000, &h, r);
     return e;

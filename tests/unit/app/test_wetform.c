@@ -377,6 +377,49 @@ static void test_qr_gives_the_number(void **state)
     free(pdf);
 }
 
+/* Issue 17: with the portal's address the code holds the staff's search for the number, so
+ * scanning the paper opens the application; an address that is no plain http(s) URL leaves the
+ * number alone. */
+static void test_qr_opens_the_application(void **state)
+{
+    static const struct {
+        const char *portal_url, *want;
+    } cases[] = {
+        {"https://eimza.example.gov.tr/", "https://eimza.example.gov.tr/yonetim/ara?q=" NUMBER},
+        {"http://127.0.0.1:8080", "http://127.0.0.1:8080/yonetim/ara?q=" NUMBER},
+        {"ftp://example.org/", NUMBER},
+        {"https://example.org/a b/", NUMBER},
+        {"https://example.org/?x=1", NUMBER},
+    };
+    struct store_application a;
+    const struct tmp *t = *state;
+    char path[128], png[128], cmd[512], want[128];
+
+    need_tool("pdftoppm");
+    need_tool("zbarimg");
+    sample(&a);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned char *pdf;
+        size_t len;
+        char err[160];
+        assert_int_equal(app_wetform_pdf_qr(&a, NOW, NULL, cases[i].portal_url, NULL, &pdf, &len,
+                                            err, sizeof err),
+                         APP_WETFORM_OK);
+        tmp_path(t, "qr.pdf", path, sizeof path);
+        write_file(path, pdf, len);
+        tmp_path(t, "qr1", png, sizeof png);
+        snprintf(cmd, sizeof cmd, "pdftoppm -q -r 150 -png -f 1 -l 1 -singlefile '%s' '%s'", path,
+                 png);
+        free(run(cmd));
+        snprintf(cmd, sizeof cmd, "zbarimg --quiet --raw '%s.png'", png);
+        char *out = run(cmd);
+        snprintf(want, sizeof want, "%s\n", cases[i].want);
+        assert_string_equal(out, want);
+        free(out);
+        free(pdf);
+    }
+}
+
 static void test_same_input_same_bytes(void **state)
 {
     struct store_application a;
@@ -593,6 +636,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_text_of_both_pages, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_qr_gives_the_number, tmp_setup, tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_qr_opens_the_application, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_declaration_first_and_where_it_goes, tmp_setup,
                                         tmp_teardown),
         cmocka_unit_test_setup_teardown(test_same_input_same_bytes, tmp_setup, tmp_teardown),

@@ -1,0 +1,117 @@
+/* eimza — the words the staff pages put where codes were (issue 17, point 14): a message's
+ * outcome code (app_delivery_error_text) in Turkish and English, each family to its own text,
+ * an unknown code to the general one, never the bare code; and the privacy table's "on request"
+ * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr); the
+ * personnel import's reasons for the one who imports (app_import_reason_text). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "app/admin.h"
+#include "app/privacy.h"
+#include "app/text.h"
+
+static void test_delivery_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code, *tr_part, *en_part;
+    } cases[] = {
+        {"http_400", "kabul etmedi", "did not accept"},
+        {"http_404", "yeniden gönderilmez", "not sent again"},
+        {"http_429", "yeniden denenir", "tried again"},
+        {"http_408", "yeniden denenir", "tried again"},
+        {"http_503", "yeniden denenir", "tried again"},
+        {"smtp_550", "E-posta sunucusu iletiyi kabul etmedi", "mail server did not accept"},
+        {"smtp_451", "şimdilik almadı", "for now"},
+        {"timeout", "zamanında yanıt vermedi", "in time"},
+        {"connect_failed", "bağlanılamadı", "could not be reached"},
+        {"dns_failed", "bağlanılamadı", "could not be reached"},
+        {"tls_error", "güvenli bağlantı", "secure connection"},
+        {"auth_failed", "parolasını", "password"},
+        {"bad_recipient", "özlük", "personnel office"},
+        {"too_many_tries", "defalarca", "many times"},
+        {"code_withdrawn", "SMS onay kodu", "SMS code"},
+        {"unknown_template", "şablon", "template"},
+        {"lease_lost", "kayıt yazılamadı", "record could not be written"},
+        {"curl_77", "hazırlanamadı", "prepared"},
+        {"http_x", "hazırlanamadı", "prepared"},
+        {"something_new", "hazırlanamadı", "prepared"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *tr = app_delivery_error_text(cases[i].code, CORE_LANG_TR);
+        const char *en = app_delivery_error_text(cases[i].code, CORE_LANG_EN);
+        if (!strstr(tr, cases[i].tr_part) || !strstr(en, cases[i].en_part))
+            fail_msg("%s: '%s' / '%s'", cases[i].code, tr, en);
+        assert_null(strstr(tr, cases[i].code)); /* words, not the code */
+    }
+    assert_string_equal(app_delivery_error_text("", CORE_LANG_TR), "");
+    assert_string_equal(app_delivery_error_text(NULL, CORE_LANG_EN), "");
+}
+
+static void test_on_request(void **state)
+{
+    (void)state;
+    const struct app_staff approver = {"a", "approver", 72}, op = {"o", "operator", 0},
+                           admin = {"y", "admin", 0}, odd = {"x", "nobody", 0};
+    char out[APP_PII_MAX];
+    assert_true(app_pii_on_request(&approver, APP_PII_TCKN));
+    for (int k = 0; k < APP_PII__COUNT; k++) {
+        assert_false(app_pii_on_request(&op, (enum app_pii)k));
+        assert_false(app_pii_on_request(&admin, (enum app_pii)k));
+        assert_false(app_pii_on_request(&odd, (enum app_pii)k));
+    }
+    assert_false(app_pii_on_request(&approver, APP_PII_EMAIL));
+    assert_false(app_pii_on_request(NULL, APP_PII_TCKN));
+    assert_false(app_pii_on_request(&approver, APP_PII__COUNT));
+    /* on request is not in every view: the view stays masked */
+    app_pii_view(&approver, APP_PII_TCKN, "10000000146", out, sizeof out);
+    assert_string_equal(out, "100******46");
+}
+
+static void test_day_start(void **state)
+{
+    (void)state;
+    /* 2026-03-01 00:00 in Turkey is 2026-02-28 21:00 UTC */
+    assert_int_equal(app_day_start_tr("2026-03-01"), INT64_C(1772312400));
+    assert_int_equal(app_day_start_tr("2024-02-29"), INT64_C(1709154000));
+    static const char *const bad[] = {"2023-02-29",  "2026-04-31", "01.03.2026", "2026-3-01",
+                                      "2026-03-01x", "1999-12-31", "2201-01-01", "",
+                                      "2026-13-01",  "2026/03/01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (app_day_start_tr(bad[i]) != -1)
+            fail_msg("'%s' taken as a day", bad[i]);
+    assert_int_equal(app_day_start_tr(NULL), -1);
+}
+
+/* the import's reasons speak to the one who imports: their own text where the general one
+ * speaks to an applicant, the general one otherwise */
+static void test_import_reasons(void **state)
+{
+    (void)state;
+    const char *tr = app_import_reason_text("tckn_checksum", CORE_LANG_TR);
+    const char *en = app_import_reason_text("tckn_checksum", CORE_LANG_EN);
+    assert_non_null(strstr(tr, "MEBBİS"));
+    assert_null(strstr(tr, "cüzdanınız"));
+    assert_non_null(strstr(en, "MEBBİS record"));
+    assert_string_not_equal(tr, app_reason_text("tckn_checksum", CORE_LANG_TR));
+    assert_string_equal(app_import_reason_text("date_format", CORE_LANG_TR),
+                        app_reason_text("date_format", CORE_LANG_TR));
+    assert_non_null(app_import_reason_text(NULL, CORE_LANG_TR));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_delivery_words),
+        cmocka_unit_test(test_on_request),
+        cmocka_unit_test(test_day_start),
+        cmocka_unit_test(test_import_reasons),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
