@@ -158,23 +158,81 @@ code=$(curl -sk -o "$W/b.json" -w '%{http_code}' -H "Authorization: Bearer $TOKE
 [ "$code" = 200 ] || die "status through nginx answered $code: $(cat "$N/nginx.out" "$N/error.log" 2>/dev/null | head -c 300)"
 
 # ---- measure -----------------------------------------------------------------------------------
-# rate URL SECONDS: wrk's status rate; a line on stderr when anything but 200 came back
+# Besides the rate, the CPU time each part spent per request (from /proc: the servers, nginx's
+# workers, the database's backends for this database, wrk itself): on a machine shared with
+# other work the rates move with the neighbours' load, the CPU per request much less, and it
+# shows where (b)'s extra cost goes.
+# cpu PID...: the user + system clock ticks of those processes (all their threads)
+cpu() {
+  local s=0 p t
+  for p in "$@"; do
+    t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) && s=$((s + t))
+  done
+  echo "$s"
+}
+TICK=$(getconf CLK_TCK)
+PG_PIDS=$(psql -X -At "$EIMZA_TEST_PG_ADMIN_URL" -c "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE datname = '$DBNAME'")
+# closed_upstream: connections to the servers of (b) that nginx has closed lately (TIME_WAIT on
+# its side: a kept connection that did not fit nginx's keepalive cache, or one past its
+# keepalive_requests)
+closed_upstream() {
+  ss -tnH state time-wait | awk -v a=":${PORTS[0]}" -v b=":${PORTS[1]}" '
+    { p = $NF; if (substr(p, length(p) - length(a) + 1) == a || substr(p, length(p) - length(b) + 1) == b) n++ }
+    END { print n + 0 }'
+}
+# rate URL SECONDS [SIDE]: wrk's status rate in RATE; with SIDE, the requests and the CPU ticks
+# (seconds for wrk) of each part added to COST[SIDE.requests|eimza|nginx|pg|wrk], and the
+# connections nginx closed to COST[SIDE.closed]; a line on stderr when anything but 200 came
+# back
+declare -A COST=()
 rate() {
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 10s -s bench/wrk/status.lua "$1" \
-    >"$W/wrk.out" 2>&1
-  local r
+  local e0 n0 p0 e1 n1 p1 c0 c1 r req wrk_s nw
+  RATE=0
+  c0=$(closed_upstream)
+  nw=$(pgrep -P "$NPID" | paste -sd' ')
+  # shellcheck disable=SC2086 # lists of pids
+  e0=$(cpu $EPID $BPIDS) n0=$(cpu $nw) p0=$(cpu $PG_PIDS)
+  wrk_s=$({
+    TIMEFORMAT='%U %S'
+    time wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 10s -s bench/wrk/status.lua \
+      "$1" >"$W/wrk.out" 2>&1
+  } 2>&1)
+  # shellcheck disable=SC2086
+  e1=$(cpu $EPID $BPIDS) n1=$(cpu $nw) p1=$(cpu $PG_PIDS)
+  c1=$(closed_upstream)
   r=$(grep '^result ' "$W/wrk.out" | head -1)
   [ -n "$r" ] || { echo "$NAME: wrk on $1 failed: $(tail -3 "$W/wrk.out")" >&2; return; }
   grep -o 'status_[0-9]*=[0-9]*\|errors=[1-9][0-9]*\|timeouts=[1-9][0-9]*' <<<"$r" |
     grep -qv '^status_200=' && echo "$NAME: not all 200 on $1: $r" >&2
-  sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$r"
+  req=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$r")
+  if [ -n "${3:-}" ]; then
+    COST[$3.requests]=$((${COST[$3.requests]:-0} + req))
+    COST[$3.eimza]=$((${COST[$3.eimza]:-0} + e1 - e0))
+    COST[$3.nginx]=$((${COST[$3.nginx]:-0} + n1 - n0))
+    COST[$3.pg]=$((${COST[$3.pg]:-0} + p1 - p0))
+    COST[$3.closed]=$((${COST[$3.closed]:-0} + c1 - c0))
+    COST[$3.wrk]=$(awk -v a="${COST[$3.wrk]:-0}" -v w="$wrk_s" 'BEGIN { split(w, t, " "); print a + t[1] + t[2] }')
+  fi
+  RATE=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$r")
 }
-rate "$URL_A" 3 >/dev/null # warm-up: connections, prepared statements, TLS sessions, caches
-rate "$URL_B" 3 >/dev/null
+# per_req SIDE: the CPU time of each part per request, in µs
+per_req() {
+  awk -v n="${COST[$1.requests]:-0}" -v t="$TICK" -v e="${COST[$1.eimza]:-0}" \
+    -v g="${COST[$1.nginx]:-0}" -v p="${COST[$1.pg]:-0}" -v w="${COST[$1.wrk]:-0}" 'BEGIN {
+    if (n == 0) { printf "no requests"; exit }
+    f = 1e6 / t / n
+    printf "eimza %.0f + nginx %.0f + PostgreSQL %.0f + wrk %.0f = %.0f µs", e * f, g * f, p * f,
+      w * 1e6 / n, (e + g + p) * f + w * 1e6 / n
+  }'
+}
+rate "$URL_A" 3 # warm-up: connections, prepared statements, TLS sessions, caches
+rate "$URL_B" 3
 best_a=0 best_b=0 all_a='' all_b=''
 for _ in $(seq 1 "$ROUNDS"); do
-  a=$(rate "$URL_A" "$DURATION")
-  b=$(rate "$URL_B" "$DURATION")
+  rate "$URL_A" "$DURATION" a
+  a=$RATE
+  rate "$URL_B" "$DURATION" b
+  b=$RATE
   all_a="$all_a ${a:-0}" all_b="$all_b ${b:-0}"
   [ "${a:-0}" -gt "$best_a" ] && best_a=$a
   [ "${b:-0}" -gt "$best_b" ] && best_b=$b
@@ -186,7 +244,8 @@ done
 ratio=$(awk -v a="$best_a" -v b="$best_b" 'BEGIN { printf "%.2f", b / a }')
 verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8) ? "ok" : "MISSED" }')
 echo "$NAME: status on PostgreSQL: one server straight $best_a req/s (runs:$all_a), two servers behind nginx (shipped site, HTTPS) $best_b req/s (runs:$all_b), ratio $ratio (target >= 0.80: $verdict)"
-echo "$NAME: settings: $CPUS CPUs; threads $CPUS in (a), $HALF + $HALF in (b); nginx worker_processes auto, no access log; wrk $WRK_THREADS threads, $CONNECTIONS connections, $SESSIONS sessions, ${DURATION}s x $ROUNDS after a 3 s warm-up each; status cache off (PostgreSQL)"
+echo "$NAME: CPU per status request, all rounds: (a) $(per_req a); (b) $(per_req b); nginx closed ${COST[b.closed]:-0} connections to the servers in (b)'s ${COST[b.requests]:-0} requests"
+echo "$NAME: settings: $CPUS CPUs; threads $CPUS in (a), $HALF + $HALF in (b); nginx worker_processes auto, no access log; wrk $WRK_THREADS threads, $CONNECTIONS connections, $SESSIONS sessions, ${DURATION}s x $ROUNDS alternating after a 3 s warm-up each; status cache off (PostgreSQL)"
 
 # ---- round trips per request type --------------------------------------------------------------
 python3 bench/wrk/round_trips.py "$URL_A" "$W/people.json" "$W/pki" "$WRK_STAFF" "$WRK_PW" "$W" \
