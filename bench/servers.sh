@@ -12,7 +12,9 @@
 # two servers together have as many worker threads as the one (threads = CPUs/2 each, at
 # least 1), the same settings otherwise; neither has an access log, nor has nginx. Each side
 # is warmed up, then measured ROUNDS times, alternating, the best counts. Target: (b) at least
-# 0.8x (a).
+# 0.8x (a). Printed with it, to show where (b)'s time goes: the CPU time per request of each
+# part (the servers, nginx's workers, PostgreSQL's backends, wrk), the connections nginx
+# closed towards the servers, and (b)'s servers' own count of status round trips.
 # Then the database round trips of each request type, as the server counts them
 # (eimza_db_round_trips_total per route in /metrics): applicants walked through the
 # e-signature flow and an approver's decisions on server (a) (bench/wrk/round_trips.py), per
