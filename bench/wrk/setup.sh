@@ -7,6 +7,9 @@
 # (one worker per CPU, no access log, the settings given added) and prepares the sessions
 # (bench/wrk/prepare.py). Sets URL and EPID, and exports EIMZA_WRK_DIR and EIMZA_WRK_LIB for
 # the scripts. wrk_stop stops the server (SIGTERM) and returns its exit status.
+#   WRK_DB=URL               the database (default: a new SQLite file in W; an empty
+#                            PostgreSQL database is migrated the same way)
+#   WRK_SERVER_THREADS=N     the server's worker threads (default: one per CPU)
 SESSIONS=${SESSIONS:-200}
 WRK_STAFF=yuk.onay
 WRK_PW='Yük-Testi-Parola-1'
@@ -20,7 +23,7 @@ wrk_setup() {
     die "demo PKI: $(tail -3 "$W/pki.out")"
   mkdir -p "$W/trust"
   cp "$W/pki/root/root.pem" "$W/pki/nes/nes.pem" "$W/trust/"
-  DB=sqlite:$W/eimza.db
+  DB=${WRK_DB:-sqlite:$W/eimza.db}
   "$EIMZA" migrate --db "$DB" >/dev/null 2>"$W/err" || die "migrate: $(head -c 300 "$W/err")"
   "$EIMZA" import personnel "$W/p.csv" --db "$DB" >/dev/null 2>"$W/err" ||
     die "import personnel: $(head -c 300 "$W/err")"
@@ -34,7 +37,7 @@ wrk_setup() {
     echo "db = $DB"
     echo "trust_dir = $W/trust"
     echo "access_log = false"
-    echo "threads = $(nproc)"
+    echo "threads = ${WRK_SERVER_THREADS:-$(nproc)}"
     echo "accept_unknown_revocation = true"
     echo "revocation_timeout_ms = 300"
     echo "otp_cooldown = 0"

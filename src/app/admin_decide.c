@@ -303,7 +303,7 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
         st = app__fail(err, APP_ECONFLICT, "wrong_state");
         goto fail;
     }
-    if ((st = app__queue_item(s, cfg, &a, has_p ? &p : NULL, now, &view, &it, err)) != APP_OK)
+    if ((st = app__queue_item(s, cfg, &a, has_p ? &p : NULL, NULL, now, &view, &it, err)) != APP_OK)
         goto fail;
     if (approve && !it.verdict.eligible) {
         st = not_eligible(&it.verdict, err);

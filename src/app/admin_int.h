@@ -3,8 +3,8 @@
  * Names carry the app__ prefix: not part of the app layer's API.
  *
  * Store callbacks may not use the store, so a list is read in two steps: the rows are copied
- * out first (app__queue_page), then each one's renewal chain is read and its verdict made
- * (app__queue_item).
+ * out first (app__queue_page), then the page's renewal chains are read in one statement and
+ * each row's verdict made (app__queue_item).
  */
 #ifndef EIMZA_APP_ADMIN_INT_H
 #define EIMZA_APP_ADMIN_INT_H
@@ -39,10 +39,11 @@ unsigned app__method_bits(const char *m);
 enum app_status app__queue_filter(const struct app_staff *who, const struct app_queue_filter *f,
                                   int64_t now, struct store_app_filter *out, struct app_err *err);
 /* The item of one application: its view (into *view), its province and the verdict on the
- * record as it is now. */
+ * record as it is now. chain: the holder's renewal chain when already read (a page reads
+ * them all in one statement), NULL to read it here. */
 enum app_status app__queue_item(struct store *s, const struct app_portal_cfg *cfg,
                                 const struct store_application *a, const struct core_personnel *p,
-                                int64_t now, struct app_application *view,
+                                const int *chain, int64_t now, struct app_application *view,
                                 struct app_queue_item *it, struct app_err *err);
 /* One page of the queue (sf already scoped and validated) with the verdicts; *stopped tells
  * whether fn asked to stop. */

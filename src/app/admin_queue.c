@@ -117,7 +117,7 @@ enum app_status app_admin_get(const struct app_ctx *c, int64_t id,
     if (app__who(c, &who, err) != APP_OK ||
         app__load_scoped(s, who, id, &a, &p, &has_p, err) != APP_OK)
         return err->status;
-    if ((st = app__queue_item(s, &c->set->portal, &a, has_p ? &p : NULL, c->now, &view, &it,
+    if ((st = app__queue_item(s, &c->set->portal, &a, has_p ? &p : NULL, NULL, c->now, &view, &it,
                               err)) != APP_OK)
         return st;
     enum store_err e = store_decision_get(s, id, copy_decision, &dc);

@@ -602,6 +602,11 @@ enum store_err store_decision_get(struct store *s, int64_t application_id,
  * How many renewals in a row the holder made with the previous certificate's signature since
  * identity was last checked in person (0 when never recorded). */
 enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *count);
+/* The same for n holders in one statement (a queue page: one round trip, not one per row):
+ * count[i] for tckn[i], 0 when never recorded; n at most STORE_CHAINS_MAX. */
+#define STORE_CHAINS_MAX 1000
+enum store_err store_remote_chains_get(struct store *s, const char *const *tckn, size_t n,
+                                       int *count);
 /* Sets it (joins the caller's transaction). */
 enum store_err store_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now);
 

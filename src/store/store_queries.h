@@ -533,6 +533,9 @@ STORE_Q(D_PUT, "storing a decision",
 STORE_Q(D_GET, "reading a decision",
         "SELECT {cols decision} FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1")
 STORE_Q(RC_GET, "reading a renewal chain", "SELECT count FROM remote_chains WHERE tckn = $1")
+/* 1 the holders' T.C. Kimlik No as a JSON array of strings */
+STORE_Q(RC_GET_MANY, "reading renewal chains",
+        "SELECT tckn, count FROM remote_chains WHERE tckn IN (" STORE__RET_TEXTS ")")
 STORE_Q(RC_SET, "storing a renewal chain",
         "INSERT INTO remote_chains (tckn, count, updated_at) VALUES ($1, $2, $3) "
         "ON CONFLICT (tckn) DO UPDATE SET count = excluded.count, updated_at = excluded.updated_at")

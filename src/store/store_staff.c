@@ -327,6 +327,54 @@ enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *co
     return e;
 }
 
+enum store_err store_remote_chains_get(struct store *s, const char *const *tckn, size_t n,
+                                       int *count)
+{
+    char *list = NULL;
+    enum store_err e = store__ready(s);
+    if (e)
+        goto out;
+    if (n > STORE_CHAINS_MAX || (n && (!tckn || !count))) {
+        e = store__fail(s, STORE_EINVAL, "remote_chains_get: at most %d holders", STORE_CHAINS_MAX);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!tckn_shape_ok(tckn[i])) {
+            e = store__fail(s, STORE_EINVAL, "remote_chains_get: a T.C. Kimlik No of 11 digits");
+            goto out;
+        }
+        count[i] = 0;
+    }
+    if (n == 0)
+        goto out;
+    /* ["12345678901",...]: 11 digits, quotes and a comma each (checked above: no escaping) */
+    size_t cap = n * 14 + 3, len = 0;
+    if (!(list = malloc(cap))) {
+        e = store__fail(s, STORE_ENOMEM, "remote_chains_get: out of memory");
+        goto out;
+    }
+    list[len++] = '[';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(list + len, cap - len, "%s\"%s\"", i ? "," : "", tckn[i]);
+    list[len++] = ']';
+    list[len] = '\0';
+    const struct store__val a[] = {VT(list)};
+    if ((e = store__query(s, STORE__Q_RC_GET_MANY, a, 1)) != STORE_OK)
+        goto out;
+    char t[16];
+    while (store__next(s) > 0) {
+        store__col_text(s, 0, t, sizeof t);
+        int c = (int)store__col_int(s, 1);
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(tckn[i], t))
+                count[i] = c; /* the same holder may be on the page twice */
+    }
+    e = store__finish(s, NULL);
+out:
+    free(list);
+    return e;
+}
+
 enum store_err store_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now)
 {
     enum store_err e = store__ready(s);
