@@ -303,8 +303,8 @@ enum app_status app_admin_search(const struct app_ctx *c, const char *q,
             continue;
         }
         if (st == APP_OK)
-            st =
-                app__queue_item(s, &c->set->portal, &a, has_p ? &p : NULL, c->now, &view, &it, &e1);
+            st = app__queue_item(s, &c->set->portal, &a, has_p ? &p : NULL, NULL, c->now, &view,
+                                 &it, &e1);
         if (st != APP_OK) {
             *err = e1;
             goto out;
