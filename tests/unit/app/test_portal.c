@@ -1059,7 +1059,8 @@ static void test_method_and_status(void **state)
     assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 61, CORE_LANG_EN), &sv, &err), APP_OK);
     assert_non_null(strstr(sv.next, "by post"));
     assert_non_null(strstr(sv.contact, "444 5 576"));
-    assert_string_equal(sv.events[3].label, "Application signed by hand (Method 2) chosen");
+    assert_string_equal(sv.events[3].label,
+                        "Signing method chosen: handwritten signature on paper (Method 2)");
     assert_string_equal(app_event_label("no_such_event", CORE_LANG_EN), "no_such_event");
 }
 

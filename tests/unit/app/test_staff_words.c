@@ -36,7 +36,7 @@ static void test_delivery_words(void **state)
         {"auth_failed", "parolasını", "password"},
         {"bad_recipient", "özlük", "personnel office"},
         {"too_many_tries", "defalarca", "many times"},
-        {"code_withdrawn", "SMS onay kodu", "SMS code"},
+        {"code_withdrawn", "SMS onay kodu", "SMS confirmation code"},
         {"unknown_template", "şablon", "template"},
         {"lease_lost", "kayıt yazılamadı", "record could not be written"},
         {"curl_77", "hazırlanamadı", "prepared"},
