@@ -6,7 +6,8 @@
 # as the role may see them (app/privacy.h), the data before the verdict and the decision forms;
 # after a decision its outcome, who took it, when and the reason sent, and no "waiting" or
 # verdict of now; the queue shows a decided application's last change instead of a waiting
-# time; another province's approver gets 403.
+# time; another province's approver gets 403. Where the viewer has no step to take, the decision
+# box says whose step it is: the operator's record of the paper, the approver's decision.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 for c in jq curl pdftoppm zbarimg xxd; do
   command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
@@ -70,9 +71,9 @@ location() { sed -n 's/^Location: \([^\r]*\).*/\1/p' "$T/h" | tr -d '\r'; }
 # dd FIELD: the text of the application page's fact named FIELD (data-field), tags dropped
 dd() { tr -d '\n' <"$T/b" | sed 's#<dd #\n<dd #g; s#</dd>#\n#g' | grep -F "<dd data-field=\"$1\">" | head -1 | sed -E 's#<[^>]*>##g'; }
 
-# wet TCKN FIRST LAST PLACE DATE FORM-JSON: the wet path up to the operator's record of the
-# paper; sets ID and NUMBER
-wet() {
+# wet_form TCKN FIRST LAST PLACE DATE FORM-JSON: the wet path up to the printed form (the
+# application awaits its paper); sets ID and NUMBER
+wet_form() {
   to_signing "$1" "$2" "$3" "$4" "$5" "$6" || return 1
   call POST /api/v1/application/wet-signature "${B[@]}"
   [ "$CODE" = 200 ] || { fail "wet form for $2" "$CODE"; return 1; }
@@ -80,16 +81,29 @@ wet() {
   ID=$(curl -s "${SO[@]}" "$URL/api/v1/admin/applications?state=&limit=500" |
     jq -r --arg n "$NUMBER" '.applications[] | select(.number == $n) | .id')
   [ -n "$ID" ] || { fail "the operator sees $2's application"; return 1; }
-  call POST "/api/v1/admin/applications/$ID/paper-received" "${SO[@]}"
-  [ "$CODE" = 200 ] || { fail "paper received for $2" "$CODE $(head -c 300 "$T/b")"; return 1; }
 }
+# paper FIRST: the operator records the paper of application ID
+paper() {
+  call POST "/api/v1/admin/applications/$ID/paper-received" "${SO[@]}"
+  [ "$CODE" = 200 ] || { fail "paper received for $1" "$CODE $(head -c 300 "$T/b")"; return 1; }
+}
+# wet ...: as wet_form, then the operator's record of the paper
+wet() { wet_form "$@" && paper "$2"; }
 FULL='{"reason":"lost_stolen","card_reader":"Mini Kart Okuyucu","validity_years":2,
   "security_word":"Gizli Sözcük","security_word_repeat":"Gizli Sözcük","unit":"Matematik Bölümü",
   "title":"Matematik Öğretmeni","address":"Atatürk Mah. Okul Sok. No: 12","postal_code":"72060",
   "email":"ayten.gunes@example.org","work_phone":"0488 215 12 34","work_phone_ext":"215",
   "home_phone":"0488 215 98 76","mobile_operator":"vodafone","notify_by":"both"}'
-wet $K1 Ayten Güneş Batman 1978-02-14 "$FULL" || finish
+wet_form $K1 Ayten Güneş Batman 1978-02-14 "$FULL" || finish
 I1=$ID N1=$NUMBER
+# before the paper is recorded the approver has nothing to decide, and is told who records it
+call GET "/yonetim/basvuru/$I1" "${SA[@]}"
+expect_grep 'formu henüz kaydedilmedi\. Form ulaştığında bir operatör' "$T/b" \
+  "an approver before the paper: who records it, and when the decision comes"
+expect_no_grep 'class="decision-forms"|Bu başvuru karar beklemiyor' "$T/b" "no forms, no bare 'not waiting'"
+call GET "/yonetim/basvuru/$I1?lang=en" "${SA[@]}"
+expect_grep 'an operator checks the applicant(&#39;|.)s identity in person' "$T/b" "and in English"
+paper Ayten || finish
 SHORT='{"security_word":"Gizli Sözcük","security_word_repeat":"Gizli Sözcük","address":"Okul Sok. 1","postal_code":"72100","mobile_operator":"turkcell"}'
 wet $K2 Kemal Aslan Batman 1976-06-30 "$SHORT" || finish
 I2=$ID N2=$NUMBER
@@ -136,6 +150,7 @@ expect_code 403 "nor the other way round"
 call GET "/yonetim/basvuru/$I1" "${SO[@]}"
 expect_code 200 "an operator sees it"
 expect_no_grep 'class="decision-forms"' "$T/b" "but gets no decision forms"
+expect_grep 'ilinin onaylayıcısının kararını bekliyor' "$T/b" "and is told the decision is the approver's"
 
 # rejected on the page (cookie and CSRF token), approved through the API
 page_post "/yonetim/basvuru/$I1" "$ACOOKIE" "$ACSRF" decision=reject reason=form_data_wrong

@@ -507,6 +507,8 @@ enum web_msg {
     WEB_MSG_SP_LAST_CHANGE,
     WEB_MSG_SP_DECIDED,
     WEB_MSG_SP_NOT_WAITING_APPLICANT,
+    WEB_MSG_SP_AWAITING_PAPER,    /* an approver on an application whose paper is not recorded */
+    WEB_MSG_SP_AWAITING_DECISION, /* an operator on an application waiting for the approver */
     WEB_MSG_SP_OPERATOR,
     WEB_MSG_SP_UNIT,
     WEB_MSG_SP_JOB_TITLE,

@@ -275,6 +275,12 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_page_form_begin(p, action, web_pg_csrf(c));
         web_pg_hidden(p, "decision", "paper");
         web_page_form_submit(p, WEB_MSG_AP_PAPER_BUTTON, WEB_BUTTON_PRIMARY);
+    } else if (submitted) {
+        /* an operator: the decision is the approver's */
+        web_pg_para(p, WEB_MSG_SP_AWAITING_DECISION);
+    } else if (awaiting) {
+        /* an approver, who decides only once the paper is recorded: who records it, and when */
+        web_pg_para(p, WEB_MSG_SP_AWAITING_PAPER);
     } else if (d->app.st == CORE_APP_DRAFT || d->app.st == CORE_APP_CODE_VERIFIED) {
         web_pg_para(p, WEB_MSG_SP_NOT_WAITING_APPLICANT);
     } else {
