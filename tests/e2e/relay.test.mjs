@@ -381,6 +381,22 @@ const tickets = (number) =>
     .filter(Boolean);
 const appState = (number) => sql(`SELECT state FROM applications WHERE number = '${number}'`);
 
+// Waits until tab p shows the confirmation page after a signature on the relay path. The press
+// handed an eimza: link to the desktop, a navigation Chromium aborts here (no handler for the
+// scheme); when that abort's event reaches Playwright late (the handler runs synchronously in
+// this process meanwhile), page.waitForURL takes it for the awaited page's and fails
+// (net::ERR_ABORTED, seen on main too). The address is polled instead; the page must still
+// come, within the same 20 s.
+async function reachesDone(p) {
+  const done = `${site}/basvuru/tamam`;
+  const end = Date.now() + 20000;
+  while (p.url() !== done) {
+    if (Date.now() > end) assert.fail(`not at ${done} after 20 s but at ${p.url()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await p.waitForLoadState('load');
+}
+
 // what the browser says when the permission keeps the page from the agent, and the eimza:
 // navigation the desktop takes over: expected here, not problems
 function unexpected(list) {
@@ -479,7 +495,7 @@ test('denied at the prompt: Turkish guidance, and the relay path signs anyway', 
   assert.match(await text(page, '#sign-status'), /^İmza aracı açılıyor/);
   const h = handleUrl(t.url, PIN, 'handler-1', 'B');
   assert.equal(h.status, 0, h.stderr);
-  await page.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
+  await reachesDone(page);
   assert.deepEqual(tickets(number), ['submitted']);
   verifySignature(number, 'B');
   assert.deepEqual(unexpected(problems), []);
@@ -524,7 +540,7 @@ test('denied beforehand: the page says so on load, touches nothing, and a wrong 
   const t2 = await (await next).json();
   assert.notEqual(t2.ticket, t.ticket);
   assert.equal(handleUrl(t2.url, PIN, 'handler-4', 'C').status, 0);
-  await tab.waitForURL(`${site}/basvuru/tamam`, { timeout: 20000 });
+  await reachesDone(tab);
   assert.deepEqual(tickets(number), ['cancelled pin_incorrect', 'submitted']);
   verifySignature(number, 'C');
   assert.deepEqual(unexpected(problems), []);
