@@ -411,6 +411,8 @@ expect_grep '<h1>Başvurunuzun durumu</h1>' "$T/b" "status: its title"
 expect_grep 'class="current outstanding"' "$T/b" "status: the paper still outstanding in the bar"
 expect_grep 'Batman İl Millî Eğitim Müdürlüğü DYS Birimi' "$T/b" "status: where the paper goes, in the same words"
 expect_grep 'Islak imzalı form bekleniyor' "$T/b" "status: the state"
+expect_grep 'iadeli taahhütlü posta ile ya da elden il millî eğitim müdürlüğünüzün DYS birimine' "$T/b" \
+  "status: what to do next says how the paper goes as the steps below it do"
 expect_grep '<time datetime="[0-9-]{10}T[0-9:]{5}\+03:00">[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}</time>' \
   "$T/b" "status: dates DD.MM.YYYY HH:MM in Turkish time"
 expect_grep 'UTC\+3' "$T/b" "status: the offset said"
@@ -426,6 +428,10 @@ expect_redirect 303 /durum "/yontem after the choice: to /durum"
 page GET /durum -H 'Accept-Language: en'
 expect_grep '<html lang="en"' "$T/b" "status in English"
 expect_grep 'Waiting for the signed paper form' "$T/b" "status: state label in English"
+expect_grep '<h1>Your application status</h1>' "$T/b" "status: its title in English"
+expect_grep 'Signing method chosen: handwritten signature on paper \(Method 2\)' "$T/b" \
+  "status: the timeline in natural English"
+expect_grep 'Sign and send</span> – waiting for your signed paper form' "$T/b" "status: the step bar in English"
 
 # ---- help and the accessibility statement ----------------------------------------------------
 page GET /yardim

@@ -1057,7 +1057,7 @@ static void test_method_and_status(void **state)
     assert_string_equal(sv.events[3].label, "Islak imzalı başvuru (Yöntem 2) seçildi");
     /* the same status in English */
     assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 61, CORE_LANG_EN), &sv, &err), APP_OK);
-    assert_non_null(strstr(sv.next, "by post"));
+    assert_non_null(strstr(sv.next, "by registered post"));
     assert_non_null(strstr(sv.contact, "444 5 576"));
     assert_string_equal(sv.events[3].label,
                         "Signing method chosen: handwritten signature on paper (Method 2)");
