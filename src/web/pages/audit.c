@@ -78,31 +78,10 @@ static void filter_form(struct web_page *p, const struct audit_query *q)
         f[i].error = q->errors[i];
         narrowed |= q->values[i] && *q->values[i];
     }
-    web_page_open_class(p, WEB_EL_DETAILS, "queue-filter");
-    if (narrowed)
-        web_page_flag(p, "open");
-    web_page_el_msg(p, WEB_EL_SUMMARY, WEB_MSG_AP_FILTER_TITLE);
-    web_page_open(p, WEB_EL_FORM);
-    web_page_attr(p, "method", "get");
-    web_page_attr(p, "action", "/yonetim/denetim");
-    web_page_attr(p, "class", "filter-form");
-    web_page_flag(p, "novalidate");
-    web_page_open_class(p, WEB_EL_DIV, "filter-fields");
+    web_pg_filter_open(p, "/yonetim/denetim", narrowed);
     for (int i = 0; i < F_N; i++)
         web_page_field(p, &f[i]);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_open(p, WEB_EL_BUTTON);
-    web_page_attr(p, "type", "submit");
-    web_page_msg(p, WEB_MSG_AP_F_APPLY);
-    web_page_close(p, WEB_EL_BUTTON);
-    web_page_open(p, WEB_EL_A);
-    web_page_attr(p, "href", "/yonetim/denetim");
-    web_page_msg(p, WEB_MSG_AP_F_CLEAR);
-    web_page_close(p, WEB_EL_A);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_close(p, WEB_EL_FORM);
-    web_page_close(p, WEB_EL_DETAILS);
+    web_pg_filter_close(p, "/yonetim/denetim");
 }
 
 /* The check of the chain: its button, and after a POST what it found. */

@@ -835,3 +835,34 @@ void web_pg_person_name(struct web_page *p, const struct app_application *a)
     web_page_text(p, " ");
     web_page_text(p, a->last_name);
 }
+
+void web_pg_filter_open(struct web_page *p, const char *action, bool narrowed)
+{
+    web_page_open_class(p, WEB_EL_DETAILS, "queue-filter");
+    if (narrowed)
+        web_page_flag(p, "open");
+    web_page_el_msg(p, WEB_EL_SUMMARY, WEB_MSG_AP_FILTER_TITLE);
+    web_page_open(p, WEB_EL_FORM);
+    web_page_attr(p, "method", "get");
+    web_page_attr(p, "action", action);
+    web_page_attr(p, "class", "filter-form");
+    web_page_flag(p, "novalidate");
+    web_page_open_class(p, WEB_EL_DIV, "filter-fields");
+}
+
+void web_pg_filter_close(struct web_page *p, const char *action)
+{
+    web_page_close(p, WEB_EL_DIV);
+    web_page_open_class(p, WEB_EL_DIV, "buttons");
+    web_page_open(p, WEB_EL_BUTTON);
+    web_page_attr(p, "type", "submit");
+    web_page_msg(p, WEB_MSG_AP_F_APPLY);
+    web_page_close(p, WEB_EL_BUTTON);
+    web_page_open(p, WEB_EL_A);
+    web_page_attr(p, "href", action);
+    web_page_msg(p, WEB_MSG_AP_F_CLEAR);
+    web_page_close(p, WEB_EL_A);
+    web_page_close(p, WEB_EL_DIV);
+    web_page_close(p, WEB_EL_FORM);
+    web_page_close(p, WEB_EL_DETAILS);
+}

@@ -261,6 +261,11 @@ size_t web_pg_summary_items(const struct web_field *f, size_t nf,
 
 /* <input type="hidden" name="NAME" value="VALUE">; nothing for a NULL or empty value. */
 void web_pg_hidden(struct web_page *p, const char *name, const char *value);
+/* A staff list's filter: a details box (open when narrowed) holding a GET form to action;
+ * web_pg_filter_open leaves the fields' div open for the caller's fields, web_pg_filter_close
+ * closes it and writes "Apply" and "Clear" (a link to action). */
+void web_pg_filter_open(struct web_page *p, const char *action, bool narrowed);
+void web_pg_filter_close(struct web_page *p, const char *action);
 /* Writes a picture (a chart, a QR code) made by a writer that returned r: a failure fails the
  * page. */
 void web_pg_svg_result(struct web_page *p, int r);

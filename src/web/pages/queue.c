@@ -168,35 +168,14 @@ static void filter_form(struct web_pg *c, struct web_page *p, struct queue_query
     }
     if (!f[FL_ORDER].value[0])
         f[FL_ORDER].value = "urgent";
-    web_page_open_class(p, WEB_EL_DETAILS, "queue-filter");
     bool narrowed = q->bad || strcmp(q->values[FL_STATE], "submitted") != 0;
     for (int i = FL_STATE + 1; i < FL_N; i++)
         narrowed |= q->values[i] && *q->values[i];
-    if (narrowed)
-        web_page_flag(p, "open");
-    web_page_el_msg(p, WEB_EL_SUMMARY, WEB_MSG_AP_FILTER_TITLE);
-    web_page_open(p, WEB_EL_FORM);
-    web_page_attr(p, "method", "get");
-    web_page_attr(p, "action", "/yonetim");
-    web_page_attr(p, "class", "filter-form");
-    web_page_flag(p, "novalidate");
-    web_page_open_class(p, WEB_EL_DIV, "filter-fields");
+    web_pg_filter_open(p, "/yonetim", narrowed);
     for (int i = 0; i < FL_N; i++)
         if (i != FL_PROVINCE || !web_pg_role_is(c->who, "approver"))
             web_page_field(p, &f[i]);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_open(p, WEB_EL_BUTTON);
-    web_page_attr(p, "type", "submit");
-    web_page_msg(p, WEB_MSG_AP_F_APPLY);
-    web_page_close(p, WEB_EL_BUTTON);
-    web_page_open(p, WEB_EL_A);
-    web_page_attr(p, "href", "/yonetim");
-    web_page_msg(p, WEB_MSG_AP_F_CLEAR);
-    web_page_close(p, WEB_EL_A);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_close(p, WEB_EL_FORM);
-    web_page_close(p, WEB_EL_DETAILS);
+    web_pg_filter_close(p, "/yonetim");
 }
 
 /* Whether no decision was taken yet: the verdict and the waiting time mean something only
