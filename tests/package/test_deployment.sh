@@ -28,6 +28,8 @@
 # the page's blocks in a network and PID namespace of their own (every process they start ends
 # with it). Needs root. The packages: test_debs' (the ctest fixture eimza_debs).
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
+source "$SRC/tests/package/root_lib.sh"
+ROOT_LABEL=deployment
 [ "${EIMZA_TEST_BACKEND:-sqlite}" = sqlite ] || { echo "skipped: runs once"; exit 77; }
 if [ "$(id -u)" -ne 0 ]; then
   echo "skipped: needs root (debootstrap, chroot, mounts, namespaces)"
@@ -114,27 +116,6 @@ teardown() {
   mounts=()
 }
 trap 'teardown; if ! findmnt -rn -o TARGET | grep -q "^$T/"; then rm -rf --one-file-system "$T"; fi' EXIT
-mount_root_fs() { # ROOT: /proc, a /dev of its own, apt's cache (as test_clean_root, and /dev/fd)
-  local r=$1
-  mount -t proc proc "$r/proc" && mounts+=("$r/proc") || return 1
-  mount -t tmpfs -o mode=0755,nosuid dev "$r/dev" && mounts+=("$r/dev") || return 1
-  mknod -m 0666 "$r/dev/null" c 1 3 && mknod -m 0666 "$r/dev/zero" c 1 5 &&
-    mknod -m 0666 "$r/dev/random" c 1 8 && mknod -m 0666 "$r/dev/urandom" c 1 9 &&
-    mknod -m 0666 "$r/dev/tty" c 5 0 && mkdir -p "$r/dev/shm" "$r/dev/pts" || return 1
-  mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$r/dev/pts" &&
-    mounts+=("$r/dev/pts") && ln -s pts/ptmx "$r/dev/ptmx" || return 1
-  # what the page's shell needs of /dev besides (process substitution: /dev/fd)
-  ln -s /proc/self/fd "$r/dev/fd" && ln -s /proc/self/fd/0 "$r/dev/stdin" &&
-    ln -s /proc/self/fd/1 "$r/dev/stdout" && ln -s /proc/self/fd/2 "$r/dev/stderr" || return 1
-  mkdir -p "$archives/partial" "$r/var/cache/apt/archives"
-  mount --bind "$archives" "$r/var/cache/apt/archives" && mounts+=("$r/var/cache/apt/archives")
-  cp /etc/resolv.conf "$r/etc/resolv.conf"
-}
-in_root() { (exec_in_root "$@"); }
-exec_in_root() {
-  exec chroot "$1" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "${@:2}"
-}
 # what a chroot needs that a machine has: no service started by apt (as in a container), apt
 # answering yes
 prepare_root() {
@@ -147,28 +128,7 @@ prepare_root() {
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
-if [ ! -f "$base/.eimza-ready" ]; then
-  echo "deployment: debootstrap --variant=minbase bookworm into $base (first run only)"
-  rm -rf --one-file-system "$base" "$base.tmp"
-  if ! debootstrap --variant=minbase bookworm "$base.tmp" "$mirror" >"$T/debootstrap.log" 2>&1; then
-    tail -n 20 "$T/debootstrap.log"
-    fail "debootstrap bookworm from $mirror"
-    finish
-  fi
-  printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
-    "$mirror" "$mirror" "$security" >"$base.tmp/etc/apt/sources.list"
-  touch "$base.tmp/.eimza-ready"
-  mv "$base.tmp" "$base"
-fi
-if [ -z "$(find "$base/.eimza-lists" -mtime -1 2>/dev/null)" ]; then
-  echo "deployment: refreshing the package lists of $base"
-  mount_root_fs "$base" || { fail "mounts in $base"; finish; }
-  in_root "$base" apt-get -qq update >"$T/update.log" 2>&1
-  st=$?
-  teardown
-  [ "$st" -eq 0 ] || { cat "$T/update.log"; fail "apt-get update in the kept root"; finish; }
-  touch "$base/.eimza-lists"
-fi
+kept_minbase
 for f in "$debs"/eimza-common_*.deb "$debs"/eimza_*.deb; do
   [ -f "$f" ] || { fail "the packages in $debs (test_debs makes them)"; finish; }
 done
