@@ -220,14 +220,9 @@ enum web_err web_h_staff_accounts(struct web_req *rq)
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
-    c.need = WEB_PG_NEED_ADMIN;
     bool post = web_pg_is_post(&c);
-    if (!web_pg_enter_staff(&c, post, &rc))
+    if (!web_pg_enter_admin(&c, post, &rc))
         goto out;
-    if (!web_pg_role_is(c.who, "admin")) {
-        rc = web_pg_403(&c, "forbidden_role");
-        goto out;
-    }
     province_options(&pv, true);
     add_fields(f, &pv);
     if (!post) {
@@ -383,14 +378,9 @@ enum web_err web_h_staff_account(struct web_req *rq)
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
-    c.need = WEB_PG_NEED_ADMIN;
     bool post = web_pg_is_post(&c);
-    if (!web_pg_enter_staff(&c, post, &rc))
+    if (!web_pg_enter_admin(&c, post, &rc))
         goto out;
-    if (!web_pg_role_is(c.who, "admin")) {
-        rc = web_pg_403(&c, "forbidden_role");
-        goto out;
-    }
     if (!name_param(rq, &name) || app_admin_account(&c.app, name, &a, &c.err) != APP_OK) {
         rc = c.err.status == APP_ENOTFOUND || !c.err.status ? web_pg_404(&c)
                                                             : web_pg_app_failure(&c);

@@ -278,14 +278,9 @@ enum web_err web_h_staff_audit(struct web_req *rq)
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
     web_pg_page(&c, &p);
-    c.need = WEB_PG_NEED_ADMIN;
     bool post = web_pg_is_post(&c);
-    if (!web_pg_enter_staff(&c, post, &rc))
+    if (!web_pg_enter_admin(&c, post, &rc))
         goto out;
-    if (!web_pg_role_is(c.who, "admin")) {
-        rc = web_pg_403(&c, "forbidden_role");
-        goto out;
-    }
     if (post) { /* the check of the chain */
         if (app_admin_audit_verify(&c.app, &check, &c.err) != APP_OK) {
             rc = web_pg_app_failure(&c);

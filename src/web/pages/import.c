@@ -235,16 +235,11 @@ enum web_err web_h_staff_import(struct web_req *rq)
     enum web_err rc;
 
     web_pg_init(&c, rq, WEB_PG_STAFF);
-    c.need = WEB_PG_NEED_ADMIN;
     bool post = web_pg_is_post(&c);
     const char *ct = web_req_header(rq, "Content-Type");
     bool raw = post && ct && !strncasecmp(ct, "text/csv", 8); /* import.js: the file itself */
-    if (!web_pg_enter_staff(&c, post && !raw, &rc)) /* raw: the CSRF token is the header's */
+    if (!web_pg_enter_admin(&c, post && !raw, &rc)) /* raw: the CSRF token is the header's */
         goto out;
-    if (!web_pg_role_is(c.who, "admin")) {
-        rc = web_pg_403(&c, "forbidden_role");
-        goto out;
-    }
     if (!post) {
         rc = import_page(&c, NULL, NULL, NULL, 200);
         goto out;
@@ -289,13 +284,8 @@ enum web_err web_h_staff_import_report(struct web_req *rq)
     struct ubuf csv = UBUF_INIT(REJECTS_KEPT * 400);
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_STAFF);
-    c.need = WEB_PG_NEED_ADMIN;
-    if (!web_pg_enter_staff(&c, true, &rc))
+    if (!web_pg_enter_admin(&c, true, &rc))
         goto out;
-    if (!web_pg_role_is(c.who, "admin")) {
-        rc = web_pg_403(&c, "forbidden_role");
-        goto out;
-    }
     if (app_import_report_csv(web_pg_field(&c, "report"), c.lang, &csv) < 0) {
         rc = WEB_E_NOMEM;
         goto out;

@@ -100,6 +100,18 @@ bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc)
     return true;
 }
 
+bool web_pg_enter_admin(struct web_pg *c, bool post, enum web_err *rc)
+{
+    c->need = WEB_PG_NEED_ADMIN;
+    if (!web_pg_enter_staff(c, post, rc))
+        return false;
+    if (!web_pg_role_is(c->who, "admin")) {
+        *rc = web_pg_403(c, "forbidden_role");
+        return false;
+    }
+    return true;
+}
+
 const char *web_pg_step_path(const struct app_application *a)
 {
     if (a->st == CORE_APP_DRAFT)

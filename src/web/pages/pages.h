@@ -158,6 +158,9 @@ bool web_pg_is_post(const struct web_pg *c);
 bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err *rc);
 /* The same for a staff page: the staff session and who it is (303 /yonetim/giris without). */
 bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc);
+/* web_pg_enter_staff for an admins' page: someone of another role is answered 403 saying the
+ * page is for admins (c->need is set to WEB_PG_NEED_ADMIN). */
+bool web_pg_enter_admin(struct web_pg *c, bool post, enum web_err *rc);
 
 /* The page of the step an application is at (/basvuru, /sms, /yontem, /imza or /durum), and
  * whether it is in a state. */
