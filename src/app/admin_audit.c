@@ -11,16 +11,6 @@
 #include "core/trtext.h"
 #include "util/log.h"
 
-static enum app_status admin_only(const struct app_ctx *c, const struct app_staff **who,
-                                  struct app_err *err)
-{
-    if (app__who(c, who, err) != APP_OK)
-        return err->status;
-    if (!app__role_is(*who, "admin"))
-        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
-    return APP_OK;
-}
-
 /* A filter's text: at most 200 bytes of UTF-8 without controls. */
 static void check_text(const char *v, const char *field, struct app_err *err)
 {
@@ -60,7 +50,7 @@ enum app_status app_admin_audit(const struct app_ctx *c, const struct app_audit_
     char actor[APP_USERNAME_MAX + 8];
     app_err_clear(err);
     *more = false;
-    if (admin_only(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
     check_text(f->actor, "actor", err);
     check_text(f->action, "action", err);
@@ -95,7 +85,7 @@ enum app_status app_admin_audit_verify(const struct app_ctx *c, struct app_audit
     char actor[APP__ACTOR_MAX], detail[160];
     app_err_clear(err);
     memset(out, 0, sizeof *out);
-    if (admin_only(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
     enum store_err e = app_audit_verify(c->db, &r);
     if (e != STORE_OK)

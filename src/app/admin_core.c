@@ -56,6 +56,16 @@ enum app_status app__who(const struct app_ctx *c, const struct app_staff **who, 
     return app__check_staff(*who, err);
 }
 
+enum app_status app__admin_only(const struct app_ctx *c, const struct app_staff **who,
+                                struct app_err *err)
+{
+    if (app__who(c, who, err) != APP_OK)
+        return err->status;
+    if (!app__role_is(*who, "admin"))
+        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
+    return APP_OK;
+}
+
 /* ---- the queue ------------------------------------------------------------------------------- */
 
 struct qrow {

@@ -52,10 +52,8 @@ enum app_status app_admin_import_personnel(
     struct app_import_result res;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
-    if (app__who(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
-    if (!app__role_is(who, "admin"))
-        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
     if (!data || len == 0)
         app_err_field(err, "file", "file_empty");
     else if (len > APP_IMPORT_WEB_MAX)

@@ -25,6 +25,9 @@ enum app_status app__check_staff(const struct app_staff *w, struct app_err *err)
 /* The staff member acting in c (401 without one), checked as above. */
 enum app_status app__who(const struct app_ctx *c, const struct app_staff **who,
                          struct app_err *err);
+/* app__who for the admins' use cases: 403 forbidden_role for a staff member of another role. */
+enum app_status app__admin_only(const struct app_ctx *c, const struct app_staff **who,
+                                struct app_err *err);
 /* The province a list is limited to: an approver's own, whatever was asked. */
 int app__scope_province(const struct app_staff *w, int asked);
 /* "staff:NAME", the actor of audit and timeline rows. */

@@ -9,17 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The admin acting in c (401 without one, 403 forbidden_role for another role). */
-static enum app_status admin_only(const struct app_ctx *c, const struct app_staff **who,
-                                  struct app_err *err)
-{
-    if (app__who(c, who, err) != APP_OK)
-        return err->status;
-    if (!app__role_is(*who, "admin"))
-        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
-    return APP_OK;
-}
-
 static void account_view(const struct store_user *u, int64_t now, struct app_staff_account *a)
 {
     memset(a, 0, sizeof *a);
@@ -57,7 +46,7 @@ enum app_status app_admin_accounts(const struct app_ctx *c,
 {
     const struct app_staff *who;
     app_err_clear(err);
-    if (admin_only(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
     struct each e = {fn, ctx, c->now};
     enum store_err se = store_user_each(c->db, one_account, &e);
@@ -72,7 +61,7 @@ enum app_status app_admin_account(const struct app_ctx *c, const char *username,
     const struct app_staff *who;
     struct store_user u;
     app_err_clear(err);
-    if (admin_only(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
     if (!username || !*username || strlen(username) >= sizeof u.username)
         return app__fail(err, APP_ENOTFOUND, "user_not_found");
@@ -91,7 +80,7 @@ enum app_status app_admin_account_add(const struct app_ctx *c, const char *usern
     const struct app_staff *who;
     char actor[APP__ACTOR_MAX];
     app_err_clear(err);
-    if (admin_only(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
     app__staff_actor(who, actor);
     return app_user_add(c->db, &c->set->staff, username, role, province, email, password, actor,
@@ -104,7 +93,7 @@ enum app_status app_admin_account_set(const struct app_ctx *c, const char *usern
     const struct app_staff *who;
     char actor[APP__ACTOR_MAX];
     app_err_clear(err);
-    if (admin_only(c, &who, err) != APP_OK)
+    if (app__admin_only(c, &who, err) != APP_OK)
         return err->status;
     if (ch->disabled && *ch->disabled && username && !strcmp(username, who->username))
         return app__fail(err, APP_ECONFLICT, "own_account");
