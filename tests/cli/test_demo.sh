@@ -187,9 +187,19 @@ expect_eq "$before" "$(stat -c %Y "$D/pki/holders.pem")" "nothing rebuilt"
 expect_eq "$planned" "$(sql 'SELECT count(*) FROM certificates')" "the database is unchanged"
 
 # ---- serve prints the demo login, then starts the server (a stub here) -----------------------------------
+# The stub of the foreground server (8080) returns only once the background https one (8443)
+# has written its line: demo.sh stops its children when serve returns, and on a loaded machine
+# it could otherwise stop the https stub before that stub ever ran.
 cat >"$T/eimza-stub" <<EOF
 #!/usr/bin/env bash
-if [ "\$1" = serve ] || [ "\$1" = agent ]; then echo "STUB \$*"; exit 0; fi
+if [ "\$1" = serve ] || [ "\$1" = agent ]; then
+  echo "STUB \$*"
+  case " \$* " in
+  *" 127.0.0.1:8080 "*)
+    for _ in \$(seq 1 200); do grep -q 'STUB serve' "$D/https.log" 2>/dev/null && break; sleep 0.05; done ;;
+  esac
+  exit 0
+fi
 exec "$EIMZA" "\$@"
 EOF
 chmod +x "$T/eimza-stub"
@@ -203,11 +213,6 @@ expect_eq "ca_file listen module origin origin" "$(sed -n 's/^\([a-z_]*\) = .*/\
   "the agent's settings name its module, both portals, the TLS CA and the listener"
 expect_grep '^origin = https://127\.0\.0\.1:8443$' "$D/agent.conf" "…the https portal among its origins"
 expect_eq 600 "$(stat -c %a "$D/agent.conf")" "…in a file only its owner may write"
-# the https server runs in the background: its line may come a moment after serve returned
-for _ in $(seq 1 50); do
-  grep -q 'STUB serve' "$D/https.log" 2>/dev/null && break
-  sleep 0.1
-done
 expect_grep 'STUB serve --db .* --listen 127\.0\.0\.1:8443 --trust-dir .*/trust --dev .*--config .*/https\.conf' \
   "$D/https.log" "and over HTTPS on 8443 beside it"
 expect_grep '^portal_url = https://127\.0\.0\.1:8443/$' "$D/portal.conf" "both name the https portal (the relay's)"
