@@ -17,10 +17,13 @@ static bool web_page_id_ok(const char *id)
     return id[n] == '\0' && n <= 64;
 }
 
-/* "NAME-SUFFIX" (an id made from a field's name) into out. */
+/* "NAME-SUFFIX" (an id made from a field's name) into out; "" should it not fit (the code's
+ * names are at most 64 characters). */
 static const char *web_id(char out[96], const char *name, const char *suffix)
 {
-    snprintf(out, 96, "%s%s", name, suffix);
+    int n = snprintf(out, 96, "%s%s", name, suffix);
+    if (n < 0 || n >= 96)
+        out[0] = '\0';
     return out;
 }
 
