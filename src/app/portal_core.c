@@ -355,18 +355,22 @@ enum app_status app__methods(struct store *s, const struct app_portal_cfg *cfg, 
                              struct app_err *err)
 {
     int chain = 0;
-    *methods = core_allowed_methods(phase);
-    *limit_reached = false;
-    if (cfg->remote_renewal_limit <= 0)
-        return APP_OK;
-    enum store_err e = store_remote_chain_get(s, tckn, &chain);
+    enum store_err e =
+        cfg->remote_renewal_limit > 0 ? store_remote_chain_get(s, tckn, &chain) : STORE_OK;
     if (e != STORE_OK)
         return app__store_err(s, e, "reading the renewal chain", NULL, NULL, err);
-    if (chain >= cfg->remote_renewal_limit) {
-        *methods &= ~(unsigned)CORE_METHOD_ESIGN;
-        *limit_reached = true;
-    }
+    *methods = app__methods_of(cfg, phase, chain, limit_reached);
     return APP_OK;
+}
+
+unsigned app__methods_of(const struct app_portal_cfg *cfg, enum core_phase phase, int chain,
+                         bool *limit_reached)
+{
+    unsigned methods = core_allowed_methods(phase);
+    *limit_reached = cfg->remote_renewal_limit > 0 && chain >= cfg->remote_renewal_limit;
+    if (*limit_reached)
+        methods &= ~(unsigned)CORE_METHOD_ESIGN;
+    return methods;
 }
 
 enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
@@ -375,18 +379,20 @@ enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, co
 {
     struct core_certificate c;
     enum store_err e = store_certificate_current(s, tckn, &c);
-    if (e == STORE_ENOTFOUND) {
-        /* No certificate known: like a first applicant, only the wet signature. */
-        *has_cert = false;
-        *not_after = 0;
-        *phase = CORE_PHASE_EXPIRED;
-        return APP_OK;
-    }
-    if (e != STORE_OK)
+    if (e != STORE_OK && e != STORE_ENOTFOUND)
         return app__store_err(s, e, "reading the current certificate", NULL, NULL, err);
-    *has_cert = true;
-    *not_after = c.not_after;
-    /* A revoked certificate cannot sign any more: treat it as expired. */
-    *phase = c.revoked_at ? CORE_PHASE_EXPIRED : core_renewal_phase(&cfg->rules, now, c.not_after);
+    *has_cert = e == STORE_OK;
+    *not_after = *has_cert ? c.not_after : 0;
+    *phase = app__phase_of(cfg, *has_cert ? &c : NULL, now);
     return APP_OK;
+}
+
+enum core_phase app__phase_of(const struct app_portal_cfg *cfg, const struct core_certificate *c,
+                              int64_t now)
+{
+    /* No certificate known: like a first applicant, only the wet signature. A revoked one
+     * cannot sign any more: treat it as expired. */
+    if (!c || c->revoked_at)
+        return CORE_PHASE_EXPIRED;
+    return core_renewal_phase(&cfg->rules, now, c->not_after);
 }

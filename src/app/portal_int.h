@@ -22,6 +22,9 @@ void app__actor(const char *tckn, char out[32]);
 enum app_status app__methods(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
                              enum core_phase phase, unsigned *methods, bool *limit_reached,
                              struct app_err *err);
+/* app__methods once the holder's chain of signature-only renewals is known. */
+unsigned app__methods_of(const struct app_portal_cfg *cfg, enum core_phase phase, int chain,
+                         bool *limit_reached);
 /* The content to sign of an application (core/content.c), appended to out. 0 or -1. */
 int app__content_render(const struct store_application *a, struct ubuf *out);
 /* Appends an audit entry (detail may be NULL); returns the store's answer. */
@@ -94,6 +97,9 @@ enum app_status app__bind_view(struct store *s, const struct app_portal_cfg *cfg
 enum app_status app__phase(struct store *s, const struct app_portal_cfg *cfg, const char *tckn,
                            int64_t now, bool *has_cert, int64_t *not_after, enum core_phase *phase,
                            struct app_err *err);
+/* app__phase once the current certificate is known (c NULL: none). */
+enum core_phase app__phase_of(const struct app_portal_cfg *cfg, const struct core_certificate *c,
+                              int64_t now);
 
 /* The province whose approvers decide an application (and whose directorate takes its signed
  * paper): the personnel record's, else the form's; 0 when neither is known. */
@@ -103,13 +109,21 @@ int app__approver_province(struct store *s, const struct store_application *a);
  * remote_renewal_limit. */
 enum app_status app__may_sign(const struct app_ctx *c, const struct store_application *a,
                               struct app_err *err);
+/* What the holder's way to sign depends on, when it was read with the application
+ * (store_sign_read): their current certificate and their chain of signature-only renewals. */
+struct app__signer {
+    bool has_cert;
+    struct core_certificate cert;
+    int chain;
+};
 /* The e-signature of application a (app_signature_submit's check, evidence, state change and
- * audit, in one transaction). With a relay ticket (read in state checking, moved to its final
- * state in *ticket), the ticket is written in the same transaction as the signature. */
+ * audit, in one transaction); signer NULL: read here. With a relay ticket (read in state
+ * checking, moved to its final state in *ticket), the ticket is written in the same
+ * transaction as the signature. */
 enum app_status app__signature_check(const struct app_ctx *c, const struct store_application *a,
-                                     const unsigned char *cms, size_t len,
-                                     const struct store_ticket *ticket, struct app_application *out,
-                                     struct app_err *err);
+                                     const struct app__signer *signer, const unsigned char *cms,
+                                     size_t len, const struct store_ticket *ticket,
+                                     struct app_application *out, struct app_err *err);
 
 /* Constant-time equality of two NUL-terminated strings of the same length (the length itself
  * is not secret here: hashes and tokens have fixed lengths). */

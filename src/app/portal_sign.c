@@ -13,9 +13,11 @@
 #include "crypto/x509.h"
 #include "util/log.h"
 
-/* An application that may take an e-signature now. */
+/* An application that may take an e-signature now; signer NULL: the holder's certificate and
+ * renewal chain are read here. */
 static enum app_status may_sign(struct store *s, const struct app_portal_cfg *cfg,
-                                const struct store_application *a, int64_t now, struct app_err *err)
+                                const struct store_application *a, const struct app__signer *signer,
+                                int64_t now, struct app_err *err)
 {
     if (strcmp(a->state, core_app_state_code(CORE_APP_CODE_VERIFIED)) != 0)
         return app__fail(err, APP_ECONFLICT, "wrong_state");
@@ -23,15 +25,17 @@ static enum app_status may_sign(struct store *s, const struct app_portal_cfg *cf
         return app__fail(err, APP_ECONFLICT, "signing_method_not_allowed");
     if (!strcmp(a->reason, "lost_stolen")) /* a lost or stolen card signs nothing any more */
         return app__fail(err, APP_ECONFLICT, "lost_card_wet_only");
-    bool has_cert;
+    bool has_cert, limit;
     int64_t not_after;
     enum core_phase phase;
-    if (app__phase(s, cfg, a->tckn, now, &has_cert, &not_after, &phase, err) != APP_OK)
-        return err->status;
     unsigned methods;
-    bool limit;
-    if (app__methods(s, cfg, a->tckn, phase, &methods, &limit, err) != APP_OK)
+    if (signer) {
+        phase = app__phase_of(cfg, signer->has_cert ? &signer->cert : NULL, now);
+        methods = app__methods_of(cfg, phase, signer->chain, &limit);
+    } else if (app__phase(s, cfg, a->tckn, now, &has_cert, &not_after, &phase, err) != APP_OK ||
+               app__methods(s, cfg, a->tckn, phase, &methods, &limit, err) != APP_OK) {
         return err->status;
+    }
     if (!(methods & CORE_METHOD_ESIGN))
         return app__fail(err, APP_ECONFLICT,
                          limit ? "remote_renewal_limit" : "signing_method_not_allowed");
@@ -63,10 +67,9 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
     struct store_app_event ev = {now, a->state, next->state, "signed", actor};
     char detail[160];
     snprintf(detail, sizeof detail, "{\"signer\":\"%s\"}", r->signer.fingerprint);
-    bool inserted;
     enum store_err e = store_tx_begin(s);
     if (e == STORE_OK && der)
-        e = store_certificate_put(s, &r->signer, der, derlen, &inserted);
+        e = store_certificate_put(s, &r->signer, der, derlen, NULL);
     if (e == STORE_OK)
         e = store_signature_put(s, &sig);
     if (e == STORE_OK)
@@ -83,9 +86,9 @@ static enum store_err keep_signature(struct store *s, const struct store_applica
 }
 
 enum app_status app__signature_check(const struct app_ctx *ctx, const struct store_application *a,
-                                     const unsigned char *cms, size_t len,
-                                     const struct store_ticket *ticket, struct app_application *out,
-                                     struct app_err *err)
+                                     const struct app__signer *signer, const unsigned char *cms,
+                                     size_t len, const struct store_ticket *ticket,
+                                     struct app_application *out, struct app_err *err)
 {
     struct store *s = ctx->db;
     const struct app_portal_cfg *cfg = &ctx->set->portal;
@@ -96,7 +99,7 @@ enum app_status app__signature_check(const struct app_ctx *ctx, const struct sto
     enum app_status st;
     memset(&r, 0, sizeof r);
     ubuf_init(&content, 1 << 20);
-    if (may_sign(s, cfg, a, now, err) != APP_OK)
+    if (may_sign(s, cfg, a, signer, now, err) != APP_OK)
         return err->status;
     if (!cms || len == 0 || len > APP_SIGNATURE_MAX) {
         app_count_signature(ctx->set, "malformed");
@@ -154,19 +157,23 @@ enum app_status app_signature_submit(const struct app_ctx *ctx, const unsigned c
                                      size_t len, struct app_application *out, struct app_err *err)
 {
     struct store_application a;
+    struct app__signer signer;
     app_err_clear(err);
     const struct app_session *ss = app__applicant(ctx, err);
     if (!ss)
         return err->status;
-    if (app__load(ctx->db, ss, &a, err) != APP_OK)
-        return err->status;
-    return app__signature_check(ctx, &a, cms, len, NULL, out, err);
+    /* the application, its holder's certificate and renewal chain: one read */
+    enum store_err e = store_sign_read(ctx->db, ss->subject, ss->application_id, &a,
+                                       &signer.has_cert, &signer.cert, &signer.chain);
+    if (e != STORE_OK)
+        return app__store_err(ctx->db, e, "reading the application", "no_application", NULL, err);
+    return app__signature_check(ctx, &a, &signer, cms, len, NULL, out, err);
 }
 
 enum app_status app__may_sign(const struct app_ctx *ctx, const struct store_application *a,
                               struct app_err *err)
 {
-    return may_sign(ctx->db, &ctx->set->portal, a, ctx->now, err);
+    return may_sign(ctx->db, &ctx->set->portal, a, NULL, ctx->now, err);
 }
 
 enum app_status app_wet_form(const struct app_ctx *ctx, unsigned char **pdf, size_t *len,

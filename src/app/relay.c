@@ -414,7 +414,7 @@ static enum app_status relay_signature(const struct app_ctx *c, const struct app
     done = checking;
     snprintf(done.state, sizeof done.state, "submitted");
     done.ended_at = c->now;
-    enum app_status st = app__signature_check(c, &a, cms, cms_len, &done, out, err);
+    enum app_status st = app__signature_check(c, &a, NULL, cms, cms_len, &done, out, err);
     if (st == APP_OK) {
         ulog(ULOG_INFO, "relay.submitted", "application=%s", a.number);
         return APP_OK;

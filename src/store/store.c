@@ -318,6 +318,20 @@ enum store_err store__exec(struct store *s, enum store__q q, const struct store_
     return e != STORE_OK ? e : store__finish(s, changes);
 }
 
+enum store_err store__send(struct store *s, enum store__q q, const struct store__val *a, int n)
+{
+    if (!s->ops->send)
+        return store__exec(s, q, a, n, NULL);
+    store__finish(s, NULL);
+    const char *sql = store__sql(q, s->ops->dialect);
+    if (!sql)
+        return store__fail(s, STORE_ENOMEM, "%s: building the statement", store__what(q));
+    if (!*sql)
+        return STORE_OK;
+    s->count.statements++;
+    return s->ops->send(s, q, a, n);
+}
+
 enum store_err store__get(struct store *s, enum store__q q, const struct store__val *a, int n,
                           const struct store__row *r, int col0, void *rec)
 {
@@ -686,9 +700,10 @@ enum store_err store_certificate_put(struct store *s, const struct core_certific
                                            store__vi((int64_t)time(NULL))};
     if (store__row_bind(&store__cert, c, a + 2) < 0)
         return store__fail(s, STORE_EINVAL, "a certificate field is not NUL-terminated");
+    if (!inserted) /* nobody waits for the outcome */
+        return store__send(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols);
     long n = 0;
-    e = store__exec(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols, &n);
-    if (e == STORE_OK && inserted)
+    if ((e = store__exec(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols, &n)) == STORE_OK)
         *inserted = n > 0;
     return e;
 }
@@ -811,7 +826,7 @@ enum store_err store__audit_append(struct store *s, const struct store_audit_ent
     bool own;
     if ((err = store__own_begin(s, &own)) != STORE_OK)
         return err;
-    err = store__exec(s, STORE__Q_A_LOCK, NULL, 0, NULL);
+    err = store__send(s, STORE__Q_A_LOCK, NULL, 0);
     if (err == STORE_OK)
         err = store__query(s, STORE__Q_A_LAST, NULL, 0);
     if (err == STORE_OK && store__next(s)) {
@@ -831,7 +846,7 @@ enum store_err store__audit_append(struct store *s, const struct store_audit_ent
         err = store__fail(s, STORE_ENOMEM, "hashing an audit entry failed");
     struct store__val a[STORE__MAXARGS];
     if (err == STORE_OK && store__row_bind(&store__audit, &r, a) == 0)
-        err = store__exec(s, STORE__Q_A_INSERT, a, (int)store__audit.ncols, NULL);
+        err = store__send(s, STORE__Q_A_INSERT, a, (int)store__audit.ncols);
     if (seq)
         *seq = r.seq;
     return store__own_end(s, own, err);

@@ -95,7 +95,9 @@ enum store_err store_personnel_count(struct store *s, long *n);
 
 /* ---- certificates -------------------------------------------------------------------------
  * Certificates are keyed by fingerprint: putting the same one twice changes nothing
- * (*inserted false). der is kept so evidence can be re-verified later. */
+ * (*inserted false). der is kept so evidence can be re-verified later. With inserted NULL the
+ * outcome is not waited for inside a transaction: a failure may come from the transaction's
+ * next call or its commit (store__send). */
 enum store_err store_certificate_put(struct store *s, const struct core_certificate *c,
                                      const unsigned char *der, size_t derlen, bool *inserted);
 /* Marks the certificate (issuer DN, serial hex) revoked at revoked_at (> 0) unless it already
@@ -340,6 +342,14 @@ enum store_err store_app_by_number(struct store *s, const char *number,
 /* The person's newest application (by creation). Inside a transaction the row is locked on
  * PostgreSQL. */
 enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out);
+/* What deciding on a signature needs, in one read: the application the portal shows person
+ * tckn whose session is bound to bound_id (0: none) — the bound one while it is theirs, else
+ * their newest (STORE_ENOTFOUND when they have none) — their current certificate (*has_cert
+ * false when none is known; as store_certificate_current) and their chain of signature-only
+ * renewals (as store_remote_chain_get). */
+enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_id,
+                               struct store_application *app, bool *has_cert,
+                               struct core_certificate *cert, int *chain);
 /* Writes every field of a but id, number, tckn, created_at, when the stored state is still
  * expected_state (STORE_ECONFLICT otherwise: someone changed it meanwhile; STORE_ENOTFOUND
  * when there is no such application), and appends ev (may be NULL) to the timeline in the

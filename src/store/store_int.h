@@ -181,6 +181,12 @@ enum store_err store__get(struct store *s, enum store__q q, const struct store__
                           const struct store__row *r, int col0, void *rec);
 enum store_err store__one(struct store *s, enum store__q q, const struct store__val *a, int n,
                           int64_t *out, bool *found);
+/* store__exec for a write whose rows and count do not matter (an INSERT that either works or
+ * fails the transaction): inside a write transaction a driver may send it with the next
+ * statement that waits (one round trip for both on PostgreSQL), so its failure may be
+ * returned by that statement or by the commit instead, with the same code and message. Only
+ * where the caller rolls back on any failure. */
+enum store_err store__send(struct store *s, enum store__q q, const struct store__val *a, int n);
 
 /* A use case's own transaction: begun when the caller has none open (*own true), joined
  * otherwise. store__own_end commits (e == STORE_OK) or rolls back what it began, and returns
@@ -223,6 +229,10 @@ struct store_ops {
      * a script of several. *changes (may be NULL): the rows the last statement changed. */
     enum store_err (*exec)(struct store *s, const char *sql, const struct store__val *a, int n,
                            long *changes);
+    /* Statement q whose answer nobody waits for: in a write transaction it may wait to go with
+     * the next statement (PostgreSQL's pipeline), its failure then returned by that statement
+     * or the commit. NULL: store__send runs it at once. */
+    enum store_err (*send)(struct store *s, enum store__q q, const struct store__val *a, int n);
     /* A transaction: write (SQLite takes the write lock at once) or a read snapshot. end
      * commits or rolls back (never fails when rolling back; a failed commit has rolled back). */
     enum store_err (*begin)(struct store *s, bool write);

@@ -6,6 +6,12 @@
  * always travel as parameters (text, bytea as binary), never spliced into SQL. A read snapshot
  * costs nothing: every statement already sees one consistent state.
  *
+ * A write transaction runs in libpq's pipeline mode: its BEGIN and the statements nobody waits
+ * for (store__send: an INSERT whose outcome is only "it worked") are queued, and go with the
+ * next statement whose rows are wanted, or with the COMMIT, in one round trip (pg_sync). The
+ * first failure among them is the outcome; the server skips what follows it, and the
+ * transaction rolls back.
+ *
  * The personnel import streams the rows with COPY into a temporary staging table and applies
  * them in one statement at commit (the import hooks below).
  *
@@ -28,12 +34,23 @@
 #define PG_COPY_CHUNK      (64 * 1024)         /* rows are sent to the server in chunks this big */
 #define PG_COPY_MAX        (PG_COPY_CHUNK * 4) /* cap of the chunk buffer (one row < 8 KiB) */
 #define PG_BLOBS           8                   /* bytea columns decoded in one row at most */
+#define PG_QUEUE           64                  /* statements queued in a pipeline at most */
 
 struct pg {
     struct store base; /* first: a struct store * is a struct pg * */
     PGconn *conn;
     bool prepared[STORE__Q_COUNT];
-    bool in_tx; /* a write transaction is open (a read snapshot opens none) */
+    bool preparing[STORE__Q_COUNT]; /* its PREPARE is queued in the pipeline */
+    bool in_tx;                     /* a write transaction is open (a read snapshot opens none) */
+    /* the write transaction's pipeline: in libpq's pipeline mode, nq statements queued whose
+     * answers are read at the next sync, in order (prep: the statement a queued PREPARE is
+     * for, else -1) */
+    bool pipe;
+    int nq;
+    struct {
+        const char *what;
+        int prep;
+    } queue[PG_QUEUE];
     /* the running statement */
     PGresult *res;
     int row;
@@ -124,12 +141,16 @@ static void pg_trip(struct pg *g)
     g->base.count.round_trips++;
 }
 
+static enum store_err pg_pipe_end(struct pg *g);
+
 static enum store_err pg_sql(struct pg *g, const char *sql, ExecStatusType want, const char *what)
 {
+    enum store_err e = g->pipe ? pg_pipe_end(g) : STORE_OK;
+    if (e != STORE_OK)
+        return e;
     pg_trip(g);
     PGresult *r = PQexec(g->conn, sql);
-    enum store_err e = pg_want(g, r, want, what);
-    if (e == STORE_OK)
+    if ((e = pg_want(g, r, want, what)) == STORE_OK)
         PQclear(r);
     return e;
 }
@@ -137,10 +158,96 @@ static enum store_err pg_sql(struct pg *g, const char *sql, ExecStatusType want,
 static void pg_rollback(struct pg *g)
 {
     g->in_tx = false;
+    if (g->pipe)
+        (void)pg_pipe_end(g); /* a failure there is what is being rolled back */
     if (PQtransactionStatus(g->conn) != PQTRANS_IDLE) {
         pg_trip(g);
         PQclear(PQexec(g->conn, "ROLLBACK"));
     }
+}
+
+/* ---- the pipeline of a write transaction ---------------------------------------------------- */
+
+/* Puts the connection in pipeline mode (false when libpq cannot: then statements go one by
+ * one). */
+static bool pg_enter(struct pg *g)
+{
+    if (!g->pipe && PQenterPipelineMode(g->conn) == 1)
+        g->pipe = true;
+    return g->pipe;
+}
+
+/* Notes a statement sent (sent: what libpq's PQsend* returned) as waiting for its answer. */
+static enum store_err pg_queued(struct pg *g, int sent, const char *what, int prep)
+{
+    if (sent != 1)
+        return pg_fail(g, NULL, what);
+    g->queue[g->nq].what = what;
+    g->queue[g->nq].prep = prep;
+    g->nq++;
+    return STORE_OK;
+}
+
+/* One round trip: a sync, then the answers of everything queued, in order. The first failure
+ * is the outcome (the server skipped what came after it); *last (when not NULL) gets the last
+ * statement's result when everything succeeded, for the caller to read and clear. */
+static enum store_err pg_sync(struct pg *g, PGresult **last)
+{
+    enum store_err e = STORE_OK;
+    const int n = g->nq;
+    g->nq = 0;
+    pg_trip(g);
+    if (PQpipelineSync(g->conn) != 1)
+        e = pg_fail(g, NULL, "sending statements");
+    for (int i = 0; i < n; i++) {
+        const int prep = g->queue[i].prep;
+        PGresult *r =
+            e == STORE_OK || PQstatus(g->conn) == CONNECTION_OK ? PQgetResult(g->conn) : NULL;
+        ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        const bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+        if (prep >= 0) {
+            g->prepared[prep] = ok;
+            g->preparing[prep] = false;
+        }
+        if (!ok && e == STORE_OK)
+            e = st == PGRES_PIPELINE_ABORTED
+                    ? store__fail(&g->base, STORE_EIO, "%s: skipped", g->queue[i].what)
+                    : pg_fail(g, r, g->queue[i].what);
+        if (last && ok && e == STORE_OK && i == n - 1)
+            *last = r;
+        else
+            PQclear(r);
+        if (!r)
+            continue;
+        while ((r = PQgetResult(g->conn)) != NULL) /* the end of this statement's answers */
+            PQclear(r);
+    }
+    PGresult *r = PQstatus(g->conn) == CONNECTION_OK ? PQgetResult(g->conn) : NULL;
+    if (e == STORE_OK && (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC)) {
+        e = pg_fail(g, r, "reading the answers");
+        if (last) {
+            PQclear(*last);
+            *last = NULL;
+        }
+    }
+    PQclear(r);
+    return e;
+}
+
+/* Reads what is still queued and leaves pipeline mode: before what cannot be pipelined (a
+ * script, COPY, ROLLBACK) and at the transaction's end. */
+static enum store_err pg_pipe_end(struct pg *g)
+{
+    enum store_err e = g->nq ? pg_sync(g, NULL) : STORE_OK;
+    if (PQexitPipelineMode(g->conn) != 1) {
+        PGresult *r;
+        while ((r = PQgetResult(g->conn)) != NULL)
+            PQclear(r);
+        if (PQexitPipelineMode(g->conn) != 1 && e == STORE_OK)
+            e = pg_fail(g, NULL, "leaving pipeline mode");
+    }
+    g->pipe = PQpipelineStatus(g->conn) != PQ_PIPELINE_OFF;
+    return e;
 }
 
 /* ---- statements --------------------------------------------------------------------------- */
@@ -226,10 +333,16 @@ static enum store_err pg_prepare(struct store *s, enum store__q q)
     return e;
 }
 
-/* Runs sql (prepared statement q when sql is NULL) with a[0..n); the result stays in g->res. */
+/* Runs sql (prepared statement q when sql is NULL) with a[0..n); the result stays in g->res.
+ * queued: prepared statement q goes into the pipeline instead, its answer read later. */
 static enum store_err pg_go(struct pg *g, enum store__q q, const char *sql,
-                            const struct store__val *a, int n, const char *what)
+                            const struct store__val *a, int n, const char *what, bool queued)
 {
+    if (!queued && g->pipe) {
+        enum store_err e = pg_pipe_end(g);
+        if (e != STORE_OK)
+            return e;
+    }
     const char *vals[STORE__MAXARGS];
     int lens[STORE__MAXARGS], fmts[STORE__MAXARGS];
     char nums[STORE__MAXARGS][24];
@@ -247,6 +360,11 @@ static enum store_err pg_go(struct pg *g, enum store__q q, const char *sql,
     } else {
         char name[16];
         pg_name(name, q);
+        if (queued) {
+            e = pg_queued(g, PQsendQueryPrepared(g->conn, name, n, p.vals, p.lens, p.fmts, 0), what,
+                          -1);
+            goto out;
+        }
         pg_trip(g);
         PGresult *r = sql ? PQexecParams(g->conn, sql, n, NULL, p.vals, p.lens, p.fmts, 0)
                           : PQexecPrepared(g->conn, name, n, p.vals, p.lens, p.fmts, 0);
@@ -255,6 +373,7 @@ static enum store_err pg_go(struct pg *g, enum store__q q, const char *sql,
             g->row = -1;
         }
     }
+out:
     free(p.copy);
     if (big) {
         free(p.vals);
@@ -265,10 +384,53 @@ static enum store_err pg_go(struct pg *g, enum store__q q, const char *sql,
     return e;
 }
 
+/* Queues statement q (and its PREPARE, the first time) in the pipeline. */
+static enum store_err pg_queue(struct pg *g, enum store__q q, const struct store__val *a, int n)
+{
+    enum store_err e = g->nq > PG_QUEUE - 3 ? pg_sync(g, NULL) : STORE_OK;
+    if (e == STORE_OK && !g->prepared[q] && !g->preparing[q]) {
+        const char *sql = store__sql(q, STORE__PG);
+        char name[16];
+        pg_name(name, q);
+        if (!sql)
+            return store__fail(&g->base, STORE_ENOMEM, "%s: building the statement",
+                               store__what(q));
+        e = pg_queued(g, PQsendPrepare(g->conn, name, sql, 0, NULL), store__what(q), (int)q);
+        g->preparing[q] = e == STORE_OK;
+    }
+    return e == STORE_OK ? pg_go(g, q, NULL, a, n, store__what(q), true) : e;
+}
+
+/* In a pipeline, q goes with what is queued and one sync reads every answer. */
 static enum store_err pg_run(struct store *s, enum store__q q, const struct store__val *a, int n)
 {
-    enum store_err e = pg_prepare(s, q);
-    return e ? e : pg_go(pg_of(s), q, NULL, a, n, store__what(q));
+    struct pg *g = pg_of(s);
+    enum store_err e;
+    if (g->pipe) {
+        PGresult *r = NULL;
+        if ((e = pg_queue(g, q, a, n)) == STORE_OK && (e = pg_sync(g, &r)) == STORE_OK) {
+            g->res = r;
+            g->row = -1;
+        }
+        return e;
+    }
+    e = pg_prepare(s, q);
+    return e ? e : pg_go(g, q, NULL, a, n, store__what(q), false);
+}
+
+/* A statement whose answer nobody waits for: queued in a write transaction's pipeline, else
+ * run at once. */
+static enum store_err pg_send(struct store *s, enum store__q q, const struct store__val *a, int n)
+{
+    struct pg *g = pg_of(s);
+    if (g->in_tx && pg_enter(g))
+        return pg_queue(g, q, a, n);
+    enum store_err e = pg_run(s, q, a, n);
+    if (e == STORE_OK) {
+        PQclear(g->res);
+        g->res = NULL;
+    }
+    return e;
 }
 
 static void pg_free_blobs(struct pg *g)
@@ -321,10 +483,13 @@ static enum store_err pg_exec(struct store *s, const char *sql, const struct sto
                               long *changes)
 {
     struct pg *g = pg_of(s);
+    enum store_err e = !n && g->pipe ? pg_pipe_end(g) : STORE_OK;
+    if (e != STORE_OK)
+        return e;
     if (!n)
         pg_trip(g);
-    enum store_err e = n ? pg_go(g, 0, sql, a, n, "running SQL")
-                         : pg_want(g, g->res = PQexec(g->conn, sql), 0, "running SQL");
+    e = n ? pg_go(g, 0, sql, a, n, "running SQL", false)
+          : pg_want(g, g->res = PQexec(g->conn, sql), 0, "running SQL");
     if (e == STORE_OK) {
         if (changes)
             *changes = strtol(PQcmdTuples(g->res), NULL, 10);
@@ -334,13 +499,21 @@ static enum store_err pg_exec(struct store *s, const char *sql, const struct sto
     return e;
 }
 
+/* A write transaction's BEGIN waits in the pipeline for its first statement. */
 static enum store_err pg_begin(struct store *s, bool write)
 {
     struct pg *g = pg_of(s);
     if (!write)
         return STORE_OK;
-    enum store_err e = pg_sql(g, "BEGIN", PGRES_COMMAND_OK, "starting a transaction");
+    const char *what = "starting a transaction";
+    enum store_err e =
+        pg_enter(g)
+            ? pg_queued(g, PQsendQueryParams(g->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0), what,
+                        -1)
+            : pg_sql(g, "BEGIN", PGRES_COMMAND_OK, what);
     g->in_tx = e == STORE_OK;
+    if (e != STORE_OK)
+        pg_rollback(g);
     return e;
 }
 
@@ -356,9 +529,23 @@ static enum store_err pg_end(struct store *s, bool commit)
         return STORE_OK;
     }
     g->in_tx = false;
-    pg_trip(g);
-    PGresult *r = PQexec(g->conn, "COMMIT");
-    enum store_err e = pg_want(g, r, PGRES_COMMAND_OK, "committing a transaction");
+    const char *what = "committing a transaction";
+    PGresult *r = NULL;
+    enum store_err e;
+    if (g->pipe) {
+        e = pg_queued(g, PQsendQueryParams(g->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0), what,
+                      -1);
+        if (e == STORE_OK)
+            e = pg_sync(g, &r);
+        /* (committed or not, the pipeline ends; should leaving it fail, the connection's
+         * next statement tries again and reports it) */
+        (void)pg_pipe_end(g);
+    } else {
+        pg_trip(g);
+        r = PQexec(g->conn, "COMMIT");
+        if ((e = pg_want(g, r, PGRES_COMMAND_OK, what)) != STORE_OK)
+            r = NULL; /* cleared */
+    }
     if (e != STORE_OK) {
         pg_rollback(g);
         return e;
@@ -413,7 +600,7 @@ static enum store_err pg_template(struct pg *g, const char *text, const struct s
     else if (want == PGRES_COPY_IN)
         e = pg_sql(g, sql, want, what);
     else
-        e = pg_go(g, 0, sql, a, n, what);
+        e = pg_go(g, 0, sql, a, n, what, false);
     free(sql);
     return e;
 }
@@ -620,6 +807,7 @@ static const struct store_ops pg_ops = {
     .col = pg_col,
     .finish = pg_finish,
     .exec = pg_exec,
+    .send = pg_send,
     .begin = pg_begin,
     .end = pg_end,
     .import_begin = pg_import_begin,

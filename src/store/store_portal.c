@@ -189,7 +189,7 @@ static enum store_err event_insert(struct store *s, int64_t app_id,
 {
     struct store__val a[STORE__MAXARGS] = {V(app_id)};
     store__row_bind(&store__event, ev, a + 1);
-    return store__exec(s, STORE__Q_EV_INSERT, a, 1 + (int)store__event.ncols, NULL);
+    return store__send(s, STORE__Q_EV_INSERT, a, 1 + (int)store__event.ncols);
 }
 
 enum store_err store_app_create(struct store *s, struct store_application *a,
@@ -268,6 +268,31 @@ enum store_err store_app_latest(struct store *s, const char *tckn, struct store_
     if (!tckn || !out)
         return store__fail(s, STORE_EINVAL, "app_latest: missing argument");
     return app_fetch(s, s->in_tx ? STORE__Q_APP_LATEST_LOCK : STORE__Q_APP_LATEST, VT(tckn), out);
+}
+
+enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_id,
+                               struct store_application *app, bool *has_cert,
+                               struct core_certificate *cert, int *chain)
+{
+    enum store_err e = store__ready(s);
+    if (e)
+        return e;
+    if (!tckn || !app || !has_cert || !cert || !chain)
+        return store__fail(s, STORE_EINVAL, "sign_read: missing argument");
+    const struct store__val a[] = {VT(tckn), V(bound_id)};
+    const int c0 = 1 + (int)store__app.ncols; /* the certificate's id, then its columns */
+    if ((e = store__query(s, STORE__Q_SIGN_READ, a, 2)) != STORE_OK)
+        return e;
+    int got = store__next(s) && store__read(s, &store__app, 1, app) == 0;
+    if (got) {
+        app->id = store__col_int(s, 0);
+        *has_cert = !store__isnull(s, c0);
+        got = !*has_cert || store__read(s, &store__cert, c0 + 1, cert) == 0;
+        *chain = (int)store__col_int(s, c0 + 1 + (int)store__cert.ncols);
+    }
+    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
+        e = store__fail(s, STORE_ENOTFOUND, "no such application");
+    return e;
 }
 
 enum store_err store_app_update(struct store *s, const struct store_application *a,

@@ -156,9 +156,10 @@ STORE_Q(C_REVOKE, "revoking a certificate",
         "WHERE issuer = $1 AND serial = $2 AND revoked_at IS NULL")
 STORE_Q(C_EXISTS, "looking up a certificate",
         "SELECT count(*) FROM certificates WHERE issuer = $1 AND serial = $2")
+/* a person's current certificate: the newest */
+#define STORE__C_NEWEST "ORDER BY not_before DESC, not_after DESC, id DESC LIMIT 1"
 STORE_Q(C_CURRENT, "reading a certificate",
-        "SELECT {cols cert} FROM certificates WHERE tckn = $1 "
-        "ORDER BY not_before DESC, not_after DESC, id DESC LIMIT 1")
+        "SELECT {cols cert} FROM certificates WHERE tckn = $1 " STORE__C_NEWEST)
 STORE_Q(C_COUNT, "counting certificates", "SELECT count(*) FROM certificates")
 
 /* ---- the audit log: appends serialise (the write lock; an advisory lock on PostgreSQL) -- */
@@ -259,6 +260,16 @@ STORE_Q(STATUS_OF, "reading the status",
         "SELECT " STORE__STATUS_COLS " FROM applications a" STORE__STATUS_JOINS
         " WHERE a.id = " STORE__STATUS_PICK("CAST($1 AS TEXT)",
                                             "CAST($2 AS BIGINT)") " ORDER BY e.id")
+
+/* What deciding on a signature needs (store_sign_read), in one statement: the application as
+ * STATUS picks it (1 the person, 2 the application their session is bound to), its holder's
+ * current certificate (c.id NULL when none) and chain of signature-only renewals.*/
+STORE_Q(SIGN_READ, "reading the application to sign",
+        "SELECT a.id, {cols app a}, c.id, {cols cert c}, coalesce(rc.count, 0) FROM applications a "
+        "LEFT JOIN certificates c ON c.id = (SELECT x.id FROM certificates x WHERE x.tckn = "
+        "a.tckn " STORE__C_NEWEST
+        ") LEFT JOIN remote_chains rc ON rc.tckn = a.tckn WHERE a.id = " STORE__STATUS_PICK(
+            "CAST($1 AS TEXT)", "CAST($2 AS BIGINT)"))
 
 /* ---- the form's drafts (issue 17: the applicant's pages) ------------------------------- */
 STORE_Q(DRAFT_GET, "reading a form draft",

@@ -47,7 +47,7 @@ enum store_err store_signature_put(struct store *s, const struct store_signature
         VT(sig->validation),
         sig->ocsp && sig->ocsp_len ? store__vblob(sig->ocsp, sig->ocsp_len) : VT(NULL),
     };
-    return store__exec(s, STORE__Q_SIG_PUT, a, 8, NULL);
+    return store__send(s, STORE__Q_SIG_PUT, a, 8);
 }
 
 enum store_err store_signature_get(struct store *s, int64_t application_id,

@@ -17,8 +17,11 @@
  *     connection, before sqlite3_exec, and before sqlite3_close. sqlite3_get_autocommit
  *     answers as if the commit had happened.
  *   - PostgreSQL: PQexec(conn, "COMMIT") returns an empty PGRES_COMMAND_OK result whose
- *     command status reads "COMMIT"; the real COMMIT is sent before the next "BEGIN" and
- *     before PQfinish. PQtransactionStatus answers PQTRANS_IDLE meanwhile.
+ *     command status reads "COMMIT"; in pipeline mode (the store's write transactions), a
+ *     COMMIT sent with PQsendQueryParams goes as a SAVEPOINT instead (the store uses none),
+ *     whose answer's command status reads "COMMIT". The real COMMIT is sent before the next
+ *     "BEGIN", before the connection enters pipeline mode again (a write transaction's
+ *     start) and before PQfinish. PQtransactionStatus answers PQTRANS_IDLE meanwhile.
  */
 #include <dlfcn.h>
 #include <libpq-fe.h>
@@ -211,6 +214,34 @@ PGresult *PQexec(PGconn *conn, const char *sql)
     return lc_pq_exec(conn, sql);
 }
 
+/* The SAVEPOINT a pipelined COMMIT became (PQsendQueryParams below). */
+#define LC_SAVEPOINT "SAVEPOINT eimza_late_commit"
+
+int PQsendQueryParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                      const char *const *values, const int *lengths, const int *formats,
+                      int result_format)
+{
+    static int (*real)(PGconn *, const char *, int, const Oid *, const char *const *, const int *,
+                       const int *, int);
+    if (!real)
+        real = (int (*)(PGconn *, const char *, int, const Oid *, const char *const *, const int *,
+                        const int *, int))lc_real("PQsendQueryParams");
+    if (lc_enabled() && command && !strcmp(command, "COMMIT") && !lc_is_pending(conn) &&
+        lc_put(conn, NULL))
+        command = LC_SAVEPOINT;
+    return real(conn, command, nparams, types, values, lengths, formats, result_format);
+}
+
+int PQenterPipelineMode(PGconn *conn)
+{
+    static int (*real)(PGconn *);
+    if (!real)
+        real = (int (*)(PGconn *))lc_real("PQenterPipelineMode");
+    if (lc_enabled()) /* a write transaction starts: the last one's COMMIT first */
+        lc_pq_flush(conn);
+    return real(conn);
+}
+
 char *PQcmdStatus(PGresult *res)
 {
     static char *(*real)(PGresult *);
@@ -222,7 +253,8 @@ char *PQcmdStatus(PGresult *res)
     for (int i = 0; i < LC_SLOTS && res && !fake; i++)
         fake = lc_fake[i] == res;
     pthread_mutex_unlock(&lc_mu);
-    return fake ? commit : real(res);
+    char *st = fake ? commit : real(res);
+    return lc_enabled() && st && !strcmp(st, "SAVEPOINT") ? commit : st;
 }
 
 void PQclear(PGresult *res)

@@ -2,7 +2,8 @@
  * backends: the CMS, the signed content and the OCSP response come back byte for byte (NULs
  * and high bytes included), one signature per application and one application per
  * signature, the bad arguments refused, and a signature written inside a transaction goes
- * with it. */
+ * with it; the portal's signature transaction in 3 round trips on PostgreSQL (its writes
+ * pipelined), a pipelined write's failure failing its transaction; and store_sign_read. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -264,6 +265,178 @@ static void test_transaction(void **state)
     assert_int_equal(g.calls, 1);
 }
 
+/* A certificate of tckn, n telling them apart, valid from nb to na. */
+static struct core_certificate cert_of(int n, const char *tckn, int64_t nb, int64_t na)
+{
+    struct core_certificate c;
+    memset(&c, 0, sizeof c);
+    char seed[32];
+    snprintf(seed, sizeof seed, "signer-%d", n);
+    assert_int_equal(crypto_sha256_hex(seed, strlen(seed), c.fingerprint), 0);
+    snprintf(c.tckn, sizeof c.tckn, "%s", tckn);
+    snprintf(c.subject_name, sizeof c.subject_name, "AYŞE YILMAZ");
+    snprintf(c.subject, sizeof c.subject, "CN=AYŞE YILMAZ,serialNumber=%s,C=TR", tckn);
+    snprintf(c.serial, sizeof c.serial, "5A%04X", n);
+    snprintf(c.issuer, sizeof c.issuer, "CN=Test NES,O=Kamu SM,C=TR");
+    c.not_before = nb;
+    c.not_after = na;
+    return c;
+}
+
+static void set_state(struct store_application *a, const char *state)
+{
+    snprintf(a->state, sizeof a->state, "%s", state);
+}
+
+/* The portal's signature transaction (app/portal_sign.c): the signer's certificate, the
+ * evidence, the state change with its event and the audit entry, all kept. On PostgreSQL the
+ * writes nobody waits for go with the next statement that waits (libpq's pipeline): the whole
+ * transaction costs 3 round trips — BEGIN, the certificate and the evidence with the state
+ * change; its event and the audit lock with the last audit entry; the new entry with the
+ * COMMIT — however many statements it has. */
+static void test_pipelined_transaction(void **state)
+{
+    struct fx *f = *state;
+    int64_t app = new_app(f, "SIGN000041", "10000000146");
+    struct store_application a, next;
+    assert_int_equal(store_app_get(f->s, app, &a), STORE_OK);
+    next = a;
+    set_state(&next, "approved");
+    const struct store_app_event ev = {1700000600, "submitted", "approved", "signed", "t"};
+    struct core_certificate c = cert_of(1, "10000000146", 1600000000, 1800000000);
+    struct store_signature s = sig_of(app, cms1, sizeof cms1);
+    struct store_audit_entry ae = {.at = 1700000600, .actor = "t", .action = "application.signed"};
+    struct store_counters c0, c1;
+
+    store_counters(f->s, &c0);
+    assert_int_equal(store_tx_begin(f->s), STORE_OK);
+    assert_int_equal(store_certificate_put(f->s, &c, cms2, sizeof cms2, NULL), STORE_OK);
+    assert_int_equal(store_signature_put(f->s, &s), STORE_OK);
+    assert_int_equal(store_app_update(f->s, &next, "submitted", &ev), STORE_OK);
+    assert_int_equal(store_audit_append(f->s, &ae), STORE_OK);
+    assert_int_equal(store_tx_commit(f->s), STORE_OK);
+    store_counters(f->s, &c1);
+    if (testdb_is_pg())
+        assert_int_equal(c1.round_trips - c0.round_trips, 3);
+    assert_int_equal(c1.transactions - c0.transactions, 1);
+
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM certificates"), 1);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM signatures"), 1);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM application_events"), 2);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM audit_log"), 1);
+    assert_int_equal(store_app_get(f->s, app, &a), STORE_OK);
+    assert_string_equal(a.state, "approved");
+    /* the connection goes on as before: a read, then another transaction */
+    struct core_certificate got;
+    assert_int_equal(store_certificate_current(f->s, "10000000146", &got), STORE_OK);
+    assert_string_equal(got.fingerprint, c.fingerprint);
+    assert_int_equal(store_audit_append(f->s, &ae), STORE_OK);
+    assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM audit_log"), 2);
+}
+
+/* A write nobody waited for that fails fails its transaction all the same, with its own code
+ * and message, whether the next statement that waits or the commit reports it; nothing of the
+ * transaction is kept and the connection works on. */
+static void test_pipelined_failure(void **state)
+{
+    struct fx *f = *state;
+    int64_t app1 = new_app(f, "SIGN000051", "10000000146");
+    int64_t app2 = new_app(f, "SIGN000052", "10000000070");
+    struct store_signature s1 = sig_of(app1, cms1, sizeof cms1);
+    struct store_signature dup = sig_of(app2, cms1, sizeof cms1); /* the same CMS again */
+    assert_int_equal(store_signature_put(f->s, &s1), STORE_OK);
+    struct store_application a, next;
+    assert_int_equal(store_app_get(f->s, app2, &a), STORE_OK);
+    next = a;
+    set_state(&next, "approved");
+    const struct store_app_event ev = {1700000600, "submitted", "approved", "signed", "t"};
+    struct store_audit_entry ae = {.at = 1700000600, .actor = "t", .action = "application.signed"};
+
+    for (int at_commit = 0; at_commit < 2; at_commit++) {
+        assert_int_equal(store_tx_begin(f->s), STORE_OK);
+        enum store_err e = store_signature_put(f->s, &dup);
+        if (e == STORE_OK && !at_commit)
+            e = store_app_update(f->s, &next, "submitted", &ev);
+        if (e == STORE_OK && !at_commit)
+            e = store_audit_append(f->s, &ae);
+        if (e == STORE_OK)
+            e = store_tx_commit(f->s);
+        else
+            store_tx_rollback(f->s);
+        assert_int_equal(e, STORE_ECONFLICT);
+        assert_non_null(strstr(store_last_error(f->s), "storing a signature"));
+        assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM signatures"), 1);
+        assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM audit_log"), 0);
+        assert_int_equal(store_app_get(f->s, app2, &a), STORE_OK);
+        assert_string_equal(a.state, "submitted");
+        assert_int_equal(testdb_query_ll(&f->db, "SELECT count(*) FROM application_events "
+                                                 "WHERE to_state = 'approved'"),
+                         0);
+    }
+    /* the connection works on: the state change alone goes through */
+    assert_int_equal(store_tx_begin(f->s), STORE_OK);
+    assert_int_equal(store_app_update(f->s, &next, "submitted", &ev), STORE_OK);
+    assert_int_equal(store_tx_commit(f->s), STORE_OK);
+    assert_int_equal(store_app_get(f->s, app2, &a), STORE_OK);
+    assert_string_equal(a.state, "approved");
+}
+
+/* store_sign_read: the application as the status picks it, with its holder's current
+ * certificate and renewal chain, in one statement. */
+static void test_sign_read(void **state)
+{
+    struct fx *f = *state;
+    const char *p = "10000000146", *q = "10000000070";
+    struct store_application a;
+    struct core_certificate c;
+    bool has_cert = true;
+    int chain = -1;
+    /* nothing yet */
+    assert_int_equal(store_sign_read(f->s, p, 0, &a, &has_cert, &c, &chain), STORE_ENOTFOUND);
+    int64_t older = new_app(f, "SIGN000061", p);
+    assert_int_equal(store_app_get(f->s, older, &a), STORE_OK); /* one open at a time */
+    set_state(&a, "cancelled");
+    assert_int_equal(store_app_update(f->s, &a, "submitted", NULL), STORE_OK);
+    int64_t newer = new_app(f, "SIGN000062", p);
+    int64_t other = new_app(f, "SIGN000063", q);
+    struct store_counters c0, c1;
+    store_counters(f->s, &c0);
+    assert_int_equal(store_sign_read(f->s, p, 0, &a, &has_cert, &c, &chain), STORE_OK);
+    store_counters(f->s, &c1);
+    assert_int_equal(c1.statements - c0.statements, 1);
+    assert_int_equal(a.id, newer); /* unbound: the newest */
+    assert_string_equal(a.number, "SIGN000062");
+    assert_false(has_cert);
+    assert_int_equal(chain, 0);
+    /* bound to their older one: that one; bound to another person's: their newest */
+    assert_int_equal(store_sign_read(f->s, p, older, &a, &has_cert, &c, &chain), STORE_OK);
+    assert_int_equal(a.id, older);
+    assert_int_equal(store_sign_read(f->s, p, other, &a, &has_cert, &c, &chain), STORE_OK);
+    assert_int_equal(a.id, newer);
+    /* the current certificate is the newest one, the chain as stored */
+    struct core_certificate old = cert_of(1, p, 1500000000, 1600000000);
+    struct core_certificate cur = cert_of(2, p, 1600000000, 1700000000);
+    struct core_certificate theirs = cert_of(3, q, 1650000000, 1750000000);
+    assert_int_equal(store_certificate_put(f->s, &old, cms2, sizeof cms2, NULL), STORE_OK);
+    assert_int_equal(store_certificate_put(f->s, &cur, cms2, sizeof cms2, NULL), STORE_OK);
+    assert_int_equal(store_certificate_put(f->s, &theirs, cms2, sizeof cms2, NULL), STORE_OK);
+    assert_int_equal(store_remote_chain_set(f->s, p, 2, 1700000000), STORE_OK);
+    assert_int_equal(store_certificate_revoke(f->s, cur.issuer, cur.serial, 1650000000, NULL),
+                     STORE_OK);
+    assert_int_equal(store_sign_read(f->s, p, older, &a, &has_cert, &c, &chain), STORE_OK);
+    assert_int_equal(a.id, older);
+    assert_true(has_cert);
+    assert_string_equal(c.fingerprint, cur.fingerprint);
+    assert_int_equal(c.not_after, 1700000000);
+    assert_int_equal(c.revoked_at, 1650000000);
+    assert_int_equal(chain, 2);
+    assert_int_equal(store_sign_read(f->s, q, 0, &a, &has_cert, &c, &chain), STORE_OK);
+    assert_int_equal(a.id, other);
+    assert_string_equal(c.fingerprint, theirs.fingerprint);
+    assert_int_equal(chain, 0);
+    assert_int_equal(store_sign_read(f->s, q, 0, NULL, &has_cert, &c, &chain), STORE_EINVAL);
+}
+
 int main(void)
 {
     testdb_require();
@@ -272,6 +445,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_per_application, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipelined_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipelined_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_read, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
