@@ -407,7 +407,7 @@ enum web_err web_h_staff_production(struct web_req *rq)
     char count[24];
     snprintf(count, sizeof count, "%ld", total);
     const char *args[] = {count};
-    web_page_open(&p, WEB_EL_P);
+    web_page_open_class(&p, WEB_EL_P, "queue-count");
     web_page_msg_n(&p, WEB_MSG_FS_COUNT, (unsigned long)total, args, 1); /* "1 application." */
     web_page_close(&p, WEB_EL_P);
     if (rows.n)

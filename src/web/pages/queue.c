@@ -252,7 +252,7 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_pg_person_name(p, &r->app);
         web_page_close(p, WEB_EL_SPAN);
         web_page_open(p, WEB_EL_BR);
-        web_page_open(p, WEB_EL_SMALL);
+        web_page_open_class(p, WEB_EL_SMALL, "id-line");
         web_page_msg(p, WEB_MSG_TCKN);
         web_page_text(p, ": ");
         web_page_open_class(p, WEB_EL_SPAN, "tckn");
