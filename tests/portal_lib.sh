@@ -6,7 +6,7 @@ backend=${EIMZA_TEST_BACKEND:-sqlite}
 
 # sql QUERY: the first column of the answer, for looking into the database.
 sql() {
-  if [ "$backend" = postgresql ]; then psql -X -At "$DB" -c "$1"; else sqlite3 "${DB#sqlite:}" "$1"; fi
+  if [ "$backend" = postgresql ]; then psql -X -At "$DB" -c "$1"; else sqlite3 -cmd ".timeout 10000" "${DB#sqlite:}" "$1"; fi
 }
 
 # start_server [ENV=VALUE...] -- ARGS: the server in the background; sets PID, URL, SERR.

@@ -11,7 +11,7 @@ H='tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim
 # sql URL STATEMENT: runs one SQL statement on the database of URL, prints its rows.
 sql() {
   case "$1" in
-    sqlite:*) sqlite3 "${1#sqlite:}" "$2" ;;
+    sqlite:*) sqlite3 -cmd ".timeout 10000" "${1#sqlite:}" "$2" ;;
     *) psql -q -X -t -A "$1" -c "$2" ;;
   esac
 }

@@ -13,7 +13,7 @@ D=$EIMZA_DEMO_DIR
 
 sql() {
   case "${EIMZA_TEST_BACKEND:-sqlite}" in
-    sqlite) sqlite3 -separator ' ' "${DB#sqlite:}" "$1" ;;
+    sqlite) sqlite3 -cmd ".timeout 10000" -separator ' ' "${DB#sqlite:}" "$1" ;;
     postgresql) psql -X -q -At -F ' ' "$DB" -c "$1" ;;
   esac
 }

@@ -13,7 +13,7 @@ DB=$(new_db) || exit 1
 # sql QUERY: one value from the database under test.
 sql() {
   case "${EIMZA_TEST_BACKEND:-sqlite}" in
-    sqlite) sqlite3 "${DB#sqlite:}" "$1" ;;
+    sqlite) sqlite3 -cmd ".timeout 10000" "${DB#sqlite:}" "$1" ;;
     postgresql) psql -X -q -At "$DB" -c "$1" ;;
   esac
 }

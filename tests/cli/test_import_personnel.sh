@@ -9,7 +9,7 @@ source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 # sql DB QUERY: one value from the database behind an eimza URL.
 sql() {
   case "$1" in
-    sqlite:*) sqlite3 "${1#sqlite:}" "$2" ;;
+    sqlite:*) sqlite3 -cmd ".timeout 10000" "${1#sqlite:}" "$2" ;;
     *) psql -qtAX "$1" -c "$2" ;;
   esac
 }

@@ -93,7 +93,7 @@ expect_eq 'null' "$("$EIMZA" personnel show $T3 --db "$DB" | jq -c .certificate)
 # from them and the clock when shown).
 sql() {
   case "$1" in
-    sqlite:*) sqlite3 "${1#sqlite:}" "$2" ;;
+    sqlite:*) sqlite3 -cmd ".timeout 10000" "${1#sqlite:}" "$2" ;;
     *) psql -qtAX "$1" -c "$2" ;;
   esac
 }

@@ -37,7 +37,7 @@ trap '[ -n "$MPID" ] && kill "$MPID" 2>/dev/null; [ -n "$PID" ] && kill -TERM "$
 # q QUERY: the answer, columns separated by one space
 q() {
   if [ "$backend" = postgresql ]; then psql -X -At -F ' ' "$DB" -c "$1"
-  else sqlite3 -separator ' ' "${DB#sqlite:}" "$1"; fi
+  else sqlite3 -cmd ".timeout 10000" -separator ' ' "${DB#sqlite:}" "$1"; fi
 }
 day() { date -u -d "@$1" +%Y-%m-%d; }
 # run [ARGS...]: eimza retention run on the database, stderr in $T/ret.err

@@ -537,7 +537,8 @@ expect_no_grep "$K1|$K2|$K3" "$T/all.err" "the log holds no T.C. Kimlik No"
 
 # last, as it breaks the chain: an entry changed in the database is found and named
 if start_server -- --dev --listen "127.0.0.1:$PORT" --db "$DB" --config "$T/eimza.conf"; then
-  sql "UPDATE audit_log SET detail = '{\"forged\":true}' WHERE seq = 7" >/dev/null
+  sql "UPDATE audit_log SET detail = '{\"forged\":true}' WHERE seq = 7" >/dev/null ||
+    fail "the audit entry could not be changed for the test"
   staff_login yonetici
   page_post /yonetim/denetim "eimza_staff=$STOK" "$SCSRF"
   expect_grep 'Zincir bozuk: 7 numaralı kayıt' "$T/b" "a changed entry is named"
