@@ -99,8 +99,9 @@ F=${DB#sqlite:}
 # break / mend: the database fails under the open connection, and comes back.
 break_db() {
   if [ "$backend" = postgresql ]; then
+    # with a timeout it waits until they are gone: the next call cannot outrun the signal
     psql -q -X -At "$EIMZA_TEST_PG_ADMIN_URL" -c \
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${DB##*/}'" >/dev/null
+      "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = '${DB##*/}'" >/dev/null
   else
     local x
     for x in "$F" "$F-shm" "$F-wal"; do
