@@ -412,6 +412,15 @@ test('the queue in pages, in English', async () => {
   assert.equal(emptyShown, 0, 'no empty line shown in a card');
   assert.ok(await page.locator('table.queue td:empty').count() > 0, 'rows that cannot be ticked are there');
   await page.setViewportSize(DESKTOP);
+  // at 1280 px beside a long "Signed in as ... (provincial approver, Sivas)" the header's search
+  // box keeps room for its whole English placeholder (it shrank and cut it)
+  const box = await page.evaluate(() => {
+    const i = document.querySelector('#staff-search-q'), cs = getComputedStyle(i);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    return { text: ctx.measureText(i.placeholder).width, room: i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) };
+  });
+  assert.ok(box.text <= box.room, `the search box's placeholder fits at 1280 px (${box.text} in ${box.room})`);
   await checkBoth(page, 'staff-13-queue-pages-en');
   await submitAndWait(page, () => page.click('nav.pager a[aria-label="Page 2"]'));
   assert.equal(new URL(page.url()).searchParams.get('offset'), '50');
@@ -462,6 +471,13 @@ test('the audit log: filtered, and its chain checked', async () => {
   const rows = page.locator('table.audit-log tbody tr');
   assert.ok((await rows.count()) >= 1, 'the approver\'s approvals');
   assert.match(await rows.first().textContent(), /Başvuru onaylandı/);
+  // at 1280 px the number's heading is whole ("Sıra" was broken onto two lines)
+  const seqLines = await page.evaluate(() => {
+    const r = document.createRange();
+    r.selectNodeContents(document.querySelector('table.audit-log thead th'));
+    return new Set([...r.getClientRects()].map((q) => Math.round(q.top))).size;
+  });
+  assert.equal(seqLines, 1, '"Sıra" on one line at 1280 px');
   await checkBoth(page, 'staff-15-audit');
   await submitAndWait(page, () => page.click('button:has-text("Zinciri doğrula")'));
   assert.match(await page.textContent('.audit-intact'), /Zincir sağlam: \d+ kayıt doğrulandı/);

@@ -209,6 +209,8 @@ enum web_msg {
     WEB_MSG_PP_ERR_404_TEXT,
     WEB_MSG_PP_ERR_500_TITLE,
     WEB_MSG_PP_ERR_500_TEXT,
+    WEB_MSG_PP_ERR_503_TITLE, /* a 503: the database failing, or a service with its reason */
+    WEB_MSG_PP_ERR_503_TEXT,  /* the database failing: try again in minutes; ask the DYS unit */
     WEB_MSG_PP_HOME_LINK,
     WEB_MSG_PP_LOGIN_AGAIN,
     WEB_MSG_PP_STATE_DRAFT,
@@ -543,6 +545,7 @@ enum web_msg {
     WEB_MSG_SP_403_YOU_ADMIN,
     WEB_MSG_SP_403_ASK_ROLE,
     WEB_MSG_SP_403_ASK_PROVINCE,
+    WEB_MSG_SP_ERR_503_TEXT, /* the database failing: try again in minutes; tell the admin */
     WEB_MSG_SP_FOOTER_FOR,
     WEB_MSG_SP_FOOTER_DUTY,
     WEB_MSG_SP_FOOTER_TIME,

@@ -9,10 +9,14 @@
 #include "web/html/escape.h"
 #include "web/http/request.h"
 
-/* Each error's status and stable code; its message is the catalogue's "http.<code>". */
+/* Each error's status, stable code and Retry-After (NULL: none); its message is the
+ * catalogue's "http.<code>". A database failure says "in a few minutes"
+ * (http.database_unavailable): two minutes lets a restarted PostgreSQL come back without a storm of
+ * retries meanwhile. */
 static const struct {
     unsigned status;
     const char *code;
+    const char *retry_after;
 } web_errors[WEB_E_COUNT_] = {
     [WEB_OK] = {200, "ok"},
     [WEB_E_BAD_REQUEST] = {400, "bad_request"},
@@ -26,11 +30,11 @@ static const struct {
     [WEB_E_TOO_MANY] = {429, "too_many_requests"},
     [WEB_E_INTERNAL] = {500, "internal_error"},
     [WEB_E_NOMEM] = {500, "internal_error"},
-    [WEB_E_DB_UNAVAILABLE] = {503, "database_unavailable"},
+    [WEB_E_DB_UNAVAILABLE] = {503, "database_unavailable", "120"},
     [WEB_E_SHUTTING_DOWN] = {503, "service_unavailable"},
     [WEB_E_FRAMING] = {400, "bad_framing"},
     [WEB_E_CODING] = {501, "transfer_coding_unsupported"},
-    [WEB_E_CONNECTIONS] = {503, "too_many_connections"},
+    [WEB_E_CONNECTIONS] = {503, "too_many_connections", "5"},
 };
 
 /* Anything outside the table is treated as an internal error rather than read out of
@@ -56,12 +60,25 @@ const char *web_err_message(enum web_err e, enum core_lang lang)
     return t ? t : "";
 }
 
-enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
+const char *web_err_retry_after(enum web_err e)
+{
+    return web_errors[web_err_index(e)].retry_after;
+}
+
+enum web_err web_app_failure(struct web_req *rq, const struct app_err *e)
 {
     if (e->store_failed)
         web_req_store_failed(rq);
-    if (!e->code)
-        return e->status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
+    if (e->code)
+        return WEB_OK;
+    return e->status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
+}
+
+enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
+{
+    enum web_err failure = web_app_failure(rq, e);
+    if (failure != WEB_OK)
+        return failure;
     enum core_lang lang = web_req_lang(rq);
     struct ubuf b = UBUF_INIT(16384);
     enum web_err rc = WEB_E_NOMEM;

@@ -64,7 +64,6 @@ static const char web_csp_fmt[] = "default-src 'self'; object-src 'none'; img-sr
 #define WEB_CONN_RESERVE_MIN  4u
 #define WEB_CONN_RESERVE_MAX  64u
 #define WEB_CONN_OVER_TIMEOUT 5u
-#define WEB_CONN_RETRY_AFTER  "5"
 
 /* The socket context of a connection that started past max_connections. */
 static char web_conn_over;
@@ -405,6 +404,10 @@ static enum MHD_Result web_dispatch(struct web_req *rq)
         e = WEB_E_TOO_LARGE;
     } else if (e == WEB_OK) {
         e = rq->match.route->handler(rq);
+        /* the error's own header (a database failure's Retry-After), page or JSON alike */
+        const char *retry = e != WEB_OK ? web_err_retry_after(e) : NULL;
+        if (retry)
+            (void)web_reply_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, retry);
         /* a page route's error not answered by its handler: the page (web/http/router.h) */
         if (e != WEB_OK && !rq->answered && rq->match.route->answer != WEB_ANSWER_JSON &&
             rq->srv->error_page)
@@ -535,7 +538,8 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
             ulog(ULOG_WARN, "http.too_many_connections", "rid=%s open=%u max=%u", rq->rid,
                  atomic_load_explicit(&srv->conns, memory_order_relaxed), srv->conn_max);
             if (web_reply_header(rq, MHD_HTTP_HEADER_CONNECTION, "close") < 0 ||
-                web_reply_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, WEB_CONN_RETRY_AFTER) < 0 ||
+                web_reply_header(rq, MHD_HTTP_HEADER_RETRY_AFTER,
+                                 web_err_retry_after(WEB_E_CONNECTIONS)) < 0 ||
                 web_reply_error(rq, WEB_E_CONNECTIONS) != WEB_OK)
                 return MHD_NO;
             return web_queue(rq);

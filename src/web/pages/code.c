@@ -18,9 +18,8 @@ static enum web_err sms_state(struct web_pg *c, struct app_otp_state *out)
 {
     struct app_err err;
     if (app_otp_status(&c->app, out, &err) != APP_OK) {
-        if (err.store_failed)
-            web_req_store_failed(c->rq);
-        return err.status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
+        c->err = err;
+        return web_pg_app_failure(c);
     }
     return WEB_OK;
 }

@@ -250,9 +250,11 @@ static int collect_batch(void *ctx, const struct app_batch *b)
     return 0;
 }
 
-/* The card bureau's part: a new batch, the batches with their exports, and the files. */
-static void bureau_section(struct web_pg *c, struct web_page *p)
+/* The card bureau's part: a new batch, the batches with their exports, and the files. -1 when
+ * the batches could not be read (c->err says why: the page is not answered). */
+static int bureau_section(struct web_pg *c, struct web_page *p)
 {
+    int rc = 0;
     struct batch_rows *bs = calloc(1, sizeof *bs);
     struct app_err err;
     struct web_option provinces[81];
@@ -269,8 +271,11 @@ static void bureau_section(struct web_pg *c, struct web_page *p)
                           .value = "",      .options = provinces, .noptions = 81};
     web_page_field(p, &f);
     web_page_form_submit(p, WEB_MSG_FS_BATCH_MAKE, WEB_BUTTON_PRIMARY);
-    if (!bs || app_admin_batches(&c->app, 0, collect_batch, bs, &err) != APP_OK) {
+    if (!bs) {
         web_page_fail(p);
+    } else if (app_admin_batches(&c->app, 0, collect_batch, bs, &err) != APP_OK) {
+        c->err = err;
+        rc = -1;
     } else if (bs->n) {
         static const enum web_msg cols[] = {WEB_MSG_FS_COL_BATCH, WEB_MSG_AP_F_PROVINCE,
                                             WEB_MSG_FS_COL_MADE, WEB_MSG_FS_COL_COUNTS,
@@ -322,6 +327,7 @@ static void bureau_section(struct web_pg *c, struct web_page *p)
     }
     web_page_section_end(p);
     free(bs);
+    return rc;
 }
 
 /* The files coming back, pasted as CSV text: the bureau's answer (bureau deployments) and a
@@ -414,8 +420,10 @@ enum web_err web_h_staff_production(struct web_req *rq)
         flow_table(&p, &rows);
     web_pg_rows_end(&p, rows.n, WEB_MSG_FS_EMPTY);
     if (may_act(&c)) {
-        if (bureau(&c))
-            bureau_section(&c, &p);
+        if (bureau(&c) && bureau_section(&c, &p) < 0) {
+            rc = web_pg_app_failure(&c);
+            goto out;
+        }
         files_section(&c, &p);
     }
     web_pg_staff_end(&c, &p);

@@ -126,6 +126,14 @@ bool web_pg_in_state(const struct app_application *a, enum core_app_state want)
     return a->st == want;
 }
 
+/* A 503 with a code of its own (verification_unavailable, ca_unavailable, secret_key_missing,
+ * ...): the reason's words, which say what to do. */
+static enum web_err unavailable_page(struct web_pg *c)
+{
+    return web_pg_error(c, 503, WEB_MSG_PP_ERR_503_TITLE, app_reason_text(c->err.code, c->lang),
+                        WEB_MSG_NONE);
+}
+
 static enum web_err applicant_failure(struct web_pg *c)
 {
     const struct app_err *e = &c->err;
@@ -140,10 +148,14 @@ static enum web_err applicant_failure(struct web_pg *c)
         /* the application moved on (another tab, the approver): show where it is now */
         struct app_view v;
         struct app_err e2;
-        if (app_application_current(&c->app, &v, &e2) != APP_OK)
-            return web_pg_500(c);
+        if (app_application_current(&c->app, &v, &e2) != APP_OK) {
+            enum web_err rc = web_app_failure(c->rq, &e2);
+            return rc != WEB_OK ? rc : web_pg_500(c);
+        }
         return web_pg_see_other(c->rq, web_pg_step_path(&v.app));
     }
+    case APP_EUNAVAILABLE:
+        return unavailable_page(c);
     default:
         return web_pg_500(c);
     }
@@ -165,7 +177,7 @@ static enum web_err staff_failure(struct web_pg *c)
                             app_reason_text(e->code ? e->code : "invalid_fields", c->lang),
                             WEB_MSG_NONE);
     case APP_EUNAVAILABLE:
-        return WEB_E_DB_UNAVAILABLE;
+        return unavailable_page(c);
     default:
         return web_pg_500(c);
     }
@@ -173,8 +185,11 @@ static enum web_err staff_failure(struct web_pg *c)
 
 enum web_err web_pg_app_failure(struct web_pg *c)
 {
-    if (c->err.store_failed)
-        web_req_store_failed(c->rq);
+    /* a failure without a code (the database, a bug): the server's one answer for it, the
+     * same on every route (web/http/error.h), written by web_pg_error_page */
+    enum web_err rc = web_app_failure(c->rq, &c->err);
+    if (rc != WEB_OK)
+        return rc;
     return c->side == WEB_PG_STAFF ? staff_failure(c) : applicant_failure(c);
 }
 
@@ -387,6 +402,10 @@ enum web_err web_pg_error_page(struct web_req *rq, enum web_err e)
     enum web_err r2;
     if (status == 404)
         r2 = web_pg_404(&c);
+    else if (e == WEB_E_DB_UNAVAILABLE) /* try again in a few minutes; whom to ask meanwhile */
+        r2 = web_pg_error(&c, status, WEB_MSG_PP_ERR_503_TITLE, NULL,
+                          c.side == WEB_PG_STAFF ? WEB_MSG_SP_ERR_503_TEXT
+                                                 : WEB_MSG_PP_ERR_503_TEXT);
     else if (status >= 500)
         r2 = web_pg_error(&c, status, WEB_MSG_PP_ERR_500_TITLE, NULL, WEB_MSG_PP_ERR_500_TEXT);
     else

@@ -103,7 +103,9 @@ enum web_err web_h_staff_import(struct web_req *rq);
 enum web_err web_h_staff_import_report(struct web_req *rq);
 
 /* The answer to an error a page handler returned without answering: a small page (404, 403 with
- * the error's message, 500/503), applicant's or staff's as the route says. For the server
+ * the error's message, 500/503; database_unavailable says to try again in a few minutes and,
+ * to applicants, to ask their DYS unit, to staff, their system administrator), applicant's or
+ * staff's as the route says. For the server
  * (web/http/server.h). Returns WEB_OK once answered, else e. */
 enum web_err web_pg_error_page(struct web_req *rq, enum web_err e);
 
@@ -167,9 +169,13 @@ bool web_pg_enter_admin(struct web_pg *c, bool post, enum web_err *rc);
 const char *web_pg_step_path(const struct app_application *a);
 bool web_pg_in_state(const struct app_application *a, enum core_app_state want);
 
-/* A use case's failure (c->err) that the page has no better answer for: 303 to the login
- * without a session, a 403 / 404 page, for the applicant a 303 to the step the application is
- * at when it moved on meanwhile, for the staff a 400 / 409 page with the reason, else 500. */
+/* A use case's failure (c->err) that the page has no better answer for: one without a code
+ * (the database failing, a bug) is web_app_failure's, answered alike on every route (503
+ * database_unavailable with Retry-After, or 500: web/http/error.h, the page by
+ * web_pg_error_page); else 303 to the login without a session, a 403 / 404 page, for the
+ * applicant a 303 to the step the application is at when it moved on meanwhile, for the staff
+ * a 400 / 409 page with the reason, a 503 page with the reason (ca_unavailable, ...), else
+ * 500. */
 enum web_err web_pg_app_failure(struct web_pg *c);
 
 /* ---- answers ------------------------------------------------------------------------------- */

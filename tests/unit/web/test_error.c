@@ -53,6 +53,30 @@ static void test_documented_codes(void **state)
     assert_int_equal(web_err_status(WEB_E_NOMEM), 500);
 }
 
+/* The one rule (error.h): a use case's failure without a code is the database's (503 with
+ * Retry-After) when its class says unavailable, else ours (500, no Retry-After); one with a code
+ * is the caller's to answer with that code. */
+static void test_app_failure_rule(void **state)
+{
+    (void)state;
+    struct app_err e;
+    app_err_clear(&e);
+    e.status = APP_EUNAVAILABLE;
+    assert_int_equal(web_app_failure(NULL, &e), WEB_E_DB_UNAVAILABLE);
+    assert_string_equal(web_err_retry_after(WEB_E_DB_UNAVAILABLE), "120");
+    e.status = APP_EINTERNAL;
+    assert_int_equal(web_app_failure(NULL, &e), WEB_E_INTERNAL);
+    assert_null(web_err_retry_after(WEB_E_INTERNAL));
+    assert_null(web_err_retry_after(WEB_E_NOMEM));
+    e.status = APP_EUNAVAILABLE;
+    e.code = "verification_unavailable";
+    assert_int_equal(web_app_failure(NULL, &e), WEB_OK);
+    e.status = APP_ENOTFOUND;
+    e.code = "no_application";
+    assert_int_equal(web_app_failure(NULL, &e), WEB_OK);
+    assert_string_equal(web_err_retry_after(WEB_E_CONNECTIONS), "5");
+}
+
 static void test_out_of_range_is_internal(void **state)
 {
     (void)state;
@@ -66,6 +90,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_error_is_complete),
         cmocka_unit_test(test_documented_codes),
+        cmocka_unit_test(test_app_failure_rule),
         cmocka_unit_test(test_out_of_range_is_internal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
