@@ -28,16 +28,17 @@ const char *sign_pin_locked_message(void)
 const char *sign_pin_failure_message(const struct sign_pin_state *after)
 {
     if (after->locked)
-        return "PIN yanlış ve kart kilitlendi. Kart kilitli: PUK ile ya da Kamu SM'nin kilit "
-               "açma hizmetiyle açın";
+        return "PIN yanlış ve kart kilitlendi; içerik imzalanmadı. Kartı PUK ile ya da Kamu "
+               "SM'nin kilit açma hizmetiyle açınız.";
     if (after->final_try)
-        return "PIN yanlış. Kartın bildirdiğine göre tek deneme hakkınız kaldı: bir yanlış PIN "
-               "daha kartı kilitler";
+        return "PIN yanlış; içerik imzalanmadı. Kartın bildirdiğine göre tek deneme hakkınız "
+               "kaldı: bir yanlış PIN daha kartı kilitler. PIN'inizden emin değilseniz yeniden "
+               "denemeyiniz; PUK ile yeni bir PIN belirleyebilirsiniz.";
     if (after->count_low)
-        return "PIN yanlış. Kart, deneme hakkınızın azaldığını bildiriyor; dikkat: üç yanlış "
-               "PIN kartı kilitler";
-    return "PIN yanlış. Kart kalan deneme sayısını bildirmiyor; dikkat: üç yanlış PIN kartı "
-           "kilitler";
+        return "PIN yanlış; içerik imzalanmadı. Kart, deneme hakkınızın azaldığını bildiriyor: "
+               "PIN'inizi kontrol edip yeniden deneyiniz. Dikkat: üç yanlış PIN kartı kilitler.";
+    return "PIN yanlış; içerik imzalanmadı. Kart kalan deneme sayısını bildirmiyor: PIN'inizi "
+           "kontrol edip yeniden deneyiniz. Dikkat: üç yanlış PIN kartı kilitler.";
 }
 
 enum sign_err sign_pin_from_fd(void *arg, const struct sign_pin_request *req, char *pin, size_t cap)

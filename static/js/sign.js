@@ -301,8 +301,12 @@
     }
   }[lang];
 
-  function say(text) {
+  // Says text on the status line; failed: it says why something did not work (and what to do
+  // next), set apart from the steps' ordinary words (.sign-failed: a bar and bold text, not
+  // colour alone).
+  function say(text, failed) {
     statusEl.textContent = text;
+    statusEl.classList.toggle('sign-failed', !!failed && text !== '');
   }
 
   // ---- state --------------------------------------------------------------------------------
@@ -590,7 +594,7 @@
       select.disabled = true;
       button.disabled = true;
       if (!keepStatus) {
-        say(locked ? WORDS.cardLocked : WORDS.noUsableCard);
+        say(locked ? WORDS.cardLocked : WORDS.noUsableCard, true);
       }
       return 0;
     }
@@ -687,7 +691,7 @@
           return;
         }
         if (e && e.fromAgent) {
-          say(e.message);
+          say(e.message, true);
           schedulePoll();
           return;
         }
@@ -740,7 +744,7 @@
     if (!m || e.name === 'TypeError') {
       m = WORDS.network;
     }
-    say(m);
+    say(m, true);
     if (connected) {
       loadTokens(true); // the card's PIN flags may have changed; the message stays
     }
@@ -817,7 +821,7 @@
       function (e) {
         setBusy(false);
         if (e && e.fromAgent) {
-          say(e.message);
+          say(e.message, true);
           return;
         }
         lnaState().then(function (p) {
@@ -852,7 +856,7 @@
       return;
     }
     if (file.size === 0 || file.size > MAX_UPLOAD) {
-      say(WORDS.badFile);
+      say(WORDS.badFile, true);
       return;
     }
     setBusy(true);
@@ -944,11 +948,11 @@
           }
           setBusy(false);
           if (state === 'expired') {
-            say(WORDS.relayExpired);
+            say(WORDS.relayExpired, true);
           } else if (state === 'superseded') {
-            say(WORDS.relaySuperseded);
+            say(WORDS.relaySuperseded, true);
           } else {
-            say(relayErrorText(j && j.error));
+            say(relayErrorText(j && j.error), true);
           }
         })
         .catch(function (e) {

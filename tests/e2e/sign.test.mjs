@@ -352,6 +352,7 @@ test('the applicant reaches the signing page, and the demo card is listed', { sk
   assert.equal(await page.isEnabled('#sign-token'), true);
   assert.equal(await page.isVisible('#sign-fallback'), false, 'no fallback while the agent answers');
   assert.match(await text('#sign-status'), /^Kartınız bulundu\. "İmzala" düğmesine basınca kart PIN'iniz/);
+  assert.ok(!(await page.$eval('#sign-status', (e) => e.classList.contains('sign-failed'))), 'a step, not a failure');
   assert.deepEqual(await a11yProblems(page), [], 'accessibility of /imza');
   await screenshot(page, 'sign-1-imza-card');
   // the script speaks the page's language
@@ -417,10 +418,15 @@ test('a restarted agent is found, and a wrong PIN leaves the application unsigne
   assert.equal(body.error.tries_left, null, 'not the final try, not locked: no number');
   assert.equal(
     body.error.message,
-    'PIN yanlış. Kart, deneme hakkınızın azaldığını bildiriyor; dikkat: üç yanlış PIN kartı kilitler',
+    'PIN yanlış; içerik imzalanmadı. Kart, deneme hakkınızın azaldığını bildiriyor: ' +
+      "PIN'inizi kontrol edip yeniden deneyiniz. Dikkat: üç yanlış PIN kartı kilitler.",
   );
   await eventually(async () => (await text('#sign-status')) === body.error.message);
   assert.equal(await text('#sign-status'), body.error.message, "the agent's message, as it said it");
+  assert.ok(
+    await page.$eval('#sign-status', (e) => e.classList.contains('sign-failed')),
+    'set apart as a failure (a bar and bold text)',
+  );
   // the person may try again: the card is still offered
   await page.waitForFunction(() => !document.getElementById('sign-button').disabled);
   assert.equal(await text('#sign-status'), body.error.message, 'the message stays after the refresh');
