@@ -15,8 +15,9 @@ start_server() {
   local envs=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
-  local sout=$T/serve.$RANDOM.out
-  SERR=$T/serve.$RANDOM.err
+  local sout
+  sout=$(mktemp -p "$T" serve.XXXXXX) || return 1 # a new file: never an earlier server's lines
+  SERR=$sout.err
   SERRS+=("$SERR")
   env "${envs[@]}" "$EIMZA" serve "$@" >"$sout" 2>"$SERR" &
   PID=$!

@@ -12,7 +12,8 @@ ERR_SHAPE='^\{"error":\{"code":"[a-z_]+","message":"[^"]+"\}\}$'
 # start_server ARGS...: runs `eimza serve ARGS` in the background and waits (10 s at most)
 # for its ready line. Sets PID, URL, SOUT, SERR. Returns 1 if it exited or never got ready.
 start_server() {
-  SOUT=$T/serve.$RANDOM.out SERR=$T/serve.$RANDOM.err URL=
+  SOUT=$(mktemp -p "$T" serve.XXXXXX) || return 1 # new: never an earlier server's lines
+  SERR=$SOUT.err URL=
   "$EIMZA" serve "$@" >"$SOUT" 2>"$SERR" &
   PID=$!
   for _ in $(seq 1 200); do

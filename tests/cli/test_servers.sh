@@ -26,6 +26,7 @@ trap 'nginx_stop; for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done; c
 
 # serve PORT LOG: a server of the scene in the background (--dev for the captcha and the codes)
 serve() {
+  : >"$2.out" # a restarted server's log: the loop below must not find the last run's line
   "$EIMZA" serve --dev --listen "127.0.0.1:$1" --db "$DB" --config "$T/eimza.conf" \
     --trust-dir "$T/trust" >"$2.out" 2>"$2.err" &
   PIDS+=($!)

@@ -58,8 +58,9 @@ PIDS=()
 SERRS=()
 # start_server ARGS...: `eimza serve ARGS` in the background, ready; sets PID, SERR.
 start_server() {
-  local sout=$T/serve.$RANDOM.out
-  SERR=$T/serve.$RANDOM.err
+  local sout
+  sout=$(mktemp -p "$T" serve.XXXXXX) || return 1 # new: never an earlier server's lines
+  SERR=$sout.err
   SERRS+=("$SERR")
   "$EIMZA" serve "$@" >"$sout" 2>"$SERR" &
   PID=$!

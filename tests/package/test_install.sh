@@ -89,6 +89,10 @@ printf 'listen = 127.0.0.1:%s\nsmtp_password = Gizli-Parola-1\n' "$port" >"$T/b.
 expect_status 0 "migrate takes the database from --config" "$P/bin/eimza" migrate --config "$T/a.conf"
 [ -f "$T/cfg.sqlite" ] && ok "the database named by the settings was made" ||
   fail "the database named by the settings was made"
+# the first server's lines emptied first: the loop below must not find its "serving on" (it did
+# once, and the new server was stopped before it could exec: the forked shell ran the test's
+# EXIT trap and removed $T)
+: >"$SOUT"
 "$P/bin/eimza" serve --config "$T/a.conf" --config "$T/b.conf" >"$SOUT" 2>"$SERR" &
 PID=$!
 for _ in $(seq 1 200); do grep -q '^eimza: serving on' "$SOUT" && break; sleep 0.05; done
