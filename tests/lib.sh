@@ -9,7 +9,11 @@ _pg_dbs=()
 _fails=0
 _passes=0
 
+_main_pid=$$
 cleanup() {
+  # only the test's own shell: a forked child killed before it could exec runs its parent's
+  # EXIT trap (bash), and removed $T halfway through a test once
+  [ "$BASHPID" = "$_main_pid" ] || return 0
   # new_db runs in a command substitution (a subshell): it writes the names to a file
   if [ -f "$T/pg-dbs" ]; then mapfile -t -O "${#_pg_dbs[@]}" _pg_dbs <"$T/pg-dbs"; fi
   for db in "${_pg_dbs[@]}"; do
