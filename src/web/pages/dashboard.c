@@ -71,13 +71,7 @@ static void province_chooser(struct web_page *p, const char *action, int provinc
     web_page_attr(p, "action", action);
     web_pg_hidden(p, "gun", days);
     web_page_field(p, &f);
-    web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_open(p, WEB_EL_BUTTON);
-    web_page_attr(p, "type", "submit");
-    web_page_msg(p, WEB_MSG_AP_DASH_SHOW);
-    web_page_close(p, WEB_EL_BUTTON);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_close(p, WEB_EL_FORM);
+    web_page_form_submit(p, WEB_MSG_AP_DASH_SHOW, WEB_BUTTON_PRIMARY);
 }
 
 static void scope_line(struct web_page *p, int province)

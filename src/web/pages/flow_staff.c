@@ -228,13 +228,7 @@ static void search_form(struct web_pg *c, struct web_page *p, size_t view, const
     if (!web_pg_role_is(c->who, "approver"))
         web_page_field(p, &f[1]);
     web_page_close(p, WEB_EL_DIV);
-    web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_open(p, WEB_EL_BUTTON);
-    web_page_attr(p, "type", "submit");
-    web_page_msg(p, WEB_MSG_FS_SEARCH);
-    web_page_close(p, WEB_EL_BUTTON);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_close(p, WEB_EL_FORM);
+    web_page_form_submit(p, WEB_MSG_FS_SEARCH, WEB_BUTTON_PRIMARY);
 }
 
 struct batch_rows {

@@ -885,10 +885,7 @@ void web_pg_filter_close(struct web_page *p, const char *action)
 {
     web_page_close(p, WEB_EL_DIV);
     web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_open(p, WEB_EL_BUTTON);
-    web_page_attr(p, "type", "submit");
-    web_page_msg(p, WEB_MSG_AP_F_APPLY);
-    web_page_close(p, WEB_EL_BUTTON);
+    web_page_button(p, WEB_MSG_AP_F_APPLY, WEB_BUTTON_PRIMARY, NULL, NULL);
     web_page_open(p, WEB_EL_A);
     web_page_attr(p, "href", action);
     web_page_msg(p, WEB_MSG_AP_F_CLEAR);

@@ -54,13 +54,7 @@ static void search_form(struct web_pg *c, struct web_page *p, const char *q, con
     web_page_flag(p, "novalidate");
     web_page_csrf(p, web_pg_csrf(c));
     web_page_field(p, &f);
-    web_page_open_class(p, WEB_EL_DIV, "buttons");
-    web_page_open(p, WEB_EL_BUTTON);
-    web_page_attr(p, "type", "submit");
-    web_page_msg(p, WEB_MSG_SP_SEARCH_BUTTON);
-    web_page_close(p, WEB_EL_BUTTON);
-    web_page_close(p, WEB_EL_DIV);
-    web_page_close(p, WEB_EL_FORM);
+    web_page_form_submit(p, WEB_MSG_SP_SEARCH_BUTTON, WEB_BUTTON_PRIMARY);
 }
 
 /* The results as a table of four columns (a card per row on a phone). */
