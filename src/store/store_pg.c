@@ -188,21 +188,28 @@ static enum store_err pg_queued(struct pg *g, int sent, const char *what, int pr
     return STORE_OK;
 }
 
+/* A transaction's own statement (BEGIN, COMMIT) queued. */
+static enum store_err pg_queued_sql(struct pg *g, const char *sql, const char *what)
+{
+    return pg_queued(g, PQsendQueryParams(g->conn, sql, 0, NULL, NULL, NULL, NULL, 0), what, -1);
+}
+
 /* One round trip: a sync, then the answers of everything queued, in order. The first failure
  * is the outcome (the server skipped what came after it); *last (when not NULL) gets the last
- * statement's result when everything succeeded, for the caller to read and clear. */
+ * statement's result when everything succeeded, for the caller to read and clear. Nothing is
+ * read when the sync could not be sent (no answer would come: waiting would hang). */
 static enum store_err pg_sync(struct pg *g, PGresult **last)
 {
     enum store_err e = STORE_OK;
     const int n = g->nq;
     g->nq = 0;
     pg_trip(g);
-    if (PQpipelineSync(g->conn) != 1)
+    const bool synced = PQpipelineSync(g->conn) == 1;
+    if (!synced)
         e = pg_fail(g, NULL, "sending statements");
     for (int i = 0; i < n; i++) {
         const int prep = g->queue[i].prep;
-        PGresult *r =
-            e == STORE_OK || PQstatus(g->conn) == CONNECTION_OK ? PQgetResult(g->conn) : NULL;
+        PGresult *r = synced && PQstatus(g->conn) == CONNECTION_OK ? PQgetResult(g->conn) : NULL;
         ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
         const bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
         if (prep >= 0) {
@@ -222,7 +229,7 @@ static enum store_err pg_sync(struct pg *g, PGresult **last)
         while ((r = PQgetResult(g->conn)) != NULL) /* the end of this statement's answers */
             PQclear(r);
     }
-    PGresult *r = PQstatus(g->conn) == CONNECTION_OK ? PQgetResult(g->conn) : NULL;
+    PGresult *r = synced && PQstatus(g->conn) == CONNECTION_OK ? PQgetResult(g->conn) : NULL;
     if (e == STORE_OK && (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC)) {
         e = pg_fail(g, r, "reading the answers");
         if (last) {
@@ -507,10 +514,7 @@ static enum store_err pg_begin(struct store *s, bool write)
         return STORE_OK;
     const char *what = "starting a transaction";
     enum store_err e =
-        pg_enter(g)
-            ? pg_queued(g, PQsendQueryParams(g->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0), what,
-                        -1)
-            : pg_sql(g, "BEGIN", PGRES_COMMAND_OK, what);
+        pg_enter(g) ? pg_queued_sql(g, "BEGIN", what) : pg_sql(g, "BEGIN", PGRES_COMMAND_OK, what);
     g->in_tx = e == STORE_OK;
     if (e != STORE_OK)
         pg_rollback(g);
@@ -533,9 +537,7 @@ static enum store_err pg_end(struct store *s, bool commit)
     PGresult *r = NULL;
     enum store_err e;
     if (g->pipe) {
-        e = pg_queued(g, PQsendQueryParams(g->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0), what,
-                      -1);
-        if (e == STORE_OK)
+        if ((e = pg_queued_sql(g, "COMMIT", what)) == STORE_OK)
             e = pg_sync(g, &r);
         /* (committed or not, the pipeline ends; should leaving it fail, the connection's
          * next statement tries again and reports it) */
