@@ -36,6 +36,14 @@ done
 grep -q 'event=http.framing .*refused=length_and_coding' "$SERR" && ok "refusal logged" ||
   fail "refusal logged"
 grep -q 'X-Probe' "$SERR" && fail "a header sent reached the log" || ok "nothing sent reaches the log"
+# the request head the default connection_memory_bytes (16k) takes: about 7 KB of headers
+# (a browser's cookies and a proxy's X-Forwarded-* fit easily); a longer head is 431
+big=$(head -c 6144 /dev/zero | tr '\0' a)
+expect_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: x=$big" "$URL/healthz")" \
+  "a 6 KB header is taken"
+big=$(head -c 12288 /dev/zero | tr '\0' a)
+expect_eq 431 "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: x=$big" "$URL/healthz")" \
+  "a 12 KB header is refused with 431"
 curl -s -o /dev/null -w '%{http_code}' "$URL/healthz" | grep -q 200 && ok "still serving" ||
   fail "still serving"
 stop_server

@@ -57,7 +57,7 @@ static void test_defaults(void **state)
     assert_false(c.dev);
     assert_int_equal(c.threads, 0);
     assert_int_equal(c.max_body_bytes, 1 << 20);
-    assert_int_equal(c.connection_memory, 32 << 10);
+    assert_int_equal(c.connection_memory, 16 << 10);
     assert_int_equal(c.connection_timeout, 30);
     assert_int_equal(c.shutdown_timeout, 10);
     assert_true(c.access_log);
