@@ -303,7 +303,9 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
 {
     struct web_page p;
     const struct web_layout layout = {.title = title};
-    bool staff = c->side == WEB_PG_STAFF && c->who; /* a staff page keeps its header */
+    /* a staff page keeps its header when the member is known (not when the database that
+     * knows them is down), and its footer always */
+    bool staff = c->side == WEB_PG_STAFF && c->who;
     web_pg_page(c, &p);
     if (staff)
         web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
@@ -322,7 +324,7 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
     web_page_msg(&p, link);
     web_page_close(&p, WEB_EL_A);
     web_page_close(&p, WEB_EL_P);
-    if (staff)
+    if (c->side == WEB_PG_STAFF)
         web_pg_staff_end(c, &p);
     else
         web_page_end(&p);
