@@ -36,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BASE, DESKTOP, PHONE, eventually, launch, open, submitAndWait } from './lib.mjs';
+import { BASE, DESKTOP, PHONE, eventually, launch, open, screenshot, submitAndWait } from './lib.mjs';
 import {
   DB,
   apply,
@@ -422,6 +422,17 @@ test('the queue in pages, in English', async () => {
   });
   assert.ok(box.text <= box.room, `the search box's placeholder fits at 1280 px (${box.text} in ${box.room})`);
   await checkBoth(page, 'staff-13-queue-pages-en');
+  // at 1024 px (a small laptop) the header's row wraps: the logout button keeps to the row's
+  // end, not alone at the start of a row of its own (after the page's checks: a screenshot
+  // leaves style="" on the inputs)
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await screenshot(page, 'staff-13-queue-1024');
+  const edges = await page.evaluate(() => ({
+    nav: document.querySelector('nav.staff-nav').getBoundingClientRect().right,
+    out: document.querySelector('nav.staff-nav form[action="/yonetim/cikis"] button').getBoundingClientRect().right,
+  }));
+  assert.ok(Math.abs(edges.nav - edges.out) <= 2, `the logout button ends the row at 1024 px (${edges.out} of ${edges.nav})`);
+  await page.setViewportSize(DESKTOP);
   await submitAndWait(page, () => page.click('nav.pager a[aria-label="Page 2"]'));
   assert.equal(new URL(page.url()).searchParams.get('offset'), '50');
   assert.equal(squash(await page.textContent('nav.pager .pager-current')), '2');

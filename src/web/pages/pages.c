@@ -709,11 +709,14 @@ void web_pg_staff_begin(struct web_pg *c, struct web_page *p, const struct web_l
     const char *args[] = {c->who->username, role};
     web_page_msg_args(p, WEB_MSG_AP_SIGNED_IN, args, 2);
     web_page_close(p, WEB_EL_P);
+    /* the search box and the logout keep together at the row's end, wherever it wraps */
+    web_page_open_class(p, WEB_EL_DIV, "staff-tools");
     if (current != WEB_PG_NAV_SEARCH)
         staff_search_box(p, web_pg_csrf(c));
     web_page_form_begin(p, "/yonetim/cikis", web_pg_csrf(c));
     web_page_button(p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY, NULL, NULL);
     web_page_form_end(p);
+    web_page_close(p, WEB_EL_DIV);
     web_page_close(p, WEB_EL_NAV);
 }
 
