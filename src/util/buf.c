@@ -21,7 +21,7 @@ static int ubuf_reserve(struct ubuf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
-    size_t ncap = b->cap ? b->cap : 64;
+    size_t ncap = b->cap ? b->cap : 512;
     while (ncap < need)
         ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
     if (ncap > b->max + 1)
