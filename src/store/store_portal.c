@@ -17,11 +17,8 @@
 
 enum store_err store_captcha_put(struct store *s, const struct store_captcha *c)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!c || !STORE__TEXT_OK(c->id, true) || !STORE__TEXT_OK(c->answer, true))
-        return store__fail(s, STORE_EINVAL, "captcha_put: id and answer are required");
+    STORE__ENTRY(s, !c || !STORE__TEXT_OK(c->id, true) || !STORE__TEXT_OK(c->answer, true),
+                 "captcha_put: id and answer are required");
     struct store_captcha n = *c;
     struct store__val a[STORE__MAXARGS];
     n.used = false; /* a new one */
@@ -32,15 +29,10 @@ enum store_err store_captcha_put(struct store *s, const struct store_captcha *c)
 static enum store_err captcha_get(struct store *s, const char *id, enum store__q q,
                                   struct store_captcha *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!id || !out)
-        return store__fail(s, STORE_EINVAL, "captcha: missing argument");
+    STORE__ENTRY(s, !id || !out, "captcha: missing argument");
     if (!*id || strlen(id) >= STORE_CAPTCHA_ID_MAX)
         return store__fail(s, STORE_ENOTFOUND, "no such captcha");
-    const struct store__val a[] = {VT(id)};
-    return store__get(s, q, a, 1, &store__captcha, 0, out);
+    return store__get(s, q, STORE__A(VT(id)), &store__captcha, 0, out);
 }
 
 enum store_err store_captcha_get(struct store *s, const char *id, struct store_captcha *out)
@@ -74,11 +66,8 @@ enum store_err store_captcha_purge(struct store *s, int64_t before, long *n)
 
 static enum store_err session_key_ok(struct store *s, const char *token_hash)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!token_hash || !store__is_hash(token_hash))
-        return store__fail(s, STORE_EINVAL, "session: the token hash is not SHA-256 hex");
+    STORE__ENTRY(s, !token_hash || !store__is_hash(token_hash),
+                 "session: the token hash is not SHA-256 hex");
     return STORE_OK;
 }
 
@@ -87,12 +76,13 @@ enum store_err store_session_put(struct store *s, const struct store_session *ss
     enum store_err e = session_key_ok(s, ss ? ss->token_hash : NULL);
     if (e)
         return e;
-    if (strcmp(ss->kind, "applicant") && strcmp(ss->kind, "staff"))
-        return store__fail(s, STORE_EINVAL, "session_put: kind is applicant or staff");
+    STORE__REFUSE(s, strcmp(ss->kind, "applicant") && strcmp(ss->kind, "staff"),
+                  "session_put: kind is applicant or staff");
     struct store__val a[STORE__MAXARGS];
-    if (!STORE__TEXT_OK(ss->subject, true) || !STORE__TEXT_OK(ss->csrf, true) ||
-        store__row_bind(&store__session, ss, a) < 0)
-        return store__fail(s, STORE_EINVAL, "session_put: subject and csrf are required");
+    STORE__REFUSE(s,
+                  !STORE__TEXT_OK(ss->subject, true) || !STORE__TEXT_OK(ss->csrf, true) ||
+                      store__row_bind(&store__session, ss, a) < 0,
+                  "session_put: subject and csrf are required");
     e = store__exec(s, STORE__Q_S_PUT, a, (int)store__session.ncols, NULL);
     store__gen_session(s, ss->token_hash);
     return e;
@@ -103,10 +93,8 @@ enum store_err store_session_get(struct store *s, const char *token_hash, struct
     enum store_err e = session_key_ok(s, token_hash);
     if (e)
         return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "session_get: missing argument");
-    const struct store__val a[] = {VT(token_hash)};
-    return store__get(s, STORE__Q_S_GET, a, 1, &store__session, 0, out);
+    STORE__REFUSE(s, !out, "session_get: missing argument");
+    return store__get(s, STORE__Q_S_GET, STORE__A(VT(token_hash)), &store__session, 0, out);
 }
 
 /* Touch, bind or delete (q): a session that is not there is STORE_ENOTFOUND but for a delete. */
@@ -150,14 +138,11 @@ enum store_err store_session_purge(struct store *s, int64_t now, int64_t idle, l
 static enum store_err rate(struct store *s, const char *key, int64_t window_start, enum store__q q,
                            long *count)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!key || !*key || strlen(key) >= STORE_RATE_KEY_MAX || !count)
-        return store__fail(s, STORE_EINVAL, "rate limit: a key of 1..127 bytes is required");
-    const struct store__val a[] = {VT(key), V(window_start)};
+    STORE__ENTRY(s, !key || !*key || strlen(key) >= STORE_RATE_KEY_MAX || !count,
+                 "rate limit: a key of 1..127 bytes is required");
+    enum store_err e;
     int64_t c = 0;
-    if ((e = store__one(s, q, a, 2, &c, NULL)) == STORE_OK)
+    if ((e = store__one(s, q, STORE__A(VT(key), V(window_start)), &c, NULL)) == STORE_OK)
         *count = (long)c;
     return e;
 }
@@ -195,18 +180,16 @@ static enum store_err event_insert(struct store *s, int64_t app_id,
 enum store_err store_app_create(struct store *s, struct store_application *a,
                                 const struct store_app_event *ev)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!a || !ev || !event_ok(ev))
-        return store__fail(s, STORE_EINVAL,
-                           "app_create: the application and its event are required");
+    STORE__ENTRY(s, !a || !ev || !event_ok(ev),
+                 "app_create: the application and its event are required");
+    enum store_err e;
     struct store__val v[STORE__MAXARGS];
-    if (store__row_bind(&store__app, a, v) < 0 || strlen(a->number) != STORE_APP_NUMBER_LEN ||
-        strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0])
-        return store__fail(s, STORE_EINVAL,
-                           "app_create: number, tckn and state are required "
-                           "and every field must be terminated");
+    STORE__REFUSE(s,
+                  store__row_bind(&store__app, a, v) < 0 ||
+                      strlen(a->number) != STORE_APP_NUMBER_LEN ||
+                      strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0],
+                  "app_create: number, tckn and state are required "
+                  "and every field must be terminated");
     int64_t id = 0;
     bool own;
     if ((e = store__own_begin(s, &own)) != STORE_OK)
@@ -240,33 +223,21 @@ static enum store_err app_fetch(struct store *s, enum store__q q, struct store__
 
 enum store_err store_app_get(struct store *s, int64_t id, struct store_application *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "app_get: missing argument");
+    STORE__ENTRY(s, !out, "app_get: missing argument");
     return app_fetch(s, s->in_tx ? STORE__Q_APP_GET_LOCK : STORE__Q_APP_GET, V(id), out);
 }
 
 enum store_err store_app_by_number(struct store *s, const char *number,
                                    struct store_application *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!number || !out || strlen(number) != STORE_APP_NUMBER_LEN)
-        return store__fail(s, STORE_EINVAL, "app_by_number: a number of %d characters is needed",
-                           STORE_APP_NUMBER_LEN);
+    STORE__ENTRY(s, !number || !out || strlen(number) != STORE_APP_NUMBER_LEN,
+                 "app_by_number: a number of %d characters is needed", STORE_APP_NUMBER_LEN);
     return app_fetch(s, STORE__Q_APP_NUMBER, VT(number), out);
 }
 
 enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !out)
-        return store__fail(s, STORE_EINVAL, "app_latest: missing argument");
+    STORE__ENTRY(s, !tckn || !out, "app_latest: missing argument");
     return app_fetch(s, s->in_tx ? STORE__Q_APP_LATEST_LOCK : STORE__Q_APP_LATEST, VT(tckn), out);
 }
 
@@ -274,14 +245,10 @@ enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_
                                struct store_application *app, bool *has_cert,
                                struct core_certificate *cert, int *chain)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !app || !has_cert || !cert || !chain)
-        return store__fail(s, STORE_EINVAL, "sign_read: missing argument");
-    const struct store__val a[] = {VT(tckn), V(bound_id)};
+    STORE__ENTRY(s, !tckn || !app || !has_cert || !cert || !chain, "sign_read: missing argument");
+    enum store_err e;
     const int c0 = 1 + (int)store__app.ncols; /* the certificate's id, then its columns */
-    if ((e = store__query(s, STORE__Q_SIGN_READ, a, 2)) != STORE_OK)
+    if ((e = store__query(s, STORE__Q_SIGN_READ, STORE__A(VT(tckn), V(bound_id)))) != STORE_OK)
         return e;
     int got = store__next(s) && store__read(s, &store__app, 1, app) == 0;
     if (got) {
@@ -298,13 +265,13 @@ enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_
 enum store_err store_app_update(struct store *s, const struct store_application *a,
                                 const char *expected_state, const struct store_app_event *ev)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
+    STORE__READY(s);
+    enum store_err e;
     struct store__val v[STORE__MAXARGS];
-    if (!a || !expected_state || (ev && !event_ok(ev)) || !a->state[0] ||
-        store__row_bind(&store__app, a, v + 2) < 0)
-        return store__fail(s, STORE_EINVAL, "app_update: bad argument");
+    STORE__REFUSE(s,
+                  !a || !expected_state || (ev && !event_ok(ev)) || !a->state[0] ||
+                      store__row_bind(&store__app, a, v + 2) < 0,
+                  "app_update: bad argument");
     v[0] = V(a->id);
     v[1] = VT(expected_state);
     long n = 0;
@@ -327,15 +294,9 @@ enum store_err store_app_update(struct store *s, const struct store_application 
 enum store_err store_app_events(struct store *s, int64_t application_id,
                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "app_events: no callback");
-    const struct store__val a[] = {V(application_id)};
+    STORE__ENTRY(s, !fn, "app_events: no callback");
     struct store_app_event ev;
-    if ((e = store__query(s, STORE__Q_EV_EACH, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_EV_EACH, STORE__A(V(application_id)));
     while (store__fetch(s, &store__event, 0, &ev) && fn(ctx, &ev) == 0)
         ;
     return store__finish(s, NULL);
@@ -411,12 +372,11 @@ enum store_err store_status_read(struct store *s, const char *token_hash, struct
     enum store_err e = session_key_ok(s, token_hash);
     if (e)
         return e;
-    if (!out || !fn)
-        return store__fail(s, STORE_EINVAL, "status_read: missing argument");
-    const struct store__val a[] = {VT(token_hash)};
+    STORE__REFUSE(s, !out || !fn, "status_read: missing argument");
     bool got = false;
     status_clear(out);
-    e = status_rows(s, STORE__Q_STATUS, a, 1, (int)store__session.ncols, out, fn, ctx, &got);
+    e = status_rows(s, STORE__Q_STATUS, STORE__A(VT(token_hash)), (int)store__session.ncols, out,
+                    fn, ctx, &got);
     if (e == STORE_OK && !got)
         e = store__fail(s, STORE_ENOTFOUND, "no such session");
     return e;
@@ -426,15 +386,11 @@ enum store_err store_status_of(struct store *s, const char *tckn, int64_t applic
                                struct store_status *out,
                                int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !out || !fn)
-        return store__fail(s, STORE_EINVAL, "status_of: missing argument");
-    const struct store__val a[] = {VT(tckn), V(application_id)};
+    STORE__ENTRY(s, !tckn || !out || !fn, "status_of: missing argument");
     bool got = false;
     status_clear(out);
-    e = status_rows(s, STORE__Q_STATUS_OF, a, 2, 0, out, fn, ctx, &got);
+    enum store_err e = status_rows(s, STORE__Q_STATUS_OF, STORE__A(VT(tckn), V(application_id)), 0,
+                                   out, fn, ctx, &got);
     if (e == STORE_OK && !got)
         e = store__fail(s, STORE_ENOTFOUND, "no such application");
     return e;
@@ -444,14 +400,10 @@ enum store_err store_status_of(struct store *s, const char *tckn, int64_t applic
 
 enum store_err store_otp_get(struct store *s, int64_t application_id, struct store_otp *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "otp_get: missing argument");
+    STORE__ENTRY(s, !out, "otp_get: missing argument");
     const struct store__val a[] = {V(application_id)};
-    e = store__get(s, s->in_tx ? STORE__Q_OTP_GET_LOCK : STORE__Q_OTP_GET, a, 1, &store__otp, 0,
-                   out);
+    enum store_err e = store__get(s, s->in_tx ? STORE__Q_OTP_GET_LOCK : STORE__Q_OTP_GET, a, 1,
+                                  &store__otp, 0, out);
     if (e == STORE_ENOTFOUND) { /* none yet: a zeroed record */
         memset(out, 0, sizeof *out);
         out->application_id = application_id;
@@ -467,8 +419,7 @@ enum store_err store_otp_put(struct store *s, const struct store_otp *o)
     struct store__val a[STORE__MAXARGS];
     if (e)
         return e;
-    if (!o || store__row_bind(&store__otp, o, a) < 0)
-        return store__fail(s, STORE_EINVAL, "otp_put: bad argument");
+    STORE__REFUSE(s, !o || store__row_bind(&store__otp, o, a) < 0, "otp_put: bad argument");
     return store__exec(s, STORE__Q_OTP_PUT, a, (int)store__otp.ncols, NULL);
 }
 
@@ -477,13 +428,8 @@ enum store_err store_otp_put(struct store *s, const struct store_otp *o)
 enum store_err store_draft_get(struct store *s, int64_t application_id,
                                struct store_form_draft *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "draft_get: missing argument");
-    const struct store__val a[] = {V(application_id)};
-    return store__get(s, STORE__Q_DRAFT_GET, a, 1, &store__draft, 0, out);
+    STORE__ENTRY(s, !out, "draft_get: missing argument");
+    return store__get(s, STORE__Q_DRAFT_GET, STORE__A(V(application_id)), &store__draft, 0, out);
 }
 
 enum store_err store_draft_put(struct store *s, const struct store_form_draft *d)
@@ -492,18 +438,16 @@ enum store_err store_draft_put(struct store *s, const struct store_form_draft *d
     struct store__val a[STORE__MAXARGS];
     if (e)
         return e;
-    if (!d || !memchr(d->form, '\0', sizeof d->form) || store__row_bind(&store__draft, d, a) < 0)
-        return store__fail(s, STORE_EINVAL, "draft_put: bad argument");
+    STORE__REFUSE(
+        s, !d || !memchr(d->form, '\0', sizeof d->form) || store__row_bind(&store__draft, d, a) < 0,
+        "draft_put: bad argument");
     return store__exec(s, STORE__Q_DRAFT_PUT, a, (int)store__draft.ncols, NULL);
 }
 
 enum store_err store_draft_delete(struct store *s, int64_t application_id)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    const struct store__val a[] = {V(application_id)};
-    return store__exec(s, STORE__Q_DRAFT_DELETE, a, 1, NULL);
+    STORE__READY(s);
+    return store__exec(s, STORE__Q_DRAFT_DELETE, STORE__A(V(application_id)), NULL);
 }
 
 /* ---- outbox ------------------------------------------------------------------------------- */
@@ -587,10 +531,9 @@ enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox
     bool ok = m && n >= 1, own = false;
     for (long i = 0; ok && i < n; i++)
         ok = outbox_msg_ok(&m[i]);
-    if (!ok)
-        return store__fail(s, STORE_EINVAL,
-                           "outbox_put: channel, recipient and a body (or a template with its "
-                           "values) are required");
+    STORE__REFUSE(s, !ok,
+                  "outbox_put: channel, recipient and a body (or a template with its "
+                  "values) are required");
     long ins = 0;
     if (n > 1 && (e = store__own_begin(s, &own)) != STORE_OK)
         return e;
@@ -615,15 +558,9 @@ enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox
 enum store_err store_outbox_each(struct store *s, long limit,
                                  int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || limit <= 0)
-        return store__fail(s, STORE_EINVAL, "outbox_each: a callback and a positive limit");
-    const struct store__val a[] = {V(limit)};
+    STORE__ENTRY(s, !fn || limit <= 0, "outbox_each: a callback and a positive limit");
     struct store_outbox_msg m;
-    if ((e = store__query(s, STORE__Q_OB_EACH, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_OB_EACH, STORE__A(V(limit)));
     while (store__fetch(s, &store__outbox, 0, &m) && fn(ctx, &m) == 0)
         ;
     return store__finish(s, NULL);
@@ -674,21 +611,21 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
     enum store_err e = store__ready(s);
     if (e)
         return e;
-    if (!channel || (strcmp(channel, "sms") && strcmp(channel, "email")) || !fn || max < 1 ||
-        lease_seconds < 1 || now < 0 || lease_seconds > INT64_MAX - now)
-        return store__fail(s, STORE_EINVAL,
-                           "outbox_claim: a channel, a callback, max >= 1 and a lease >= 1 s");
+    STORE__REFUSE(s,
+                  !channel || (strcmp(channel, "sms") && strcmp(channel, "email")) || !fn ||
+                      max < 1 || lease_seconds < 1 || now < 0 || lease_seconds > INT64_MAX - now,
+                  "outbox_claim: a channel, a callback, max >= 1 and a lease >= 1 s");
     /* the claim must be seen by other senders before anything is sent */
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "outbox_claim: not inside a transaction");
-    const struct store__val a[] = {VT(channel), V(now), V(now + lease_seconds), V(max)};
+    STORE__REFUSE(s, s->in_tx || s->in_read, "outbox_claim: not inside a transaction");
     struct claimed *rows = NULL;
     size_t n = 0, cap = 0;
     bool own;
     struct store_outbox_msg m;
     if ((e = store__own_begin(s, &own)) != STORE_OK)
         return e;
-    if ((e = store__query(s, STORE__Q_OB_CLAIM, a, 4)) == STORE_OK) {
+    if ((e = store__query(s, STORE__Q_OB_CLAIM,
+                          STORE__A(VT(channel), V(now), V(now + lease_seconds), V(max)))) ==
+        STORE_OK) {
         while (store__fetch(s, &store__outbox, 0, &m)) {
             if (n == cap) {
                 struct claimed *r = realloc(rows, (cap ? cap * 2 : 8) * sizeof *r);
@@ -723,14 +660,12 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
 enum store_err store_outbox_set_secret(struct store *s, const char *dedupe_key, const char *sealed,
                                        int64_t until)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!dedupe_key || !*dedupe_key || !sealed || !*sealed)
-        return store__fail(s, STORE_EINVAL, "outbox_set_secret: a dedupe key and a secret");
-    const struct store__val a[] = {VT(dedupe_key), VT(sealed), V(until)};
+    STORE__ENTRY(s, !dedupe_key || !*dedupe_key || !sealed || !*sealed,
+                 "outbox_set_secret: a dedupe key and a secret");
+    enum store_err e;
     long changed = 0;
-    if ((e = store__exec(s, STORE__Q_OB_SECRET_SET, a, 3, &changed)) != STORE_OK)
+    if ((e = store__exec(s, STORE__Q_OB_SECRET_SET, STORE__A(VT(dedupe_key), VT(sealed), V(until)),
+                         &changed)) != STORE_OK)
         return e;
     return changed ? STORE_OK : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
 }
@@ -743,8 +678,7 @@ enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix
     enum store_err e = store__ready(s);
     if (e)
         return e;
-    if (key_prefix && !*key_prefix)
-        return store__fail(s, STORE_EINVAL, "outbox_drop_secrets: an empty prefix");
+    STORE__REFUSE(s, key_prefix && !*key_prefix, "outbox_drop_secrets: an empty prefix");
     long changed = 0;
     if (key_prefix) {
         const struct store__val a[] = {VT(key_prefix)};
@@ -761,13 +695,10 @@ enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix
 enum store_err store_outbox_restore_secret(struct store *s, int64_t id, int attempt,
                                            const char *sealed, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (attempt < 1 || !sealed || !*sealed)
-        return store__fail(s, STORE_EINVAL, "outbox_restore_secret: an attempt and a secret");
-    const struct store__val a[] = {V(id), V(attempt), VT(sealed), V(now)};
-    return store__exec(s, STORE__Q_OB_SECRET_RESTORE, a, 4, NULL);
+    STORE__ENTRY(s, attempt < 1 || !sealed || !*sealed,
+                 "outbox_restore_secret: an attempt and a secret");
+    return store__exec(s, STORE__Q_OB_SECRET_RESTORE,
+                       STORE__A(V(id), V(attempt), VT(sealed), V(now)), NULL);
 }
 
 /* Why an UPDATE of outbox message id changed nothing: STORE_ECONFLICT (why) when the message is
@@ -809,11 +740,8 @@ static size_t ob_err_len(const char *error)
 static enum store_err ob_mark(struct store *s, int64_t id, int attempt, enum store__q q, int64_t at,
                               const char *error)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (attempt < 1 || (q != STORE__Q_OB_SENT && !error))
-        return store__fail(s, STORE_EINVAL, "outbox_mark: an attempt >= 1 and an error text");
+    STORE__ENTRY(s, attempt < 1 || (q != STORE__Q_OB_SENT && !error),
+                 "outbox_mark: an attempt >= 1 and an error text");
     struct store__val a[4] = {V(id), V(attempt), V(at)};
     if (error)
         a[q == STORE__Q_OB_FAILED ? 2 : 3] =
@@ -840,41 +768,25 @@ enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt
 
 enum store_err store_outbox_mark_handover(struct store *s, int64_t id, int attempt, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (attempt < 1)
-        return store__fail(s, STORE_EINVAL, "outbox_mark_handover: an attempt >= 1");
-    const struct store__val a[] = {V(id), V(attempt), V(now)};
-    return outbox_change(s, STORE__Q_OB_HANDOVER, a, 3,
+    STORE__ENTRY(s, attempt < 1, "outbox_mark_handover: an attempt >= 1");
+    return outbox_change(s, STORE__Q_OB_HANDOVER, STORE__A(V(id), V(attempt), V(now)),
                          "the outbox message is no longer held by this attempt");
 }
 
 enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (id <= 0)
-        return store__fail(s, STORE_EINVAL, "outbox_resolve: a message id");
-    const struct store__val a[] = {V(id), V(now)};
-    return outbox_change(s, retry ? STORE__Q_OB_REQUEUE : STORE__Q_OB_CONFIRM, a, 2,
-                         "the message is not waiting for the operator");
+    STORE__ENTRY(s, id <= 0, "outbox_resolve: a message id");
+    return outbox_change(s, retry ? STORE__Q_OB_REQUEUE : STORE__Q_OB_CONFIRM,
+                         STORE__A(V(id), V(now)), "the message is not waiting for the operator");
 }
 
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "outbox_problems: no callback");
-    const struct store__val a[] = {V(now)};
+    STORE__ENTRY(s, !fn, "outbox_problems: no callback");
     struct store_outbox_problem m;
-    if ((e = store__query(s, STORE__Q_OB_PROBLEMS, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_OB_PROBLEMS, STORE__A(V(now)));
     while (store__fetch(s, &store__problem, 0, &m) && fn(ctx, &m) == 0)
         ;
     return store__finish(s, NULL);

@@ -54,9 +54,10 @@ enum store_err store_ticket_issue(struct store *s, const struct store_ticket *t,
     long n = 0;
     if (e)
         return e;
-    if (!t || !ticket_ok(t) || strcmp(t->state, "issued") != 0 ||
-        store__row_bind(&store__ticket, t, a) < 0)
-        return store__fail(s, STORE_EINVAL, "ticket_issue: bad argument");
+    STORE__REFUSE(s,
+                  !t || !ticket_ok(t) || strcmp(t->state, "issued") != 0 ||
+                      store__row_bind(&store__ticket, t, a) < 0,
+                  "ticket_issue: bad argument");
     const struct store__val sup[] = {VT(t->session_hash), V(t->created_at)};
     const struct store__val purge[] = {V(purge_before)};
     if ((e = store__own_begin(s, &own)) != STORE_OK)
@@ -74,22 +75,16 @@ enum store_err store_ticket_issue(struct store *s, const struct store_ticket *t,
 
 enum store_err store_ticket_get(struct store *s, const char *ticket_hash, struct store_ticket *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!ticket_hash || !out || !store__is_hash(ticket_hash))
-        return store__fail(s, STORE_EINVAL, "ticket_get: the hash is not SHA-256 hex");
+    STORE__ENTRY(s, !ticket_hash || !out || !store__is_hash(ticket_hash),
+                 "ticket_get: the hash is not SHA-256 hex");
     return ticket_fetch(s, s->in_tx ? STORE__Q_TK_GET_LOCK : STORE__Q_TK_GET, VT(ticket_hash), out);
 }
 
 enum store_err store_ticket_latest(struct store *s, const char *session_hash,
                                    struct store_ticket *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!session_hash || !out || !store__is_hash(session_hash))
-        return store__fail(s, STORE_EINVAL, "ticket_latest: the hash is not SHA-256 hex");
+    STORE__ENTRY(s, !session_hash || !out || !store__is_hash(session_hash),
+                 "ticket_latest: the hash is not SHA-256 hex");
     return ticket_fetch(s, STORE__Q_TK_LATEST, VT(session_hash), out);
 }
 
@@ -102,9 +97,11 @@ enum store_err store_ticket_move(struct store *s, const struct store_ticket *t,
     int64_t exists = 0;
     if (e)
         return e;
-    if (!t || !expected_state || t->id <= 0 || !ticket_ok(t) || !ticket_state_ok(expected_state) ||
-        store__row_bind(&store__ticket, t, v + 2) < 0)
-        return store__fail(s, STORE_EINVAL, "ticket_move: bad argument");
+    STORE__REFUSE(s,
+                  !t || !expected_state || t->id <= 0 || !ticket_ok(t) ||
+                      !ticket_state_ok(expected_state) ||
+                      store__row_bind(&store__ticket, t, v + 2) < 0,
+                  "ticket_move: bad argument");
     v[0] = V(t->id);
     v[1] = VT(expected_state);
     e = store__exec(s, STORE__Q_TK_MOVE, v, 2 + (int)store__ticket.ncols, &n);

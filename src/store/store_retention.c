@@ -18,13 +18,8 @@
 
 static enum store_err ret_ready(struct store *s, long *n)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!n)
-        return store__fail(s, STORE_EINVAL, "retention: missing argument");
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "retention: not inside a transaction");
+    STORE__ENTRY(s, !n, "retention: missing argument");
+    STORE__REFUSE(s, s->in_tx || s->in_read, "retention: not inside a transaction");
     *n = 0;
     return STORE_OK;
 }
@@ -215,8 +210,7 @@ enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idl
     enum store_err e = ret_ready(s, sessions);
     if (e)
         return e;
-    if (!captchas || !windows)
-        return store__fail(s, STORE_EINVAL, "retention: missing argument");
+    STORE__REFUSE(s, !captchas || !windows, "retention: missing argument");
     const struct store__val a[] = {store__vi(now), store__vi(idle)};
     const struct store__val w[] = {store__vi(windows_before)};
     if ((e = ret_count(s, STORE__Q_RET_SESSIONS_N, a, 2, sessions)) == STORE_OK &&
@@ -230,9 +224,8 @@ enum store_err store_retention_tickets(struct store *s, int64_t before, bool dry
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    const struct store__val a[] = {store__vi(before)};
     if (dry)
-        return ret_count(s, STORE__Q_RET_TICKETS_N, a, 1, n);
+        return ret_count(s, STORE__Q_RET_TICKETS_N, STORE__A(store__vi(before)), n);
     return ret_batches(s, STORE__Q_RET_TICKETS, before, n);
 }
 
@@ -241,9 +234,8 @@ enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, lon
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    const struct store__val a[] = {store__vi(now)};
     if (dry)
-        return ret_count(s, STORE__Q_RET_CODES_N, a, 1, n);
+        return ret_count(s, STORE__Q_RET_CODES_N, STORE__A(store__vi(now)), n);
     if ((e = ret_batches(s, STORE__Q_RET_CODES, now, n)) == STORE_OK)
         e = ret_batches(s, STORE__Q_RET_PIN_CODES, now, n);
     return e;
@@ -254,9 +246,8 @@ enum store_err store_retention_messages(struct store *s, int64_t before, bool dr
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    const struct store__val a[] = {store__vi(before)};
     if (dry)
-        return ret_count(s, STORE__Q_RET_MSG_N, a, 1, n);
+        return ret_count(s, STORE__Q_RET_MSG_N, STORE__A(store__vi(before)), n);
     return ret_batches(s, STORE__Q_RET_MSG, before, n);
 }
 
@@ -363,8 +354,7 @@ enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t n
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    if (!actor || !*actor)
-        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    STORE__REFUSE(s, !actor || !*actor, "retention: no actor");
     long none;
     if (!audit)
         audit = &none;
@@ -384,10 +374,8 @@ enum store_err store_retention_evidence(struct store *s, int64_t now, int years,
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    if (years < 1)
-        return store__fail(s, STORE_EINVAL, "retention: evidence is kept at least a year");
-    if (!actor || !*actor)
-        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    STORE__REFUSE(s, years < 1, "retention: evidence is kept at least a year");
+    STORE__REFUSE(s, !actor || !*actor, "retention: no actor");
     long none;
     if (!audit)
         audit = &none;
@@ -410,8 +398,7 @@ enum store_err store_retention_logins(struct store *s, int64_t before, int64_t n
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    if (!actor || !*actor)
-        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    STORE__REFUSE(s, !actor || !*actor, "retention: no actor");
     const struct store__val a[] = {store__vi(before), store__vi(RET_BATCH)};
     if (dry)
         return ret_count(s, STORE__Q_RET_A_LOGINS_N, a, 1, n);
@@ -435,8 +422,7 @@ enum store_err store_retention_certificates(struct store *s, int64_t now, int ye
     enum store_err e = ret_ready(s, n);
     if (e)
         return e;
-    if (years < 1)
-        return store__fail(s, STORE_EINVAL, "retention: evidence is kept at least a year");
+    STORE__REFUSE(s, years < 1, "retention: evidence is kept at least a year");
     const int64_t ended = now - (int64_t)years * RET_YEAR;
     const struct store__val lost[] = {
         store__vi(ended), store__vi(now - (int64_t)(years + 4) * RET_YEAR), store__vi(RET_APPS)};
