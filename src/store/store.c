@@ -62,16 +62,18 @@ bool store__text_ok(const char *f, size_t size, bool nonempty)
 
 /* ---- opening ------------------------------------------------------------------------------ */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+/* Writes the message into err (when there is room) and returns STORE_EINVAL. */
+static enum store_err set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+static enum store_err set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return STORE_EINVAL;
 }
 
 /* The length of a URL scheme followed by "://" at the start of url ("mysql://..." -> 5), or 0
@@ -88,87 +90,59 @@ static size_t scheme_len(const char *url)
     return strncmp(url + i, "://", 3) == 0 ? i : 0;
 }
 
-/* The URL forms of store.h. The URL itself is never copied into err: a PostgreSQL URL may
- * carry a password. */
-static enum store_err open_url(const char *url, bool make_dir, struct store **out, char *err,
-                               size_t errlen)
+/* The URL forms of store.h: *path gets a SQLite database's file path, NULL for a PostgreSQL
+ * URL. The URL itself is never copied into err: a PostgreSQL URL may carry a password. */
+static enum store_err url_parse(const char *url, const char **path, char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
-    if (!out)
-        return STORE_EINVAL;
-    *out = NULL;
-    if (!url || !*url) {
-        set_err(err, errlen, "no database URL given");
-        return STORE_EINVAL;
-    }
+    *path = NULL;
+    if (!url || !*url)
+        return set_err(err, errlen, "no database URL given");
     if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return store__pg_open(url, out, err, errlen);
-    const char *path = url;
-    if (!strncmp(url, "sqlite:", 7)) {
-        path = url + 7;
-        /* "sqlite:///abs/path" and "sqlite://rel/path" are read as the path after "//". */
-        if (!strncmp(path, "//", 2))
-            path += 2;
-    } else {
-        size_t n = scheme_len(url);
-        if (n) {
-            set_err(err, errlen,
-                    "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
-                    (int)(n > 32 ? 32 : n), url);
-            return STORE_EINVAL;
-        }
-    }
-    if (!*path) {
-        set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
-        return STORE_EINVAL;
-    }
-    return store__sqlite_open(path, make_dir, out, err, errlen);
+        return STORE_OK;
+    size_t n = scheme_len(url);
+    if (!strncmp(url, "sqlite:", 7)) /* "sqlite:///abs" and "sqlite://rel": the path after // */
+        url += strncmp(url + 7, "//", 2) ? 7 : 9;
+    else if (n)
+        return set_err(err, errlen,
+                       "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
+                       (int)(n > 32 ? 32 : n), url);
+    if (!*url)
+        return set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
+    *path = url;
+    return STORE_OK;
+}
+
+static enum store_err open_url(const char *url, bool make_dir, struct store **out, char *err,
+                               size_t errlen)
+{
+    const char *path = NULL;
+    enum store_err e = out ? url_parse(url, &path, err, errlen)
+                           : set_err(err, errlen, "no place for the connection given");
+    if (out)
+        *out = NULL;
+    if (e != STORE_OK)
+        return e;
+    return path ? store__sqlite_open(path, make_dir, out, err, errlen)
+                : store__pg_open(url, out, err, errlen);
 }
 
 enum store_err store_url_check(const char *url, char *err, size_t errlen)
 {
-    if (err && errlen)
-        err[0] = '\0';
-    if (!url || !*url) {
-        set_err(err, errlen, "no database URL given");
-        return STORE_EINVAL;
-    }
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return store__pg_check_url(url, err, errlen);
-    const char *path = url;
-    if (!strncmp(url, "sqlite:", 7)) {
-        path = url + 7;
-        if (!strncmp(path, "//", 2))
-            path += 2;
-    } else if (scheme_len(url)) {
-        size_t n = scheme_len(url);
-        set_err(err, errlen,
-                "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
-                (int)(n > 32 ? 32 : n), url);
-        return STORE_EINVAL;
-    }
-    if (!*path) {
-        set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
-        return STORE_EINVAL;
-    }
-    return STORE_OK;
+    const char *path;
+    enum store_err e = url_parse(url, &path, err, errlen);
+    return e != STORE_OK || path ? e : store__pg_check_url(url, err, errlen);
 }
 
 enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen)
 {
+    const char *path;
+    enum store_err e = url_parse(url, &path, err, errlen);
     *pid = 0;
-    enum store_err e = store_url_check(url, err, errlen);
-    if (e != STORE_OK)
-        return e;
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
-        set_err(err, errlen, "a PostgreSQL database: ask the server (pg_stat_activity)");
-        return STORE_EINVAL;
-    }
-    const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
-    if (!strncmp(path, "//", 2))
-        path += 2;
-    return store__sqlite_in_use(path, pid, err, errlen);
+    if (e == STORE_OK && !path && (e = store__pg_check_url(url, err, errlen)) == STORE_OK)
+        e = set_err(err, errlen, "a PostgreSQL database: ask the server (pg_stat_activity)");
+    return e != STORE_OK ? e : store__sqlite_in_use(path, pid, err, errlen);
 }
 
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen)
@@ -448,9 +422,8 @@ enum store_err store__own_end(struct store *s, bool own, enum store_err e)
 enum store_err store_tx_begin(struct store *s)
 {
     STORE__ENTRY(s, s->in_tx || s->in_read, "a transaction is already open on this connection");
-    enum store_err e;
-    if ((e = begin(s, true)) == STORE_OK)
-        s->in_tx = true;
+    enum store_err e = begin(s, true);
+    s->in_tx = e == STORE_OK;
     return e;
 }
 
@@ -482,11 +455,9 @@ bool store_in_tx(const struct store *s)
 enum store_err store_read_begin(struct store *s)
 {
     STORE__ENTRY(s, s->in_tx || s->in_read, "a transaction or snapshot is already open");
-    enum store_err e;
-    if ((e = begin(s, false)) != STORE_OK)
-        return e;
-    s->in_read = true;
-    return STORE_OK;
+    enum store_err e = begin(s, false);
+    s->in_read = e == STORE_OK;
+    return e;
 }
 
 void store_read_end(struct store *s)
@@ -501,8 +472,8 @@ void store_read_end(struct store *s)
 
 enum store_err store_ping(struct store *s)
 {
-    enum store_err e = store__ready(s);
-    return e ? e : store__exec(s, STORE__Q_PING, NULL, 0, NULL);
+    STORE__READY(s);
+    return store__exec(s, STORE__Q_PING, NULL, 0, NULL);
 }
 
 static int latest(const struct store *s)
@@ -527,9 +498,10 @@ static enum store_err version(struct store *s, int *cur)
 
 enum store_err store_schema_version(struct store *s, int *current, int *newest)
 {
-    enum store_err e = store__ready(s);
+    STORE__READY(s);
     int cur = 0;
-    if (e || (e = version(s, &cur)) != STORE_OK)
+    enum store_err e = version(s, &cur);
+    if (e != STORE_OK)
         return e;
     if (current)
         *current = cur;
@@ -702,14 +674,8 @@ enum store_err store_personnel_get(struct store *s, const char *tckn, struct cor
 
 static enum store_err count(struct store *s, enum store__q q, long *n)
 {
-    enum store_err e = store__ready(s);
-    int64_t v = 0;
-    if (e)
-        return e;
-    STORE__REFUSE(s, !n, "%s: missing argument", store__what(q));
-    if ((e = store__one(s, q, NULL, 0, &v, NULL)) == STORE_OK)
-        *n = (long)v;
-    return e;
+    STORE__ENTRY(s, !n, "%s: missing argument", store__what(q));
+    return store__count(s, q, NULL, 0, n);
 }
 
 enum store_err store_personnel_count(struct store *s, long *n)
@@ -724,7 +690,6 @@ enum store_err store_certificate_put(struct store *s, const struct core_certific
 {
     STORE__ENTRY(s, !c || !der || !derlen || derlen > INT32_MAX,
                  "certificate_put: missing certificate or DER");
-    enum store_err e;
     STORE__REFUSE(s,
                   strnlen(c->fingerprint, sizeof c->fingerprint) != CORE_FPR_LEN || !c->serial[0] ||
                       !c->issuer[0],
@@ -735,32 +700,23 @@ enum store_err store_certificate_put(struct store *s, const struct core_certific
                   "a certificate field is not NUL-terminated");
     if (!inserted) /* nobody waits for the outcome */
         return store__send(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols);
-    long n = 0;
-    if ((e = store__exec(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols, &n)) == STORE_OK)
-        *inserted = n > 0;
-    return e;
+    return store__did(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols, inserted);
 }
 
 enum store_err store_certificate_revoke(struct store *s, const char *issuer, const char *serial,
                                         int64_t revoked_at, bool *changed)
 {
     STORE__ENTRY(s, !issuer || !serial, "certificate_revoke: missing issuer or serial");
-    enum store_err e;
     /* 0 reads back as "not revoked" (core_certificate.revoked_at). */
     STORE__REFUSE(s, revoked_at <= 0, "certificate_revoke: no revocation time");
     const struct store__val a[] = {store__vt(issuer), store__vt(serial), store__vi(revoked_at)};
-    long n = 0;
-    int64_t known = 0;
-    if ((e = store__exec(s, STORE__Q_C_REVOKE, a, 3, &n)) != STORE_OK)
-        return e;
-    /* Nothing changed: already revoked, or unknown. */
-    if (n == 0 && (e = store__one(s, STORE__Q_C_EXISTS, a, 2, &known, NULL)) != STORE_OK)
-        return e;
-    if (n == 0 && !known)
-        return store__fail(s, STORE_ENOTFOUND, "no certificate with that issuer and serial");
-    if (changed)
-        *changed = n > 0;
-    return STORE_OK;
+    bool did = false;
+    enum store_err e = store__did(s, STORE__Q_C_REVOKE, a, 3, &did);
+    if (e == STORE_OK && !did) /* already revoked, or unknown */
+        e = store__missed(s, STORE__Q_C_EXISTS, a, 2, &store__cert, NULL);
+    if (e == STORE_OK && changed)
+        *changed = did;
+    return e;
 }
 
 enum store_err store_certificate_current(struct store *s, const char *tckn,
@@ -835,11 +791,8 @@ enum store_err store_audit_append(struct store *s, const struct store_audit_entr
 
 enum store_err store__audit_append(struct store *s, const struct store_audit_entry *e, int64_t *seq)
 {
-    enum store_err err = store__ready(s);
-    if (err)
-        return err;
-    STORE__REFUSE(s, !e || !e->actor || !*e->actor || !e->action || !*e->action,
-                  "audit_append: actor and action are required");
+    STORE__ENTRY(s, !e || !e->actor || !*e->actor || !e->action || !*e->action,
+                 "audit_append: actor and action are required");
     /* What is stored is what is hashed: the defaults are filled in before either. */
     struct store_audit_record r = {.e = *e, .prev_hash = STORE_AUDIT_GENESIS};
     char prev[STORE_AUDIT_HASH_LEN + 1] = STORE_AUDIT_GENESIS, hash[STORE_AUDIT_HASH_LEN + 1];
@@ -848,7 +801,8 @@ enum store_err store__audit_append(struct store *s, const struct store_audit_ent
     if (!r.e.detail)
         r.e.detail = "{}";
     bool own;
-    if ((err = store__own_begin(s, &own)) != STORE_OK)
+    enum store_err err = store__own_begin(s, &own);
+    if (err != STORE_OK)
         return err;
     err = store__send(s, STORE__Q_A_LOCK, NULL, 0);
     if (err == STORE_OK)
@@ -880,20 +834,18 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
                                 int (*fn)(void *ctx, const struct store_audit_record *r), void *ctx)
 {
     STORE__ENTRY(s, !fn, "audit_each: no callback");
-    enum store_err e;
     enum { PAGE = 500 };
     for (bool more = true, stop = false; more && !stop;) {
-        const struct store__val a[] = {store__vi(after_seq), store__vi(PAGE)};
         struct store_audit_record r;
         long n = 0;
-        if ((e = store__query(s, STORE__Q_A_PAGE, a, 2)) != STORE_OK)
-            return e;
+        store__query(s, STORE__Q_A_PAGE, STORE__A(store__vi(after_seq), store__vi(PAGE)));
         while (!stop && store__fetch(s, &store__audit, 0, &r)) {
             n++;
             after_seq = r.seq;
             stop = fn(ctx, &r) != 0;
         }
-        if ((e = store__finish(s, NULL)) != STORE_OK)
+        enum store_err e = store__finish(s, NULL);
+        if (e != STORE_OK)
             return e;
         more = n == PAGE;
     }
@@ -909,9 +861,7 @@ static enum store_err backup_ready(struct store *s, const char *what, const char
 {
     STORE__ENTRY(s, !path || !*path || !st, "%s: no file given", what);
     STORE__REFUSE(s, s->in_tx || s->in_read, "%s: not inside a transaction", what);
-    STORE__REFUSE(s, !can,
-                  "a %s database is %s with its own tools (%s: "
-                  "docs/DEPLOYMENT.md)",
+    STORE__REFUSE(s, !can, "a %s database is %s with its own tools (%s: docs/DEPLOYMENT.md)",
                   s->ops->name, strcmp(what, "backup") ? "restored" : "backed up", tools);
     memset(st, 0, sizeof *st);
     return STORE_OK;
