@@ -8,9 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
 /* ---- certificates ------------------------------------------------------------------------ */
 
 enum store_err

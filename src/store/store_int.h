@@ -96,6 +96,9 @@ static inline struct store__val store__vt(const char *p)
     return p ? (struct store__val){STORE__V_TEXT, 0, p, strlen(p)}
              : (struct store__val){STORE__V_NULL, 0, NULL, 0};
 }
+/* The typed functions' short names for the two most common. */
+#define V(x)  store__vi(x)
+#define VT(x) store__vt(x)
 static inline struct store__val store__vblob(const void *p, size_t n)
 {
     return (struct store__val){STORE__V_BLOB, 0, p ? p : "", p ? n : 0};

@@ -10,9 +10,6 @@
 
 #include "util/buf.h"
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
 /* ---- captchas ----------------------------------------------------------------------------- */
 
 enum store_err store_captcha_put(struct store *s, const struct store_captcha *c)

@@ -8,18 +8,10 @@
 
 #include "core/tckn.h"
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
-static bool province_ok(int province)
-{
-    return province >= 0 && province <= 81;
-}
-
 enum store_err store_app_ids_of(struct store *s, const char *tckn, int province,
                                 int (*fn)(void *ctx, int64_t id), void *ctx)
 {
-    STORE__ENTRY(s, !fn || !tckn || strlen(tckn) != CORE_TCKN_LEN || !province_ok(province),
+    STORE__ENTRY(s, !fn || !tckn || strlen(tckn) != CORE_TCKN_LEN || !store__province_ok(province),
                  "app_ids_of: a callback, an 11-digit tckn and province 0..81");
     store__query(s, STORE__Q_SEARCH_TCKN, STORE__A(VT(tckn), V(province)));
     while (store__next(s) && fn(ctx, store__col_int(s, 0)) == 0)
@@ -32,7 +24,8 @@ enum store_err store_app_names(struct store *s, int province,
                                          const char *last_name),
                                void *ctx)
 {
-    STORE__ENTRY(s, !fn || !province_ok(province), "app_names: a callback and province 0..81");
+    STORE__ENTRY(s, !fn || !store__province_ok(province),
+                 "app_names: a callback and province 0..81");
     store__query(s, STORE__Q_SEARCH_NAMES, STORE__A(V(province)));
     while (store__next(s) &&
            fn(ctx, store__col_int(s, 0), store__col_str(s, 1), store__col_str(s, 2)) == 0)

@@ -11,9 +11,6 @@
 
 #include "crypto/hash.h"
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
 /* Lengths a driver must be able to bind (SQLite takes an int). */
 #define BLOB_MAX ((size_t)INT32_MAX)
 
@@ -48,10 +45,7 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
                                    void *ctx)
 {
     STORE__ENTRY(s, !fn, "signature_get: no callback");
-    enum store_err e;
-    const struct store__val a[] = {V(application_id)};
-    if ((e = store__query(s, STORE__Q_SIG_GET, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_SIG_GET, STORE__A(V(application_id)));
     bool got = store__next(s);
     if (got) {
         /* the texts first: SQLite may convert a blob column read as text */
@@ -68,9 +62,10 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
             fn(ctx, &sig);
         }
     }
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "the application has no signature");
-    return e;
+    enum store_err e = store__finish(s, NULL);
+    return e == STORE_OK && !got
+               ? store__fail(s, STORE_ENOTFOUND, "the application has no signature")
+               : e;
 }
 
 /* ---- staff accounts ----------------------------------------------------------------------- */
@@ -125,14 +120,9 @@ enum store_err store_user_get(struct store *s, const char *username, struct stor
 enum store_err store_user_update(struct store *s, const struct store_user *u)
 {
     struct store__val a[STORE__MAXARGS];
-    long n = 0;
     enum store_err e = user_ok(s, u, "user_update", a);
     /* every column but the last, created_at, which is never written */
-    if (e == STORE_OK)
-        e = store__exec(s, STORE__Q_U_UPDATE, a, (int)store__user.ncols - 1, &n);
-    if (e == STORE_OK && n == 0)
-        e = store__fail(s, STORE_ENOTFOUND, "no such user");
-    return e;
+    return e ? e : store__found(s, STORE__Q_U_UPDATE, a, (int)store__user.ncols - 1, &store__user);
 }
 
 enum store_err store_user_each(struct store *s, int (*fn)(void *ctx, const struct store_user *u),
@@ -148,32 +138,29 @@ enum store_err store_user_each(struct store *s, int (*fn)(void *ctx, const struc
 
 /* ---- the approvers' queue ----------------------------------------------------------------- */
 
-/* Hands the rows of the running statement ("id", the application's columns, then its
- * holder's personnel columns, NULL when there is no record) to fn until it returns non-zero. */
 enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
                               int (*fn)(void *ctx, const struct store_application *a,
                                         const struct core_personnel *p),
                               void *ctx, long *total)
 {
     STORE__ENTRY(s, !f || !fn, "app_list: a filter and a callback are required");
-    enum store_err e;
     STORE__REFUSE(s,
                   !store__province_ok(f->province) || f->late < -1 || f->late > 1 || f->limit < 0 ||
                       f->offset < 0 || f->updated_before < 0 ||
                       (f->order != STORE_APP_URGENT && f->order != STORE_APP_WAITING),
                   "app_list: province 0..81, late -1..1, limit, offset and "
                   "updated_before >= 0, a known order");
-    const struct store__val a[] = {
-        V(f->province),
-        VT(f->state),
-        VT(f->institution),
-        VT(f->district),
-        V(f->late),
-        V(f->updated_before),
-        V(f->limit ? f->limit : INT64_MAX), /* no limit */
-        V(f->offset),
-    };
+    /* a limit of 0 is none */
+    const struct store__val a[] = {V(f->province),
+                                   VT(f->state),
+                                   VT(f->institution),
+                                   VT(f->district),
+                                   V(f->late),
+                                   V(f->updated_before),
+                                   V(f->limit ? f->limit : INT64_MAX),
+                                   V(f->offset)};
     long n = 0;
+    enum store_err e;
     if ((e = store__count(s, STORE__Q_APP_COUNT, a, 6, &n)) != STORE_OK ||
         (e = store__app_rows(
              s, f->order == STORE_APP_WAITING ? STORE__Q_APP_LIST_WAITING : STORE__Q_APP_LIST, a, 8,
@@ -240,16 +227,15 @@ enum store_err store_decision_get(struct store *s, int64_t application_id,
                                   int (*fn)(void *ctx, const struct store_decision *d), void *ctx)
 {
     STORE__ENTRY(s, !fn, "decision_get: no callback");
-    enum store_err e;
     struct store_decision d;
-    if ((e = store__query(s, STORE__Q_D_GET, STORE__A(V(application_id)))) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_D_GET, STORE__A(V(application_id)));
     bool got = store__fetch(s, &store__decision, 0, &d);
     if (got)
         fn(ctx, &d);
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "the application has no decision");
-    return e;
+    enum store_err e = store__finish(s, NULL);
+    return e == STORE_OK && !got
+               ? store__fail(s, STORE_ENOTFOUND, "the application has no decision")
+               : e;
 }
 
 /* ---- renewals by signature alone ---------------------------------------------------------- */
@@ -268,9 +254,9 @@ enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *co
 {
     STORE__ENTRY(s, !tckn_shape_ok(tckn) || !count,
                  "remote_chain_get: a T.C. Kimlik No of 11 digits");
-    enum store_err e;
     int64_t c = 0;
-    if ((e = store__one(s, STORE__Q_RC_GET, STORE__A(VT(tckn)), &c, NULL)) == STORE_OK)
+    enum store_err e = store__one(s, STORE__Q_RC_GET, STORE__A(VT(tckn)), &c, NULL);
+    if (e == STORE_OK)
         *count = (int)c;
     return e;
 }
@@ -278,37 +264,24 @@ enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *co
 enum store_err store_remote_chains_get(struct store *s, const char *const *tckn, size_t n,
                                        int *count)
 {
-    char *list = NULL;
-    enum store_err e = store__ready(s);
-    if (e)
-        goto out;
-    if (n > STORE_CHAINS_MAX || (n && (!tckn || !count))) {
-        e = store__fail(s, STORE_EINVAL, "remote_chains_get: at most %d holders", STORE_CHAINS_MAX);
-        goto out;
-    }
+    STORE__ENTRY(s, n > STORE_CHAINS_MAX || (n && (!tckn || !count)),
+                 "remote_chains_get: at most %d holders", STORE_CHAINS_MAX);
     for (size_t i = 0; i < n; i++) {
-        if (!tckn_shape_ok(tckn[i])) {
-            e = store__fail(s, STORE_EINVAL, "remote_chains_get: a T.C. Kimlik No of 11 digits");
-            goto out;
-        }
+        STORE__REFUSE(s, !tckn_shape_ok(tckn[i]),
+                      "remote_chains_get: a T.C. Kimlik No of 11 digits");
         count[i] = 0;
     }
-    if (n == 0)
-        goto out;
     /* ["12345678901",...]: 11 digits, quotes and a comma each (checked above: no escaping) */
     size_t cap = n * 14 + 3, len = 0;
-    if (!(list = malloc(cap))) {
-        e = store__fail(s, STORE_ENOMEM, "remote_chains_get: out of memory");
-        goto out;
-    }
+    char *list = n ? malloc(cap) : NULL, t[16];
+    if (!list)
+        return n ? store__fail(s, STORE_ENOMEM, "remote_chains_get: out of memory") : STORE_OK;
     list[len++] = '[';
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(list + len, cap - len, "%s\"%s\"", i ? "," : "", tckn[i]);
     list[len++] = ']';
     list[len] = '\0';
-    if ((e = store__query(s, STORE__Q_RC_GET_MANY, STORE__A(VT(list)))) != STORE_OK)
-        goto out;
-    char t[16];
+    store__query(s, STORE__Q_RC_GET_MANY, STORE__A(VT(list)));
     while (store__next(s) > 0) {
         store__col_text(s, 0, t, sizeof t);
         int c = (int)store__col_int(s, 1);
@@ -316,8 +289,7 @@ enum store_err store_remote_chains_get(struct store *s, const char *const *tckn,
             if (!strcmp(tckn[i], t))
                 count[i] = c; /* the same holder may be on the page twice */
     }
-    e = store__finish(s, NULL);
-out:
+    enum store_err e = store__finish(s, NULL);
     free(list);
     return e;
 }
@@ -342,9 +314,7 @@ enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int day
     STORE__ENTRY(s,
                  !fn || !after_not_after || !after_id || !more || to < from || days < 0 ||
                      limit < 1 || (size_t)limit > SIZE_MAX / (2 * sizeof(int64_t)),
-                 "warn_due: a callback, a position, from <= to, days >= 0 and a limit "
-                 ">= 1");
-    enum store_err e;
+                 "warn_due: a callback, a position, from <= to, days >= 0 and a limit >= 1");
     *more = false;
     /* rows before the keyset's not_after are never wanted: the range starts there, so the
      * statement's condition only has to settle ties on not_after by id */
@@ -361,22 +331,21 @@ enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int day
                              V(*after_id), V(limit), V(0)};
     int64_t last[2] = {0, 0};
     long n = 0;
-    if ((e = store__query(s, STORE__Q_WARN_KEYS, a, 6)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_WARN_KEYS, a, 6);
     while (n < limit && store__next(s)) {
         last[0] = store__col_int(s, 0);
         last[1] = store__col_int(s, 1);
         n++;
     }
-    if ((e = store__finish(s, NULL)) != STORE_OK || n == 0)
+    enum store_err e = store__finish(s, NULL);
+    if (e != STORE_OK || n == 0)
         return e;
     a[5] = V(last[0]);
     a[6] = V(last[1]);
     const int ccol = 2, pcol = 2 + (int)store__cert.ncols;
     struct core_certificate c;
     struct core_personnel p;
-    if ((e = store__query(s, STORE__Q_WARN_DUE, a, 7)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_WARN_DUE, a, 7);
     while (store__fetch(s, &store__cert, ccol, &c) &&
            store__read(s, &store__personnel, pcol, &p) == 0) {
         const struct store_warn_row r = {.cert_id = store__col_int(s, 0),
@@ -479,11 +448,6 @@ enum store_err store_remind_mark(struct store *s, int64_t application_id, const 
 {
     STORE__ENTRY(s, application_id <= 0 || !state || !*state || strlen(state) > 24,
                  "remind_mark: an application and its state");
-    enum store_err e;
-    long n = 0;
-    if ((e = store__exec(s, STORE__Q_REMIND_MARK, STORE__A(V(application_id), VT(state), V(now)),
-                         &n)) == STORE_OK &&
-        inserted)
-        *inserted = n > 0;
-    return e;
+    return store__did(s, STORE__Q_REMIND_MARK, STORE__A(V(application_id), VT(state), V(now)),
+                      inserted);
 }
