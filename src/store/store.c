@@ -383,6 +383,13 @@ enum store_err store__count(struct store *s, enum store__q q, const struct store
     return e;
 }
 
+enum store_err store__page(struct store *s, enum store__q count, int nc, enum store__q q,
+                           const struct store__val *a, int n, long *total)
+{
+    enum store_err e = store__count(s, count, a, nc, total);
+    return e != STORE_OK ? e : store__query(s, q, a, n);
+}
+
 enum store_err store__missed(struct store *s, enum store__q exists, const struct store__val *a,
                              int n, const struct store__row *r, const char *why)
 {

@@ -106,19 +106,17 @@ enum store_err store_card_list(struct store *s, const struct store_card_filter *
     STORE__ENTRY(s, !f || !fn || !store__province_ok(f->province) || f->limit < 0 || f->offset < 0,
                  "card_list: a filter, a callback, province 0..81");
     const struct store__val a[] = {VT(f->state), V(f->province), VT(f->number),
-                                   V(f->limit ? f->limit : INT64_MAX), V(f->offset)};
+                                   STORE__LIMIT(f->limit), V(f->offset)};
     long n = 0;
     struct store_card c;
-    enum store_err e = store__count(s, STORE__Q_CARD_COUNT, a, 3, &n);
-    if (e != STORE_OK)
-        return e;
-    store__query(s, STORE__Q_CARD_LIST, a, 5);
+    store__page(s, STORE__Q_CARD_COUNT, 3, STORE__Q_CARD_LIST, a, 5, &n);
     while (store__next(s) && store__read(s, &store__card, 1, &c) == 0) {
         c.id = store__col_int(s, 0);
         if (fn(ctx, &c, store__col_str(s, 1 + (int)store__card.ncols)) != 0)
             break;
     }
-    if ((e = store__finish(s, NULL)) == STORE_OK && total)
+    enum store_err e = store__finish(s, NULL);
+    if (e == STORE_OK && total)
         *total = n;
     return e;
 }
@@ -260,22 +258,14 @@ enum store_err store_flow_list(struct store *s, const struct store_flow_filter *
                  !f || !fn || !store__province_ok(f->province) || f->limit < 0 || f->offset < 0 ||
                      f->overdue_before < 0 || f->risk_now < 0 || f->expected < 0,
                  "flow_list: a filter, a callback, province 0..81");
-    const struct store__val a[] = {V(f->province),
-                                   VT(f->state),
-                                   VT(f->number),
-                                   V(f->overdue_before),
-                                   V(f->risk_now),
-                                   V(f->expected),
-                                   V(f->limit ? f->limit : INT64_MAX),
-                                   V(f->offset)};
+    const struct store__val a[] = {V(f->province),         VT(f->state),   VT(f->number),
+                                   V(f->overdue_before),   V(f->risk_now), V(f->expected),
+                                   STORE__LIMIT(f->limit), V(f->offset)};
     const int pcol = 1 + (int)store__app.ncols, kcol = pcol + 1;
     long n = 0;
     struct store_application app;
     struct store_card card;
-    enum store_err e = store__count(s, STORE__Q_FLOW_COUNT, a, 6, &n);
-    if (e != STORE_OK)
-        return e;
-    store__query(s, STORE__Q_FLOW_LIST, a, 8);
+    store__page(s, STORE__Q_FLOW_COUNT, 6, STORE__Q_FLOW_LIST, a, 8, &n);
     while (store__next(s) && store__read(s, &store__app, 1, &app) == 0) {
         bool has_card = !store__isnull(s, kcol);
         app.id = store__col_int(s, 0);
@@ -287,7 +277,8 @@ enum store_err store_flow_list(struct store *s, const struct store_flow_filter *
         if (fn(ctx, &app, (int)store__col_int(s, pcol), has_card ? &card : NULL) != 0)
             break;
     }
-    if ((e = store__finish(s, NULL)) == STORE_OK && total)
+    enum store_err e = store__finish(s, NULL);
+    if (e == STORE_OK && total)
         *total = n;
     return e;
 }

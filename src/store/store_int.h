@@ -99,6 +99,8 @@ static inline struct store__val store__vt(const char *p)
 /* The typed functions' short names for the two most common. */
 #define V(x)  store__vi(x)
 #define VT(x) store__vt(x)
+/* A page's limit, 0 for none. */
+#define STORE__LIMIT(l) store__vi((l) ? (l) : INT64_MAX)
 static inline struct store__val store__vblob(const void *p, size_t n)
 {
     return (struct store__val){STORE__V_BLOB, 0, p ? p : "", p ? n : 0};
@@ -215,6 +217,11 @@ enum store_err store__count(struct store *s, enum store__q q, const struct store
                             long *out);
 enum store_err store__missed(struct store *s, enum store__q exists, const struct store__val *a,
                              int n, const struct store__row *r, const char *why);
+
+/* A page of a list and the number of rows in the whole list: count, run with the first nc
+ * parameters of a, into *total; then q (a, n) running (a failed count is then its outcome). */
+enum store_err store__page(struct store *s, enum store__q count, int nc, enum store__q q,
+                           const struct store__val *a, int n, long *total);
 
 /* A parameter list written in place: STORE__A(store__vi(id), store__vt(t)) is the array and its
  * length, as the functions above take them. */

@@ -150,15 +150,9 @@ enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
                       (f->order != STORE_APP_URGENT && f->order != STORE_APP_WAITING),
                   "app_list: province 0..81, late -1..1, limit, offset and "
                   "updated_before >= 0, a known order");
-    /* a limit of 0 is none */
-    const struct store__val a[] = {V(f->province),
-                                   VT(f->state),
-                                   VT(f->institution),
-                                   VT(f->district),
-                                   V(f->late),
-                                   V(f->updated_before),
-                                   V(f->limit ? f->limit : INT64_MAX),
-                                   V(f->offset)};
+    const struct store__val a[] = {V(f->province),         VT(f->state), VT(f->institution),
+                                   VT(f->district),        V(f->late),   V(f->updated_before),
+                                   STORE__LIMIT(f->limit), V(f->offset)};
     long n = 0;
     enum store_err e;
     if ((e = store__count(s, STORE__Q_APP_COUNT, a, 6, &n)) != STORE_OK ||
