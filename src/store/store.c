@@ -383,6 +383,12 @@ enum store_err store__count(struct store *s, enum store__q q, const struct store
     return e;
 }
 
+enum store_err store__finish_got(struct store *s, bool got, const char *none)
+{
+    enum store_err e = store__finish(s, NULL);
+    return e == STORE_OK && !got ? store__fail(s, STORE_ENOTFOUND, "%s", none) : e;
+}
+
 enum store_err store__page(struct store *s, enum store__q count, int nc, enum store__q q,
                            const struct store__val *a, int n, long *total)
 {

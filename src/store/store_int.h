@@ -218,6 +218,8 @@ enum store_err store__count(struct store *s, enum store__q q, const struct store
 enum store_err store__missed(struct store *s, enum store__q exists, const struct store__val *a,
                              int n, const struct store__row *r, const char *why);
 
+/* store__finish, then STORE_ENOTFOUND (none) when no row came (got false). */
+enum store_err store__finish_got(struct store *s, bool got, const char *none);
 /* A page of a list and the number of rows in the whole list: count, run with the first nc
  * parameters of a, into *total; then q (a, n) running (a failed count is then its outcome). */
 enum store_err store__page(struct store *s, enum store__q count, int nc, enum store__q q,

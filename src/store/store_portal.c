@@ -227,8 +227,7 @@ enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_
         got = !*has_cert || store__read(s, &store__cert, c0 + 1, cert) == 0;
         *chain = (int)store__col_int(s, c0 + 1 + (int)store__cert.ncols);
     }
-    enum store_err e = store__finish(s, NULL);
-    return e == STORE_OK && !got ? store__fail(s, STORE_ENOTFOUND, "no such application") : e;
+    return store__finish_got(s, got, "no such application");
 }
 
 enum store_err store_app_update(struct store *s, const struct store_application *a,
@@ -326,10 +325,7 @@ static enum store_err status_rows(struct store *s, enum store__q q, const struct
             break;
         stop = fn(ctx, &ev) != 0;
     }
-    enum store_err e = store__finish(s, NULL);
-    if (e == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "no such %s", col0 ? "session" : "application");
-    return e;
+    return store__finish_got(s, got, col0 ? "no such session" : "no such application");
 }
 
 enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,

@@ -62,10 +62,7 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
             fn(ctx, &sig);
         }
     }
-    enum store_err e = store__finish(s, NULL);
-    return e == STORE_OK && !got
-               ? store__fail(s, STORE_ENOTFOUND, "the application has no signature")
-               : e;
+    return store__finish_got(s, got, "the application has no signature");
 }
 
 /* ---- staff accounts ----------------------------------------------------------------------- */
@@ -226,10 +223,7 @@ enum store_err store_decision_get(struct store *s, int64_t application_id,
     bool got = store__fetch(s, &store__decision, 0, &d);
     if (got)
         fn(ctx, &d);
-    enum store_err e = store__finish(s, NULL);
-    return e == STORE_OK && !got
-               ? store__fail(s, STORE_ENOTFOUND, "the application has no decision")
-               : e;
+    return store__finish_got(s, got, "the application has no decision");
 }
 
 /* ---- renewals by signature alone ---------------------------------------------------------- */
