@@ -146,15 +146,13 @@ int store__row_bind(const struct store__row *r, const void *rec, struct store__v
 /* ---- the generic cursor (store.c) ------------------------------------------------------- *
  * One statement is open on a connection at a time:
  *
- *     if ((e = store__query(s, STORE__Q_X, args, n)) != STORE_OK)
- *         return e;
+ *     store__query(s, STORE__Q_X, args, n);
  *     while (store__fetch(s, &store__user, 0, &u) > 0 && fn(ctx, &u) == 0)
  *         ;
  *     return store__finish(s, NULL);
  *
- * A failure to run the statement, or while stepping or reading (a value that does not fit its
- * record), ends the rows and is what store__finish returns: so a loop may follow store__query
- * without looking at its outcome, store__finish returning it. */
+ * A failure to run the statement (store__query's outcome), or while stepping or reading (a
+ * value that does not fit its record), ends the rows and is what store__finish returns. */
 enum store_err store__query(struct store *s, enum store__q q, const struct store__val *a, int n);
 int store__next(struct store *s); /* 1: a row; 0: no more (or failed: see store__finish) */
 /* store__next, then the row's columns col0 .. into rec (r's record type). */
