@@ -165,12 +165,11 @@ enum store_err store_app_create(struct store *s, struct store_application *a,
     STORE__ENTRY(s, !a || !ev || !event_ok(ev),
                  "app_create: the application and its event are required");
     struct store__val v[STORE__MAXARGS];
-    STORE__REFUSE(s,
-                  store__row_bind(&store__app, a, v) < 0 ||
-                      strlen(a->number) != STORE_APP_NUMBER_LEN ||
-                      strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0],
-                  "app_create: number, tckn and state are required "
-                  "and every field must be terminated");
+    STORE__REFUSE(
+        s,
+        store__row_bind(&store__app, a, v) < 0 || strlen(a->number) != STORE_APP_NUMBER_LEN ||
+            strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0],
+        "app_create: number, tckn and state are required and every field must be terminated");
     int64_t id = 0;
     bool own;
     enum store_err e = store__own_begin(s, &own);
@@ -473,9 +472,9 @@ enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox
     bool ok = m && n >= 1, own = false;
     for (long i = 0; ok && i < n; i++)
         ok = outbox_msg_ok(&m[i]);
-    STORE__REFUSE(s, !ok,
-                  "outbox_put: channel, recipient and a body (or a template with its "
-                  "values) are required");
+    STORE__REFUSE(
+        s, !ok,
+        "outbox_put: channel, recipient and a body (or a template with its values) are required");
     long ins = 0;
     enum store_err e = n > 1 ? store__own_begin(s, &own) : STORE_OK;
     if (e != STORE_OK)

@@ -26,8 +26,8 @@ enum store_err store_signature_put(struct store *s, const struct store_signature
                  "signature_put: an application, the CMS and its content are required");
     STORE__REFUSE(
         s, !sig->signer_fingerprint || !store__is_hash(sig->signer_fingerprint) || !sig->validation,
-        "signature_put: the signer's fingerprint (SHA-256 hex) and the "
-        "validation result are required");
+        "signature_put: the signer's fingerprint (SHA-256 hex) and the validation result are "
+        "required");
     char sha[STORE_AUDIT_HASH_LEN + 1];
     if (crypto_sha256_hex(sig->cms, sig->cms_len, sha) != 0)
         return store__fail(s, STORE_ENOMEM, "signature_put: hashing the CMS failed");
@@ -89,8 +89,7 @@ static enum store_err user_ok(struct store *s, const struct store_user *u, const
     STORE__REFUSE(s, !approver && strcmp(u->role, "operator") && strcmp(u->role, "admin"),
                   "%s: the role is approver, operator or admin", what);
     STORE__REFUSE(s, u->province < 0 || u->province > 81 || (approver && u->province < 1),
-                  "%s: an approver's province is a plate code 1..81 (0..81 for the "
-                  "other roles)",
+                  "%s: an approver's province is a plate code 1..81 (0..81 for the other roles)",
                   what);
     STORE__REFUSE(s, u->failed_count < 0 || store__row_bind(&store__user, u, a) < 0,
                   "%s: bad password hash, TOTP secret or count", what);
@@ -145,8 +144,8 @@ enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
                   !store__province_ok(f->province) || f->late < -1 || f->late > 1 || f->limit < 0 ||
                       f->offset < 0 || f->updated_before < 0 ||
                       (f->order != STORE_APP_URGENT && f->order != STORE_APP_WAITING),
-                  "app_list: province 0..81, late -1..1, limit, offset and "
-                  "updated_before >= 0, a known order");
+                  "app_list: province 0..81, late -1..1, limit, offset and updated_before >= 0, a "
+                  "known order");
     const struct store__val a[] = {V(f->province),         VT(f->state), VT(f->institution),
                                    VT(f->district),        V(f->late),   V(f->updated_before),
                                    STORE__LIMIT(f->limit), V(f->offset)};
