@@ -62,16 +62,18 @@ bool store__text_ok(const char *f, size_t size, bool nonempty)
 
 /* ---- opening ------------------------------------------------------------------------------ */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+/* Writes the message into err (when there is room) and returns STORE_EINVAL. */
+static enum store_err set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+static enum store_err set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return STORE_EINVAL;
 }
 
 /* The length of a URL scheme followed by "://" at the start of url ("mysql://..." -> 5), or 0
@@ -88,87 +90,59 @@ static size_t scheme_len(const char *url)
     return strncmp(url + i, "://", 3) == 0 ? i : 0;
 }
 
-/* The URL forms of store.h. The URL itself is never copied into err: a PostgreSQL URL may
- * carry a password. */
-static enum store_err open_url(const char *url, bool make_dir, struct store **out, char *err,
-                               size_t errlen)
+/* The URL forms of store.h: *path gets a SQLite database's file path, NULL for a PostgreSQL
+ * URL. The URL itself is never copied into err: a PostgreSQL URL may carry a password. */
+static enum store_err url_parse(const char *url, const char **path, char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
-    if (!out)
-        return STORE_EINVAL;
-    *out = NULL;
-    if (!url || !*url) {
-        set_err(err, errlen, "no database URL given");
-        return STORE_EINVAL;
-    }
+    *path = NULL;
+    if (!url || !*url)
+        return set_err(err, errlen, "no database URL given");
     if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return store__pg_open(url, out, err, errlen);
-    const char *path = url;
-    if (!strncmp(url, "sqlite:", 7)) {
-        path = url + 7;
-        /* "sqlite:///abs/path" and "sqlite://rel/path" are read as the path after "//". */
-        if (!strncmp(path, "//", 2))
-            path += 2;
-    } else {
-        size_t n = scheme_len(url);
-        if (n) {
-            set_err(err, errlen,
-                    "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
-                    (int)(n > 32 ? 32 : n), url);
-            return STORE_EINVAL;
-        }
-    }
-    if (!*path) {
-        set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
-        return STORE_EINVAL;
-    }
-    return store__sqlite_open(path, make_dir, out, err, errlen);
+        return STORE_OK;
+    size_t n = scheme_len(url);
+    if (!strncmp(url, "sqlite:", 7)) /* "sqlite:///abs" and "sqlite://rel": the path after // */
+        url += strncmp(url + 7, "//", 2) ? 7 : 9;
+    else if (n)
+        return set_err(err, errlen,
+                       "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
+                       (int)(n > 32 ? 32 : n), url);
+    if (!*url)
+        return set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
+    *path = url;
+    return STORE_OK;
+}
+
+static enum store_err open_url(const char *url, bool make_dir, struct store **out, char *err,
+                               size_t errlen)
+{
+    const char *path = NULL;
+    enum store_err e = out ? url_parse(url, &path, err, errlen)
+                           : set_err(err, errlen, "no place for the connection given");
+    if (out)
+        *out = NULL;
+    if (e != STORE_OK)
+        return e;
+    return path ? store__sqlite_open(path, make_dir, out, err, errlen)
+                : store__pg_open(url, out, err, errlen);
 }
 
 enum store_err store_url_check(const char *url, char *err, size_t errlen)
 {
-    if (err && errlen)
-        err[0] = '\0';
-    if (!url || !*url) {
-        set_err(err, errlen, "no database URL given");
-        return STORE_EINVAL;
-    }
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return store__pg_check_url(url, err, errlen);
-    const char *path = url;
-    if (!strncmp(url, "sqlite:", 7)) {
-        path = url + 7;
-        if (!strncmp(path, "//", 2))
-            path += 2;
-    } else if (scheme_len(url)) {
-        size_t n = scheme_len(url);
-        set_err(err, errlen,
-                "unknown database URL scheme '%.*s' (use sqlite:PATH or postgresql://...)",
-                (int)(n > 32 ? 32 : n), url);
-        return STORE_EINVAL;
-    }
-    if (!*path) {
-        set_err(err, errlen, "the SQLite URL has no file path (use sqlite:PATH)");
-        return STORE_EINVAL;
-    }
-    return STORE_OK;
+    const char *path;
+    enum store_err e = url_parse(url, &path, err, errlen);
+    return e != STORE_OK || path ? e : store__pg_check_url(url, err, errlen);
 }
 
 enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen)
 {
+    const char *path;
+    enum store_err e = url_parse(url, &path, err, errlen);
     *pid = 0;
-    enum store_err e = store_url_check(url, err, errlen);
-    if (e != STORE_OK)
-        return e;
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
-        set_err(err, errlen, "a PostgreSQL database: ask the server (pg_stat_activity)");
-        return STORE_EINVAL;
-    }
-    const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
-    if (!strncmp(path, "//", 2))
-        path += 2;
-    return store__sqlite_in_use(path, pid, err, errlen);
+    if (e == STORE_OK && !path && (e = store__pg_check_url(url, err, errlen)) == STORE_OK)
+        e = set_err(err, errlen, "a PostgreSQL database: ask the server (pg_stat_activity)");
+    return e != STORE_OK ? e : store__sqlite_in_use(path, pid, err, errlen);
 }
 
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen)
@@ -213,8 +187,7 @@ enum store_err store__ready(struct store *s)
 {
     if (!s)
         return STORE_EINVAL;
-    if (s->importing)
-        return store__fail(s, STORE_EINVAL, "a personnel import is running on this connection");
+    STORE__REFUSE(s, s->importing, "a personnel import is running on this connection");
     s->err[0] = '\0';
     s->err_fk = false;
     return STORE_OK;
@@ -226,16 +199,16 @@ enum store_err store__query(struct store *s, enum store__q q, const struct store
 {
     store__finish(s, NULL);
     const char *sql = store__sql(q, s->ops->dialect);
-    if (!sql)
-        return store__fail(s, STORE_ENOMEM, "%s: building the statement", store__what(q));
     s->q = q;
     s->q_err = STORE_OK;
+    if (!sql)
+        return s->q_err =
+                   store__fail(s, STORE_ENOMEM, "%s: building the statement", store__what(q));
     s->q_empty = !*sql;
     if (!s->q_empty) {
         s->count.statements++;
-        enum store_err e = s->ops->run(s, q, a, n);
-        if (e != STORE_OK)
-            return e;
+        if ((s->q_err = s->ops->run(s, q, a, n)) != STORE_OK)
+            return s->q_err;
     }
     s->q_open = true;
     return STORE_OK;
@@ -364,6 +337,77 @@ enum store_err store__one(struct store *s, enum store__q q, const struct store__
     return STORE_OK;
 }
 
+enum store_err store__get_id(struct store *s, enum store__q q, const struct store__val *a, int n,
+                             const struct store__row *r, void *rec, int64_t *id)
+{
+    _Alignas(max_align_t) unsigned char tmp[STORE__ROW_MAX];
+    store__query(s, q, a, n);
+    int got = store__fetch(s, r, 1, tmp);
+    int64_t v = got ? store__col_int(s, 0) : 0;
+    enum store_err e = store__finish(s, NULL);
+    if (e == STORE_OK && !got)
+        e = store__fail(s, STORE_ENOTFOUND, "no such %s", r->what);
+    if (e == STORE_OK) {
+        memcpy(rec, tmp, r->size);
+        if (id)
+            *id = v;
+    }
+    return e;
+}
+
+enum store_err store__found(struct store *s, enum store__q q, const struct store__val *a, int n,
+                            const struct store__row *r)
+{
+    long changed = 0;
+    enum store_err e = store__exec(s, q, a, n, &changed);
+    return e == STORE_OK && !changed ? store__fail(s, STORE_ENOTFOUND, "no such %s", r->what) : e;
+}
+
+enum store_err store__did(struct store *s, enum store__q q, const struct store__val *a, int n,
+                          bool *did)
+{
+    long changed = 0;
+    enum store_err e = store__exec(s, q, a, n, &changed);
+    if (e == STORE_OK && did)
+        *did = changed > 0;
+    return e;
+}
+
+enum store_err store__count(struct store *s, enum store__q q, const struct store__val *a, int n,
+                            long *out)
+{
+    int64_t v = 0;
+    enum store_err e = store__one(s, q, a, n, &v, NULL);
+    if (e == STORE_OK)
+        *out = (long)v;
+    return e;
+}
+
+enum store_err store__finish_got(struct store *s, bool got, const char *none)
+{
+    enum store_err e = store__finish(s, NULL);
+    return e == STORE_OK && !got ? store__fail(s, STORE_ENOTFOUND, "%s", none) : e;
+}
+
+enum store_err store__page(struct store *s, enum store__q count, int nc, enum store__q q,
+                           const struct store__val *a, int n, long *total)
+{
+    enum store_err e = store__count(s, count, a, nc, total);
+    return e != STORE_OK ? e : store__query(s, q, a, n);
+}
+
+enum store_err store__missed(struct store *s, enum store__q exists, const struct store__val *a,
+                             int n, const struct store__row *r, const char *why)
+{
+    int64_t found = 0;
+    enum store_err e = store__one(s, exists, a, n, &found, NULL);
+    if (e != STORE_OK)
+        return e;
+    if (!found)
+        return store__fail(s, STORE_ENOTFOUND, "no such %s", r->what);
+    return why ? store__fail(s, STORE_ECONFLICT, "%s", why) : STORE_OK;
+}
+
 /* ---- transactions ------------------------------------------------------------------------- */
 
 static enum store_err begin(struct store *s, bool write)
@@ -390,13 +434,9 @@ enum store_err store__own_end(struct store *s, bool own, enum store_err e)
 
 enum store_err store_tx_begin(struct store *s)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "a transaction is already open on this connection");
-    if ((e = begin(s, true)) == STORE_OK)
-        s->in_tx = true;
+    STORE__ENTRY(s, s->in_tx || s->in_read, "a transaction is already open on this connection");
+    enum store_err e = begin(s, true);
+    s->in_tx = e == STORE_OK;
     return e;
 }
 
@@ -404,8 +444,7 @@ enum store_err store_tx_commit(struct store *s)
 {
     if (!s)
         return STORE_EINVAL;
-    if (!s->in_tx)
-        return store__fail(s, STORE_EINVAL, "no transaction is open on this connection");
+    STORE__REFUSE(s, !s->in_tx, "no transaction is open on this connection");
     s->in_tx = false; /* over whatever commit says: a failed commit has rolled back */
     enum store_err e = s->ops->end(s, true);
     store__gen_settle(s);
@@ -428,15 +467,10 @@ bool store_in_tx(const struct store *s)
 
 enum store_err store_read_begin(struct store *s)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "a transaction or snapshot is already open");
-    if ((e = begin(s, false)) != STORE_OK)
-        return e;
-    s->in_read = true;
-    return STORE_OK;
+    STORE__ENTRY(s, s->in_tx || s->in_read, "a transaction or snapshot is already open");
+    enum store_err e = begin(s, false);
+    s->in_read = e == STORE_OK;
+    return e;
 }
 
 void store_read_end(struct store *s)
@@ -451,8 +485,8 @@ void store_read_end(struct store *s)
 
 enum store_err store_ping(struct store *s)
 {
-    enum store_err e = store__ready(s);
-    return e ? e : store__exec(s, STORE__Q_PING, NULL, 0, NULL);
+    STORE__READY(s);
+    return store__exec(s, STORE__Q_PING, NULL, 0, NULL);
 }
 
 static int latest(const struct store *s)
@@ -477,9 +511,10 @@ static enum store_err version(struct store *s, int *cur)
 
 enum store_err store_schema_version(struct store *s, int *current, int *newest)
 {
-    enum store_err e = store__ready(s);
+    STORE__READY(s);
     int cur = 0;
-    if (e || (e = version(s, &cur)) != STORE_OK)
+    enum store_err e = version(s, &cur);
+    if (e != STORE_OK)
         return e;
     if (current)
         *current = cur;
@@ -492,11 +527,8 @@ enum store_err store_schema_version(struct store *s, int *current, int *newest)
  * migrate at the same time waits for the first, then finds the version already moved on. */
 enum store_err store_migrate(struct store *s, int *from, int *to)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "migrate: not inside a transaction");
+    STORE__ENTRY(s, s->in_tx || s->in_read, "migrate: not inside a transaction");
+    enum store_err e;
     const int newest = latest(s);
     int cur = 0, applied = 0;
     (void)store__exec(s, STORE__Q_MIG_WAIT, NULL, 0, NULL);
@@ -561,11 +593,8 @@ static void import_untune(struct store *s)
 
 enum store_err store_personnel_import_begin(struct store *s)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "a personnel import cannot run inside a transaction");
+    STORE__ENTRY(s, s->in_tx || s->in_read, "a personnel import cannot run inside a transaction");
+    enum store_err e;
     memset(&s->imp, 0, sizeof s->imp);
     s->imp.now = (int64_t)time(NULL);
     if (s->ops->import_begin) {
@@ -587,10 +616,8 @@ enum store_err store_personnel_import_row(struct store *s, const struct core_per
 {
     if (!s)
         return STORE_EINVAL;
-    if (!s->importing)
-        return store__fail(s, STORE_EINVAL, "no personnel import is running");
-    if (!p)
-        return store__fail(s, STORE_EINVAL, "no personnel record given");
+    STORE__REFUSE(s, !s->importing, "no personnel import is running");
+    STORE__REFUSE(s, !p, "no personnel record given");
     if (s->ops->import_row)
         return s->ops->import_row(s, p);
     struct store__val v[STORE__MAXARGS];
@@ -637,8 +664,7 @@ enum store_err store_personnel_import_commit(struct store *s, struct store_impor
 {
     if (!s)
         return STORE_EINVAL;
-    if (!s->importing)
-        return store__fail(s, STORE_EINVAL, "no personnel import is running");
+    STORE__REFUSE(s, !s->importing, "no personnel import is running");
     struct store_import_stats tmp = {0};
     enum store_err e = import_end(s, true, &tmp);
     if (e == STORE_OK && st)
@@ -655,26 +681,14 @@ void store_personnel_import_abort(struct store *s)
 
 enum store_err store_personnel_get(struct store *s, const char *tckn, struct core_personnel *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !out)
-        return store__fail(s, STORE_EINVAL, "personnel_get: missing argument");
-    const struct store__val a[] = {store__vt(tckn)};
-    return store__get(s, STORE__Q_P_GET, a, 1, &store__personnel, 0, out);
+    STORE__ENTRY(s, !tckn || !out, "personnel_get: missing argument");
+    return store__get(s, STORE__Q_P_GET, STORE__A(store__vt(tckn)), &store__personnel, 0, out);
 }
 
 static enum store_err count(struct store *s, enum store__q q, long *n)
 {
-    enum store_err e = store__ready(s);
-    int64_t v = 0;
-    if (e)
-        return e;
-    if (!n)
-        return store__fail(s, STORE_EINVAL, "%s: missing argument", store__what(q));
-    if ((e = store__one(s, q, NULL, 0, &v, NULL)) == STORE_OK)
-        *n = (long)v;
-    return e;
+    STORE__ENTRY(s, !n, "%s: missing argument", store__what(q));
+    return store__count(s, q, NULL, 0, n);
 }
 
 enum store_err store_personnel_count(struct store *s, long *n)
@@ -687,63 +701,42 @@ enum store_err store_personnel_count(struct store *s, long *n)
 enum store_err store_certificate_put(struct store *s, const struct core_certificate *c,
                                      const unsigned char *der, size_t derlen, bool *inserted)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!c || !der || !derlen || derlen > INT32_MAX)
-        return store__fail(s, STORE_EINVAL, "certificate_put: missing certificate or DER");
-    if (strnlen(c->fingerprint, sizeof c->fingerprint) != CORE_FPR_LEN || !c->serial[0] ||
-        !c->issuer[0])
-        return store__fail(s, STORE_EINVAL,
-                           "certificate_put: fingerprint, serial and issuer are required");
+    STORE__ENTRY(s, !c || !der || !derlen || derlen > INT32_MAX,
+                 "certificate_put: missing certificate or DER");
+    STORE__REFUSE(s,
+                  strnlen(c->fingerprint, sizeof c->fingerprint) != CORE_FPR_LEN || !c->serial[0] ||
+                      !c->issuer[0],
+                  "certificate_put: fingerprint, serial and issuer are required");
     struct store__val a[STORE__MAXARGS] = {store__vblob(der, derlen),
                                            store__vi((int64_t)time(NULL))};
-    if (store__row_bind(&store__cert, c, a + 2) < 0)
-        return store__fail(s, STORE_EINVAL, "a certificate field is not NUL-terminated");
+    STORE__REFUSE(s, store__row_bind(&store__cert, c, a + 2) < 0,
+                  "a certificate field is not NUL-terminated");
     if (!inserted) /* nobody waits for the outcome */
         return store__send(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols);
-    long n = 0;
-    if ((e = store__exec(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols, &n)) == STORE_OK)
-        *inserted = n > 0;
-    return e;
+    return store__did(s, STORE__Q_C_PUT, a, 2 + (int)store__cert.ncols, inserted);
 }
 
 enum store_err store_certificate_revoke(struct store *s, const char *issuer, const char *serial,
                                         int64_t revoked_at, bool *changed)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!issuer || !serial)
-        return store__fail(s, STORE_EINVAL, "certificate_revoke: missing issuer or serial");
+    STORE__ENTRY(s, !issuer || !serial, "certificate_revoke: missing issuer or serial");
     /* 0 reads back as "not revoked" (core_certificate.revoked_at). */
-    if (revoked_at <= 0)
-        return store__fail(s, STORE_EINVAL, "certificate_revoke: no revocation time");
+    STORE__REFUSE(s, revoked_at <= 0, "certificate_revoke: no revocation time");
     const struct store__val a[] = {store__vt(issuer), store__vt(serial), store__vi(revoked_at)};
-    long n = 0;
-    int64_t known = 0;
-    if ((e = store__exec(s, STORE__Q_C_REVOKE, a, 3, &n)) != STORE_OK)
-        return e;
-    /* Nothing changed: already revoked, or unknown. */
-    if (n == 0 && (e = store__one(s, STORE__Q_C_EXISTS, a, 2, &known, NULL)) != STORE_OK)
-        return e;
-    if (n == 0 && !known)
-        return store__fail(s, STORE_ENOTFOUND, "no certificate with that issuer and serial");
-    if (changed)
-        *changed = n > 0;
-    return STORE_OK;
+    bool did = false;
+    enum store_err e = store__did(s, STORE__Q_C_REVOKE, a, 3, &did);
+    if (e == STORE_OK && !did) /* already revoked, or unknown */
+        e = store__missed(s, STORE__Q_C_EXISTS, a, 2, &store__cert, NULL);
+    if (e == STORE_OK && changed)
+        *changed = did;
+    return e;
 }
 
 enum store_err store_certificate_current(struct store *s, const char *tckn,
                                          struct core_certificate *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !out)
-        return store__fail(s, STORE_EINVAL, "certificate_current: missing argument");
-    const struct store__val a[] = {store__vt(tckn)};
-    return store__get(s, STORE__Q_C_CURRENT, a, 1, &store__cert, 0, out);
+    STORE__ENTRY(s, !tckn || !out, "certificate_current: missing argument");
+    return store__get(s, STORE__Q_C_CURRENT, STORE__A(store__vt(tckn)), &store__cert, 0, out);
 }
 
 enum store_err store_certificate_count(struct store *s, long *n)
@@ -811,11 +804,8 @@ enum store_err store_audit_append(struct store *s, const struct store_audit_entr
 
 enum store_err store__audit_append(struct store *s, const struct store_audit_entry *e, int64_t *seq)
 {
-    enum store_err err = store__ready(s);
-    if (err)
-        return err;
-    if (!e || !e->actor || !*e->actor || !e->action || !*e->action)
-        return store__fail(s, STORE_EINVAL, "audit_append: actor and action are required");
+    STORE__ENTRY(s, !e || !e->actor || !*e->actor || !e->action || !*e->action,
+                 "audit_append: actor and action are required");
     /* What is stored is what is hashed: the defaults are filled in before either. */
     struct store_audit_record r = {.e = *e, .prev_hash = STORE_AUDIT_GENESIS};
     char prev[STORE_AUDIT_HASH_LEN + 1] = STORE_AUDIT_GENESIS, hash[STORE_AUDIT_HASH_LEN + 1];
@@ -824,7 +814,8 @@ enum store_err store__audit_append(struct store *s, const struct store_audit_ent
     if (!r.e.detail)
         r.e.detail = "{}";
     bool own;
-    if ((err = store__own_begin(s, &own)) != STORE_OK)
+    enum store_err err = store__own_begin(s, &own);
+    if (err != STORE_OK)
         return err;
     err = store__send(s, STORE__Q_A_LOCK, NULL, 0);
     if (err == STORE_OK)
@@ -855,24 +846,19 @@ enum store_err store__audit_append(struct store *s, const struct store_audit_ent
 enum store_err store_audit_each(struct store *s, int64_t after_seq,
                                 int (*fn)(void *ctx, const struct store_audit_record *r), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "audit_each: no callback");
+    STORE__ENTRY(s, !fn, "audit_each: no callback");
     enum { PAGE = 500 };
     for (bool more = true, stop = false; more && !stop;) {
-        const struct store__val a[] = {store__vi(after_seq), store__vi(PAGE)};
         struct store_audit_record r;
         long n = 0;
-        if ((e = store__query(s, STORE__Q_A_PAGE, a, 2)) != STORE_OK)
-            return e;
+        store__query(s, STORE__Q_A_PAGE, STORE__A(store__vi(after_seq), store__vi(PAGE)));
         while (!stop && store__fetch(s, &store__audit, 0, &r)) {
             n++;
             after_seq = r.seq;
             stop = fn(ctx, &r) != 0;
         }
-        if ((e = store__finish(s, NULL)) != STORE_OK)
+        enum store_err e = store__finish(s, NULL);
+        if (e != STORE_OK)
             return e;
         more = n == PAGE;
     }
@@ -886,18 +872,10 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
 static enum store_err backup_ready(struct store *s, const char *what, const char *path, bool can,
                                    const char *tools, struct store_backup_stats *st)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!path || !*path || !st)
-        return store__fail(s, STORE_EINVAL, "%s: no file given", what);
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "%s: not inside a transaction", what);
-    if (!can)
-        return store__fail(s, STORE_EINVAL,
-                           "a %s database is %s with its own tools (%s: "
-                           "docs/DEPLOYMENT.md)",
-                           s->ops->name, strcmp(what, "backup") ? "restored" : "backed up", tools);
+    STORE__ENTRY(s, !path || !*path || !st, "%s: no file given", what);
+    STORE__REFUSE(s, s->in_tx || s->in_read, "%s: not inside a transaction", what);
+    STORE__REFUSE(s, !can, "a %s database is %s with its own tools (%s: docs/DEPLOYMENT.md)",
+                  s->ops->name, strcmp(what, "backup") ? "restored" : "backed up", tools);
     memset(st, 0, sizeof *st);
     return STORE_OK;
 }

@@ -7,6 +7,10 @@
  *
  * URLs: "sqlite:PATH" or a bare PATH (SQLite; WAL, foreign keys, busy timeout), and
  * "postgresql://..." / "postgres://..." (libpq connection URI).
+ *
+ * Callbacks: a function that hands rows to fn(ctx, ...) calls it once per row; fn returns 0 to
+ * go on, anything else to stop (the call still returns STORE_OK). What fn is given (records,
+ * strings, bytes) lives during its call only, and fn must not use the connection.
  */
 #ifndef EIMZA_STORE_STORE_H
 #define EIMZA_STORE_STORE_H
@@ -136,8 +140,7 @@ struct store_audit_record {
     int64_t redacted_by; /* 0: as written; else anonymised (below), by that entry */
 };
 /* Calls fn(ctx, r) for every entry with seq > after_seq, in seq order (for `eimza audit
- * verify`). fn returns 0 to go on, anything else to stop early (store_audit_each then still
- * returns STORE_OK). r and its strings live only during the call; fn must not use s. */
+ * verify`). */
 enum store_err store_audit_each(struct store *s, int64_t after_seq,
                                 int (*fn)(void *ctx, const struct store_audit_record *r),
                                 void *ctx);
@@ -145,7 +148,7 @@ enum store_err store_audit_each(struct store *s, int64_t after_seq,
 /* The audit log as the admins' page reads it (issue 17; store_search.c): newest first, entries
  * matching every filter given (NULL or 0: any): the actor exactly, the action starting with
  * action_prefix, the object exactly, at in [from, to), and seq < before (0: from the newest);
- * at most limit (1..500). fn returns non-zero to stop; r lives during the call only. */
+ * at most limit (1..500). */
 struct store_audit_filter {
     const char *actor, *action_prefix, *object;
     int64_t from, to, before;
@@ -440,9 +443,8 @@ enum store_err store_outbox_each(struct store *s, long limit,
 /* Claims at most max (>= 1) due messages of channel ("sms" | "email"), oldest due first:
  * each becomes status "sending", attempts + 1, next_try_at = now + lease_seconds (>= 1), in
  * one transaction (not allowed inside the caller's). fn is then called for each claimed
- * message, after the claim committed; its strings live during the call only and fn must not
- * use s. fn returns 0 to go on; otherwise the rest are not handed over and come back when
- * their lease ends. *claimed (may be NULL) gets how many were claimed. */
+ * message, after the claim committed; those after it stopped are not handed over and come
+ * back when their lease ends. *claimed (may be NULL) gets how many were claimed. */
 enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t now,
                                   int64_t lease_seconds, long max,
                                   int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
@@ -507,8 +509,7 @@ struct store_signature {
 /* Stores sig (joins the caller's transaction). STORE_ECONFLICT when the application already has
  * a signature or the same CMS is stored for any application. */
 enum store_err store_signature_put(struct store *s, const struct store_signature *sig);
-/* Calls fn once with the application's signature (the bytes live during the call only).
- * STORE_ENOTFOUND when it has none. */
+/* Calls fn once with the application's signature. STORE_ENOTFOUND when it has none. */
 enum store_err store_signature_get(struct store *s, int64_t application_id,
                                    int (*fn)(void *ctx, const struct store_signature *sig),
                                    void *ctx);
@@ -560,7 +561,7 @@ enum { STORE_APP_URGENT = 0, STORE_APP_WAITING = 1 };
  * personnel record as it is now (p NULL when there is none: the applicant left the records).
  * The province filter is on the personnel record's province, or on the application's form
  * province when there is no record. *total (may be NULL) gets how many match without limit
- * and offset. The records live during the call only; fn must not use s. */
+ * and offset. */
 enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
                               int (*fn)(void *ctx, const struct store_application *a,
                                         const struct core_personnel *p),
@@ -580,8 +581,7 @@ enum store_err store_expiring_unapplied(struct store *s, int province, int64_t f
 
 /* ---- the staff's search (issue 17; store_search.c) ---------------------------------------
  * Applications other than drafts in a province (0: any; the personnel record's province, else
- * the form's, as store_app_list scopes), newest first. fn returns non-zero to stop; it must
- * not use s (the rows live during the call only). */
+ * the form's, as store_app_list scopes), newest first. */
 /* The applications of the holder tckn (11 digits). */
 enum store_err store_app_ids_of(struct store *s, const char *tckn, int province,
                                 int (*fn)(void *ctx, int64_t id), void *ctx);
@@ -604,7 +604,7 @@ struct store_decision {
 /* Appends a decision (joins the caller's transaction: the state change, the decision, the
  * outbox message and the audit entry are one). */
 enum store_err store_decision_put(struct store *s, const struct store_decision *d);
-/* The application's latest decision. STORE_ENOTFOUND when none. Strings live during the call. */
+/* The application's latest decision. STORE_ENOTFOUND when none. */
 enum store_err store_decision_get(struct store *s, int64_t application_id,
                                   int (*fn)(void *ctx, const struct store_decision *d), void *ctx);
 
@@ -648,7 +648,7 @@ struct store_warn_row {
  * store_expiring_unapplied); and whose warned_days is unset or greater than days. Inside a
  * transaction on PostgreSQL the certificates handed over are locked and those another
  * transaction holds are skipped (FOR UPDATE SKIP LOCKED), so concurrent scans share the work
- * instead of waiting. The records live during the call only; fn must not use s. Looking first
+ * instead of waiting. Looking first
  * and checking after keeps a scan that finds everything already queued to the not_after index
  * and the marks, never reading a certificate or a personnel row. */
 enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int days,
@@ -672,8 +672,7 @@ enum store_err store_warn_mark_batch(struct store *s, const int64_t *ids, long n
 /* Calls fn for at most limit (>= 1) applications, by id after after_id, that are in a state
  * where they wait for the applicant (draft: the SMS code not verified; code_verified: not
  * signed; awaiting_original: the signed paper not arrived), unchanged since before `before`,
- * and not yet reminded of that state; p is the applicant's personnel record (NULL: none). The
- * records live during the call only; fn must not use s. */
+ * and not yet reminded of that state; p is the applicant's personnel record (NULL: none). */
 enum store_err store_remind_due(struct store *s, int64_t before, int64_t after_id, long limit,
                                 int (*fn)(void *ctx, const struct store_application *a,
                                           const struct core_personnel *p),
@@ -707,8 +706,7 @@ struct store_outbox_problem {
     int64_t handed_over_at; /* 0: never handed over */
 };
 /* Calls fn for every failed message and every unconfirmed one (handed over, still "sending",
- * its lease over at now), oldest first. The strings live during the call only; fn must not
- * use s. */
+ * its lease over at now), oldest first. */
 /* The operator's answer to one of those messages. retry: it is pending again, due at now, its
  * tries counted afresh (the cause was mended, or the recipient says an unconfirmed one never
  * came). Otherwise (confirm): an unconfirmed one is recorded as sent (the recipient has it).
@@ -787,8 +785,7 @@ enum store_err store_retention_certificates(struct store *s, int64_t now, int ye
 
 /* ---- certificates ------------------------------------------------------------------------ */
 /* Calls fn for each certificate of the holder, the current one first (store_certificate_current's
- * order: not_before, then not_after, then id, newest first). The records live during the call
- * only; fn must not use s. */
+ * order: not_before, then not_after, then id, newest first). */
 enum store_err store_certificates_of(struct store *s, const char *tckn,
                                      int (*fn)(void *ctx, int64_t id,
                                                const struct core_certificate *c),
@@ -873,12 +870,11 @@ enum store_err store_card_pin_update(struct store *s, const struct store_card_pi
  * round trip, no transaction of its own): the application the portal picks for a person (the
  * one bound to the session while it is the person's, else their newest); the reason of its
  * rejection (the latest decision's, when that is a rejection); its newest card, that card's
- * PIN state and the new certificate linked to it; and its timeline, handed to fn oldest first
- * (fn returns 0 to go on; the strings live during the call only, fn must not use s). Of the
- * application only what the status shows and decides on is read: id, number, tckn, state,
- * confirmed, method, late, created_at, updated_at, approved_at, closed_reason, new_cert_id;
- * the form's fields (names, contact details, the security word's hash) stay zero. On failure
- * out is unspecified. */
+ * PIN state and the new certificate linked to it; and its timeline, handed to fn oldest first.
+ * Of the application only what the status shows and decides on is read: id, number, tckn,
+ * state, confirmed, method, late, created_at, updated_at, approved_at, closed_reason,
+ * new_cert_id; the form's fields (names, contact details, the security word's hash) stay
+ * zero. On failure out is unspecified. */
 #define STORE_REASON_MAX 512
 struct store_status {
     struct store_session session; /* store_status_read only */
@@ -922,7 +918,7 @@ enum store_err store_batch_list(struct store *s, int province, long limit,
 enum store_err store_batch_candidates(struct store *s, int province, long limit, int64_t *ids,
                                       long *n);
 /* The applications of a batch with their holders' records (p NULL: none), in the order they
- * were taken. The records live during the call only; fn must not use s. */
+ * were taken. */
 enum store_err store_batch_apps(struct store *s, int64_t batch_id,
                                 int (*fn)(void *ctx, const struct store_application *a,
                                           const struct core_personnel *p),
@@ -1042,7 +1038,7 @@ enum store_err store_outbox_depth(struct store *s, int64_t now,
 /* Calls fn for each province (the applicant's personnel record's, else the form's; 0: none)
  * and state of the applications waiting for staff ("submitted": a decision; "approved": the
  * card's production), with how many there are and the oldest one's last change (Unix
- * seconds). fn must not use s. */
+ * seconds). */
 enum store_err store_app_waiting(struct store *s,
                                  int (*fn)(void *ctx, int province, const char *state, long count,
                                            int64_t oldest),

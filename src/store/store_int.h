@@ -96,6 +96,11 @@ static inline struct store__val store__vt(const char *p)
     return p ? (struct store__val){STORE__V_TEXT, 0, p, strlen(p)}
              : (struct store__val){STORE__V_NULL, 0, NULL, 0};
 }
+/* The typed functions' short names for the two most common. */
+#define V(x)  store__vi(x)
+#define VT(x) store__vt(x)
+/* A page's limit, 0 for none. */
+#define STORE__LIMIT(l) store__vi((l) ? (l) : INT64_MAX)
 static inline struct store__val store__vblob(const void *p, size_t n)
 {
     return (struct store__val){STORE__V_BLOB, 0, p ? p : "", p ? n : 0};
@@ -141,14 +146,13 @@ int store__row_bind(const struct store__row *r, const void *rec, struct store__v
 /* ---- the generic cursor (store.c) ------------------------------------------------------- *
  * One statement is open on a connection at a time:
  *
- *     if ((e = store__query(s, STORE__Q_X, args, n)) != STORE_OK)
- *         return e;
+ *     store__query(s, STORE__Q_X, args, n);
  *     while (store__fetch(s, &store__user, 0, &u) > 0 && fn(ctx, &u) == 0)
  *         ;
  *     return store__finish(s, NULL);
  *
- * A failure while stepping or reading (a value that does not fit its record) ends the rows and
- * is what store__finish returns. */
+ * A failure to run the statement (store__query's outcome), or while stepping or reading (a
+ * value that does not fit its record), ends the rows and is what store__finish returns. */
 enum store_err store__query(struct store *s, enum store__q q, const struct store__val *a, int n);
 int store__next(struct store *s); /* 1: a row; 0: no more (or failed: see store__finish) */
 /* store__next, then the row's columns col0 .. into rec (r's record type). */
@@ -164,10 +168,16 @@ void store__col_text(struct store *s, int col, char *buf, size_t size);
 const void *store__col_blob(struct store *s, int col, size_t *len);
 /* Ends the statement; *changes (may be NULL) gets the rows it changed. */
 enum store_err store__finish(struct store *s, long *changes);
-/* The rows of a statement that reads an application's id, its columns (store__app) and then
- * its holder's personnel columns (NULL when the holder is not in the personnel file): fn
- * with each, until it returns non-zero; then store__finish. */
-enum store_err store__app_rows(struct store *s,
+/* Runs q (its parameters a, n), which reads an application's id, its columns (store__app) and
+ * then its holder's personnel columns (NULL when the holder is not in the personnel file): fn
+ * with each row, until it returns non-zero; then store__finish. app_page: the entry checks (a
+ * callback, a limit >= 1) and app_rows of a page statement taking (before, after_id, limit). */
+enum store_err store__app_rows(struct store *s, enum store__q q, const struct store__val *v, int n,
+                               int (*fn)(void *ctx, const struct store_application *a,
+                                         const struct core_personnel *p),
+                               void *ctx);
+enum store_err store__app_page(struct store *s, enum store__q q, int64_t before, int64_t after_id,
+                               long limit,
                                int (*fn)(void *ctx, const struct store_application *a,
                                          const struct core_personnel *p),
                                void *ctx);
@@ -187,6 +197,57 @@ enum store_err store__one(struct store *s, enum store__q q, const struct store__
  * returned by that statement or by the commit instead, with the same code and message. Only
  * where the caller rolls back on any failure. */
 enum store_err store__send(struct store *s, enum store__q q, const struct store__val *a, int n);
+
+/* The shapes the typed functions share. get_id: store__get of a statement that reads "id, "
+ * then r's columns (from col 1), the id into *id (may point into rec) after the record. found:
+ * store__exec whose change of no row is STORE_ENOTFOUND ("no such <r->what>"). did: store__exec
+ * whose *did (may be NULL) says whether it changed a row, written only on success. count:
+ * store__one into a long. missed: after a write that changed no row, runs exists (a, n):
+ * STORE_ENOTFOUND ("no such <r->what>") when it finds nothing, else STORE_ECONFLICT with why,
+ * or STORE_OK when why is NULL. */
+enum store_err store__get_id(struct store *s, enum store__q q, const struct store__val *a, int n,
+                             const struct store__row *r, void *rec, int64_t *id);
+enum store_err store__found(struct store *s, enum store__q q, const struct store__val *a, int n,
+                            const struct store__row *r);
+enum store_err store__did(struct store *s, enum store__q q, const struct store__val *a, int n,
+                          bool *did);
+enum store_err store__count(struct store *s, enum store__q q, const struct store__val *a, int n,
+                            long *out);
+enum store_err store__missed(struct store *s, enum store__q exists, const struct store__val *a,
+                             int n, const struct store__row *r, const char *why);
+
+/* store__finish, then STORE_ENOTFOUND (none) when no row came (got false). */
+enum store_err store__finish_got(struct store *s, bool got, const char *none);
+/* A page of a list and the number of rows in the whole list: count, run with the first nc
+ * parameters of a, into *total; then q (a, n) running (a failed count is then its outcome). */
+enum store_err store__page(struct store *s, enum store__q count, int nc, enum store__q q,
+                           const struct store__val *a, int n, long *total);
+
+/* A parameter list written in place: STORE__A(store__vi(id), store__vt(t)) is the array and its
+ * length, as the functions above take them. */
+#define STORE__A(...)                                                                              \
+    (const struct store__val[]){__VA_ARGS__},                                                      \
+        (int)(sizeof((const struct store__val[]){__VA_ARGS__}) / sizeof(struct store__val))
+
+/* A typed function's entry, returning from it on failure: READY, the connection's checks
+ * (store__ready); REFUSE, STORE_EINVAL with the message (printf-style) when bad holds; ENTRY,
+ * both (bad evaluated only once the connection is ready). */
+#define STORE__READY(s)                                                                            \
+    do {                                                                                           \
+        enum store_err ready_e_ = store__ready(s);                                                 \
+        if (ready_e_ != STORE_OK)                                                                  \
+            return ready_e_;                                                                       \
+    } while (0)
+#define STORE__REFUSE(s, bad, ...)                                                                 \
+    do {                                                                                           \
+        if (bad)                                                                                   \
+            return store__fail((s), STORE_EINVAL, __VA_ARGS__);                                    \
+    } while (0)
+#define STORE__ENTRY(s, bad, ...)                                                                  \
+    do {                                                                                           \
+        STORE__READY(s);                                                                           \
+        STORE__REFUSE(s, bad, __VA_ARGS__);                                                        \
+    } while (0)
 
 /* A use case's own transaction: begun when the caller has none open (*own true), joined
  * otherwise. store__own_end commits (e == STORE_OK) or rolls back what it began, and returns
@@ -308,6 +369,12 @@ enum store_err store__ready(struct store *s);
 /* store_audit_append, giving the new entry's seq (when seq is not NULL). */
 enum store_err store__audit_append(struct store *s, const struct store_audit_entry *e,
                                    int64_t *seq);
+
+/* A province filter: 0 (every province) or a plate code 1..81. */
+static inline bool store__province_ok(int province)
+{
+    return province >= 0 && province <= 81;
+}
 
 /* Lower-case hex of a hash as produced by store_audit_hash: exactly 64 of [0-9a-f]. */
 bool store__is_hash(const char *h);

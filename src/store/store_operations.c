@@ -7,14 +7,8 @@ enum store_err store_outbox_depth(struct store *s, int64_t now,
                                             long count),
                                   void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "outbox_depth: no callback");
-    const struct store__val a[] = {store__vi(now)};
-    if ((e = store__query(s, STORE__Q_OPS_OUTBOX, a, 1)) != STORE_OK)
-        return e;
+    STORE__ENTRY(s, !fn, "outbox_depth: no callback");
+    store__query(s, STORE__Q_OPS_OUTBOX, STORE__A(store__vi(now)));
     while (store__next(s) > 0) {
         const char *ch = store__col_str(s, 0), *st = store__col_str(s, 1);
         if (fn(ctx, ch ? ch : "", st ? st : "", (long)store__col_int(s, 2)) != 0)
@@ -28,13 +22,8 @@ enum store_err store_app_waiting(struct store *s,
                                            int64_t oldest),
                                  void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "app_waiting: no callback");
-    if ((e = store__query(s, STORE__Q_OPS_WAITING, NULL, 0)) != STORE_OK)
-        return e;
+    STORE__ENTRY(s, !fn, "app_waiting: no callback");
+    store__query(s, STORE__Q_OPS_WAITING, NULL, 0);
     while (store__next(s) > 0) {
         const char *st = store__col_str(s, 1);
         if (fn(ctx, (int)store__col_int(s, 0), st ? st : "", (long)store__col_int(s, 2),

@@ -10,18 +10,12 @@
 
 #include "util/buf.h"
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
 /* ---- captchas ----------------------------------------------------------------------------- */
 
 enum store_err store_captcha_put(struct store *s, const struct store_captcha *c)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!c || !STORE__TEXT_OK(c->id, true) || !STORE__TEXT_OK(c->answer, true))
-        return store__fail(s, STORE_EINVAL, "captcha_put: id and answer are required");
+    STORE__ENTRY(s, !c || !STORE__TEXT_OK(c->id, true) || !STORE__TEXT_OK(c->answer, true),
+                 "captcha_put: id and answer are required");
     struct store_captcha n = *c;
     struct store__val a[STORE__MAXARGS];
     n.used = false; /* a new one */
@@ -32,15 +26,10 @@ enum store_err store_captcha_put(struct store *s, const struct store_captcha *c)
 static enum store_err captcha_get(struct store *s, const char *id, enum store__q q,
                                   struct store_captcha *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!id || !out)
-        return store__fail(s, STORE_EINVAL, "captcha: missing argument");
+    STORE__ENTRY(s, !id || !out, "captcha: missing argument");
     if (!*id || strlen(id) >= STORE_CAPTCHA_ID_MAX)
         return store__fail(s, STORE_ENOTFOUND, "no such captcha");
-    const struct store__val a[] = {VT(id)};
-    return store__get(s, q, a, 1, &store__captcha, 0, out);
+    return store__get(s, q, STORE__A(VT(id)), &store__captcha, 0, out);
 }
 
 enum store_err store_captcha_get(struct store *s, const char *id, struct store_captcha *out)
@@ -57,10 +46,10 @@ enum store_err store_captcha_take(struct store *s, const char *id, struct store_
 static enum store_err purge(struct store *s, enum store__q q, int64_t a0, int64_t a1, int na,
                             long *n)
 {
-    enum store_err e = store__ready(s);
-    const struct store__val a[] = {V(a0), V(a1)};
+    STORE__READY(s);
     long tmp = 0;
-    if (e == STORE_OK && (e = store__exec(s, q, a, na, &tmp)) == STORE_OK && n)
+    enum store_err e = store__exec(s, q, (const struct store__val[]){V(a0), V(a1)}, na, &tmp);
+    if (e == STORE_OK && n)
         *n = tmp;
     return e;
 }
@@ -72,55 +61,40 @@ enum store_err store_captcha_purge(struct store *s, int64_t before, long *n)
 
 /* ---- sessions ----------------------------------------------------------------------------- */
 
-static enum store_err session_key_ok(struct store *s, const char *token_hash)
-{
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!token_hash || !store__is_hash(token_hash))
-        return store__fail(s, STORE_EINVAL, "session: the token hash is not SHA-256 hex");
-    return STORE_OK;
-}
+/* The entry of a function on one session: the token hash is SHA-256 hex. */
+#define SESSION_ENTRY(s, h)                                                                        \
+    STORE__ENTRY(s, !(h) || !store__is_hash(h), "session: the token hash is not SHA-256 hex")
 
 enum store_err store_session_put(struct store *s, const struct store_session *ss)
 {
-    enum store_err e = session_key_ok(s, ss ? ss->token_hash : NULL);
-    if (e)
-        return e;
-    if (strcmp(ss->kind, "applicant") && strcmp(ss->kind, "staff"))
-        return store__fail(s, STORE_EINVAL, "session_put: kind is applicant or staff");
+    SESSION_ENTRY(s, ss ? ss->token_hash : NULL);
+    STORE__REFUSE(s, strcmp(ss->kind, "applicant") && strcmp(ss->kind, "staff"),
+                  "session_put: kind is applicant or staff");
     struct store__val a[STORE__MAXARGS];
-    if (!STORE__TEXT_OK(ss->subject, true) || !STORE__TEXT_OK(ss->csrf, true) ||
-        store__row_bind(&store__session, ss, a) < 0)
-        return store__fail(s, STORE_EINVAL, "session_put: subject and csrf are required");
-    e = store__exec(s, STORE__Q_S_PUT, a, (int)store__session.ncols, NULL);
+    STORE__REFUSE(s,
+                  !STORE__TEXT_OK(ss->subject, true) || !STORE__TEXT_OK(ss->csrf, true) ||
+                      store__row_bind(&store__session, ss, a) < 0,
+                  "session_put: subject and csrf are required");
+    enum store_err e = store__exec(s, STORE__Q_S_PUT, a, (int)store__session.ncols, NULL);
     store__gen_session(s, ss->token_hash);
     return e;
 }
 
 enum store_err store_session_get(struct store *s, const char *token_hash, struct store_session *out)
 {
-    enum store_err e = session_key_ok(s, token_hash);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "session_get: missing argument");
-    const struct store__val a[] = {VT(token_hash)};
-    return store__get(s, STORE__Q_S_GET, a, 1, &store__session, 0, out);
+    SESSION_ENTRY(s, token_hash);
+    STORE__REFUSE(s, !out, "session_get: missing argument");
+    return store__get(s, STORE__Q_S_GET, STORE__A(VT(token_hash)), &store__session, 0, out);
 }
 
 /* Touch, bind or delete (q): a session that is not there is STORE_ENOTFOUND but for a delete. */
 static enum store_err session_set(struct store *s, const char *token_hash, enum store__q q,
                                   int64_t v)
 {
-    enum store_err e = session_key_ok(s, token_hash);
-    if (e)
-        return e;
+    SESSION_ENTRY(s, token_hash);
     const struct store__val a[] = {VT(token_hash), V(v)};
-    long n = 0;
-    e = store__exec(s, q, a, q == STORE__Q_S_DELETE ? 1 : 2, &n);
-    if (e == STORE_OK && n == 0 && q != STORE__Q_S_DELETE)
-        e = store__fail(s, STORE_ENOTFOUND, "no such session");
+    enum store_err e = q == STORE__Q_S_DELETE ? store__exec(s, q, a, 1, NULL)
+                                              : store__found(s, q, a, 2, &store__session);
     store__gen_session(s, token_hash);
     return e;
 }
@@ -150,16 +124,9 @@ enum store_err store_session_purge(struct store *s, int64_t now, int64_t idle, l
 static enum store_err rate(struct store *s, const char *key, int64_t window_start, enum store__q q,
                            long *count)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!key || !*key || strlen(key) >= STORE_RATE_KEY_MAX || !count)
-        return store__fail(s, STORE_EINVAL, "rate limit: a key of 1..127 bytes is required");
-    const struct store__val a[] = {VT(key), V(window_start)};
-    int64_t c = 0;
-    if ((e = store__one(s, q, a, 2, &c, NULL)) == STORE_OK)
-        *count = (long)c;
-    return e;
+    STORE__ENTRY(s, !key || !*key || strlen(key) >= STORE_RATE_KEY_MAX || !count,
+                 "rate limit: a key of 1..127 bytes is required");
+    return store__count(s, q, STORE__A(VT(key), V(window_start)), count);
 }
 
 enum store_err store_rate_hit(struct store *s, const char *key, int64_t window_start, long *count)
@@ -195,21 +162,18 @@ static enum store_err event_insert(struct store *s, int64_t app_id,
 enum store_err store_app_create(struct store *s, struct store_application *a,
                                 const struct store_app_event *ev)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!a || !ev || !event_ok(ev))
-        return store__fail(s, STORE_EINVAL,
-                           "app_create: the application and its event are required");
+    STORE__ENTRY(s, !a || !ev || !event_ok(ev),
+                 "app_create: the application and its event are required");
     struct store__val v[STORE__MAXARGS];
-    if (store__row_bind(&store__app, a, v) < 0 || strlen(a->number) != STORE_APP_NUMBER_LEN ||
-        strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0])
-        return store__fail(s, STORE_EINVAL,
-                           "app_create: number, tckn and state are required "
-                           "and every field must be terminated");
+    STORE__REFUSE(
+        s,
+        store__row_bind(&store__app, a, v) < 0 || strlen(a->number) != STORE_APP_NUMBER_LEN ||
+            strlen(a->tckn) != CORE_TCKN_LEN || !a->state[0],
+        "app_create: number, tckn and state are required and every field must be terminated");
     int64_t id = 0;
     bool own;
-    if ((e = store__own_begin(s, &own)) != STORE_OK)
+    enum store_err e = store__own_begin(s, &own);
+    if (e != STORE_OK)
         return e;
     e = store__one(s, STORE__Q_APP_INSERT, v, (int)store__app.ncols, &id, NULL);
     if (e == STORE_OK)
@@ -225,48 +189,26 @@ enum store_err store_app_create(struct store *s, struct store_application *a,
 static enum store_err app_fetch(struct store *s, enum store__q q, struct store__val key,
                                 struct store_application *out)
 {
-    struct store_application a;
-    enum store_err e = store__query(s, q, &key, 1);
-    if (e != STORE_OK)
-        return e;
-    int got = store__next(s) && store__read(s, &store__app, 1, &a) == 0;
-    a.id = got ? store__col_int(s, 0) : 0;
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "no such application");
-    if (e == STORE_OK)
-        *out = a;
-    return e;
+    return store__get_id(s, q, &key, 1, &store__app, out, &out->id);
 }
 
 enum store_err store_app_get(struct store *s, int64_t id, struct store_application *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "app_get: missing argument");
+    STORE__ENTRY(s, !out, "app_get: missing argument");
     return app_fetch(s, s->in_tx ? STORE__Q_APP_GET_LOCK : STORE__Q_APP_GET, V(id), out);
 }
 
 enum store_err store_app_by_number(struct store *s, const char *number,
                                    struct store_application *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!number || !out || strlen(number) != STORE_APP_NUMBER_LEN)
-        return store__fail(s, STORE_EINVAL, "app_by_number: a number of %d characters is needed",
-                           STORE_APP_NUMBER_LEN);
+    STORE__ENTRY(s, !number || !out || strlen(number) != STORE_APP_NUMBER_LEN,
+                 "app_by_number: a number of %d characters is needed", STORE_APP_NUMBER_LEN);
     return app_fetch(s, STORE__Q_APP_NUMBER, VT(number), out);
 }
 
 enum store_err store_app_latest(struct store *s, const char *tckn, struct store_application *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !out)
-        return store__fail(s, STORE_EINVAL, "app_latest: missing argument");
+    STORE__ENTRY(s, !tckn || !out, "app_latest: missing argument");
     return app_fetch(s, s->in_tx ? STORE__Q_APP_LATEST_LOCK : STORE__Q_APP_LATEST, VT(tckn), out);
 }
 
@@ -274,15 +216,9 @@ enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_
                                struct store_application *app, bool *has_cert,
                                struct core_certificate *cert, int *chain)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !app || !has_cert || !cert || !chain)
-        return store__fail(s, STORE_EINVAL, "sign_read: missing argument");
-    const struct store__val a[] = {VT(tckn), V(bound_id)};
+    STORE__ENTRY(s, !tckn || !app || !has_cert || !cert || !chain, "sign_read: missing argument");
     const int c0 = 1 + (int)store__app.ncols; /* the certificate's id, then its columns */
-    if ((e = store__query(s, STORE__Q_SIGN_READ, a, 2)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_SIGN_READ, STORE__A(VT(tckn), V(bound_id)));
     int got = store__next(s) && store__read(s, &store__app, 1, app) == 0;
     if (got) {
         app->id = store__col_int(s, 0);
@@ -290,33 +226,27 @@ enum store_err store_sign_read(struct store *s, const char *tckn, int64_t bound_
         got = !*has_cert || store__read(s, &store__cert, c0 + 1, cert) == 0;
         *chain = (int)store__col_int(s, c0 + 1 + (int)store__cert.ncols);
     }
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "no such application");
-    return e;
+    return store__finish_got(s, got, "no such application");
 }
 
 enum store_err store_app_update(struct store *s, const struct store_application *a,
                                 const char *expected_state, const struct store_app_event *ev)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
     struct store__val v[STORE__MAXARGS];
-    if (!a || !expected_state || (ev && !event_ok(ev)) || !a->state[0] ||
-        store__row_bind(&store__app, a, v + 2) < 0)
-        return store__fail(s, STORE_EINVAL, "app_update: bad argument");
+    STORE__ENTRY(s,
+                 !a || !expected_state || (ev && !event_ok(ev)) || !a->state[0] ||
+                     store__row_bind(&store__app, a, v + 2) < 0,
+                 "app_update: bad argument");
     v[0] = V(a->id);
     v[1] = VT(expected_state);
-    long n = 0;
-    int64_t exists = 0;
-    bool own;
-    if ((e = store__own_begin(s, &own)) != STORE_OK)
+    bool own, did = false;
+    enum store_err e = store__own_begin(s, &own);
+    if (e != STORE_OK)
         return e;
-    e = store__exec(s, STORE__Q_APP_UPDATE, v, 2 + (int)store__app.ncols, &n);
-    if (e == STORE_OK && n == 0 &&
-        (e = store__one(s, STORE__Q_APP_EXISTS, v, 1, &exists, NULL)) == STORE_OK)
-        e = exists ? store__fail(s, STORE_ECONFLICT, "the application changed meanwhile")
-                   : store__fail(s, STORE_ENOTFOUND, "no such application");
+    e = store__did(s, STORE__Q_APP_UPDATE, v, 2 + (int)store__app.ncols, &did);
+    if (e == STORE_OK && !did)
+        e = store__missed(s, STORE__Q_APP_EXISTS, v, 1, &store__app,
+                          "the application changed meanwhile");
     if (e == STORE_OK && ev)
         e = event_insert(s, a->id, ev);
     e = store__own_end(s, own, e);
@@ -327,23 +257,14 @@ enum store_err store_app_update(struct store *s, const struct store_application 
 enum store_err store_app_events(struct store *s, int64_t application_id,
                                 int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "app_events: no callback");
-    const struct store__val a[] = {V(application_id)};
+    STORE__ENTRY(s, !fn, "app_events: no callback");
     struct store_app_event ev;
-    if ((e = store__query(s, STORE__Q_EV_EACH, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_EV_EACH, STORE__A(V(application_id)));
     while (store__fetch(s, &store__event, 0, &ev) && fn(ctx, &ev) == 0)
         ;
     return store__finish(s, NULL);
 }
 
-/* The rows of STATUS (col0: after the session's columns) or STATUS_OF (col0 0), run with a[n]:
- * the first row's application and what hangs on it, every row's timeline entry. *got: a row
- * came. */
 /* Clears what status_rows may leave unwritten (the application and the card are cleared when
  * read, or when there is none: a record each of a few KB, not zeroed twice per request). */
 static void status_clear(struct store_status *out)
@@ -354,22 +275,23 @@ static void status_clear(struct store_status *out)
     out->new_not_before = out->new_not_after = 0;
 }
 
+/* The rows of STATUS (col0: after the session's columns) or STATUS_OF (col0 0), run with a[n]:
+ * the first row's application and what hangs on it, every row's timeline entry; no row is
+ * STATUS's "no such session", STATUS_OF's "no such application". */
 static enum store_err status_rows(struct store *s, enum store__q q, const struct store__val *a,
                                   int n, int col0, struct store_status *out,
-                                  int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx,
-                                  bool *got)
+                                  int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
     /* the columns, from col0: the application's id and columns, the reason, the card's id and
      * columns, the PIN's state, the new certificate's id, serial and validity, an event's */
     const int app = col0, reason = app + 1 + (int)store__app_status.ncols, card = reason + 1,
               pin = card + 1 + (int)store__card.ncols, cert = pin + 1, event = cert + 4;
-    bool stop = false;
-    enum store_err e = store__query(s, q, a, n);
-    if (e != STORE_OK)
-        return e;
+    bool stop = false, got = false;
+    status_clear(out);
+    store__query(s, q, a, n);
     while (store__next(s)) {
-        if (!*got) {
-            *got = true;
+        if (!got) {
+            got = true;
             if (col0 && store__read(s, &store__session, 0, &out->session) < 0)
                 break;
             if (!(out->has_app = !store__isnull(s, app))) {
@@ -402,56 +324,35 @@ static enum store_err status_rows(struct store *s, enum store__q q, const struct
             break;
         stop = fn(ctx, &ev) != 0;
     }
-    return store__finish(s, NULL);
+    return store__finish_got(s, got, col0 ? "no such session" : "no such application");
 }
 
 enum store_err store_status_read(struct store *s, const char *token_hash, struct store_status *out,
                                  int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
-    enum store_err e = session_key_ok(s, token_hash);
-    if (e)
-        return e;
-    if (!out || !fn)
-        return store__fail(s, STORE_EINVAL, "status_read: missing argument");
-    const struct store__val a[] = {VT(token_hash)};
-    bool got = false;
-    status_clear(out);
-    e = status_rows(s, STORE__Q_STATUS, a, 1, (int)store__session.ncols, out, fn, ctx, &got);
-    if (e == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "no such session");
-    return e;
+    SESSION_ENTRY(s, token_hash);
+    STORE__REFUSE(s, !out || !fn, "status_read: missing argument");
+    return status_rows(s, STORE__Q_STATUS, STORE__A(VT(token_hash)), (int)store__session.ncols, out,
+                       fn, ctx);
 }
 
 enum store_err store_status_of(struct store *s, const char *tckn, int64_t application_id,
                                struct store_status *out,
                                int (*fn)(void *ctx, const struct store_app_event *ev), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn || !out || !fn)
-        return store__fail(s, STORE_EINVAL, "status_of: missing argument");
-    const struct store__val a[] = {VT(tckn), V(application_id)};
-    bool got = false;
-    status_clear(out);
-    e = status_rows(s, STORE__Q_STATUS_OF, a, 2, 0, out, fn, ctx, &got);
-    if (e == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "no such application");
-    return e;
+    STORE__ENTRY(s, !tckn || !out || !fn, "status_of: missing argument");
+    return status_rows(s, STORE__Q_STATUS_OF, STORE__A(VT(tckn), V(application_id)), 0, out, fn,
+                       ctx);
 }
 
 /* ---- SMS codes ---------------------------------------------------------------------------- */
 
 enum store_err store_otp_get(struct store *s, int64_t application_id, struct store_otp *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "otp_get: missing argument");
+    STORE__ENTRY(s, !out, "otp_get: missing argument");
     const struct store__val a[] = {V(application_id)};
-    e = store__get(s, s->in_tx ? STORE__Q_OTP_GET_LOCK : STORE__Q_OTP_GET, a, 1, &store__otp, 0,
-                   out);
+    enum store_err e = store__get(s, s->in_tx ? STORE__Q_OTP_GET_LOCK : STORE__Q_OTP_GET, a, 1,
+                                  &store__otp, 0, out);
     if (e == STORE_ENOTFOUND) { /* none yet: a zeroed record */
         memset(out, 0, sizeof *out);
         out->application_id = application_id;
@@ -463,12 +364,8 @@ enum store_err store_otp_get(struct store *s, int64_t application_id, struct sto
 
 enum store_err store_otp_put(struct store *s, const struct store_otp *o)
 {
-    enum store_err e = store__ready(s);
     struct store__val a[STORE__MAXARGS];
-    if (e)
-        return e;
-    if (!o || store__row_bind(&store__otp, o, a) < 0)
-        return store__fail(s, STORE_EINVAL, "otp_put: bad argument");
+    STORE__ENTRY(s, !o || store__row_bind(&store__otp, o, a) < 0, "otp_put: bad argument");
     return store__exec(s, STORE__Q_OTP_PUT, a, (int)store__otp.ncols, NULL);
 }
 
@@ -477,33 +374,23 @@ enum store_err store_otp_put(struct store *s, const struct store_otp *o)
 enum store_err store_draft_get(struct store *s, int64_t application_id,
                                struct store_form_draft *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!out)
-        return store__fail(s, STORE_EINVAL, "draft_get: missing argument");
-    const struct store__val a[] = {V(application_id)};
-    return store__get(s, STORE__Q_DRAFT_GET, a, 1, &store__draft, 0, out);
+    STORE__ENTRY(s, !out, "draft_get: missing argument");
+    return store__get(s, STORE__Q_DRAFT_GET, STORE__A(V(application_id)), &store__draft, 0, out);
 }
 
 enum store_err store_draft_put(struct store *s, const struct store_form_draft *d)
 {
-    enum store_err e = store__ready(s);
     struct store__val a[STORE__MAXARGS];
-    if (e)
-        return e;
-    if (!d || !memchr(d->form, '\0', sizeof d->form) || store__row_bind(&store__draft, d, a) < 0)
-        return store__fail(s, STORE_EINVAL, "draft_put: bad argument");
+    STORE__ENTRY(
+        s, !d || !memchr(d->form, '\0', sizeof d->form) || store__row_bind(&store__draft, d, a) < 0,
+        "draft_put: bad argument");
     return store__exec(s, STORE__Q_DRAFT_PUT, a, (int)store__draft.ncols, NULL);
 }
 
 enum store_err store_draft_delete(struct store *s, int64_t application_id)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    const struct store__val a[] = {V(application_id)};
-    return store__exec(s, STORE__Q_DRAFT_DELETE, a, 1, NULL);
+    STORE__READY(s);
+    return store__exec(s, STORE__Q_DRAFT_DELETE, STORE__A(V(application_id)), NULL);
 }
 
 /* ---- outbox ------------------------------------------------------------------------------- */
@@ -581,18 +468,16 @@ enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox
 {
     if (inserted)
         *inserted = 0;
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
+    STORE__READY(s);
     bool ok = m && n >= 1, own = false;
     for (long i = 0; ok && i < n; i++)
         ok = outbox_msg_ok(&m[i]);
-    if (!ok)
-        return store__fail(s, STORE_EINVAL,
-                           "outbox_put: channel, recipient and a body (or a template with its "
-                           "values) are required");
+    STORE__REFUSE(
+        s, !ok,
+        "outbox_put: channel, recipient and a body (or a template with its values) are required");
     long ins = 0;
-    if (n > 1 && (e = store__own_begin(s, &own)) != STORE_OK)
+    enum store_err e = n > 1 ? store__own_begin(s, &own) : STORE_OK;
+    if (e != STORE_OK)
         return e;
     if (n > 1 && s->ops->batch_rows > 1) {
         e = outbox_put_rows(s, m, n, now, &ins);
@@ -615,15 +500,9 @@ enum store_err store_outbox_put_batch(struct store *s, const struct store_outbox
 enum store_err store_outbox_each(struct store *s, long limit,
                                  int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || limit <= 0)
-        return store__fail(s, STORE_EINVAL, "outbox_each: a callback and a positive limit");
-    const struct store__val a[] = {V(limit)};
+    STORE__ENTRY(s, !fn || limit <= 0, "outbox_each: a callback and a positive limit");
     struct store_outbox_msg m;
-    if ((e = store__query(s, STORE__Q_OB_EACH, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_OB_EACH, STORE__A(V(limit)));
     while (store__fetch(s, &store__outbox, 0, &m) && fn(ctx, &m) == 0)
         ;
     return store__finish(s, NULL);
@@ -671,41 +550,36 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
 {
     if (claimed)
         *claimed = 0;
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!channel || (strcmp(channel, "sms") && strcmp(channel, "email")) || !fn || max < 1 ||
-        lease_seconds < 1 || now < 0 || lease_seconds > INT64_MAX - now)
-        return store__fail(s, STORE_EINVAL,
-                           "outbox_claim: a channel, a callback, max >= 1 and a lease >= 1 s");
+    STORE__ENTRY(s,
+                 !channel || (strcmp(channel, "sms") && strcmp(channel, "email")) || !fn ||
+                     max < 1 || lease_seconds < 1 || now < 0 || lease_seconds > INT64_MAX - now,
+                 "outbox_claim: a channel, a callback, max >= 1 and a lease >= 1 s");
     /* the claim must be seen by other senders before anything is sent */
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "outbox_claim: not inside a transaction");
-    const struct store__val a[] = {VT(channel), V(now), V(now + lease_seconds), V(max)};
+    STORE__REFUSE(s, s->in_tx || s->in_read, "outbox_claim: not inside a transaction");
     struct claimed *rows = NULL;
     size_t n = 0, cap = 0;
     bool own;
     struct store_outbox_msg m;
-    if ((e = store__own_begin(s, &own)) != STORE_OK)
+    enum store_err e = store__own_begin(s, &own);
+    if (e != STORE_OK)
         return e;
-    if ((e = store__query(s, STORE__Q_OB_CLAIM, a, 4)) == STORE_OK) {
-        while (store__fetch(s, &store__outbox, 0, &m)) {
-            if (n == cap) {
-                struct claimed *r = realloc(rows, (cap ? cap * 2 : 8) * sizeof *r);
-                if (r) {
-                    rows = r;
-                    cap = cap ? cap * 2 : 8;
-                }
+    store__query(s, STORE__Q_OB_CLAIM,
+                 STORE__A(VT(channel), V(now), V(now + lease_seconds), V(max)));
+    while (store__fetch(s, &store__outbox, 0, &m)) {
+        if (n == cap) {
+            struct claimed *r = realloc(rows, (cap ? cap * 2 : 8) * sizeof *r);
+            if (r) {
+                rows = r;
+                cap = cap ? cap * 2 : 8;
             }
-            if (n == cap || claimed_copy(&m, &rows[n]) < 0) {
-                s->q_err = store__fail(s, STORE_ENOMEM, "claiming outbox messages");
-                break;
-            }
-            n++;
         }
-        e = store__finish(s, NULL);
+        if (n == cap || claimed_copy(&m, &rows[n]) < 0) {
+            s->q_err = store__fail(s, STORE_ENOMEM, "claiming outbox messages");
+            break;
+        }
+        n++;
     }
-    if ((e = store__own_end(s, own, e)) == STORE_OK) {
+    if ((e = store__own_end(s, own, store__finish(s, NULL))) == STORE_OK) {
         if (claimed)
             *claimed = (long)n;
         for (size_t i = 0; i < n; i++)
@@ -723,16 +597,10 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
 enum store_err store_outbox_set_secret(struct store *s, const char *dedupe_key, const char *sealed,
                                        int64_t until)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!dedupe_key || !*dedupe_key || !sealed || !*sealed)
-        return store__fail(s, STORE_EINVAL, "outbox_set_secret: a dedupe key and a secret");
-    const struct store__val a[] = {VT(dedupe_key), VT(sealed), V(until)};
-    long changed = 0;
-    if ((e = store__exec(s, STORE__Q_OB_SECRET_SET, a, 3, &changed)) != STORE_OK)
-        return e;
-    return changed ? STORE_OK : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
+    STORE__ENTRY(s, !dedupe_key || !*dedupe_key || !sealed || !*sealed,
+                 "outbox_set_secret: a dedupe key and a secret");
+    return store__found(s, STORE__Q_OB_SECRET_SET, STORE__A(VT(dedupe_key), VT(sealed), V(until)),
+                        &store__outbox);
 }
 
 enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix, int64_t now,
@@ -740,19 +608,11 @@ enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix
 {
     if (n)
         *n = 0;
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (key_prefix && !*key_prefix)
-        return store__fail(s, STORE_EINVAL, "outbox_drop_secrets: an empty prefix");
+    STORE__ENTRY(s, key_prefix && !*key_prefix, "outbox_drop_secrets: an empty prefix");
     long changed = 0;
-    if (key_prefix) {
-        const struct store__val a[] = {VT(key_prefix)};
-        e = store__exec(s, STORE__Q_OB_SECRET_DROP_KEY, a, 1, &changed);
-    } else {
-        const struct store__val a[] = {V(now)};
-        e = store__exec(s, STORE__Q_OB_SECRET_DROP_OLD, a, 1, &changed);
-    }
+    enum store_err e =
+        store__exec(s, key_prefix ? STORE__Q_OB_SECRET_DROP_KEY : STORE__Q_OB_SECRET_DROP_OLD,
+                    STORE__A(key_prefix ? VT(key_prefix) : V(now)), &changed);
     if (e == STORE_OK && n)
         *n = changed;
     return e;
@@ -761,37 +621,21 @@ enum store_err store_outbox_drop_secrets(struct store *s, const char *key_prefix
 enum store_err store_outbox_restore_secret(struct store *s, int64_t id, int attempt,
                                            const char *sealed, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (attempt < 1 || !sealed || !*sealed)
-        return store__fail(s, STORE_EINVAL, "outbox_restore_secret: an attempt and a secret");
-    const struct store__val a[] = {V(id), V(attempt), VT(sealed), V(now)};
-    return store__exec(s, STORE__Q_OB_SECRET_RESTORE, a, 4, NULL);
+    STORE__ENTRY(s, attempt < 1 || !sealed || !*sealed,
+                 "outbox_restore_secret: an attempt and a secret");
+    return store__exec(s, STORE__Q_OB_SECRET_RESTORE,
+                       STORE__A(V(id), V(attempt), VT(sealed), V(now)), NULL);
 }
 
-/* Why an UPDATE of outbox message id changed nothing: STORE_ECONFLICT (why) when the message is
- * there, STORE_ENOTFOUND when it is not. */
-static enum store_err outbox_missed(struct store *s, int64_t id, const char *why)
-{
-    const struct store__val a[] = {V(id)};
-    int64_t exists = 0;
-    enum store_err e = store__one(s, STORE__Q_OB_EXISTS, a, 1, &exists, NULL);
-    if (e != STORE_OK)
-        return e;
-    return exists ? store__fail(s, STORE_ECONFLICT, "%s", why)
-                  : store__fail(s, STORE_ENOTFOUND, "no such outbox message");
-}
-
-/* Runs q over message id (its parameters a[0..n)); a change of nothing is explained. */
+/* Runs q over message id (its parameters a[0..n)); a change of nothing is explained:
+ * STORE_ECONFLICT (why) when the message is there, STORE_ENOTFOUND when it is not. */
 static enum store_err outbox_change(struct store *s, enum store__q q, const struct store__val *a,
                                     int n, const char *why)
 {
-    long changed = 0;
-    enum store_err e = store__exec(s, q, a, n, &changed);
-    if (e != STORE_OK || changed > 0)
-        return e;
-    return outbox_missed(s, a[0].i, why);
+    bool did = false;
+    enum store_err e = store__did(s, q, a, n, &did);
+    return e != STORE_OK || did ? e
+                                : store__missed(s, STORE__Q_OB_EXISTS, a, 1, &store__outbox, why);
 }
 
 /* The length of error kept: at most STORE__OB_ERR_MAX bytes, not cutting a UTF-8 sequence. */
@@ -809,11 +653,8 @@ static size_t ob_err_len(const char *error)
 static enum store_err ob_mark(struct store *s, int64_t id, int attempt, enum store__q q, int64_t at,
                               const char *error)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (attempt < 1 || (q != STORE__Q_OB_SENT && !error))
-        return store__fail(s, STORE_EINVAL, "outbox_mark: an attempt >= 1 and an error text");
+    STORE__ENTRY(s, attempt < 1 || ((q == STORE__Q_OB_RETRY || q == STORE__Q_OB_FAILED) && !error),
+                 "outbox_mark: an attempt >= 1 and an error text");
     struct store__val a[4] = {V(id), V(attempt), V(at)};
     if (error)
         a[q == STORE__Q_OB_FAILED ? 2 : 3] =
@@ -840,41 +681,23 @@ enum store_err store_outbox_mark_failed(struct store *s, int64_t id, int attempt
 
 enum store_err store_outbox_mark_handover(struct store *s, int64_t id, int attempt, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (attempt < 1)
-        return store__fail(s, STORE_EINVAL, "outbox_mark_handover: an attempt >= 1");
-    const struct store__val a[] = {V(id), V(attempt), V(now)};
-    return outbox_change(s, STORE__Q_OB_HANDOVER, a, 3,
-                         "the outbox message is no longer held by this attempt");
+    return ob_mark(s, id, attempt, STORE__Q_OB_HANDOVER, now, NULL);
 }
 
 enum store_err store_outbox_resolve(struct store *s, int64_t id, bool retry, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (id <= 0)
-        return store__fail(s, STORE_EINVAL, "outbox_resolve: a message id");
-    const struct store__val a[] = {V(id), V(now)};
-    return outbox_change(s, retry ? STORE__Q_OB_REQUEUE : STORE__Q_OB_CONFIRM, a, 2,
-                         "the message is not waiting for the operator");
+    STORE__ENTRY(s, id <= 0, "outbox_resolve: a message id");
+    return outbox_change(s, retry ? STORE__Q_OB_REQUEUE : STORE__Q_OB_CONFIRM,
+                         STORE__A(V(id), V(now)), "the message is not waiting for the operator");
 }
 
 enum store_err store_outbox_problems(struct store *s, int64_t now,
                                      int (*fn)(void *ctx, const struct store_outbox_problem *m),
                                      void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "outbox_problems: no callback");
-    const struct store__val a[] = {V(now)};
+    STORE__ENTRY(s, !fn, "outbox_problems: no callback");
     struct store_outbox_problem m;
-    if ((e = store__query(s, STORE__Q_OB_PROBLEMS, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_OB_PROBLEMS, STORE__A(V(now)));
     while (store__fetch(s, &store__problem, 0, &m) && fn(ctx, &m) == 0)
         ;
     return store__finish(s, NULL);

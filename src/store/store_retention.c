@@ -16,28 +16,13 @@
 #define RET_YEAR     31622400    /* seconds in 366 days */
 #define RET_LIST_MAX (16u << 20) /* a batch's rows as JSON: the audit entries of RET_APPS */
 
-static enum store_err ret_ready(struct store *s, long *n)
-{
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!n)
-        return store__fail(s, STORE_EINVAL, "retention: missing argument");
-    if (s->in_tx || s->in_read)
-        return store__fail(s, STORE_EINVAL, "retention: not inside a transaction");
-    *n = 0;
-    return STORE_OK;
-}
-
-static enum store_err ret_count(struct store *s, enum store__q q, const struct store__val *a,
-                                int na, long *n)
-{
-    int64_t v = 0;
-    enum store_err e = store__one(s, q, a, na, &v, NULL);
-    if (e == STORE_OK)
-        *n = (long)v;
-    return e;
-}
+/* The entry of every kind: a count to give (zeroed), no transaction open. */
+#define RET_ENTRY(s, n)                                                                            \
+    do {                                                                                           \
+        STORE__ENTRY(s, !(n), "retention: missing argument");                                      \
+        STORE__REFUSE(s, s->in_tx || s->in_read, "retention: not inside a transaction");           \
+        *(n) = 0;                                                                                  \
+    } while (0)
 
 /* Runs q (whose last parameter is the batch size) until a batch changes fewer rows. */
 static enum store_err ret_batches(struct store *s, enum store__q q, int64_t arg, long *n)
@@ -54,13 +39,8 @@ static enum store_err ret_batches(struct store *s, enum store__q q, int64_t arg,
     }
 }
 
-/* A batch's own transaction (store_tx_*: the audit entries appended in it join it); a failure
- * rolls back and keeps its message. */
-static enum store_err ret_begin(struct store *s)
-{
-    return store_tx_begin(s);
-}
-
+/* Ends a batch's own transaction (store_tx_begin: the audit entries appended in it join it); a
+ * failure rolls back and keeps its message. */
 static enum store_err ret_end(struct store *s, enum store_err e)
 {
     if (e == STORE_OK)
@@ -212,51 +192,39 @@ enum store_err store_retention_expired(struct store *s, int64_t now, int64_t idl
                                        int64_t windows_before, long *sessions, long *captchas,
                                        long *windows)
 {
-    enum store_err e = ret_ready(s, sessions);
-    if (e)
-        return e;
-    if (!captchas || !windows)
-        return store__fail(s, STORE_EINVAL, "retention: missing argument");
+    RET_ENTRY(s, sessions);
+    STORE__REFUSE(s, !captchas || !windows, "retention: missing argument");
     const struct store__val a[] = {store__vi(now), store__vi(idle)};
     const struct store__val w[] = {store__vi(windows_before)};
-    if ((e = ret_count(s, STORE__Q_RET_SESSIONS_N, a, 2, sessions)) == STORE_OK &&
-        (e = ret_count(s, STORE__Q_RET_CAPTCHAS_N, a, 1, captchas)) == STORE_OK)
-        e = ret_count(s, STORE__Q_RET_RATES_N, w, 1, windows);
+    enum store_err e;
+    if ((e = store__count(s, STORE__Q_RET_SESSIONS_N, a, 2, sessions)) == STORE_OK &&
+        (e = store__count(s, STORE__Q_RET_CAPTCHAS_N, a, 1, captchas)) == STORE_OK)
+        e = store__count(s, STORE__Q_RET_RATES_N, w, 1, windows);
     return e;
 }
 
 enum store_err store_retention_tickets(struct store *s, int64_t before, bool dry, long *n)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    const struct store__val a[] = {store__vi(before)};
+    RET_ENTRY(s, n);
     if (dry)
-        return ret_count(s, STORE__Q_RET_TICKETS_N, a, 1, n);
+        return store__count(s, STORE__Q_RET_TICKETS_N, STORE__A(store__vi(before)), n);
     return ret_batches(s, STORE__Q_RET_TICKETS, before, n);
 }
 
 enum store_err store_retention_codes(struct store *s, int64_t now, bool dry, long *n)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    const struct store__val a[] = {store__vi(now)};
+    RET_ENTRY(s, n);
     if (dry)
-        return ret_count(s, STORE__Q_RET_CODES_N, a, 1, n);
-    if ((e = ret_batches(s, STORE__Q_RET_CODES, now, n)) == STORE_OK)
-        e = ret_batches(s, STORE__Q_RET_PIN_CODES, now, n);
-    return e;
+        return store__count(s, STORE__Q_RET_CODES_N, STORE__A(store__vi(now)), n);
+    enum store_err e = ret_batches(s, STORE__Q_RET_CODES, now, n);
+    return e ? e : ret_batches(s, STORE__Q_RET_PIN_CODES, now, n);
 }
 
 enum store_err store_retention_messages(struct store *s, int64_t before, bool dry, long *n)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    const struct store__val a[] = {store__vi(before)};
+    RET_ENTRY(s, n);
     if (dry)
-        return ret_count(s, STORE__Q_RET_MSG_N, a, 1, n);
+        return store__count(s, STORE__Q_RET_MSG_N, STORE__A(store__vi(before)), n);
     return ret_batches(s, STORE__Q_RET_MSG, before, n);
 }
 
@@ -279,18 +247,17 @@ static enum store_err ret_pick(struct store *s, enum store__q pick, const struct
 enum store_err store_retention_contact(struct store *s, int64_t before, int64_t now, bool dry,
                                        long *n)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
+    RET_ENTRY(s, n);
+    enum store_err e = STORE_OK;
     const struct store__val a[] = {store__vi(before), store__vi(RET_APPS)};
     if (dry)
-        return ret_count(s, STORE__Q_RET_CONTACT_N, a, 1, n);
+        return store__count(s, STORE__Q_RET_CONTACT_N, a, 1, n);
     static const enum store__q steps[] = {STORE__Q_RET_CONTACT_CARDS, STORE__Q_RET_CONTACT_PINS};
     struct ret_list ids;
     list_init(&ids);
     for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
         const char *list;
-        if ((e = ret_begin(s)) != STORE_OK)
+        if ((e = store_tx_begin(s)) != STORE_OK)
             break;
         e = ret_pick(s, STORE__Q_RET_CONTACT_PICK, a, 2, &ids, NULL);
         got = ids.n;
@@ -329,7 +296,7 @@ static enum store_err ret_remove(struct store *s, enum store__q pick, const stru
     for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
         long entries = 0;
         const char *il, *nl;
-        if ((e = ret_begin(s)) != STORE_OK)
+        if ((e = store_tx_begin(s)) != STORE_OK)
             break;
         e = ret_pick(s, pick, a, na, &ids, &numbers);
         got = ids.n;
@@ -360,19 +327,17 @@ static enum store_err ret_remove(struct store *s, enum store__q pick, const stru
 enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t now,
                                       const char *actor, bool dry, long *n, long *audit)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    if (!actor || !*actor)
-        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    RET_ENTRY(s, n);
+    enum store_err e = STORE_OK;
+    STORE__REFUSE(s, !actor || !*actor, "retention: no actor");
     long none;
     if (!audit)
         audit = &none;
     *audit = 0;
     const struct store__val a[] = {store__vi(before), store__vi(RET_APPS)};
     if (dry) {
-        if ((e = ret_count(s, STORE__Q_RET_DRAFT_N, a, 1, n)) == STORE_OK)
-            e = ret_count(s, STORE__Q_RET_DRAFT_AUDIT_N, a, 1, audit);
+        if ((e = store__count(s, STORE__Q_RET_DRAFT_N, a, 1, n)) == STORE_OK)
+            e = store__count(s, STORE__Q_RET_DRAFT_AUDIT_N, a, 1, audit);
         return e;
     }
     return ret_remove(s, STORE__Q_RET_DRAFT_PICK, a, 2, actor, now, n, audit);
@@ -381,13 +346,10 @@ enum store_err store_retention_drafts(struct store *s, int64_t before, int64_t n
 enum store_err store_retention_evidence(struct store *s, int64_t now, int years, const char *actor,
                                         bool dry, long *n, long *audit)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    if (years < 1)
-        return store__fail(s, STORE_EINVAL, "retention: evidence is kept at least a year");
-    if (!actor || !*actor)
-        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    RET_ENTRY(s, n);
+    enum store_err e = STORE_OK;
+    STORE__REFUSE(s, years < 1, "retention: evidence is kept at least a year");
+    STORE__REFUSE(s, !actor || !*actor, "retention: no actor");
     long none;
     if (!audit)
         audit = &none;
@@ -397,8 +359,8 @@ enum store_err store_retention_evidence(struct store *s, int64_t now, int years,
     const struct store__val a[] = {store__vi(now), store__vi(years), store__vi(latest),
                                    store__vi(RET_APPS)};
     if (dry) {
-        if ((e = ret_count(s, STORE__Q_RET_EVIDENCE_N, a, 3, n)) == STORE_OK)
-            e = ret_count(s, STORE__Q_RET_EVIDENCE_AUDIT_N, a, 3, audit);
+        if ((e = store__count(s, STORE__Q_RET_EVIDENCE_N, a, 3, n)) == STORE_OK)
+            e = store__count(s, STORE__Q_RET_EVIDENCE_AUDIT_N, a, 3, audit);
         return e;
     }
     return ret_remove(s, STORE__Q_RET_EVIDENCE_PICK, a, 4, actor, now, n, audit);
@@ -407,18 +369,16 @@ enum store_err store_retention_evidence(struct store *s, int64_t now, int years,
 enum store_err store_retention_logins(struct store *s, int64_t before, int64_t now,
                                       const char *actor, bool dry, long *n)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    if (!actor || !*actor)
-        return store__fail(s, STORE_EINVAL, "retention: no actor");
+    RET_ENTRY(s, n);
+    enum store_err e = STORE_OK;
+    STORE__REFUSE(s, !actor || !*actor, "retention: no actor");
     const struct store__val a[] = {store__vi(before), store__vi(RET_BATCH)};
     if (dry)
-        return ret_count(s, STORE__Q_RET_A_LOGINS_N, a, 1, n);
+        return store__count(s, STORE__Q_RET_A_LOGINS_N, a, 1, n);
     struct ret_anon x;
     list_init(&x.seqs);
     for (long got = RET_BATCH; e == STORE_OK && got == RET_BATCH;) {
-        if ((e = ret_begin(s)) != STORE_OK)
+        if ((e = store_tx_begin(s)) != STORE_OK)
             break;
         if ((e = ret_anon_mark(s, STORE__Q_RET_A_LOGINS, a, 2, &x)) == STORE_OK)
             e = ret_anon_seal(s, &x, actor, now, &got);
@@ -432,19 +392,17 @@ enum store_err store_retention_logins(struct store *s, int64_t before, int64_t n
 enum store_err store_retention_certificates(struct store *s, int64_t now, int years, bool dry,
                                             long *n)
 {
-    enum store_err e = ret_ready(s, n);
-    if (e)
-        return e;
-    if (years < 1)
-        return store__fail(s, STORE_EINVAL, "retention: evidence is kept at least a year");
+    RET_ENTRY(s, n);
+    enum store_err e = STORE_OK;
+    STORE__REFUSE(s, years < 1, "retention: evidence is kept at least a year");
     const int64_t ended = now - (int64_t)years * RET_YEAR;
     const struct store__val lost[] = {
         store__vi(ended), store__vi(now - (int64_t)(years + 4) * RET_YEAR), store__vi(RET_APPS)};
     const struct store__val certs[] = {store__vi(ended), store__vi(RET_APPS)};
     if (dry) {
         long c = 0;
-        if ((e = ret_count(s, STORE__Q_RET_LOST_N, lost, 2, n)) == STORE_OK &&
-            (e = ret_count(s, STORE__Q_RET_CERT_N, certs, 1, &c)) == STORE_OK)
+        if ((e = store__count(s, STORE__Q_RET_LOST_N, lost, 2, n)) == STORE_OK &&
+            (e = store__count(s, STORE__Q_RET_CERT_N, certs, 1, &c)) == STORE_OK)
             *n += c;
         return e;
     }
@@ -457,7 +415,7 @@ enum store_err store_retention_certificates(struct store *s, int64_t now, int ye
     for (int kind = 0; kind < 2 && e == STORE_OK; kind++) {
         for (long got = RET_APPS; e == STORE_OK && got == RET_APPS;) {
             const char *il, *hl = NULL;
-            if ((e = ret_begin(s)) != STORE_OK)
+            if ((e = store_tx_begin(s)) != STORE_OK)
                 break;
             e = kind == 0 ? ret_pick(s, STORE__Q_RET_LOST_PICK, lost, 3, &ids, NULL)
                           : ret_pick(s, STORE__Q_RET_CERT_PICK, certs, 2, &ids, &holders);

@@ -430,7 +430,7 @@ int store__read(struct store *s, const struct store__row *r, int col0, void *rec
     return 0;
 }
 
-enum store_err store__app_rows(struct store *s,
+enum store_err store__app_rows(struct store *s, enum store__q q, const struct store__val *v, int n,
                                int (*fn)(void *ctx, const struct store_application *a,
                                          const struct core_personnel *p),
                                void *ctx)
@@ -438,6 +438,7 @@ enum store_err store__app_rows(struct store *s,
     const int pcol = 1 + (int)store__app.ncols;
     struct store_application a;
     struct core_personnel p;
+    store__query(s, q, v, n);
     while (store__next(s) && store__read(s, &store__app, 1, &a) == 0) {
         bool has_p = !store__isnull(s, pcol);
         a.id = store__col_int(s, 0);
@@ -446,4 +447,15 @@ enum store_err store__app_rows(struct store *s,
             break;
     }
     return store__finish(s, NULL);
+}
+
+enum store_err store__app_page(struct store *s, enum store__q q, int64_t before, int64_t after_id,
+                               long limit,
+                               int (*fn)(void *ctx, const struct store_application *a,
+                                         const struct core_personnel *p),
+                               void *ctx)
+{
+    STORE__ENTRY(s, !fn || limit < 1, "%s: a callback and a limit >= 1", store__what(q));
+    return store__app_rows(s, q, STORE__A(store__vi(before), store__vi(after_id), store__vi(limit)),
+                           fn, ctx);
 }

@@ -8,26 +8,12 @@
 
 #include "core/tckn.h"
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
-static bool province_ok(int province)
-{
-    return province >= 0 && province <= 81;
-}
-
 enum store_err store_app_ids_of(struct store *s, const char *tckn, int province,
                                 int (*fn)(void *ctx, int64_t id), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || !tckn || strlen(tckn) != CORE_TCKN_LEN || !province_ok(province))
-        return store__fail(s, STORE_EINVAL,
-                           "app_ids_of: a callback, an 11-digit tckn and province 0..81");
-    const struct store__val a[] = {VT(tckn), V(province)};
-    if ((e = store__query(s, STORE__Q_SEARCH_TCKN, a, 2)) != STORE_OK)
-        return e;
+    STORE__ENTRY(s, !fn || !tckn || strlen(tckn) != CORE_TCKN_LEN || !store__province_ok(province),
+                 "app_ids_of: a callback, an 11-digit tckn and province 0..81");
+    store__query(s, STORE__Q_SEARCH_TCKN, STORE__A(VT(tckn), V(province)));
     while (store__next(s) && fn(ctx, store__col_int(s, 0)) == 0)
         ;
     return store__finish(s, NULL);
@@ -38,14 +24,9 @@ enum store_err store_app_names(struct store *s, int province,
                                          const char *last_name),
                                void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || !province_ok(province))
-        return store__fail(s, STORE_EINVAL, "app_names: a callback and province 0..81");
-    const struct store__val a[] = {V(province)};
-    if ((e = store__query(s, STORE__Q_SEARCH_NAMES, a, 1)) != STORE_OK)
-        return e;
+    STORE__ENTRY(s, !fn || !store__province_ok(province),
+                 "app_names: a callback and province 0..81");
+    store__query(s, STORE__Q_SEARCH_NAMES, STORE__A(V(province)));
     while (store__next(s) &&
            fn(ctx, store__col_int(s, 0), store__col_str(s, 1), store__col_str(s, 2)) == 0)
         ;
@@ -56,24 +37,15 @@ enum store_err store_audit_newest(struct store *s, const struct store_audit_filt
                                   int (*fn)(void *ctx, const struct store_audit_record *r),
                                   void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!f || !fn || f->limit < 1 || f->limit > 500 || f->from < 0 || f->to < 0 || f->before < 0)
-        return store__fail(s, STORE_EINVAL,
-                           "audit_newest: a filter, a callback, limit 1..500, times >= 0");
-    const struct store__val a[] = {
-        VT(f->actor && *f->actor ? f->actor : NULL),
-        VT(f->action_prefix && *f->action_prefix ? f->action_prefix : NULL),
-        VT(f->object && *f->object ? f->object : NULL),
-        V(f->from),
-        V(f->to),
-        V(f->before),
-        V(f->limit),
-    };
+    STORE__ENTRY(
+        s, !f || !fn || f->limit < 1 || f->limit > 500 || f->from < 0 || f->to < 0 || f->before < 0,
+        "audit_newest: a filter, a callback, limit 1..500, times >= 0");
     struct store_audit_record r;
-    if ((e = store__query(s, STORE__Q_SEARCH_AUDIT, a, 7)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_SEARCH_AUDIT,
+                 STORE__A(VT(f->actor && *f->actor ? f->actor : NULL),
+                          VT(f->action_prefix && *f->action_prefix ? f->action_prefix : NULL),
+                          VT(f->object && *f->object ? f->object : NULL), V(f->from), V(f->to),
+                          V(f->before), V(f->limit)));
     while (store__fetch(s, &store__audit, 0, &r) > 0 && fn(ctx, &r) == 0)
         ;
     return store__finish(s, NULL);

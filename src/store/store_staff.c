@@ -11,9 +11,6 @@
 
 #include "crypto/hash.h"
 
-#define V(x)  store__vi(x)
-#define VT(x) store__vt(x)
-
 /* Lengths a driver must be able to bind (SQLite takes an int). */
 #define BLOB_MAX ((size_t)INT32_MAX)
 
@@ -21,47 +18,34 @@
 
 enum store_err store_signature_put(struct store *s, const struct store_signature *sig)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!sig || sig->application_id <= 0 || !sig->cms || !sig->cms_len || sig->cms_len > BLOB_MAX ||
-        (!sig->content && sig->content_len) || sig->content_len > BLOB_MAX ||
-        (!sig->ocsp && sig->ocsp_len) || sig->ocsp_len > BLOB_MAX)
-        return store__fail(s, STORE_EINVAL,
-                           "signature_put: an application, the CMS and its content are required");
-    if (!sig->signer_fingerprint || !store__is_hash(sig->signer_fingerprint) || !sig->validation)
-        return store__fail(s, STORE_EINVAL,
-                           "signature_put: the signer's fingerprint (SHA-256 hex) and the "
-                           "validation result are required");
+    STORE__ENTRY(s,
+                 !sig || sig->application_id <= 0 || !sig->cms || !sig->cms_len ||
+                     sig->cms_len > BLOB_MAX || (!sig->content && sig->content_len) ||
+                     sig->content_len > BLOB_MAX || (!sig->ocsp && sig->ocsp_len) ||
+                     sig->ocsp_len > BLOB_MAX,
+                 "signature_put: an application, the CMS and its content are required");
+    STORE__REFUSE(
+        s, !sig->signer_fingerprint || !store__is_hash(sig->signer_fingerprint) || !sig->validation,
+        "signature_put: the signer's fingerprint (SHA-256 hex) and the validation result are "
+        "required");
     char sha[STORE_AUDIT_HASH_LEN + 1];
     if (crypto_sha256_hex(sig->cms, sig->cms_len, sha) != 0)
         return store__fail(s, STORE_ENOMEM, "signature_put: hashing the CMS failed");
     /* an empty content is an empty blob, not NULL; no OCSP response is NULL */
-    const struct store__val a[] = {
-        V(sig->application_id),
-        V(sig->at),
-        store__vblob(sig->cms, sig->cms_len),
-        VT(sha),
-        store__vblob(sig->content, sig->content_len),
-        VT(sig->signer_fingerprint),
-        VT(sig->validation),
-        sig->ocsp && sig->ocsp_len ? store__vblob(sig->ocsp, sig->ocsp_len) : VT(NULL),
-    };
-    return store__send(s, STORE__Q_SIG_PUT, a, 8);
+    return store__send(
+        s, STORE__Q_SIG_PUT,
+        STORE__A(V(sig->application_id), V(sig->at), store__vblob(sig->cms, sig->cms_len), VT(sha),
+                 store__vblob(sig->content, sig->content_len), VT(sig->signer_fingerprint),
+                 VT(sig->validation),
+                 sig->ocsp && sig->ocsp_len ? store__vblob(sig->ocsp, sig->ocsp_len) : VT(NULL)));
 }
 
 enum store_err store_signature_get(struct store *s, int64_t application_id,
                                    int (*fn)(void *ctx, const struct store_signature *sig),
                                    void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "signature_get: no callback");
-    const struct store__val a[] = {V(application_id)};
-    if ((e = store__query(s, STORE__Q_SIG_GET, a, 1)) != STORE_OK)
-        return e;
+    STORE__ENTRY(s, !fn, "signature_get: no callback");
+    store__query(s, STORE__Q_SIG_GET, STORE__A(V(application_id)));
     bool got = store__next(s);
     if (got) {
         /* the texts first: SQLite may convert a blob column read as text */
@@ -78,9 +62,7 @@ enum store_err store_signature_get(struct store *s, int64_t application_id,
             fn(ctx, &sig);
         }
     }
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "the application has no signature");
-    return e;
+    return store__finish_got(s, got, "the application has no signature");
 }
 
 /* ---- staff accounts ----------------------------------------------------------------------- */
@@ -101,21 +83,16 @@ static bool username_ok(const char *u)
 static enum store_err user_ok(struct store *s, const struct store_user *u, const char *what,
                               struct store__val *a)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!u || !STORE__TEXT_OK(u->username, true) || !username_ok(u->username))
-        return store__fail(s, STORE_EINVAL, "%s: a user name of 1..63 bytes of [a-z0-9._-]", what);
+    STORE__ENTRY(s, !u || !STORE__TEXT_OK(u->username, true) || !username_ok(u->username),
+                 "%s: a user name of 1..63 bytes of [a-z0-9._-]", what);
     bool approver = !strcmp(u->role, "approver");
-    if (!approver && strcmp(u->role, "operator") && strcmp(u->role, "admin"))
-        return store__fail(s, STORE_EINVAL, "%s: the role is approver, operator or admin", what);
-    if (u->province < 0 || u->province > 81 || (approver && u->province < 1))
-        return store__fail(s, STORE_EINVAL,
-                           "%s: an approver's province is a plate code 1..81 (0..81 for the "
-                           "other roles)",
-                           what);
-    if (u->failed_count < 0 || store__row_bind(&store__user, u, a) < 0)
-        return store__fail(s, STORE_EINVAL, "%s: bad password hash, TOTP secret or count", what);
+    STORE__REFUSE(s, !approver && strcmp(u->role, "operator") && strcmp(u->role, "admin"),
+                  "%s: the role is approver, operator or admin", what);
+    STORE__REFUSE(s, u->province < 0 || u->province > 81 || (approver && u->province < 1),
+                  "%s: an approver's province is a plate code 1..81 (0..81 for the other roles)",
+                  what);
+    STORE__REFUSE(s, u->failed_count < 0 || store__row_bind(&store__user, u, a) < 0,
+                  "%s: bad password hash, TOTP secret or count", what);
     return STORE_OK;
 }
 
@@ -128,43 +105,28 @@ enum store_err store_user_put(struct store *s, const struct store_user *u)
 
 enum store_err store_user_get(struct store *s, const char *username, struct store_user *out)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!username || !out)
-        return store__fail(s, STORE_EINVAL, "user_get: missing argument");
+    STORE__ENTRY(s, !username || !out, "user_get: missing argument");
     /* A name no account can have (typed into a login form) is simply not there. */
     if (!username_ok(username))
         return store__fail(s, STORE_ENOTFOUND, "no such user");
-    const struct store__val a[] = {VT(username)};
-    return store__get(s, s->in_tx ? STORE__Q_U_GET_LOCK : STORE__Q_U_GET, a, 1, &store__user, 0,
-                      out);
+    return store__get(s, s->in_tx ? STORE__Q_U_GET_LOCK : STORE__Q_U_GET, STORE__A(VT(username)),
+                      &store__user, 0, out);
 }
 
 enum store_err store_user_update(struct store *s, const struct store_user *u)
 {
     struct store__val a[STORE__MAXARGS];
-    long n = 0;
     enum store_err e = user_ok(s, u, "user_update", a);
     /* every column but the last, created_at, which is never written */
-    if (e == STORE_OK)
-        e = store__exec(s, STORE__Q_U_UPDATE, a, (int)store__user.ncols - 1, &n);
-    if (e == STORE_OK && n == 0)
-        e = store__fail(s, STORE_ENOTFOUND, "no such user");
-    return e;
+    return e ? e : store__found(s, STORE__Q_U_UPDATE, a, (int)store__user.ncols - 1, &store__user);
 }
 
 enum store_err store_user_each(struct store *s, int (*fn)(void *ctx, const struct store_user *u),
                                void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "user_each: no callback");
+    STORE__ENTRY(s, !fn, "user_each: no callback");
     struct store_user u;
-    if ((e = store__query(s, STORE__Q_U_EACH, NULL, 0)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_U_EACH, NULL, 0);
     while (store__fetch(s, &store__user, 0, &u) && fn(ctx, &u) == 0)
         ;
     return store__finish(s, NULL);
@@ -172,47 +134,30 @@ enum store_err store_user_each(struct store *s, int (*fn)(void *ctx, const struc
 
 /* ---- the approvers' queue ----------------------------------------------------------------- */
 
-static bool province_ok(int province)
-{
-    return province >= 0 && province <= 81;
-}
-
-/* Hands the rows of the running statement ("id", the application's columns, then its
- * holder's personnel columns, NULL when there is no record) to fn until it returns non-zero. */
 enum store_err store_app_list(struct store *s, const struct store_app_filter *f,
                               int (*fn)(void *ctx, const struct store_application *a,
                                         const struct core_personnel *p),
                               void *ctx, long *total)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!f || !fn)
-        return store__fail(s, STORE_EINVAL, "app_list: a filter and a callback are required");
-    if (!province_ok(f->province) || f->late < -1 || f->late > 1 || f->limit < 0 || f->offset < 0 ||
-        f->updated_before < 0 || (f->order != STORE_APP_URGENT && f->order != STORE_APP_WAITING))
-        return store__fail(s, STORE_EINVAL,
-                           "app_list: province 0..81, late -1..1, limit, offset and "
-                           "updated_before >= 0, a known order");
-    const struct store__val a[] = {
-        V(f->province),
-        VT(f->state),
-        VT(f->institution),
-        VT(f->district),
-        V(f->late),
-        V(f->updated_before),
-        V(f->limit ? f->limit : INT64_MAX), /* no limit */
-        V(f->offset),
-    };
-    int64_t n = 0;
-    if ((e = store__one(s, STORE__Q_APP_COUNT, a, 6, &n, NULL)) != STORE_OK ||
-        (e = store__query(
-             s, f->order == STORE_APP_WAITING ? STORE__Q_APP_LIST_WAITING : STORE__Q_APP_LIST, a,
-             8)) != STORE_OK ||
-        (e = store__app_rows(s, fn, ctx)) != STORE_OK)
+    STORE__ENTRY(s, !f || !fn, "app_list: a filter and a callback are required");
+    STORE__REFUSE(s,
+                  !store__province_ok(f->province) || f->late < -1 || f->late > 1 || f->limit < 0 ||
+                      f->offset < 0 || f->updated_before < 0 ||
+                      (f->order != STORE_APP_URGENT && f->order != STORE_APP_WAITING),
+                  "app_list: province 0..81, late -1..1, limit, offset and updated_before >= 0, a "
+                  "known order");
+    const struct store__val a[] = {V(f->province),         VT(f->state), VT(f->institution),
+                                   VT(f->district),        V(f->late),   V(f->updated_before),
+                                   STORE__LIMIT(f->limit), V(f->offset)};
+    long n = 0;
+    enum store_err e;
+    if ((e = store__count(s, STORE__Q_APP_COUNT, a, 6, &n)) != STORE_OK ||
+        (e = store__app_rows(
+             s, f->order == STORE_APP_WAITING ? STORE__Q_APP_LIST_WAITING : STORE__Q_APP_LIST, a, 8,
+             fn, ctx)) != STORE_OK)
         return e;
     if (total)
-        *total = (long)n;
+        *total = n;
     return STORE_OK;
 }
 
@@ -220,14 +165,9 @@ enum store_err store_app_state_counts(struct store *s, int province,
                                       int (*fn)(void *ctx, const char *state, long count),
                                       void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || !province_ok(province))
-        return store__fail(s, STORE_EINVAL, "app_state_counts: a callback and province 0..81");
-    const struct store__val a[] = {V(province)};
-    if ((e = store__query(s, STORE__Q_APP_STATES, a, 1)) != STORE_OK)
-        return e;
+    STORE__ENTRY(s, !fn || !store__province_ok(province),
+                 "app_state_counts: a callback and province 0..81");
+    store__query(s, STORE__Q_APP_STATES, STORE__A(V(province)));
     while (store__next(s) && fn(ctx, store__col_str(s, 0), (long)store__col_int(s, 1)) == 0)
         ;
     return store__finish(s, NULL);
@@ -238,17 +178,11 @@ enum store_err store_expiring_unapplied(struct store *s, int province, int64_t f
                                                   const struct core_certificate *c),
                                         void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || !province_ok(province) || to < from)
-        return store__fail(s, STORE_EINVAL,
-                           "expiring_unapplied: a callback, province 0..81 and from <= to");
-    const struct store__val a[] = {V(province), V(from), V(to)};
+    STORE__ENTRY(s, !fn || !store__province_ok(province) || to < from,
+                 "expiring_unapplied: a callback, province 0..81 and from <= to");
     struct core_certificate c;
     struct core_personnel p;
-    if ((e = store__query(s, STORE__Q_EXPIRING, a, 3)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_EXPIRING, STORE__A(V(province), V(from), V(to)));
     while (store__fetch(s, &store__cert, 0, &c) &&
            store__read(s, &store__personnel, (int)store__cert.ncols, &p) == 0 &&
            fn(ctx, &p, &c) == 0)
@@ -260,16 +194,14 @@ enum store_err store_expiring_unapplied(struct store *s, int province, int64_t f
 
 enum store_err store_decision_put(struct store *s, const struct store_decision *d)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!d || d->application_id <= 0 || !d->decision ||
-        (strcmp(d->decision, "approve") && strcmp(d->decision, "reject")))
-        return store__fail(s, STORE_EINVAL,
-                           "decision_put: an application and approve or reject are required");
-    if (!d->staff || !*d->staff || !d->verdict || !*d->verdict || (d->personnel && !*d->personnel))
-        return store__fail(s, STORE_EINVAL,
-                           "decision_put: the staff member and the verdict are required");
+    STORE__ENTRY(s,
+                 !d || d->application_id <= 0 || !d->decision ||
+                     (strcmp(d->decision, "approve") && strcmp(d->decision, "reject")),
+                 "decision_put: an application and approve or reject are required");
+    STORE__REFUSE(s,
+                  !d->staff || !*d->staff || !d->verdict || !*d->verdict ||
+                      (d->personnel && !*d->personnel),
+                  "decision_put: the staff member and the verdict are required");
     /* what is stored for the optional ones, as store.h spells "none" */
     struct store_decision n = *d;
     struct store__val a[STORE__MAXARGS];
@@ -284,21 +216,13 @@ enum store_err store_decision_put(struct store *s, const struct store_decision *
 enum store_err store_decision_get(struct store *s, int64_t application_id,
                                   int (*fn)(void *ctx, const struct store_decision *d), void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn)
-        return store__fail(s, STORE_EINVAL, "decision_get: no callback");
-    const struct store__val a[] = {V(application_id)};
+    STORE__ENTRY(s, !fn, "decision_get: no callback");
     struct store_decision d;
-    if ((e = store__query(s, STORE__Q_D_GET, a, 1)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_D_GET, STORE__A(V(application_id)));
     bool got = store__fetch(s, &store__decision, 0, &d);
     if (got)
         fn(ctx, &d);
-    if ((e = store__finish(s, NULL)) == STORE_OK && !got)
-        e = store__fail(s, STORE_ENOTFOUND, "the application has no decision");
-    return e;
+    return store__finish_got(s, got, "the application has no decision");
 }
 
 /* ---- renewals by signature alone ---------------------------------------------------------- */
@@ -315,14 +239,11 @@ static bool tckn_shape_ok(const char *tckn)
 
 enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *count)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn_shape_ok(tckn) || !count)
-        return store__fail(s, STORE_EINVAL, "remote_chain_get: a T.C. Kimlik No of 11 digits");
-    const struct store__val a[] = {VT(tckn)};
+    STORE__ENTRY(s, !tckn_shape_ok(tckn) || !count,
+                 "remote_chain_get: a T.C. Kimlik No of 11 digits");
     int64_t c = 0;
-    if ((e = store__one(s, STORE__Q_RC_GET, a, 1, &c, NULL)) == STORE_OK)
+    enum store_err e = store__one(s, STORE__Q_RC_GET, STORE__A(VT(tckn)), &c, NULL);
+    if (e == STORE_OK)
         *count = (int)c;
     return e;
 }
@@ -330,38 +251,24 @@ enum store_err store_remote_chain_get(struct store *s, const char *tckn, int *co
 enum store_err store_remote_chains_get(struct store *s, const char *const *tckn, size_t n,
                                        int *count)
 {
-    char *list = NULL;
-    enum store_err e = store__ready(s);
-    if (e)
-        goto out;
-    if (n > STORE_CHAINS_MAX || (n && (!tckn || !count))) {
-        e = store__fail(s, STORE_EINVAL, "remote_chains_get: at most %d holders", STORE_CHAINS_MAX);
-        goto out;
-    }
+    STORE__ENTRY(s, n > STORE_CHAINS_MAX || (n && (!tckn || !count)),
+                 "remote_chains_get: at most %d holders", STORE_CHAINS_MAX);
     for (size_t i = 0; i < n; i++) {
-        if (!tckn_shape_ok(tckn[i])) {
-            e = store__fail(s, STORE_EINVAL, "remote_chains_get: a T.C. Kimlik No of 11 digits");
-            goto out;
-        }
+        STORE__REFUSE(s, !tckn_shape_ok(tckn[i]),
+                      "remote_chains_get: a T.C. Kimlik No of 11 digits");
         count[i] = 0;
     }
-    if (n == 0)
-        goto out;
     /* ["12345678901",...]: 11 digits, quotes and a comma each (checked above: no escaping) */
     size_t cap = n * 14 + 3, len = 0;
-    if (!(list = malloc(cap))) {
-        e = store__fail(s, STORE_ENOMEM, "remote_chains_get: out of memory");
-        goto out;
-    }
+    char *list = n ? malloc(cap) : NULL, t[16];
+    if (!list)
+        return n ? store__fail(s, STORE_ENOMEM, "remote_chains_get: out of memory") : STORE_OK;
     list[len++] = '[';
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(list + len, cap - len, "%s\"%s\"", i ? "," : "", tckn[i]);
     list[len++] = ']';
     list[len] = '\0';
-    const struct store__val a[] = {VT(list)};
-    if ((e = store__query(s, STORE__Q_RC_GET_MANY, a, 1)) != STORE_OK)
-        goto out;
-    char t[16];
+    store__query(s, STORE__Q_RC_GET_MANY, STORE__A(VT(list)));
     while (store__next(s) > 0) {
         store__col_text(s, 0, t, sizeof t);
         int c = (int)store__col_int(s, 1);
@@ -369,22 +276,16 @@ enum store_err store_remote_chains_get(struct store *s, const char *const *tckn,
             if (!strcmp(tckn[i], t))
                 count[i] = c; /* the same holder may be on the page twice */
     }
-    e = store__finish(s, NULL);
-out:
+    enum store_err e = store__finish(s, NULL);
     free(list);
     return e;
 }
 
 enum store_err store_remote_chain_set(struct store *s, const char *tckn, int count, int64_t now)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!tckn_shape_ok(tckn) || count < 0)
-        return store__fail(s, STORE_EINVAL,
-                           "remote_chain_set: a T.C. Kimlik No of 11 digits and a count >= 0");
-    const struct store__val a[] = {VT(tckn), V(count), V(now)};
-    return store__exec(s, STORE__Q_RC_SET, a, 3, NULL);
+    STORE__ENTRY(s, !tckn_shape_ok(tckn) || count < 0,
+                 "remote_chain_set: a T.C. Kimlik No of 11 digits and a count >= 0");
+    return store__exec(s, STORE__Q_RC_SET, STORE__A(VT(tckn), V(count), V(now)), NULL);
 }
 
 /* ==== expiry warnings (schema 4) ============================================================ */
@@ -397,14 +298,10 @@ enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int day
                               int (*fn)(void *ctx, const struct store_warn_row *r), void *ctx,
                               bool *more)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || !after_not_after || !after_id || !more || to < from || days < 0 || limit < 1 ||
-        (size_t)limit > SIZE_MAX / (2 * sizeof(int64_t)))
-        return store__fail(s, STORE_EINVAL,
-                           "warn_due: a callback, a position, from <= to, days >= 0 and a limit "
-                           ">= 1");
+    STORE__ENTRY(s,
+                 !fn || !after_not_after || !after_id || !more || to < from || days < 0 ||
+                     limit < 1 || (size_t)limit > SIZE_MAX / (2 * sizeof(int64_t)),
+                 "warn_due: a callback, a position, from <= to, days >= 0 and a limit >= 1");
     *more = false;
     /* rows before the keyset's not_after are never wanted: the range starts there, so the
      * statement's condition only has to settle ties on not_after by id */
@@ -421,22 +318,21 @@ enum store_err store_warn_due(struct store *s, int64_t from, int64_t to, int day
                              V(*after_id), V(limit), V(0)};
     int64_t last[2] = {0, 0};
     long n = 0;
-    if ((e = store__query(s, STORE__Q_WARN_KEYS, a, 6)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_WARN_KEYS, a, 6);
     while (n < limit && store__next(s)) {
         last[0] = store__col_int(s, 0);
         last[1] = store__col_int(s, 1);
         n++;
     }
-    if ((e = store__finish(s, NULL)) != STORE_OK || n == 0)
+    enum store_err e = store__finish(s, NULL);
+    if (e != STORE_OK || n == 0)
         return e;
     a[5] = V(last[0]);
     a[6] = V(last[1]);
     const int ccol = 2, pcol = 2 + (int)store__cert.ncols;
     struct core_certificate c;
     struct core_personnel p;
-    if ((e = store__query(s, STORE__Q_WARN_DUE, a, 7)) != STORE_OK)
-        return e;
+    store__query(s, STORE__Q_WARN_DUE, a, 7);
     while (store__fetch(s, &store__cert, ccol, &c) &&
            store__read(s, &store__personnel, pcol, &p) == 0) {
         const struct store_warn_row r = {.cert_id = store__col_int(s, 0),
@@ -479,11 +375,9 @@ static int mark_ref_cmp(const void *a, const void *b)
 enum store_err store_warn_mark_batch(struct store *s, const int64_t *ids, long n, int days,
                                      int64_t now, bool *marked)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!ids || !marked || n < 1 || days < 0 || (size_t)n > SIZE_MAX / 24)
-        return store__fail(s, STORE_EINVAL, "warn_mark: certificate ids and days >= 0");
+    STORE__ENTRY(s, !ids || !marked || n < 1 || days < 0 || (size_t)n > SIZE_MAX / 24,
+                 "warn_mark: certificate ids and days >= 0");
+    enum store_err e = STORE_OK;
     struct mark_ref *refs = malloc((size_t)n * sizeof *refs);
     char *text = malloc((size_t)n * 21); /* an int64 and a comma each */
     if (!refs || !text) {
@@ -507,8 +401,8 @@ enum store_err store_warn_mark_batch(struct store *s, const int64_t *ids, long n
     }
     if (e != STORE_OK)
         e = store__fail(s, e, "warn_mark: certificate ids > 0, each once");
-    const struct store__val a[] = {VT(text), V(days), V(now)};
-    if (e == STORE_OK && (e = store__query(s, STORE__Q_WARN_MARK, a, 3)) == STORE_OK) {
+    if (e == STORE_OK && (e = store__query(s, STORE__Q_WARN_MARK,
+                                           STORE__A(VT(text), V(days), V(now)))) == STORE_OK) {
         while (store__next(s)) {
             const struct mark_ref key = {store__col_int(s, 0), 0};
             const struct mark_ref *r = bsearch(&key, refs, (size_t)n, sizeof *refs, mark_ref_cmp);
@@ -533,28 +427,14 @@ enum store_err store_remind_due(struct store *s, int64_t before, int64_t after_i
                                           const struct core_personnel *p),
                                 void *ctx)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (!fn || limit < 1)
-        return store__fail(s, STORE_EINVAL, "remind_due: a callback and a limit >= 1");
-    const struct store__val a[] = {V(before), V(after_id), V(limit)};
-    if ((e = store__query(s, STORE__Q_REMIND_DUE, a, 3)) != STORE_OK)
-        return e;
-    return store__app_rows(s, fn, ctx);
+    return store__app_page(s, STORE__Q_REMIND_DUE, before, after_id, limit, fn, ctx);
 }
 
 enum store_err store_remind_mark(struct store *s, int64_t application_id, const char *state,
                                  int64_t now, bool *inserted)
 {
-    enum store_err e = store__ready(s);
-    if (e)
-        return e;
-    if (application_id <= 0 || !state || !*state || strlen(state) > 24)
-        return store__fail(s, STORE_EINVAL, "remind_mark: an application and its state");
-    const struct store__val a[] = {V(application_id), VT(state), V(now)};
-    long n = 0;
-    if ((e = store__exec(s, STORE__Q_REMIND_MARK, a, 3, &n)) == STORE_OK && inserted)
-        *inserted = n > 0;
-    return e;
+    STORE__ENTRY(s, application_id <= 0 || !state || !*state || strlen(state) > 24,
+                 "remind_mark: an application and its state");
+    return store__did(s, STORE__Q_REMIND_MARK, STORE__A(V(application_id), VT(state), V(now)),
+                      inserted);
 }
