@@ -142,6 +142,26 @@ void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1])
         out[0] = '\0';
 }
 
+void app_time_utc_iso(int64_t t, char out[24])
+{
+    const int32_t day = core_date_from_unix(t);
+    const int64_t sec = t - core_date_to_unix(day); /* 0 .. 86399 but for absurd times */
+    const int part[3] = {(int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60)};
+    core_date_format(day, out); /* "" outside years 1..9999 */
+    if (!out[0] || sec < 0 || sec >= 86400) {
+        out[0] = '\0';
+        return;
+    }
+    char *p = out + CORE_DATE_STRLEN;
+    for (int i = 0; i < 3; i++) {
+        *p++ = i ? ':' : 'T';
+        *p++ = (char)('0' + part[i] / 10);
+        *p++ = (char)('0' + part[i] % 10);
+    }
+    *p++ = 'Z';
+    *p = '\0';
+}
+
 void app_time_tr(int64_t t, enum app_time_fmt fmt, char out[32])
 {
     struct core_clock c;

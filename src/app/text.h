@@ -76,6 +76,10 @@ void app_date_tr(int32_t day, char out[CORE_DATE_STRLEN + 1]);
 int64_t app_day_start_tr(const char *iso);
 /* The day of a moment (Unix seconds) in Turkey (core/date.h) as YYYY-MM-DD; "" for 0. */
 void app_unix_date_iso(int64_t t, char out[CORE_DATE_STRLEN + 1]);
+/* A moment in UTC as "YYYY-MM-DDTHH:MM:SSZ" (the JSON answers' times); "" outside years
+ * 1..9999. By calendar arithmetic, not gmtime_r and strftime, which take libc's time zone lock
+ * on every call (the status answer writes one per timeline entry). */
+void app_time_utc_iso(int64_t t, char out[24]);
 /* A moment in Turkey's time as people read it (core_time_tr); "" when it cannot be written. */
 enum app_time_fmt {
     APP_TIME_CLOCK,    /* 14:05 */

@@ -2,8 +2,8 @@
 #include "web/api/json.h"
 
 #include <strings.h>
-#include <time.h>
 
+#include "app/text.h"
 #include "web/http/error.h"
 
 enum web_err web_json_body(struct web_req *rq, bool allow_empty, json_t **out)
@@ -50,8 +50,5 @@ enum web_err web_reply_invalid(struct web_req *rq, struct app_err *err)
 
 void web_iso8601(int64_t t, char out[24])
 {
-    struct tm tm;
-    time_t tt = (time_t)t;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        out[0] = '\0';
+    app_time_utc_iso(t, out);
 }

@@ -2,7 +2,8 @@
  * outcome code (app_delivery_error_text) in Turkish and English, each family to its own text,
  * an unknown code to the general one, never the bare code; and the privacy table's "on request"
  * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr); the
- * personnel import's reasons for the one who imports (app_import_reason_text). */
+ * personnel import's reasons for the one who imports (app_import_reason_text); the JSON answers'
+ * UTC times (app_time_utc_iso) against libc's gmtime_r and strftime. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "app/admin.h"
 #include "app/privacy.h"
@@ -89,6 +91,39 @@ static void test_day_start(void **state)
     assert_int_equal(app_day_start_tr(NULL), -1);
 }
 
+/* app_time_utc_iso writes what gmtime_r and strftime would, from before 1970 to year 9999 */
+static int utc_iso_differs(int64_t t)
+{
+    char got[24], want[24];
+    struct tm tm;
+    time_t tt = (time_t)t;
+    if (!gmtime_r(&tt, &tm) || strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return -1;
+    app_time_utc_iso(t, got);
+    if (strcmp(got, want) == 0)
+        return 0;
+    print_error("%lld: '%s', not '%s'\n", (long long)t, got, want);
+    return 1;
+}
+
+static void test_utc_iso(void **state)
+{
+    (void)state;
+    static const int64_t fixed[] = {0,          1,          59,         60,          3599,
+                                    86399,      86400,      -1,         -86401,      951782400,
+                                    1709164800, 1772312400, 2147483648, 253402300799};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        assert_int_equal(utc_iso_differs(fixed[i]), 0);
+    long n = 0; /* every time of day, over the years */
+    for (int64_t t = INT64_C(-5000000000); t < INT64_C(253402300799); t += INT64_C(3197281) + n % 7)
+        if (n++, utc_iso_differs(t) != 0)
+            fail_msg("app_time_utc_iso differs from gmtime_r and strftime");
+    assert_true(n > 70000);
+    char out[24] = "x";
+    app_time_utc_iso(INT64_C(253402300800), out); /* the year 10000 */
+    assert_string_equal(out, "");
+}
+
 /* the import's reasons speak to the one who imports: their own text where the general one
  * speaks to an applicant, the general one otherwise */
 static void test_import_reasons(void **state)
@@ -108,10 +143,9 @@ static void test_import_reasons(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_delivery_words),
-        cmocka_unit_test(test_on_request),
-        cmocka_unit_test(test_day_start),
-        cmocka_unit_test(test_import_reasons),
+        cmocka_unit_test(test_delivery_words), cmocka_unit_test(test_on_request),
+        cmocka_unit_test(test_day_start),      cmocka_unit_test(test_import_reasons),
+        cmocka_unit_test(test_utc_iso),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
