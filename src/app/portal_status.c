@@ -225,7 +225,9 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
         return app__fail(err, APP_EINTERNAL, NULL);
     }
     /* the rejection's reason, as the approver wrote or chose it */
-    snprintf(out->rejection_reason, sizeof out->rejection_reason, "%s", sr->rejection_reason);
+    size_t rlen = strnlen(sr->rejection_reason, sizeof out->rejection_reason - 1);
+    memcpy(out->rejection_reason, sr->rejection_reason, rlen);
+    out->rejection_reason[rlen] = '\0';
     app__flow_view(cfg, sr, lang, &out->flow);
     out->label = core_app_state_label(st, lang);
     out->next = next_step(a, st, lang);
