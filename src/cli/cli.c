@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/date.h"
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -97,6 +99,31 @@ int cli_fd_arg(const char *s)
     if (errno || !*s || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
         return -1;
     return (int)v;
+}
+
+int cli_arg_other(const char *what, const char *usage, const char *arg, bool missing)
+{
+    if (!missing && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (missing)
+        cli_error("%s: %s needs a value", what, arg);
+    else
+        cli_error("%s: unknown argument '%s'", what, arg);
+    fputs(usage, stderr);
+    return CLI_USAGE;
+}
+
+int cli_now_arg(const char *what, const char *arg, int64_t *now)
+{
+    int32_t day;
+    if (strlen(arg) != 10 || core_date_parse(arg, 10, &day) < 0 || arg[4] != '-') {
+        cli_error("%s: --now wants a date as YYYY-MM-DD, not '%s'", what, arg);
+        return CLI_USAGE;
+    }
+    *now = core_date_to_unix(day);
+    return CLI_OK;
 }
 
 int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,

@@ -173,15 +173,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
         n->smtp_timeout = cfg->smtp_timeout;
     }
     if (sms && !cfg->dev && cfg->sms_gateway_url[0]) {
-        const struct notify_sms_cfg gc = {
-            .url = cfg->sms_gateway_url,
-            .user = cfg->sms_gateway_user,
-            .password = cfg->sms_gateway_password,
-            .token = cfg->sms_gateway_token,
-            .body = cfg->sms_gateway_body,
-            .content_type = cfg->sms_gateway_content_type,
-            .timeout_seconds = cfg->sms_gateway_timeout,
-        };
+        const struct notify_sms_cfg gc = cli_notify_sms_cfg(cfg);
         char e2[400];
         if (notify_sms_new(&gc, &n->sms, e2, sizeof e2) < 0) {
             snprintf(err, errlen, "SMS gateway: %s", e2);
@@ -194,6 +186,19 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
 fail:
     cli_notify_free(n);
     return -1;
+}
+
+struct notify_sms_cfg cli_notify_sms_cfg(const struct web_config *cfg)
+{
+    return (struct notify_sms_cfg){
+        .url = cfg->sms_gateway_url,
+        .user = cfg->sms_gateway_user,
+        .password = cfg->sms_gateway_password,
+        .token = cfg->sms_gateway_token,
+        .body = cfg->sms_gateway_body,
+        .content_type = cfg->sms_gateway_content_type,
+        .timeout_seconds = cfg->sms_gateway_timeout,
+    };
 }
 
 struct notify_drain_cfg cli_notify_drain_cfg(const struct cli_notify *n)
@@ -325,27 +330,12 @@ static int notify_run(int argc, char **argv)
             config = v;
         else if (!missing && !strcmp(argv[i], "--dev"))
             dev = true;
-        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(notify_usage, stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("notify run: %s needs a value", argv[i]);
-            else
-                cli_error("notify run: unknown argument '%s'", argv[i]);
-            fputs(notify_usage, stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_arg_other("notify run", notify_usage, argv[i], missing);
     }
     int64_t now = (int64_t)time(NULL);
-    if (now_arg) {
-        int32_t day;
-        if (strlen(now_arg) != 10 || core_date_parse(now_arg, 10, &day) < 0 || now_arg[4] != '-') {
-            cli_error("notify run: --now wants a date as YYYY-MM-DD, not '%s'", now_arg);
-            return CLI_USAGE;
-        }
-        now = core_date_to_unix(day);
-    }
+    if (now_arg && cli_now_arg("notify run", now_arg, &now) != CLI_OK)
+        return CLI_USAGE;
     struct web_config cfg;
     char err[1600];
     int rc = notify_settings("notify run", config, db, dev, &cfg);
@@ -515,17 +505,8 @@ static int notify_outbox(int argc, char **argv)
             config = v;
         else if ((v = cli_optarg(argc, argv, &i, "--limit", &missing)))
             limit_arg = v;
-        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(notify_usage, stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("notify outbox: %s needs a value", argv[i]);
-            else
-                cli_error("notify outbox: unknown argument '%s'", argv[i]);
-            fputs(notify_usage, stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_arg_other("notify outbox", notify_usage, argv[i], missing);
     }
     long limit = OUTBOX_LIST_DEFAULT;
     if (limit_arg) {
