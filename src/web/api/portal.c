@@ -293,7 +293,10 @@ static enum web_err reply_view(struct web_req *rq, const struct app_ctx *c,
     return rc;
 }
 
-enum web_err web_h_api_application_get(struct web_req *rq)
+/* The applicant's application as op (which needs nothing but the session) leaves it. */
+static enum web_err reply_view_of(struct web_req *rq,
+                                  enum app_status (*op)(const struct app_ctx *c,
+                                                        struct app_view *out, struct app_err *err))
 {
     struct app_ctx c;
     struct app_err err;
@@ -301,23 +304,20 @@ enum web_err web_h_api_application_get(struct web_req *rq)
     enum web_err rc;
     if (!applicant(rq, &c, &rc))
         return rc;
-    if (app_application_current(&c, &v, &err) != APP_OK)
+    if (op(&c, &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     return reply_view(rq, &c, &v);
+}
+
+enum web_err web_h_api_application_get(struct web_req *rq)
+{
+    return reply_view_of(rq, app_application_current);
 }
 
 /* POST /api/v1/application/new: a new application after the last one ended (card_flow.h). */
 enum web_err web_h_api_application_new(struct web_req *rq)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_view v;
-    enum web_err rc;
-    if (!applicant(rq, &c, &rc))
-        return rc;
-    if (app_application_start(&c, &v, &err) != APP_OK)
-        return web_reply_app_error(rq, &err);
-    return reply_view(rq, &c, &v);
+    return reply_view_of(rq, app_application_start);
 }
 
 /* Members of the GET answer that a client may send back as they are: not form fields. */
