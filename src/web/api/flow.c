@@ -18,22 +18,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static bool flow_actor(struct web_req *rq, enum app_actor_kind kind, struct app_ctx *c,
-                       enum web_err *rc)
-{
-    struct app_err err;
-    web_ctx(rq, kind, web_req_lang(rq), c);
-    if (!c->db) {
-        *rc = WEB_E_DB_UNAVAILABLE;
-        return false;
-    }
-    if (app_authenticate(c, kind, &err) != APP_OK) {
-        *rc = web_reply_app_error(rq, &err);
-        return false;
-    }
-    return true;
-}
-
 /* The {id} of the path: a positive whole number; false otherwise (404). */
 static bool flow_path_id(struct web_req *rq, int64_t *id)
 {
@@ -47,15 +31,6 @@ static bool flow_path_id(struct web_req *rq, int64_t *id)
         return false;
     *id = n;
     return true;
-}
-
-static enum web_err flow_not_found(struct web_req *rq)
-{
-    struct app_err err;
-    app_err_clear(&err);
-    err.status = APP_ENOTFOUND;
-    err.code = "not_found";
-    return web_reply_app_error(rq, &err);
 }
 
 /* {"state","number","id"} of an application a use case saved. */
@@ -81,7 +56,7 @@ static enum web_err flow_holder_step(struct web_req *rq,
     struct app_err err;
     struct app_application a;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if (step(&c, &a, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -119,10 +94,10 @@ static enum web_err flow_staff(struct web_req *rq, const struct flow_staff_step 
     json_t *doc = NULL;
     int64_t id;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!flow_path_id(rq, &id))
-        return flow_not_found(rq);
+        return web_reply_not_found(rq);
     if ((rc = web_json_body(rq, step->empty_ok, &doc)) != WEB_OK)
         return rc;
     app_err_clear(&err);
@@ -263,7 +238,7 @@ enum web_err web_h_admin_production(struct web_req *rq)
     struct app_err err;
     enum web_err rc;
     long province = 0, limit = 0, offset = 0, total = 0;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     struct app_flow_filter f = {.kind = APP_FLOW_ALL};
@@ -321,7 +296,7 @@ enum web_err web_h_admin_batch_make(struct web_req *rq)
     struct app_batch b;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
         return rc;
@@ -360,7 +335,7 @@ enum web_err web_h_admin_batches(struct web_req *rq)
     struct app_err err;
     enum web_err rc;
     long province = 0;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     if (!query_long(rq, "province", &province, &err))
@@ -384,7 +359,7 @@ enum web_err web_h_admin_batch_export(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     const char *file = web_req_param(rq, "file");
     const char *dot = file ? strrchr(file, '.') : NULL;
@@ -453,7 +428,7 @@ static enum web_err file_import(struct web_req *rq, bool bureau)
     struct app_err err;
     struct app_file_result res;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     const char *ct = web_req_header(rq, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8) != 0)
@@ -552,7 +527,7 @@ enum web_err web_h_api_pin_word(struct web_req *rq)
     struct app_otp_sent sent;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
         return rc;
@@ -580,7 +555,7 @@ enum web_err web_h_api_pin_code(struct web_req *rq)
     struct app_pin_secret sec;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
         return rc;
@@ -611,7 +586,7 @@ enum web_err web_h_api_card_test_content(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     struct ubuf b = UBUF_INIT(4096);
     if (app_card_test_content(&c, &b, &err) != APP_OK)
@@ -630,7 +605,7 @@ enum web_err web_h_api_card_test(struct web_req *rq)
     struct app_application a;
     enum web_err rc;
     size_t len = 0;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     const char *ct = web_req_header(rq, "Content-Type");
     if (!ct || (strncasecmp(ct, "application/pkcs7-signature", 27) != 0 &&

@@ -1,6 +1,6 @@
-/* eimza — what the JSON API handlers share (web/api/): reading a JSON request body, taking
- * string members with per-field type errors, the 400 invalid_fields answer, and UTC times in
- * ISO 8601. */
+/* eimza — what the JSON API handlers share (web/api/): the context of a route with its actor
+ * let in, reading a JSON request body, taking string members with per-field type errors, the
+ * 400 invalid_fields and 404 not_found answers, and UTC times in ISO 8601. */
 #ifndef EIMZA_WEB_API_JSON_H
 #define EIMZA_WEB_API_JSON_H
 
@@ -11,6 +11,12 @@
 #include "app/portal.h"
 #include "web/http/request.h"
 
+/* The context of a route that acts for kind (the applicant, staff), with that actor let in;
+ * false with the answer in *rc (503 without the database, the use case's refusal otherwise). */
+bool web_api_actor(struct web_req *rq, enum app_actor_kind kind, struct app_ctx *c,
+                   enum web_err *rc);
+/* Answers 404 not_found: no such application, batch or card. */
+enum web_err web_reply_not_found(struct web_req *rq);
 /* The request body as a JSON object: WEB_E_MEDIA_TYPE unless it is sent as application/json
  * (a cross-site form cannot send that without the browser asking first), WEB_E_BAD_REQUEST
  * when it does not parse or is not an object. With allow_empty an empty body is an empty

@@ -27,17 +27,7 @@
  * the answer in *rc (503 without the database, the use case's refusal otherwise). */
 static bool applicant(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
 {
-    struct app_err err;
-    web_ctx(rq, APP_ACTOR_APPLICANT, web_req_lang(rq), c);
-    if (!c->db) {
-        *rc = WEB_E_DB_UNAVAILABLE;
-        return false;
-    }
-    if (app_authenticate(c, APP_ACTOR_APPLICANT, &err) != APP_OK) {
-        *rc = web_reply_app_error(rq, &err);
-        return false;
-    }
-    return true;
+    return web_api_actor(rq, APP_ACTOR_APPLICANT, c, rc);
 }
 
 /* The context of a route that needs no one logged in; false (503) without the database. */
