@@ -562,18 +562,10 @@ out:
 
 int cli_cmd_notify(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "run"))
-        return notify_run(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "failed"))
-        return notify_failed(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "outbox"))
-        return notify_outbox(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(notify_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("notify: unknown subcommand '%s'", argv[1]);
-    fputs(notify_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"run", notify_run},
+        {"failed", notify_failed},
+        {"outbox", notify_outbox},
+    };
+    return cli_subcommand(argc, argv, "notify", notify_usage, subs, sizeof subs / sizeof subs[0]);
 }

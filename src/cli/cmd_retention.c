@@ -86,14 +86,9 @@ static int retention_run(int argc, char **argv)
 
 int cli_cmd_retention(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "run"))
-        return retention_run(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(retention_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("retention: unknown subcommand '%s'", argv[1]);
-    fputs(retention_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"run", retention_run},
+    };
+    return cli_subcommand(argc, argv, "retention", retention_usage, subs,
+                          sizeof subs / sizeof subs[0]);
 }

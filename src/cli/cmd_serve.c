@@ -123,18 +123,7 @@ static int serve_verifier(const struct web_config *cfg, struct crypto_verifier *
         return 0;
     }
     snprintf(pol, sizeof pol, "%s", cfg->signature_policies);
-    for (char *p = pol, *end; p && *p && npol < sizeof policies / sizeof policies[0]; p = end) {
-        end = strchr(p, ',');
-        if (end)
-            *end++ = '\0';
-        while (*p == ' ')
-            p++;
-        size_t n = strlen(p);
-        while (n && p[n - 1] == ' ')
-            p[--n] = '\0';
-        if (n)
-            policies[npol++] = p;
-    }
+    npol = cli_split_list(pol, policies, sizeof policies / sizeof policies[0]);
     const struct crypto_verifier_opts o = {
         .trust_dirs = &dir,
         .ntrust_dirs = 1,
