@@ -433,6 +433,18 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
     return 0;
 }
 
+/* Frees what the sender holds: its connection, the gateway's client, the notifications. */
+static void serve_outbox_release(struct serve_outbox *o)
+{
+    if (o->st)
+        store_close(o->st);
+    o->st = NULL;
+    notify_sms_free(o->gw);
+    o->gw = NULL;
+    cli_notify_free(o->nt);
+    o->nt = NULL;
+}
+
 /* Starts the sender thread with its own connection, when serve_outbox_prepare made a client.
  * Returns 0, or -1 with the reason printed (everything o held is then freed). */
 static int serve_outbox_start(struct serve_outbox *o)
@@ -460,13 +472,7 @@ static int serve_outbox_start(struct serve_outbox *o)
         ulog(ULOG_INFO, "notify.start", "scan_interval=%d", scan);
     return 0;
 fail:
-    if (o->st)
-        store_close(o->st);
-    o->st = NULL;
-    notify_sms_free(o->gw);
-    o->gw = NULL;
-    cli_notify_free(o->nt);
-    o->nt = NULL;
+    serve_outbox_release(o);
     return -1;
 }
 
@@ -476,13 +482,7 @@ static void serve_outbox_stop(struct serve_outbox *o)
 {
     if (serve_loop_stop(&o->loop))
         ulog(ULOG_INFO, "outbox.stopped", "channel=sms");
-    if (o->st)
-        store_close(o->st);
-    o->st = NULL;
-    notify_sms_free(o->gw);
-    o->gw = NULL;
-    cli_notify_free(o->nt);
-    o->nt = NULL;
+    serve_outbox_release(o);
 }
 
 /* ---- the retention of personal data ------------------------------------------------------
