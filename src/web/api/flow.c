@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "app/card_flow.h"
+#include "app/csv.h"
 #include "app/text.h"
 #include "web/api/api.h"
 #include "web/api/json.h"
@@ -391,20 +392,6 @@ enum web_err web_h_admin_batch_export(struct web_req *rq)
 
 /* ---- files as request bodies (text/csv) ------------------------------------------------------ */
 
-struct body_reader {
-    const char *p;
-    size_t len, off;
-};
-
-static ssize_t body_read(void *ctx, void *buf, size_t n)
-{
-    struct body_reader *r = ctx;
-    size_t k = r->len - r->off < n ? r->len - r->off : n;
-    memcpy(buf, r->p + r->off, k);
-    r->off += k;
-    return (ssize_t)k;
-}
-
 struct refusals {
     json_t *arr;
     enum core_lang lang;
@@ -433,14 +420,15 @@ static enum web_err file_import(struct web_req *rq, bool bureau)
     const char *ct = web_req_header(rq, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8) != 0)
         return WEB_E_MEDIA_TYPE;
-    struct body_reader br = {0};
+    struct app_csv_mem br = {0};
     br.p = web_req_body(rq, &br.len);
     struct refusals x = {json_array(), c.lang, false};
     if (!x.arr)
         return WEB_E_NOMEM;
     enum app_status st =
-        bureau ? app_bureau_import(&c, NULL, body_read, &br, refusal_json, &x, &res, &err)
-               : app_shipments_import(&c, NULL, body_read, &br, refusal_json, &x, &res, &err);
+        bureau
+            ? app_bureau_import(&c, NULL, app_csv_mem_read, &br, refusal_json, &x, &res, &err)
+            : app_shipments_import(&c, NULL, app_csv_mem_read, &br, refusal_json, &x, &res, &err);
     if (st != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else if (x.bad) {
