@@ -429,6 +429,25 @@ static int add_problem(void *ctx, const struct store_outbox_problem *m)
     return 0;
 }
 
+/* Prints list as one JSON line once the store walk that filled it returned e: CLI_OK, or
+ * CLI_FAIL with the reason printed (the database's error under what, or out of memory). */
+static int notify_print(const char *what, struct store *s, enum store_err e, const json_t *list,
+                        bool nomem)
+{
+    char *text = NULL;
+    if (e != STORE_OK) {
+        cli_error("%s: database error: %s", what, store_last_error(s));
+        return CLI_FAIL;
+    }
+    if (nomem || !(text = json_dumps(list, JSON_COMPACT))) {
+        cli_error("out of memory");
+        return CLI_FAIL;
+    }
+    printf("%s\n", text);
+    free(text);
+    return CLI_OK;
+}
+
 static int notify_failed(int argc, char **argv)
 {
     static const char usage[] = "usage: eimza notify failed [--db URL]\n";
@@ -441,24 +460,15 @@ static int notify_failed(int argc, char **argv)
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
         return rc;
     struct problems p = {.list = json_array()};
-    char *text = NULL;
     rc = CLI_FAIL;
     if (!p.list) {
         cli_error("out of memory");
         goto out;
     }
-    if (store_outbox_problems(s, (int64_t)time(NULL), add_problem, &p) != STORE_OK) {
-        cli_error("notify failed: database error: %s", store_last_error(s));
-        goto out;
-    }
-    if (p.nomem || !(text = json_dumps(p.list, JSON_COMPACT))) {
-        cli_error("out of memory");
-        goto out;
-    }
-    printf("%s\n", text);
-    rc = CLI_OK;
+    rc = notify_print("notify failed", s,
+                      store_outbox_problems(s, (int64_t)time(NULL), add_problem, &p), p.list,
+                      p.nomem);
 out:
-    free(text);
     json_decref(p.list);
     store_close(s);
     return rc;
@@ -527,7 +537,6 @@ static int notify_outbox(int argc, char **argv)
     struct cli_notify *n = NULL;
     struct store *s = NULL;
     struct outbox_list l = {.list = json_array()};
-    char *text = NULL;
     if (cli_notify_new(&cfg, false, &n, err, sizeof err) < 0) {
         cli_error("notify outbox: %s", err);
         json_decref(l.list);
@@ -541,18 +550,9 @@ static int notify_outbox(int argc, char **argv)
         cli_error("out of memory");
         goto out;
     }
-    if (store_outbox_each(s, limit, add_outbox, &l) != STORE_OK) {
-        cli_error("notify outbox: database error: %s", store_last_error(s));
-        goto out;
-    }
-    if (l.nomem || !(text = json_dumps(l.list, JSON_COMPACT))) {
-        cli_error("out of memory");
-        goto out;
-    }
-    printf("%s\n", text);
-    rc = CLI_OK;
+    rc = notify_print("notify outbox", s, store_outbox_each(s, limit, add_outbox, &l), l.list,
+                      l.nomem);
 out:
-    free(text);
     json_decref(l.list);
     if (s)
         store_close(s);
