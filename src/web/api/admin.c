@@ -420,15 +420,9 @@ enum web_err web_h_admin_search(struct web_req *rq)
     enum web_err rc;
     if (!staff(rq, &c, &rc))
         return rc;
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+    const char *q;
+    if (!web_json_body_string(rq, "q", false, &doc, &q, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *q = web_json_member(doc, "q", &err);
-    if (err.nfields) {
-        rc = web_reply_invalid(rq, &err);
-        json_decref(doc);
-        return rc;
-    }
     struct list_ctx l = {json_array(), c.lang, false, &c.who.staff};
     if (!l.arr) {
         json_decref(doc);

@@ -517,13 +517,10 @@ enum web_err web_h_api_pin_word(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+    const char *word;
+    if (!web_json_body_string(rq, "security_word", false, &doc, &word, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *word = web_json_member(doc, "security_word", &err);
-    if (err.nfields)
-        rc = web_reply_invalid(rq, &err);
-    else if (app_pin_word(&c, word, &sent, &err) != APP_OK)
+    if (app_pin_word(&c, word, &sent, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else {
         json_t *o = json_pack("{s:b, s:s, s:i, s:i}", "sent", 1, "phone", sent.masked_phone,
@@ -545,13 +542,10 @@ enum web_err web_h_api_pin_code(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+    const char *code;
+    if (!web_json_body_string(rq, "code", false, &doc, &code, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *code = web_json_member(doc, "code", &err);
-    if (err.nfields) {
-        rc = web_reply_invalid(rq, &err);
-    } else if (app_pin_code(&c, code, &sec, &err) != APP_OK) {
+    if (app_pin_code(&c, code, &sec, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "pin", sec.pin, "puk", sec.puk);

@@ -55,6 +55,26 @@ enum web_err web_json_body(struct web_req *rq, bool allow_empty, json_t **out)
     return WEB_OK;
 }
 
+bool web_json_body_string(struct web_req *rq, const char *key, bool required, json_t **doc,
+                          const char **value, enum web_err *rc)
+{
+    struct app_err err;
+    *value = NULL;
+    if ((*rc = web_json_body(rq, false, doc)) != WEB_OK)
+        return false;
+    app_err_clear(&err);
+    *value = web_json_member(*doc, key, &err);
+    if (!err.nfields && (*value || !required))
+        return true;
+    if (!err.nfields)
+        app_err_field(&err, key, "required");
+    *rc = web_reply_invalid(rq, &err);
+    json_decref(*doc);
+    *doc = NULL;
+    *value = NULL;
+    return false;
+}
+
 const char *web_json_member(json_t *doc, const char *key, struct app_err *err)
 {
     json_t *v = json_object_get(doc, key);

@@ -22,6 +22,12 @@ enum web_err web_reply_not_found(struct web_req *rq);
  * when it does not parse or is not an object. With allow_empty an empty body is an empty
  * object. *out is the caller's to json_decref. */
 enum web_err web_json_body(struct web_req *rq, bool allow_empty, json_t **out);
+/* The request body (web_json_body) and its string member key (web_json_member), for a route
+ * that takes one: true with *doc (the caller's to json_decref; *value points into it, NULL
+ * when absent unless required). False with the answer in *rc and nothing to free: the body's
+ * error, or 400 invalid_fields for a member of another type or a required one absent. */
+bool web_json_body_string(struct web_req *rq, const char *key, bool required, json_t **doc,
+                          const char **value, enum web_err *rc);
 /* A string member: its value, NULL when absent or null; a member of another type is noted as
  * a field_type error in err. */
 const char *web_json_member(json_t *doc, const char *key, struct app_err *err);

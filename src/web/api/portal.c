@@ -403,16 +403,10 @@ enum web_err web_h_api_otp_verify(struct web_req *rq)
     enum web_err rc;
     if (!applicant(rq, &c, &rc))
         return rc;
-    rc = web_json_body(rq, false, &doc);
-    if (rc != WEB_OK)
+    const char *code;
+    if (!web_json_body_string(rq, "code", true, &doc, &code, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *code = web_json_member(doc, "code", &err);
-    if (err.nfields || !code) {
-        if (!code && !err.nfields)
-            app_err_field(&err, "code", "required");
-        rc = web_reply_invalid(rq, &err);
-    } else if (app_otp_verify(&c, code, &err) != APP_OK) {
+    if (app_otp_verify(&c, code, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         rc = web_reply_static(rq, 200, "application/json", "{\"state\":\"code_verified\"}", 25);
@@ -448,14 +442,10 @@ enum web_err web_h_api_method(struct web_req *rq)
     enum web_err rc;
     if (!applicant(rq, &c, &rc))
         return rc;
-    rc = web_json_body(rq, false, &doc);
-    if (rc != WEB_OK)
+    const char *method;
+    if (!web_json_body_string(rq, "method", false, &doc, &method, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *method = web_json_member(doc, "method", &err);
-    if (err.nfields) {
-        rc = web_reply_invalid(rq, &err);
-    } else if (app_method_choose(&c, method, &a, &err) != APP_OK) {
+    if (app_method_choose(&c, method, &a, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "state", a.state, "method", a.method);
