@@ -25,33 +25,9 @@
 #include "core/trtext.h"
 #include "util/log.h"
 
-#define REASON_CHARS 500 /* a rejection's own words, in characters */
+#define REASON_CHARS 500 /* a rejection's own words, in characters (app__flow_text_problem) */
 
 /* ---- decisions ------------------------------------------------------------------------------- */
-
-/* Words an approver wrote: 1..REASON_CHARS characters of UTF-8 with something besides blanks;
- * line breaks and tabs are fine, other controls and the characters that reorder or hide text
- * are not (core_text_check: they would reach the applicant's message). NULL or a reason code. */
-static const char *free_text_problem(const char *t)
-{
-    size_t n = strlen(t), chars = 0;
-    bool content = false;
-    const char *bad = core_text_check_code(core_text_check(t, n, CORE_TEXT_BREAKS));
-    if (bad)
-        return bad;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if ((c & 0xC0) != 0x80)
-            chars++;
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-            content = true;
-    }
-    if (!content)
-        return "reason_required";
-    if (chars > REASON_CHARS)
-        return "too_long";
-    return NULL;
-}
 
 static json_t *date_or_null(int32_t d)
 {
@@ -241,7 +217,7 @@ static void read_reason(const char *reason, const char **code, const char **text
     } else if (rj) {
         *code = rj->code;
         *text = core_rejection_text(rj, CORE_LANG_TR);
-    } else if ((why = free_text_problem(reason))) {
+    } else if ((why = app__flow_text_problem(reason, REASON_CHARS))) {
         app_err_field(err, "reason", why);
     } else {
         *code = "";

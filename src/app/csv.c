@@ -70,6 +70,15 @@ ssize_t app_csv_read_fd(void *ctx, void *buf, size_t n)
     }
 }
 
+ssize_t app_csv_mem_read(void *ctx, void *buf, size_t n)
+{
+    struct app_csv_mem *m = ctx;
+    size_t k = m->len - m->off < n ? m->len - m->off : n;
+    memcpy(buf, m->p + m->off, k);
+    m->off += k;
+    return (ssize_t)k;
+}
+
 struct app_csv *app_csv_new(app_csv_read_fn read, void *ctx, char sep)
 {
     struct app_csv *c = calloc(1, sizeof *c);

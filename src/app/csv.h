@@ -25,6 +25,14 @@
  * error (errno set). */
 typedef ssize_t (*app_csv_read_fn)(void *ctx, void *buf, size_t n);
 
+/* A read callback over bytes already in memory (a file sent as a request's body): pass
+ * app_csv_mem_read with a struct app_csv_mem {p, len, 0} as its ctx. */
+struct app_csv_mem {
+    const char *p;
+    size_t len, off;
+};
+ssize_t app_csv_mem_read(void *ctx, void *buf, size_t n);
+
 struct app_csv;
 
 /* One field: p points into the reader's buffer and is NUL-terminated (p[n] == '\0'); quotes

@@ -88,14 +88,8 @@ static enum store_err produced_row(struct file_run *f, const struct app_cardfile
         return STORE_OK;
     }
     *changed = true;
-    if (!has) {
-        memset(&k, 0, sizeof k);
-        snprintf(k.tckn, sizeof k.tckn, "%s", a->tckn);
-        k.application_id = a->id;
-        k.certificate_id = a->new_cert_id;
-        snprintf(k.source, sizeof k.source, "bureau");
-        k.created_at = now;
-    }
+    if (!has)
+        app__flow_bureau_card(a, &k, now);
     snprintf(k.serial, sizeof k.serial, "%s", r->serial);
     snprintf(k.state, sizeof k.state, "produced");
     k.produced_at = now;

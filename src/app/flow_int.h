@@ -56,6 +56,9 @@ enum app_status app__flow_staff(const struct app_ctx *c, const struct app_staff 
 enum store_err app__flow_delivered(struct store *s, const struct app_settings *set,
                                    const struct store_application *a,
                                    struct store_application *next, const char *actor, int64_t now);
+/* The card record of a's card from the card bureau, first heard of now (its shipment, its
+ * delivery, or the bureau's answer file): produced and created now, the rest the caller's. */
+void app__flow_bureau_card(const struct store_application *a, struct store_card *k, int64_t now);
 /* The card went to the courier (a is in production): -> shipped, its card (made now when the
  * bureau's card was not recorded yet) shipped with carrier and tracking number, the holder
  * told. */

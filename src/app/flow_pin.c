@@ -182,6 +182,28 @@ static enum store_err pin_wrong(const struct app_ctx *c, struct pin_case *pc, co
     return e;
 }
 
+/* Opens the transaction of a PIN step and reads its case, the counters rolled to now. Not
+ * APP_OK, with the transaction rolled back, when that fails or the PIN is locked. */
+static enum app_status pin_begin(const struct app_ctx *c, struct pin_case *pc, struct app_err *err)
+{
+    struct store *s = c->db;
+    enum app_status st;
+    enum store_err e = store_tx_begin(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    if ((st = pin_load(c, pc, err)) != APP_OK)
+        goto fail;
+    pin_roll(&pc->pin, c->now);
+    if (pin_locked(c, &pc->pin, err)) {
+        st = err->status;
+        goto fail;
+    }
+    return APP_OK;
+fail:
+    store_tx_rollback(s);
+    return st;
+}
+
 enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct app_otp_sent *out,
                              struct app_err *err)
 {
@@ -196,16 +218,9 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
         app_err_field(err, "security_word", "required");
         return app__fail(err, APP_EINVAL, "invalid_fields");
     }
-    enum store_err e = store_tx_begin(s);
-    if (e != STORE_OK)
-        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
-    if ((st = pin_load(c, &pc, err)) != APP_OK)
-        goto fail;
-    pin_roll(&pc.pin, c->now);
-    if (pin_locked(c, &pc.pin, err)) {
-        st = err->status;
-        goto fail;
-    }
+    if ((st = pin_begin(c, &pc, err)) != APP_OK)
+        return st;
+    enum store_err e;
     if (!pc.a.security_word_hash[0] || sodium_init() < 0 ||
         crypto_pwhash_str_verify(pc.a.security_word_hash, word, strlen(word)) != 0) {
         struct app_err werr;
@@ -304,16 +319,9 @@ enum app_status app_pin_code(const struct app_ctx *c, const char *code, struct a
         app_err_field(err, "code", "required");
         return app__fail(err, APP_EINVAL, "invalid_fields");
     }
-    enum store_err e = store_tx_begin(s);
-    if (e != STORE_OK)
-        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
-    if ((st = pin_load(c, &pc, err)) != APP_OK)
-        goto fail;
-    pin_roll(&pc.pin, c->now);
-    if (pin_locked(c, &pc.pin, err)) {
-        st = err->status;
-        goto fail;
-    }
+    if ((st = pin_begin(c, &pc, err)) != APP_OK)
+        return st;
+    enum store_err e;
     if (!pc.pin.word_ok_at || !pc.pin.code_hash[0]) {
         st = app__fail(err, APP_ECONFLICT, "pin_word_first");
         goto fail;

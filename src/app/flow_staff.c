@@ -103,6 +103,17 @@ const char *app__flow_label_problem(const char *v, char *out, size_t cap)
     return core_text_check_code(core_text_check(out, (size_t)n, 0));
 }
 
+void app__flow_bureau_card(const struct store_application *a, struct store_card *k, int64_t now)
+{
+    memset(k, 0, sizeof *k);
+    snprintf(k->tckn, sizeof k->tckn, "%s", a->tckn);
+    k->application_id = a->id;
+    k->certificate_id = a->new_cert_id;
+    snprintf(k->source, sizeof k->source, "bureau");
+    k->produced_at = now;
+    k->created_at = now;
+}
+
 enum store_err app__flow_shipped(struct store *s, const struct store_application *a,
                                  struct store_application *next, const char *carrier,
                                  const char *tracking, const char *actor, int64_t now)
@@ -112,15 +123,8 @@ enum store_err app__flow_shipped(struct store *s, const struct store_application
     bool has = e == STORE_OK;
     if (e != STORE_OK && e != STORE_ENOTFOUND)
         return e;
-    if (!has) { /* the bureau's card, known from now on by its shipment */
-        memset(&k, 0, sizeof k);
-        snprintf(k.tckn, sizeof k.tckn, "%s", a->tckn);
-        k.application_id = a->id;
-        k.certificate_id = a->new_cert_id;
-        snprintf(k.source, sizeof k.source, "bureau");
-        k.produced_at = now;
-        k.created_at = now;
-    }
+    if (!has) /* the bureau's card, known from now on by its shipment */
+        app__flow_bureau_card(a, &k, now);
     snprintf(k.state, sizeof k.state, "shipped");
     snprintf(k.carrier, sizeof k.carrier, "%s", carrier);
     snprintf(k.tracking_number, sizeof k.tracking_number, "%s", tracking);
@@ -147,15 +151,8 @@ enum store_err app__flow_delivered(struct store *s, const struct app_settings *s
     bool has = e == STORE_OK;
     if (e != STORE_OK && e != STORE_ENOTFOUND)
         return e;
-    if (!has) {
-        memset(&k, 0, sizeof k);
-        snprintf(k.tckn, sizeof k.tckn, "%s", a->tckn);
-        k.application_id = a->id;
-        k.certificate_id = a->new_cert_id;
-        snprintf(k.source, sizeof k.source, "bureau");
-        k.produced_at = now;
-        k.created_at = now;
-    }
+    if (!has)
+        app__flow_bureau_card(a, &k, now);
     if (strcmp(k.state, "active") != 0)
         snprintf(k.state, sizeof k.state, "delivered");
     k.delivered_at = now;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/date.h"
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -97,6 +99,65 @@ int cli_fd_arg(const char *s)
     if (errno || !*s || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
         return -1;
     return (int)v;
+}
+
+int cli_arg_other(const char *what, const char *usage, const char *arg, bool missing)
+{
+    if (!missing && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (missing)
+        cli_error("%s: %s needs a value", what, arg);
+    else
+        cli_error("%s: unknown argument '%s'", what, arg);
+    fputs(usage, stderr);
+    return CLI_USAGE;
+}
+
+int cli_subcommand(int argc, char **argv, const char *what, const char *usage,
+                   const struct cli_sub *subs, size_t nsubs)
+{
+    for (size_t i = 0; argc >= 2 && i < nsubs; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].run(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (argc >= 2)
+        cli_error("%s: unknown subcommand '%s'", what, argv[1]);
+    fputs(usage, stderr);
+    return CLI_USAGE;
+}
+
+size_t cli_split_list(char *s, const char **out, size_t max)
+{
+    size_t k = 0;
+    for (char *p = s, *end; p && *p && k < max; p = end) {
+        end = strchr(p, ',');
+        if (end)
+            *end++ = '\0';
+        while (*p == ' ')
+            p++;
+        size_t n = strlen(p);
+        while (n && p[n - 1] == ' ')
+            p[--n] = '\0';
+        if (n)
+            out[k++] = p;
+    }
+    return k;
+}
+
+int cli_now_arg(const char *what, const char *arg, int64_t *now)
+{
+    int32_t day;
+    if (strlen(arg) != 10 || core_date_parse(arg, 10, &day) < 0 || arg[4] != '-') {
+        cli_error("%s: --now wants a date as YYYY-MM-DD, not '%s'", what, arg);
+        return CLI_USAGE;
+    }
+    *now = core_date_to_unix(day);
+    return CLI_OK;
 }
 
 int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,

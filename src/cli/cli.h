@@ -5,6 +5,8 @@
 #define EIMZA_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -37,6 +39,29 @@ int cli_args(int argc, char **argv, const char *what, const char *usage, const c
 const char *cli_optarg(int argc, char **argv, int *i, const char *name, bool *missing);
 /* An open file descriptor's number given as text (--pin-fd N); -1 when it is not one. */
 int cli_fd_arg(const char *s);
+/* The last branch of an option loop, for an argument no option took: -h or --help prints usage
+ * to stdout and returns CLI_OK; anything else (or an option whose value is missing, as
+ * cli_optarg said) prints "what: ... needs a value" or "what: unknown argument '...'" and usage
+ * to stderr and returns CLI_USAGE. */
+int cli_arg_other(const char *what, const char *usage, const char *arg, bool missing);
+/* --now YYYY-MM-DD: *now becomes 00:00 UTC of that day (the tests move time that way); a
+ * malformed date is a usage error printed under what (CLI_USAGE), else CLI_OK. */
+int cli_now_arg(const char *what, const char *arg, int64_t *now);
+
+/* A command with subcommands (`eimza notify run|failed|outbox`): runs the one argv[1] names
+ * with argv + 1; -h or --help prints usage to stdout (CLI_OK); none, or one not in subs, is a
+ * usage error ("what: unknown subcommand '...'", usage to stderr). */
+struct cli_sub {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+int cli_subcommand(int argc, char **argv, const char *what, const char *usage,
+                   const struct cli_sub *subs, size_t nsubs);
+
+/* Splits a comma-separated setting (ca_policies, signature_policies) in place: the items,
+ * spaces around them trimmed and empty ones dropped, into out (at most max; the rest are
+ * left out). Returns how many. */
+size_t cli_split_list(char *s, const char **out, size_t max);
 
 /* Prints "eimza: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

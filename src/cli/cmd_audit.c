@@ -55,14 +55,8 @@ static int audit_verify(int argc, char **argv)
 
 int cli_cmd_audit(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "verify"))
-        return audit_verify(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(audit_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("audit: unknown subcommand '%s'", argv[1]);
-    fputs(audit_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"verify", audit_verify},
+    };
+    return cli_subcommand(argc, argv, "audit", audit_usage, subs, sizeof subs / sizeof subs[0]);
 }

@@ -41,20 +41,8 @@ int cli_ca_open(struct web_config *c, struct app_settings *set)
     if (!crl[0])
         snprintf(crl, sizeof crl, "%s%sca/crl", c->portal_url, slash);
     const char *policies[16];
-    size_t npol = 0;
     snprintf(pol, sizeof pol, "%s", c->ca_policies);
-    for (char *p = pol, *end; p && *p && npol < sizeof policies / sizeof policies[0]; p = end) {
-        end = strchr(p, ',');
-        if (end)
-            *end++ = '\0';
-        while (*p == ' ')
-            p++;
-        size_t n = strlen(p);
-        while (n && p[n - 1] == ' ')
-            p[--n] = '\0';
-        if (n)
-            policies[npol++] = p;
-    }
+    size_t npol = cli_split_list(pol, policies, sizeof policies / sizeof policies[0]);
     const struct ca_config cc = {
         .ca_module = c->ca_module,
         .ca_token_label = c->ca_label,

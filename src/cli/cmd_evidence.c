@@ -58,14 +58,9 @@ static int evidence_export(int argc, char **argv)
 
 int cli_cmd_evidence(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "export"))
-        return evidence_export(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(evidence_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("evidence: unknown subcommand '%s'", argv[1]);
-    fputs(evidence_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"export", evidence_export},
+    };
+    return cli_subcommand(argc, argv, "evidence", evidence_usage, subs,
+                          sizeof subs / sizeof subs[0]);
 }

@@ -60,17 +60,8 @@ int cli_cmd_migrate(int argc, char **argv)
         } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
-        } else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(migrate_usage, stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("migrate: %s needs a value", argv[i]);
-            else
-                cli_error("migrate: unknown argument '%s'", argv[i]);
-            fputs(migrate_usage, stderr);
-            return CLI_USAGE;
-        }
+        } else
+            return cli_arg_other("migrate", migrate_usage, argv[i], missing);
     }
     if (web_config_defaults(&cfg) < 0 || (configs.n && cli_configs_load(&configs, &cfg) < 0))
         return CLI_USAGE;

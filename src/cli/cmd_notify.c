@@ -173,15 +173,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
         n->smtp_timeout = cfg->smtp_timeout;
     }
     if (sms && !cfg->dev && cfg->sms_gateway_url[0]) {
-        const struct notify_sms_cfg gc = {
-            .url = cfg->sms_gateway_url,
-            .user = cfg->sms_gateway_user,
-            .password = cfg->sms_gateway_password,
-            .token = cfg->sms_gateway_token,
-            .body = cfg->sms_gateway_body,
-            .content_type = cfg->sms_gateway_content_type,
-            .timeout_seconds = cfg->sms_gateway_timeout,
-        };
+        const struct notify_sms_cfg gc = cli_notify_sms_cfg(cfg);
         char e2[400];
         if (notify_sms_new(&gc, &n->sms, e2, sizeof e2) < 0) {
             snprintf(err, errlen, "SMS gateway: %s", e2);
@@ -194,6 +186,19 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
 fail:
     cli_notify_free(n);
     return -1;
+}
+
+struct notify_sms_cfg cli_notify_sms_cfg(const struct web_config *cfg)
+{
+    return (struct notify_sms_cfg){
+        .url = cfg->sms_gateway_url,
+        .user = cfg->sms_gateway_user,
+        .password = cfg->sms_gateway_password,
+        .token = cfg->sms_gateway_token,
+        .body = cfg->sms_gateway_body,
+        .content_type = cfg->sms_gateway_content_type,
+        .timeout_seconds = cfg->sms_gateway_timeout,
+    };
 }
 
 struct notify_drain_cfg cli_notify_drain_cfg(const struct cli_notify *n)
@@ -325,27 +330,12 @@ static int notify_run(int argc, char **argv)
             config = v;
         else if (!missing && !strcmp(argv[i], "--dev"))
             dev = true;
-        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(notify_usage, stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("notify run: %s needs a value", argv[i]);
-            else
-                cli_error("notify run: unknown argument '%s'", argv[i]);
-            fputs(notify_usage, stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_arg_other("notify run", notify_usage, argv[i], missing);
     }
     int64_t now = (int64_t)time(NULL);
-    if (now_arg) {
-        int32_t day;
-        if (strlen(now_arg) != 10 || core_date_parse(now_arg, 10, &day) < 0 || now_arg[4] != '-') {
-            cli_error("notify run: --now wants a date as YYYY-MM-DD, not '%s'", now_arg);
-            return CLI_USAGE;
-        }
-        now = core_date_to_unix(day);
-    }
+    if (now_arg && cli_now_arg("notify run", now_arg, &now) != CLI_OK)
+        return CLI_USAGE;
     struct web_config cfg;
     char err[1600];
     int rc = notify_settings("notify run", config, db, dev, &cfg);
@@ -439,6 +429,25 @@ static int add_problem(void *ctx, const struct store_outbox_problem *m)
     return 0;
 }
 
+/* Prints list as one JSON line once the store walk that filled it returned e: CLI_OK, or
+ * CLI_FAIL with the reason printed (the database's error under what, or out of memory). */
+static int notify_print(const char *what, struct store *s, enum store_err e, const json_t *list,
+                        bool nomem)
+{
+    char *text = NULL;
+    if (e != STORE_OK) {
+        cli_error("%s: database error: %s", what, store_last_error(s));
+        return CLI_FAIL;
+    }
+    if (nomem || !(text = json_dumps(list, JSON_COMPACT))) {
+        cli_error("out of memory");
+        return CLI_FAIL;
+    }
+    printf("%s\n", text);
+    free(text);
+    return CLI_OK;
+}
+
 static int notify_failed(int argc, char **argv)
 {
     static const char usage[] = "usage: eimza notify failed [--db URL]\n";
@@ -451,24 +460,15 @@ static int notify_failed(int argc, char **argv)
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
         return rc;
     struct problems p = {.list = json_array()};
-    char *text = NULL;
     rc = CLI_FAIL;
     if (!p.list) {
         cli_error("out of memory");
         goto out;
     }
-    if (store_outbox_problems(s, (int64_t)time(NULL), add_problem, &p) != STORE_OK) {
-        cli_error("notify failed: database error: %s", store_last_error(s));
-        goto out;
-    }
-    if (p.nomem || !(text = json_dumps(p.list, JSON_COMPACT))) {
-        cli_error("out of memory");
-        goto out;
-    }
-    printf("%s\n", text);
-    rc = CLI_OK;
+    rc = notify_print("notify failed", s,
+                      store_outbox_problems(s, (int64_t)time(NULL), add_problem, &p), p.list,
+                      p.nomem);
 out:
-    free(text);
     json_decref(p.list);
     store_close(s);
     return rc;
@@ -515,17 +515,8 @@ static int notify_outbox(int argc, char **argv)
             config = v;
         else if ((v = cli_optarg(argc, argv, &i, "--limit", &missing)))
             limit_arg = v;
-        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(notify_usage, stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("notify outbox: %s needs a value", argv[i]);
-            else
-                cli_error("notify outbox: unknown argument '%s'", argv[i]);
-            fputs(notify_usage, stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_arg_other("notify outbox", notify_usage, argv[i], missing);
     }
     long limit = OUTBOX_LIST_DEFAULT;
     if (limit_arg) {
@@ -546,7 +537,6 @@ static int notify_outbox(int argc, char **argv)
     struct cli_notify *n = NULL;
     struct store *s = NULL;
     struct outbox_list l = {.list = json_array()};
-    char *text = NULL;
     if (cli_notify_new(&cfg, false, &n, err, sizeof err) < 0) {
         cli_error("notify outbox: %s", err);
         json_decref(l.list);
@@ -560,18 +550,9 @@ static int notify_outbox(int argc, char **argv)
         cli_error("out of memory");
         goto out;
     }
-    if (store_outbox_each(s, limit, add_outbox, &l) != STORE_OK) {
-        cli_error("notify outbox: database error: %s", store_last_error(s));
-        goto out;
-    }
-    if (l.nomem || !(text = json_dumps(l.list, JSON_COMPACT))) {
-        cli_error("out of memory");
-        goto out;
-    }
-    printf("%s\n", text);
-    rc = CLI_OK;
+    rc = notify_print("notify outbox", s, store_outbox_each(s, limit, add_outbox, &l), l.list,
+                      l.nomem);
 out:
-    free(text);
     json_decref(l.list);
     if (s)
         store_close(s);
@@ -581,18 +562,10 @@ out:
 
 int cli_cmd_notify(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "run"))
-        return notify_run(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "failed"))
-        return notify_failed(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "outbox"))
-        return notify_outbox(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(notify_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("notify: unknown subcommand '%s'", argv[1]);
-    fputs(notify_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"run", notify_run},
+        {"failed", notify_failed},
+        {"outbox", notify_outbox},
+    };
+    return cli_subcommand(argc, argv, "notify", notify_usage, subs, sizeof subs / sizeof subs[0]);
 }

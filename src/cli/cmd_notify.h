@@ -24,6 +24,8 @@ struct cli_notify;
 int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out, char *err,
                    size_t errlen);
 void cli_notify_free(struct cli_notify *n);
+/* The SMS gateway's settings of cfg (sms_gateway_*), for notify_sms_new. */
+struct notify_sms_cfg cli_notify_sms_cfg(const struct web_config *cfg);
 /* The drain settings of the configuration (tries, back-off, the templates and portal_url that
  * render a message kept unrendered); lease, pass size and clock are the caller's to set. */
 struct notify_drain_cfg cli_notify_drain_cfg(const struct cli_notify *n);

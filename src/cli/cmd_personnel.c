@@ -63,14 +63,9 @@ static int personnel_show(int argc, char **argv)
 
 int cli_cmd_personnel(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "show"))
-        return personnel_show(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(personnel_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("personnel: unknown subcommand '%s'", argv[1]);
-    fputs(personnel_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"show", personnel_show},
+    };
+    return cli_subcommand(argc, argv, "personnel", personnel_usage, subs,
+                          sizeof subs / sizeof subs[0]);
 }

@@ -36,27 +36,12 @@ static int retention_run(int argc, char **argv)
                 return CLI_USAGE;
         } else if (!missing && !strcmp(argv[i], "--dry-run"))
             dry = true;
-        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(retention_usage, stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("retention run: %s needs a value", argv[i]);
-            else
-                cli_error("retention run: unknown argument '%s'", argv[i]);
-            fputs(retention_usage, stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_arg_other("retention run", retention_usage, argv[i], missing);
     }
     int64_t now = (int64_t)time(NULL);
-    if (now_arg) {
-        int32_t day;
-        if (strlen(now_arg) != 10 || core_date_parse(now_arg, 10, &day) < 0 || now_arg[4] != '-') {
-            cli_error("retention run: --now wants a date as YYYY-MM-DD, not '%s'", now_arg);
-            return CLI_USAGE;
-        }
-        now = core_date_to_unix(day);
-    }
+    if (now_arg && cli_now_arg("retention run", now_arg, &now) != CLI_OK)
+        return CLI_USAGE;
     struct web_config cfg;
     struct app_settings set;
     char err[600];
@@ -101,14 +86,9 @@ static int retention_run(int argc, char **argv)
 
 int cli_cmd_retention(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "run"))
-        return retention_run(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(retention_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("retention: unknown subcommand '%s'", argv[1]);
-    fputs(retention_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"run", retention_run},
+    };
+    return cli_subcommand(argc, argv, "retention", retention_usage, subs,
+                          sizeof subs / sizeof subs[0]);
 }

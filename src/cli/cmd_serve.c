@@ -123,18 +123,7 @@ static int serve_verifier(const struct web_config *cfg, struct crypto_verifier *
         return 0;
     }
     snprintf(pol, sizeof pol, "%s", cfg->signature_policies);
-    for (char *p = pol, *end; p && *p && npol < sizeof policies / sizeof policies[0]; p = end) {
-        end = strchr(p, ',');
-        if (end)
-            *end++ = '\0';
-        while (*p == ' ')
-            p++;
-        size_t n = strlen(p);
-        while (n && p[n - 1] == ' ')
-            p[--n] = '\0';
-        if (n)
-            policies[npol++] = p;
-    }
+    npol = cli_split_list(pol, policies, sizeof policies / sizeof policies[0]);
     const struct crypto_verifier_opts o = {
         .trust_dirs = &dir,
         .ntrust_dirs = 1,
@@ -241,17 +230,79 @@ static bool serve_drain(struct web_server *srv, const sigset_t *sigs, int timeou
     }
 }
 
+/* ---- a background thread that runs a pass now and then --------------------------------- */
+
+/* The outbox sender and the retention each run on a thread of their own: a pass, then a pause
+ * that stopping cuts short. */
+struct serve_loop {
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t wake; /* cuts the pause between two passes short at stop */
+    atomic_bool stop;
+};
+
+/* The pause: seconds on the monotonic clock, or until serve_loop_stop. */
+static void serve_loop_pause(struct serve_loop *l, int seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += seconds;
+    pthread_mutex_lock(&l->mu);
+    while (!atomic_load(&l->stop) && pthread_cond_timedwait(&l->wake, &l->mu, &until) != ETIMEDOUT)
+        ;
+    pthread_mutex_unlock(&l->mu);
+}
+
+/* Starts run(arg) on the loop's thread. Returns 0, or -1 with the reason printed under what
+ * ("outbox: cannot start the sender thread: ..."; thread names it). */
+static int serve_loop_start(struct serve_loop *l, void *(*run)(void *), void *arg, const char *what,
+                            const char *thread)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&l->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) {
+        cli_error("%s: cannot make a condition variable", what);
+        return -1;
+    }
+    pthread_mutex_init(&l->mu, NULL);
+    atomic_store(&l->stop, false);
+    if ((rc = pthread_create(&l->thread, NULL, run, arg)) != 0) {
+        cli_error("%s: cannot start %s: %s", what, thread, strerror(rc));
+        pthread_cond_destroy(&l->wake);
+        pthread_mutex_destroy(&l->mu);
+        return -1;
+    }
+    l->running = true;
+    return 0;
+}
+
+/* Stops the thread, waiting for the pass in progress. False when it was not running. */
+static bool serve_loop_stop(struct serve_loop *l)
+{
+    if (!l->running)
+        return false;
+    pthread_mutex_lock(&l->mu);
+    atomic_store(&l->stop, true);
+    pthread_cond_signal(&l->wake);
+    pthread_mutex_unlock(&l->mu);
+    pthread_join(l->thread, NULL);
+    pthread_cond_destroy(&l->wake);
+    pthread_mutex_destroy(&l->mu);
+    l->running = false;
+    return true;
+}
+
 /* ---- the outbox sender ------------------------------------------------------------------- */
 
 #define SERVE_OUTBOX_PER_PASS 100 /* messages per pass: the stop flag is seen between them */
 #define SERVE_OUTBOX_LEASE    60  /* seconds a claimed message is held beyond the send timeout */
 
 struct serve_outbox {
-    pthread_t thread;
-    bool running;
-    pthread_mutex_t mu;
-    pthread_cond_t wake; /* cuts the wait between two passes short at stop */
-    atomic_bool stop;
+    struct serve_loop loop;
     const char *db;   /* the URL, to reconnect after the connection was lost */
     struct store *st; /* this thread's own connection (NULL while lost) */
     struct notify_sms *gw;
@@ -307,7 +358,7 @@ static void serve_notify_scan(struct serve_outbox *o)
 static void *serve_outbox_main(void *arg)
 {
     struct serve_outbox *o = arg;
-    while (!atomic_load(&o->stop)) {
+    while (!atomic_load(&o->loop.stop)) {
         struct notify_drain_stats ds = {0}, es = {0};
         atomic_store(&o->pass_start, (int64_t)time(NULL));
         atomic_store(&o->busy, true);
@@ -323,12 +374,12 @@ static void *serve_outbox_main(void *arg)
             o->sms_ho =
                 (struct notify_handover){.inner = notify_sms_sender(o->gw), .ho = {.s = o->st}};
             const struct notify_sender snd = notify_handover_sender(&o->sms_ho);
-            if (notify_drain(o->st, &snd, &o->dc, &o->stop, &ds) != STORE_OK)
+            if (notify_drain(o->st, &snd, &o->dc, &o->loop.stop, &ds) != STORE_OK)
                 serve_outbox_log_error(o);
         }
         if (o->nt && o->st &&
-            cli_notify_drain(o->nt, "email", o->st, NULL, SERVE_OUTBOX_PER_PASS, &o->stop, &es) !=
-                STORE_OK)
+            cli_notify_drain(o->nt, "email", o->st, NULL, SERVE_OUTBOX_PER_PASS, &o->loop.stop,
+                             &es) != STORE_OK)
             serve_outbox_log_error(o);
         if (ds.claimed || es.claimed)
             ulog(ULOG_DEBUG, "outbox.pass", "sent=%ld retried=%ld failed=%ld lost=%ld",
@@ -338,14 +389,7 @@ static void *serve_outbox_main(void *arg)
         atomic_store(&o->busy, false);
         if (ds.claimed >= SERVE_OUTBOX_PER_PASS || es.claimed >= SERVE_OUTBOX_PER_PASS)
             continue; /* more may be due: no pause */
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += o->interval;
-        pthread_mutex_lock(&o->mu);
-        while (!atomic_load(&o->stop) &&
-               pthread_cond_timedwait(&o->wake, &o->mu, &until) != ETIMEDOUT)
-            ;
-        pthread_mutex_unlock(&o->mu);
+        serve_loop_pause(&o->loop, o->interval);
     }
     return NULL;
 }
@@ -379,15 +423,7 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
              "detail=\"sms_gateway_url is not set: SMS messages wait in the outbox\"");
         return 0;
     }
-    const struct notify_sms_cfg gc = {
-        .url = cfg->sms_gateway_url,
-        .user = cfg->sms_gateway_user,
-        .password = cfg->sms_gateway_password,
-        .token = cfg->sms_gateway_token,
-        .body = cfg->sms_gateway_body,
-        .content_type = cfg->sms_gateway_content_type,
-        .timeout_seconds = cfg->sms_gateway_timeout,
-    };
+    const struct notify_sms_cfg gc = cli_notify_sms_cfg(cfg);
     if (notify_sms_new(&gc, &o->gw, err, sizeof err) < 0) {
         cli_error("SMS gateway: %s", err);
         cli_notify_free(o->nt); /* notifications */
@@ -395,6 +431,18 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
         return -1;
     }
     return 0;
+}
+
+/* Frees what the sender holds: its connection, the gateway's client, the notifications. */
+static void serve_outbox_release(struct serve_outbox *o)
+{
+    if (o->st)
+        store_close(o->st);
+    o->st = NULL;
+    notify_sms_free(o->gw);
+    o->gw = NULL;
+    cli_notify_free(o->nt);
+    o->nt = NULL;
 }
 
 /* Starts the sender thread with its own connection, when serve_outbox_prepare made a client.
@@ -411,25 +459,9 @@ static int serve_outbox_start(struct serve_outbox *o)
         o->next_scan = (int64_t)time(NULL);
         serve_notify_scan(o);
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int rc = pthread_cond_init(&o->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    if (rc != 0) {
-        cli_error("outbox: cannot make a condition variable");
-        goto fail;
-    }
-    pthread_mutex_init(&o->mu, NULL);
-    atomic_store(&o->stop, false);
     atomic_store(&o->pass_end, (int64_t)time(NULL));
-    if ((rc = pthread_create(&o->thread, NULL, serve_outbox_main, o)) != 0) {
-        cli_error("outbox: cannot start the sender thread: %s", strerror(rc));
-        pthread_cond_destroy(&o->wake);
-        pthread_mutex_destroy(&o->mu);
+    if (serve_loop_start(&o->loop, serve_outbox_main, o, "outbox", "the sender thread") < 0)
         goto fail;
-    }
-    o->running = true;
     if (o->gw)
         ulog(ULOG_INFO, "outbox.start", "channel=sms interval=%d max_tries=%d", o->interval,
              o->dc.max_tries);
@@ -440,13 +472,7 @@ static int serve_outbox_start(struct serve_outbox *o)
         ulog(ULOG_INFO, "notify.start", "scan_interval=%d", scan);
     return 0;
 fail:
-    if (o->st)
-        store_close(o->st);
-    o->st = NULL;
-    notify_sms_free(o->gw);
-    o->gw = NULL;
-    cli_notify_free(o->nt);
-    o->nt = NULL;
+    serve_outbox_release(o);
     return -1;
 }
 
@@ -454,24 +480,9 @@ fail:
  * it never started. */
 static void serve_outbox_stop(struct serve_outbox *o)
 {
-    if (o->running) {
-        pthread_mutex_lock(&o->mu);
-        atomic_store(&o->stop, true);
-        pthread_cond_signal(&o->wake);
-        pthread_mutex_unlock(&o->mu);
-        pthread_join(o->thread, NULL);
-        pthread_cond_destroy(&o->wake);
-        pthread_mutex_destroy(&o->mu);
-        o->running = false;
+    if (serve_loop_stop(&o->loop))
         ulog(ULOG_INFO, "outbox.stopped", "channel=sms");
-    }
-    if (o->st)
-        store_close(o->st);
-    o->st = NULL;
-    notify_sms_free(o->gw);
-    o->gw = NULL;
-    cli_notify_free(o->nt);
-    o->nt = NULL;
+    serve_outbox_release(o);
 }
 
 /* ---- the retention of personal data ------------------------------------------------------
@@ -481,11 +492,7 @@ static void serve_outbox_stop(struct serve_outbox *o)
  * one in progress (each of its batches is a transaction of its own, so a kill loses nothing
  * but the rest of the run). */
 struct serve_keeper {
-    pthread_t thread;
-    bool running;
-    pthread_mutex_t mu;
-    pthread_cond_t wake; /* cuts the wait between two runs short at stop */
-    atomic_bool stop;
+    struct serve_loop loop;
     const char *db;                 /* the URL, to reconnect after the connection was lost */
     const struct app_settings *set; /* the periods */
     int interval;                   /* seconds; 0: none */
@@ -513,16 +520,9 @@ static void serve_keeper_run(struct serve_keeper *k)
 static void *serve_keeper_main(void *arg)
 {
     struct serve_keeper *k = arg;
-    while (!atomic_load(&k->stop)) {
+    while (!atomic_load(&k->loop.stop)) {
         serve_keeper_run(k);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += k->interval;
-        pthread_mutex_lock(&k->mu);
-        while (!atomic_load(&k->stop) &&
-               pthread_cond_timedwait(&k->wake, &k->mu, &until) != ETIMEDOUT)
-            ;
-        pthread_mutex_unlock(&k->mu);
+        serve_loop_pause(&k->loop, k->interval);
     }
     return NULL;
 }
@@ -536,24 +536,8 @@ static int serve_keeper_start(struct serve_keeper *k, const struct web_config *c
     k->interval = cfg->retention_interval;
     if (!k->interval)
         return 0;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int rc = pthread_cond_init(&k->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    if (rc != 0) {
-        cli_error("retention: cannot make a condition variable");
+    if (serve_loop_start(&k->loop, serve_keeper_main, k, "retention", "its thread") < 0)
         return -1;
-    }
-    pthread_mutex_init(&k->mu, NULL);
-    atomic_store(&k->stop, false);
-    if ((rc = pthread_create(&k->thread, NULL, serve_keeper_main, k)) != 0) {
-        cli_error("retention: cannot start its thread: %s", strerror(rc));
-        pthread_cond_destroy(&k->wake);
-        pthread_mutex_destroy(&k->mu);
-        return -1;
-    }
-    k->running = true;
     ulog(ULOG_INFO, "retention.start", "interval=%d", k->interval);
     return 0;
 }
@@ -562,16 +546,7 @@ static int serve_keeper_start(struct serve_keeper *k, const struct web_config *c
  * started. */
 static void serve_keeper_stop(struct serve_keeper *k)
 {
-    if (k->running) {
-        pthread_mutex_lock(&k->mu);
-        atomic_store(&k->stop, true);
-        pthread_cond_signal(&k->wake);
-        pthread_mutex_unlock(&k->mu);
-        pthread_join(k->thread, NULL);
-        pthread_cond_destroy(&k->wake);
-        pthread_mutex_destroy(&k->mu);
-        k->running = false;
-    }
+    (void)serve_loop_stop(&k->loop);
     if (k->st)
         store_close(k->st);
     k->st = NULL;
@@ -810,7 +785,7 @@ static int serve_start(struct serve_run *r)
         cli_error("%s", r->err);
         return CLI_FAIL;
     }
-    if (r->outbox.running)
+    if (r->outbox.loop.running)
         (void)web_server_watch(r->srv, "outbox", serve_outbox_alive, &r->outbox);
     if (r->cfg.dev)
         serve_dev_banner(&r->cfg);

@@ -297,18 +297,10 @@ static int user_list(int argc, char **argv)
 
 int cli_cmd_user(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "add"))
-        return user_add(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "set"))
-        return user_set(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "list"))
-        return user_list(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(user_usage, stdout);
-        return CLI_OK;
-    }
-    if (argc >= 2)
-        cli_error("user: unknown subcommand '%s'", argv[1]);
-    fputs(user_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"add", user_add},
+        {"set", user_set},
+        {"list", user_list},
+    };
+    return cli_subcommand(argc, argv, "user", user_usage, subs, sizeof subs / sizeof subs[0]);
 }

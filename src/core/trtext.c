@@ -209,69 +209,39 @@ const char *core_text_check_code(enum core_text_check c)
  * next byte is anything else cannot take a mark, so the rules below are not consulted. */
 #define MARK_LEAD 0xCC
 
-/* The precomposed letter that base followed by the combining mark makes, or 0. */
+/* A letter, a combining mark after it, and the precomposed letter they make. */
+static const struct {
+    uint32_t base, mark, composed;
+} tr_compositions[] = {
+    {'c', 0x0327, 0x00E7},    /* c + cedilla -> ç */
+    {'C', 0x0327, 0x00C7},    /* Ç */
+    {'s', 0x0327, 0x015F},    /* ş */
+    {'S', 0x0327, 0x015E},    /* Ş */
+    {'g', 0x0306, 0x011F},    /* g + breve -> ğ */
+    {'G', 0x0306, 0x011E},    /* Ğ */
+    {'o', 0x0308, 0x00F6},    /* o + diaeresis -> ö */
+    {'O', 0x0308, 0x00D6},    /* Ö */
+    {'u', 0x0308, 0x00FC},    /* ü */
+    {'U', 0x0308, 0x00DC},    /* Ü */
+    {'a', 0x0302, 0x00E2},    /* a + circumflex -> â */
+    {'A', 0x0302, 0x00C2},    /* Â */
+    {'i', 0x0302, 0x00EE},    /* î */
+    {0x0131, 0x0302, 0x00EE}, /* ı + circumflex: also î */
+    {'I', 0x0302, 0x00CE},    /* Î */
+    {'u', 0x0302, 0x00FB},    /* û */
+    {'U', 0x0302, 0x00DB},    /* Û */
+    {'I', 0x0307, 0x0130},    /* I + dot above -> İ */
+    {'i', 0x0307, 'i'},       /* what a non-Turkish lower-casing makes of İ: just i */
+    {0x0131, 0x0307, 'i'},    /* ı + dot above -> i */
+};
+
+/* The precomposed letter that base followed by the combining mark makes, or 0. Only reached
+ * for a mark after a letter (MARK_LEAD), so a short scan is enough. */
 static uint32_t compose(uint32_t base, uint32_t mark)
 {
-    switch (mark) {
-    case 0x0327: /* cedilla */
-        switch (base) {
-        case 'c':
-            return 0x00E7; /* ç */
-        case 'C':
-            return 0x00C7; /* Ç */
-        case 's':
-            return 0x015F; /* ş */
-        case 'S':
-            return 0x015E; /* Ş */
-        }
-        return 0;
-    case 0x0306: /* breve */
-        switch (base) {
-        case 'g':
-            return 0x011F; /* ğ */
-        case 'G':
-            return 0x011E; /* Ğ */
-        }
-        return 0;
-    case 0x0308: /* diaeresis */
-        switch (base) {
-        case 'o':
-            return 0x00F6; /* ö */
-        case 'O':
-            return 0x00D6; /* Ö */
-        case 'u':
-            return 0x00FC; /* ü */
-        case 'U':
-            return 0x00DC; /* Ü */
-        }
-        return 0;
-    case 0x0302: /* circumflex */
-        switch (base) {
-        case 'a':
-            return 0x00E2; /* â */
-        case 'A':
-            return 0x00C2; /* Â */
-        case 'i':
-        case 0x0131:       /* ı + circumflex: also î */
-            return 0x00EE; /* î */
-        case 'I':
-            return 0x00CE; /* Î */
-        case 'u':
-            return 0x00FB; /* û */
-        case 'U':
-            return 0x00DB; /* Û */
-        }
-        return 0;
-    case 0x0307: /* dot above */
-        switch (base) {
-        case 'I':
-            return 0x0130; /* İ */
-        case 'i':          /* what a non-Turkish lower-casing makes of İ: just i */
-        case 0x0131:       /* ı + dot above -> i */
-            return 'i';
-        }
-        return 0;
-    }
+    for (size_t i = 0; i < sizeof tr_compositions / sizeof tr_compositions[0]; i++)
+        if (tr_compositions[i].mark == mark && tr_compositions[i].base == base)
+            return tr_compositions[i].composed;
     return 0;
 }
 

@@ -94,6 +94,7 @@ int crypto_der_expect(struct crypto_der *d, unsigned want, struct crypto_der *va
 
 /* ---- time ---------------------------------------------------------------------------- */
 
+/* Without timegm(): the calendar arithmetic of core/date.h does it for any year. */
 int crypto_asn1_time_unix(const ASN1_TIME *t, int64_t *out)
 {
     struct tm tm;

@@ -23,8 +23,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "core/date.h"
 #include "crypto/hash.h"
+#include "crypto/trust.h" /* crypto_asn1_time_unix */
 
 #define X509_LABEL_MAX 64
 
@@ -46,20 +46,6 @@ const char *crypto_x509_strerror(enum crypto_x509_err e)
 }
 
 /* ---- fields ---------------------------------------------------------------------------- */
-
-/* ASN1_TIME (UTCTime or GeneralizedTime) to Unix seconds, without timegm(): the calendar
- * arithmetic of core/date.h does it for any year. */
-static int time_to_unix(const ASN1_TIME *t, int64_t *out)
-{
-    struct tm tm;
-    int32_t days;
-    if (!t || !ASN1_TIME_to_tm(t, &tm))
-        return -1;
-    if (core_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &days))
-        return -1;
-    *out = core_date_to_unix(days) + (int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-    return 0;
-}
 
 /* A DN as RFC 2253 text with UTF-8 kept (escaping of ,+"\<>; and control characters stays). */
 static enum crypto_x509_err name_to_text(const X509_NAME *name, char *out, size_t cap)
@@ -215,8 +201,8 @@ static enum crypto_x509_err fill_certificate(X509 *x, const unsigned char *der, 
         (rc = serial_to_hex(X509_get0_serialNumber(x), out->serial)) != CRYPTO_X509_OK ||
         (rc = policies_text(x, out->policies, sizeof out->policies)) != CRYPTO_X509_OK)
         goto out;
-    if (time_to_unix(X509_get0_notBefore(x), &out->not_before) ||
-        time_to_unix(X509_get0_notAfter(x), &out->not_after)) {
+    if (crypto_asn1_time_unix(X509_get0_notBefore(x), &out->not_before) ||
+        crypto_asn1_time_unix(X509_get0_notAfter(x), &out->not_after)) {
         rc = CRYPTO_X509_MALFORMED;
         goto out;
     }
@@ -322,10 +308,10 @@ static enum crypto_iter_status take_crl(struct crypto_objiter *it, X509_CRL *crl
     obj->kind = CRYPTO_OBJ_CRL;
     if ((e = name_to_text(X509_CRL_get_issuer(crl), obj->crl_issuer, sizeof obj->crl_issuer)))
         return iter_bad(it, e, why, "CRL issuer: %s", crypto_x509_strerror(e));
-    if (time_to_unix(X509_CRL_get0_lastUpdate(crl), &obj->crl_this_update))
+    if (crypto_asn1_time_unix(X509_CRL_get0_lastUpdate(crl), &obj->crl_this_update))
         return iter_bad(it, CRYPTO_X509_MALFORMED, why, "CRL thisUpdate is not a valid time");
     const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
-    if (next && time_to_unix(next, &obj->crl_next_update))
+    if (next && crypto_asn1_time_unix(next, &obj->crl_next_update))
         return iter_bad(it, CRYPTO_X509_MALFORMED, why, "CRL nextUpdate is not a valid time");
     STACK_OF(X509_REVOKED) *revoked = X509_CRL_get_REVOKED(crl);
     obj->crl_count = revoked ? (size_t)sk_X509_REVOKED_num(revoked) : 0;
@@ -498,7 +484,7 @@ enum crypto_x509_err crypto_objiter_crl_entry(const struct crypto_objiter *it, s
     enum crypto_x509_err e = serial_to_hex(X509_REVOKED_get0_serialNumber(r), out->serial);
     if (e != CRYPTO_X509_OK)
         return e;
-    if (time_to_unix(X509_REVOKED_get0_revocationDate(r), &out->revoked_at))
+    if (crypto_asn1_time_unix(X509_REVOKED_get0_revocationDate(r), &out->revoked_at))
         return CRYPTO_X509_MALFORMED;
     return CRYPTO_X509_OK;
 }

@@ -379,52 +379,61 @@ static int collect_stuck(void *ctx, const struct store_application *a,
     return 0;
 }
 
-static enum store_err remind_one(struct scan *sc, const struct stuck *x, long *queued)
+/* Queues template t for x on the channels the form asked for (both when it has not said yet),
+ * keyed "<key>:email" and "<key>:sms". */
+static enum store_err stuck_send(struct scan *sc, const struct stuck *x, enum notify_tpl t,
+                                 const struct notify_var *vars, size_t nvars, const char *key,
+                                 long *queued)
 {
-    enum notify_tpl t = !strcmp(x->state, "draft")           ? NOTIFY_TPL_REMIND_CODE
-                        : !strcmp(x->state, "code_verified") ? NOTIFY_TPL_REMIND_SIGN
-                                                             : NOTIFY_TPL_REMIND_PAPER;
-    const struct notify_var vars[] = {{"name", x->name}, {"number", x->number}};
     char *params;
-    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
-    /* the channels the form asked for; both when it has not said yet */
+    enum store_err e = scan_params(vars, nvars, &params);
     bool by_email = strcmp(x->notify_by, "sms") != 0;
     bool by_sms = strcmp(x->notify_by, "email") != 0;
-    char key[SCAN_KEY_MAX];
+    char k[SCAN_KEY_MAX];
     if (e == STORE_OK && by_email && x->email[0]) {
-        snprintf(key, sizeof key, "remind:%lld:%s:email", (long long)x->id, x->state);
-        e = scan_put(sc, t, false, x->email, key, params, queued);
+        snprintf(k, sizeof k, "%s:email", key);
+        e = scan_put(sc, t, false, x->email, k, params, queued);
     }
     if (e == STORE_OK && by_sms && x->mobile[0]) {
-        snprintf(key, sizeof key, "remind:%lld:%s:sms", (long long)x->id, x->state);
-        e = scan_put(sc, t, true, x->mobile, key, params, queued);
+        snprintf(k, sizeof k, "%s:sms", key);
+        e = scan_put(sc, t, true, x->mobile, k, params, queued);
     }
     free(params);
     return e;
 }
 
-static enum store_err scan_reminders(struct scan *sc)
+/* What lists the applications to tell: store_remind_due or store_overdue_due. */
+typedef enum store_err (*stuck_due_fn)(struct store *s, int64_t before, int64_t after_id,
+                                       long limit,
+                                       int (*fn)(void *ctx, const struct store_application *a,
+                                                 const struct core_personnel *p),
+                                       void *ctx);
+
+/* The applications that due lists (before, in batches of cfg->batch, each batch a transaction):
+ * one(x) queues x's messages, then x gets the mark (NULL: its state) so it is not told again;
+ * what was queued is added to *count. */
+static enum store_err scan_stuck(struct scan *sc, int64_t before, stuck_due_fn due,
+                                 enum store_err (*one)(struct scan *sc, const struct stuck *x,
+                                                       long *queued),
+                                 const char *mark, long *count)
 {
-    const struct notify_scan_cfg *cfg = sc->cfg;
-    struct stuck_batch b = {.cap = cfg->batch};
+    struct stuck_batch b = {.cap = sc->cfg->batch};
     enum store_err e = STORE_OK;
-    if (cfg->reminder_days <= 0)
-        return STORE_OK;
-    if (!(b.rows = calloc((size_t)cfg->batch, sizeof *b.rows)))
+    if (!(b.rows = calloc((size_t)sc->cfg->batch, sizeof *b.rows)))
         return STORE_ENOMEM;
-    const int64_t before = sc->now - (int64_t)cfg->reminder_days * SCAN_DAY;
     for (;;) {
         long queued = 0;
         b.n = 0;
         if ((e = store_tx_begin(sc->s)) != STORE_OK)
             break;
-        e = store_remind_due(sc->s, before, b.last_id, b.cap, collect_stuck, &b);
+        e = due(sc->s, before, b.last_id, b.cap, collect_stuck, &b);
         if (e == STORE_OK && b.nomem)
             e = STORE_ENOMEM;
         for (long i = 0; e == STORE_OK && i < b.n; i++) {
-            e = remind_one(sc, &b.rows[i], &queued);
+            e = one(sc, &b.rows[i], &queued);
             if (e == STORE_OK)
-                e = store_remind_mark(sc->s, b.rows[i].id, b.rows[i].state, sc->now, NULL);
+                e = store_remind_mark(sc->s, b.rows[i].id, mark ? mark : b.rows[i].state, sc->now,
+                                      NULL);
         }
         if (e != STORE_OK) {
             store_tx_rollback(sc->s);
@@ -432,12 +441,32 @@ static enum store_err scan_reminders(struct scan *sc)
         }
         if ((e = store_tx_commit(sc->s)) != STORE_OK)
             break;
-        sc->st->reminders += queued;
+        *count += queued;
         if (b.n < b.cap)
             break;
     }
     free(b.rows);
     return e;
+}
+
+static enum store_err remind_one(struct scan *sc, const struct stuck *x, long *queued)
+{
+    enum notify_tpl t = !strcmp(x->state, "draft")           ? NOTIFY_TPL_REMIND_CODE
+                        : !strcmp(x->state, "code_verified") ? NOTIFY_TPL_REMIND_SIGN
+                                                             : NOTIFY_TPL_REMIND_PAPER;
+    const struct notify_var vars[] = {{"name", x->name}, {"number", x->number}};
+    char key[SCAN_KEY_MAX];
+    snprintf(key, sizeof key, "remind:%lld:%s", (long long)x->id, x->state);
+    return stuck_send(sc, x, t, vars, sizeof vars / sizeof vars[0], key, queued);
+}
+
+static enum store_err scan_reminders(struct scan *sc)
+{
+    const struct notify_scan_cfg *cfg = sc->cfg;
+    if (cfg->reminder_days <= 0)
+        return STORE_OK;
+    const int64_t before = sc->now - (int64_t)cfg->reminder_days * SCAN_DAY;
+    return scan_stuck(sc, before, store_remind_due, remind_one, NULL, &sc->st->reminders);
 }
 
 /* ---- cards that did not arrive in time (app/card_flow.h) --------------------------------- */
@@ -447,21 +476,9 @@ static enum store_err overdue_one(struct scan *sc, const struct stuck *x, long *
     char days[24];
     snprintf(days, sizeof days, "%lld", (long long)((sc->now - x->approved_at) / SCAN_DAY));
     const struct notify_var vars[] = {{"name", x->name}, {"number", x->number}, {"days", days}};
-    char *params;
-    enum store_err e = scan_params(vars, sizeof vars / sizeof vars[0], &params);
-    bool by_email = strcmp(x->notify_by, "sms") != 0;
-    bool by_sms = strcmp(x->notify_by, "email") != 0;
     char key[SCAN_KEY_MAX];
-    if (e == STORE_OK && by_email && x->email[0]) {
-        snprintf(key, sizeof key, "overdue:%lld:email", (long long)x->id);
-        e = scan_put(sc, NOTIFY_TPL_CARD_LATE, false, x->email, key, params, queued);
-    }
-    if (e == STORE_OK && by_sms && x->mobile[0]) {
-        snprintf(key, sizeof key, "overdue:%lld:sms", (long long)x->id);
-        e = scan_put(sc, NOTIFY_TPL_CARD_LATE, true, x->mobile, key, params, queued);
-    }
-    free(params);
-    return e;
+    snprintf(key, sizeof key, "overdue:%lld", (long long)x->id);
+    return stuck_send(sc, x, NOTIFY_TPL_CARD_LATE, vars, sizeof vars / sizeof vars[0], key, queued);
 }
 
 /* Applications approved more than delivery_expected_days ago whose card has not arrived: the
@@ -469,39 +486,11 @@ static enum store_err overdue_one(struct scan *sc, const struct stuck *x, long *
 static enum store_err scan_overdue(struct scan *sc)
 {
     const struct notify_scan_cfg *cfg = sc->cfg;
-    struct stuck_batch b = {.cap = cfg->batch};
-    enum store_err e = STORE_OK;
     if (cfg->rules.delivery_expected_days <= 0)
         return STORE_OK;
-    if (!(b.rows = calloc((size_t)cfg->batch, sizeof *b.rows)))
-        return STORE_ENOMEM;
     /* due from the moment approved_at + the days is reached */
     const int64_t before = sc->now - (int64_t)cfg->rules.delivery_expected_days * SCAN_DAY + 1;
-    for (;;) {
-        long queued = 0;
-        b.n = 0;
-        if ((e = store_tx_begin(sc->s)) != STORE_OK)
-            break;
-        e = store_overdue_due(sc->s, before, b.last_id, b.cap, collect_stuck, &b);
-        if (e == STORE_OK && b.nomem)
-            e = STORE_ENOMEM;
-        for (long i = 0; e == STORE_OK && i < b.n; i++) {
-            e = overdue_one(sc, &b.rows[i], &queued);
-            if (e == STORE_OK)
-                e = store_remind_mark(sc->s, b.rows[i].id, "overdue", sc->now, NULL);
-        }
-        if (e != STORE_OK) {
-            store_tx_rollback(sc->s);
-            break;
-        }
-        if ((e = store_tx_commit(sc->s)) != STORE_OK)
-            break;
-        sc->st->overdue += queued;
-        if (b.n < b.cap)
-            break;
-    }
-    free(b.rows);
-    return e;
+    return scan_stuck(sc, before, store_overdue_due, overdue_one, "overdue", &sc->st->overdue);
 }
 
 /* ---- the approvers' digest --------------------------------------------------------------- */

@@ -1,10 +1,12 @@
 /* eimza — growable byte buffer with a cap. See buf.h. */
 #include "util/buf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void ubuf_init(struct ubuf *b, size_t max)
 {
@@ -43,6 +45,22 @@ int ubuf_put(struct ubuf *b, const void *data, size_t n)
     b->len += n;
     b->p[b->len] = '\0';
     return 0;
+}
+
+int ubuf_read_fd(struct ubuf *b, int fd)
+{
+    char chunk[16384];
+    for (;;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 0;
+        if (ubuf_put(b, chunk, (size_t)r) < 0)
+            return -2;
+    }
 }
 
 int ubuf_puts(struct ubuf *b, const char *s)

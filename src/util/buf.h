@@ -30,6 +30,10 @@ int ubuf_puts(struct ubuf *b, const char *s);
 int ubuf_putc(struct ubuf *b, char c);
 int ubuf_printf(struct ubuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int ubuf_vprintf(struct ubuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Appends what is left to read from the file descriptor fd (read() retried on EINTR): 0 at its
+ * end; -1 when a read fails (errno set); -2 when memory runs out or the cap would be passed
+ * (what came before stays). */
+int ubuf_read_fd(struct ubuf *b, int fd);
 /* Empties the buffer, keeping its memory. */
 void ubuf_reset(struct ubuf *b);
 /* The contents as a string ("" for an empty buffer, never NULL). */

@@ -133,17 +133,7 @@ static void read_filter(struct web_req *rq, json_t *doc, struct app_queue_filter
  * (503 without the database, the refusal otherwise). */
 static bool staff(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
 {
-    struct app_err err;
-    web_ctx(rq, APP_ACTOR_STAFF, web_req_lang(rq), c);
-    if (!c->db) {
-        *rc = WEB_E_DB_UNAVAILABLE;
-        return false;
-    }
-    if (app_authenticate(c, APP_ACTOR_STAFF, &err) != APP_OK) {
-        *rc = web_reply_app_error(rq, &err);
-        return false;
-    }
-    return true;
+    return web_api_actor(rq, APP_ACTOR_STAFF, c, rc);
 }
 
 /* The {id} of the path: a positive whole number, else 404 (no such application). */
@@ -155,15 +145,6 @@ static bool path_id(struct web_req *rq, int64_t *id)
         return false;
     *id = n;
     return true;
-}
-
-static enum web_err reply_not_found(struct web_req *rq)
-{
-    struct app_err err;
-    app_err_clear(&err);
-    err.status = APP_ENOTFOUND;
-    err.code = "not_found";
-    return web_reply_app_error(rq, &err);
 }
 
 /* An error answer of web_reply_app_error's shape with extra members in "error" (taken). */
@@ -415,7 +396,7 @@ enum web_err web_h_admin_get(struct web_req *rq)
     if (!staff(rq, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
-        return reply_not_found(rq);
+        return web_reply_not_found(rq);
     struct list_ctx l = {NULL, c.lang, false, &c.who.staff};
     if (app_admin_get(&c, id, get_item, &l, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -439,15 +420,9 @@ enum web_err web_h_admin_search(struct web_req *rq)
     enum web_err rc;
     if (!staff(rq, &c, &rc))
         return rc;
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+    const char *q;
+    if (!web_json_body_string(rq, "q", false, &doc, &q, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *q = web_json_member(doc, "q", &err);
-    if (err.nfields) {
-        rc = web_reply_invalid(rq, &err);
-        json_decref(doc);
-        return rc;
-    }
     struct list_ctx l = {json_array(), c.lang, false, &c.who.staff};
     if (!l.arr) {
         json_decref(doc);
@@ -477,7 +452,7 @@ enum web_err web_h_admin_tckn(struct web_req *rq)
     if (!staff(rq, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
-        return reply_not_found(rq);
+        return web_reply_not_found(rq);
     if (app_admin_tckn(&c, id, tckn, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     if (web_reply_header(rq, "Cache-Control", "no-store") < 0)
@@ -511,7 +486,7 @@ enum web_err web_h_admin_decision(struct web_req *rq)
     if (!staff(rq, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
-        return reply_not_found(rq);
+        return web_reply_not_found(rq);
     rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
         return rc;
@@ -591,7 +566,7 @@ enum web_err web_h_admin_paper_received(struct web_req *rq)
     if (!staff(rq, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
-        return reply_not_found(rq);
+        return web_reply_not_found(rq);
     if (app_admin_paper_received(&c, id, &a, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     return reply_json(rq, json_pack("{s:s, s:s, s:I}", "state", a.state, "number", a.number, "id",

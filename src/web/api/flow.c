@@ -11,28 +11,13 @@
 #include <strings.h>
 
 #include "app/card_flow.h"
+#include "app/csv.h"
 #include "app/text.h"
 #include "web/api/api.h"
 #include "web/api/json.h"
 #include "web/http/context.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
-
-static bool flow_actor(struct web_req *rq, enum app_actor_kind kind, struct app_ctx *c,
-                       enum web_err *rc)
-{
-    struct app_err err;
-    web_ctx(rq, kind, web_req_lang(rq), c);
-    if (!c->db) {
-        *rc = WEB_E_DB_UNAVAILABLE;
-        return false;
-    }
-    if (app_authenticate(c, kind, &err) != APP_OK) {
-        *rc = web_reply_app_error(rq, &err);
-        return false;
-    }
-    return true;
-}
 
 /* The {id} of the path: a positive whole number; false otherwise (404). */
 static bool flow_path_id(struct web_req *rq, int64_t *id)
@@ -47,15 +32,6 @@ static bool flow_path_id(struct web_req *rq, int64_t *id)
         return false;
     *id = n;
     return true;
-}
-
-static enum web_err flow_not_found(struct web_req *rq)
-{
-    struct app_err err;
-    app_err_clear(&err);
-    err.status = APP_ENOTFOUND;
-    err.code = "not_found";
-    return web_reply_app_error(rq, &err);
 }
 
 /* {"state","number","id"} of an application a use case saved. */
@@ -81,7 +57,7 @@ static enum web_err flow_holder_step(struct web_req *rq,
     struct app_err err;
     struct app_application a;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if (step(&c, &a, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -119,10 +95,10 @@ static enum web_err flow_staff(struct web_req *rq, const struct flow_staff_step 
     json_t *doc = NULL;
     int64_t id;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!flow_path_id(rq, &id))
-        return flow_not_found(rq);
+        return web_reply_not_found(rq);
     if ((rc = web_json_body(rq, step->empty_ok, &doc)) != WEB_OK)
         return rc;
     app_err_clear(&err);
@@ -263,7 +239,7 @@ enum web_err web_h_admin_production(struct web_req *rq)
     struct app_err err;
     enum web_err rc;
     long province = 0, limit = 0, offset = 0, total = 0;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     struct app_flow_filter f = {.kind = APP_FLOW_ALL};
@@ -321,7 +297,7 @@ enum web_err web_h_admin_batch_make(struct web_req *rq)
     struct app_batch b;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
         return rc;
@@ -360,7 +336,7 @@ enum web_err web_h_admin_batches(struct web_req *rq)
     struct app_err err;
     enum web_err rc;
     long province = 0;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     if (!query_long(rq, "province", &province, &err))
@@ -384,7 +360,7 @@ enum web_err web_h_admin_batch_export(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     const char *file = web_req_param(rq, "file");
     const char *dot = file ? strrchr(file, '.') : NULL;
@@ -416,20 +392,6 @@ enum web_err web_h_admin_batch_export(struct web_req *rq)
 
 /* ---- files as request bodies (text/csv) ------------------------------------------------------ */
 
-struct body_reader {
-    const char *p;
-    size_t len, off;
-};
-
-static ssize_t body_read(void *ctx, void *buf, size_t n)
-{
-    struct body_reader *r = ctx;
-    size_t k = r->len - r->off < n ? r->len - r->off : n;
-    memcpy(buf, r->p + r->off, k);
-    r->off += k;
-    return (ssize_t)k;
-}
-
 struct refusals {
     json_t *arr;
     enum core_lang lang;
@@ -453,19 +415,20 @@ static enum web_err file_import(struct web_req *rq, bool bureau)
     struct app_err err;
     struct app_file_result res;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     const char *ct = web_req_header(rq, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8) != 0)
         return WEB_E_MEDIA_TYPE;
-    struct body_reader br = {0};
+    struct app_csv_mem br = {0};
     br.p = web_req_body(rq, &br.len);
     struct refusals x = {json_array(), c.lang, false};
     if (!x.arr)
         return WEB_E_NOMEM;
     enum app_status st =
-        bureau ? app_bureau_import(&c, NULL, body_read, &br, refusal_json, &x, &res, &err)
-               : app_shipments_import(&c, NULL, body_read, &br, refusal_json, &x, &res, &err);
+        bureau
+            ? app_bureau_import(&c, NULL, app_csv_mem_read, &br, refusal_json, &x, &res, &err)
+            : app_shipments_import(&c, NULL, app_csv_mem_read, &br, refusal_json, &x, &res, &err);
     if (st != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else if (x.bad) {
@@ -552,15 +515,12 @@ enum web_err web_h_api_pin_word(struct web_req *rq)
     struct app_otp_sent sent;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+    const char *word;
+    if (!web_json_body_string(rq, "security_word", false, &doc, &word, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *word = web_json_member(doc, "security_word", &err);
-    if (err.nfields)
-        rc = web_reply_invalid(rq, &err);
-    else if (app_pin_word(&c, word, &sent, &err) != APP_OK)
+    if (app_pin_word(&c, word, &sent, &err) != APP_OK)
         rc = web_reply_app_error(rq, &err);
     else {
         json_t *o = json_pack("{s:b, s:s, s:i, s:i}", "sent", 1, "phone", sent.masked_phone,
@@ -580,15 +540,12 @@ enum web_err web_h_api_pin_code(struct web_req *rq)
     struct app_pin_secret sec;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
-    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+    const char *code;
+    if (!web_json_body_string(rq, "code", false, &doc, &code, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *code = web_json_member(doc, "code", &err);
-    if (err.nfields) {
-        rc = web_reply_invalid(rq, &err);
-    } else if (app_pin_code(&c, code, &sec, &err) != APP_OK) {
+    if (app_pin_code(&c, code, &sec, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "pin", sec.pin, "puk", sec.puk);
@@ -611,7 +568,7 @@ enum web_err web_h_api_card_test_content(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     struct ubuf b = UBUF_INIT(4096);
     if (app_card_test_content(&c, &b, &err) != APP_OK)
@@ -630,7 +587,7 @@ enum web_err web_h_api_card_test(struct web_req *rq)
     struct app_application a;
     enum web_err rc;
     size_t len = 0;
-    if (!flow_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     const char *ct = web_req_header(rq, "Content-Type");
     if (!ct || (strncasecmp(ct, "application/pkcs7-signature", 27) != 0 &&

@@ -27,17 +27,7 @@
  * the answer in *rc (503 without the database, the use case's refusal otherwise). */
 static bool applicant(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
 {
-    struct app_err err;
-    web_ctx(rq, APP_ACTOR_APPLICANT, web_req_lang(rq), c);
-    if (!c->db) {
-        *rc = WEB_E_DB_UNAVAILABLE;
-        return false;
-    }
-    if (app_authenticate(c, APP_ACTOR_APPLICANT, &err) != APP_OK) {
-        *rc = web_reply_app_error(rq, &err);
-        return false;
-    }
-    return true;
+    return web_api_actor(rq, APP_ACTOR_APPLICANT, c, rc);
 }
 
 /* The context of a route that needs no one logged in; false (503) without the database. */
@@ -293,7 +283,10 @@ static enum web_err reply_view(struct web_req *rq, const struct app_ctx *c,
     return rc;
 }
 
-enum web_err web_h_api_application_get(struct web_req *rq)
+/* The applicant's application as op (which needs nothing but the session) leaves it. */
+static enum web_err reply_view_of(struct web_req *rq,
+                                  enum app_status (*op)(const struct app_ctx *c,
+                                                        struct app_view *out, struct app_err *err))
 {
     struct app_ctx c;
     struct app_err err;
@@ -301,23 +294,20 @@ enum web_err web_h_api_application_get(struct web_req *rq)
     enum web_err rc;
     if (!applicant(rq, &c, &rc))
         return rc;
-    if (app_application_current(&c, &v, &err) != APP_OK)
+    if (op(&c, &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     return reply_view(rq, &c, &v);
+}
+
+enum web_err web_h_api_application_get(struct web_req *rq)
+{
+    return reply_view_of(rq, app_application_current);
 }
 
 /* POST /api/v1/application/new: a new application after the last one ended (card_flow.h). */
 enum web_err web_h_api_application_new(struct web_req *rq)
 {
-    struct app_ctx c;
-    struct app_err err;
-    struct app_view v;
-    enum web_err rc;
-    if (!applicant(rq, &c, &rc))
-        return rc;
-    if (app_application_start(&c, &v, &err) != APP_OK)
-        return web_reply_app_error(rq, &err);
-    return reply_view(rq, &c, &v);
+    return reply_view_of(rq, app_application_start);
 }
 
 /* Members of the GET answer that a client may send back as they are: not form fields. */
@@ -413,16 +403,10 @@ enum web_err web_h_api_otp_verify(struct web_req *rq)
     enum web_err rc;
     if (!applicant(rq, &c, &rc))
         return rc;
-    rc = web_json_body(rq, false, &doc);
-    if (rc != WEB_OK)
+    const char *code;
+    if (!web_json_body_string(rq, "code", true, &doc, &code, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *code = web_json_member(doc, "code", &err);
-    if (err.nfields || !code) {
-        if (!code && !err.nfields)
-            app_err_field(&err, "code", "required");
-        rc = web_reply_invalid(rq, &err);
-    } else if (app_otp_verify(&c, code, &err) != APP_OK) {
+    if (app_otp_verify(&c, code, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         rc = web_reply_static(rq, 200, "application/json", "{\"state\":\"code_verified\"}", 25);
@@ -458,14 +442,10 @@ enum web_err web_h_api_method(struct web_req *rq)
     enum web_err rc;
     if (!applicant(rq, &c, &rc))
         return rc;
-    rc = web_json_body(rq, false, &doc);
-    if (rc != WEB_OK)
+    const char *method;
+    if (!web_json_body_string(rq, "method", false, &doc, &method, &rc))
         return rc;
-    app_err_clear(&err);
-    const char *method = web_json_member(doc, "method", &err);
-    if (err.nfields) {
-        rc = web_reply_invalid(rq, &err);
-    } else if (app_method_choose(&c, method, &a, &err) != APP_OK) {
+    if (app_method_choose(&c, method, &a, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "state", a.state, "method", a.method);

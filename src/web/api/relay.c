@@ -19,17 +19,7 @@
 
 static bool relay_applicant(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
 {
-    struct app_err err;
-    web_ctx(rq, APP_ACTOR_APPLICANT, web_req_lang(rq), c);
-    if (!c->db) {
-        *rc = WEB_E_DB_UNAVAILABLE;
-        return false;
-    }
-    if (app_authenticate(c, APP_ACTOR_APPLICANT, &err) != APP_OK) {
-        *rc = web_reply_app_error(rq, &err);
-        return false;
-    }
-    return true;
+    return web_api_actor(rq, APP_ACTOR_APPLICANT, c, rc);
 }
 
 enum web_err web_h_api_sign_ticket_new(struct web_req *rq)
@@ -89,10 +79,13 @@ enum web_err web_h_api_sign_ticket_get(struct web_req *rq)
 struct relay_body {
     json_t *doc;
     struct app_relay_req rq;
+    struct app_ctx c; /* no session; the client's address (addr) for the limit */
+    char addr[64];
 };
 
 /* Reads the agent's JSON body: the members named in want ("ticket", "claim", "code",
- * "cms_b64"), each a string; anything else about them is 400 bad_request. */
+ * "cms_b64"), each a string; anything else about them is 400 bad_request. Then makes the
+ * request's context: 503 without the database. */
 static enum web_err relay_body_read(struct web_req *rq, const char *const *want, size_t n,
                                     struct relay_body *b)
 {
@@ -116,21 +109,15 @@ static enum web_err relay_body_read(struct web_req *rq, const char *const *want,
             b->rq.cms_b64 = v;
     }
     b->rq.agent_version = web_req_header(rq, "X-Eimza-Agent");
-    return WEB_OK;
+    web_ctx(rq, APP_ACTOR_NONE, web_req_lang(rq), &b->c);
+    b->c.client_addr = web_req_client_addr(rq, b->addr, sizeof b->addr);
+    return b->c.db ? WEB_OK : WEB_E_DB_UNAVAILABLE;
 }
 
 static void relay_body_free(struct relay_body *b)
 {
     json_decref(b->doc);
     memset(b, 0, sizeof *b);
-}
-
-/* The context of an agent's request: no session, the client's address for the limit. */
-static bool relay_agent_ctx(struct web_req *rq, struct app_ctx *c, char *addr, size_t addrlen)
-{
-    web_ctx(rq, APP_ACTOR_NONE, web_req_lang(rq), c);
-    c->client_addr = web_req_client_addr(rq, addr, addrlen);
-    return c->db != NULL;
 }
 
 /* A refusal of the use case: 400 bad_request in the web layer's words, 426 agent_outdated
@@ -154,21 +141,16 @@ static enum web_err relay_error(struct web_req *rq, const struct app_ctx *c,
 enum web_err web_h_relay_claim(struct web_req *rq)
 {
     static const char *const want[] = {"ticket"};
-    struct app_ctx c;
     struct app_err err;
     struct app_relay_claimed out;
     struct relay_body b;
-    char addr[64], expires[24];
+    char expires[24];
     struct ubuf content = UBUF_INIT(2 << 20); /* the content in base64 */
     enum web_err rc = relay_body_read(rq, want, 1, &b);
     if (rc != WEB_OK)
         goto out;
-    if (!relay_agent_ctx(rq, &c, addr, sizeof addr)) {
-        rc = WEB_E_DB_UNAVAILABLE;
-        goto out;
-    }
-    if (app_relay_claim(&c, &b.rq, &out, &content, &err) != APP_OK) {
-        rc = relay_error(rq, &c, &err);
+    if (app_relay_claim(&b.c, &b.rq, &out, &content, &err) != APP_OK) {
+        rc = relay_error(rq, &b.c, &err);
         goto out;
     }
     web_iso8601(out.claim_expires_at, expires);
@@ -188,20 +170,14 @@ out:
 enum web_err web_h_relay_signature(struct web_req *rq)
 {
     static const char *const want[] = {"ticket", "claim", "cms_b64"};
-    struct app_ctx c;
     struct app_err err;
     struct app_application a;
     struct relay_body b;
-    char addr[64];
     enum web_err rc = relay_body_read(rq, want, 3, &b);
     if (rc != WEB_OK)
         goto out;
-    if (!relay_agent_ctx(rq, &c, addr, sizeof addr)) {
-        rc = WEB_E_DB_UNAVAILABLE;
-        goto out;
-    }
-    if (app_relay_signature(&c, &b.rq, &a, &err) != APP_OK) {
-        rc = relay_error(rq, &c, &err);
+    if (app_relay_signature(&b.c, &b.rq, &a, &err) != APP_OK) {
+        rc = relay_error(rq, &b.c, &err);
         goto out;
     }
     json_t *o = json_pack("{s:s, s:s}", "state", a.state, "number", a.number);
@@ -215,19 +191,13 @@ out:
 enum web_err web_h_relay_cancel(struct web_req *rq)
 {
     static const char *const want[] = {"ticket", "claim", "code"};
-    struct app_ctx c;
     struct app_err err;
     struct relay_body b;
-    char addr[64];
     enum web_err rc = relay_body_read(rq, want, 3, &b);
     if (rc != WEB_OK)
         goto out;
-    if (!relay_agent_ctx(rq, &c, addr, sizeof addr)) {
-        rc = WEB_E_DB_UNAVAILABLE;
-        goto out;
-    }
-    if (app_relay_cancel(&c, &b.rq, &err) != APP_OK) {
-        rc = relay_error(rq, &c, &err);
+    if (app_relay_cancel(&b.c, &b.rq, &err) != APP_OK) {
+        rc = relay_error(rq, &b.c, &err);
         goto out;
     }
     json_t *o = json_pack("{s:s}", "state", "cancelled");

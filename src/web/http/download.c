@@ -6,7 +6,6 @@
  * link and must be a regular file. The answer is the whole file (the agent's package is a few
  * kilobytes, the program's a few megabytes) as a download under the fixed name. */
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -87,21 +86,10 @@ enum web_err web_h_download(struct web_req *rq)
              (intmax_t)st.st_size);
         goto out;
     }
-    char chunk[65536];
-    for (;;) {
-        ssize_t r = read(fd, chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = WEB_E_INTERNAL;
-            goto out;
-        }
-        if (r == 0)
-            break;
-        if (ubuf_put(&body, chunk, (size_t)r) < 0) {
-            rc = WEB_E_NOMEM;
-            goto out;
-        }
+    int got = ubuf_read_fd(&body, fd);
+    if (got < 0) {
+        rc = got == -1 ? WEB_E_INTERNAL : WEB_E_NOMEM;
+        goto out;
     }
     snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", file);
     rc = WEB_E_NOMEM;

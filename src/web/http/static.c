@@ -215,20 +215,13 @@ enum web_err web_h_static(struct web_req *rq)
         goto out;
     }
 
-    char chunk[16384];
-    for (;;) {
-        ssize_t r = read(fd, chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = WEB_E_INTERNAL;
-            goto out;
-        }
-        if (r == 0)
-            break;
-        if (ubuf_put(&body, chunk, (size_t)r) < 0)
-            goto out; /* the file grew past the cap while being read */
+    int got = ubuf_read_fd(&body, fd);
+    if (got == -1) {
+        rc = WEB_E_INTERNAL;
+        goto out;
     }
+    if (got < 0)
+        goto out; /* the file grew past the cap while being read */
     rc = web_reply(rq, 200, ctype, &body);
 out:
     if (fd >= 0)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app/card_flow.h"
+#include "app/csv.h"
 #include "app/text.h"
 #include "web/pages/pages.h"
 
@@ -457,20 +458,6 @@ out:
 /* ---- POST /yonetim/dosya -----------------------------------------------------------------------
  */
 
-struct text_reader {
-    const char *p;
-    size_t len, off;
-};
-
-static ssize_t text_read(void *ctx, void *buf, size_t n)
-{
-    struct text_reader *r = ctx;
-    size_t k = r->len - r->off < n ? r->len - r->off : n;
-    memcpy(buf, r->p + r->off, k);
-    r->off += k;
-    return (ssize_t)k;
-}
-
 struct refused_rows {
     struct app_file_refusal rows[200];
     char fields[200][24];
@@ -501,15 +488,15 @@ enum web_err web_h_staff_file(struct web_req *rq)
         goto out;
     const char *kind = web_pg_field(&c, "kind"), *text = web_pg_field(&c, "csv");
     bool answer = kind && !strcmp(kind, "answer");
-    struct text_reader tr = {text ? text : "", text ? strlen(text) : 0, 0};
+    struct app_csv_mem tr = {text ? text : "", text ? strlen(text) : 0, 0};
     if (!(ref = calloc(1, sizeof *ref))) {
         rc = WEB_E_NOMEM;
         goto out;
     }
-    enum app_status st =
-        answer
-            ? app_bureau_import(&c.app, NULL, text_read, &tr, keep_refusal, ref, &res, &c.err)
-            : app_shipments_import(&c.app, NULL, text_read, &tr, keep_refusal, ref, &res, &c.err);
+    enum app_status st = answer ? app_bureau_import(&c.app, NULL, app_csv_mem_read, &tr,
+                                                    keep_refusal, ref, &res, &c.err)
+                                : app_shipments_import(&c.app, NULL, app_csv_mem_read, &tr,
+                                                       keep_refusal, ref, &res, &c.err);
     if (st != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;

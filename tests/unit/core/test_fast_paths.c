@@ -2,7 +2,8 @@
  * core_duty_parse() and core_email_valid(): the public functions are compared, on many
  * generated inputs, with the straightforward versions they replaced (below, as "ref_"; for
  * the text: validate all of it first, then walk it code point by code point, looking up every
- * character in the composition table). The generated text
+ * character in the rules, which are written out as letters, not copied from trtext.c). The
+ * generated text
  * mixes the things the fast paths treat specially: plain ASCII runs of every length around
  * the 8-byte steps, single and repeated white space of each kind, Turkish letters, combining
  * marks that compose and ones that do not (after letters, after spaces, at the start and the
@@ -24,7 +25,7 @@
 #include "core/personnel.h"
 #include "core/trtext.h"
 
-/* ==== the reference: core/trtext.c as it was before the fast paths ==================== */
+/* ==== the reference: the plain code point walk core/trtext.c was before the fast paths == */
 
 #include <limits.h>
 
@@ -136,39 +137,73 @@ static bool is_space(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0xA0;
 }
 
-/* A base letter followed by a combining mark, and the precomposed letter they make. */
-struct composition {
-    uint32_t base, mark, composed;
+/* The rules, written as the letters they are about rather than as code (core/trtext.c has them
+ * as a table of code points and as switches; a copy of those here would check nothing): */
+
+/* Each decomposed spelling, and the precomposed letter it makes. */
+static const char *const ref_compositions[][2] = {
+    {u8"c\u0327", u8"ç"}, {u8"C\u0327", u8"Ç"}, {u8"s\u0327", u8"ş"}, {u8"S\u0327", u8"Ş"},
+    {u8"g\u0306", u8"ğ"}, {u8"G\u0306", u8"Ğ"}, {u8"o\u0308", u8"ö"}, {u8"O\u0308", u8"Ö"},
+    {u8"u\u0308", u8"ü"}, {u8"U\u0308", u8"Ü"}, {u8"a\u0302", u8"â"}, {u8"A\u0302", u8"Â"},
+    {u8"i\u0302", u8"î"}, {u8"ı\u0302", u8"î"}, {u8"I\u0302", u8"Î"}, {u8"u\u0302", u8"û"},
+    {u8"U\u0302", u8"Û"}, {u8"I\u0307", u8"İ"}, {u8"i\u0307", u8"i"}, /* what a non-Turkish
+                                                                         lower-casing makes of İ:
+                                                                         just i */
+    {u8"ı\u0307", u8"i"},
 };
 
-static const struct composition compositions[] = {
-    {'c', 0x0327, 0x00E7},    /* c + cedilla -> ç */
-    {'C', 0x0327, 0x00C7},    /* Ç */
-    {'s', 0x0327, 0x015F},    /* ş */
-    {'S', 0x0327, 0x015E},    /* Ş */
-    {'g', 0x0306, 0x011F},    /* g + breve -> ğ */
-    {'G', 0x0306, 0x011E},    /* Ğ */
-    {'o', 0x0308, 0x00F6},    /* o + diaeresis -> ö */
-    {'O', 0x0308, 0x00D6},    /* Ö */
-    {'u', 0x0308, 0x00FC},    /* ü */
-    {'U', 0x0308, 0x00DC},    /* Ü */
-    {'a', 0x0302, 0x00E2},    /* a + circumflex -> â */
-    {'A', 0x0302, 0x00C2},    /* Â */
-    {'i', 0x0302, 0x00EE},    /* î */
-    {0x0131, 0x0302, 0x00EE}, /* ı + circumflex: also î */
-    {'I', 0x0302, 0x00CE},    /* Î */
-    {'u', 0x0302, 0x00FB},    /* û */
-    {'U', 0x0302, 0x00DB},    /* Û */
-    {'I', 0x0307, 0x0130},    /* I + dot above -> İ */
-    {'i', 0x0307, 'i'},       /* what a non-Turkish lower-casing makes of İ: just i */
-    {0x0131, 0x0307, 'i'},    /* ı + dot above -> i */
-};
+/* Case: the i-th letter of ref_alpha_lower (the Turkish alphabet, with q, w and x, and the
+ * circumflex vowels) upper-cases to the i-th of ref_alpha_upper and folds to the i-th of
+ * ref_alpha_folded, as does that upper-case letter itself; any other code point stays. */
+static const char ref_alpha_lower[] = u8"abcçdefgğhıijklmnoöpqrsştuüvwxyzâîû";
+static const char ref_alpha_upper[] = u8"ABCÇDEFGĞHIİJKLMNOÖPQRSŞTUÜVWXYZÂÎÛ";
+static const char ref_alpha_folded[] = u8"ABCÇDEFGĞHIİJKLMNOÖPQRSŞTUÜVWXYZAİU";
+
+#define REF_LETTERS 64
+
+/* The code points of a well-formed string into cp (at most max); how many. */
+static size_t ref_decode_all(const char *s, uint32_t *cp, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    size_t n = 0;
+    while (p < end && n < max) {
+        size_t len = utf8_seq_len(p, end);
+        assert_true(len > 0);
+        cp[n++] = utf8_decode(p, len);
+        p += len;
+    }
+    return n;
+}
+
+static struct {
+    bool ready;
+    size_t ncase;
+    uint32_t lower[REF_LETTERS], upper[REF_LETTERS], folded[REF_LETTERS];
+    uint32_t comp[sizeof ref_compositions / sizeof ref_compositions[0]][3]; /* base, mark, out */
+} ref_rules;
+
+static void ref_rules_load(void)
+{
+    if (ref_rules.ready)
+        return;
+    ref_rules.ncase = ref_decode_all(ref_alpha_lower, ref_rules.lower, REF_LETTERS);
+    assert_int_equal(ref_decode_all(ref_alpha_upper, ref_rules.upper, REF_LETTERS),
+                     ref_rules.ncase);
+    assert_int_equal(ref_decode_all(ref_alpha_folded, ref_rules.folded, REF_LETTERS),
+                     ref_rules.ncase);
+    for (size_t i = 0; i < sizeof ref_compositions / sizeof ref_compositions[0]; i++) {
+        assert_int_equal(ref_decode_all(ref_compositions[i][0], ref_rules.comp[i], 2), 2);
+        assert_int_equal(ref_decode_all(ref_compositions[i][1], &ref_rules.comp[i][2], 1), 1);
+    }
+    ref_rules.ready = true;
+}
 
 static uint32_t compose(uint32_t base, uint32_t mark)
 {
-    for (size_t i = 0; i < sizeof compositions / sizeof compositions[0]; i++)
-        if (compositions[i].base == base && compositions[i].mark == mark)
-            return compositions[i].composed;
+    ref_rules_load();
+    for (size_t i = 0; i < sizeof ref_compositions / sizeof ref_compositions[0]; i++)
+        if (ref_rules.comp[i][0] == base && ref_rules.comp[i][1] == mark)
+            return ref_rules.comp[i][2];
     return 0;
 }
 
@@ -241,63 +276,15 @@ static bool tr_next(struct tr_iter *it, uint32_t *out)
 
 /* ---- case mapping ----------------------------------------------------------------------- */
 
-static uint32_t tr_upper_cp(uint32_t cp)
-{
-    if (cp == 'i')
-        return 0x0130; /* i -> İ: the Turkish rule */
-    if (cp >= 'a' && cp <= 'z')
-        return cp - ('a' - 'A');
-    switch (cp) {
-    case 0x0131: /* ı -> I */
-        return 'I';
-    case 0x00E7: /* ç */
-        return 0x00C7;
-    case 0x015F: /* ş */
-        return 0x015E;
-    case 0x011F: /* ğ */
-        return 0x011E;
-    case 0x00F6: /* ö */
-        return 0x00D6;
-    case 0x00FC: /* ü */
-        return 0x00DC;
-    case 0x00E2: /* â */
-        return 0x00C2;
-    case 0x00EE: /* î */
-        return 0x00CE;
-    case 0x00FB: /* û */
-        return 0x00DB;
-    default:
-        return cp;
-    }
-}
-
-/* The circumflex only marks a long vowel or a palatal consonant before it: "Hakkâri" and
- * "Hakkari" are the same name. Î is the dotted i's capital, so it folds to İ, not to I. */
-static uint32_t tr_fold_cp(uint32_t cp)
-{
-    cp = tr_upper_cp(cp);
-    switch (cp) {
-    case 0x00C2:
-        return 'A';
-    case 0x00CE:
-        return 0x0130;
-    case 0x00DB:
-        return 'U';
-    default:
-        return cp;
-    }
-}
-
 static uint32_t tr_map(uint32_t cp, enum tr_mode mode)
 {
-    switch (mode) {
-    case TR_UPPER:
-        return tr_upper_cp(cp);
-    case TR_FOLD:
-        return tr_fold_cp(cp);
-    default:
+    if (mode == TR_KEEP)
         return cp;
-    }
+    ref_rules_load();
+    for (size_t i = 0; i < ref_rules.ncase; i++)
+        if (ref_rules.lower[i] == cp || ref_rules.upper[i] == cp)
+            return mode == TR_UPPER ? ref_rules.upper[i] : ref_rules.folded[i];
+    return cp;
 }
 
 static int tr_transform(const char *in, size_t n, char *out, size_t cap, enum tr_mode mode)
