@@ -129,13 +129,6 @@ static void read_filter(struct web_req *rq, json_t *doc, struct app_queue_filter
 #undef J
 }
 
-/* The context of a staff route, with the staff member let in; false with the answer in *rc
- * (503 without the database, the refusal otherwise). */
-static bool staff(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
-{
-    return web_api_actor(rq, APP_ACTOR_STAFF, c, rc);
-}
-
 /* The {id} of the path: a positive whole number, else 404 (no such application). */
 static bool path_id(struct web_req *rq, int64_t *id)
 {
@@ -235,7 +228,7 @@ enum web_err web_h_admin_logout(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (app_logout(&c, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -306,7 +299,7 @@ enum web_err web_h_admin_list(struct web_req *rq)
     struct app_queue_filter f;
     long total = 0;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     read_filter(rq, NULL, &f, &err);
@@ -393,7 +386,7 @@ enum web_err web_h_admin_get(struct web_req *rq)
     struct app_err err;
     int64_t id;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
         return web_reply_not_found(rq);
@@ -418,7 +411,7 @@ enum web_err web_h_admin_search(struct web_req *rq)
     struct app_search_result res;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     const char *q;
     if (!web_json_body_string(rq, "q", false, &doc, &q, &rc))
@@ -449,7 +442,7 @@ enum web_err web_h_admin_tckn(struct web_req *rq)
     char tckn[CORE_TCKN_LEN + 1];
     int64_t id;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
         return web_reply_not_found(rq);
@@ -483,7 +476,7 @@ enum web_err web_h_admin_decision(struct web_req *rq)
     json_t *doc = NULL;
     int64_t id;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
         return web_reply_not_found(rq);
@@ -513,7 +506,7 @@ enum web_err web_h_admin_bulk_approve(struct web_req *rq)
     long approved = 0, skipped = 0;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     rc = web_json_body(rq, true, &doc);
     if (rc != WEB_OK)
@@ -563,7 +556,7 @@ enum web_err web_h_admin_paper_received(struct web_req *rq)
     struct app_application a;
     int64_t id;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
         return web_reply_not_found(rq);
@@ -596,7 +589,7 @@ enum web_err web_h_admin_dashboard(struct web_req *rq)
     struct app_dashboard d;
     long province = 0;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     if (!query_long(rq, "province", &province, &err))
@@ -637,7 +630,7 @@ enum web_err web_h_admin_queue_csv(struct web_req *rq)
     struct app_queue_filter f;
     char name[64], day[CORE_DATE_STRLEN + 1];
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     read_filter(rq, NULL, &f, &err);
@@ -662,7 +655,7 @@ enum web_err web_h_admin_expiring_csv(struct web_req *rq)
     long province = 0, days = 30;
     char name[64];
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
     query_long(rq, "province", &province, &err);
@@ -684,7 +677,7 @@ enum web_err web_h_admin_rejection_reasons(struct web_req *rq)
 {
     struct app_ctx c;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     enum core_lang lang = c.lang;
     size_t nrej;
@@ -727,7 +720,7 @@ static enum web_err message_action(struct web_req *rq, const char *action)
     struct app_err err;
     int64_t id;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     if (!path_id(rq, &id))
         id = 0; /* app_admin_message_action: message_not_found */
@@ -752,7 +745,7 @@ enum web_err web_h_admin_messages(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!staff(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     json_t *arr = json_array();
     if (!arr)

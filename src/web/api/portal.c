@@ -23,13 +23,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-/* The context of a route that acts for the applicant, with the applicant let in; false with
- * the answer in *rc (503 without the database, the use case's refusal otherwise). */
-static bool applicant(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
-{
-    return web_api_actor(rq, APP_ACTOR_APPLICANT, c, rc);
-}
-
 /* The context of a route that needs no one logged in; false (503) without the database. */
 static bool anyone(struct web_req *rq, struct app_ctx *c)
 {
@@ -151,7 +144,7 @@ enum web_err web_h_api_logout(struct web_req *rq)
     struct app_ctx ctx;
     struct app_err err;
     enum web_err rc;
-    if (!applicant(rq, &ctx, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &ctx, &rc))
         return rc;
     if (app_logout(&ctx, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -292,7 +285,7 @@ static enum web_err reply_view_of(struct web_req *rq,
     struct app_err err;
     struct app_view v;
     enum web_err rc;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if (op(&c, &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -362,7 +355,7 @@ enum web_err web_h_api_application_put(struct web_req *rq)
     char nums[APP_F__COUNT][24];
     json_t *doc = NULL;
     enum web_err rc;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
@@ -384,7 +377,7 @@ enum web_err web_h_api_otp_send(struct web_req *rq)
     struct app_err err;
     struct app_otp_sent sent;
     enum web_err rc;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if (app_otp_send(&c, &sent, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -401,7 +394,7 @@ enum web_err web_h_api_otp_verify(struct web_req *rq)
     struct app_err err;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     const char *code;
     if (!web_json_body_string(rq, "code", true, &doc, &code, &rc))
@@ -422,7 +415,7 @@ enum web_err web_h_api_content(struct web_req *rq)
     struct app_ctx c;
     struct app_err err;
     enum web_err rc;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     struct ubuf b = UBUF_INIT(64 * 1024);
     if (app_content(&c, &b, &err) != APP_OK)
@@ -440,7 +433,7 @@ enum web_err web_h_api_method(struct web_req *rq)
     struct app_application a;
     json_t *doc = NULL;
     enum web_err rc;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     const char *method;
     if (!web_json_body_string(rq, "method", false, &doc, &method, &rc))
@@ -575,7 +568,7 @@ enum web_err web_h_api_session_extend(struct web_req *rq)
     struct app_err err;
     enum web_err rc;
     int64_t left;
-    if (!applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if (app_session_extend(&c, &left, &err) != APP_OK)
         return web_reply_app_error(rq, &err);

@@ -17,11 +17,6 @@
 
 /* ---- the page's side ------------------------------------------------------------------------ */
 
-static bool relay_applicant(struct web_req *rq, struct app_ctx *c, enum web_err *rc)
-{
-    return web_api_actor(rq, APP_ACTOR_APPLICANT, c, rc);
-}
-
 enum web_err web_h_api_sign_ticket_new(struct web_req *rq)
 {
     struct app_ctx c;
@@ -30,7 +25,7 @@ enum web_err web_h_api_sign_ticket_new(struct web_req *rq)
     char expires[24];
     json_t *doc = NULL;
     enum web_err rc;
-    if (!relay_applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if ((rc = web_json_body(rq, true, &doc)) != WEB_OK) /* {} or nothing */
         return rc;
@@ -54,7 +49,7 @@ enum web_err web_h_api_sign_ticket_get(struct web_req *rq)
     struct app_ticket_view v;
     char expires[24];
     enum web_err rc;
-    if (!relay_applicant(rq, &c, &rc))
+    if (!web_api_actor(rq, APP_ACTOR_APPLICANT, &c, &rc))
         return rc;
     if (app_sign_ticket_status(&c, &v, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
