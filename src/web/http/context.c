@@ -11,13 +11,7 @@
 
 int64_t web_req_now(const struct web_req *rq)
 {
-    int64_t now = (int64_t)time(NULL);
-    if (web_req_dev(rq)) {
-        const char *off = getenv("EIMZA_TEST_NOW_OFFSET");
-        if (off && *off)
-            now += (int64_t)strtoll(off, NULL, 10);
-    }
-    return now;
+    return (int64_t)time(NULL) + rq->srv->now_offset; /* 0 unless --dev (server.c) */
 }
 
 /* The token of "Authorization: Bearer <token>", or NULL. */

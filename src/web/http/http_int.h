@@ -63,6 +63,7 @@ struct web_server {
     int schema;
     size_t max_body;
     bool dev, access_log;
+    int64_t now_offset; /* --dev only: EIMZA_TEST_NOW_OFFSET, read once at start (0 otherwise) */
     char url[96];
     char healthz[128];              /* the /healthz body: fixed for the life of the process */
     char agent_url[128];            /* the local signing agent (config agent_url) */

@@ -725,6 +725,10 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
     srv->schema = schema;
     srv->max_body = cfg->max_body_bytes;
     srv->dev = cfg->dev;
+    if (srv->dev) { /* the tests' clock offset, read once: a process's environment is its own */
+        const char *off = getenv("EIMZA_TEST_NOW_OFFSET");
+        srv->now_offset = off && *off ? (int64_t)strtoll(off, NULL, 10) : 0;
+    }
     srv->access_log = cfg->access_log;
     /* the signing page's script may also talk to the local agent (the origin was checked by
      * the configuration: no spaces or semicolons can reach the header) */
