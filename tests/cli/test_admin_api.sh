@@ -212,7 +212,7 @@ call GET "/api/v1/admin/applications/$IX" "${S6[@]}"
 expect_eq "200 $IX" "$CODE $(jb .id)" "id: its canonical form opens it"
 for v in "0$IX" "%2B$IX" "%20$IX" "$IX%20" "${IX}abc" 1e3 9223372036854775808 99999999999999999999; do
   call GET "/api/v1/admin/applications/$v" "${S6[@]}"
-  expect_error 404 not_found "id: '$v' is not the id $IX or any other"
+  expect_error 404 not_found "id: '$v' (not the canonical $IX) is no application"
 done
 call GET /api/v1/admin/applications/9223372036854775807 "${S6[@]}"
 expect_error 404 not_found "id: the largest 64-bit id is looked up and not found"
@@ -413,6 +413,8 @@ expect_grep "action=\"/yonetim/iletiler/$UID_\"" "$T/b" "page: a form for the un
 expect_grep 'value="confirm"' "$T/b" "page: it can be recorded as delivered"
 call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "action=confirm"
 expect_code 403 "page: a form without its CSRF token is refused"
+call POST "/yonetim/iletiler/0$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=confirm"
+expect_code 404 "page: the message's id with a leading zero is no message"
 call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=confirm"
 expect_eq "303 /yonetim/iletiler?yapildi=confirm" "$CODE $(sed -n 's/^Location: \([^\r]*\).*/\1/p' "$T/h" | tr -d '\r')" \
   "page: recorded, back to the list"
