@@ -149,13 +149,13 @@ call GET "/yonetim/basvuru/$I3" "${SA[@]}"
 expect_code 403 "nor the other way round"
 call GET "/yonetim/basvuru/$I1" "${SO[@]}"
 expect_code 200 "an operator sees it"
+expect_no_grep 'class="decision-forms"' "$T/b" "but gets no decision forms"
+expect_grep 'ilinin onaylayıcısının kararını bekliyor' "$T/b" "and is told the decision is the approver's"
 # the id has one written form (docs/INTERFACES.md, "Numbers in URLs")
 for v in "0$I1" "%2B$I1" "%20$I1" "${I1}x" 9223372036854775807 9223372036854775808; do
   call GET "/yonetim/basvuru/$v" "${SO[@]}"
   expect_code 404 "the page of id '$v' (not the canonical $I1) is not found"
 done
-expect_no_grep 'class="decision-forms"' "$T/b" "but gets no decision forms"
-expect_grep 'ilinin onaylayıcısının kararını bekliyor' "$T/b" "and is told the decision is the approver's"
 
 # rejected on the page (cookie and CSRF token), approved through the API
 page_post "/yonetim/basvuru/0$I1" "$ACOOKIE" "$ACSRF" decision=reject reason=form_data_wrong
