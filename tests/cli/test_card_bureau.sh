@@ -7,7 +7,10 @@
 # and shipped, a card made, a refusal; bad rows reported by line with exit 3; the same file
 # again: exit 0, nothing changed); a carrier's file with `eimza shipments import` (the
 # contract's columns; bad rows, exit 3); the delivery confirmed by the holder and recorded by
-# the operator; the holder told at each step; the staff's card page and its forms.
+# the operator; the holder told at each step; the staff's card page and its forms; the files
+# pasted on the page (POST /yonetim/dosya: applied, each refused row by its line with nothing of
+# it recorded, the same file again unchanged, the CSRF token and the operator's role required);
+# an id written any other way than its one form is 404 (batches, the card page).
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 for c in openssl jq curl; do
   command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }

@@ -1,8 +1,9 @@
 /* eimza — libFuzzer driver: the decoding of a submitted HTML form (web/http/formdata.c,
  * application/x-www-form-urlencoded: '+', %XX, '&', '=') and the value parsers the pages apply
  * to what it gives (web/http/request.h's web_num_parse for numbers and web_id_parse for ids,
- * from the form, the query string or the path; core_text_check for text). The query string itself is split and decoded by
- * libmicrohttpd before our code sees it; its decoded values take the same parsers.
+ * from the form, the query string or the path; core_text_check for text). The query string itself
+ * is split and decoded by libmicrohttpd before our code sees it; its decoded values take the same
+ * parsers.
  *
  * Besides the sanitizers, the driver checks the parser's promises: a parse is all or nothing
  * (a refused body leaves no field), there are at most WEB_FORMDATA_MAX_FIELDS fields, every
