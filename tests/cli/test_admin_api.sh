@@ -206,6 +206,35 @@ call GET /api/v1/admin/applications/0 "${SA[@]}"
 expect_error 404 not_found "id 0"
 call GET /api/v1/admin/applications/abc "${SA[@]}"
 expect_error 404 not_found "a non-numeric id"
+# an id has one written form (docs/INTERFACES.md, "Numbers in URLs"): any other spelling of a
+# real one is no such application, and the largest 64-bit id reaches the database harmlessly
+call GET "/api/v1/admin/applications/$IX" "${S6[@]}"
+expect_eq "200 $IX" "$CODE $(jb .id)" "id: its canonical form opens it"
+for v in "0$IX" "%2B$IX" "%20$IX" "$IX%20" "${IX}abc" 1e3 9223372036854775808 99999999999999999999; do
+  call GET "/api/v1/admin/applications/$v" "${S6[@]}"
+  expect_error 404 not_found "id: '$v' (not the canonical $IX) is no application"
+done
+call GET /api/v1/admin/applications/9223372036854775807 "${S6[@]}"
+expect_error 404 not_found "id: the largest 64-bit id is looked up and not found"
+json POST "/api/v1/admin/applications/0$IX/paper-received" '{}' "${SO[@]}"
+expect_error 404 not_found "id: a leading zero is 404 on a POST too"
+# a number in the query string: decimal digits (a plate code may be written "072"), nothing
+# else; out of an int's range is integer_format, within it each value's own range is checked
+call GET "/api/v1/admin/dashboard?province=072" "${SA[@]}"
+expect_eq "200 72" "$CODE $(jb .province)" "query: province=072 is 72"
+for v in "%2B72" "%2072" "72abc" 7e1 2147483648; do
+  call GET "/api/v1/admin/dashboard?province=$v" "${SA[@]}"
+  expect_eq "400 invalid_fields Bu alana bir tam sayı yazılmalıdır." "$CODE $(jb '.error.code + " " + .error.fields.province')" \
+    "query: province=$v is integer_format"
+done
+call GET "/api/v1/admin/dashboard?province=82" "${SA[@]}"
+expect_eq "400 true" "$CODE $(jb '.error.fields | has("province")')" "query: province=82 is the use case's province_unknown"
+call GET "/api/v1/admin/applications?limit=abc" "${SA[@]}"
+expect_eq "400 Bu alana bir tam sayı yazılmalıdır." "$CODE $(jb .error.fields.limit)" "query: limit=abc is integer_format"
+call GET "/api/v1/admin/applications?offset=-1" "${SA[@]}"
+[ "$CODE" = 400 ] && [ "$(jb '.error.fields.offset // "none"')" != none ] &&
+  [ "$(jb .error.fields.offset)" != "Bu alana bir tam sayı yazılmalıdır." ] &&
+  ok "query: offset=-1 is a number, refused by the use case's own range" || fail "offset=-1" "$CODE $(cat "$T/b")"
 
 # ---- decisions ----------------------------------------------------------------------------------------
 json POST "/api/v1/admin/applications/$IA/decision" '{"decision":"approve"}' "${SA[@]}"
@@ -360,6 +389,8 @@ call POST "/api/v1/admin/messages/$MID/confirm" "${SO[@]}"
 expect_error 409 message_not_waiting "confirm: only an unconfirmed message can be recorded as delivered"
 call POST "/api/v1/admin/messages/$MID/retry" "${SA[@]}"
 expect_error 403 forbidden_role "retry: not for approvers"
+call POST "/api/v1/admin/messages/0$MID/retry" "${SO[@]}"
+expect_error 404 message_not_found "retry: the id with a leading zero is no message"
 call POST "/api/v1/admin/messages/$MID/retry" "${SO[@]}"
 expect_eq "200 pending" "$CODE $(jb .status)" "retry: the failed SMS is queued again"
 expect_eq "pending 0 -" "$(sql "SELECT status || ' ' || attempts || ' ' || coalesce(last_error, '-') FROM outbox WHERE id = $MID")" \
@@ -382,6 +413,8 @@ expect_grep "action=\"/yonetim/iletiler/$UID_\"" "$T/b" "page: a form for the un
 expect_grep 'value="confirm"' "$T/b" "page: it can be recorded as delivered"
 call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "action=confirm"
 expect_code 403 "page: a form without its CSRF token is refused"
+call POST "/yonetim/iletiler/0$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=confirm"
+expect_code 404 "page: the message's id with a leading zero is no message"
 call POST "/yonetim/iletiler/$UID_" -H "Cookie: $OCOOKIE" --data-urlencode "csrf_token=$SCSRF" --data-urlencode "action=confirm"
 expect_eq "303 /yonetim/iletiler?yapildi=confirm" "$CODE $(sed -n 's/^Location: \([^\r]*\).*/\1/p' "$T/h" | tr -d '\r')" \
   "page: recorded, back to the list"

@@ -7,7 +7,10 @@
 # and shipped, a card made, a refusal; bad rows reported by line with exit 3; the same file
 # again: exit 0, nothing changed); a carrier's file with `eimza shipments import` (the
 # contract's columns; bad rows, exit 3); the delivery confirmed by the holder and recorded by
-# the operator; the holder told at each step; the staff's card page and its forms.
+# the operator; the holder told at each step; the staff's card page and its forms; the files
+# pasted on the page (POST /yonetim/dosya: applied, each refused row by its line with nothing of
+# it recorded, the same file again unchanged, the CSRF token and the operator's role required);
+# an id written any other way than its one form is 404 (batches, the card page).
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 for c in openssl jq curl; do
   command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
@@ -134,6 +137,10 @@ expect_eq "3 1 $LSERIAL" "$(jb '[(.cards|length), (.revocations|length), .revoca
   "the JSON export"
 call GET "/api/v1/admin/batches/99999.csv" "${SO[@]}"
 expect_error 404 batch_not_found "an unknown batch"
+for v in "0$BATCH.csv" "%2B$BATCH.json" "$BATCH.0.csv" 9223372036854775808.csv; do
+  call GET "/api/v1/admin/batches/$v" "${SO[@]}"
+  expect_error 404 batch_not_found "'$v': not the batch's one written form"
+done
 expect_eq 2 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'export.batch'")" "each export audited"
 call GET /api/v1/application/status "${BA[@]}"
 expect_eq in_production "$(jb .state)" "the holder's application is in production"
@@ -198,6 +205,8 @@ call POST /api/v1/application/delivery "${BR[@]}"
 expect_error 409 wrong_state "R's card is not on its way"
 call POST /api/v1/application/delivery "${BA[@]}"
 expect_eq "200 delivered" "$CODE $(jb .state)" "A confirms the delivery"
+call GET "/yonetim/kart/0$IK" -H "Cookie: $OCOOKIE"
+expect_code 404 "the card page of '0$IK' is not K's"
 call GET "/yonetim/kart/$IK" -H "Cookie: $OCOOKIE"
 expect_code 200 "K's card page"
 expect_grep 'KP000123' "$T/b" "with the tracking number"
@@ -218,5 +227,90 @@ for t in card_shipped card_delivered; do
 done
 expect_eq 2 "$(sql "SELECT count(*) FROM application_events e JOIN applications a ON a.id = e.application_id WHERE a.number = '$NA' AND e.event IN ('ship', 'deliver')")" \
   "on A's timeline"
+# ---- the files pasted on the page: POST /yonetim/dosya --------------------------------------------------
+# R (refused by the bureau, back to be ordered) goes into a new batch; its answer comes back
+# through the page: the rows applied, each refused row shown with its line and field and skipped
+# (nothing of it recorded), the form's CSRF token required, and only operators and admins.
+json POST /api/v1/admin/batches '{"province":72}' "${SO[@]}"
+expect_eq "201 1" "$CODE $(jb .applications)" "R in a new batch"
+expect_eq in_production "$(sql "SELECT state FROM applications WHERE number = '$NR'")" "R in production again"
+call GET /yonetim/uretim -H "Cookie: $OCOOKIE"
+expect_grep 'action="/yonetim/dosya"' "$T/b" "the production page has the files' form"
+# file_post COOKIE CSRF KIND FILE: the form as the page posts it ("" CSRF: none sent)
+file_post() {
+  local csrf=()
+  [ -n "$2" ] && csrf=(--data-urlencode "csrf_token=$2")
+  call POST /yonetim/dosya -H "Cookie: $1" -H 'Content-Type: application/x-www-form-urlencoded' \
+    "${csrf[@]}" --data-urlencode "kind=$3" --data-urlencode "csv@$4"
+}
+# refused: the refused rows' table as "LINE|FIELD|WHY" lines
+refused() {
+  tr -d '\n' <"$T/b" | sed 's#<tr#\n<tr#g' | grep -F 'scope="row"' |
+    sed -E 's#</tr>.*##; s#</t[hd]>#|#g; s#<[^>]*>##g; s#\|$##'
+}
+# r_state: R's state and how many cards are recorded for it
+r_state() {
+  sql "SELECT a.state || ' ' || (SELECT count(*) FROM cards k WHERE k.application_id = a.id) FROM applications a WHERE a.number = '$NR'"
+}
+WHY_REQUIRED='Bu alan zorunludur; lütfen doldurunuz.'
+WHY_STATE='Başvurunuz bu işlem için uygun aşamada değil; lütfen başvuru durumunu kontrol ediniz.'
+WHY_UNKNOWN='Bu numarada bir başvuru yok; başvuru numarasını kontrol ediniz.'
+before_cards=$(r_state)
+{
+  echo 'application_number;result;card_serial;carrier;tracking_number;reason'
+  echo "$NR;produced;AKIS-0004;Aras Kargo;"
+  echo "$NX;produced;AKIS-0005;;"
+  echo "XXXXXXXXXX;produced;AKIS-9;;"
+} >"$T/answer-bad.csv"
+file_post "$OCOOKIE" "$OCSRF" answer "$T/answer-bad.csv"
+expect_code 200 "page: a file with bad rows is read"
+expect_grep '3 satır okundu: 0 uygulandı, 0 daha önce kaydedilmişti, 3 reddedildi\.' "$T/b" "page: the counts"
+expect_eq "2|tracking_number|$WHY_REQUIRED
+3|application_number|$WHY_STATE
+4|application_number|$WHY_UNKNOWN" "$(refused)" \
+  "page: each refused row with its line (the header is line 1), its field and why"
+expect_eq "$before_cards" "$(r_state)" "page: R's refused row recorded nothing (no card made without its shipment)"
+expect_eq 0 "$(sql "SELECT count(*) FROM cards WHERE serial IN ('AKIS-0004', 'AKIS-0005', 'AKIS-9')")" \
+  "page: no card of the refused rows"
+{
+  echo 'application_number;result;card_serial;carrier;tracking_number;reason'
+  echo "$NR;produced;AKIS-0004;Aras Kargo;AR555"
+} >"$T/answer-good.csv"
+file_post "$OCOOKIE" "" answer "$T/answer-good.csv"
+expect_code 403 "page: a file posted without the form's CSRF token is refused"
+expect_grep 'Güvenlik doğrulaması başarısız oldu' "$T/b" "page: saying so"
+file_post "$OCOOKIE" "not-the-token" answer "$T/answer-good.csv"
+expect_code 403 "page: and with another token"
+staff_login onay72
+file_post "eimza_staff=$STOK" "$SCSRF" answer "$T/answer-good.csv"
+expect_code 403 "page: an approver may not import the bureau's answer"
+expect_grep 'Bu işlem rolünüze açık değil' "$T/b" "page: told it is not their role's work"
+expect_grep 'Batman ilinin onaylayıcı hesabıdır' "$T/b" "page: and what their role is"
+expect_eq "$before_cards" "$(r_state)" "page: none of the refused posts changed anything"
+file_post "$OCOOKIE" "$OCSRF" answer "$T/answer-good.csv"
+expect_code 200 "page: the good file"
+expect_grep '1 satır okundu: 1 uygulandı, 0 daha önce kaydedilmişti, 0 reddedildi\.' "$T/b" "page: one row applied"
+expect_no_grep 'Reddedilen satırlar' "$T/b" "page: no refused rows"
+call GET "/api/v1/admin/production?number=$NR" "${SO[@]}"
+expect_eq "shipped shipped AKIS-0004 Aras Kargo AR555" \
+  "$(jb '.applications[0] | [.state, .card.state, .card.serial, .card.carrier, .card.tracking_number] | join(" ")')" \
+  "page: R's card made and with the courier, as the file said"
+call GET /api/v1/application/status "${BR[@]}"
+expect_eq "shipped Aras Kargo AR555" "$(jb '[.state, .card.carrier, .card.tracking_number] | join(" ")')" \
+  "page: the holder sees it"
+file_post "$OCOOKIE" "$OCSRF" answer "$T/answer-good.csv"
+expect_grep '1 satır okundu: 0 uygulandı, 1 daha önce kaydedilmişti, 0 reddedildi\.' "$T/b" \
+  "page: the same file again changes nothing"
+expect_eq "shipped 1" "$(r_state)" "page: still one card for R"
+{
+  echo 'application_number;carrier;tracking_number'
+  echo "$NX;PTT Kargo;KP000999"
+} >"$T/ship-bad.csv"
+file_post "$OCOOKIE" "$OCSRF" shipments "$T/ship-bad.csv"
+expect_grep '1 satır okundu: 0 uygulandı, 0 daha önce kaydedilmişti, 1 reddedildi\.' "$T/b" "page: a carrier's file"
+expect_eq "2|application_number|$WHY_STATE" "$(refused)" \
+  "page: read as a carrier's file (X is not in production), the row's line shown"
+expect_eq approved "$(sql "SELECT state FROM applications WHERE number = '$NX'")" "page: X untouched"
+
 stop_server
 finish

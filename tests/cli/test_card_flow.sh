@@ -125,6 +125,17 @@ expect_error 400 invalid_fields "a cancellation needs a reason"
 jb .error.fields.reason | grep -q 'İptal için bir gerekçe' && ok "and says so" || fail "reason message" "$(cat "$T/b")"
 json POST "/api/v1/admin/applications/$IK/cancel" '{"reason":"Görevden ayrıldığı bildirildi"}' "${SA[@]}"
 expect_error 403 forbidden_role "an approver does not cancel"
+# the id has one written form (docs/INTERFACES.md, "Numbers in URLs"): another spelling of it
+# is no application, and nothing is cancelled
+for v in "0$IK" "%2B$IK" "%20$IK" "$IK.0" 9223372036854775807 9223372036854775808; do
+  json POST "/api/v1/admin/applications/$v/cancel" '{"reason":"Görevden ayrıldığı bildirildi"}' "${SO[@]}"
+  expect_error 404 not_found "cancel: the id '$v' is no application"
+done
+expect_eq approved "$(sql "SELECT state FROM applications WHERE id = $IK")" "cancel: still approved after those"
+call GET "/api/v1/admin/production?offset=%2B0" "${SO[@]}"
+expect_eq "400 Bu alana bir tam sayı yazılmalıdır." "$CODE $(jb .error.fields.offset)" "production: offset=+0 is integer_format"
+call GET "/api/v1/admin/production?province=72&offset=0" "${SO[@]}"
+expect_code 200 "production: province=72&offset=0 is read"
 json POST "/api/v1/admin/applications/$IK/cancel" '{"reason":"Görevden ayrıldığı bildirildi"}' "${SO[@]}"
 expect_eq "200 cancelled" "$CODE $(jb .state)" "the operator cancels an approved application"
 json POST "/api/v1/admin/applications/$IK/cancel" '{"reason":"bir daha"}' "${SO[@]}"

@@ -151,8 +151,16 @@ call GET "/yonetim/basvuru/$I1" "${SO[@]}"
 expect_code 200 "an operator sees it"
 expect_no_grep 'class="decision-forms"' "$T/b" "but gets no decision forms"
 expect_grep 'ilinin onaylayıcısının kararını bekliyor' "$T/b" "and is told the decision is the approver's"
+# the id has one written form (docs/INTERFACES.md, "Numbers in URLs")
+for v in "0$I1" "%2B$I1" "%20$I1" "${I1}x" 9223372036854775807 9223372036854775808; do
+  call GET "/yonetim/basvuru/$v" "${SO[@]}"
+  expect_code 404 "the page of id '$v' (not the canonical $I1) is not found"
+done
 
 # rejected on the page (cookie and CSRF token), approved through the API
+page_post "/yonetim/basvuru/0$I1" "$ACOOKIE" "$ACSRF" decision=reject reason=form_data_wrong
+expect_code 404 "a decision posted to id '0$I1' is not found"
+expect_eq submitted "$(sql "SELECT state FROM applications WHERE id = $I1")" "and decides nothing"
 page_post "/yonetim/basvuru/$I1" "$ACOOKIE" "$ACSRF" decision=reject reason=form_data_wrong
 expect_eq "303 /yonetim?karar=ret&no=$N1" "$CODE $(location)" "rejected on the page"
 json POST "/api/v1/admin/applications/$I2/decision" '{"decision":"approve"}' "${SA[@]}"

@@ -1,13 +1,15 @@
 /* eimza — libFuzzer driver: the decoding of a submitted HTML form (web/http/formdata.c,
  * application/x-www-form-urlencoded: '+', %XX, '&', '=') and the value parsers the pages apply
- * to what it gives (web_pg_parse_count for counts and offsets from the form or the query
- * string, core_text_check for text). The query string itself is split and decoded by
- * libmicrohttpd before our code sees it; its decoded values take the same parsers.
+ * to what it gives (web/http/request.h's web_num_parse for numbers and web_id_parse for ids,
+ * from the form, the query string or the path; core_text_check for text). The query string itself
+ * is split and decoded by libmicrohttpd before our code sees it; its decoded values take the same
+ * parsers.
  *
  * Besides the sanitizers, the driver checks the parser's promises: a parse is all or nothing
  * (a refused body leaves no field), there are at most WEB_FORMDATA_MAX_FIELDS fields, every
  * name and value is valid UTF-8 without a NUL, the first field of a name is the one
- * web_formdata_get finds, and web_pg_parse_count never gives a count outside 0..max. */
+ * web_formdata_get finds, web_num_parse never gives a number outside min..max, and an id
+ * web_id_parse takes is the canonical text of the value it gives (written back, the same). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@
 
 #include "core/trtext.h"
 #include "web/http/formdata.h"
-#include "web/pages/pages.h"
+#include "web/http/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,7 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (first != f.values[j])
             abort();
         long count = -1;
-        if (web_pg_parse_count(v, 1000000, &count) && (count < 0 || count > 1000000))
+        if (web_num_parse(v, -5, 1000000, &count) && (count < -5 || count > 1000000))
+            abort();
+        int64_t id = 0;
+        char back[24];
+        if (web_id_parse(v, strlen(v), &id) &&
+            (id < 1 || snprintf(back, sizeof back, "%lld", (long long)id) < 0 || strcmp(back, v)))
             abort();
         (void)core_text_check(v, strlen(v), 0);
     }

@@ -6,8 +6,8 @@
  * through web_reply_app_error, except the two whose answers carry more than it can say (the TOTP
  * enrolment and not_eligible's reasons), which are built here in the same shape with extra members.
  */
-#include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,31 +43,20 @@ static enum web_err reply_json(struct web_req *rq, json_t *o)
     return rc;
 }
 
-/* A whole number from text ("" and NULL: absent, *out unchanged). */
-static bool parse_long(const char *v, long *out)
-{
-    if (!v || !*v)
-        return true;
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || end == v)
-        return false;
-    *out = n;
-    return true;
-}
-
-/* An integer from the query string or a JSON member (number or text). */
+/* An integer from the query string or a JSON member (a number, or text as the query writes
+ * it): within an int, else integer_format; each one's own range is the use case's to judge. */
 static void int_arg(const char *text, json_t *jv, const char *name, long *out, struct app_err *err)
 {
     if (jv && !json_is_null(jv)) {
-        if (json_is_integer(jv))
-            *out = (long)json_integer_value(jv);
-        else if (!json_is_string(jv) || !parse_long(json_string_value(jv), out))
+        json_int_t n = json_is_integer(jv) ? json_integer_value(jv) : 0;
+        if (json_is_integer(jv) && n >= INT_MIN && n <= INT_MAX)
+            *out = (long)n;
+        else if (!json_is_string(jv) ||
+                 !web_num_parse(json_string_value(jv), INT_MIN, INT_MAX, out))
             app_err_field(err, name, "integer_format");
         return;
     }
-    if (!parse_long(text, out))
+    if (text && *text && !web_num_parse(text, INT_MIN, INT_MAX, out))
         app_err_field(err, name, "integer_format");
 }
 
@@ -120,24 +109,12 @@ static void read_filter(struct web_req *rq, json_t *doc, struct app_queue_filter
     int_arg(Q("offset"), J("offset"), "offset", &offset, err);
     bool_arg(Q("late"), J("late"), "late", &f->late, err);
     f->order = str_arg(Q("order"), J("order"), "order", err);
-    /* out-of-range values are the use case's to refuse; these only keep them in an int */
-    f->province = province < -1 || province > 1000 ? -1 : (int)province;
-    f->min_waiting_days = days < -1 || days > 100000 ? -1 : (int)days;
+    f->province = (int)province;
+    f->min_waiting_days = (int)days;
     f->limit = limit;
     f->offset = offset;
 #undef Q
 #undef J
-}
-
-/* The {id} of the path: a positive whole number, else 404 (no such application). */
-static bool path_id(struct web_req *rq, int64_t *id)
-{
-    long n = 0;
-    const char *v = web_req_param(rq, "id");
-    if (!v || !*v || v[0] == '+' || v[0] == '-' || !parse_long(v, &n) || n < 1)
-        return false;
-    *id = n;
-    return true;
 }
 
 /* An error answer of web_reply_app_error's shape with extra members in "error" (taken). */
@@ -388,7 +365,7 @@ enum web_err web_h_admin_get(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         return web_reply_not_found(rq);
     struct list_ctx l = {NULL, c.lang, false, &c.who.staff};
     if (app_admin_get(&c, id, get_item, &l, &err) != APP_OK)
@@ -444,7 +421,7 @@ enum web_err web_h_admin_tckn(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         return web_reply_not_found(rq);
     if (app_admin_tckn(&c, id, tckn, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -478,7 +455,7 @@ enum web_err web_h_admin_decision(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         return web_reply_not_found(rq);
     rc = web_json_body(rq, false, &doc);
     if (rc != WEB_OK)
@@ -558,7 +535,7 @@ enum web_err web_h_admin_paper_received(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         return web_reply_not_found(rq);
     if (app_admin_paper_received(&c, id, &a, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
@@ -567,20 +544,6 @@ enum web_err web_h_admin_paper_received(struct web_req *rq)
 }
 
 /* ---- dashboard, exports, ready texts ------------------------------------------------------- */
-
-static bool query_long(struct web_req *rq, const char *name, long *out, struct app_err *err)
-{
-    if (!parse_long(web_req_query(rq, name), out)) {
-        app_err_field(err, name, "integer_format");
-        return false;
-    }
-    return true;
-}
-
-static int clamp_int(long v)
-{
-    return v < -1 || v > 100000 ? -1 : (int)v;
-}
 
 enum web_err web_h_admin_dashboard(struct web_req *rq)
 {
@@ -592,9 +555,9 @@ enum web_err web_h_admin_dashboard(struct web_req *rq)
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
-    if (!query_long(rq, "province", &province, &err))
+    if (!web_req_query_num(rq, "province", INT_MIN, INT_MAX, &province, &err))
         return web_reply_invalid(rq, &err);
-    if (app_admin_dashboard(&c, clamp_int(province), &d, &err) != APP_OK)
+    if (app_admin_dashboard(&c, (int)province, &d, &err) != APP_OK)
         return web_reply_app_error(rq, &err);
     json_t *states = json_object(), *waiting = json_array();
     int bad = !states || !waiting;
@@ -658,12 +621,12 @@ enum web_err web_h_admin_expiring_csv(struct web_req *rq)
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
-    query_long(rq, "province", &province, &err);
-    query_long(rq, "days", &days, &err);
+    web_req_query_num(rq, "province", INT_MIN, INT_MAX, &province, &err);
+    web_req_query_num(rq, "days", INT_MIN, INT_MAX, &days, &err);
     if (err.nfields)
         return web_reply_invalid(rq, &err);
     struct ubuf b = UBUF_INIT(CSV_MAX);
-    if (app_admin_expiring_csv(&c, clamp_int(province), clamp_int(days), &b, &err) != APP_OK) {
+    if (app_admin_expiring_csv(&c, (int)province, (int)days, &b, &err) != APP_OK) {
         rc = web_reply_app_error(rq, &err);
     } else {
         snprintf(name, sizeof name, "suresi-dolacaklar-%ld-gun.csv", days);
@@ -722,7 +685,7 @@ static enum web_err message_action(struct web_req *rq, const char *action)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         id = 0; /* app_admin_message_action: message_not_found */
     if (app_admin_message_action(&c, id, action, &err) != APP_OK)
         return web_reply_app_error(rq, &err);

@@ -3,8 +3,8 @@
  * operators and admins cancel with a reason, record a card's shipment and its delivery, work
  * through the production queue, the card bureau's batches, the cards, and (in house) have a
  * card made; the in-house CA's CRL and OCSP. Thin: context, actor, decode, use case, JSON. */
-#include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +18,6 @@
 #include "web/http/context.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
-
-/* The {id} of the path: a positive whole number; false otherwise (404). */
-static bool flow_path_id(struct web_req *rq, int64_t *id)
-{
-    const char *v = web_req_param(rq, "id");
-    char *end;
-    if (!v || !*v || *v < '1' || *v > '9')
-        return false;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno || *end || n < 1)
-        return false;
-    *id = n;
-    return true;
-}
 
 /* {"state","number","id"} of an application a use case saved. */
 static enum web_err flow_reply_app(struct web_req *rq, const struct app_application *a)
@@ -97,7 +82,7 @@ static enum web_err flow_staff(struct web_req *rq, const struct flow_staff_step 
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!flow_path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         return web_reply_not_found(rq);
     if ((rc = web_json_body(rq, step->empty_ok, &doc)) != WEB_OK)
         return rc;
@@ -172,22 +157,6 @@ enum web_err web_h_admin_produce(struct web_req *rq)
 /* ---- the staff: the view after approval --------------------------------------------------------
  */
 
-static bool query_long(struct web_req *rq, const char *name, long *out, struct app_err *err)
-{
-    const char *v = web_req_query(rq, name);
-    char *end;
-    if (!v || !*v)
-        return true;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || end == v) {
-        app_err_field(err, name, "integer_format");
-        return false;
-    }
-    *out = n < -1 ? -1 : n > 100000 ? 100000 : n;
-    return true;
-}
-
 static const char *const flow_views[] = {
     [APP_FLOW_ALL] = "all",
     [APP_FLOW_APPROVED] = "approved",
@@ -252,9 +221,11 @@ enum web_err web_h_admin_production(struct web_req *rq)
             app_err_field(&err, "view", "state_unknown");
         f.kind = (enum app_flow_view_kind)i;
     }
-    query_long(rq, "province", &province, &err);
-    query_long(rq, "limit", &limit, &err);
-    query_long(rq, "offset", &offset, &err);
+    /* within an int; each one's own range is the use case's (province_unknown, limit_range,
+     * offset_range) */
+    web_req_query_num(rq, "province", INT_MIN, INT_MAX, &province, &err);
+    web_req_query_num(rq, "limit", INT_MIN, INT_MAX, &limit, &err);
+    web_req_query_num(rq, "offset", INT_MIN, INT_MAX, &offset, &err);
     if (err.nfields)
         return web_reply_invalid(rq, &err);
     f.province = (int)province;
@@ -339,7 +310,7 @@ enum web_err web_h_admin_batches(struct web_req *rq)
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
     app_err_clear(&err);
-    if (!query_long(rq, "province", &province, &err))
+    if (!web_req_query_num(rq, "province", INT_MIN, INT_MAX, &province, &err))
         return web_reply_invalid(rq, &err);
     json_t *arr = json_array();
     if (!arr)
@@ -364,9 +335,9 @@ enum web_err web_h_admin_batch_export(struct web_req *rq)
         return rc;
     const char *file = web_req_param(rq, "file");
     const char *dot = file ? strrchr(file, '.') : NULL;
-    char *end;
-    long long id = file && *file >= '1' && *file <= '9' ? strtoll(file, &end, 10) : 0;
-    if (!dot || id < 1 || end != dot || (strcmp(dot, ".csv") && strcmp(dot, ".json"))) {
+    int64_t id = 0;
+    if (!dot || !web_id_parse(file, (size_t)(dot - file), &id) ||
+        (strcmp(dot, ".csv") && strcmp(dot, ".json"))) {
         app_err_clear(&err);
         err.status = APP_ENOTFOUND;
         err.code = "batch_not_found";
@@ -378,7 +349,7 @@ enum web_err web_h_admin_batch_export(struct web_req *rq)
         rc = web_reply_app_error(rq, &err);
     } else {
         char cd[96];
-        snprintf(cd, sizeof cd, "attachment; filename=\"kart-partisi-%lld.%s\"", id,
+        snprintf(cd, sizeof cd, "attachment; filename=\"kart-partisi-%lld.%s\"", (long long)id,
                  csv ? "csv" : "json");
         if (web_reply_header(rq, "Content-Disposition", cd) < 0 ||
             web_reply_header(rq, "Cache-Control", "no-store") < 0)

@@ -1,5 +1,7 @@
 /* eimza — the handler's side of a request: accessors and replies. See request.h. */
+#include <limits.h>
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +35,58 @@ const char *web_req_param(const struct web_req *rq, const char *name)
 const char *web_req_query(const struct web_req *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool web_id_parse(const char *s, size_t len, int64_t *out)
+{
+    int64_t v = 0;
+    if (!s || !len || s[0] < '1' || s[0] > '9')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        int d = s[i] - '0';
+        if (d < 0 || d > 9 || v > (INT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool web_req_param_id(const struct web_req *rq, const char *name, int64_t *out)
+{
+    const char *v = web_req_param(rq, name);
+    return v && web_id_parse(v, strlen(v), out);
+}
+
+bool web_num_parse(const char *s, long min, long max, long *out)
+{
+    bool neg = s && *s == '-';
+    long v = 0;
+    if (!s || !s[neg] || min > max)
+        return false;
+    for (const char *p = s + neg; *p; p++) {
+        int d = *p - '0';
+        if (d < 0 || d > 9)
+            return false;
+        /* accumulated towards the sign, so LONG_MIN is reachable and nothing overflows */
+        if (neg ? v < (LONG_MIN + d) / 10 : v > (LONG_MAX - d) / 10)
+            return false;
+        v = v * 10 + (neg ? -d : d);
+    }
+    if (v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool web_req_query_num(const struct web_req *rq, const char *name, long min, long max, long *out,
+                       struct app_err *err)
+{
+    const char *v = web_req_query(rq, name);
+    if (!v || !*v || web_num_parse(v, min, max, out))
+        return true;
+    app_err_field(err, name, "integer_format");
+    return false;
 }
 
 const char *web_req_header(const struct web_req *rq, const char *name)

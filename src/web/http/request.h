@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app/context.h"
 #include "util/buf.h"
@@ -35,6 +36,29 @@ const char *web_req_param(const struct web_req *rq, const char *name);
  * absent. */
 const char *web_req_query(const struct web_req *rq, const char *name);
 const char *web_req_header(const struct web_req *rq, const char *name);
+
+/* ---- numbers in URLs: the one rule (docs/INTERFACES.md, "Numbers in URLs") ------------------
+ *
+ * An id (of an application, a card, a message, a batch) has one written form, so that the same
+ * record is never reached by two addresses and an enumeration has one spelling to try: a
+ * canonical positive decimal, digits only, the first 1-9 (no sign, no leading zero, no spaces,
+ * nothing after), at most INT64_MAX (9223372036854775807: every id column is a 64-bit integer on
+ * both databases). Anything else is no such record: the handler answers 404 as for an unknown
+ * id. */
+/* The id written in s[0..len) (s need not end there: "12.csv"); false when it is not one. */
+bool web_id_parse(const char *s, size_t len, int64_t *out);
+/* The path parameter name ("id" in /x/{id}) as an id; false (answer 404) when absent or not
+ * one. *out is set only on success. */
+bool web_req_param_id(const struct web_req *rq, const char *name, int64_t *out);
+/* A whole number written in decimal: an optional '-', then digits (leading zeros allowed: a
+ * plate code "06"); no '+', no spaces, nothing after; within min..max. True and *out set when
+ * s is one; false (*out unchanged) otherwise, NULL and "" included. */
+bool web_num_parse(const char *s, long min, long max, long *out);
+/* A number of the query string: absent or "" leaves *out (the default) and is true; a value
+ * web_num_parse refuses (malformed, or outside min..max) adds the field error
+ * name: integer_format to err and is false (the API answers 400 invalid_fields). */
+bool web_req_query_num(const struct web_req *rq, const char *name, long min, long max, long *out,
+                       struct app_err *err);
 /* The request body (NUL-terminated for convenience; may hold NULs); "" and 0 if none. */
 const char *web_req_body(const struct web_req *rq, size_t *len);
 /* How the route answers errors (web/http/router.h); WEB_ANSWER_JSON when no route matched. */

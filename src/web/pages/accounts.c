@@ -233,7 +233,7 @@ enum web_err web_h_staff_accounts(struct web_req *rq)
         f[i].value = web_pg_field(&c, f[i].name);
     long province = 0;
     const char *pv_text = f[A_PROVINCE].value;
-    if (pv_text && *pv_text && !web_pg_parse_count(pv_text, 81, &province))
+    if (pv_text && *pv_text && !web_num_parse(pv_text, 0, 81, &province))
         province = -1; /* the use case says what is wrong */
     const char *password = f[A_PASSWORD].value;
     enum app_status st =
@@ -412,7 +412,7 @@ enum web_err web_h_staff_account(struct web_req *rq)
         email.value = ch.email;
     } else if (!strcmp(action, "province")) {
         const char *e = web_pg_field(&c, "province");
-        newplate = e && web_pg_parse_count(e, 81, &v) ? (int)v : 0;
+        newplate = e && web_num_parse(e, 0, 81, &v) ? (int)v : 0;
         ch.province = &newplate;
         province.value = e;
     } else if (!strcmp(action, "disable")) {

@@ -45,7 +45,7 @@ static void read_query(struct web_pg *c, struct audit_query *q)
         else
             q->f.to = t + 86400; /* the whole last day */
     }
-    if (web_pg_parse_count(web_req_query(c->rq, "before"), 999999999, &before))
+    if (web_num_parse(web_req_query(c->rq, "before"), 0, 999999999, &before))
         q->f.before = before;
     for (int i = 0; i < F_N; i++)
         q->bad |= q->errors[i] != NULL;

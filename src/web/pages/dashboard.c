@@ -18,7 +18,7 @@ static bool asked_province(const struct web_pg *c, const char *v, int *out, bool
 {
     long n = 0;
     *forbidden = false;
-    if (v && *v && (!web_pg_parse_count(v, 81, &n)))
+    if (v && *v && (!web_num_parse(v, 0, 81, &n)))
         return false;
     if (web_pg_role_is(c->who, "approver")) {
         if (n != 0 && n != c->who->province) {
@@ -300,7 +300,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     const char *gun = web_req_query(rq, "gun");
     if (!gun || !*gun)
         gun = "30";
-    if (!web_pg_parse_count(gun, 90, &days) || (days != 30 && days != 60 && days != 90)) {
+    if (!web_num_parse(gun, 0, 90, &days) || (days != 30 && days != 60 && days != 90)) {
         rc = web_pg_error(&c, 400, WEB_MSG_PP_ERR_403_TITLE, NULL, WEB_MSG_AP_EXP_DAYS_BAD);
         goto out;
     }

@@ -73,15 +73,6 @@ struct decision_form {
     const char *message; /* a refusal of the whole decision (not_eligible, wrong_state) */
 };
 
-static bool path_id(struct web_req *rq, int64_t *id)
-{
-    long n;
-    if (!web_pg_parse_count(web_req_param(rq, "id"), 999999999, &n) || n < 1)
-        return false;
-    *id = n;
-    return true;
-}
-
 /* <dt>term</dt><dd data-field="NAME"> (NAME: the term's catalogue name, for scripts and tests) */
 static void dl_item(struct web_page *p, enum web_msg term)
 {
@@ -665,7 +656,7 @@ enum web_err web_h_staff_detail(struct web_req *rq)
     web_pg_init(&c, rq, WEB_PG_STAFF);
     if (!web_pg_enter_staff(&c, post, &rc))
         goto out;
-    if (!path_id(rq, &id)) {
+    if (!web_req_param_id(rq, "id", &id)) {
         rc = web_pg_404(&c);
         goto out;
     }

@@ -371,9 +371,9 @@ enum web_err web_h_staff_production(struct web_req *rq)
         goto out;
     const char *pv = web_req_query(rq, "province"), *number = web_req_query(rq, "number");
     size_t view = view_of(web_req_query(rq, "view"));
-    if (pv && *pv && !web_pg_parse_count(pv, 81, &province))
+    if (pv && *pv && !web_num_parse(pv, 0, 81, &province))
         province = 0;
-    (void)web_pg_parse_count(web_req_query(rq, "offset"), 1000000, &offset);
+    (void)web_num_parse(web_req_query(rq, "offset"), 0, 1000000, &offset);
     char num[APP_NUMBER_LEN + 1] = "";
     if (number)
         for (size_t i = 0; number[i] && i < APP_NUMBER_LEN; i++)
@@ -398,8 +398,8 @@ enum web_err web_h_staff_production(struct web_req *rq)
     web_pg_heading(&p, WEB_MSG_FS_TITLE);
     web_pg_para(&p, bureau(&c) ? WEB_MSG_FS_LEAD_BUREAU : WEB_MSG_FS_LEAD_INHOUSE);
     const char *flash = web_req_query(rq, "parti");
-    long bid;
-    if (flash && web_pg_parse_count(flash, 1000000000, &bid)) {
+    int64_t bid;
+    if (flash && web_id_parse(flash, strlen(flash), &bid)) {
         const char *args[] = {flash};
         web_pg_notice(&p, WEB_NOTICE_SUCCESS, WEB_MSG_FS_BATCH_DONE, args, 1);
     }
@@ -442,7 +442,7 @@ enum web_err web_h_staff_batch(struct web_req *rq)
     web_pg_init(&c, rq, WEB_PG_STAFF);
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
-    (void)web_pg_parse_count(web_pg_field(&c, "province"), 81, &province);
+    (void)web_num_parse(web_pg_field(&c, "province"), 0, 81, &province);
     if (app_admin_batch_make(&c.app, (int)province, 0, &b, &c.err) != APP_OK) {
         rc = web_pg_app_failure(&c);
         goto out;
@@ -748,12 +748,12 @@ enum web_err web_h_staff_card(struct web_req *rq)
     struct app_card_view *v = NULL;
     struct card_form cf = {0};
     enum web_err rc;
-    long id = 0;
+    int64_t id = 0;
     web_pg_init(&c, rq, WEB_PG_STAFF);
     bool post = web_pg_is_post(&c);
     if (!web_pg_enter_staff(&c, post, &rc))
         goto out;
-    if (!web_pg_parse_count(web_req_param(rq, "id"), 999999999, &id) || id < 1) {
+    if (!web_req_param_id(rq, "id", &id)) {
         rc = web_pg_404(&c);
         goto out;
     }

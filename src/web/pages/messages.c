@@ -194,9 +194,8 @@ enum web_err web_h_staff_message_action(struct web_req *rq)
     c.need = WEB_PG_NEED_MESSAGES;
     if (!web_pg_enter_staff(&c, true, &rc))
         goto out;
-    long id = 0;
-    const char *v = web_req_param(rq, "id");
-    if (!v || !web_pg_parse_count(v, INT32_MAX, &id))
+    int64_t id = 0;
+    if (!web_req_param_id(rq, "id", &id))
         id = 0; /* app_admin_message_action: message_not_found */
     const char *action = web_pg_field(&c, "action");
     if (app_admin_message_action(&c.app, id, action, &c.err) != APP_OK) {

@@ -564,17 +564,6 @@ void web_pg_svg_result(struct web_page *p, int r)
         web_page_fail(p);
 }
 
-bool web_pg_parse_count(const char *s, long max, long *out)
-{
-    if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
-        return false;
-    long v = strtol(s, NULL, 10);
-    if (v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
 int web_pg_q_put(struct ubuf *q, const char *name, const char *value)
 {
     static const char hex[] = "0123456789ABCDEF";

@@ -279,8 +279,6 @@ void web_pg_filter_close(struct web_page *p, const char *action);
  * page. */
 void web_pg_svg_result(struct web_page *p, int r);
 
-/* A whole number of 0..max in decimal digits only (no sign, no spaces; "" is not one). */
-bool web_pg_parse_count(const char *s, long max, long *out);
 /* Appends "&name=value" (the first without '&') with value percent-encoded; web_pg_q_add leaves
  * an empty value out. 0 or -1. */
 int web_pg_q_put(struct ubuf *q, const char *name, const char *value);

@@ -89,7 +89,7 @@ static void read_queue_query(struct web_pg *c, struct queue_query *q,
     q->f.institution = q->values[FL_INSTITUTION];
     const char *v = q->values[FL_PROVINCE];
     if (v && *v) {
-        if (web_pg_parse_count(v, 81, &n))
+        if (web_num_parse(v, 0, 81, &n))
             q->f.province = (int)n;
         else
             q->errors[FL_PROVINCE] = app_reason_text("province_unknown", c->lang);
@@ -101,13 +101,13 @@ static void read_queue_query(struct web_pg *c, struct queue_query *q,
         q->f.late = 0;
     v = q->values[FL_DAYS];
     if (v && *v) {
-        if (web_pg_parse_count(v, 100000, &n))
+        if (web_num_parse(v, 0, 100000, &n))
             q->f.min_waiting_days = (int)n;
         else
             q->errors[FL_DAYS] = web_msg(WEB_MSG_AP_F_BAD_NUMBER, c->lang);
     }
     v = get ? NULL : web_req_query(c->rq, "offset");
-    if (v && *v && web_pg_parse_count(v, 1000000, &n))
+    if (v && *v && web_num_parse(v, 0, 1000000, &n))
         q->offset = n;
     for (int i = 0; i < FL_N; i++)
         q->bad |= q->errors[i] != NULL;
@@ -322,8 +322,8 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
     const char *sel = web_req_query(c->rq, "secim");
     if (sel && !strcmp(sel, "yok"))
         web_pg_notice(p, WEB_NOTICE_WARNING, WEB_MSG_SP_BULK_NONE_SELECTED, NULL, 0);
-    if (web_pg_parse_count(web_req_query(c->rq, "onaylanan"), 1000000, &approved) &&
-        web_pg_parse_count(web_req_query(c->rq, "atlanan"), 1000000, &skipped)) {
+    if (web_num_parse(web_req_query(c->rq, "onaylanan"), 0, 1000000, &approved) &&
+        web_num_parse(web_req_query(c->rq, "atlanan"), 0, 1000000, &skipped)) {
         char a[24], s[24];
         snprintf(a, sizeof a, "%ld", approved);
         snprintf(s, sizeof s, "%ld", skipped);
@@ -697,16 +697,10 @@ static bool read_ids(const char *s, int64_t *ids, size_t cap, size_t *n)
 {
     *n = 0;
     while (s && *s) {
-        char num[16];
         size_t len = strcspn(s, ",");
-        long v;
-        if (len == 0 || len >= sizeof num || *n == cap)
+        if (*n == cap || !web_id_parse(s, len, &ids[*n]))
             return false;
-        memcpy(num, s, len);
-        num[len] = '\0';
-        if (!web_pg_parse_count(num, INT32_MAX, &v) || v < 1)
-            return false;
-        ids[(*n)++] = v;
+        (*n)++;
         s += len + (s[len] == ',');
     }
     return *n > 0;
@@ -797,10 +791,9 @@ enum web_err web_h_staff_bulk(struct web_req *rq)
     } else {
         /* the ticked rows: fields "id", at most a page's worth */
         for (size_t i = 0; i < c.form.n; i++) {
-            long id;
-            if (strcmp(c.form.names[i], "id") != 0)
-                continue;
-            if (!web_pg_parse_count(c.form.values[i], INT32_MAX, &id) || id < 1)
+            int64_t id;
+            const char *v = c.form.values[i];
+            if (strcmp(c.form.names[i], "id") != 0 || !web_id_parse(v, strlen(v), &id))
                 continue;
             if ((rc = review_one(&c, id, r)) != WEB_OK)
                 goto out;
