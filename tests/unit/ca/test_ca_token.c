@@ -75,7 +75,19 @@ static int setup(void **state)
                "pkcs11-tool --module $M --token-label mismatch-ca --login --pin 1234 "
                "--write-object b.der --type privkey --id 01 --label k --usage-sign --sensitive\n"
                "pkcs11-tool --module $M --token-label mismatch-ca --login --pin 1234 "
-               "--write-object a.crt --type cert --id 01 --label k\n",
+               "--write-object a.crt --type cert --id 01 --label k\n"
+               /* an RSA CA (the demo's is EC): its OCSP responder is RSA too */
+               "softhsm2-util --init-token --free --label rsa-ca --pin 1234 --so-pin 5678\n"
+               "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out r.key\n"
+               "openssl pkey -in r.key -outform DER -out r.der\n"
+               "openssl req -x509 -key r.key -subj '/C=TR/CN=RSA Deneme NES SHS' -days 30 "
+               "-out rsa-ca.pem -addext basicConstraints=critical,CA:TRUE "
+               "-addext keyUsage=keyCertSign,cRLSign\n"
+               "openssl x509 -in rsa-ca.pem -outform DER -out r.crt\n"
+               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 --write-object r.der "
+               "--type privkey --id 02 --label k --usage-sign --sensitive\n"
+               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 --write-object r.crt "
+               "--type cert --id 02 --label k\n",
                f.t.module)) {
         char *out = cat_read(&f.t.d, "out.txt", NULL);
         fprintf(stderr, "token set-up failed:\n%s\n", out ? out : "");
@@ -665,12 +677,12 @@ static int responder_keys(struct tk_p11 *p, CK_SESSION_HANDLE s, bool check)
     return (int)n;
 }
 
-/* Answers the request in req.der at now into file `out`; its basic response. */
-static OCSP_BASICRESP *answer_at(struct fix *f, struct ca *ca, int64_t now, const char *out,
-                                 enum ca_err want)
+/* Answers the request in file `in` at now into file `out`; its basic response. */
+static OCSP_BASICRESP *answer_from(struct fix *f, struct ca *ca, const char *in, int64_t now,
+                                   const char *out, enum ca_err want)
 {
     size_t n = 0;
-    char *req = cat_read(&f->t.d, "req.der", &n);
+    char *req = cat_read(&f->t.d, in, &n);
     unsigned char *der = NULL;
     size_t len = 0;
     struct ca_status st;
@@ -689,6 +701,12 @@ static OCSP_BASICRESP *answer_at(struct fix *f, struct ca *ca, int64_t now, cons
     free(req);
     ERR_clear_error();
     return bs;
+}
+
+static OCSP_BASICRESP *answer_at(struct fix *f, struct ca *ca, int64_t now, const char *out,
+                                 enum ca_err want)
+{
+    return answer_from(f, ca, "req.der", now, out, want);
 }
 
 /* The response's signer: the delegated responder of the CA, its key and not the CA's. A copy
@@ -844,6 +862,36 @@ static void test_ocsp_responder(void **state)
     dlclose(p.dl);
 }
 
+static void test_ocsp_responder_rsa(void **state)
+{
+    struct fix *f = *state;
+    struct ca_config c = tk_config(&f->t);
+    struct ca_status st;
+    struct ca *ca = NULL;
+    c.ca_token_label = "rsa-ca";
+    c.ca_key_label = "k";
+    c.ca_pin = "1234";
+    enum ca_err e = ca_open(&c, &ca, &st);
+    if (e != CA_OK)
+        fail_msg("ca_open: %s (%s)", ca_err_code(e), st.detail);
+    X509 *ca_cert = pem_file(f, "rsa-ca.pem");
+    assert_int_equal(
+        cat_sh(&f->t.d, "openssl ocsp -issuer rsa-ca.pem -serial 0x42 -reqout req-rsa.der"), 0);
+    OCSP_BASICRESP *bs = answer_from(f, ca, "req-rsa.der", (int64_t)time(NULL), "r-rsa.der", CA_OK);
+    X509 *signer = check_delegated(bs, ca_cert);
+    assert_int_equal(EVP_PKEY_get_base_id(X509_get0_pubkey(signer)), EVP_PKEY_RSA);
+    assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(signer)), 2048);
+    OCSP_BASICRESP_free(bs);
+    assert_int_equal(cat_sh(&f->t.d, "openssl ocsp -respin r-rsa.der -issuer rsa-ca.pem -CAfile "
+                                     "rsa-ca.pem -no_nonce -serial 0x42"),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "Response verify OK"));
+    assert_true(cat_out_has(&f->t.d, "0x42: unknown")); /* not in the registry */
+    X509_free(signer);
+    X509_free(ca_cert);
+    ca_close(ca);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -855,6 +903,7 @@ int main(void)
         cmocka_unit_test(test_transport_pins_refused),
         cmocka_unit_test(test_revocation),
         cmocka_unit_test(test_ocsp_responder),
+        cmocka_unit_test(test_ocsp_responder_rsa),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
