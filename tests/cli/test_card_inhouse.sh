@@ -186,13 +186,14 @@ expect_grep "Subject: .*CN ?= ?$(openssl x509 -in "$P/inhouse/ca.pem" -noout -su
 expect_grep "OCSP Signing" "$T/responder.txt" "its certificate is for OCSP signing"
 expect_grep "OCSP No Check" "$T/responder.txt" "with id-pkix-ocsp-nocheck"
 expect_no_grep "Authority Information Access" "$T/responder.txt" "and no OCSP address of its own"
-[ "$(openssl x509 -in "$T/responder.pem" -noout -fingerprint -sha256)" != \
-  "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -fingerprint -sha256)" ] &&
-  ok "the signer is not the CA certificate" || fail "signer" "the CA certificate signed the OCSP answer"
+rfp=$(openssl x509 -in "$T/responder.pem" -noout -fingerprint -sha256 2>/dev/null)
+[ -n "$rfp" ] && [ "$rfp" != "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -fingerprint -sha256)" ] &&
+  ok "the signer is not the CA certificate" || fail "signer" "no responder certificate, or the CA's: '$rfp'"
 openssl verify -partial_chain -purpose ocsphelper -CAfile "$P/inhouse/ca.pem" "$T/responder.pem" >"$T/rv" 2>&1 &&
   ok "the responder's certificate is the CA's" || fail "responder certificate" "$(cat "$T/rv")"
-[ "$(openssl x509 -in "$T/responder.pem" -noout -pubkey)" != "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -pubkey)" ] &&
-  ok "with a key of its own" || fail "responder key" "the CA's key"
+rpub=$(openssl x509 -in "$T/responder.pem" -noout -pubkey 2>/dev/null)
+[ -n "$rpub" ] && [ "$rpub" != "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -pubkey)" ] &&
+  ok "with a key of its own" || fail "responder key" "none, or the CA's"
 pkcs11-tool --module "$module" --token-label eimza-demo-ca --login --pin "$(cat "$P/hsm/ca.pin")" \
   --list-objects >"$T/objects" 2>&1
 expect_grep "label: *kurum-nes" "$T/objects" "the CA token lists its key"
