@@ -33,7 +33,7 @@ struct ca {
     PKCS11_SLOT *slots;                /* libp11's slot list of the CA module, kept while open */
     unsigned int nslots;
     struct ca__responder *responder; /* the OCSP responder, on the CA token */
-    EVP_PKEY *key; /* the CA key, in the token */
+    EVP_PKEY *key;                   /* the CA key, in the token */
     X509 *cert;
     unsigned char *cert_der;
     size_t cert_len;
@@ -231,7 +231,7 @@ void ca_close(struct ca *ca)
     free(ca->cert_der);
     ca__profile_free(&ca->prof);
     ca__responder_free(ca->responder); /* its objects go before the token is logged out */
-    if (ca->slots) /* logs the CA token out */
+    if (ca->slots)                     /* logs the CA token out */
         PKCS11_release_all_slots(ca__mod_ctx(ca->ca_mod), ca->slots, ca->nslots);
     if (ca->card_mod && ca->card_mod != ca->ca_mod)
         ca__mod_close(ca->card_mod);

@@ -94,10 +94,10 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
 
 /* ---- the delegated OCSP responder's certificate (profile.c) --------------------------------- */
 
-#define CA_RESPONDER_LABEL    "eimza-ocsp"   /* CKA_LABEL of the responder's key pair */
-#define CA_RESPONDER_LIFETIME (30 * 86400)   /* seconds a responder certificate lasts */
-#define CA_RESPONDER_SKEW     600            /* its notBefore this long before now */
-#define CA_RESPONDER_SUFFIX   " OCSP"        /* its CN: the CA's CN and this */
+#define CA_RESPONDER_LABEL    "eimza-ocsp" /* CKA_LABEL of the responder's key pair */
+#define CA_RESPONDER_LIFETIME (30 * 86400) /* seconds a responder certificate lasts */
+#define CA_RESPONDER_SKEW     600          /* its notBefore this long before now */
+#define CA_RESPONDER_SUFFIX   " OCSP"      /* its CN: the CA's CN and this */
 
 /* Builds the OCSP responder certificate for responder_pub and signs it with issuer_key
  * (RFC 6960 4.2.2.2): subject the issuer's name with the CN followed by CA_RESPONDER_SUFFIX;

@@ -551,8 +551,8 @@ static int ca_responder_subject(X509 *x, X509 *issuer)
     len = snprintf(buf, sizeof buf, "%.*s%s", (int)keep, cn ? (const char *)cn : "",
                    keep ? suffix : suffix + 1);
     if (len > 0 && (size_t)len < sizeof buf &&
-        X509_NAME_add_entry_by_NID(n, NID_commonName, V_ASN1_UTF8STRING,
-                                   (const unsigned char *)buf, len, at, 0) &&
+        X509_NAME_add_entry_by_NID(n, NID_commonName, V_ASN1_UTF8STRING, (const unsigned char *)buf,
+                                   len, at, 0) &&
         X509_set_subject_name(x, n))
         rc = 0;
 out:
@@ -606,7 +606,8 @@ enum ca_err ca__responder_cert_make(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY
     }
     if (!(x = X509_new()) || !X509_set_version(x, X509_VERSION_3) ||
         !X509_set_serialNumber(x, (ASN1_INTEGER *)serial) ||
-        !X509_set_issuer_name(x, X509_get_subject_name(issuer)) || ca_responder_subject(x, issuer) ||
+        !X509_set_issuer_name(x, X509_get_subject_name(issuer)) ||
+        ca_responder_subject(x, issuer) ||
         !ASN1_TIME_set(X509_getm_notBefore(x), (time_t)not_before) ||
         !ASN1_TIME_set(X509_getm_notAfter(x), (time_t)not_after) ||
         !X509_set_pubkey(x, responder_pub) || ca_responder_exts(x) || ca_key_ids(x, issuer)) {

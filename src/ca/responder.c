@@ -33,8 +33,8 @@
 
 #define CA_RESPONDER_ID_LEN 16
 
-static const CK_BYTE ca_p256_params[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE,
-                                         0x3D, 0x03, 0x01, 0x07}; /* prime256v1 */
+static const CK_BYTE ca_p256_params[] = {0x06, 0x08, 0x2A, 0x86, 0x48,
+                                         0xCE, 0x3D, 0x03, 0x01, 0x07}; /* prime256v1 */
 
 /* One key pair on the token, and what the engine holds of it. */
 struct ca_resp_key {
@@ -150,7 +150,8 @@ static EVP_PKEY *ca_resp_libp11_key(struct ca__responder *r, const CK_BYTE *id)
     if (PKCS11_enumerate_keys(r->slot->token, &keys, &n) != 0)
         return NULL;
     for (unsigned int i = 0; i < n && !k; i++)
-        if (keys[i].id_len == CA_RESPONDER_ID_LEN && memcmp(keys[i].id, id, CA_RESPONDER_ID_LEN) == 0)
+        if (keys[i].id_len == CA_RESPONDER_ID_LEN &&
+            memcmp(keys[i].id, id, CA_RESPONDER_ID_LEN) == 0)
             k = PKCS11_get_private_key(&keys[i]);
     return k;
 }

@@ -288,7 +288,8 @@ __attribute__((unused)) static void cat_cn(const X509_NAME *n, char *out, size_t
     out[0] = '\0';
     while ((k = X509_NAME_get_index_by_NID(n, NID_commonName, at)) >= 0)
         at = k;
-    if (at >= 0 && ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, at))) >= 0)
+    if (at >= 0 &&
+        ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, at))) >= 0)
         snprintf(out, cap, "%s", u);
     OPENSSL_free(u);
 }

@@ -451,7 +451,8 @@ static void expect_status(struct fix *f, const struct ca_registry *r, const unsi
     unsigned char *der = NULL;
     size_t len = 0;
     struct ca_status st;
-    enum ca_err e = ca__ocsp_answer(&f->prof, f->ca, &f->signer, r, req, n, f->now, &der, &len, &st);
+    enum ca_err e =
+        ca__ocsp_answer(&f->prof, f->ca, &f->signer, r, req, n, f->now, &der, &len, &st);
     if (e != want)
         fail_msg("%s (%s), want %s", ca_err_code(e), st.detail, ca_err_code(want));
     assert_non_null(der);
@@ -561,9 +562,9 @@ static void test_responder_profile(void **state)
                      30 * DAY + 600);
     /* an RSA responder under the same CA; openssl's view of it */
     EVP_PKEY *rsa = cat_key(true);
-    assert_int_equal(ca__responder_cert_make(f->ca, f->ca_key, rsa, serial, f->now, f->now + DAY,
-                                             &x, &st),
-                     CA_OK);
+    assert_int_equal(
+        ca__responder_cert_make(f->ca, f->ca_key, rsa, serial, f->now, f->now + DAY, &x, &st),
+        CA_OK);
     assert_null(cat_responder_wrong(x, f->ca));
     assert_int_equal(cat_write_pem(&f->d, "resp.pem", x), 0);
     assert_int_equal(cat_sh(&f->d, "openssl x509 -in resp.pem -noout -text"), 0);
@@ -571,15 +572,18 @@ static void test_responder_profile(void **state)
     assert_true(cat_out_has(&f->d, "OCSP Signing"));
     assert_true(cat_out_has(&f->d, "OCSP No Check"));
     assert_true(cat_out_has(&f->d, "X509v3 Key Usage: critical"));
-    assert_int_equal(cat_sh(&f->d, "openssl verify -purpose ocsphelper -CAfile ca.pem resp.pem"), 0);
+    assert_int_equal(cat_sh(&f->d, "openssl verify -purpose ocsphelper -CAfile ca.pem resp.pem"),
+                     0);
     X509_free(x);
     x = NULL;
     /* a CA whose CN is 64 characters, some of two bytes: whole characters, 64 at most */
     char longcn[200] = "";
-    for (int i = 0; i < 32; i++)
-        strcat(longcn, i % 2 ? "Ş" : "a");
-    for (int i = 0; i < 32; i++)
-        strcat(longcn, "b");
+    size_t at = 0;
+    for (int i = 0; i < 64; i++)
+        at += (size_t)snprintf(longcn + at, sizeof longcn - at, "%s",
+                               i >= 32 ? "b"
+                               : i % 2 ? "Ş"
+                                       : "a");
     X509 *lca = cat_ca_cert(f->ca_key, longcn, f->now - DAY, f->now + 400 * DAY, false);
     assert_non_null(lca);
     assert_int_equal(
@@ -591,13 +595,13 @@ static void test_responder_profile(void **state)
     X509_free(x);
     x = NULL;
     /* a validity the CA certificate does not cover is refused, nothing signed */
-    assert_int_equal(ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now,
-                                             f->now + 401 * DAY, &x, &st),
-                     CA_E_CA_VALIDITY);
+    assert_int_equal(
+        ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now, f->now + 401 * DAY, &x, &st),
+        CA_E_CA_VALIDITY);
     assert_null(x);
-    assert_int_equal(ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now - 2 * DAY,
-                                             f->now, &x, &st),
-                     CA_E_CA_VALIDITY);
+    assert_int_equal(
+        ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now - 2 * DAY, f->now, &x, &st),
+        CA_E_CA_VALIDITY);
     assert_null(x);
     X509_free(lca);
     EVP_PKEY_free(rsa);

@@ -84,10 +84,10 @@ static int setup(void **state)
                "-out rsa-ca.pem -addext basicConstraints=critical,CA:TRUE "
                "-addext keyUsage=keyCertSign,cRLSign\n"
                "openssl x509 -in rsa-ca.pem -outform DER -out r.crt\n"
-               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 --write-object r.der "
-               "--type privkey --id 02 --label k --usage-sign --sensitive\n"
-               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 --write-object r.crt "
-               "--type cert --id 02 --label k\n",
+               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 "
+               "--write-object r.der --type privkey --id 02 --label k --usage-sign --sensitive\n"
+               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 "
+               "--write-object r.crt --type cert --id 02 --label k\n",
                f.t.module)) {
         char *out = cat_read(&f.t.d, "out.txt", NULL);
         fprintf(stderr, "token set-up failed:\n%s\n", out ? out : "");
