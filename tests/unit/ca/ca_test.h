@@ -249,6 +249,9 @@ __attribute__((unused)) static const char *cat_responder_wrong(X509 *x, X509 *ca
         return "not issued by the CA";
     if (X509_check_ca(x) != 0)
         return "a CA certificate";
+    if (ASN1_TIME_compare(X509_get0_notAfter(x), X509_get0_notAfter(ca)) > 0 ||
+        ASN1_TIME_compare(X509_get0_notBefore(x), X509_get0_notBefore(ca)) < 0)
+        return "valid outside the CA certificate";
     if (!(X509_get_extension_flags(x) & EXFLAG_XKUSAGE) ||
         X509_get_extended_key_usage(x) != XKU_OCSP_SIGN)
         return "extendedKeyUsage is not id-kp-OCSPSigning alone";

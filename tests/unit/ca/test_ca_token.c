@@ -862,6 +862,26 @@ static void test_ocsp_responder(void **state)
     dlclose(p.dl);
 }
 
+/* One of several threads answering at once around a renewal. */
+struct par {
+    struct ca *ca;
+    const struct ca_registry *reg;
+    const unsigned char *req;
+    size_t reqlen;
+    int64_t at;
+    enum ca_err e;
+    unsigned char *der;
+    size_t len;
+};
+
+static void *par_answer(void *arg)
+{
+    struct par *a = arg;
+    struct ca_status st;
+    a->e = ca_ocsp(a->ca, a->reg, a->req, a->reqlen, a->at, &a->der, &a->len, &st);
+    return NULL;
+}
+
 static void test_ocsp_responder_rsa(void **state)
 {
     struct fix *f = *state;
@@ -887,6 +907,53 @@ static void test_ocsp_responder_rsa(void **state)
                      0);
     assert_true(cat_out_has(&f->t.d, "Response verify OK"));
     assert_true(cat_out_has(&f->t.d, "0x42: unknown")); /* not in the registry */
+
+    /* eight threads at once, on both sides of the renewal point: every answer is signed by a
+     * responder certificate of the CA's, one of two */
+    enum { NPAR = 8 };
+    struct par par[NPAR];
+    pthread_t th[NPAR];
+    size_t reqlen = 0;
+    char *req = cat_read(&f->t.d, "req-rsa.der", &reqlen);
+    int64_t renew = (int64_t)time(NULL) + 20 * DAY_SECONDS;
+    assert_non_null(req);
+    for (int i = 0; i < NPAR; i++) {
+        par[i] = (struct par){ca,
+                              &f->registry,
+                              (unsigned char *)req,
+                              reqlen,
+                              renew + (i % 2 ? 200 : -200),
+                              CA_E_NOMEM,
+                              NULL,
+                              0};
+        assert_int_equal(pthread_create(&th[i], NULL, par_answer, &par[i]), 0);
+    }
+    X509 *seen[NPAR] = {0};
+    int nseen = 0;
+    for (int i = 0; i < NPAR; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(par[i].e, CA_OK);
+        const unsigned char *q = par[i].der;
+        OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)par[i].len);
+        assert_non_null(resp);
+        OCSP_BASICRESP *pb = OCSP_response_get1_basic(resp);
+        X509 *x = check_delegated(pb, ca_cert);
+        bool known = false;
+        for (int k = 0; k < nseen; k++)
+            known = known || X509_cmp(seen[k], x) == 0;
+        if (known)
+            X509_free(x);
+        else
+            seen[nseen++] = x;
+        OCSP_BASICRESP_free(pb);
+        OCSP_RESPONSE_free(resp);
+        free(par[i].der);
+    }
+    assert_true(nseen >= 1 && nseen <= 3); /* the first, the renewed, (a second renewal at most
+                                              when an earlier time came after the renewal) */
+    for (int k = 0; k < nseen; k++)
+        X509_free(seen[k]);
+    free(req);
     X509_free(signer);
     X509_free(ca_cert);
     ca_close(ca);
