@@ -901,6 +901,8 @@ static void test_ocsp_responder_rsa(void **state)
     X509 *signer = check_delegated(bs, ca_cert);
     assert_int_equal(EVP_PKEY_get_base_id(X509_get0_pubkey(signer)), EVP_PKEY_RSA);
     assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(signer)), 2048);
+    /* this CA ends in less than 30 days from now (made in setup for 30): so does the responder */
+    assert_int_equal(ASN1_TIME_compare(X509_get0_notAfter(signer), X509_get0_notAfter(ca_cert)), 0);
     OCSP_BASICRESP_free(bs);
     assert_int_equal(cat_sh(&f->t.d, "openssl ocsp -respin r-rsa.der -issuer rsa-ca.pem -CAfile "
                                      "rsa-ca.pem -no_nonce -serial 0x42"),
