@@ -2,11 +2,13 @@
  * that tie the profile (profile.c), the card (card.c) and revocation (revoke.c) together.
  *
  * The CA token is reached through libp11, which gives its key as an EVP_PKEY that OpenSSL
- * signs certificates, CRLs and OCSP responses with (the key's operations run in the token).
- * The token stays logged in while the engine is open. Two locks: card_mu serialises card
- * production (one card at a time: a reader is a physical thing), key_mu every signature of the
- * CA key, and nothing else (the registry is asked, CRLs and responses built, outside it); an
- * OCSP answer therefore never waits for a card's key generation nor for a long CRL. */
+ * signs certificates and CRLs with (the key's operations run in the token); OCSP responses are
+ * signed by the delegated responder (responder.c), whose key is on the same token. The token
+ * stays logged in while the engine is open. Locks: card_mu serialises card production (one
+ * card at a time: a reader is a physical thing), key_mu every signature of the CA key, and
+ * nothing else (the registry is asked, CRLs and responses built, outside it); the responder
+ * has its own. An OCSP answer therefore never waits for a card's key generation nor for a
+ * long CRL. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,8 @@ struct ca {
     struct ca__mod *ca_mod, *card_mod; /* card_mod == ca_mod when they are one module */
     PKCS11_SLOT *slots;                /* libp11's slot list of the CA module, kept while open */
     unsigned int nslots;
-    EVP_PKEY *key; /* the CA key, in the token */
+    struct ca__responder *responder; /* the OCSP responder, on the CA token */
+    EVP_PKEY *key;                   /* the CA key, in the token */
     X509 *cert;
     unsigned char *cert_der;
     size_t cert_len;
@@ -58,9 +61,7 @@ static void ca_trimmed(char *dst, size_t cap, const char *src)
         dst[n - 1] = '\0';
 }
 
-/* Signs random bytes with the token key and verifies them with the certificate's public key:
- * the key and the certificate belong together, and the token signs. */
-static int ca_key_matches(EVP_PKEY *key, X509 *cert)
+int ca__key_matches(EVP_PKEY *key, X509 *cert)
 {
     unsigned char msg[32], sig[1024];
     size_t siglen = sizeof sig;
@@ -149,9 +150,12 @@ static enum ca_err ca_open_token(struct ca *ca, const struct ca_config *c, struc
         return ca__status_set(st, CA_E_CA_TOKEN, "the CA certificate has no subjectKeyIdentifier");
     if (!(ca->key = PKCS11_get_private_key(key)))
         return ca__status_set(st, CA_E_CA_TOKEN, "cannot use the CA key");
-    if (ca_key_matches(ca->key, ca->cert))
+    if (ca__key_matches(ca->key, ca->cert))
         return ca__status_set(st, CA_E_CA_TOKEN,
                               "the CA key does not sign what its certificate verifies");
+    enum ca_err e = ca__responder_new(ca->ca_mod, slot, ca->key, &ca->responder, st);
+    if (e != CA_OK)
+        return e;
     unsigned char *d = NULL;
     int n = i2d_X509(ca->cert, &d);
     if (n <= 0 || !(ca->cert_der = malloc((size_t)n))) {
@@ -226,7 +230,8 @@ void ca_close(struct ca *ca)
     X509_free(ca->cert);
     free(ca->cert_der);
     ca__profile_free(&ca->prof);
-    if (ca->slots) /* logs the CA token out */
+    ca__responder_free(ca->responder); /* its objects go before the token is logged out */
+    if (ca->slots)                     /* logs the CA token out */
         PKCS11_release_all_slots(ca__mod_ctx(ca->ca_mod), ca->slots, ca->nslots);
     if (ca->card_mod && ca->card_mod != ca->ca_mod)
         ca__mod_close(ca->card_mod);
@@ -376,6 +381,7 @@ enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned c
                     size_t reqlen, int64_t now, unsigned char **der, size_t *len,
                     struct ca_status *st)
 {
-    return ca__ocsp_answer(&ca->prof, ca->cert, ca->key, &ca->key_mu, r, req, reqlen, now, der, len,
-                           st);
+    struct ca__responder_use use = {ca->responder, ca->cert, ca->key, &ca->key_mu};
+    const struct ca__ocsp_signer signer = {ca__responder_get, &use};
+    return ca__ocsp_answer(&ca->prof, ca->cert, &signer, r, req, reqlen, now, der, len, st);
 }

@@ -36,8 +36,12 @@
  * reads its token directory when the module is initialised).
  *
  * Revocation: the engine keeps no list. The caller's registry (the store, later) says what
- * the status of a serial is and lists the revoked ones; ca_crl makes a CRL and ca_ocsp
- * answers a DER OCSP request, both signed by the CA's token key.
+ * the status of a serial is and lists the revoked ones; ca_crl makes a CRL signed by the CA's
+ * token key, and ca_ocsp answers a DER OCSP request signed by a delegated OCSP responder: a
+ * key pair the CA token generates for it (session objects labelled "eimza-ocsp", never
+ * extractable, gone when the engine closes) with a 30-day certificate from the CA (EKU
+ * id-kp-OCSPSigning, id-pkix-ocsp-nocheck), made at the first answer and renewed, with a new
+ * key pair, at the first answer after 20 days. The CA key never signs an OCSP response.
  *
  * Every call takes the time as an argument (Unix seconds, UTC); randomness comes from
  * util/rand.h. Calls on one struct ca are serialised by a mutex inside it, so any thread may
@@ -72,6 +76,7 @@ enum ca_err {
     CA_E_CARD,           /* card_error: the card failed; it was left blank */
     CA_E_CARD_SPOILED,   /* card_spoiled: the card failed and could not be left blank */
     CA_E_SIGN,           /* ca_sign_failed: the CA token did not sign */
+    CA_E_RESPONDER,      /* ocsp_responder: the OCSP responder's key or certificate not made */
     CA_E_REGISTRY,       /* registry_error: the revocation registry did not answer */
     CA_E_REQUEST,        /* ocsp_malformed: an OCSP request that cannot be read */
     CA_E_RAND,           /* rand_failed: no random numbers from the kernel */
@@ -210,11 +215,12 @@ enum ca_err ca_crl(struct ca *ca, const struct ca_registry *r, uint64_t number, 
 
 /* Answers a DER OCSP request (RFC 6960): for each certificate asked about whose issuer is this
  * CA, good / revoked from the registry, and unknown for the rest; thisUpdate now, nextUpdate
- * now + ocsp_minutes, the request's nonce echoed, signed by the CA's key (responder id by
- * key). *der is the OCSP response to send back (malloc'ed) whatever the outcome, NULL only
+ * now + ocsp_minutes, the request's nonce echoed, signed by the OCSP responder's key
+ * (responder id by key, its certificate in the response; made or renewed first when due, at
+ * `now`). *der is the OCSP response to send back (malloc'ed) whatever the outcome, NULL only
  * when even an error response could not be encoded (answer HTTP 500 then): CA_OK
  * (successful), CA_E_REQUEST (malformedRequest), CA_E_REGISTRY (tryLater), any other code
- * (internalError). */
+ * (internalError: CA_E_RESPONDER when the responder's key or certificate cannot be made). */
 enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned char *req,
                     size_t reqlen, int64_t now, unsigned char **der, size_t *len,
                     struct ca_status *st);

@@ -73,10 +73,45 @@ enum ca_err ca__cert_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *i
 enum ca_err ca__crl_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
                          pthread_mutex_t *key_mu, const struct ca_registry *r, uint64_t number,
                          int64_t now, unsigned char **der, size_t *len, struct ca_status *st);
-enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
-                            pthread_mutex_t *key_mu, const struct ca_registry *r,
+
+/* Who signs an OCSP response: get gives the key, its certificate (both for the caller to
+ * free) and the lock to hold while the key signs (may be NULL). It is called once per answer,
+ * after the request was read and the registry asked, so a malformed request or a registry
+ * that cannot answer never makes a responder key. A failure there is an internalError
+ * response, never a response signed by another key. */
+struct ca__ocsp_signer {
+    enum ca_err (*get)(void *arg, int64_t now, EVP_PKEY **key, X509 **cert, pthread_mutex_t **mu,
+                       struct ca_status *st);
+    void *arg;
+};
+
+/* Answers an OCSP request about certificates of issuer (ca_ocsp in ca.h), signed by the
+ * signer's key, its certificate in the response's certs, responderID by its key hash. */
+enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
+                            const struct ca__ocsp_signer *signer, const struct ca_registry *r,
                             const unsigned char *req, size_t reqlen, int64_t now,
                             unsigned char **der, size_t *len, struct ca_status *st);
+
+/* ---- the delegated OCSP responder's certificate (profile.c) --------------------------------- */
+
+#define CA_RESPONDER_LABEL    "eimza-ocsp" /* CKA_LABEL of the responder's key pair */
+#define CA_RESPONDER_LIFETIME (30 * 86400) /* seconds a responder certificate lasts */
+#define CA_RESPONDER_SKEW     600          /* its notBefore this long before now */
+#define CA_RESPONDER_SUFFIX   " OCSP"      /* its CN: the CA's CN and this */
+
+/* Builds the OCSP responder certificate for responder_pub and signs it with issuer_key
+ * (RFC 6960 4.2.2.2): subject the issuer's name with the CN followed by CA_RESPONDER_SUFFIX;
+ * basicConstraints CA:FALSE; keyUsage digitalSignature (critical); extendedKeyUsage
+ * id-kp-OCSPSigning (critical: the key may be used for nothing else); id-pkix-ocsp-nocheck;
+ * subject and authority key identifiers; no AIA, no CRL distribution point, no policy. The
+ * signature is checked with issuer's public key. *out is the caller's. */
+enum ca_err ca__responder_cert_make(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *responder_pub,
+                                    const ASN1_INTEGER *serial, int64_t not_before,
+                                    int64_t not_after, X509 **out, struct ca_status *st);
+
+/* Signs random bytes with key and verifies them with cert's public key: the key and the
+ * certificate belong together, and the key signs. 0 or -1. (ca.c) */
+int ca__key_matches(EVP_PKEY *key, X509 *cert);
 
 /* ---- PKCS#11 (p11.c, card.c) ---------------------------------------------------------------- */
 

@@ -207,8 +207,9 @@ static EVP_PKEY *ca_pkey_from(const char *alg, const OSSL_PARAM *params)
     return pk;
 }
 
-/* The card's new public key as an EVP_PKEY, of exactly the type asked for. */
-static EVP_PKEY *ca_card_pub(struct ca__mod *m, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+/* A new public key (the card's, or the OCSP responder's) as an EVP_PKEY, of exactly the type
+ * asked for. */
+EVP_PKEY *ca__p11_public_key(struct ca__mod *m, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                              enum ca_key_type type)
 {
     unsigned char *a = NULL, *b = NULL;
@@ -425,7 +426,7 @@ enum ca_err ca__card_personalise(struct ca__mod *m, const struct ca__card_cfg *c
                        "extractable, or not for signing");
         goto undo;
     }
-    if (!(pub = ca_card_pub(m, s, hpub, type))) {
+    if (!(pub = ca__p11_public_key(m, s, hpub, type))) {
         ca__status_set(st, e, "cannot read the card's new public key");
         goto undo;
     }

@@ -57,6 +57,10 @@ static const struct {
      "edilecek) ve başka bir boş kartla yeniden deneyin."},
     {CA_E_SIGN, "ca_sign_failed",
      "Sertifika makamının anahtar deposu imza atmadı: depoyu denetleyip yeniden deneyin."},
+    {CA_E_RESPONDER, "ocsp_responder",
+     "OCSP yanıtlayıcısının anahtarı ya da sertifikası sertifika makamının anahtar deposunda "
+     "üretilemedi; OCSP sorguları yanıtlanamıyor: deponun takılı, oturumunun açık ve yeni "
+     "anahtar üretmeye izinli olduğunu denetleyin."},
     {CA_E_REGISTRY, "registry_error",
      "Sertifika kayıtlarına ulaşılamadı: veritabanı bağlantısını denetleyip yeniden deneyin."},
     {CA_E_REQUEST, "ocsp_malformed", "OCSP isteği okunamadı."},

@@ -516,3 +516,116 @@ int ca__random_digits(char *out, size_t n)
     out[n] = '\0';
     return 0;
 }
+
+/* ---- the delegated OCSP responder's certificate -------------------------------------------- */
+
+/* The responder's subject: the issuer's name, its (last) CN followed by CA_RESPONDER_SUFFIX and
+ * cut to CA_NAME_MAX_CHARS characters; a CN of the suffix alone when the issuer has none. */
+static int ca_responder_subject(X509 *x, X509 *issuer)
+{
+    static const char suffix[] = CA_RESPONDER_SUFFIX;
+    X509_NAME *n = X509_NAME_dup(X509_get_subject_name(issuer));
+    unsigned char *cn = NULL;
+    char buf[4 * CA_NAME_MAX_CHARS + 1];
+    int len = 0, rc = -1, at = -1, k;
+    if (!n)
+        return -1;
+    while ((k = X509_NAME_get_index_by_NID(n, NID_commonName, at)) >= 0)
+        at = k;
+    if (at >= 0) {
+        X509_NAME_ENTRY *old = X509_NAME_get_entry(n, at);
+        if ((len = ASN1_STRING_to_UTF8(&cn, X509_NAME_ENTRY_get_data(old))) < 0)
+            goto out;
+        X509_NAME_ENTRY_free(X509_NAME_delete_entry(n, at));
+    }
+    /* whole characters of the CA's CN, as many as leave room for the suffix */
+    size_t keep = 0, chars = 0, room = CA_NAME_MAX_CHARS - (sizeof suffix - 1);
+    for (size_t i = 0; i < (size_t)len; i++) {
+        if ((cn[i] & 0xC0) != 0x80) {
+            if (chars == room)
+                break;
+            chars++;
+        }
+        keep = i + 1;
+    }
+    len = snprintf(buf, sizeof buf, "%.*s%s", (int)keep, cn ? (const char *)cn : "",
+                   keep ? suffix : suffix + 1);
+    if (len > 0 && (size_t)len < sizeof buf &&
+        X509_NAME_add_entry_by_NID(n, NID_commonName, V_ASN1_UTF8STRING, (const unsigned char *)buf,
+                                   len, at, 0) &&
+        X509_set_subject_name(x, n))
+        rc = 0;
+out:
+    OPENSSL_free(cn);
+    X509_NAME_free(n);
+    return rc;
+}
+
+/* The responder's extensions but the key identifiers: basicConstraints, keyUsage, EKU,
+ * nocheck. */
+static int ca_responder_exts(X509 *x)
+{
+    BASIC_CONSTRAINTS *bc = BASIC_CONSTRAINTS_new();
+    ASN1_BIT_STRING *ku = ASN1_BIT_STRING_new();
+    EXTENDED_KEY_USAGE *eku = sk_ASN1_OBJECT_new_null();
+    ASN1_OBJECT *ocsp_sign = OBJ_nid2obj(NID_OCSP_sign);
+    ASN1_NULL *nocheck = ASN1_NULL_new();
+    int rc = -1;
+    if (!bc || !ku || !eku || !ocsp_sign || !nocheck || !ASN1_BIT_STRING_set_bit(ku, 0, 1) ||
+        !sk_ASN1_OBJECT_push(eku, ocsp_sign))
+        goto out;
+    bc->ca = 0;
+    if (X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1, X509V3_ADD_DEFAULT) == 1 &&
+        X509_add1_ext_i2d(x, NID_key_usage, ku, 1, X509V3_ADD_DEFAULT) == 1 &&
+        X509_add1_ext_i2d(x, NID_ext_key_usage, eku, 1, X509V3_ADD_DEFAULT) == 1 &&
+        X509_add1_ext_i2d(x, NID_id_pkix_OCSP_noCheck, nocheck, 0, X509V3_ADD_DEFAULT) == 1)
+        rc = 0;
+out:
+    BASIC_CONSTRAINTS_free(bc);
+    ASN1_BIT_STRING_free(ku);
+    sk_ASN1_OBJECT_free(eku); /* OBJ_nid2obj's object is static */
+    ASN1_NULL_free(nocheck);
+    return rc;
+}
+
+enum ca_err ca__responder_cert_make(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *responder_pub,
+                                    const ASN1_INTEGER *serial, int64_t not_before,
+                                    int64_t not_after, X509 **out, struct ca_status *st)
+{
+    X509 *x = NULL;
+    int64_t ib = 0, ia = 0;
+    enum ca_err e = CA_E_NOMEM;
+    *out = NULL;
+    ERR_clear_error();
+    if (ca_time_unix(X509_get0_notBefore(issuer), &ib) ||
+        ca_time_unix(X509_get0_notAfter(issuer), &ia) || ib > not_before || ia < not_after ||
+        not_before >= not_after) {
+        e = ca__status_set(st, CA_E_CA_VALIDITY,
+                           "the CA certificate does not cover the OCSP responder's validity");
+        goto out;
+    }
+    if (!(x = X509_new()) || !X509_set_version(x, X509_VERSION_3) ||
+        !X509_set_serialNumber(x, (ASN1_INTEGER *)serial) ||
+        !X509_set_issuer_name(x, X509_get_subject_name(issuer)) ||
+        ca_responder_subject(x, issuer) ||
+        !ASN1_TIME_set(X509_getm_notBefore(x), (time_t)not_before) ||
+        !ASN1_TIME_set(X509_getm_notAfter(x), (time_t)not_after) ||
+        !X509_set_pubkey(x, responder_pub) || ca_responder_exts(x) || ca_key_ids(x, issuer)) {
+        ca__status_set(st, e, "building the OCSP responder's certificate");
+        ca__status_ossl(st);
+        goto out;
+    }
+    if (X509_sign(x, issuer_key, ca__md_for(issuer_key)) <= 0 ||
+        X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
+        e = ca__status_set(st, CA_E_SIGN, "signing the OCSP responder's certificate");
+        ca__status_ossl(st);
+        goto out;
+    }
+    *out = x;
+    x = NULL;
+    e = ca__status_set(st, CA_OK, NULL);
+out:
+    X509_free(x);
+    ERR_clear_error();
+    return e;
+}

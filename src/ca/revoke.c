@@ -1,5 +1,6 @@
 /* eimza — revocation answers of the in-house CA (ca/): a v2 CRL of what the registry lists
- * as revoked, and OCSP responses (RFC 6960) to DER requests, both signed with the CA's key.
+ * as revoked, signed with the CA's key, and OCSP responses (RFC 6960) to DER requests, signed
+ * by a delegated responder (responder.c) whose certificate goes with every response.
  *
  * The registry is the caller's (the store keeps which serials were issued and revoked); this
  * file only asks it and encodes. An OCSP request is read whole before anything is asked: its
@@ -187,11 +188,14 @@ static bool ca_ocsp_ours(OCSP_CERTID *cid, X509 *issuer, ASN1_INTEGER **serial)
     return ours;
 }
 
-enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer, EVP_PKEY *key,
-                            pthread_mutex_t *key_mu, const struct ca_registry *r,
+enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
+                            const struct ca__ocsp_signer *signer, const struct ca_registry *r,
                             const unsigned char *req, size_t reqlen, int64_t now,
                             unsigned char **der, size_t *len, struct ca_status *st)
 {
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL;
+    pthread_mutex_t *key_mu = NULL;
     OCSP_REQUEST *rq = NULL;
     OCSP_BASICRESP *bs = NULL;
     OCSP_RESPONSE *resp = NULL;
@@ -258,15 +262,21 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer, EVP_PKEY 
         ca__status_set(st, e, "copying the nonce");
         goto respond;
     }
-    /* signed by the issuer itself, named by its key hash; the client has the issuer's
-     * certificate (it needed it to ask), so none is sent */
+    /* signed by the delegated responder, named by its key hash, its certificate sent along:
+     * the client knows only the issuer. Nothing else ever signs: no responder, no answer. */
+    if (!signer || !signer->get) {
+        e = ca__status_set(st, CA_E_RESPONDER, "no OCSP responder");
+        goto respond;
+    }
+    if ((e = signer->get(signer->arg, now, &key, &cert, &key_mu, st)) != CA_OK)
+        goto respond;
     if (key_mu)
         pthread_mutex_lock(key_mu);
-    int signed_ok =
-        OCSP_basic_sign(bs, issuer, key, ca__md_for(key), NULL, OCSP_NOCERTS | OCSP_RESPID_KEY) > 0;
+    int signed_ok = OCSP_basic_sign(bs, cert, key, ca__md_for(key), NULL, OCSP_RESPID_KEY) > 0;
     if (key_mu)
         pthread_mutex_unlock(key_mu);
-    if (!signed_ok) {
+    /* the signature checked with the certificate sent (what the client will do) */
+    if (!signed_ok || OCSP_basic_verify(bs, NULL, NULL, OCSP_NOVERIFY | OCSP_NOCHECKS) != 1) {
         e = ca__status_set(st, CA_E_SIGN, "signing the OCSP response");
         ca__status_ossl(st);
         goto respond;
@@ -297,6 +307,8 @@ out:
     ASN1_GENERALIZEDTIME_free(revt);
     OCSP_BASICRESP_free(bs);
     OCSP_REQUEST_free(rq);
+    EVP_PKEY_free(key);
+    X509_free(cert);
     ERR_clear_error();
     return e;
 }

@@ -5,7 +5,9 @@
 # operator (API), its certificate recorded and linked; the certificate verifies with `openssl
 # verify` against the demo chain, carries the NES profile (policy, both QC statements,
 # nonRepudiation, the T.C. Kimlik No) and starts at the old certificate's end; the CA's OCSP
-# (POST /ca/ocsp, asked by `openssl ocsp`) says good and its CRL (GET /ca/crl) verifies; the
+# (POST /ca/ocsp, asked by `openssl ocsp`) says good, signed by the delegated responder whose
+# certificate (OCSP signing, nocheck, issued by the CA, not the CA's) it carries, verified with
+# the in-house CA as the only trust anchor; its CRL (GET /ca/crl) verifies; the
 # card shipped and delivered, its PIN taken on the portal (wrong word, wrong code, the PIN and
 # PUK once, a second retrieval refused) and the PIN opens the card (`eimza sign`); "try my new
 # card" with a signature made on the card completes the application and activates the card;
@@ -171,6 +173,31 @@ openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/new.pem" -url "$URL/ca/ocsp" 
   -attime "$(date +%s)" >"$T/ocsp" 2>&1
 expect_grep "new.pem: good" "$T/ocsp" "OCSP: good"
 expect_grep "Response verify OK" "$T/ocsp" "the OCSP answer verifies"
+# the in-house CA as the only trust anchor (an intermediate: -partial_chain anchors there)
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/new.pem" -url "$URL/ca/ocsp" -CAfile "$P/inhouse/ca.pem" \
+  -partial_chain -respout "$T/resp.der" -resp_text >"$T/ocsp1" 2>&1
+expect_grep "Response verify OK" "$T/ocsp1" "it verifies with the in-house CA alone as anchor"
+expect_grep "new.pem: good" "$T/ocsp1" "and says good"
+# its signer: the certificate carried in the response
+sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' "$T/ocsp1" >"$T/responder.pem"
+openssl x509 -in "$T/responder.pem" -noout -text >"$T/responder.txt" 2>&1
+expect_grep "Subject: .*CN ?= ?$(openssl x509 -in "$P/inhouse/ca.pem" -noout -subject -nameopt multiline,utf8 |
+  sed -n 's/^ *commonName *= //p') OCSP" "$T/responder.txt" "the responder is named after the CA"
+expect_grep "OCSP Signing" "$T/responder.txt" "its certificate is for OCSP signing"
+expect_grep "OCSP No Check" "$T/responder.txt" "with id-pkix-ocsp-nocheck"
+expect_no_grep "Authority Information Access" "$T/responder.txt" "and no OCSP address of its own"
+rfp=$(openssl x509 -in "$T/responder.pem" -noout -fingerprint -sha256 2>/dev/null)
+[ -n "$rfp" ] && [ "$rfp" != "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -fingerprint -sha256)" ] &&
+  ok "the signer is not the CA certificate" || fail "signer" "no responder certificate, or the CA's: '$rfp'"
+openssl verify -partial_chain -purpose ocsphelper -CAfile "$P/inhouse/ca.pem" "$T/responder.pem" >"$T/rv" 2>&1 &&
+  ok "the responder's certificate is the CA's" || fail "responder certificate" "$(cat "$T/rv")"
+rpub=$(openssl x509 -in "$T/responder.pem" -noout -pubkey 2>/dev/null)
+[ -n "$rpub" ] && [ "$rpub" != "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -pubkey)" ] &&
+  ok "with a key of its own" || fail "responder key" "none, or the CA's"
+pkcs11-tool --module "$module" --token-label eimza-demo-ca --login --pin "$(cat "$P/hsm/ca.pin")" \
+  --list-objects >"$T/objects" 2>&1
+expect_grep "label: *kurum-nes" "$T/objects" "the CA token lists its key"
+expect_no_grep "eimza-ocsp" "$T/objects" "the responder's key is no stored object there (a session object of the server)"
 curl -s -o "$T/ca.crl" "$URL/ca/crl"
 openssl crl -inform DER -in "$T/ca.crl" -CAfile "$T/chain.pem" -noout >"$T/crl" 2>&1 &&
   ok "the CRL verifies" || fail "CRL" "$(cat "$T/crl")"

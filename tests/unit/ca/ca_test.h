@@ -1,7 +1,7 @@
 /* eimza — helpers for the ca/ unit tests (header-only, static functions): a registry of
  * issued and revoked serials in memory (what the store will be), software keys and a software
- * CA for the builders' tests, a scratch directory, files, and running the openssl command line
- * (the independent judge of what ca/ makes). */
+ * CA for the builders' tests, a scratch directory, files, running the openssl command line
+ * (the independent judge of what ca/ makes), and the checks of an OCSP response's signer. */
 #ifndef EIMZA_TESTS_CA_TEST_H
 #define EIMZA_TESTS_CA_TEST_H
 
@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -222,6 +224,77 @@ __attribute__((unused)) static bool cat_out_has(const struct cat_dir *d, const c
         fprintf(stderr, "expected \"%s\" in:\n%s\n", s, out ? out : "(no output)");
     free(out);
     return has;
+}
+
+/* ---- an OCSP response's signer ----------------------------------------------------------- */
+
+/* Whether the response's signature verifies with pkey, checked directly on its
+ * tbsResponseData (whatever certificates the response carries). */
+__attribute__((unused)) static bool cat_ocsp_signed_by(OCSP_BASICRESP *bs, EVP_PKEY *pkey)
+{
+    int ok = ASN1_item_verify(ASN1_ITEM_rptr(OCSP_RESPDATA), OCSP_resp_get0_tbs_sigalg(bs),
+                              OCSP_resp_get0_signature(bs), OCSP_resp_get0_respdata(bs), pkey);
+    ERR_clear_error();
+    return ok == 1;
+}
+
+/* The delegated responder's certificate against its CA (RFC 6960 4.2.2.2): NULL when it is
+ * right, else what is wrong. */
+__attribute__((unused)) static const char *cat_responder_wrong(X509 *x, X509 *ca)
+{
+    int crit = -1, at;
+    if (!x || X509_cmp(x, ca) == 0)
+        return "the signer is the CA certificate itself";
+    if (X509_check_issued(ca, x) != X509_V_OK || X509_verify(x, X509_get0_pubkey(ca)) != 1)
+        return "not issued by the CA";
+    if (X509_check_ca(x) != 0)
+        return "a CA certificate";
+    if (ASN1_TIME_compare(X509_get0_notAfter(x), X509_get0_notAfter(ca)) > 0 ||
+        ASN1_TIME_compare(X509_get0_notBefore(x), X509_get0_notBefore(ca)) < 0)
+        return "valid outside the CA certificate";
+    if (!(X509_get_extension_flags(x) & EXFLAG_XKUSAGE) ||
+        X509_get_extended_key_usage(x) != XKU_OCSP_SIGN)
+        return "extendedKeyUsage is not id-kp-OCSPSigning alone";
+    if ((at = X509_get_ext_by_NID(x, NID_ext_key_usage, -1)) < 0 ||
+        !X509_EXTENSION_get_critical(X509_get_ext(x, at)))
+        return "extendedKeyUsage not critical";
+    if (X509_get_key_usage(x) != KU_DIGITAL_SIGNATURE ||
+        (at = X509_get_ext_by_NID(x, NID_key_usage, -1)) < 0 ||
+        !X509_EXTENSION_get_critical(X509_get_ext(x, at)))
+        return "keyUsage is not digitalSignature alone, critical";
+    if ((at = X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1)) < 0)
+        return "no id-pkix-ocsp-nocheck";
+    ASN1_NULL *nul = X509_get_ext_d2i(x, NID_id_pkix_OCSP_noCheck, &crit, NULL);
+    ASN1_NULL_free(nul);
+    if (!nul || crit != 0)
+        return "id-pkix-ocsp-nocheck is not a non-critical NULL";
+    if (X509_get_ext_by_NID(x, NID_info_access, -1) >= 0)
+        return "an authorityInfoAccess (it would point at itself)";
+    if (X509_get_ext_by_NID(x, NID_crl_distribution_points, -1) >= 0)
+        return "a CRL distribution point";
+    const ASN1_OCTET_STRING *aki = X509_get0_authority_key_id(x);
+    if (!aki || ASN1_OCTET_STRING_cmp(aki, X509_get0_subject_key_id(ca)) != 0)
+        return "authorityKeyIdentifier is not the CA's subjectKeyIdentifier";
+    if (!X509_get0_subject_key_id(x))
+        return "no subjectKeyIdentifier";
+    if (X509_check_purpose(x, X509_PURPOSE_OCSP_HELPER, 0) != 1)
+        return "OpenSSL's OCSP helper purpose refuses it";
+    ERR_clear_error();
+    return NULL;
+}
+
+/* The last CN of a name, UTF-8, into out (cap bytes). */
+__attribute__((unused)) static void cat_cn(const X509_NAME *n, char *out, size_t cap)
+{
+    int at = -1, k;
+    unsigned char *u = NULL;
+    out[0] = '\0';
+    while ((k = X509_NAME_get_index_by_NID(n, NID_commonName, at)) >= 0)
+        at = k;
+    if (at >= 0 &&
+        ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, at))) >= 0)
+        snprintf(out, cap, "%s", u);
+    OPENSSL_free(u);
 }
 
 #endif

@@ -2,8 +2,11 @@
  * CRLs read back field by field and judged by `openssl crl -verify` and `openssl verify
  * -crl_check`; OCSP requests made by `openssl ocsp -reqout` answered and judged by `openssl
  * ocsp -respin` and by OpenSSL's OCSP_basic_verify (good, revoked with reason and time,
- * unknown, another issuer's certificate, SHA-256 CertIDs, nonce echoed or absent); and the bad
- * paths: malformed, oversized and crowded requests, a registry that fails or lists nonsense. */
+ * unknown, another issuer's certificate, SHA-256 CertIDs, nonce echoed or absent), the
+ * responses signed by a delegated responder whose certificate (profile.c) they carry, the CA
+ * being the only trust anchor, and never by the CA key; and the bad paths: malformed,
+ * oversized and crowded requests, a registry that fails or lists nonsense, a responder that
+ * cannot be had (internalError, nothing signed by another key). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,10 +25,36 @@
 
 /* ---- the fixture: a CA, three leaves of it, one of another CA ---------------------------- */
 
+/* The responder ca__ocsp_answer is given: a software key and its certificate from the CA. */
+struct signer {
+    EVP_PKEY *key;
+    X509 *cert;
+    enum ca_err fail; /* CA_OK: gives them */
+    int asked;
+};
+
+static enum ca_err signer_get(void *arg, int64_t now, EVP_PKEY **key, X509 **cert,
+                              pthread_mutex_t **mu, struct ca_status *st)
+{
+    struct signer *s = arg;
+    (void)now;
+    s->asked++;
+    *mu = NULL;
+    if (s->fail != CA_OK)
+        return ca__status_set(st, s->fail, "the test's responder fails");
+    EVP_PKEY_up_ref(s->key);
+    X509_up_ref(s->cert);
+    *key = s->key;
+    *cert = s->cert;
+    return ca__status_set(st, CA_OK, NULL);
+}
+
 struct fix {
     int64_t now;
     EVP_PKEY *ca_key, *other_key, *leaf_key;
     X509 *ca, *other, *good, *revoked, *unknown, *foreign;
+    struct signer resp;
+    struct ca__ocsp_signer signer;
     struct ca__profile prof;
     struct reg reg;
     struct ca_registry registry;
@@ -74,6 +103,15 @@ static int setup(void **state)
     reg_add(&f->reg, s_rev, CA_CERT_REVOKED, f->now - 3600, 1 /* keyCompromise */);
     reg_add(&f->reg, "0A1B2C", CA_CERT_REVOKED, f->now - 7200, 0 /* unspecified */);
     f->registry = (struct ca_registry){reg_status, reg_each, &f->reg};
+    /* the delegated responder: a key of its own, 30 days from the CA */
+    ASN1_INTEGER *rs = NULL;
+    f->resp.key = cat_key(false);
+    if (!f->resp.key || ca__serial_new(&rs, &st) != CA_OK ||
+        ca__responder_cert_make(f->ca, f->ca_key, f->resp.key, rs, f->now - 600, f->now + 30 * DAY,
+                                &f->resp.cert, &st) != CA_OK)
+        return -1;
+    ASN1_INTEGER_free(rs);
+    f->signer = (struct ca__ocsp_signer){signer_get, &f->resp};
     if (cat_dir_make(&f->d) || cat_write_pem(&f->d, "ca.pem", f->ca) ||
         cat_write_pem(&f->d, "other.pem", f->other) || cat_write_pem(&f->d, "good.pem", f->good) ||
         cat_write_pem(&f->d, "revoked.pem", f->revoked) ||
@@ -98,6 +136,8 @@ static int teardown(void **state)
     EVP_PKEY_free(f->ca_key);
     EVP_PKEY_free(f->other_key);
     EVP_PKEY_free(f->leaf_key);
+    X509_free(f->resp.cert);
+    EVP_PKEY_free(f->resp.key);
     free(f);
     return 0;
 }
@@ -250,8 +290,8 @@ static enum ca_err answer_file(struct fix *f, const struct ca_registry *r, const
     size_t len = 0;
     struct ca_status st;
     assert_non_null(req);
-    enum ca_err e = ca__ocsp_answer(&f->prof, f->ca, f->ca_key, NULL, r, (unsigned char *)req, n,
-                                    f->now, &der, &len, &st);
+    enum ca_err e = ca__ocsp_answer(&f->prof, f->ca, &f->signer, r, (unsigned char *)req, n, f->now,
+                                    &der, &len, &st);
     assert_non_null(der);
     assert_int_equal(cat_write(&f->d, respfile, der, len), 0);
     const unsigned char *p = der;
@@ -289,20 +329,32 @@ static void test_ocsp(void **state)
     assert_int_equal(OCSP_response_status(resp), OCSP_RESPONSE_STATUS_SUCCESSFUL);
     OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
     assert_non_null(bs);
-    /* signed by the CA itself, which the client knows as the issuer */
+    /* signed by the delegated responder, whose certificate it carries: the client knows only
+     * the issuer, its one trust anchor */
     STACK_OF(X509) *issuers = sk_X509_new_null();
     X509_STORE *store = X509_STORE_new();
     sk_X509_push(issuers, f->ca);
     X509_STORE_add_cert(store, f->ca);
     assert_int_equal(OCSP_basic_verify(bs, issuers, store, 0), 1);
-    /* responder id by key: the SHA-1 of the CA's public key */
+    const STACK_OF(X509) *certs = OCSP_resp_get0_certs(bs);
+    assert_int_equal(sk_X509_num(certs), 1);
+    assert_int_equal(X509_cmp(sk_X509_value(certs, 0), f->resp.cert), 0);
+    X509 *signer = NULL;
+    assert_int_equal(OCSP_resp_get0_signer(bs, &signer, NULL), 1);
+    const char *wrong = cat_responder_wrong(signer, f->ca);
+    if (wrong)
+        fail_msg("the responder's certificate: %s", wrong);
+    /* its key signed, not the CA's */
+    assert_true(cat_ocsp_signed_by(bs, f->resp.key));
+    assert_false(cat_ocsp_signed_by(bs, f->ca_key));
+    /* responder id by key: the SHA-1 of the responder's public key */
     const ASN1_OCTET_STRING *keyid = NULL;
     const X509_NAME *byname = NULL;
     unsigned char md[20];
     unsigned int mdlen = 0;
     assert_int_equal(OCSP_resp_get0_id(bs, &keyid, &byname), 1);
     assert_null(byname);
-    assert_int_equal(X509_pubkey_digest(f->ca, EVP_sha1(), md, &mdlen), 1);
+    assert_int_equal(X509_pubkey_digest(f->resp.cert, EVP_sha1(), md, &mdlen), 1);
     assert_int_equal(ASN1_STRING_length(keyid), 20);
     assert_memory_equal(ASN1_STRING_get0_data(keyid), md, 20);
     /* statuses */
@@ -400,7 +452,7 @@ static void expect_status(struct fix *f, const struct ca_registry *r, const unsi
     size_t len = 0;
     struct ca_status st;
     enum ca_err e =
-        ca__ocsp_answer(&f->prof, f->ca, f->ca_key, NULL, r, req, n, f->now, &der, &len, &st);
+        ca__ocsp_answer(&f->prof, f->ca, &f->signer, r, req, n, f->now, &der, &len, &st);
     if (e != want)
         fail_msg("%s (%s), want %s", ca_err_code(e), st.detail, ca_err_code(want));
     assert_non_null(der);
@@ -426,6 +478,7 @@ static void test_ocsp_bad_requests(void **state)
     assert_non_null(req);
     unsigned char *big = calloc(1, CA_OCSP_MAX_REQUEST + 2);
     assert_non_null(big);
+    f->resp.asked = 0;
 
     expect_status(f, &f->registry, (const unsigned char *)"", 0, CA_E_REQUEST, malformed);
     expect_status(f, &f->registry, NULL, 10, CA_E_REQUEST, malformed);
@@ -459,10 +512,100 @@ static void test_ocsp_bad_requests(void **state)
     odd.e[1].reason = 1;
     odd.e[1].at = 0;
     expect_status(f, &ro, (unsigned char *)req, n, CA_E_REGISTRY, OCSP_RESPONSE_STATUS_TRYLATER);
-    /* the same request with a working registry is fine */
+    /* none of these asked for the responder's key */
+    assert_int_equal(f->resp.asked, 0);
+    /* the responder cannot be had (a token error): internalError, nothing signed */
+    f->resp.fail = CA_E_RESPONDER;
+    expect_status(f, &f->registry, (unsigned char *)req, n, CA_E_RESPONDER,
+                  OCSP_RESPONSE_STATUS_INTERNALERROR);
+    f->resp.fail = CA_E_CA_VALIDITY;
+    expect_status(f, &f->registry, (unsigned char *)req, n, CA_E_CA_VALIDITY,
+                  OCSP_RESPONSE_STATUS_INTERNALERROR);
+    struct ca__ocsp_signer none = {NULL, NULL};
+    unsigned char *der = NULL;
+    size_t dlen = 0;
+    struct ca_status st;
+    assert_int_equal(ca__ocsp_answer(&f->prof, f->ca, &none, &f->registry, (unsigned char *)req, n,
+                                     f->now, &der, &dlen, &st),
+                     CA_E_RESPONDER);
+    assert_int_equal(dlen, 5); /* 30 03 0a 01 02: internalError, no body */
+    assert_int_equal(der[4], OCSP_RESPONSE_STATUS_INTERNALERROR);
+    free(der);
+    f->resp.fail = CA_OK;
+    /* the same request with a working registry and responder is fine */
     expect_status(f, &f->registry, (unsigned char *)req, n, CA_OK, OCSP_RESPONSE_STATUS_SUCCESSFUL);
+    assert_int_equal(f->resp.asked, 3);
     free(big);
     free(req);
+}
+
+/* ---- the responder's certificate (profile.c) ----------------------------------------------- */
+
+static void test_responder_profile(void **state)
+{
+    struct fix *f = *state;
+    struct ca_status st;
+    ASN1_INTEGER *serial = NULL;
+    X509 *x = NULL;
+    char cn[300];
+    assert_int_equal(ca__serial_new(&serial, &st), CA_OK);
+    /* the fixture's: named after the CA, 30 days, the profile RFC 6960 asks for */
+    assert_null(cat_responder_wrong(f->resp.cert, f->ca));
+    cat_cn(X509_get_subject_name(f->resp.cert), cn, sizeof cn);
+    assert_string_equal(cn, "Test Kurum NES SHS OCSP");
+    X509_NAME *ca_name = X509_NAME_dup(X509_get_subject_name(f->ca));
+    assert_int_equal(X509_NAME_entry_count(X509_get_subject_name(f->resp.cert)),
+                     X509_NAME_entry_count(ca_name)); /* C=TR kept, CN replaced */
+    X509_NAME_free(ca_name);
+    assert_int_equal(unix_of(X509_get0_notAfter(f->resp.cert)) -
+                         unix_of(X509_get0_notBefore(f->resp.cert)),
+                     30 * DAY + 600);
+    /* an RSA responder under the same CA; openssl's view of it */
+    EVP_PKEY *rsa = cat_key(true);
+    assert_int_equal(
+        ca__responder_cert_make(f->ca, f->ca_key, rsa, serial, f->now, f->now + DAY, &x, &st),
+        CA_OK);
+    assert_null(cat_responder_wrong(x, f->ca));
+    assert_int_equal(cat_write_pem(&f->d, "resp.pem", x), 0);
+    assert_int_equal(cat_sh(&f->d, "openssl x509 -in resp.pem -noout -text"), 0);
+    assert_true(cat_out_has(&f->d, "X509v3 Extended Key Usage: critical"));
+    assert_true(cat_out_has(&f->d, "OCSP Signing"));
+    assert_true(cat_out_has(&f->d, "OCSP No Check"));
+    assert_true(cat_out_has(&f->d, "X509v3 Key Usage: critical"));
+    assert_int_equal(cat_sh(&f->d, "openssl verify -purpose ocsphelper -CAfile ca.pem resp.pem"),
+                     0);
+    X509_free(x);
+    x = NULL;
+    /* a CA whose CN is 64 characters, some of two bytes: whole characters, 64 at most */
+    char longcn[200] = "";
+    size_t at = 0;
+    for (int i = 0; i < 64; i++)
+        at += (size_t)snprintf(longcn + at, sizeof longcn - at, "%s",
+                               i >= 32 ? "b"
+                               : i % 2 ? "Ş"
+                                       : "a");
+    X509 *lca = cat_ca_cert(f->ca_key, longcn, f->now - DAY, f->now + 400 * DAY, false);
+    assert_non_null(lca);
+    assert_int_equal(
+        ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now, f->now + DAY, &x, &st), CA_OK);
+    cat_cn(X509_get_subject_name(x), cn, sizeof cn);
+    char want[300];
+    snprintf(want, sizeof want, "%.*s OCSP", (int)(strlen(longcn) - 32 + 27), longcn);
+    assert_string_equal(cn, want); /* 59 characters of the CA's CN, then " OCSP" */
+    X509_free(x);
+    x = NULL;
+    /* a validity the CA certificate does not cover is refused, nothing signed */
+    assert_int_equal(
+        ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now, f->now + 401 * DAY, &x, &st),
+        CA_E_CA_VALIDITY);
+    assert_null(x);
+    assert_int_equal(
+        ca__responder_cert_make(lca, f->ca_key, rsa, serial, f->now - 2 * DAY, f->now, &x, &st),
+        CA_E_CA_VALIDITY);
+    assert_null(x);
+    X509_free(lca);
+    EVP_PKEY_free(rsa);
+    ASN1_INTEGER_free(serial);
 }
 
 int main(void)
@@ -473,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_ocsp),
         cmocka_unit_test(test_ocsp_sha256_no_nonce),
         cmocka_unit_test(test_ocsp_bad_requests),
+        cmocka_unit_test(test_responder_profile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

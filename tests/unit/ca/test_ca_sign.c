@@ -1,8 +1,10 @@
 /* The in-house card in use: a card made by the engine (ca/) signs through the card-side
  * signer (sign/, what `eimza sign` and the agent run, PIN given as on --pin-fd), and the
  * server's verifier (crypto/cms_verify.h) accepts the CAdES signature against the demo chain
- * (demo root + in-house CA), with the revocation answered over HTTP by the engine's OCSP;
- * after the registry revokes the certificate, the verifier says certificate_revoked. `openssl
+ * (demo root + in-house CA), with the revocation answered over HTTP by the engine's OCSP
+ * (signed by its delegated responder, whose certificate the verifier accepts because the CA
+ * issued it for OCSP signing); after the registry revokes the certificate, the verifier says
+ * certificate_revoked, from the OCSP answer. `openssl
  * cms -verify` agrees independently. Once with an RSA-2048 card, once with an EC P-256 one.
  * (Linked with sign/ and crypto/ besides ca/: see CMakeLists.txt.) */
 #include <setjmp.h>
@@ -11,6 +13,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include <openssl/ocsp.h>
 
 #include "ca/ca.h"
 #include "ca_token.h"
@@ -51,8 +55,40 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Whether the OCSP response the verifier kept as evidence was signed by the in-house CA's
+ * delegated responder (not by the CA key), and its revocation step says it came from OCSP. */
+static bool by_delegated_responder(struct fix *f, const struct crypto_verify_result *r)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s/pki/inhouse/ca.pem", f->t.d.path);
+    FILE *fp = fopen(path, "r");
+    X509 *ca = fp ? PEM_read_X509(fp, NULL, NULL, NULL) : NULL, *signer = NULL;
+    const unsigned char *p = r->ocsp_der;
+    OCSP_RESPONSE *resp = p ? d2i_OCSP_RESPONSE(NULL, &p, (long)r->ocsp_len) : NULL;
+    OCSP_BASICRESP *bs = resp ? OCSP_response_get1_basic(resp) : NULL;
+    const char *wrong = "no OCSP response";
+    if (fp)
+        fclose(fp);
+    if (bs && ca) {
+        wrong = OCSP_resp_get0_signer(bs, &signer, NULL) == 1 ? cat_responder_wrong(signer, ca)
+                                                              : "no signer in the response";
+        if (!wrong && (!cat_ocsp_signed_by(bs, X509_get0_pubkey(signer)) ||
+                       cat_ocsp_signed_by(bs, X509_get0_pubkey(ca))))
+            wrong = "not signed by the responder's key alone";
+    }
+    if (!wrong && r->checks_json && !r->code && !strstr(r->checks_json, "\"source\":\"ocsp\""))
+        wrong = "the revocation step did not say ocsp";
+    if (wrong)
+        fprintf(stderr, "OCSP evidence: %s\n", wrong);
+    OCSP_BASICRESP_free(bs);
+    OCSP_RESPONSE_free(resp);
+    X509_free(ca);
+    ERR_clear_error();
+    return !wrong;
+}
+
 /* Verifies sig with a fresh verifier (no cache from before); returns the code ("" when
- * accepted) into code. */
+ * accepted) into code; *had_ocsp: the OCSP answer of the delegated responder was used. */
 static void verify(struct fix *f, const unsigned char *sig, size_t len, char *code, size_t cap,
                    bool *had_ocsp)
 {
@@ -70,7 +106,7 @@ static void verify(struct fix *f, const unsigned char *sig, size_t len, char *co
     snprintf(code, cap, "%s", r.code ? r.code : "");
     if (r.code)
         fprintf(stderr, "verifier: %s (%s)\n", r.code, r.detail);
-    *had_ocsp = r.ocsp_der != NULL;
+    *had_ocsp = r.ocsp_der != NULL && by_delegated_responder(f, &r);
     if (!r.code) {
         assert_true(r.have_signer);
         assert_string_equal(r.signer.tckn, CAT_TCKN);
@@ -139,6 +175,7 @@ static void card_signs(struct fix *f, enum ca_key_type type, const char *card)
     f->reg.e[0].reason = 1;
     verify(f, sig, siglen, code, sizeof code, &had_ocsp);
     assert_string_equal(code, "certificate_revoked");
+    assert_true(had_ocsp);
     tk_server_stop(&srv);
     ca_close(ca);
 

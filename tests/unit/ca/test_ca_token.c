@@ -13,7 +13,11 @@
  * named among several, or not blank; a refused transport SO PIN leaves the card blank again;
  * the CRL and the OCSP answers for the issued certificates are judged by `openssl crl
  * -verify`, `openssl verify -crl_check` and a real `openssl ocsp -url` against a responder
- * running the engine. */
+ * running the engine; the OCSP answers are signed by a delegated responder whose key pair the
+ * CA token generated (session objects, never extractable), whose certificate (EKU
+ * OCSPSigning, nocheck) the response carries and which verifies with the CA alone as trust
+ * anchor, never by the CA key; past two thirds of its life a new key pair and certificate are
+ * used, and a token that cannot make one gets internalError, not a CA-signed answer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,12 +26,14 @@
 #include <cmocka.h>
 
 #include <openssl/bn.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
 #include "ca/ca.h"
 #include "ca_token.h"
 
 #define YEAR_SECONDS(y) ((int64_t)(y)*365 * 86400)
+#define DAY_SECONDS     ((int64_t)86400)
 
 struct fix {
     struct tk t;
@@ -69,7 +75,19 @@ static int setup(void **state)
                "pkcs11-tool --module $M --token-label mismatch-ca --login --pin 1234 "
                "--write-object b.der --type privkey --id 01 --label k --usage-sign --sensitive\n"
                "pkcs11-tool --module $M --token-label mismatch-ca --login --pin 1234 "
-               "--write-object a.crt --type cert --id 01 --label k\n",
+               "--write-object a.crt --type cert --id 01 --label k\n"
+               /* an RSA CA (the demo's is EC): its OCSP responder is RSA too */
+               "softhsm2-util --init-token --free --label rsa-ca --pin 1234 --so-pin 5678\n"
+               "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out r.key\n"
+               "openssl pkey -in r.key -outform DER -out r.der\n"
+               "openssl req -x509 -key r.key -subj '/C=TR/CN=RSA Deneme NES SHS' -days 30 "
+               "-out rsa-ca.pem -addext basicConstraints=critical,CA:TRUE "
+               "-addext keyUsage=keyCertSign,cRLSign\n"
+               "openssl x509 -in rsa-ca.pem -outform DER -out r.crt\n"
+               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 "
+               "--write-object r.der --type privkey --id 02 --label k --usage-sign --sensitive\n"
+               "pkcs11-tool --module $M --token-label rsa-ca --login --pin 1234 "
+               "--write-object r.crt --type cert --id 02 --label k\n",
                f.t.module)) {
         char *out = cat_read(&f.t.d, "out.txt", NULL);
         fprintf(stderr, "token set-up failed:\n%s\n", out ? out : "");
@@ -614,6 +632,335 @@ static void test_revocation(void **state)
     ca_close(ca);
 }
 
+/* ---- the delegated OCSP responder ------------------------------------------------------- */
+
+/* The module's functions of the instance the engine loaded (no second C_Initialize). */
+static void same_module(struct fix *f, struct tk_p11 *p, CK_SESSION_HANDLE *s)
+{
+    CK_C_GetFunctionList gfl;
+    CK_SLOT_ID slot;
+    memset(p, 0, sizeof *p);
+    p->dl = dlopen(f->t.module, RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(p->dl);
+    gfl = (CK_C_GetFunctionList)dlsym(p->dl, "C_GetFunctionList");
+    assert_non_null(gfl);
+    assert_int_equal(gfl(&p->f), CKR_OK);
+    assert_int_equal(tk_p11_slot(p, "eimza-demo-ca", NULL, &slot), 0);
+    assert_int_equal(p->f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, s), CKR_OK);
+}
+
+/* The responder's private keys the token holds (the engine's session objects). */
+static int responder_keys(struct tk_p11 *p, CK_SESSION_HANDLE s, bool check)
+{
+    CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+    char label[] = "eimza-ocsp";
+    CK_ATTRIBUTE find[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_LABEL, label, sizeof label - 1}};
+    CK_OBJECT_HANDLE h[8];
+    CK_ULONG n = 0;
+    assert_int_equal(p->f->C_FindObjectsInit(s, find, 2), CKR_OK);
+    assert_int_equal(p->f->C_FindObjects(s, h, 8, &n), CKR_OK);
+    p->f->C_FindObjectsFinal(s);
+    for (CK_ULONG i = 0; check && i < n; i++) {
+        CK_BBOOL token = 1, sens = 0, extr = 1, never = 0;
+        CK_ATTRIBUTE a[] = {{CKA_TOKEN, &token, 1},
+                            {CKA_SENSITIVE, &sens, 1},
+                            {CKA_EXTRACTABLE, &extr, 1},
+                            {CKA_NEVER_EXTRACTABLE, &never, 1}};
+        assert_int_equal(p->f->C_GetAttributeValue(s, h[i], a, 4), CKR_OK);
+        assert_true(!token && sens && !extr && never);
+        unsigned char buf[512];
+        CK_ATTRIBUTE v = {CKA_VALUE, buf, sizeof buf};
+        CK_ATTRIBUTE pe = {CKA_PRIVATE_EXPONENT, buf, sizeof buf};
+        assert_int_not_equal(p->f->C_GetAttributeValue(s, h[i], &v, 1), CKR_OK);
+        assert_int_not_equal(p->f->C_GetAttributeValue(s, h[i], &pe, 1), CKR_OK);
+    }
+    return (int)n;
+}
+
+/* Answers the request in file `in` at now into file `out`; its basic response. */
+static OCSP_BASICRESP *answer_from(struct fix *f, struct ca *ca, const char *in, int64_t now,
+                                   const char *out, enum ca_err want)
+{
+    size_t n = 0;
+    char *req = cat_read(&f->t.d, in, &n);
+    unsigned char *der = NULL;
+    size_t len = 0;
+    struct ca_status st;
+    assert_non_null(req);
+    enum ca_err e = ca_ocsp(ca, &f->registry, (unsigned char *)req, n, now, &der, &len, &st);
+    if (e != want)
+        fail_msg("ca_ocsp: %s (%s), want %s", ca_err_code(e), st.detail, ca_err_code(want));
+    assert_non_null(der);
+    assert_int_equal(cat_write(&f->t.d, out, der, len), 0);
+    const unsigned char *q = der;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)len);
+    assert_non_null(resp);
+    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
+    OCSP_RESPONSE_free(resp);
+    free(der);
+    free(req);
+    ERR_clear_error();
+    return bs;
+}
+
+static OCSP_BASICRESP *answer_at(struct fix *f, struct ca *ca, int64_t now, const char *out,
+                                 enum ca_err want)
+{
+    return answer_from(f, ca, "req.der", now, out, want);
+}
+
+/* The response's signer: the delegated responder of the CA, its key and not the CA's. A copy
+ * of its certificate. */
+static X509 *check_delegated(OCSP_BASICRESP *bs, X509 *ca)
+{
+    X509 *signer = NULL;
+    assert_non_null(bs);
+    assert_int_equal(OCSP_resp_get0_signer(bs, &signer, NULL), 1); /* carried in the response */
+    const char *wrong = cat_responder_wrong(signer, ca);
+    if (wrong)
+        fail_msg("the responder's certificate: %s", wrong);
+    assert_true(cat_ocsp_signed_by(bs, X509_get0_pubkey(signer)));
+    assert_false(cat_ocsp_signed_by(bs, X509_get0_pubkey(ca)));
+    char cn[200], cacn[200], want[220];
+    cat_cn(X509_get_subject_name(signer), cn, sizeof cn);
+    cat_cn(X509_get_subject_name(ca), cacn, sizeof cacn);
+    snprintf(want, sizeof want, "%s OCSP", cacn);
+    assert_string_equal(cn, want);
+    X509_up_ref(signer);
+    return signer;
+}
+
+static X509 *pem_file(struct fix *f, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", f->t.d.path, name);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    X509 *x = PEM_read_X509(fp, NULL, NULL, NULL);
+    fclose(fp);
+    assert_non_null(x);
+    return x;
+}
+
+static void test_ocsp_responder(void **state)
+{
+    struct fix *f = *state;
+    struct tk_server srv;
+    struct tk_p11 p;
+    CK_SESSION_HANDLE s;
+    int64_t now = (int64_t)time(NULL);
+    char cmd[600];
+    assert_true(f->rsa_serial[0] && f->ec_serial[0]); /* made by the tests above */
+    assert_int_equal(cat_sh(&f->t.d, "cp pki/inhouse/ca.pem ca-only.pem"), 0);
+    X509 *ca_cert = pem_file(f, "ca-only.pem");
+    struct ca *ca = open_engine(f);
+    same_module(f, &p, &s);
+    assert_int_equal(responder_keys(&p, s, false), 0); /* nothing made at ca_open */
+
+    /* a relying party with the in-house CA as its only trust anchor (an intermediate of the
+     * demo root: -partial_chain lets it anchor there) */
+    assert_int_equal(tk_server_start(&srv, f->t.port, ca, &f->registry), 0);
+    snprintf(cmd, sizeof cmd,
+             "openssl ocsp -issuer ca-only.pem -cert ec.pem -url %s -CAfile ca-only.pem "
+             "-partial_chain -respout resp1.der -resp_text",
+             f->t.ocsp_url);
+    int rc = cat_sh(&f->t.d, "%s", cmd);
+    tk_server_stop(&srv);
+    assert_int_equal(rc, 0);
+    assert_true(cat_out_has(&f->t.d, "Response verify OK"));
+    assert_true(cat_out_has(&f->t.d, "ec.pem: good"));
+    assert_true(cat_out_has(&f->t.d, "OCSP Signing"));
+    assert_true(cat_out_has(&f->t.d, "OCSP No Check"));
+    /* and with the demo chain, as the other tests' clients */
+    assert_int_equal(cat_sh(&f->t.d, "openssl ocsp -respin resp1.der -issuer ca-only.pem "
+                                     "-CAfile pki/inhouse/chain.pem -no_nonce -cert ec.pem"),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "Response verify OK"));
+    assert_int_equal(responder_keys(&p, s, true), 1);
+    /* a key pair of its own on the token, invisible to other processes (session objects) */
+    assert_int_equal(cat_sh(&f->t.d,
+                            "SOFTHSM2_CONF=pki/hsm/softhsm2.conf pkcs11-tool --module '%s' "
+                            "--token-label eimza-demo-ca --login --pin '%s' --list-objects",
+                            f->t.module, f->t.ca_pin),
+                     0);
+    char *objs = cat_read(&f->t.d, "out.txt", NULL);
+    assert_non_null(objs);
+    assert_non_null(strstr(objs, "kurum-nes"));
+    assert_null(strstr(objs, "eimza-ocsp"));
+    free(objs);
+
+    /* the same answer made directly: the delegated responder's, and the CA key did not sign */
+    assert_int_equal(cat_sh(&f->t.d, "openssl ocsp -issuer ca-only.pem -cert rsa.pem -cert ec.pem "
+                                     "-reqout req.der"),
+                     0);
+    OCSP_BASICRESP *bs = answer_at(f, ca, now, "r0.der", CA_OK);
+    X509 *first = check_delegated(bs, ca_cert);
+    OCSP_BASICRESP_free(bs);
+    int64_t nb = 0, na = 0;
+    struct tm tm;
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notBefore(first), &tm), 1);
+    nb = (int64_t)timegm(&tm);
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(first), &tm), 1);
+    na = (int64_t)timegm(&tm);
+    /* 30 days from its first answer; from 10 minutes before (or the CA's start, which the
+     * demo PKI made moments ago) */
+    assert_true(na >= now + 30 * DAY_SECONDS && na <= now + 30 * DAY_SECONDS + 60);
+    assert_true(nb <= now && now - nb <= 600);
+
+    /* just before the renewal point (two thirds of its life): the same certificate */
+    int64_t renew = now + 20 * DAY_SECONDS; /* made at most a minute ago */
+    bs = answer_at(f, ca, renew - 120, "r1.der", CA_OK);
+    X509 *same = check_delegated(bs, ca_cert);
+    assert_int_equal(X509_cmp(same, first), 0);
+    X509_free(same);
+    OCSP_BASICRESP_free(bs);
+    /* past it: a new key pair and certificate, verifying at that time with the CA alone */
+    bs = answer_at(f, ca, renew + 120, "r2.der", CA_OK);
+    X509 *second = check_delegated(bs, ca_cert);
+    assert_int_not_equal(X509_cmp(second, first), 0);
+    assert_int_not_equal(EVP_PKEY_eq(X509_get0_pubkey(second), X509_get0_pubkey(first)), 1);
+    assert_false(cat_ocsp_signed_by(bs, X509_get0_pubkey(first)));
+    OCSP_BASICRESP_free(bs);
+    assert_int_equal(cat_sh(&f->t.d,
+                            "openssl ocsp -respin r2.der -issuer ca-only.pem -CAfile ca-only.pem "
+                            "-partial_chain -attime %lld -no_nonce -cert rsa.pem -cert ec.pem",
+                            (long long)(renew + 180)),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "Response verify OK"));
+    /* (openssl judges the status times by the real clock: "not yet valid", but still said) */
+    assert_true(cat_out_has(&f->t.d, "Reason: keyCompromise")); /* rsa.pem, by test_revocation */
+    /* the first certificate would no longer do by then + 10 days: it has ended */
+    assert_int_not_equal(cat_sh(&f->t.d,
+                                "openssl ocsp -respin r0.der -issuer ca-only.pem -CAfile "
+                                "ca-only.pem -partial_chain -attime %lld -no_nonce -cert ec.pem",
+                                (long long)(na + 60)),
+                         0);
+    /* the previous pair is kept for answers under way, the one before it destroyed */
+    assert_int_equal(responder_keys(&p, s, true), 2);
+    bs = answer_at(f, ca, renew + 21 * DAY_SECONDS, "r3.der", CA_OK);
+    X509 *third = check_delegated(bs, ca_cert);
+    assert_int_not_equal(X509_cmp(third, second), 0);
+    OCSP_BASICRESP_free(bs);
+    assert_int_equal(responder_keys(&p, s, false), 2);
+
+    /* the token cannot make the next one (logged out behind the engine's back): internalError,
+     * nothing signed, never an answer by the CA key */
+    assert_int_equal(p.f->C_Logout(s), CKR_OK);
+    bs = answer_at(f, ca, renew + 45 * DAY_SECONDS, "r4.der", CA_E_RESPONDER);
+    assert_null(bs);
+    size_t n = 0;
+    char *r4 = cat_read(&f->t.d, "r4.der", &n);
+    assert_int_equal(n, 5);
+    assert_memory_equal(r4, "\x30\x03\x0a\x01\x02", 5);
+    free(r4);
+    X509_free(first);
+    X509_free(second);
+    X509_free(third);
+    X509_free(ca_cert);
+    p.f->C_CloseSession(s);
+    ca_close(ca);
+    dlclose(p.dl);
+}
+
+/* One of several threads answering at once around a renewal. */
+struct par {
+    struct ca *ca;
+    const struct ca_registry *reg;
+    const unsigned char *req;
+    size_t reqlen;
+    int64_t at;
+    enum ca_err e;
+    unsigned char *der;
+    size_t len;
+};
+
+static void *par_answer(void *arg)
+{
+    struct par *a = arg;
+    struct ca_status st;
+    a->e = ca_ocsp(a->ca, a->reg, a->req, a->reqlen, a->at, &a->der, &a->len, &st);
+    return NULL;
+}
+
+static void test_ocsp_responder_rsa(void **state)
+{
+    struct fix *f = *state;
+    struct ca_config c = tk_config(&f->t);
+    struct ca_status st;
+    struct ca *ca = NULL;
+    c.ca_token_label = "rsa-ca";
+    c.ca_key_label = "k";
+    c.ca_pin = "1234";
+    enum ca_err e = ca_open(&c, &ca, &st);
+    if (e != CA_OK)
+        fail_msg("ca_open: %s (%s)", ca_err_code(e), st.detail);
+    X509 *ca_cert = pem_file(f, "rsa-ca.pem");
+    assert_int_equal(
+        cat_sh(&f->t.d, "openssl ocsp -issuer rsa-ca.pem -serial 0x42 -reqout req-rsa.der"), 0);
+    OCSP_BASICRESP *bs = answer_from(f, ca, "req-rsa.der", (int64_t)time(NULL), "r-rsa.der", CA_OK);
+    X509 *signer = check_delegated(bs, ca_cert);
+    assert_int_equal(EVP_PKEY_get_base_id(X509_get0_pubkey(signer)), EVP_PKEY_RSA);
+    assert_int_equal(EVP_PKEY_get_bits(X509_get0_pubkey(signer)), 2048);
+    /* this CA ends in less than 30 days from now (made in setup for 30): so does the responder */
+    assert_int_equal(ASN1_TIME_compare(X509_get0_notAfter(signer), X509_get0_notAfter(ca_cert)), 0);
+    OCSP_BASICRESP_free(bs);
+    assert_int_equal(cat_sh(&f->t.d, "openssl ocsp -respin r-rsa.der -issuer rsa-ca.pem -CAfile "
+                                     "rsa-ca.pem -no_nonce -serial 0x42"),
+                     0);
+    assert_true(cat_out_has(&f->t.d, "Response verify OK"));
+    assert_true(cat_out_has(&f->t.d, "0x42: unknown")); /* not in the registry */
+
+    /* eight threads at once, on both sides of the renewal point: every answer is signed by a
+     * responder certificate of the CA's, one of two */
+    enum { NPAR = 8 };
+    struct par par[NPAR];
+    pthread_t th[NPAR];
+    size_t reqlen = 0;
+    char *req = cat_read(&f->t.d, "req-rsa.der", &reqlen);
+    int64_t renew = (int64_t)time(NULL) + 20 * DAY_SECONDS;
+    assert_non_null(req);
+    for (int i = 0; i < NPAR; i++) {
+        par[i] = (struct par){ca,
+                              &f->registry,
+                              (unsigned char *)req,
+                              reqlen,
+                              renew + (i % 2 ? 200 : -200),
+                              CA_E_NOMEM,
+                              NULL,
+                              0};
+        assert_int_equal(pthread_create(&th[i], NULL, par_answer, &par[i]), 0);
+    }
+    X509 *seen[NPAR] = {0};
+    int nseen = 0;
+    for (int i = 0; i < NPAR; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(par[i].e, CA_OK);
+        const unsigned char *q = par[i].der;
+        OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)par[i].len);
+        assert_non_null(resp);
+        OCSP_BASICRESP *pb = OCSP_response_get1_basic(resp);
+        X509 *x = check_delegated(pb, ca_cert);
+        bool known = false;
+        for (int k = 0; k < nseen; k++)
+            known = known || X509_cmp(seen[k], x) == 0;
+        if (known)
+            X509_free(x);
+        else
+            seen[nseen++] = x;
+        OCSP_BASICRESP_free(pb);
+        OCSP_RESPONSE_free(resp);
+        free(par[i].der);
+    }
+    assert_true(nseen >= 1 && nseen <= 3); /* the first, the renewed, (a second renewal at most
+                                              when an earlier time came after the renewal) */
+    for (int k = 0; k < nseen; k++)
+        X509_free(seen[k]);
+    free(req);
+    X509_free(signer);
+    X509_free(ca_cert);
+    ca_close(ca);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +971,8 @@ int main(void)
         cmocka_unit_test(test_issue_refused_touches_nothing),
         cmocka_unit_test(test_transport_pins_refused),
         cmocka_unit_test(test_revocation),
+        cmocka_unit_test(test_ocsp_responder),
+        cmocka_unit_test(test_ocsp_responder_rsa),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
