@@ -4,8 +4,10 @@
 # PostgreSQL: two `eimza serve` processes behind nginx with the shipped site
 # (packaging/nginx/eimza.conf: TLS, the proxy headers, the limits): first nginx itself (HTTP
 # sent to HTTPS, HSTS, the per-server routes and the development routes refused, a body over the
-# limit refused, the client's address and TLS reaching eimza: a session cookie marked Secure),
-# then the whole flow through it while one server or the other is killed with SIGKILL now and
+# limit refused, the client's address and TLS reaching eimza: a session cookie marked Secure;
+# 12 KB of other services' cookies neither passed on nor in the way of the API, the pages' logins
+# with their CSRF cookies, a form, the language cookie; a head too large answered with nginx's
+# own Turkish page), then the whole flow through it while one server or the other is killed with SIGKILL now and
 # then (tests/ops/flow_driver.py servers: logins on one server and forms on the other, codes,
 # e-signatures, paper, decisions; everything answered must be in the database, intact). Then,
 # straight to the two servers, ten times each: a logout on A refuses the token on B at once,
@@ -214,6 +216,7 @@ pg() { # METHOD PATH [CURL-ARGS...]: through nginx with the jar and FH2; $T/b, $
   CODE=$(curl -s "${N[@]}" -o "$T/b" -D "$T/h" -w '%{http_code}' -c "$JAR" -b "$JAR" "${FH2[@]}" \
     -X "$m" "$@" "$F$p")
   LOC=$(sed -n 's/^location: \(.*\)\r$/\1/Ip' "$T/h")
+  sed -n 's/^set-cookie: \([^=]*\)=.*/\1/Ip' "$T/h" >>"$T/set-cookies"
 }
 hidden() { grep -o "name=\"$1\" value=\"[^\"]*\"" "$T/b" | head -n 1 | sed 's/.*value="//; s/"$//'; }
 q=$(jq -c '.[23]' "$T/cross.json")
@@ -247,6 +250,12 @@ pg POST /yonetim/giris --data-urlencode "csrf_token=$(hidden csrf_token)" \
 expect_eq "303 /yonetim" "$CODE $LOC" "nginx staff pages: the login"
 pg GET /yonetim
 expect_eq 200 "$CODE" "nginx staff pages: the staff's page, by the staff session cookie"
+# every cookie eimza set on these pages is one the site passes back (a new one must be added there)
+sort -u "$T/set-cookies" >"$T/set-cookie-names"
+expect_eq 5 "$(wc -l <"$T/set-cookie-names")" "nginx pages: eimza set its five cookies on the way"
+while read -r c; do
+  expect_grep "^map \\\$cookie_$c \\\$" "$SRC/packaging/nginx/eimza.conf" "nginx: the site passes on the cookie $c"
+done <"$T/set-cookie-names"
 
 # nginx's own refusal of a head too large: over HTTP/1.1 a Cookie line over 16 KB, or a head over
 # 4 x 16 KB, gets the Turkish page of nginx's with 431; the page's style is allowed by its hash
