@@ -8,8 +8,9 @@
 # 12 KB of other services' cookies neither passed on nor in the way of the API, the pages' logins
 # with their CSRF cookies, a form, the language cookie; a head too large answered with nginx's
 # own Turkish page), then the whole flow through it while one server or the other is killed
-# with SIGKILL now and then (tests/ops/flow_driver.py servers: logins on one server and forms on the other, codes,
-# e-signatures, paper, decisions; everything answered must be in the database, intact). Then,
+# with SIGKILL now and then (tests/ops/flow_driver.py servers: logins on one server and forms on
+# the other, codes, e-signatures, paper, decisions; everything answered must be in the
+# database, intact). Then,
 # straight to the two servers, ten times each: a logout on A refuses the token on B at once,
 # and a change made on A shows in B's status at once (the status cache is off on PostgreSQL).
 #
