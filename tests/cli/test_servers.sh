@@ -4,10 +4,13 @@
 # PostgreSQL: two `eimza serve` processes behind nginx with the shipped site
 # (packaging/nginx/eimza.conf: TLS, the proxy headers, the limits): first nginx itself (HTTP
 # sent to HTTPS, HSTS, the per-server routes and the development routes refused, a body over the
-# limit refused, the client's address and TLS reaching eimza: a session cookie marked Secure),
-# then the whole flow through it while one server or the other is killed with SIGKILL now and
-# then (tests/ops/flow_driver.py servers: logins on one server and forms on the other, codes,
-# e-signatures, paper, decisions; everything answered must be in the database, intact). Then,
+# limit refused, the client's address and TLS reaching eimza: a session cookie marked Secure;
+# 12 KB of other services' cookies neither passed on nor in the way of the API, the pages' logins
+# with their CSRF cookies, a form, the language cookie; a head too large answered with nginx's
+# own Turkish page), then the whole flow through it while one server or the other is killed
+# with SIGKILL now and then (tests/ops/flow_driver.py servers: logins on one server and forms on
+# the other, codes, e-signatures, paper, decisions; everything answered must be in the
+# database, intact). Then,
 # straight to the two servers, ten times each: a logout on A refuses the token on B at once,
 # and a change made on A shows in B's status at once (the status cache is off on PostgreSQL).
 #
@@ -143,6 +146,144 @@ curl -s "${N6[@]}" -o /dev/null -H 'Content-Type: application/json' \
   "$F/api/v1/login"
 expect_eq "1 0" "$(psql -X -At -F ' ' "$DB" -c "SELECT count(*) FILTER (WHERE key = 'login:addr:127.0.0.2'), count(*) FILTER (WHERE key = 'login:addr:127.0.0.1') FROM rate_limits")" \
   "nginx: a failed login counts against the client's address (127.0.0.2), not the proxy's"
+
+# ---- cookies: eimza's own alone reach the servers; a head too large gets nginx's own page ------
+# The other services of the domain set cookies for all of it (Domain=.meb.gov.tr), and the
+# browser sends them here too: FOREIGN is 12 KB of them, three cookies of 4 KB, sent as a browser
+# sends them: over HTTP/2 one field per cookie (FH2), over HTTP/1.1 all on one line with eimza's.
+# eimza itself refuses such a Cookie (its 16k of connection memory takes one of about 7 KB: the
+# control below), so an answer through nginx shows that they were not passed on. The old site
+# (large_client_header_buffers 4 8k, every cookie passed on) fails each check: over HTTP/2
+# eimza's English 431, over HTTP/1.1 nginx's English 400.
+FOREIGN=()
+for c in mebbis_sso ebys_oturum okulsis_tercih; do
+  FOREIGN+=("$c=$(head -c 3000 /dev/urandom | base64 -w0)")
+done
+FH2=()
+for c in "${FOREIGN[@]}"; do FH2+=(-H "Cookie: $c"); done
+FLINE=$(printf '%s; ' "${FOREIGN[@]}")
+json_as() { # PERSON: the API's login through nginx; sets TOKEN (and $T/b, $T/h)
+  local cid ans
+  cid=$(curl -s "${N[@]}" "$F/api/v1/captcha" | jq -r .id)
+  ans=$(curl -s "http://127.0.0.1:$P1/dev/captcha/$cid" | jq -r .answer)
+  curl -s "${N[@]}" -o "$T/b" -D "$T/h" -H 'Content-Type: application/json' \
+    --data-binary "$(jq -nc --argjson p "$1" --arg i "$cid" --arg a "$ans" \
+      '{tckn:$p.tckn, first_name:$p.first, last_name:$p.last, birth_place:$p.place, birth_date:$p.birth, captcha_id:$i, captcha_answer:$a}')" \
+    "$F/api/v1/login" >/dev/null
+  TOKEN=$(jq -r .token "$T/b")
+}
+q=$(jq -c '.[24]' "$T/cross.json")
+json_as "$q"
+expect_eq 43 "${#TOKEN}" "nginx: a login for the cookie checks"
+expect_eq 431 "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${FLINE}eimza_session=$TOKEN" \
+  "http://127.0.0.1:$P1/api/v1/application")" \
+  "control: straight to eimza, the 12 KB of foreign cookies are refused (431)"
+CODE=$(curl -s "${N[@]}" -o "$T/b" -w '%{http_code} %{http_version}' "${FH2[@]}" \
+  -H "Cookie: eimza_session=$TOKEN" "$F/api/v1/application")
+expect_eq "200 2 $(jq -r .first <<<"$q")" "$CODE $(jq -r .first_name "$T/b")" \
+  "nginx, HTTP/2: the session cookie among 12 KB of foreign cookies: the person's application"
+CODE=$(curl -s --http1.1 "${N[@]}" -o "$T/b" -w '%{http_code} %{http_version}' \
+  -H "Cookie: ${FLINE}eimza_session=$TOKEN" "$F/api/v1/application")
+expect_eq "200 1.1 $(jq -r .first <<<"$q")" "$CODE $(jq -r .first_name "$T/b")" \
+  "nginx, HTTP/1.1: the same on one Cookie line of 12 KB"
+CSRF=$(jq -r .csrf_token "$T/b")
+CODE=$(curl -s "${N[@]}" -o "$T/b" -w '%{http_code}' -X PUT "${FH2[@]}" \
+  -H "Cookie: eimza_session=$TOKEN" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+  --data-binary '{"security_word":"Gizli Sözcük", "security_word_repeat":"Gizli Sözcük", "address":"Çerez Sok. No: 12", "postal_code":"72100", "mobile_operator":"vodafone"}' \
+  "$F/api/v1/application")
+curl -s "${N[@]}" -o "$T/b" "${FH2[@]}" -H "Cookie: eimza_session=$TOKEN" "$F/api/v1/application"
+expect_eq "200 Çerez Sok. No: 12" "$CODE $(jq -r .address "$T/b")" \
+  "nginx: a change by cookie with its CSRF token, among the foreign cookies"
+CODE=$(curl -s "${N[@]}" -o "$T/b" -w '%{http_code}' "${FH2[@]}" "$F/api/v1/application")
+expect_eq "401 session_required" "$CODE $(jq -r .error.code "$T/b")" \
+  "nginx: foreign cookies alone are no session"
+# none of them goes on, whatever its name: one foreign cookie of 9 KB is refused by eimza on its
+# own (the control), and passes nginx, which drops it, also under names close to eimza's
+long=$(head -c 6600 /dev/urandom | base64 -w0)
+expect_eq 431 "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: mebbis_sso=$long; eimza_session=$TOKEN" \
+  "http://127.0.0.1:$P1/api/v1/application")" "control: straight to eimza, one foreign cookie of 9 KB is refused"
+for c in mebbis_sso eimza_sessionx xlang lang_tercih eimza; do
+  CODE=$(curl -s "${N[@]}" -o "$T/b" -w '%{http_code}' -H "Cookie: $c=$long; eimza_session=$TOKEN" "$F/api/v1/application")
+  expect_eq "200 $(jq -r .first <<<"$q")" "$CODE $(jq -r .first_name "$T/b")" "nginx: a cookie named $c is not passed on"
+done
+
+# the pages, as a browser walks them with the foreign cookies (curl's jar holds eimza's): the
+# login form's CSRF cookie, the session, a form posted with its CSRF token, the language cookie
+JAR=$T/nginx-jar
+: >"$JAR"
+pg() { # METHOD PATH [CURL-ARGS...]: through nginx with the jar and FH2; $T/b, $T/h, CODE, LOC
+  local m=$1 p=$2
+  shift 2
+  CODE=$(curl -s "${N[@]}" -o "$T/b" -D "$T/h" -w '%{http_code}' -c "$JAR" -b "$JAR" "${FH2[@]}" \
+    -X "$m" "$@" "$F$p")
+  LOC=$(sed -n 's/^location: \(.*\)\r$/\1/Ip' "$T/h")
+  sed -n 's/^set-cookie: \([^=]*\)=.*/\1/Ip' "$T/h" >>"$T/set-cookies"
+}
+hidden() { grep -o "name=\"$1\" value=\"[^\"]*\"" "$T/b" | head -n 1 | sed 's/.*value="//; s/"$//'; }
+q=$(jq -c '.[23]' "$T/cross.json")
+pg GET /giris
+expect_grep '^set-cookie: eimza_login_csrf=[0-9a-f]{32}; .*; Secure' "$T/h" "nginx pages: the login form's CSRF cookie"
+cid=$(hidden captcha_id)
+b=$(jq -r .birth <<<"$q")
+pg POST /giris --data-urlencode "csrf_token=$(hidden csrf_token)" \
+  --data-urlencode "tckn=$(jq -r .tckn <<<"$q")" --data-urlencode "first_name=$(jq -r .first <<<"$q")" \
+  --data-urlencode "last_name=$(jq -r .last <<<"$q")" --data-urlencode "birth_place=$(jq -r .place <<<"$q")" \
+  --data-urlencode "birth_date_day=$((10#${b:8:2}))" --data-urlencode "birth_date_month=$((10#${b:5:2}))" \
+  --data-urlencode "birth_date_year=${b:0:4}" --data-urlencode "captcha_id=$cid" \
+  --data-urlencode "captcha_answer=$(curl -s "http://127.0.0.1:$P1/dev/captcha/$cid" | jq -r .answer)"
+expect_eq "303 /basvuru" "$CODE $LOC" "nginx pages: the login (its CSRF cookie came back)"
+pg GET /basvuru
+expect_eq 200 "$CODE" "nginx pages: the form, by the session cookie"
+pg POST /basvuru --data-urlencode "csrf_token=$(hidden csrf_token)" --data-urlencode action=draft \
+  --data-urlencode "address=Taslak Sok. No: 9"
+expect_eq "303 /basvuru?taslak=kaydedildi" "$CODE $LOC" "nginx pages: a form posted with its CSRF token"
+pg GET '/?lang=en'
+expect_grep '^set-cookie: lang=en;' "$T/h" "nginx pages: ?lang=en sets the language cookie"
+pg GET /
+expect_grep '^<html lang="en"' "$T/b" "nginx pages: the language cookie is read (English)"
+CODE=$(curl -s "${N[@]}" -o "$T/b" -w '%{http_code}' "${FH2[@]}" "$F/")
+expect_grep '^<html lang="tr"' "$T/b" "nginx pages: without it, Turkish"
+: >"$JAR"
+pg GET /yonetim/giris
+expect_grep '^set-cookie: eimza_staff_login_csrf=[0-9a-f]{32}; ' "$T/h" "nginx staff pages: the login form's CSRF cookie"
+pg POST /yonetim/giris --data-urlencode "csrf_token=$(hidden csrf_token)" \
+  --data-urlencode username=ayse.onay --data-urlencode "password=$PW"
+expect_eq "303 /yonetim" "$CODE $LOC" "nginx staff pages: the login"
+pg GET /yonetim
+expect_eq 200 "$CODE" "nginx staff pages: the staff's page, by the staff session cookie"
+# every cookie eimza set on these pages is one the site passes back (a new one must be added there)
+sort -u "$T/set-cookies" >"$T/set-cookie-names"
+expect_eq 5 "$(wc -l <"$T/set-cookie-names")" "nginx pages: eimza set its five cookies on the way"
+while read -r c; do
+  expect_grep "^map \\\$cookie_$c \\\$" "$SRC/packaging/nginx/eimza.conf" "nginx: the site passes on the cookie $c"
+done <"$T/set-cookie-names"
+
+# nginx's own refusal of a head too large: over HTTP/1.1 a Cookie line over 16 KB, or a head over
+# 4 x 16 KB, gets the Turkish page of nginx's with 431; the page's style is allowed by its hash
+big=$(head -c 12600 /dev/urandom | base64 -w0)
+for what in "one line over 16 KB" "a head over 64 KB"; do
+  if [ "$what" = "one line over 16 KB" ]; then
+    H=(-H "Cookie: a=$big")
+  else
+    H=()
+    for i in 1 2 3 4 5; do H+=(-H "Cookie: c$i=${big:0:15000}"); done
+  fi
+  CODE=$(curl -s --http1.1 "${N[@]}" -o "$T/b" -D "$T/h" -w '%{http_code} %{content_type}' "${H[@]}" "$F/basvuru")
+  expect_eq "431 text/html; charset=utf-8" "$CODE" "nginx, $what: 431 and an HTML page"
+  expect_grep 'istek izin verilen boyutu aştığı için işlenemedi' "$T/b" "nginx, $what: the Turkish page says what happened"
+  expect_grep 'çerezlerini siliniz' "$T/b" "nginx, $what: and what to do"
+  expect_grep '<h2>Request too large</h2>' "$T/b" "nginx, $what: with its English part"
+  expect_grep '^[Ss]trict-[Tt]ransport-[Ss]ecurity: max-age=63072000' "$T/h" "nginx, $what: HSTS"
+done
+style=$(python3 -c 'import re,sys,hashlib,base64; s=open(sys.argv[1],encoding="utf-8").read(); print(base64.b64encode(hashlib.sha256(re.search(r"<style>(.*?)</style>",s,re.S).group(1).encode()).digest()).decode())' "$T/b")
+expect_grep "^[Cc]ontent-[Ss]ecurity-[Pp]olicy: default-src 'none'; style-src 'sha256-${style//+/\\+}';" "$T/h" \
+  "nginx's page: the policy allows its style (by hash), nothing else"
+# over HTTP/2 nginx cannot answer a head too large with a page: it ends the connection
+# (ENHANCE_YOUR_CALM), which the site's comment and docs/DEPLOYMENT.md say
+H=()
+for i in 1 2 3 4 5; do H+=(-H "Cookie: c$i=${big:0:15000}"); done
+expect_eq 000 "$(curl -s "${N[@]}" -o /dev/null -w '%{http_code}' "${H[@]}" "$F/basvuru")" \
+  "nginx, HTTP/2, a head over 64 KB: the connection ended, no answer"
 stop_all || fail "the servers stop cleanly"
 
 if driver servers --ports "$P1,$P2" --front "$FRONT" --ca "$T/nginx/tls/ca.pem" --kills 6 \

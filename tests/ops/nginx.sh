@@ -1,8 +1,9 @@
 # eimza — nginx in front of test servers, with the shipped site packaging/nginx/eimza.conf
 # (sourced after tests/lib.sh). Only what cannot be the same on a test machine is changed: the
-# two listen ports (on loopback), the upstream servers' ports and the certificate's files; each
-# change must hit exactly the line it is meant for, so a change to the shipped file that the
-# test would silently miss fails here instead.
+# two listen ports (on loopback), the upstream servers' ports, the certificate's files and the
+# folder of nginx's own error page (the source tree's static/nginx/); each change must hit
+# exactly the line it is meant for, so a change to the shipped file that the test would
+# silently miss fails here instead.
 #   nginx_cert DIR                 a CA and a certificate for eimza.example.gov.tr in DIR
 #   nginx_start HTTPS HTTP PORT... nginx on those ports in front of servers on PORT...; sets
 #                                  NGINX_PID; its files in $T/nginx
@@ -32,7 +33,8 @@ nginx_start() {
     -e "s|^    listen 80;$|    listen 127.0.0.1:$http;|"
     -e "s|^    listen \[::\]:80;$|    listen [::1]:$http;|"
     -e "s|^    ssl_certificate /etc/ssl/eimza/fullchain.pem;$|    ssl_certificate $n/tls/fullchain.pem;|"
-    -e "s|^    ssl_certificate_key /etc/ssl/eimza/privkey.pem;$|    ssl_certificate_key $n/tls/privkey.pem;|")
+    -e "s|^    ssl_certificate_key /etc/ssl/eimza/privkey.pem;$|    ssl_certificate_key $n/tls/privkey.pem;|"
+    -e "s|^        alias /usr/share/eimza/static/nginx/;$|        alias $SRC/static/nginx/;|")
   local i=1 p
   for p in "$@"; do
     sed_args+=(-e "s|^    server 127.0.0.1:808$i max_fails=0;$|    server 127.0.0.1:$p max_fails=0;|")
@@ -41,7 +43,7 @@ nginx_start() {
   sed "${sed_args[@]}" "$site" >"$n/eimza.conf"
   local changed
   changed=$(diff "$site" "$n/eimza.conf" | grep -c '^>')
-  expect_eq $((6 + $#)) "$changed" "nginx: the shipped site with its ports and certificate changed, nothing else"
+  expect_eq $((7 + $#)) "$changed" "nginx: the shipped site with its ports, certificate and static folder changed, nothing else"
   cat >"$n/nginx.conf" <<EOF
 # the test's main configuration: where nginx keeps its files; the site is the shipped one
 user root;
