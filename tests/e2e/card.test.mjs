@@ -464,6 +464,7 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
   await page.click('a:has-text("PIN\'imi göster")');
   await page.waitForURL('**/pin');
   assert.equal(await text(page, 'h1'), "Yeni kartınızın PIN'i");
+  assert.match(await text(page, 'main'), /unuttuysanız T\.C\. kimlik kartınızla/, 'who helps if she forgot');
   await checkPage(page, '7-pin-word');
   // a wrong word: refused, with the tries left
   await page.fill('#security_word', 'Yanlış Sözcük');

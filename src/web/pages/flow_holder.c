@@ -272,6 +272,10 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
         const char *args[] = {left};
         web_pg_para_args(&p, WEB_MSG_FP_LEFT, args, 1);
     }
+    /* who helps a holder who forgot the word (a wrong word's message says it already) */
+    if (!code_step && !waived &&
+        !(field_error && !strcmp(field_error, app_reason_text("security_word_wrong", c->lang))))
+        web_pg_para(&p, WEB_MSG_FP_FORGOT);
     web_page_form_begin(&p, code_step ? "/pin/kod" : "/pin/sozcuk", web_pg_csrf(c));
     if (!waived)
         web_page_field(&p, &f);
@@ -280,8 +284,6 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
                          : waived  ? WEB_MSG_FP_SEND_CODE
                                    : WEB_MSG_FP_CONTINUE,
                          WEB_BUTTON_PRIMARY);
-    if (!code_step && !waived) /* who helps a holder who forgot the word */
-        web_pg_para(&p, WEB_MSG_FP_FORGOT);
     web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
