@@ -37,7 +37,8 @@
  * Every state change goes on the timeline and the audit log in the same transaction; the
  * holder is told at each step through the channels of their notify_by (templates, Turkish and
  * English: card_ordered, card_shipped, card_delivered or card_pin_ready, card_late,
- * card_refused, application_completed, application_cancelled). Applications wait at most
+ * card_refused, application_completed, application_cancelled; pin_word_waived when an operator
+ * lifted the PIN's security word step). Applications wait at most
  * delivery_expected_days after approval: past it they are overdue for the operator, and the
  * holder is told once to call 444 5 576 (app_flow_overdue_scan). Operators and admins do the
  * staff's part (403 forbidden_role for approvers); approvers see nothing here.
@@ -151,6 +152,11 @@ struct app_card_view {
     char serial[64], carrier[64], tracking_number[64], note[256];
     int64_t produced_at, shipped_at, delivered_at, activated_at;
     char pin_state[12]; /* "", waiting, shown, destroyed (in-house cards) */
+    /* the security word step lifted (app_admin_pin_waive): by whom, when, their note, until
+     * when; waived_until is 0 when no waiver is in force now */
+    char pin_waived_by[APP_USERNAME_MAX];
+    int64_t pin_waived_at, pin_waived_until;
+    char pin_waived_note[512];
     char new_serial[130];
     int64_t new_not_before, new_not_after;
 };
@@ -241,6 +247,8 @@ struct app_pin_secret {
  * locked. The refusals are those of app_pin_word. */
 struct app_pin_status {
     char number[APP_NUMBER_LEN + 1];
+    bool word_waived;     /* an operator lifted the word step: the code is asked for alone */
+    int64_t waived_until; /* until then (0: no waiver in force) */
     bool word_ok;
     int64_t code_expires_in;
     int remaining;
@@ -253,7 +261,9 @@ enum app_status app_pin_status(const struct app_ctx *c, struct app_pin_status *o
  * another). Wrong: 400 security_word_wrong with err->remaining. 409 pin_not_available (no
  * in-house card of this application, not delivered yet), pin_already_shown,
  * no_mobile_on_file; 429 pin_locked (retry_after) after otp_max_wrong wrong words and codes in
- * an hour. Each wrong entry and the lock are audited. */
+ * an hour. Each wrong entry and the lock are audited. While an operator's waiver is in force
+ * (app_admin_pin_waive) the word is not asked for: word may be NULL or "", and whatever is
+ * given is not looked at; the code goes as above. */
 enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct app_otp_sent *out,
                              struct app_err *err);
 /* Step 2: the code. Right: out gets the PIN and PUK (wipe it after use), and the sealed copy
@@ -262,6 +272,25 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
  * refusals of step 1. */
 enum app_status app_pin_code(const struct app_ctx *c, const char *code, struct app_pin_secret *out,
                              struct app_err *err);
+
+/* The holder forgot the security word: an operator (or admin) who has checked the holder's
+ * official identity card in person lifts the word step of the PIN retrieval of application id
+ * for APP_PIN_WAIVER_SECONDS (a waiver in force is replaced). identity_checked is the
+ * operator's declaration (400 invalid_fields, identity_checked: identity_check_required,
+ * without it); note says what they saw (1..APP_PIN_WAIVER_NOTE_CHARS characters, e.g. the
+ * document's kind and the last digits of its number; note: required, too_long, not_utf8,
+ * control_character, bidi_character), kept with the waiver and shown to the staff, never
+ * written into the audit log. One transaction: the waiver (who, when, note, until), the audit
+ * entry pin.word_waived (the operator's name, the card, until), a timeline row
+ * (pin_word_waived) and the holder told (pin_word_waived), so a waiver they did not ask for
+ * is noticed. The SMS code and its limits stay; the waiver ends when the PIN is shown.
+ * *until (may be NULL) gets its end. 403 forbidden_role (approvers), 404 not_found, 409
+ * production_inhouse_only, pin_not_available (no in-house card with a PIN, or not delivered
+ * yet), pin_already_shown. */
+#define APP_PIN_WAIVER_SECONDS    (48 * 3600)
+#define APP_PIN_WAIVER_NOTE_CHARS 120
+enum app_status app_admin_pin_waive(const struct app_ctx *c, int64_t id, const char *note,
+                                    bool identity_checked, int64_t *until, struct app_err *err);
 
 /* ---- in house: making the card, and the CA's revocation answers
  * ------------------------------------ */

@@ -142,8 +142,14 @@ enum app_status app_admin_card(const struct app_ctx *c, int64_t id, struct app_c
         e = store_card_pin_get(s, k.id, &pin);
         if (e != STORE_OK && e != STORE_ENOTFOUND)
             return app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
-        if (e == STORE_OK)
+        if (e == STORE_OK) {
             snprintf(out->pin_state, sizeof out->pin_state, "%s", pin.state);
+            snprintf(out->pin_waived_by, sizeof out->pin_waived_by, "%s", pin.word_waived_by);
+            snprintf(out->pin_waived_note, sizeof out->pin_waived_note, "%s", pin.word_waived_note);
+            out->pin_waived_at = pin.word_waived_at;
+            if (!strcmp(pin.state, "waiting") && pin.word_waived_until > c->now)
+                out->pin_waived_until = pin.word_waived_until;
+        }
     }
     if (a.new_cert_id) {
         struct core_certificate nc;

@@ -10,6 +10,11 @@
  * copied to another row does not open. The SMS code is kept as a salted SHA-256 only. Wrong
  * words and wrong codes count together per card and hour: otp_max_wrong of them lock the
  * retrieval until the hour is over; each is audited, and so is the lock.
+ *
+ * A holder who forgot the word goes with their identity card to an operator, who lifts the
+ * word step for APP_PIN_WAIVER_SECONDS (app_admin_pin_waive: audited with the operator's name,
+ * the holder told). While it is in force the retrieval asks the SMS code only; the code, its
+ * limits and the lock stay as they are, and showing the PIN ends the waiver.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -101,6 +106,7 @@ struct pin_case {
     struct store_application a;
     struct store_card card;
     struct store_card_pin pin;
+    bool waived; /* an operator's waiver of the word step is in force */
     char actor[32];
 };
 
@@ -128,6 +134,7 @@ static enum app_status pin_load(const struct app_ctx *c, struct pin_case *pc, st
     if (strcmp(pc->a.state, core_app_state_code(CORE_APP_DELIVERED)) != 0 &&
         strcmp(pc->a.state, core_app_state_code(CORE_APP_COMPLETED)) != 0)
         return app__fail(err, APP_ECONFLICT, "pin_not_available"); /* not delivered yet */
+    pc->waived = pc->pin.word_waived_until > c->now;
     app__actor(pc->a.tckn, pc->actor);
     return APP_OK;
 }
@@ -214,15 +221,18 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
     enum app_status st;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
-    if (!word || !*word) {
-        app_err_field(err, "security_word", "required");
-        return app__fail(err, APP_EINVAL, "invalid_fields");
-    }
     if ((st = pin_begin(c, &pc, err)) != APP_OK)
         return st;
     enum store_err e;
-    if (!pc.a.security_word_hash[0] || sodium_init() < 0 ||
-        crypto_pwhash_str_verify(pc.a.security_word_hash, word, strlen(word)) != 0) {
+    if (!pc.waived && (!word || !*word)) {
+        app_err_field(err, "security_word", "required");
+        st = app__fail(err, APP_EINVAL, "invalid_fields");
+        goto fail;
+    }
+    /* an operator who saw the holder's identity card lifted the word step: the code alone */
+    if (!pc.waived &&
+        (!pc.a.security_word_hash[0] || sodium_init() < 0 ||
+         crypto_pwhash_str_verify(pc.a.security_word_hash, word, strlen(word)) != 0)) {
         struct app_err werr;
         app_err_clear(&werr);
         if ((e = pin_wrong(c, &pc, "word", "security_word_wrong", &werr)) == STORE_OK &&
@@ -282,8 +292,9 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
                                        .body = body,
                                        .dedupe_key = key};
     bool inserted;
-    char detail[48];
-    snprintf(detail, sizeof detail, "{\"card\":%lld}", (long long)pc.card.id);
+    char detail[64];
+    snprintf(detail, sizeof detail, "{\"card\":%lld%s}", (long long)pc.card.id,
+             pc.waived ? ",\"word\":\"waived\"" : "");
     if ((e = store_card_pin_update(s, &pc.pin)) != STORE_OK ||
         (e = store_outbox_put(s, &m, c->now, &inserted)) != STORE_OK ||
         (e = app__audit(s, c->now, pc.actor, "pin.code_sent", pc.a.number, detail)) != STORE_OK ||
@@ -361,6 +372,7 @@ enum app_status app_pin_code(const struct app_ctx *c, const char *code, struct a
     snprintf(pc.pin.state, sizeof pc.pin.state, "shown");
     pc.pin.shown_at = c->now;
     pc.pin.code_hash[0] = '\0';
+    pc.pin.word_waived_until = 0; /* a waiver is used once */
     char detail[48];
     snprintf(detail, sizeof detail, "{\"card\":%lld}", (long long)pc.card.id);
     if ((e = store_card_pin_update(s, &pc.pin)) != STORE_OK ||
@@ -401,5 +413,93 @@ enum app_status app_pin_status(const struct app_ctx *c, struct app_pin_status *o
     if (pc.pin.wrong_count >= c->set->portal.rules.otp_max_wrong)
         out->locked_for = pc.pin.wrong_window_start + PIN_HOUR - c->now;
     out->remaining = c->set->portal.rules.otp_max_wrong - pc.pin.wrong_count;
+    out->word_waived = pc.waived;
+    out->waived_until = pc.waived ? pc.pin.word_waived_until : 0;
+    return APP_OK;
+}
+
+/* ---- the operator's waiver of the word step
+ * ------------------------------------------------------------------- */
+
+enum app_status app_admin_pin_waive(const struct app_ctx *c, int64_t id, const char *note,
+                                    bool identity_checked, int64_t *until, struct app_err *err)
+{
+    struct store *s = c->db;
+    const struct app_staff *who;
+    struct store_application a;
+    struct store_card card;
+    struct store_card_pin pin;
+    char actor[APP__ACTOR_MAX], text[STORE_WAIVER_NOTE_MAX];
+    const char *why;
+    enum store_err e;
+    app_err_clear(err);
+    if (app__flow_staff(c, &who, err) != APP_OK)
+        return err->status;
+    if ((why = app__flow_label_problem(note, text, sizeof text))) {
+        app_err_field(err, "note", why);
+    } else {
+        size_t chars = 0;
+        for (const char *p = text; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        if (chars > APP_PIN_WAIVER_NOTE_CHARS)
+            app_err_field(err, "note", "too_long");
+    }
+    if (!identity_checked)
+        app_err_field(err, "identity_checked", "identity_check_required");
+    if (err->nfields)
+        return app__fail(err, APP_EINVAL, "invalid_fields");
+    if (c->set->portal.production != APP_PRODUCTION_INHOUSE)
+        return app__fail(err, APP_ECONFLICT, "production_inhouse_only");
+    if ((e = store_tx_begin(s)) != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    e = id > 0 ? store_app_get(s, id, &a) : STORE_ENOTFOUND;
+    if (e != STORE_OK) {
+        store_tx_rollback(s);
+        return app__store_err(s, e, "reading an application", "not_found", NULL, err);
+    }
+    e = store_card_of_app(s, a.id, &card);
+    if (e == STORE_OK && strcmp(card.source, "inhouse") != 0)
+        e = STORE_ENOTFOUND;
+    if (e == STORE_OK)
+        e = store_card_pin_get(s, card.id, &pin);
+    enum app_status st = APP_OK;
+    if (e == STORE_ENOTFOUND)
+        st = app__fail(err, APP_ECONFLICT, "pin_not_available");
+    else if (e != STORE_OK)
+        st = app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
+    else if (strcmp(pin.state, "waiting") != 0)
+        st = app__fail(err, APP_ECONFLICT, "pin_already_shown");
+    else if (strcmp(a.state, core_app_state_code(CORE_APP_DELIVERED)) != 0 &&
+             strcmp(a.state, core_app_state_code(CORE_APP_COMPLETED)) != 0)
+        st = app__fail(err, APP_ECONFLICT, "pin_not_available"); /* not delivered yet */
+    if (st != APP_OK) {
+        store_tx_rollback(s);
+        return st;
+    }
+    app__staff_actor(who, actor);
+    const int64_t end = c->now + APP_PIN_WAIVER_SECONDS;
+    /* the note may name an identity document: kept with the waiver, not in the audit log */
+    char detail[64], what[48], name[2 * CORE_NAME_MAX + 2], day[16], date[32];
+    snprintf(detail, sizeof detail, "{\"card\":%lld,\"until\":%lld}", (long long)card.id,
+             (long long)end);
+    snprintf(what, sizeof what, "pin_word_waived:%lld", (long long)c->now);
+    app__flow_name(&a, name, sizeof name);
+    app__flow_date(end, day);
+    int64_t tod = ((end + 3 * 3600) % 86400 + 86400) % 86400; /* Turkish time, UTC+3 */
+    snprintf(date, sizeof date, "%s %02d:%02d", day, (int)(tod / 3600), (int)(tod / 60 % 60));
+    const struct notify_var vars[] = {{"name", name}, {"number", a.number}, {"until", date}};
+    if ((e = store_card_pin_waive(s, card.id, who->username, text, c->now, end)) != STORE_OK ||
+        (e = app__audit(s, c->now, actor, "pin.word_waived", a.number, detail)) != STORE_OK ||
+        (e = app__flow_note(s, &a, "pin_word_waived", actor, c->now)) != STORE_OK ||
+        (e = app__flow_tell(s, &a, NOTIFY_TPL_PIN_WORD_WAIVED, what, vars, 3, c->now)) !=
+            STORE_OK ||
+        (e = store_tx_commit(s)) != STORE_OK) {
+        store_tx_rollback(s);
+        return app__store_err(s, e, "lifting the PIN's security word step", "pin_not_available",
+                              "pin_already_shown", err);
+    }
+    ulog(ULOG_INFO, "pin.word_waived", "application=%s by=%s", a.number, who->username);
+    if (until)
+        *until = end;
     return APP_OK;
 }

@@ -34,6 +34,7 @@ static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_CARD_REFUSED] = "card_refused",
     [NOTIFY_TPL_COMPLETED] = "application_completed",
     [NOTIFY_TPL_CANCELLED] = "application_cancelled",
+    [NOTIFY_TPL_PIN_WORD_WAIVED] = "pin_word_waived",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -52,6 +53,7 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_CARD_REFUSED] = "name number reason portal_url",
     [NOTIFY_TPL_COMPLETED] = "name number serial valid_from valid_until portal_url",
     [NOTIFY_TPL_CANCELLED] = "name number reason portal_url",
+    [NOTIFY_TPL_PIN_WORD_WAIVED] = "name number until portal_url",
 };
 
 struct notify_templates {

@@ -30,14 +30,15 @@ enum notify_tpl {
     NOTIFY_TPL_REMIND_PAPER,   /* reminder_paper: wet-signed, the paper has not arrived */
     NOTIFY_TPL_DIGEST,         /* digest: the approvers' daily summary (e-mail only) */
     /* after approval: the card's way to the holder (app/card_flow.h) */
-    NOTIFY_TPL_CARD_ORDERED,   /* card_ordered: the card was ordered or is being made */
-    NOTIFY_TPL_CARD_SHIPPED,   /* card_shipped: handed to the courier */
-    NOTIFY_TPL_CARD_DELIVERED, /* card_delivered: delivered (the bureau sends the PIN) */
-    NOTIFY_TPL_CARD_PIN_READY, /* card_pin_ready: delivered, its PIN waits on the portal */
-    NOTIFY_TPL_CARD_LATE,      /* card_late: not delivered in the expected days */
-    NOTIFY_TPL_CARD_REFUSED,   /* card_refused: the card bureau refused to make it */
-    NOTIFY_TPL_COMPLETED,      /* application_completed: the new certificate is linked */
-    NOTIFY_TPL_CANCELLED,      /* application_cancelled: cancelled by staff */
+    NOTIFY_TPL_CARD_ORDERED,    /* card_ordered: the card was ordered or is being made */
+    NOTIFY_TPL_CARD_SHIPPED,    /* card_shipped: handed to the courier */
+    NOTIFY_TPL_CARD_DELIVERED,  /* card_delivered: delivered (the bureau sends the PIN) */
+    NOTIFY_TPL_CARD_PIN_READY,  /* card_pin_ready: delivered, its PIN waits on the portal */
+    NOTIFY_TPL_CARD_LATE,       /* card_late: not delivered in the expected days */
+    NOTIFY_TPL_CARD_REFUSED,    /* card_refused: the card bureau refused to make it */
+    NOTIFY_TPL_COMPLETED,       /* application_completed: the new certificate is linked */
+    NOTIFY_TPL_CANCELLED,       /* application_cancelled: cancelled by staff */
+    NOTIFY_TPL_PIN_WORD_WAIVED, /* pin_word_waived: an operator lifted the PIN's word step */
     NOTIFY_TPL__COUNT
 };
 

@@ -846,7 +846,8 @@ enum store_err store_card_list(struct store *s, const struct store_card_filter *
                                void *ctx, long *total);
 
 /* ---- the sealed PIN of a card made in house ---------------------------------------------- */
-#define STORE_SEALED_MAX 256
+#define STORE_SEALED_MAX      256
+#define STORE_WAIVER_NOTE_MAX 512 /* bytes incl. NUL: 120 characters of Turkish text fit */
 struct store_card_pin {
     int64_t card_id;
     char sealed[STORE_SEALED_MAX]; /* base64 of nonce || ciphertext; "" once shown/destroyed */
@@ -859,11 +860,22 @@ struct store_card_pin {
     int64_t wrong_window_start;
     int wrong_count;
     int64_t created_at, shown_at;
+    /* the security word step lifted by an operator who saw the holder's identity card
+     * (store_card_pin_waive): who, when, their note, until when (0: no waiver in force) */
+    char word_waived_by[STORE_USERNAME_MAX];
+    int64_t word_waived_at, word_waived_until;
+    char word_waived_note[STORE_WAIVER_NOTE_MAX];
 };
 enum store_err store_card_pin_put(struct store *s, const struct store_card_pin *p);
 /* Inside a transaction the row is locked on PostgreSQL. STORE_ENOTFOUND when the card has none. */
 enum store_err store_card_pin_get(struct store *s, int64_t card_id, struct store_card_pin *out);
 enum store_err store_card_pin_update(struct store *s, const struct store_card_pin *p);
+/* Lifts the security word step of the card's PIN retrieval until `until`: by (a staff user
+ * name), at, note (the operator's words on the identity document they saw) recorded, replacing
+ * an earlier waiver. Only while the PIN waits: STORE_ENOTFOUND when the card has no PIN row or
+ * its PIN was already shown or destroyed. Joins the caller's transaction. */
+enum store_err store_card_pin_waive(struct store *s, int64_t card_id, const char *by,
+                                    const char *note, int64_t at, int64_t until);
 
 /* ---- the status page's read -------------------------------------------------------------
  * Everything the applicant's status page shows, in one statement (one consistent state, one

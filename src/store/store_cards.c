@@ -147,6 +147,17 @@ enum store_err store_card_pin_get(struct store *s, int64_t card_id, struct store
     return store__get(s, STORE__Q_PIN_GET, STORE__A(V(card_id)), &store__pin, 0, out);
 }
 
+enum store_err store_card_pin_waive(struct store *s, int64_t card_id, const char *by,
+                                    const char *note, int64_t at, int64_t until)
+{
+    STORE__ENTRY(s,
+                 !by || !*by || strlen(by) >= STORE_USERNAME_MAX || !note ||
+                     strlen(note) >= STORE_WAIVER_NOTE_MAX || until <= at,
+                 "card_pin_waive: a user name, a note, until after at");
+    return store__found(s, STORE__Q_PIN_WAIVE,
+                        STORE__A(V(card_id), VT(by), VT(note), V(at), V(until)), &store__pin);
+}
+
 /* ---- batches -------------------------------------------------------------------------------- */
 
 enum store_err store_batch_put(struct store *s, struct store_batch *b)

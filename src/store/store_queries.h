@@ -421,9 +421,9 @@ STORE_Q(RET_CONTACT_CARDS, "removing closed applications' contact data",
         "WHERE application_id IN (" STORE__RET_INTS ")")
 STORE_Q(RET_CONTACT_PINS, "destroying sealed PINs",
         "UPDATE card_pins SET sealed = '', code_hash = '', code_salt = '', state = CASE "
-        "WHEN state = 'waiting' THEN 'destroyed' ELSE state END WHERE (sealed <> '' OR "
-        "code_hash <> '') AND card_id IN (SELECT id FROM cards WHERE application_id IN "
-        "(" STORE__RET_INTS "))")
+        "WHEN state = 'waiting' THEN 'destroyed' ELSE state END, word_waived_note = '', "
+        "word_waived_until = 0 WHERE (sealed <> '' OR code_hash <> '' OR word_waived_note <> '') "
+        "AND card_id IN (SELECT id FROM cards WHERE application_id IN (" STORE__RET_INTS "))")
 /* applications to remove, with the audit entries about them: drafts ($1 before), evidence ($1
  * now, $2 years, $3 the latest closing); the pick takes at most the last parameter */
 STORE_Q(RET_DRAFT_N, "counting abandoned drafts",
@@ -615,6 +615,10 @@ STORE_Q(PIN_PUT, "storing a card's PIN", "INSERT INTO card_pins ({cols pin}) VAL
 STORE_Q(PIN_GET, "reading a card's PIN",
         "SELECT {cols pin} FROM card_pins WHERE card_id = $1{P: FOR UPDATE}")
 STORE_Q(PIN_UPDATE, "updating a card's PIN", "UPDATE card_pins SET {set pin 1} WHERE card_id = $1")
+/* 1 card, 2 by, 3 note, 4 at, 5 until: only while the PIN waits */
+STORE_Q(PIN_WAIVE, "lifting the security word step of a card's PIN",
+        "UPDATE card_pins SET word_waived_by = $2, word_waived_note = $3, word_waived_at = $4, "
+        "word_waived_until = $5 WHERE card_id = $1 AND state = 'waiting'")
 STORE_Q(B_INSERT, "storing a production batch",
         "INSERT INTO production_batches (province, created_at, created_by) VALUES ($1, $2, $3) "
         "RETURNING id")

@@ -278,6 +278,10 @@ static const struct store__col store__pin_cols[] = {
     N(wrong_count, STORE__INT),
     N(created_at, STORE__I64),
     N(shown_at, STORE__I64),
+    N(word_waived_by, STORE__TEXT),
+    N(word_waived_at, STORE__I64),
+    N(word_waived_until, STORE__I64),
+    N(word_waived_note, STORE__TEXT),
 };
 ROW(store__pin, "pin", "card_pins", "card PIN", struct store_card_pin, NULL);
 

@@ -70,6 +70,8 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/admin/applications/{id}/delivery", web_h_admin_delivery, 1024,
      WEB_ANSWER_JSON},
     {"POST", "/api/v1/admin/applications/{id}/produce", web_h_admin_produce, 1024, WEB_ANSWER_JSON},
+    {"POST", "/api/v1/admin/applications/{id}/pin-word-waiver", web_h_admin_pin_waiver, 4096,
+     WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/production", web_h_admin_production, 0, WEB_ANSWER_JSON},
     {"GET", "/api/v1/admin/batches", web_h_admin_batches, 0, WEB_ANSWER_JSON},
     {"POST", "/api/v1/admin/batches", web_h_admin_batch_make, 1024, WEB_ANSWER_JSON},

@@ -12,8 +12,10 @@
 # PUK once, a second retrieval refused) and the PIN opens the card (`eimza sign`); "try my new
 # card" with a signature made on the card completes the application and activates the card;
 # a card made for another application, then lost: its certificate revoked at once (OCSP
-# revoked, in the CRL); `eimza card issue` from the command line; the card bureau's routes
-# refused in an in-house deployment.
+# revoked, in the CRL); `eimza card issue` from the command line, and that card's holder who
+# forgot the security word: told who helps, the operator lifts the word step (not an approver,
+# not without the declaration; audited; the holder told), the PIN with the SMS code alone, once;
+# the card bureau's routes refused in an in-house deployment.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 for c in openssl jq curl softhsm2-util pkcs11-tool xxd; do
   command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
@@ -295,6 +297,7 @@ n2=$(openssl crl -inform DER -in "$T/ca2.crl" -noout -crlnumber | cut -d= -f2)
 # ---- C: from the command line ---------------------------------------------------------------------
 approved $F Fatma Şahin 1982-05-17 || finish
 NC=$NUMBER
+BF=("${B[@]}")
 stop_server # one process at a time on the CA token
 expect_status 0 "eimza card issue" "$EIMZA" card issue "$NC" --card "${BLANK[2]}" --config "$T/eimza.conf" \
   --config "$T/secrets.conf" --db "$DB"
@@ -304,4 +307,49 @@ expect_grep 'wrong_state' "$T/err" "wrong_state"
 expect_status 1 "without in-house settings" "$EIMZA" card issue "$NC" --db "$DB"
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'application.order' AND actor = 'staff:cli'")" \
   "on record as the command line"
+
+# ---- C's holder forgot the security word: the operator lifts the word step ------------------------
+start_server -- --dev --listen "127.0.0.1:$PORT" --db "$DB" --trust-dir "$T/trust" \
+  --config "$T/eimza.conf" --config "$T/secrets.conf" ||
+  { fail "server starts again" "$(head -c 1500 "$SERR")"; finish; }
+IC=$(app_id "$NC")
+json POST "/api/v1/admin/applications/$IC/pin-word-waiver" '{"note":"T.C. kimlik kartı, son 4 hane 0328","identity_checked":true}' "${SO[@]}"
+expect_error 409 pin_not_available "no waiver before the delivery"
+json POST "/api/v1/admin/applications/$IC/delivery" '{}' "${SO[@]}"
+expect_eq "200 delivered" "$CODE $(jb .state)" "C's card handed over at the office"
+json POST /api/v1/application/pin/word '{"security_word":"Unuttum"}' "${BF[@]}"
+expect_error 400 security_word_wrong "a forgotten word"
+expect_grep 'il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna' "$T/b" "the message says who helps"
+expect_grep '444 5 576' "$T/b" "and names the call centre"
+json POST /api/v1/application/pin/word '{}' "${BF[@]}"
+expect_error 400 invalid_fields "without a waiver the word is asked for"
+W='{"note":"T.C. kimlik kartı, son 4 hane 0328","identity_checked":true}'
+json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SA[@]}"
+expect_error 403 forbidden_role "an approver does not lift the word step"
+json POST "/api/v1/admin/applications/$IC/pin-word-waiver" '{"note":"T.C. kimlik kartı"}' "${SO[@]}"
+expect_eq "400 invalid_fields true" "$CODE $(jb '.error.code + " " + (.error.fields | has("identity_checked") | tostring)')" \
+  "not without the operator's declaration"
+json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SO[@]}"
+expect_code 200 "the operator lifts the word step"
+until_s=$(date -u -d "$(jb .waived_until)" +%s)
+[ $((until_s - $(date -u +%s))) -gt $((47 * 3600)) ] && [ $((until_s - $(date -u +%s))) -le $((48 * 3600)) ] &&
+  ok "for 48 hours" || fail "waived_until" "$(cat "$T/b")"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.word_waived' AND actor = 'staff:osman.op' AND object = '$NC' AND detail NOT LIKE '%0328%'")" \
+  "audited with the operator's name, without the note"
+curl -s "$URL/dev/outbox" >"$T/outbox.json"
+expect_eq true "$(jq --arg n "$NC" '[.[] | select(.template == "pin_word_waived" and (.body | contains($n)))] | length >= 1' "$T/outbox.json")" \
+  "the holder is told the word step was lifted"
+json POST /api/v1/application/pin/word '{}' "${BF[@]}"
+expect_code 200 "the SMS code alone"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.code_sent' AND object = '$NC' AND detail LIKE '%waived%'")" \
+  "the code's sending says the word was waived"
+PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN") and contains("kodunuz"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+json POST /api/v1/application/pin/code "{\"code\":\"$PINCODE\"}" "${BF[@]}"
+expect_code 200 "the PIN with the SMS code only"
+[[ $(jb .pin) =~ ^[0-9]{6}$ ]] && ok "C's PIN shown" || fail "C's pin" "$(cat "$T/b")"
+json POST /api/v1/application/pin/word '{}' "${BF[@]}"
+expect_error 409 pin_already_shown "a second attempt after the PIN is shown"
+json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SO[@]}"
+expect_error 409 pin_already_shown "and no waiver after it"
+stop_server
 finish

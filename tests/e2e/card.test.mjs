@@ -12,8 +12,10 @@
 // In Chromium: the approver approves on the application's page; the operator finds it on
 // /yonetim/uretim (the "waiting for an order" view and the search by number), makes the card
 // on /yonetim/kart/{id}, records the shipment and the delivery. The holder logs in, sees the
-// card delivered on /durum, takes the PIN on /pin (a wrong security word first, then the
-// word, the SMS code, the PIN and PUK shown once; a second retrieval refused), opens
+// card delivered on /durum, takes the PIN on /pin (a wrong security word first, which tells her
+// who helps; she has forgotten it, so the operator, having seen her identity card, lifts the
+// word step on /yonetim/kart/{id}; then the SMS code alone, the PIN and PUK shown once; a
+// second retrieval refused; the right word's path is tests/cli/test_card_inhouse.sh's), opens
 // /kart-dene, chooses the new card in the list and signs with the PIN given to the agent: the
 // application is completed and the card active. A second holder cancels her application
 // before the decision on /iptal and sees the decision on /durum with a button for a new one.
@@ -462,19 +464,45 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
   await page.click('a:has-text("PIN\'imi göster")');
   await page.waitForURL('**/pin');
   assert.equal(await text(page, 'h1'), "Yeni kartınızın PIN'i");
+  assert.match(await text(page, 'main'), /unuttuysanız T\.C\. kimlik kartınızla/, 'who helps if she forgot');
   await checkPage(page, '7-pin-word');
   // a wrong word: refused, with the tries left
   await page.fill('#security_word', 'Yanlış Sözcük');
   await submitAndWait(page, () => page.click('button:has-text("Devam")'));
   assert.match(await page.title(), /^Hata: /);
   assert.match(await text(page, 'main'), /hakkınız kaldı/);
+  // she forgot the word: the page says who helps
+  assert.match(await text(page, 'main'), /il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna/);
   await checkPage(page, '7-pin-word-wrong');
-  await page.fill('#security_word', WORD);
-  await submitAndWait(page, () => page.click('button:has-text("Devam")'));
+
+  // she goes to the operator with her identity card, who lifts the word step on the card page
+  const op = await open(browser);
+  await staffLogin(op.page, OPERATOR);
+  await op.page.goto(`${base}/yonetim/kart/${HOLDER.id}`);
+  await submitAndWait(op.page, () => op.page.click('button:has-text("Güvenlik sözcüğü adımını kaldır")'));
+  assert.match(await op.page.title(), /^Hata: /, 'the note and the declaration are needed');
+  assert.equal(await op.page.getAttribute('#note', 'aria-invalid'), 'true');
+  await checkPage(op.page, '7-card-waive-error');
+  await op.page.fill('#note', 'T.C. kimlik kartı, son 4 hane 0182');
+  await op.page.check('#identity_checked');
+  await submitAndWait(op.page, () => op.page.click('button:has-text("Güvenlik sözcüğü adımını kaldır")'));
+  assert.match(await text(op.page, '.notice-success'), /İşlem kaydedildi/);
+  assert.match(await text(op.page, 'main'), /Güvenlik sözcüğü adımı osman\.op tarafından .* kaldırıldı/);
+  await checkPage(op.page, '7-card-word-waived');
+  assert.deepEqual(unexpected(op.problems, [400]), []);
+  await op.context.close();
+  await smsTo(HOLDER.phone, /güvenlik sözcüğü adımı/); // she is told
+
+  // the PIN page asks for the SMS code alone now
+  await page.goto(`${base}/pin`);
+  assert.match(await text(page, 'main'), /kimliğiniz görülerek kaldırıldı/);
+  assert.equal(await page.locator('#security_word').count(), 0, 'no word asked for');
+  await checkPage(page, '7-pin-waived');
+  await submitAndWait(page, () => page.click('button:has-text("SMS onay kodu gönder")'));
   assert.equal(path(page), '/pin');
   assert.equal(await page.locator('#code').count(), 1, 'the code step');
   await checkPage(page, '8-pin-code');
-  const code = (await smsTo(HOLDER.phone, /PIN/)).match(/\b(\d{6})\b/)[1];
+  const code = (await smsTo(HOLDER.phone, /kodunuz/)).match(/\b(\d{6})\b/)[1];
   await page.fill('#code', code);
   await submitAndWait(page, () => page.click('button:has-text("PIN\'imi göster")'));
   assert.equal(await text(page, 'h1'), 'Kartınızın şifreleri');

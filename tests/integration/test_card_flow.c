@@ -8,7 +8,9 @@
  * the new card's PIN on the portal: the security word (wrong: counted and audited), the SMS
  * code (wrong, expired), the PIN and PUK shown once and destroyed, a second retrieval refused,
  * the lock after too many wrong entries and its end an hour later, a sealed PIN that does not
- * open with another key or on another row. */
+ * open with another key or on another row; and the operator lifting the word step for a holder
+ * who forgot it (who may, what it needs, the code alone then, used once, lapsing, audited, the
+ * holder told). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +25,7 @@
 
 #include "app/card_flow.h"
 #include "app/flow_int.h"
+#include "app/text.h"
 #include "core/date.h"
 #include "core/personnel.h"
 #include "core/tckn.h"
@@ -699,6 +702,152 @@ static void test_pin_limits(void **state)
                      APP_EUNAVAILABLE);
 }
 
+/* ---- the operator lifts the word step for a holder who forgot it
+ * ---------------------------------------------------------------- */
+
+__attribute__((format(printf, 2, 3))) static long long qf(struct fx *f, const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return q(f, sql);
+}
+
+static void test_pin_waiver(void **state)
+{
+    struct fx *f = *state;
+    char t[CORE_TCKN_LEN + 1], code[8];
+    int64_t id, card, until = 0;
+    struct app_err err;
+    struct app_otp_sent sent;
+    struct app_pin_secret sec;
+    struct app_pin_status ps;
+    const struct app_staff other = {"ali", "approver", 6}, admin = {"root", "admin", 0};
+    const char *note = "T.C. kimlik kartı, son 4 hane 0146";
+    pin_setup(f, "delivered", "Gizli Sözcük", &id, &card, t);
+
+    /* the holder who forgot the word is told who helps */
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW), "Unuttum", &sent, &err), APP_EINVAL);
+    assert_string_equal(err.code, "security_word_wrong");
+    assert_non_null(strstr(app_reason_text(err.code, CORE_LANG_TR), "e-imza sorumlusu"));
+    assert_non_null(strstr(app_reason_text(err.code, CORE_LANG_EN), "e-signature officer"));
+    /* approvers may not, of the province or of another; nor without the declaration or note */
+    assert_int_equal(
+        app_admin_pin_waive(as_staff(f, &APPROVER72, NOW), id, note, true, &until, &err),
+        APP_EFORBIDDEN);
+    assert_string_equal(err.code, "forbidden_role");
+    assert_int_equal(app_admin_pin_waive(as_staff(f, &other, NOW), id, note, true, &until, &err),
+                     APP_EFORBIDDEN);
+    assert_int_equal(
+        app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), id, note, false, &until, &err),
+        APP_EINVAL);
+    assert_string_equal(err.fields[0].field, "identity_checked");
+    assert_string_equal(err.fields[0].code, "identity_check_required");
+    assert_int_equal(app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), id, "  ", true, &until, &err),
+                     APP_EINVAL);
+    assert_string_equal(err.fields[0].field, "note");
+    char longer[160];
+    memset(longer, 'x', 121);
+    longer[121] = '\0';
+    assert_int_equal(
+        app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), id, longer, true, &until, &err),
+        APP_EINVAL);
+    assert_string_equal(err.fields[0].code, "too_long");
+    assert_int_equal(
+        app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), 999999, note, true, &until, &err),
+        APP_ENOTFOUND);
+    assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE action = 'pin.word_waived'"), 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM card_pins WHERE word_waived_until <> 0"), 0);
+    /* still the word: nothing lifted yet */
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW + 5), NULL, &sent, &err), APP_EINVAL);
+    assert_string_equal(err.code, "invalid_fields");
+
+    /* the operator saw the identity card: lifted for 48 hours, audited without the note,
+     * on the timeline, the holder told on both channels */
+    assert_int_equal(
+        app_admin_pin_waive(as_staff(f, &OPERATOR, NOW + 60), id, note, true, &until, &err),
+        APP_OK);
+    assert_int_equal(until, NOW + 60 + 48 * 3600);
+    assert_int_equal(qf(f,
+                        "SELECT count(*) FROM audit_log WHERE action = 'pin.word_waived' AND actor "
+                        "= 'staff:osman' AND object = 'FXW%07d' AND detail NOT LIKE '%%0146%%'",
+                        f->seq),
+                     1);
+    assert_int_equal(qf(f,
+                        "SELECT count(*) FROM card_pins WHERE card_id = %lld AND word_waived_by = "
+                        "'osman' AND word_waived_note LIKE '%%0146'",
+                        (long long)card),
+                     1);
+    assert_int_equal(qf(f,
+                        "SELECT count(*) FROM application_events WHERE application_id = %lld AND "
+                        "event = 'pin_word_waived' AND actor = 'staff:osman'",
+                        (long long)id),
+                     1);
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE template = 'pin_word_waived'"), 2);
+    assert_int_equal(app_pin_status(as_holder(f, t, id, NOW + 70), &ps, &err), APP_OK);
+    assert_true(ps.word_waived);
+    assert_int_equal(ps.waived_until, until);
+    assert_false(ps.word_ok);
+    /* the holder: the code alone, to the record's number; its limits stay */
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW + 100), NULL, &sent, &err), APP_OK);
+    assert_int_equal(
+        q(f, "SELECT count(*) FROM audit_log WHERE action = 'pin.code_sent' AND detail LIKE "
+             "'%waived%'"),
+        1);
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW + 101), "", &sent, &err), APP_ETOOMANY);
+    assert_string_equal(err.code, "otp_cooldown");
+    last_code(f, code);
+    assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 110), code, &sec, &err), APP_OK);
+    assert_string_equal(sec.pin, "482913");
+    /* used once: no waiver left, and none can be given now */
+    assert_int_equal(qf(f,
+                        "SELECT count(*) FROM card_pins WHERE card_id = %lld AND state = 'shown' "
+                        "AND word_waived_until = 0 AND word_waived_by = 'osman'",
+                        (long long)card),
+                     1);
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW + 120), NULL, &sent, &err),
+                     APP_ECONFLICT);
+    assert_string_equal(err.code, "pin_already_shown");
+    assert_int_equal(
+        app_admin_pin_waive(as_staff(f, &admin, NOW + 130), id, note, true, &until, &err),
+        APP_ECONFLICT);
+    assert_string_equal(err.code, "pin_already_shown");
+
+    /* a waiver that lapsed no longer skips the word; an admin may give one too */
+    pin_setup(f, "completed", "Gizli Sözcük", &id, &card, t);
+    assert_int_equal(app_admin_pin_waive(as_staff(f, &admin, NOW), id, note, true, &until, &err),
+                     APP_OK);
+    const int64_t later = NOW + 48 * 3600;
+    assert_int_equal(app_pin_status(as_holder(f, t, id, later), &ps, &err), APP_OK);
+    assert_false(ps.word_waived);
+    assert_int_equal(app_pin_word(as_holder(f, t, id, later), NULL, &sent, &err), APP_EINVAL);
+    assert_string_equal(err.code, "invalid_fields");
+    assert_int_equal(app_pin_word(as_holder(f, t, id, later), "Bilmiyorum", &sent, &err),
+                     APP_EINVAL);
+    assert_string_equal(err.code, "security_word_wrong");
+
+    /* not delivered yet; a card of the bureau; a card bureau deployment */
+    pin_setup(f, "shipped", "Gizli Sözcük", &id, &card, t);
+    assert_int_equal(app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), id, note, true, &until, &err),
+                     APP_ECONFLICT);
+    assert_string_equal(err.code, "pin_not_available");
+    pin_setup(f, "delivered", "Gizli Sözcük", &id, &card, t);
+    char upd[96];
+    snprintf(upd, sizeof upd, "UPDATE cards SET source = 'bureau' WHERE id = %lld",
+             (long long)card);
+    assert_int_equal(testdb_exec(&f->db->db, upd), 0);
+    assert_int_equal(app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), id, note, true, &until, &err),
+                     APP_ECONFLICT);
+    assert_string_equal(err.code, "pin_not_available");
+    f->set.portal.production = APP_PRODUCTION_BUREAU;
+    assert_int_equal(app_admin_pin_waive(as_staff(f, &OPERATOR, NOW), id, note, true, &until, &err),
+                     APP_ECONFLICT);
+    assert_string_equal(err.code, "production_inhouse_only");
+    assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE action = 'pin.word_waived'"), 2);
+}
+
 int main(void)
 {
     testdb_require();
@@ -710,6 +859,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shipments_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_waiver, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

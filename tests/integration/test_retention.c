@@ -212,6 +212,10 @@ static int64_t card(struct fx *f, const struct store_application *a, int64_t cer
     snprintf(p.code_salt, sizeof p.code_salt, "%032d", 6);
     p.code_expires_at = code_end;
     assert_int_equal(store_card_pin_put(f->db->s, &p), STORE_OK);
+    /* an operator lifted the word step, writing down the identity card they saw */
+    assert_int_equal(store_card_pin_waive(f->db->s, k.id, "osman", "Nüfus cüzdanı, son 4: 0146",
+                                          a->created_at, a->created_at + 2 * 86400),
+                     STORE_OK);
     return k.id;
 }
 
@@ -344,16 +348,19 @@ static void test_contact(void **state)
               (long long)a->id, a->tckn, (long long)a->updated_at),
             1);
     }
-    /* k's card: no shipment, the sealed PIN destroyed; o's (still going) untouched */
+    /* k's card: no shipment, the sealed PIN destroyed, the waiver's note gone (who lifted the word
+     * step stays); o's (still going) untouched */
     assert_int_equal(q(f,
                        "SELECT count(*) FROM cards k JOIN card_pins p ON p.card_id = k.id WHERE "
                        "k.id = %lld AND k.carrier = '' AND k.tracking_number = '' AND k.serial <> "
-                       "'' AND p.state = 'destroyed' AND p.sealed = ''",
+                       "'' AND p.state = 'destroyed' AND p.sealed = '' AND p.word_waived_note = "
+                       "'' AND p.word_waived_until = 0 AND p.word_waived_by = 'osman'",
                        (long long)kc),
                      1);
     assert_int_equal(q(f,
                        "SELECT count(*) FROM cards k JOIN card_pins p ON p.card_id = k.id WHERE "
-                       "k.id = %lld AND k.carrier <> '' AND p.state = 'waiting' AND p.sealed <> ''",
+                       "k.id = %lld AND k.carrier <> '' AND p.state = 'waiting' AND p.sealed <> '' "
+                       "AND p.word_waived_note <> ''",
                        (long long)oc),
                      1);
     assert_int_equal(q(f,

@@ -2,7 +2,8 @@
  * app_status_answer / app_status_get above them): the session; the application the portal
  * picks for it (the bound one while it is the subject's, else the subject's newest; never
  * another person's); its timeline in order; the reason of a rejection (the latest decision's);
- * the newest card, its PIN state and the new certificate after approval; the callback stopping
+ * the newest card, its PIN state and the new certificate after approval; the security word
+ * step of a card's PIN lifted by an operator (store_card_pin_waive); the callback stopping
  * early; and the cost, counted by the store's counters (issue 13): the read is one statement
  * (one round trip on PostgreSQL) and no transaction of its own, a whole uncached status answer
  * one statement, two when the session's once-a-minute touch is due. */
@@ -319,6 +320,70 @@ static void test_status_after_approval(void **state)
     app_settings_free(&set);
 }
 
+/* The security word step lifted by an operator (store_card_pin_waive): recorded with who, when,
+ * the note and until when, read back by store_card_pin_get, written again whole by
+ * store_card_pin_update; only while the PIN waits (a shown one, or a card without a PIN row,
+ * is STORE_ENOTFOUND); bad arguments refused. */
+static void test_card_pin_waive(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = add_app(f->s, "WAIVEWAI01", TCKN, "delivered", T0);
+    int64_t card = add_card(f->s, id, "inhouse", "delivered", "", "", T0 + DAY);
+    int64_t bare = add_card(f->s, id, "inhouse", "delivered", "", "", T0 + DAY);
+    struct store_card_pin pin, got;
+    memset(&pin, 0, sizeof pin);
+    pin.card_id = card;
+    snprintf(pin.sealed, sizeof pin.sealed, "c2VhbGVk");
+    snprintf(pin.state, sizeof pin.state, "waiting");
+    pin.created_at = T0 + DAY;
+    assert_int_equal(store_card_pin_put(f->s, &pin), STORE_OK);
+    assert_int_equal(store_card_pin_get(f->s, card, &got), STORE_OK);
+    assert_string_equal(got.word_waived_by, "");
+    assert_int_equal(got.word_waived_until, 0);
+
+    const char *note = "Nüfus cüzdanı, seri son 4: 1234 — ĞÜŞİÖÇ";
+    assert_int_equal(store_card_pin_waive(f->s, card, "osman", note, T0 + 2 * DAY, T0 + 4 * DAY),
+                     STORE_OK);
+    assert_int_equal(store_card_pin_get(f->s, card, &got), STORE_OK);
+    assert_string_equal(got.word_waived_by, "osman");
+    assert_string_equal(got.word_waived_note, note);
+    assert_int_equal(got.word_waived_at, T0 + 2 * DAY);
+    assert_int_equal(got.word_waived_until, T0 + 4 * DAY);
+    assert_string_equal(got.state, "waiting");
+    assert_string_equal(got.sealed, "c2VhbGVk");
+    /* a second waiver replaces the first */
+    assert_int_equal(
+        store_card_pin_waive(f->s, card, "fatma", "T.C. kimlik kartı", T0 + 3 * DAY, T0 + 5 * DAY),
+        STORE_OK);
+    assert_int_equal(store_card_pin_get(f->s, card, &got), STORE_OK);
+    assert_string_equal(got.word_waived_by, "fatma");
+    assert_int_equal(got.word_waived_until, T0 + 5 * DAY);
+    /* the whole row's update keeps and changes the waiver's columns too */
+    snprintf(got.state, sizeof got.state, "shown");
+    got.sealed[0] = '\0';
+    got.word_waived_until = 0;
+    assert_int_equal(store_card_pin_update(f->s, &got), STORE_OK);
+    assert_int_equal(store_card_pin_get(f->s, card, &pin), STORE_OK);
+    assert_string_equal(pin.word_waived_by, "fatma");
+    assert_string_equal(pin.word_waived_note, "T.C. kimlik kartı");
+    assert_int_equal(pin.word_waived_until, 0);
+    /* shown: no waiver any more; no PIN row: none either */
+    assert_int_equal(store_card_pin_waive(f->s, card, "osman", "x", T0 + 6 * DAY, T0 + 7 * DAY),
+                     STORE_ENOTFOUND);
+    assert_int_equal(store_card_pin_get(f->s, card, &got), STORE_OK);
+    assert_string_equal(got.word_waived_by, "fatma");
+    assert_int_equal(store_card_pin_waive(f->s, bare, "osman", "x", T0, T0 + DAY), STORE_ENOTFOUND);
+    /* bad arguments */
+    assert_int_equal(store_card_pin_waive(f->s, card, "", "x", T0, T0 + DAY), STORE_EINVAL);
+    assert_int_equal(store_card_pin_waive(f->s, card, NULL, "x", T0, T0 + DAY), STORE_EINVAL);
+    assert_int_equal(store_card_pin_waive(f->s, card, "osman", NULL, T0, T0 + DAY), STORE_EINVAL);
+    assert_int_equal(store_card_pin_waive(f->s, card, "osman", "x", T0, T0), STORE_EINVAL);
+    char big[STORE_WAIVER_NOTE_MAX + 1];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(store_card_pin_waive(f->s, card, "osman", big, T0, T0 + DAY), STORE_EINVAL);
+}
+
 /* What the status answer's renderer saw. */
 struct seen_view {
     char number[32];
@@ -463,6 +528,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_status_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_after_approval, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_card_pin_waive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_no_application, setup, teardown),
     };

@@ -36,6 +36,7 @@ enum web_err web_h_api_delivery_confirm(struct web_req *rq);
 enum web_err web_h_admin_cancel(struct web_req *rq);
 enum web_err web_h_admin_shipment(struct web_req *rq);
 enum web_err web_h_admin_delivery(struct web_req *rq);
+enum web_err web_h_admin_pin_waiver(struct web_req *rq);
 enum web_err web_h_admin_production(struct web_req *rq);
 enum web_err web_h_admin_batch_make(struct web_req *rq);
 enum web_err web_h_admin_batches(struct web_req *rq);

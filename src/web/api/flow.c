@@ -154,6 +154,43 @@ enum web_err web_h_admin_produce(struct web_req *rq)
     return flow_staff(rq, &step);
 }
 
+/* POST /api/v1/admin/applications/{id}/pin-word-waiver {note, identity_checked: true} ->
+ * {"id","waived_until"}: the holder's identity card seen in person, the security word step of
+ * the PIN retrieval lifted for a while (app_admin_pin_waive) */
+enum web_err web_h_admin_pin_waiver(struct web_req *rq)
+{
+    struct app_ctx c;
+    struct app_err err;
+    json_t *doc = NULL;
+    int64_t id, until = 0;
+    enum web_err rc;
+    if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
+        return rc;
+    if (!flow_path_id(rq, &id))
+        return web_reply_not_found(rq);
+    if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
+        return rc;
+    app_err_clear(&err);
+    const char *note = web_json_member(doc, "note", &err);
+    json_t *checked = json_object_get(doc, "identity_checked");
+    if (checked && !json_is_boolean(checked) && !json_is_null(checked))
+        app_err_field(&err, "identity_checked", "field_type");
+    if (err.nfields) {
+        rc = web_reply_invalid(rq, &err);
+    } else if (app_admin_pin_waive(&c, id, note, checked && json_is_true(checked), &until, &err) !=
+               APP_OK) {
+        rc = web_reply_app_error(rq, &err);
+    } else {
+        char when[24];
+        web_iso8601(until, when);
+        json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)id, "waived_until", when);
+        rc = o ? web_reply_json(rq, 200, o) : WEB_E_NOMEM;
+        json_decref(o);
+    }
+    json_decref(doc);
+    return rc;
+}
+
 /* ---- the staff: the view after approval --------------------------------------------------------
  */
 

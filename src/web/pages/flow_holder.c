@@ -244,7 +244,8 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
                                  .error = field_error}
             : (struct web_field){WEB_FIELD_PASSWORD,    "security_word", WEB_MSG_SECURITY_WORD,
                                  .autocomplete = "off", .maxlength = 64, .error = field_error};
-    if (field_error)
+    bool waived = !code_step && ps->word_waived; /* an operator lifted the word step */
+    if (field_error && !waived)
         items[n++] = (struct web_error_item){f.name, f.label, field_error};
     if (msg)
         items[n++] = web_pg_message_item(msg);
@@ -257,6 +258,11 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
         const char *args[] = {masked_phone && *masked_phone ? masked_phone : "–"};
         web_pg_para_args(&p, WEB_MSG_FP_CODE_LEAD, args, 1);
         web_page_countdown(&p, (unsigned)ps->code_expires_in);
+    } else if (waived) {
+        char until[32];
+        web_pg_time(ps->waived_until, WEB_PG_DATETIME, until);
+        const char *args[] = {until};
+        web_pg_para_args(&p, WEB_MSG_FP_WAIVED_LEAD, args, 1);
     } else {
         web_pg_para(&p, WEB_MSG_FP_LEAD);
     }
@@ -266,9 +272,18 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
         const char *args[] = {left};
         web_pg_para_args(&p, WEB_MSG_FP_LEFT, args, 1);
     }
+    /* who helps a holder who forgot the word (a wrong word's message says it already) */
+    if (!code_step && !waived &&
+        !(field_error && !strcmp(field_error, app_reason_text("security_word_wrong", c->lang))))
+        web_pg_para(&p, WEB_MSG_FP_FORGOT);
     web_page_form_begin(&p, code_step ? "/pin/kod" : "/pin/sozcuk", web_pg_csrf(c));
-    web_page_field(&p, &f);
-    web_page_form_submit(&p, code_step ? WEB_MSG_FP_SHOW : WEB_MSG_FP_CONTINUE, WEB_BUTTON_PRIMARY);
+    if (!waived)
+        web_page_field(&p, &f);
+    web_page_form_submit(&p,
+                         code_step ? WEB_MSG_FP_SHOW
+                         : waived  ? WEB_MSG_FP_SEND_CODE
+                                   : WEB_MSG_FP_CONTINUE,
+                         WEB_BUTTON_PRIMARY);
     web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);

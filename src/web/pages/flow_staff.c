@@ -9,7 +9,8 @@
  *   /yonetim/dosya         POST: a file's rows applied, each refused row shown with its line
  *   /yonetim/kart/{id}     one application's card: its facts, and the operator's actions
  *                          (shipment, delivery, cancellation with a reason; in house, making
- *                          the card)
+ *                          the card, and lifting the PIN's security word step for a holder
+ *                          whose identity card the operator saw)
  * Operators and admins act; approvers see their province's view (the use cases say so).
  */
 #include <stdio.h>
@@ -555,8 +556,9 @@ out:
 
 /* The forms' state when the page is shown again after a refusal. */
 struct card_form {
-    const char *carrier, *tracking, *reason, *serial;
-    const char *carrier_error, *tracking_error, *reason_error, *serial_error;
+    const char *carrier, *tracking, *reason, *serial, *note;
+    const char *carrier_error, *tracking_error, *reason_error, *serial_error, *note_error,
+        *identity_error;
     const char *message; /* a refusal of the whole action */
 };
 
@@ -588,7 +590,7 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
                               const struct card_form *cf, unsigned status)
 {
     struct web_page p;
-    struct web_error_item items[5];
+    struct web_error_item items[7];
     size_t n = 0;
     const struct app_application *a = &v->app;
     char href[48], self[48];
@@ -606,6 +608,11 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
     if (cf->serial_error)
         items[n++] =
             (struct web_error_item){"card_serial", WEB_MSG_FS_CARD_SERIAL, cf->serial_error};
+    if (cf->note_error)
+        items[n++] = (struct web_error_item){"note", WEB_MSG_FS_WAIVE_NOTE, cf->note_error};
+    if (cf->identity_error)
+        items[n++] =
+            (struct web_error_item){"identity_checked", WEB_MSG_FS_WAIVE_CHECK, cf->identity_error};
     const struct web_layout layout = {.title = WEB_MSG_FS_CARD_TITLE, .errors = n > 0};
     web_pg_page(c, &p);
     web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_PRODUCTION);
@@ -672,6 +679,13 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         web_page_el_msg(&p, WEB_EL_H3, WEB_MSG_FS_NEW_CERT);
         web_pg_para_args(&p, WEB_MSG_FL_NEW_CERT_LINE, args, 3);
     }
+    if (v->pin_waived_until) { /* the word step lifted, in force now */
+        char at[32], until[32];
+        web_pg_time(v->pin_waived_at, WEB_PG_DATETIME, at);
+        web_pg_time(v->pin_waived_until, WEB_PG_DATETIME, until);
+        const char *args[] = {v->pin_waived_by, at, until, v->pin_waived_note};
+        web_pg_para_args(&p, WEB_MSG_FS_WAIVED_LINE, args, 4);
+    }
     web_page_section_end(&p);
 
     if (may_act(c)) {
@@ -711,6 +725,25 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         if (in_prod || shipped) {
             action_form(c, &p, self, "deliver", WEB_MSG_FS_DELIVER, WEB_MSG_FS_DELIVER_LEAD);
             web_page_form_submit(&p, WEB_MSG_FS_DELIVER, WEB_BUTTON_PRIMARY);
+            web_page_section_end(&p);
+        }
+        bool arrived =
+            web_pg_in_state(a, CORE_APP_DELIVERED) || web_pg_in_state(a, CORE_APP_COMPLETED);
+        if (arrived && !bureau(c) && !strcmp(v->source, "inhouse") &&
+            !strcmp(v->pin_state, "waiting")) {
+            static const struct web_option yes[] = {
+                {"yes", WEB_MSG_FS_WAIVE_CHECK_YES, NULL, WEB_MSG_NONE}};
+            struct web_field f[] = {
+                {WEB_FIELD_TEXT, "note", WEB_MSG_FS_WAIVE_NOTE, WEB_MSG_FS_WAIVE_NOTE_HINT,
+                 .value = cf->note ? cf->note : "", .error = cf->note_error, .maxlength = 120,
+                 .autocomplete = "off"},
+                {WEB_FIELD_RADIO, "identity_checked", WEB_MSG_FS_WAIVE_CHECK,
+                 .error = cf->identity_error, .options = yes, .noptions = 1},
+            };
+            action_form(c, &p, self, "waive_word", WEB_MSG_FS_WAIVE, WEB_MSG_FS_WAIVE_LEAD);
+            web_page_field(&p, &f[0]);
+            web_page_field(&p, &f[1]);
+            web_page_form_submit(&p, WEB_MSG_FS_WAIVE, WEB_BUTTON_SECONDARY);
             web_page_section_end(&p);
         }
         if (a->st < CORE_APP__STATE_COUNT && a->st != CORE_APP_REJECTED &&
@@ -775,6 +808,7 @@ enum web_err web_h_staff_card(struct web_req *rq)
     cf.tracking = web_pg_field(&c, "tracking_number");
     cf.reason = web_pg_field(&c, "reason");
     cf.serial = web_pg_field(&c, "card_serial");
+    cf.note = web_pg_field(&c, "note");
     if (action && !strcmp(action, "ship"))
         st = app_admin_shipment(&c.app, id, cf.carrier, cf.tracking, NULL, &c.err);
     else if (action && !strcmp(action, "deliver"))
@@ -783,7 +817,11 @@ enum web_err web_h_staff_card(struct web_req *rq)
         st = app_admin_cancel(&c.app, id, cf.reason ? cf.reason : "", NULL, &c.err);
     else if (action && !strcmp(action, "produce"))
         st = app_admin_produce(&c.app, id, cf.serial, NULL, &c.err);
-    else {
+    else if (action && !strcmp(action, "waive_word")) {
+        const char *yes = web_pg_field(&c, "identity_checked");
+        st = app_admin_pin_waive(&c.app, id, cf.note ? cf.note : "", yes && !strcmp(yes, "yes"),
+                                 NULL, &c.err);
+    } else {
         rc = web_pg_404(&c);
         goto out;
     }
@@ -796,7 +834,10 @@ enum web_err web_h_staff_card(struct web_req *rq)
         cf.tracking_error = field_message(&c, "tracking_number");
         cf.reason_error = field_message(&c, "reason");
         cf.serial_error = field_message(&c, "card_serial");
-        if (!cf.carrier_error && !cf.tracking_error && !cf.reason_error && !cf.serial_error)
+        cf.note_error = field_message(&c, "note");
+        cf.identity_error = field_message(&c, "identity_checked");
+        if (!cf.carrier_error && !cf.tracking_error && !cf.reason_error && !cf.serial_error &&
+            !cf.note_error && !cf.identity_error)
             cf.message = app_reason_text(c.err.code ? c.err.code : "invalid_fields", c.lang);
         struct app_err keep = c.err;
         if (app_admin_card(&c.app, id, v, &c.err) != APP_OK) { /* as it is now */

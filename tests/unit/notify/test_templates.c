@@ -61,7 +61,8 @@ static void test_builtin_is_the_files(void **state)
             }
         }
     }
-    assert_int_equal(checked, 54); /* 11 + 16 forms (the card's way after approval) per language */
+    assert_int_equal(checked, 58); /* 11 + 18 forms (the card's way after approval, the PIN's word
+                                    step lifted) per language */
 }
 
 static void test_render(void **state)
