@@ -166,7 +166,7 @@ enum web_err web_h_admin_pin_waiver(struct web_req *rq)
     enum web_err rc;
     if (!web_api_actor(rq, APP_ACTOR_STAFF, &c, &rc))
         return rc;
-    if (!flow_path_id(rq, &id))
+    if (!web_req_param_id(rq, "id", &id))
         return web_reply_not_found(rq);
     if ((rc = web_json_body(rq, false, &doc)) != WEB_OK)
         return rc;
