@@ -44,6 +44,37 @@ expect_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: x=$big" "$UR
 big=$(head -c 12288 /dev/zero | tr '\0' a)
 expect_eq 431 "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: x=$big" "$URL/healthz")" \
   "a 12 KB header is refused with 431"
+# A head that fits but leaves too little room for an answer (framing.h, WEB_ANSWER_ROOM): it
+# was handled, and then nothing was sent back (a request that changes something took effect
+# unanswered). Now it is refused before any handler runs, with a short 431 in both languages.
+head_431() { # NAME CURL-ARGS...: the answer to a request whose head is too large for an answer
+  local name=$1
+  shift
+  CODE=$(curl -s -o "$T/b" -D "$T/h" -w '%{http_code}' "$@")
+  expect_eq 431 "$CODE" "$name: 431"
+  expect_grep 'çerezlerini silip' "$T/b" "$name: what to do, in Turkish"
+  expect_grep "Delete this site's cookies" "$T/b" "$name: and in English"
+  expect_grep '^[Cc]onnection: close' "$T/h" "$name: the connection closed after it"
+}
+big=$(head -c 7300 /dev/zero | tr '\0' a)
+captchas=$(sql "SELECT count(*) FROM captchas")
+head_431 "7.3 KB of cookies" -H "Cookie: x=$big" "$URL/api/v1/captcha"
+expect_eq "$captchas" "$(sql "SELECT count(*) FROM captchas")" "and no handler ran (no captcha made)"
+big=$(head -c 14800 /dev/zero | tr '\0' a)
+head_431 "a 14.8 KB field" -H "X-Pad: $big" "$URL/giris"
+grep -q 'event=http.head_too_large ' "$SERR" && ok "the refusal logged" || fail "the refusal logged"
+# What is left: a head that fills the memory to within the 431's own ~200 bytes still ends
+# without an answer (libmicrohttpd 0.9.75 has no room to write it). Before, the band without
+# an answer was as wide as the largest answer head (about 600 bytes of memory: 300 bytes of
+# cookie, 40 sizes of this scan); now it is at most about 15.
+silent=0
+for n in $(seq 6000 8 8400); do
+  big=$(head -c "$n" /dev/zero | tr '\0' a)
+  c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: x=$big" "$URL/giris")
+  [ "$c" = 000 ] && silent=$((silent + 1))
+done
+[ "$silent" -le 16 ] && ok "cookies of 6-8.4 KB: $silent of 301 sizes unanswered (at most 16)" ||
+  fail "cookies of 6-8.4 KB: $silent of 301 sizes unanswered (at most 16)"
 curl -s -o /dev/null -w '%{http_code}' "$URL/healthz" | grep -q 200 && ok "still serving" ||
   fail "still serving"
 stop_server

@@ -74,8 +74,9 @@ static const struct web_cfg_option {
      3600, "30", "seconds of inactivity before a connection is closed"},
     /* MHD clears a connection's whole memory between two requests on it (about one and a
      * half times its size per request), so more than the requests need costs time on every
-     * request. 16k takes a request head of up to about 7 KB (nginx's one large header buffer
-     * is 8k); a longer one is answered 431. MHD's own default is 32k. */
+     * request. 16k takes a head of about 13.5 KB of fields, or about 6.9 KB of Cookie (MHD
+     * keeps a parsed copy of it); a longer one is answered 431 (web/http/framing.h, "room for
+     * the answer"). MHD's own default is 32k. */
     {"connection_memory_bytes", CFG_SIZE, offsetof(struct web_config, connection_memory),
      sizeof(size_t), 8LL << 10, 1LL << 20, "16k",
      "memory per connection for request headers and I/O buffers"},

@@ -35,6 +35,7 @@ static const struct {
     [WEB_E_FRAMING] = {400, "bad_framing"},
     [WEB_E_CODING] = {501, "transfer_coding_unsupported"},
     [WEB_E_CONNECTIONS] = {503, "too_many_connections", "5"},
+    [WEB_E_HEAD_TOO_LARGE] = {431, "request_header_too_large"},
 };
 
 /* Anything outside the table is treated as an internal error rather than read out of

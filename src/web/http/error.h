@@ -30,6 +30,7 @@ enum web_err {
     WEB_E_FRAMING,        /* 400 bad_framing: the head breaks RFC 9112 (web/http/framing.h) */
     WEB_E_CODING,         /* 501 transfer_coding_unsupported: a coding other than chunked */
     WEB_E_CONNECTIONS,    /* 503 too_many_connections: past max_connections (Retry-After) */
+    WEB_E_HEAD_TOO_LARGE, /* 431 request_header_too_large: no room left for an answer (framing.h) */
     WEB_E_COUNT_          /* not an error: the number of entries */
 };
 

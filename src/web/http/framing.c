@@ -182,3 +182,18 @@ enum web_framing web_framing_check(const char *version, const struct web_field_v
         return refuse(why, "chunked_not_once_last", WEB_FRAMING_BAD);
     return WEB_FRAMING_OK;
 }
+
+size_t web_head_memory(size_t head_size, const struct web_field_view *fields, size_t nfields)
+{
+    size_t m = head_size + nfields * WEB_MHD_FIELD_COST;
+    for (size_t i = 0; i < nfields; i++) {
+        const struct web_field_view *f = &fields[i];
+        if (f->name_len != 6 || strncasecmp(f->name, "cookie", 6) != 0)
+            continue;
+        /* the parsed copy, and a record for each cookie (one more than its separators) */
+        m += f->value_len + 1 + WEB_MHD_FIELD_COST;
+        for (size_t j = 0; j < f->value_len; j++)
+            m += f->value[j] == ';' ? WEB_MHD_FIELD_COST : 0;
+    }
+    return m;
+}

@@ -58,4 +58,20 @@ struct web_field_view {
 enum web_framing web_framing_check(const char *version, const struct web_field_view *fields,
                                    size_t nfields, const char **why);
 
+/* ---- room for the answer ----------------------------------------------------------------------
+ *
+ * libmicrohttpd keeps a request's head in the connection's memory (connection_memory_bytes):
+ * the raw head, a record of about 56 bytes for each field, and for a Cookie field a parsed
+ * copy of its value with a record for each cookie. The answer's head is written into what is
+ * left. A head that leaves too little was, in 0.9.75, taken and handled (a POST took effect)
+ * and then its answer could not be written: the connection closed with nothing sent. So the
+ * server refuses, before any handler runs, a head whose estimate leaves less than
+ * WEB_ANSWER_ROOM (431, with an answer small enough to fit in nearly nothing). */
+#define WEB_MHD_FIELD_COST 64   /* a field's or a cookie's record in MHD's memory, rounded up */
+#define WEB_ANSWER_ROOM    2048 /* the largest answer head the server writes, with room to spare */
+
+/* An estimate, never below the real figure, of the connection memory a parsed head holds:
+ * head_size (the request line and the fields, as MHD counted them) and its fields. */
+size_t web_head_memory(size_t head_size, const struct web_field_view *fields, size_t nfields);
+
 #endif

@@ -86,6 +86,11 @@ struct web_server {
     atomic_uint conns;
     unsigned conn_max;
     unsigned conn_over_timeout; /* seconds a connection past conn_max may stay silent */
+    size_t conn_memory;         /* connection_memory_bytes: what MHD keeps a head and answer in */
+    /* the 431 of a head that leaves no room for an answer (framing.h): its text in Turkish
+     * and English, made once at start, sent with the fewest header fields */
+    char head_too_large[640];
+    size_t head_too_large_len;
 };
 
 #define WEB_HEADERS_MAX 2048 /* extra response headers a handler may add */

@@ -383,6 +383,24 @@ static enum MHD_Result web_queue(struct web_req *rq)
     return r;
 }
 
+/* The answer to a head that left almost no room (framing.h): a fixed text and the fewest
+ * fields (with MHD's own, about 200 bytes), then the connection closed. */
+static enum MHD_Result web_queue_head_too_large(struct web_req *rq)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        rq->srv->head_too_large_len, rq->srv->head_too_large, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    bool ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                      "text/plain; charset=utf-8") == MHD_YES &&
+              MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+              MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
+    rq->status = web_err_status(WEB_E_HEAD_TOO_LARGE);
+    enum MHD_Result r = ok ? MHD_queue_response(rq->conn, rq->status, resp) : MHD_NO;
+    MHD_destroy_response(resp);
+    return r;
+}
+
 /* The error for a request no route takes (WEB_OK when one does): routing errors come
  * before body errors, so a wrong URL is reported as such whatever was sent to it. */
 static enum web_err web_routing_error(struct web_req *rq)
@@ -490,8 +508,19 @@ static enum web_err web_framing(struct web_req *rq, const char *version)
     fs.n = 0;
     fs.over = false;
     MHD_get_connection_values_n(rq->conn, MHD_HEADER_KIND, web_field_add, &fs);
-    if (!fs.over)
+    if (!fs.over) {
+        /* no room left for an answer: refused before any handler runs (framing.h) */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+        size_t head = ci ? ci->header_size : rq->srv->conn_memory;
+        size_t used = web_head_memory(head, fs.v, fs.n);
+        if (used + WEB_ANSWER_ROOM > rq->srv->conn_memory) {
+            ulog(ULOG_WARN, "http.head_too_large", "rid=%s head=%zu estimate=%zu memory=%zu",
+                 rq->rid, head, used, rq->srv->conn_memory);
+            return WEB_E_HEAD_TOO_LARGE;
+        }
         r = web_framing_check(version, fs.v, fs.n, &why);
+    }
     if (r == WEB_FRAMING_OK)
         return WEB_OK;
     ulog(ULOG_WARN, "http.framing", "rid=%s refused=%s", rq->rid, why ? why : "?");
@@ -551,6 +580,10 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *conn, const 
             return web_queue(rq);
         }
         enum web_err fe = web_framing(rq, version);
+        if (fe == WEB_E_HEAD_TOO_LARGE) {
+            rq->too_large = true; /* no handler runs for it */
+            return web_queue_head_too_large(rq);
+        }
         if (fe != WEB_OK) {
             /* answered before the body is read, and the connection closed after it: nothing
              * sent behind this head is ever taken for a request */
@@ -786,6 +819,14 @@ int web_server_start(const struct web_config *cfg, const struct app_settings *se
     };
     /* the connections served, and the reserve answered 503 above them (see web_connection) */
     srv->conn_max = (unsigned)cfg->max_connections;
+    srv->conn_memory = cfg->connection_memory;
+    int hn = snprintf(srv->head_too_large, sizeof srv->head_too_large, "%s\n\n%s\n",
+                      web_err_message(WEB_E_HEAD_TOO_LARGE, CORE_LANG_TR),
+                      web_err_message(WEB_E_HEAD_TOO_LARGE, CORE_LANG_EN));
+    srv->head_too_large_len = hn < 0 ? 0
+                              : (size_t)hn >= sizeof srv->head_too_large
+                                  ? sizeof srv->head_too_large - 1
+                                  : (size_t)hn;
     unsigned reserve = srv->conn_max / 8;
     reserve = reserve < WEB_CONN_RESERVE_MIN   ? WEB_CONN_RESERVE_MIN
               : reserve > WEB_CONN_RESERVE_MAX ? WEB_CONN_RESERVE_MAX

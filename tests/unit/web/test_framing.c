@@ -180,8 +180,27 @@ static void test_heads(void **state)
     }
 }
 
+/* The memory a parsed head holds (web_head_memory): the head, a record per field, and for a
+ * Cookie field (its name in any case) a parsed copy and a record per cookie. */
+static void test_head_memory(void **state)
+{
+    (void)state;
+    const size_t r = WEB_MHD_FIELD_COST;
+    const struct web_field_view plain[] = {F("Host", "a"), F("X-Pad", "0123456789")};
+    assert_int_equal(web_head_memory(100, plain, 2), 100 + 2 * r);
+    assert_int_equal(web_head_memory(100, plain, 0), 100);
+    const struct web_field_view cookie[] = {F("Host", "a"), F("COOKIE", "a=1; b=2; c=3")};
+    assert_int_equal(web_head_memory(100, cookie, 2), 100 + 2 * r + 13 + 1 + 3 * r);
+    const struct web_field_view two[] = {F("cookie", "a=1"), F("Cookie", "b=2;c=3")};
+    assert_int_equal(web_head_memory(50, two, 2), 50 + 2 * r + (3 + 1 + r) + (7 + 1 + 2 * r));
+    /* a name that only begins like it is not a Cookie field */
+    const struct web_field_view near[] = {F("Cookies", "a=1; b=2")};
+    assert_int_equal(web_head_memory(50, near, 1), 50 + r);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_heads)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_heads),
+                                       cmocka_unit_test(test_head_memory)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
