@@ -133,31 +133,32 @@ out:
 
 /* ---- the key pair ---------------------------------------------------------------------- */
 
-static CK_RV ca_keygen(struct ca__mod *m, CK_SESSION_HANDLE s, enum ca_key_type type,
-                       CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
+CK_RV ca__p11_keygen(struct ca__mod *m, CK_SESSION_HANDLE s, enum ca_key_type type, bool on_token,
+                     const CK_BYTE *id, CK_ULONG idlen, const char *label, CK_OBJECT_HANDLE *pub,
+                     CK_OBJECT_HANDLE *priv)
 {
-    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-    CK_BYTE id = CA_CARD_KEY_ID;
-    CK_ULONG bits = 2048;
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE, token = on_token ? CK_TRUE : CK_FALSE;
+    CK_ULONG bits = 2048, label_len = (CK_ULONG)strlen(label);
     CK_BYTE exponent[] = {0x01, 0x00, 0x01};
-    char label[] = CA_CARD_OBJ_LABEL;
     CK_MECHANISM rsa = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0}, ec = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
     CK_ATTRIBUTE pubt[] = {
-        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_TOKEN, &token, sizeof token},
         {CKA_PRIVATE, &no, sizeof no},
         {CKA_VERIFY, &yes, sizeof yes},
-        {CKA_ID, &id, sizeof id},
-        {CKA_LABEL, label, sizeof label - 1},
+        {CKA_ENCRYPT, &no, sizeof no},
+        {CKA_WRAP, &no, sizeof no},
+        {CKA_ID, (void *)id, idlen},
+        {CKA_LABEL, (void *)label, label_len},
         /* the last two: the algorithm's parameters */
         {CKA_MODULUS_BITS, &bits, sizeof bits},
         {CKA_PUBLIC_EXPONENT, exponent, sizeof exponent},
     };
     CK_ATTRIBUTE privt[] = {
-        {CKA_TOKEN, &yes, sizeof yes},     {CKA_PRIVATE, &yes, sizeof yes},
+        {CKA_TOKEN, &token, sizeof token}, {CKA_PRIVATE, &yes, sizeof yes},
         {CKA_SENSITIVE, &yes, sizeof yes}, {CKA_EXTRACTABLE, &no, sizeof no},
         {CKA_SIGN, &yes, sizeof yes},      {CKA_DECRYPT, &no, sizeof no},
         {CKA_UNWRAP, &no, sizeof no},      {CKA_DERIVE, &no, sizeof no},
-        {CKA_ID, &id, sizeof id},          {CKA_LABEL, label, sizeof label - 1},
+        {CKA_ID, (void *)id, idlen},       {CKA_LABEL, (void *)label, label_len},
     };
     CK_ULONG npub = sizeof pubt / sizeof pubt[0];
     if (type == CA_KEY_EC_P256) {
@@ -416,7 +417,9 @@ enum ca_err ca__card_personalise(struct ca__mod *m, const struct ca__card_cfg *c
     }
 
     written = true;
-    if ((rv = ca_keygen(m, s, type, &hpub, &hpriv)) != CKR_OK) {
+    const CK_BYTE key_id = CA_CARD_KEY_ID;
+    if ((rv = ca__p11_keygen(m, s, type, true, &key_id, 1, CA_CARD_OBJ_LABEL, &hpub, &hpriv)) !=
+        CKR_OK) {
         ca__status_set(st, e, "C_GenerateKeyPair: 0x%lx", (unsigned long)rv);
         goto undo;
     }

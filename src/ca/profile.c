@@ -446,6 +446,22 @@ out:
     return rc;
 }
 
+/* The last step of making a certificate: x signed by the issuer's key and checked against the
+ * issuer's certificate, then *out (taken); freed on failure (what names it in the status). */
+static enum ca_err ca_sign_out(X509 *x, X509 *issuer, EVP_PKEY *issuer_key, const char *what,
+                               X509 **out, struct ca_status *st)
+{
+    if (X509_sign(x, issuer_key, ca__md_for(issuer_key)) <= 0 ||
+        X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
+        enum ca_err e = ca__status_set(st, CA_E_SIGN, "%s", what);
+        ca__status_ossl(st);
+        X509_free(x);
+        return e;
+    }
+    *out = x;
+    return ca__status_set(st, CA_OK, NULL);
+}
+
 enum ca_err ca__cert_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *issuer_key,
                           EVP_PKEY *holder_pub, const struct ca_holder *h,
                           const ASN1_INTEGER *serial, int64_t not_before, int64_t not_after,
@@ -488,15 +504,8 @@ enum ca_err ca__cert_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *i
             ca__status_set(st, e, "adding an extension");
             goto out;
         }
-    if (X509_sign(x, issuer_key, ca__md_for(issuer_key)) <= 0 ||
-        X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
-        e = ca__status_set(st, CA_E_SIGN, "signing the certificate");
-        ca__status_ossl(st);
-        goto out;
-    }
-    *out = x;
-    x = NULL;
-    e = ca__status_set(st, CA_OK, NULL);
+    e = ca_sign_out(x, issuer, issuer_key, "signing the certificate", out, st);
+    x = NULL; /* *out's now, or freed */
 out:
     X509_free(x);
     ERR_clear_error();
@@ -615,15 +624,8 @@ enum ca_err ca__responder_cert_make(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY
         ca__status_ossl(st);
         goto out;
     }
-    if (X509_sign(x, issuer_key, ca__md_for(issuer_key)) <= 0 ||
-        X509_verify(x, X509_get0_pubkey(issuer)) != 1) {
-        e = ca__status_set(st, CA_E_SIGN, "signing the OCSP responder's certificate");
-        ca__status_ossl(st);
-        goto out;
-    }
-    *out = x;
-    x = NULL;
-    e = ca__status_set(st, CA_OK, NULL);
+    e = ca_sign_out(x, issuer, issuer_key, "signing the OCSP responder's certificate", out, st);
+    x = NULL; /* *out's now, or freed */
 out:
     X509_free(x);
     ERR_clear_error();

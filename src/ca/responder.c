@@ -33,9 +33,6 @@
 
 #define CA_RESPONDER_ID_LEN 16
 
-static const CK_BYTE ca_p256_params[] = {0x06, 0x08, 0x2A, 0x86, 0x48,
-                                         0xCE, 0x3D, 0x03, 0x01, 0x07}; /* prime256v1 */
-
 /* One key pair on the token, and what the engine holds of it. */
 struct ca_resp_key {
     CK_OBJECT_HANDLE pub, priv; /* CK_INVALID_HANDLE: none */
@@ -98,49 +95,6 @@ void ca__responder_free(struct ca__responder *r)
     free(r);
 }
 
-/* A new key pair in r->session, as session objects, with CKA_ID id. */
-static CK_RV ca_resp_keygen(struct ca__responder *r, const CK_BYTE *id, CK_OBJECT_HANDLE *pub,
-                            CK_OBJECT_HANDLE *priv)
-{
-    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-    CK_ULONG bits = 2048;
-    CK_BYTE exponent[] = {0x01, 0x00, 0x01};
-    char label[] = CA_RESPONDER_LABEL;
-    CK_MECHANISM rsa = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0}, ec = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
-    CK_ATTRIBUTE pubt[] = {
-        {CKA_TOKEN, &no, sizeof no},
-        {CKA_PRIVATE, &no, sizeof no},
-        {CKA_VERIFY, &yes, sizeof yes},
-        {CKA_ENCRYPT, &no, sizeof no},
-        {CKA_WRAP, &no, sizeof no},
-        {CKA_ID, (void *)id, CA_RESPONDER_ID_LEN},
-        {CKA_LABEL, label, sizeof label - 1},
-        /* the last two: the algorithm's parameters */
-        {CKA_MODULUS_BITS, &bits, sizeof bits},
-        {CKA_PUBLIC_EXPONENT, exponent, sizeof exponent},
-    };
-    CK_ATTRIBUTE privt[] = {
-        {CKA_TOKEN, &no, sizeof no},
-        {CKA_PRIVATE, &yes, sizeof yes},
-        {CKA_SENSITIVE, &yes, sizeof yes},
-        {CKA_EXTRACTABLE, &no, sizeof no},
-        {CKA_SIGN, &yes, sizeof yes},
-        {CKA_DECRYPT, &no, sizeof no},
-        {CKA_UNWRAP, &no, sizeof no},
-        {CKA_DERIVE, &no, sizeof no},
-        {CKA_ID, (void *)id, CA_RESPONDER_ID_LEN},
-        {CKA_LABEL, label, sizeof label - 1},
-    };
-    CK_ULONG npub = sizeof pubt / sizeof pubt[0];
-    if (r->type == CA_KEY_EC_P256) {
-        pubt[npub - 2] =
-            (CK_ATTRIBUTE){CKA_EC_PARAMS, (void *)ca_p256_params, sizeof ca_p256_params};
-        npub--;
-    }
-    return r->m->f->C_GenerateKeyPair(r->session, r->type == CA_KEY_EC_P256 ? &ec : &rsa, pubt,
-                                      npub, privt, sizeof privt / sizeof privt[0], pub, priv);
-}
-
 /* libp11's EVP_PKEY of the private key with CKA_ID id (enumerated again: it is new). */
 static EVP_PKEY *ca_resp_libp11_key(struct ca__responder *r, const CK_BYTE *id)
 {
@@ -195,7 +149,9 @@ static enum ca_err ca_resp_make(struct ca__responder *r, const struct ca__respon
         ca__status_set(st, e, "C_OpenSession on the CA token: 0x%lx", (unsigned long)rv);
         goto fail;
     }
-    if ((rv = ca_resp_keygen(r, id, &k->pub, &k->priv)) != CKR_OK) {
+    /* session objects: gone with the process, never in the token's storage */
+    if ((rv = ca__p11_keygen(r->m, r->session, r->type, false, id, CA_RESPONDER_ID_LEN,
+                             CA_RESPONDER_LABEL, &k->pub, &k->priv)) != CKR_OK) {
         k->pub = k->priv = CK_INVALID_HANDLE;
         ca__status_set(st, e, "C_GenerateKeyPair for the OCSP responder: 0x%lx", (unsigned long)rv);
         goto fail;
