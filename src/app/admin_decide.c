@@ -430,17 +430,8 @@ enum app_status app_admin_paper_received(const struct app_ctx *c, int64_t id,
     enum store_err e;
 
     app_err_clear(err);
-    if (app__who(c, &who, err) != APP_OK)
+    if (app__flow_staff(c, &who, err) != APP_OK || app__flow_tx_app(s, id, &a, err) != APP_OK)
         return err->status;
-    if (!app__role_is(who, "operator") && !app__role_is(who, "admin"))
-        return app__fail(err, APP_EFORBIDDEN, "forbidden_role");
-    if ((e = store_tx_begin(s)) != STORE_OK)
-        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
-    e = id > 0 ? store_app_get(s, id, &a) : STORE_ENOTFOUND;
-    if (e != STORE_OK) {
-        store_tx_rollback(s);
-        return app__store_err(s, e, "reading an application", "not_found", NULL, err);
-    }
     if (core_app_state_parse(a.state, &from) != 0 ||
         core_app_next(from, CORE_EV_PAPER_RECEIVED, &to) != 0) {
         store_tx_rollback(s);

@@ -122,6 +122,20 @@ enum app_status app__flow_staff(const struct app_ctx *c, const struct app_staff 
     return APP_OK;
 }
 
+enum app_status app__flow_tx_app(struct store *s, int64_t id, struct store_application *a,
+                                 struct app_err *err)
+{
+    enum store_err e = store_tx_begin(s);
+    if (e != STORE_OK)
+        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
+    e = id > 0 ? store_app_get(s, id, a) : STORE_ENOTFOUND;
+    if (e != STORE_OK) {
+        store_tx_rollback(s);
+        return app__store_err(s, e, "reading an application", "not_found", NULL, err);
+    }
+    return APP_OK;
+}
+
 /* ---- completion by the new certificate ---------------------------------------------------------
  */
 

@@ -49,6 +49,11 @@ const char *app__flow_text_problem(const char *t, size_t max);
 enum app_status app__flow_staff(const struct app_ctx *c, const struct app_staff **who,
                                 struct app_err *err);
 
+/* Opens a transaction and reads application id into a (404 not_found when there is none, the
+ * transaction then ended); on APP_OK the caller ends the transaction. */
+enum app_status app__flow_tx_app(struct store *s, int64_t id, struct store_application *a,
+                                 struct app_err *err);
+
 /* The card reached its holder (a, read in the caller's transaction, is shipped or in
  * production): -> delivered (event deliver by actor), its card delivered, the holder told
  * (card_pin_ready for a card made in house, whose PIN waits on the portal; card_delivered

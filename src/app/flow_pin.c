@@ -450,13 +450,8 @@ enum app_status app_admin_pin_waive(const struct app_ctx *c, int64_t id, const c
         return app__fail(err, APP_EINVAL, "invalid_fields");
     if (c->set->portal.production != APP_PRODUCTION_INHOUSE)
         return app__fail(err, APP_ECONFLICT, "production_inhouse_only");
-    if ((e = store_tx_begin(s)) != STORE_OK)
-        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
-    e = id > 0 ? store_app_get(s, id, &a) : STORE_ENOTFOUND;
-    if (e != STORE_OK) {
-        store_tx_rollback(s);
-        return app__store_err(s, e, "reading an application", "not_found", NULL, err);
-    }
+    if (app__flow_tx_app(s, id, &a, err) != APP_OK)
+        return err->status;
     e = store_card_of_app(s, a.id, &card);
     if (e == STORE_OK && strcmp(card.source, "inhouse") != 0)
         e = STORE_ENOTFOUND;

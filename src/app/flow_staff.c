@@ -14,17 +14,8 @@ static enum app_status staff_app(const struct app_ctx *c, int64_t id, const stru
                                  struct store_application *a, char actor[APP__ACTOR_MAX],
                                  struct app_err *err)
 {
-    struct store *s = c->db;
-    enum store_err e;
-    if (app__flow_staff(c, who, err) != APP_OK)
+    if (app__flow_staff(c, who, err) != APP_OK || app__flow_tx_app(c->db, id, a, err) != APP_OK)
         return err->status;
-    if ((e = store_tx_begin(s)) != STORE_OK)
-        return app__store_err(s, e, "starting a transaction", NULL, NULL, err);
-    e = id > 0 ? store_app_get(s, id, a) : STORE_ENOTFOUND;
-    if (e != STORE_OK) {
-        store_tx_rollback(s);
-        return app__store_err(s, e, "reading an application", "not_found", NULL, err);
-    }
     app__staff_actor(*who, actor);
     return APP_OK;
 }
