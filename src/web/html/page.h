@@ -191,6 +191,7 @@ enum web_field_kind {
     WEB_FIELD_TEXTAREA,
     WEB_FIELD_SELECT,
     WEB_FIELD_RADIO,      /* a group: <fieldset> with the label as <legend>, one radio each */
+    WEB_FIELD_CHECKBOXES, /* the same with a checkbox each (one option: a declaration to tick) */
     WEB_FIELD_READONLY,   /* type=text readonly: shown and sent back, not editable */
     WEB_FIELD_DATE_PARTS, /* a date as three fields (GOV.UK's memorable date): <fieldset> with
                              the label as <legend>, inputs NAME_day, NAME_month, NAME_year */

@@ -215,7 +215,7 @@ static void web_field_radio(struct web_page *p, const struct web_field *f, size_
     web_radio_id(id, f, i);
     web_page_open_class(p, WEB_EL_DIV, "choice");
     web_page_open(p, WEB_EL_INPUT);
-    web_page_attr(p, "type", "radio");
+    web_page_attr(p, "type", f->kind == WEB_FIELD_CHECKBOXES ? "checkbox" : "radio");
     web_page_attr(p, "id", id);
     web_page_attr(p, "name", f->name);
     web_page_attr(p, "value", o->value ? o->value : "");
@@ -334,13 +334,14 @@ static void web_field_date_parts(struct web_page *p, const struct web_field *f)
 
 void web_page_field(struct web_page *p, const struct web_field *f)
 {
-    if (!web_page_id_ok(f->name) || ((f->kind == WEB_FIELD_SELECT || f->kind == WEB_FIELD_RADIO) &&
-                                     (!f->options || f->noptions == 0))) {
+    bool choices = f->kind == WEB_FIELD_RADIO || f->kind == WEB_FIELD_CHECKBOXES;
+    if (!web_page_id_ok(f->name) ||
+        ((f->kind == WEB_FIELD_SELECT || choices) && (!f->options || f->noptions == 0))) {
         web_page_fail(p);
         return;
     }
     web_page_open_class(p, WEB_EL_DIV, f->error ? "field field-invalid" : "field");
-    if (f->kind == WEB_FIELD_RADIO) {
+    if (choices) {
         web_field_radios(p, f);
         web_page_close(p, WEB_EL_DIV);
         return;

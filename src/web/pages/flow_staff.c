@@ -737,7 +737,7 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
                 {WEB_FIELD_TEXT, "note", WEB_MSG_FS_WAIVE_NOTE, WEB_MSG_FS_WAIVE_NOTE_HINT,
                  .value = cf->note ? cf->note : "", .error = cf->note_error, .maxlength = 120,
                  .autocomplete = "off"},
-                {WEB_FIELD_RADIO, "identity_checked", WEB_MSG_FS_WAIVE_CHECK,
+                {WEB_FIELD_CHECKBOXES, "identity_checked", WEB_MSG_FS_WAIVE_CHECK,
                  .error = cf->identity_error, .options = yes, .noptions = 1},
             };
             action_form(c, &p, self, "waive_word", WEB_MSG_FS_WAIVE, WEB_MSG_FS_WAIVE_LEAD);

@@ -384,6 +384,19 @@ static void test_select_and_radios(void **state)
     assert_lacks(t, "<label for=\"reason\">Başvuru"); /* the group's name is its legend */
     web_page_free(&p);
 
+    /* the same group with checkboxes: one option is a declaration to tick */
+    struct web_field tick = {WEB_FIELD_CHECKBOXES, "reason",        WEB_MSG_REASON,
+                             .value = "renewal",   .options = opts, .noptions = 1};
+    web_page_init(&p, CORE_LANG_TR);
+    web_page_field(&p, &tick);
+    t = text(&p);
+    assert_has(t, "<fieldset>\n<legend>Başvuru nedeni</legend>\n");
+    assert_has(t,
+               "<input type=\"checkbox\" id=\"reason\" name=\"reason\" value=\"renewal\" "
+               "checked aria-describedby=\"reason-hint\">\n<label for=\"reason\">Yenileme</label>");
+    assert_lacks(t, "type=\"radio\"");
+    web_page_free(&p);
+
     /* a choice field without choices, and ids that are not plain, fail the page */
     const struct web_field empty = {.kind = WEB_FIELD_RADIO, .name = "r", .label = WEB_MSG_REASON};
     const struct web_field badid = {.kind = WEB_FIELD_TEXT, .name = "1abc"};
