@@ -89,7 +89,7 @@ answered_alike() {
         "$T/b" "$label: the staff are told to tell their administrator"
       # the staff's footer, not the applicant's (whose call centre is no help here)
       expect_grep 'class="staff-footer"' "$T/b" "$label: the staff's footer"
-      expect_no_grep '444 5 576' "$T/b" "$label: not the applicant's footer"
+      expect_no_grep '444(&#160;| )5(&#160;| )576' "$T/b" "$label: not the applicant's footer"
     else
       expect_grep 'birkaç dakika sonra yeniden deneyiniz\. Sorun sürerse il DYS biriminize' \
         "$T/b" "$label: the applicant is told whom to ask"

@@ -281,7 +281,7 @@ page GET /kontrol
 expect_eq 200 "$CODE" "GET /kontrol: 200"
 expect_grep '<h1>Başvurunuzu kontrol ediniz</h1>' "$T/b" "check: its title"
 for w in 72100 72-1044 'Kültür Mah. Atatürk Bulvarı No: 1' 'Kayıtlı \(güvenliğiniz için gösterilmez\)' \
-  '0555 123 45 67'; do
+  '0555&#160;123&#160;45&#160;67'; do
   expect_grep "$w" "$T/b" "check: $w"
 done
 expect_eq 15 "$(grep -o 'href="/basvuru#[a-z_]*"' "$T/b" | wc -l)" "check: a Değiştir link per editable field"
@@ -413,11 +413,11 @@ expect_grep 'Batman İl Millî Eğitim Müdürlüğü DYS Birimi' "$T/b" "status
 expect_grep 'Islak imzalı form bekleniyor' "$T/b" "status: the state"
 expect_grep 'iadeli taahhütlü posta ile ya da elden il millî eğitim müdürlüğünüzün DYS birimine' "$T/b" \
   "status: what to do next says how the paper goes as the steps below it do"
-expect_grep '<time datetime="[0-9-]{10}T[0-9:]{5}\+03:00">[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}</time>' \
+expect_grep '<time datetime="[0-9-]{10}T[0-9:]{5}\+03:00">[0-9]{2}\.[0-9]{2}\.[0-9]{4}&#160;[0-9]{2}:[0-9]{2}</time>' \
   "$T/b" "status: dates DD.MM.YYYY HH:MM in Turkish time"
 expect_grep 'UTC\+3' "$T/b" "status: the offset said"
 expect_grep 'Islak imzalı başvuru \(Yöntem 2\) seçildi' "$T/b" "status: the timeline"
-expect_grep '444 5 576' "$T/b" "status: whom to call"
+expect_grep '444&#160;5&#160;576' "$T/b" "status: whom to call (the number kept on one line)"
 expect_grep 'action="/cikis"' "$T/b" "status: logout form"
 page GET /basvuru
 expect_redirect 303 /durum "/basvuru after the choice: to /durum"
@@ -437,9 +437,9 @@ expect_grep 'Sign and send</span> – waiting for your signed paper form' "$T/b"
 page GET /yardim
 expect_eq 200 "$CODE" "GET /yardim: 200"
 expect_grep '<h1>Yardım</h1>' "$T/b" "help: its title"
-expect_grep '444 5 576' "$T/b" "help: the call centre"
+expect_grep '444&#160;5&#160;576' "$T/b" "help: the call centre"
 expect_grep 'id="dys"' "$T/b" "help: the province's DYS unit"
-expect_grep '0488 213 00 00' "$T/b" "help: logged in, the applicant's own province's contact"
+expect_grep '0488&#160;213&#160;00&#160;00' "$T/b" "help: logged in, the applicant's own province's contact"
 page GET '/yardim?il=6'
 expect_grep 'Ankara için iletişim bilgisi bu portala girilmemiş' "$T/b" "help: a province without a contact, said"
 page GET '/yardim?il=99'

@@ -168,7 +168,7 @@ expect_code 200 "approved through the API"
 call GET "/yonetim/basvuru/$I1" "${SA[@]}"
 expect_eq "Reddedildi" "$(dd sp_outcome)" "rejected: the outcome"
 expect_eq "onay72" "$(dd sp_decided_by)" "who decided"
-[[ "$(dd sp_decided_at)" =~ ^[0-9]{2}\.[0-9]{2}\.[0-9]{4}\ [0-9]{2}:[0-9]{2}$ ]] && ok "when" || fail "when" "$(dd sp_decided_at)"
+[[ "$(dd sp_decided_at)" =~ ^[0-9]{2}\.[0-9]{2}\.[0-9]{4}\&#160\;[0-9]{2}:[0-9]{2}$ ]] && ok "when" || fail "when" "$(dd sp_decided_at)"
 [[ "$(dd sp_decision_reason)" == "Başvuru formundaki bilgiler"* ]] && ok "the reason sent" || fail "reason" "$(dd sp_decision_reason)"
 expect_eq "Onaylanabilir" "$(dd sp_verdict_then)" "the verdict the decision relied on"
 expect_no_grep 'data-field="ap_col_waiting"|class="verdict-box"|class="decision-forms"' "$T/b" \

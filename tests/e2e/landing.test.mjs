@@ -77,7 +77,7 @@ for (const L of LANGS) {
 
       assert.match(await page.textContent('#kvkk h2'), L.kvkk);
       assert.match(await page.textContent('#kvkk'), /6698/);
-      assert.match(await page.textContent('footer'), /444 5 576/);
+      assert.match(await page.textContent('footer'), /444\s5\s576/);
       assert.equal(await page.getAttribute('footer a[href="/#kvkk"]', 'href'), '/#kvkk');
 
       // the stylesheets arrived and apply: the start link is drawn as a filled button and

@@ -224,8 +224,8 @@ test('an applicant goes through steps 1 to 5', async () => {
   await page.goto(`${BASE}/durum`);
   assert.equal((await page.textContent('h1')).trim(), 'Başvurunuzun durumu');
   assert.match(await page.textContent('.state'), /Islak imzalı form bekleniyor/);
-  assert.match(await page.textContent('.timeline'), /\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/);
-  assert.match(await page.textContent('main'), /444 5 576/);
+  assert.match(await page.textContent('.timeline'), /\d{2}\.\d{2}\.\d{4}\s\d{2}:\d{2}/);
+  assert.match(await page.textContent('main'), /444\s5\s576/);
   await checkPage(page, '7-status');
   await page.setViewportSize(PHONE);
   assert.equal(await scrollsSideways(page), false, 'the status page on a phone');

@@ -164,7 +164,7 @@ test('the application page shows every field, then the decision, then its outcom
   res = await page.goto(`${BASE}/yonetim/basvuru/${a.id}`);
   assert.equal(squash(await page.textContent('.status-facts .outcome')), 'Reddedildi');
   assert.equal(await dd(page, 'sp_decided_by'), APPROVER.user);
-  assert.match(await dd(page, 'sp_decided_at'), /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+  assert.match(await dd(page, 'sp_decided_at'), /^\d{2}\.\d{2}\.\d{4}\s\d{2}:\d{2}$/);
   assert.match(await page.textContent('.status-facts .decision-reason'), /Başvuru formundaki bilgiler/);
   assert.equal(await page.locator('.status-facts [data-field="ap_col_waiting"]').count(), 0, 'no "waiting" once decided');
   assert.equal(await page.locator('.verdict-box').count(), 0, 'no verdict of now once decided');

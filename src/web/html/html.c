@@ -248,10 +248,31 @@ void web_html_flag_(struct web_html *h, const char *name)
     (void)attr_start(h, name);
 }
 
+static bool web_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Text, with a space between two digits written as a no-break space: a number written in
+ * groups ("444 5 576", "0532 123 45 67", a date and its time) never breaks across lines on a
+ * narrow screen. Not inside a textarea, whose text is a form's value sent back as typed. */
 void web_html_textn(struct web_html *h, const char *s, size_t n)
 {
     finish_tag(h);
-    if (!h->failed && s && web_html_escape(h->b, s, n) < 0)
+    if (h->failed || !s)
+        return;
+    bool keep = h->depth > 0 && h->stack[h->depth - 1] == WEB_EL_TEXTAREA;
+    size_t from = 0;
+    for (size_t i = 1; !keep && i + 1 < n; i++) {
+        if (s[i] != ' ' || !web_digit(s[i - 1]) || !web_digit(s[i + 1]))
+            continue;
+        if (web_html_escape(h->b, s + from, i - from) < 0 || ubuf_puts(h->b, "&#160;") < 0) {
+            h->failed = true;
+            return;
+        }
+        from = i + 1;
+    }
+    if (web_html_escape(h->b, s + from, n - from) < 0)
         h->failed = true;
 }
 

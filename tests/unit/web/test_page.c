@@ -87,6 +87,29 @@ static void test_text_and_attributes_escaped(void **state)
     web_page_free(&p);
 }
 
+/* A space between two digits is written as a no-break space, so a number in groups never
+ * breaks across lines; any other space stays, and a textarea's text (a form's value) is kept
+ * as typed. */
+static void test_digit_groups_kept_together(void **state)
+{
+    (void)state;
+    struct web_page p;
+    web_page_init(&p, CORE_LANG_TR);
+    web_page_open(&p, WEB_EL_P);
+    web_page_text(&p, "Arayınız: 444 5 576, 0532 123 45 67; 15 gün, 1 2 <3> 4 ve 7 ");
+    web_page_text(&p, "8 "); /* across two writes: kept as written */
+    web_page_close(&p, WEB_EL_P);
+    web_page_open(&p, WEB_EL_TEXTAREA);
+    web_page_attr(&p, "name", "address");
+    web_page_text(&p, "No 5 6");
+    web_page_close(&p, WEB_EL_TEXTAREA);
+    assert_string_equal(text(&p),
+                        "<p>Arayınız: 444&#160;5&#160;576, 0532&#160;123&#160;45&#160;67; 15 gün, "
+                        "1&#160;2 &lt;3&gt; 4 ve 7 8 </p>"
+                        "<textarea name=\"address\">No 5 6</textarea>");
+    web_page_free(&p);
+}
+
 static void test_messages_and_placeholders(void **state)
 {
     (void)state;
@@ -141,7 +164,7 @@ static void test_layout(void **state)
     assert_has(t, "<a class=\"skip-link\" href=\"#main\">Ana içeriğe geç</a>");
     assert_has(t, "<main id=\"main\" tabindex=\"-1\">");
     assert_has(t, "href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
-    assert_has(t, "444 5 576");
+    assert_has(t, "444&#160;5&#160;576"); /* a number's groups kept on one line */
     assert_lacks(t, "class=\"steps");
     assert_lacks(t, "<script"); /* no component asked for one */
     assert_lacks(t, "style=");
@@ -988,6 +1011,7 @@ int main(void)
 {
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_text_and_attributes_escaped),
+        cmocka_unit_test(test_digit_groups_kept_together),
         cmocka_unit_test(test_messages_and_placeholders),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_step_indicator),
