@@ -156,7 +156,7 @@ struct app_card_view {
      * when; waived_until is 0 when no waiver is in force now */
     char pin_waived_by[APP_USERNAME_MAX];
     int64_t pin_waived_at, pin_waived_until;
-    char pin_waived_note[512];
+    char pin_waived_note[512]; /* "" for an approver: not theirs to see */
     char new_serial[130];
     int64_t new_not_before, new_not_after;
 };

@@ -145,7 +145,11 @@ enum app_status app_admin_card(const struct app_ctx *c, int64_t id, struct app_c
         if (e == STORE_OK) {
             snprintf(out->pin_state, sizeof out->pin_state, "%s", pin.state);
             snprintf(out->pin_waived_by, sizeof out->pin_waived_by, "%s", pin.word_waived_by);
-            snprintf(out->pin_waived_note, sizeof out->pin_waived_note, "%s", pin.word_waived_note);
+            /* the note may name an identity document: for those who give the waiver (operators
+             * and admins), not for the province's approvers (KVKK: what the role needs) */
+            if (!app__role_is(who, "approver"))
+                snprintf(out->pin_waived_note, sizeof out->pin_waived_note, "%s",
+                         pin.word_waived_note);
             out->pin_waived_at = pin.word_waived_at;
             if (!strcmp(pin.state, "waiting") && pin.word_waived_until > c->now)
                 out->pin_waived_until = pin.word_waived_until;

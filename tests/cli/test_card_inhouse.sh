@@ -339,6 +339,16 @@ expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.word_waiv
 curl -s "$URL/dev/outbox" >"$T/outbox.json"
 expect_eq true "$(jq --arg n "$NC" '[.[] | select(.template == "pin_word_waived" and (.body | contains($n)))] | length >= 1' "$T/outbox.json")" \
   "the holder is told the word step was lifted"
+# the staff card page names who lifted the step; the note (it may name an identity document) is
+# for the operators who give waivers, not for the province's approver
+call GET "/yonetim/kart/$IC" -b "eimza_staff=${SO[1]#Authorization: Bearer }"
+expect_grep 'osman\.op tarafından' "$T/b" "the card page names the operator"
+expect_grep 'son 4 hane 0328' "$T/b" "and shows the operator the note"
+call GET "/yonetim/kart/$IC" -b "eimza_staff=${SA[1]#Authorization: Bearer }"
+expect_code 200 "the approver sees the card page"
+expect_grep 'osman\.op tarafından' "$T/b" "with who lifted the step"
+expect_no_grep '0328' "$T/b" "but not the note"
+expect_grep 'yalnızca kart operatörlerine gösterilir' "$T/b" "which says why"
 json POST /api/v1/application/pin/word '{}' "${BF[@]}"
 expect_code 200 "the SMS code alone"
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.code_sent' AND object = '$NC' AND detail LIKE '%waived%'")" \

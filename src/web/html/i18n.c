@@ -772,6 +772,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FS_WAIVE_CHECK] = "fs_waive_check",
     [WEB_MSG_FS_WAIVE_CHECK_YES] = "fs_waive_check_yes",
     [WEB_MSG_FS_WAIVED_LINE] = "fs_waived_line",
+    [WEB_MSG_FS_WAIVED_NOTE_HIDDEN] = "fs_waived_note_hidden",
     [WEB_MSG_FP_TITLE] = "fp_title",
     [WEB_MSG_FP_LEAD] = "fp_lead",
     [WEB_MSG_FP_CONTINUE] = "fp_continue",

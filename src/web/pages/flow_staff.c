@@ -683,7 +683,9 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         char at[32], until[32];
         web_pg_time(v->pin_waived_at, WEB_PG_DATETIME, at);
         web_pg_time(v->pin_waived_until, WEB_PG_DATETIME, until);
-        const char *args[] = {v->pin_waived_by, at, until, v->pin_waived_note};
+        const char *note = v->pin_waived_note[0] ? v->pin_waived_note
+                                                 : web_msg(WEB_MSG_FS_WAIVED_NOTE_HIDDEN, c->lang);
+        const char *args[] = {v->pin_waived_by, at, until, note};
         web_pg_para_args(&p, WEB_MSG_FS_WAIVED_LINE, args, 4);
     }
     web_page_section_end(&p);
