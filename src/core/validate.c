@@ -12,8 +12,9 @@ static bool is_digit(char c)
 
 /* ---- phone numbers ---------------------------------------------------------------------- */
 
-/* How people write separators in numbers: "0 (532) 123-45-67", "532.123.45.67", "532/1234567".
- */
+/* How people write separators in numbers: "0 (532) 123-45-67", "532.123.45.67", "532/1234567";
+ * also a no-break space (U+00A0, as the portal's pages write a number's groups: copied from a
+ * page, it is taken like a space). */
 static bool is_phone_sep(char c)
 {
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
@@ -41,6 +42,8 @@ static enum core_phone_err phone_national(const char *in, size_t n, char out[COR
                 return CORE_PHONE_LENGTH;
             dig[nd++] = c;
             seen = true;
+        } else if ((unsigned char)c == 0xC2 && i + 1 < n && (unsigned char)in[i + 1] == 0xA0) {
+            i++; /* a no-break space */
         } else if (c == '+' && !seen) {
             plus = true; /* international form: only before everything else */
             seen = true;

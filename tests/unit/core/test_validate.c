@@ -30,11 +30,29 @@ static void test_phone_accepted_forms(void **state)
 {
     (void)state;
     static const char *const forms[] = {
-        "+90 532 123 45 67",  "+905321234567",  "+90 (532) 123-45-67", " +90 532 1234567",
-        "0090 532 123 45 67", "00905321234567", "90 532 123 45 67",    "905321234567",
-        "0532 123 45 67",     "05321234567",    "0 (532) 123 45 67",   "(0532) 123 45 67",
-        "5321234567",         "532 123 45 67",  "532-123-45-67",       "532.123.45.67",
-        "532/123 45 67",      "(532) 123-4567", "  532 123 45 67  ",
+        "+90 532 123 45 67",
+        "+905321234567",
+        "+90 (532) 123-45-67",
+        " +90 532 1234567",
+        "0090 532 123 45 67",
+        "00905321234567",
+        "90 532 123 45 67",
+        "905321234567",
+        "0532 123 45 67",
+        "05321234567",
+        "0 (532) 123 45 67",
+        "(0532) 123 45 67",
+        "5321234567",
+        "532 123 45 67",
+        "532-123-45-67",
+        "532.123.45.67",
+        "532/123 45 67",
+        "(532) 123-4567",
+        "  532 123 45 67  ",
+        "0532\xC2\xA0"
+        "123\xC2\xA0"
+        "45\xC2\xA0"
+        "67", /* no-break spaces, as the pages write it */
     };
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         char out[CORE_PHONE_LEN + 1];
@@ -66,14 +84,17 @@ static void test_phone_refused(void **state)
         {"++905321234567", CORE_PHONE_BAD_CHAR},
         {"0532 123 45 67 dahili 12", CORE_PHONE_BAD_CHAR},
         {"053212345\xC4\xB0", CORE_PHONE_BAD_CHAR}, /* non-ASCII */
-        {"532123456", CORE_PHONE_LENGTH},           /* 9 digits */
-        {"53212345678", CORE_PHONE_LENGTH},         /* 11 digits, no 0 prefix */
-        {"0532123456", CORE_PHONE_LENGTH},          /* 0 + 9 digits */
-        {"053212345678", CORE_PHONE_LENGTH},        /* 12 digits, not 90 */
-        {"0905321234567", CORE_PHONE_LENGTH},       /* 13 digits */
-        {"+90 0532 123 45 67", CORE_PHONE_LENGTH},  /* trunk 0 after the country code */
-        {"+5321234567", CORE_PHONE_LENGTH},         /* '+' without 90 */
-        {"+44 20 7946 0958", CORE_PHONE_LENGTH},    /* a foreign number */
+        {"0532\xC2 1234567", CORE_PHONE_BAD_CHAR},  /* half a no-break space */
+        {"05321234567\xC2", CORE_PHONE_BAD_CHAR},
+        {"0532\xA0 1234567", CORE_PHONE_BAD_CHAR},
+        {"532123456", CORE_PHONE_LENGTH},          /* 9 digits */
+        {"53212345678", CORE_PHONE_LENGTH},        /* 11 digits, no 0 prefix */
+        {"0532123456", CORE_PHONE_LENGTH},         /* 0 + 9 digits */
+        {"053212345678", CORE_PHONE_LENGTH},       /* 12 digits, not 90 */
+        {"0905321234567", CORE_PHONE_LENGTH},      /* 13 digits */
+        {"+90 0532 123 45 67", CORE_PHONE_LENGTH}, /* trunk 0 after the country code */
+        {"+5321234567", CORE_PHONE_LENGTH},        /* '+' without 90 */
+        {"+44 20 7946 0958", CORE_PHONE_LENGTH},   /* a foreign number */
         {"+9053212345678", CORE_PHONE_LENGTH},
         {"00532 123 45 67", CORE_PHONE_LENGTH}, /* double trunk prefix */
         {"0000000000", CORE_PHONE_LENGTH},
