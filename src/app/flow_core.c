@@ -89,7 +89,7 @@ enum store_err app__flow_note(struct store *s, const struct store_application *a
 
 const char *app__flow_text_problem(const char *t, size_t max)
 {
-    size_t n = t ? strlen(t) : 0, chars = 0;
+    size_t n = t ? strlen(t) : 0;
     bool content = false;
     if (!t || !n)
         return "reason_required";
@@ -98,16 +98,11 @@ const char *app__flow_text_problem(const char *t, size_t max)
     const char *bad = core_text_check_code(core_text_check(t, n, CORE_TEXT_BREAKS));
     if (bad)
         return bad;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if ((c & 0xC0) != 0x80)
-            chars++;
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-            content = true;
-    }
+    for (size_t i = 0; i < n && !content; i++)
+        content = t[i] != ' ' && t[i] != '\n' && t[i] != '\r' && t[i] != '\t';
     if (!content)
         return "reason_required";
-    if (chars > max)
+    if (core_utf8_chars(t, n) > max)
         return "too_long";
     return NULL;
 }

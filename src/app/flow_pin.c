@@ -21,7 +21,9 @@
 #include <string.h>
 
 #include "app/flow_int.h"
+#include "core/date.h"
 #include "core/tckn.h"
+#include "core/trtext.h"
 #include "core/validate.h"
 #include "util/log.h"
 #include "util/rand.h"
@@ -101,6 +103,13 @@ out:
 /* ---- the holder's retrieval
  * ----------------------------------------------------------------------- */
 
+/* Whether the card reached its holder (delivered, or in use since): its PIN may be taken. */
+static bool arrived(const struct store_application *a)
+{
+    return !strcmp(a->state, core_app_state_code(CORE_APP_DELIVERED)) ||
+           !strcmp(a->state, core_app_state_code(CORE_APP_COMPLETED));
+}
+
 /* Everything a step needs, read (and on PostgreSQL locked) inside its transaction. */
 struct pin_case {
     struct store_application a;
@@ -131,8 +140,7 @@ static enum app_status pin_load(const struct app_ctx *c, struct pin_case *pc, st
         return app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
     if (strcmp(pc->pin.state, "waiting") != 0)
         return app__fail(err, APP_ECONFLICT, "pin_already_shown");
-    if (strcmp(pc->a.state, core_app_state_code(CORE_APP_DELIVERED)) != 0 &&
-        strcmp(pc->a.state, core_app_state_code(CORE_APP_COMPLETED)) != 0)
+    if (!arrived(&pc->a))
         return app__fail(err, APP_ECONFLICT, "pin_not_available"); /* not delivered yet */
     pc->waived = pc->pin.word_waived_until > c->now;
     app__actor(pc->a.tckn, pc->actor);
@@ -435,15 +443,10 @@ enum app_status app_admin_pin_waive(const struct app_ctx *c, int64_t id, const c
     app_err_clear(err);
     if (app__flow_staff(c, &who, err) != APP_OK)
         return err->status;
-    if ((why = app__flow_label_problem(note, text, sizeof text))) {
+    if ((why = app__flow_label_problem(note, text, sizeof text)))
         app_err_field(err, "note", why);
-    } else {
-        size_t chars = 0;
-        for (const char *p = text; *p; p++)
-            chars += ((unsigned char)*p & 0xC0) != 0x80;
-        if (chars > APP_PIN_WAIVER_NOTE_CHARS)
-            app_err_field(err, "note", "too_long");
-    }
+    else if (core_utf8_chars(text, strlen(text)) > APP_PIN_WAIVER_NOTE_CHARS)
+        app_err_field(err, "note", "too_long");
     if (!identity_checked)
         app_err_field(err, "identity_checked", "identity_check_required");
     if (err->nfields)
@@ -464,8 +467,7 @@ enum app_status app_admin_pin_waive(const struct app_ctx *c, int64_t id, const c
         st = app__store_err(s, e, "reading the card's PIN", NULL, NULL, err);
     else if (strcmp(pin.state, "waiting") != 0)
         st = app__fail(err, APP_ECONFLICT, "pin_already_shown");
-    else if (strcmp(a.state, core_app_state_code(CORE_APP_DELIVERED)) != 0 &&
-             strcmp(a.state, core_app_state_code(CORE_APP_COMPLETED)) != 0)
+    else if (!arrived(&a))
         st = app__fail(err, APP_ECONFLICT, "pin_not_available"); /* not delivered yet */
     if (st != APP_OK) {
         store_tx_rollback(s);
@@ -474,14 +476,15 @@ enum app_status app_admin_pin_waive(const struct app_ctx *c, int64_t id, const c
     app__staff_actor(who, actor);
     const int64_t end = c->now + APP_PIN_WAIVER_SECONDS;
     /* the note may name an identity document: kept with the waiver, not in the audit log */
-    char detail[64], what[48], name[2 * CORE_NAME_MAX + 2], day[16], date[32];
+    char detail[64], what[48], name[2 * CORE_NAME_MAX + 2], date[32];
     snprintf(detail, sizeof detail, "{\"card\":%lld,\"until\":%lld}", (long long)card.id,
              (long long)end);
     snprintf(what, sizeof what, "pin_word_waived:%lld", (long long)c->now);
     app__flow_name(&a, name, sizeof name);
-    app__flow_date(end, day);
-    int64_t tod = ((end + 3 * 3600) % 86400 + 86400) % 86400; /* Turkish time, UTC+3 */
-    snprintf(date, sizeof date, "%s %02d:%02d", day, (int)(tod / 3600), (int)(tod / 60 % 60));
+    struct core_clock clk;
+    core_time_tr(end, &clk); /* Turkish time (core/date.h) */
+    snprintf(date, sizeof date, "%02d.%02d.%04d %02d:%02d", clk.mday, clk.month, clk.year, clk.hour,
+             clk.min);
     const struct notify_var vars[] = {{"name", name}, {"number", a.number}, {"until", date}};
     if ((e = store_card_pin_waive(s, card.id, who->username, text, c->now, end)) != STORE_OK ||
         (e = app__audit(s, c->now, actor, "pin.word_waived", a.number, detail)) != STORE_OK ||

@@ -306,16 +306,6 @@ int app_applicant_province(const struct app_ctx *c)
 
 /* ---- validation ---------------------------------------------------------------------------- */
 
-/* Code points in a valid UTF-8 string. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* A text field: normalised (trimmed, inner space folded), required or not, into dst; longer
  * than the field's limit in characters (or than dst) is too_long. Controls and the characters
  * that reorder or hide text are refused (core_text_check). */
@@ -329,7 +319,8 @@ static void set_text(struct app_err *err, enum app_field f, const char *v, char 
         return;
     }
     int n = core_tr_normalize(v, strlen(v), tmp, cap < sizeof tmp ? cap : sizeof tmp);
-    if (n >= 0 && field_max_chars[f] && utf8_chars(tmp) > (size_t)field_max_chars[f])
+    if (n >= 0 && field_max_chars[f] &&
+        core_utf8_chars(tmp, strlen(tmp)) > (size_t)field_max_chars[f])
         app_err_field(err, field_names[f], "too_long");
     else if (n < 0)
         app_err_field(err, field_names[f],
@@ -358,7 +349,7 @@ static const char *security_word_problem(const char *w, const struct store_appli
     const char *bad = core_text_check_code(core_text_check(w, n, 0));
     if (bad)
         return bad;
-    size_t chars = utf8_chars(w);
+    size_t chars = core_utf8_chars(w, strlen(w));
     if (chars < APP_SECURITY_WORD_MIN || chars > APP_SECURITY_WORD_MAX)
         return "security_word_length";
     if (strspn(w, "0123456789") == n)

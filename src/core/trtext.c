@@ -124,6 +124,14 @@ static bool ascii8(const unsigned char *p)
     return (w & UINT64_C(0x8080808080808080)) == 0;
 }
 
+size_t core_utf8_chars(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars;
+}
+
 bool core_utf8_valid(const char *s, size_t n)
 {
     if (!s)

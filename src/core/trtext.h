@@ -43,6 +43,8 @@ bool core_tr_equal_i(const char *a, size_t an, const char *b, size_t bn);
 
 /* True if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool core_utf8_valid(const char *s, size_t n);
+/* The characters (code points) of well-formed UTF-8 s[0..n): the bytes that begin one. */
+size_t core_utf8_chars(const char *s, size_t n);
 
 /* ---- characters text people type may not hold (issue 19, finding 7) -------------------------
  * Text that is shown to other people (names, addresses, a rejection's reason, personnel

@@ -737,8 +737,8 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
                 {"yes", WEB_MSG_FS_WAIVE_CHECK_YES, NULL, WEB_MSG_NONE}};
             struct web_field f[] = {
                 {WEB_FIELD_TEXT, "note", WEB_MSG_FS_WAIVE_NOTE, WEB_MSG_FS_WAIVE_NOTE_HINT,
-                 .value = cf->note ? cf->note : "", .error = cf->note_error, .maxlength = 120,
-                 .autocomplete = "off"},
+                 .value = cf->note ? cf->note : "", .error = cf->note_error,
+                 .maxlength = APP_PIN_WAIVER_NOTE_CHARS, .autocomplete = "off"},
                 {WEB_FIELD_CHECKBOXES, "identity_checked", WEB_MSG_FS_WAIVE_CHECK,
                  .error = cf->identity_error, .options = yes, .noptions = 1},
             };
