@@ -301,11 +301,8 @@ enum ca_err ca_issue(struct ca *ca, const struct ca_holder *h, int64_t now, stru
         return e;
     /* the CA certificate must cover the new one: known before any card is touched */
     int64_t ib = 0, ia = 0;
-    struct tm tm;
-    if (ASN1_TIME_to_tm(X509_get0_notBefore(ca->cert), &tm) == 1)
-        ib = (int64_t)timegm(&tm);
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(ca->cert), &tm) == 1)
-        ia = (int64_t)timegm(&tm);
+    (void)ca__time_unix(X509_get0_notBefore(ca->cert), &ib);
+    (void)ca__time_unix(X509_get0_notAfter(ca->cert), &ia);
     if (ib > k.not_before || ia < k.not_after)
         return ca__status_set(st, CA_E_CA_VALIDITY,
                               "the CA certificate does not cover the new certificate's validity");

@@ -52,6 +52,8 @@ enum ca_err ca__holder_check(const struct ca_holder *h, int64_t now, int64_t *no
 
 /* A new serial: 16 random bytes, positive, first byte 0x40-0x7F (so always 16 bytes). */
 enum ca_err ca__serial_new(ASN1_INTEGER **out, struct ca_status *st);
+/* A certificate time as Unix seconds; -1 when t is missing or unreadable. (profile.c) */
+int ca__time_unix(const ASN1_TIME *t, int64_t *out);
 /* The serial as upper-case hex without leading zeros (crypto/x509.c's form). 0 or -1. */
 int ca__serial_hex(const ASN1_INTEGER *s, char out[CA_SERIAL_MAX]);
 

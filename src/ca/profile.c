@@ -397,7 +397,7 @@ const EVP_MD *ca__md_for(EVP_PKEY *k)
 }
 
 /* An ASN1_TIME as Unix seconds. 0 or -1. */
-static int ca_time_unix(const ASN1_TIME *t, int64_t *out)
+int ca__time_unix(const ASN1_TIME *t, int64_t *out)
 {
     struct tm tm;
     if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
@@ -472,8 +472,8 @@ enum ca_err ca__cert_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *i
     enum ca_err e = CA_E_NOMEM;
     *out = NULL;
     ERR_clear_error();
-    if (ca_time_unix(X509_get0_notBefore(issuer), &ib) ||
-        ca_time_unix(X509_get0_notAfter(issuer), &ia) || ib > not_before || ia < not_after) {
+    if (ca__time_unix(X509_get0_notBefore(issuer), &ib) ||
+        ca__time_unix(X509_get0_notAfter(issuer), &ia) || ib > not_before || ia < not_after) {
         e = ca__status_set(st, CA_E_CA_VALIDITY,
                            "the CA certificate does not cover the new certificate's validity");
         goto out;
@@ -606,8 +606,8 @@ enum ca_err ca__responder_cert_make(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY
     enum ca_err e = CA_E_NOMEM;
     *out = NULL;
     ERR_clear_error();
-    if (ca_time_unix(X509_get0_notBefore(issuer), &ib) ||
-        ca_time_unix(X509_get0_notAfter(issuer), &ia) || ib > not_before || ia < not_after ||
+    if (ca__time_unix(X509_get0_notBefore(issuer), &ib) ||
+        ca__time_unix(X509_get0_notAfter(issuer), &ia) || ib > not_before || ia < not_after ||
         not_before >= not_after) {
         e = ca__status_set(st, CA_E_CA_VALIDITY,
                            "the CA certificate does not cover the OCSP responder's validity");

@@ -118,17 +118,14 @@ static enum ca_err ca_resp_make(struct ca__responder *r, const struct ca__respon
     EVP_PKEY *pub = NULL;
     ASN1_INTEGER *serial = NULL;
     bool sensitive = false, extractable = true;
-    struct tm tm;
     int64_t ib = 0, ia = 0;
     CK_RV rv;
     enum ca_err e;
 
     k->pub = k->priv = CK_INVALID_HANDLE;
     /* the validity first: nothing is made for a CA certificate that cannot cover it */
-    if (ASN1_TIME_to_tm(X509_get0_notBefore(u->issuer), &tm) == 1)
-        ib = (int64_t)timegm(&tm);
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(u->issuer), &tm) == 1)
-        ia = (int64_t)timegm(&tm);
+    (void)ca__time_unix(X509_get0_notBefore(u->issuer), &ib);
+    (void)ca__time_unix(X509_get0_notAfter(u->issuer), &ia);
     k->not_before = now - CA_RESPONDER_SKEW > ib ? now - CA_RESPONDER_SKEW : ib;
     k->not_after = now + CA_RESPONDER_LIFETIME < ia ? now + CA_RESPONDER_LIFETIME : ia;
     if (now < ib || k->not_after <= now) {
