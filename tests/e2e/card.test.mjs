@@ -489,6 +489,11 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
   assert.match(await text(op.page, '.notice-success'), /İşlem kaydedildi/);
   assert.match(await text(op.page, 'main'), /Güvenlik sözcüğü adımı osman\.op tarafından .* kaldırıldı/);
   await checkPage(op.page, '7-card-word-waived');
+  // the same page in English
+  await op.page.goto(`${base}/yonetim/kart/${HOLDER.id}?lang=en`);
+  assert.match(await text(op.page, 'main'), /osman\.op/);
+  assert.match(await text(op.page, 'main'), /security word/i);
+  await checkPage(op.page, '7-card-word-waived-en');
   assert.deepEqual(unexpected(op.problems, [400]), []);
   await op.context.close();
   await smsTo(HOLDER.phone, /güvenlik sözcüğü adımı/); // she is told
@@ -498,6 +503,11 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
   assert.match(await text(page, 'main'), /kimliğiniz görülerek kaldırıldı/);
   assert.equal(await page.locator('#security_word').count(), 0, 'no word asked for');
   await checkPage(page, '7-pin-waived');
+  await page.goto(`${base}/pin?lang=en`);
+  assert.equal(await page.locator('#security_word').count(), 0, 'in English too: no word asked for');
+  assert.match(await text(page, 'main'), /SMS/);
+  await checkPage(page, '7-pin-waived-en');
+  await page.goto(`${base}/pin?lang=tr`);
   await submitAndWait(page, () => page.click('button:has-text("SMS onay kodu gönder")'));
   assert.equal(path(page), '/pin');
   assert.equal(await page.locator('#code').count(), 1, 'the code step');
