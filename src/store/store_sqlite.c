@@ -42,8 +42,9 @@
 
 #include "core/date.h"
 
-#define SQ_BUSY_MS   5000       /* a writer waits this long for another one */
-#define SQ_WAL_LIMIT "67108864" /* truncate the WAL back to 64 MiB after a checkpoint */
+#define SQ_BUSY_MS       5000 /* a writer waits this long for another one */
+#define SQ_OPEN_RETRY_MS 10   /* between two tries to open a file another process is setting up */
+#define SQ_WAL_LIMIT     "67108864" /* truncate the WAL back to 64 MiB after a checkpoint */
 
 enum { SQ_BEGIN, SQ_READ, SQ_COMMIT, SQ_ROLLBACK, SQ_TX };
 static const char *const sq_tx_sql[SQ_TX] = {"BEGIN IMMEDIATE", "BEGIN DEFERRED", "COMMIT",
@@ -595,11 +596,19 @@ enum store_err store__sqlite_open(const char *path, bool make_dir, struct store 
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(q->db, 1);
         sqlite3_busy_timeout(q->db, SQ_BUSY_MS);
-        /* journal_mode first: it is where a file that is not a database is found out. */
-        rc = sqlite3_exec(q->db,
-                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                          "PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = " SQ_WAL_LIMIT,
-                          NULL, NULL, NULL);
+        /* journal_mode first: it is where a file that is not a database is found out. Turning
+         * a new file to WAL while another process does the same can be refused at once
+         * ("database is locked", without the busy handler: two `eimza migrate` at a first
+         * start), so that is tried again, as long as the busy timeout. */
+        for (int waited = 0;; waited += SQ_OPEN_RETRY_MS) {
+            rc = sqlite3_exec(q->db,
+                              "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                              "PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = " SQ_WAL_LIMIT,
+                              NULL, NULL, NULL);
+            if ((rc & 0xff) != SQLITE_BUSY || waited >= SQ_BUSY_MS)
+                break;
+            sqlite3_sleep(SQ_OPEN_RETRY_MS);
+        }
     }
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open the SQLite database '%s': %s", path,
