@@ -830,20 +830,6 @@ enum store_err store_card_update(struct store *s, const struct store_card *c);
 enum store_err store_card_get(struct store *s, int64_t id, struct store_card *out);
 enum store_err store_card_of_app(struct store *s, int64_t application_id, struct store_card *out);
 enum store_err store_card_of_cert(struct store *s, int64_t certificate_id, struct store_card *out);
-/* The inventory: cards of a state (NULL: any) and a province (the holder's personnel province,
- * else the application's; 0: any), newest change first; *total (may be NULL) without limit
- * and offset; number (may be NULL) is the application number of the card's application. */
-struct store_card_filter {
-    const char *state;
-    int province;
-    const char *number;
-    long limit; /* 0: no limit */
-    long offset;
-};
-enum store_err store_card_list(struct store *s, const struct store_card_filter *f,
-                               int (*fn)(void *ctx, const struct store_card *c,
-                                         const char *app_number),
-                               void *ctx, long *total);
 
 /* ---- the sealed PIN of a card made in house ---------------------------------------------- */
 #define STORE_SEALED_MAX      256

@@ -98,29 +98,6 @@ enum store_err store_card_of_cert(struct store *s, int64_t certificate_id, struc
     return card_fetch(s, STORE__Q_CARD_OF_CERT, certificate_id, out);
 }
 
-enum store_err store_card_list(struct store *s, const struct store_card_filter *f,
-                               int (*fn)(void *ctx, const struct store_card *c,
-                                         const char *app_number),
-                               void *ctx, long *total)
-{
-    STORE__ENTRY(s, !f || !fn || !store__province_ok(f->province) || f->limit < 0 || f->offset < 0,
-                 "card_list: a filter, a callback, province 0..81");
-    const struct store__val a[] = {VT(f->state), V(f->province), VT(f->number),
-                                   STORE__LIMIT(f->limit), V(f->offset)};
-    long n = 0;
-    struct store_card c;
-    store__page(s, STORE__Q_CARD_COUNT, 3, STORE__Q_CARD_LIST, a, 5, &n);
-    while (store__next(s) && store__read(s, &store__card, 1, &c) == 0) {
-        c.id = store__col_int(s, 0);
-        if (fn(ctx, &c, store__col_str(s, 1 + (int)store__card.ncols)) != 0)
-            break;
-    }
-    enum store_err e = store__finish(s, NULL);
-    if (e == STORE_OK && total)
-        *total = n;
-    return e;
-}
-
 /* ---- the sealed PIN ------------------------------------------------------------------------- */
 
 static enum store_err pin_write(struct store *s, enum store__q q, const struct store_card_pin *p)

@@ -600,17 +600,6 @@ STORE_Q(CARD_OF_APP, "reading a card",
         STORE__CARD_BY "application_id = $1 ORDER BY id DESC LIMIT 1{P: FOR UPDATE}")
 STORE_Q(CARD_OF_CERT, "reading a card",
         STORE__CARD_BY "certificate_id = $1 ORDER BY id DESC LIMIT 1{P: FOR UPDATE}")
-/* 1 state (NULL: any), 2 province (0: any), 3 application number (NULL: any) */
-#define STORE__CARD_FILTER                                                                         \
-    " FROM cards c LEFT JOIN applications a ON a.id = c.application_id "                           \
-    "LEFT JOIN personnel p ON p.tckn = c.tckn "                                                    \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR c.state = CAST($1 AS TEXT)) "                              \
-    "AND (CAST($2 AS INTEGER) = 0 OR coalesce(p.province, a.province) = CAST($2 AS INTEGER)) "     \
-    "AND (CAST($3 AS TEXT) IS NULL OR a.number = CAST($3 AS TEXT))"
-STORE_Q(CARD_LIST, "listing cards",
-        "SELECT c.id, {cols card c}, a.number" STORE__CARD_FILTER
-        " ORDER BY c.updated_at DESC, c.id DESC LIMIT $4 OFFSET $5")
-STORE_Q(CARD_COUNT, "counting cards", "SELECT count(*)" STORE__CARD_FILTER)
 STORE_Q(PIN_PUT, "storing a card's PIN", "INSERT INTO card_pins ({cols pin}) VALUES ({vals pin 1})")
 STORE_Q(PIN_GET, "reading a card's PIN",
         "SELECT {cols pin} FROM card_pins WHERE card_id = $1{P: FOR UPDATE}")
