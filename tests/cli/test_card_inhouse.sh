@@ -298,6 +298,8 @@ n2=$(openssl crl -inform DER -in "$T/ca2.crl" -noout -crlnumber | cut -d= -f2)
 approved $F Fatma Şahin 1982-05-17 || finish
 NC=$NUMBER
 BF=("${B[@]}")
+HF=(-b "eimza_session=$TOKEN") # the holder's pages: her session's cookie and its CSRF token
+CF=$CSRF
 stop_server # one process at a time on the CA token
 expect_status 0 "eimza card issue" "$EIMZA" card issue "$NC" --card "${BLANK[2]}" --config "$T/eimza.conf" \
   --config "$T/secrets.conf" --db "$DB"
@@ -321,6 +323,37 @@ json POST /api/v1/application/pin/word '{"security_word":"Unuttum"}' "${BF[@]}"
 expect_error 400 security_word_wrong "a forgotten word"
 expect_grep 'il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna' "$T/b" "the message says who helps"
 expect_grep '444 5 576' "$T/b" "and names the call centre"
+expect_eq 2 "$(jb .error.remaining_attempts)" "and gives the tries left"
+# the page: before a word, the field's hint says who helps; a wrong word's message at the field
+# is short (with the tries left), and who helps is said once, in that hint, not in the summary
+call GET /pin "${HF[@]}"
+expect_code 200 "the PIN page"
+hint_of() { tr '\n' ' ' <"$T/b" | grep -oE '<small class="hint" id="security_word-hint">[^<]*' | sed 's/.*>//'; }
+error_of() { tr '\n' ' ' <"$T/b" | grep -oE 'id="security_word-error">.*' | sed -E 's#</p>.*##; s#<[^>]*>##g; s#^id="security_word-error">##'; }
+summary_of() { tr '\n' ' ' <"$T/b" | grep -oE '<div class="error-summary".*' | sed -E 's#</div>.*##; s#<[^>]*>##g'; }
+[[ $(hint_of) == *"e-imza sorumlusuna"* && $(hint_of) == *"kimlik kartınızla"* ]] &&
+  ok "the word's hint: who helps, with the identity card" || fail "hint" "$(hint_of)"
+call POST /pin/sozcuk "${HF[@]}" --data-urlencode "csrf_token=$CF" --data-urlencode "security_word=Bilmiyorum"
+expect_code 400 "a wrong word on the page"
+expect_eq "Hata: Güvenlik sözcüğü yanlış. Büyük/küçük harfe dikkat ederek yeniden yazınız; 1 deneme hakkınız kaldı." \
+  "$(error_of | sed -E 's/ +/ /g; s/^ //; s/ $//')" "the field's message: short, with the tries left"
+[[ $(summary_of) == *"Güvenlik sözcüğü yanlış"* && $(summary_of) != *"sorumlusu"* ]] &&
+  ok "the summary: the short message" || fail "summary" "$(summary_of)"
+[[ $(hint_of) == *"e-imza sorumlusuna"* ]] && ok "the hint stays under the field" || fail "hint after a wrong word" "$(hint_of)"
+expect_eq 1 "$(grep -o 'sorumlusu' "$T/b" | wc -l)" "who helps is said once on the page"
+expect_grep 'aria-describedby="security_word-hint security_word-error"' "$T/b" "the field names its hint and its error"
+expect_no_grep 'Hatalı girişte' "$T/b" "the tries left are not said a second time"
+call POST /pin/sozcuk "${HF[@]}" -H 'Accept-Language: en' --data-urlencode "csrf_token=$CF" --data-urlencode "security_word=Bilmiyorum"
+expect_code 429 "a third wrong entry locks the retrieval"
+expect_eq 1 "$(grep -o 'e-signature officer' "$T/b" | wc -l)" "in English: the lock says who helps, once (the hint is left out)"
+expect_eq "" "$(hint_of)" "no hint beside the lock's message"
+# the hour's wrong entries set back, as if the hour had passed
+sql "UPDATE card_pins SET wrong_count = 0, wrong_window_start = 0 WHERE card_id = (SELECT id FROM cards WHERE application_id = $(app_id "$NC"))"
+call POST /pin/sozcuk "${HF[@]}" -H 'Accept-Language: en' --data-urlencode "csrf_token=$CF" --data-urlencode "security_word=Bilmiyorum"
+expect_eq "Error: The security word is wrong. Write it again minding capital letters; 2 tries left." \
+  "$(error_of | sed -E 's/ +/ /g; s/^ //; s/ $//')" "in English too"
+[[ $(hint_of) == *"e-signature officer"* ]] && ok "with the hint in English" || fail "hint in English" "$(hint_of)"
+sql "UPDATE card_pins SET wrong_count = 0, wrong_window_start = 0 WHERE card_id = (SELECT id FROM cards WHERE application_id = $(app_id "$NC"))"
 json POST /api/v1/application/pin/word '{}' "${BF[@]}"
 expect_error 400 invalid_fields "without a waiver the word is asked for"
 W='{"note":"T.C. kimlik kartı, son 4 hane 0328","identity_checked":true}'
@@ -359,6 +392,21 @@ expect_code 200 "the PIN with the SMS code only"
 [[ $(jb .pin) =~ ^[0-9]{6}$ ]] && ok "C's PIN shown" || fail "C's pin" "$(cat "$T/b")"
 json POST /api/v1/application/pin/word '{}' "${BF[@]}"
 expect_error 409 pin_already_shown "a second attempt after the PIN is shown"
+# what a holder who lost the PIN (and the PUK) can do then, and who helps: as the newer texts
+for want in "PUK ile" "yeni bir kart" "e-imza sorumlusuna"; do
+  expect_grep "$want" "$T/b" "the refusal says: $want"
+done
+expect_no_grep 'DYS' "$T/b" "the approver (DYS) is not the one who helps here"
+json POST /api/v1/application/pin/word '{}' "${BF[@]}" -H 'Accept-Language: en'
+for want in "with the PUK" "new card" "e-signature officer"; do
+  expect_grep "$want" "$T/b" "in English: $want"
+done
+call GET /pin "${HF[@]}"
+expect_code 409 "the PIN page after it was shown"
+expect_grep 'e-imza sorumlusuna' "$T/b" "says who helps"
+call GET /api/v1/application/status "${BF[@]}"
+[[ $(jb .pin_note) == *"e-imza sorumlusuna"* && $(jb .pin_note) != *DYS* ]] &&
+  ok "the status's PIN note names the same helper" || fail "pin_note" "$(jb .pin_note)"
 json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SO[@]}"
 expect_error 409 pin_already_shown "and no waiver after it"
 stop_server

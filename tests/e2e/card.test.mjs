@@ -12,10 +12,12 @@
 // In Chromium: the approver approves on the application's page; the operator finds it on
 // /yonetim/uretim (the "waiting for an order" view and the search by number), makes the card
 // on /yonetim/kart/{id}, records the shipment and the delivery. The holder logs in, sees the
-// card delivered on /durum, takes the PIN on /pin (a wrong security word first, which tells her
-// who helps; she has forgotten it, so the operator, having seen her identity card, lifts the
+// card delivered on /durum, takes the PIN on /pin (the word's hint says who helps; two wrong
+// words, in Turkish and English, each a short message at the field with the tries left, who helps
+// said once; she has forgotten it, so the operator, having seen her identity card, lifts the
 // word step on /yonetim/kart/{id}; then the SMS code alone, the PIN and PUK shown once; a
-// second retrieval refused; the right word's path is tests/cli/test_card_inhouse.sh's), opens
+// second retrieval refused, saying what the PUK does and who helps when it is lost too, in both
+// languages; the right word's path is tests/cli/test_card_inhouse.sh's), opens
 // /kart-dene, chooses the new card in the list and signs with the PIN given to the agent: the
 // application is completed and the card active. A second holder cancels her application
 // before the decision on /iptal and sees the decision on /durum with a button for a new one.
@@ -464,16 +466,37 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
   await page.click('a:has-text("PIN\'imi göster")');
   await page.waitForURL('**/pin');
   assert.equal(await text(page, 'h1'), "Yeni kartınızın PIN'i");
-  assert.match(await text(page, 'main'), /unuttuysanız T\.C\. kimlik kartınızla/, 'who helps if she forgot');
+  // who helps if she forgot the word: the field's hint, before she spends a try to learn it
+  assert.match(await text(page, '#security_word-hint'), /unuttuysanız T\.C\. kimlik kartınızla .*e-imza sorumlusuna/);
+  assert.equal(await page.getAttribute('#security_word', 'aria-describedby'), 'security_word-hint');
   await checkPage(page, '7-pin-word');
-  // a wrong word: refused, with the tries left
+  // a wrong word: a short message at the field with the tries left, and who helps said once,
+  // in the hint under the field (not in the summary, not a second time at the field)
   await page.fill('#security_word', 'Yanlış Sözcük');
   await submitAndWait(page, () => page.click('button:has-text("Devam")'));
   assert.match(await page.title(), /^Hata: /);
-  assert.match(await text(page, 'main'), /hakkınız kaldı/);
-  // she forgot the word: the page says who helps
-  assert.match(await text(page, 'main'), /il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna/);
+  assert.equal(
+    await text(page, '#security_word-error'),
+    'Hata: Güvenlik sözcüğü yanlış. Büyük/küçük harfe dikkat ederek yeniden yazınız; 2 deneme hakkınız kaldı.',
+  );
+  assert.equal(await text(page, '[data-error-summary] a'), `Güvenlik sözcüğü: ${(await text(page, '#security_word-error')).slice(6)}`);
+  assert.match(await text(page, '#security_word-hint'), /il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna/);
+  assert.equal((await text(page, 'main')).match(/sorumlusu/g).length, 1, 'who helps: said once');
+  assert.equal(await page.getAttribute('#security_word', 'aria-describedby'), 'security_word-hint security_word-error');
   await checkPage(page, '7-pin-word-wrong');
+  // the same in English: the hint, then a second wrong word (one try left)
+  await page.goto(`${base}/pin?lang=en`);
+  assert.match(await text(page, '#security_word-hint'), /forgotten your security word, go with your identity card to the e-signature officer/);
+  await page.fill('#security_word', 'Wrong Word');
+  await submitAndWait(page, () => page.click('button:has-text("Continue")'));
+  assert.match(await page.title(), /^Error: /);
+  assert.equal(
+    await text(page, '#security_word-error'),
+    'Error: The security word is wrong. Write it again minding capital letters; 1 try left.',
+  );
+  assert.equal((await text(page, 'main')).match(/e-signature officer/g).length, 1, 'in English too: said once');
+  await checkPage(page, '7-pin-word-wrong-en');
+  await page.goto(`${base}/pin?lang=tr`);
 
   // she goes to the operator with her identity card, who lifts the word step on the card page
   const op = await open(browser);
@@ -527,8 +550,21 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
   const res = await page.goto(`${base}/pin`);
   assert.equal(res.status(), 409);
   assert.match(await text(page, 'main'), /Gösterilecek bir PIN yok/);
+  // what she can do if she loses it, and who helps: the PUK; without it a new card, through
+  // the e-imza sorumlusu (not the approver)
+  assert.match(await text(page, 'main'), /PUK ile kartın kilidini açıp yeni bir PIN belirleyebilirsiniz/);
+  assert.match(await text(page, 'main'), /PUK'u da kaybettiyseniz .*yeni bir kart gerekir: T\.C\. kimlik kartınızla .*e-imza sorumlusuna/);
+  assert.doesNotMatch(await text(page, 'main'), /DYS/);
   assert.ok(!(await page.content()).includes(pin), 'the PIN is not shown again');
   await checkPage(page, '9-pin-again');
+  const resEn = await page.goto(`${base}/pin?lang=en`);
+  assert.equal(resEn.status(), 409);
+  assert.match(await text(page, 'main'), /No PIN to show/);
+  assert.match(await text(page, 'main'), /unlock the card with the PUK and set a new PIN/);
+  assert.match(await text(page, 'main'), /If you lost the PUK too, .*you need a new card: go with your identity card to the e-signature officer/);
+  assert.ok(!(await page.content()).includes(pin), 'nor in English');
+  await checkPage(page, '9-pin-again-en');
+  await page.goto(`${base}/durum?lang=tr`);
   assert.equal((await appStatus(page)).pin, 'shown');
   assert.deepEqual(unexpected(holder.problems, [400, 409]), []);
 });

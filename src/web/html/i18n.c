@@ -779,6 +779,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FP_CODE_LEAD] = "fp_code_lead",
     [WEB_MSG_FP_SHOW] = "fp_show",
     [WEB_MSG_FP_LEFT] = "fp_left",
+    [WEB_MSG_FP_WORD_WRONG] = "fp_word_wrong",
     [WEB_MSG_FP_SHOWN_TITLE] = "fp_shown_title",
     [WEB_MSG_FP_SHOWN_WARN] = "fp_shown_warn",
     [WEB_MSG_FP_PIN] = "fp_pin",

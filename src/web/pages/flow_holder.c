@@ -223,11 +223,24 @@ enum web_err web_h_page_delivery(struct web_req *rq)
 /* ---- the new card's PIN: /pin, /pin/sozcuk, /pin/kod
  * --------------------------------------------- */
 
-/* The page of the retrieval's step: the word, or the code once the word was right. field_error
- * is the field's message; msg one for the summary; retry the seconds of a lock-out. */
+/* Whether code is the reason code (app_err's code) named: the page's choices go by the code,
+ * never by a message's words. */
+static bool pin_is(const char *code, const char *name)
+{
+    return code && !strcmp(code, name);
+}
+
+/* The page of the retrieval's step: the word, or the code once the word was right. code is the
+ * reason code of the refusal shown (NULL for none); field_error the field's message; msg one for
+ * the summary; retry the seconds of a lock-out.
+ *
+ * Who helps a holder who forgot the word is the word field's hint, there before any try (a
+ * try spent to learn it counts toward the lock) and once on the page: a wrong word's message
+ * at the field is short and says the tries left, and the hint is left out where the summary
+ * says who helps already (the lock's message). */
 static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
-                             const char *masked_phone, const char *field_error, const char *msg,
-                             int64_t retry, unsigned status)
+                             const char *masked_phone, const char *code, const char *field_error,
+                             const char *msg, int64_t retry, unsigned status)
 {
     struct web_page p;
     struct web_error_item items[2];
@@ -245,6 +258,8 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
             : (struct web_field){WEB_FIELD_PASSWORD,    "security_word", WEB_MSG_SECURITY_WORD,
                                  .autocomplete = "off", .maxlength = 64, .error = field_error};
     bool waived = !code_step && ps->word_waived; /* an operator lifted the word step */
+    if (!code_step && !waived && !pin_is(code, "pin_locked"))
+        f.hint = WEB_MSG_FP_FORGOT;
     if (field_error && !waived)
         items[n++] = (struct web_error_item){f.name, f.label, field_error};
     if (msg)
@@ -266,16 +281,14 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
     } else {
         web_pg_para(&p, WEB_MSG_FP_LEAD);
     }
-    if (ps->remaining > 0 && ps->remaining < c->app.set->portal.rules.otp_max_wrong) {
+    /* the tries left, unless the wrong word's message at the field says them */
+    if (ps->remaining > 0 && ps->remaining < c->app.set->portal.rules.otp_max_wrong &&
+        !(pin_is(code, "security_word_wrong") && field_error)) {
         char left[16];
         snprintf(left, sizeof left, "%d", ps->remaining);
         const char *args[] = {left};
         web_pg_para_args(&p, WEB_MSG_FP_LEFT, args, 1);
     }
-    /* who helps a holder who forgot the word (a wrong word's message says it already) */
-    if (!code_step && !waived &&
-        !(field_error && !strcmp(field_error, app_reason_text("security_word_wrong", c->lang))))
-        web_pg_para(&p, WEB_MSG_FP_FORGOT);
     web_page_form_begin(&p, code_step ? "/pin/kod" : "/pin/sozcuk", web_pg_csrf(c));
     if (!waived)
         web_page_field(&p, &f);
@@ -287,6 +300,21 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
     web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
+}
+
+/* A wrong word's message at the field: short, with the tries left (left > 0: a wrong word
+ * that leaves none is the lock's 429), in out. */
+static const char *pin_word_wrong(enum core_lang lang, int left, char *out, size_t cap)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%d", left);
+    const char *t = web_msg_n(WEB_MSG_FP_WORD_WRONG, (unsigned long)left, lang);
+    const char *ph = strstr(t, "{0}");
+    if (!ph)
+        snprintf(out, cap, "%s", t);
+    else
+        snprintf(out, cap, "%.*s%s%s", (int)(ph - t), t, n, ph + 3);
+    return out;
 }
 
 /* A refusal that ends the retrieval (nothing to show, shown before): a small page saying so. */
@@ -323,7 +351,7 @@ enum web_err web_h_page_pin(struct web_req *rq)
         goto out;
     }
     pin_phone(&c, phone);
-    rc = pin_page(&c, &ps, phone, NULL, NULL, ps.locked_for, 200);
+    rc = pin_page(&c, &ps, phone, NULL, NULL, NULL, ps.locked_for, 200);
 out:
     web_pg_done(&c);
     return rc;
@@ -340,15 +368,18 @@ static enum web_err pin_again(struct web_pg *c, const char *field_code)
     c->err = keep;
     pin_phone(c, phone);
     if (keep.status == APP_ETOOMANY)
-        return pin_page(c, &ps, phone, NULL, app_reason_text(keep.code, c->lang), keep.retry_after,
-                        429);
+        return pin_page(c, &ps, phone, keep.code, NULL, app_reason_text(keep.code, c->lang),
+                        keep.retry_after, 429);
     if (keep.status != APP_EINVAL)
         return pin_refused(c);
     const char *code = keep.nfields ? keep.fields[0].code : keep.code;
-    if (field_code && keep.code && !strcmp(keep.code, "otp_expired")) /* ask for the word again */
+    if (field_code && pin_is(keep.code, "otp_expired")) /* ask for the word again */
         ps.word_ok = false;
-    return pin_page(c, &ps, phone, app_reason_text(code ? code : "invalid_fields", c->lang), NULL,
-                    0, 400);
+    char wrong[256];
+    const char *field_error = app_reason_text(code ? code : "invalid_fields", c->lang);
+    if (pin_is(keep.code, "security_word_wrong") && keep.remaining > 0)
+        field_error = pin_word_wrong(c->lang, keep.remaining, wrong, sizeof wrong);
+    return pin_page(c, &ps, phone, keep.code, field_error, NULL, 0, 400);
 }
 
 enum web_err web_h_page_pin_word(struct web_req *rq)
