@@ -304,7 +304,7 @@ static enum web_err account_page(struct web_pg *c, const struct app_staff_accoun
     if (province && province->error)
         items[n++] = (struct web_error_item){province->name, province->label, province->error};
     snprintf(href, sizeof href, "/yonetim/hesaplar/%s", a->username);
-    web_pg_fill(WEB_MSG_SP_ACC_DETAIL_TITLE, c->lang, a->username, title, sizeof title);
+    web_pg_fill(web_msg(WEB_MSG_SP_ACC_DETAIL_TITLE, c->lang), a->username, title, sizeof title);
     web_pg_page(c, &p);
     const struct web_layout layout = {.title_text = title, .errors = n > 0};
     web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_ACCOUNTS);

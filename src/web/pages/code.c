@@ -250,7 +250,7 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
     if (c.err.code && !strcmp(c.err.code, "otp_wrong")) {
         snprintf(left, sizeof left, "%d", c.err.remaining > 0 ? c.err.remaining : 0);
         char tries[128];
-        web_pg_fill(WEB_MSG_PP_TRIES_LEFT, c.lang, left, tries, sizeof tries);
+        web_pg_fill(web_msg(WEB_MSG_PP_TRIES_LEFT, c.lang), left, tries, sizeof tries);
         snprintf(msg, sizeof msg, "%s %s", app_reason_text("otp_wrong", c.lang), tries);
         if (c.err.remaining > 0)
             rc = sms_page(&c, &v, NULL, msg, 0, 200);

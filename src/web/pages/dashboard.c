@@ -308,9 +308,7 @@ enum web_err web_h_staff_expiring(struct web_req *rq)
     snprintf(dtext, sizeof dtext, "%ld", days);
     const char *args[] = {dtext};
     char title[160];
-    const char *t = web_msg(WEB_MSG_AP_EXP_TITLE, c.lang), *ph = strstr(t, "{0}");
-    snprintf(title, sizeof title, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t,
-             ph ? dtext : "", ph ? ph + 3 : "");
+    web_pg_fill(web_msg(WEB_MSG_AP_EXP_TITLE, c.lang), dtext, title, sizeof title);
     const struct web_layout layout = {.title_text = title};
     web_pg_staff_begin(&c, &p, &layout, WEB_PG_NAV_DASHBOARD);
     web_page_el_text(&p, WEB_EL_H1, title);

@@ -509,9 +509,7 @@ static enum web_err detail_page(struct web_pg *c, const struct detail *d,
 
     web_pg_page(c, &p);
     char title[96];
-    const char *t = web_msg(WEB_MSG_AP_DETAIL_TITLE, c->lang), *ph = strstr(t, "{0}");
-    snprintf(title, sizeof title, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t,
-             ph ? d->app.number : "", ph ? ph + 3 : "");
+    web_pg_fill(web_msg(WEB_MSG_AP_DETAIL_TITLE, c->lang), d->app.number, title, sizeof title);
     const struct web_layout layout = {.title_text = title, .errors = n > 0};
     web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_NONE);
     web_page_error_summary(&p, items, n);

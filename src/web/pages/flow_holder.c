@@ -308,13 +308,7 @@ static const char *pin_word_wrong(enum core_lang lang, int left, char *out, size
 {
     char n[16];
     snprintf(n, sizeof n, "%d", left);
-    const char *t = web_msg_n(WEB_MSG_FP_WORD_WRONG, (unsigned long)left, lang);
-    const char *ph = strstr(t, "{0}");
-    if (!ph)
-        snprintf(out, cap, "%s", t);
-    else
-        snprintf(out, cap, "%.*s%s%s", (int)(ph - t), t, n, ph + 3);
-    return out;
+    return web_pg_fill(web_msg_n(WEB_MSG_FP_WORD_WRONG, (unsigned long)left, lang), n, out, cap);
 }
 
 /* A refusal that ends the retrieval (nothing to show, shown before): a small page saying so. */

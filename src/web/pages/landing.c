@@ -45,7 +45,7 @@ static void kvkk_line(struct web_page *p, enum web_msg key, int n)
 {
     char num[16], line[1024];
     snprintf(num, sizeof num, "%d", n);
-    web_page_el_text(p, WEB_EL_LI, web_pg_fill(key, p->lang, num, line, sizeof line));
+    web_page_el_text(p, WEB_EL_LI, web_pg_fill(web_msg(key, p->lang), num, line, sizeof line));
 }
 
 /* How long what is kept, with the periods this server's retention uses (app/retention.h). */

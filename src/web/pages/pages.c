@@ -450,14 +450,13 @@ void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32])
 
 /* ---- pieces of pages ------------------------------------------------------------------------ */
 
-const char *web_pg_fill(enum web_msg key, enum core_lang lang, const char *arg, char *out,
-                        size_t cap)
+const char *web_pg_fill(const char *text, const char *arg, char *out, size_t cap)
 {
-    const char *t = web_msg(key, lang), *ph = strstr(t, "{0}");
+    const char *ph = strstr(text, "{0}");
     if (!ph)
-        snprintf(out, cap, "%s", t);
+        snprintf(out, cap, "%s", text);
     else
-        snprintf(out, cap, "%.*s%s%s", (int)(ph - t), t, arg, ph + 3);
+        snprintf(out, cap, "%.*s%s%s", (int)(ph - text), text, arg, ph + 3);
     return out;
 }
 

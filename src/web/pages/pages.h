@@ -241,9 +241,9 @@ void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32]);
 
 /* ---- pieces of pages ------------------------------------------------------------------------ */
 
-/* The text of a catalogue message with {0} replaced by arg, into out (for titles). */
-const char *web_pg_fill(enum web_msg key, enum core_lang lang, const char *arg, char *out,
-                        size_t cap);
+/* A catalogue text (web_msg, web_msg_n) with {0} replaced by arg, into out: for an attribute or
+ * a title, which the page writer escapes as it writes them. Returns out. */
+const char *web_pg_fill(const char *text, const char *arg, char *out, size_t cap);
 /* <h1>key</h1>, <p>key</p>, <p>key with args</p>, <p>text</p> */
 void web_pg_heading(struct web_page *p, enum web_msg key);
 void web_pg_para(struct web_page *p, enum web_msg key);

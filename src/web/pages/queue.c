@@ -353,10 +353,7 @@ static void pager_link(struct web_page *p, struct ubuf *href, const struct ubuf 
     web_page_attr(p, "href", ubuf_str(href));
     if (aria != WEB_MSG_NONE) {
         char al[64];
-        const char *t = web_msg(aria, p->lang), *ph = strstr(t, "{0}");
-        snprintf(al, sizeof al, "%.*s%s%s", ph ? (int)(ph - t) : (int)strlen(t), t,
-                 ph ? args[0] : "", ph ? ph + 3 : "");
-        web_page_attr(p, "aria-label", al);
+        web_page_attr(p, "aria-label", web_pg_fill(web_msg(aria, p->lang), args[0], al, sizeof al));
     }
     if (text)
         web_page_text(p, text);
