@@ -116,7 +116,8 @@ struct ca_config {
     const char *ca_issuers_url; /* http(s) URL of the CA certificate; NULL: none in AIA */
     bool no_digital_signature;  /* keyUsage nonRepudiation alone */
     unsigned crl_hours;         /* a CRL's nextUpdate after its thisUpdate; 0: 24 */
-    unsigned ocsp_minutes;      /* an OCSP answer's nextUpdate after now; 0: 60 */
+    unsigned ocsp_minutes;      /* an OCSP answer's nextUpdate after now; 0: 60 (never past
+                                   the responder's or the CA's certificate) */
 };
 
 #define CA_BLANK_LABEL "eimza-bos"
@@ -215,10 +216,11 @@ enum ca_err ca_crl(struct ca *ca, const struct ca_registry *r, uint64_t number, 
 
 /* Answers a DER OCSP request (RFC 6960): for each certificate asked about whose issuer is this
  * CA, good / revoked from the registry, and unknown for the rest; thisUpdate now, nextUpdate
- * now + ocsp_minutes, the request's nonce echoed, signed by the OCSP responder's key
- * (responder id by key, its certificate in the response; made or renewed first when due, at
- * `now`). *der is the OCSP response to send back (malloc'ed) whatever the outcome, NULL only
- * when even an error response could not be encoded (answer HTTP 500 then): CA_OK
+ * now + ocsp_minutes but never after the notAfter of the responder's certificate nor of the
+ * CA's (an answer does not outlive what vouches for it), the request's nonce echoed, signed by the
+ * OCSP responder's key (responder id by key, its certificate in the response; made or renewed first
+ * when due, at `now`). *der is the OCSP response to send back (malloc'ed) whatever the outcome,
+ * NULL only when even an error response could not be encoded (answer HTTP 500 then): CA_OK
  * (successful), CA_E_REQUEST (malformedRequest), CA_E_REGISTRY (tryLater), any other code
  * (internalError: CA_E_RESPONDER when the responder's key or certificate cannot be made). */
 enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned char *req,

@@ -955,6 +955,25 @@ static void test_ocsp_responder_rsa(void **state)
                                               when an earlier time came after the renewal) */
     for (int k = 0; k < nseen; k++)
         X509_free(seen[k]);
+
+    /* ten minutes before the CA certificate ends: the responder's certificate (made then)
+     * ends with it, and so does the answer's nextUpdate, not an hour later */
+    struct tm tm;
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(ca_cert), &tm), 1);
+    int64_t ca_end = (int64_t)timegm(&tm);
+    bs = answer_from(f, ca, "req-rsa.der", ca_end - 600, "r-end.der", CA_OK);
+    X509 *last = check_delegated(bs, ca_cert);
+    assert_int_equal(ASN1_TIME_compare(X509_get0_notAfter(last), X509_get0_notAfter(ca_cert)), 0);
+    ASN1_GENERALIZEDTIME *tu = NULL, *nu = NULL;
+    assert_int_equal(OCSP_resp_count(bs), 1);
+    OCSP_single_get0_status(OCSP_resp_get0(bs, 0), NULL, NULL, &tu, &nu);
+    assert_non_null(nu);
+    assert_int_equal(ASN1_TIME_to_tm(tu, &tm), 1);
+    assert_int_equal((int64_t)timegm(&tm), ca_end - 600);
+    assert_int_equal(ASN1_TIME_to_tm(nu, &tm), 1);
+    assert_int_equal((int64_t)timegm(&tm), ca_end);
+    X509_free(last);
+    OCSP_BASICRESP_free(bs);
     free(req);
     X509_free(signer);
     X509_free(ca_cert);
