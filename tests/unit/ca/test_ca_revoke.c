@@ -4,7 +4,8 @@
  * ocsp -respin` and by OpenSSL's OCSP_basic_verify (good, revoked with reason and time,
  * unknown, another issuer's certificate, SHA-256 CertIDs, nonce echoed or absent), the
  * responses signed by a delegated responder whose certificate (profile.c) they carry, the CA
- * being the only trust anchor, and never by the CA key; and the bad paths: malformed,
+ * being the only trust anchor, and never by the CA key; nextUpdate cut at the end of the
+ * responder's certificate and of the CA's; and the bad paths: malformed,
  * oversized and crowded requests, a registry that fails or lists nonsense, a responder that
  * cannot be had (internalError, nothing signed by another key). */
 #include <setjmp.h>
@@ -102,7 +103,7 @@ static int setup(void **state)
     reg_add(&f->reg, s_good, CA_CERT_GOOD, 0, 0);
     reg_add(&f->reg, s_rev, CA_CERT_REVOKED, f->now - 3600, 1 /* keyCompromise */);
     reg_add(&f->reg, "0A1B2C", CA_CERT_REVOKED, f->now - 7200, 0 /* unspecified */);
-    f->registry = (struct ca_registry){reg_status, reg_each, &f->reg};
+    f->registry = (struct ca_registry){reg_status, reg_each, &f->reg, reg_record};
     /* the delegated responder: a key of its own, 30 days from the CA */
     ASN1_INTEGER *rs = NULL;
     f->resp.key = cat_key(false);
@@ -228,7 +229,7 @@ static void test_crl_empty_and_registry_faults(void **state)
     size_t len = 0;
     struct ca_status st;
     struct reg empty = {0};
-    struct ca_registry r = {reg_status, reg_each, &empty};
+    struct ca_registry r = {reg_status, reg_each, &empty, NULL};
     assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &r, 0, f->now, &der, &len, &st),
                      CA_OK);
     assert_int_equal(cat_write(&f->d, "empty.der", der, len), 0);
@@ -245,7 +246,7 @@ static void test_crl_empty_and_registry_faults(void **state)
                      CA_E_REGISTRY);
     assert_null(der);
     assert_string_equal(ca_err_code(st.err), "registry_error");
-    struct ca_registry none = {NULL, NULL, NULL};
+    struct ca_registry none = {NULL, NULL, NULL, NULL};
     assert_int_equal(
         ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &none, 1, f->now, &der, &len, &st),
         CA_E_REGISTRY);
@@ -268,7 +269,7 @@ static void test_crl_empty_and_registry_faults(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct reg one = {0};
         reg_add(&one, bad[i].serial, CA_CERT_REVOKED, bad[i].at, bad[i].reason);
-        struct ca_registry ro = {reg_status, reg_each, &one};
+        struct ca_registry ro = {reg_status, reg_each, &one, NULL};
         der = NULL;
         enum ca_err e =
             ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &ro, 1, f->now, &der, &len, &st);
@@ -499,15 +500,15 @@ static void test_ocsp_bad_requests(void **state)
     free(many);
     /* the registry cannot answer: try later */
     struct reg down = {.fail = true};
-    struct ca_registry rd = {reg_status, reg_each, &down};
+    struct ca_registry rd = {reg_status, reg_each, &down, reg_record};
     expect_status(f, &rd, (unsigned char *)req, n, CA_E_REGISTRY, OCSP_RESPONSE_STATUS_TRYLATER);
-    struct ca_registry nothing = {NULL, NULL, NULL};
+    struct ca_registry nothing = {NULL, NULL, NULL, NULL};
     expect_status(f, &nothing, (unsigned char *)req, n, CA_E_REGISTRY,
                   OCSP_RESPONSE_STATUS_TRYLATER);
     /* or answers nonsense about a revoked certificate */
     struct reg odd = f->reg;
     odd.e[1].reason = 7;
-    struct ca_registry ro = {reg_status, reg_each, &odd};
+    struct ca_registry ro = {reg_status, reg_each, &odd, reg_record};
     expect_status(f, &ro, (unsigned char *)req, n, CA_E_REGISTRY, OCSP_RESPONSE_STATUS_TRYLATER);
     odd.e[1].reason = 1;
     odd.e[1].at = 0;
