@@ -16,8 +16,8 @@
  * with it at the moment of the swap finishes) and then destroyed. A new certificate is
  * recorded in the caller's registry before it signs anything (the CA records every certificate
  * it signs); when the registry cannot take it, the new pair is destroyed at once and the answer
- * is tryLater. Nothing is made before the
- * first answer: `eimza card issue` opens the engine and makes no responder.
+ * is tryLater. Nothing is made before the first answer: `eimza card issue` opens the engine and
+ * makes no responder.
  *
  * The time is the answer's (passed in); one mutex covers the renewal and every signature of
  * the responder key. Lock order: the responder's, then the CA key's (the CA signs the

@@ -47,7 +47,7 @@ struct rentry {
 struct crypto_revoc {
     /* the store's certificates and verification settings, taken once (it is read-only): an
      * OCSP responder's chain is checked in a store made of them per response, at `now` */
-    STACK_OF(X509) * anchors;
+    STACK_OF(X509) * certs;
     X509_VERIFY_PARAM *param;
     long timeout_ms;
     pthread_mutex_t lock;
@@ -60,7 +60,7 @@ struct crypto_revoc {
 static int snapshot_store(struct crypto_revoc *rv, X509_STORE *store)
 {
     int rc = -1;
-    if (!(rv->anchors = sk_X509_new_null()) || !(rv->param = X509_VERIFY_PARAM_new()) ||
+    if (!(rv->certs = sk_X509_new_null()) || !(rv->param = X509_VERIFY_PARAM_new()) ||
         !X509_VERIFY_PARAM_set1(rv->param, X509_STORE_get0_param(store)))
         return -1;
     if (!X509_STORE_lock(store))
@@ -70,7 +70,7 @@ static int snapshot_store(struct crypto_revoc *rv, X509_STORE *store)
         X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
         if (!x)
             continue; /* a CRL: the trust directories hold none (trust.c) */
-        if (!sk_X509_push(rv->anchors, x))
+        if (!sk_X509_push(rv->certs, x))
             goto out;
         X509_up_ref(x);
     }
@@ -87,8 +87,8 @@ static X509_STORE *store_at(const struct crypto_revoc *rv, int64_t now)
     if (!s || !X509_STORE_set1_param(s, rv->param))
         goto fail;
     X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(s), (time_t)now);
-    for (int i = 0; i < sk_X509_num(rv->anchors); i++)
-        if (!X509_STORE_add_cert(s, sk_X509_value(rv->anchors, i)))
+    for (int i = 0; i < sk_X509_num(rv->certs); i++)
+        if (!X509_STORE_add_cert(s, sk_X509_value(rv->certs, i)))
             goto fail;
     return s;
 fail:
@@ -141,7 +141,7 @@ void crypto_revoc_free(struct crypto_revoc *rv)
     if (!rv)
         return;
     flush_locked(rv);
-    sk_X509_pop_free(rv->anchors, X509_free);
+    sk_X509_pop_free(rv->certs, X509_free);
     X509_VERIFY_PARAM_free(rv->param);
     pthread_mutex_destroy(&rv->lock);
     free(rv);
