@@ -8,7 +8,8 @@
  * certificate and its step to in_production, the timeline, the audit entry and the holder's
  * message. Should that transaction fail, a card exists that the database does not know: the
  * error log names its serial and its certificate's, for the operator to set it aside (and
- * nothing is left half-recorded).
+ * nothing is left half-recorded). The certificates the engine makes for its OCSP responder are
+ * recorded the same way (certificates table, audited), before the engine uses them.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ int app_ca_attach(struct app_settings *set, struct ca *ca, char *err, size_t err
 struct registry_ctx {
     struct store *s;
     const char *issuer;
+    int64_t now;
 };
 
 static int reg_status(void *arg, const char *serial, struct ca_cert_status *out)
@@ -75,6 +77,41 @@ static int reg_each(void *arg, ca_revoked_fn emit, void *emit_arg)
     return store_ca_each_revoked(r->s, r->issuer, reg_one, &x) == STORE_OK ? 0 : -1;
 }
 
+/* A certificate the engine signed for itself (its OCSP responder's): kept with the cards' in
+ * the certificates table, so the CA's OCSP and CRL know it, and audited, in one transaction. */
+static int reg_record(void *arg, const unsigned char *der, size_t len)
+{
+    const struct registry_ctx *r = arg;
+    struct core_certificate cert;
+    bool inserted = false;
+    char detail[256];
+    if (crypto_x509_parse_der(der, len, &cert) != CRYPTO_X509_OK)
+        return -1;
+    enum store_err e = store_tx_begin(r->s);
+    if (e == STORE_OK)
+        e = store_certificate_put(r->s, &cert, der, len, &inserted);
+    if (e == STORE_OK && inserted) {
+        snprintf(detail, sizeof detail,
+                 "{\"purpose\":\"ocsp_responder\",\"not_before\":%lld,\"not_after\":%lld}",
+                 (long long)cert.not_before, (long long)cert.not_after);
+        e = app__audit(r->s, r->now, "system", "ca.certificate", cert.serial, detail);
+    }
+    if (e == STORE_OK)
+        e = store_tx_commit(r->s);
+    else
+        store_tx_rollback(r->s);
+    if (e != STORE_OK) {
+        ulog(ULOG_ERROR, "ca.record",
+             "certificate=%s: the OCSP responder's certificate could not "
+             "be recorded (%s: %s)",
+             cert.serial, store_strerror(e), store_last_error(r->s));
+        return -1;
+    }
+    ulog(ULOG_INFO, "ca.record", "certificate=%s: a new OCSP responder certificate, until %lld",
+         cert.serial, (long long)cert.not_after);
+    return 0;
+}
+
 static enum app_status ca_ready(const struct app_ctx *c, struct app_err *err)
 {
     if (c->set->portal.production != APP_PRODUCTION_INHOUSE)
@@ -97,8 +134,8 @@ enum app_status app_ca_crl(const struct app_ctx *c, unsigned char **der, size_t 
     enum store_err e = store_ca_crl_number(c->db, c->set->ca_issuer, &number);
     if (e != STORE_OK)
         return app__store_err(c->db, e, "numbering a CRL", NULL, NULL, err);
-    struct registry_ctx rc = {c->db, c->set->ca_issuer};
-    const struct ca_registry reg = {reg_status, reg_each, &rc};
+    struct registry_ctx rc = {c->db, c->set->ca_issuer, c->now};
+    const struct ca_registry reg = {reg_status, reg_each, &rc, NULL};
     if (ca_crl(c->set->ca, &reg, (uint64_t)number, c->now, der, len, &cs) != CA_OK) {
         ulog(ULOG_ERROR, "ca.crl", "code=%s detail=\"%s\"", ca_err_code(cs.err), cs.detail);
         return app__fail(err, APP_EUNAVAILABLE, "ca_unavailable");
@@ -115,8 +152,8 @@ enum app_status app_ca_ocsp(const struct app_ctx *c, const unsigned char *req, s
     *len = 0;
     if (ca_ready(c, err) != APP_OK)
         return err->status;
-    struct registry_ctx rc = {c->db, c->set->ca_issuer};
-    const struct ca_registry reg = {reg_status, reg_each, &rc};
+    struct registry_ctx rc = {c->db, c->set->ca_issuer, c->now};
+    const struct ca_registry reg = {reg_status, reg_each, &rc, reg_record};
     enum ca_err e = ca_ocsp(c->set->ca, &reg, req, reqlen, c->now, der, len, &cs);
     if (e != CA_OK && e != CA_E_REQUEST)
         ulog(ULOG_WARN, "ca.ocsp", "code=%s detail=\"%s\"", ca_err_code(e), cs.detail);

@@ -378,7 +378,7 @@ enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned c
                     size_t reqlen, int64_t now, unsigned char **der, size_t *len,
                     struct ca_status *st)
 {
-    struct ca__responder_use use = {ca->responder, ca->cert, ca->key, &ca->key_mu};
+    struct ca__responder_use use = {ca->responder, ca->cert, ca->key, &ca->key_mu, r};
     const struct ca__ocsp_signer signer = {ca__responder_get, &use};
     return ca__ocsp_answer(&ca->prof, ca->cert, &signer, r, req, reqlen, now, der, len, st);
 }

@@ -41,7 +41,9 @@
  * key pair the CA token generates for it (session objects labelled "eimza-ocsp", never
  * extractable, gone when the engine closes) with a 30-day certificate from the CA (EKU
  * id-kp-OCSPSigning, id-pkix-ocsp-nocheck), made at the first answer and renewed, with a new
- * key pair, at the first answer after 20 days. The CA key never signs an OCSP response.
+ * key pair, at the first answer after 20 days; each is handed to the registry to be recorded
+ * (record) before it is used, so that an OCSP query about it is answered like a card's. The
+ * CA key never signs an OCSP response.
  *
  * Every call takes the time as an argument (Unix seconds, UTC); randomness comes from
  * util/rand.h. Calls on one struct ca are serialised by a mutex inside it, so any thread may
@@ -116,7 +118,8 @@ struct ca_config {
     const char *ca_issuers_url; /* http(s) URL of the CA certificate; NULL: none in AIA */
     bool no_digital_signature;  /* keyUsage nonRepudiation alone */
     unsigned crl_hours;         /* a CRL's nextUpdate after its thisUpdate; 0: 24 */
-    unsigned ocsp_minutes;      /* an OCSP answer's nextUpdate after now; 0: 60 */
+    unsigned ocsp_minutes;      /* an OCSP answer's nextUpdate after now; 0: 60 (never past
+                                   the responder's or the CA's certificate) */
 };
 
 #define CA_BLANK_LABEL "eimza-bos"
@@ -197,11 +200,16 @@ struct ca_cert_status {
 typedef int (*ca_revoked_fn)(void *emit_arg, const char *serial, int64_t revoked_at, int reason);
 
 /* What the caller knows of the certificates this CA issued. serial is upper-case hex as in
- * struct ca_issued. Both return 0, or -1 when they cannot answer. */
+ * struct ca_issued. status and each_revoked return 0, or -1 when they cannot answer.
+ * record keeps a certificate the engine signed for itself, the OCSP responder's (DER), so
+ * that status knows it like a card's: called once per new responder certificate, before it
+ * signs anything; 0, or -1 when it could not be kept (the certificate is then not used and the
+ * answer is tryLater). Only ca_ocsp calls it; it must be given there. */
 struct ca_registry {
     int (*status)(void *arg, const char *serial, struct ca_cert_status *out);
     int (*each_revoked)(void *arg, ca_revoked_fn emit, void *emit_arg);
     void *arg;
+    int (*record)(void *arg, const unsigned char *der, size_t len);
 };
 
 /* A CRL (DER, v2) of every certificate each_revoked names, with CRL number `number` (the
@@ -215,12 +223,14 @@ enum ca_err ca_crl(struct ca *ca, const struct ca_registry *r, uint64_t number, 
 
 /* Answers a DER OCSP request (RFC 6960): for each certificate asked about whose issuer is this
  * CA, good / revoked from the registry, and unknown for the rest; thisUpdate now, nextUpdate
- * now + ocsp_minutes, the request's nonce echoed, signed by the OCSP responder's key
- * (responder id by key, its certificate in the response; made or renewed first when due, at
- * `now`). *der is the OCSP response to send back (malloc'ed) whatever the outcome, NULL only
- * when even an error response could not be encoded (answer HTTP 500 then): CA_OK
+ * now + ocsp_minutes but never after the notAfter of the responder's certificate nor of the
+ * CA's (an answer does not outlive what vouches for it), the request's nonce echoed, signed by the
+ * OCSP responder's key (responder id by key, its certificate in the response; made or renewed first
+ * when due, at `now`). *der is the OCSP response to send back (malloc'ed) whatever the outcome,
+ * NULL only when even an error response could not be encoded (answer HTTP 500 then): CA_OK
  * (successful), CA_E_REQUEST (malformedRequest), CA_E_REGISTRY (tryLater), any other code
- * (internalError: CA_E_RESPONDER when the responder's key or certificate cannot be made). */
+ * (internalError: CA_E_RESPONDER when the responder's key or certificate cannot be made;
+ * tryLater with CA_E_REGISTRY too when a new responder certificate could not be recorded). */
 enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned char *req,
                     size_t reqlen, int64_t now, unsigned char **der, size_t *len,
                     struct ca_status *st);

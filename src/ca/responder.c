@@ -13,8 +13,11 @@
  * time of the answer that made it, never beyond the CA certificate. At the first answer after
  * two thirds of it have passed (or when the clock is outside it) a new key pair and a new
  * certificate are made; the previous pair is kept until the renewal after (an answer signing
- * with it at the moment of the swap finishes) and then destroyed. Nothing is made before the
- * first answer: `eimza card issue` opens the engine and makes no responder.
+ * with it at the moment of the swap finishes) and then destroyed. A new certificate is
+ * recorded in the caller's registry before it signs anything (the CA records every certificate
+ * it signs); when the registry cannot take it, the new pair is destroyed at once and the answer
+ * is tryLater. Nothing is made before the first answer: `eimza card issue` opens the engine and
+ * makes no responder.
  *
  * The time is the answer's (passed in); one mutex covers the renewal and every signature of
  * the responder key. Lock order: the responder's, then the CA key's (the CA signs the
@@ -193,6 +196,25 @@ fail:
     return e;
 }
 
+/* Hands a new responder certificate to the registry (as the CA's card certificates are kept),
+ * so that OCSP answers about it are "good", or "revoked" once the registry says so. */
+static enum ca_err ca_resp_record(const struct ca_registry *reg, X509 *cert, struct ca_status *st)
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(cert, &der);
+    enum ca_err e;
+    if (n <= 0)
+        e = ca__status_set(st, CA_E_NOMEM, "encoding the OCSP responder's certificate");
+    else if (!reg || !reg->record || reg->record(reg->arg, der, (size_t)n) != 0)
+        e = ca__status_set(st, CA_E_REGISTRY,
+                           "the registry did not record the OCSP responder's certificate");
+    else
+        e = CA_OK;
+    OPENSSL_free(der);
+    ERR_clear_error();
+    return e;
+}
+
 enum ca_err ca__responder_get(void *use, int64_t now, EVP_PKEY **key, X509 **cert,
                               pthread_mutex_t **mu, struct ca_status *st)
 {
@@ -209,6 +231,10 @@ enum ca_err ca__responder_get(void *use, int64_t now, EVP_PKEY **key, X509 **cer
         memset(&k, 0, sizeof k);
         if ((e = ca_resp_make(r, u, now, &k, st)) != CA_OK)
             goto out;
+        if ((e = ca_resp_record(u->reg, k.cert, st)) != CA_OK) {
+            ca_resp_key_drop(r, &k);
+            goto out;
+        }
         ca_resp_key_drop(r, &r->prev);
         r->prev = r->cur;
         r->cur = k;

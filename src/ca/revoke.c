@@ -188,6 +188,27 @@ static bool ca_ocsp_ours(OCSP_CERTID *cid, X509 *issuer, ASN1_INTEGER **serial)
     return ours;
 }
 
+/* What the registry said of one certificate of the request. */
+struct ca_ocsp_one {
+    OCSP_CERTID *cid; /* the request's */
+    int status;       /* V_OCSP_CERTSTATUS_* */
+    int reason;
+    int64_t revoked_at;
+};
+
+/* The answers' nextUpdate: now + ocsp_minutes, cut at the end of the responder's certificate
+ * and of the CA's (an answer must not outlive the key that vouches for it). */
+static int64_t ca_ocsp_next_update(const struct ca__profile *p, X509 *issuer, X509 *responder,
+                                   int64_t now)
+{
+    int64_t next = now + (int64_t)p->ocsp_minutes * 60, end = 0;
+    if (ca__time_unix(X509_get0_notAfter(responder), &end) == 0 && end < next)
+        next = end;
+    if (ca__time_unix(X509_get0_notAfter(issuer), &end) == 0 && end < next)
+        next = end;
+    return next > now ? next : now;
+}
+
 enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
                             const struct ca__ocsp_signer *signer, const struct ca_registry *r,
                             const unsigned char *req, size_t reqlen, int64_t now,
@@ -205,6 +226,7 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
     int status = OCSP_RESPONSE_STATUS_INTERNALERROR;
     enum ca_err e = CA_E_NOMEM;
     int n = 0;
+    struct ca_ocsp_one one[CA_OCSP_MAX_CERTS];
 
     *der = NULL;
     *len = 0;
@@ -219,19 +241,14 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
                            reqlen, CA_OCSP_MAX_CERTS, CA_OCSP_MAX_REQUEST);
         goto respond;
     }
-    if (!(bs = OCSP_BASICRESP_new()) || !(thisupd = ASN1_GENERALIZEDTIME_set(NULL, (time_t)now)) ||
-        !(nextupd =
-              ASN1_GENERALIZEDTIME_set(NULL, (time_t)(now + (int64_t)p->ocsp_minutes * 60)))) {
-        ca__status_set(st, e, "building the OCSP response");
-        goto respond;
-    }
+    /* the registry first: a registry that cannot answer makes no responder */
     for (int i = 0; i < n; i++) {
         OCSP_CERTID *cid = OCSP_onereq_get0_id(OCSP_request_onereq_get0(rq, i));
         ASN1_INTEGER *serial = NULL;
         struct ca_cert_status cs = {CA_CERT_UNKNOWN, 0, 0};
         char hex[CA_SERIAL_MAX];
-        int reason = OCSP_REVOKED_STATUS_NOSTATUS;
-        int s = V_OCSP_CERTSTATUS_UNKNOWN;
+        one[i] =
+            (struct ca_ocsp_one){cid, V_OCSP_CERTSTATUS_UNKNOWN, OCSP_REVOKED_STATUS_NOSTATUS, 0};
         if (ca_ocsp_ours(cid, issuer, &serial) && ca__serial_hex(serial, hex) == 0) {
             if (!r || !r->status || r->status(r->arg, hex, &cs) != 0 ||
                 (cs.state == CA_CERT_REVOKED && (cs.revoked_at <= 0 || !ca_reason_ok(cs.reason)))) {
@@ -240,19 +257,41 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
                 goto respond;
             }
             if (cs.state == CA_CERT_GOOD) {
-                s = V_OCSP_CERTSTATUS_GOOD;
+                one[i].status = V_OCSP_CERTSTATUS_GOOD;
             } else if (cs.state == CA_CERT_REVOKED) {
-                s = V_OCSP_CERTSTATUS_REVOKED;
-                reason = cs.reason ? cs.reason : OCSP_REVOKED_STATUS_NOSTATUS;
-                ASN1_GENERALIZEDTIME_free(revt);
-                if (!(revt = ASN1_GENERALIZEDTIME_set(NULL, (time_t)cs.revoked_at))) {
-                    ca__status_set(st, e, "revocation time");
-                    goto respond;
-                }
+                one[i].status = V_OCSP_CERTSTATUS_REVOKED;
+                one[i].reason = cs.reason ? cs.reason : OCSP_REVOKED_STATUS_NOSTATUS;
+                one[i].revoked_at = cs.revoked_at;
             }
         }
-        if (!OCSP_basic_add1_status(bs, cid, s, reason,
-                                    s == V_OCSP_CERTSTATUS_REVOKED ? revt : NULL, thisupd,
+    }
+    /* signed by the delegated responder, named by its key hash, its certificate sent along:
+     * the client knows only the issuer. Nothing else ever signs: no responder, no answer. */
+    if (!signer || !signer->get) {
+        e = ca__status_set(st, CA_E_RESPONDER, "no OCSP responder");
+        goto respond;
+    }
+    if ((e = signer->get(signer->arg, now, &key, &cert, &key_mu, st)) != CA_OK) {
+        if (e == CA_E_REGISTRY) /* its new certificate could not be recorded */
+            status = OCSP_RESPONSE_STATUS_TRYLATER;
+        goto respond;
+    }
+    e = CA_E_NOMEM;
+    if (!(bs = OCSP_BASICRESP_new()) || !(thisupd = ASN1_GENERALIZEDTIME_set(NULL, (time_t)now)) ||
+        !(nextupd =
+              ASN1_GENERALIZEDTIME_set(NULL, (time_t)ca_ocsp_next_update(p, issuer, cert, now)))) {
+        ca__status_set(st, e, "building the OCSP response");
+        goto respond;
+    }
+    for (int i = 0; i < n; i++) {
+        bool revoked = one[i].status == V_OCSP_CERTSTATUS_REVOKED;
+        ASN1_GENERALIZEDTIME_free(revt);
+        revt = NULL;
+        if (revoked && !(revt = ASN1_GENERALIZEDTIME_set(NULL, (time_t)one[i].revoked_at))) {
+            ca__status_set(st, e, "revocation time");
+            goto respond;
+        }
+        if (!OCSP_basic_add1_status(bs, one[i].cid, one[i].status, one[i].reason, revt, thisupd,
                                     nextupd)) {
             ca__status_set(st, e, "adding a status");
             goto respond;
@@ -262,14 +301,6 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
         ca__status_set(st, e, "copying the nonce");
         goto respond;
     }
-    /* signed by the delegated responder, named by its key hash, its certificate sent along:
-     * the client knows only the issuer. Nothing else ever signs: no responder, no answer. */
-    if (!signer || !signer->get) {
-        e = ca__status_set(st, CA_E_RESPONDER, "no OCSP responder");
-        goto respond;
-    }
-    if ((e = signer->get(signer->arg, now, &key, &cert, &key_mu, st)) != CA_OK)
-        goto respond;
     if (key_mu)
         pthread_mutex_lock(key_mu);
     int signed_ok = OCSP_basic_sign(bs, cert, key, ca__md_for(key), NULL, OCSP_RESPID_KEY) > 0;

@@ -45,12 +45,56 @@ struct rentry {
 };
 
 struct crypto_revoc {
-    X509_STORE *store;
+    /* the store's certificates and verification settings, taken once (it is read-only): an
+     * OCSP responder's chain is checked in a store made of them per response, at `now` */
+    STACK_OF(X509) * certs;
+    X509_VERIFY_PARAM *param;
     long timeout_ms;
     pthread_mutex_t lock;
     struct rentry *buckets[REVOC_BUCKETS];
     size_t count;
 };
+
+/* Copies the certificates and the verification settings of store into rv (under the store's
+ * lock: OpenSSL sorts its object list during lookups). 0, or -1 when memory runs out. */
+static int snapshot_store(struct crypto_revoc *rv, X509_STORE *store)
+{
+    int rc = -1;
+    if (!(rv->certs = sk_X509_new_null()) || !(rv->param = X509_VERIFY_PARAM_new()) ||
+        !X509_VERIFY_PARAM_set1(rv->param, X509_STORE_get0_param(store)))
+        return -1;
+    if (!X509_STORE_lock(store))
+        return -1;
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+        X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+        if (!x)
+            continue; /* a CRL: the trust directories hold none (trust.c) */
+        if (!sk_X509_push(rv->certs, x))
+            goto out;
+        X509_up_ref(x);
+    }
+    rc = 0;
+out:
+    X509_STORE_unlock(store);
+    return rc;
+}
+
+/* A store of the snapshot's certificates that judges validity at now (the caller frees it). */
+static X509_STORE *store_at(const struct crypto_revoc *rv, int64_t now)
+{
+    X509_STORE *s = X509_STORE_new();
+    if (!s || !X509_STORE_set1_param(s, rv->param))
+        goto fail;
+    X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(s), (time_t)now);
+    for (int i = 0; i < sk_X509_num(rv->certs); i++)
+        if (!X509_STORE_add_cert(s, sk_X509_value(rv->certs, i)))
+            goto fail;
+    return s;
+fail:
+    X509_STORE_free(s);
+    return NULL;
+}
 
 int crypto_revoc_new(X509_STORE *store, long timeout_ms, struct crypto_revoc **out)
 {
@@ -62,8 +106,11 @@ int crypto_revoc_new(X509_STORE *store, long timeout_ms, struct crypto_revoc **o
         free(rv);
         return -1;
     }
-    rv->store = store;
     rv->timeout_ms = timeout_ms > 0 ? timeout_ms : REVOC_TIMEOUT_DEFAULT;
+    if (snapshot_store(rv, store)) {
+        crypto_revoc_free(rv);
+        return -1;
+    }
     *out = rv;
     return 0;
 }
@@ -94,6 +141,8 @@ void crypto_revoc_free(struct crypto_revoc *rv)
     if (!rv)
         return;
     flush_locked(rv);
+    sk_X509_pop_free(rv->certs, X509_free);
+    X509_VERIFY_PARAM_free(rv->param);
     pthread_mutex_destroy(&rv->lock);
     free(rv);
 }
@@ -274,6 +323,7 @@ static int ocsp_ask(struct crypto_revoc *rv, const char *url, X509 *cert, const 
     OCSP_RESPONSE *resp = NULL;
     OCSP_BASICRESP *bs = NULL;
     STACK_OF(X509) *issuers = NULL;
+    X509_STORE *at = NULL;
     unsigned char *reqder = NULL, *body = NULL;
     size_t bodylen = 0;
     char note[300];
@@ -310,10 +360,14 @@ static int ocsp_ask(struct crypto_revoc *rv, const char *url, X509 *cert, const 
         goto out;
     }
     /* The issuer itself may sign; a delegated responder must be certified by the issuer for
-     * OCSP signing (OCSP_basic_verify checks both, and the responder's chain to the store). */
-    if (!(issuers = sk_X509_new_null()) || !sk_X509_push(issuers, issuer))
+     * OCSP signing (OCSP_basic_verify checks both, the signature, and the responder's chain to
+     * the trust store). The chain is judged at `now`, not by the real clock: OpenSSL takes
+     * the time from the store's settings, and the shared store must not change, so a store
+     * of the same certificates with the time set is made for this response. */
+    if (!(issuers = sk_X509_new_null()) || !sk_X509_push(issuers, issuer) ||
+        !(at = store_at(rv, now)))
         goto out_nomem;
-    if (OCSP_basic_verify(bs, issuers, rv->store, 0) <= 0) {
+    if (OCSP_basic_verify(bs, issuers, at, 0) <= 0) {
         snprintf(note, sizeof note, "%s: OCSP response signature not trusted", url);
         add_note(a->detail, sizeof a->detail, note);
         goto out;
@@ -368,6 +422,7 @@ out_nomem:
     rc = -1;
 out:
     ERR_clear_error();
+    X509_STORE_free(at);
     sk_X509_free(issuers);
     OCSP_BASICRESP_free(bs);
     OCSP_RESPONSE_free(resp);

@@ -5,8 +5,10 @@
  * by URL); an answer without nextUpdate is used once and not kept. Fetching goes through
  * libcurl with a short timeout, http and https only, no redirects, a size cap. An OCSP
  * response counts only when signed by the issuer itself or by a responder the issuer
- * certified for OCSP signing (OpenSSL's OCSP_basic_verify against the trust store), names
- * the certificate asked about and is current at `now`; a CRL only when signed by the
+ * certified for OCSP signing (OpenSSL's OCSP_basic_verify against the trust store, the
+ * responder's chain valid at `now`, not at the real clock), names the certificate asked about
+ * and is current at `now` (thisUpdate not after it, nextUpdate not before it, give or take
+ * five minutes); a CRL only when signed by the
  * issuer's key, issued by its name and current at `now`. Indirect and delta CRLs are not
  * supported. Safe for concurrent use.
  */
@@ -21,8 +23,9 @@
 
 struct crypto_revoc;
 
-/* store: the trust store OCSP responder certificates must chain to (borrowed; outlives the
- * checker). timeout_ms bounds each HTTP exchange (0: 3000). Returns 0, or -1 (no memory). */
+/* store: the trust store OCSP responder certificates must chain to (read-only: its
+ * certificates and verification settings are copied here, it need not outlive the checker).
+ * timeout_ms bounds each HTTP exchange (0: 3000). Returns 0, or -1 (no memory). */
 int crypto_revoc_new(X509_STORE *store, long timeout_ms, struct crypto_revoc **out);
 void crypto_revoc_free(struct crypto_revoc *rv);
 

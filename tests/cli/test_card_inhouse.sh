@@ -7,7 +7,8 @@
 # nonRepudiation, the T.C. Kimlik No) and starts at the old certificate's end; the CA's OCSP
 # (POST /ca/ocsp, asked by `openssl ocsp`) says good, signed by the delegated responder whose
 # certificate (OCSP signing, nocheck, issued by the CA, not the CA's) it carries, verified with
-# the in-house CA as the only trust anchor; its CRL (GET /ca/crl) verifies; the
+# the in-house CA as the only trust anchor; that certificate is in the registry (OCSP about it
+# good, then revoked and in the CRL once the registry revokes it); its CRL (GET /ca/crl) verifies; the
 # card shipped and delivered, its PIN taken on the portal (wrong word, wrong code, the PIN and
 # PUK once, a second retrieval refused) and the PIN opens the card (`eimza sign`); "try my new
 # card" with a signature made on the card completes the application and activates the card;
@@ -196,6 +197,22 @@ openssl verify -partial_chain -purpose ocsphelper -CAfile "$P/inhouse/ca.pem" "$
 rpub=$(openssl x509 -in "$T/responder.pem" -noout -pubkey 2>/dev/null)
 [ -n "$rpub" ] && [ "$rpub" != "$(openssl x509 -in "$P/inhouse/ca.pem" -noout -pubkey)" ] &&
   ok "with a key of its own" || fail "responder key" "none, or the CA's"
+# the responder's certificate is in the CA's registry like the cards': asked about, it is good
+rserial=$(openssl x509 -in "$T/responder.pem" -noout -serial 2>/dev/null | cut -d= -f2)
+expect_eq 1 "$(sql "SELECT count(*) FROM certificates WHERE serial = '$rserial' AND tckn = ''")" \
+  "the responder's certificate is recorded (no holder)"
+expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'ca.certificate' AND object = '$rserial' AND actor = 'system'")" \
+  "its recording audited"
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspr" 2>&1
+expect_grep "Response verify OK" "$T/ocspr" "an OCSP query about the responder itself verifies"
+expect_grep "responder.pem: good" "$T/ocspr" "and says good, not unknown"
+# revoked in the registry (no route revokes a responder certificate: marked as the store marks one)
+sql "UPDATE certificates SET revoked_at = $(($(date +%s) - 60)), revocation_reason = 1 WHERE serial = '$rserial'" >/dev/null
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspr2" 2>&1
+expect_grep "responder.pem: revoked" "$T/ocspr2" "once the registry revokes it, OCSP says revoked"
+curl -s -o "$T/ca-r.crl" "$URL/ca/crl"
+openssl crl -inform DER -in "$T/ca-r.crl" -noout -text >"$T/crlr"
+expect_grep "Serial Number: $rserial" "$T/crlr" "and the CRL lists it"
 pkcs11-tool --module "$module" --token-label eimza-demo-ca --login --pin "$(cat "$P/hsm/ca.pin")" \
   --list-objects >"$T/objects" 2>&1
 expect_grep "label: *kurum-nes" "$T/objects" "the CA token lists its key"

@@ -5,6 +5,7 @@
 #ifndef EIMZA_TESTS_CA_TEST_H
 #define EIMZA_TESTS_CA_TEST_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
@@ -26,6 +28,8 @@
 
 /* ---- a registry in memory --------------------------------------------------------------- */
 
+#define REG_MAX 32
+
 struct reg_entry {
     char serial[200];
     enum ca_cert_state state;
@@ -34,19 +38,28 @@ struct reg_entry {
 };
 
 struct reg {
-    struct reg_entry e[8];
+    struct reg_entry e[REG_MAX];
     int n;
     bool fail;
-    int asked; /* status calls */
+    bool fail_record; /* reg_record refuses */
+    int asked;        /* status calls */
+    int recorded;     /* certificates reg_record took */
 };
+
+/* The engine answers OCSP from several threads at once: one lock for every registry. */
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 
 __attribute__((unused)) static int reg_status(void *arg, const char *serial,
                                               struct ca_cert_status *out)
 {
     struct reg *r = arg;
+    int rc = 0;
+    pthread_mutex_lock(&reg_mu);
     r->asked++;
-    if (r->fail)
-        return -1;
+    if (r->fail) {
+        rc = -1;
+        goto out;
+    }
     out->state = CA_CERT_UNKNOWN;
     for (int i = 0; i < r->n; i++)
         if (strcmp(r->e[i].serial, serial) == 0) {
@@ -54,31 +67,90 @@ __attribute__((unused)) static int reg_status(void *arg, const char *serial,
             out->revoked_at = r->e[i].at;
             out->reason = r->e[i].reason;
         }
-    return 0;
+out:
+    pthread_mutex_unlock(&reg_mu);
+    return rc;
 }
 
 __attribute__((unused)) static int reg_each(void *arg, ca_revoked_fn emit, void *emit_arg)
 {
     struct reg *r = arg;
+    int rc = 0;
+    pthread_mutex_lock(&reg_mu);
     if (r->fail)
-        return -1;
-    for (int i = 0; i < r->n; i++)
+        rc = -1;
+    for (int i = 0; rc == 0 && i < r->n; i++)
         if (r->e[i].state == CA_CERT_REVOKED &&
             emit(emit_arg, r->e[i].serial, r->e[i].at, r->e[i].reason) != 0)
-            return -1;
-    return 0;
+            rc = -1;
+    pthread_mutex_unlock(&reg_mu);
+    return rc;
 }
 
-__attribute__((unused)) static void reg_add(struct reg *r, const char *serial, enum ca_cert_state s,
-                                            int64_t at, int reason)
+static void reg_add_locked(struct reg *r, const char *serial, enum ca_cert_state s, int64_t at,
+                           int reason)
 {
-    if (r->n >= 8)
+    if (r->n >= REG_MAX)
         abort();
     snprintf(r->e[r->n].serial, sizeof r->e[r->n].serial, "%s", serial);
     r->e[r->n].state = s;
     r->e[r->n].at = at;
     r->e[r->n].reason = reason;
     r->n++;
+}
+
+__attribute__((unused)) static void reg_add(struct reg *r, const char *serial, enum ca_cert_state s,
+                                            int64_t at, int reason)
+{
+    pthread_mutex_lock(&reg_mu);
+    reg_add_locked(r, serial, s, at, reason);
+    pthread_mutex_unlock(&reg_mu);
+}
+
+/* The serial of a certificate as the registry keys it: upper-case hex, no leading zeros. */
+__attribute__((unused)) static void reg_serial_of(X509 *x, char out[200])
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    char *hex = bn ? BN_bn2hex(bn) : NULL;
+    const char *h = hex ? hex : "";
+    while (h[0] == '0' && h[1])
+        h++;
+    snprintf(out, 200, "%s", h);
+    OPENSSL_free(hex);
+    BN_free(bn);
+}
+
+/* What the store does with a certificate the engine signed for itself: keeps it, good. */
+__attribute__((unused)) static int reg_record(void *arg, const unsigned char *der, size_t len)
+{
+    struct reg *r = arg;
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)len);
+    char serial[200];
+    int rc = -1;
+    pthread_mutex_lock(&reg_mu);
+    if (x && p == der + len && !r->fail && !r->fail_record) {
+        reg_serial_of(x, serial);
+        reg_add_locked(r, serial, CA_CERT_GOOD, 0, 0);
+        r->recorded++;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&reg_mu);
+    X509_free(x);
+    return rc;
+}
+
+/* Marks serial revoked (keyCompromise, at) as the store would after a revocation. */
+__attribute__((unused)) static void reg_revoke(struct reg *r, const char *serial, int64_t at)
+{
+    pthread_mutex_lock(&reg_mu);
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->e[i].serial, serial) == 0) {
+            r->e[i].state = CA_CERT_REVOKED;
+            r->e[i].at = at;
+            r->e[i].reason = 1;
+        }
+    pthread_mutex_unlock(&reg_mu);
 }
 
 __attribute__((unused)) static EVP_PKEY *cat_key(bool rsa)

@@ -4,7 +4,8 @@
  * ocsp -respin` and by OpenSSL's OCSP_basic_verify (good, revoked with reason and time,
  * unknown, another issuer's certificate, SHA-256 CertIDs, nonce echoed or absent), the
  * responses signed by a delegated responder whose certificate (profile.c) they carry, the CA
- * being the only trust anchor, and never by the CA key; and the bad paths: malformed,
+ * being the only trust anchor, and never by the CA key; nextUpdate cut at the end of the
+ * responder's certificate and of the CA's; and the bad paths: malformed,
  * oversized and crowded requests, a registry that fails or lists nonsense, a responder that
  * cannot be had (internalError, nothing signed by another key). */
 #include <setjmp.h>
@@ -102,7 +103,7 @@ static int setup(void **state)
     reg_add(&f->reg, s_good, CA_CERT_GOOD, 0, 0);
     reg_add(&f->reg, s_rev, CA_CERT_REVOKED, f->now - 3600, 1 /* keyCompromise */);
     reg_add(&f->reg, "0A1B2C", CA_CERT_REVOKED, f->now - 7200, 0 /* unspecified */);
-    f->registry = (struct ca_registry){reg_status, reg_each, &f->reg};
+    f->registry = (struct ca_registry){reg_status, reg_each, &f->reg, reg_record};
     /* the delegated responder: a key of its own, 30 days from the CA */
     ASN1_INTEGER *rs = NULL;
     f->resp.key = cat_key(false);
@@ -228,7 +229,7 @@ static void test_crl_empty_and_registry_faults(void **state)
     size_t len = 0;
     struct ca_status st;
     struct reg empty = {0};
-    struct ca_registry r = {reg_status, reg_each, &empty};
+    struct ca_registry r = {reg_status, reg_each, &empty, NULL};
     assert_int_equal(ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &r, 0, f->now, &der, &len, &st),
                      CA_OK);
     assert_int_equal(cat_write(&f->d, "empty.der", der, len), 0);
@@ -245,7 +246,7 @@ static void test_crl_empty_and_registry_faults(void **state)
                      CA_E_REGISTRY);
     assert_null(der);
     assert_string_equal(ca_err_code(st.err), "registry_error");
-    struct ca_registry none = {NULL, NULL, NULL};
+    struct ca_registry none = {NULL, NULL, NULL, NULL};
     assert_int_equal(
         ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &none, 1, f->now, &der, &len, &st),
         CA_E_REGISTRY);
@@ -268,7 +269,7 @@ static void test_crl_empty_and_registry_faults(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct reg one = {0};
         reg_add(&one, bad[i].serial, CA_CERT_REVOKED, bad[i].at, bad[i].reason);
-        struct ca_registry ro = {reg_status, reg_each, &one};
+        struct ca_registry ro = {reg_status, reg_each, &one, NULL};
         der = NULL;
         enum ca_err e =
             ca__crl_make(&f->prof, f->ca, f->ca_key, NULL, &ro, 1, f->now, &der, &len, &st);
@@ -499,15 +500,15 @@ static void test_ocsp_bad_requests(void **state)
     free(many);
     /* the registry cannot answer: try later */
     struct reg down = {.fail = true};
-    struct ca_registry rd = {reg_status, reg_each, &down};
+    struct ca_registry rd = {reg_status, reg_each, &down, reg_record};
     expect_status(f, &rd, (unsigned char *)req, n, CA_E_REGISTRY, OCSP_RESPONSE_STATUS_TRYLATER);
-    struct ca_registry nothing = {NULL, NULL, NULL};
+    struct ca_registry nothing = {NULL, NULL, NULL, NULL};
     expect_status(f, &nothing, (unsigned char *)req, n, CA_E_REGISTRY,
                   OCSP_RESPONSE_STATUS_TRYLATER);
     /* or answers nonsense about a revoked certificate */
     struct reg odd = f->reg;
     odd.e[1].reason = 7;
-    struct ca_registry ro = {reg_status, reg_each, &odd};
+    struct ca_registry ro = {reg_status, reg_each, &odd, reg_record};
     expect_status(f, &ro, (unsigned char *)req, n, CA_E_REGISTRY, OCSP_RESPONSE_STATUS_TRYLATER);
     odd.e[1].reason = 1;
     odd.e[1].at = 0;
@@ -537,6 +538,82 @@ static void test_ocsp_bad_requests(void **state)
     assert_int_equal(f->resp.asked, 3);
     free(big);
     free(req);
+}
+
+/* The nextUpdate of every answer in the response to req.der from issuer's signer, at f->now. */
+static int64_t next_update_of(struct fix *f, X509 *issuer, struct signer *sg, int64_t *this_update)
+{
+    size_t n = 0;
+    char *req = cat_read(&f->d, "req.der", &n);
+    unsigned char *der = NULL;
+    size_t len = 0;
+    struct ca_status st;
+    const struct ca__ocsp_signer signer = {signer_get, sg};
+    assert_non_null(req);
+    assert_int_equal(ca__ocsp_answer(&f->prof, issuer, &signer, &f->registry, (unsigned char *)req,
+                                     n, f->now, &der, &len, &st),
+                     CA_OK);
+    const unsigned char *p = der;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
+    OCSP_BASICRESP *bs = resp ? OCSP_response_get1_basic(resp) : NULL;
+    assert_non_null(bs);
+    assert_int_equal(OCSP_resp_count(bs), 2);
+    int64_t next = -1;
+    for (int i = 0; i < OCSP_resp_count(bs); i++) {
+        ASN1_GENERALIZEDTIME *tu = NULL, *nu = NULL;
+        OCSP_single_get0_status(OCSP_resp_get0(bs, i), NULL, NULL, &tu, &nu);
+        assert_non_null(nu);
+        assert_true(next < 0 || next == unix_of(nu)); /* the same for all */
+        next = unix_of(nu);
+        *this_update = unix_of(tu);
+    }
+    assert_int_equal(cat_write(&f->d, "resp-cut.der", der, len), 0);
+    OCSP_BASICRESP_free(bs);
+    OCSP_RESPONSE_free(resp);
+    free(der);
+    free(req);
+    return next;
+}
+
+/* An answer's nextUpdate (now + an hour) is never after the end of the responder's
+ * certificate, nor after the CA's. */
+static void test_ocsp_next_update_cut(void **state)
+{
+    struct fix *f = *state;
+    struct ca_status st;
+    ASN1_INTEGER *rs = NULL;
+    int64_t tu = 0;
+    assert_int_equal(cat_sh(&f->d, "openssl ocsp -issuer ca.pem -cert good.pem -cert revoked.pem "
+                                   "-reqout req.der"),
+                     0);
+    /* the fixture's responder (30 days) under the CA (4000 days): an hour */
+    assert_int_equal(next_update_of(f, f->ca, &f->resp, &tu), f->now + 3600);
+    assert_int_equal(tu, f->now);
+    /* a responder certificate that ends in 20 minutes: its end */
+    struct signer brief = {cat_key(false), NULL, CA_OK, 0};
+    assert_non_null(brief.key);
+    assert_int_equal(ca__serial_new(&rs, &st), CA_OK);
+    assert_int_equal(ca__responder_cert_make(f->ca, f->ca_key, brief.key, rs, f->now - 600,
+                                             f->now + 1200, &brief.cert, &st),
+                     CA_OK);
+    assert_int_equal(next_update_of(f, f->ca, &brief, &tu), f->now + 1200);
+    assert_int_equal(cat_write_pem(&f->d, "brief.pem", brief.cert), 0);
+    /* openssl takes it: signed by that responder, valid now */
+    assert_int_equal(cat_sh(&f->d, "openssl ocsp -respin resp-cut.der -issuer ca.pem -CAfile "
+                                   "ca.pem -no_nonce -cert good.pem -cert revoked.pem"),
+                     0);
+    assert_true(cat_out_has(&f->d, "Response verify OK"));
+    assert_true(cat_out_has(&f->d, "good.pem: good"));
+    /* the same CA (name and key) with a certificate that ends in half an hour, the 30-day
+     * responder: the CA's end */
+    X509 *ending =
+        cat_ca_cert(f->ca_key, "Test Kurum NES SHS", f->now - 400 * DAY, f->now + 1800, false);
+    assert_non_null(ending);
+    assert_int_equal(next_update_of(f, ending, &f->resp, &tu), f->now + 1800);
+    X509_free(ending);
+    X509_free(brief.cert);
+    EVP_PKEY_free(brief.key);
+    ASN1_INTEGER_free(rs);
 }
 
 /* ---- the responder's certificate (profile.c) ----------------------------------------------- */
@@ -616,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_ocsp),
         cmocka_unit_test(test_ocsp_sha256_no_nonce),
         cmocka_unit_test(test_ocsp_bad_requests),
+        cmocka_unit_test(test_ocsp_next_update_cut),
         cmocka_unit_test(test_responder_profile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

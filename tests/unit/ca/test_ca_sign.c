@@ -42,7 +42,7 @@ static int setup(void **state)
         cat_sh(&f.t.d, "mkdir trust && cp pki/root/root.pem pki/inhouse/ca.pem trust/") ||
         cat_write(&f.t.d, "content.txt", content, sizeof content - 1))
         return -1;
-    f.registry = (struct ca_registry){reg_status, reg_each, &f.reg};
+    f.registry = (struct ca_registry){reg_status, reg_each, &f.reg, reg_record};
     *state = &f;
     return 0;
 }

@@ -17,7 +17,10 @@
  * CA token generated (session objects, never extractable), whose certificate (EKU
  * OCSPSigning, nocheck) the response carries and which verifies with the CA alone as trust
  * anchor, never by the CA key; past two thirds of its life a new key pair and certificate are
- * used, and a token that cannot make one gets internalError, not a CA-signed answer. */
+ * used, and a token that cannot make one gets internalError, not a CA-signed answer; each
+ * responder certificate is recorded in the registry before it signs (`openssl ocsp` about it:
+ * good, then revoked), a registry that cannot record it gets tryLater and no key pair is kept;
+ * ten minutes before the CA certificate ends an answer's nextUpdate is that end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -105,7 +108,7 @@ static int setup(void **state)
                odd[0], f.t.module, TK_TRANSPORT_PIN) != 0)
         return -1;
     memcpy(f.odd, odd[0], sizeof f.odd);
-    f.registry = (struct ca_registry){reg_status, reg_each, &f.reg};
+    f.registry = (struct ca_registry){reg_status, reg_each, &f.reg, reg_record};
     *state = &f;
     return 0;
 }
@@ -955,10 +958,123 @@ static void test_ocsp_responder_rsa(void **state)
                                               when an earlier time came after the renewal) */
     for (int k = 0; k < nseen; k++)
         X509_free(seen[k]);
+
+    /* ten minutes before the CA certificate ends: the responder's certificate (made then)
+     * ends with it, and so does the answer's nextUpdate, not an hour later */
+    struct tm tm;
+    assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(ca_cert), &tm), 1);
+    int64_t ca_end = (int64_t)timegm(&tm);
+    bs = answer_from(f, ca, "req-rsa.der", ca_end - 600, "r-end.der", CA_OK);
+    X509 *last = check_delegated(bs, ca_cert);
+    assert_int_equal(ASN1_TIME_compare(X509_get0_notAfter(last), X509_get0_notAfter(ca_cert)), 0);
+    ASN1_GENERALIZEDTIME *tu = NULL, *nu = NULL;
+    assert_int_equal(OCSP_resp_count(bs), 1);
+    OCSP_single_get0_status(OCSP_resp_get0(bs, 0), NULL, NULL, &tu, &nu);
+    assert_non_null(nu);
+    assert_int_equal(ASN1_TIME_to_tm(tu, &tm), 1);
+    assert_int_equal((int64_t)timegm(&tm), ca_end - 600);
+    assert_int_equal(ASN1_TIME_to_tm(nu, &tm), 1);
+    assert_int_equal((int64_t)timegm(&tm), ca_end);
+    X509_free(last);
+    OCSP_BASICRESP_free(bs);
     free(req);
     X509_free(signer);
     X509_free(ca_cert);
     ca_close(ca);
+}
+
+/* The responder's certificates are in the registry like the cards': an OCSP query about one
+ * (by `openssl ocsp`, over HTTP) answers good, and revoked once the registry says so; a
+ * registry that cannot record a new one gets tryLater and the new key pair is not kept. */
+static void test_ocsp_responder_recorded(void **state)
+{
+    struct fix *f = *state;
+    struct tk_server srv;
+    struct tk_p11 p;
+    CK_SESSION_HANDLE s;
+    int64_t now = (int64_t)time(NULL);
+    char serial[200], first_serial[200];
+    size_t n = 0;
+    assert_true(f->ec_serial[0]); /* made by the tests above */
+    assert_int_equal(cat_sh(&f->t.d, "cp pki/inhouse/ca.pem ca-only.pem && openssl ocsp -issuer "
+                                     "ca-only.pem -cert ec.pem -reqout req-rec.der"),
+                     0);
+    X509 *ca_cert = pem_file(f, "ca-only.pem");
+    struct ca *ca = open_engine(f);
+    same_module(f, &p, &s);
+    int recorded = f->reg.recorded;
+    assert_int_equal(tk_server_start(&srv, f->t.port, ca, &f->registry), 0);
+    int rc = cat_sh(&f->t.d,
+                    "openssl ocsp -issuer ca-only.pem -cert ec.pem -url %s -CAfile ca-only.pem "
+                    "-partial_chain -respout resp-rec.der",
+                    f->t.ocsp_url);
+    if (rc != 0)
+        tk_server_stop(&srv);
+    assert_int_equal(rc, 0);
+    /* the responder made for that answer, recorded once, before it signed */
+    char *der = cat_read(&f->t.d, "resp-rec.der", &n);
+    assert_non_null(der);
+    const unsigned char *q = (unsigned char *)der;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)n);
+    OCSP_BASICRESP *bs = resp ? OCSP_response_get1_basic(resp) : NULL;
+    X509 *first = check_delegated(bs, ca_cert);
+    OCSP_BASICRESP_free(bs);
+    OCSP_RESPONSE_free(resp);
+    free(der);
+    assert_int_equal(f->reg.recorded, recorded + 1);
+    reg_serial_of(first, first_serial);
+    struct ca_cert_status cs = {CA_CERT_UNKNOWN, 0, 0};
+    assert_int_equal(reg_status(&f->reg, first_serial, &cs), 0);
+    assert_int_equal(cs.state, CA_CERT_GOOD);
+    assert_int_equal(cat_write_pem(&f->t.d, "responder.pem", first), 0);
+    /* asked about itself: good, then revoked */
+    rc = cat_sh(&f->t.d,
+                "openssl ocsp -issuer ca-only.pem -cert responder.pem -url %s -CAfile ca-only.pem "
+                "-partial_chain",
+                f->t.ocsp_url);
+    bool good = rc == 0 && cat_out_has(&f->t.d, "Response verify OK") &&
+                cat_out_has(&f->t.d, "responder.pem: good");
+    reg_revoke(&f->reg, first_serial, now - 60);
+    rc = cat_sh(&f->t.d,
+                "openssl ocsp -issuer ca-only.pem -cert responder.pem -url %s -CAfile ca-only.pem "
+                "-partial_chain",
+                f->t.ocsp_url);
+    bool revoked = rc == 0 && cat_out_has(&f->t.d, "responder.pem: revoked") &&
+                   cat_out_has(&f->t.d, "Reason: keyCompromise");
+    tk_server_stop(&srv);
+    assert_true(good);
+    assert_true(revoked);
+    assert_int_equal(f->reg.recorded, recorded + 1); /* still the one */
+    assert_int_equal(responder_keys(&p, s, false), 1);
+
+    /* past the renewal point with a registry that cannot record: tryLater, nothing signed, no
+     * new key pair left on the token */
+    f->reg.fail_record = true;
+    bs = answer_from(f, ca, "req-rec.der", now + 21 * DAY_SECONDS, "r-norec.der", CA_E_REGISTRY);
+    assert_null(bs);
+    char *r = cat_read(&f->t.d, "r-norec.der", &n);
+    assert_int_equal(n, 5);
+    assert_memory_equal(r, "\x30\x03\x0a\x01\x03", 5);
+    free(r);
+    assert_int_equal(responder_keys(&p, s, false), 1);
+    assert_int_equal(f->reg.recorded, recorded + 1);
+    /* once it can: a new responder, recorded */
+    f->reg.fail_record = false;
+    bs = answer_from(f, ca, "req-rec.der", now + 21 * DAY_SECONDS, "r-rec2.der", CA_OK);
+    X509 *second = check_delegated(bs, ca_cert);
+    assert_int_not_equal(X509_cmp(second, first), 0);
+    assert_int_equal(f->reg.recorded, recorded + 2);
+    reg_serial_of(second, serial);
+    assert_int_equal(reg_status(&f->reg, serial, &cs), 0);
+    assert_int_equal(cs.state, CA_CERT_GOOD);
+    assert_int_equal(responder_keys(&p, s, false), 2);
+    OCSP_BASICRESP_free(bs);
+    X509_free(first);
+    X509_free(second);
+    X509_free(ca_cert);
+    p.f->C_CloseSession(s);
+    ca_close(ca);
+    dlclose(p.dl);
 }
 
 int main(void)
@@ -973,6 +1089,7 @@ int main(void)
         cmocka_unit_test(test_revocation),
         cmocka_unit_test(test_ocsp_responder),
         cmocka_unit_test(test_ocsp_responder_rsa),
+        cmocka_unit_test(test_ocsp_responder_recorded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -236,19 +236,35 @@ __attribute__((unused)) static int pki_create(struct pki_fixture *f, bool lite)
                   f->crl_port, f->dead_port, lite ? "lite" : "full");
 }
 
-/* Starts `openssl ocsp` answering from the sub-CA's index with the delegated responder. */
-__attribute__((unused)) static int pki_start_ocsp(struct pki_fixture *f)
+/* Starts `openssl ocsp` answering from the sub-CA's index, signed by responder `name` (its
+ * name.pem and name.key in the directory), nextUpdate `days` days after thisUpdate (0: ten
+ * minutes). Returns 0 once it listens. */
+__attribute__((unused)) static int pki_start_ocsp_as(struct pki_fixture *f, const char *name,
+                                                     int days)
 {
-    char port[32];
+    char port[32], cert[64], key[64], ndays[16];
     snprintf(port, sizeof port, "%d", f->ocsp_port); /* 3.0 takes a bare port */
+    snprintf(cert, sizeof cert, "%s.pem", name);
+    snprintf(key, sizeof key, "%s.key", name);
+    snprintf(ndays, sizeof ndays, "%d", days);
+    char log_path[256];
+    snprintf(log_path, sizeof log_path, "%s/ocsp.log", f->dir);
+    unlink(log_path); /* a restart must not take the last one's "waiting" for its own */
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
         if (chdir(f->dir) == 0 && freopen("ocsp.log", "w", stdout) &&
-            freopen("ocsp.log", "a", stderr))
-            execlp("openssl", "openssl", "ocsp", "-index", "index.txt", "-port", port, "-rsigner",
-                   "ocsp.pem", "-rkey", "ocsp.key", "-CA", "sub.pem", "-nmin", "10", (char *)NULL);
+            freopen("ocsp.log", "a", stderr)) {
+            if (days > 0)
+                execlp("openssl", "openssl", "ocsp", "-index", "index.txt", "-port", port,
+                       "-rsigner", cert, "-rkey", key, "-CA", "sub.pem", "-ndays", ndays,
+                       (char *)NULL);
+            else
+                execlp("openssl", "openssl", "ocsp", "-index", "index.txt", "-port", port,
+                       "-rsigner", cert, "-rkey", key, "-CA", "sub.pem", "-nmin", "10",
+                       (char *)NULL);
+        }
         _exit(127);
     }
     f->ocsp_pid = pid;
@@ -265,6 +281,22 @@ __attribute__((unused)) static int pki_start_ocsp(struct pki_fixture *f)
         nanosleep(&ts, NULL);
     }
     return -1;
+}
+
+/* Starts `openssl ocsp` answering from the sub-CA's index with the delegated responder. */
+__attribute__((unused)) static int pki_start_ocsp(struct pki_fixture *f)
+{
+    return pki_start_ocsp_as(f, "ocsp", 0);
+}
+
+/* Stops the responder pki_start_ocsp(_as) started. */
+__attribute__((unused)) static void pki_stop_ocsp(struct pki_fixture *f)
+{
+    if (f->ocsp_pid > 0) {
+        kill(f->ocsp_pid, SIGTERM);
+        waitpid(f->ocsp_pid, NULL, 0);
+    }
+    f->ocsp_pid = 0;
 }
 
 /* A minimal HTTP server in a child process: whatever the request, it answers 200 with the
