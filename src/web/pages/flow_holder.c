@@ -243,7 +243,7 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
                              const char *msg, int64_t retry, unsigned status)
 {
     struct web_page p;
-    struct web_error_item items[2];
+    struct web_error_item items[2] = {0}; /* gcc -O2 cannot see n guards them */
     size_t n = 0;
     bool code_step = ps->word_ok;
     struct web_field f =
