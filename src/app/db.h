@@ -16,7 +16,8 @@ struct store;
 int app_db_open(const char *url, struct store **out, char *err, size_t errlen);
 /* Closes a connection (NULL is fine). */
 void app_db_close(struct store *s);
-/* True when the database answers. */
+/* True when the database can really be read (store_ping: on SQLite the file is checked too,
+ * store/store.h), at a constant cost: for /healthz. */
 bool app_db_ping(struct store *s);
 /* The last error of the connection, for a log line (no secrets). */
 const char *app_db_error(struct store *s);

@@ -53,6 +53,12 @@ void store_close(struct store *s);
 enum store_err store_url_check(const char *url, char *err, size_t errlen);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
+/* Whether the database can really be read through this connection: STORE_OK, or STORE_EIO
+ * with the reason in store_last_error. PostgreSQL: SELECT 1. SQLite, whose connection answers
+ * from its cache, or from a file deleted under it, long after the file is damaged: the file at
+ * the path is still the one opened, not shorter than the connection saw it, its header (read
+ * from the file itself) a SQLite database's in WAL mode, and the database has a schema. A few
+ * system calls, whatever the database's size (for /healthz; store_sqlite.c, sq_ping). */
 enum store_err store_ping(struct store *s);
 /* What a connection has run so far, for tests, benchmarks and /metrics: statements (each one
  * sent to the database, a transaction's BEGIN and COMMIT not counted), transactions begun

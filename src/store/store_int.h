@@ -312,6 +312,9 @@ struct store_ops {
      * path (store.h, store_backup / store_restore). */
     enum store_err (*backup)(struct store *s, const char *path, struct store_backup_stats *st);
     enum store_err (*restore)(struct store *s, const char *path, struct store_backup_stats *st);
+    /* store_ping, when answering PING is not enough to know the database can be read (SQLite:
+     * a connection answers from its cache, or from a file deleted under it): NULL otherwise. */
+    enum store_err (*ping)(struct store *s);
 };
 
 /* The head of every driver's connection struct (which embeds it first). */

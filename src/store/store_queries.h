@@ -105,7 +105,8 @@
 #endif
 
 /* ---- the connection and the schema ---------------------------------------------------- */
-STORE_Q(PING, "ping", "{S:SELECT count(*) FROM sqlite_master}{P:SELECT 1}")
+/* SQLite: the schema cookie, which sq_ping wants non-zero (a database with a schema) */
+STORE_Q(PING, "ping", "{S:PRAGMA schema_version}{P:SELECT 1}")
 STORE_Q(MIG_HAS, "reading the schema version",
         "{S:SELECT count(*) FROM sqlite_master WHERE type = 'table' "
         "AND name = 'schema_migrations'}"

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/date.h"
@@ -55,9 +56,10 @@ struct sq {
     sqlite3 *db;
     sqlite3_stmt *st[STORE__Q_COUNT];
     sqlite3_stmt *tx[SQ_TX];
-    sqlite3_stmt *cur; /* the running statement */
-    int rc;            /* its last step */
-    bool fresh;        /* its first row was stepped by run and not handed out yet */
+    sqlite3_stmt *cur;       /* the running statement */
+    int rc;                  /* its last step */
+    bool fresh;              /* its first row was stepped by run and not handed out yet */
+    sqlite3_int64 size_seen; /* the file's largest size this connection saw (sq_ping) */
 };
 
 static struct sq *sq_of(struct store *s)
@@ -268,6 +270,77 @@ static enum store_err sq_end(struct store *s, bool commit)
     enum store_err e = commit ? sq_tx(q, SQ_COMMIT, "committing a transaction") : STORE_OK;
     if ((e != STORE_OK || !commit) && !sqlite3_get_autocommit(q->db))
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL); /* the error recorded stays */
+    return e;
+}
+
+/* ---- the ping ----------------------------------------------------------------------------- */
+
+/* The connection's own open database file (its VFS handle), or NULL. */
+static sqlite3_file *sq_file(struct sq *q)
+{
+    sqlite3_file *f = NULL;
+    if (sqlite3_file_control(q->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK)
+        return NULL;
+    return f && f->pMethods ? f : NULL;
+}
+
+/* A pooled connection answers a trivial query from its page cache, and keeps reading a file
+ * deleted or renamed over under it, so a ping that only asks a query says nothing once the
+ * file is damaged. This one looks at the file itself, in constant time (a few system calls,
+ * no page read, the cache kept):
+ * 1. the file at the path is still the one opened (SQLite compares the open file's device and
+ *    inode with the path's, and its link count: not deleted, not replaced by a rename);
+ * 2. it is not shorter than this connection has seen it: an eimza database file never shrinks
+ *    (no VACUUM; a checkpoint only writes pages the WAL holds), so a shorter one was cut;
+ * 3. its first 100 bytes, read from the file (past the page cache and the WAL), are a SQLite
+ *    header with a valid page size, in WAL mode (every connection of eimza sets it: junk
+ *    written over the file, or a rollback-journal file such as a backup copied over it in
+ *    place, fails);
+ * 4. its schema cookie is not 0: a database with a schema (a file deleted under the server
+ *    is made again, empty, by the next connection that opens the path).
+ * Damage deep inside the file is met by the request that reads it (a connection that failed
+ * is closed, not pooled); an integrity_check would cost the whole file at every probe. */
+static enum store_err sq_ping(struct store *s)
+{
+    struct sq *q = sq_of(s);
+    const char *path = sqlite3_db_filename(q->db, "main");
+    if (!path)
+        path = "";
+    int moved = 0;
+    int rc = sqlite3_file_control(q->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+    if (rc != SQLITE_OK)
+        return sq_fail(q, rc, "checking the database file");
+    if (moved)
+        return store__fail(s, STORE_EIO,
+                           "the database file '%s' was deleted or replaced since this connection "
+                           "opened it",
+                           path);
+    sqlite3_file *f = sq_file(q);
+    sqlite3_int64 size = 0;
+    unsigned char h[100];
+    rc = f ? f->pMethods->xFileSize(f, &size) : SQLITE_IOERR;
+    if (rc == SQLITE_OK && size < q->size_seen)
+        return store__fail(s, STORE_EIO,
+                           "the database file '%s' is shorter than this connection saw it (%lld "
+                           "bytes, was %lld): cut short",
+                           path, (long long)size, (long long)q->size_seen);
+    if (rc == SQLITE_OK)
+        rc = f->pMethods->xRead(f, h, (int)sizeof h, 0); /* short: IOERR_SHORT_READ */
+    unsigned page = rc == SQLITE_OK ? (unsigned)h[16] << 8 | h[17] : 0;
+    if (page == 1)
+        page = 65536;
+    if (rc != SQLITE_OK || memcmp(h, "SQLite format 3", 16) != 0 || page < 512 ||
+        (page & (page - 1)) || h[18] != 2 || h[19] != 2)
+        return store__fail(s, STORE_EIO,
+                           "the database file '%s' is no longer a SQLite database in WAL mode "
+                           "(overwritten or damaged; sqlite %d)",
+                           path, rc);
+    q->size_seen = size;
+    int64_t cookie = 0;
+    enum store_err e = store__one(s, STORE__Q_PING, NULL, 0, &cookie, NULL);
+    if (e == STORE_OK && cookie == 0)
+        e = store__fail(s, STORE_EIO, "the database file '%s' holds no schema (made again empty?)",
+                        path);
     return e;
 }
 
@@ -559,6 +632,7 @@ static const struct store_ops sq_ops = {
     .end = sq_end,
     .backup = sq_backup,
     .restore = sq_restore,
+    .ping = sq_ping,
 };
 
 /* Before SQLite's first use in the process: no memory statistics, whose global mutex every
@@ -599,12 +673,19 @@ enum store_err store__sqlite_open(const char *path, bool make_dir, struct store 
         /* journal_mode first: it is where a file that is not a database is found out. Turning
          * a new file to WAL while another process does the same can be refused at once
          * ("database is locked", without the busy handler: two `eimza migrate` at a first
-         * start), so that is tried again, as long as the busy timeout. */
-        for (int waited = 0;; waited += SQ_OPEN_RETRY_MS) {
+         * start), so that is tried again, as long as the busy timeout in all: timed on the
+         * clock, since a try can also wait the busy timeout itself (a file emptied under
+         * open connections, which hold it shared for good, is never turned) */
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) {
             rc = sqlite3_exec(q->db,
                               "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                               "PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = " SQ_WAL_LIMIT,
                               NULL, NULL, NULL);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            long waited =
+                (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
             if ((rc & 0xff) != SQLITE_BUSY || waited >= SQ_BUSY_MS)
                 break;
             sqlite3_sleep(SQ_OPEN_RETRY_MS);
@@ -618,6 +699,9 @@ enum store_err store__sqlite_open(const char *path, bool make_dir, struct store 
         free(q);
         return e;
     }
+    sqlite3_file *f = sq_file(q); /* the size the file has now, for sq_ping */
+    if (f)
+        (void)f->pMethods->xFileSize(f, &q->size_seen);
     *out = &q->base;
     return STORE_OK;
 }

@@ -7,7 +7,8 @@
 # limit refused, the client's address and TLS reaching eimza: a session cookie marked Secure;
 # 12 KB of other services' cookies neither passed on nor in the way of the API, the pages' logins
 # with their CSRF cookies, a form, the language cookie; a head too large answered with nginx's
-# own Turkish page), then the whole flow through it while one server or the other is killed
+# own Turkish page (431), a request line too long with another (414), on HTTPS and on the
+# plain HTTP redirect alike), then the whole flow through it while one server or the other is killed
 # with SIGKILL now and then (tests/ops/flow_driver.py servers: logins on one server and forms on
 # the other, codes, e-signatures, paper, decisions; everything answered must be in the
 # database, intact). Then,
@@ -278,6 +279,41 @@ done
 style=$(python3 -c 'import re,sys,hashlib,base64; s=open(sys.argv[1],encoding="utf-8").read(); print(base64.b64encode(hashlib.sha256(re.search(r"<style>(.*?)</style>",s,re.S).group(1).encode()).digest()).decode())' "$T/b")
 expect_grep "^[Cc]ontent-[Ss]ecurity-[Pp]olicy: default-src 'none'; style-src 'sha256-${style//+/\\+}';" "$T/h" \
   "nginx's page: the policy allows its style (by hash), nothing else"
+# the same on plain HTTP, which takes the head as HTTPS does (a browser with 10 KB of the
+# domain's cookies is sent on, not refused) and answers one too large with the same page; and
+# a request line over 16 KB (the address asked for) gets a Turkish page of its own with 414,
+# on both servers. nginx's own pages are English: "400 Request Header Or Cookie Too Large",
+# "414 Request-URI Too Large".
+PH=(-H 'Host: eimza.example.gov.tr')
+expect_eq "301 https://eimza.example.gov.tr/basvuru" \
+  "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "${PH[@]}" -H "Cookie: a=${big:0:10000}" "http://127.0.0.1:$PLAIN/basvuru")" \
+  "nginx, plain HTTP, 10 KB of cookies: sent to HTTPS all the same"
+CODE=$(curl -s -o "$T/b" -D "$T/h" -w '%{http_code} %{content_type}' "${PH[@]}" -H "Cookie: a=$big" "http://127.0.0.1:$PLAIN/basvuru")
+expect_eq "431 text/html; charset=utf-8" "$CODE" "nginx, plain HTTP, one line over 16 KB: 431 and an HTML page"
+expect_grep 'istek izin verilen boyutu aştığı için işlenemedi' "$T/b" "nginx, plain HTTP, one line over 16 KB: the Turkish page"
+expect_grep '<h2>Request too large</h2>' "$T/b" "nginx, plain HTTP, one line over 16 KB: with its English part"
+expect_grep "^[Cc]ontent-[Ss]ecurity-[Pp]olicy: default-src 'none'; style-src 'sha256-${style//+/\\+}';" "$T/h" \
+  "nginx, plain HTTP, 431: the policy allows the page's style"
+longline="/basvuru?x=$(head -c 17000 /dev/urandom | base64 -w0 | tr -d '+/=' | head -c 17000)"
+for where in HTTPS "plain HTTP"; do
+  if [ "$where" = HTTPS ]; then
+    CODE=$(curl -s --http1.1 "${N[@]}" -o "$T/b" -D "$T/h" -w '%{http_code} %{content_type}' "$F$longline")
+  else
+    CODE=$(curl -s -o "$T/b" -D "$T/h" -w '%{http_code} %{content_type}' "${PH[@]}" "http://127.0.0.1:$PLAIN$longline")
+  fi
+  expect_eq "414 text/html; charset=utf-8" "$CODE" "nginx, $where, a request line over 16 KB: 414 and an HTML page"
+  expect_grep '<title>Hata: Adres çok uzun' "$T/b" "nginx, $where, a request line over 16 KB: the Turkish page"
+  expect_grep 'adresi izin verilen uzunluğu aştığı için işlenemedi' "$T/b" "nginx, $where, 414: says what happened"
+  expect_grep 'adresini tarayıcınızın adres çubuğuna kendiniz yazınız' "$T/b" "nginx, $where, 414: what to do"
+  expect_grep 'il DYS biriminize' "$T/b" "nginx, $where, 414: whom to ask"
+  expect_grep '<h2>Address too long</h2>' "$T/b" "nginx, $where, 414: with its English part"
+  s414=$(python3 -c 'import re,sys,hashlib,base64; s=open(sys.argv[1],encoding="utf-8").read(); print(base64.b64encode(hashlib.sha256(re.search(r"<style>(.*?)</style>",s,re.S).group(1).encode()).digest()).decode())' "$T/b")
+  expect_grep "^[Cc]ontent-[Ss]ecurity-[Pp]olicy: default-src 'none'; style-src 'sha256-${s414//+/\\+}';" "$T/h" \
+    "nginx, $where, 414: the policy allows the page's style (by hash), nothing else"
+  if [ "$where" = HTTPS ]; then
+    expect_grep '^[Ss]trict-[Tt]ransport-[Ss]ecurity: max-age=63072000' "$T/h" "nginx, HTTPS, 414: HSTS"
+  fi
+done
 # over HTTP/2 nginx cannot answer a head too large with a page: it ends the connection
 # (ENHANCE_YOUR_CALM), which the site's comment and docs/DEPLOYMENT.md say
 H=()

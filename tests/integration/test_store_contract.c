@@ -237,6 +237,75 @@ static void test_open_close(void **state)
     store_close(s2);
 }
 
+/* store_ping says whether the database can really be read through the connection, past what
+ * the connection holds in memory. SQLite, where a connection answers from its page cache or
+ * from a file deleted under it: the file emptied, cut, overwritten at its head, renamed over
+ * or deleted, and an empty database made at the path, each fail the ping of an open
+ * connection that answered before (PostgreSQL: the ping answers; its failures are the
+ * server's, test_db_down and test_healthz_damaged). */
+static void test_ping_sees_the_file(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_ping(f->s), STORE_OK);
+    if (f->db.pg)
+        return;
+    char keep[400], moved[400];
+    snprintf(keep, sizeof keep, "%s.keep", f->db.path);
+    snprintf(moved, sizeof moved, "%s.new", f->db.path);
+    struct store_backup_stats bs;
+    assert_int_equal(store_backup(f->s, keep, &bs), STORE_OK); /* a good copy to put back */
+    static const char *const cases[] = {"emptied", "cut", "junk at the head", "renamed over",
+                                        "deleted"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct store *s = NULL;
+        char err[256];
+        assert_int_equal(store_open(f->db.url, &s, err, sizeof err), STORE_OK);
+        assert_int_equal(store_ping(s), STORE_OK);
+        struct stat sb;
+        assert_int_equal(stat(f->db.path, &sb), 0);
+        const char *want = NULL;
+        if (i == 0) {
+            assert_int_equal(truncate(f->db.path, 0), 0);
+            want = "shorter";
+        } else if (i == 1) {
+            assert_int_equal(truncate(f->db.path, sb.st_size / 2), 0);
+            want = "shorter";
+        } else if (i == 2) {
+            FILE *w = fopen(f->db.path, "r+");
+            assert_non_null(w);
+            assert_int_equal(fwrite("not a database, not any more", 1, 28, w), 28);
+            fclose(w);
+            want = "no longer a SQLite database";
+        } else if (i == 3) {
+            char cmd[2000];
+            snprintf(cmd, sizeof cmd, "cp '%s' '%s'", keep, moved);
+            assert_int_equal(system(cmd), 0);
+            assert_int_equal(rename(moved, f->db.path), 0);
+            want = "deleted or replaced";
+        } else {
+            assert_int_equal(unlink(f->db.path), 0);
+            want = "deleted or replaced";
+        }
+        assert_int_equal(store_ping(s), STORE_EIO);
+        if (!strstr(store_last_error(s), want))
+            fail_msg("%s: '%s' has no '%s'", cases[i], store_last_error(s), want);
+        store_close(s);
+        if (i == 4) {
+            /* the next connection makes an empty database at the path: no schema */
+            assert_int_equal(store_open(f->db.url, &s, err, sizeof err), STORE_OK);
+            assert_int_equal(store_ping(s), STORE_EIO);
+            assert_non_null(strstr(store_last_error(s), "holds no schema"));
+            store_close(s);
+        }
+        /* the good copy back, as a new file */
+        char cmd[3000];
+        snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm' && cp '%s' '%s'", f->db.path,
+                 f->db.path, f->db.path, keep, f->db.path);
+        assert_int_equal(system(cmd), 0);
+    }
+    unlink(keep);
+}
+
 /* ---- migrations --------------------------------------------------------------------------- */
 
 static void test_migrate_from_empty(void **state)
@@ -981,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_open_bad_urls),
         cmocka_unit_test(test_sqlite_paths),
         cmocka_unit_test_setup_teardown(test_open_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ping_sees_the_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_empty, setup_unmigrated, teardown),
         cmocka_unit_test_setup_teardown(test_newer_database_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_concurrently, setup_unmigrated, teardown),

@@ -1,7 +1,7 @@
 # eimza — nginx in front of test servers, with the shipped site packaging/nginx/eimza.conf
 # (sourced after tests/lib.sh). Only what cannot be the same on a test machine is changed: the
 # two listen ports (on loopback), the upstream servers' ports, the certificate's files and the
-# folder of nginx's own error page (the source tree's static/nginx/); each change must hit
+# folder of nginx's own error pages (the source tree's static/nginx/); each change must hit
 # exactly the line it is meant for, so a change to the shipped file that the test would
 # silently miss fails here instead.
 #   nginx_cert DIR                 a CA and a certificate for eimza.example.gov.tr in DIR
@@ -43,7 +43,8 @@ nginx_start() {
   sed "${sed_args[@]}" "$site" >"$n/eimza.conf"
   local changed
   changed=$(diff "$site" "$n/eimza.conf" | grep -c '^>')
-  expect_eq $((7 + $#)) "$changed" "nginx: the shipped site with its ports, certificate and static folder changed, nothing else"
+  # 8: four listen lines, the certificate's two, the pages' folder on each of the two servers
+  expect_eq $((8 + $#)) "$changed" "nginx: the shipped site with its ports, certificate and static folder changed, nothing else"
   cat >"$n/nginx.conf" <<EOF
 # the test's main configuration: where nginx keeps its files; the site is the shipped one
 user root;

@@ -53,6 +53,7 @@ expect_grep '/usr/share/man/man1/eimza\.1\.gz$' "$T/c.common" "eimza-common: eim
 expect_grep '^-rw-r----- root/root \./etc/eimza/secrets\.conf$' "$T/c.server" "eimza: secrets.conf 0640"
 for f in etc/eimza/eimza.conf usr/lib/systemd/system/eimza.service usr/lib/sysusers.d/eimza.conf \
   usr/share/eimza/static/css/eimza.css usr/share/eimza/static/nginx/istek-cok-buyuk.html \
+  usr/share/eimza/static/nginx/adres-cok-uzun.html \
   usr/share/eimza/trust/root_kamusm_kok_shs_surum7_ecc.pem \
   usr/share/eimza/node_modules/@picocss/pico/css/pico.classless.min.css \
   usr/share/eimza/templates/tr/expiry_warning.email.txt usr/share/man/man5/eimza.conf.5.gz; do

@@ -16,7 +16,8 @@ struct web_dbpool {
     char *url;
     struct store **idle; /* keep slots */
     size_t nidle, keep;
-    size_t open; /* idle + borrowed */
+    size_t open;  /* idle + borrowed */
+    unsigned gen; /* drains so far: a connection borrowed before the last one is closed */
 };
 
 struct web_dbpool *web_dbpool_new(const char *url, struct store *first, size_t keep)
@@ -47,7 +48,7 @@ fail:
     return NULL;
 }
 
-struct store *web_dbpool_get(struct web_dbpool *p)
+struct store *web_dbpool_get(struct web_dbpool *p, unsigned *gen)
 {
     struct store *s = NULL;
     char err[512], logerr[600];
@@ -55,6 +56,7 @@ struct store *web_dbpool_get(struct web_dbpool *p)
     pthread_mutex_lock(&p->mu);
     if (p->nidle > 0)
         s = p->idle[--p->nidle];
+    *gen = p->gen; /* a connection opened below is of this generation or a later one */
     pthread_mutex_unlock(&p->mu);
     if (s)
         return s;
@@ -70,12 +72,12 @@ struct store *web_dbpool_get(struct web_dbpool *p)
     return s;
 }
 
-void web_dbpool_put(struct web_dbpool *p, struct store *s, bool failed)
+void web_dbpool_put(struct web_dbpool *p, struct store *s, unsigned gen, bool failed)
 {
     if (!s)
         return;
     pthread_mutex_lock(&p->mu);
-    if (!failed && p->nidle < p->keep) {
+    if (!failed && gen == p->gen && p->nidle < p->keep) {
         p->idle[p->nidle++] = s;
         s = NULL;
     } else {
@@ -84,6 +86,26 @@ void web_dbpool_put(struct web_dbpool *p, struct store *s, bool failed)
     pthread_mutex_unlock(&p->mu);
     if (s) /* NULL when it went back to the pool */
         app_db_close(s);
+}
+
+void web_dbpool_drain(struct web_dbpool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->gen++;
+    size_t n = p->nidle; /* those idle now; closed one at a time outside the lock */
+    pthread_mutex_unlock(&p->mu);
+    for (; n > 0; n--) {
+        struct store *s = NULL;
+        pthread_mutex_lock(&p->mu);
+        if (p->nidle > 0) {
+            s = p->idle[--p->nidle];
+            p->open--;
+        }
+        pthread_mutex_unlock(&p->mu);
+        if (!s)
+            break;
+        app_db_close(s);
+    }
 }
 
 size_t web_dbpool_open_count(struct web_dbpool *p)

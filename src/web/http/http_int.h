@@ -55,6 +55,7 @@ struct web_server {
     struct MHD_Daemon *mhd;
     int listen_fd; /* ours to close after MHD_stop_daemon */
     atomic_bool quiesced;
+    atomic_bool db_failing; /* /healthz's last ping failed: logged once, until one answers */
     const struct web_route *routes;
     size_t nroutes;
     enum web_err (*error_page)(struct web_req *rq, enum web_err e); /* web_site.error_page */
@@ -108,6 +109,7 @@ struct web_req {
     size_t body_seen;    /* bytes received, kept or not */
     bool too_large;      /* the body passed max_body */
     struct store *store; /* borrowed from srv->pool while the handler runs */
+    unsigned store_gen;  /* the pool's generation when it was borrowed (dbpool.h) */
     bool store_failed;
     long db_statements0, db_round_trips0; /* the connection's counters when it was borrowed */
     long db_statements, db_round_trips;   /* what this request ran on it */

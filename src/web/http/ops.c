@@ -7,11 +7,16 @@
 #include "app/db.h"
 #include "app/ops.h"
 #include "web/http/context.h"
+#include "web/http/dbpool.h"
 #include "util/log.h"
 #include "web/html/escape.h"
 #include "web/http/http_int.h"
 #include "web/http/ops.h"
 
+/* A failed ping is logged once (db.ping_failed, with the cause), until a ping answers again
+ * (db.ping_recovered): a probe every few seconds does not fill the log. It drains the pool: a
+ * SQLite file replaced or deleted under the server is still read by every connection opened
+ * before, so each one after a failure is a fresh one (dbpool.h). */
 enum web_err web_h_healthz(struct web_req *rq)
 {
     struct store *s = web_req_store(rq);
@@ -20,11 +25,16 @@ enum web_err web_h_healthz(struct web_req *rq)
     if (!s)
         return WEB_E_DB_UNAVAILABLE; /* the pool logged why */
     if (!app_db_ping(s)) {
-        web_log_text(detail, sizeof detail, app_db_error(s));
-        ulog(ULOG_WARN, "db.ping_failed", "rid=%s detail=\"%s\"", rq->rid, detail);
+        if (!atomic_exchange(&rq->srv->db_failing, true)) {
+            web_log_text(detail, sizeof detail, app_db_error(s));
+            ulog(ULOG_WARN, "db.ping_failed", "rid=%s detail=\"%s\"", rq->rid, detail);
+        }
         web_req_store_failed(rq);
+        web_dbpool_drain(rq->srv->pool);
         return WEB_E_DB_UNAVAILABLE;
     }
+    if (atomic_exchange(&rq->srv->db_failing, false))
+        ulog(ULOG_INFO, "db.ping_recovered", "rid=%s", rq->rid);
     /* {"status":"ok","database":…,"schema":…}: the schema this process checked at start-up
      * and serves with (server.c builds it once) */
     return web_reply_static(rq, 200, "application/json", rq->srv->healthz, rq->srv->healthz_len);

@@ -151,7 +151,7 @@ enum core_lang web_req_lang(const struct web_req *rq)
 struct store *web_req_store(struct web_req *rq)
 {
     if (!rq->store) {
-        rq->store = web_dbpool_get(rq->srv->pool);
+        rq->store = web_dbpool_get(rq->srv->pool, &rq->store_gen);
         if (rq->store)
             app_db_counters(rq->store, &rq->db_statements0, &rq->db_round_trips0);
     }
@@ -166,7 +166,7 @@ void web_req_store_release(struct web_req *rq)
     app_db_counters(rq->store, &st, &rt);
     rq->db_statements += st - rq->db_statements0;
     rq->db_round_trips += rt - rq->db_round_trips0;
-    web_dbpool_put(rq->srv->pool, rq->store, rq->store_failed);
+    web_dbpool_put(rq->srv->pool, rq->store, rq->store_gen, rq->store_failed);
     rq->store = NULL;
 }
 

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# eimza — /healthz tells a load balancer the truth about the database while a pooled
+# connection is open (docs/INTERFACES.md, "Operations": 200 {"status":"ok",...} or 503
+# database_unavailable). A SQLite connection answers a trivial query from its page cache, and
+# keeps reading a file deleted or renamed over under it, so the old ping said 200 while every
+# real request failed. SQLite: the server runs one thread (one pooled connection, borrowed by
+# every request), answers /healthz, then its database file is damaged as it happens in life —
+# junk over the whole file or its first page, cut to nothing or to half, deleted, renamed over
+# by another database, a backup copied over it in place — and /healthz must answer 503 (a
+# file renamed over by a good database: 503, then 200 from fresh connections to it).
+# The failure is logged once (db.ping_failed) however many probes fail. A healthy database
+# stays 200 under probes and writes at once. PostgreSQL: a pooled connection whose backend
+# was terminated gives 503, then 200 from a fresh one, logged once too. Both backends.
+source "$EIMZA_SOURCE_DIR/tests/lib.sh"
+for c in jq curl sqlite3 psql; do
+  command -v $c >/dev/null || { echo "FAIL: $c is needed (scripts/deps.txt)"; exit 1; }
+done
+DB=$(new_db) || exit 1
+source "$SRC/tests/portal_lib.sh"
+expect_status 0 "migrate" "$EIMZA" migrate --db "$DB"
+F=${DB#sqlite:}
+printf 'threads = 1\n' >"$T/one.conf"
+
+# healthz_is STATUS LABEL: one probe; 503 must be the database failure's answer.
+healthz_is() {
+  call GET /healthz
+  if [ "$1" = 200 ]; then
+    expect_eq "200 ok" "$CODE $(jb .status 2>/dev/null)" "$2"
+  else
+    local ra=$(sed -n 's/^Retry-After: *\([0-9]*\).*/\1/Ip' "$T/h" | head -1)
+    expect_eq "503 database_unavailable 120" "$CODE $(jb .error.code 2>/dev/null) $ra" "$2"
+  fi
+}
+# serve_pooled: a fresh server of one thread, whose one connection is pooled and answers.
+serve_pooled() {
+  start_server -- --dev --listen 127.0.0.1:0 --db "$DB" --config "$T/one.conf" ||
+    { fail "server starts" "$(head -c 600 "$SERR")"; finish; }
+  healthz_is 200 "$1: /healthz before"
+  call GET /readyz
+  expect_code 200 "$1: /readyz before (a real query on the pooled connection)"
+}
+# logged_once LABEL: db.ping_failed once in the server's log, with a cause.
+logged_once() {
+  expect_eq 1 "$(grep -c 'event=db.ping_failed' "$SERR")" "$1: the failure logged once"
+  expect_grep 'event=db.ping_failed rid=[0-9a-f]+ detail="[^"]+' "$SERR" "$1: with its cause"
+}
+
+if [ "$backend" = sqlite ]; then
+  "$EIMZA" backup "$T/good.sqlite" --db "$DB" >/dev/null 2>"$T/err" ||
+    { fail "backup" "$(cat "$T/err")"; finish; }
+  # mend: the good database back at the path as a new file (the old one's -wal and -shm gone)
+  mend() { rm -f "$F" "$F-wal" "$F-shm"; cp "$T/good.sqlite" "$F"; }
+  # damage CASE: what happens to the file under the running server
+  damage() {
+    case $1 in
+      junk) head -c "$(stat -c %s "$F")" /dev/urandom | dd of="$F" conv=notrunc status=none ;;
+      junk-head) head -c 4096 /dev/urandom | dd of="$F" conv=notrunc status=none ;;
+      emptied) : >"$F" ;;
+      halved) truncate -s $(($(stat -c %s "$F") / 2)) "$F" ;;
+      deleted) rm -f "$F" "$F-wal" "$F-shm" ;;
+      backup-copied-over) cat "$T/good.sqlite" >"$F" ;;
+      renamed-over) cp "$T/good.sqlite" "$F.new" && mv "$F.new" "$F" ;;
+    esac
+  }
+  for c in junk junk-head emptied halved deleted backup-copied-over; do
+    mend
+    serve_pooled "$c"
+    damage "$c"
+    healthz_is 503 "$c: /healthz"
+    healthz_is 503 "$c: /healthz again (a fresh connection sees it too)"
+    logged_once "$c"
+    stop_server
+  done
+
+  # renamed over by a good database: the pooled connection still reads the old file. After
+  # the 503 the server goes over to the new one (the first connection to it may still find the
+  # old file's WAL beside it, and fail too: a few probes)
+  mend
+  serve_pooled renamed-over
+  damage renamed-over
+  healthz_is 503 "renamed-over: /healthz"
+  for _ in 1 2 3 4 5; do
+    call GET /healthz
+    [ "$CODE" = 200 ] && break
+  done
+  expect_code 200 "renamed-over: then a connection to the new file"
+  expect_grep 'event=db.ping_recovered' "$SERR" "renamed-over: the recovery logged"
+  stop_server
+  mend
+else
+  serve_pooled terminated
+  psql -q -X -At "$EIMZA_TEST_PG_ADMIN_URL" -c \
+    "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = '${DB##*/}' AND pid <> pg_backend_pid()" >/dev/null
+  healthz_is 503 "terminated: /healthz"
+  healthz_is 200 "terminated: then 200 from a fresh connection"
+  logged_once terminated
+  expect_grep 'event=db.ping_recovered' "$SERR" "terminated: the recovery logged"
+  stop_server
+fi
+
+# A healthy database stays healthy: probes while requests write (the SQLite checks read the
+# file beside a WAL that is written and checkpointed all along).
+printf 'threads = 4\n' >"$T/four.conf"
+start_server -- --dev --listen 127.0.0.1:0 --db "$DB" --config "$T/four.conf" ||
+  { fail "server starts" "$(head -c 600 "$SERR")"; finish; }
+(for _ in $(seq 1 150); do curl -s -o /dev/null "$URL/api/v1/captcha"; done) &
+writer=$!
+bad=0
+for _ in $(seq 1 150); do
+  c=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")
+  [ "$c" = 200 ] || bad=$((bad + 1))
+done
+wait "$writer"
+expect_eq 0 "$bad" "150 probes beside 150 writing requests: all 200"
+expect_no_grep 'event=db.ping_failed' "$SERR" "nothing logged"
+stop_server
+finish
