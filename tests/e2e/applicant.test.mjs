@@ -359,7 +359,7 @@ test('a teacher in İzmir applies in Turkish, on paper, every page at 1280 and 3
   assert.equal((await lastCode(page, p)).count, 1, 'no second code');
   await page.fill('#code', String((Number(first.code) + 1) % 1000000).padStart(6, '0'));
   await submitAndWait(page, () => page.click('button:has-text("Tamam")'));
-  assert.match(await text(page, '[data-error-summary]'), /Kalan deneme hakkınız: 2/);
+  assert.match(await text(page, '[data-error-summary]'), /SMS onay kodu hatalı\. .*; 2 deneme hakkınız kaldı\./);
   await checkBoth(page, '06-code-wrong');
   await page.fill('#code', `${first.code.slice(0, 3)} ${first.code.slice(3)}`);
   await submitAndWait(page, () => page.click('button:has-text("Tamam")'));
