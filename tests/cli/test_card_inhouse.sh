@@ -377,6 +377,7 @@ expect_eq true "$(jq --arg n "$NC" '[.[] | select(.template == "pin_word_waived"
 # for the operators who give waivers, not for the province's approver
 call GET "/yonetim/kart/$IC" -b "eimza_staff=${SO[1]#Authorization: Bearer }"
 expect_grep 'osman\.op tarafından' "$T/b" "the card page names the operator"
+expect_no_grep '>Kartınız<' "$T/b" "the staff's card page speaks of the holder's card, not of the operator's own"
 expect_grep 'son 4 hane 0328' "$T/b" "and shows the operator the note"
 call GET "/yonetim/kart/$IC" -b "eimza_staff=${SA[1]#Authorization: Bearer }"
 expect_code 200 "the approver sees the card page"

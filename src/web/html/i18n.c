@@ -744,6 +744,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FS_COL_WHY] = "fs_col_why",
     [WEB_MSG_FS_BACK] = "fs_back",
     [WEB_MSG_FS_CARD_TITLE] = "fs_card_title",
+    [WEB_MSG_FS_CARD_SECTION] = "fs_card_section",
     [WEB_MSG_FS_CARD_DONE] = "fs_card_done",
     [WEB_MSG_FS_APPROVED_AT] = "fs_approved_at",
     [WEB_MSG_FS_LAST_REASON] = "fs_last_reason",

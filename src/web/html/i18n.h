@@ -756,6 +756,7 @@ enum web_msg {
     WEB_MSG_FS_COL_WHY,
     WEB_MSG_FS_BACK,
     WEB_MSG_FS_CARD_TITLE,
+    WEB_MSG_FS_CARD_SECTION, /* the card's facts on the staff's card page (not "Kartınız") */
     WEB_MSG_FS_CARD_DONE,
     WEB_MSG_FS_APPROVED_AT,
     WEB_MSG_FS_LAST_REASON,

@@ -847,8 +847,10 @@ void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
     snprintf(days, sizeof days, "%lld", (long long)d);
     web_pg_time(since, WEB_PG_DATE, date);
     const char *a1[] = {days}, *a2[] = {date};
-    web_page_msg_n(p, WEB_MSG_AP_DAYS, (unsigned long)d, a1, 1);
-    web_page_text(p, ", ");
+    if (d > 0) { /* less than a day: "since DD.MM.YYYY" alone, not "0 days" */
+        web_page_msg_n(p, WEB_MSG_AP_DAYS, (unsigned long)d, a1, 1);
+        web_page_text(p, ", ");
+    }
     web_page_msg_args(p, WEB_MSG_AP_SINCE, a2, 1);
 }
 
