@@ -809,6 +809,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_HELP_CALL_TITLE_INHOUSE] = "help_call_title_inhouse",
     [WEB_MSG_HELP_CALL_TEXT_INHOUSE] = "help_call_text_inhouse",
     [WEB_MSG_A11Y_FEEDBACK_INHOUSE] = "a11y_feedback_inhouse",
+    [WEB_MSG_FS_FILES_LEAD_INHOUSE] = "fs_files_lead_inhouse",
 };
 
 /* The texts of every key in both languages, looked up once (web_msg_load). */
@@ -858,6 +859,7 @@ static const struct {
     {WEB_MSG_HELP_CALL_TITLE, WEB_MSG_HELP_CALL_TITLE_INHOUSE},
     {WEB_MSG_HELP_CALL_TEXT, WEB_MSG_HELP_CALL_TEXT_INHOUSE},
     {WEB_MSG_A11Y_FEEDBACK, WEB_MSG_A11Y_FEEDBACK_INHOUSE},
+    {WEB_MSG_FS_FILES_LEAD, WEB_MSG_FS_FILES_LEAD_INHOUSE},
 };
 
 enum web_msg web_msg_deployed(enum web_msg key, bool inhouse)

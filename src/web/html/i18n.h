@@ -826,6 +826,7 @@ enum web_msg {
     WEB_MSG_HELP_CALL_TITLE_INHOUSE,
     WEB_MSG_HELP_CALL_TEXT_INHOUSE,
     WEB_MSG_A11Y_FEEDBACK_INHOUSE,
+    WEB_MSG_FS_FILES_LEAD_INHOUSE,
 
     WEB_MSG_COUNT_ /* not a message: the number of entries */
 };
