@@ -433,7 +433,7 @@ call GET /api/v1/application/status "${BF[@]}"
   fail "contact" "$(jb .contact)"
 call GET /durum "${HF[@]}"
 expect_grep 'il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna başvurunuz' "$T/b" "the status page says who helps"
-expect_grep 'Kamu SM.{1,6}nin verdiği kartlar için Kamu SM çağrı merkezi' "$T/b" \
+expect_grep 'Kamu SM.{1,6}nin verdiği kartlar için çağrı merkezi: 444' "$T/b" \
   "the footer gives Kamu SM's number for a card Kamu SM issued only"
 expect_no_grep 'Sorularınız için Kamu SM|ulaşmazsa çağrı merkezini' "$T/b" "and sends nobody to Kamu SM for this card"
 call GET /yardim
