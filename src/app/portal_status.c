@@ -231,7 +231,9 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
     app__flow_view(cfg, sr, lang, &out->flow);
     out->label = core_app_state_label(st, lang);
     out->next = next_step(a, st, lang);
-    out->contact = status_text("contact", lang);
+    /* who helps: Kamu SM for a card it makes, the e-imza sorumlusu where cards are made in house */
+    bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
+    out->contact = status_text(inhouse ? "contact_inhouse" : "contact", lang);
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
         int64_t approved = 0;
         for (size_t i = 0; i < out->nevents; i++)
@@ -239,7 +241,8 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
                 approved = out->events[i].at;
         if (approved && now >= approved + (int64_t)cfg->rules.delivery_expected_days * 86400) {
             out->delivery_overdue = true;
-            out->contact = status_text("contact_overdue", lang);
+            out->contact =
+                status_text(inhouse ? "contact_overdue_inhouse" : "contact_overdue", lang);
         }
     }
     return APP_OK;

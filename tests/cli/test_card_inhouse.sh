@@ -339,7 +339,7 @@ expect_eq "200 delivered" "$CODE $(jb .state)" "C's card handed over at the offi
 json POST /api/v1/application/pin/word '{"security_word":"Unuttum"}' "${BF[@]}"
 expect_error 400 security_word_wrong "a forgotten word"
 expect_grep 'il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna' "$T/b" "the message says who helps"
-expect_grep '444 5 576' "$T/b" "and names the call centre"
+expect_no_grep 'Kamu SM|444 5 576' "$T/b" "and sends nobody to Kamu SM, which does not make this card"
 expect_eq 2 "$(jb .error.remaining_attempts)" "and gives the tries left"
 # the page: before a word, the field's hint says who helps; a wrong word's message at the field
 # is short (with the tries left), and who helps is said once, in that hint, not in the summary
@@ -357,12 +357,13 @@ expect_eq "Hata: Güvenlik sözcüğü yanlış. Büyük/küçük harfe dikkat e
 [[ $(summary_of) == *"Güvenlik sözcüğü yanlış"* && $(summary_of) != *"sorumlusu"* ]] &&
   ok "the summary: the short message" || fail "summary" "$(summary_of)"
 [[ $(hint_of) == *"e-imza sorumlusuna"* ]] && ok "the hint stays under the field" || fail "hint after a wrong word" "$(hint_of)"
-expect_eq 1 "$(grep -o 'sorumlusu' "$T/b" | wc -l)" "who helps is said once on the page"
+main_of() { sed -n '/<main/,/<\/main>/p' "$T/b"; }
+expect_eq 1 "$(main_of | grep -o 'sorumlusu' | wc -l)" "who helps is said once on the page (the footer's aside)"
 expect_grep 'aria-describedby="security_word-hint security_word-error"' "$T/b" "the field names its hint and its error"
 expect_no_grep 'Hatalı girişte' "$T/b" "the tries left are not said a second time"
 call POST /pin/sozcuk "${HF[@]}" -H 'Accept-Language: en' --data-urlencode "csrf_token=$CF" --data-urlencode "security_word=Bilmiyorum"
 expect_code 429 "a third wrong entry locks the retrieval"
-expect_eq 1 "$(grep -o 'e-signature officer' "$T/b" | wc -l)" "in English: the lock says who helps, once (the hint is left out)"
+expect_eq 1 "$(main_of | grep -o 'e-signature officer' | wc -l)" "in English: the lock says who helps, once (the hint is left out)"
 expect_eq "" "$(hint_of)" "no hint beside the lock's message"
 # the hour's wrong entries set back, as if the hour had passed
 sql "UPDATE card_pins SET wrong_count = 0, wrong_window_start = 0 WHERE card_id = (SELECT id FROM cards WHERE application_id = $(app_id "$NC"))"
@@ -393,17 +394,32 @@ expect_eq true "$(jq --arg n "$NC" '[.[] | select(.template == "pin_word_waived"
 # for the operators who give waivers, not for the province's approver
 call GET "/yonetim/kart/$IC" -b "eimza_staff=${SO[1]#Authorization: Bearer }"
 expect_grep 'osman\.op tarafından' "$T/b" "the card page names the operator"
+expect_no_grep '>Kartınız<' "$T/b" "the staff's card page speaks of the holder's card, not of the operator's own"
 expect_grep 'son 4 hane 0328' "$T/b" "and shows the operator the note"
 call GET "/yonetim/kart/$IC" -b "eimza_staff=${SA[1]#Authorization: Bearer }"
 expect_code 200 "the approver sees the card page"
 expect_grep 'osman\.op tarafından' "$T/b" "with who lifted the step"
-expect_no_grep '0328' "$T/b" "but not the note"
+expect_no_grep 'hane 0328' "$T/b" "but not the note" # (a bare 0328 can be in a random serial)
 expect_grep 'yalnızca kart operatörlerine gösterilir' "$T/b" "which says why"
 json POST /api/v1/application/pin/word '{}' "${BF[@]}"
 expect_code 200 "the SMS code alone"
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.code_sent' AND object = '$NC' AND detail LIKE '%waived%'")" \
   "the code's sending says the word was waived"
 PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN") and contains("kodunuz"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+# the code step on the page says a wrong code as the word step says a wrong word (and as /sms
+# does): a short message at the field with the tries left, not a paragraph of its own
+call POST /pin/kod "${HF[@]}" --data-urlencode "csrf_token=$CF" --data-urlencode "code=$(printf '%06d' $(((10#${PINCODE:-0} + 1) % 1000000)))"
+expect_code 400 "a wrong code on the page"
+code_error_of() { tr '\n' ' ' <"$T/b" | grep -oE 'id="code-error">.*' | sed -E 's#</p>.*##; s#<[^>]*>##g; s#^id="code-error">##'; }
+expect_eq "Hata: SMS onay kodu hatalı. Telefonunuza gelen 6 haneli kodu dikkatle yeniden giriniz; 2 deneme hakkınız kaldı." \
+  "$(code_error_of | sed -E 's/ +/ /g; s/^ //; s/ $//')" "the code's message at the field: short, with the tries left"
+expect_no_grep 'Hatalı giriş' "$T/b" "the tries left are not said a second time"
+call GET /pin "${HF[@]}" -H 'Accept-Language: en'
+expect_grep '<p>After wrong entries you have 2 tries left\.</p>' "$T/b" "back on the page, the tries left (in English, in the plural)"
+sql "UPDATE card_pins SET wrong_count = 2, wrong_window_start = $(date +%s) WHERE card_id = (SELECT id FROM cards WHERE application_id = $(app_id "$NC"))"
+call GET /pin "${HF[@]}" -H 'Accept-Language: en'
+expect_grep '<p>After wrong entries you have 1 try left\.</p>' "$T/b" "and one try in the singular"
+sql "UPDATE card_pins SET wrong_count = 0, wrong_window_start = 0 WHERE card_id = (SELECT id FROM cards WHERE application_id = $(app_id "$NC"))"
 json POST /api/v1/application/pin/code "{\"code\":\"$PINCODE\"}" "${BF[@]}"
 expect_code 200 "the PIN with the SMS code only"
 [[ $(jb .pin) =~ ^[0-9]{6}$ ]] && ok "C's PIN shown" || fail "C's pin" "$(cat "$T/b")"
@@ -426,5 +442,32 @@ call GET /api/v1/application/status "${BF[@]}"
   ok "the status's PIN note names the same helper" || fail "pin_note" "$(jb .pin_note)"
 json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SO[@]}"
 expect_error 409 pin_already_shown "and no waiver after it"
+
+# ---- who helps, where the cards are made in house: the e-imza sorumlusu, not Kamu SM ---------------
+call GET /api/v1/application/status "${BF[@]}"
+[[ $(jb .contact) == *"il DYS yöneticinize"* && $(jb .contact) == *"e-imza sorumlusuna"* && $(jb .contact) != *"Kamu SM"* ]] &&
+  ok "the status's contact: the approver for the application, the e-imza sorumlusu for the card" ||
+  fail "contact" "$(jb .contact)"
+call GET /durum "${HF[@]}"
+expect_grep 'il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna başvurunuz' "$T/b" "the status page says who helps"
+expect_grep 'Kamu SM.{1,6}nin verdiği kartlar için çağrı merkezi: 444' "$T/b" \
+  "the footer gives Kamu SM's number for a card Kamu SM issued only"
+expect_no_grep 'Sorularınız için Kamu SM|ulaşmazsa çağrı merkezini' "$T/b" "and sends nobody to Kamu SM for this card"
+call GET /yardim
+expect_grep '<h2>E-imza sorumlusu</h2>' "$T/b" "help: who helps with the card"
+expect_grep 'PIN ve PUK şifreleri, kilitlenen kart ve sertifika iptali için T.C. kimlik kartınızla il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna' \
+  "$T/b" "help: PIN and PUK questions go to the e-imza sorumlusu"
+expect_grep 'başvurunuz için il DYS biriminize' "$T/b" "help: questions on the application go to the il DYS unit"
+expect_no_grep 'Kamu SM Çağrı Merkezi|Kamu Sertifikasyon Merkezinin çağrı merkezini|Gelmezse 444' "$T/b" \
+  "help: nothing sends a question about this card to Kamu SM"
+call GET /yardim -H 'Accept-Language: en'
+expect_grep '<h2>E-signature officer</h2>' "$T/b" "help in English: who helps with the card"
+expect_no_grep 'Kamu SM call centre\.|call the Kamu SM call centre on' "$T/b" "help in English: not Kamu SM for this card"
+call GET /yonetim/uretim -b "eimza_staff=${SO[1]#Authorization: Bearer }"
+expect_grep 'eimza shipments import komutunu' "$T/b" "the operator's cards page: the command for a large courier file"
+expect_no_grep 'eimza bureau import' "$T/b" "and not the bureau's, which this deployment has not"
+call GET /
+expect_no_grep 'Kamu Sertifikasyon Merkezine|Kamu SM ile|numaralı çağrı merkezine' "$T/b" \
+  "the landing page and its privacy notice: no Kamu SM in this deployment"
 stop_server
 finish

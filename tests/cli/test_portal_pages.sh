@@ -330,7 +330,15 @@ WRONG=$(printf "%06d" $(( (10#${OTP:-0} + 1) % 1000000 )))
 post /sms/dogrula "csrf_token=$CSRF" "code=$WRONG" action=ok
 expect_eq 200 "$CODE" "wrong code: shown again (200)"
 expect_grep 'href="#code"' "$T/b" "wrong code: summary links to the field"
-expect_grep 'Kalan deneme hakkınız: 2' "$T/b" "wrong code: tries left"
+# the field's message: short, with the tries left, as the PIN page says a wrong word (and the
+# English in the plural form the count needs)
+expect_grep 'id="code-error">.*SMS onay kodu hatalı\. Telefonunuza gelen 6 haneli kodu dikkatle yeniden giriniz; 2 deneme hakkınız kaldı\.' \
+  "$T/b" "wrong code: the field's message with the tries left"
+expect_no_grep 'Kalan deneme' "$T/b" "wrong code: the tries left said once"
+post "/sms/dogrula?lang=en" "csrf_token=$CSRF" "code=$WRONG" action=ok
+expect_grep 'The SMS confirmation code is wrong\. Enter the 6-digit code sent to your phone again with care; 1 try left\.' \
+  "$T/b" "wrong code in English: 1 try left"
+sed -i '/\tlang\t/d' "$JAR" # back to the language the browser asks for
 post /sms/dogrula "code=$OTP" action=ok
 expect_eq 403 "$CODE" "verify without the CSRF token: 403"
 post /sms/dogrula "csrf_token=$CSRF" "code=${OTP:0:3} ${OTP:3}" action=ok
@@ -438,6 +446,8 @@ page GET /yardim
 expect_eq 200 "$CODE" "GET /yardim: 200"
 expect_grep '<h1>Yardım</h1>' "$T/b" "help: its title"
 expect_grep '444&#160;5&#160;576' "$T/b" "help: the call centre"
+expect_grep '<h2>Kamu SM Çağrı Merkezi</h2>' "$T/b" "help: where Kamu SM makes the cards, its call centre helps with them"
+expect_no_grep 'E-imza sorumlusu</h2>' "$T/b" "help: not the in-house deployment's helper"
 expect_grep 'id="dys"' "$T/b" "help: the province's DYS unit"
 expect_grep '0488&#160;213&#160;00&#160;00' "$T/b" "help: logged in, the applicant's own province's contact"
 page GET '/yardim?il=6'

@@ -137,6 +137,8 @@ line() { grep -n -m1 -- "$1" "$T/b" | cut -d: -f1; }
   ok "the data, then the verdict, then the decision forms" ||
   fail "order" "$(line 'data-field="postal_code"') $(line 'class="verdict-box"') $(line 'class="decision-forms"')"
 expect_grep 'data-field="ap_col_waiting"' "$T/b" "a waiting application says how long"
+[[ "$(dd ap_col_waiting)" =~ ^[0-9]{2}\.[0-9]{2}\.[0-9]{4}\ tarihinden\ beri$ ]] &&
+  ok "one that came in less than a day ago: since when, not '0 gün'" || fail "waiting" "$(dd ap_col_waiting)"
 call GET "/api/v1/admin/applications/$I1" "${SA[@]}"
 expect_eq "Mini Kart Okuyucu 2 215 vodafone 72" \
   "$(jb '[.card_reader, (.validity_years|tostring), .work_phone_ext, .mobile_operator, (.form_province|tostring)] | join(" ")')" \

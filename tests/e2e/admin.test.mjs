@@ -166,7 +166,8 @@ test('an approver works the queue of their province', async () => {
   assert.equal(squash(await mehmet.locator('.verdict').textContent()), 'Onaylanabilir');
   assert.match(await mehmet.textContent(), new RegExp(masked(PEOPLE.mehmet.tckn).replace(/\*/g, '\\*')));
   assert.ok(!(await page.content()).includes(PEOPLE.mehmet.tckn), 'no full T.C. Kimlik No');
-  assert.match(await mehmet.locator('.flag-late').textContent(), /Süresi geçtikten sonra/);
+  assert.match(await mehmet.locator('.flag-late').textContent(), /Son başvuru tarihinden sonra/,
+    'late: after the renewal deadline, not "after its time" under the certificate\'s end');
   assert.equal(await mehmet.locator('[data-reason="late"]').count(), 1);
   const zeynep = row(page, PEOPLE.zeynep);
   assert.equal(squash(await zeynep.locator('.verdict').textContent()), 'Onaylanamaz');

@@ -157,16 +157,47 @@ const faults = (problems, ...statuses) =>
     !statuses.some((s) => p.includes(`status of ${s}`)));
 const text = async (page, sel) => squash(await page.textContent(sel));
 
+// What follows a form's buttons (the SMS page's note under "Tamam", the footer after the form)
+// stands apart from them: the forms whose next visible element is closer than 12 px.
+const gluedToButtons = (page) => page.evaluate(() => {
+  const out = [];
+  for (const b of document.querySelectorAll('form > .buttons:last-child')) {
+    if (!b.offsetParent) continue; /* a form not shown (the new code's, until the wait is over) */
+    let next = b.parentElement.nextElementSibling;
+    while (next && getComputedStyle(next).display === 'none') next = next.nextElementSibling;
+    if (!next && b.closest('main') && !b.parentElement.nextElementSibling) next = document.querySelector('body > footer');
+    if (!next) continue;
+    const gap = next.getBoundingClientRect().top - b.getBoundingClientRect().bottom;
+    if (gap < 12) out.push(`${b.parentElement.getAttribute('action')}: ${Math.round(gap)} px`);
+  }
+  return out;
+});
+
+// The help page's questions: the open/close marker has a place of its own at the right, neither
+// on a line of its own under a long question nor over its last words.
+const crampedQuestions = (page) => page.evaluate(() => [...document.querySelectorAll('details.faq > summary')]
+  .filter((s) => {
+    const r = document.createRange();
+    r.selectNodeContents(s);
+    const text = r.getBoundingClientRect(), box = s.getBoundingClientRect(), cs = getComputedStyle(s);
+    const inner = box.height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    return inner > text.height + 4 || box.right - text.right < 16;
+  }).map((s) => s.textContent.trim()));
+
 // The page at both widths: our rules and axe-core at 1280 px, then axe-core again at 390 px
-// (whose layout differs: the step list goes, tables become cards) with no sideways scrolling;
-// a screenshot of each.
+// (whose layout differs: the step list goes, tables become cards) with no sideways scrolling,
+// nothing glued to a form's buttons and no help question crowding its marker; a screenshot of
+// each.
 async function checkBoth(page, name) {
   assert.deepEqual(await a11yProblems(page), [], `accessibility of ${name}`);
   assert.deepEqual(await axeViolations(page), [], `axe on ${name} at 1280 px`);
+  assert.deepEqual(await gluedToButtons(page), [], `${name} at 1280 px: glued to the buttons`);
   await screenshot(page, `applicant-${name}`);
   await page.setViewportSize(PHONE);
   assert.deepEqual(await axeViolations(page), [], `axe on ${name} at 390 px`);
   assert.equal(await scrollsSideways(page), false, `${name} at 390 px scrolls sideways`);
+  assert.deepEqual(await gluedToButtons(page), [], `${name} at 390 px: glued to the buttons`);
+  assert.deepEqual(await crampedQuestions(page), [], `${name} at 390 px: questions over their marker`);
   await screenshot(page, `applicant-${name}-phone`);
   await page.setViewportSize(DESKTOP);
 }
@@ -359,7 +390,7 @@ test('a teacher in İzmir applies in Turkish, on paper, every page at 1280 and 3
   assert.equal((await lastCode(page, p)).count, 1, 'no second code');
   await page.fill('#code', String((Number(first.code) + 1) % 1000000).padStart(6, '0'));
   await submitAndWait(page, () => page.click('button:has-text("Tamam")'));
-  assert.match(await text(page, '[data-error-summary]'), /Kalan deneme hakkınız: 2/);
+  assert.match(await text(page, '[data-error-summary]'), /SMS onay kodu hatalı\. .*; 2 deneme hakkınız kaldı\./);
   await checkBoth(page, '06-code-wrong');
   await page.fill('#code', `${first.code.slice(0, 3)} ${first.code.slice(3)}`);
   await submitAndWait(page, () => page.click('button:has-text("Tamam")'));

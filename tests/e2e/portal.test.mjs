@@ -195,7 +195,7 @@ test('an applicant goes through steps 1 to 5', async () => {
   const wrong = String((Number(code) + 1) % 1000000).padStart(6, '0');
   await page.fill('#code', wrong);
   await submitAndWait(page, () => page.keyboard.press('Enter'));
-  assert.match(await summaryText(page), /Kalan deneme hakkınız: 2/);
+  assert.match(await summaryText(page), /SMS onay kodu hatalı\. .*; 2 deneme hakkınız kaldı\./);
   assert.equal(await page.getAttribute('#code', 'aria-invalid'), 'true');
   await checkPage(page, '4-code-wrong');
   await page.fill('#code', code);

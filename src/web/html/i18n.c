@@ -187,7 +187,6 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_PP_SMS_LEAD] = "pp_sms_lead",
     [WEB_MSG_PP_SMS_CODE_TITLE] = "pp_sms_code_title",
     [WEB_MSG_PP_RESEND_WAIT] = "pp_resend_wait",
-    [WEB_MSG_PP_TRIES_LEFT] = "pp_tries_left",
     [WEB_MSG_PP_EDIT_FORM] = "pp_edit_form",
     [WEB_MSG_PP_CONTENT_LEAD] = "pp_content_lead",
     [WEB_MSG_PP_METHOD_ONLY_WET] = "pp_method_only_wet",
@@ -745,6 +744,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FS_COL_WHY] = "fs_col_why",
     [WEB_MSG_FS_BACK] = "fs_back",
     [WEB_MSG_FS_CARD_TITLE] = "fs_card_title",
+    [WEB_MSG_FS_CARD_SECTION] = "fs_card_section",
     [WEB_MSG_FS_CARD_DONE] = "fs_card_done",
     [WEB_MSG_FS_APPROVED_AT] = "fs_approved_at",
     [WEB_MSG_FS_LAST_REASON] = "fs_last_reason",
@@ -780,6 +780,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FP_SHOW] = "fp_show",
     [WEB_MSG_FP_LEFT] = "fp_left",
     [WEB_MSG_FP_WORD_WRONG] = "fp_word_wrong",
+    [WEB_MSG_OTP_CODE_WRONG] = "otp_code_wrong",
     [WEB_MSG_FP_SHOWN_TITLE] = "fp_shown_title",
     [WEB_MSG_FP_SHOWN_WARN] = "fp_shown_warn",
     [WEB_MSG_FP_PIN] = "fp_pin",
@@ -795,6 +796,20 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FT_CARD] = "ft_card",
     [WEB_MSG_FT_SIGN] = "ft_sign",
     [WEB_MSG_FT_NO_AGENT] = "ft_no_agent",
+    [WEB_MSG_FOOTER_CALL_CENTRE_INHOUSE] = "footer_call_centre_inhouse",
+    [WEB_MSG_FOOTER_CARD_LATE_INHOUSE] = "footer_card_late_inhouse",
+    [WEB_MSG_SECURITY_WORD_HINT_INHOUSE] = "security_word_hint_inhouse",
+    [WEB_MSG_OTP_WRONG_NUMBER_INHOUSE] = "otp_wrong_number_inhouse",
+    [WEB_MSG_LANDING_LEAD_INHOUSE] = "landing_lead_inhouse",
+    [WEB_MSG_KVKK_WHY_INHOUSE] = "kvkk_why_inhouse",
+    [WEB_MSG_KVKK_RIGHTS_INHOUSE] = "kvkk_rights_inhouse",
+    [WEB_MSG_DONE_KEEP_NUMBER_INHOUSE] = "done_keep_number_inhouse",
+    [WEB_MSG_HELP_LEAD_INHOUSE] = "help_lead_inhouse",
+    [WEB_MSG_HELP_A_CARD_INHOUSE] = "help_a_card_inhouse",
+    [WEB_MSG_HELP_CALL_TITLE_INHOUSE] = "help_call_title_inhouse",
+    [WEB_MSG_HELP_CALL_TEXT_INHOUSE] = "help_call_text_inhouse",
+    [WEB_MSG_A11Y_FEEDBACK_INHOUSE] = "a11y_feedback_inhouse",
+    [WEB_MSG_FS_FILES_LEAD_INHOUSE] = "fs_files_lead_inhouse",
 };
 
 /* The texts of every key in both languages, looked up once (web_msg_load). */
@@ -825,6 +840,35 @@ const char *web_msg_n(enum web_msg key, unsigned long n, enum core_lang lang)
     int len = snprintf(k, sizeof k, "page.%s", web_msg_names[key]);
     const char *t = len > 0 && (size_t)len < sizeof k ? app_text_n(k, n, lang) : NULL;
     return t ? t : web_msg(key, lang);
+}
+
+/* The texts with an in-house twin (web_msg_deployed): the bureau's key, then the in-house one. */
+static const struct {
+    enum web_msg bureau, inhouse;
+} web_msg_twins[] = {
+    {WEB_MSG_FOOTER_CALL_CENTRE, WEB_MSG_FOOTER_CALL_CENTRE_INHOUSE},
+    {WEB_MSG_FOOTER_CARD_LATE, WEB_MSG_FOOTER_CARD_LATE_INHOUSE},
+    {WEB_MSG_SECURITY_WORD_HINT, WEB_MSG_SECURITY_WORD_HINT_INHOUSE},
+    {WEB_MSG_OTP_WRONG_NUMBER, WEB_MSG_OTP_WRONG_NUMBER_INHOUSE},
+    {WEB_MSG_LANDING_LEAD, WEB_MSG_LANDING_LEAD_INHOUSE},
+    {WEB_MSG_KVKK_WHY, WEB_MSG_KVKK_WHY_INHOUSE},
+    {WEB_MSG_KVKK_RIGHTS, WEB_MSG_KVKK_RIGHTS_INHOUSE},
+    {WEB_MSG_DONE_KEEP_NUMBER, WEB_MSG_DONE_KEEP_NUMBER_INHOUSE},
+    {WEB_MSG_HELP_LEAD, WEB_MSG_HELP_LEAD_INHOUSE},
+    {WEB_MSG_HELP_A_CARD, WEB_MSG_HELP_A_CARD_INHOUSE},
+    {WEB_MSG_HELP_CALL_TITLE, WEB_MSG_HELP_CALL_TITLE_INHOUSE},
+    {WEB_MSG_HELP_CALL_TEXT, WEB_MSG_HELP_CALL_TEXT_INHOUSE},
+    {WEB_MSG_A11Y_FEEDBACK, WEB_MSG_A11Y_FEEDBACK_INHOUSE},
+    {WEB_MSG_FS_FILES_LEAD, WEB_MSG_FS_FILES_LEAD_INHOUSE},
+};
+
+enum web_msg web_msg_deployed(enum web_msg key, bool inhouse)
+{
+    if (inhouse)
+        for (size_t i = 0; i < sizeof web_msg_twins / sizeof web_msg_twins[0]; i++)
+            if (web_msg_twins[i].bureau == key)
+                return web_msg_twins[i].inhouse;
+    return key;
 }
 
 const char *web_msg_name(enum web_msg key)

@@ -17,6 +17,7 @@
 #ifndef EIMZA_WEB_HTML_I18N_H
 #define EIMZA_WEB_HTML_I18N_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "app/context.h"
@@ -193,7 +194,6 @@ enum web_msg {
     WEB_MSG_PP_SMS_LEAD,
     WEB_MSG_PP_SMS_CODE_TITLE,
     WEB_MSG_PP_RESEND_WAIT, /* {0}: seconds */
-    WEB_MSG_PP_TRIES_LEFT,  /* {0}: entries left */
     WEB_MSG_PP_EDIT_FORM,
     WEB_MSG_PP_CONTENT_LEAD,
     WEB_MSG_PP_METHOD_ONLY_WET,
@@ -756,6 +756,7 @@ enum web_msg {
     WEB_MSG_FS_COL_WHY,
     WEB_MSG_FS_BACK,
     WEB_MSG_FS_CARD_TITLE,
+    WEB_MSG_FS_CARD_SECTION, /* the card's facts on the staff's card page (not "Kartınız") */
     WEB_MSG_FS_CARD_DONE,
     WEB_MSG_FS_APPROVED_AT,
     WEB_MSG_FS_LAST_REASON,
@@ -792,6 +793,7 @@ enum web_msg {
     WEB_MSG_FP_SHOW,
     WEB_MSG_FP_LEFT,
     WEB_MSG_FP_WORD_WRONG,
+    WEB_MSG_OTP_CODE_WRONG, /* plural; {0}: entries left (/sms and /pin's code step) */
     WEB_MSG_FP_SHOWN_TITLE,
     WEB_MSG_FP_SHOWN_WARN,
     WEB_MSG_FP_PIN,
@@ -809,6 +811,23 @@ enum web_msg {
     WEB_MSG_FT_SIGN,
     WEB_MSG_FT_NO_AGENT,
 
+    /* ---- who helps, in a deployment that makes its own cards (production = inhouse): the twin
+     * of the text named, shown in its place (web_msg_deployed) */
+    WEB_MSG_FOOTER_CALL_CENTRE_INHOUSE,
+    WEB_MSG_FOOTER_CARD_LATE_INHOUSE,
+    WEB_MSG_SECURITY_WORD_HINT_INHOUSE,
+    WEB_MSG_OTP_WRONG_NUMBER_INHOUSE,
+    WEB_MSG_LANDING_LEAD_INHOUSE,
+    WEB_MSG_KVKK_WHY_INHOUSE,
+    WEB_MSG_KVKK_RIGHTS_INHOUSE,
+    WEB_MSG_DONE_KEEP_NUMBER_INHOUSE,
+    WEB_MSG_HELP_LEAD_INHOUSE,
+    WEB_MSG_HELP_A_CARD_INHOUSE,
+    WEB_MSG_HELP_CALL_TITLE_INHOUSE,
+    WEB_MSG_HELP_CALL_TEXT_INHOUSE,
+    WEB_MSG_A11Y_FEEDBACK_INHOUSE,
+    WEB_MSG_FS_FILES_LEAD_INHOUSE,
+
     WEB_MSG_COUNT_ /* not a message: the number of entries */
 };
 
@@ -818,6 +837,14 @@ const char *web_msg(enum web_msg key, enum core_lang lang);
 /* The form of key for a count n: an entry with plural forms in the catalogue gives the one for
  * n ("{0} application" / "{0} applications"); others their one text. Never NULL. */
 const char *web_msg_n(enum web_msg key, unsigned long n, enum core_lang lang);
+
+/* The key to show for key in this deployment. Where the cards are made in house (production =
+ * inhouse), the texts that send people to Kamu SM for a card (its call centre, its courier, its
+ * PIN and PUK) have an in-house twin "<name>_inhouse" that names the e-imza sorumlusu of the
+ * provincial directorate (and the il DYS unit for the application) instead; any other key is
+ * itself. The one place that pairs them: the page writer (page.h) passes every message through
+ * it, so pages name the bureau's text and never choose. */
+enum web_msg web_msg_deployed(enum web_msg key, bool inhouse);
 
 /* The stable snake_case name of key ("" for WEB_MSG_NONE), e.g. "service_name". */
 const char *web_msg_name(enum web_msg key);

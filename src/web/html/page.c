@@ -84,9 +84,15 @@ void web_page_uint(struct web_page *p, unsigned long long v)
     web_page_textn(p, num, (size_t)n);
 }
 
+/* The text of key on this page: in its language, and the deployment's twin (web_msg_deployed). */
+static const char *web_page_msg_text(const struct web_page *p, enum web_msg key)
+{
+    return web_msg(web_msg_deployed(key, p->inhouse), p->lang);
+}
+
 void web_page_msg(struct web_page *p, enum web_msg key)
 {
-    web_page_text(p, web_msg(key, p->lang));
+    web_page_text(p, web_page_msg_text(p, key));
 }
 
 /* The placeholder "{N}" (one digit) at or after s: returns where it starts and sets *idx,
@@ -107,7 +113,7 @@ static void web_page_text_args(struct web_page *p, const char *s, const char *co
 
 void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *args, size_t nargs)
 {
-    web_page_text_args(p, web_msg(key, p->lang), args, nargs);
+    web_page_text_args(p, web_page_msg_text(p, key), args, nargs);
 }
 
 /* Writes text t with placeholders {0}..{n-1} replaced by args (escaped). */
@@ -128,7 +134,7 @@ static void web_page_text_args(struct web_page *p, const char *s, const char *co
 void web_page_msg_n(struct web_page *p, enum web_msg key, unsigned long n, const char *const *args,
                     size_t nargs)
 {
-    web_page_text_args(p, web_msg_n(key, n, p->lang), args, nargs);
+    web_page_text_args(p, web_msg_n(web_msg_deployed(key, p->inhouse), n, p->lang), args, nargs);
 }
 
 void web_page_duration(struct web_page *p, long long seconds)
@@ -161,7 +167,7 @@ void web_page_duration_attrs(struct web_page *p)
 
 void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part)
 {
-    const char *s = web_msg(key, p->lang), *ph;
+    const char *s = web_page_msg_text(p, key), *ph;
     unsigned idx;
     for (unsigned i = 0; i < part; i++) {
         ph = web_msg_placeholder(s, &idx);
@@ -175,7 +181,7 @@ void web_page_msg_part(struct web_page *p, enum web_msg key, unsigned part)
 
 void web_page_attr_msg_(struct web_page *p, const char *name, enum web_msg key)
 {
-    web_html_attr_(&p->h, name, web_msg(key, p->lang));
+    web_html_attr_(&p->h, name, web_page_msg_text(p, key));
 }
 
 /* ---- the layout -------------------------------------------------------------------------- */
@@ -468,7 +474,7 @@ void web_page_end(struct web_page *p)
     web_footer_link(p, "/#kvkk", WEB_MSG_FOOTER_PRIVACY);
     web_page_close(p, WEB_EL_UL);
     web_page_close(p, WEB_EL_NAV);
-    web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE);
+    web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE); /* or its twin */
     web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE);
     web_page_open_class(p, WEB_EL_P, "operator");
     const char *who[] = {web_page_ministry(p)};

@@ -47,6 +47,9 @@ struct web_page {
     /* who runs the portal (the header's name and logo, the footer); NULL: app_site_default's
      * words and the built-in emblem. The caller's; must outlive the page. */
     const struct app_site *site;
+    /* the deployment makes its own cards (production = inhouse): every message is shown as its
+     * in-house twin where it has one (web_msg_deployed: who helps with a card) */
+    bool inhouse;
     /* an applicant's session on the page: seconds until it ends unless something is done
      * (0: none), and the CSRF token its extension sends. web_page_end then writes the warning
      * that offers "Oturumu uzat" before it ends, and the notice once it has (session.js). */

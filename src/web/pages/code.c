@@ -222,7 +222,7 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
 {
     struct web_pg c;
     struct app_view v;
-    char code[16], msg[512], left[16];
+    char code[16], msg[512];
     enum web_err rc;
     web_pg_init(&c, rq, WEB_PG_APPLICANT);
     if (!web_pg_enter(&c, true, &v, &rc))
@@ -248,10 +248,8 @@ enum web_err web_h_page_sms_verify(struct web_req *rq)
         goto out;
     }
     if (c.err.code && !strcmp(c.err.code, "otp_wrong")) {
-        snprintf(left, sizeof left, "%d", c.err.remaining > 0 ? c.err.remaining : 0);
-        char tries[128];
-        web_pg_fill(web_msg(WEB_MSG_PP_TRIES_LEFT, c.lang), left, tries, sizeof tries);
-        snprintf(msg, sizeof msg, "%s %s", app_reason_text("otp_wrong", c.lang), tries);
+        /* short, with the tries left, as the PIN page's steps say it */
+        web_pg_wrong_left(WEB_MSG_OTP_CODE_WRONG, c.err.remaining, c.lang, msg, sizeof msg);
         if (c.err.remaining > 0)
             rc = sms_page(&c, &v, NULL, msg, 0, 200);
         else /* the code is void now: what to do next is in the summary */

@@ -281,13 +281,15 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
     } else {
         web_pg_para(&p, WEB_MSG_FP_LEAD);
     }
-    /* the tries left, unless the wrong word's message at the field says them */
+    /* the tries left, unless the wrong word's or code's message at the field says them */
     if (ps->remaining > 0 && ps->remaining < c->app.set->portal.rules.otp_max_wrong &&
-        !(pin_is(code, "security_word_wrong") && field_error)) {
+        !((pin_is(code, "security_word_wrong") || pin_is(code, "otp_wrong")) && field_error)) {
         char left[16];
         snprintf(left, sizeof left, "%d", ps->remaining);
         const char *args[] = {left};
-        web_pg_para_args(&p, WEB_MSG_FP_LEFT, args, 1);
+        web_page_open(&p, WEB_EL_P);
+        web_page_msg_n(&p, WEB_MSG_FP_LEFT, (unsigned long)ps->remaining, args, 1);
+        web_page_close(&p, WEB_EL_P);
     }
     web_page_form_begin(&p, code_step ? "/pin/kod" : "/pin/sozcuk", web_pg_csrf(c));
     if (!waived)
@@ -300,15 +302,6 @@ static enum web_err pin_page(struct web_pg *c, const struct app_pin_status *ps,
     web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
     web_page_end(&p);
     return web_pg_reply(c, &p, status);
-}
-
-/* A wrong word's message at the field: short, with the tries left (left > 0: a wrong word
- * that leaves none is the lock's 429), in out. */
-static const char *pin_word_wrong(enum core_lang lang, int left, char *out, size_t cap)
-{
-    char n[16];
-    snprintf(n, sizeof n, "%d", left);
-    return web_pg_fill(web_msg_n(WEB_MSG_FP_WORD_WRONG, (unsigned long)left, lang), n, out, cap);
 }
 
 /* A refusal that ends the retrieval (nothing to show, shown before): a small page saying so. */
@@ -371,8 +364,14 @@ static enum web_err pin_again(struct web_pg *c, const char *field_code)
         ps.word_ok = false;
     char wrong[256];
     const char *field_error = app_reason_text(code ? code : "invalid_fields", c->lang);
+    /* a wrong word or code: short at the field, with the tries left (left > 0: a wrong entry
+     * that leaves none is the lock's 429) */
     if (pin_is(keep.code, "security_word_wrong") && keep.remaining > 0)
-        field_error = pin_word_wrong(c->lang, keep.remaining, wrong, sizeof wrong);
+        field_error =
+            web_pg_wrong_left(WEB_MSG_FP_WORD_WRONG, keep.remaining, c->lang, wrong, sizeof wrong);
+    else if (pin_is(keep.code, "otp_wrong") && keep.remaining > 0)
+        field_error =
+            web_pg_wrong_left(WEB_MSG_OTP_CODE_WRONG, keep.remaining, c->lang, wrong, sizeof wrong);
     return pin_page(c, &ps, phone, keep.code, field_error, NULL, 0, 400);
 }
 

@@ -651,7 +651,7 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
         fact(&p, WEB_MSG_FS_LAST_REASON, a->closed_reason);
     web_page_close(&p, WEB_EL_DL);
 
-    web_page_section_begin(&p, WEB_MSG_FL_CARD);
+    web_page_section_begin(&p, WEB_MSG_FS_CARD_SECTION); /* the holder's card, not the operator's */
     if (!v->has_card) {
         web_pg_para(&p, WEB_MSG_FS_NO_CARD);
     } else {

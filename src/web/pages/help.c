@@ -1,8 +1,9 @@
 /* eimza — the pages people turn to (web/pages/), issue 17, point 9: help (/yardim: the
- * questions applicants ask, their province's DYS unit from the configuration, the Kamu SM call
- * centre), the accessibility statement (/erisilebilirlik), and the ministry's logo when the
- * configuration names one (/logo). They need no session; a logged-in applicant's help page
- * shows the contact of the province that decides their application.
+ * questions applicants ask, their province's DYS unit from the configuration, who helps with the
+ * card: the Kamu SM call centre, or the e-imza sorumlusu where cards are made in house), the
+ * accessibility statement (/erisilebilirlik), and the ministry's logo when the configuration names
+ * one (/logo). They need no session; a logged-in applicant's help page shows the contact of the
+ * province that decides their application.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,16 +160,29 @@ enum web_err web_h_page_help(struct web_req *rq)
     }
     web_page_close(&p, WEB_EL_SECTION);
 
+    /* who helps with the card (the texts are the deployment's, web_msg_deployed): Kamu SM's call
+     * centre; where cards are made in house the e-imza sorumlusu, and Kamu SM's number after it
+     * only for a card Kamu SM issued (the one the holder may still sign with) */
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_HELP_CALL_TITLE);
-    web_page_open_class(&p, WEB_EL_P, "call-centre-big");
-    web_page_msg(&p, WEB_MSG_PHONE_LABEL);
-    web_page_text(&p, ": ");
-    web_page_open(&p, WEB_EL_A);
-    web_page_attr(&p, "href", "tel:4445576");
-    web_page_text(&p, "444 5 576");
-    web_page_close(&p, WEB_EL_A);
-    web_page_close(&p, WEB_EL_P);
-    web_pg_para(&p, WEB_MSG_HELP_CALL_TEXT);
+    if (p.inhouse) {
+        web_pg_para(&p, WEB_MSG_HELP_CALL_TEXT);
+        web_page_open(&p, WEB_EL_P);
+        web_page_open(&p, WEB_EL_A);
+        web_page_attr(&p, "href", "tel:4445576");
+        web_page_msg(&p, WEB_MSG_FOOTER_CALL_CENTRE);
+        web_page_close(&p, WEB_EL_A);
+        web_page_close(&p, WEB_EL_P);
+    } else {
+        web_page_open_class(&p, WEB_EL_P, "call-centre-big");
+        web_page_msg(&p, WEB_MSG_PHONE_LABEL);
+        web_page_text(&p, ": ");
+        web_page_open(&p, WEB_EL_A);
+        web_page_attr(&p, "href", "tel:4445576");
+        web_page_text(&p, "444 5 576");
+        web_page_close(&p, WEB_EL_A);
+        web_page_close(&p, WEB_EL_P);
+        web_pg_para(&p, WEB_MSG_HELP_CALL_TEXT);
+    }
     web_page_end(&p);
     enum web_err rc = web_pg_reply(&c, &p, 200);
     web_pg_done(&c);

@@ -270,6 +270,8 @@ void web_pg_page(const struct web_pg *c, struct web_page *p)
 {
     web_page_init(p, c->lang);
     p->site = c->app.set ? &c->app.set->site : NULL;
+    /* who helps with a card: the e-imza sorumlusu where cards are made in house */
+    p->inhouse = c->app.set && c->app.set->portal.production == APP_PRODUCTION_INHOUSE;
 }
 
 void web_pg_begin(const struct web_pg *c, struct web_page *p, const struct web_layout *l)
@@ -458,6 +460,14 @@ const char *web_pg_fill(const char *text, const char *arg, char *out, size_t cap
     else
         snprintf(out, cap, "%.*s%s%s", (int)(ph - text), text, arg, ph + 3);
     return out;
+}
+
+const char *web_pg_wrong_left(enum web_msg key, int left, enum core_lang lang, char *out,
+                              size_t cap)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%d", left > 0 ? left : 0);
+    return web_pg_fill(web_msg_n(key, left > 0 ? (unsigned long)left : 0, lang), n, out, cap);
 }
 
 void web_pg_heading(struct web_page *p, enum web_msg key)
@@ -837,8 +847,10 @@ void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
     snprintf(days, sizeof days, "%lld", (long long)d);
     web_pg_time(since, WEB_PG_DATE, date);
     const char *a1[] = {days}, *a2[] = {date};
-    web_page_msg_n(p, WEB_MSG_AP_DAYS, (unsigned long)d, a1, 1);
-    web_page_text(p, ", ");
+    if (d > 0) { /* less than a day: "since DD.MM.YYYY" alone, not "0 days" */
+        web_page_msg_n(p, WEB_MSG_AP_DAYS, (unsigned long)d, a1, 1);
+        web_page_text(p, ", ");
+    }
     web_page_msg_args(p, WEB_MSG_AP_SINCE, a2, 1);
 }
 

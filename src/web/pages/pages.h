@@ -244,6 +244,11 @@ void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32]);
 /* A catalogue text (web_msg, web_msg_n) with {0} replaced by arg, into out: for an attribute or
  * a title, which the page writer escapes as it writes them. Returns out. */
 const char *web_pg_fill(const char *text, const char *arg, char *out, size_t cap);
+/* A wrong entry's message at its field, the way every step says it: short, with the tries left
+ * (key: a plural text, {0} the tries left; WEB_MSG_FP_WORD_WRONG, WEB_MSG_OTP_CODE_WRONG), into
+ * out. Returns out. */
+const char *web_pg_wrong_left(enum web_msg key, int left, enum core_lang lang, char *out,
+                              size_t cap);
 /* <h1>key</h1>, <p>key</p>, <p>key with args</p>, <p>text</p> */
 void web_pg_heading(struct web_page *p, enum web_msg key);
 void web_pg_para(struct web_page *p, enum web_msg key);

@@ -1,7 +1,8 @@
 /* Unit tests for core/catalogue.h, the one catalogue of people's text: every key is found in
  * both languages; keys are "<group>.<name>" in lower case and come in the sorted order the
  * binary search relies on; near misses (a prefix, a longer key, another case) are not found;
- * an untranslated key would fall back to Turkish; many threads can look up at once. */
+ * an untranslated key would fall back to Turkish; English texts name the signing methods in
+ * English; many threads can look up at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,20 @@ static void test_every_key(void **state)
     }
     assert_int_equal(core_text_key(n, key, sizeof key), -1);
     assert_int_equal(core_text_key(0, key, 2), -1); /* does not fit */
+}
+
+/* An English text names a signing method as the English pages do ("Method 2: apply with a
+ * handwritten signature"), never by its Turkish name, which a reader of the English pages finds
+ * nowhere on them. */
+static void test_english_method_names(void **state)
+{
+    (void)state;
+    char key[CORE_TEXT_KEY_MAX];
+    for (size_t i = 0; core_text_key(i, key, sizeof key) == 0; i++) {
+        const char *en = core_text(key, CORE_LANG_EN);
+        if (en && (strstr(en, "Yöntem") || strstr(en, "imzalı başvuru")))
+            fail_msg("%s: the English text names a method in Turkish: %s", key, en);
+    }
 }
 
 static void test_lookups(void **state)
@@ -132,6 +147,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_english_method_names),
         cmocka_unit_test(test_lookups),
         cmocka_unit_test(test_threads),
     };
