@@ -342,7 +342,8 @@ struct app_status_view {
      * form's fields (names, contact details) are not read for the status and stay empty */
     struct app_application app;
     const char *label;          /* the state's label, in lang */
-    const char *next;           /* what happens next, in lang */
+    const char *next;           /* what happens next, in lang (static text, or next_text) */
+    char next_text[384];        /* next when it holds a number (the days a card takes) */
     const char *contact;        /* whom to call, in lang */
     bool delivery_overdue;      /* approved more than delivery_expected_days ago, no card yet */
     char rejection_reason[512]; /* rejected: the approver's reason as written; "" otherwise */

@@ -10,6 +10,8 @@
 #include "app/card_flow.h"
 #include "app/portal_int.h"
 #include "app/status_cache.h"
+#include "app/text.h"
+#include "core/catalogue.h"
 #include "core/content.h"
 #include "util/log.h"
 
@@ -178,6 +180,19 @@ static const char *next_step(const struct store_application *a, enum core_app_st
     return "";
 }
 
+/* The text key for a number of days n ({0}, in its plural form) into out; "" when it does not
+ * fit. */
+static const char *days_text(const char *key, int n, enum core_lang lang, char *out, size_t cap)
+{
+    const char *t = core_text_n(key, n > 0 ? (unsigned long)n : 0, lang);
+    const char *at = t ? strstr(t, "{0}") : NULL;
+    int w = at ? snprintf(out, cap, "%.*s%d%s", (int)(at - t), t, n, at + 3)
+               : snprintf(out, cap, "%s", t ? t : "");
+    if (w < 0 || (size_t)w >= cap)
+        out[0] = '\0';
+    return out;
+}
+
 /* A state or event code into a field of size n, cut to fit ("" for NULL). */
 static void copy_code(char *f, size_t n, const char *code)
 {
@@ -231,6 +246,22 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
     app__flow_view(cfg, sr, lang, &out->flow);
     out->label = core_app_state_label(st, lang);
     out->next = next_step(a, st, lang);
+    if (st == CORE_APP_APPROVED)
+        out->next = days_text("status.next_approved", cfg->rules.delivery_expected_days, lang,
+                              out->next_text, sizeof out->next_text);
+    /* completed by a renewal made before the old certificate ended: the new one is not valid
+     * yet, and the old one is the one to sign with until it is */
+    if (st == CORE_APP_COMPLETED && out->flow.new_serial[0] && out->flow.new_not_before > now) {
+        char from[32];
+        app_time_tr(out->flow.new_not_before, APP_TIME_DATE, from);
+        const char *t = status_text("next_completed_later", lang);
+        const char *at = strstr(t, "{0}");
+        int w = at ? snprintf(out->next_text, sizeof out->next_text, "%.*s%s%s", (int)(at - t), t,
+                              from, at + 3)
+                   : -1;
+        if (w > 0 && (size_t)w < sizeof out->next_text)
+            out->next = out->next_text;
+    }
     /* who helps: Kamu SM for a card it makes, the e-imza sorumlusu where cards are made in house */
     bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
     out->contact = status_text(inhouse ? "contact_inhouse" : "contact", lang);

@@ -110,6 +110,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
     core_rules_default(r);
     r->window_open_days = cfg->renewal_window_days;
     r->deadline_days = cfg->renewal_deadline_days;
+    r->delivery_expected_days = cfg->delivery_expected_days; /* when a card is late */
     if (parse_warn_days(cfg->warn_days, r, err, errlen) < 0)
         goto fail;
     const char *why = core_rules_check(r);
@@ -134,6 +135,8 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
     n->scan.lang = n->lang;
     n->scan.tpl = n->tpl;
     n->scan.batch = NOTIFY_BATCH;
+    /* who helps with a late card: the e-imza sorumlusu where the cards are made in house */
+    n->scan.inhouse = !strcmp(cfg->production, "inhouse");
     n->scan_interval = cfg->scan_interval;
     /* the key that opens the SMS codes waiting in the outbox (crypto/seal.h): the same as
      * serve's (issue 19, finding 4) */

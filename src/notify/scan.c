@@ -478,11 +478,13 @@ static enum store_err overdue_one(struct scan *sc, const struct stuck *x, long *
     const struct notify_var vars[] = {{"name", x->name}, {"number", x->number}, {"days", days}};
     char key[SCAN_KEY_MAX];
     snprintf(key, sizeof key, "overdue:%lld", (long long)x->id);
-    return stuck_send(sc, x, NOTIFY_TPL_CARD_LATE, vars, sizeof vars / sizeof vars[0], key, queued);
+    return stuck_send(sc, x, notify_tpl_deployed(NOTIFY_TPL_CARD_LATE, sc->cfg->inhouse), vars,
+                      sizeof vars / sizeof vars[0], key, queued);
 }
 
 /* Applications approved more than delivery_expected_days ago whose card has not arrived: the
- * holder is told once to call the call centre (the mark "overdue" among the reminders). */
+ * holder is told once whom to call (Kamu SM's call centre, or where the cards are made in house
+ * the e-imza sorumlusu; the mark "overdue" among the reminders). */
 static enum store_err scan_overdue(struct scan *sc)
 {
     const struct notify_scan_cfg *cfg = sc->cfg;

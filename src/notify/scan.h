@@ -17,7 +17,8 @@
  *     the form asked for (notify_by), to the form's addresses or else the record's;
  *   - late cards: an application approved delivery_expected_days ago or more whose card has not
  *     arrived (approved, in_production, shipped) tells its holder once, through the channels of
- *     notify_by, to call the call centre (card_late, "overdue:<application id>:<channel>");
+ *     notify_by, whom to call (card_late; card_late_inhouse where the cards are made in
+ *     house; "overdue:<application id>:<channel>");
  *   - digests: once per UTC day, each province with an enabled approver account and a
  *     configured digest address gets the count of applications waiting there, when any do.
  *
@@ -59,6 +60,9 @@ struct notify_scan_cfg {
     const struct notify_digest_to *digest_to; /* may be NULL when ndigest is 0 */
     size_t ndigest;
     long batch; /* certificates or applications per transaction (>= 1) */
+    /* the cards are made in house (production = inhouse): a late card's holder is sent to the
+     * e-imza sorumlusu, not to Kamu SM (notify_tpl_deployed) */
+    bool inhouse;
 };
 
 /* What one pass queued: messages (an e-mail and an SMS count two). */

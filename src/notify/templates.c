@@ -35,6 +35,7 @@ static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_COMPLETED] = "application_completed",
     [NOTIFY_TPL_CANCELLED] = "application_cancelled",
     [NOTIFY_TPL_PIN_WORD_WAIVED] = "pin_word_waived",
+    [NOTIFY_TPL_CARD_LATE_INHOUSE] = "card_late_inhouse",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -54,6 +55,14 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_COMPLETED] = "name number serial valid_from valid_until portal_url",
     [NOTIFY_TPL_CANCELLED] = "name number reason portal_url",
     [NOTIFY_TPL_PIN_WORD_WAIVED] = "name number until portal_url",
+    [NOTIFY_TPL_CARD_LATE_INHOUSE] = "name number days portal_url",
+};
+
+/* The templates with an in-house twin, and the twin (notify_tpl_deployed). */
+static const struct {
+    enum notify_tpl bureau, inhouse;
+} tpl_twins[] = {
+    {NOTIFY_TPL_CARD_LATE, NOTIFY_TPL_CARD_LATE_INHOUSE},
 };
 
 struct notify_templates {
@@ -65,6 +74,14 @@ struct notify_templates {
 const char *notify_tpl_name(enum notify_tpl t)
 {
     return (unsigned)t < NOTIFY_TPL__COUNT ? tpl_names[t] : NULL;
+}
+
+enum notify_tpl notify_tpl_deployed(enum notify_tpl t, bool inhouse)
+{
+    for (size_t i = 0; inhouse && i < sizeof tpl_twins / sizeof tpl_twins[0]; i++)
+        if (tpl_twins[i].bureau == t)
+            return tpl_twins[i].inhouse;
+    return t;
 }
 
 bool notify_tpl_has_sms(enum notify_tpl t)

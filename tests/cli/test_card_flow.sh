@@ -107,6 +107,9 @@ expect_eq "cancelled $NC" "$(jb '.state + " " + .number')" "GET /api/v1/applicat
 call GET /durum -H "Cookie: eimza_session=$TOKEN"
 expect_grep 'action="/durum/yeni"' "$T/b" "/durum offers a new application"
 expect_grep 'Başvurunuzu siz iptal ettiniz' "$T/b" "/durum says who cancelled it"
+# said once: the state, then who cancelled it and what to do (no "what happens next" repeating it)
+expect_no_grep 'Başvurunuz iptal edildi|<h2>Sonra ne olacak</h2>' "$T/b" "/durum does not say it was cancelled a second time"
+expect_eq 1 "$(grep -c 'Gerekirse buradan yeni bir başvuru' "$T/b")" "/durum says once that a new application can be started"
 json POST /api/v1/application/new '{}' "${BC[@]}"
 expect_eq "200 draft" "$CODE $(jb .state)" "a new application after the cancelled one"
 [ "$(jb .number)" != "$NC" ] && ok "with a number of its own" || fail "new number" "$(jb .number)"
@@ -184,6 +187,10 @@ expect_eq "draft" "$(jb .state)" "the new draft"
 approved $A Ayşe Kaya 1980-03-15 || finish
 BA=("${B[@]}")
 NA=$NUMBER
+# (the page, not the status answer: that one is kept for a moment, and the import below is
+# another process)
+call GET /durum -H "Cookie: eimza_session=$TOKEN"
+expect_grep 'onaydan sonra 15 gün içinde kurye' "$T/b" "approved: /durum says the configured delivery days"
 OLD=$(openssl x509 -in "$P/holders/$A.pem" -noout -serial | cut -d= -f2)
 # the card bureau's new certificate: from tomorrow, three years
 start=$(date -u -d 'tomorrow' +%Y%m%d)000000Z
@@ -199,6 +206,13 @@ expect_status 0 "import the new certificate" "$EIMZA" import certificates "$T/ne
 expect_grep 'applications completed by their new certificate: 1' "$T/out" "the import says it completed one"
 status
 expect_eq "completed $NEW" "$(jb '.state + " " + .new_certificate.serial')" "the application is completed, the new certificate linked"
+# valid from tomorrow: not "in use" yet, the old one is used until then (the day in Turkish form)
+FROM=$(date -u -d tomorrow +%d.%m.%Y)
+jb .next | grep -q "Yeni sertifikanız $FROM tarihinden itibaren geçerli olacaktır; o tarihe kadar eski sertifikanızı" &&
+  ok "completed early: the status says from when the new certificate is valid" || fail "completed next" "$(jb .next)"
+call GET /durum -H "Cookie: eimza_session=$TOKEN"
+expect_grep "Yeni sertifikanız $FROM tarihinden itibaren geçerli" "$T/b" "/durum says it too"
+expect_no_grep 'sertifikanız kullanımda' "$T/b" "/durum does not say the new certificate is in use"
 expect_eq 1 "$(sql "SELECT count(*) FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.number = '$NA' AND c.serial = '$NEW'")" \
   "the link is in the database"
 expect_status 0 "personnel show" "$EIMZA" personnel show $A --db "$DB"

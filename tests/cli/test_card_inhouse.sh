@@ -148,6 +148,25 @@ NEWA=$(sql "SELECT c.serial FROM applications a JOIN certificates c ON c.id = a.
 expect_eq "produced inhouse ${BLANK[0]}" \
   "$(sql "SELECT state || ' ' || source || ' ' || serial FROM cards WHERE application_id = $IA")" \
   "the card in the inventory, by its serial"
+# the card late, where the cards are made in house: `eimza notify run` with the deployment's
+# settings (expiry warnings and reminders off here) tells the holder once, by card_late's twin,
+# to ask the e-imza sorumlusu and not Kamu SM's call centre
+# (and its delivery_expected_days: not before the days configured there)
+{
+  cat "$T/eimza.conf"
+  printf 'delivery_expected_days = 20\nwarn_days =\nnotify_expired_days = 0\nreminder_days = 0\n'
+} >"$T/late.conf"
+expect_status 0 "notify run 16 days after approval" "$EIMZA" notify run --db "$DB" --config "$T/late.conf" \
+  --now "$(date -u -d '+16 days' +%F)" --dev
+expect_eq 0 "$(jq -r .queued.overdue "$T/out")" "not late yet: 20 delivery days configured"
+expect_status 0 "notify run 21 days after approval" "$EIMZA" notify run --db "$DB" --config "$T/late.conf" \
+  --now "$(date -u -d '+21 days' +%F)" --dev
+expect_eq 2 "$(jq -r .queued.overdue "$T/out")" "the card is late: its holder told, by e-mail and SMS"
+expect_eq "0 2" "$(sql "SELECT count(CASE WHEN template = 'card_late' THEN 1 END), count(CASE WHEN template = 'card_late_inhouse' THEN 1 END) FROM outbox WHERE dedupe_key LIKE 'overdue:$IA:%'" | tr '|' ' ')" \
+  "by the in-house twin of card_late"
+curl -s "$URL/dev/outbox" | jq -r '.[] | select(.template == "card_late_inhouse") | .body' >"$T/late.txt"
+expect_grep 'e-imza sorumlusuna' "$T/late.txt" "which names the e-imza sorumlusu"
+expect_no_grep 'Kamu SM|444' "$T/late.txt" "and not Kamu SM's call centre"
 expect_eq 0 "$(sql "SELECT count(*) FROM card_pins WHERE sealed LIKE '%000000%'")" "the PIN is sealed"
 json POST "/api/v1/admin/applications/$IA/produce" "$(jq -nc --arg s "${BLANK[1]}" '{card_serial:$s}')" "${SO[@]}"
 expect_error 409 wrong_state "a second card for the same application"
@@ -470,4 +489,5 @@ call GET /
 expect_no_grep 'Kamu Sertifikasyon Merkezine|Kamu SM ile|numaralı çağrı merkezine' "$T/b" \
   "the landing page and its privacy notice: no Kamu SM in this deployment"
 stop_server
+
 finish

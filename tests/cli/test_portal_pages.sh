@@ -40,6 +40,7 @@ expect_status 0 "import personnel" "$EIMZA" import personnel "$T/p.csv" --db "$D
 {
   echo 'ministry_name = T.C. Millî Eğitim Bakanlığı (deneme)'
   echo "province_contacts = $T/contacts.csv"
+  echo 'delivery_expected_days = 20' # the pages say this, not a written-in 15
 } >"$T/eimza.conf"
 SOUT=$T/serve.out
 SERR=$T/serve.err
@@ -101,6 +102,16 @@ login() {
     "birth_date_day=$5" "birth_date_month=$6" "birth_date_year=$7" "captcha_id=$CID" \
     "captcha_answer=${8:-$CANS}"
 }
+
+# ---- the configured delivery time, where the pages state it -----------------------------------
+page GET /
+expect_grep 'Onaydan sonra 20 gün içinde yeni kartınız kurye ile gelir' "$T/b" "landing: the configured delivery days"
+expect_grep 'Kartınız onaydan sonra 20 gün içinde elinize ulaşmazsa' "$T/b" "footer: the configured delivery days"
+expect_no_grep '15 gün|10–15' "$T/b" "landing and footer: no written-in 15 days"
+page GET /yardim -H 'Accept-Language: en'
+expect_grep 'Within 20 days of approval, by courier' "$T/b" "help in English: the configured days, plural"
+expect_grep 'If your card has not reached you 20 days after approval' "$T/b" "footer in English: the configured days"
+expect_no_grep '15 days|10–15' "$T/b" "help in English: no written-in 15 days"
 
 # ---- no session: every step sends the person to the login ----------------------------------
 for p in /basvuru /kontrol /sms /yontem /basvuru/tamam /basvuru/ozet /durum; do
@@ -388,6 +399,8 @@ expect_grep 'class="postal-address"[^>]*>[^<]*Batman İl Millî Eğitim Müdürl
 expect_grep '72070 Merkez/Batman' "$T/b" "confirmation: its postal address"
 expect_grep 'action="/api/v1/application/wet-signature"' "$T/b" "confirmation: the form to print"
 expect_grep 'href="/basvuru/ozet"' "$T/b" "confirmation: the print view"
+expect_grep 've 20 gün içinde kurye ile formdaki adrese gelir' "$T/b" "confirmation: what comes next, in the configured days"
+expect_no_grep '15 gün|10–15' "$T/b" "confirmation: no written-in 15 days"
 cp "$T/b" "$T/done.html"
 page GET /basvuru/ozet
 expect_eq 200 "$CODE" "GET /basvuru/ozet: 200"
@@ -446,6 +459,7 @@ page GET /yardim
 expect_eq 200 "$CODE" "GET /yardim: 200"
 expect_grep '<h1>Yardım</h1>' "$T/b" "help: its title"
 expect_grep '444&#160;5&#160;576' "$T/b" "help: the call centre"
+expect_grep 'Başvurunuz onaylandıktan sonra 20 gün içinde kurye ile' "$T/b" "help: when the card comes, in the configured days"
 expect_grep '<h2>Kamu SM Çağrı Merkezi</h2>' "$T/b" "help: where Kamu SM makes the cards, its call centre helps with them"
 expect_no_grep 'E-imza sorumlusu</h2>' "$T/b" "help: not the in-house deployment's helper"
 expect_grep 'id="dys"' "$T/b" "help: the province's DYS unit"

@@ -637,6 +637,9 @@ test('an applicant cancels before the decision, and sees it with a way to start 
   assert.equal(path(page), '/durum');
   assert.equal(await text(page, '.state'), 'Durum: İptal edildi');
   assert.match(await text(page, 'main'), /Ne yapmalısınız/);
+  // said once: no "what happens next" repeating that it was cancelled (the state says it, and
+  // what to do says who cancelled it and the way on)
+  assert.doesNotMatch(await text(page, 'main'), /Sonra ne olacak|Başvurunuz iptal edildi/);
   // no step bar saying every step was completed over a cancelled application (issue 17)
   assert.equal(await page.locator('.steps').count(), 0);
   await checkPage(page, '13-durum-cancelled');

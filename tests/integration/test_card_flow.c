@@ -255,6 +255,33 @@ static void test_deadline(void **state)
     assert_int_equal(q(f, sql), 2);
     assert_int_equal(notify_scan(f->db->s, &cfg, due + DAY, &st), STORE_OK);
     assert_int_equal(st.overdue, 0); /* once */
+
+    /* where the cards are made in house the same scan sends the in-house twin, which names the
+     * e-imza sorumlusu and not Kamu SM's call centre */
+    int64_t late_inhouse = app_in(f, "in_production", 72, approved, NOW + 90 * DAY, t);
+    cfg.inhouse = true;
+    assert_int_equal(notify_scan(f->db->s, &cfg, due + DAY, &st), STORE_OK);
+    assert_int_equal(st.overdue, 2);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM outbox WHERE template = 'card_late_inhouse' AND dedupe_key "
+             "LIKE 'overdue:%lld:%%'",
+             (long long)late_inhouse);
+    assert_int_equal(q(f, sql), 2);
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE template = 'card_late'"), 2);
+    struct ubuf subj, body;
+    const struct notify_var vars[] = {{"name", "Kişi"}, {"number", "FXW1"}, {"days", "16"}};
+    for (int sms = 0; sms <= 1; sms++) {
+        ubuf_init(&subj, 4096);
+        ubuf_init(&body, 4096);
+        assert_int_equal(notify_render(tpl, NOTIFY_TPL_CARD_LATE_INHOUSE, sms, vars, 3,
+                                       sms ? NULL : &subj, &body),
+                         0);
+        assert_non_null(strstr(ubuf_str(&body), "sorumlusuna"));
+        assert_null(strstr(ubuf_str(&body), "444"));
+        assert_null(strstr(ubuf_str(&body), "Kamu SM"));
+        ubuf_free(&subj);
+        ubuf_free(&body);
+    }
     notify_templates_free(tpl);
 }
 

@@ -137,6 +137,20 @@ void web_page_msg_n(struct web_page *p, enum web_msg key, unsigned long n, const
     web_page_text_args(p, web_msg_n(web_msg_deployed(key, p->inhouse), n, p->lang), args, nargs);
 }
 
+void web_page_msg_days(struct web_page *p, enum web_msg key)
+{
+    int days = p->delivery_days;
+    if (days <= 0) { /* not set: the settings' default */
+        struct app_portal_cfg d;
+        app_portal_cfg_default(&d);
+        days = d.rules.delivery_expected_days;
+    }
+    char num[16];
+    snprintf(num, sizeof num, "%d", days);
+    const char *a[] = {num};
+    web_page_msg_n(p, key, (unsigned long)days, a, 1);
+}
+
 void web_page_duration(struct web_page *p, long long seconds)
 {
     char num[24];
@@ -475,7 +489,9 @@ void web_page_end(struct web_page *p)
     web_page_close(p, WEB_EL_UL);
     web_page_close(p, WEB_EL_NAV);
     web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE); /* or its twin */
-    web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE);
+    web_page_open(p, WEB_EL_P);
+    web_page_msg_days(p, WEB_MSG_FOOTER_CARD_LATE); /* the configured days, or its twin */
+    web_page_close(p, WEB_EL_P);
     web_page_open_class(p, WEB_EL_P, "operator");
     const char *who[] = {web_page_ministry(p)};
     web_page_msg_args(p, WEB_MSG_FOOTER_OPERATOR, who, 1);

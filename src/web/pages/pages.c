@@ -272,6 +272,9 @@ void web_pg_page(const struct web_pg *c, struct web_page *p)
     p->site = c->app.set ? &c->app.set->site : NULL;
     /* who helps with a card: the e-imza sorumlusu where cards are made in house */
     p->inhouse = c->app.set && c->app.set->portal.production == APP_PRODUCTION_INHOUSE;
+    /* when a card comes, as the texts that say so state it */
+    if (c->app.set)
+        p->delivery_days = c->app.set->portal.rules.delivery_expected_days;
 }
 
 void web_pg_begin(const struct web_pg *c, struct web_page *p, const struct web_layout *l)

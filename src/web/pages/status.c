@@ -60,6 +60,10 @@ static void status_next(struct web_pg *c, struct web_page *p, const struct app_s
                         int plate)
 {
     const struct app_application *a = &sv->app;
+    /* a cancelled application has nothing next: the state says it was cancelled, and the
+     * decision's part (flow_holder.c) who cancelled it, why, and what the holder can do now */
+    if (web_pg_in_state(a, CORE_APP_CANCELLED))
+        return;
     web_page_el_msg(p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
     web_pg_text_para(p, sv->next);
     if (sv->rejection_reason[0]) {
@@ -165,8 +169,11 @@ enum web_err web_h_page_status(struct web_req *rq)
     web_pg_text_para(&p, sv->contact);
     /* the card's own deadline, while a card is on its way */
     if (web_pg_in_state(a, CORE_APP_APPROVED) || web_pg_in_state(a, CORE_APP_IN_PRODUCTION) ||
-        web_pg_in_state(a, CORE_APP_SHIPPED))
-        web_pg_para(&p, WEB_MSG_FOOTER_CARD_LATE);
+        web_pg_in_state(a, CORE_APP_SHIPPED)) {
+        web_page_open(&p, WEB_EL_P);
+        web_page_msg_days(&p, WEB_MSG_FOOTER_CARD_LATE);
+        web_page_close(&p, WEB_EL_P);
+    }
     web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
     web_page_form_submit(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY);
     web_page_end(&p);

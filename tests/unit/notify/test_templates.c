@@ -61,8 +61,36 @@ static void test_builtin_is_the_files(void **state)
             }
         }
     }
-    assert_int_equal(checked, 58); /* 11 + 18 forms (the card's way after approval, the PIN's word
-                                    step lifted) per language */
+    assert_int_equal(checked, 62); /* 11 + 18 forms (the card's way after approval, the PIN's word
+                                    step lifted) + 2 (the in-house twin of card_late) per
+                                    language */
+}
+
+/* Who helps with a late card: where the cards are made in house, card_late's twin, which names
+ * the e-imza sorumlusu and not Kamu SM's call centre, in both languages and both forms; every
+ * other template is itself. */
+static void test_deployed(void **state)
+{
+    (void)state;
+    assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_LATE, false), NOTIFY_TPL_CARD_LATE);
+    assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_LATE, true), NOTIFY_TPL_CARD_LATE_INHOUSE);
+    for (int t = 0; t < NOTIFY_TPL__COUNT; t++)
+        if (t != NOTIFY_TPL_CARD_LATE)
+            assert_int_equal(notify_tpl_deployed((enum notify_tpl)t, true), t);
+    const char *langs[] = {"tr", "en"};
+    for (size_t l = 0; l < 2; l++) {
+        for (int sms = 0; sms <= 1; sms++) {
+            const char *late = notify_tpl_builtin(langs[l], NOTIFY_TPL_CARD_LATE, sms);
+            const char *twin = notify_tpl_builtin(langs[l], NOTIFY_TPL_CARD_LATE_INHOUSE, sms);
+            assert_non_null(late);
+            assert_non_null(twin);
+            assert_non_null(strstr(late, "444 5 576"));
+            assert_null(strstr(twin, "444"));
+            assert_null(strstr(twin, "Kamu SM"));
+            assert_non_null(strstr(twin, l == 0 ? "sorumlusuna" : "e-signature officer"));
+            assert_non_null(strstr(twin, "{days}"));
+        }
+    }
 }
 
 static void test_render(void **state)
@@ -223,6 +251,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_is_the_files),
+        cmocka_unit_test(test_deployed),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_directory),
         cmocka_unit_test(test_email_form),

@@ -165,6 +165,8 @@ static void test_layout(void **state)
     assert_has(t, "<main id=\"main\" tabindex=\"-1\">");
     assert_has(t, "href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
     assert_has(t, "444&#160;5&#160;576"); /* a number's groups kept on one line */
+    /* the delivery time: the settings' default (15) when the page was given none */
+    assert_has(t, "<p>Kartınız onaydan sonra 15 gün içinde elinize ulaşmazsa");
     assert_lacks(t, "class=\"steps");
     assert_lacks(t, "<script"); /* no component asked for one */
     assert_lacks(t, "style=");
@@ -189,6 +191,30 @@ static void test_layout(void **state)
     assert_has(t, "<script src=\"/static/js/focus-errors.js\" defer></script>");
     assert_lacks(t, "countdown.js");
     web_page_free(&p);
+
+    /* the delivery time the deployment configured (delivery_expected_days), in the form for
+     * the number, and in the in-house twin too */
+    static const struct {
+        enum core_lang lang;
+        bool inhouse;
+        int days;
+        const char *want;
+    } late[] = {
+        {CORE_LANG_TR, false, 20, "<p>Kartınız onaydan sonra 20 gün içinde elinize ulaşmazsa"},
+        {CORE_LANG_EN, false, 20, "<p>If your card has not reached you 20 days after approval"},
+        {CORE_LANG_EN, false, 1, "<p>If your card has not reached you 1 day after approval"},
+        {CORE_LANG_TR, true, 7, "<p>Yeni kartınız onaydan sonra 7 gün içinde elinize"},
+    };
+    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+        web_page_init(&p, late[i].lang);
+        p.inhouse = late[i].inhouse;
+        p.delivery_days = late[i].days;
+        web_page_begin(&p, &l);
+        web_page_end(&p);
+        assert_has(text(&p), late[i].want);
+        assert_lacks(text(&p), "15 g");
+        web_page_free(&p);
+    }
 }
 
 static void test_step_indicator(void **state)
