@@ -103,6 +103,10 @@ expect_grep 'formu henüz kaydedilmedi\. Form ulaştığında bir operatör' "$T
 expect_no_grep 'class="decision-forms"|Bu başvuru karar beklemiyor' "$T/b" "no forms, no bare 'not waiting'"
 call GET "/yonetim/basvuru/$I1?lang=en" "${SA[@]}"
 expect_grep 'an operator checks the applicant(&#39;|.)s identity in person' "$T/b" "and in English"
+# the operator's button says what pressing it does, not the state it leads to
+call GET "/yonetim/basvuru/$I1" "${SO[@]}"
+expect_grep '<button[^>]*>Formun ulaştığını ve kimliğin doğrulandığını kaydet</button>' "$T/b" \
+  "the paper's button: record that the form came and the identity was checked"
 paper Ayten || finish
 SHORT='{"security_word":"Gizli Sözcük","security_word_repeat":"Gizli Sözcük","address":"Okul Sok. 1","postal_code":"72100","mobile_operator":"turkcell"}'
 wet $K2 Kemal Aslan Batman 1976-06-30 "$SHORT" || finish

@@ -129,7 +129,7 @@ test('the operator records a signed paper form', async () => {
   // operators do not decide
   assert.equal(await page.locator('button:has-text("Başvuruyu onayla")').count(), 0);
   await checkPage(page, '1-operator-paper');
-  await submitAndWait(page, () => page.click('button:has-text("Form ulaştı, kimlik yüz yüze doğrulandı")'));
+  await submitAndWait(page, () => page.click('button:has-text("Formun ulaştığını ve kimliğin doğrulandığını kaydet")'));
   assert.match(await page.textContent('.notice-success'), /Islak imzalı form kaydedildi/);
   assert.match(await page.textContent('.facts'), /Onay bekliyor/);
   assert.match(await page.textContent('.timeline'), new RegExp(OPERATOR.user));
