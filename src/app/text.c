@@ -29,6 +29,12 @@ const char *app_import_reason_text(const char *code, enum core_lang lang)
     return t ? t : app_reason_text(code, lang);
 }
 
+const char *app_staff_reason_text(const char *code, enum core_lang lang)
+{
+    const char *t = code ? core_text_of("staff", code, lang) : NULL;
+    return t ? t : app_reason_text(code, lang);
+}
+
 const char *app_text_n(const char *key, unsigned long n, enum core_lang lang)
 {
     return core_text_n(key, n, lang);

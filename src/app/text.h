@@ -33,6 +33,10 @@ const char *app_reason_text(const char *code, enum core_lang lang);
  * "import.<code>" where the general reason speaks to an applicant about their own data ("your
  * identity card"), else app_reason_text. Never NULL. */
 const char *app_import_reason_text(const char *code, enum core_lang lang);
+/* A refusal's message for staff (the staff pages, the admin API's error answers): the
+ * catalogue's "staff.<code>" where the general reason speaks to the holder or applicant ("your
+ * PIN"), else app_reason_text. The code stays the same; only the words change. Never NULL. */
+const char *app_staff_reason_text(const char *code, enum core_lang lang);
 /* What to do about a refusal of one field, in its own words ("Posta kodunu giriniz." rather
  * than "Bu alan zorunludur"): the catalogue's "field.<field>.<code>" when there is one, else
  * the reason's message (app_reason_text). Never NULL. */

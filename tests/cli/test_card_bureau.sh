@@ -211,6 +211,11 @@ call GET "/yonetim/kart/$IK" -H "Cookie: $OCOOKIE"
 expect_code 200 "K's card page"
 expect_grep 'KP000123' "$T/b" "with the tracking number"
 expect_grep 'name="action" value="deliver"' "$T/b" "and the delivery form"
+# a button says what pressing it does, not the state it leads to
+expect_grep '<button[^>]*>Teslim edildi olarak kaydet</button>' "$T/b" "the delivery button: 'record as delivered'"
+expect_no_grep '<button[^>]*>(Teslim edildi|Kuryeye verildi)</button>' "$T/b" "no button in the past tense"
+call GET "/yonetim/kart/$IK?lang=en" -H "Cookie: $OCOOKIE"
+expect_grep '<button[^>]*>Record as delivered</button>' "$T/b" "and in English"
 call POST "/yonetim/kart/$IK" -H "Cookie: $OCOOKIE" -H 'Content-Type: application/x-www-form-urlencoded' \
   --data-urlencode "csrf_token=$OCSRF" --data-urlencode action=deliver
 expect_eq 303 "$CODE" "the operator records K's delivery on the page"
@@ -285,7 +290,7 @@ staff_login onay72
 file_post "eimza_staff=$STOK" "$SCSRF" answer "$T/answer-good.csv"
 expect_code 403 "page: an approver may not import the bureau's answer"
 expect_grep 'Bu işlem rolünüze açık değil' "$T/b" "page: told it is not their role's work"
-expect_grep 'Batman ilinin onaylayıcı hesabıdır' "$T/b" "page: and what their role is"
+expect_grep 'Batman ilinin DYS yöneticisi hesabıdır' "$T/b" "page: and what their role is"
 expect_eq "$before_cards" "$(r_state)" "page: none of the refused posts changed anything"
 file_post "$OCOOKIE" "$OCSRF" answer "$T/answer-good.csv"
 expect_code 200 "page: the good file"

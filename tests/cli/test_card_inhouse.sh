@@ -101,6 +101,7 @@ staff_login onay72
 SA=(-H "Authorization: Bearer $STOK")
 staff_login osman.op
 SO=(-H "Authorization: Bearer $STOK")
+OCSRF=$(jb .csrf_token)
 form() {
   jq -nc --arg r "${1:-renewal}" '{reason:$r, security_word:"Gizli Sözcük", security_word_repeat:"Gizli Sözcük",
     address:"Okul Sok. 1", postal_code:"72100", mobile_operator:"vodafone"}'
@@ -461,6 +462,20 @@ call GET /api/v1/application/status "${BF[@]}"
   ok "the status's PIN note names the same helper" || fail "pin_note" "$(jb .pin_note)"
 json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SO[@]}"
 expect_error 409 pin_already_shown "and no waiver after it"
+# the same code, in words for the operator: not the holder's "your PIN" text
+STAFF_SHOWN='Kart sahibinin PIN ve PUK şifreleri portalda kendisine zaten gösterildi'
+[[ $(jb .error.message) == "$STAFF_SHOWN"*"güvenlik sözcüğü adımı artık bir şey değiştirmez"*"PUK ile"*"yeni bir kart gerekir." ]] &&
+  ok "the refusal speaks to the operator: shown already, the word step no longer matters, PUK or a new card" ||
+  fail "staff message" "$(jb .error.message)"
+json POST "/api/v1/admin/applications/$IC/pin-word-waiver" "$W" "${SO[@]}" -H 'Accept-Language: en'
+[[ $(jb .error.message) == "The card's PIN and PUK were already shown to the holder"* ]] &&
+  ok "and in English" || fail "staff message in English" "$(jb .error.message)"
+# a waiver posted from a card page opened before the PIN was shown: the staff's words too
+call POST "/yonetim/kart/$IC" -b "eimza_staff=${SO[1]#Authorization: Bearer }" --data-urlencode "csrf_token=$OCSRF" \
+  --data-urlencode action=waive_word --data-urlencode "note=T.C. kimlik kartı" --data-urlencode identity_checked=yes
+expect_code 409 "the card page: the waiver refused"
+expect_grep "$STAFF_SHOWN" "$T/b" "in the staff's words"
+expect_no_grep 'size bir kez gösterildi|PIN.inizi unuttuysanız' "$T/b" "not the holder's"
 
 # ---- who helps, where the cards are made in house: the e-imza sorumlusu, not Kamu SM ---------------
 call GET /api/v1/application/status "${BF[@]}"
@@ -485,6 +500,12 @@ expect_no_grep 'Kamu SM call centre\.|call the Kamu SM call centre on' "$T/b" "h
 call GET /yonetim/uretim -b "eimza_staff=${SO[1]#Authorization: Bearer }"
 expect_grep 'eimza shipments import komutunu' "$T/b" "the operator's cards page: the command for a large courier file"
 expect_no_grep 'eimza bureau import' "$T/b" "and not the bureau's, which this deployment has not"
+# a courier's file is the only kind here: no radio group of one option, the field names the file
+expect_no_grep 'name="kind"|type="radio"' "$T/b" "the files' form: no choice of one"
+expect_grep '>Kurye dosyasının içeriği<' "$T/b" "its field is the courier file's"
+expect_grep 'Sütunlar: application_number, carrier, tracking_number; noktalı virgül' "$T/b" "with its columns"
+call GET "/yonetim/uretim?lang=en" -b "eimza_staff=${SO[1]#Authorization: Bearer }"
+expect_grep ">The courier file's content<|>The courier file&#39;s content<" "$T/b" "in English too"
 call GET /
 expect_no_grep 'Kamu Sertifikasyon Merkezine|Kamu SM ile|numaralı çağrı merkezine' "$T/b" \
   "the landing page and its privacy notice: no Kamu SM in this deployment"

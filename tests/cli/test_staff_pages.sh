@@ -103,6 +103,10 @@ expect_grep 'formu henüz kaydedilmedi\. Form ulaştığında bir operatör' "$T
 expect_no_grep 'class="decision-forms"|Bu başvuru karar beklemiyor' "$T/b" "no forms, no bare 'not waiting'"
 call GET "/yonetim/basvuru/$I1?lang=en" "${SA[@]}"
 expect_grep 'an operator checks the applicant(&#39;|.)s identity in person' "$T/b" "and in English"
+# the operator's button says what pressing it does, not the state it leads to
+call GET "/yonetim/basvuru/$I1" "${SO[@]}"
+expect_grep '<button[^>]*>Formun ulaştığını ve kimliğin doğrulandığını kaydet</button>' "$T/b" \
+  "the paper's button: record that the form came and the identity was checked"
 paper Ayten || finish
 SHORT='{"security_word":"Gizli Sözcük","security_word_repeat":"Gizli Sözcük","address":"Okul Sok. 1","postal_code":"72100","mobile_operator":"turkcell"}'
 wet $K2 Kemal Aslan Batman 1976-06-30 "$SHORT" || finish
@@ -152,12 +156,43 @@ expect_code 403 "nor the other way round"
 call GET "/yonetim/basvuru/$I1" "${SO[@]}"
 expect_code 200 "an operator sees it"
 expect_no_grep 'class="decision-forms"' "$T/b" "but gets no decision forms"
-expect_grep 'ilinin onaylayıcısının kararını bekliyor' "$T/b" "and is told the decision is the approver's"
+expect_grep 'başvuranın bağlı olduğu il DYS yöneticisinin kararını bekliyor' "$T/b" "and is told the decision is the approver's"
+# the approver has one name, the applicant pages' (il DYS yöneticisi), on the staff pages too
+sed -n '/<main/,/<\/main>/p' "$T/b" >"$T/main"
+expect_no_grep 'onaylayıcı' "$T/main" "the staff pages do not call the approver 'onaylayıcı'"
+call GET "/yonetim/basvuru/$I1" "${SA[@]}"
+expect_grep '\(il DYS yöneticisi, Batman\)' "$T/b" "the approver's role, as the header names it"
 # the id has one written form (docs/INTERFACES.md, "Numbers in URLs")
 for v in "0$I1" "%2B$I1" "%20$I1" "${I1}x" 9223372036854775807 9223372036854775808; do
   call GET "/yonetim/basvuru/$v" "${SO[@]}"
   expect_code 404 "the page of id '$v' (not the canonical $I1) is not found"
 done
+
+# a verdict that blocks approval: no approve button the server would refuse (409 not_eligible),
+# but why not, next to the verdict's reasons, and what to do instead; the reject form stays
+sed "/^$K2;/s/;aktif;;1;/;aktif;;0;/" "$T/p.csv" >"$T/p-no.csv"
+expect_status 0 "K2 loses the right to an e-signature" "$EIMZA" import personnel "$T/p-no.csv" --db "$DB"
+call GET "/yonetim/basvuru/$I2" "${SA[@]}"
+expect_grep 'class="verdict verdict-no"|>Onaylanamaz<' "$T/b" "the verdict: not eligible"
+expect_no_grep 'name="decision" value="approve"|Başvuruyu onayla<' "$T/b" "no approve button under that verdict"
+expect_grep 'class="approve-blocked">Bu başvuru şu an onaylanamaz: personel kaydı, yukarıdaki değerlendirmede' \
+  "$T/b" "but why not, pointing at the verdict's reasons"
+expect_grep 'özlük birimince düzeltildiğinde bu sayfayı yeniden açınız.*gerekçesiyle reddediniz' "$T/b" \
+  "and what to do instead: the record fixed and a look again, or a rejection"
+expect_grep 'name="decision" value="reject"' "$T/b" "the reject form stays"
+[ "$(line 'class="verdict-box"')" -lt "$(line 'class="approve-blocked"')" ] &&
+  ok "the explanation comes after the verdict it refers to" || fail "order of verdict and explanation"
+call GET "/yonetim/basvuru/$I2?lang=en" "${SA[@]}"
+expect_grep 'This application cannot be approved now: the personnel record does not look' "$T/b" "in English"
+# a page opened before the record changed still posts an approval: refused, with the reason
+page_post "/yonetim/basvuru/$I2" "$ACOOKIE" "$ACSRF" decision=approve
+expect_code 409 "an approval posted anyway is refused"
+expect_grep 'Personel kayıtları e-imza için uygun görünmediğinden başvuru onaylanamaz' "$T/b" "with its reason"
+expect_eq submitted "$(sql "SELECT state FROM applications WHERE id = $I2")" "and decides nothing"
+expect_status 0 "the record fixed again" "$EIMZA" import personnel "$T/p.csv" --db "$DB"
+call GET "/yonetim/basvuru/$I2" "${SA[@]}"
+expect_grep 'name="decision" value="approve"' "$T/b" "a look again: the approve button is back"
+expect_no_grep 'class="approve-blocked"' "$T/b" "without the explanation"
 
 # rejected on the page (cookie and CSRF token), approved through the API
 page_post "/yonetim/basvuru/0$I1" "$ACOOKIE" "$ACSRF" decision=reject reason=form_data_wrong
@@ -293,21 +328,21 @@ call GET /yonetim/iletiler "${SA[@]}"
 expect_code 403 "an approver on the messages page: 403"
 expect_grep 'Bu işlem rolünüze açık değil' "$T/b" "a heading that says why"
 expect_grep 'Gönderilemeyen iletilerle operatörler ve sistem yöneticileri ilgilenir' "$T/b" "whose work it is"
-expect_grep 'Hesabınız Batman ilinin onaylayıcı hesabıdır' "$T/b" "what the approver's role is for"
+expect_grep 'Hesabınız Batman ilinin DYS yöneticisi hesabıdır' "$T/b" "what the approver's role is for"
 expect_grep 'class="staff-nav"' "$T/b" "with the staff's header"
 staff_login op
 OCOOKIE="eimza_staff=$STOK" OCSRF=$SCSRF
 page_post "/yonetim/basvuru/$I1" "$OCOOKIE" "$OCSRF" decision=approve
 expect_code 403 "an operator's approval on the page: 403"
-expect_grep 'onaylamak ya da reddetmek il onaylayıcılarının ve sistem yöneticilerinin işidir' "$T/b" "decisions are approvers' work"
+expect_grep 'onaylamak ya da reddetmek il DYS yöneticilerinin ve sistem yöneticilerinin işidir' "$T/b" "decisions are approvers' work"
 expect_grep 'Hesabınız operatör hesabıdır' "$T/b" "what the operator's role is for"
 page_post "/yonetim/basvuru/$I1" "$OCOOKIE" "$OCSRF" action=tckn
 expect_code 403 "an operator asking for the full number: 403"
-expect_grep 'yalnızca il onaylayıcılarına' "$T/b" "whose it is"
+expect_grep 'yalnızca il DYS yöneticilerine' "$T/b" "whose it is"
 call GET "/yonetim/basvuru/$I3" "${SA[@]}"
 expect_grep 'Bu başvuru başka bir ile ait' "$T/b" "another province: its own heading"
-expect_grep 'Hesabınız Batman ilinin onaylayıcı' "$T/b" "the approver's own province named"
-expect_grep 'o ilin onaylayıcısına' "$T/b" "and whom to turn to"
+expect_grep 'Hesabınız Batman ilinin DYS yöneticisi' "$T/b" "the approver's own province named"
+expect_grep 'o ilin DYS yöneticisine' "$T/b" "and whom to turn to"
 call GET /yonetim "${SA[@]}"
 expect_grep 'class="staff-footer"' "$T/b" "the staff's footer"
 expect_grep 'denetim kaydına yazılır' "$T/b" "saying every action is on record"

@@ -11,8 +11,8 @@
 // Then, in Chromium: the operator records one paper on its page (the others through the staff
 // API); the approver logs in with the keyboard only, sees the queue of Batman (72) and only
 // it, with the verdicts in words; another province is a 403; an ineligible application's
-// approval is refused with the reasons in words (409); a rejection first without its text
-// (error summary, links to the fields) and then with a ready reason; an approval; the
+// page offers no approval but says why not and what to do instead; a rejection first without
+// its text (error summary, links to the fields) and then with a ready reason; an approval; the
 // dashboard's SVG charts with their accessible titles; the expiring list (masked number) and
 // its CSV (masked too); logout. The login's lock-out (429) and the English page too. Every
 // page is checked for console errors, CSP violations, the accessibility rules of lib.mjs and
@@ -129,7 +129,7 @@ test('the operator records a signed paper form', async () => {
   // operators do not decide
   assert.equal(await page.locator('button:has-text("Başvuruyu onayla")').count(), 0);
   await checkPage(page, '1-operator-paper');
-  await submitAndWait(page, () => page.click('button:has-text("Form ulaştı, kimlik yüz yüze doğrulandı")'));
+  await submitAndWait(page, () => page.click('button:has-text("Formun ulaştığını ve kimliğin doğrulandığını kaydet")'));
   assert.match(await page.textContent('.notice-success'), /Islak imzalı form kaydedildi/);
   assert.match(await page.textContent('.facts'), /Onay bekliyor/);
   assert.match(await page.textContent('.timeline'), new RegExp(OPERATOR.user));
@@ -204,21 +204,18 @@ test('an approver works the queue of their province', async () => {
   assert.equal(res.status(), 403);
   await checkPage(page, '4-forbidden');
 
-  // ---- an ineligible application cannot be approved: 409 with the reasons ----
+  // ---- an ineligible application cannot be approved: no button the server would refuse, but
+  // why not (the verdict's reasons just above) and what to do instead ----
   res = await page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.zeynep.id}`);
   assert.equal(res.status(), 200);
   assert.equal(squash(await page.textContent('.verdict-box .verdict')), 'Onaylanamaz');
   assert.match(await page.textContent('.verdict-box'), /görev durumu "aktif" değil/);
+  assert.equal(await page.locator('button:has-text("Başvuruyu onayla")').count(), 0, 'no approve button');
+  assert.equal(await page.locator('.decision-approve button').count(), 0, 'no disabled one either');
+  assert.match(squash(await page.textContent('.decision-approve .approve-blocked')),
+    /^Bu başvuru şu an onaylanamaz: personel kaydı, yukarıdaki değerlendirmede sayılan nedenlerle .* gerekçesiyle reddediniz\.$/);
+  assert.equal(await page.locator('button:has-text("Başvuruyu reddet")').count(), 1, 'the reject form stays');
   await checkPage(page, '5-detail-ineligible');
-  const [refused] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.click('button:has-text("Başvuruyu onayla")'),
-  ]);
-  await page.waitForLoadState();
-  assert.equal(refused.status(), 409);
-  assert.match(await page.textContent('[data-error-summary]'), /Personel kayıtları e-imza için uygun görünmediğinden başvuru onaylanamaz/);
-  assert.match(await page.textContent('.verdict-box'), /görev durumu "aktif" değil/);
-  await checkPage(page, '5-detail-not-eligible');
 
   // ---- a rejection: "other" without its text, then a ready reason ----
   await page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.ali.id}`);

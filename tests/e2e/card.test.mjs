@@ -429,19 +429,19 @@ test('the approver approves; the operator makes, ships and delivers the card', {
   await checkPage(page, '3-card-produced');
 
   // shipped: the carrier's name is needed
-  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi")'));
+  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi olarak kaydet")'));
   assert.match(await page.title(), /^Hata: /);
   assert.equal(await page.getAttribute('[data-error-summary] a', 'href'), '#carrier');
   assert.equal(await page.getAttribute('#carrier', 'aria-invalid'), 'true');
   await checkPage(page, '4-card-ship-error');
   await page.fill('#carrier', 'PTT Kargo');
   await page.fill('#tracking_number', 'KP123456789TR');
-  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi")'));
+  await submitAndWait(page, () => page.click('button:has-text("Kuryeye verildi olarak kaydet")'));
   assert.match(await text(page, 'main'), /Kartın durumu Kuryeye verildi/);
   assert.match(await text(page, 'main'), /KP123456789TR/);
 
   // delivered (the holder could also confirm it on /durum)
-  await submitAndWait(page, () => page.click('button:has-text("Teslim edildi")'));
+  await submitAndWait(page, () => page.click('button:has-text("Teslim edildi olarak kaydet")'));
   assert.match(await text(page, 'main'), /Kartın durumu Teslim edildi/);
   await checkPage(page, '5-card-delivered');
   assert.deepEqual(unexpected(problems, [400]), []);

@@ -339,13 +339,13 @@ test('messages in words, refusals that fit the role, the staff footer', async ()
   assert.equal(res.status(), 403);
   assert.equal(squash(await page.textContent('h1')), 'Bu işlem rolünüze açık değil');
   assert.match(await page.textContent('main'), /Gönderilemeyen iletilerle operatörler/);
-  assert.match(await page.textContent('.your-role'), /Batman ilinin onaylayıcı hesabıdır/);
+  assert.match(await page.textContent('.your-role'), /Batman ilinin DYS yöneticisi hesabıdır/);
   assert.equal(await page.locator('nav.staff-nav').count(), 1, 'the header stays');
   await checkBoth(page, 'staff-14-forbidden-role');
   res = await page.goto(`${BASE}/yonetim/basvuru/${PEOPLE.nur.id}`);
   assert.equal(res.status(), 403);
   assert.equal(squash(await page.textContent('h1')), 'Bu başvuru başka bir ile ait');
-  assert.match(await page.textContent('main'), /o ilin onaylayıcısına/);
+  assert.match(await page.textContent('main'), /o ilin DYS yöneticisine/);
   await checkBoth(page, 'staff-14-forbidden-province');
   assert.deepEqual(unexpected(problems, [403]), []);
   await context.close();
@@ -413,7 +413,7 @@ test('the queue in pages, in English', async () => {
   assert.equal(emptyShown, 0, 'no empty line shown in a card');
   assert.ok(await page.locator('table.queue td:empty').count() > 0, 'rows that cannot be ticked are there');
   await page.setViewportSize(DESKTOP);
-  // at 1280 px beside a long "Signed in as ... (provincial approver, Sivas)" the header's search
+  // at 1280 px beside a long "Signed in as ... (provincial DYS administrator, Sivas)" the header's search
   // box keeps room for its whole English placeholder (it shrank and cut it)
   const box = await page.evaluate(() => {
     const i = document.querySelector('#staff-search-q'), cs = getComputedStyle(i);
@@ -511,7 +511,7 @@ test('the admins\' pages in English: accounts, the audit log and its check, the 
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(squash(await page.textContent('h1')), 'Staff accounts');
   assert.equal(await page.locator(`tr[data-user="${APPROVER.user}"]`).count(), 1);
-  assert.match(await page.textContent(`tr[data-user="${APPROVER.user}"]`), /provincial approver, Batman/);
+  assert.match(await page.textContent(`tr[data-user="${APPROVER.user}"]`), /provincial DYS administrator, Batman/);
   await checkBoth(page, 'staff-15-accounts-en');
   await page.click(`tr[data-user="${APPROVER.user}"] a`);
   assert.equal(squash(await page.textContent('dd[data-field="sp_acc_province"]')), 'Batman');

@@ -122,7 +122,7 @@ static enum web_err reply_error_with(struct web_req *rq, const struct app_err *e
 {
     enum core_lang lang = web_req_lang(rq);
     json_t *inner =
-        json_pack("{s:s, s:s}", "code", e->code, "message", app_reason_text(e->code, lang));
+        json_pack("{s:s, s:s}", "code", e->code, "message", app_staff_reason_text(e->code, lang));
     json_t *o = inner && extra ? json_pack("{s:O}", "error", inner) : NULL;
     enum web_err rc = WEB_E_NOMEM;
     if (o && json_object_update(json_object_get(o, "error"), extra) == 0)

@@ -411,10 +411,10 @@ static void refusal_json(void *ctx, const struct app_file_refusal *r)
     struct refusals *x = ctx;
     if (json_array_size(x->arr) >= 1000) /* the counts say the rest */
         return;
-    x->bad |=
-        json_array_append_new(x->arr, json_pack("{s:I, s:s, s:s, s:s}", "line", (json_int_t)r->line,
-                                                "field", r->field ? r->field : "", "code", r->code,
-                                                "message", app_reason_text(r->code, x->lang))) != 0;
+    x->bad |= json_array_append_new(
+                  x->arr, json_pack("{s:I, s:s, s:s, s:s}", "line", (json_int_t)r->line, "field",
+                                    r->field ? r->field : "", "code", r->code, "message",
+                                    app_staff_reason_text(r->code, x->lang))) != 0;
 }
 
 static enum web_err file_import(struct web_req *rq, bool bureau)

@@ -503,6 +503,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_SP_NOT_WAITING_APPLICANT] = "sp_not_waiting_applicant",
     [WEB_MSG_SP_AWAITING_PAPER] = "sp_awaiting_paper",
     [WEB_MSG_SP_AWAITING_DECISION] = "sp_awaiting_decision",
+    [WEB_MSG_SP_APPROVE_BLOCKED] = "sp_approve_blocked",
     [WEB_MSG_SP_OPERATOR] = "sp_operator",
     [WEB_MSG_SP_UNIT] = "sp_unit",
     [WEB_MSG_SP_JOB_TITLE] = "sp_job_title",
@@ -760,7 +761,9 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FS_PRODUCE] = "fs_produce",
     [WEB_MSG_FS_PRODUCE_LEAD] = "fs_produce_lead",
     [WEB_MSG_FS_SHIP] = "fs_ship",
+    [WEB_MSG_FS_SHIP_BUTTON] = "fs_ship_button",
     [WEB_MSG_FS_DELIVER] = "fs_deliver",
+    [WEB_MSG_FS_DELIVER_BUTTON] = "fs_deliver_button",
     [WEB_MSG_FS_DELIVER_LEAD] = "fs_deliver_lead",
     [WEB_MSG_FS_CANCEL] = "fs_cancel",
     [WEB_MSG_FS_CANCEL_HINT] = "fs_cancel_hint",
@@ -810,6 +813,8 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_HELP_CALL_TEXT_INHOUSE] = "help_call_text_inhouse",
     [WEB_MSG_A11Y_FEEDBACK_INHOUSE] = "a11y_feedback_inhouse",
     [WEB_MSG_FS_FILES_LEAD_INHOUSE] = "fs_files_lead_inhouse",
+    [WEB_MSG_FS_FILE_TEXT_INHOUSE] = "fs_file_text_inhouse",
+    [WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE] = "fs_file_text_hint_inhouse",
 };
 
 /* The texts of every key in both languages, looked up once (web_msg_load). */
@@ -860,6 +865,8 @@ static const struct {
     {WEB_MSG_HELP_CALL_TEXT, WEB_MSG_HELP_CALL_TEXT_INHOUSE},
     {WEB_MSG_A11Y_FEEDBACK, WEB_MSG_A11Y_FEEDBACK_INHOUSE},
     {WEB_MSG_FS_FILES_LEAD, WEB_MSG_FS_FILES_LEAD_INHOUSE},
+    {WEB_MSG_FS_FILE_TEXT, WEB_MSG_FS_FILE_TEXT_INHOUSE},
+    {WEB_MSG_FS_FILE_TEXT_HINT, WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE},
 };
 
 enum web_msg web_msg_deployed(enum web_msg key, bool inhouse)

@@ -511,6 +511,7 @@ enum web_msg {
     WEB_MSG_SP_NOT_WAITING_APPLICANT,
     WEB_MSG_SP_AWAITING_PAPER,    /* an approver on an application whose paper is not recorded */
     WEB_MSG_SP_AWAITING_DECISION, /* an operator on an application waiting for the approver */
+    WEB_MSG_SP_APPROVE_BLOCKED,
     WEB_MSG_SP_OPERATOR,
     WEB_MSG_SP_UNIT,
     WEB_MSG_SP_JOB_TITLE,
@@ -772,7 +773,9 @@ enum web_msg {
     WEB_MSG_FS_PRODUCE,
     WEB_MSG_FS_PRODUCE_LEAD,
     WEB_MSG_FS_SHIP,
+    WEB_MSG_FS_SHIP_BUTTON,
     WEB_MSG_FS_DELIVER,
+    WEB_MSG_FS_DELIVER_BUTTON,
     WEB_MSG_FS_DELIVER_LEAD,
     WEB_MSG_FS_CANCEL,
     WEB_MSG_FS_CANCEL_HINT,
@@ -827,6 +830,8 @@ enum web_msg {
     WEB_MSG_HELP_CALL_TEXT_INHOUSE,
     WEB_MSG_A11Y_FEEDBACK_INHOUSE,
     WEB_MSG_FS_FILES_LEAD_INHOUSE,
+    WEB_MSG_FS_FILE_TEXT_INHOUSE,
+    WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE,
 
     WEB_MSG_COUNT_ /* not a message: the number of entries */
 };

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "app/context.h"
 #include "app/text.h"
@@ -75,6 +76,16 @@ enum web_err web_app_failure(struct web_req *rq, const struct app_err *e)
     return e->status == APP_EUNAVAILABLE ? WEB_E_DB_UNAVAILABLE : WEB_E_INTERNAL;
 }
 
+/* Whether the request is a staff one: the admin API's answers speak to staff, so a reason with
+ * staff words of its own ("staff.<code>", app_staff_reason_text) has them there. */
+static bool web_err_for_staff(const struct web_req *rq)
+{
+    static const char prefix[] = "/api/v1/admin/";
+    const char *path = web_req_path(rq);
+    return web_req_answer(rq) == WEB_ANSWER_STAFF_PAGE ||
+           (path && !strncmp(path, prefix, sizeof prefix - 1));
+}
+
 enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
 {
     enum web_err failure = web_app_failure(rq, e);
@@ -85,7 +96,8 @@ enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
     enum web_err rc = WEB_E_NOMEM;
     int bad = ubuf_puts(&b, "{\"error\":{\"code\":") | web_json_string_str(&b, e->code) |
               ubuf_puts(&b, ",\"message\":") |
-              web_json_string_str(&b, app_reason_text(e->code, lang));
+              web_json_string_str(&b, web_err_for_staff(rq) ? app_staff_reason_text(e->code, lang)
+                                                            : app_reason_text(e->code, lang));
     if (e->nfields) {
         bad |= ubuf_puts(&b, ",\"fields\":{");
         for (size_t i = 0; i < e->nfields; i++)

@@ -2,8 +2,9 @@
  * (how long it has waited, or the decision taken: approved or rejected, by whom, when and why),
  * every field of the form as the applicant gave it (personal data as the role may see them,
  * app/privacy.h), the personnel record now, then the verdict and the decision forms (approve,
- * reject with a ready text or words of one's own, or the signed paper of the wet path for
- * operators) while a decision is due, or the decision taken with the verdict it relied on, and
+ * or, under a verdict that blocks it, why not and what to do instead; reject with a ready text
+ * or words of one's own; or the signed paper of the wet path for operators) while a decision is
+ * due, or the decision taken with the verdict it relied on, and
  * the timeline.
  */
 #include <stdio.h>
@@ -232,15 +233,20 @@ static void decision_section(struct web_pg *c, struct web_page *p, const struct 
         web_page_open_class(p, WEB_EL_DIV, "decision-forms");
         web_page_open_class(p, WEB_EL_SECTION, "decision-approve");
         web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_APPROVE_TITLE);
-        web_pg_para(p, WEB_MSG_AP_APPROVE_LEAD);
-        if (!d->verdict.eligible) {
+        if (d->verdict.eligible) {
+            web_pg_para(p, WEB_MSG_AP_APPROVE_LEAD);
+            web_page_form_begin(p, action, web_pg_csrf(c));
+            web_pg_hidden(p, "decision", "approve");
+            web_page_form_submit(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY);
+        } else {
+            /* no approve button the server would refuse (409 not_eligible): why not, with the
+             * verdict's reasons just above, and what the approver can do instead */
             web_page_notice_begin(p, WEB_NOTICE_WARNING);
-            web_page_el_text(p, WEB_EL_P, app_reason_text("not_eligible", c->lang));
+            web_page_open_class(p, WEB_EL_P, "approve-blocked");
+            web_page_msg(p, WEB_MSG_SP_APPROVE_BLOCKED);
+            web_page_close(p, WEB_EL_P);
             web_page_notice_end(p);
         }
-        web_page_form_begin(p, action, web_pg_csrf(c));
-        web_pg_hidden(p, "decision", "approve");
-        web_page_form_submit(p, WEB_MSG_AP_APPROVE_BUTTON, WEB_BUTTON_PRIMARY);
         web_page_close(p, WEB_EL_SECTION);
         web_page_open_class(p, WEB_EL_SECTION, "decision-reject");
         web_page_el_msg(p, WEB_EL_H3, WEB_MSG_AP_REJECT_TITLE);
@@ -624,17 +630,17 @@ static enum web_err post_decision(struct web_pg *c, int64_t id, struct detail *d
         /* not_eligible: the verdict's words are on the page already; wrong_state: someone
          * decided meanwhile, so show the application as it is now */
         bool moved = !c->err.code || !strcmp(c->err.code, "wrong_state");
-        df->message = moved ? web_msg(WEB_MSG_AP_NO_DECISION, c->lang)
-                            : app_reason_text(c->err.code, c->lang);
+        df->message =
+            moved ? web_msg(WEB_MSG_AP_NO_DECISION, c->lang) : web_pg_reason(c, c->err.code);
         if (moved && !load_detail(c, id, d, &rc))
             return rc;
         rc = detail_page(c, d, df, 409);
     } else if (c->err.status == APP_EINVAL) {
         const char *code = c->err.nfields ? c->err.fields[0].code : c->err.code;
         if (reject && df->reason && !strcmp(df->reason, "other"))
-            df->text_error = app_reason_text(code ? code : "reason_required", c->lang);
+            df->text_error = web_pg_reason(c, code ? code : "reason_required");
         else
-            df->message = app_reason_text(code ? code : "invalid_fields", c->lang);
+            df->message = web_pg_reason(c, code ? code : "invalid_fields");
         rc = detail_page(c, d, df, 400);
     } else {
         rc = web_pg_app_failure(c);

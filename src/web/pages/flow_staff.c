@@ -330,22 +330,22 @@ static int bureau_section(struct web_pg *c, struct web_page *p)
  * carrier's shipments. */
 static void files_section(struct web_pg *c, struct web_page *p)
 {
-    static const struct web_option kinds_bureau[] = {
+    static const struct web_option kinds[] = {
         {"answer", WEB_MSG_FS_FILE_ANSWER, NULL, WEB_MSG_FS_FILE_ANSWER_HINT},
         {"shipments", WEB_MSG_FS_FILE_SHIPMENTS, NULL, WEB_MSG_FS_FILE_SHIPMENTS_HINT},
     };
     web_page_section_begin(p, WEB_MSG_FS_FILES);
     web_pg_para(p, WEB_MSG_FS_FILES_LEAD);
     web_page_form_begin(p, "/yonetim/dosya", web_pg_csrf(c));
-    struct web_field kind = {WEB_FIELD_RADIO,
-                             "kind",
-                             WEB_MSG_FS_FILE_KIND,
-                             .value = bureau(c) ? "answer" : "shipments",
-                             .options = bureau(c) ? kinds_bureau : kinds_bureau + 1,
-                             .noptions = bureau(c) ? 2 : 1};
+    if (bureau(c)) {
+        struct web_field kind = {WEB_FIELD_RADIO,   "kind",           WEB_MSG_FS_FILE_KIND,
+                                 .value = "answer", .options = kinds, .noptions = 2};
+        web_page_field(p, &kind);
+    }
+    /* in house a courier's file is the only kind (the POST's default): no choice of one; the
+     * text field's label and hint name it (their in-house twins, web_msg_deployed) */
     struct web_field text = {WEB_FIELD_TEXTAREA, "csv", WEB_MSG_FS_FILE_TEXT,
                              WEB_MSG_FS_FILE_TEXT_HINT, .value = ""};
-    web_page_field(p, &kind);
     web_page_field(p, &text);
     web_page_form_submit(p, WEB_MSG_FS_FILE_SUBMIT, WEB_BUTTON_PRIMARY);
     web_page_section_end(p);
@@ -535,7 +535,7 @@ enum web_err web_h_staff_file(struct web_req *rq)
             web_page_text(&p, ref->rows[i].field[0] ? ref->rows[i].field : "–");
             web_page_close(&p, WEB_EL_TD);
             web_pg_td_begin(&p, WEB_MSG_FS_COL_WHY);
-            web_page_text(&p, app_reason_text(ref->rows[i].code, c.lang));
+            web_page_text(&p, web_pg_reason(&c, ref->rows[i].code));
             web_page_close(&p, WEB_EL_TD);
             web_page_close(&p, WEB_EL_TR);
         }
@@ -721,12 +721,12 @@ static enum web_err card_page(struct web_pg *c, const struct app_card_view *v,
             action_form(c, &p, self, "ship", WEB_MSG_FS_SHIP, WEB_MSG_NONE);
             web_page_field(&p, &f[0]);
             web_page_field(&p, &f[1]);
-            web_page_form_submit(&p, WEB_MSG_FS_SHIP, WEB_BUTTON_PRIMARY);
+            web_page_form_submit(&p, WEB_MSG_FS_SHIP_BUTTON, WEB_BUTTON_PRIMARY);
             web_page_section_end(&p);
         }
         if (in_prod || shipped) {
             action_form(c, &p, self, "deliver", WEB_MSG_FS_DELIVER, WEB_MSG_FS_DELIVER_LEAD);
-            web_page_form_submit(&p, WEB_MSG_FS_DELIVER, WEB_BUTTON_PRIMARY);
+            web_page_form_submit(&p, WEB_MSG_FS_DELIVER_BUTTON, WEB_BUTTON_PRIMARY);
             web_page_section_end(&p);
         }
         bool arrived =
@@ -773,7 +773,7 @@ static const char *field_message(const struct web_pg *c, const char *field)
 {
     for (size_t i = 0; i < c->err.nfields; i++)
         if (!strcmp(c->err.fields[i].field, field))
-            return app_reason_text(c->err.fields[i].code, c->lang);
+            return web_pg_reason(c, c->err.fields[i].code);
     return NULL;
 }
 
@@ -840,7 +840,7 @@ enum web_err web_h_staff_card(struct web_req *rq)
         cf.identity_error = field_message(&c, "identity_checked");
         if (!cf.carrier_error && !cf.tracking_error && !cf.reason_error && !cf.serial_error &&
             !cf.note_error && !cf.identity_error)
-            cf.message = app_reason_text(c.err.code ? c.err.code : "invalid_fields", c.lang);
+            cf.message = web_pg_reason(&c, c.err.code ? c.err.code : "invalid_fields");
         struct app_err keep = c.err;
         if (app_admin_card(&c.app, id, v, &c.err) != APP_OK) { /* as it is now */
             rc = web_pg_app_failure(&c);

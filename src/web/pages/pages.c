@@ -174,8 +174,7 @@ static enum web_err staff_failure(struct web_pg *c)
     case APP_EINVAL:
     case APP_ECONFLICT: /* the state moved on meanwhile: what the reason says */
         return web_pg_error(c, e->status == APP_EINVAL ? 400 : 409, WEB_MSG_PP_ERR_403_TITLE,
-                            app_reason_text(e->code ? e->code : "invalid_fields", c->lang),
-                            WEB_MSG_NONE);
+                            web_pg_reason(c, e->code ? e->code : "invalid_fields"), WEB_MSG_NONE);
     case APP_EUNAVAILABLE:
         return unavailable_page(c);
     default:
@@ -381,13 +380,18 @@ static enum web_err staff_403(struct web_pg *c, bool province)
     return web_pg_reply(c, &p, 403);
 }
 
+const char *web_pg_reason(const struct web_pg *c, const char *code)
+{
+    return c->side == WEB_PG_STAFF ? app_staff_reason_text(code, c->lang)
+                                   : app_reason_text(code, c->lang);
+}
+
 enum web_err web_pg_403(struct web_pg *c, const char *code)
 {
     if (c->side == WEB_PG_STAFF && c->who && code &&
         (!strcmp(code, "forbidden_role") || !strcmp(code, "forbidden_province")))
         return staff_403(c, !strcmp(code, "forbidden_province"));
-    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, app_reason_text(code, c->lang),
-                        WEB_MSG_NONE);
+    return web_pg_error(c, 403, WEB_MSG_PP_ERR_403_TITLE, web_pg_reason(c, code), WEB_MSG_NONE);
 }
 
 enum web_err web_pg_404(struct web_pg *c)

@@ -193,6 +193,9 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
 /* 403 with the reason code's message; 404 "no such page"; 500. On the staff side with a
  * staff member signed in, forbidden_role and forbidden_province say whose work it is (c->need),
  * what the member's own role is for, and whom to ask (issue 17). */
+/* A use case's reason code in words for this page's reader: on a staff page the staff's words
+ * where the reason has them (app_staff_reason_text: "staff.<code>"), else the general ones. */
+const char *web_pg_reason(const struct web_pg *c, const char *code);
 enum web_err web_pg_403(struct web_pg *c, const char *code);
 enum web_err web_pg_404(struct web_pg *c);
 enum web_err web_pg_500(struct web_pg *c);

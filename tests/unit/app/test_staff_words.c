@@ -2,7 +2,8 @@
  * outcome code (app_delivery_error_text) in Turkish and English, each family to its own text,
  * an unknown code to the general one, never the bare code; and the privacy table's "on request"
  * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr); the
- * personnel import's reasons for the one who imports (app_import_reason_text); the JSON answers'
+ * personnel import's reasons for the one who imports (app_import_reason_text); a refusal's
+ * words for staff (app_staff_reason_text: "staff.<code>", else the general ones); the JSON answers'
  * UTC times (app_time_utc_iso) against libc's gmtime_r and strftime. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -140,12 +141,30 @@ static void test_import_reasons(void **state)
     assert_non_null(app_import_reason_text(NULL, CORE_LANG_TR));
 }
 
+static void test_staff_reasons(void **state)
+{
+    (void)state;
+    /* the holder's "your PIN was shown to you", said to the operator who asked for a waiver */
+    const char *tr = app_staff_reason_text("pin_already_shown", CORE_LANG_TR);
+    const char *en = app_staff_reason_text("pin_already_shown", CORE_LANG_EN);
+    assert_string_not_equal(tr, app_reason_text("pin_already_shown", CORE_LANG_TR));
+    assert_non_null(strstr(tr, "Kart sahibinin"));
+    assert_null(strstr(tr, "Kartınızın"));
+    assert_non_null(strstr(tr, "yeni bir kart"));
+    assert_non_null(strstr(en, "to the holder"));
+    assert_null(strstr(en, "Your card"));
+    /* a code without staff words of its own: the general message; none: never NULL */
+    assert_string_equal(app_staff_reason_text("wrong_state", CORE_LANG_TR),
+                        app_reason_text("wrong_state", CORE_LANG_TR));
+    assert_non_null(app_staff_reason_text(NULL, CORE_LANG_TR));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_words), cmocka_unit_test(test_on_request),
         cmocka_unit_test(test_day_start),      cmocka_unit_test(test_import_reasons),
-        cmocka_unit_test(test_utc_iso),
+        cmocka_unit_test(test_utc_iso),        cmocka_unit_test(test_staff_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
