@@ -258,7 +258,7 @@ r_state() {
   sql "SELECT a.state || ' ' || (SELECT count(*) FROM cards k WHERE k.application_id = a.id) FROM applications a WHERE a.number = '$NR'"
 }
 WHY_REQUIRED='Bu alan zorunludur; lütfen doldurunuz.'
-WHY_STATE='Başvurunuz bu işlem için uygun aşamada değil; lütfen başvuru durumunu kontrol ediniz.'
+WHY_STATE='Başvuru bu işlem için uygun aşamada değil (örneğin daha önce işlenmiş ya da iptal edilmiş); başvurunun sayfasındaki durumuna bakınız.'
 WHY_UNKNOWN='Bu numarada bir başvuru yok; başvuru numarasını kontrol ediniz.'
 before_cards=$(r_state)
 {

@@ -348,6 +348,7 @@ expect_grep 'class="staff-footer"' "$T/b" "the staff's footer"
 expect_grep 'denetim kaydına yazılır' "$T/b" "saying every action is on record"
 expect_grep 'eimza [0-9]' "$T/b" "and the version"
 expect_no_grep 'Kartınız onaydan sonra' "$T/b" "not the applicant's footer"
+expect_grep "il DYS yöneticileri, sertifika operatörleri" "$T/b" "the staff's footer names the approver as the applicant pages do"
 call GET /yonetim/giris
 expect_grep 'class="staff-footer"' "$T/b" "the staff's login has it too"
 call GET /

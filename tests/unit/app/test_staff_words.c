@@ -153,9 +153,12 @@ static void test_staff_reasons(void **state)
     assert_non_null(strstr(tr, "yeni bir kart"));
     assert_non_null(strstr(en, "to the holder"));
     assert_null(strstr(en, "Your card"));
+    /* the applicant's "your application is not at a step", said to staff about a file's row */
+    assert_null(strstr(app_staff_reason_text("wrong_state", CORE_LANG_TR), "Başvurunuz"));
+    assert_non_null(strstr(app_staff_reason_text("wrong_state", CORE_LANG_EN), "The application"));
     /* a code without staff words of its own: the general message; none: never NULL */
-    assert_string_equal(app_staff_reason_text("wrong_state", CORE_LANG_TR),
-                        app_reason_text("wrong_state", CORE_LANG_TR));
+    assert_string_equal(app_staff_reason_text("otp_wrong", CORE_LANG_TR),
+                        app_reason_text("otp_wrong", CORE_LANG_TR));
     assert_non_null(app_staff_reason_text(NULL, CORE_LANG_TR));
 }
 
