@@ -338,7 +338,7 @@ struct app_status_event {
 struct app_status_view {
     enum core_lang lang; /* of next, contact and the events' labels */
     /* the application as the status shows it: id, number, tckn_masked, state, st, confirmed,
-     * method, late, created_at, updated_at, approved_at, closed_reason, has_new_cert; the
+     * method, late, created_at, updated_at, approved_at, closed_reason, has_new_cert, reason; the
      * form's fields (names, contact details) are not read for the status and stay empty */
     struct app_application app;
     const char *label;          /* the state's label, in lang */

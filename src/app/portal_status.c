@@ -250,17 +250,25 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
         out->next = days_text("status.next_approved", cfg->rules.delivery_expected_days, lang,
                               out->next_text, sizeof out->next_text);
     /* completed by a renewal made before the old certificate ended: the new one is not valid
-     * yet, and the old one is the one to sign with until it is */
+     * yet, and the old one is the one to sign with until it is; but a card reported lost or
+     * stolen had its certificate revoked, so there the old card is not to be used at all */
     if (st == CORE_APP_COMPLETED && out->flow.new_serial[0] && out->flow.new_not_before > now) {
         char from[32];
         app_time_tr(out->flow.new_not_before, APP_TIME_DATE, from);
-        const char *t = status_text("next_completed_later", lang);
+        bool lost = !strcmp(a->reason, "lost_stolen");
+        const char *t =
+            status_text(lost ? "next_completed_later_lost" : "next_completed_later", lang);
         const char *at = strstr(t, "{0}");
         int w = at ? snprintf(out->next_text, sizeof out->next_text, "%.*s%s%s", (int)(at - t), t,
                               from, at + 3)
                    : -1;
         if (w > 0 && (size_t)w < sizeof out->next_text)
             out->next = out->next_text;
+        /* the holder's timeline: the shared label says the certificate was put into use, which
+         * it is not yet (the staff timeline keeps event.cert_in_use) */
+        for (size_t i = 0; i < out->nevents; i++)
+            if (!strcmp(out->events[i].event, "cert_in_use"))
+                out->events[i].label = status_text("event_cert_later", lang);
     }
     /* who helps: Kamu SM for a card it makes, the e-imza sorumlusu where cards are made in house */
     bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;

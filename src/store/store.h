@@ -877,8 +877,9 @@ enum store_err store_card_pin_waive(struct store *s, int64_t card_id, const char
  * PIN state and the new certificate linked to it; and its timeline, handed to fn oldest first.
  * Of the application only what the status shows and decides on is read: id, number, tckn,
  * state, confirmed, method, late, created_at, updated_at, approved_at, closed_reason,
- * new_cert_id; the form's fields (names, contact details, the security word's hash) stay
- * zero. On failure out is unspecified. */
+ * new_cert_id, reason (renewal, lost_stolen: what the status says of the old card); the
+ * form's fields (names, contact details, the security word's hash) stay zero. On failure out
+ * is unspecified. */
 #define STORE_REASON_MAX 512
 struct store_status {
     struct store_session session; /* store_status_read only */

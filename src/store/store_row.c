@@ -115,7 +115,7 @@ static const struct store__col store__app_status_cols[] = {
     AKEY(number, STORE__TEXT),     AKEY(tckn, STORE__TEXT),     A(state, STORE__TEXT),
     A(confirmed, STORE__BOOL),     A(method, STORE__TEXT),      A(late, STORE__BOOL),
     AKEY(created_at, STORE__I64),  A(updated_at, STORE__I64),   A(approved_at, STORE__I64),
-    A(closed_reason, STORE__TEXT), A(new_cert_id, STORE__I64Z),
+    A(closed_reason, STORE__TEXT), A(new_cert_id, STORE__I64Z), A(reason, STORE__TEXT),
 };
 ROW(store__app_status, "app_status", "applications", "application", struct store_application, NULL);
 

@@ -20,6 +20,7 @@ K=30000000328 # approved, then cancelled by the operator
 R=30000000496 # rejected: sees the reason, starts again
 L=30000000564 # lost card: wet only, revocation request, card lost
 PW='Doğru-Parola-2025'
+TODAY=$(date -u -d '+3 hours' +%d.%m.%Y) # the pages' dates are Turkish time (UTC+3)
 H='tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu'
 DB=$(new_db) || exit 1
 source "$SRC/tests/portal_lib.sh"
@@ -110,6 +111,8 @@ expect_grep 'Başvurunuzu siz iptal ettiniz' "$T/b" "/durum says who cancelled i
 # said once: the state, then who cancelled it and what to do (no "what happens next" repeating it)
 expect_no_grep 'Başvurunuz iptal edildi|<h2>Sonra ne olacak</h2>' "$T/b" "/durum does not say it was cancelled a second time"
 expect_eq 1 "$(grep -c 'Gerekirse buradan yeni bir başvuru' "$T/b")" "/durum says once that a new application can be started"
+expect_grep "İptal tarihi: $TODAY" "$T/b" "/durum says which date it gives: the cancellation's"
+expect_no_grep 'Tarih: ' "$T/b" "no date without saying which"
 json POST /api/v1/application/new '{}' "${BC[@]}"
 expect_eq "200 draft" "$CODE $(jb .state)" "a new application after the cancelled one"
 [ "$(jb .number)" != "$NC" ] && ok "with a number of its own" || fail "new number" "$(jb .number)"
@@ -172,6 +175,13 @@ jb .advice | grep -q 'il/ilçe millî eğitim özlük' && ok "and what to do" ||
 call GET /durum -H "Cookie: eimza_session=$TOKEN"
 expect_grep 'Ret gerekçesi' "$T/b" "/durum shows the rejection's reason"
 expect_grep 'action="/durum/yeni"' "$T/b" "and the button for a new application"
+# said once, in order: the state, the reason, the day it was rejected, then what to do (a new
+# application, whom to ask); no "what happens next" repeating the rejection
+expect_no_grep 'Başvurunuz reddedildi|<h2>Sonra ne olacak</h2>' "$T/b" "/durum does not say it was rejected a second time"
+tr -d '\n' <"$T/b" | grep -q "Reddedildi</strong>.*Ret gerekçesi.*Ret tarihi: $TODAY.*<h2>Ne yapmalısınız</h2>.*il DYS yöneticinize" &&
+  ok "/durum: the state, the reason, the rejection's date, what to do, in that order" || fail "rejected /durum order" "$(cat "$T/b")"
+call GET /durum -H "Cookie: eimza_session=$TOKEN" -H 'Accept-Language: en'
+expect_grep "Rejected on $TODAY" "$T/b" "/durum in English: the rejection's date, labelled"
 call GET /basvuru -H "Cookie: eimza_session=$TOKEN"
 expect_eq 303 "$CODE" "the form page sends the rejected applicant to /durum"
 expect_grep '^Location: /durum' "$T/h" "to /durum"
@@ -213,6 +223,9 @@ jb .next | grep -q "Yeni sertifikanız $FROM tarihinden itibaren geçerli olacak
 call GET /durum -H "Cookie: eimza_session=$TOKEN"
 expect_grep "Yeni sertifikanız $FROM tarihinden itibaren geçerli" "$T/b" "/durum says it too"
 expect_no_grep 'sertifikanız kullanımda' "$T/b" "/durum does not say the new certificate is in use"
+expect_grep 'Yeni sertifika kaydedildi \(henüz geçerli değil\)' "$T/b" "the holder's timeline: recorded, not valid yet"
+expect_no_grep 'Yeni sertifika kullanılmaya başlandı' "$T/b" "the holder's timeline does not say it was put into use"
+expect_grep "Tamamlanma tarihi: $TODAY" "$T/b" "/durum says which date it gives: the completion's"
 expect_eq 1 "$(sql "SELECT count(*) FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.number = '$NA' AND c.serial = '$NEW'")" \
   "the link is in the database"
 expect_status 0 "personnel show" "$EIMZA" personnel show $A --db "$DB"
@@ -269,6 +282,25 @@ expect_eq 2 "$(sql "SELECT count(*) FROM audit_log WHERE object = '$NL' AND acti
 call GET /api/v1/application/status "${BL[@]}"
 jq -e '.timeline[] | select(.event == "lost_reported")' "$T/b" >/dev/null && ok "and on the holder's timeline" ||
   fail "lost on the timeline" "$(jq -c .timeline "$T/b")"
+# approved and completed by a new certificate valid from tomorrow: the old card's certificate was
+# revoked, so the status must not tell her to keep using it until then
+json POST "/api/v1/admin/applications/$ID/decision" '{"decision":"approve"}' "${SA[@]}"
+expect_eq "200 approved" "$CODE $(jb .state)" "the lost card's application approved"
+openssl req -new -config "$P/openssl.cnf" -utf8 -key "$P/keys/holders.key" -out "$T/newl.csr" \
+  -subj "/C=TR/CN=Elif Öz/serialNumber=$L" 2>>"$T/ossl.log"
+openssl ca -batch -config "$P/openssl.cnf" -name nes_ca -extensions nes_ext -preserveDN \
+  -startdate "$start" -enddate "$end" -notext -in "$T/newl.csr" -out "$T/newl.pem" 2>>"$T/ossl.log" ||
+  fail "the lost card's new certificate" "$(tail -3 "$T/ossl.log")"
+expect_status 0 "import the lost card's new certificate" "$EIMZA" import certificates "$T/newl.pem" --db "$DB"
+expect_grep 'applications completed by their new certificate: 1' "$T/out" "the import completes it"
+call GET /durum -H "Cookie: eimza_session=$TOKEN"
+expect_grep "Yeni sertifikanızı $FROM tarihinden itibaren kullanabilirsiniz" "$T/b" "lost card completed early: from when the new certificate can be used"
+expect_grep 'eski kartınız kullanılamaz' "$T/b" "and that the old card cannot be used (revoked)"
+expect_no_grep 'eski sertifikanızı kullanmaya devam' "$T/b" "not: keep using the old certificate"
+call GET /durum -H "Cookie: eimza_session=$TOKEN" -H 'Accept-Language: en'
+expect_grep "You can use your new certificate from $FROM" "$T/b" "in English: from when"
+expect_grep 'Your old card cannot be used' "$T/b" "in English: not the old card"
+expect_no_grep 'keep using your old certificate' "$T/b" "in English: not the renewal's advice"
 
 stop_server
 expect_no_grep "$A|$C|$K|$R|$L" "$SERR" "no T.C. Kimlik No in the server's log"

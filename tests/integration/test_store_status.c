@@ -148,6 +148,8 @@ static void test_status_read(void **state)
     assert_true(st.app.created_at == T0 && st.app.updated_at == T0 + 9);
     assert_string_equal(st.app.first_name, ""); /* none of the form's data: the status needs none */
     assert_string_equal(st.app.card_reader, "");
+    assert_string_equal(st.app.reason, "renewal"); /* but the application's reason: a lost card's
+                                                    * status does not send back to the old one */
     assert_string_equal(st.rejection_reason, "");
     assert_false(st.has_card);
     assert_false(st.has_new_cert);

@@ -43,10 +43,15 @@ void web_pg_flow_decision(struct web_pg *c, struct web_page *p, const struct app
         web_page_notice_end(p);
     }
     if (f->closed_at) {
+        /* which day it is: the one it was rejected, cancelled or completed on */
         char when[32];
         web_pg_time(f->closed_at, WEB_PG_DATE, when);
         const char *args[] = {when};
-        web_pg_para_args(p, WEB_MSG_FL_CLOSED_AT, args, 1);
+        enum web_msg m = web_pg_in_state(a, CORE_APP_REJECTED)    ? WEB_MSG_FL_REJECTED_AT
+                         : web_pg_in_state(a, CORE_APP_CANCELLED) ? WEB_MSG_FL_CANCELLED_AT
+                         : web_pg_in_state(a, CORE_APP_COMPLETED) ? WEB_MSG_FL_COMPLETED_AT
+                                                                  : WEB_MSG_FL_CLOSED_AT;
+        web_pg_para_args(p, m, args, 1);
     }
     if (f->advice) {
         web_page_el_msg(p, WEB_EL_H2, WEB_MSG_FL_WHAT_TO_DO);

@@ -64,8 +64,12 @@ static void status_next(struct web_pg *c, struct web_page *p, const struct app_s
      * decision's part (flow_holder.c) who cancelled it, why, and what the holder can do now */
     if (web_pg_in_state(a, CORE_APP_CANCELLED))
         return;
-    web_page_el_msg(p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
-    web_pg_text_para(p, sv->next);
+    /* nor a rejected one: the state says it was rejected, then the reason here, and the
+     * decision's part the date and what to do (a new application, whom to ask), once */
+    if (!web_pg_in_state(a, CORE_APP_REJECTED)) {
+        web_page_el_msg(p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
+        web_pg_text_para(p, sv->next);
+    }
     if (sv->rejection_reason[0]) {
         web_page_notice_begin(p, WEB_NOTICE_WARNING);
         web_page_open(p, WEB_EL_P);
