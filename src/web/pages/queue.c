@@ -214,7 +214,7 @@ static void select_cell(struct web_page *p, const struct qrow *r)
     web_page_close(p, WEB_EL_TD);
 }
 
-/* The queue as a table of five columns (a card per row on a phone): the number linking to
+/* The queue as a table of five columns (a card per row on a phone only): the number linking to
  * the application; the person (name, masked number, institution); the state and how long it
  * has waited; the certificate's end and the late flag; the verdict with its reasons. With
  * selectable, a first column ticks the rows that can be approved. */
@@ -226,7 +226,8 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         WEB_MSG_AP_COL_STATE,  WEB_MSG_AP_COL_EXPIRY, WEB_MSG_AP_COL_VERDICT,
     };
     const size_t skip = selectable ? 0 : 1;
-    web_page_open_class(p, WEB_EL_TABLE, selectable ? "queue cards selectable" : "queue cards");
+    web_page_open_class(p, WEB_EL_TABLE,
+                        selectable ? "queue cards-phone selectable" : "queue cards-phone");
     web_page_el_msg(p, WEB_EL_CAPTION, caption);
     web_page_open(p, WEB_EL_THEAD);
     web_page_open(p, WEB_EL_TR);
@@ -295,7 +296,7 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
         if (row_undecided(&r->app)) {
             web_pg_verdict_badge(p, &r->verdict);
-            web_pg_verdict_reasons(p, &r->verdict);
+            web_pg_verdict_labels(p, &r->verdict); /* the sentences: on the decision page */
         } else {
             web_page_msg(p, r->app.st == CORE_APP_CANCELLED ? WEB_MSG_AP_NONE : WEB_MSG_SP_DECIDED);
         }
