@@ -87,7 +87,8 @@ size_t app_verdict_reasons(unsigned reasons, enum core_lang lang, struct app_rea
     unsigned bit;
     while (n < cap && core_verdict_next(reasons, &pos, &bit))
         out[n++] =
-            (struct app_reason_item){core_verdict_code(bit), core_verdict_approver_text(bit, lang)};
+            (struct app_reason_item){core_verdict_code(bit), core_verdict_approver_text(bit, lang),
+                                     core_verdict_short_text(bit, lang)};
     return n;
 }
 

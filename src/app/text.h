@@ -55,7 +55,8 @@ const char *app_duty_code(enum core_duty d);
 /* A verdict's reasons, in order: their stable codes, and the texts the approver reads. */
 struct app_reason_item {
     const char *code;
-    const char *text; /* in the language asked for */
+    const char *text;  /* in the language asked for */
+    const char *label; /* the same as a short label (a verdict reason's; else the text) */
 };
 /* Writes the reasons of a verdict's bits into out (at most cap); returns how many. */
 size_t app_verdict_reasons(unsigned reasons, enum core_lang lang, struct app_reason_item *out,

@@ -82,6 +82,16 @@ const char *core_verdict_approver_text(unsigned bit, enum core_lang lang)
     return NULL;
 }
 
+const char *core_verdict_short_text(unsigned bit, enum core_lang lang)
+{
+    for (size_t i = 0; i < CORE_VR_COUNT; i++)
+        if (reasons[i].bit == bit) {
+            const char *t = core_text_of("reason_short", reasons[i].code, lang);
+            return t ? t : core_text_of("verdict", reasons[i].code, lang);
+        }
+    return NULL;
+}
+
 /* ---- ready-made rejection reasons --------------------------------------------------------- */
 
 /* The codes and the verdict reasons they answer; the texts are the catalogue's

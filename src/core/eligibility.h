@@ -84,6 +84,10 @@ size_t core_verdict_count(unsigned reasons);
  * (Turkish or English; the catalogue's "verdict.<code>"). NULL for an unknown bit. The applicant's
  * message for the same code is core_reason_message(core_verdict_code(bit), lang). */
 const char *core_verdict_approver_text(unsigned bit, enum core_lang lang);
+/* The same reason as a short label for a list (the approvers' queue: "Kadro kaydı yok"): the
+ * catalogue's "reason_short.<code>", or the full core_verdict_approver_text for a code that has
+ * none (the one place that falls back). NULL for an unknown bit. */
+const char *core_verdict_short_text(unsigned bit, enum core_lang lang);
 
 /* ---- ready-made rejection reasons -----------------------------------------------------------
  * The texts approvers pick from when rejecting (they may also write their own). Each says, to

@@ -438,6 +438,7 @@ test('the queue in pages, in English', async () => {
   // "Turkish ID number (T.C. Kimlik No): ..." no longer widens the table past its box
   const boxed = () => page.$$eval('.table-wrap', (bs) => bs.filter((b) => b.scrollWidth > b.clientWidth + 1).length);
   assert.equal(await boxed(), 0, 'the queue fits its box at 1024 px');
+  await queueShape(page, 'No personnel record');
   await page.setViewportSize(DESKTOP);
   assert.equal(await boxed(), 0, 'the English queue fits its box at 1280 px');
   await submitAndWait(page, () => page.click('nav.pager a[aria-label="Page 2"]'));
@@ -446,7 +447,47 @@ test('the queue in pages, in English', async () => {
   assert.equal(await page.locator('nav.pager a[rel="prev"]').count(), 1);
   assert.deepEqual(unexpected(problems, []), []);
   await context.close();
+  // the same queue in Turkish: 1280 and 390 px (axe), then 1024 px
+  const tr = await open(browser);
+  await staffLogin(tr.page, APPROVER58);
+  await checkBoth(tr.page, 'staff-13-queue-pages-tr');
+  await tr.page.setViewportSize({ width: 1024, height: 768 });
+  await screenshot(tr.page, 'staff-13-queue-1024-tr');
+  await queueShape(tr.page, 'Kadro kaydı yok');
+  assert.deepEqual(unexpected(tr.problems, []), []);
+  await tr.context.close();
 });
+
+// At 1024 px the queue stays a table (a card per row only on a phone), each reason a short
+// label with its sentence in the label's title and read after it by a screen reader, not printed
+// in the row: 50 rows of sentences as cards made the page some 28,000 px tall. The copied rows
+// have no personnel record, so each has that reason.
+async function queueShape(page, label) {
+  const s = await page.evaluate(() => {
+    const t = document.querySelector('table.queue');
+    const lis = [...t.querySelectorAll('.verdict-cell li[data-reason]')];
+    const ok = (li) => {
+      const l = li.querySelector('.reason-label'), h = li.querySelector('.visually-hidden');
+      return !!(l && h && l.textContent.length <= 40 && li.title.length > 60 && h.textContent.endsWith(li.title));
+    };
+    return {
+      display: getComputedStyle(t).display,
+      height: Math.round(t.getBoundingClientRect().height),
+      page: document.documentElement.scrollHeight,
+      rows: t.querySelectorAll('tr[data-number]').length,
+      reasons: lis.length,
+      labelled: lis.filter(ok).length,
+      labels: [...new Set(lis.map((li) => li.querySelector('.reason-label')?.textContent))],
+      tallest: Math.max(...lis.map((li) => li.getBoundingClientRect().height)),
+    };
+  });
+  assert.equal(s.display, 'table', 'the queue is a table at 1024 px');
+  assert.ok(s.rows >= 50 && s.reasons > 0, JSON.stringify(s));
+  assert.equal(s.labelled, s.reasons, `every reason a short label with its sentence: ${JSON.stringify(s)}`);
+  assert.ok(s.labels.includes(label), JSON.stringify(s.labels));
+  assert.ok(s.tallest < 60, `a reason is a line or two, not a paragraph: ${JSON.stringify(s)}`);
+  assert.ok(s.height < s.rows * 200, `50 rows in less than 10,000 px: ${JSON.stringify(s)}`);
+}
 
 // ---- point 15: accounts, the audit log, the personnel import ------------------------------
 
@@ -582,7 +623,7 @@ test('a personnel file imported with a progress bar, the refused rows downloaded
   assert.equal(await page.isVisible('[data-import-progress]'), true, 'the bar still shown after the checks');
   await page.waitForSelector('.import-counts', { timeout: 60000 });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-  assert.match(await page.textContent('.import-counts'), /Okunan satır: 3001\. Yeni kayıt: 3000, güncellenen: 0, değişmeyen: 0, reddedilen satır: 1/);
+  assert.match(await page.textContent('.import-counts'), /Okunan satır: 3\.001\. Yeni kayıt: 3\.000, güncellenen: 0, değişmeyen: 0, reddedilen satır: 1/);
   assert.equal(squash(await page.textContent('table.import-rejects tbody th')), '12');
   // the reason speaks to the admin who imports, not to an applicant about their identity card
   assert.match(await page.textContent('table.import-rejects tbody'), /MEBBİS kaydıyla karşılaştırıp dosyada düzeltiniz/);

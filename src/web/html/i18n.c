@@ -898,6 +898,24 @@ enum web_msg web_msg_find(const char *name)
     return WEB_MSG_NONE;
 }
 
+const char *web_count_text(long n, enum core_lang lang, char out[WEB_COUNT_MAX])
+{
+    char digits[24];
+    /* the magnitude as unsigned: -LONG_MIN does not fit a long */
+    unsigned long m = n < 0 ? 0ul - (unsigned long)n : (unsigned long)n;
+    int len = snprintf(digits, sizeof digits, "%lu", m);
+    size_t o = 0;
+    if (n < 0)
+        out[o++] = '-';
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = lang == CORE_LANG_EN ? ',' : '.';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
 const char *web_lang_code(enum core_lang lang)
 {
     return lang == CORE_LANG_EN ? "en" : "tr";

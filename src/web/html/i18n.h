@@ -860,6 +860,12 @@ const char *web_msg_name(enum web_msg key);
 /* The key named name, or WEB_MSG_NONE. */
 enum web_msg web_msg_find(const char *name);
 
+/* A count as a person reads it, its digits in groups of three: "3.001" in Turkish, "3,001" in
+ * English ("-1.234"; "999" as it is). The one place counts on the pages are formatted; out holds
+ * WEB_COUNT_MAX bytes. Returns out. */
+#define WEB_COUNT_MAX 32
+const char *web_count_text(long n, enum core_lang lang, char out[WEB_COUNT_MAX]);
+
 /* The language code of lang as written in <html lang>: "tr" or "en". */
 const char *web_lang_code(enum core_lang lang);
 

@@ -89,8 +89,8 @@ static void verify_section(struct web_pg *c, struct web_page *p, const struct ap
 {
     web_page_section_begin(p, WEB_MSG_SP_AUD_VERIFY_TITLE);
     if (v) {
-        char n[24], seq[24], when[32];
-        snprintf(n, sizeof n, "%ld", v->entries);
+        char n[WEB_COUNT_MAX], seq[24], when[32];
+        web_count_text(v->entries, c->lang, n);
         snprintf(seq, sizeof seq, "%lld", (long long)v->seq);
         web_pg_time(v->at, WEB_PG_DATETIME, when);
         if (v->intact) {

@@ -164,9 +164,9 @@ static void expiring_list(struct web_page *p, const struct app_dashboard *dash, 
     web_page_open_class(p, WEB_EL_UL, "expiring");
     static const int spans[3] = {30, 60, 90};
     for (int i = 0; i < 3; i++) {
-        char days[8], people[24], href[64];
+        char days[8], people[WEB_COUNT_MAX], href[64];
         snprintf(days, sizeof days, "%d", spans[i]);
-        snprintf(people, sizeof people, "%ld", dash->expiring[i]);
+        web_count_text(dash->expiring[i], p->lang, people);
         const char *args[] = {days, people};
         web_page_open(p, WEB_EL_LI);
         web_page_attr(p, "data-days", days);

@@ -406,8 +406,8 @@ enum web_err web_h_staff_production(struct web_req *rq)
     }
     views_nav(&p, view, pv);
     search_form(&c, &p, view, pv, num);
-    char count[24];
-    snprintf(count, sizeof count, "%ld", total);
+    char count[WEB_COUNT_MAX];
+    web_count_text(total, c.lang, count);
     const char *args[] = {count};
     web_page_open_class(&p, WEB_EL_P, "queue-count");
     web_page_msg_n(&p, WEB_MSG_FS_COUNT, (unsigned long)total, args, 1); /* "1 application." */
@@ -505,11 +505,12 @@ enum web_err web_h_staff_file(struct web_req *rq)
     const struct web_layout layout = {.title = WEB_MSG_FS_FILE_RESULT};
     web_pg_staff_begin(&c, &p, &layout, WEB_PG_NAV_PRODUCTION);
     web_pg_heading(&p, WEB_MSG_FS_FILE_RESULT);
-    char rows[24], applied[24], unchanged[24], refused[24];
-    snprintf(rows, sizeof rows, "%ld", res.rows);
-    snprintf(applied, sizeof applied, "%ld", res.applied);
-    snprintf(unchanged, sizeof unchanged, "%ld", res.unchanged);
-    snprintf(refused, sizeof refused, "%ld", res.refused);
+    char rows[WEB_COUNT_MAX], applied[WEB_COUNT_MAX], unchanged[WEB_COUNT_MAX],
+        refused[WEB_COUNT_MAX];
+    web_count_text(res.rows, c.lang, rows);
+    web_count_text(res.applied, c.lang, applied);
+    web_count_text(res.unchanged, c.lang, unchanged);
+    web_count_text(res.refused, c.lang, refused);
     const char *args[] = {rows, applied, unchanged, refused};
     web_pg_notice(&p, res.refused ? WEB_NOTICE_WARNING : WEB_NOTICE_SUCCESS, WEB_MSG_FS_FILE_COUNTS,
                   args, 4);

@@ -134,12 +134,13 @@ static void result_counts(struct web_pg *c, struct web_page *p, const struct app
         web_page_notice_end(p);
         return;
     }
-    char rows[24], ins[24], upd[24], same[24], rej[24];
-    snprintf(rows, sizeof rows, "%ld", s->rows);
-    snprintf(ins, sizeof ins, "%ld", s->inserted);
-    snprintf(upd, sizeof upd, "%ld", s->updated);
-    snprintf(same, sizeof same, "%ld", s->unchanged);
-    snprintf(rej, sizeof rej, "%ld", s->rejected);
+    char rows[WEB_COUNT_MAX], ins[WEB_COUNT_MAX], upd[WEB_COUNT_MAX], same[WEB_COUNT_MAX],
+        rej[WEB_COUNT_MAX];
+    web_count_text(s->rows, p->lang, rows);
+    web_count_text(s->inserted, p->lang, ins);
+    web_count_text(s->updated, p->lang, upd);
+    web_count_text(s->unchanged, p->lang, same);
+    web_count_text(s->rejected, p->lang, rej);
     const char *args[] = {rows, ins, upd, same, rej};
     web_page_notice_begin(p, s->rejected ? WEB_NOTICE_WARNING : WEB_NOTICE_SUCCESS);
     web_page_open_class(p, WEB_EL_P, "import-counts");

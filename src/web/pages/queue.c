@@ -214,7 +214,7 @@ static void select_cell(struct web_page *p, const struct qrow *r)
     web_page_close(p, WEB_EL_TD);
 }
 
-/* The queue as a table of five columns (a card per row on a phone): the number linking to
+/* The queue as a table of five columns (a card per row on a phone only): the number linking to
  * the application; the person (name, masked number, institution); the state and how long it
  * has waited; the certificate's end and the late flag; the verdict with its reasons. With
  * selectable, a first column ticks the rows that can be approved. */
@@ -226,7 +226,8 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         WEB_MSG_AP_COL_STATE,  WEB_MSG_AP_COL_EXPIRY, WEB_MSG_AP_COL_VERDICT,
     };
     const size_t skip = selectable ? 0 : 1;
-    web_page_open_class(p, WEB_EL_TABLE, selectable ? "queue cards selectable" : "queue cards");
+    web_page_open_class(p, WEB_EL_TABLE,
+                        selectable ? "queue cards-phone selectable" : "queue cards-phone");
     web_page_el_msg(p, WEB_EL_CAPTION, caption);
     web_page_open(p, WEB_EL_THEAD);
     web_page_open(p, WEB_EL_TR);
@@ -295,7 +296,7 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
         if (row_undecided(&r->app)) {
             web_pg_verdict_badge(p, &r->verdict);
-            web_pg_verdict_reasons(p, &r->verdict);
+            web_pg_verdict_labels(p, &r->verdict); /* the sentences: on the decision page */
         } else {
             web_page_msg(p, r->app.st == CORE_APP_CANCELLED ? WEB_MSG_AP_NONE : WEB_MSG_SP_DECIDED);
         }
@@ -324,9 +325,9 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
         web_pg_notice(p, WEB_NOTICE_WARNING, WEB_MSG_SP_BULK_NONE_SELECTED, NULL, 0);
     if (web_num_parse(web_req_query(c->rq, "onaylanan"), 0, 1000000, &approved) &&
         web_num_parse(web_req_query(c->rq, "atlanan"), 0, 1000000, &skipped)) {
-        char a[24], s[24];
-        snprintf(a, sizeof a, "%ld", approved);
-        snprintf(s, sizeof s, "%ld", skipped);
+        char a[WEB_COUNT_MAX], s[WEB_COUNT_MAX];
+        web_count_text(approved, c->lang, a);
+        web_count_text(skipped, c->lang, s);
         const char *args[] = {a, s};
         web_page_notice_begin(p, WEB_NOTICE_SUCCESS);
         web_page_open(p, WEB_EL_P);
@@ -451,10 +452,10 @@ static void queue_results(struct web_pg *c, struct web_page *p, const struct que
         web_pg_para(p, WEB_MSG_AP_QUEUE_EMPTY);
         return;
     }
-    char tot[24], first[24], last[24];
-    snprintf(tot, sizeof tot, "%ld", total);
-    snprintf(first, sizeof first, "%ld", q->offset + 1);
-    snprintf(last, sizeof last, "%ld", q->offset + (long)rows->n);
+    char tot[WEB_COUNT_MAX], first[WEB_COUNT_MAX], last[WEB_COUNT_MAX];
+    web_count_text(total, c->lang, tot);
+    web_count_text(q->offset + 1, c->lang, first);
+    web_count_text(q->offset + (long)rows->n, c->lang, last);
     const char *args[] = {tot, first, last};
     web_page_open_class(p, WEB_EL_P, "queue-count");
     web_page_msg_n(p, WEB_MSG_AP_QUEUE_COUNT, (unsigned long)total, args, 3);
@@ -633,7 +634,7 @@ static enum web_err review_page(struct web_pg *c, const struct queue_query *q,
 {
     struct web_page p;
     struct ubuf ids = UBUF_INIT(APP_BULK_IDS_MAX * 12);
-    char n[24];
+    char n[WEB_COUNT_MAX];
     web_pg_page(c, &p);
     const struct web_layout layout = {.title = WEB_MSG_SP_BULK_TITLE};
     web_pg_staff_begin(c, &p, &layout, WEB_PG_NAV_QUEUE);
@@ -641,7 +642,7 @@ static enum web_err review_page(struct web_pg *c, const struct queue_query *q,
     if (r->ok.n == 0) {
         web_pg_para(&p, WEB_MSG_SP_BULK_NOTHING);
     } else {
-        snprintf(n, sizeof n, "%zu", r->ok.n);
+        web_count_text((long)r->ok.n, c->lang, n);
         const char *args[] = {n};
         web_page_open_class(&p, WEB_EL_P, "bulk-count");
         web_page_msg_args(&p, WEB_MSG_SP_BULK_CONFIRM_LEAD, args, 1);

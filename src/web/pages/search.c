@@ -113,20 +113,20 @@ static void results_table(struct web_page *p, const struct srows *r)
 static void results(struct web_pg *c, struct web_page *p, const struct srows *r,
                     const struct app_search_result *res)
 {
-    char n[24];
+    char n[WEB_COUNT_MAX];
     if (r->n == 0) {
         web_pg_para(p, WEB_MSG_SP_SEARCH_NONE);
         if (web_pg_role_is(c->who, "approver"))
             web_pg_para(p, WEB_MSG_SP_SEARCH_SCOPE);
         return;
     }
-    snprintf(n, sizeof n, "%ld", res->found);
+    web_count_text(res->found, p->lang, n);
     const char *args[] = {n};
     web_page_open_class(p, WEB_EL_P, "search-count");
     web_page_msg_args(p, WEB_MSG_SP_SEARCH_FOUND, args, 1);
     web_page_close(p, WEB_EL_P);
     if (res->found > (long)r->n) {
-        snprintf(n, sizeof n, "%zu", r->n);
+        web_count_text((long)r->n, p->lang, n);
         web_pg_notice(p, WEB_NOTICE_INFO, WEB_MSG_SP_SEARCH_MORE, args, 1);
     }
     results_table(p, r);

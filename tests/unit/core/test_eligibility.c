@@ -276,6 +276,32 @@ static void test_texts(void **state)
                            "Yöntem 2: Islak imzalı başvuru"));
 }
 
+/* Every reason has a short label for the queue, in both languages, far shorter than its
+ * sentence; an unknown bit has none. */
+static void test_short_texts(void **state)
+{
+    size_t pos = 0;
+    unsigned bit;
+    (void)state;
+    while (core_verdict_next(~0u, &pos, &bit)) {
+        for (int l = CORE_LANG_TR; l <= CORE_LANG_EN; l++) {
+            const char *s = core_verdict_short_text(bit, (enum core_lang)l);
+            const char *full = core_verdict_approver_text(bit, (enum core_lang)l);
+            if (!s || !*s || strlen(s) > 32 || !strcmp(s, full))
+                fail_msg("\"%s\" (%s) has no short label: \"%s\"", core_verdict_code(bit),
+                         l ? "en" : "tr", s ? s : "(null)");
+        }
+        assert_string_not_equal(core_verdict_short_text(bit, CORE_LANG_TR),
+                                core_verdict_short_text(bit, CORE_LANG_EN));
+    }
+    assert_string_equal(core_verdict_short_text(CORE_VR_NO_PERSONNEL_RECORD, CORE_LANG_TR),
+                        "Kadro kaydı yok");
+    assert_string_equal(core_verdict_short_text(CORE_VR_REMOTE_RENEWAL_LIMIT, CORE_LANG_TR),
+                        "Islak imza gerekli");
+    assert_null(core_verdict_short_text(0, CORE_LANG_TR));
+    assert_null(core_verdict_short_text(1u << 20, CORE_LANG_EN));
+}
+
 static bool snake_case(const char *s)
 {
     if (!*s || *s == '_')
@@ -325,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_remote_limit_edge),
         cmocka_unit_test(test_codes_and_order),
         cmocka_unit_test(test_texts),
+        cmocka_unit_test(test_short_texts),
         cmocka_unit_test(test_rejections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -153,6 +154,34 @@ static void test_words_of_the_old_portal(void **state)
     assert_string_equal(web_msg_n(WEB_MSG_OK, 3, CORE_LANG_EN), web_msg(WEB_MSG_OK, CORE_LANG_EN));
 }
 
+/* Counts in groups of three, with each language's separator; the edges of a long. */
+static void test_count_text(void **state)
+{
+    static const struct {
+        long n;
+        const char *tr, *en;
+    } cases[] = {
+        {0, "0", "0"},
+        {999, "999", "999"},
+        {1000, "1.000", "1,000"},
+        {3001, "3.001", "3,001"},
+        {28000, "28.000", "28,000"},
+        {1234567, "1.234.567", "1,234,567"},
+        {-1234, "-1.234", "-1,234"},
+        {-12, "-12", "-12"},
+    };
+    char out[WEB_COUNT_MAX];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_string_equal(web_count_text(cases[i].n, CORE_LANG_TR, out), cases[i].tr);
+        assert_string_equal(web_count_text(cases[i].n, CORE_LANG_EN, out), cases[i].en);
+    }
+    /* the longest: 19 digits, 6 separators and a sign fit */
+    web_count_text(LONG_MIN, CORE_LANG_TR, out);
+    assert_true(strlen(out) < WEB_COUNT_MAX);
+    assert_string_equal(web_count_text(LONG_MAX, CORE_LANG_EN, out), "9,223,372,036,854,775,807");
+}
+
 static void test_edges(void **state)
 {
     (void)state;
@@ -177,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_placeholders_agree),
         cmocka_unit_test(test_words_of_the_old_portal),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_count_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
