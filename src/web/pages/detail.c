@@ -180,7 +180,7 @@ static void outcome_facts(struct web_page *p, const struct detail *d)
     if (d->has_verdict_then) {
         dl_item(p, WEB_MSG_SP_VERDICT_THEN);
         web_pg_verdict_badge(p, &d->verdict_then);
-        web_pg_verdict_reasons(p, &d->verdict_then);
+        web_pg_verdict_reasons(p, &d->verdict_then, false);
         web_page_close(p, WEB_EL_DD);
     }
 }
@@ -296,7 +296,7 @@ static void verdict_section(struct web_page *p, const struct detail *d)
     web_page_close(p, WEB_EL_P);
     web_page_el_msg(p, WEB_EL_P,
                     d->verdict.eligible ? WEB_MSG_AP_VERDICT_OK : WEB_MSG_AP_VERDICT_NO);
-    web_pg_verdict_reasons(p, &d->verdict);
+    web_pg_verdict_reasons(p, &d->verdict, false);
     web_page_close(p, WEB_EL_DIV);
     web_page_section_end(p);
 }

@@ -788,33 +788,19 @@ void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v)
     web_page_close(p, WEB_EL_STRONG);
 }
 
-void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v)
+void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v, bool labels)
 {
     struct app_reason_item r[32];
     size_t n = app_verdict_reasons(v->reasons, p->lang, r, sizeof r / sizeof r[0]);
     if (n == 0)
         return;
-    web_page_open_class(p, WEB_EL_UL, "verdict-reasons");
+    web_page_open_class(p, WEB_EL_UL,
+                        labels ? "verdict-reasons verdict-labels" : "verdict-reasons");
     for (size_t i = 0; i < n; i++) {
         web_page_open(p, WEB_EL_LI);
         web_page_attr(p, "data-reason", r[i].code);
-        web_page_text(p, r[i].text);
-        web_page_close(p, WEB_EL_LI);
-    }
-    web_page_close(p, WEB_EL_UL);
-}
-
-void web_pg_verdict_labels(struct web_page *p, const struct core_verdict *v)
-{
-    struct app_reason_item r[32];
-    size_t n = app_verdict_reasons(v->reasons, p->lang, r, sizeof r / sizeof r[0]);
-    if (n == 0)
-        return;
-    web_page_open_class(p, WEB_EL_UL, "verdict-reasons verdict-labels");
-    for (size_t i = 0; i < n; i++) {
-        web_page_open(p, WEB_EL_LI);
-        web_page_attr(p, "data-reason", r[i].code);
-        if (r[i].label != r[i].text) { /* the sentence on hover, and read out after the label */
+        if (labels &&
+            r[i].label != r[i].text) { /* the sentence on hover, and read out after the label */
             web_page_attr(p, "title", r[i].text);
             web_page_open_class(p, WEB_EL_SPAN, "reason-label");
             web_page_text(p, r[i].label);

@@ -337,10 +337,9 @@ void web_pg_wet_howto(const struct web_pg *c, struct web_page *p, int plate);
 /* The verdict as a badge and the reasons in the approver's words; a state's label; "12 days,
  * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */
 void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v);
-void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v);
-/* The reasons as short labels, for a list of many applications (the queue): each label with
+/* labels: the reasons as short labels, for a list of many applications (the queue), each with
  * its full sentence as a tooltip (title) and, for a screen reader, read after it. */
-void web_pg_verdict_labels(struct web_page *p, const struct core_verdict *v);
+void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v, bool labels);
 void web_pg_state_text(struct web_page *p, const struct app_application *a);
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since);
 void web_pg_expiry_text(struct web_page *p, int64_t not_after);

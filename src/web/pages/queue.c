@@ -296,7 +296,7 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_page_attr_msg(p, "data-label", WEB_MSG_AP_COL_VERDICT);
         if (row_undecided(&r->app)) {
             web_pg_verdict_badge(p, &r->verdict);
-            web_pg_verdict_labels(p, &r->verdict); /* the sentences: on the decision page */
+            web_pg_verdict_reasons(p, &r->verdict, true); /* the sentences: on the decision page */
         } else {
             web_page_msg(p, r->app.st == CORE_APP_CANCELLED ? WEB_MSG_AP_NONE : WEB_MSG_SP_DECIDED);
         }
