@@ -291,6 +291,7 @@ expect_no_grep 'Taslak Sok' "$T/b" "the saved form removed the draft"
 page GET /kontrol
 expect_eq 200 "$CODE" "GET /kontrol: 200"
 expect_grep '<h1>Başvurunuzu kontrol ediniz</h1>' "$T/b" "check: its title"
+expect_grep "o bilginin “Değiştir” bağlantısını" "$T/b" "check: the lead points at each answer's own Change link (below it on a phone, not beside it)"
 for w in 72100 72-1044 'Kültür Mah. Atatürk Bulvarı No: 1' 'Kayıtlı \(güvenliğiniz için gösterilmez\)' \
   '0555&#160;123&#160;45&#160;67'; do
   expect_grep "$w" "$T/b" "check: $w"
