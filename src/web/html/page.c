@@ -90,9 +90,29 @@ static const char *web_page_msg_text(const struct web_page *p, enum web_msg key)
     return web_msg(web_msg_deployed(key, p->inhouse), p->lang);
 }
 
+static void web_page_msg_days(struct web_page *p, enum web_msg key);
+
+/* The texts that state when a card comes: their {0} is the configured days, filled by
+ * web_page_msg wherever they are written (a page names the key and nothing more). */
+static bool web_msg_says_days(enum web_msg key)
+{
+    switch (key) {
+    case WEB_MSG_FOOTER_CARD_LATE:
+    case WEB_MSG_HELP_A_CARD:
+    case WEB_MSG_NEXT_CARD:
+    case WEB_MSG_LANDING_AFTER:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void web_page_msg(struct web_page *p, enum web_msg key)
 {
-    web_page_text(p, web_page_msg_text(p, key));
+    if (web_msg_says_days(key))
+        web_page_msg_days(p, key);
+    else
+        web_page_text(p, web_page_msg_text(p, key));
 }
 
 /* The placeholder "{N}" (one digit) at or after s: returns where it starts and sets *idx,
@@ -137,7 +157,9 @@ void web_page_msg_n(struct web_page *p, enum web_msg key, unsigned long n, const
     web_page_text_args(p, web_msg_n(web_msg_deployed(key, p->inhouse), n, p->lang), args, nargs);
 }
 
-void web_page_msg_days(struct web_page *p, enum web_msg key)
+/* A message that states when a card comes: {0} is p->delivery_days, in the form for that
+ * number ("15 gün", "within 1 day" / "within 15 days"). */
+static void web_page_msg_days(struct web_page *p, enum web_msg key)
 {
     int days = p->delivery_days;
     if (days <= 0) { /* not set: the settings' default */
@@ -489,9 +511,7 @@ void web_page_end(struct web_page *p)
     web_page_close(p, WEB_EL_UL);
     web_page_close(p, WEB_EL_NAV);
     web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE); /* or its twin */
-    web_page_open(p, WEB_EL_P);
-    web_page_msg_days(p, WEB_MSG_FOOTER_CARD_LATE); /* the configured days, or its twin */
-    web_page_close(p, WEB_EL_P);
+    web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE); /* the configured days */
     web_page_open_class(p, WEB_EL_P, "operator");
     const char *who[] = {web_page_ministry(p)};
     web_page_msg_args(p, WEB_MSG_FOOTER_OPERATOR, who, 1);

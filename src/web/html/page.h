@@ -51,7 +51,8 @@ struct web_page {
      * in-house twin where it has one (web_msg_deployed: who helps with a card) */
     bool inhouse;
     /* the days within which a card should arrive after approval (delivery_expected_days), as the
-     * texts that state it say them (web_page_msg_days); 0 until set: app_portal_cfg_default's */
+     * texts that state it say them (web_page_msg fills them in); 0 until set:
+     * app_portal_cfg_default's */
     int delivery_days;
     /* an applicant's session on the page: seconds until it ends unless something is done
      * (0: none), and the CSRF token its extension sends. web_page_end then writes the warning
@@ -94,9 +95,6 @@ void web_page_msg_args(struct web_page *p, enum web_msg key, const char *const *
  * applications"), with placeholders as web_page_msg_args. */
 void web_page_msg_n(struct web_page *p, enum web_msg key, unsigned long n, const char *const *args,
                     size_t nargs);
-/* A message that states when a card comes: {0} is p->delivery_days, in the form for that
- * number ("15 gün", "within 1 day" / "within 15 days"). */
-void web_page_msg_days(struct web_page *p, enum web_msg key);
 /* A span of time as people say it: "4 dakika 12 saniye", "1 minute 5 seconds", "30 saniye". */
 void web_page_duration(struct web_page *p, long long seconds);
 /* The unit words a script needs to say a duration the same way: data-unit-min, -mins, -sec,

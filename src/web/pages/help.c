@@ -141,13 +141,7 @@ enum web_err web_h_page_help(struct web_req *rq)
     for (size_t i = 0; i < sizeof faq / sizeof faq[0]; i++) {
         web_page_open_class(&p, WEB_EL_DETAILS, "faq");
         web_page_el_msg(&p, WEB_EL_SUMMARY, faq[i].q);
-        if (faq[i].a == WEB_MSG_HELP_A_CARD) { /* the configured days (or its twin's) */
-            web_page_open(&p, WEB_EL_P);
-            web_page_msg_days(&p, faq[i].a);
-            web_page_close(&p, WEB_EL_P);
-        } else {
-            web_pg_para(&p, faq[i].a);
-        }
+        web_pg_para(&p, faq[i].a);
         web_page_close(&p, WEB_EL_DETAILS);
     }
 

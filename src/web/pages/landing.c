@@ -91,9 +91,7 @@ enum web_err web_h_landing(struct web_req *rq)
     web_page_link_button(&p, "/giris", WEB_MSG_LANDING_START);
 
     web_page_el_msg(&p, WEB_EL_H2, WEB_MSG_LANDING_AFTER_TITLE);
-    web_page_open(&p, WEB_EL_P);
-    web_page_msg_days(&p, WEB_MSG_LANDING_AFTER); /* the configured days */
-    web_page_close(&p, WEB_EL_P);
+    web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_AFTER); /* with the configured days */
     web_page_notice_begin(&p, WEB_NOTICE_WARNING);
     web_page_el_msg(&p, WEB_EL_P, WEB_MSG_LANDING_INELIGIBLE);
     web_page_notice_end(&p);

@@ -174,9 +174,7 @@ enum web_err web_h_page_status(struct web_req *rq)
     /* the card's own deadline, while a card is on its way */
     if (web_pg_in_state(a, CORE_APP_APPROVED) || web_pg_in_state(a, CORE_APP_IN_PRODUCTION) ||
         web_pg_in_state(a, CORE_APP_SHIPPED)) {
-        web_page_open(&p, WEB_EL_P);
-        web_page_msg_days(&p, WEB_MSG_FOOTER_CARD_LATE);
-        web_page_close(&p, WEB_EL_P);
+        web_page_el_msg(&p, WEB_EL_P, WEB_MSG_FOOTER_CARD_LATE); /* with the configured days */
     }
     web_page_form_begin(&p, "/cikis", web_pg_csrf(&c));
     web_page_form_submit(&p, WEB_MSG_PP_LOGOUT, WEB_BUTTON_SECONDARY);

@@ -229,14 +229,8 @@ static void next_list(struct web_page *p, const enum web_msg *items, size_t n)
 {
     web_page_el_msg(p, WEB_EL_H2, WEB_MSG_STATUS_NEXT);
     web_page_open_class(p, WEB_EL_OL, "next-steps");
-    for (size_t i = 0; i < n; i++) {
-        web_page_open(p, WEB_EL_LI);
-        if (items[i] == WEB_MSG_NEXT_CARD)
-            web_page_msg_days(p, items[i]); /* the configured days */
-        else
-            web_page_msg(p, items[i]);
-        web_page_close(p, WEB_EL_LI);
-    }
+    for (size_t i = 0; i < n; i++)
+        web_page_el_msg(p, WEB_EL_LI, items[i]);
     web_page_close(p, WEB_EL_OL);
 }
 
