@@ -185,10 +185,9 @@ static const char *next_step(const struct store_application *a, enum core_app_st
 static const char *days_text(const char *key, int n, enum core_lang lang, char *out, size_t cap)
 {
     const char *t = core_text_n(key, n > 0 ? (unsigned long)n : 0, lang);
-    const char *at = t ? strstr(t, "{0}") : NULL;
-    int w = at ? snprintf(out, cap, "%.*s%d%s", (int)(at - t), t, n, at + 3)
-               : snprintf(out, cap, "%s", t ? t : "");
-    if (w < 0 || (size_t)w >= cap)
+    char num[16];
+    snprintf(num, sizeof num, "%d", n);
+    if (!t || !core_text_fill(t, num, out, cap))
         out[0] = '\0';
     return out;
 }
@@ -258,11 +257,7 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
         bool lost = !strcmp(a->reason, "lost_stolen");
         const char *t =
             status_text(lost ? "next_completed_later_lost" : "next_completed_later", lang);
-        const char *at = strstr(t, "{0}");
-        int w = at ? snprintf(out->next_text, sizeof out->next_text, "%.*s%s%s", (int)(at - t), t,
-                              from, at + 3)
-                   : -1;
-        if (w > 0 && (size_t)w < sizeof out->next_text)
+        if (strstr(t, "{0}") && core_text_fill(t, from, out->next_text, sizeof out->next_text))
             out->next = out->next_text;
         /* the holder's timeline: the shared label says the certificate was put into use, which
          * it is not yet (the staff timeline keeps event.cert_in_use) */

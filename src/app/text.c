@@ -40,6 +40,11 @@ const char *app_text_n(const char *key, unsigned long n, enum core_lang lang)
     return core_text_n(key, n, lang);
 }
 
+const char *app_text_fill(const char *text, const char *arg, char *out, size_t cap)
+{
+    return core_text_fill(text, arg, out, cap);
+}
+
 const char *app_field_message(const char *field, const char *code, enum core_lang lang)
 {
     char name[CORE_TEXT_KEY_MAX];

@@ -27,6 +27,8 @@ const char *app_text(const char *key, enum core_lang lang);
 const char *app_text_of(const char *group, const char *name, enum core_lang lang);
 /* The form of key for a count n (core_text_n: "1 application", "2 applications"). */
 const char *app_text_n(const char *key, unsigned long n, enum core_lang lang);
+/* A text with {0} replaced by arg, into out (core_text_fill): out, or NULL when cut short. */
+const char *app_text_fill(const char *text, const char *arg, char *out, size_t cap);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
 /* A refused row's reason for the staff member who imports a personnel file: the catalogue's

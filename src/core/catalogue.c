@@ -139,6 +139,14 @@ const char *core_text_n(const char *key, unsigned long n, enum core_lang lang)
     return first < tlen ? t + first + 1 : t;
 }
 
+const char *core_text_fill(const char *text, const char *arg, char *out, size_t cap)
+{
+    const char *ph = strstr(text, "{0}");
+    int w = ph ? snprintf(out, cap, "%.*s%s%s", (int)(ph - text), text, arg, ph + 3)
+               : snprintf(out, cap, "%s", text);
+    return w >= 0 && (size_t)w < cap ? out : NULL;
+}
+
 const char *core_text(const char *key, enum core_lang lang)
 {
     return key ? lookup(key, strlen(key), lang) : NULL;

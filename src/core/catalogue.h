@@ -34,6 +34,9 @@ const char *core_text_of(const char *group, const char *name, enum core_lang lan
  * number, so its two forms are the same text); an entry without them, its one text. NULL when
  * there is no such key. */
 const char *core_text_n(const char *key, unsigned long n, enum core_lang lang);
+/* A text with its placeholder {0} replaced by arg (a text without one as it is), into out of
+ * cap bytes. Returns out, or NULL when it did not fit (out then holds as much as fits). */
+const char *core_text_fill(const char *text, const char *arg, char *out, size_t cap);
 
 /* The number of keys, and the i-th of them in the catalogue's order (sorted bytewise) copied
  * into out: 0, or -1 when i is out of range or out is too small. For tests and tools. */

@@ -461,11 +461,7 @@ void web_pg_time(int64_t t, enum web_pg_time fmt, char out[32])
 
 const char *web_pg_fill(const char *text, const char *arg, char *out, size_t cap)
 {
-    const char *ph = strstr(text, "{0}");
-    if (!ph)
-        snprintf(out, cap, "%s", text);
-    else
-        snprintf(out, cap, "%.*s%s%s", (int)(ph - text), text, arg, ph + 3);
+    (void)app_text_fill(text, arg, out, cap); /* cut to fit: a title, an attribute */
     return out;
 }
 

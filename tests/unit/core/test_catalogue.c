@@ -130,6 +130,18 @@ static void *lookups(void *arg)
     return NULL;
 }
 
+/* {0} filled in; a text without it as it is; one that does not fit: NULL, cut, terminated */
+static void test_fill(void **state)
+{
+    (void)state;
+    char out[16];
+    assert_string_equal(core_text_fill("{0} gün içinde", "15", out, sizeof out), "15 gün içinde");
+    assert_string_equal(core_text_fill("Hemen", "15", out, sizeof out), "Hemen");
+    assert_string_equal(core_text_fill("a {0} b", "", out, sizeof out), "a  b");
+    assert_null(core_text_fill("{0} gün içinde elinizde", "15", out, sizeof out));
+    assert_int_equal(strlen(out), sizeof out - 1);
+}
+
 static void test_threads(void **state)
 {
     (void)state;
@@ -146,9 +158,8 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_key),
-        cmocka_unit_test(test_english_method_names),
-        cmocka_unit_test(test_lookups),
+        cmocka_unit_test(test_every_key), cmocka_unit_test(test_english_method_names),
+        cmocka_unit_test(test_lookups),   cmocka_unit_test(test_fill),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
