@@ -325,6 +325,8 @@ struct app_flow_view {
     char new_serial[130];   /* the new certificate's serial; "" when none is linked */
     int64_t new_not_before; /* and its validity */
     int64_t new_not_after;
+    bool cert_later; /* completed, but the new certificate is valid only from new_not_before:
+                      * the card is the holder's, not in use yet (app_status_get) */
     enum app_pin_state pin;
     const char *pin_note; /* how the holder gets the PIN, in the view's language */
 };

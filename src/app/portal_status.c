@@ -252,6 +252,7 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
      * yet, and the old one is the one to sign with until it is; but a card reported lost or
      * stolen had its certificate revoked, so there the old card is not to be used at all */
     if (st == CORE_APP_COMPLETED && out->flow.new_serial[0] && out->flow.new_not_before > now) {
+        out->flow.cert_later = true; /* the card's state says so too (the pages) */
         char from[32];
         app_time_tr(out->flow.new_not_before, APP_TIME_DATE, from);
         bool lost = !strcmp(a->reason, "lost_stolen");

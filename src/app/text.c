@@ -23,6 +23,12 @@ const char *app_reason_text(const char *code, enum core_lang lang)
     return core_reason_message(code, lang);
 }
 
+const char *app_reason_text_deployed(const char *code, enum core_lang lang, bool inhouse)
+{
+    const char *t = inhouse && code ? core_text_of("reason_inhouse", code, lang) : NULL;
+    return t ? t : app_reason_text(code, lang);
+}
+
 const char *app_import_reason_text(const char *code, enum core_lang lang)
 {
     const char *t = code ? core_text_of("import", code, lang) : NULL;
@@ -45,14 +51,15 @@ const char *app_text_fill(const char *text, const char *arg, char *out, size_t c
     return core_text_fill(text, arg, out, cap);
 }
 
-const char *app_field_message(const char *field, const char *code, enum core_lang lang)
+const char *app_field_message(const char *field, const char *code, enum core_lang lang,
+                              bool inhouse)
 {
     char name[CORE_TEXT_KEY_MAX];
     const char *t = NULL;
     int n = field && code ? snprintf(name, sizeof name, "%s.%s", field, code) : -1;
     if (n > 0 && (size_t)n < sizeof name)
         t = core_text_of("field", name, lang);
-    return t ? t : app_reason_text(code, lang);
+    return t ? t : app_reason_text_deployed(code, lang, inhouse);
 }
 
 int app_version_cmp(const char *a, const char *b)

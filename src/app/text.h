@@ -31,6 +31,12 @@ const char *app_text_n(const char *key, unsigned long n, enum core_lang lang);
 const char *app_text_fill(const char *text, const char *arg, char *out, size_t cap);
 /* The message of a reason code in a language (a generic one for an unknown code). */
 const char *app_reason_text(const char *code, enum core_lang lang);
+/* The same in this deployment: where the cards are made in house (production = inhouse), a
+ * reason whose general message sends the holder to Kamu SM (its card, its call centre) has an
+ * in-house twin "reason_inhouse.<code>" naming the e-imza sorumlusu or the il DYS unit instead,
+ * given in its place (as web_msg_deployed does for the pages' texts); any other code, and every
+ * code in a card bureau's deployment, app_reason_text. Same code; never NULL. */
+const char *app_reason_text_deployed(const char *code, enum core_lang lang, bool inhouse);
 /* A refused row's reason for the staff member who imports a personnel file: the catalogue's
  * "import.<code>" where the general reason speaks to an applicant about their own data ("your
  * identity card"), else app_reason_text. Never NULL. */
@@ -41,8 +47,9 @@ const char *app_import_reason_text(const char *code, enum core_lang lang);
 const char *app_staff_reason_text(const char *code, enum core_lang lang);
 /* What to do about a refusal of one field, in its own words ("Posta kodunu giriniz." rather
  * than "Bu alan zorunludur"): the catalogue's "field.<field>.<code>" when there is one, else
- * the reason's message (app_reason_text). Never NULL. */
-const char *app_field_message(const char *field, const char *code, enum core_lang lang);
+ * the reason's message in this deployment (app_reason_text_deployed). Never NULL. */
+const char *app_field_message(const char *field, const char *code, enum core_lang lang,
+                              bool inhouse);
 /* Dotted versions compared part by part (core/version.h): -1, 0, 1; -2 when malformed. */
 int app_version_cmp(const char *a, const char *b);
 /* A province's name by its plate code (1..81); "" for any other number. */

@@ -58,7 +58,8 @@ enum web_err web_h_api_sign_ticket_get(struct web_req *rq)
     if (v.error_code[0])
         error = json_pack("{s:s, s:o}", "code", v.error_code, "message",
                           v.error_has_message
-                              ? json_string(app_reason_text(v.error_code, web_req_lang(rq)))
+                              ? json_string(app_reason_text_deployed(v.error_code, web_req_lang(rq),
+                                                                     web_req_inhouse(rq)))
                               : json_null());
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:o, s:o}", "state", v.state, "expires_at", expires, "agent_version",

@@ -685,6 +685,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FL_CARD_SHIPPED] = "fl_card_shipped",
     [WEB_MSG_FL_CARD_DELIVERED] = "fl_card_delivered",
     [WEB_MSG_FL_CARD_ACTIVE] = "fl_card_active",
+    [WEB_MSG_FL_CARD_LATER] = "fl_card_later",
     [WEB_MSG_FL_CARD_LOST] = "fl_card_lost",
     [WEB_MSG_FL_CARD_REVOKED] = "fl_card_revoked",
     [WEB_MSG_FL_CARD_RETURNED] = "fl_card_returned",

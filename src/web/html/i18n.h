@@ -696,6 +696,7 @@ enum web_msg {
     WEB_MSG_FL_CARD_SHIPPED,
     WEB_MSG_FL_CARD_DELIVERED,
     WEB_MSG_FL_CARD_ACTIVE,
+    WEB_MSG_FL_CARD_LATER, /* delivered, its certificate valid from {0} (not in use yet) */
     WEB_MSG_FL_CARD_LOST,
     WEB_MSG_FL_CARD_REVOKED,
     WEB_MSG_FL_CARD_RETURNED,

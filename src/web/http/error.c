@@ -92,19 +92,21 @@ enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e)
     if (failure != WEB_OK)
         return failure;
     enum core_lang lang = web_req_lang(rq);
+    bool inhouse = web_req_inhouse(rq); /* the holder's words in this deployment */
     struct ubuf b = UBUF_INIT(16384);
     enum web_err rc = WEB_E_NOMEM;
     int bad = ubuf_puts(&b, "{\"error\":{\"code\":") | web_json_string_str(&b, e->code) |
               ubuf_puts(&b, ",\"message\":") |
-              web_json_string_str(&b, web_err_for_staff(rq) ? app_staff_reason_text(e->code, lang)
-                                                            : app_reason_text(e->code, lang));
+              web_json_string_str(&b, web_err_for_staff(rq)
+                                          ? app_staff_reason_text(e->code, lang)
+                                          : app_reason_text_deployed(e->code, lang, inhouse));
     if (e->nfields) {
         bad |= ubuf_puts(&b, ",\"fields\":{");
         for (size_t i = 0; i < e->nfields; i++)
             bad |= ubuf_puts(&b, i ? "," : "") | web_json_string_str(&b, e->fields[i].field) |
                    ubuf_putc(&b, ':') |
                    web_json_string_str(
-                       &b, app_field_message(e->fields[i].field, e->fields[i].code, lang));
+                       &b, app_field_message(e->fields[i].field, e->fields[i].code, lang, inhouse));
         bad |= ubuf_putc(&b, '}');
     }
     if (e->retry_after > 0)

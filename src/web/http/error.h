@@ -62,8 +62,10 @@ enum web_err web_app_failure(struct web_req *rq, const struct app_err *e);
  *             "fields":{"<field>":"<message>",...},   (when there are per-field errors)
  *             "retry_after":N,                         (429: seconds; also a Retry-After header)
  *             "remaining_attempts":N}}                 (otp_wrong)
- * in the request's language. An error without a code (a database or internal failure) is
- * web_app_failure's. Returns what the handler should return. */
+ * in the request's language; the holder's message in this deployment's words
+ * (app_reason_text_deployed), the admin API's in the staff's (app_staff_reason_text). An error
+ * without a code (a database or internal failure) is web_app_failure's. Returns what the
+ * handler should return. */
 enum web_err web_reply_app_error(struct web_req *rq, const struct app_err *e);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/context.h"
 #include "app/db.h"
 #include "web/http/dbpool.h"
 #include "web/html/escape.h"
@@ -129,6 +130,11 @@ const char *web_req_download_url(const struct web_req *rq)
 bool web_req_dev(const struct web_req *rq)
 {
     return rq->srv->dev;
+}
+
+bool web_req_inhouse(const struct web_req *rq)
+{
+    return rq->srv->set && rq->srv->set->portal.production == APP_PRODUCTION_INHOUSE;
 }
 
 /* Only the first language range counts: pages are Turkish unless the browser's first choice

@@ -78,6 +78,9 @@ const char *web_req_packages_dir(const struct web_req *rq);
 const char *web_req_download_url(const struct web_req *rq);
 /* True in development mode (--dev). */
 bool web_req_dev(const struct web_req *rq);
+/* True where the cards are made in house (config production = inhouse): the texts that send
+ * people to Kamu SM are given as their in-house twins (app_reason_text_deployed). */
+bool web_req_inhouse(const struct web_req *rq);
 /* The client's IP address as text ("127.0.0.1", "::1") in buf[len]; "unknown" when MHD does
  * not say. A request from a trusted proxy (config trusted_proxies) names its client in
  * X-Forwarded-For: the nearest entry that is not a trusted proxy, when it is an IP address.

@@ -107,7 +107,7 @@ static void sms_send_code(struct web_pg *c, struct web_page *p, const struct app
         }
     } else {
         web_page_notice_begin(p, WEB_NOTICE_WARNING);
-        web_page_el_text(p, WEB_EL_P, app_reason_text("no_mobile_on_file", c->lang));
+        web_page_el_text(p, WEB_EL_P, web_pg_reason(c, "no_mobile_on_file"));
         web_page_notice_end(p);
     }
 }
@@ -179,7 +179,7 @@ enum web_err web_h_page_sms_get(struct web_req *rq)
 static enum web_err sms_refused(struct web_pg *c, const struct app_view *v)
 {
     const char *code = c->err.code ? c->err.code : "";
-    const char *msg = app_reason_text(code, c->lang);
+    const char *msg = web_pg_reason(c, code);
     if (c->err.status == APP_ETOOMANY)
         return sms_page(c, v, msg, NULL, c->err.retry_after, 429);
     if (!strcmp(code, "no_mobile_on_file") || !strcmp(code, "otp_expired"))

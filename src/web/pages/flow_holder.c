@@ -87,6 +87,24 @@ void web_pg_card_state_text(struct web_page *p, const char *state)
         web_page_msg(p, m);
 }
 
+/* The holder's card's state: "in use" (or "delivered") is not yet true while the new certificate
+ * is valid only from a later day (a renewal completed before the old one ends): then "delivered;
+ * its certificate valid from that day". */
+static void card_state_dd(struct web_page *p, const struct app_flow_view *f)
+{
+    if (f->cert_later &&
+        (!strcmp(f->card_state, "active") || !strcmp(f->card_state, "delivered"))) {
+        char from[32];
+        web_pg_time(f->new_not_before, WEB_PG_DATE, from);
+        const char *args[] = {from};
+        web_page_open(p, WEB_EL_DD);
+        web_page_msg_args(p, WEB_MSG_FL_CARD_LATER, args, 1);
+        web_page_close(p, WEB_EL_DD);
+    } else {
+        web_page_el_msg(p, WEB_EL_DD, card_state_msg(f->card_state));
+    }
+}
+
 /* <dt>label</dt><dd>value</dd> */
 static void pair(struct web_page *p, enum web_msg label, const char *value)
 {
@@ -110,7 +128,7 @@ void web_pg_flow_after(struct web_pg *c, struct web_page *p, const struct app_st
         if (f->has_card) {
             web_page_open_class(p, WEB_EL_DL, "facts");
             web_page_el_msg(p, WEB_EL_DT, WEB_MSG_FL_CARD_STATE);
-            web_page_el_msg(p, WEB_EL_DD, card_state_msg(f->card_state));
+            card_state_dd(p, f);
             if (f->carrier[0])
                 pair(p, WEB_MSG_FL_CARRIER, f->carrier);
             if (f->tracking_number[0])
@@ -314,7 +332,7 @@ static enum web_err pin_refused(struct web_pg *c)
 {
     if (c->err.status != APP_ECONFLICT)
         return web_pg_app_failure(c);
-    return web_pg_error_to(c, 409, WEB_MSG_FP_NOT_AVAILABLE, app_reason_text(c->err.code, c->lang),
+    return web_pg_error_to(c, 409, WEB_MSG_FP_NOT_AVAILABLE, web_pg_reason(c, c->err.code),
                            WEB_MSG_NONE, "/durum", WEB_MSG_FP_TO_STATUS);
 }
 
@@ -360,7 +378,7 @@ static enum web_err pin_again(struct web_pg *c, const char *field_code)
     c->err = keep;
     pin_phone(c, phone);
     if (keep.status == APP_ETOOMANY)
-        return pin_page(c, &ps, phone, keep.code, NULL, app_reason_text(keep.code, c->lang),
+        return pin_page(c, &ps, phone, keep.code, NULL, web_pg_reason(c, keep.code),
                         keep.retry_after, 429);
     if (keep.status != APP_EINVAL)
         return pin_refused(c);
@@ -368,7 +386,7 @@ static enum web_err pin_again(struct web_pg *c, const char *field_code)
     if (field_code && pin_is(keep.code, "otp_expired")) /* ask for the word again */
         ps.word_ok = false;
     char wrong[256];
-    const char *field_error = app_reason_text(code ? code : "invalid_fields", c->lang);
+    const char *field_error = web_pg_reason(c, code ? code : "invalid_fields");
     /* a wrong word or code: short at the field, with the tries left (left > 0: a wrong entry
      * that leaves none is the lock's 429) */
     if (pin_is(keep.code, "security_word_wrong") && keep.remaining > 0)

@@ -439,9 +439,9 @@ enum web_err web_h_page_form(struct web_req *rq)
             goto out;
         }
         /* shown again as sent, each field with its own message */
-        size_t nextra = web_pg_field_errors(&c.err, c.lang, f, F_COUNT, extra, 8);
+        size_t nextra = web_pg_form_errors(&c, f, F_COUNT, extra, 8);
         if (!c.err.nfields)
-            extra[nextra++] = web_pg_message_item(app_reason_text(c.err.code, c.lang));
+            extra[nextra++] = web_pg_message_item(web_pg_reason(&c, c.err.code));
         rc = form_page(&c, &v, f, &fv, extra, nextra, DRAFT_NONE, 0);
         goto out;
     }

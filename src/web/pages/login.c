@@ -214,11 +214,11 @@ enum web_err web_h_page_login(struct web_req *rq)
     f[L_CAPTCHA].value = NULL; /* used up: the new picture needs a new answer */
     const char *code = c.err.code ? c.err.code : "";
     if (date_code) { /* the page's own words for the date's parts */
-        f[L_DATE].error = app_field_message("birth_date", date_code, c.lang);
+        f[L_DATE].error = app_field_message("birth_date", date_code, c.lang, web_pg_inhouse(&c));
         f[L_DATE].part_error = date_bad;
     }
     if (st == APP_EINVAL && c.err.nfields) {
-        nextra = web_pg_field_errors(&c.err, c.lang, f, L_COUNT, extra, 2);
+        nextra = web_pg_form_errors(&c, f, L_COUNT, extra, 2);
     } else if (st == APP_EINVAL && !strncmp(code, "captcha_", 8)) {
         f[L_CAPTCHA].error = app_reason_text(code, c.lang);
     } else if (st == APP_EAUTH || st == APP_ETOOMANY) {

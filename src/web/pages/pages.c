@@ -270,7 +270,7 @@ void web_pg_page(const struct web_pg *c, struct web_page *p)
     web_page_init(p, c->lang);
     p->site = c->app.set ? &c->app.set->site : NULL;
     /* who helps with a card: the e-imza sorumlusu where cards are made in house */
-    p->inhouse = c->app.set && c->app.set->portal.production == APP_PRODUCTION_INHOUSE;
+    p->inhouse = web_pg_inhouse(c);
     /* when a card comes, as the texts that say so state it */
     if (c->app.set)
         p->delivery_days = c->app.set->portal.rules.delivery_expected_days;
@@ -380,10 +380,15 @@ static enum web_err staff_403(struct web_pg *c, bool province)
     return web_pg_reply(c, &p, 403);
 }
 
+bool web_pg_inhouse(const struct web_pg *c)
+{
+    return c->app.set && c->app.set->portal.production == APP_PRODUCTION_INHOUSE;
+}
+
 const char *web_pg_reason(const struct web_pg *c, const char *code)
 {
     return c->side == WEB_PG_STAFF ? app_staff_reason_text(code, c->lang)
-                                   : app_reason_text(code, c->lang);
+                                   : app_reason_text_deployed(code, c->lang, web_pg_inhouse(c));
 }
 
 enum web_err web_pg_403(struct web_pg *c, const char *code)
@@ -527,12 +532,12 @@ struct web_error_item web_pg_message_item(const char *message)
     return (struct web_error_item){NULL, WEB_MSG_NONE, message};
 }
 
-size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct web_field *f,
-                           size_t nf, struct web_error_item *extra, size_t cap)
+static size_t field_errors(const struct app_err *e, enum core_lang lang, bool inhouse,
+                           struct web_field *f, size_t nf, struct web_error_item *extra, size_t cap)
 {
     size_t nextra = 0;
     for (size_t i = 0; i < e->nfields; i++) {
-        const char *msg = app_field_message(e->fields[i].field, e->fields[i].code, lang);
+        const char *msg = app_field_message(e->fields[i].field, e->fields[i].code, lang, inhouse);
         bool found = false;
         for (size_t k = 0; k < nf && !found; k++) {
             if (f[k].name && !strcmp(f[k].name, e->fields[i].field)) {
@@ -545,6 +550,18 @@ size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct 
             extra[nextra++] = web_pg_message_item(msg);
     }
     return nextra;
+}
+
+size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct web_field *f,
+                           size_t nf, struct web_error_item *extra, size_t cap)
+{
+    return field_errors(e, lang, false, f, nf, extra, cap);
+}
+
+size_t web_pg_form_errors(const struct web_pg *c, struct web_field *f, size_t nf,
+                          struct web_error_item *extra, size_t cap)
+{
+    return field_errors(&c->err, c->lang, web_pg_inhouse(c), f, nf, extra, cap);
 }
 
 size_t web_pg_summary_items(const struct web_field *f, size_t nf,

@@ -194,8 +194,13 @@ enum web_err web_pg_error_to(struct web_pg *c, unsigned status, enum web_msg tit
  * staff member signed in, forbidden_role and forbidden_province say whose work it is (c->need),
  * what the member's own role is for, and whom to ask (issue 17). */
 /* A use case's reason code in words for this page's reader: on a staff page the staff's words
- * where the reason has them (app_staff_reason_text: "staff.<code>"), else the general ones. */
+ * where the reason has them (app_staff_reason_text: "staff.<code>"), else the general ones; on
+ * the holder's pages the deployment's (app_reason_text_deployed: "reason_inhouse.<code>" where
+ * the cards are made in house). */
 const char *web_pg_reason(const struct web_pg *c, const char *code);
+/* True where the cards are made in house (production = inhouse): the pages' texts and reasons
+ * are their in-house twins where they have one (web_msg_deployed, app_reason_text_deployed). */
+bool web_pg_inhouse(const struct web_pg *c);
 enum web_err web_pg_403(struct web_pg *c, const char *code);
 enum web_err web_pg_404(struct web_pg *c);
 enum web_err web_pg_500(struct web_pg *c);
@@ -268,9 +273,12 @@ void web_pg_app_number(struct web_page *p, const char *number);
 struct web_error_item web_pg_message_item(const char *message);
 /* Maps the use case's per-field errors onto the page's fields (the first per field wins);
  * those that match no field go to extra[] as messages without a link. Returns how many went
- * there. */
+ * there. The messages are the card bureau's deployment's (the staff's pages: no reason they
+ * show has an in-house twin); web_pg_form_errors maps c->err in c's own deployment. */
 size_t web_pg_field_errors(const struct app_err *e, enum core_lang lang, struct web_field *f,
                            size_t nf, struct web_error_item *extra, size_t cap);
+size_t web_pg_form_errors(const struct web_pg *c, struct web_field *f, size_t nf,
+                          struct web_error_item *extra, size_t cap);
 /* The error summary's items: the fields' errors in page order, then extra. */
 size_t web_pg_summary_items(const struct web_field *f, size_t nf,
                             const struct web_error_item *extra, size_t nextra,

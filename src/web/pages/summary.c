@@ -196,7 +196,7 @@ enum web_err web_h_page_check(struct web_req *rq)
         web_page_form_submit(&p, WEB_MSG_CHECK_CONFIRM, WEB_BUTTON_PRIMARY);
     } else {
         web_page_notice_begin(&p, WEB_NOTICE_WARNING);
-        web_pg_text_para(&p, app_reason_text("no_mobile_on_file", c.lang));
+        web_pg_text_para(&p, web_pg_reason(&c, "no_mobile_on_file"));
         web_page_notice_end(&p);
     }
     web_page_action_link(&p, "/basvuru", WEB_MSG_PP_EDIT_FORM);

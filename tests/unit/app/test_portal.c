@@ -734,7 +734,7 @@ static void test_otp_no_mobile(void **state)
     fm.v[APP_F_MOBILE_PHONE] = NULL;
     assert_int_equal(app_application_update(as(f, &ss, T0), &fm, &v, &err), APP_EINVAL);
     assert_true(has_field(&err, "mobile_phone", "no_mobile_on_file"));
-    assert_string_equal(app_field_message("mobile_phone", "no_mobile_on_file", CORE_LANG_TR),
+    assert_string_equal(app_field_message("mobile_phone", "no_mobile_on_file", CORE_LANG_TR, false),
                         app_reason_text("no_mobile_on_file", CORE_LANG_TR));
     /* a number typed in its place is not taken: the code would go to the record's */
     fm.v[APP_F_MOBILE_PHONE] = "0532 123 45 67";
@@ -772,7 +772,8 @@ static void test_mobile_from_record(void **state)
     good_form(&fm);
     assert_int_equal(app_application_update(as(f, &ss, T0 + 6), &fm, &v, &err), APP_EINVAL);
     assert_true(has_field(&err, "mobile_phone", "read_only"));
-    assert_non_null(strstr(app_field_message("mobile_phone", "read_only", CORE_LANG_TR), "özlük"));
+    assert_non_null(
+        strstr(app_field_message("mobile_phone", "read_only", CORE_LANG_TR, false), "özlük"));
     /* the code goes to the record's number, and the application carries it */
     assert_int_equal(app_otp_send(as(f, &ss, T0 + 7), &sent, &err), APP_OK);
     assert_string_equal(sent.masked_phone, "5*******43");
@@ -899,11 +900,11 @@ static void test_field_messages(void **state)
 {
     struct fx *f = *state;
     (void)f;
-    const char *m = app_field_message("postal_code", "required", CORE_LANG_TR);
+    const char *m = app_field_message("postal_code", "required", CORE_LANG_TR, false);
     assert_string_equal(m, app_text("field.postal_code.required", CORE_LANG_TR));
     assert_string_not_equal(m, app_reason_text("required", CORE_LANG_TR));
     /* a field without words of its own: the reason's */
-    assert_string_equal(app_field_message("frobnicate", "required", CORE_LANG_EN),
+    assert_string_equal(app_field_message("frobnicate", "required", CORE_LANG_EN, false),
                         app_reason_text("required", CORE_LANG_EN));
     static const struct {
         const char *field;
@@ -920,13 +921,13 @@ static void test_field_messages(void **state)
         assert_int_equal(app_field_max_chars(lim[i].f), lim[i].limit);
         for (int l = 0; l < 2; l++)
             assert_non_null(
-                strstr(app_field_message(lim[i].field, "too_long", (enum core_lang)l), num));
+                strstr(app_field_message(lim[i].field, "too_long", (enum core_lang)l, false), num));
     }
     char lo[16], hi[16];
     snprintf(lo, sizeof lo, "%d", APP_SECURITY_WORD_MIN);
     snprintf(hi, sizeof hi, "%d", APP_SECURITY_WORD_MAX);
     for (int l = 0; l < 2; l++) {
-        m = app_field_message("security_word", "security_word_length", (enum core_lang)l);
+        m = app_field_message("security_word", "security_word_length", (enum core_lang)l, false);
         assert_non_null(strstr(m, lo));
         assert_non_null(strstr(m, hi));
     }
