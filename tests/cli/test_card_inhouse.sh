@@ -31,6 +31,7 @@ done
 A=30000000182 # a renewal: made, shipped, delivered, PIN, tried, completed
 M=30000000250 # made, then reported lost: revoked at once
 F=30000000328 # made with `eimza card issue`
+N=30000000496 # no mobile number on record: told whom to ask, in this deployment's words
 PW='Doğru-Parola-2025'
 H='tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu'
 DB=$(new_db) || exit 1
@@ -40,9 +41,10 @@ source "$SRC/tests/portal_lib.sh"
   echo "$A;Ayşe;Kaya;Batman;1980-03-15;720001;Batman Lisesi;72;Merkez;Eğitim;Öğretmen;aktif;;1;ayse@meb.gov.tr;0532 100 00 01"
   echo "$M;Mehmet;Demir;Batman;1981-04-16;720002;Kozluk Lisesi;72;Kozluk;Eğitim;Öğretmen;aktif;;1;mehmet@meb.gov.tr;0532 100 00 02"
   echo "$F;Fatma;Şahin;Batman;1982-05-17;720003;Sason Lisesi;72;Sason;Eğitim;Öğretmen;aktif;;1;fatma@meb.gov.tr;0532 100 00 03"
+  echo "$N;Zeynep;Ak;Batman;1985-08-20;720004;Beşiri Lisesi;72;Beşiri;Eğitim;Öğretmen;aktif;;1;zeynep@meb.gov.tr;"
 } >"$T/p.csv"
 : >"$T/spec.tsv"
-for t in $A $M $F; do printf '%s\tactive\t45\tKişi %s\n' "$t" "$t" >>"$T/spec.tsv"; done
+for t in $A $M $F $N; do printf '%s\tactive\t45\tKişi %s\n' "$t" "$t" >>"$T/spec.tsv"; done
 EIMZA_PKI_PORT=9 bash "$SRC/scripts/demo-pki.sh" "$T/pki" "$T/spec.tsv" >"$T/pki.out" 2>&1 ||
   { fail "demo PKI" "$(tail -5 "$T/pki.out")"; finish; }
 P=$T/pki
@@ -291,6 +293,21 @@ expect_error 422 content_mismatch "a signature of another text"
 call POST /api/v1/application/card-test -H 'Content-Type: application/pkcs7-signature' --data-binary @"$T/test.p7s" "${BA[@]}"
 expect_eq "200 completed" "$CODE $(jb .state)" "the card works: the application is completed"
 expect_eq "active" "$(sql "SELECT state FROM cards WHERE application_id = $IA")" "the card is active"
+# completed before the old certificate ends: the card is hers, but its certificate is valid only
+# from the old one's end, so the status page does not call the card "in use" yet
+call GET /api/v1/application/status "${BA[@]}"
+expect_eq "completed active" "$(jb '.state + " " + .card.state')" "the status answer keeps the card's state code"
+nb=$(date -u -d "$(jb .new_certificate.not_before)" +%s)
+FROMA=$(date -u -d "@$((nb + 10800))" +%d.%m.%Y) # the pages' dates are Turkish time (UTC+3)
+[ "$nb" -gt "$(date -u +%s)" ] && ok "the new certificate is valid from a later day ($FROMA)" || fail "not_before" "$(jb .new_certificate)"
+card_state_of() { tr '\n' ' ' <"$T/b" | grep -oE '<dt>(Kartın durumu|Card status)</dt> *<dd>[^<]*' | sed 's/.*<dd>//'; }
+call GET /durum -b "eimza_session=${BA[1]#Authorization: Bearer }"
+expect_eq "Teslim edildi; sertifikası $FROMA tarihinden itibaren geçerli olacak" "$(card_state_of)" \
+  "/durum: the card delivered, its certificate valid from that day"
+expect_no_grep '<dd>Kullanımda</dd>' "$T/b" "not: in use"
+call GET /durum -b "eimza_session=${BA[1]#Authorization: Bearer }" -H 'Accept-Language: en'
+expect_eq "Delivered; its certificate will be valid from $FROMA" "$(card_state_of)" "/durum in English too"
+expect_no_grep '<dd>In use</dd>' "$T/b" "in English, not: in use"
 expect_status 0 "personnel show" "$EIMZA" personnel show $A --db "$DB"
 expect_eq "$NEWA current" "$(jq -r '.certificates[0] | .serial + " " + .status' "$T/out")" "the new certificate is current"
 expect_eq superseded "$(jq -r '.certificates[1].status' "$T/out")" "the old one superseded"
@@ -478,6 +495,46 @@ expect_grep "$STAFF_SHOWN" "$T/b" "in the staff's words"
 expect_no_grep 'size bir kez gösterildi|PIN.inizi unuttuysanız' "$T/b" "not the holder's"
 
 # ---- who helps, where the cards are made in house: the e-imza sorumlusu, not Kamu SM ---------------
+# a card test signed under a CA nobody trusts: the message does not send her to a card Kamu SM
+# issued but to the e-imza sorumlusu (reason_inhouse.chain_untrusted), in both languages
+call GET /api/v1/application/card-test/content "${BF[@]}"
+cp "$T/b" "$T/testf.txt"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/evil.key" \
+  -out "$T/evil.pem" -days 30 -subj "/CN=Evil Root" 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/evilf.key" \
+  -subj "/C=TR/CN=Fatma Şahin/serialNumber=$F" -utf8 -out "$T/evilf.csr" 2>/dev/null
+printf 'keyUsage=critical,nonRepudiation\ncertificatePolicies=2.16.792.1.2.1.1.5.7.1.1\n' >"$T/evil.ext"
+openssl x509 -req -in "$T/evilf.csr" -CA "$T/evil.pem" -CAkey "$T/evil.key" -CAcreateserial \
+  -days 30 -extfile "$T/evil.ext" -out "$T/evilf.pem" 2>/dev/null
+openssl cms -sign -binary -cades -md sha256 -signer "$T/evilf.pem" -inkey "$T/evilf.key" \
+  -in "$T/testf.txt" -outform DER -out "$T/evilf.p7s" 2>/dev/null
+call POST /api/v1/application/card-test -H 'Content-Type: application/pkcs7-signature' --data-binary @"$T/evilf.p7s" "${BF[@]}"
+expect_error 422 chain_untrusted "a card test under an untrusted CA"
+[[ $(jb .error.message) == *"e-imza sorumlusuna"* && $(jb .error.message) != *"Kamu SM"* ]] &&
+  ok "its message: the e-imza sorumlusu helps, not Kamu SM" || fail "chain_untrusted in house" "$(jb .error.message)"
+call POST /api/v1/application/card-test -H 'Content-Type: application/pkcs7-signature' --data-binary @"$T/evilf.p7s" \
+  "${BF[@]}" -H 'Accept-Language: en'
+[[ $(jb .error.message) == *"e-signature officer"* && $(jb .error.message) != *"Kamu SM"* ]] &&
+  ok "in English too" || fail "chain_untrusted in house, English" "$(jb .error.message)"
+# no mobile number on record: the form's field says to ask the personnel unit, then the il DYS
+# unit (reason_inhouse.no_mobile_on_file), not Kamu SM's call centre: the API and the page
+login $N Zeynep Ak Batman 1985-08-20
+BN=(-H "Authorization: Bearer $TOKEN")
+call GET /api/v1/application "${BN[@]}" # her draft
+json PUT /api/v1/application "$(form)" "${BN[@]}"
+expect_error 400 invalid_fields "no mobile number on record: the form is refused"
+[[ $(jb .error.fields.mobile_phone) == *"özlük biriminizle"*"il DYS biriminize"* && $(jb .error.fields.mobile_phone) != *"Kamu SM"* ]] &&
+  ok "on its field: the personnel unit, then the il DYS unit" || fail "no_mobile_on_file in house" "$(jb .error.fields.mobile_phone)"
+json PUT /api/v1/application "$(form)" "${BN[@]}" -H 'Accept-Language: en'
+[[ $(jb .error.fields.mobile_phone) == *"provincial DYS unit"* && $(jb .error.fields.mobile_phone) != *"Kamu SM"* ]] &&
+  ok "in English too" || fail "no_mobile_on_file in house, English" "$(jb .error.fields.mobile_phone)"
+call POST /basvuru -b "eimza_session=$TOKEN" --data-urlencode "csrf_token=$CSRF" --data-urlencode reason=renewal \
+  --data-urlencode "security_word=Gizli Sözcük" --data-urlencode "security_word_repeat=Gizli Sözcük" \
+  --data-urlencode "address=Okul Sok. 1" --data-urlencode postal_code=72100 --data-urlencode mobile_operator=vodafone
+expect_code 200 "the form page shown again"
+expect_grep 'il/ilçe millî eğitim özlük biriminizle görüşünüz; sorununuz sürerse il DYS biriminize başvurunuz' "$T/b" \
+  "the form page: whom to ask for the number, in this deployment's words"
+expect_no_grep 'Kamu SM çağrı merkezini' "$T/b" "and not Kamu SM's call centre"
 call GET /api/v1/application/status "${BF[@]}"
 [[ $(jb .contact) == *"il DYS yöneticinize"* && $(jb .contact) == *"e-imza sorumlusuna"* && $(jb .contact) != *"Kamu SM"* ]] &&
   ok "the status's contact: the approver for the application, the e-imza sorumlusu for the card" ||

@@ -4,7 +4,8 @@
  * (app/privacy.h) per role; the audit log filter's days in Turkey's time (app_day_start_tr); the
  * personnel import's reasons for the one who imports (app_import_reason_text); a refusal's
  * words for staff (app_staff_reason_text: "staff.<code>", else the general ones); the JSON answers'
- * UTC times (app_time_utc_iso) against libc's gmtime_r and strftime. */
+ * UTC times (app_time_utc_iso) against libc's gmtime_r and strftime; a reason's in-house twin
+ * where cards are made in house (app_reason_text_deployed: "reason_inhouse.<code>"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,12 +163,74 @@ static void test_staff_reasons(void **state)
     assert_non_null(app_staff_reason_text(NULL, CORE_LANG_TR));
 }
 
+/* where the cards are made in house, the reasons that send the holder to Kamu SM (its card, its
+ * call centre) have in-house twins naming the e-imza sorumlusu or the il DYS unit; a card
+ * bureau's deployment keeps the general message, and a code without a twin is itself */
+static void test_inhouse_reasons(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code, *tr_helper, *en_helper;
+    } twins[] = {
+        {"chain_untrusted", "e-imza sorumlusuna", "e-signature officer"},
+        {"certificate_revoked", "e-imza sorumlusuna", "e-signature officer"},
+        {"no_mobile_on_file", "il DYS biriminize", "provincial DYS unit"},
+    };
+    for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++) {
+        const char *code = twins[i].code;
+        for (int l = 0; l < 2; l++) {
+            enum core_lang lang = (enum core_lang)l;
+            const char *bureau = app_reason_text_deployed(code, lang, false);
+            const char *inhouse = app_reason_text_deployed(code, lang, true);
+            /* the bureau's deployment: the general message, which names Kamu SM */
+            assert_ptr_equal(bureau, app_reason_text(code, lang));
+            assert_non_null(strstr(bureau, "Kamu SM"));
+            /* in house: its own words, without Kamu SM or its call centre, saying who helps */
+            if (!strcmp(inhouse, bureau) || strstr(inhouse, "Kamu SM") ||
+                strstr(inhouse, "444 5 576") ||
+                !strstr(inhouse, l ? twins[i].en_helper : twins[i].tr_helper))
+                fail_msg("%s (%s): '%s'", code, l ? "en" : "tr", inhouse);
+            assert_int_equal(inhouse[strlen(inhouse) - 1], '.');
+        }
+        /* the two languages differ */
+        assert_string_not_equal(app_reason_text_deployed(code, CORE_LANG_TR, true),
+                                app_reason_text_deployed(code, CORE_LANG_EN, true));
+    }
+    /* the rest of the general message's advice is kept (the wet signature, the personnel unit) */
+    assert_non_null(strstr(app_reason_text_deployed("certificate_revoked", CORE_LANG_TR, true),
+                           "Yöntem 2: Islak imzalı başvuru"));
+    assert_non_null(strstr(app_reason_text_deployed("no_mobile_on_file", CORE_LANG_TR, true),
+                           "il/ilçe millî eğitim özlük biriminizle görüşünüz"));
+    /* a field's message falls back to the reason in the deployment's words */
+    assert_string_equal(app_field_message("mobile_phone", "no_mobile_on_file", CORE_LANG_TR, true),
+                        app_reason_text_deployed("no_mobile_on_file", CORE_LANG_TR, true));
+    assert_string_equal(app_field_message("mobile_phone", "no_mobile_on_file", CORE_LANG_EN, false),
+                        app_reason_text("no_mobile_on_file", CORE_LANG_EN));
+    /* a code without a twin, an unknown one, none: the general message, never NULL */
+    assert_ptr_equal(app_reason_text_deployed("otp_wrong", CORE_LANG_TR, true),
+                     app_reason_text("otp_wrong", CORE_LANG_TR));
+    assert_ptr_equal(app_reason_text_deployed("no_such_code", CORE_LANG_EN, true),
+                     app_reason_text("no_such_code", CORE_LANG_EN));
+    assert_non_null(app_reason_text_deployed(NULL, CORE_LANG_TR, true));
+    /* every twin in the catalogue is the twin of a reason code (not of a misspelt one) */
+    char key[CORE_TEXT_KEY_MAX];
+    size_t n = 0;
+    for (size_t i = 0; core_text_key(i, key, sizeof key) == 0; i++)
+        if (!strncmp(key, "reason_inhouse.", 15)) {
+            if (!core_reason_known(key + 15))
+                fail_msg("%s: no reason '%s'", key, key + 15);
+            n++;
+        }
+    assert_int_equal(n, sizeof twins / sizeof twins[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_delivery_words), cmocka_unit_test(test_on_request),
-        cmocka_unit_test(test_day_start),      cmocka_unit_test(test_import_reasons),
-        cmocka_unit_test(test_utc_iso),        cmocka_unit_test(test_staff_reasons),
+        cmocka_unit_test(test_delivery_words),  cmocka_unit_test(test_on_request),
+        cmocka_unit_test(test_day_start),       cmocka_unit_test(test_import_reasons),
+        cmocka_unit_test(test_utc_iso),         cmocka_unit_test(test_staff_reasons),
+        cmocka_unit_test(test_inhouse_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
