@@ -102,14 +102,20 @@ static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg
     if (mail) {
         int bad = ubuf_printf(&body, "Sayın %s %s,\n\n%s numaralı e-imza sertifikası başvurunuz ",
                               a->first_name, a->last_name, a->number);
+        /* who helps with a late card: Kamu SM's call centre for a card it makes, the e-imza
+         * sorumlusu where the cards are made in house (as card_late_inhouse says) */
         if (approve)
             bad |= ubuf_printf(&body,
                                "il DYS yöneticisi tarafından onaylandı. Yeni kartınız yaklaşık "
                                "%d gün içinde başvuru formundaki adrese kargo ile "
                                "gönderilecektir.\n\nBaşvurunuzun durumunu e-imza portalındaki "
                                "başvuru durumu sayfasından izleyebilirsiniz. Kartınız bu süre "
-                               "içinde ulaşmazsa Kamu SM çağrı merkezini (444 5 576) arayınız.\n",
-                               days);
+                               "içinde ulaşmazsa %s\n",
+                               days,
+                               cfg->production == APP_PRODUCTION_INHOUSE
+                                   ? "il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna "
+                                     "başvurunuz."
+                                   : "Kamu SM çağrı merkezini (444 5 576) arayınız.");
         else
             bad |=
                 ubuf_printf(&body, "il DYS yöneticisi tarafından reddedildi.\n\nGerekçe: %s\n%s%s",

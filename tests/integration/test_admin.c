@@ -696,6 +696,7 @@ static void test_outbox_and_audit(void **state)
     assert_non_null(strstr(buf, b.number));
     assert_non_null(strstr(buf, "15 gün"));
     assert_null(strstr(buf, b.tckn));
+    assert_non_null(strstr(buf, "ulaşmazsa Kamu SM çağrı merkezini (444 5 576) arayınız."));
     snprintf(sql, sizeof sql,
              "SELECT recipient || '|' || body FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
              (long long)both);
@@ -713,6 +714,22 @@ static void test_outbox_and_audit(void **state)
     assert_non_null(strstr(buf, "reddedildi"));
     assert_non_null(
         strstr(buf, core_rejection_text(core_rejection_find("form_data_wrong"), CORE_LANG_TR)));
+
+    /* where the cards are made in house, the approval's e-mail sends a late card's holder to
+     * the e-imza sorumlusu, not to Kamu SM's call centre */
+    struct app_portal_cfg inhouse = f->cfg;
+    inhouse.production = APP_PRODUCTION_INHOUSE;
+    int64_t made_here = submitted(f, 72, NULL);
+    assert_int_equal(
+        app_admin_decide(by_cfg(f, &inhouse, &APPROVER72), made_here, "approve", NULL, NULL, &err),
+        APP_OK);
+    snprintf(sql, sizeof sql, "SELECT body FROM outbox WHERE dedupe_key = 'decision:%lld:email'",
+             (long long)made_here);
+    assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
+    assert_non_null(strstr(buf, "onaylandı"));
+    assert_non_null(strstr(buf, "ulaşmazsa il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna"));
+    assert_null(strstr(buf, "Kamu SM"));
+    assert_null(strstr(buf, "444 5 576"));
 
     /* the audit: who decided what, on which application */
     snprintf(sql, sizeof sql,
