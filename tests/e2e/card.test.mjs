@@ -609,11 +609,20 @@ test('"try my new card": the agent signs with the new card and the application i
   await page.waitForURL(`${base}/durum`, { timeout: 20000 });
   await page.waitForLoadState('load');
   assert.equal(await text(page, '.state'), 'Durum: Tamamlandı');
-  assert.match(await text(page, 'main'), /Kartın durumu Kullanımda/);
   await checkPage(page, '11-durum-completed');
   const st = await appStatus(page);
   assert.equal(st.state, 'completed');
   assert.equal(st.card.state, 'active');
+  // the renewal's certificate starts at the old one's end (in 45 days): the card is hers, but
+  // the page does not call it "in use" before that day (the day in Turkey's time)
+  const from = new Date(Date.parse(st.new_certificate.not_before) + 3 * 3600 * 1000).toISOString();
+  const day = `${from.slice(8, 10)}.${from.slice(5, 7)}.${from.slice(0, 4)}`;
+  assert.ok(Date.parse(st.new_certificate.not_before) > Date.now(), 'valid from a later day');
+  assert.ok(
+    (await text(page, 'main')).includes(`Kartın durumu Teslim edildi; sertifikası ${day} tarihinden itibaren geçerli olacak`),
+    await text(page, 'main'),
+  );
+  assert.doesNotMatch(await text(page, 'main'), /Kullanımda/);
   assert.equal(st.timeline.at(-1).event, 'cert_in_use');
   assert.deepEqual(await stop(agent), { code: 0, signal: null }, 'the agent stops cleanly');
   // the signature's POST is left by the page for /durum on its 200 (checked above)
