@@ -28,7 +28,7 @@ snapshot() {
     pg_dump --data-only --no-owner --no-privileges "$DB" | grep -Ev '^\\(un)?restrict '
   else sqlite3 -cmd ".timeout 10000" "${DB#sqlite:}" .dump; fi
 }
-snapshot | grep -q "'kim'" && ok "the snapshot holds the data" || fail "the snapshot holds the data"
+snapshot | grep -qw kim && ok "the snapshot holds the data" || fail "the snapshot holds the data"
 
 # the files the commands are given (outside the folders they run in)
 printf '%s\n' 'tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu' \
