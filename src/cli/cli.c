@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/reason.h"
 
 static const struct {
     const char *name;
@@ -75,20 +76,125 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-const char *cli_optarg(int argc, char **argv, int *i, const char *name, bool *missing)
+/* ---- the parse of a command's words (cli.h, struct cli_parse) ---------------------------- */
+
+void cli_parse_begin(struct cli_parse *p, int argc, char **argv, int first, const char *what,
+                     const char *usage)
 {
+    memset(p, 0, sizeof *p);
+    p->argc = argc;
+    p->argv = argv;
+    p->i = first - 1;
+    p->what = what;
+    p->usage = usage;
+}
+
+bool cli_parse_next(struct cli_parse *p)
+{
+    if (p->i + 1 >= p->argc)
+        return false;
+    p->i++;
+    if (!p->words_only && !strcmp(p->argv[p->i], "--")) {
+        p->words_only = true;
+        return cli_parse_next(p);
+    }
+    return true;
+}
+
+/* Whether the word can still be taken: not after it was refused, not after "--". */
+static bool cli_parse_open(const struct cli_parse *p)
+{
+    return !p->missing && !p->repeated && !p->full && !p->words_only;
+}
+
+/* The value of option name at the word, or NULL (p->missing set when the value is missing). */
+static const char *cli_parse_value(struct cli_parse *p, const char *name)
+{
+    const char *a = p->argv[p->i];
     size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
+    if (!cli_parse_open(p) || strncmp(a, name, n) != 0)
         return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
         return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
+    if (p->i + 1 >= p->argc) {
+        p->missing = true;
         return NULL;
     }
-    return argv[++*i];
+    return p->argv[++p->i];
+}
+
+const char *cli_opt(struct cli_parse *p, const char *name)
+{
+    int at = p->i;
+    const char *v = cli_parse_value(p, name);
+    if (!v)
+        return NULL;
+    for (size_t k = 0; k < p->nseen; k++) {
+        if (!strcmp(p->seen[k], name)) {
+            p->i = at; /* the refused word is the option, not its value */
+            p->repeated = true;
+            return NULL;
+        }
+    }
+    if (p->nseen == CLI_PARSE_SEEN_MAX) {
+        p->i = at;
+        p->full = true; /* a bug of the command: the rule could not be kept */
+        return NULL;
+    }
+    p->seen[p->nseen++] = name;
+    return v;
+}
+
+const char *cli_opt_many(struct cli_parse *p, const char *name)
+{
+    return cli_parse_value(p, name);
+}
+
+bool cli_flag(struct cli_parse *p, const char *name)
+{
+    return cli_parse_open(p) && !strcmp(p->argv[p->i], name);
+}
+
+const char *cli_word(struct cli_parse *p)
+{
+    const char *a = p->argv[p->i];
+    if (p->missing || p->repeated || p->full || (!p->words_only && a[0] == '-' && a[1] != '\0'))
+        return NULL;
+    return a;
+}
+
+static void cli_parse_print_usage(const struct cli_parse *p, FILE *f)
+{
+    if (p->usage)
+        fputs(p->usage, f);
+    else if (p->print_usage)
+        p->print_usage(f);
+}
+
+int cli_parse_other(struct cli_parse *p)
+{
+    const char *a = p->argv[p->i];
+    size_t n = strcspn(a, "=");
+    if (cli_parse_open(p) && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+        cli_parse_print_usage(p, stdout);
+        return CLI_OK;
+    }
+    if (p->repeated)
+        cli_error("%s: %.*s: option_repeated: %s", p->what, (int)n, a,
+                  core_reason_message("option_repeated", CORE_LANG_TR));
+    else if (p->missing)
+        cli_error("%s: %s needs a value", p->what, a);
+    else if (p->full)
+        cli_error("%s: more than %d options (a bug: raise CLI_PARSE_SEEN_MAX)", p->what,
+                  CLI_PARSE_SEEN_MAX);
+    else if (!p->words_only && a[0] == '-' && a[1] != '\0')
+        cli_error("%s: unknown option '%s'", p->what, a);
+    else
+        cli_error("%s: unexpected argument '%s'", p->what, a);
+    cli_parse_print_usage(p, stderr);
+    return CLI_USAGE;
 }
 
 int cli_fd_arg(const char *s)
@@ -99,20 +205,6 @@ int cli_fd_arg(const char *s)
     if (errno || !*s || *end || v < 0 || v > INT_MAX || fcntl((int)v, F_GETFD) < 0)
         return -1;
     return (int)v;
-}
-
-int cli_arg_other(const char *what, const char *usage, const char *arg, bool missing)
-{
-    if (!missing && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
-    if (missing)
-        cli_error("%s: %s needs a value", what, arg);
-    else
-        cli_error("%s: unknown argument '%s'", what, arg);
-    fputs(usage, stderr);
-    return CLI_USAGE;
 }
 
 int cli_subcommand(int argc, char **argv, const char *what, const char *usage,
@@ -163,28 +255,18 @@ int cli_now_arg(const char *what, const char *arg, int64_t *now)
 int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,
              int maxpos, int *npos, const char **db)
 {
+    struct cli_parse p;
+    const char *v;
     *npos = 0;
     *db = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--db") && i + 1 < argc) {
-            *db = argv[++i];
-        } else if (!strncmp(a, "--db=", 5)) {
-            *db = a + 5;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return CLI_OK;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_error("%s: unknown option '%s'", what, a);
-            fputs(usage, stderr);
-            return CLI_USAGE;
-        } else if (*npos < maxpos) {
-            pos[(*npos)++] = a;
-        } else {
-            cli_error("%s: unexpected argument '%s'", what, a);
-            fputs(usage, stderr);
-            return CLI_USAGE;
-        }
+    cli_parse_begin(&p, argc, argv, 1, what, usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db")))
+            *db = v;
+        else if (*npos < maxpos && (v = cli_word(&p)))
+            pos[(*npos)++] = v;
+        else
+            return cli_parse_other(&p);
     }
     return -1;
 }

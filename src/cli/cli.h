@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store/store.h"
 
@@ -26,24 +27,76 @@ int cli_main(int argc, char **argv);
  * failure. With migrate_ok the schema check is skipped (for `eimza migrate`). */
 int cli_open_store(const char *url, int migrate_ok, struct store **out);
 
-/* Parses the arguments of a data command: up to maxpos words (into pos[], count in *npos),
- * `--db URL` or `--db=URL` (into *db, NULL when absent) and -h/--help. what names the command
- * in messages ("import personnel"); usage is printed with --help and after a usage error.
- * Returns -1 when the caller should go on, else the exit status to return (CLI_OK after
- * --help, CLI_USAGE after an unknown option or an extra word, with a message). */
+/* One parse of a command's words, the one place the rules of options live: "--name VALUE" and
+ * "--name=VALUE"; "--" ends the options (the words after it are taken as they are); -h or
+ * --help prints the usage; and a single-valued option may be given once: a second one (also
+ * with the same value) is the usage error option_repeated, never "the last one wins", in
+ * every command alike. Only the options a command asks for with cli_opt_many (--config of the
+ * commands that read serve's settings, the agent's --origin) add up. A command's loop reads:
+ *
+ *     struct cli_parse p;
+ *     cli_parse_begin(&p, argc, argv, 1, "notify run", notify_usage);
+ *     while (cli_parse_next(&p)) {
+ *         if ((v = cli_opt(&p, "--db")))
+ *             db = v;
+ *         else if (cli_flag(&p, "--dev"))
+ *             dev = true;
+ *         else if (!file && (v = cli_word(&p)))
+ *             file = v;
+ *         else
+ *             return cli_parse_other(&p);
+ *     }
+ *
+ * Once a word is refused (a value missing, an option repeated) every later test of that word
+ * answers no, so the loop reaches cli_parse_other, which says why. The parse borrows argv and
+ * allocates nothing. */
+#define CLI_PARSE_SEEN_MAX 16 /* single-valued options of one command (the agent has 7) */
+struct cli_parse {
+    int argc;
+    char **argv;
+    int i;                        /* the word looked at (cli_parse_next moves it) */
+    const char *what;             /* the command in messages ("notify run") */
+    const char *usage;            /* its usage text, or NULL with print_usage */
+    void (*print_usage)(FILE *f); /* for a usage made when printed (serve's lists its keys) */
+    const char *seen[CLI_PARSE_SEEN_MAX]; /* the single-valued options taken, by name */
+    size_t nseen;
+    bool words_only; /* "--" was seen */
+    bool missing;    /* the word is an option whose value is missing */
+    bool repeated;   /* the word is a single-valued option given before */
+    bool full;       /* seen[] is full: a command with more options than CLI_PARSE_SEEN_MAX */
+};
+
+/* Starts a parse of argv[first..argc-1]; what and usage as above (usage may be NULL when
+ * print_usage is set afterwards). */
+void cli_parse_begin(struct cli_parse *p, int argc, char **argv, int first, const char *what,
+                     const char *usage);
+/* Moves to the next word; false at the end. "--" is taken here (once). */
+bool cli_parse_next(struct cli_parse *p);
+/* The value of the single-valued option name when the word is it (moving past a separate
+ * value); NULL when it is not, when its value is missing, or when it was given before (the
+ * last two are then reported by cli_parse_other). */
+const char *cli_opt(struct cli_parse *p, const char *name);
+/* The same for an option that may be given more than once (each value in turn). */
+const char *cli_opt_many(struct cli_parse *p, const char *name);
+/* True when the word is the flag name (an option without a value). */
+bool cli_flag(struct cli_parse *p, const char *name);
+/* The word when it is not an option (a positional: a file, a number, a name); NULL when it
+ * is one. "-" alone is a word. */
+const char *cli_word(struct cli_parse *p);
+/* The last branch of a loop, for a word no test took: -h or --help prints the usage to stdout
+ * and returns CLI_OK; otherwise it prints why on stderr ("what: --db: option_repeated:
+ * <Turkish message>", "what: --db needs a value", "what: unknown option '--x'", "what:
+ * unexpected argument 'x'"), then the usage, and returns CLI_USAGE. */
+int cli_parse_other(struct cli_parse *p);
+/* The arguments of a data command, through cli_parse: up to maxpos words (into pos[], count
+ * in *npos), `--db URL` (into *db, NULL when absent) and -h/--help. Returns -1 when the
+ * caller should go on, else the exit status to return (CLI_OK after --help, CLI_USAGE after
+ * a usage error, with a message). */
 int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,
              int maxpos, int *npos, const char **db);
 
-/* Takes "--name VALUE" or "--name=VALUE" at argv[*i] (moving *i past the value); NULL when
- * argv[*i] is not --name, or when the value is missing (then *missing is set true). */
-const char *cli_optarg(int argc, char **argv, int *i, const char *name, bool *missing);
 /* An open file descriptor's number given as text (--pin-fd N); -1 when it is not one. */
 int cli_fd_arg(const char *s);
-/* The last branch of an option loop, for an argument no option took: -h or --help prints usage
- * to stdout and returns CLI_OK; anything else (or an option whose value is missing, as
- * cli_optarg said) prints "what: ... needs a value" or "what: unknown argument '...'" and usage
- * to stderr and returns CLI_USAGE. */
-int cli_arg_other(const char *what, const char *usage, const char *arg, bool missing);
 /* --now YYYY-MM-DD: *now becomes 00:00 UTC of that day (the tests move time that way); a
  * malformed date is a usage error printed under what (CLI_USAGE), else CLI_OK. */
 int cli_now_arg(const char *what, const char *arg, int64_t *now);

@@ -170,41 +170,34 @@ int cli_cmd_agent(int argc, char **argv)
     char err[600];
     int pinfd = -1, rc = CLI_USAGE, sig = 0;
 
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_agent_usage, stdout);
-            return CLI_OK;
-        } else if (!strcmp(argv[i], "--register-hint")) {
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "agent", cli_agent_usage);
+    while (cli_parse_next(&p)) {
+        if (cli_flag(&p, "--register-hint")) {
             hint = true;
-        } else if ((v = cli_optarg(argc, argv, &i, "--module", &missing))) {
+        } else if ((v = cli_opt(&p, "--module"))) {
             module = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing))) {
+        } else if ((v = cli_opt(&p, "--listen"))) {
             listen = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--pin-fd", &missing))) {
+        } else if ((v = cli_opt(&p, "--pin-fd"))) {
             pinfd_s = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+        } else if ((v = cli_opt(&p, "--config"))) {
             config = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--handle-url", &missing))) {
+        } else if ((v = cli_opt(&p, "--handle-url"))) {
             url = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--ca-file", &missing))) {
+        } else if ((v = cli_opt(&p, "--ca-file"))) {
             cafile = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--pinentry", &missing))) {
+        } else if ((v = cli_opt(&p, "--pinentry"))) {
             pinentry = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--origin", &missing))) {
+        } else if ((v = cli_opt_many(&p, "--origin"))) {
             if (ncli == SIGN_CONF_MAX_ORIGINS) {
                 cli_error("agent: at most %d --origin values", SIGN_CONF_MAX_ORIGINS);
                 return CLI_USAGE;
             }
             cli_origins[ncli++] = v;
         } else {
-            if (missing)
-                cli_error("agent: %s needs a value", argv[i]);
-            else
-                cli_error("agent: unexpected argument '%s'", argv[i]);
-            fputs(cli_agent_usage, stderr);
-            return CLI_USAGE;
+            return cli_parse_other(&p);
         }
     }
     if (hint)

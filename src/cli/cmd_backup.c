@@ -37,28 +37,20 @@ static int backup_args(int argc, char **argv, const char *usage, const char **fi
 {
     struct cli_configs configs = {0};
     const char *dbopt = NULL;
+    struct cli_parse p;
+    const char *v;
     *file = NULL;
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
+    cli_parse_begin(&p, argc, argv, 1, argv[0], usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db")))
             dbopt = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+        else if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
-        } else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(usage, stdout);
-            return CLI_OK;
-        } else if (!missing && argv[i][0] != '-' && !*file) {
-            *file = argv[i];
-        } else {
-            if (missing)
-                cli_error("%s: %s needs a value", argv[0], argv[i]);
-            else
-                cli_error("%s: unexpected argument '%s'", argv[0], argv[i]);
-            fputs(usage, stderr);
-            return CLI_USAGE;
-        }
+        } else if (!*file && (v = cli_word(&p)))
+            *file = v;
+        else
+            return cli_parse_other(&p);
     }
     if (!*file) {
         cli_error("%s: which file?", argv[0]);

@@ -179,24 +179,21 @@ int cli_cmd_card(int argc, char **argv)
         fputs(card_usage, help ? stdout : stderr);
         return help ? CLI_OK : CLI_USAGE;
     }
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
-            if (cli_configs_add(&configs, v) < 0)
+    struct cli_parse p;
+    const char *arg;
+    cli_parse_begin(&p, argc, argv, 2, "card issue", card_usage);
+    while (cli_parse_next(&p)) {
+        if ((arg = cli_opt_many(&p, "--config"))) {
+            if (cli_configs_add(&configs, arg) < 0)
                 return CLI_USAGE;
-        } else if ((v = cli_optarg(argc, argv, &i, "--card", &missing))) {
-            card = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
-            db = v;
-        } else if (!missing && !number && argv[i][0] != '-') {
-            number = argv[i];
-        } else {
-            cli_error(missing ? "card issue: %s needs a value" : "card issue: unexpected '%s'",
-                      argv[i]);
-            fputs(card_usage, stderr);
-            return CLI_USAGE;
-        }
+        } else if ((arg = cli_opt(&p, "--card")))
+            card = arg;
+        else if ((arg = cli_opt(&p, "--db")))
+            db = arg;
+        else if (!number && (arg = cli_word(&p)))
+            number = arg;
+        else
+            return cli_parse_other(&p);
     }
     if (!number) {
         cli_error("card issue: which application? (NUMBER is missing)");

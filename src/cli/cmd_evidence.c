@@ -13,27 +13,21 @@ static const char evidence_usage[] = "usage: eimza evidence export NUMBER --out 
 
 static int evidence_export(int argc, char **argv)
 {
-    const char *pos[2] = {NULL, NULL}, *db = NULL, *out = NULL;
-    int n = 0;
-    /* --out DIR is taken out first; cli_args handles the rest */
-    char *rest[16];
-    int nrest = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strncmp(argv[i], "--out=", 6)) {
-            out = argv[i] + 6;
-        } else if (nrest < (int)(sizeof rest / sizeof rest[0])) {
-            rest[nrest++] = argv[i];
-        } else {
-            cli_error("evidence export: too many arguments");
-            return CLI_USAGE;
-        }
+    const char *number = NULL, *db = NULL, *out = NULL, *v;
+    struct cli_parse p;
+    int rc;
+    cli_parse_begin(&p, argc, argv, 1, "evidence export", evidence_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--out")))
+            out = v;
+        else if ((v = cli_opt(&p, "--db")))
+            db = v;
+        else if (!number && (v = cli_word(&p)))
+            number = v;
+        else
+            return cli_parse_other(&p);
     }
-    int rc = cli_args(nrest, rest, "evidence export", evidence_usage, pos, 1, &n, &db);
-    if (rc >= 0)
-        return rc;
-    if (!pos[0] || !out || !*out) {
+    if (!number || !out || !*out) {
         cli_error("evidence export: the application number and --out DIR are needed");
         fputs(evidence_usage, stderr);
         return CLI_USAGE;
@@ -42,10 +36,10 @@ static int evidence_export(int argc, char **argv)
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
         return rc;
     struct app_err err;
-    if (app_evidence_export(s, pos[0], out, "cli", (int64_t)time(NULL), &err) == APP_OK) {
+    if (app_evidence_export(s, number, out, "cli", (int64_t)time(NULL), &err) == APP_OK) {
         printf("evidence of %s written to %s (signature.p7s, content.txt, validation.json, "
                "ocsp.der when OCSP answered, README.txt)\n",
-               pos[0], out);
+               number, out);
         rc = CLI_OK;
     } else {
         cli_error("evidence export: %s: %s", err.code ? err.code : "internal_error",

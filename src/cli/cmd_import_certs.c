@@ -15,7 +15,7 @@
 #include "core/reason.h"
 
 static const char cli_certs_usage[] =
-    "usage: eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)";
+    "usage: eimza import certificates FILE... [--db URL]   (PEM or DER, one or many per file)\n";
 
 /* The Turkish message of a code when the table has it (the code is always printed). */
 static const char *certs_message(const char *code)
@@ -47,39 +47,26 @@ int cli_import_certificates(int argc, char **argv)
     struct store *s = NULL;
     const char **files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *files);
     size_t nfiles = 0;
-    bool opts_done = false;
+    struct cli_parse p;
+    const char *v;
     if (!files) {
         cli_error("out of memory");
         return CLI_FAIL;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!opts_done && !strcmp(a, "--")) {
-            opts_done = true;
-        } else if (!opts_done && !strcmp(a, "--db")) {
-            if (i + 1 >= argc) {
-                cli_error("--db needs a URL");
-                fprintf(stderr, "%s\n", cli_certs_usage);
-                goto out;
-            }
-            db = argv[++i];
-        } else if (!opts_done && !strncmp(a, "--db=", 5)) {
-            db = a + 5;
-        } else if (!opts_done && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
-            printf("%s\n", cli_certs_usage);
-            rc = CLI_OK;
-            goto out;
-        } else if (!opts_done && a[0] == '-' && a[1]) {
-            cli_error("unknown option '%s'", a);
-            fprintf(stderr, "%s\n", cli_certs_usage);
-            goto out;
+    cli_parse_begin(&p, argc, argv, 1, "import certificates", cli_certs_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db"))) {
+            db = v;
+        } else if ((v = cli_word(&p))) {
+            files[nfiles++] = v;
         } else {
-            files[nfiles++] = a;
+            rc = cli_parse_other(&p);
+            goto out;
         }
     }
     if (!nfiles) {
         cli_error("no certificate file given");
-        fprintf(stderr, "%s\n", cli_certs_usage);
+        fputs(cli_certs_usage, stderr);
         goto out;
     }
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)

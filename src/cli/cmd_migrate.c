@@ -52,16 +52,17 @@ int cli_cmd_migrate(int argc, char **argv)
     struct cli_configs configs = {0};
     struct web_config cfg;
 
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "migrate", migrate_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db"))) {
             db = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+        } else if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
         } else
-            return cli_arg_other("migrate", migrate_usage, argv[i], missing);
+            return cli_parse_other(&p);
     }
     if (web_config_defaults(&cfg) < 0 || (configs.n && cli_configs_load(&configs, &cfg) < 0))
         return CLI_USAGE;

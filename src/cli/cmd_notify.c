@@ -322,19 +322,20 @@ static int notify_run(int argc, char **argv)
 {
     const char *db = NULL, *now_arg = NULL, *config = NULL;
     bool dev = false;
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "notify run", notify_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db")))
             db = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--now", &missing)))
+        else if ((v = cli_opt(&p, "--now")))
             now_arg = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
+        else if ((v = cli_opt(&p, "--config")))
             config = v;
-        else if (!missing && !strcmp(argv[i], "--dev"))
+        else if (cli_flag(&p, "--dev"))
             dev = true;
         else
-            return cli_arg_other("notify run", notify_usage, argv[i], missing);
+            return cli_parse_other(&p);
     }
     int64_t now = (int64_t)time(NULL);
     if (now_arg && cli_now_arg("notify run", now_arg, &now) != CLI_OK)
@@ -509,17 +510,18 @@ static int add_outbox(void *ctx, const struct store_outbox_msg *m)
 static int notify_outbox(int argc, char **argv)
 {
     const char *db = NULL, *config = NULL, *limit_arg = NULL;
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "notify outbox", notify_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db")))
             db = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--config", &missing)))
+        else if ((v = cli_opt(&p, "--config")))
             config = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--limit", &missing)))
+        else if ((v = cli_opt(&p, "--limit")))
             limit_arg = v;
         else
-            return cli_arg_other("notify outbox", notify_usage, argv[i], missing);
+            return cli_parse_other(&p);
     }
     long limit = OUTBOX_LIST_DEFAULT;
     if (limit_arg) {

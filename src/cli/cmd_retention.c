@@ -24,20 +24,21 @@ static int retention_run(int argc, char **argv)
     const char *db = NULL, *now_arg = NULL;
     bool dry = false;
     struct cli_configs configs = {0};
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "retention run", retention_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--db")))
             db = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--now", &missing)))
+        else if ((v = cli_opt(&p, "--now")))
             now_arg = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+        else if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
-        } else if (!missing && !strcmp(argv[i], "--dry-run"))
+        } else if (cli_flag(&p, "--dry-run"))
             dry = true;
         else
-            return cli_arg_other("retention run", retention_usage, argv[i], missing);
+            return cli_parse_other(&p);
     }
     int64_t now = (int64_t)time(NULL);
     if (now_arg && cli_now_arg("retention run", now_arg, &now) != CLI_OK)

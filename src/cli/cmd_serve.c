@@ -578,33 +578,26 @@ struct serve_run {
 /* The command line. -1 to go on; otherwise the exit status (CLI_OK after --help). */
 static int serve_args(struct serve_run *r, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--config", &missing))) {
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "serve", NULL);
+    p.print_usage = serve_usage;
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&r->configs, v) < 0)
                 return CLI_USAGE;
-        } else if ((v = cli_optarg(argc, argv, &i, "--listen", &missing)))
+        } else if ((v = cli_opt(&p, "--listen")))
             r->listen_addr = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+        else if ((v = cli_opt(&p, "--db")))
             r->db = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--trust-dir", &missing)))
+        else if ((v = cli_opt(&p, "--trust-dir")))
             r->trust = v;
-        else if (!missing && !strcmp(argv[i], "--dev"))
+        else if (cli_flag(&p, "--dev"))
             r->dev = true;
-        else if (!missing && !strcmp(argv[i], "--check"))
+        else if (cli_flag(&p, "--check"))
             r->check = true;
-        else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            serve_usage(stdout);
-            return CLI_OK;
-        } else {
-            if (missing)
-                cli_error("serve: %s needs a value", argv[i]);
-            else
-                cli_error("serve: unknown argument '%s'", argv[i]);
-            serve_usage(stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_parse_other(&p);
     }
     return -1;
 }

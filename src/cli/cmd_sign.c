@@ -128,30 +128,22 @@ int cli_cmd_sign(int argc, char **argv)
     size_t content_len = 0, der_len = 0;
     int pinfd = -1, rc = CLI_FAIL;
 
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(cli_sign_usage, stdout);
-            return CLI_OK;
-        } else if ((v = cli_optarg(argc, argv, &i, "--module", &missing))) {
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "sign", cli_sign_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--module")))
             module = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--token", &missing))) {
+        else if ((v = cli_opt(&p, "--token")))
             token = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--in", &missing))) {
+        else if ((v = cli_opt(&p, "--in")))
             in = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--out", &missing))) {
+        else if ((v = cli_opt(&p, "--out")))
             outp = v;
-        } else if ((v = cli_optarg(argc, argv, &i, "--pin-fd", &missing))) {
+        else if ((v = cli_opt(&p, "--pin-fd")))
             pinfd_s = v;
-        } else {
-            if (missing)
-                cli_error("sign: %s needs a value", argv[i]);
-            else
-                cli_error("sign: unexpected argument '%s'", argv[i]);
-            fputs(cli_sign_usage, stderr);
-            return CLI_USAGE;
-        }
+        else
+            return cli_parse_other(&p);
     }
     if (!module || !*module || !in || !*in || !outp || !*outp) {
         cli_error("sign: --module, --in and --out are required");

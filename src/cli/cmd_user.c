@@ -68,41 +68,22 @@ static int user_add(int argc, char **argv)
     struct store *s = NULL;
     int province = 0, rc;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--role")       ? &role
-                            : !strcmp(a, "--province") ? &province_arg
-                            : !strcmp(a, "--email")    ? &email
-                            : !strcmp(a, "--db")       ? &db
-                                                       : NULL;
-        if (slot && i + 1 < argc) {
-            *slot = argv[++i];
-        } else if (!strncmp(a, "--role=", 7)) {
-            role = a + 7;
-        } else if (!strncmp(a, "--province=", 11)) {
-            province_arg = a + 11;
-        } else if (!strncmp(a, "--email=", 8)) {
-            email = a + 8;
-        } else if (!strncmp(a, "--db=", 5)) {
-            db = a + 5;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(user_usage, stdout);
-            return CLI_OK;
-        } else if (slot) {
-            cli_error("user add: %s needs a value", a);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        } else if (a[0] == '-' && a[1]) {
-            cli_error("user add: unknown option '%s'", a);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        } else if (!name) {
-            name = a;
-        } else {
-            cli_error("user add: unexpected argument '%s'", a);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        }
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "user add", user_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--role")))
+            role = v;
+        else if ((v = cli_opt(&p, "--province")))
+            province_arg = v;
+        else if ((v = cli_opt(&p, "--email")))
+            email = v;
+        else if ((v = cli_opt(&p, "--db")))
+            db = v;
+        else if (!name && (v = cli_word(&p)))
+            name = v;
+        else
+            return cli_parse_other(&p);
     }
     if (!name || !role) {
         cli_error("user add: %s is required", !name ? "USERNAME" : "--role");
@@ -164,43 +145,30 @@ static int user_set(int argc, char **argv)
     const char *name = NULL, *email = NULL, *province_arg = NULL, *db = NULL;
     bool no_email = false, disable = false, enable = false;
     struct app_user_change c = {0};
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--email", &missing)))
+    struct cli_parse p;
+    const char *v;
+    cli_parse_begin(&p, argc, argv, 1, "user set", user_usage);
+    while (cli_parse_next(&p)) {
+        if ((v = cli_opt(&p, "--email")))
             email = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--province", &missing)))
+        else if ((v = cli_opt(&p, "--province")))
             province_arg = v;
-        else if ((v = cli_optarg(argc, argv, &i, "--db", &missing)))
+        else if ((v = cli_opt(&p, "--db")))
             db = v;
-        else if (missing) {
-            cli_error("user set: %s needs a value", argv[i]);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        } else if (!strcmp(argv[i], "--no-email"))
+        else if (cli_flag(&p, "--no-email"))
             no_email = true;
-        else if (!strcmp(argv[i], "--disable"))
+        else if (cli_flag(&p, "--disable"))
             disable = true;
-        else if (!strcmp(argv[i], "--enable"))
+        else if (cli_flag(&p, "--enable"))
             enable = true;
-        else if (!strcmp(argv[i], "--reset-totp"))
+        else if (cli_flag(&p, "--reset-totp"))
             c.reset_totp = true;
-        else if (!strcmp(argv[i], "--unlock"))
+        else if (cli_flag(&p, "--unlock"))
             c.unlock = true;
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(user_usage, stdout);
-            return CLI_OK;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_error("user set: unknown option '%s'", argv[i]);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        } else if (!name) {
-            name = argv[i];
-        } else {
-            cli_error("user set: unexpected argument '%s'", argv[i]);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        }
+        else if (!name && (v = cli_word(&p)))
+            name = v;
+        else
+            return cli_parse_other(&p);
     }
     if (!name || (email && no_email) || (disable && enable)) {
         cli_error("user set: %s", !name   ? "USERNAME is required"
@@ -259,21 +227,10 @@ static int list_one(void *ctx, const struct store_user *u)
 static int user_list(int argc, char **argv)
 {
     const char *db = NULL;
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_optarg(argc, argv, &i, "--db", &missing))) {
-            db = v;
-        } else if (!missing && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-            fputs(user_usage, stdout);
-            return CLI_OK;
-        } else {
-            cli_error("user list: %s '%s'",
-                      missing ? "a value is missing after" : "unknown argument", argv[i]);
-            fputs(user_usage, stderr);
-            return CLI_USAGE;
-        }
-    }
+    int npos = 0;
+    int rc0 = cli_args(argc, argv, "user list", user_usage, NULL, 0, &npos, &db);
+    if (rc0 >= 0)
+        return rc0;
     struct store *s = NULL;
     int rc = cli_open_store(db, 0, &s);
     if (rc != CLI_OK)
