@@ -27,9 +27,9 @@ static const struct {
     {"personnel", cli_cmd_personnel, "personnel show TCKN [--db URL]   (JSON)"},
     {"audit", cli_cmd_audit, "audit verify [--db URL]"},
     {"notify", cli_cmd_notify,
-     "notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]   (JSON summary)\n"
+     "notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]...   (JSON summary)\n"
      "       eimza notify failed [--db URL]   (JSON)\n"
-     "       eimza notify outbox [--db URL] [--config FILE] [--limit N]   (JSON)"},
+     "       eimza notify outbox [--db URL] [--config FILE]... [--limit N]   (JSON)"},
     {"evidence", cli_cmd_evidence, "evidence export NUMBER --out DIR [--db URL]"},
     {"retention", cli_cmd_retention,
      "retention run [--db URL] [--config FILE]... [--now YYYY-MM-DD] [--dry-run]   (JSON)"},

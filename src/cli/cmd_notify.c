@@ -1,4 +1,4 @@
-/* eimza — `eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]` and
+/* eimza — `eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]...` and
  * `eimza notify failed [--db URL]`, and the notification service serve shares (cmd_notify.h).
  *
  * `notify run` is one scan pass (notify/scan.h) and one drain pass of each channel that has a
@@ -9,8 +9,9 @@
  * two). --now fixes the scan's clock at 00:00 UTC of that day, so a run is reproducible; the
  * drain's clock then starts there too and runs on in real time (leases and back-off need a
  * moving clock). With --dev nothing is sent: the outbox is the development outbox, as in
- * `serve --dev`. Settings come from the defaults and the --config file (serve's format and
- * keys), --db and --dev over them.
+ * `serve --dev`. Settings come from the defaults and the --config files (serve's format and
+ * keys, read in order like serve's: eimza.conf, then secrets.conf with the SMTP and SMS
+ * credentials), --db and --dev over them.
  *
  * `notify failed` lists the messages the operator must look at (store_outbox_problems): failed
  * for good, or unconfirmed (handed over, then the sender stopped before the answer was
@@ -26,6 +27,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_config.h"
 #include "core/date.h"
 #include "core/personnel.h"
 #include "crypto/seal.h"
@@ -252,9 +254,9 @@ enum store_err cli_notify_drain(struct cli_notify *n, const char *channel, struc
 /* ---- `eimza notify run` ------------------------------------------------------------------ */
 
 static const char notify_usage[] =
-    "usage: eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]\n"
+    "usage: eimza notify run [--db URL] [--now YYYY-MM-DD] [--dev] [--config FILE]...\n"
     "       eimza notify failed [--db URL]\n"
-    "       eimza notify outbox [--db URL] [--config FILE] [--limit N]\n"
+    "       eimza notify outbox [--db URL] [--config FILE]... [--limit N]\n"
     "\n"
     "run: one pass of the expiry scan and of the outbox; prints a JSON summary of what it\n"
     "queued and sent. failed: the messages that failed for good or are unconfirmed (JSON).\n"
@@ -296,20 +298,18 @@ static void print_summary(int64_t now, const struct cli_notify *n,
     fflush(stdout);
 }
 
-/* The settings of a notify subcommand: the defaults, then --config FILE, then --db and --dev
+/* The settings of a notify subcommand: the defaults, then the --config files, then --db and --dev
  * over them. CLI_OK, or the exit status with the reason printed. */
-static int notify_settings(const char *cmd, const char *config, const char *db, bool dev,
-                           struct web_config *cfg)
+static int notify_settings(const char *cmd, const struct cli_configs *configs, const char *db,
+                           bool dev, struct web_config *cfg)
 {
     char err[1600];
     if (web_config_defaults(cfg) < 0) {
         cli_error("%s: the built-in defaults are invalid (a bug)", cmd);
         return CLI_FAIL;
     }
-    if (config && web_config_load_file(cfg, config, err, sizeof err) < 0) {
-        cli_error("%s", err);
+    if (cli_configs_load(configs, cfg) < 0)
         return CLI_USAGE;
-    }
     if ((db && web_config_set(cfg, "db", db, err, sizeof err) < 0) ||
         (dev && web_config_set(cfg, "dev", "true", err, sizeof err) < 0)) {
         cli_error("%s: %s", cmd, err);
@@ -320,7 +320,8 @@ static int notify_settings(const char *cmd, const char *config, const char *db, 
 
 static int notify_run(int argc, char **argv)
 {
-    const char *db = NULL, *now_arg = NULL, *config = NULL;
+    const char *db = NULL, *now_arg = NULL;
+    struct cli_configs configs = {0};
     bool dev = false;
     struct cli_parse p;
     const char *v;
@@ -330,8 +331,10 @@ static int notify_run(int argc, char **argv)
             db = v;
         else if ((v = cli_opt(&p, "--now")))
             now_arg = v;
-        else if ((v = cli_opt(&p, "--config")))
-            config = v;
+        else if ((v = cli_opt_many(&p, "--config"))) {
+            if (cli_configs_add(&configs, v) < 0)
+                return CLI_USAGE;
+        }
         else if (cli_flag(&p, "--dev"))
             dev = true;
         else
@@ -342,7 +345,7 @@ static int notify_run(int argc, char **argv)
         return CLI_USAGE;
     struct web_config cfg;
     char err[1600];
-    int rc = notify_settings("notify run", config, db, dev, &cfg);
+    int rc = notify_settings("notify run", &configs, db, dev, &cfg);
     if (rc != CLI_OK)
         return rc;
     ulog_set_level((enum ulog_level)cfg.log_level);
@@ -509,15 +512,18 @@ static int add_outbox(void *ctx, const struct store_outbox_msg *m)
 
 static int notify_outbox(int argc, char **argv)
 {
-    const char *db = NULL, *config = NULL, *limit_arg = NULL;
+    const char *db = NULL, *limit_arg = NULL;
+    struct cli_configs configs = {0};
     struct cli_parse p;
     const char *v;
     cli_parse_begin(&p, argc, argv, 1, "notify outbox", notify_usage);
     while (cli_parse_next(&p)) {
         if ((v = cli_opt(&p, "--db")))
             db = v;
-        else if ((v = cli_opt(&p, "--config")))
-            config = v;
+        else if ((v = cli_opt_many(&p, "--config"))) {
+            if (cli_configs_add(&configs, v) < 0)
+                return CLI_USAGE;
+        }
         else if ((v = cli_opt(&p, "--limit")))
             limit_arg = v;
         else
@@ -536,7 +542,7 @@ static int notify_outbox(int argc, char **argv)
     struct web_config cfg;
     char err[1600];
     /* --dev: only the templates are wanted, no sender is made */
-    int rc = notify_settings("notify outbox", config, db, true, &cfg);
+    int rc = notify_settings("notify outbox", &configs, db, true, &cfg);
     if (rc != CLI_OK)
         return rc;
     struct cli_notify *n = NULL;

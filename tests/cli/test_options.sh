@@ -7,8 +7,8 @@
 # nothing (the whole database compared before and after, and each run made in an empty folder
 # that must stay empty, the second value naming a file there). The row's command with the
 # option once is then run too: it must not be refused so, and exits as it always did. The
-# options meant to repeat (--config of serve, migrate, retention run, backup; --origin of the
-# agent, tests/cli/test_agent.sh; card issue's --config, tests/cli/test_card_inhouse.sh) still
+# options meant to repeat (--config of serve, migrate, retention run, backup, notify run and
+# notify outbox; --origin of the agent, tests/cli/test_agent.sh; card issue's --config, tests/cli/test_card_inhouse.sh) still
 # add up, and "--" still ends the options. Both backends.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 backend=${EIMZA_TEST_BACKEND:-sqlite}
@@ -28,7 +28,7 @@ snapshot() {
     pg_dump --data-only --no-owner --no-privileges "$DB" | grep -Ev '^\\(un)?restrict '
   else sqlite3 -cmd ".timeout 10000" "${DB#sqlite:}" .dump; fi
 }
-snapshot | grep -qw kim && ok "the snapshot holds the data" || fail "the snapshot holds the data"
+snapshot | grep -w kim >/dev/null && ok "the snapshot holds the data" || fail "the snapshot holds the data"
 
 # the files the commands are given (outside the folders they run in)
 printf '%s\n' 'tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu' \
@@ -104,10 +104,8 @@ repeated 0 --db         "$DB"                 retention run --db "$DB" --now 202
 repeated 0 --now        2030-01-01            retention run --db "$DB" --now 2026-01-01 --dry-run
 repeated 0 --db         "$DB"                 notify run --dev --db "$DB" --now 2026-01-01
 repeated 0 --now        2030-01-01            notify run --dev --db "$DB" --now 2026-01-01
-repeated 0 --config     "$T/empty.conf"       notify run --dev --db "$DB" --config "$T/empty.conf"
 repeated 0 --db         sqlite:second.db      notify failed --db "$DB"
 repeated 0 --db         sqlite:second.db      notify outbox --db "$DB"
-repeated 0 --config     "$T/empty.conf"       notify outbox --db "$DB" --config "$T/empty.conf"
 repeated 0 --limit      5                     notify outbox --db "$DB" --limit 10
 repeated 0 --db         "$DB"                 shipments import "$T/shipments.csv" --db "$DB"
 repeated 3 --db         "$DB"                 bureau import "$T/shipments.csv" --db "$DB"
@@ -135,6 +133,20 @@ expect_status 0 "migrate: the database of the first of two --config files" \
 expect_status 0 "retention run: two --config files" \
   "$EIMZA" retention run --config "$T/db.conf" --config "$T/more.conf" --dry-run
 expect_eq true "$(jq -r .dry_run "$T/out" 2>/dev/null)" "and runs"
+# notify run / outbox: two --config files (the package's eimza.conf, then secrets.conf with
+# the SMTP and SMS credentials): the database comes from the first (no --db), and the second
+# is read too (a bad line in it is refused, naming it)
+printf 'no_such_setting = 1\n' >"$T/bad.conf"
+expect_status 0 "notify run --dev: the database of the first of two --config files" \
+  "$EIMZA" notify run --dev --config "$T/db.conf" --config "$T/more.conf" --now 2026-01-01
+expect_eq 0 "$(jq -r .failed "$T/out" 2>/dev/null)" "and runs"
+expect_status 1 "notify run: a bad second --config file is read and refused" \
+  "$EIMZA" notify run --dev --config "$T/db.conf" --config "$T/bad.conf"
+expect_grep "bad.conf:1" "$T/err" "naming the second file and its line"
+expect_status 0 "notify outbox: two --config files" \
+  "$EIMZA" notify outbox --config "$T/db.conf" --config "$T/more.conf"
+expect_status 1 "notify outbox: a bad second --config file is refused" \
+  "$EIMZA" notify outbox --config "$T/db.conf" --config "$T/bad.conf"
 expect_status 2 "'--' ends the options: a word like an option after it is a file" \
   "$EIMZA" import certificates --db "$DB" -- "$T/cert.pem" --db
 expect_grep '^eimza: --db: file_unreadable' "$T/err" "the file '--db', not a repeated --db"
