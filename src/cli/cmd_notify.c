@@ -334,8 +334,7 @@ static int notify_run(int argc, char **argv)
         else if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
-        }
-        else if (cli_flag(&p, "--dev"))
+        } else if (cli_flag(&p, "--dev"))
             dev = true;
         else
             return cli_parse_other(&p);
@@ -523,8 +522,7 @@ static int notify_outbox(int argc, char **argv)
         else if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
-        }
-        else if ((v = cli_opt(&p, "--limit")))
+        } else if ((v = cli_opt(&p, "--limit")))
             limit_arg = v;
         else
             return cli_parse_other(&p);
