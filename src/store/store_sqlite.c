@@ -1,7 +1,8 @@
 /* eimza — the SQLite driver of the store (store_int.h, struct store_ops).
  *
- * One sqlite3 connection per struct store, opened in WAL mode with foreign keys on, a busy
- * timeout (writers wait for each other instead of failing at once) and synchronous=FULL: the
+ * One sqlite3 connection per struct store, to an existing file unless it is opened to create
+ * one (store_open_create: `eimza migrate`), checked to run in WAL mode, with foreign keys on, a
+ * busy timeout (writers wait for each other instead of failing at once) and synchronous=FULL: the
  * WAL is synced at every commit, so a transaction answered as committed survives a power cut
  * (NORMAL, which syncs only at checkpoints, can lose the last commits; tests/crash/powerloss.c
  * shows both, and docs/PERFORMANCE.md what FULL costs). Every catalogue
@@ -296,8 +297,8 @@ static sqlite3_file *sq_file(struct sq *q)
  *    header with a valid page size, in WAL mode (every connection of eimza sets it: junk
  *    written over the file, or a rollback-journal file such as a backup copied over it in
  *    place, fails);
- * 4. its schema cookie is not 0: a database with a schema (a file deleted under the server
- *    is made again, empty, by the next connection that opens the path).
+ * 4. its schema cookie is not 0: a database with a schema (not an empty file put at the path;
+ *    a connection of eimza never makes one: store__sqlite_open without create).
  * Damage deep inside the file is met by the request that reads it (a connection that failed
  * is closed, not pooled); an integrity_check would cost the whole file at every probe. */
 static enum store_err sq_ping(struct store *s)
