@@ -114,7 +114,7 @@ static enum store_err url_parse(const char *url, const char **path, char *err, s
     return STORE_OK;
 }
 
-static enum store_err open_url(const char *url, bool make_dir, struct store **out, char *err,
+static enum store_err open_url(const char *url, bool create, struct store **out, char *err,
                                size_t errlen)
 {
     const char *path = NULL;
@@ -124,7 +124,7 @@ static enum store_err open_url(const char *url, bool make_dir, struct store **ou
         *out = NULL;
     if (e != STORE_OK)
         return e;
-    return path ? store__sqlite_open(path, make_dir, out, err, errlen)
+    return path ? store__sqlite_open(path, create, out, err, errlen)
                 : store__pg_open(url, out, err, errlen);
 }
 

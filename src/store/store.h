@@ -30,21 +30,25 @@ enum store_err {
     STORE_ENOTFOUND, /* no such row */
     STORE_ECONFLICT, /* a constraint or a concurrent change refused the write (HTTP 409) */
     STORE_EINVAL,    /* bad argument or URL */
-    STORE_EVERSION,  /* schema missing or older than this binary: run `eimza migrate`; or newer */
+    STORE_EVERSION,  /* schema (or SQLite file) missing, or older than this binary: run `eimza
+                      * migrate`; or newer */
     STORE_EIO,       /* the database failed (HTTP 500) */
     STORE_ENOMEM,
 };
 const char *store_strerror(enum store_err e);
 
-/* Opens a connection. On failure *out is NULL and err (if given) says why, without secrets
- * (a password in the URL is never echoed). */
+/* Opens a connection to an existing database. On failure *out is NULL and err (if given) says
+ * why, without secrets (a password in the URL is never echoed). SQLite: it makes nothing — a
+ * missing database file is STORE_EVERSION (no schema: `eimza migrate` makes one), a missing
+ * directory STORE_EIO naming it, so a mistyped --db never quietly starts a database elsewhere
+ * and a file deleted under a running server is not made again, empty, by its next
+ * connection; and the connection must run in WAL mode (a database that stays in another
+ * journal mode, e.g. through a URI's nolock=1, or is read-only, fails: STORE_EIO). */
 enum store_err store_open(const char *url, struct store **out, char *err, size_t errlen);
-/* Like store_open, for `eimza migrate`, the command that creates a database: a SQLite
- * database whose directory is missing gets the directory made first (with its parents, mode
- * 0750: the database holds personal data). store_open itself makes no directory: a missing
- * one is an error (STORE_EIO) that names it, so a mistyped --db never quietly starts a
- * database elsewhere. It does create the database file in an existing directory, as SQLite
- * does. */
+/* Like store_open, for the commands that create a database (`eimza migrate`, `eimza restore`
+ * into a new file, the tests' fixtures): a missing SQLite database file is made, and a
+ * missing directory first (with its parents, mode 0750: the database holds personal data).
+ * PostgreSQL: the same as store_open (the database must exist). */
 enum store_err store_open_create(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 /* Whether url is one store_open takes (its scheme, a SQLite path, a PostgreSQL URL libpq can

@@ -344,9 +344,10 @@ struct store {
     char err[STORE_ERR_MAX]; /* store_last_error(): no personal data, no secrets */
 };
 
-/* Driver constructors. path/url are the part store_open parsed; make_dir: create a missing
- * parent directory (store_open_create). On failure *out is NULL and err says why. */
-enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,
+/* Driver constructors. path/url are the part store_open parsed; create (store_open_create):
+ * make a missing database file and its missing parent directory; without it a missing file is
+ * STORE_EVERSION and nothing is made. On failure *out is NULL and err says why. */
+enum store_err store__sqlite_open(const char *path, bool create, struct store **out, char *err,
                                   size_t errlen);
 enum store_err store__pg_open(const char *url, struct store **out, char *err, size_t errlen);
 /* Whether another process has the SQLite database at path open (store_in_use). */

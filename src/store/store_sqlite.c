@@ -1,7 +1,8 @@
 /* eimza — the SQLite driver of the store (store_int.h, struct store_ops).
  *
- * One sqlite3 connection per struct store, opened in WAL mode with foreign keys on, a busy
- * timeout (writers wait for each other instead of failing at once) and synchronous=FULL: the
+ * One sqlite3 connection per struct store, to an existing file unless it is opened to create
+ * one (store_open_create: `eimza migrate`), checked to run in WAL mode, with foreign keys on, a
+ * busy timeout (writers wait for each other instead of failing at once) and synchronous=FULL: the
  * WAL is synced at every commit, so a transaction answered as committed survives a power cut
  * (NORMAL, which syncs only at checkpoints, can lose the last commits; tests/crash/powerloss.c
  * shows both, and docs/PERFORMANCE.md what FULL costs). Every catalogue
@@ -296,8 +297,8 @@ static sqlite3_file *sq_file(struct sq *q)
  *    header with a valid page size, in WAL mode (every connection of eimza sets it: junk
  *    written over the file, or a rollback-journal file such as a backup copied over it in
  *    place, fails);
- * 4. its schema cookie is not 0: a database with a schema (a file deleted under the server
- *    is made again, empty, by the next connection that opens the path).
+ * 4. its schema cookie is not 0: a database with a schema (not an empty file put at the path;
+ *    a connection of eimza never makes one: store__sqlite_open without create).
  * Damage deep inside the file is met by the request that reads it (a connection that failed
  * is closed, not pooled); an integrity_check would cost the whole file at every probe. */
 static enum store_err sq_ping(struct store *s)
@@ -643,7 +644,53 @@ static void sq_configure(void)
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-enum store_err store__sqlite_open(const char *path, bool make_dir, struct store **out, char *err,
+/* Turns the connection to WAL mode and checks that it took: the pragma answers the mode it
+ * left the database in, and a database that cannot be turned (a URI's nolock=1 or a VFS without
+ * shared memory, such as unix-dotfile: a rollback-journal file then stays in "delete") would
+ * otherwise run without the WAL every other connection and sq_ping rely on. Turning a new file
+ * to WAL while another process does the same can be refused at once ("database is locked",
+ * without the busy handler: two `eimza migrate` at a first start), so that is tried again, as
+ * long as the busy timeout in all: timed on the clock, since a try can also wait the busy
+ * timeout itself (a file emptied under open connections, which hold it shared for good, is
+ * never turned). SQLITE_OK, or SQLite's code with the reason in err; a mode other than WAL is
+ * SQLITE_CANTOPEN. */
+static int sq_wal(struct sq *q, const char *path, char *err, size_t errlen)
+{
+    char mode[32] = "";
+    struct timespec t0, t1;
+    int rc;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        rc = sq_pragma_text(q->db, "PRAGMA journal_mode = WAL", mode, sizeof mode);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long waited = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= SQ_BUSY_MS)
+            break;
+        sqlite3_sleep(SQ_OPEN_RETRY_MS);
+    }
+    if ((rc & 0xff) == SQLITE_READONLY) {
+        snprintf(err, errlen,
+                 "cannot turn the SQLite database '%s' to WAL mode: %s (the file or its directory "
+                 "is read-only: eimza needs to write both)",
+                 path, sqlite3_errmsg(q->db));
+    } else if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open the SQLite database '%s': %s", path,
+                 sqlite3_errmsg(q->db));
+    } else if (strcmp(mode, "wal") != 0) {
+        snprintf(err, errlen,
+                 "the SQLite database '%s' stays in journal mode '%.16s', not WAL (a URI's "
+                 "nolock or vfs, or a file system without shared memory): eimza runs only in WAL "
+                 "mode; open the file by its plain path on a local file system",
+                 path, mode);
+        rc = SQLITE_CANTOPEN;
+    }
+    return rc;
+}
+
+/* A connection that opens without create makes no file: a missing one is STORE_EVERSION (no
+ * database, hence no schema: `eimza migrate` makes one), whatever the caller, so a file
+ * deleted under a running server is never made again, empty, by its next connection. */
+enum store_err store__sqlite_open(const char *path, bool create, struct store **out, char *err,
                                   size_t errlen)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -653,7 +700,7 @@ enum store_err store__sqlite_open(const char *path, bool make_dir, struct store 
         err = dummy;
         errlen = sizeof dummy;
     }
-    enum store_err e = check_dir(path, make_dir, err, errlen);
+    enum store_err e = check_dir(path, create, err, errlen);
     if (e != STORE_OK)
         return e;
     struct sq *q = calloc(1, sizeof *q);
@@ -662,46 +709,50 @@ enum store_err store__sqlite_open(const char *path, bool make_dir, struct store 
         return STORE_ENOMEM;
     }
     q->base.ops = &sq_ops;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 #ifdef SQLITE_OPEN_EXRESCODE
     flags |= SQLITE_OPEN_EXRESCODE;
 #endif
     int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        bool missing = !create && (rc & 0xff) == SQLITE_CANTOPEN && q->db &&
+                       sqlite3_system_errno(q->db) == ENOENT;
+        if (missing)
+            snprintf(err, errlen,
+                     "there is no SQLite database at '%s' (deleted, moved, or never made): "
+                     "'eimza migrate' makes a new one, 'eimza restore BACKUP.db' puts a backup "
+                     "back",
+                     path);
+        else
+            snprintf(err, errlen, "cannot open the SQLite database '%s': %s", path,
+                     q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+        e = missing ? STORE_EVERSION : (rc & 0xff) == SQLITE_NOMEM ? STORE_ENOMEM : STORE_EIO;
+        goto fail;
+    }
+    sqlite3_extended_result_codes(q->db, 1);
+    sqlite3_busy_timeout(q->db, SQ_BUSY_MS);
+    /* journal_mode first: it is also where a file that is not a database is found out */
+    rc = sq_wal(q, path, err, errlen);
     if (rc == SQLITE_OK) {
-        sqlite3_extended_result_codes(q->db, 1);
-        sqlite3_busy_timeout(q->db, SQ_BUSY_MS);
-        /* journal_mode first: it is where a file that is not a database is found out. Turning
-         * a new file to WAL while another process does the same can be refused at once
-         * ("database is locked", without the busy handler: two `eimza migrate` at a first
-         * start), so that is tried again, as long as the busy timeout in all: timed on the
-         * clock, since a try can also wait the busy timeout itself (a file emptied under
-         * open connections, which hold it shared for good, is never turned) */
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (;;) {
-            rc = sqlite3_exec(q->db,
-                              "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                              "PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = " SQ_WAL_LIMIT,
-                              NULL, NULL, NULL);
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            long waited =
-                (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-            if ((rc & 0xff) != SQLITE_BUSY || waited >= SQ_BUSY_MS)
-                break;
-            sqlite3_sleep(SQ_OPEN_RETRY_MS);
-        }
+        rc = sqlite3_exec(q->db,
+                          "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                          "PRAGMA journal_size_limit = " SQ_WAL_LIMIT,
+                          NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            snprintf(err, errlen, "cannot open the SQLite database '%s': %s", path,
+                     sqlite3_errmsg(q->db));
     }
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open the SQLite database '%s': %s", path,
-                 q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
         e = (rc & 0xff) == SQLITE_NOMEM ? STORE_ENOMEM : STORE_EIO;
-        sqlite3_close(q->db);
-        free(q);
-        return e;
+        goto fail;
     }
     sqlite3_file *f = sq_file(q); /* the size the file has now, for sq_ping */
     if (f)
         (void)f->pMethods->xFileSize(f, &q->size_seen);
     *out = &q->base;
     return STORE_OK;
+fail:
+    sqlite3_close(q->db);
+    free(q);
+    return e;
 }

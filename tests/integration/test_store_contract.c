@@ -219,6 +219,150 @@ static void test_sqlite_paths(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* store_open makes no database: a missing SQLite file is STORE_EVERSION ("run eimza
+ * migrate") with nothing left at the path (no file, no -wal, -shm or -journal), whoever asks;
+ * store_open_create (`eimza migrate`, `eimza restore`) makes it. PostgreSQL: a database that
+ * does not exist is not made either (a failure; creating one is the administrator's). */
+static void test_open_makes_no_database(void **state)
+{
+    (void)state;
+    char url[512], err[512], path[400];
+    struct store *s = (struct store *)(uintptr_t)1;
+    struct stat sb;
+    if (testdb_is_pg()) {
+        const char *admin = getenv("EIMZA_TEST_PG_ADMIN_URL");
+        const char *auth = strstr(admin, "://");
+        auth = auth ? auth + 3 : admin;
+        snprintf(url, sizeof url, "%.*s/eimza_no_such_db_%ld",
+                 (int)(auth - admin + strcspn(auth, "/?")), admin, (long)getpid());
+        assert_int_not_equal(store_open(url, &s, err, sizeof err), STORE_OK);
+        assert_null(s);
+        return;
+    }
+    char dir[] = "/tmp/eimza-it-nocreate.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/gone.db", dir);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    for (int i = 0; i < 2; i++) { /* twice: a failed open leaves nothing to trip over */
+        err[0] = '\0';
+        assert_int_equal(store_open(url, &s, err, sizeof err), STORE_EVERSION);
+        assert_null(s);
+        if (!strstr(err, path) || !strstr(err, "eimza migrate"))
+            fail_msg("the error does not name the file and what to do: %s", err);
+    }
+    /* the bare path form too */
+    assert_int_equal(store_open(path, &s, err, sizeof err), STORE_EVERSION);
+    assert_null(s);
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        char f[420];
+        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+        if (stat(f, &sb) == 0)
+            fail_msg("a failed open left '%s' behind", f);
+    }
+    assert_int_equal(rmdir(dir), 0); /* nothing else in the directory either */
+    assert_int_equal(mkdir(dir, 0700), 0);
+    /* store_open_create makes it, in WAL mode, and then store_open opens it */
+    assert_int_equal(store_open_create(url, &s, err, sizeof err), STORE_OK);
+    assert_int_equal(store_migrate(s, NULL, NULL), STORE_OK);
+    store_close(s);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(store_open(url, &s, err, sizeof err), STORE_OK);
+    assert_int_equal(store_ping(s), STORE_OK);
+    store_close(s);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* In the child: store_open of url as a user who cannot write the file nor its directory (root
+ * gives its rights up to nobody's, whose reading of both the mode lets); exits 0 when it
+ * failed with STORE_EIO and a message that says the file is read-only. */
+static void open_read_only_child(const char *url, const char *dir, const char *path)
+{
+    int rc = 20;
+    if (geteuid() == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(21);
+    } else if (chmod(path, 0444) != 0 || chmod(dir, 0555) != 0) {
+        _exit(22);
+    }
+    struct store *s = NULL;
+    char err[512] = "";
+    enum store_err e = store_open(url, &s, err, sizeof err);
+    if (e == STORE_EIO && !s && strstr(err, "WAL") && strstr(err, "read-only"))
+        rc = 0;
+    else
+        fprintf(stderr, "read-only open: %d: %s\n", (int)e, err);
+    store_close(s);
+    _exit(rc);
+}
+
+/* Every SQLite connection runs in WAL mode, or does not open: a rollback-journal database (an
+ * `eimza backup` copy) opened by its plain path is turned to WAL; one that cannot be turned —
+ * opened through a URI with nolock=1 or a VFS without shared memory (unix-dotfile), where
+ * SQLite answers "delete" without an error, or by a user who cannot write the file and its
+ * directory — fails with STORE_EIO and says why, the file left as it was. */
+static void test_open_requires_wal(void **state)
+{
+    struct fx *f = *state;
+    if (f->db.pg)
+        return;
+    char dir[] = "/tmp/eimza-it-wal.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(chmod(dir, 0755), 0);
+    char path[200], url[512], err[512], cwd[4096], mode[32];
+    snprintf(path, sizeof path, "%s/rollback.db", dir);
+    struct store_backup_stats bs;
+    assert_int_equal(store_backup(f->s, path, &bs), STORE_OK); /* journal_mode DELETE */
+    assert_int_equal(chmod(path, 0644), 0);
+    struct testdb copy = {0};
+    snprintf(copy.path, sizeof copy.path, "%s", path);
+    assert_int_equal(testdb_query(&copy, "PRAGMA journal_mode", mode, sizeof mode), 0);
+    assert_string_equal(mode, "delete");
+
+    /* a user who cannot write the file nor its directory */
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        open_read_only_child(url, dir, path);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(chmod(dir, 0755), 0);
+    assert_int_equal(chmod(path, 0644), 0);
+
+    /* a URI (SQLite reads one from a plain name, as Debian builds it) that keeps the journal:
+     * relative, since the store checks a path's directory */
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
+    static const char *const uris[] = {"sqlite:file:rollback.db?nolock=1",
+                                       "sqlite:file:rollback.db?vfs=unix-dotfile"};
+    for (size_t i = 0; i < 2; i++) {
+        struct store *s = (struct store *)(uintptr_t)1;
+        err[0] = '\0';
+        enum store_err e = store_open(uris[i], &s, err, sizeof err);
+        if (e != STORE_EIO || s || !strstr(err, "'delete', not WAL"))
+            fail_msg("%s: %d, '%s'", uris[i], (int)e, err);
+    }
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(testdb_query(&copy, "PRAGMA journal_mode", mode, sizeof mode), 0);
+    assert_string_equal(mode, "delete"); /* left as it was */
+
+    /* by its plain path it is turned to WAL, and opens */
+    struct store *s = NULL;
+    assert_int_equal(store_open(url, &s, err, sizeof err), STORE_OK);
+    assert_int_equal(store_ping(s), STORE_OK);
+    store_close(s);
+    assert_int_equal(testdb_query(&copy, "PRAGMA journal_mode", mode, sizeof mode), 0);
+    assert_string_equal(mode, "wal");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_open_close(void **state)
 {
     struct fx *f = *state;
@@ -291,7 +435,18 @@ static void test_ping_sees_the_file(void **state)
             fail_msg("%s: '%s' has no '%s'", cases[i], store_last_error(s), want);
         store_close(s);
         if (i == 4) {
-            /* the next connection makes an empty database at the path: no schema */
+            /* the next connection makes no empty database at the path: it fails, as a
+             * missing database (run `eimza migrate`), and leaves no file behind */
+            s = (struct store *)(uintptr_t)1;
+            assert_int_equal(store_open(f->db.url, &s, err, sizeof err), STORE_EVERSION);
+            assert_null(s);
+            assert_non_null(strstr(err, "no SQLite database"));
+            assert_non_null(strstr(err, "eimza migrate"));
+            assert_int_not_equal(stat(f->db.path, &sb), 0);
+            /* an empty database made at the path by something else: no schema */
+            FILE *e = fopen(f->db.path, "w");
+            assert_non_null(e);
+            fclose(e);
             assert_int_equal(store_open(f->db.url, &s, err, sizeof err), STORE_OK);
             assert_int_equal(store_ping(s), STORE_EIO);
             assert_non_null(strstr(store_last_error(s), "holds no schema"));
@@ -1049,6 +1204,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_bad_urls),
         cmocka_unit_test(test_sqlite_paths),
+        cmocka_unit_test(test_open_makes_no_database),
+        cmocka_unit_test_setup_teardown(test_open_requires_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_sees_the_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_empty, setup_unmigrated, teardown),

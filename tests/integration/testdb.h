@@ -224,7 +224,8 @@ struct testdb_fx {
     struct store *s;
 };
 
-/* cmocka group setup: a fresh database, a connection, and (with migrate) the schema. */
+/* cmocka group setup: a fresh database (made by store_open_create, as `eimza migrate` makes
+ * one), a connection, and (with migrate) the schema. */
 static inline int testdb_fx_setup(void **state, bool migrate)
 {
     struct testdb_fx *f = calloc(1, sizeof *f);
@@ -234,8 +235,8 @@ static inline int testdb_fx_setup(void **state, bool migrate)
     }
     *state = f; /* the teardown frees what was made, also on a failure below */
     char err[256];
-    if (store_open(f->db.url, &f->s, err, sizeof err) != STORE_OK) {
-        fprintf(stderr, "store_open: %s\n", err);
+    if (store_open_create(f->db.url, &f->s, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "store_open_create: %s\n", err);
         return -1;
     }
     if (migrate && store_migrate(f->s, NULL, NULL) != STORE_OK) {

@@ -125,7 +125,7 @@ static int setup(void **state)
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
     char err[256];
-    if (store_open(f->url, &f->s, err, sizeof err) != STORE_OK ||
+    if (store_open_create(f->url, &f->s, err, sizeof err) != STORE_OK ||
         store_migrate(f->s, NULL, NULL) != STORE_OK)
         return -1;
     if (app_settings_default(&f->set) < 0 ||

@@ -56,7 +56,7 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/eimza-statuscache.XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
-    assert_int_equal(store_open(url, &f->s, err, sizeof err), STORE_OK);
+    assert_int_equal(store_open_create(url, &f->s, err, sizeof err), STORE_OK);
     assert_int_equal(store_migrate(f->s, NULL, NULL), STORE_OK);
     configure(60000);
     *state = f;

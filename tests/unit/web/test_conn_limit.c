@@ -61,7 +61,7 @@ static int setup(void **state)
     if (!mkdtemp(f->dir))
         return -1;
     snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
-    if (store_open(url, &st, err, sizeof err) != STORE_OK || store_migrate(st, NULL, NULL)) {
+    if (store_open_create(url, &st, err, sizeof err) != STORE_OK || store_migrate(st, NULL, NULL)) {
         fprintf(stderr, "store: %s\n", err);
         return -1;
     }

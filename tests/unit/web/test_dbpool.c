@@ -1,7 +1,8 @@
 /* Unit tests for web/http/dbpool.c on a real SQLite file: a connection given back is lent
  * again; one that failed is closed; a drain (after /healthz found the database damaged)
  * closes the idle ones at once and each one borrowed before it when it comes back, while one
- * borrowed after it is kept. The pool's open count says what is open. */
+ * borrowed after it is kept. The pool's open count says what is open. A pool whose database
+ * file is missing lends nothing and makes no file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,7 +27,8 @@ static int setup(void **state)
         return -1;
     snprintf(path, sizeof path, "%s/db.sqlite", dir);
     snprintf(url, sizeof url, "sqlite:%s", path);
-    return 0;
+    FILE *f = fopen(path, "w"); /* an empty database: the pool's connections make none */
+    return f && fclose(f) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -55,6 +58,21 @@ static void test_reuse_and_failure(void **state)
     assert_ptr_equal(web_dbpool_get(p, &g), a); /* the idle one, lent again */
     web_dbpool_put(p, a, g, true);              /* failed: closed */
     assert_int_equal(web_dbpool_open_count(p), 0);
+    web_dbpool_free(p);
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    assert_int_equal(unlink(path), 0);
+    struct web_dbpool *p = web_dbpool_new(url, NULL, 2);
+    assert_non_null(p);
+    unsigned g;
+    for (int i = 0; i < 2; i++)
+        assert_null(web_dbpool_get(p, &g));
+    assert_int_equal(web_dbpool_open_count(p), 0);
+    struct stat sb;
+    assert_int_not_equal(stat(path, &sb), 0);
     web_dbpool_free(p);
 }
 
@@ -91,6 +109,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_reuse_and_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -673,7 +673,7 @@ static int start(struct fixture *f, bool dev, struct web_server **out)
     char url[128], err[512];
     int fd;
     snprintf(url, sizeof url, "sqlite:%s/%s.db", f->dir, dev ? "dev" : "prod");
-    if (store_open(url, &st, err, sizeof err) != STORE_OK || store_migrate(st, NULL, NULL)) {
+    if (store_open_create(url, &st, err, sizeof err) != STORE_OK || store_migrate(st, NULL, NULL)) {
         fprintf(stderr, "store: %s\n", err);
         return -1;
     }
