@@ -484,7 +484,7 @@ async function queueShape(page, label) {
       labels: [...new Set(lis.map((li) => li.querySelector('summary')?.textContent))],
       tallest: Math.max(...lis.map((li) => li.getBoundingClientRect().height)),
       idLines: [...new Set([...t.querySelectorAll('.id-line')].map((e) => e.firstChild.textContent))],
-      idWrapped: [...t.querySelectorAll('.id-line')].filter((e) => e.getClientRects().length > 1).length,
+      idWrapped: [...t.querySelectorAll('.id-line')].filter((e) => new Set([...e.getClientRects()].map((r) => Math.round(r.top))).size > 1).length,
     };
   });
   assert.equal(s.display, 'table', 'the queue is a table at 1024 px');
