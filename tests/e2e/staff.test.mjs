@@ -434,8 +434,9 @@ test('the queue in pages, in English', async () => {
   }));
   assert.ok(Math.abs(edges.nav - edges.out) <= 2, `the logout button ends the row at 1024 px (${edges.out} of ${edges.nav})`);
   // no table scrolls inside its box, where its last column, the verdict an approver decides
-  // by, lay out of sight: below 1280 px the rows are cards, and at 1280 px the English
-  // "Turkish ID number (T.C. Kimlik No): ..." no longer widens the table past its box
+  // by, lay out of sight: below 1280 px the rows are cards, and at 1280 px the English rows
+  // name the number "T.C. Kimlik No" as the Turkish ones do (the holder's long "Turkish ID
+  // number (T.C. Kimlik No)" had widened the table past its box)
   const boxed = () => page.$$eval('.table-wrap', (bs) => bs.filter((b) => b.scrollWidth > b.clientWidth + 1).length);
   assert.equal(await boxed(), 0, 'the queue fits its box at 1024 px');
   await queueShape(page, 'No personnel record');
@@ -459,16 +460,19 @@ test('the queue in pages, in English', async () => {
 });
 
 // At 1024 px the queue stays a table (a card per row only on a phone), each reason a short
-// label with its sentence in the label's title and read after it by a screen reader, not printed
-// in the row: 50 rows of sentences as cards made the page some 28,000 px tall. The copied rows
-// have no personnel record, so each has that reason.
+// label that opens to its sentence (a click, a tap or the keyboard), not printed in the row: 50
+// rows of sentences as cards made the page some 28,000 px tall. The sentence is in the page
+// once: no title beside it, which a screen reader read as well as the text. The copied rows
+// have no personnel record, so each has that reason. The English rows name the number "T.C.
+// Kimlik No" (not "Turkish ID number (T.C. Kimlik No)", which wrapped each row 2 or 3 times).
 async function queueShape(page, label) {
   const s = await page.evaluate(() => {
     const t = document.querySelector('table.queue');
     const lis = [...t.querySelectorAll('.verdict-cell li[data-reason]')];
     const ok = (li) => {
-      const l = li.querySelector('.reason-label'), h = li.querySelector('.visually-hidden');
-      return !!(l && h && l.textContent.length <= 40 && li.title.length > 60 && h.textContent.endsWith(li.title));
+      const l = li.querySelector('details > summary'), x = li.querySelector('details > p');
+      return !!(l && x && l.textContent.length <= 40 && x.textContent.length > 60 &&
+        !li.querySelector('[title], .visually-hidden') && !li.title);
     };
     return {
       display: getComputedStyle(t).display,
@@ -477,16 +481,51 @@ async function queueShape(page, label) {
       rows: t.querySelectorAll('tr[data-number]').length,
       reasons: lis.length,
       labelled: lis.filter(ok).length,
-      labels: [...new Set(lis.map((li) => li.querySelector('.reason-label')?.textContent))],
+      labels: [...new Set(lis.map((li) => li.querySelector('summary')?.textContent))],
       tallest: Math.max(...lis.map((li) => li.getBoundingClientRect().height)),
+      idLines: [...new Set([...t.querySelectorAll('.id-line')].map((e) => e.firstChild.textContent))],
+      idWrapped: [...t.querySelectorAll('.id-line')].filter((e) => new Set([...e.getClientRects()].map((r) => Math.round(r.top))).size > 1).length,
     };
   });
   assert.equal(s.display, 'table', 'the queue is a table at 1024 px');
   assert.ok(s.rows >= 50 && s.reasons > 0, JSON.stringify(s));
-  assert.equal(s.labelled, s.reasons, `every reason a short label with its sentence: ${JSON.stringify(s)}`);
+  assert.equal(s.labelled, s.reasons, `every reason a short label opening to its sentence: ${JSON.stringify(s)}`);
   assert.ok(s.labels.includes(label), JSON.stringify(s.labels));
+  assert.deepEqual(s.idLines, ['T.C. Kimlik No: '], 'the number\'s short name, in either language');
+  assert.equal(s.idWrapped, 0, 'each row\'s T.C. Kimlik No on one line at 1024 px');
   assert.ok(s.tallest < 60, `a reason is a line or two, not a paragraph: ${JSON.stringify(s)}`);
   assert.ok(s.height < s.rows * 200, `50 rows in less than 10,000 px: ${JSON.stringify(s)}`);
+  // what a screen reader is given (Chromium's accessibility tree): closed, the label names the
+  // disclosure and the sentence is nowhere; opened, the sentence is there once, as text (not
+  // also as a name or a description from an attribute)
+  const first = page.locator('table.queue .verdict-cell li[data-reason] details').first();
+  const sentence = squash(await first.locator('p').textContent());
+  assert.equal(await announced(page, sentence), 0, 'closed: the sentence is not read');
+  await first.locator('summary').click();
+  assert.ok(await first.locator('p').isVisible(), 'a click opens the sentence');
+  assert.equal(await announced(page, sentence), 1, 'opened: the sentence is read once');
+  await first.locator('summary').click();
+}
+
+// How many times the accessibility tree gives text to a screen reader: as text, or as a name or
+// a description taken from an attribute (title, aria-label, aria-describedby); a name computed
+// from the contents (a row's, a cell's) repeats the text under it and is not counted.
+async function announced(page, text) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const has = (v) => typeof v?.value === 'string' && squash(v.value).includes(text);
+    let n = 0;
+    for (const x of nodes) {
+      if (x.ignored) continue;
+      if (x.role?.value === 'StaticText' && has(x.name)) n++;
+      else if (has(x.name) && (x.name.sources || []).some((src) => src.type !== 'contents' && has(src.value))) n++;
+      if (has(x.description)) n++;
+    }
+    return n;
+  } finally {
+    await cdp.detach();
+  }
 }
 
 // ---- point 15: accounts, the audit log, the personnel import ------------------------------

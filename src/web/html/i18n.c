@@ -570,6 +570,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_SP_PAGES_LABEL] = "sp_pages_label",
     [WEB_MSG_SP_PAGE_LABEL] = "sp_page_label",
     [WEB_MSG_SP_PAGE_OF] = "sp_page_of",
+    [WEB_MSG_SP_TCKN_SHORT] = "sp_tckn_short",
     [WEB_MSG_SP_NAV_ACCOUNTS] = "sp_nav_accounts",
     [WEB_MSG_SP_NAV_AUDIT] = "sp_nav_audit",
     [WEB_MSG_SP_NAV_IMPORT] = "sp_nav_import",

@@ -578,6 +578,7 @@ enum web_msg {
     WEB_MSG_SP_PAGES_LABEL,
     WEB_MSG_SP_PAGE_LABEL, /* {0}: a page's number */
     WEB_MSG_SP_PAGE_OF,    /* {0}: this page, {1}: how many pages */
+    WEB_MSG_SP_TCKN_SHORT, /* the queue's rows: the number's name alone, in both languages */
     WEB_MSG_SP_NAV_ACCOUNTS,
     WEB_MSG_SP_NAV_AUDIT,
     WEB_MSG_SP_NAV_IMPORT,

@@ -253,8 +253,8 @@ static int expiring_row(void *ctx, const struct app_expiring_person *r)
         web_page_open(p, WEB_EL_TR);
         web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
-    char days[24];
-    snprintf(days, sizeof days, "%lld", (long long)r->days_left);
+    char days[WEB_COUNT_MAX];
+    web_count_text((long)r->days_left, p->lang, days);
     web_page_open(p, WEB_EL_TR);
     web_page_open(p, WEB_EL_TH);
     web_page_attr(p, "scope", "row");

@@ -284,9 +284,11 @@ static int bureau_section(struct web_pg *c, struct web_page *p)
         web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < bs->n; i++) {
             const struct app_batch *b = &bs->rows[i];
-            char id[24], counts[64], href[64];
+            char id[24], counts[64], apps[WEB_COUNT_MAX], revs[WEB_COUNT_MAX], href[64];
             snprintf(id, sizeof id, "%lld", (long long)b->id);
-            snprintf(counts, sizeof counts, "%ld / %ld", b->applications, b->revocations);
+            snprintf(counts, sizeof counts, "%s / %s",
+                     web_count_text(b->applications, p->lang, apps),
+                     web_count_text(b->revocations, p->lang, revs));
             web_page_open(p, WEB_EL_TR);
             web_page_open(p, WEB_EL_TH);
             web_page_attr(p, "scope", "row");

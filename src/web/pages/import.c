@@ -192,8 +192,8 @@ static void result_rejects(struct web_pg *c, struct web_page *p, const struct re
     web_page_close(p, WEB_EL_TABLE);
     web_page_close(p, WEB_EL_DIV);
     if (r->n > REJECTS_SHOWN || r->more) {
-        char shown[24];
-        snprintf(shown, sizeof shown, "%d", REJECTS_SHOWN);
+        char shown[WEB_COUNT_MAX];
+        web_count_text(REJECTS_SHOWN, p->lang, shown);
         const char *args[] = {shown};
         web_pg_para_args(p, WEB_MSG_SP_IMP_REJECTS_MORE, args, 1);
     }

@@ -110,9 +110,9 @@ static int message_row(void *ctx, const struct app_message_problem *m)
         web_page_open(p, WEB_EL_TR);
         web_pg_head_cells(p, cols, sizeof cols / sizeof cols[0]);
     }
-    char when[32], attempts[16];
+    char when[32], attempts[WEB_COUNT_MAX];
     web_pg_time(m->created_at, WEB_PG_DATETIME, when);
-    snprintf(attempts, sizeof attempts, "%d", m->attempts);
+    web_count_text(m->attempts, p->lang, attempts);
     const char *cells[] = {when, NULL, m->to, NULL, NULL, attempts, ""};
     web_page_open(p, WEB_EL_TR);
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {

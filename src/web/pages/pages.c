@@ -812,22 +812,110 @@ void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v, bo
     for (size_t i = 0; i < n; i++) {
         web_page_open(p, WEB_EL_LI);
         web_page_attr(p, "data-reason", r[i].code);
-        if (labels &&
-            r[i].label != r[i].text) { /* the sentence on hover, and read out after the label */
-            web_page_attr(p, "title", r[i].text);
-            web_page_open_class(p, WEB_EL_SPAN, "reason-label");
-            web_page_text(p, r[i].label);
-            web_page_close(p, WEB_EL_SPAN);
-            web_page_open_class(p, WEB_EL_SPAN, "visually-hidden");
-            web_page_text(p, ": ");
-            web_page_text(p, r[i].text);
-            web_page_close(p, WEB_EL_SPAN);
+        if (labels && r[i].label != r[i].text) {
+            /* the label, opened to its sentence by a click, a tap or the keyboard: the summary
+             * names the disclosure, the sentence is read once, when opened */
+            web_page_open(p, WEB_EL_DETAILS);
+            web_page_el_text(p, WEB_EL_SUMMARY, r[i].label);
+            web_page_el_text(p, WEB_EL_P, r[i].text);
+            web_page_close(p, WEB_EL_DETAILS);
         } else {
             web_page_text(p, r[i].text);
         }
         web_page_close(p, WEB_EL_LI);
     }
     web_page_close(p, WEB_EL_UL);
+}
+
+void web_pg_id_line(struct web_page *p, const char *tckn_masked)
+{
+    web_page_open_class(p, WEB_EL_SMALL, "id-line");
+    web_page_msg(p, WEB_MSG_SP_TCKN_SHORT);
+    web_page_text(p, ": ");
+    web_page_open_class(p, WEB_EL_SPAN, "tckn");
+    web_page_attr(p, "translate", "no");
+    web_page_text(p, tckn_masked);
+    web_page_close(p, WEB_EL_SPAN);
+    web_page_close(p, WEB_EL_SMALL);
+}
+
+/* One of the pager's links: base from another offset (href is scratch space); aria, when not
+ * NONE, names it for a screen reader ("Sayfa 3", args[0] the number as shown). */
+static void pager_link(struct web_page *p, struct ubuf *href, const char *base, long offset,
+                       const char *rel, enum web_msg label, const char *text, enum web_msg aria,
+                       const char *const *args)
+{
+    ubuf_reset(href);
+    /* web_pg_q_add_long puts the '&' before the offset itself */
+    if ((ubuf_puts(href, base) | web_pg_q_add_long(href, "offset", offset)) < 0)
+        web_page_fail(p);
+    web_page_open(p, WEB_EL_A);
+    if (rel)
+        web_page_attr(p, "rel", rel);
+    web_page_attr(p, "href", ubuf_str(href));
+    if (aria != WEB_MSG_NONE) {
+        char al[64];
+        web_page_attr(p, "aria-label", web_pg_fill(web_msg(aria, p->lang), args[0], al, sizeof al));
+    }
+    if (text)
+        web_page_text(p, text);
+    else
+        web_page_msg(p, label);
+    web_page_close(p, WEB_EL_A);
+}
+
+void web_pg_pager(struct web_page *p, const char *base, long offset, long total, size_t shown,
+                  long per_page)
+{
+    struct ubuf href = UBUF_INIT(4096);
+    bool prev = offset > 0, next = offset + (long)shown < total;
+    if (!prev && !next) {
+        ubuf_free(&href);
+        return;
+    }
+    long pages = (total + per_page - 1) / per_page, cur = offset / per_page + 1;
+    char n[WEB_COUNT_MAX], of[WEB_COUNT_MAX];
+    web_page_open_class(p, WEB_EL_NAV, "pager");
+    web_page_attr_msg(p, "aria-label", WEB_MSG_SP_PAGES_LABEL);
+    if (prev)
+        pager_link(p, &href, base, offset > per_page ? offset - per_page : 0, "prev",
+                   WEB_MSG_AP_PREV_PAGE, NULL, WEB_MSG_NONE, NULL);
+    web_page_open_class(p, WEB_EL_UL, "pager-pages");
+    bool gap = false;
+    for (long k = 1; k <= pages; k++) {
+        if (k != 1 && k != pages && (k < cur - 2 || k > cur + 2)) {
+            if (!gap)
+                web_page_el_text(p, WEB_EL_LI, "…");
+            gap = true;
+            continue;
+        }
+        gap = false;
+        web_count_text(k, p->lang, n);
+        const char *args[] = {n};
+        web_page_open(p, WEB_EL_LI);
+        if (k == cur) {
+            web_page_open_class(p, WEB_EL_SPAN, "pager-current");
+            web_page_attr(p, "aria-current", "page");
+            web_page_text(p, n);
+            web_page_close(p, WEB_EL_SPAN);
+        } else {
+            pager_link(p, &href, base, (k - 1) * per_page, NULL, WEB_MSG_NONE, n,
+                       WEB_MSG_SP_PAGE_LABEL, args);
+        }
+        web_page_close(p, WEB_EL_LI);
+    }
+    web_page_close(p, WEB_EL_UL);
+    if (next)
+        pager_link(p, &href, base, offset + (long)shown, "next", WEB_MSG_AP_NEXT_PAGE, NULL,
+                   WEB_MSG_NONE, NULL);
+    web_count_text(cur, p->lang, n);
+    web_count_text(pages, p->lang, of);
+    const char *args[] = {n, of};
+    web_page_open_class(p, WEB_EL_P, "pager-of");
+    web_page_msg_args(p, WEB_MSG_SP_PAGE_OF, args, 2);
+    web_page_close(p, WEB_EL_P);
+    web_page_close(p, WEB_EL_NAV);
+    ubuf_free(&href);
 }
 
 void web_pg_wet_howto(const struct web_pg *c, struct web_page *p, int plate)
@@ -875,9 +963,9 @@ void web_pg_state_text(struct web_page *p, const struct app_application *a)
 
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since)
 {
-    char days[24], date[32];
+    char days[WEB_COUNT_MAX], date[32];
     int64_t d = since > 0 && now > since ? (now - since) / 86400 : 0;
-    snprintf(days, sizeof days, "%lld", (long long)d);
+    web_count_text((long)d, p->lang, days);
     web_pg_time(since, WEB_PG_DATE, date);
     const char *a1[] = {days}, *a2[] = {date};
     if (d > 0) { /* less than a day: "since DD.MM.YYYY" alone, not "0 days" */

@@ -345,11 +345,23 @@ void web_pg_wet_howto(const struct web_pg *c, struct web_page *p, int plate);
 /* The verdict as a badge and the reasons in the approver's words; a state's label; "12 days,
  * since 01.03.2026"; a certificate's end date (or "none"); a person's name. */
 void web_pg_verdict_badge(struct web_page *p, const struct core_verdict *v);
-/* labels: the reasons as short labels, for a list of many applications (the queue), each with
- * its full sentence as a tooltip (title) and, for a screen reader, read after it. */
+/* labels: the reasons as short labels, for a list of many applications (the queue): each label a
+ * disclosure (details) whose sentence shows when opened, to the eye and to a screen reader
+ * alike, and is written once (no title beside it, which a screen reader read as well). */
 void web_pg_verdict_reasons(struct web_page *p, const struct core_verdict *v, bool labels);
 void web_pg_state_text(struct web_page *p, const struct app_application *a);
 void web_pg_waiting_text(struct web_page *p, int64_t now, int64_t since);
+/* A list's row: the masked T.C. Kimlik No under the name ("T.C. Kimlik No: 123******46"), its
+ * short name in both languages (the queue, the search; the holder's pages keep the long English
+ * "Turkish ID number (T.C. Kimlik No)"). */
+void web_pg_id_line(struct web_page *p, const char *tckn_masked);
+/* A list's pages (GOV.UK's pagination), under the table they turn: "previous", the page numbers
+ * (the first, the last and two around this one, "…" for the gaps), "next", and "Page 3 of 9",
+ * every number in the language's digit groups ("1.234", "1,234"). base is the list's address
+ * with its query ("/yonetim?state=submitted"), to which "&offset=N" is added; per_page rows a
+ * page. Nothing when everything is on this page. */
+void web_pg_pager(struct web_page *p, const char *base, long offset, long total, size_t shown,
+                  long per_page);
 void web_pg_expiry_text(struct web_page *p, int64_t not_after);
 void web_pg_person_name(struct web_page *p, const struct app_application *a);
 

@@ -253,14 +253,7 @@ static void queue_table(struct web_pg *c, struct web_page *p, const struct qrows
         web_pg_person_name(p, &r->app);
         web_page_close(p, WEB_EL_SPAN);
         web_page_open(p, WEB_EL_BR);
-        web_page_open_class(p, WEB_EL_SMALL, "id-line");
-        web_page_msg(p, WEB_MSG_TCKN);
-        web_page_text(p, ": ");
-        web_page_open_class(p, WEB_EL_SPAN, "tckn");
-        web_page_attr(p, "translate", "no");
-        web_page_text(p, r->app.tckn_masked);
-        web_page_close(p, WEB_EL_SPAN);
-        web_page_close(p, WEB_EL_SMALL);
+        web_pg_id_line(p, r->app.tckn_masked);
         web_page_open(p, WEB_EL_BR);
         web_page_open_class(p, WEB_EL_SMALL, "institution");
         web_page_text(p, r->app.institution_name);
@@ -337,88 +330,6 @@ static void queue_flash(struct web_pg *c, struct web_page *p)
     }
 }
 
-/* One of the pager's links: the same filter from another offset (href is scratch space);
- * aria_label, when not NONE, names it for a screen reader ("Sayfa 3"). */
-static void pager_link(struct web_page *p, struct ubuf *href, const struct ubuf *qs, long offset,
-                       const char *rel, enum web_msg label, const char *text, enum web_msg aria,
-                       const char *const *args)
-{
-    ubuf_reset(href);
-    /* web_pg_q_add_long puts the '&' before the offset itself */
-    if ((ubuf_puts(href, "/yonetim?") | ubuf_puts(href, ubuf_str(qs)) |
-         web_pg_q_add_long(href, "offset", offset)) < 0)
-        web_page_fail(p);
-    web_page_open(p, WEB_EL_A);
-    if (rel)
-        web_page_attr(p, "rel", rel);
-    web_page_attr(p, "href", ubuf_str(href));
-    if (aria != WEB_MSG_NONE) {
-        char al[64];
-        web_page_attr(p, "aria-label", web_pg_fill(web_msg(aria, p->lang), args[0], al, sizeof al));
-    }
-    if (text)
-        web_page_text(p, text);
-    else
-        web_page_msg(p, label);
-    web_page_close(p, WEB_EL_A);
-}
-
-/* The pages of the queue (GOV.UK's pagination): "previous", the page numbers (the first, the
- * last and two around this one, "…" for the gaps), "next", and "Page 3 of 9". */
-static void queue_pager(struct web_page *p, const struct ubuf *qs, long offset, long total,
-                        size_t shown)
-{
-    struct ubuf href = UBUF_INIT(4096);
-    bool prev = offset > 0, next = offset + (long)shown < total;
-    if (!prev && !next) {
-        ubuf_free(&href);
-        return;
-    }
-    long pages = (total + QUEUE_PAGE - 1) / QUEUE_PAGE, cur = offset / QUEUE_PAGE + 1;
-    char n[24], of[24];
-    web_page_open_class(p, WEB_EL_NAV, "pager");
-    web_page_attr_msg(p, "aria-label", WEB_MSG_SP_PAGES_LABEL);
-    if (prev)
-        pager_link(p, &href, qs, offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0, "prev",
-                   WEB_MSG_AP_PREV_PAGE, NULL, WEB_MSG_NONE, NULL);
-    web_page_open_class(p, WEB_EL_UL, "pager-pages");
-    bool gap = false;
-    for (long k = 1; k <= pages; k++) {
-        if (k != 1 && k != pages && (k < cur - 2 || k > cur + 2)) {
-            if (!gap)
-                web_page_el_text(p, WEB_EL_LI, "…");
-            gap = true;
-            continue;
-        }
-        gap = false;
-        snprintf(n, sizeof n, "%ld", k);
-        const char *args[] = {n};
-        web_page_open(p, WEB_EL_LI);
-        if (k == cur) {
-            web_page_open_class(p, WEB_EL_SPAN, "pager-current");
-            web_page_attr(p, "aria-current", "page");
-            web_page_text(p, n);
-            web_page_close(p, WEB_EL_SPAN);
-        } else {
-            pager_link(p, &href, qs, (k - 1) * QUEUE_PAGE, NULL, WEB_MSG_NONE, n,
-                       WEB_MSG_SP_PAGE_LABEL, args);
-        }
-        web_page_close(p, WEB_EL_LI);
-    }
-    web_page_close(p, WEB_EL_UL);
-    if (next)
-        pager_link(p, &href, qs, offset + (long)shown, "next", WEB_MSG_AP_NEXT_PAGE, NULL,
-                   WEB_MSG_NONE, NULL);
-    snprintf(n, sizeof n, "%ld", cur);
-    snprintf(of, sizeof of, "%ld", pages);
-    const char *args[] = {n, of};
-    web_page_open_class(p, WEB_EL_P, "pager-of");
-    web_page_msg_args(p, WEB_MSG_SP_PAGE_OF, args, 2);
-    web_page_close(p, WEB_EL_P);
-    web_page_close(p, WEB_EL_NAV);
-    ubuf_free(&href);
-}
-
 /* The filter as hidden fields of a form (the bulk approval's, to come back to the same list). */
 static void filter_hidden(struct web_page *p, const struct queue_query *q)
 {
@@ -478,7 +389,11 @@ static void queue_results(struct web_pg *c, struct web_page *p, const struct que
                 by_waiting ? WEB_MSG_AP_QUEUE_CAPTION : WEB_MSG_SP_QUEUE_CAPTION_URGENT);
     web_page_close(p, WEB_EL_DIV);
     /* the pages right under the table they turn, before the bulk approval's buttons */
-    queue_pager(p, qs, q->offset, total, rows->n);
+    struct ubuf base = UBUF_INIT(4096);
+    if (ubuf_puts(&base, "/yonetim?") < 0 || ubuf_puts(&base, ubuf_str(qs)) < 0)
+        web_page_fail(p);
+    web_pg_pager(p, ubuf_str(&base), q->offset, total, rows->n, QUEUE_PAGE);
+    ubuf_free(&base);
     if (selectable) {
         web_page_open_class(p, WEB_EL_SECTION, "bulk-actions");
         web_page_attr(p, "aria-labelledby", "bulk-title");
@@ -649,7 +564,7 @@ static enum web_err review_page(struct web_pg *c, const struct queue_query *q,
         web_page_close(&p, WEB_EL_P);
     }
     if (r->more > 0) {
-        snprintf(n, sizeof n, "%d", APP_BULK_IDS_MAX);
+        web_count_text(APP_BULK_IDS_MAX, c->lang, n);
         const char *args[] = {n};
         web_pg_notice(&p, WEB_NOTICE_INFO, WEB_MSG_SP_BULK_MORE, args, 1);
     }

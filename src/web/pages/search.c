@@ -85,14 +85,7 @@ static void results_table(struct web_page *p, const struct srows *r)
         web_pg_td_begin(p, WEB_MSG_AP_COL_APPLICANT);
         web_pg_person_name(p, a);
         web_page_open(p, WEB_EL_BR);
-        web_page_open(p, WEB_EL_SMALL);
-        web_page_msg(p, WEB_MSG_TCKN);
-        web_page_text(p, ": ");
-        web_page_open_class(p, WEB_EL_SPAN, "tckn");
-        web_page_attr(p, "translate", "no");
-        web_page_text(p, a->tckn_masked);
-        web_page_close(p, WEB_EL_SPAN);
-        web_page_close(p, WEB_EL_SMALL);
+        web_pg_id_line(p, a->tckn_masked);
         web_page_open(p, WEB_EL_BR);
         web_page_el_text(p, WEB_EL_SMALL, a->institution_name);
         web_page_close(p, WEB_EL_TD);

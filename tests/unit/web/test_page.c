@@ -632,6 +632,93 @@ static void test_formdata(void **state)
     ubuf_free(&many);
 }
 
+/* ---- the staff's lists (web/pages/pages.c) ----------------------------------------------- */
+
+/* A row's T.C. Kimlik No line: the number's short name in English too (the holder's long
+ * "Turkish ID number (T.C. Kimlik No)" wrapped the queue's rows two or three times at 1024 px). */
+static void test_staff_id_line(void **state)
+{
+    (void)state;
+    static const char want[] = "<small class=\"id-line\">T.C. Kimlik No: <span class=\"tckn\" "
+                               "translate=\"no\">12*******46</span></small>";
+    for (int l = 0; l < 2; l++) {
+        struct web_page p;
+        web_page_init(&p, l ? CORE_LANG_EN : CORE_LANG_TR);
+        web_pg_id_line(&p, "12*******46");
+        assert_string_equal(text(&p), want);
+        web_page_free(&p);
+    }
+}
+
+/* The queue's reasons: each a short label that opens to its sentence, the sentence written once
+ * (a title beside a visually hidden copy had a screen reader read it twice); the decision
+ * page's sentences as they are. */
+static void test_staff_reasons_once(void **state)
+{
+    (void)state;
+    struct web_page p;
+    const struct core_verdict v = {false, CORE_VR_NO_PERSONNEL_RECORD | CORE_VR_LATE, false};
+    web_page_init(&p, CORE_LANG_EN);
+    web_pg_verdict_reasons(&p, &v, true);
+    const char *t = text(&p);
+    assert_int_equal(count_of(t, "has no MEBBİS personnel record"), 1);
+    assert_int_equal(count_of(t, "came after the renewal deadline"), 1);
+    assert_int_equal(count_of(t, "No personnel record"), 1);
+    assert_has(t, "<li data-reason=\"no_personnel_record\"><details>\n<summary>No personnel "
+                  "record</summary>\n<p>The applicant has no MEBBİS personnel record.");
+    assert_has(t, "<summary>Late application</summary>");
+    assert_int_equal(count_of(t, "<details>"), 2);
+    assert_lacks(t, "title=");
+    assert_lacks(t, "visually-hidden");
+    web_page_free(&p);
+
+    web_page_init(&p, CORE_LANG_TR);
+    web_pg_verdict_reasons(&p, &v, false);
+    t = text(&p);
+    assert_int_equal(count_of(t, "MEBBİS personel kaydı yok"), 1);
+    assert_lacks(t, "<details>");
+    assert_lacks(t, "Kadro kaydı yok");
+    web_page_free(&p);
+}
+
+/* The pager's numbers and the days waited in the language's digit groups (and the links'
+ * offsets as digits alone): page 1,001 of 1,200. */
+static void test_staff_numbers_grouped(void **state)
+{
+    (void)state;
+    struct web_page p;
+    web_page_init(&p, CORE_LANG_EN);
+    web_pg_pager(&p, "/yonetim?state=submitted", 50000, 60000, 50, 50);
+    const char *t = text(&p);
+    assert_has(t, "<span class=\"pager-current\" aria-current=\"page\">1,001</span>");
+    assert_has(t, "<a href=\"/yonetim?state=submitted&amp;offset=49950\" "
+                  "aria-label=\"Page 1,000\">1,000</a>");
+    assert_has(t, "aria-label=\"Page 1,200\">1,200</a>");
+    assert_has(t, "<a rel=\"next\" href=\"/yonetim?state=submitted&amp;offset=50050\">");
+    assert_has(t, "<p class=\"pager-of\">Page 1,001 of 1,200</p>");
+    assert_lacks(t, "1001");
+    web_page_free(&p);
+
+    web_page_init(&p, CORE_LANG_TR);
+    web_pg_pager(&p, "/yonetim?state=submitted", 50000, 60000, 50, 50);
+    t = text(&p);
+    assert_has(t, "aria-current=\"page\">1.001</span>");
+    assert_has(t, "aria-label=\"Sayfa 1.000\">1.000</a>");
+    assert_has(t, "<p class=\"pager-of\">Sayfa 1.001 / 1.200</p>");
+    web_page_free(&p);
+
+    /* waited 1,234 days (and 6 hours) */
+    const int64_t since = 1700000000, now = since + 1234 * 86400 + 6 * 3600;
+    web_page_init(&p, CORE_LANG_EN);
+    web_pg_waiting_text(&p, now, since);
+    assert_has(text(&p), "1,234 days, ");
+    web_page_free(&p);
+    web_page_init(&p, CORE_LANG_TR);
+    web_pg_waiting_text(&p, now, since);
+    assert_has(text(&p), "1.234 gün, ");
+    web_page_free(&p);
+}
+
 /* ---- the handlers, in a real server ------------------------------------------------------ */
 
 static const struct web_route page_routes[] = {
@@ -1048,6 +1135,9 @@ int main(void)
         cmocka_unit_test(test_forms_buttons_countdown_notices),
         cmocka_unit_test(test_mistakes_fail_the_page),
         cmocka_unit_test(test_formdata),
+        cmocka_unit_test(test_staff_id_line),
+        cmocka_unit_test(test_staff_reasons_once),
+        cmocka_unit_test(test_staff_numbers_grouped),
     };
     const struct CMUnitTest served[] = {
         cmocka_unit_test(test_landing_languages),
