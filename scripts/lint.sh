@@ -2,8 +2,9 @@
 # Checks every tracked C file: clang-format layout (.clang-format) and no banned functions
 # (unbounded string functions: use util/buf.h, snprintf or memcpy with a checked length); that
 # includes point down the layers (scripts/check-layers.sh); the catalogue of people's text
-# (po/); and that every command the scripts, tests, benchmarks and demo run is installed by
-# scripts/deps.txt (scripts/check-commands.py).
+# (po/); that the style sheet's twin blocks match (scripts/check-css-twins.py); and that
+# every command the scripts, tests, benchmarks and demo run is installed by scripts/deps.txt
+# (scripts/check-commands.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null |
@@ -44,6 +45,12 @@ fi
 if ! msgcmp po/en.po po/eimza.pot; then
   echo "lint: po/en.po lacks the English of the texts above (msgmerge --update po/en.po" \
     "po/eimza.pot, then translate them and drop the fuzzy marks)" >&2
+  rc=1
+fi
+# the style sheet's twin blocks (the card layout below 1280 px and, for the queue, below
+# 768 px) declare the same rules (scripts/check-css-twins.py)
+if ! python3 scripts/check-css-twins.py; then
+  echo "lint: twin CSS blocks differ (above): change both alike" >&2
   rc=1
 fi
 # every external command the scripts and tests call comes from a package deps.txt names
