@@ -162,6 +162,25 @@ json POST "/api/v1/admin/applications/$IA/produce" '{"card_serial":"0000"}' "${S
 expect_error 409 card_not_found "a serial of no blank card"
 json POST "/api/v1/admin/applications/$IA/produce" "$(jq -nc --arg s "${BLANK[0]}" '{card_serial:$s}')" "${SO[@]}"
 expect_eq "200 in_production" "$CODE $(jb .state)" "the card is made"
+# the card is made here, so it may be handed over at the office as well as sent by courier: the
+# approval and the card's message say both ways (card_ordered's in-house twin), not only the
+# courier (Kamu SM's deployment: tests/integration/test_admin.c, test_card_bureau.sh)
+curl -s "$URL/dev/outbox" >"$T/outbox.json"
+expect_eq "0 2" "$(jq -r --arg n "$NA" '[.[] | select(.body | contains($n))] | "\([.[] | select(.template == "card_ordered")] | length) \([.[] | select(.template == "card_ordered_inhouse")] | length)"' "$T/outbox.json")" \
+  "A is told the card is made by card_ordered's in-house twin, e-mail and SMS"
+jq -r --arg n "$NA" '.[] | select(.template == "card_ordered_inhouse" and (.body | contains($n))) | .channel + ": " + .body' \
+  "$T/outbox.json" | tr '\n' ' ' >"$T/ordered.txt"
+expect_grep 'email: .*kurumun kendi sertifika hizmetiyle üretildi\. Kart size elden teslim edilecek ya da kuryeye verilecektir' \
+  "$T/ordered.txt" "the e-mail: made here, handed over in person or given to a courier"
+expect_grep 'sms: .*kartınız üretildi; size elden teslim edilecek ya da kuryeyle gönderilecek' "$T/ordered.txt" \
+  "the SMS: the same"
+expect_no_grep 'üretime alındı' "$T/ordered.txt" "not the bureau's 'being made'"
+jq -r --arg n "$NA" '.[] | select(.template == null and (.body | contains($n)) and (.body | contains("onaylandı"))) | .channel + ": " + .body' \
+  "$T/outbox.json" | tr '\n' ' ' >"$T/approved.txt"
+expect_grep 'email: .*Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve yaklaşık [0-9]+ gün içinde size elden teslim edilecek ya da başvuru formundaki adrese kargo ile gönderilecektir\.' \
+  "$T/approved.txt" "the approval's e-mail: handed over in person or sent by courier"
+expect_grep 'sms: .*Yeni kartınız yaklaşık [0-9]+ gün içinde size elden teslim edilecek ya da formdaki adrese kargo ile gönderilecek\.' \
+  "$T/approved.txt" "the approval's SMS: the same"
 NEWA=$(sql "SELECT c.serial FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.number = '$NA'")
 [ -n "$NEWA" ] && ok "its certificate is recorded and linked" || fail "new certificate" "$(sql 'SELECT * FROM cards')"
 expect_eq "produced inhouse ${BLANK[0]}" \
