@@ -54,6 +54,13 @@ json() {
   call "$m" "$p" -H 'Content-Type: application/json' --data-binary "$body" "$@"
 }
 jb() { jq -r "$1" "$T/b"; }
+# attr_of NAME: the value of the first attribute NAME in the page in $T/b, its entities decoded
+# ("" when there is none).
+attr_of() {
+  python3 -c 'import html,re,sys
+m = re.search(r"\s" + re.escape(sys.argv[1]) + r"=\"([^\"]*)\"", open(sys.argv[2], encoding="utf-8").read())
+print(html.unescape(m.group(1)) if m else "")' "$1" "$T/b"
+}
 expect_code() { expect_eq "$1" "$CODE" "$2: HTTP $1"; }
 expect_error() { # STATUS CODE NAME
   expect_eq "$1 $2" "$CODE $(jb .error.code)" "$3: $1 $2"

@@ -94,6 +94,10 @@ static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg
         sms = !mail && a->mobile_phone[0];
     }
     const int days = cfg->rules.delivery_expected_days;
+    /* how the card comes (the formats below): the bureau's by courier; one made in house is
+     * handed over at the office or sent by courier (card_flow.h: delivered from in_production,
+     * or shipped) */
+    const bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
     struct ubuf body = UBUF_INIT(8192);
     enum store_err e = STORE_OK;
     char key[64];
@@ -104,22 +108,27 @@ static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg
                               a->first_name, a->last_name, a->number);
         /* who helps with a late card: Kamu SM's call centre for a card it makes, the e-imza
          * sorumlusu where the cards are made in house (as card_late_inhouse says) */
-        if (approve)
+        if (approve) {
+            bad |= ubuf_printf(&body, "il DYS yöneticisi tarafından onaylandı. Yeni kartınız ");
             bad |= ubuf_printf(&body,
-                               "il DYS yöneticisi tarafından onaylandı. Yeni kartınız yaklaşık "
-                               "%d gün içinde başvuru formundaki adrese kargo ile "
-                               "gönderilecektir.\n\nBaşvurunuzun durumunu e-imza portalındaki "
+                               inhouse ? "kurumun kendi sertifika hizmetiyle üretilecek ve "
+                                         "yaklaşık %d gün içinde size elden teslim edilecek ya "
+                                         "da başvuru formundaki adrese kargo ile gönderilecektir"
+                                       : "yaklaşık %d gün içinde başvuru formundaki adrese kargo "
+                                         "ile gönderilecektir",
+                               days);
+            bad |= ubuf_printf(&body,
+                               ".\n\nBaşvurunuzun durumunu e-imza portalındaki "
                                "başvuru durumu sayfasından izleyebilirsiniz. Kartınız bu süre "
                                "içinde ulaşmazsa %s\n",
-                               days,
-                               cfg->production == APP_PRODUCTION_INHOUSE
-                                   ? "il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna "
-                                     "başvurunuz."
-                                   : "Kamu SM çağrı merkezini (444 5 576) arayınız.");
-        else
+                               inhouse ? "il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna "
+                                         "başvurunuz."
+                                       : "Kamu SM çağrı merkezini (444 5 576) arayınız.");
+        } else {
             bad |=
                 ubuf_printf(&body, "il DYS yöneticisi tarafından reddedildi.\n\nGerekçe: %s\n%s%s",
                             reason, ready_text ? "" : "\n", ready_text ? "" : advice);
+        }
         struct store_outbox_msg m = {
             .channel = "email",
             .recipient = a->email,
@@ -132,15 +141,21 @@ static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg
     }
     if (e == STORE_OK && sms) {
         ubuf_reset(&body);
-        int bad =
-            approve
-                ? ubuf_printf(&body,
-                              "e-imza başvurunuz (%s) onaylandı. Yeni kartınız yaklaşık %d gün "
-                              "içinde formdaki adrese kargo ile gönderilecek. Durumu portaldan "
-                              "izleyebilirsiniz.",
-                              a->number, days)
-                : ubuf_printf(&body, "e-imza başvurunuz (%s) reddedildi. Gerekçe: %s%s%s",
+        int bad = 0;
+        if (approve) {
+            bad |=
+                ubuf_printf(&body, "e-imza başvurunuz (%s) onaylandı. Yeni kartınız ", a->number);
+            bad |= ubuf_printf(&body,
+                               inhouse ? "yaklaşık %d gün içinde size elden teslim edilecek ya da "
+                                         "formdaki adrese kargo ile gönderilecek"
+                                       : "yaklaşık %d gün içinde formdaki adrese kargo ile "
+                                         "gönderilecek",
+                               days);
+            bad |= ubuf_printf(&body, ". Durumu portaldan izleyebilirsiniz.");
+        } else {
+            bad = ubuf_printf(&body, "e-imza başvurunuz (%s) reddedildi. Gerekçe: %s%s%s",
                               a->number, reason, ready_text ? "" : " ", ready_text ? "" : advice);
+        }
         struct store_outbox_msg m = {
             .channel = "sms",
             .recipient = a->mobile_phone,

@@ -231,7 +231,9 @@ static enum store_err record_card(struct store *s, const struct app_settings *se
     char name[2 * CORE_NAME_MAX + 2];
     app__flow_name(a, name, sizeof name);
     const struct notify_var vars[] = {{"name", name}, {"number", a->number}};
-    return app__flow_tell(s, next, NOTIFY_TPL_CARD_ORDERED, "ordered", vars, 2, now);
+    /* the card is made here: it may be handed over at the office, not only sent by courier */
+    return app__flow_tell(s, next, notify_tpl_deployed(NOTIFY_TPL_CARD_ORDERED, true), "ordered",
+                          vars, 2, now);
 }
 
 enum app_status app_admin_produce(const struct app_ctx *c, int64_t id, const char *card_serial,

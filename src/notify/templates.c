@@ -36,6 +36,7 @@ static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_CANCELLED] = "application_cancelled",
     [NOTIFY_TPL_PIN_WORD_WAIVED] = "pin_word_waived",
     [NOTIFY_TPL_CARD_LATE_INHOUSE] = "card_late_inhouse",
+    [NOTIFY_TPL_CARD_ORDERED_INHOUSE] = "card_ordered_inhouse",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -56,6 +57,7 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_CANCELLED] = "name number reason portal_url",
     [NOTIFY_TPL_PIN_WORD_WAIVED] = "name number until portal_url",
     [NOTIFY_TPL_CARD_LATE_INHOUSE] = "name number days portal_url",
+    [NOTIFY_TPL_CARD_ORDERED_INHOUSE] = "name number portal_url",
 };
 
 /* The templates with an in-house twin, and the twin (notify_tpl_deployed). */
@@ -63,6 +65,7 @@ static const struct {
     enum notify_tpl bureau, inhouse;
 } tpl_twins[] = {
     {NOTIFY_TPL_CARD_LATE, NOTIFY_TPL_CARD_LATE_INHOUSE},
+    {NOTIFY_TPL_CARD_ORDERED, NOTIFY_TPL_CARD_ORDERED_INHOUSE},
 };
 
 struct notify_templates {

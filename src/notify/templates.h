@@ -42,6 +42,8 @@ enum notify_tpl {
     /* who helps, in a deployment that makes its own cards (production = inhouse): the twin of
      * the template named, sent in its place (notify_tpl_deployed) */
     NOTIFY_TPL_CARD_LATE_INHOUSE, /* card_late_inhouse: card_late, ask the e-imza sorumlusu */
+    /* card_ordered_inhouse: card_ordered, the card made here and handed over or sent */
+    NOTIFY_TPL_CARD_ORDERED_INHOUSE,
     NOTIFY_TPL__COUNT
 };
 
@@ -50,7 +52,8 @@ const char *notify_tpl_name(enum notify_tpl t);
 /* The template to send for t in this deployment. Where the cards are made in house (production
  * = inhouse), a text that sends the holder to Kamu SM's call centre has an in-house twin
  * "<name>_inhouse" naming the e-imza sorumlusu of the provincial directorate instead (as the
- * pages' web_msg_deployed); any other template is itself. The one place that pairs them. */
+ * pages' web_msg_deployed), and one that says the card comes by courier a twin saying it may be
+ * handed over in person; any other template is itself. The one place that pairs them. */
 enum notify_tpl notify_tpl_deployed(enum notify_tpl t, bool inhouse);
 /* Whether the template has an SMS form. */
 bool notify_tpl_has_sms(enum notify_tpl t);

@@ -1,6 +1,12 @@
 /* eimza — the sign/ layer's one error table: each enum sign_err with its stable code, the
  * Turkish message a person reads (and its English counterpart), and the HTTP status the agent
- * answers with. The PIN messages depend on the token's flags and live in pin.c. */
+ * answers with. The PIN messages depend on the token's flags and live in pin.c.
+ *
+ * The agent runs on the holder's computer and does not know the portal's deployment: Kamu SM
+ * makes the cards, or the institution makes its own (production = inhouse), and there the card
+ * in the reader may still be one Kamu SM issued. So the words that say who helps with a card
+ * name both, by who made the card; the portal's page says its own words for a locked card
+ * (data-say-card-locked in static/js/sign.js). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,13 +38,17 @@ static const struct {
      "Kartta imzalamaya uygun bir sertifika bulunamadı: doğru kartı taktığınızı denetleyin.",
      "The card holds no certificate fit for signing: check that you inserted the right card."},
     {SIGN_E_NO_KEY, "no_private_key", 404,
-     "Karttaki sertifikanın özel anahtarı bulunamadı: kartınızı Kamu SM çağrı merkezine "
-     "(444 5 576) danışın.",
+     "Karttaki sertifikanın özel anahtarı bulunamadı: kartı Kamu SM verdiyse Kamu SM çağrı "
+     "merkezine (444 5 576), kurumunuz ürettiyse kurumunuzun e-imza sorumlusuna danışın.",
      "The private key of the card's certificate was not found: ask the Kamu SM call centre "
-     "(444 5 576) about your card."},
+     "(444 5 576) about a card Kamu SM issued, your institution's e-signature officer about "
+     "one your institution made."},
     {SIGN_E_PIN_LOCKED, "pin_locked", 423,
-     "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın.",
-     "The card is locked: unlock it with the PUK or Kamu SM's unlocking service."},
+     "Kart kilitli: PUK ile açın; PUK'unuz yoksa kartı Kamu SM verdiyse Kamu SM'nin kilit "
+     "açma hizmetine, kurumunuz ürettiyse kurumunuzun e-imza sorumlusuna başvurun.",
+     "The card is locked: unlock it with the PUK; without the PUK, use Kamu SM's unlocking "
+     "service for a card Kamu SM issued, or ask your institution's e-signature officer about "
+     "one your institution made."},
     {SIGN_E_PIN_INCORRECT, "pin_incorrect", 401,
      "PIN yanlış. Dikkat: üç yanlış PIN kartı kilitler.",
      "Wrong PIN. Careful: three wrong PINs lock the card."},

@@ -22,14 +22,17 @@ const char *sign_pin_warning(const struct sign_pin_state *p)
 
 const char *sign_pin_locked_message(void)
 {
-    return "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın";
+    /* who helps: by who made the card, as the agent cannot know the deployment (err.c) */
+    return "Kart kilitli: PUK ile açın; PUK'unuz yoksa kartı Kamu SM verdiyse Kamu SM'nin kilit "
+           "açma hizmetine, kurumunuz ürettiyse kurumunuzun e-imza sorumlusuna başvurun";
 }
 
 const char *sign_pin_failure_message(const struct sign_pin_state *after)
 {
     if (after->locked)
-        return "PIN yanlış ve kart kilitlendi; içerik imzalanmadı. Kartı PUK ile ya da Kamu "
-               "SM'nin kilit açma hizmetiyle açınız.";
+        return "PIN yanlış ve kart kilitlendi; içerik imzalanmadı. Kartı PUK ile açınız; PUK'unuz "
+               "yoksa kartı Kamu SM verdiyse Kamu SM'nin kilit açma hizmetine, kurumunuz "
+               "ürettiyse kurumunuzun e-imza sorumlusuna başvurunuz.";
     if (after->final_try)
         return "PIN yanlış; içerik imzalanmadı. Kartın bildirdiğine göre tek deneme hakkınız "
                "kaldı: bir yanlış PIN daha kartı kilitler. PIN'inizden emin değilseniz yeniden "

@@ -27,7 +27,11 @@
  *                                                              offered only when present
  *         data-agent-min-version="0.2.0"                       optional: an older agent is
  *                                                              asked to be updated
- *         data-agent-download-url="/indir/eimza-agent.deb">    optional: where to get it
+ *         data-agent-download-url="/indir/eimza-agent.deb"     optional: where to get it
+ *         data-say-card-locked="Kart kilitli: …">   optional: what a locked card's holder does,
+ *                                  in the page's language from the catalogue, as it depends
+ *                                  on the deployment and the page (who made the card); this
+ *                                  script's own words below when it is missing
  *     <select id="sign-token" disabled>  filled with the agent's cards
  *     <button id="sign-button" disabled>
  *   <p id="sign-status" role="status" aria-live="polite">   every step is said here
@@ -301,6 +305,18 @@
     }
   }[lang];
 
+  // The words that depend on who made the card (Kamu SM, or the institution itself where it
+  // makes its own cards: then /imza may see either card, /kart-dene only its own) come from the
+  // page, and are said for a locked card whatever the agent's own message says (the agent does
+  // not know the deployment).
+  var pageCodes = Object.create(null);
+  var lockedWords = form.getAttribute('data-say-card-locked');
+  if (lockedWords) {
+    WORDS.cardLocked = lockedWords;
+    WORDS.codes.pin_locked = lockedWords;
+    pageCodes.pin_locked = true;
+  }
+
   // Says text on the status line; failed: it says why something did not work (and what to do
   // next), set apart from the steps' ordinary words (.sign-failed: a bar and bold text, not
   // colour alone).
@@ -358,12 +374,19 @@
   }
 
   // The message of an {"error":{"code","message"}} answer: this page's own words for an
-  // agent's code when the page is not Turkish (the agent speaks Turkish), else its message.
+  // agent's code when the page is not Turkish (the agent speaks Turkish) or when the page gave
+  // them (pageCodes), else its message.
   function errorMessage(response, fallbackText) {
     return response.json().then(
       function (j) {
         var e = j && j.error;
-        if (e && lang !== 'tr' && e.code && WORDS.codes[e.code] && response.url.indexOf(agent) === 0) {
+        if (
+          e &&
+          (lang !== 'tr' || pageCodes[e.code]) &&
+          e.code &&
+          WORDS.codes[e.code] &&
+          response.url.indexOf(agent) === 0
+        ) {
           return WORDS.codes[e.code];
         }
         return (e && e.message) || fallbackText;

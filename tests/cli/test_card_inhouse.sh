@@ -112,8 +112,9 @@ app_id() {
   curl -s "${SO[@]}" "$URL/api/v1/admin/applications?limit=500" |
     jq -r --arg n "$1" '.applications[] | select(.number == $n) | .id'
 }
-approved() { # TCKN FIRST LAST DATE [REASON]: sets ID, NUMBER, B
+approved() { # TCKN FIRST LAST DATE [REASON]: sets ID, NUMBER, B (AT_SIGNING: run at that step)
   to_signing "$1" "$2" "$3" Batman "$4" "$(form "${5:-}")" || return 1
+  [ -z "${AT_SIGNING:-}" ] || "$AT_SIGNING"
   call POST /api/v1/application/wet-signature "${B[@]}"
   ID=$(app_id "$NUMBER")
   call POST "/api/v1/admin/applications/$ID/paper-received" "${SO[@]}"
@@ -133,8 +134,23 @@ der_of() {
 json POST /api/v1/admin/batches '{"province":72}' "${SO[@]}"
 expect_error 409 production_bureau_only "no batches in house"
 
+# the signing page gives its script the words for a locked card (data-say-card-locked): the
+# holder may sign with a card Kamu SM issued or with one made here, so both are named, and who
+# helps with each (Kamu SM's deployment: tests/cli/test_signature.sh)
+imza_locked_words() {
+  json POST /api/v1/application/method '{"method":"esign"}' "${B[@]}"
+  expect_code 200 "A chooses the e-signature"
+  call GET /imza -b "eimza_session=$TOKEN"
+  expect_code 200 "the signing page"
+  expect_eq "Kart kilitli: PUK ile açınız. PUK'unuz yoksa, kartı Kamu SM verdiyse Kamu SM'nin kilit açma hizmetine, kurumunuz verdiyse T.C. kimlik kartınızla il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna başvurunuz." \
+    "$(attr_of data-say-card-locked)" "/imza: a locked card, Kamu SM's or one made here"
+  call GET /imza -b "eimza_session=$TOKEN" -H 'Accept-Language: en'
+  expect_eq "The card is locked: unlock it with the PUK. Without the PUK, use Kamu SM's unlocking service for a card Kamu SM issued; for a card your institution made, go with your identity card to the e-signature officer of your provincial directorate of national education." \
+    "$(attr_of data-say-card-locked)" "/imza in English: the same"
+}
+
 # ---- A: the card made -----------------------------------------------------------------------------
-approved $A Ayşe Kaya 1980-03-15 || finish
+AT_SIGNING=imza_locked_words approved $A Ayşe Kaya 1980-03-15 || finish
 BA=("${B[@]}")
 IA=$ID
 NA=$NUMBER
@@ -146,6 +162,25 @@ json POST "/api/v1/admin/applications/$IA/produce" '{"card_serial":"0000"}' "${S
 expect_error 409 card_not_found "a serial of no blank card"
 json POST "/api/v1/admin/applications/$IA/produce" "$(jq -nc --arg s "${BLANK[0]}" '{card_serial:$s}')" "${SO[@]}"
 expect_eq "200 in_production" "$CODE $(jb .state)" "the card is made"
+# the card is made here, so it may be handed over at the office as well as sent by courier: the
+# approval and the card's message say both ways (card_ordered's in-house twin), not only the
+# courier (Kamu SM's deployment: tests/integration/test_admin.c, test_card_bureau.sh)
+curl -s "$URL/dev/outbox" >"$T/outbox.json"
+expect_eq "0 2" "$(jq -r --arg n "$NA" '[.[] | select(.body | contains($n))] | "\([.[] | select(.template == "card_ordered")] | length) \([.[] | select(.template == "card_ordered_inhouse")] | length)"' "$T/outbox.json")" \
+  "A is told the card is made by card_ordered's in-house twin, e-mail and SMS"
+jq -r --arg n "$NA" '.[] | select(.template == "card_ordered_inhouse" and (.body | contains($n))) | .channel + ": " + .body' \
+  "$T/outbox.json" | tr '\n' ' ' >"$T/ordered.txt"
+expect_grep 'email: .*kurumun kendi sertifika hizmetiyle üretildi\. Kart size elden teslim edilecek ya da kuryeye verilecektir' \
+  "$T/ordered.txt" "the e-mail: made here, handed over in person or given to a courier"
+expect_grep 'sms: .*kartınız üretildi; size elden teslim edilecek ya da kuryeyle gönderilecek' "$T/ordered.txt" \
+  "the SMS: the same"
+expect_no_grep 'üretime alındı' "$T/ordered.txt" "not the bureau's 'being made'"
+jq -r --arg n "$NA" '.[] | select(.template == null and (.body | contains($n)) and (.body | contains("onaylandı"))) | .channel + ": " + .body' \
+  "$T/outbox.json" | tr '\n' ' ' >"$T/approved.txt"
+expect_grep 'email: .*Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve yaklaşık [0-9]+ gün içinde size elden teslim edilecek ya da başvuru formundaki adrese kargo ile gönderilecektir\.' \
+  "$T/approved.txt" "the approval's e-mail: handed over in person or sent by courier"
+expect_grep 'sms: .*Yeni kartınız yaklaşık [0-9]+ gün içinde size elden teslim edilecek ya da formdaki adrese kargo ile gönderilecek\.' \
+  "$T/approved.txt" "the approval's SMS: the same"
 NEWA=$(sql "SELECT c.serial FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.number = '$NA'")
 [ -n "$NEWA" ] && ok "its certificate is recorded and linked" || fail "new certificate" "$(sql 'SELECT * FROM cards')"
 expect_eq "produced inhouse ${BLANK[0]}" \
@@ -279,6 +314,15 @@ sql "SELECT detail FROM audit_log" >"$T/audit.txt"
 expect_no_grep "(^|[^0-9])($PIN|$PUK)([^0-9]|$)" "$T/audit.txt" "nor in the audit log"
 
 # ---- try my new card: a signature made on the card with its PIN -----------------------------------
+# its page gives the script the words for a locked card: the card is one made here, its PUK
+# came from this portal, and the e-imza sorumlusu helps without it; never Kamu SM
+call GET /kart-dene -b "eimza_session=${BA[1]#Authorization: Bearer }"
+expect_code 200 "the new card's test page"
+expect_eq "Kart kilitli: yeni kartınızı bu portaldan aldığınız PUK ile açınız; PUK'unuz yoksa T.C. kimlik kartınızla il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna başvurunuz." \
+  "$(attr_of data-say-card-locked)" "/kart-dene: a locked new card, the PUK from the portal or the e-imza sorumlusu"
+call GET /kart-dene -b "eimza_session=${BA[1]#Authorization: Bearer }" -H 'Accept-Language: en'
+expect_eq "The card is locked: unlock your new card with the PUK you got from this portal; without the PUK, go with your identity card to the e-signature officer of your provincial directorate of national education." \
+  "$(attr_of data-say-card-locked)" "/kart-dene in English: the same"
 call GET /api/v1/application/card-test/content "${BA[@]}"
 expect_code 200 "the text to sign"
 cp "$T/b" "$T/test.txt"

@@ -260,7 +260,12 @@ while read -r c; do
 done <"$T/set-cookie-names"
 
 # nginx's own refusal of a head too large: over HTTP/1.1 a Cookie line over 16 KB, or a head over
-# 4 x 16 KB, gets the Turkish page of nginx's with 431; the page's style is allowed by its hash
+# 4 x 16 KB, gets the Turkish page of nginx's with 431; the page's style is allowed by its hash.
+# The site cannot know who makes the cards (Kamu SM, or the institution: production = inhouse),
+# so the pages' footer gives Kamu SM's number for a card Kamu SM issued only, in the catalogue's
+# words for that (page.footer_call_centre_inhouse), right in both deployments
+CALLC=$(sed -n '/^msgctxt "page.footer_call_centre_inhouse"$/{n;s/^msgid "\(.*\)"$/\1/p}' "$SRC/po/eimza.pot")
+expect_eq "Kamu SM'nin verdiği kartlar için çağrı merkezi: 444 5 576" "$CALLC" "the catalogue's footer line for any card"
 big=$(head -c 12600 /dev/urandom | base64 -w0)
 for what in "one line over 16 KB" "a head over 64 KB"; do
   if [ "$what" = "one line over 16 KB" ]; then
@@ -274,6 +279,9 @@ for what in "one line over 16 KB" "a head over 64 KB"; do
   expect_grep 'istek izin verilen boyutu aştığı için işlenemedi' "$T/b" "nginx, $what: the Turkish page says what happened"
   expect_grep 'çerezlerini siliniz' "$T/b" "nginx, $what: and what to do"
   expect_grep '<h2>Request too large</h2>' "$T/b" "nginx, $what: with its English part"
+  expect_grep "^<p class=\"call-centre\"><a href=\"tel:4445576\">$CALLC</a></p>\$" "$T/b" \
+    "nginx, $what: the footer gives Kamu SM's number for its cards only (any deployment)"
+  expect_no_grep '>Kamu SM çağrı merkezi' "$T/b" "nginx, $what: not as the one call centre"
   expect_grep '^[Ss]trict-[Tt]ransport-[Ss]ecurity: max-age=63072000' "$T/h" "nginx, $what: HSTS"
 done
 style=$(python3 -c 'import re,sys,hashlib,base64; s=open(sys.argv[1],encoding="utf-8").read(); print(base64.b64encode(hashlib.sha256(re.search(r"<style>(.*?)</style>",s,re.S).group(1).encode()).digest()).decode())' "$T/b")
@@ -307,6 +315,9 @@ for where in HTTPS "plain HTTP"; do
   expect_grep 'adresini tarayıcınızın adres çubuğuna kendiniz yazınız' "$T/b" "nginx, $where, 414: what to do"
   expect_grep 'il DYS biriminize' "$T/b" "nginx, $where, 414: whom to ask"
   expect_grep '<h2>Address too long</h2>' "$T/b" "nginx, $where, 414: with its English part"
+  expect_grep "^<p class=\"call-centre\"><a href=\"tel:4445576\">$CALLC</a></p>\$" "$T/b" \
+    "nginx, $where, 414: the footer gives Kamu SM's number for its cards only (any deployment)"
+  expect_no_grep '>Kamu SM çağrı merkezi' "$T/b" "nginx, $where, 414: not as the one call centre"
   s414=$(python3 -c 'import re,sys,hashlib,base64; s=open(sys.argv[1],encoding="utf-8").read(); print(base64.b64encode(hashlib.sha256(re.search(r"<style>(.*?)</style>",s,re.S).group(1).encode()).digest()).decode())' "$T/b")
   expect_grep "^[Cc]ontent-[Ss]ecurity-[Pp]olicy: default-src 'none'; style-src 'sha256-${s414//+/\\+}';" "$T/h" \
     "nginx, $where, 414: the policy allows the page's style (by hash), nothing else"

@@ -76,6 +76,16 @@ to_signing $A Ayşegül Işık Batman 1980-03-15 "$(form 72)" || finish
 BA=("${B[@]}") NA=$NUMBER
 json POST /api/v1/application/method '{"method":"esign"}' "${BA[@]}"
 expect_code 200 "method: esign"
+# the signing page gives its script the words for a locked card (data-say-card-locked; the
+# agent cannot know who made the card): here the cards are Kamu SM's, so its unlocking service
+# (tests/cli/test_card_inhouse.sh: where they are made in house)
+call GET /imza -b "eimza_session=$TOKEN"
+expect_code 200 "the signing page"
+expect_eq "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açınız." \
+  "$(attr_of data-say-card-locked)" "/imza: a locked card is opened with the PUK or Kamu SM's service"
+call GET /imza -b "eimza_session=$TOKEN" -H 'Accept-Language: en'
+expect_eq "The card is locked: unlock it with the PUK or Kamu SM's unlocking service." \
+  "$(attr_of data-say-card-locked)" "/imza in English: the same"
 call GET /api/v1/application/content "${BA[@]}"
 cp "$T/b" "$T/content"
 

@@ -40,7 +40,7 @@ import { after, before, test } from 'node:test';
 // lib.mjs insists on run.sh's shared server; this file does not use it (BASE is not imported)
 process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
 const lib = await import('./lib.mjs');
-const { a11yProblems, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
+const { a11yProblems, eventually, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
 
 const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
 const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
@@ -447,8 +447,15 @@ test('the approver approves; the operator makes, ships and delivers the card', {
   assert.deepEqual(unexpected(problems, [400]), []);
   await context.close();
 
-  // the holder was told at each step, by SMS (her choice)
-  for (const re of [/üretim/i, /kurye/i, /teslim/i]) await smsTo(HOLDER.phone, re);
+  // the holder was told at each step, by SMS (her choice); the card made here may be handed
+  // over in person as well as sent (card_ordered's in-house twin), and the approval says so too
+  for (const re of [
+    /onaylandı\. Yeni kartınız yaklaşık \d+ gün içinde size elden teslim edilecek ya da formdaki adrese kargo ile/,
+    /kartınız üretildi; size elden teslim edilecek ya da kuryeyle gönderilecek/,
+    /kuryeye verildi/,
+    /teslim edildi/,
+  ])
+    await smsTo(HOLDER.phone, re);
 });
 
 let holder; // { context, page, problems } of the holder, kept for the tests after this one
@@ -600,6 +607,46 @@ test('"try my new card": the agent signs with the new card and the application i
   await page.waitForFunction(() => !document.getElementById('sign-button').disabled);
   await checkPage(page, '10-card-test');
 
+  // A locked card: SoftHSM2 never locks a PIN, so for one press the agent's answer for such a
+  // card (docs/INTERFACES.md: 423 pin_locked with its own Turkish message, which cannot know who
+  // made the card) stands in for the agent's. The page says its own words instead, the page's
+  // (data-say-card-locked): this card was made here, its PUK came from this portal.
+  const lockedWords =
+    "Kart kilitli: yeni kartınızı bu portaldan aldığınız PUK ile açınız; PUK'unuz yoksa T.C. kimlik " +
+    'kartınızla il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna başvurunuz.';
+  assert.equal(await page.getAttribute('#sign-form', 'data-say-card-locked'), lockedWords);
+  const signUrl = `http://127.0.0.1:${agentPort}/v1/sign`;
+  await page.route(signUrl, (route) =>
+    route.request().method() !== 'POST'
+      ? route.continue()
+      : route.fulfill({
+          status: 423,
+          contentType: 'application/json',
+          headers: { 'Access-Control-Allow-Origin': base },
+          body: JSON.stringify({
+            error: {
+              code: 'pin_locked',
+              message:
+                "Kart kilitli: PUK ile açın; PUK'unuz yoksa kartı Kamu SM verdiyse Kamu SM'nin kilit açma " +
+                'hizmetine, kurumunuz ürettiyse kurumunuzun e-imza sorumlusuna başvurun.',
+              pin: { count_low: false, final_try: false, locked: true },
+              tries_left: 0,
+            },
+          }),
+        }),
+  );
+  const refused = page.waitForResponse((r) => r.url() === signUrl && r.request().method() === 'POST');
+  await page.click('#sign-button');
+  assert.equal((await refused).status(), 423);
+  await eventually(async () => (await text(page, '#sign-status')) === lockedWords);
+  assert.equal(await text(page, '#sign-status'), lockedWords, "the page's words, not the agent's");
+  assert.ok(await page.$eval('#sign-status', (e) => e.classList.contains('sign-failed')), 'set apart as a failure');
+  assert.doesNotMatch(await text(page, 'main'), /Kamu SM/);
+  await checkPage(page, '10b-card-test-locked');
+  await page.unroute(signUrl);
+  assert.equal(await appStatus(page).then((st) => st.state), 'delivered', 'nothing signed, nothing completed');
+  await page.waitForFunction(() => !document.getElementById('sign-button').disabled);
+
   agent.pin(pin);
   const signed = page.waitForResponse((r) => r.url().endsWith('/v1/sign') && r.request().method() === 'POST');
   const sent = page.waitForResponse((r) => r.url() === `${base}/api/v1/application/card-test`);
@@ -627,7 +674,9 @@ test('"try my new card": the agent signs with the new card and the application i
   assert.deepEqual(await stop(agent), { code: 0, signal: null }, 'the agent stops cleanly');
   // the signature's POST is left by the page for /durum on its 200 (checked above)
   assert.deepEqual(
-    unexpected(holder.problems, [400, 409]).filter((p) => !p.includes('/api/v1/application/card-test net::ERR_ABORTED')),
+    unexpected(holder.problems, [400, 409, 423])
+      .filter((p) => !p.includes('/api/v1/application/card-test net::ERR_ABORTED'))
+      .filter((p) => p !== `load 423: ${signUrl}`), // the locked card's answer, played above
     [],
   );
   await holder.context.close();

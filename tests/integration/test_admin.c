@@ -697,12 +697,20 @@ static void test_outbox_and_audit(void **state)
     assert_non_null(strstr(buf, "15 gün"));
     assert_null(strstr(buf, b.tckn));
     assert_non_null(strstr(buf, "ulaşmazsa Kamu SM çağrı merkezini (444 5 576) arayınız."));
+    /* the bureau's card comes by courier */
+    assert_non_null(
+        strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde başvuru formundaki adrese kargo ile "
+                    "gönderilecektir.\n"));
+    assert_null(strstr(buf, "elden"));
     snprintf(sql, sizeof sql,
              "SELECT recipient || '|' || body FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
              (long long)both);
     assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
     assert_true(!strncmp(buf, "5321234567|", 11));
     assert_non_null(strstr(buf, b.number));
+    assert_non_null(strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde formdaki adrese kargo ile "
+                                "gönderilecek. Durumu portaldan izleyebilirsiniz."));
+    assert_null(strstr(buf, "elden"));
     /* notify_by sms: no e-mail; the SMS says the reason and what to do */
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'decision:%lld:%%'",
@@ -730,6 +738,18 @@ static void test_outbox_and_audit(void **state)
     assert_non_null(strstr(buf, "ulaşmazsa il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna"));
     assert_null(strstr(buf, "Kamu SM"));
     assert_null(strstr(buf, "444 5 576"));
+    /* a card made in house may be handed over at the office (delivered from in_production) or
+     * sent by courier (shipped): both ways are said, in the e-mail and in the SMS */
+    assert_non_null(strstr(buf, "Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve "
+                                "yaklaşık 15 gün içinde size elden teslim edilecek ya da başvuru "
+                                "formundaki adrese kargo ile gönderilecektir.\n"));
+    snprintf(sql, sizeof sql, "SELECT body FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
+             (long long)made_here);
+    assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
+    assert_non_null(strstr(buf, "onaylandı"));
+    assert_non_null(strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde size elden teslim edilecek "
+                                "ya da formdaki adrese kargo ile gönderilecek. Durumu portaldan "
+                                "izleyebilirsiniz."));
 
     /* the audit: who decided what, on which application */
     snprintf(sql, sizeof sql,

@@ -234,6 +234,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_SG_FILE] = "sg_file",
     [WEB_MSG_SG_UPLOAD] = "sg_upload",
     [WEB_MSG_SG_OTHER_METHOD] = "sg_other_method",
+    [WEB_MSG_SG_CARD_LOCKED] = "sg_card_locked",
     [WEB_MSG_WET_PRINT] = "wet_print",
     [WEB_MSG_WET_PRINT_LEAD] = "wet_print_lead",
 
@@ -804,6 +805,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FT_CARD] = "ft_card",
     [WEB_MSG_FT_SIGN] = "ft_sign",
     [WEB_MSG_FT_NO_AGENT] = "ft_no_agent",
+    [WEB_MSG_FT_CARD_LOCKED] = "ft_card_locked",
     [WEB_MSG_FOOTER_CALL_CENTRE_INHOUSE] = "footer_call_centre_inhouse",
     [WEB_MSG_FOOTER_CARD_LATE_INHOUSE] = "footer_card_late_inhouse",
     [WEB_MSG_SECURITY_WORD_HINT_INHOUSE] = "security_word_hint_inhouse",
@@ -820,6 +822,7 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FS_FILES_LEAD_INHOUSE] = "fs_files_lead_inhouse",
     [WEB_MSG_FS_FILE_TEXT_INHOUSE] = "fs_file_text_inhouse",
     [WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE] = "fs_file_text_hint_inhouse",
+    [WEB_MSG_SG_CARD_LOCKED_INHOUSE] = "sg_card_locked_inhouse",
 };
 
 /* The texts of every key in both languages, looked up once (web_msg_load). */
@@ -872,6 +875,7 @@ static const struct {
     {WEB_MSG_FS_FILES_LEAD, WEB_MSG_FS_FILES_LEAD_INHOUSE},
     {WEB_MSG_FS_FILE_TEXT, WEB_MSG_FS_FILE_TEXT_INHOUSE},
     {WEB_MSG_FS_FILE_TEXT_HINT, WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE},
+    {WEB_MSG_SG_CARD_LOCKED, WEB_MSG_SG_CARD_LOCKED_INHOUSE},
 };
 
 enum web_msg web_msg_deployed(enum web_msg key, bool inhouse)

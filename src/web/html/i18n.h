@@ -241,6 +241,7 @@ enum web_msg {
     WEB_MSG_SG_FILE,
     WEB_MSG_SG_UPLOAD,
     WEB_MSG_SG_OTHER_METHOD,
+    WEB_MSG_SG_CARD_LOCKED, /* sign.js: a locked card (data-say-card-locked) */
     WEB_MSG_WET_PRINT,
     WEB_MSG_WET_PRINT_LEAD,
 
@@ -818,6 +819,7 @@ enum web_msg {
     WEB_MSG_FT_CARD,
     WEB_MSG_FT_SIGN,
     WEB_MSG_FT_NO_AGENT,
+    WEB_MSG_FT_CARD_LOCKED, /* sign.js on /kart-dene: the in-house card locked */
 
     /* ---- who helps, in a deployment that makes its own cards (production = inhouse): the twin
      * of the text named, shown in its place (web_msg_deployed) */
@@ -837,6 +839,7 @@ enum web_msg {
     WEB_MSG_FS_FILES_LEAD_INHOUSE,
     WEB_MSG_FS_FILE_TEXT_INHOUSE,
     WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE,
+    WEB_MSG_SG_CARD_LOCKED_INHOUSE,
 
     WEB_MSG_COUNT_ /* not a message: the number of entries */
 };

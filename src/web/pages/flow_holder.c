@@ -503,6 +503,8 @@ enum web_err web_h_page_card_test(struct web_req *rq)
     web_page_attr(&p, "data-submit-url", "/api/v1/application/card-test");
     web_page_attr(&p, "data-done-url", "/durum");
     web_page_attr(&p, "data-csrf", web_pg_csrf(&c));
+    /* the card tried is one made in house: its PUK came from this portal */
+    web_page_attr_msg(&p, "data-say-card-locked", WEB_MSG_FT_CARD_LOCKED);
     web_page_open(&p, WEB_EL_LABEL);
     web_page_attr(&p, "for", "sign-token");
     web_page_msg(&p, WEB_MSG_FT_CARD);

@@ -65,7 +65,8 @@ static void sign_content(struct web_page *p, const struct ubuf *content)
 
 /* The form the script drives (its contract: static/js/sign.js): the card to sign with, the
  * button, and the status line the script writes to; the relay path's ticket URL when the
- * portal is https, the oldest agent accepted and where the agent's package is. */
+ * portal is https, the oldest agent accepted, where the agent's package is, and the words for a
+ * locked card (the deployment's: the script cannot know who unlocks it). */
 static void sign_form(struct web_pg *c, struct web_page *p)
 {
     char agent_pkg[600];
@@ -84,6 +85,8 @@ static void sign_form(struct web_pg *c, struct web_page *p)
     if (c->app.set->relay.min_version[0])
         web_page_attr(p, "data-agent-min-version", c->app.set->relay.min_version);
     web_page_attr(p, "data-agent-download-url", agent_pkg);
+    /* who unlocks a locked card depends on the deployment (the in-house twin names both) */
+    web_page_attr_msg(p, "data-say-card-locked", WEB_MSG_SG_CARD_LOCKED);
     web_page_open(p, WEB_EL_LABEL);
     web_page_attr(p, "for", "sign-token");
     web_page_msg(p, WEB_MSG_SG_CARD);

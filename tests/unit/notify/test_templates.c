@@ -61,21 +61,25 @@ static void test_builtin_is_the_files(void **state)
             }
         }
     }
-    assert_int_equal(checked, 62); /* 11 + 18 forms (the card's way after approval, the PIN's word
-                                    step lifted) + 2 (the in-house twin of card_late) per
-                                    language */
+    assert_int_equal(checked, 66); /* 11 + 18 forms (the card's way after approval, the PIN's word
+                                    step lifted) + 4 (the in-house twins of card_late and
+                                    card_ordered) per language */
 }
 
 /* Who helps with a late card: where the cards are made in house, card_late's twin, which names
- * the e-imza sorumlusu and not Kamu SM's call centre, in both languages and both forms; every
+ * the e-imza sorumlusu and not Kamu SM's call centre, in both languages and both forms; and
+ * card_ordered's twin, which says the card made there may be handed over in person; every
  * other template is itself. */
 static void test_deployed(void **state)
 {
     (void)state;
     assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_LATE, false), NOTIFY_TPL_CARD_LATE);
     assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_LATE, true), NOTIFY_TPL_CARD_LATE_INHOUSE);
+    assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_ORDERED, false), NOTIFY_TPL_CARD_ORDERED);
+    assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_ORDERED, true),
+                     NOTIFY_TPL_CARD_ORDERED_INHOUSE);
     for (int t = 0; t < NOTIFY_TPL__COUNT; t++)
-        if (t != NOTIFY_TPL_CARD_LATE)
+        if (t != NOTIFY_TPL_CARD_LATE && t != NOTIFY_TPL_CARD_ORDERED)
             assert_int_equal(notify_tpl_deployed((enum notify_tpl)t, true), t);
     const char *langs[] = {"tr", "en"};
     for (size_t l = 0; l < 2; l++) {
@@ -89,6 +93,16 @@ static void test_deployed(void **state)
             assert_null(strstr(twin, "Kamu SM"));
             assert_non_null(strstr(twin, l == 0 ? "sorumlusuna" : "e-signature officer"));
             assert_non_null(strstr(twin, "{days}"));
+            /* the card made here may be handed over in person: card_ordered's twin says so,
+             * where the bureau's says the courier */
+            const char *ordered = notify_tpl_builtin(langs[l], NOTIFY_TPL_CARD_ORDERED, sms);
+            const char *made = notify_tpl_builtin(langs[l], NOTIFY_TPL_CARD_ORDERED_INHOUSE, sms);
+            assert_non_null(ordered);
+            assert_non_null(made);
+            assert_null(strstr(ordered, l == 0 ? "elden" : "handed to you"));
+            assert_non_null(
+                strstr(made, l == 0 ? "size elden teslim edilecek ya da kurye" : "handed to you"));
+            assert_non_null(strstr(made, l == 0 ? "üretildi" : "has been made"));
         }
     }
 }

@@ -20,8 +20,11 @@ static void test_warning(void **state)
     assert_string_equal(sign_pin_warning(&p), "PIN'i bir kez yanlış girdiniz; dikkat");
     p.final_try = true; /* the stronger warning wins */
     assert_string_equal(sign_pin_warning(&p), "Son deneme: yanlış PIN kartı kilitler");
+    /* the agent does not know the deployment: who helps is said by who made the card */
     assert_string_equal(sign_pin_locked_message(),
-                        "Kart kilitli: PUK ile ya da Kamu SM'nin kilit açma hizmetiyle açın");
+                        "Kart kilitli: PUK ile açın; PUK'unuz yoksa kartı Kamu SM verdiyse Kamu "
+                        "SM'nin kilit açma hizmetine, kurumunuz ürettiyse kurumunuzun e-imza "
+                        "sorumlusuna başvurun");
 }
 
 static void test_failure_message(void **state)
@@ -35,6 +38,26 @@ static void test_failure_message(void **state)
     assert_non_null(strstr(sign_pin_failure_message(&p), "tek deneme hakkınız kaldı"));
     p.locked = true;
     assert_non_null(strstr(sign_pin_failure_message(&p), "PUK"));
+    /* who helps, by who made the card: Kamu SM's service for its card, the institution's
+     * e-imza sorumlusu for one made in house (the agent does not know the deployment) */
+    assert_non_null(strstr(sign_pin_failure_message(&p),
+                           "kartı Kamu SM verdiyse Kamu SM'nin kilit açma hizmetine, kurumunuz "
+                           "ürettiyse kurumunuzun e-imza sorumlusuna başvurunuz."));
+}
+
+/* The table's words that say who helps with a card name both who may have made it, in both
+ * languages: the agent serves both deployments and, in house, both kinds of card. */
+static void test_err_who_helps(void **state)
+{
+    (void)state;
+    static const enum sign_err errs[] = {SIGN_E_PIN_LOCKED, SIGN_E_NO_KEY};
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+        const char *tr = sign_err_message(errs[i]), *en = sign_err_message_en(errs[i]);
+        assert_non_null(strstr(tr, "kartı Kamu SM verdiyse Kamu SM"));
+        assert_non_null(strstr(tr, "kurumunuz ürettiyse kurumunuzun e-imza sorumlusuna"));
+        assert_non_null(strstr(en, "Kamu SM issued"));
+        assert_non_null(strstr(en, "your institution's e-signature officer"));
+    }
 }
 
 static void test_err_table(void **state)
@@ -121,9 +144,10 @@ static void test_pin_fd_too_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_warning),   cmocka_unit_test(test_failure_message),
-        cmocka_unit_test(test_err_table), cmocka_unit_test(test_status_set),
-        cmocka_unit_test(test_pin_fd),    cmocka_unit_test(test_pin_fd_too_long),
+        cmocka_unit_test(test_warning),         cmocka_unit_test(test_failure_message),
+        cmocka_unit_test(test_err_table),       cmocka_unit_test(test_err_who_helps),
+        cmocka_unit_test(test_status_set),      cmocka_unit_test(test_pin_fd),
+        cmocka_unit_test(test_pin_fd_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
