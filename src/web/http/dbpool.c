@@ -22,8 +22,10 @@ struct web_dbpool {
     size_t open;  /* idle + borrowed */
     unsigned gen; /* drains so far: a connection borrowed before the last one is closed */
     /* pings */
-    int64_t next_ping_ms; /* an idle connection lent at or after this is pinged first */
-    bool ping_failing;    /* the last ping failed: db.ping_failed logged, until one answers */
+    int64_t next_ping_ms;  /* an idle connection lent at or after this is pinged first */
+    bool ping_failing;     /* the last ping failed: db.ping_failed logged, until one answers */
+    uint64_t ping_started; /* pings begun so far: each one's number orders their answers */
+    uint64_t ping_told;    /* the number of the latest-begun ping whose answer was taken */
     /* connections that could not be opened: a run of failures, and the db.connect_* lines */
     bool conn_failing;      /* the last open failed: a run is on */
     bool conn_logged;       /* a line told of this run */
@@ -118,22 +120,31 @@ static struct conn_note conn_opened(struct web_dbpool *p, int64_t now)
     return n;
 }
 
-/* Pings s (borrowed from p): see web_dbpool_ping. */
+/* Pings s (borrowed from p): see web_dbpool_ping. Two pings may run at once (/healthz and a
+ * lend, or two /healthz): the answer of one begun before the last one taken into account does
+ * not change the state, so a ping that passed just before the file was deleted but returned
+ * after a failed one does not log a recovery. */
 static bool ping(struct web_dbpool *p, struct store *s, const char *rid)
 {
+    pthread_mutex_lock(&p->mu);
+    uint64_t mine = ++p->ping_started;
+    pthread_mutex_unlock(&p->mu);
     bool ok = app_db_ping(s);
     pthread_mutex_lock(&p->mu);
-    bool was_failing = p->ping_failing;
-    p->ping_failing = !ok;
+    bool was_failing = p->ping_failing, latest = mine > p->ping_told;
+    if (latest) {
+        p->ping_told = mine;
+        p->ping_failing = !ok;
+    }
     if (!ok)
         p->stats.ping_failures++;
     pthread_mutex_unlock(&p->mu);
     if (ok) {
-        if (was_failing)
+        if (latest && was_failing)
             ulog(ULOG_INFO, "db.ping_recovered", "rid=%s", rid);
         return true;
     }
-    if (!was_failing) {
+    if (latest && !was_failing) {
         char detail[300];
         web_log_text(detail, sizeof detail, app_db_error(s));
         ulog(ULOG_WARN, "db.ping_failed", "rid=%s detail=\"%s\"", rid, detail);

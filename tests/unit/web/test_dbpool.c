@@ -7,10 +7,13 @@
  * recovery, and a database that comes and goes soon after does not log a line each time;
  * /metrics' counts see every failure. An idle connection lent within WEB_DBPOOL_PING_MS of the
  * last ping is not pinged, one lent after is, and a failed ping drains the pool, is logged once
- * and lends nothing. The log is read from stderr, sent to a file. */
+ * and lends nothing. Four threads lending, pinging and giving back while the file is deleted
+ * leave nothing open and log one failure (ASan). The log is read from stderr, sent to a file. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -288,6 +291,64 @@ static void test_lend_ping(void **state)
     web_dbpool_free(p);
 }
 
+/* Four threads lend, ping (as /healthz does) and give back while the fake clock runs, so
+ * lends meet the pool's pings and drains; halfway the file is deleted. Under ASan: no
+ * connection used after it was closed or closed twice, none left open; one failure logged,
+ * no recovery (every ping after the deletion fails, whatever the order they answer in). */
+#define STRESS_THREADS 4
+#define STRESS_ROUNDS  400
+static atomic_llong stress_clock;
+static pthread_barrier_t stress_half;
+
+static void *stress(void *arg)
+{
+    struct web_dbpool *p = arg;
+    for (int i = 0; i < STRESS_ROUNDS; i++) {
+        if (i == STRESS_ROUNDS / 2) { /* all halfway; then the main thread deletes the file */
+            pthread_barrier_wait(&stress_half);
+            pthread_barrier_wait(&stress_half);
+        }
+        int64_t now = atomic_fetch_add(&stress_clock, 7);
+        unsigned ga, gb;
+        struct store *a = web_dbpool_get(p, now, "t", &ga); /* two at a time: more open */
+        struct store *b = web_dbpool_get(p, now, "t", &gb);
+        bool failed = i < STRESS_ROUNDS / 2 && i % 50 == 25; /* after: the pings close them */
+        if (a && i % 97 == 0)
+            failed |= !web_dbpool_ping(p, a, now, "h");
+        web_dbpool_put(p, a, ga, failed);
+        web_dbpool_put(p, b, gb, false);
+    }
+    return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+    (void)state;
+    pthread_t t[STRESS_THREADS];
+    struct web_dbpool_stats st;
+    struct web_dbpool *p = web_dbpool_new(url, NULL, STRESS_THREADS);
+    assert_non_null(p);
+    atomic_store(&stress_clock, 1000000);
+    assert_int_equal(pthread_barrier_init(&stress_half, NULL, STRESS_THREADS + 1), 0);
+    for (int i = 0; i < STRESS_THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, stress, p), 0);
+    pthread_barrier_wait(&stress_half);
+    assert_int_equal(logged("event=db.", NULL, 0), 0); /* all well before */
+    assert_true(web_dbpool_open_count(p) >= 2);
+    remove_db();
+    pthread_barrier_wait(&stress_half); /* the second half */
+    for (int i = 0; i < STRESS_THREADS; i++)
+        pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&stress_half);
+    web_dbpool_stats(p, &st);
+    assert_true(st.ping_failures >= 1);
+    assert_int_equal(web_dbpool_open_count(p), 0);
+    assert_int_equal(logged("event=db.ping_failed", NULL, 0), 1);
+    assert_int_equal(logged("event=db.ping_recovered", NULL, 0), 0);
+    assert_int_equal(logged("event=db.connect_failed", NULL, 0), 1);
+    web_dbpool_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_failures_logged_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lend_ping, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
