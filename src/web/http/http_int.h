@@ -55,7 +55,6 @@ struct web_server {
     struct MHD_Daemon *mhd;
     int listen_fd; /* ours to close after MHD_stop_daemon */
     atomic_bool quiesced;
-    atomic_bool db_failing; /* /healthz's last ping failed: logged once, until one answers */
     const struct web_route *routes;
     size_t nroutes;
     enum web_err (*error_page)(struct web_req *rq, enum web_err e); /* web_site.error_page */
@@ -128,6 +127,9 @@ struct web_req {
 
 /* For the handlers in this layer. */
 size_t web_server_db_open(struct web_server *srv);
+/* The server's monotonic clock in milliseconds, read where the database pool is called (its
+ * ping and log throttling take the time as an argument: dbpool.h). */
+int64_t web_mono_ms(void);
 /* Gives the request's database connection back to the pool (if it has one), counting what it
  * ran on it for /metrics. */
 void web_req_store_release(struct web_req *rq);

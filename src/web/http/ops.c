@@ -4,37 +4,28 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/db.h"
 #include "app/ops.h"
 #include "web/http/context.h"
 #include "web/http/dbpool.h"
 #include "util/log.h"
-#include "web/html/escape.h"
 #include "web/http/http_int.h"
 #include "web/http/ops.h"
 
-/* A failed ping is logged once (db.ping_failed, with the cause), until a ping answers again
- * (db.ping_recovered): a probe every few seconds does not fill the log. It drains the pool: a
- * SQLite file replaced or deleted under the server is still read by every connection opened
- * before, so each one after a failure is a fresh one (dbpool.h). */
+/* The pool pings the connection (web_dbpool_ping): a failure is logged once (db.ping_failed,
+ * with the cause), until a ping answers again (db.ping_recovered), so a probe every few seconds
+ * does not fill the log; and it drains the pool: a SQLite file replaced or deleted under the
+ * server is still read by every connection opened before, so each one after a failure is a
+ * fresh one (dbpool.h). The pool also pings on lending, at most once a second. */
 enum web_err web_h_healthz(struct web_req *rq)
 {
     struct store *s = web_req_store(rq);
-    char detail[300];
 
     if (!s)
         return WEB_E_DB_UNAVAILABLE; /* the pool logged why */
-    if (!app_db_ping(s)) {
-        if (!atomic_exchange(&rq->srv->db_failing, true)) {
-            web_log_text(detail, sizeof detail, app_db_error(s));
-            ulog(ULOG_WARN, "db.ping_failed", "rid=%s detail=\"%s\"", rq->rid, detail);
-        }
+    if (!web_dbpool_ping(rq->srv->pool, s, web_mono_ms(), rq->rid)) {
         web_req_store_failed(rq);
-        web_dbpool_drain(rq->srv->pool);
         return WEB_E_DB_UNAVAILABLE;
     }
-    if (atomic_exchange(&rq->srv->db_failing, false))
-        ulog(ULOG_INFO, "db.ping_recovered", "rid=%s", rq->rid);
     /* {"status":"ok","database":…,"schema":…}: the schema this process checked at start-up
      * and serves with (server.c builds it once) */
     return web_reply_static(rq, 200, "application/json", rq->srv->healthz, rq->srv->healthz_len);
@@ -274,7 +265,9 @@ enum web_err web_h_metrics(struct web_req *rq)
     struct ubuf b = UBUF_INIT(4 << 20);
     enum web_err rc = WEB_E_NOMEM;
     int bad = 0;
+    struct web_dbpool_stats dbst;
 
+    web_dbpool_stats(rq->srv->pool, &dbst);
     bad |= ubuf_printf(&b,
                        "# HELP eimza_up 1 while this eimza server is serving.\n"
                        "# TYPE eimza_up gauge\n"
@@ -301,11 +294,19 @@ enum web_err web_h_metrics(struct web_req *rq)
                        "eimza_http_request_seconds_total %.6f\n"
                        "# HELP eimza_db_connections Database connections open in this process.\n"
                        "# TYPE eimza_db_connections gauge\n"
-                       "eimza_db_connections %zu\n",
+                       "eimza_db_connections %zu\n"
+                       "# HELP eimza_db_connect_failures_total Database connections this process "
+                       "could not open.\n"
+                       "# TYPE eimza_db_connect_failures_total counter\n"
+                       "eimza_db_connect_failures_total %" PRIu64 "\n"
+                       "# HELP eimza_db_ping_failures_total Database checks that failed (/healthz, "
+                       "or a pooled connection checked before it was lent).\n"
+                       "# TYPE eimza_db_ping_failures_total counter\n"
+                       "eimza_db_ping_failures_total %" PRIu64 "\n",
                        atomic_load_explicit(&m->in_flight, memory_order_relaxed),
                        atomic_load_explicit(&m->bytes_out, memory_order_relaxed),
                        (double)atomic_load_explicit(&m->micros, memory_order_relaxed) / 1e6,
-                       web_server_db_open(rq->srv));
+                       web_server_db_open(rq->srv), dbst.connect_failures, dbst.ping_failures);
     bad |= route_figures(&b, rq->srv);
     struct figures sig = {&b, 0, true};
     bad |= ubuf_puts(&b, "# HELP eimza_signature_verifications_total E-signatures checked by this "

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app/context.h"
 #include "app/db.h"
@@ -154,10 +155,17 @@ enum core_lang web_req_lang(const struct web_req *rq)
     return web_lang_of(web_req_header(rq, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 }
 
+int64_t web_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 struct store *web_req_store(struct web_req *rq)
 {
     if (!rq->store) {
-        rq->store = web_dbpool_get(rq->srv->pool, &rq->store_gen);
+        rq->store = web_dbpool_get(rq->srv->pool, web_mono_ms(), rq->rid, &rq->store_gen);
         if (rq->store)
             app_db_counters(rq->store, &rq->db_statements0, &rq->db_round_trips0);
     }
