@@ -23,6 +23,7 @@
 #include "core/appstate.h"
 #include "core/date.h"
 #include "core/trtext.h"
+#include "notify/outbox.h"
 #include "util/log.h"
 
 #define REASON_CHARS 500 /* a rejection's own words, in characters (app__flow_text_problem) */
@@ -78,101 +79,68 @@ static char *verdict_json(const struct core_verdict *v)
 }
 
 /* The applicant's message about the outcome, e-mail and/or SMS as they chose (the other
- * channel when the chosen one has no address). Never the T.C. Kimlik No: the number of the
- * application identifies it. A ready reason's text says what to do; the approver's own words
- * get the general advice after them. */
+ * channel when the chosen one has no address), kept in the outbox as a template and its values
+ * like the card's messages (app__flow_tell) and rendered when sent, in the deployment's
+ * language: application_approved (its in-house twin where the cards are made here: handed over
+ * at the office or sent, a late card asked of the e-imza sorumlusu), application_rejected with
+ * a ready reason's text (it says what to do), application_rejected_free with the approver's own
+ * words, which the template follows with the general advice. The words are a value: a '{' in
+ * them is never read as a placeholder. Never the T.C. Kimlik No: the number of the application
+ * identifies it. The dedupe key is "decision:<id>:<channel>". */
 static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg *cfg,
+                                    const struct notify_templates *set,
                                     const struct store_application *a, bool approve,
-                                    const char *reason, bool ready_text, int64_t now)
+                                    const struct core_rejection *ready, const char *reason,
+                                    int64_t now)
 {
-    static const char advice[] = "Ayrıntı için il DYS yöneticinizle görüşünüz; gereken "
-                                 "düzeltmeden sonra portaldan yeniden başvurabilirsiniz.";
     bool mail = strcmp(a->notify_by, "sms") != 0 && a->email[0];
     bool sms = strcmp(a->notify_by, "email") != 0 && a->mobile_phone[0];
     if (!mail && !sms) {
         mail = a->email[0] != '\0';
         sms = !mail && a->mobile_phone[0];
     }
-    const int days = cfg->rules.delivery_expected_days;
-    /* how the card comes (the formats below): the bureau's by courier; one made in house is
-     * handed over at the office or sent by courier (card_flow.h: delivered from in_production,
-     * or shipped) */
     const bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
-    struct ubuf body = UBUF_INIT(8192);
+    const enum notify_tpl t = approve ? notify_tpl_deployed(NOTIFY_TPL_APPROVED, inhouse)
+                              : ready ? NOTIFY_TPL_REJECTED
+                                      : NOTIFY_TPL_REJECTED_FREE;
+    /* a ready reason in the words of the language the messages are rendered in */
+    const char *lang = notify_templates_lang(set);
+    const char *why = ready ? core_rejection_text(ready, lang && !strcmp(lang, "en") ? CORE_LANG_EN
+                                                                                     : CORE_LANG_TR)
+                            : reason;
+    char name[2 * CORE_NAME_MAX + 2], days[16];
+    app__flow_name(a, name, sizeof name);
+    snprintf(days, sizeof days, "%d", cfg->rules.delivery_expected_days);
+    const struct notify_var vars[] = {
+        {"name", name}, {"number", a->number}, {approve ? "days" : "reason", approve ? days : why}};
+    char *params = notify_params_json(vars, sizeof vars / sizeof vars[0]);
+    if (!params)
+        return STORE_ENOMEM;
     enum store_err e = STORE_OK;
     char key[64];
-    bool inserted;
-
-    if (mail) {
-        int bad = ubuf_printf(&body, "Sayın %s %s,\n\n%s numaralı e-imza sertifikası başvurunuz ",
-                              a->first_name, a->last_name, a->number);
-        /* who helps with a late card: Kamu SM's call centre for a card it makes, the e-imza
-         * sorumlusu where the cards are made in house (as card_late_inhouse says) */
-        if (approve) {
-            bad |= ubuf_printf(&body, "il DYS yöneticisi tarafından onaylandı. Yeni kartınız ");
-            bad |= ubuf_printf(&body,
-                               inhouse ? "kurumun kendi sertifika hizmetiyle üretilecek ve "
-                                         "yaklaşık %d gün içinde size elden teslim edilecek ya "
-                                         "da başvuru formundaki adrese kargo ile gönderilecektir"
-                                       : "yaklaşık %d gün içinde başvuru formundaki adrese kargo "
-                                         "ile gönderilecektir",
-                               days);
-            bad |= ubuf_printf(&body,
-                               ".\n\nBaşvurunuzun durumunu e-imza portalındaki "
-                               "başvuru durumu sayfasından izleyebilirsiniz. Kartınız bu süre "
-                               "içinde ulaşmazsa %s\n",
-                               inhouse ? "il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna "
-                                         "başvurunuz."
-                                       : "Kamu SM çağrı merkezini (444 5 576) arayınız.");
-        } else {
-            bad |=
-                ubuf_printf(&body, "il DYS yöneticisi tarafından reddedildi.\n\nGerekçe: %s\n%s%s",
-                            reason, ready_text ? "" : "\n", ready_text ? "" : advice);
-        }
-        struct store_outbox_msg m = {
-            .channel = "email",
-            .recipient = a->email,
-            .subject = approve ? "E-imza başvurunuz onaylandı" : "E-imza başvurunuz reddedildi",
-            .body = ubuf_str(&body),
+    for (int ch = 0; ch < 2 && e == STORE_OK; ch++) {
+        const bool is_sms = ch == 1;
+        if (is_sms ? !sms : !mail)
+            continue;
+        snprintf(key, sizeof key, "decision:%lld:%s", (long long)a->id, is_sms ? "sms" : "email");
+        const struct store_outbox_msg m = {
+            .channel = is_sms ? "sms" : "email",
+            .recipient = is_sms ? a->mobile_phone : a->email,
+            .tpl = notify_tpl_name(t),
+            .params = params,
             .dedupe_key = key,
         };
-        snprintf(key, sizeof key, "decision:%lld:email", (long long)a->id);
-        e = bad ? STORE_ENOMEM : store_outbox_put(s, &m, now, &inserted);
+        bool inserted;
+        e = store_outbox_put(s, &m, now, &inserted);
     }
-    if (e == STORE_OK && sms) {
-        ubuf_reset(&body);
-        int bad = 0;
-        if (approve) {
-            bad |=
-                ubuf_printf(&body, "e-imza başvurunuz (%s) onaylandı. Yeni kartınız ", a->number);
-            bad |= ubuf_printf(&body,
-                               inhouse ? "yaklaşık %d gün içinde size elden teslim edilecek ya da "
-                                         "formdaki adrese kargo ile gönderilecek"
-                                       : "yaklaşık %d gün içinde formdaki adrese kargo ile "
-                                         "gönderilecek",
-                               days);
-            bad |= ubuf_printf(&body, ". Durumu portaldan izleyebilirsiniz.");
-        } else {
-            bad = ubuf_printf(&body, "e-imza başvurunuz (%s) reddedildi. Gerekçe: %s%s%s",
-                              a->number, reason, ready_text ? "" : " ", ready_text ? "" : advice);
-        }
-        struct store_outbox_msg m = {
-            .channel = "sms",
-            .recipient = a->mobile_phone,
-            .subject = "",
-            .body = ubuf_str(&body),
-            .dedupe_key = key,
-        };
-        snprintf(key, sizeof key, "decision:%lld:sms", (long long)a->id);
-        e = bad ? STORE_ENOMEM : store_outbox_put(s, &m, now, &inserted);
-    }
-    ubuf_free(&body);
+    free(params);
     return e;
 }
 
 /* Writes a decision the checks allowed (inside the caller's transaction). reason_code is the
  * ready reason's code, "" for the approver's own words (and for an approval). */
 static enum store_err write_decision(struct store *s, const struct app_portal_cfg *cfg,
+                                     const struct notify_templates *set,
                                      const struct app_staff *who, const struct store_application *a,
                                      const struct store_application *next,
                                      const struct app_queue_item *it, bool approve,
@@ -211,8 +179,9 @@ static enum store_err write_decision(struct store *s, const struct app_portal_cf
     if ((e = store_app_update(s, next, a->state, &ev)) != STORE_OK ||
         (e = store_decision_put(s, &dec)) != STORE_OK ||
         (chain >= 0 && (e = store_remote_chain_set(s, a->tckn, chain, now)) != STORE_OK) ||
-        (e = queue_outcome(s, cfg, a, approve, reason_text, reason_code[0] != '\0', now)) !=
-            STORE_OK)
+        (e = queue_outcome(s, cfg, set, a, approve,
+                           reason_code[0] ? core_rejection_find(reason_code) : NULL, reason_text,
+                           now)) != STORE_OK)
         goto out;
     e = app__audit(s, now, actor, approve ? "application.approve" : "application.reject", a->number,
                    detail);
@@ -311,7 +280,8 @@ enum app_status app_admin_decide(const struct app_ctx *c, int64_t id, const char
     next.updated_at = now;
     if (approve)
         next.approved_at = now; /* the card's delivery deadline counts from here (card_flow.h) */
-    e = write_decision(s, cfg, who, &a, &next, &it, approve, reason_code, reason_text, now);
+    e = write_decision(s, cfg, c->set->templates, who, &a, &next, &it, approve, reason_code,
+                       reason_text, now);
     if (e == STORE_OK)
         e = store_tx_commit(s);
     else

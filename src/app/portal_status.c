@@ -146,8 +146,10 @@ static const char *status_text(const char *name, enum core_lang lang)
     return t ? t : "";
 }
 
+/* inhouse: the deployment makes its own cards, handed over at the office or sent by courier
+ * (the "_inhouse" twins of the sentences that say the courier alone) */
 static const char *next_step(const struct store_application *a, enum core_app_state st,
-                             enum core_lang lang)
+                             bool inhouse, enum core_lang lang)
 {
     switch (st) {
     case CORE_APP_DRAFT:
@@ -165,7 +167,7 @@ static const char *next_step(const struct store_application *a, enum core_app_st
     case CORE_APP_REJECTED:
         return status_text("next_rejected", lang);
     case CORE_APP_IN_PRODUCTION:
-        return status_text("next_in_production", lang);
+        return status_text(inhouse ? "next_in_production_inhouse" : "next_in_production", lang);
     case CORE_APP_SHIPPED:
         return status_text("next_shipped", lang);
     case CORE_APP_DELIVERED:
@@ -244,10 +246,14 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
     out->rejection_reason[rlen] = '\0';
     app__flow_view(cfg, sr, lang, &out->flow);
     out->label = core_app_state_label(st, lang);
-    out->next = next_step(a, st, lang);
+    /* who helps and how the card comes: Kamu SM's card by courier; one made in house handed
+     * over or sent, the e-imza sorumlusu asked */
+    const bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
+    out->next = next_step(a, st, inhouse, lang);
     if (st == CORE_APP_APPROVED)
-        out->next = days_text("status.next_approved", cfg->rules.delivery_expected_days, lang,
-                              out->next_text, sizeof out->next_text);
+        out->next = days_text(inhouse ? "status.next_approved_inhouse" : "status.next_approved",
+                              cfg->rules.delivery_expected_days, lang, out->next_text,
+                              sizeof out->next_text);
     /* completed by a renewal made before the old certificate ended: the new one is not valid
      * yet, and the old one is the one to sign with until it is; but a card reported lost or
      * stolen had its certificate revoked, so there the old card is not to be used at all */
@@ -267,7 +273,6 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
                 out->events[i].label = status_text("event_cert_later", lang);
     }
     /* who helps: Kamu SM for a card it makes, the e-imza sorumlusu where cards are made in house */
-    bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
     out->contact = status_text(inhouse ? "contact_inhouse" : "contact", lang);
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
         int64_t approved = 0;

@@ -37,6 +37,10 @@ static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_PIN_WORD_WAIVED] = "pin_word_waived",
     [NOTIFY_TPL_CARD_LATE_INHOUSE] = "card_late_inhouse",
     [NOTIFY_TPL_CARD_ORDERED_INHOUSE] = "card_ordered_inhouse",
+    [NOTIFY_TPL_APPROVED] = "application_approved",
+    [NOTIFY_TPL_REJECTED] = "application_rejected",
+    [NOTIFY_TPL_REJECTED_FREE] = "application_rejected_free",
+    [NOTIFY_TPL_APPROVED_INHOUSE] = "application_approved_inhouse",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -58,6 +62,10 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_PIN_WORD_WAIVED] = "name number until portal_url",
     [NOTIFY_TPL_CARD_LATE_INHOUSE] = "name number days portal_url",
     [NOTIFY_TPL_CARD_ORDERED_INHOUSE] = "name number portal_url",
+    [NOTIFY_TPL_APPROVED] = "name number days portal_url",
+    [NOTIFY_TPL_REJECTED] = "name number reason portal_url",
+    [NOTIFY_TPL_REJECTED_FREE] = "name number reason portal_url",
+    [NOTIFY_TPL_APPROVED_INHOUSE] = "name number days portal_url",
 };
 
 /* The templates with an in-house twin, and the twin (notify_tpl_deployed). */
@@ -66,12 +74,14 @@ static const struct {
 } tpl_twins[] = {
     {NOTIFY_TPL_CARD_LATE, NOTIFY_TPL_CARD_LATE_INHOUSE},
     {NOTIFY_TPL_CARD_ORDERED, NOTIFY_TPL_CARD_ORDERED_INHOUSE},
+    {NOTIFY_TPL_APPROVED, NOTIFY_TPL_APPROVED_INHOUSE},
 };
 
 struct notify_templates {
     char *subject[NOTIFY_TPL__COUNT]; /* e-mail subject line */
     char *email[NOTIFY_TPL__COUNT];   /* e-mail body */
     char *sms[NOTIFY_TPL__COUNT];     /* NULL: no SMS form */
+    char lang[3];                     /* "tr" or "en" */
 };
 
 const char *notify_tpl_name(enum notify_tpl t)
@@ -228,6 +238,11 @@ static void tpl_trim_end(char *s)
         s[--n] = '\0';
 }
 
+const char *notify_templates_lang(const struct notify_templates *set)
+{
+    return set ? set->lang : NULL;
+}
+
 void notify_templates_free(struct notify_templates *t)
 {
     if (!t)
@@ -293,6 +308,7 @@ int notify_templates_load(const char *dir, const char *lang, struct notify_templ
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    memcpy(set->lang, lang, 3);
     for (int i = 0; i < NOTIFY_TPL__COUNT; i++) {
         if (tpl_load_one(set, dir, lang, (enum notify_tpl)i, false, err, errlen) < 0 ||
             (notify_tpl_has_sms((enum notify_tpl)i) &&

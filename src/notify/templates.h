@@ -39,11 +39,18 @@ enum notify_tpl {
     NOTIFY_TPL_COMPLETED,       /* application_completed: the new certificate is linked */
     NOTIFY_TPL_CANCELLED,       /* application_cancelled: cancelled by staff */
     NOTIFY_TPL_PIN_WORD_WAIVED, /* pin_word_waived: an operator lifted the PIN's word step */
+    /* the decision (app/admin_decide.c) */
+    NOTIFY_TPL_APPROVED,      /* application_approved: approved, the card by courier in {days} */
+    NOTIFY_TPL_REJECTED,      /* application_rejected: a ready reason (it says what to do) */
+    NOTIFY_TPL_REJECTED_FREE, /* application_rejected_free: the approver's words, then advice */
     /* who helps, in a deployment that makes its own cards (production = inhouse): the twin of
      * the template named, sent in its place (notify_tpl_deployed) */
     NOTIFY_TPL_CARD_LATE_INHOUSE, /* card_late_inhouse: card_late, ask the e-imza sorumlusu */
     /* card_ordered_inhouse: card_ordered, the card made here and handed over or sent */
     NOTIFY_TPL_CARD_ORDERED_INHOUSE,
+    /* application_approved_inhouse: application_approved, the card made here, handed over or
+     * sent, a late one asked of the e-imza sorumlusu */
+    NOTIFY_TPL_APPROVED_INHOUSE,
     NOTIFY_TPL__COUNT
 };
 
@@ -73,6 +80,10 @@ struct notify_templates; /* one language's set, loaded */
 int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
                           char *err, size_t errlen);
 void notify_templates_free(struct notify_templates *t);
+/* The language a loaded set was loaded for ("tr" or "en"); NULL when set is NULL. A value
+ * chosen in words before the message is rendered (a ready rejection reason's text) is chosen
+ * in this language. */
+const char *notify_templates_lang(const struct notify_templates *set);
 
 /* Renders template t in its e-mail form (subject and body) or its SMS form (body only; subject
  * may be NULL then): every placeholder becomes the value of the var of that name (a name

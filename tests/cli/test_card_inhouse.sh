@@ -175,7 +175,7 @@ expect_grep 'email: .*kurumun kendi sertifika hizmetiyle üretildi\. Kart size e
 expect_grep 'sms: .*kartınız üretildi; size elden teslim edilecek ya da kuryeyle gönderilecek' "$T/ordered.txt" \
   "the SMS: the same"
 expect_no_grep 'üretime alındı' "$T/ordered.txt" "not the bureau's 'being made'"
-jq -r --arg n "$NA" '.[] | select(.template == null and (.body | contains($n)) and (.body | contains("onaylandı"))) | .channel + ": " + .body' \
+jq -r --arg n "$NA" '.[] | select(.template == "application_approved_inhouse" and (.body | contains($n)) and (.body | contains("onaylandı"))) | .channel + ": " + .body' \
   "$T/outbox.json" | tr '\n' ' ' >"$T/approved.txt"
 expect_grep 'email: .*Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve yaklaşık [0-9]+ gün içinde size elden teslim edilecek ya da başvuru formundaki adrese kargo ile gönderilecektir\.' \
   "$T/approved.txt" "the approval's e-mail: handed over in person or sent by courier"

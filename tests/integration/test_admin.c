@@ -23,6 +23,7 @@
 #include "core/personnel.h"
 #include "core/tckn.h"
 #include "crypto/hash.h"
+#include "notify/outbox.h"
 #include "store/store.h"
 #include "testdb.h"
 
@@ -383,6 +384,43 @@ static void test_not_eligible(void **state)
     assert_string_equal(err.code, "wrong_state");
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* The decision's message of application id on channel ("email", "sms") as the outbox keeps
+ * it: the template's name in tpl (no text of its own: rendered when sent) and, rendered with
+ * the built-in templates of lang as it would be sent, "subject|body" in out (an SMS: "|body"). */
+static void decision_msg(struct afx *f, int64_t id, const char *channel, const char *lang,
+                         char *tpl, size_t tpllen, char *out, size_t outlen)
+{
+    char sql[256], params[4096];
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(template, '') || '|' || coalesce(body, '') FROM outbox WHERE "
+             "dedupe_key = 'decision:%lld:%s'",
+             (long long)id, channel);
+    assert_int_equal(testdb_query(&f->db->db, sql, tpl, tpllen), 0);
+    size_t bar = strcspn(tpl, "|");
+    assert_string_equal(tpl + bar, "|"); /* a template, and no text written in advance */
+    tpl[bar] = '\0';
+    snprintf(sql, sizeof sql, "SELECT params FROM outbox WHERE dedupe_key = 'decision:%lld:%s'",
+             (long long)id, channel);
+    assert_int_equal(testdb_query(&f->db->db, sql, params, sizeof params), 0);
+    struct notify_templates *set = NULL;
+    char err[256];
+    assert_int_equal(notify_templates_load(NULL, lang, &set, err, sizeof err), 0);
+    const struct store_outbox_msg m = {.channel = channel, .tpl = tpl, .params = params};
+    struct ubuf subj = UBUF_INIT(1024), body = UBUF_INIT(8192);
+    const char *why = NULL;
+    if (notify_outbox_render(set, "https://portal/", &m, &subj, &body, &why) != 0)
+        fail_msg("%s %s: %s", tpl, params, why ? why : "?");
+    snprintf(out, outlen, "%s|%s", subj.p ? ubuf_str(&subj) : "", ubuf_str(&body));
+    ubuf_free(&subj);
+    ubuf_free(&body);
+    notify_templates_free(set);
+}
+
 /* ---- rejections need a reason ---------------------------------------------------------------- */
 
 static void test_reject_reason(void **state)
@@ -425,15 +463,41 @@ static void test_reject_reason(void **state)
         APP_OK);
     struct store_application a = app_get(f, id);
     assert_string_equal(a.state, "rejected");
-    char body[4096], sql[256];
-    snprintf(sql, sizeof sql, "SELECT body FROM outbox WHERE dedupe_key = 'decision:%lld:email'",
-             (long long)id);
-    assert_int_equal(testdb_query(&f->db->db, sql, body, sizeof body), 0);
+    char body[4096], tpl[64];
+    decision_msg(f, id, "email", "tr", tpl, sizeof tpl, body, sizeof body);
+    assert_string_equal(tpl, "application_rejected_free");
+    assert_non_null(strstr(body, "E-imza başvurunuz reddedildi|"));
     assert_non_null(strstr(body, "reddedildi"));
-    assert_non_null(strstr(body, "Adres bilginiz eksik"));
-    assert_non_null(strstr(body, "il DYS yöneticinizle görüşünüz"));
+    assert_non_null(strstr(body, "Gerekçe: Adres bilginiz eksik; lütfen düzeltiniz.\n\nAyrıntı "
+                                 "için il DYS yöneticinizle görüşünüz; gereken düzeltmeden sonra "
+                                 "portaldan yeniden başvurabilirsiniz."));
     assert_non_null(strstr(body, a.number));
     assert_null(strstr(body, a.tckn));
+    decision_msg(f, id, "sms", "tr", tpl, sizeof tpl, body, sizeof body);
+    assert_string_equal(tpl, "application_rejected_free");
+    assert_non_null(strstr(body, "reddedildi. Gerekçe: Adres bilginiz eksik; lütfen düzeltiniz. "
+                                 "Ayrıntı için il DYS yöneticinizle görüşünüz;"));
+    /* the same in English where the messages are sent in English */
+    decision_msg(f, id, "email", "en", tpl, sizeof tpl, body, sizeof body);
+    assert_non_null(strstr(body, "Your e-signature application has been rejected|"));
+    assert_non_null(
+        strstr(body, "Reason: Adres bilginiz eksik; lütfen düzeltiniz.\n\nFor details"));
+    /* the approver's words are a value, never read as the template's: placeholders written in
+     * them come out as written, in the e-mail and in the SMS */
+    static const char braces[] = "Eksik belge: {name} {number} {days} {portal_url} {code} {{x}";
+    int64_t curly = submitted(f, 72, NULL);
+    assert_int_equal(decide(f, &APPROVER72, curly, "reject", braces, &err), APP_OK);
+    struct store_application ac = app_get(f, curly);
+    decision_msg(f, curly, "email", "tr", tpl, sizeof tpl, body, sizeof body);
+    assert_non_null(strstr(body, "Gerekçe: Eksik belge: {name} {number} {days} {portal_url} "
+                                 "{code} {{x}\n"));
+    assert_non_null(strstr(body, "Sayın Ayşe "));
+    assert_null(strstr(body, "https://portal/"));
+    decision_msg(f, curly, "sms", "tr", tpl, sizeof tpl, body, sizeof body);
+    assert_non_null(strstr(body, "Gerekçe: Eksik belge: {name} {number} {days} {portal_url} "
+                                 "{code} {{x} Ayrıntı"));
+    assert_non_null(strstr(body, ac.number));
+    assert_null(strstr(body, "https://portal/"));
     /* the decision keeps the words; the audit only that they were free text */
     struct seen s;
     assert_int_equal(look(f, &f->cfg, &APPROVER72, id, &s, &err), APP_OK);
@@ -441,7 +505,7 @@ static void test_reject_reason(void **state)
     assert_string_equal(s.decision_reason, "Adres bilginiz eksik; lütfen düzeltiniz.");
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = "
                               "'application.reject' AND detail LIKE '%free_text%'"),
-                     2);
+                     3); /* the long words, these, the ones with braces */
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%Adres%' OR "
                               "detail LIKE '%şş%'"),
                      0);
@@ -686,12 +750,15 @@ static void test_outbox_and_audit(void **state)
     assert_int_equal(decide(f, &APPROVER72, both, "approve", NULL, &err), APP_OK);
     assert_int_equal(decide(f, &APPROVER72, only_sms, "reject", "form_data_wrong", &err), APP_OK);
     struct store_application b = app_get(f, both);
+    char tpl[64];
     snprintf(sql, sizeof sql,
-             "SELECT recipient || '|' || subject || '|' || body FROM outbox WHERE dedupe_key = "
-             "'decision:%lld:email'",
+             "SELECT recipient FROM outbox WHERE dedupe_key = 'decision:%lld:email'",
              (long long)both);
     assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
-    assert_true(!strncmp(buf, b.email, strlen(b.email)));
+    assert_string_equal(buf, b.email);
+    decision_msg(f, both, "email", "tr", tpl, sizeof tpl, buf, sizeof buf);
+    assert_string_equal(tpl, "application_approved");
+    assert_true(starts(buf, "E-imza başvurunuz onaylandı|Sayın Ayşe "));
     assert_non_null(strstr(buf, "onaylandı"));
     assert_non_null(strstr(buf, b.number));
     assert_non_null(strstr(buf, "15 gün"));
@@ -702,11 +769,18 @@ static void test_outbox_and_audit(void **state)
         strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde başvuru formundaki adrese kargo ile "
                     "gönderilecektir.\n"));
     assert_null(strstr(buf, "elden"));
-    snprintf(sql, sizeof sql,
-             "SELECT recipient || '|' || body FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
+    /* the same message in English where the messages are sent in English */
+    decision_msg(f, both, "email", "en", tpl, sizeof tpl, buf, sizeof buf);
+    assert_true(starts(buf, "Your e-signature application has been approved|Dear Ayşe "));
+    assert_non_null(strstr(buf, "within about 15 days"));
+    assert_non_null(strstr(buf, "call Kamu SM's call centre (444 5 576)"));
+    assert_null(strstr(buf, "in person"));
+    snprintf(sql, sizeof sql, "SELECT recipient FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
              (long long)both);
     assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
-    assert_true(!strncmp(buf, "5321234567|", 11));
+    assert_string_equal(buf, "5321234567");
+    decision_msg(f, both, "sms", "tr", tpl, sizeof tpl, buf, sizeof buf);
+    assert_string_equal(tpl, "application_approved");
     assert_non_null(strstr(buf, b.number));
     assert_non_null(strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde formdaki adrese kargo ile "
                                 "gönderilecek. Durumu portaldan izleyebilirsiniz."));
@@ -716,12 +790,29 @@ static void test_outbox_and_audit(void **state)
              "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'decision:%lld:%%'",
              (long long)only_sms);
     assert_int_equal(count(f, sql), 1);
-    snprintf(sql, sizeof sql, "SELECT body FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
-             (long long)only_sms);
-    assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
+    decision_msg(f, only_sms, "sms", "tr", tpl, sizeof tpl, buf, sizeof buf);
+    assert_string_equal(tpl, "application_rejected");
     assert_non_null(strstr(buf, "reddedildi"));
     assert_non_null(
         strstr(buf, core_rejection_text(core_rejection_find("form_data_wrong"), CORE_LANG_TR)));
+    assert_null(strstr(buf, "Ayrıntı için")); /* the ready reason says what to do */
+
+    /* where the messages are sent in English (the templates loaded for "en"), a ready reason
+     * is queued in its English words */
+    int64_t in_en = submitted(f, 72, NULL);
+    char lerr[256];
+    assert_int_equal(notify_templates_load(NULL, "en", &f->set.templates, lerr, sizeof lerr), 0);
+    assert_int_equal(decide(f, &APPROVER72, in_en, "reject", "form_data_wrong", &err), APP_OK);
+    notify_templates_free(f->set.templates);
+    f->set.templates = NULL;
+    decision_msg(f, in_en, "email", "en", tpl, sizeof tpl, buf, sizeof buf);
+    assert_string_equal(tpl, "application_rejected");
+    assert_true(starts(buf, "Your e-signature application has been rejected|"));
+    char want[1024];
+    snprintf(want, sizeof want, "Reason: %s\n",
+             core_rejection_text(core_rejection_find("form_data_wrong"), CORE_LANG_EN));
+    assert_non_null(strstr(buf, want));
+    assert_null(strstr(buf, "Gerekçe"));
 
     /* where the cards are made in house, the approval's e-mail sends a late card's holder to
      * the e-imza sorumlusu, not to Kamu SM's call centre */
@@ -731,9 +822,8 @@ static void test_outbox_and_audit(void **state)
     assert_int_equal(
         app_admin_decide(by_cfg(f, &inhouse, &APPROVER72), made_here, "approve", NULL, NULL, &err),
         APP_OK);
-    snprintf(sql, sizeof sql, "SELECT body FROM outbox WHERE dedupe_key = 'decision:%lld:email'",
-             (long long)made_here);
-    assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
+    decision_msg(f, made_here, "email", "tr", tpl, sizeof tpl, buf, sizeof buf);
+    assert_string_equal(tpl, "application_approved_inhouse");
     assert_non_null(strstr(buf, "onaylandı"));
     assert_non_null(strstr(buf, "ulaşmazsa il millî eğitim müdürlüğünüzdeki e-imza sorumlusuna"));
     assert_null(strstr(buf, "Kamu SM"));
@@ -743,9 +833,12 @@ static void test_outbox_and_audit(void **state)
     assert_non_null(strstr(buf, "Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve "
                                 "yaklaşık 15 gün içinde size elden teslim edilecek ya da başvuru "
                                 "formundaki adrese kargo ile gönderilecektir.\n"));
-    snprintf(sql, sizeof sql, "SELECT body FROM outbox WHERE dedupe_key = 'decision:%lld:sms'",
-             (long long)made_here);
-    assert_int_equal(testdb_query(&f->db->db, sql, buf, sizeof buf), 0);
+    decision_msg(f, made_here, "email", "en", tpl, sizeof tpl, buf, sizeof buf);
+    assert_non_null(strstr(buf, "handed to you in person or sent by courier"));
+    assert_non_null(strstr(buf, "ask the e-signature officer"));
+    assert_null(strstr(buf, "444 5 576"));
+    decision_msg(f, made_here, "sms", "tr", tpl, sizeof tpl, buf, sizeof buf);
+    assert_string_equal(tpl, "application_approved_inhouse");
     assert_non_null(strstr(buf, "onaylandı"));
     assert_non_null(strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde size elden teslim edilecek "
                                 "ya da formdaki adrese kargo ile gönderilecek. Durumu portaldan "
@@ -759,7 +852,7 @@ static void test_outbox_and_audit(void **state)
     assert_int_equal(count(f, sql), 1);
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = "
                               "'application.reject' AND detail LIKE '%form_data_wrong%'"),
-                     1);
+                     2); /* in Turkish and in English */
     /* the decision keeps the record it relied on, without the person's name or phone */
     snprintf(sql, sizeof sql,
              "SELECT personnel || verdict FROM decisions WHERE application_id = %lld",

@@ -823,6 +823,9 @@ static const char *const web_msg_names[WEB_MSG_COUNT_] = {
     [WEB_MSG_FS_FILE_TEXT_INHOUSE] = "fs_file_text_inhouse",
     [WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE] = "fs_file_text_hint_inhouse",
     [WEB_MSG_SG_CARD_LOCKED_INHOUSE] = "sg_card_locked_inhouse",
+    [WEB_MSG_ADDRESS_HINT_INHOUSE] = "address_hint_inhouse",
+    [WEB_MSG_LANDING_AFTER_INHOUSE] = "landing_after_inhouse",
+    [WEB_MSG_NEXT_CARD_INHOUSE] = "next_card_inhouse",
 };
 
 /* The texts of every key in both languages, looked up once (web_msg_load). */
@@ -876,6 +879,9 @@ static const struct {
     {WEB_MSG_FS_FILE_TEXT, WEB_MSG_FS_FILE_TEXT_INHOUSE},
     {WEB_MSG_FS_FILE_TEXT_HINT, WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE},
     {WEB_MSG_SG_CARD_LOCKED, WEB_MSG_SG_CARD_LOCKED_INHOUSE},
+    {WEB_MSG_ADDRESS_HINT, WEB_MSG_ADDRESS_HINT_INHOUSE},
+    {WEB_MSG_LANDING_AFTER, WEB_MSG_LANDING_AFTER_INHOUSE},
+    {WEB_MSG_NEXT_CARD, WEB_MSG_NEXT_CARD_INHOUSE},
 };
 
 enum web_msg web_msg_deployed(enum web_msg key, bool inhouse)

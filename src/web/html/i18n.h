@@ -840,6 +840,10 @@ enum web_msg {
     WEB_MSG_FS_FILE_TEXT_INHOUSE,
     WEB_MSG_FS_FILE_TEXT_HINT_INHOUSE,
     WEB_MSG_SG_CARD_LOCKED_INHOUSE,
+    /* where the card may be handed over at the office, not only sent by courier */
+    WEB_MSG_ADDRESS_HINT_INHOUSE,
+    WEB_MSG_LANDING_AFTER_INHOUSE,
+    WEB_MSG_NEXT_CARD_INHOUSE,
 
     WEB_MSG_COUNT_ /* not a message: the number of entries */
 };

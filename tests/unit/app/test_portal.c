@@ -1172,6 +1172,36 @@ static void test_delivery_overdue(void **state)
     assert_int_equal(app_status_get(as_lang(f, &ss2, T0 + 16 * DAY, CORE_LANG_EN), &sv, &err),
                      APP_OK);
     assert_non_null(strstr(sv.contact, "has not arrived"));
+
+    /* where the cards are made in house: the card may be handed over at the office, not only
+     * sent by courier (status.next_approved's twin), and the e-imza sorumlusu helps */
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_TR), &sv, &err),
+                     APP_OK);
+    assert_non_null(strstr(sv.next, "15 gün içinde kurye ile formdaki adrese"));
+    assert_null(strstr(sv.next, "elden"));
+    f->set.portal.production = APP_PRODUCTION_INHOUSE;
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_TR), &sv, &err),
+                     APP_OK);
+    assert_non_null(strstr(sv.next, "15 gün içinde size elden teslim edilecek ya da kurye ile"));
+    assert_non_null(strstr(sv.contact, "e-imza sorumlusu"));
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_EN), &sv, &err),
+                     APP_OK);
+    assert_non_null(strstr(sv.next, "within 15 days of approval, handed to you in person or sent"));
+    /* made (in production): handed over, or the courier told */
+    snprintf(next.state, sizeof next.state, "in_production");
+    struct store_app_event e3 = {T0 + 2 * DAY, "approved", "in_production", "order", "staff:x"};
+    assert_int_equal(store_app_update(f->s, &next, "approved", &e3), STORE_OK);
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_TR), &sv, &err),
+                     APP_OK);
+    assert_string_equal(sv.next, "Kartınız üretildi; size elden teslim edilecek ya da kuryeye "
+                                 "verildiğinde size bildirilecektir.");
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_EN), &sv, &err),
+                     APP_OK);
+    assert_non_null(strstr(sv.next, "handed to you in person"));
+    f->set.portal.production = APP_PRODUCTION_BUREAU;
+    assert_int_equal(app_status_get(as_lang(f, &ss, T0 + 10 * DAY, CORE_LANG_TR), &sv, &err),
+                     APP_OK);
+    assert_string_equal(sv.next, "Kartınız üretimde; kuryeye verildiğinde size bildirilecektir.");
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "notify/outbox.h"
 #include "notify/smtp.h"
 #include "notify/templates.h"
 
@@ -61,9 +62,11 @@ static void test_builtin_is_the_files(void **state)
             }
         }
     }
-    assert_int_equal(checked, 66); /* 11 + 18 forms (the card's way after approval, the PIN's word
+    assert_int_equal(checked, 82); /* 11 + 18 forms (the card's way after approval, the PIN's word
                                     step lifted) + 4 (the in-house twins of card_late and
-                                    card_ordered) per language */
+                                    card_ordered) + 8 (the decision: approved, its in-house
+                                    twin, rejected with a ready reason or free words) per
+                                    language */
 }
 
 /* Who helps with a late card: where the cards are made in house, card_late's twin, which names
@@ -78,8 +81,10 @@ static void test_deployed(void **state)
     assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_ORDERED, false), NOTIFY_TPL_CARD_ORDERED);
     assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_CARD_ORDERED, true),
                      NOTIFY_TPL_CARD_ORDERED_INHOUSE);
+    assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_APPROVED, false), NOTIFY_TPL_APPROVED);
+    assert_int_equal(notify_tpl_deployed(NOTIFY_TPL_APPROVED, true), NOTIFY_TPL_APPROVED_INHOUSE);
     for (int t = 0; t < NOTIFY_TPL__COUNT; t++)
-        if (t != NOTIFY_TPL_CARD_LATE && t != NOTIFY_TPL_CARD_ORDERED)
+        if (t != NOTIFY_TPL_CARD_LATE && t != NOTIFY_TPL_CARD_ORDERED && t != NOTIFY_TPL_APPROVED)
             assert_int_equal(notify_tpl_deployed((enum notify_tpl)t, true), t);
     const char *langs[] = {"tr", "en"};
     for (size_t l = 0; l < 2; l++) {
@@ -186,6 +191,157 @@ static void test_directory(void **state)
     rmdir(dir);
 }
 
+static bool has(const char *hay, const char *needle)
+{
+    return strstr(hay, needle) != NULL;
+}
+
+/* Renders a decision's message as the outbox keeps it (template name + values as JSON) into
+ * subj/body (reset first); the SMS form when sms. */
+static void render_kept(const struct notify_templates *set, enum notify_tpl t, bool sms,
+                        const struct notify_var *v, size_t n, struct ubuf *subj, struct ubuf *body)
+{
+    char *params = notify_params_json(v, n);
+    assert_non_null(params);
+    const struct store_outbox_msg m = {
+        .channel = sms ? "sms" : "email", .tpl = notify_tpl_name(t), .params = params};
+    ubuf_reset(subj);
+    ubuf_reset(body);
+    const char *why = NULL;
+    if (notify_outbox_render(set, "https://portal/", &m, subj, body, &why) != 0)
+        fail_msg("%s: %s", notify_tpl_name(t), why ? why : "?");
+    free(params);
+}
+
+/* The decision's messages (app/admin_decide.c): approved (by courier; made here and handed
+ * over or sent where production = inhouse, a late card asked of the e-imza sorumlusu, not Kamu
+ * SM), rejected with a ready reason (the reason alone) or with the approver's words (the
+ * general advice after them), each in both languages and both forms, kept as template + values.
+ * The approver's words are a value: placeholders written in them come out as written. */
+static void test_decision(void **state)
+{
+    (void)state;
+    static const char *const langs[] = {"tr", "en"};
+    struct ubuf subj = UBUF_INIT(1024), body = UBUF_INIT(8192);
+    for (size_t l = 0; l < 2; l++) {
+        const bool tr = l == 0;
+        struct notify_templates *set = NULL;
+        char err[256];
+        assert_int_equal(notify_templates_load(NULL, langs[l], &set, err, sizeof err), 0);
+        assert_string_equal(notify_templates_lang(set), langs[l]);
+        const struct notify_var ok[] = {
+            {"name", "Ayşe Işık"}, {"number", "2026-000123"}, {"days", "15"}};
+        for (int inhouse = 0; inhouse <= 1; inhouse++) {
+            enum notify_tpl t = notify_tpl_deployed(NOTIFY_TPL_APPROVED, inhouse);
+            render_kept(set, t, false, ok, 3, &subj, &body);
+            const char *b = ubuf_str(&body);
+            assert_null(strchr(b, '{')); /* every placeholder filled */
+            assert_string_equal(ubuf_str(&subj), tr ? "E-imza başvurunuz onaylandı"
+                                                    : "Your e-signature application has been "
+                                                      "approved");
+            assert_non_null(strstr(b, tr ? "Sayın Ayşe Işık,\n" : "Dear Ayşe Işık,\n"));
+            assert_non_null(strstr(b, "2026-000123"));
+            assert_non_null(strstr(b, tr ? "yaklaşık 15 gün" : "about 15 days"));
+            if (tr && !inhouse) /* today's words, kept */
+                assert_non_null(strstr(
+                    b, "2026-000123 numaralı e-imza sertifikası başvurunuz il DYS yöneticisi "
+                       "tarafından onaylandı. Yeni kartınız yaklaşık 15 gün içinde başvuru "
+                       "formundaki adrese kargo ile gönderilecektir.\n\nBaşvurunuzun durumunu "
+                       "e-imza portalındaki başvuru durumu sayfasından izleyebilirsiniz. Kartınız "
+                       "bu süre içinde ulaşmazsa Kamu SM çağrı merkezini (444 5 576) "
+                       "arayınız.\n"));
+            if (tr && inhouse)
+                assert_non_null(strstr(
+                    b, "Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve yaklaşık "
+                       "15 gün içinde size elden teslim edilecek ya da başvuru formundaki adrese "
+                       "kargo ile gönderilecektir.\n\n"));
+            /* who helps with a late card */
+            assert_int_equal(has(b, "444 5 576"), !inhouse);
+            assert_int_equal(has(b, "Kamu SM"), !inhouse);
+            assert_int_equal(has(b, tr ? "e-imza sorumlusuna" : "e-signature officer"), inhouse);
+            assert_int_equal(has(b, tr ? "elden" : "in person"), inhouse);
+            render_kept(set, t, true, ok, 3, &subj, &body);
+            b = ubuf_str(&body);
+            assert_null(strchr(b, '\n'));
+            assert_non_null(strstr(b, "(2026-000123)"));
+            assert_non_null(strstr(b, tr ? "yaklaşık 15 gün" : "about 15 days"));
+            assert_int_equal(has(b, tr ? "elden" : "in person"), inhouse);
+            if (tr)
+                assert_string_equal(
+                    b, inhouse ? "e-imza başvurunuz (2026-000123) onaylandı. Yeni kartınız "
+                                 "yaklaşık 15 gün içinde size elden teslim edilecek ya da formdaki "
+                                 "adrese kargo ile gönderilecek. Durumu portaldan izleyebilirsiniz."
+                               : "e-imza başvurunuz (2026-000123) onaylandı. Yeni kartınız "
+                                 "yaklaşık 15 gün içinde formdaki adrese kargo ile gönderilecek. "
+                                 "Durumu portaldan izleyebilirsiniz.");
+        }
+        /* the approver's words, with placeholders and a '{' of their own: as written */
+        static const char words[] = "{name} {number} {portal_url} {days} {code} {x} {{ ok";
+        const struct notify_var no[] = {
+            {"name", "Ayşe Işık"}, {"number", "2026-000123"}, {"reason", words}};
+        for (int free_words = 0; free_words <= 1; free_words++) {
+            enum notify_tpl t = free_words ? NOTIFY_TPL_REJECTED_FREE : NOTIFY_TPL_REJECTED;
+            assert_int_equal(notify_tpl_deployed(t, true), t); /* no twin: no card, no courier */
+            const char *advice = tr ? "Ayrıntı için il DYS yöneticinizle görüşünüz; gereken "
+                                      "düzeltmeden sonra portaldan yeniden başvurabilirsiniz."
+                                    : "talk to your provincial DYS administrator";
+            render_kept(set, t, false, no, 3, &subj, &body);
+            assert_string_equal(ubuf_str(&subj), tr ? "E-imza başvurunuz reddedildi"
+                                                    : "Your e-signature application has been "
+                                                      "rejected");
+            const char *b = ubuf_str(&body);
+            char want[256];
+            snprintf(want, sizeof want, "%s: %s\n", tr ? "Gerekçe" : "Reason", words);
+            assert_non_null(strstr(b, want));
+            assert_non_null(strstr(b, tr ? "Sayın Ayşe Işık,\n" : "Dear Ayşe Işık,\n"));
+            assert_null(strstr(b, "https://portal/"));
+            assert_int_equal(has(b, advice), free_words);
+            if (tr)
+                assert_non_null(strstr(b, "2026-000123 numaralı e-imza sertifikası başvurunuz il "
+                                          "DYS yöneticisi tarafından reddedildi.\n\n"));
+            render_kept(set, t, true, no, 3, &subj, &body);
+            b = ubuf_str(&body);
+            snprintf(want, sizeof want, "(2026-000123) %s. %s: %s",
+                     tr ? "reddedildi" : "has been rejected", tr ? "Gerekçe" : "Reason", words);
+            assert_non_null(strstr(b, want));
+            assert_int_equal(has(b, advice), free_words);
+            assert_null(strstr(b, "https://portal/"));
+        }
+        notify_templates_free(set);
+    }
+    ubuf_free(&subj);
+    ubuf_free(&body);
+}
+
+/* An operator's file replaces a decision's text like any other template's. */
+static void test_decision_directory(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[128], err[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/tr", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/application_approved_inhouse.sms.txt", sub);
+    put_file(path, "Onay {number}: {days} gün, {portal_url}\n");
+    struct notify_templates *t = NULL;
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), 0);
+    const struct notify_var v[] = {{"number", "N1"}, {"days", "9"}, {"portal_url", "https://p/"}};
+    struct ubuf b = UBUF_INIT(4096);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_APPROVED_INHOUSE, true, v, 3, NULL, &b), 0);
+    assert_string_equal(ubuf_str(&b), "Onay N1: 9 gün, https://p/");
+    ubuf_reset(&b);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_APPROVED, true, v, 3, NULL, &b), 0);
+    assert_non_null(strstr(ubuf_str(&b), "kargo ile")); /* the other one kept */
+    ubuf_free(&b);
+    notify_templates_free(t);
+    put_file(path, "Onay {reason}\n"); /* not a value of the approval */
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "application_approved_inhouse.sms.txt: unknown placeholder"));
+    unlink(path);
+    rmdir(sub);
+    rmdir(dir);
+}
+
 static void test_email_form(void **state)
 {
     (void)state;
@@ -268,6 +424,8 @@ int main(void)
         cmocka_unit_test(test_deployed),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_directory),
+        cmocka_unit_test(test_decision),
+        cmocka_unit_test(test_decision_directory),
         cmocka_unit_test(test_email_form),
         cmocka_unit_test(test_smtp_settings),
     };

@@ -217,6 +217,42 @@ static void test_layout(void **state)
     }
 }
 
+/* The texts that say how the card comes: the bureau's by courier; where the cards are made in
+ * house (production = inhouse) their twins, which say it may also be handed over in person,
+ * in both languages, with the configured days. */
+static void test_card_way_twins(void **state)
+{
+    (void)state;
+    static const struct {
+        enum web_msg key;
+        bool days;
+    } keys[] = {
+        {WEB_MSG_ADDRESS_HINT, false}, {WEB_MSG_LANDING_AFTER, true}, {WEB_MSG_NEXT_CARD, true}};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        for (int inhouse = 0; inhouse <= 1; inhouse++) {
+            for (int l = 0; l <= 1; l++) {
+                struct web_page p;
+                web_page_init(&p, l ? CORE_LANG_EN : CORE_LANG_TR);
+                p.inhouse = inhouse;
+                p.delivery_days = 9;
+                web_page_msg(&p, keys[k].key);
+                const char *t = text(&p);
+                if (l ? !strstr(t, "courier") : !strstr(t, "kurye"))
+                    fail_msg("%s: %s", web_msg_name(keys[k].key), t);
+                if (keys[k].days)
+                    assert_has(t, l ? "9 days" : "9 gün");
+                if (inhouse)
+                    assert_has(t, l ? "handed to you in person" : "size elden teslim");
+                else
+                    assert_lacks(t, l ? "in person" : "elden");
+                web_page_free(&p);
+            }
+        }
+        assert_int_equal(web_msg_deployed(keys[k].key, false), keys[k].key);
+        assert_true(web_msg_deployed(keys[k].key, true) != keys[k].key);
+    }
+}
+
 static void test_step_indicator(void **state)
 {
     (void)state;
@@ -1128,6 +1164,7 @@ int main(void)
         cmocka_unit_test(test_messages_and_placeholders),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_step_indicator),
+        cmocka_unit_test(test_card_way_twins),
         cmocka_unit_test(test_error_summary),
         cmocka_unit_test(test_text_fields),
         cmocka_unit_test(test_select_and_radios),
