@@ -80,7 +80,7 @@ static char *verdict_json(const struct core_verdict *v)
 
 /* The applicant's message about the outcome, e-mail and/or SMS as they chose (the other
  * channel when the chosen one has no address), kept in the outbox as a template and its values
- * like the card's messages (app__flow_tell) and rendered when sent, in the deployment's
+ * like the card's messages (app__tell) and rendered when sent, in the deployment's
  * language: application_approved (its in-house twin where the cards are made here: handed over
  * at the office or sent, a late card asked of the e-imza sorumlusu), application_rejected with
  * a ready reason's text (it says what to do), application_rejected_free with the approver's own
@@ -93,12 +93,6 @@ static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg
                                     const struct core_rejection *ready, const char *reason,
                                     int64_t now)
 {
-    bool mail = strcmp(a->notify_by, "sms") != 0 && a->email[0];
-    bool sms = strcmp(a->notify_by, "email") != 0 && a->mobile_phone[0];
-    if (!mail && !sms) {
-        mail = a->email[0] != '\0';
-        sms = !mail && a->mobile_phone[0];
-    }
     const bool inhouse = cfg->production == APP_PRODUCTION_INHOUSE;
     const enum notify_tpl t = approve ? notify_tpl_deployed(NOTIFY_TPL_APPROVED, inhouse)
                               : ready ? NOTIFY_TPL_REJECTED
@@ -113,28 +107,9 @@ static enum store_err queue_outcome(struct store *s, const struct app_portal_cfg
     snprintf(days, sizeof days, "%d", cfg->rules.delivery_expected_days);
     const struct notify_var vars[] = {
         {"name", name}, {"number", a->number}, {approve ? "days" : "reason", approve ? days : why}};
-    char *params = notify_params_json(vars, sizeof vars / sizeof vars[0]);
-    if (!params)
-        return STORE_ENOMEM;
-    enum store_err e = STORE_OK;
-    char key[64];
-    for (int ch = 0; ch < 2 && e == STORE_OK; ch++) {
-        const bool is_sms = ch == 1;
-        if (is_sms ? !sms : !mail)
-            continue;
-        snprintf(key, sizeof key, "decision:%lld:%s", (long long)a->id, is_sms ? "sms" : "email");
-        const struct store_outbox_msg m = {
-            .channel = is_sms ? "sms" : "email",
-            .recipient = is_sms ? a->mobile_phone : a->email,
-            .tpl = notify_tpl_name(t),
-            .params = params,
-            .dedupe_key = key,
-        };
-        bool inserted;
-        e = store_outbox_put(s, &m, now, &inserted);
-    }
-    free(params);
-    return e;
+    char stem[48];
+    snprintf(stem, sizeof stem, "decision:%lld", (long long)a->id);
+    return app__tell(s, a, t, stem, vars, sizeof vars / sizeof vars[0], now);
 }
 
 /* Writes a decision the checks allowed (inside the caller's transaction). reason_code is the

@@ -26,9 +26,8 @@ void app__flow_date(int64_t t, char out[16])
     snprintf(out, 16, "%s", d);
 }
 
-enum store_err app__flow_tell(struct store *s, const struct store_application *a, enum notify_tpl t,
-                              const char *what, const struct notify_var *vars, size_t nvars,
-                              int64_t now)
+enum store_err app__tell(struct store *s, const struct store_application *a, enum notify_tpl t,
+                         const char *stem, const struct notify_var *vars, size_t nvars, int64_t now)
 {
     bool mail = strcmp(a->notify_by, "sms") != 0 && a->email[0];
     bool sms = strcmp(a->notify_by, "email") != 0 && a->mobile_phone[0] && notify_tpl_has_sms(t);
@@ -40,13 +39,12 @@ enum store_err app__flow_tell(struct store *s, const struct store_application *a
     if (!params)
         return STORE_ENOMEM;
     enum store_err e = STORE_OK;
-    char key[96];
+    char key[128];
     for (int ch = 0; ch < 2 && e == STORE_OK; ch++) {
         bool is_sms = ch == 1;
         if (is_sms ? !sms : !mail)
             continue;
-        snprintf(key, sizeof key, "flow:%lld:%s:%s", (long long)a->id, what,
-                 is_sms ? "sms" : "email");
+        snprintf(key, sizeof key, "%s:%s", stem, is_sms ? "sms" : "email");
         const struct store_outbox_msg m = {
             .channel = is_sms ? "sms" : "email",
             .recipient = is_sms ? a->mobile_phone : a->email,
@@ -59,6 +57,15 @@ enum store_err app__flow_tell(struct store *s, const struct store_application *a
     }
     free(params);
     return e;
+}
+
+enum store_err app__flow_tell(struct store *s, const struct store_application *a, enum notify_tpl t,
+                              const char *what, const struct notify_var *vars, size_t nvars,
+                              int64_t now)
+{
+    char stem[96];
+    snprintf(stem, sizeof stem, "flow:%lld:%s", (long long)a->id, what);
+    return app__tell(s, a, t, stem, vars, nvars, now);
 }
 
 enum store_err app__flow_step(struct store *s, const struct store_application *a,

@@ -18,10 +18,15 @@ void app__flow_name(const struct store_application *a, char *out, size_t cap);
 /* A moment as DD.MM.YYYY in Turkish time (UTC+3), for messages. */
 void app__flow_date(int64_t t, char out[16]);
 
-/* Tells the holder of a about a step: template t through the channels of a->notify_by (the
- * other one when the chosen one has no address), kept unrendered in the outbox with vars
- * (portal_url is added when it is sent) and the dedupe key "flow:<id>:<what>:<channel>", so a
- * step repeated never tells twice. Joins the caller's transaction. */
+/* Tells the holder of a: template t through the channels of a->notify_by (the other one when
+ * the chosen one has no address; SMS only when t has an SMS form), kept unrendered in the
+ * outbox with vars (portal_url is added when it is sent) and the dedupe key
+ * "<stem>:<channel>", so a message queued again never tells twice. Joins the caller's
+ * transaction. */
+enum store_err app__tell(struct store *s, const struct store_application *a, enum notify_tpl t,
+                         const char *stem, const struct notify_var *vars, size_t nvars,
+                         int64_t now);
+/* app__tell about a step of the card's way, with the stem "flow:<id>:<what>". */
 enum store_err app__flow_tell(struct store *s, const struct store_application *a, enum notify_tpl t,
                               const char *what, const struct notify_var *vars, size_t nvars,
                               int64_t now);
