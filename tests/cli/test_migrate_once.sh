@@ -153,14 +153,22 @@ holder=$!
 exec 9>"$T/hold"
 echo 'SELECT count(*) FROM schema_migrations;' >&9
 for _ in $(seq 1 100); do [ -e "$W-shm" ] && [ -e "$W-wal" ] && break; sleep 0.05; done
-if [ "$(id -u)" = 0 ]; then lock() { chattr +i "$T/ro"; }; unlock() { chattr -i "$T/ro"; }
-else lock() { chmod 0555 "$T/ro"; }; unlock() { chmod 0750 "$T/ro"; }; fi
-if lock; then
+# folder_locked on|off: nothing can be added to $T/ro, or it is writable again
+folder_locked() {
+  if [ "$(id -u)" = 0 ]; then
+    if [ "$1" = on ]; then chattr +i "$T/ro"; else chattr -i "$T/ro"; fi
+  elif [ "$1" = on ]; then
+    chmod 0555 "$T/ro"
+  else
+    chmod 0750 "$T/ro"
+  fi
+}
+if folder_locked on; then
   expect_status 2 "plain migrate: the stamp not written is a failure" "$EIMZA" migrate --db "sqlite:$W"
   expect_grep "^schema at version $LATEST " "$T/out" "the database itself was migrated"
   expect_grep "the database is ready, but its stamp was not written: cannot create '$W\.made\.tmp\.[0-9]+': (Operation not permitted|Permission denied)" \
     "$T/err" "says why"
-  unlock
+  folder_locked off
 else
   fail "the folder made read-only" "chattr/chmod failed"
 fi
