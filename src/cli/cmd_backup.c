@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/audit.h"
 #include "cli/cli.h"
@@ -131,6 +132,17 @@ int cli_cmd_backup(int argc, char **argv)
     return CLI_OK;
 }
 
+/* Removes the empty database a failed restore into a new file opened at path, with its -wal
+ * and -shm. */
+static void restore_unmake(const char *path)
+{
+    static const char *const tails[] = {"", "-wal", "-shm"};
+    char f[CLI_STAMP_PATH_MAX];
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+        if ((size_t)snprintf(f, sizeof f, "%s%s", path, tails[i]) < sizeof f)
+            (void)unlink(f);
+}
+
 int cli_cmd_restore(int argc, char **argv)
 {
     const char *in;
@@ -178,6 +190,8 @@ int cli_cmd_restore(int argc, char **argv)
     if ((e = store_restore(s, in, &st)) != STORE_OK) {
         cli_error("restore failed (the database is as it was): %s", store_last_error(s));
         store_close(s);
+        if (fresh) /* as it was: none, not an empty one --create-once would take for it */
+            restore_unmake(dbpath);
         return CLI_FAIL;
     }
     int schema = 0, latest = 0;

@@ -32,9 +32,11 @@
 static const char migrate_usage[] =
     "usage: eimza migrate [--db URL] [--config FILE]... [--create-once]\n";
 
-/* --create-once finds the stamp but not the database: says so on stderr (the service's
- * journal) in Turkish and English with what to do, and as a log event; nothing is made. */
-static int migrate_refuse(const char *dbpath, const char *stamp, const struct cli_stamp *st)
+/* --create-once finds the stamp but not the database (no file, or an empty one: what a failed
+ * restore into a new file or a stray open leaves): says so on stderr (the service's journal) in
+ * Turkish and English with what to do, and as a log event; nothing is made. */
+static int migrate_refuse(const char *dbpath, const char *stamp, const struct cli_stamp *st,
+                          bool empty)
 {
     static const char *const tr[] = {"oluşturulan", "yedekten geri konan", "kullanımda olan"};
     static const char *const en[] = {"made", "restored from a backup", "in use"};
@@ -44,17 +46,23 @@ static int migrate_refuse(const char *dbpath, const char *stamp, const struct cl
         snprintf(tr_date, sizeof tr_date, "%s tarihinde ", st->date);
         snprintf(en_date, sizeof en_date, " on %s", st->date);
     }
-    cli_error("migrate: database_missing: '%s' konumunda %s%s veritabanı yok (silinmiş ya da "
-              "taşınmış); yerine yeni ve boş bir veritabanı oluşturulmadı. Yedeği 'eimza "
+    cli_error("migrate: database_missing: '%s' konumunda %s%s veritabanı yok (%s); yerine "
+              "yeni ve boş bir veritabanı oluşturulmadı. Yedeği 'eimza "
               "restore YEDEK.db --db sqlite:%s' ile geri koyun ya da boş bir veritabanıyla "
               "başlamak için '%s' dosyasını silin.",
-              dbpath, tr_date, tr[k], dbpath, stamp);
-    cli_error("migrate: database_missing: the database %s at '%s'%s is missing (deleted or "
-              "moved); no new, empty one was made in its place. Put a backup back with 'eimza "
+              dbpath, tr_date, tr[k],
+              empty ? "yerinde şeması olmayan boş bir dosya var" : "silinmiş ya da taşınmış",
+              dbpath, stamp);
+    cli_error("migrate: database_missing: the database %s at '%s'%s is missing (%s); no new, "
+              "empty one was made in its place. Put a backup back with 'eimza "
               "restore BACKUP.db --db sqlite:%s', or remove '%s' to start with an empty one.",
-              en[k], dbpath, en_date, dbpath, stamp);
-    ulog(ULOG_ERROR, "db.missing_refused", "code=database_missing path=\"%s\" stamp=\"%s\" %s=%s",
-         dbpath, stamp, cli_stamp_kind_name(st->kind), st->date[0] ? st->date : "unknown");
+              en[k], dbpath, en_date,
+              empty ? "an empty file without a schema is in its place" : "deleted or moved", dbpath,
+              stamp);
+    ulog(ULOG_ERROR, "db.missing_refused",
+         "code=database_missing path=\"%s\" file=%s stamp=\"%s\" %s=%s", dbpath,
+         empty ? "empty" : "missing", stamp, cli_stamp_kind_name(st->kind),
+         st->date[0] ? st->date : "unknown");
     return CLI_FAIL;
 }
 
@@ -161,7 +169,7 @@ int cli_cmd_migrate(int argc, char **argv)
         struct stat sb;
         made = stat(dbpath, &sb) != 0 && errno == ENOENT;
         if (made && had && create_once)
-            return migrate_refuse(dbpath, stamp, &st);
+            return migrate_refuse(dbpath, stamp, &st, false);
     }
 
     struct store *s = NULL;
@@ -171,6 +179,11 @@ int cli_cmd_migrate(int argc, char **argv)
         return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
     }
     int from = 0, to = 0;
+    if (stamped && had && create_once && !made && store_schema_version(s, &from, &to) == STORE_OK &&
+        from == 0) {
+        store_close(s); /* a stamp is written only beside a complete database */
+        return migrate_refuse(dbpath, stamp, &st, true);
+    }
     e = store_migrate(s, &from, &to);
     if (e != STORE_OK) {
         cli_error("migrate failed (%s): %s", store_strerror(e), store_last_error(s));

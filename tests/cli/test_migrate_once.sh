@@ -77,7 +77,7 @@ expect_grep "^eimza: migrate: database_missing: '$F' konumunda $DAY tarihinde ol
   "$T/err" "in Turkish: the stable code, the date, restore, the stamp"
 expect_grep "^eimza: migrate: database_missing: the database made at '$F' on $DAY is missing.*no new, empty one was made.*eimza restore BACKUP\.db --db sqlite:$F.*remove '$S'" \
   "$T/err" "in English: the same"
-expect_grep "level=error event=db\.missing_refused code=database_missing path=\"$F\" stamp=\"$S\" made=$DAY" \
+expect_grep "level=error event=db\.missing_refused code=database_missing path=\"$F\" file=missing stamp=\"$S\" made=$DAY" \
   "$T/err" "the log event for the journal"
 expect_no_grep "^schema" "$T/out" "no migration ran"
 no_file "refused"
@@ -91,6 +91,21 @@ expect_status 2 "the unit's command line refuses too" \
 expect_grep '"event":"db.missing_refused","code":"database_missing"' "$T/err" "the event in JSON"
 expect_grep "database_missing: the database made at '$F'" "$T/err" "and the message"
 no_file "the unit's form"
+
+# a backup that does not restore leaves nothing behind; an empty file in the database's place
+# (what a failed restore used to leave, or a stray open) is refused as well
+echo "not a database, not at all, no" >"$T/junk.db"
+expect_status 2 "a damaged backup is refused" "$EIMZA" restore "$T/junk.db" --db "sqlite:$F"
+no_file "a failed restore into the lost database's place"
+: >"$F"
+expect_status 2 "--create-once refuses an empty file in the database's place" \
+  "$EIMZA" migrate --create-once --db "sqlite:$F"
+expect_grep "database_missing: .*yerinde şeması olmayan boş bir dosya var" "$T/err" "in Turkish: an empty file"
+expect_grep "database_missing: the database made at '$F' on $DAY is missing \(an empty file without a schema is in its place\)" \
+  "$T/err" "in English: an empty file"
+expect_grep "event=db\.missing_refused code=database_missing path=\"$F\" file=empty " "$T/err" "logged"
+expect_eq "0" "$(sqlite3 "$F" "SELECT count(*) FROM sqlite_master")" "the file is still without a schema"
+gone
 
 # ---- the backup put back: --create-once migrates it ---------------------------------------------
 expect_status 0 "restore puts the backup back" "$EIMZA" restore "$T/b.db" --db "sqlite:$F"
