@@ -11,7 +11,9 @@
  * serving from what it had in memory), then copies IN.db over it in one transaction
  * (store_restore: IN.db must pass its integrity check and have a schema this eimza knows),
  * appends `backup.restored` to the restored audit log, walks its hash chain and says what it
- * found. A target that does not exist yet is made (with its folder).
+ * found. A target that does not exist yet is made (with its folder). The restored database gets
+ * its stamp (cli_dbstamp.h) when it has none, so `eimza migrate --create-once` takes it for the
+ * service's own from then on; a stamp that cannot be written is exit 2.
  *
  * PostgreSQL's backups are its own tools (docs/DEPLOYMENT.md): both commands say so and exit 1.
  * Exit status: 0 done; 1 usage (an existing OUT.db, PostgreSQL); 2 failure (the database in
@@ -22,10 +24,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/audit.h"
 #include "cli/cli.h"
 #include "cli/cli_config.h"
+#include "cli/cli_dbstamp.h"
 #include "web/http/config.h"
 
 static const char backup_usage[] = "usage: eimza backup OUT.db [--db URL] [--config FILE]...\n";
@@ -128,6 +132,17 @@ int cli_cmd_backup(int argc, char **argv)
     return CLI_OK;
 }
 
+/* Removes the empty database a failed restore into a new file opened at path, with its -wal
+ * and -shm. */
+static void restore_unmake(const char *path)
+{
+    static const char *const tails[] = {"", "-wal", "-shm"};
+    char f[CLI_STAMP_PATH_MAX];
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+        if ((size_t)snprintf(f, sizeof f, "%s%s", path, tails[i]) < sizeof f)
+            (void)unlink(f);
+}
+
 int cli_cmd_restore(int argc, char **argv)
 {
     const char *in;
@@ -160,6 +175,12 @@ int cli_cmd_restore(int argc, char **argv)
         cli_error("restore: %s", err);
         return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
     }
+    char stamp[CLI_STAMP_PATH_MAX];
+    const char *dbpath = NULL;
+    int stamped = cli_stamp_path(db, stamp, sizeof stamp, &dbpath);
+    if (stamped < 0)
+        return CLI_USAGE;
+    bool fresh = stamped && stat(dbpath, &sb) != 0 && errno == ENOENT;
     struct store *s = NULL;
     if ((e = store_open_create(db, &s, err, sizeof err)) != STORE_OK) {
         cli_error("cannot open the database: %s", err);
@@ -169,6 +190,8 @@ int cli_cmd_restore(int argc, char **argv)
     if ((e = store_restore(s, in, &st)) != STORE_OK) {
         cli_error("restore failed (the database is as it was): %s", store_last_error(s));
         store_close(s);
+        if (fresh) /* as it was: none, not an empty one --create-once would take for it */
+            restore_unmake(dbpath);
         return CLI_FAIL;
     }
     int schema = 0, latest = 0;
@@ -188,5 +211,19 @@ int cli_cmd_restore(int argc, char **argv)
         printf("restore: the schema is older than this eimza's (%d): run 'eimza migrate'\n",
                latest);
     store_close(s);
+    if (stamped) {
+        enum cli_stamp_kind kind = fresh ? CLI_STAMP_RESTORED : CLI_STAMP_RECORDED;
+        int w = cli_stamp_write(stamp, kind, schema, (int64_t)time(NULL), false, err, sizeof err);
+        if (w < 0) {
+            cli_error("restore: the database is restored, but its stamp was not written: %s; "
+                      "without it 'eimza migrate --create-once' would make a new, empty "
+                      "database if this one went missing",
+                      err);
+            rc = CLI_FAIL;
+        } else if (w == 1) {
+            printf("stamp written: %s (%s, schema version %d)\n", stamp, cli_stamp_kind_name(kind),
+                   schema);
+        }
+    }
     return rc;
 }

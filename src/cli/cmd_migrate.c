@@ -1,23 +1,93 @@
-/* eimza — `eimza migrate [--db URL] [--config FILE]...`: brings the database schema to the
- * newest version this eimza knows (store_migrate), and creates the database if there is none.
- * For SQLite that includes a missing directory (store_open_create): `eimza migrate` on a fresh
- * checkout makes var/ for the default var/eimza.db. Other commands refuse a missing directory
- * instead. The database is --db, else the `db` setting of the --config files (serve's, read
- * the same way: cli_config.h), else the default; so the service runs `eimza migrate` with the
- * very files `eimza serve` reads. Prints "schema at version N (applied K migrations)" on
- * stdout. Then, when the --config files give a secret_key, the TOTP secrets stored before
- * secrets were sealed are sealed with it ("sealed N TOTP secrets"; issue 19, finding 8). Safe
- * to run concurrently. */
+/* eimza — `eimza migrate [--db URL] [--config FILE]... [--create-once]`: brings the database
+ * schema to the newest version this eimza knows (store_migrate), and creates the database if
+ * there is none. For SQLite that includes a missing directory (store_open_create): `eimza
+ * migrate` on a fresh checkout makes var/ for the default var/eimza.db. Other commands refuse a
+ * missing directory instead. The database is --db, else the `db` setting of the --config files
+ * (serve's, read the same way: cli_config.h), else the default; so the service runs `eimza
+ * migrate` with the very files `eimza serve` reads. Prints "schema at version N (applied K
+ * migrations)" on stdout. Then, when the --config files give a secret_key, the TOTP secrets
+ * stored before secrets were sealed are sealed with it ("sealed N TOTP secrets"; issue 19,
+ * finding 8). Safe to run concurrently.
+ *
+ * SQLite: a database left at PATH gets its stamp PATH.made when it has none (cli_dbstamp.h;
+ * "stamp written: ..." on stdout; one that cannot be written is exit 2). With --create-once (the
+ * service's ExecStartPre) a missing file is made only when there is no stamp: a stamp without
+ * its database is the stable code database_missing, in Turkish and English, and the log event
+ * db.missing_refused on stderr (the service's journal), exit 2, nothing made. Plain `eimza
+ * migrate` still makes it, says that it replaces a lost one, and stamps the new one. PostgreSQL:
+ * --create-once changes nothing (eimza never creates a PostgreSQL database). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "app/staff_auth.h"
 #include "cli/cli_config.h"
+#include "cli/cli_dbstamp.h"
+#include "util/log.h"
 #include "web/http/config.h"
 
-static const char migrate_usage[] = "usage: eimza migrate [--db URL] [--config FILE]...\n";
+static const char migrate_usage[] =
+    "usage: eimza migrate [--db URL] [--config FILE]... [--create-once]\n";
+
+/* --create-once finds the stamp but not the database (no file, or an empty one: what a failed
+ * restore into a new file or a stray open leaves): says so on stderr (the service's journal) in
+ * Turkish and English with what to do, and as a log event; nothing is made. */
+static int migrate_refuse(const char *dbpath, const char *stamp, const struct cli_stamp *st,
+                          bool empty)
+{
+    static const char *const tr[] = {"oluşturulan", "yedekten geri konan", "kullanımda olan"};
+    static const char *const en[] = {"made", "restored from a backup", "in use"};
+    unsigned k = (unsigned)st->kind < 3 ? (unsigned)st->kind : 0;
+    char tr_date[48] = "", en_date[32] = "";
+    if (st->date[0]) {
+        snprintf(tr_date, sizeof tr_date, "%s tarihinde ", st->date);
+        snprintf(en_date, sizeof en_date, " on %s", st->date);
+    }
+    cli_error("migrate: database_missing: '%s' konumunda %s%s veritabanı yok (%s); yerine "
+              "yeni ve boş bir veritabanı oluşturulmadı. Yedeği 'eimza "
+              "restore YEDEK.db --db sqlite:%s' ile geri koyun ya da boş bir veritabanıyla "
+              "başlamak için '%s' dosyasını silin.",
+              dbpath, tr_date, tr[k],
+              empty ? "yerinde şeması olmayan boş bir dosya var" : "silinmiş ya da taşınmış",
+              dbpath, stamp);
+    cli_error("migrate: database_missing: the database %s at '%s'%s is missing (%s); no new, "
+              "empty one was made in its place. Put a backup back with 'eimza "
+              "restore BACKUP.db --db sqlite:%s', or remove '%s' to start with an empty one.",
+              en[k], dbpath, en_date,
+              empty ? "an empty file without a schema is in its place" : "deleted or moved", dbpath,
+              stamp);
+    ulog(ULOG_ERROR, "db.missing_refused",
+         "code=database_missing path=\"%s\" file=%s stamp=\"%s\" %s=%s", dbpath,
+         empty ? "empty" : "missing", stamp, cli_stamp_kind_name(st->kind),
+         st->date[0] ? st->date : "unknown");
+    return CLI_FAIL;
+}
+
+/* After a migration: the stamp of a SQLite database that has none (or, made, replaces a lost
+ * one's). CLI_OK, or CLI_FAIL with the reason printed: a database without its stamp would be
+ * made again, empty, by --create-once if it went missing. */
+static int migrate_stamp(const char *stamp, bool made, int had, int schema)
+{
+    char err[CLI_STAMP_PATH_MAX + 128];
+    if (had == 1 && !made)
+        return CLI_OK;
+    enum cli_stamp_kind kind = made ? CLI_STAMP_MADE : CLI_STAMP_RECORDED;
+    int w = cli_stamp_write(stamp, kind, schema, (int64_t)time(NULL), made, err, sizeof err);
+    if (w < 0) {
+        cli_error("migrate: the database is ready, but its stamp was not written: %s; without "
+                  "it 'eimza migrate --create-once' would make a new, empty database if this one "
+                  "went missing (make the folder writable and run eimza migrate again)",
+                  err);
+        return CLI_FAIL;
+    }
+    if (w == 1)
+        printf("stamp written: %s (%s, schema version %d)\n", stamp, cli_stamp_kind_name(kind),
+               schema);
+    return CLI_OK;
+}
 
 /* With the secret_key of the --config files: every TOTP secret stored before sealing existed
  * is sealed now (issue 19, finding 8; app_totp_seal_all), so the service's ExecStartPre seals
@@ -51,6 +121,7 @@ int cli_cmd_migrate(int argc, char **argv)
     const char *db = NULL;
     struct cli_configs configs = {0};
     struct web_config cfg;
+    bool create_once = false;
 
     struct cli_parse p;
     const char *v;
@@ -61,17 +132,46 @@ int cli_cmd_migrate(int argc, char **argv)
         } else if ((v = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, v) < 0)
                 return CLI_USAGE;
+        } else if (cli_flag(&p, "--create-once")) {
+            create_once = true;
         } else
             return cli_parse_other(&p);
     }
     if (web_config_defaults(&cfg) < 0 || (configs.n && cli_configs_load(&configs, &cfg) < 0))
         return CLI_USAGE;
+    ulog_set_format((enum ulog_format)cfg.log_format);
     if (!db && configs.n)
         db = cfg.db;
     if (!db || !*db)
         db = CLI_DEFAULT_DB;
 
-    char err[512];
+    /* the stamp first, then the file: a stamp is written only once its database is complete,
+     * so a database another migrate is making at this moment is never taken for a lost one */
+    char err[CLI_STAMP_PATH_MAX + 128], stamp[CLI_STAMP_PATH_MAX];
+    const char *dbpath = NULL;
+    struct cli_stamp st;
+    int had = 0;
+    bool made = false;
+    int stamped = cli_stamp_path(db, stamp, sizeof stamp, &dbpath);
+    if (stamped < 0)
+        return CLI_USAGE;
+    if (!stamped && dbpath && create_once) {
+        cli_error("migrate: --create-once needs the SQLite database's plain path, not '%s' "
+                  "(its stamp is kept beside the file)",
+                  dbpath);
+        return CLI_USAGE;
+    }
+    if (stamped) {
+        if ((had = cli_stamp_read(stamp, &st, err, sizeof err)) < 0) {
+            cli_error("migrate: the database's stamp: %s", err);
+            return CLI_FAIL;
+        }
+        struct stat sb;
+        made = stat(dbpath, &sb) != 0 && errno == ENOENT;
+        if (made && had && create_once)
+            return migrate_refuse(dbpath, stamp, &st, false);
+    }
+
     struct store *s = NULL;
     enum store_err e = store_open_create(db, &s, err, sizeof err);
     if (e != STORE_OK) {
@@ -79,6 +179,11 @@ int cli_cmd_migrate(int argc, char **argv)
         return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
     }
     int from = 0, to = 0;
+    if (stamped && had && create_once && !made && store_schema_version(s, &from, &to) == STORE_OK &&
+        from == 0) {
+        store_close(s); /* a stamp is written only beside a complete database */
+        return migrate_refuse(dbpath, stamp, &st, true);
+    }
     e = store_migrate(s, &from, &to);
     if (e != STORE_OK) {
         cli_error("migrate failed (%s): %s", store_strerror(e), store_last_error(s));
@@ -87,7 +192,15 @@ int cli_cmd_migrate(int argc, char **argv)
     }
     printf("schema at version %d (applied %d migration%s)\n", to, to - from,
            to - from == 1 ? "" : "s");
-    int rc = migrate_seal(s, &cfg);
+    int rc = CLI_OK;
+    if (stamped) {
+        if (made && had)
+            cli_error("migrate: warning: the database %s at '%s'%s%s was missing: a new, empty "
+                      "one was made in its place",
+                      cli_stamp_kind_name(st.kind), dbpath, st.date[0] ? " on " : "", st.date);
+        rc = migrate_stamp(stamp, made, had, to);
+    }
+    int seal = migrate_seal(s, &cfg);
     store_close(s);
-    return rc;
+    return rc != CLI_OK ? rc : seal;
 }

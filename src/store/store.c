@@ -135,6 +135,12 @@ enum store_err store_url_check(const char *url, char *err, size_t errlen)
     return e != STORE_OK || path ? e : store__pg_check_url(url, err, errlen);
 }
 
+enum store_err store_sqlite_path(const char *url, const char **path, char *err, size_t errlen)
+{
+    enum store_err e = url_parse(url, path, err, errlen);
+    return e != STORE_OK || *path ? e : store__pg_check_url(url, err, errlen);
+}
+
 enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen)
 {
     const char *path;

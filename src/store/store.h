@@ -55,6 +55,10 @@ void store_close(struct store *s);
  * parse), without connecting or touching a file. STORE_OK, or STORE_EINVAL with the reason in
  * err (never a password). */
 enum store_err store_url_check(const char *url, char *err, size_t errlen);
+/* The same check, and *path: a SQLite URL's file path as store_open opens it (borrowed from
+ * url; a "file:" URI as it is), NULL for a PostgreSQL URL. For what a command keeps beside
+ * the database file (cli/cli_dbstamp.h). */
+enum store_err store_sqlite_path(const char *url, const char **path, char *err, size_t errlen);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
 /* Whether the database can really be read through this connection: STORE_OK, or STORE_EIO

@@ -142,7 +142,8 @@ expect_grep '^ReadWritePaths=/var/lib/eimza$' "$unit" "only the state directory 
 expect_grep '^RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6$' "$unit" "IP and Unix sockets only"
 expect_grep '^CapabilityBoundingSet=$' "$unit" "no capabilities"
 expect_grep '^User=eimza$' "$unit" "the dedicated user"
-expect_grep "^ExecStartPre=$Q/bin/eimza migrate --config " "$unit" "the schema migrated before each start"
+expect_grep "^ExecStartPre=$Q/bin/eimza migrate --create-once --config " "$unit" \
+  "the schema migrated before each start; a SQLite database made on the first start only"
 
 # ---- the man pages --------------------------------------------------------------------------
 for m in man1/eimza.1 man1/eimza-agent.1 man5/eimza.conf.5; do
