@@ -713,6 +713,13 @@ enum store_err store__sqlite_open(const char *path, bool create, struct store **
 #ifdef SQLITE_OPEN_EXRESCODE
     flags |= SQLITE_OPEN_EXRESCODE;
 #endif
+    if (create && strncmp(path, "file:", 5) != 0 && strcmp(path, ":memory:") != 0) {
+        /* a new database holds personal data: mode 0600 whatever the umask (SQLite would make
+         * it 0644 less the umask, and its -wal and -shm take the database's mode) */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
     int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
     if (rc != SQLITE_OK) {
         bool missing = !create && (rc & 0xff) == SQLITE_CANTOPEN && q->db &&

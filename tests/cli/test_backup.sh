@@ -82,4 +82,13 @@ ok "the server starts on the restored database"
 call GET /readyz
 expect_code 200 "and is ready"
 stop_server
+
+# a database made by migrate or by a restore into a new file holds personal data: 0600 (and
+# its -wal and -shm with it) even under a umask that lets others read new files
+if [ "$backend" = sqlite ]; then
+  (umask 022 && "$EIMZA" migrate --db "sqlite:$T/mode-new.db" >/dev/null 2>&1)
+  expect_eq 600 "$(stat -c %a "$T/mode-new.db")" "a database migrate makes is 0600 under umask 022"
+  (umask 022 && "$EIMZA" restore "$T/copy-1.db" --db "sqlite:$T/mode-restored.db" >/dev/null 2>&1)
+  expect_eq 600 "$(stat -c %a "$T/mode-restored.db")" "a restore into a new file makes it 0600"
+fi
 finish
