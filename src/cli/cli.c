@@ -181,18 +181,25 @@ int cli_parse_other(struct cli_parse *p)
         cli_parse_print_usage(p, stdout);
         return CLI_OK;
     }
+    /* each refusal: the word (an option without its "=VALUE"), its stable code and the
+     * catalogue's Turkish message saying what to do (reason.<code>), then the usage */
+    const char *code = NULL;
     if (p->repeated)
-        cli_error("%s: %.*s: option_repeated: %s", p->what, (int)n, a,
-                  core_reason_message("option_repeated", CORE_LANG_TR));
+        code = "option_repeated";
     else if (p->missing)
-        cli_error("%s: %s needs a value", p->what, a);
+        code = "option_needs_value";
     else if (p->full)
         cli_error("%s: more than %d options (a bug: raise CLI_PARSE_SEEN_MAX)", p->what,
                   CLI_PARSE_SEEN_MAX);
     else if (!p->words_only && a[0] == '-' && a[1] != '\0')
-        cli_error("%s: unknown option '%s'", p->what, a);
-    else
-        cli_error("%s: unexpected argument '%s'", p->what, a);
+        code = "unknown_option";
+    else {
+        code = "unexpected_argument";
+        n = strlen(a); /* a word is shown whole, "=" and all */
+    }
+    if (code)
+        cli_error("%s: %.*s: %s: %s", p->what, (int)n, a, code,
+                  core_reason_message(code, CORE_LANG_TR));
     cli_parse_print_usage(p, stderr);
     return CLI_USAGE;
 }

@@ -84,9 +84,11 @@ bool cli_flag(struct cli_parse *p, const char *name);
  * is one. "-" alone is a word. */
 const char *cli_word(struct cli_parse *p);
 /* The last branch of a loop, for a word no test took: -h or --help prints the usage to stdout
- * and returns CLI_OK; otherwise it prints why on stderr ("what: --db: option_repeated:
- * <Turkish message>", "what: --db needs a value", "what: unknown option '--x'", "what:
- * unexpected argument 'x'"), then the usage, and returns CLI_USAGE. */
+ * and returns CLI_OK; otherwise it prints why on stderr as "what: WORD: CODE: <Turkish
+ * message>" with the catalogue's reason.CODE: option_repeated (--db twice), option_needs_value
+ * (--db last, without its value), unknown_option (--x; WORD is the option without "=VALUE"),
+ * unexpected_argument (a word the command does not take, shown whole), then the usage, and
+ * returns CLI_USAGE. */
 int cli_parse_other(struct cli_parse *p);
 /* The arguments of a data command, through cli_parse: up to maxpos words (into pos[], count
  * in *npos), `--db URL` (into *db, NULL when absent) and -h/--help. Returns -1 when the

@@ -12,9 +12,10 @@
  * SQLite: a database left at PATH gets its stamp PATH.made when it has none (cli_dbstamp.h;
  * "stamp written: ..." on stdout; one that cannot be written is exit 2). With --create-once (the
  * service's ExecStartPre) a missing file is made only when there is no stamp: a stamp without
- * its database is the stable code database_missing, in Turkish and English, and the log event
- * db.missing_refused on stderr (the service's journal), exit 2, nothing made. Plain `eimza
- * migrate` still makes it, says that it replaces a lost one, and stamps the new one. PostgreSQL:
+ * its database is the stable code database_missing with the catalogue's Turkish message, then
+ * the details in English, and the log event db.missing_refused on stderr (the service's
+ * journal), exit 2, nothing made. Plain `eimza migrate` still makes it, says that it replaces a
+ * lost one, and stamps the new one. PostgreSQL:
  * --create-once changes nothing (eimza never creates a PostgreSQL database). */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "app/staff_auth.h"
 #include "cli/cli_config.h"
 #include "cli/cli_dbstamp.h"
+#include "core/reason.h"
 #include "util/log.h"
 #include "web/http/config.h"
 
@@ -33,32 +35,24 @@ static const char migrate_usage[] =
     "usage: eimza migrate [--db URL] [--config FILE]... [--create-once]\n";
 
 /* --create-once finds the stamp but not the database (no file, or an empty one: what a failed
- * restore into a new file or a stray open leaves): says so on stderr (the service's journal) in
- * Turkish and English with what to do, and as a log event; nothing is made. */
+ * restore into a new file or a stray open leaves): says so on stderr (the service's journal)
+ * as the stable code with the catalogue's Turkish message (reason.database_missing, what to
+ * do), then the details for the operator in English (what the stamp says, the file's state,
+ * the stamp's path), and as a log event; nothing is made. */
 static int migrate_refuse(const char *dbpath, const char *stamp, const struct cli_stamp *st,
                           bool empty)
 {
-    static const char *const tr[] = {"oluşturulan", "yedekten geri konan", "kullanımda olan"};
     static const char *const en[] = {"made", "restored from a backup", "in use"};
     unsigned k = (unsigned)st->kind < 3 ? (unsigned)st->kind : 0;
-    char tr_date[48] = "", en_date[32] = "";
-    if (st->date[0]) {
-        snprintf(tr_date, sizeof tr_date, "%s tarihinde ", st->date);
+    char en_date[32] = "", msg[CLI_STAMP_PATH_MAX + 1024];
+    if (st->date[0])
         snprintf(en_date, sizeof en_date, " on %s", st->date);
-    }
-    cli_error("migrate: database_missing: '%s' konumunda %s%s veritabanı yok (%s); yerine "
-              "yeni ve boş bir veritabanı oluşturulmadı. Yedeği 'eimza "
-              "restore YEDEK.db --db sqlite:%s' ile geri koyun ya da boş bir veritabanıyla "
-              "başlamak için '%s' dosyasını silin.",
-              dbpath, tr_date, tr[k],
-              empty ? "yerinde şeması olmayan boş bir dosya var" : "silinmiş ya da taşınmış",
-              dbpath, stamp);
-    cli_error("migrate: database_missing: the database %s at '%s'%s is missing (%s); no new, "
-              "empty one was made in its place. Put a backup back with 'eimza "
-              "restore BACKUP.db --db sqlite:%s', or remove '%s' to start with an empty one.",
-              en[k], dbpath, en_date,
-              empty ? "an empty file without a schema is in its place" : "deleted or moved", dbpath,
-              stamp);
+    const char *tr = core_text_fill(core_reason_message("database_missing", CORE_LANG_TR), dbpath,
+                                    msg, sizeof msg);
+    cli_error("migrate: database_missing: %s", tr ? tr : msg);
+    cli_error("migrate: the database %s at '%s'%s is missing (%s); its stamp is '%s'", en[k],
+              dbpath, en_date,
+              empty ? "an empty file without a schema is in its place" : "deleted or moved", stamp);
     ulog(ULOG_ERROR, "db.missing_refused",
          "code=database_missing path=\"%s\" file=%s stamp=\"%s\" %s=%s", dbpath,
          empty ? "empty" : "missing", stamp, cli_stamp_kind_name(st->kind),

@@ -3,9 +3,10 @@
 # the first start only. Whoever leaves a SQLite database at PATH (migrate making it, migrate on
 # one made by an older eimza, restore into a new file) writes the stamp PATH.made (mode 0600:
 # made|restored|recorded DATE, schema N) when there is none; with the stamp there and the file
-# gone, --create-once refuses: exit 2, the stable code database_missing in Turkish and English
-# naming `eimza restore` and the stamp, the log event db.missing_refused, and nothing made (no
-# file, no -wal, the stamp as it was), also in the unit's form (the database from --config).
+# gone, --create-once refuses: exit 2, the stable code database_missing with the catalogue's
+# Turkish message naming `eimza restore` and the stamp, then the details in English, the log
+# event db.missing_refused, and nothing made (no file, no -wal, the stamp as it was), also in
+# the unit's form (the database from --config).
 # `eimza restore` puts the backup back and --create-once then migrates it; removing the stamp
 # lets it make a new, empty one; plain `eimza migrate` still makes one where the stamp says one
 # was lost, says so, and stamps it. A stamp that cannot be written (a folder nothing can be
@@ -73,10 +74,11 @@ expect_eq 1 "$(audit backup.made)" "the live database has its backup.made"
 # ---- the file deleted: refused, nothing made ---------------------------------------------------
 gone
 expect_status 2 "--create-once refuses a lost database" "$EIMZA" migrate --create-once --db "sqlite:$F"
-expect_grep "^eimza: migrate: database_missing: '$F' konumunda $DAY tarihinde oluşturulan veritabanı yok.*oluşturulmadı.*eimza restore YEDEK\.db --db sqlite:$F.*'$S' dosyasını silin" \
-  "$T/err" "in Turkish: the stable code, the date, restore, the stamp"
-expect_grep "^eimza: migrate: database_missing: the database made at '$F' on $DAY is missing.*no new, empty one was made.*eimza restore BACKUP\.db --db sqlite:$F.*remove '$S'" \
-  "$T/err" "in English: the same"
+expect_grep "^eimza: migrate: database_missing: Veritabanı dosyası yok.*damga dosyası.*oluşturulmadı\. Lütfen yedeği 'eimza restore YEDEK\.db --db sqlite:$F' ile geri koyunuz.*damga dosyasını siliniz\.$" \
+  "$T/err" "the stable code and the catalogue's Turkish message: restore, or remove the stamp"
+expect_eq 1 "$(grep -c '^eimza: .*database_missing' "$T/err")" "the code once (and in the log event)"
+expect_grep "^eimza: migrate: the database made at '$F' on $DAY is missing \(deleted or moved\); its stamp is '$S'$" \
+  "$T/err" "then the details in English: the date, the stamp"
 expect_grep "level=error event=db\.missing_refused code=database_missing path=\"$F\" file=missing stamp=\"$S\" made=$DAY" \
   "$T/err" "the log event for the journal"
 expect_no_grep "^schema" "$T/out" "no migration ran"
@@ -89,7 +91,7 @@ printf '# secrets\n' >"$T/secrets.conf"
 expect_status 2 "the unit's command line refuses too" \
   "$EIMZA" migrate --create-once --config "$T/eimza.conf" --config "$T/secrets.conf"
 expect_grep '"event":"db.missing_refused","code":"database_missing"' "$T/err" "the event in JSON"
-expect_grep "database_missing: the database made at '$F'" "$T/err" "and the message"
+expect_grep "^eimza: migrate: database_missing: Veritabanı dosyası yok" "$T/err" "and the message"
 no_file "the unit's form"
 
 # a backup that does not restore leaves nothing behind; an empty file in the database's place
@@ -100,8 +102,8 @@ no_file "a failed restore into the lost database's place"
 : >"$F"
 expect_status 2 "--create-once refuses an empty file in the database's place" \
   "$EIMZA" migrate --create-once --db "sqlite:$F"
-expect_grep "database_missing: .*yerinde şeması olmayan boş bir dosya var" "$T/err" "in Turkish: an empty file"
-expect_grep "database_missing: the database made at '$F' on $DAY is missing \(an empty file without a schema is in its place\)" \
+expect_grep "^eimza: migrate: database_missing: .*şeması olmayan boş bir dosya" "$T/err" "in Turkish: or an empty file"
+expect_grep "^eimza: migrate: the database made at '$F' on $DAY is missing \(an empty file without a schema is in its place\)" \
   "$T/err" "in English: an empty file"
 expect_grep "event=db\.missing_refused code=database_missing path=\"$F\" file=empty " "$T/err" "logged"
 expect_eq "0" "$(sqlite3 "$F" "SELECT count(*) FROM sqlite_master")" "the file is still without a schema"
@@ -138,7 +140,7 @@ expect_grep "^recorded ${DAY}T" "$P.made" "it says recorded, not made"
 rm -f "$P" "$P-wal" "$P-shm"
 expect_status 2 "--create-once refuses it once it is lost" "$EIMZA" migrate --create-once --db "sqlite:$P"
 expect_grep "the database in use at '$P' on $DAY is missing" "$T/err" "naming it in use on that day"
-expect_grep "kullanımda olan veritabanı yok" "$T/err" "in Turkish too"
+expect_grep "^eimza: migrate: database_missing: Veritabanı dosyası yok" "$T/err" "with the code and the Turkish message"
 # plain migrate still makes one where a database was lost: said, and stamped anew
 expect_status 0 "plain migrate makes one in place of a lost one" "$EIMZA" migrate --db "sqlite:$P"
 expect_grep "warning: the database recorded at '$P' on $DAY was missing: a new, empty one was made" \
