@@ -74,7 +74,7 @@ expect_eq 1 "$(audit backup.made)" "the live database has its backup.made"
 # ---- the file deleted: refused, nothing made ---------------------------------------------------
 gone
 expect_status 2 "--create-once refuses a lost database" "$EIMZA" migrate --create-once --db "sqlite:$F"
-expect_grep "^eimza: migrate: database_missing: Veritabanı dosyası yok.*damga dosyası.*oluşturulmadı\. Lütfen yedeği 'eimza restore YEDEK\.db --db sqlite:$F' ile geri koyunuz.*damga dosyasını siliniz\.$" \
+expect_grep "^eimza: migrate: database_missing: Veritabanı dosyası yok.*damga dosyası.*oluşturulmadı; lütfen yedeği 'eimza restore YEDEK\.db --db sqlite:$F' ile geri koyunuz.*damga dosyasını siliniz\.$" \
   "$T/err" "the stable code and the catalogue's Turkish message: restore, or remove the stamp"
 expect_eq 1 "$(grep -c '^eimza: .*database_missing' "$T/err")" "the code once (and in the log event)"
 expect_grep "^eimza: migrate: the database made at '$F' on $DAY is missing \(deleted or moved\); its stamp is '$S'$" \

@@ -9,7 +9,9 @@
 # option once is then run too: it must not be refused so, and exits as it always did. The
 # options meant to repeat (--config of serve, migrate, retention run, backup, notify run and
 # notify outbox; --origin of the agent, tests/cli/test_agent.sh; card issue's --config, tests/cli/test_card_inhouse.sh) still
-# add up, and "--" still ends the options. Both backends.
+# add up, and "--" still ends the options. The parser's other usage errors are refused the same
+# way (exit 1, `eimza: COMMAND: WORD: CODE: <Turkish message>`, the usage, nothing done):
+# unknown_option, option_needs_value, unexpected_argument. Both backends.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 backend=${EIMZA_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
@@ -123,6 +125,45 @@ repeated 0 --config     "$T/empty.conf"       agent --register-hint --config "$T
 repeated 0 --handle-url eimza://sign          agent --register-hint --handle-url eimza://sign
 repeated 0 --ca-file    "$T/empty.conf"       agent --register-hint --ca-file "$T/empty.conf"
 repeated 0 --pinentry   /bin/false            agent --register-hint --pinentry /bin/false
+
+# ---- the parser's other usage errors ----------------------------------------------------------
+# usage_error CODE WORD TEXT CMD...: CMD is exit 1 with `eimza: COMMAND: WORD: CODE: <the
+# catalogue's Turkish message>` (TEXT its start, then what to do: "lütfen"), then the usage,
+# and changes nothing (run in an empty folder; the database compared before and after).
+usage_error() {
+  local code=$1 word=$2 text=$3
+  shift 3
+  n=$((n + 1))
+  local r="$T/usage-$n" name="$* ($code)"
+  mkdir "$r"
+  local before got
+  before=$(snapshot)
+  (cd "$r" && printf '%s\n' "$PW" | timeout 60 "$EIMZA" "$@" >"$T/out" 2>"$T/err")
+  got=$?
+  if [ "$got" = 1 ]; then ok "$name: exit 1"; else
+    fail "$name: exit 1" "exit $got; stderr: $(head -c 400 "$T/err")"; fi
+  expect_grep "^eimza: [a-z ]+: $word: $code: $text.*; lütfen .*\.\)?$" "$T/err" \
+    "$name: names the word, the code, and says what to do in Turkish"
+  expect_eq 1 "$(grep -c '^eimza: ' "$T/err")" "$name: one message"
+  expect_grep '^usage: ' "$T/err" "$name: then the usage"
+  if [ -z "$(ls -A "$r")" ]; then ok "$name: no file made"; else
+    fail "$name: no file made" "$(ls -A "$r")"; fi
+  if [ "$(snapshot)" = "$before" ]; then ok "$name: the database unchanged"; else
+    fail "$name: the database unchanged"; fi
+}
+unknown='Bu komutun böyle bir seçeneği yok'
+needs='Bu seçenek bir değer ister, ama değeri verilmedi'
+extra='Bu komut burada böyle bir sözcük beklemiyor'
+usage_error unknown_option      --bogus  "$unknown" migrate --db "$DB" --bogus
+usage_error unknown_option      --colour "$unknown" user set kim --colour=red --db "$DB"
+usage_error unknown_option      --frob   "$unknown" import personnel "$T/people.csv" --frob --db "$DB"
+usage_error unknown_option      --x      "$unknown" sign --module "$T/none.so" --in "$T/content.txt" --out out.p7s --x
+usage_error option_needs_value  --role   "$needs"   user add ali --db "$DB" --role
+usage_error option_needs_value  --db     "$needs"   import personnel "$T/people.csv" --db
+usage_error option_needs_value  --now    "$needs"   retention run --db "$DB" --now
+usage_error unexpected_argument extra    "$extra"   personnel show 10000000146 extra --db "$DB"
+usage_error unexpected_argument x=1      "$extra"   audit verify x=1 --db "$DB"
+usage_error unexpected_argument --db     "$extra"   migrate --db "$DB" -- --db
 
 # ---- the options meant to repeat --------------------------------------------------------------
 expect_status 0 "serve --check: two --config files, each over the one before" \

@@ -146,6 +146,25 @@ static void test_core_codes_known(void **state)
         expect_known(others[i]);
 }
 
+/* The command line's refusals (src/cli/cli.c's cli_parse_other, cmd_migrate.c): each code has
+ * its message in both languages, saying what to do; database_missing takes the database's path
+ * as {0}, in its restore command. */
+static void test_cli_codes_known(void **state)
+{
+    (void)state;
+    static const char *const cli[] = {"option_repeated", "option_needs_value", "unknown_option",
+                                      "unexpected_argument", "database_missing"};
+    for (size_t i = 0; i < sizeof cli / sizeof cli[0]; i++) {
+        expect_known(cli[i]);
+        assert_non_null(strstr(core_reason_message(cli[i], CORE_LANG_TR), "lütfen"));
+        assert_non_null(strstr(core_reason_message(cli[i], CORE_LANG_EN), "please"));
+    }
+    assert_non_null(strstr(core_reason_message("database_missing", CORE_LANG_TR),
+                           "eimza restore YEDEK.db --db sqlite:{0}"));
+    assert_non_null(strstr(core_reason_message("database_missing", CORE_LANG_EN),
+                           "eimza restore BACKUP.db --db sqlite:{0}"));
+}
+
 static void test_turkish_messages(void **state)
 {
     (void)state;
@@ -172,9 +191,8 @@ static void test_turkish_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table_well_formed),
-        cmocka_unit_test(test_unknown_codes),
-        cmocka_unit_test(test_core_codes_known),
+        cmocka_unit_test(test_table_well_formed), cmocka_unit_test(test_cli_codes_known),
+        cmocka_unit_test(test_unknown_codes),     cmocka_unit_test(test_core_codes_known),
         cmocka_unit_test(test_turkish_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
