@@ -8,9 +8,9 @@
  * Sending is limited by a cool-down between codes and a number of codes per hour.
  *
  * The SMS is the template otp_code (notify/templates.h) kept as its values; its text has the
- * placeholder {code}, filled only by the sender at delivery; the code itself is sealed with the server's
- * key apart from it (store.h, "SMS codes at rest"; issue 19, finding 4) and dropped when the
- * gateway takes the message, when a newer code replaces it, when it is used, and when it
+ * placeholder {code}, filled only by the sender at delivery; the code itself is sealed with the
+ * server's key apart from it (store.h, "SMS codes at rest"; issue 19, finding 4) and dropped when
+ * the gateway takes the message, when a newer code replaces it, when it is used, and when it
  * expires. Without a key (secret_key, and outside --dev) no code is sent: 503
  * secret_key_missing.
  *

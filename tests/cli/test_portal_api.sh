@@ -226,6 +226,15 @@ expect_eq "sms 5321234567" "$(jb '.[-1] | .channel + " " + .to')" "dev outbox: a
 CODE1=$(jb '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}')
 [ -n "$CODE1" ] && ok "dev outbox: the code is in the message" || fail "dev outbox: code" "$(cat "$T/b")"
 expect_grep "\"body\":\"[^\"]*$NUMBER[^\"]*geçerlidir" "$T/b" "dev outbox: Turkish text with the number"
+expect_grep "\"body\":\"e-imza başvurunuz \\($NUMBER\\) için SMS onay kodunuz: $CODE1\. Kod 5 dakika \\(300 saniye\\) geçerlidir\. Bu kodu kimseyle paylaşmayınız\.\"" \
+  "$T/b" "dev outbox: the Turkish words, unchanged"
+expect_eq "true" "$(jb '.[-1].template == "otp_code"')" "dev outbox: the SMS code is the template otp_code"
+# at rest: the template and its values, no text, and the code in none of them
+expect_eq "otp_code|{\"number\":\"$NUMBER\",\"minutes\":\"5\",\"seconds\":\"300\"}||" \
+  "$(sql "SELECT template || '|' || params || '|' || body || '|' || subject FROM outbox WHERE dedupe_key LIKE 'otp:$NUMBER:%'")" \
+  "otp: the outbox row holds otp_code and its values, no text"
+expect_eq 0 "$(sql "SELECT count(*) FROM outbox WHERE params LIKE '%$CODE1%' OR body LIKE '%$CODE1%' OR subject LIKE '%$CODE1%'")" \
+  "otp: the code is in no outbox row's text or values"
 call POST /api/v1/application/otp "${B[@]}"
 expect_error 429 otp_cooldown "otp: cool-down"
 grep -qi '^Retry-After: [1-9]' "$T/h" && ok "otp: cool-down Retry-After" || fail "otp: Retry-After"

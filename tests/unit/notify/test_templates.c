@@ -431,7 +431,8 @@ static void test_otp_code(void **state)
     assert_non_null(strstr(err, "otp_code.sms.txt: the code placeholder {code} is missing"));
     put_file(path, "{code} {number} {code}\n");
     assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
-    assert_non_null(strstr(err, "otp_code.sms.txt: the code placeholder {code} may be used only once"));
+    assert_non_null(
+        strstr(err, "otp_code.sms.txt: the code placeholder {code} may be used only once"));
     unlink(path);
     static const char *const leaks[][2] = {
         {"reminder_code.email.txt", "Subject: {code}\n\nbody {number}\n"},
