@@ -7,9 +7,10 @@
  * otp_max_wrong wrong entries void the code and every entry is refused until the hour is over.
  * Sending is limited by a cool-down between codes and a number of codes per hour.
  *
- * The SMS's text holds only the placeholder {code}; the code itself is sealed with the server's
- * key apart from it (store.h, "SMS codes at rest"; issue 19, finding 4) and dropped when the
- * gateway takes the message, when a newer code replaces it, when it is used, and when it
+ * The SMS is the template otp_code (notify/templates.h) kept as its values; its text has the
+ * placeholder {code}, filled only by the sender at delivery; the code itself is sealed with the
+ * server's key apart from it (store.h, "SMS codes at rest"; issue 19, finding 4) and dropped when
+ * the gateway takes the message, when a newer code replaces it, when it is used, and when it
  * expires. Without a key (secret_key, and outside --dev) no code is sent: 503
  * secret_key_missing.
  *
@@ -19,6 +20,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/portal_int.h"
@@ -164,8 +166,9 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
     struct store_application a;
     struct store_otp o;
     struct core_personnel p;
-    char code[OTP_DIGITS + 1] = "", body[512] = "", key[64], prefix[64], actor[32],
+    char code[OTP_DIGITS + 1] = "", key[64], prefix[64], actor[32], minutes[16], seconds[16],
                            sealed[CRYPTO_SEAL_TEXT_MAX] = "";
+    char *params = NULL;
     enum store_err e;
 
     app_err_clear(err);
@@ -196,23 +199,25 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
         otp_new_code(&o, r, now, code, err) != APP_OK)
         goto fail;
 
-    /* The code stays out of the text (issue 19, finding 4): the body has its placeholder, and
-     * the code is sealed apart with the server's key until the gateway takes it or it
-     * expires (store.h, "SMS codes at rest"). */
-    snprintf(body, sizeof body,
-             "e-imza başvurunuz (%s) için SMS onay kodunuz: " NOTIFY_CODE_MARK
-             ". Kod %d dakika (%d saniye) geçerlidir. Bu kodu kimseyle paylaşmayınız.",
-             a.number, (r->otp_ttl_seconds + 59) / 60, r->otp_ttl_seconds);
+    /* The code stays out of the outbox (issue 19, finding 4): the message is the template
+     * otp_code and its values, whose text has the code's mark, and the code is sealed apart
+     * with the server's key until the gateway takes it or it expires (store.h, "SMS codes at
+     * rest"); the sender puts it in place of the mark (notify/outbox.h). */
+    snprintf(minutes, sizeof minutes, "%d", (r->otp_ttl_seconds + 59) / 60);
+    snprintf(seconds, sizeof seconds, "%d", r->otp_ttl_seconds);
+    const struct notify_var vars[] = {
+        {"number", a.number}, {"minutes", minutes}, {"seconds", seconds}};
     snprintf(key, sizeof key, "otp:%s:%d", a.number, o.seq);
     snprintf(prefix, sizeof prefix, "otp:%s:", a.number);
-    if (crypto_seal(ctx->set->seal_key, key, code, sealed, sizeof sealed) < 0) {
+    if (!(params = notify_params_json(vars, sizeof vars / sizeof vars[0])) ||
+        crypto_seal(ctx->set->seal_key, key, code, sealed, sizeof sealed) < 0) {
         app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }
     struct store_outbox_msg m = {.channel = "sms",
                                  .recipient = p.mobile_phone,
-                                 .subject = "",
-                                 .body = body,
+                                 .tpl = notify_tpl_name(NOTIFY_TPL_OTP_CODE),
+                                 .params = params,
                                  .dedupe_key = key};
     app__actor(a.tckn, actor);
     bool inserted;
@@ -236,8 +241,8 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
         goto fail;
     }
     sodium_memzero(code, sizeof code);
-    sodium_memzero(body, sizeof body);
     sodium_memzero(sealed, sizeof sealed);
+    free(params);
     core_phone_mask(p.mobile_phone, out->masked_phone);
     out->expires_in = r->otp_ttl_seconds;
     out->expires_at = o.expires_at;
@@ -246,8 +251,8 @@ enum app_status app_otp_send(const struct app_ctx *ctx, struct app_otp_sent *out
 fail:
     store_tx_rollback(s);
     sodium_memzero(code, sizeof code);
-    sodium_memzero(body, sizeof body);
     sodium_memzero(sealed, sizeof sealed);
+    free(params);
     return err->status;
 }
 

@@ -92,6 +92,8 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
         return fail(why, "unknown_template");
     if (sms && !notify_tpl_has_sms((enum notify_tpl)t))
         return fail(why, "no_sms_form");
+    if (!sms && !notify_tpl_has_email((enum notify_tpl)t))
+        return fail(why, "no_email_form"); /* the SMS code goes nowhere but the SMS */
     json_t *o = m->params ? json_loads(m->params, JSON_REJECT_DUPLICATES, NULL) : NULL;
     if (!json_is_object(o) || json_object_size(o) >= OUTBOX_VARS_MAX) {
         json_decref(o);
@@ -103,7 +105,10 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
     json_t *v;
     json_object_foreach(o, k, v)
     {
-        if (!json_is_string(v)) {
+        /* a value may not stand in for the SMS code's mark: the sender puts the code at the
+         * first one */
+        if (!json_is_string(v) ||
+            (t == NOTIFY_TPL_OTP_CODE && strstr(json_string_value(v), NOTIFY_CODE_MARK))) {
             json_decref(o);
             return fail(why, "bad_params");
         }

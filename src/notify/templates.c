@@ -41,6 +41,7 @@ static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_REJECTED] = "application_rejected",
     [NOTIFY_TPL_REJECTED_FREE] = "application_rejected_free",
     [NOTIFY_TPL_APPROVED_INHOUSE] = "application_approved_inhouse",
+    [NOTIFY_TPL_OTP_CODE] = "otp_code",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -66,6 +67,7 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_REJECTED] = "name number reason portal_url",
     [NOTIFY_TPL_REJECTED_FREE] = "name number reason portal_url",
     [NOTIFY_TPL_APPROVED_INHOUSE] = "name number days portal_url",
+    [NOTIFY_TPL_OTP_CODE] = "number minutes seconds code portal_url",
 };
 
 /* The templates with an in-house twin, and the twin (notify_tpl_deployed). */
@@ -100,6 +102,11 @@ enum notify_tpl notify_tpl_deployed(enum notify_tpl t, bool inhouse)
 bool notify_tpl_has_sms(enum notify_tpl t)
 {
     return t != NOTIFY_TPL_DIGEST && (unsigned)t < NOTIFY_TPL__COUNT;
+}
+
+bool notify_tpl_has_email(enum notify_tpl t)
+{
+    return t != NOTIFY_TPL_OTP_CODE && (unsigned)t < NOTIFY_TPL__COUNT;
 }
 
 const char *notify_tpl_builtin(const char *lang, enum notify_tpl t, bool sms)
@@ -143,6 +150,18 @@ static int tpl_check(enum notify_tpl t, const char *text, const char *what, char
         if (n && !tpl_var_allowed(t, p + 1, n)) {
             snprintf(err, errlen, "%s: unknown placeholder {%.*s} (known: %s)", what, (int)n, p + 1,
                      tpl_vars[t]);
+            return -1;
+        }
+    }
+    /* the SMS code: the message exists for it, so its text must say it, once (a second mark
+     * would stay as it is); no other text may have it (the check above) */
+    if (t == NOTIFY_TPL_OTP_CODE) {
+        const char *c = strstr(text, NOTIFY_CODE_MARK);
+        if (!c || strstr(c + 1, NOTIFY_CODE_MARK)) {
+            snprintf(err, errlen, "%s: %s", what,
+                     c ? "the code placeholder " NOTIFY_CODE_MARK " may be used only once"
+                       : "the code placeholder " NOTIFY_CODE_MARK " is missing (the message "
+                         "would be useless)");
             return -1;
         }
     }
@@ -310,7 +329,8 @@ int notify_templates_load(const char *dir, const char *lang, struct notify_templ
     }
     memcpy(set->lang, lang, 3);
     for (int i = 0; i < NOTIFY_TPL__COUNT; i++) {
-        if (tpl_load_one(set, dir, lang, (enum notify_tpl)i, false, err, errlen) < 0 ||
+        if ((notify_tpl_has_email((enum notify_tpl)i) &&
+             tpl_load_one(set, dir, lang, (enum notify_tpl)i, false, err, errlen) < 0) ||
             (notify_tpl_has_sms((enum notify_tpl)i) &&
              tpl_load_one(set, dir, lang, (enum notify_tpl)i, true, err, errlen) < 0)) {
             notify_templates_free(set);
@@ -332,6 +352,14 @@ static int tpl_expand(const char *text, const struct notify_var *vars, size_t nv
             continue;
         if (ubuf_put(out, p, (size_t)(b - p)) < 0)
             return -1;
+        /* the SMS code's mark stays for the sender (templates.h); no value takes its place */
+        if (n == sizeof NOTIFY_CODE_MARK - 3 && !strncmp(b, NOTIFY_CODE_MARK, n + 2)) {
+            if (ubuf_puts(out, NOTIFY_CODE_MARK) < 0)
+                return -1;
+            p = b + 1 + n + 1;
+            b = p - 1;
+            continue;
+        }
         for (size_t i = 0; i < nvars; i++) {
             if (strlen(vars[i].name) == n && !strncmp(vars[i].name, b + 1, n)) {
                 if (ubuf_puts(out, vars[i].value ? vars[i].value : "") < 0)
@@ -353,7 +381,7 @@ int notify_render(const struct notify_templates *set, enum notify_tpl t, bool sm
         return -1;
     if (sms)
         return set->sms[t] ? tpl_expand(set->sms[t], vars, nvars, body) : -1;
-    if (!subject || tpl_expand(set->subject[t], vars, nvars, subject) < 0)
+    if (!subject || !set->email[t] || tpl_expand(set->subject[t], vars, nvars, subject) < 0)
         return -1;
     return tpl_expand(set->email[t], vars, nvars, body);
 }

@@ -13,6 +13,12 @@
  * A placeholder is '{', a name of [a-z_], '}'; each template accepts a fixed set of names and
  * any other name is refused when the template is loaded, so a typo is found at start-up and
  * not by the recipient. Any other '{' is an ordinary character.
+ *
+ * {code} is reserved: only otp_code's SMS form may have it, exactly once (a file without it is
+ * refused: the message would be useless), and rendering leaves it as it is, whatever the values
+ * say. The code itself is never a value: it is sealed apart and put in place of the mark only by
+ * the sender, at delivery (notify/outbox.h, notify_code_fill), so a template file cannot put it
+ * into an e-mail, a subject, another message or the outbox.
  */
 #ifndef EIMZA_NOTIFY_TEMPLATES_H
 #define EIMZA_NOTIFY_TEMPLATES_H
@@ -51,6 +57,9 @@ enum notify_tpl {
     /* application_approved_inhouse: application_approved, the card made here, handed over or
      * sent, a late one asked of the e-imza sorumlusu */
     NOTIFY_TPL_APPROVED_INHOUSE,
+    /* otp_code: the SMS code of an application (app/portal_otp.c); SMS only, and the one
+     * template with {code} (NOTIFY_CODE_MARK) */
+    NOTIFY_TPL_OTP_CODE,
     NOTIFY_TPL__COUNT
 };
 
@@ -62,8 +71,12 @@ const char *notify_tpl_name(enum notify_tpl t);
  * pages' web_msg_deployed), and one that says the card comes by courier a twin saying it may be
  * handed over in person; any other template is itself. The one place that pairs them. */
 enum notify_tpl notify_tpl_deployed(enum notify_tpl t, bool inhouse);
-/* Whether the template has an SMS form. */
+/* Whether the template has an SMS form; an e-mail form (all but otp_code). */
 bool notify_tpl_has_sms(enum notify_tpl t);
+bool notify_tpl_has_email(enum notify_tpl t);
+
+/* The reserved placeholder of the SMS code (see above). */
+#define NOTIFY_CODE_MARK "{code}"
 
 /* One value for a placeholder. */
 struct notify_var {
@@ -87,8 +100,9 @@ const char *notify_templates_lang(const struct notify_templates *set);
 
 /* Renders template t in its e-mail form (subject and body) or its SMS form (body only; subject
  * may be NULL then): every placeholder becomes the value of the var of that name (a name
- * without a var becomes ""). Output is appended to the buffers. Returns 0, or -1 when a
- * buffer's cap would be passed, memory runs out, or t has no SMS form. */
+ * without a var becomes ""), except NOTIFY_CODE_MARK, which stays as it is. Output is appended
+ * to the buffers. Returns 0, or -1 when a buffer's cap would be passed, memory runs out, or t
+ * has no such form. */
 int notify_render(const struct notify_templates *set, enum notify_tpl t, bool sms,
                   const struct notify_var *vars, size_t nvars, struct ubuf *subject,
                   struct ubuf *body);

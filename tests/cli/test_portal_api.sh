@@ -226,6 +226,32 @@ expect_eq "sms 5321234567" "$(jb '.[-1] | .channel + " " + .to')" "dev outbox: a
 CODE1=$(jb '.[-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}')
 [ -n "$CODE1" ] && ok "dev outbox: the code is in the message" || fail "dev outbox: code" "$(cat "$T/b")"
 expect_grep "\"body\":\"[^\"]*$NUMBER[^\"]*geçerlidir" "$T/b" "dev outbox: Turkish text with the number"
+expect_grep "\"body\":\"e-imza başvurunuz \\($NUMBER\\) için SMS onay kodunuz: $CODE1\. Kod 5 dakika \\(300 saniye\\) geçerlidir\. Bu kodu kimseyle paylaşmayınız\.\"" \
+  "$T/b" "dev outbox: the Turkish words, unchanged"
+expect_eq "true" "$(jb '.[-1].template == "otp_code"')" "dev outbox: the SMS code is the template otp_code"
+# at rest: the template and its values, no text, and the code in none of them
+expect_eq "otp_code|{\"number\":\"$NUMBER\",\"minutes\":\"5\",\"seconds\":\"300\"}||" \
+  "$(sql "SELECT template || '|' || params || '|' || body || '|' || subject FROM outbox WHERE dedupe_key LIKE 'otp:$NUMBER:%'")" \
+  "otp: the outbox row holds otp_code and its values, no text"
+expect_eq 0 "$(sql "SELECT count(*) FROM outbox WHERE params LIKE '%$CODE1%' OR body LIKE '%$CODE1%' OR subject LIKE '%$CODE1%'")" \
+  "otp: the code is in no outbox row's text or values"
+# delivered through a stand-in SMS gateway (tests/mocks/sms-gateway.mjs) by `eimza notify run`,
+# which opens the code with the key the --dev server sealed it with (crypto_seal_key_dev:
+# BLAKE2b-256 of its published words, in base64): the Turkish words with the code
+node "$SRC/tests/mocks/sms-gateway.mjs" "$T/gw.jsonl" >"$T/gw.out" 2>"$T/gw.err" &
+MPID=$!
+for _ in $(seq 1 100); do
+  MPORT=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$T/gw.out")
+  [ -n "$MPORT" ] && break
+  sleep 0.05
+done
+printf 'sms_gateway_url = http://127.0.0.1:%s/api/send\nsecret_key = %s\n' "$MPORT" \
+  'P3hwNp5Fgg2R8InD0rt4bV+YrP2nGukLnL3G3hAruhw=' >"$T/gw.conf"
+expect_status 0 "otp: eimza notify run delivers the SMS" "$EIMZA" notify run --db "$DB" --config "$T/gw.conf"
+kill "$MPID"
+expect_grep "\"text\\\\\":\\\\\"e-imza başvurunuz \\($NUMBER\\) için SMS onay kodunuz: $CODE1\. Kod 5 dakika \\(300 saniye\\) geçerlidir\. Bu kodu kimseyle paylaşmayınız\.\\\\\"" \
+  "$T/gw.jsonl" "otp: the gateway got the Turkish words with the code"
+expect_eq "sent" "$(sql "SELECT status FROM outbox WHERE dedupe_key LIKE 'otp:$NUMBER:%'")" "otp: the message is sent"
 call POST /api/v1/application/otp "${B[@]}"
 expect_error 429 otp_cooldown "otp: cool-down"
 grep -qi '^Retry-After: [1-9]' "$T/h" && ok "otp: cool-down Retry-After" || fail "otp: Retry-After"

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto/seal.h"
 #include "notify/outbox.h"
 #include "notify/smtp.h"
 #include "notify/templates.h"
@@ -49,7 +50,8 @@ static void test_builtin_is_the_files(void **state)
     for (size_t l = 0; l < 2; l++) {
         for (int t = 0; t < NOTIFY_TPL__COUNT; t++) {
             for (int sms = 0; sms <= 1; sms++) {
-                if (sms && !notify_tpl_has_sms((enum notify_tpl)t))
+                if (sms ? !notify_tpl_has_sms((enum notify_tpl)t)
+                        : !notify_tpl_has_email((enum notify_tpl)t))
                     continue;
                 char path[1024];
                 snprintf(path, sizeof path, "%s/templates/%s/%s.%s.txt", build_dir(), langs[l],
@@ -62,11 +64,11 @@ static void test_builtin_is_the_files(void **state)
             }
         }
     }
-    assert_int_equal(checked, 82); /* 11 + 18 forms (the card's way after approval, the PIN's word
+    assert_int_equal(checked, 84); /* 11 + 18 forms (the card's way after approval, the PIN's word
                                     step lifted) + 4 (the in-house twins of card_late and
                                     card_ordered) + 8 (the decision: approved, its in-house
-                                    twin, rejected with a ready reason or free words) per
-                                    language */
+                                    twin, rejected with a ready reason or free words) + 1 (the
+                                    SMS code, SMS only) per language */
 }
 
 /* Who helps with a late card: where the cards are made in house, card_late's twin, which names
@@ -342,6 +344,112 @@ static void test_decision_directory(void **state)
     rmdir(dir);
 }
 
+/* The SMS code's message (app/portal_otp.c), kept as otp_code and its values: in both
+ * languages, its text keeps the code's mark whatever the values say, and only the sender puts
+ * the code in (the sealed value); no e-mail form; a file without the mark, with it twice, or the
+ * mark in any other template is refused at load. */
+static void test_otp_code(void **state)
+{
+    (void)state;
+    static const char *const langs[] = {"tr", "en"};
+    struct crypto_seal_key key, *k = &key;
+    char err[512], sealed[CRYPTO_SEAL_TEXT_MAX];
+    crypto_seal_key_dev(&key);
+    assert_int_equal(crypto_seal(k, "otp:2026-000123:2", "481516", sealed, sizeof sealed), 0);
+    assert_false(notify_tpl_has_email(NOTIFY_TPL_OTP_CODE));
+    assert_true(notify_tpl_has_sms(NOTIFY_TPL_OTP_CODE));
+    assert_null(notify_tpl_builtin("tr", NOTIFY_TPL_OTP_CODE, false));
+    /* a value named code, or holding the mark, is no way in */
+    const struct notify_var v[] = {
+        {"number", "2026-000123"}, {"minutes", "5"}, {"seconds", "300"}, {"code", "999999"}};
+    char *params = notify_params_json(v, 4);
+    assert_non_null(params);
+    for (size_t l = 0; l < 2; l++) {
+        const bool tr = l == 0;
+        struct notify_templates *set = NULL;
+        assert_int_equal(notify_templates_load(NULL, langs[l], &set, err, sizeof err), 0);
+        struct store_outbox_msg m = {.channel = "sms",
+                                     .tpl = "otp_code",
+                                     .params = params,
+                                     .dedupe_key = "otp:2026-000123:2",
+                                     .secret = sealed,
+                                     .secret_until = 1};
+        struct ubuf text = UBUF_INIT(4096), sent = UBUF_INIT(4096), subj = UBUF_INIT(1024);
+        const char *why = NULL;
+        assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), 0);
+        assert_non_null(strstr(ubuf_str(&text), NOTIFY_CODE_MARK));
+        assert_null(strstr(ubuf_str(&text), "999999"));
+        assert_int_equal(notify_code_fill(k, &m, ubuf_str(&text), &sent, NULL), 0);
+        assert_string_equal(
+            ubuf_str(&sent),
+            tr ? "e-imza başvurunuz (2026-000123) için SMS onay kodunuz: 481516. Kod 5 dakika "
+                 "(300 saniye) geçerlidir. Bu kodu kimseyle paylaşmayınız."
+               : "Your SMS confirmation code for your e-signature application (2026-000123): "
+                 "481516. The code is valid for 5 minutes (300 seconds). Do not share this code "
+                 "with anyone.");
+        /* the outbox's view without the key: the mask */
+        ubuf_reset(&sent);
+        assert_int_equal(notify_code_fill(NULL, &m, ubuf_str(&text), &sent, NULL), 0);
+        assert_non_null(strstr(ubuf_str(&sent), NOTIFY_CODE_MASK));
+        assert_null(strstr(ubuf_str(&sent), "481516"));
+        /* never as an e-mail */
+        m.channel = "email";
+        ubuf_reset(&text);
+        assert_int_equal(notify_outbox_render(set, "https://p/", &m, &subj, &text, &why), -1);
+        assert_string_equal(why, "no_email_form");
+        assert_int_equal(notify_render(set, NOTIFY_TPL_OTP_CODE, false, v, 3, &subj, &text), -1);
+        /* a value holding the mark would take the code's place */
+        m.channel = "sms";
+        m.params = "{\"number\":\"{code}\",\"minutes\":\"5\",\"seconds\":\"300\"}";
+        assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), -1);
+        assert_string_equal(why, "bad_params");
+        ubuf_free(&text);
+        ubuf_free(&sent);
+        ubuf_free(&subj);
+        notify_templates_free(set);
+    }
+    free(params);
+
+    /* an operator's file: with the mark, it is the text; without it, or with it twice, refused;
+     * the mark in any other template (an e-mail's subject or body, another SMS) refused */
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160], other[160];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/en", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/otp_code.sms.txt", sub);
+    struct notify_templates *t = NULL;
+    put_file(path, "Code {code} for {number}, {minutes} min\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), 0);
+    struct ubuf b = UBUF_INIT(4096);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_OTP_CODE, true, v, 4, NULL, &b), 0);
+    assert_string_equal(ubuf_str(&b), "Code {code} for 2026-000123, 5 min");
+    ubuf_free(&b);
+    notify_templates_free(t);
+    put_file(path, "Your code for {number} is ready\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_null(t);
+    assert_non_null(strstr(err, "otp_code.sms.txt: the code placeholder {code} is missing"));
+    put_file(path, "{code} {number} {code}\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(
+        strstr(err, "otp_code.sms.txt: the code placeholder {code} may be used only once"));
+    unlink(path);
+    static const char *const leaks[][2] = {
+        {"reminder_code.email.txt", "Subject: {code}\n\nbody {number}\n"},
+        {"reminder_code.email.txt", "Subject: x\n\nyour code {code}\n"},
+        {"application_approved.sms.txt", "{number} {code}\n"},
+    };
+    for (size_t i = 0; i < sizeof leaks / sizeof leaks[0]; i++) {
+        snprintf(other, sizeof other, "%s/%s", sub, leaks[i][0]);
+        put_file(other, leaks[i][1]);
+        assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+        assert_non_null(strstr(err, "unknown placeholder {code}"));
+        unlink(other);
+    }
+    rmdir(sub);
+    rmdir(dir);
+}
+
 static void test_email_form(void **state)
 {
     (void)state;
@@ -426,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_directory),
         cmocka_unit_test(test_decision),
         cmocka_unit_test(test_decision_directory),
+        cmocka_unit_test(test_otp_code),
         cmocka_unit_test(test_email_form),
         cmocka_unit_test(test_smtp_settings),
     };
