@@ -107,8 +107,8 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
     {
         /* a value may not stand in for the SMS code's mark: the sender puts the code at the
          * first one */
-        if (!json_is_string(v) ||
-            (t == NOTIFY_TPL_OTP_CODE && strstr(json_string_value(v), NOTIFY_CODE_MARK))) {
+        if (!json_is_string(v) || (notify_tpl_has_code((enum notify_tpl)t) &&
+                                   strstr(json_string_value(v), NOTIFY_CODE_MARK))) {
             json_decref(o);
             return fail(why, "bad_params");
         }

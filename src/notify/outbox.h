@@ -27,9 +27,9 @@ int notify_tpl_by_name(const char *name);
 /* The subject and body of m as they are sent (appended to the buffers; subject may be NULL):
  * a message with a body as it is; one kept unrendered rendered in the form of its channel
  * with its values and portal_url. Returns 0, or -1 with a short reason in *why (may be NULL):
- * "unknown_template", "bad_params" (not a JSON object of strings; for otp_code also a value
- * holding NOTIFY_CODE_MARK), "no_sms_form", "no_email_form", "render_failed" (too long, or out
- * of memory). */
+ * "unknown_template", "bad_params" (not a JSON object of strings; for otp_code and pin_code also a
+ * value holding NOTIFY_CODE_MARK), "no_sms_form", "no_email_form", "render_failed" (too long, or
+ * out of memory). */
 int notify_outbox_render(const struct notify_templates *set, const char *portal_url,
                          const struct store_outbox_msg *m, struct ubuf *subject, struct ubuf *body,
                          const char **why);
@@ -37,7 +37,7 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
 /* ---- the SMS code (issue 19, finding 4) ------------------------------------------------------
  * A message that brings an SMS code has NOTIFY_CODE_MARK in its body and the code sealed in
  * m->secret (store.h, "SMS codes at rest"), for the context of its dedupe key: the template
- * otp_code, whose SMS form keeps the mark when it is rendered (notify/templates.h). */
+ * otp_code or pin_code, whose SMS form keeps the mark when it is rendered (notify/templates.h). */
 #define NOTIFY_CODE_MASK "******"
 struct crypto_seal_key;
 /* Appends text to out with the code in place of NOTIFY_CODE_MARK: opened from m->secret with

@@ -42,6 +42,7 @@ static const char *const tpl_names[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_REJECTED_FREE] = "application_rejected_free",
     [NOTIFY_TPL_APPROVED_INHOUSE] = "application_approved_inhouse",
     [NOTIFY_TPL_OTP_CODE] = "otp_code",
+    [NOTIFY_TPL_PIN_CODE] = "pin_code",
 };
 
 /* The placeholders each template may use, space-separated. */
@@ -68,6 +69,7 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_REJECTED_FREE] = "name number reason portal_url",
     [NOTIFY_TPL_APPROVED_INHOUSE] = "name number days portal_url",
     [NOTIFY_TPL_OTP_CODE] = "number minutes seconds code portal_url",
+    [NOTIFY_TPL_PIN_CODE] = "number minutes seconds code portal_url",
 };
 
 /* The templates with an in-house twin, and the twin (notify_tpl_deployed). */
@@ -106,7 +108,12 @@ bool notify_tpl_has_sms(enum notify_tpl t)
 
 bool notify_tpl_has_email(enum notify_tpl t)
 {
-    return t != NOTIFY_TPL_OTP_CODE && (unsigned)t < NOTIFY_TPL__COUNT;
+    return !notify_tpl_has_code(t) && (unsigned)t < NOTIFY_TPL__COUNT;
+}
+
+bool notify_tpl_has_code(enum notify_tpl t)
+{
+    return t == NOTIFY_TPL_OTP_CODE || t == NOTIFY_TPL_PIN_CODE;
 }
 
 const char *notify_tpl_builtin(const char *lang, enum notify_tpl t, bool sms)
@@ -155,7 +162,7 @@ static int tpl_check(enum notify_tpl t, const char *text, const char *what, char
     }
     /* the SMS code: the message exists for it, so its text must say it, once (a second mark
      * would stay as it is); no other text may have it (the check above) */
-    if (t == NOTIFY_TPL_OTP_CODE) {
+    if (notify_tpl_has_code(t)) {
         const char *c = strstr(text, NOTIFY_CODE_MARK);
         if (!c || strstr(c + 1, NOTIFY_CODE_MARK)) {
             snprintf(err, errlen, "%s: %s", what,

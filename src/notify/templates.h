@@ -14,11 +14,11 @@
  * any other name is refused when the template is loaded, so a typo is found at start-up and
  * not by the recipient. Any other '{' is an ordinary character.
  *
- * {code} is reserved: only otp_code's SMS form may have it, exactly once (a file without it is
- * refused: the message would be useless), and rendering leaves it as it is, whatever the values
- * say. The code itself is never a value: it is sealed apart and put in place of the mark only by
- * the sender, at delivery (notify/outbox.h, notify_code_fill), so a template file cannot put it
- * into an e-mail, a subject, another message or the outbox.
+ * {code} is reserved: only the SMS forms of otp_code and pin_code may have it, exactly once (a file
+ * without it is refused: the message would be useless), and rendering leaves it as it is, whatever
+ * the values say. The code itself is never a value: it is sealed apart and put in place of the mark
+ * only by the sender, at delivery (notify/outbox.h, notify_code_fill), so a template file cannot
+ * put it into an e-mail, a subject, another message or the outbox.
  */
 #ifndef EIMZA_NOTIFY_TEMPLATES_H
 #define EIMZA_NOTIFY_TEMPLATES_H
@@ -57,9 +57,12 @@ enum notify_tpl {
     /* application_approved_inhouse: application_approved, the card made here, handed over or
      * sent, a late one asked of the e-imza sorumlusu */
     NOTIFY_TPL_APPROVED_INHOUSE,
-    /* otp_code: the SMS code of an application (app/portal_otp.c); SMS only, and the one
-     * template with {code} (NOTIFY_CODE_MARK) */
+    /* otp_code: the SMS code of an application (app/portal_otp.c); SMS only, one of the two
+     * templates with {code} (NOTIFY_CODE_MARK, notify_tpl_has_code) */
     NOTIFY_TPL_OTP_CODE,
+    /* pin_code: the SMS code of the card-PIN step (app/flow_pin.c); SMS only, with {code}
+     * (NOTIFY_CODE_MARK) like otp_code */
+    NOTIFY_TPL_PIN_CODE,
     NOTIFY_TPL__COUNT
 };
 
@@ -71,9 +74,11 @@ const char *notify_tpl_name(enum notify_tpl t);
  * pages' web_msg_deployed), and one that says the card comes by courier a twin saying it may be
  * handed over in person; any other template is itself. The one place that pairs them. */
 enum notify_tpl notify_tpl_deployed(enum notify_tpl t, bool inhouse);
-/* Whether the template has an SMS form; an e-mail form (all but otp_code). */
+/* Whether the template has an SMS form; an e-mail form (all but otp_code and pin_code). */
 bool notify_tpl_has_sms(enum notify_tpl t);
 bool notify_tpl_has_email(enum notify_tpl t);
+/* Whether the template brings an SMS code, with NOTIFY_CODE_MARK (otp_code, pin_code). */
+bool notify_tpl_has_code(enum notify_tpl t);
 
 /* The reserved placeholder of the SMS code (see above). */
 #define NOTIFY_CODE_MARK "{code}"

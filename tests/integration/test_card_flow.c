@@ -29,6 +29,8 @@
 #include "core/date.h"
 #include "core/personnel.h"
 #include "core/tckn.h"
+#include "crypto/seal.h"
+#include "notify/outbox.h"
 #include "notify/scan.h"
 #include "notify/templates.h"
 #include "store/store.h"
@@ -585,6 +587,9 @@ static void pin_setup(struct fx *f, const char *state, const char *word, int64_t
     f->set.has_pin_key = true;
     for (size_t i = 0; i < sizeof f->set.pin_key; i++)
         f->set.pin_key[i] = (unsigned char)(i * 7 + 1);
+    char kerr[128];
+    if (!f->set.seal_key) /* the server's key the SMS code is sealed with (the dev key) */
+        assert_int_equal(app_settings_seal_key(&f->set, NULL, true, kerr, sizeof kerr), 0);
     *app_id = app_in(f, state, 72, NOW - 3 * DAY, NOW + 30 * DAY, tckn);
     struct store_application a = app_get(f, *app_id);
     /* the security word as the form keeps it (Argon2id; the cheapest cost will do here) */
@@ -611,18 +616,71 @@ static void pin_setup(struct fx *f, const char *state, const char *word, int64_t
     assert_int_equal(store_card_pin_put(f->db->s, &pin), STORE_OK);
 }
 
-/* The newest PIN code sent (from the outbox). */
+static void sq(struct fx *f, const char *sql, char *out, size_t cap)
+{
+    assert_int_equal(testdb_query(&f->db->db, sql, out, cap), 0);
+}
+
+/* The newest PIN code sent (from the outbox): kept as the template pin_code and its values,
+ * never in them nor in the body, only sealed apart for the message's dedupe key (the key the
+ * sender opens it with); the text rendered and the code put in as the sender does, in Turkish:
+ * the words of the PIN step and the code. */
 static void last_code(struct fx *f, char code[8])
 {
-    char body[512];
-    assert_int_equal(testdb_query(&f->db->db,
-                                  "SELECT body FROM outbox WHERE dedupe_key LIKE 'pin:%' "
-                                  "ORDER BY id DESC LIMIT 1",
-                                  body, sizeof body),
-                     0);
-    const char *p = strstr(body, "kodunuz: ");
-    assert_non_null(p);
-    snprintf(code, 8, "%.6s", p + 9);
+#define PIN_ROW(col)                                                                               \
+    "SELECT " col " FROM outbox WHERE dedupe_key LIKE 'pin:%' ORDER BY id DESC LIMIT 1"
+    char body[512], subject[64], tpl[32], params[512], key[64], sealed[CRYPTO_SEAL_TEXT_MAX],
+        plain[CRYPTO_SEAL_PLAIN_MAX + 1], want[512];
+    sq(f, PIN_ROW("coalesce(body, '')"), body, sizeof body);
+    assert_string_equal(body, "");
+    sq(f, PIN_ROW("coalesce(subject, '')"), subject, sizeof subject);
+    assert_string_equal(subject, "");
+    sq(f, PIN_ROW("coalesce(template, '')"), tpl, sizeof tpl);
+    assert_string_equal(tpl, "pin_code");
+    sq(f, PIN_ROW("coalesce(params, '')"), params, sizeof params);
+    sq(f, PIN_ROW("dedupe_key"), key, sizeof key);
+    sq(f, PIN_ROW("coalesce(secret, '')"), sealed, sizeof sealed);
+#undef PIN_ROW
+    assert_int_equal(crypto_unseal(f->set.seal_key, key, sealed, plain, sizeof plain),
+                     CRYPTO_UNSEAL_OK);
+    assert_int_equal(strlen(plain), 6);
+    memcpy(code, plain, 7);
+    assert_null(strstr(sealed, code));
+    /* the values: the application's number and the code's life, not the code */
+    const char *number = key + 4;
+    const int nlen = (int)(strrchr(key, ':') - number);
+    snprintf(want, sizeof want, "{\"number\":\"%.*s\",\"minutes\":\"5\",\"seconds\":\"300\"}", nlen,
+             number);
+    assert_string_equal(params, want);
+    assert_null(strstr(params, code));
+    /* as the gateway gets it */
+    struct notify_templates *set = NULL;
+    char err[256];
+    assert_int_equal(notify_templates_load(NULL, "tr", &set, err, sizeof err), 0);
+    const struct store_outbox_msg m = {.channel = "sms",
+                                       .tpl = tpl,
+                                       .params = params,
+                                       .dedupe_key = key,
+                                       .secret = sealed,
+                                       .secret_until = 1};
+    struct ubuf text = UBUF_INIT(4096), sent = UBUF_INIT(4096);
+    assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, NULL), 0);
+    assert_null(strstr(ubuf_str(&text), code));
+    assert_int_equal(notify_code_fill(f->set.seal_key, &m, ubuf_str(&text), &sent, NULL), 0);
+    snprintf(want, sizeof want,
+             "e-imza kartınızın (%.*s) PIN'ini görmek için SMS kodunuz: %s. Kod 5 dakika "
+             "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
+             nlen, number, code);
+    assert_string_equal(ubuf_str(&sent), want);
+    ubuf_free(&text);
+    ubuf_free(&sent);
+    notify_templates_free(set);
+}
+
+/* How many PIN codes' messages still hold a sealed code. */
+static long long pin_secrets(struct fx *f)
+{
+    return q(f, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%' AND secret IS NOT NULL");
 }
 
 static void test_pin(void **state)
@@ -650,9 +708,12 @@ static void test_pin(void **state)
     assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 10), wrong, &sec, &err), APP_EINVAL);
     assert_string_equal(err.code, "otp_wrong");
     assert_int_equal(err.remaining, 1);
+    assert_int_equal(pin_secrets(f), 1);
     assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 20), code, &sec, &err), APP_OK);
     assert_string_equal(sec.pin, "482913");
     assert_string_equal(sec.puk, "70531864");
+    /* the code is used: its sealed copy is gone too */
+    assert_int_equal(pin_secrets(f), 0);
     /* gone: nothing sealed is left, the state says shown, a second retrieval is refused */
     char sql[160];
     snprintf(sql, sizeof sql,
@@ -701,9 +762,13 @@ static void test_pin_limits(void **state)
                      APP_ETOOMANY);
     assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE action = 'pin.locked'"), 1);
     /* an hour after the first wrong entry it opens again */
+    long long before = q(f, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%'");
     assert_int_equal(
         app_pin_word(as_holder(f, t, id, NOW + 400 + 3600), "Gizli Sözcük", &sent, &err), APP_OK);
     last_code(f, code);
+    /* a newer code voids the older ones: only its own sealed copy is left */
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%'"), before + 1);
+    assert_int_equal(pin_secrets(f), 1);
     /* with another key the sealed PIN does not open: nothing is shown, nothing destroyed */
     f->set.pin_key[0] ^= 1;
     assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 4010), code, &sec, &err),

@@ -64,11 +64,12 @@ static void test_builtin_is_the_files(void **state)
             }
         }
     }
-    assert_int_equal(checked, 84); /* 11 + 18 forms (the card's way after approval, the PIN's word
+    assert_int_equal(checked, 86); /* 11 + 18 forms (the card's way after approval, the PIN's word
                                     step lifted) + 4 (the in-house twins of card_late and
                                     card_ordered) + 8 (the decision: approved, its in-house
-                                    twin, rejected with a ready reason or free words) + 1 (the
-                                    SMS code, SMS only) per language */
+                                    twin, rejected with a ready reason or free words) + 2 (the
+                                    SMS codes of the application and of the PIN step, SMS
+                                    only) per language */
 }
 
 /* Who helps with a late card: where the cards are made in house, card_late's twin, which names
@@ -450,6 +451,112 @@ static void test_otp_code(void **state)
     rmdir(dir);
 }
 
+/* The card-PIN step's SMS code (app/flow_pin.c), kept as pin_code and its values like
+ * otp_code: in both languages the words with the code the sender puts in (the value named code
+ * ignored, the mark kept); the mask without the key; no e-mail form; a value holding the mark
+ * refused; an operator's file with the mark taken, without it or with it twice refused. */
+static void test_pin_code(void **state)
+{
+    (void)state;
+    static const char *const langs[] = {"tr", "en"};
+    struct crypto_seal_key key, *k = &key;
+    char err[512], sealed[CRYPTO_SEAL_TEXT_MAX];
+    crypto_seal_key_dev(&key);
+    assert_int_equal(crypto_seal(k, "pin:2026-000123:3", "271828", sealed, sizeof sealed), 0);
+    assert_false(notify_tpl_has_email(NOTIFY_TPL_PIN_CODE));
+    assert_true(notify_tpl_has_sms(NOTIFY_TPL_PIN_CODE));
+    assert_true(notify_tpl_has_code(NOTIFY_TPL_PIN_CODE));
+    assert_false(notify_tpl_has_code(NOTIFY_TPL_CARD_PIN_READY));
+    assert_int_equal(notify_tpl_by_name("pin_code"), NOTIFY_TPL_PIN_CODE);
+    assert_null(notify_tpl_builtin("tr", NOTIFY_TPL_PIN_CODE, false));
+    const struct notify_var v[] = {
+        {"number", "2026-000123"}, {"minutes", "5"}, {"seconds", "300"}, {"code", "999999"}};
+    char *params = notify_params_json(v, 4);
+    assert_non_null(params);
+    for (size_t l = 0; l < 2; l++) {
+        const bool tr = l == 0;
+        struct notify_templates *set = NULL;
+        assert_int_equal(notify_templates_load(NULL, langs[l], &set, err, sizeof err), 0);
+        struct store_outbox_msg m = {.channel = "sms",
+                                     .tpl = "pin_code",
+                                     .params = params,
+                                     .dedupe_key = "pin:2026-000123:3",
+                                     .secret = sealed,
+                                     .secret_until = 1};
+        struct ubuf text = UBUF_INIT(4096), sent = UBUF_INIT(4096), subj = UBUF_INIT(1024);
+        const char *why = NULL;
+        assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), 0);
+        assert_non_null(strstr(ubuf_str(&text), NOTIFY_CODE_MARK));
+        assert_null(strstr(ubuf_str(&text), "999999"));
+        assert_int_equal(notify_code_fill(k, &m, ubuf_str(&text), &sent, NULL), 0);
+        assert_string_equal(ubuf_str(&sent),
+                            tr ? "e-imza kartınızın (2026-000123) PIN'ini görmek için SMS "
+                                 "kodunuz: 271828. Kod 5 dakika geçerlidir. Bu kodu kimseyle "
+                                 "paylaşmayınız."
+                               : "Your SMS code to see the PIN of your e-signature card "
+                                 "(2026-000123): 271828. The code is valid for 5 minutes. Do "
+                                 "not share this code with anyone.");
+        /* sealed for another key string (the application's code) it does not open */
+        m.dedupe_key = "otp:2026-000123:3";
+        ubuf_reset(&sent);
+        assert_int_equal(notify_code_fill(k, &m, ubuf_str(&text), &sent, &why), -1);
+        assert_string_equal(why, "code_withdrawn");
+        m.dedupe_key = "pin:2026-000123:3";
+        /* without the key: the mask */
+        ubuf_reset(&sent);
+        assert_int_equal(notify_code_fill(NULL, &m, ubuf_str(&text), &sent, NULL), 0);
+        assert_non_null(strstr(ubuf_str(&sent), NOTIFY_CODE_MASK));
+        assert_null(strstr(ubuf_str(&sent), "271828"));
+        /* never as an e-mail */
+        m.channel = "email";
+        ubuf_reset(&text);
+        assert_int_equal(notify_outbox_render(set, "https://p/", &m, &subj, &text, &why), -1);
+        assert_string_equal(why, "no_email_form");
+        /* a value holding the mark would take the code's place */
+        m.channel = "sms";
+        m.params = "{\"number\":\"{code}\",\"minutes\":\"5\",\"seconds\":\"300\"}";
+        assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), -1);
+        assert_string_equal(why, "bad_params");
+        ubuf_free(&text);
+        ubuf_free(&sent);
+        ubuf_free(&subj);
+        notify_templates_free(set);
+    }
+    free(params);
+
+    /* an operator's file: with the mark, it is the text; without it, or with it twice, refused */
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/tr", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/pin_code.sms.txt", sub);
+    struct notify_templates *t = NULL;
+    put_file(path, "PIN kodu {code} ({number}), {minutes} dk\n");
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), 0);
+    struct ubuf b = UBUF_INIT(4096);
+    assert_int_equal(notify_render(t, NOTIFY_TPL_PIN_CODE, true, v, 4, NULL, &b), 0);
+    assert_string_equal(ubuf_str(&b), "PIN kodu {code} (2026-000123), 5 dk");
+    ubuf_free(&b);
+    notify_templates_free(t);
+    put_file(path, "PIN kodunuz ({number}) hazır\n");
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
+    assert_null(t);
+    assert_non_null(strstr(err, "pin_code.sms.txt: the code placeholder {code} is missing"));
+    put_file(path, "{code} {number} {code}\n");
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
+    assert_non_null(
+        strstr(err, "pin_code.sms.txt: the code placeholder {code} may be used only once"));
+    unlink(path);
+    /* the PIN's other messages may not have the mark */
+    snprintf(path, sizeof path, "%s/card_pin_ready.sms.txt", sub);
+    put_file(path, "{number} {code}\n");
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown placeholder {code}"));
+    unlink(path);
+    rmdir(sub);
+    rmdir(dir);
+}
+
 static void test_email_form(void **state)
 {
     (void)state;
@@ -535,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_decision),
         cmocka_unit_test(test_decision_directory),
         cmocka_unit_test(test_otp_code),
+        cmocka_unit_test(test_pin_code),
         cmocka_unit_test(test_email_form),
         cmocka_unit_test(test_smtp_settings),
     };
