@@ -297,6 +297,17 @@ expect_eq "400 security_word_wrong 2" "$CODE $(jb '.error.code + " " + (.error.r
 json POST /api/v1/application/pin/word '{"security_word":"Gizli Sözcük"}' "${BA[@]}"
 expect_code 200 "the right word sends a code"
 PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+# the code is not in the outbox row: the template pin_code and its values, the code sealed apart
+# (the development outbox opens it with --dev's key); the holder's SMS has the Turkish words
+[[ $PINCODE =~ ^[0-9]{6}$ ]] && ok "a six-digit code reached the SMS" || fail "pin code" "$PINCODE"
+expect_eq "pin_code||{\"number\":\"$NA\",\"minutes\":\"5\",\"seconds\":\"300\"}|1" \
+  "$(sql "SELECT template, coalesce(body, ''), params, count(secret) FROM outbox WHERE dedupe_key LIKE 'pin:$NA:%' GROUP BY id, template, body, params ORDER BY id DESC LIMIT 1")" \
+  "the PIN code's outbox row: template and values, the code sealed apart"
+expect_eq 0 "$(sql "SELECT count(*) FROM outbox WHERE coalesce(body, '') LIKE '%$PINCODE%' OR coalesce(params, '') LIKE '%$PINCODE%' OR coalesce(secret, '') LIKE '%$PINCODE%'")" \
+  "the PIN code is nowhere in the outbox in clear"
+expect_eq "e-imza kartınızın ($NA) PIN'ini görmek için SMS kodunuz: $PINCODE. Kod 5 dakika geçerlidir. Bu kodu kimseyle paylaşmayınız." \
+  "$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.template == "pin_code")][-1].body')" \
+  "the SMS the holder gets: the PIN step's Turkish words and the code"
 json POST /api/v1/application/pin/code '{"code":"000000"}' "${BA[@]}"
 [ "$PINCODE" = 000000 ] || expect_error 400 otp_wrong "a wrong code"
 json POST /api/v1/application/pin/code "{\"code\":\"$PINCODE\"}" "${BA[@]}"
@@ -307,6 +318,8 @@ PUK=$(jb .puk)
 expect_grep '^Cache-Control: no-store' "$T/h" "never cached"
 json POST /api/v1/application/pin/code "{\"code\":\"$PINCODE\"}" "${BA[@]}"
 expect_error 409 pin_already_shown "a second retrieval is refused"
+expect_eq 0 "$(sql "SELECT count(secret) FROM outbox WHERE dedupe_key LIKE 'pin:%'")" \
+  "the used PIN code's sealed copy is gone"
 expect_eq "shown" "$(sql "SELECT state FROM card_pins WHERE sealed = ''")" "nothing sealed is left"
 # (as whole numbers: six digits may well occur inside a time or an id)
 expect_no_grep "(^|[^0-9])($PIN|$PUK)([^0-9]|$)" "$SERR" "the PIN and PUK are not in the log"
