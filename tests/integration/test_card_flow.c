@@ -709,7 +709,14 @@ static void test_pin(void **state)
     assert_string_equal(err.code, "otp_wrong");
     assert_int_equal(err.remaining, 1);
     assert_int_equal(pin_secrets(f), 1);
-    assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 20), code, &sec, &err), APP_OK);
+    /* a new code after the cool-down, while the first is still live: the first one's sealed
+     * copy goes (it is void), only the new one's is kept */
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW + 70), "Gizli Sözcük", &sent, &err),
+                     APP_OK);
+    last_code(f, code);
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%'"), 2);
+    assert_int_equal(pin_secrets(f), 1);
+    assert_int_equal(app_pin_code(as_holder(f, t, id, NOW + 80), code, &sec, &err), APP_OK);
     assert_string_equal(sec.pin, "482913");
     assert_string_equal(sec.puk, "70531864");
     /* the code is used: its sealed copy is gone too */
