@@ -500,6 +500,24 @@ expect_code 200 "the SMS code alone"
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.code_sent' AND object = '$NC' AND detail LIKE '%waived%'")" \
   "the code's sending says the word was waived"
 PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN") and contains("kodunuz"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+# delivered through a stand-in SMS gateway (tests/mocks/sms-gateway.mjs) by `eimza notify run`,
+# which opens the PIN code with the key the --dev server sealed it with (its dedupe key
+# pin:<number>:<n> as the context): the PIN step's Turkish words with the code
+node "$SRC/tests/mocks/sms-gateway.mjs" "$T/gw.jsonl" >"$T/gw.out" 2>"$T/gw.err" &
+MPID=$!
+for _ in $(seq 1 100); do
+  MPORT=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$T/gw.out")
+  [ -n "$MPORT" ] && break
+  sleep 0.05
+done
+printf 'sms_gateway_url = http://127.0.0.1:%s/api/send\nsecret_key = %s\n' "$MPORT" \
+  'P3hwNp5Fgg2R8InD0rt4bV+YrP2nGukLnL3G3hAruhw=' >"$T/gw.conf"
+expect_status 0 "pin: eimza notify run delivers the SMS" "$EIMZA" notify run --db "$DB" --config "$T/gw.conf"
+kill "$MPID"
+expect_grep "\"text\\\\\":\\\\\"e-imza kartınızın \\($NC\\) PIN'ini görmek için SMS kodunuz: $PINCODE\. Kod 5 dakika geçerlidir\. Bu kodu kimseyle paylaşmayınız\.\\\\\"" \
+  "$T/gw.jsonl" "pin: the gateway got the PIN step's Turkish words with the code"
+expect_eq "sent 0" "$(sql "SELECT status, count(secret) FROM outbox WHERE dedupe_key LIKE 'pin:$NC:%' GROUP BY id, status ORDER BY id DESC LIMIT 1" | tr '|' ' ')" \
+  "pin: the message is sent, its sealed code gone with the hand-over"
 # the code step on the page says a wrong code as the word step says a wrong word (and as /sms
 # does): a short message at the field with the tries left, not a paragraph of its own
 call POST /pin/kod "${HF[@]}" --data-urlencode "csrf_token=$CF" --data-urlencode "code=$(printf '%06d' $(((10#${PINCODE:-0} + 1) % 1000000)))"
