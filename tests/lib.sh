@@ -23,6 +23,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# start_sms_gateway LOG: starts the stand-in SMS gateway (tests/mocks/sms-gateway.mjs) on
+# loopback, what it receives written to LOG; sets MPID, and MPORT (empty when it did not start:
+# tests/mocks/sms-gateway.mjs's words are in $T/gw.err).
+start_sms_gateway() {
+  node "$SRC/tests/mocks/sms-gateway.mjs" "$1" >"$T/gw.out" 2>"$T/gw.err" &
+  MPID=$!
+  MPORT=
+  for _ in $(seq 1 100); do
+    MPORT=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$T/gw.out")
+    [ -n "$MPORT" ] && break
+    sleep 0.05
+  done
+}
+
+# sms_gateway_dev_conf FILE: settings for `eimza notify run` that send through that gateway
+# with the key `serve --dev` seals SMS codes with (crypto_seal_key_dev: BLAKE2b-256 of its
+# published words, in base64), so the sender can open the codes a --dev server queued.
+sms_gateway_dev_conf() {
+  printf 'sms_gateway_url = http://127.0.0.1:%s/api/send\nsecret_key = %s\n' "$MPORT" \
+    'P3hwNp5Fgg2R8InD0rt4bV+YrP2nGukLnL3G3hAruhw=' >"$1"
+}
+
 # new_db: prints the URL of a fresh, empty database of the backend under test. A PostgreSQL
 # test without a server skips (exit 77), or fails when EIMZA_REQUIRE_PG=1. Names come from
 # /dev/urandom: two names made with $RANDOM once came out the same in one test.

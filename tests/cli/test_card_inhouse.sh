@@ -503,15 +503,8 @@ PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN
 # delivered through a stand-in SMS gateway (tests/mocks/sms-gateway.mjs) by `eimza notify run`,
 # which opens the PIN code with the key the --dev server sealed it with (its dedupe key
 # pin:<number>:<n> as the context): the PIN step's Turkish words with the code
-node "$SRC/tests/mocks/sms-gateway.mjs" "$T/gw.jsonl" >"$T/gw.out" 2>"$T/gw.err" &
-MPID=$!
-for _ in $(seq 1 100); do
-  MPORT=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$T/gw.out")
-  [ -n "$MPORT" ] && break
-  sleep 0.05
-done
-printf 'sms_gateway_url = http://127.0.0.1:%s/api/send\nsecret_key = %s\n' "$MPORT" \
-  'P3hwNp5Fgg2R8InD0rt4bV+YrP2nGukLnL3G3hAruhw=' >"$T/gw.conf"
+start_sms_gateway "$T/gw.jsonl"
+sms_gateway_dev_conf "$T/gw.conf"
 expect_status 0 "pin: eimza notify run delivers the SMS" "$EIMZA" notify run --db "$DB" --config "$T/gw.conf"
 kill "$MPID"
 expect_grep "\"text\\\\\":\\\\\"e-imza kartınızın \\($NC\\) PIN'ini görmek için SMS kodunuz: $PINCODE\. Kod 5 dakika geçerlidir\. Bu kodu kimseyle paylaşmayınız\.\\\\\"" \

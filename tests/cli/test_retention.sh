@@ -91,13 +91,7 @@ stop_server
 otp_waiting=$(q "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'otp:%'")
 expect_eq "$otp_waiting" "$(q "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'otp:%' AND template = 'otp_code' AND body = '' AND params LIKE '{\"number\":\"%\",\"minutes\":\"5\",\"seconds\":\"300\"}'")" \
   "the $otp_waiting SMS codes wait as otp_code and its values (number, minutes, seconds)"
-node "$SRC/tests/mocks/sms-gateway.mjs" "$T/gw.jsonl" >"$T/gw.out" 2>"$T/gw.err" &
-MPID=$!
-for _ in $(seq 1 100); do
-  MPORT=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$T/gw.out")
-  [ -n "$MPORT" ] && break
-  sleep 0.05
-done
+start_sms_gateway "$T/gw.jsonl"
 # in English: the otp_code template's text; this run has no secret_key, so the sender cannot open
 # the codes (sealed with --dev's key) and puts the mask in their place (notify_code_fill without
 # a key, reported to the lead); the code itself through the sender: test_portal, test_templates

@@ -41,14 +41,7 @@ wait_status() {
 
 # ---- the mock gateway ---------------------------------------------------------------------
 GWLOG=$T/gateway.jsonl
-node "$SRC/tests/mocks/sms-gateway.mjs" "$GWLOG" >"$T/gw.out" 2>"$T/gw.err" &
-MPID=$!
-MPORT=
-for _ in $(seq 1 100); do
-  MPORT=$(sed -n 's/^port=\([0-9]*\)$/\1/p' "$T/gw.out")
-  [ -n "$MPORT" ] && break
-  sleep 0.05
-done
+start_sms_gateway "$GWLOG"
 [ -n "$MPORT" ] || { fail "mock gateway starts" "$(cat "$T/gw.err")"; finish; }
 modes() { curl -s -X PUT --data-binary "$1" "http://127.0.0.1:$MPORT/_mock/modes"; }
 # hits MARKER: how many requests the gateway got whose body holds MARKER.
