@@ -163,3 +163,21 @@ out:
         (void)unlink(tmp);
     return rc;
 }
+
+int cli_stamp_record(const char *cmd, const char *state, const char *stamp,
+                     enum cli_stamp_kind kind, int schema, bool replace)
+{
+    char err[CLI_STAMP_PATH_MAX + 128];
+    int w = cli_stamp_write(stamp, kind, schema, (int64_t)time(NULL), replace, err, sizeof err);
+    if (w < 0) {
+        cli_error("%s: the database is %s, but its stamp was not written: %s; without it 'eimza "
+                  "migrate --create-once' would make a new, empty database if this one went "
+                  "missing (make the folder writable and run eimza %s again)",
+                  cmd, state, err, cmd);
+        return CLI_FAIL;
+    }
+    if (w == 1)
+        printf("stamp written: %s (%s, schema version %d)\n", stamp, cli_stamp_kind_name(kind),
+               schema);
+    return CLI_OK;
+}

@@ -56,6 +56,12 @@ int cli_stamp_read(const char *stamp, struct cli_stamp *st, char *err, size_t er
 int cli_stamp_write(const char *stamp, enum cli_stamp_kind kind, int schema, int64_t now,
                     bool replace, char *err, size_t errlen);
 
+/* cli_stamp_write for command cmd ("migrate", "restore") once its database is `state`
+ * ("ready", "restored"), now the real clock, and says so: "stamp written: ..." on stdout, or
+ * the reason and what to do on stderr. CLI_OK (also when a stamp was kept), or CLI_FAIL. */
+int cli_stamp_record(const char *cmd, const char *state, const char *stamp,
+                     enum cli_stamp_kind kind, int schema, bool replace);
+
 /* "made", "restored", "recorded" */
 const char *cli_stamp_kind_name(enum cli_stamp_kind kind);
 

@@ -213,17 +213,8 @@ int cli_cmd_restore(int argc, char **argv)
     store_close(s);
     if (stamped) {
         enum cli_stamp_kind kind = fresh ? CLI_STAMP_RESTORED : CLI_STAMP_RECORDED;
-        int w = cli_stamp_write(stamp, kind, schema, (int64_t)time(NULL), false, err, sizeof err);
-        if (w < 0) {
-            cli_error("restore: the database is restored, but its stamp was not written: %s; "
-                      "without it 'eimza migrate --create-once' would make a new, empty "
-                      "database if this one went missing",
-                      err);
+        if (cli_stamp_record("restore", "restored", stamp, kind, schema, false) != CLI_OK)
             rc = CLI_FAIL;
-        } else if (w == 1) {
-            printf("stamp written: %s (%s, schema version %d)\n", stamp, cli_stamp_kind_name(kind),
-                   schema);
-        }
     }
     return rc;
 }

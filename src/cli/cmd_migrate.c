@@ -65,22 +65,10 @@ static int migrate_refuse(const char *dbpath, const char *stamp, const struct cl
  * made again, empty, by --create-once if it went missing. */
 static int migrate_stamp(const char *stamp, bool made, int had, int schema)
 {
-    char err[CLI_STAMP_PATH_MAX + 128];
     if (had == 1 && !made)
         return CLI_OK;
-    enum cli_stamp_kind kind = made ? CLI_STAMP_MADE : CLI_STAMP_RECORDED;
-    int w = cli_stamp_write(stamp, kind, schema, (int64_t)time(NULL), made, err, sizeof err);
-    if (w < 0) {
-        cli_error("migrate: the database is ready, but its stamp was not written: %s; without "
-                  "it 'eimza migrate --create-once' would make a new, empty database if this one "
-                  "went missing (make the folder writable and run eimza migrate again)",
-                  err);
-        return CLI_FAIL;
-    }
-    if (w == 1)
-        printf("stamp written: %s (%s, schema version %d)\n", stamp, cli_stamp_kind_name(kind),
-               schema);
-    return CLI_OK;
+    return cli_stamp_record("migrate", "ready", stamp, made ? CLI_STAMP_MADE : CLI_STAMP_RECORDED,
+                            schema, made);
 }
 
 /* With the secret_key of the --config files: every TOTP secret stored before sealing existed
