@@ -263,7 +263,8 @@ enum app_status app_pin_status(const struct app_ctx *c, struct app_pin_status *o
  * no_mobile_on_file; 429 pin_locked (retry_after) after otp_max_wrong wrong words and codes in
  * an hour. Each wrong entry and the lock are audited. While an operator's waiver is in force
  * (app_admin_pin_waive) the word is not asked for: word may be NULL or "", and whatever is
- * given is not looked at; the code goes as above. */
+ * given is not looked at; the code goes as above. 503 secret_key_missing, before anything is
+ * looked at or counted, when no secret_key is set (the code could only be kept in clear). */
 enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct app_otp_sent *out,
                              struct app_err *err);
 /* Step 2: the code. Right: out gets the PIN and PUK (wipe it after use), and the sealed copy

@@ -235,6 +235,12 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
     enum app_status st;
     app_err_clear(err);
     memset(out, 0, sizeof *out);
+    /* the code is sealed in the outbox with the server's key: without one, no code (as the
+     * application's, app/portal_otp.c), and the word is not even looked at */
+    if (!c->set->seal_key) {
+        ulog(ULOG_ERROR, "pin.code", "no secret_key is set, so no SMS code can be kept");
+        return app__fail(err, APP_EUNAVAILABLE, "secret_key_missing");
+    }
     if ((st = pin_begin(c, &pc, err)) != APP_OK)
         return st;
     enum store_err e;
@@ -269,7 +275,7 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
         st = app__fail(err, APP_ETOOMANY, "otp_cooldown");
         goto fail;
     }
-    char code[8], body[320], key[64];
+    char code[8], key[64];
     uint32_t v;
     unsigned char salt[16];
     static const char hex[] = "0123456789abcdef";
@@ -296,62 +302,44 @@ enum app_status app_pin_word(const struct app_ctx *c, const char *word, struct a
     pc.pin.code_expires_at = c->now + r->otp_ttl_seconds;
     pc.pin.codes_sent++;
     snprintf(key, sizeof key, "pin:%s:%d", pc.a.number, pc.pin.codes_sent);
-    struct store_outbox_msg m = {.channel = "sms",
-                                 .recipient = person.mobile_phone,
-                                 .subject = "",
-                                 .body = body,
-                                 .dedupe_key = key};
     char minutes[16], seconds[16], prefix[64], sealed[CRYPTO_SEAL_TEXT_MAX] = "";
-    char *params = NULL;
-    body[0] = '\0';
     snprintf(minutes, sizeof minutes, "%d", (r->otp_ttl_seconds + 59) / 60);
     snprintf(seconds, sizeof seconds, "%d", r->otp_ttl_seconds);
     snprintf(prefix, sizeof prefix, "pin:%s:", pc.a.number);
-    if (c->set->seal_key) {
-        /* the code stays out of the outbox, as the application's (app/portal_otp.c): the
-         * template pin_code and its values, the code sealed apart for the message's dedupe key
-         * (the key the sender opens it with), put in only by the sender (store.h, "SMS codes
-         * at rest") */
-        const struct notify_var vars[] = {
-            {"number", pc.a.number}, {"minutes", minutes}, {"seconds", seconds}};
-        if (!(params = notify_params_json(vars, sizeof vars / sizeof vars[0])) ||
-            crypto_seal(c->set->seal_key, key, code, sealed, sizeof sealed) < 0) {
-            free(params);
-            sodium_memzero(code, sizeof code);
-            st = app__fail(err, APP_EINTERNAL, NULL);
-            goto fail;
-        }
-        m.body = NULL;
-        m.subject = NULL;
-        m.tpl = notify_tpl_name(NOTIFY_TPL_PIN_CODE);
-        m.params = params;
-    } else {
-        /* no sealing key: the code in the body as before (a known gap, not closed here) */
-        snprintf(body, sizeof body,
-                 "e-imza kartınızın (%s) PIN'ini görmek için SMS kodunuz: %s. Kod %s dakika "
-                 "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
-                 pc.a.number, code, minutes);
+    /* the code stays out of the outbox, as the application's (app/portal_otp.c): the template
+     * pin_code and its values, the code sealed apart for the message's dedupe key (the key the
+     * sender opens it with), put in only by the sender (store.h, "SMS codes at rest") */
+    const struct notify_var vars[] = {
+        {"number", pc.a.number}, {"minutes", minutes}, {"seconds", seconds}};
+    char *params = notify_params_json(vars, sizeof vars / sizeof vars[0]);
+    if (!params || crypto_seal(c->set->seal_key, key, code, sealed, sizeof sealed) < 0) {
+        free(params);
+        sodium_memzero(code, sizeof code);
+        st = app__fail(err, APP_EINTERNAL, NULL);
+        goto fail;
     }
+    const struct store_outbox_msg m = {.channel = "sms",
+                                       .recipient = person.mobile_phone,
+                                       .dedupe_key = key,
+                                       .tpl = notify_tpl_name(NOTIFY_TPL_PIN_CODE),
+                                       .params = params};
     bool inserted;
     char detail[64];
     snprintf(detail, sizeof detail, "{\"card\":%lld%s}", (long long)pc.card.id,
              pc.waived ? ",\"word\":\"waived\"" : "");
     /* the codes sent before are void now: their sealed copies go, and any expired one */
     if ((e = store_card_pin_update(s, &pc.pin)) != STORE_OK ||
-        (params && (e = store_outbox_drop_secrets(s, prefix, c->now, NULL)) != STORE_OK) ||
-        (params && (e = store_outbox_drop_secrets(s, NULL, c->now, NULL)) != STORE_OK) ||
+        (e = store_outbox_drop_secrets(s, prefix, c->now, NULL)) != STORE_OK ||
+        (e = store_outbox_drop_secrets(s, NULL, c->now, NULL)) != STORE_OK ||
         (e = store_outbox_put(s, &m, c->now, &inserted)) != STORE_OK ||
-        (params &&
-         (e = store_outbox_set_secret(s, key, sealed, pc.pin.code_expires_at)) != STORE_OK) ||
+        (e = store_outbox_set_secret(s, key, sealed, pc.pin.code_expires_at)) != STORE_OK ||
         (e = app__audit(s, c->now, pc.actor, "pin.code_sent", pc.a.number, detail)) != STORE_OK ||
         (e = store_tx_commit(s)) != STORE_OK) {
-        sodium_memzero(body, sizeof body);
         sodium_memzero(code, sizeof code);
         sodium_memzero(sealed, sizeof sealed);
         free(params);
         goto store_fail;
     }
-    sodium_memzero(body, sizeof body);
     sodium_memzero(code, sizeof code);
     sodium_memzero(sealed, sizeof sealed);
     free(params);

@@ -371,6 +371,11 @@ static int notify_run(int argc, char **argv)
     run_base = now_arg ? now : (int64_t)time(NULL);
     run_started = (int64_t)ts.tv_sec;
     if (!cfg.dev) {
+        if (!cfg.secret_key[0])
+            ulog(ULOG_WARN, "config.secret_key",
+                 "no secret_key is set: SMS codes waiting in the outbox are left for a server "
+                 "that has it, until they expire; give notify run the server's secret_key in "
+                 "secrets.conf");
         e = cli_notify_drain(n, "sms", s, run_clock, NOTIFY_RUN_MAX, NULL, &sms);
         if (e == STORE_OK)
             e = cli_notify_drain(n, "email", s, run_clock, NOTIFY_RUN_MAX, NULL, &email);

@@ -128,8 +128,9 @@ enum store_err notify_drain(struct store *s, const struct notify_sender *snd,
             break;
         struct held h = {0};
         long n = 0;
-        e = store_outbox_claim(s, snd->channel, clock_now(cfg), cfg->lease_seconds, 1, hold, &h,
-                               &n);
+        /* without the key, a message whose code is still sealed waits for a sender with it */
+        e = store_outbox_claim(s, snd->channel, clock_now(cfg), cfg->lease_seconds, 1,
+                               cfg->key != NULL, hold, &h, &n);
         if (e != STORE_OK || n == 0 || h.nomem) {
             if (e == STORE_OK && h.nomem)
                 e = STORE_ENOMEM; /* claimed but not copied: it comes back after its lease */

@@ -112,8 +112,10 @@ struct notify_drain_cfg {
     const struct notify_templates *tpl;
     const char *portal_url;
     /* What opens the SMS codes of the messages that bring one (crypto/seal.h; store.h, "SMS
-     * codes at rest"); without it such a message fails ("code_withdrawn"). Each pass first
-     * drops the codes that expired. */
+     * codes at rest"). Without it a message whose code is still sealed is not claimed: it is
+     * left for a drain with the key (a server's, say) until its code expires, and then fails
+     * ("code_withdrawn"), never sent with the mask in the code's place. Each pass first drops
+     * the codes that expired. */
     const struct crypto_seal_key *key;
 };
 

@@ -127,8 +127,9 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
     return rc < 0 ? fail(why, "render_failed") : 0;
 }
 
-int notify_code_fill(const struct crypto_seal_key *key, const struct store_outbox_msg *m,
-                     const char *text, struct ubuf *out, const char **why)
+/* The text with the code, or the mask when key is NULL, in place of the mark. */
+static int code_put(const struct crypto_seal_key *key, const struct store_outbox_msg *m,
+                    const char *text, struct ubuf *out, const char **why)
 {
     /* only a message queued with a code has one to put in (any other text is as it is, a
      * "{code}" someone wrote in it included) */
@@ -144,6 +145,19 @@ int notify_code_fill(const struct crypto_seal_key *key, const struct store_outbo
               ubuf_puts(out, mark + sizeof NOTIFY_CODE_MARK - 1) < 0;
     explicit_bzero(code, sizeof code);
     return bad ? fail(why, "render_failed") : 0;
+}
+
+int notify_code_fill(const struct crypto_seal_key *key, const struct store_outbox_msg *m,
+                     const char *text, struct ubuf *out, const char **why)
+{
+    if (!key && m->secret_until > 0 && strstr(text, NOTIFY_CODE_MARK))
+        return fail(why, m->secret ? "secret_key_missing" : "code_withdrawn");
+    return code_put(key, m, text, out, why);
+}
+
+int notify_code_mask(const struct store_outbox_msg *m, const char *text, struct ubuf *out)
+{
+    return code_put(NULL, m, text, out, NULL);
 }
 
 json_t *notify_outbox_json(const struct notify_templates *set, const char *portal_url,
@@ -166,9 +180,9 @@ json_t *notify_outbox_json(const struct notify_templates *set, const char *porta
     /* the code only for the development outbox, and only while it may still be used */
     struct ubuf shown = UBUF_INIT(64 * 1024);
     const struct crypto_seal_key *k = reveal && m->secret_until > now ? reveal : NULL;
-    if (notify_code_fill(k, m, bv, &shown, NULL) < 0) {
+    if (!k || notify_code_fill(k, m, bv, &shown, NULL) < 0) {
         ubuf_reset(&shown); /* dropped or expired: the mask */
-        if (notify_code_fill(NULL, m, bv, &shown, NULL) < 0)
+        if (notify_code_mask(m, bv, &shown) < 0)
             ubuf_reset(&shown);
     }
     json_t *o =

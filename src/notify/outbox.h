@@ -40,13 +40,17 @@ int notify_outbox_render(const struct notify_templates *set, const char *portal_
  * otp_code or pin_code, whose SMS form keeps the mark when it is rendered (notify/templates.h). */
 #define NOTIFY_CODE_MASK "******"
 struct crypto_seal_key;
-/* Appends text to out with the code in place of NOTIFY_CODE_MARK: opened from m->secret with
- * key, or, when key is NULL, NOTIFY_CODE_MASK (a person who may not read it). The text of a
- * message queued without a code (secret_until 0), or without the mark, is appended as it is.
- * Returns 0, or -1 with *why (may be NULL) "code_withdrawn" when key is given and the code cannot
- * be had any more (dropped, expired, or not opening), or "render_failed" (out of room). */
+/* Appends text to out with the code, opened from m->secret with key, in place of
+ * NOTIFY_CODE_MARK (what a sender does). The text of a message queued without a code
+ * (secret_until 0), or without the mark, is appended as it is. Returns 0, or -1 with *why (may
+ * be NULL): "code_withdrawn" when the code cannot be had any more (dropped, expired, or not
+ * opening), "secret_key_missing" when it is there but key is NULL (a sender without the key
+ * never sends the mask in its place), or "render_failed" (out of room). */
 int notify_code_fill(const struct crypto_seal_key *key, const struct store_outbox_msg *m,
                      const char *text, struct ubuf *out, const char **why);
+/* The same with NOTIFY_CODE_MASK in place of the mark, for a person who may not read the code;
+ * -1 only when out of room. */
+int notify_code_mask(const struct store_outbox_msg *m, const char *text, struct ubuf *out);
 
 /* A message for a person to read: {"channel", "to" (as given), "subject", "body" (rendered
  * as notify_outbox_render does; one that cannot be rendered shows its values instead),

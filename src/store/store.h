@@ -456,11 +456,13 @@ enum store_err store_outbox_each(struct store *s, long limit,
 
 /* Claims at most max (>= 1) due messages of channel ("sms" | "email"), oldest due first:
  * each becomes status "sending", attempts + 1, next_try_at = now + lease_seconds (>= 1), in
- * one transaction (not allowed inside the caller's). fn is then called for each claimed
- * message, after the claim committed; those after it stopped are not handed over and come
- * back when their lease ends. *claimed (may be NULL) gets how many were claimed. */
+ * one transaction (not allowed inside the caller's). With codes false (a sender without the
+ * key that opens them), a message still holding a sealed code (below) is not due: it waits
+ * for a sender that has the key, until its code expires and is dropped. fn is then called for
+ * each claimed message, after the claim committed; those after it stopped are not handed over
+ * and come back when their lease ends. *claimed (may be NULL) gets how many were claimed. */
 enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t now,
-                                  int64_t lease_seconds, long max,
+                                  int64_t lease_seconds, long max, bool codes,
                                   int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
                                   long *claimed);
 /* The gateway accepted the message: status "sent", sent_at = now. attempt: m->attempts of the

@@ -544,7 +544,7 @@ static int claimed_copy(const struct store_outbox_msg *m, struct claimed *c)
 /* The claimed rows are copied out while the transaction is open and handed to fn only after it
  * committed: a sender never sees a message whose claim could still roll back. */
 enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t now,
-                                  int64_t lease_seconds, long max,
+                                  int64_t lease_seconds, long max, bool codes,
                                   int (*fn)(void *ctx, const struct store_outbox_msg *m), void *ctx,
                                   long *claimed)
 {
@@ -564,7 +564,7 @@ enum store_err store_outbox_claim(struct store *s, const char *channel, int64_t 
     if (e != STORE_OK)
         return e;
     store__query(s, STORE__Q_OB_CLAIM,
-                 STORE__A(VT(channel), V(now), V(now + lease_seconds), V(max)));
+                 STORE__A(VT(channel), V(now), V(now + lease_seconds), V(max), V(codes)));
     while (store__fetch(s, &store__outbox, 0, &m)) {
         if (n == cap) {
             struct claimed *r = realloc(rows, (cap ? cap * 2 : 8) * sizeof *r);

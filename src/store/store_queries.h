@@ -317,7 +317,8 @@ STORE_Q(OB_CLAIM, "claiming outbox messages",
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_try_at = $3 "
         "WHERE id IN (SELECT id FROM outbox WHERE channel = $1 AND (status = 'pending' "
         "OR (status = 'sending' AND handed_over_at IS NULL)) AND next_try_at <= $2 "
-        "ORDER BY next_try_at, id LIMIT $4{P: FOR UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
+        "AND (CAST($5 AS INTEGER) = 1 OR secret IS NULL) ORDER BY next_try_at, id LIMIT $4{P: FOR "
+        "UPDATE SKIP LOCKED}) RETURNING {cols outbox}")
 /* a delivered message carrying a one-time code loses it at once (retention, issue 18) */
 STORE_Q(OB_SENT, "marking an outbox message",
         "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL, secret = "

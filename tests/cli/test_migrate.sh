@@ -29,6 +29,38 @@ expect_status 0 "migrate again" "$EIMZA" migrate --db="$DB"
 expect_grep "^schema at version $LATEST \(applied 0 migrations\)$" "$T/out" "second run applies nothing"
 expect_eq "$LATEST" "$(sql "$DB" 'SELECT count(*) FROM schema_migrations')" "still one row per migration"
 
+# ---- version 13: the PIN codes an older eimza queued in clear ----------------------------------
+# Put as the PIN step wrote them before 2026-12 (the code in the body, no template): one waiting,
+# one being sent but not handed over, one handed over, one sent; with one of this eimza (the
+# template pin_code, the code sealed apart) and an application's message beside them. Version 13
+# only changes rows, so the database is taken back to 12 by forgetting that it was applied.
+ob() { # KEY STATUS HANDED_OVER TEMPLATE BODY
+  local tpl=NULL params=NULL ho=NULL
+  [ "$4" = - ] || { tpl="'$4'"; params="'{\"number\":\"2026-000002\"}'"; }
+  [ "$3" = - ] || ho="$3"
+  sql "$DB" "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, template, params, status, attempts, next_try_at, created_at, handed_over_at) VALUES ('$1', 'sms', '5321234567', '', '$5', $tpl, $params, '$2', 0, 0, 1, $ho)" >/dev/null
+}
+clear="e-imza kartınızın (2026-000001) PIN''ini görmek için SMS kodunuz: 482913. Kod 5 dakika geçerlidir."
+ob pin:2026-000001:1 pending - - "$clear"
+ob pin:2026-000001:2 sending - - "$clear"
+ob pin:2026-000001:3 sending 5 - "$clear"
+ob pin:2026-000001:4 sent - - "$clear"
+ob pin:2026-000002:1 pending - pin_code ""
+ob remind:7:signed:sms pending - - "Başvurunuz 482913 bekliyor."
+sql "$DB" "DELETE FROM schema_migrations WHERE version = 13" >/dev/null
+expect_status 0 "migrate from version 12" "$EIMZA" migrate --db "$DB"
+expect_grep "^schema at version $LATEST \(applied $((LATEST - 12)) migrations?\)$" "$T/out" "applies version 13 and on"
+expect_eq 0 "$(sql "$DB" "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%' AND body LIKE '%482913%'")" \
+  "no PIN code is left in clear"
+expect_eq "pin:2026-000001:1 failed code_withdrawn|pin:2026-000001:2 failed code_withdrawn|pin:2026-000001:3 sending -|pin:2026-000001:4 sent -|pin:2026-000002:1 pending -" \
+  "$(sql "$DB" "SELECT dedupe_key || ' ' || status || ' ' || coalesce(last_error, '-') FROM outbox WHERE dedupe_key LIKE 'pin:%' ORDER BY dedupe_key" | paste -sd'|')" \
+  "the waiting ones fail as withdrawn; handed over, sent and new ones keep their state"
+expect_eq 4 "$(sql "$DB" "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:2026-000001:%' AND body = 'e-imza kart PIN SMS kodu (metni güvenlik için silindi)'")" \
+  "each old text says what it was, without the code"
+expect_eq "pending Başvurunuz 482913 bekliyor." "$(sql "$DB" "SELECT status || ' ' || body FROM outbox WHERE dedupe_key = 'remind:7:signed:sms'")" \
+  "other messages are left alone"
+sql "$DB" "DELETE FROM outbox" >/dev/null
+
 # ---- several at once -------------------------------------------------------------------------
 DB2=$(new_db) || exit 1
 pids=()

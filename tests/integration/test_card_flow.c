@@ -736,6 +736,33 @@ static void test_pin(void **state)
     assert_int_equal(q(f, "SELECT count(*) FROM audit_log WHERE action = 'pin.shown'"), 1);
 }
 
+/* Without the server's key there is no code: 503 secret_key_missing, the word not even
+ * checked (no attempt counted, nothing audited), nothing queued, in clear or otherwise. */
+static void test_pin_no_key(void **state)
+{
+    struct fx *f = *state;
+    char t[CORE_TCKN_LEN + 1];
+    int64_t id, card;
+    struct app_err err;
+    struct app_otp_sent sent;
+    pin_setup(f, "delivered", "Gizli Sözcük", &id, &card, t);
+    struct crypto_seal_key *key = f->set.seal_key;
+    f->set.seal_key = NULL;
+    const long long audited = q(f, "SELECT count(*) FROM audit_log");
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW), "Gizli Sözcük", &sent, &err),
+                     APP_EUNAVAILABLE);
+    assert_string_equal(err.code, "secret_key_missing");
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW), "Yanlış Sözcük", &sent, &err),
+                     APP_EUNAVAILABLE);
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%'"), 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE body LIKE '%PIN%'"), 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM audit_log"), audited);
+    f->set.seal_key = key;
+    /* with the key back, the word works at once: nothing was counted against it */
+    assert_int_equal(app_pin_word(as_holder(f, t, id, NOW), "Gizli Sözcük", &sent, &err), APP_OK);
+    assert_int_equal(q(f, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'pin:%'"), 1);
+}
+
 static void test_pin_limits(void **state)
 {
     struct fx *f = *state;
@@ -957,6 +984,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_answer_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipments_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_no_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_waiver, setup, teardown),
     };

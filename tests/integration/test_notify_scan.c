@@ -580,7 +580,7 @@ static void test_handover(void **state)
     assert_int_equal(store_outbox_put(f->s, &q, 1000, &ins), STORE_OK);
     struct store_outbox_msg m = {0};
     long n = 0;
-    assert_int_equal(store_outbox_claim(f->s, "email", 1000, 10, 1, take, &m, &n), STORE_OK);
+    assert_int_equal(store_outbox_claim(f->s, "email", 1000, 10, 1, true, take, &m, &n), STORE_OK);
     assert_int_equal(n, 1);
     /* the wrong attempt, an unknown message */
     assert_int_equal(store_outbox_mark_handover(f->s, m.id, m.attempts + 1, 1001), STORE_ECONFLICT);
@@ -590,7 +590,7 @@ static void test_handover(void **state)
     const int64_t unconfirmed = m.id;
     /* the sender dies; its lease runs out: the message is not claimed again, but listed */
     struct store_outbox_msg m2 = {0};
-    assert_int_equal(store_outbox_claim(f->s, "email", 2000, 10, 5, take, &m2, &n), STORE_OK);
+    assert_int_equal(store_outbox_claim(f->s, "email", 2000, 10, 5, true, take, &m2, &n), STORE_OK);
     assert_int_equal(n, 1); /* the other message only */
     assert_true(m2.id != m.id);
     char list[512] = "";
@@ -603,7 +603,7 @@ static void test_handover(void **state)
     /* a gateway that answered with a refusal: retried, the hand-over cleared */
     assert_int_equal(store_outbox_mark_handover(f->s, m2.id, m2.attempts, 2001), STORE_OK);
     assert_int_equal(store_outbox_mark_retry(f->s, m2.id, m2.attempts, 2005, "smtp_451"), STORE_OK);
-    assert_int_equal(store_outbox_claim(f->s, "email", 2005, 10, 5, take, &m, &n), STORE_OK);
+    assert_int_equal(store_outbox_claim(f->s, "email", 2005, 10, 5, true, take, &m, &n), STORE_OK);
     assert_int_equal(n, 1);
     assert_int_equal(m.id, m2.id);
     assert_int_equal(store_outbox_mark_failed(f->s, m.id, m.attempts, "smtp_550"), STORE_OK);
@@ -639,7 +639,7 @@ static void test_handover(void **state)
     list[0] = '\0';
     assert_int_equal(store_outbox_problems(f->s, 3003, note_problem, list), STORE_OK);
     assert_string_equal(list, ""); /* nothing waits for the operator any more */
-    assert_int_equal(store_outbox_claim(f->s, "email", 3003, 10, 5, take, &m, &n), STORE_OK);
+    assert_int_equal(store_outbox_claim(f->s, "email", 3003, 10, 5, true, take, &m, &n), STORE_OK);
     assert_int_equal(n, 1);
     assert_int_equal(m.id, failed);
     assert_int_equal(m.attempts, 1);

@@ -261,7 +261,7 @@ static void test_code_messages(void **state)
     put(f, "otp:RT1:1", "SMS doğrulama kodunuz: 123456", NOW);
     put(f, "flow:1:approved:sms", "Başvurunuz onaylandı", NOW);
     struct claimed c = {0};
-    assert_int_equal(store_outbox_claim(s, "sms", NOW, 60, 8, took, &c, NULL), STORE_OK);
+    assert_int_equal(store_outbox_claim(s, "sms", NOW, 60, 8, true, took, &c, NULL), STORE_OK);
     assert_int_equal(c.n, 2);
     for (int i = 0; i < 2; i++)
         assert_int_equal(store_outbox_mark_sent(s, c.id[i], c.attempts[i], NOW + 1), STORE_OK);
@@ -277,7 +277,7 @@ static void test_code_messages(void **state)
     put(f, "pin:RT1:1", "PIN için SMS kodunuz: 654321", NOW);
     put(f, "flow:1:rejected:sms", "Başvurunuz reddedildi", NOW);
     c.n = 0;
-    assert_int_equal(store_outbox_claim(s, "sms", NOW + 2, 60, 8, took, &c, NULL), STORE_OK);
+    assert_int_equal(store_outbox_claim(s, "sms", NOW + 2, 60, 8, true, took, &c, NULL), STORE_OK);
     assert_int_equal(c.n, 2);
     for (int i = 0; i < 2; i++)
         assert_int_equal(store_outbox_mark_failed(s, c.id[i], c.attempts[i], "http_400"), STORE_OK);

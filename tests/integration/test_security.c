@@ -124,6 +124,18 @@ static int64_t clock_now(void)
     return NOW;
 }
 
+/* The drain's settings of these tests: quick retries, the clock at NOW, the given key. */
+static struct notify_drain_cfg drain_cfg(const struct crypto_seal_key *key)
+{
+    return (struct notify_drain_cfg){.max_tries = 5,
+                                     .retry_base = 1,
+                                     .retry_max = 1,
+                                     .lease_seconds = 30,
+                                     .max_per_pass = 10,
+                                     .now = clock_now,
+                                     .key = key};
+}
+
 static void test_sms_code_at_rest(void **state)
 {
     struct sfx *f = *state;
@@ -150,13 +162,7 @@ static void test_sms_code_at_rest(void **state)
     /* the drain: a refused try puts the code back (still valid), then it goes and is gone */
     struct gateway g = {.s = s, .answer = NOTIFY_RETRY, .handover = true};
     const struct notify_sender snd = {"sms", gw_send, &g};
-    const struct notify_drain_cfg dc = {.max_tries = 5,
-                                        .retry_base = 1,
-                                        .retry_max = 1,
-                                        .lease_seconds = 30,
-                                        .max_per_pass = 10,
-                                        .now = clock_now,
-                                        .key = f->set.seal_key};
+    const struct notify_drain_cfg dc = drain_cfg(f->set.seal_key);
     struct notify_drain_stats st;
     assert_int_equal(notify_drain(s, &snd, &dc, NULL, &st), STORE_OK);
     /* the superseded one (A-1:1) and the expired one (B-7:1) fail without a send */
@@ -194,6 +200,50 @@ static void test_sms_code_at_rest(void **state)
     /* a retry of it (the operator's) cannot bring the code back: it fails as withdrawn */
     assert_int_equal(store_outbox_restore_secret(s, strtoll(id, NULL, 10), 1, "s1.x.y", NOW),
                      STORE_OK); /* not pending: nothing changes */
+    assert_int_equal(secrets(f), 0);
+}
+
+/* A drain without the key (a `notify run` not given the server's secret_key): a waiting code is
+ * left for a sender that has the key, never sent with the mask or anything else in its place;
+ * once it has expired it fails as withdrawn; a message without a code goes as usual. */
+static void test_sms_code_keyless_drain(void **state)
+{
+    struct sfx *f = *state;
+    char err[128];
+    assert_int_equal(app_settings_seal_key(&f->set, NULL, true, err, sizeof err), 0);
+    struct store *s = f->db->s;
+    put_code(f, "otp:K-1:1", "555555", NOW + 300);
+    put_code(f, "otp:K-2:1", "666666", NOW - 1); /* expired: dropped by the pass */
+    bool ins = false;
+    const struct store_outbox_msg plain = {.channel = "sms",
+                                           .recipient = "5321234567",
+                                           .subject = "",
+                                           .body = "Başvurunuz alındı.",
+                                           .dedupe_key = "plain:1"};
+    assert_int_equal(store_outbox_put(s, &plain, NOW, &ins), STORE_OK);
+    struct gateway g = {.s = s, .answer = NOTIFY_SENT, .handover = true};
+    const struct notify_sender snd = {"sms", gw_send, &g};
+    struct notify_drain_cfg dc = drain_cfg(NULL);
+    struct notify_drain_stats st;
+    assert_int_equal(notify_drain(s, &snd, &dc, NULL, &st), STORE_OK);
+    assert_int_equal(g.calls, 1);
+    assert_string_equal(g.text, "Başvurunuz alındı.");
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.failed, 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE dedupe_key = 'otp:K-2:1' AND "
+                              "status = 'failed' AND last_error = 'code_withdrawn'"),
+                     1);
+    /* the valid code waits, untouched: no attempt counted, its sealed copy still there */
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE dedupe_key = 'otp:K-1:1' AND "
+                              "status = 'pending' AND attempts = 0 AND secret IS NOT NULL"),
+                     1);
+    /* a second keyless pass changes nothing; a sender with the key then sends the code */
+    assert_int_equal(notify_drain(s, &snd, &dc, NULL, &st), STORE_OK);
+    assert_int_equal(g.calls, 1);
+    dc.key = f->set.seal_key;
+    assert_int_equal(notify_drain(s, &snd, &dc, NULL, &st), STORE_OK);
+    assert_int_equal(g.calls, 2);
+    assert_string_equal(g.text, "Kodunuz: 555555.");
     assert_int_equal(secrets(f), 0);
 }
 
@@ -241,6 +291,7 @@ int main(void)
     testdb_require();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_captcha_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sms_code_keyless_drain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sms_code_at_rest, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

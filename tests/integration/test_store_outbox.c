@@ -74,7 +74,8 @@ static long claim(struct store *s, const char *channel, int64_t now, int64_t lea
 {
     long n = -1;
     memset(g, 0, sizeof *g);
-    assert_int_equal(store_outbox_claim(s, channel, now, lease, max, collect, g, &n), STORE_OK);
+    assert_int_equal(store_outbox_claim(s, channel, now, lease, max, true, collect, g, &n),
+                     STORE_OK);
     assert_int_equal(n, g->n);
     return n;
 }
@@ -183,18 +184,18 @@ static void test_bad_arguments(void **state)
     struct fx *f = *state;
     struct got g = {0};
     long n = 7;
-    assert_int_equal(store_outbox_claim(f->s, "fax", 1, 1, 1, collect, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(f->s, "fax", 1, 1, 1, true, collect, &g, &n), STORE_EINVAL);
     assert_int_equal(n, 0);
-    assert_int_equal(store_outbox_claim(f->s, NULL, 1, 1, 1, collect, &g, &n), STORE_EINVAL);
-    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 1, 0, collect, &g, &n), STORE_EINVAL);
-    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 0, 1, collect, &g, &n), STORE_EINVAL);
-    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 1, 1, NULL, &g, &n), STORE_EINVAL);
-    assert_int_equal(store_outbox_claim(f->s, "sms", INT64_MAX, 1, 1, collect, &g, &n),
+    assert_int_equal(store_outbox_claim(f->s, NULL, 1, 1, 1, true, collect, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 1, 0, true, collect, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 0, 1, true, collect, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 1, 1, true, NULL, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(f->s, "sms", INT64_MAX, 1, 1, true, collect, &g, &n),
                      STORE_EINVAL);
-    assert_int_equal(store_outbox_claim(NULL, "sms", 1, 1, 1, collect, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(NULL, "sms", 1, 1, 1, true, collect, &g, &n), STORE_EINVAL);
     /* a claim must commit on its own, so other senders see it before anything is sent */
     assert_int_equal(store_tx_begin(f->s), STORE_OK);
-    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 1, 1, collect, &g, &n), STORE_EINVAL);
+    assert_int_equal(store_outbox_claim(f->s, "sms", 1, 1, 1, true, collect, &g, &n), STORE_EINVAL);
     store_tx_rollback(f->s);
     assert_int_equal(store_outbox_mark_sent(f->s, 1, 0, 1), STORE_EINVAL);
     assert_int_equal(store_outbox_mark_retry(f->s, 1, 1, 1, NULL), STORE_EINVAL);
@@ -235,7 +236,7 @@ static void test_stop_early(void **state)
     memset(&g, 0, sizeof g);
     g.stop_after = 1;
     long n = 0;
-    assert_int_equal(store_outbox_claim(f->s, "sms", 5, 10, 3, collect, &g, &n), STORE_OK);
+    assert_int_equal(store_outbox_claim(f->s, "sms", 5, 10, 3, true, collect, &g, &n), STORE_OK);
     assert_int_equal(n, 3);   /* all three were claimed */
     assert_int_equal(g.n, 1); /* one handed over */
     assert_int_equal(claim(f->s, "sms", 14, 10, 10, &g), 0);
@@ -275,7 +276,7 @@ static void *race(void *arg)
         return NULL;
     for (;;) {
         long n = 0;
-        r->err = store_outbox_claim(s, "sms", 1000, 600, 3, racer_take, r, &n);
+        r->err = store_outbox_claim(s, "sms", 1000, 600, 3, true, racer_take, r, &n);
         if (r->err != STORE_OK || n == 0)
             break;
     }

@@ -207,9 +207,13 @@ static void test_code_fill(void **state)
     assert_int_equal(notify_code_fill(&k, &m, m.body, &b, &why), 0);
     assert_string_equal(ubuf_str(&b), "Kodunuz: 481516. Paylaşmayınız.");
     ubuf_reset(&b);
-    assert_int_equal(notify_code_fill(NULL, &m, m.body, &b, &why), 0);
+    assert_int_equal(notify_code_mask(&m, m.body, &b), 0);
     assert_string_equal(ubuf_str(&b), "Kodunuz: ******. Paylaşmayınız.");
     ubuf_reset(&b);
+    /* a sender without the key sends neither the code nor the mask in its place */
+    assert_int_equal(notify_code_fill(NULL, &m, m.body, &b, &why), -1);
+    assert_string_equal(why, "secret_key_missing");
+    assert_int_equal(b.len, 0);
     /* another key, another message's context, or the code dropped: withdrawn, nothing written */
     assert_int_equal(notify_code_fill(&other, &m, m.body, &b, &why), -1);
     assert_string_equal(why, "code_withdrawn");
@@ -220,6 +224,16 @@ static void test_code_fill(void **state)
     m.secret = NULL;
     assert_int_equal(notify_code_fill(&k, &m, m.body, &b, &why), -1);
     assert_int_equal(b.len, 0);
+    why = NULL;
+    assert_int_equal(notify_code_fill(NULL, &m, m.body, &b, &why), -1);
+    assert_string_equal(why, "code_withdrawn");
+    assert_int_equal(b.len, 0);
+    /* ... and a message queued without a code goes out as it is without the key too */
+    assert_int_equal(notify_code_fill(NULL, &(struct store_outbox_msg){.body = "x {code}"},
+                                      "x {code}", &b, &why),
+                     0);
+    assert_string_equal(ubuf_str(&b), "x {code}");
+    ubuf_reset(&b);
     /* a message queued without a code keeps its "{code}" */
     const struct store_outbox_msg words = {
         .channel = "email", .recipient = "a@b.org", .body = "Ret: bkz. {code} alanı"};
