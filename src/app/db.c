@@ -37,6 +37,13 @@ void app_db_counters(const struct store *s, long *statements, long *round_trips)
     *round_trips = c.round_trips;
 }
 
+long app_db_damaged(const struct store *s)
+{
+    struct store_counters c;
+    store_counters(s, &c);
+    return c.damaged;
+}
+
 int app_db_url_check(const char *url, char *err, size_t errlen)
 {
     return store_url_check(url, err, errlen) == STORE_OK ? 0 : -1;

@@ -26,6 +26,9 @@ const char *app_db_backend(struct store *s);
 /* What the connection has run so far (store.h, struct store_counters): statements, and round
  * trips to the database server (none on SQLite). For /metrics' per-route figures. */
 void app_db_counters(const struct store *s, long *statements, long *round_trips);
+/* How many of the connection's statements failed because the database itself is damaged (a
+ * corrupt SQLite file, a corrupt PostgreSQL table or index): 0 for a healthy one. */
+long app_db_damaged(const struct store *s);
 /* Whether url is a database URL eimza can open (sqlite:PATH, postgresql://...), without
  * opening it: 0, or -1 with the reason in err (never a password). For `eimza serve --check`. */
 int app_db_url_check(const char *url, char *err, size_t errlen);

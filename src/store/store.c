@@ -184,7 +184,7 @@ const char *store_last_error(const struct store *s)
 
 void store_counters(const struct store *s, struct store_counters *out)
 {
-    *out = s ? s->count : (struct store_counters){0, 0, 0};
+    *out = s ? s->count : (struct store_counters){0};
 }
 
 /* During an import the connection belongs to the import: a PostgreSQL connection is in COPY

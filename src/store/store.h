@@ -77,6 +77,10 @@ struct store_counters {
     long statements;
     long transactions;
     long round_trips;
+    /* failures that said the database itself is damaged (SQLite: SQLITE_CORRUPT or
+     * SQLITE_NOTADB; PostgreSQL: SQLSTATE XX001 data_corrupted or XX002 index_corrupted): not
+     * a passing outage but a database to restore from a backup */
+    long damaged;
 };
 void store_counters(const struct store *s, struct store_counters *out);
 

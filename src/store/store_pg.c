@@ -101,8 +101,8 @@ static void scrub(char *out, size_t outlen, const char *msg, const char *const *
 
 /* Records why a result (or its absence) is a failure and maps it: integrity violations and
  * serialisation failures -> STORE_ECONFLICT, out of memory -> STORE_ENOMEM, anything else
- * STORE_EIO. A data exception (class 22) is reported without its message, which quotes the
- * value. */
+ * STORE_EIO (data or an index found corrupted counted in the connection's counters too). A
+ * data exception (class 22) is reported without its message, which quotes the value. */
 static enum store_err pg_fail(struct pg *g, const PGresult *r, const char *what)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -116,6 +116,8 @@ static enum store_err pg_fail(struct pg *g, const PGresult *r, const char *what)
     if (state && !strncmp(state, "22", 2))
         prim = "invalid data";
     g->base.err_fk = state && !strcmp(state, "23503");
+    if (state && (!strcmp(state, "XX001") || !strcmp(state, "XX002")))
+        g->base.count.damaged++;
     scrub(line, sizeof line, prim ? prim : PQerrorMessage(g->conn), NULL, 0);
     if (!line[0])
         snprintf(line, sizeof line, "%s", r ? PQresStatus(PQresultStatus(r)) : "no result");

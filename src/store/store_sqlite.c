@@ -69,8 +69,9 @@ static struct sq *sq_of(struct store *s)
 }
 
 /* Records the failure of what and maps SQLite's code: refused by a constraint ->
- * STORE_ECONFLICT, out of memory -> STORE_ENOMEM, anything else STORE_EIO. SQLite's messages
- * name tables, columns and constraints, never the values. */
+ * STORE_ECONFLICT, out of memory -> STORE_ENOMEM, anything else STORE_EIO (a damaged file
+ * counted in the connection's counters too). SQLite's messages name tables, columns and
+ * constraints, never the values. */
 static enum store_err sq_fail(struct sq *q, int rc, const char *what)
 {
     enum store_err e = STORE_EIO;
@@ -81,6 +82,8 @@ static enum store_err sq_fail(struct sq *q, int rc, const char *what)
     else if ((rc & 0xff) == SQLITE_TOOBIG)
         e = STORE_EINVAL;
     q->base.err_fk = rc == SQLITE_CONSTRAINT_FOREIGNKEY;
+    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+        q->base.count.damaged++;
     return store__fail(&q->base, e, "%s: %s (sqlite %d)", what,
                        q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc), rc);
 }
@@ -299,8 +302,9 @@ static sqlite3_file *sq_file(struct sq *q)
  *    place, fails);
  * 4. its schema cookie is not 0: a database with a schema (not an empty file put at the path;
  *    a connection of eimza never makes one: store__sqlite_open without create).
- * Damage deep inside the file is met by the request that reads it (a connection that failed
- * is closed, not pooled); an integrity_check would cost the whole file at every probe. */
+ * Damage deep inside the file is met by the request that reads it (counted in the connection's
+ * counters: the server's pool closes it and remembers, web/http/dbpool.h); an integrity_check
+ * would cost the whole file at every probe. */
 static enum store_err sq_ping(struct store *s)
 {
     struct sq *q = sq_of(s);

@@ -72,6 +72,33 @@ if [ "$backend" = sqlite ]; then
     stop_server
   done
 
+  # damaged deep inside, under an intact header (the personnel table's pages): no ping sees it
+  # at a constant cost, a request that reads it does. The server keeps it: the first
+  # connection that met it is logged once (db.damaged, with what to do), /readyz says
+  # database_damaged from then on, /metrics counts the statements; /healthz, the liveness
+  # check, stays 200.
+  mend
+  page=$(sqlite3 "$F" 'PRAGMA page_size')
+  for root in $(sqlite3 "$F" "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'personnel' AND rootpage > 0"); do
+    head -c "$page" /dev/urandom | dd of="$F" bs="$page" seek=$((root - 1)) conv=notrunc status=none
+  done
+  serve_pooled deep
+  for i in 1 2; do
+    login_body 10000000146 Ali Veli Ankara 1980-01-01
+    json POST /api/v1/login "$BODY"
+    expect_eq 5 "${CODE:0:1}" "deep: a login that reads the damaged page fails ($i: $CODE)"
+  done
+  call GET /readyz
+  expect_eq "503 database_damaged" "$CODE $(jb '.reasons | join(",")')" "deep: /readyz says database_damaged"
+  healthz_is 200 "deep: /healthz stays 200 (the file answers)"
+  expect_eq 1 "$(grep -c 'event=db.damaged' "$SERR")" "deep: logged once"
+  expect_grep 'event=db.damaged detail="[^"]*malformed[^"]*" action="stop the server and restore the last good backup' "$SERR" \
+    "deep: with SQLite's words and what to do"
+  call GET /metrics
+  n=$(sed -n 's/^eimza_db_damage_failures_total //p' "$T/b")
+  [ "${n:-0}" -ge 2 ] && ok "deep: /metrics counts the statements ($n)" || fail "deep: /metrics counts them" "'$n'"
+  stop_server
+
   # renamed over by a good database: the pooled connection still reads the old file. After
   # the 503 the server goes over to the new one (the first connection to it may still find the
   # old file's WAL beside it, and fail too: a few probes)

@@ -34,6 +34,7 @@ struct web_dbpool {
     uint64_t conn_unlogged; /* failures no line has counted yet */
     int64_t conn_since_ms;  /* the run's first failure */
     int64_t line_ms;        /* the last db.connect_* line */
+    bool damaged;           /* a connection found the database damaged: logged, kept */
     struct web_dbpool_stats stats;
 };
 
@@ -215,7 +216,15 @@ void web_dbpool_put(struct web_dbpool *p, struct store *s, unsigned gen, bool fa
 {
     if (!s)
         return;
+    const long damaged = app_db_damaged(s);
+    bool first = false;
     pthread_mutex_lock(&p->mu);
+    if (damaged > 0) {
+        failed = true;
+        first = !p->damaged;
+        p->damaged = true;
+        p->stats.damaged += (uint64_t)damaged;
+    }
     if (!failed && gen == p->gen && p->nidle < p->keep) {
         p->idle[p->nidle++] = s;
         s = NULL;
@@ -223,6 +232,14 @@ void web_dbpool_put(struct web_dbpool *p, struct store *s, unsigned gen, bool fa
         p->open--;
     }
     pthread_mutex_unlock(&p->mu);
+    if (first) { /* its last error is the damage's, or one after it */
+        char detail[300];
+        web_log_text(detail, sizeof detail, app_db_error(s));
+        ulog(ULOG_ERROR, "db.damaged",
+             "detail=\"%s\" action=\"stop the server and restore the last good backup "
+             "(docs/DEPLOYMENT.md, Backups)\"",
+             detail);
+    }
     if (s) /* NULL when it went back to the pool */
         app_db_close(s);
 }
@@ -245,6 +262,14 @@ void web_dbpool_drain(struct web_dbpool *p)
             break;
         app_db_close(s);
     }
+}
+
+bool web_dbpool_damaged(struct web_dbpool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    bool d = p->damaged;
+    pthread_mutex_unlock(&p->mu);
+    return d;
 }
 
 size_t web_dbpool_open_count(struct web_dbpool *p)

@@ -54,7 +54,11 @@ struct store *web_dbpool_get(struct web_dbpool *p, int64_t now_ms, const char *r
 bool web_dbpool_ping(struct web_dbpool *p, struct store *s, int64_t now_ms, const char *rid);
 
 /* Gives back a borrowed connection (gen: web_dbpool_get's); failed closes it instead (it may
- * be broken), as does a drain since it was borrowed. */
+ * be broken), as does a drain since it was borrowed. A connection whose statements found the
+ * database damaged (app_db_damaged) is closed too, and the pool remembers it until the server
+ * stops: the first such connection is logged (db.damaged, an error: restore from a backup),
+ * /readyz says database_damaged, /metrics counts them. A ping cannot see such damage at a
+ * constant cost (store_ping); the requests that read it do. */
 void web_dbpool_put(struct web_dbpool *p, struct store *s, unsigned gen, bool failed);
 
 /* Closes the idle connections, and each borrowed one when it is given back: after a ping
@@ -62,14 +66,19 @@ void web_dbpool_put(struct web_dbpool *p, struct store *s, unsigned gen, bool fa
  * by every connection opened before), so every request after opens a fresh one. */
 void web_dbpool_drain(struct web_dbpool *p);
 
+/* Whether a connection given back found the database damaged since the pool was made. */
+bool web_dbpool_damaged(struct web_dbpool *p);
+
 /* The number of connections open now, idle or borrowed (for /metrics). */
 size_t web_dbpool_open_count(struct web_dbpool *p);
 
 /* What /metrics counts: every connection that could not be opened, every ping that failed
- * (on lending or from /healthz), since the pool was made. */
+ * (on lending or from /healthz), every statement that found the database damaged, since the
+ * pool was made. */
 struct web_dbpool_stats {
     uint64_t connect_failures;
     uint64_t ping_failures;
+    uint64_t damaged; /* statements that found the database damaged */
 };
 void web_dbpool_stats(struct web_dbpool *p, struct web_dbpool_stats *st);
 

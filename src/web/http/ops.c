@@ -52,6 +52,10 @@ enum web_err web_h_readyz(struct web_req *rq)
         json_array_append_new(why, json_string("schema_behind"));
     else if (r.schema > r.expected)
         json_array_append_new(why, json_string("schema_ahead"));
+    if (web_dbpool_damaged(rq->srv->pool)) { /* kept until a restart (dbpool.h) */
+        ready = false;
+        json_array_append_new(why, json_string("database_damaged"));
+    }
     if (atomic_load(&rq->srv->quiesced)) {
         ready = false;
         json_array_append_new(why, json_string("stopping"));
@@ -302,11 +306,16 @@ enum web_err web_h_metrics(struct web_req *rq)
                        "# HELP eimza_db_ping_failures_total Database checks that failed (/healthz, "
                        "or a pooled connection checked before it was lent).\n"
                        "# TYPE eimza_db_ping_failures_total counter\n"
-                       "eimza_db_ping_failures_total %" PRIu64 "\n",
+                       "eimza_db_ping_failures_total %" PRIu64 "\n"
+                       "# HELP eimza_db_damage_failures_total Statements that found the database "
+                       "damaged (a corrupt file, table or index): restore from a backup.\n"
+                       "# TYPE eimza_db_damage_failures_total counter\n"
+                       "eimza_db_damage_failures_total %" PRIu64 "\n",
                        atomic_load_explicit(&m->in_flight, memory_order_relaxed),
                        atomic_load_explicit(&m->bytes_out, memory_order_relaxed),
                        (double)atomic_load_explicit(&m->micros, memory_order_relaxed) / 1e6,
-                       web_server_db_open(rq->srv), dbst.connect_failures, dbst.ping_failures);
+                       web_server_db_open(rq->srv), dbst.connect_failures, dbst.ping_failures,
+                       dbst.damaged);
     bad |= route_figures(&b, rq->srv);
     struct figures sig = {&b, 0, true};
     bad |= ubuf_puts(&b, "# HELP eimza_signature_verifications_total E-signatures checked by this "
