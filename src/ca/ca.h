@@ -42,8 +42,10 @@
  * extractable, gone when the engine closes) with a 30-day certificate from the CA (EKU
  * id-kp-OCSPSigning, id-pkix-ocsp-nocheck), made at the first answer and renewed, with a new
  * key pair, at the first answer after 20 days; each is handed to the registry to be recorded
- * (record) before it is used, so that an OCSP query about it is answered like a card's. The
- * CA key never signs an OCSP response.
+ * (record) before it is used, so that an OCSP query about it is answered like a card's, and
+ * the registry is asked about it (status) before every answer: once it is revoked it never
+ * signs again (its pair is destroyed and a new one made for that answer). The CA key never
+ * signs an OCSP response.
  *
  * Every call takes the time as an argument (Unix seconds, UTC); randomness comes from
  * util/rand.h. Calls on one struct ca are serialised by a mutex inside it, so any thread may
@@ -204,7 +206,9 @@ typedef int (*ca_revoked_fn)(void *emit_arg, const char *serial, int64_t revoked
  * record keeps a certificate the engine signed for itself, the OCSP responder's (DER), so
  * that status knows it like a card's: called once per new responder certificate, before it
  * signs anything; 0, or -1 when it could not be kept (the certificate is then not used and the
- * answer is tryLater). Only ca_ocsp calls it; it must be given there. */
+ * answer is tryLater). Only ca_ocsp calls it; it must be given there. ca_ocsp also asks status
+ * about the responder's current certificate before each answer it would sign: "revoked"
+ * retires it (a new one is made and recorded), -1 makes the answer tryLater. */
 struct ca_registry {
     int (*status)(void *arg, const char *serial, struct ca_cert_status *out);
     int (*each_revoked)(void *arg, ca_revoked_fn emit, void *emit_arg);
@@ -230,7 +234,8 @@ enum ca_err ca_crl(struct ca *ca, const struct ca_registry *r, uint64_t number, 
  * NULL only when even an error response could not be encoded (answer HTTP 500 then): CA_OK
  * (successful), CA_E_REQUEST (malformedRequest), CA_E_REGISTRY (tryLater), any other code
  * (internalError: CA_E_RESPONDER when the responder's key or certificate cannot be made;
- * tryLater with CA_E_REGISTRY too when a new responder certificate could not be recorded). */
+ * tryLater with CA_E_REGISTRY too when a new responder certificate could not be recorded, or
+ * the registry could not give the current one's status). */
 enum ca_err ca_ocsp(struct ca *ca, const struct ca_registry *r, const unsigned char *req,
                     size_t reqlen, int64_t now, unsigned char **der, size_t *len,
                     struct ca_status *st);

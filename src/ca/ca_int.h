@@ -80,8 +80,9 @@ enum ca_err ca__crl_make(const struct ca__profile *p, X509 *issuer, EVP_PKEY *ke
  * free) and the lock to hold while the key signs (may be NULL). It is called once per answer,
  * after the request was read and the registry asked, so a malformed request or a registry
  * that cannot answer never makes a responder key. A failure there is an internalError
- * response (tryLater for CA_E_REGISTRY: a new responder certificate not recorded), never a
- * response signed by another key. */
+ * response (tryLater for CA_E_REGISTRY: the registry could not say whether the responder's
+ * certificate was revoked, or did not record a new one), never a response signed by another
+ * key. */
 struct ca__ocsp_signer {
     enum ca_err (*get)(void *arg, int64_t now, EVP_PKEY **key, X509 **cert, pthread_mutex_t **mu,
                        struct ca_status *st);

@@ -43,15 +43,18 @@ void ca__responder_free(struct ca__responder *r);
 
 /* The responder's key and certificate for an answer at now (a ca__ocsp_signer's get; arg is a
  * struct ca__responder_use): made, or renewed, first when there is none yet, when now is
- * outside the certificate's validity or when two thirds of it have passed. A new certificate
- * is recorded in the registry before it is used; when that fails it is dropped (the previous
- * one, if any, stays as it was) and the call fails with CA_E_REGISTRY. */
+ * outside the certificate's validity, when two thirds of it have passed, or when the registry
+ * (asked every time) says it is revoked: that pair is destroyed first, not kept as the
+ * previous one. A new certificate is recorded in the registry before it is used; when that
+ * fails it is dropped (the previous one, if any, stays as it was) and the call fails with
+ * CA_E_REGISTRY, as when the registry cannot give the current certificate's status. */
 struct ca__responder_use {
     struct ca__responder *r;
     X509 *issuer;
     EVP_PKEY *issuer_key;
     pthread_mutex_t *issuer_mu;    /* held while issuer_key signs the responder's certificate */
-    const struct ca_registry *reg; /* where a new responder certificate is recorded */
+    const struct ca_registry *reg; /* asked about the current responder certificate; where a
+                                      new one is recorded */
 };
 enum ca_err ca__responder_get(void *use, int64_t now, EVP_PKEY **key, X509 **cert,
                               pthread_mutex_t **mu, struct ca_status *st);

@@ -16,8 +16,13 @@
  * with it at the moment of the swap finishes) and then destroyed. A new certificate is
  * recorded in the caller's registry before it signs anything (the CA records every certificate
  * it signs); when the registry cannot take it, the new pair is destroyed at once and the answer
- * is tryLater. Nothing is made before the first answer: `eimza card issue` opens the engine and
- * makes no responder.
+ * is tryLater. Before every answer the registry is asked about the current certificate (one
+ * lookup by serial, like each certificate of the request, outside the lock): once it says
+ * revoked (an operator who suspects the key stolen), that pair is destroyed at once, never kept
+ * as the previous one, and a new pair and certificate are made for the answer, so a revoked
+ * responder certificate never signs again; a registry that cannot say gets tryLater. Nothing
+ * is made before the first answer: `eimza card issue` opens the engine and makes no
+ * responder.
  *
  * The time is the answer's (passed in); one mutex covers the renewal and every signature of
  * the responder key. Lock order: the responder's, then the CA key's (the CA signs the
@@ -215,17 +220,54 @@ static enum ca_err ca_resp_record(const struct ca_registry *reg, X509 *cert, str
     return e;
 }
 
+/* Whether the registry says cert was revoked: 0 and *revoked, or -1 when it cannot answer.
+ * Only "revoked" counts: an unknown certificate (a registry restored from before it was
+ * recorded) is not replaced, lest every answer make a key pair. */
+static int ca_resp_revoked(const struct ca_registry *reg, X509 *cert, bool *revoked)
+{
+    char hex[CA_SERIAL_MAX];
+    struct ca_cert_status cs = {CA_CERT_UNKNOWN, 0, 0};
+    *revoked = false;
+    if (!reg || !reg->status || ca__serial_hex(X509_get0_serialNumber(cert), hex) != 0 ||
+        reg->status(reg->arg, hex, &cs) != 0)
+        return -1;
+    *revoked = cs.state == CA_CERT_REVOKED;
+    return 0;
+}
+
 enum ca_err ca__responder_get(void *use, int64_t now, EVP_PKEY **key, X509 **cert,
                               pthread_mutex_t **mu, struct ca_status *st)
 {
     const struct ca__responder_use *u = use;
     struct ca__responder *r = u->r;
     enum ca_err e = CA_OK;
+    X509 *asked = NULL;
+    bool revoked = false, lost = false;
 
     *key = NULL;
     *cert = NULL;
     *mu = &r->mu;
+    /* the registry is asked about the current certificate before every answer it would sign,
+     * outside the lock, so that signatures never wait for the registry */
     pthread_mutex_lock(&r->mu);
+    if (r->cur.cert && X509_up_ref(r->cur.cert))
+        asked = r->cur.cert;
+    lost = r->cur.cert && !asked;
+    pthread_mutex_unlock(&r->mu);
+    if (lost)
+        return ca__status_set(st, CA_E_NOMEM, NULL);
+    if (asked && ca_resp_revoked(u->reg, asked, &revoked) != 0) {
+        X509_free(asked);
+        return ca__status_set(
+            st, CA_E_REGISTRY,
+            "the registry did not give the OCSP responder's certificate's status");
+    }
+    pthread_mutex_lock(&r->mu);
+    /* revoked (its key suspected stolen, say): the pair is destroyed now, not kept as the
+     * previous one; an answer that took it a moment ago fails to sign rather than sign */
+    if (revoked && r->cur.cert == asked)
+        ca_resp_key_drop(r, &r->cur);
+    X509_free(asked);
     if (!r->cur.cert || now < r->cur.not_before || now >= r->cur.renew_at) {
         struct ca_resp_key k;
         memset(&k, 0, sizeof k);

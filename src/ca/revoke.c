@@ -272,7 +272,7 @@ enum ca_err ca__ocsp_answer(const struct ca__profile *p, X509 *issuer,
         goto respond;
     }
     if ((e = signer->get(signer->arg, now, &key, &cert, &key_mu, st)) != CA_OK) {
-        if (e == CA_E_REGISTRY) /* its new certificate could not be recorded */
+        if (e == CA_E_REGISTRY) /* its certificate's status not given, or a new one not recorded */
             status = OCSP_RESPONSE_STATUS_TRYLATER;
         goto respond;
     }

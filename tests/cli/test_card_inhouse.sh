@@ -8,7 +8,8 @@
 # (POST /ca/ocsp, asked by `openssl ocsp`) says good, signed by the delegated responder whose
 # certificate (OCSP signing, nocheck, issued by the CA, not the CA's) it carries, verified with
 # the in-house CA as the only trust anchor; that certificate is in the registry (OCSP about it
-# good, then revoked and in the CRL once the registry revokes it); its CRL (GET /ca/crl) verifies; the
+# good, then revoked and in the CRL once the registry revokes it, that answer signed by a new
+# responder certificate, recorded and good); its CRL (GET /ca/crl) verifies; the
 # card shipped and delivered, its PIN taken on the portal (wrong word, wrong code, the PIN and
 # PUK once, a second retrieval refused) and the PIN opens the card (`eimza sign`); "try my new
 # card" with a signature made on the card completes the application and activates the card;
@@ -265,8 +266,20 @@ expect_grep "Response verify OK" "$T/ocspr" "an OCSP query about the responder i
 expect_grep "responder.pem: good" "$T/ocspr" "and says good, not unknown"
 # revoked in the registry (no route revokes a responder certificate: marked as the store marks one)
 sql "UPDATE certificates SET revoked_at = $(($(date +%s) - 60)), revocation_reason = 1 WHERE serial = '$rserial'" >/dev/null
-openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspr2" 2>&1
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" \
+  -resp_text >"$T/ocspr2" 2>&1
 expect_grep "responder.pem: revoked" "$T/ocspr2" "once the registry revokes it, OCSP says revoked"
+expect_grep "Response verify OK" "$T/ocspr2" "in an answer that verifies"
+# signed by a new responder certificate, never the revoked one again: recorded, and good
+sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' "$T/ocspr2" >"$T/responder2.pem"
+rserial2=$(openssl x509 -in "$T/responder2.pem" -noout -serial 2>/dev/null | cut -d= -f2)
+[ -n "$rserial2" ] && [ "$rserial2" != "$rserial" ] &&
+  ok "that answer is signed by a new responder certificate" || fail "responder after revocation" "'$rserial2' (the revoked one: '$rserial')"
+expect_eq 1 "$(sql "SELECT count(*) FROM certificates WHERE serial = '$rserial2' AND tckn = '' AND COALESCE(revoked_at, 0) = 0")" \
+  "the new responder certificate is recorded, not revoked"
+openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder2.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspr3" 2>&1
+expect_grep "Response verify OK" "$T/ocspr3" "an OCSP query about the new one verifies"
+expect_grep "responder2.pem: good" "$T/ocspr3" "and says good"
 curl -s -o "$T/ca-r.crl" "$URL/ca/crl"
 openssl crl -inform DER -in "$T/ca-r.crl" -noout -text >"$T/crlr"
 expect_grep "Serial Number: $rserial" "$T/crlr" "and the CRL lists it"

@@ -20,7 +20,9 @@
  * used, and a token that cannot make one gets internalError, not a CA-signed answer; each
  * responder certificate is recorded in the registry before it signs (`openssl ocsp` about it:
  * good, then revoked), a registry that cannot record it gets tryLater and no key pair is kept;
- * ten minutes before the CA certificate ends an answer's nextUpdate is that end. */
+ * one the registry marks revoked never signs again (the next answer comes from a new key pair
+ * and certificate, the revoked pair is gone from the token), a registry that cannot say gets
+ * tryLater; ten minutes before the CA certificate ends an answer's nextUpdate is that end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -652,17 +654,33 @@ static void same_module(struct fix *f, struct tk_p11 *p, CK_SESSION_HANDLE *s)
     assert_int_equal(p->f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, s), CKR_OK);
 }
 
-/* The responder's private keys the token holds (the engine's session objects). */
-static int responder_keys(struct tk_p11 *p, CK_SESSION_HANDLE s, bool check)
+/* Closes what same_module opened, and the engine. */
+static void same_module_done(struct tk_p11 *p, CK_SESSION_HANDLE s, struct ca *ca)
 {
-    CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+    p->f->C_CloseSession(s);
+    ca_close(ca);
+    dlclose(p->dl);
+}
+
+/* The responder's objects of class cls that the token holds (the engine's session objects):
+ * how many, their handles in h. */
+static CK_ULONG responder_objects(struct tk_p11 *p, CK_SESSION_HANDLE s, CK_OBJECT_CLASS cls,
+                                  CK_OBJECT_HANDLE h[8])
+{
     char label[] = "eimza-ocsp";
     CK_ATTRIBUTE find[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_LABEL, label, sizeof label - 1}};
-    CK_OBJECT_HANDLE h[8];
     CK_ULONG n = 0;
     assert_int_equal(p->f->C_FindObjectsInit(s, find, 2), CKR_OK);
     assert_int_equal(p->f->C_FindObjects(s, h, 8, &n), CKR_OK);
     p->f->C_FindObjectsFinal(s);
+    return n;
+}
+
+/* The responder's private keys the token holds. */
+static int responder_keys(struct tk_p11 *p, CK_SESSION_HANDLE s, bool check)
+{
+    CK_OBJECT_HANDLE h[8];
+    CK_ULONG n = responder_objects(p, s, CKO_PRIVATE_KEY, h);
     for (CK_ULONG i = 0; check && i < n; i++) {
         CK_BBOOL token = 1, sens = 0, extr = 1, never = 0;
         CK_ATTRIBUTE a[] = {{CKA_TOKEN, &token, 1},
@@ -680,6 +698,56 @@ static int responder_keys(struct tk_p11 *p, CK_SESSION_HANDLE s, bool check)
     return (int)n;
 }
 
+/* The basic response of a DER OCSP response (NULL when it has none: an error status). */
+static OCSP_BASICRESP *basic_of(const void *der, size_t len)
+{
+    const unsigned char *q = der;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)len);
+    assert_non_null(resp);
+    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
+    OCSP_RESPONSE_free(resp);
+    ERR_clear_error();
+    return bs;
+}
+
+/* The basic response of the DER OCSP response in file name. */
+static OCSP_BASICRESP *basic_from_file(struct fix *f, const char *name)
+{
+    size_t n = 0;
+    char *der = cat_read(&f->t.d, name, &n);
+    assert_non_null(der);
+    OCSP_BASICRESP *bs = basic_of(der, n);
+    free(der);
+    return bs;
+}
+
+/* `openssl ocsp` asks the engine's responder over HTTP about the certificate in file pem,
+ * trusting the in-house CA alone (extra: more of its options): whether the answer verifies and
+ * says `status`. */
+static bool http_ocsp_says(struct fix *f, const char *pem, const char *status, const char *extra)
+{
+    char want[128];
+    int rc = cat_sh(&f->t.d,
+                    "openssl ocsp -issuer ca-only.pem -cert %s -url %s -CAfile ca-only.pem "
+                    "-partial_chain %s",
+                    pem, f->t.ocsp_url, extra);
+    snprintf(want, sizeof want, "%s: %s", pem, status);
+    return rc == 0 && cat_out_has(&f->t.d, "Response verify OK") && cat_out_has(&f->t.d, want);
+}
+
+/* The OCSP response in file name is an unsuccessful one of that status (2 internalError,
+ * 3 tryLater), with no body. */
+static void status_only(struct fix *f, const char *name, char status)
+{
+    size_t n = 0;
+    char *r = cat_read(&f->t.d, name, &n);
+    const char want[5] = {0x30, 0x03, 0x0a, 0x01, status};
+    assert_non_null(r);
+    assert_int_equal(n, 5);
+    assert_memory_equal(r, want, 5);
+    free(r);
+}
+
 /* Answers the request in file `in` at now into file `out`; its basic response. */
 static OCSP_BASICRESP *answer_from(struct fix *f, struct ca *ca, const char *in, int64_t now,
                                    const char *out, enum ca_err want)
@@ -695,14 +763,9 @@ static OCSP_BASICRESP *answer_from(struct fix *f, struct ca *ca, const char *in,
         fail_msg("ca_ocsp: %s (%s), want %s", ca_err_code(e), st.detail, ca_err_code(want));
     assert_non_null(der);
     assert_int_equal(cat_write(&f->t.d, out, der, len), 0);
-    const unsigned char *q = der;
-    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)len);
-    assert_non_null(resp);
-    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
-    OCSP_RESPONSE_free(resp);
+    OCSP_BASICRESP *bs = basic_of(der, len);
     free(der);
     free(req);
-    ERR_clear_error();
     return bs;
 }
 
@@ -851,18 +914,12 @@ static void test_ocsp_responder(void **state)
     assert_int_equal(p.f->C_Logout(s), CKR_OK);
     bs = answer_at(f, ca, renew + 45 * DAY_SECONDS, "r4.der", CA_E_RESPONDER);
     assert_null(bs);
-    size_t n = 0;
-    char *r4 = cat_read(&f->t.d, "r4.der", &n);
-    assert_int_equal(n, 5);
-    assert_memory_equal(r4, "\x30\x03\x0a\x01\x02", 5);
-    free(r4);
+    status_only(f, "r4.der", 2);
     X509_free(first);
     X509_free(second);
     X509_free(third);
     X509_free(ca_cert);
-    p.f->C_CloseSession(s);
-    ca_close(ca);
-    dlclose(p.dl);
+    same_module_done(&p, s, ca);
 }
 
 /* One of several threads answering at once around a renewal. */
@@ -938,10 +995,7 @@ static void test_ocsp_responder_rsa(void **state)
     for (int i = 0; i < NPAR; i++) {
         pthread_join(th[i], NULL);
         assert_int_equal(par[i].e, CA_OK);
-        const unsigned char *q = par[i].der;
-        OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)par[i].len);
-        assert_non_null(resp);
-        OCSP_BASICRESP *pb = OCSP_response_get1_basic(resp);
+        OCSP_BASICRESP *pb = basic_of(par[i].der, par[i].len);
         X509 *x = check_delegated(pb, ca_cert);
         bool known = false;
         for (int k = 0; k < nseen; k++)
@@ -951,7 +1005,6 @@ static void test_ocsp_responder_rsa(void **state)
         else
             seen[nseen++] = x;
         OCSP_BASICRESP_free(pb);
-        OCSP_RESPONSE_free(resp);
         free(par[i].der);
     }
     assert_true(nseen >= 1 && nseen <= 3); /* the first, the renewed, (a second renewal at most
@@ -994,7 +1047,6 @@ static void test_ocsp_responder_recorded(void **state)
     CK_SESSION_HANDLE s;
     int64_t now = (int64_t)time(NULL);
     char serial[200], first_serial[200];
-    size_t n = 0;
     assert_true(f->ec_serial[0]); /* made by the tests above */
     assert_int_equal(cat_sh(&f->t.d, "cp pki/inhouse/ca.pem ca-only.pem && openssl ocsp -issuer "
                                      "ca-only.pem -cert ec.pem -reqout req-rec.der"),
@@ -1004,23 +1056,14 @@ static void test_ocsp_responder_recorded(void **state)
     same_module(f, &p, &s);
     int recorded = f->reg.recorded;
     assert_int_equal(tk_server_start(&srv, f->t.port, ca, &f->registry), 0);
-    int rc = cat_sh(&f->t.d,
-                    "openssl ocsp -issuer ca-only.pem -cert ec.pem -url %s -CAfile ca-only.pem "
-                    "-partial_chain -respout resp-rec.der",
-                    f->t.ocsp_url);
-    if (rc != 0)
+    bool ec_good = http_ocsp_says(f, "ec.pem", "good", "-respout resp-rec.der");
+    if (!ec_good)
         tk_server_stop(&srv);
-    assert_int_equal(rc, 0);
+    assert_true(ec_good);
     /* the responder made for that answer, recorded once, before it signed */
-    char *der = cat_read(&f->t.d, "resp-rec.der", &n);
-    assert_non_null(der);
-    const unsigned char *q = (unsigned char *)der;
-    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)n);
-    OCSP_BASICRESP *bs = resp ? OCSP_response_get1_basic(resp) : NULL;
+    OCSP_BASICRESP *bs = basic_from_file(f, "resp-rec.der");
     X509 *first = check_delegated(bs, ca_cert);
     OCSP_BASICRESP_free(bs);
-    OCSP_RESPONSE_free(resp);
-    free(der);
     assert_int_equal(f->reg.recorded, recorded + 1);
     reg_serial_of(first, first_serial);
     struct ca_cert_status cs = {CA_CERT_UNKNOWN, 0, 0};
@@ -1028,23 +1071,15 @@ static void test_ocsp_responder_recorded(void **state)
     assert_int_equal(cs.state, CA_CERT_GOOD);
     assert_int_equal(cat_write_pem(&f->t.d, "responder.pem", first), 0);
     /* asked about itself: good, then revoked */
-    rc = cat_sh(&f->t.d,
-                "openssl ocsp -issuer ca-only.pem -cert responder.pem -url %s -CAfile ca-only.pem "
-                "-partial_chain",
-                f->t.ocsp_url);
-    bool good = rc == 0 && cat_out_has(&f->t.d, "Response verify OK") &&
-                cat_out_has(&f->t.d, "responder.pem: good");
+    bool good = http_ocsp_says(f, "responder.pem", "good", "");
     reg_revoke(&f->reg, first_serial, now - 60);
-    rc = cat_sh(&f->t.d,
-                "openssl ocsp -issuer ca-only.pem -cert responder.pem -url %s -CAfile ca-only.pem "
-                "-partial_chain",
-                f->t.ocsp_url);
-    bool revoked = rc == 0 && cat_out_has(&f->t.d, "responder.pem: revoked") &&
+    bool revoked = http_ocsp_says(f, "responder.pem", "revoked", "") &&
                    cat_out_has(&f->t.d, "Reason: keyCompromise");
     tk_server_stop(&srv);
     assert_true(good);
     assert_true(revoked);
-    assert_int_equal(f->reg.recorded, recorded + 1); /* still the one */
+    /* that answer came from its replacement (test_ocsp_responder_revoked), the one pair left */
+    assert_int_equal(f->reg.recorded, recorded + 2);
     assert_int_equal(responder_keys(&p, s, false), 1);
 
     /* past the renewal point with a registry that cannot record: tryLater, nothing signed, no
@@ -1052,18 +1087,15 @@ static void test_ocsp_responder_recorded(void **state)
     f->reg.fail_record = true;
     bs = answer_from(f, ca, "req-rec.der", now + 21 * DAY_SECONDS, "r-norec.der", CA_E_REGISTRY);
     assert_null(bs);
-    char *r = cat_read(&f->t.d, "r-norec.der", &n);
-    assert_int_equal(n, 5);
-    assert_memory_equal(r, "\x30\x03\x0a\x01\x03", 5);
-    free(r);
+    status_only(f, "r-norec.der", 3);
     assert_int_equal(responder_keys(&p, s, false), 1);
-    assert_int_equal(f->reg.recorded, recorded + 1);
+    assert_int_equal(f->reg.recorded, recorded + 2);
     /* once it can: a new responder, recorded */
     f->reg.fail_record = false;
     bs = answer_from(f, ca, "req-rec.der", now + 21 * DAY_SECONDS, "r-rec2.der", CA_OK);
     X509 *second = check_delegated(bs, ca_cert);
     assert_int_not_equal(X509_cmp(second, first), 0);
-    assert_int_equal(f->reg.recorded, recorded + 2);
+    assert_int_equal(f->reg.recorded, recorded + 3);
     reg_serial_of(second, serial);
     assert_int_equal(reg_status(&f->reg, serial, &cs), 0);
     assert_int_equal(cs.state, CA_CERT_GOOD);
@@ -1072,9 +1104,107 @@ static void test_ocsp_responder_recorded(void **state)
     X509_free(first);
     X509_free(second);
     X509_free(ca_cert);
-    p.f->C_CloseSession(s);
-    ca_close(ca);
-    dlclose(p.dl);
+    same_module_done(&p, s, ca);
+}
+
+/* Whether the object h is gone from the token (destroyed, its handle no longer valid). */
+static bool object_gone(struct tk_p11 *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
+{
+    CK_OBJECT_CLASS cls;
+    CK_ATTRIBUTE a = {CKA_CLASS, &cls, sizeof cls};
+    return p->f->C_GetAttributeValue(s, h, &a, 1) == CKR_OBJECT_HANDLE_INVALID;
+}
+
+/* A responder certificate the registry marks revoked (its key suspected stolen, say) never
+ * signs again: the next answer comes from a new key pair and certificate, recorded and good,
+ * and the revoked pair is destroyed at once, not kept as the previous one; a registry that
+ * cannot say what became of the responder's certificate gets tryLater. */
+static void test_ocsp_responder_revoked(void **state)
+{
+    struct fix *f = *state;
+    struct tk_server srv;
+    struct tk_p11 p;
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_HANDLE old_priv[8], old_pub[8], h[8];
+    int64_t now = (int64_t)time(NULL);
+    char first_serial[200], serial[200];
+    struct ca_cert_status cs = {CA_CERT_UNKNOWN, 0, 0};
+    assert_true(f->ec_serial[0]); /* made by the tests above */
+    assert_int_equal(cat_sh(&f->t.d, "cp pki/inhouse/ca.pem ca-only.pem && "
+                                     "openssl ocsp -issuer ca-only.pem -cert ec.pem "
+                                     "-reqout req-rvk.der && openssl ocsp -issuer rsa-ca.pem "
+                                     "-serial 0x42 -reqout req-other.der"),
+                     0);
+    X509 *ca_cert = pem_file(f, "ca-only.pem");
+    struct ca *ca = open_engine(f);
+    same_module(f, &p, &s);
+    int recorded = f->reg.recorded;
+    OCSP_BASICRESP *bs = answer_from(f, ca, "req-rvk.der", now, "rvk0.der", CA_OK);
+    X509 *first = check_delegated(bs, ca_cert);
+    OCSP_BASICRESP_free(bs);
+    assert_int_equal(responder_objects(&p, s, CKO_PRIVATE_KEY, old_priv), 1);
+    assert_int_equal(responder_objects(&p, s, CKO_PUBLIC_KEY, old_pub), 1);
+
+    /* the operator revokes it; the next answer, to `openssl ocsp` over HTTP about the revoked
+     * certificate (revoked), is signed by another, which the next says is good */
+    reg_serial_of(first, first_serial);
+    reg_revoke(&f->reg, first_serial, now - 60);
+    assert_int_equal(cat_write_pem(&f->t.d, "revoked.pem", first), 0);
+    assert_int_equal(tk_server_start(&srv, f->t.port, ca, &f->registry), 0);
+    bool revoked = http_ocsp_says(f, "revoked.pem", "revoked", "-respout rvk1.der");
+    tk_server_stop(&srv);
+    assert_true(revoked);
+    bs = basic_from_file(f, "rvk1.der");
+    X509 *second = check_delegated(bs, ca_cert);
+    assert_int_not_equal(X509_cmp(second, first), 0);
+    assert_int_not_equal(EVP_PKEY_eq(X509_get0_pubkey(second), X509_get0_pubkey(first)), 1);
+    assert_false(cat_ocsp_signed_by(bs, X509_get0_pubkey(first)));
+    OCSP_BASICRESP_free(bs);
+    assert_int_equal(cat_write_pem(&f->t.d, "signer.pem", second), 0);
+    assert_int_equal(tk_server_start(&srv, f->t.port, ca, &f->registry), 0);
+    bool good = http_ocsp_says(f, "signer.pem", "good", "");
+    tk_server_stop(&srv);
+    assert_true(good);
+    /* recorded before it signed, and good in the registry */
+    assert_int_equal(f->reg.recorded, recorded + 2);
+    reg_serial_of(second, serial);
+    assert_int_equal(reg_status(&f->reg, serial, &cs), 0);
+    assert_int_equal(cs.state, CA_CERT_GOOD);
+    /* the revoked pair is gone from the token, not kept for answers under way */
+    assert_int_equal(responder_objects(&p, s, CKO_PRIVATE_KEY, h), 1);
+    assert_true(object_gone(&p, s, old_priv[0]));
+    assert_true(object_gone(&p, s, old_pub[0]));
+    assert_int_equal(responder_objects(&p, s, CKO_PUBLIC_KEY, h), 1);
+
+    /* a registry that cannot say what became of the responder's certificate: tryLater, even
+     * for a request about another issuer's certificate (not asked about), nothing destroyed */
+    f->reg.fail = true;
+    bs = answer_from(f, ca, "req-other.der", now, "rvk-down.der", CA_E_REGISTRY);
+    f->reg.fail = false;
+    assert_null(bs);
+    status_only(f, "rvk-down.der", 3);
+    assert_int_equal(responder_keys(&p, s, false), 1);
+    assert_int_equal(f->reg.recorded, recorded + 2);
+
+    /* revoked when its renewal is due, and the registry cannot record the next: tryLater, and
+     * no pair is left, the revoked one not even as the previous; once it can, a new one */
+    reg_revoke(&f->reg, serial, now);
+    f->reg.fail_record = true;
+    bs = answer_from(f, ca, "req-rvk.der", now + 21 * DAY_SECONDS, "rvk2.der", CA_E_REGISTRY);
+    f->reg.fail_record = false;
+    assert_null(bs);
+    assert_int_equal(responder_keys(&p, s, false), 0);
+    bs = answer_from(f, ca, "req-rvk.der", now + 21 * DAY_SECONDS, "rvk3.der", CA_OK);
+    X509 *third = check_delegated(bs, ca_cert);
+    assert_int_not_equal(X509_cmp(third, second), 0);
+    assert_int_equal(responder_keys(&p, s, true), 1);
+    assert_int_equal(f->reg.recorded, recorded + 3);
+    OCSP_BASICRESP_free(bs);
+    X509_free(first);
+    X509_free(second);
+    X509_free(third);
+    X509_free(ca_cert);
+    same_module_done(&p, s, ca);
 }
 
 int main(void)
@@ -1090,6 +1220,7 @@ int main(void)
         cmocka_unit_test(test_ocsp_responder),
         cmocka_unit_test(test_ocsp_responder_rsa),
         cmocka_unit_test(test_ocsp_responder_recorded),
+        cmocka_unit_test(test_ocsp_responder_revoked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
