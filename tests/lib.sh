@@ -111,6 +111,14 @@ expect_eq() {
   if [ "$1" = "$2" ]; then ok "$3"; else fail "$3" "wanted '$1', got '$2'"; fi
 }
 
+# catalogue_text KEY: the Turkish text of the catalogue's entry KEY (its msgctxt, e.g.
+# reason.option_repeated) as eimza shows it: po/eimza.pot's msgid, on one line, unescaped.
+# Empty when there is no such entry.
+catalogue_text() {
+  msgcat --no-wrap "$SRC/po/eimza.pot" |
+    sed -n "/^msgctxt \"$1\"\$/{n;s/^msgid \"\(.*\)\"\$/\1/;s/\\\\\"/\"/g;p}"
+}
+
 # finish: prints the closing line and exits non-zero if anything failed.
 finish() {
   echo "$_passes passed, $_fails failed"

@@ -76,6 +76,42 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* The one form of a refusal; the subject is its first n bytes (a word shown without "=VALUE"). */
+static void cli_refusal(const char *what, const char *subject, int n, const char *code)
+{
+    if (subject)
+        cli_error("%s: %.*s: %s: %s", what, n, subject, code,
+                  core_reason_message(code, CORE_LANG_TR));
+    else
+        cli_error("%s: %s: %s", what, code, core_reason_message(code, CORE_LANG_TR));
+}
+
+void cli_refuse(const char *what, const char *subject, const char *code)
+{
+    cli_refusal(what, subject, subject ? (int)strlen(subject) : 0, code);
+}
+
+int cli_usage_error(const char *what, const char *subject, const char *code, const char *usage)
+{
+    cli_refuse(what, subject, code);
+    fputs(usage, stderr);
+    return CLI_USAGE;
+}
+
+int cli_usage_errorf(const char *what, const char *subject, const char *code, const char *usage,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    cli_refuse(what, subject, code);
+    fprintf(stderr, "eimza: %s: ", what);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fputs(usage, stderr);
+    return CLI_USAGE;
+}
+
 /* ---- the parse of a command's words (cli.h, struct cli_parse) ---------------------------- */
 
 void cli_parse_begin(struct cli_parse *p, int argc, char **argv, int first, const char *what,
@@ -198,8 +234,7 @@ int cli_parse_other(struct cli_parse *p)
         n = strlen(a); /* a word is shown whole, "=" and all */
     }
     if (code)
-        cli_error("%s: %.*s: %s: %s", p->what, (int)n, a, code,
-                  core_reason_message(code, CORE_LANG_TR));
+        cli_refusal(p->what, a, (int)n, code);
     cli_parse_print_usage(p, stderr);
     return CLI_USAGE;
 }
@@ -217,17 +252,16 @@ int cli_fd_arg(const char *s)
 int cli_subcommand(int argc, char **argv, const char *what, const char *usage,
                    const struct cli_sub *subs, size_t nsubs)
 {
-    for (size_t i = 0; argc >= 2 && i < nsubs; i++)
+    if (argc < 2)
+        return cli_usage_error(what, NULL, "subcommand_missing", usage);
+    for (size_t i = 0; i < nsubs; i++)
         if (!strcmp(argv[1], subs[i].name))
             return subs[i].run(argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage, stdout);
         return CLI_OK;
     }
-    if (argc >= 2)
-        cli_error("%s: unknown subcommand '%s'", what, argv[1]);
-    fputs(usage, stderr);
-    return CLI_USAGE;
+    return cli_usage_error(what, argv[1], "unknown_subcommand", usage);
 }
 
 size_t cli_split_list(char *s, const char **out, size_t max)
@@ -248,13 +282,11 @@ size_t cli_split_list(char *s, const char **out, size_t max)
     return k;
 }
 
-int cli_now_arg(const char *what, const char *arg, int64_t *now)
+int cli_now_arg(const char *what, const char *usage, const char *arg, int64_t *now)
 {
     int32_t day;
-    if (strlen(arg) != 10 || core_date_parse(arg, 10, &day) < 0 || arg[4] != '-') {
-        cli_error("%s: --now wants a date as YYYY-MM-DD, not '%s'", what, arg);
-        return CLI_USAGE;
-    }
+    if (strlen(arg) != 10 || core_date_parse(arg, 10, &day) < 0 || arg[4] != '-')
+        return cli_usage_error(what, "--now", "bad_date", usage);
     *now = core_date_to_unix(day);
     return CLI_OK;
 }
@@ -295,7 +327,7 @@ int cli_main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
         if (!strcmp(argv[1], cli_commands[i].name))
             return cli_commands[i].run(argc - 1, argv + 1);
-    cli_error("unknown command '%s'", argv[1]);
+    cli_refuse(argv[1], NULL, "unknown_command");
     cli_usage(stderr);
     return CLI_USAGE;
 }

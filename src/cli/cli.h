@@ -100,12 +100,13 @@ int cli_args(int argc, char **argv, const char *what, const char *usage, const c
 /* An open file descriptor's number given as text (--pin-fd N); -1 when it is not one. */
 int cli_fd_arg(const char *s);
 /* --now YYYY-MM-DD: *now becomes 00:00 UTC of that day (the tests move time that way); a
- * malformed date is a usage error printed under what (CLI_USAGE), else CLI_OK. */
-int cli_now_arg(const char *what, const char *arg, int64_t *now);
+ * malformed date is the usage error "what: --now: bad_date: ..." (then usage; CLI_USAGE),
+ * else CLI_OK. */
+int cli_now_arg(const char *what, const char *usage, const char *arg, int64_t *now);
 
 /* A command with subcommands (`eimza notify run|failed|outbox`): runs the one argv[1] names
- * with argv + 1; -h or --help prints usage to stdout (CLI_OK); none, or one not in subs, is a
- * usage error ("what: unknown subcommand '...'", usage to stderr). */
+ * with argv + 1; -h or --help prints usage to stdout (CLI_OK); none is the usage error
+ * subcommand_missing, one not in subs unknown_subcommand (cli_usage_error). */
 struct cli_sub {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -118,8 +119,22 @@ int cli_subcommand(int argc, char **argv, const char *what, const char *usage,
  * left out). Returns how many. */
 size_t cli_split_list(char *s, const char **out, size_t max);
 
-/* Prints "eimza: " and the message to stderr. */
+/* Prints "eimza: " and the message to stderr: for progress, warnings, runtime failures and the
+ * English details after a refusal. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A refusal in the one form of docs/INTERFACES.md ("Messages"): "eimza: WHAT: [SUBJECT: ]CODE:
+ * <the catalogue's Turkish reason.CODE, saying what to do>" on stderr; subject (the option,
+ * word, field or record refused, or the argument missing) may be NULL. */
+void cli_refuse(const char *what, const char *subject, const char *code);
+/* A usage error: cli_refuse, then usage on stderr; returns CLI_USAGE. Besides the parser's
+ * (cli_parse_other): unknown_command, subcommand_missing, unknown_subcommand,
+ * argument_missing (SUBJECT: the argument as the usage names it), options_conflict, bad_date,
+ * fd_not_open, too_long, number_out_of_range, create_once_uri. */
+int cli_usage_error(const char *what, const char *subject, const char *code, const char *usage);
+/* The same with a line of English details between the refusal and the usage ("eimza: WHAT: "
+ * and the formatted text: the value refused, its bounds). */
+int cli_usage_errorf(const char *what, const char *subject, const char *code, const char *usage,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_migrate(int argc, char **argv);

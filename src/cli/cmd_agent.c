@@ -243,13 +243,14 @@ int cli_cmd_agent(int argc, char **argv)
             snprintf(conf->module, sizeof conf->module, "%s", dflt);
     }
     if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0) {
-        cli_error("agent: --pin-fd %s is not an open file descriptor", pinfd_s);
+        rc = cli_usage_error("agent", "--pin-fd", "fd_not_open", cli_agent_usage);
         goto out;
     }
 
     if (url) {
         if (listen) {
-            cli_error("agent: --handle-url does not listen: --listen is for the listener");
+            rc = cli_usage_error("agent", "--handle-url --listen", "options_conflict",
+                                 cli_agent_usage);
             goto out;
         }
         rc = cli_agent_relay(url, conf, conf->module, NULL, &pinfd);
@@ -257,9 +258,10 @@ int cli_cmd_agent(int argc, char **argv)
     }
 
     if (!conf->module[0] || conf->norigins == 0) {
-        cli_error("agent: a module and at least one origin are needed (--module and --origin, or "
-                  "'module' and 'origin' in the settings file)");
-        fputs(cli_agent_usage, stderr);
+        rc = cli_usage_errorf("agent", !conf->module[0] ? "--module" : "--origin",
+                              "argument_missing", cli_agent_usage,
+                              "a module and at least one origin are needed (--module and "
+                              "--origin, or 'module' and 'origin' in the settings file)");
         goto out;
     }
     if (!conf->listen[0])

@@ -56,11 +56,9 @@ static int backup_args(int argc, char **argv, const char *usage, const char **fi
         else
             return cli_parse_other(&p);
     }
-    if (!*file) {
-        cli_error("%s: which file?", argv[0]);
-        fputs(usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!*file)
+        return cli_usage_error(argv[0], usage == backup_usage ? "OUT.db" : "IN.db",
+                               "argument_missing", usage);
     struct web_config cfg;
     const char *url = dbopt;
     if (!url && configs.n) {
@@ -70,11 +68,12 @@ static int backup_args(int argc, char **argv, const char *usage, const char **fi
     }
     snprintf(db, dblen, "%s", url && *url ? url : CLI_DEFAULT_DB);
     if (!strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11)) {
-        cli_error("%s: a PostgreSQL database is %s with its own tools (%s; docs/DEPLOYMENT.md, "
-                  "\"Backups\")",
-                  argv[0], !strcmp(argv[0], "backup") ? "backed up" : "restored",
-                  !strcmp(argv[0], "backup") ? "pg_dump or pg_basebackup" : "pg_restore");
-        return CLI_USAGE;
+        return cli_usage_errorf(
+            argv[0], "--db", "postgresql_own_tools", usage,
+            "a PostgreSQL database is %s with its own tools (%s; docs/DEPLOYMENT.md, "
+            "\"Backups\")",
+            !strcmp(argv[0], "backup") ? "backed up" : "restored",
+            !strcmp(argv[0], "backup") ? "pg_dump or pg_basebackup" : "pg_restore");
     }
     return -1;
 }
@@ -104,10 +103,8 @@ int cli_cmd_backup(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct stat sb;
-    if (stat(out, &sb) == 0) {
-        cli_error("backup: '%s' exists: a backup never overwrites a file; name a new one", out);
-        return CLI_USAGE;
-    }
+    if (stat(out, &sb) == 0)
+        return cli_usage_error("backup", out, "file_exists", backup_usage);
     struct store *s = NULL;
     if ((rc = cli_open_store(db, 1, &s)) != CLI_OK)
         return rc;

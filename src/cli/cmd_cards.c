@@ -86,30 +86,19 @@ static void report_refusal(void *ctx, const struct app_file_refusal *r)
             r->code, core_reason_message(r->code, CORE_LANG_TR));
 }
 
-/* "import FILE.csv [--db URL]" of shipments (bureau false) or of the bureau's answer. */
+/* "import FILE.csv [--db URL]" (argv[0] "import") of shipments (bureau false) or of the
+ * bureau's answer. */
 static int cards_import(int argc, char **argv, bool bureau)
 {
     const char *what = bureau ? "bureau import" : "shipments import";
     const char *usage = bureau ? bureau_usage : shipments_usage;
     const char *file = NULL, *db = NULL;
     int n = 0;
-    if (argc < 2 || strcmp(argv[1], "import") != 0) {
-        if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-            fputs(usage, stdout);
-            return CLI_OK;
-        }
-        cli_error("%s: unknown command (import)", argv[0]);
-        fputs(usage, stderr);
-        return CLI_USAGE;
-    }
-    int rc0 = cli_args(argc - 1, argv + 1, what, usage, &file, 1, &n, &db);
+    int rc0 = cli_args(argc, argv, what, usage, &file, 1, &n, &db);
     if (rc0 >= 0)
         return rc0;
-    if (!file) {
-        cli_error("%s: which file? (FILE.csv is missing)", what);
-        fputs(usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!file)
+        return cli_usage_error(what, "FILE.csv", "argument_missing", usage);
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         cli_error("%s: %s: file_unreadable: %s", file, strerror(errno),
@@ -152,14 +141,27 @@ out:
     return rc;
 }
 
-int cli_cmd_shipments(int argc, char **argv)
+static int shipments_import(int argc, char **argv)
 {
     return cards_import(argc, argv, false);
 }
 
-int cli_cmd_bureau(int argc, char **argv)
+static int bureau_import(int argc, char **argv)
 {
     return cards_import(argc, argv, true);
+}
+
+int cli_cmd_shipments(int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {{"import", shipments_import}};
+    return cli_subcommand(argc, argv, "shipments", shipments_usage, subs,
+                          sizeof subs / sizeof subs[0]);
+}
+
+int cli_cmd_bureau(int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {{"import", bureau_import}};
+    return cli_subcommand(argc, argv, "bureau", bureau_usage, subs, sizeof subs / sizeof subs[0]);
 }
 
 /* ---- eimza card issue
@@ -170,18 +172,14 @@ static const char card_usage[] =
     "  makes the card of the approved application NUMBER with the in-house CA of the settings\n"
     "  (production = inhouse; the blank card named by --card when several are in the readers)\n";
 
-int cli_cmd_card(int argc, char **argv)
+/* argv[0] is "issue" */
+static int card_issue(int argc, char **argv)
 {
     struct cli_configs configs = {0};
     const char *number = NULL, *card = NULL, *db = NULL;
-    if (argc < 2 || strcmp(argv[1], "issue") != 0) {
-        bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
-        fputs(card_usage, help ? stdout : stderr);
-        return help ? CLI_OK : CLI_USAGE;
-    }
     struct cli_parse p;
     const char *arg;
-    cli_parse_begin(&p, argc, argv, 2, "card issue", card_usage);
+    cli_parse_begin(&p, argc, argv, 1, "card issue", card_usage);
     while (cli_parse_next(&p)) {
         if ((arg = cli_opt_many(&p, "--config"))) {
             if (cli_configs_add(&configs, arg) < 0)
@@ -195,11 +193,8 @@ int cli_cmd_card(int argc, char **argv)
         else
             return cli_parse_other(&p);
     }
-    if (!number) {
-        cli_error("card issue: which application? (NUMBER is missing)");
-        fputs(card_usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!number)
+        return cli_usage_error("card issue", "NUMBER", "argument_missing", card_usage);
     struct web_config cfg;
     struct app_settings set;
     char err[512];
@@ -263,4 +258,10 @@ out:
     if (s)
         store_close(s);
     return rc;
+}
+
+int cli_cmd_card(int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {{"issue", card_issue}};
+    return cli_subcommand(argc, argv, "card", card_usage, subs, sizeof subs / sizeof subs[0]);
 }

@@ -27,11 +27,9 @@ static int evidence_export(int argc, char **argv)
         else
             return cli_parse_other(&p);
     }
-    if (!number || !out || !*out) {
-        cli_error("evidence export: the application number and --out DIR are needed");
-        fputs(evidence_usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!number || !out || !*out)
+        return cli_usage_error("evidence export", !number ? "NUMBER" : "--out", "argument_missing",
+                               evidence_usage);
     struct store *s = NULL;
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)
         return rc;

@@ -82,11 +82,8 @@ static int import_personnel(int argc, char **argv)
     int rc0 = cli_args(argc, argv, "import personnel", import_usage, &file, 1, &n, &db);
     if (rc0 >= 0)
         return rc0;
-    if (!file) {
-        cli_error("import personnel: which file? (FILE.csv is missing)");
-        fputs(import_usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!file)
+        return cli_usage_error("import personnel", "FILE.csv", "argument_missing", import_usage);
 
     struct store *s = NULL;
     int rc = cli_open_store(db, 0, &s);
@@ -137,15 +134,9 @@ static int import_personnel(int argc, char **argv)
 
 int cli_cmd_import(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(import_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
-    }
-    if (!strcmp(argv[1], "personnel"))
-        return import_personnel(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "certificates"))
-        return cli_import_certificates(argc - 1, argv + 1);
-    cli_error("import: unknown kind '%s' (personnel or certificates)", argv[1]);
-    fputs(import_usage, stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {"personnel", import_personnel},
+        {"certificates", cli_import_certificates},
+    };
+    return cli_subcommand(argc, argv, "import", import_usage, subs, sizeof subs / sizeof subs[0]);
 }

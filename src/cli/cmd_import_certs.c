@@ -65,8 +65,7 @@ int cli_import_certificates(int argc, char **argv)
         }
     }
     if (!nfiles) {
-        cli_error("no certificate file given");
-        fputs(cli_certs_usage, stderr);
+        rc = cli_usage_error("import certificates", "FILE", "argument_missing", cli_certs_usage);
         goto out;
     }
     if ((rc = cli_open_store(db, 0, &s)) != CLI_OK)

@@ -137,12 +137,11 @@ int cli_cmd_migrate(int argc, char **argv)
     int stamped = cli_stamp_path(db, stamp, sizeof stamp, &dbpath);
     if (stamped < 0)
         return CLI_USAGE;
-    if (!stamped && dbpath && create_once) {
-        cli_error("migrate: --create-once needs the SQLite database's plain path, not '%s' "
-                  "(its stamp is kept beside the file)",
-                  dbpath);
-        return CLI_USAGE;
-    }
+    if (!stamped && dbpath && create_once)
+        return cli_usage_errorf("migrate", "--create-once", "create_once_uri", migrate_usage,
+                                "--create-once needs the SQLite database's plain path, not '%s' "
+                                "(its stamp is kept beside the file)",
+                                dbpath);
     if (stamped) {
         if ((had = cli_stamp_read(stamp, &st, err, sizeof err)) < 0) {
             cli_error("migrate: the database's stamp: %s", err);

@@ -340,7 +340,7 @@ static int notify_run(int argc, char **argv)
             return cli_parse_other(&p);
     }
     int64_t now = (int64_t)time(NULL);
-    if (now_arg && cli_now_arg("notify run", now_arg, &now) != CLI_OK)
+    if (now_arg && cli_now_arg("notify run", notify_usage, now_arg, &now) != CLI_OK)
         return CLI_USAGE;
     struct web_config cfg;
     char err[1600];
@@ -536,11 +536,10 @@ static int notify_outbox(int argc, char **argv)
     if (limit_arg) {
         char *end;
         limit = strtol(limit_arg, &end, 10);
-        if (end == limit_arg || *end || limit < 1 || limit > OUTBOX_LIST_MAX) {
-            cli_error("notify outbox: --limit wants a number from 1 to %d, not '%s'",
-                      OUTBOX_LIST_MAX, limit_arg);
-            return CLI_USAGE;
-        }
+        if (end == limit_arg || *end || limit < 1 || limit > OUTBOX_LIST_MAX)
+            return cli_usage_errorf("notify outbox", "--limit", "number_out_of_range", notify_usage,
+                                    "--limit wants a number from 1 to %d, not '%s'",
+                                    OUTBOX_LIST_MAX, limit_arg);
     }
     struct web_config cfg;
     char err[1600];

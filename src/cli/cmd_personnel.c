@@ -20,15 +20,12 @@ static int personnel_show(int argc, char **argv)
     int rc0 = cli_args(argc, argv, "personnel show", personnel_usage, &arg, 1, &n, &db);
     if (rc0 >= 0)
         return rc0;
-    if (!arg) {
-        cli_error("personnel show: the T.C. Kimlik No is missing");
-        fputs(personnel_usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!arg)
+        return cli_usage_error("personnel show", "TCKN", "argument_missing", personnel_usage);
     char tckn[CORE_TCKN_LEN + 1];
     const char *code = app_tckn_parse(arg, tckn);
     if (code) {
-        cli_error("personnel show: %s: %s", code, core_reason_message(code, CORE_LANG_TR));
+        cli_refuse("personnel show", NULL, code);
         return CLI_USAGE;
     }
 

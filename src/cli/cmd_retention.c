@@ -41,7 +41,7 @@ static int retention_run(int argc, char **argv)
             return cli_parse_other(&p);
     }
     int64_t now = (int64_t)time(NULL);
-    if (now_arg && cli_now_arg("retention run", now_arg, &now) != CLI_OK)
+    if (now_arg && cli_now_arg("retention run", retention_usage, now_arg, &now) != CLI_OK)
         return CLI_USAGE;
     struct web_config cfg;
     struct app_settings set;

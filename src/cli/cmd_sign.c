@@ -145,19 +145,17 @@ int cli_cmd_sign(int argc, char **argv)
         else
             return cli_parse_other(&p);
     }
-    if (!module || !*module || !in || !*in || !outp || !*outp) {
-        cli_error("sign: --module, --in and --out are required");
-        fputs(cli_sign_usage, stderr);
-        return CLI_USAGE;
-    }
-    if (token && strlen(token) > 32) {
-        cli_error("sign: a token label has at most 32 bytes");
-        return CLI_USAGE;
-    }
-    if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0) {
-        cli_error("sign: --pin-fd %s is not an open file descriptor", pinfd_s);
-        return CLI_USAGE;
-    }
+    if (!module || !*module || !in || !*in || !outp || !*outp)
+        return cli_usage_error("sign",
+                               !module || !*module ? "--module"
+                               : !in || !*in       ? "--in"
+                                                   : "--out",
+                               "argument_missing", cli_sign_usage);
+    if (token && strlen(token) > 32)
+        return cli_usage_errorf("sign", "--token", "too_long", cli_sign_usage,
+                                "a token label has at most 32 bytes");
+    if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0)
+        return cli_usage_error("sign", "--pin-fd", "fd_not_open", cli_sign_usage);
 
     if (cli_sign_read(in, &content, &content_len) < 0)
         goto out;

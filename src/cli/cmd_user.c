@@ -20,7 +20,6 @@
 
 #include "app/staff_auth.h"
 #include "cli/cli.h"
-#include "core/reason.h"
 #include "core/validate.h"
 
 static const char user_usage[] =
@@ -54,11 +53,6 @@ static int read_password(char *buf, size_t cap)
     return n > APP_PASSWORD_MAX ? 1 : 0;
 }
 
-static void print_field(const char *cmd, const char *field, const char *code)
-{
-    cli_error("user %s: %s: %s: %s", cmd, field, code, core_reason_message(code, CORE_LANG_TR));
-}
-
 static int user_add(int argc, char **argv)
 {
     const char *name = NULL, *role = NULL, *province_arg = NULL, *email = NULL, *db = NULL;
@@ -85,15 +79,13 @@ static int user_add(int argc, char **argv)
         else
             return cli_parse_other(&p);
     }
-    if (!name || !role) {
-        cli_error("user add: %s is required", !name ? "USERNAME" : "--role");
-        fputs(user_usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!name || !role)
+        return cli_usage_error("user add", !name ? "USERNAME" : "--role", "argument_missing",
+                               user_usage);
     if (province_arg) {
         province = core_province_lookup(province_arg, strlen(province_arg));
         if (province == 0) {
-            print_field("add", "province", "province_unknown");
+            cli_refuse("user add", "province", "province_unknown");
             return CLI_USAGE;
         }
     }
@@ -104,7 +96,7 @@ static int user_add(int argc, char **argv)
         return CLI_FAIL;
     }
     if (rc > 0 || pw[0] == '\0') {
-        print_field("add", "password", rc > 0 ? "password_too_long" : "required");
+        cli_refuse("user add", "password", rc > 0 ? "password_too_long" : "required");
         rc = CLI_USAGE;
         goto out;
     }
@@ -118,9 +110,9 @@ static int user_add(int argc, char **argv)
     if (app_user_add(s, &cfg, name, role, province, email, pw, "cli", (int64_t)time(NULL), &err) !=
         APP_OK) {
         for (size_t i = 0; i < err.nfields; i++)
-            print_field("add", err.fields[i].field, err.fields[i].code);
+            cli_refuse("user add", err.fields[i].field, err.fields[i].code);
         if (err.code && !err.nfields)
-            cli_error("user add: %s: %s", err.code, core_reason_message(err.code, CORE_LANG_TR));
+            cli_refuse("user add", NULL, err.code);
         else if (!err.code)
             cli_error("user add: the database failed: %s", store_last_error(s));
         rc = err.status == APP_EINVAL ? CLI_USAGE : CLI_FAIL;
@@ -170,18 +162,17 @@ static int user_set(int argc, char **argv)
         else
             return cli_parse_other(&p);
     }
-    if (!name || (email && no_email) || (disable && enable)) {
-        cli_error("user set: %s", !name   ? "USERNAME is required"
-                                  : email ? "--email and --no-email exclude each other"
-                                          : "--disable and --enable exclude each other");
-        fputs(user_usage, stderr);
-        return CLI_USAGE;
-    }
+    if (!name)
+        return cli_usage_error("user set", "USERNAME", "argument_missing", user_usage);
+    if ((email && no_email) || (disable && enable))
+        return cli_usage_error("user set",
+                               email && no_email ? "--email --no-email" : "--disable --enable",
+                               "options_conflict", user_usage);
     int province = 0;
     if (province_arg) {
         province = core_province_lookup(province_arg, strlen(province_arg));
         if (province == 0) {
-            print_field("set", "province", "province_unknown");
+            cli_refuse("user set", "province", "province_unknown");
             return CLI_USAGE;
         }
         c.province = &province;
@@ -196,9 +187,9 @@ static int user_set(int argc, char **argv)
     struct app_err err;
     if (app_user_set(s, name, &c, "cli", (int64_t)time(NULL), &err) != APP_OK) {
         for (size_t i = 0; i < err.nfields; i++)
-            print_field("set", err.fields[i].field, err.fields[i].code);
+            cli_refuse("user set", err.fields[i].field, err.fields[i].code);
         if (err.code && !err.nfields)
-            cli_error("user set: %s: %s", err.code, core_reason_message(err.code, CORE_LANG_TR));
+            cli_refuse("user set", NULL, err.code);
         else if (!err.code)
             cli_error("user set: the database failed: %s", store_last_error(s));
         rc = err.status == APP_EINVAL ? CLI_USAGE : CLI_FAIL;

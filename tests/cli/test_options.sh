@@ -9,9 +9,13 @@
 # option once is then run too: it must not be refused so, and exits as it always did. The
 # options meant to repeat (--config of serve, migrate, retention run, backup, notify run and
 # notify outbox; --origin of the agent, tests/cli/test_agent.sh; card issue's --config, tests/cli/test_card_inhouse.sh) still
-# add up, and "--" still ends the options. The parser's other usage errors are refused the same
-# way (exit 1, `eimza: COMMAND: WORD: CODE: <Turkish message>`, the usage, nothing done):
-# unknown_option, option_needs_value, unexpected_argument. Both backends.
+# add up, and "--" still ends the options. Every other usage error is refused the same way
+# (exit 1, first `eimza: COMMAND: [SUBJECT: ]CODE: <the catalogue's Turkish text>`, exactly,
+# the usage, nothing done): the parser's unknown_option, option_needs_value and
+# unexpected_argument; an unknown command or subcommand, or none (unknown_command,
+# unknown_subcommand, subcommand_missing); a missing argument (argument_missing, naming it); a
+# bad --now date (bad_date), --limit, --pin-fd or --token; options that exclude each other;
+# --create-once with a file: URI; a backup over a file, or of PostgreSQL. Both backends.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
 backend=${EIMZA_TEST_BACKEND:-sqlite}
 if [ "$backend" = postgresql ]; then
@@ -126,44 +130,108 @@ repeated 0 --handle-url eimza://sign          agent --register-hint --handle-url
 repeated 0 --ca-file    "$T/empty.conf"       agent --register-hint --ca-file "$T/empty.conf"
 repeated 0 --pinentry   /bin/false            agent --register-hint --pinentry /bin/false
 
-# ---- the parser's other usage errors ----------------------------------------------------------
-# usage_error CODE WORD TEXT CMD...: CMD is exit 1 with `eimza: COMMAND: WORD: CODE: <the
-# catalogue's Turkish message>` (TEXT its start, then what to do: "lütfen"), then the usage,
-# and changes nothing (run in an empty folder; the database compared before and after).
+# ---- the usage errors --------------------------------------------------------------------------
+# usage_error WHAT SUBJECT CODE CMD...: CMD is exit 1, its first line on stderr exactly
+# `eimza: WHAT: SUBJECT: CODE: <the catalogue's Turkish reason.CODE>` (without "SUBJECT: " when
+# SUBJECT is empty), then the usage: right after it, or after one line of English details
+# `eimza: WHAT: ...` when $detail (a regular expression for them) is set
+# (`detail=... usage_error ...`); and CMD changes nothing: it runs in an empty folder that must
+# stay empty (no file, no default var/eimza.db made) and the database is compared before and after.
 usage_error() {
-  local code=$1 word=$2 text=$3
+  local what=$1 subject=$2 code=$3
   shift 3
   n=$((n + 1))
   local r="$T/usage-$n" name="$* ($code)"
   mkdir "$r"
-  local before got
+  local before got text line2 re
+  text=$(catalogue_text "reason.$code")
+  [ -n "$text" ] || fail "$name: the catalogue has reason.$code"
   before=$(snapshot)
   (cd "$r" && printf '%s\n' "$PW" | timeout 60 "$EIMZA" "$@" >"$T/out" 2>"$T/err")
   got=$?
   if [ "$got" = 1 ]; then ok "$name: exit 1"; else
     fail "$name: exit 1" "exit $got; stderr: $(head -c 400 "$T/err")"; fi
-  expect_grep "^eimza: [a-z ]+: $word: $code: $text.*; lütfen .*\.\)?$" "$T/err" \
-    "$name: names the word, the code, and says what to do in Turkish"
-  expect_eq 1 "$(grep -c '^eimza: ' "$T/err")" "$name: one message"
-  expect_grep '^usage: ' "$T/err" "$name: then the usage"
+  expect_eq "eimza: $what: ${subject:+$subject: }$code: $text" "$(head -n 1 "$T/err")" \
+    "$name: the subject, the code and the catalogue's Turkish text saying what to do"
+  line2=2
+  if [ -n "${detail:-}" ]; then
+    re="^eimza: $what: $detail"
+    if [[ $(sed -n 2p "$T/err") =~ $re ]]; then ok "$name: then the details"; else
+      fail "$name: then the details" "no /$re/ in $(head -c 600 "$T/err")"; fi
+    line2=3
+  fi
+  if [[ $(sed -n "${line2}p" "$T/err") == usage:* ]]; then ok "$name: then the usage"; else
+    fail "$name: then the usage" "$(head -c 600 "$T/err")"; fi
   if [ -z "$(ls -A "$r")" ]; then ok "$name: no file made"; else
     fail "$name: no file made" "$(ls -A "$r")"; fi
   if [ "$(snapshot)" = "$before" ]; then ok "$name: the database unchanged"; else
     fail "$name: the database unchanged"; fi
 }
-unknown='Bu komutun böyle bir seçeneği yok'
-needs='Bu seçenek bir değer ister, ama değeri verilmedi'
-extra='Bu komut burada böyle bir sözcük beklemiyor'
-usage_error unknown_option      --bogus  "$unknown" migrate --db "$DB" --bogus
-usage_error unknown_option      --colour "$unknown" user set kim --colour=red --db "$DB"
-usage_error unknown_option      --frob   "$unknown" import personnel "$T/people.csv" --frob --db "$DB"
-usage_error unknown_option      --x      "$unknown" sign --module "$T/none.so" --in "$T/content.txt" --out out.p7s --x
-usage_error option_needs_value  --role   "$needs"   user add ali --db "$DB" --role
-usage_error option_needs_value  --db     "$needs"   import personnel "$T/people.csv" --db
-usage_error option_needs_value  --now    "$needs"   retention run --db "$DB" --now
-usage_error unexpected_argument extra    "$extra"   personnel show 10000000146 extra --db "$DB"
-usage_error unexpected_argument x=1      "$extra"   audit verify x=1 --db "$DB"
-usage_error unexpected_argument --db     "$extra"   migrate --db "$DB" -- --db
+# the parser's (cli_parse_other)
+usage_error migrate          --bogus  unknown_option      migrate --db "$DB" --bogus
+usage_error "user set"       --colour unknown_option      user set kim --colour=red --db "$DB"
+usage_error "import personnel" --frob unknown_option      import personnel "$T/people.csv" --frob --db "$DB"
+usage_error sign             --x      unknown_option      sign --module "$T/none.so" --in "$T/content.txt" --out out.p7s --x
+usage_error "user add"       --role   option_needs_value  user add ali --db "$DB" --role
+usage_error "import personnel" --db   option_needs_value  import personnel "$T/people.csv" --db
+usage_error "retention run"  --now    option_needs_value  retention run --db "$DB" --now
+usage_error "personnel show" extra    unexpected_argument personnel show 10000000146 extra --db "$DB"
+usage_error "audit verify"   x=1      unexpected_argument audit verify x=1 --db "$DB"
+usage_error migrate          --db     unexpected_argument migrate --db "$DB" -- --db
+# the commands' words (cli_main, cli_subcommand)
+usage_error frobnicate       ""       unknown_command     frobnicate --db "$DB"
+usage_error notify           frob     unknown_subcommand  notify frob --db "$DB"
+usage_error card             frob     unknown_subcommand  card frob 2025-000001 --db "$DB"
+usage_error shipments        export   unknown_subcommand  shipments export "$T/shipments.csv" --db "$DB"
+usage_error bureau           frob     unknown_subcommand  bureau frob "$T/shipments.csv" --db "$DB"
+usage_error user             remove   unknown_subcommand  user remove kim --db "$DB"
+usage_error personnel        list     unknown_subcommand  personnel list --db "$DB"
+usage_error audit            check    unknown_subcommand  audit check --db "$DB"
+usage_error evidence         import   unknown_subcommand  evidence import --db "$DB"
+usage_error retention        purge    unknown_subcommand  retention purge --db "$DB"
+usage_error import           people   unknown_subcommand  import people "$T/people.csv" --db "$DB"
+usage_error notify           ""       subcommand_missing  notify
+usage_error import           ""       subcommand_missing  import
+usage_error card             ""       subcommand_missing  card
+# a missing argument, named as the usage names it
+usage_error "import personnel" FILE.csv argument_missing  import personnel --db "$DB"
+usage_error "import certificates" FILE argument_missing   import certificates --db "$DB"
+usage_error "shipments import" FILE.csv argument_missing  shipments import --db "$DB"
+usage_error "bureau import"  FILE.csv argument_missing    bureau import --db "$DB"
+usage_error "card issue"     NUMBER   argument_missing    card issue --card SERIAL1 --db "$DB"
+usage_error "personnel show" TCKN     argument_missing    personnel show --db "$DB"
+usage_error "evidence export" NUMBER  argument_missing    evidence export --out ev --db "$DB"
+usage_error "evidence export" --out   argument_missing    evidence export 2025-000001 --db "$DB"
+usage_error "user add"       USERNAME argument_missing    user add --role operator --db "$DB"
+usage_error "user add"       --role   argument_missing    user add ali --db "$DB"
+usage_error "user set"       USERNAME argument_missing    user set --unlock --db "$DB"
+usage_error backup           OUT.db   argument_missing    backup --db "$DB"
+usage_error restore          IN.db    argument_missing    restore --db sqlite:target.db
+usage_error sign             --module argument_missing    sign --in "$T/content.txt" --out out.p7s
+usage_error sign             --in     argument_missing    sign --module "$T/none.so" --out out.p7s
+usage_error sign             --out    argument_missing    sign --module "$T/none.so" --in "$T/content.txt"
+detail='a module and at least one origin are needed' \
+usage_error agent            --origin argument_missing    agent --config "$T/empty.conf" --module "$T/none.so"
+# a value the command cannot take
+usage_error "retention run"  --now    bad_date            retention run --db "$DB" --now 2026-02-30
+usage_error "notify run"     --now    bad_date            notify run --dev --db "$DB" --now 01.01.2026
+detail="--limit wants a number from 1 to 10000, not '0'" \
+usage_error "notify outbox"  --limit  number_out_of_range notify outbox --db "$DB" --limit 0
+usage_error sign             --pin-fd fd_not_open         sign --module "$T/none.so" --in "$T/content.txt" --out out.p7s --pin-fd 4321
+usage_error agent            --pin-fd fd_not_open         agent --config "$T/empty.conf" --module "$T/none.so" --pin-fd 4321
+detail='a token label has at most 32 bytes' \
+usage_error sign             --token  too_long            sign --module "$T/none.so" --token 123456789012345678901234567890123 --in "$T/content.txt" --out out.p7s
+usage_error "user set" "--email --no-email" options_conflict user set kim --email a@meb.gov.tr --no-email --db "$DB"
+usage_error "user set" "--disable --enable" options_conflict user set kim --disable --enable --db "$DB"
+usage_error agent "--handle-url --listen" options_conflict agent --config "$T/empty.conf" --module "$T/none.so" \
+  --handle-url 'eimza://sign?ticket=T&portal=https://portal.example' --listen 127.0.0.1:0
+detail="--create-once needs the SQLite database's plain path, not 'file:u.db'" \
+usage_error migrate    --create-once  create_once_uri     migrate --create-once --db sqlite:file:u.db
+usage_error backup           "$T/copy.db" file_exists     backup "$T/copy.db" --db "sqlite:$T/side.db"
+detail='a PostgreSQL database is backed up with its own tools' \
+usage_error backup           --db     postgresql_own_tools backup new.db --db postgresql://127.0.0.1:1/none
+detail='a PostgreSQL database is restored with its own tools' \
+usage_error restore          --db     postgresql_own_tools restore "$T/copy.db" --db postgresql://127.0.0.1:1/none
 
 # ---- the options meant to repeat --------------------------------------------------------------
 expect_status 0 "serve --check: two --config files, each over the one before" \

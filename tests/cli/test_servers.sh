@@ -264,7 +264,7 @@ done <"$T/set-cookie-names"
 # The site cannot know who makes the cards (Kamu SM, or the institution: production = inhouse),
 # so the pages' footer gives Kamu SM's number for a card Kamu SM issued only, in the catalogue's
 # words for that (page.footer_call_centre_inhouse), right in both deployments
-CALLC=$(sed -n '/^msgctxt "page.footer_call_centre_inhouse"$/{n;s/^msgid "\(.*\)"$/\1/p}' "$SRC/po/eimza.pot")
+CALLC=$(catalogue_text page.footer_call_centre_inhouse)
 expect_eq "Kamu SM'nin verdiği kartlar için çağrı merkezi: 444 5 576" "$CALLC" "the catalogue's footer line for any card"
 big=$(head -c 12600 /dev/urandom | base64 -w0)
 for what in "one line over 16 KB" "a head over 64 KB"; do

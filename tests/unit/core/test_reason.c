@@ -146,14 +146,18 @@ static void test_core_codes_known(void **state)
         expect_known(others[i]);
 }
 
-/* The command line's refusals (src/cli/cli.c's cli_parse_other, cmd_migrate.c): each code has
- * its message in both languages, saying what to do; database_missing takes the database's path
- * as {0}, in its restore command. */
+/* The command line's refusals (src/cli/cli.c's cli_parse_other and cli_usage_error's callers,
+ * cmd_migrate.c): each code has its message in both languages, saying what to do;
+ * database_missing takes the database's path as {0}, in its restore command. */
 static void test_cli_codes_known(void **state)
 {
     (void)state;
-    static const char *const cli[] = {"option_repeated", "option_needs_value", "unknown_option",
-                                      "unexpected_argument", "database_missing"};
+    static const char *const cli[] = {
+        "option_repeated",     "option_needs_value", "unknown_option",     "unexpected_argument",
+        "database_missing",    "unknown_command",    "unknown_subcommand", "subcommand_missing",
+        "argument_missing",    "options_conflict",   "bad_date",           "fd_not_open",
+        "number_out_of_range", "create_once_uri",    "file_exists",        "postgresql_own_tools",
+    };
     for (size_t i = 0; i < sizeof cli / sizeof cli[0]; i++) {
         expect_known(cli[i]);
         assert_non_null(strstr(core_reason_message(cli[i], CORE_LANG_TR), "lütfen"));
