@@ -4,7 +4,8 @@
 # (--now), each once, the latest only after missed days, nothing after applying or renewal;
 # --dev leaves everything queued (the development outbox); templates from a directory (the
 # files the build writes to templates/ give the built-in texts; an override changes one
-# message; a typo in a placeholder is refused before anything runs); English; two processes
+# message; a typo in a placeholder, or a file no template reads, is refused before anything
+# runs); English (a warning one day before says "in 1 day"); two processes
 # scanning at once queue each message once; usage errors. Holders and certificates are put in
 # with the database's own client.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"

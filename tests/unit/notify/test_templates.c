@@ -2,7 +2,8 @@
  * the compiled-in texts are exactly the files the build writes to templates/ (no drift), every
  * template renders with its placeholders filled, a directory overrides one file and keeps the
  * rest, bad files are refused with the file named (unknown placeholder, no Subject line, not
- * UTF-8), and the e-mail is well-formed: RFC 2047 subject in words of whole characters,
+ * UTF-8, a file no template reads), a count and its noun agree ({n_days}: "1 day", "15 days";
+ * "1 gün"), and the e-mail is well-formed: RFC 2047 subject in words of whole characters,
  * quoted-printable lines of at most 76 characters, no lone ".", CRLF line ends, no header
  * injection. */
 #include <setjmp.h>
