@@ -8,6 +8,7 @@
  */
 #include "notify/templates.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,19 @@ static const char *const tpl_vars[NOTIFY_TPL__COUNT] = {
     [NOTIFY_TPL_APPROVED_INHOUSE] = "name number days portal_url",
     [NOTIFY_TPL_OTP_CODE] = "number minutes seconds code portal_url",
     [NOTIFY_TPL_PIN_CODE] = "number minutes seconds code portal_url",
+};
+
+/* The counts a template may also write with their noun (templates.h): the placeholder, the
+ * value it counts (a name of tpl_vars), and the catalogue's entry with plural forms that puts
+ * the number ({0}) with the noun in each language. A template may have the placeholder where it
+ * has the value. */
+static const struct {
+    const char *name, *count, *key;
+} tpl_counted[] = {
+    {"n_days", "days", "count.days"},
+    {"n_minutes", "minutes", "count.minutes"},
+    {"n_seconds", "seconds", "count.seconds"},
+    {"n_applications", "total", "count.applications"},
 };
 
 /* The templates with an in-house twin, and the twin (notify_tpl_deployed). */
@@ -135,8 +149,23 @@ static size_t tpl_placeholder(const char *p)
     return n > 0 && n <= TPL_NAME_MAX && p[n] == '}' ? n : 0;
 }
 
+/* The entry of tpl_counted named name[0..n), or NULL. */
+static const char *tpl_counted_of(const char *name, size_t n, const char **key)
+{
+    for (size_t i = 0; i < sizeof tpl_counted / sizeof tpl_counted[0]; i++) {
+        if (strlen(tpl_counted[i].name) == n && !strncmp(tpl_counted[i].name, name, n)) {
+            *key = tpl_counted[i].key;
+            return tpl_counted[i].count;
+        }
+    }
+    return NULL;
+}
+
 static bool tpl_var_allowed(enum notify_tpl t, const char *name, size_t n)
 {
+    const char *key, *count = tpl_counted_of(name, n, &key);
+    if (count) /* with its noun: where the count itself is allowed */
+        return tpl_var_allowed(t, count, strlen(count));
     for (const char *v = tpl_vars[t]; *v;) {
         size_t len = strcspn(v, " ");
         if (len == n && !strncmp(v, name, n))
@@ -155,8 +184,13 @@ static int tpl_check(enum notify_tpl t, const char *text, const char *what, char
     for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
         size_t n = tpl_placeholder(p + 1);
         if (n && !tpl_var_allowed(t, p + 1, n)) {
-            snprintf(err, errlen, "%s: unknown placeholder {%.*s} (known: %s)", what, (int)n, p + 1,
-                     tpl_vars[t]);
+            char with_noun[64] = "";
+            for (size_t i = 0; i < sizeof tpl_counted / sizeof tpl_counted[0]; i++)
+                if (tpl_var_allowed(t, tpl_counted[i].name, strlen(tpl_counted[i].name)))
+                    snprintf(with_noun + strlen(with_noun), sizeof with_noun - strlen(with_noun),
+                             " %s", tpl_counted[i].name);
+            snprintf(err, errlen, "%s: unknown placeholder {%.*s} (known: %s%s)", what, (int)n,
+                     p + 1, tpl_vars[t], with_noun);
             return -1;
         }
     }
@@ -321,6 +355,61 @@ out:
     return rc;
 }
 
+/* The length of the name before ".email.txt" or ".sms.txt" (*sms says which) of a file name
+ * that ends so; 0 for any other name. */
+static size_t tpl_file_stem(const char *file, bool *sms)
+{
+    static const char *const ext[2] = {".email.txt", ".sms.txt"};
+    size_t n = strlen(file);
+    for (int i = 0; i < 2; i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && !strcmp(file + n - k, ext[i])) {
+            *sms = i == 1;
+            return n - k;
+        }
+    }
+    return 0;
+}
+
+/* Refuses a file in dir/lang that looks like a template's ("<name>.email.txt", "<name>.sms.txt")
+ * but that no template reads: an unknown name (a typo) or a form the template does not have
+ * (otp_code.email.txt). Loaded, it would be skipped, and the operator's text never sent. Other
+ * files (a README, an editor's backup) are no template's and are left alone. -1 with err set. */
+static int tpl_check_unused(const char *dir, const char *lang, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, lang);
+    DIR *d = opendir(path);
+    if (!d) /* no folder for the language: every text is the built-in one */
+        return 0;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+        bool sms = false;
+        size_t stem = tpl_file_stem(e->d_name, &sms);
+        if (!stem)
+            continue;
+        int t = 0;
+        while (t < NOTIFY_TPL__COUNT &&
+               (strlen(tpl_names[t]) != stem || strncmp(tpl_names[t], e->d_name, stem)))
+            t++;
+        if (t == NOTIFY_TPL__COUNT) {
+            snprintf(err, errlen,
+                     "%s/%s: no template is named '%.*s', so the file would not be used (rename "
+                     "or remove it)",
+                     path, e->d_name, (int)stem, e->d_name);
+            rc = -1;
+        } else if (sms ? !notify_tpl_has_sms((enum notify_tpl)t)
+                       : !notify_tpl_has_email((enum notify_tpl)t)) {
+            snprintf(err, errlen,
+                     "%s/%s: %s has no %s form, so the file would not be used (remove it)", path,
+                     e->d_name, tpl_names[t], sms ? "SMS" : "e-mail");
+            rc = -1;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
 int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
                           char *err, size_t errlen)
 {
@@ -335,6 +424,10 @@ int notify_templates_load(const char *dir, const char *lang, struct notify_templ
         return -1;
     }
     memcpy(set->lang, lang, 3);
+    if (dir && *dir && tpl_check_unused(dir, lang, err, errlen) < 0) {
+        notify_templates_free(set);
+        return -1;
+    }
     for (int i = 0; i < NOTIFY_TPL__COUNT; i++) {
         if ((notify_tpl_has_email((enum notify_tpl)i) &&
              tpl_load_one(set, dir, lang, (enum notify_tpl)i, false, err, errlen) < 0) ||
@@ -348,9 +441,35 @@ int notify_templates_load(const char *dir, const char *lang, struct notify_templ
     return 0;
 }
 
-/* Appends text to out with its placeholders replaced. */
-static int tpl_expand(const char *text, const struct notify_var *vars, size_t nvars,
-                      struct ubuf *out)
+/* The value of the var named name[0..n), or NULL when there is none. */
+static const char *tpl_value(const struct notify_var *vars, size_t nvars, const char *name,
+                             size_t n)
+{
+    for (size_t i = 0; i < nvars; i++)
+        if (strlen(vars[i].name) == n && !strncmp(vars[i].name, name, n))
+            return vars[i].value ? vars[i].value : "";
+    return NULL;
+}
+
+/* Appends count (a number written in digits) with its noun: the form of the catalogue's entry
+ * key for that number in lang (templates.h). A value that is not a number takes the form of
+ * 0. */
+static int tpl_put_counted(struct ubuf *out, const char *key, const char *count, const char *lang)
+{
+    unsigned long n = 0;
+    if (count[0] && strspn(count, "0123456789") == strlen(count) && strlen(count) < 10)
+        n = strtoul(count, NULL, 10);
+    const char *text = core_text_n(key, n, strcmp(lang, "en") ? CORE_LANG_TR : CORE_LANG_EN);
+    char filled[256];
+    if (!text || !core_text_fill(text, count, filled, sizeof filled))
+        return -1;
+    return ubuf_puts(out, filled);
+}
+
+/* Appends text to out with its placeholders replaced; lang: the set's language (the nouns of
+ * the counts). */
+static int tpl_expand(const char *text, const char *lang, const struct notify_var *vars,
+                      size_t nvars, struct ubuf *out)
 {
     const char *p = text;
     for (const char *b = strchr(p, '{'); b; b = strchr(b + 1, '{')) {
@@ -367,12 +486,13 @@ static int tpl_expand(const char *text, const struct notify_var *vars, size_t nv
             b = p - 1;
             continue;
         }
-        for (size_t i = 0; i < nvars; i++) {
-            if (strlen(vars[i].name) == n && !strncmp(vars[i].name, b + 1, n)) {
-                if (ubuf_puts(out, vars[i].value ? vars[i].value : "") < 0)
-                    return -1;
-                break;
-            }
+        const char *key, *count = tpl_counted_of(b + 1, n, &key), *v;
+        if (count) { /* the count with its noun; nothing when the count is not given */
+            v = tpl_value(vars, nvars, count, strlen(count));
+            if (v && tpl_put_counted(out, key, v, lang) < 0)
+                return -1;
+        } else if ((v = tpl_value(vars, nvars, b + 1, n)) && ubuf_puts(out, v) < 0) {
+            return -1;
         }
         p = b + 1 + n + 1;
         b = p - 1;
@@ -387,8 +507,9 @@ int notify_render(const struct notify_templates *set, enum notify_tpl t, bool sm
     if (!set || (unsigned)t >= NOTIFY_TPL__COUNT || !body)
         return -1;
     if (sms)
-        return set->sms[t] ? tpl_expand(set->sms[t], vars, nvars, body) : -1;
-    if (!subject || !set->email[t] || tpl_expand(set->subject[t], vars, nvars, subject) < 0)
+        return set->sms[t] ? tpl_expand(set->sms[t], set->lang, vars, nvars, body) : -1;
+    if (!subject || !set->email[t] ||
+        tpl_expand(set->subject[t], set->lang, vars, nvars, subject) < 0)
         return -1;
-    return tpl_expand(set->email[t], vars, nvars, body);
+    return tpl_expand(set->email[t], set->lang, vars, nvars, body);
 }

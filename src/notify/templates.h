@@ -7,12 +7,23 @@
  * line, then the body), and most have an SMS form, "<name>.sms.txt" (the text alone). A
  * configured directory (templates_dir) is read at start-up: a file found there replaces the
  * compiled-in text of the same name, a missing one leaves the compiled-in text in place, so an
- * operator can change one message without copying them all. The compiled-in texts are the
- * catalogue's (tests/unit/notify/test_templates.c checks the written-out files agree).
+ * operator can change one message without copying them all. A file there named like a
+ * template's that no template reads (a name that is none, otp_code.email.txt: a form the
+ * template does not have) is refused, like a bad one, rather than skipped. The compiled-in texts
+ * are the catalogue's (tests/unit/notify/test_templates.c checks the written-out files agree).
  *
  * A placeholder is '{', a name of [a-z_], '}'; each template accepts a fixed set of names and
  * any other name is refused when the template is loaded, so a typo is found at start-up and
  * not by the recipient. Any other '{' is an ordinary character.
+ *
+ * A count before its noun: where a template has {days}, {minutes}, {seconds} or {total} (the
+ * number alone), it may also have {n_days}, {n_minutes}, {n_seconds} or {n_applications}: the
+ * number with its noun in the set's language, in the form for that number ("1 day", "15 days";
+ * "1 gün", "15 gün": Turkish has no plural after a number). The nouns and their forms are the
+ * catalogue's plural entries "count.days", "count.minutes", "count.seconds" and
+ * "count.applications" (core_text_n, as the pages' counts), so a template file says the noun
+ * without a plural syntax of its own, and a file written with "{days} gün" keeps working. The
+ * built-in texts use these wherever a count comes before a noun.
  *
  * {code} is reserved: only the SMS forms of otp_code and pin_code may have it, exactly once (a file
  * without it is refused: the message would be useless), and rendering leaves it as it is, whatever
@@ -46,7 +57,7 @@ enum notify_tpl {
     NOTIFY_TPL_CANCELLED,       /* application_cancelled: cancelled by staff */
     NOTIFY_TPL_PIN_WORD_WAIVED, /* pin_word_waived: an operator lifted the PIN's word step */
     /* the decision (app/admin_decide.c) */
-    NOTIFY_TPL_APPROVED,      /* application_approved: approved, the card by courier in {days} */
+    NOTIFY_TPL_APPROVED,      /* application_approved: approved, the card by courier in {n_days} */
     NOTIFY_TPL_REJECTED,      /* application_rejected: a ready reason (it says what to do) */
     NOTIFY_TPL_REJECTED_FREE, /* application_rejected_free: the approver's words, then advice */
     /* who helps, in a deployment that makes its own cards (production = inhouse): the twin of
@@ -94,7 +105,7 @@ struct notify_templates; /* one language's set, loaded */
 /* Loads the set for lang ("tr" or "en"): the compiled-in texts, each replaced by
  * dir/<lang>/<name>.<email|sms>.txt when dir is not NULL or "" and the file exists. Returns 0,
  * or -1 with the reason in err ("FILE: unknown placeholder {x}", a missing Subject line, a file
- * that is not UTF-8 or larger than 16 KiB, an unknown language). */
+ * that is not UTF-8 or larger than 16 KiB, a file no template reads, an unknown language). */
 int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
                           char *err, size_t errlen);
 void notify_templates_free(struct notify_templates *t);
@@ -105,7 +116,8 @@ const char *notify_templates_lang(const struct notify_templates *set);
 
 /* Renders template t in its e-mail form (subject and body) or its SMS form (body only; subject
  * may be NULL then): every placeholder becomes the value of the var of that name (a name
- * without a var becomes ""), except NOTIFY_CODE_MARK, which stays as it is. Output is appended
+ * without a var becomes ""), a count's {n_...} the value of its count with the noun (above; ""
+ * without a var), except NOTIFY_CODE_MARK, which stays as it is. Output is appended
  * to the buffers. Returns 0, or -1 when a buffer's cap would be passed, memory runs out, or t
  * has no such form. */
 int notify_render(const struct notify_templates *set, enum notify_tpl t, bool sms,

@@ -112,6 +112,8 @@ expect_grep 'Başvurunuzu siz iptal ettiniz' "$T/b" "/durum says who cancelled i
 expect_no_grep 'Başvurunuz iptal edildi|<h2>Sonra ne olacak</h2>' "$T/b" "/durum does not say it was cancelled a second time"
 expect_eq 1 "$(grep -c 'Gerekirse buradan yeni bir başvuru' "$T/b")" "/durum says once that a new application can be started"
 expect_grep "İptal tarihi: $TODAY" "$T/b" "/durum says which date it gives: the cancellation's"
+# no card will come: the footer says nothing of one that has not reached its holder
+expect_no_grep 'elinize ulaşmazsa' "$T/b" "cancelled: /durum says nothing of a late card"
 expect_no_grep 'Tarih: ' "$T/b" "no date without saying which"
 json POST /api/v1/application/new '{}' "${BC[@]}"
 expect_eq "200 draft" "$CODE $(jb .state)" "a new application after the cancelled one"
@@ -182,6 +184,7 @@ tr -d '\n' <"$T/b" | grep -q "Reddedildi</strong>.*Ret gerekçesi.*Ret tarihi: $
   ok "/durum: the state, the reason, the rejection's date, what to do, in that order" || fail "rejected /durum order" "$(cat "$T/b")"
 call GET /durum -H "Cookie: eimza_session=$TOKEN" -H 'Accept-Language: en'
 expect_grep "Rejected on $TODAY" "$T/b" "/durum in English: the rejection's date, labelled"
+expect_no_grep 'has not reached you' "$T/b" "rejected: /durum says nothing of a late card"
 call GET /basvuru -H "Cookie: eimza_session=$TOKEN"
 expect_eq 303 "$CODE" "the form page sends the rejected applicant to /durum"
 expect_grep '^Location: /durum' "$T/h" "to /durum"
@@ -201,6 +204,8 @@ NA=$NUMBER
 # another process)
 call GET /durum -H "Cookie: eimza_session=$TOKEN"
 expect_grep 'onaydan sonra 15 gün içinde kurye' "$T/b" "approved: /durum says the configured delivery days"
+tr -d '\n' <"$T/b" | grep -q '<footer>.*elinize ulaşmazsa' &&
+  ok "approved: the footer says whom to call if the card does not come" || fail "approved footer" "$(cat "$T/b")"
 OLD=$(openssl x509 -in "$P/holders/$A.pem" -noout -serial | cut -d= -f2)
 # the card bureau's new certificate: from tomorrow, three years
 start=$(date -u -d 'tomorrow' +%Y%m%d)000000Z
@@ -226,6 +231,12 @@ expect_no_grep 'sertifikanız kullanımda' "$T/b" "/durum does not say the new c
 expect_grep 'Yeni sertifika kaydedildi \(henüz geçerli değil\)' "$T/b" "the holder's timeline: recorded, not valid yet"
 expect_no_grep 'Yeni sertifika kullanılmaya başlandı' "$T/b" "the holder's timeline does not say it was put into use"
 expect_grep "Tamamlanma tarihi: $TODAY" "$T/b" "/durum says which date it gives: the completion's"
+# the card came and is in use: nothing on a card that has not reached its holder, in the page or
+# its footer; whom to ask about the application and the card stays
+expect_no_grep 'elinize ulaşmazsa' "$T/b" "completed: /durum says nothing of a late card"
+expect_grep 'il DYS yöneticinize, kartınızla ilgili sorularınız için Kamu SM' "$T/b" "completed: whom to ask"
+call GET /durum -H "Cookie: eimza_session=$TOKEN" -H 'Accept-Language: en'
+expect_no_grep 'has not reached you' "$T/b" "completed, in English: nothing of a late card"
 expect_eq 1 "$(sql "SELECT count(*) FROM applications a JOIN certificates c ON c.id = a.new_cert_id WHERE a.number = '$NA' AND c.serial = '$NEW'")" \
   "the link is in the database"
 expect_status 0 "personnel show" "$EIMZA" personnel show $A --db "$DB"

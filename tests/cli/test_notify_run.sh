@@ -4,7 +4,8 @@
 # (--now), each once, the latest only after missed days, nothing after applying or renewal;
 # --dev leaves everything queued (the development outbox); templates from a directory (the
 # files the build writes to templates/ give the built-in texts; an override changes one
-# message; a typo in a placeholder is refused before anything runs); English; two processes
+# message; a typo in a placeholder, or a file no template reads, is refused before anything
+# runs); English (a warning one day before says "in 1 day"); two processes
 # scanning at once queue each message once; usage errors. Holders and certificates are put in
 # with the database's own client.
 source "$EIMZA_SOURCE_DIR/tests/lib.sh"
@@ -135,11 +136,26 @@ expect_status 1 "a placeholder typo is refused" run --now 2025-03-03 --config "$
 expect_grep 'unknown placeholder \{serail\}' "$T/err" "and named"
 expect_status 1 "also when only reading the outbox" outbox --config "$T/over.conf"
 expect_grep 'unknown placeholder \{serail\}' "$T/err" "named there too"
+# a file no template reads (otp_code is SMS only) would be skipped while the built-in text goes
+# out: refused, named, like a bad one
+printf 'Süre doluyor: {serial} {portal_url}\n' >"$T/tpl/tr/expiry_warning.sms.txt"
+printf 'Subject: Kodunuz\n\n{number}\n' >"$T/tpl/tr/otp_code.email.txt"
+expect_status 1 "a file for a form that does not exist is refused" run --now 2025-03-03 --config "$T/over.conf"
+expect_grep 'tpl/tr/otp_code.email.txt: otp_code has no e-mail form, so the file would not be used' "$T/err" "and named"
+rm "$T/tpl/tr/otp_code.email.txt"
 printf 'notify_language = en\n' >"$T/en.conf"
 sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null
 expect_status 0 "English" run --now 2025-03-03 --config "$T/en.conf"
 expect_grep 'expires on 2025-06-01' <(outbox --config "$T/en.conf" | jq -r '.[] | select(.channel == "email") | .subject') \
   "the English subject, ISO dates"
+# a warning one day before: the number and its noun agree ({n_days}); Turkish has no plural
+printf 'notify_language = en\nwarn_days = 1\n' >"$T/en1.conf"
+sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null
+expect_status 0 "a warning one day before" run --now 2025-05-31 --config "$T/en1.conf"
+expect_grep 'expires on 2025-06-01, in 1 day\.' <(outbox --config "$T/en1.conf" | jq -r '.[] | select(.channel == "email") | .body') \
+  "in English: in 1 day, not 1 days"
+expect_grep 'tarihinde, 1 gün sonra sona erecek' <(outbox | jq -r '.[] | select(.channel == "email") | .body') \
+  "the same message read in Turkish: 1 gün"
 # ---- the development outbox of serve --dev: rendered with serve's templates -------------------
 "$EIMZA" serve --dev --db "$DB" --listen 127.0.0.1:0 --config "$T/en.conf" >"$T/serve.out" 2>"$T/serve.err" &
 SP=$!

@@ -466,7 +466,7 @@ static void test_reject_reason(void **state)
     char body[4096], tpl[64];
     decision_msg(f, id, "email", "tr", tpl, sizeof tpl, body, sizeof body);
     assert_string_equal(tpl, "application_rejected_free");
-    assert_non_null(strstr(body, "E-imza başvurunuz reddedildi|"));
+    assert_non_null(strstr(body, "e-imza başvurunuz reddedildi|"));
     assert_non_null(strstr(body, "reddedildi"));
     assert_non_null(strstr(body, "Gerekçe: Adres bilginiz eksik; lütfen düzeltiniz.\n\nAyrıntı "
                                  "için il DYS yöneticinizle görüşünüz; gereken düzeltmeden sonra "
@@ -758,7 +758,7 @@ static void test_outbox_and_audit(void **state)
     assert_string_equal(buf, b.email);
     decision_msg(f, both, "email", "tr", tpl, sizeof tpl, buf, sizeof buf);
     assert_string_equal(tpl, "application_approved");
-    assert_true(starts(buf, "E-imza başvurunuz onaylandı|Sayın Ayşe "));
+    assert_true(starts(buf, "e-imza başvurunuz onaylandı|Sayın Ayşe "));
     assert_non_null(strstr(buf, "onaylandı"));
     assert_non_null(strstr(buf, b.number));
     assert_non_null(strstr(buf, "15 gün"));
@@ -769,6 +769,8 @@ static void test_outbox_and_audit(void **state)
         strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde başvuru formundaki adrese kargo ile "
                     "gönderilecektir.\n"));
     assert_null(strstr(buf, "elden"));
+    /* the portal's address, where the status page is */
+    assert_non_null(strstr(buf, "izleyebilirsiniz:\nhttps://portal/\n"));
     /* the same message in English where the messages are sent in English */
     decision_msg(f, both, "email", "en", tpl, sizeof tpl, buf, sizeof buf);
     assert_true(starts(buf, "Your e-signature application has been approved|Dear Ayşe "));
@@ -783,7 +785,7 @@ static void test_outbox_and_audit(void **state)
     assert_string_equal(tpl, "application_approved");
     assert_non_null(strstr(buf, b.number));
     assert_non_null(strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde formdaki adrese kargo ile "
-                                "gönderilecek. Durumu portaldan izleyebilirsiniz."));
+                                "gönderilecek. Durum: https://portal/"));
     assert_null(strstr(buf, "elden"));
     /* notify_by sms: no e-mail; the SMS says the reason and what to do */
     snprintf(sql, sizeof sql,
@@ -841,8 +843,8 @@ static void test_outbox_and_audit(void **state)
     assert_string_equal(tpl, "application_approved_inhouse");
     assert_non_null(strstr(buf, "onaylandı"));
     assert_non_null(strstr(buf, "Yeni kartınız yaklaşık 15 gün içinde size elden teslim edilecek "
-                                "ya da formdaki adrese kargo ile gönderilecek. Durumu portaldan "
-                                "izleyebilirsiniz."));
+                                "ya da formdaki adrese kargo ile gönderilecek. Durum: "
+                                "https://portal/"));
 
     /* the audit: who decided what, on which application */
     snprintf(sql, sizeof sql,

@@ -511,7 +511,8 @@ void web_page_end(struct web_page *p)
     web_page_close(p, WEB_EL_UL);
     web_page_close(p, WEB_EL_NAV);
     web_footer_para(p, "call-centre", "tel:4445576", WEB_MSG_FOOTER_CALL_CENTRE); /* or its twin */
-    web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE); /* the configured days */
+    if (!p->card_settled) /* no card awaited: nothing on a late one */
+        web_footer_para(p, NULL, NULL, WEB_MSG_FOOTER_CARD_LATE); /* the configured days */
     web_page_open_class(p, WEB_EL_P, "operator");
     const char *who[] = {web_page_ministry(p)};
     web_page_msg_args(p, WEB_MSG_FOOTER_OPERATOR, who, 1);

@@ -54,6 +54,10 @@ struct web_page {
      * texts that state it say them (web_page_msg fills them in); 0 until set:
      * app_portal_cfg_default's */
     int delivery_days;
+    /* the page's application no longer has a card to wait for, or never will (delivered,
+     * completed, rejected, cancelled): web_page_end leaves out the footer's line on a card
+     * that has not reached its holder in the expected days */
+    bool card_settled;
     /* an applicant's session on the page: seconds until it ends unless something is done
      * (0: none), and the CSRF token its extension sends. web_page_end then writes the warning
      * that offers "Oturumu uzat" before it ends, and the notice once it has (session.js). */

@@ -81,6 +81,11 @@ bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err 
         *rc = web_pg_app_failure(c);
         return false;
     }
+    /* the card came, or none will: "if your card has not reached you in N days" does not fit */
+    c->card_settled = web_pg_in_state(&v->app, CORE_APP_DELIVERED) ||
+                      web_pg_in_state(&v->app, CORE_APP_COMPLETED) ||
+                      web_pg_in_state(&v->app, CORE_APP_REJECTED) ||
+                      web_pg_in_state(&v->app, CORE_APP_CANCELLED);
     return true;
 }
 
@@ -283,6 +288,7 @@ void web_pg_begin(const struct web_pg *c, struct web_page *p, const struct web_l
         p->session_left = app_session_left(&c->app);
         p->session_csrf = c->app.who.session.csrf;
     }
+    p->card_settled = c->card_settled;
     web_page_begin(p, l);
 }
 

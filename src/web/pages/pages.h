@@ -133,6 +133,9 @@ struct web_pg {
     struct app_err err;          /* the last use case's refusal */
     struct web_formdata form;    /* POST handlers: the decoded body */
     enum web_pg_need need;       /* staff pages: what a refusal would be about */
+    /* applicant pages: the application's card is no longer awaited, or never will be (set by
+     * web_pg_enter; web_pg_begin passes it to the page: web_page.card_settled) */
+    bool card_settled;
 };
 
 /* Starts a context (language from the request, the portal's clock, the credentials of the
@@ -156,7 +159,8 @@ bool web_pg_is_post(const struct web_pg *c);
 
 /* The applicant's session and application for a step page (POSTs: the form decoded and its
  * CSRF token checked). True to go on; otherwise *rc is the answer given: 303 /giris without a
- * session, a 403 page for a bad CSRF token. */
+ * session, a 403 page for a bad CSRF token. An application delivered, completed, rejected or
+ * cancelled has no card to wait for: its pages' footer says nothing of a late one. */
 bool web_pg_enter(struct web_pg *c, bool post, struct app_view *v, enum web_err *rc);
 /* The same for a staff page: the staff session and who it is (303 /yonetim/giris without). */
 bool web_pg_enter_staff(struct web_pg *c, bool post, enum web_err *rc);

@@ -2,7 +2,8 @@
  * the compiled-in texts are exactly the files the build writes to templates/ (no drift), every
  * template renders with its placeholders filled, a directory overrides one file and keeps the
  * rest, bad files are refused with the file named (unknown placeholder, no Subject line, not
- * UTF-8), and the e-mail is well-formed: RFC 2047 subject in words of whole characters,
+ * UTF-8, a file no template reads), a count and its noun agree ({n_days}: "1 day", "15 days";
+ * "1 gün"), and the e-mail is well-formed: RFC 2047 subject in words of whole characters,
  * quoted-printable lines of at most 76 characters, no lone ".", CRLF line ends, no header
  * injection. */
 #include <setjmp.h>
@@ -100,7 +101,7 @@ static void test_deployed(void **state)
             assert_null(strstr(twin, "444"));
             assert_null(strstr(twin, "Kamu SM"));
             assert_non_null(strstr(twin, l == 0 ? "sorumlusuna" : "e-signature officer"));
-            assert_non_null(strstr(twin, "{days}"));
+            assert_non_null(strstr(twin, "{n_days}"));
             /* the card made here may be handed over in person: card_ordered's twin says so,
              * where the bureau's says the courier */
             const char *ordered = notify_tpl_builtin(langs[l], NOTIFY_TPL_CARD_ORDERED, sms);
@@ -239,7 +240,7 @@ static void test_decision(void **state)
             render_kept(set, t, false, ok, 3, &subj, &body);
             const char *b = ubuf_str(&body);
             assert_null(strchr(b, '{')); /* every placeholder filled */
-            assert_string_equal(ubuf_str(&subj), tr ? "E-imza başvurunuz onaylandı"
+            assert_string_equal(ubuf_str(&subj), tr ? "e-imza başvurunuz onaylandı"
                                                     : "Your e-signature application has been "
                                                       "approved");
             assert_non_null(strstr(b, tr ? "Sayın Ayşe Işık,\n" : "Dear Ayşe Işık,\n"));
@@ -250,14 +251,17 @@ static void test_decision(void **state)
                     b, "2026-000123 numaralı e-imza sertifikası başvurunuz il DYS yöneticisi "
                        "tarafından onaylandı. Yeni kartınız yaklaşık 15 gün içinde başvuru "
                        "formundaki adrese kargo ile gönderilecektir.\n\nBaşvurunuzun durumunu "
-                       "e-imza portalındaki başvuru durumu sayfasından izleyebilirsiniz. Kartınız "
-                       "bu süre içinde ulaşmazsa Kamu SM çağrı merkezini (444 5 576) "
-                       "arayınız.\n"));
+                       "e-imza portalındaki başvuru durumu sayfasından izleyebilirsiniz:\n"
+                       "https://portal/\n\nKartınız bu süre içinde ulaşmazsa Kamu SM çağrı "
+                       "merkezini (444 5 576) arayınız.\n"));
             if (tr && inhouse)
                 assert_non_null(strstr(
                     b, "Yeni kartınız kurumun kendi sertifika hizmetiyle üretilecek ve yaklaşık "
                        "15 gün içinde size elden teslim edilecek ya da başvuru formundaki adrese "
                        "kargo ile gönderilecektir.\n\n"));
+            /* the portal's address, where the status page is */
+            assert_non_null(strstr(b, tr ? "izleyebilirsiniz:\nhttps://portal/\n"
+                                         : "status page:\nhttps://portal/\n"));
             /* who helps with a late card */
             assert_int_equal(has(b, "444 5 576"), !inhouse);
             assert_int_equal(has(b, "Kamu SM"), !inhouse);
@@ -269,14 +273,15 @@ static void test_decision(void **state)
             assert_non_null(strstr(b, "(2026-000123)"));
             assert_non_null(strstr(b, tr ? "yaklaşık 15 gün" : "about 15 days"));
             assert_int_equal(has(b, tr ? "elden" : "in person"), inhouse);
+            assert_non_null(strstr(b, tr ? "Durum: https://portal/" : "Status: https://portal/"));
             if (tr)
                 assert_string_equal(
                     b, inhouse ? "e-imza başvurunuz (2026-000123) onaylandı. Yeni kartınız "
                                  "yaklaşık 15 gün içinde size elden teslim edilecek ya da formdaki "
-                                 "adrese kargo ile gönderilecek. Durumu portaldan izleyebilirsiniz."
+                                 "adrese kargo ile gönderilecek. Durum: https://portal/"
                                : "e-imza başvurunuz (2026-000123) onaylandı. Yeni kartınız "
                                  "yaklaşık 15 gün içinde formdaki adrese kargo ile gönderilecek. "
-                                 "Durumu portaldan izleyebilirsiniz.");
+                                 "Durum: https://portal/");
         }
         /* the approver's words, with placeholders and a '{' of their own: as written */
         static const char words[] = "{name} {number} {portal_url} {days} {code} {x} {{ ok";
@@ -289,7 +294,7 @@ static void test_decision(void **state)
                                       "düzeltmeden sonra portaldan yeniden başvurabilirsiniz."
                                     : "talk to your provincial DYS administrator";
             render_kept(set, t, false, no, 3, &subj, &body);
-            assert_string_equal(ubuf_str(&subj), tr ? "E-imza başvurunuz reddedildi"
+            assert_string_equal(ubuf_str(&subj), tr ? "e-imza başvurunuz reddedildi"
                                                     : "Your e-signature application has been "
                                                       "rejected");
             const char *b = ubuf_str(&body);
@@ -343,6 +348,268 @@ static void test_decision_directory(void **state)
     unlink(path);
     rmdir(sub);
     rmdir(dir);
+}
+
+/* Renders every form of every template in lang with the values all templates' placeholders
+ * take, each count being n, into out (the subject, a '|', the body; reset first per form), and
+ * calls check on each. */
+static void render_all(const char *lang, const char *n,
+                       void (*check)(enum notify_tpl t, bool sms, const char *text))
+{
+    struct notify_templates *set = NULL;
+    char err[256];
+    assert_int_equal(notify_templates_load(NULL, lang, &set, err, sizeof err), 0);
+    const struct notify_var v[] = {{"name", "Ayşe Işık"},
+                                   {"serial", "0A1B"},
+                                   {"expiry_date", "01.06.2025"},
+                                   {"deadline", "x"},
+                                   {"number", "2026-0007"},
+                                   {"province", "Batman"},
+                                   {"date", "07.12.2026"},
+                                   {"submitted", "s"},
+                                   {"awaiting_original", "a"},
+                                   {"carrier", "PTT"},
+                                   {"tracking_number", "T"},
+                                   {"reason", "r"},
+                                   {"valid_from", "f"},
+                                   {"valid_until", "u"},
+                                   {"until", "u"},
+                                   {"days", n},
+                                   {"minutes", n},
+                                   {"seconds", n},
+                                   {"total", n},
+                                   {"portal_url", "https://p/"}};
+    struct ubuf subj = UBUF_INIT(1024), body = UBUF_INIT(8192), all = UBUF_INIT(16384);
+    for (int t = 0; t < NOTIFY_TPL__COUNT; t++) {
+        for (int sms = 0; sms <= 1; sms++) {
+            if (sms ? !notify_tpl_has_sms((enum notify_tpl)t)
+                    : !notify_tpl_has_email((enum notify_tpl)t))
+                continue;
+            ubuf_reset(&subj);
+            ubuf_reset(&body);
+            ubuf_reset(&all);
+            assert_int_equal(notify_render(set, (enum notify_tpl)t, sms, v, sizeof v / sizeof v[0],
+                                           sms ? NULL : &subj, &body),
+                             0);
+            assert_int_equal(ubuf_printf(&all, "%s|%s", ubuf_str(&subj), ubuf_str(&body)), 0);
+            check((enum notify_tpl)t, sms, ubuf_str(&all));
+        }
+    }
+    ubuf_free(&subj);
+    ubuf_free(&body);
+    ubuf_free(&all);
+    notify_templates_free(set);
+}
+
+static int counted_forms; /* the forms render_all's checks saw a count with its noun in */
+
+/* English, each count 1: the noun after it in the singular, and it is there where the template
+ * has the count ("about 1 days" was the fault) */
+static void check_en_one(enum notify_tpl t, bool sms, const char *text)
+{
+    static const char *const wrong[] = {"1 days", "1 minutes", "1 seconds", "1 applications",
+                                        "1 e-signature applications"};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++)
+        if (strstr(text, wrong[i]))
+            fail_msg("%s.%s: '%s' in: %s", notify_tpl_name(t), sms ? "sms" : "email", wrong[i],
+                     text);
+    counted_forms +=
+        has(text, "1 day") || has(text, "1 minute") || has(text, "1 e-signature application ");
+}
+
+/* English, each count 2: the plural */
+static void check_en_two(enum notify_tpl t, bool sms, const char *text)
+{
+    (void)t;
+    (void)sms;
+    counted_forms +=
+        has(text, "2 days") || has(text, "2 minutes") || has(text, "2 e-signature applications ");
+}
+
+/* Turkish, any count: no plural after a number, the noun once, and every subject starting
+ * "e-imza" in lower case where it names it (as Kamu SM writes it) */
+static void check_tr(enum notify_tpl t, bool sms, const char *text)
+{
+    if (has(text, "gün gün") || has(text, "günler") || has(text, "dakika dakika") ||
+        has(text, "saniye saniye") || has(text, "başvurusu başvuru"))
+        fail_msg("%s.%s: %s", notify_tpl_name(t), sms ? "sms" : "email", text);
+    const char *e = strstr(text, "E-imza");
+    if (!sms && e && e < strchr(text, '|'))
+        fail_msg("%s: the subject writes E-imza: %s", notify_tpl_name(t), text);
+    counted_forms += has(text, "1 gün") || has(text, "1 dakika") || has(text, "1 e-imza başvurusu");
+}
+
+/* A count before its noun: {n_days}, {n_minutes}, {n_seconds} and {n_applications} put the
+ * number with its noun in the form for it, from the catalogue's plural entries ("count.*"): in
+ * English "1 day" / "2 days", in Turkish "1 gün" / "2 gün"; every template that puts a count
+ * before a noun uses them (the expiry warning, the late card, the approval, the SMS codes, the
+ * digest's subject). */
+static void test_counted(void **state)
+{
+    (void)state;
+    counted_forms = 0;
+    render_all("en", "1", check_en_one);
+    /* expiry_warning.email, card_late and its twin (4 forms), the approval and its twin (4),
+     * otp_code, pin_code, the digest */
+    assert_int_equal(counted_forms, 12);
+    counted_forms = 0;
+    render_all("en", "2", check_en_two);
+    assert_int_equal(counted_forms, 12);
+    counted_forms = 0;
+    render_all("tr", "1", check_tr);
+    assert_int_equal(counted_forms, 12);
+
+    /* the words, in both languages; no value: nothing, as for any placeholder; a value that is
+     * no number: as it is */
+    const struct notify_var one[] = {
+        {"number", "N"}, {"days", "1"}, {"minutes", "1"}, {"seconds", "60"}, {"total", "1"}};
+    const struct notify_var odd[] = {{"number", "N"}, {"days", "birkaç"}};
+    static const struct {
+        bool tr;
+        enum notify_tpl t;
+        bool sms, odd;
+        size_t nvars;
+        const char *want; /* in the subject, a '|', the body */
+    } cases[] = {
+        {false, NOTIFY_TPL_APPROVED, true, false, 5, "within about 1 day. "},
+        {true, NOTIFY_TPL_APPROVED, true, false, 5, "yaklaşık 1 gün içinde"},
+        {false, NOTIFY_TPL_OTP_CODE, true, false, 5, "valid for 1 minute (60 seconds)."},
+        {true, NOTIFY_TPL_OTP_CODE, true, false, 5, "Kod 1 dakika (60 saniye) geçerlidir."},
+        {false, NOTIFY_TPL_DIGEST, false, false, 5, ": 1 e-signature application waiting ("},
+        {false, NOTIFY_TPL_CARD_LATE, false, false, 5, "was approved 1 day ago"},
+        {false, NOTIFY_TPL_APPROVED, true, true, 1, "within about . "},
+        {true, NOTIFY_TPL_APPROVED, true, true, 2, "yaklaşık birkaç gün içinde"},
+    };
+    struct notify_templates *set[2] = {NULL, NULL}; /* en, tr */
+    char err[256];
+    assert_int_equal(notify_templates_load(NULL, "en", &set[0], err, sizeof err), 0);
+    assert_int_equal(notify_templates_load(NULL, "tr", &set[1], err, sizeof err), 0);
+    struct ubuf subj = UBUF_INIT(1024), body = UBUF_INIT(8192);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ubuf_reset(&subj);
+        ubuf_reset(&body);
+        assert_int_equal(notify_render(set[cases[i].tr], cases[i].t, cases[i].sms,
+                                       cases[i].odd ? odd : one, cases[i].nvars,
+                                       cases[i].sms ? NULL : &subj, &body),
+                         0);
+        assert_int_equal(ubuf_puts(&subj, "|"), 0);
+        assert_int_equal(ubuf_puts(&subj, ubuf_str(&body)), 0);
+        if (!strstr(ubuf_str(&subj), cases[i].want))
+            fail_msg("case %zu: no '%s' in: %s", i, cases[i].want, ubuf_str(&subj));
+    }
+    ubuf_free(&subj);
+    ubuf_free(&body);
+    notify_templates_free(set[0]);
+    notify_templates_free(set[1]);
+}
+
+/* A templates_dir of the test's own, dir ("/tmp/eimza-tpl.XXXXXX", made), with its folder for
+ * lang, sub (subcap bytes); tpl_dir_remove removes both once their files are gone. */
+static void tpl_dir_make(char *dir, const char *lang, char *sub, size_t subcap)
+{
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, subcap, "%s/%s", dir, lang);
+    assert_int_equal(mkdir(sub, 0700), 0);
+}
+
+/* The SMS form of t as the set loaded from dir for lang renders it with v (the set must load). */
+static const char *sms_from_dir(const char *dir, const char *lang, enum notify_tpl t,
+                                const struct notify_var *v, size_t n)
+{
+    static char text[4096];
+    struct notify_templates *set = NULL;
+    char err[512];
+    struct ubuf b = UBUF_INIT(sizeof text);
+    if (notify_templates_load(dir, lang, &set, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(notify_render(set, t, true, v, n, NULL, &b), 0);
+    snprintf(text, sizeof text, "%s", ubuf_str(&b));
+    ubuf_free(&b);
+    notify_templates_free(set);
+    return text;
+}
+
+static void tpl_dir_remove(const char *dir, const char *sub)
+{
+    assert_int_equal(rmdir(sub), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* An operator's file: {days} is still the number alone (a file written before {n_days} keeps
+ * its words), {n_days} the number with its noun in the file's language; {n_days} where the
+ * template has no days is refused like any unknown placeholder, and the refusal names it among
+ * the known ones where it is one. */
+static void test_counted_directory(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160], err[512];
+    tpl_dir_make(dir, "en", sub, sizeof sub);
+    snprintf(path, sizeof path, "%s/card_late.sms.txt", sub);
+    put_file(path, "{number}: {days} days, {n_days}, {n_days}\n");
+    const struct notify_var v[] = {{"number", "N1"}, {"days", "1"}};
+    assert_string_equal(sms_from_dir(dir, "en", NOTIFY_TPL_CARD_LATE, v, 2),
+                        "N1: 1 days, 1 day, 1 day");
+    struct notify_templates *t = NULL;
+    put_file(path, "{number}: {n_minutes}\n"); /* card_late has no minutes */
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "card_late.sms.txt: unknown placeholder {n_minutes}"));
+    assert_non_null(strstr(err, "portal_url n_days)"));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/expired.sms.txt", sub);
+    put_file(path, "{serial} {n_days}\n");
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "expired.sms.txt: unknown placeholder {n_days}"));
+    unlink(path);
+    tpl_dir_remove(dir, sub);
+}
+
+/* A file in templates_dir that no template reads: a form the template does not have
+ * (otp_code.email.txt, digest.sms.txt) or a name that is no template's (a typo) is refused at
+ * load with the file named, like any other bad template file, instead of being skipped while
+ * the built-in text goes out; files not named like a template's (a README, a backup) are left
+ * alone, and a language's folder missing is no error. */
+static void test_unused_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160], keep[2][160], err[512];
+    tpl_dir_make(dir, "tr", sub, sizeof sub);
+    snprintf(keep[0], sizeof keep[0], "%s/README", sub);
+    put_file(keep[0], "Subject: x\n");
+    snprintf(keep[1], sizeof keep[1], "%s/expired.sms.txt~", sub);
+    put_file(keep[1], "{nothing}\n");
+    struct notify_templates *t = NULL;
+    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), 0);
+    notify_templates_free(t);
+    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), 0); /* no en/ */
+    notify_templates_free(t);
+    static const char *const unused[][2] = {
+        {"otp_code.email.txt", "otp_code has no e-mail form"},
+        {"pin_code.email.txt", "pin_code has no e-mail form"},
+        {"digest.sms.txt", "digest has no SMS form"},
+        {"expiry_warnign.email.txt", "no template is named 'expiry_warnign'"},
+        {".sms.txt", NULL},
+    };
+    for (size_t i = 0; i < sizeof unused / sizeof unused[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", sub, unused[i][0]);
+        put_file(path, "Subject: x\n\n{number} {code}\n");
+        t = NULL;
+        if (!unused[i][1]) { /* no name before the form: not a template's file */
+            assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), 0);
+            notify_templates_free(t);
+            unlink(path);
+            continue;
+        }
+        assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
+        assert_null(t);
+        char want[256];
+        snprintf(want, sizeof want, "%s: %s, so the file would not be used", path, unused[i][1]);
+        if (!strstr(err, want))
+            fail_msg("%s: %s", unused[i][0], err);
+        unlink(path);
+    }
+    unlink(keep[0]);
+    unlink(keep[1]);
+    tpl_dir_remove(dir, sub);
 }
 
 /* The SMS code's message (app/portal_otp.c), kept as otp_code and its values: in both
@@ -641,6 +908,9 @@ int main(void)
         cmocka_unit_test(test_directory),
         cmocka_unit_test(test_decision),
         cmocka_unit_test(test_decision_directory),
+        cmocka_unit_test(test_counted),
+        cmocka_unit_test(test_counted_directory),
+        cmocka_unit_test(test_unused_files),
         cmocka_unit_test(test_otp_code),
         cmocka_unit_test(test_pin_code),
         cmocka_unit_test(test_email_form),

@@ -214,6 +214,18 @@ static void test_layout(void **state)
         assert_has(text(&p), late[i].want);
         assert_lacks(text(&p), "15 g");
         web_page_free(&p);
+        /* a page of an application whose card came or never will (web_page.card_settled): the
+         * footer says nothing of a late one, and keeps whom to call and who runs the portal */
+        web_page_init(&p, late[i].lang);
+        p.inhouse = late[i].inhouse;
+        p.delivery_days = late[i].days;
+        p.card_settled = true;
+        web_page_begin(&p, &l);
+        web_page_end(&p);
+        assert_lacks(text(&p), late[i].want + 3);
+        assert_has(text(&p), "class=\"call-centre\"");
+        assert_has(text(&p), "<p class=\"operator\">");
+        web_page_free(&p);
     }
 }
 
