@@ -23,8 +23,9 @@ enum cli_exit {
 int cli_main(int argc, char **argv);
 
 /* Opens the database at url (NULL: the default) and checks that its schema is current;
- * prints a message to stderr and returns CLI_FAIL (or CLI_USAGE for a malformed URL) on
- * failure. With migrate_ok the schema check is skipped (for `eimza migrate`). */
+ * prints a message to stderr and returns CLI_FAIL on failure, or CLI_USAGE after the refusal
+ * of cli_db_refuse for a URL the store refuses as invalid. With migrate_ok the schema check is
+ * skipped (for `eimza migrate`). */
 int cli_open_store(const char *url, int migrate_ok, struct store **out);
 
 /* A database URL the store refused as invalid (STORE_EINVAL from store_open, store_sqlite_path,
