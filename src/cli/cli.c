@@ -11,6 +11,7 @@
 
 #include "core/date.h"
 #include "core/reason.h"
+#include "util/fault.h"
 
 static const struct {
     const char *name;
@@ -98,17 +99,34 @@ int cli_usage_error(const char *what, const char *subject, const char *code, con
     return CLI_USAGE;
 }
 
+/* cli_refuse_fault of a refusal made here: the code, the subject and the details' format. */
+static void cli_refuse_v(const char *what, const char *subject, const char *code, const char *fmt,
+                         va_list ap) __attribute__((format(printf, 4, 0)));
+static void cli_refuse_v(const char *what, const char *subject, const char *code, const char *fmt,
+                         va_list ap)
+{
+    struct ufault f = {.code = code};
+    snprintf(f.subject, sizeof f.subject, "%s", subject ? subject : "");
+    vsnprintf(f.detail, sizeof f.detail, fmt, ap);
+    cli_refuse_fault(what, &f);
+}
+
 int cli_usage_errorf(const char *what, const char *subject, const char *code, const char *usage,
                      const char *fmt, ...)
 {
     va_list ap;
-    cli_refuse(what, subject, code);
-    fprintf(stderr, "eimza: %s: ", what);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_refuse_v(what, subject, code, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     fputs(usage, stderr);
+    return CLI_USAGE;
+}
+
+int cli_refuse_fault(const char *what, const struct ufault *f)
+{
+    cli_refuse(what, f->subject[0] ? f->subject : NULL, f->code);
+    if (f->detail[0])
+        cli_error("%s: %s", what, f->detail);
     return CLI_USAGE;
 }
 
@@ -239,6 +257,17 @@ int cli_parse_other(struct cli_parse *p)
     return CLI_USAGE;
 }
 
+int cli_parse_refuse(struct cli_parse *p, const char *subject, const char *code, const char *fmt,
+                     ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_refuse_v(p->what, subject, code, fmt, ap);
+    va_end(ap);
+    cli_parse_print_usage(p, stderr);
+    return CLI_USAGE;
+}
+
 int cli_fd_arg(const char *s)
 {
     char *end = NULL;
@@ -249,14 +278,23 @@ int cli_fd_arg(const char *s)
     return (int)v;
 }
 
+/* The command run ("audit verify": cli_main, cli_subcommand), for the refusals of helpers that are
+ * not told it. */
+static const char *cli_command = "eimza";
+
 int cli_subcommand(int argc, char **argv, const char *what, const char *usage,
                    const struct cli_sub *subs, size_t nsubs)
 {
     if (argc < 2)
         return cli_usage_error(what, NULL, "subcommand_missing", usage);
-    for (size_t i = 0; i < nsubs; i++)
-        if (!strcmp(argv[1], subs[i].name))
+    for (size_t i = 0; i < nsubs; i++) {
+        if (!strcmp(argv[1], subs[i].name)) {
+            static char both[64];
+            snprintf(both, sizeof both, "%s %s", what, subs[i].name);
+            cli_command = both;
             return subs[i].run(argc - 1, argv + 1);
+        }
+    }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage, stdout);
         return CLI_OK;
@@ -310,6 +348,14 @@ int cli_args(int argc, char **argv, const char *what, const char *usage, const c
     return -1;
 }
 
+int cli_db_refuse(const char *url, const char *err)
+{
+    struct ufault f = {.subject = "--db"};
+    bool url_bad = store_url_check(url && *url ? url : CLI_DEFAULT_DB, NULL, 0) != STORE_OK;
+    ufault_set(&f, url_bad ? "db_url_bad" : "db_path_too_long", "%s", err);
+    return cli_refuse_fault(cli_command, &f);
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -324,9 +370,12 @@ int cli_main(int argc, char **argv)
         printf("eimza %s\n", EIMZA_VERSION);
         return CLI_OK;
     }
-    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
-        if (!strcmp(argv[1], cli_commands[i].name))
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++) {
+        if (!strcmp(argv[1], cli_commands[i].name)) {
+            cli_command = cli_commands[i].name;
             return cli_commands[i].run(argc - 1, argv + 1);
+        }
+    }
     cli_refuse(argv[1], NULL, "unknown_command");
     cli_usage(stderr);
     return CLI_USAGE;
@@ -339,9 +388,11 @@ int cli_open_store(const char *url, int migrate_ok, struct store **out)
     if (!url || !*url)
         url = CLI_DEFAULT_DB;
     enum store_err e = store_open(url, out, err, sizeof err);
+    if (e == STORE_EINVAL)
+        return cli_db_refuse(url, err);
     if (e != STORE_OK) {
         cli_error("cannot open the database: %s", err);
-        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
+        return CLI_FAIL;
     }
     if (migrate_ok)
         return CLI_OK;

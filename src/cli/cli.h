@@ -23,9 +23,17 @@ enum cli_exit {
 int cli_main(int argc, char **argv);
 
 /* Opens the database at url (NULL: the default) and checks that its schema is current;
- * prints a message to stderr and returns CLI_FAIL (or CLI_USAGE for a malformed URL) on
- * failure. With migrate_ok the schema check is skipped (for `eimza migrate`). */
+ * prints a message to stderr and returns CLI_FAIL on failure, or CLI_USAGE after the refusal
+ * of cli_db_refuse for a URL the store refuses as invalid. With migrate_ok the schema check is
+ * skipped (for `eimza migrate`). */
 int cli_open_store(const char *url, int migrate_ok, struct store **out);
+
+/* A database URL the store refused as invalid (STORE_EINVAL from store_open, store_sqlite_path,
+ * ...; err its English reason, which never holds a password): the refusal "COMMAND: --db:
+ * db_url_bad: ..." (a URL eimza cannot read: store_url_check) or "COMMAND: --db:
+ * db_path_too_long: ..." (a readable URL whose SQLite path the system cannot take), then err.
+ * COMMAND is the command run (cli_main). Returns CLI_USAGE. */
+int cli_db_refuse(const char *url, const char *err);
 
 /* One parse of a command's words, the one place the rules of options live: "--name VALUE" and
  * "--name=VALUE"; "--" ends the options (the words after it are taken as they are); -h or
@@ -97,6 +105,12 @@ int cli_parse_other(struct cli_parse *p);
 int cli_args(int argc, char **argv, const char *what, const char *usage, const char **pos,
              int maxpos, int *npos, const char **db);
 
+/* A usage error about a word of the parse (a value the command cannot take): the refusal
+ * "what: SUBJECT: CODE: <Turkish>", a line of English details, then the usage (as
+ * cli_usage_errorf). Returns CLI_USAGE. */
+int cli_parse_refuse(struct cli_parse *p, const char *subject, const char *code, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+
 /* An open file descriptor's number given as text (--pin-fd N); -1 when it is not one. */
 int cli_fd_arg(const char *s);
 /* --now YYYY-MM-DD: *now becomes 00:00 UTC of that day (the tests move time that way); a
@@ -135,6 +149,13 @@ int cli_usage_error(const char *what, const char *subject, const char *code, con
  * and the formatted text: the value refused, its bounds). */
 int cli_usage_errorf(const char *what, const char *subject, const char *code, const char *usage,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+struct ufault;
+/* A refusal made below the command line (util/fault.h: a settings file's, the agent's
+ * settings'): cli_refuse with its code and subject, then its English details ("eimza: WHAT:
+ * DETAIL") when it has some, without the usage (the file, not the command line, is to be
+ * mended). Returns CLI_USAGE. The one printer of such refusals: cli_usage_errorf is it with
+ * the usage after. */
+int cli_refuse_fault(const char *what, const struct ufault *f);
 
 int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_migrate(int argc, char **argv);

@@ -9,32 +9,45 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/fault.h"
 #include "web/http/config.h"
 
 #ifndef CLI_DATADIR_REL
 #define CLI_DATADIR_REL "../share/eimza" /* GNU layout: PREFIX/bin -> PREFIX/share/eimza */
 #endif
 
-int cli_configs_add(struct cli_configs *c, const char *file)
+int cli_configs_add(struct cli_configs *c, struct cli_parse *p, const char *file)
 {
     if (c->n >= CLI_CONFIG_MAX) {
-        cli_error("at most %d --config files", CLI_CONFIG_MAX);
+        cli_parse_refuse(p, "--config", "too_many_configs", "at most %d --config files",
+                         CLI_CONFIG_MAX);
         return -1;
     }
     c->file[c->n++] = file;
     return 0;
 }
 
-int cli_configs_load(const struct cli_configs *c, struct web_config *cfg)
+int cli_configs_load(const struct cli_configs *c, struct web_config *cfg, const char *what)
 {
-    char err[1600];
+    struct ufault f = {0};
     for (int i = 0; i < c->n; i++) {
-        if (web_config_load_file(cfg, c->file[i], err, sizeof err) < 0) {
-            cli_error("%s", err);
+        if (web_config_load_file(cfg, c->file[i], &f) < 0) {
+            cli_refuse_fault(what, &f);
             return -1;
         }
     }
     return 0;
+}
+
+int cli_config_option(struct web_config *cfg, const char *what, const char *opt, const char *key,
+                      const char *value)
+{
+    struct ufault f = {0};
+    if (web_config_set(cfg, key, value, &f) == 0)
+        return 0;
+    snprintf(f.subject, sizeof f.subject, "%s", opt);
+    cli_refuse_fault(what, &f);
+    return -1;
 }
 
 void cli_configs_names(const struct cli_configs *c, char *out, size_t outlen)

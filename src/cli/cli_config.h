@@ -25,13 +25,21 @@ struct cli_configs {
     int n;
 };
 
-/* Adds one --config file. Returns 0, or -1 with a message printed when there are more than
- * CLI_CONFIG_MAX. */
-int cli_configs_add(struct cli_configs *c, const char *file);
+struct cli_parse;
+/* Adds one --config file of the parse p. Returns 0, or -1 when there are more than
+ * CLI_CONFIG_MAX, after the usage error "WHAT: --config: too_many_configs: ..."
+ * (cli_parse_refuse). */
+int cli_configs_add(struct cli_configs *c, struct cli_parse *p, const char *file);
 
-/* Reads the files in order over cfg's current values. Returns 0, or -1 with "FILE:LINE:
- * reason" printed (cfg then holds the files read before the bad one). */
-int cli_configs_load(const struct cli_configs *c, struct web_config *cfg);
+/* Reads the files in order over cfg's current values. Returns 0, or -1 after the refusal of
+ * the first bad one, "WHAT: FILE:LINE: CODE: <Turkish>" and its English details
+ * (web_config_load_file's codes; cfg then holds the files read before it). */
+int cli_configs_load(const struct cli_configs *c, struct web_config *cfg, const char *what);
+
+/* Sets key from the command-line option opt (--db, --listen): 0, or -1 after the refusal
+ * "WHAT: OPT: CODE: ..." (web_config_set's codes) and its English details. */
+int cli_config_option(struct web_config *cfg, const char *what, const char *opt, const char *key,
+                      const char *value);
 
 /* The files' names joined by commas into out ("" when none; cut short when out is full). */
 void cli_configs_names(const struct cli_configs *c, char *out, size_t outlen);

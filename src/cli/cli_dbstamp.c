@@ -25,7 +25,7 @@ int cli_stamp_path(const char *url, char *stamp, size_t cap, const char **dbpath
     if (dbpath)
         *dbpath = NULL;
     if (store_sqlite_path(url, &path, err, sizeof err) != STORE_OK) {
-        cli_error("cannot open the database: %s", err);
+        cli_db_refuse(url, err);
         return -1;
     }
     if (dbpath)
@@ -33,7 +33,7 @@ int cli_stamp_path(const char *url, char *stamp, size_t cap, const char **dbpath
     if (!path || !strncmp(path, "file:", 5) || !strcmp(path, ":memory:"))
         return 0;
     if ((size_t)snprintf(stamp, cap, "%s%s", path, CLI_STAMP_SUFFIX) >= cap) {
-        cli_error("the database path is too long");
+        cli_db_refuse(url, "the database path is too long");
         return -1;
     }
     return 1;

@@ -42,6 +42,7 @@
 #include "sign/platform.h"
 #include "sign/relay.h"
 #include "sign/sign.h"
+#include "util/fault.h"
 
 static const char cli_agent_usage[] =
     "usage: eimza agent [--config FILE] [--module LIB.so] [--listen 127.0.0.1:PORT]\n"
@@ -62,22 +63,22 @@ static const char cli_agent_usage[] =
     "pinentry for each signature, or read as one line per signature from file descriptor N with\n"
     "--pin-fd.\n";
 
-/* Reads the settings files into c (FILE only with --config). Returns 0, or -1 after a
- * message. */
+/* Reads the settings files into c (FILE only with --config). Returns 0, or -1 after the
+ * refusal (cli_refuse_fault: "agent: FILE:LINE: CODE: ..."). */
 static int cli_agent_settings(struct sign_conf *c, const char *config)
 {
-    char err[600], machine[SIGN_CONF_PATH_MAX], user[SIGN_CONF_PATH_MAX];
+    char machine[SIGN_CONF_PATH_MAX], user[SIGN_CONF_PATH_MAX];
+    struct ufault f = {0};
     if (config) {
-        if (sign_conf_read_file(c, config, true, NULL, err, sizeof err) < 0) {
-            cli_error("agent: %s", err);
-            return -1;
-        }
-        return 0;
+        if (sign_conf_read_file(c, config, true, NULL, &f) == 0)
+            return 0;
+        cli_refuse_fault("agent", &f);
+        return -1;
     }
     sign_platform_config_paths(machine, sizeof machine, user, sizeof user);
-    if ((machine[0] && sign_conf_read_file(c, machine, false, NULL, err, sizeof err) < 0) ||
-        (user[0] && sign_conf_read_file(c, user, false, NULL, err, sizeof err) < 0)) {
-        cli_error("agent: %s", err);
+    if ((machine[0] && sign_conf_read_file(c, machine, false, NULL, &f) < 0) ||
+        (user[0] && sign_conf_read_file(c, user, false, NULL, &f) < 0)) {
+        cli_refuse_fault("agent", &f);
         return -1;
     }
     return 0;
@@ -191,10 +192,9 @@ int cli_cmd_agent(int argc, char **argv)
         } else if ((v = cli_opt(&p, "--pinentry"))) {
             pinentry = v;
         } else if ((v = cli_opt_many(&p, "--origin"))) {
-            if (ncli == SIGN_CONF_MAX_ORIGINS) {
-                cli_error("agent: at most %d --origin values", SIGN_CONF_MAX_ORIGINS);
-                return CLI_USAGE;
-            }
+            if (ncli == SIGN_CONF_MAX_ORIGINS)
+                return cli_parse_refuse(&p, "--origin", "too_many_origins",
+                                        "at most %d --origin values", SIGN_CONF_MAX_ORIGINS);
             cli_origins[ncli++] = v;
         } else {
             return cli_parse_other(&p);
@@ -212,8 +212,9 @@ int cli_cmd_agent(int argc, char **argv)
     if (cli_agent_settings(conf, config) < 0)
         goto out;
     for (size_t i = 0; i < ncli; i++) {
-        if (sign_conf_add_origin(conf, cli_origins[i], err, sizeof err) < 0) {
-            cli_error("agent: --origin: %s", err);
+        struct ufault f = {.subject = "--origin"};
+        if (sign_conf_add_origin(conf, cli_origins[i], &f) < 0) {
+            rc = cli_usage_errorf("agent", f.subject, f.code, cli_agent_usage, "%s", f.detail);
             goto out;
         }
     }
@@ -232,7 +233,9 @@ int cli_cmd_agent(int argc, char **argv)
         if (!over[i].value)
             continue;
         if (!*over[i].value || strlen(over[i].value) >= over[i].cap) {
-            cli_error("agent: %s: empty or too long", over[i].opt);
+            rc = cli_usage_errorf("agent", over[i].opt, *over[i].value ? "too_long" : "value_empty",
+                                  cli_agent_usage, "%s needs a value of 1 to %zu bytes",
+                                  over[i].opt, over[i].cap - 1);
             goto out;
         }
         snprintf(over[i].dst, over[i].cap, "%s", over[i].value);
@@ -270,12 +273,14 @@ int cli_cmd_agent(int argc, char **argv)
     case SIGN_LISTEN_OK:
         break;
     case SIGN_LISTEN_NOT_LOOPBACK:
-        cli_error("agent: refusing to listen on %s: the agent listens on loopback only "
-                  "(127.0.0.1, localhost or [::1])",
-                  conf->listen);
+        rc = cli_usage_errorf("agent", "--listen", "listen_not_loopback", cli_agent_usage,
+                              "refusing to listen on %s: the agent listens on loopback only "
+                              "(127.0.0.1, localhost or [::1])",
+                              conf->listen);
         goto out;
     default:
-        cli_error("agent: --listen '%s' is not HOST:PORT", conf->listen);
+        rc = cli_usage_errorf("agent", "--listen", "listen_bad", cli_agent_usage,
+                              "'%s' is not HOST:PORT", conf->listen);
         goto out;
     }
 

@@ -49,7 +49,7 @@ static int backup_args(int argc, char **argv, const char *usage, const char **fi
         if ((v = cli_opt(&p, "--db")))
             dbopt = v;
         else if ((v = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&configs, v) < 0)
+            if (cli_configs_add(&configs, &p, v) < 0)
                 return CLI_USAGE;
         } else if (!*file && (v = cli_word(&p)))
             *file = v;
@@ -62,7 +62,7 @@ static int backup_args(int argc, char **argv, const char *usage, const char **fi
     struct web_config cfg;
     const char *url = dbopt;
     if (!url && configs.n) {
-        if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg) < 0)
+        if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg, argv[0]) < 0)
             return CLI_USAGE;
         url = cfg.db;
     }
@@ -180,8 +180,10 @@ int cli_cmd_restore(int argc, char **argv)
     bool fresh = stamped && stat(dbpath, &sb) != 0 && errno == ENOENT;
     struct store *s = NULL;
     if ((e = store_open_create(db, &s, err, sizeof err)) != STORE_OK) {
+        if (e == STORE_EINVAL)
+            return cli_db_refuse(db, err);
         cli_error("cannot open the database: %s", err);
-        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
+        return CLI_FAIL;
     }
     struct store_backup_stats st;
     if ((e = store_restore(s, in, &st)) != STORE_OK) {

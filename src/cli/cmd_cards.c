@@ -182,7 +182,7 @@ static int card_issue(int argc, char **argv)
     cli_parse_begin(&p, argc, argv, 1, "card issue", card_usage);
     while (cli_parse_next(&p)) {
         if ((arg = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&configs, arg) < 0)
+            if (cli_configs_add(&configs, &p, arg) < 0)
                 return CLI_USAGE;
         } else if ((arg = cli_opt(&p, "--card")))
             card = arg;
@@ -201,12 +201,10 @@ static int card_issue(int argc, char **argv)
     int rc = CLI_USAGE;
     struct store *s = NULL;
     memset(&set, 0, sizeof set);
-    if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg) < 0)
+    if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg, "card issue") < 0)
         return CLI_USAGE;
-    if (db && web_config_set(&cfg, "db", db, err, sizeof err) < 0) {
-        cli_error("--db: %s", err);
+    if (db && cli_config_option(&cfg, "card issue", "--db", "db", db) < 0)
         return CLI_USAGE;
-    }
     if (web_config_settings(&cfg, &set, err, sizeof err) < 0) {
         cli_error("%s", err);
         goto out;

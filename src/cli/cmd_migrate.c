@@ -112,14 +112,15 @@ int cli_cmd_migrate(int argc, char **argv)
         if ((v = cli_opt(&p, "--db"))) {
             db = v;
         } else if ((v = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&configs, v) < 0)
+            if (cli_configs_add(&configs, &p, v) < 0)
                 return CLI_USAGE;
         } else if (cli_flag(&p, "--create-once")) {
             create_once = true;
         } else
             return cli_parse_other(&p);
     }
-    if (web_config_defaults(&cfg) < 0 || (configs.n && cli_configs_load(&configs, &cfg) < 0))
+    if (web_config_defaults(&cfg) < 0 ||
+        (configs.n && cli_configs_load(&configs, &cfg, "migrate") < 0))
         return CLI_USAGE;
     ulog_set_format((enum ulog_format)cfg.log_format);
     if (!db && configs.n)
@@ -155,9 +156,11 @@ int cli_cmd_migrate(int argc, char **argv)
 
     struct store *s = NULL;
     enum store_err e = store_open_create(db, &s, err, sizeof err);
+    if (e == STORE_EINVAL)
+        return cli_db_refuse(db, err);
     if (e != STORE_OK) {
         cli_error("cannot open the database: %s", err);
-        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
+        return CLI_FAIL;
     }
     int from = 0, to = 0;
     if (stamped && had && create_once && !made && store_schema_version(s, &from, &to) == STORE_OK &&

@@ -303,18 +303,14 @@ static void print_summary(int64_t now, const struct cli_notify *n,
 static int notify_settings(const char *cmd, const struct cli_configs *configs, const char *db,
                            bool dev, struct web_config *cfg)
 {
-    char err[1600];
     if (web_config_defaults(cfg) < 0) {
         cli_error("%s: the built-in defaults are invalid (a bug)", cmd);
         return CLI_FAIL;
     }
-    if (cli_configs_load(configs, cfg) < 0)
+    if (cli_configs_load(configs, cfg, cmd) < 0 ||
+        (db && cli_config_option(cfg, cmd, "--db", "db", db) < 0) ||
+        (dev && cli_config_option(cfg, cmd, "--dev", "dev", "true") < 0))
         return CLI_USAGE;
-    if ((db && web_config_set(cfg, "db", db, err, sizeof err) < 0) ||
-        (dev && web_config_set(cfg, "dev", "true", err, sizeof err) < 0)) {
-        cli_error("%s: %s", cmd, err);
-        return CLI_USAGE;
-    }
     return CLI_OK;
 }
 
@@ -332,7 +328,7 @@ static int notify_run(int argc, char **argv)
         else if ((v = cli_opt(&p, "--now")))
             now_arg = v;
         else if ((v = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&configs, v) < 0)
+            if (cli_configs_add(&configs, &p, v) < 0)
                 return CLI_USAGE;
         } else if (cli_flag(&p, "--dev"))
             dev = true;
@@ -525,7 +521,7 @@ static int notify_outbox(int argc, char **argv)
         if ((v = cli_opt(&p, "--db")))
             db = v;
         else if ((v = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&configs, v) < 0)
+            if (cli_configs_add(&configs, &p, v) < 0)
                 return CLI_USAGE;
         } else if ((v = cli_opt(&p, "--limit")))
             limit_arg = v;

@@ -33,7 +33,7 @@ static int retention_run(int argc, char **argv)
         else if ((v = cli_opt(&p, "--now")))
             now_arg = v;
         else if ((v = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&configs, v) < 0)
+            if (cli_configs_add(&configs, &p, v) < 0)
                 return CLI_USAGE;
         } else if (cli_flag(&p, "--dry-run"))
             dry = true;
@@ -46,7 +46,7 @@ static int retention_run(int argc, char **argv)
     struct web_config cfg;
     struct app_settings set;
     char err[600];
-    if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg) < 0)
+    if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg, "retention run") < 0)
         return CLI_USAGE;
     if (web_config_settings(&cfg, &set, err, sizeof err) < 0) {
         cli_error("retention run: %s", err);

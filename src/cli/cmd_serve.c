@@ -54,6 +54,7 @@
 #include "crypto/cms_verify.h"
 #include "notify/notify.h"
 #include "util/buf.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "app/context.h"
 #include "app/db.h"
@@ -584,7 +585,7 @@ static int serve_args(struct serve_run *r, int argc, char **argv)
     p.print_usage = serve_usage;
     while (cli_parse_next(&p)) {
         if ((v = cli_opt_many(&p, "--config"))) {
-            if (cli_configs_add(&r->configs, v) < 0)
+            if (cli_configs_add(&r->configs, &p, v) < 0)
                 return CLI_USAGE;
         } else if ((v = cli_opt(&p, "--listen")))
             r->listen_addr = v;
@@ -611,7 +612,7 @@ static int serve_settings(struct serve_run *r)
         cli_error("serve: the built-in defaults are invalid (a bug)");
         return CLI_FAIL;
     }
-    if (cli_configs_load(&r->configs, &r->cfg) < 0)
+    if (cli_configs_load(&r->configs, &r->cfg, "serve") < 0)
         return CLI_USAGE;
     cli_configs_names(&r->configs, r->config_names, sizeof r->config_names);
     const struct {
@@ -620,13 +621,10 @@ static int serve_settings(struct serve_run *r)
                      {"--db", "db", r->db},
                      {"--trust-dir", "trust_dir", r->trust},
                      {"--dev", "dev", r->dev ? "true" : NULL}};
-    for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
-        if (overrides[i].value && web_config_set(&r->cfg, overrides[i].key, overrides[i].value,
-                                                 r->err, sizeof r->err) < 0) {
-            cli_error("%s: %s", overrides[i].opt, r->err);
+    for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++)
+        if (overrides[i].value && cli_config_option(&r->cfg, "serve", overrides[i].opt,
+                                                    overrides[i].key, overrides[i].value) < 0)
             return CLI_USAGE;
-        }
-    }
     ulog_set_level((enum ulog_level)r->cfg.log_level);
     ulog_set_format((enum ulog_format)r->cfg.log_format);
     if (r->cfg.trust_dir[0] && serve_check_dir(r->cfg.trust_dir) < 0)
@@ -694,14 +692,11 @@ static int serve_check(struct serve_run *r)
 {
     char host[256];
     unsigned port;
-    if (web_listen_split(r->cfg.listen, host, sizeof host, &port, r->err, sizeof r->err) < 0) {
-        cli_error("listen: %s", r->err);
-        return CLI_USAGE;
-    }
-    if (app_db_url_check(r->cfg.db, r->err, sizeof r->err) < 0) {
-        cli_error("db: %s", r->err);
-        return CLI_USAGE;
-    }
+    struct ufault f = {.subject = "listen", .code = "setting_bad_value"};
+    if (web_listen_split(r->cfg.listen, host, sizeof host, &port, f.detail, sizeof f.detail) < 0)
+        return cli_refuse_fault("serve", &f);
+    if (app_db_url_check(r->cfg.db, r->err, sizeof r->err) < 0)
+        return cli_db_refuse(r->cfg.db, r->err);
     printf("eimza: the settings are valid (%s)\n",
            r->configs.n ? r->config_names : "the defaults and the options");
     return CLI_OK;

@@ -39,20 +39,27 @@ struct sign_conf {
 /* Empties c. */
 void sign_conf_init(struct sign_conf *c);
 
-/* Adds one origin (normalised: sign_origin_normalize); a duplicate is dropped. Returns 0, or
- * -1 with the reason in err (not an origin, too many). */
-int sign_conf_add_origin(struct sign_conf *c, const char *origin, char *err, size_t errlen);
+struct ufault;
 
-/* Applies the settings in text[0..n) (one file's contents; name is used in messages as
- * "name:line: ..."). Returns 0, or -1 with the first error in err; c may then hold some of
- * the file's settings, and the caller stops. */
-int sign_conf_parse(struct sign_conf *c, const char *text, size_t n, const char *name, char *err,
-                    size_t errlen);
+/* Adds one origin (normalised: sign_origin_normalize); a duplicate is dropped. Returns 0, or
+ * -1 with the refusal in f (util/fault.h; the subject left as it is): origin_bad (not an
+ * origin), too_many_origins. */
+int sign_conf_add_origin(struct sign_conf *c, const char *origin, struct ufault *f);
+
+/* Applies the settings in text[0..n) (one file's contents; name is the file's in the
+ * refusal's subject "name:line"). Returns 0, or -1 with the first refusal in f:
+ * settings_line_bad (not `key = value`, too long, a NUL byte), setting_unknown,
+ * setting_bad_value (no value, too long, not an absolute path), listen_not_loopback, or
+ * sign_conf_add_origin's; c may then hold some of the file's settings, and the caller stops. */
+int sign_conf_parse(struct sign_conf *c, const char *text, size_t n, const char *name,
+                    struct ufault *f);
 
 /* Reads and applies the file at path. A missing file is fine (returns 0, *found false) unless
- * must_exist. A file that is not a regular file, is larger than 64 KiB, is writable by group
- * or others, or belongs to neither root nor this user is refused (-1, err says why). */
+ * must_exist (then settings_file_missing). A file that cannot be read, is not a regular file
+ * or is larger than 64 KiB (settings_file_unreadable), is writable by group or others, or
+ * belongs to neither root nor this user (settings_file_unsafe) is refused: -1, the refusal in
+ * f with the file as its subject, or sign_conf_parse's. */
 int sign_conf_read_file(struct sign_conf *c, const char *path, bool must_exist, bool *found,
-                        char *err, size_t errlen);
+                        struct ufault *f);
 
 #endif

@@ -239,6 +239,8 @@ stop_agent
 AGENT_PID=
 chmod 666 "$T/xdg/eimza/agent.conf"
 expect_status 1 "a settings file anyone may write: exit 1" "$EIMZA" agent
+expect_grep "^eimza: agent: $T/xdg/eimza/agent.conf: settings_file_unsafe: " "$T/err" \
+  "world-writable settings: settings_file_unsafe"
 expect_grep 'writable by others' "$T/err" "world-writable settings: says why"
 rm -f "$T/xdg/eimza/agent.conf"
 
@@ -253,7 +255,8 @@ for bad in 0.0.0.0:8089 192.168.1.5:8089 example.com:8089 '[::]:8089'; do
   expect_status 1 "--listen $bad refused: exit 1" "$EIMZA" agent --module "$MODULE" \
     --listen "$bad" --origin "$PORTAL"
 done
-expect_grep 'loopback' "$T/err" "non-loopback: says why"
+expect_grep '^eimza: agent: --listen: listen_not_loopback: ' "$T/err" "non-loopback: listen_not_loopback"
+expect_grep 'loopback only' "$T/err" "non-loopback: says why"
 expect_status 1 "--listen without port: exit 1" "$EIMZA" agent --module "$MODULE" \
   --listen 127.0.0.1 --origin "$PORTAL"
 expect_status 1 "no --origin: exit 1" "$EIMZA" agent --module "$MODULE" --listen 127.0.0.1:0

@@ -36,12 +36,14 @@ check_bad() { # NAME PATTERN CONFIG-LINES...
   expect_status 1 "serve --check: $name" "$EIMZA" serve --check --config "$T/bad.conf"
   expect_grep "$pat" "$T/err" "serve --check: $name is named"
 }
-check_bad "an unknown key" "bad.conf:2: unknown setting 'colour'" "db = $cdb" "colour = blue"
-check_bad "a bad value" "bad.conf:1: bad value for 'log_format': 'xml' is not one of text,json" \
-  "log_format = xml"
-check_bad "a database URL of no known kind" "db: unknown database URL scheme 'mysql'" \
-  "db = mysql://db/eimza"
-check_bad "an unparsable PostgreSQL URL" "db: invalid PostgreSQL URL" \
+check_bad "an unknown key" "^eimza: serve: $T/bad.conf:2: setting_unknown: " "db = $cdb" "colour = blue"
+expect_grep "^eimza: serve: unknown setting 'colour'$" "$T/err" "serve --check: the unknown key is named"
+check_bad "a bad value" "^eimza: serve: $T/bad.conf:1: setting_bad_value: " "log_format = xml"
+expect_grep "^eimza: serve: bad value for 'log_format': 'xml' is not one of text,json$" "$T/err" \
+  "serve --check: the bad value is named"
+check_bad "a database URL of no known kind" "^eimza: serve: --db: db_url_bad: " "db = mysql://db/eimza"
+expect_grep "^eimza: serve: unknown database URL scheme 'mysql'" "$T/err" "serve --check: the scheme is named"
+check_bad "an unparsable PostgreSQL URL" "^eimza: serve: --db: db_url_bad: " \
   "db = postgresql://u:SECRET@h:99999999999/x?nosuchoption=1"
 expect_no_grep SECRET "$T/err" "serve --check never shows the URL's password"
 check_bad "a missing trust folder" "--trust-dir '$T/none'" "trust_dir = $T/none"

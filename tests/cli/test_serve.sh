@@ -70,10 +70,12 @@ expect_status 1 "--trust-dir is a file" timeout 10 "$EIMZA" serve --trust-dir "$
 
 printf '# eimza serve\nlisten = 127.0.0.1:0\nbogus_key = 1\n' >"$T/bad.conf"
 expect_status 1 "config with an unknown key" timeout 10 "$EIMZA" serve --config "$T/bad.conf" --db "$db"
-expect_grep "bad.conf:3: unknown setting 'bogus_key'" "$T/err" "config error names FILE:LINE"
+expect_grep "^eimza: serve: $T/bad.conf:3: setting_unknown: " "$T/err" "config error names FILE:LINE and its code"
+expect_grep "^eimza: serve: unknown setting 'bogus_key'$" "$T/err" "then the setting, in English"
 printf 'threads = many\n' >"$T/bad2.conf"
 expect_status 1 "config with a bad value" timeout 10 "$EIMZA" serve --config "$T/bad2.conf" --db "$db"
-expect_grep "bad2.conf:1: bad value for 'threads'" "$T/err" "bad value names FILE:LINE"
+expect_grep "^eimza: serve: $T/bad2.conf:1: setting_bad_value: " "$T/err" "bad value names FILE:LINE"
+expect_grep "^eimza: serve: bad value for 'threads': 'many'" "$T/err" "and the setting"
 expect_status 1 "missing config file" timeout 10 "$EIMZA" serve --config "$T/none.conf" --db "$db"
 # the portal's rules are checked together before the server listens
 printf 'renewal_window_days = 60\nrenewal_deadline_days = 60\n' >"$T/rules.conf"
@@ -81,7 +83,9 @@ expect_status 1 "config with rules that do not fit together" timeout 10 "$EIMZA"
 expect_grep "rules do not fit together" "$T/err" "the portal's rules are named"
 printf 'otp_ttl = 5\n' >"$T/rules2.conf"
 expect_status 1 "config with an SMS code lifetime out of bounds" timeout 10 "$EIMZA" serve --config "$T/rules2.conf" --db "$db"
-expect_grep "rules2.conf:1: bad value for 'otp_ttl'" "$T/err" "out-of-bounds rule names FILE:LINE"
+expect_grep "^eimza: serve: $T/rules2.conf:1: setting_out_of_range: " "$T/err" "out-of-bounds rule names FILE:LINE"
+expect_grep "^eimza: serve: bad value for 'otp_ttl': '5' is not a whole number from [0-9]+ to [0-9]+$" "$T/err" \
+  "and its bounds"
 # who runs the portal (issue 17): a bad logo or contacts file stops the server, saying which
 # line of which file and why
 printf 'il_kodu;birim;adres\n72;Batman DYS;Merkez\n99;X;Y\n' >"$T/contacts.csv"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/context.h"
+#include "util/fault.h"
 #include "web/http/config.h"
 
 static char path[64];
@@ -46,10 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     struct web_config c;
     char err[1600] = "";
+    struct ufault f = {0};
     if (web_config_defaults(&c) < 0)
         abort();
-    if (web_config_load_file(&c, path, err, sizeof err) < 0) {
-        if (!err[0] || !strstr(err, path))
+    if (web_config_load_file(&c, path, &f) < 0) {
+        if (!f.code || !f.detail[0] || !strstr(f.subject, path))
             abort(); /* a refusal says why, and where */
         return 0;
     }

@@ -22,6 +22,7 @@
 #include "app/retention.h"
 #include "app/text.h"
 #include "util/buf.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "web/html/escape.h"
 
@@ -565,9 +566,10 @@ static bool web_loopback_origin(const char *v)
     return false;
 }
 
-/* Parses value for option o into a scratch copy of the field, so c changes only on success. */
+/* Parses value for option o into a scratch copy of the field, so c changes only on success;
+ * a refusal is setting_bad_value, or setting_out_of_range for a number outside its bounds. */
 static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, const char *value,
-                         char *err, size_t errlen)
+                         struct ufault *f)
 {
     char *field = (char *)c + o->offset;
     long long n;
@@ -577,24 +579,24 @@ static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, c
         unsigned port;
         char why[300];
         if (web_listen_split(value, host, sizeof host, &port, why, sizeof why) < 0) {
-            snprintf(err, errlen, "bad value for '%s': %s", o->name, why);
+            ufault_set(f, "setting_bad_value", "bad value for '%s': %s", o->name, why);
             return -1;
         }
     }
     if (o->type == CFG_ORIGIN && !web_loopback_origin(value)) {
-        snprintf(err, errlen,
-                 "bad value for '%s': '%s' is not a loopback origin such as "
-                 "http://127.0.0.1:8089",
-                 o->name, value);
+        ufault_set(f, "setting_bad_value",
+                   "bad value for '%s': '%s' is not a loopback origin such as "
+                   "http://127.0.0.1:8089",
+                   o->name, value);
         return -1;
     }
     switch (o->type) {
     case CFG_LISTEN:
     case CFG_ORIGIN:
-    case CFG_STRING:
+    case CFG_STRING: /* a secret's value is never shown: only its length is wrong here */
         if (strlen(value) >= o->size) {
-            snprintf(err, errlen, "bad value for '%s': longer than %zu bytes", o->name,
-                     o->size - 1);
+            ufault_set(f, "setting_bad_value", "bad value for '%s': longer than %zu bytes", o->name,
+                       o->size - 1);
             return -1;
         }
         memcpy(field, value, strlen(value) + 1);
@@ -602,17 +604,20 @@ static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, c
     case CFG_BOOL: {
         bool b;
         if (web_parse_bool(value, &b) < 0) {
-            snprintf(err, errlen, "bad value for '%s': '%s' is not true or false", o->name, value);
+            ufault_set(f, "setting_bad_value", "bad value for '%s': '%s' is not true or false",
+                       o->name, value);
             return -1;
         }
         memcpy(field, &b, sizeof b);
         return 0;
     }
     case CFG_INT:
-    case CFG_SIZE:
-        if (web_parse_number(value, o->type == CFG_SIZE, &n) < 0 || n < o->min || n > o->max) {
-            snprintf(err, errlen, "bad value for '%s': '%s' is not %s from %lld to %lld", o->name,
-                     value, o->type == CFG_SIZE ? "a size" : "a whole number", o->min, o->max);
+    case CFG_SIZE: {
+        bool number = web_parse_number(value, o->type == CFG_SIZE, &n) == 0;
+        if (!number || n < o->min || n > o->max) {
+            ufault_set(f, number ? "setting_out_of_range" : "setting_bad_value",
+                       "bad value for '%s': '%s' is not %s from %lld to %lld", o->name, value,
+                       o->type == CFG_SIZE ? "a size" : "a whole number", o->min, o->max);
             return -1;
         }
         if (o->type == CFG_INT) {
@@ -623,11 +628,12 @@ static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, c
             memcpy(field, &z, sizeof z);
         }
         return 0;
+    }
     case CFG_CHOICE: {
         int i = web_parse_choice(web_cfg_choices_of(o), value);
         if (i < 0) {
-            snprintf(err, errlen, "bad value for '%s': '%s' is not one of %s", o->name, value,
-                     web_cfg_choices_of(o));
+            ufault_set(f, "setting_bad_value", "bad value for '%s': '%s' is not one of %s", o->name,
+                       value, web_cfg_choices_of(o));
             return -1;
         }
         memcpy(field, &i, sizeof i);
@@ -636,38 +642,38 @@ static int web_cfg_apply(struct web_config *c, const struct web_cfg_option *o, c
     case CFG_LEVEL: {
         int lvl;
         if (web_parse_level(value, &lvl) < 0) {
-            snprintf(err, errlen, "bad value for '%s': '%s' is not debug, info, warn or error",
-                     o->name, value);
+            ufault_set(f, "setting_bad_value",
+                       "bad value for '%s': '%s' is not debug, info, warn or error", o->name,
+                       value);
             return -1;
         }
         memcpy(field, &lvl, sizeof lvl);
         return 0;
     }
     }
-    snprintf(err, errlen, "'%s': unknown setting type", o->name);
+    ufault_set(f, "setting_bad_value", "'%s': unknown setting type", o->name);
     return -1;
 }
 
 int web_config_defaults(struct web_config *c)
 {
-    char err[256];
+    struct ufault f;
     int rc = 0;
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < WEB_CFG_COUNT; i++)
-        if (web_cfg_apply(c, &web_config_table[i], web_config_table[i].def, err, sizeof err) < 0)
+        if (web_cfg_apply(c, &web_config_table[i], web_config_table[i].def, &f) < 0)
             rc = -1;
     return rc;
 }
 
-int web_config_set(struct web_config *c, const char *key, const char *value, char *err,
-                   size_t errlen)
+int web_config_set(struct web_config *c, const char *key, const char *value, struct ufault *f)
 {
     const struct web_cfg_option *o = web_cfg_find(key);
     if (!o) {
-        snprintf(err, errlen, "unknown setting '%s'", key);
+        ufault_set(f, "setting_unknown", "unknown setting '%.100s'", key);
         return -1;
     }
-    return web_cfg_apply(c, o, value, err, errlen);
+    return web_cfg_apply(c, o, value, f);
 }
 
 static char *web_trim(char *s)
@@ -680,25 +686,29 @@ static char *web_trim(char *s)
     return s;
 }
 
-int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen)
+int web_config_load_file(struct web_config *c, const char *path, struct ufault *f)
 {
     bool seen[WEB_CFG_COUNT] = {false};
-    char line[4096], why[512];
+    char line[4096];
     struct web_config tmp = *c; /* c changes only when the whole file is good */
     long lineno = 0;
     int rc = -1;
-    FILE *f = fopen(path, "r");
+    FILE *in = fopen(path, "r");
 
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    if (!in) {
+        int e = errno;
+        ufault_subject(f, "%s", path);
+        ufault_set(f, e == ENOENT ? "settings_file_missing" : "settings_file_unreadable",
+                   "cannot open: %s", strerror(e));
         return -1;
     }
-    while (fgets(line, sizeof line, f)) {
+    while (fgets(line, sizeof line, in)) {
         lineno++;
+        ufault_subject(f, "%s:%ld", path, lineno);
         size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
-            snprintf(err, errlen, "%s:%ld: line too long (more than %zu bytes)", path, lineno,
-                     sizeof line - 2);
+        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(in)) {
+            ufault_set(f, "settings_line_bad", "line too long (more than %zu bytes)",
+                       sizeof line - 2);
             goto out;
         }
         char *s = line;
@@ -709,35 +719,34 @@ int web_config_load_file(struct web_config *c, const char *path, char *err, size
             continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            snprintf(err, errlen, "%s:%ld: expected 'key = value'", path, lineno);
+            ufault_set(f, "settings_line_bad", "expected 'key = value'");
             goto out;
         }
         *eq = '\0';
         char *key = web_trim(s), *value = web_trim(eq + 1);
         const struct web_cfg_option *o = web_cfg_find(key);
         if (!o) {
-            snprintf(err, errlen, "%s:%ld: unknown setting '%.100s'", path, lineno, key);
+            ufault_set(f, "setting_unknown", "unknown setting '%.100s'", key);
             goto out;
         }
         size_t idx = (size_t)(o - web_config_table);
         if (seen[idx]) {
-            snprintf(err, errlen, "%s:%ld: '%s' is set twice", path, lineno, key);
+            ufault_set(f, "setting_repeated", "'%s' is set twice", key);
             goto out;
         }
         seen[idx] = true;
-        if (web_cfg_apply(&tmp, o, value, why, sizeof why) < 0) {
-            snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
+        if (web_cfg_apply(&tmp, o, value, f) < 0)
             goto out;
-        }
     }
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error", path);
+    if (ferror(in)) {
+        ufault_subject(f, "%s", path);
+        ufault_set(f, "settings_file_unreadable", "read error");
         goto out;
     }
     *c = tmp;
     rc = 0;
 out:
-    fclose(f);
+    fclose(in);
     return rc;
 }
 

@@ -3,7 +3,8 @@
  *
  * File format: one setting per line, `key = value`; blank lines and lines whose first
  * non-blank character is '#' are ignored; leading and trailing blanks are trimmed; a key may
- * appear once. Unknown keys and bad values are errors reported as "FILE:LINE: reason".
+ * appear once. Unknown keys and bad values are refusals with a code whose subject is
+ * "FILE:LINE" (web_config_load_file).
  * Booleans: true/false, yes/no, on/off, 1/0. Sizes: a number of bytes, optionally followed by
  * k, m or g (powers of 1024).
  */
@@ -130,14 +131,18 @@ struct web_config {
  * valid for its own setting (a bug the unit test catches). */
 int web_config_defaults(struct web_config *c);
 
-/* Sets one setting from its text form. Returns 0, or -1 with the reason in err (an unknown
- * key, or a value of the wrong type or out of bounds) and c unchanged. */
-int web_config_set(struct web_config *c, const char *key, const char *value, char *err,
-                   size_t errlen);
+struct ufault;
+/* Sets one setting from its text form. Returns 0, or -1 with c unchanged and the refusal in f
+ * (util/fault.h; its subject left to the caller): setting_unknown, setting_bad_value (a value
+ * of the wrong type or form, or too long), setting_out_of_range (a number outside its bounds);
+ * the details name the setting, never a string's value (a secret's). */
+int web_config_set(struct web_config *c, const char *key, const char *value, struct ufault *f);
 
 /* Reads a configuration file into c (settings it does not name keep their value). Returns 0,
- * or -1 with "FILE:LINE: reason" (or "FILE: reason" when it cannot be read) in err. */
-int web_config_load_file(struct web_config *c, const char *path, char *err, size_t errlen);
+ * or -1 with c unchanged and the refusal in f, its subject "FILE:LINE" (or "FILE" when it
+ * cannot be read): settings_file_missing, settings_file_unreadable, settings_line_bad (not
+ * `key = value`, or too long), setting_unknown, setting_repeated, or web_config_set's. */
+int web_config_load_file(struct web_config *c, const char *path, struct ufault *f);
 
 struct app_portal_cfg;
 struct app_relay_cfg;

@@ -146,17 +146,48 @@ static void test_core_codes_known(void **state)
         expect_known(others[i]);
 }
 
-/* The command line's refusals (src/cli/cli.c's cli_parse_other and cli_usage_error's callers,
- * cmd_migrate.c): each code has its message in both languages, saying what to do;
- * database_missing takes the database's path as {0}, in its restore command. */
+/* The command line's refusals (src/cli/cli.c's cli_parse_other, cli_usage_error's and
+ * cli_refuse_fault's callers, cmd_migrate.c): each code has its message in both languages, saying
+ * what to do; database_missing takes the database's path as {0}, in its restore command. */
 static void test_cli_codes_known(void **state)
 {
     (void)state;
     static const char *const cli[] = {
-        "option_repeated",     "option_needs_value", "unknown_option",     "unexpected_argument",
-        "database_missing",    "unknown_command",    "unknown_subcommand", "subcommand_missing",
-        "argument_missing",    "options_conflict",   "bad_date",           "fd_not_open",
-        "number_out_of_range", "create_once_uri",    "file_exists",        "postgresql_own_tools",
+        "option_repeated",
+        "option_needs_value",
+        "unknown_option",
+        "unexpected_argument",
+        "database_missing",
+        "unknown_command",
+        "unknown_subcommand",
+        "subcommand_missing",
+        "argument_missing",
+        "options_conflict",
+        "bad_date",
+        "fd_not_open",
+        "number_out_of_range",
+        "create_once_uri",
+        "file_exists",
+        "postgresql_own_tools",
+        /* the settings' (web/http/config.h, sign/conf.h: util/fault.h), the database URL's
+         * (cli_db_refuse) and the agent's options' */
+        "setting_unknown",
+        "setting_bad_value",
+        "setting_out_of_range",
+        "setting_repeated",
+        "settings_line_bad",
+        "settings_file_missing",
+        "settings_file_unreadable",
+        "settings_file_unsafe",
+        "origin_bad",
+        "too_many_origins",
+        "too_many_configs",
+        "db_url_bad",
+        "db_path_too_long",
+        "listen_not_loopback",
+        "listen_bad",
+        "value_empty",
+        "too_long",
     };
     for (size_t i = 0; i < sizeof cli / sizeof cli[0]; i++) {
         expect_known(cli[i]);

@@ -14,10 +14,29 @@
 #include <cmocka.h>
 
 #include "sign/conf.h"
+#include "util/fault.h"
+
+/* The refusal in f as "SUBJECT: CODE: DETAIL" into err. */
+static void render(const struct ufault *f, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: %s: %s", f->subject, f->code ? f->code : "(none)", f->detail);
+}
 
 static int parse(struct sign_conf *c, const char *text, char *err, size_t errlen)
 {
-    return sign_conf_parse(c, text, strlen(text), "agent.conf", err, errlen);
+    struct ufault f = {0};
+    int rc = sign_conf_parse(c, text, strlen(text), "agent.conf", &f);
+    render(&f, err, errlen);
+    return rc;
+}
+
+static int read_file(struct sign_conf *c, const char *path, bool must_exist, bool *found, char *err,
+                     size_t errlen)
+{
+    struct ufault f = {0};
+    int rc = sign_conf_read_file(c, path, must_exist, found, &f);
+    render(&f, err, errlen);
+    return rc;
 }
 
 static void test_parse(void **state)
@@ -60,14 +79,17 @@ static void test_errors(void **state)
     static const struct {
         const char *text, *want;
     } cases[] = {
-        {"module = /a\nfoo = bar\n", "agent.conf:2: unknown setting 'foo'"},
-        {"origin\n", "agent.conf:1: expected 'key = value'"},
-        {"origin =\n", "agent.conf:1: 'origin' has no value"},
-        {"origin = https://p.example/path\n", "agent.conf:1: origin: 'https://p.example/path' "
-                                              "is not an origin"},
-        {"listen = 0.0.0.0:8089\n", "agent.conf:1: listen: '0.0.0.0:8089' is not a loopback"},
-        {"module = libakisp11.so\n", "agent.conf:1: module: 'libakisp11.so' is not an absolute"},
-        {"ca_file = ca.pem\n", "agent.conf:1: ca_file: 'ca.pem' is not an absolute path"},
+        {"module = /a\nfoo = bar\n", "agent.conf:2: setting_unknown: unknown setting 'foo'"},
+        {"origin\n", "agent.conf:1: settings_line_bad: expected 'key = value'"},
+        {"origin =\n", "agent.conf:1: setting_bad_value: 'origin' has no value"},
+        {"origin = https://p.example/path\n", "agent.conf:1: origin_bad: "
+                                              "'https://p.example/path' is not an origin"},
+        {"listen = 0.0.0.0:8089\n",
+         "agent.conf:1: listen_not_loopback: listen: '0.0.0.0:8089' is not a loopback"},
+        {"module = libakisp11.so\n",
+         "agent.conf:1: setting_bad_value: module: 'libakisp11.so' is not an absolute"},
+        {"ca_file = ca.pem\n",
+         "agent.conf:1: setting_bad_value: ca_file: 'ca.pem' is not an absolute path"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -82,8 +104,10 @@ static void test_errors(void **state)
     struct sign_conf c;
     char err[400];
     sign_conf_init(&c);
-    assert_int_equal(sign_conf_parse(&c, "module = /a\0b\n", 14, "x", err, sizeof err), -1);
-    assert_string_equal(err, "x:1: a NUL byte");
+    struct ufault f = {0};
+    assert_int_equal(sign_conf_parse(&c, "module = /a\0b\n", 14, "x", &f), -1);
+    render(&f, err, sizeof err);
+    assert_string_equal(err, "x:1: settings_line_bad: a NUL byte");
     char line[1200];
     memset(line, 'a', sizeof line - 1);
     line[sizeof line - 1] = '\0';
@@ -99,7 +123,7 @@ static void test_errors(void **state)
         assert_int_equal(parse(&c, o, err, sizeof err), 0);
     }
     assert_int_equal(parse(&c, "origin = https://one-more.example\n", err, sizeof err), -1);
-    assert_non_null(strstr(err, "at most 16 origins"));
+    assert_non_null(strstr(err, "too_many_origins: at most 16 origins"));
 }
 
 static void test_file(void **state)
@@ -113,26 +137,27 @@ static void test_file(void **state)
     snprintf(path, sizeof path, "%s/agent.conf", dir);
     sign_conf_init(&c);
     /* missing: fine, unless it must exist */
-    assert_int_equal(sign_conf_read_file(&c, path, false, &found, err, sizeof err), 0);
+    assert_int_equal(read_file(&c, path, false, &found, err, sizeof err), 0);
     assert_false(found);
-    assert_int_equal(sign_conf_read_file(&c, path, true, &found, err, sizeof err), -1);
+    assert_int_equal(read_file(&c, path, true, &found, err, sizeof err), -1);
+    assert_non_null(strstr(err, "agent.conf: settings_file_missing: "));
     f = fopen(path, "w");
     assert_non_null(f);
     fputs("origin = https://portal.example\n", f);
     fclose(f);
     assert_int_equal(chmod(path, 0644), 0);
-    assert_int_equal(sign_conf_read_file(&c, path, true, &found, err, sizeof err), 0);
+    assert_int_equal(read_file(&c, path, true, &found, err, sizeof err), 0);
     assert_true(found);
     assert_int_equal(c.norigins, 1);
     /* writable by the group or by anyone: refused, whatever it says */
     assert_int_equal(chmod(path, 0664), 0);
-    assert_int_equal(sign_conf_read_file(&c, path, false, &found, err, sizeof err), -1);
-    assert_non_null(strstr(err, "writable by others"));
+    assert_int_equal(read_file(&c, path, false, &found, err, sizeof err), -1);
+    assert_non_null(strstr(err, "agent.conf: settings_file_unsafe: writable by others"));
     assert_int_equal(chmod(path, 0606), 0);
-    assert_int_equal(sign_conf_read_file(&c, path, false, &found, err, sizeof err), -1);
+    assert_int_equal(read_file(&c, path, false, &found, err, sizeof err), -1);
     /* a directory is not a settings file */
-    assert_int_equal(sign_conf_read_file(&c, dir, false, &found, err, sizeof err), -1);
-    assert_non_null(strstr(err, "not a regular file"));
+    assert_int_equal(read_file(&c, dir, false, &found, err, sizeof err), -1);
+    assert_non_null(strstr(err, "settings_file_unreadable: not a regular file"));
     unlink(path);
     rmdir(dir);
 }

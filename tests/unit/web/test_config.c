@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "app/portal.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "web/http/config.h"
 
@@ -68,36 +69,38 @@ static void test_set_values(void **state)
 {
     (void)state;
     struct web_config c;
-    char err[256];
+    struct ufault f;
     web_config_defaults(&c);
-    assert_int_equal(web_config_set(&c, "threads", "8", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "threads", "8", &f), 0);
     assert_int_equal(c.threads, 8);
-    assert_int_equal(web_config_set(&c, "max_body_bytes", "2M", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "max_body_bytes", "2M", &f), 0);
     assert_int_equal(c.max_body_bytes, 2 << 20);
-    assert_int_equal(web_config_set(&c, "max_body_bytes", "4096", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "max_body_bytes", "4096", &f), 0);
     assert_int_equal(c.max_body_bytes, 4096);
-    assert_int_equal(web_config_set(&c, "dev", "yes", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "dev", "yes", &f), 0);
     assert_true(c.dev);
-    assert_int_equal(web_config_set(&c, "dev", "OFF", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "dev", "OFF", &f), 0);
     assert_false(c.dev);
-    assert_int_equal(web_config_set(&c, "listen", "[::1]:0", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "listen", "[::1]:0", &f), 0);
     assert_string_equal(c.listen, "[::1]:0");
-    assert_int_equal(web_config_set(&c, "log_level", "warn", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "log_level", "warn", &f), 0);
     assert_int_equal(c.log_level, ULOG_WARN);
-    assert_int_equal(web_config_set(&c, "db", "postgresql://x/y", err, sizeof err), 0);
-    assert_int_equal(web_config_set(&c, "agent_url", "http://localhost:9000", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "db", "postgresql://x/y", &f), 0);
+    assert_int_equal(web_config_set(&c, "agent_url", "http://localhost:9000", &f), 0);
     assert_string_equal(c.agent_url, "http://localhost:9000");
-    assert_int_equal(web_config_set(&c, "agent_url", "http://[::1]:8089", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "agent_url", "http://[::1]:8089", &f), 0);
     assert_string_equal(c.db, "postgresql://x/y");
 }
 
 static void reject(const char *key, const char *value, const char *why)
 {
     struct web_config c, before;
-    char err[256] = "";
+    struct ufault f = {0};
+    char err[800];
     web_config_defaults(&c);
     before = c;
-    assert_int_equal(web_config_set(&c, key, value, err, sizeof err), -1);
+    assert_int_equal(web_config_set(&c, key, value, &f), -1);
+    snprintf(err, sizeof err, "%s: %s", f.code, f.detail);
     if (!strstr(err, why))
         fail_msg("'%s = %s': error '%s' lacks '%s'", key, value, err, why);
     assert_memory_equal(&c, &before, sizeof c); /* unchanged */
@@ -106,8 +109,21 @@ static void reject(const char *key, const char *value, const char *why)
 static void test_set_rejects(void **state)
 {
     (void)state;
-    reject("thread", "4", "unknown setting 'thread'");
-    reject("threads", "-1", "from 0 to 256");
+    reject("thread", "4", "setting_unknown: unknown setting 'thread'");
+    reject("threads", "-1",
+           "setting_out_of_range: bad value for 'threads': '-1' is not a whole "
+           "number from 0 to 256");
+    reject("threads", "many", "setting_bad_value: bad value for 'threads'");
+    /* a secret's value never appears in the refusal, only what is wrong with it */
+    struct web_config c;
+    struct ufault f = {0};
+    char pw[400];
+    memset(pw, 'S', sizeof pw - 1);
+    pw[sizeof pw - 1] = '\0';
+    web_config_defaults(&c);
+    assert_int_equal(web_config_set(&c, "smtp_password", pw, &f), -1);
+    assert_string_equal(f.code, "setting_bad_value");
+    assert_null(strstr(f.detail, "SSSS"));
     reject("threads", "257", "from 0 to 256");
     reject("threads", "4x", "whole number");
     reject("threads", "", "whole number");
@@ -188,7 +204,7 @@ static void test_file_good(void **state)
 {
     (void)state;
     struct web_config c;
-    char err[512] = "";
+    struct ufault f = {0};
     const char *path = write_file("good.conf", "\xEF\xBB\xBF# eimza serve\n"
                                                "\n"
                                                "listen = 127.0.0.1:9000\n"
@@ -200,7 +216,7 @@ static void test_file_good(void **state)
                                                "trust_dir =\n"
                                                "dev = true"); /* no final newline */
     web_config_defaults(&c);
-    assert_int_equal(web_config_load_file(&c, path, err, sizeof err), 0);
+    assert_int_equal(web_config_load_file(&c, path, &f), 0);
     assert_string_equal(c.listen, "127.0.0.1:9000");
     assert_string_equal(c.db, "sqlite:/tmp/x.db");
     assert_int_equal(c.threads, 3);
@@ -214,12 +230,14 @@ static void test_file_good(void **state)
 static void file_rejects(const char *text, const char *want)
 {
     struct web_config c, before;
-    char err[512] = "", expect[512];
+    struct ufault f = {0};
+    char err[2000], expect[512];
     const char *path = write_file("bad.conf", text);
     snprintf(expect, sizeof expect, "%s:%s", path, want);
     web_config_defaults(&c);
     before = c;
-    assert_int_equal(web_config_load_file(&c, path, err, sizeof err), -1);
+    assert_int_equal(web_config_load_file(&c, path, &f), -1);
+    snprintf(err, sizeof err, "%s: %s: %s", f.subject, f.code, f.detail);
     if (strncmp(err, expect, strlen(expect)))
         fail_msg("error '%s' does not start with '%s'", err, expect);
     assert_memory_equal(&c, &before, sizeof c); /* nothing half-applied */
@@ -228,27 +246,31 @@ static void file_rejects(const char *text, const char *want)
 static void test_file_errors(void **state)
 {
     (void)state;
-    file_rejects("threads = 2\nlisten = 127.0.0.1:1\nbogus = 1\n", "3: unknown setting 'bogus'");
-    file_rejects("# c\nthreads = many\n", "2: bad value for 'threads'");
-    file_rejects("threads 4\n", "1: expected 'key = value'");
-    file_rejects("\n\nthreads = 1\nthreads = 2\n", "4: 'threads' is set twice");
-    file_rejects("listen = 0.0.0.0\n", "1: bad value for 'listen'");
-    file_rejects("dev = 2\n", "1: bad value for 'dev'");
+    file_rejects("threads = 2\nlisten = 127.0.0.1:1\nbogus = 1\n",
+                 "3: setting_unknown: unknown setting 'bogus'");
+    file_rejects("# c\nthreads = many\n", "2: setting_bad_value: bad value for 'threads'");
+    file_rejects("threads = 1000\n", "1: setting_out_of_range: bad value for 'threads'");
+    file_rejects("threads 4\n", "1: settings_line_bad: expected 'key = value'");
+    file_rejects("\n\nthreads = 1\nthreads = 2\n", "4: setting_repeated: 'threads' is set twice");
+    file_rejects("listen = 0.0.0.0\n", "1: setting_bad_value: bad value for 'listen'");
+    file_rejects("dev = 2\n", "1: setting_bad_value: bad value for 'dev'");
 
     char big[6000];
     memset(big, 'x', sizeof big);
     memcpy(big, "db = ", 5);
     big[sizeof big - 2] = '\n';
     big[sizeof big - 1] = '\0';
-    file_rejects(big, "1: line too long");
+    file_rejects(big, "1: settings_line_bad: line too long");
 
     struct web_config c;
-    char err[512];
+    struct ufault f = {0};
     char missing[300];
     snprintf(missing, sizeof missing, "%s/none.conf", tmpdir);
     web_config_defaults(&c);
-    assert_int_equal(web_config_load_file(&c, missing, err, sizeof err), -1);
-    assert_non_null(strstr(err, "none.conf: cannot open"));
+    assert_int_equal(web_config_load_file(&c, missing, &f), -1);
+    assert_non_null(strstr(f.subject, "none.conf"));
+    assert_string_equal(f.code, "settings_file_missing");
+    assert_non_null(strstr(f.detail, "cannot open"));
 }
 
 static void test_help_lists_every_key(void **state)
@@ -285,6 +307,7 @@ static void test_portal_settings(void **state)
     struct web_config c;
     struct app_portal_cfg pc, def;
     char names[sizeof c.card_readers], err[256];
+    struct ufault f;
     assert_int_equal(web_config_defaults(&c), 0);
     app_portal_cfg_default(&def);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
@@ -297,11 +320,10 @@ static void test_portal_settings(void **state)
     for (size_t i = 0; i < pc.ncard_readers; i++)
         assert_string_equal(pc.card_readers[i], def.card_readers[i]);
 
-    assert_int_equal(web_config_set(&c, "otp_ttl", "120", err, sizeof err), 0);
-    assert_int_equal(web_config_set(&c, "otp_max_wrong", "5", err, sizeof err), 0);
-    assert_int_equal(web_config_set(&c, "session_idle", "600", err, sizeof err), 0);
-    assert_int_equal(
-        web_config_set(&c, "card_readers", " ACS ACR38 ,, Omnikey 3121 ", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "otp_ttl", "120", &f), 0);
+    assert_int_equal(web_config_set(&c, "otp_max_wrong", "5", &f), 0);
+    assert_int_equal(web_config_set(&c, "session_idle", "600", &f), 0);
+    assert_int_equal(web_config_set(&c, "card_readers", " ACS ACR38 ,, Omnikey 3121 ", &f), 0);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
     assert_int_equal(pc.rules.otp_ttl_seconds, 120);
     assert_int_equal(pc.rules.otp_max_wrong, 5);
@@ -309,22 +331,22 @@ static void test_portal_settings(void **state)
     assert_int_equal(pc.ncard_readers, 2);
     assert_string_equal(pc.card_readers[0], "ACS ACR38");
     assert_string_equal(pc.card_readers[1], "Omnikey 3121");
-    assert_int_equal(web_config_set(&c, "otp_ttl", "10", err, sizeof err), -1); /* bounds */
+    assert_int_equal(web_config_set(&c, "otp_ttl", "10", &f), -1); /* bounds */
 
     /* the deadline must come after the window opens */
-    assert_int_equal(web_config_set(&c, "renewal_deadline_days", "90", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "renewal_deadline_days", "90", &f), 0);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
     assert_non_null(strstr(err, "rules"));
-    assert_int_equal(web_config_set(&c, "renewal_deadline_days", "30", err, sizeof err), 0);
-    assert_int_equal(web_config_set(&c, "session_lifetime", "300", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "renewal_deadline_days", "30", &f), 0);
+    assert_int_equal(web_config_set(&c, "session_lifetime", "300", &f), 0);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
     assert_non_null(strstr(err, "session_idle"));
-    assert_int_equal(web_config_set(&c, "session_lifetime", "28800", err, sizeof err), 0);
-    assert_int_equal(web_config_set(&c, "card_readers", "A,none", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "session_lifetime", "28800", &f), 0);
+    assert_int_equal(web_config_set(&c, "card_readers", "A,none", &f), 0);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
-    assert_int_equal(web_config_set(&c, "card_readers", "1,2,3,4,5,6,7,8,9", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "card_readers", "1,2,3,4,5,6,7,8,9", &f), 0);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
-    assert_int_equal(web_config_set(&c, "card_readers", "", err, sizeof err), 0);
+    assert_int_equal(web_config_set(&c, "card_readers", "", &f), 0);
     assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
     assert_int_equal(pc.ncard_readers, 0);
 }
