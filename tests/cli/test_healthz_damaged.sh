@@ -45,6 +45,23 @@ logged_once() {
   expect_grep 'event=db.ping_failed rid=[0-9a-f]+ detail="[^"]+' "$SERR" "$1: with its cause"
 }
 
+# damage_told LABEL WORD: after requests met a damaged database (two statements at least), the
+# server says so: /readyz 503 database_damaged (kept), /healthz still 200 (the database
+# answers), one db.damaged error line with the database's words (WORD) and what to do, and
+# /metrics counting the statements.
+damage_told() {
+  call GET /readyz
+  expect_eq "503 database_damaged" "$CODE $(jb '.reasons | join(",")')" "$1: /readyz says database_damaged"
+  healthz_is 200 "$1: /healthz stays 200 (the database answers)"
+  expect_eq 1 "$(grep -c 'event=db.damaged' "$SERR")" "$1: logged once"
+  expect_grep "event=db.damaged detail=\"[^\"]*$2[^\"]*\" action=\"stop the server and restore the last good backup" "$SERR" \
+    "$1: with the database's words and what to do"
+  call GET /metrics
+  local n
+  n=$(sed -n 's/^eimza_db_damage_failures_total //p' "$T/b")
+  [ "${n:-0}" -ge 2 ] && ok "$1: /metrics counts the statements ($n)" || fail "$1: /metrics counts them" "'$n'"
+}
+
 if [ "$backend" = sqlite ]; then
   "$EIMZA" backup "$T/good.sqlite" --db "$DB" >/dev/null 2>"$T/err" ||
     { fail "backup" "$(cat "$T/err")"; finish; }
@@ -88,15 +105,7 @@ if [ "$backend" = sqlite ]; then
     json POST /api/v1/login "$BODY"
     expect_eq 5 "${CODE:0:1}" "deep: a login that reads the damaged page fails ($i: $CODE)"
   done
-  call GET /readyz
-  expect_eq "503 database_damaged" "$CODE $(jb '.reasons | join(",")')" "deep: /readyz says database_damaged"
-  healthz_is 200 "deep: /healthz stays 200 (the file answers)"
-  expect_eq 1 "$(grep -c 'event=db.damaged' "$SERR")" "deep: logged once"
-  expect_grep 'event=db.damaged detail="[^"]*malformed[^"]*" action="stop the server and restore the last good backup' "$SERR" \
-    "deep: with SQLite's words and what to do"
-  call GET /metrics
-  n=$(sed -n 's/^eimza_db_damage_failures_total //p' "$T/b")
-  [ "${n:-0}" -ge 2 ] && ok "deep: /metrics counts the statements ($n)" || fail "deep: /metrics counts them" "'$n'"
+  damage_told deep malformed
   stop_server
 
   # renamed over by a good database: the pooled connection still reads the old file. After
@@ -123,6 +132,21 @@ else
   logged_once terminated
   expect_grep 'event=db.ping_recovered' "$SERR" "terminated: the recovery logged"
   stop_server
+
+  # a table PostgreSQL reports damaged (SQLSTATE XX001 data_corrupted, as a page that fails its
+  # checks): a trigger raises it where a captcha is written; no ping sees it, the requests do
+  psql -q -X "$DB" -c "CREATE FUNCTION eimza_test_damaged() RETURNS trigger LANGUAGE plpgsql AS
+    \$\$ BEGIN RAISE EXCEPTION 'invalid page in block 7 of relation base/1/2' USING ERRCODE = 'data_corrupted'; END \$\$;
+    CREATE TRIGGER eimza_test_damaged BEFORE INSERT ON captchas FOR EACH ROW EXECUTE FUNCTION eimza_test_damaged()" >/dev/null ||
+    fail "the damaging trigger" "not made"
+  serve_pooled corrupted
+  for i in 1 2; do
+    call GET /api/v1/captcha
+    expect_eq 5 "${CODE:0:1}" "corrupted: a captcha written to the damaged table fails ($i: $CODE)"
+  done
+  damage_told corrupted 'invalid page'
+  stop_server
+  psql -q -X "$DB" -c "DROP TRIGGER eimza_test_damaged ON captchas; DROP FUNCTION eimza_test_damaged()" >/dev/null
 fi
 
 # A healthy database stays healthy: probes while requests write (the SQLite checks read the

@@ -19,7 +19,10 @@
 /* The refusal in f as "SUBJECT: CODE: DETAIL" into err. */
 static void render(const struct ufault *f, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s: %s: %s", f->subject, f->code ? f->code : "(none)", f->detail);
+    /* cut to fit, as a test's buffer may be shorter than a subject and a detail can be */
+    int n =
+        snprintf(err, errlen, "%s: %s: %s", f->subject, f->code ? f->code : "(none)", f->detail);
+    assert_true(n >= 0);
 }
 
 static int parse(struct sign_conf *c, const char *text, char *err, size_t errlen)
