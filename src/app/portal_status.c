@@ -273,7 +273,11 @@ static enum app_status status_view(const struct app_portal_cfg *cfg, int64_t now
                 out->events[i].label = status_text("event_cert_later", lang);
     }
     /* who helps: Kamu SM for a card it makes, the e-imza sorumlusu where cards are made in house */
-    out->contact = status_text(inhouse ? "contact_inhouse" : "contact", lang);
+    const bool closed = st == CORE_APP_REJECTED || st == CORE_APP_CANCELLED;
+    out->contact = status_text(!inhouse ? "contact"
+                               : closed ? "contact_closed_inhouse" /* no new card coming */
+                                        : "contact_inhouse",
+                               lang);
     if (st == CORE_APP_APPROVED || st == CORE_APP_IN_PRODUCTION || st == CORE_APP_SHIPPED) {
         int64_t approved = 0;
         for (size_t i = 0; i < out->nevents; i++)

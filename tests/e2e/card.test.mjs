@@ -700,6 +700,10 @@ test('an applicant cancels before the decision, and sees it with a way to start 
   assert.doesNotMatch(await text(page, 'main'), /Sonra ne olacak|Başvurunuz iptal edildi/);
   // no step bar saying every step was completed over a cancelled application (issue 17)
   assert.equal(await page.locator('.steps').count(), 0);
+  // no new card is coming: whom to ask names the DYS administrator for the application, and
+  // no "new card" (the e-imza sorumlusu was named for one)
+  assert.match(await text(page, 'main'), /Başvurunuzla ilgili sorularınız için il DYS yöneticinize başvurunuz\./);
+  assert.doesNotMatch(await text(page, 'main'), /yeni kartınız/i);
   await checkPage(page, '13-durum-cancelled');
   const st = await appStatus(page);
   assert.equal(st.state, 'cancelled');
