@@ -453,17 +453,24 @@ static const char *tpl_value(const struct notify_var *vars, size_t nvars, const 
 
 /* Appends count (a number written in digits) with its noun: the form of the catalogue's entry
  * key for that number in lang (templates.h). A value that is not a number takes the form of
- * 0. */
+ * 0; whatever its length, it is put whole (the counts are the server's, but to the renderer a
+ * value is outside input). */
 static int tpl_put_counted(struct ubuf *out, const char *key, const char *count, const char *lang)
 {
+    const size_t len = strlen(count);
     unsigned long n = 0;
-    if (count[0] && strspn(count, "0123456789") == strlen(count) && strlen(count) < 10)
+    if (len && len < 10 && strspn(count, "0123456789") == len)
         n = strtoul(count, NULL, 10);
     const char *text = core_text_n(key, n, strcmp(lang, "en") ? CORE_LANG_TR : CORE_LANG_EN);
-    char filled[256];
-    if (!text || !core_text_fill(text, count, filled, sizeof filled))
+    if (!text)
         return -1;
-    return ubuf_puts(out, filled);
+    size_t cap = strlen(text) + 1; /* and the value for each {0} */
+    for (const char *p = strstr(text, "{0}"); p; p = strstr(p + 3, "{0}"))
+        cap += len;
+    char *filled = malloc(cap);
+    int rc = filled && core_text_fill(text, count, filled, cap) ? ubuf_puts(out, filled) : -1;
+    free(filled);
+    return rc;
 }
 
 /* Appends text to out with its placeholders replaced; lang: the set's language (the nouns of

@@ -513,6 +513,17 @@ static void test_counted(void **state)
         if (!strstr(ubuf_str(&subj), cases[i].want))
             fail_msg("case %zu: no '%s' in: %s", i, cases[i].want, ubuf_str(&subj));
     }
+    /* a value longer than a count's words and digits ever are (the fuzz driver's 255 bytes):
+     * put whole, not a failed render */
+    char longv[256];
+    memset(longv, 'x', sizeof longv - 1);
+    longv[sizeof longv - 1] = '\0';
+    const struct notify_var lng[] = {{"number", "N"}, {"days", longv}};
+    ubuf_reset(&body);
+    assert_int_equal(notify_render(set[1], NOTIFY_TPL_APPROVED, true, lng, 2, NULL, &body), 0);
+    char want[300];
+    snprintf(want, sizeof want, "yaklaşık %s gün içinde", longv);
+    assert_non_null(strstr(ubuf_str(&body), want));
     ubuf_free(&subj);
     ubuf_free(&body);
     notify_templates_free(set[0]);
