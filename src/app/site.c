@@ -46,7 +46,7 @@ int app_site_names(struct app_site *s, const char *tr, const char *en, char *err
     if (!*en || !plain_text(en, sizeof s->ministry_name_en)) {
         snprintf(err, errlen, "ministry_name_en must be UTF-8 text of 1 to %zu bytes",
                  sizeof s->ministry_name_en - 1);
-        return -1;
+        return -2;
     }
     snprintf(s->ministry_name, sizeof s->ministry_name, "%s", tr);
     snprintf(s->ministry_name_en, sizeof s->ministry_name_en, "%s", en);

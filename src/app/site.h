@@ -47,7 +47,7 @@ struct app_site {
  * Education", the built-in logo, no contacts. */
 void app_site_default(struct app_site *s);
 /* Sets the names (each at most APP_SITE_NAME_MAX - 1 bytes of UTF-8 without control
- * characters). 0, or -1 with the reason in err. */
+ * characters). 0, or -1 (tr) or -2 (en) when that name is refused, with the reason in err. */
 int app_site_names(struct app_site *s, const char *tr, const char *en, char *err, size_t errlen);
 /* Reads the logo file at path (.svg or .png, at most APP_SITE_LOGO_MAX bytes, and its first
  * bytes must be what its name says). 0, or -1 with the reason in err. */

@@ -124,6 +124,10 @@ int cli_usage_errorf(const char *what, const char *subject, const char *code, co
 
 int cli_refuse_fault(const char *what, const struct ufault *f)
 {
+    if (!f->code) { /* no refusal (out of memory): its English line alone */
+        cli_error("%s: %s", what, f->detail);
+        return CLI_USAGE;
+    }
     cli_refuse(what, f->subject[0] ? f->subject : NULL, f->code);
     if (f->detail[0])
         cli_error("%s: %s", what, f->detail);

@@ -153,7 +153,8 @@ struct ufault;
 /* A refusal made below the command line (util/fault.h: a settings file's, the agent's
  * settings'): cli_refuse with its code and subject, then its English details ("eimza: WHAT:
  * DETAIL") when it has some, without the usage (the file, not the command line, is to be
- * mended). Returns CLI_USAGE. The one printer of such refusals: cli_usage_errorf is it with
+ * mended); a fault without a code (a failure that is no refusal: out of memory) is its English
+ * details alone. Returns CLI_USAGE. The one printer of such refusals: cli_usage_errorf is it with
  * the usage after. */
 int cli_refuse_fault(const char *what, const struct ufault *f);
 

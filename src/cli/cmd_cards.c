@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/cli_config.h"
 #include "core/reason.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "web/http/config.h"
 
@@ -197,7 +198,6 @@ static int card_issue(int argc, char **argv)
         return cli_usage_error("card issue", "NUMBER", "argument_missing", card_usage);
     struct web_config cfg;
     struct app_settings set;
-    char err[512];
     int rc = CLI_USAGE;
     struct store *s = NULL;
     memset(&set, 0, sizeof set);
@@ -205,8 +205,9 @@ static int card_issue(int argc, char **argv)
         return CLI_USAGE;
     if (db && cli_config_option(&cfg, "card issue", "--db", "db", db) < 0)
         return CLI_USAGE;
-    if (web_config_settings(&cfg, &set, err, sizeof err) < 0) {
-        cli_error("%s", err);
+    struct ufault f = {0};
+    if (web_config_settings(&cfg, &set, &f) < 0) {
+        cli_refuse_fault("card issue", &f);
         goto out;
     }
     if (set.portal.production != APP_PRODUCTION_INHOUSE) {

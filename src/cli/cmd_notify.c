@@ -35,6 +35,7 @@
 #include "notify/outbox.h"
 #include "notify/smtp.h"
 #include "notify/templates.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "web/http/config.h"
 
@@ -99,9 +100,13 @@ void cli_notify_free(struct cli_notify *n)
     free(n);
 }
 
-int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out, char *err,
-                   size_t errlen)
+int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out,
+                   struct ufault *f)
 {
+    /* the templates' refusals are coded; the other settings' reasons are English details */
+    *f = (struct ufault){0};
+    char *err = f->detail;
+    size_t errlen = sizeof f->detail;
     struct cli_notify *n = calloc(1, sizeof *n);
     *out = NULL;
     if (!n) {
@@ -126,7 +131,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
     }
     snprintf(n->portal_url, sizeof n->portal_url, "%s", cfg->portal_url);
     snprintf(n->lang, sizeof n->lang, "%s", cfg->notify_language);
-    if (notify_templates_load(cfg->templates_dir, n->lang, &n->tpl, err, errlen) < 0)
+    if (notify_templates_load_fault(cfg->templates_dir, n->lang, &n->tpl, f) < 0)
         goto fail;
     if (notify_digest_parse(cfg->digest_to, n->digest, &n->scan.ndigest, err, errlen) < 0)
         goto fail;
@@ -339,7 +344,6 @@ static int notify_run(int argc, char **argv)
     if (now_arg && cli_now_arg("notify run", notify_usage, now_arg, &now) != CLI_OK)
         return CLI_USAGE;
     struct web_config cfg;
-    char err[1600];
     int rc = notify_settings("notify run", &configs, db, dev, &cfg);
     if (rc != CLI_OK)
         return rc;
@@ -348,10 +352,9 @@ static int notify_run(int argc, char **argv)
 
     struct cli_notify *n = NULL;
     struct store *s = NULL;
-    if (cli_notify_new(&cfg, true, &n, err, sizeof err) < 0) {
-        cli_error("notify run: %s", err);
-        return CLI_USAGE;
-    }
+    struct ufault f;
+    if (cli_notify_new(&cfg, true, &n, &f) < 0)
+        return cli_refuse_fault("notify run", &f);
     if ((rc = cli_open_store(cfg.db, 0, &s)) != CLI_OK)
         goto out;
     struct notify_scan_stats ss = {0};
@@ -538,7 +541,6 @@ static int notify_outbox(int argc, char **argv)
                                     OUTBOX_LIST_MAX, limit_arg);
     }
     struct web_config cfg;
-    char err[1600];
     /* --dev: only the templates are wanted, no sender is made */
     int rc = notify_settings("notify outbox", &configs, db, true, &cfg);
     if (rc != CLI_OK)
@@ -546,8 +548,9 @@ static int notify_outbox(int argc, char **argv)
     struct cli_notify *n = NULL;
     struct store *s = NULL;
     struct outbox_list l = {.list = json_array()};
-    if (cli_notify_new(&cfg, false, &n, err, sizeof err) < 0) {
-        cli_error("notify outbox: %s", err);
+    struct ufault f;
+    if (cli_notify_new(&cfg, false, &n, &f) < 0) {
+        cli_refuse_fault("notify outbox", &f);
         json_decref(l.list);
         return CLI_USAGE;
     }

@@ -16,13 +16,15 @@
 
 struct web_config;
 struct cli_notify;
+struct ufault;
 
 /* Checks the notification settings of cfg (milestones, templates, digest addresses, and
  * outside --dev the SMTP server; with sms also the SMS gateway) and makes what runs them.
- * Returns 0, or -1 with the reason in err (a usage error: nothing has run). Without an SMTP
- * URL (or in --dev) no e-mail is sent: it waits in the outbox. */
-int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out, char *err,
-                   size_t errlen);
+ * Returns 0, or -1 with the reason in f (a usage error: nothing has run; coded for the
+ * templates, notify_templates_load_fault, else English details alone), for cli_refuse_fault.
+ * Without an SMTP URL (or in --dev) no e-mail is sent: it waits in the outbox. */
+int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out,
+                   struct ufault *f);
 void cli_notify_free(struct cli_notify *n);
 /* The SMS gateway's settings of cfg (sms_gateway_*), for notify_sms_new. */
 struct notify_sms_cfg cli_notify_sms_cfg(const struct web_config *cfg);

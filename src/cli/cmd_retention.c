@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/cli_config.h"
 #include "core/date.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "web/http/config.h"
 
@@ -45,11 +46,11 @@ static int retention_run(int argc, char **argv)
         return CLI_USAGE;
     struct web_config cfg;
     struct app_settings set;
-    char err[600];
     if (web_config_defaults(&cfg) < 0 || cli_configs_load(&configs, &cfg, "retention run") < 0)
         return CLI_USAGE;
-    if (web_config_settings(&cfg, &set, err, sizeof err) < 0) {
-        cli_error("retention run: %s", err);
+    struct ufault f = {0};
+    if (web_config_settings(&cfg, &set, &f) < 0) {
+        cli_refuse_fault("retention run", &f);
         app_settings_free(&set); /* what it made before the setting it refused */
         return CLI_USAGE;
     }

@@ -194,22 +194,23 @@ static int serve_static(const struct web_config *cfg)
     return 0;
 }
 
+/* The trust anchors' folder (trust_dir, --trust-dir) must be a folder that can be read; else
+ * the refusal trust_dir_bad, its subject the folder. */
 static int serve_check_dir(const char *dir)
 {
     struct stat st;
-    if (stat(dir, &st) != 0) {
-        cli_error("--trust-dir '%s': %s", dir, strerror(errno));
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        cli_error("--trust-dir '%s' is not a directory", dir);
-        return -1;
-    }
-    if (access(dir, R_OK | X_OK) != 0) {
-        cli_error("--trust-dir '%s' is not readable: %s", dir, strerror(errno));
-        return -1;
-    }
-    return 0;
+    struct ufault f = {.code = "trust_dir_bad"};
+    ufault_subject(&f, "%s", dir);
+    if (stat(dir, &st) != 0)
+        snprintf(f.detail, sizeof f.detail, "trust_dir: %s", strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        snprintf(f.detail, sizeof f.detail, "trust_dir: not a directory");
+    else if (access(dir, R_OK | X_OK) != 0)
+        snprintf(f.detail, sizeof f.detail, "trust_dir: not readable: %s", strerror(errno));
+    else
+        return 0;
+    cli_refuse_fault("serve", &f);
+    return -1;
 }
 
 /* Waits for requests in flight, at most timeout_s seconds; another signal ends the wait.
@@ -400,10 +401,10 @@ static void *serve_outbox_main(void *arg)
  * is worth a warning), or -1 with the reason printed. */
 static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config *cfg)
 {
-    char err[600];
     /* notifications: the scan's settings and templates, and the SMTP sender outside --dev */
-    if (cli_notify_new(cfg, false, &o->nt, err, sizeof err) < 0) {
-        cli_error("%s", err);
+    struct ufault f;
+    if (cli_notify_new(cfg, false, &o->nt, &f) < 0) {
+        cli_refuse_fault("serve", &f);
         return -1;
     }
     o->db = cfg->db;
@@ -425,6 +426,7 @@ static int serve_outbox_prepare(struct serve_outbox *o, const struct web_config 
         return 0;
     }
     const struct notify_sms_cfg gc = cli_notify_sms_cfg(cfg);
+    char err[600];
     if (notify_sms_new(&gc, &o->gw, err, sizeof err) < 0) {
         cli_error("SMS gateway: %s", err);
         cli_notify_free(o->nt); /* notifications */
@@ -639,10 +641,9 @@ static int serve_settings(struct serve_run *r)
  * and the outbox sender's settings. -1 to go on, else the exit status. */
 static int serve_app_settings(struct serve_run *r)
 {
-    if (web_config_settings(&r->cfg, &r->set, r->err, sizeof r->err) < 0) {
-        cli_error("%s", r->err);
-        return CLI_USAGE;
-    }
+    struct ufault f = {0};
+    if (web_config_settings(&r->cfg, &r->set, &f) < 0)
+        return cli_refuse_fault("serve", &f);
     /* secrets at rest need the key (issue 19, finding 8; docs/SECURITY.md) */
     if (!r->set.seal_key)
         ulog(ULOG_WARN, "config.secret_key",
@@ -655,11 +656,9 @@ static int serve_app_settings(struct serve_run *r)
         return CLI_USAGE;
     if (serve_verifier(&r->cfg, &r->set.portal.verifier) < 0)
         return CLI_USAGE;
-    if (notify_templates_load(r->cfg.templates_dir, r->cfg.notify_language, &r->set.templates,
-                              r->err, sizeof r->err) < 0) {
-        cli_error("%s", r->err);
-        return CLI_USAGE;
-    }
+    if (notify_templates_load_fault(r->cfg.templates_dir, r->cfg.notify_language, &r->set.templates,
+                                    &f) < 0)
+        return cli_refuse_fault("serve", &f);
     r->set.counters = app_counters_new();
     if (!r->set.counters) {
         cli_error("the counters: out of memory");

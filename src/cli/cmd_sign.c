@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "sign/sign.h"
+#include "util/fault.h"
 
 #define CLI_SIGN_MAX_INPUT (64L * 1024 * 1024) /* held in memory for the CMS digest */
 
@@ -72,6 +73,9 @@ out:
     return rc;
 }
 
+/* What the temporary file's name adds to the output path (mkstemp's X's). */
+#define SIGN_TMP_SUFFIX ".tmp.XXXXXX"
+
 /* Writes data to path through a temporary file in the same directory and rename(2), so the
  * path holds either its old contents or the whole signature, never part of one. */
 static int cli_sign_write(const char *path, const unsigned char *data, size_t n)
@@ -79,10 +83,8 @@ static int cli_sign_write(const char *path, const unsigned char *data, size_t n)
     char tmp[PATH_MAX];
     int fd = -1, rc = -1;
     size_t done = 0;
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
-        cli_error("sign: output path too long");
-        return -1;
-    }
+    if (snprintf(tmp, sizeof tmp, "%s" SIGN_TMP_SUFFIX, path) >= (int)sizeof tmp)
+        return -1; /* cli_cmd_sign refused such a path (SIGN_TMP_SUFFIX) */
     fd = mkstemp(tmp);
     if (fd < 0) {
         cli_error("sign: cannot create a file beside %s: %s", path, strerror(errno));
@@ -156,6 +158,13 @@ int cli_cmd_sign(int argc, char **argv)
                                 "a token label has at most 32 bytes");
     if (pinfd_s && (pinfd = cli_fd_arg(pinfd_s)) < 0)
         return cli_usage_error("sign", "--pin-fd", "fd_not_open", cli_sign_usage);
+    if (strlen(outp) + sizeof SIGN_TMP_SUFFIX > PATH_MAX) { /* before the PIN is asked for */
+        struct ufault f = {.subject = "--out"};
+        ufault_set(&f, "too_long", "the output path has at most %zu bytes",
+                   PATH_MAX - sizeof SIGN_TMP_SUFFIX);
+        cli_refuse_fault("sign", &f);
+        goto out; /* exit 2, as before */
+    }
 
     if (cli_sign_read(in, &content, &content_len) < 0)
         goto out;

@@ -16,6 +16,7 @@
 
 #include "core/catalogue.h"
 #include "core/trtext.h"
+#include "util/fault.h"
 
 #define TPL_FILE_MAX (16 * 1024) /* a template file larger than this is refused */
 #define TPL_NAME_MAX 32          /* longest placeholder name */
@@ -177,9 +178,8 @@ static bool tpl_var_allowed(enum notify_tpl t, const char *name, size_t n)
     return false;
 }
 
-/* Checks every placeholder of text against t's names; -1 with the reason in err. */
-static int tpl_check(enum notify_tpl t, const char *text, const char *what, char *err,
-                     size_t errlen)
+/* Checks every placeholder of text against t's names; -1 with f set (template_bad). */
+static int tpl_check(enum notify_tpl t, const char *text, const char *what, struct ufault *f)
 {
     for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
         size_t n = tpl_placeholder(p + 1);
@@ -189,8 +189,9 @@ static int tpl_check(enum notify_tpl t, const char *text, const char *what, char
                 if (tpl_var_allowed(t, tpl_counted[i].name, strlen(tpl_counted[i].name)))
                     snprintf(with_noun + strlen(with_noun), sizeof with_noun - strlen(with_noun),
                              " %s", tpl_counted[i].name);
-            snprintf(err, errlen, "%s: unknown placeholder {%.*s} (known: %s%s)", what, (int)n,
-                     p + 1, tpl_vars[t], with_noun);
+            ufault_subject(f, "%s", what);
+            ufault_set(f, "template_bad", "unknown placeholder {%.*s} (known: %s%s)", (int)n, p + 1,
+                       tpl_vars[t], with_noun);
             return -1;
         }
     }
@@ -199,23 +200,25 @@ static int tpl_check(enum notify_tpl t, const char *text, const char *what, char
     if (notify_tpl_has_code(t)) {
         const char *c = strstr(text, NOTIFY_CODE_MARK);
         if (!c || strstr(c + 1, NOTIFY_CODE_MARK)) {
-            snprintf(err, errlen, "%s: %s", what,
-                     c ? "the code placeholder " NOTIFY_CODE_MARK " may be used only once"
-                       : "the code placeholder " NOTIFY_CODE_MARK " is missing (the message "
-                         "would be useless)");
+            ufault_subject(f, "%s", what);
+            ufault_set(f, "template_bad", "%s",
+                       c ? "the code placeholder " NOTIFY_CODE_MARK " may be used only once"
+                         : "the code placeholder " NOTIFY_CODE_MARK " is missing (the message "
+                           "would be useless)");
             return -1;
         }
     }
     return 0;
 }
 
-/* Splits an e-mail text into a subject and a body (copies); -1 with err set. */
+/* Splits an e-mail text into a subject and a body (copies); -1 with f set. */
 static int tpl_split_email(const char *text, const char *what, char **subject, char **body,
-                           char *err, size_t errlen)
+                           struct ufault *f)
 {
     static const char prefix[] = "Subject:";
     if (strncmp(text, prefix, sizeof prefix - 1) != 0) {
-        snprintf(err, errlen, "%s: the first line must be 'Subject: ...'", what);
+        ufault_subject(f, "%s", what);
+        ufault_set(f, "template_bad", "the first line must be 'Subject: ...'");
         return -1;
     }
     const char *s = text + sizeof prefix - 1;
@@ -228,13 +231,15 @@ static int tpl_split_email(const char *text, const char *what, char **subject, c
     if (*rest == '\n')
         rest++;
     if (n == 0) {
-        snprintf(err, errlen, "%s: the subject is empty", what);
+        ufault_subject(f, "%s", what);
+        ufault_set(f, "template_bad", "the subject is empty");
         return -1;
     }
     if (*rest == '\r')
         rest++;
     if (*rest != '\n') {
-        snprintf(err, errlen, "%s: an empty line must follow the Subject line", what);
+        ufault_subject(f, "%s", what);
+        ufault_set(f, "template_bad", "an empty line must follow the Subject line");
         return -1;
     }
     rest++;
@@ -244,40 +249,41 @@ static int tpl_split_email(const char *text, const char *what, char **subject, c
         free(*subject);
         free(*body);
         *subject = *body = NULL;
-        snprintf(err, errlen, "out of memory");
+        ufault_set(f, NULL, "out of memory");
         return -1;
     }
     return 0;
 }
 
 /* Reads path into a new string: 1 when read, 0 when there is no such file, -1 on an error
- * (err set). */
-static int tpl_read_file(const char *path, char **out, char *err, size_t errlen)
+ * (fault set: template_bad, its subject the file). */
+static int tpl_read_file(const char *path, char **out, struct ufault *fault)
 {
     FILE *f = fopen(path, "rb");
+    ufault_subject(fault, "%s", path);
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        ufault_set(fault, "template_bad", "%s", strerror(errno));
         return -1;
     }
     int rc = -1;
     char *buf = malloc(TPL_FILE_MAX + 1);
     if (!buf) {
-        snprintf(err, errlen, "out of memory");
+        ufault_set(fault, NULL, "out of memory");
         goto out;
     }
     size_t n = fread(buf, 1, TPL_FILE_MAX + 1, f);
     if (ferror(f)) {
-        snprintf(err, errlen, "%s: cannot be read", path);
+        ufault_set(fault, "template_bad", "cannot be read");
         goto out;
     }
     if (n > TPL_FILE_MAX) {
-        snprintf(err, errlen, "%s: larger than %d bytes", path, TPL_FILE_MAX);
+        ufault_set(fault, "template_bad", "larger than %d bytes", TPL_FILE_MAX);
         goto out;
     }
     if (!core_utf8_valid(buf, n) || memchr(buf, '\0', n)) {
-        snprintf(err, errlen, "%s: not UTF-8 text", path);
+        ufault_set(fault, "template_bad", "not UTF-8 text");
         goto out;
     }
     buf[n] = '\0';
@@ -318,35 +324,37 @@ void notify_templates_free(struct notify_templates *t)
 /* Loads one form of template i into set: the file in dir when there is one, else the
  * compiled-in text. */
 static int tpl_load_one(struct notify_templates *set, const char *dir, const char *lang,
-                        enum notify_tpl i, bool sms, char *err, size_t errlen)
+                        enum notify_tpl i, bool sms, struct ufault *f)
 {
     char path[4096];
     char *text = NULL;
     int rc = -1, got = 0;
     snprintf(path, sizeof path, "%s/%s/%s.%s.txt", dir ? dir : "", lang, tpl_names[i],
              sms ? "sms" : "email");
-    if (dir && *dir && (got = tpl_read_file(path, &text, err, errlen)) < 0)
+    if (dir && *dir && (got = tpl_read_file(path, &text, f)) < 0)
         goto out;
     if (!got) {
         const char *b = notify_tpl_builtin(lang, i, sms);
         snprintf(path, sizeof path, "(built-in) %s/%s.%s.txt", lang, tpl_names[i],
                  sms ? "sms" : "email");
         if (!b || !(text = strdup(b))) {
-            snprintf(err, errlen, "%s: %s", path, b ? "out of memory" : "missing");
+            ufault_subject(f, "%s", path);
+            ufault_set(f, NULL, "%s", b ? "out of memory" : "missing (a bug)");
             goto out;
         }
     }
-    if (tpl_check(i, text, path, err, errlen) < 0)
+    if (tpl_check(i, text, path, f) < 0)
         goto out;
     if (sms) {
         tpl_trim_end(text);
         if (!*text) {
-            snprintf(err, errlen, "%s: the text is empty", path);
+            ufault_subject(f, "%s", path);
+            ufault_set(f, "template_bad", "the text is empty");
             goto out;
         }
         set->sms[i] = text;
         text = NULL;
-    } else if (tpl_split_email(text, path, &set->subject[i], &set->email[i], err, errlen) < 0) {
+    } else if (tpl_split_email(text, path, &set->subject[i], &set->email[i], f) < 0) {
         goto out;
     }
     rc = 0;
@@ -374,8 +382,9 @@ static size_t tpl_file_stem(const char *file, bool *sms)
 /* Refuses a file in dir/lang that looks like a template's ("<name>.email.txt", "<name>.sms.txt")
  * but that no template reads: an unknown name (a typo) or a form the template does not have
  * (otp_code.email.txt). Loaded, it would be skipped, and the operator's text never sent. Other
- * files (a README, an editor's backup) are no template's and are left alone. -1 with err set. */
-static int tpl_check_unused(const char *dir, const char *lang, char *err, size_t errlen)
+ * files (a README, an editor's backup) are no template's and are left alone. -1 with f set
+ * (template_unused, its subject the file). */
+static int tpl_check_unused(const char *dir, const char *lang, struct ufault *f)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, lang);
@@ -393,16 +402,18 @@ static int tpl_check_unused(const char *dir, const char *lang, char *err, size_t
                (strlen(tpl_names[t]) != stem || strncmp(tpl_names[t], e->d_name, stem)))
             t++;
         if (t == NOTIFY_TPL__COUNT) {
-            snprintf(err, errlen,
-                     "%s/%s: no template is named '%.*s', so the file would not be used (rename "
-                     "or remove it)",
-                     path, e->d_name, (int)stem, e->d_name);
+            ufault_subject(f, "%s/%s", path, e->d_name);
+            ufault_set(f, "template_unused",
+                       "no template is named '%.*s', so the file would not be used (rename or "
+                       "remove it)",
+                       (int)stem, e->d_name);
             rc = -1;
         } else if (sms ? !notify_tpl_has_sms((enum notify_tpl)t)
                        : !notify_tpl_has_email((enum notify_tpl)t)) {
-            snprintf(err, errlen,
-                     "%s/%s: %s has no %s form, so the file would not be used (remove it)", path,
-                     e->d_name, tpl_names[t], sms ? "SMS" : "e-mail");
+            ufault_subject(f, "%s/%s", path, e->d_name);
+            ufault_set(f, "template_unused",
+                       "%s has no %s form, so the file would not be used (remove it)", tpl_names[t],
+                       sms ? "SMS" : "e-mail");
             rc = -1;
         }
     }
@@ -410,35 +421,48 @@ static int tpl_check_unused(const char *dir, const char *lang, char *err, size_t
     return rc;
 }
 
-int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
-                          char *err, size_t errlen)
+int notify_templates_load_fault(const char *dir, const char *lang, struct notify_templates **out,
+                                struct ufault *f)
 {
     *out = NULL;
+    ufault_subject(f, "%s", "");
     if (!lang || (strcmp(lang, "tr") && strcmp(lang, "en"))) {
-        snprintf(err, errlen, "unknown template language '%s' (tr or en)", lang ? lang : "");
+        ufault_subject(f, "notify_language");
+        ufault_set(f, "setting_bad_value", "unknown template language '%.10s' (tr or en)",
+                   lang ? lang : "");
         return -1;
     }
     struct notify_templates *set = calloc(1, sizeof *set);
     if (!set) {
-        snprintf(err, errlen, "out of memory");
+        ufault_set(f, NULL, "out of memory");
         return -1;
     }
     memcpy(set->lang, lang, 3);
-    if (dir && *dir && tpl_check_unused(dir, lang, err, errlen) < 0) {
+    if (dir && *dir && tpl_check_unused(dir, lang, f) < 0) {
         notify_templates_free(set);
         return -1;
     }
     for (int i = 0; i < NOTIFY_TPL__COUNT; i++) {
         if ((notify_tpl_has_email((enum notify_tpl)i) &&
-             tpl_load_one(set, dir, lang, (enum notify_tpl)i, false, err, errlen) < 0) ||
+             tpl_load_one(set, dir, lang, (enum notify_tpl)i, false, f) < 0) ||
             (notify_tpl_has_sms((enum notify_tpl)i) &&
-             tpl_load_one(set, dir, lang, (enum notify_tpl)i, true, err, errlen) < 0)) {
+             tpl_load_one(set, dir, lang, (enum notify_tpl)i, true, f) < 0)) {
             notify_templates_free(set);
             return -1;
         }
     }
     *out = set;
     return 0;
+}
+
+int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
+                          char *err, size_t errlen)
+{
+    struct ufault f = {0};
+    if (notify_templates_load_fault(dir, lang, out, &f) == 0)
+        return 0;
+    snprintf(err, errlen, "%s%s%s", f.subject, f.subject[0] ? ": " : "", f.detail);
+    return -1;
 }
 
 /* The value of the var named name[0..n), or NULL when there is none. */

@@ -102,10 +102,16 @@ struct notify_var {
 
 struct notify_templates; /* one language's set, loaded */
 
+struct ufault;
 /* Loads the set for lang ("tr" or "en"): the compiled-in texts, each replaced by
  * dir/<lang>/<name>.<email|sms>.txt when dir is not NULL or "" and the file exists. Returns 0,
- * or -1 with the reason in err ("FILE: unknown placeholder {x}", a missing Subject line, a file
- * that is not UTF-8 or larger than 16 KiB, a file no template reads, an unknown language). */
+ * or -1 with the refusal in f (util/fault.h): template_bad, its subject the file (an unknown
+ * placeholder {x}, a missing Subject line, a file that is not UTF-8 or larger than 16 KiB),
+ * template_unused (a file no template reads), setting_bad_value for notify_language (an
+ * unknown language); no code when memory runs out. */
+int notify_templates_load_fault(const char *dir, const char *lang, struct notify_templates **out,
+                                struct ufault *f);
+/* notify_templates_load_fault with the refusal as one text in err ("FILE: DETAIL"). */
 int notify_templates_load(const char *dir, const char *lang, struct notify_templates **out,
                           char *err, size_t errlen);
 void notify_templates_free(struct notify_templates *t);

@@ -8,7 +8,8 @@
 #define EIMZA_UTIL_FAULT_H
 
 struct ufault {
-    const char *code;   /* a static string ("setting_unknown"); NULL until set */
+    const char *code;   /* a static string ("setting_unknown"); NULL until set, and left NULL
+                         * for a failure that is no refusal (out of memory): details only */
     char subject[1100]; /* "" when the refusal has none */
     char detail[700];   /* English; "" when none */
 };

@@ -88,7 +88,8 @@ for u in "onay72 approver 72" "osman.op operator"; do
 done
 # a server without the CA's PIN refuses to start
 expect_status 1 "inhouse without its secrets" "$EIMZA" serve --dev --listen 127.0.0.1:0 --db "$DB" --config "$T/eimza.conf"
-expect_grep 'production = inhouse needs ca_pin' "$T/err" "and says which setting is missing"
+expect_grep '^eimza: serve: ca_pin: setting_missing: ' "$T/err" "and says which setting is missing"
+expect_grep '^eimza: serve: production = inhouse needs ca_pin ' "$T/err" "and what needs it"
 start_server -- --dev --listen "127.0.0.1:$PORT" --db "$DB" --trust-dir "$T/trust" \
   --config "$T/eimza.conf" --config "$T/secrets.conf" ||
   { fail "server starts" "$(head -c 1500 "$SERR")"; finish; }

@@ -133,15 +133,21 @@ outbox --config "$T/over.conf" | text_of email | grep -q 'Sayın Kişi1' &&
   ok "the e-mail keeps the built-in text" || fail "the e-mail keeps the built-in text"
 printf 'Süre: {serail}\n' >"$T/tpl/tr/expiry_warning.sms.txt"
 expect_status 1 "a placeholder typo is refused" run --now 2025-03-03 --config "$T/over.conf"
-expect_grep 'unknown placeholder \{serail\}' "$T/err" "and named"
+expect_grep "^eimza: notify run: $T/tpl/tr/expiry_warning.sms.txt: template_bad: " "$T/err" \
+  "a coded refusal naming the file"
+expect_grep '^eimza: notify run: unknown placeholder \{serail\}' "$T/err" "and the placeholder"
 expect_status 1 "also when only reading the outbox" outbox --config "$T/over.conf"
-expect_grep 'unknown placeholder \{serail\}' "$T/err" "named there too"
+expect_grep "^eimza: notify outbox: $T/tpl/tr/expiry_warning.sms.txt: template_bad: " "$T/err" \
+  "refused there too"
+expect_grep '^eimza: notify outbox: unknown placeholder \{serail\}' "$T/err" "named there too"
 # a file no template reads (otp_code is SMS only) would be skipped while the built-in text goes
 # out: refused, named, like a bad one
 printf 'Süre doluyor: {serial} {portal_url}\n' >"$T/tpl/tr/expiry_warning.sms.txt"
 printf 'Subject: Kodunuz\n\n{number}\n' >"$T/tpl/tr/otp_code.email.txt"
 expect_status 1 "a file for a form that does not exist is refused" run --now 2025-03-03 --config "$T/over.conf"
-expect_grep 'tpl/tr/otp_code.email.txt: otp_code has no e-mail form, so the file would not be used' "$T/err" "and named"
+expect_grep "^eimza: notify run: $T/tpl/tr/otp_code.email.txt: template_unused: " "$T/err" "and named"
+expect_grep '^eimza: notify run: otp_code has no e-mail form, so the file would not be used' "$T/err" \
+  "saying why"
 rm "$T/tpl/tr/otp_code.email.txt"
 printf 'notify_language = en\n' >"$T/en.conf"
 sql "DELETE FROM outbox; DELETE FROM certificate_warnings" >/dev/null

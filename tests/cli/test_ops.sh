@@ -46,10 +46,15 @@ expect_grep "^eimza: serve: unknown database URL scheme 'mysql'" "$T/err" "serve
 check_bad "an unparsable PostgreSQL URL" "^eimza: serve: --db: db_url_bad: " \
   "db = postgresql://u:SECRET@h:99999999999/x?nosuchoption=1"
 expect_no_grep SECRET "$T/err" "serve --check never shows the URL's password"
-check_bad "a missing trust folder" "--trust-dir '$T/none'" "trust_dir = $T/none"
+check_bad "a missing trust folder" "^eimza: serve: $T/none: trust_dir_bad: " "trust_dir = $T/none"
+expect_grep "^eimza: serve: trust_dir: No such file or directory$" "$T/err" \
+  "serve --check: why the trust folder is refused"
 mkdir -p "$T/tpl/tr"
 printf 'Subject: x\n\n{nosuch}\n' >"$T/tpl/tr/expired.email.txt"
-check_bad "a template with an unknown placeholder" "expired.email.txt" "templates_dir = $T/tpl"
+check_bad "a template with an unknown placeholder" \
+  "^eimza: serve: $T/tpl/tr/expired.email.txt: template_bad: " "templates_dir = $T/tpl"
+expect_grep "^eimza: serve: unknown placeholder \{nosuch\} " "$T/err" \
+  "serve --check: the template's unknown placeholder is named"
 expect_status 1 "serve --check: a bad --listen" "$EIMZA" serve --check --listen nowhere --db "$cdb"
 
 # ---- the data: one application waiting for a decision, one at the signing step ------------------

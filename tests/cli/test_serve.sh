@@ -80,7 +80,9 @@ expect_status 1 "missing config file" timeout 10 "$EIMZA" serve --config "$T/non
 # the portal's rules are checked together before the server listens
 printf 'renewal_window_days = 60\nrenewal_deadline_days = 60\n' >"$T/rules.conf"
 expect_status 1 "config with rules that do not fit together" timeout 10 "$EIMZA" serve --config "$T/rules.conf" --db "$db"
-expect_grep "rules do not fit together" "$T/err" "the portal's rules are named"
+expect_grep "^eimza: serve: settings_conflict: " "$T/err" "the rules' conflict is a coded refusal"
+expect_grep "^eimza: serve: the portal's rules do not fit together \(rules_deadline\)$" "$T/err" \
+  "the portal's rules are named"
 printf 'otp_ttl = 5\n' >"$T/rules2.conf"
 expect_status 1 "config with an SMS code lifetime out of bounds" timeout 10 "$EIMZA" serve --config "$T/rules2.conf" --db "$db"
 expect_grep "^eimza: serve: $T/rules2.conf:1: setting_out_of_range: " "$T/err" "out-of-bounds rule names FILE:LINE"
@@ -91,11 +93,14 @@ expect_grep "^eimza: serve: bad value for 'otp_ttl': '5' is not a whole number f
 printf 'il_kodu;birim;adres\n72;Batman DYS;Merkez\n99;X;Y\n' >"$T/contacts.csv"
 printf 'province_contacts = %s\n' "$T/contacts.csv" >"$T/site.conf"
 expect_status 1 "a contacts file with a bad line" timeout 10 "$EIMZA" serve --config "$T/site.conf" --db "$db"
+expect_grep "^eimza: serve: $T/contacts.csv: setting_file_bad: " "$T/err" "the contacts file refused"
 expect_grep "contacts.csv:3: il_kodu '99' is no province" "$T/err" "the contacts file's bad line named"
 printf 'GIF89a' >"$T/logo.gif"
 printf 'ministry_logo = %s\n' "$T/logo.gif" >"$T/site2.conf"
 expect_status 1 "a logo that is no .svg or .png" timeout 10 "$EIMZA" serve --config "$T/site2.conf" --db "$db"
-expect_grep "ministry_logo: .*logo.gif is neither an .svg nor a .png file" "$T/err" "the logo refused, saying why"
+expect_grep "^eimza: serve: $T/logo.gif: setting_file_bad: " "$T/err" "the logo file refused"
+expect_grep "^eimza: serve: ministry_logo: .*logo.gif is neither an .svg nor a .png file$" "$T/err" \
+  "saying why"
 
 empty=$(new_db) || fail "new database"
 expect_status 2 "unmigrated database refused" timeout 10 "$EIMZA" serve --listen 127.0.0.1:0 --db "$empty"

@@ -4,7 +4,11 @@
 # migrate, retention run, notify run, notify outbox, backup, restore and card issue, or of the
 # agent's (setting_unknown, setting_bad_value, setting_out_of_range, setting_repeated,
 # settings_line_bad, settings_file_missing, settings_file_unreadable, settings_file_unsafe,
-# listen_not_loopback, origin_bad), an option that sets a setting, a database URL eimza cannot
+# listen_not_loopback, origin_bad), the checks of settings together and of the files they name
+# (setting_bad_value, setting_missing, settings_conflict, setting_file_bad, never the PIN key's
+# or the secret key's value), the trust folder (trust_dir_bad), the message templates
+# (template_bad, template_unused; serve and notify run), sign's --out too long (too_long, exit
+# 2), an option that sets a setting, a database URL eimza cannot
 # read or a path too long (db_url_bad, db_path_too_long), more --config or --origin values than
 # allowed, and the agent's --listen that is not a loopback HOST:PORT or an empty or too long
 # value. Each is exit 1 with first, exactly, `eimza: COMMAND: SUBJECT: CODE: <the catalogue's
@@ -26,13 +30,14 @@ conf() { # NAME LINE...: writes the settings file $S/NAME (mode 600)
   chmod 600 "$S/$name"
 }
 
-# refused WHAT SUBJECT CODE DETAIL USAGE CMD...: CMD is exit 1; its first line on stderr is
-# exactly `eimza: WHAT: SUBJECT: CODE: <Turkish>`; its second `eimza: WHAT: ` and the
+# refused WHAT SUBJECT CODE DETAIL USAGE CMD...: CMD is exit 1 ($status when set: sign's
+# runtime exit 2); its first line on stderr is exactly `eimza: WHAT: SUBJECT: CODE: <Turkish>`
+# (`eimza: WHAT: CODE: <Turkish>` when SUBJECT is "-"); its second `eimza: WHAT: ` and the
 # regular expression DETAIL (anchored at both ends); then the usage when USAGE is "usage", no
 # more lines when it is "-"; and the folder it runs in stays empty.
 n=0
 refused() {
-  local what=$1 subject=$2 code=$3 detail=$4 usage=$5
+  local what=$1 subject=$2 code=$3 detail=$4 usage=$5 want=${status:-1}
   shift 5
   n=$((n + 1))
   local r="$T/run-$n" name="$* ($code)" text got re
@@ -41,9 +46,10 @@ refused() {
   [ -n "$text" ] || fail "$name: the catalogue has reason.$code"
   (cd "$r" && timeout 60 "$EIMZA" "$@" >"$T/out" 2>"$T/err" </dev/null)
   got=$?
-  if [ "$got" = 1 ]; then ok "$name: exit 1"; else
-    fail "$name: exit 1" "exit $got; stderr: $(head -c 600 "$T/err")"; fi
-  expect_eq "eimza: $what: $subject: $code: $text" "$(head -n 1 "$T/err")" \
+  if [ "$got" = "$want" ]; then ok "$name: exit $want"; else
+    fail "$name: exit $want" "exit $got; stderr: $(head -c 600 "$T/err")"; fi
+  [ "$subject" = - ] && subject= || subject="$subject: "
+  expect_eq "eimza: $what: $subject$code: $text" "$(head -n 1 "$T/err")" \
     "$name: the subject, the code and the Turkish text saying what to do"
   re="^eimza: $what: $detail\$"
   if [[ $(sed -n 2p "$T/err") =~ $re ]]; then ok "$name: then the details"; else
@@ -99,6 +105,69 @@ refused serve --config too_many_configs "at most 4 --config files" usage \
   serve --check --config "$S/a" --config "$S/b" --config "$S/c" --config "$S/d" --config "$S/e"
 refused restore --config too_many_configs "at most 4 --config files" usage \
   restore "$S/none.db" --config "$S/a" --config "$S/b" --config "$S/c" --config "$S/d" --config "$S/e"
+
+# ---- the checks of settings together and of the files they name (web_config_settings), the
+# trust folder's and the message templates' ----------------------------------------------------
+# (log_level = error: no warning of the run before the refusal)
+Q="log_level = error"
+pin=0123456789abcdef0123456789abcdef0123456789abcdefSECRETPIN
+conf production.conf "$Q" "production = factory"
+conf pin.conf "$Q" "pin_key = $pin"
+conf inhouse.conf "$Q" "production = inhouse" "ca_module = /x/lib.so" "ca_label = CA"
+conf tls.conf "$Q" "tls_cert = /x/cert.pem"
+conf rules.conf "$Q" "renewal_deadline_days = 90"
+conf retention.conf "$Q" "retention_contact_years = 20"
+touch "$S/logo.gif"
+conf logo.conf "$Q" "ministry_logo = $S/logo.gif"
+conf contacts.conf "$Q" "province_contacts = $S/none.csv"
+conf key.conf "$Q" "secret_key = SECRETKEY"
+conf trust.conf "$Q" "trust_dir = $S/good.conf"
+mkdir -p "$S/tpl/tr" "$S/unused/tr"
+printf 'Süresi doluyor: {serail}\n' >"$S/tpl/tr/expired.sms.txt"
+printf 'Subject: Kod\n\n{code}\n' >"$S/unused/tr/otp_code.email.txt"
+conf tpl.conf "$Q" "templates_dir = $S/tpl"
+conf unused.conf "$Q" "templates_dir = $S/unused"
+refused serve production setting_bad_value "production: 'factory' is not bureau or inhouse" - \
+  serve --check --config "$S/production.conf"
+refused "card issue" production setting_bad_value "production: 'factory' is not bureau or inhouse" \
+  - card issue 2025-000001 --config "$S/production.conf"
+refused serve pin_key setting_bad_value "pin_key: 64 hexadecimal digits are needed \(32 random bytes\)" \
+  - serve --check --config "$S/pin.conf"
+expect_no_grep SECRETPIN "$T/err" "the PIN key's value is never shown"
+refused serve ca_pin setting_missing \
+  "production = inhouse needs ca_pin \(docs/CONFIGURATION.md, \"Cards\"\)" - \
+  serve --check --config "$S/inhouse.conf"
+refused serve tls_key setting_missing "tls_cert and tls_key go together: set both for HTTPS, or neither" \
+  - serve --check --config "$S/tls.conf"
+refused serve - settings_conflict "the portal's rules do not fit together \(rules_deadline\)" - \
+  serve --check --config "$S/rules.conf"
+refused "retention run" retention_contact_years settings_conflict \
+  "retention_contact_years is longer than retention_evidence_years: the contact data would outlive the application it belongs to" \
+  - retention run --config "$S/retention.conf"
+refused serve "$S/logo.gif" setting_file_bad \
+  "ministry_logo: $S/logo.gif is neither an .svg nor a .png file" - \
+  serve --check --config "$S/logo.conf"
+refused serve "$S/none.csv" setting_file_bad "province_contacts: $S/none.csv: No such file or directory" \
+  - serve --check --config "$S/contacts.conf"
+refused serve secret_key setting_bad_value \
+  "secret_key: not the base64 of 32 bytes \(make one with: head -c 32 /dev/urandom \| base64\)" - \
+  serve --check --config "$S/key.conf"
+expect_no_grep SECRETKEY "$T/err" "the secret key's value is never shown"
+refused serve "$S/none" trust_dir_bad "trust_dir: No such file or directory" - \
+  serve --check --config "$S/good.conf" --trust-dir "$S/none"
+refused serve "$S/good.conf" trust_dir_bad "trust_dir: not a directory" - \
+  serve --check --config "$S/trust.conf"
+known="name serial expiry_date portal_url"
+refused serve "$S/tpl/tr/expired.sms.txt" template_bad \
+  "unknown placeholder \{serail\} \(known: $known\)" - serve --check --config "$S/tpl.conf"
+refused "notify run" "$S/tpl/tr/expired.sms.txt" template_bad \
+  "unknown placeholder \{serail\} \(known: $known\)" - notify run --dev --config "$S/tpl.conf"
+refused serve "$S/unused/tr/otp_code.email.txt" template_unused \
+  "otp_code has no e-mail form, so the file would not be used \(remove it\)" - \
+  serve --check --config "$S/unused.conf"
+# sign's output path too long: refused before anything is read or a PIN asked for (exit 2)
+status=2 refused sign --out too_long "the output path has at most [0-9]+ bytes" - \
+  sign --module /x/lib.so --in "$S/good.conf" --out "$T/$(printf 'o%.0s' $(seq 5000))"
 
 # ---- the database's URL ----------------------------------------------------------------------
 refused "audit verify" --db db_url_bad "unknown database URL scheme 'mysql' \(use sqlite:PATH or postgresql://...\)" - \

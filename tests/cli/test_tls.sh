@@ -48,7 +48,8 @@ served_serial() {
 printf 'tls_cert = %s\n' "$T/one.pem" >"$T/half.conf"
 expect_status 1 "tls_cert without tls_key: exit 1" "$EIMZA" serve --dev --listen 127.0.0.1:0 --db "$DB" \
   --config "$T/half.conf"
-expect_grep 'tls_cert and tls_key go together' "$T/err" "…says why"
+expect_grep '^eimza: serve: tls_key: setting_missing: ' "$T/err" "…a coded refusal naming the one missing"
+expect_grep '^eimza: serve: tls_cert and tls_key go together' "$T/err" "…says why"
 printf 'tls_cert = %s\ntls_key = %s\n' "$T/one.pem" "$T/two.key" >"$T/mixed.conf"
 "$EIMZA" serve --dev --listen 127.0.0.1:0 --db "$DB" --config "$T/mixed.conf" >"$T/out" 2>"$T/err"
 [ $? -ne 0 ] && ok "a key that is not the certificate's: the server does not start" || fail "mixed pair starts"

@@ -60,10 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * fixed Argon2id hash would take nearly all the time) */
     struct app_settings set;
     memset(&set, 0, sizeof set);
-    err[0] = '\0';
-    if (web_config_portal(&c, &set.portal, set.reader_names, sizeof set.reader_names, err,
-                          sizeof err) < 0 &&
-        !err[0])
+    struct ufault pf = {0};
+    if (web_config_portal(&c, &set.portal, set.reader_names, sizeof set.reader_names, &pf) < 0 &&
+        (!pf.code || !pf.detail[0]))
         abort();
     err[0] = '\0';
     if (app_settings_seal_key(&set, c.secret_key, c.dev, err, sizeof err) < 0 && !err[0])

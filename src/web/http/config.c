@@ -768,14 +768,15 @@ void web_config_print_help(FILE *f)
 }
 
 /* How cards are made: production, the new cards' key type and the PIN key (the engine itself
- * is opened by `eimza serve`, cli/cmd_serve.c). */
-static int web_config_cards(const struct web_config *c, struct app_settings *out, char *err,
-                            size_t errlen)
+ * is opened by `eimza serve`, cli/cmd_serve.c). The PIN key's value is never told. */
+static int web_config_cards(const struct web_config *c, struct app_settings *out, struct ufault *f)
 {
     if (!strcmp(c->production, "inhouse")) {
         out->portal.production = APP_PRODUCTION_INHOUSE;
     } else if (strcmp(c->production, "bureau") != 0) {
-        snprintf(err, errlen, "production: '%s' is not bureau or inhouse", c->production);
+        ufault_subject(f, "production");
+        ufault_set(f, "setting_bad_value", "production: '%.100s' is not bureau or inhouse",
+                   c->production);
         return -1;
     }
     if (!strcmp(c->ca_key_type, "rsa2048")) {
@@ -783,13 +784,17 @@ static int web_config_cards(const struct web_config *c, struct app_settings *out
     } else if (!strcmp(c->ca_key_type, "ec-p256")) {
         out->ca_key_type = 1; /* CA_KEY_EC_P256 */
     } else {
-        snprintf(err, errlen, "ca_key_type: '%s' is not rsa2048 or ec-p256", c->ca_key_type);
+        ufault_subject(f, "ca_key_type");
+        ufault_set(f, "setting_bad_value", "ca_key_type: '%.100s' is not rsa2048 or ec-p256",
+                   c->ca_key_type);
         return -1;
     }
     if (c->pin_key[0]) {
         size_t n = strlen(c->pin_key);
         if (n != 2 * sizeof out->pin_key || strspn(c->pin_key, "0123456789abcdefABCDEF") != n) {
-            snprintf(err, errlen, "pin_key: 64 hexadecimal digits are needed (32 random bytes)");
+            ufault_subject(f, "pin_key");
+            ufault_set(f, "setting_bad_value",
+                       "pin_key: 64 hexadecimal digits are needed (32 random bytes)");
             return -1;
         }
         for (size_t i = 0; i < sizeof out->pin_key; i++) {
@@ -808,8 +813,9 @@ static int web_config_cards(const struct web_config *c, struct app_settings *out
                               : !c->pin_key[0]     ? "pin_key"
                                                    : NULL;
         if (missing) {
-            snprintf(err, errlen,
-                     "production = inhouse needs %s (docs/CONFIGURATION.md, \"Cards\")", missing);
+            ufault_subject(f, "%s", missing);
+            ufault_set(f, "setting_missing",
+                       "production = inhouse needs %s (docs/CONFIGURATION.md, \"Cards\")", missing);
             return -1;
         }
     }
@@ -837,16 +843,16 @@ static int web_https_origin(const char *url, char *out, size_t outlen)
     return 0;
 }
 
-int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char *err,
-                     size_t errlen)
+int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, struct ufault *f)
 {
     memset(out, 0, sizeof *out);
     out->ticket_ttl = c->sign_ticket_ttl;
     out->claim_ttl = c->sign_claim_ttl;
     if (c->agent_min_version[0] && app_version_cmp(c->agent_min_version, "0") == -2) {
-        snprintf(err, errlen,
-                 "agent_min_version '%s' is not a version of dotted numbers such as 0.1.0",
-                 c->agent_min_version);
+        ufault_subject(f, "agent_min_version");
+        ufault_set(f, "setting_bad_value",
+                   "agent_min_version '%.100s' is not a version of dotted numbers such as 0.1.0",
+                   c->agent_min_version);
         return -1;
     }
     snprintf(out->min_version, sizeof out->min_version, "%s", c->agent_min_version);
@@ -857,42 +863,74 @@ int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char
     const char *d = c->agent_download_url;
     if (!(d[0] == '/' && d[1] != '/') && strncasecmp(d, "https://", 8) != 0 &&
         !(c->dev && strncasecmp(d, "http://", 7) == 0)) {
-        snprintf(err, errlen,
-                 "agent_download_url '%s' is neither a path on this portal (/...) nor an https "
-                 "URL",
-                 d);
+        ufault_subject(f, "agent_download_url");
+        ufault_set(f, "setting_bad_value",
+                   "agent_download_url '%.300s' is neither a path on this portal (/...) nor an "
+                   "https URL",
+                   d);
         return -1;
     }
     if (strpbrk(d, "\"'<> \\") || d[strlen(d) - 1] != '/') {
-        snprintf(err, errlen, "agent_download_url '%s' must be a folder's URL ending in '/'", d);
+        ufault_subject(f, "agent_download_url");
+        ufault_set(f, "setting_bad_value",
+                   "agent_download_url '%.300s' must be a folder's URL ending in '/'", d);
         return -1;
     }
     if (!c->tls_cert[0] != !c->tls_key[0]) {
-        snprintf(err, errlen, "tls_cert and tls_key go together: set both for HTTPS, or neither");
+        ufault_subject(f, "%s", c->tls_cert[0] ? "tls_key" : "tls_cert"); /* the one missing */
+        ufault_set(f, "setting_missing",
+                   "tls_cert and tls_key go together: set both for HTTPS, or neither");
         return -1;
     }
     return 0;
 }
 
-int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
-                        size_t errlen)
+/* A refusal of the app layer's check (its English reason in why) as f: the code and the
+ * subject (NULL: none) the caller knows. -1. */
+static int web_cfg_refuse(struct ufault *f, const char *code, const char *subject, const char *why)
 {
+    ufault_subject(f, "%s", subject ? subject : "");
+    ufault_set(f, code, "%s", why);
+    return -1;
+}
+
+/* The site's names, logo and contacts files (app/site.h); -1 with f set, the site freed. */
+static int web_config_site(const struct web_config *c, struct app_site *site, struct ufault *f)
+{
+    char err[600];
+    app_site_default(site);
+    int rc = 0,
+        which = app_site_names(site, c->ministry_name, c->ministry_name_en, err, sizeof err);
+    if (which < 0)
+        rc = web_cfg_refuse(f, "setting_bad_value",
+                            which == -2 ? "ministry_name_en" : "ministry_name", err);
+    else if (c->ministry_logo[0] && app_site_load_logo(site, c->ministry_logo, err, sizeof err) < 0)
+        rc = web_cfg_refuse(f, "setting_file_bad", c->ministry_logo, err);
+    else if (c->province_contacts[0] &&
+             app_site_load_contacts(site, c->province_contacts, err, sizeof err) < 0)
+        rc = web_cfg_refuse(f, "setting_file_bad", c->province_contacts, err);
+    if (rc < 0)
+        app_site_free(site);
+    return rc;
+}
+
+int web_config_settings(const struct web_config *c, struct app_settings *out, struct ufault *f)
+{
+    char err[600];
     memset(out, 0, sizeof *out);
     _Static_assert(sizeof out->reader_names >= sizeof c->card_readers, "the readers' names");
-    if (web_config_portal(c, &out->portal, out->reader_names, sizeof out->reader_names, err,
-                          errlen) < 0)
+    if (web_config_portal(c, &out->portal, out->reader_names, sizeof out->reader_names, f) < 0)
         return -1;
     if (app_staff_cfg_default(&out->staff) < 0) {
-        snprintf(err, errlen, "staff settings: libsodium could not hash (out of memory?)");
+        ufault_set(f, NULL, "staff settings: libsodium could not hash (out of memory?)");
         return -1;
     }
     out->staff.dev = c->dev;
     out->staff.max_per_addr = c->staff_login_max_per_addr;
     const char *why = app_staff_cfg_check(&out->staff);
-    if (why) {
-        snprintf(err, errlen, "staff settings: %s", app_reason_text(why, CORE_LANG_EN));
-        return -1;
-    }
+    if (why) /* the file's one staff setting is checked against its range when it is read */
+        return web_cfg_refuse(f, "setting_out_of_range", "staff_login_max_per_addr",
+                              app_reason_text(why, CORE_LANG_EN));
     out->dev = c->dev;
     snprintf(out->portal_url, sizeof out->portal_url, "%s", c->portal_url);
     long slots = c->password_hash_slots;
@@ -902,36 +940,25 @@ int web_config_settings(const struct web_config *c, struct app_settings *out, ch
     }
     out->hash_gate = app_hash_gate_new((int)slots);
     if (!out->hash_gate) {
-        snprintf(err, errlen, "out of memory");
+        ufault_set(f, NULL, "out of memory");
         return -1;
     }
     out->retention = (struct app_retention_cfg){.messages_days = c->retention_messages_days,
                                                 .contact_years = c->retention_contact_years,
                                                 .draft_days = c->retention_draft_days,
                                                 .evidence_years = c->retention_evidence_years};
-    if ((why = app_retention_cfg_check(&out->retention)) != NULL) {
-        snprintf(err, errlen, "%s", why);
+    /* each is within its range when the file is read: what is left is how they fit together */
+    if ((why = app_retention_cfg_check(&out->retention)) != NULL)
+        return web_cfg_refuse(f, "settings_conflict", "retention_contact_years", why);
+    if (app_settings_seal_key(out, c->secret_key, c->dev, err, sizeof err) < 0)
+        return web_cfg_refuse(f, "setting_bad_value", "secret_key", err);
+    if (web_config_cards(c, out, f) < 0 || web_config_relay(c, &out->relay, f) < 0)
         return -1;
-    }
-    if (app_settings_seal_key(out, c->secret_key, c->dev, err, errlen) < 0)
-        return -1;
-    if (web_config_cards(c, out, err, errlen) < 0 ||
-        web_config_relay(c, &out->relay, err, errlen) < 0)
-        return -1;
-    app_site_default(&out->site);
-    if (app_site_names(&out->site, c->ministry_name, c->ministry_name_en, err, errlen) < 0 ||
-        (c->ministry_logo[0] &&
-         app_site_load_logo(&out->site, c->ministry_logo, err, errlen) < 0) ||
-        (c->province_contacts[0] &&
-         app_site_load_contacts(&out->site, c->province_contacts, err, errlen) < 0)) {
-        app_site_free(&out->site);
-        return -1;
-    }
-    return 0;
+    return web_config_site(c, &out->site, f);
 }
 
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
-                      size_t namescap, char *err, size_t errlen)
+                      size_t namescap, struct ufault *f)
 {
     app_portal_cfg_default(out);
     struct core_rules *r = &out->rules;
@@ -949,12 +976,14 @@ int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, ch
     out->login_max_per_tckn = c->login_max_per_tckn;
     out->captcha_max_per_addr = c->captcha_max_per_addr;
     out->remote_renewal_limit = c->remote_renewal_limit;
+    /* each is within its range when the file is read: what is left is how they fit together */
     const char *bad = app_portal_cfg_check(out);
-    if (bad) {
-        snprintf(err, errlen, "%s", bad);
-        return -1;
-    }
-    return app_portal_cfg_readers(out, c->card_readers, names, namescap, err, errlen);
+    if (bad)
+        return web_cfg_refuse(f, "settings_conflict", NULL, bad);
+    char err[300];
+    if (app_portal_cfg_readers(out, c->card_readers, names, namescap, err, sizeof err) < 0)
+        return web_cfg_refuse(f, "setting_bad_value", "card_readers", err);
+    return 0;
 }
 
 /* Whether a setting holds a secret (never written anywhere, not even to the audit log). */

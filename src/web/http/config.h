@@ -151,22 +151,24 @@ struct app_settings;
  * that need more than one value or a format: agent_min_version a version, agent_download_url
  * a folder's path or https URL, tls_cert and tls_key both or neither. The portal's origin is
  * portal_url's when that is https (none otherwise: the relay is then not offered). Returns 0,
- * or -1 with the reason in err. */
-int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, char *err,
-                     size_t errlen);
+ * or -1 with the refusal in f (util/fault.h; its subject the setting's name). */
+int web_config_relay(const struct web_config *c, struct app_relay_cfg *out, struct ufault *f);
 /* The use cases' settings (app/context.h) from c: the portal's (web_config_portal), the staff
  * login's (the defaults, with dev: no TOTP for accounts that have not enrolled), dev and
  * portal_url. The verifier, the message templates and the status cache are objects with a life
- * of their own: `eimza serve` makes them (cli/cmd_serve.c). Returns 0, or -1 with the reason in
- * err. */
-int web_config_settings(const struct web_config *c, struct app_settings *out, char *err,
-                        size_t errlen);
+ * of their own: `eimza serve` makes them (cli/cmd_serve.c). Also the checks that need more
+ * than one setting or a file: the rules together, production, pin_key, secret_key, the TLS
+ * pair, the logo and contacts files. Returns 0, or -1 with the refusal in f (util/fault.h: its
+ * subject the setting's name or the file; never a secret's value; no code for a failure that
+ * is no refusal, out of memory). */
+int web_config_settings(const struct web_config *c, struct app_settings *out, struct ufault *f);
 /* The portal's settings (app/portal.h) from c: the defaults of app_portal_cfg_default with
  * the configured values over them. The card reader names are split into names[] (which must
- * outlive out; sizeof c->card_readers is enough). Returns 0, or -1 with the reason in err
- * when the rules do not fit together (e.g. the deadline not before the window opens). */
+ * outlive out; sizeof c->card_readers is enough). Returns 0, or -1 with the refusal in f
+ * when the rules do not fit together (settings_conflict: e.g. the deadline not before the
+ * window opens) or the readers' list is bad. */
 int web_config_portal(const struct web_config *c, struct app_portal_cfg *out, char *names,
-                      size_t namescap, char *err, size_t errlen);
+                      size_t namescap, struct ufault *f);
 
 /* Splits a listen address, "HOST:PORT" or "[IPV6]:PORT", into host (brackets removed) and
  * port (0-65535; 0 lets the kernel choose). Returns 0, or -1 with the reason in err. */

@@ -184,6 +184,13 @@ static void test_cli_codes_known(void **state)
         "too_many_configs",
         "db_url_bad",
         "db_path_too_long",
+        /* web_config_settings' checks together, the templates', the trust directory's */
+        "settings_conflict",
+        "setting_missing",
+        "setting_file_bad",
+        "template_bad",
+        "template_unused",
+        "trust_dir_bad",
         "listen_not_loopback",
         "listen_bad",
         "value_empty",

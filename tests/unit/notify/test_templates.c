@@ -23,6 +23,7 @@
 #include "notify/outbox.h"
 #include "notify/smtp.h"
 #include "notify/templates.h"
+#include "util/fault.h"
 
 /* The build's folder, where the build writes the catalogue's messages as templates/ files. */
 static const char *build_dir(void)
@@ -177,6 +178,16 @@ static void test_directory(void **state)
     put_file(path, "Expired: {serail}\n");
     assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
     assert_non_null(strstr(err, "expired.sms.txt: unknown placeholder {serail}"));
+    /* the refusal's code travels with it: the file its subject, the details apart */
+    struct ufault f = {0};
+    assert_int_equal(notify_templates_load_fault(dir, "en", &t, &f), -1);
+    assert_string_equal(f.code, "template_bad");
+    assert_string_equal(f.subject, path);
+    assert_string_equal(f.detail, "unknown placeholder {serail} (known: name serial expiry_date "
+                                  "portal_url)");
+    assert_int_equal(notify_templates_load_fault(dir, "de", &t, &f), -1);
+    assert_string_equal(f.code, "setting_bad_value");
+    assert_string_equal(f.subject, "notify_language");
     put_file(path, "ok {serial}\n");
     snprintf(path, sizeof path, "%s/digest.email.txt", sub);
     put_file(path, "Konu: x\n\nbody\n");
@@ -632,6 +643,10 @@ static void test_unused_files(void **state)
         snprintf(want, sizeof want, "%s: %s, so the file would not be used", path, unused[i][1]);
         if (!strstr(err, want))
             fail_msg("%s: %s", unused[i][0], err);
+        struct ufault f = {0};
+        assert_int_equal(notify_templates_load_fault(dir, "tr", &t, &f), -1);
+        assert_string_equal(f.code, "template_unused");
+        assert_string_equal(f.subject, path);
         unlink(path);
     }
     unlink(keep[0]);

@@ -306,11 +306,11 @@ static void test_portal_settings(void **state)
     (void)state;
     struct web_config c;
     struct app_portal_cfg pc, def;
-    char names[sizeof c.card_readers], err[256];
+    char names[sizeof c.card_readers];
     struct ufault f;
     assert_int_equal(web_config_defaults(&c), 0);
     app_portal_cfg_default(&def);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), 0);
     assert_int_equal(pc.rules.otp_ttl_seconds, def.rules.otp_ttl_seconds);
     assert_int_equal(pc.rules.window_open_days, def.rules.window_open_days);
     assert_int_equal(pc.rules.deadline_days, def.rules.deadline_days);
@@ -324,7 +324,7 @@ static void test_portal_settings(void **state)
     assert_int_equal(web_config_set(&c, "otp_max_wrong", "5", &f), 0);
     assert_int_equal(web_config_set(&c, "session_idle", "600", &f), 0);
     assert_int_equal(web_config_set(&c, "card_readers", " ACS ACR38 ,, Omnikey 3121 ", &f), 0);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), 0);
     assert_int_equal(pc.rules.otp_ttl_seconds, 120);
     assert_int_equal(pc.rules.otp_max_wrong, 5);
     assert_int_equal(pc.session_idle, 600);
@@ -335,19 +335,20 @@ static void test_portal_settings(void **state)
 
     /* the deadline must come after the window opens */
     assert_int_equal(web_config_set(&c, "renewal_deadline_days", "90", &f), 0);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
-    assert_non_null(strstr(err, "rules"));
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), -1);
+    assert_non_null(strstr(f.detail, "rules"));
+    assert_string_equal(f.code, "settings_conflict");
     assert_int_equal(web_config_set(&c, "renewal_deadline_days", "30", &f), 0);
     assert_int_equal(web_config_set(&c, "session_lifetime", "300", &f), 0);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
-    assert_non_null(strstr(err, "session_idle"));
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), -1);
+    assert_non_null(strstr(f.detail, "session_idle"));
     assert_int_equal(web_config_set(&c, "session_lifetime", "28800", &f), 0);
     assert_int_equal(web_config_set(&c, "card_readers", "A,none", &f), 0);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), -1);
     assert_int_equal(web_config_set(&c, "card_readers", "1,2,3,4,5,6,7,8,9", &f), 0);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), -1);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), -1);
     assert_int_equal(web_config_set(&c, "card_readers", "", &f), 0);
-    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, err, sizeof err), 0);
+    assert_int_equal(web_config_portal(&c, &pc, names, sizeof names, &f), 0);
     assert_int_equal(pc.ncard_readers, 0);
 }
 
