@@ -310,7 +310,7 @@ expect_eq "400 security_word_wrong 2" "$CODE $(jb '.error.code + " " + (.error.r
   "a wrong security word, with the tries left"
 json POST /api/v1/application/pin/word '{"security_word":"Gizli Sözcük"}' "${BA[@]}"
 expect_code 200 "the right word sends a code"
-PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN"))][-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}' | head -1)
 # the code is not in the outbox row: the template pin_code and its values, the code sealed apart
 # (the development outbox opens it with --dev's key); the holder's SMS has the Turkish words
 [[ $PINCODE =~ ^[0-9]{6}$ ]] && ok "a six-digit code reached the SMS" || fail "pin code" "$PINCODE"
@@ -513,7 +513,7 @@ json POST /api/v1/application/pin/word '{}' "${BF[@]}"
 expect_code 200 "the SMS code alone"
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'pin.code_sent' AND object = '$NC' AND detail LIKE '%waived%'")" \
   "the code's sending says the word was waived"
-PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN") and contains("kodunuz"))][-1].body' | grep -oE '[0-9]{6}' | head -1)
+PINCODE=$(curl -s "$URL/dev/outbox" | jq -r '[.[] | select(.body | contains("PIN") and contains("kodunuz"))][-1].body' | grep -oE 'kodunuz: [0-9]{6}' | grep -oE '[0-9]{6}' | head -1)
 # delivered through a stand-in SMS gateway (tests/mocks/sms-gateway.mjs) by `eimza notify run`,
 # which opens the PIN code with the key the --dev server sealed it with (its dedupe key
 # pin:<number>:<n> as the context): the PIN step's Turkish words with the code
