@@ -100,10 +100,18 @@ void cli_notify_free(struct cli_notify *n)
     free(n);
 }
 
+/* Makes f, whose details are written, the refusal code of the setting (or group) subject. */
+static void refuse(struct ufault *f, const char *subject, const char *code)
+{
+    f->code = code;
+    snprintf(f->subject, sizeof f->subject, "%s", subject);
+}
+
 int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **out,
                    struct ufault *f)
 {
-    /* the templates' refusals are coded; the other settings' reasons are English details */
+    /* each refusal is coded, the setting (or group) as its subject and the reason as its
+     * English details; only out of memory is a line of its own */
     *f = (struct ufault){0};
     char *err = f->detail;
     size_t errlen = sizeof f->detail;
@@ -118,23 +126,29 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
     r->window_open_days = cfg->renewal_window_days;
     r->deadline_days = cfg->renewal_deadline_days;
     r->delivery_expected_days = cfg->delivery_expected_days; /* when a card is late */
-    if (parse_warn_days(cfg->warn_days, r, err, errlen) < 0)
+    if (parse_warn_days(cfg->warn_days, r, err, errlen) < 0) {
+        refuse(f, "warn_days", "setting_bad_value");
         goto fail;
+    }
     const char *why = core_rules_check(r);
     if (why) {
         snprintf(err, errlen, "warn_days / renewal_*_days do not fit together (%s)", why);
+        refuse(f, "warn_days", "settings_conflict");
         goto fail;
     }
     if (strncmp(cfg->portal_url, "http://", 7) && strncmp(cfg->portal_url, "https://", 8)) {
         snprintf(err, errlen, "portal_url must start with http:// or https://");
+        refuse(f, "portal_url", "setting_bad_value");
         goto fail;
     }
     snprintf(n->portal_url, sizeof n->portal_url, "%s", cfg->portal_url);
     snprintf(n->lang, sizeof n->lang, "%s", cfg->notify_language);
     if (notify_templates_load_fault(cfg->templates_dir, n->lang, &n->tpl, f) < 0)
         goto fail;
-    if (notify_digest_parse(cfg->digest_to, n->digest, &n->scan.ndigest, err, errlen) < 0)
+    if (notify_digest_parse(cfg->digest_to, n->digest, &n->scan.ndigest, err, errlen) < 0) {
+        refuse(f, "digest_to", "setting_bad_value");
         goto fail;
+    }
     n->scan.digest_to = n->digest;
     n->scan.expired_days = cfg->notify_expired_days;
     n->scan.reminder_days = cfg->reminder_days;
@@ -150,6 +164,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
     if (cfg->secret_key[0]) {
         if (crypto_seal_key_parse(cfg->secret_key, &n->key) < 0) {
             snprintf(err, errlen, "secret_key: not the base64 of 32 bytes");
+            refuse(f, "secret_key", "setting_bad_value");
             goto fail;
         }
         n->has_key = true;
@@ -178,6 +193,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
         char e2[400];
         if (notify_smtp_new(&sc, &n->smtp, e2, sizeof e2) < 0) {
             snprintf(err, errlen, "SMTP: %s", e2);
+            refuse(f, "smtp_*", "setting_bad_value");
             goto fail;
         }
         n->smtp_timeout = cfg->smtp_timeout;
@@ -187,6 +203,7 @@ int cli_notify_new(const struct web_config *cfg, bool sms, struct cli_notify **o
         char e2[400];
         if (notify_sms_new(&gc, &n->sms, e2, sizeof e2) < 0) {
             snprintf(err, errlen, "SMS gateway: %s", e2);
+            refuse(f, "sms_gateway_*", "setting_bad_value");
             goto fail;
         }
         n->sms_timeout = cfg->sms_gateway_timeout;

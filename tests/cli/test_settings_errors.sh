@@ -7,7 +7,8 @@
 # listen_not_loopback, origin_bad), the checks of settings together and of the files they name
 # (setting_bad_value, setting_missing, settings_conflict, setting_file_bad, never the PIN key's
 # or the secret key's value), the trust folder (trust_dir_bad), the message templates
-# (template_bad, template_unused; serve and notify run), sign's --out too long (too_long, exit
+# (template_bad, template_unused; serve and notify run), the sender's settings (warn_days,
+# portal_url, digest_to, the SMTP and SMS gateway groups), sign's --out too long (too_long, exit
 # 2), an option that sets a setting, a database URL eimza cannot
 # read or a path too long (db_url_bad, db_path_too_long), more --config or --origin values than
 # allowed, and the agent's --listen that is not a loopback HOST:PORT or an empty or too long
@@ -165,6 +166,23 @@ refused "notify run" "$S/tpl/tr/expired.sms.txt" template_bad \
 refused serve "$S/unused/tr/otp_code.email.txt" template_unused \
   "otp_code has no e-mail form, so the file would not be used \(remove it\)" - \
   serve --check --config "$S/unused.conf"
+# the sender's own settings (notify run, and serve when it starts its sender): the setting, or
+# the SMTP or SMS gateway's group of settings, as the subject
+conf warn.conf 'warn_days = 90,abc'
+refused "notify run" warn_days setting_bad_value "warn_days: '90,abc' is not a list of at most [0-9]+ day counts" - \
+  notify run --dev --config "$S/warn.conf"
+conf url.conf 'portal_url = ftp://portal/'
+refused "notify run" portal_url setting_bad_value "portal_url must start with http:// or https://" - \
+  notify run --dev --config "$S/url.conf"
+conf digest.conf 'digest_to = zz'
+refused "notify run" digest_to setting_bad_value "digest_to: 'zz' is not NN=address" - \
+  notify run --dev --config "$S/digest.conf"
+conf smtp.conf 'smtp_url = ftp://mail'
+refused "notify run" 'smtp_*' setting_bad_value "SMTP: the SMTP URL must start with smtp:// or smtps://" - \
+  notify run --config "$S/smtp.conf"
+conf gw.conf 'sms_gateway_url = ftp://gw'
+refused "notify run" 'sms_gateway_*' setting_bad_value \
+  "SMS gateway: the SMS gateway URL must start with http:// or https://" - notify run --config "$S/gw.conf"
 # sign's output path too long: refused before anything is read or a PIN asked for (exit 2)
 status=2 refused sign --out too_long "the output path has at most [0-9]+ bytes" - \
   sign --module /x/lib.so --in "$S/good.conf" --out "$T/$(printf 'o%.0s' $(seq 5000))"
