@@ -654,34 +654,36 @@ static void test_unused_files(void **state)
     tpl_dir_remove(dir, sub);
 }
 
-/* The SMS code's message (app/portal_otp.c), kept as otp_code and its values: in both
- * languages, its text keeps the code's mark whatever the values say, and only the sender puts
- * the code in (the sealed value); no e-mail form; a file without the mark, with it twice, or the
- * mark in any other template is refused at load. */
-static void test_otp_code(void **state)
+/* The two messages that bring a code (otp_code, pin_code), kept as template t (name) and its
+ * values, with the code sealed for dedupe (the key the sender opens it with): in both
+ * languages (want[0] Turkish, want[1] English, each with code) the text keeps the mark whatever
+ * the values say (a value named code ignored) and only the sender puts the code in; sealed for
+ * another key string (other) it does not open; the mask without the key; no e-mail form; a
+ * value holding the mark refused. */
+static void code_sms_checks(enum notify_tpl t, const char *name, const char *dedupe,
+                            const char *other, const char *code, const char *const want[2])
 {
-    (void)state;
     static const char *const langs[] = {"tr", "en"};
-    struct crypto_seal_key key, *k = &key;
+    struct crypto_seal_key k;
     char err[512], sealed[CRYPTO_SEAL_TEXT_MAX];
-    crypto_seal_key_dev(&key);
-    assert_int_equal(crypto_seal(k, "otp:2026-000123:2", "481516", sealed, sizeof sealed), 0);
-    assert_false(notify_tpl_has_email(NOTIFY_TPL_OTP_CODE));
-    assert_true(notify_tpl_has_sms(NOTIFY_TPL_OTP_CODE));
-    assert_null(notify_tpl_builtin("tr", NOTIFY_TPL_OTP_CODE, false));
-    /* a value named code, or holding the mark, is no way in */
+    crypto_seal_key_dev(&k);
+    assert_int_equal(crypto_seal(&k, dedupe, code, sealed, sizeof sealed), 0);
+    assert_false(notify_tpl_has_email(t));
+    assert_true(notify_tpl_has_sms(t));
+    assert_true(notify_tpl_has_code(t));
+    assert_int_equal(notify_tpl_by_name(name), t);
+    assert_null(notify_tpl_builtin("tr", t, false));
     const struct notify_var v[] = {
         {"number", "2026-000123"}, {"minutes", "5"}, {"seconds", "300"}, {"code", "999999"}};
     char *params = notify_params_json(v, 4);
     assert_non_null(params);
     for (size_t l = 0; l < 2; l++) {
-        const bool tr = l == 0;
         struct notify_templates *set = NULL;
         assert_int_equal(notify_templates_load(NULL, langs[l], &set, err, sizeof err), 0);
         struct store_outbox_msg m = {.channel = "sms",
-                                     .tpl = "otp_code",
+                                     .tpl = name,
                                      .params = params,
-                                     .dedupe_key = "otp:2026-000123:2",
+                                     .dedupe_key = dedupe,
                                      .secret = sealed,
                                      .secret_until = 1};
         struct ubuf text = UBUF_INIT(4096), sent = UBUF_INIT(4096), subj = UBUF_INIT(1024);
@@ -689,25 +691,25 @@ static void test_otp_code(void **state)
         assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), 0);
         assert_non_null(strstr(ubuf_str(&text), NOTIFY_CODE_MARK));
         assert_null(strstr(ubuf_str(&text), "999999"));
-        assert_int_equal(notify_code_fill(k, &m, ubuf_str(&text), &sent, NULL), 0);
-        assert_string_equal(
-            ubuf_str(&sent),
-            tr ? "e-imza başvurunuz (2026-000123) için SMS onay kodunuz: 481516. Kod 5 dakika "
-                 "(300 saniye) geçerlidir. Bu kodu kimseyle paylaşmayınız."
-               : "Your SMS confirmation code for your e-signature application (2026-000123): "
-                 "481516. The code is valid for 5 minutes (300 seconds). Do not share this code "
-                 "with anyone.");
+        assert_int_equal(notify_code_fill(&k, &m, ubuf_str(&text), &sent, NULL), 0);
+        assert_string_equal(ubuf_str(&sent), want[l]);
+        /* sealed for another key string it does not open */
+        m.dedupe_key = other;
+        ubuf_reset(&sent);
+        assert_int_equal(notify_code_fill(&k, &m, ubuf_str(&text), &sent, &why), -1);
+        assert_string_equal(why, "code_withdrawn");
+        m.dedupe_key = dedupe;
         /* the outbox's view without the key: the mask */
         ubuf_reset(&sent);
         assert_int_equal(notify_code_mask(&m, ubuf_str(&text), &sent), 0);
         assert_non_null(strstr(ubuf_str(&sent), NOTIFY_CODE_MASK));
-        assert_null(strstr(ubuf_str(&sent), "481516"));
+        assert_null(strstr(ubuf_str(&sent), code));
         /* never as an e-mail */
         m.channel = "email";
         ubuf_reset(&text);
         assert_int_equal(notify_outbox_render(set, "https://p/", &m, &subj, &text, &why), -1);
         assert_string_equal(why, "no_email_form");
-        assert_int_equal(notify_render(set, NOTIFY_TPL_OTP_CODE, false, v, 3, &subj, &text), -1);
+        assert_int_equal(notify_render(set, t, false, v, 3, &subj, &text), -1);
         /* a value holding the mark would take the code's place */
         m.channel = "sms";
         m.params = "{\"number\":\"{code}\",\"minutes\":\"5\",\"seconds\":\"300\"}";
@@ -719,151 +721,92 @@ static void test_otp_code(void **state)
         notify_templates_free(set);
     }
     free(params);
+}
 
-    /* an operator's file: with the mark, it is the text; without it, or with it twice, refused;
-     * the mark in any other template (an e-mail's subject or body, another SMS) refused */
-    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160], other[160];
-    assert_non_null(mkdtemp(dir));
-    snprintf(sub, sizeof sub, "%s/en", dir);
-    assert_int_equal(mkdir(sub, 0700), 0);
-    snprintf(path, sizeof path, "%s/otp_code.sms.txt", sub);
-    struct notify_templates *t = NULL;
-    put_file(path, "Code {code} for {number}, {minutes} min\n");
-    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), 0);
+/* An operator's file for t (name.sms.txt in dir/lang): with the mark (text), it is the text
+ * (rendered: want); without it (unmarked), or with it twice, refused; then, one by one, each of
+ * leaks (a file name and its text: the mark in another template) refused. */
+static void code_file_checks(enum notify_tpl t, const char *name, const char *lang,
+                             const char *text, const char *want, const char *unmarked,
+                             const char *const (*leaks)[2], size_t nleaks)
+{
+    const struct notify_var v[] = {
+        {"number", "2026-000123"}, {"minutes", "5"}, {"seconds", "300"}, {"code", "999999"}};
+    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160], other[160], err[512], msg[160];
+    tpl_dir_make(dir, lang, sub, sizeof sub);
+    snprintf(path, sizeof path, "%s/%s.sms.txt", sub, name);
+    struct notify_templates *set = NULL;
+    put_file(path, text);
+    assert_int_equal(notify_templates_load(dir, lang, &set, err, sizeof err), 0);
     struct ubuf b = UBUF_INIT(4096);
-    assert_int_equal(notify_render(t, NOTIFY_TPL_OTP_CODE, true, v, 4, NULL, &b), 0);
-    assert_string_equal(ubuf_str(&b), "Code {code} for 2026-000123, 5 min");
+    assert_int_equal(notify_render(set, t, true, v, 4, NULL, &b), 0);
+    assert_string_equal(ubuf_str(&b), want);
     ubuf_free(&b);
-    notify_templates_free(t);
-    put_file(path, "Your code for {number} is ready\n");
-    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
-    assert_null(t);
-    assert_non_null(strstr(err, "otp_code.sms.txt: the code placeholder {code} is missing"));
+    notify_templates_free(set);
+    put_file(path, unmarked);
+    assert_int_equal(notify_templates_load(dir, lang, &set, err, sizeof err), -1);
+    assert_null(set);
+    snprintf(msg, sizeof msg, "%s.sms.txt: the code placeholder {code} is missing", name);
+    assert_non_null(strstr(err, msg));
     put_file(path, "{code} {number} {code}\n");
-    assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
-    assert_non_null(
-        strstr(err, "otp_code.sms.txt: the code placeholder {code} may be used only once"));
+    assert_int_equal(notify_templates_load(dir, lang, &set, err, sizeof err), -1);
+    snprintf(msg, sizeof msg, "%s.sms.txt: the code placeholder {code} may be used only once",
+             name);
+    assert_non_null(strstr(err, msg));
     unlink(path);
+    for (size_t i = 0; i < nleaks; i++) {
+        snprintf(other, sizeof other, "%s/%s", sub, leaks[i][0]);
+        put_file(other, leaks[i][1]);
+        assert_int_equal(notify_templates_load(dir, lang, &set, err, sizeof err), -1);
+        assert_non_null(strstr(err, "unknown placeholder {code}"));
+        unlink(other);
+    }
+    tpl_dir_remove(dir, sub);
+}
+
+/* The SMS code's message (app/portal_otp.c), kept as otp_code and its values (code_sms_checks);
+ * an operator's file without the mark, with it twice, or the mark in any other template (an
+ * e-mail's subject or body, another SMS) is refused at load. */
+static void test_otp_code(void **state)
+{
+    (void)state;
+    static const char *const want[2] = {
+        "e-imza başvurunuz (2026-000123) için SMS onay kodunuz: 481516. Kod 5 dakika (300 "
+        "saniye) geçerlidir. Bu kodu kimseyle paylaşmayınız.",
+        "Your SMS confirmation code for your e-signature application (2026-000123): 481516. The "
+        "code is valid for 5 minutes (300 seconds). Do not share this code with anyone."};
+    code_sms_checks(NOTIFY_TPL_OTP_CODE, "otp_code", "otp:2026-000123:2", "pin:2026-000123:2",
+                    "481516", want);
     static const char *const leaks[][2] = {
         {"reminder_code.email.txt", "Subject: {code}\n\nbody {number}\n"},
         {"reminder_code.email.txt", "Subject: x\n\nyour code {code}\n"},
         {"application_approved.sms.txt", "{number} {code}\n"},
     };
-    for (size_t i = 0; i < sizeof leaks / sizeof leaks[0]; i++) {
-        snprintf(other, sizeof other, "%s/%s", sub, leaks[i][0]);
-        put_file(other, leaks[i][1]);
-        assert_int_equal(notify_templates_load(dir, "en", &t, err, sizeof err), -1);
-        assert_non_null(strstr(err, "unknown placeholder {code}"));
-        unlink(other);
-    }
-    rmdir(sub);
-    rmdir(dir);
+    code_file_checks(NOTIFY_TPL_OTP_CODE, "otp_code", "en",
+                     "Code {code} for {number}, {minutes} min\n",
+                     "Code {code} for 2026-000123, 5 min", "Your code for {number} is ready\n",
+                     leaks, sizeof leaks / sizeof leaks[0]);
 }
 
 /* The card-PIN step's SMS code (app/flow_pin.c), kept as pin_code and its values like
- * otp_code: in both languages the words with the code the sender puts in (the value named code
- * ignored, the mark kept); the mask without the key; no e-mail form; a value holding the mark
- * refused; an operator's file with the mark taken, without it or with it twice refused. */
+ * otp_code (code_sms_checks); an operator's file with the mark taken, without it or with it
+ * twice refused, and the PIN's other messages may not have the mark. */
 static void test_pin_code(void **state)
 {
     (void)state;
-    static const char *const langs[] = {"tr", "en"};
-    struct crypto_seal_key key, *k = &key;
-    char err[512], sealed[CRYPTO_SEAL_TEXT_MAX];
-    crypto_seal_key_dev(&key);
-    assert_int_equal(crypto_seal(k, "pin:2026-000123:3", "271828", sealed, sizeof sealed), 0);
-    assert_false(notify_tpl_has_email(NOTIFY_TPL_PIN_CODE));
-    assert_true(notify_tpl_has_sms(NOTIFY_TPL_PIN_CODE));
-    assert_true(notify_tpl_has_code(NOTIFY_TPL_PIN_CODE));
+    static const char *const want[2] = {
+        "e-imza kartınızın (2026-000123) PIN'ini görmek için SMS kodunuz: 271828. Kod 5 dakika "
+        "geçerlidir. Bu kodu kimseyle paylaşmayınız.",
+        "Your SMS code to see the PIN of your e-signature card (2026-000123): 271828. The code "
+        "is valid for 5 minutes. Do not share this code with anyone."};
+    code_sms_checks(NOTIFY_TPL_PIN_CODE, "pin_code", "pin:2026-000123:3", "otp:2026-000123:3",
+                    "271828", want);
     assert_false(notify_tpl_has_code(NOTIFY_TPL_CARD_PIN_READY));
-    assert_int_equal(notify_tpl_by_name("pin_code"), NOTIFY_TPL_PIN_CODE);
-    assert_null(notify_tpl_builtin("tr", NOTIFY_TPL_PIN_CODE, false));
-    const struct notify_var v[] = {
-        {"number", "2026-000123"}, {"minutes", "5"}, {"seconds", "300"}, {"code", "999999"}};
-    char *params = notify_params_json(v, 4);
-    assert_non_null(params);
-    for (size_t l = 0; l < 2; l++) {
-        const bool tr = l == 0;
-        struct notify_templates *set = NULL;
-        assert_int_equal(notify_templates_load(NULL, langs[l], &set, err, sizeof err), 0);
-        struct store_outbox_msg m = {.channel = "sms",
-                                     .tpl = "pin_code",
-                                     .params = params,
-                                     .dedupe_key = "pin:2026-000123:3",
-                                     .secret = sealed,
-                                     .secret_until = 1};
-        struct ubuf text = UBUF_INIT(4096), sent = UBUF_INIT(4096), subj = UBUF_INIT(1024);
-        const char *why = NULL;
-        assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), 0);
-        assert_non_null(strstr(ubuf_str(&text), NOTIFY_CODE_MARK));
-        assert_null(strstr(ubuf_str(&text), "999999"));
-        assert_int_equal(notify_code_fill(k, &m, ubuf_str(&text), &sent, NULL), 0);
-        assert_string_equal(ubuf_str(&sent),
-                            tr ? "e-imza kartınızın (2026-000123) PIN'ini görmek için SMS "
-                                 "kodunuz: 271828. Kod 5 dakika geçerlidir. Bu kodu kimseyle "
-                                 "paylaşmayınız."
-                               : "Your SMS code to see the PIN of your e-signature card "
-                                 "(2026-000123): 271828. The code is valid for 5 minutes. Do "
-                                 "not share this code with anyone.");
-        /* sealed for another key string (the application's code) it does not open */
-        m.dedupe_key = "otp:2026-000123:3";
-        ubuf_reset(&sent);
-        assert_int_equal(notify_code_fill(k, &m, ubuf_str(&text), &sent, &why), -1);
-        assert_string_equal(why, "code_withdrawn");
-        m.dedupe_key = "pin:2026-000123:3";
-        /* without the key: the mask */
-        ubuf_reset(&sent);
-        assert_int_equal(notify_code_mask(&m, ubuf_str(&text), &sent), 0);
-        assert_non_null(strstr(ubuf_str(&sent), NOTIFY_CODE_MASK));
-        assert_null(strstr(ubuf_str(&sent), "271828"));
-        /* never as an e-mail */
-        m.channel = "email";
-        ubuf_reset(&text);
-        assert_int_equal(notify_outbox_render(set, "https://p/", &m, &subj, &text, &why), -1);
-        assert_string_equal(why, "no_email_form");
-        /* a value holding the mark would take the code's place */
-        m.channel = "sms";
-        m.params = "{\"number\":\"{code}\",\"minutes\":\"5\",\"seconds\":\"300\"}";
-        assert_int_equal(notify_outbox_render(set, "https://p/", &m, NULL, &text, &why), -1);
-        assert_string_equal(why, "bad_params");
-        ubuf_free(&text);
-        ubuf_free(&sent);
-        ubuf_free(&subj);
-        notify_templates_free(set);
-    }
-    free(params);
-
-    /* an operator's file: with the mark, it is the text; without it, or with it twice, refused */
-    char dir[] = "/tmp/eimza-tpl.XXXXXX", sub[64], path[160];
-    assert_non_null(mkdtemp(dir));
-    snprintf(sub, sizeof sub, "%s/tr", dir);
-    assert_int_equal(mkdir(sub, 0700), 0);
-    snprintf(path, sizeof path, "%s/pin_code.sms.txt", sub);
-    struct notify_templates *t = NULL;
-    put_file(path, "PIN kodu {code} ({number}), {minutes} dk\n");
-    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), 0);
-    struct ubuf b = UBUF_INIT(4096);
-    assert_int_equal(notify_render(t, NOTIFY_TPL_PIN_CODE, true, v, 4, NULL, &b), 0);
-    assert_string_equal(ubuf_str(&b), "PIN kodu {code} (2026-000123), 5 dk");
-    ubuf_free(&b);
-    notify_templates_free(t);
-    put_file(path, "PIN kodunuz ({number}) hazır\n");
-    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
-    assert_null(t);
-    assert_non_null(strstr(err, "pin_code.sms.txt: the code placeholder {code} is missing"));
-    put_file(path, "{code} {number} {code}\n");
-    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
-    assert_non_null(
-        strstr(err, "pin_code.sms.txt: the code placeholder {code} may be used only once"));
-    unlink(path);
-    /* the PIN's other messages may not have the mark */
-    snprintf(path, sizeof path, "%s/card_pin_ready.sms.txt", sub);
-    put_file(path, "{number} {code}\n");
-    assert_int_equal(notify_templates_load(dir, "tr", &t, err, sizeof err), -1);
-    assert_non_null(strstr(err, "unknown placeholder {code}"));
-    unlink(path);
-    rmdir(sub);
-    rmdir(dir);
+    static const char *const leaks[][2] = {{"card_pin_ready.sms.txt", "{number} {code}\n"}};
+    code_file_checks(NOTIFY_TPL_PIN_CODE, "pin_code", "tr",
+                     "PIN kodu {code} ({number}), {minutes} dk\n",
+                     "PIN kodu {code} (2026-000123), 5 dk", "PIN kodunuz ({number}) hazır\n", leaks,
+                     sizeof leaks / sizeof leaks[0]);
 }
 
 static void test_email_form(void **state)
