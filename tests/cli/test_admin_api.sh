@@ -465,6 +465,8 @@ fi
 json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", password:$p}')"
 expect_error 503 secret_key_missing "no secret_key: no enrolment"
 expect_eq "" "$(sql "SELECT totp_secret FROM users WHERE username = 'ali.onay'")" "no secret stored"
+expect_grep 'level=warn event=config.secret_key .*no secret_key is set' "$SERR" \
+  "and the log said at start-up that no secret_key is set"
 stop_server
 # an account enrolled by an older eimza, its secret in plain base32: `eimza migrate` given the
 # key (as the service's ExecStartPre gives it) seals it, and it still logs in
@@ -486,6 +488,7 @@ if ! start_server -- --listen 127.0.0.1:0 --db "$DB" --trust-dir "$T/trust" --co
   finish
 fi
 expect_no_grep "$(sed 's/secret_key = //' "$T/secrets.conf")" "$SERR" "the key never reaches the log"
+expect_no_grep 'event=config.secret_key' "$SERR" "with the key: no warning about it"
 json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" --arg c "$(totp "$OLD")" '{username:"osman.op", password:$p, totp:$c}')"
 expect_eq "200 operator" "$CODE $(jb .role)" "the upgraded account logs in with its old secret"
 json POST /api/v1/admin/login "$(jq -nc --arg p "$PW" '{username:"ali.onay", password:$p}')"

@@ -195,6 +195,15 @@ expect_status 1 "--limit not a number" outbox --limit many
 expect_status 1 "an unknown option" outbox --bogus
 DB=$DB_SAVE
 
+# ---- outside --dev: without the server's secret_key, SMS codes are left for the server ---------
+expect_status 0 "notify run without --dev nor secret_key" "$EIMZA" notify run --db "$DB" --now 2025-03-03
+expect_grep 'level=warn event=config.secret_key .*SMS codes waiting in the outbox are left' "$T/err" \
+  "warns that codes wait for a sender with the key"
+printf 'secret_key = %s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/secrets.conf"
+expect_status 0 "notify run with a secret_key" "$EIMZA" notify run --db "$DB" --now 2025-03-03 \
+  --config "$T/secrets.conf"
+expect_no_grep 'config.secret_key' "$T/err" "with the key: no warning"
+
 # ---- usage and settings ------------------------------------------------------------------------
 expect_status 1 "--now not a date" "$EIMZA" notify run --db "$DB" --now 03.03.2025
 expect_grep 'YYYY-MM-DD' "$T/err" "says the form"
