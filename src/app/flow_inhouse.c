@@ -78,8 +78,9 @@ static int reg_each(void *arg, ca_revoked_fn emit, void *emit_arg)
 }
 
 /* A certificate the engine signed for itself (its OCSP responder's): kept with the cards' in
- * the certificates table, so the CA's OCSP and CRL know it, and audited, in one transaction. */
-static int reg_record(void *arg, const unsigned char *der, size_t len)
+ * the certificates table, so the CA's OCSP and CRL know it, and audited, in one transaction;
+ * why (CA_RESPONDER_*) is in the audit entry and the log line. */
+static int reg_record(void *arg, const unsigned char *der, size_t len, const char *why)
 {
     const struct registry_ctx *r = arg;
     struct core_certificate cert;
@@ -92,8 +93,9 @@ static int reg_record(void *arg, const unsigned char *der, size_t len)
         e = store_certificate_put(r->s, &cert, der, len, &inserted);
     if (e == STORE_OK && inserted) {
         snprintf(detail, sizeof detail,
-                 "{\"purpose\":\"ocsp_responder\",\"not_before\":%lld,\"not_after\":%lld}",
-                 (long long)cert.not_before, (long long)cert.not_after);
+                 "{\"purpose\":\"ocsp_responder\",\"why\":\"%s\",\"not_before\":%lld,"
+                 "\"not_after\":%lld}",
+                 why, (long long)cert.not_before, (long long)cert.not_after);
         e = app__audit(r->s, r->now, "system", "ca.certificate", cert.serial, detail);
     }
     if (e == STORE_OK)
@@ -107,8 +109,15 @@ static int reg_record(void *arg, const unsigned char *der, size_t len)
              cert.serial, store_strerror(e), store_last_error(r->s));
         return -1;
     }
-    ulog(ULOG_INFO, "ca.record", "certificate=%s: a new OCSP responder certificate, until %lld",
-         cert.serial, (long long)cert.not_after);
+    if (strcmp(why, CA_RESPONDER_REVOKED) == 0)
+        ulog(ULOG_WARN, "ca.record",
+             "certificate=%s why=%s: the OCSP responder's certificate was revoked; a new one "
+             "signs from now on, until %lld",
+             cert.serial, why, (long long)cert.not_after);
+    else
+        ulog(ULOG_INFO, "ca.record",
+             "certificate=%s why=%s: a new OCSP responder certificate, until %lld", cert.serial,
+             why, (long long)cert.not_after);
     return 0;
 }
 

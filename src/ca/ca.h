@@ -205,15 +205,19 @@ typedef int (*ca_revoked_fn)(void *emit_arg, const char *serial, int64_t revoked
  * struct ca_issued. status and each_revoked return 0, or -1 when they cannot answer.
  * record keeps a certificate the engine signed for itself, the OCSP responder's (DER), so
  * that status knows it like a card's: called once per new responder certificate, before it
- * signs anything; 0, or -1 when it could not be kept (the certificate is then not used and the
- * answer is tryLater). Only ca_ocsp calls it; it must be given there. ca_ocsp also asks status
- * about the responder's current certificate before each answer it would sign: "revoked"
- * retires it (a new one is made and recorded), -1 makes the answer tryLater. */
+ * signs anything, with why it was made (one of the words below); 0, or -1 when it could not be
+ * kept (the certificate is then not used and the answer is tryLater). Only ca_ocsp calls it; it
+ * must be given there. ca_ocsp also asks status about the responder's current certificate
+ * before each answer it would sign: "revoked" retires it (a new one is made and recorded, why
+ * CA_RESPONDER_REVOKED), -1 makes the answer tryLater. */
+#define CA_RESPONDER_START   "start"   /* this engine had none yet (after it was opened) */
+#define CA_RESPONDER_DUE     "renewal" /* the current one reached its renewal point */
+#define CA_RESPONDER_REVOKED "revoked" /* the registry said the current one is revoked */
 struct ca_registry {
     int (*status)(void *arg, const char *serial, struct ca_cert_status *out);
     int (*each_revoked)(void *arg, ca_revoked_fn emit, void *emit_arg);
     void *arg;
-    int (*record)(void *arg, const unsigned char *der, size_t len);
+    int (*record)(void *arg, const unsigned char *der, size_t len, const char *why);
 };
 
 /* A CRL (DER, v2) of every certificate each_revoked names, with CRL number `number` (the

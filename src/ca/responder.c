@@ -203,14 +203,15 @@ fail:
 
 /* Hands a new responder certificate to the registry (as the CA's card certificates are kept),
  * so that OCSP answers about it are "good", or "revoked" once the registry says so. */
-static enum ca_err ca_resp_record(const struct ca_registry *reg, X509 *cert, struct ca_status *st)
+static enum ca_err ca_resp_record(const struct ca_registry *reg, X509 *cert, const char *why,
+                                  struct ca_status *st)
 {
     unsigned char *der = NULL;
     int n = i2d_X509(cert, &der);
     enum ca_err e;
     if (n <= 0)
         e = ca__status_set(st, CA_E_NOMEM, "encoding the OCSP responder's certificate");
-    else if (!reg || !reg->record || reg->record(reg->arg, der, (size_t)n) != 0)
+    else if (!reg || !reg->record || reg->record(reg->arg, der, (size_t)n, why) != 0)
         e = ca__status_set(st, CA_E_REGISTRY,
                            "the registry did not record the OCSP responder's certificate");
     else
@@ -263,17 +264,20 @@ enum ca_err ca__responder_get(void *use, int64_t now, EVP_PKEY **key, X509 **cer
             "the registry did not give the OCSP responder's certificate's status");
     }
     pthread_mutex_lock(&r->mu);
+    const char *why = r->cur.cert ? CA_RESPONDER_DUE : CA_RESPONDER_START;
     /* revoked (its key suspected stolen, say): the pair is destroyed now, not kept as the
      * previous one; an answer that took it a moment ago fails to sign rather than sign */
-    if (revoked && r->cur.cert == asked)
+    if (revoked && r->cur.cert == asked) {
         ca_resp_key_drop(r, &r->cur);
+        why = CA_RESPONDER_REVOKED;
+    }
     X509_free(asked);
     if (!r->cur.cert || now < r->cur.not_before || now >= r->cur.renew_at) {
         struct ca_resp_key k;
         memset(&k, 0, sizeof k);
         if ((e = ca_resp_make(r, u, now, &k, st)) != CA_OK)
             goto out;
-        if ((e = ca_resp_record(u->reg, k.cert, st)) != CA_OK) {
+        if ((e = ca_resp_record(u->reg, k.cert, why, st)) != CA_OK) {
             ca_resp_key_drop(r, &k);
             goto out;
         }

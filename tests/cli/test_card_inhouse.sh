@@ -262,6 +262,9 @@ expect_eq 1 "$(sql "SELECT count(*) FROM certificates WHERE serial = '$rserial' 
   "the responder's certificate is recorded (no holder)"
 expect_eq 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'ca.certificate' AND object = '$rserial' AND actor = 'system'")" \
   "its recording audited"
+sql "SELECT detail FROM audit_log WHERE action = 'ca.certificate' AND object = '$rserial'" >"$T/why1"
+expect_grep '"why":"start"' "$T/why1" \
+  "with why it was made: the server's first"
 openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspr" 2>&1
 expect_grep "Response verify OK" "$T/ocspr" "an OCSP query about the responder itself verifies"
 expect_grep "responder.pem: good" "$T/ocspr" "and says good, not unknown"
@@ -278,6 +281,11 @@ rserial2=$(openssl x509 -in "$T/responder2.pem" -noout -serial 2>/dev/null | cut
   ok "that answer is signed by a new responder certificate" || fail "responder after revocation" "'$rserial2' (the revoked one: '$rserial')"
 expect_eq 1 "$(sql "SELECT count(*) FROM certificates WHERE serial = '$rserial2' AND tckn = '' AND COALESCE(revoked_at, 0) = 0")" \
   "the new responder certificate is recorded, not revoked"
+sql "SELECT detail FROM audit_log WHERE action = 'ca.certificate' AND object = '$rserial2'" >"$T/why2"
+expect_grep '"why":"revoked"' "$T/why2" \
+  "its audit entry says it replaces a revoked one"
+expect_grep "level=warn event=ca.record certificate=$rserial2 why=revoked: the OCSP responder's certificate was revoked" \
+  "$SERR" "and the log warns of it"
 openssl ocsp -issuer "$P/inhouse/ca.pem" -cert "$T/responder2.pem" -url "$URL/ca/ocsp" -CAfile "$T/chain.pem" >"$T/ocspr3" 2>&1
 expect_grep "Response verify OK" "$T/ocspr3" "an OCSP query about the new one verifies"
 expect_grep "responder2.pem: good" "$T/ocspr3" "and says good"

@@ -44,6 +44,7 @@ struct reg {
     bool fail_record; /* reg_record refuses */
     int asked;        /* status calls */
     int recorded;     /* certificates reg_record took */
+    char why[16];     /* the last one's reason (CA_RESPONDER_*) */
 };
 
 /* The engine answers OCSP from several threads at once: one lock for every registry. */
@@ -121,7 +122,8 @@ __attribute__((unused)) static void reg_serial_of(X509 *x, char out[200])
 }
 
 /* What the store does with a certificate the engine signed for itself: keeps it, good. */
-__attribute__((unused)) static int reg_record(void *arg, const unsigned char *der, size_t len)
+__attribute__((unused)) static int reg_record(void *arg, const unsigned char *der, size_t len,
+                                              const char *why)
 {
     struct reg *r = arg;
     const unsigned char *p = der;
@@ -133,6 +135,7 @@ __attribute__((unused)) static int reg_record(void *arg, const unsigned char *de
         reg_serial_of(x, serial);
         reg_add_locked(r, serial, CA_CERT_GOOD, 0, 0);
         r->recorded++;
+        snprintf(r->why, sizeof r->why, "%s", why);
         rc = 0;
     }
     pthread_mutex_unlock(&reg_mu);

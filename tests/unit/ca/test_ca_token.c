@@ -1065,6 +1065,7 @@ static void test_ocsp_responder_recorded(void **state)
     X509 *first = check_delegated(bs, ca_cert);
     OCSP_BASICRESP_free(bs);
     assert_int_equal(f->reg.recorded, recorded + 1);
+    assert_string_equal(f->reg.why, CA_RESPONDER_START); /* the engine's first */
     reg_serial_of(first, first_serial);
     struct ca_cert_status cs = {CA_CERT_UNKNOWN, 0, 0};
     assert_int_equal(reg_status(&f->reg, first_serial, &cs), 0);
@@ -1080,6 +1081,7 @@ static void test_ocsp_responder_recorded(void **state)
     assert_true(revoked);
     /* that answer came from its replacement (test_ocsp_responder_revoked), the one pair left */
     assert_int_equal(f->reg.recorded, recorded + 2);
+    assert_string_equal(f->reg.why, CA_RESPONDER_REVOKED);
     assert_int_equal(responder_keys(&p, s, false), 1);
 
     /* past the renewal point with a registry that cannot record: tryLater, nothing signed, no
@@ -1096,6 +1098,7 @@ static void test_ocsp_responder_recorded(void **state)
     X509 *second = check_delegated(bs, ca_cert);
     assert_int_not_equal(X509_cmp(second, first), 0);
     assert_int_equal(f->reg.recorded, recorded + 3);
+    assert_string_equal(f->reg.why, CA_RESPONDER_DUE);
     reg_serial_of(second, serial);
     assert_int_equal(reg_status(&f->reg, serial, &cs), 0);
     assert_int_equal(cs.state, CA_CERT_GOOD);
@@ -1165,8 +1168,9 @@ static void test_ocsp_responder_revoked(void **state)
     bool good = http_ocsp_says(f, "signer.pem", "good", "");
     tk_server_stop(&srv);
     assert_true(good);
-    /* recorded before it signed, and good in the registry */
+    /* recorded before it signed, as a replacement, and good in the registry */
     assert_int_equal(f->reg.recorded, recorded + 2);
+    assert_string_equal(f->reg.why, CA_RESPONDER_REVOKED);
     reg_serial_of(second, serial);
     assert_int_equal(reg_status(&f->reg, serial, &cs), 0);
     assert_int_equal(cs.state, CA_CERT_GOOD);
