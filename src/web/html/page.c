@@ -528,6 +528,8 @@ void web_page_end(struct web_page *p)
         web_page_script(p, "/static/js/session.js");
     if (p->scripts & WEB_SCRIPT_PRINT)
         web_page_script(p, "/static/js/print.js");
+    if (p->scripts & WEB_SCRIPT_SIGN)
+        web_page_script(p, "/static/js/sign.js");
     web_page_close(p, WEB_EL_BODY);
     web_page_close(p, WEB_EL_HTML);
     if (!web_html_complete(&p->h))

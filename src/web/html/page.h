@@ -142,6 +142,7 @@ enum {
     WEB_SCRIPT_COUNTDOWN = 1u << 1,    /* countdown.js: the SMS code countdown */
     WEB_SCRIPT_SESSION = 1u << 2,      /* session.js: the idle warning, the form's draft */
     WEB_SCRIPT_PRINT = 1u << 3,        /* print.js: a print button */
+    WEB_SCRIPT_SIGN = 1u << 4,         /* sign.js: the signing page's talk with the agent */
 };
 
 struct web_layout {

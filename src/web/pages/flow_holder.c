@@ -543,10 +543,7 @@ enum web_err web_h_page_card_test(struct web_req *rq)
     web_page_close(&p, WEB_EL_PRE);
     web_page_close(&p, WEB_EL_SECTION);
     web_page_action_link(&p, "/durum", WEB_MSG_FP_TO_STATUS);
-    web_page_open(&p, WEB_EL_SCRIPT);
-    web_page_attr(&p, "src", "/static/js/sign.js");
-    web_page_flag(&p, "defer");
-    web_page_close(&p, WEB_EL_SCRIPT);
+    p.scripts |= WEB_SCRIPT_SIGN;
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:

@@ -187,10 +187,7 @@ enum web_err web_h_page_sign(struct web_req *rq)
     sign_form(&c, &p);
     sign_fallback(&p, web_req_download_url(rq));
     web_page_action_link(&p, "/yontem", WEB_MSG_PP_CHANGE_METHOD);
-    web_page_open(&p, WEB_EL_SCRIPT);
-    web_page_attr(&p, "src", "/static/js/sign.js");
-    web_page_flag(&p, "defer");
-    web_page_close(&p, WEB_EL_SCRIPT);
+    p.scripts |= WEB_SCRIPT_SIGN;
     web_page_end(&p);
     rc = web_pg_answer(rq, &p, 200);
 out:
