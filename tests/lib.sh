@@ -71,6 +71,23 @@ require_backend() {
 }
 require_backend
 
+# hold_sqlite FILE: a sqlite3 process keeps the SQLite database FILE open, its -wal and -shm
+# there and its WAL index locked as a server's connection keeps them, until release_sqlite;
+# HOLDER is its process id.
+hold_sqlite() {
+  mkfifo "$T/hold"
+  sqlite3 "$1" <"$T/hold" >/dev/null 2>&1 &
+  HOLDER=$!
+  exec 9>"$T/hold"
+  echo 'SELECT count(*) FROM schema_migrations;' >&9
+  for _ in $(seq 1 100); do [ -e "$1-shm" ] && [ -e "$1-wal" ] && break; sleep 0.05; done
+}
+release_sqlite() {
+  exec 9>&-
+  wait "$HOLDER"
+  rm -f "$T/hold"
+}
+
 # ok NAME: records a pass; fail NAME DETAIL: records a failure (the script goes on).
 # free_port: a TCP port on 127.0.0.1 that nothing listens on now, from 20000-32767: below the
 # kernel's ephemeral range (32768-60999), so no outgoing connection and no server listening on

@@ -90,10 +90,10 @@ enum app_status app_evidence_export(struct store *s, const char *number, const c
     struct export x = {.dir = dir};
     app_err_clear(err);
     if (!number || strlen(number) != STORE_APP_NUMBER_LEN)
-        return app__fail(err, APP_ENOTFOUND, "no_application");
+        return app__fail(err, APP_ENOTFOUND, "application_unknown");
     enum store_err e = store_app_by_number(s, number, &a);
     if (e != STORE_OK)
-        return app__store_err(s, e, "reading the application", "no_application", NULL, err);
+        return app__store_err(s, e, "reading the application", "application_unknown", NULL, err);
     if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
         ulog(ULOG_ERROR, "evidence.export", "application=%s mkdir failed: %s", number,
              strerror(errno));

@@ -19,7 +19,7 @@
 #include "store/store.h"
 
 /* Writes the evidence of application `number` into dir (made when missing). 404
- * no_application for an unknown number, 404 no_signature when it has no accepted signature,
+ * application_unknown for an unknown number, 404 no_signature when it has no accepted signature,
  * 500 with code "evidence_write" when a file cannot be written (nothing half-written stays:
  * each file is written under a temporary name and renamed). The export is audited
  * (evidence.export) with actor. */

@@ -292,7 +292,7 @@ enum app_import_err app_import_personnel(struct store *s, const char *path, int6
     memset(res, 0, sizeof *res);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        set_detail(res, NULL, "cannot open the file: %s", strerror(errno));
+        set_detail(res, "file_unreadable", "cannot open the file: %s", strerror(errno));
         ret = APP_IMPORT_EFILE;
         goto out;
     }
@@ -311,7 +311,7 @@ enum app_import_err app_import_personnel(struct store *s, const char *path, int6
     struct app_csv_record rec;
     enum app_csv_status st = app_csv_next(csv, &rec);
     if (st == APP_CSV_EREAD) {
-        set_detail(res, NULL, "cannot read the file: %s", strerror(errno));
+        set_detail(res, "file_unreadable", "cannot read the file: %s", strerror(errno));
         ret = APP_IMPORT_EFILE;
         goto out;
     }
@@ -365,7 +365,7 @@ enum app_import_err app_import_personnel(struct store *s, const char *path, int6
             goto out;
         }
         if (pp.read_failed) {
-            set_detail(res, NULL, "cannot read the file: %s", strerror(pp.read_errno));
+            set_detail(res, "file_unreadable", "cannot read the file: %s", strerror(pp.read_errno));
             ret = APP_IMPORT_EFILE;
             goto out;
         }

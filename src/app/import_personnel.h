@@ -56,7 +56,8 @@ struct app_import_result {
     long rejected;                /* rows refused */
     struct store_import_stats st; /* what the database made of the accepted rows */
     bool empty;                   /* the file held no header line at all */
-    const char *code;             /* on APP_IMPORT_EFILE: the reason code, if there is one */
+    const char *code;             /* on APP_IMPORT_EFILE: the reason code ("file_unreadable"
+                                   * when the file cannot be opened or read) */
     char detail[512];             /* on failure: what went wrong (English, no personal data) */
 };
 

@@ -107,8 +107,18 @@ static void cli_refuse_v(const char *what, const char *subject, const char *code
 {
     struct ufault f = {.code = code};
     snprintf(f.subject, sizeof f.subject, "%s", subject ? subject : "");
-    vsnprintf(f.detail, sizeof f.detail, fmt, ap);
+    if (fmt)
+        vsnprintf(f.detail, sizeof f.detail, fmt, ap);
     cli_refuse_fault(what, &f);
+}
+
+int cli_fail(const char *what, const char *subject, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_refuse_v(what, subject, code, fmt, ap);
+    va_end(ap);
+    return CLI_FAIL;
 }
 
 int cli_usage_errorf(const char *what, const char *subject, const char *code, const char *usage,
@@ -360,6 +370,19 @@ int cli_db_refuse(const char *url, const char *err)
     return cli_refuse_fault(cli_command, &f);
 }
 
+int cli_db_open_failed(const char *url, enum store_err e, const char *err)
+{
+    if (e == STORE_EINVAL)
+        return cli_db_refuse(url, err);
+    if (e == STORE_ENOMEM) {
+        cli_error("%s: cannot open the database: %s", cli_command, err);
+        return CLI_FAIL;
+    }
+    return cli_fail(cli_command, NULL,
+                    e == STORE_EVERSION ? "database_not_found" : "database_unreachable",
+                    "cannot open the database: %s", err);
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -392,27 +415,26 @@ int cli_open_store(const char *url, int migrate_ok, struct store **out)
     if (!url || !*url)
         url = CLI_DEFAULT_DB;
     enum store_err e = store_open(url, out, err, sizeof err);
-    if (e == STORE_EINVAL)
-        return cli_db_refuse(url, err);
-    if (e != STORE_OK) {
-        cli_error("cannot open the database: %s", err);
-        return CLI_FAIL;
-    }
+    if (e != STORE_OK)
+        return cli_db_open_failed(url, e, err);
     if (migrate_ok)
         return CLI_OK;
     int cur = 0, latest = 0;
     e = store_schema_version(*out, &cur, &latest);
     if (e != STORE_OK || cur != latest) {
         if (e != STORE_OK)
-            cli_error("cannot read the schema version: %s", store_last_error(*out));
+            cli_fail(cli_command, NULL, "database_error", "cannot read the schema version: %s",
+                     store_last_error(*out));
         else if (cur < latest)
-            cli_error("the database schema is at version %d, this eimza needs %d: run "
-                      "'eimza migrate' first",
-                      cur, latest);
+            cli_fail(cli_command, NULL, "schema_outdated",
+                     "the database schema is at version %d, this eimza needs %d: run "
+                     "'eimza migrate' first",
+                     cur, latest);
         else
-            cli_error("the database schema (version %d) is newer than this eimza (%d): "
-                      "upgrade eimza",
-                      cur, latest);
+            cli_fail(cli_command, NULL, "schema_newer",
+                     "the database schema (version %d) is newer than this eimza (%d): "
+                     "upgrade eimza",
+                     cur, latest);
         store_close(*out);
         *out = NULL;
         return CLI_FAIL;

@@ -23,8 +23,10 @@ enum cli_exit {
 int cli_main(int argc, char **argv);
 
 /* Opens the database at url (NULL: the default) and checks that its schema is current;
- * prints a message to stderr and returns CLI_FAIL on failure, or CLI_USAGE after the refusal
- * of cli_db_refuse for a URL the store refuses as invalid. With migrate_ok the schema check is
+ * prints a message to stderr and returns CLI_FAIL on failure (cli_db_open_failed's refusals,
+ * or "COMMAND: schema_outdated|schema_newer|database_error: ..." and the versions or the
+ * database's words), or CLI_USAGE after the refusal of cli_db_refuse for a URL the store
+ * refuses as invalid. With migrate_ok the schema check is
  * skipped (for `eimza migrate`). */
 int cli_open_store(const char *url, int migrate_ok, struct store **out);
 
@@ -34,6 +36,11 @@ int cli_open_store(const char *url, int migrate_ok, struct store **out);
  * db_path_too_long: ..." (a readable URL whose SQLite path the system cannot take), then err.
  * COMMAND is the command run (cli_main). Returns CLI_USAGE. */
 int cli_db_refuse(const char *url, const char *err);
+/* store_open's or store_open_create's failure e (not STORE_OK) for url, err its English reason:
+ * cli_db_refuse for STORE_EINVAL (CLI_USAGE); else the refusal "COMMAND: database_not_found"
+ * (no SQLite database there), "COMMAND: database_unreachable" (it cannot be opened or
+ * connected to) or err alone (out of memory), with err as the details; CLI_FAIL. */
+int cli_db_open_failed(const char *url, enum store_err e, const char *err);
 
 /* One parse of a command's words, the one place the rules of options live: "--name VALUE" and
  * "--name=VALUE"; "--" ends the options (the words after it are taken as they are); -h or
@@ -157,6 +164,12 @@ struct ufault;
  * details alone. Returns CLI_USAGE. The one printer of such refusals: cli_usage_errorf is it with
  * the usage after. */
 int cli_refuse_fault(const char *what, const struct ufault *f);
+/* A runtime failure that comes from what the operator gave or from the environment (a file
+ * that cannot be read, a database that failed, a record that is not there): the refusal
+ * "WHAT: [SUBJECT: ]CODE: <Turkish>", then the English details ("WHAT: DETAIL": the system's or
+ * the database's words) when fmt is not NULL. Returns CLI_FAIL (exit 2). */
+int cli_fail(const char *what, const char *subject, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_migrate(int argc, char **argv);

@@ -170,14 +170,56 @@ int cli_stamp_record(const char *cmd, const char *state, const char *stamp,
     char err[CLI_STAMP_PATH_MAX + 128];
     int w = cli_stamp_write(stamp, kind, schema, (int64_t)time(NULL), replace, err, sizeof err);
     if (w < 0) {
-        cli_error("%s: the database is %s, but its stamp was not written: %s; without it 'eimza "
-                  "migrate --create-once' would make a new, empty database if this one went "
-                  "missing (make the folder writable and run eimza %s again)",
-                  cmd, state, err, cmd);
-        return CLI_FAIL;
+        return cli_fail(cmd, stamp, "file_unwritable",
+                        "the database is %s, but its stamp was not written: %s; without it "
+                        "'eimza migrate --create-once' would make a new, empty database if this "
+                        "one went missing (make the folder writable and run eimza %s again)",
+                        state, err, cmd);
     }
     if (w == 1)
         printf("stamp written: %s (%s, schema version %d)\n", stamp, cli_stamp_kind_name(kind),
                schema);
     return CLI_OK;
+}
+
+void cli_db_new_look(const char *url, struct cli_db_new *n)
+{
+    struct stat sb;
+    n->fresh = false;
+    n->kept = 0;
+    if (store_sqlite_file(url, n->file, sizeof n->file) != 1 || lstat(n->file, &sb) == 0 ||
+        errno != ENOENT)
+        return;
+    n->fresh = true;
+    char dir[CLI_STAMP_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", n->file);
+    for (char *slash; (slash = strrchr(dir, '/')) != NULL;) {
+        *slash = '\0';
+        if (slash == dir || stat(dir, &sb) == 0) { /* "/" or a folder that is there */
+            n->kept = (size_t)(slash - dir);
+            return;
+        }
+    }
+}
+
+void cli_db_new_undo(const struct cli_db_new *n)
+{
+    static const char *const tails[] = {"", "-wal", "-shm", "-journal"};
+    char f[CLI_STAMP_PATH_MAX + 16];
+    long pid = 0;
+    if (!n->fresh)
+        return;
+    /* another command made it at the same time and has it open (concurrent migrates): its */
+    if ((size_t)snprintf(f, sizeof f, "sqlite:%s", n->file) >= sizeof f ||
+        store_in_use(f, &pid, NULL, 0) != STORE_OK)
+        return;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+        if ((size_t)snprintf(f, sizeof f, "%s%s", n->file, tails[i]) < sizeof f)
+            (void)unlink(f);
+    snprintf(f, sizeof f, "%s", n->file);
+    for (char *slash; (slash = strrchr(f, '/')) != NULL && (size_t)(slash - f) > n->kept;) {
+        *slash = '\0';
+        if (rmdir(f) != 0) /* not empty: someone else's now */
+            return;
+    }
 }

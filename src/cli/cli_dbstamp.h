@@ -65,4 +65,19 @@ int cli_stamp_record(const char *cmd, const char *state, const char *stamp,
 /* "made", "restored", "recorded" */
 const char *cli_stamp_kind_name(enum cli_stamp_kind kind);
 
+/* A SQLite database file a command may make (migrate, restore into a new file), as it was
+ * before: undone when the command fails, so a failed command leaves nothing where there was
+ * nothing (never a file that was there before). */
+struct cli_db_new {
+    char file[CLI_STAMP_PATH_MAX]; /* the file store_open_create opens (store_sqlite_file) */
+    bool fresh;                    /* there was no such file */
+    size_t kept;                   /* the length of the deepest folder of file that existed */
+};
+/* Looks at the file the SQLite URL url names (nothing for PostgreSQL or ":memory:": fresh is
+ * false) and its folders, before the database is opened. */
+void cli_db_new_look(const char *url, struct cli_db_new *n);
+/* When n was fresh and no other process has the file open: removes it with its -wal, -shm and
+ * -journal, then the folders made for it that are empty. */
+void cli_db_new_undo(const struct cli_db_new *n);
+
 #endif

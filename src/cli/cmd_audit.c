@@ -23,8 +23,8 @@ static int audit_verify(int argc, char **argv)
     struct app_audit_report r;
     enum store_err e = app_audit_verify(s, &r);
     if (e != STORE_OK) {
-        cli_error("audit verify: cannot read the audit log: %s", store_last_error(s));
-        rc = CLI_FAIL;
+        rc = cli_fail("audit verify", NULL, "database_error", "cannot read the audit log: %s",
+                      store_last_error(s));
     } else if (r.problem == APP_AUDIT_INTACT) {
         printf("audit: %ld entries, chain intact; newest hash %s", r.entries,
                r.last_hash[0] ? r.last_hash : "(none)");

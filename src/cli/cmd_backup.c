@@ -114,9 +114,11 @@ int cli_cmd_backup(int argc, char **argv)
     enum store_err e = store_backup(s, out, &st);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (e != STORE_OK) {
-        cli_error("backup failed: %s", store_last_error(s));
+        /* a file that took the name meanwhile: file_exists, exit 1, as before the copy */
+        rc = cli_fail("backup", out, e == STORE_ECONFLICT ? "file_exists" : "backup_failed",
+                      "backup failed: %s", store_last_error(s));
         store_close(s);
-        return e == STORE_ECONFLICT ? CLI_USAGE : CLI_FAIL;
+        return e == STORE_ECONFLICT ? CLI_USAGE : rc;
     }
     int schema = 0, latest = 0;
     (void)store_schema_version(s, &schema, &latest);
@@ -129,17 +131,6 @@ int cli_cmd_backup(int argc, char **argv)
     return CLI_OK;
 }
 
-/* Removes the empty database a failed restore into a new file opened at path, with its -wal
- * and -shm. */
-static void restore_unmake(const char *path)
-{
-    static const char *const tails[] = {"", "-wal", "-shm"};
-    char f[CLI_STAMP_PATH_MAX];
-    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
-        if ((size_t)snprintf(f, sizeof f, "%s%s", path, tails[i]) < sizeof f)
-            (void)unlink(f);
-}
-
 int cli_cmd_restore(int argc, char **argv)
 {
     const char *in;
@@ -148,49 +139,47 @@ int cli_cmd_restore(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct stat sb;
+    /* exit 1 for IN.db missing or not a file, as before: the command line is to be mended */
     if (stat(in, &sb) != 0) {
-        cli_error("restore: '%s': %s", in, strerror(errno));
+        cli_fail("restore", in, "file_unreadable", "'%s': %s", in, strerror(errno));
         return CLI_USAGE;
     }
     if (!S_ISREG(sb.st_mode)) {
-        cli_error("restore: '%s' is not a file", in);
+        cli_fail("restore", in, "not_a_file", "'%s' is not a file", in);
         return CLI_USAGE;
     }
     long pid = 0;
     enum store_err e = store_in_use(db, &pid, err, sizeof err);
     if (e == STORE_ECONFLICT) {
+        char who[48] = "another process";
         if (pid > 0)
-            cli_error("restore: the database is open in process %ld (a server?): stop every "
-                      "process using it first",
-                      pid);
-        else
-            cli_error("restore: the database is open in another process (a server?): stop "
-                      "every process using it first");
-        return CLI_FAIL;
+            snprintf(who, sizeof who, "process %ld", pid);
+        return cli_fail("restore", NULL, "database_in_use",
+                        "the database is open in %s (a server?): stop every process using it "
+                        "first",
+                        who);
     }
-    if (e != STORE_OK) {
-        cli_error("restore: %s", err);
-        return e == STORE_EINVAL ? CLI_USAGE : CLI_FAIL;
-    }
+    if (e != STORE_OK)
+        return cli_db_open_failed(db, e, err);
     char stamp[CLI_STAMP_PATH_MAX];
     const char *dbpath = NULL;
     int stamped = cli_stamp_path(db, stamp, sizeof stamp, &dbpath);
     if (stamped < 0)
         return CLI_USAGE;
-    bool fresh = stamped && stat(dbpath, &sb) != 0 && errno == ENOENT;
+    struct cli_db_new made;
+    cli_db_new_look(db, &made);
+    bool fresh = stamped && made.fresh;
     struct store *s = NULL;
     if ((e = store_open_create(db, &s, err, sizeof err)) != STORE_OK) {
-        if (e == STORE_EINVAL)
-            return cli_db_refuse(db, err);
-        cli_error("cannot open the database: %s", err);
-        return CLI_FAIL;
+        cli_db_new_undo(&made);
+        return cli_db_open_failed(db, e, err);
     }
     struct store_backup_stats st;
     if ((e = store_restore(s, in, &st)) != STORE_OK) {
-        cli_error("restore failed (the database is as it was): %s", store_last_error(s));
+        cli_fail("restore", in, "restore_failed", "restore failed (the database is as it was): %s",
+                 store_last_error(s));
         store_close(s);
-        if (fresh) /* as it was: none, not an empty one --create-once would take for it */
-            restore_unmake(dbpath);
+        cli_db_new_undo(&made); /* as it was: none, not an empty one --create-once would take */
         return CLI_FAIL;
     }
     int schema = 0, latest = 0;
@@ -200,9 +189,8 @@ int cli_cmd_restore(int argc, char **argv)
     rc = CLI_OK;
     printf("restore: %s into the database, %ld pages, schema version %d\n", in, st.pages, schema);
     if (app_audit_verify(s, &r) != STORE_OK || r.problem != APP_AUDIT_INTACT) {
-        cli_error("restore: the restored audit log does not verify (eimza audit verify says "
-                  "where)");
-        rc = CLI_FAIL;
+        rc = cli_fail("restore", in, "restored_audit_broken",
+                      "the restored audit log does not verify (eimza audit verify says where)");
     } else {
         printf("audit: %ld entries, chain intact; newest hash %s\n", r.entries, r.last_hash);
     }

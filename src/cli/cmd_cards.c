@@ -102,9 +102,7 @@ static int cards_import(int argc, char **argv, bool bureau)
         return cli_usage_error(what, "FILE.csv", "argument_missing", usage);
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        cli_error("%s: %s: file_unreadable: %s", file, strerror(errno),
-                  core_reason_message("file_unreadable", CORE_LANG_TR));
-        return CLI_FAIL;
+        return cli_fail(what, file, "file_unreadable", "cannot open %s: %s", file, strerror(errno));
     }
     struct store *s = NULL;
     int rc = cli_open_store(db, 0, &s);
@@ -127,10 +125,11 @@ static int cards_import(int argc, char **argv, bool bureau)
                                                        report_refusal, NULL, &res, &err);
     app_settings_free(&set);
     if (st != APP_OK && st != APP_EINVAL) {
-        cli_error("%s: %s: %s", file, err.code ? err.code : "database",
-                  err.code ? core_reason_message(err.code, CORE_LANG_TR)
-                           : "the database failed; nothing more was imported");
-        rc = CLI_FAIL;
+        if (err.code)
+            rc = cli_fail(what, file, err.code, NULL);
+        else
+            rc = cli_fail(what, file, "database_error", "%s; nothing more was imported",
+                          store_last_error(s));
         goto out;
     }
     printf("%s: %ld rows read, %ld applied, %ld already recorded, %ld refused\n", what, res.rows,
@@ -211,8 +210,8 @@ static int card_issue(int argc, char **argv)
         goto out;
     }
     if (set.portal.production != APP_PRODUCTION_INHOUSE) {
-        cli_error("card issue: the settings do not make cards in house (production = inhouse): %s",
-                  core_reason_message("production_inhouse_only", CORE_LANG_TR));
+        cli_refuse("card issue", "production", "production_inhouse_only"); /* exit 1 */
+        cli_error("card issue: the settings do not make cards in house (production = inhouse)");
         goto out;
     }
     rc = CLI_FAIL;
@@ -226,8 +225,7 @@ static int card_issue(int argc, char **argv)
     for (size_t i = 0; number[i] && i < sizeof up - 1; i++)
         up[i] = (char)(number[i] >= 'a' && number[i] <= 'z' ? number[i] - 32 : number[i]);
     if (strlen(up) != APP_NUMBER_LEN || store_app_by_number(s, up, &a) != STORE_OK) {
-        cli_error("card issue: %s: application_unknown: %s", number,
-                  core_reason_message("application_unknown", CORE_LANG_TR));
+        cli_refuse("card issue", number, "application_unknown");
         goto out;
     }
     /* the command is run on the CA's host by whoever holds its secrets: on record as such */
@@ -243,8 +241,10 @@ static int card_issue(int argc, char **argv)
     }
     if (app_admin_produce(&c, a.id, card, NULL, &e) != APP_OK ||
         app_admin_card(&c, a.id, v, &e) != APP_OK) {
-        cli_error("card issue: %s: %s: %s", up, e.code ? e.code : "database",
-                  e.code ? core_reason_message(e.code, CORE_LANG_TR) : "the database failed");
+        if (e.code)
+            cli_refuse("card issue", up, e.code);
+        else
+            cli_fail("card issue", up, "database_error", "%s", store_last_error(s));
         free(v);
         goto out;
     }

@@ -1,13 +1,13 @@
 /* eimza — `eimza evidence export NUMBER --out DIR [--db URL]`: writes the evidence of an
  * application's accepted e-signature as files (app/evidence.h) for anyone to verify again with
- * openssl. Exit 0; 1 usage; 2 no such application, no signature, or a write failure. */
+ * openssl. Exit 0; 1 usage; 2 no such application (application_unknown, as `card issue`), no
+ * signature (no_signature), a write failure (evidence_write) or the database's (database_error). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "app/evidence.h"
 #include "cli/cli.h"
-#include "core/reason.h"
 
 static const char evidence_usage[] = "usage: eimza evidence export NUMBER --out DIR [--db URL]\n";
 
@@ -39,10 +39,10 @@ static int evidence_export(int argc, char **argv)
                "ocsp.der when OCSP answered, README.txt)\n",
                number, out);
         rc = CLI_OK;
+    } else if (err.code) {
+        rc = cli_fail("evidence export", number, err.code, NULL);
     } else {
-        cli_error("evidence export: %s: %s", err.code ? err.code : "internal_error",
-                  err.code ? core_reason_message(err.code, CORE_LANG_TR) : store_last_error(s));
-        rc = CLI_FAIL;
+        rc = cli_fail("evidence export", NULL, "database_error", "%s", store_last_error(s));
     }
     store_close(s);
     return rc;

@@ -107,24 +107,20 @@ static int import_personnel(int argc, char **argv)
                "%ld rejected\n",
                res.rows, res.st.inserted, res.st.updated, res.st.unchanged, res.rejected);
         if (e == APP_IMPORT_EAUDIT) {
-            cli_error("%s", res.detail);
-            rc = CLI_FAIL;
+            rc = cli_fail("import personnel", file, "database_error", "%s", res.detail);
         } else {
             rc = e == APP_IMPORT_OK ? CLI_OK : CLI_PARTIAL;
         }
         break;
     case APP_IMPORT_EFILE:
-        if (res.code)
-            cli_error("%s: %s: %s (%s); nothing was imported", file, res.code,
-                      core_reason_message(res.code, CORE_LANG_TR), res.detail);
-        else
-            cli_error("%s: %s; nothing was imported", file, res.detail);
-        rc = CLI_FAIL;
-        break;
     case APP_IMPORT_ESTORE:
+        rc =
+            cli_fail("import personnel", file, e == APP_IMPORT_ESTORE ? "database_error" : res.code,
+                     "%s; nothing was imported", res.detail);
+        break;
     case APP_IMPORT_ENOMEM:
         cli_error("%s: %s; nothing was imported", file,
-                  e == APP_IMPORT_ENOMEM && !res.detail[0] ? "out of memory" : res.detail);
+                  res.detail[0] ? res.detail : "out of memory");
         rc = CLI_FAIL;
         break;
     }

@@ -75,7 +75,9 @@ int cli_import_certificates(int argc, char **argv)
     struct app_certs_result res;
     enum app_certs_status st =
         app_import_certificates(s, files, nfiles, "cli", (int64_t)time(NULL), &hooks, &res);
-    if (st == APP_CERTS_ESTORE || st == APP_CERTS_EAUDIT || st == APP_CERTS_ENOMEM)
+    if (st == APP_CERTS_ESTORE || st == APP_CERTS_EAUDIT)
+        cli_fail("import certificates", NULL, "database_error", "%s", res.detail);
+    else if (st == APP_CERTS_ENOMEM)
         cli_error("%s", res.detail);
     printf("certificates: %ld read, %ld new, %ld already known, %ld without a valid T.C. "
            "Kimlik No, %ld CA skipped; CRLs: %ld, revocations applied: %ld (%ld already "

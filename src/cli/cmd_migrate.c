@@ -28,6 +28,7 @@
 #include "cli/cli_config.h"
 #include "cli/cli_dbstamp.h"
 #include "core/reason.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "web/http/config.h"
 
@@ -85,12 +86,13 @@ static int migrate_seal(struct store *s, const struct web_config *cfg)
         return CLI_OK;
     memset(&set, 0, sizeof set);
     if (app_settings_seal_key(&set, cfg->secret_key, false, err, sizeof err) < 0) {
-        cli_error("%s", err);
-        return CLI_USAGE;
+        struct ufault f = {.subject = "secret_key"}; /* never its value */
+        ufault_set(&f, "setting_bad_value", "%s", err);
+        return cli_refuse_fault("migrate", &f);
     }
     if (app_totp_seal_all(s, set.seal_key, (int64_t)time(NULL), &n, &ae) != APP_OK) {
-        cli_error("sealing the TOTP secrets failed: %s", ae.code ? ae.code : store_last_error(s));
-        rc = CLI_FAIL;
+        rc = cli_fail("migrate", NULL, "database_error", "sealing the TOTP secrets failed: %s",
+                      ae.code ? ae.code : store_last_error(s));
     } else if (n > 0) {
         printf("sealed %ld TOTP secret%s with the secret_key\n", n, n == 1 ? "" : "s");
     }
@@ -145,8 +147,7 @@ int cli_cmd_migrate(int argc, char **argv)
                                 dbpath);
     if (stamped) {
         if ((had = cli_stamp_read(stamp, &st, err, sizeof err)) < 0) {
-            cli_error("migrate: the database's stamp: %s", err);
-            return CLI_FAIL;
+            return cli_fail("migrate", stamp, "file_unreadable", "the database's stamp: %s", err);
         }
         struct stat sb;
         made = stat(dbpath, &sb) != 0 && errno == ENOENT;
@@ -155,12 +156,12 @@ int cli_cmd_migrate(int argc, char **argv)
     }
 
     struct store *s = NULL;
+    struct cli_db_new fresh;
+    cli_db_new_look(db, &fresh);
     enum store_err e = store_open_create(db, &s, err, sizeof err);
-    if (e == STORE_EINVAL)
-        return cli_db_refuse(db, err);
     if (e != STORE_OK) {
-        cli_error("cannot open the database: %s", err);
-        return CLI_FAIL;
+        cli_db_new_undo(&fresh); /* a URI's nolock=1: made, then refused (not WAL) */
+        return cli_db_open_failed(db, e, err);
     }
     int from = 0, to = 0;
     if (stamped && had && create_once && !made && store_schema_version(s, &from, &to) == STORE_OK &&
@@ -170,8 +171,10 @@ int cli_cmd_migrate(int argc, char **argv)
     }
     e = store_migrate(s, &from, &to);
     if (e != STORE_OK) {
-        cli_error("migrate failed (%s): %s", store_strerror(e), store_last_error(s));
+        cli_fail("migrate", NULL, "migrate_failed", "migrate failed (%s): %s", store_strerror(e),
+                 store_last_error(s));
         store_close(s);
+        cli_db_new_undo(&fresh);
         return CLI_FAIL;
     }
     printf("schema at version %d (applied %d migration%s)\n", to, to - from,

@@ -378,8 +378,8 @@ static int notify_run(int argc, char **argv)
     struct notify_drain_stats sms = {0}, email = {0};
     enum store_err e = cli_notify_scan(n, s, now, &ss);
     if (e != STORE_OK) {
-        cli_error("notify run: the scan failed: %s", store_last_error(s));
-        rc = CLI_FAIL;
+        rc = cli_fail("notify run", NULL, "database_error", "the scan failed: %s",
+                      store_last_error(s));
         goto out;
     }
     struct timespec ts;
@@ -398,8 +398,8 @@ static int notify_run(int argc, char **argv)
     }
     print_summary(now, n, &ss, &sms, &email);
     if (e != STORE_OK) {
-        cli_error("notify run: delivering the outbox failed: %s", store_last_error(s));
-        rc = CLI_FAIL;
+        rc = cli_fail("notify run", NULL, "database_error", "delivering the outbox failed: %s",
+                      store_last_error(s));
         goto out;
     }
     rc = CLI_OK;
@@ -462,10 +462,8 @@ static int notify_print(const char *what, struct store *s, enum store_err e, con
                         bool nomem)
 {
     char *text = NULL;
-    if (e != STORE_OK) {
-        cli_error("%s: database error: %s", what, store_last_error(s));
-        return CLI_FAIL;
-    }
+    if (e != STORE_OK)
+        return cli_fail(what, NULL, "database_error", "%s", store_last_error(s));
     if (nomem || !(text = json_dumps(list, JSON_COMPACT))) {
         cli_error("out of memory");
         return CLI_FAIL;

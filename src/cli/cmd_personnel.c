@@ -40,13 +40,11 @@ static int personnel_show(int argc, char **argv)
         rc = CLI_OK;
         break;
     case APP_SHOW_ENOTFOUND:
-        cli_error("no personnel record for T.C. Kimlik No %s (no_personnel_record: %s)", tckn,
-                  core_reason_message("no_personnel_record", CORE_LANG_TR));
-        rc = CLI_FAIL;
+        rc = cli_fail("personnel show", tckn, "personnel_unknown",
+                      "no personnel record for T.C. Kimlik No %s", tckn);
         break;
     case APP_SHOW_ESTORE:
-        cli_error("database error: %s", store_last_error(s));
-        rc = CLI_FAIL;
+        rc = cli_fail("personnel show", NULL, "database_error", "%s", store_last_error(s));
         break;
     case APP_SHOW_ENOMEM:
         cli_error("out of memory");

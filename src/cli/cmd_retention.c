@@ -66,8 +66,8 @@ static int retention_run(int argc, char **argv)
     struct app_retention_counts n;
     struct app_err e;
     if (app_retention_run(&c, "cli", dry, &n, &e) != APP_OK) {
-        cli_error("retention run failed: %s", n.failed);
-        rc = CLI_FAIL;
+        rc =
+            cli_fail("retention run", NULL, "database_error", "retention run failed: %s", n.failed);
     }
     char day[CORE_DATE_STRLEN + 1];
     core_date_format(core_date_from_unix(now), day);

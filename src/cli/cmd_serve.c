@@ -161,7 +161,8 @@ static int serve_audit_config(struct store *st, const struct web_config *cfg, co
         .detail = ubuf_str(&b),
     };
     if (store_audit_append(st, &e) != STORE_OK) {
-        cli_error("cannot write the audit log: %s", store_last_error(st));
+        cli_fail("serve", NULL, "database_error", "cannot write the audit log: %s",
+                 store_last_error(st));
         goto out;
     }
     rc = 0;
@@ -710,9 +711,8 @@ static int serve_listen(struct serve_run *r)
     case WEB_LISTEN_USAGE:
         cli_error("--listen: %s", r->err);
         return CLI_USAGE;
-    case WEB_LISTEN_FAILED:
-        cli_error("%s", r->err);
-        return CLI_FAIL;
+    case WEB_LISTEN_FAILED: /* in use, not this host's, not allowed */
+        return cli_fail("serve", "--listen", "listen_failed", "%s", r->err);
     }
     return CLI_FAIL;
 }
@@ -725,8 +725,8 @@ static int serve_database(struct serve_run *r)
     if (rc != CLI_OK)
         return rc;
     if (store_schema_version(r->st, &r->schema, &latest) != STORE_OK) {
-        cli_error("cannot read the schema version: %s", store_last_error(r->st));
-        return CLI_FAIL;
+        return cli_fail("serve", NULL, "database_error", "cannot read the schema version: %s",
+                        store_last_error(r->st));
     }
     if (serve_audit_config(r->st, &r->cfg, r->configs.n ? r->config_names : NULL) < 0)
         return CLI_FAIL;

@@ -40,11 +40,16 @@ static int cli_sign_read(const char *path, unsigned char **out, size_t *n)
     *n = 0;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &sb) < 0) {
-        cli_error("sign: cannot read %s: %s", path, strerror(errno));
+        cli_fail("sign", path, "file_unreadable", "cannot read %s: %s", path, strerror(errno));
         goto out;
     }
-    if (!S_ISREG(sb.st_mode) || sb.st_size > CLI_SIGN_MAX_INPUT) {
-        cli_error("sign: %s is not a regular file of at most %ld bytes", path, CLI_SIGN_MAX_INPUT);
+    if (!S_ISREG(sb.st_mode)) {
+        cli_fail("sign", path, "not_a_file", "%s is not a regular file", path);
+        goto out;
+    }
+    if (sb.st_size > CLI_SIGN_MAX_INPUT) {
+        cli_fail("sign", path, "sign_input_too_large", "%s has %lld bytes, more than %ld", path,
+                 (long long)sb.st_size, CLI_SIGN_MAX_INPUT);
         goto out;
     }
     buf = malloc((size_t)sb.st_size + 1);
@@ -57,7 +62,8 @@ static int cli_sign_read(const char *path, unsigned char **out, size_t *n)
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
-            cli_error("sign: cannot read %s: %s", path, r < 0 ? strerror(errno) : "it shrank");
+            cli_fail("sign", path, "file_unreadable", "cannot read %s: %s", path,
+                     r < 0 ? strerror(errno) : "it shrank");
             goto out;
         }
         have += (size_t)r;
@@ -87,7 +93,8 @@ static int cli_sign_write(const char *path, const unsigned char *data, size_t n)
         return -1; /* cli_cmd_sign refused such a path (SIGN_TMP_SUFFIX) */
     fd = mkstemp(tmp);
     if (fd < 0) {
-        cli_error("sign: cannot create a file beside %s: %s", path, strerror(errno));
+        cli_fail("sign", path, "file_unwritable", "cannot create a file beside %s: %s", path,
+                 strerror(errno));
         return -1;
     }
     mode_t mask = umask(0);
@@ -113,7 +120,7 @@ static int cli_sign_write(const char *path, const unsigned char *data, size_t n)
         goto fail;
     return 0;
 fail:
-    cli_error("sign: cannot write %s: %s", path, strerror(errno));
+    cli_fail("sign", path, "file_unwritable", "cannot write %s: %s", path, strerror(errno));
     if (fd >= 0)
         close(fd);
     unlink(tmp);

@@ -92,8 +92,8 @@ static int user_add(int argc, char **argv)
 
     rc = read_password(pw, sizeof pw);
     if (rc < 0) {
-        cli_error("user add: cannot read the password from standard input");
-        return CLI_FAIL;
+        return cli_fail("user add", "password", "required",
+                        "cannot read the password from standard input");
     }
     if (rc > 0 || pw[0] == '\0') {
         cli_refuse("user add", "password", rc > 0 ? "password_too_long" : "required");
@@ -114,7 +114,7 @@ static int user_add(int argc, char **argv)
         if (err.code && !err.nfields)
             cli_refuse("user add", NULL, err.code);
         else if (!err.code)
-            cli_error("user add: the database failed: %s", store_last_error(s));
+            cli_fail("user add", NULL, "database_error", "%s", store_last_error(s));
         rc = err.status == APP_EINVAL ? CLI_USAGE : CLI_FAIL;
         goto out;
     }
@@ -191,7 +191,7 @@ static int user_set(int argc, char **argv)
         if (err.code && !err.nfields)
             cli_refuse("user set", NULL, err.code);
         else if (!err.code)
-            cli_error("user set: the database failed: %s", store_last_error(s));
+            cli_fail("user set", NULL, "database_error", "%s", store_last_error(s));
         rc = err.status == APP_EINVAL ? CLI_USAGE : CLI_FAIL;
     } else {
         printf("eimza: user %s changed\n", name);
@@ -232,10 +232,11 @@ static int user_list(int argc, char **argv)
     if (e == STORE_OK && (text = json_dumps(list, JSON_COMPACT))) {
         printf("%s\n", text);
         rc = CLI_OK;
-    } else {
-        cli_error("user list: %s",
-                  e == STORE_OK || e == STORE_ENOMEM ? "out of memory" : store_last_error(s));
+    } else if (e == STORE_OK || e == STORE_ENOMEM) {
+        cli_error("user list: out of memory");
         rc = CLI_FAIL;
+    } else {
+        rc = cli_fail("user list", NULL, "database_error", "%s", store_last_error(s));
     }
     free(text);
     json_decref(list);

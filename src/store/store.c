@@ -141,6 +141,47 @@ enum store_err store_sqlite_path(const char *url, const char **path, char *err, 
     return e != STORE_OK || *path ? e : store__pg_check_url(url, err, errlen);
 }
 
+/* A hexadecimal digit's value, -1 for another character. */
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int store_sqlite_file(const char *url, char *file, size_t cap)
+{
+    const char *p;
+    if (url_parse(url, &p, NULL, 0) != STORE_OK || !p || !strcmp(p, ":memory:"))
+        return 0;
+    if (strncmp(p, "file:", 5) != 0)
+        return (size_t)snprintf(file, cap, "%s", p) < cap ? 1 : -1;
+    p += 5; /* SQLite's URI: file:[//[localhost]]PATH[?QUERY][#FRAGMENT], PATH %-encoded */
+    if (!strncmp(p, "//", 2)) {
+        p += 2;
+        if (!strncmp(p, "localhost", 9))
+            p += 9;
+        if (*p != '/')
+            return 0; /* an authority SQLite refuses: nothing is made */
+    }
+    size_t n = 0;
+    for (; *p && *p != '?' && *p != '#'; p++) {
+        char c = *p;
+        if (c == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+            c = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
+            p += 2;
+        }
+        if (n + 1 >= cap)
+            return -1;
+        file[n++] = c;
+    }
+    if (!n)
+        return 0;
+    file[n] = '\0';
+    return 1;
+}
+
 enum store_err store_in_use(const char *url, long *pid, char *err, size_t errlen)
 {
     const char *path;

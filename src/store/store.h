@@ -59,6 +59,11 @@ enum store_err store_url_check(const char *url, char *err, size_t errlen);
  * url; a "file:" URI as it is), NULL for a PostgreSQL URL. For what a command keeps beside
  * the database file (cli/cli_dbstamp.h). */
 enum store_err store_sqlite_path(const char *url, const char **path, char *err, size_t errlen);
+/* The file on the file system that a SQLite URL names, into file (cap bytes): the path, or a
+ * "file:" URI's path without its authority, query and fragment and with its %HH decoded. 1 when
+ * set; 0 when the URL names no file (PostgreSQL, ":memory:", a URL store_open refuses); -1 when
+ * it does not fit. */
+int store_sqlite_file(const char *url, char *file, size_t cap);
 const char *store_backend(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_last_error(const struct store *s);
 /* Whether the database can really be read through this connection: STORE_OK, or STORE_EIO

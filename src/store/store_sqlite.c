@@ -704,7 +704,14 @@ enum store_err store__sqlite_open(const char *path, bool create, struct store **
         err = dummy;
         errlen = sizeof dummy;
     }
-    enum store_err e = check_dir(path, create, err, errlen);
+    /* a "file:" URI's folder is its decoded path's (never a folder named "file:" here) */
+    char file[4096];
+    int named = store_sqlite_file(path, file, sizeof file);
+    if (named < 0) {
+        snprintf(err, errlen, "the database path is too long");
+        return STORE_EINVAL;
+    }
+    enum store_err e = named ? check_dir(file, create, err, errlen) : STORE_OK;
     if (e != STORE_OK)
         return e;
     struct sq *q = calloc(1, sizeof *q);

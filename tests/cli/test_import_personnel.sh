@@ -182,7 +182,9 @@ expect_no_grep 'İşlem tamamlanamadı' "$T/err" "duplicate_column has its own T
 
 printf '\xFF\xFEt\0c\0k\0n\0\n\0' >"$T/utf16.csv"
 expect_status 2 "a UTF-16 file" "$EIMZA" import personnel "$T/utf16.csv" --db "$DB"
-expect_grep 'not_utf8.*UTF-16' "$T/err" "UTF-16 recognised"
+expect_grep "^eimza: import personnel: $T/utf16.csv: not_utf8: " "$T/err" "UTF-16: not_utf8"
+expect_grep '^eimza: import personnel: the file is UTF-16 text: save it as UTF-8; nothing was imported$' \
+  "$T/err" "UTF-16 recognised"
 
 : >"$T/empty.csv"
 expect_status 0 "an empty file" "$EIMZA" import personnel "$T/empty.csv" --db "$DB"

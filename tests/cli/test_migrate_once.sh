@@ -164,12 +164,7 @@ expect_grep "the database restored from a backup at '$R' on $DAY is missing" "$T
 W=$T/ro/eimza.db
 expect_status 0 "a database" "$EIMZA" migrate --db "sqlite:$W"
 rm "$W.made"
-mkfifo "$T/hold"
-sqlite3 "$W" <"$T/hold" >/dev/null 2>&1 &
-holder=$!
-exec 9>"$T/hold"
-echo 'SELECT count(*) FROM schema_migrations;' >&9
-for _ in $(seq 1 100); do [ -e "$W-shm" ] && [ -e "$W-wal" ] && break; sleep 0.05; done
+hold_sqlite "$W"
 # folder_locked on|off: nothing can be added to $T/ro, or it is writable again
 folder_locked() {
   if [ "$(id -u)" = 0 ]; then
@@ -189,8 +184,7 @@ if folder_locked on; then
 else
   fail "the folder made read-only" "chattr/chmod failed"
 fi
-exec 9>&-
-wait "$holder"
+release_sqlite
 [ -e "$W.made" ] && fail "no stamp made" || ok "no stamp made"
 expect_status 0 "once the folder is writable again, the stamp" "$EIMZA" migrate --db "sqlite:$W"
 expect_grep "^stamp written: $W.made \(recorded, " "$T/out" "written then"

@@ -37,7 +37,8 @@ expect_grep 'tckn_leading_zero' "$T/err" "tckn_leading_zero"
 expect_status 1 "a bad number is refused before the database is opened" "$EIMZA" personnel show 1 --db "sqlite:$T/no/such/dir/x.db"
 expect_status 2 "unknown person" "$EIMZA" personnel show $T4 --db "$DB"
 expect_grep "$T4" "$T/err" "the operator's own number is named back"
-expect_grep 'no_personnel_record' "$T/err" "no_personnel_record named"
+expect_grep "^eimza: personnel show: $T4: personnel_unknown: Bu T.C. Kimlik No ile bir personel kaydı yok" \
+  "$T/err" "personnel_unknown named, with the operator's message (not the applicant's)"
 expect_status 2 "an unmigrated database" "$EIMZA" personnel show $T1 --db "$(new_db)"
 
 # ---- the record --------------------------------------------------------------------------

@@ -162,7 +162,8 @@ openssl ocsp -respin "$T/export/ocsp.der" -resp_text -noverify >"$T/ocsp.txt" 2>
 expect_grep 'Cert Status: good' "$T/ocsp.txt" "export: the OCSP response said good"
 expect_grep '"result":"accepted"' "$T/export/validation.json" "export: the validation result"
 expect_status 2 "evidence export: unknown number" "$EIMZA" evidence export ZZZZZZZZZZ --out "$T/x" --db "$DB"
-expect_grep 'no_application' "$T/err" "unknown number: no_application"
+expect_grep '^eimza: evidence export: ZZZZZZZZZZ: application_unknown: Bu numarada bir başvuru yok' "$T/err" \
+  "unknown number: application_unknown, the operator's message (not the applicant's no_application)"
 expect_status 1 "evidence export: --out missing" "$EIMZA" evidence export "$NA" --db "$DB"
 
 # ---- a replay into another application, a revoked certificate -------------------------------------

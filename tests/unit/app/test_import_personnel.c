@@ -288,7 +288,7 @@ static void test_header_problems_touch_nothing(void **state)
     struct app_import_result r;
     snprintf(path, sizeof path, "/nonexistent/eimza.csv");
     assert_int_equal(run(&s, &v, &r), APP_IMPORT_EFILE);
-    assert_null(r.code);
+    assert_string_equal(r.code, "file_unreadable");
     assert_non_null(strstr(r.detail, "No such file"));
     assert_int_equal(s.begins, 0);
 }
@@ -302,6 +302,7 @@ static void test_read_error_aborts(void **state)
     struct seen v = {0};
     struct app_import_result r;
     assert_int_equal(run(&s, &v, &r), APP_IMPORT_EFILE);
+    assert_string_equal(r.code, "file_unreadable");
     assert_non_null(strstr(r.detail, "cannot read"));
     assert_int_equal(s.begins, 0);
 }

@@ -195,6 +195,23 @@ static void test_cli_codes_known(void **state)
         "listen_bad",
         "value_empty",
         "too_long",
+        /* the runtime failures of what the operator gave or of the environment (cli_fail,
+         * cli_db_open_failed) */
+        "database_not_found",
+        "database_unreachable",
+        "database_error",
+        "schema_outdated",
+        "schema_newer",
+        "migrate_failed",
+        "database_in_use",
+        "backup_failed",
+        "restore_failed",
+        "restored_audit_broken",
+        "personnel_unknown",
+        "not_a_file",
+        "file_unwritable",
+        "sign_input_too_large",
+        "listen_failed",
     };
     for (size_t i = 0; i < sizeof cli / sizeof cli[0]; i++) {
         expect_known(cli[i]);
