@@ -31,6 +31,7 @@ import {
   PHONE,
   a11yProblems,
   eventually,
+  focusedId,
   launch,
   open,
   screenshot,
@@ -94,8 +95,6 @@ after(async () => {
 });
 
 // ---- helpers ------------------------------------------------------------------------------
-
-const focusedId = (page) => page.evaluate(() => document.activeElement?.id || '');
 
 // lib.mjs's rules and axe-core at 1280 and 390 px, with screenshots (staff_lib.mjs)
 async function checkPage(page, name) {

@@ -28,29 +28,18 @@
 // EIMZA_E2E_URL (run.sh's shared server) is not used. Without openssl, SoftHSM2 or
 // pkcs11-tool the tests are skipped, unless CI or EIMZA_REQUIRE_E2E=1 is set.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+
+import { BIN, MODULE, REQUIRED, SRC, demoPki, freePort, run, skipUnless, start, startPinAgent, stop, stopAll, workDir } from './procs.mjs';
 
 // lib.mjs insists on run.sh's shared server; this file does not use it (BASE is not imported)
 process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
 const lib = await import('./lib.mjs');
-const { a11yProblems, eventually, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
-
-const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
-const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
-const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
-const MODULE = [
-  '/usr/lib/softhsm/libsofthsm2.so',
-  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
-  '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
-].find((m) => existsSync(m));
-const REQUIRED = Boolean(process.env.CI || process.env.EIMZA_REQUIRE_E2E === '1');
+const { a11yProblems, apiAt, applyAt, eventually, lastSms, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -61,19 +50,8 @@ const WORD = 'Mavi Kelebek 7';
 const APPROVER = { user: 'onay72', password: 'Batman-Onay-2024!' };
 const OPERATOR = { user: 'osman.op', password: 'Kart-Operator-2024!' };
 
-// ---- what is needed, and a skip when it is missing ----------------------------------------
-
-function missingTool() {
-  if (!BIN || !SRC) return 'EIMZA_BIN and EIMZA_SOURCE_DIR must be set';
-  for (const c of ['openssl', 'softhsm2-util', 'pkcs11-tool']) {
-    if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) return `${c} is not installed (make deps)`;
-  }
-  if (!MODULE) return 'libsofthsm2.so is not installed (make deps)';
-  return null;
-}
-const missing = missingTool();
-if (missing && REQUIRED) throw new Error(`card.test.mjs cannot run: ${missing}`);
-const skip = missing ? `skipped: ${missing}` : false;
+// what is needed, and a skip when it is missing
+const skip = skipUnless('card.test.mjs', ['openssl', 'softhsm2-util', 'pkcs11-tool']);
 
 // axe-core: lib.mjs's helper when it has one, else the same rules here (WCAG 2.0-2.2, A and
 // AA), evaluated through the debugging protocol (the page's CSP does not govern it).
@@ -98,85 +76,6 @@ if (!axeViolations) {
   };
 }
 
-// ---- processes (as sign.test.mjs) -------------------------------------------------------
-
-const procs = new Set();
-
-function start(cmd, args, opts, logfile) {
-  const child = spawn(cmd, args, { ...opts, stdio: opts.stdio || ['ignore', 'pipe', 'pipe'] });
-  child.out = '';
-  child.exited = new Promise((res) => {
-    child.on('exit', (code, signal) => {
-      procs.delete(child);
-      res({ code, signal });
-    });
-  });
-  procs.add(child);
-  const log = createWriteStream(logfile);
-  for (const s of [child.stdout, child.stderr]) {
-    s.on('data', (d) => {
-      child.out += d.toString();
-      log.write(d);
-    });
-  }
-  child.ready = (re, ms = 15000) =>
-    new Promise((res, rej) => {
-      const timer = setTimeout(() => done(rej, new Error(`${cmd} not ready in ${ms} ms:\n${child.out}`)), ms);
-      const check = () => {
-        const m = child.out.match(re);
-        if (m) done(res, m);
-      };
-      const onExit = () => done(rej, new Error(`${cmd} exited before it was ready:\n${child.out}`));
-      function done(f, v) {
-        clearTimeout(timer);
-        child.stdout.off('data', check);
-        child.stderr.off('data', check);
-        child.off('exit', onExit);
-        f(v);
-      }
-      child.stdout.on('data', check);
-      child.stderr.on('data', check);
-      child.once('exit', onExit);
-      check();
-    });
-  return child;
-}
-
-async function stop(child, ms = 10000) {
-  if (!child) return null;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return { code: child.exitCode, signal: child.signalCode };
-  }
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  const r = await child.exited;
-  clearTimeout(timer);
-  return r;
-}
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-// a port nothing listens on, below the ephemeral range (as tests/lib.sh's free_port)
-async function freePort() {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 12768);
-    const srv = createServer();
-    const ok = await new Promise((res) => {
-      srv.once('error', () => res(false));
-      srv.listen(port, '127.0.0.1', () => res(true));
-    });
-    if (ok) {
-      await new Promise((res) => srv.close(res));
-      return port;
-    }
-  }
-  throw new Error('no free port');
-}
-
 // ---- the set-up -------------------------------------------------------------------------
 
 let dir;
@@ -190,79 +89,37 @@ let logs;
 
 const eimza = (args, input) => run(BIN, [...args, '--db', db], input === undefined ? {} : { input });
 
-async function api(method, path, { body, token } = {}) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text };
-}
+const api = (method, path, opts) => apiAt(base, method, path, opts);
 
-async function smsTo(phone, re) {
-  const outbox = (await api('GET', '/dev/outbox')).json;
-  const m = outbox.filter((x) => x.channel === 'sms' && x.to === phone && re.test(x.body)).at(-1);
-  assert.ok(m, `an SMS to ${phone} matching ${re}`);
-  return m.body;
-}
+const smsTo = (phone, re) => lastSms(base, phone, re);
 
 // An application through the applicant JSON API, up to "waiting for the signed paper".
-async function apply(p) {
-  const cap = await api('GET', '/api/v1/captcha');
-  const ans = await api('GET', `/dev/captcha/${cap.json.id}`);
-  const login = await api('POST', '/api/v1/login', {
-    body: { tckn: p.tckn, first_name: p.first, last_name: p.last, birth_place: p.place, birth_date: p.date, captcha_id: cap.json.id, captcha_answer: ans.json.answer },
-  });
-  assert.equal(login.status, 200, `login of ${p.first}: ${login.text}`);
-  const token = login.json.token;
-  const app = await api('GET', '/api/v1/application', { token });
-  const form = await api('PUT', '/api/v1/application', {
-    token,
-    body: { reason: 'renewal', security_word: WORD, security_word_repeat: WORD, address: 'Okul Sokağı No: 1', postal_code: '72100', mobile_operator: 'vodafone', notify_by: 'sms' },
-  });
-  assert.equal(form.status, 200, `form of ${p.first}: ${form.text}`);
-  assert.equal((await api('POST', '/api/v1/application/otp', { token })).status, 200);
-  const code = (await smsTo(p.phone, /\b\d{6}\b/)).match(/\b(\d{6})\b/)[1];
-  assert.equal((await api('POST', '/api/v1/application/otp/verify', { token, body: { code } })).status, 200);
-  const m = await api('POST', '/api/v1/application/method', { token, body: { method: 'wet' } });
-  assert.equal(m.json?.state, 'awaiting_original', `method of ${p.first}: ${m.text}`);
-  p.number = app.json.number;
-  await api('POST', '/api/v1/logout', { token });
-}
+const apply = (p) =>
+  applyAt(
+    base,
+    p,
+    { reason: 'renewal', security_word: WORD, security_word_repeat: WORD, address: 'Okul Sokağı No: 1', postal_code: '72100', mobile_operator: 'vodafone', notify_by: 'sms' },
+    { logout: true },
+  );
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'eimza-e2e-card.'));
-  logs = ARTIFACTS || dir;
-  mkdirSync(logs, { recursive: true });
-  db = `sqlite:${dir}/db`;
-  const pki = join(dir, 'pki');
+  ({ dir, logs, db } = workDir('card'));
   const port = await freePort();
   agentPort = await freePort();
 
   // the holders' current certificates (their OCSP on a closed port: the revocation of the
-  // old certificate is not this test's subject), and the in-house CA in pki/hsm
-  writeFileSync(
-    join(dir, 'spec.tsv'),
+  // old certificate is not this test's subject), and the in-house CA in pki/hsm, trusted too
+  const pki = demoPki(
+    dir,
     [HOLDER, OTHER].map((p) => `${p.tckn}\tactive\t45\t${p.first} ${p.last}\n`).join(''),
+    9,
+    ['root/root.pem', 'nes/nes.pem', 'inhouse/ca.pem'],
   );
-  run('bash', [join(SRC, 'scripts/demo-pki.sh'), pki, join(dir, 'spec.tsv')], {
-    env: { ...process.env, EIMZA_PKI_PORT: '9' },
-  });
   hsmConf = join(pki, 'hsm/softhsm2.conf');
   // the blank card, made before the server opens the engine (SoftHSM2 reads its tokens once)
   const blank = run('bash', [join(SRC, 'scripts/demo-token.sh'), '--blank', '1', join(pki, 'hsm')]).trim();
   assert.match(blank, /^\S+$/, 'one blank card');
-  mkdirSync(join(dir, 'trust'));
-  for (const f of ['root/root.pem', 'nes/nes.pem', 'inhouse/ca.pem']) {
-    writeFileSync(join(dir, 'trust', f.replace('/', '-')), readFileSync(join(pki, f)));
-  }
 
   const header =
     'tckn;ad;soyad;dogum_yeri;dogum_tarihi;kurum_kodu;kurum_adi;il_kodu;ilce;birim;unvan;gorev_durumu;gorevlendirme_bitis;eimza_hakki;eposta;cep_telefonu';
@@ -322,7 +179,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  await Promise.all([...procs].map((p) => stop(p)));
+  await stopAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -579,15 +436,11 @@ test('the holder takes the PIN on the portal, once', { skip }, async () => {
 test('"try my new card": the agent signs with the new card and the application is completed', { skip }, async () => {
   assert.ok(pin, 'the test before took the PIN');
   const { page } = holder;
-  const agent = start(
-    BIN,
-    ['agent', '--module', MODULE, '--listen', `127.0.0.1:${agentPort}`, '--origin', base, '--pin-fd', '3'],
-    { env: { ...process.env, SOFTHSM2_CONF: hsmConf }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
+  const agent = await startPinAgent(
+    ['--module', MODULE, '--listen', `127.0.0.1:${agentPort}`, '--origin', base],
+    { ...process.env, SOFTHSM2_CONF: hsmConf },
     join(logs, 'card-agent.log'),
   );
-  agent.stdio[3].on('error', () => {});
-  agent.pin = (line) => agent.stdio[3].write(`${line}\n`);
-  await agent.ready(/^eimza agent: listening on http:\/\/127\.0\.0\.1:(\d+)/m);
 
   await page.goto(`${base}/durum`);
   await page.click('a:has-text("Yeni kartımı dene")');

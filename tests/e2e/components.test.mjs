@@ -5,15 +5,16 @@
 // English version, a phone viewport, and the accessibility check. Screenshots of the page
 // at desktop and phone sizes, in both languages, and after a successful POST.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   BASE,
   DESKTOP,
   PHONE,
   a11yProblems,
+  browserForFile,
   eventually,
-  launch,
+  focusedId,
   open,
   screenshot,
   scrollsSideways,
@@ -24,19 +25,11 @@ const PAGE = `${BASE}/ornek-form`;
 // the wrong values of the sample, in the order the error summary lists them
 const ERROR_FIELDS = ['tckn', 'last_name', 'reason', 'postal_code', 'email'];
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-const focusedId = (page) => page.evaluate(() => document.activeElement?.id || '');
+const browser = browserForFile();
 
 test('the sample page: error summary, fields, step indicator, at desktop and phone sizes', async () => {
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    const { context, page, problems } = await open(browser, { viewport });
+    const { context, page, problems } = await open(browser(), { viewport });
     const res = await page.goto(PAGE);
     assert.equal(res.status(), 200);
     assert.match(await page.title(), /^Hata: /);
@@ -88,7 +81,7 @@ test('the sample page: error summary, fields, step indicator, at desktop and pho
 });
 
 test('each error link takes the keyboard to its field (Tab, Enter)', async () => {
-  const { context, page, problems } = await open(browser);
+  const { context, page, problems } = await open(browser());
   for (let i = 0; i < ERROR_FIELDS.length; i++) {
     await page.goto(PAGE);
     await page.waitForFunction(() => document.activeElement?.hasAttribute('data-error-summary'));
@@ -112,7 +105,7 @@ test('each error link takes the keyboard to its field (Tab, Enter)', async () =>
 });
 
 test('without JavaScript the error links still lead to the fields', async () => {
-  const { context, page, problems } = await open(browser, { js: false });
+  const { context, page, problems } = await open(browser(), { js: false });
   await page.goto(PAGE);
   // nothing moves the focus: the keyboard starts at the top (skip link, header links, ...)
   let guard = 0;
@@ -135,7 +128,7 @@ test('without JavaScript the error links still lead to the fields', async () => 
 });
 
 test('the SMS countdown counts down and speaks only now and then (fake clock)', async () => {
-  const { context, page, problems } = await open(browser, { fakeClock: true });
+  const { context, page, problems } = await open(browser(), { fakeClock: true });
   await page.goto(PAGE);
   const value = page.locator('[data-countdown-value]');
   const live = page.locator('[data-countdown-live]');
@@ -164,7 +157,7 @@ test('the SMS countdown counts down and speaks only now and then (fake clock)', 
 });
 
 test('POST: errors come back with the values typed; a corrected form is accepted', async () => {
-  const { context, page, problems } = await open(browser);
+  const { context, page, problems } = await open(browser());
   await page.goto(PAGE);
   // fix two of the five and submit with the keyboard (Enter in a text field sends the form)
   await page.fill('#tckn', '10000000146');
@@ -195,7 +188,7 @@ test('POST: errors come back with the values typed; a corrected form is accepted
 
 test('the sample page in English', async () => {
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    const { context, page, problems } = await open(browser, { locale: 'en-US', viewport });
+    const { context, page, problems } = await open(browser(), { locale: 'en-US', viewport });
     await page.goto(PAGE);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.match(await page.title(), /^Error: /);

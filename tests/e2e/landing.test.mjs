@@ -4,27 +4,21 @@
 // viewport without sideways scrolling, no console errors or CSP violations, and our
 // accessibility check. Screenshots at desktop and phone sizes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   BASE,
   DESKTOP,
   PHONE,
   a11yProblems,
+  browserForFile,
   eventually,
-  launch,
   open,
   screenshot,
   scrollsSideways,
 } from './lib.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 const LANGS = [
   {
@@ -55,7 +49,7 @@ const LANGS = [
 for (const L of LANGS) {
   test(`landing page in ${L.lang} (Accept-Language ${L.locale})`, async () => {
     for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-      const { context, page, problems } = await open(browser, { locale: L.locale, viewport });
+      const { context, page, problems } = await open(browser(), { locale: L.locale, viewport });
       const res = await page.goto(`${BASE}/`);
       assert.equal(res.status(), 200);
       assert.match(res.headers()['content-type'], /^text\/html; charset=utf-8/);
@@ -97,7 +91,7 @@ for (const L of LANGS) {
 }
 
 test('?lang=en overrides Accept-Language and is remembered; ?lang=tr switches back', async () => {
-  const { context, page, problems } = await open(browser, { locale: 'tr-TR' });
+  const { context, page, problems } = await open(browser(), { locale: 'tr-TR' });
   await page.goto(`${BASE}/`);
   assert.equal(await page.getAttribute('html', 'lang'), 'tr');
   await page.click('.lang-switch');
@@ -118,7 +112,7 @@ test('?lang=en overrides Accept-Language and is remembered; ?lang=tr switches ba
 });
 
 test('the skip link is the first stop of the keyboard and moves the focus to <main>', async () => {
-  const { context, page, problems } = await open(browser);
+  const { context, page, problems } = await open(browser());
   await page.goto(`${BASE}/`);
   await page.keyboard.press('Tab');
   const first = await page.evaluate(() => document.activeElement.className);
@@ -133,7 +127,7 @@ test('the skip link is the first stop of the keyboard and moves the focus to <ma
 
 test('the watchers catch what they are for (a CSP violation, a script error, a 404)', async () => {
   // The checks above are only worth something if they can fail: break the page on purpose.
-  const { context, page, problems } = await open(browser);
+  const { context, page, problems } = await open(browser());
   await page.goto(`${BASE}/`);
   await page.evaluate(() => {
     document.body.insertAdjacentHTML('beforeend', '<p style="color: red">inline style</p>');
@@ -164,7 +158,7 @@ test('the watchers catch what they are for (a CSP violation, a script error, a 4
 });
 
 test('the accessibility check finds the faults it looks for', async () => {
-  const { context, page } = await open(browser, { js: true });
+  const { context, page } = await open(browser(), { js: true });
   await page.setContent(`<!doctype html><html><head><title>x</title></head><body>
     <h1>One</h1><h1>Two</h1><h3>skipped</h3>
     <img src="data:,">

@@ -1,11 +1,14 @@
 // eimza — helpers for the end-to-end tests (tests/e2e/*.test.mjs, run by tests/e2e/run.sh):
 // launching Debian's Chromium through playwright-core, watching a page for console errors,
 // Content-Security-Policy violations, script errors and failed loads, a small accessibility
-// check of our own, axe-core's WCAG 2.2 A/AA rules with AAA contrast, and screenshots kept as
-// artefacts.
+// check of our own, axe-core's WCAG 2.2 A/AA rules with AAA contrast, screenshots kept as
+// artefacts, and the JSON API of the portal (a call, the SMS in the development outbox, an
+// application made through it).
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -26,8 +29,9 @@ export const WIDTHS = [
 
 // The machine's network is closed: without the background-networking flags Chromium keeps
 // trying to reach Google's hosts. Playwright gives every launch a new, empty profile
-// directory (--user-data-dir) of its own and removes it afterwards.
-export async function launch() {
+// directory (--user-data-dir) of its own and removes it afterwards. extraArgs: more flags
+// (relay.test.mjs: which addresses count as public, a host name mapped to 127.0.0.1).
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.EIMZA_CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -39,8 +43,23 @@ export async function launch() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
+}
+
+// One browser for all the tests of a file that needs nothing else set up first: launched in
+// node:test's before() and closed in after(). Returns a function giving the browser (there is
+// none until before() has run).
+export function browserForFile() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }
 
 // A new context and page. opts: viewport, locale (sets Accept-Language), js (false turns
@@ -220,6 +239,62 @@ export async function eventually(cond, ms = 5000) {
     if (v || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+// The id of the element that has the keyboard focus ('' for none or no id).
+export const focusedId = (page) => page.evaluate(() => document.activeElement?.id || '');
+
+// A JSON API call to the server at base (BASE, or the server of a file's own set-up):
+// { status, json (null when the body is not JSON), text }.
+export async function apiAt(base, method, path, { body, token } = {}) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text };
+}
+
+// The body of the last SMS to phone (10 digits) in the development outbox of the server at
+// base whose text matches re; asserts there is one.
+export async function lastSms(base, phone, re) {
+  const outbox = (await apiAt(base, 'GET', '/dev/outbox')).json;
+  const m = outbox.filter((x) => x.channel === 'sms' && x.to === phone && re.test(x.body)).at(-1);
+  assert.ok(m, `an SMS to ${phone} matching ${re}`);
+  return m.body;
+}
+
+// An application of p (tckn, first, last, place, date, phone) through the applicant JSON API
+// of the server at base, up to "waiting for the signed paper": the captcha's answer from the
+// development route, form sent as the application form, the SMS code from the development
+// outbox, "Yöntem 2" (the signed paper). Sets p.number and p.token; logout: the session is
+// ended afterwards.
+export async function applyAt(base, p, form, { logout = false } = {}) {
+  const api = (method, path, opts) => apiAt(base, method, path, opts);
+  const cap = await api('GET', '/api/v1/captcha');
+  const ans = await api('GET', `/dev/captcha/${cap.json.id}`);
+  const login = await api('POST', '/api/v1/login', {
+    body: { tckn: p.tckn, first_name: p.first, last_name: p.last, birth_place: p.place, birth_date: p.date, captcha_id: cap.json.id, captcha_answer: ans.json.answer },
+  });
+  assert.equal(login.status, 200, `login of ${p.first}: ${login.text}`);
+  const token = login.json.token;
+  const app = await api('GET', '/api/v1/application', { token });
+  const res = await api('PUT', '/api/v1/application', { token, body: form });
+  assert.equal(res.status, 200, `form of ${p.first}: ${res.text}`);
+  assert.equal((await api('POST', '/api/v1/application/otp', { token })).status, 200);
+  const code = (await lastSms(base, p.phone, /\b\d{6}\b/)).match(/\b(\d{6})\b/)[1];
+  assert.equal((await api('POST', '/api/v1/application/otp/verify', { token, body: { code } })).status, 200);
+  const m = await api('POST', '/api/v1/application/method', { token, body: { method: 'wet' } });
+  assert.equal(m.json?.state, 'awaiting_original', `method of ${p.first}: ${m.text}`);
+  p.number = app.json.number;
+  p.token = token;
+  if (logout) await api('POST', '/api/v1/logout', { token });
 }
 
 // True when the page scrolls sideways (the phone test).

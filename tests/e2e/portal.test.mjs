@@ -8,7 +8,7 @@
 // checked for console errors, CSP violations and our accessibility rules, the form also on a
 // phone; screenshots of each step are kept.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   BASE,
@@ -16,8 +16,9 @@ import {
   PHONE,
   a11yProblems,
   axeViolations,
+  browserForFile,
   eventually,
-  launch,
+  focusedId,
   open,
   screenshot,
   scrollsSideways,
@@ -32,15 +33,8 @@ const PERSON = {
   date: ['27', '3', '1980'], // Gün, Ay, Yıl: the login's three fields
 };
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
-const focusedId = (page) => page.evaluate(() => document.activeElement?.id || '');
 const path = (page) => new URL(page.url()).pathname;
 
 // The answer of the captcha on the page, from the development route.
@@ -72,7 +66,7 @@ async function summaryText(page) {
 }
 
 test('an applicant goes through steps 1 to 5', async () => {
-  const { context, page, problems } = await open(browser, { viewport: DESKTOP });
+  const { context, page, problems } = await open(browser(), { viewport: DESKTOP });
 
   // ---- step 1: two failed logins say the same thing ----
   let res = await page.goto(`${BASE}/giris`);
@@ -242,7 +236,7 @@ test('an applicant goes through steps 1 to 5', async () => {
 });
 
 test('the pages in English, and a page asked for without a session', async () => {
-  const { context, page, problems } = await open(browser, { locale: 'en-GB' });
+  const { context, page, problems } = await open(browser(), { locale: 'en-GB' });
   await page.goto(`${BASE}/basvuru`);
   assert.equal(path(page), '/giris');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');

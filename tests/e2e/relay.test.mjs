@@ -24,114 +24,19 @@
 // (EIMZA_E2E_URL, the shared server, is not used). Skipped without openssl, sqlite3, SoftHSM2
 // or pkcs11-tool unless CI or EIMZA_REQUIRE_E2E=1 is set.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+
+import { BIN, MODULE, SRC, demoPki, freePort, run, skipUnless, start, startOcsp, startPinAgent, stop, stopAll, workDir } from './procs.mjs';
 
 // lib.mjs insists on run.sh's shared server; this file does not use it
 process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
-const { a11yProblems } = await import('./lib.mjs');
+const { a11yProblems, launch } = await import('./lib.mjs');
 
-const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
-const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
-const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
-const MODULE = [
-  '/usr/lib/softhsm/libsofthsm2.so',
-  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
-  '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
-].find((m) => existsSync(m));
 const PIN = '123456';
-
-function missingTool() {
-  if (!BIN || !SRC) return 'EIMZA_BIN and EIMZA_SOURCE_DIR must be set';
-  for (const c of ['openssl', 'sqlite3', 'softhsm2-util', 'pkcs11-tool']) {
-    if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) return `${c} is not installed (make deps)`;
-  }
-  if (!MODULE) return 'libsofthsm2.so is not installed (make deps)';
-  return null;
-}
-const missing = missingTool();
-if (missing && (process.env.CI || process.env.EIMZA_REQUIRE_E2E === '1')) {
-  throw new Error(`relay.test.mjs cannot run: ${missing}`);
-}
-const skip = missing ? `skipped: ${missing}` : false;
-
-// ---- processes (as sign.test.mjs) ----------------------------------------------------------
-
-const procs = new Set();
-function start(cmd, args, opts, logfile) {
-  const child = spawn(cmd, args, { ...opts, stdio: opts.stdio || ['ignore', 'pipe', 'pipe'] });
-  child.out = '';
-  child.exited = new Promise((res) => {
-    child.on('exit', (code, signal) => {
-      procs.delete(child);
-      res({ code, signal });
-    });
-  });
-  procs.add(child);
-  const log = createWriteStream(logfile);
-  for (const s of [child.stdout, child.stderr]) {
-    s.on('data', (d) => {
-      child.out += d.toString();
-      log.write(d);
-    });
-  }
-  child.ready = (re, ms = 15000) =>
-    new Promise((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`${cmd} not ready in ${ms} ms:\n${child.out}`)), ms);
-      const check = () => {
-        const m = child.out.match(re);
-        if (m) {
-          clearTimeout(timer);
-          res(m);
-        }
-      };
-      child.stdout.on('data', check);
-      child.stderr.on('data', check);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        rej(new Error(`${cmd} exited before it was ready:\n${child.out}`));
-      });
-      check();
-    });
-  return child;
-}
-
-async function stop(child, ms = 10000) {
-  if (!child) return null;
-  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  const r = await child.exited;
-  clearTimeout(timer);
-  return r;
-}
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-async function freePort() {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 12768);
-    const srv = createServer();
-    const ok = await new Promise((res) => {
-      srv.once('error', () => res(false));
-      srv.listen(port, '127.0.0.1', () => res(true));
-    });
-    if (ok) {
-      await new Promise((res) => srv.close(res));
-      return port;
-    }
-  }
-  throw new Error('no free port');
-}
+const skip = skipUnless('relay.test.mjs', ['openssl', 'sqlite3', 'softhsm2-util', 'pkcs11-tool']);
 
 // ---- the set-up ------------------------------------------------------------------------------
 
@@ -183,31 +88,14 @@ async function serve(name, port, extra) {
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'eimza-e2e-relay.'));
-  logs = ARTIFACTS || dir;
-  mkdirSync(logs, { recursive: true });
-  db = `sqlite:${dir}/db`;
-  const pki = join(dir, 'pki');
+  ({ dir, logs, db } = workDir('relay'));
   const ocspPort = await freePort();
-  writeFileSync(
-    join(dir, 'spec.tsv'),
+  const pki = demoPki(
+    dir,
     Object.values(PEOPLE).map((p, i) => `${p.tckn}\t${p.stage}\t${45 + 5 * i}\t${p.first} ${p.last}\n`).join(''),
+    ocspPort,
   );
-  run('bash', [join(SRC, 'scripts/demo-pki.sh'), pki, join(dir, 'spec.tsv')], {
-    env: { ...process.env, EIMZA_PKI_PORT: String(ocspPort) },
-  });
-  mkdirSync(join(dir, 'trust'));
-  writeFileSync(join(dir, 'trust/root.pem'), readFileSync(join(pki, 'root/root.pem')));
-  writeFileSync(join(dir, 'trust/nes.pem'), readFileSync(join(pki, 'nes/nes.pem')));
-  const ocsp = start(
-    'openssl',
-    ['ocsp', '-index', join(pki, 'nes/index.txt'), '-port', String(ocspPort), '-rsigner',
-      join(pki, 'ocsp/ocsp.pem'), '-rkey', join(pki, 'ocsp/ocsp.key'), '-CA', join(pki, 'nes/nes.pem'), '-nmin', '10'],
-    {},
-    join(logs, 'relay-ocsp.log'),
-  );
-  const ocspReady = ocsp.ready(/waiting for OCSP client connections/i);
-  ocspReady.catch(() => {});
+  const ocspReady = startOcsp(pki, ocspPort, join(logs, 'relay-ocsp.log')); // awaited below
   // the cards: A's own key, and for B and C the key the demo PKI's other holders share
   run('bash', [join(SRC, 'scripts/demo-token.sh'), join(dir, 'hsmA'), pki]);
   for (const who of ['B', 'C']) {
@@ -253,46 +141,30 @@ before(async () => {
   chmodSync(conf, 0o600);
   mkdirSync(join(dir, 'xdg'));
 
-  browser = await chromium.launch({
-    executablePath: process.env.EIMZA_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // the portal on 127.0.0.1 counts as a public site: its requests to the agent on
-      // loopback need the Local Network Access permission
-      `--ip-address-space-overrides=127.0.0.1:${portalPort}=public,127.0.0.1:${oldPort}=public`,
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-    ],
-  });
+  browser = await launch([
+    // the portal on 127.0.0.1 counts as a public site: its requests to the agent on
+    // loopback need the Local Network Access permission
+    `--ip-address-space-overrides=127.0.0.1:${portalPort}=public,127.0.0.1:${oldPort}=public`,
+    `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
+  ]);
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
   // the servers must stop cleanly (under ASan a leak changes the exit status)
-  const results = await Promise.all([...procs].map(async (p) => [p.spawnargs.slice(0, 2).join(' '), await stop(p)]));
+  const results = await stopAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
   for (const [name, r] of results) {
     if (name.endsWith('eimza serve')) assert.deepEqual(r, { code: 0, signal: null }, `${name} stops cleanly`);
   }
 });
 
-async function startAgent(name) {
-  const a = start(
-    BIN,
-    ['agent', '--config', conf, '--origin', site, '--origin', siteOld, '--listen', `127.0.0.1:${agentPort}`, '--pin-fd', '3'],
-    { env: env('A'), stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
+function startAgent(name) {
+  return startPinAgent(
+    ['--config', conf, '--origin', site, '--origin', siteOld, '--listen', `127.0.0.1:${agentPort}`],
+    env('A'),
     join(logs, `relay-${name}.log`),
   );
-  a.stdio[3].on('error', () => {});
-  a.pin = (line) => a.stdio[3].write(`${line}\n`);
-  await a.ready(/^eimza agent: listening on http:\/\/127\.0\.0\.1:(\d+)/m);
-  return a;
 }
 
 // Logs a person in through the JSON API in this browser context (its cookie is the page's

@@ -19,34 +19,15 @@
 // EIMZA_E2E_URL (run.sh's shared server) is not used. Without openssl, SoftHSM2 or
 // pkcs11-tool the tests are skipped, unless CI or EIMZA_REQUIRE_E2E=1 is set.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+
+import { BIN, MODULE, SRC, demoPki, freePort, run, skipUnless, start, startOcsp, startPinAgent, stop, stopAll, workDir } from './procs.mjs';
 
 // lib.mjs insists on run.sh's shared server; this file does not use it (BASE is not imported)
 process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
 const { a11yProblems, axeViolations, eventually, launch, open, screenshot, submitAndWait } = await import('./lib.mjs');
-
-const BIN = process.env.EIMZA_BIN && resolve(process.env.EIMZA_BIN);
-const SRC = process.env.EIMZA_SOURCE_DIR && resolve(process.env.EIMZA_SOURCE_DIR);
-const ARTIFACTS = process.env.EIMZA_ARTIFACTS;
-const MODULES = [
-  '/usr/lib/softhsm/libsofthsm2.so',
-  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
-  '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
-];
-const MODULE = MODULES.find((m) => existsSync(m));
 
 const PERSON = {
   tckn: '10000000214',
@@ -58,106 +39,8 @@ const PERSON = {
 };
 const PIN = '123456';
 
-// ---- what is needed, and a skip when it is missing ----------------------------------------
-
-function missingTool() {
-  if (!BIN || !SRC) return 'EIMZA_BIN and EIMZA_SOURCE_DIR must be set';
-  for (const c of ['openssl', 'softhsm2-util', 'pkcs11-tool']) {
-    if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) return `${c} is not installed (make deps)`;
-  }
-  if (!MODULE) return 'libsofthsm2.so is not installed (make deps)';
-  return null;
-}
-const missing = missingTool();
-if (missing && (process.env.CI || process.env.EIMZA_REQUIRE_E2E === '1')) {
-  throw new Error(`sign.test.mjs cannot run: ${missing}`);
-}
-const skip = missing ? `skipped: ${missing}` : false;
-
-// ---- processes --------------------------------------------------------------------------
-
-const procs = new Set(); // every process started and not yet seen to exit
-
-// Starts CMD ARGS; its stdout and stderr go to LOGFILE and are kept in .out. Returns the
-// child with .ready(re, ms): a promise of re's match in the output so far, rejected if the
-// process exits or ms pass first.
-function start(cmd, args, opts, logfile) {
-  const child = spawn(cmd, args, { ...opts, stdio: opts.stdio || ['ignore', 'pipe', 'pipe'] });
-  child.out = '';
-  child.exited = new Promise((res) => {
-    child.on('exit', (code, signal) => {
-      procs.delete(child);
-      res({ code, signal });
-    });
-  });
-  procs.add(child);
-  const log = createWriteStream(logfile);
-  for (const s of [child.stdout, child.stderr]) {
-    s.on('data', (d) => {
-      child.out += d.toString();
-      log.write(d);
-    });
-  }
-  child.ready = (re, ms = 15000) =>
-    new Promise((res, rej) => {
-      const timer = setTimeout(() => done(rej, new Error(`${cmd} not ready in ${ms} ms:\n${child.out}`)), ms);
-      const check = () => {
-        const m = child.out.match(re);
-        if (m) done(res, m);
-      };
-      const onExit = () => done(rej, new Error(`${cmd} exited before it was ready:\n${child.out}`));
-      function done(f, v) {
-        clearTimeout(timer);
-        child.stdout.off('data', check);
-        child.stderr.off('data', check);
-        child.off('exit', onExit);
-        f(v);
-      }
-      child.stdout.on('data', check);
-      child.stderr.on('data', check);
-      child.once('exit', onExit);
-      check();
-    });
-  return child;
-}
-
-// Sends SIGTERM and waits for the exit (SIGKILL after ms); returns { code, signal }.
-async function stop(child, ms = 10000) {
-  if (!child) return null;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return { code: child.exitCode, signal: child.signalCode };
-  }
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  const r = await child.exited;
-  clearTimeout(timer);
-  return r;
-}
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-// A port that nothing listens on, from 20000-32767: below the kernel's ephemeral range, so no
-// outgoing connection or server on port 0 of a test running beside this one takes it before
-// our OCSP responder or agent binds it (as tests/lib.sh's free_port).
-async function freePort() {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 12768);
-    const srv = createServer();
-    const ok = await new Promise((res) => {
-      srv.once('error', () => res(false));
-      srv.listen(port, '127.0.0.1', () => res(true));
-    });
-    if (ok) {
-      await new Promise((res) => srv.close(res));
-      return port;
-    }
-  }
-  throw new Error('no free port');
-}
+// what is needed, and a skip when it is missing
+const skip = skipUnless('sign.test.mjs', ['openssl', 'softhsm2-util', 'pkcs11-tool']);
 
 // ---- the set-up -------------------------------------------------------------------------
 
@@ -167,7 +50,6 @@ let base; // the server's URL
 let agentPort;
 let server;
 let agent;
-let ocsp;
 let browser;
 let page;
 let context;
@@ -177,32 +59,12 @@ let logs; // where the processes' logs go (kept in ARTIFACTS when set)
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'eimza-e2e-sign.'));
-  logs = ARTIFACTS || dir;
-  mkdirSync(logs, { recursive: true });
-  db = `sqlite:${dir}/db`;
-  const pki = join(dir, 'pki');
+  ({ dir, logs, db } = workDir('sign'));
   const ocspPort = await freePort();
   agentPort = await freePort();
 
-  writeFileSync(join(dir, 'spec.tsv'), `${PERSON.tckn}\tapplicant\t45\t${PERSON.first} ${PERSON.last}\n`);
-  run('bash', [join(SRC, 'scripts/demo-pki.sh'), pki, join(dir, 'spec.tsv')], {
-    env: { ...process.env, EIMZA_PKI_PORT: String(ocspPort) },
-  });
-  mkdirSync(join(dir, 'trust'));
-  writeFileSync(join(dir, 'trust/root.pem'), readFileSync(join(pki, 'root/root.pem')));
-  writeFileSync(join(dir, 'trust/nes.pem'), readFileSync(join(pki, 'nes/nes.pem')));
-  ocsp = start(
-    'openssl',
-    ['ocsp', '-index', join(pki, 'nes/index.txt'), '-port', String(ocspPort), '-rsigner',
-      join(pki, 'ocsp/ocsp.pem'), '-rkey', join(pki, 'ocsp/ocsp.key'), '-CA', join(pki, 'nes/nes.pem'),
-      '-nmin', '10'],
-    {},
-    join(logs, 'sign-ocsp.log'),
-  );
-  // OpenSSL 3.0's responder hangs on a connection closed without a request: no probing
-  const ocspReady = ocsp.ready(/waiting for OCSP client connections/i);
-  ocspReady.catch(() => {}); // awaited below; a set-up step failing first must not orphan it
+  const pki = demoPki(dir, `${PERSON.tckn}\tapplicant\t45\t${PERSON.first} ${PERSON.last}\n`, ocspPort);
+  const ocspReady = startOcsp(pki, ocspPort, join(logs, 'sign-ocsp.log')); // awaited below
 
   const p = PERSON;
   const csv = [
@@ -236,26 +98,17 @@ before(async () => {
 after(async () => {
   // everything started is stopped, also when a test failed
   await browser?.close().catch(() => {});
-  await Promise.all([...procs].map((p) => stop(p)));
+  await stopAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 // Starts the agent for the portal; returns it with .pin(line) to give the next PIN.
-async function startAgent(name) {
-  const a = start(
-    BIN,
-    ['agent', '--module', MODULE, '--listen', `127.0.0.1:${agentPort}`, '--origin', base, '--pin-fd', '3'],
-    {
-      env: { ...process.env, SOFTHSM2_CONF: join(dir, 'softhsm/softhsm2.conf') },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    },
+function startAgent(name) {
+  return startPinAgent(
+    ['--module', MODULE, '--listen', `127.0.0.1:${agentPort}`, '--origin', base],
+    { ...process.env, SOFTHSM2_CONF: join(dir, 'softhsm/softhsm2.conf') },
     join(logs, `sign-${name}.log`),
   );
-  // a PIN line still unread when the agent stops resets the pipe: not this file's error
-  a.stdio[3].on('error', () => {});
-  a.pin = (line) => a.stdio[3].write(`${line}\n`);
-  await a.ready(/^eimza agent: listening on http:\/\/127\.0\.0\.1:(\d+)/m);
-  return a;
 }
 
 const path = () => new URL(page.url()).pathname;

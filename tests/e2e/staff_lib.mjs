@@ -16,6 +16,8 @@ import {
   DESKTOP,
   PHONE,
   a11yProblems,
+  apiAt,
+  applyAt,
   axeViolations,
   screenshot,
   scrollsSideways,
@@ -75,48 +77,13 @@ export function importPeople(people, work, phoneBase) {
   if (certs.length) eimza(['import', 'certificates', ...certs]);
 }
 
-// A JSON API call: { status, json, text }.
-export async function api(method, path, { body, token } = {}) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text };
-}
+// A JSON API call to run.sh's server: { status, json, text }.
+export const api = (method, path, opts) => apiAt(BASE, method, path, opts);
 
 // An application through the applicant JSON API, up to "waiting for the signed paper"; sets
-// p.number. form: fields to add to (or change in) the form sent.
-export async function apply(p, form = {}) {
-  const cap = await api('GET', '/api/v1/captcha');
-  const ans = await api('GET', `/dev/captcha/${cap.json.id}`);
-  const login = await api('POST', '/api/v1/login', {
-    body: { tckn: p.tckn, first_name: p.first, last_name: p.last, birth_place: p.place, birth_date: p.date, captcha_id: cap.json.id, captcha_answer: ans.json.answer },
-  });
-  assert.equal(login.status, 200, `login of ${p.first}: ${login.text}`);
-  const token = login.json.token;
-  const app = await api('GET', '/api/v1/application', { token });
-  const res = await api('PUT', '/api/v1/application', {
-    token,
-    body: { reason: 'renewal', card_reader: 'none', validity_years: 3, security_word: 'Mavi Kelebek 7', security_word_repeat: 'Mavi Kelebek 7', address: 'Cumhuriyet Cad. No: 5', province: p.province, district: p.district, postal_code: `${p.province}100`, mobile_operator: 'turkcell', notify_by: 'sms', ...form },
-  });
-  assert.equal(res.status, 200, `form of ${p.first}: ${res.text}`);
-  assert.equal((await api('POST', '/api/v1/application/otp', { token })).status, 200);
-  const outbox = (await api('GET', '/dev/outbox')).json;
-  const sms = outbox.filter((m) => m.channel === 'sms' && m.to === p.phone).at(-1);
-  assert.ok(sms, `the SMS code of ${p.first}`);
-  const code = sms.body.match(/\b(\d{6})\b/)[1];
-  assert.equal((await api('POST', '/api/v1/application/otp/verify', { token, body: { code } })).status, 200);
-  const m = await api('POST', '/api/v1/application/method', { token, body: { method: 'wet' } });
-  assert.equal(m.json?.state, 'awaiting_original', `method of ${p.first}: ${m.text}`);
-  p.number = app.json.number;
-  p.token = token;
+// p.number and p.token. form: fields to add to (or change in) the form sent.
+export function apply(p, form = {}) {
+  return applyAt(BASE, p, { reason: 'renewal', card_reader: 'none', validity_years: 3, security_word: 'Mavi Kelebek 7', security_word_repeat: 'Mavi Kelebek 7', address: 'Cumhuriyet Cad. No: 5', province: p.province, district: p.district, postal_code: `${p.province}100`, mobile_operator: 'turkcell', notify_by: 'sms', ...form });
 }
 
 // A staff member's Bearer token through the staff API.
