@@ -30,19 +30,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { BIN, MODULE, REQUIRED, SRC, demoPki, freePort, run, skipUnless, start, startPinAgent, stop, stopAll, workDir } from './procs.mjs';
+import { BIN, MODULE, SRC, demoPki, freePort, run, skipUnless, start, startPinAgent, stop, stopAll, workDir } from './procs.mjs';
 
 // lib.mjs insists on run.sh's shared server; this file does not use it (BASE is not imported)
 process.env.EIMZA_E2E_URL ||= 'http://127.0.0.1:9';
 const lib = await import('./lib.mjs');
-const { a11yProblems, apiAt, applyAt, eventually, lastSms, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
+const { DESKTOP, PHONE, a11yProblems, apiAt, applyAt, axeViolations, eventually, lastSms, launch, open, screenshot, scrollsSideways, submitAndWait } = lib;
 
 const HOLDER = { tckn: '30000000182', first: 'Ayşe', last: 'Kaya', place: 'Batman', date: '1980-03-15', phone: '5321000001' };
 const OTHER = { tckn: '30000000250', first: 'Elif', last: 'Demir', place: 'Batman', date: '1981-04-16', phone: '5321000002' };
@@ -52,29 +48,6 @@ const OPERATOR = { user: 'osman.op', password: 'Kart-Operator-2024!' };
 
 // what is needed, and a skip when it is missing
 const skip = skipUnless('card.test.mjs', ['openssl', 'softhsm2-util', 'pkcs11-tool']);
-
-// axe-core: lib.mjs's helper when it has one, else the same rules here (WCAG 2.0-2.2, A and
-// AA), evaluated through the debugging protocol (the page's CSP does not govern it).
-let axeViolations = lib.axeViolations;
-if (!axeViolations) {
-  let source = null;
-  try {
-    source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  } catch {
-    if (REQUIRED) throw new Error('axe-core is not installed (scripts/install-node-deps.sh)');
-  }
-  axeViolations = async (page) => {
-    if (!source) return [];
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(source);
-    return page.evaluate(async () => {
-      const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-      return r.violations.flatMap((v) =>
-        v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
-      );
-    });
-  };
-}
 
 // ---- the set-up -------------------------------------------------------------------------
 
