@@ -341,7 +341,9 @@ const char *app_delivery_error_text(const char *code, enum core_lang lang);
  * ("export.queue", "export.expiring") with its filter and row count. The queue export holds every
  * row the filter matches (its limit and offset do not apply). On any error nothing is appended to
  * out, and an export that could not be audited is not given. Tab and carriage return at the start
- * of a cell are escaped like = + - @ (some spreadsheet programs skip them before looking). */
+ * of a cell are escaped like = + - @ (some spreadsheet programs skip them before looking). The
+ * column names and the words in cells (yes/no, method, state) are the catalogue's "csv.*" and
+ * state labels in c->lang; the columns and their order do not change with it. */
 enum app_status app_admin_queue_csv(const struct app_ctx *c, const struct app_queue_filter *f,
                                     struct ubuf *out, struct app_err *err);
 enum app_status app_admin_expiring_csv(const struct app_ctx *c, int province, int days,

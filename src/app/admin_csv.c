@@ -1,7 +1,8 @@
 /* eimza — the staff's CSV exports (see admin.h for the format): the queue with its verdicts
  * and the people whose certificate ends soon, personal data as the role may see it (app/
  * privacy.h: masked for every role, the same rule as the pages). Each export is audited; one
- * that could not be audited is not given.
+ * that could not be audited is not given. Column names and words are the catalogue's "csv.*"
+ * (po/), in the language the export is asked in.
  */
 #include "app/admin_int.h"
 
@@ -12,6 +13,7 @@
 
 #include "core/appstate.h"
 #include "app/privacy.h"
+#include "core/catalogue.h"
 #include "core/date.h"
 
 #define CSV_BOM "\xEF\xBB\xBF"
@@ -45,6 +47,24 @@ int app__csv_row(struct ubuf *b, const char *const *cells, size_t n)
     return ubuf_puts(b, "\r\n");
 }
 
+/* The word "csv.NAME" in lang (every name below has its entry: test_admin reads both). */
+static const char *csv_word(const char *name, enum core_lang lang)
+{
+    const char *t = core_text_of("csv", name, lang);
+    return t ? t : name;
+}
+
+/* The header row of columns named by their "csv.NAME" keys, in lang. */
+static int csv_head(struct ubuf *b, const char *const *names, size_t n, enum core_lang lang)
+{
+    const char *cells[16];
+    if (n > sizeof cells / sizeof cells[0])
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        cells[i] = csv_word(names[i], lang);
+    return app__csv_row(b, cells, n);
+}
+
 /* Times and days in Turkey's time (core/date.h), as on the pages. */
 static void tr_time(int64_t t, char out[24])
 {
@@ -65,6 +85,7 @@ static void unix_date(int64_t t, char out[CORE_DATE_STRLEN + 1])
 
 struct csv_ctx {
     struct ubuf *b;
+    enum core_lang lang;
     long rows;
     bool bad;
 };
@@ -84,12 +105,13 @@ static int queue_csv_row(void *ctx, const struct app_queue_item *it)
     snprintf(prov, sizeof prov, "%02d", it->province);
     unix_date(a->cert_not_after, cert);
     tr_time(it->waiting_since, since);
-    const char *method = !strcmp(a->method, "esign") ? "E-imza"
-                         : !strcmp(a->method, "wet") ? "Islak imza"
+    const char *method = !strcmp(a->method, "esign") ? csv_word("method_esign", c->lang)
+                         : !strcmp(a->method, "wet") ? csv_word("method_wet", c->lang)
                                                      : "";
+    const char *yes = csv_word("yes", c->lang), *no = csv_word("no", c->lang);
     const char *cells[] = {
         a->number,
-        a->st < CORE_APP__STATE_COUNT ? core_app_state_label_tr(a->st) : a->state,
+        a->st < CORE_APP__STATE_COUNT ? core_app_state_label(a->st, c->lang) : a->state,
         a->tckn_masked,
         a->first_name,
         a->last_name,
@@ -97,12 +119,12 @@ static int queue_csv_row(void *ctx, const struct app_queue_item *it)
         it->person ? it->person->district : a->district,
         prov,
         method,
-        a->late ? "Evet" : "Hayır",
-        it->verdict.eligible ? "Evet" : "Hayır",
+        a->late ? yes : no,
+        it->verdict.eligible ? yes : no,
         bad ? "" : ubuf_str(&reasons),
         cert,
         since,
-        it->verdict.wet_required ? "Evet" : "Hayır",
+        it->verdict.wet_required ? yes : no,
     };
     if (bad || app__csv_row(c->b, cells, sizeof cells / sizeof cells[0]) < 0)
         c->bad = true;
@@ -130,23 +152,12 @@ enum app_status app_admin_queue_csv(const struct app_ctx *ctx, const struct app_
     const struct app_portal_cfg *cfg = &ctx->set->portal;
     const int64_t now = ctx->now;
     const struct app_staff *who;
-    static const char *const head[] = {"Başvuru No",
-                                       "Durum",
-                                       "T.C. Kimlik No",
-                                       "Ad",
-                                       "Soyad",
-                                       "Kurum",
-                                       "İlçe",
-                                       "İl",
-                                       "Yöntem",
-                                       "Geç Başvuru",
-                                       "Uygun",
-                                       "Gerekçe",
-                                       "Sertifika Bitiş",
-                                       "Son İşlem (Türkiye saati)",
-                                       "Islak İmza Gerekli"};
+    static const char *const head[] = {"number",    "state",       "tckn",        "first_name",
+                                       "last_name", "institution", "district",    "province",
+                                       "method",    "late",        "eligible",    "reasons",
+                                       "cert_end",  "last_action", "wet_required"};
     struct store_app_filter sf;
-    struct csv_ctx c = {out, 0, false};
+    struct csv_ctx c = {out, ctx->lang, 0, false};
     char actor[APP__ACTOR_MAX];
     const size_t before = out->len;
     enum app_status st;
@@ -154,7 +165,8 @@ enum app_status app_admin_queue_csv(const struct app_ctx *ctx, const struct app_
     app_err_clear(err);
     if (app__who(ctx, &who, err) != APP_OK || app__queue_filter(who, f, now, &sf, err) != APP_OK)
         return err->status;
-    if (ubuf_puts(out, CSV_BOM) < 0 || app__csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
+    if (ubuf_puts(out, CSV_BOM) < 0 ||
+        csv_head(out, head, sizeof head / sizeof head[0], ctx->lang) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }
@@ -230,9 +242,9 @@ enum app_status app_admin_expiring_csv(const struct app_ctx *ctx, int province, 
     struct store *s = ctx->db;
     const int64_t now = ctx->now;
     const struct app_staff *who;
-    static const char *const head[] = {
-        "T.C. Kimlik No", "Ad",           "Soyad",           "Kurum",    "İlçe", "İl",
-        "E-posta",        "Cep Telefonu", "Sertifika Bitiş", "Kalan Gün"};
+    static const char *const head[] = {"tckn",     "first_name", "last_name", "institution",
+                                       "district", "province",   "email",     "mobile",
+                                       "cert_end", "days_left"};
     struct exp_ctx x = {out, NULL, now, 0, false};
     char actor[APP__ACTOR_MAX], detail[96];
     const size_t before = out->len;
@@ -244,7 +256,8 @@ enum app_status app_admin_expiring_csv(const struct app_ctx *ctx, int province, 
         app__expiring_args(who, province, days, &pr, err) != APP_OK)
         return err->status;
     x.who = who;
-    if (ubuf_puts(out, CSV_BOM) < 0 || app__csv_row(out, head, sizeof head / sizeof head[0]) < 0) {
+    if (ubuf_puts(out, CSV_BOM) < 0 ||
+        csv_head(out, head, sizeof head / sizeof head[0], ctx->lang) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }

@@ -87,7 +87,9 @@ enum ca_err {
     CA_E_NOMEM,          /* out_of_memory */
 };
 
-/* The stable code ("card_not_found") and the Turkish message of an error. */
+/* The stable code ("card_not_found") and the Turkish message of an error: the catalogue's
+ * "ca_err.CODE" (core/catalogue.h, po/), whose English is core_text_of("ca_err", code,
+ * CORE_LANG_EN). The message is never NULL. */
 const char *ca_err_code(enum ca_err e);
 const char *ca_err_message(enum ca_err e);
 

@@ -1,5 +1,6 @@
-/* eimza — the ca/ layer's one error table: each enum ca_err with its stable code and the
- * Turkish message an operator reads (what happened, what to do). */
+/* eimza — the ca/ layer's one error table: each enum ca_err with its stable code. The Turkish
+ * message an operator reads (what happened, what to do) is the catalogue's "ca_err.CODE"
+ * (core/catalogue.h, po/), with its English beside it. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,66 +8,34 @@
 #include <openssl/err.h>
 
 #include "ca/ca_int.h"
+#include "core/catalogue.h"
 
 static const struct {
     enum ca_err err;
     const char *code;
-    const char *message;
 } ca_errs[] = {
-    {CA_OK, "ok", "Tamam."},
-    {CA_E_CONFIG, "ca_config",
-     "Kart üretim ayarlarında eksik ya da hatalı bir değer var: ayrıntıda adı geçen ayarı "
-     "düzeltip sunucuyu yeniden başlatın."},
-    {CA_E_MODULE, "ca_module",
-     "PKCS#11 modülü yüklenemedi ya da çalışmadı: modülün yolunu ve sürücüsünü denetleyin."},
-    {CA_E_CA_TOKEN, "ca_token",
-     "Sertifika makamının anahtar deposuna (HSM) erişilemedi: deponun takılı olduğunu, "
-     "etiketini, PIN'ini ve anahtarla sertifikasının yerinde olduğunu denetleyin."},
-    {CA_E_CA_EXTRACTABLE, "ca_key_extractable",
-     "Sertifika makamının anahtarı depodan dışarı alınabilir durumda: bu anahtarla sertifika "
-     "verilmez. Anahtarı HSM içinde, dışarı alınamaz (CKA_EXTRACTABLE=false, "
-     "CKA_SENSITIVE=true) olarak yeniden üretin."},
-    {CA_E_CA_VALIDITY, "ca_validity",
-     "Sertifika makamının sertifikası istenen geçerlilik süresini kapsamıyor: daha kısa bir "
-     "süre seçin ya da makamın sertifikasını yenileyin."},
-    {CA_E_TCKN, "holder_tckn",
-     "T.C. Kimlik No geçerli değil: personel kaydındaki numarayı denetleyin."},
-    {CA_E_NAME, "holder_name",
-     "Ad soyad sertifikaya yazılamıyor (boş, 64 karakterden uzun ya da geçersiz karakterli): "
-     "personel kaydındaki adı düzeltin."},
-    {CA_E_VALIDITY, "validity_invalid",
-     "Geçerlilik süresi 1 ile 3 yıl arasında olmalı ve yenileme, eski sertifikanın bitişinden "
-     "en çok bir yıl önce yapılabilir."},
-    {CA_E_KEY_TYPE, "key_type", "Bu anahtar türü üretilemiyor: RSA-2048 ya da EC P-256 seçin."},
-    {CA_E_CARD_NOT_FOUND, "card_not_found",
-     "Okuyucuda boş kart bulunamadı: boş (kişiselleştirilmemiş) bir kartı takın ve kart "
-     "numarasını denetleyin."},
-    {CA_E_CARD_AMBIGUOUS, "card_ambiguous",
-     "Okuyucularda birden çok boş kart var: kullanılacak kartın numarasını seçin."},
-    {CA_E_CARD_NOT_BLANK, "card_not_blank",
-     "Seçilen kart boş değil (üzerinde anahtar ya da sertifika var): bu karta dokunulmadı; "
-     "boş bir kart takın."},
-    {CA_E_CARD_PIN, "card_transport_pin",
-     "Kart, taşıma PIN'ini kabul etmedi ya da PIN'i kilitli: kart partisinin taşıma "
-     "PIN'lerini ayarlarda denetleyin; kilitli kartı ayırın."},
-    {CA_E_CARD, "card_error",
-     "Kart üretimi sırasında kart hata verdi; yazılanlar silindi ve kart boş bırakıldı. Kartı "
-     "çıkarıp yeniden takın ve yeniden deneyin."},
-    {CA_E_CARD_SPOILED, "card_spoiled",
-     "Kart üretimi yarıda kaldı ve kart boş duruma döndürülemedi: bu kartı ayırın (imha "
-     "edilecek) ve başka bir boş kartla yeniden deneyin."},
-    {CA_E_SIGN, "ca_sign_failed",
-     "Sertifika makamının anahtar deposu imza atmadı: depoyu denetleyip yeniden deneyin."},
-    {CA_E_RESPONDER, "ocsp_responder",
-     "OCSP yanıtlayıcısının anahtarı ya da sertifikası sertifika makamının anahtar deposunda "
-     "üretilemedi; OCSP sorguları yanıtlanamıyor: deponun takılı, oturumunun açık ve yeni "
-     "anahtar üretmeye izinli olduğunu denetleyin."},
-    {CA_E_REGISTRY, "registry_error",
-     "Sertifika kayıtlarına ulaşılamadı: veritabanı bağlantısını denetleyip yeniden deneyin."},
-    {CA_E_REQUEST, "ocsp_malformed", "OCSP isteği okunamadı."},
-    {CA_E_RAND, "rand_failed",
-     "İşletim sistemi rastgele sayı vermedi: sunucuyu denetleyip yeniden deneyin."},
-    {CA_E_NOMEM, "out_of_memory", "Bellek yetersiz: biraz sonra yeniden deneyin."},
+    {CA_OK, "ok"},
+    {CA_E_CONFIG, "ca_config"},
+    {CA_E_MODULE, "ca_module"},
+    {CA_E_CA_TOKEN, "ca_token"},
+    {CA_E_CA_EXTRACTABLE, "ca_key_extractable"},
+    {CA_E_CA_VALIDITY, "ca_validity"},
+    {CA_E_TCKN, "holder_tckn"},
+    {CA_E_NAME, "holder_name"},
+    {CA_E_VALIDITY, "validity_invalid"},
+    {CA_E_KEY_TYPE, "key_type"},
+    {CA_E_CARD_NOT_FOUND, "card_not_found"},
+    {CA_E_CARD_AMBIGUOUS, "card_ambiguous"},
+    {CA_E_CARD_NOT_BLANK, "card_not_blank"},
+    {CA_E_CARD_PIN, "card_transport_pin"},
+    {CA_E_CARD, "card_error"},
+    {CA_E_CARD_SPOILED, "card_spoiled"},
+    {CA_E_SIGN, "ca_sign_failed"},
+    {CA_E_RESPONDER, "ocsp_responder"},
+    {CA_E_REGISTRY, "registry_error"},
+    {CA_E_REQUEST, "ocsp_malformed"},
+    {CA_E_RAND, "rand_failed"},
+    {CA_E_NOMEM, "out_of_memory"},
 };
 
 #define CA_NERRS (sizeof ca_errs / sizeof ca_errs[0])
@@ -86,7 +55,9 @@ const char *ca_err_code(enum ca_err e)
 
 const char *ca_err_message(enum ca_err e)
 {
-    return ca_errs[ca_err_index(e)].message;
+    const char *code = ca_err_code(e);
+    const char *text = core_text_of("ca_err", code, CORE_LANG_TR);
+    return text ? text : code; /* every code has its text (test_ca_profile checks) */
 }
 
 enum ca_err ca__status_set(struct ca_status *st, enum ca_err e, const char *detail_fmt, ...)

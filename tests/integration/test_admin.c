@@ -1380,10 +1380,37 @@ static int count_lines(const char *s)
     return n;
 }
 
+/* The exports' header rows, byte for byte, with the byte-order mark before them. */
+#define QUEUE_HEAD_TR                                                                                  \
+    "\xEF\xBB\xBF"                                                                                     \
+    "Başvuru No;Durum;T.C. Kimlik No;Ad;Soyad;Kurum;İlçe;İl;Yöntem;Geç Başvuru;Uygun;Gerekçe;" \
+    "Sertifika Bitiş;Son İşlem (Türkiye saati);Islak İmza Gerekli"
+#define QUEUE_HEAD_EN                                                                              \
+    "\xEF\xBB\xBF"                                                                                 \
+    "Application No;Status;T.C. Kimlik No;First name;Last name;Institution;District;Province;"     \
+    "Method;Late application;Eligible;Reasons;Certificate ends;Last action (Turkey time);"         \
+    "Handwritten signature required"
+#define EXPIRING_HEAD_TR                                                                           \
+    "\xEF\xBB\xBF"                                                                                 \
+    "T.C. Kimlik No;Ad;Soyad;Kurum;İlçe;İl;E-posta;Cep Telefonu;Sertifika Bitiş;Kalan Gün"
+#define EXPIRING_HEAD_EN                                                                           \
+    "\xEF\xBB\xBF"                                                                                 \
+    "T.C. Kimlik No;First name;Last name;Institution;District;Province;E-mail;Mobile phone;"       \
+    "Certificate ends;Days left"
+
+/* The first line of s without its CRLF, into out. */
+static const char *first_line(const char *s, char *out, size_t cap)
+{
+    size_t n = strcspn(s, "\r\n");
+    snprintf(out, cap, "%.*s", (int)n, s);
+    return out;
+}
+
 static void test_csv(void **state)
 {
     struct afx *f = *state;
     struct app_err err;
+    char line[512];
     struct core_personnel p;
     struct ubuf b = UBUF_INIT(1 << 20);
     char first[CORE_TCKN_LEN + 1];
@@ -1403,11 +1430,10 @@ static void test_csv(void **state)
 
     assert_int_equal(app_admin_queue_csv(by(f, &APPROVER72), &ANY, &b, &err), APP_OK);
     const char *csv = ubuf_str(&b);
-    assert_memory_equal(csv,
-                        "\xEF\xBB\xBF"
-                        "Başvuru No;Durum;T.C. Kimlik No;",
-                        35);
+    assert_string_equal(first_line(csv, line, sizeof line), QUEUE_HEAD_TR);
     assert_int_equal(count_lines(csv), 4); /* header and this province's three */
+    assert_non_null(strstr(csv, ";Onay bekliyor;"));
+    assert_non_null(strstr(csv, ";E-imza;Hayır;"));
     assert_null(strstr(csv, "Ankara Lisesi"));
     /* formulas are neutralised; quotes doubled inside quoted cells */
     assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";"));
@@ -1423,6 +1449,18 @@ static void test_csv(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'export.queue' AND "
                               "actor = 'staff:ayse' AND detail LIKE '%\"rows\":3%'"),
                      1);
+
+    /* asked in English (the staff page's language): the column names and words in English */
+    ubuf_reset(&b);
+    by(f, &APPROVER72)->lang = CORE_LANG_EN;
+    assert_int_equal(app_admin_queue_csv(&f->ctx, &ANY, &b, &err), APP_OK);
+    csv = ubuf_str(&b);
+    assert_string_equal(first_line(csv, line, sizeof line), QUEUE_HEAD_EN);
+    assert_int_equal(count_lines(csv), 4);
+    assert_non_null(strstr(csv, ";Waiting for approval;"));
+    assert_non_null(strstr(csv, ";E-signature;No;"));
+    assert_null(strstr(csv, "Hayır"));
+    assert_null(strstr(csv, "E-imza"));
 
     /* a bad filter: nothing written, nothing audited */
     ubuf_reset(&b);
@@ -1442,10 +1480,7 @@ static void test_csv(void **state)
         ubuf_reset(&b);
         assert_int_equal(app_admin_expiring_csv(by(f, roles[r]), 72, 30, &b, &err), APP_OK);
         csv = ubuf_str(&b);
-        assert_memory_equal(csv,
-                            "\xEF\xBB\xBF"
-                            "T.C. Kimlik No;",
-                            18);
+        assert_string_equal(first_line(csv, line, sizeof line), EXPIRING_HEAD_TR);
         char mt[CORE_TCKN_LEN + 1], mp[CORE_PHONE_LEN + 1], me[CORE_EMAIL_MAX];
         core_tckn_mask(p.tckn, mt);
         core_phone_mask(p.mobile_phone, mp);
@@ -1464,6 +1499,11 @@ static void test_csv(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'export.expiring' "
                               "AND detail = '{\"province\":72,\"days\":30,\"rows\":1}'"),
                      3);
+    ubuf_reset(&b);
+    by(f, &OPERATOR)->lang = CORE_LANG_EN;
+    assert_int_equal(app_admin_expiring_csv(&f->ctx, 72, 30, &b, &err), APP_OK);
+    assert_string_equal(first_line(ubuf_str(&b), line, sizeof line), EXPIRING_HEAD_EN);
+    assert_int_equal(count_lines(ubuf_str(&b)), 2);
     ubuf_reset(&b);
     assert_int_equal(app_admin_expiring_csv(by(f, &APPROVER72), 0, 45, &b, &err), APP_EINVAL);
     assert_true(has_field(&err, "days", "expiring_days"));

@@ -19,6 +19,7 @@
 
 #include "ca/ca_int.h"
 #include "ca_test.h"
+#include "core/catalogue.h"
 
 #define NOW ((int64_t)1767225600) /* 2026-01-01T00:00:00Z */
 #define DAY 86400
@@ -479,16 +480,31 @@ static void test_serials_and_digits(void **state)
     assert_true(differ);
 }
 
+/* Each error's code is unique, and its message is the catalogue's "ca_err.CODE" (po/) in Turkish
+ * and in English; the catalogue holds no "ca_err." key that no error uses. */
 static void test_error_table(void **state)
 {
-    for (int e = CA_OK; e <= CA_E_NOMEM; e++) {
+    size_t codes = 0;
+    for (int e = CA_OK; e <= CA_E_NOMEM; e++, codes++) {
         const char *code = ca_err_code((enum ca_err)e);
         assert_non_null(code);
         assert_true(strspn(code, "abcdefghijklmnopqrstuvwxyz_") == strlen(code));
-        assert_true(strlen(ca_err_message((enum ca_err)e)) > 5);
         for (int g = CA_OK; g < e; g++)
             assert_string_not_equal(code, ca_err_code((enum ca_err)g));
+        const char *tr = core_text_of("ca_err", code, CORE_LANG_TR);
+        const char *en = core_text_of("ca_err", code, CORE_LANG_EN);
+        if (!tr || !en || !strcmp(tr, en))
+            fail_msg("ca_err.%s: no Turkish or no English text in po/", code);
+        assert_ptr_equal(ca_err_message((enum ca_err)e), tr);
+        assert_true(strlen(tr) > 5 && strlen(en) > 2);
+        assert_int_equal(tr[strlen(tr) - 1], '.');
+        assert_int_equal(en[strlen(en) - 1], '.');
     }
+    char key[CORE_TEXT_KEY_MAX];
+    size_t keys = 0;
+    for (size_t i = 0; core_text_key(i, key, sizeof key) == 0; i++)
+        keys += strncmp(key, "ca_err.", 7) == 0;
+    assert_int_equal(keys, codes);
 }
 
 int main(void)
