@@ -54,8 +54,7 @@ static const char *csv_word(const char *name, enum core_lang lang)
     return t ? t : name;
 }
 
-/* The header row of columns named by their "csv.NAME" keys, in lang. */
-static int csv_head(struct ubuf *b, const char *const *names, size_t n, enum core_lang lang)
+int app__csv_head(struct ubuf *b, const char *const *names, size_t n, enum core_lang lang)
 {
     const char *cells[16];
     if (n > sizeof cells / sizeof cells[0])
@@ -166,7 +165,7 @@ enum app_status app_admin_queue_csv(const struct app_ctx *ctx, const struct app_
     if (app__who(ctx, &who, err) != APP_OK || app__queue_filter(who, f, now, &sf, err) != APP_OK)
         return err->status;
     if (ubuf_puts(out, CSV_BOM) < 0 ||
-        csv_head(out, head, sizeof head / sizeof head[0], ctx->lang) < 0) {
+        app__csv_head(out, head, sizeof head / sizeof head[0], ctx->lang) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }
@@ -257,7 +256,7 @@ enum app_status app_admin_expiring_csv(const struct app_ctx *ctx, int province, 
         return err->status;
     x.who = who;
     if (ubuf_puts(out, CSV_BOM) < 0 ||
-        csv_head(out, head, sizeof head / sizeof head[0], ctx->lang) < 0) {
+        app__csv_head(out, head, sizeof head / sizeof head[0], ctx->lang) < 0) {
         st = app__fail(err, APP_EINTERNAL, NULL);
         goto fail;
     }

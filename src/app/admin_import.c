@@ -135,10 +135,9 @@ static bool report_line(const char *s, size_t n, char line[12], char column[48],
 
 int app_import_report_csv(const char *report, enum core_lang lang, struct ubuf *out)
 {
-    static const char *const tr_head[] = {"satir", "sutun", "neden_kodu", "neden"};
-    static const char *const en_head[] = {"line", "column", "reason_code", "reason"};
-    if (ubuf_puts(out, "\xEF\xBB\xBF") < 0 ||
-        app__csv_row(out, lang == CORE_LANG_EN ? en_head : tr_head, 4) < 0)
+    static const char *const head[] = {"report_line", "report_column", "report_code",
+                                        "report_reason"};
+    if (ubuf_puts(out, "\xEF\xBB\xBF") < 0 || app__csv_head(out, head, 4, lang) < 0)
         return -1;
     for (const char *p = report ? report : ""; *p;) {
         size_t n = strcspn(p, "\r\n");

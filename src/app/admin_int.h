@@ -66,6 +66,9 @@ enum app_status app__load_scoped(struct store *s, const struct app_staff *who, i
 /* One row of an export, CRLF-ended: cells ';'-separated, quoted when they hold ';', a quote or
  * a line break, a would-be formula escaped with '. NULL cells are empty. 0 or -1. */
 int app__csv_row(struct ubuf *b, const char *const *cells, size_t n);
+/* The header row of columns named by their catalogue keys "csv.NAME", in lang (a name without
+ * an entry as it is): 0, or -1 (more than 16 columns, out of memory). */
+int app__csv_head(struct ubuf *b, const char *const *names, size_t n, enum core_lang lang);
 
 /* ---- the province asked for (admin_dashboard.c) --------------------------------------------- */
 

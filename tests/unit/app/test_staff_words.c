@@ -19,6 +19,7 @@
 #include "app/admin.h"
 #include "app/privacy.h"
 #include "app/text.h"
+#include "util/buf.h"
 
 static void test_delivery_words(void **state)
 {
@@ -142,6 +143,27 @@ static void test_import_reasons(void **state)
     assert_non_null(app_import_reason_text(NULL, CORE_LANG_TR));
 }
 
+/* The import's report of refused rows as CSV: its header from the catalogue in each language,
+ * a row per "LINE;COLUMN;CODE" line with the reason's words. */
+static void test_import_report_csv(void **state)
+{
+    (void)state;
+    struct ubuf b = UBUF_INIT(4096);
+    assert_int_equal(app_import_report_csv("12;tckn;tckn_checksum\n", CORE_LANG_TR, &b), 0);
+    const char *t = ubuf_str(&b);
+    const char *tr_head = "\xEF\xBB\xBFsatir;sutun;neden_kodu;neden\r\n12;tckn;tckn_checksum;";
+    assert_memory_equal(t, tr_head, strlen(tr_head));
+    assert_non_null(strstr(t, app_import_reason_text("tckn_checksum", CORE_LANG_TR)));
+    ubuf_free(&b);
+    b = (struct ubuf)UBUF_INIT(4096);
+    assert_int_equal(app_import_report_csv("12;tckn;tckn_checksum\n", CORE_LANG_EN, &b), 0);
+    t = ubuf_str(&b);
+    const char *en_head = "\xEF\xBB\xBFline;column;reason_code;reason\r\n12;tckn;tckn_checksum;";
+    assert_memory_equal(t, en_head, strlen(en_head));
+    assert_non_null(strstr(t, app_import_reason_text("tckn_checksum", CORE_LANG_EN)));
+    ubuf_free(&b);
+}
+
 static void test_staff_reasons(void **state)
 {
     (void)state;
@@ -230,7 +252,7 @@ int main(void)
         cmocka_unit_test(test_delivery_words),  cmocka_unit_test(test_on_request),
         cmocka_unit_test(test_day_start),       cmocka_unit_test(test_import_reasons),
         cmocka_unit_test(test_utc_iso),         cmocka_unit_test(test_staff_reasons),
-        cmocka_unit_test(test_inhouse_reasons),
+        cmocka_unit_test(test_inhouse_reasons), cmocka_unit_test(test_import_report_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
