@@ -147,6 +147,20 @@ const char *core_text_fill(const char *text, const char *arg, char *out, size_t 
     return w >= 0 && (size_t)w < cap ? out : NULL;
 }
 
+int core_text_put(struct ubuf *out, const char *text, const char *const *args, size_t nargs)
+{
+    const char *s = text;
+    for (const char *q = strchr(s, '{'); q; q = strchr(q + 1, '{')) {
+        if (q[1] < '0' || q[1] > '9' || q[2] != '}' || (size_t)(q[1] - '0') >= nargs)
+            continue;
+        if (ubuf_put(out, s, (size_t)(q - s)) < 0 || ubuf_puts(out, args[q[1] - '0']) < 0)
+            return -1;
+        s = q + 3;
+        q = s - 1; /* the search goes on after the placeholder */
+    }
+    return ubuf_puts(out, s);
+}
+
 const char *core_text(const char *key, enum core_lang lang)
 {
     return key ? lookup(key, strlen(key), lang) : NULL;

@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
+
 /* The languages of people's text. Turkish is the source language: every key has a Turkish
  * text, and a key without an English one is shown in Turkish (as gettext would). */
 enum core_lang { CORE_LANG_TR = 0, CORE_LANG_EN };
@@ -37,6 +39,10 @@ const char *core_text_n(const char *key, unsigned long n, enum core_lang lang);
 /* A text with its placeholder {0} replaced by arg (a text without one as it is), into out of
  * cap bytes. Returns out, or NULL when it did not fit (out then holds as much as fits). */
 const char *core_text_fill(const char *text, const char *arg, char *out, size_t cap);
+/* Appends text to out with each placeholder {0} .. {9} replaced by args[N] (a placeholder with
+ * no such argument, and any other brace, as it is): for a text with more than one value.
+ * Returns 0, or -1 when out's cap would be passed (what came before stays). */
+int core_text_put(struct ubuf *out, const char *text, const char *const *args, size_t nargs);
 
 /* The number of keys, and the i-th of them in the catalogue's order (sorted bytewise) copied
  * into out: 0, or -1 when i is out of range or out is too small. For tests and tools. */

@@ -61,6 +61,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "core/catalogue.h"
 #include "crypto/hash.h"
 #include "sign/agent.h"
 #include "util/buf.h"
@@ -91,6 +92,15 @@ static void sign_reply_error(struct sign_agent_reply *out, int status, const cha
     out->body = sign_dump(json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message));
     if (!out->body)
         out->status = 500;
+}
+
+/* A refusal of the agent's own: code, and the catalogue's words "agent.NAME" (name, or the
+ * code when NULL). */
+static void sign_reply_refusal(struct sign_agent_reply *out, int status, const char *code,
+                               const char *name)
+{
+    const char *message = core_text_of("agent", name ? name : code, CORE_LANG_TR);
+    sign_reply_error(out, status, code, message ? message : code);
 }
 
 static void sign_reply_status(struct sign_agent_reply *out, const struct sign_status *st)
@@ -178,53 +188,52 @@ static void sign_ep_sign(struct sign_agent *a, const struct sign_agent_request *
     const char *label = NULL, *b64 = NULL;
     unsigned char *content = NULL, *der = NULL;
     size_t content_len = 0, der_len = 0;
-    char *cms_b64 = NULL, purpose[512], hex[CRYPTO_SHA256_HEX + 1];
+    char *cms_b64 = NULL, hex[CRYPTO_SHA256_HEX + 1], size[24];
+    struct ubuf purpose = UBUF_INIT(1024);
     struct sign_token_info used;
     struct sign_status st;
 
     if (rq->body_too_large) {
-        sign_reply_error(out, 413, "payload_too_large",
-                         "İmzalanacak içerik çok büyük: portal sayfasını yenileyip yeniden "
-                         "deneyin.");
+        sign_reply_refusal(out, 413, "payload_too_large", NULL);
         goto out;
     }
     if (!sign_is_json(rq->content_type)) {
-        sign_reply_error(out, 415, "unsupported_media_type",
-                         "İstek application/json olmalı: portal sayfasını yenileyip yeniden "
-                         "deneyin.");
+        sign_reply_refusal(out, 415, "unsupported_media_type", NULL);
         goto out;
     }
     req = json_loadb((const char *)rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!req || json_unpack_ex(req, &jerr, JSON_STRICT, "{s?s,s:s}", "token", &label, "content_b64",
                                &b64) != 0) {
-        sign_reply_error(out, 400, "bad_request",
-                         "İstek anlaşılamadı (beklenen: {\"token\", \"content_b64\"}): portal "
-                         "sayfasını yenileyip yeniden deneyin.");
+        sign_reply_refusal(out, 400, "bad_request", NULL);
         goto out;
     }
     if (label && strlen(label) > 32) {
-        sign_reply_error(out, 400, "bad_request", "Kart etiketi en çok 32 bayt olabilir.");
+        sign_reply_refusal(out, 400, "bad_request", "label_too_long");
         goto out;
     }
     if (sign_b64_decode(b64, SIGN_AGENT_MAX_CONTENT, &content, &content_len) < 0 ||
         content_len == 0) {
-        sign_reply_error(out, 400, "bad_request",
-                         "İmzalanacak içerik boş ya da bozuk (base64 bekleniyor): portal "
-                         "sayfasını yenileyip yeniden deneyin.");
+        sign_reply_refusal(out, 400, "bad_request", "content_invalid");
         goto out;
     }
     if (crypto_sha256_hex(content, content_len, hex) < 0)
         snprintf(hex, sizeof hex, "?");
+    hex[16] = '\0'; /* the fingerprint's start is enough to tell requests apart */
+    snprintf(size, sizeof size, "%zu", content_len);
     /* Shown in the PIN dialogue: who asks, and a fingerprint of what, so that the person
      * can tell one signature request from another. */
-    snprintf(purpose, sizeof purpose, "İmzalatmak isteyen: %s\nİçerik: %zu bayt, SHA-256 %.16s…",
-             rq->origin, content_len, hex);
+    const char *const values[] = {rq->origin, size, hex};
+    const char *says = core_text("agent.purpose", CORE_LANG_TR);
+    if (core_text_put(&purpose, says ? says : "{0} {1} {2}", values, 3) < 0) {
+        sign_reply_error(out, 500, sign_err_code(SIGN_E_NOMEM), sign_err_message(SIGN_E_NOMEM));
+        goto out;
+    }
     struct sign_request sr = {.token_label = label,
                               .content = content,
                               .content_len = content_len,
                               .ask_pin = a->cfg.ask_pin,
                               .ask_arg = a->cfg.ask_arg,
-                              .purpose = purpose};
+                              .purpose = ubuf_str(&purpose)};
     if (sign_module_sign(a->cfg.module, &sr, &der, &der_len, &used, &st) != SIGN_OK) {
         ulog(ULOG_WARN, "agent_sign_failed", "code=%s detail=\"%s\"", sign_err_code(st.err),
              st.detail);
@@ -246,6 +255,7 @@ out:
     free(content);
     free(der);
     free(cms_b64);
+    ubuf_free(&purpose);
 }
 
 void sign_agent_handle(struct sign_agent *a, const struct sign_agent_request *rq,
@@ -255,20 +265,17 @@ void sign_agent_handle(struct sign_agent *a, const struct sign_agent_request *rq
          version = !strcmp(rq->path, "/v1/version");
     memset(out, 0, sizeof *out);
     if (!sign_host_allowed(rq->host, a->port)) {
-        sign_reply_error(out, 403, "host_forbidden",
-                         "İmza aracına yalnızca bu bilgisayardan (127.0.0.1) ulaşılabilir.");
+        sign_reply_refusal(out, 403, "host_forbidden", NULL);
         return;
     }
     if (!sign_origin_allowed(rq->origin, a->cfg.origins, a->cfg.norigins)) {
-        sign_reply_error(out, 403, "origin_forbidden",
-                         "Bu imza aracı yalnızca tanımlı e-imza başvuru portalına hizmet verir: "
-                         "başvurunuzu portalın kendi sayfasından imzalayın.");
+        sign_reply_refusal(out, 403, "origin_forbidden", NULL);
         return;
     }
     out->cors = true;
     if (!strcmp(rq->method, "OPTIONS")) {
         if (!tokens && !sign && !version) {
-            sign_reply_error(out, 404, "not_found", "Böyle bir işlem yok.");
+            sign_reply_refusal(out, 404, "not_found", NULL);
             return;
         }
         out->status = 204;
@@ -286,9 +293,9 @@ void sign_agent_handle(struct sign_agent *a, const struct sign_agent_request *rq
         sign_ep_sign(a, rq, out);
     } else if (tokens || sign || version) {
         out->allow = sign ? "POST, OPTIONS" : "GET, OPTIONS";
-        sign_reply_error(out, 405, "method_not_allowed", "Bu işlem bu yöntemle yapılamaz.");
+        sign_reply_refusal(out, 405, "method_not_allowed", NULL);
     } else {
-        sign_reply_error(out, 404, "not_found", "Böyle bir işlem yok.");
+        sign_reply_refusal(out, 404, "not_found", NULL);
     }
 }
 

@@ -23,6 +23,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "core/catalogue.h"
 #include "sign/sign_int.h"
 
 /* The PKCS#11 return values this file tells apart (from the PKCS#11 specification; libp11
@@ -299,10 +300,8 @@ static enum sign_err sign_choose(struct sign_slots *s, const char *label, PKCS11
         return SIGN_E_NO_CERTIFICATE;
     }
     if (label && *label && candidates == 0) {
-        snprintf(msg, sizeof msg,
-                 "«%s» etiketli kart bulunamadı: kartın okuyucuya takılı olduğunu ve etiketi "
-                 "denetleyin.",
-                 label);
+        const char *says = core_text("sign_err.token_not_found.label", CORE_LANG_TR);
+        core_text_fill(says ? says : "{0}", label, msg, sizeof msg);
         sign_status_set(st, SIGN_E_TOKEN_NOT_FOUND, msg, "no token labelled \"%s\" (%u present)",
                         label, present);
         return SIGN_E_TOKEN_NOT_FOUND;
@@ -356,9 +355,7 @@ static enum sign_err sign_login_failed(struct sign_module *m, struct sign_slots 
         sign_status_set(st, e, NULL, "C_Login: %s", detail);
     } else if (ckr == SIGN_CKR_PIN_EXPIRED) {
         e = SIGN_E_PIN_INVALID;
-        sign_status_set(st, e,
-                        "PIN'in süresi dolmuş: kartın PIN'ini kart yazılımıyla değiştirip yeniden "
-                        "deneyin.",
+        sign_status_set(st, e, core_text("sign_err.pin_invalid.expired", CORE_LANG_TR),
                         "C_Login: %s", detail);
     } else {
         e = SIGN_E_TOKEN;

@@ -1,47 +1,50 @@
 /* eimza — the PIN: the warnings drawn from the token's PIN flags, and reading the PIN from a
  * file descriptor (--pin-fd, for tests and scripts). The pinentry dialogue is pinentry.c.
  *
- * The texts come from what the card reports, not from a counter of our own: the card is the
- * only one that knows how many tries remain, and another program may have used some. */
+ * The texts (the catalogue's "pin.NAME") come from what the card reports, not from a counter
+ * of our own: the card is the only one that knows how many tries remain, and another program
+ * may have used some. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 
+#include "core/catalogue.h"
 #include "sign/sign_int.h"
+
+/* The catalogue's "pin.NAME" in Turkish (the agent's dialogue is Turkish; the relay path adds
+ * the English of the code). */
+static const char *sign_pin_text(const char *name)
+{
+    const char *t = core_text_of("pin", name, CORE_LANG_TR);
+    return t ? t : name;
+}
 
 const char *sign_pin_warning(const struct sign_pin_state *p)
 {
     if (p->final_try)
-        return "Son deneme: yanlış PIN kartı kilitler";
+        return sign_pin_text("warning_final_try");
     if (p->count_low)
-        return "PIN'i bir kez yanlış girdiniz; dikkat";
+        return sign_pin_text("warning_count_low");
     return NULL;
 }
 
 const char *sign_pin_locked_message(void)
 {
     /* who helps: by who made the card, as the agent cannot know the deployment (err.c) */
-    return "Kart kilitli: PUK ile açın; PUK'unuz yoksa kartı Kamu SM verdiyse Kamu SM'nin kilit "
-           "açma hizmetine, kurumunuz ürettiyse kurumunuzun e-imza sorumlusuna başvurun";
+    return sign_pin_text("warning_locked");
 }
 
 const char *sign_pin_failure_message(const struct sign_pin_state *after)
 {
     if (after->locked)
-        return "PIN yanlış ve kart kilitlendi; içerik imzalanmadı. Kartı PUK ile açınız; PUK'unuz "
-               "yoksa kartı Kamu SM verdiyse Kamu SM'nin kilit açma hizmetine, kurumunuz "
-               "ürettiyse kurumunuzun e-imza sorumlusuna başvurunuz.";
+        return sign_pin_text("failed_locked");
     if (after->final_try)
-        return "PIN yanlış; içerik imzalanmadı. Kartın bildirdiğine göre tek deneme hakkınız "
-               "kaldı: bir yanlış PIN daha kartı kilitler. PIN'inizden emin değilseniz yeniden "
-               "denemeyiniz; PUK ile yeni bir PIN belirleyebilirsiniz.";
+        return sign_pin_text("failed_final_try");
     if (after->count_low)
-        return "PIN yanlış; içerik imzalanmadı. Kart, deneme hakkınızın azaldığını bildiriyor: "
-               "PIN'inizi kontrol edip yeniden deneyiniz. Dikkat: üç yanlış PIN kartı kilitler.";
-    return "PIN yanlış; içerik imzalanmadı. Kart kalan deneme sayısını bildirmiyor: PIN'inizi "
-           "kontrol edip yeniden deneyiniz. Dikkat: üç yanlış PIN kartı kilitler.";
+        return sign_pin_text("failed_count_low");
+    return sign_pin_text("failed");
 }
 
 enum sign_err sign_pin_from_fd(void *arg, const struct sign_pin_request *req, char *pin, size_t cap)

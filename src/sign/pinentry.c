@@ -5,7 +5,8 @@
  * they type. The same client shows the two other dialogues of the relay path: a confirmation
  * of what is signed (CONFIRM, when the PIN is typed on the reader's PIN pad) and a message
  * with one button (MESSAGE, or CONFIRM --one-button on an older pinentry). Every text is cut
- * with "…" to what one Assuan line takes, never refused for its length.
+ * with "…" to what one Assuan line takes, never refused for its length. The dialogues' words
+ * are the catalogue's "dialogue.NAME", in Turkish.
  *
  * libassuan reads and classifies the replies, decodes the data lines and wipes its line
  * buffers when the context is released. Four of its system hooks are ours:
@@ -42,6 +43,7 @@
 
 #include <openssl/crypto.h>
 
+#include "core/catalogue.h"
 #include "sign/sign_int.h"
 
 extern char **environ;
@@ -62,6 +64,13 @@ void sign_pin_abort(void)
     pid_t pid = (pid_t)atomic_load(&sign_pe_active);
     if (pid > 0)
         kill(pid, SIGTERM);
+}
+
+/* The catalogue's words "dialogue.NAME" (the name when it has none). */
+static const char *sign_pe_text(const char *name)
+{
+    const char *t = core_text_of("dialogue", name, CORE_LANG_TR);
+    return t ? t : name;
 }
 
 int sign_assuan_escape(const char *s, struct ubuf *out)
@@ -397,17 +406,18 @@ static enum sign_err sign_pe_dialogue(assuan_context_t ctx, const struct sign_pi
     struct ubuf lead = UBUF_INIT(256);
     gpg_error_t code = 0;
     enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
-    if (ubuf_printf(&lead, "«%s» kartının PIN'ini girin.", req->token->label) < 0 ||
+    const char *const label[] = {req->token->label};
+    if (core_text_put(&lead, sign_pe_text("pin_lead"), label, 1) < 0 ||
         sign_pe_desc(req, ubuf_str(&lead), &desc) < 0) {
         e = SIGN_E_NOMEM;
         goto out;
     }
     sign_pe_options(ctx);
-    if (sign_pe_cmd(ctx, "SETTITLE", "eimza — e-imza", &code) < 0 ||
+    if (sign_pe_cmd(ctx, "SETTITLE", sign_pe_text("title"), &code) < 0 ||
         sign_pe_cmd(ctx, "SETDESC", desc.p, &code) != 0 ||
-        sign_pe_cmd(ctx, "SETPROMPT", "PIN:", &code) != 0 ||
-        sign_pe_cmd(ctx, "SETOK", "İmzala", &code) < 0 ||
-        sign_pe_cmd(ctx, "SETCANCEL", "İptal", &code) < 0)
+        sign_pe_cmd(ctx, "SETPROMPT", sign_pe_text("pin_prompt"), &code) != 0 ||
+        sign_pe_cmd(ctx, "SETOK", sign_pe_text("sign"), &code) < 0 ||
+        sign_pe_cmd(ctx, "SETCANCEL", sign_pe_text("cancel"), &code) < 0)
         goto out;
     e = sign_pe_getpin(ctx, pin, cap);
 out:
@@ -463,10 +473,7 @@ enum sign_err sign_confirm_from_pinentry(void *arg, const struct sign_pin_reques
     enum sign_err e = SIGN_E_PIN_UNAVAILABLE;
     gpg_error_t code = 0;
     int r;
-    const char *lead = req->token->protected_path
-                           ? "İmzalamak istiyor musunuz? Onaylarsanız PIN'i kart okuyucunuzun "
-                             "tuşlarıyla girin."
-                           : "İmzalamak istiyor musunuz?";
+    const char *lead = sign_pe_text(req->token->protected_path ? "confirm_pin_pad" : "confirm");
     if (sign_pe_desc(req, lead, &desc) < 0) {
         e = SIGN_E_NOMEM;
         goto out;
@@ -474,10 +481,10 @@ enum sign_err sign_confirm_from_pinentry(void *arg, const struct sign_pin_reques
     if (sign_pe_start(arg, &ctx) < 0)
         goto out;
     sign_pe_options(ctx);
-    if (sign_pe_cmd(ctx, "SETTITLE", "eimza — e-imza", &code) < 0 ||
+    if (sign_pe_cmd(ctx, "SETTITLE", sign_pe_text("title"), &code) < 0 ||
         sign_pe_cmd(ctx, "SETDESC", desc.p, &code) != 0 ||
-        sign_pe_cmd(ctx, "SETOK", "İmzala", &code) < 0 ||
-        sign_pe_cmd(ctx, "SETCANCEL", "İptal", &code) < 0)
+        sign_pe_cmd(ctx, "SETOK", sign_pe_text("sign"), &code) < 0 ||
+        sign_pe_cmd(ctx, "SETCANCEL", sign_pe_text("cancel"), &code) < 0)
         goto out;
     r = sign_pe_cmd(ctx, "CONFIRM", NULL, &code);
     if (r == 0)
@@ -501,9 +508,9 @@ int sign_message_from_pinentry(void *arg, const char *text)
     sign_pe_options(ctx);
     /* MESSAGE shows the text with one button; an old pinentry without it is asked to CONFIRM
      * with its cancel button hidden (--one-button), as gpg-agent does. */
-    if (sign_pe_cmd(ctx, "SETTITLE", "eimza — e-imza", &code) < 0 ||
+    if (sign_pe_cmd(ctx, "SETTITLE", sign_pe_text("title"), &code) < 0 ||
         sign_pe_cmd(ctx, "SETDESC", desc.p, &code) != 0 ||
-        sign_pe_cmd(ctx, "SETOK", "Tamam / OK", &code) < 0)
+        sign_pe_cmd(ctx, "SETOK", sign_pe_text("ok"), &code) < 0)
         goto out;
     if (sign_pe_cmd(ctx, "MESSAGE", NULL, &code) == 0 ||
         sign_pe_cmd(ctx, "CONFIRM --one-button", NULL, &code) == 0)

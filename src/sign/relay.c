@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "core/catalogue.h"
 #include "crypto/hash.h"
 #include "sign/relay.h"
 #include "sign/sign_int.h"
@@ -53,7 +54,7 @@ static void sign_res_set(struct sign_relay_result *res, enum sign_relay_err e, c
 }
 
 /* The message of a card-side failure: the card's own Turkish words (they may name the tries
- * left) and the table's English. */
+ * left) and the English of its code (the catalogue's sign_err.CODE). */
 static void sign_res_card(struct sign_relay_result *res, const struct sign_status *st)
 {
     res->err = SIGN_RELAY_E_CARD;
@@ -467,8 +468,9 @@ enum sign_relay_err sign_relay_run(const struct sign_relay_config *cfg,
         sign_relay_cancel(&h, u.ticket, cl.claim, res->code, res);
         goto out;
     }
-    if (ubuf_printf(&purpose, "İmzalatmak isteyen: %s (başvuru %s)\nİmzalanacak içerik:\n%s",
-                    u.portal, cl.number, ubuf_str(&text)) < 0) {
+    const char *const values[] = {u.portal, cl.number, ubuf_str(&text)};
+    const char *says = core_text("agent.relay_purpose", CORE_LANG_TR);
+    if (core_text_put(&purpose, says ? says : "{0} {1}\n{2}", values, 3) < 0) {
         sign_status_set(&st, SIGN_E_NOMEM, NULL, NULL);
         sign_res_card(res, &st);
         sign_relay_cancel(&h, u.ticket, cl.claim, res->code, res);

@@ -72,8 +72,12 @@ int sign_version_cmp(const char *a, const char *b);
 
 /* ---- messages ------------------------------------------------------------------------------ */
 
+/* The codes with words of the relay path's own (the catalogue's "relay.CODE"), NULL-terminated:
+ * the outcomes of sign_relay_run and the portal's ticket codes. */
+extern const char *const sign_relay_codes[];
+
 /* The person's message for a code of the relay path (ours, the portal's — the ticket codes
- * and core/reason.c's table — or the card's): Turkish, then English, in out. portal is named
+ * and the catalogue's reason.CODE — or the card's): Turkish, then English, in out. portal is named
  * where the message needs it; server_message (the portal's own Turkish words, may be NULL) is
  * used for a code this agent does not know. min_version fills agent_outdated's. */
 void sign_relay_message(const char *code, const char *portal, const char *server_message,

@@ -1,10 +1,11 @@
 /* eimza — the pure parts of the relay path (sign/relay.h): the eimza: URL, ticket syntax,
- * version comparison, the person's messages in Turkish and English, and turning the content
- * into text to show. No I/O. */
+ * version comparison, the person's messages in Turkish and English (the catalogue's words),
+ * and turning the content into text to show. No I/O. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/catalogue.h"
 #include "core/reason.h"
 #include "core/version.h"
 #include "sign/relay.h"
@@ -130,124 +131,58 @@ int sign_version_cmp(const char *a, const char *b)
 }
 
 /* ---- messages ------------------------------------------------------------------------------
- * The relay path's own codes and the portal's ticket codes. "%s" is the portal's origin (or,
- * for agent_outdated, the version the portal asks for). The portal's other codes (signature
- * checks, wrong_state, …) come from core/reason.c, one table for the whole product. */
-static const struct {
-    const char *code;
-    const char *tr;
-    const char *en;
-} sign_relay_msgs[] = {
-    {"ok",
-     "Başvurunuz imzalandı ve portala (%s) gönderildi; tarayıcıdaki sayfa kendiliğinden "
-     "ilerleyecek.",
-     "Your application was signed and sent to the portal (%s); the page in your browser moves "
-     "on by itself."},
-    {"url_invalid",
-     "Bu bağlantı geçerli bir e-imza isteği değil; hiçbir şey imzalanmadı. İmzalamayı portalın "
-     "imza sayfasından yeniden başlatın.",
-     "This link is not a valid signing request; nothing was signed. Start again from the "
-     "portal's signing page."},
-    {"portal_not_https",
-     "İmza isteği güvenli olmayan (https olmayan) bir adresten geldi (%s): o adrese "
-     "bağlanılmadı, hiçbir şey imzalanmadı.",
-     "The signing request came from an address that is not HTTPS (%s): it was not contacted "
-     "and nothing was signed."},
-    {"portal_not_allowed",
-     "İmza isteği, bu imza aracının hizmet verdiği portallardan biri olmayan bir adresten geldi "
-     "(%s): o adrese bağlanılmadı, hiçbir şey imzalanmadı. Adres gerçekten kurumunuzun "
-     "portalıysa bilgi işlem biriminize başvurun.",
-     "The signing request came from an address this signing agent does not serve (%s): it was "
-     "not contacted and nothing was signed. If it really is your institution's portal, ask "
-     "your IT unit to add it."},
-    {"config_error",
-     "İmza aracının ayar dosyası okunamadı; hiçbir şey imzalanmadı. Bilgi işlem biriminize "
-     "başvurun.",
-     "The signing agent's settings file could not be read; nothing was signed. Ask your IT "
-     "unit."},
-    {"module_not_configured",
-     "Kart sürücüsü (PKCS#11 modülü) bulunamadı: AKİS kart sürücüsünü kurun ya da imza "
-     "aracının ayarlarında 'module' satırıyla yolunu belirtin.",
-     "The card driver (PKCS#11 module) was not found: install the AKİS card driver, or name "
-     "its path with a 'module' line in the signing agent's settings."},
-    {"portal_unreachable",
-     "Portala (%s) bağlanılamadı: internet bağlantınızı denetleyin ve portalın imza sayfasından "
-     "yeniden deneyin.",
-     "The portal (%s) could not be reached: check your internet connection and try again from "
-     "the portal's signing page."},
-    {"tls_failed",
-     "Portalın (%s) kimliği doğrulanamadı (sertifikası güvenilir değil ya da adresiyle "
-     "uyuşmuyor): bağlantı kesildi, hiçbir şey gönderilmedi. Kurumunuzun bilgi işlem birimine "
-     "haber verin.",
-     "The portal's identity (%s) could not be verified (its certificate is not trusted or does "
-     "not match its address): the connection was dropped and nothing was sent. Tell your "
-     "institution's IT unit."},
-    {"portal_bad_answer",
-     "Portal (%s) beklenmeyen bir yanıt verdi: biraz sonra portalın imza sayfasından yeniden "
-     "deneyin.",
-     "The portal (%s) gave an unexpected answer: try again a little later from the portal's "
-     "signing page."},
-    {"submit_unconfirmed",
-     "İmza portala (%s) gönderildi ama yanıtı alınamadı: portaldaki başvuru durumunuza bakın; "
-     "imzalanmamış görünüyorsa yeniden imzalayın.",
-     "The signature was sent to the portal (%s) but no answer came back: look at your "
-     "application's status on the portal, and sign again if it does not show as signed."},
-    {"content_not_text",
-     "Portalın imzalatmak istediği içerik gösterilebilir bir metin değil; görmediğiniz bir şey "
-     "imzalanmaz. Portalın imza sayfasından yeniden deneyin.",
-     "What the portal asked to sign is not text that can be shown, and nothing is signed "
-     "unseen. Try again from the portal's signing page."},
-    {"ticket_unknown",
-     "Portal bu imza isteğini tanımıyor (başka bir oturumun ya da portalın olabilir); hiçbir "
-     "şey imzalanmadı. Portalın imza sayfasında \"İmzala\" düğmesine yeniden basın.",
-     "The portal does not know this signing request (it may belong to another session or "
-     "portal); nothing was signed. Press \"Sign\" again on the portal's signing page."},
-    {"ticket_expired",
-     "İmza isteğinin süresi doldu; hiçbir şey imzalanmadı. Portalın imza sayfasında "
-     "\"İmzala\" düğmesine yeniden basın.",
-     "The signing request has expired; nothing was signed. Press \"Sign\" again on the "
-     "portal's signing page."},
-    {"ticket_used",
-     "Bu imza isteği daha önce kullanıldı; bir istekle yalnızca bir kez imzalanabilir. "
-     "Gerekirse portalın imza sayfasında \"İmzala\" düğmesine yeniden basın.",
-     "This signing request was already used; a request signs only once. If needed, press "
-     "\"Sign\" again on the portal's signing page."},
-    {"ticket_superseded",
-     "Bu imza isteğinin yerine daha yenisi açıldı; hiçbir şey imzalanmadı. Portalın imza "
-     "sayfasındaki son isteği kullanın.",
-     "A newer signing request replaced this one; nothing was signed. Use the latest request "
-     "from the portal's signing page."},
-    {"claim_mismatch",
-     "Bu imza isteğini başka bir imza aracı üstlenmiş; hiçbir şey imzalanmadı. Portalın imza "
-     "sayfasında \"İmzala\" düğmesine yeniden basın.",
-     "Another signing agent took this signing request; nothing was signed. Press \"Sign\" "
-     "again on the portal's signing page."},
-    {"agent_outdated",
-     "İmza aracınız bu portal için eski (en az %s sürümü gerekiyor); hiçbir şey imzalanmadı. "
-     "Portalın imza sayfasındaki bağlantıdan yeni sürümü kurun.",
-     "Your signing agent is too old for this portal (version %s or later is needed); nothing "
-     "was signed. Install the new version from the link on the portal's signing page."},
+ * The relay path's own codes and the portal's ticket codes, each with its words in the
+ * catalogue ("relay.CODE", {0} the portal's origin or, for agent_outdated, the version the
+ * portal asks for). The portal's other codes (signature checks, wrong_state, …) are the
+ * catalogue's "reason.CODE" (core/reason.h), one table for the whole product. */
+const char *const sign_relay_codes[] = {
+    "ok",
+    "url_invalid",
+    "portal_not_https",
+    "portal_not_allowed",
+    "config_error",
+    "module_not_configured",
+    "portal_unreachable",
+    "tls_failed",
+    "portal_bad_answer",
+    "submit_unconfirmed",
+    "content_not_text",
+    "ticket_unknown",
+    "ticket_expired",
+    "ticket_used",
+    "ticket_superseded",
+    "claim_mismatch",
+    "agent_outdated",
+    NULL,
 };
 
-#define SIGN_RELAY_NMSGS (sizeof sign_relay_msgs / sizeof sign_relay_msgs[0])
+static bool sign_relay_own(const char *code)
+{
+    for (size_t i = 0; code && sign_relay_codes[i]; i++)
+        if (!strcmp(code, sign_relay_codes[i]))
+            return true;
+    return false;
+}
+
+/* "relay.NAME" filled with arg, in Turkish, two blank lines, in English: into out. */
+static void sign_relay_both(const char *name, const char *arg, char *out, size_t cap)
+{
+    char tr[700], en[700];
+    const char *t = core_text_of("relay", name, CORE_LANG_TR),
+               *e = core_text_of("relay", name, CORE_LANG_EN);
+    core_text_fill(t ? t : name, arg, tr, sizeof tr);
+    core_text_fill(e ? e : name, arg, en, sizeof en);
+    snprintf(out, cap, "%s\n\n%s", tr, en);
+}
 
 void sign_relay_message(const char *code, const char *portal, const char *server_message,
                         const char *min_version, char *out, size_t cap)
 {
-    char tr[700], en[700];
     const char *arg = portal && *portal ? portal : "?";
     if (code && !strcmp(code, "agent_outdated"))
         arg = min_version && *min_version ? min_version : "?";
-    for (size_t i = 0; code && i < SIGN_RELAY_NMSGS; i++) {
-        if (strcmp(code, sign_relay_msgs[i].code) != 0)
-            continue;
-            /* the formats are this table's literals, each with at most one %s */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        snprintf(tr, sizeof tr, sign_relay_msgs[i].tr, arg);
-        snprintf(en, sizeof en, sign_relay_msgs[i].en, arg);
-#pragma GCC diagnostic pop
-        snprintf(out, cap, "%s\n\n%s", tr, en);
+    if (sign_relay_own(code)) {
+        sign_relay_both(code, arg, out, cap);
         return;
     }
     if (code && core_reason_known(code)) {
@@ -255,15 +190,14 @@ void sign_relay_message(const char *code, const char *portal, const char *server
                  core_reason_message(code, CORE_LANG_EN));
         return;
     }
-    if (code && server_message && *server_message)
-        snprintf(out, cap, "%s (%s)\n\nThe portal refused the request (%s).", server_message, code,
-                 code);
-    else
-        snprintf(out, cap,
-                 "İşlem tamamlanamadı (%s); hiçbir şey imzalanmadı. Portalın imza sayfasından "
-                 "yeniden deneyin.\n\nThe operation could not be completed (%s); nothing was "
-                 "signed. Try again from the portal's signing page.",
-                 code ? code : "?", code ? code : "?");
+    if (code && server_message && *server_message) {
+        char en[300];
+        const char *e = core_text("relay.portal_refused", CORE_LANG_EN);
+        core_text_fill(e ? e : "({0})", code, en, sizeof en);
+        snprintf(out, cap, "%s (%s)\n\n%s", server_message, code, en);
+    } else {
+        sign_relay_both("not_completed", code ? code : "?", out, cap);
+    }
 }
 
 int sign_relay_display_text(const unsigned char *p, size_t n, struct ubuf *out)

@@ -32,8 +32,8 @@ enum sign_err {
 };
 
 /* The stable code ("pin_incorrect"), a general Turkish message, its English counterpart (the
- * relay path shows both: the agent's dialogue does not know the page's language), and the HTTP
- * status the agent answers with. */
+ * catalogue's "sign_err.CODE"; the relay path shows both: the agent's dialogue does not know
+ * the page's language), and the HTTP status the agent answers with. */
 const char *sign_err_code(enum sign_err e);
 const char *sign_err_message(enum sign_err e);
 const char *sign_err_message_en(enum sign_err e);

@@ -3,6 +3,7 @@
  * desktop's handler never uses it. */
 #include <stdio.h>
 
+#include "core/catalogue.h"
 #include "sign/platform.h"
 
 static void sign_batch_show(const struct sign_pin_request *req)
@@ -10,8 +11,10 @@ static void sign_batch_show(const struct sign_pin_request *req)
     if (req->purpose)
         fprintf(stderr, "eimza agent: «%s» (%s): %s\n", req->token->label, req->token->model,
                 req->purpose);
-    if (req->warning)
-        fprintf(stderr, "eimza agent: UYARI: %s\n", req->warning);
+    if (req->warning) {
+        const char *label = core_text("agent.batch_warning", CORE_LANG_TR);
+        fprintf(stderr, "eimza agent: %s: %s\n", label ? label : "!", req->warning);
+    }
 }
 
 static enum sign_err sign_batch_pin(void *arg, const struct sign_pin_request *req, char *pin,

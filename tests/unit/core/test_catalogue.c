@@ -142,6 +142,26 @@ static void test_fill(void **state)
     assert_int_equal(strlen(out), sizeof out - 1);
 }
 
+/* {0}..{9} filled from the arguments, each as often as it comes; a placeholder without an
+ * argument and other braces as they are; nothing is filled twice; cap passed: -1 */
+static void test_put(void **state)
+{
+    (void)state;
+    struct ubuf b = UBUF_INIT(64);
+    const char *const args[] = {"AKİS", "12", "{0}"};
+    assert_int_equal(core_text_put(&b, "«{0}»: {1} bayt, {2}; {0} {3} {x} {} {", args, 3), 0);
+    assert_string_equal(ubuf_str(&b), "«AKİS»: 12 bayt, {0}; AKİS {3} {x} {} {");
+    ubuf_reset(&b);
+    assert_int_equal(core_text_put(&b, "Hemen", args, 0), 0);
+    assert_int_equal(core_text_put(&b, "{0}", args, 0), 0);
+    assert_string_equal(ubuf_str(&b), "Hemen{0}");
+    struct ubuf small = UBUF_INIT(8);
+    assert_int_equal(core_text_put(&small, "{1}{1}{1}{1}{1}", args, 2), -1);
+    assert_string_equal(ubuf_str(&small), "12121212");
+    ubuf_free(&b);
+    ubuf_free(&small);
+}
+
 static void test_threads(void **state)
 {
     (void)state;
@@ -160,7 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key), cmocka_unit_test(test_english_method_names),
         cmocka_unit_test(test_lookups),   cmocka_unit_test(test_fill),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_put),       cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
