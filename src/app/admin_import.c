@@ -136,7 +136,7 @@ static bool report_line(const char *s, size_t n, char line[12], char column[48],
 int app_import_report_csv(const char *report, enum core_lang lang, struct ubuf *out)
 {
     static const char *const head[] = {"report_line", "report_column", "report_code",
-                                        "report_reason"};
+                                       "report_reason"};
     if (ubuf_puts(out, "\xEF\xBB\xBF") < 0 || app__csv_head(out, head, 4, lang) < 0)
         return -1;
     for (const char *p = report ? report : ""; *p;) {
