@@ -39,7 +39,7 @@ enum sign_err sign_cms_cades(EVP_PKEY *key, X509 *cert, const unsigned char *dat
     *der_len = 0;
     ERR_clear_error();
     if (n > (size_t)INT32_MAX) {
-        sign_status_set(st, SIGN_E_SIGN, NULL, "content too large");
+        sign_status_set(st, SIGN_E_SIGN, "content too large");
         goto out;
     }
     cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
@@ -58,7 +58,7 @@ enum sign_err sign_cms_cades(EVP_PKEY *key, X509 *cert, const unsigned char *dat
         goto fail;
     copy = malloc((size_t)len);
     if (!copy) {
-        sign_status_set(st, SIGN_E_NOMEM, NULL, NULL);
+        sign_status_set(st, SIGN_E_NOMEM, NULL);
         e = SIGN_E_NOMEM;
         goto out;
     }
@@ -68,8 +68,7 @@ enum sign_err sign_cms_cades(EVP_PKEY *key, X509 *cert, const unsigned char *dat
     e = SIGN_OK;
     goto out;
 fail:
-    sign_status_set(st, SIGN_E_SIGN, NULL, "CMS signing failed: %s",
-                    sign_ossl_err(ebuf, sizeof ebuf));
+    sign_status_set(st, SIGN_E_SIGN, "CMS signing failed: %s", sign_ossl_err(ebuf, sizeof ebuf));
 out:
     ERR_clear_error();
     OPENSSL_free(tmp);

@@ -74,13 +74,13 @@ int sign_err_http_status(enum sign_err e)
     return sign_errs[sign_err_index(e)].status;
 }
 
-void sign_status_set(struct sign_status *st, enum sign_err e, const char *msg,
-                     const char *detail_fmt, ...)
+void sign_status_set(struct sign_status *st, enum sign_err e, const char *detail_fmt, ...)
 {
     if (!st)
         return;
     st->err = e;
-    snprintf(st->message, sizeof st->message, "%s", msg ? msg : sign_err_message(e));
+    snprintf(st->message, sizeof st->message, "%s", sign_err_message(e));
+    snprintf(st->message_en, sizeof st->message_en, "%s", sign_err_message_en(e));
     st->detail[0] = '\0';
     if (detail_fmt) {
         va_list ap;
@@ -90,4 +90,15 @@ void sign_status_set(struct sign_status *st, enum sign_err e, const char *msg,
     }
     st->has_pin = false;
     memset(&st->pin, 0, sizeof st->pin);
+}
+
+void sign_status_say(struct sign_status *st, const char *key, const char *arg)
+{
+    const char *tr = core_text(key, CORE_LANG_TR), *en = core_text(key, CORE_LANG_EN);
+    if (!st || !tr)
+        return; /* no such entry (test_words checks each): the code's general words stay */
+    if (!arg || !core_text_fill(tr, arg, st->message, sizeof st->message))
+        snprintf(st->message, sizeof st->message, "%s", tr);
+    if (en && (!arg || !core_text_fill(en, arg, st->message_en, sizeof st->message_en)))
+        snprintf(st->message_en, sizeof st->message_en, "%s", en);
 }

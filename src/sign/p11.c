@@ -70,13 +70,13 @@ enum sign_err sign_module_open(const char *path, struct sign_module **out, struc
     ERR_clear_error();
     m = calloc(1, sizeof *m);
     if (!m || !(m->ctx = PKCS11_CTX_new())) {
-        sign_status_set(st, e, NULL, NULL);
+        sign_status_set(st, e, NULL);
         goto out;
     }
     if (PKCS11_CTX_load(m->ctx, path) != 0) {
         sign_p11_ckr(detail, sizeof detail);
         e = SIGN_E_MODULE;
-        sign_status_set(st, e, NULL, "cannot load the PKCS#11 module %s: %s", path,
+        sign_status_set(st, e, "cannot load the PKCS#11 module %s: %s", path,
                         detail[0] ? detail : "no detail");
         PKCS11_CTX_free(m->ctx);
         m->ctx = NULL;
@@ -85,7 +85,7 @@ enum sign_err sign_module_open(const char *path, struct sign_module **out, struc
     *out = m;
     m = NULL;
     e = SIGN_OK;
-    sign_status_set(st, e, NULL, NULL);
+    sign_status_set(st, e, NULL);
 out:
     free(m);
     return e;
@@ -113,7 +113,7 @@ static enum sign_err sign_slots_get(struct sign_module *m, struct sign_slots *s,
         sign_p11_ckr(detail, sizeof detail);
         s->v = NULL;
         s->n = 0;
-        sign_status_set(st, SIGN_E_MODULE, NULL, "cannot list the slots: %s", detail);
+        sign_status_set(st, SIGN_E_MODULE, "cannot list the slots: %s", detail);
         return SIGN_E_MODULE;
     }
     return SIGN_OK;
@@ -247,7 +247,7 @@ enum sign_err sign_module_tokens(struct sign_module *m, struct sign_token_info *
         goto out;
     if (s.n > 0 && !(v = calloc(s.n, sizeof *v))) {
         e = SIGN_E_NOMEM;
-        sign_status_set(st, e, NULL, NULL);
+        sign_status_set(st, e, NULL);
         goto out;
     }
     for (unsigned int i = 0; i < s.n; i++)
@@ -256,7 +256,7 @@ enum sign_err sign_module_tokens(struct sign_module *m, struct sign_token_info *
     *out = v;
     *n = k;
     v = NULL;
-    sign_status_set(st, SIGN_OK, NULL, NULL);
+    sign_status_set(st, SIGN_OK, NULL);
 out:
     free(v);
     sign_slots_release(m, &s);
@@ -273,7 +273,6 @@ static enum sign_err sign_choose(struct sign_slots *s, const char *label, PKCS11
 {
     struct sign_token_info t;
     unsigned int present = 0, candidates = 0, labelled = 0;
-    char msg[256];
     *slot = NULL;
     *cert = NULL;
     for (unsigned int i = 0; i < s->n; i++) {
@@ -295,26 +294,24 @@ static enum sign_err sign_choose(struct sign_slots *s, const char *label, PKCS11
         }
     }
     if (label && *label && candidates == 0 && labelled > 0) {
-        sign_status_set(st, SIGN_E_NO_CERTIFICATE, NULL, "token \"%s\" has no signing certificate",
+        sign_status_set(st, SIGN_E_NO_CERTIFICATE, "token \"%s\" has no signing certificate",
                         label);
         return SIGN_E_NO_CERTIFICATE;
     }
     if (label && *label && candidates == 0) {
-        const char *says = core_text("sign_err.token_not_found.label", CORE_LANG_TR);
-        core_text_fill(says ? says : "{0}", label, msg, sizeof msg);
-        sign_status_set(st, SIGN_E_TOKEN_NOT_FOUND, msg, "no token labelled \"%s\" (%u present)",
-                        label, present);
+        sign_status_set(st, SIGN_E_TOKEN_NOT_FOUND, "no token labelled \"%s\" (%u present)", label,
+                        present);
+        sign_status_say(st, "sign_err.token_not_found.label", label);
         return SIGN_E_TOKEN_NOT_FOUND;
     }
     if (candidates == 0) {
         enum sign_err e = present ? SIGN_E_NO_CERTIFICATE : SIGN_E_TOKEN_NOT_FOUND;
-        sign_status_set(st, e, NULL, "%u token(s) present, none with a signing certificate",
-                        present);
+        sign_status_set(st, e, "%u token(s) present, none with a signing certificate", present);
         return e;
     }
     if (candidates > 1) {
-        sign_status_set(st, SIGN_E_TOKEN_AMBIGUOUS, NULL,
-                        "%u tokens could sign: name one by its label", candidates);
+        sign_status_set(st, SIGN_E_TOKEN_AMBIGUOUS, "%u tokens could sign: name one by its label",
+                        candidates);
         *slot = NULL;
         *cert = NULL;
         return SIGN_E_TOKEN_AMBIGUOUS;
@@ -343,23 +340,25 @@ static enum sign_err sign_login_failed(struct sign_module *m, struct sign_slots 
     if (ckr == SIGN_CKR_PIN_LOCKED || after.locked) {
         after.locked = true;
         e = SIGN_E_PIN_LOCKED;
-        sign_status_set(st, e, sign_pin_failure_message(&after), "C_Login: %s", detail);
+        sign_status_set(st, e, "C_Login: %s", detail);
+        sign_status_say(st, sign_pin_failure_key(&after), NULL);
     } else if (ckr == SIGN_CKR_PIN_INCORRECT) {
         e = SIGN_E_PIN_INCORRECT;
-        sign_status_set(st, e, sign_pin_failure_message(&after), "C_Login: %s", detail);
+        sign_status_set(st, e, "C_Login: %s", detail);
+        sign_status_say(st, sign_pin_failure_key(&after), NULL);
     } else if (ckr == SIGN_CKR_PIN_INVALID || ckr == SIGN_CKR_PIN_LEN_RANGE) {
         e = SIGN_E_PIN_INVALID;
-        sign_status_set(st, e, NULL, "C_Login: %s", detail);
+        sign_status_set(st, e, "C_Login: %s", detail);
     } else if (ckr == SIGN_CKR_FUNCTION_CANCELED) {
         e = SIGN_E_CANCELLED;
-        sign_status_set(st, e, NULL, "C_Login: %s", detail);
+        sign_status_set(st, e, "C_Login: %s", detail);
     } else if (ckr == SIGN_CKR_PIN_EXPIRED) {
         e = SIGN_E_PIN_INVALID;
-        sign_status_set(st, e, core_text("sign_err.pin_invalid.expired", CORE_LANG_TR),
-                        "C_Login: %s", detail);
+        sign_status_set(st, e, "C_Login: %s", detail);
+        sign_status_say(st, "sign_err.pin_invalid.expired", NULL);
     } else {
         e = SIGN_E_TOKEN;
-        sign_status_set(st, e, NULL, "C_Login: %s", detail);
+        sign_status_set(st, e, "C_Login: %s", detail);
     }
     st->has_pin = have || e == SIGN_E_PIN_LOCKED;
     st->pin = after;
@@ -393,7 +392,8 @@ enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request 
         goto out;
     if (info.pin.locked) {
         e = SIGN_E_PIN_LOCKED;
-        sign_status_set(st, e, sign_pin_locked_message(), "the token reports its user PIN locked");
+        sign_status_set(st, e, "the token reports its user PIN locked");
+        sign_status_say(st, "pin.warning_locked", NULL);
         st->has_pin = true;
         st->pin = info.pin;
         goto out;
@@ -404,7 +404,7 @@ enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request 
         struct sign_pin_request pr = {&info, sign_pin_warning(&info.pin), req->purpose};
         e = req->confirm(req->confirm_arg, &pr);
         if (e != SIGN_OK) {
-            sign_status_set(st, e, NULL, "the person did not confirm");
+            sign_status_set(st, e, "the person did not confirm");
             goto out;
         }
     }
@@ -414,7 +414,7 @@ enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request 
             struct sign_pin_request pr = {&info, sign_pin_warning(&info.pin), req->purpose};
             e = req->ask_pin(req->ask_arg, &pr, pin, sizeof pin);
             if (e != SIGN_OK) {
-                sign_status_set(st, e, NULL, "the PIN was not given");
+                sign_status_set(st, e, "the PIN was not given");
                 goto out;
             }
             pinp = pin;
@@ -435,15 +435,14 @@ enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request 
     if (!key) {
         e = SIGN_E_NO_KEY;
         sign_p11_ckr(detail, sizeof detail);
-        sign_status_set(st, e, NULL, "no private key with the certificate's id on \"%s\"",
-                        info.label);
+        sign_status_set(st, e, "no private key with the certificate's id on \"%s\"", info.label);
         goto out;
     }
     pkey = PKCS11_get_private_key(key);
     if (!pkey) {
         e = SIGN_E_TOKEN;
         sign_p11_ckr(detail, sizeof detail);
-        sign_status_set(st, e, NULL, "cannot use the private key: %s", detail);
+        sign_status_set(st, e, "cannot use the private key: %s", detail);
         goto out;
     }
     e = sign_cms_cades(pkey, cert->x509, req->content, req->content_len, der, der_len, st);
@@ -451,7 +450,7 @@ enum sign_err sign_module_sign(struct sign_module *m, const struct sign_request 
         goto out;
     if (used)
         *used = info;
-    sign_status_set(st, SIGN_OK, NULL, NULL);
+    sign_status_set(st, SIGN_OK, NULL);
 out:
     OPENSSL_cleanse(pin, sizeof pin);
     EVP_PKEY_free(pkey);

@@ -36,15 +36,20 @@ const char *sign_pin_locked_message(void)
     return sign_pin_text("warning_locked");
 }
 
-const char *sign_pin_failure_message(const struct sign_pin_state *after)
+const char *sign_pin_failure_key(const struct sign_pin_state *after)
 {
     if (after->locked)
-        return sign_pin_text("failed_locked");
+        return "pin.failed_locked";
     if (after->final_try)
-        return sign_pin_text("failed_final_try");
+        return "pin.failed_final_try";
     if (after->count_low)
-        return sign_pin_text("failed_count_low");
-    return sign_pin_text("failed");
+        return "pin.failed_count_low";
+    return "pin.failed";
+}
+
+const char *sign_pin_failure_message(const struct sign_pin_state *after)
+{
+    return sign_pin_text(sign_pin_failure_key(after) + strlen("pin."));
 }
 
 enum sign_err sign_pin_from_fd(void *arg, const struct sign_pin_request *req, char *pin, size_t cap)

@@ -53,14 +53,13 @@ static void sign_res_set(struct sign_relay_result *res, enum sign_relay_err e, c
                        sizeof res->message);
 }
 
-/* The message of a card-side failure: the card's own Turkish words (they may name the tries
- * left) and the English of its code (the catalogue's sign_err.CODE). */
+/* The message of a card-side failure: the card's own words (they may name the tries left) in
+ * Turkish, then in English. */
 static void sign_res_card(struct sign_relay_result *res, const struct sign_status *st)
 {
     res->err = SIGN_RELAY_E_CARD;
     snprintf(res->code, sizeof res->code, "%s", sign_err_code(st->err));
-    snprintf(res->message, sizeof res->message, "%s\n\n%s", st->message,
-             sign_err_message_en(st->err));
+    snprintf(res->message, sizeof res->message, "%s\n\n%s", st->message, st->message_en);
     snprintf(res->detail, sizeof res->detail, "%s", st->detail);
 }
 
@@ -471,7 +470,7 @@ enum sign_relay_err sign_relay_run(const struct sign_relay_config *cfg,
     const char *const values[] = {u.portal, cl.number, ubuf_str(&text)};
     const char *says = core_text("agent.relay_purpose", CORE_LANG_TR);
     if (core_text_put(&purpose, says ? says : "{0} {1}\n{2}", values, 3) < 0) {
-        sign_status_set(&st, SIGN_E_NOMEM, NULL, NULL);
+        sign_status_set(&st, SIGN_E_NOMEM, NULL);
         sign_res_card(res, &st);
         sign_relay_cancel(&h, u.ticket, cl.claim, res->code, res);
         goto out;

@@ -51,8 +51,10 @@ struct sign_pin_state {
 const char *sign_pin_warning(const struct sign_pin_state *p);
 const char *sign_pin_locked_message(void);
 /* The message after the card refused a PIN, from the flags read again after the failure:
- * what the token says about the tries that remain. */
+ * what the token says about the tries that remain; sign_pin_failure_key is its catalogue key
+ * ("pin.failed...", for the message in another language). */
 const char *sign_pin_failure_message(const struct sign_pin_state *after);
+const char *sign_pin_failure_key(const struct sign_pin_state *after);
 
 /* What eimza knows of a token before logging in. Strings are UTF-8, NUL-terminated,
  * trailing blanks removed; the lengths are PKCS#11's fixed field sizes. */
@@ -76,7 +78,8 @@ struct sign_token_info {
  * concerns the PIN. Never holds the PIN. */
 struct sign_status {
     enum sign_err err;
-    char message[512];
+    char message[512];    /* what the person reads, Turkish */
+    char message_en[512]; /* the same in English (the relay path shows both) */
     char detail[256];
     bool has_pin;
     struct sign_pin_state pin;

@@ -13,10 +13,13 @@
 #include "sign/sign.h"
 #include "util/buf.h"
 
-/* Sets st->err, st->message (the general Turkish message of e, or msg when not NULL) and
- * st->detail (printf-style, English, may be NULL); clears the PIN flags. */
-void sign_status_set(struct sign_status *st, enum sign_err e, const char *msg,
-                     const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Sets st->err, st->message and st->message_en (the general messages of e, the catalogue's
+ * "sign_err.CODE") and st->detail (printf-style, English, may be NULL); clears the PIN flags. */
+void sign_status_set(struct sign_status *st, enum sign_err e, const char *detail_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Replaces st->message and st->message_en with the catalogue's key in Turkish and English (its
+ * {0} filled with arg when arg is not NULL): a failure's own words instead of its code's. */
+void sign_status_say(struct sign_status *st, const char *key, const char *arg);
 
 /* CAdES-BES over data[0..n): CMS SignedData, detached, SHA-256, signed attributes with the
  * content type, message digest, signing time and signing-certificate-v2, the signer's

@@ -242,6 +242,7 @@ ticket
 handle $'000000\n'
 expect_eq 2 "$(rc)" "wrong PIN: exit 2"
 expect_grep '^eimza agent: pin_incorrect: PIN yanlış' "$T/err" "wrong PIN: the card's Turkish words"
+expect_grep '^Wrong PIN[;,] ' "$T/err" "and the same in English (not the code's general words)"
 expect_grep 'the portal was told \(pin_incorrect\)' "$T/err" "wrong PIN: reported"
 expect_eq "cancelled pin_incorrect" "$(tstate)" "wrong PIN: the page learns pin_incorrect"
 expect_eq code_verified "$(app_state)" "wrong PIN: the application still waits"

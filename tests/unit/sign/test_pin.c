@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/catalogue.h"
 #include "sign/sign_int.h"
 
 static void test_warning(void **state)
@@ -92,14 +93,30 @@ static void test_status_set(void **state)
     struct sign_status st;
     (void)state;
     st.has_pin = true;
-    sign_status_set(&st, SIGN_E_TOKEN, NULL, "slot %d", 3);
+    sign_status_set(&st, SIGN_E_TOKEN, "slot %d", 3);
     assert_int_equal(st.err, SIGN_E_TOKEN);
     assert_string_equal(st.message, sign_err_message(SIGN_E_TOKEN));
+    assert_string_equal(st.message_en, sign_err_message_en(SIGN_E_TOKEN));
     assert_string_equal(st.detail, "slot 3");
     assert_false(st.has_pin);
-    sign_status_set(&st, SIGN_E_TOKEN, "özel", NULL);
-    assert_string_equal(st.message, "özel");
+    sign_status_set(&st, SIGN_E_TOKEN, NULL);
     assert_string_equal(st.detail, "");
+    /* a failure's own words, in both languages: the relay path shows both, so an English
+     * reader learns of the last try too (it got the code's general words before) */
+    struct sign_pin_state after = {.final_try = true};
+    sign_status_set(&st, SIGN_E_PIN_INCORRECT, "C_Login");
+    sign_status_say(&st, sign_pin_failure_key(&after), NULL);
+    assert_string_equal(st.message, sign_pin_failure_message(&after));
+    assert_string_equal(st.message_en, core_text("pin.failed_final_try", CORE_LANG_EN));
+    assert_non_null(strstr(st.message_en, "one"));
+    assert_string_not_equal(st.message_en, sign_err_message_en(SIGN_E_PIN_INCORRECT));
+    /* with a value: the label in both */
+    sign_status_say(&st, "sign_err.token_not_found.label", "kart-7");
+    assert_non_null(strstr(st.message, "kart-7"));
+    assert_non_null(strstr(st.message_en, "kart-7"));
+    /* a key the catalogue does not have: the words stay as they were */
+    sign_status_say(&st, "pin.no_such_text", NULL);
+    assert_non_null(strstr(st.message_en, "kart-7"));
 }
 
 /* A pipe holding data, its write end closed: reads see the data then EOF. */
