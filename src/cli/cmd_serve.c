@@ -100,6 +100,16 @@ static void serve_dev_banner(const struct web_config *cfg)
 }
 
 /* The trust directory must exist and be readable now, not when the first signature arrives. */
+/* A start-up refusal of serve: "serve: SUBJECT: CODE: <Turkish>" then the English detail;
+ * CLI_USAGE (the settings or the command line are to be mended). */
+static int serve_refuse(const char *subject, const char *code, const char *detail)
+{
+    struct ufault f = {.code = code};
+    snprintf(f.subject, sizeof f.subject, "%s", subject);
+    snprintf(f.detail, sizeof f.detail, "%s", detail);
+    return cli_refuse_fault("serve", &f);
+}
+
 /* The e-signature verifier (crypto/cms_verify.h) from the trust directory and the signature
  * settings. The trust directory given (--trust-dir or trust_dir) must exist; without one,
  * trust/ of the working directory (the project's shipped Kamu SM roots) is used when present.
@@ -134,7 +144,7 @@ static int serve_verifier(const struct web_config *cfg, struct crypto_verifier *
         .revocation_timeout_ms = cfg->revocation_timeout_ms,
     };
     if (crypto_verifier_new(&o, out, err, sizeof err) < 0) {
-        cli_error("trust directory '%s': %s", dir, err);
+        serve_refuse(dir, "trust_anchors_bad", err);
         return -1;
     }
     ulog(ULOG_INFO, "serve.trust", "dir=%s policies=%zu unknown_revocation=%s", dir, npol,
@@ -188,7 +198,7 @@ static int serve_static(const struct web_config *cfg)
         dir = installed;
     }
     if (web_static_configure(dir, err, sizeof err) < 0) {
-        cli_error("%s", err);
+        serve_refuse(dir, "static_dir_bad", err);
         return -1;
     }
     ulog(ULOG_DEBUG, "serve.static", "dir=%s", dir);
@@ -708,9 +718,10 @@ static int serve_listen(struct serve_run *r)
     switch (web_listen_open(r->cfg.listen, r->cfg.dev, &r->fd, r->err, sizeof r->err)) {
     case WEB_LISTEN_OK:
         return -1;
-    case WEB_LISTEN_USAGE:
-        cli_error("--listen: %s", r->err);
-        return CLI_USAGE;
+    case WEB_LISTEN_USAGE: /* the setting's parser took it: not expected here */
+        return serve_refuse("listen", "listen_bad", r->err);
+    case WEB_LISTEN_NOT_LOOPBACK:
+        return serve_refuse("listen", "dev_not_loopback", r->err);
     case WEB_LISTEN_FAILED: /* in use, not this host's, not allowed */
         return cli_fail("serve", "--listen", "listen_failed", "%s", r->err);
     }

@@ -6,7 +6,9 @@
 # settings_line_bad, settings_file_missing, settings_file_unreadable, settings_file_unsafe,
 # listen_not_loopback, origin_bad), the checks of settings together and of the files they name
 # (setting_bad_value, setting_missing, settings_conflict, setting_file_bad, never the PIN key's
-# or the secret key's value), the trust folder (trust_dir_bad), the message templates
+# or the secret key's value), the trust folder (trust_dir_bad; trust_anchors_bad when nothing
+# in it is a certificate), the static folder (static_dir_bad), --dev on an address that is not
+# loopback (dev_not_loopback), the message templates
 # (template_bad, template_unused; serve and notify run), the sender's settings (warn_days,
 # portal_url, digest_to, the SMTP and SMS gateway groups), sign's --out too long (too_long, exit
 # 2), an option that sets a setting, a database URL eimza cannot
@@ -158,6 +160,17 @@ refused serve "$S/none" trust_dir_bad "trust_dir: No such file or directory" - \
   serve --check --config "$S/good.conf" --trust-dir "$S/none"
 refused serve "$S/good.conf" trust_dir_bad "trust_dir: not a directory" - \
   serve --check --config "$S/trust.conf"
+mkdir -p "$S/junk-trust" && echo junk >"$S/junk-trust/bad.pem"
+# past the settings' checks: the pages' files found, only errors logged
+conf quiet.conf "static_dir = $EIMZA_SOURCE_DIR/static" "log_level = error"
+refused serve "$S/junk-trust" trust_anchors_bad "no certificate found in the trust directories" - \
+  serve --check --config "$S/quiet.conf" --trust-dir "$S/junk-trust"
+conf static.conf "static_dir = $S/no-static"
+refused serve "$S/no-static" static_dir_bad "static_dir '$S/no-static' is not a readable folder" - \
+  serve --check --config "$S/good.conf" --config "$S/static.conf"
+refused serve listen dev_not_loopback \
+  "'0\.0\.0\.0:0' is not a loopback address; --dev listens only on 127\.0\.0\.1, ::1 or localhost" - \
+  serve --dev --config "$S/quiet.conf" --listen 0.0.0.0:0
 known="name serial expiry_date portal_url"
 refused serve "$S/tpl/tr/expired.sms.txt" template_bad \
   "unknown placeholder \{serail\} \(known: $known\)" - serve --check --config "$S/tpl.conf"

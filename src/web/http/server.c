@@ -102,7 +102,7 @@ enum web_listen_result web_listen_open(const char *listen_addr, bool loopback_on
                          "'%s' is not a loopback address; --dev listens only on 127.0.0.1, "
                          "::1 or localhost",
                          listen_addr);
-                rc = WEB_LISTEN_USAGE;
+                rc = WEB_LISTEN_NOT_LOOPBACK;
                 goto out;
             }
         }

@@ -17,8 +17,9 @@ struct web_server;
 
 enum web_listen_result {
     WEB_LISTEN_OK = 0,
-    WEB_LISTEN_USAGE,  /* a malformed address, or a non-loopback one when loopback_only */
-    WEB_LISTEN_FAILED, /* the name does not resolve, or binding failed (in use, no right) */
+    WEB_LISTEN_USAGE,        /* a malformed address */
+    WEB_LISTEN_NOT_LOOPBACK, /* a non-loopback one when loopback_only */
+    WEB_LISTEN_FAILED,       /* the name does not resolve, or binding failed (in use, no right) */
 };
 
 /* Opens a listening TCP socket for "HOST:PORT" / "[IPV6]:PORT". With loopback_only every
