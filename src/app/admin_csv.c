@@ -50,8 +50,7 @@ int app__csv_row(struct ubuf *b, const char *const *cells, size_t n)
 /* The word "csv.NAME" in lang (every name below has its entry: test_admin reads both). */
 static const char *csv_word(const char *name, enum core_lang lang)
 {
-    const char *t = core_text_of("csv", name, lang);
-    return t ? t : name;
+    return core_word("csv", name, lang);
 }
 
 int app__csv_head(struct ubuf *b, const char *const *names, size_t n, enum core_lang lang)

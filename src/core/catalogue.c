@@ -181,6 +181,12 @@ const char *core_text_of(const char *group, const char *name, enum core_lang lan
     return lookup(key, g + 1 + k, lang);
 }
 
+const char *core_word(const char *group, const char *name, enum core_lang lang)
+{
+    const char *t = core_text_of(group, name, lang);
+    return t ? t : name;
+}
+
 /* The originals with a context, in order: the Turkish catalogue's entries after its header
  * (whose original, "", sorts first and has no context). */
 size_t core_text_count(void)

@@ -29,6 +29,10 @@ const char *core_text(const char *key, enum core_lang lang);
 /* The text of the key "<group>.<name>" (core_text("reason.late") is
  * core_text_of("reason", "late")); NULL when there is none or the key would be too long. */
 const char *core_text_of(const char *group, const char *name, enum core_lang lang);
+/* core_text_of, or name itself when the catalogue has no such entry: never NULL (name must not
+ * be), for a word shown where a missing entry must not leave a hole (test_words and the
+ * catalogue tests check that the entries are there). */
+const char *core_word(const char *group, const char *name, enum core_lang lang);
 
 /* The text of key for a count n: an entry with plural forms (msgid_plural in po/, "{0}
  * application" / "{0} applications") gives its form for n, as Plural-Forms in the files' headers

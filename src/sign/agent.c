@@ -99,8 +99,7 @@ static void sign_reply_error(struct sign_agent_reply *out, int status, const cha
 static void sign_reply_refusal(struct sign_agent_reply *out, int status, const char *code,
                                const char *name)
 {
-    const char *message = core_text_of("agent", name ? name : code, CORE_LANG_TR);
-    sign_reply_error(out, status, code, message ? message : code);
+    sign_reply_error(out, status, code, core_word("agent", name ? name : code, CORE_LANG_TR));
 }
 
 static void sign_reply_status(struct sign_agent_reply *out, const struct sign_status *st)

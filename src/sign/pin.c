@@ -17,8 +17,7 @@
  * the English of the code). */
 static const char *sign_pin_text(const char *name)
 {
-    const char *t = core_text_of("pin", name, CORE_LANG_TR);
-    return t ? t : name;
+    return core_word("pin", name, CORE_LANG_TR);
 }
 
 const char *sign_pin_warning(const struct sign_pin_state *p)

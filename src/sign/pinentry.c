@@ -69,8 +69,7 @@ void sign_pin_abort(void)
 /* The catalogue's words "dialogue.NAME" (the name when it has none). */
 static const char *sign_pe_text(const char *name)
 {
-    const char *t = core_text_of("dialogue", name, CORE_LANG_TR);
-    return t ? t : name;
+    return core_word("dialogue", name, CORE_LANG_TR);
 }
 
 int sign_assuan_escape(const char *s, struct ubuf *out)

@@ -9,6 +9,7 @@
 #include "core/reason.h"
 #include "core/version.h"
 #include "sign/relay.h"
+#include "util/hex.h"
 
 int sign_relay_exit(enum sign_relay_err e)
 {
@@ -47,17 +48,6 @@ bool sign_relay_token_ok(const char *s)
     return n >= SIGN_RELAY_TOKEN_MIN;
 }
 
-static int sign_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes in[0..n) into out[cap]; -1 on a bad escape, an encoded NUL or no room. */
 static int sign_pct_decode(const char *in, size_t n, char *out, size_t cap)
 {
@@ -67,7 +57,7 @@ static int sign_pct_decode(const char *in, size_t n, char *out, size_t cap)
         if (c == '%') {
             if (i + 2 >= n)
                 return -1;
-            int h = sign_hex(in[i + 1]), l = h < 0 ? -1 : sign_hex(in[i + 2]);
+            int h = uhex_value(in[i + 1]), l = h < 0 ? -1 : uhex_value(in[i + 2]);
             if (h < 0 || l < 0 || (h == 0 && l == 0))
                 return -1;
             c = (char)(h * 16 + l);
@@ -168,10 +158,8 @@ static bool sign_relay_own(const char *code)
 static void sign_relay_both(const char *name, const char *arg, char *out, size_t cap)
 {
     char tr[700], en[700];
-    const char *t = core_text_of("relay", name, CORE_LANG_TR),
-               *e = core_text_of("relay", name, CORE_LANG_EN);
-    core_text_fill(t ? t : name, arg, tr, sizeof tr);
-    core_text_fill(e ? e : name, arg, en, sizeof en);
+    core_text_fill(core_word("relay", name, CORE_LANG_TR), arg, tr, sizeof tr);
+    core_text_fill(core_word("relay", name, CORE_LANG_EN), arg, en, sizeof en);
     snprintf(out, cap, "%s\n\n%s", tr, en);
 }
 

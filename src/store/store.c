@@ -14,6 +14,7 @@
 
 #include "crypto/hash.h"
 #include "util/buf.h"
+#include "util/hex.h"
 
 const char *store_strerror(enum store_err e)
 {
@@ -141,15 +142,6 @@ enum store_err store_sqlite_path(const char *url, const char **path, char *err, 
     return e != STORE_OK || *path ? e : store__pg_check_url(url, err, errlen);
 }
 
-/* A hexadecimal digit's value, -1 for another character. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)(c | 0x20);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int store_sqlite_file(const char *url, char *file, size_t cap)
 {
     const char *p;
@@ -168,8 +160,8 @@ int store_sqlite_file(const char *url, char *file, size_t cap)
     size_t n = 0;
     for (; *p && *p != '?' && *p != '#'; p++) {
         char c = *p;
-        if (c == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
-            c = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
+        if (c == '%' && uhex_value(p[1]) >= 0 && uhex_value(p[2]) >= 0) {
+            c = (char)(uhex_value(p[1]) * 16 + uhex_value(p[2]));
             p += 2;
         }
         if (n + 1 >= cap)

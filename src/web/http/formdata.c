@@ -5,18 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "web/html/escape.h"
-
-static int web_hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Decodes s[0..n) into out (room for n + 1 bytes), NUL-terminated. Returns the length, or
  * -1 for a bad escape or a result that is not valid UTF-8 without NUL. */
@@ -29,7 +19,7 @@ static long web_urldecode(const char *s, size_t n, char *out)
         } else if (s[i] == '%') {
             if (n - i < 3)
                 return -1; /* a '%' needs two hex digits after it */
-            int h = web_hexval(s[i + 1]), l = web_hexval(s[i + 2]);
+            int h = uhex_value(s[i + 1]), l = uhex_value(s[i + 2]);
             if (h < 0 || l < 0)
                 return -1;
             out[o++] = (char)(h * 16 + l);

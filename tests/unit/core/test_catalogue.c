@@ -115,6 +115,10 @@ static void test_lookups(void **state)
     memset(longname, 'a', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
     assert_null(core_text_of("reason", longname, CORE_LANG_TR));
+    /* core_word: the entry, or the name itself where there is none */
+    assert_ptr_equal(core_word("reason", "required", CORE_LANG_EN),
+                     core_text_of("reason", "required", CORE_LANG_EN));
+    assert_string_equal(core_word("reason", "no_such_code", CORE_LANG_TR), "no_such_code");
 }
 
 /* Lookups from many threads at once, in both languages, give the same texts. */
